@@ -1,0 +1,108 @@
+# vhsim: a discrete-event simulator of a virtualized host's networking.
+#
+#   make          build ./vhsim
+#   make demo     install what is missing, build, run the demo scenario
+#   make test     install what is missing, build, run every test (plain
+#                 build, then under AddressSanitizer and UBSan)
+#   make bench    kernel micro-benchmark and the bridge_flood scenario
+#   make clean
+
+CC      ?= cc
+CSTD    := -std=c11 -D_GNU_SOURCE
+WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+           -Wno-unused-parameter
+OPT     ?= -O2 -g
+INC     := -I.
+PKGS    := libcjson libpcap
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lcjson -lpcap)
+CHECK_CFLAGS = $(shell pkg-config --cflags check 2>/dev/null)
+CHECK_LIBS   = $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubunit -lrt -lpthread)
+LIBS    = $(PKG_LIBS) -lm
+
+SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer \
+           -fno-sanitize-recover=undefined
+
+# Debian packages the build, the tests and the GUI need.
+DEB_PKGS := gcc make pkg-config libcjson-dev libpcap-dev check libsubunit-dev \
+            tshark libsdl2-dev libsdl2-ttf-dev fonts-dejavu-core
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+LIB_SRC  := $(wildcard sim/*.c) $(wildcard models/*.c) \
+            $(filter-out cli/main.c,$(wildcard cli/*.c))
+TEST_SRC := $(wildcard tests/test_*.c) tests/check_main.c
+BENCH_SRC := tests/bench_kernel.c
+
+OBJ      := $(LIB_SRC:%.c=build/obj/%.o)
+SAN_OBJ  := $(LIB_SRC:%.c=build/san/%.o)
+TOBJ     := $(TEST_SRC:%.c=build/obj/%.o)
+SAN_TOBJ := $(TEST_SRC:%.c=build/san/%.o)
+
+DEMO := scenarios/demo.json
+
+.PHONY: all deps demo test test-plain test-san bench clean
+all: vhsim
+
+deps:
+	@missing=""; for p in $(DEB_PKGS); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' \
+	    || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "deps: installing$$missing"; \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	    --no-install-recommends $$missing >/dev/null || exit 1; \
+	fi
+
+build/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CSTD) $(WARN) $(OPT) $(INC) $(PKG_CFLAGS) $(CHECK_CFLAGS) -MMD -MP -c $< -o $@
+
+build/san/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CSTD) $(WARN) -O1 -g $(SAN) $(INC) $(PKG_CFLAGS) $(CHECK_CFLAGS) -MMD -MP -c $< -o $@
+
+vhsim: $(OBJ) build/obj/cli/main.o
+	$(CC) $(OPT) -o $@ $^ $(LIBS)
+
+build/san/vhsim: $(SAN_OBJ) build/san/cli/main.o
+	$(CC) $(SAN) -o $@ $^ $(LIBS)
+
+build/vhsim_tests: $(OBJ) $(TOBJ)
+	$(CC) -o $@ $^ $(CHECK_LIBS) $(LIBS)
+
+build/san/vhsim_tests: $(SAN_OBJ) $(SAN_TOBJ)
+	$(CC) $(SAN) -o $@ $^ $(CHECK_LIBS) $(LIBS)
+
+build/bench_kernel: $(OBJ) build/obj/tests/bench_kernel.o
+	$(CC) -o $@ $^ $(LIBS)
+
+demo: deps
+	@$(MAKE) --no-print-directory vhsim
+	@mkdir -p traces
+	./vhsim run $(DEMO)
+
+# The plain run is the one CI reads; the sanitizer run repeats every test
+# (integration included) with ASan and UBSan, failing on any report.
+test: deps
+	@$(MAKE) --no-print-directory vhsim build/vhsim_tests build/san/vhsim build/san/vhsim_tests
+	@$(MAKE) --no-print-directory test-san
+	@$(MAKE) --no-print-directory test-plain
+
+test-plain:
+	VHSIM_BIN=./vhsim CK_DEFAULT_TIMEOUT=120 ./build/vhsim_tests
+
+test-san:
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	VHSIM_BIN=./build/san/vhsim CK_DEFAULT_TIMEOUT=300 CK_FORK=no \
+	./build/san/vhsim_tests
+
+bench: deps
+	@$(MAKE) --no-print-directory vhsim build/bench_kernel
+	@sh tests/bench.sh
+
+clean:
+	rm -rf build vhsim
+
+-include $(OBJ:.o=.d) $(SAN_OBJ:.o=.d) $(TOBJ:.o=.d) $(SAN_TOBJ:.o=.d)

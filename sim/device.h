@@ -1,0 +1,44 @@
+/* sim/device.h: the registry of named things.
+ *
+ * Every model instance that a report, capture or GUI can name registers a
+ * 'struct vh_device' embedded in itself: "host1/br0", "tor1/p2",
+ * "host1/vm1/eth0".  The registry keeps them in creation order, which is
+ * also the order of the report's "devices" list.  Models count frames here;
+ * the kernel never looks inside a model. */
+#ifndef VH_DEVICE_H
+#define VH_DEVICE_H 1
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct vh_device {
+    uint32_t id;                /* Index in the registry. */
+    int32_t parent;             /* Id of the enclosing device, or -1. */
+    char *path;                 /* Scenario path, owned by the registry. */
+    const char *kind;           /* Static string: "nic", "linux-bridge",
+                                 * "switch-port", "vnic", "vm", "host"... */
+    uint64_t rx;                /* Frames received. */
+    uint64_t tx;                /* Frames sent. */
+    uint64_t drops;             /* Frames dropped here, for any reason. */
+    int report;                 /* Listed in the report's "devices". */
+};
+
+struct vh_devtab {
+    struct vh_device **v;
+    size_t n;
+    size_t cap;
+};
+
+void vh_devtab_init(struct vh_devtab *);
+void vh_devtab_destroy(struct vh_devtab *);   /* Frees paths, not devices. */
+
+/* Registers 'dev' under 'path' (copied) and sets dev->id.  'parent' may be
+ * NULL.  Returns dev->id. */
+uint32_t vh_devtab_add(struct vh_devtab *, struct vh_device *dev,
+                       const char *path, const char *kind,
+                       const struct vh_device *parent);
+
+/* The device registered under 'path', or NULL. */
+struct vh_device *vh_devtab_find(const struct vh_devtab *, const char *path);
+
+#endif /* sim/device.h */

@@ -1,0 +1,110 @@
+/* sim/event.h: the event kernel.
+ *
+ * One clock and one queue of pending events.  Events run in (time, sequence)
+ * order, where the sequence is the order in which they were scheduled: two
+ * events at the same picosecond run first-scheduled first, so a run is a pure
+ * function of its inputs.
+ *
+ * The queue is an array-backed 4-ary min-heap of small records.  Nothing is
+ * allocated per event: the heap array grows by doubling and is reused.
+ *
+ * Cancellation is lazy.  A 'struct vh_timer' remembers the sequence number
+ * of its live event; re-arming or cancelling just changes that number, and a
+ * stale event finds it no longer matches when it pops and does nothing.  This
+ * costs one dead heap entry per cancel, which is cheaper than a decrease-key
+ * heap with back-pointers for the timer patterns models use (interrupt
+ * moderation, aging, retransmission). */
+#ifndef VH_EVENT_H
+#define VH_EVENT_H 1
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sim/time.h"
+
+struct vh_sim;
+
+/* An event handler.  'obj' is usually the model instance, 'arg' what the
+ * event is about (a packet, a queue index cast to a pointer). */
+typedef void (*vh_event_fn)(struct vh_sim *sim, void *obj, void *arg);
+
+/* One pending event.  Internal to the kernel; public only so the heap can
+ * be an array of values. */
+struct vh_event {
+    vh_time_t time;             /* When it runs. */
+    uint64_t seq;               /* Tie-breaker: scheduling order. */
+    vh_event_fn fn;             /* What runs. */
+    void *obj;                  /* First argument to 'fn'. */
+    void *arg;                  /* Second argument to 'fn'. */
+};
+
+struct vh_sim {
+    vh_time_t now;              /* Current simulated time. */
+    uint64_t next_seq;          /* Sequence number of the next schedule. */
+    uint64_t events_run;        /* Events executed so far (for reports). */
+    struct vh_event *heap;      /* 4-ary min-heap on (time, seq). */
+    size_t n_heap;              /* Entries in 'heap'. */
+    size_t heap_cap;            /* Allocated entries. */
+    bool stop;                  /* Set by vh_sim_stop(); ends vh_sim_run(). */
+};
+
+void vh_sim_init(struct vh_sim *);
+void vh_sim_destroy(struct vh_sim *);
+
+/* Schedules fn(sim, obj, arg) at absolute time 't'.  't' earlier than
+ * sim->now is a bug in the caller; it is clamped to now (and asserts in
+ * debug builds).  Never fails: the heap grows as needed, and aborts with a
+ * message if memory runs out. */
+void vh_schedule_at(struct vh_sim *, vh_time_t t, vh_event_fn fn,
+                    void *obj, void *arg);
+
+static inline void
+vh_schedule_in(struct vh_sim *sim, vh_time_t delay, vh_event_fn fn,
+               void *obj, void *arg)
+{
+    vh_schedule_at(sim, sim->now + delay, fn, obj, arg);
+}
+
+/* Runs events in order while the earliest is at or before 'until' and
+ * nobody called vh_sim_stop().  Afterwards sim->now is the time of the last
+ * event run, or 'until' if the queue still holds later events (so a run can
+ * be resumed in slices for progress reports).  Returns the number of events
+ * run by this call. */
+uint64_t vh_sim_run(struct vh_sim *, vh_time_t until);
+
+/* Makes the current vh_sim_run() return after the running event. */
+void vh_sim_stop(struct vh_sim *);
+
+/* Pending entries, including stale ones left by cancelled timers. */
+static inline size_t vh_sim_pending(const struct vh_sim *sim)
+{
+    return sim->n_heap;
+}
+
+/* Time of the earliest pending entry, VH_TIME_NEVER when empty. */
+vh_time_t vh_sim_next_time(const struct vh_sim *);
+
+/* A cancellable, re-armable timer.  Embed it in the model; it must outlive
+ * any event it has armed or stay valid until the run ends. */
+struct vh_timer {
+    vh_event_fn fn;             /* Called as fn(sim, obj, timer). */
+    void *obj;
+    uint64_t live_seq;          /* Sequence of the armed event; 0 = idle. */
+    vh_time_t when;             /* Expiry of the armed event. */
+};
+
+void vh_timer_init(struct vh_timer *, vh_event_fn fn, void *obj);
+
+/* Arms the timer to fire at 't', replacing any earlier arming. */
+void vh_timer_arm_at(struct vh_sim *, struct vh_timer *, vh_time_t t);
+
+/* Disarms it.  Harmless on an idle timer. */
+void vh_timer_cancel(struct vh_timer *);
+
+static inline bool vh_timer_armed(const struct vh_timer *t)
+{
+    return t->live_seq != 0;
+}
+
+#endif /* sim/event.h */

@@ -1,0 +1,156 @@
+/* sim/frame.h: building and parsing real frames.
+ *
+ * Ethernet II, 802.1Q, ARP, IPv4, UDP and ICMP echo, with correct lengths
+ * and checksums, byte-for-byte what a Linux host would put on the wire (no
+ * FCS; short frames are padded to 60 bytes as a NIC would, so a 64-byte
+ * frame on the wire is 60 bytes in a capture).
+ *
+ * Builders write into a caller-provided buffer that is large enough (a
+ * packet's data room) and return the frame length.  Parsers never read past
+ * 'len' and report malformed input instead of trusting length fields.
+ * All multi-byte fields are big-endian on the wire; the structs below hold
+ * host-order values. */
+#ifndef VH_FRAME_H
+#define VH_FRAME_H 1
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define VH_ETH_ALEN 6
+#define VH_ETH_HLEN 14
+#define VH_VLAN_HLEN 4
+#define VH_ETH_MIN_FRAME 60      /* Without FCS. */
+#define VH_ETH_FCS 4
+#define VH_IPV4_HLEN 20
+#define VH_UDP_HLEN 8
+#define VH_ICMP_HLEN 8
+#define VH_ARP_LEN 28
+
+#define VH_ETHERTYPE_IPV4 0x0800
+#define VH_ETHERTYPE_ARP 0x0806
+#define VH_ETHERTYPE_VLAN 0x8100
+
+#define VH_IPPROTO_ICMP 1
+#define VH_IPPROTO_UDP 17
+
+#define VH_ICMP_ECHO_REPLY 0
+#define VH_ICMP_ECHO_REQUEST 8
+
+#define VH_ARP_REQUEST 1
+#define VH_ARP_REPLY 2
+
+struct vh_mac {
+    uint8_t b[VH_ETH_ALEN];
+};
+
+extern const struct vh_mac vh_mac_broadcast;
+
+static inline bool vh_mac_is_multicast(const struct vh_mac *m)
+{
+    return m->b[0] & 1;           /* Broadcast included. */
+}
+
+bool vh_mac_eq(const struct vh_mac *, const struct vh_mac *);
+
+/* Parses "52:54:00:00:00:01" (exactly six two-digit hex groups). */
+bool vh_mac_parse(const char *s, struct vh_mac *out);
+
+/* Formats as "52:54:00:00:00:01"; 'buf' holds at least 18 bytes. */
+char *vh_mac_format(const struct vh_mac *, char *buf);
+
+/* Parses a dotted-quad IPv4 address, with an optional "/prefix" (0..32)
+ * when 'prefix' is not NULL (absent: *prefix = 32).  Addresses are host
+ * order. */
+bool vh_ipv4_parse(const char *s, uint32_t *addr, int *prefix);
+char *vh_ipv4_format(uint32_t addr, char *buf);   /* buf >= 16 bytes */
+
+/* RFC 1071 one's-complement sum of 'len' bytes added to 'sum' (not folded,
+ * not complemented).  An odd last byte counts as the high byte of a word. */
+uint32_t vh_csum_partial(const void *data, size_t len, uint32_t sum);
+
+/* Folds and complements a partial sum into the 16-bit checksum value. */
+uint16_t vh_csum_fold(uint32_t sum);
+
+/* What a parser found.  Offsets are from the start of the frame. */
+struct vh_frame_info {
+    struct vh_mac dst, src;
+    bool has_vlan;
+    uint16_t vlan_tci;          /* PCP(3) DEI(1) VID(12). */
+    uint16_t ethertype;         /* After any VLAN tag. */
+    uint16_t l3_off;            /* First byte after the Ethernet/VLAN header. */
+
+    /* IPv4 (ethertype 0x0800). */
+    bool is_ipv4;
+    uint32_t ip_src, ip_dst;
+    uint8_t ip_proto;
+    uint8_t ip_ttl;
+    uint16_t ip_total_len;
+    uint16_t l4_off;
+
+    /* UDP. */
+    uint16_t sport, dport;
+    uint16_t l4_len;            /* UDP length field (header + payload). */
+
+    /* ICMP echo. */
+    uint8_t icmp_type, icmp_code;
+    uint16_t icmp_id, icmp_seq;
+
+    /* ARP (ethernet/IPv4 only). */
+    bool is_arp;
+    uint16_t arp_op;
+    struct vh_mac arp_sha, arp_tha;
+    uint32_t arp_spa, arp_tpa;
+};
+
+/* Parses Ethernet, an optional 802.1Q tag, and IPv4 with UDP or ICMP, or
+ * ARP.  Returns 0, or -1 if the frame is truncated or inconsistent (the
+ * fields parsed so far are still filled).  With 'verify' true, also checks
+ * the IPv4 header checksum and the UDP and ICMP checksums and returns -1 if
+ * any is wrong. */
+int vh_frame_parse(const uint8_t *frame, uint32_t len,
+                   struct vh_frame_info *out, bool verify);
+
+/* The addressing of an IPv4 frame being built.  'vlan_tci' is used when
+ * 'vlan' is true. */
+struct vh_ip_hdr_spec {
+    struct vh_mac dst_mac, src_mac;
+    bool vlan;
+    uint16_t vlan_tci;
+    uint32_t ip_src, ip_dst;
+    uint16_t ip_id;
+    uint8_t ttl;                /* 0 means 64. */
+};
+
+/* Builds Ethernet [+VLAN] + IPv4 + UDP with 'payload_len' payload bytes.
+ * The payload is 'payload' if not NULL, else a deterministic pattern.
+ * Checksums computed.  Pads to 60 bytes.  Returns the frame length. */
+uint32_t vh_build_udp(uint8_t *buf, const struct vh_ip_hdr_spec *,
+                      uint16_t sport, uint16_t dport,
+                      const uint8_t *payload, uint32_t payload_len);
+
+/* Builds an ICMP echo request (type 8) or reply (type 0). */
+uint32_t vh_build_icmp_echo(uint8_t *buf, const struct vh_ip_hdr_spec *,
+                            uint8_t type, uint16_t id, uint16_t seq,
+                            const uint8_t *payload, uint32_t payload_len);
+
+/* Builds an ARP request (tha zero, dst broadcast) or reply. */
+uint32_t vh_build_arp(uint8_t *buf, uint16_t op,
+                      const struct vh_mac *sha, uint32_t spa,
+                      const struct vh_mac *tha, uint32_t tpa,
+                      const struct vh_mac *eth_dst);
+
+/* Inserts an 802.1Q tag after the source MAC of the frame in 'p' using its
+ * headroom (sim/packet.h), or removes it.  Pop returns the TCI, or -1 if
+ * the frame had no tag. */
+struct vh_packet;
+void vh_vlan_push(struct vh_packet *p, uint16_t tci);
+int vh_vlan_pop(struct vh_packet *p);
+
+/* Payload bytes that make an untagged UDP frame 'wire_size' bytes long on
+ * the wire including FCS (RFC 2544 sizes).  Sizes below 64 act as 64.
+ * Likewise for ICMP echo. */
+uint32_t vh_udp_payload_for_size(uint32_t wire_size);
+uint32_t vh_icmp_payload_for_size(uint32_t wire_size);
+
+#endif /* sim/frame.h */

@@ -1,0 +1,157 @@
+/* sim/packet.h: packet buffers.
+ *
+ * A packet is a real Ethernet frame (no FCS) in a fixed-size buffer with
+ * headroom in front, so a VLAN tag, VN-Tag or tunnel header is pushed by
+ * moving 'data' back instead of copying the frame.  The first cache line
+ * holds what the per-hop path touches.
+ *
+ * Buffers come from a pool and always go back to the pool they came from.
+ * A packet has exactly one owner at a time: whoever holds the pointer.
+ * Handing a packet to a function that "takes" it transfers ownership, and
+ * that function must eventually free it, deliver it, or pass it on.
+ * Flooding makes copies with vh_packet_clone(). */
+#ifndef VH_PACKET_H
+#define VH_PACKET_H 1
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sim/time.h"
+
+#define VH_PKT_HEADROOM 128     /* Room for tags and tunnel headers. */
+#define VH_PKT_DATAROOM 2048    /* Largest frame plus pushed headers. */
+#define VH_PKT_BUFSIZE (VH_PKT_HEADROOM + VH_PKT_DATAROOM)
+
+#define VH_FLOW_NONE (-1)       /* Control frames (ARP) and replies' owner. */
+
+struct vh_pool;
+struct vh_server;
+
+struct vh_packet {
+    /* --- First cache line: touched on every hop. --- */
+    uint8_t *data;              /* First byte of the Ethernet header. */
+    uint32_t len;               /* Frame length in bytes, without FCS. */
+    int32_t flow;               /* traffic[] index, or VH_FLOW_NONE. */
+    uint64_t id;                /* Unique per run, in creation order. */
+    uint64_t seq;               /* Sequence number within its flow. */
+    vh_time_t born;             /* When the sending application made it. */
+    struct vh_server *exec;     /* CPU (as a server) now carrying it in
+                                 * software, or NULL while in hardware or
+                                 * on a wire.  Software hops charge here. */
+    struct vh_packet *next;     /* Link in a vh_pktq or the free list. */
+    uint16_t hops;              /* Hops taken so far. */
+    uint16_t in_port;           /* Model-defined ingress port index. */
+    uint8_t is_reply;           /* 1 for an echo reply (counts for the
+                                 * requesting flow's RTT). */
+    uint8_t counted;            /* 1 if it counts toward its flow's 'sent'
+                                 * (clones made by flooding do not). */
+
+    /* --- Cold. --- */
+    struct vh_pool *pool;       /* Where vh_packet_free() returns it. */
+    uint8_t buf[VH_PKT_BUFSIZE];
+};
+
+struct vh_pool {
+    struct vh_packet *free;     /* Free list. */
+    uint64_t next_id;           /* Id of the next packet handed out. */
+    uint64_t live;              /* Packets handed out and not yet freed. */
+    uint64_t allocated;         /* Packets ever malloc'ed by this pool. */
+    void **slabs;               /* Slabs, freed by vh_pool_destroy(). */
+    size_t n_slabs;
+};
+
+void vh_pool_init(struct vh_pool *);
+
+/* Frees every slab.  Packets still live become invalid. */
+void vh_pool_destroy(struct vh_pool *);
+
+/* A fresh packet: len 0, data at the headroom mark, flow VH_FLOW_NONE, a new
+ * id, every other metadata field zero.  Never fails (aborts with a message
+ * when memory is exhausted). */
+struct vh_packet *vh_packet_alloc(struct vh_pool *);
+
+/* Returns 'p' to its pool.  NULL is allowed. */
+void vh_packet_free(struct vh_packet *p);
+
+/* A copy of 'p' (bytes and metadata, except a new id and 'counted' = 0)
+ * from the same pool. */
+struct vh_packet *vh_packet_clone(const struct vh_packet *p);
+
+/* Reserves 'n' bytes at the end of the frame and returns a pointer to
+ * them.  The caller guarantees the room exists (asserted). */
+static inline uint8_t *
+vh_packet_put(struct vh_packet *p, uint32_t n)
+{
+    uint8_t *tail = p->data + p->len;
+    p->len += n;
+    return tail;
+}
+
+/* Prepends 'n' bytes (a tag or tunnel header) in the headroom and returns
+ * the new start of the frame. */
+uint8_t *vh_packet_push(struct vh_packet *p, uint32_t n);
+
+/* Removes 'n' bytes from the front of the frame. */
+uint8_t *vh_packet_pull(struct vh_packet *p, uint32_t n);
+
+/* Bytes available in front of 'data'. */
+static inline size_t vh_packet_headroom(const struct vh_packet *p)
+{
+    return (size_t) (p->data - p->buf);
+}
+
+/* A FIFO of packets linked through 'next', with an optional limit.  Used
+ * for rings, socket queues and switch port buffers. */
+struct vh_pktq {
+    struct vh_packet *head;
+    struct vh_packet *tail;
+    uint32_t count;
+    uint32_t limit;             /* 0 = unlimited. */
+};
+
+static inline void vh_pktq_init(struct vh_pktq *q, uint32_t limit)
+{
+    q->head = q->tail = NULL;
+    q->count = 0;
+    q->limit = limit;
+}
+
+static inline bool vh_pktq_full(const struct vh_pktq *q)
+{
+    return q->limit && q->count >= q->limit;
+}
+
+/* Appends 'p'.  The caller checks vh_pktq_full() first; a full queue is a
+ * drop decision for the model, not for the queue. */
+static inline void vh_pktq_push(struct vh_pktq *q, struct vh_packet *p)
+{
+    p->next = NULL;
+    if (q->tail) {
+        q->tail->next = p;
+    } else {
+        q->head = p;
+    }
+    q->tail = p;
+    q->count++;
+}
+
+/* Removes and returns the head, or NULL when empty. */
+static inline struct vh_packet *vh_pktq_pop(struct vh_pktq *q)
+{
+    struct vh_packet *p = q->head;
+    if (p) {
+        q->head = p->next;
+        if (!q->head) {
+            q->tail = NULL;
+        }
+        q->count--;
+        p->next = NULL;
+    }
+    return p;
+}
+
+/* Frees every queued packet, returning how many there were. */
+uint32_t vh_pktq_purge(struct vh_pktq *q);
+
+#endif /* sim/packet.h */

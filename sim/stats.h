@@ -1,0 +1,55 @@
+/* sim/stats.h: latency histograms and drop-reason tallies.
+ *
+ * The histogram is log-linear (as in HdrHistogram): values are binned by
+ * their most significant bit, and each power of two is split into
+ * VH_HIST_SUB equal sub-buckets, so any percentile is within 1/VH_HIST_SUB
+ * (about 3%) of the true value, for values from 1 to 2^63, in fixed memory.
+ * min and max are exact. */
+#ifndef VH_STATS_H
+#define VH_STATS_H 1
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define VH_HIST_SUB_BITS 5
+#define VH_HIST_SUB (1u << VH_HIST_SUB_BITS)
+#define VH_HIST_BUCKETS (64 * VH_HIST_SUB)
+
+struct vh_hist {
+    uint64_t count;
+    uint64_t min;               /* Exact; UINT64_MAX when empty. */
+    uint64_t max;               /* Exact; 0 when empty. */
+    long double sum;            /* For the mean. */
+    uint64_t buckets[VH_HIST_BUCKETS];
+};
+
+void vh_hist_init(struct vh_hist *);
+void vh_hist_add(struct vh_hist *, uint64_t value);
+
+/* The value at percentile 'p' (0..100): the representative value of the
+ * bucket that holds the ceil(p/100 * count)-th smallest sample, clamped to
+ * [min, max].  p = 0 gives min, p = 100 gives max.  0 when empty. */
+uint64_t vh_hist_percentile(const struct vh_hist *, double p);
+
+double vh_hist_mean(const struct vh_hist *);
+
+/* Per-reason drop counts.  Reasons are static strings compared by content,
+ * kept in first-seen order so reports are stable. */
+#define VH_DROPS_MAX 24
+
+struct vh_drops {
+    uint64_t total;
+    size_t n;
+    const char *reason[VH_DROPS_MAX];
+    uint64_t count[VH_DROPS_MAX];
+};
+
+void vh_drops_init(struct vh_drops *);
+
+/* Counts one drop for 'reason' (a string that outlives the run).  Past
+ * VH_DROPS_MAX distinct reasons, further ones count under "other". */
+void vh_drops_add(struct vh_drops *, const char *reason);
+
+uint64_t vh_drops_get(const struct vh_drops *, const char *reason);
+
+#endif /* sim/stats.h */
