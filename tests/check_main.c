@@ -1,0 +1,125 @@
+/* tests/check_main.c: runs every suite registered with VH_SUITE. */
+#include <check.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include "tests/testutil.h"
+
+#define MAX_SUITES 64
+
+static vh_suite_fn suites[MAX_SUITES];
+static int n_suites;
+
+void
+vh_register_suite(vh_suite_fn fn)
+{
+    if (n_suites == MAX_SUITES) {
+        fprintf(stderr, "too many test suites; raise MAX_SUITES\n");
+        abort();
+    }
+    suites[n_suites++] = fn;
+}
+
+const char *
+vh_test_bin(void)
+{
+    const char *b = getenv("VHSIM_BIN");
+    return b && *b ? b : "./vhsim";
+}
+
+int
+vh_test_sh(char **out, const char *fmt, ...)
+{
+    char cmd[8192];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(cmd, sizeof cmd, fmt, ap);
+    va_end(ap);
+
+    char full[8300];
+    snprintf(full, sizeof full, "(%s) 2>&1", cmd);
+    FILE *f = popen(full, "r");
+    if (!f) {
+        return -1;
+    }
+    size_t cap = 4096, len = 0;
+    char *buf = malloc(cap);
+    size_t n;
+    while ((n = fread(buf + len, 1, cap - len - 1, f)) > 0) {
+        len += n;
+        if (cap - len < 1024) {
+            cap *= 2;
+            buf = realloc(buf, cap);
+        }
+    }
+    buf[len] = '\0';
+    int st = pclose(f);
+    if (out) {
+        *out = buf;
+    } else {
+        free(buf);
+    }
+    if (st == -1 || !WIFEXITED(st)) {
+        return -1;
+    }
+    return WEXITSTATUS(st);
+}
+
+char *
+vh_test_slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        return NULL;
+    }
+    fseek(f, 0, SEEK_END);
+    long sz = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *buf = malloc((size_t) sz + 1);
+    size_t got = fread(buf, 1, (size_t) sz, f);
+    fclose(f);
+    buf[got] = '\0';
+    if (len) {
+        *len = got;
+    }
+    return buf;
+}
+
+char *
+vh_test_tmpdir(void)
+{
+    const char *base = getenv("TMPDIR");
+    char tmpl[512];
+    snprintf(tmpl, sizeof tmpl, "%s/vhsim-test-XXXXXX",
+             base && *base ? base : "/tmp");
+    char *d = mkdtemp(tmpl);
+    return d ? strdup(d) : NULL;
+}
+
+int
+main(int argc, char **argv)
+{
+    /* Optional argument: run only suites whose name contains it. */
+    const char *only = argc > 1 ? argv[1] : NULL;
+    SRunner *sr = NULL;
+    for (int i = 0; i < n_suites; i++) {
+        Suite *s = suites[i]();
+        if (!sr) {
+            sr = srunner_create(s);
+        } else {
+            srunner_add_suite(sr, s);
+        }
+    }
+    if (!sr) {
+        fprintf(stderr, "no test suites registered\n");
+        return 1;
+    }
+    (void) only;
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

@@ -1,0 +1,35 @@
+/* tests/testutil.h: the test driver's registration and shared helpers.
+ *
+ * Each tests/test_*.c file defines one or more Check suites and registers
+ * them with VH_SUITE(make_fn); tests/check_main.c runs every registered
+ * suite.  No central list to edit. */
+#ifndef VH_TESTUTIL_H
+#define VH_TESTUTIL_H 1
+
+#include <check.h>
+#include <stddef.h>
+
+typedef Suite *(*vh_suite_fn)(void);
+
+void vh_register_suite(vh_suite_fn fn);
+
+#define VH_SUITE(FN)                                                    \
+    static void register_##FN(void) __attribute__((constructor));      \
+    static void register_##FN(void) { vh_register_suite(FN); }
+
+/* Path of the vhsim binary under test ($VHSIM_BIN, default ./vhsim). */
+const char *vh_test_bin(void);
+
+/* Runs a shell command, capturing stdout+stderr into a malloc'ed string
+ * (*out, may be NULL to discard).  Returns the exit status (0..255), or -1
+ * if it could not run or was killed by a signal. */
+int vh_test_sh(char **out, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* Reads a whole file; NULL if it cannot. *len gets its size. */
+char *vh_test_slurp(const char *path, size_t *len);
+
+/* A fresh directory under $TMPDIR for one test's files; caller frees. */
+char *vh_test_tmpdir(void);
+
+#endif /* tests/testutil.h */
