@@ -1,0 +1,544 @@
+/* sim/frame.c: builds and parses the real frames packets carry.
+ *
+ * Everything here works on plain byte buffers; the only contact with packet
+ * buffers is the VLAN push/pop, which uses the packet's headroom so a tag is
+ * inserted without copying the payload. */
+#include "sim/frame.h"
+
+#include <assert.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "sim/packet.h"
+
+const struct vh_mac vh_mac_broadcast = {
+    { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff }
+};
+
+#define IPV4_DF 0x4000
+#define IPV4_MF 0x2000
+#define IPV4_FRAG_OFF_MASK 0x1fff
+#define DEFAULT_TTL 64
+
+static inline uint16_t
+get16(const uint8_t *p)
+{
+    return (uint16_t) ((p[0] << 8) | p[1]);
+}
+
+static inline uint32_t
+get32(const uint8_t *p)
+{
+    return ((uint32_t) p[0] << 24) | ((uint32_t) p[1] << 16)
+           | ((uint32_t) p[2] << 8) | p[3];
+}
+
+static inline void
+put16(uint8_t *p, uint16_t v)
+{
+    p[0] = (uint8_t) (v >> 8);
+    p[1] = (uint8_t) v;
+}
+
+static inline void
+put32(uint8_t *p, uint32_t v)
+{
+    p[0] = (uint8_t) (v >> 24);
+    p[1] = (uint8_t) (v >> 16);
+    p[2] = (uint8_t) (v >> 8);
+    p[3] = (uint8_t) v;
+}
+
+bool
+vh_mac_eq(const struct vh_mac *a, const struct vh_mac *b)
+{
+    return !memcmp(a->b, b->b, VH_ETH_ALEN);
+}
+
+static int
+hex_digit(char c)
+{
+    if (c >= '0' && c <= '9') {
+        return c - '0';
+    } else if (c >= 'a' && c <= 'f') {
+        return c - 'a' + 10;
+    } else if (c >= 'A' && c <= 'F') {
+        return c - 'A' + 10;
+    }
+    return -1;
+}
+
+bool
+vh_mac_parse(const char *s, struct vh_mac *out)
+{
+    struct vh_mac m;
+
+    for (int i = 0; i < VH_ETH_ALEN; i++) {
+        /* Checking s[0] before reading s[1] keeps us inside the string. */
+        int hi = hex_digit(s[0]);
+        int lo = hi < 0 ? -1 : hex_digit(s[1]);
+        if (lo < 0) {
+            return false;
+        }
+        m.b[i] = (uint8_t) (hi << 4 | lo);
+        s += 2;
+        if (*s++ != (i < VH_ETH_ALEN - 1 ? ':' : '\0')) {
+            return false;
+        }
+    }
+    *out = m;
+    return true;
+}
+
+char *
+vh_mac_format(const struct vh_mac *m, char *buf)
+{
+    snprintf(buf, 18, "%02x:%02x:%02x:%02x:%02x:%02x",
+             m->b[0], m->b[1], m->b[2], m->b[3], m->b[4], m->b[5]);
+    return buf;
+}
+
+/* Parses a decimal number of at most 'max_digits' digits at '*sp' into
+ * '*v', advancing '*sp'.  Leading zeros are refused ("010" means 8 to
+ * inet_aton() and 10 to a human), except for "0" itself. */
+static bool
+parse_decimal(const char **sp, int max_digits, unsigned int *v)
+{
+    const char *s = *sp;
+    unsigned int n = 0;
+    int digits = 0;
+
+    while (*s >= '0' && *s <= '9') {
+        if (++digits > max_digits) {
+            return false;
+        }
+        n = n * 10 + (unsigned int) (*s++ - '0');
+    }
+    if (!digits || (digits > 1 && **sp == '0')) {
+        return false;
+    }
+    *sp = s;
+    *v = n;
+    return true;
+}
+
+bool
+vh_ipv4_parse(const char *s, uint32_t *addr, int *prefix)
+{
+    uint32_t a = 0;
+    unsigned int v;
+
+    for (int i = 0; i < 4; i++) {
+        if (!parse_decimal(&s, 3, &v) || v > 255) {
+            return false;
+        }
+        a = a << 8 | v;
+        if (i < 3 && *s++ != '.') {
+            return false;
+        }
+    }
+
+    int plen = 32;
+    if (*s == '/') {
+        s++;
+        if (!prefix || !parse_decimal(&s, 2, &v) || v > 32) {
+            return false;
+        }
+        plen = (int) v;
+    }
+    if (*s != '\0') {
+        return false;
+    }
+    *addr = a;
+    if (prefix) {
+        *prefix = plen;
+    }
+    return true;
+}
+
+char *
+vh_ipv4_format(uint32_t addr, char *buf)
+{
+    snprintf(buf, 16, "%u.%u.%u.%u", addr >> 24, (addr >> 16) & 0xff,
+             (addr >> 8) & 0xff, addr & 0xff);
+    return buf;
+}
+
+uint32_t
+vh_csum_partial(const void *data, size_t len, uint32_t sum)
+{
+    const uint8_t *p = data;
+    uint64_t s = sum;           /* 64 bits: no carry is lost on long data. */
+
+    for (; len >= 2; p += 2, len -= 2) {
+        s += get16(p);
+    }
+    if (len) {
+        s += (uint32_t) p[0] << 8;
+    }
+    /* End-around carry keeps the value congruent in one's complement. */
+    while (s >> 32) {
+        s = (s & 0xffffffffu) + (s >> 32);
+    }
+    return (uint32_t) s;
+}
+
+uint16_t
+vh_csum_fold(uint32_t sum)
+{
+    while (sum >> 16) {
+        sum = (sum & 0xffff) + (sum >> 16);
+    }
+    return (uint16_t) ~sum;
+}
+
+/* The one's-complement sum of the IPv4 pseudo-header of an L4 segment. */
+static uint32_t
+pseudo_sum(uint32_t src, uint32_t dst, uint8_t proto, uint16_t l4_len)
+{
+    uint8_t ph[12];
+
+    put32(ph, src);
+    put32(ph + 4, dst);
+    ph[8] = 0;
+    ph[9] = proto;
+    put16(ph + 10, l4_len);
+    return vh_csum_partial(ph, sizeof ph, 0);
+}
+
+/* Writes the Ethernet (and optional 802.1Q) header; returns its length. */
+static uint32_t
+put_eth(uint8_t *buf, const struct vh_mac *dst, const struct vh_mac *src,
+        bool vlan, uint16_t tci, uint16_t ethertype)
+{
+    memcpy(buf, dst->b, VH_ETH_ALEN);
+    memcpy(buf + 6, src->b, VH_ETH_ALEN);
+    if (vlan) {
+        put16(buf + 12, VH_ETHERTYPE_VLAN);
+        put16(buf + 14, tci);
+        put16(buf + 16, ethertype);
+        return VH_ETH_HLEN + VH_VLAN_HLEN;
+    }
+    put16(buf + 12, ethertype);
+    return VH_ETH_HLEN;
+}
+
+/* Writes Ethernet + IPv4 headers for 'l4_len' bytes of L4 and returns the
+ * offset of the L4 header. */
+static uint32_t
+put_eth_ipv4(uint8_t *buf, const struct vh_ip_hdr_spec *spec,
+             uint8_t proto, uint32_t l4_len)
+{
+    assert(l4_len <= 0xffff - VH_IPV4_HLEN);
+
+    uint32_t l3 = put_eth(buf, &spec->dst_mac, &spec->src_mac, spec->vlan,
+                          spec->vlan_tci, VH_ETHERTYPE_IPV4);
+    uint8_t *ip = buf + l3;
+
+    ip[0] = 0x45;               /* Version 4, IHL 5: no options. */
+    ip[1] = 0;                  /* DSCP/ECN. */
+    put16(ip + 2, (uint16_t) (VH_IPV4_HLEN + l4_len));
+    put16(ip + 4, spec->ip_id);
+    put16(ip + 6, IPV4_DF);     /* What Linux sends with PMTU discovery. */
+    ip[8] = spec->ttl ? spec->ttl : DEFAULT_TTL;
+    ip[9] = proto;
+    put16(ip + 10, 0);
+    put32(ip + 12, spec->ip_src);
+    put32(ip + 16, spec->ip_dst);
+    put16(ip + 10, vh_csum_fold(vh_csum_partial(ip, VH_IPV4_HLEN, 0)));
+    return l3 + VH_IPV4_HLEN;
+}
+
+static void
+put_payload(uint8_t *dst, const uint8_t *payload, uint32_t len)
+{
+    if (payload) {
+        memcpy(dst, payload, len);
+    } else {
+        for (uint32_t i = 0; i < len; i++) {
+            dst[i] = (uint8_t) i;
+        }
+    }
+}
+
+/* Zero-pads a frame of 'len' bytes to the Ethernet minimum, as the sending
+ * NIC does; returns the padded length. */
+static uint32_t
+pad_frame(uint8_t *buf, uint32_t len)
+{
+    if (len < VH_ETH_MIN_FRAME) {
+        memset(buf + len, 0, VH_ETH_MIN_FRAME - len);
+        return VH_ETH_MIN_FRAME;
+    }
+    return len;
+}
+
+uint32_t
+vh_build_udp(uint8_t *buf, const struct vh_ip_hdr_spec *spec,
+             uint16_t sport, uint16_t dport,
+             const uint8_t *payload, uint32_t payload_len)
+{
+    uint32_t l4_len = VH_UDP_HLEN + payload_len;
+    uint32_t l4 = put_eth_ipv4(buf, spec, VH_IPPROTO_UDP, l4_len);
+    uint8_t *udp = buf + l4;
+
+    put16(udp, sport);
+    put16(udp + 2, dport);
+    put16(udp + 4, (uint16_t) l4_len);
+    put16(udp + 6, 0);
+    put_payload(udp + VH_UDP_HLEN, payload, payload_len);
+
+    uint32_t sum = pseudo_sum(spec->ip_src, spec->ip_dst, VH_IPPROTO_UDP,
+                              (uint16_t) l4_len);
+    uint16_t csum = vh_csum_fold(vh_csum_partial(udp, l4_len, sum));
+    /* 0 on the wire means "no checksum", so a computed 0 goes as its
+     * one's-complement twin (RFC 768). */
+    put16(udp + 6, csum ? csum : 0xffff);
+    return pad_frame(buf, l4 + l4_len);
+}
+
+uint32_t
+vh_build_icmp_echo(uint8_t *buf, const struct vh_ip_hdr_spec *spec,
+                   uint8_t type, uint16_t id, uint16_t seq,
+                   const uint8_t *payload, uint32_t payload_len)
+{
+    uint32_t l4_len = VH_ICMP_HLEN + payload_len;
+    uint32_t l4 = put_eth_ipv4(buf, spec, VH_IPPROTO_ICMP, l4_len);
+    uint8_t *icmp = buf + l4;
+
+    icmp[0] = type;
+    icmp[1] = 0;
+    put16(icmp + 2, 0);
+    put16(icmp + 4, id);
+    put16(icmp + 6, seq);
+    put_payload(icmp + VH_ICMP_HLEN, payload, payload_len);
+    put16(icmp + 2, vh_csum_fold(vh_csum_partial(icmp, l4_len, 0)));
+    return pad_frame(buf, l4 + l4_len);
+}
+
+/* A NULL 'tha' means all zeros (a request), a NULL 'eth_dst' broadcast. */
+uint32_t
+vh_build_arp(uint8_t *buf, uint16_t op,
+             const struct vh_mac *sha, uint32_t spa,
+             const struct vh_mac *tha, uint32_t tpa,
+             const struct vh_mac *eth_dst)
+{
+    static const struct vh_mac zero_mac;
+    uint32_t l3 = put_eth(buf, eth_dst ? eth_dst : &vh_mac_broadcast, sha,
+                          false, 0, VH_ETHERTYPE_ARP);
+    uint8_t *arp = buf + l3;
+
+    put16(arp, 1);                      /* Hardware type: Ethernet. */
+    put16(arp + 2, VH_ETHERTYPE_IPV4);  /* Protocol type. */
+    arp[4] = VH_ETH_ALEN;
+    arp[5] = 4;
+    put16(arp + 6, op);
+    memcpy(arp + 8, sha->b, VH_ETH_ALEN);
+    put32(arp + 14, spa);
+    memcpy(arp + 18, (tha ? tha : &zero_mac)->b, VH_ETH_ALEN);
+    put32(arp + 24, tpa);
+    return pad_frame(buf, l3 + VH_ARP_LEN);
+}
+
+static int
+parse_udp(const uint8_t *udp, uint32_t l4_len, struct vh_frame_info *out,
+          bool verify)
+{
+    if (l4_len < VH_UDP_HLEN) {
+        return -1;
+    }
+    out->sport = get16(udp);
+    out->dport = get16(udp + 2);
+    out->l4_len = get16(udp + 4);
+    /* Like Linux, a UDP length shorter than the IP payload is accepted
+     * (the rest is ignored); a longer one is a truncated datagram. */
+    if (out->l4_len < VH_UDP_HLEN || out->l4_len > l4_len) {
+        return -1;
+    }
+    if (verify && get16(udp + 6) != 0) {
+        uint32_t sum = pseudo_sum(out->ip_src, out->ip_dst, VH_IPPROTO_UDP,
+                                  out->l4_len);
+        if (vh_csum_fold(vh_csum_partial(udp, out->l4_len, sum)) != 0) {
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static int
+parse_icmp(const uint8_t *icmp, uint32_t l4_len, struct vh_frame_info *out,
+           bool verify)
+{
+    if (l4_len < VH_ICMP_HLEN) {
+        return -1;
+    }
+    out->icmp_type = icmp[0];
+    out->icmp_code = icmp[1];
+    if (icmp[0] == VH_ICMP_ECHO_REQUEST || icmp[0] == VH_ICMP_ECHO_REPLY) {
+        out->icmp_id = get16(icmp + 4);
+        out->icmp_seq = get16(icmp + 6);
+    }
+    if (verify && vh_csum_fold(vh_csum_partial(icmp, l4_len, 0)) != 0) {
+        return -1;
+    }
+    return 0;
+}
+
+static int
+parse_ipv4(const uint8_t *frame, uint32_t len, struct vh_frame_info *out,
+           bool verify)
+{
+    uint32_t room = len - out->l3_off;
+    const uint8_t *ip = frame + out->l3_off;
+
+    if (room < VH_IPV4_HLEN || ip[0] >> 4 != 4) {
+        return -1;
+    }
+    out->is_ipv4 = true;
+    out->ip_total_len = get16(ip + 2);
+    out->ip_ttl = ip[8];
+    out->ip_proto = ip[9];
+    out->ip_src = get32(ip + 12);
+    out->ip_dst = get32(ip + 16);
+
+    uint32_t ihl = (ip[0] & 0xfu) * 4;
+    /* Bytes past the total length are Ethernet padding, not IP. */
+    if (ihl < VH_IPV4_HLEN || out->ip_total_len < ihl
+        || out->ip_total_len > room) {
+        return -1;
+    }
+    out->l4_off = (uint16_t) (out->l3_off + ihl);
+    if (verify && vh_csum_fold(vh_csum_partial(ip, ihl, 0)) != 0) {
+        return -1;
+    }
+
+    /* A fragment's L4 header is absent or its checksum covers bytes that
+     * are not here, so only the IP layer of a fragment is parsed. */
+    uint16_t frag = get16(ip + 6);
+    if (frag & (IPV4_MF | IPV4_FRAG_OFF_MASK)) {
+        return 0;
+    }
+
+    uint32_t l4_len = out->ip_total_len - ihl;
+    const uint8_t *l4 = ip + ihl;
+    switch (out->ip_proto) {
+    case VH_IPPROTO_UDP:
+        return parse_udp(l4, l4_len, out, verify);
+    case VH_IPPROTO_ICMP:
+        return parse_icmp(l4, l4_len, out, verify);
+    default:
+        return 0;
+    }
+}
+
+/* Only Ethernet/IPv4 ARP exists on the links we model, so any other
+ * hardware or protocol type counts as inconsistent. */
+static int
+parse_arp(const uint8_t *frame, uint32_t len, struct vh_frame_info *out)
+{
+    const uint8_t *arp = frame + out->l3_off;
+
+    if (len - out->l3_off < VH_ARP_LEN
+        || get16(arp) != 1 || get16(arp + 2) != VH_ETHERTYPE_IPV4
+        || arp[4] != VH_ETH_ALEN || arp[5] != 4) {
+        return -1;
+    }
+    out->is_arp = true;
+    out->arp_op = get16(arp + 6);
+    memcpy(out->arp_sha.b, arp + 8, VH_ETH_ALEN);
+    out->arp_spa = get32(arp + 14);
+    memcpy(out->arp_tha.b, arp + 18, VH_ETH_ALEN);
+    out->arp_tpa = get32(arp + 24);
+    return 0;
+}
+
+int
+vh_frame_parse(const uint8_t *frame, uint32_t len,
+               struct vh_frame_info *out, bool verify)
+{
+    memset(out, 0, sizeof *out);
+    if (len < VH_ETH_HLEN) {
+        return -1;
+    }
+    memcpy(out->dst.b, frame, VH_ETH_ALEN);
+    memcpy(out->src.b, frame + 6, VH_ETH_ALEN);
+    out->ethertype = get16(frame + 12);
+    out->l3_off = VH_ETH_HLEN;
+    if (out->ethertype == VH_ETHERTYPE_VLAN) {
+        if (len < VH_ETH_HLEN + VH_VLAN_HLEN) {
+            return -1;
+        }
+        out->has_vlan = true;
+        out->vlan_tci = get16(frame + 14);
+        out->ethertype = get16(frame + 16);
+        out->l3_off = VH_ETH_HLEN + VH_VLAN_HLEN;
+    }
+
+    switch (out->ethertype) {
+    case VH_ETHERTYPE_IPV4:
+        return parse_ipv4(frame, len, out, verify);
+    case VH_ETHERTYPE_ARP:
+        return parse_arp(frame, len, out);
+    default:
+        return 0;               /* Not ours to look into; not malformed. */
+    }
+}
+
+void
+vh_vlan_push(struct vh_packet *p, uint16_t tci)
+{
+    assert(vh_packet_headroom(p) >= VH_VLAN_HLEN);
+    assert(p->len >= VH_ETH_HLEN);
+
+    /* Slide the two MACs back; the old EtherType stays where it is and
+     * becomes the inner one. */
+    memmove(p->data - VH_VLAN_HLEN, p->data, 2 * VH_ETH_ALEN);
+    p->data -= VH_VLAN_HLEN;
+    p->len += VH_VLAN_HLEN;
+    put16(p->data + 12, VH_ETHERTYPE_VLAN);
+    put16(p->data + 14, tci);
+}
+
+int
+vh_vlan_pop(struct vh_packet *p)
+{
+    if (p->len < VH_ETH_HLEN + VH_VLAN_HLEN
+        || get16(p->data + 12) != VH_ETHERTYPE_VLAN) {
+        return -1;
+    }
+    uint16_t tci = get16(p->data + 14);
+
+    memmove(p->data + VH_VLAN_HLEN, p->data, 2 * VH_ETH_ALEN);
+    p->data += VH_VLAN_HLEN;
+    p->len -= VH_VLAN_HLEN;
+    /* A minimum-size tagged frame would be a runt once untagged; a bridge
+     * pads it back to the minimum (802.1Q), and so do we. */
+    if (p->len < VH_ETH_MIN_FRAME) {
+        assert(p->data + VH_ETH_MIN_FRAME <= p->buf + VH_PKT_BUFSIZE);
+        p->len = pad_frame(p->data, p->len);
+    }
+    return tci;
+}
+
+static uint32_t
+payload_for_size(uint32_t wire_size, uint32_t l4_hlen)
+{
+    uint32_t overhead = VH_ETH_FCS + VH_ETH_HLEN + VH_IPV4_HLEN + l4_hlen;
+
+    if (wire_size < VH_ETH_MIN_FRAME + VH_ETH_FCS) {
+        wire_size = VH_ETH_MIN_FRAME + VH_ETH_FCS;
+    }
+    return wire_size > overhead ? wire_size - overhead : 0;
+}
+
+uint32_t
+vh_udp_payload_for_size(uint32_t wire_size)
+{
+    return payload_for_size(wire_size, VH_UDP_HLEN);
+}
+
+uint32_t
+vh_icmp_payload_for_size(uint32_t wire_size)
+{
+    return payload_for_size(wire_size, VH_ICMP_HLEN);
+}
