@@ -20,9 +20,9 @@
 enum vh_hop_kind {
     VH_HOP_ARRIVE,      /* Reached device 'dev'. */
     VH_HOP_ENQUEUE,     /* Waits in a queue of 'dev'; 'depth' after it. */
-    VH_HOP_SERVICE,     /* Service starts now and ends at 'end': on CPU core
-                         * 'core' for 'cycles' of 'category', or in hardware
-                         * (core -1). */
+    VH_HOP_SERVICE,     /* Service starts at 'time' and ends at 'end': on
+                         * CPU core 'core' (on_cpu set) for 'cycles' of
+                         * 'category', or in hardware. */
     VH_HOP_FINISH,      /* Service ended. */
     VH_HOP_DROP,        /* Dropped at 'dev' for 'reason'. */
     VH_HOP_DELIVER,     /* Reached the destination application. */
@@ -38,8 +38,12 @@ struct vh_hop {
     const struct vh_packet *pkt;
     const struct vh_device *dev;
     const char *reason;         /* VH_HOP_DROP: static reason string. */
+    const char *what;           /* VH_HOP_SERVICE: the work, when named
+                                 * (a primitive cost such as "vmexit"). */
     uint64_t cycles;            /* VH_HOP_SERVICE on a core. */
-    int32_t core;               /* Core index within its host, or -1. */
+    int32_t core;               /* Core index within its host; meaningful
+                                 * only when 'on_cpu' is set. */
+    uint8_t on_cpu;             /* VH_HOP_SERVICE runs on a CPU core. */
     uint32_t depth;             /* VH_HOP_ENQUEUE: queue length. */
     uint8_t category;           /* Cycle category (models/cpu.h). */
 };
@@ -84,8 +88,7 @@ vh_trace_wants(const struct vh_trace_bus *bus, enum vh_hop_kind kind)
 #define VH_TRACE(BUS, KIND, ...)                                        \
     do {                                                                \
         if (vh_trace_wants((BUS), (KIND))) {                            \
-            struct vh_hop hop_ = { .kind = (KIND), .core = -1,          \
-                                   __VA_ARGS__ };                       \
+            struct vh_hop hop_ = { .kind = (KIND), __VA_ARGS__ };       \
             vh_trace_dispatch((BUS), &hop_);                            \
         }                                                               \
     } while (0)

@@ -1,0 +1,34 @@
+/* cli/cli.h: the command line, on top of sim/ and models/.
+ *
+ * Exit status: 0 success, 1 a run-time failure (a file that cannot be
+ * written), 2 bad input (a usage error or a scenario that does not load),
+ * 130 interrupted. */
+#ifndef VH_CLI_H
+#define VH_CLI_H 1
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#define VH_EXIT_OK 0
+#define VH_EXIT_FAIL 1
+#define VH_EXIT_USAGE 2
+#define VH_EXIT_INTERRUPTED 130
+
+int vhsim_main(int argc, char **argv);
+
+int cmd_run(int argc, char **argv);
+int cmd_check(int argc, char **argv);
+int cmd_explain(int argc, char **argv);
+
+/* Prints "vhsim: " and the message to stderr.  Returns 'status'. */
+int cli_error(int status, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* Parses a non-negative decimal integer; false if 's' is not one. */
+bool cli_parse_u64(const char *s, unsigned long long *out);
+
+/* Writes 'text' to 'path' atomically (temporary file, then rename). */
+int cli_write_file(const char *path, const char *text, char *err,
+                   size_t errlen);
+
+#endif /* cli/cli.h */

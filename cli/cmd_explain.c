@@ -1,0 +1,233 @@
+/* cli/cmd_explain.c: 'vhsim explain': one packet, hop by hop. */
+#include "cli/cli.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "models/config.h"
+#include "models/cpu.h"
+#include "models/world.h"
+#include "sim/trace.h"
+#include "sim/units.h"
+
+/* What the subscriber keeps of each hop of the followed packet. */
+struct step {
+    vh_time_t at;               /* When it was announced. */
+    struct vh_hop hop;          /* Its packet pointer is not kept. */
+    uint32_t len;
+};
+
+struct follow {
+    const struct world *w;
+    int flow;
+    uint64_t seq;
+    struct step *steps;
+    size_t n, cap;
+};
+
+static void
+follow_hop(void *ctx, const struct vh_hop *h)
+{
+    struct follow *f = ctx;
+    const struct vh_packet *p = h->pkt;
+    if (!p || p->flow != f->flow || p->seq != f->seq || !p->counted) {
+        return;
+    }
+    if (f->n == f->cap) {
+        f->cap = f->cap ? f->cap * 2 : 64;
+        f->steps = realloc(f->steps, f->cap * sizeof *f->steps);
+        if (!f->steps) {
+            abort();
+        }
+    }
+    struct step *s = &f->steps[f->n++];
+    s->at = f->w->sim.now;
+    s->hop = *h;
+    s->hop.pkt = NULL;
+    s->len = p->len;
+}
+
+static const char *
+hop_kind_name(enum vh_hop_kind k)
+{
+    switch (k) {
+    case VH_HOP_ARRIVE: return "arrives";
+    case VH_HOP_ENQUEUE: return "queued";
+    case VH_HOP_SERVICE: return "work";
+    case VH_HOP_FINISH: return "done";
+    case VH_HOP_DROP: return "DROPPED";
+    case VH_HOP_DELIVER: return "DELIVERED";
+    case VH_HOP_RX: return "in";
+    case VH_HOP_TX: return "out";
+    case VH_HOP_N_KINDS: break;
+    }
+    return "?";
+}
+
+static void
+print_steps(const struct follow *f, vh_time_t born, const struct world *w)
+{
+    uint64_t cycles[CPU_N_CATS] = { 0 };
+    char t[32], d[32];
+    printf("  %10s  %-22s %-9s %s\n", "time", "where", "event", "detail");
+    for (size_t i = 0; i < f->n; i++) {
+        const struct step *s = &f->steps[i];
+        const struct vh_hop *h = &s->hop;
+        vh_time_t at = h->time > born ? h->time - born : 0;
+        printf("  %10s  %-22s %-9s ", vh_format_time(at, t, sizeof t),
+               h->dev ? h->dev->path : "-", hop_kind_name(h->kind));
+        switch (h->kind) {
+        case VH_HOP_SERVICE:
+            if (h->on_cpu) {
+                cycles[h->category] += h->cycles;
+                printf("core %d  %-8s %6llu cyc  %-16s %s",
+                       h->core, cpu_cat_names[h->category],
+                       (unsigned long long) h->cycles,
+                       h->what ? h->what : "",
+                       vh_format_time(h->end - h->time, d, sizeof d));
+            } else {
+                printf("hardware %s", vh_format_time(h->end - h->time, d,
+                                                     sizeof d));
+            }
+            if (h->time > s->at) {
+                printf("  (waited %s)",
+                       vh_format_time(h->time - s->at, d, sizeof d));
+            }
+            break;
+        case VH_HOP_ENQUEUE:
+            printf("depth %u", h->depth);
+            break;
+        case VH_HOP_DROP:
+            printf("%s", h->reason);
+            break;
+        case VH_HOP_RX:
+        case VH_HOP_TX:
+            printf("%u-byte frame", s->len);
+            break;
+        default:
+            break;
+        }
+        printf("\n");
+    }
+    uint64_t total = 0;
+    printf("\n  CPU work for this packet:");
+    for (int k = 0; k < CPU_N_CATS; k++) {
+        if (cycles[k]) {
+            printf(" %s %llu", cpu_cat_names[k], (unsigned long long) cycles[k]);
+            total += cycles[k];
+        }
+    }
+    printf("  (total %llu cycles)\n", (unsigned long long) total);
+    (void) w;
+}
+
+int
+cmd_explain(int argc, char **argv)
+{
+    static const char usage[] =
+        "usage: vhsim explain SCENARIO [--flow NAME] [--packet N] "
+        "[--seed N] [--variant NAME]\n"
+        "\n"
+        "Runs the scenario and follows one packet (by default the first\n"
+        "packet of the first flow) from the application that sent it to the\n"
+        "one that received it: every device it crossed, every queue it\n"
+        "waited in, every piece of CPU work it caused with its core,\n"
+        "category and cycles.  ICMP packets are followed there and back.\n"
+        "\n"
+        "  --flow NAME   the flow to follow (default: the first)\n"
+        "  --packet N    its packet number, from 0 (default 0)\n";
+    const char *scenario = NULL, *flow = NULL, *variant = NULL;
+    unsigned long long packet = 0, seed = 0;
+    bool has_seed = false;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+            fputs(usage, stdout);
+            return VH_EXIT_OK;
+        }
+        bool takes = !strcmp(a, "--flow") || !strcmp(a, "--packet")
+                     || !strcmp(a, "--seed") || !strcmp(a, "--variant");
+        if (takes && i + 1 >= argc) {
+            return cli_error(VH_EXIT_USAGE, "%s needs a value", a);
+        }
+        if (!strcmp(a, "--flow")) {
+            flow = argv[++i];
+        } else if (!strcmp(a, "--variant")) {
+            variant = argv[++i];
+        } else if (!strcmp(a, "--packet") || !strcmp(a, "--seed")) {
+            unsigned long long *v = a[2] == 'p' ? &packet : &seed;
+            if (!cli_parse_u64(argv[++i], v)) {
+                return cli_error(VH_EXIT_USAGE, "%s takes a non-negative "
+                                 "integer, not '%s'", a, argv[i]);
+            }
+            has_seed |= a[2] == 's';
+        } else if (a[0] == '-') {
+            return cli_error(VH_EXIT_USAGE, "unknown option '%s' (see "
+                             "'--help')", a);
+        } else if (scenario) {
+            return cli_error(VH_EXIT_USAGE, "one scenario at a time");
+        } else {
+            scenario = a;
+        }
+    }
+    if (!scenario) {
+        fputs(usage, stderr);
+        return VH_EXIT_USAGE;
+    }
+
+    struct vh_diag diag;
+    vh_diag_init(&diag);
+    struct cfg_scenario *cfg = cfg_load(scenario, variant, &diag);
+    if (!cfg) {
+        return cli_error(VH_EXIT_USAGE, "%s: %s", scenario, diag.msg);
+    }
+    if (has_seed) {
+        cfg->seed = seed;
+    }
+    int fi = -1;
+    for (size_t i = 0; i < cfg->n_flows; i++) {
+        if (!flow || !strcmp(cfg->flows[i].name, flow)) {
+            fi = (int) i;
+            break;
+        }
+    }
+    if (fi < 0) {
+        int rc = cli_error(VH_EXIT_USAGE, flow ? "%s: no flow named '%s'"
+                           : "%s: the scenario has no traffic", scenario,
+                           flow);
+        cfg_free(cfg);
+        return rc;
+    }
+    struct world *w = world_build(cfg, &diag);
+    if (!w) {
+        cfg_free(cfg);
+        return cli_error(VH_EXIT_USAGE, "%s: %s", scenario, diag.msg);
+    }
+    struct follow f = { .w = w, .flow = fi, .seq = packet };
+    vh_trace_subscribe(&w->trace, VH_HOP_ALL, follow_hop, &f);
+    world_run(w, NULL, NULL);
+
+    const struct cfg_flow *cf = &cfg->flows[fi];
+    printf("Packet %llu of flow %s: %s %s -> %s, %u bytes\n",
+           packet, cf->name, cf->proto == CFG_PROTO_ICMP ? "icmp echo"
+                                                          : "udp",
+           cf->from, cf->to, cf->size);
+    int rc = VH_EXIT_OK;
+    if (!f.n) {
+        printf("  it was never sent (the flow sent %llu packets)\n",
+               (unsigned long long) w->flows[fi].sent);
+        rc = VH_EXIT_FAIL;
+    } else {
+        vh_time_t born = f.steps[0].hop.time;
+        for (size_t i = 0; i < f.n; i++) {
+            if (f.steps[i].hop.time < born) {
+                born = f.steps[i].hop.time;
+            }
+        }
+        print_steps(&f, born, w);
+    }
+    free(f.steps);
+    world_free(w);
+    cfg_free(cfg);
+    return rc;
+}

@@ -1,0 +1,321 @@
+/* cli/cmd_run.c: 'vhsim run', 'vhsim check' and 'vhsim explain'. */
+#include "cli/cli.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "models/config.h"
+#include "models/cpu.h"
+#include "models/report.h"
+#include "models/world.h"
+#include "sim/capture.h"
+#include "sim/pcapw.h"
+#include "sim/units.h"
+
+struct run_opts {
+    const char *scenario;
+    const char *json;
+    const char *variant;
+    const char *flow;
+    bool quiet;
+    bool has_seed;
+    unsigned long long seed;
+    unsigned long long packet;
+};
+
+static const char run_usage[] =
+    "usage: vhsim run SCENARIO [--json FILE] [--seed N] [--variant NAME] "
+    "[--quiet]\n"
+    "\n"
+    "Runs the scenario and prints the report: per flow what was sent,\n"
+    "delivered and dropped (with reasons), throughput and latency; per host\n"
+    "the cycles each core spent by category, interrupts, VM exits and bytes\n"
+    "copied; per device the frames in, out and dropped.  Captures named in\n"
+    "the scenario are written as pcap files.\n"
+    "\n"
+    "  --json FILE     also write the report as JSON to FILE\n"
+    "  --seed N        use seed N instead of the scenario's\n"
+    "  --variant NAME  apply that entry of the scenario's variants[] first\n"
+    "  --quiet         print nothing on success (errors still go to stderr)\n";
+
+static const char check_usage[] =
+    "usage: vhsim check SCENARIO [--variant NAME]\n"
+    "\n"
+    "Loads and validates the scenario and builds its model without running\n"
+    "it.  Prints a one-line summary, or the first error with its JSON path\n"
+    "(exit status 2).\n";
+
+static const char explain_usage[] =
+    "usage: vhsim explain SCENARIO [--flow NAME] [--packet N] [--seed N] "
+    "[--variant NAME]\n"
+    "\n"
+    "Runs the scenario and follows one packet (by default the first packet\n"
+    "of the first flow) from the application that sent it to the one that\n"
+    "received it: every device it crossed, every queue it waited in, and\n"
+    "every piece of CPU work it caused, with the core, the category and\n"
+    "the cycles.\n"
+    "\n"
+    "  --flow NAME   the flow to follow (default: the first)\n"
+    "  --packet N    its packet number, from 0 (default 0)\n";
+
+/* Parses the options a command accepts.  Returns -1 after printing help
+ * (exit 0), or a usage error status, or 0. */
+static int
+parse_opts(int argc, char **argv, const char *usage, const char *allowed,
+           struct run_opts *o)
+{
+    memset(o, 0, sizeof *o);
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        const char *val = NULL;
+        char name[32] = "";
+        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+            fputs(usage, stdout);
+            return -1;
+        }
+        if (a[0] == '-' && a[1] == '-') {
+            const char *eq = strchr(a, '=');
+            size_t n = eq ? (size_t) (eq - a) : strlen(a);
+            snprintf(name, sizeof name, "%.*s", (int) n, a);
+            if (eq) {
+                val = eq + 1;
+            }
+        } else if (a[0] == '-' && a[1]) {
+            return cli_error(VH_EXIT_USAGE, "unknown option '%s' (see "
+                             "'--help')", a);
+        } else {
+            if (o->scenario) {
+                return cli_error(VH_EXIT_USAGE, "one scenario at a time "
+                                 "('%s' and '%s')", o->scenario, a);
+            }
+            o->scenario = a;
+            continue;
+        }
+        char key[40];
+        snprintf(key, sizeof key, " %s ", name + 2);
+        if (!strstr(allowed, key)) {
+            return cli_error(VH_EXIT_USAGE, "unknown option '%s' (see "
+                             "'--help')", name);
+        }
+        if (!strcmp(name, "--quiet")) {
+            o->quiet = true;
+            continue;
+        }
+        if (!val) {
+            if (i + 1 >= argc) {
+                return cli_error(VH_EXIT_USAGE, "%s needs a value", name);
+            }
+            val = argv[++i];
+        }
+        if (!strcmp(name, "--json")) {
+            o->json = val;
+        } else if (!strcmp(name, "--variant")) {
+            o->variant = val;
+        } else if (!strcmp(name, "--flow")) {
+            o->flow = val;
+        } else if (!strcmp(name, "--seed")) {
+            if (!cli_parse_u64(val, &o->seed)) {
+                return cli_error(VH_EXIT_USAGE, "--seed takes a "
+                                 "non-negative integer, not '%s'", val);
+            }
+            o->has_seed = true;
+        } else if (!strcmp(name, "--packet")) {
+            if (!cli_parse_u64(val, &o->packet)) {
+                return cli_error(VH_EXIT_USAGE, "--packet takes a "
+                                 "non-negative integer, not '%s'", val);
+            }
+        }
+    }
+    if (!o->scenario) {
+        fputs(usage, stderr);
+        return VH_EXIT_USAGE;
+    }
+    return 0;
+}
+
+/* Loads the scenario and builds its world; prints the error and returns
+ * NULL on failure. */
+static struct world *
+load_world(const struct run_opts *o, struct cfg_scenario **cfgp)
+{
+    struct vh_diag diag;
+    vh_diag_init(&diag);
+    struct cfg_scenario *cfg = cfg_load(o->scenario, o->variant, &diag);
+    if (!cfg) {
+        cli_error(VH_EXIT_USAGE, "%s: %s", o->scenario, diag.msg);
+        return NULL;
+    }
+    if (o->has_seed) {
+        cfg->seed = o->seed;
+    }
+    struct world *w = world_build(cfg, &diag);
+    if (!w) {
+        cli_error(VH_EXIT_USAGE, "%s: %s", o->scenario, diag.msg);
+        cfg_free(cfg);
+        return NULL;
+    }
+    *cfgp = cfg;
+    return w;
+}
+
+static double
+wall_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double) ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Progress on a terminal, once a run has taken more than a second. */
+struct progress {
+    double started;
+    bool shown;
+    const struct world *w;
+};
+
+static void
+progress_cb(double done, void *ctx)
+{
+    struct progress *p = ctx;
+    if (wall_now() - p->started < 1.0) {
+        return;
+    }
+    char t[32], e[32];
+    fprintf(stderr, "\r  %3.0f%%  simulated %s of %s", done * 100,
+            vh_format_time(p->w->sim.now, t, sizeof t),
+            vh_format_time(p->w->end, e, sizeof e));
+    p->shown = true;
+}
+
+static volatile sig_atomic_t interrupted;
+
+static void
+on_signal(int sig)
+{
+    /* Leave no partial capture behind, then go. */
+    vh_pcapw_abort_all_signal_safe();
+    interrupted = 1;
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+static struct vh_capture *
+open_captures(struct world *w, const struct cfg_scenario *cfg,
+              const char *file)
+{
+    const char **points = calloc(cfg->n_captures + 1, sizeof *points);
+    const char **files = calloc(cfg->n_captures + 1, sizeof *files);
+    if (!points || !files) {
+        abort();
+    }
+    for (size_t i = 0; i < cfg->n_captures; i++) {
+        points[i] = cfg->captures[i].point;
+        files[i] = cfg->captures[i].file;
+    }
+    char err[512];
+    size_t failed = 0;
+    struct vh_capture *c = vh_capture_open(&w->trace, &w->devs, points, files,
+                                           cfg->n_captures, &failed, err,
+                                           sizeof err);
+    if (!c) {
+        cli_error(VH_EXIT_USAGE, "%s: capture[%zu].file: %s", file, failed,
+                  err);
+    }
+    free(points);
+    free(files);
+    return c;
+}
+
+int
+cmd_run(int argc, char **argv)
+{
+    struct run_opts o;
+    int rc = parse_opts(argc, argv, run_usage,
+                        " json seed variant quiet ", &o);
+    if (rc) {
+        return rc < 0 ? VH_EXIT_OK : rc;
+    }
+    struct cfg_scenario *cfg;
+    struct world *w = load_world(&o, &cfg);
+    if (!w) {
+        return VH_EXIT_USAGE;
+    }
+    struct vh_capture *cap = open_captures(w, cfg, o.scenario);
+    if (!cap) {
+        world_free(w);
+        cfg_free(cfg);
+        return VH_EXIT_USAGE;
+    }
+    signal(SIGINT, on_signal);
+    signal(SIGTERM, on_signal);
+
+    struct progress prog = { wall_now(), false, w };
+    bool tty = !o.quiet && isatty(STDERR_FILENO);
+    world_run(w, tty ? progress_cb : NULL, &prog);
+    double wall = wall_now() - prog.started;
+    if (prog.shown) {
+        fputs("\r\033[K", stderr);
+    }
+
+    char err[512];
+    rc = VH_EXIT_OK;
+    if (vh_capture_commit(cap, err, sizeof err)) {
+        rc = cli_error(VH_EXIT_FAIL, "%s", err);
+    }
+    if (rc == VH_EXIT_OK && o.json) {
+        cJSON *r = report_json(w, wall);
+        char *text = cJSON_Print(r);
+        size_t n = strlen(text);
+        char *withnl = malloc(n + 2);
+        memcpy(withnl, text, n);
+        withnl[n] = '\n';
+        withnl[n + 1] = '\0';
+        if (cli_write_file(o.json, withnl, err, sizeof err)) {
+            rc = cli_error(VH_EXIT_FAIL, "%s", err);
+        }
+        free(withnl);
+        cJSON_free(text);
+        cJSON_Delete(r);
+    }
+    if (rc == VH_EXIT_OK && !o.quiet) {
+        report_print(w, stdout);
+        for (size_t i = 0; i < cfg->n_captures; i++) {
+            printf("%s capture %s -> %s\n", i ? "       " : "\nCaptures",
+                   cfg->captures[i].point, cfg->captures[i].file);
+        }
+        fprintf(stderr, "vhsim: %.3f s wall, %.2f M events/s\n", wall,
+                wall > 0 ? w->sim.events_run / wall / 1e6 : 0.0);
+    }
+    world_free(w);
+    cfg_free(cfg);
+    return rc;
+}
+
+int
+cmd_check(int argc, char **argv)
+{
+    struct run_opts o;
+    int rc = parse_opts(argc, argv, check_usage, " variant ", &o);
+    if (rc) {
+        return rc < 0 ? VH_EXIT_OK : rc;
+    }
+    struct cfg_scenario *cfg;
+    struct world *w = load_world(&o, &cfg);
+    if (!w) {
+        return VH_EXIT_USAGE;
+    }
+    size_t vms = 0;
+    for (size_t i = 0; i < cfg->n_hosts; i++) {
+        vms += cfg->hosts[i].n_vms;
+    }
+    printf("%s: ok: %zu hosts, %zu VMs, %zu switches, %zu flows, "
+           "%zu captures, %zu variants\n", o.scenario, cfg->n_hosts, vms,
+           cfg->n_switches, cfg->n_flows, cfg->n_captures, cfg->n_variants);
+    world_free(w);
+    cfg_free(cfg);
+    return VH_EXIT_OK;
+}

@@ -1,0 +1,128 @@
+/* cli/vhsim.c: subcommand dispatch and help. */
+#include "cli/cli.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "sim/diag.h"
+
+static const char usage[] =
+    "usage: vhsim COMMAND [ARGS]\n"
+    "\n"
+    "A discrete-event simulator of a virtualized host's networking.\n"
+    "\n"
+    "Commands:\n"
+    "  run SCENARIO      run a scenario: print the report, write captures\n"
+    "  check SCENARIO    validate a scenario without running it\n"
+    "  explain SCENARIO  follow one packet hop by hop, with what each hop cost\n"
+    "  compare SCENARIO  run the base and each variant side by side "
+    "(not built yet)\n"
+    "  gui SCENARIO      animate the packet paths (not built yet)\n"
+    "\n"
+    "'vhsim COMMAND --help' describes a command.  Scenario format: "
+    "docs/scenarios.md.\n";
+
+int
+cli_error(int status, const char *fmt, ...)
+{
+    va_list ap;
+    fputs("vhsim: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    return status;
+}
+
+bool
+cli_parse_u64(const char *s, unsigned long long *out)
+{
+    if (!s || !*s || *s == '-' || *s == '+') {
+        return false;
+    }
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno || *end) {
+        return false;
+    }
+    *out = v;
+    return true;
+}
+
+int
+cli_write_file(const char *path, const char *text, char *err, size_t errlen)
+{
+    char tmp[4096];
+    snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long) getpid());
+    FILE *f = fopen(tmp, "w");
+    if (!f) {
+        snprintf(err, errlen, "cannot write '%s': %s", path, strerror(errno));
+        return -1;
+    }
+    fputs(text, f);
+    bool bad = ferror(f) != 0;
+    if (fclose(f) || bad || rename(tmp, path)) {
+        snprintf(err, errlen, "cannot write '%s': %s", path, strerror(errno));
+        unlink(tmp);
+        return -1;
+    }
+    return 0;
+}
+
+static int
+cmd_not_yet(const char *name)
+{
+    return cli_error(VH_EXIT_USAGE, "'%s' is not supported yet", name);
+}
+
+int
+vhsim_main(int argc, char **argv)
+{
+    static const char *const commands[] = {
+        "run", "check", "explain", "compare", "gui", "help",
+    };
+    if (argc < 2) {
+        fputs(usage, stderr);
+        return VH_EXIT_USAGE;
+    }
+    const char *cmd = argv[1];
+    if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h")
+        || (!strcmp(cmd, "help") && argc == 2)) {
+        fputs(usage, stdout);
+        return VH_EXIT_OK;
+    }
+    if (!strcmp(cmd, "--version")) {
+        puts("vhsim 0.1");
+        return VH_EXIT_OK;
+    }
+    if (!strcmp(cmd, "help")) {
+        /* "vhsim help run" is "vhsim run --help". */
+        char *args[] = { argv[0], argv[2], (char *) "--help", NULL };
+        return vhsim_main(3, args);
+    }
+    if (!strcmp(cmd, "run")) {
+        return cmd_run(argc - 1, argv + 1);
+    }
+    if (!strcmp(cmd, "check")) {
+        return cmd_check(argc - 1, argv + 1);
+    }
+    if (!strcmp(cmd, "explain")) {
+        return cmd_explain(argc - 1, argv + 1);
+    }
+    if (!strcmp(cmd, "compare") || !strcmp(cmd, "gui")) {
+        return cmd_not_yet(cmd);
+    }
+    const char *s = vh_suggest(cmd, commands,
+                               sizeof commands / sizeof *commands);
+    if (s) {
+        return cli_error(VH_EXIT_USAGE, "unknown command '%s'; did you mean "
+                         "'%s'? (see 'vhsim --help')", cmd, s);
+    }
+    return cli_error(VH_EXIT_USAGE, "unknown command '%s' (see 'vhsim "
+                     "--help')", cmd);
+}

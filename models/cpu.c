@@ -1,0 +1,66 @@
+/* models/cpu.c: CPU cores as queued servers. */
+#include "models/cpu.h"
+
+#include "models/world.h"
+#include "sim/trace.h"
+
+const char *const cpu_cat_names[CPU_N_CATS] = {
+    "guest", "vmexit", "qemu", "vhost", "softirq", "irq", "vswitch", "poll",
+    "app",
+};
+
+void
+cpu_core_init(struct cpu_core *c, int index, uint64_t khz,
+              struct vh_device *host_dev)
+{
+    vh_server_init(&c->srv);
+    c->index = index;
+    c->khz = khz;
+    for (int i = 0; i < CPU_N_CATS; i++) {
+        c->cycles[i] = 0;
+    }
+    c->host_dev = host_dev;
+}
+
+vh_time_t
+cpu_run(struct world *w, struct cpu_core *c, uint64_t cycles,
+        enum cpu_cat cat, const struct vh_packet *p,
+        const struct vh_device *dev, const char *what)
+{
+    vh_time_t now = w->sim.now;
+    vh_time_t start = vh_server_start_time(&c->srv, now);
+    vh_time_t end = vh_server_take(&c->srv, now,
+                                   vh_cycles_to_ps(cycles, c->khz));
+    c->cycles[cat] += cycles;
+    VH_TRACE(&w->trace, VH_HOP_SERVICE, .time = start, .end = end, .pkt = p,
+             .dev = dev, .cycles = cycles, .core = c->index, .on_cpu = 1, .what = what,
+             .category = (uint8_t) cat);
+    return end;
+}
+
+vh_time_t
+cpu_charge(struct world *w, struct cpu_core *c, enum cost_id id,
+           uint32_t bytes, enum cpu_cat cat, const struct vh_packet *p,
+           const struct vh_device *dev)
+{
+    return cpu_run(w, c, cost_cycles(&w->costs, id, bytes, c->khz), cat, p,
+                   dev, cost_table[id].name);
+}
+
+vh_time_t
+cpu_busy_until(const struct cpu_core *c, vh_time_t end)
+{
+    /* Work reserved past 'end' was accepted but not yet done. */
+    vh_time_t over = c->srv.free_at > end ? c->srv.free_at - end : 0;
+    return c->srv.busy > over ? c->srv.busy - over : 0;
+}
+
+uint64_t
+cpu_total_cycles(const struct cpu_core *c)
+{
+    uint64_t t = 0;
+    for (int i = 0; i < CPU_N_CATS; i++) {
+        t += c->cycles[i];
+    }
+    return t;
+}

@@ -1,0 +1,310 @@
+/* models/endpoint.c: ARP, ICMP echo and UDP endpoints. */
+#include "models/endpoint.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "models/acct.h"
+#include "models/host.h"
+#include "models/world.h"
+#include "sim/trace.h"
+
+/* Packets held per unresolved neighbour.  Linux's default (unres_qlen) is
+ * about a hundred frames' worth of bytes. */
+#define ARP_PENDING_MAX 100
+
+static struct arp_entry *
+arp_find(struct endpoint *ep, uint32_t ip, bool create)
+{
+    for (size_t i = 0; i < ep->n_arp; i++) {
+        if (ep->arp[i].ip == ip) {
+            return &ep->arp[i];
+        }
+    }
+    if (!create) {
+        return NULL;
+    }
+    struct arp_entry *v = realloc(ep->arp, (ep->n_arp + 1) * sizeof *v);
+    if (!v) {
+        abort();
+    }
+    ep->arp = v;
+    struct arp_entry *e = &ep->arp[ep->n_arp++];
+    memset(e, 0, sizeof *e);
+    e->ip = ip;
+    vh_pktq_init(&e->pending, ARP_PENDING_MAX);
+    return e;
+}
+
+static struct cpu_core *
+ep_core(struct endpoint *ep, const struct vh_packet *p)
+{
+    return p->exec ? cpu_of_exec(p->exec) : ep->app_core;
+}
+
+/* Hands a finished frame to the interface, on the core that made it. */
+static void
+ep_transmit(struct world *w, struct endpoint *ep, struct vh_packet *p)
+{
+    p->hops++;
+    port_deliver(w, &ep->port, p);
+}
+
+static uint32_t
+frame_ip_dst(const struct vh_packet *p)
+{
+    const uint8_t *d = p->data + VH_ETH_HLEN + 16;
+    return (uint32_t) d[0] << 24 | (uint32_t) d[1] << 16
+           | (uint32_t) d[2] << 8 | d[3];
+}
+
+static void
+ep_send_arp_request(struct world *w, struct endpoint *ep, uint32_t ip,
+                    struct cpu_core *core)
+{
+    static const struct vh_mac zero;
+    struct vh_packet *r = vh_packet_alloc(&w->pool);
+    r->len = vh_build_arp(r->data, VH_ARP_REQUEST, &ep->mac, ep->ip, &zero,
+                          ip, &vh_mac_broadcast);
+    r->born = w->sim.now;
+    r->exec = &core->srv;
+    ep->arp_requests++;
+    cpu_charge(w, core, COST_ARP_PROCESS, 0, ep->app_cat, r, ep->dev);
+    ep_transmit(w, ep, r);
+}
+
+/* An IP packet is ready to leave: find the neighbour's MAC first. */
+static void
+ep_output(struct world *w, struct endpoint *ep, struct vh_packet *p)
+{
+    uint32_t dst = frame_ip_dst(p);
+    if ((dst & ep->netmask) != (ep->ip & ep->netmask)) {
+        acct_drop(w, p, ep->dev, "no-route");
+        return;
+    }
+    struct arp_entry *e = arp_find(ep, dst, true);
+    if (e->resolved) {
+        memcpy(p->data, e->mac.b, VH_ETH_ALEN);
+        ep_transmit(w, ep, p);
+        return;
+    }
+    if (vh_pktq_full(&e->pending)) {
+        acct_drop(w, p, ep->dev, "arp-queue-full");
+        return;
+    }
+    bool first = e->pending.count == 0;
+    vh_pktq_push(&e->pending, p);
+    if (first) {
+        ep_send_arp_request(w, ep, dst, ep_core(ep, p));
+    }
+}
+
+static void
+ep_app_sent(struct vh_sim *sim, void *obj, void *arg)
+{
+    ep_output(world_of(sim), obj, arg);
+}
+
+void
+endpoint_send(struct world *w, struct endpoint *ep, struct flow_stats *fs,
+              uint64_t seq)
+{
+    const struct cfg_flow *cf = fs->cfg;
+    struct endpoint *dst = fs->dst;
+    struct arp_entry *e = arp_find(ep, dst->ip, false);
+    struct vh_ip_hdr_spec spec = {
+        .src_mac = ep->mac,
+        .ip_src = ep->ip,
+        .ip_dst = dst->ip,
+        .ip_id = ep->next_ip_id++,
+    };
+    if (e && e->resolved) {
+        spec.dst_mac = e->mac;
+    }
+
+    struct vh_packet *p = vh_packet_alloc(&w->pool);
+    p->flow = fs->index;
+    p->seq = seq;
+    p->born = w->sim.now;
+    p->counted = 1;
+    p->exec = &ep->app_core->srv;
+    if (cf->proto == CFG_PROTO_ICMP) {
+        p->len = vh_build_icmp_echo(p->data, &spec, VH_ICMP_ECHO_REQUEST,
+                                    (uint16_t) (0x100 + fs->index),
+                                    (uint16_t) seq, NULL,
+                                    vh_icmp_payload_for_size(cf->size));
+    } else {
+        p->len = vh_build_udp(p->data, &spec, cf->sport, cf->dport, NULL,
+                              vh_udp_payload_for_size(cf->size));
+    }
+    fs->sent++;
+    ep->host->packets++;
+
+    cpu_charge(w, ep->app_core, COST_SYSCALL, 0, ep->app_cat, p, ep->dev);
+    vh_time_t t = cpu_charge(w, ep->app_core, COST_STACK_TX, 0, ep->app_cat,
+                             p, ep->dev);
+    vh_schedule_at(&w->sim, t, ep_app_sent, ep, p);
+}
+
+/* --- Receive. --- */
+
+static void
+ep_learn(struct world *w, struct endpoint *ep, uint32_t ip,
+         const struct vh_mac *mac, bool create)
+{
+    struct arp_entry *e = arp_find(ep, ip, create);
+    if (!e) {
+        return;
+    }
+    e->mac = *mac;
+    e->resolved = true;
+    struct vh_packet *q;
+    while ((q = vh_pktq_pop(&e->pending)) != NULL) {
+        memcpy(q->data, mac->b, VH_ETH_ALEN);
+        ep_transmit(w, ep, q);
+    }
+}
+
+static void
+ep_arp_done(struct vh_sim *sim, void *obj, void *arg)
+{
+    struct world *w = world_of(sim);
+    struct endpoint *ep = obj;
+    struct vh_packet *p = arg;
+    struct vh_frame_info fi;
+
+    if (vh_frame_parse(p->data, p->len, &fi, false) || !fi.is_arp) {
+        acct_drop(w, p, ep->dev, "malformed");
+        return;
+    }
+    bool for_me = fi.arp_tpa == ep->ip;
+    /* Like Linux: learn the sender if the frame was for us, else only
+     * refresh an entry we already had. */
+    ep_learn(w, ep, fi.arp_spa, &fi.arp_sha, for_me);
+    if (for_me && fi.arp_op == VH_ARP_REQUEST) {
+        p->len = vh_build_arp(p->data, VH_ARP_REPLY, &ep->mac, ep->ip,
+                              &fi.arp_sha, fi.arp_spa, &fi.arp_sha);
+        ep_transmit(w, ep, p);
+        return;
+    }
+    acct_consume(w, p);
+}
+
+static void
+ep_udp_done(struct vh_sim *sim, void *obj, void *arg)
+{
+    struct endpoint *ep = obj;
+    acct_deliver(world_of(sim), arg, ep->dev);
+}
+
+static void
+ep_echo_done(struct vh_sim *sim, void *obj, void *arg)
+{
+    struct world *w = world_of(sim);
+    struct endpoint *ep = obj;
+    struct vh_packet *p = arg;
+    struct vh_frame_info fi;
+
+    if (vh_frame_parse(p->data, p->len, &fi, false)) {
+        acct_drop(w, p, ep->dev, "malformed");
+        return;
+    }
+    uint32_t plen = fi.ip_total_len - VH_IPV4_HLEN - VH_ICMP_HLEN;
+    uint8_t payload[VH_PKT_DATAROOM];
+    memcpy(payload, p->data + fi.l4_off + VH_ICMP_HLEN, plen);
+    struct vh_ip_hdr_spec spec = {
+        .dst_mac = fi.src, .src_mac = ep->mac,
+        .ip_src = ep->ip, .ip_dst = fi.ip_src,
+        .ip_id = ep->next_ip_id++,
+    };
+    p->len = vh_build_icmp_echo(p->data, &spec, VH_ICMP_ECHO_REPLY,
+                                fi.icmp_id, fi.icmp_seq, payload, plen);
+    p->is_reply = 1;
+    ep_transmit(w, ep, p);
+}
+
+static void
+ep_rx(struct world *w, struct port *port, struct vh_packet *p)
+{
+    struct endpoint *ep = port->owner;
+    struct cpu_core *core = ep_core(ep, p);
+    struct vh_frame_info fi;
+
+    VH_TRACE(&w->trace, VH_HOP_ARRIVE, .time = w->sim.now, .pkt = p,
+             .dev = ep->dev);
+    p->hops++;
+    vh_frame_parse(p->data, p->len, &fi, false);
+    if (!vh_mac_eq(&fi.dst, &ep->mac) && !vh_mac_is_multicast(&fi.dst)) {
+        acct_drop(w, p, ep->dev, acct_not_for_me);
+        return;
+    }
+    if (fi.is_arp) {
+        vh_time_t t = cpu_charge(w, core, COST_ARP_PROCESS, 0, ep->rx_cat,
+                                 p, ep->dev);
+        vh_schedule_at(&w->sim, t, ep_arp_done, ep, p);
+        return;
+    }
+    if (!fi.is_ipv4 || fi.ip_dst != ep->ip) {
+        acct_drop(w, p, ep->dev, acct_not_for_me);
+        return;
+    }
+    if (p->flow >= 0) {
+        ep->host->packets++;
+    }
+    cpu_charge(w, core, COST_STACK_RX, 0, ep->rx_cat, p, ep->dev);
+    if (fi.ip_proto == VH_IPPROTO_ICMP
+        && fi.icmp_type == VH_ICMP_ECHO_REQUEST) {
+        /* The kernel answers: receive and transmit, no application. */
+        vh_time_t t = cpu_charge(w, core, COST_STACK_TX, 0, ep->rx_cat, p,
+                                 ep->dev);
+        vh_schedule_at(&w->sim, t, ep_echo_done, ep, p);
+        return;
+    }
+    if (fi.ip_proto == VH_IPPROTO_UDP
+        || (fi.ip_proto == VH_IPPROTO_ICMP
+            && fi.icmp_type == VH_ICMP_ECHO_REPLY)) {
+        /* The application's receive call. */
+        vh_time_t t = cpu_charge(w, core, COST_SYSCALL, 0, ep->rx_cat, p,
+                                 ep->dev);
+        vh_schedule_at(&w->sim, t, ep_udp_done, ep, p);
+        return;
+    }
+    acct_drop(w, p, ep->dev, "unsupported-protocol");
+}
+
+struct endpoint *
+endpoint_create(struct host *h, struct vh_device *dev, const char *owner_path,
+                const struct vh_mac *mac, uint32_t ip, int prefix,
+                struct cpu_core *app_core, enum cpu_cat app_cat,
+                enum cpu_cat rx_cat)
+{
+    struct endpoint *ep = calloc(1, sizeof *ep);
+    if (!ep) {
+        abort();
+    }
+    ep->dev = dev;
+    ep->owner_path = owner_path;
+    ep->host = h;
+    port_init(&ep->port, ep_rx, ep, dev, 0);
+    ep->mac = *mac;
+    ep->ip = ip;
+    ep->netmask = prefix ? 0xffffffffu << (32 - prefix) : 0;
+    ep->app_core = app_core;
+    ep->app_cat = app_cat;
+    ep->rx_cat = rx_cat;
+    ep->next_ip_id = 1;
+    return ep;
+}
+
+void
+endpoint_free(struct endpoint *ep)
+{
+    if (!ep) {
+        return;
+    }
+    for (size_t i = 0; i < ep->n_arp; i++) {
+        vh_pktq_purge(&ep->arp[i].pending);
+    }
+    free(ep->arp);
+    free(ep);
+}

@@ -1,0 +1,59 @@
+/* models/host.h: a physical server: cores, NICs, bridges, VMs.
+ *
+ * A bare-metal endpoint is the same thing with no bridges or VMs: its NIC
+ * with an "ip" makes the host itself an endpoint. */
+#ifndef VH_MODELS_HOST_H
+#define VH_MODELS_HOST_H 1
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "models/config.h"
+#include "models/cpu.h"
+#include "sim/device.h"
+
+struct pnic;
+struct lbridge;
+struct vm;
+struct endpoint;
+
+struct host {
+    struct vh_device dev;       /* "host1". */
+    const struct cfg_host *cfg;
+    struct cpu_core *cores;
+    int n_cores;
+    struct pnic **nics;
+    size_t n_nics;
+    struct lbridge **bridges;
+    size_t n_bridges;
+    struct vm **vms;
+    size_t n_vms;
+    struct endpoint **eps;      /* The host's own endpoints (NICs or
+                                 * bridges with an IP). */
+    size_t n_eps;
+
+    int next_worker;            /* Round robin for unpinned kernel threads. */
+    int next_vcpu;              /* Round robin for unpinned vCPUs. */
+
+    /* Counters for the report. */
+    uint64_t interrupts;        /* Hardware interrupts taken by host cores. */
+    uint64_t guest_interrupts;  /* Virtual interrupts injected into guests. */
+    uint64_t vm_exits;
+    uint64_t copies_bytes;      /* Bytes copied by software on the path. */
+    uint64_t packets;           /* Flow packets sent or received by the
+                                 * host's endpoints (for cycles/packet). */
+};
+
+/* The core for a kernel thread that nobody pinned (a vhost worker):
+ * cores not pinned to any vCPU, in round robin; all cores if every one
+ * is pinned. */
+struct cpu_core *host_pick_thread_core(struct host *);
+
+/* The core the interrupt of NIC queue 'q' is delivered to, per the
+ * host's irqbalance mode. */
+struct cpu_core *host_irq_core(struct host *, int q);
+
+/* The core an application of a bare-metal host runs on. */
+struct cpu_core *host_app_core(struct host *);
+
+#endif /* models/host.h */

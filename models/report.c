@@ -1,0 +1,267 @@
+/* models/report.c: the run report, as JSON and as text tables. */
+#include "models/report.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "models/cpu.h"
+#include "models/host.h"
+#include "models/world.h"
+#include "sim/units.h"
+
+/* Rounds to 'digits' decimals so numbers print short and stable. */
+static double
+round_to(double v, int digits)
+{
+    double f = pow(10.0, digits);
+    return round(v * f) / f;
+}
+
+struct flow_rates {
+    double mpps;
+    double gbps;
+};
+
+/* Rates from the spacing of deliveries: with n deliveries spread over
+ * [first, last], n - 1 intervals passed.  A single delivery has no rate. */
+static struct flow_rates
+flow_rates(const struct flow_stats *fs)
+{
+    struct flow_rates r = { 0, 0 };
+    if (fs->delivered >= 2 && fs->last_delivered > fs->first_delivered) {
+        double span_s = (double) (fs->last_delivered - fs->first_delivered)
+                        / (double) VH_SEC;
+        double pps = (double) (fs->delivered - 1) / span_s;
+        r.mpps = pps / 1e6;
+        r.gbps = pps * fs->cfg->size * 8 / 1e9;
+    }
+    return r;
+}
+
+static const char *const proto_names[] = { "udp", "tcp", "icmp" };
+
+static cJSON *
+flow_json(const struct world *w, const struct flow_stats *fs)
+{
+    const struct cfg_flow *cf = fs->cfg;
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "name", cf->name);
+    cJSON_AddStringToObject(o, "from", cf->from);
+    cJSON_AddStringToObject(o, "to", cf->to);
+    cJSON_AddStringToObject(o, "proto", proto_names[cf->proto]);
+    cJSON_AddNumberToObject(o, "size", cf->size);
+    cJSON_AddNumberToObject(o, "sent", (double) fs->sent);
+    cJSON_AddNumberToObject(o, "delivered", (double) fs->delivered);
+    cJSON_AddNumberToObject(o, "dropped", (double) fs->drops.total);
+    cJSON_AddNumberToObject(o, "in_flight", (double) world_in_flight(w, fs));
+    cJSON *drops = cJSON_AddObjectToObject(o, "drops");
+    for (size_t i = 0; i < fs->drops.n; i++) {
+        cJSON_AddNumberToObject(drops, fs->drops.reason[i],
+                                (double) fs->drops.count[i]);
+    }
+    struct flow_rates r = flow_rates(fs);
+    cJSON_AddNumberToObject(o, "throughput_gbps", round_to(r.gbps, 6));
+    cJSON_AddNumberToObject(o, "throughput_mpps", round_to(r.mpps, 6));
+    cJSON *lat = cJSON_AddObjectToObject(o, "latency_ns");
+    const struct vh_hist *h = &fs->latency;
+    cJSON_AddNumberToObject(lat, "min", h->count ? (double) h->min : 0);
+    cJSON_AddNumberToObject(lat, "p50", (double) vh_hist_percentile(h, 50));
+    cJSON_AddNumberToObject(lat, "p99", (double) vh_hist_percentile(h, 99));
+    cJSON_AddNumberToObject(lat, "max", (double) h->max);
+    cJSON_AddNumberToObject(lat, "mean", round_to(vh_hist_mean(h), 1));
+    return o;
+}
+
+static uint64_t
+host_cycles(const struct host *h)
+{
+    uint64_t t = 0;
+    for (int i = 0; i < h->n_cores; i++) {
+        t += cpu_total_cycles(&h->cores[i]);
+    }
+    return t;
+}
+
+static cJSON *
+host_json(const struct world *w, const struct host *h)
+{
+    vh_time_t end = world_end_time(w);
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "name", h->dev.path);
+    cJSON *cpu = cJSON_AddObjectToObject(o, "cpu");
+    cJSON_AddNumberToObject(cpu, "ghz", round_to(h->cfg->cpu.khz / 1e6, 3));
+    cJSON *cores = cJSON_AddArrayToObject(cpu, "cores");
+    for (int i = 0; i < h->n_cores; i++) {
+        const struct cpu_core *c = &h->cores[i];
+        cJSON *co = cJSON_CreateObject();
+        cJSON_AddNumberToObject(co, "id", i);
+        double util = end ? (double) cpu_busy_until(c, end) / (double) end : 0;
+        cJSON_AddNumberToObject(co, "util", round_to(util, 4));
+        cJSON *cyc = cJSON_AddObjectToObject(co, "cycles");
+        for (int k = 0; k < CPU_N_CATS; k++) {
+            cJSON_AddNumberToObject(cyc, cpu_cat_names[k],
+                                    (double) c->cycles[k]);
+        }
+        cJSON_AddItemToArray(cores, co);
+    }
+    uint64_t total = host_cycles(h);
+    cJSON_AddNumberToObject(o, "cycles", (double) total);
+    cJSON_AddNumberToObject(o, "packets", (double) h->packets);
+    cJSON_AddNumberToObject(o, "cycles_per_packet",
+                            h->packets ? round_to((double) total
+                                                  / (double) h->packets, 1)
+                                       : 0);
+    cJSON_AddNumberToObject(o, "interrupts", (double) h->interrupts);
+    cJSON_AddNumberToObject(o, "guest_interrupts",
+                            (double) h->guest_interrupts);
+    cJSON_AddNumberToObject(o, "vm_exits", (double) h->vm_exits);
+    cJSON_AddNumberToObject(o, "copies_bytes", (double) h->copies_bytes);
+    return o;
+}
+
+cJSON *
+report_json(const struct world *w, double wall_s)
+{
+    const struct cfg_scenario *c = w->cfg;
+    cJSON *r = cJSON_CreateObject();
+    cJSON_AddStringToObject(r, "scenario", c->name);
+    if (c->description) {
+        cJSON_AddStringToObject(r, "description", c->description);
+    }
+    cJSON_AddNumberToObject(r, "seed", (double) c->seed);
+    cJSON_AddNumberToObject(r, "sim_time_ns",
+                            (double) (world_end_time(w) / VH_NS));
+    cJSON_AddNumberToObject(r, "events", (double) w->sim.events_run);
+    cJSON_AddNumberToObject(r, "wall_s", floor(wall_s * 10) / 10);
+
+    cJSON *flows = cJSON_AddArrayToObject(r, "flows");
+    for (size_t i = 0; i < w->n_flows; i++) {
+        cJSON_AddItemToArray(flows, flow_json(w, &w->flows[i]));
+    }
+    cJSON *hosts = cJSON_AddArrayToObject(r, "hosts");
+    for (size_t i = 0; i < w->n_hosts; i++) {
+        cJSON_AddItemToArray(hosts, host_json(w, w->hosts[i]));
+    }
+    cJSON *devs = cJSON_AddArrayToObject(r, "devices");
+    for (size_t i = 0; i < w->devs.n; i++) {
+        const struct vh_device *d = w->devs.v[i];
+        if (!d->report) {
+            continue;
+        }
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "path", d->path);
+        cJSON_AddStringToObject(o, "kind", d->kind);
+        cJSON_AddNumberToObject(o, "rx", (double) d->rx);
+        cJSON_AddNumberToObject(o, "tx", (double) d->tx);
+        cJSON_AddNumberToObject(o, "drops", (double) d->drops);
+        cJSON_AddItemToArray(devs, o);
+    }
+    return r;
+}
+
+/* --- Text. --- */
+
+static void
+print_flows(const struct world *w, FILE *out)
+{
+    fprintf(out, "\nFlows\n");
+    fprintf(out, "  %-8s %-5s %-26s %8s %9s %7s %7s %9s %8s %10s %10s "
+            "%10s\n", "name", "proto", "from -> to", "sent", "delivered",
+            "dropped", "flight", "Mpps", "Gbps", "lat p50", "p99", "max");
+    for (size_t i = 0; i < w->n_flows; i++) {
+        const struct flow_stats *fs = &w->flows[i];
+        const struct cfg_flow *cf = fs->cfg;
+        char route[128], p50[32], p99[32], max[32];
+        snprintf(route, sizeof route, "%s -> %s", cf->from, cf->to);
+        const struct vh_hist *h = &fs->latency;
+        vh_format_time(vh_hist_percentile(h, 50) * VH_NS, p50, sizeof p50);
+        vh_format_time(vh_hist_percentile(h, 99) * VH_NS, p99, sizeof p99);
+        vh_format_time(h->max * VH_NS, max, sizeof max);
+        struct flow_rates r = flow_rates(fs);
+        fprintf(out, "  %-8s %-5s %-26s %8llu %9llu %7llu %7llu %9.4f "
+                "%8.4f %10s %10s %10s\n", cf->name, proto_names[cf->proto],
+                route, (unsigned long long) fs->sent,
+                (unsigned long long) fs->delivered,
+                (unsigned long long) fs->drops.total,
+                (unsigned long long) world_in_flight(w, fs), r.mpps, r.gbps,
+                p50, p99, max);
+        for (size_t k = 0; k < fs->drops.n; k++) {
+            fprintf(out, "  %-8s   dropped %llu: %s\n", "",
+                    (unsigned long long) fs->drops.count[k],
+                    fs->drops.reason[k]);
+        }
+    }
+    fprintf(out, "  (ICMP: latency is the round trip; delivered counts "
+            "replies)\n");
+}
+
+static void
+print_hosts(const struct world *w, FILE *out)
+{
+    vh_time_t end = world_end_time(w);
+    for (size_t i = 0; i < w->n_hosts; i++) {
+        const struct host *h = w->hosts[i];
+        uint64_t total = host_cycles(h);
+        fprintf(out, "\nHost %s: %d cores at %.2f GHz\n", h->dev.path,
+                h->n_cores, h->cfg->cpu.khz / 1e6);
+        fprintf(out, "  cycles/packet %.0f   interrupts %llu   guest "
+                "interrupts %llu   VM exits %llu   bytes copied %llu\n",
+                h->packets ? (double) total / (double) h->packets : 0.0,
+                (unsigned long long) h->interrupts,
+                (unsigned long long) h->guest_interrupts,
+                (unsigned long long) h->vm_exits,
+                (unsigned long long) h->copies_bytes);
+        fprintf(out, "  %-4s %6s", "core", "util");
+        for (int k = 0; k < CPU_N_CATS; k++) {
+            fprintf(out, " %9s", cpu_cat_names[k]);
+        }
+        fprintf(out, "\n");
+        for (int c = 0; c < h->n_cores; c++) {
+            const struct cpu_core *core = &h->cores[c];
+            if (!cpu_total_cycles(core)) {
+                continue;
+            }
+            double util = end ? 100.0 * (double) cpu_busy_until(core, end)
+                                / (double) end : 0;
+            fprintf(out, "  %-4d %5.1f%%", c, util);
+            for (int k = 0; k < CPU_N_CATS; k++) {
+                fprintf(out, " %9llu", (unsigned long long) core->cycles[k]);
+            }
+            fprintf(out, "\n");
+        }
+    }
+}
+
+static void
+print_devices(const struct world *w, FILE *out)
+{
+    fprintf(out, "\nDevices\n  %-24s %-14s %10s %10s %8s\n", "path", "kind",
+            "rx", "tx", "drops");
+    for (size_t i = 0; i < w->devs.n; i++) {
+        const struct vh_device *d = w->devs.v[i];
+        if (d->report) {
+            fprintf(out, "  %-24s %-14s %10llu %10llu %8llu\n", d->path,
+                    d->kind, (unsigned long long) d->rx,
+                    (unsigned long long) d->tx,
+                    (unsigned long long) d->drops);
+        }
+    }
+}
+
+void
+report_print(const struct world *w, FILE *out)
+{
+    const struct cfg_scenario *c = w->cfg;
+    char t[32];
+    fprintf(out, "vhsim: %s\n", c->name);
+    if (c->description) {
+        fprintf(out, "  %s\n", c->description);
+    }
+    fprintf(out, "seed %llu, simulated %s, %llu events\n",
+            (unsigned long long) c->seed,
+            vh_format_time(world_end_time(w), t, sizeof t),
+            (unsigned long long) w->sim.events_run);
+    print_flows(w, out);
+    print_hosts(w, out);
+    print_devices(w, out);
+}

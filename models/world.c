@@ -1,0 +1,467 @@
+/* models/world.c: building, running and freeing a world. */
+#include "models/world.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "models/acct.h"
+#include "models/endpoint.h"
+#include "models/host.h"
+#include "models/l2switch.h"
+#include "models/lbridge.h"
+#include "models/pnic.h"
+#include "models/port.h"
+#include "models/traffic.h"
+#include "models/virtio_net.h"
+#include "models/vm.h"
+
+#define GROW(ARR, N) do {                                               \
+        void *g_ = realloc((ARR), ((N) + 1) * sizeof *(ARR));           \
+        if (!g_) {                                                      \
+            abort();                                                    \
+        }                                                               \
+        (ARR) = g_;                                                     \
+    } while (0)
+
+void
+world_add_link(struct world *w, struct link *l)
+{
+    GROW(w->links, w->n_links);
+    w->links[w->n_links++] = l;
+}
+
+static void
+host_add_endpoint(struct host *h, struct endpoint *ep)
+{
+    GROW(h->eps, h->n_eps);
+    h->eps[h->n_eps++] = ep;
+}
+
+static struct lbridge *
+host_bridge_of_nic(struct host *h, const char *nic)
+{
+    for (size_t b = 0; b < h->n_bridges; b++) {
+        const struct cfg_bridge *cb = h->bridges[b]->cfg;
+        for (size_t i = 0; i < cb->n_ports; i++) {
+            if (!strcmp(cb->ports[i], nic)) {
+                return h->bridges[b];
+            }
+        }
+    }
+    return NULL;
+}
+
+static struct lbridge *
+host_bridge(struct host *h, const char *name)
+{
+    for (size_t b = 0; b < h->n_bridges; b++) {
+        if (!strcmp(h->bridges[b]->cfg->name, name)) {
+            return h->bridges[b];
+        }
+    }
+    return NULL;
+}
+
+static struct vm *
+vm_build(struct world *w, struct host *h, const struct cfg_vm *cv)
+{
+    struct vm *vm = calloc(1, sizeof *vm);
+    if (!vm) {
+        abort();
+    }
+    char path[256];
+    snprintf(path, sizeof path, "%s/%s", h->dev.path, cv->name);
+    vh_devtab_add(&w->devs, &vm->dev, path, "vm", &h->dev);
+    vm->host = h;
+    vm->cfg = cv;
+    vm->n_vcpus = cv->vcpus;
+    vm->vcpus = calloc((size_t) cv->vcpus, sizeof *vm->vcpus);
+    if (!vm->vcpus) {
+        abort();
+    }
+    for (int i = 0; i < cv->vcpus; i++) {
+        if (cv->pin) {
+            vm->vcpus[i] = &h->cores[cv->pin[i]];
+        } else {
+            /* Unpinned vCPU threads fill cores from the last one down,
+             * away from core 0 and its interrupts. */
+            int c = h->n_cores - 1 - (h->next_vcpu++ % h->n_cores);
+            vm->vcpus[i] = &h->cores[c];
+        }
+    }
+    vm->n_nics = cv->n_nics;
+    vm->nics = calloc(cv->n_nics, sizeof *vm->nics);
+    vm->eps = calloc(cv->n_nics, sizeof *vm->eps);
+    if ((cv->n_nics && (!vm->nics || !vm->eps))) {
+        abort();
+    }
+    for (size_t i = 0; i < cv->n_nics; i++) {
+        const struct cfg_vnic *cn = &cv->nics[i];
+        struct virtio_net *vn = virtio_net_create(w, h, vm, &vm->dev, cn,
+                                                  vm->vcpus[0]);
+        vm->nics[i] = vn;
+        struct endpoint *ep = endpoint_create(h, &vn->dev, vm->dev.path,
+                                              &cn->mac, cn->ip, cn->prefix,
+                                              vm->vcpus[0], CPU_GUEST,
+                                              CPU_GUEST);
+        vm->eps[i] = ep;
+        port_connect(&ep->port, &vn->guest);
+        /* The loader admits only bridge attachments for now. */
+        lbridge_attach(host_bridge(h, cn->attach_to), &vn->tap);
+    }
+    return vm;
+}
+
+static struct host *
+host_build(struct world *w, const struct cfg_host *ch)
+{
+    struct host *h = calloc(1, sizeof *h);
+    if (!h) {
+        abort();
+    }
+    vh_devtab_add(&w->devs, &h->dev, ch->name, "host", NULL);
+    h->cfg = ch;
+    h->n_cores = ch->cpu.cores;
+    h->cores = calloc((size_t) h->n_cores, sizeof *h->cores);
+    if (!h->cores) {
+        abort();
+    }
+    for (int i = 0; i < h->n_cores; i++) {
+        cpu_core_init(&h->cores[i], i, ch->cpu.khz, &h->dev);
+    }
+
+    h->n_nics = ch->n_nics;
+    h->nics = calloc(ch->n_nics ? ch->n_nics : 1, sizeof *h->nics);
+    for (size_t i = 0; i < ch->n_nics; i++) {
+        h->nics[i] = pnic_create(w, h, &ch->nics[i]);
+    }
+    h->n_bridges = ch->n_bridges;
+    h->bridges = calloc(ch->n_bridges ? ch->n_bridges : 1,
+                        sizeof *h->bridges);
+    for (size_t b = 0; b < ch->n_bridges; b++) {
+        h->bridges[b] = lbridge_create(w, h, &ch->bridges[b]);
+    }
+    for (size_t i = 0; i < ch->n_nics; i++) {
+        struct pnic *nic = h->nics[i];
+        const struct cfg_nic *cn = nic->cfg;
+        struct lbridge *br = host_bridge_of_nic(h, cn->name);
+        if (br) {
+            lbridge_attach(br, &nic->stack);
+        }
+        if (cn->has_ip) {
+            struct endpoint *ep = endpoint_create(
+                h, &nic->dev, h->dev.path, &cn->mac, cn->ip, cn->prefix,
+                host_app_core(h), CPU_APP, CPU_SOFTIRQ);
+            host_add_endpoint(h, ep);
+            if (br) {
+                /* The address lives on the bridge's own port. */
+                lbridge_attach(br, &ep->port);
+            } else {
+                port_connect(&ep->port, &nic->stack);
+            }
+        }
+    }
+    h->n_vms = ch->n_vms;
+    h->vms = calloc(ch->n_vms ? ch->n_vms : 1, sizeof *h->vms);
+    for (size_t v = 0; v < ch->n_vms; v++) {
+        h->vms[v] = vm_build(w, h, &ch->vms[v]);
+    }
+    return h;
+}
+
+static struct host *
+world_host(struct world *w, const char *name, size_t len)
+{
+    for (size_t i = 0; i < w->n_hosts; i++) {
+        const char *n = w->hosts[i]->dev.path;
+        if (strlen(n) == len && !strncmp(n, name, len)) {
+            return w->hosts[i];
+        }
+    }
+    return NULL;
+}
+
+static struct l2switch *
+world_switch(struct world *w, const char *name, size_t len)
+{
+    for (size_t i = 0; i < w->n_switches; i++) {
+        const char *n = w->switches[i]->dev.path;
+        if (strlen(n) == len && !strncmp(n, name, len)) {
+            return w->switches[i];
+        }
+    }
+    return NULL;
+}
+
+static struct pnic *
+host_nic(struct host *h, const char *name)
+{
+    for (size_t i = 0; i < h->n_nics; i++) {
+        if (!strcmp(h->nics[i]->cfg->name, name)) {
+            return h->nics[i];
+        }
+    }
+    return NULL;
+}
+
+/* The port at the far end of "sw/pN" or "host/nic", with its speed. */
+static struct port *
+world_port(struct world *w, const char *ref, uint64_t *bps)
+{
+    const char *slash = strchr(ref, '/');
+    if (!slash) {
+        return NULL;
+    }
+    size_t len = (size_t) (slash - ref);
+    struct l2switch *sw = world_switch(w, ref, len);
+    if (sw) {
+        struct swport *sp = slash[1] == 'p'
+                            ? l2switch_port(sw, atoi(slash + 2)) : NULL;
+        *bps = sw->cfg->speed_bps;
+        return sp ? &sp->port : NULL;
+    }
+    struct host *h = world_host(w, ref, len);
+    struct pnic *nic = h ? host_nic(h, slash + 1) : NULL;
+    if (nic) {
+        *bps = nic->cfg->speed_bps;
+        return &nic->wire;
+    }
+    return NULL;
+}
+
+static bool
+world_cable(struct world *w, struct vh_diag *diag)
+{
+    vh_time_t prop = cost_time(&w->costs, COST_WIRE_DELAY, 0);
+    for (size_t hi = 0; hi < w->n_hosts; hi++) {
+        struct host *h = w->hosts[hi];
+        for (size_t i = 0; i < h->n_nics; i++) {
+            struct pnic *nic = h->nics[i];
+            const struct cfg_nic *cn = nic->cfg;
+            if (!cn->link || nic->wire.link) {
+                continue;
+            }
+            uint64_t far_bps = 0;
+            struct port *far = world_port(w, cn->link, &far_bps);
+            if (!far) {
+                return vh_diag_fail(diag, cn->jpath,
+                                    "link '%s' names no port", cn->link);
+            }
+            uint64_t bps = cn->speed_bps;
+            if (far_bps && far_bps < bps) {
+                bps = far_bps;  /* Autonegotiation settles on the lower. */
+            }
+            port_cable(w, &nic->wire, far, bps, prop);
+            far->dev->report = 1;
+        }
+    }
+    return true;
+}
+
+/* The endpoint a traffic path names: a VM's first vNIC, or a host's
+ * first addressed NIC. */
+static struct endpoint *
+world_endpoint(struct world *w, const char *path)
+{
+    const char *slash = strchr(path, '/');
+    size_t len = slash ? (size_t) (slash - path) : strlen(path);
+    struct host *h = world_host(w, path, len);
+    if (!h) {
+        return NULL;
+    }
+    if (!slash) {
+        return h->n_eps ? h->eps[0] : NULL;
+    }
+    for (size_t v = 0; v < h->n_vms; v++) {
+        if (!strcmp(h->vms[v]->cfg->name, slash + 1)) {
+            return h->vms[v]->n_nics ? h->vms[v]->eps[0] : NULL;
+        }
+    }
+    return NULL;
+}
+
+static struct link *
+world_link_of(struct world *w, const char *path)
+{
+    struct vh_device *d = vh_devtab_find(&w->devs, path);
+    if (!d) {
+        return NULL;
+    }
+    for (size_t i = 0; i < w->n_links; i++) {
+        struct link *l = w->links[i];
+        if (l->end[0]->dev == d || l->end[1]->dev == d) {
+            return l;
+        }
+    }
+    return NULL;
+}
+
+static void
+event_link(struct vh_sim *sim, void *obj, void *arg)
+{
+    struct link *l = obj;
+    l->up = arg != NULL;
+    (void) sim;
+}
+
+static bool
+world_events(struct world *w, struct vh_diag *diag)
+{
+    const struct cfg_scenario *c = w->cfg;
+    for (size_t i = 0; i < c->n_events; i++) {
+        const struct cfg_event *e = &c->events[i];
+        struct link *l = world_link_of(w, e->target);
+        if (!l) {
+            return vh_diag_fail(diag, e->jpath,
+                                "'%s' has no cable to take %s", e->target,
+                                e->action == CFG_EV_LINK_DOWN ? "down"
+                                                              : "up");
+        }
+        vh_schedule_at(&w->sim, e->at, event_link, l,
+                       e->action == CFG_EV_LINK_UP ? (void *) l : NULL);
+    }
+    return true;
+}
+
+struct world *
+world_build(const struct cfg_scenario *cfg, struct vh_diag *diag)
+{
+    struct world *w = calloc(1, sizeof *w);
+    if (!w) {
+        abort();
+    }
+    vh_sim_init(&w->sim);
+    vh_pool_init(&w->pool);
+    vh_trace_init(&w->trace);
+    vh_devtab_init(&w->devs);
+    w->costs = cfg->costs;
+    w->cfg = cfg;
+    w->end = cfg->duration;
+
+    w->hosts = calloc(cfg->n_hosts ? cfg->n_hosts : 1, sizeof *w->hosts);
+    for (size_t i = 0; i < cfg->n_hosts; i++) {
+        w->hosts[w->n_hosts++] = host_build(w, &cfg->hosts[i]);
+    }
+    w->switches = calloc(cfg->n_switches ? cfg->n_switches : 1,
+                         sizeof *w->switches);
+    for (size_t i = 0; i < cfg->n_switches; i++) {
+        w->switches[w->n_switches++] = l2switch_create(w, &cfg->switches[i]);
+    }
+    if (!world_cable(w, diag) || !world_events(w, diag)) {
+        world_free(w);
+        return NULL;
+    }
+
+    w->n_flows = cfg->n_flows;
+    w->flows = calloc(cfg->n_flows ? cfg->n_flows : 1, sizeof *w->flows);
+    w->gens = calloc(cfg->n_flows ? cfg->n_flows : 1, sizeof *w->gens);
+    for (size_t i = 0; i < cfg->n_flows; i++) {
+        struct flow_stats *fs = &w->flows[i];
+        const struct cfg_flow *cf = &cfg->flows[i];
+        fs->cfg = cf;
+        fs->index = (int) i;
+        vh_drops_init(&fs->drops);
+        vh_hist_init(&fs->latency);
+        fs->src = world_endpoint(w, cf->from);
+        fs->dst = world_endpoint(w, cf->to);
+        if (!fs->src || !fs->dst) {
+            vh_diag_fail(diag, cf->jpath, "'%s' is not an endpoint with an "
+                         "address", fs->src ? cf->to : cf->from);
+            world_free(w);
+            return NULL;
+        }
+    }
+    for (size_t i = 0; i < cfg->n_flows; i++) {
+        w->gens[w->n_gens++] = traffic_start(w, &w->flows[i]);
+    }
+    return w;
+}
+
+void
+world_run(struct world *w, void (*progress)(double, void *), void *ctx)
+{
+    vh_time_t step = w->end / 100 ? w->end / 100 : 1;
+    vh_time_t until = 0;
+    do {
+        until = until + step > w->end ? w->end : until + step;
+        vh_sim_run(&w->sim, until);
+        if (progress) {
+            progress((double) until / (double) w->end, ctx);
+        }
+    } while (until < w->end && vh_sim_next_time(&w->sim) != VH_TIME_NEVER);
+}
+
+vh_time_t
+world_end_time(const struct world *w)
+{
+    return w->sim.now;
+}
+
+uint64_t
+world_in_flight(const struct world *w, const struct flow_stats *fs)
+{
+    (void) w;
+    return fs->sent - fs->delivered - fs->drops.total;
+}
+
+static void
+host_free(struct host *h)
+{
+    for (size_t v = 0; v < h->n_vms; v++) {
+        struct vm *vm = h->vms[v];
+        for (size_t i = 0; i < vm->n_nics; i++) {
+            virtio_net_free(vm->nics[i]);
+            endpoint_free(vm->eps[i]);
+        }
+        free(vm->nics);
+        free(vm->eps);
+        free(vm->vcpus);
+        free(vm);
+    }
+    free(h->vms);
+    for (size_t i = 0; i < h->n_eps; i++) {
+        endpoint_free(h->eps[i]);
+    }
+    free(h->eps);
+    for (size_t b = 0; b < h->n_bridges; b++) {
+        lbridge_free(h->bridges[b]);
+    }
+    free(h->bridges);
+    for (size_t i = 0; i < h->n_nics; i++) {
+        pnic_free(h->nics[i]);
+    }
+    free(h->nics);
+    free(h->cores);
+    free(h);
+}
+
+void
+world_free(struct world *w)
+{
+    if (!w) {
+        return;
+    }
+    for (size_t i = 0; i < w->n_hosts; i++) {
+        host_free(w->hosts[i]);
+    }
+    free(w->hosts);
+    for (size_t i = 0; i < w->n_switches; i++) {
+        l2switch_free(w->switches[i]);
+    }
+    free(w->switches);
+    for (size_t i = 0; i < w->n_links; i++) {
+        free(w->links[i]);
+    }
+    free(w->links);
+    for (size_t i = 0; i < w->n_gens; i++) {
+        free(w->gens[i]);
+    }
+    free(w->gens);
+    free(w->flows);
+    acct_free_all(w);
+    vh_sim_destroy(&w->sim);
+    vh_pool_destroy(&w->pool);
+    vh_devtab_destroy(&w->devs);
+    free(w);
+}
