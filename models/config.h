@@ -37,8 +37,10 @@ struct cfg_nic {
     bool vmdq;
     int sriov_vfs;              /* 0 = no SR-IOV. */
     char *link;                 /* "tor1/p1" or "hostB/eth0"; NULL if none. */
-    bool has_mac;
-    struct vh_mac mac;          /* Given or derived (see loader). */
+    bool has_mac;               /* "mac" was given. */
+    struct vh_mac mac;          /* Given, or derived from the path: 02: and
+                                 * five bytes of an FNV-1a hash of
+                                 * "host/nic" (locally administered). */
     bool has_ip;
     uint32_t ip;                /* Host order. */
     int prefix;
@@ -46,6 +48,7 @@ struct cfg_nic {
 };
 
 enum cfg_bridge_type { CFG_BR_LINUX, CFG_BR_OVS };
+enum cfg_ovs_datapath { CFG_DP_KERNEL, CFG_DP_DPDK };
 
 struct cfg_bridge {
     char *name;
@@ -55,6 +58,9 @@ struct cfg_bridge {
     size_t n_ports;
     bool vlan_filtering;
     vh_time_t ageing;           /* Default 300s. */
+    enum cfg_ovs_datapath datapath;     /* OVS only; default kernel. */
+    char **flows;               /* OVS only: rules as written, verbatim. */
+    size_t n_flows;
 };
 
 enum cfg_vnic_model { CFG_VNIC_VIRTIO, CFG_VNIC_E1000, CFG_VNIC_RTL8139 };
@@ -66,8 +72,11 @@ enum cfg_attach { CFG_AT_BRIDGE, CFG_AT_OVS, CFG_AT_NAT, CFG_AT_MACVTAP,
 struct cfg_vnic {
     char *name;                 /* "eth0". */
     char *jpath;
-    struct vh_mac mac;
-    uint32_t ip;
+    bool has_mac;               /* "mac" was given. */
+    struct vh_mac mac;          /* Given, or derived from the path:
+                                 * 52:54:00 and three bytes of an FNV-1a
+                                 * hash of "host/vm/nic". */
+    uint32_t ip;                /* Required: a VM NIC is an endpoint. */
     int prefix;
     enum cfg_vnic_model model;  /* Default virtio. */
     enum cfg_backend backend;   /* Default vhost-net for virtio. */
@@ -134,6 +143,8 @@ struct cfg_flow {
     vh_time_t start;            /* Default 0. */
     enum cfg_pattern pattern;
     uint16_t sport, dport;      /* UDP ports; defaults 10000+index, 9. */
+    char *pcap;                 /* Capture to replay instead of generated
+                                 * frames; NULL if none. */
 };
 
 struct cfg_capture {
@@ -150,6 +161,10 @@ struct cfg_event {
     enum cfg_event_action action;
     char *target;
     char *jpath;
+    char *to;                   /* migrate: the destination host. */
+    char **set_keys;            /* set: "PATH.field" keys, as in variants, */
+    char **set_values;          /* with their values as JSON text. */
+    size_t n_set;
 };
 
 struct cfg_scenario {
