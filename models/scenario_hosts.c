@@ -27,13 +27,13 @@
  * drivers' default ring sizes (256 and 512 descriptors).  "generic" is an
  * idealized NIC without a model's limits. */
 struct nic_model {
-    const char *name;
-    uint64_t default_bps;
-    uint64_t max_bps;
-    int max_vfs;
-    bool vmdq;
-    int max_queues;
-    int ring;
+    const char *name;           /* As written in "model". */
+    uint64_t default_bps;       /* Speed when "speed" is not given. */
+    uint64_t max_bps;           /* Fastest "speed" accepted. */
+    int max_vfs;                /* SR-IOV virtual functions. */
+    bool vmdq;                  /* Has VMDq pools. */
+    int max_queues;             /* RX/TX queue pairs. */
+    int ring;                   /* Default descriptors per ring. */
 };
 
 static const struct nic_model nic_models[] = {

@@ -47,8 +47,9 @@ struct ld_host_extra {
 };
 
 struct ld {
-    struct vh_diag *diag;
-    struct cfg_scenario *sc;
+    struct vh_diag *diag;       /* Where the first error goes. */
+    struct cfg_scenario *sc;    /* Being filled; freed by the caller on
+                                 * error. */
     struct ld_host_extra *hx;   /* Parallel to sc->hosts. */
     cJSON *root;                /* The tree being loaded (owned by caller). */
     bool trial_variants;        /* Load every variant on trial too. */

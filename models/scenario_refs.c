@@ -398,8 +398,8 @@ no_such_bridge(struct ld *ld, const char *path, const struct cfg_host *h,
 
 /* Who uses a host NIC from a VM: for passthrough, which needs it alone. */
 struct nic_user {
-    const struct cfg_nic *nic;
-    const struct cfg_vnic *by;
+    const struct cfg_nic *nic;  /* The host NIC used. */
+    const struct cfg_vnic *by;  /* The VM NIC attached to it. */
 };
 
 static bool

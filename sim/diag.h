@@ -28,8 +28,9 @@ bool vh_diag_fail(struct vh_diag *, const char *path, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
 /* The candidate closest to 'word' by edit distance if it is close enough to
- * be a plausible typo (distance at most 2, or a third of the word), else
- * NULL.  Case-insensitive. */
+ * be a plausible typo (distance at most 2, or a third of the word, and
+ * always less than the word's length), else NULL.  Case-insensitive; ties
+ * go to the earlier candidate. */
 const char *vh_suggest(const char *word, const char *const *candidates,
                        size_t n);
 
