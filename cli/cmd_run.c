@@ -1,4 +1,4 @@
-/* cli/cmd_run.c: 'vhsim run', 'vhsim check' and 'vhsim explain'. */
+/* cli/cmd_run.c: 'vhsim run' and 'vhsim check'. */
 #include "cli/cli.h"
 
 #include <signal.h>
@@ -20,11 +20,9 @@ struct run_opts {
     const char *scenario;
     const char *json;
     const char *variant;
-    const char *flow;
     bool quiet;
     bool has_seed;
     unsigned long long seed;
-    unsigned long long packet;
 };
 
 static const char run_usage[] =
@@ -48,19 +46,6 @@ static const char check_usage[] =
     "Loads and validates the scenario and builds its model without running\n"
     "it.  Prints a one-line summary, or the first error with its JSON path\n"
     "(exit status 2).\n";
-
-static const char explain_usage[] =
-    "usage: vhsim explain SCENARIO [--flow NAME] [--packet N] [--seed N] "
-    "[--variant NAME]\n"
-    "\n"
-    "Runs the scenario and follows one packet (by default the first packet\n"
-    "of the first flow) from the application that sent it to the one that\n"
-    "received it: every device it crossed, every queue it waited in, and\n"
-    "every piece of CPU work it caused, with the core, the category and\n"
-    "the cycles.\n"
-    "\n"
-    "  --flow NAME   the flow to follow (default: the first)\n"
-    "  --packet N    its packet number, from 0 (default 0)\n";
 
 /* Parses the options a command accepts.  Returns -1 after printing help
  * (exit 0), or a usage error status, or 0. */
@@ -115,19 +100,12 @@ parse_opts(int argc, char **argv, const char *usage, const char *allowed,
             o->json = val;
         } else if (!strcmp(name, "--variant")) {
             o->variant = val;
-        } else if (!strcmp(name, "--flow")) {
-            o->flow = val;
         } else if (!strcmp(name, "--seed")) {
             if (!cli_parse_u64(val, &o->seed)) {
                 return cli_error(VH_EXIT_USAGE, "--seed takes a "
                                  "non-negative integer, not '%s'", val);
             }
             o->has_seed = true;
-        } else if (!strcmp(name, "--packet")) {
-            if (!cli_parse_u64(val, &o->packet)) {
-                return cli_error(VH_EXIT_USAGE, "--packet takes a "
-                                 "non-negative integer, not '%s'", val);
-            }
         }
     }
     if (!o->scenario) {
@@ -283,9 +261,12 @@ cmd_run(int argc, char **argv)
     }
     if (rc == VH_EXIT_OK && !o.quiet) {
         report_print(w, stdout);
+        if (cfg->n_captures) {
+            printf("\nCaptures\n");
+        }
         for (size_t i = 0; i < cfg->n_captures; i++) {
-            printf("%s capture %s -> %s\n", i ? "       " : "\nCaptures",
-                   cfg->captures[i].point, cfg->captures[i].file);
+            printf("  %-24s -> %s\n", cfg->captures[i].point,
+                   cfg->captures[i].file);
         }
         fprintf(stderr, "vhsim: %.3f s wall, %.2f M events/s\n", wall,
                 wall > 0 ? w->sim.events_run / wall / 1e6 : 0.0);

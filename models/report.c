@@ -165,9 +165,18 @@ static void
 print_flows(const struct world *w, FILE *out)
 {
     fprintf(out, "\nFlows\n");
-    fprintf(out, "  %-8s %-5s %-26s %8s %9s %7s %7s %9s %8s %10s %10s "
-            "%10s\n", "name", "proto", "from -> to", "sent", "delivered",
-            "dropped", "flight", "Mpps", "Gbps", "lat p50", "p99", "max");
+    int wname = 4, wroute = 10;
+    for (size_t i = 0; i < w->n_flows; i++) {
+        const struct cfg_flow *cf = w->flows[i].cfg;
+        int n = (int) strlen(cf->name);
+        int r = (int) (strlen(cf->from) + strlen(cf->to) + 4);
+        wname = n > wname ? n : wname;
+        wroute = r > wroute ? r : wroute;
+    }
+    fprintf(out, "  %-*s %-5s %-*s %8s %9s %7s %7s %9s %8s %10s %10s "
+            "%10s\n", wname, "name", "proto", wroute, "from -> to", "sent",
+            "delivered", "dropped", "flight", "Mpps", "Gbps", "lat p50",
+            "p99", "max");
     for (size_t i = 0; i < w->n_flows; i++) {
         const struct flow_stats *fs = &w->flows[i];
         const struct cfg_flow *cf = fs->cfg;
@@ -178,15 +187,16 @@ print_flows(const struct world *w, FILE *out)
         vh_format_time(vh_hist_percentile(h, 99) * VH_NS, p99, sizeof p99);
         vh_format_time(h->max * VH_NS, max, sizeof max);
         struct flow_rates r = flow_rates(fs);
-        fprintf(out, "  %-8s %-5s %-26s %8llu %9llu %7llu %7llu %9.4f "
-                "%8.4f %10s %10s %10s\n", cf->name, proto_names[cf->proto],
-                route, (unsigned long long) fs->sent,
+        fprintf(out, "  %-*s %-5s %-*s %8llu %9llu %7llu %7llu %9.4f "
+                "%8.4f %10s %10s %10s\n", wname, cf->name,
+                proto_names[cf->proto], wroute, route,
+                (unsigned long long) fs->sent,
                 (unsigned long long) fs->delivered,
                 (unsigned long long) fs->drops.total,
                 (unsigned long long) world_in_flight(w, fs), r.mpps, r.gbps,
                 p50, p99, max);
         for (size_t k = 0; k < fs->drops.n; k++) {
-            fprintf(out, "  %-8s   dropped %llu: %s\n", "",
+            fprintf(out, "  %-*s   dropped %llu: %s\n", wname, "",
                     (unsigned long long) fs->drops.count[k],
                     fs->drops.reason[k]);
         }

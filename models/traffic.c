@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "models/cpu.h"
 #include "models/endpoint.h"
 #include "models/world.h"
 
@@ -14,7 +15,18 @@ traffic_fire(struct vh_sim *sim, void *obj, void *arg)
     struct world *w = world_of(sim);
     struct traffic_gen *g = obj;
     const struct cfg_flow *cf = g->fs->cfg;
+    struct vh_server *core = &g->fs->src->app_core->srv;
 
+    /* The application runs on its core: while that core is still busy
+     * (with earlier sends, or with receive work), the send waits.  An
+     * offered rate above what the core sustains thus turns into a lower
+     * sent rate, as with a real traffic generator. */
+    if (core->free_at > sim->now) {
+        if (core->free_at < g->stop) {
+            vh_schedule_at(sim, core->free_at, traffic_fire, g, NULL);
+        }
+        return;
+    }
     endpoint_send(w, g->fs->src, g->fs, g->next_seq++);
     if (cf->count && g->next_seq >= cf->count) {
         return;
@@ -26,6 +38,9 @@ traffic_fire(struct vh_sim *sim, void *obj, void *arg)
         /* From the start, not from the last packet: no drift. */
         next = g->start + (vh_time_t) llround(g->gap_ps
                                               * (double) g->next_seq);
+        if (next < sim->now) {
+            next = sim->now;    /* Behind schedule after a busy core. */
+        }
     }
     if (next >= g->stop) {
         return;

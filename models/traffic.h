@@ -4,7 +4,9 @@
  * flow's packets from 'start', at constant spacing (cbr) or with
  * exponentially distributed gaps (poisson) drawn from the flow's own
  * random stream, until 'count' packets, the flow's 'duration', or the end
- * of the run. */
+ * of the run.  The application is closed-loop on its core: it cannot send
+ * while that core is busy, so 'sent' is what it managed, not what it
+ * was asked for. */
 #ifndef VH_MODELS_TRAFFIC_H
 #define VH_MODELS_TRAFFIC_H 1
 

@@ -442,6 +442,8 @@ world_free(struct world *w)
     if (!w) {
         return;
     }
+    /* The registry points into the models: empty it first. */
+    vh_devtab_destroy(&w->devs);
     for (size_t i = 0; i < w->n_hosts; i++) {
         host_free(w->hosts[i]);
     }
@@ -462,6 +464,5 @@ world_free(struct world *w)
     acct_free_all(w);
     vh_sim_destroy(&w->sim);
     vh_pool_destroy(&w->pool);
-    vh_devtab_destroy(&w->devs);
     free(w);
 }

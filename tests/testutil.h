@@ -20,7 +20,7 @@ void vh_register_suite(vh_suite_fn fn);
 /* Path of the vhsim binary under test ($VHSIM_BIN, default ./vhsim). */
 const char *vh_test_bin(void);
 
-/* Runs a shell command, capturing stdout+stderr into a malloc'ed string
+/* Runs a bash command, capturing stdout+stderr into a malloc'ed string
  * (*out, may be NULL to discard).  Returns the exit status (0..255), or -1
  * if it could not run or was killed by a signal. */
 int vh_test_sh(char **out, const char *fmt, ...)

@@ -1,0 +1,381 @@
+/* tests/test_models.c: the models of the bridged virtio path, run whole.
+ *
+ * Each test builds a small world from a scenario string, runs it, and
+ * checks what physics and the protocols demand: learning and flooding,
+ * no hairpin on an 802.1Q switch, every packet accounted for under
+ * overload, nothing leaked, and orderings of cost and latency. */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "models/acct.h"
+#include "models/fdb.h"
+#include "models/host.h"
+#include "models/l2switch.h"
+#include "models/lbridge.h"
+#include "models/virtio_net.h"
+#include "models/vm.h"
+#include "models/world.h"
+#include "tests/testutil.h"
+
+/* A host with two VMs on a bridge, cabled to a switch with a bare-metal
+ * remote.  '%s' takes the traffic array, then extra top-level keys. */
+static const char two_vms_fmt[] =
+    "{ \"name\": \"t\", \"duration\": \"%s\", \"seed\": 7,"
+    "  \"hosts\": ["
+    "   { \"name\": \"host1\", \"cpu\": { \"cores\": 4, \"ghz\": 2.6 },"
+    "     \"nics\": [ { \"name\": \"eth0\", \"model\": \"82599\","
+    "                 \"link\": \"tor1/p1\" } ],"
+    "     \"bridges\": [ { \"name\": \"br0\", \"type\": \"linux-bridge\","
+    "                      \"ports\": [\"eth0\"] %s } ],"
+    "     \"vms\": ["
+    "       { \"name\": \"vm1\", \"vcpus\": 1, \"pin\": [2], \"nics\": [ {"
+    "           \"name\": \"eth0\", \"mac\": \"52:54:00:00:00:01\","
+    "           \"ip\": \"10.0.0.1/24\", \"model\": \"virtio\","
+    "           \"backend\": \"vhost-net\","
+    "           \"attach\": { \"type\": \"bridge\", \"to\": \"br0\" } } ] },"
+    "       { \"name\": \"vm2\", \"vcpus\": 1, \"pin\": [3], \"nics\": [ {"
+    "           \"name\": \"eth0\", \"mac\": \"52:54:00:00:00:02\","
+    "           \"ip\": \"10.0.0.2/24\","
+    "           \"attach\": { \"type\": \"bridge\", \"to\": \"br0\" } } ] } ] },"
+    "   { \"name\": \"remote\", \"nics\": [ { \"name\": \"eth0\","
+    "       \"mac\": \"02:00:00:00:00:64\", \"ip\": \"10.0.0.100/24\","
+    "       \"link\": \"tor1/p2\" } ] } ],"
+    "  \"switches\": [ { \"name\": \"tor1\", \"mode\": \"802.1q\","
+    "                  \"ports\": 4 } ],"
+    "  \"traffic\": [ %s ] %s }";
+
+struct run {
+    struct cfg_scenario *cfg;
+    struct world *w;
+};
+
+static struct run
+run_scenario(const char *duration, const char *bridge_extra,
+             const char *traffic, const char *extra)
+{
+    char json[8192];
+    snprintf(json, sizeof json, two_vms_fmt, duration, bridge_extra, traffic,
+             extra);
+    struct vh_diag d;
+    vh_diag_init(&d);
+    struct run r;
+    r.cfg = cfg_load_string(json, "test.json", NULL, &d);
+    ck_assert_msg(r.cfg, "scenario failed to load: %s", d.msg);
+    r.w = world_build(r.cfg, &d);
+    ck_assert_msg(r.w, "world failed to build: %s", d.msg);
+    world_run(r.w, NULL, NULL);
+    return r;
+}
+
+static void
+run_free(struct run *r)
+{
+    world_free(r->w);
+    cfg_free(r->cfg);
+}
+
+static struct vm *
+find_vm(struct world *w, const char *name)
+{
+    struct host *h = w->hosts[0];
+    for (size_t i = 0; i < h->n_vms; i++) {
+        if (!strcmp(h->vms[i]->cfg->name, name)) {
+            return h->vms[i];
+        }
+    }
+    return NULL;
+}
+
+/* Every flow packet is delivered, dropped with a reason, or in flight;
+ * after the queues drain, in flight is zero and no buffer is left. */
+static void
+assert_conserved(const struct world *w, bool drained)
+{
+    for (size_t i = 0; i < w->n_flows; i++) {
+        const struct flow_stats *fs = &w->flows[i];
+        uint64_t reasons = 0;
+        for (size_t k = 0; k < fs->drops.n; k++) {
+            reasons += fs->drops.count[k];
+        }
+        ck_assert_uint_eq(reasons, fs->drops.total);
+        ck_assert_uint_le(fs->delivered + fs->drops.total, fs->sent);
+        if (drained) {
+            ck_assert_msg(fs->delivered + fs->drops.total == fs->sent,
+                          "flow %s: sent %llu delivered %llu dropped %llu",
+                          fs->cfg->name, (unsigned long long) fs->sent,
+                          (unsigned long long) fs->delivered,
+                          (unsigned long long) fs->drops.total);
+        }
+    }
+    if (drained) {
+        ck_assert_uint_eq(w->pool.live, 0);
+        ck_assert_uint_eq(w->families_live, 0);
+    }
+}
+
+START_TEST(test_bridge_learns_and_floods)
+{
+    struct run r = run_scenario("2ms", "",
+        "{ \"name\": \"f1\", \"from\": \"host1/vm1\", \"to\": \"remote\","
+        "  \"proto\": \"udp\", \"size\": 64, \"rate\": \"100kpps\","
+        "  \"count\": 20 }", "");
+    struct world *w = r.w;
+    struct lbridge *br = w->hosts[0]->bridges[0];
+    struct vm *vm1 = find_vm(w, "vm1"), *vm2 = find_vm(w, "vm2");
+    struct vh_mac m1, mr;
+    vh_mac_parse("52:54:00:00:00:01", &m1);
+    vh_mac_parse("02:00:00:00:00:64", &mr);
+
+    ck_assert_uint_eq(w->flows[0].delivered, 20);
+    /* vm1's ARP request was a broadcast: flooded to vm2 and the uplink. */
+    ck_assert_uint_ge(br->flooded, 1);
+    /* Learned: vm1 behind its tap's port, the remote behind the NIC's. */
+    int p_vm1 = fdb_lookup(&br->fdb, &m1, 0, w->sim.now);
+    int p_rem = fdb_lookup(&br->fdb, &mr, 0, w->sim.now);
+    ck_assert_int_ge(p_vm1, 0);
+    ck_assert_int_ge(p_rem, 0);
+    ck_assert_ptr_eq(br->ports[p_vm1]->peer, &vm1->nics[0]->tap);
+    ck_assert_int_ne(p_vm1, p_rem);
+    /* Once learned, unicast data never reaches vm2: it saw only the one
+     * broadcast, an ARP request for another address, which it ignored
+     * without counting a drop. */
+    ck_assert_uint_eq(vm2->nics[0]->dev.rx, 1);
+    ck_assert_uint_eq(vm2->nics[0]->dev.drops, 0);
+    assert_conserved(w, true);
+    run_free(&r);
+}
+END_TEST
+
+START_TEST(test_switch_has_no_hairpin)
+{
+    /* The bridge forgets vm1 quickly (ageing 20us) while the switch still
+     * knows vm1 is behind p1.  vm2's later frames to vm1 are then flooded
+     * by the bridge, and the copy sent up to the switch must not come
+     * back: it is filtered at p1.  The copy inside the host arrives, so
+     * the flow loses nothing. */
+    struct run r = run_scenario("3ms", ", \"ageing\": \"20us\"",
+        "{ \"name\": \"a\", \"from\": \"host1/vm1\", \"to\": \"remote\","
+        "  \"proto\": \"udp\", \"rate\": \"100kpps\", \"count\": 2 },"
+        "{ \"name\": \"b\", \"from\": \"host1/vm2\", \"to\": \"host1/vm1\","
+        "  \"proto\": \"udp\", \"rate\": \"10kpps\", \"count\": 5,"
+        "  \"start\": \"500us\" }", "");
+    struct world *w = r.w;
+    struct swport *p1 = l2switch_port(w->switches[0], 1);
+    ck_assert_uint_ge(p1->dev.drops, 1);
+    ck_assert_uint_eq(w->flows[1].delivered, 5);
+    ck_assert_uint_eq(w->flows[1].drops.total, 0);
+    assert_conserved(w, true);
+    run_free(&r);
+}
+END_TEST
+
+START_TEST(test_overload_conserves_packets)
+{
+    /* The remote blasts 1500-byte frames at vm1 far faster than one vhost
+     * worker can copy them, and vm1 blasts the remote too: queues overflow
+     * and every loss must carry a reason. */
+    struct run r = run_scenario("4ms", "",
+        "{ \"name\": \"in\", \"from\": \"remote\", \"to\": \"host1/vm1\","
+        "  \"proto\": \"udp\", \"size\": 1500, \"rate\": \"5Mpps\","
+        "  \"duration\": \"1ms\" },"
+        "{ \"name\": \"out\", \"from\": \"host1/vm2\", \"to\": \"remote\","
+        "  \"proto\": \"udp\", \"size\": 64, \"rate\": \"5Mpps\","
+        "  \"pattern\": \"poisson\", \"duration\": \"1ms\" }", "");
+    struct world *w = r.w;
+    uint64_t drops = w->flows[0].drops.total + w->flows[1].drops.total;
+    ck_assert_uint_gt(drops, 0);
+    ck_assert_uint_gt(w->flows[0].delivered, 0);
+    /* The run stopped once everything drained, before its duration. */
+    ck_assert_uint_lt(world_end_time(w), w->end);
+    assert_conserved(w, true);
+    run_free(&r);
+}
+END_TEST
+
+START_TEST(test_unfinished_run_counts_in_flight)
+{
+    struct run r = run_scenario("30us", "",
+        "{ \"name\": \"f\", \"from\": \"host1/vm1\", \"to\": \"remote\","
+        "  \"proto\": \"udp\", \"rate\": \"1Mpps\" }", "");
+    struct world *w = r.w;
+    const struct flow_stats *fs = &w->flows[0];
+    ck_assert_uint_gt(fs->sent, 0);
+    ck_assert_uint_eq(world_end_time(w), w->end);
+    ck_assert_uint_gt(world_in_flight(w, fs), 0);
+    ck_assert_uint_eq(fs->delivered + fs->drops.total
+                      + world_in_flight(w, fs), fs->sent);
+    assert_conserved(w, false);
+    run_free(&r);
+}
+END_TEST
+
+START_TEST(test_vm_to_vm_is_faster_than_via_the_wire)
+{
+    struct run r = run_scenario("2ms", "",
+        "{ \"name\": \"local\", \"from\": \"host1/vm1\", \"to\": \"host1/vm2\","
+        "  \"proto\": \"udp\", \"rate\": \"10kpps\", \"count\": 10,"
+        "  \"start\": \"200us\" },"
+        "{ \"name\": \"wire\", \"from\": \"host1/vm1\", \"to\": \"remote\","
+        "  \"proto\": \"udp\", \"rate\": \"10kpps\", \"count\": 10,"
+        "  \"start\": \"250us\" }", "");
+    struct world *w = r.w;
+    uint64_t local = vh_hist_percentile(&w->flows[0].latency, 50);
+    uint64_t wire = vh_hist_percentile(&w->flows[1].latency, 50);
+    ck_assert_uint_gt(local, 0);
+    ck_assert_msg(local < wire, "local p50 %llu ns >= wire p50 %llu ns",
+                  (unsigned long long) local, (unsigned long long) wire);
+    run_free(&r);
+}
+END_TEST
+
+START_TEST(test_batching_reduces_exits_per_packet)
+{
+    /* At a low rate every frame finds the vhost worker asleep and kicks
+     * it; at a high rate the worker is still busy and notifications stay
+     * off, so VM exits per packet fall.  Nothing in the model says so:
+     * it follows from the timing. */
+    struct run lo = run_scenario("3ms", "",
+        "{ \"name\": \"f\", \"from\": \"host1/vm1\", \"to\": \"remote\","
+        "  \"proto\": \"udp\", \"rate\": \"20kpps\", \"count\": 40,"
+        "  \"start\": \"100us\" }", "");
+    struct run hi = run_scenario("3ms", "",
+        "{ \"name\": \"f\", \"from\": \"host1/vm1\", \"to\": \"remote\","
+        "  \"proto\": \"udp\", \"rate\": \"2Mpps\", \"count\": 2000,"
+        "  \"start\": \"100us\" }", "");
+    double lo_exits = (double) lo.w->hosts[0]->vm_exits
+                      / (double) lo.w->flows[0].sent;
+    double hi_exits = (double) hi.w->hosts[0]->vm_exits
+                      / (double) hi.w->flows[0].sent;
+    ck_assert_msg(lo_exits >= 0.9, "low rate: %.2f exits/packet", lo_exits);
+    ck_assert_msg(hi_exits < lo_exits / 2, "high rate %.3f vs low %.3f",
+                  hi_exits, lo_exits);
+    run_free(&lo);
+    run_free(&hi);
+}
+END_TEST
+
+START_TEST(test_larger_frames_cost_more_copying)
+{
+    struct run small = run_scenario("2ms", "",
+        "{ \"name\": \"f\", \"from\": \"host1/vm1\", \"to\": \"remote\","
+        "  \"proto\": \"udp\", \"size\": 64, \"rate\": \"50kpps\","
+        "  \"count\": 50 }", "");
+    struct run big = run_scenario("2ms", "",
+        "{ \"name\": \"f\", \"from\": \"host1/vm1\", \"to\": \"remote\","
+        "  \"proto\": \"udp\", \"size\": 1500, \"rate\": \"50kpps\","
+        "  \"count\": 50 }", "");
+    ck_assert_uint_gt(big.w->hosts[0]->copies_bytes,
+                      small.w->hosts[0]->copies_bytes * 10);
+    ck_assert_uint_gt(big.w->hosts[0]->cores[0].cycles[CPU_VHOST]
+                      + big.w->hosts[0]->cores[1].cycles[CPU_VHOST],
+                      small.w->hosts[0]->cores[0].cycles[CPU_VHOST]
+                      + small.w->hosts[0]->cores[1].cycles[CPU_VHOST]);
+    run_free(&small);
+    run_free(&big);
+}
+END_TEST
+
+START_TEST(test_ping_round_trip)
+{
+    struct run r = run_scenario("2ms", "",
+        "{ \"name\": \"p\", \"from\": \"remote\", \"to\": \"host1/vm2\","
+        "  \"proto\": \"icmp\", \"rate\": \"10kpps\", \"count\": 5 }", "");
+    const struct flow_stats *fs = &r.w->flows[0];
+    ck_assert_uint_eq(fs->sent, 5);
+    ck_assert_uint_eq(fs->delivered, 5);
+    /* A round trip crosses the wire twice: at least four serializations
+     * of a 98-byte frame at 10 Gbit/s and two switch hops. */
+    ck_assert_uint_gt(fs->latency.min, 2 * 600);
+    assert_conserved(r.w, true);
+    run_free(&r);
+}
+END_TEST
+
+START_TEST(test_link_down_drops_with_reason)
+{
+    struct run r = run_scenario("2ms", "",
+        "{ \"name\": \"f\", \"from\": \"host1/vm1\", \"to\": \"remote\","
+        "  \"proto\": \"udp\", \"rate\": \"100kpps\", \"count\": 100 }",
+        ", \"events\": [ { \"at\": \"300us\", \"action\": \"link-down\","
+        "  \"target\": \"host1/eth0\" } ]");
+    const struct flow_stats *fs = &r.w->flows[0];
+    ck_assert_uint_gt(fs->delivered, 0);
+    ck_assert_uint_gt(vh_drops_get(&fs->drops, "link-down"), 0);
+    assert_conserved(r.w, true);
+    run_free(&r);
+}
+END_TEST
+
+START_TEST(test_same_seed_same_run)
+{
+    const char *traffic =
+        "{ \"name\": \"f\", \"from\": \"host1/vm1\", \"to\": \"remote\","
+        "  \"proto\": \"udp\", \"rate\": \"300kpps\", \"pattern\": \"poisson\","
+        "  \"count\": 300 }";
+    struct run a = run_scenario("3ms", "", traffic, "");
+    struct run b = run_scenario("3ms", "", traffic, "");
+    ck_assert_uint_eq(a.w->sim.events_run, b.w->sim.events_run);
+    ck_assert_uint_eq(world_end_time(a.w), world_end_time(b.w));
+    ck_assert_uint_eq(a.w->flows[0].latency.max, b.w->flows[0].latency.max);
+    ck_assert_uint_eq(a.w->hosts[0]->vm_exits, b.w->hosts[0]->vm_exits);
+    run_free(&a);
+    run_free(&b);
+}
+END_TEST
+
+START_TEST(test_fdb_ageing_and_moves)
+{
+    struct fdb f;
+    struct vh_mac a, b;
+    vh_mac_parse("02:00:00:00:00:0a", &a);
+    vh_mac_parse("02:00:00:00:00:0b", &b);
+    fdb_init(&f, 100 * VH_US);
+    ck_assert_int_eq(fdb_lookup(&f, &a, 0, 0), -1);
+    fdb_learn(&f, &a, 0, 3, 10 * VH_US);
+    ck_assert_int_eq(fdb_lookup(&f, &a, 0, 50 * VH_US), 3);
+    ck_assert_int_eq(fdb_lookup(&f, &a, 7, 50 * VH_US), -1);   /* VLAN */
+    ck_assert_int_eq(fdb_lookup(&f, &a, 0, 111 * VH_US), -1);  /* aged */
+    fdb_learn(&f, &a, 0, 5, 120 * VH_US);                      /* moved */
+    ck_assert_int_eq(fdb_lookup(&f, &a, 0, 121 * VH_US), 5);
+    fdb_learn(&f, &vh_mac_broadcast, 0, 1, 0);                 /* ignored */
+    ck_assert_int_eq(fdb_lookup(&f, &vh_mac_broadcast, 0, 0), -1);
+    /* Growth keeps every entry. */
+    for (int i = 0; i < 1000; i++) {
+        struct vh_mac m = { { 0x02, 0, 0, 0, (uint8_t) (i >> 8),
+                              (uint8_t) i } };
+        fdb_learn(&f, &m, 0, i, 200 * VH_US);
+    }
+    for (int i = 0; i < 1000; i++) {
+        struct vh_mac m = { { 0x02, 0, 0, 0, (uint8_t) (i >> 8),
+                              (uint8_t) i } };
+        ck_assert_int_eq(fdb_lookup(&f, &m, 0, 201 * VH_US), i);
+    }
+    (void) b;
+    fdb_destroy(&f);
+}
+END_TEST
+
+static Suite *
+models_suite(void)
+{
+    Suite *s = suite_create("models");
+    TCase *tc = tcase_create("bridged-virtio");
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, test_fdb_ageing_and_moves);
+    tcase_add_test(tc, test_bridge_learns_and_floods);
+    tcase_add_test(tc, test_switch_has_no_hairpin);
+    tcase_add_test(tc, test_overload_conserves_packets);
+    tcase_add_test(tc, test_unfinished_run_counts_in_flight);
+    tcase_add_test(tc, test_vm_to_vm_is_faster_than_via_the_wire);
+    tcase_add_test(tc, test_batching_reduces_exits_per_packet);
+    tcase_add_test(tc, test_larger_frames_cost_more_copying);
+    tcase_add_test(tc, test_ping_round_trip);
+    tcase_add_test(tc, test_link_down_drops_with_reason);
+    tcase_add_test(tc, test_same_seed_same_run);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+VH_SUITE(models_suite)
