@@ -11,15 +11,25 @@ const char *const cpu_cat_names[CPU_N_CATS] = {
 
 void
 cpu_core_init(struct cpu_core *c, int index, uint64_t khz,
-              struct vh_device *host_dev)
+              struct vh_device *host_dev, const struct costs *costs)
 {
     vh_server_init(&c->srv);
     c->index = index;
     c->khz = khz;
+    c->ps_per_cycle_q32 = (uint64_t) ((((unsigned __int128) 1000000000ULL)
+                                       << 32) / khz);
     for (int i = 0; i < CPU_N_CATS; i++) {
         c->cycles[i] = 0;
     }
     c->host_dev = host_dev;
+    double ghz = (double) khz / 1e6;
+    for (int id = 0; id < COST_N; id++) {
+        const struct vh_cost_value *v = &costs->v[id];
+        c->price[id].fixed = (uint32_t) (v->cyc + v->ns * ghz + 0.5);
+        c->price[id].per_kib = (uint32_t) ((v->cyc_per_byte
+                                            + v->ns_per_byte * ghz) * 1024
+                                           + 0.5);
+    }
 }
 
 vh_time_t
@@ -29,8 +39,9 @@ cpu_run(struct world *w, struct cpu_core *c, uint64_t cycles,
 {
     vh_time_t now = w->sim.now;
     vh_time_t start = vh_server_start_time(&c->srv, now);
-    vh_time_t end = vh_server_take(&c->srv, now,
-                                   vh_cycles_to_ps(cycles, c->khz));
+    vh_time_t ps = (vh_time_t) (((unsigned __int128) cycles
+                                 * c->ps_per_cycle_q32) >> 32);
+    vh_time_t end = vh_server_take(&c->srv, now, ps);
     c->cycles[cat] += cycles;
     VH_TRACE(&w->trace, VH_HOP_SERVICE, .time = start, .end = end, .pkt = p,
              .dev = dev, .cycles = cycles, .core = c->index, .on_cpu = 1, .what = what,
@@ -43,8 +54,10 @@ cpu_charge(struct world *w, struct cpu_core *c, enum cost_id id,
            uint32_t bytes, enum cpu_cat cat, const struct vh_packet *p,
            const struct vh_device *dev)
 {
-    return cpu_run(w, c, cost_cycles(&w->costs, id, bytes, c->khz), cat, p,
-                   dev, cost_table[id].name);
+    const struct cpu_price *pr = &c->price[id];
+    uint64_t cycles = pr->fixed + (((uint64_t) pr->per_kib * bytes + 512)
+                                   >> 10);
+    return cpu_run(w, c, cycles, cat, p, dev, cost_table[id].name);
 }
 
 vh_time_t

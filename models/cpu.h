@@ -40,12 +40,21 @@ enum cpu_cat {
 
 extern const char *const cpu_cat_names[CPU_N_CATS];
 
+/* A primitive's price on one core, precomputed in integers so the
+ * per-packet path does no floating point and no division. */
+struct cpu_price {
+    uint32_t fixed;             /* Cycles per job. */
+    uint32_t per_kib;           /* Cycles per 1024 bytes. */
+};
+
 struct cpu_core {
     struct vh_server srv;       /* First: a packet's 'exec' points here. */
     int index;                  /* Core number within its host. */
     uint64_t khz;               /* Clock. */
+    uint64_t ps_per_cycle_q32;  /* Picoseconds per cycle, Q32.32. */
     uint64_t cycles[CPU_N_CATS];
     struct vh_device *host_dev; /* The host, for traces. */
+    struct cpu_price price[COST_N];
 };
 
 static inline struct cpu_core *
@@ -54,8 +63,9 @@ cpu_of_exec(struct vh_server *s)
     return (struct cpu_core *) s;   /* 'srv' is the first member. */
 }
 
+/* Sets up a core clocked at 'khz' with the prices of 'costs'. */
 void cpu_core_init(struct cpu_core *, int index, uint64_t khz,
-                   struct vh_device *host_dev);
+                   struct vh_device *host_dev, const struct costs *costs);
 
 /* Runs 'cycles' of 'cat' on 'core' for packet 'p' (may be NULL) at device
  * 'dev'; 'what' names the work for traces (may be NULL).  Returns when the

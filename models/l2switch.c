@@ -101,7 +101,7 @@ swport_rx(struct world *w, struct port *port, struct vh_packet *p)
     p->in_port = (uint16_t) port->index;
     p->hops++;
     fdb_learn(&sw->fdb, src, 0, port->index, w->sim.now);
-    vh_time_t lat = cost_time(&w->costs, COST_SWITCH_LATENCY, 0);
+    vh_time_t lat = hw_time(w, COST_SWITCH_LATENCY, 0);
     VH_TRACE(&w->trace, VH_HOP_SERVICE, .time = w->sim.now,
              .end = w->sim.now + lat, .pkt = p, .dev = &sw->dev);
     vh_schedule_in(&w->sim, lat, l2switch_forward, sw, p);

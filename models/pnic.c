@@ -73,8 +73,8 @@ napi_start(struct vh_sim *sim, void *obj, void *arg)
     vh_time_t t = cpu_charge(w, core, COST_NAPI_POLL, 0, CPU_SOFTIRQ, NULL,
                              &nic->dev);
     if (q->tx_uncleaned) {
-        uint64_t cyc = cost_cycles(&w->costs, COST_DRIVER_TX_CLEAN, 0,
-                                   core->khz) * q->tx_uncleaned;
+        uint64_t cyc = (uint64_t) core->price[COST_DRIVER_TX_CLEAN].fixed
+                       * q->tx_uncleaned;
         t = cpu_run(w, core, cyc, CPU_SOFTIRQ, NULL, &nic->dev,
                     cost_table[COST_DRIVER_TX_CLEAN].name);
         q->tx_used -= q->tx_uncleaned;
@@ -115,7 +115,7 @@ pnic_raise_irq(struct world *w, struct pnic_queue *q)
     if (q->napi_on || vh_timer_armed(&q->itr)) {
         return;
     }
-    vh_time_t gap = cost_time(&w->costs, COST_IRQ_MODERATION, 0);
+    vh_time_t gap = hw_time(w, COST_IRQ_MODERATION, 0);
     vh_time_t at = q->last_irq + gap;
     if (q->last_irq == 0 || at <= w->sim.now) {
         pnic_fire_irq(w, q);
@@ -151,11 +151,10 @@ pnic_wire_rx(struct world *w, struct port *port, struct vh_packet *p)
         return;
     }
     q->rx_dma++;
-    vh_time_t ready = w->sim.now + cost_time(&w->costs, COST_NIC_LATENCY, 0);
+    vh_time_t ready = w->sim.now + hw_time(w, COST_NIC_LATENCY, 0);
     vh_time_t done = vh_server_take(&nic->pcie, ready,
-                                    cost_time(&w->costs, COST_PCIE_BYTE,
-                                              p->len))
-                     + cost_time(&w->costs, COST_PCIE_LATENCY, 0);
+                                    hw_time(w, COST_PCIE_BYTE, p->len))
+                     + hw_time(w, COST_PCIE_LATENCY, 0);
     VH_TRACE(&w->trace, VH_HOP_SERVICE, .time = w->sim.now, .end = done,
              .pkt = p, .dev = &nic->dev);
     vh_schedule_at(&w->sim, done, pnic_rx_dma_done, q, p);
@@ -213,10 +212,9 @@ pnic_tx_post(struct vh_sim *sim, void *obj, void *arg)
     p->exec = NULL;
     /* Two dependent reads: the descriptor, then the frame it points to. */
     vh_time_t done = vh_server_take(&nic->pcie, sim->now,
-                                    cost_time(&w->costs, COST_PCIE_BYTE,
-                                              p->len))
-                     + 2 * cost_time(&w->costs, COST_PCIE_LATENCY, 0)
-                     + cost_time(&w->costs, COST_NIC_LATENCY, 0);
+                                    hw_time(w, COST_PCIE_BYTE, p->len))
+                     + 2 * hw_time(w, COST_PCIE_LATENCY, 0)
+                     + hw_time(w, COST_NIC_LATENCY, 0);
     VH_TRACE(&w->trace, VH_HOP_SERVICE, .time = sim->now, .end = done,
              .pkt = p, .dev = &nic->dev);
     vh_schedule_at(sim, done, pnic_tx_fetched, nic, p);

@@ -128,7 +128,7 @@ host_build(struct world *w, const struct cfg_host *ch)
         abort();
     }
     for (int i = 0; i < h->n_cores; i++) {
-        cpu_core_init(&h->cores[i], i, ch->cpu.khz, &h->dev);
+        cpu_core_init(&h->cores[i], i, ch->cpu.khz, &h->dev, &w->costs);
     }
 
     h->n_nics = ch->n_nics;
@@ -233,7 +233,7 @@ world_port(struct world *w, const char *ref, uint64_t *bps)
 static bool
 world_cable(struct world *w, struct vh_diag *diag)
 {
-    vh_time_t prop = cost_time(&w->costs, COST_WIRE_DELAY, 0);
+    vh_time_t prop = hw_time(w, COST_WIRE_DELAY, 0);
     for (size_t hi = 0; hi < w->n_hosts; hi++) {
         struct host *h = w->hosts[hi];
         for (size_t i = 0; i < h->n_nics; i++) {
@@ -336,6 +336,11 @@ world_build(const struct cfg_scenario *cfg, struct vh_diag *diag)
     vh_trace_init(&w->trace);
     vh_devtab_init(&w->devs);
     w->costs = cfg->costs;
+    for (int id = 0; id < COST_N; id++) {
+        const struct vh_cost_value *v = &w->costs.v[id];
+        w->hw_fixed[id] = (vh_time_t) (v->ns * 1000 + 0.5);
+        w->hw_per_kib[id] = (vh_time_t) (v->ns_per_byte * 1000 * 1024 + 0.5);
+    }
     w->cfg = cfg;
     w->end = cfg->duration;
 

@@ -45,6 +45,8 @@ struct world {
     struct vh_trace_bus trace;
     struct vh_devtab devs;
     struct costs costs;
+    vh_time_t hw_fixed[COST_N]; /* Hardware primitives, precomputed: */
+    vh_time_t hw_per_kib[COST_N];   /* ps per job and per 1024 bytes. */
     const struct cfg_scenario *cfg;
     vh_time_t end;              /* The scenario's duration. */
 
@@ -63,6 +65,13 @@ struct world {
                                  * (models/acct.c). */
     uint64_t families_live;
 };
+
+/* Time hardware primitive 'id' takes for 'bytes' bytes. */
+static inline vh_time_t
+hw_time(const struct world *w, enum cost_id id, uint32_t bytes)
+{
+    return w->hw_fixed[id] + ((w->hw_per_kib[id] * bytes + 512) >> 10);
+}
 
 static inline struct world *
 world_of(struct vh_sim *sim)
