@@ -237,6 +237,31 @@ START_TEST(test_explain_follows_a_packet)
 }
 END_TEST
 
+
+START_TEST(test_interrupted_run_leaves_no_capture)
+{
+    resolve_paths();
+    char *dir = vh_test_tmpdir();
+    char *out = NULL;
+    /* The bench scenario stretched to a long run, with a capture. */
+    int st = vh_test_sh(&out, "cd '%s' && python3 -c 'import json,sys\n"
+        "s=json.load(open(sys.argv[1]))\n"
+        "s[\"duration\"]=\"20s\"\n"
+        "s[\"capture\"]=[{\"point\":\"host1/eth0\",\"file\":\"traces/x.pcap\"}]\n"
+        "json.dump(s,open(\"long.json\",\"w\"))' '%s/scenarios/bench/"
+        "bridge_flood.json' && ('%s' run long.json --quiet & pid=$!; "
+        "sleep 1; kill -INT $pid; wait $pid; echo status=$?)",
+        dir, getenv("PWD") ? getenv("PWD") : ".", bin);
+    ck_assert_msg(st == 0, "%s", out);
+    ck_assert_msg(strstr(out, "status=130"), "not ended by SIGINT: %s", out);
+    free(out);
+    st = vh_test_sh(&out, "cd '%s' && ls -A traces 2>/dev/null | wc -l", dir);
+    ck_assert_msg(atoi(out) == 0, "an interrupted run left files in traces/");
+    free(out);
+    free(dir);
+}
+END_TEST
+
 static Suite *
 integration_suite(void)
 {
@@ -249,6 +274,7 @@ integration_suite(void)
     tcase_add_test(tc, test_same_seed_same_bytes);
     tcase_add_test(tc, test_bad_input_writes_nothing);
     tcase_add_test(tc, test_explain_follows_a_packet);
+    tcase_add_test(tc, test_interrupted_run_leaves_no_capture);
     suite_add_tcase(s, tc);
     return s;
 }
