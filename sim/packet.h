@@ -13,6 +13,7 @@
 #ifndef VH_PACKET_H
 #define VH_PACKET_H 1
 
+#include <assert.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -88,6 +89,7 @@ struct vh_packet *vh_packet_clone(const struct vh_packet *p);
 static inline uint8_t *
 vh_packet_put(struct vh_packet *p, uint32_t n)
 {
+    assert(n <= (size_t) (p->buf + VH_PKT_BUFSIZE - (p->data + p->len)));
     uint8_t *tail = p->data + p->len;
     p->len += n;
     return tail;

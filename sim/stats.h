@@ -47,7 +47,8 @@ struct vh_drops {
 void vh_drops_init(struct vh_drops *);
 
 /* Counts one drop for 'reason' (a string that outlives the run).  Past
- * VH_DROPS_MAX distinct reasons, further ones count under "other". */
+ * VH_DROPS_MAX - 1 distinct reasons, further ones count under "other",
+ * which takes the last entry. */
 void vh_drops_add(struct vh_drops *, const char *reason);
 
 uint64_t vh_drops_get(const struct vh_drops *, const char *reason);

@@ -1,0 +1,152 @@
+/* sim/stats.c: log-linear histograms and drop-reason tallies. */
+#include "sim/stats.h"
+
+#include <math.h>
+#include <stdbool.h>
+#include <string.h>
+
+/* Bucket layout.  Values below VH_HIST_SUB have a bucket each.  A larger
+ * value whose most significant bit is b (b >= VH_HIST_SUB_BITS) falls in
+ * the group for b, which covers [2^b, 2^(b+1)) in VH_HIST_SUB equal
+ * sub-buckets of width 2^(b - VH_HIST_SUB_BITS).  Group b starts at bucket
+ * (b - VH_HIST_SUB_BITS + 1) * VH_HIST_SUB, so the exact buckets and the
+ * groups tile 0..2^64 without gaps, and the last group (b = 63) ends well
+ * inside VH_HIST_BUCKETS. */
+static unsigned
+bucket_of(uint64_t v)
+{
+    if (v < VH_HIST_SUB) {
+        return (unsigned) v;
+    }
+    unsigned b = 63 - (unsigned) __builtin_clzll(v);
+    unsigned shift = b - VH_HIST_SUB_BITS;
+    unsigned sub = (unsigned) (v >> shift) - VH_HIST_SUB;
+    return (shift + 1) * VH_HIST_SUB + sub;
+}
+
+/* Smallest value in bucket 'i' and the bucket's width. */
+static void
+bucket_range(unsigned i, uint64_t *low, uint64_t *width)
+{
+    if (i < VH_HIST_SUB) {
+        *low = i;
+        *width = 1;
+        return;
+    }
+    unsigned shift = i / VH_HIST_SUB - 1;
+    uint64_t sub = i % VH_HIST_SUB;
+    *low = (VH_HIST_SUB + sub) << shift;
+    *width = 1ULL << shift;
+}
+
+void
+vh_hist_init(struct vh_hist *h)
+{
+    memset(h, 0, sizeof *h);
+    h->min = UINT64_MAX;
+}
+
+void
+vh_hist_add(struct vh_hist *h, uint64_t value)
+{
+    h->count++;
+    h->sum += value;
+    if (value < h->min) {
+        h->min = value;
+    }
+    if (value > h->max) {
+        h->max = value;
+    }
+    h->buckets[bucket_of(value)]++;
+}
+
+uint64_t
+vh_hist_percentile(const struct vh_hist *h, double p)
+{
+    if (!h->count) {
+        return 0;
+    }
+    if (!(p > 0)) {             /* Also catches NaN. */
+        return h->min;
+    }
+    if (p >= 100) {
+        return h->max;
+    }
+
+    /* p * count first: for whole percentiles the product is exact, where
+     * p / 100 is not (0.99 * 100000 rounds to 98999.99...). */
+    uint64_t rank = (uint64_t) ceil(p * (double) h->count / 100.0);
+    if (rank < 1) {
+        rank = 1;
+    }
+    if (rank > h->count) {
+        rank = h->count;
+    }
+
+    uint64_t seen = 0;
+    for (unsigned i = 0; i < VH_HIST_BUCKETS; i++) {
+        seen += h->buckets[i];
+        if (seen >= rank) {
+            /* The middle of the bucket: at most half a bucket, 1/64 of
+             * the value, from any sample in it. */
+            uint64_t low, width;
+            bucket_range(i, &low, &width);
+            uint64_t v = low + (width - 1) / 2;
+            return v < h->min ? h->min : v > h->max ? h->max : v;
+        }
+    }
+    return h->max;              /* Not reached: the buckets sum to count. */
+}
+
+double
+vh_hist_mean(const struct vh_hist *h)
+{
+    return h->count ? (double) (h->sum / h->count) : 0.0;
+}
+
+void
+vh_drops_init(struct vh_drops *d)
+{
+    memset(d, 0, sizeof *d);
+}
+
+/* Index of 'reason' in the table, or -1. */
+static int
+drops_find(const struct vh_drops *d, const char *reason)
+{
+    for (size_t i = 0; i < d->n; i++) {
+        if (d->reason[i] == reason || !strcmp(d->reason[i], reason)) {
+            return (int) i;
+        }
+    }
+    return -1;
+}
+
+void
+vh_drops_add(struct vh_drops *d, const char *reason)
+{
+    int i = drops_find(d, reason);
+    if (i < 0) {
+        /* The last slot is kept for "other", so the table never has to
+         * give up a reason it already reports. */
+        if (d->n < VH_DROPS_MAX - 1) {
+            i = (int) d->n++;
+            d->reason[i] = reason;
+        } else {
+            i = drops_find(d, "other");
+            if (i < 0) {
+                i = (int) d->n++;
+                d->reason[i] = "other";
+            }
+        }
+    }
+    d->count[i]++;
+    d->total++;
+}
+
+uint64_t
+vh_drops_get(const struct vh_drops *d, const char *reason)
+{
+    int i = drops_find(d, reason);
+    return i < 0 ? 0 : d->count[i];
+}

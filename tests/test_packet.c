@@ -1,0 +1,247 @@
+/* tests/test_packet.c: packet buffers, headroom, clones, the pool and
+ * packet queues. */
+#include <check.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "sim/packet.h"
+#include "tests/testutil.h"
+
+START_TEST(test_fresh_packet)
+{
+    struct vh_pool pool;
+    vh_pool_init(&pool);
+
+    struct vh_packet *a = vh_packet_alloc(&pool);
+    struct vh_packet *b = vh_packet_alloc(&pool);
+    ck_assert_uint_eq(a->id, 1);
+    ck_assert_uint_eq(b->id, 2);
+    ck_assert_uint_eq(a->len, 0);
+    ck_assert_uint_eq(vh_packet_headroom(a), VH_PKT_HEADROOM);
+    ck_assert_int_eq(a->flow, VH_FLOW_NONE);
+    ck_assert_ptr_eq(a->pool, &pool);
+    ck_assert_ptr_null(a->exec);
+    ck_assert_uint_eq(a->hops + a->in_port + a->is_reply + a->counted, 0);
+    ck_assert_uint_eq(pool.live, 2);
+
+    /* Metadata left behind by an earlier user is gone. */
+    a->hops = 7;
+    a->flow = 3;
+    a->born = 99;
+    vh_packet_free(a);
+    struct vh_packet *c = vh_packet_alloc(&pool);
+    ck_assert_ptr_eq(c, a);             /* Reused from the free list. */
+    ck_assert_uint_eq(c->id, 3);
+    ck_assert_uint_eq(c->hops, 0);
+    ck_assert_int_eq(c->flow, VH_FLOW_NONE);
+    ck_assert_uint_eq(c->born, 0);
+
+    vh_packet_free(NULL);               /* Allowed, changes nothing. */
+    ck_assert_uint_eq(pool.live, 2);
+    vh_packet_free(b);
+    vh_packet_free(c);
+    ck_assert_uint_eq(pool.live, 0);
+    vh_pool_destroy(&pool);
+}
+END_TEST
+
+START_TEST(test_put_push_pull)
+{
+    struct vh_pool pool;
+    vh_pool_init(&pool);
+    struct vh_packet *p = vh_packet_alloc(&pool);
+
+    uint8_t *eth = vh_packet_put(p, 14);
+    ck_assert_ptr_eq(eth, p->data);
+    for (int i = 0; i < 14; i++) {
+        eth[i] = (uint8_t) (0xa0 + i);
+    }
+    uint8_t *payload = vh_packet_put(p, 4);
+    ck_assert_ptr_eq(payload, p->data + 14);
+    memcpy(payload, "\x01\x02\x03\x04", 4);
+    ck_assert_uint_eq(p->len, 18);
+
+    /* Pushing a 4-byte tag moves the start back without moving bytes. */
+    uint8_t *tag = vh_packet_push(p, 4);
+    ck_assert_ptr_eq(tag, p->data);
+    ck_assert_ptr_eq(tag + 4, eth);
+    ck_assert_uint_eq(p->len, 22);
+    ck_assert_uint_eq(vh_packet_headroom(p), VH_PKT_HEADROOM - 4);
+    ck_assert_uint_eq(p->data[4], 0xa0);
+    ck_assert_uint_eq(p->data[21], 0x04);
+
+    /* Pulling it off restores the frame. */
+    uint8_t *start = vh_packet_pull(p, 4);
+    ck_assert_ptr_eq(start, eth);
+    ck_assert_uint_eq(p->len, 18);
+    ck_assert_uint_eq(vh_packet_headroom(p), VH_PKT_HEADROOM);
+
+    /* The whole headroom can be used. */
+    vh_packet_push(p, VH_PKT_HEADROOM);
+    ck_assert_uint_eq(vh_packet_headroom(p), 0);
+    ck_assert_ptr_eq(p->data, p->buf);
+    vh_packet_free(p);
+    vh_pool_destroy(&pool);
+}
+END_TEST
+
+START_TEST(test_clone_independent)
+{
+    struct vh_pool pool;
+    vh_pool_init(&pool);
+    struct vh_packet *p = vh_packet_alloc(&pool);
+
+    uint8_t *d = vh_packet_put(p, 60);
+    for (int i = 0; i < 60; i++) {
+        d[i] = (uint8_t) i;
+    }
+    vh_packet_push(p, 8);
+    memset(p->data, 0xee, 8);
+    p->flow = 5;
+    p->seq = 1234;
+    p->born = 777 * VH_NS;
+    p->hops = 3;
+    p->in_port = 2;
+    p->is_reply = 1;
+    p->counted = 1;
+
+    struct vh_packet *q = vh_packet_clone(p);
+    ck_assert_ptr_ne(q, p);
+    ck_assert_uint_ne(q->id, p->id);
+    ck_assert_uint_eq(q->id, 2);
+    ck_assert_uint_eq(q->counted, 0);
+    ck_assert_uint_eq(vh_packet_headroom(q), vh_packet_headroom(p));
+    ck_assert_ptr_eq(q->data, q->buf + vh_packet_headroom(p));
+    ck_assert_uint_eq(q->len, p->len);
+    ck_assert_int_eq(memcmp(q->data, p->data, p->len), 0);
+    ck_assert_int_eq(q->flow, 5);
+    ck_assert_uint_eq(q->seq, 1234);
+    ck_assert_uint_eq(q->born, 777 * VH_NS);
+    ck_assert_uint_eq(q->hops, 3);
+    ck_assert_uint_eq(q->in_port, 2);
+    ck_assert_uint_eq(q->is_reply, 1);
+    ck_assert_ptr_eq(q->pool, &pool);
+    ck_assert_uint_eq(pool.live, 2);
+
+    /* Changing one leaves the other alone. */
+    q->data[10] = 0x55;
+    vh_packet_pull(q, 8);
+    q->hops++;
+    ck_assert_uint_eq(p->data[10], 2);
+    ck_assert_uint_eq(p->len, 68);
+    ck_assert_uint_eq(p->hops, 3);
+
+    /* Freeing the original leaves the clone intact. */
+    vh_packet_free(p);
+    ck_assert_uint_eq(q->data[59], 59);
+    vh_packet_free(q);
+    ck_assert_uint_eq(pool.live, 0);
+    vh_pool_destroy(&pool);
+}
+END_TEST
+
+START_TEST(test_pool_reuse)
+{
+    enum { N = 300 };
+    struct vh_pool pool;
+    struct vh_packet *p[N];
+
+    vh_pool_init(&pool);
+    for (int i = 0; i < N; i++) {
+        p[i] = vh_packet_alloc(&pool);
+        ck_assert_uint_eq(p[i]->id, (uint64_t) i + 1);
+    }
+    ck_assert_uint_eq(pool.live, N);
+    uint64_t allocated = pool.allocated;
+    ck_assert_uint_ge(allocated, N);
+    /* Distinct buffers that do not overlap. */
+    for (int i = 1; i < N; i++) {
+        ck_assert_ptr_ne(p[i], p[i - 1]);
+    }
+
+    for (int i = 0; i < N; i++) {
+        vh_packet_free(p[i]);
+    }
+    ck_assert_uint_eq(pool.live, 0);
+
+    /* A second round is served from the free list: no new memory, and
+     * ids keep counting. */
+    for (int round = 0; round < 3; round++) {
+        for (int i = 0; i < N; i++) {
+            p[i] = vh_packet_alloc(&pool);
+        }
+        ck_assert_uint_eq(p[N - 1]->id, (uint64_t) (round + 2) * N);
+        ck_assert_uint_eq(pool.live, N);
+        for (int i = 0; i < N; i++) {
+            vh_packet_free(p[i]);
+        }
+    }
+    ck_assert_uint_eq(pool.allocated, allocated);
+    ck_assert_uint_eq(pool.live, 0);
+    vh_pool_destroy(&pool);
+}
+END_TEST
+
+START_TEST(test_pktq)
+{
+    struct vh_pool pool;
+    struct vh_pktq q;
+    struct vh_packet *p[5];
+
+    vh_pool_init(&pool);
+    vh_pktq_init(&q, 3);
+    ck_assert_ptr_null(vh_pktq_pop(&q));
+    for (int i = 0; i < 3; i++) {
+        ck_assert(!vh_pktq_full(&q));
+        p[i] = vh_packet_alloc(&pool);
+        vh_pktq_push(&q, p[i]);
+    }
+    ck_assert(vh_pktq_full(&q));
+    ck_assert_uint_eq(q.count, 3);
+
+    /* First in, first out; a pop makes room again. */
+    ck_assert_ptr_eq(vh_pktq_pop(&q), p[0]);
+    ck_assert(!vh_pktq_full(&q));
+    p[3] = vh_packet_alloc(&pool);
+    vh_pktq_push(&q, p[3]);
+    ck_assert_ptr_eq(vh_pktq_pop(&q), p[1]);
+    ck_assert_ptr_eq(vh_pktq_pop(&q), p[2]);
+    ck_assert_ptr_eq(vh_pktq_pop(&q), p[3]);
+    ck_assert_ptr_null(vh_pktq_pop(&q));
+    ck_assert_uint_eq(q.count, 0);
+    ck_assert_ptr_null(q.tail);
+    for (int i = 0; i < 4; i++) {
+        vh_packet_free(p[i]);
+    }
+
+    /* Unlimited queue; purge frees everything and says how much. */
+    vh_pktq_init(&q, 0);
+    for (int i = 0; i < 1000; i++) {
+        vh_pktq_push(&q, vh_packet_alloc(&pool));
+        ck_assert(!vh_pktq_full(&q));
+    }
+    ck_assert_uint_eq(pool.live, 1000);
+    ck_assert_uint_eq(vh_pktq_purge(&q), 1000);
+    ck_assert_uint_eq(pool.live, 0);
+    ck_assert_uint_eq(q.count, 0);
+    ck_assert_ptr_null(q.head);
+    ck_assert_uint_eq(vh_pktq_purge(&q), 0);
+    vh_pool_destroy(&pool);
+}
+END_TEST
+
+static Suite *
+packet_suite(void)
+{
+    Suite *s = suite_create("packet");
+    TCase *tc = tcase_create("core");
+    tcase_add_test(tc, test_fresh_packet);
+    tcase_add_test(tc, test_put_push_pull);
+    tcase_add_test(tc, test_clone_independent);
+    tcase_add_test(tc, test_pool_reuse);
+    tcase_add_test(tc, test_pktq);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+VH_SUITE(packet_suite)
