@@ -69,6 +69,7 @@ print_steps(const struct follow *f, vh_time_t born, const struct world *w)
 {
     uint64_t cycles[CPU_N_CATS] = { 0 };
     char t[32], d[32];
+    vh_time_t ready = born;     /* When the previous step let go of it. */
     printf("  %10s  %-22s %-9s %s\n", "time", "where", "event", "detail");
     for (size_t i = 0; i < f->n; i++) {
         const struct step *s = &f->steps[i];
@@ -89,13 +90,16 @@ print_steps(const struct follow *f, vh_time_t born, const struct world *w)
                 printf("hardware %s", vh_format_time(h->end - h->time, d,
                                                      sizeof d));
             }
-            if (h->time > s->at) {
+            /* Time between being ready for this work and getting it: a
+             * busy core, or a worker that had to wake up first. */
+            if (h->time > ready && h->time - ready >= VH_NS) {
                 printf("  (waited %s)",
-                       vh_format_time(h->time - s->at, d, sizeof d));
+                       vh_format_time(h->time - ready, d, sizeof d));
             }
             break;
         case VH_HOP_ENQUEUE:
-            printf("depth %u", h->depth);
+            printf("depth %u%s%s", h->depth, h->what ? ", " : "",
+                   h->what ? h->what : "");
             break;
         case VH_HOP_DROP:
             printf("%s", h->reason);
@@ -108,6 +112,8 @@ print_steps(const struct follow *f, vh_time_t born, const struct world *w)
             break;
         }
         printf("\n");
+        vh_time_t done = h->kind == VH_HOP_SERVICE ? h->end : h->time;
+        ready = done > ready ? done : ready;
     }
     uint64_t total = 0;
     printf("\n  CPU work for this packet:");

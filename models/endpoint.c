@@ -94,6 +94,9 @@ ep_output(struct world *w, struct endpoint *ep, struct vh_packet *p)
     }
     bool first = e->pending.count == 0;
     vh_pktq_push(&e->pending, p);
+    VH_TRACE(&w->trace, VH_HOP_ENQUEUE, .time = w->sim.now, .pkt = p,
+             .dev = ep->dev, .depth = e->pending.count,
+             .what = "waiting for ARP");
     if (first) {
         ep_send_arp_request(w, ep, dst, ep_core(ep, p));
     }

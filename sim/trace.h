@@ -39,7 +39,9 @@ struct vh_hop {
     const struct vh_device *dev;
     const char *reason;         /* VH_HOP_DROP: static reason string. */
     const char *what;           /* VH_HOP_SERVICE: the work, when named
-                                 * (a primitive cost such as "vmexit"). */
+                                 * (a primitive cost such as "vmexit");
+                                 * VH_HOP_ENQUEUE: what the queue is, when
+                                 * not obvious ("waiting for ARP"). */
     uint64_t cycles;            /* VH_HOP_SERVICE on a core. */
     int32_t core;               /* Core index within its host; meaningful
                                  * only when 'on_cpu' is set. */
