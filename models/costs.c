@@ -39,6 +39,12 @@ parse_count(const char *s, struct vh_cost_value *out, char *why,
                  "count takes no unit, such as \"64\"", s);
         return -1;
     }
+    if (v == 0) {
+        /* A budget of no frames would stop the loop it bounds forever. */
+        snprintf(why, why_len, "a budget of 0 frames would never make "
+                 "progress; it must be at least 1");
+        return -1;
+    }
     out->cyc = (double) v;
     return 0;
 }

@@ -13,25 +13,33 @@
  * about a hundred frames' worth of bytes. */
 #define ARP_PENDING_MAX 100
 
+/* Linux's neighbour defaults: mcast_solicit 3, retrans_time 1 s. */
+#define ARP_TRIES 3
+#define ARP_RETRANS (1 * VH_SEC)
+
+static void arp_retry(struct vh_sim *, void *obj, void *arg);
+
 static struct arp_entry *
 arp_find(struct endpoint *ep, uint32_t ip, bool create)
 {
     for (size_t i = 0; i < ep->n_arp; i++) {
-        if (ep->arp[i].ip == ip) {
-            return &ep->arp[i];
+        if (ep->arp[i]->ip == ip) {
+            return ep->arp[i];
         }
     }
     if (!create) {
         return NULL;
     }
-    struct arp_entry *v = realloc(ep->arp, (ep->n_arp + 1) * sizeof *v);
-    if (!v) {
+    struct arp_entry **v = realloc(ep->arp, (ep->n_arp + 1) * sizeof *v);
+    struct arp_entry *e = calloc(1, sizeof *e);
+    if (!v || !e) {
         abort();
     }
     ep->arp = v;
-    struct arp_entry *e = &ep->arp[ep->n_arp++];
-    memset(e, 0, sizeof *e);
+    ep->arp[ep->n_arp++] = e;
+    e->ep = ep;
     e->ip = ip;
+    vh_timer_init(&e->retry, arp_retry, e);
     vh_pktq_init(&e->pending, ARP_PENDING_MAX);
     return e;
 }
@@ -59,18 +67,50 @@ frame_ip_dst(const struct vh_packet *p)
 }
 
 static void
-ep_send_arp_request(struct world *w, struct endpoint *ep, uint32_t ip,
-                    struct cpu_core *core)
+ep_arp_request_ready(struct vh_sim *sim, void *obj, void *arg)
+{
+    ep_transmit(world_of(sim), obj, arg);
+}
+
+static void
+ep_send_arp_request(struct world *w, struct endpoint *ep,
+                    struct arp_entry *e, struct cpu_core *core)
 {
     static const struct vh_mac zero;
     struct vh_packet *r = vh_packet_alloc(&w->pool);
     r->len = vh_build_arp(r->data, VH_ARP_REQUEST, &ep->mac, ep->ip, &zero,
-                          ip, &vh_mac_broadcast);
+                          e->ip, &vh_mac_broadcast);
     r->born = w->sim.now;
     r->exec = &core->srv;
     ep->arp_requests++;
-    cpu_charge(w, core, COST_ARP_PROCESS, 0, ep->app_cat, r, ep->dev);
-    ep_transmit(w, ep, r);
+    e->tries++;
+    vh_timer_arm_at(&w->sim, &e->retry, w->sim.now + ARP_RETRANS);
+    vh_time_t t = cpu_charge(w, core, COST_ARP_PROCESS, 0, ep->app_cat, r,
+                             ep->dev);
+    vh_schedule_at(&w->sim, t, ep_arp_request_ready, ep, r);
+}
+
+/* No answer within the retransmission time: ask again, or give up and
+ * fail what was waiting. */
+static void
+arp_retry(struct vh_sim *sim, void *obj, void *arg)
+{
+    struct world *w = world_of(sim);
+    struct arp_entry *e = obj;
+    struct endpoint *ep = e->ep;
+    if (e->resolved) {
+        return;
+    }
+    if (e->tries < ARP_TRIES) {
+        ep_send_arp_request(w, ep, e, ep->app_core);
+        return;
+    }
+    struct vh_packet *p;
+    while ((p = vh_pktq_pop(&e->pending)) != NULL) {
+        acct_drop(w, p, ep->dev, "arp-failed");
+    }
+    e->tries = 0;
+    (void) arg;
 }
 
 /* An IP packet is ready to leave: find the neighbour's MAC first. */
@@ -92,13 +132,13 @@ ep_output(struct world *w, struct endpoint *ep, struct vh_packet *p)
         acct_drop(w, p, ep->dev, "arp-queue-full");
         return;
     }
-    bool first = e->pending.count == 0;
+    bool first = e->pending.count == 0 && !vh_timer_armed(&e->retry);
     vh_pktq_push(&e->pending, p);
     VH_TRACE(&w->trace, VH_HOP_ENQUEUE, .time = w->sim.now, .pkt = p,
              .dev = ep->dev, .depth = e->pending.count,
              .what = "waiting for ARP");
     if (first) {
-        ep_send_arp_request(w, ep, dst, ep_core(ep, p));
+        ep_send_arp_request(w, ep, e, ep_core(ep, p));
     }
 }
 
@@ -161,6 +201,8 @@ ep_learn(struct world *w, struct endpoint *ep, uint32_t ip,
     }
     e->mac = *mac;
     e->resolved = true;
+    e->tries = 0;
+    vh_timer_cancel(&e->retry);
     struct vh_packet *q;
     while ((q = vh_pktq_pop(&e->pending)) != NULL) {
         memcpy(q->data, mac->b, VH_ETH_ALEN);
@@ -306,7 +348,8 @@ endpoint_free(struct endpoint *ep)
         return;
     }
     for (size_t i = 0; i < ep->n_arp; i++) {
-        vh_pktq_purge(&ep->arp[i].pending);
+        vh_pktq_purge(&ep->arp[i]->pending);
+        free(ep->arp[i]);
     }
     free(ep->arp);
     free(ep);

@@ -1,8 +1,10 @@
 /* models/endpoint.h: the network stack of a guest or a bare-metal host.
  *
  * An endpoint owns one IPv4 address on one interface.  It resolves
- * neighbours with ARP before its first IP packet to them (holding packets
- * meanwhile, as Linux does), answers ARP requests and ICMP echo requests,
+ * neighbours with ARP before its first IP packet to them, holding packets
+ * meanwhile and asking again every second, three times, before the held
+ * packets fail ("arp-failed"), as Linux does.  It answers ARP requests
+ * and ICMP echo requests,
  * and is where a flow's packets are created and delivered.  Its work is
  * charged to the core it runs on: the vCPU for a guest (as 'guest'), or for
  * a bare-metal host the application's core on transmit ('app') and the
@@ -16,6 +18,7 @@
 #include "models/cpu.h"
 #include "models/port.h"
 #include "sim/device.h"
+#include "sim/event.h"
 #include "sim/frame.h"
 #include "sim/packet.h"
 
@@ -24,9 +27,12 @@ struct world;
 struct flow_stats;
 
 struct arp_entry {
+    struct endpoint *ep;
     uint32_t ip;
     struct vh_mac mac;
     bool resolved;
+    int tries;                  /* Requests sent for this resolution. */
+    struct vh_timer retry;      /* Next request, or giving up. */
     struct vh_pktq pending;     /* Waiting for the answer. */
 };
 
@@ -42,7 +48,7 @@ struct endpoint {
     enum cpu_cat app_cat;
     enum cpu_cat rx_cat;
     uint16_t next_ip_id;
-    struct arp_entry *arp;
+    struct arp_entry **arp;     /* Stable addresses: timers point here. */
     size_t n_arp;
     uint64_t arp_requests;      /* ARP requests sent. */
 };

@@ -130,6 +130,7 @@ load_ip(struct ld *ld, const cJSON *o, const char *op, bool required,
     jp_key(path, op, "ip");
     uint32_t a = 0;
     int p = 32;
+    bool has_prefix = strchr(s, '/') != NULL;
     if (!vh_ipv4_parse(s, &a, &p)) {
         vh_diag_fail(ld->diag, path, "malformed IPv4 address '%s' (expected "
                      "a dotted quad with an optional prefix length, such as "
@@ -151,8 +152,10 @@ load_ip(struct ld *ld, const cJSON *o, const char *op, bool required,
     if (ld->diag->failed) {
         return false;
     }
+    /* Without a prefix length the address is on a /24, the lab-network
+     * default; vhsim has no routers, so endpoints share one subnet. */
     *ip = a;
-    *prefix = p;
+    *prefix = has_prefix ? p : 24;
     *given = true;
     return true;
 }

@@ -176,6 +176,10 @@ static void
 guest_xmit(struct world *w, struct port *port, struct vh_packet *p)
 {
     struct virtio_net *vn = port->owner;
+    if (!vn->link_up) {
+        acct_drop(w, p, &vn->dev, "link-down");
+        return;
+    }
     vn->dev.tx++;
     VH_TRACE(&w->trace, VH_HOP_TX, .time = w->sim.now, .pkt = p,
              .dev = &vn->dev);
@@ -257,6 +261,10 @@ tap_xmit(struct world *w, struct port *port, struct vh_packet *p)
 {
     struct virtio_net *vn = port->owner;
     struct cpu_core *core = p->exec ? cpu_of_exec(p->exec) : vn->worker;
+    if (!vn->link_up) {
+        acct_drop(w, p, &vn->dev, "link-down");
+        return;
+    }
     VH_TRACE(&w->trace, VH_HOP_ARRIVE, .time = w->sim.now, .pkt = p,
              .dev = &vn->dev);
     vh_time_t t = cpu_charge(w, core, COST_TUN_XMIT, 0, CPU_SOFTIRQ, p,
@@ -292,6 +300,7 @@ virtio_net_create(struct world *w, struct host *h, struct vm *vm,
     vn->rx_free = vn->ring;
     vn->tx_notify = true;
     vn->guest_irq_on = true;
+    vn->link_up = true;
     return vn;
 }
 

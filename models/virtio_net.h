@@ -42,6 +42,7 @@ struct virtio_net {
     struct port guest;          /* To the guest's endpoint. */
     struct port tap;            /* The tap device, into a bridge. */
     uint32_t ring;              /* Virtqueue size. */
+    bool link_up;               /* Carrier as the guest sees it. */
 
     /* TX virtqueue. */
     struct vh_pktq txq;         /* Available, not yet taken by vhost. */

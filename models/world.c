@@ -305,21 +305,54 @@ event_link(struct vh_sim *sim, void *obj, void *arg)
     (void) sim;
 }
 
+static void
+event_vnic_link(struct vh_sim *sim, void *obj, void *arg)
+{
+    struct virtio_net *vn = obj;
+    vn->link_up = arg != NULL;
+    (void) sim;
+}
+
+static struct virtio_net *
+world_vnic(struct world *w, const char *path)
+{
+    for (size_t h = 0; h < w->n_hosts; h++) {
+        for (size_t v = 0; v < w->hosts[h]->n_vms; v++) {
+            struct vm *vm = w->hosts[h]->vms[v];
+            for (size_t i = 0; i < vm->n_nics; i++) {
+                if (!strcmp(vm->nics[i]->dev.path, path)) {
+                    return vm->nics[i];
+                }
+            }
+        }
+    }
+    return NULL;
+}
+
 static bool
 world_events(struct world *w, struct vh_diag *diag)
 {
     const struct cfg_scenario *c = w->cfg;
     for (size_t i = 0; i < c->n_events; i++) {
         const struct cfg_event *e = &c->events[i];
+        bool up = e->action == CFG_EV_LINK_UP;
+        /* A vNIC's link is the hypervisor's switch (virsh domif-setlink);
+         * a NIC's or switch port's is its cable. */
+        struct virtio_net *vn = world_vnic(w, e->target);
+        if (vn) {
+            vh_schedule_at(&w->sim, e->at, event_vnic_link, vn,
+                           up ? (void *) vn : NULL);
+            continue;
+        }
         struct link *l = world_link_of(w, e->target);
         if (!l) {
-            return vh_diag_fail(diag, e->jpath,
-                                "'%s' has no cable to take %s", e->target,
-                                e->action == CFG_EV_LINK_DOWN ? "down"
-                                                              : "up");
+            char path[512];
+            snprintf(path, sizeof path, "%s.target", e->jpath);
+            return vh_diag_fail(diag, path, "'%s' has no cable to take %s "
+                                "(no NIC's \"link\" names it)", e->target,
+                                up ? "up" : "down");
         }
-        vh_schedule_at(&w->sim, e->at, event_link, l,
-                       e->action == CFG_EV_LINK_UP ? (void *) l : NULL);
+        vh_schedule_at(&w->sim, e->at, event_link, l, up ? (void *) l : NULL);
     }
     return true;
 }
@@ -376,6 +409,19 @@ world_build(const struct cfg_scenario *cfg, struct vh_diag *diag)
             world_free(w);
             return NULL;
         }
+        if ((fs->src->ip & fs->src->netmask)
+            != (fs->dst->ip & fs->src->netmask)) {
+            char path[512], a[16], b[16];
+            snprintf(path, sizeof path, "%s.to", cf->jpath);
+            vh_diag_fail(diag, path, "'%s' (%s) is not in the subnet of '%s' "
+                         "(%s/%d); vhsim has no routers yet, so a flow's "
+                         "endpoints must share a subnet", cf->to,
+                         vh_ipv4_format(fs->dst->ip, b), cf->from,
+                         vh_ipv4_format(fs->src->ip, a),
+                         __builtin_popcount(fs->src->netmask));
+            world_free(w);
+            return NULL;
+        }
     }
     for (size_t i = 0; i < cfg->n_flows; i++) {
         w->gens[w->n_gens++] = traffic_start(w, &w->flows[i]);
@@ -394,7 +440,7 @@ world_run(struct world *w, void (*progress)(double, void *), void *ctx)
         if (progress) {
             progress((double) until / (double) w->end, ctx);
         }
-    } while (until < w->end && vh_sim_next_time(&w->sim) != VH_TIME_NEVER);
+    } while (until < w->end && vh_sim_live(&w->sim));
 }
 
 vh_time_t

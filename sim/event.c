@@ -226,7 +226,10 @@ vh_sim_run(struct vh_sim *sim, vh_time_t until)
     /* A stop applies to the run it was called in; the flag stays set
      * afterwards so the caller can tell a stop from a drained queue. */
     sim->stop = false;
-    while (sim->n_heap > 0) {
+    /* Entries left only by cancelled timers do nothing: once they are all
+     * that remains, the simulation is over and the clock stays at the last
+     * event that did something. */
+    while (sim->n_heap > sim->n_stale) {
         struct vh_event *root = &sim->heap[0];
         if (root->time > until) {
             if (until > sim->now) {
@@ -282,6 +285,7 @@ timer_fire(struct vh_sim *sim, void *obj, void *arg)
     struct vh_timer *t = obj;
     if (t->live_seq != (uint64_t) (uintptr_t) arg) {
         sim->events_run--;
+        sim->n_stale--;
         return;
     }
     /* Idle before the call, so the handler may arm it again. */
@@ -294,6 +298,7 @@ vh_timer_init(struct vh_timer *t, vh_event_fn fn, void *obj)
 {
     t->fn = fn;
     t->obj = obj;
+    t->sim = NULL;
     t->live_seq = 0;
     t->when = 0;
 }
@@ -306,13 +311,20 @@ vh_timer_arm_at(struct vh_sim *sim, struct vh_timer *t, vh_time_t when)
     _Static_assert(sizeof(void *) >= sizeof(uint64_t),
                    "timer sequence numbers need 64-bit pointers");
     uint64_t seq = sim->next_seq;
+    if (t->live_seq) {
+        sim->n_stale++;         /* The earlier arming's entry is now dead. */
+    }
     vh_schedule_at(sim, when, timer_fire, t, (void *) (uintptr_t) seq);
     t->live_seq = seq;
+    t->sim = sim;
     t->when = when < sim->now ? sim->now : when;
 }
 
 void
 vh_timer_cancel(struct vh_timer *t)
 {
+    if (t->live_seq) {
+        t->sim->n_stale++;
+    }
     t->live_seq = 0;
 }

@@ -47,6 +47,8 @@ struct vh_sim {
     size_t n_heap;              /* Entries in 'heap'. */
     size_t heap_cap;            /* Allocated entries. */
     bool stop;                  /* Set by vh_sim_stop(); ends vh_sim_run(). */
+    size_t n_stale;             /* Heap entries of cancelled or re-armed
+                                 * timers, still waiting to pop. */
 };
 
 void vh_sim_init(struct vh_sim *);
@@ -66,11 +68,11 @@ vh_schedule_in(struct vh_sim *sim, vh_time_t delay, vh_event_fn fn,
     vh_schedule_at(sim, sim->now + delay, fn, obj, arg);
 }
 
-/* Runs events in order while the earliest is at or before 'until' and
- * nobody called vh_sim_stop().  Afterwards sim->now is the time of the last
- * event run, or 'until' if the queue still holds later events (so a run can
- * be resumed in slices for progress reports).  Returns the number of events
- * run by this call. */
+/* Runs events in order while the earliest is at or before 'until', live
+ * events remain (vh_sim_live), and nobody called vh_sim_stop().  Afterwards
+ * sim->now is the time of the last event run, or 'until' if live events
+ * remain later (so a run can be resumed in slices for progress reports).
+ * Returns the number of events run by this call. */
 uint64_t vh_sim_run(struct vh_sim *, vh_time_t until);
 
 /* Makes the current vh_sim_run() return after the running event. */
@@ -82,6 +84,13 @@ static inline size_t vh_sim_pending(const struct vh_sim *sim)
     return sim->n_heap;
 }
 
+/* Pending events that will do something: entries less the stale ones of
+ * cancelled timers.  Zero means the simulation has nothing left to do. */
+static inline size_t vh_sim_live(const struct vh_sim *sim)
+{
+    return sim->n_heap - sim->n_stale;
+}
+
 /* Time of the earliest pending entry, VH_TIME_NEVER when empty. */
 vh_time_t vh_sim_next_time(const struct vh_sim *);
 
@@ -90,6 +99,7 @@ vh_time_t vh_sim_next_time(const struct vh_sim *);
 struct vh_timer {
     vh_event_fn fn;             /* Called as fn(sim, obj, timer). */
     void *obj;
+    struct vh_sim *sim;         /* Where it was last armed. */
     uint64_t live_seq;          /* Sequence of the armed event; 0 = idle. */
     vh_time_t when;             /* Expiry of the armed event. */
 };

@@ -300,8 +300,8 @@ vh_parse_rate(const char *s, double *pps, double *bps, char *why,
         return -1;
     }
     if (*unit == '\0') {
-        say(why, why_len, "\"%s\" has no unit; write \"%skpps\", \"%sMpps\" "
-            "or \"%sGbps\"", s, s, s, s);
+        say(why, why_len, "\"%s\" has no unit; write \"%spps\" for packets "
+            "per second, or use kpps, Mpps or Gbps (e.g. \"1Mpps\")", s, s);
         return -1;
     }
     *pps = 0;

@@ -345,11 +345,42 @@ START_TEST(test_timer_cancel)
     vh_timer_arm_at(&sim, &t.timer, 100);
     vh_timer_cancel(&t.timer);
     ck_assert(!vh_timer_armed(&t.timer));
-    /* The dead entry stays queued until its time. */
+    /* The dead entry stays queued, but counts as nothing to do: the run
+     * ends at once and the clock does not move to it. */
     ck_assert_uint_eq(vh_sim_pending(&sim), 1);
+    ck_assert_uint_eq(vh_sim_live(&sim), 0);
     ck_assert_uint_eq(vh_sim_run(&sim, VH_TIME_NEVER), 0);
     ck_assert_uint_eq(t.log.n, 0);
+    ck_assert_uint_eq(sim.now, 0);
+    log_free(&t.log);
+    vh_sim_destroy(&sim);
+}
+END_TEST
+
+START_TEST(test_live_count_skips_stale_entries)
+{
+    struct vh_sim sim;
+    struct tick t;
+
+    vh_sim_init(&sim);
+    tick_init(&t);
+    vh_timer_arm_at(&sim, &t.timer, 100);
+    vh_timer_arm_at(&sim, &t.timer, 200);       /* Re-arm: 100 is dead. */
+    ck_assert_uint_eq(vh_sim_pending(&sim), 2);
+    ck_assert_uint_eq(vh_sim_live(&sim), 1);
+    ck_assert_uint_eq(vh_sim_run(&sim, VH_TIME_NEVER), 1);
+    ck_assert_uint_eq(t.log.n, 1);
+    ck_assert_uint_eq(sim.now, 200);
     ck_assert_uint_eq(vh_sim_pending(&sim), 0);
+    ck_assert_uint_eq(vh_sim_live(&sim), 0);
+    /* Arm, then cancel after another event: the run ends with that event,
+     * not at the dead timer's time. */
+    vh_timer_arm_at(&sim, &t.timer, 1000);
+    vh_timer_arm_at(&sim, &t.timer, 900);
+    vh_timer_cancel(&t.timer);
+    ck_assert_uint_eq(vh_sim_live(&sim), 0);
+    ck_assert_uint_eq(vh_sim_run(&sim, VH_TIME_NEVER), 0);
+    ck_assert_uint_eq(sim.now, 200);
     log_free(&t.log);
     vh_sim_destroy(&sim);
 }
@@ -620,6 +651,7 @@ event_suite(void)
     tcase_add_test(tc, test_timer_fires_once);
     tcase_add_test(tc, test_timer_rearm_replaces);
     tcase_add_test(tc, test_timer_cancel);
+    tcase_add_test(tc, test_live_count_skips_stale_entries);
     tcase_add_test(tc, test_timer_rearm_from_handler);
     tcase_add_test(tc, test_determinism);
     tcase_add_test(tc, test_heap_vs_sorted);

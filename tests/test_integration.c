@@ -201,6 +201,20 @@ START_TEST(test_bad_input_writes_nothing)
     ck_assert_msg(atoi(out) == 0, "bad input left files behind");
     free(out);
 
+    /* Refused when the model is built, after loading: still status 2,
+     * still the JSON path, still nothing written. */
+    st = vh_test_sh(&out, "cd '%s' && sed 's#10.0.0.100/24#10.0.1.100/24#' "
+                    "'%s' > sub.json && '%s' run sub.json --json r.json", dir,
+                    demo, bin);
+    ck_assert_int_eq(st, 2);
+    ck_assert_msg(strstr(out, "sub.json: traffic[0].to: 'remote' (10.0.1.100)"
+                         " is not in the subnet of 'host1/vm1'"), "%s", out);
+    free(out);
+    st = vh_test_sh(&out, "cd '%s' && ls -A traces r.json 2>/dev/null | wc -l",
+                    dir);
+    ck_assert_msg(atoi(out) == 0, "a refused model left files behind");
+    free(out);
+
     /* Usage errors. */
     ck_assert_int_eq(vh_test_sh(NULL, "'%s' run", bin), 2);
     ck_assert_int_eq(vh_test_sh(NULL, "'%s' frobnicate x", bin), 2);

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "models/acct.h"
+#include "models/endpoint.h"
 #include "models/fdb.h"
 #include "models/host.h"
 #include "models/l2switch.h"
@@ -308,6 +309,44 @@ START_TEST(test_link_down_drops_with_reason)
 }
 END_TEST
 
+
+START_TEST(test_arp_gives_up_after_three_tries)
+{
+    /* The remote's cable is down from the start: nobody answers vm1's ARP
+     * requests.  Like Linux, vm1 asks three times a second apart, then the
+     * packets it held fail. */
+    struct run r = run_scenario("4s", "",
+        "{ \"name\": \"f\", \"from\": \"host1/vm1\", \"to\": \"remote\","
+        "  \"proto\": \"udp\", \"rate\": \"100kpps\", \"count\": 5 }",
+        ", \"events\": [ { \"at\": \"0ns\", \"action\": \"link-down\","
+        "  \"target\": \"tor1/p2\" } ]");
+    const struct flow_stats *fs = &r.w->flows[0];
+    const struct endpoint *ep = fs->src;
+    ck_assert_uint_eq(ep->arp_requests, 3);
+    ck_assert_uint_eq(vh_drops_get(&fs->drops, "arp-failed"), 5);
+    /* The last request went out at 2 s; giving up comes 1 s later. */
+    ck_assert_uint_ge(world_end_time(r.w), 3 * VH_SEC);
+    ck_assert_uint_lt(world_end_time(r.w), 3 * VH_SEC + VH_MS);
+    assert_conserved(r.w, true);
+    run_free(&r);
+}
+END_TEST
+
+START_TEST(test_vnic_link_down)
+{
+    struct run r = run_scenario("2ms", "",
+        "{ \"name\": \"f\", \"from\": \"host1/vm1\", \"to\": \"remote\","
+        "  \"proto\": \"udp\", \"rate\": \"100kpps\", \"count\": 50 }",
+        ", \"events\": [ { \"at\": \"200us\", \"action\": \"link-down\","
+        "  \"target\": \"host1/vm1/eth0\" } ]");
+    const struct flow_stats *fs = &r.w->flows[0];
+    ck_assert_uint_gt(fs->delivered, 0);
+    ck_assert_uint_gt(vh_drops_get(&fs->drops, "link-down"), 0);
+    assert_conserved(r.w, true);
+    run_free(&r);
+}
+END_TEST
+
 START_TEST(test_same_seed_same_run)
 {
     const char *traffic =
@@ -374,6 +413,8 @@ models_suite(void)
     tcase_add_test(tc, test_ping_round_trip);
     tcase_add_test(tc, test_link_down_drops_with_reason);
     tcase_add_test(tc, test_same_seed_same_run);
+    tcase_add_test(tc, test_arp_gives_up_after_three_tries);
+    tcase_add_test(tc, test_vnic_link_down);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -374,6 +374,8 @@ static const struct bad bad[] = {
       "unit" },
     { WITH(", 'costs': {'napi_budget': 1.5}"), "costs.napi_budget: \"1.5\" is "
       "not a plain whole number" },
+    { WITH(", 'costs': {'napi_budget': '0'}"), "costs.napi_budget: a budget "
+      "of 0 frames would never make progress; it must be at least 1" },
 
     /* JSON syntax. */
     { "{\n  'name': 'x',\n  'seed': 1,,\n}", "line 3, column 13: invalid "
