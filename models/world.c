@@ -52,69 +52,8 @@ host_bridge_of_nic(struct host *h, const char *nic)
     return NULL;
 }
 
-static struct lbridge *
-host_bridge(struct host *h, const char *name)
-{
-    for (size_t b = 0; b < h->n_bridges; b++) {
-        if (!strcmp(h->bridges[b]->cfg->name, name)) {
-            return h->bridges[b];
-        }
-    }
-    return NULL;
-}
-
-static struct vm *
-vm_build(struct world *w, struct host *h, const struct cfg_vm *cv)
-{
-    struct vm *vm = calloc(1, sizeof *vm);
-    if (!vm) {
-        abort();
-    }
-    char path[256];
-    snprintf(path, sizeof path, "%s/%s", h->dev.path, cv->name);
-    vh_devtab_add(&w->devs, &vm->dev, path, "vm", &h->dev);
-    vm->host = h;
-    vm->cfg = cv;
-    vm->n_vcpus = cv->vcpus;
-    vm->vcpus = calloc((size_t) cv->vcpus, sizeof *vm->vcpus);
-    if (!vm->vcpus) {
-        abort();
-    }
-    for (int i = 0; i < cv->vcpus; i++) {
-        if (cv->pin) {
-            vm->vcpus[i] = &h->cores[cv->pin[i]];
-        } else {
-            /* Unpinned vCPU threads fill cores from the last one down,
-             * away from core 0 and its interrupts. */
-            int c = h->n_cores - 1 - (h->next_vcpu++ % h->n_cores);
-            vm->vcpus[i] = &h->cores[c];
-        }
-    }
-    vm->n_nics = cv->n_nics;
-    vm->nics = calloc(cv->n_nics, sizeof *vm->nics);
-    vm->eps = calloc(cv->n_nics, sizeof *vm->eps);
-    if ((cv->n_nics && (!vm->nics || !vm->eps))) {
-        abort();
-    }
-    for (size_t i = 0; i < cv->n_nics; i++) {
-        const struct cfg_vnic *cn = &cv->nics[i];
-        struct virtio_net *vn = virtio_net_create(w, h, vm, &vm->dev, cn,
-                                                  vm->vcpus[0]);
-        vm->nics[i] = vn;
-        struct endpoint *ep = endpoint_create(h, &vn->dev, vm->dev.path,
-                                              &cn->mac, cn->ip, cn->prefix,
-                                              vm->vcpus[0], CPU_GUEST,
-                                              CPU_GUEST);
-        vm->eps[i] = ep;
-        port_connect(&ep->port, &vn->guest);
-        /* The loader admits only bridge attachments for now. */
-        lbridge_attach(host_bridge(h, cn->attach_to), &vn->tap);
-    }
-    return vm;
-}
-
 static struct host *
-host_build(struct world *w, const struct cfg_host *ch)
+host_build(struct world *w, const struct cfg_host *ch, struct vh_diag *diag)
 {
     struct host *h = calloc(1, sizeof *h);
     if (!h) {
@@ -162,10 +101,13 @@ host_build(struct world *w, const struct cfg_host *ch)
             }
         }
     }
-    h->n_vms = ch->n_vms;
     h->vms = calloc(ch->n_vms ? ch->n_vms : 1, sizeof *h->vms);
     for (size_t v = 0; v < ch->n_vms; v++) {
-        h->vms[v] = vm_build(w, h, &ch->vms[v]);
+        h->vms[v] = vm_build(w, h, &ch->vms[v], diag);
+        h->n_vms = v + 1;
+        if (diag->failed) {
+            break;
+        }
     }
     return h;
 }
@@ -275,7 +217,7 @@ world_endpoint(struct world *w, const char *path)
     }
     for (size_t v = 0; v < h->n_vms; v++) {
         if (!strcmp(h->vms[v]->cfg->name, slash + 1)) {
-            return h->vms[v]->n_nics ? h->vms[v]->eps[0] : NULL;
+            return h->vms[v]->n_nics ? h->vms[v]->nics[0].ep : NULL;
         }
     }
     return NULL;
@@ -313,22 +255,6 @@ event_vnic_link(struct vh_sim *sim, void *obj, void *arg)
     (void) sim;
 }
 
-static struct virtio_net *
-world_vnic(struct world *w, const char *path)
-{
-    for (size_t h = 0; h < w->n_hosts; h++) {
-        for (size_t v = 0; v < w->hosts[h]->n_vms; v++) {
-            struct vm *vm = w->hosts[h]->vms[v];
-            for (size_t i = 0; i < vm->n_nics; i++) {
-                if (!strcmp(vm->nics[i]->dev.path, path)) {
-                    return vm->nics[i];
-                }
-            }
-        }
-    }
-    return NULL;
-}
-
 static bool
 world_events(struct world *w, struct vh_diag *diag)
 {
@@ -338,7 +264,8 @@ world_events(struct world *w, struct vh_diag *diag)
         bool up = e->action == CFG_EV_LINK_UP;
         /* A vNIC's link is the hypervisor's switch (virsh domif-setlink);
          * a NIC's or switch port's is its cable. */
-        struct virtio_net *vn = world_vnic(w, e->target);
+        struct vm_nic *vnic = vm_nic_find(w, e->target);
+        struct virtio_net *vn = vnic ? vnic->virtio : NULL;
         if (vn) {
             vh_schedule_at(&w->sim, e->at, event_vnic_link, vn,
                            up ? (void *) vn : NULL);
@@ -379,7 +306,11 @@ world_build(const struct cfg_scenario *cfg, struct vh_diag *diag)
 
     w->hosts = calloc(cfg->n_hosts ? cfg->n_hosts : 1, sizeof *w->hosts);
     for (size_t i = 0; i < cfg->n_hosts; i++) {
-        w->hosts[w->n_hosts++] = host_build(w, &cfg->hosts[i]);
+        w->hosts[w->n_hosts++] = host_build(w, &cfg->hosts[i], diag);
+        if (diag->failed) {
+            world_free(w);
+            return NULL;
+        }
     }
     w->switches = calloc(cfg->n_switches ? cfg->n_switches : 1,
                          sizeof *w->switches);
@@ -460,15 +391,7 @@ static void
 host_free(struct host *h)
 {
     for (size_t v = 0; v < h->n_vms; v++) {
-        struct vm *vm = h->vms[v];
-        for (size_t i = 0; i < vm->n_nics; i++) {
-            virtio_net_free(vm->nics[i]);
-            endpoint_free(vm->eps[i]);
-        }
-        free(vm->nics);
-        free(vm->eps);
-        free(vm->vcpus);
-        free(vm);
+        vm_free(h->vms[v]);
     }
     free(h->vms);
     for (size_t i = 0; i < h->n_eps; i++) {

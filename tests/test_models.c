@@ -137,13 +137,13 @@ START_TEST(test_bridge_learns_and_floods)
     int p_rem = fdb_lookup(&br->fdb, &mr, 0, w->sim.now);
     ck_assert_int_ge(p_vm1, 0);
     ck_assert_int_ge(p_rem, 0);
-    ck_assert_ptr_eq(br->ports[p_vm1]->peer, &vm1->nics[0]->tap);
+    ck_assert_ptr_eq(br->ports[p_vm1]->peer, vm1->nics[0].host);
     ck_assert_int_ne(p_vm1, p_rem);
     /* Once learned, unicast data never reaches vm2: it saw only the one
      * broadcast, an ARP request for another address, which it ignored
      * without counting a drop. */
-    ck_assert_uint_eq(vm2->nics[0]->dev.rx, 1);
-    ck_assert_uint_eq(vm2->nics[0]->dev.drops, 0);
+    ck_assert_uint_eq(vm2->nics[0].dev->rx, 1);
+    ck_assert_uint_eq(vm2->nics[0].dev->drops, 0);
     assert_conserved(w, true);
     run_free(&r);
 }
