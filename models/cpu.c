@@ -77,3 +77,16 @@ cpu_total_cycles(const struct cpu_core *c)
     }
     return t;
 }
+
+vh_time_t
+cpu_wake_thread(struct world *w, struct cpu_core *waker,
+                struct cpu_core *target, enum cpu_cat cat, uint64_t *irqs,
+                const struct vh_packet *p, const struct vh_device *dev)
+{
+    if (waker && waker != target) {
+        cpu_charge(w, waker, COST_IPI, 0, cat, p, dev);
+        cpu_charge(w, target, COST_HW_IRQ, 0, CPU_IRQ, p, dev);
+        (*irqs)++;
+    }
+    return cpu_charge(w, target, COST_THREAD_WAKEUP, 0, cat, p, dev);
+}

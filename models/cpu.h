@@ -79,6 +79,17 @@ vh_time_t cpu_charge(struct world *, struct cpu_core *, enum cost_id id,
                      uint32_t bytes, enum cpu_cat cat,
                      const struct vh_packet *p, const struct vh_device *dev);
 
+/* Wakes a sleeping kernel thread that runs on 'target', from work running
+ * on 'waker' (NULL when hardware or another host's event does it).  A
+ * wakeup across cores sends a rescheduling IPI: 'ipi' cycles on the waker,
+ * and an interrupt taken by the target ('hw_irq', counted in '*irqs').
+ * Then the target pays 'thread_wakeup' to switch to the thread.  Returns
+ * when the thread starts running. */
+vh_time_t cpu_wake_thread(struct world *, struct cpu_core *waker,
+                          struct cpu_core *target, enum cpu_cat cat,
+                          uint64_t *irqs, const struct vh_packet *p,
+                          const struct vh_device *dev);
+
 /* Busy time of 'core' within [0, end]. */
 vh_time_t cpu_busy_until(const struct cpu_core *, vh_time_t end);
 

@@ -136,6 +136,13 @@ pnic_rx_dma_done(struct vh_sim *sim, void *obj, void *arg)
     vh_pktq_push(&q->rx_done, p);
     VH_TRACE(&w->trace, VH_HOP_ENQUEUE, .time = sim->now, .pkt = p,
              .dev = &q->nic->dev, .depth = q->rx_done.count);
+    struct pnic *nic = q->nic;
+    if (nic->poller.rx_ready) {
+        if (q->rx_done.count == 1) {
+            nic->poller.rx_ready(w, nic->poller.ctx, nic, q->index);
+        }
+        return;
+    }
     pnic_raise_irq(w, q);
 }
 
@@ -169,8 +176,14 @@ pnic_tx_wire_done(struct vh_sim *sim, void *obj, void *arg)
     struct pnic *nic = obj;
     struct pnic_queue *q = &nic->q[0];
     nic->tx_wire_busy = false;
-    q->tx_uncleaned++;
-    pnic_raise_irq(w, q);
+    if (nic->poller.rx_ready) {
+        /* The poll-mode driver reclaims descriptors in its own bursts;
+         * their cost is part of its per-frame transmit work. */
+        q->tx_used--;
+    } else {
+        q->tx_uncleaned++;
+        pnic_raise_irq(w, q);
+    }
     pnic_tx_wire_next(w, nic);
     (void) arg;
 }
@@ -300,4 +313,33 @@ pnic_free(struct pnic *nic)
     vh_pktq_purge(&nic->tx_fifo);
     free(nic->q);
     free(nic);
+}
+
+/* --- Poll mode. --- */
+
+void
+pnic_set_poller(struct pnic *nic, const struct pnic_poller *poller)
+{
+    nic->poller = *poller;
+}
+
+struct vh_packet *
+pnic_poll_rx(struct pnic *nic, int q)
+{
+    return vh_pktq_pop(&nic->q[q].rx_done);
+}
+
+uint32_t
+pnic_poll_rx_pending(const struct pnic *nic, int q)
+{
+    return nic->q[q].rx_done.count;
+}
+
+void
+pnic_poll_tx(struct world *w, struct pnic *nic, int q, struct vh_packet *p)
+{
+    (void) q;
+    VH_TRACE(&w->trace, VH_HOP_ARRIVE, .time = w->sim.now, .pkt = p,
+             .dev = &nic->dev);
+    pnic_tx_post(&w->sim, nic, p);
 }

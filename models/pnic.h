@@ -61,10 +61,34 @@ struct pnic {
     bool tx_wire_busy;
     int n_queues;
     struct pnic_queue *q;
+    struct pnic_poller poller;  /* Set in poll mode (rx_ready != NULL). */
 };
 
 struct pnic *pnic_create(struct world *, struct host *,
                          const struct cfg_nic *);
 void pnic_free(struct pnic *);
+
+/* Poll mode: a user-space poll-mode driver (DPDK) owns the NIC.  There are
+ * no interrupts and no NAPI: received frames wait in their queue until the
+ * poller takes them with pnic_poll_rx(), and the poller transmits with
+ * pnic_poll_tx(), reclaiming descriptors itself as it goes.  'rx_ready' is
+ * called when a frame lands in queue 'q' of an idle queue, standing for the
+ * poller noticing it on its next pass (the poller decides when that is). */
+struct pnic_poller {
+    void (*rx_ready)(struct world *, void *ctx, struct pnic *, int q);
+    void *ctx;
+};
+
+void pnic_set_poller(struct pnic *, const struct pnic_poller *);
+
+/* The next received frame of queue 'q', or NULL.  Frees its descriptor. */
+struct vh_packet *pnic_poll_rx(struct pnic *, int q);
+
+/* Frames waiting in queue 'q'. */
+uint32_t pnic_poll_rx_pending(const struct pnic *, int q);
+
+/* Posts 'p' for transmission on queue 'q' now (the caller has charged the
+ * poll-mode driver's work).  Takes 'p'; a full ring drops it. */
+void pnic_poll_tx(struct world *, struct pnic *, int q, struct vh_packet *p);
 
 #endif /* models/pnic.h */

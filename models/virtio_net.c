@@ -18,18 +18,19 @@ static void guest_napi_step(struct vh_sim *, void *obj, void *arg);
 
 /* --- vhost worker. --- */
 
-/* Wakes the worker if it sleeps.  The wakeup (scheduler, context switch)
- * is paid on the worker's core before it runs. */
+/* Wakes the worker if it sleeps, from work on 'waker' (the vCPU that
+ * kicked, or the core that queued a frame on the tap).  Across cores that
+ * is an IPI; then the scheduler switches to the worker. */
 static void
-worker_wake(struct world *w, struct virtio_net *vn)
+worker_wake(struct world *w, struct virtio_net *vn, struct cpu_core *waker)
 {
     if (vn->worker_awake) {
         return;
     }
     vn->worker_awake = true;
     vn->tx_notify = false;
-    vh_time_t t = cpu_charge(w, vn->worker, COST_THREAD_WAKEUP, 0, CPU_VHOST,
-                             NULL, &vn->dev);
+    vh_time_t t = cpu_wake_thread(w, waker, vn->worker, CPU_VHOST,
+                                  &vn->host->interrupts, NULL, &vn->dev);
     vh_schedule_at(&w->sim, t, worker_run, vn, NULL);
 }
 
@@ -148,7 +149,7 @@ guest_kick(struct world *w, struct virtio_net *vn, struct vh_packet *p)
     vn->host->vm_exits++;
     cpu_charge(w, vn->vcpu, COST_VMEXIT, 0, CPU_VMEXIT, p, &vn->dev);
     cpu_charge(w, vn->vcpu, COST_IOEVENTFD, 0, CPU_VMEXIT, p, &vn->dev);
-    worker_wake(w, vn);
+    worker_wake(w, vn, vn->vcpu);
 }
 
 static void
@@ -249,10 +250,11 @@ tap_queued(struct vh_sim *sim, void *obj, void *arg)
         acct_drop(w, p, &vn->dev, "tap-queue-full");
         return;
     }
+    struct cpu_core *waker = p->exec ? cpu_of_exec(p->exec) : NULL;
     vh_pktq_push(&vn->tapq, p);
     VH_TRACE(&w->trace, VH_HOP_ENQUEUE, .time = sim->now, .pkt = p,
              .dev = &vn->dev, .depth = vn->tapq.count);
-    worker_wake(w, vn);
+    worker_wake(w, vn, waker);
 }
 
 /* The host stack (a bridge) sends a frame to the VM, on its core. */
