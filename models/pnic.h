@@ -29,6 +29,20 @@
 
 struct host;
 struct cpu_core;
+struct pnic;
+struct world;
+
+/* Poll mode: a user-space poll-mode driver (DPDK) owns the NIC.  There are
+ * no interrupts and no NAPI: received frames wait in their queue until the
+ * poller takes them with pnic_poll_rx(), and the poller transmits with
+ * pnic_poll_tx(), reclaiming descriptors itself as it goes.  'rx_ready' is
+ * called when a frame lands in queue 'q' of an idle queue, standing for the
+ * poller noticing it on its next pass (the poller decides when that is). */
+struct pnic_poller {
+    void (*rx_ready)(struct world *, void *ctx, struct pnic *, int q);
+    void *ctx;
+};
+
 
 /* One RX/TX queue pair and its interrupt vector. */
 struct pnic_queue {
@@ -67,17 +81,6 @@ struct pnic {
 struct pnic *pnic_create(struct world *, struct host *,
                          const struct cfg_nic *);
 void pnic_free(struct pnic *);
-
-/* Poll mode: a user-space poll-mode driver (DPDK) owns the NIC.  There are
- * no interrupts and no NAPI: received frames wait in their queue until the
- * poller takes them with pnic_poll_rx(), and the poller transmits with
- * pnic_poll_tx(), reclaiming descriptors itself as it goes.  'rx_ready' is
- * called when a frame lands in queue 'q' of an idle queue, standing for the
- * poller noticing it on its next pass (the poller decides when that is). */
-struct pnic_poller {
-    void (*rx_ready)(struct world *, void *ctx, struct pnic *, int q);
-    void *ctx;
-};
 
 void pnic_set_poller(struct pnic *, const struct pnic_poller *);
 
