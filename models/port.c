@@ -29,6 +29,9 @@ port_connect(struct port *a, struct port *b)
 {
     a->peer = b;
     b->peer = a;
+    if (a->dev && b->dev) {
+        vh_device_connect(a->dev, b->dev, 0);
+    }
 }
 
 struct link *
@@ -45,6 +48,9 @@ port_cable(struct world *w, struct port *a, struct port *b, uint64_t bps,
     l->end[0] = a;
     l->end[1] = b;
     port_connect(a, b);
+    if (a->dev && b->dev) {
+        vh_device_connect(a->dev, b->dev, 1);
+    }
     a->link = b->link = l;
     world_add_link(w, l);
     return l;

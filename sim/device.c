@@ -23,6 +23,9 @@ vh_devtab_destroy(struct vh_devtab *tab)
     for (size_t i = 0; i < tab->n; i++) {
         free(tab->v[i]->path);
         tab->v[i]->path = NULL;
+        free(tab->v[i]->edges);
+        tab->v[i]->edges = NULL;
+        tab->v[i]->n_edges = 0;
     }
     free(tab->v);
     vh_devtab_init(tab);
@@ -54,6 +57,8 @@ vh_devtab_add(struct vh_devtab *tab, struct vh_device *dev,
         oom();
     }
     dev->id = (uint32_t) tab->n;
+    dev->edges = NULL;
+    dev->n_edges = 0;
     dev->parent = parent ? (int32_t) parent->id : -1;
     dev->path = copy;
     dev->kind = kind;
@@ -70,4 +75,34 @@ vh_devtab_find(const struct vh_devtab *tab, const char *path)
         }
     }
     return NULL;
+}
+
+static void
+add_edge(struct vh_device *from, const struct vh_device *to, int cable)
+{
+    for (uint32_t i = 0; i < from->n_edges; i++) {
+        if (from->edges[i].to == to->id) {
+            from->edges[i].cable |= (uint8_t) (cable != 0);
+            return;
+        }
+    }
+    struct vh_device_edge *v = realloc(from->edges,
+                                       (from->n_edges + 1) * sizeof *v);
+    if (!v) {
+        oom();
+    }
+    from->edges = v;
+    from->edges[from->n_edges++] = (struct vh_device_edge) {
+        to->id, (uint8_t) (cable != 0)
+    };
+}
+
+void
+vh_device_connect(struct vh_device *a, struct vh_device *b, int cable)
+{
+    if (a == b) {
+        return;
+    }
+    add_edge(a, b, cable);
+    add_edge(b, a, cable);
 }

@@ -11,6 +11,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* One adjacency of a device: frames can pass between the two. */
+struct vh_device_edge {
+    uint32_t to;                /* Id of the device at the other end. */
+    uint8_t cable;              /* 1: a cable (wire); 0: inside a host. */
+};
+
 struct vh_device {
     uint32_t id;                /* Index in the registry. */
     int32_t parent;             /* Id of the enclosing device, or -1. */
@@ -21,6 +27,8 @@ struct vh_device {
     uint64_t tx;                /* Frames sent. */
     uint64_t drops;             /* Frames dropped here, for any reason. */
     int report;                 /* Listed in the report's "devices". */
+    struct vh_device_edge *edges;   /* Neighbours, in connection order; */
+    uint32_t n_edges;               /* owned by the registry. */
 };
 
 struct vh_devtab {
@@ -37,6 +45,10 @@ void vh_devtab_destroy(struct vh_devtab *);   /* Frees paths, not devices. */
 uint32_t vh_devtab_add(struct vh_devtab *, struct vh_device *dev,
                        const char *path, const char *kind,
                        const struct vh_device *parent);
+
+/* Records that frames pass between 'a' and 'b' (both registered), once
+ * per pair.  This is the topology that the GUI and reports draw. */
+void vh_device_connect(struct vh_device *a, struct vh_device *b, int cable);
 
 /* The device registered under 'path', or NULL. */
 struct vh_device *vh_devtab_find(const struct vh_devtab *, const char *path);

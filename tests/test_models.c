@@ -347,6 +347,39 @@ START_TEST(test_vnic_link_down)
 }
 END_TEST
 
+
+/* True if devices at paths 'a' and 'b' are adjacent, by cable or not. */
+static bool
+adjacent(const struct world *w, const char *a, const char *b, int cable)
+{
+    const struct vh_device *da = vh_devtab_find(&w->devs, a);
+    const struct vh_device *db = vh_devtab_find(&w->devs, b);
+    ck_assert_msg(da && db, "no device %s or %s", a, b);
+    for (uint32_t i = 0; i < da->n_edges; i++) {
+        if (da->edges[i].to == db->id) {
+            return da->edges[i].cable == cable;
+        }
+    }
+    return false;
+}
+
+START_TEST(test_topology_is_recorded)
+{
+    struct run r = run_scenario("100us", "",
+        "{ \"name\": \"f\", \"from\": \"host1/vm1\", \"to\": \"remote\","
+        "  \"proto\": \"udp\", \"rate\": \"10kpps\", \"count\": 1 }", "");
+    struct world *w = r.w;
+    ck_assert(adjacent(w, "host1/br0", "host1/eth0", 0));
+    ck_assert(adjacent(w, "host1/br0", "host1/vm1/eth0", 0));
+    ck_assert(adjacent(w, "host1/br0", "host1/vm2/eth0", 0));
+    ck_assert(adjacent(w, "host1/eth0", "tor1/p1", 1));
+    ck_assert(adjacent(w, "tor1/p2", "remote/eth0", 1));
+    ck_assert(!adjacent(w, "host1/vm1/eth0", "host1/eth0", 0));
+    ck_assert(!adjacent(w, "tor1/p3", "host1/eth0", 1));
+    run_free(&r);
+}
+END_TEST
+
 START_TEST(test_same_seed_same_run)
 {
     const char *traffic =
@@ -413,6 +446,7 @@ models_suite(void)
     tcase_add_test(tc, test_ping_round_trip);
     tcase_add_test(tc, test_link_down_drops_with_reason);
     tcase_add_test(tc, test_same_seed_same_run);
+    tcase_add_test(tc, test_topology_is_recorded);
     tcase_add_test(tc, test_arp_gives_up_after_three_tries);
     tcase_add_test(tc, test_vnic_link_down);
     suite_add_tcase(s, tc);
