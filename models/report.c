@@ -82,6 +82,41 @@ host_cycles(const struct host *h)
     return t;
 }
 
+/* Per-host figures normalized for comparing runs ('vhsim compare'): the
+ * host's cycles summed over its cores by category, the same per packet,
+ * and the event counters per simulated second and per packet.  The run's
+ * own end time is the divisor, so runs that drain early are not
+ * flattered. */
+static void
+host_rates_json(cJSON *o, const struct host *h, vh_time_t end)
+{
+    double pkts = (double) h->packets;
+    double secs = (double) end / (double) VH_SEC;
+    cJSON_AddNumberToObject(o, "vms", (double) h->n_vms);
+    cJSON *cyc = cJSON_AddObjectToObject(o, "cycles_by_category");
+    cJSON *cpp = cJSON_AddObjectToObject(o, "cycles_per_packet_by_category");
+    for (int k = 0; k < CPU_N_CATS; k++) {
+        uint64_t sum = 0;
+        for (int i = 0; i < h->n_cores; i++) {
+            sum += h->cores[i].cycles[k];
+        }
+        cJSON_AddNumberToObject(cyc, cpu_cat_names[k], (double) sum);
+        cJSON_AddNumberToObject(cpp, cpu_cat_names[k],
+                                pkts ? round_to((double) sum / pkts, 1) : 0);
+    }
+    cJSON_AddNumberToObject(o, "interrupts_per_s",
+                            secs ? round_to(h->interrupts / secs, 1) : 0);
+    cJSON_AddNumberToObject(o, "guest_interrupts_per_s",
+                            secs ? round_to(h->guest_interrupts / secs, 1)
+                                 : 0);
+    cJSON_AddNumberToObject(o, "vm_exits_per_s",
+                            secs ? round_to(h->vm_exits / secs, 1) : 0);
+    cJSON_AddNumberToObject(o, "vm_exits_per_packet",
+                            pkts ? round_to(h->vm_exits / pkts, 3) : 0);
+    cJSON_AddNumberToObject(o, "copies_bytes_per_packet",
+                            pkts ? round_to(h->copies_bytes / pkts, 1) : 0);
+}
+
 static cJSON *
 host_json(const struct world *w, const struct host *h)
 {
@@ -116,6 +151,7 @@ host_json(const struct world *w, const struct host *h)
                             (double) h->guest_interrupts);
     cJSON_AddNumberToObject(o, "vm_exits", (double) h->vm_exits);
     cJSON_AddNumberToObject(o, "copies_bytes", (double) h->copies_bytes);
+    host_rates_json(o, h, end);
     return o;
 }
 
