@@ -7,6 +7,7 @@
 #define VH_CLI_H 1
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #define VH_EXIT_OK 0
@@ -19,6 +20,17 @@ int vhsim_main(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
+
+struct world;
+struct cfg_scenario;
+
+/* Loads 'file' (with variant 'variant' applied, if not NULL, and the seed
+ * '*seed' if 'seed' is not NULL) and builds its world.  On failure prints
+ * the error naming the file and JSON path, and returns NULL (exit status
+ * VH_EXIT_USAGE).  The caller frees both with world_free and cfg_free. */
+struct world *cli_load_world(const char *file, const char *variant,
+                             const uint64_t *seed,
+                             struct cfg_scenario **cfgp);
 
 /* Prints "vhsim: " and the message to stderr.  Returns 'status'. */
 int cli_error(int status, const char *fmt, ...)

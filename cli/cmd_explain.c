@@ -181,14 +181,12 @@ cmd_explain(int argc, char **argv)
         return VH_EXIT_USAGE;
     }
 
-    struct vh_diag diag;
-    vh_diag_init(&diag);
-    struct cfg_scenario *cfg = cfg_load(scenario, variant, &diag);
-    if (!cfg) {
-        return cli_error(VH_EXIT_USAGE, "%s: %s", scenario, diag.msg);
-    }
-    if (has_seed) {
-        cfg->seed = seed;
+    uint64_t seed64 = seed;
+    struct cfg_scenario *cfg;
+    struct world *w = cli_load_world(scenario, variant,
+                                     has_seed ? &seed64 : NULL, &cfg);
+    if (!w) {
+        return VH_EXIT_USAGE;
     }
     int fi = -1;
     for (size_t i = 0; i < cfg->n_flows; i++) {
@@ -201,13 +199,9 @@ cmd_explain(int argc, char **argv)
         int rc = cli_error(VH_EXIT_USAGE, flow ? "%s: no flow named '%s'"
                            : "%s: the scenario has no traffic", scenario,
                            flow);
+        world_free(w);
         cfg_free(cfg);
         return rc;
-    }
-    struct world *w = world_build(cfg, &diag);
-    if (!w) {
-        cfg_free(cfg);
-        return cli_error(VH_EXIT_USAGE, "%s: %s", scenario, diag.msg);
     }
     struct follow f = { .w = w, .flow = fi, .seq = packet };
     vh_trace_subscribe(&w->trace, VH_HOP_ALL, follow_hop, &f);

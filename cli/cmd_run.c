@@ -115,29 +115,36 @@ parse_opts(int argc, char **argv, const char *usage, const char *allowed,
     return 0;
 }
 
-/* Loads the scenario and builds its world; prints the error and returns
- * NULL on failure. */
-static struct world *
-load_world(const struct run_opts *o, struct cfg_scenario **cfgp)
+struct world *
+cli_load_world(const char *file, const char *variant, const uint64_t *seed,
+               struct cfg_scenario **cfgp)
 {
     struct vh_diag diag;
     vh_diag_init(&diag);
-    struct cfg_scenario *cfg = cfg_load(o->scenario, o->variant, &diag);
+    struct cfg_scenario *cfg = cfg_load(file, variant, &diag);
     if (!cfg) {
-        cli_error(VH_EXIT_USAGE, "%s: %s", o->scenario, diag.msg);
+        cli_error(VH_EXIT_USAGE, "%s: %s", file, diag.msg);
         return NULL;
     }
-    if (o->has_seed) {
-        cfg->seed = o->seed;
+    if (seed) {
+        cfg->seed = *seed;
     }
     struct world *w = world_build(cfg, &diag);
     if (!w) {
-        cli_error(VH_EXIT_USAGE, "%s: %s", o->scenario, diag.msg);
+        cli_error(VH_EXIT_USAGE, "%s: %s", file, diag.msg);
         cfg_free(cfg);
         return NULL;
     }
     *cfgp = cfg;
     return w;
+}
+
+static struct world *
+load_world(const struct run_opts *o, struct cfg_scenario **cfgp)
+{
+    uint64_t seed = o->seed;
+    return cli_load_world(o->scenario, o->variant, o->has_seed ? &seed : NULL,
+                          cfgp);
 }
 
 static double
