@@ -20,6 +20,7 @@ int vhsim_main(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
+int cmd_compare(int argc, char **argv);
 
 struct world;
 struct cfg_scenario;

@@ -19,8 +19,8 @@ static const char usage[] =
     "  run SCENARIO      run a scenario: print the report, write captures\n"
     "  check SCENARIO    validate a scenario without running it\n"
     "  explain SCENARIO  follow one packet hop by hop, with what each hop cost\n"
-    "  compare SCENARIO  run the base and each variant side by side "
-    "(not built yet)\n"
+    "  compare SCENARIO  run the base and each variant on the same traffic;\n"
+    "                    print them side by side\n"
     "  gui SCENARIO      animate the packet paths (not built yet)\n"
     "\n"
     "'vhsim COMMAND --help' describes a command.  Scenario format: "
@@ -114,7 +114,10 @@ vhsim_main(int argc, char **argv)
     if (!strcmp(cmd, "explain")) {
         return cmd_explain(argc - 1, argv + 1);
     }
-    if (!strcmp(cmd, "compare") || !strcmp(cmd, "gui")) {
+    if (!strcmp(cmd, "compare")) {
+        return cmd_compare(argc - 1, argv + 1);
+    }
+    if (!strcmp(cmd, "gui")) {
         return cmd_not_yet(cmd);
     }
     const char *s = vh_suggest(cmd, commands,

@@ -1,0 +1,425 @@
+/* cli/cmd_compare.c: 'vhsim compare', the base and its variants side by
+ * side.
+ *
+ * Every run is loaded and built before the first one starts, so a variant
+ * that does not load or build stops the command before any time is spent
+ * and before anything is written.  The runs then go one after another,
+ * each from its own world with the same seed, so they see the same
+ * traffic; each leaves its JSON report, and the table, the JSON file and
+ * the CSV file are all made from those reports. */
+#include "cli/cli.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli/compare.h"
+#include "models/config.h"
+#include "models/report.h"
+#include "models/world.h"
+#include "sim/diag.h"
+
+static const char compare_usage[] =
+    "usage: vhsim compare SCENARIO [--json FILE] [--csv FILE] [--seed N]\n"
+    "                     [--only NAME,...] [--quiet]\n"
+    "\n"
+    "Runs the scenario as written ('base') and then each entry of its\n"
+    "variants[], all with the same traffic and seed, and prints one table\n"
+    "with a column per run: per flow the packets sent, delivered and dropped\n"
+    "(each drop reason a row), throughput and latency; per host with VMs the\n"
+    "CPU cycles per packet split by category, interrupts and VM exits per\n"
+    "second of simulated time, VM exits and bytes copied per packet.\n"
+    "Captures named in the scenario are not written ('vhsim run --variant'\n"
+    "writes them for one run).\n"
+    "\n"
+    "  --json FILE       also write { \"variants\": [ { \"name\": \"base\", "
+    "...report... },\n"
+    "                    ... ] }, each the report 'vhsim run --json' writes\n"
+    "  --csv FILE        also write a CSV file, one row per (run, flow), for\n"
+    "                    plotting (columns: docs/scenarios.md)\n"
+    "  --seed N          use seed N for every run instead of the scenario's\n"
+    "  --only NAME,...   run only these, in the scenario's order ('base' is\n"
+    "                    the unchanged scenario)\n"
+    "  --quiet           print nothing on success (errors still go to "
+    "stderr)\n";
+
+struct compare_opts {
+    const char *scenario;
+    const char *json;
+    const char *csv;
+    const char *only;
+    bool quiet;
+    bool has_seed;
+    unsigned long long seed;
+};
+
+/* Returns -1 after printing help (exit 0), a usage error status, or 0. */
+static int
+parse_opts(int argc, char **argv, struct compare_opts *o)
+{
+    static const char *const names[] = {
+        "--json", "--csv", "--seed", "--only", "--quiet", "--help",
+    };
+    memset(o, 0, sizeof *o);
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+            fputs(compare_usage, stdout);
+            return -1;
+        }
+        if (a[0] != '-' || !a[1]) {
+            if (o->scenario) {
+                return cli_error(VH_EXIT_USAGE, "one scenario at a time "
+                                 "('%s' and '%s')", o->scenario, a);
+            }
+            o->scenario = a;
+            continue;
+        }
+        char name[32];
+        const char *eq = strchr(a, '=');
+        size_t n = eq ? (size_t) (eq - a) : strlen(a);
+        snprintf(name, sizeof name, "%.*s", (int) n, a);
+        if (!strcmp(name, "--quiet") && !eq) {
+            o->quiet = true;
+            continue;
+        }
+        const char **slot = !strcmp(name, "--json") ? &o->json
+                            : !strcmp(name, "--csv") ? &o->csv
+                            : !strcmp(name, "--only") ? &o->only : NULL;
+        if (!slot && strcmp(name, "--seed")) {
+            const char *s = vh_suggest(name, names,
+                                       sizeof names / sizeof *names);
+            if (s) {
+                return cli_error(VH_EXIT_USAGE, "unknown option '%s'; did "
+                                 "you mean '%s'? (see '--help')", name, s);
+            }
+            return cli_error(VH_EXIT_USAGE, "unknown option '%s' (see "
+                             "'--help')", name);
+        }
+        const char *val = eq ? eq + 1 : NULL;
+        if (!val) {
+            if (i + 1 >= argc) {
+                return cli_error(VH_EXIT_USAGE, "%s needs a value", name);
+            }
+            val = argv[++i];
+        }
+        if (slot) {
+            *slot = val;
+        } else if (!cli_parse_u64(val, &o->seed)) {
+            return cli_error(VH_EXIT_USAGE, "--seed takes a non-negative "
+                             "integer, not '%s'", val);
+        } else {
+            o->has_seed = true;
+        }
+    }
+    if (!o->scenario) {
+        fputs(compare_usage, stderr);
+        return VH_EXIT_USAGE;
+    }
+    return 0;
+}
+
+/* One run to do: its name, configuration and world. */
+struct job {
+    char *name;
+    struct cfg_scenario *cfg;
+    struct world *w;
+    cJSON *report;
+};
+
+static void
+jobs_free(struct job *jobs, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (jobs[i].w) {
+            world_free(jobs[i].w);
+        }
+        if (jobs[i].cfg) {
+            cfg_free(jobs[i].cfg);
+        }
+        cJSON_Delete(jobs[i].report);
+        free(jobs[i].name);
+    }
+    free(jobs);
+}
+
+/* True if 'name' is an item of the comma-separated 'list'. */
+static bool
+in_list(const char *list, const char *name)
+{
+    size_t n = strlen(name);
+    for (const char *p = list; *p;) {
+        size_t len = strcspn(p, ",");
+        if (len == n && !strncmp(p, name, n)) {
+            return true;
+        }
+        p += len;
+        p += *p == ',';
+    }
+    return false;
+}
+
+/* Checks that every item of --only names a run; 'all' lists the names. */
+static int
+check_only(const char *file, const char *only, const char *const *all,
+           size_t n_all)
+{
+    for (const char *p = only;;) {
+        size_t len = strcspn(p, ",");
+        char item[256];
+        snprintf(item, sizeof item, "%.*s", (int) len, p);
+        size_t i = 0;
+        while (i < n_all && strcmp(all[i], item)) {
+            i++;
+        }
+        if (i == n_all) {
+            char names[512];
+            vh_join(all, n_all, names, sizeof names);
+            const char *s = *item ? vh_suggest(item, all, n_all) : NULL;
+            if (s) {
+                return cli_error(VH_EXIT_USAGE, "%s: --only: no variant "
+                                 "named '%s'; did you mean '%s'?", file,
+                                 item, s);
+            }
+            return cli_error(VH_EXIT_USAGE, "%s: --only: no variant named "
+                             "'%s' (the runs: %s)", file, item, names);
+        }
+        if (!p[len]) {
+            return 0;
+        }
+        p += len + 1;
+    }
+}
+
+/* Loads and builds every run.  Returns the jobs (*n of them), or NULL
+ * after printing the error. */
+static struct job *
+prepare(const struct compare_opts *o, size_t *n)
+{
+    struct vh_diag diag;
+    vh_diag_init(&diag);
+    struct cfg_scenario *base = cfg_load(o->scenario, NULL, &diag);
+    if (!base) {
+        cli_error(VH_EXIT_USAGE, "%s: %s", o->scenario, diag.msg);
+        return NULL;
+    }
+    size_t n_all = base->n_variants + 1;
+    const char **all = calloc(n_all, sizeof *all);
+    struct job *jobs = calloc(n_all, sizeof *jobs);
+    if (!all || !jobs) {
+        abort();
+    }
+    all[0] = "base";
+    for (size_t i = 0; i < base->n_variants; i++) {
+        all[i + 1] = base->variant_names[i];
+    }
+    if (o->only && check_only(o->scenario, o->only, all, n_all)) {
+        goto fail;
+    }
+
+    *n = 0;
+    for (size_t i = 0; i < n_all; i++) {
+        if (o->only && !in_list(o->only, all[i])) {
+            continue;
+        }
+        struct job *j = &jobs[(*n)++];
+        j->name = strdup(all[i]);
+        if (!j->name) {
+            abort();
+        }
+        vh_diag_init(&diag);
+        j->cfg = i ? cfg_load(o->scenario, all[i], &diag) : NULL;
+        if (i && !j->cfg) {
+            cli_error(VH_EXIT_USAGE, "%s: variant '%s': %s", o->scenario,
+                      all[i], diag.msg);
+            goto fail;
+        }
+        if (!i) {
+            j->cfg = base;      /* The job owns it from here. */
+            base = NULL;
+        }
+        if (o->has_seed) {
+            j->cfg->seed = o->seed;
+        }
+        j->w = world_build(j->cfg, &diag);
+        if (!j->w) {
+            if (i) {
+                cli_error(VH_EXIT_USAGE, "%s: variant '%s': %s",
+                          o->scenario, all[i], diag.msg);
+            } else {
+                cli_error(VH_EXIT_USAGE, "%s: %s", o->scenario, diag.msg);
+            }
+            goto fail;
+        }
+    }
+    if (base) {
+        cfg_free(base);
+    }
+    free(all);
+    return jobs;
+
+fail:
+    jobs_free(jobs, n_all);
+    if (base) {
+        cfg_free(base);
+    }
+    free(all);
+    return NULL;
+}
+
+static double
+wall_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double) ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Progress on a terminal once the whole comparison has taken more than a
+ * second: which run, and how far it is. */
+struct progress {
+    double started;
+    bool shown;
+    size_t index, n;
+    const char *name;
+};
+
+static void
+progress_cb(double done, void *ctx)
+{
+    struct progress *p = ctx;
+    if (wall_now() - p->started < 1.0) {
+        return;
+    }
+    fprintf(stderr, "\r  run %zu of %zu: %s %3.0f%%\033[K", p->index + 1,
+            p->n, p->name, done * 100);
+    p->shown = true;
+}
+
+/* The report with the run's name as its first key. */
+static cJSON *
+named_report(const char *name, cJSON *report)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "name", name);
+    while (report->child) {
+        cJSON *it = cJSON_DetachItemViaPointer(report, report->child);
+        cJSON_AddItemToObject(o, it->string, it);
+    }
+    cJSON_Delete(report);
+    return o;
+}
+
+static int
+write_text(const char *path, const char *text)
+{
+    char err[512];
+    if (cli_write_file(path, text, err, sizeof err)) {
+        return cli_error(VH_EXIT_FAIL, "%s", err);
+    }
+    return VH_EXIT_OK;
+}
+
+static int
+write_json(const char *path, struct job *jobs, size_t n)
+{
+    cJSON *root = cJSON_CreateObject();
+    cJSON *arr = cJSON_AddArrayToObject(root, "variants");
+    for (size_t i = 0; i < n; i++) {
+        cJSON_AddItemReferenceToArray(arr, jobs[i].report);
+    }
+    char *text = cJSON_Print(root);
+    size_t len = strlen(text);
+    char *withnl = malloc(len + 2);
+    if (!withnl) {
+        abort();
+    }
+    memcpy(withnl, text, len);
+    memcpy(withnl + len, "\n", 2);
+    int rc = write_text(path, withnl);
+    free(withnl);
+    cJSON_free(text);
+    cJSON_Delete(root);
+    return rc;
+}
+
+/* Columns of the terminal the table goes to; 0 if it is not one and
+ * $COLUMNS does not say. */
+static int
+table_width(void)
+{
+    struct winsize ws;
+    if (isatty(STDOUT_FILENO) && !ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws)
+        && ws.ws_col) {
+        return ws.ws_col;
+    }
+    unsigned long long c;
+    const char *env = getenv("COLUMNS");
+    if (env && cli_parse_u64(env, &c) && c >= 40 && c < 10000) {
+        return (int) c;
+    }
+    return 0;
+}
+
+int
+cmd_compare(int argc, char **argv)
+{
+    struct compare_opts o;
+    int rc = parse_opts(argc, argv, &o);
+    if (rc) {
+        return rc < 0 ? VH_EXIT_OK : rc;
+    }
+    size_t n;
+    struct job *jobs = prepare(&o, &n);
+    if (!jobs) {
+        return VH_EXIT_USAGE;
+    }
+
+    struct progress prog = { wall_now(), false, 0, n, NULL };
+    bool tty = !o.quiet && isatty(STDERR_FILENO);
+    for (size_t i = 0; i < n; i++) {
+        prog.index = i;
+        prog.name = jobs[i].name;
+        double t0 = wall_now();
+        world_run(jobs[i].w, tty ? progress_cb : NULL, &prog);
+        jobs[i].report = named_report(jobs[i].name,
+                                      report_json(jobs[i].w,
+                                                  wall_now() - t0));
+        /* The report holds what the table needs; the world can go. */
+        world_free(jobs[i].w);
+        jobs[i].w = NULL;
+    }
+    double wall = wall_now() - prog.started;
+    if (prog.shown) {
+        fputs("\r\033[K", stderr);
+    }
+
+    struct compare_run *runs = calloc(n, sizeof *runs);
+    if (!runs) {
+        abort();
+    }
+    for (size_t i = 0; i < n; i++) {
+        runs[i].name = jobs[i].name;
+        runs[i].report = jobs[i].report;
+    }
+    rc = VH_EXIT_OK;
+    if (o.json) {
+        rc = write_json(o.json, jobs, n);
+    }
+    if (rc == VH_EXIT_OK && o.csv) {
+        char *csv = compare_csv(runs, n);
+        rc = write_text(o.csv, csv);
+        free(csv);
+    }
+    if (rc == VH_EXIT_OK && !o.quiet) {
+        compare_print(runs, n, table_width(), stdout);
+        fflush(stdout);
+        fprintf(stderr, "vhsim: %zu run%s, %.3f s wall\n", n,
+                n == 1 ? "" : "s", wall);
+    }
+    free(runs);
+    jobs_free(jobs, n);
+    return rc;
+}

@@ -1,0 +1,525 @@
+/* cli/compare_table.c: the side-by-side table of 'vhsim compare'.
+ *
+ * Rows are metrics and columns are runs: eight or nine access methods fit
+ * across a 100 to 120 column terminal that way, and reading along a row
+ * compares one metric between methods.  Each cell is short (three
+ * significant digits with an SI prefix, or a time with its unit); the
+ * exact figures are in the JSON. */
+#include "cli/compare.h"
+
+#include <math.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define LABEL_MAX 36            /* Longer labels are cut. */
+#define CELL_MAX 24
+
+struct row {
+    char label[LABEL_MAX + 1];
+    char *heading;              /* A section heading: no cells. */
+    char (*cells)[CELL_MAX];    /* One per run. */
+};
+
+struct table {
+    const struct compare_run *runs;
+    size_t n_runs;
+    struct row *rows;
+    size_t n_rows, cap;
+    bool icmp;                  /* Some flow is ICMP. */
+};
+
+static void *
+xrealloc(void *p, size_t n)
+{
+    p = realloc(p, n ? n : 1);
+    if (!p) {
+        abort();
+    }
+    return p;
+}
+
+/* --- Numbers for reading. --- */
+
+/* Three significant digits of 'v' (0 <= v < 999.5), no exponent. */
+static void
+fmt_sig3(double v, char *buf, size_t len)
+{
+    if (v == 0) {
+        snprintf(buf, len, "0");
+    } else if (v < 0.001) {
+        snprintf(buf, len, "<0.001");
+    } else {
+        /* Round to three significant digits first, then print that many,
+         * trailing zeros included, so a column reads evenly. */
+        char tmp[32];
+        snprintf(tmp, sizeof tmp, "%.3g", v);
+        double r = strtod(tmp, NULL);
+        int decimals = r >= 100 ? 0 : 2 - (int) floor(log10(r));
+        snprintf(buf, len, "%.*f", decimals, r);
+    }
+}
+
+/* 'v' with an SI prefix: 8154 -> "8.15k", 0.0564 -> "0.0564". */
+static void
+fmt_si(double v, char *buf, size_t len)
+{
+    static const char prefix[] = " kMGTP";
+    const char *sign = v < 0 ? "-" : "";
+    v = fabs(v);
+    int k = 0;
+    while (v >= 999.5 && k < 5) {
+        v /= 1000;
+        k++;
+    }
+    char num[CELL_MAX];
+    fmt_sig3(v, num, sizeof num);
+    if (k) {
+        snprintf(buf, len, "%s%s%c", sign, num, prefix[k]);
+    } else {
+        snprintf(buf, len, "%s%s", sign, num);
+    }
+}
+
+/* A count: exact while it fits a column, then with a prefix. */
+static void
+fmt_count(double v, char *buf, size_t len)
+{
+    if (v < 1e7 && v == floor(v)) {
+        snprintf(buf, len, "%.0f", v);
+    } else {
+        fmt_si(v, buf, len);
+    }
+}
+
+/* A duration given in nanoseconds: "812ns", "12.3us", "1.23ms". */
+static void
+fmt_ns(double ns, char *buf, size_t len)
+{
+    static const char *const unit[] = { "ns", "us", "ms", "s" };
+    int k = 0;
+    while (ns >= 999.5 && k < 3) {
+        ns /= 1000;
+        k++;
+    }
+    char num[CELL_MAX];
+    fmt_sig3(ns, num, sizeof num);
+    snprintf(buf, len, "%s%s", num, unit[k]);
+}
+
+/* --- Reading the reports. --- */
+
+double
+compare_num(const cJSON *o, const char *key)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+    return cJSON_IsNumber(v) ? v->valuedouble : 0;
+}
+
+const char *
+compare_str(const cJSON *o, const char *key)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+    return cJSON_IsString(v) ? v->valuestring : "";
+}
+
+/* The element of array 'key' of 'report' whose "name" is 'name'. */
+static const cJSON *
+find_named(const cJSON *report, const char *key, const char *name)
+{
+    const cJSON *arr = cJSON_GetObjectItemCaseSensitive(report, key);
+    const cJSON *e;
+    cJSON_ArrayForEach(e, arr) {
+        if (!strcmp(compare_str(e, "name"), name)) {
+            return e;
+        }
+    }
+    return NULL;
+}
+
+/* "host1/vm1" and "host1" are both on host "host1". */
+static const cJSON *
+host_of_endpoint(const cJSON *report, const char *ep)
+{
+    char name[256];
+    snprintf(name, sizeof name, "%.*s", (int) strcspn(ep, "/"), ep);
+    return find_named(report, "hosts", name);
+}
+
+const cJSON *
+compare_flow_host(const cJSON *report, const cJSON *flow)
+{
+    const cJSON *src = host_of_endpoint(report, compare_str(flow, "from"));
+    const cJSON *dst = host_of_endpoint(report, compare_str(flow, "to"));
+    if (src && compare_num(src, "vms") > 0) {
+        return src;
+    }
+    if (dst && compare_num(dst, "vms") > 0) {
+        return dst;
+    }
+    return src;
+}
+
+/* --- Building rows. --- */
+
+static struct row *
+add_row(struct table *t, const char *label)
+{
+    if (t->n_rows == t->cap) {
+        t->cap = t->cap ? 2 * t->cap : 32;
+        t->rows = xrealloc(t->rows, t->cap * sizeof *t->rows);
+    }
+    struct row *r = &t->rows[t->n_rows++];
+    memset(r, 0, sizeof *r);
+    snprintf(r->label, sizeof r->label, "%s", label);
+    r->cells = xrealloc(NULL, t->n_runs * sizeof *r->cells);
+    for (size_t i = 0; i < t->n_runs; i++) {
+        snprintf(r->cells[i], CELL_MAX, "-");
+    }
+    return r;
+}
+
+static void
+add_heading(struct table *t, const char *text)
+{
+    struct row *r = add_row(t, "");
+    r->heading = strdup(text);
+    if (!r->heading) {
+        abort();
+    }
+}
+
+enum fmt { FMT_COUNT, FMT_SI, FMT_NS };
+
+typedef void fmt_fn(double, char *, size_t);
+
+static fmt_fn *const formatters[] = {
+    [FMT_COUNT] = fmt_count, [FMT_SI] = fmt_si, [FMT_NS] = fmt_ns,
+};
+
+/* A row of the number at 'key' of each run's element 'name' of array
+ * 'arr' ("flows" or "hosts"); 'sub', if not NULL, is an object of that
+ * element holding 'key'.  Returns true if some run's value is nonzero. */
+static bool
+add_metric(struct table *t, const char *label, const char *arr,
+           const char *name, const char *sub, const char *key,
+           enum fmt fmt, bool only_if_nonzero)
+{
+    bool any = false;
+    double *v = xrealloc(NULL, t->n_runs * sizeof *v);
+    bool *have = xrealloc(NULL, t->n_runs * sizeof *have);
+    for (size_t i = 0; i < t->n_runs; i++) {
+        const cJSON *e = find_named(t->runs[i].report, arr, name);
+        have[i] = e != NULL;
+        if (e && sub) {
+            e = cJSON_GetObjectItemCaseSensitive(e, sub);
+        }
+        v[i] = e ? compare_num(e, key) : 0;
+        any |= v[i] != 0;
+    }
+    if (any || !only_if_nonzero) {
+        struct row *r = add_row(t, label);
+        for (size_t i = 0; i < t->n_runs; i++) {
+            if (have[i]) {
+                formatters[fmt](v[i], r->cells[i], CELL_MAX);
+            }
+        }
+    }
+    free(v);
+    free(have);
+    return any;
+}
+
+/* True if some run has element 'name' of array 'arr' with a nonzero
+ * number at 'key'. */
+static bool
+any_nonzero(const struct table *t, const char *arr, const char *name,
+            const char *key)
+{
+    for (size_t i = 0; i < t->n_runs; i++) {
+        const cJSON *e = find_named(t->runs[i].report, arr, name);
+        if (e && compare_num(e, key) != 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* The union, in first-seen order, of the keys of object 'sub' of element
+ * 'name' of array 'arr' over every run.  Returns the count; *keys points
+ * into the reports. */
+static size_t
+union_keys(const struct table *t, const char *arr, const char *name,
+           const char *sub, const char ***keys)
+{
+    size_t n = 0;
+    *keys = NULL;
+    for (size_t i = 0; i < t->n_runs; i++) {
+        const cJSON *e = find_named(t->runs[i].report, arr, name);
+        const cJSON *o = cJSON_GetObjectItemCaseSensitive(e, sub);
+        const cJSON *k;
+        cJSON_ArrayForEach(k, o) {
+            size_t j = 0;
+            while (j < n && strcmp((*keys)[j], k->string)) {
+                j++;
+            }
+            if (j == n) {
+                *keys = xrealloc(*keys, (n + 1) * sizeof **keys);
+                (*keys)[n++] = k->string;
+            }
+        }
+    }
+    return n;
+}
+
+static void
+add_flow(struct table *t, const cJSON *flow)
+{
+    const char *name = compare_str(flow, "name");
+    bool same_size = true;
+    for (size_t i = 0; i < t->n_runs; i++) {
+        const cJSON *f = find_named(t->runs[i].report, "flows", name);
+        if (f && compare_num(f, "size") != compare_num(flow, "size")) {
+            same_size = false;
+        }
+    }
+    char text[512], size[32] = "";
+    if (same_size) {
+        snprintf(size, sizeof size, " %.0f B,", compare_num(flow, "size"));
+    }
+    snprintf(text, sizeof text, "Flow %s (%s%s %s -> %s)", name,
+             compare_str(flow, "proto"), size, compare_str(flow, "from"),
+             compare_str(flow, "to"));
+    add_heading(t, text);
+    t->icmp |= !strcmp(compare_str(flow, "proto"), "icmp");
+    if (!same_size) {
+        add_metric(t, "  frame size (B)", "flows", name, NULL, "size",
+                   FMT_COUNT, false);
+    }
+    add_metric(t, "  sent", "flows", name, NULL, "sent", FMT_COUNT, false);
+    add_metric(t, "  delivered", "flows", name, NULL, "delivered",
+               FMT_COUNT, false);
+    add_metric(t, "  in flight at end", "flows", name, NULL, "in_flight",
+               FMT_COUNT, true);
+    const char **reasons;
+    size_t n = union_keys(t, "flows", name, "drops", &reasons);
+    for (size_t k = 0; k < n; k++) {
+        char label[LABEL_MAX + 1];
+        snprintf(label, sizeof label, "  dropped: %s", reasons[k]);
+        add_metric(t, label, "flows", name, "drops", reasons[k], FMT_COUNT,
+                   false);
+    }
+    free(reasons);
+    add_metric(t, "  throughput Gbps", "flows", name, NULL,
+               "throughput_gbps", FMT_SI, false);
+    add_metric(t, "  throughput Mpps", "flows", name, NULL,
+               "throughput_mpps", FMT_SI, false);
+    add_metric(t, "  latency p50", "flows", name, "latency_ns", "p50",
+               FMT_NS, false);
+    add_metric(t, "  latency p99", "flows", name, "latency_ns", "p99",
+               FMT_NS, false);
+}
+
+static void
+add_host(struct table *t, const cJSON *host)
+{
+    const char *name = compare_str(host, "name");
+    char text[512];
+    int vms = (int) compare_num(host, "vms");
+    if (vms) {
+        snprintf(text, sizeof text, "Host %s (%d VM%s)", name, vms,
+                 vms == 1 ? "" : "s");
+    } else {
+        snprintf(text, sizeof text, "Host %s", name);
+    }
+    add_heading(t, text);
+    add_metric(t, "  packets", "hosts", name, NULL,
+               "packets", FMT_COUNT, false);
+    add_metric(t, "  cycles/packet", "hosts", name, NULL,
+               "cycles_per_packet", FMT_SI, false);
+    const char **cats;
+    size_t n = union_keys(t, "hosts", name, "cycles_per_packet_by_category",
+                          &cats);
+    for (size_t k = 0; k < n; k++) {
+        char label[LABEL_MAX + 1];
+        snprintf(label, sizeof label, "    %s", cats[k]);
+        add_metric(t, label, "hosts", name, "cycles_per_packet_by_category",
+                   cats[k], FMT_SI, true);
+    }
+    free(cats);
+    add_metric(t, "  interrupts/s", "hosts", name, NULL, "interrupts_per_s",
+               FMT_SI, false);
+    add_metric(t, "  guest interrupts/s", "hosts", name, NULL,
+               "guest_interrupts_per_s", FMT_SI, false);
+    add_metric(t, "  VM exits/s", "hosts", name, NULL, "vm_exits_per_s",
+               FMT_SI, false);
+    add_metric(t, "  VM exits/packet", "hosts", name, NULL,
+               "vm_exits_per_packet", FMT_SI, false);
+    add_metric(t, "  bytes copied/packet", "hosts", name, NULL,
+               "copies_bytes_per_packet", FMT_SI, false);
+}
+
+static void
+build(struct table *t)
+{
+    struct row *r = add_row(t, "simulated time");
+    for (size_t i = 0; i < t->n_runs; i++) {
+        fmt_ns(compare_num(t->runs[i].report, "sim_time_ns"), r->cells[i],
+               CELL_MAX);
+    }
+
+    /* Flows and hosts in the order of the first run that has them. */
+    for (size_t i = 0; i < t->n_runs; i++) {
+        const cJSON *f;
+        cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(
+                                  t->runs[i].report, "flows")) {
+            const char *name = compare_str(f, "name");
+            size_t j = 0;
+            while (j < i && !find_named(t->runs[j].report, "flows", name)) {
+                j++;
+            }
+            if (j == i) {
+                add_flow(t, f);
+            }
+        }
+    }
+
+    /* The hosts that run VMs in some run; all busy hosts if none does. */
+    bool vm_hosts = false;
+    for (size_t i = 0; i < t->n_runs; i++) {
+        const cJSON *h;
+        cJSON_ArrayForEach(h, cJSON_GetObjectItemCaseSensitive(
+                                  t->runs[i].report, "hosts")) {
+            vm_hosts |= compare_num(h, "vms") > 0;
+        }
+    }
+    for (size_t i = 0; i < t->n_runs; i++) {
+        const cJSON *h;
+        cJSON_ArrayForEach(h, cJSON_GetObjectItemCaseSensitive(
+                                  t->runs[i].report, "hosts")) {
+            const char *name = compare_str(h, "name");
+            size_t j = 0;
+            while (j < i && !find_named(t->runs[j].report, "hosts", name)) {
+                j++;
+            }
+            if (j < i || !any_nonzero(t, "hosts", name,
+                                      vm_hosts ? "vms" : "cycles")) {
+                continue;
+            }
+            add_host(t, h);
+        }
+    }
+}
+
+/* --- Printing. --- */
+
+/* Writes 'text' wrapped at 'width' columns after 'indent' spaces. */
+static void
+print_wrapped(FILE *out, const char *text, int indent, int width)
+{
+    int col = 0;
+    const char *p = text;
+    while (*p) {
+        size_t n = strcspn(p, " ");
+        if (col && col + 1 + (int) n > width) {
+            fputc('\n', out);
+            col = 0;
+        }
+        if (!col) {
+            fprintf(out, "%*s", indent, "");
+            col = indent;
+        } else {
+            fputc(' ', out);
+            col++;
+        }
+        fprintf(out, "%.*s", (int) n, p);
+        col += (int) n;
+        p += n;
+        p += strspn(p, " ");
+    }
+    if (col) {
+        fputc('\n', out);
+    }
+}
+
+static void
+print_block(const struct table *t, int label_w, const int *col_w,
+            size_t first, size_t last, FILE *out)
+{
+    fprintf(out, "%-*s", label_w, "");
+    for (size_t c = first; c < last; c++) {
+        fprintf(out, "  %*s", col_w[c], t->runs[c].name);
+    }
+    fputc('\n', out);
+    for (size_t i = 0; i < t->n_rows; i++) {
+        const struct row *r = &t->rows[i];
+        if (r->heading) {
+            fprintf(out, "%s\n", r->heading);
+            continue;
+        }
+        fprintf(out, "%-*s", label_w, r->label);
+        for (size_t c = first; c < last; c++) {
+            fprintf(out, "  %*s", col_w[c], r->cells[c]);
+        }
+        fputc('\n', out);
+    }
+}
+
+void
+compare_print(const struct compare_run *runs, size_t n, int width,
+              FILE *out)
+{
+    struct table t = { .runs = runs, .n_runs = n };
+    build(&t);
+
+    const cJSON *base = runs[0].report;
+    fprintf(out, "vhsim compare: %s, seed %.0f, %zu run%s\n",
+            compare_str(base, "scenario"), compare_num(base, "seed"), n,
+            n == 1 ? "" : "s");
+    const char *desc = compare_str(base, "description");
+    if (*desc) {
+        print_wrapped(out, desc, 2, width && width < 100 ? width : 100);
+    }
+    fputc('\n', out);
+
+    int label_w = 0;
+    for (size_t i = 0; i < t.n_rows; i++) {
+        int l = (int) strlen(t.rows[i].label);
+        label_w = l > label_w ? l : label_w;
+    }
+    int *col_w = xrealloc(NULL, n * sizeof *col_w);
+    for (size_t c = 0; c < n; c++) {
+        col_w[c] = (int) strlen(runs[c].name);
+        for (size_t i = 0; i < t.n_rows; i++) {
+            int l = (int) strlen(t.rows[i].cells[c]);
+            col_w[c] = l > col_w[c] ? l : col_w[c];
+        }
+    }
+    for (size_t first = 0; first < n;) {
+        size_t last = first;
+        int used = label_w;
+        do {
+            used += 2 + col_w[last++];
+        } while (last < n && (!width || used + 2 + col_w[last] <= width));
+        if (first) {
+            fputc('\n', out);
+        }
+        print_block(&t, label_w, col_w, first, last, out);
+        first = last;
+    }
+    fprintf(out, "\nA host's packets are the flows' packets its endpoints "
+            "sent or received; its\nper-packet rows divide by them, its "
+            "per-second rows by the simulated time.\n");
+    if (t.icmp) {
+        fprintf(out, "ICMP: latency is the round trip, and delivered counts "
+                "replies.\n");
+    }
+
+    free(col_w);
+    for (size_t i = 0; i < t.n_rows; i++) {
+        free(t.rows[i].heading);
+        free(t.rows[i].cells);
+    }
+    free(t.rows);
+}
