@@ -45,6 +45,8 @@ struct cfg_nic {
     uint32_t ip;                /* Host order. */
     int prefix;
     int rx_ring, tx_ring;       /* Descriptors; defaults from the model. */
+    uint32_t gateway;           /* "gateway" (extension): default route's
+                                 * next hop, in the subnet; 0 = none. */
 };
 
 enum cfg_bridge_type { CFG_BR_LINUX, CFG_BR_OVS };
@@ -87,6 +89,9 @@ struct cfg_vnic {
     int vf;                     /* -1 = any free VF. */
     int vlan;                   /* -1 = untagged access port. */
     int ring;                   /* vring size; default 256. */
+    struct cfg_forward *forwards;   /* attach.forward (extension, nat
+                                     * only): port forwards. */
+    size_t n_forwards;
 };
 
 struct cfg_vm {
@@ -127,6 +132,14 @@ struct cfg_switch {
 };
 
 enum cfg_proto { CFG_PROTO_UDP, CFG_PROTO_TCP, CFG_PROTO_ICMP };
+
+/* A NAT port forward: packets of 'proto' to the host's uplink address and
+ * 'port' go to the VM's 'to_port'. */
+struct cfg_forward {
+    enum cfg_proto proto;       /* UDP or TCP. */
+    uint16_t port;
+    uint16_t to_port;           /* Default: 'port'. */
+};
 enum cfg_pattern { CFG_PAT_CBR, CFG_PAT_POISSON, CFG_PAT_BURST };
 
 struct cfg_flow {

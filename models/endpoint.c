@@ -105,31 +105,43 @@ arp_retry(struct vh_sim *sim, void *obj, void *arg)
         ep_send_arp_request(w, ep, e, ep->app_core);
         return;
     }
+    const char *reason = e->blame ? e->blame : "arp-failed";
     struct vh_packet *p;
     while ((p = vh_pktq_pop(&e->pending)) != NULL) {
-        acct_drop(w, p, ep->dev, "arp-failed");
+        acct_drop(w, p, ep->dev, reason);
     }
     e->tries = 0;
+    e->blame = NULL;
     (void) arg;
 }
 
-/* An IP packet is ready to leave: find the neighbour's MAC first. */
-static void
-ep_output(struct world *w, struct endpoint *ep, struct vh_packet *p)
+static bool
+ep_on_link(const struct endpoint *ep, uint32_t ip)
 {
-    uint32_t dst = frame_ip_dst(p);
-    if ((dst & ep->netmask) != (ep->ip & ep->netmask)) {
-        acct_drop(w, p, ep->dev, "no-route");
-        return;
+    return (ip & ep->netmask) == (ep->ip & ep->netmask);
+}
+
+/* An IP packet is ready to leave for 'dst': find the next hop's MAC. */
+static void
+ep_send_ip(struct world *w, struct endpoint *ep, struct vh_packet *p,
+           uint32_t dst)
+{
+    uint32_t hop = dst;
+    if (!ep_on_link(ep, dst)) {
+        if (!ep->gateway) {
+            acct_drop(w, p, ep->dev, "no-route");
+            return;
+        }
+        hop = ep->gateway;
     }
-    struct arp_entry *e = arp_find(ep, dst, true);
+    struct arp_entry *e = arp_find(ep, hop, true);
     if (e->resolved) {
         memcpy(p->data, e->mac.b, VH_ETH_ALEN);
         ep_transmit(w, ep, p);
         return;
     }
     if (vh_pktq_full(&e->pending)) {
-        acct_drop(w, p, ep->dev, "arp-queue-full");
+        acct_drop(w, p, ep->dev, e->blame ? e->blame : "arp-queue-full");
         return;
     }
     bool first = e->pending.count == 0 && !vh_timer_armed(&e->retry);
@@ -139,6 +151,35 @@ ep_output(struct world *w, struct endpoint *ep, struct vh_packet *p)
              .what = "waiting for ARP");
     if (first) {
         ep_send_arp_request(w, ep, e, ep_core(ep, p));
+    }
+}
+
+/* The stack's own output: a router on the interface may take packets for
+ * other subnets. */
+static void
+ep_output(struct world *w, struct endpoint *ep, struct vh_packet *p)
+{
+    uint32_t dst = frame_ip_dst(p);
+    if (!ep_on_link(ep, dst) && ep->router
+        && ep->router->output(w, ep, p, dst)) {
+        return;
+    }
+    ep_send_ip(w, ep, p, dst);
+}
+
+void
+endpoint_forward(struct world *w, struct endpoint *ep, struct vh_packet *p)
+{
+    memcpy(p->data + VH_ETH_ALEN, ep->mac.b, VH_ETH_ALEN);
+    ep_send_ip(w, ep, p, frame_ip_dst(p));
+}
+
+void
+endpoint_arp_blame(struct endpoint *ep, uint32_t ip, const char *reason)
+{
+    struct arp_entry *e = arp_find(ep, ip, false);
+    if (e && !e->resolved) {
+        e->blame = reason;
     }
 }
 
@@ -153,17 +194,13 @@ endpoint_send(struct world *w, struct endpoint *ep, struct flow_stats *fs,
               uint64_t seq)
 {
     const struct cfg_flow *cf = fs->cfg;
-    struct endpoint *dst = fs->dst;
-    struct arp_entry *e = arp_find(ep, dst->ip, false);
+    /* The destination MAC is the next hop's, filled in by ep_output. */
     struct vh_ip_hdr_spec spec = {
         .src_mac = ep->mac,
         .ip_src = ep->ip,
-        .ip_dst = dst->ip,
+        .ip_dst = fs->dst_ip,
         .ip_id = ep->next_ip_id++,
     };
-    if (e && e->resolved) {
-        spec.dst_mac = e->mac;
-    }
 
     struct vh_packet *p = vh_packet_alloc(&w->pool);
     p->flow = fs->index;
@@ -202,6 +239,7 @@ ep_learn(struct world *w, struct endpoint *ep, uint32_t ip,
     e->mac = *mac;
     e->resolved = true;
     e->tries = 0;
+    e->blame = NULL;
     vh_timer_cancel(&e->retry);
     struct vh_packet *q;
     while ((q = vh_pktq_pop(&e->pending)) != NULL) {
@@ -268,6 +306,9 @@ ep_echo_done(struct vh_sim *sim, void *obj, void *arg)
     ep_transmit(w, ep, p);
 }
 
+static void ep_local_rx(struct world *, struct endpoint *,
+                        struct vh_packet *, const struct vh_frame_info *);
+
 static void
 ep_rx(struct world *w, struct port *port, struct vh_packet *p)
 {
@@ -289,6 +330,28 @@ ep_rx(struct world *w, struct port *port, struct vh_packet *p)
         vh_schedule_at(&w->sim, t, ep_arp_done, ep, p);
         return;
     }
+    if (fi.is_ipv4 && ep->router && ep->router->input(w, ep, p, &fi)) {
+        return;
+    }
+    ep_local_rx(w, ep, p, &fi);
+}
+
+void
+endpoint_input(struct world *w, struct endpoint *ep, struct vh_packet *p)
+{
+    struct vh_frame_info fi;
+    vh_frame_parse(p->data, p->len, &fi, false);
+    ep_local_rx(w, ep, p, &fi);
+}
+
+/* An IP packet for this endpoint's own stack. */
+static void
+ep_local_rx(struct world *w, struct endpoint *ep, struct vh_packet *p,
+            const struct vh_frame_info *fip)
+{
+    struct cpu_core *core = ep_core(ep, p);
+    struct vh_frame_info fi = *fip;
+
     if (!fi.is_ipv4 || fi.ip_dst != ep->ip) {
         acct_drop(w, p, ep->dev, acct_not_for_me);
         return;

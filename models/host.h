@@ -16,6 +16,8 @@ struct pnic;
 struct lbridge;
 struct vm;
 struct endpoint;
+struct nat;
+struct macvlan;
 
 struct host {
     struct vh_device dev;       /* "host1". */
@@ -31,6 +33,10 @@ struct host {
     struct endpoint **eps;      /* The host's own endpoints (NICs or
                                  * bridges with an IP). */
     size_t n_eps;
+
+    struct nat *nat;            /* Its NAT network (virbr0), or NULL. */
+    struct macvlan **macvlans;  /* One per NIC with macvtaps on it. */
+    size_t n_macvlans;
 
     int next_worker;            /* Round robin for unpinned kernel threads. */
     int next_vcpu;              /* Round robin for unpinned vCPUs. */

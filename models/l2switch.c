@@ -58,7 +58,8 @@ l2switch_forward(struct vh_sim *sim, void *obj, void *arg)
 
     int out = vh_mac_is_multicast(dst) ? -1
               : fdb_lookup(&sw->fdb, dst, 0, sim->now);
-    if (out == in) {
+    bool reflect = sw->cfg->mode == CFG_SW_VEPA;
+    if (out == in && !reflect) {
         /* 802.1Q forbids reflection: the frame's destination sits behind
          * the port it came from, so the switch filters it. */
         acct_drop(w, p, &sw->ports[in].dev, "no-hairpin");
@@ -69,10 +70,11 @@ l2switch_forward(struct vh_sim *sim, void *obj, void *arg)
         swport_enqueue(w, &sw->ports[out], p);
         return;
     }
-    /* Flood to every cabled port but the ingress. */
+    /* Flood to every cabled port but the ingress (a reflective relay
+     * floods back out of the ingress too). */
     int last = -1;
     for (int i = 0; i < sw->n_ports; i++) {
-        if (i != in && sw->ports[i].port.link) {
+        if ((i != in || reflect) && sw->ports[i].port.link) {
             last = i;
         }
     }
@@ -81,7 +83,7 @@ l2switch_forward(struct vh_sim *sim, void *obj, void *arg)
         return;
     }
     for (int i = 0; i <= last; i++) {
-        if (i == in || !sw->ports[i].port.link) {
+        if ((i == in && !reflect) || !sw->ports[i].port.link) {
             continue;
         }
         sw->dev.tx++;

@@ -4,7 +4,13 @@
  * whole, looked up after the switch's forwarding latency, and queued on the
  * egress port, whose buffer has a limit ("switch-buffer-full").  It never
  * sends a frame back out of the port it came in on: traffic between two VMs
- * behind one port must be switched inside their host. */
+ * behind one port must be switched inside their host.
+ *
+ * Mode vepa: the same, but as a reflective relay (802.1Qbg): a frame whose
+ * destination was learned on its ingress port goes back out of that port
+ * (a hairpin turn), and floods include the ingress port, so VMs whose
+ * host sends everything out (macvtap in VEPA mode) reach each other,
+ * crossing the cable twice. */
 #ifndef VH_MODELS_L2SWITCH_H
 #define VH_MODELS_L2SWITCH_H 1
 

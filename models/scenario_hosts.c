@@ -269,6 +269,9 @@ load_nic(struct ld *ld, const cJSON *o, const char *np, const char *hname,
         return false;
     }
     nic->has_ip = has_ip;
+    if (!ld_gateway(ld, o, np, nic)) {
+        return false;
+    }
     if (!nic->has_mac) {
         snprintf(spath, sizeof spath, "%s/%s", hname, nic->name);
         derive_mac(spath, false, &nic->mac);
@@ -377,6 +380,9 @@ load_attach(struct ld *ld, const cJSON *o, const char *vp,
     }
     vn->attach = (enum cfg_attach) type;
     vn->vf = (int) vf;
+    if (!ld_forwards(ld, at, ap, vn)) {
+        return false;
+    }
 
     if (vn->attach == CFG_AT_NAT) {
         if (vn->attach_to) {

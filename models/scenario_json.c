@@ -31,6 +31,7 @@ const struct schema sch_sriov = SCHEMA("sriov", sriov_keys);
 
 static const struct schema_key attach_keys[] = {
     { "type", NULL }, { "to", NULL }, { "mode", NULL }, { "vf", NULL },
+    { "forward", NULL },
 };
 const struct schema sch_attach = SCHEMA("attach", attach_keys);
 
@@ -53,7 +54,7 @@ static const struct schema_key nic_keys[] = {
     { "name", NULL }, { "model", NULL }, { "speed", NULL },
     { "queues", NULL }, { "vmdq", NULL }, { "sriov", &sch_sriov },
     { "link", NULL }, { "mac", NULL }, { "ip", NULL },
-    { "rx_ring", NULL }, { "tx_ring", NULL },
+    { "rx_ring", NULL }, { "tx_ring", NULL }, { "gateway", NULL },
 };
 const struct schema sch_nic = SCHEMA("NIC", nic_keys);
 

@@ -52,6 +52,7 @@ free_host(struct cfg_host *h)
             free(v->jpath);
             free(v->attach_to);
             free(v->attach_mode);
+            free(v->forwards);
         }
         free(vm->nics);
         free(vm->name);

@@ -113,6 +113,15 @@ bool ld_endpoints(struct ld *);
 bool ld_variants(struct ld *, const cJSON *root);
 bool ld_check_supported(struct ld *);
 
+/* NAT and macvtap (scenario_attach.c): the extension keys attach.forward
+ * (read once the attach type is known) and nics[].gateway (once the NIC's
+ * "ip" is), and the checks of ld_refs. */
+bool ld_forwards(struct ld *, const cJSON *attach, const char *ap,
+                 struct cfg_vnic *);
+bool ld_gateway(struct ld *, const cJSON *nic, const char *np,
+                struct cfg_nic *);
+bool ld_check_attach_nets(struct ld *);
+
 /* ---- Scenario paths ("host1/vm1/eth0") over the loaded structs. ---- */
 
 enum ref_kind {

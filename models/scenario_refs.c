@@ -537,5 +537,5 @@ ld_refs(struct ld *ld)
             return false;
         }
     }
-    return true;
+    return ld_check_attach_nets(ld);
 }

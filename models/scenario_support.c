@@ -66,7 +66,8 @@ ld_check_supported(struct ld *ld)
             const struct cfg_vm *vm = &h->vms[j];
             for (size_t k = 0; k < vm->n_nics; k++) {
                 const struct cfg_vnic *v = &vm->nics[k];
-                if (v->attach != CFG_AT_BRIDGE) {
+                if (v->attach != CFG_AT_BRIDGE && v->attach != CFG_AT_NAT
+                    && v->attach != CFG_AT_MACVTAP) {
                     snprintf(what, sizeof what, "attach type '%s'",
                              attaches[v->attach]);
                     return unsupported(ld, v->jpath, "attach", what);
@@ -102,7 +103,7 @@ ld_check_supported(struct ld *ld)
     }
     for (size_t i = 0; i < sc->n_switches; i++) {
         const struct cfg_switch *s = &sc->switches[i];
-        if (s->mode != CFG_SW_8021Q) {
+        if (s->mode != CFG_SW_8021Q && s->mode != CFG_SW_VEPA) {
             snprintf(what, sizeof what, "switch mode '%s'",
                      sw_modes[s->mode]);
             return unsupported(ld, s->jpath, "mode", what);

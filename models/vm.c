@@ -8,6 +8,8 @@
 #include "models/endpoint.h"
 #include "models/host.h"
 #include "models/lbridge.h"
+#include "models/macvtap.h"
+#include "models/nat.h"
 #include "models/port.h"
 #include "models/virtio_net.h"
 #include "models/world.h"
@@ -56,9 +58,11 @@ vm_nic_attach(struct world *w, struct host *h, struct vm_nic *n,
     case CFG_AT_BRIDGE:
         lbridge_attach(host_bridge(h, cn->attach_to), n->host);
         return true;
-    case CFG_AT_OVS:
     case CFG_AT_NAT:
+        return nat_attach(w, h, n, diag);
     case CFG_AT_MACVTAP:
+        return macvtap_attach(w, h, n, diag);
+    case CFG_AT_OVS:
     case CFG_AT_SRIOV_VF:
     case CFG_AT_PASSTHROUGH:
         break;

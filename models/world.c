@@ -10,6 +10,8 @@
 #include "models/host.h"
 #include "models/l2switch.h"
 #include "models/lbridge.h"
+#include "models/macvtap.h"
+#include "models/nat.h"
 #include "models/pnic.h"
 #include "models/port.h"
 #include "models/traffic.h"
@@ -92,6 +94,7 @@ host_build(struct world *w, const struct cfg_host *ch, struct vh_diag *diag)
             struct endpoint *ep = endpoint_create(
                 h, &nic->dev, h->dev.path, &cn->mac, cn->ip, cn->prefix,
                 host_app_core(h), CPU_APP, CPU_SOFTIRQ);
+            ep->gateway = cn->gateway;
             host_add_endpoint(h, ep);
             if (br) {
                 /* The address lives on the bridge's own port. */
@@ -340,13 +343,21 @@ world_build(const struct cfg_scenario *cfg, struct vh_diag *diag)
             world_free(w);
             return NULL;
         }
+        /* A NAT network's host routes: its VMs reach out through it, and
+         * a flow from outside to one of them runs to learn its fate
+         * (no route to a private address, nat-no-mapping, or a port
+         * forward).  Other flows between subnets could never be routed. */
+        struct nat *snat = nat_of(fs->src), *dnat = nat_of(fs->dst);
+        fs->dst_ip = dnat ? nat_flow_address(dnat, fs->src, fs->dst, cf)
+                          : fs->dst->ip;
         if ((fs->src->ip & fs->src->netmask)
-            != (fs->dst->ip & fs->src->netmask)) {
+            != (fs->dst_ip & fs->src->netmask) && !snat && !dnat) {
             char path[512], a[16], b[16];
             snprintf(path, sizeof path, "%s.to", cf->jpath);
             vh_diag_fail(diag, path, "'%s' (%s) is not in the subnet of '%s' "
-                         "(%s/%d); vhsim has no routers yet, so a flow's "
-                         "endpoints must share a subnet", cf->to,
+                         "(%s/%d); vhsim's only routers are the hosts of NAT "
+                         "networks, so a flow between subnets needs one end "
+                         "on one (attach type 'nat')", cf->to,
                          vh_ipv4_format(fs->dst->ip, b), cf->from,
                          vh_ipv4_format(fs->src->ip, a),
                          __builtin_popcount(fs->src->netmask));
@@ -394,6 +405,8 @@ host_free(struct host *h)
         vm_free(h->vms[v]);
     }
     free(h->vms);
+    nat_free(h->nat);
+    macvtap_free_host(h);
     for (size_t i = 0; i < h->n_eps; i++) {
         endpoint_free(h->eps[i]);
     }

@@ -29,6 +29,9 @@ struct flow_stats {
     int index;
     struct endpoint *src;
     struct endpoint *dst;
+    uint32_t dst_ip;            /* Where the sender addresses its packets:
+                                 * dst's address, or its NAT host's for a
+                                 * forwarded port (models/nat.h). */
     uint64_t sent;              /* Packets the source application sent. */
     uint64_t delivered;         /* Reached the destination (ICMP: replies
                                  * back at the source). */

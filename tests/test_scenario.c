@@ -400,15 +400,15 @@ static const struct bad bad[] = {
     { WITH_VNIC(", " ATT ", 'backend': 'vhost-user'"), "hosts[0].vms[0]."
       "nics[0].backend: not supported yet: virtio backend 'vhost-user'" },
     { WITH_VNIC(", 'attach': {'type': 'macvtap', 'to': 'eth0'}"),
-      "hosts[0].vms[0].nics[0].attach: not supported yet: attach type "
-      "'macvtap'" },
+      "hosts[0].vms[0].nics[0].attach.to: NIC 'eth0' is a port of bridge "
+      "'br0'; a NIC with macvtaps on it cannot also be in a bridge" },
     { WITH_VNIC(", " ATT ", 'vlan': 10"), "hosts[0].vms[0].nics[0].vlan: not "
       "supported yet: VLANs" },
     { WITH_HOST(", 'containers': [{'name': 'c1'}]", NIC(""), BR(""),
                 VM("", VNICB(""))),
       "hosts[0].containers: not supported yet: containers" },
-    { "{'switches': [{'name': 'sw', 'ports': 8, 'mode': 'vepa'}]}",
-      "switches[0].mode: not supported yet: switch mode 'vepa'" },
+    { "{'switches': [{'name': 'sw', 'ports': 8, 'mode': 'vntag'}]}",
+      "switches[0].mode: not supported yet: switch mode 'vntag'" },
     { WITH_FLOW(", 'proto': 'tcp'"), "traffic[0].proto: not supported yet: "
       "TCP flows" },
     { WITH_FLOW(", 'pattern': 'burst'"), "traffic[0].pattern: not supported "
