@@ -74,7 +74,8 @@ ep_arp_request_ready(struct vh_sim *sim, void *obj, void *arg)
 
 static void
 ep_send_arp_request(struct world *w, struct endpoint *ep,
-                    struct arp_entry *e, struct cpu_core *core)
+                    struct arp_entry *e, struct cpu_core *core,
+                    enum cpu_cat cat)
 {
     static const struct vh_mac zero;
     struct vh_packet *r = vh_packet_alloc(&w->pool);
@@ -85,8 +86,7 @@ ep_send_arp_request(struct world *w, struct endpoint *ep,
     ep->arp_requests++;
     e->tries++;
     vh_timer_arm_at(&w->sim, &e->retry, w->sim.now + ARP_RETRANS);
-    vh_time_t t = cpu_charge(w, core, COST_ARP_PROCESS, 0, ep->app_cat, r,
-                             ep->dev);
+    vh_time_t t = cpu_charge(w, core, COST_ARP_PROCESS, 0, cat, r, ep->dev);
     vh_schedule_at(&w->sim, t, ep_arp_request_ready, ep, r);
 }
 
@@ -102,7 +102,7 @@ arp_retry(struct vh_sim *sim, void *obj, void *arg)
         return;
     }
     if (e->tries < ARP_TRIES) {
-        ep_send_arp_request(w, ep, e, ep->app_core);
+        ep_send_arp_request(w, ep, e, ep->app_core, ep->app_cat);
         return;
     }
     const char *reason = e->blame ? e->blame : "arp-failed";
@@ -121,10 +121,11 @@ ep_on_link(const struct endpoint *ep, uint32_t ip)
     return (ip & ep->netmask) == (ep->ip & ep->netmask);
 }
 
-/* An IP packet is ready to leave for 'dst': find the next hop's MAC. */
+/* An IP packet is ready to leave for 'dst': find the next hop's MAC.  An
+ * ARP request it needs is work of category 'cat'. */
 static void
 ep_send_ip(struct world *w, struct endpoint *ep, struct vh_packet *p,
-           uint32_t dst)
+           uint32_t dst, enum cpu_cat cat)
 {
     uint32_t hop = dst;
     if (!ep_on_link(ep, dst)) {
@@ -150,7 +151,7 @@ ep_send_ip(struct world *w, struct endpoint *ep, struct vh_packet *p,
              .dev = ep->dev, .depth = e->pending.count,
              .what = "waiting for ARP");
     if (first) {
-        ep_send_arp_request(w, ep, e, ep_core(ep, p));
+        ep_send_arp_request(w, ep, e, ep_core(ep, p), cat);
     }
 }
 
@@ -164,14 +165,14 @@ ep_output(struct world *w, struct endpoint *ep, struct vh_packet *p)
         && ep->router->output(w, ep, p, dst)) {
         return;
     }
-    ep_send_ip(w, ep, p, dst);
+    ep_send_ip(w, ep, p, dst, ep->app_cat);
 }
 
 void
 endpoint_forward(struct world *w, struct endpoint *ep, struct vh_packet *p)
 {
     memcpy(p->data + VH_ETH_ALEN, ep->mac.b, VH_ETH_ALEN);
-    ep_send_ip(w, ep, p, frame_ip_dst(p));
+    ep_send_ip(w, ep, p, frame_ip_dst(p), ep->rx_cat);
 }
 
 void
