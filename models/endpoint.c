@@ -304,6 +304,13 @@ ep_echo_done(struct vh_sim *sim, void *obj, void *arg)
     p->len = vh_build_icmp_echo(p->data, &spec, VH_ICMP_ECHO_REPLY,
                                 fi.icmp_id, fi.icmp_seq, payload, plen);
     p->is_reply = 1;
+    if (!ep_on_link(ep, fi.ip_src)) {
+        /* The request was routed here: so is the reply. */
+        if (!ep->router || !ep->router->output(w, ep, p, fi.ip_src)) {
+            ep_send_ip(w, ep, p, fi.ip_src, ep->rx_cat);
+        }
+        return;
+    }
     ep_transmit(w, ep, p);
 }
 

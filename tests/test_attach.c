@@ -403,6 +403,62 @@ START_TEST(test_nat_port_forward_lets_in)
 }
 END_TEST
 
+START_TEST(test_nat_host_and_neighbours)
+{
+    /* Around the NAT network: a VM beside it on a bridge (reached
+     * through the host, translated), another NAT VM (reached directly on
+     * virbr0), and the host itself both ways (routed, not translated). */
+    static const char json[] =
+        "{ \"name\": \"n\", \"duration\": \"3ms\","
+        "  \"hosts\": ["
+        "   { \"name\": \"host1\", \"cpu\": { \"cores\": 4 },"
+        "     \"nics\": [ { \"name\": \"eth0\", \"ip\": \"10.0.0.10/24\","
+        "                 \"link\": \"tor1/p1\" } ],"
+        "     \"bridges\": [ { \"name\": \"br0\", \"ports\": [\"eth0\"] } ],"
+        "     \"vms\": ["
+        "       { \"name\": \"vm1\", \"pin\": [2], \"nics\": [ {"
+        "           \"name\": \"eth0\", \"ip\": \"192.168.122.10/24\","
+        "           \"attach\": { \"type\": \"nat\" } } ] },"
+        "       { \"name\": \"vm2\", \"pin\": [3], \"nics\": [ {"
+        "           \"name\": \"eth0\", \"ip\": \"192.168.122.11/24\","
+        "           \"attach\": { \"type\": \"nat\" } } ] },"
+        "       { \"name\": \"vm3\", \"pin\": [3], \"nics\": [ {"
+        "           \"name\": \"eth0\", \"ip\": \"10.0.0.3/24\","
+        "           \"attach\": { \"type\": \"bridge\", \"to\": \"br0\" } } ] } ] },"
+        "   { \"name\": \"remote\", \"nics\": [ { \"name\": \"eth0\","
+        "       \"ip\": \"10.0.0.100/24\", \"link\": \"tor1/p2\" } ] } ],"
+        "  \"switches\": [ { \"name\": \"tor1\", \"ports\": 4 } ],"
+        "  \"traffic\": ["
+        "   { \"name\": \"a\", \"from\": \"host1/vm1\", \"to\": \"host1/vm3\","
+        "     \"proto\": \"icmp\", \"rate\": \"10kpps\", \"count\": 5 },"
+        "   { \"name\": \"b\", \"from\": \"host1/vm1\", \"to\": \"host1/vm2\","
+        "     \"proto\": \"icmp\", \"rate\": \"10kpps\", \"count\": 5 },"
+        "   { \"name\": \"c\", \"from\": \"host1/vm1\", \"to\": \"host1\","
+        "     \"proto\": \"icmp\", \"rate\": \"10kpps\", \"count\": 5 },"
+        "   { \"name\": \"d\", \"from\": \"host1\", \"to\": \"host1/vm2\","
+        "     \"proto\": \"icmp\", \"rate\": \"10kpps\", \"count\": 5 } ] }";
+    struct run r = run_json(json, "host1/vm3/eth0", NULL);
+    for (size_t i = 0; i < 4; i++) {
+        ck_assert_msg(r.w->flows[i].delivered == 5, "flow %zu: %llu", i,
+                      (unsigned long long) r.w->flows[i].delivered);
+    }
+    /* vm3 sees vm1 as the host's address. */
+    size_t requests = 0;
+    for (size_t i = 0; i < r.rec[0].n; i++) {
+        const struct seen *s = &r.rec[0].v[i];
+        struct vh_frame_info fi;
+        ck_assert_int_eq(vh_frame_parse(s->data, s->len, &fi, true), 0);
+        if (s->kind == VH_HOP_RX && fi.is_ipv4) {
+            ck_assert_uint_eq(fi.ip_src, ip("10.0.0.10"));
+            requests++;
+        }
+    }
+    ck_assert_uint_eq(requests, 5);
+    assert_conserved(r.w, true);
+    run_free(&r);
+}
+END_TEST
+
 START_TEST(test_nat_costs_routing_and_translation)
 {
     /* The same VM-to-remote traffic through a bridge and through NAT: NAT
@@ -799,6 +855,7 @@ attach_suite(void)
     tcase_add_test(tc, test_nat_inbound_has_no_route);
     tcase_add_test(tc, test_nat_inbound_is_rejected_by_the_host);
     tcase_add_test(tc, test_nat_port_forward_lets_in);
+    tcase_add_test(tc, test_nat_host_and_neighbours);
     tcase_add_test(tc, test_nat_costs_routing_and_translation);
     tcase_add_test(tc, test_nat_refusals);
     suite_add_tcase(s, tc);
