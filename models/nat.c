@@ -546,8 +546,15 @@ uint32_t
 nat_flow_address(const struct nat *nat, const struct endpoint *src,
                  const struct endpoint *dst, const struct cfg_flow *cf)
 {
-    if (src->host == nat->host || cf->proto != CFG_PROTO_UDP) {
-        return dst->ip;         /* The host routes to it directly. */
+    /* The network's own VMs and the host itself reach the private address
+     * directly; anyone else (a bridged VM of the same host included) only
+     * sees the host's. */
+    bool inside = nat_of(src) == nat;
+    for (size_t i = 0; i < nat->host->n_eps && !inside; i++) {
+        inside = nat->host->eps[i] == src;
+    }
+    if (inside || cf->proto != CFG_PROTO_UDP) {
+        return dst->ip;
     }
     for (size_t i = 0; i < nat->n_members; i++) {
         const struct cfg_vnic *cv = nat->members[i].cfg;

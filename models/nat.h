@@ -97,7 +97,8 @@ struct nat *nat_of(const struct endpoint *ep);
 /* The destination address that 'src' puts in the packets of flow 'cf' to
  * 'dst', a VM on NAT network 'nat': the uplink's address when a port
  * forward matches the flow's protocol and destination port and 'src' is
- * outside the host, else the VM's private address. */
+ * neither on the network nor the host itself, else the VM's private
+ * address. */
 uint32_t nat_flow_address(const struct nat *, const struct endpoint *src,
                           const struct endpoint *dst,
                           const struct cfg_flow *cf);
