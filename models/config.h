@@ -63,6 +63,10 @@ struct cfg_bridge {
     enum cfg_ovs_datapath datapath;     /* OVS only; default kernel. */
     char **flows;               /* OVS only: rules as written, verbatim. */
     size_t n_flows;
+    int *pmd_cores;             /* OVS with datapath dpdk (extension):
+                                 * host cores of its poll-mode threads;
+                                 * NULL = the default (models/ovs_dpdk.h). */
+    size_t n_pmd_cores;
 };
 
 enum cfg_vnic_model { CFG_VNIC_VIRTIO, CFG_VNIC_E1000, CFG_VNIC_RTL8139 };

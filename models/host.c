@@ -7,6 +7,9 @@ static bool
 core_pinned(const struct host *h, int core)
 {
     const struct cfg_host *c = h->cfg;
+    if (h->polls && h->polls[core].on) {
+        return true;            /* A poll-mode thread never yields it. */
+    }
     for (size_t v = 0; v < c->n_vms; v++) {
         for (size_t i = 0; i < c->vms[v].n_pin; i++) {
             if (c->vms[v].pin[i] == core) {

@@ -5,6 +5,7 @@
 #ifndef VH_MODELS_HOST_H
 #define VH_MODELS_HOST_H 1
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -18,6 +19,17 @@ struct vm;
 struct endpoint;
 struct nat;
 struct macvlan;
+struct ovs_dpdk;
+
+/* A core given to a poll-mode thread (a user-space switch): the thread
+ * spins whether or not there is work, so time no job holds the core is
+ * polling that found nothing (models/ovs_dpdk.h). */
+struct host_poll {
+    bool on;                    /* A poll-mode thread owns the core. */
+    uint64_t idle_cycles;       /* Cycles of polls charged that found
+                                 * nothing (more is added in the report
+                                 * for the time no job held the core). */
+};
 
 struct host {
     struct vh_device dev;       /* "host1". */
@@ -38,6 +50,10 @@ struct host {
     struct macvlan **macvlans;  /* One per NIC with macvtaps on it. */
     size_t n_macvlans;
 
+    struct ovs_dpdk **dpdk_bridges; /* OVS bridges with datapath dpdk. */
+    size_t n_dpdk_bridges;
+    struct host_poll *polls;    /* Per core; NULL if no core polls. */
+
     int next_worker;            /* Round robin for unpinned kernel threads. */
     int next_vcpu;              /* Round robin for unpinned vCPUs. */
 
@@ -51,8 +67,8 @@ struct host {
 };
 
 /* The core for a kernel thread that nobody pinned (a vhost worker):
- * cores not pinned to any vCPU, in round robin; all cores if every one
- * is pinned. */
+ * cores neither pinned to any vCPU nor polling, in round robin; all cores
+ * if every one is. */
 struct cpu_core *host_pick_thread_core(struct host *);
 
 /* The core the interrupt of NIC queue 'q' is delivered to, per the

@@ -72,12 +72,52 @@ flow_json(const struct world *w, const struct flow_stats *fs)
     return o;
 }
 
+/* A core owned by a poll-mode thread (models/ovs_dpdk.h) spins whenever
+ * no job holds it: that time is polling that found nothing, counted as
+ * 'poll' cycles at the core's clock, and the core is always busy. */
 static uint64_t
-host_cycles(const struct host *h)
+poll_unheld(const struct host *h, int i, vh_time_t end)
+{
+    if (!h->polls || !h->polls[i].on) {
+        return 0;
+    }
+    const struct cpu_core *c = &h->cores[i];
+    vh_time_t busy = cpu_busy_until(c, end);
+    vh_time_t idle = end > busy ? end - busy : 0;
+    return (uint64_t) (((unsigned __int128) idle * c->khz) / 1000000000u);
+}
+
+static uint64_t
+core_cycles(const struct host *h, int i, int k, vh_time_t end)
+{
+    uint64_t v = h->cores[i].cycles[k];
+    return k == CPU_POLL ? v + poll_unheld(h, i, end) : v;
+}
+
+static uint64_t
+core_total(const struct host *h, int i, vh_time_t end)
+{
+    return cpu_total_cycles(&h->cores[i]) + poll_unheld(h, i, end);
+}
+
+static double
+core_util(const struct host *h, int i, vh_time_t end)
+{
+    if (!end) {
+        return 0;
+    }
+    if (h->polls && h->polls[i].on) {
+        return 1.0;
+    }
+    return (double) cpu_busy_until(&h->cores[i], end) / (double) end;
+}
+
+static uint64_t
+host_cycles(const struct host *h, vh_time_t end)
 {
     uint64_t t = 0;
     for (int i = 0; i < h->n_cores; i++) {
-        t += cpu_total_cycles(&h->cores[i]);
+        t += core_total(h, i, end);
     }
     return t;
 }
@@ -98,7 +138,7 @@ host_rates_json(cJSON *o, const struct host *h, vh_time_t end)
     for (int k = 0; k < CPU_N_CATS; k++) {
         uint64_t sum = 0;
         for (int i = 0; i < h->n_cores; i++) {
-            sum += h->cores[i].cycles[k];
+            sum += core_cycles(h, i, k, end);
         }
         cJSON_AddNumberToObject(cyc, cpu_cat_names[k], (double) sum);
         cJSON_AddNumberToObject(cpp, cpu_cat_names[k],
@@ -126,20 +166,31 @@ host_json(const struct world *w, const struct host *h)
     cJSON *cpu = cJSON_AddObjectToObject(o, "cpu");
     cJSON_AddNumberToObject(cpu, "ghz", round_to(h->cfg->cpu.khz / 1e6, 3));
     cJSON *cores = cJSON_AddArrayToObject(cpu, "cores");
+    uint64_t poll_idle = 0;
     for (int i = 0; i < h->n_cores; i++) {
         const struct cpu_core *c = &h->cores[i];
         cJSON *co = cJSON_CreateObject();
         cJSON_AddNumberToObject(co, "id", i);
-        double util = end ? (double) cpu_busy_until(c, end) / (double) end : 0;
-        cJSON_AddNumberToObject(co, "util", round_to(util, 4));
+        cJSON_AddNumberToObject(co, "util", round_to(core_util(h, i, end),
+                                                     4));
         cJSON *cyc = cJSON_AddObjectToObject(co, "cycles");
         for (int k = 0; k < CPU_N_CATS; k++) {
             cJSON_AddNumberToObject(cyc, cpu_cat_names[k],
-                                    (double) c->cycles[k]);
+                                    (double) core_cycles(h, i, k, end));
+        }
+        if (h->polls && h->polls[i].on) {
+            /* Extension: polls that found frames (and the work on them)
+             * against polls that found nothing. */
+            uint64_t idle = h->polls[i].idle_cycles + poll_unheld(h, i, end);
+            cJSON_AddNumberToObject(co, "poll_work",
+                                    (double) (c->cycles[CPU_POLL]
+                                              - h->polls[i].idle_cycles));
+            cJSON_AddNumberToObject(co, "poll_idle", (double) idle);
+            poll_idle += idle;
         }
         cJSON_AddItemToArray(cores, co);
     }
-    uint64_t total = host_cycles(h);
+    uint64_t total = host_cycles(h, end);
     cJSON_AddNumberToObject(o, "cycles", (double) total);
     cJSON_AddNumberToObject(o, "packets", (double) h->packets);
     cJSON_AddNumberToObject(o, "cycles_per_packet",
@@ -151,6 +202,9 @@ host_json(const struct world *w, const struct host *h)
                             (double) h->guest_interrupts);
     cJSON_AddNumberToObject(o, "vm_exits", (double) h->vm_exits);
     cJSON_AddNumberToObject(o, "copies_bytes", (double) h->copies_bytes);
+    if (h->polls) {
+        cJSON_AddNumberToObject(o, "poll_idle_cycles", (double) poll_idle);
+    }
     host_rates_json(o, h, end);
     return o;
 }
@@ -247,7 +301,7 @@ print_hosts(const struct world *w, FILE *out)
     vh_time_t end = world_end_time(w);
     for (size_t i = 0; i < w->n_hosts; i++) {
         const struct host *h = w->hosts[i];
-        uint64_t total = host_cycles(h);
+        uint64_t total = host_cycles(h, end);
         fprintf(out, "\nHost %s: %d cores at %.2f GHz\n", h->dev.path,
                 h->n_cores, h->cfg->cpu.khz / 1e6);
         fprintf(out, "  cycles/packet %.0f   interrupts %llu   guest "
@@ -263,17 +317,26 @@ print_hosts(const struct world *w, FILE *out)
         }
         fprintf(out, "\n");
         for (int c = 0; c < h->n_cores; c++) {
-            const struct cpu_core *core = &h->cores[c];
-            if (!cpu_total_cycles(core)) {
+            if (!core_total(h, c, end)) {
                 continue;
             }
-            double util = end ? 100.0 * (double) cpu_busy_until(core, end)
-                                / (double) end : 0;
-            fprintf(out, "  %-4d %5.1f%%", c, util);
+            fprintf(out, "  %-4d %5.1f%%", c, 100.0 * core_util(h, c, end));
             for (int k = 0; k < CPU_N_CATS; k++) {
-                fprintf(out, " %9llu", (unsigned long long) core->cycles[k]);
+                fprintf(out, " %9llu",
+                        (unsigned long long) core_cycles(h, c, k, end));
             }
             fprintf(out, "\n");
+        }
+        for (int c = 0; h->polls && c < h->n_cores; c++) {
+            if (h->polls[c].on) {
+                uint64_t idle = h->polls[c].idle_cycles
+                                + poll_unheld(h, c, end);
+                fprintf(out, "  core %d polls: %llu cycles found work, "
+                        "%llu found nothing\n", c,
+                        (unsigned long long) (h->cores[c].cycles[CPU_POLL]
+                                              - h->polls[c].idle_cycles),
+                        (unsigned long long) idle);
+            }
         }
     }
 }

@@ -10,6 +10,10 @@
  *                                    300s as in Linux
  *   vms[].nics[].ring                virtqueue size, a power of two
  *                                    64..1024; default 256
+ *   bridges[].pmd_cores              OVS with datapath dpdk: host cores
+ *                                    of its poll-mode threads, distinct;
+ *                                    default one, the last core no vCPU
+ *                                    is pinned to
  *   switches[].speed                 port speed; default 10G
  *   switches[].port_buffer           frames per egress queue, 1..1000000;
  *                                    default 1000 */
@@ -279,8 +283,54 @@ load_nic(struct ld *ld, const cJSON *o, const char *np, const char *hname,
     return true;
 }
 
+/* "pmd_cores": distinct cores of the host, for a DPDK bridge only. */
 static bool
-load_bridge(struct ld *ld, const cJSON *o, const char *bp,
+load_pmd_cores(struct ld *ld, const cJSON *o, const char *bp, int n_cores,
+               struct cfg_bridge *br)
+{
+    char path[JP_LEN];
+    const cJSON *arr;
+    if (!ld_array(ld, o, bp, "pmd_cores", &arr) || !arr) {
+        return !ld->diag->failed;
+    }
+    jp_key(path, bp, "pmd_cores");
+    if (br->type != CFG_BR_OVS || br->datapath != CFG_DP_DPDK) {
+        return vh_diag_fail(ld->diag, path, "'pmd_cores' applies only to "
+                            "bridges of type ovs with datapath dpdk");
+    }
+    br->n_pmd_cores = (size_t) cJSON_GetArraySize(arr);
+    if (!br->n_pmd_cores) {
+        return vh_diag_fail(ld->diag, path, "give at least one core (or "
+                            "leave 'pmd_cores' out for the default)");
+    }
+    br->pmd_cores = ld_calloc(br->n_pmd_cores, sizeof *br->pmd_cores);
+    size_t i = 0;
+    for (const cJSON *c = arr->child; c; c = c->next, i++) {
+        char cp[JP_LEN];
+        jp_idx(cp, path, i);
+        double d = cJSON_IsNumber(c) ? c->valuedouble : -1;
+        if (!cJSON_IsNumber(c) || d != floor(d)) {
+            return vh_diag_fail(ld->diag, cp, "expected a host core number, "
+                                "got %s", ld_type_name(c));
+        }
+        if (d < 0 || d >= n_cores) {
+            return vh_diag_fail(ld->diag, cp, "core %.15g does not exist; "
+                                "the host has cores 0 to %d", d,
+                                n_cores - 1);
+        }
+        br->pmd_cores[i] = (int) d;
+        for (size_t k = 0; k < i; k++) {
+            if (br->pmd_cores[k] == br->pmd_cores[i]) {
+                return vh_diag_fail(ld->diag, cp, "core %d is listed twice",
+                                    br->pmd_cores[i]);
+            }
+        }
+    }
+    return true;
+}
+
+static bool
+load_bridge(struct ld *ld, const cJSON *o, const char *bp, int n_cores,
             struct cfg_bridge *br)
 {
     static const char *const types[] = { "linux-bridge", "ovs" };
@@ -303,6 +353,9 @@ load_bridge(struct ld *ld, const cJSON *o, const char *bp,
     }
     br->type = (enum cfg_bridge_type) type;
     br->datapath = (enum cfg_ovs_datapath) dp;
+    if (!load_pmd_cores(ld, o, bp, n_cores, br)) {
+        return false;
+    }
     if (br->type != CFG_BR_OVS) {
         const char *k = flows ? "flows"
                         : !ld_absent_or_null(o, "datapath") ? "datapath"
@@ -573,7 +626,7 @@ load_host(struct ld *ld, const cJSON *h, const char *hp,
     LOAD_LIST("nics", host->nics, host->n_nics,
               load_nic(ld, c, ep, host->name, &host->nics[i]));
     LOAD_LIST("bridges", host->bridges, host->n_bridges,
-              load_bridge(ld, c, ep, &host->bridges[i]));
+              load_bridge(ld, c, ep, host->cpu.cores, &host->bridges[i]));
     LOAD_LIST("vms", host->vms, host->n_vms,
               load_vm(ld, c, ep, host, &host->vms[i]));
 

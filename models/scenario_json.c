@@ -61,7 +61,7 @@ const struct schema sch_nic = SCHEMA("NIC", nic_keys);
 static const struct schema_key bridge_keys[] = {
     { "name", NULL }, { "type", NULL }, { "ports", NULL },
     { "vlan_filtering", NULL }, { "flows", NULL }, { "datapath", NULL },
-    { "ageing", NULL },
+    { "ageing", NULL }, { "pmd_cores", NULL },
 };
 const struct schema sch_bridge = SCHEMA("bridge", bridge_keys);
 

@@ -42,6 +42,7 @@ free_host(struct cfg_host *h)
         free(b->jpath);
         free_strv(b->ports, b->n_ports);
         free_strv(b->flows, b->n_flows);
+        free(b->pmd_cores);
     }
     free(h->bridges);
     for (size_t i = 0; h->vms && i < h->n_vms; i++) {

@@ -25,10 +25,6 @@ unsupported(struct ld *ld, const char *jpath, const char *key,
 bool
 ld_check_supported(struct ld *ld)
 {
-    static const char *const vnic_models[] = { "virtio", "e1000", "rtl8139" };
-    static const char *const backends[] = {
-        "none", "qemu", "vhost-net", "vhost-user",
-    };
     static const char *const attaches[] = {
         "bridge", "ovs", "nat", "macvtap", "sriov-vf", "passthrough",
     };
@@ -55,8 +51,9 @@ ld_check_supported(struct ld *ld)
         }
         for (size_t j = 0; j < h->n_bridges; j++) {
             const struct cfg_bridge *b = &h->bridges[j];
-            if (b->type == CFG_BR_OVS) {
-                return unsupported(ld, b->jpath, "type", "Open vSwitch");
+            if (b->type == CFG_BR_OVS && b->datapath == CFG_DP_KERNEL) {
+                return unsupported(ld, b->jpath, "datapath",
+                                   "Open vSwitch kernel datapath");
             }
             if (b->vlan_filtering) {
                 return unsupported(ld, b->jpath, "vlan_filtering", "VLANs");
@@ -67,25 +64,11 @@ ld_check_supported(struct ld *ld)
             for (size_t k = 0; k < vm->n_nics; k++) {
                 const struct cfg_vnic *v = &vm->nics[k];
                 if (v->attach != CFG_AT_BRIDGE && v->attach != CFG_AT_NAT
-                    && v->attach != CFG_AT_MACVTAP) {
+                    && v->attach != CFG_AT_MACVTAP
+                    && v->attach != CFG_AT_OVS) {
                     snprintf(what, sizeof what, "attach type '%s'",
                              attaches[v->attach]);
                     return unsupported(ld, v->jpath, "attach", what);
-                }
-                if (v->model != CFG_VNIC_VIRTIO) {
-                    snprintf(what, sizeof what, "emulated NIC model '%s'",
-                             vnic_models[v->model]);
-                    return unsupported(ld, v->jpath, "model", what);
-                }
-                if (v->backend == CFG_BE_QEMU
-                    || v->backend == CFG_BE_VHOST_USER) {
-                    snprintf(what, sizeof what, "virtio backend '%s'",
-                             backends[v->backend]);
-                    return unsupported(ld, v->jpath, "backend", what);
-                }
-                if (v->queues > 1) {
-                    return unsupported(ld, v->jpath, "queues",
-                                       "multi-queue virtio");
                 }
                 if (v->vlan >= 0) {
                     return unsupported(ld, v->jpath, "vlan", "VLANs");

@@ -1,4 +1,5 @@
-/* models/virtio_net.c: virtio-net front end and vhost-net back end. */
+/* models/virtio_net.c: virtio-net front end and its vhost-net, QEMU and
+ * vhost-user back ends. */
 #include "models/virtio_net.h"
 
 #include <stdio.h>
@@ -7,172 +8,250 @@
 #include "models/acct.h"
 #include "models/cpu.h"
 #include "models/host.h"
+#include "models/hthread.h"
+#include "models/qemu.h"
+#include "models/vm.h"
 #include "models/world.h"
+#include "sim/frame.h"
 #include "sim/trace.h"
 
 /* The tap's queue length: Linux's default txqueuelen. */
 #define TAP_QUEUE_LEN 1000
 
-static void worker_run(struct vh_sim *, void *obj, void *arg);
 static void guest_napi_step(struct vh_sim *, void *obj, void *arg);
 
-/* --- vhost worker. --- */
+/* --- Flow hash. --- */
 
-/* Wakes the worker if it sleeps, from work on 'waker' (the vCPU that
- * kicked, or the core that queued a frame on the tap).  Across cores that
- * is an IPI; then the scheduler switches to the worker. */
-static void
-worker_wake(struct world *w, struct virtio_net *vn, struct cpu_core *waker)
+/* A fixed mix of the IPv4 addresses, protocol and ports (the finalizer
+ * of MurmurHash3), so a flow always lands on the same queue. */
+static uint32_t
+vnet_flow_hash(const struct vh_packet *p)
 {
-    if (vn->worker_awake) {
-        return;
+    const uint8_t *d = p->data;
+    if (p->len < VH_ETH_HLEN + 20 || d[12] != 0x08 || d[13] != 0x00) {
+        return 0;
     }
-    vn->worker_awake = true;
-    vn->tx_notify = false;
-    vh_time_t t = cpu_wake_thread(w, waker, vn->worker, CPU_VHOST,
-                                  &vn->host->interrupts, NULL, &vn->dev);
-    vh_schedule_at(&w->sim, t, worker_run, vn, NULL);
+    const uint8_t *ip = d + VH_ETH_HLEN;
+    uint32_t ihl = (uint32_t) (ip[0] & 0x0f) * 4;
+    uint8_t proto = ip[9];
+    uint64_t k = (uint64_t) ip[12] << 56 | (uint64_t) ip[13] << 48
+                 | (uint64_t) ip[14] << 40 | (uint64_t) ip[15] << 32
+                 | (uint64_t) ip[16] << 24 | (uint64_t) ip[17] << 16
+                 | (uint64_t) ip[18] << 8 | ip[19];
+    uint64_t ports = 0;
+    if ((proto == 17 || proto == 6)
+        && p->len >= VH_ETH_HLEN + ihl + 4) {
+        const uint8_t *l4 = ip + ihl;
+        ports = (uint64_t) l4[0] << 24 | (uint64_t) l4[1] << 16
+                | (uint64_t) l4[2] << 8 | l4[3];
+    }
+    k ^= (ports << 8 | proto) * 0x9e3779b97f4a7c15ULL;
+    k ^= k >> 33;
+    k *= 0xff51afd7ed558ccdULL;
+    k ^= k >> 33;
+    k *= 0xc4ceb9fe1a85ec53ULL;
+    k ^= k >> 33;
+    return (uint32_t) k;
 }
 
-static void
-worker_tx_done(struct vh_sim *sim, void *obj, void *arg)
+int
+vnet_flow_queue(const struct vh_packet *p, int n)
 {
-    struct world *w = world_of(sim);
-    struct virtio_net *vn = obj;
-    struct vh_packet *p = arg;
-    /* Out of the tap into the host stack, on the worker's core. */
-    port_deliver(w, &vn->tap, p);
-    worker_run(sim, vn, NULL);
+    if (n <= 1) {
+        return 0;
+    }
+    /* reciprocal_scale(): the hash's top bits pick the queue. */
+    return (int) (((uint64_t) vnet_flow_hash(p) * (uint32_t) n) >> 32);
 }
+
+/* --- Interrupting the guest. --- */
 
 static void
 guest_interrupt(struct vh_sim *sim, void *obj, void *arg)
 {
     struct world *w = world_of(sim);
-    struct virtio_net *vn = obj;
+    struct vnet_queue *q = obj;
+    struct virtio_net *vn = q->vn;
     /* No posted interrupts: the vCPU exits to take it. */
     vn->host->vm_exits++;
     vn->host->guest_interrupts++;
-    cpu_charge(w, vn->vcpu, COST_VMEXIT, 0, CPU_VMEXIT, NULL, &vn->dev);
-    cpu_charge(w, vn->vcpu, COST_GUEST_IRQ, 0, CPU_GUEST, NULL, &vn->dev);
-    vh_time_t t = cpu_charge(w, vn->vcpu, COST_NAPI_POLL, 0, CPU_GUEST, NULL,
+    cpu_charge(w, q->vcpu, COST_VMEXIT, 0, CPU_VMEXIT, NULL, &vn->dev);
+    cpu_charge(w, q->vcpu, COST_GUEST_IRQ, 0, CPU_GUEST, NULL, &vn->dev);
+    vh_time_t t = cpu_charge(w, q->vcpu, COST_NAPI_POLL, 0, CPU_GUEST, NULL,
                              &vn->dev);
-    vn->napi_budget = cost_count(&w->costs, COST_NAPI_BUDGET);
-    vh_schedule_at(sim, t, guest_napi_step, vn, NULL);
+    q->napi_budget = cost_count(&w->costs, COST_NAPI_BUDGET);
+    vh_schedule_at(sim, t, guest_napi_step, q, NULL);
     (void) arg;
 }
 
+/* A filled buffer is now in the used ring.  If the guest asked for an
+ * interrupt, the backend signals the irqfd from 'core': a kernel worker
+ * calls eventfd_signal() itself (part of 'virq_inject'); a user-space
+ * backend first writes the eventfd with a system call. */
 static void
-worker_rx_done(struct vh_sim *sim, void *obj, void *arg)
+used_ready(struct world *w, struct vnet_queue *q, struct vh_packet *p,
+           struct cpu_core *core, enum cpu_cat cat, bool user)
 {
-    struct world *w = world_of(sim);
-    struct virtio_net *vn = obj;
-    struct vh_packet *p = arg;
-
-    vh_pktq_push(&vn->usedq, p);
-    VH_TRACE(&w->trace, VH_HOP_ENQUEUE, .time = sim->now, .pkt = p,
-             .dev = &vn->dev, .depth = vn->usedq.count);
-    if (vn->guest_irq_on) {
-        vn->guest_irq_on = false;
-        vh_time_t t = cpu_charge(w, vn->worker, COST_VIRQ_INJECT, 0,
-                                 CPU_VHOST, NULL, &vn->dev);
-        vh_schedule_at(sim, t, guest_interrupt, vn, NULL);
+    struct virtio_net *vn = q->vn;
+    vh_pktq_push(&q->usedq, p);
+    VH_TRACE(&w->trace, VH_HOP_ENQUEUE, .time = w->sim.now, .pkt = p,
+             .dev = &vn->dev, .depth = q->usedq.count);
+    if (q->guest_irq_on) {
+        q->guest_irq_on = false;
+        if (user) {
+            cpu_charge(w, core, COST_EVENTFD_SIGNAL, 0, cat, NULL, &vn->dev);
+        }
+        vh_time_t t = cpu_charge(w, core, COST_VIRQ_INJECT, 0, cat, NULL,
+                                 &vn->dev);
+        vh_schedule_at(&w->sim, t, guest_interrupt, q, NULL);
     }
-    worker_run(sim, vn, NULL);
 }
 
-/* Takes one frame from the TX virtqueue: descriptor work and the copy out
- * of guest memory, then the tap's receive path. */
+/* --- Tap backends: vhost-net's worker and QEMU's main loop. --- */
+
 static void
-worker_take_tx(struct world *w, struct virtio_net *vn)
+backend_tx_done(struct vh_sim *sim, void *obj, void *arg)
 {
-    struct vh_packet *p = vh_pktq_pop(&vn->txq);
-    struct cpu_core *c = vn->worker;
-    p->exec = &c->srv;
-    cpu_charge(w, c, COST_VHOST_DESC, 0, CPU_VHOST, p, &vn->dev);
-    cpu_charge(w, c, COST_COPY_FIXED, 0, CPU_VHOST, p, &vn->dev);
-    cpu_charge(w, c, COST_COPY_BYTE, p->len, CPU_VHOST, p, &vn->dev);
-    vh_time_t t = cpu_charge(w, c, COST_NETIF_RECEIVE, 0, CPU_SOFTIRQ, p,
-                             &vn->dev);
-    vn->host->copies_bytes += p->len;
-    vh_schedule_at(&w->sim, t, worker_tx_done, vn, p);
+    struct vnet_queue *q = obj;
+    /* Out of the tap into the host stack, on the backend's core. */
+    port_deliver(world_of(sim), &q->vn->tap, arg);
 }
 
-/* Copies one frame from the tap's queue into a guest buffer. */
 static void
-worker_take_rx(struct world *w, struct virtio_net *vn)
+backend_rx_done(struct vh_sim *sim, void *obj, void *arg)
 {
-    struct vh_packet *p = vh_pktq_pop(&vn->tapq);
-    struct cpu_core *c = vn->worker;
-    vn->rx_free--;
-    p->exec = &c->srv;
-    cpu_charge(w, c, COST_VHOST_DESC, 0, CPU_VHOST, p, &vn->dev);
-    cpu_charge(w, c, COST_COPY_FIXED, 0, CPU_VHOST, p, &vn->dev);
-    vh_time_t t = cpu_charge(w, c, COST_COPY_BYTE, p->len, CPU_VHOST, p,
-                             &vn->dev);
-    vn->host->copies_bytes += p->len;
-    vh_schedule_at(&w->sim, t, worker_rx_done, vn, p);
+    struct vnet_queue *q = obj;
+    bool qemu = q->vn->backend == CFG_BE_QEMU;
+    used_ready(world_of(sim), q, arg, q->thread->core, q->thread->cat, qemu);
 }
 
-/* The worker's loop: one frame per step, alternating directions, until
- * both are idle; then it re-enables kicks and sleeps. */
-static void
-worker_run(struct vh_sim *sim, void *obj, void *arg)
+/* Copying a frame of 'len' bytes between guest and host memory. */
+static vh_time_t
+charge_copy(struct world *w, struct cpu_core *c, enum cpu_cat cat,
+            struct vh_packet *p, const struct vh_device *dev)
 {
-    struct world *w = world_of(sim);
-    struct virtio_net *vn = obj;
-    bool can_tx = vn->txq.count > 0;
-    bool can_rx = vn->tapq.count > 0 && vn->rx_free > 0;
+    cpu_charge(w, c, COST_COPY_FIXED, 0, cat, p, dev);
+    return cpu_charge(w, c, COST_COPY_BYTE, p->len, cat, p, dev);
+}
 
-    vn->worker_wants_buffers = vn->tapq.count > 0 && !vn->rx_free;
-    if (!can_tx && !can_rx) {
-        vn->worker_awake = false;
-        vn->tx_notify = true;
-        return;
+/* The backend takes one frame from TX virtqueue 'q'.  vhost-net: the
+ * descriptor, the copy out of guest memory and the tap's receive, in the
+ * kernel.  QEMU: reading the kick's eventfd if it fired, popping the
+ * element, and writev() into the tap, where tun copies the frame out of
+ * guest memory (mapped into QEMU) and hands it to the stack. */
+static bool
+backend_tx_poll(struct world *w, void *ctx, vh_time_t *done)
+{
+    struct vnet_queue *q = ctx;
+    struct virtio_net *vn = q->vn;
+    if (!q->txq.count) {
+        q->tx_notify = true;
+        return false;
     }
-    bool rx = can_rx && (!can_tx || vn->worker_turn_rx);
-    vn->worker_turn_rx = !rx;
-    if (rx) {
-        worker_take_rx(w, vn);
+    struct vh_packet *p = vh_pktq_pop(&q->txq);
+    struct cpu_core *c = q->thread->core;
+    enum cpu_cat cat = q->thread->cat;
+    vh_time_t t;
+    p->exec = &c->srv;
+    if (vn->backend == CFG_BE_QEMU) {
+        if (q->tx_kicked) {
+            q->tx_kicked = false;
+            cpu_charge(w, c, COST_SYSCALL, 0, cat, p, &vn->dev);
+        }
+        cpu_charge(w, c, COST_QEMU_DESC, 0, cat, p, &vn->dev);
+        cpu_charge(w, c, COST_TAP_WRITE, 0, cat, p, &vn->dev);
+        t = charge_copy(w, c, cat, p, &vn->dev);
     } else {
-        worker_take_tx(w, vn);
+        cpu_charge(w, c, COST_VHOST_DESC, 0, cat, p, &vn->dev);
+        charge_copy(w, c, cat, p, &vn->dev);
+        t = cpu_charge(w, c, COST_NETIF_RECEIVE, 0, CPU_SOFTIRQ, p,
+                       &vn->dev);
     }
-    (void) arg;
+    vn->host->copies_bytes += p->len;
+    vh_schedule_at(&w->sim, t, backend_tx_done, q, p);
+    *done = t;
+    return true;
+}
+
+/* The backend copies one frame from the tap into a guest buffer.
+ * vhost-net: the descriptor and one copy.  QEMU: read() from the tap into
+ * its own buffer (a copy in tun), then popping the element and copying
+ * into the guest's buffer: two copies. */
+static bool
+backend_rx_poll(struct world *w, void *ctx, vh_time_t *done)
+{
+    struct vnet_queue *q = ctx;
+    struct virtio_net *vn = q->vn;
+    q->backend_wants_buffers = q->tapq.count > 0 && !q->rx_free;
+    if (!q->tapq.count || !q->rx_free) {
+        return false;
+    }
+    struct vh_packet *p = vh_pktq_pop(&q->tapq);
+    struct cpu_core *c = q->thread->core;
+    enum cpu_cat cat = q->thread->cat;
+    q->rx_free--;
+    p->exec = &c->srv;
+    if (vn->backend == CFG_BE_QEMU) {
+        cpu_charge(w, c, COST_TAP_READ, 0, cat, p, &vn->dev);
+        charge_copy(w, c, cat, p, &vn->dev);
+        vn->host->copies_bytes += p->len;
+        cpu_charge(w, c, COST_QEMU_DESC, 0, cat, p, &vn->dev);
+    } else {
+        cpu_charge(w, c, COST_VHOST_DESC, 0, cat, p, &vn->dev);
+    }
+    vh_time_t t = charge_copy(w, c, cat, p, &vn->dev);
+    vn->host->copies_bytes += p->len;
+    vh_schedule_at(&w->sim, t, backend_rx_done, q, p);
+    *done = t;
+    return true;
 }
 
 /* --- Guest side. --- */
 
-/* The guest kicks the backend: a write to the notify register, trapped. */
+/* The guest writes queue 'q''s notify register from 'core': trapped, and
+ * turned by KVM into a signal of the backend's eventfd. */
 static void
-guest_kick(struct world *w, struct virtio_net *vn, struct vh_packet *p)
+guest_kick(struct world *w, struct vnet_queue *q, struct cpu_core *core,
+           struct vh_packet *p)
 {
+    struct virtio_net *vn = q->vn;
     vn->host->vm_exits++;
-    cpu_charge(w, vn->vcpu, COST_VMEXIT, 0, CPU_VMEXIT, p, &vn->dev);
-    cpu_charge(w, vn->vcpu, COST_IOEVENTFD, 0, CPU_VMEXIT, p, &vn->dev);
-    worker_wake(w, vn, vn->vcpu);
+    cpu_charge(w, core, COST_VMEXIT, 0, CPU_VMEXIT, p, &vn->dev);
+    cpu_charge(w, core, COST_IOEVENTFD, 0, CPU_VMEXIT, p, &vn->dev);
+    q->tx_kicked = true;
+    hthread_signal(w, q->thread, core, p);
 }
 
 static void
 guest_tx_post(struct vh_sim *sim, void *obj, void *arg)
 {
     struct world *w = world_of(sim);
-    struct virtio_net *vn = obj;
+    struct vnet_queue *q = obj;
+    struct virtio_net *vn = q->vn;
     struct vh_packet *p = arg;
 
-    if (vn->txq.count >= vn->ring) {
+    if (q->txq.count >= vn->ring) {
         acct_drop(w, p, &vn->dev, "vring-full");
         return;
     }
-    vh_pktq_push(&vn->txq, p);
+    vh_pktq_push(&q->txq, p);
     VH_TRACE(&w->trace, VH_HOP_ENQUEUE, .time = sim->now, .pkt = p,
-             .dev = &vn->dev, .depth = vn->txq.count);
-    if (vn->tx_notify) {
-        vn->tx_notify = false;
-        guest_kick(w, vn, p);
+             .dev = &vn->dev, .depth = q->txq.count);
+    if (vn->backend == CFG_BE_VHOST_USER) {
+        /* The switch keeps kicks off and polls instead. */
+        if (q->txq.count == 1 && vn->vu_ready) {
+            vn->vu_ready(w, vn->vu_ctx, vn, q->index);
+        }
+        return;
+    }
+    if (q->tx_notify) {
+        q->tx_notify = false;
+        guest_kick(w, q, p->exec ? cpu_of_exec(p->exec) : vn->vcpu, p);
     }
 }
 
-/* The guest's stack hands a frame to the virtio driver, on the vCPU. */
+/* The guest's stack hands a frame to the virtio driver, on the vCPU that
+ * sends it. */
 static void
 guest_xmit(struct world *w, struct port *port, struct vh_packet *p)
 {
@@ -181,60 +260,67 @@ guest_xmit(struct world *w, struct port *port, struct vh_packet *p)
         acct_drop(w, p, &vn->dev, "link-down");
         return;
     }
+    struct cpu_core *core = p->exec ? cpu_of_exec(p->exec) : vn->vcpu;
+    struct vnet_queue *q = &vn->q[vnet_flow_queue(p, vn->n_queues)];
+    p->exec = &core->srv;
     vn->dev.tx++;
     VH_TRACE(&w->trace, VH_HOP_TX, .time = w->sim.now, .pkt = p,
              .dev = &vn->dev);
-    vh_time_t t = cpu_charge(w, vn->vcpu, COST_VIRTIO_TX, 0, CPU_GUEST, p,
+    vh_time_t t = cpu_charge(w, core, COST_VIRTIO_TX, 0, CPU_GUEST, p,
                              &vn->dev);
-    vh_schedule_at(&w->sim, t, guest_tx_post, vn, p);
+    vh_schedule_at(&w->sim, t, guest_tx_post, q, p);
 }
 
 static void
 guest_napi_deliver(struct vh_sim *sim, void *obj, void *arg)
 {
     struct world *w = world_of(sim);
-    struct virtio_net *vn = obj;
+    struct vnet_queue *q = obj;
+    struct virtio_net *vn = q->vn;
     struct vh_packet *p = arg;
 
-    /* The buffer was refilled: the worker may be waiting for one, and
-     * then the refill kicks it. */
-    vn->rx_free++;
-    if (vn->worker_wants_buffers && !vn->worker_awake) {
-        vn->worker_wants_buffers = false;
-        guest_kick(w, vn, NULL);
+    /* The buffer was refilled: a tap backend that ran out of buffers
+     * asked for a kick, and the refill gives it one. */
+    q->rx_free++;
+    if (q->backend_wants_buffers && q->thread && !q->thread->awake) {
+        q->backend_wants_buffers = false;
+        guest_kick(w, q, q->vcpu, NULL);
     }
     vn->dev.rx++;
     VH_TRACE(&w->trace, VH_HOP_RX, .time = sim->now, .pkt = p,
              .dev = &vn->dev);
-    p->exec = &vn->vcpu->srv;
+    p->exec = &q->vcpu->srv;
     port_deliver(w, &vn->guest, p);
-    guest_napi_step(sim, vn, NULL);
+    guest_napi_step(sim, q, NULL);
 }
 
-/* The guest's NAPI poll: one used buffer per step, with interrupts off,
- * until the used ring is empty; a spent budget costs another round. */
+/* The guest's NAPI poll of one queue, on the vCPU its vector targets: one
+ * used buffer per step, with the queue's interrupts off, until the used
+ * ring is empty; a spent budget costs another round. */
 static void
 guest_napi_step(struct vh_sim *sim, void *obj, void *arg)
 {
     struct world *w = world_of(sim);
-    struct virtio_net *vn = obj;
+    struct vnet_queue *q = obj;
+    struct virtio_net *vn = q->vn;
 
-    if (!vn->usedq.count) {
-        vn->guest_irq_on = true;
+    if (!q->usedq.count) {
+        q->guest_irq_on = true;
         return;
     }
-    if (!vn->napi_budget) {
-        vn->napi_budget = cost_count(&w->costs, COST_NAPI_BUDGET);
-        vh_time_t t = cpu_charge(w, vn->vcpu, COST_NAPI_POLL, 0, CPU_GUEST,
+    if (!q->napi_budget) {
+        q->napi_budget = cost_count(&w->costs, COST_NAPI_BUDGET);
+        vh_time_t t = cpu_charge(w, q->vcpu, COST_NAPI_POLL, 0, CPU_GUEST,
                                  NULL, &vn->dev);
-        vh_schedule_at(sim, t, guest_napi_step, vn, NULL);
+        vh_schedule_at(sim, t, guest_napi_step, q, NULL);
         return;
     }
-    vn->napi_budget--;
-    struct vh_packet *p = vh_pktq_pop(&vn->usedq);
-    vh_time_t t = cpu_charge(w, vn->vcpu, COST_VIRTIO_RX, 0, CPU_GUEST, p,
+    q->napi_budget--;
+    struct vh_packet *p = vh_pktq_pop(&q->usedq);
+    vh_time_t t = cpu_charge(w, q->vcpu, COST_VIRTIO_RX, 0, CPU_GUEST, p,
                              &vn->dev);
-    vh_schedule_at(sim, t, guest_napi_deliver, vn, p);
+    vh_schedule_at(sim, t, guest_napi_deliver, q, p);
+    (void) arg;
 }
 
 /* --- Host side: the tap. --- */
@@ -243,71 +329,161 @@ static void
 tap_queued(struct vh_sim *sim, void *obj, void *arg)
 {
     struct world *w = world_of(sim);
-    struct virtio_net *vn = obj;
+    struct vnet_queue *q = obj;
+    struct virtio_net *vn = q->vn;
     struct vh_packet *p = arg;
 
-    if (vh_pktq_full(&vn->tapq)) {
+    if (vh_pktq_full(&q->tapq)) {
         acct_drop(w, p, &vn->dev, "tap-queue-full");
         return;
     }
     struct cpu_core *waker = p->exec ? cpu_of_exec(p->exec) : NULL;
-    vh_pktq_push(&vn->tapq, p);
+    vh_pktq_push(&q->tapq, p);
     VH_TRACE(&w->trace, VH_HOP_ENQUEUE, .time = sim->now, .pkt = p,
-             .dev = &vn->dev, .depth = vn->tapq.count);
-    worker_wake(w, vn, waker);
+             .dev = &vn->dev, .depth = q->tapq.count);
+    hthread_signal(w, q->thread, waker, p);
 }
 
-/* The host stack (a bridge) sends a frame to the VM, on its core. */
+/* The host stack (a bridge) sends a frame to the VM, on its core; tun
+ * picks the queue by the flow's hash. */
 static void
 tap_xmit(struct world *w, struct port *port, struct vh_packet *p)
 {
     struct virtio_net *vn = port->owner;
-    struct cpu_core *core = p->exec ? cpu_of_exec(p->exec) : vn->worker;
     if (!vn->link_up) {
         acct_drop(w, p, &vn->dev, "link-down");
         return;
     }
+    if (vn->backend == CFG_BE_VHOST_USER) {
+        /* A vhost-user device has no tap; nothing should send here. */
+        acct_drop(w, p, &vn->dev, "no-tap");
+        return;
+    }
+    struct vnet_queue *q = &vn->q[vnet_flow_queue(p, vn->n_queues)];
+    struct cpu_core *core = p->exec ? cpu_of_exec(p->exec)
+                                    : q->thread->core;
     VH_TRACE(&w->trace, VH_HOP_ARRIVE, .time = w->sim.now, .pkt = p,
              .dev = &vn->dev);
     vh_time_t t = cpu_charge(w, core, COST_TUN_XMIT, 0, CPU_SOFTIRQ, p,
                              &vn->dev);
-    vh_schedule_at(&w->sim, t, tap_queued, vn, p);
+    vh_schedule_at(&w->sim, t, tap_queued, q, p);
 }
+
+/* --- vhost-user. --- */
+
+void
+virtio_net_set_poller(struct virtio_net *vn,
+                      void (*ready)(struct world *, void *,
+                                    struct virtio_net *, int),
+                      void *ctx)
+{
+    vn->vu_ready = ready;
+    vn->vu_ctx = ctx;
+}
+
+uint32_t
+virtio_net_vu_tx_pending(const struct virtio_net *vn, int q)
+{
+    return vn->q[q].txq.count;
+}
+
+struct vh_packet *
+virtio_net_vu_tx_take(struct virtio_net *vn, int q)
+{
+    return vh_pktq_pop(&vn->q[q].txq);
+}
+
+const char *
+virtio_net_vu_rx_take(struct virtio_net *vn, int q)
+{
+    if (!vn->link_up) {
+        return "link-down";
+    }
+    if (!vn->q[q].rx_free) {
+        return "rx-vring-full";
+    }
+    vn->q[q].rx_free--;
+    return NULL;
+}
+
+void
+virtio_net_vu_rx_done(struct world *w, struct virtio_net *vn, int q,
+                      struct vh_packet *p, struct cpu_core *core,
+                      enum cpu_cat cat)
+{
+    used_ready(w, &vn->q[q], p, core, cat, true);
+}
+
+/* --- Life cycle. --- */
 
 struct virtio_net *
 virtio_net_create(struct world *w, struct host *h, struct vm *vm,
                   struct vh_device *vm_dev, const struct cfg_vnic *cfg,
                   struct cpu_core *vcpu)
 {
-    const char *vm_path = vm_dev->path;
     struct virtio_net *vn = calloc(1, sizeof *vn);
     if (!vn) {
         abort();
     }
     char path[256];
-    snprintf(path, sizeof path, "%s/%s", vm_path, cfg->name);
+    snprintf(path, sizeof path, "%s/%s", vm_dev->path, cfg->name);
     vh_devtab_add(&w->devs, &vn->dev, path, "virtio-net", vm_dev);
     vn->dev.report = 1;
     vn->host = h;
     vn->vm = vm;
     vn->cfg = cfg;
+    vn->backend = cfg->backend == CFG_BE_NONE ? CFG_BE_VHOST_NET
+                                              : cfg->backend;
     vn->vcpu = vcpu;
-    vn->worker = host_pick_thread_core(h);
     port_init(&vn->guest, guest_xmit, vn, &vn->dev, 0);
     port_init(&vn->tap, tap_xmit, vn, &vn->dev, 1);
     vn->ring = cfg->ring ? (uint32_t) cfg->ring : 256;
-    vh_pktq_init(&vn->txq, 0);
-    vh_pktq_init(&vn->tapq, TAP_QUEUE_LEN);
-    vh_pktq_init(&vn->usedq, 0);
-    vn->rx_free = vn->ring;
-    vn->tx_notify = true;
-    vn->guest_irq_on = true;
     vn->link_up = true;
+    vn->n_queues = cfg->queues > 1 ? cfg->queues : 1;
+    vn->q = calloc((size_t) vn->n_queues, sizeof *vn->q);
+    if (!vn->q) {
+        abort();
+    }
+    for (int i = 0; i < vn->n_queues; i++) {
+        struct vnet_queue *q = &vn->q[i];
+        q->vn = vn;
+        q->index = i;
+        q->vcpu = vm->vcpus[i % vm->n_vcpus];
+        vh_pktq_init(&q->txq, 0);
+        vh_pktq_init(&q->tapq, TAP_QUEUE_LEN);
+        vh_pktq_init(&q->usedq, 0);
+        q->rx_free = vn->ring;
+        q->tx_notify = vn->backend != CFG_BE_VHOST_USER;
+        q->guest_irq_on = true;
+        if (vn->backend == CFG_BE_VHOST_NET) {
+            q->thread = hthread_create(h, host_pick_thread_core(h),
+                                       CPU_VHOST, &vn->dev, false);
+        } else if (vn->backend == CFG_BE_QEMU) {
+            q->thread = qemu_main_loop(w, vm);
+        }
+        if (q->thread) {
+            hthread_add_src(q->thread, backend_tx_poll, q);
+            hthread_add_src(q->thread, backend_rx_poll, q);
+        }
+    }
     return vn;
 }
 
 void
 virtio_net_free(struct virtio_net *vn)
 {
+    if (!vn) {
+        return;
+    }
+    for (int i = 0; i < vn->n_queues; i++) {
+        struct vnet_queue *q = &vn->q[i];
+        if (vn->backend == CFG_BE_VHOST_NET) {
+            hthread_free(q->thread);
+        }
+        vh_pktq_purge(&q->txq);
+        vh_pktq_purge(&q->tapq);
+        vh_pktq_purge(&q->usedq);
+    }
+    free(vn->q);
     free(vn);
 }

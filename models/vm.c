@@ -5,11 +5,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "models/emu_nic.h"
 #include "models/endpoint.h"
 #include "models/host.h"
+#include "models/hthread.h"
 #include "models/lbridge.h"
 #include "models/macvtap.h"
 #include "models/nat.h"
+#include "models/ovs_dpdk.h"
 #include "models/port.h"
 #include "models/virtio_net.h"
 #include "models/world.h"
@@ -42,8 +45,15 @@ vm_nic_device(struct world *w, struct host *h, struct vm *vm,
         return true;
     }
     case CFG_VNIC_E1000:
-    case CFG_VNIC_RTL8139:
-        break;
+    case CFG_VNIC_RTL8139: {
+        struct emu_nic *en = emu_nic_create(w, h, vm, cn);
+        n->impl = en;
+        n->impl_free = emu_nic_free_impl;
+        n->dev = &en->dev;
+        n->guest = &en->guest;
+        n->host = &en->tap;
+        return true;
+    }
     }
     return vh_diag_fail(diag, cn->jpath, "no model for this NIC yet");
 }
@@ -54,6 +64,13 @@ vm_nic_attach(struct world *w, struct host *h, struct vm_nic *n,
               struct vh_diag *diag)
 {
     const struct cfg_vnic *cn = n->cfg;
+    if (n->virtio && n->virtio->backend == CFG_BE_VHOST_USER
+        && cn->attach != CFG_AT_OVS) {
+        return vh_diag_fail(diag, cn->jpath, "backend 'vhost-user' connects "
+                            "the virtqueues to a user-space switch, which "
+                            "has no tap to plug in here: attach it with type "
+                            "'ovs' to a bridge with datapath 'dpdk'");
+    }
     switch (cn->attach) {
     case CFG_AT_BRIDGE:
         lbridge_attach(host_bridge(h, cn->attach_to), n->host);
@@ -63,6 +80,7 @@ vm_nic_attach(struct world *w, struct host *h, struct vm_nic *n,
     case CFG_AT_MACVTAP:
         return macvtap_attach(w, h, n, diag);
     case CFG_AT_OVS:
+        return ovs_dpdk_attach(w, h, n, diag);
     case CFG_AT_SRIOV_VF:
     case CFG_AT_PASSTHROUGH:
         break;
@@ -95,8 +113,13 @@ vm_build(struct world *w, struct host *h, const struct cfg_vm *cv,
             vm->vcpus[i] = &h->cores[cv->pin[i]];
         } else {
             /* Unpinned vCPU threads fill cores from the last one down,
-             * away from core 0 and its interrupts. */
+             * away from core 0 and its interrupts, and from the cores of
+             * poll-mode threads. */
             int c = h->n_cores - 1 - (h->next_vcpu++ % h->n_cores);
+            for (int k = 1; k < h->n_cores && ovs_dpdk_core_polls(h, c);
+                 k++) {
+                c = h->n_cores - 1 - (h->next_vcpu++ % h->n_cores);
+            }
             vm->vcpus[i] = &h->cores[c];
         }
     }
@@ -135,6 +158,7 @@ vm_free(struct vm *vm)
     }
     free(vm->nics);
     free(vm->vcpus);
+    hthread_free(vm->qemu_loop);
     free(vm);
 }
 

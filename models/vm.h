@@ -21,6 +21,7 @@ struct cpu_core;
 struct port;
 struct endpoint;
 struct virtio_net;
+struct hthread;
 
 struct vm_nic {
     const struct cfg_vnic *cfg;
@@ -41,6 +42,8 @@ struct vm {
     int n_vcpus;
     struct vm_nic *nics;
     size_t n_nics;
+    struct hthread *qemu_loop;  /* QEMU's main loop, once a device needs
+                                 * it (models/qemu.h). */
 };
 
 /* Builds VM 'cv' of host 'h', with its NICs joined to the host.  Returns

@@ -12,6 +12,7 @@
 #include "models/lbridge.h"
 #include "models/macvtap.h"
 #include "models/nat.h"
+#include "models/ovs_dpdk.h"
 #include "models/pnic.h"
 #include "models/port.h"
 #include "models/traffic.h"
@@ -54,6 +55,29 @@ host_bridge_of_nic(struct host *h, const char *nic)
     return NULL;
 }
 
+/* An OVS bridge with the user-space datapath: its PMDs, and its NICs in
+ * poll mode.  Its VM ports join when the VMs are built. */
+static bool
+host_build_dpdk(struct world *w, struct host *h, const struct cfg_bridge *cb,
+                struct vh_diag *diag)
+{
+    struct ovs_dpdk *br = ovs_dpdk_create(w, h, cb, diag);
+    if (!br) {
+        return false;
+    }
+    GROW(h->dpdk_bridges, h->n_dpdk_bridges);
+    h->dpdk_bridges[h->n_dpdk_bridges++] = br;
+    for (size_t p = 0; p < cb->n_ports; p++) {
+        for (size_t i = 0; i < h->n_nics; i++) {
+            if (!strcmp(h->nics[i]->cfg->name, cb->ports[p])
+                && !ovs_dpdk_add_nic(w, br, h->nics[i], diag)) {
+                return false;
+            }
+        }
+    }
+    return true;
+}
+
 static struct host *
 host_build(struct world *w, const struct cfg_host *ch, struct vh_diag *diag)
 {
@@ -77,11 +101,17 @@ host_build(struct world *w, const struct cfg_host *ch, struct vh_diag *diag)
     for (size_t i = 0; i < ch->n_nics; i++) {
         h->nics[i] = pnic_create(w, h, &ch->nics[i]);
     }
-    h->n_bridges = ch->n_bridges;
     h->bridges = calloc(ch->n_bridges ? ch->n_bridges : 1,
                         sizeof *h->bridges);
     for (size_t b = 0; b < ch->n_bridges; b++) {
-        h->bridges[b] = lbridge_create(w, h, &ch->bridges[b]);
+        const struct cfg_bridge *cb = &ch->bridges[b];
+        if (cb->type == CFG_BR_OVS && cb->datapath == CFG_DP_DPDK) {
+            if (!host_build_dpdk(w, h, cb, diag)) {
+                return h;
+            }
+            continue;
+        }
+        h->bridges[h->n_bridges++] = lbridge_create(w, h, cb);
     }
     for (size_t i = 0; i < ch->n_nics; i++) {
         struct pnic *nic = h->nics[i];
@@ -415,6 +445,11 @@ host_free(struct host *h)
         lbridge_free(h->bridges[b]);
     }
     free(h->bridges);
+    for (size_t b = 0; b < h->n_dpdk_bridges; b++) {
+        ovs_dpdk_free(h->dpdk_bridges[b]);
+    }
+    free(h->dpdk_bridges);
+    free(h->polls);
     for (size_t i = 0; i < h->n_nics; i++) {
         pnic_free(h->nics[i]);
     }

@@ -393,12 +393,16 @@ static const struct bad bad[] = {
       "yet: multiple NIC queues (RSS)" },
     { WITH_HOST("", NIC(""), BR(", 'type': 'ovs'"),
                 VM("", VNIC(", 'attach': {'type': 'ovs', 'to': 'br0'}"))),
-      "hosts[0].bridges[0].type: not supported yet: Open "
-      "vSwitch" },
-    { WITH_VNIC(", " ATT ", 'model': 'e1000'"), "hosts[0].vms[0].nics[0]."
-      "model: not supported yet: emulated NIC model 'e1000'" },
-    { WITH_VNIC(", " ATT ", 'backend': 'vhost-user'"), "hosts[0].vms[0]."
-      "nics[0].backend: not supported yet: virtio backend 'vhost-user'" },
+      "hosts[0].bridges[0].datapath: not supported yet: Open "
+      "vSwitch kernel datapath" },
+    { WITH_HOST("", NIC(""), BR(", 'type': 'ovs', 'datapath': 'dpdk', "
+                                "'pmd_cores': [1, 9]"),
+                VM("", VNIC(", 'attach': {'type': 'ovs', 'to': 'br0'}"))),
+      "hosts[0].bridges[0].pmd_cores[1]: core 9 does not exist; the host "
+      "has cores 0 to 3" },
+    { WITH_HOST("", NIC(""), BR(", 'pmd_cores': [1]"), VM("", VNICB(""))),
+      "hosts[0].bridges[0].pmd_cores: 'pmd_cores' applies only to bridges "
+      "of type ovs with datapath dpdk" },
     { WITH_VNIC(", 'attach': {'type': 'macvtap', 'to': 'eth0'}"),
       "hosts[0].vms[0].nics[0].attach.to: NIC 'eth0' is a port of bridge "
       "'br0'; a NIC with macvtaps on it cannot also be in a bridge" },
@@ -703,10 +707,13 @@ START_TEST(test_variants)
     ck_assert(!vh_mac_eq(&nomac->hosts[1].nics[0].mac,
                          &base->hosts[1].nics[0].mac));
 
-    /* A variant that loads but cannot run yet is refused when asked for. */
-    ck_assert_ptr_null(load(text, "e1000", &d));
-    ck_assert_str_eq(d.msg, "hosts[0].vms[0].nics[0].model: not supported "
-                     "yet: emulated NIC model 'e1000'");
+    /* A variant switches the guest's device; the backend left in place
+     * no longer applies. */
+    struct cfg_scenario *e1000 = load(text, "e1000", &d);
+    ck_assert_msg(e1000 != NULL, "%s", d.msg);
+    ck_assert_int_eq(e1000->hosts[0].vms[0].nics[0].model, CFG_VNIC_E1000);
+    ck_assert_int_eq(e1000->hosts[0].vms[0].nics[0].backend, CFG_BE_NONE);
+    cfg_free(e1000);
 
     ck_assert_ptr_null(load(text, "bgi", &d));
     ck_assert_str_eq(d.msg, "variants: no variant named 'bgi'; did you mean "
