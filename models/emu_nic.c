@@ -396,3 +396,9 @@ emu_nic_free_impl(void *en)
 {
     emu_nic_free(en);
 }
+
+struct emu_nic *
+emu_nic_of(const struct vm_nic *n)
+{
+    return n && n->impl_free == emu_nic_free_impl ? n->impl : NULL;
+}

@@ -128,6 +128,10 @@ struct emu_nic *emu_nic_create(struct world *, struct host *, struct vm *,
 void emu_nic_free(struct emu_nic *);
 void emu_nic_free_impl(void *);         /* For struct vm_nic's impl_free. */
 
+/* The emulated NIC behind VM NIC 'n', or NULL if it is another kind. */
+struct vm_nic;
+struct emu_nic *emu_nic_of(const struct vm_nic *n);
+
 extern const struct emu_ops e1000_ops;
 extern const struct emu_ops rtl8139_ops;
 

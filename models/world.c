@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "models/acct.h"
+#include "models/emu_nic.h"
 #include "models/endpoint.h"
 #include "models/host.h"
 #include "models/l2switch.h"
@@ -288,6 +289,14 @@ event_vnic_link(struct vh_sim *sim, void *obj, void *arg)
     (void) sim;
 }
 
+static void
+event_emu_link(struct vh_sim *sim, void *obj, void *arg)
+{
+    struct emu_nic *en = obj;
+    en->link_up = arg != NULL;
+    (void) sim;
+}
+
 static bool
 world_events(struct world *w, struct vh_diag *diag)
 {
@@ -302,6 +311,12 @@ world_events(struct world *w, struct vh_diag *diag)
         if (vn) {
             vh_schedule_at(&w->sim, e->at, event_vnic_link, vn,
                            up ? (void *) vn : NULL);
+            continue;
+        }
+        struct emu_nic *en = emu_nic_of(vnic);
+        if (en) {
+            vh_schedule_at(&w->sim, e->at, event_emu_link, en,
+                           up ? (void *) en : NULL);
             continue;
         }
         struct link *l = world_link_of(w, e->target);

@@ -524,6 +524,30 @@ START_TEST(test_conservation_on_every_path)
 }
 END_TEST
 
+START_TEST(test_emulated_link_down)
+{
+    /* virsh domif-setlink on an e1000: the guest's frames and the frames
+     * for it are dropped while the link is down. */
+    char *out = flow("out", "out", "100kpps", ", \"count\": 100");
+    char *in = flow("in", "in", "100kpps", ", \"count\": 100");
+    char traffic[1024];
+    snprintf(traffic, sizeof traffic, "%s, %s", out, in);
+    struct vrun r = vrun_full("3ms", LINUX_BR, ONE_VCPU, E1000, "", traffic,
+                              ", \"events\": [ { \"at\": \"400us\", "
+                              "\"action\": \"link-down\", \"target\": "
+                              "\"host1/vm1/eth0\" } ]");
+    free(out);
+    free(in);
+    for (size_t i = 0; i < 2; i++) {
+        const struct flow_stats *fs = &r.w->flows[i];
+        ck_assert_uint_gt(fs->delivered, 0);
+        ck_assert_uint_gt(vh_drops_get(&fs->drops, "link-down"), 0);
+    }
+    assert_conserved(r.w);
+    vrun_free(&r);
+}
+END_TEST
+
 /* --- What cannot be built. --- */
 
 START_TEST(test_refusals)
@@ -596,6 +620,7 @@ vnic_suite(void)
     tcase_add_test(tc, test_pmd_wait_grows_with_its_queues);
     tcase_add_test(tc, test_multiqueue_spreads_work);
     tcase_add_test(tc, test_conservation_on_every_path);
+    tcase_add_test(tc, test_emulated_link_down);
     tcase_add_test(tc, test_refusals);
     tcase_add_test(tc, test_pmd_cores_are_kept_from_other_threads);
     suite_add_tcase(s, tc);
