@@ -115,6 +115,12 @@ struct cfg_host {
                                  * "cpu" key; defaults still apply. */
     struct cfg_cpu cpu;
     bool iommu_enabled;
+    bool posted_interrupts;     /* iommu.posted_interrupts (extension):
+                                 * VT-d posted interrupts; needs the IOMMU. */
+    int iotlb_entries;          /* iommu.iotlb_entries (extension);
+                                 * default 64. */
+    uint32_t iommu_page_size;   /* iommu.page_size (extension): 4096 or
+                                 * 2 MiB; default 4096. */
     struct cfg_nic *nics;
     size_t n_nics;
     struct cfg_bridge *bridges;
@@ -171,7 +177,7 @@ struct cfg_capture {
 };
 
 enum cfg_event_action { CFG_EV_LINK_DOWN, CFG_EV_LINK_UP, CFG_EV_MIGRATE,
-                        CFG_EV_SET };
+                        CFG_EV_SET, CFG_EV_ROGUE_DMA };
 
 struct cfg_event {
     vh_time_t at;

@@ -17,6 +17,7 @@ struct pnic;
 struct lbridge;
 struct vm;
 struct endpoint;
+struct iommu;
 struct nat;
 struct macvlan;
 struct ovs_dpdk;
@@ -53,6 +54,8 @@ struct host {
     struct ovs_dpdk **dpdk_bridges; /* OVS bridges with datapath dpdk. */
     size_t n_dpdk_bridges;
     struct host_poll *polls;    /* Per core; NULL if no core polls. */
+
+    struct iommu *iommu;        /* NULL if the host has none. */
 
     int next_worker;            /* Round robin for unpinned kernel threads. */
     int next_vcpu;              /* Round robin for unpinned vCPUs. */

@@ -6,6 +6,7 @@
 
 #include "models/cpu.h"
 #include "models/host.h"
+#include "models/iommu.h"
 #include "models/world.h"
 #include "sim/units.h"
 
@@ -206,6 +207,17 @@ host_json(const struct world *w, const struct host *h)
         cJSON_AddNumberToObject(o, "poll_idle_cycles", (double) poll_idle);
     }
     host_rates_json(o, h, end);
+    /* The IOMMU's isolation and translation work (models/iommu.h). */
+    const struct iommu *io = h->iommu;
+    cJSON *jo = cJSON_AddObjectToObject(o, "iommu");
+    cJSON_AddBoolToObject(jo, "enabled", io != NULL);
+    cJSON_AddBoolToObject(jo, "posted_interrupts",
+                          io && io->posted_interrupts);
+    cJSON_AddNumberToObject(jo, "dma_blocked",
+                            io ? (double) io->dma_blocked : 0);
+    cJSON_AddNumberToObject(jo, "iotlb_hits", io ? (double) io->iotlb_hits : 0);
+    cJSON_AddNumberToObject(jo, "iotlb_misses",
+                            io ? (double) io->iotlb_misses : 0);
     return o;
 }
 
@@ -311,6 +323,15 @@ print_hosts(const struct world *w, FILE *out)
                 (unsigned long long) h->guest_interrupts,
                 (unsigned long long) h->vm_exits,
                 (unsigned long long) h->copies_bytes);
+        if (h->iommu) {
+            fprintf(out, "  IOMMU: DMA blocked %llu   IOTLB hits %llu   "
+                    "misses %llu%s\n",
+                    (unsigned long long) h->iommu->dma_blocked,
+                    (unsigned long long) h->iommu->iotlb_hits,
+                    (unsigned long long) h->iommu->iotlb_misses,
+                    h->iommu->posted_interrupts ? "   posted interrupts"
+                                                : "");
+        }
         fprintf(out, "  %-4s %6s", "core", "util");
         for (int k = 0; k < CPU_N_CATS; k++) {
             fprintf(out, " %9s", cpu_cat_names[k]);

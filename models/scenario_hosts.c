@@ -16,7 +16,13 @@
  *                                    is pinned to
  *   switches[].speed                 port speed; default 10G
  *   switches[].port_buffer           frames per egress queue, 1..1000000;
- *                                    default 1000 */
+ *                                    default 1000
+ *   iommu.posted_interrupts          VT-d posted interrupts for assigned
+ *                                    devices; default false; needs
+ *                                    "enabled"
+ *   iommu.iotlb_entries              IOTLB size, 1..4096; default 64
+ *   iommu.page_size                  "4K" (default) or "2M": the page
+ *                                    size of the VMs' DMA mappings */
 #include "models/scenario_priv.h"
 
 #include <math.h>
@@ -585,6 +591,38 @@ load_vm(struct ld *ld, const cJSON *o, const char *vp,
     return true;
 }
 
+/* The host's IOMMU.  Besides the contract's "enabled", three extensions:
+ * "posted_interrupts" (VT-d posted interrupts, which need interrupt
+ * remapping and so the IOMMU), "iotlb_entries" and "page_size". */
+static bool
+load_iommu(struct ld *ld, const cJSON *o, const char *ip,
+           struct cfg_host *host)
+{
+    static const char *const pages[] = { "4K", "2M" };
+    char path[JP_LEN];
+    long long entries = 64;
+    int page = 0;
+
+    if (!ld_bool(ld, o, ip, "enabled", &host->iommu_enabled)
+        || !ld_bool(ld, o, ip, "posted_interrupts",
+                    &host->posted_interrupts)
+        || !ld_int(ld, o, ip, "iotlb_entries", false, 1, 4096, NULL,
+                   &entries)
+        || !ld_enum(ld, o, ip, "page_size", "IOMMU page size", pages, 2,
+                    &page)) {
+        return false;
+    }
+    if (host->posted_interrupts && !host->iommu_enabled) {
+        jp_key(path, ip, "posted_interrupts");
+        return vh_diag_fail(ld->diag, path, "posted interrupts are delivered "
+                            "by the IOMMU's interrupt remapping (VT-d); "
+                            "they need \"enabled\": true");
+    }
+    host->iotlb_entries = (int) entries;
+    host->iommu_page_size = page ? 2u << 20 : 4096;
+    return true;
+}
+
 /* Loads 'key' (an array of objects) of host 'h' with 'fn'. */
 #define LOAD_LIST(KEY, ARR, N, CALL)                                     \
     do {                                                                \
@@ -615,12 +653,13 @@ load_host(struct ld *ld, const cJSON *h, const char *hp,
     char ip[JP_LEN];
 
     host->jpath = ld_strdup(hp);
+    host->iotlb_entries = 64;
+    host->iommu_page_size = 4096;
     if (!ld_is_object(ld, h, hp) || !ld_keys(ld, h, hp, &sch_host)
         || !ld_name(ld, h, hp, &host->name)
         || !load_cpu(ld, h, hp, host)
         || !ld_sub(ld, h, hp, "iommu", &sch_iommu, &iommu, ip)
-        || (iommu && !ld_bool(ld, iommu, ip, "enabled",
-                              &host->iommu_enabled))) {
+        || (iommu && !load_iommu(ld, iommu, ip, host))) {
         return false;
     }
     LOAD_LIST("nics", host->nics, host->n_nics,

@@ -23,7 +23,10 @@ static const struct schema_key cpu_keys[] = {
 };
 const struct schema sch_cpu = SCHEMA("cpu", cpu_keys);
 
-static const struct schema_key iommu_keys[] = { { "enabled", NULL } };
+static const struct schema_key iommu_keys[] = {
+    { "enabled", NULL }, { "posted_interrupts", NULL },
+    { "iotlb_entries", NULL }, { "page_size", NULL },
+};
 const struct schema sch_iommu = SCHEMA("iommu", iommu_keys);
 
 static const struct schema_key sriov_keys[] = { { "vfs", NULL } };

@@ -8,7 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Paths have at most three parts ("host/vm/nic"); a fourth is an error. */
+/* Paths have at most three parts ("host/vm/nic", "host/nic/vf0"); a
+ * fourth is an error. */
 #define MAX_PARTS 4
 
 /* Splits a copy of 'path' at '/' into parts; returns their number, or 0
@@ -72,6 +73,7 @@ ld_ref_what(enum ref_kind k)
     case REF_VNIC: return "VM NIC";
     case REF_SWITCH: return "switch";
     case REF_PORT: return "switch port";
+    case REF_VF: return "VF";
     }
     return "?";
 }
@@ -148,6 +150,39 @@ resolve_in_host(struct cfg_host *h, const char *part, struct ref *r,
     return found;
 }
 
+/* "vfN" below a NIC: one of its SR-IOV virtual functions. */
+static bool
+resolve_vf(const struct cfg_host *h, struct ref *r, const char *part,
+           char *why, size_t why_len)
+{
+    const struct cfg_nic *nic = r->nic;
+    const char *d = part + 2;
+    long n = 0;
+    bool digits = !strncmp(part, "vf", 2) && *d >= '0' && *d <= '9'
+                  && (d[0] != '0' || !d[1]);
+    for (; digits && *d; d++) {
+        if (*d < '0' || *d > '9' || n > 100000) {
+            digits = false;
+            break;
+        }
+        n = n * 10 + (*d - '0');
+    }
+    if (!nic->sriov_vfs) {
+        snprintf(why, why_len, "'%s/%s/%s': NIC '%s' has no VFs (only a "
+                 "NIC with \"sriov\" has parts, \"vf0\" to \"vfN\")",
+                 h->name, nic->name, part, nic->name);
+        return false;
+    }
+    if (!digits || n >= nic->sriov_vfs) {
+        snprintf(why, why_len, "NIC '%s/%s' has VFs vf0 to vf%d; '%s' is "
+                 "not one", h->name, nic->name, nic->sriov_vfs - 1, part);
+        return false;
+    }
+    r->kind = REF_VF;
+    r->vf = (int) n;
+    return true;
+}
+
 bool
 ld_resolve(const struct cfg_scenario *sc, const char *path, struct ref *r,
            char *why, size_t why_len)
@@ -213,10 +248,13 @@ ld_resolve(const struct cfg_scenario *sc, const char *path, struct ref *r,
     if (n == 2) {
         return true;
     }
+    if (r->kind == REF_NIC) {
+        return resolve_vf(h, r, parts[2], why, why_len);
+    }
     if (r->kind != REF_VM) {
-        snprintf(why, why_len, "'%s/%s' is a %s; only a VM has parts "
-                 "(\"host/vm/nic\")", parts[0], parts[1],
-                 ld_ref_what(r->kind));
+        snprintf(why, why_len, "'%s/%s' is a %s; only a VM (\"host/vm/"
+                 "nic\") and a NIC with VFs (\"host/nic/vf0\") have parts",
+                 parts[0], parts[1], ld_ref_what(r->kind));
         return false;
     }
     struct cfg_vm *vm = r->vm;
@@ -322,6 +360,20 @@ check_event(struct ld *ld, const struct cfg_event *e)
         return true;
     }
     case CFG_EV_SET:
+        return true;
+    case CFG_EV_ROGUE_DMA:
+        if (r.kind != REF_VF) {
+            return vh_diag_fail(ld->diag, path, "'%s' is a %s; a rogue DMA "
+                                "is attempted by a VF (\"host1/eth0/vf1\")",
+                                e->target, ld_ref_what(r.kind));
+        }
+        if (!r.host->iommu_enabled) {
+            return vh_diag_fail(ld->diag, path, "host '%s' has no IOMMU, so "
+                                "nothing would stop the VF's write to "
+                                "memory that is not its own; give it "
+                                "\"iommu\": {\"enabled\": true} to see it "
+                                "blocked", r.host->name);
+        }
         return true;
     }
     return true;

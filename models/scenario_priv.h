@@ -126,6 +126,7 @@ bool ld_check_attach_nets(struct ld *);
 
 enum ref_kind {
     REF_HOST, REF_VM, REF_NIC, REF_BRIDGE, REF_VNIC, REF_SWITCH, REF_PORT,
+    REF_VF,
 };
 
 struct ref {
@@ -137,6 +138,8 @@ struct ref {
     struct cfg_vnic *vnic;
     struct cfg_switch *sw;
     int port;                   /* REF_PORT: 1..ports. */
+    int vf;                     /* REF_VF: 0..sriov_vfs - 1 ('nic' is its
+                                 * NIC). */
 };
 
 /* Resolves 'path'; on failure writes why (with a did-you-mean). */

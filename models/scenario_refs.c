@@ -458,9 +458,10 @@ check_attach(struct ld *ld, const struct cfg_host *h)
                 /* VFIO maps the device's DMA with the IOMMU; without one
                  * the kernel refuses to assign the device. */
                 ok = vh_diag_fail(ld->diag, ap, "assigning a device to a VM "
-                                  "needs the IOMMU; give host '%s' "
-                                  "\"iommu\": {\"enabled\": true}",
-                                  h->name);
+                                  "needs the IOMMU (Intel VT-d), which "
+                                  "confines the device's DMA to the VM's "
+                                  "memory; give host '%s' \"iommu\": "
+                                  "{\"enabled\": true}", h->name);
                 continue;
             }
             if (vn->attach == CFG_AT_SRIOV_VF) {
@@ -514,6 +515,19 @@ check_attach(struct ld *ld, const struct cfg_host *h)
                 ok = vh_diag_fail(ld->diag, tp, "NIC '%s' is a port of "
                                   "bridge '%s'; a passed-through NIC leaves "
                                   "the host", nic->name, br->name);
+            }
+            if (ok && vn->attach == CFG_AT_PASSTHROUGH && nic->has_ip) {
+                ok = vh_diag_fail(ld->diag, tp, "NIC '%s' carries the "
+                                  "host's address (its \"ip\"); a "
+                                  "passed-through NIC leaves the host",
+                                  nic->name);
+            }
+            if (ok && vn->attach == CFG_AT_PASSTHROUGH && nic->sriov_vfs) {
+                ok = vh_diag_fail(ld->diag, tp, "NIC '%s' has VFs "
+                                  "(\"sriov\"); a NIC passed through to a "
+                                  "VM is the guest's, with its VFs, and "
+                                  "cannot offer them to the host",
+                                  nic->name);
             }
             users[k].nic = nic;
             users[k].by = vn;

@@ -38,15 +38,8 @@ ld_check_supported(struct ld *ld)
         const struct cfg_host *h = &sc->hosts[i];
         for (size_t j = 0; j < h->n_nics; j++) {
             const struct cfg_nic *n = &h->nics[j];
-            if (n->sriov_vfs > 0) {
-                return unsupported(ld, n->jpath, "sriov", "SR-IOV");
-            }
             if (n->vmdq) {
                 return unsupported(ld, n->jpath, "vmdq", "VMDq");
-            }
-            if (n->queues > 1) {
-                return unsupported(ld, n->jpath, "queues",
-                                   "multiple NIC queues (RSS)");
             }
         }
         for (size_t j = 0; j < h->n_bridges; j++) {
@@ -63,6 +56,16 @@ ld_check_supported(struct ld *ld)
             const struct cfg_vm *vm = &h->vms[j];
             for (size_t k = 0; k < vm->n_nics; k++) {
                 const struct cfg_vnic *v = &vm->nics[k];
+                if (v->attach == CFG_AT_SRIOV_VF
+                    || v->attach == CFG_AT_PASSTHROUGH) {
+                    /* The guest drives the hardware (models/vf_driver.h):
+                     * 'model', 'backend' and 'queues' are not used, and a
+                     * VF's port VLAN is set in the NIC (models/sriov.h). */
+                    if (v->vlan >= 0 && v->attach == CFG_AT_PASSTHROUGH) {
+                        return unsupported(ld, v->jpath, "vlan", "VLANs");
+                    }
+                    continue;
+                }
                 if (v->attach != CFG_AT_BRIDGE && v->attach != CFG_AT_NAT
                     && v->attach != CFG_AT_MACVTAP
                     && v->attach != CFG_AT_OVS) {

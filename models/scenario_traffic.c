@@ -8,7 +8,10 @@
  *                                      (the discard service)
  *   events[].to                        migrate: the destination host
  *   events[].set                       set: {"PATH.field": value}, as in
- *                                      variants */
+ *                                      variants
+ *   events[].action "rogue-dma"        the VF named by 'target'
+ *                                      ("host1/eth0/vf1") attempts a DMA
+ *                                      write outside its IOMMU domain */
 #include "models/scenario_priv.h"
 
 #include <stdio.h>
@@ -244,7 +247,7 @@ bool
 ld_events(struct ld *ld, const cJSON *root)
 {
     static const char *const actions[] = {
-        "link-down", "link-up", "migrate", "set",
+        "link-down", "link-up", "migrate", "set", "rogue-dma",
     };
     struct cfg_scenario *sc = ld->sc;
     const cJSON *arr;
@@ -269,7 +272,7 @@ ld_events(struct ld *ld, const cJSON *root)
             return vh_diag_fail(ld->diag, ep, "missing required key "
                                 "'action'");
         }
-        if (!ld_enum(ld, o, ep, "action", "event action", actions, 4,
+        if (!ld_enum(ld, o, ep, "action", "event action", actions, 5,
                      &action)) {
             return false;
         }

@@ -14,6 +14,7 @@
 #include "models/nat.h"
 #include "models/ovs_dpdk.h"
 #include "models/port.h"
+#include "models/vf_driver.h"
 #include "models/virtio_net.h"
 #include "models/world.h"
 
@@ -34,6 +35,10 @@ vm_nic_device(struct world *w, struct host *h, struct vm *vm,
               struct vm_nic *n, struct vh_diag *diag)
 {
     const struct cfg_vnic *cn = n->cfg;
+    if (cn->attach == CFG_AT_SRIOV_VF || cn->attach == CFG_AT_PASSTHROUGH) {
+        /* The guest drives the hardware itself, whatever 'model' says. */
+        return vf_driver_build(w, h, vm, n, diag);
+    }
     switch (cn->model) {
     case CFG_VNIC_VIRTIO: {
         struct virtio_net *vn = virtio_net_create(w, h, vm, &vm->dev, cn,
@@ -83,7 +88,7 @@ vm_nic_attach(struct world *w, struct host *h, struct vm_nic *n,
         return ovs_dpdk_attach(w, h, n, diag);
     case CFG_AT_SRIOV_VF:
     case CFG_AT_PASSTHROUGH:
-        break;
+        return true;            /* No host half: see models/vf_driver.h. */
     }
     (void) w;
     return vh_diag_fail(diag, cn->jpath, "no model for this attachment yet");

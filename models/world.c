@@ -9,6 +9,7 @@
 #include "models/emu_nic.h"
 #include "models/endpoint.h"
 #include "models/host.h"
+#include "models/iommu.h"
 #include "models/l2switch.h"
 #include "models/lbridge.h"
 #include "models/macvtap.h"
@@ -16,6 +17,7 @@
 #include "models/ovs_dpdk.h"
 #include "models/pnic.h"
 #include "models/port.h"
+#include "models/sriov.h"
 #include "models/traffic.h"
 #include "models/virtio_net.h"
 #include "models/vm.h"
@@ -97,6 +99,9 @@ host_build(struct world *w, const struct cfg_host *ch, struct vh_diag *diag)
         cpu_core_init(&h->cores[i], i, ch->cpu.khz, &h->dev, &w->costs);
     }
 
+    if (ch->iommu_enabled) {
+        h->iommu = iommu_create(ch);
+    }
     h->n_nics = ch->n_nics;
     h->nics = calloc(ch->n_nics ? ch->n_nics : 1, sizeof *h->nics);
     for (size_t i = 0; i < ch->n_nics; i++) {
@@ -297,6 +302,13 @@ event_emu_link(struct vh_sim *sim, void *obj, void *arg)
     (void) sim;
 }
 
+static void
+event_rogue_dma(struct vh_sim *sim, void *obj, void *arg)
+{
+    sriov_rogue_dma(world_of(sim), obj);
+    (void) arg;
+}
+
 static bool
 world_events(struct world *w, struct vh_diag *diag)
 {
@@ -304,6 +316,17 @@ world_events(struct world *w, struct vh_diag *diag)
     for (size_t i = 0; i < c->n_events; i++) {
         const struct cfg_event *e = &c->events[i];
         bool up = e->action == CFG_EV_LINK_UP;
+        if (e->action == CFG_EV_ROGUE_DMA) {
+            struct sriov_vf *vf = sriov_vf_find(w, e->target);
+            if (!vf) {
+                char path[512];
+                snprintf(path, sizeof path, "%s.target", e->jpath);
+                return vh_diag_fail(diag, path, "'%s' is not a VF",
+                                    e->target);
+            }
+            vh_schedule_at(&w->sim, e->at, event_rogue_dma, vf, NULL);
+            continue;
+        }
         /* A vNIC's link is the hypervisor's switch (virsh domif-setlink);
          * a NIC's or switch port's is its cable. */
         struct vm_nic *vnic = vm_nic_find(w, e->target);
@@ -469,6 +492,7 @@ host_free(struct host *h)
         pnic_free(h->nics[i]);
     }
     free(h->nics);
+    iommu_free(h->iommu);
     free(h->cores);
     free(h);
 }

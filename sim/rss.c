@@ -1,0 +1,88 @@
+/* sim/rss.c: the Toeplitz hash and what RSS feeds it. */
+#include "sim/rss.h"
+
+#include <assert.h>
+#include <string.h>
+
+const uint8_t vh_rss_default_key[VH_RSS_KEY_LEN] = {
+    0x6d, 0x5a, 0x56, 0xda, 0x25, 0x5b, 0x0e, 0xc2,
+    0x41, 0x67, 0x25, 0x3d, 0x43, 0xa3, 0x8f, 0xb0,
+    0xd0, 0xca, 0x2b, 0xcb, 0xae, 0x7b, 0x30, 0xb4,
+    0x77, 0xcb, 0x2d, 0xa3, 0x80, 0x30, 0xf2, 0x0c,
+    0x6a, 0x42, 0xb7, 0x3b, 0xbe, 0xac, 0x01, 0xfa,
+};
+
+uint32_t
+vh_toeplitz(const uint8_t *key, size_t key_len, const uint8_t *in, size_t n)
+{
+    assert(key_len >= n + 4);
+    /* 'window' holds the key's 32 bits starting at the current input bit;
+     * the key's next byte is fed in from the right, one bit per step. */
+    uint32_t window = (uint32_t) key[0] << 24 | (uint32_t) key[1] << 16
+                      | (uint32_t) key[2] << 8 | key[3];
+    uint32_t result = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint8_t next = key[i + 4];
+        for (int b = 7; b >= 0; b--) {
+            if (in[i] >> b & 1) {
+                result ^= window;
+            }
+            window = window << 1 | (uint32_t) (next >> b & 1);
+        }
+    }
+    return result;
+}
+
+#define ETH_HLEN 14
+#define ETHERTYPE_IPV4 0x0800
+#define ETHERTYPE_VLAN 0x8100
+#define IPPROTO_TCP_ 6
+#define IPPROTO_UDP_ 17
+
+size_t
+vh_rss_frame_input(const uint8_t *f, uint32_t len,
+                   uint8_t out[VH_RSS_INPUT_MAX])
+{
+    uint32_t off = 12;
+    if (len < ETH_HLEN) {
+        return 0;
+    }
+    uint16_t type = (uint16_t) (f[off] << 8 | f[off + 1]);
+    if (type == ETHERTYPE_VLAN) {
+        off += 4;
+        if (len < off + 2) {
+            return 0;
+        }
+        type = (uint16_t) (f[off] << 8 | f[off + 1]);
+    }
+    off += 2;
+    if (type != ETHERTYPE_IPV4 || len < off + 20 || f[off] >> 4 != 4) {
+        return 0;
+    }
+    uint32_t ihl = (uint32_t) (f[off] & 0x0f) * 4;
+    if (ihl < 20 || len < off + ihl) {
+        return 0;
+    }
+    const uint8_t *ip = f + off;
+    memcpy(out, ip + 12, 8);    /* Source, then destination address. */
+    uint16_t frag = (uint16_t) ((ip[6] & 0x3f) << 8 | ip[7]);
+    bool l4 = (ip[9] == IPPROTO_TCP_ || ip[9] == IPPROTO_UDP_) && !frag;
+    if (!l4 || len < off + ihl + 4) {
+        return 8;
+    }
+    memcpy(out + 8, ip + ihl, 4);   /* Source port, destination port. */
+    return 12;
+}
+
+bool
+vh_rss_hash_frame(const uint8_t *key, const uint8_t *frame, uint32_t len,
+                  uint32_t *hash)
+{
+    uint8_t in[VH_RSS_INPUT_MAX];
+    size_t n = vh_rss_frame_input(frame, len, in);
+    if (!n) {
+        return false;
+    }
+    *hash = vh_toeplitz(key, VH_RSS_KEY_LEN, in, n);
+    return true;
+}
