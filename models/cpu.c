@@ -80,11 +80,12 @@ cpu_total_cycles(const struct cpu_core *c)
 
 vh_time_t
 cpu_wake_thread(struct world *w, struct cpu_core *waker,
-                struct cpu_core *target, enum cpu_cat cat, uint64_t *irqs,
-                const struct vh_packet *p, const struct vh_device *dev)
+                enum cpu_cat waker_cat, struct cpu_core *target,
+                enum cpu_cat cat, uint64_t *irqs, const struct vh_packet *p,
+                const struct vh_device *dev)
 {
     if (waker && waker != target) {
-        cpu_charge(w, waker, COST_IPI, 0, cat, p, dev);
+        cpu_charge(w, waker, COST_IPI, 0, waker_cat, p, dev);
         cpu_charge(w, target, COST_HW_IRQ, 0, CPU_IRQ, p, dev);
         (*irqs)++;
     }

@@ -79,13 +79,15 @@ vh_time_t cpu_charge(struct world *, struct cpu_core *, enum cost_id id,
                      uint32_t bytes, enum cpu_cat cat,
                      const struct vh_packet *p, const struct vh_device *dev);
 
-/* Wakes a sleeping kernel thread that runs on 'target', from work running
- * on 'waker' (NULL when hardware or another host's event does it).  A
- * wakeup across cores sends a rescheduling IPI: 'ipi' cycles on the waker,
- * and an interrupt taken by the target ('hw_irq', counted in '*irqs').
- * Then the target pays 'thread_wakeup' to switch to the thread.  Returns
- * when the thread starts running. */
+/* Wakes a sleeping thread that runs on 'target' (its work is 'cat'), from
+ * work of category 'waker_cat' running on 'waker' (NULL when hardware or a
+ * timer does it).  A wakeup across cores sends a rescheduling IPI: 'ipi'
+ * cycles on the waker, in its own context, and an interrupt taken by the
+ * target ('hw_irq', counted in '*irqs').  Then the target pays
+ * 'thread_wakeup' to switch to the thread.  Returns when the thread starts
+ * running. */
 vh_time_t cpu_wake_thread(struct world *, struct cpu_core *waker,
+                          enum cpu_cat waker_cat,
                           struct cpu_core *target, enum cpu_cat cat,
                           uint64_t *irqs, const struct vh_packet *p,
                           const struct vh_device *dev);

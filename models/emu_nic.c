@@ -92,7 +92,7 @@ mit_expired(struct vh_sim *sim, void *obj, void *arg)
     /* A QEMU timer: it runs in the main loop, which its expiry wakes. */
     en->mit_open = false;
     en->mit_fire = true;
-    hthread_signal(world_of(sim), en->loop, NULL, NULL);
+    hthread_signal(world_of(sim), en->loop, NULL, CPU_IRQ, NULL);
     (void) arg;
 }
 
@@ -290,7 +290,7 @@ emu_rx_give(struct world *w, struct emu_nic *en, uint32_t n)
          * main loop is woken to do it. */
         en->rx_stalled = false;
         if (en->tapq.count) {
-            hthread_signal(w, en->loop, en->vcpu, NULL);
+            hthread_signal(w, en->loop, en->vcpu, CPU_QEMU, NULL);
         }
     }
 }
@@ -321,7 +321,7 @@ tap_queued(struct vh_sim *sim, void *obj, void *arg)
     VH_TRACE(&w->trace, VH_HOP_ENQUEUE, .time = sim->now, .pkt = p,
              .dev = &en->dev, .depth = en->tapq.count);
     if (!en->rx_stalled) {
-        hthread_signal(w, en->loop, waker, p);
+        hthread_signal(w, en->loop, waker, CPU_SOFTIRQ, p);
     }
 }
 

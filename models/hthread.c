@@ -68,14 +68,14 @@ hthread_run(struct vh_sim *sim, void *obj, void *arg)
 
 void
 hthread_signal(struct world *w, struct hthread *th, struct cpu_core *waker,
-               const struct vh_packet *p)
+               enum cpu_cat waker_cat, const struct vh_packet *p)
 {
     if (th->awake) {
         return;
     }
     th->awake = true;
     th->wakeups++;
-    vh_time_t t = cpu_wake_thread(w, waker, th->core, th->cat,
+    vh_time_t t = cpu_wake_thread(w, waker, waker_cat, th->core, th->cat,
                                   &th->host->interrupts, p, th->dev);
     if (th->user) {
         /* Back from ppoll() now, into it again before sleeping. */

@@ -63,10 +63,10 @@ void hthread_add_src(struct hthread *, bool (*poll)(struct world *, void *,
                                                     vh_time_t *),
                      void *ctx);
 
-/* Signals the thread from work on 'waker' (NULL: a timer or hardware did
- * it).  A sleeping thread wakes and starts serving; an awake one will see
- * the work on its own. */
+/* Signals the thread from work of category 'waker_cat' on 'waker' (NULL:
+ * a timer or hardware did it).  A sleeping thread wakes and starts
+ * serving; an awake one will see the work on its own. */
 void hthread_signal(struct world *, struct hthread *, struct cpu_core *waker,
-                    const struct vh_packet *p);
+                    enum cpu_cat waker_cat, const struct vh_packet *p);
 
 #endif /* models/hthread.h */

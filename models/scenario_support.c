@@ -36,12 +36,6 @@ ld_check_supported(struct ld *ld)
 
     for (size_t i = 0; i < sc->n_hosts; i++) {
         const struct cfg_host *h = &sc->hosts[i];
-        for (size_t j = 0; j < h->n_nics; j++) {
-            const struct cfg_nic *n = &h->nics[j];
-            if (n->vmdq) {
-                return unsupported(ld, n->jpath, "vmdq", "VMDq");
-            }
-        }
         for (size_t j = 0; j < h->n_bridges; j++) {
             const struct cfg_bridge *b = &h->bridges[j];
             if (b->type == CFG_BR_OVS && b->datapath == CFG_DP_KERNEL) {

@@ -219,7 +219,7 @@ guest_kick(struct world *w, struct vnet_queue *q, struct cpu_core *core,
     cpu_charge(w, core, COST_VMEXIT, 0, CPU_VMEXIT, p, &vn->dev);
     cpu_charge(w, core, COST_IOEVENTFD, 0, CPU_VMEXIT, p, &vn->dev);
     q->tx_kicked = true;
-    hthread_signal(w, q->thread, core, p);
+    hthread_signal(w, q->thread, core, CPU_VMEXIT, p);
 }
 
 static void
@@ -341,7 +341,7 @@ tap_queued(struct vh_sim *sim, void *obj, void *arg)
     vh_pktq_push(&q->tapq, p);
     VH_TRACE(&w->trace, VH_HOP_ENQUEUE, .time = sim->now, .pkt = p,
              .dev = &vn->dev, .depth = q->tapq.count);
-    hthread_signal(w, q->thread, waker, p);
+    hthread_signal(w, q->thread, waker, CPU_SOFTIRQ, p);
 }
 
 /* The host stack (a bridge) sends a frame to the VM, on its core; tun

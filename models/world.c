@@ -9,6 +9,7 @@
 #include "models/emu_nic.h"
 #include "models/endpoint.h"
 #include "models/host.h"
+#include "models/hthread.h"
 #include "models/iommu.h"
 #include "models/l2switch.h"
 #include "models/lbridge.h"
@@ -81,6 +82,29 @@ host_build_dpdk(struct world *w, struct host *h, const struct cfg_bridge *cb,
     return true;
 }
 
+/* VMDq: the pool of each virtio VM NIC on a bridge takes its interrupt
+ * on the core that serves the NIC in the host: its (first) backend
+ * thread's, the vhost worker or QEMU's main loop. */
+static void
+host_bind_vmdq(struct host *h)
+{
+    for (size_t v = 0; v < h->n_vms; v++) {
+        struct vm *vm = h->vms[v];
+        for (size_t i = 0; i < vm->n_nics; i++) {
+            struct vm_nic *n = &vm->nics[i];
+            struct virtio_net *vn = n->virtio;
+            if (!vn || n->cfg->attach != CFG_AT_BRIDGE || !vn->n_queues
+                || !vn->q[0].thread) {
+                continue;
+            }
+            for (size_t k = 0; k < h->n_nics; k++) {
+                pnic_vmdq_bind(h->nics[k], &n->cfg->mac, n->cfg->vlan,
+                               vn->q[0].thread->core);
+            }
+        }
+    }
+}
+
 static struct host *
 host_build(struct world *w, const struct cfg_host *ch, struct vh_diag *diag)
 {
@@ -147,6 +171,9 @@ host_build(struct world *w, const struct cfg_host *ch, struct vh_diag *diag)
         if (diag->failed) {
             break;
         }
+    }
+    if (!diag->failed) {
+        host_bind_vmdq(h);
     }
     return h;
 }

@@ -1,5 +1,5 @@
 /* tests/test_nic.c: the physical NIC's queues and what rides on them:
- * RSS and irqbalance, SR-IOV with its embedded switch, passthrough
+ * RSS and irqbalance, VMDq, SR-IOV with its embedded switch, passthrough
  * and the IOMMU.
  *
  * The Toeplitz hash is checked against Microsoft's published
@@ -15,6 +15,7 @@
 #include "models/acct.h"
 #include "models/endpoint.h"
 #include "models/host.h"
+#include "models/hthread.h"
 #include "models/iommu.h"
 #include "models/l2switch.h"
 #include "models/pnic.h"
@@ -330,6 +331,84 @@ START_TEST(test_xps_picks_the_senders_queue)
     ck_assert_uint_eq(nic->q[2].tx_frames + nic->q[3].tx_frames, 0);
     assert_conserved(r.w);
     run_free(&r);
+}
+END_TEST
+
+/* ---- VMDq. ---- */
+
+/* Three VMs pinned to cores 5..7 of an 8-core host behind a bridge on
+ * eth0; the remote sends to each.  Their vhost workers sit on cores 0..2
+ * (unpinned threads skip pinned cores). */
+static const char vmdq_json[] =
+    "{ \"duration\": \"3ms\", \"seed\": 3,"
+    "  \"hosts\": ["
+    "   { \"name\": \"host1\", \"cpu\": { \"cores\": 8 },"
+    "     \"nics\": [ { \"name\": \"eth0\", \"model\": \"82599\","
+    "                 \"link\": \"tor1/p1\" } ],"
+    "     \"bridges\": [ { \"name\": \"br0\", \"ports\": [\"eth0\"] } ],"
+    "     \"vms\": ["
+    "      { \"name\": \"vm1\", \"pin\": [5], \"nics\": [ { \"name\": \"eth0\","
+    "          \"mac\": \"52:54:00:00:00:01\", \"ip\": \"10.0.0.1/24\","
+    "          \"attach\": { \"type\": \"bridge\", \"to\": \"br0\" } } ] },"
+    "      { \"name\": \"vm2\", \"pin\": [6], \"nics\": [ { \"name\": \"eth0\","
+    "          \"mac\": \"52:54:00:00:00:02\", \"ip\": \"10.0.0.2/24\","
+    "          \"attach\": { \"type\": \"bridge\", \"to\": \"br0\" } } ] },"
+    "      { \"name\": \"vm3\", \"pin\": [7], \"nics\": [ { \"name\": \"eth0\","
+    "          \"mac\": \"52:54:00:00:00:03\", \"ip\": \"10.0.0.3/24\","
+    "          \"attach\": { \"type\": \"bridge\", \"to\": \"br0\" } } ] } ] },"
+    "   { \"name\": \"remote\", \"nics\": [ { \"name\": \"eth0\","
+    "       \"mac\": \"02:00:00:00:00:64\", \"ip\": \"10.0.0.100/24\","
+    "       \"link\": \"tor1/p2\" } ] } ],"
+    "  \"switches\": [ { \"name\": \"tor1\", \"ports\": 4 } ],"
+    "  \"traffic\": ["
+    "    { \"name\": \"a\", \"from\": \"remote\", \"to\": \"host1/vm1\","
+    "      \"rate\": \"100kpps\", \"count\": 150 },"
+    "    { \"name\": \"b\", \"from\": \"remote\", \"to\": \"host1/vm2\","
+    "      \"rate\": \"100kpps\", \"count\": 150, \"start\": \"3us\" },"
+    "    { \"name\": \"c\", \"from\": \"remote\", \"to\": \"host1/vm3\","
+    "      \"rate\": \"100kpps\", \"count\": 150, \"start\": \"6us\" } ],"
+    "  \"variants\": [ { \"name\": \"vmdq\","
+    "                  \"set\": { \"host1/eth0.vmdq\": true } } ] }";
+
+START_TEST(test_vmdq_takes_fewer_interrupts)
+{
+    struct run one = run_json(vmdq_json, NULL, NULL, NULL);
+    struct run vq = run_json(vmdq_json, "vmdq", NULL, NULL);
+    struct host *h1 = host_named(one.w, "host1");
+    struct host *hv = host_named(vq.w, "host1");
+    struct pnic *nic = hv->nics[0];
+
+    for (size_t i = 0; i < 3; i++) {
+        ck_assert_uint_eq(one.w->flows[i].delivered, 150);
+        ck_assert_uint_eq(vq.w->flows[i].delivered, 150);
+    }
+    /* A pool per VM, its vector on the VM's vhost worker's core. */
+    for (size_t v = 0; v < 3; v++) {
+        struct vm_nic *n = &hv->vms[v]->nics[0];
+        struct pnic_queue *q = pnic_vmdq_queue(nic, &n->cfg->mac, -1);
+        ck_assert_ptr_nonnull(q);
+        struct cpu_core *worker = n->virtio->q[0].thread->core;
+        ck_assert_ptr_eq(q->irq_core, worker);
+        ck_assert_uint_ge(q->rx_frames, 150);
+        ck_assert_uint_gt(worker->cycles[CPU_SOFTIRQ], 0);
+    }
+    /* Fewer interrupts (hardware ones and IPIs), and core 0 no longer
+     * does every VM's softirq work. */
+    ck_assert_uint_lt(hv->interrupts, h1->interrupts);
+    ck_assert_uint_lt(hv->cores[0].cycles[CPU_SOFTIRQ],
+                      h1->cores[0].cycles[CPU_SOFTIRQ]);
+    ck_assert_uint_lt(hv->cores[0].cycles[CPU_VSWITCH],
+                      h1->cores[0].cycles[CPU_VSWITCH]);
+    /* Without VMDq the softirq work of all three VMs piles on core 0. */
+    ck_assert_uint_gt(h1->cores[0].cycles[CPU_SOFTIRQ],
+                      2 * (h1->cores[1].cycles[CPU_SOFTIRQ]
+                           + h1->cores[2].cycles[CPU_SOFTIRQ]));
+    /* The hypervisor still copies every frame. */
+    ck_assert_uint_eq(hv->copies_bytes, h1->copies_bytes);
+    assert_conserved(one.w);
+    assert_conserved(vq.w);
+    run_free(&one);
+    run_free(&vq);
 }
 END_TEST
 
@@ -815,6 +894,9 @@ nic_suite(void)
     tcase_add_test(tc, test_rss_spreads_flows_by_hash);
     tcase_add_test(tc, test_irqbalance_modes);
     tcase_add_test(tc, test_xps_picks_the_senders_queue);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("vmdq");
+    tcase_add_test(tc, test_vmdq_takes_fewer_interrupts);
     suite_add_tcase(s, tc);
     tc = tcase_create("sriov");
     tcase_add_test(tc, test_vf_path_skips_the_host);

@@ -385,8 +385,6 @@ static const struct bad bad[] = {
     { "{'name': 'x'", "line 1, column 13: invalid JSON (it ends too early)" },
 
     /* Not supported yet: accepted syntax, refused with the place. */
-    { WITH_NIC(", 'model': '82599', 'vmdq': true"),
-      "hosts[0].nics[0].vmdq: not supported yet: VMDq" },
     { WITH_HOST("", NIC(""), BR(", 'type': 'ovs'"),
                 VM("", VNIC(", 'attach': {'type': 'ovs', 'to': 'br0'}"))),
       "hosts[0].bridges[0].datapath: not supported yet: Open "
