@@ -66,6 +66,10 @@ vf_xmit(struct world *w, struct port *port, struct vh_packet *p)
             break;
         }
     }
+    if (!drv->link_up) {
+        acct_drop(w, p, &drv->dev, "link-down");
+        return;
+    }
     drv->dev.tx++;
     VH_TRACE(&w->trace, VH_HOP_TX, .time = w->sim.now, .pkt = p,
              .dev = &drv->dev);
@@ -80,10 +84,32 @@ static void
 vf_receive(struct world *w, struct port *port, struct vh_packet *p)
 {
     struct vf_driver *drv = port->owner;
+    if (!drv->link_up) {
+        acct_drop(w, p, &drv->dev, "link-down");
+        return;
+    }
     drv->dev.rx++;
     VH_TRACE(&w->trace, VH_HOP_RX, .time = w->sim.now, .pkt = p,
              .dev = &drv->dev);
     port_deliver(w, &drv->guest, p);
+}
+
+static void
+vf_driver_free(void *drv)
+{
+    free(drv);
+}
+
+struct vf_driver *
+vf_driver_of(const struct vm_nic *n)
+{
+    return n && n->impl_free == vf_driver_free ? n->impl : NULL;
+}
+
+void
+vf_driver_set_link(struct vf_driver *drv, bool up)
+{
+    drv->link_up = up;
 }
 
 static struct pnic *
@@ -133,13 +159,14 @@ vf_driver_build(struct world *w, struct host *h, struct vm *vm,
     drv->vf = vf;
     drv->vcpu = vm->vcpus[0];
     drv->posted = h->iommu && h->iommu->posted_interrupts;
+    drv->link_up = true;
     port_init(&drv->guest, vf_xmit, drv, &drv->dev, 0);
     port_init(&drv->nic_side, vf_receive, drv, &drv->dev, 1);
     n->dev = &drv->dev;
     n->guest = &drv->guest;
     n->host = NULL;
     n->impl = drv;
-    n->impl_free = free;
+    n->impl_free = vf_driver_free;
 
     struct pnic_fn *fn;
     if (is_vf) {

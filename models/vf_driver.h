@@ -53,6 +53,9 @@ struct vf_driver {
     struct port guest;          /* To the guest's stack. */
     struct port nic_side;       /* Frames from the function's NAPI. */
     bool posted;                /* Interrupts are posted (no exit). */
+    bool link_up;               /* The function's link as the guest sees
+                                 * it: a VF's link state ("ip link set eth0
+                                 * vf N state disable"), or the NIC's. */
 };
 
 /* Builds the driver of VM NIC 'n' of 'vm' (attach sriov-vf or
@@ -62,5 +65,12 @@ struct vf_driver {
  * function is not available. */
 bool vf_driver_build(struct world *, struct host *, struct vm *,
                      struct vm_nic *n, struct vh_diag *diag);
+
+/* The driver of VM NIC 'n', or NULL if it has none (another model). */
+struct vf_driver *vf_driver_of(const struct vm_nic *n);
+
+/* Sets the function's link up or down: while it is down, frames the
+ * guest sends and frames for the guest are dropped ("link-down"). */
+void vf_driver_set_link(struct vf_driver *, bool up);
 
 #endif /* models/vf_driver.h */

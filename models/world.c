@@ -20,6 +20,7 @@
 #include "models/port.h"
 #include "models/sriov.h"
 #include "models/traffic.h"
+#include "models/vf_driver.h"
 #include "models/virtio_net.h"
 #include "models/vm.h"
 
@@ -330,6 +331,13 @@ event_emu_link(struct vh_sim *sim, void *obj, void *arg)
 }
 
 static void
+event_vf_link(struct vh_sim *sim, void *obj, void *arg)
+{
+    vf_driver_set_link(obj, arg != NULL);
+    (void) sim;
+}
+
+static void
 event_rogue_dma(struct vh_sim *sim, void *obj, void *arg)
 {
     sriov_rogue_dma(world_of(sim), obj);
@@ -367,6 +375,12 @@ world_events(struct world *w, struct vh_diag *diag)
         if (en) {
             vh_schedule_at(&w->sim, e->at, event_emu_link, en,
                            up ? (void *) en : NULL);
+            continue;
+        }
+        struct vf_driver *vd = vf_driver_of(vnic);
+        if (vd) {
+            vh_schedule_at(&w->sim, e->at, event_vf_link, vd,
+                           up ? (void *) vd : NULL);
             continue;
         }
         struct link *l = world_link_of(w, e->target);

@@ -719,6 +719,32 @@ START_TEST(test_cost_ordering_vhost_over_sriov)
 }
 END_TEST
 
+/* A VF's link state (ip link set eth0 vf 0 state disable): frames to
+ * and from the guest are lost while it is down, and only then. */
+START_TEST(test_vf_link_state)
+{
+    char json[8192];
+    sriov_json(json, sizeof json, "", vf0_attach, both_ways,
+               ", \"events\": ["
+               " { \"at\": \"400us\", \"action\": \"link-down\","
+               "   \"target\": \"host1/vm1/eth0\" },"
+               " { \"at\": \"900us\", \"action\": \"link-up\","
+               "   \"target\": \"host1/vm1/eth0\" } ]");
+    struct run r = run_json(json, NULL, NULL, NULL);
+    for (size_t i = 0; i < 2; i++) {
+        const struct flow_stats *fs = &r.w->flows[i];
+        ck_assert_uint_gt(fs->delivered, 0);
+        ck_assert_uint_eq(fs->drops.n, 1);
+        ck_assert_str_eq(fs->drops.reason[0], "link-down");
+        /* 200 kpps for the 500us it was down, give or take one. */
+        ck_assert_uint_ge(fs->drops.total, 99);
+        ck_assert_uint_le(fs->drops.total, 101);
+    }
+    assert_conserved(r.w);
+    run_free(&r);
+}
+END_TEST
+
 /* ---- Passthrough. ---- */
 
 static const char pt_json[] =
@@ -905,6 +931,7 @@ nic_suite(void)
     tcase_add_test(tc, test_rogue_dma_is_blocked);
     tcase_add_test(tc, test_iotlb_misses_fall_with_2m_pages);
     tcase_add_test(tc, test_cost_ordering_vhost_over_sriov);
+    tcase_add_test(tc, test_vf_link_state);
     tcase_add_test(tc, test_passthrough);
     tcase_add_test(tc, test_vf_vlan);
     tcase_add_loop_test(tc, test_refusals, 0,
