@@ -16,9 +16,12 @@ INC     := -I.
 PKGS    := libcjson libpcap
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lcjson -lpcap)
+# The GUI (gui/, cli/cmd_gui.c): SDL2 and SDL2_ttf.
+SDL_CFLAGS = $(shell pkg-config --cflags sdl2 SDL2_ttf 2>/dev/null)
+SDL_LIBS   = $(shell pkg-config --libs sdl2 SDL2_ttf 2>/dev/null || echo -lSDL2 -lSDL2_ttf)
 CHECK_CFLAGS = $(shell pkg-config --cflags check 2>/dev/null)
 CHECK_LIBS   = $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubunit -lrt -lpthread)
-LIBS    = $(PKG_LIBS) -lm
+LIBS    = $(PKG_LIBS) $(SDL_LIBS) -lm
 
 SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer \
            -fno-sanitize-recover=undefined
@@ -28,10 +31,10 @@ DEB_PKGS := gcc make pkg-config libcjson-dev libpcap-dev check libsubunit-dev \
             tshark libsdl2-dev libsdl2-ttf-dev fonts-dejavu-core
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-LIB_SRC  := $(wildcard sim/*.c) $(wildcard models/*.c) \
+LIB_SRC  := $(wildcard sim/*.c) $(wildcard models/*.c) $(wildcard gui/*.c) \
             $(filter-out cli/main.c,$(wildcard cli/*.c))
 TEST_SRC := $(wildcard tests/test_*.c) tests/check_main.c
-BENCH_SRC := tests/bench_kernel.c
+BENCH_SRC := tests/bench_kernel.c tests/bench_gui.c
 
 OBJ      := $(LIB_SRC:%.c=build/obj/%.o)
 SAN_OBJ  := $(LIB_SRC:%.c=build/san/%.o)
@@ -56,11 +59,11 @@ deps:
 
 build/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CSTD) $(WARN) $(OPT) $(INC) $(PKG_CFLAGS) $(CHECK_CFLAGS) -MMD -MP -c $< -o $@
+	$(CC) $(CSTD) $(WARN) $(OPT) $(INC) $(PKG_CFLAGS) $(SDL_CFLAGS) $(CHECK_CFLAGS) -MMD -MP -c $< -o $@
 
 build/san/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CSTD) $(WARN) -O1 -g $(SAN) $(INC) $(PKG_CFLAGS) $(CHECK_CFLAGS) -MMD -MP -c $< -o $@
+	$(CC) $(CSTD) $(WARN) -O1 -g $(SAN) $(INC) $(PKG_CFLAGS) $(SDL_CFLAGS) $(CHECK_CFLAGS) -MMD -MP -c $< -o $@
 
 vhsim: $(OBJ) build/obj/cli/main.o
 	$(CC) $(OPT) -o $@ $^ $(LIBS)
@@ -75,6 +78,9 @@ build/san/vhsim_tests: $(SAN_OBJ) $(SAN_TOBJ)
 	$(CC) $(SAN) -o $@ $^ $(CHECK_LIBS) $(LIBS)
 
 build/bench_kernel: $(OBJ) build/obj/tests/bench_kernel.o
+	$(CC) -o $@ $^ $(LIBS)
+
+build/bench_gui: $(OBJ) build/obj/tests/bench_gui.o
 	$(CC) -o $@ $^ $(LIBS)
 
 demo: deps
@@ -99,7 +105,7 @@ test-san:
 	./build/san/vhsim_tests
 
 bench: deps
-	@$(MAKE) --no-print-directory vhsim build/bench_kernel
+	@$(MAKE) --no-print-directory vhsim build/bench_kernel build/bench_gui
 	@sh tests/bench.sh
 
 clean:

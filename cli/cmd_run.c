@@ -1,6 +1,8 @@
 /* cli/cmd_run.c: 'vhsim run' and 'vhsim check'. */
 #include "cli/cli.h"
+#include "cli/cmd_gui.h"
 
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +14,7 @@
 #include "models/cpu.h"
 #include "models/report.h"
 #include "models/world.h"
+#include "gui/record.h"
 #include "sim/capture.h"
 #include "sim/pcapw.h"
 #include "sim/units.h"
@@ -20,6 +23,7 @@ struct run_opts {
     const char *scenario;
     const char *json;
     const char *variant;
+    const char *record;
     bool quiet;
     bool has_seed;
     unsigned long long seed;
@@ -27,7 +31,7 @@ struct run_opts {
 
 static const char run_usage[] =
     "usage: vhsim run SCENARIO [--json FILE] [--seed N] [--variant NAME] "
-    "[--quiet]\n"
+    "[--record FILE] [--quiet]\n"
     "\n"
     "Runs the scenario and prints the report: per flow what was sent,\n"
     "delivered and dropped (with reasons), throughput and latency; per host\n"
@@ -38,6 +42,8 @@ static const char run_usage[] =
     "  --json FILE     also write the report as JSON to FILE\n"
     "  --seed N        use seed N instead of the scenario's\n"
     "  --variant NAME  apply that entry of the scenario's variants[] first\n"
+    "  --record FILE   record the topology and every hop event, for\n"
+    "                  'vhsim gui FILE' to replay (docs/gui.md)\n"
     "  --quiet         print nothing on success (errors still go to stderr)\n";
 
 static const char check_usage[] =
@@ -100,6 +106,8 @@ parse_opts(int argc, char **argv, const char *usage, const char *allowed,
             o->json = val;
         } else if (!strcmp(name, "--variant")) {
             o->variant = val;
+        } else if (!strcmp(name, "--record")) {
+            o->record = val;
         } else if (!strcmp(name, "--seed")) {
             if (!cli_parse_u64(val, &o->seed)) {
                 return cli_error(VH_EXIT_USAGE, "--seed takes a "
@@ -178,11 +186,18 @@ progress_cb(double done, void *ctx)
 
 static volatile sig_atomic_t interrupted;
 
+/* The recording being written, under a temporary name until the run
+ * completes. */
+static char record_tmp[4096];
+
 static void
 on_signal(int sig)
 {
-    /* Leave no partial capture behind, then go. */
+    /* Leave no partial capture or recording behind, then go. */
     vh_pcapw_abort_all_signal_safe();
+    if (record_tmp[0]) {
+        unlink(record_tmp);
+    }
     interrupted = 1;
     signal(sig, SIG_DFL);
     raise(sig);
@@ -220,7 +235,7 @@ cmd_run(int argc, char **argv)
 {
     struct run_opts o;
     int rc = parse_opts(argc, argv, run_usage,
-                        " json seed variant quiet ", &o);
+                        " json seed variant record quiet ", &o);
     if (rc) {
         return rc < 0 ? VH_EXIT_OK : rc;
     }
@@ -234,6 +249,27 @@ cmd_run(int argc, char **argv)
         world_free(w);
         cfg_free(cfg);
         return VH_EXIT_USAGE;
+    }
+    FILE *rec_file = NULL;
+    struct gui_rec_writer *rec = NULL;
+    if (o.record) {
+        snprintf(record_tmp, sizeof record_tmp, "%s.tmp.%ld", o.record,
+                 (long) getpid());
+        rec_file = fopen(record_tmp, "wb");
+        if (!rec_file) {
+            record_tmp[0] = '\0';
+            int st = cli_error(VH_EXIT_FAIL, "cannot write '%s': %s",
+                               o.record, strerror(errno));
+            vh_capture_abort(cap);
+            world_free(w);
+            cfg_free(cfg);
+            return st;
+        }
+        struct gui_scene sc;
+        cli_gui_scene(&sc, w, cfg, o.variant);
+        rec = gui_rec_writer_new(rec_file, &sc, &w->sim.now);
+        gui_scene_free(&sc);
+        vh_trace_subscribe(&w->trace, VH_HOP_ALL, gui_rec_hop, rec);
     }
     signal(SIGINT, on_signal);
     signal(SIGTERM, on_signal);
@@ -250,6 +286,21 @@ cmd_run(int argc, char **argv)
     rc = VH_EXIT_OK;
     if (vh_capture_commit(cap, err, sizeof err)) {
         rc = cli_error(VH_EXIT_FAIL, "%s", err);
+    }
+    if (rec) {
+        bool bad = gui_rec_finish(rec, err, sizeof err) != 0;
+        bad |= fclose(rec_file) != 0;
+        if (bad || rename(record_tmp, o.record)) {
+            if (!bad) {
+                snprintf(err, sizeof err, "cannot write '%s': %s", o.record,
+                         strerror(errno));
+            }
+            unlink(record_tmp);
+            if (rc == VH_EXIT_OK) {
+                rc = cli_error(VH_EXIT_FAIL, "%s", err);
+            }
+        }
+        record_tmp[0] = '\0';
     }
     if (rc == VH_EXIT_OK && o.json) {
         cJSON *r = report_json(w, wall);

@@ -1,5 +1,6 @@
 /* cli/vhsim.c: subcommand dispatch and help. */
 #include "cli/cli.h"
+#include "cli/cmd_gui.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -21,7 +22,8 @@ static const char usage[] =
     "  explain SCENARIO  follow one packet hop by hop, with what each hop cost\n"
     "  compare SCENARIO  run the base and each variant on the same traffic;\n"
     "                    print them side by side\n"
-    "  gui SCENARIO      animate the packet paths (not built yet)\n"
+    "  gui SCENARIO      animate the packets hop by hop in a window (or\n"
+    "                    replay a recording, or write screenshots)\n"
     "\n"
     "'vhsim COMMAND --help' describes a command.  Scenario format: "
     "docs/scenarios.md.\n";
@@ -74,12 +76,6 @@ cli_write_file(const char *path, const char *text, char *err, size_t errlen)
     return 0;
 }
 
-static int
-cmd_not_yet(const char *name)
-{
-    return cli_error(VH_EXIT_USAGE, "'%s' is not supported yet", name);
-}
-
 int
 vhsim_main(int argc, char **argv)
 {
@@ -118,7 +114,7 @@ vhsim_main(int argc, char **argv)
         return cmd_compare(argc - 1, argv + 1);
     }
     if (!strcmp(cmd, "gui")) {
-        return cmd_not_yet(cmd);
+        return cmd_gui(argc - 1, argv + 1);
     }
     const char *s = vh_suggest(cmd, commands,
                                sizeof commands / sizeof *commands);

@@ -185,6 +185,8 @@ struct cfg_event {
     char *target;
     char *jpath;
     char *to;                   /* migrate: the destination host. */
+    vh_time_t downtime;         /* migrate: how long the VM is stopped
+                                 * (extension; default 60ms). */
     char **set_keys;            /* set: "PATH.field" keys, as in variants, */
     char **set_values;          /* with their values as JSON text. */
     size_t n_set;

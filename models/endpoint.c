@@ -338,6 +338,12 @@ ep_rx(struct world *w, struct port *port, struct vh_packet *p)
         vh_schedule_at(&w->sim, t, ep_arp_done, ep, p);
         return;
     }
+    if (!fi.is_ipv4) {
+        /* A protocol this stack does not speak, such as the RARP a
+         * migrated VM announces itself with: ignored, not an error. */
+        acct_consume(w, p);
+        return;
+    }
     if (fi.is_ipv4 && ep->router && ep->router->input(w, ep, p, &fi)) {
         return;
     }

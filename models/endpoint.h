@@ -67,6 +67,7 @@ struct endpoint {
     uint32_t ip;
     uint32_t netmask;
     struct cpu_core *app_core;
+    vh_time_t resume_at;        /* Stopped (a migrating VM) until then. */
     enum cpu_cat app_cat;
     enum cpu_cat rx_cat;
     uint16_t next_ip_id;

@@ -106,3 +106,15 @@ fdb_lookup(const struct fdb *f, const struct vh_mac *mac, uint16_t vlan,
     }
     return e->port;
 }
+
+void
+fdb_forget_port(struct fdb *f, int port)
+{
+    /* Entries stay in place (removal would break probe chains); a port of
+     * -1 reads as unknown and is overwritten by the next learning. */
+    for (uint32_t i = 0; i <= f->mask; i++) {
+        if (f->slots[i].key && f->slots[i].port == port) {
+            f->slots[i].port = -1;
+        }
+    }
+}

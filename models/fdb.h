@@ -33,6 +33,9 @@ void fdb_destroy(struct fdb *);
 void fdb_learn(struct fdb *, const struct vh_mac *mac, uint16_t vlan,
                int port, vh_time_t now);
 
+/* Forgets every address learned on 'port'. */
+void fdb_forget_port(struct fdb *, int port);
+
 /* The port for 'mac' on 'vlan', or -1 if unknown or aged out. */
 int fdb_lookup(const struct fdb *, const struct vh_mac *mac, uint16_t vlan,
                vh_time_t now);

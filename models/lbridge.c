@@ -15,9 +15,10 @@ static void
 lbridge_flood(struct world *w, struct lbridge *br, size_t in,
               struct vh_packet *p)
 {
+    /* Ports whose member left (a migrated VM's tap) take nothing. */
     size_t last = br->n_ports;
     for (size_t i = 0; i < br->n_ports; i++) {
-        if (i != in) {
+        if (i != in && br->ports[i]->peer) {
             last = i;
         }
     }
@@ -26,8 +27,8 @@ lbridge_flood(struct world *w, struct lbridge *br, size_t in,
         return;
     }
     br->flooded++;
-    for (size_t i = 0; i < br->n_ports; i++) {
-        if (i == in) {
+    for (size_t i = 0; i <= last; i++) {
+        if (i == in || !br->ports[i]->peer) {
             continue;
         }
         struct vh_packet *out = i == last ? p : acct_clone(w, p);
@@ -124,4 +125,18 @@ lbridge_free(struct lbridge *br)
     free(br->ports);
     fdb_destroy(&br->fdb);
     free(br);
+}
+
+void
+lbridge_detach(struct lbridge *br, struct port *member)
+{
+    for (size_t i = 0; i < br->n_ports; i++) {
+        struct port *bp = br->ports[i];
+        if (bp->peer == member) {
+            bp->peer = NULL;
+            member->peer = NULL;
+            fdb_forget_port(&br->fdb, (int) i);
+            return;
+        }
+    }
 }

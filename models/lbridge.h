@@ -33,6 +33,11 @@ struct lbridge *lbridge_create(struct world *, struct host *,
                                const struct cfg_bridge *);
 void lbridge_free(struct lbridge *);
 
+/* Removes the port joined to 'member' (a VM's tap leaving the host): the
+ * port no longer takes or floods frames and the addresses learned on it
+ * are forgotten. */
+void lbridge_detach(struct lbridge *, struct port *member);
+
 /* Adds a port and joins it directly to 'member' (a NIC's host side, a
  * tap, an endpoint).  Returns the bridge-side port. */
 struct port *lbridge_attach(struct lbridge *, struct port *member);

@@ -101,7 +101,7 @@ const struct schema sch_capture = SCHEMA("capture", capture_keys);
 
 static const struct schema_key event_keys[] = {
     { "at", NULL }, { "action", NULL }, { "target", NULL }, { "to", NULL },
-    { "set", NULL },
+    { "set", NULL }, { "downtime", NULL },
 };
 const struct schema sch_event = SCHEMA("event", event_keys);
 

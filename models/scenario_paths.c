@@ -357,6 +357,42 @@ check_event(struct ld *ld, const struct cfg_event *e)
             return vh_diag_fail(ld->diag, path, "VM '%s' is already on host "
                                 "'%s'", e->target, e->to);
         }
+        jp_key(path, e->jpath, "target");
+        for (size_t i = 0; i < r.vm->n_nics; i++) {
+            const struct cfg_vnic *v = &r.vm->nics[i];
+            if (v->attach == CFG_AT_SRIOV_VF
+                || v->attach == CFG_AT_PASSTHROUGH) {
+                /* The device's state (rings, registers, DMA in flight)
+                 * lives in the NIC, where the hypervisor cannot copy it. */
+                return vh_diag_fail(ld->diag, path, "VM '%s' cannot be "
+                                    "live-migrated: its NIC %s is an "
+                                    "assigned device (%s), whose state lives "
+                                    "in the hardware; detach it first",
+                                    e->target, v->jpath,
+                                    v->attach == CFG_AT_SRIOV_VF
+                                        ? "an SR-IOV VF" : "passthrough");
+            }
+        }
+        for (size_t i = 0; i < r.vm->n_nics; i++) {
+            const struct cfg_vnic *v = &r.vm->nics[i];
+            if (v->model != CFG_VNIC_VIRTIO || v->backend == CFG_BE_VHOST_USER
+                || v->attach != CFG_AT_BRIDGE) {
+                return vh_diag_fail(ld->diag, path, "not supported yet: "
+                                    "migrating a VM whose NIC %s is not "
+                                    "virtio-net with vhost-net or QEMU on "
+                                    "a Linux bridge", v->jpath);
+            }
+            bool found = false;
+            for (size_t b = 0; b < to.host->n_bridges; b++) {
+                found |= !strcmp(to.host->bridges[b].name, v->attach_to);
+            }
+            if (!found) {
+                jp_key(path, e->jpath, "to");
+                return vh_diag_fail(ld->diag, path, "host '%s' has no bridge "
+                                    "'%s' for %s to join after migrating",
+                                    e->to, v->attach_to, v->jpath);
+            }
+        }
         return true;
     }
     case CFG_EV_SET:

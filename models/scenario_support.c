@@ -104,9 +104,6 @@ ld_check_supported(struct ld *ld)
     }
     for (size_t i = 0; i < sc->n_events; i++) {
         const struct cfg_event *e = &sc->events[i];
-        if (e->action == CFG_EV_MIGRATE) {
-            return unsupported(ld, e->jpath, "action", "live migration");
-        }
         if (e->action == CFG_EV_SET) {
             return unsupported(ld, e->jpath, "action", "timed 'set' events");
         }

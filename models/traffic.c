@@ -21,6 +21,13 @@ traffic_fire(struct vh_sim *sim, void *obj, void *arg)
      * (with earlier sends, or with receive work), the send waits.  An
      * offered rate above what the core sustains thus turns into a lower
      * sent rate, as with a real traffic generator. */
+    if (g->fs->src->resume_at > sim->now) {
+        /* The VM is stopped: its application resumes with it where it
+         * left off, its schedule shifted by the pause, not catching up. */
+        g->start += g->fs->src->resume_at - sim->now;
+        vh_schedule_at(sim, g->fs->src->resume_at, traffic_fire, g, NULL);
+        return;
+    }
     if (core->free_at > sim->now) {
         if (core->free_at < g->stop) {
             vh_schedule_at(sim, core->free_at, traffic_fire, g, NULL);

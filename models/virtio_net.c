@@ -144,6 +144,9 @@ backend_tx_poll(struct world *w, void *ctx, vh_time_t *done)
 {
     struct vnet_queue *q = ctx;
     struct virtio_net *vn = q->vn;
+    if (vn->stopped) {
+        return false;
+    }
     if (!q->txq.count) {
         q->tx_notify = true;
         return false;
@@ -182,6 +185,9 @@ backend_rx_poll(struct world *w, void *ctx, vh_time_t *done)
 {
     struct vnet_queue *q = ctx;
     struct virtio_net *vn = q->vn;
+    if (vn->stopped) {
+        return false;
+    }
     q->backend_wants_buffers = q->tapq.count > 0 && !q->rx_free;
     if (!q->tapq.count || !q->rx_free) {
         return false;

@@ -97,6 +97,8 @@ struct virtio_net {
     struct port tap;            /* The tap (tap backends), into a bridge. */
     uint32_t ring;              /* Virtqueue size. */
     bool link_up;               /* Carrier as the guest sees it. */
+    bool stopped;               /* The VM is stopped (migrating): the
+                                 * backend does not serve the rings. */
     int n_queues;
     struct vnet_queue *q;
 

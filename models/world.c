@@ -12,6 +12,7 @@
 #include "models/hthread.h"
 #include "models/iommu.h"
 #include "models/l2switch.h"
+#include "models/migrate.h"
 #include "models/lbridge.h"
 #include "models/macvtap.h"
 #include "models/nat.h"
@@ -31,6 +32,13 @@
         }                                                               \
         (ARR) = g_;                                                     \
     } while (0)
+
+void
+world_keep(struct world *w, void *p)
+{
+    GROW(w->kept, w->n_kept);
+    w->kept[w->n_kept++] = p;
+}
 
 void
 world_add_link(struct world *w, struct link *l)
@@ -351,6 +359,12 @@ world_events(struct world *w, struct vh_diag *diag)
     for (size_t i = 0; i < c->n_events; i++) {
         const struct cfg_event *e = &c->events[i];
         bool up = e->action == CFG_EV_LINK_UP;
+        if (e->action == CFG_EV_MIGRATE) {
+            if (!migrate_schedule(w, e, diag)) {
+                return false;
+            }
+            continue;
+        }
         if (e->action == CFG_EV_ROGUE_DMA) {
             struct sriov_vf *vf = sriov_vf_find(w, e->target);
             if (!vf) {
@@ -563,6 +577,10 @@ world_free(struct world *w)
     }
     free(w->gens);
     free(w->flows);
+    for (size_t i = 0; i < w->n_kept; i++) {
+        free(w->kept[i]);
+    }
+    free(w->kept);
     acct_free_all(w);
     vh_sim_destroy(&w->sim);
     vh_pool_destroy(&w->pool);

@@ -64,6 +64,8 @@ struct world {
     struct traffic_gen **gens;
     size_t n_gens;
 
+    void **kept;                /* Freed with the world (world_keep). */
+    size_t n_kept;
     void *families;             /* Flood families not yet settled
                                  * (models/acct.c). */
     uint64_t families_live;
@@ -103,5 +105,8 @@ void world_free(struct world *);
 
 /* Helpers for builders: register a link so the world frees it. */
 void world_add_link(struct world *, struct link *);
+
+/* Frees 'p' (malloc'ed) with the world. */
+void world_keep(struct world *, void *p);
 
 #endif /* models/world.h */

@@ -542,3 +542,25 @@ vh_icmp_payload_for_size(uint32_t wire_size)
 {
     return payload_for_size(wire_size, VH_ICMP_HLEN);
 }
+
+uint32_t
+vh_build_rarp_announce(uint8_t *buf, const struct vh_mac *mac)
+{
+    /* The layout of ARP (RFC 903 reuses it) with opcode 3, reverse
+     * request, sender and target hardware address both the VM's, and no
+     * protocol addresses: what QEMU's qemu_announce_self() sends. */
+    memset(buf, 0, VH_ETH_MIN_FRAME);
+    memcpy(buf, vh_mac_broadcast.b, VH_ETH_ALEN);
+    memcpy(buf + 6, mac->b, VH_ETH_ALEN);
+    buf[12] = VH_ETHERTYPE_RARP >> 8;
+    buf[13] = VH_ETHERTYPE_RARP & 0xff;
+    uint8_t *a = buf + VH_ETH_HLEN;
+    a[1] = 1;                           /* Hardware: Ethernet. */
+    a[2] = 0x08;                        /* Protocol: IPv4. */
+    a[4] = VH_ETH_ALEN;
+    a[5] = 4;
+    a[7] = 3;                           /* Reverse request. */
+    memcpy(a + 8, mac->b, VH_ETH_ALEN);
+    memcpy(a + 18, mac->b, VH_ETH_ALEN);
+    return VH_ETH_MIN_FRAME;
+}

@@ -30,6 +30,7 @@
 #define VH_ETHERTYPE_IPV4 0x0800
 #define VH_ETHERTYPE_ARP 0x0806
 #define VH_ETHERTYPE_VLAN 0x8100
+#define VH_ETHERTYPE_RARP 0x8035
 
 #define VH_IPPROTO_ICMP 1
 #define VH_IPPROTO_UDP 17
@@ -139,6 +140,11 @@ uint32_t vh_build_arp(uint8_t *buf, uint16_t op,
                       const struct vh_mac *sha, uint32_t spa,
                       const struct vh_mac *tha, uint32_t tpa,
                       const struct vh_mac *eth_dst);
+
+/* Builds the broadcast RARP request ("who is MAC? tell MAC", opcode 3)
+ * that QEMU sends for a VM after live migration, so switches learn where
+ * the VM's MAC now lives.  Returns the frame length (60). */
+uint32_t vh_build_rarp_announce(uint8_t *buf, const struct vh_mac *mac);
 
 /* Inserts an 802.1Q tag after the source MAC of the frame in 'p' using its
  * headroom (sim/packet.h), or removes it.  Pop returns the TCI, or -1 if

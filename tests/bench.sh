@@ -58,3 +58,17 @@ PY
 echo
 echo "== bridge_flood: 4 virtio/vhost-net guests on a Linux bridge, 64-byte UDP"
 bench_scenario scenarios/bench/bridge_flood.json
+
+# gui benchmarks follow
+
+# The GUI: frames per second while 10,000 packets are in flight at
+# 1600x900 with SDL's software renderer (no display needed), against an
+# empty frame and the bare topology measured in the same run.
+echo
+echo "== gui: animating 10,000 packets in flight"
+if [ -x ./build/bench_gui ]; then
+    ./build/bench_gui
+else
+    echo "bench: ./build/bench_gui is missing; run 'make bench'" >&2
+    exit 1
+fi

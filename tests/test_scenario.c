@@ -412,8 +412,21 @@ static const struct bad bad[] = {
     { WITH_FLOW(", 'pattern': 'burst'"), "traffic[0].pattern: not supported "
       "yet: the burst traffic pattern" },
     { WITH(", 'events': [{'at': '1ms', 'action': 'migrate', 'target': "
-           "'h1/vm1', 'to': 'remote'}]"), "events[0].action: not supported "
-      "yet: live migration" },
+           "'h1/vm1', 'to': 'remote'}]"), "events[0].to: host 'remote' has "
+      "no bridge 'br0' for hosts[0].vms[0].nics[0] to join after migrating" },
+    { WITH(", 'events': [{'at': '1ms', 'action': 'link-down', 'target': "
+           "'h1/eth0', 'downtime': '1ms'}]"), "events[0].downtime: "
+      "'downtime' applies only to the migrate action" },
+    { SCN(HOST("", NIC(", 'sriov': {'vfs': 2}"), BR(""),
+               VM("", VNIC(", 'attach': {'type': 'sriov-vf', 'to': "
+                           "'eth0'}"))) ", "
+          "{'name': 'h2', 'nics': [{'name': 'eth0', 'link': 'sw/p3'}], "
+          "'bridges': [{'name': 'br0', 'ports': ['eth0']}]}, " REMOTE(""),
+          FLOW(""), ", 'events': [{'at': '1ms', 'action': 'migrate', "
+          "'target': 'h1/vm1', 'to': 'h2'}]"),
+      "events[0].target: VM 'h1/vm1' cannot be live-migrated: its NIC "
+      "hosts[0].vms[0].nics[0] is an assigned device (an SR-IOV VF), whose "
+      "state lives in the hardware; detach it first" },
 };
 
 START_TEST(test_bad)

@@ -1,0 +1,599 @@
+/* cli/cmd_gui.c: 'vhsim gui': the window, compare mode, replay of a
+ * recording, and headless screenshots and frame sequences. */
+#include "cli/cmd_gui.h"
+
+#include <SDL.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "gui/app.h"
+#include "gui/history.h"
+#include "gui/record.h"
+#include "models/config.h"
+#include "models/cpu.h"
+#include "models/world.h"
+#include "sim/units.h"
+
+static const char gui_usage[] =
+    "usage: vhsim gui SCENARIO|RECORDING [options]\n"
+    "\n"
+    "Animates the packets of a run hop by hop: each packet a dot in its\n"
+    "flow's colour moving between devices, queues filling, drops flashing\n"
+    "with their reason, each host's cores busy by cycle category.  Press h\n"
+    "in the window for the keys.  A file written by 'vhsim run --record'\n"
+    "is replayed without running the model.\n"
+    "\n"
+    "  --variant NAME        show that variant of the scenario\n"
+    "  --variants A,B        two variants side by side on one clock\n"
+    "                        ('base' is the scenario as written)\n"
+    "  --seed N              use seed N instead of the scenario's\n"
+    "  --speed TIME          simulated time per second of animation\n"
+    "                        (default 1us: a trip through a host takes a\n"
+    "                        few seconds)\n"
+    "  --at TIME             start at this simulated time\n"
+    "  --select FLOW[:N]     select packet N (default 0) of the flow\n"
+    "  --inspect PATH        select the device at PATH\n"
+    "  --follow              follow the selected packet\n"
+    "  --size WxH            window or picture size (default 1280x720\n"
+    "                        for the window, 1600x900 headless)\n"
+    "\n"
+    "Headless, with no display:\n"
+    "  --screenshot FILE     write the frame at --at as a PNG and exit\n"
+    "  --frames DIR          write frames from --from to --to as\n"
+    "                        DIR/frame-00001.png... (--fps N, default 30)\n";
+
+/* A scenario variant run live: the simulation goes forward in slices as
+ * the animation needs, writing a spool recording the viewer reads. */
+struct cli_gui_live {
+    struct cfg_scenario *cfg;
+    struct world *w;
+    FILE *spool;
+    struct gui_rec_writer *wr;
+    bool done;
+};
+
+static const char *
+proto_name(enum cfg_proto p)
+{
+    return p == CFG_PROTO_UDP ? "udp" : p == CFG_PROTO_TCP ? "tcp" : "icmp";
+}
+
+static const char *
+action_name(enum cfg_event_action a)
+{
+    switch (a) {
+    case CFG_EV_LINK_DOWN: return "link-down";
+    case CFG_EV_LINK_UP: return "link-up";
+    case CFG_EV_MIGRATE: return "migrate";
+    case CFG_EV_SET: return "set";
+    default: return "event";
+    }
+}
+
+/* What to call the host side of a guest NIC. */
+static const char *
+backend_note(const struct cfg_vnic *n)
+{
+    if (n->attach == CFG_AT_SRIOV_VF) {
+        return "VF, no hypervisor";
+    }
+    if (n->attach == CFG_AT_PASSTHROUGH) {
+        return "passthrough";
+    }
+    if (n->model == CFG_VNIC_E1000) {
+        return "QEMU e1000";
+    }
+    if (n->model == CFG_VNIC_RTL8139) {
+        return "QEMU rtl8139";
+    }
+    switch (n->backend) {
+    case CFG_BE_VHOST_NET: return "vhost-net";
+    case CFG_BE_VHOST_USER: return "vhost-user";
+    case CFG_BE_QEMU: return "QEMU virtio";
+    case CFG_BE_NONE: break;
+    }
+    return "host side";
+}
+
+void
+cli_gui_scene(struct gui_scene *sc, const struct world *w,
+              const struct cfg_scenario *cfg, const char *variant)
+{
+    gui_scene_init(sc);
+    sc->name = gui_xstrdup(cfg->name);
+    sc->variant = gui_xstrdup(variant ? variant : "base");
+    sc->duration = w->end;
+    gui_scene_set_topology(sc, &w->devs);
+    for (size_t i = 0; i < cfg->n_hosts; i++) {
+        const struct cfg_host *h = &cfg->hosts[i];
+        const struct vh_device *d = vh_devtab_find(&w->devs, h->name);
+        if (d) {
+            gui_scene_add_host(sc, d->id, h->cpu.cores);
+        }
+        for (size_t v = 0; v < h->n_vms; v++) {
+            const struct cfg_vm *vm = &h->vms[v];
+            for (size_t k = 0; k < vm->n_nics; k++) {
+                char path[512];
+                snprintf(path, sizeof path, "%s/%s/%s", h->name, vm->name,
+                         vm->nics[k].name);
+                const struct vh_device *nd = vh_devtab_find(&w->devs, path);
+                if (nd) {
+                    gui_scene_set_note(sc, nd->id, backend_note(&vm->nics[k]));
+                }
+            }
+        }
+    }
+    for (size_t i = 0; i < cfg->n_flows; i++) {
+        const struct cfg_flow *f = &cfg->flows[i];
+        gui_scene_add_flow(sc, f->name, f->from, f->to, proto_name(f->proto));
+    }
+    for (int k = 0; k < CPU_N_CATS; k++) {
+        gui_scene_add_cat(sc, cpu_cat_names[k]);
+    }
+    for (size_t i = 0; i < cfg->n_events; i++) {
+        const struct cfg_event *e = &cfg->events[i];
+        gui_scene_add_mark(sc, e->at, action_name(e->action), e->target);
+    }
+}
+
+static bool
+live_advance(void *ctx, vh_time_t until)
+{
+    struct cli_gui_live *l = ctx;
+    if (l->done) {
+        return true;
+    }
+    vh_time_t to = until < l->w->end ? until : l->w->end;
+    vh_sim_run(&l->w->sim, to);
+    if (to >= l->w->end || !vh_sim_live(&l->w->sim)) {
+        char err[256];
+        if (gui_rec_finish(l->wr, err, sizeof err)) {
+            fprintf(stderr, "vhsim: %s\n", err);
+        }
+        l->wr = NULL;
+        l->done = true;
+        return true;
+    }
+    gui_rec_flush(l->wr);
+    return false;
+}
+
+static void
+live_free(struct cli_gui_live *l)
+{
+    if (l->wr) {
+        char err[256];
+        gui_rec_finish(l->wr, err, sizeof err);
+    }
+    if (l->spool) {
+        fclose(l->spool);
+    }
+    if (l->w) {
+        world_free(l->w);
+    }
+    if (l->cfg) {
+        cfg_free(l->cfg);
+    }
+    free(l);
+}
+
+/* Loads 'variant' of 'file' and opens a history over its live run. */
+static struct gui_history *
+open_live(const char *file, const char *variant, bool has_seed,
+          unsigned long long seed, struct cli_gui_live **out)
+{
+    struct vh_diag diag;
+    vh_diag_init(&diag);
+    const char *v = variant && strcmp(variant, "base") ? variant : NULL;
+    struct cli_gui_live *l = gui_xcalloc(1, sizeof *l);
+    l->cfg = cfg_load(file, v, &diag);
+    if (!l->cfg) {
+        cli_error(VH_EXIT_USAGE, "%s: %s", file, diag.msg);
+        live_free(l);
+        return NULL;
+    }
+    if (has_seed) {
+        l->cfg->seed = seed;
+    }
+    l->w = world_build(l->cfg, &diag);
+    if (!l->w) {
+        cli_error(VH_EXIT_USAGE, "%s: %s", file, diag.msg);
+        live_free(l);
+        return NULL;
+    }
+    const char *dir = getenv("TMPDIR");
+    char path[4096];
+    snprintf(path, sizeof path, "%s/vhsim-gui-XXXXXX", dir && *dir ? dir
+                                                                   : "/tmp");
+    int fd = mkstemp(path);
+    if (fd < 0 || !(l->spool = fdopen(fd, "w+b"))) {
+        cli_error(VH_EXIT_FAIL, "cannot create a spool file in %s",
+                  dir && *dir ? dir : "/tmp");
+        if (fd >= 0) {
+            close(fd);
+            unlink(path);
+        }
+        live_free(l);
+        return NULL;
+    }
+    struct gui_scene sc;
+    cli_gui_scene(&sc, l->w, l->cfg, variant);
+    l->wr = gui_rec_writer_new(l->spool, &sc, &l->w->sim.now);
+    gui_scene_free(&sc);
+    vh_trace_subscribe(&l->w->trace, VH_HOP_ALL, gui_rec_hop, l->wr);
+    gui_rec_flush(l->wr);
+    char err[512];
+    struct gui_history *h = gui_history_open(path, live_advance, l, 0, err,
+                                             sizeof err);
+    /* The reader holds the file open; nothing is left behind on exit. */
+    unlink(path);
+    if (!h) {
+        cli_error(VH_EXIT_FAIL, "%s", err);
+        live_free(l);
+        return NULL;
+    }
+    *out = l;
+    return h;
+}
+
+struct gui_opts {
+    const char *input;
+    const char *variant;
+    const char *variants;
+    const char *screenshot;
+    const char *frames;
+    const char *select;
+    const char *inspect;
+    bool follow;
+    bool has_seed;
+    unsigned long long seed;
+    double speed;
+    vh_time_t at, from, to;
+    bool has_to;
+    double fps;
+    int w, h;
+};
+
+static int
+parse_time_opt(const char *name, const char *val, vh_time_t *out)
+{
+    char why[128];
+    if (vh_parse_time(val, out, why, sizeof why)) {
+        return cli_error(VH_EXIT_USAGE, "%s: %s", name, why);
+    }
+    return 0;
+}
+
+static int
+parse_gui_opts(int argc, char **argv, struct gui_opts *o)
+{
+    memset(o, 0, sizeof *o);
+    o->speed = GUI_DEFAULT_SPEED;
+    o->fps = 30;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+            fputs(gui_usage, stdout);
+            return -1;
+        }
+        if (!strcmp(a, "--follow")) {
+            o->follow = true;
+            continue;
+        }
+        if (a[0] != '-') {
+            if (o->input) {
+                return cli_error(VH_EXIT_USAGE, "one scenario at a time "
+                                 "('%s' and '%s')", o->input, a);
+            }
+            o->input = a;
+            continue;
+        }
+        static const char *const with_value[] = {
+            "--variant", "--variants", "--seed", "--speed", "--at",
+            "--select", "--inspect", "--size", "--screenshot", "--frames",
+            "--from", "--to", "--fps",
+        };
+        bool known = false;
+        for (size_t k = 0; k < sizeof with_value / sizeof *with_value; k++) {
+            known |= !strcmp(a, with_value[k]);
+        }
+        if (!known) {
+            return cli_error(VH_EXIT_USAGE, "unknown option '%s' (see "
+                             "'vhsim gui --help')", a);
+        }
+        if (i + 1 >= argc) {
+            return cli_error(VH_EXIT_USAGE, "%s needs a value", a);
+        }
+        const char *v = argv[++i];
+        int rc = 0;
+        if (!strcmp(a, "--variant")) {
+            o->variant = v;
+        } else if (!strcmp(a, "--variants")) {
+            o->variants = v;
+        } else if (!strcmp(a, "--select")) {
+            o->select = v;
+        } else if (!strcmp(a, "--inspect")) {
+            o->inspect = v;
+        } else if (!strcmp(a, "--screenshot")) {
+            o->screenshot = v;
+        } else if (!strcmp(a, "--frames")) {
+            o->frames = v;
+        } else if (!strcmp(a, "--seed")) {
+            if (!cli_parse_u64(v, &o->seed)) {
+                return cli_error(VH_EXIT_USAGE, "--seed takes a non-negative "
+                                 "integer, not '%s'", v);
+            }
+            o->has_seed = true;
+        } else if (!strcmp(a, "--speed")) {
+            vh_time_t s;
+            rc = parse_time_opt(a, v, &s);
+            if (!rc && !s) {
+                rc = cli_error(VH_EXIT_USAGE, "--speed must be more than 0");
+            }
+            o->speed = (double) s;
+        } else if (!strcmp(a, "--at")) {
+            rc = parse_time_opt(a, v, &o->at);
+        } else if (!strcmp(a, "--from")) {
+            rc = parse_time_opt(a, v, &o->from);
+        } else if (!strcmp(a, "--to")) {
+            rc = parse_time_opt(a, v, &o->to);
+            o->has_to = true;
+        } else if (!strcmp(a, "--fps")) {
+            char *end;
+            o->fps = strtod(v, &end);
+            if (*end || !(o->fps > 0 && o->fps <= 1000)) {
+                rc = cli_error(VH_EXIT_USAGE, "--fps takes a number of "
+                               "frames per second (1 to 1000), not '%s'", v);
+            }
+        } else if (!strcmp(a, "--size")) {
+            if (sscanf(v, "%dx%d", &o->w, &o->h) != 2 || o->w < 320
+                || o->h < 200 || o->w > 8192 || o->h > 8192) {
+                rc = cli_error(VH_EXIT_USAGE, "--size takes WIDTHxHEIGHT "
+                               "between 320x200 and 8192x8192, not '%s'", v);
+            }
+        }
+        if (rc) {
+            return rc;
+        }
+    }
+    if (!o->input) {
+        fputs(gui_usage, stderr);
+        return VH_EXIT_USAGE;
+    }
+    if (o->variant && o->variants) {
+        return cli_error(VH_EXIT_USAGE, "--variant and --variants do not go "
+                         "together");
+    }
+    if (o->screenshot && o->frames) {
+        return cli_error(VH_EXIT_USAGE, "--screenshot or --frames, not both");
+    }
+    if (o->frames && !o->has_to) {
+        return cli_error(VH_EXIT_USAGE, "--frames needs --to (and --from, "
+                         "default 0)");
+    }
+    if (o->frames && o->to < o->from) {
+        return cli_error(VH_EXIT_USAGE, "--to is before --from");
+    }
+    if (!o->w) {
+        bool headless = o->screenshot || o->frames;
+        o->w = headless ? 1600 : 1280;
+        o->h = headless ? 900 : 720;
+    }
+    return 0;
+}
+
+/* Applies --select and --inspect. */
+static int
+apply_selection(struct gui_app *a, const struct gui_opts *o)
+{
+    const struct gui_scene *sc = gui_history_scene(a->side[0].h);
+    if (o->select) {
+        char name[256];
+        unsigned long long n = 0;
+        const char *colon = strrchr(o->select, ':');
+        snprintf(name, sizeof name, "%.*s",
+                 (int) (colon ? (size_t) (colon - o->select)
+                              : strlen(o->select)), o->select);
+        if (colon && !cli_parse_u64(colon + 1, &n)) {
+            return cli_error(VH_EXIT_USAGE, "--select takes FLOW or FLOW:N, "
+                             "not '%s'", o->select);
+        }
+        int fi = -1;
+        for (size_t i = 0; i < sc->n_flows; i++) {
+            if (!strcmp(sc->flows[i].name, name)) {
+                fi = (int) i;
+            }
+        }
+        if (fi < 0) {
+            return cli_error(VH_EXIT_USAGE, "--select: no flow named '%s'",
+                             name);
+        }
+        a->has_pkt = true;
+        a->pkt_flow = fi;
+        a->pkt_seq = n;
+        a->pkt_reply = 0;
+        a->follow = o->follow;
+    }
+    if (o->inspect) {
+        bool found = false;
+        for (size_t i = 0; i < sc->n_devs; i++) {
+            found |= !strcmp(sc->devs[i].path, o->inspect);
+        }
+        if (!found) {
+            return cli_error(VH_EXIT_USAGE, "--inspect: no device '%s'",
+                             o->inspect);
+        }
+        snprintf(a->sel_path, sizeof a->sel_path, "%s", o->inspect);
+    }
+    return 0;
+}
+
+int
+cmd_gui(int argc, char **argv)
+{
+    struct gui_opts o;
+    int rc = parse_gui_opts(argc, argv, &o);
+    if (rc) {
+        return rc < 0 ? VH_EXIT_OK : rc;
+    }
+    bool headless = o.screenshot || o.frames;
+
+    /* The sources: a recording, one variant, or two. */
+    struct gui_history *hs[GUI_MAX_SIDES] = { NULL };
+    struct cli_gui_live *lives[GUI_MAX_SIDES] = { NULL };
+    char names[GUI_MAX_SIDES][128];
+    int n = 0;
+    if (gui_rec_is_recording(o.input)) {
+        if (o.variant || o.variants || o.has_seed) {
+            return cli_error(VH_EXIT_USAGE, "'%s' is a recording: --variant, "
+                             "--variants and --seed do not apply", o.input);
+        }
+        char err[512];
+        hs[0] = gui_history_open(o.input, NULL, NULL, 0, err, sizeof err);
+        if (!hs[0]) {
+            return cli_error(VH_EXIT_USAGE, "%s", err);
+        }
+        snprintf(names[0], sizeof names[0], "%s",
+                 gui_history_scene(hs[0])->variant);
+        n = 1;
+    } else {
+        char list[512];
+        snprintf(list, sizeof list, "%s", o.variants ? o.variants
+                 : o.variant ? o.variant : "base");
+        char *save = NULL;
+        for (char *tok = strtok_r(list, ",", &save); tok;
+             tok = strtok_r(NULL, ",", &save)) {
+            if (n == GUI_MAX_SIDES) {
+                rc = cli_error(VH_EXIT_USAGE, "--variants takes two names");
+                goto out;
+            }
+            snprintf(names[n], sizeof names[n], "%s", tok);
+            hs[n] = open_live(o.input, tok, o.has_seed, o.seed, &lives[n]);
+            if (!hs[n]) {
+                rc = VH_EXIT_USAGE;
+                goto out;
+            }
+            n++;
+        }
+        if (o.variants && n != 2) {
+            rc = cli_error(VH_EXIT_USAGE, "--variants takes two names "
+                           "separated by a comma, such as base,vm1-on-e1000");
+            goto out;
+        }
+    }
+
+    if (headless) {
+        SDL_SetHint(SDL_HINT_VIDEODRIVER, "dummy");
+    }
+    if (SDL_Init(headless ? 0 : SDL_INIT_VIDEO) < 0) {
+        rc = cli_error(VH_EXIT_FAIL, "SDL: %s%s", SDL_GetError(),
+                       headless ? "" : " (no display? try --screenshot)");
+        goto out;
+    }
+    SDL_Window *win = NULL;
+    SDL_Renderer *r = NULL;
+    SDL_Surface *surf = NULL;
+    if (headless) {
+        surf = SDL_CreateRGBSurfaceWithFormat(0, o.w, o.h, 32,
+                                              SDL_PIXELFORMAT_ARGB8888);
+        r = surf ? SDL_CreateSoftwareRenderer(surf) : NULL;
+    } else {
+        char title[256];
+        snprintf(title, sizeof title, "vhsim gui \xe2\x80\x94 %s",
+                 gui_history_scene(hs[0])->name);
+        win = SDL_CreateWindow(title, SDL_WINDOWPOS_CENTERED,
+                               SDL_WINDOWPOS_CENTERED, o.w, o.h,
+                               SDL_WINDOW_RESIZABLE
+                               | SDL_WINDOW_ALLOW_HIGHDPI);
+        if (win) {
+            r = SDL_CreateRenderer(win, -1, SDL_RENDERER_ACCELERATED
+                                   | SDL_RENDERER_PRESENTVSYNC);
+            if (!r) {
+                r = SDL_CreateRenderer(win, -1, SDL_RENDERER_SOFTWARE);
+            }
+        }
+    }
+    if (!r) {
+        rc = cli_error(VH_EXIT_FAIL, "SDL: %s", SDL_GetError());
+        goto sdl_out;
+    }
+    char err[512];
+    struct gui_font *font = gui_font_new(r, err, sizeof err);
+    if (!font) {
+        rc = cli_error(VH_EXIT_FAIL, "%s", err);
+        goto sdl_out;
+    }
+    int rw = o.w, rh = o.h;
+    if (win) {
+        SDL_GetRendererOutputSize(r, &rw, &rh);
+    }
+    struct gui_app *app = gui_xcalloc(1, sizeof *app);
+    gui_app_init(app, r, font, rw, rh);
+    for (int i = 0; i < n; i++) {
+        gui_app_add_side(app, hs[i], names[i]);
+        hs[i] = NULL;           /* The app owns it now. */
+    }
+    app->speed = o.speed;
+    rc = apply_selection(app, &o);
+    if (!rc) {
+        if (o.screenshot) {
+            if (gui_app_screenshot(app, o.at, o.screenshot)) {
+                rc = cli_error(VH_EXIT_FAIL, "%s", app->err);
+            }
+        } else if (o.frames) {
+            long k = gui_app_frames(app, o.frames, o.from, o.to, o.fps);
+            if (k < 0) {
+                rc = cli_error(VH_EXIT_FAIL, "%s", app->err);
+            } else {
+                fprintf(stderr, "vhsim: %ld frames in %s\n", k, o.frames);
+            }
+        } else {
+            app->paused = false;
+            if (gui_app_set_time(app, o.at)) {
+                rc = cli_error(VH_EXIT_FAIL, "%s", app->err);
+            } else {
+                gui_app_loop(app, win);
+            }
+        }
+    }
+    gui_app_free(app);
+    free(app);
+    gui_font_free(font);
+sdl_out:
+    if (r) {
+        SDL_DestroyRenderer(r);
+    }
+    if (surf) {
+        SDL_FreeSurface(surf);
+    }
+    if (win) {
+        SDL_DestroyWindow(win);
+    }
+    SDL_Quit();
+out:
+    for (int i = 0; i < GUI_MAX_SIDES; i++) {
+        gui_history_free(hs[i]);
+        if (lives[i]) {
+            live_free(lives[i]);
+        }
+    }
+    return rc;
+}
+
+struct gui_history *
+cli_gui_live_open(const char *file, const char *variant,
+                  struct cli_gui_live **live)
+{
+    return open_live(file, variant, false, 0, live);
+}
+
+void
+cli_gui_live_free(struct cli_gui_live *l)
+{
+    if (l) {
+        live_free(l);
+    }
+}

@@ -1,0 +1,285 @@
+/* gui/anim.c: a frame's dots, queues, drops and CPU bars. */
+#include "gui/anim.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gui/track.h"
+
+void
+gui_frame_init(struct gui_frame *f)
+{
+    memset(f, 0, sizeof *f);
+}
+
+void
+gui_frame_free(struct gui_frame *f)
+{
+    free(f->dots);
+    free(f->waiting);
+    free(f->shown);
+    free(f->flashes);
+    free(f->cpu);
+    free(f->cores);
+    gui_frame_init(f);
+}
+
+bool
+gui_anim_flow_shown(const struct gui_anim_opts *o, int32_t flow)
+{
+    if (flow < 0) {
+        return !(o->hidden_flows >> 31 & 1);
+    }
+    return flow >= 31 || !(o->hidden_flows >> flow & 1);
+}
+
+void
+gui_polyline_at(const float (*pts)[2], uint32_t n, float frac, float *x,
+                float *y)
+{
+    float total = 0;
+    for (uint32_t i = 1; i < n; i++) {
+        total += hypotf(pts[i][0] - pts[i - 1][0], pts[i][1] - pts[i - 1][1]);
+    }
+    float want = total * (frac < 0 ? 0 : frac > 1 ? 1 : frac);
+    for (uint32_t i = 1; i < n; i++) {
+        float seg = hypotf(pts[i][0] - pts[i - 1][0],
+                           pts[i][1] - pts[i - 1][1]);
+        if (want <= seg || i == n - 1) {
+            float u = seg > 0 ? want / seg : 0;
+            u = u > 1 ? 1 : u;
+            *x = pts[i - 1][0] + (pts[i][0] - pts[i - 1][0]) * u;
+            *y = pts[i - 1][1] + (pts[i][1] - pts[i - 1][1]) * u;
+            return;
+        }
+        want -= seg;
+    }
+    *x = pts[0][0];
+    *y = pts[0][1];
+}
+
+static struct gui_dot *
+push_dot(struct gui_frame *f)
+{
+    if (f->n_dots == f->cap_dots) {
+        f->cap_dots = f->cap_dots ? f->cap_dots * 2 : 1024;
+        f->dots = gui_xrealloc(f->dots, f->cap_dots * sizeof *f->dots);
+    }
+    struct gui_dot *d = &f->dots[f->n_dots++];
+    memset(d, 0, sizeof *d);
+    d->to = -1;
+    return d;
+}
+
+/* A packet at a node, before it gets its place in the queue lane. */
+struct waiter {
+    int32_t node;
+    uint8_t serving;
+    vh_time_t since;
+    uint64_t id;
+    size_t dot;
+};
+
+static int
+waiter_cmp(const void *a_, const void *b_)
+{
+    const struct waiter *a = a_, *b = b_;
+    if (a->node != b->node) {
+        return a->node < b->node ? -1 : 1;
+    }
+    if (a->serving != b->serving) {
+        return a->serving ? -1 : 1;         /* Served first in line. */
+    }
+    if (a->since != b->since) {
+        return a->since < b->since ? -1 : 1;
+    }
+    return a->id < b->id ? -1 : a->id > b->id;
+}
+
+struct flash_ctx {
+    struct gui_frame *f;
+    const struct gui_layout *l;
+    const struct gui_anim_opts *o;
+    struct gui_history *h;
+};
+
+static void
+flash_drop(void *ctx_, const struct gui_hev *e)
+{
+    struct flash_ctx *c = ctx_;
+    struct gui_frame *f = c->f;
+    if (e->pkt == GUI_NO_PKT_IDX || e->dev == GUI_NO_DEV
+        || !gui_anim_flow_shown(c->o,
+                                gui_history_packet(c->h, e->pkt)->flow)) {
+        return;
+    }
+    int32_t node = gui_layout_node_of(c->l, e->dev, e->slot);
+    if (node < 0) {
+        return;
+    }
+    for (size_t i = 0; i < f->n_flashes; i++) {
+        if (f->flashes[i].node == node && f->flashes[i].reason == e->reason) {
+            f->flashes[i].count++;
+            if (e->time > f->flashes[i].last) {
+                f->flashes[i].last = e->time;
+            }
+            return;
+        }
+    }
+    if (f->n_flashes == f->cap_flashes) {
+        f->cap_flashes = f->cap_flashes ? f->cap_flashes * 2 : 16;
+        f->flashes = gui_xrealloc(f->flashes,
+                                  f->cap_flashes * sizeof *f->flashes);
+    }
+    f->flashes[f->n_flashes++] = (struct gui_flash) {
+        node, e->reason, 1, e->time
+    };
+}
+
+void
+gui_anim_frame(struct gui_frame *f, struct gui_history *h,
+               struct gui_layout *l, vh_time_t t,
+               const struct gui_anim_opts *o)
+{
+    f->t = t;
+    f->linger = o->linger;
+    f->n_dots = 0;
+    f->n_flashes = 0;
+    f->moving = f->serving = 0;
+    if (f->n_nodes != l->n_nodes) {
+        free(f->waiting);
+        free(f->shown);
+        f->n_nodes = l->n_nodes;
+        f->waiting = gui_xcalloc(l->n_nodes, sizeof *f->waiting);
+        f->shown = gui_xcalloc(l->n_nodes, sizeof *f->shown);
+    }
+    memset(f->waiting, 0, l->n_nodes * sizeof *f->waiting);
+    memset(f->shown, 0, l->n_nodes * sizeof *f->shown);
+
+    struct waiter *w = NULL;
+    size_t nw = 0, capw = 0;
+    size_t np = gui_history_n_packets(h);
+    for (size_t i = 0; i < np; i++) {
+        struct gui_pkt *p = gui_history_packet(h, i);
+        if (p->t_vis > t || !gui_anim_flow_shown(o, p->flow)) {
+            continue;
+        }
+        if (p->t_last + o->linger < t && p->last_kind != VH_HOP_ENQUEUE) {
+            continue;
+        }
+        struct gui_where wh;
+        gui_track_at(h, p, t, o->linger, o->min_move, &wh);
+        if (wh.state == GUI_W_GONE) {
+            continue;
+        }
+        const struct gui_stop *s = &p->stops[wh.stop];
+        int32_t from = gui_layout_node_of(l, s->dev, s->slot);
+        if (from < 0) {
+            continue;
+        }
+        if (wh.state == GUI_W_MOVING) {
+            const struct gui_stop *n = &p->stops[wh.next];
+            int32_t to = gui_layout_node_of(l, n->dev, n->slot);
+            if (to >= 0 && to != from) {
+                const float (*pts)[2];
+                uint32_t k = gui_layout_path(l, from, to, &pts);
+                struct gui_dot *d = push_dot(f);
+                gui_polyline_at(pts, k, wh.frac, &d->x, &d->y);
+                d->pkt = (uint32_t) i;
+                d->flow = p->flow;
+                d->reply = p->is_reply;
+                d->state = GUI_DOT_MOVING;
+                d->node = from;
+                d->to = to;
+                f->moving++;
+                continue;
+            }
+            /* Both ends drawn as one node (folded): it waits there. */
+        }
+        struct gui_dot *d = push_dot(f);
+        d->pkt = (uint32_t) i;
+        d->flow = p->flow;
+        d->reply = p->is_reply;
+        d->node = from;
+        if (wh.ended) {
+            d->state = wh.end_kind == VH_HOP_DROP ? GUI_DOT_DROPPED
+                                                  : GUI_DOT_DELIVERED;
+            d->age = o->linger ? (float) ((double) (t - wh.end_time)
+                                          / (double) o->linger) : 1.0f;
+        } else {
+            d->state = wh.serving ? GUI_DOT_SERVING : GUI_DOT_WAITING;
+            f->serving += wh.serving;
+        }
+        if (nw == capw) {
+            capw = capw ? capw * 2 : 256;
+            w = gui_xrealloc(w, capw * sizeof *w);
+        }
+        w[nw++] = (struct waiter) {
+            from, (uint8_t) (d->state == GUI_DOT_SERVING), s->t_in, p->id,
+            f->n_dots - 1
+        };
+    }
+
+    /* Line the dots at each node up in its queue lane, served first. */
+    if (nw) {
+        qsort(w, nw, sizeof *w, waiter_cmp);
+    }
+    for (size_t i = 0; i < nw;) {
+        int32_t node = w[i].node;
+        int room = gui_layout_queue_room(l, node);
+        size_t j = i;
+        while (j < nw && w[j].node == node) {
+            j++;
+        }
+        if ((int) (j - i) > room && room > 3) {
+            room -= 2;          /* Leave space for the "+N". */
+        }
+        j = i;
+        int pos = 0;
+        for (; j < nw && w[j].node == node; j++, pos++) {
+            struct gui_dot *d = &f->dots[w[j].dot];
+            f->waiting[node]++;
+            if (pos < room) {
+                gui_layout_queue_slot(l, node, pos, &d->x, &d->y);
+                f->shown[node]++;
+            } else {
+                /* Not drawn: counted in the lane's "+N". */
+                d->x = NAN;
+                d->y = NAN;
+            }
+        }
+        i = j;
+    }
+    free(w);
+
+    /* Drops to flash. */
+    struct flash_ctx fc = { f, l, o, h };
+    vh_time_t t0 = t > o->linger ? t - o->linger : 0;
+    gui_history_each(h, t0, t, VH_HOP_BIT(VH_HOP_DROP), flash_drop, &fc);
+
+    /* CPU cores. */
+    const struct gui_scene *sc = gui_history_scene(h);
+    if (f->n_hosts != sc->n_hosts) {
+        free(f->cpu);
+        free(f->cores);
+        f->n_hosts = sc->n_hosts;
+        size_t total = 0;
+        f->cores = gui_xcalloc(sc->n_hosts, sizeof *f->cores);
+        for (size_t i = 0; i < sc->n_hosts; i++) {
+            f->cores[i] = sc->hosts[i].cores > 0 ? sc->hosts[i].cores : 1;
+            total += (size_t) f->cores[i] * GUI_MAX_CATS;
+        }
+        f->cpu = gui_xcalloc(total, sizeof *f->cpu);
+    }
+    f->cpu_window = o->cpu_window;
+    vh_time_t c0 = t > o->cpu_window ? t - o->cpu_window : 0;
+    uint64_t *out = f->cpu;
+    for (size_t i = 0; i < sc->n_hosts; i++) {
+        gui_history_cpu(h, sc->hosts[i].dev, f->cores[i], c0, t, out);
+        out += (size_t) f->cores[i] * GUI_MAX_CATS;
+    }
+    if (t - c0 < o->cpu_window) {
+        f->cpu_window = t - c0;
+    }
+}

@@ -1,0 +1,485 @@
+/* gui/inspect.c: what the inspector says about a device or a packet. */
+#include "gui/inspect.h"
+
+#include <inttypes.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gui/track.h"
+#include "sim/frame.h"
+#include "sim/units.h"
+
+#define RGB(r, g, b) ((SDL_Color) { r, g, b, 255 })
+
+static const SDL_Color ink = RGB(0x1a, 0x1a, 0x1a);
+static const SDL_Color soft = RGB(0x55, 0x60, 0x6c);
+static const SDL_Color red = RGB(0xc0, 0x1c, 0x1c);
+
+void
+gui_lines_free(struct gui_lines *l)
+{
+    free(l->v);
+    memset(l, 0, sizeof *l);
+}
+
+static struct gui_line *
+add(struct gui_lines *l, enum gui_font_style st, SDL_Color c, int indent,
+    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+static struct gui_line *
+add(struct gui_lines *l, enum gui_font_style st, SDL_Color c, int indent,
+    const char *fmt, ...)
+{
+    if (l->n == l->cap) {
+        l->cap = l->cap ? l->cap * 2 : 32;
+        l->v = gui_xrealloc(l->v, l->cap * sizeof *l->v);
+    }
+    struct gui_line *ln = &l->v[l->n++];
+    memset(ln, 0, sizeof *ln);
+    ln->style = st;
+    ln->color = c;
+    ln->indent = indent;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(ln->text, sizeof ln->text, fmt, ap);
+    va_end(ap);
+    return ln;
+}
+
+static const char *
+fmt_t(vh_time_t t, char *buf, size_t n)
+{
+    return vh_format_time(t, buf, n);
+}
+
+/* "1,234,567" for large counts. */
+static const char *
+grouped(uint64_t v, char *buf, size_t n)
+{
+    char tmp[32];
+    snprintf(tmp, sizeof tmp, "%" PRIu64, v);
+    size_t len = strlen(tmp), o = 0;
+    for (size_t i = 0; i < len && o + 2 < n; i++) {
+        if (i && (len - i) % 3 == 0) {
+            buf[o++] = ',';
+        }
+        buf[o++] = tmp[i];
+    }
+    buf[o] = '\0';
+    return buf;
+}
+
+static const char *const layer_of[] = {
+    [GUI_N_GUEST] = "guest", [GUI_N_PORT] = "port",
+    [GUI_N_BACKEND] = "hypervisor side", [GUI_N_MID] = "host kernel",
+    [GUI_N_HW] = "NIC hardware", [GUI_N_SWITCH] = "upstream switch",
+    [GUI_N_OTHER] = "device", [GUI_N_HOST] = "host",
+    [GUI_N_FOLD] = "folded guests", [GUI_N_CPU] = "host CPU",
+};
+
+static void
+cycles_lines(struct gui_lines *out, const struct gui_scene *sc,
+             const uint64_t *cycles)
+{
+    uint64_t total = 0;
+    for (size_t k = 0; k < sc->n_cats && k < GUI_MAX_CATS; k++) {
+        total += cycles[k];
+    }
+    char a[32];
+    add(out, GUI_BOLD, ink, 0, "CPU cycles spent here: %s",
+        grouped(total, a, sizeof a));
+    for (size_t k = 0; k < sc->n_cats && k < GUI_MAX_CATS; k++) {
+        if (!cycles[k]) {
+            continue;
+        }
+        struct gui_line *ln = add(out, GUI_SANS, ink, 2, "%-8s %s  (%.0f%%)",
+                                  sc->cats[k], grouped(cycles[k], a, sizeof a),
+                                  100.0 * (double) cycles[k]
+                                  / (double) (total ? total : 1));
+        ln->has_swatch = true;
+        ln->swatch = gui_cat_color(sc->cats[k]);
+    }
+}
+
+static void
+host_lines(struct gui_lines *out, struct gui_history *h,
+           const struct gui_frame *f, uint32_t hdev, vh_time_t t)
+{
+    const struct gui_scene *sc = gui_history_scene(h);
+    int hi = -1;
+    const uint64_t *busy = f->cpu;
+    for (size_t i = 0; i < sc->n_hosts && i < f->n_hosts; i++) {
+        if (sc->hosts[i].dev == hdev) {
+            hi = (int) i;
+            break;
+        }
+        busy += (size_t) f->cores[i] * GUI_MAX_CATS;
+    }
+    char a[32], b[32];
+    if (hi >= 0 && f->cpu_window) {
+        add(out, GUI_BOLD, ink, 0, "Core load over the last %s:",
+            fmt_t(f->cpu_window, a, sizeof a));
+        for (int k = 0; k < f->cores[hi]; k++) {
+            uint64_t sum = 0;
+            char detail[160] = "";
+            size_t o = 0;
+            for (size_t cat = 0; cat < sc->n_cats && cat < GUI_MAX_CATS;
+                 cat++) {
+                uint64_t v = busy[(size_t) k * GUI_MAX_CATS + cat];
+                if (v) {
+                    sum += v;
+                    o += (size_t) snprintf(detail + o, sizeof detail - o,
+                                           "%s%s %.0f%%", o ? ", " : "",
+                                           sc->cats[cat], 100.0 * (double) v
+                                           / (double) f->cpu_window);
+                    if (o >= sizeof detail) {
+                        o = sizeof detail - 1;
+                    }
+                }
+            }
+            add(out, GUI_SANS, ink, 2, "core %d: %3.0f%%%s%s%s", k,
+                100.0 * (double) sum / (double) f->cpu_window,
+                *detail ? "  (" : "", detail, *detail ? ")" : "");
+        }
+    }
+    /* Cycles of every device of the host, since the start. */
+    uint64_t cyc[GUI_MAX_CATS] = { 0 };
+    for (size_t d = 0; d < sc->n_devs; d++) {
+        if (gui_scene_root(sc, (uint32_t) d) != hdev) {
+            continue;
+        }
+        struct gui_ctr c;
+        gui_history_counters(h, (uint32_t) d, t, &c, NULL, 0);
+        for (size_t k = 0; k < GUI_MAX_CATS; k++) {
+            cyc[k] += c.cycles[k];
+        }
+    }
+    add(out, GUI_SANS, soft, 0, "Since the start (%s):", fmt_t(t, b, sizeof b));
+    cycles_lines(out, sc, cyc);
+}
+
+void
+gui_inspect_node(struct gui_lines *out, struct gui_history *h,
+                 struct gui_layout *l, const struct gui_frame *f,
+                 int32_t node, vh_time_t t)
+{
+    out->n = 0;
+    const struct gui_scene *sc = gui_history_scene(h);
+    const struct gui_node *n = &l->nodes[node];
+    char a[32], b[32], c[32];
+    if (n->type == GUI_N_FOLD) {
+        add(out, GUI_BOLD, ink, 0, "%d guests folded", n->count);
+        add(out, GUI_SANS, soft, 0, "Click the group to show them all.");
+        return;
+    }
+    const struct gui_dev *d = &sc->devs[n->dev];
+    add(out, GUI_BOLD, ink, 0, "%s", d->path);
+    add(out, GUI_SANS, soft, 0, "%s \xc2\xb7 %s%s%s", d->kind,
+        layer_of[n->type], *d->note ? " \xc2\xb7 " : "", d->note);
+    if (n->type == GUI_N_HOST || n->type == GUI_N_CPU) {
+        host_lines(out, h, f, (uint32_t) n->dev, t);
+        return;
+    }
+    struct gui_ctr ctr;
+    struct gui_drop_count drops[16];
+    size_t nd = gui_history_counters(h, (uint32_t) n->dev, t, &ctr, drops,
+                                     16);
+    add(out, GUI_BOLD, ink, 0, "Counters at %s", fmt_t(t, a, sizeof a));
+    add(out, GUI_SANS, ink, 2, "arrived %s   in %s   out %s",
+        grouped(ctr.n[VH_HOP_ARRIVE], a, sizeof a),
+        grouped(ctr.n[VH_HOP_RX], b, sizeof b),
+        grouped(ctr.n[VH_HOP_TX], c, sizeof c));
+    add(out, GUI_SANS, ink, 2, "delivered %s   dropped %s",
+        grouped(ctr.n[VH_HOP_DELIVER], a, sizeof a),
+        grouped(ctr.n[VH_HOP_DROP], b, sizeof b));
+    for (size_t i = 0; i < nd; i++) {
+        add(out, GUI_SANS, red, 4, "%s: %s",
+            gui_history_string(h, drops[i].reason),
+            grouped(drops[i].n, a, sizeof a));
+    }
+    uint32_t waiting = (size_t) node < f->n_nodes ? f->waiting[node] : 0;
+    if (n->type == GUI_N_PORT && l->dev_back[n->dev] >= 0
+        && (size_t) l->dev_back[n->dev] < f->n_nodes) {
+        add(out, GUI_SANS, ink, 2, "waiting here now: %u (guest side), %u "
+            "(host side)", waiting, f->waiting[l->dev_back[n->dev]]);
+    } else {
+        add(out, GUI_SANS, ink, 2, "waiting here now: %u", waiting);
+    }
+    add(out, GUI_SANS, ink, 2, "queued %s times, deepest queue %u",
+        grouped(ctr.n[VH_HOP_ENQUEUE], a, sizeof a), ctr.max_depth);
+    cycles_lines(out, sc, ctr.cycles);
+}
+
+static const char *
+kind_word(uint8_t k)
+{
+    static const char *const w[] = {
+        "arrives", "queued", "work", "done", "DROPPED", "DELIVERED", "in",
+        "out",
+    };
+    return k < sizeof w / sizeof *w ? w[k] : "?";
+}
+
+/* The headers of a frame, outermost first. */
+static void
+header_lines(struct gui_lines *out, const uint8_t *fr, uint32_t kept,
+             uint32_t len)
+{
+    struct vh_frame_info fi;
+    char m1[18], m2[18], i1[16], i2[16];
+    add(out, GUI_BOLD, ink, 0, "Headers (%u-byte frame%s)", len,
+        kept < len ? ", first bytes kept" : "");
+    if (kept < VH_ETH_HLEN) {
+        add(out, GUI_SANS, soft, 2, "(no frame bytes yet)");
+        return;
+    }
+    memset(&fi, 0, sizeof fi);
+    vh_frame_parse(fr, kept, &fi, false);
+    uint16_t outer = (uint16_t) (fr[12] << 8 | fr[13]);
+    add(out, GUI_MONO, ink, 2, "Ethernet  %s \xe2\x86\x92 %s",
+        vh_mac_format(&fi.src, m1), vh_mac_format(&fi.dst, m2));
+    if (fi.has_vlan) {
+        add(out, GUI_MONO, ink, 2, "802.1Q    VLAN %u, priority %u%s",
+            fi.vlan_tci & 0xfff, fi.vlan_tci >> 13,
+            fi.vlan_tci & 0x1000 ? ", drop eligible" : "");
+    } else if (outer != VH_ETHERTYPE_IPV4 && outer != VH_ETHERTYPE_ARP) {
+        add(out, GUI_MONO, ink, 2, "          EtherType 0x%04x%s", outer,
+            outer == 0x8926 ? " (VN-Tag)" : outer == 0x88a8 ? " (802.1ad)"
+            : "");
+    }
+    if (fi.is_arp) {
+        add(out, GUI_MONO, ink, 2, "ARP       %s: who has %s? tell %s",
+            fi.arp_op == VH_ARP_REQUEST ? "request" : "reply",
+            vh_ipv4_format(fi.arp_tpa, i1), vh_ipv4_format(fi.arp_spa, i2));
+        return;
+    }
+    if (!fi.is_ipv4) {
+        return;
+    }
+    const char *proto = fi.ip_proto == VH_IPPROTO_UDP ? "UDP"
+                        : fi.ip_proto == VH_IPPROTO_ICMP ? "ICMP" : "proto";
+    add(out, GUI_MONO, ink, 2, "IPv4      %s \xe2\x86\x92 %s  %s  TTL %u  "
+        "len %u", vh_ipv4_format(fi.ip_src, i1), vh_ipv4_format(fi.ip_dst, i2),
+        proto, fi.ip_ttl, fi.ip_total_len);
+    if (fi.ip_proto == VH_IPPROTO_UDP) {
+        add(out, GUI_MONO, ink, 2, "UDP       port %u \xe2\x86\x92 %u  len %u",
+            fi.sport, fi.dport, fi.l4_len);
+        if (fi.dport == 4789) {
+            add(out, GUI_MONO, ink, 2, "VXLAN     (inner frame follows)");
+        }
+    } else if (fi.ip_proto == VH_IPPROTO_ICMP) {
+        add(out, GUI_MONO, ink, 2, "ICMP      echo %s  id %u  seq %u",
+            fi.icmp_type == VH_ICMP_ECHO_REQUEST ? "request" : "reply",
+            fi.icmp_id, fi.icmp_seq);
+    }
+}
+
+void
+gui_inspect_packet(struct gui_lines *out, struct gui_history *h, uint32_t pi,
+                   vh_time_t t, vh_time_t linger, vh_time_t min_move)
+{
+    out->n = 0;
+    const struct gui_scene *sc = gui_history_scene(h);
+    struct gui_pkt *p = gui_history_packet(h, pi);
+    char a[32], b[32];
+    struct gui_line *ln;
+    if (p->flow >= 0 && (size_t) p->flow < sc->n_flows) {
+        const struct gui_flow_info *fl = &sc->flows[p->flow];
+        ln = add(out, GUI_BOLD, ink, 0, "%s #%" PRIu64 "%s", fl->name, p->seq,
+                 p->is_reply ? " (reply)" : "");
+        add(out, GUI_SANS, soft, 0, "%s, %s \xe2\x86\x92 %s", fl->proto,
+            fl->from, fl->to);
+    } else {
+        ln = add(out, GUI_BOLD, ink, 0, "Frame of no flow (ARP or control)");
+    }
+    ln->has_swatch = true;
+    ln->swatch = gui_flow_color(p->flow);
+    add(out, GUI_SANS, soft, 0, "packet id %" PRIu64 "%s \xc2\xb7 born %s",
+        p->id, p->origin >= 0 ? " (a flooded copy)" : "",
+        fmt_t(p->born, a, sizeof a));
+
+    struct gui_where w;
+    gui_track_at(h, p, t, linger, min_move, &w);
+    if (w.state == GUI_W_GONE) {
+        add(out, GUI_SANS, ink, 0, t < p->t_vis ? "Not sent yet."
+                                                : "Gone (consumed or left "
+                                                  "the window).");
+    } else if (w.state == GUI_W_MOVING) {
+        const struct gui_stop *s = &p->stops[w.stop], *n = &p->stops[w.next];
+        add(out, GUI_SANS, ink, 0, "Now: moving %s \xe2\x86\x92 %s%s",
+            sc->devs[s->dev].path, sc->devs[n->dev].path,
+            n->slot ? " (host side)" : "");
+    } else {
+        const struct gui_stop *s = &p->stops[w.stop];
+        if (w.serving) {
+            const struct gui_hev *e = gui_history_event(h, p->ev[w.serv]);
+            const char *what = gui_history_string(h, e->what);
+            if (e->on_cpu) {
+                add(out, GUI_SANS, ink, 0, "Now: at %s%s: %s on core %d "
+                    "(%s, %" PRIu64 " cycles)", sc->devs[s->dev].path,
+                    s->slot ? " host side" : "", *what ? what : "work",
+                    e->core, e->cat < sc->n_cats ? sc->cats[e->cat] : "?",
+                    e->cycles);
+            } else {
+                add(out, GUI_SANS, ink, 0, "Now: at %s: in hardware for %s",
+                    sc->devs[s->dev].path, fmt_t(e->end - e->time, a,
+                                                 sizeof a));
+            }
+        } else if (w.ended) {
+            add(out, GUI_SANS, w.end_kind == VH_HOP_DROP ? red : ink, 0,
+                "%s at %s", w.end_kind == VH_HOP_DROP ? "Dropped"
+                : "Delivered", sc->devs[s->dev].path);
+        } else {
+            add(out, GUI_SANS, ink, 0, "Now: waiting at %s%s",
+                sc->devs[s->dev].path, s->slot ? " (host side)" : "");
+        }
+    }
+
+    const uint8_t *bytes = NULL;
+    uint32_t flen = 0;
+    uint32_t kept = gui_history_frame(h, p, w.cur, &bytes, &flen);
+    header_lines(out, bytes, kept, flen);
+
+    add(out, GUI_BOLD, ink, 0, "Hops (time since born)");
+    uint64_t cyc[GUI_MAX_CATS] = { 0 };
+    for (uint32_t i = 0; i < p->n_ev; i++) {
+        const struct gui_hev *e = gui_history_event(h, p->ev[i]);
+        vh_time_t rel = e->time > p->born ? e->time - p->born : 0;
+        char detail[120] = "";
+        const char *what = gui_history_string(h, e->what);
+        switch (e->kind) {
+        case VH_HOP_SERVICE:
+            if (e->on_cpu) {
+                if (e->cat < GUI_MAX_CATS && e->time <= t) {
+                    cyc[e->cat] += e->cycles;
+                }
+                snprintf(detail, sizeof detail, "core %d %s %" PRIu64
+                         " cyc %s", e->core,
+                         e->cat < sc->n_cats ? sc->cats[e->cat] : "?",
+                         e->cycles, what);
+            } else {
+                snprintf(detail, sizeof detail, "hardware %s",
+                         fmt_t(e->end - e->time, b, sizeof b));
+            }
+            break;
+        case VH_HOP_ENQUEUE:
+            snprintf(detail, sizeof detail, "depth %u%s%s", e->depth,
+                     *what ? ", " : "", what);
+            break;
+        case VH_HOP_DROP:
+            snprintf(detail, sizeof detail, "%s",
+                     gui_history_string(h, e->reason));
+            break;
+        default:
+            break;
+        }
+        const char *path = e->dev < sc->n_devs ? sc->devs[e->dev].path : "-";
+        ln = add(out, GUI_MONO, e->kind == VH_HOP_DROP ? red
+                 : e->time <= t ? ink : soft, 0, "%9s %-16s %-7s %s",
+                 fmt_t(rel, a, sizeof a), path, kind_word(e->kind), detail);
+        ln->marker = i == w.cur && e->time <= t;
+        ln->hop = true;
+    }
+    char line[200] = "";
+    size_t o = 0;
+    uint64_t total = 0;
+    for (size_t k = 0; k < sc->n_cats && k < GUI_MAX_CATS; k++) {
+        if (cyc[k]) {
+            total += cyc[k];
+            o += (size_t) snprintf(line + o, sizeof line - o, "%s%s %" PRIu64,
+                                   o ? ", " : "", sc->cats[k], cyc[k]);
+            if (o >= sizeof line) {
+                o = sizeof line - 1;
+            }
+        }
+    }
+    add(out, GUI_BOLD, ink, 0, "CPU so far: %" PRIu64 " cycles", total);
+    if (*line) {
+        add(out, GUI_SANS, ink, 2, "%s", line);
+    }
+}
+
+float
+gui_inspect_width(const struct gui_draw *d, int area_w)
+{
+    float w = fminf((float) area_w * 0.42f, 540 * d->ui);
+    return fmaxf(w, fminf((float) area_w, 260 * d->ui));
+}
+
+void
+gui_inspect_draw(struct gui_draw *d, const SDL_Rect *area,
+                 const struct gui_lines *lines)
+{
+    if (!lines->n) {
+        return;
+    }
+    float ui = d->ui;
+    int fpx = (int) (13 * ui + 0.5f);
+    float lh = (float) fpx * 1.32f;
+    float pw = gui_inspect_width(d, area->w);
+    float px = (float) (area->x + area->w) - pw;
+    float py = (float) area->y;
+    float ph = (float) area->h;
+    int max_rows = (int) ((ph - 16 * ui) / lh);
+
+    /* Every line but the hop list is shown; the hop list gets the rows
+     * left, centred on the current hop. */
+    size_t n_hops = 0, first_hop = lines->n, mark = 0;
+    for (size_t i = 0; i < lines->n; i++) {
+        if (lines->v[i].hop) {
+            if (first_hop == lines->n) {
+                first_hop = i;
+            }
+            n_hops++;
+        }
+        if (lines->v[i].marker) {
+            mark = i;
+        }
+    }
+    int fixed = (int) (lines->n - n_hops);
+    int room = max_rows - fixed;
+    if (room < 3) {
+        room = 3;
+    }
+    size_t hop_from = first_hop, hop_to = first_hop + n_hops;
+    if ((int) n_hops > room) {
+        size_t want = mark >= first_hop && mark < hop_to ? mark : first_hop;
+        hop_from = want > first_hop + (size_t) room / 2
+                   ? want - (size_t) room / 2 : first_hop;
+        if (hop_from + (size_t) room > hop_to) {
+            hop_from = hop_to - (size_t) room;
+        }
+        hop_to = hop_from + (size_t) room;
+    }
+    gui_fill(d, px, py, pw, ph, (SDL_Color) { 0xff, 0xff, 0xff, 245 });
+    gui_fill(d, px, py, 2, ph, (SDL_Color) { 0x70, 0x70, 0x70, 255 });
+    float y = py + 8 * ui;
+    for (size_t i = 0; i < lines->n && y + lh <= py + ph; i++) {
+        const struct gui_line *ln = &lines->v[i];
+        if (ln->hop && (i < hop_from || i >= hop_to)) {
+            if (i == hop_from - 1 || i == hop_to) {
+                gui_text(d->font, GUI_SANS, fpx, soft, px + 14 * ui, y,
+                         GUI_LEFT, 0, "\xe2\x8b\xae");
+                y += lh;
+            }
+            continue;
+        }
+        float x = px + 12 * ui + (float) ln->indent * 5 * ui;
+        if (ln->marker) {
+            gui_fill(d, px + 4, y - 1, pw - 8, lh,
+                     (SDL_Color) { 0xff, 0xe8, 0x9c, 255 });
+        }
+        if (ln->has_swatch) {
+            gui_fill(d, x, y + (float) fpx * 0.2f, (float) fpx * 0.8f,
+                     (float) fpx * 0.8f, ln->swatch);
+            x += (float) fpx * 1.2f;
+        }
+        int size = ln->style == GUI_MONO ? (int) (12 * ui + 0.5f) : fpx;
+        gui_text(d->font, ln->style, size, ln->color, x, y, GUI_LEFT,
+                 px + pw - x - 8 * ui, ln->text);
+        y += lh;
+    }
+}

@@ -1,0 +1,1070 @@
+/* gui/layout.c: placing hosts, guests, switches and their links.
+ *
+ * The work is done in passes: decide each device's role from its kind and
+ * parent; size the boxes; place each host's bands left to right (guests in
+ * order, the rows below near the mean position of what they connect to);
+ * stack hosts side by side and switches in a row beneath; then draw the
+ * routes.  Nothing here measures text: box sizes come from counts and
+ * fixed dimensions, so positions do not depend on the font. */
+#include "gui/layout.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Dimensions in world units. */
+#define PAD 14.0f               /* Inside a panel. */
+#define GAP 18.0f               /* Between boxes of one row. */
+#define TITLE_H 30.0f           /* A host panel's title bar. */
+#define BAND_W 92.0f            /* Captions at the left of a host panel. */
+#define PORT_W 70.0f
+#define PORT_H 38.0f
+#define PORT_GAP 10.0f
+#define GUEST_TITLE 28.0f
+#define GUEST_MIN_W 120.0f
+#define GUEST_H (GUEST_TITLE + PORT_H + 8.0f)
+#define BACK_GAP 26.0f          /* Between a guest and its backends. */
+#define BACK_H 38.0f
+#define ROW_GAP 34.0f           /* Between bands. */
+#define NODE_MIN_W 120.0f
+#define NODE_H 50.0f
+#define FOLD_W 120.0f
+#define HOST_GAP 40.0f
+#define CPU_BAR_PITCH 16.0f
+#define CPU_MAX_BARS 32
+#define CPU_H 112.0f
+#define LANE 12.0f              /* Queue lane at the bottom of a box. */
+#define DOT_PITCH 10.0f
+#define SWITCH_SHOW_ALL 4       /* Switches with more ports show only the
+                                 * cabled ones. */
+
+enum role {
+    R_HIDDEN,                   /* Drawn as its nearest shown ancestor. */
+    R_HOST, R_GUEST, R_GPORT, R_MID, R_HW, R_SWITCH, R_OTHER, R_EPORT,
+};
+
+struct ctx {
+    const struct gui_scene *sc;
+    struct gui_layout *l;
+    enum role *role;
+    size_t cap_nodes, cap_routes;
+};
+
+static bool
+kind_is_hw(const char *k)
+{
+    return (strstr(k, "nic") && !strstr(k, "vnic")) || !strncmp(k, "pf", 2)
+           || !strncmp(k, "vf", 2) || strstr(k, "iommu") || strstr(k, "eswitch")
+           || strstr(k, "pcie") || strstr(k, "phy");
+}
+
+static void
+classify(struct ctx *c)
+{
+    const struct gui_scene *sc = c->sc;
+    for (size_t i = 0; i < sc->n_devs; i++) {
+        const struct gui_dev *d = &sc->devs[i];
+        int32_t p = d->parent;
+        if (p < 0 || (size_t) p >= sc->n_devs || (size_t) p >= i) {
+            /* Parents are registered before their children; anything else
+             * is treated as top level. */
+            if (!strcmp(d->kind, "host")) {
+                c->role[i] = R_HOST;
+            } else if (strstr(d->kind, "switch") || strstr(d->kind, "bridge")
+                       || strstr(d->kind, "fex")) {
+                c->role[i] = R_SWITCH;
+            } else {
+                c->role[i] = R_OTHER;
+            }
+            continue;
+        }
+        enum role pr = c->role[p];
+        if (pr == R_HOST) {
+            c->role[i] = gui_kind_is_guest(d->kind) ? R_GUEST
+                         : kind_is_hw(d->kind) ? R_HW : R_MID;
+        } else if (pr == R_GUEST) {
+            c->role[i] = R_GPORT;
+        } else if (pr == R_MID || pr == R_HW || pr == R_SWITCH
+                   || pr == R_OTHER) {
+            c->role[i] = R_EPORT;
+        } else {
+            c->role[i] = R_HIDDEN;
+        }
+    }
+}
+
+static int32_t
+add_node(struct ctx *c, enum gui_node_type type, int32_t dev, int32_t parent,
+         int32_t host, float w, float h)
+{
+    struct gui_layout *l = c->l;
+    if (l->n_nodes == c->cap_nodes) {
+        c->cap_nodes = c->cap_nodes ? c->cap_nodes * 2 : 64;
+        l->nodes = gui_xrealloc(l->nodes, c->cap_nodes * sizeof *l->nodes);
+    }
+    struct gui_node *n = &l->nodes[l->n_nodes];
+    memset(n, 0, sizeof *n);
+    n->type = type;
+    n->dev = dev;
+    n->parent = parent;
+    n->host = host;
+    n->box.w = w;
+    n->box.h = h;
+    if (dev >= 0 && type != GUI_N_CPU) {
+        const struct gui_dev *d = &c->sc->devs[dev];
+        snprintf(n->label, sizeof n->label, "%s", gui_dev_name(d));
+        if (type == GUI_N_MID || type == GUI_N_HW || type == GUI_N_SWITCH
+            || type == GUI_N_OTHER) {
+            snprintf(n->sub, sizeof n->sub, "%s", d->kind);
+        }
+    }
+    return (int32_t) l->n_nodes++;
+}
+
+/* Children of 'dev' with role 'r', in registry order. */
+static size_t
+children(const struct ctx *c, uint32_t dev, enum role r, uint32_t *out)
+{
+    size_t n = 0;
+    for (size_t i = dev + 1; i < c->sc->n_devs; i++) {
+        if (c->sc->devs[i].parent == (int32_t) dev && c->role[i] == r) {
+            if (out) {
+                out[n] = (uint32_t) i;
+            }
+            n++;
+        }
+    }
+    return n;
+}
+
+/* Items of one row to be placed near their desired centres. */
+struct item {
+    int32_t node;
+    float want;                 /* Desired centre x. */
+    int order;                  /* Tie-break: registry order. */
+};
+
+static int
+item_cmp(const void *a_, const void *b_)
+{
+    const struct item *a = a_, *b = b_;
+    if (a->want != b->want) {
+        return a->want < b->want ? -1 : 1;
+    }
+    return a->order - b->order;
+}
+
+/* Places the nodes of a row at 'y', in order of desired centre, without
+ * overlap, as close as a uniform shift allows; never left of 'x0'.
+ * Returns the right edge. */
+static float
+place_row(struct gui_layout *l, struct item *it, size_t n, float x0, float y)
+{
+    if (!n) {
+        return x0;
+    }
+    qsort(it, n, sizeof *it, item_cmp);
+    float x = x0;
+    float disp = 0;
+    for (size_t i = 0; i < n; i++) {
+        struct gui_box *b = &l->nodes[it[i].node].box;
+        float want_left = it[i].want - b->w / 2;
+        b->x = i == 0 ? want_left : fmaxf(want_left, x);
+        x = b->x + b->w + GAP;
+        disp += it[i].want - (b->x + b->w / 2);
+        b->y = y;
+    }
+    /* A uniform shift toward the desired centres, then keep it right of
+     * x0. */
+    float shift = disp / (float) n;
+    float left = l->nodes[it[0].node].box.x + shift;
+    if (left < x0) {
+        shift += x0 - left;
+    }
+    float right = x0;
+    for (size_t i = 0; i < n; i++) {
+        struct gui_box *b = &l->nodes[it[i].node].box;
+        b->x += shift;
+        right = fmaxf(right, b->x + b->w);
+    }
+    return right;
+}
+
+static float
+cx(const struct gui_layout *l, int32_t n)
+{
+    return l->nodes[n].box.x + l->nodes[n].box.w / 2;
+}
+
+/* Mean centre x of the nodes linked to device 'dev' that are already
+ * placed in rows above ('placed[node]'), or 'fallback'. */
+static float
+want_x(const struct ctx *c, uint32_t dev, const uint8_t *placed,
+       float fallback)
+{
+    const struct gui_layout *l = c->l;
+    const struct gui_dev *d = &c->sc->devs[dev];
+    float sum = 0;
+    int n = 0;
+    /* Links of the device and of its ports. */
+    for (size_t k = dev; k < c->sc->n_devs; k++) {
+        if (k != dev && c->sc->devs[k].parent != (int32_t) dev) {
+            continue;
+        }
+        const struct gui_dev *e = k == dev ? d : &c->sc->devs[k];
+        for (uint32_t j = 0; j < e->n_edges; j++) {
+            uint32_t to = e->edges[j].to;
+            int32_t node = l->dev_back[to] >= 0 ? l->dev_back[to]
+                                                : l->dev_node[to];
+            if (node >= 0 && placed[node]) {
+                sum += cx(l, node);
+                n++;
+            }
+        }
+    }
+    return n ? sum / (float) n : fallback;
+}
+
+/* Ports of node 'parent' (device 'dev'), along the top edge inside it.
+ * Returns how many were shown; the rest are counted in '*hidden'. */
+static size_t
+add_ports(struct ctx *c, int32_t parent, uint32_t dev, int32_t host,
+          bool only_cabled, int *hidden)
+{
+    size_t n = children(c, dev, R_EPORT, NULL);
+    uint32_t *v = gui_xcalloc(n, sizeof *v);
+    children(c, dev, R_EPORT, v);
+    size_t shown = 0;
+    *hidden = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (only_cabled && !c->sc->devs[v[i]].n_edges) {
+            c->l->dev_node[v[i]] = parent;
+            (*hidden)++;
+            continue;
+        }
+        int32_t pn = add_node(c, GUI_N_PORT, (int32_t) v[i], parent, host,
+                              PORT_W, PORT_H);
+        c->l->dev_node[v[i]] = pn;
+        shown++;
+    }
+    free(v);
+    return shown;
+}
+
+/* Sizes a node that carries 'n_ports' ports on its top edge. */
+static void
+size_with_ports(struct gui_box *b, size_t n_ports, float min_w, float h)
+{
+    float pw = n_ports ? (float) n_ports * (PORT_W + PORT_GAP) - PORT_GAP
+                         + 2 * PAD : 0;
+    b->w = fmaxf(min_w, pw);
+    b->h = n_ports ? h + PORT_H + 8 : h;
+}
+
+/* Moves node 'n' and the ports just after it (its children) so that its
+ * box starts at (x, y). */
+static void
+move_with_ports(struct gui_layout *l, int32_t n, float x, float y)
+{
+    struct gui_box *b = &l->nodes[n].box;
+    b->x = x;
+    b->y = y;
+    size_t k = 0;
+    for (size_t i = (size_t) n + 1; i < l->n_nodes
+         && l->nodes[i].parent == n && l->nodes[i].type == GUI_N_PORT; i++) {
+        k++;
+    }
+    float span = k ? (float) k * (PORT_W + PORT_GAP) - PORT_GAP : 0;
+    float px = x + (b->w - span) / 2;
+    for (size_t i = 0; i < k; i++) {
+        struct gui_box *pb = &l->nodes[n + 1 + (int32_t) i].box;
+        pb->x = px + (float) i * (PORT_W + PORT_GAP);
+        pb->y = y + 6;
+    }
+}
+
+/* After place_row() moved only the parents, bring their ports along. */
+static void
+settle_ports(struct gui_layout *l, const struct item *it, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        struct gui_box b = l->nodes[it[i].node].box;
+        move_with_ports(l, it[i].node, b.x, b.y);
+    }
+}
+
+static void
+add_band(struct gui_layout *l, size_t *cap, int32_t host, float y0, float y1,
+         const char *caption)
+{
+    if (l->n_bands == *cap) {
+        *cap = *cap ? *cap * 2 : 16;
+        l->bands = gui_xrealloc(l->bands, *cap * sizeof *l->bands);
+    }
+    l->bands[l->n_bands++] = (struct gui_band) { host, y0, y1, caption };
+}
+
+static void
+translate_from(struct gui_layout *l, size_t first, float dx, float dy)
+{
+    for (size_t i = first; i < l->n_nodes; i++) {
+        l->nodes[i].box.x += dx;
+        l->nodes[i].box.y += dy;
+    }
+}
+
+/* Lays out one host panel with its top-left corner at (0, 0); returns the
+ * panel's node. */
+static int32_t
+layout_host(struct ctx *c, uint32_t hdev, int n_guest_hosts,
+            const uint8_t *expanded, size_t *band_cap)
+{
+    struct gui_layout *l = c->l;
+    const struct gui_scene *sc = c->sc;
+    int32_t hn = add_node(c, GUI_N_HOST, (int32_t) hdev, -1, -1, 0, 0);
+    l->nodes[hn].host = hn;
+    l->dev_node[hdev] = hn;
+    int cores = gui_scene_host_cores(sc, hdev);
+    snprintf(l->nodes[hn].sub, sizeof l->nodes[hn].sub, "%d core%s",
+             cores, cores == 1 ? "" : "s");
+
+    size_t ng = children(c, hdev, R_GUEST, NULL);
+    uint32_t *guests = gui_xcalloc(ng, sizeof *guests);
+    children(c, hdev, R_GUEST, guests);
+    size_t nm = children(c, hdev, R_MID, NULL);
+    uint32_t *mids = gui_xcalloc(nm, sizeof *mids);
+    children(c, hdev, R_MID, mids);
+    size_t nh = children(c, hdev, R_HW, NULL);
+    uint32_t *hws = gui_xcalloc(nh, sizeof *hws);
+    children(c, hdev, R_HW, hws);
+
+    float left = ng ? BAND_W : PAD;
+    float y = TITLE_H + PAD;
+    float content_w = 0;
+    bool any_port = false;
+
+    /* Guests: widths, then how many fit in the row budget. */
+    float budget = GUI_GUEST_ROW_BUDGET / (float) (n_guest_hosts ? n_guest_hosts
+                                                                 : 1);
+    float *gw = gui_xcalloc(ng, sizeof *gw);
+    float total = 0;
+    for (size_t i = 0; i < ng; i++) {
+        size_t np = children(c, guests[i], R_GPORT, NULL);
+        any_port |= np > 0;
+        float pw = (float) np * (PORT_W + PORT_GAP) - PORT_GAP + 2 * 10;
+        gw[i] = fmaxf(GUEST_MIN_W, pw);
+        total += gw[i] + (i ? GAP : 0);
+    }
+    bool exp = expanded && expanded[hdev];
+    size_t shown = ng;
+    bool fold = false;
+    if (total > budget) {
+        fold = true;
+        if (!exp) {
+            float w = FOLD_W;
+            shown = 0;
+            while (shown < ng && w + GAP + gw[shown] <= budget) {
+                w += GAP + gw[shown];
+                shown++;
+            }
+            if (!shown) {
+                shown = 1;
+            }
+        }
+    }
+    float cell_h = GUEST_H + (any_port ? BACK_GAP + BACK_H : 0);
+    float gx = 0, gy = y;
+    float row_h = 0;
+    size_t first_guest_node = l->n_nodes;
+    for (size_t i = 0; i < shown; i++) {
+        if (gx > 0 && gx + gw[i] > budget) {
+            gx = 0;
+            gy += cell_h + GAP;
+        }
+        int32_t gn = add_node(c, GUI_N_GUEST, (int32_t) guests[i], hn, hn,
+                              gw[i], GUEST_H);
+        l->dev_node[guests[i]] = gn;
+        l->nodes[gn].box.x = left + gx;
+        l->nodes[gn].box.y = gy;
+        size_t np = children(c, guests[i], R_GPORT, NULL);
+        uint32_t *ports = gui_xcalloc(np, sizeof *ports);
+        children(c, guests[i], R_GPORT, ports);
+        float span = np ? (float) np * (PORT_W + PORT_GAP) - PORT_GAP : 0;
+        float px = left + gx + (gw[i] - span) / 2;
+        for (size_t k = 0; k < np; k++) {
+            int32_t pn = add_node(c, GUI_N_PORT, (int32_t) ports[k], gn, hn,
+                                  PORT_W, PORT_H);
+            l->dev_node[ports[k]] = pn;
+            l->nodes[pn].box.x = px + (float) k * (PORT_W + PORT_GAP);
+            l->nodes[pn].box.y = gy + GUEST_TITLE;
+            int32_t bn = add_node(c, GUI_N_BACKEND, (int32_t) ports[k], hn,
+                                  hn, PORT_W, BACK_H);
+            l->dev_back[ports[k]] = bn;
+            l->nodes[bn].box.x = l->nodes[pn].box.x;
+            l->nodes[bn].box.y = gy + GUEST_H + BACK_GAP;
+            const char *note = sc->devs[ports[k]].note;
+            snprintf(l->nodes[bn].label, sizeof l->nodes[bn].label, "%s",
+                     note && *note ? note : "host side");
+            snprintf(l->nodes[bn].sub, sizeof l->nodes[bn].sub, "of %s",
+                     gui_dev_name(&sc->devs[ports[k]]));
+        }
+        free(ports);
+        gx += gw[i] + GAP;
+        content_w = fmaxf(content_w, gx - GAP);
+        row_h = gy + cell_h - y;
+    }
+    if (fold) {
+        if (gx > 0 && gx + FOLD_W > budget && exp) {
+            gx = 0;
+            gy += cell_h + GAP;
+        }
+        int32_t fn = add_node(c, GUI_N_FOLD, -1, hn, hn, FOLD_W, GUEST_H);
+        struct gui_node *f = &l->nodes[fn];
+        f->box.x = left + gx;
+        f->box.y = gy;
+        f->count = (int) (ng - shown);
+        f->expanded = exp;
+        if (exp) {
+            snprintf(f->label, sizeof f->label, "fold %zu", ng);
+            snprintf(f->sub, sizeof f->sub, "show fewer");
+        } else {
+            snprintf(f->label, sizeof f->label, "+%zu guests", ng - shown);
+            snprintf(f->sub, sizeof f->sub, "click to show");
+        }
+        for (size_t i = shown; i < ng; i++) {
+            l->dev_node[guests[i]] = fn;
+            for (size_t k = guests[i] + 1; k < sc->n_devs; k++) {
+                if (sc->devs[k].parent == (int32_t) guests[i]) {
+                    l->dev_node[k] = fn;
+                    l->dev_back[k] = fn;
+                }
+            }
+        }
+        gx += FOLD_W + GAP;
+        content_w = fmaxf(content_w, gx - GAP);
+        row_h = gy + cell_h - y;
+    }
+    size_t end_guest_nodes = l->n_nodes;
+    if (ng) {
+        add_band(l, band_cap, hn, y, y + GUEST_H, "guests");
+        if (any_port) {
+            add_band(l, band_cap, hn, y + GUEST_H + BACK_GAP,
+                     y + GUEST_H + BACK_GAP + BACK_H, "hypervisor");
+        }
+        y += row_h + ROW_GAP;
+    }
+
+    uint8_t *placed = gui_xcalloc(l->n_nodes + 2 * sc->n_devs + 64, 1);
+    for (size_t i = first_guest_node; i < end_guest_nodes; i++) {
+        placed[i] = 1;
+    }
+
+    /* Host kernel row. */
+    struct item *it = gui_xcalloc(nm + nh + 1, sizeof *it);
+    float mid_h = 0;
+    for (size_t i = 0; i < nm; i++) {
+        int32_t mn = add_node(c, GUI_N_MID, (int32_t) mids[i], hn, hn, 0, 0);
+        l->dev_node[mids[i]] = mn;
+        int hidden;
+        size_t np = add_ports(c, mn, mids[i], hn, false, &hidden);
+        size_with_ports(&l->nodes[mn].box, np, NODE_MIN_W, NODE_H);
+        mid_h = fmaxf(mid_h, l->nodes[mn].box.h);
+        it[i] = (struct item) {
+            mn, want_x(c, mids[i], placed, left + (float) i * 150), (int) i
+        };
+    }
+    if (nm) {
+        float right = place_row(l, it, nm, left, y);
+        settle_ports(l, it, nm);
+        for (size_t i = 0; i < nm; i++) {
+            placed[it[i].node] = 1;
+        }
+        content_w = fmaxf(content_w, right - left);
+        add_band(l, band_cap, hn, y, y + mid_h, "host kernel");
+        y += mid_h + ROW_GAP;
+    }
+
+    /* NIC hardware row. */
+    float hw_h = 0;
+    for (size_t i = 0; i < nh; i++) {
+        int32_t wn = add_node(c, GUI_N_HW, (int32_t) hws[i], hn, hn, 0, 0);
+        l->dev_node[hws[i]] = wn;
+        int hidden;
+        size_t np = add_ports(c, wn, hws[i], hn, false, &hidden);
+        size_with_ports(&l->nodes[wn].box, np, NODE_MIN_W, NODE_H);
+        hw_h = fmaxf(hw_h, l->nodes[wn].box.h);
+        it[i] = (struct item) {
+            wn, want_x(c, hws[i], placed, left + (float) i * 150), (int) i
+        };
+    }
+    if (nh) {
+        float right = place_row(l, it, nh, left, y);
+        settle_ports(l, it, nh);
+        content_w = fmaxf(content_w, right - left);
+        if (ng) {
+            add_band(l, band_cap, hn, y, y + hw_h, "hardware");
+        }
+        y += hw_h;
+    } else if (nm) {
+        y -= ROW_GAP;
+    } else if (ng) {
+        y -= ROW_GAP;
+    }
+    free(it);
+    free(placed);
+
+    /* CPU column at the right, beside the rows under the guests. */
+    int bars = cores < 1 ? 1 : cores > CPU_MAX_BARS ? CPU_MAX_BARS : cores;
+    float cpu_w = fmaxf(96.0f, (float) bars * CPU_BAR_PITCH + 2 * 10);
+    int32_t cn = add_node(c, GUI_N_CPU, (int32_t) hdev, hn, hn, cpu_w, CPU_H);
+    snprintf(l->nodes[cn].label, sizeof l->nodes[cn].label, "CPU");
+    float cpu_top = ng ? TITLE_H + PAD + GUEST_H + BACK_GAP : TITLE_H + PAD;
+    float bottom = fmaxf(y, cpu_top + CPU_H);
+    l->nodes[cn].box.x = left + content_w + GAP + 6;
+    l->nodes[cn].box.y = cpu_top;
+
+    struct gui_node *h = &l->nodes[hn];
+    h->box.x = 0;
+    h->box.y = 0;
+    h->box.w = left + content_w + GAP + 6 + cpu_w + PAD;
+    h->box.h = bottom + PAD;
+    free(gw);
+    free(guests);
+    free(mids);
+    free(hws);
+    return hn;
+}
+
+static void
+add_route(struct ctx *c, int32_t a, int32_t b, uint8_t cable, float lane)
+{
+    struct gui_layout *l = c->l;
+    for (size_t i = 0; i < l->n_routes; i++) {
+        struct gui_route *r = &l->routes[i];
+        if ((r->a == a && r->b == b) || (r->a == b && r->b == a)) {
+            r->cable |= cable;
+            return;
+        }
+    }
+    if (l->n_routes == c->cap_routes) {
+        c->cap_routes = c->cap_routes ? c->cap_routes * 2 : 32;
+        l->routes = gui_xrealloc(l->routes, c->cap_routes * sizeof *l->routes);
+    }
+    struct gui_route *r = &l->routes[l->n_routes++];
+    memset(r, 0, sizeof *r);
+    r->a = a;
+    r->b = b;
+    r->cable = cable;
+    struct gui_box A = l->nodes[a].box, B = l->nodes[b].box;
+    float ax = A.x + A.w / 2, bx = B.x + B.w / 2;
+    bool flip = false;
+    if (B.y + B.h <= A.y) {
+        struct gui_box t = A;
+        A = B;
+        B = t;
+        float tx = ax;
+        ax = bx;
+        bx = tx;
+        flip = true;
+    }
+    if (A.y + A.h <= B.y) {
+        float y0 = A.y + A.h, y1 = B.y;
+        float ym = lane > 0 ? lane : (y0 + y1) / 2;
+        if (fabsf(ax - bx) < 0.5f) {
+            r->n = 2;
+            r->pts[0][0] = ax, r->pts[0][1] = y0;
+            r->pts[1][0] = bx, r->pts[1][1] = y1;
+        } else {
+            r->n = 4;
+            r->pts[0][0] = ax, r->pts[0][1] = y0;
+            r->pts[1][0] = ax, r->pts[1][1] = ym;
+            r->pts[2][0] = bx, r->pts[2][1] = ym;
+            r->pts[3][0] = bx, r->pts[3][1] = y1;
+        }
+    } else if (lane > 0) {
+        /* Side by side with a lane below both: down, across, up. */
+        r->n = 4;
+        r->pts[0][0] = ax, r->pts[0][1] = A.y + A.h;
+        r->pts[1][0] = ax, r->pts[1][1] = lane;
+        r->pts[2][0] = bx, r->pts[2][1] = lane;
+        r->pts[3][0] = bx, r->pts[3][1] = B.y + B.h;
+    } else {
+        float ay = A.y + A.h / 2, by = B.y + B.h / 2;
+        bool left_to_right = ax <= bx;
+        r->n = 2;
+        r->pts[0][0] = left_to_right ? A.x + A.w : A.x;
+        r->pts[0][1] = ay;
+        r->pts[1][0] = left_to_right ? B.x : B.x + B.w;
+        r->pts[1][1] = by;
+    }
+    if (flip) {
+        for (uint32_t i = 0; i < r->n / 2; i++) {
+            float t0 = r->pts[i][0], t1 = r->pts[i][1];
+            r->pts[i][0] = r->pts[r->n - 1 - i][0];
+            r->pts[i][1] = r->pts[r->n - 1 - i][1];
+            r->pts[r->n - 1 - i][0] = t0;
+            r->pts[r->n - 1 - i][1] = t1;
+        }
+    }
+}
+
+/* The node at which device 'dev' connects to device 'other': a guest NIC
+ * meets the outside world through its backend. */
+static int32_t
+attach_node(const struct ctx *c, uint32_t dev, uint32_t other)
+{
+    const struct gui_layout *l = c->l;
+    if (l->dev_back[dev] >= 0 && c->role[dev] == R_GPORT
+        && c->sc->devs[other].parent != c->sc->devs[dev].parent) {
+        return l->dev_back[dev];
+    }
+    return l->dev_node[dev];
+}
+
+static void
+make_routes(struct ctx *c, float lane_top)
+{
+    struct gui_layout *l = c->l;
+    const struct gui_scene *sc = c->sc;
+    /* A guest NIC and its backend. */
+    for (size_t i = 0; i < sc->n_devs; i++) {
+        int32_t b = l->dev_back[i];
+        int32_t p = l->dev_node[i];
+        if (b >= 0 && p >= 0 && b != p) {
+            add_route(c, p, b, 0, 0);
+        }
+    }
+    int lanes = 0;
+    for (size_t i = 0; i < sc->n_devs; i++) {
+        const struct gui_dev *d = &sc->devs[i];
+        for (uint32_t e = 0; e < d->n_edges; e++) {
+            uint32_t j = d->edges[e].to;
+            if (j <= i) {
+                continue;
+            }
+            int32_t a = attach_node(c, (uint32_t) i, j);
+            int32_t b = attach_node(c, j, (uint32_t) i);
+            if (a < 0 || b < 0 || a == b) {
+                continue;
+            }
+            bool across = gui_scene_root(sc, (uint32_t) i)
+                          != gui_scene_root(sc, j);
+            float lane = 0;
+            if (across) {
+                lane = lane_top + 14 + (float) (lanes % 8) * 10;
+                lanes++;
+            }
+            add_route(c, a, b, d->edges[e].cable, lane);
+        }
+    }
+}
+
+struct path_entry {
+    int32_t a, b;
+    uint32_t n;
+    float (*pts)[2];
+};
+
+struct path_cache {
+    struct path_entry *v;
+    size_t n, cap;
+};
+
+struct gui_layout *
+gui_layout_new(const struct gui_scene *sc, const uint8_t *expanded)
+{
+    struct gui_layout *l = gui_xcalloc(1, sizeof *l);
+    l->sc = sc;
+    l->dev_node = gui_xmalloc((sc->n_devs + 1) * sizeof *l->dev_node);
+    l->dev_back = gui_xmalloc((sc->n_devs + 1) * sizeof *l->dev_back);
+    for (size_t i = 0; i < sc->n_devs; i++) {
+        l->dev_node[i] = -1;
+        l->dev_back[i] = -1;
+    }
+    l->paths = gui_xcalloc(1, sizeof(struct path_cache));
+    struct ctx c = { .sc = sc, .l = l };
+    c.role = gui_xcalloc(sc->n_devs + 1, sizeof *c.role);
+    classify(&c);
+    size_t band_cap = 0;
+
+    int n_guest_hosts = 0;
+    for (size_t i = 0; i < sc->n_devs; i++) {
+        if (c.role[i] == R_HOST && children(&c, (uint32_t) i, R_GUEST, NULL)) {
+            n_guest_hosts++;
+        }
+    }
+    /* Hosts, left to right. */
+    float x = 0, hosts_bottom = 0;
+    for (size_t i = 0; i < sc->n_devs; i++) {
+        if (c.role[i] != R_HOST) {
+            continue;
+        }
+        size_t first = l->n_nodes;
+        size_t first_band = l->n_bands;
+        int32_t hn = layout_host(&c, (uint32_t) i, n_guest_hosts, expanded,
+                                 &band_cap);
+        translate_from(l, first, x, 0);
+        (void) first_band;
+        x += l->nodes[hn].box.w + HOST_GAP;
+        hosts_bottom = fmaxf(hosts_bottom, l->nodes[hn].box.h);
+    }
+
+    /* Devices under no host and no switch keep their parent's node. */
+    /* Switches and other top-level devices, in a row below. */
+    int cables = 0;
+    for (size_t i = 0; i < sc->n_devs; i++) {
+        for (uint32_t e = 0; e < sc->devs[i].n_edges; e++) {
+            cables += sc->devs[i].edges[e].cable && sc->devs[i].edges[e].to > i;
+        }
+    }
+    float lane_top = hosts_bottom;
+    float row_y = hosts_bottom + 40 + (float) (cables < 8 ? cables : 8) * 10;
+    size_t n_top = 0;
+    for (size_t i = 0; i < sc->n_devs; i++) {
+        n_top += c.role[i] == R_SWITCH || c.role[i] == R_OTHER;
+    }
+    struct item *it = gui_xcalloc(n_top + 1, sizeof *it);
+    uint8_t *placed = gui_xcalloc(l->n_nodes + 4 * sc->n_devs + 64, 1);
+    for (size_t i = 0; i < l->n_nodes; i++) {
+        placed[i] = 1;
+    }
+    size_t k = 0;
+    for (size_t i = 0; i < sc->n_devs; i++) {
+        if (c.role[i] != R_SWITCH && c.role[i] != R_OTHER) {
+            continue;
+        }
+        enum gui_node_type t = c.role[i] == R_SWITCH ? GUI_N_SWITCH
+                                                     : GUI_N_OTHER;
+        int32_t sn = add_node(&c, t, (int32_t) i, -1, -1, 0, 0);
+        l->dev_node[i] = sn;
+        size_t np = children(&c, (uint32_t) i, R_EPORT, NULL);
+        int hidden = 0;
+        size_t shown = add_ports(&c, sn, (uint32_t) i, -1,
+                                 np > SWITCH_SHOW_ALL, &hidden);
+        size_with_ports(&l->nodes[sn].box, shown, 160, NODE_H);
+        if (hidden) {
+            snprintf(l->nodes[sn].sub, sizeof l->nodes[sn].sub,
+                     "%s, %d unused ports", sc->devs[i].kind, hidden);
+        }
+        /* Where the cables come from. */
+        float sum = 0;
+        int n = 0;
+        for (size_t p = i; p < sc->n_devs; p++) {
+            if (p != i && sc->devs[p].parent != (int32_t) i) {
+                continue;
+            }
+            for (uint32_t e = 0; e < sc->devs[p].n_edges; e++) {
+                int32_t o = l->dev_node[sc->devs[p].edges[e].to];
+                if (o >= 0 && placed[o]) {
+                    sum += cx(l, o);
+                    n++;
+                }
+            }
+        }
+        it[k] = (struct item) { sn, n ? sum / (float) n : (float) k * 300,
+                                (int) k };
+        k++;
+    }
+    place_row(l, it, k, 0, row_y);
+    settle_ports(l, it, k);
+    free(it);
+    free(placed);
+
+    /* Hidden devices: their nearest shown ancestor. */
+    for (size_t i = 0; i < sc->n_devs; i++) {
+        if (l->dev_node[i] >= 0) {
+            continue;
+        }
+        int32_t p = sc->devs[i].parent;
+        for (size_t guard = 0; p >= 0 && guard < sc->n_devs; guard++) {
+            if (l->dev_node[p] >= 0) {
+                l->dev_node[i] = l->dev_node[p];
+                break;
+            }
+            p = sc->devs[p].parent;
+        }
+    }
+    make_routes(&c, lane_top);
+
+    /* Bounds. */
+    float x0 = 0, y0 = 0, x1 = 0, y1 = 0;
+    for (size_t i = 0; i < l->n_nodes; i++) {
+        struct gui_box b = l->nodes[i].box;
+        if (i == 0 || b.x < x0) {
+            x0 = b.x;
+        }
+        if (i == 0 || b.y < y0) {
+            y0 = b.y;
+        }
+        x1 = fmaxf(x1, b.x + b.w);
+        y1 = fmaxf(y1, b.y + b.h);
+    }
+    for (size_t i = 0; i < l->n_routes; i++) {
+        for (uint32_t p = 0; p < l->routes[i].n; p++) {
+            x0 = fminf(x0, l->routes[i].pts[p][0]);
+            x1 = fmaxf(x1, l->routes[i].pts[p][0]);
+            y1 = fmaxf(y1, l->routes[i].pts[p][1]);
+        }
+    }
+    l->bounds = (struct gui_box) { x0, y0, x1 - x0, y1 - y0 };
+    free(c.role);
+    return l;
+}
+
+void
+gui_layout_free(struct gui_layout *l)
+{
+    if (!l) {
+        return;
+    }
+    struct path_cache *pc = l->paths;
+    for (size_t i = 0; i < pc->n; i++) {
+        free(pc->v[i].pts);
+    }
+    free(pc->v);
+    free(pc);
+    free(l->nodes);
+    free(l->dev_node);
+    free(l->dev_back);
+    free(l->routes);
+    free(l->bands);
+    free(l);
+}
+
+int32_t
+gui_layout_node_of(const struct gui_layout *l, uint32_t dev, bool host_side)
+{
+    if (dev >= l->sc->n_devs) {
+        return -1;
+    }
+    if (host_side && l->dev_back[dev] >= 0) {
+        return l->dev_back[dev];
+    }
+    return l->dev_node[dev];
+}
+
+static bool
+inside(const struct gui_box *b, float x, float y)
+{
+    return x >= b->x && x < b->x + b->w && y >= b->y && y < b->y + b->h;
+}
+
+int32_t
+gui_layout_hit(const struct gui_layout *l, float x, float y)
+{
+    /* Later nodes are drawn on top of earlier ones. */
+    for (size_t i = l->n_nodes; i-- > 0;) {
+        if (inside(&l->nodes[i].box, x, y)) {
+            return (int32_t) i;
+        }
+    }
+    return -1;
+}
+
+void
+gui_layout_anchor(const struct gui_layout *l, int32_t n, float *x, float *y)
+{
+    const struct gui_node *nd = &l->nodes[n];
+    const struct gui_box *b = &nd->box;
+    bool holds = false;
+    for (size_t i = 0; i < l->n_nodes && !holds; i++) {
+        holds = l->nodes[i].parent == n;
+    }
+    *x = b->x + b->w / 2;
+    *y = b->y + b->h / 2;
+    if (!holds) {
+        return;
+    }
+    switch (nd->type) {
+    case GUI_N_HOST:
+        *x = b->x + 40;
+        *y = b->y + TITLE_H / 2;
+        break;
+    case GUI_N_GUEST:
+        *y = b->y + GUEST_TITLE / 2;
+        break;
+    default:
+        /* Ports along the top; the label under them. */
+        *y = b->y + PORT_H + 10 + 10;
+        break;
+    }
+}
+
+bool
+gui_layout_encloses(const struct gui_layout *l, int32_t a, int32_t b)
+{
+    for (int32_t p = l->nodes[b].parent; p >= 0; p = l->nodes[p].parent) {
+        if (p == a) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static void
+centre(const struct gui_layout *l, int32_t n, float *x, float *y)
+{
+    *x = l->nodes[n].box.x + l->nodes[n].box.w / 2;
+    *y = l->nodes[n].box.y + l->nodes[n].box.h / 2;
+}
+
+/* Appends the route between adjacent nodes a and b (drawn or a parent
+ * link) to 'out', oriented from a to b. */
+static void
+append_hop(const struct gui_layout *l, int32_t a, int32_t b,
+           float (**out)[2], uint32_t *n, size_t *cap)
+{
+    float tmp[8][2];
+    uint32_t k = 0;
+    for (size_t i = 0; i < l->n_routes && !k; i++) {
+        const struct gui_route *r = &l->routes[i];
+        if (r->a == a && r->b == b) {
+            memcpy(tmp, r->pts, sizeof tmp);
+            k = r->n;
+        } else if (r->a == b && r->b == a) {
+            for (uint32_t p = 0; p < r->n; p++) {
+                tmp[p][0] = r->pts[r->n - 1 - p][0];
+                tmp[p][1] = r->pts[r->n - 1 - p][1];
+            }
+            k = r->n;
+        }
+    }
+    if (!k) {
+        centre(l, a, &tmp[0][0], &tmp[0][1]);
+        centre(l, b, &tmp[1][0], &tmp[1][1]);
+        k = 2;
+    }
+    for (uint32_t p = 0; p < k; p++) {
+        if (*n && fabsf((*out)[*n - 1][0] - tmp[p][0]) < 0.01f
+            && fabsf((*out)[*n - 1][1] - tmp[p][1]) < 0.01f) {
+            continue;
+        }
+        if (*n == *cap) {
+            *cap = *cap ? *cap * 2 : 16;
+            *out = gui_xrealloc(*out, *cap * sizeof **out);
+        }
+        (*out)[*n][0] = tmp[p][0];
+        (*out)[*n][1] = tmp[p][1];
+        (*n)++;
+    }
+}
+
+/* Neighbours of node 'n' for path finding: route ends and parent/child. */
+static size_t
+neighbours(const struct gui_layout *l, int32_t n, int32_t *out, size_t max)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < l->n_routes && k < max; i++) {
+        if (l->routes[i].a == n) {
+            out[k++] = l->routes[i].b;
+        } else if (l->routes[i].b == n) {
+            out[k++] = l->routes[i].a;
+        }
+    }
+    int32_t p = l->nodes[n].parent;
+    if (p >= 0 && k < max && l->nodes[n].type == GUI_N_PORT) {
+        out[k++] = p;
+    }
+    for (size_t i = 0; i < l->n_nodes && k < max; i++) {
+        if (l->nodes[i].parent == n && l->nodes[i].type == GUI_N_PORT) {
+            out[k++] = (int32_t) i;
+        }
+    }
+    return k;
+}
+
+uint32_t
+gui_layout_path(struct gui_layout *l, int32_t a, int32_t b,
+                const float (**pts)[2])
+{
+    struct path_cache *pc = l->paths;
+    for (size_t i = 0; i < pc->n; i++) {
+        if (pc->v[i].a == a && pc->v[i].b == b) {
+            *pts = (const float (*)[2]) pc->v[i].pts;
+            return pc->v[i].n;
+        }
+    }
+    /* Breadth-first search, at most four hops: packets move between
+     * neighbours; a longer way is drawn straight. */
+    enum { MAXN = 64, DEPTH = 4 };
+    int32_t *prev = gui_xmalloc(l->n_nodes * sizeof *prev);
+    int32_t *queue = gui_xmalloc(l->n_nodes * sizeof *queue);
+    int *depth = gui_xmalloc(l->n_nodes * sizeof *depth);
+    for (size_t i = 0; i < l->n_nodes; i++) {
+        prev[i] = -2;
+    }
+    size_t qh = 0, qt = 0;
+    queue[qt++] = a;
+    prev[a] = -1;
+    depth[a] = 0;
+    bool found = a == b;
+    while (qh < qt && !found) {
+        int32_t u = queue[qh++];
+        if (depth[u] >= DEPTH) {
+            continue;
+        }
+        int32_t nb[MAXN];
+        size_t k = neighbours(l, u, nb, MAXN);
+        for (size_t i = 0; i < k; i++) {
+            int32_t v = nb[i];
+            if (prev[v] != -2) {
+                continue;
+            }
+            prev[v] = u;
+            depth[v] = depth[u] + 1;
+            queue[qt++] = v;
+            if (v == b) {
+                found = true;
+                break;
+            }
+        }
+    }
+    float (*out)[2] = NULL;
+    uint32_t n = 0;
+    size_t cap = 0;
+    if (found && a != b) {
+        int32_t chain[DEPTH + 2];
+        int len = 0;
+        for (int32_t v = b; v != -1 && len < DEPTH + 2; v = prev[v]) {
+            chain[len++] = v;
+        }
+        for (int i = len - 1; i > 0; i--) {
+            append_hop(l, chain[i], chain[i - 1], &out, &n, &cap);
+        }
+    }
+    if (n < 2) {
+        free(out);
+        out = gui_xmalloc(2 * sizeof *out);
+        centre(l, a, &out[0][0], &out[0][1]);
+        centre(l, b, &out[1][0], &out[1][1]);
+        n = 2;
+    }
+    free(prev);
+    free(queue);
+    free(depth);
+    if (pc->n == pc->cap) {
+        pc->cap = pc->cap ? pc->cap * 2 : 64;
+        pc->v = gui_xrealloc(pc->v, pc->cap * sizeof *pc->v);
+    }
+    pc->v[pc->n++] = (struct path_entry) { a, b, n, out };
+    *pts = (const float (*)[2]) out;
+    return n;
+}
+
+void
+gui_layout_queue_slot(const struct gui_layout *l, int32_t n, int i, float *x,
+                      float *y)
+{
+    const struct gui_box *b = &l->nodes[n].box;
+    *x = b->x + 8 + (float) i * DOT_PITCH;
+    *y = b->y + b->h - LANE / 2 - 1;
+}
+
+int
+gui_layout_queue_room(const struct gui_layout *l, int32_t n)
+{
+    const struct gui_box *b = &l->nodes[n].box;
+    int room = (int) ((b->w - 16) / DOT_PITCH) + 1;
+    return room < 1 ? 1 : room;
+}

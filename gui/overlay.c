@@ -1,0 +1,274 @@
+/* gui/overlay.c: screen furniture: status bar, legend, timeline, help,
+ * titles of the sides in compare mode, and the inspector's place. */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "gui/app.h"
+#include "sim/units.h"
+
+#define RGB(r, g, b) ((SDL_Color) { r, g, b, 255 })
+
+static const SDL_Color ink = RGB(0x1a, 0x1a, 0x1a);
+static const SDL_Color soft = RGB(0x55, 0x60, 0x6c);
+static const SDL_Color bar_bg = RGB(0x25, 0x2c, 0x34);
+static const SDL_Color bar_ink = RGB(0xf2, 0xf2, 0xf2);
+
+static float
+status_h(const struct gui_app *a)
+{
+    return 30 * a->draw.ui;
+}
+
+static float
+legend_h(const struct gui_app *a)
+{
+    return 28 * a->draw.ui;
+}
+
+static float
+timeline_h(const struct gui_app *a)
+{
+    return 50 * a->draw.ui;
+}
+
+void
+gui_overlay_world_area(const struct gui_app *a, SDL_Rect *out)
+{
+    int top = (int) status_h(a);
+    int bottom = a->h - (int) (legend_h(a) + timeline_h(a));
+    out->x = 0;
+    out->y = top;
+    out->w = a->w;
+    out->h = bottom > top ? bottom - top : 1;
+}
+
+/* The timeline's bar, in window pixels. */
+static void
+timeline_geom(const struct gui_app *a, float *x0, float *x1, float *y)
+{
+    float ui = a->draw.ui;
+    *x0 = 20 * ui;
+    *x1 = (float) a->w - 20 * ui;
+    *y = (float) a->h - timeline_h(a) + 14 * ui;
+}
+
+int
+gui_overlay_timeline_hit(const struct gui_app *a, int x, int y, vh_time_t *t)
+{
+    if ((float) y < (float) a->h - timeline_h(a)) {
+        return 0;
+    }
+    float x0, x1, by;
+    timeline_geom(a, &x0, &x1, &by);
+    float u = ((float) x - x0) / (x1 - x0);
+    u = u < 0 ? 0 : u > 1 ? 1 : u;
+    *t = (vh_time_t) ((double) u * (double) gui_app_end(a));
+    return 1;
+}
+
+static void
+draw_status(struct gui_app *a)
+{
+    struct gui_draw *d = &a->draw;
+    float ui = d->ui;
+    gui_fill(d, 0, 0, (float) a->w, status_h(a), bar_bg);
+    const struct gui_scene *sc = gui_history_scene(a->side[0].h);
+    char left[160], mid[64], right[200], sp[32];
+    snprintf(left, sizeof left, "vhsim \xc2\xb7 %s", sc->name);
+    char tb[32];
+    snprintf(mid, sizeof mid, "t = %s", vh_format_time(a->t, tb, sizeof tb));
+    vh_format_time((vh_time_t) (a->speed + 0.5), sp, sizeof sp);
+    snprintf(right, sizeof right, "%s  %s/s%s%s  \xc2\xb7  h: help",
+             a->paused ? "\xe2\x9d\x9a\xe2\x9d\x9a paused" : "\xe2\x96\xb6 playing",
+             sp, a->idle_now ? "  (nothing moving: hurrying)" : "",
+             a->follow ? "  \xc2\xb7 following" : "");
+    int px = (int) (15 * ui + 0.5f);
+    float ty = 6 * ui;
+    gui_text(d->font, GUI_BOLD, px, bar_ink, 12 * ui, ty, GUI_LEFT,
+             (float) a->w * 0.3f, left);
+    gui_text(d->font, GUI_BOLD, (int) (17 * ui + 0.5f), RGB(0xff, 0xd8, 0x6b),
+             (float) a->w * 0.42f, 4 * ui, GUI_CENTER, 0, mid);
+    gui_text(d->font, GUI_SANS, px, bar_ink, (float) a->w - 12 * ui, ty,
+             GUI_RIGHT, (float) a->w * 0.42f, right);
+}
+
+static void
+draw_legend(struct gui_app *a)
+{
+    struct gui_draw *d = &a->draw;
+    float ui = d->ui;
+    float y = (float) a->h - timeline_h(a) - legend_h(a);
+    gui_fill(d, 0, y, (float) a->w, legend_h(a), RGB(0xf0, 0xf0, 0xec));
+    gui_fill(d, 0, y, (float) a->w, 1, RGB(0xc8, 0xc8, 0xc8));
+    const struct gui_scene *sc = gui_history_scene(a->side[0].h);
+    int px = (int) (13 * ui + 0.5f);
+    float x = 12 * ui, ty = y + 6 * ui;
+    for (size_t f = 0; f < sc->n_flows && f < 9; f++) {
+        bool hidden = a->hidden_flows >> f & 1;
+        SDL_Color c = gui_flow_color((int32_t) f);
+        if (hidden) {
+            c = RGB(0xc8, 0xc8, 0xc8);
+        }
+        gui_dot(d, x + 6 * ui, ty + 8 * ui, (int) (12 * ui) | 1, c,
+                GUI_DOT_SOLID);
+        char s[96];
+        snprintf(s, sizeof s, "%zu %s", f + 1, sc->flows[f].name);
+        x += 16 * ui;
+        x += (float) gui_text(d->font, GUI_SANS, px, hidden ? soft : ink, x,
+                              ty, GUI_LEFT, 220 * ui, s) + 14 * ui;
+    }
+    bool ctl_hidden = a->hidden_flows >> 31 & 1;
+    gui_dot(d, x + 6 * ui, ty + 8 * ui, (int) (12 * ui) | 1,
+            ctl_hidden ? RGB(0xdd, 0xdd, 0xdd) : gui_flow_color(-1),
+            GUI_DOT_SOLID);
+    x += 16 * ui;
+    x += (float) gui_text(d->font, GUI_SANS, px, ctl_hidden ? soft : ink, x,
+                          ty, GUI_LEFT, 0, "0 ARP/other") + 14 * ui;
+    gui_dot(d, x + 6 * ui, ty + 8 * ui, (int) (12 * ui) | 1,
+            gui_flow_color(0), GUI_DOT_HOLLOW);
+    x += 16 * ui;
+    x += (float) gui_text(d->font, GUI_SANS, px, ink, x, ty, GUI_LEFT, 0,
+                          "reply") + 14 * ui;
+    gui_dot(d, x + 6 * ui, ty + 8 * ui, (int) (13 * ui) | 1,
+            gui_flow_color(0), GUI_DOT_RINGED);
+    x += 16 * ui;
+    gui_text(d->font, GUI_SANS, px, ink, x, ty, GUI_LEFT, 0, "being worked on");
+
+    /* Cycle categories, from the right. */
+    float rx = (float) a->w - 12 * ui;
+    for (size_t k = sc->n_cats; k-- > 0;) {
+        int tw, th;
+        gui_text_size(d->font, GUI_SANS, (int) (12 * ui + 0.5f), sc->cats[k],
+                      &tw, &th);
+        rx -= (float) tw;
+        if (rx < x + 150 * ui) {
+            break;
+        }
+        gui_text(d->font, GUI_SANS, (int) (12 * ui + 0.5f), ink, rx,
+                 ty + 1 * ui, GUI_LEFT, 0, sc->cats[k]);
+        rx -= 14 * ui;
+        gui_fill(d, rx, ty + 3 * ui, 10 * ui, 10 * ui,
+                 gui_cat_color(sc->cats[k]));
+        rx -= 10 * ui;
+    }
+}
+
+static void
+draw_timeline(struct gui_app *a)
+{
+    struct gui_draw *d = &a->draw;
+    float ui = d->ui;
+    float top = (float) a->h - timeline_h(a);
+    gui_fill(d, 0, top, (float) a->w, timeline_h(a), RGB(0xfa, 0xfa, 0xf8));
+    float x0, x1, y;
+    timeline_geom(a, &x0, &x1, &y);
+    vh_time_t end = gui_app_end(a);
+    gui_fill(d, x0, y, x1 - x0, 8 * ui, RGB(0xd4, 0xd8, 0xdd));
+    float cur = x0 + (x1 - x0) * (float) ((double) a->t / (double) end);
+    gui_fill(d, x0, y, cur - x0, 8 * ui, RGB(0x4c, 0x78, 0xa8));
+    /* Ticks with times. */
+    char s[48];
+    int px = (int) (11 * ui + 0.5f);
+    for (int i = 0; i <= 8; i++) {
+        float x = x0 + (x1 - x0) * (float) i / 8;
+        gui_fill(d, x, y + 8 * ui, 1, 5 * ui, soft);
+        vh_format_time(end / 8 * (vh_time_t) i, s, sizeof s);
+        gui_text(d->font, GUI_SANS, px, soft, x,
+                 y + 14 * ui, i == 0 ? GUI_LEFT : i == 8 ? GUI_RIGHT
+                 : GUI_CENTER, 0, s);
+    }
+    /* Scenario events. */
+    const struct gui_scene *sc = gui_history_scene(a->side[0].h);
+    for (size_t i = 0; i < sc->n_marks; i++) {
+        float x = x0 + (x1 - x0) * (float) ((double) sc->marks[i].at
+                                            / (double) end);
+        SDL_Color c = RGB(0xd6, 0x27, 0x28);
+        gui_fill(d, x - 1.5f * ui, y - 8 * ui, 3 * ui, 20 * ui, c);
+        snprintf(s, sizeof s, "%s %s", sc->marks[i].action,
+                 sc->marks[i].target);
+        gui_text(d->font, GUI_BOLD, px, c, x + 4 * ui, y - 12 * ui, GUI_LEFT,
+                 0, s);
+    }
+    /* The cursor. */
+    gui_fill(d, cur - 2 * ui, y - 5 * ui, 4 * ui, 18 * ui, ink);
+}
+
+static void
+draw_help(struct gui_app *a)
+{
+    static const char *const lines[][2] = {
+        { "space", "pause / play" },
+        { "\xe2\x86\x92  \xe2\x86\x90", "next / previous hop event (of the "
+          "selected packet, if any)" },
+        { "+  -", "faster / slower (time dilation)" },
+        { "click", "a packet: its headers and hops; a device: its counters" },
+        { "f", "follow the selected packet" },
+        { "1 \xe2\x80\xa6 9, 0", "show or hide a flow; 0: ARP and other "
+          "frames" },
+        { "wheel, drag", "zoom, pan   (r: fit the view again)" },
+        { "timeline", "click or drag to jump; red marks are scenario events" },
+        { "i", "hurry through stretches where nothing moves" },
+        { "Home  End", "start / end of the run" },
+        { "h", "this help" },
+        { "q  Esc", "quit" },
+    };
+    struct gui_draw *d = &a->draw;
+    float ui = d->ui;
+    int px = (int) (16 * ui + 0.5f);
+    float lh = (float) px * 1.5f;
+    float w = fminf((float) a->w - 40 * ui, 760 * ui);
+    float h = lh * (float) (sizeof lines / sizeof *lines + 2) + 20 * ui;
+    float x = ((float) a->w - w) / 2, y = ((float) a->h - h) / 2;
+    gui_fill(d, x, y, w, h, (SDL_Color) { 0xff, 0xff, 0xff, 245 });
+    gui_frame_rect(d, x, y, w, h, 2, ink);
+    gui_text(d->font, GUI_BOLD, (int) (19 * ui), ink, x + 20 * ui,
+             y + 12 * ui, GUI_LEFT, 0, "Keys and mouse");
+    float ty = y + 14 * ui + lh * 1.4f;
+    for (size_t i = 0; i < sizeof lines / sizeof *lines; i++) {
+        gui_text(d->font, GUI_BOLD, px, ink, x + 20 * ui, ty, GUI_LEFT,
+                 150 * ui, lines[i][0]);
+        gui_text(d->font, GUI_SANS, px, ink, x + 180 * ui, ty, GUI_LEFT,
+                 w - 200 * ui, lines[i][1]);
+        ty += lh;
+    }
+}
+
+void
+gui_overlay_draw(struct gui_app *a)
+{
+    struct gui_draw *d = &a->draw;
+    float ui = d->ui;
+    if (a->n_sides > 1) {
+        for (int s = 0; s < a->n_sides; s++) {
+            const SDL_Rect *vp = &a->side[s].view.vp;
+            int px = (int) (16 * ui + 0.5f);
+            int tw, th;
+            gui_text_size(d->font, GUI_BOLD, px, a->side[s].title, &tw, &th);
+            gui_fill(d, (float) vp->x + 8 * ui, (float) vp->y + 6 * ui,
+                     (float) tw + 16 * ui, (float) th + 6 * ui,
+                     RGB(0x25, 0x2c, 0x34));
+            gui_text(d->font, GUI_BOLD, px, bar_ink, (float) vp->x + 16 * ui,
+                     (float) vp->y + 9 * ui, GUI_LEFT, 0, a->side[s].title);
+            if (s > 0) {
+                gui_fill(d, (float) vp->x - 1, (float) vp->y, 3,
+                         (float) vp->h, RGB(0x25, 0x2c, 0x34));
+            }
+        }
+    }
+    if (a->lines.n && a->sel_side < a->n_sides) {
+        SDL_Rect area;
+        if (a->n_sides == 1) {
+            gui_overlay_world_area(a, &area);
+        } else {
+            area = a->side[a->sel_side].view.vp;
+        }
+        gui_inspect_draw(d, &area, &a->lines);
+    }
+    draw_status(a);
+    draw_legend(a);
+    draw_timeline(a);
+    if (a->help) {
+        draw_help(a);
+    }
+}

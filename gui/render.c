@@ -1,0 +1,648 @@
+/* gui/render.c: panels, boxes, links, dots and CPU bars. */
+#include "gui/render.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gui/track.h"
+
+#define RGB(r, g, b) ((SDL_Color) { r, g, b, 255 })
+
+static const SDL_Color flow_palette[] = {
+    RGB(0x00, 0x72, 0xb2), RGB(0xe6, 0x9f, 0x00), RGB(0x00, 0x9e, 0x73),
+    RGB(0xcc, 0x79, 0xa7), RGB(0xd5, 0x5e, 0x00), RGB(0x56, 0xb4, 0xe9),
+    RGB(0x7f, 0x3c, 0x8d), RGB(0x8c, 0x6d, 0x31), RGB(0x1b, 0x78, 0x37),
+    RGB(0xe7, 0x29, 0x8a),
+};
+#define N_FLOW_COLORS (sizeof flow_palette / sizeof *flow_palette)
+
+static const SDL_Color ink = RGB(0x1a, 0x1a, 0x1a);
+static const SDL_Color ink_soft = RGB(0x55, 0x60, 0x6c);
+static const SDL_Color drop_red = RGB(0xd6, 0x27, 0x28);
+static const SDL_Color highlight = RGB(0xff, 0xa8, 0x00);
+
+SDL_Color
+gui_flow_color(int32_t flow)
+{
+    if (flow < 0) {
+        return RGB(0x80, 0x80, 0x80);
+    }
+    return flow_palette[(size_t) flow % N_FLOW_COLORS];
+}
+
+SDL_Color
+gui_cat_color(const char *cat)
+{
+    static const struct {
+        const char *name;
+        SDL_Color c;
+    } cats[] = {
+        { "guest", RGB(0x4c, 0x78, 0xa8) },
+        { "vmexit", RGB(0xe4, 0x57, 0x56) },
+        { "qemu", RGB(0xf5, 0x85, 0x18) },
+        { "vhost", RGB(0x72, 0xb7, 0xb2) },
+        { "softirq", RGB(0x54, 0xa2, 0x4b) },
+        { "irq", RGB(0xee, 0xca, 0x3b) },
+        { "vswitch", RGB(0xb2, 0x79, 0xa2) },
+        { "poll", RGB(0xff, 0x9d, 0xa6) },
+        { "app", RGB(0x9d, 0x75, 0x5d) },
+    };
+    for (size_t i = 0; i < sizeof cats / sizeof *cats; i++) {
+        if (!strcmp(cats[i].name, cat)) {
+            return cats[i].c;
+        }
+    }
+    return RGB(0xba, 0xb0, 0xac);
+}
+
+/* Dot sprites, one texture per colour, size and style, so that thousands
+ * of dots are plain unscaled copies. */
+struct sprite {
+    uint32_t rgba;
+    int size, style;
+    SDL_Texture *tex;
+};
+
+struct sprites {
+    struct sprite v[96];
+    size_t n;
+};
+
+void
+gui_draw_init(struct gui_draw *d, SDL_Renderer *r, struct gui_font *font)
+{
+    memset(d, 0, sizeof *d);
+    d->r = r;
+    d->font = font;
+    d->ui = 1;
+    d->sprites = gui_xcalloc(1, sizeof(struct sprites));
+    SDL_SetRenderDrawBlendMode(r, SDL_BLENDMODE_BLEND);
+}
+
+static void
+sprites_clear(struct sprites *s)
+{
+    for (size_t i = 0; i < s->n; i++) {
+        SDL_DestroyTexture(s->v[i].tex);
+    }
+    s->n = 0;
+}
+
+void
+gui_draw_free(struct gui_draw *d)
+{
+    if (d->sprites) {
+        sprites_clear(d->sprites);
+        free(d->sprites);
+    }
+    d->sprites = NULL;
+}
+
+static SDL_Texture *
+make_sprite(SDL_Renderer *r, int size, SDL_Color c, int style)
+{
+    SDL_Surface *s = SDL_CreateRGBSurfaceWithFormat(0, size, size, 32,
+                                                    SDL_PIXELFORMAT_ARGB8888);
+    if (!s) {
+        return NULL;
+    }
+    float rad = (float) size / 2;
+    float ring = fmaxf(1.5f, (float) size / 5);
+    uint32_t *px = s->pixels;
+    for (int y = 0; y < size; y++) {
+        for (int x = 0; x < size; x++) {
+            float dx = (float) x + 0.5f - rad, dy = (float) y + 0.5f - rad;
+            float dist = sqrtf(dx * dx + dy * dy);
+            float cover = fminf(1, fmaxf(0, rad - dist + 0.5f));
+            SDL_Color k = c;
+            if (style == GUI_DOT_RINGED && dist > rad - ring) {
+                k = RGB(0x10, 0x10, 0x10);
+            } else if (style == GUI_DOT_HOLLOW && dist < rad - ring) {
+                k = RGB(0xff, 0xff, 0xff);
+            }
+            uint32_t a = (uint32_t) (cover * 255 + 0.5f);
+            px[y * (s->pitch / 4) + x] = a << 24 | (uint32_t) k.r << 16
+                                         | (uint32_t) k.g << 8 | k.b;
+        }
+    }
+    SDL_Texture *t = SDL_CreateTextureFromSurface(r, s);
+    SDL_FreeSurface(s);
+    if (t) {
+        SDL_SetTextureBlendMode(t, SDL_BLENDMODE_BLEND);
+    }
+    return t;
+}
+
+void
+gui_dot(struct gui_draw *d, float x, float y, int size, SDL_Color c,
+        int style)
+{
+    struct sprites *s = d->sprites;
+    uint32_t rgba = (uint32_t) c.r << 24 | (uint32_t) c.g << 16
+                    | (uint32_t) c.b << 8 | c.a;
+    SDL_Texture *tex = NULL;
+    for (size_t i = 0; i < s->n; i++) {
+        if (s->v[i].rgba == rgba && s->v[i].size == size
+            && s->v[i].style == style) {
+            tex = s->v[i].tex;
+            break;
+        }
+    }
+    if (!tex) {
+        if (s->n == sizeof s->v / sizeof *s->v) {
+            sprites_clear(s);
+        }
+        tex = make_sprite(d->r, size, c, style);
+        if (!tex) {
+            return;
+        }
+        s->v[s->n++] = (struct sprite) { rgba, size, style, tex };
+    }
+    SDL_Rect dst = { (int) lroundf(x - (float) size / 2),
+                     (int) lroundf(y - (float) size / 2), size, size };
+    SDL_RenderCopy(d->r, tex, NULL, &dst);
+}
+
+void
+gui_fill(struct gui_draw *d, float x, float y, float w, float h, SDL_Color c)
+{
+    SDL_SetRenderDrawColor(d->r, c.r, c.g, c.b, c.a);
+    SDL_FRect r = { x, y, w, h };
+    SDL_RenderFillRectF(d->r, &r);
+}
+
+void
+gui_frame_rect(struct gui_draw *d, float x, float y, float w, float h,
+               float t, SDL_Color c)
+{
+    if (t < 1) {
+        t = 1;
+    }
+    gui_fill(d, x, y, w, t, c);
+    gui_fill(d, x, y + h - t, w, t, c);
+    gui_fill(d, x, y + t, t, h - 2 * t, c);
+    gui_fill(d, x + w - t, y + t, t, h - 2 * t, c);
+}
+
+void
+gui_line(struct gui_draw *d, float x0, float y0, float x1, float y1, float t,
+         SDL_Color c)
+{
+    if (t < 1) {
+        t = 1;
+    }
+    if (fabsf(x0 - x1) < 0.01f || fabsf(y0 - y1) < 0.01f) {
+        float x = fminf(x0, x1), y = fminf(y0, y1);
+        float w = fabsf(x1 - x0), h = fabsf(y1 - y0);
+        if (w < 0.01f) {
+            gui_fill(d, x - t / 2, y - t / 2, t, h + t, c);
+        } else {
+            gui_fill(d, x - t / 2, y - t / 2, w + t, t, c);
+        }
+        return;
+    }
+    float dx = x1 - x0, dy = y1 - y0, len = hypotf(dx, dy);
+    float nx = -dy / len * t / 2, ny = dx / len * t / 2;
+    SDL_Vertex v[4];
+    float xs[4] = { x0 + nx, x0 - nx, x1 - nx, x1 + nx };
+    float ys[4] = { y0 + ny, y0 - ny, y1 - ny, y1 + ny };
+    for (int i = 0; i < 4; i++) {
+        v[i].position = (SDL_FPoint) { xs[i], ys[i] };
+        v[i].color = c;
+        v[i].tex_coord = (SDL_FPoint) { 0, 0 };
+    }
+    int idx[6] = { 0, 1, 2, 0, 2, 3 };
+    SDL_RenderGeometry(d->r, NULL, v, 4, idx, 6);
+}
+
+/* Colours of a node by type: fill, border. */
+static void
+node_colors(enum gui_node_type t, SDL_Color *fill, SDL_Color *border)
+{
+    switch (t) {
+    case GUI_N_GUEST:
+        *fill = RGB(0xff, 0xff, 0xff);
+        *border = RGB(0x3d, 0x5f, 0x86);
+        break;
+    case GUI_N_PORT:
+        *fill = RGB(0xf2, 0xf6, 0xfb);
+        *border = RGB(0x3d, 0x5f, 0x86);
+        break;
+    case GUI_N_BACKEND:
+        *fill = RGB(0xff, 0xf6, 0xe6);
+        *border = RGB(0xa8, 0x74, 0x2c);
+        break;
+    case GUI_N_MID:
+        *fill = RGB(0xf3, 0xfa, 0xf0);
+        *border = RGB(0x3f, 0x7f, 0x3f);
+        break;
+    case GUI_N_HW:
+        *fill = RGB(0xf3, 0xf1, 0xfb);
+        *border = RGB(0x5e, 0x4f, 0x9a);
+        break;
+    case GUI_N_SWITCH:
+    case GUI_N_OTHER:
+        *fill = RGB(0xf1, 0xf1, 0xef);
+        *border = RGB(0x50, 0x50, 0x50);
+        break;
+    case GUI_N_FOLD:
+        *fill = RGB(0xfb, 0xfb, 0xfb);
+        *border = RGB(0x8a, 0x8a, 0x8a);
+        break;
+    default:
+        *fill = RGB(0xff, 0xff, 0xff);
+        *border = RGB(0x90, 0x90, 0x90);
+        break;
+    }
+}
+
+static SDL_Color
+band_color(const char *caption)
+{
+    if (!strcmp(caption, "guests")) {
+        return RGB(0xe4, 0xee, 0xf8);
+    }
+    if (!strcmp(caption, "hypervisor")) {
+        return RGB(0xf8, 0xee, 0xdf);
+    }
+    if (!strcmp(caption, "host kernel")) {
+        return RGB(0xe7, 0xf2, 0xe3);
+    }
+    return RGB(0xec, 0xe9, 0xf5);
+}
+
+struct ctx {
+    struct gui_draw *d;
+    const struct gui_view *v;
+    struct gui_layout *l;
+    float z;                    /* Zoom. */
+};
+
+static float
+sx(const struct ctx *c, float x)
+{
+    return gui_view_x(c->v, x);
+}
+
+static float
+sy(const struct ctx *c, float y)
+{
+    return gui_view_y(c->v, y);
+}
+
+static int
+px(const struct ctx *c, float units)
+{
+    return (int) lroundf(units * c->z);
+}
+
+static void
+world_box(const struct ctx *c, const struct gui_box *b, SDL_Color fill,
+          SDL_Color border, float thick)
+{
+    float x = sx(c, b->x), y = sy(c, b->y);
+    float w = b->w * c->z, h = b->h * c->z;
+    gui_fill(c->d, x, y, w, h, fill);
+    gui_frame_rect(c->d, x, y, w, h, fmaxf(1, thick * c->z), border);
+}
+
+static void
+world_text(const struct ctx *c, enum gui_font_style st, float units,
+           SDL_Color col, float x, float y, enum gui_align al, float max_w,
+           const char *s)
+{
+    gui_text(c->d->font, st, px(c, units), col, sx(c, x), sy(c, y), al,
+             max_w * c->z, s);
+}
+
+static void
+draw_hosts(const struct ctx *c)
+{
+    const struct gui_layout *l = c->l;
+    for (size_t i = 0; i < l->n_nodes; i++) {
+        const struct gui_node *n = &l->nodes[i];
+        if (n->type != GUI_N_HOST) {
+            continue;
+        }
+        world_box(c, &n->box, RGB(0xf6, 0xf8, 0xfa), RGB(0x7d, 0x90, 0xa6),
+                  2);
+        struct gui_box title = { n->box.x, n->box.y, n->box.w, 30 };
+        world_box(c, &title, RGB(0xd3, 0xdf, 0xeb), RGB(0x7d, 0x90, 0xa6),
+                  2);
+        world_text(c, GUI_BOLD, 17, ink, n->box.x + 10, n->box.y + 5,
+                   GUI_LEFT, n->box.w * 0.6f, n->label);
+        world_text(c, GUI_SANS, 12, ink_soft, n->box.x + n->box.w - 10,
+                   n->box.y + 8, GUI_RIGHT, n->box.w * 0.35f, n->sub);
+    }
+    /* Bands: a tinted stripe and a caption on the left. */
+    for (size_t i = 0; i < l->n_bands; i++) {
+        const struct gui_band *b = &l->bands[i];
+        const struct gui_box *hb = &l->nodes[b->host].box;
+        float right = hb->x + hb->w - 6;
+        for (size_t k = 0; k < l->n_nodes; k++) {
+            if (l->nodes[k].type == GUI_N_CPU && l->nodes[k].host == b->host) {
+                right = l->nodes[k].box.x - 8;
+            }
+        }
+        struct gui_box sb = { hb->x + 6, b->y0 - 8, right - hb->x - 6,
+                              b->y1 - b->y0 + 16 };
+        gui_fill(c->d, sx(c, sb.x), sy(c, sb.y), sb.w * c->z, sb.h * c->z,
+                 band_color(b->caption));
+        world_text(c, GUI_SANS, 12, ink_soft, hb->x + 12,
+                   (b->y0 + b->y1) / 2 - 8, GUI_LEFT, 80, b->caption);
+    }
+}
+
+static void
+draw_routes(const struct ctx *c)
+{
+    const struct gui_layout *l = c->l;
+    for (size_t i = 0; i < l->n_routes; i++) {
+        const struct gui_route *r = &l->routes[i];
+        SDL_Color col = r->cable ? RGB(0x33, 0x33, 0x33)
+                                 : RGB(0x86, 0x8e, 0x96);
+        float t = fmaxf(1, (r->cable ? 3.5f : 2.0f) * c->z);
+        for (uint32_t p = 1; p < r->n; p++) {
+            gui_line(c->d, sx(c, r->pts[p - 1][0]), sy(c, r->pts[p - 1][1]),
+                     sx(c, r->pts[p][0]), sy(c, r->pts[p][1]), t, col);
+        }
+    }
+}
+
+static int
+host_index(const struct gui_scene *sc, int32_t dev)
+{
+    for (size_t i = 0; i < sc->n_hosts; i++) {
+        if ((int32_t) sc->hosts[i].dev == dev) {
+            return (int) i;
+        }
+    }
+    return -1;
+}
+
+static void
+draw_cpu(const struct ctx *c, const struct gui_node *n,
+         const struct gui_frame *f, struct gui_history *h,
+         const struct gui_highlight *hl)
+{
+    const struct gui_scene *sc = gui_history_scene(h);
+    world_box(c, &n->box, RGB(0xff, 0xff, 0xff), RGB(0x98, 0x98, 0x98), 1);
+    world_text(c, GUI_BOLD, 12, ink, n->box.x + 8, n->box.y + 4, GUI_LEFT,
+               n->box.w - 12, "CPU cores");
+    int hi = host_index(sc, n->dev);
+    if (hi < 0 || (size_t) hi >= f->n_hosts) {
+        return;
+    }
+    const uint64_t *busy = f->cpu;
+    for (int i = 0; i < hi; i++) {
+        busy += (size_t) f->cores[i] * GUI_MAX_CATS;
+    }
+    int cores = f->cores[hi];
+    int bars = cores > 32 ? 32 : cores;
+    float bx = n->box.x + 10, top = n->box.y + 24, bh = 66;
+    for (int k = 0; k < bars; k++) {
+        float x = bx + (float) k * 16;
+        gui_fill(c->d, sx(c, x), sy(c, top), 12 * c->z, bh * c->z,
+                 RGB(0xec, 0xec, 0xec));
+        float y = top + bh;
+        for (size_t cat = 0; cat < sc->n_cats && cat < GUI_MAX_CATS; cat++) {
+            uint64_t b = busy[(size_t) k * GUI_MAX_CATS + cat];
+            if (!b || !f->cpu_window) {
+                continue;
+            }
+            float share = (float) ((double) b / (double) f->cpu_window);
+            float hgt = fminf(share, 1) * bh;
+            y -= hgt;
+            gui_fill(c->d, sx(c, x), sy(c, y), 12 * c->z, hgt * c->z,
+                     gui_cat_color(sc->cats[cat]));
+        }
+        if (hl->core_host == n->dev && hl->core == k) {
+            gui_frame_rect(c->d, sx(c, x - 2), sy(c, top - 2), 16 * c->z,
+                           (bh + 4) * c->z, fmaxf(2, 2 * c->z), ink);
+        }
+        char num[16];
+        snprintf(num, sizeof num, "%d", k);
+        world_text(c, GUI_SANS, 10, ink_soft, x + 6, top + bh + 2,
+                   GUI_CENTER, 0, num);
+    }
+}
+
+static void
+draw_nodes(const struct ctx *c, const struct gui_frame *f,
+           struct gui_history *h, const struct gui_highlight *hl)
+{
+    const struct gui_layout *l = c->l;
+    for (size_t i = 0; i < l->n_nodes; i++) {
+        const struct gui_node *n = &l->nodes[i];
+        if (n->type == GUI_N_HOST) {
+            continue;
+        }
+        if (n->type == GUI_N_CPU) {
+            draw_cpu(c, n, f, h, hl);
+            continue;
+        }
+        SDL_Color fill, border;
+        node_colors(n->type, &fill, &border);
+        world_box(c, &n->box, fill, border, n->type == GUI_N_PORT ? 1.5f : 2);
+        const struct gui_box *b = &n->box;
+        /* Has ports along its top? Then the label goes under them. */
+        bool ported = i + 1 < l->n_nodes && l->nodes[i + 1].parent
+                      == (int32_t) i && l->nodes[i + 1].type == GUI_N_PORT
+                      && n->type != GUI_N_GUEST;
+        float ly = b->y + (ported ? 38 + 10 : 5);
+        float maxw = b->w - 8;
+        switch (n->type) {
+        case GUI_N_GUEST:
+            world_text(c, GUI_BOLD, 15, ink, b->x + b->w / 2, b->y + 5,
+                       GUI_CENTER, maxw, n->label);
+            break;
+        case GUI_N_PORT:
+            world_text(c, GUI_SANS, 13, ink, b->x + b->w / 2, b->y + 5,
+                       GUI_CENTER, maxw, n->label);
+            break;
+        case GUI_N_FOLD:
+            world_text(c, GUI_BOLD, 15, ink, b->x + b->w / 2, b->y + 14,
+                       GUI_CENTER, maxw, n->label);
+            world_text(c, GUI_SANS, 11, ink_soft, b->x + b->w / 2, b->y + 36,
+                       GUI_CENTER, maxw, n->sub);
+            break;
+        case GUI_N_BACKEND:
+            world_text(c, GUI_SANS, 12, ink, b->x + b->w / 2, b->y + 4,
+                       GUI_CENTER, maxw, n->label);
+            break;
+        default:
+            world_text(c, GUI_BOLD, 14, ink, b->x + b->w / 2, ly,
+                       GUI_CENTER, maxw, n->label);
+            world_text(c, GUI_SANS, 11, ink_soft, b->x + b->w / 2, ly + 17,
+                       GUI_CENTER, maxw, n->sub);
+            break;
+        }
+        if (n->type != GUI_N_GUEST && n->type != GUI_N_FOLD) {
+            /* The queue lane: where waiting packets line up. */
+            gui_fill(c->d, sx(c, b->x + 2), sy(c, b->y + b->h - 13),
+                     (b->w - 4) * c->z, 11 * c->z, RGB(0xe2, 0xe4, 0xe6));
+            gui_fill(c->d, sx(c, b->x + 2), sy(c, b->y + b->h - 13),
+                     (b->w - 4) * c->z, fmaxf(1, 0.8f * c->z),
+                     RGB(0xc4, 0xc8, 0xcc));
+        }
+        if ((int32_t) i == hl->node) {
+            gui_frame_rect(c->d, sx(c, b->x - 3), sy(c, b->y - 3),
+                           (b->w + 6) * c->z, (b->h + 6) * c->z,
+                           fmaxf(2, 3 * c->z), highlight);
+        }
+    }
+    if (hl->node >= 0 && l->nodes[hl->node].type == GUI_N_HOST) {
+        const struct gui_box *b = &l->nodes[hl->node].box;
+        gui_frame_rect(c->d, sx(c, b->x - 3), sy(c, b->y - 3),
+                       (b->w + 6) * c->z, (b->h + 6) * c->z,
+                       fmaxf(2, 3 * c->z), highlight);
+    }
+}
+
+static int
+dot_size(const struct ctx *c)
+{
+    int s = (int) lroundf(9 * c->z);
+    return s < 5 ? 5 : s > 22 ? 22 : s;
+}
+
+static void
+draw_dots(const struct ctx *c, const struct gui_frame *f,
+          struct gui_history *h, const struct gui_highlight *hl)
+{
+    int size = dot_size(c);
+    const struct gui_dot *sel = NULL;
+    for (size_t i = 0; i < f->n_dots; i++) {
+        const struct gui_dot *d = &f->dots[i];
+        if (isnan(d->x)) {
+            continue;
+        }
+        float x = sx(c, d->x), y = sy(c, d->y);
+        if (x < c->v->vp.x - 20 || y < c->v->vp.y - 20
+            || x > c->v->vp.x + c->v->vp.w + 20
+            || y > c->v->vp.y + c->v->vp.h + 20) {
+            continue;
+        }
+        SDL_Color col = gui_flow_color(d->flow);
+        if ((int64_t) d->pkt == hl->pkt) {
+            sel = d;
+        }
+        switch (d->state) {
+        case GUI_DOT_DELIVERED: {
+            /* A ring that widens and fades. */
+            int s2 = size + (int) (d->age * (float) size * 1.5f);
+            col.a = (uint8_t) (255 * (1 - d->age));
+            gui_dot(c->d, x, y, s2 | 1, col, GUI_DOT_HOLLOW);
+            break;
+        }
+        case GUI_DOT_DROPPED: {
+            SDL_Color red = drop_red;
+            red.a = (uint8_t) (255 * (1 - d->age * 0.7f));
+            float k = (float) size * 0.7f;
+            gui_line(c->d, x - k, y - k, x + k, y + k, fmaxf(2, size / 4.0f),
+                     red);
+            gui_line(c->d, x - k, y + k, x + k, y - k, fmaxf(2, size / 4.0f),
+                     red);
+            break;
+        }
+        case GUI_DOT_SERVING:
+            gui_dot(c->d, x, y, size + 2, col, GUI_DOT_RINGED);
+            break;
+        default:
+            gui_dot(c->d, x, y, size, col,
+                    d->reply ? GUI_DOT_HOLLOW : GUI_DOT_SOLID);
+            break;
+        }
+    }
+    /* Lanes with more packets than room: the count of the rest. */
+    for (size_t n = 0; n < f->n_nodes; n++) {
+        if (f->waiting[n] > f->shown[n]) {
+            const struct gui_box *b = &c->l->nodes[n].box;
+            char s[24];
+            snprintf(s, sizeof s, "+%u", f->waiting[n] - f->shown[n]);
+            float tw = 8 * (float) strlen(s);
+            gui_fill(c->d, sx(c, b->x + b->w - tw - 6), sy(c, b->y + b->h - 14),
+                     (tw + 4) * c->z, 13 * c->z, RGB(0xff, 0xff, 0xff));
+            world_text(c, GUI_BOLD, 11, ink, b->x + b->w - 4, b->y + b->h - 14,
+                       GUI_RIGHT, 0, s);
+        }
+    }
+    if (sel) {
+        float x = sx(c, sel->x), y = sy(c, sel->y);
+        int ring = size * 2 + 6;
+        gui_frame_rect(c->d, x - (float) ring / 2, y - (float) ring / 2,
+                       (float) ring, (float) ring, 2, ink);
+        const struct gui_pkt *p = gui_history_packet(h, sel->pkt);
+        const struct gui_scene *sc = gui_history_scene(h);
+        char s[96];
+        if (p->flow >= 0 && (size_t) p->flow < sc->n_flows) {
+            snprintf(s, sizeof s, "%s #%llu%s", sc->flows[p->flow].name,
+                     (unsigned long long) p->seq, p->is_reply ? " reply" : "");
+        } else {
+            snprintf(s, sizeof s, "packet %llu", (unsigned long long) p->id);
+        }
+        int fpx = (int) (13 * c->d->ui);
+        int tw, th;
+        gui_text_size(c->d->font, GUI_BOLD, fpx, s, &tw, &th);
+        float tx = x + (float) ring / 2 + 4, ty = y - (float) th - 4;
+        gui_fill(c->d, tx - 3, ty - 1, (float) tw + 6, (float) th + 2,
+                 RGB(0xff, 0xf4, 0xc8));
+        gui_text(c->d->font, GUI_BOLD, fpx, ink, tx, ty, GUI_LEFT, 0, s);
+    }
+}
+
+static void
+draw_flashes(const struct ctx *c, const struct gui_frame *f,
+             struct gui_history *h, vh_time_t linger)
+{
+    for (size_t i = 0; i < f->n_flashes; i++) {
+        const struct gui_flash *fl = &f->flashes[i];
+        const struct gui_box *b = &c->l->nodes[fl->node].box;
+        float age = linger ? (float) ((double) (f->t - fl->last)
+                                      / (double) linger) : 1;
+        SDL_Color red = drop_red;
+        red.a = (uint8_t) (255 * (1 - 0.6f * fminf(age, 1)));
+        float grow = 4 + 6 * fminf(age, 1);
+        gui_frame_rect(c->d, sx(c, b->x - grow), sy(c, b->y - grow),
+                       (b->w + 2 * grow) * c->z, (b->h + 2 * grow) * c->z,
+                       fmaxf(2, 3 * c->z), red);
+        char s[128];
+        const char *why = gui_history_string(h, fl->reason);
+        if (fl->count > 1) {
+            snprintf(s, sizeof s, "\xc3\x97 dropped: %s \xc3\x97%u",
+                     *why ? why : "?", fl->count);
+        } else {
+            snprintf(s, sizeof s, "\xc3\x97 dropped: %s", *why ? why : "?");
+        }
+        int fpx = px(c, 13);
+        if (fpx < (int) (11 * c->d->ui)) {
+            fpx = (int) (11 * c->d->ui);
+        }
+        int tw, th;
+        gui_text_size(c->d->font, GUI_BOLD, fpx, s, &tw, &th);
+        float tx = sx(c, b->x + b->w / 2) - (float) tw / 2;
+        float ty = sy(c, b->y - grow) - (float) th - 3;
+        gui_fill(c->d, tx - 4, ty - 1, (float) tw + 8, (float) th + 2,
+                 RGB(0xff, 0xff, 0xff));
+        gui_frame_rect(c->d, tx - 4, ty - 1, (float) tw + 8, (float) th + 2,
+                       1, red);
+        gui_text(c->d->font, GUI_BOLD, fpx, drop_red, tx, ty, GUI_LEFT, 0, s);
+    }
+}
+
+void
+gui_render_world(struct gui_draw *d, const struct gui_view *v,
+                 struct gui_layout *l, const struct gui_frame *f,
+                 struct gui_history *h, const struct gui_highlight *hl)
+{
+    struct ctx c = { d, v, l, v->zoom };
+    SDL_RenderSetClipRect(d->r, &v->vp);
+    draw_hosts(&c);
+    draw_routes(&c);
+    draw_nodes(&c, f, h, hl);
+    draw_dots(&c, f, h, hl);
+    draw_flashes(&c, f, h, f->linger);
+    SDL_RenderSetClipRect(d->r, NULL);
+}

@@ -1,0 +1,66 @@
+/* gui/render.h: drawing one variant's world with SDL.
+ *
+ * Host panels with their bands, devices as labelled boxes with a queue
+ * lane along the bottom, links as lines (cables thicker), packets as dots
+ * in their flow's colour (an echo reply hollow, work in progress ringed),
+ * drops as a red burst with the reason, and each host's CPU cores as bars
+ * split by cycle category.  The colours are chosen to stay apart on a
+ * projector and for the common kinds of colour blindness. */
+#ifndef VH_GUI_RENDER_H
+#define VH_GUI_RENDER_H 1
+
+#include <SDL.h>
+#include <stdint.h>
+
+#include "gui/anim.h"
+#include "gui/font.h"
+#include "gui/history.h"
+#include "gui/layout.h"
+#include "gui/view.h"
+
+struct gui_draw {
+    SDL_Renderer *r;
+    struct gui_font *font;
+    float ui;                   /* Scale of screen furniture: window
+                                 * height / 720. */
+    void *sprites;              /* Dot textures by colour and size. */
+};
+
+/* What to emphasise. */
+struct gui_highlight {
+    int32_t node;               /* Selected node, or -1. */
+    int64_t pkt;                /* Selected packet (window index), or -1. */
+    int32_t core_host;          /* Host device and core doing work on the */
+    int32_t core;               /* selected packet, or -1. */
+};
+
+void gui_draw_init(struct gui_draw *, SDL_Renderer *, struct gui_font *);
+void gui_draw_free(struct gui_draw *);
+
+SDL_Color gui_flow_color(int32_t flow);
+SDL_Color gui_cat_color(const char *cat);
+
+/* Draws the world of one variant in 'v''s viewport (clipped to it). */
+void gui_render_world(struct gui_draw *, const struct gui_view *v,
+                      struct gui_layout *, const struct gui_frame *,
+                      struct gui_history *, const struct gui_highlight *);
+
+/* Screen-space helpers shared by the overlays. */
+void gui_fill(struct gui_draw *, float x, float y, float w, float h,
+              SDL_Color c);
+void gui_frame_rect(struct gui_draw *, float x, float y, float w, float h,
+                    float t, SDL_Color c);
+void gui_line(struct gui_draw *, float x0, float y0, float x1, float y1,
+              float t, SDL_Color c);
+
+/* A dot of 'size' pixels centred at (x, y). */
+void gui_dot(struct gui_draw *, float x, float y, int size, SDL_Color c,
+             int style);
+
+enum {
+    GUI_DOT_SOLID,
+    GUI_DOT_HOLLOW,             /* Echo replies. */
+    GUI_DOT_RINGED,             /* Being worked on. */
+};
+
+#endif /* gui/render.h */

@@ -1,0 +1,206 @@
+/* gui/scene.c: the topology and scenario facts the GUI draws from. */
+#include "gui/scene.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void
+oom(void)
+{
+    fprintf(stderr, "vhsim: out of memory in the GUI\n");
+    abort();
+}
+
+void *
+gui_xmalloc(size_t n)
+{
+    void *p = malloc(n ? n : 1);
+    if (!p) {
+        oom();
+    }
+    return p;
+}
+
+void *
+gui_xcalloc(size_t n, size_t size)
+{
+    void *p = calloc(n ? n : 1, size ? size : 1);
+    if (!p) {
+        oom();
+    }
+    return p;
+}
+
+void *
+gui_xrealloc(void *p, size_t n)
+{
+    p = realloc(p, n ? n : 1);
+    if (!p) {
+        oom();
+    }
+    return p;
+}
+
+char *
+gui_xstrdup(const char *s)
+{
+    char *d = strdup(s ? s : "");
+    if (!d) {
+        oom();
+    }
+    return d;
+}
+
+void
+gui_scene_init(struct gui_scene *sc)
+{
+    memset(sc, 0, sizeof *sc);
+}
+
+void
+gui_scene_free(struct gui_scene *sc)
+{
+    for (size_t i = 0; i < sc->n_devs; i++) {
+        free(sc->devs[i].path);
+        free(sc->devs[i].kind);
+        free(sc->devs[i].note);
+        free(sc->devs[i].edges);
+    }
+    free(sc->devs);
+    free(sc->hosts);
+    for (size_t i = 0; i < sc->n_flows; i++) {
+        free(sc->flows[i].name);
+        free(sc->flows[i].from);
+        free(sc->flows[i].to);
+        free(sc->flows[i].proto);
+    }
+    free(sc->flows);
+    for (size_t i = 0; i < sc->n_cats; i++) {
+        free(sc->cats[i]);
+    }
+    free(sc->cats);
+    for (size_t i = 0; i < sc->n_marks; i++) {
+        free(sc->marks[i].action);
+        free(sc->marks[i].target);
+    }
+    free(sc->marks);
+    free(sc->name);
+    free(sc->variant);
+    gui_scene_init(sc);
+}
+
+void
+gui_scene_set_topology(struct gui_scene *sc, const struct vh_devtab *tab)
+{
+    sc->devs = gui_xcalloc(tab->n, sizeof *sc->devs);
+    sc->n_devs = tab->n;
+    for (size_t i = 0; i < tab->n; i++) {
+        const struct vh_device *d = tab->v[i];
+        struct gui_dev *g = &sc->devs[i];
+        g->path = gui_xstrdup(d->path);
+        g->kind = gui_xstrdup(d->kind);
+        g->parent = d->parent;
+        g->note = gui_xstrdup("");
+        g->n_edges = d->n_edges;
+        g->edges = gui_xcalloc(d->n_edges, sizeof *g->edges);
+        for (uint32_t e = 0; e < d->n_edges; e++) {
+            g->edges[e].to = d->edges[e].to;
+            g->edges[e].cable = d->edges[e].cable;
+        }
+    }
+}
+
+void
+gui_scene_add_host(struct gui_scene *sc, uint32_t dev, int cores)
+{
+    sc->hosts = gui_xrealloc(sc->hosts, (sc->n_hosts + 1) * sizeof *sc->hosts);
+    sc->hosts[sc->n_hosts++] = (struct gui_host_info) { dev, cores };
+}
+
+void
+gui_scene_add_flow(struct gui_scene *sc, const char *name, const char *from,
+                   const char *to, const char *proto)
+{
+    sc->flows = gui_xrealloc(sc->flows, (sc->n_flows + 1) * sizeof *sc->flows);
+    sc->flows[sc->n_flows++] = (struct gui_flow_info) {
+        gui_xstrdup(name), gui_xstrdup(from), gui_xstrdup(to),
+        gui_xstrdup(proto)
+    };
+}
+
+void
+gui_scene_add_cat(struct gui_scene *sc, const char *name)
+{
+    sc->cats = gui_xrealloc(sc->cats, (sc->n_cats + 1) * sizeof *sc->cats);
+    sc->cats[sc->n_cats++] = gui_xstrdup(name);
+}
+
+void
+gui_scene_add_mark(struct gui_scene *sc, vh_time_t at, const char *action,
+                   const char *target)
+{
+    sc->marks = gui_xrealloc(sc->marks, (sc->n_marks + 1) * sizeof *sc->marks);
+    sc->marks[sc->n_marks++] = (struct gui_mark) {
+        at, gui_xstrdup(action), gui_xstrdup(target)
+    };
+}
+
+const char *
+gui_dev_name(const struct gui_dev *d)
+{
+    const char *s = strrchr(d->path, '/');
+    return s ? s + 1 : d->path;
+}
+
+int
+gui_scene_host_cores(const struct gui_scene *sc, uint32_t dev)
+{
+    for (size_t i = 0; i < sc->n_hosts; i++) {
+        if (sc->hosts[i].dev == dev) {
+            return sc->hosts[i].cores;
+        }
+    }
+    return 0;
+}
+
+uint32_t
+gui_scene_root(const struct gui_scene *sc, uint32_t dev)
+{
+    /* Bounded walk: a malformed recording must not loop forever. */
+    for (size_t guard = 0; guard < sc->n_devs; guard++) {
+        int32_t p = sc->devs[dev].parent;
+        if (p < 0 || (size_t) p >= sc->n_devs) {
+            break;
+        }
+        dev = (uint32_t) p;
+    }
+    return dev;
+}
+
+void
+gui_scene_set_note(struct gui_scene *sc, uint32_t dev, const char *note)
+{
+    if (dev < sc->n_devs) {
+        free(sc->devs[dev].note);
+        sc->devs[dev].note = gui_xstrdup(note);
+    }
+}
+
+bool
+gui_kind_is_guest(const char *kind)
+{
+    return !strcmp(kind, "vm") || strstr(kind, "container")
+           || !strcmp(kind, "pod") || strstr(kind, "guest");
+}
+
+bool
+gui_scene_is_guest_port(const struct gui_scene *sc, uint32_t dev)
+{
+    if (dev >= sc->n_devs) {
+        return false;
+    }
+    int32_t p = sc->devs[dev].parent;
+    return p >= 0 && (size_t) p < sc->n_devs
+           && gui_kind_is_guest(sc->devs[p].kind);
+}

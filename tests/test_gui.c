@@ -1,0 +1,1300 @@
+/* tests/test_gui.c: the GUI, headless.
+ *
+ * Layout: no two boxes overlap for 1 to 64 guests per host (folded or
+ * expanded), with unknown kinds placed too, and the same input gives the
+ * same positions.  Hit-testing: a click at a device's centre selects it.
+ * Animation: the frame at a time shows a dot of the flow's colour on the
+ * cable that the trace, watched here by a subscriber of our own, says the
+ * packet is crossing, and none there when it is not.  Replay of a
+ * recording written by 'vhsim run --record' draws the same pixels as the
+ * live run, and a history with a small memory budget draws the same frames
+ * as one holding everything, going forward and back.  Also: the controls,
+ * the inspector's decoded headers and counters against the trace, compare
+ * mode, the PNG writer against known answers and an independent decoder,
+ * and the command line.  Everything draws with SDL's software renderer
+ * into memory: no display is needed. */
+#include <check.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <SDL.h>
+
+#include "cli/cmd_gui.h"
+#include "gui/anim.h"
+#include "gui/app.h"
+#include "gui/history.h"
+#include "gui/layout.h"
+#include "gui/png.h"
+#include "gui/record.h"
+#include "gui/track.h"
+#include "models/config.h"
+#include "models/world.h"
+#include "sim/units.h"
+#include "tests/testutil.h"
+
+#define DEMO "scenarios/demo.json"
+
+/* The vhsim binary under test, as an absolute path (tests cd away). */
+static const char *
+bin(void)
+{
+    static char path[4096];
+    if (!realpath(vh_test_bin(), path)) {
+        ck_abort_msg("vhsim binary '%s' not found", vh_test_bin());
+    }
+    return path;
+}
+
+/* A topology built by hand: no model involved. */
+struct topo {
+    struct vh_devtab tab;
+    struct vh_device dev[600];
+    size_t n;
+};
+
+static struct vh_device *
+topo_add(struct topo *t, const char *path, const char *kind,
+         struct vh_device *parent)
+{
+    ck_assert_uint_lt(t->n, 600);
+    struct vh_device *d = &t->dev[t->n++];
+    memset(d, 0, sizeof *d);
+    vh_devtab_add(&t->tab, d, path, kind, parent);
+    return d;
+}
+
+/* A host with 'guests' VMs on a bridge, a NIC to a switch; with 'extras',
+ * kinds the layout has never heard of, SR-IOV VFs, a macvtap, a second
+ * host with containers and a top-level device of unknown kind. */
+static void
+build_scene(struct gui_scene *sc, struct topo *t, int guests, bool extras)
+{
+    vh_devtab_init(&t->tab);
+    t->n = 0;
+    char p[128];
+    struct vh_device *h = topo_add(t, "host1", "host", NULL);
+    struct vh_device *nic = topo_add(t, "host1/eth0", "nic", h);
+    struct vh_device *br = topo_add(t, "host1/br0", "linux-bridge", h);
+    vh_device_connect(br, nic, 0);
+    for (int i = 0; i < guests; i++) {
+        snprintf(p, sizeof p, "host1/vm%d", i + 1);
+        struct vh_device *vm = topo_add(t, p, "vm", h);
+        snprintf(p, sizeof p, "host1/vm%d/eth0", i + 1);
+        struct vh_device *vn = topo_add(t, p, "virtio-net", vm);
+        vh_device_connect(vn, br, 0);
+        if (extras && i % 7 == 3) {
+            snprintf(p, sizeof p, "host1/vm%d/eth1", i + 1);
+            struct vh_device *vn2 = topo_add(t, p, "e1000", vm);
+            vh_device_connect(vn2, br, 0);
+        }
+    }
+    struct vh_device *sw = topo_add(t, "tor1", "switch", NULL);
+    struct vh_device *ports[8];
+    for (int i = 0; i < 8; i++) {
+        snprintf(p, sizeof p, "tor1/p%d", i + 1);
+        ports[i] = topo_add(t, p, "switch-port", sw);
+    }
+    vh_device_connect(nic, ports[0], 1);
+    if (extras) {
+        struct vh_device *vf0 = topo_add(t, "host1/eth0/vf0", "sriov-vf", nic);
+        topo_add(t, "host1/eth0/vf1", "sriov-vf", nic);
+        struct vh_device *mv = topo_add(t, "host1/macvtap0", "macvtap", h);
+        vh_device_connect(mv, nic, 0);
+        struct vh_device *iommu = topo_add(t, "host1/iommu", "iommu", h);
+        (void) iommu;
+        struct vh_device *h2 = topo_add(t, "host2", "host", NULL);
+        struct vh_device *n2 = topo_add(t, "host2/eth0", "nic", h2);
+        struct vh_device *d0 = topo_add(t, "host2/docker0", "bridge-thing",
+                                        h2);
+        vh_device_connect(d0, n2, 0);
+        for (int i = 0; i < 3; i++) {
+            snprintf(p, sizeof p, "host2/c%d", i);
+            struct vh_device *c = topo_add(t, p, "container", h2);
+            snprintf(p, sizeof p, "host2/c%d/veth0", i);
+            struct vh_device *v = topo_add(t, p, "veth", c);
+            vh_device_connect(v, d0, 0);
+        }
+        vh_device_connect(n2, ports[2], 1);
+        struct vh_device *m = topo_add(t, "mystery", "quantum-router", NULL);
+        struct vh_device *mp = topo_add(t, "mystery/q0", "qport", m);
+        vh_device_connect(mp, ports[1], 1);
+        struct vh_device *deep = topo_add(t, "mystery/q0/lane3", "lane", mp);
+        (void) deep;
+        (void) vf0;
+    }
+    gui_scene_init(sc);
+    sc->name = gui_xstrdup("handmade");
+    sc->variant = gui_xstrdup("base");
+    gui_scene_set_topology(sc, &t->tab);
+    gui_scene_add_host(sc, h->id, 8);
+    if (extras) {
+        gui_scene_add_host(sc, vh_devtab_find(&t->tab, "host2")->id, 64);
+    }
+    vh_devtab_destroy(&t->tab);
+}
+
+static bool
+boxes_overlap(const struct gui_box *a, const struct gui_box *b)
+{
+    const float e = 0.01f;
+    return a->x + e < b->x + b->w && b->x + e < a->x + a->w
+           && a->y + e < b->y + b->h && b->y + e < a->y + a->h;
+}
+
+static bool
+box_inside(const struct gui_box *in, const struct gui_box *out)
+{
+    const float e = 0.01f;
+    return in->x + e >= out->x && in->y + e >= out->y
+           && in->x + in->w <= out->x + out->w + e
+           && in->y + in->h <= out->y + out->h + e;
+}
+
+/* No two boxes overlap unless one encloses the other, and every box sits
+ * inside its parent's. */
+static void
+check_layout(const struct gui_layout *l, int guests)
+{
+    for (size_t i = 0; i < l->n_nodes; i++) {
+        const struct gui_node *a = &l->nodes[i];
+        ck_assert_msg(a->box.w > 0 && a->box.h > 0, "%s has no size",
+                      a->label);
+        ck_assert(isfinite(a->box.x) && isfinite(a->box.y));
+        if (a->parent >= 0) {
+            ck_assert_msg(box_inside(&a->box, &l->nodes[a->parent].box),
+                          "%d guests: '%s' sticks out of '%s'", guests,
+                          a->label, l->nodes[a->parent].label);
+        }
+        for (size_t j = i + 1; j < l->n_nodes; j++) {
+            const struct gui_node *b = &l->nodes[j];
+            if (!boxes_overlap(&a->box, &b->box)) {
+                continue;
+            }
+            ck_assert_msg(gui_layout_encloses(l, (int32_t) i, (int32_t) j)
+                          || gui_layout_encloses(l, (int32_t) j,
+                                                 (int32_t) i),
+                          "%d guests: '%s' (%.0f,%.0f %.0fx%.0f) overlaps "
+                          "'%s' (%.0f,%.0f %.0fx%.0f)", guests, a->label,
+                          a->box.x, a->box.y, a->box.w, a->box.h, b->label,
+                          b->box.x, b->box.y, b->box.w, b->box.h);
+        }
+    }
+    /* Every device is drawn somewhere. */
+    for (size_t d = 0; d < l->sc->n_devs; d++) {
+        ck_assert_msg(l->dev_node[d] >= 0, "device %s has no node",
+                      l->sc->devs[d].path);
+    }
+}
+
+START_TEST(test_layout_no_overlap)
+{
+    static struct topo t;
+    uint8_t expanded[600];
+    for (int guests = 1; guests <= 64; guests++) {
+        for (int extras = 0; extras < 2; extras++) {
+            struct gui_scene sc;
+            build_scene(&sc, &t, guests, extras);
+            struct gui_layout *l = gui_layout_new(&sc, NULL);
+            check_layout(l, guests);
+
+            /* Guests shown one by one plus the count of those folded
+             * account for all of them. */
+            int shown = 0, folded = 0;
+            for (size_t i = 0; i < l->n_nodes; i++) {
+                const struct gui_node *n = &l->nodes[i];
+                if (n->type == GUI_N_GUEST && n->host == 0) {
+                    shown++;
+                    ck_assert_float_ge(n->box.w, 120);
+                }
+                if (n->type == GUI_N_FOLD && n->host == 0) {
+                    folded += n->count;
+                }
+            }
+            ck_assert_int_eq(shown + folded, guests);
+            if (guests <= 4) {
+                ck_assert_int_eq(folded, 0);
+            }
+
+            /* The same input gives the same positions. */
+            struct gui_layout *l2 = gui_layout_new(&sc, NULL);
+            ck_assert_uint_eq(l->n_nodes, l2->n_nodes);
+            for (size_t i = 0; i < l->n_nodes; i++) {
+                ck_assert(!memcmp(&l->nodes[i].box, &l2->nodes[i].box,
+                                  sizeof l->nodes[i].box));
+            }
+            gui_layout_free(l2);
+
+            /* Expanded, every guest has its own box. */
+            memset(expanded, 1, sizeof expanded);
+            struct gui_layout *le = gui_layout_new(&sc, expanded);
+            check_layout(le, guests);
+            int all = 0;
+            for (size_t i = 0; i < le->n_nodes; i++) {
+                all += le->nodes[i].type == GUI_N_GUEST
+                       && le->nodes[i].host == 0;
+            }
+            ck_assert_int_eq(all, guests);
+            gui_layout_free(le);
+            gui_layout_free(l);
+            gui_scene_free(&sc);
+        }
+    }
+}
+END_TEST
+
+START_TEST(test_layout_hit_anchor)
+{
+    static struct topo t;
+    for (int guests = 1; guests <= 64; guests += 9) {
+        struct gui_scene sc;
+        build_scene(&sc, &t, guests, true);
+        struct gui_layout *l = gui_layout_new(&sc, NULL);
+        for (size_t i = 0; i < l->n_nodes; i++) {
+            float x, y;
+            gui_layout_anchor(l, (int32_t) i, &x, &y);
+            ck_assert_msg(gui_layout_hit(l, x, y) == (int32_t) i,
+                          "a click on '%s' selects '%s'", l->nodes[i].label,
+                          gui_layout_hit(l, x, y) >= 0
+                          ? l->nodes[gui_layout_hit(l, x, y)].label : "-");
+        }
+        /* Outside everything: nothing. */
+        ck_assert_int_eq(gui_layout_hit(l, l->bounds.x - 50,
+                                        l->bounds.y - 50), -1);
+        gui_layout_free(l);
+        gui_scene_free(&sc);
+    }
+}
+END_TEST
+
+/* Headless drawing surface. */
+struct screen {
+    SDL_Surface *surf;
+    SDL_Renderer *r;
+    struct gui_font *font;
+};
+
+static void
+screen_open(struct screen *s, int w, int h)
+{
+    setenv("SDL_VIDEODRIVER", "dummy", 1);
+    s->surf = SDL_CreateRGBSurfaceWithFormat(0, w, h, 32,
+                                             SDL_PIXELFORMAT_ARGB8888);
+    ck_assert_ptr_nonnull(s->surf);
+    s->r = SDL_CreateSoftwareRenderer(s->surf);
+    ck_assert_ptr_nonnull(s->r);
+    char err[256];
+    s->font = gui_font_new(s->r, err, sizeof err);
+    ck_assert_msg(s->font != NULL, "%s", err);
+}
+
+static void
+screen_close(struct screen *s)
+{
+    gui_font_free(s->font);
+    SDL_DestroyRenderer(s->r);
+    SDL_FreeSurface(s->surf);
+}
+
+/* The hops of one packet of the demo, watched on the trace bus by a
+ * subscriber of our own. */
+struct watch {
+    const struct world *w;
+    int flow;
+    uint64_t seq;
+    vh_time_t times[256];
+    int kinds[256];
+    char where[256][32];
+    size_t n;
+    /* Every counted flow-0 crossing of the host1/eth0 -> tor1/p1 cable. */
+    vh_time_t tx[512], rx[512];
+    uint64_t tx_seq[512], rx_seq[512];
+    size_t n_tx, n_rx;
+    uint64_t br0_arrivals_by[2];
+    vh_time_t br0_at[2];
+};
+
+static void
+watch_hop(void *ctx, const struct vh_hop *h)
+{
+    struct watch *w = ctx;
+    const struct vh_packet *p = h->pkt;
+    if (!p || !h->dev) {
+        return;
+    }
+    if (p->flow == w->flow && p->seq == w->seq && p->counted
+        && !p->is_reply && w->n < 256) {
+        w->times[w->n] = h->time;
+        w->kinds[w->n] = h->kind;
+        snprintf(w->where[w->n], sizeof w->where[w->n], "%s", h->dev->path);
+        w->n++;
+    }
+    if (p->flow == 0 && p->counted) {
+        if (h->kind == VH_HOP_TX && !strcmp(h->dev->path, "host1/eth0")
+            && w->n_tx < 512) {
+            w->tx_seq[w->n_tx] = p->seq;
+            w->tx[w->n_tx++] = h->time;
+        }
+        if (h->kind == VH_HOP_RX && !strcmp(h->dev->path, "tor1/p1")
+            && w->n_rx < 512) {
+            w->rx_seq[w->n_rx] = p->seq;
+            w->rx[w->n_rx++] = h->time;
+        }
+    }
+    if (h->kind == VH_HOP_ARRIVE && !strcmp(h->dev->path, "host1/br0")) {
+        for (int i = 0; i < 2; i++) {
+            w->br0_arrivals_by[i] += h->time <= w->br0_at[i];
+        }
+    }
+}
+
+static void
+watch_demo(struct watch *wt, int flow, uint64_t seq, vh_time_t br0_at0,
+           vh_time_t br0_at1)
+{
+    memset(wt, 0, sizeof *wt);
+    wt->flow = flow;
+    wt->seq = seq;
+    wt->br0_at[0] = br0_at0;
+    wt->br0_at[1] = br0_at1;
+    struct vh_diag diag;
+    vh_diag_init(&diag);
+    struct cfg_scenario *cfg = cfg_load(DEMO, NULL, &diag);
+    ck_assert_msg(cfg != NULL, "%s", diag.msg);
+    struct world *w = world_build(cfg, &diag);
+    ck_assert_msg(w != NULL, "%s", diag.msg);
+    wt->w = w;
+    vh_trace_subscribe(&w->trace, VH_HOP_ALL, watch_hop, wt);
+    world_run(w, NULL, NULL);
+    world_free(w);
+    cfg_free(cfg);
+    wt->w = NULL;
+}
+
+/* A viewer of the live demo, or of a recording. */
+struct viewer {
+    struct screen scr;
+    struct gui_app app;
+    struct cli_gui_live *live[2];
+};
+
+static void
+viewer_live(struct viewer *v, int w, int h, const char *const *variants,
+            int n)
+{
+    memset(v, 0, sizeof *v);
+    screen_open(&v->scr, w, h);
+    gui_app_init(&v->app, v->scr.r, v->scr.font, w, h);
+    for (int i = 0; i < n; i++) {
+        struct gui_history *hist = cli_gui_live_open(DEMO, variants[i],
+                                                     &v->live[i]);
+        ck_assert_ptr_nonnull(hist);
+        gui_app_add_side(&v->app, hist, variants[i]);
+    }
+    v->app.paused = true;
+}
+
+static void
+viewer_file(struct viewer *v, int w, int h, const char *path, size_t budget)
+{
+    memset(v, 0, sizeof *v);
+    screen_open(&v->scr, w, h);
+    gui_app_init(&v->app, v->scr.r, v->scr.font, w, h);
+    char err[256];
+    struct gui_history *hist = gui_history_open(path, NULL, NULL, budget, err,
+                                                sizeof err);
+    ck_assert_msg(hist != NULL, "%s", err);
+    gui_app_add_side(&v->app, hist, NULL);
+    v->app.paused = true;
+}
+
+static void
+viewer_close(struct viewer *v)
+{
+    gui_app_free(&v->app);
+    for (int i = 0; i < 2; i++) {
+        cli_gui_live_free(v->live[i]);
+    }
+    screen_close(&v->scr);
+}
+
+static uint8_t *
+frame_at(struct viewer *v, vh_time_t t)
+{
+    ck_assert_int_eq(gui_app_set_time(&v->app, t), 0);
+    gui_app_draw(&v->app);
+    uint8_t *px = gui_app_pixels(&v->app);
+    ck_assert_ptr_nonnull(px);
+    return px;
+}
+
+/* Pixels of exactly colour 'c' within 3 pixels of the route a packet
+ * follows between the nodes of devices 'a' and 'b'. */
+static int
+colour_on_route(struct viewer *v, const uint8_t *px, const char *a,
+                const char *b, SDL_Color c)
+{
+    struct gui_side *sd = &v->app.side[0];
+    const struct gui_scene *sc = gui_history_scene(sd->h);
+    int32_t na = -1, nb = -1;
+    for (size_t i = 0; i < sc->n_devs; i++) {
+        if (!strcmp(sc->devs[i].path, a)) {
+            na = sd->l->dev_node[i];
+        }
+        if (!strcmp(sc->devs[i].path, b)) {
+            nb = sd->l->dev_node[i];
+        }
+    }
+    ck_assert(na >= 0 && nb >= 0);
+    const float (*pts)[2];
+    uint32_t n = gui_layout_path(sd->l, na, nb, &pts);
+    int hits = 0;
+    for (int k = 0; k <= 400; k++) {
+        float wx, wy, x, y;
+        gui_polyline_at(pts, n, (float) k / 400, &wx, &wy);
+        gui_app_to_screen(&v->app, 0, wx, wy, &x, &y);
+        for (int dy = -3; dy <= 3; dy++) {
+            for (int dx = -3; dx <= 3; dx++) {
+                int xi = (int) x + dx, yi = (int) y + dy;
+                if (xi < 0 || yi < 0 || xi >= v->app.w || yi >= v->app.h) {
+                    continue;
+                }
+                const uint8_t *p = px + ((size_t) yi * (size_t) v->app.w
+                                         + (size_t) xi) * 3;
+                hits += p[0] == c.r && p[1] == c.g && p[2] == c.b;
+            }
+        }
+    }
+    return hits;
+}
+
+START_TEST(test_dot_on_the_cable_the_trace_says)
+{
+    struct watch wt;
+    watch_demo(&wt, 0, 0, 0, 0);
+    /* Packet 0 of flow 0 left host1/eth0 at tx[0] and reached tor1/p1 at
+     * rx[0]: halfway, it is on that cable. */
+    ck_assert_uint_ge(wt.n_tx, 1);
+    ck_assert_uint_ge(wt.n_rx, 1);
+    ck_assert_uint_eq(wt.tx_seq[0], 0);
+    ck_assert_uint_eq(wt.rx_seq[0], 0);
+    vh_time_t mid = (wt.tx[0] + wt.rx[0]) / 2;
+    /* A time when no flow-0 packet is on that cable. */
+    vh_time_t quiet = wt.tx[0] - 2 * VH_US;
+    for (size_t i = 0; i < wt.n_tx && i < wt.n_rx; i++) {
+        ck_assert(!(wt.tx[i] <= quiet && quiet <= wt.rx[i]));
+    }
+
+    static const char *const base[] = { "base" };
+    struct viewer v;
+    viewer_live(&v, 1280, 720, base, 1);
+    SDL_Color blue = gui_flow_color(0);
+    uint8_t *px = frame_at(&v, mid);
+    int on = colour_on_route(&v, px, "host1/eth0", "tor1/p1", blue);
+    free(px);
+    px = frame_at(&v, quiet);
+    int off = colour_on_route(&v, px, "host1/eth0", "tor1/p1", blue);
+    free(px);
+    ck_assert_msg(on > 0, "no dot of flow 0's colour on the cable at %llu ps",
+                  (unsigned long long) mid);
+    ck_assert_msg(off == 0, "a dot of flow 0's colour on the cable when no "
+                  "packet of it crosses (%d pixels)", off);
+
+    /* The frame's own account agrees: that packet is moving between the
+     * two devices' nodes. */
+    gui_app_set_time(&v.app, mid);
+    struct gui_side *sd = &v.app.side[0];
+    int64_t pi = gui_history_find_seq(sd->h, 0, 0, false);
+    ck_assert_int_ge(pi, 0);
+    bool found = false;
+    for (size_t i = 0; i < sd->frame.n_dots; i++) {
+        const struct gui_dot *d = &sd->frame.dots[i];
+        if ((int64_t) d->pkt == pi) {
+            found = true;
+            ck_assert_int_eq(d->state, GUI_DOT_MOVING);
+            const struct gui_scene *sc = gui_history_scene(sd->h);
+            ck_assert_str_eq(sc->devs[sd->l->nodes[d->node].dev].path,
+                             "host1/eth0");
+            ck_assert_str_eq(sc->devs[sd->l->nodes[d->to].dev].path,
+                             "tor1/p1");
+        }
+    }
+    ck_assert(found);
+    viewer_close(&v);
+}
+END_TEST
+
+static char *
+record_demo(const char *dir, const char *extra)
+{
+    char *path = malloc(4096);
+    snprintf(path, 4096, "%s/demo.vhrec", dir);
+    char *out = NULL;
+    int st = vh_test_sh(&out, "cd '%s' && '%s' run '%s/" DEMO "' --quiet "
+                        "--record demo.vhrec %s", dir, bin(),
+                        getcwd((char[4096]) { 0 }, 4096), extra);
+    ck_assert_msg(st == 0, "vhsim run --record failed (%d): %s", st, out);
+    free(out);
+    return path;
+}
+
+START_TEST(test_replay_equals_live)
+{
+    char *dir = vh_test_tmpdir();
+    char *rec = record_demo(dir, "");
+    ck_assert(gui_rec_is_recording(rec));
+    static const char *const base[] = { "base" };
+    struct viewer live, replay;
+    viewer_live(&live, 960, 540, base, 1);
+    viewer_file(&replay, 960, 540, rec, 0);
+    static const vh_time_t at[] = {
+        0, 15 * VH_US, 100500 * VH_NS, 111 * VH_US, 114300 * VH_NS,
+        150 * VH_US, 500 * VH_US, 1300 * VH_US,
+    };
+    size_t bytes = 960 * 540 * 3;
+    for (size_t i = 0; i < sizeof at / sizeof *at; i++) {
+        uint8_t *a = frame_at(&live, at[i]);
+        uint8_t *b = frame_at(&replay, at[i]);
+        ck_assert_msg(!memcmp(a, b, bytes), "live and replay differ at %llu "
+                      "ps", (unsigned long long) at[i]);
+        free(a);
+        free(b);
+    }
+    /* With a packet selected and followed, the inspector open. */
+    for (int k = 0; k < 2; k++) {
+        struct gui_app *a = k ? &replay.app : &live.app;
+        a->has_pkt = true;
+        a->pkt_flow = 0;
+        a->pkt_seq = 3;
+        a->follow = true;
+    }
+    uint8_t *a = frame_at(&live, 140 * VH_US);
+    uint8_t *b = frame_at(&replay, 140 * VH_US);
+    ck_assert(!memcmp(a, b, bytes));
+    free(a);
+    free(b);
+    viewer_close(&live);
+    viewer_close(&replay);
+    unlink(rec);
+    rmdir(dir);
+    free(rec);
+    free(dir);
+}
+END_TEST
+
+/* Everything a frame says about its dots, as text sorted by packet id, to
+ * compare frames whatever the order of the window. */
+struct dot_line {
+    uint64_t id;
+    char text[96];
+};
+
+static int
+dot_line_cmp(const void *a_, const void *b_)
+{
+    const struct dot_line *a = a_, *b = b_;
+    return a->id < b->id ? -1 : a->id > b->id;
+}
+
+static char *
+frame_text(struct gui_history *h, struct gui_layout *l, vh_time_t t)
+{
+    ck_assert_int_eq(gui_history_seek(h, t, GUI_AHEAD), 0);
+    struct gui_frame f;
+    gui_frame_init(&f);
+    struct gui_anim_opts o = { 1200 * VH_NS, 300 * VH_NS, 1 * VH_US, 0 };
+    gui_anim_frame(&f, h, l, t, &o);
+    struct dot_line *v = calloc(f.n_dots + 1, sizeof *v);
+    for (size_t i = 0; i < f.n_dots; i++) {
+        const struct gui_dot *d = &f.dots[i];
+        v[i].id = gui_history_packet(h, d->pkt)->id;
+        snprintf(v[i].text, sizeof v[i].text, "#%llu %d %d %d %.2f %.2f\n",
+                 (unsigned long long) v[i].id, d->state, d->node, d->to,
+                 isnan(d->x) ? -1.0 : d->x, isnan(d->y) ? -1.0 : d->y);
+    }
+    qsort(v, f.n_dots, sizeof *v, dot_line_cmp);
+    char *s = calloc(f.n_dots * 96 + 1, 1);
+    for (size_t i = 0; i < f.n_dots; i++) {
+        strcat(s, v[i].text);
+    }
+    free(v);
+    gui_frame_free(&f);
+    return s;
+}
+
+START_TEST(test_small_budget_same_frames)
+{
+    /* A longer run than the demo: a steady flow of 300k packets/s. */
+    char *dir = vh_test_tmpdir();
+    char cmd[8192];
+    snprintf(cmd, sizeof cmd, "cd '%s' && sed -e 's/\"rate\": \"100kpps\", "
+             "\"count\": 100/\"rate\": \"400kpps\", \"count\": 1200/' "
+             "-e 's/\"duration\": \"2ms\"/\"duration\": \"4ms\"/' '%s/" DEMO
+             "' > long.json && grep -q 400kpps long.json && '%s' run "
+             "long.json --quiet --record long.vhrec", dir,
+             getcwd((char[4096]) { 0 }, 4096), bin());
+    char *out = NULL;
+    int st = vh_test_sh(&out, "%s", cmd);
+    ck_assert_msg(st == 0, "%s", out);
+    free(out);
+    char path[4096];
+    snprintf(path, sizeof path, "%s/long.vhrec", dir);
+
+    char err[256];
+    struct gui_history *all = gui_history_open(path, NULL, NULL, 0, err,
+                                               sizeof err);
+    ck_assert_msg(all != NULL, "%s", err);
+    struct gui_history *small = gui_history_open(path, NULL, NULL, 5000, err,
+                                                 sizeof err);
+    ck_assert(small != NULL);
+    struct gui_layout *l = gui_layout_new(gui_history_scene(all), NULL);
+    /* Forward, then back and forth. */
+    static const vh_time_t at[] = {
+        200 * VH_US, 600 * VH_US, 1100 * VH_US, 1900 * VH_US, 2400 * VH_US,
+        3100 * VH_US, 700 * VH_US, 2000 * VH_US, 350 * VH_US, 1500 * VH_US,
+        3300 * VH_US,
+    };
+    size_t dots = 0;
+    for (size_t i = 0; i < sizeof at / sizeof *at; i++) {
+        char *a = frame_text(all, l, at[i]);
+        char *b = frame_text(small, l, at[i]);
+        ck_assert_msg(!strcmp(a, b), "frames differ at %llu ps",
+                      (unsigned long long) at[i]);
+        for (char *c = a; *c; c++) {
+            dots += *c == '\n';
+        }
+        free(a);
+        free(b);
+    }
+    ck_assert_uint_gt(dots, 20);
+    /* The whole run is far larger than the small window ever was. */
+    ck_assert_uint_le(gui_history_peak(small), 5000 + 2 * 4096);
+    ck_assert_uint_gt(gui_history_peak(all), 3 * (5000 + 2 * 4096));
+
+    /* Counters answered from keyframes agree too. */
+    const struct gui_scene *sc = gui_history_scene(all);
+    uint32_t br0 = 0;
+    for (size_t i = 0; i < sc->n_devs; i++) {
+        if (!strcmp(sc->devs[i].path, "host1/br0")) {
+            br0 = (uint32_t) i;
+        }
+    }
+    struct gui_ctr ca, cb;
+    gui_history_seek(all, 2500 * VH_US, GUI_AHEAD);
+    gui_history_seek(small, 2500 * VH_US, GUI_AHEAD);
+    gui_history_counters(all, br0, 2500 * VH_US, &ca, NULL, 0);
+    gui_history_counters(small, br0, 2500 * VH_US, &cb, NULL, 0);
+    ck_assert(!memcmp(&ca, &cb, sizeof ca));
+    ck_assert_uint_gt(ca.n[VH_HOP_ARRIVE], 500);
+
+    gui_layout_free(l);
+    gui_history_free(all);
+    gui_history_free(small);
+    vh_test_sh(NULL, "rm -rf '%s'", dir);
+    free(dir);
+}
+END_TEST
+
+START_TEST(test_inspector_against_the_trace)
+{
+    vh_time_t t0 = 300 * VH_US, t1 = 1500 * VH_US;
+    struct watch wt;
+    watch_demo(&wt, 0, 0, t0, t1);
+    char *dir = vh_test_tmpdir();
+    char *rec = record_demo(dir, "");
+    struct viewer v;
+    viewer_file(&v, 1280, 720, rec, 0);
+    struct gui_app *a = &v.app;
+
+    /* The bridge's arrivals by two times, as our subscriber counted. */
+    snprintf(a->sel_path, sizeof a->sel_path, "host1/br0");
+    for (int k = 0; k < 2; k++) {
+        gui_app_set_time(a, k ? t1 : t0);
+        char want[64];
+        snprintf(want, sizeof want, "arrived %llu ",
+                 (unsigned long long) wt.br0_arrivals_by[k]);
+        bool seen = false;
+        for (size_t i = 0; i < a->lines.n; i++) {
+            seen |= strstr(a->lines.v[i].text, want) != NULL;
+        }
+        ck_assert_msg(seen, "inspector lacks '%s'", want);
+    }
+
+    /* Packet 0 of vm1-to-remote: the scenario's addresses and ports
+     * (10000 + flow index, 9), decoded from the frame bytes. */
+    a->sel_path[0] = '\0';
+    a->has_pkt = true;
+    a->pkt_flow = 0;
+    a->pkt_seq = 0;
+    gui_app_set_time(a, (wt.tx[0] + wt.rx[0]) / 2);
+    const char *want[] = {
+        "10.0.0.1 \xe2\x86\x92 10.0.0.100", "port 10000 \xe2\x86\x92 9",
+        "52:54:00:00:00:01 \xe2\x86\x92", "vm1-to-remote #0",
+    };
+    for (size_t k = 0; k < sizeof want / sizeof *want; k++) {
+        bool seen = false;
+        for (size_t i = 0; i < a->lines.n; i++) {
+            seen |= strstr(a->lines.v[i].text, want[k]) != NULL;
+        }
+        ck_assert_msg(seen, "inspector lacks '%s'", want[k]);
+    }
+    /* One hop row per hop the trace reported, the current one marked. */
+    size_t hops = 0, marked = 0;
+    for (size_t i = 0; i < a->lines.n; i++) {
+        hops += a->lines.v[i].hop;
+        marked += a->lines.v[i].marker;
+    }
+    ck_assert_uint_eq(hops, wt.n);
+    ck_assert_uint_eq(marked, 1);
+    viewer_close(&v);
+    unlink(rec);
+    rmdir(dir);
+    free(rec);
+    free(dir);
+}
+END_TEST
+
+START_TEST(test_controls)
+{
+    struct watch wt;
+    watch_demo(&wt, 1, 2, 0, 0);
+    ck_assert_uint_ge(wt.n, 10);
+    char *dir = vh_test_tmpdir();
+    char *rec = record_demo(dir, "");
+    struct viewer v;
+    viewer_file(&v, 1280, 720, rec, 0);
+    struct gui_app *a = &v.app;
+
+    /* Space toggles the clock; + and - change the speed. */
+    a->paused = true;
+    gui_app_key(a, SDLK_SPACE);
+    ck_assert(!a->paused);
+    gui_app_key(a, SDLK_SPACE);
+    ck_assert(a->paused);
+    double s = a->speed;
+    gui_app_key(a, SDLK_PLUS);
+    ck_assert(a->speed == s * 2);
+    gui_app_key(a, SDLK_MINUS);
+    gui_app_key(a, SDLK_MINUS);
+    ck_assert(a->speed == s / 2);
+    gui_app_key(a, SDLK_EQUALS);
+    /* Playing moves the clock by the speed times the wall time. */
+    gui_app_set_time(a, 10 * VH_US);
+    a->paused = false;
+    a->skip_idle = false;
+    gui_app_tick(a, 0.5);
+    ck_assert_uint_eq(a->t, 10 * VH_US + (vh_time_t) (a->speed * 0.5));
+    a->paused = true;
+
+    /* With packet 2 of flow 1 selected, the arrows walk its hops: the
+     * times our subscriber saw, in order, there and back. */
+    vh_time_t sorted[256] = { 0 };
+    size_t n = 0;
+    for (size_t i = 0; i < wt.n; i++) {
+        bool dup = false;
+        for (size_t k = 0; k < n; k++) {
+            dup |= sorted[k] == wt.times[i];
+        }
+        if (!dup) {
+            size_t k = n++;
+            while (k > 0 && sorted[k - 1] > wt.times[i]) {
+                sorted[k] = sorted[k - 1];
+                k--;
+            }
+            sorted[k] = wt.times[i];
+        }
+    }
+    a->has_pkt = true;
+    a->pkt_flow = 1;
+    a->pkt_seq = 2;
+    gui_app_set_time(a, sorted[0]);
+    for (size_t i = 1; i < n; i++) {
+        gui_app_key(a, SDLK_RIGHT);
+        ck_assert_uint_eq(a->t, sorted[i]);
+    }
+    for (size_t i = n - 1; i-- > 0;) {
+        gui_app_key(a, SDLK_LEFT);
+        ck_assert_uint_eq(a->t, sorted[i]);
+    }
+
+    /* Number keys hide and show a flow's packets. */
+    vh_time_t busy = sorted[n / 2];
+    gui_app_set_time(a, busy);
+    size_t flow1 = 0;
+    for (size_t i = 0; i < a->side[0].frame.n_dots; i++) {
+        flow1 += a->side[0].frame.dots[i].flow == 1;
+    }
+    ck_assert_uint_gt(flow1, 0);
+    gui_app_key(a, SDLK_2);
+    for (size_t i = 0; i < a->side[0].frame.n_dots; i++) {
+        ck_assert_int_ne(a->side[0].frame.dots[i].flow, 1);
+    }
+    gui_app_key(a, SDLK_2);
+    size_t again = 0;
+    for (size_t i = 0; i < a->side[0].frame.n_dots; i++) {
+        again += a->side[0].frame.dots[i].flow == 1;
+    }
+    ck_assert_uint_eq(again, flow1);
+
+    /* A click at a device's centre selects it: every device drawn. */
+    a->has_pkt = false;
+    a->hidden_flows = ~0u;      /* No dots in the way. */
+    gui_app_set_time(a, busy);
+    struct gui_side *sd = &a->side[0];
+    const struct gui_scene *sc = gui_history_scene(sd->h);
+    for (size_t d = 0; d < sc->n_devs; d++) {
+        int32_t node = sd->l->dev_node[d];
+        if (node < 0 || sd->l->nodes[node].dev != (int32_t) d) {
+            continue;           /* Drawn as an ancestor. */
+        }
+        float wx, wy, x, y;
+        gui_layout_anchor(sd->l, node, &wx, &wy);
+        gui_app_to_screen(a, 0, wx, wy, &x, &y);
+        gui_app_click(a, (int) lroundf(x), (int) lroundf(y));
+        ck_assert_msg(!strcmp(a->sel_path, sc->devs[d].path),
+                      "clicking %s selected '%s'", sc->devs[d].path,
+                      a->sel_path);
+        ck_assert_uint_gt(a->lines.n, 0);
+    }
+    /* Clicking the timeline jumps there. */
+    gui_app_click(a, a->w / 2, a->h - 4);
+    vh_time_t half = gui_app_end(a) / 2;
+    ck_assert(a->t > half - half / 20 && a->t < half + half / 20);
+
+    /* A click on a dot selects its packet. */
+    a->hidden_flows = 0;
+    gui_app_set_time(a, busy);
+    const struct gui_dot *dot = NULL;
+    for (size_t i = 0; i < sd->frame.n_dots && !dot; i++) {
+        if (!isnan(sd->frame.dots[i].x) && sd->frame.dots[i].flow >= 0) {
+            dot = &sd->frame.dots[i];
+        }
+    }
+    ck_assert_ptr_nonnull(dot);
+    const struct gui_pkt *p = gui_history_packet(sd->h, dot->pkt);
+    int flow = p->flow;
+    uint64_t seq = p->seq;
+    float x, y;
+    gui_app_to_screen(a, 0, dot->x, dot->y, &x, &y);
+    gui_app_click(a, (int) lroundf(x), (int) lroundf(y));
+    ck_assert(a->has_pkt);
+    ck_assert_int_eq(a->pkt_flow, flow);
+    ck_assert_uint_eq(a->pkt_seq, seq);
+    gui_app_key(a, SDLK_f);
+    ck_assert(a->follow);
+    gui_app_key(a, SDLK_h);
+    ck_assert(a->help);
+    gui_app_draw(a);
+    gui_app_key(a, SDLK_ESCAPE);
+    ck_assert(!a->help && !a->quit);
+    gui_app_key(a, SDLK_q);
+    ck_assert(a->quit);
+    viewer_close(&v);
+    unlink(rec);
+    rmdir(dir);
+    free(rec);
+    free(dir);
+}
+END_TEST
+
+START_TEST(test_fold_expands_on_click)
+{
+    /* A recording of a host with 40 guests, made by hand. */
+    static struct topo t;
+    struct gui_scene sc;
+    build_scene(&sc, &t, 40, false);
+    char *dir = vh_test_tmpdir();
+    char path[4096];
+    snprintf(path, sizeof path, "%s/many.vhrec", dir);
+    FILE *f = fopen(path, "wb");
+    ck_assert_ptr_nonnull(f);
+    vh_time_t clock = 0;
+    struct gui_rec_writer *w = gui_rec_writer_new(f, &sc, &clock);
+    char err[256];
+    ck_assert_int_eq(gui_rec_finish(w, err, sizeof err), 0);
+    fclose(f);
+    gui_scene_free(&sc);
+
+    struct viewer v;
+    viewer_file(&v, 1280, 720, path, 0);
+    struct gui_app *a = &v.app;
+    gui_app_set_time(a, 0);
+    struct gui_side *sd = &a->side[0];
+    int32_t fold = -1;
+    for (size_t i = 0; i < sd->l->n_nodes; i++) {
+        if (sd->l->nodes[i].type == GUI_N_FOLD) {
+            fold = (int32_t) i;
+        }
+    }
+    ck_assert_int_ge(fold, 0);
+    int hidden = sd->l->nodes[fold].count;
+    ck_assert_int_gt(hidden, 0);
+    float wx, wy, x, y;
+    gui_layout_anchor(sd->l, fold, &wx, &wy);
+    gui_app_to_screen(a, 0, wx, wy, &x, &y);
+    gui_app_click(a, (int) x, (int) y);
+    int guests = 0;
+    for (size_t i = 0; i < sd->l->n_nodes; i++) {
+        guests += sd->l->nodes[i].type == GUI_N_GUEST;
+    }
+    ck_assert_int_eq(guests, 40);
+    check_layout(sd->l, 40);
+    viewer_close(&v);
+    unlink(path);
+    rmdir(dir);
+    free(dir);
+}
+END_TEST
+
+START_TEST(test_compare_side_by_side)
+{
+    static const char *const two[] = { "base", "vm1-on-e1000" };
+    struct viewer v;
+    viewer_live(&v, 1600, 900, two, 2);
+    struct gui_app *a = &v.app;
+    ck_assert_int_eq(a->n_sides, 2);
+    a->has_pkt = true;
+    a->pkt_flow = 0;
+    a->pkt_seq = 1;
+    uint8_t *px = frame_at(&v, 130 * VH_US);
+    /* The same packet is found on both sides, with one clock. */
+    ck_assert_int_ge(a->side[0].sel_pkt, 0);
+    ck_assert_int_ge(a->side[1].sel_pkt, 0);
+    ck_assert_uint_eq(a->side[0].frame.t, a->side[1].frame.t);
+    /* The second side shows the e1000's emulation, not vhost-net. */
+    const struct gui_scene *s1 = gui_history_scene(a->side[1].h);
+    bool e1000 = false;
+    for (size_t i = 0; i < s1->n_devs; i++) {
+        e1000 |= strstr(s1->devs[i].note, "e1000") != NULL;
+    }
+    ck_assert(e1000);
+    ck_assert(a->side[1].view.vp.x >= a->side[0].view.vp.x
+                                      + a->side[0].view.vp.w);
+    free(px);
+    viewer_close(&v);
+}
+END_TEST
+
+START_TEST(test_record_roundtrip)
+{
+    /* Events made up here go through the writer and come back. */
+    static struct topo t;
+    struct gui_scene sc;
+    build_scene(&sc, &t, 2, false);
+    gui_scene_add_flow(&sc, "f0", "host1/vm1", "host1/vm2", "udp");
+    gui_scene_add_cat(&sc, "guest");
+    gui_scene_add_mark(&sc, 5 * VH_US, "link-down", "tor1/p1");
+    char *dir = vh_test_tmpdir();
+    char path[4096];
+    snprintf(path, sizeof path, "%s/rt.vhrec", dir);
+    FILE *f = fopen(path, "wb");
+    vh_time_t clock = 0;
+    struct gui_rec_writer *w = gui_rec_writer_new(f, &sc, &clock);
+    struct vh_pool pool;
+    vh_pool_init(&pool);
+    struct vh_device dev = { .id = 3 };
+    static const char why[] = "ring-full";
+    static const char what[] = "copy";
+    enum { N = 10000 };
+    for (int i = 0; i < N; i++) {
+        struct vh_packet *p = vh_packet_alloc(&pool);
+        p->flow = i % 3 - 1;
+        p->seq = (uint64_t) i * 7;
+        p->born = clock;
+        p->is_reply = i % 5 == 0;
+        p->counted = 1;
+        uint8_t *b = vh_packet_put(p, 60);
+        memset(b, i & 0xff, 60);
+        clock += (vh_time_t) (i % 4) * 1000;
+        struct vh_hop h = {
+            .kind = (enum vh_hop_kind) (i % VH_HOP_N_KINDS),
+            .time = clock + (vh_time_t) (i % 3) * 500, .pkt = p, .dev = &dev,
+            .reason = why, .what = what, .cycles = (uint64_t) i * 3,
+            .core = i % 4, .on_cpu = (uint8_t) (i % 2), .depth = (uint32_t) i,
+            .category = 0,
+        };
+        h.end = h.time + 77;
+        gui_rec_hop(w, &h);
+        vh_packet_free(p);
+    }
+    char err[256];
+    ck_assert_int_eq(gui_rec_finish(w, err, sizeof err), 0);
+    fclose(f);
+    vh_pool_destroy(&pool);
+
+    struct gui_scene back;
+    struct gui_rec_reader *r = gui_rec_open(path, &back, err, sizeof err);
+    ck_assert_msg(r != NULL, "%s", err);
+    ck_assert_uint_eq(back.n_devs, sc.n_devs);
+    for (size_t i = 0; i < sc.n_devs; i++) {
+        ck_assert_str_eq(back.devs[i].path, sc.devs[i].path);
+        ck_assert_str_eq(back.devs[i].kind, sc.devs[i].kind);
+        ck_assert_int_eq(back.devs[i].parent, sc.devs[i].parent);
+        ck_assert_uint_eq(back.devs[i].n_edges, sc.devs[i].n_edges);
+    }
+    ck_assert_uint_eq(back.n_marks, 1);
+    ck_assert_uint_eq(back.marks[0].at, 5 * VH_US);
+    ck_assert_str_eq(back.flows[0].name, "f0");
+    vh_time_t c2 = 0;
+    uint64_t first_id = 0;
+    for (int i = 0; i < N; i++) {
+        struct gui_rec_item it;
+        ck_assert_int_eq(gui_rec_next(r, &it), 1);
+        c2 += (vh_time_t) (i % 4) * 1000;
+        if (i == 0) {
+            first_id = it.pkt;
+        }
+        ck_assert_uint_eq(it.pkt, first_id + (uint64_t) i);
+        ck_assert_uint_eq(it.now, c2);
+        ck_assert_uint_eq(it.time, c2 + (vh_time_t) (i % 3) * 500);
+        ck_assert_uint_eq(it.kind, (unsigned) (i % VH_HOP_N_KINDS));
+        ck_assert_uint_eq(it.dev, 3);
+        ck_assert(it.has_meta);     /* Every packet is new. */
+        ck_assert_int_eq(it.flow, i % 3 - 1);
+        ck_assert_uint_eq(it.seq, (uint64_t) i * 7);
+        ck_assert_uint_eq(it.is_reply, i % 5 == 0);
+        ck_assert_uint_eq(it.frame_len, 60);
+        ck_assert_uint_eq(it.snap_len, 60);
+        ck_assert_uint_eq(it.snap[59], (uint8_t) (i & 0xff));
+        if (it.kind == VH_HOP_SERVICE) {
+            ck_assert_uint_eq(it.end, it.time + 77);
+            ck_assert_uint_eq(it.cycles, (uint64_t) i * 3);
+            ck_assert_str_eq(gui_rec_string(r, it.what), "copy");
+            ck_assert_uint_eq(it.on_cpu, (unsigned) (i % 2));
+            if (it.on_cpu) {
+                ck_assert_int_eq(it.core, i % 4);
+            }
+        } else if (it.kind == VH_HOP_ENQUEUE) {
+            ck_assert_uint_eq(it.depth, (uint32_t) i);
+        } else if (it.kind == VH_HOP_DROP) {
+            ck_assert_str_eq(gui_rec_string(r, it.reason), "ring-full");
+        }
+    }
+    struct gui_rec_item it;
+    ck_assert_int_eq(gui_rec_next(r, &it), 0);
+    ck_assert(gui_rec_at_end(r));
+    gui_rec_close(r);
+    gui_scene_free(&back);
+
+    /* Damaged copies never crash: cut short, or with bytes flipped. */
+    size_t len;
+    char *data = vh_test_slurp(path, &len);
+    for (int k = 0; k < 40; k++) {
+        char bad[4096];
+        snprintf(bad, sizeof bad, "%s/bad%d", dir, k);
+        FILE *g = fopen(bad, "wb");
+        size_t cut = k < 20 ? len * (size_t) k / 20 : len;
+        fwrite(data, 1, cut, g);
+        fclose(g);
+        if (k >= 20) {
+            g = fopen(bad, "r+b");
+            fseek(g, (long) (len * (size_t) (k - 20) / 20), SEEK_SET);
+            fputc(0xa5, g);
+            fputc(0x5a, g);
+            fclose(g);
+        }
+        struct gui_history *hh = gui_history_open(bad, NULL, NULL, 0, err,
+                                                  sizeof err);
+        if (hh) {
+            gui_history_seek(hh, VH_TIME_NEVER / 2, GUI_AHEAD);
+            gui_history_free(hh);
+        }
+        unlink(bad);
+    }
+    free(data);
+    gui_scene_free(&sc);
+    unlink(path);
+    rmdir(dir);
+    free(dir);
+}
+END_TEST
+
+START_TEST(test_png_known_answers)
+{
+    /* The check values of the two checksums' specifications. */
+    ck_assert_uint_eq(gui_crc32(0, (const uint8_t *) "123456789", 9),
+                      0xcbf43926u);
+    ck_assert_uint_eq(gui_adler32(1, (const uint8_t *) "Wikipedia", 9),
+                      0x11e60398u);
+    /* The CRC of a PNG IEND chunk, as every PNG file ends. */
+    ck_assert_uint_eq(gui_crc32(0, (const uint8_t *) "IEND", 4), 0xae426082u);
+
+    enum { W = 173, H = 91 };
+    static uint8_t px[W * H * 3];
+    for (int y = 0; y < H; y++) {
+        for (int x = 0; x < W; x++) {
+            uint8_t *p = px + (y * W + x) * 3;
+            p[0] = x < 60 ? 250 : (uint8_t) (x * 3);
+            p[1] = (uint8_t) (y / 10 * 25);
+            p[2] = (uint8_t) ((x * y) % 251);
+        }
+    }
+    char *dir = vh_test_tmpdir();
+    char path[4096], err[256];
+    snprintf(path, sizeof path, "%s/t.png", dir);
+    ck_assert_int_eq(gui_png_write(path, px, W, H, W * 3, err, sizeof err),
+                     0);
+    size_t len;
+    uint8_t *f = (uint8_t *) vh_test_slurp(path, &len);
+    static const uint8_t sig[8] = { 0x89, 'P', 'N', 'G', 13, 10, 26, 10 };
+    ck_assert(!memcmp(f, sig, 8));
+    ck_assert(!memcmp(f + 12, "IHDR", 4));
+    ck_assert_uint_eq((uint32_t) f[16] << 24 | (uint32_t) f[17] << 16
+                      | (uint32_t) f[18] << 8 | f[19], W);
+    ck_assert_uint_eq(f[24], 8);
+    ck_assert_uint_eq(f[25], 2);
+    ck_assert(!memcmp(f + len - 8, "IEND", 4));
+    free(f);
+
+    /* An independent decoder (Python's zlib) gets the pixels back. */
+    if (vh_test_sh(NULL, "command -v python3") == 0) {
+        char raw[4096];
+        snprintf(raw, sizeof raw, "%s/raw", dir);
+        FILE *g = fopen(raw, "wb");
+        fwrite(px, 1, sizeof px, g);
+        fclose(g);
+        char *out = NULL;
+        int st = vh_test_sh(&out, "python3 - '%s' '%s' %d %d <<'EOF'\n"
+            "import sys, zlib, struct\n"
+            "d = open(sys.argv[1], 'rb').read(); w, h = int(sys.argv[3]), "
+            "int(sys.argv[4])\n"
+            "i, idat = 8, b''\n"
+            "while i < len(d):\n"
+            "    n, = struct.unpack('>I', d[i:i+4]); t = d[i+4:i+8]\n"
+            "    c, = struct.unpack('>I', d[i+8+n:i+12+n])\n"
+            "    assert zlib.crc32(d[i+4:i+8+n]) & 0xffffffff == c, t\n"
+            "    if t == b'IDAT': idat += d[i+8:i+8+n]\n"
+            "    i += 12 + n\n"
+            "raw = zlib.decompress(idat); out = bytearray(); prev = bytes(w*3)\n"
+            "for y in range(h):\n"
+            "    f = raw[y*(w*3+1)]; row = bytearray(raw[y*(w*3+1)+1:(y+1)*(w*3+1)])\n"
+            "    for x in range(w*3):\n"
+            "        a = row[x-3] if x >= 3 else 0\n"
+            "        if f == 1: row[x] = (row[x] + a) & 255\n"
+            "        elif f == 2: row[x] = (row[x] + prev[x]) & 255\n"
+            "        else: assert f == 0, f\n"
+            "    out += row; prev = row\n"
+            "assert bytes(out) == open(sys.argv[2], 'rb').read()\n"
+            "print('ok')\nEOF", path, raw, W, H);
+        ck_assert_msg(st == 0 && strstr(out, "ok"), "%s", out);
+        free(out);
+        unlink(raw);
+    }
+    /* Stored blocks too: the biggest input a block holds and more. */
+    size_t zl;
+    static uint8_t big[200000];
+    for (size_t i = 0; i < sizeof big; i++) {
+        big[i] = (uint8_t) (i * 2654435761u >> 24);
+    }
+    uint8_t *z = gui_zlib_compress(big, sizeof big, 0, &zl);
+    ck_assert_uint_eq(zl, 2 + sizeof big + 5 * 4 + 4);
+    free(z);
+    unlink(path);
+    rmdir(dir);
+    free(dir);
+}
+END_TEST
+
+START_TEST(test_cli)
+{
+    char *dir = vh_test_tmpdir();
+    char cwd[4096];
+    ck_assert_ptr_nonnull(getcwd(cwd, sizeof cwd));
+    const char *vhsim = bin();
+    char *out = NULL;
+    int st = vh_test_sh(&out, "cd '%s' && '%s' gui '%s/" DEMO "' "
+                        "--screenshot shot.png --at 15us --size 800x600 && "
+                        "head -c 24 shot.png | od -An -tx1", dir, vhsim, cwd);
+    ck_assert_msg(st == 0, "%s", out);
+    /* Width 800 (0x320) and height 600 (0x258) in IHDR. */
+    ck_assert_msg(strstr(out, "00 00 03 20 00 00 02 58"), "%s", out);
+    free(out);
+
+    st = vh_test_sh(&out, "cd '%s' && '%s' gui '%s/" DEMO "' --frames fr "
+                    "--from 100us --to 101us --fps 10 --size 640x360 && "
+                    "ls fr | wc -l", dir, vhsim, cwd);
+    ck_assert_msg(st == 0, "%s", out);
+    ck_assert_msg(strstr(out, "11\n"), "%s", out);   /* 1us at 0.1us a frame */
+    free(out);
+
+    /* A recording replays without the scenario. */
+    st = vh_test_sh(&out, "cd '%s' && '%s' run '%s/" DEMO "' --quiet "
+                    "--record r.vhrec && '%s' gui r.vhrec --screenshot "
+                    "r.png --at 104us && test -s r.png", dir, vhsim, cwd, vhsim);
+    ck_assert_msg(st == 0, "%s", out);
+    free(out);
+
+    /* Compare mode, headless. */
+    st = vh_test_sh(&out, "cd '%s' && '%s' gui '%s/" DEMO "' --variants "
+                    "base,vm1-on-e1000 --select vm1-to-remote:1 --screenshot "
+                    "c.png --at 120us && test -s c.png", dir, vhsim, cwd);
+    ck_assert_msg(st == 0, "%s", out);
+    free(out);
+
+    /* Bad input: exit 2, a message, nothing written. */
+    static const char *const bad[] = {
+        "--screenshot x.png --at 15parsecs",
+        "--screenshot x.png --size 10x10",
+        "--variants base",
+        "--variants base,nosuch --screenshot x.png",
+        "--select nosuch --screenshot x.png",
+        "--frames d",
+        "--bogus",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        st = vh_test_sh(&out, "cd '%s' && '%s' gui '%s/" DEMO "' %s", dir,
+                        vhsim, cwd, bad[i]);
+        ck_assert_msg(st == 2, "'%s' gave %d: %s", bad[i], st, out);
+        ck_assert_msg(strstr(out, "vhsim"), "%s", out);
+        free(out);
+    }
+    st = vh_test_sh(&out, "cd '%s' && echo garbage > g.vhrec && '%s' gui "
+                    "g.vhrec --screenshot y.png", dir, vhsim);
+    ck_assert_int_eq(st, 2);
+    free(out);
+    st = vh_test_sh(&out, "cd '%s' && printf 'VHSIMREC\\001\\000\\000\\000"
+                    "xx' > h.vhrec && '%s' gui h.vhrec --screenshot y.png",
+                    dir, vhsim);
+    ck_assert_int_eq(st, 2);
+    ck_assert(strstr(out, "damaged"));
+    free(out);
+    st = vh_test_sh(&out, "cd '%s' && ls x.png y.png 2>/dev/null | wc -l",
+                    dir);
+    ck_assert_msg(strstr(out, "0"), "%s", out);
+    free(out);
+    vh_test_sh(NULL, "rm -rf '%s'", dir);
+    free(dir);
+}
+END_TEST
+
+static Suite *
+gui_suite(void)
+{
+    Suite *s = suite_create("gui");
+    TCase *tc = tcase_create("layout");
+    tcase_set_timeout(tc, 300);
+    tcase_add_test(tc, test_layout_no_overlap);
+    tcase_add_test(tc, test_layout_hit_anchor);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("files");
+    tcase_set_timeout(tc, 300);
+    tcase_add_test(tc, test_record_roundtrip);
+    tcase_add_test(tc, test_png_known_answers);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("frames");
+    tcase_set_timeout(tc, 600);
+    tcase_add_test(tc, test_dot_on_the_cable_the_trace_says);
+    tcase_add_test(tc, test_replay_equals_live);
+    tcase_add_test(tc, test_small_budget_same_frames);
+    tcase_add_test(tc, test_inspector_against_the_trace);
+    tcase_add_test(tc, test_controls);
+    tcase_add_test(tc, test_fold_expands_on_click);
+    tcase_add_test(tc, test_compare_side_by_side);
+    tcase_add_test(tc, test_cli);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+VH_SUITE(gui_suite)

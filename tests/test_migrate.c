@@ -1,0 +1,101 @@
+/* tests/test_migrate.c: live migration of a virtio VM between hosts. */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "models/fdb.h"
+#include "models/host.h"
+#include "models/l2switch.h"
+#include "models/vm.h"
+#include "models/world.h"
+#include "tests/testutil.h"
+
+/* vm1 on host1 migrates to host2 at 5 ms with a 2 ms downtime, while the
+ * remote sends to it at 100 kpps and it sends back at 50 kpps. */
+static const char migration_json[] =
+    "{ \"name\": \"mig\", \"duration\": \"20ms\","
+    "  \"hosts\": ["
+    "    { \"name\": \"host1\", \"cpu\": {\"cores\": 4, \"ghz\": 2.6},"
+    "      \"nics\": [ {\"name\": \"eth0\", \"link\": \"tor1/p1\"} ],"
+    "      \"bridges\": [ {\"name\": \"br0\", \"ports\": [\"eth0\"]} ],"
+    "      \"vms\": [ {\"name\": \"vm1\", \"vcpus\": 1, \"pin\": [2],"
+    "        \"nics\": [ {\"name\": \"eth0\", \"mac\": \"52:54:00:00:00:01\","
+    "          \"ip\": \"10.0.0.1/24\","
+    "          \"attach\": {\"type\": \"bridge\", \"to\": \"br0\"}} ]} ] },"
+    "    { \"name\": \"host2\", \"cpu\": {\"cores\": 4, \"ghz\": 2.6},"
+    "      \"nics\": [ {\"name\": \"eth0\", \"link\": \"tor1/p3\"} ],"
+    "      \"bridges\": [ {\"name\": \"br0\", \"ports\": [\"eth0\"]} ] },"
+    "    { \"name\": \"remote\", \"nics\": [ {\"name\": \"eth0\","
+    "        \"ip\": \"10.0.0.100/24\", \"link\": \"tor1/p2\"} ] } ],"
+    "  \"switches\": [ {\"name\": \"tor1\", \"ports\": 4} ],"
+    "  \"traffic\": ["
+    "    {\"name\": \"in\", \"from\": \"remote\", \"to\": \"host1/vm1\","
+    "     \"proto\": \"udp\", \"rate\": \"100kpps\", \"start\": \"100us\","
+    "     \"duration\": \"15ms\"},"
+    "    {\"name\": \"out\", \"from\": \"host1/vm1\", \"to\": \"remote\","
+    "     \"proto\": \"udp\", \"rate\": \"50kpps\", \"start\": \"100us\","
+    "     \"duration\": \"15ms\"} ],"
+    "  \"events\": [ {\"at\": \"5ms\", \"action\": \"migrate\","
+    "    \"target\": \"host1/vm1\", \"to\": \"host2\", \"downtime\": \"2ms\"} ]"
+    "}";
+
+START_TEST(test_vm_moves_and_announces_itself)
+{
+    struct vh_diag d;
+    vh_diag_init(&d);
+    struct cfg_scenario *cfg = cfg_load_string(migration_json, "mig.json",
+                                               NULL, &d);
+    ck_assert_msg(cfg, "%s", d.msg);
+    struct world *w = world_build(cfg, &d);
+    ck_assert_msg(w, "%s", d.msg);
+    world_run(w, NULL, NULL);
+
+    struct host *h1 = w->hosts[0], *h2 = w->hosts[1];
+    const struct flow_stats *in = &w->flows[0], *out = &w->flows[1];
+
+    /* The VM now lives on host2, and its exits happen there. */
+    ck_assert_uint_eq(h1->n_vms, 0);
+    ck_assert_uint_eq(h2->n_vms, 1);
+    ck_assert_ptr_eq(h2->vms[0]->host, h2);
+    ck_assert_uint_gt(h2->vm_exits, 0);
+
+    /* During the 2 ms downtime, the frames sent to it at 100 kpps were
+     * lost with the source tap (about 200), or right after, before the
+     * switch learned the new place; nothing else was lost. */
+    uint64_t lost = vh_drops_get(&in->drops, "migration");
+    ck_assert_uint_ge(lost, 150);
+    ck_assert_uint_le(lost, 250);
+    ck_assert_uint_le(in->drops.total, lost + 10);
+    /* It is reachable again afterwards: deliveries continue to the end. */
+    ck_assert_uint_gt(in->last_delivered, 14 * VH_MS);
+    ck_assert_uint_gt(in->delivered, in->sent - in->drops.total - 5);
+
+    /* The stopped VM sends nothing for 2 ms: about 100 fewer packets than
+     * 50 kpps over 15 ms. */
+    ck_assert_uint_le(out->sent, 750 - 80);
+    ck_assert_uint_ge(out->sent, 750 - 120);
+    ck_assert_uint_eq(out->drops.total, 0);
+
+    /* The announcement taught the switch the VM's new port (p3). */
+    struct vh_mac mac;
+    vh_mac_parse("52:54:00:00:00:01", &mac);
+    ck_assert_int_eq(fdb_lookup(&w->switches[0]->fdb, &mac, 0, w->sim.now),
+                     2);
+    world_free(w);
+    cfg_free(cfg);
+}
+END_TEST
+
+static Suite *
+migrate_suite(void)
+{
+    Suite *s = suite_create("migrate");
+    TCase *tc = tcase_create("live");
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, test_vm_moves_and_announces_itself);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+VH_SUITE(migrate_suite)
