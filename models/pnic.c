@@ -29,10 +29,11 @@ static void pnic_raise_irq(struct world *, struct pnic_queue *);
 static void napi_deliver(struct vh_sim *, void *obj, void *arg);
 static void pnic_tx_wire_next(struct world *, struct pnic *);
 
+/* The queue belongs to a poll-mode driver: the PF's, in poll mode. */
 static bool
-in_poll_mode(const struct pnic *nic)
+polled(const struct pnic_queue *q)
 {
-    return nic->poller.rx_ready != NULL;
+    return q->nic->poller.rx_ready && q->fn == &q->nic->pf;
 }
 
 /* --- Interrupts and NAPI. --- */
@@ -184,7 +185,7 @@ pnic_rx_dma_done(struct vh_sim *sim, void *obj, void *arg)
     vh_pktq_push(&q->rx_done, p);
     VH_TRACE(&w->trace, VH_HOP_ENQUEUE, .time = sim->now, .pkt = p,
              .dev = q->fn->dev, .depth = q->rx_done.count);
-    if (in_poll_mode(nic)) {
+    if (polled(q)) {
         if (q->rx_done.count == 1) {
             nic->poller.rx_ready(w, nic->poller.ctx, nic, q->index);
         }
@@ -281,7 +282,7 @@ pnic_wire_rx(struct world *w, struct port *port, struct vh_packet *p)
 void
 pnic_tx_complete(struct world *w, struct pnic_queue *q)
 {
-    if (in_poll_mode(q->nic)) {
+    if (polled(q)) {
         /* The poll-mode driver reclaims descriptors in its own bursts;
          * their cost is part of its per-frame transmit work. */
         q->tx_used--;
@@ -575,9 +576,10 @@ pnic_create(struct world *w, struct host *h, const struct cfg_nic *cfg)
     int n_pools = vmdq_pools(h->cfg, cfg, macs, vlans, free_pools);
     int n_rss = cfg->queues > 0 ? cfg->queues : 1;
 
-    nic->n_queues = n_rss + n_pools + cfg->sriov_vfs;
-    nic->q = xcalloc((size_t) nic->n_queues, sizeof *nic->q);
-    for (int i = 0; i < nic->n_queues; i++) {
+    nic->n_queues = n_rss;
+    nic->n_all = n_rss + n_pools + cfg->sriov_vfs;
+    nic->q = xcalloc((size_t) nic->n_all, sizeof *nic->q);
+    for (int i = 0; i < nic->n_all; i++) {
         struct pnic_queue *q = &nic->q[i];
         q->nic = nic;
         q->fn = &nic->pf;
@@ -632,7 +634,7 @@ pnic_free(struct pnic *nic)
     if (!nic) {
         return;
     }
-    for (int i = 0; i < nic->n_queues; i++) {
+    for (int i = 0; i < nic->n_all; i++) {
         vh_pktq_purge(&nic->q[i].rx_done);
         vh_pktq_purge(&nic->q[i].tx_fifo);
     }

@@ -56,7 +56,9 @@ struct pnic_queue;
 struct sriov;
 struct world;
 
-/* Poll mode: a user-space poll-mode driver (DPDK) owns the NIC.  There are
+/* Poll mode: a user-space poll-mode driver (DPDK) owns the NIC's PF, and
+ * so its queues 0 to n_queues - 1 (a VF's queue stays with its guest's
+ * driver).  There are
  * no interrupts and no NAPI: received frames wait in their queue until the
  * poller takes them with pnic_poll_rx(), and the poller transmits with
  * pnic_poll_tx(), reclaiming descriptors itself as it goes.  'rx_ready' is
@@ -142,7 +144,10 @@ struct pnic {
     struct pnic_queue *wire_head;   /* Queues with frames for the cable, */
     struct pnic_queue *wire_tail;   /* served round robin. */
     struct pnic_queue *wire_q;  /* Whose frame is on the cable. */
-    int n_queues;
+    int n_queues;               /* The PF's RSS queues, q[0..n_queues): the
+                                 * ones a host driver or a poll-mode
+                                 * driver uses. */
+    int n_all;                  /* Every queue: RSS, VMDq pools, VFs. */
     struct pnic_queue *q;       /* The PF's queues first (RSS, then VMDq
                                  * pools), then one per VF. */
     struct pnic_fn pf;

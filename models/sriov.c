@@ -245,8 +245,10 @@ sriov_rogue_dma(struct world *w, struct sriov_vf *vf)
     acct_drop(w, p, &vf->dev, "iommu-blocked");
 }
 
-/* The PF's unicast filter: its own address and those of the VM NICs on a
- * bridge that has the NIC as a port. */
+/* The PF's unicast filter: its own address, those of the VM NICs on a
+ * bridge that has the NIC as a port (the bridge syncs its static entries
+ * to the NIC) and those of macvtaps on the NIC (macvlan adds each
+ * address to its lower device's filter). */
 static void
 pf_filter(struct sriov *sr, const struct cfg_host *ch,
           const struct cfg_nic *cn)
@@ -260,6 +262,16 @@ pf_filter(struct sriov *sr, const struct cfg_host *ch,
         abort();
     }
     sr->pf_macs[sr->n_pf_macs++] = cn->mac;
+    for (size_t v = 0; v < ch->n_vms; v++) {
+        const struct cfg_vm *vm = &ch->vms[v];
+        for (size_t i = 0; i < vm->n_nics; i++) {
+            const struct cfg_vnic *vn = &vm->nics[i];
+            if (vn->attach == CFG_AT_MACVTAP
+                && !strcmp(vn->attach_to, cn->name)) {
+                sr->pf_macs[sr->n_pf_macs++] = vn->mac;
+            }
+        }
+    }
     for (size_t b = 0; b < ch->n_bridges; b++) {
         const struct cfg_bridge *br = &ch->bridges[b];
         bool over = false;

@@ -22,9 +22,11 @@
  *   - a VF with a VLAN is an access port: the NIC adds the tag to what it
  *     sends and strips it from what it receives, and the VF sees only its
  *     VLAN.  The PF and VFs without a VLAN are untagged.
- * The PF's addresses are its own and those of the VM NICs on a bridge
- * over it (a bridge syncs its static FDB entries to the NIC's unicast
- * filter), so a VF reaches a VM on the host's bridge inside the NIC. */
+ * The PF's addresses are its own, those of the VM NICs on a bridge over
+ * it (a bridge syncs its static FDB entries to the NIC's unicast filter)
+ * and those of macvtaps on it, so a VF reaches those VMs inside the NIC.
+ * Addresses behind an OVS bridge are not in the filter: a VF's frames
+ * for them go out on the cable, as on real NICs. */
 #ifndef VH_MODELS_SRIOV_H
 #define VH_MODELS_SRIOV_H 1
 
