@@ -73,26 +73,27 @@ action_name(enum cfg_event_action a)
     }
 }
 
-/* What to call the host side of a guest NIC. */
+/* What to call the host side of a guest NIC: who does the work, and a
+ * word on how (the layout shows "who" in the box and "how" under it). */
 static const char *
 backend_note(const struct cfg_vnic *n)
 {
     if (n->attach == CFG_AT_SRIOV_VF) {
-        return "VF, no hypervisor";
+        return "VF|no hypervisor";
     }
     if (n->attach == CFG_AT_PASSTHROUGH) {
-        return "passthrough";
+        return "passthrough|whole NIC";
     }
     if (n->model == CFG_VNIC_E1000) {
-        return "QEMU e1000";
+        return "QEMU|e1000 model";
     }
     if (n->model == CFG_VNIC_RTL8139) {
-        return "QEMU rtl8139";
+        return "QEMU|rtl8139 model";
     }
     switch (n->backend) {
-    case CFG_BE_VHOST_NET: return "vhost-net";
-    case CFG_BE_VHOST_USER: return "vhost-user";
-    case CFG_BE_QEMU: return "QEMU virtio";
+    case CFG_BE_VHOST_NET: return "vhost-net|in the kernel";
+    case CFG_BE_VHOST_USER: return "vhost-user|user space";
+    case CFG_BE_QEMU: return "QEMU|virtio model";
     case CFG_BE_NONE: break;
     }
     return "host side";

@@ -41,22 +41,50 @@ gui_app_free(struct gui_app *a)
     a->n_sides = 0;
 }
 
+/* Viewports for 'n' sides in 'area', side by side or one above the other
+ * ('stacked'). */
+static SDL_Rect
+side_rect(const SDL_Rect *area, int n, int s, bool stacked)
+{
+    if (stacked) {
+        int h = area->h / n;
+        return (SDL_Rect) { area->x, area->y + s * h, area->w,
+                            s == n - 1 ? area->h - s * h : h };
+    }
+    int w = area->w / n;
+    return (SDL_Rect) { area->x + s * w, area->y,
+                        s == n - 1 ? area->w - s * w : w, area->h };
+}
+
 static void
 place_views(struct gui_app *a)
 {
     SDL_Rect area;
     gui_overlay_world_area(a, &area);
-    if (a->panel && a->n_sides == 1) {
-        /* One variant: the inspector takes the right of the window and
-         * the picture the rest. */
+    if (a->panel) {
+        /* The inspector takes the right of the window, the pictures the
+         * rest. */
         area.w -= (int) gui_inspect_width(&a->draw, area.w);
     }
+    /* Two variants go side by side, or one above the other when that
+     * shows them larger (wide topologies). */
+    bool stacked = false;
+    if (a->n_sides > 1) {
+        float zs[2] = { 1e9f, 1e9f };
+        for (int k = 0; k < 2; k++) {
+            for (int s = 0; s < a->n_sides; s++) {
+                struct gui_view v;
+                v.vp = side_rect(&area, a->n_sides, s, k == 1);
+                gui_view_fit(&v, &a->side[s].l->bounds, 1e9f);
+                zs[k] = fminf(zs[k], v.zoom);
+            }
+        }
+        stacked = zs[1] > zs[0];
+    }
+    a->stacked = stacked;
     for (int s = 0; s < a->n_sides; s++) {
         struct gui_side *sd = &a->side[s];
-        int w = area.w / a->n_sides;
-        sd->view.vp = (SDL_Rect) { area.x + s * w, area.y,
-                                   s == a->n_sides - 1 ? area.w - s * w : w,
-                                   area.h };
+        sd->view.vp = side_rect(&area, a->n_sides, s, stacked);
         if (!sd->user_view) {
             gui_view_fit(&sd->view, &sd->l->bounds, 2.0f * a->draw.ui);
         }
@@ -142,11 +170,8 @@ resolve_selection(struct gui_app *a)
             const struct gui_scene *sc = gui_history_scene(sd->h);
             for (size_t i = 0; i < sc->n_devs; i++) {
                 if (!strcmp(sc->devs[i].path, a->sel_path)) {
-                    sd->sel_node = sd->l->dev_node[i];
-                    if (sd->l->nodes[sd->sel_node].type == GUI_N_HOST
-                        && a->sel_side == s) {
-                        /* Keep the host panel itself. */
-                    }
+                    sd->sel_node = a->sel_back && sd->l->dev_back[i] >= 0
+                                   ? sd->l->dev_back[i] : sd->l->dev_node[i];
                     break;
                 }
             }
@@ -277,11 +302,12 @@ gui_app_draw(struct gui_app *a)
 }
 
 static int
-side_at(const struct gui_app *a, int x)
+side_at(const struct gui_app *a, int x, int y)
 {
     for (int s = 0; s < a->n_sides; s++) {
         const SDL_Rect *vp = &a->side[s].view.vp;
-        if (x >= vp->x && x < vp->x + vp->w) {
+        if (x >= vp->x && x < vp->x + vp->w && y >= vp->y
+            && y < vp->y + vp->h) {
             return s;
         }
     }
@@ -422,7 +448,7 @@ gui_app_click(struct gui_app *a, int x, int y)
     if (y < area.y || y >= area.y + area.h) {
         return;
     }
-    int s = side_at(a, x);
+    int s = side_at(a, x, y);
     struct gui_side *sd = &a->side[s];
     float wx = gui_view_wx(&sd->view, (float) x);
     float wy = gui_view_wy(&sd->view, (float) y);
@@ -458,13 +484,16 @@ gui_app_click(struct gui_app *a, int x, int y)
     a->follow = false;
     int32_t n = gui_layout_hit(sd->l, wx, wy);
     *a->sel_path = '\0';
-    if (n >= 0 && sd->l->nodes[n].type == GUI_N_FOLD) {
+    if (n >= 0 && (sd->l->nodes[n].type == GUI_N_FOLD
+                   || (sd->l->nodes[n].type == GUI_N_BACKEND
+                       && sd->l->nodes[n].dev < 0))) {
         const struct gui_node *host = &sd->l->nodes[sd->l->nodes[n].host];
         sd->expanded[host->dev] = !sd->expanded[host->dev];
         relayout(a, s);
     } else if (n >= 0 && sd->l->nodes[n].dev >= 0) {
         snprintf(a->sel_path, sizeof a->sel_path, "%s",
                  gui_history_scene(sd->h)->devs[sd->l->nodes[n].dev].path);
+        a->sel_back = sd->l->nodes[n].type == GUI_N_BACKEND;
     }
     gui_app_set_time(a, a->t);
 }
@@ -480,7 +509,7 @@ gui_app_mouse_down(struct gui_app *a, int x, int y)
         gui_app_set_time(a, t);
     } else {
         a->drag = 1;
-        a->drag_side = side_at(a, x);
+        a->drag_side = side_at(a, x, y);
     }
 }
 
@@ -515,7 +544,7 @@ gui_app_mouse_up(struct gui_app *a, int x, int y)
 void
 gui_app_wheel(struct gui_app *a, int x, int y, float steps)
 {
-    struct gui_side *sd = &a->side[side_at(a, x)];
+    struct gui_side *sd = &a->side[side_at(a, x, y)];
     gui_view_zoom_at(&sd->view, (float) x, (float) y, powf(1.15f, steps));
     sd->user_view = true;
 }

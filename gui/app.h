@@ -62,6 +62,7 @@ struct gui_app {
     /* Selection, by identity, so it holds across reloads and sides. */
     int sel_side;               /* Side whose inspector is shown. */
     char sel_path[256];         /* Selected device, "" if none. */
+    bool sel_back;              /* Its host side (a backend box). */
     bool sel_fold;              /* The selection is a fold group. */
     bool has_pkt;
     int32_t pkt_flow;
@@ -76,6 +77,7 @@ struct gui_app {
 
     struct gui_lines lines;     /* Inspector text. */
     bool panel;                 /* The inspector is open. */
+    bool stacked;               /* Two sides one above the other. */
     char err[256];
 };
 

@@ -170,15 +170,23 @@ gui_inspect_node(struct gui_lines *out, struct gui_history *h,
     const struct gui_scene *sc = gui_history_scene(h);
     const struct gui_node *n = &l->nodes[node];
     char a[32], b[32], c[32];
-    if (n->type == GUI_N_FOLD) {
+    if (n->type == GUI_N_FOLD || n->dev < 0) {
         add(out, GUI_BOLD, ink, 0, "%d guests folded", n->count);
         add(out, GUI_SANS, soft, 0, "Click the group to show them all.");
         return;
     }
     const struct gui_dev *d = &sc->devs[n->dev];
+    char note[96];
+    snprintf(note, sizeof note, "%s", d->note);
+    char *bar = strchr(note, '|');
+    if (bar) {
+        *bar = ' ';
+    }
     add(out, GUI_BOLD, ink, 0, "%s", d->path);
-    add(out, GUI_SANS, soft, 0, "%s \xc2\xb7 %s%s%s", d->kind,
-        layer_of[n->type], *d->note ? " \xc2\xb7 " : "", d->note);
+    add(out, GUI_SANS, soft, 0, "%s \xc2\xb7 %s", d->kind, layer_of[n->type]);
+    if (*note && n->type == GUI_N_BACKEND) {
+        add(out, GUI_SANS, ink, 0, "host side: %s", note);
+    }
     if (n->type == GUI_N_HOST || n->type == GUI_N_CPU) {
         host_lines(out, h, f, (uint32_t) n->dev, t);
         return;
@@ -405,7 +413,7 @@ gui_inspect_packet(struct gui_lines *out, struct gui_history *h, uint32_t pi,
 float
 gui_inspect_width(const struct gui_draw *d, int area_w)
 {
-    float w = fminf((float) area_w * 0.42f, 540 * d->ui);
+    float w = fminf((float) area_w * 0.37f, 600 * d->ui);
     return fmaxf(w, fminf((float) area_w, 260 * d->ui));
 }
 
@@ -477,7 +485,7 @@ gui_inspect_draw(struct gui_draw *d, const SDL_Rect *area,
                      (float) fpx * 0.8f, ln->swatch);
             x += (float) fpx * 1.2f;
         }
-        int size = ln->style == GUI_MONO ? (int) (12 * ui + 0.5f) : fpx;
+        int size = ln->style == GUI_MONO ? (int) (11 * ui + 0.5f) : fpx;
         gui_text(d->font, ln->style, size, ln->color, x, y, GUI_LEFT,
                  px + pw - x - 8 * ui, ln->text);
         y += lh;

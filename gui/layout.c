@@ -18,22 +18,23 @@
 #define GAP 18.0f               /* Between boxes of one row. */
 #define TITLE_H 30.0f           /* A host panel's title bar. */
 #define BAND_W 92.0f            /* Captions at the left of a host panel. */
-#define PORT_W 70.0f
+#define PORT_W 78.0f
 #define PORT_H 38.0f
 #define PORT_GAP 10.0f
 #define GUEST_TITLE 28.0f
 #define GUEST_MIN_W 120.0f
 #define GUEST_H (GUEST_TITLE + PORT_H + 8.0f)
 #define BACK_GAP 26.0f          /* Between a guest and its backends. */
-#define BACK_H 38.0f
+#define BACK_H 48.0f
 #define ROW_GAP 34.0f           /* Between bands. */
 #define NODE_MIN_W 120.0f
 #define NODE_H 50.0f
 #define FOLD_W 120.0f
 #define HOST_GAP 40.0f
-#define CPU_BAR_PITCH 16.0f
+#define CPU_W 150.0f            /* The CPU column: one bar per core, */
+#define CPU_HEAD 24.0f          /* under a caption, */
+#define CPU_PITCH 12.0f         /* a bar every 12 units. */
 #define CPU_MAX_BARS 32
-#define CPU_H 112.0f
 #define LANE 12.0f              /* Queue lane at the bottom of a box. */
 #define DOT_PITCH 10.0f
 #define SWITCH_SHOW_ALL 4       /* Switches with more ports show only the
@@ -207,7 +208,10 @@ want_x(const struct ctx *c, uint32_t dev, const uint8_t *placed,
     const struct gui_dev *d = &c->sc->devs[dev];
     float sum = 0;
     int n = 0;
-    /* Links of the device and of its ports. */
+    int32_t seen[64];
+    int n_seen = 0;
+    /* Links of the device and of its ports, each node counted once (a
+     * fold group stands for many guests but is one box). */
     for (size_t k = dev; k < c->sc->n_devs; k++) {
         if (k != dev && c->sc->devs[k].parent != (int32_t) dev) {
             continue;
@@ -217,10 +221,21 @@ want_x(const struct ctx *c, uint32_t dev, const uint8_t *placed,
             uint32_t to = e->edges[j].to;
             int32_t node = l->dev_back[to] >= 0 ? l->dev_back[to]
                                                 : l->dev_node[to];
-            if (node >= 0 && placed[node]) {
-                sum += cx(l, node);
-                n++;
+            if (node < 0 || !placed[node]) {
+                continue;
             }
+            bool dup = false;
+            for (int q = 0; q < n_seen; q++) {
+                dup |= seen[q] == node;
+            }
+            if (dup) {
+                continue;
+            }
+            if (n_seen < 64) {
+                seen[n_seen++] = node;
+            }
+            sum += cx(l, node);
+            n++;
         }
     }
     return n ? sum / (float) n : fallback;
@@ -345,8 +360,9 @@ layout_host(struct ctx *c, uint32_t hdev, int n_guest_hosts,
     bool any_port = false;
 
     /* Guests: widths, then how many fit in the row budget. */
-    float budget = GUI_GUEST_ROW_BUDGET / (float) (n_guest_hosts ? n_guest_hosts
-                                                                 : 1);
+    float budget = fmaxf(GUI_GUEST_ROW_BUDGET
+                         / (float) (n_guest_hosts ? n_guest_hosts : 1),
+                         GUI_GUEST_ROW_MIN);
     float *gw = gui_xcalloc(ng, sizeof *gw);
     float total = 0;
     for (size_t i = 0; i < ng; i++) {
@@ -374,6 +390,14 @@ layout_host(struct ctx *c, uint32_t hdev, int n_guest_hosts,
         }
     }
     float cell_h = GUEST_H + (any_port ? BACK_GAP + BACK_H : 0);
+    if (exp && fold) {
+        /* All guests shown: rows as wide as make the block about as wide
+         * as a 16:9 screen is, relative to its height. */
+        float avg = (total + FOLD_W) / (float) (ng + 1) + GAP;
+        float cols = ceilf(sqrtf((float) (ng + 1) * (cell_h + GAP) / avg
+                                 * 16.0f / 9.0f));
+        budget = fmaxf(budget, cols * avg);
+    }
     float gx = 0, gy = y;
     float row_h = 0;
     size_t first_guest_node = l->n_nodes;
@@ -381,6 +405,11 @@ layout_host(struct ctx *c, uint32_t hdev, int n_guest_hosts,
         if (gx > 0 && gx + gw[i] > budget) {
             gx = 0;
             gy += cell_h + GAP;
+            add_band(l, band_cap, hn, gy, gy + GUEST_H, "guests");
+            if (any_port) {
+                add_band(l, band_cap, hn, gy + GUEST_H + BACK_GAP,
+                         gy + GUEST_H + BACK_GAP + BACK_H, "hypervisor");
+            }
         }
         int32_t gn = add_node(c, GUI_N_GUEST, (int32_t) guests[i], hn, hn,
                               gw[i], GUEST_H);
@@ -404,10 +433,19 @@ layout_host(struct ctx *c, uint32_t hdev, int n_guest_hosts,
             l->nodes[bn].box.x = l->nodes[pn].box.x;
             l->nodes[bn].box.y = gy + GUEST_H + BACK_GAP;
             const char *note = sc->devs[ports[k]].note;
-            snprintf(l->nodes[bn].label, sizeof l->nodes[bn].label, "%s",
-                     note && *note ? note : "host side");
-            snprintf(l->nodes[bn].sub, sizeof l->nodes[bn].sub, "of %s",
-                     gui_dev_name(&sc->devs[ports[k]]));
+            const char *bar = note ? strchr(note, '|') : NULL;
+            if (!note || !*note) {
+                snprintf(l->nodes[bn].label, sizeof l->nodes[bn].label,
+                         "host side");
+            } else if (bar) {
+                snprintf(l->nodes[bn].label, sizeof l->nodes[bn].label,
+                         "%.*s", (int) (bar - note), note);
+                snprintf(l->nodes[bn].sub, sizeof l->nodes[bn].sub, "%s",
+                         bar + 1);
+            } else {
+                snprintf(l->nodes[bn].label, sizeof l->nodes[bn].label, "%s",
+                         note);
+            }
         }
         free(ports);
         gx += gw[i] + GAP;
@@ -418,6 +456,7 @@ layout_host(struct ctx *c, uint32_t hdev, int n_guest_hosts,
         if (gx > 0 && gx + FOLD_W > budget && exp) {
             gx = 0;
             gy += cell_h + GAP;
+            add_band(l, band_cap, hn, gy, gy + GUEST_H, "guests");
         }
         int32_t fn = add_node(c, GUI_N_FOLD, -1, hn, hn, FOLD_W, GUEST_H);
         struct gui_node *f = &l->nodes[fn];
@@ -432,12 +471,24 @@ layout_host(struct ctx *c, uint32_t hdev, int n_guest_hosts,
             snprintf(f->label, sizeof f->label, "+%zu guests", ng - shown);
             snprintf(f->sub, sizeof f->sub, "click to show");
         }
+        /* The host sides of the folded guests' NICs, as one box. */
+        int32_t fbn = fn;
+        if (!exp && any_port) {
+            fbn = add_node(c, GUI_N_BACKEND, -1, hn, hn, PORT_W, BACK_H);
+            l->nodes[fbn].box.x = left + gx + (FOLD_W - PORT_W) / 2;
+            l->nodes[fbn].box.y = gy + GUEST_H + BACK_GAP;
+            snprintf(l->nodes[fbn].label, sizeof l->nodes[fbn].label,
+                     "+%zu more", ng - shown);
+            snprintf(l->nodes[fbn].sub, sizeof l->nodes[fbn].sub,
+                     "host sides");
+            l->nodes[fbn].count = (int) (ng - shown);
+        }
         for (size_t i = shown; i < ng; i++) {
             l->dev_node[guests[i]] = fn;
             for (size_t k = guests[i] + 1; k < sc->n_devs; k++) {
                 if (sc->devs[k].parent == (int32_t) guests[i]) {
                     l->dev_node[k] = fn;
-                    l->dev_back[k] = fn;
+                    l->dev_back[k] = fbn;
                 }
             }
         }
@@ -516,11 +567,12 @@ layout_host(struct ctx *c, uint32_t hdev, int n_guest_hosts,
 
     /* CPU column at the right, beside the rows under the guests. */
     int bars = cores < 1 ? 1 : cores > CPU_MAX_BARS ? CPU_MAX_BARS : cores;
-    float cpu_w = fmaxf(96.0f, (float) bars * CPU_BAR_PITCH + 2 * 10);
-    int32_t cn = add_node(c, GUI_N_CPU, (int32_t) hdev, hn, hn, cpu_w, CPU_H);
+    float cpu_w = CPU_W;
+    float cpu_h = CPU_HEAD + (float) bars * CPU_PITCH + 8;
+    int32_t cn = add_node(c, GUI_N_CPU, (int32_t) hdev, hn, hn, cpu_w, cpu_h);
     snprintf(l->nodes[cn].label, sizeof l->nodes[cn].label, "CPU");
     float cpu_top = ng ? TITLE_H + PAD + GUEST_H + BACK_GAP : TITLE_H + PAD;
-    float bottom = fmaxf(y, cpu_top + CPU_H);
+    float bottom = fmaxf(y, cpu_top + cpu_h);
     l->nodes[cn].box.x = left + content_w + GAP + 6;
     l->nodes[cn].box.y = cpu_top;
 

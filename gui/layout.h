@@ -86,9 +86,11 @@ struct gui_layout {
     void *paths;                /* Cache of travel paths (layout.c). */
 };
 
-/* Width, in world units, that one host's guests may take before they
- * fold; shared among hosts that have guests. */
-#define GUI_GUEST_ROW_BUDGET 1400.0f
+/* Width, in world units, that the guests of all hosts may take before
+ * they fold, shared among hosts that have guests, but never less than
+ * room for three guests and the group. */
+#define GUI_GUEST_ROW_BUDGET 800.0f
+#define GUI_GUEST_ROW_MIN 560.0f
 
 /* Lays out 'sc' ('expanded[dev]' true for hosts whose folded guests are
  * shown; NULL for none).  'sc' must outlive the layout. */

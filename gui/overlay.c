@@ -178,8 +178,10 @@ draw_timeline(struct gui_app *a)
                  y + 14 * ui, i == 0 ? GUI_LEFT : i == 8 ? GUI_RIGHT
                  : GUI_CENTER, 0, s);
     }
-    /* Scenario events. */
+    /* Scenario events: a mark each, labelled where the label has room
+     * (marks close together keep only the first label). */
     const struct gui_scene *sc = gui_history_scene(a->side[0].h);
+    float free_x = 0;
     for (size_t i = 0; i < sc->n_marks; i++) {
         float x = x0 + (x1 - x0) * (float) ((double) sc->marks[i].at
                                             / (double) end);
@@ -187,8 +189,13 @@ draw_timeline(struct gui_app *a)
         gui_fill(d, x - 1.5f * ui, y - 8 * ui, 3 * ui, 20 * ui, c);
         snprintf(s, sizeof s, "%s %s", sc->marks[i].action,
                  sc->marks[i].target);
-        gui_text(d->font, GUI_BOLD, px, c, x + 4 * ui, y - 12 * ui, GUI_LEFT,
-                 0, s);
+        int tw, th;
+        gui_text_size(d->font, GUI_BOLD, px, s, &tw, &th);
+        if (x + 4 * ui >= free_x) {
+            gui_text(d->font, GUI_BOLD, px, c, x + 4 * ui, y - 12 * ui,
+                     GUI_LEFT, 0, s);
+            free_x = x + 4 * ui + (float) tw + 8 * ui;
+        }
     }
     /* The cursor. */
     gui_fill(d, cur - 2 * ui, y - 5 * ui, 4 * ui, 18 * ui, ink);
@@ -250,7 +257,10 @@ gui_overlay_draw(struct gui_app *a)
                      RGB(0x25, 0x2c, 0x34));
             gui_text(d->font, GUI_BOLD, px, bar_ink, (float) vp->x + 16 * ui,
                      (float) vp->y + 9 * ui, GUI_LEFT, 0, a->side[s].title);
-            if (s > 0) {
+            if (s > 0 && a->stacked) {
+                gui_fill(d, (float) vp->x, (float) vp->y - 1, (float) vp->w,
+                         3, RGB(0x25, 0x2c, 0x34));
+            } else if (s > 0) {
                 gui_fill(d, (float) vp->x - 1, (float) vp->y, 3,
                          (float) vp->h, RGB(0x25, 0x2c, 0x34));
             }
@@ -258,11 +268,7 @@ gui_overlay_draw(struct gui_app *a)
     }
     if (a->lines.n && a->sel_side < a->n_sides) {
         SDL_Rect area;
-        if (a->n_sides == 1) {
-            gui_overlay_world_area(a, &area);
-        } else {
-            area = a->side[a->sel_side].view.vp;
-        }
+        gui_overlay_world_area(a, &area);
         gui_inspect_draw(d, &area, &a->lines);
     }
     draw_status(a);

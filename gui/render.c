@@ -355,8 +355,51 @@ draw_hosts(const struct ctx *c)
     }
 }
 
+/* True if the scenario's events have taken device 'dev''s link down by
+ * time 't' (and not up again). */
+static bool
+link_down(const struct gui_scene *sc, int32_t dev, vh_time_t t)
+{
+    if (dev < 0) {
+        return false;
+    }
+    bool down = false;
+    vh_time_t last = 0;
+    for (size_t i = 0; i < sc->n_marks; i++) {
+        const struct gui_mark *m = &sc->marks[i];
+        if (m->at > t || m->at < last || strcmp(m->target,
+                                                sc->devs[dev].path)) {
+            continue;
+        }
+        if (!strcmp(m->action, "link-down")) {
+            down = true;
+            last = m->at;
+        } else if (!strcmp(m->action, "link-up")) {
+            down = false;
+            last = m->at;
+        }
+    }
+    return down;
+}
+
+/* A line drawn in dashes. */
 static void
-draw_routes(const struct ctx *c)
+dashed(struct gui_draw *d, float x0, float y0, float x1, float y1, float t,
+       float dash, SDL_Color col)
+{
+    float len = hypotf(x1 - x0, y1 - y0);
+    if (len < 1) {
+        return;
+    }
+    for (float u = 0; u < len; u += 2 * dash) {
+        float v = fminf(u + dash, len);
+        gui_line(d, x0 + (x1 - x0) * u / len, y0 + (y1 - y0) * u / len,
+                 x0 + (x1 - x0) * v / len, y0 + (y1 - y0) * v / len, t, col);
+    }
+}
+
+static void
+draw_routes(const struct ctx *c, const struct gui_scene *sc, vh_time_t now)
 {
     const struct gui_layout *l = c->l;
     for (size_t i = 0; i < l->n_routes; i++) {
@@ -364,9 +407,17 @@ draw_routes(const struct ctx *c)
         SDL_Color col = r->cable ? RGB(0x33, 0x33, 0x33)
                                  : RGB(0x86, 0x8e, 0x96);
         float t = fmaxf(1, (r->cable ? 3.5f : 2.0f) * c->z);
+        /* A cable taken down by a scenario event: red dashes. */
+        bool down = r->cable && (link_down(sc, l->nodes[r->a].dev, now)
+                                 || link_down(sc, l->nodes[r->b].dev, now));
         for (uint32_t p = 1; p < r->n; p++) {
-            gui_line(c->d, sx(c, r->pts[p - 1][0]), sy(c, r->pts[p - 1][1]),
-                     sx(c, r->pts[p][0]), sy(c, r->pts[p][1]), t, col);
+            float ax = sx(c, r->pts[p - 1][0]), ay = sy(c, r->pts[p - 1][1]);
+            float bx = sx(c, r->pts[p][0]), by = sy(c, r->pts[p][1]);
+            if (down) {
+                dashed(c->d, ax, ay, bx, by, t, fmaxf(4, 8 * c->z), drop_red);
+            } else {
+                gui_line(c->d, ax, ay, bx, by, t, col);
+            }
         }
     }
 }
@@ -389,8 +440,12 @@ draw_cpu(const struct ctx *c, const struct gui_node *n,
 {
     const struct gui_scene *sc = gui_history_scene(h);
     world_box(c, &n->box, RGB(0xff, 0xff, 0xff), RGB(0x98, 0x98, 0x98), 1);
-    world_text(c, GUI_BOLD, 12, ink, n->box.x + 8, n->box.y + 4, GUI_LEFT,
-               n->box.w - 12, "CPU cores");
+    char head[48];
+    int total = gui_scene_host_cores(sc, (uint32_t) n->dev);
+    snprintf(head, sizeof head, total > 32 ? "CPU cores (32 of %d)"
+                                           : "CPU cores", total);
+    world_text(c, GUI_BOLD, 12, ink, n->box.x + 8, n->box.y + 5, GUI_LEFT,
+               n->box.w - 12, head);
     int hi = host_index(sc, n->dev);
     if (hi < 0 || (size_t) hi >= f->n_hosts) {
         return;
@@ -401,31 +456,32 @@ draw_cpu(const struct ctx *c, const struct gui_node *n,
     }
     int cores = f->cores[hi];
     int bars = cores > 32 ? 32 : cores;
-    float bx = n->box.x + 10, top = n->box.y + 24, bh = 66;
+    float bx = n->box.x + 24, bw = n->box.w - 32, top = n->box.y + 24;
     for (int k = 0; k < bars; k++) {
-        float x = bx + (float) k * 16;
-        gui_fill(c->d, sx(c, x), sy(c, top), 12 * c->z, bh * c->z,
+        float y = top + (float) k * 12;
+        gui_fill(c->d, sx(c, bx), sy(c, y), bw * c->z, 9 * c->z,
                  RGB(0xec, 0xec, 0xec));
-        float y = top + bh;
+        float x = bx;
         for (size_t cat = 0; cat < sc->n_cats && cat < GUI_MAX_CATS; cat++) {
             uint64_t b = busy[(size_t) k * GUI_MAX_CATS + cat];
             if (!b || !f->cpu_window) {
                 continue;
             }
             float share = (float) ((double) b / (double) f->cpu_window);
-            float hgt = fminf(share, 1) * bh;
-            y -= hgt;
-            gui_fill(c->d, sx(c, x), sy(c, y), 12 * c->z, hgt * c->z,
+            float w = fminf(share, (bx + bw - x) / bw) * bw;
+            gui_fill(c->d, sx(c, x), sy(c, y), w * c->z, 9 * c->z,
                      gui_cat_color(sc->cats[cat]));
+            x += w;
         }
         if (hl->core_host == n->dev && hl->core == k) {
-            gui_frame_rect(c->d, sx(c, x - 2), sy(c, top - 2), 16 * c->z,
-                           (bh + 4) * c->z, fmaxf(2, 2 * c->z), ink);
+            gui_frame_rect(c->d, sx(c, bx - 2), sy(c, y - 2),
+                           (bw + 4) * c->z, 13 * c->z, fmaxf(2, 1.5f * c->z),
+                           ink);
         }
         char num[16];
         snprintf(num, sizeof num, "%d", k);
-        world_text(c, GUI_SANS, 10, ink_soft, x + 6, top + bh + 2,
-                   GUI_CENTER, 0, num);
+        world_text(c, GUI_SANS, 9, ink_soft, bx - 4, y - 1, GUI_RIGHT, 0,
+                   num);
     }
 }
 
@@ -469,8 +525,10 @@ draw_nodes(const struct ctx *c, const struct gui_frame *f,
                        GUI_CENTER, maxw, n->sub);
             break;
         case GUI_N_BACKEND:
-            world_text(c, GUI_SANS, 12, ink, b->x + b->w / 2, b->y + 4,
+            world_text(c, GUI_BOLD, 12, ink, b->x + b->w / 2, b->y + 3,
                        GUI_CENTER, maxw, n->label);
+            world_text(c, GUI_SANS, 10, ink_soft, b->x + b->w / 2, b->y + 19,
+                       GUI_CENTER, maxw, n->sub);
             break;
         default:
             world_text(c, GUI_BOLD, 14, ink, b->x + b->w / 2, ly,
@@ -479,7 +537,7 @@ draw_nodes(const struct ctx *c, const struct gui_frame *f,
                        GUI_CENTER, maxw, n->sub);
             break;
         }
-        if (n->type != GUI_N_GUEST && n->type != GUI_N_FOLD) {
+        if (n->type != GUI_N_GUEST) {
             /* The queue lane: where waiting packets line up. */
             gui_fill(c->d, sx(c, b->x + 2), sy(c, b->y + b->h - 13),
                      (b->w - 4) * c->z, 11 * c->z, RGB(0xe2, 0xe4, 0xe6));
@@ -640,7 +698,7 @@ gui_render_world(struct gui_draw *d, const struct gui_view *v,
     struct ctx c = { d, v, l, v->zoom };
     SDL_RenderSetClipRect(d->r, &v->vp);
     draw_hosts(&c);
-    draw_routes(&c);
+    draw_routes(&c, gui_history_scene(h), f->t);
     draw_nodes(&c, f, h, hl);
     draw_dots(&c, f, h, hl);
     draw_flashes(&c, f, h, f->linger);

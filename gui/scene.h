@@ -26,8 +26,9 @@ struct gui_dev {
     char *kind;                 /* "virtio-net", "linux-bridge"... */
     int32_t parent;             /* Index of the enclosing device, or -1. */
     char *note;                 /* What the scenario says about it that the
-                                 * topology does not ("vhost-net" for a
-                                 * virtio NIC's backend); "" if nothing. */
+                                 * topology does not, as "WHO|HOW": for a
+                                 * guest NIC's host side, "vhost-net|kernel
+                                 * worker"; "" if nothing. */
     struct gui_edge *edges;
     uint32_t n_edges;
 };
