@@ -1,0 +1,147 @@
+/* tests/test_scenarios.c: the scenarios shipped in scenarios/ keep making
+ * their point.
+ *
+ * Every scenario loads, runs, and runs again to the same bytes.  The
+ * comparison scenarios show the orderings the mechanisms demand, read from
+ * `vhsim compare --json` as a user would. */
+#include <check.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tests/testutil.h"
+
+static char bin[PATH_MAX];
+
+static void
+resolve_bin(void)
+{
+    if (!realpath(vh_test_bin(), bin)) {
+        ck_abort_msg("vhsim binary '%s' not found", vh_test_bin());
+    }
+}
+
+START_TEST(test_every_scenario_runs_twice_the_same)
+{
+    resolve_bin();
+    char *dir = vh_test_tmpdir();
+    char *out = NULL;
+    /* Each scenario's report (less wall time) and captures, twice. */
+    int st = vh_test_sh(&out,
+        "set -e; top=$PWD; cd '%s'; for f in $top/scenarios/*.json; do "
+        "  n=$(basename $f .json); mkdir -p a/$n b/$n; "
+        "  (cd a/$n && '%s' run $f --json r.json --quiet); "
+        "  (cd b/$n && '%s' run $f --json r.json --quiet); "
+        "  sed -i /wall_s/d a/$n/r.json b/$n/r.json; "
+        "  diff -r a/$n b/$n > /dev/null || { echo DIFFER $n; exit 1; }; "
+        "  echo ran $n; "
+        "done", dir, bin, bin);
+    ck_assert_msg(st == 0, "%s", out);
+    ck_assert_msg(strstr(out, "ran access-methods") && strstr(out, "ran demo")
+                  && strstr(out, "ran vmdq"), "%s", out);
+    free(out);
+    free(dir);
+}
+END_TEST
+
+/* Runs `vhsim compare FILE --json` and the python3 'checks' against it:
+ * r is the output, v(name) a variant's report, h(name) its first host with
+ * VMs, cpp/cat/epp its cycles per packet, by category, and VM exits per
+ * packet. */
+static void
+check_compare(const char *file, const char *checks)
+{
+    char *dir = vh_test_tmpdir();
+    char path[PATH_MAX];
+    snprintf(path, sizeof path, "%s/check.py", dir);
+    FILE *f = fopen(path, "w");
+    ck_assert_ptr_nonnull(f);
+    fprintf(f,
+        "import json\n"
+        "r = json.load(open('c.json'))\n"
+        "def v(n): return [x for x in r['variants'] if x['name'] == n][0]\n"
+        "def h(n): return [x for x in v(n)['hosts'] if x.get('vms')][0]\n"
+        "def cpp(n): return h(n)['cycles_per_packet']\n"
+        "def cat(n, c): return h(n)['cycles_per_packet_by_category'][c]\n"
+        "def epp(n): return h(n)['vm_exits_per_packet']\n"
+        "%s\n"
+        "print('checked')\n", checks);
+    fclose(f);
+    char *out = NULL;
+    int st = vh_test_sh(&out, "top=$PWD; cd '%s' && '%s' compare "
+                        "\"$top/%s\" --json c.json --quiet && python3 check.py",
+                        dir, bin, file);
+    ck_assert_msg(st == 0 && strstr(out, "checked"), "%s: %s", file, out);
+    free(out);
+    free(dir);
+}
+
+START_TEST(test_access_methods_orderings)
+{
+    resolve_bin();
+    /* Host cycles per packet fall as the hypervisor does less per frame:
+     * trapped register accesses, then a user-space backend, then an
+     * in-kernel one, then none at all. */
+    check_compare("scenarios/access-methods.json",
+        "assert cpp('e1000') > cpp('virtio-qemu') > cpp('vhost-net') "
+        "> cpp('sr-iov'), [cpp(n) for n in ('e1000','virtio-qemu','vhost-net','sr-iov')]\n"
+        "assert cpp('rtl8139') > cpp('e1000')\n"
+        "assert epp('rtl8139') > epp('e1000') > epp('vhost-net') > epp('vhost-user')\n"
+        "assert epp('e1000') > 1.5 * epp('virtio-qemu')\n"
+        "for n in ('sr-iov', 'passthrough'):\n"
+        "  assert cat(n,'vswitch') < 10 and cat(n,'vhost') == 0 and cat(n,'qemu') == 0, n\n"
+        "  assert h(n)['copies_bytes'] == 0, n\n"
+        "assert cat('vhost-net','vswitch') > 500 and cat('vhost-net','vhost') > 500\n"
+        "assert cat('macvtap','vswitch') < cat('vhost-net','vswitch')\n"
+        "assert cat('e1000','qemu') > 0 and cat('virtio-qemu','qemu') > 0\n"
+        "u = [c for c in h('vhost-user')['cpu']['cores'] if c['cycles']['poll'] > 0]\n"
+        "assert u and all(c['util'] > 0.99 for c in u), u\n"
+        "for x in r['variants']:\n"
+        "  for f in x['flows']:\n"
+        "    assert f['sent'] == f['delivered'] + f['dropped'] + f['in_flight'], (x['name'], f)\n");
+}
+END_TEST
+
+START_TEST(test_vmdq_takes_fewer_interrupts)
+{
+    resolve_bin();
+    check_compare("scenarios/vmdq.json",
+        "b, q = h('base'), h('vmdq')\n"
+        "assert q['interrupts_per_s'] < b['interrupts_per_s'] / 2, (b['interrupts_per_s'], q['interrupts_per_s'])\n"
+        "cb, cq = b['copies_bytes_per_packet'], q['copies_bytes_per_packet']\n"
+        "assert abs(cb - cq) < 0.02 * cb, (cb, cq)   # the copy stays\n"
+        "soft = lambda x: [c['cycles']['softirq'] for c in x['cpu']['cores']]\n"
+        "assert soft(b)[0] > 0.9 * sum(soft(b)), soft(b)\n"
+        "assert max(soft(q)) < 0.6 * sum(soft(q)), soft(q)\n");
+}
+END_TEST
+
+START_TEST(test_rss_spreads_and_power_save_gathers)
+{
+    resolve_bin();
+    check_compare("scenarios/rss-irqbalance.json",
+        "def work(n):\n"
+        "  s = [x for x in v(n)['hosts'] if x['name'] == 'server'][0]\n"
+        "  return [c['cycles']['irq'] + c['cycles']['softirq'] for c in s['cpu']['cores']]\n"
+        "assert sum(1 for x in work('base') if x > 0) == 4, work('base')\n"
+        "assert sum(1 for x in work('power-save') if x > 0) == 1, work('power-save')\n"
+        "assert sum(1 for x in work('one-queue') if x > 0) == 1, work('one-queue')\n");
+}
+END_TEST
+
+static Suite *
+scenarios_suite(void)
+{
+    Suite *s = suite_create("scenarios");
+    TCase *tc = tcase_create("shipped");
+    tcase_set_timeout(tc, 300);
+    tcase_add_test(tc, test_every_scenario_runs_twice_the_same);
+    tcase_add_test(tc, test_access_methods_orderings);
+    tcase_add_test(tc, test_vmdq_takes_fewer_interrupts);
+    tcase_add_test(tc, test_rss_spreads_and_power_save_gathers);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+VH_SUITE(scenarios_suite)
