@@ -69,6 +69,7 @@ action_name(enum cfg_event_action a)
     case CFG_EV_LINK_UP: return "link-up";
     case CFG_EV_MIGRATE: return "migrate";
     case CFG_EV_SET: return "set";
+    case CFG_EV_ROGUE_DMA: return "rogue-dma";
     default: return "event";
     }
 }
@@ -79,10 +80,10 @@ static const char *
 backend_note(const struct cfg_vnic *n)
 {
     if (n->attach == CFG_AT_SRIOV_VF) {
-        return "VF|no hypervisor";
+        return "direct|a VF of the NIC";
     }
     if (n->attach == CFG_AT_PASSTHROUGH) {
-        return "passthrough|whole NIC";
+        return "direct|the whole NIC";
     }
     if (n->model == CFG_VNIC_E1000) {
         return "QEMU|e1000 model";

@@ -357,7 +357,7 @@ layout_host(struct ctx *c, uint32_t hdev, int n_guest_hosts,
     float left = ng ? BAND_W : PAD;
     float y = TITLE_H + PAD;
     float content_w = 0;
-    bool any_port = false;
+    bool any_port = false;     /* Some guest NIC has a host side. */
 
     /* Guests: widths, then how many fit in the row budget. */
     float budget = fmaxf(GUI_GUEST_ROW_BUDGET
@@ -367,7 +367,14 @@ layout_host(struct ctx *c, uint32_t hdev, int n_guest_hosts,
     float total = 0;
     for (size_t i = 0; i < ng; i++) {
         size_t np = children(c, guests[i], R_GPORT, NULL);
-        any_port |= np > 0;
+        /* Is there a host side to draw (a NIC not reaching the hardware
+         * directly)? */
+        for (size_t k = guests[i] + 1; k < sc->n_devs; k++) {
+            const char *note = sc->devs[k].note;
+            any_port |= sc->devs[k].parent == (int32_t) guests[i]
+                        && c->role[k] == R_GPORT
+                        && strncmp(note ? note : "", "direct", 6) != 0;
+        }
         float pw = (float) np * (PORT_W + PORT_GAP) - PORT_GAP + 2 * 10;
         gw[i] = fmaxf(GUEST_MIN_W, pw);
         total += gw[i] + (i ? GAP : 0);
@@ -427,12 +434,16 @@ layout_host(struct ctx *c, uint32_t hdev, int n_guest_hosts,
             l->dev_node[ports[k]] = pn;
             l->nodes[pn].box.x = px + (float) k * (PORT_W + PORT_GAP);
             l->nodes[pn].box.y = gy + GUEST_TITLE;
+            const char *note = sc->devs[ports[k]].note;
+            if (note && !strncmp(note, "direct", 6)) {
+                /* Straight to the hardware: no host side to draw. */
+                continue;
+            }
             int32_t bn = add_node(c, GUI_N_BACKEND, (int32_t) ports[k], hn,
                                   hn, PORT_W, BACK_H);
             l->dev_back[ports[k]] = bn;
             l->nodes[bn].box.x = l->nodes[pn].box.x;
             l->nodes[bn].box.y = gy + GUEST_H + BACK_GAP;
-            const char *note = sc->devs[ports[k]].note;
             const char *bar = note ? strchr(note, '|') : NULL;
             if (!note || !*note) {
                 snprintf(l->nodes[bn].label, sizeof l->nodes[bn].label,

@@ -135,22 +135,28 @@ draw_legend(struct gui_app *a)
     x += 16 * ui;
     gui_text(d->font, GUI_SANS, px, ink, x, ty, GUI_LEFT, 0, "being worked on");
 
-    /* Cycle categories, from the right. */
-    float rx = (float) a->w - 12 * ui;
-    for (size_t k = sc->n_cats; k-- > 0;) {
+    /* Cycle categories at the right, as many as there is room for, in
+     * order. */
+    int cpx = (int) (12 * ui + 0.5f);
+    float room = (float) a->w - 12 * ui - (x + 150 * ui);
+    float need = 0;
+    size_t fit = 0;
+    for (size_t k = 0; k < sc->n_cats; k++) {
         int tw, th;
-        gui_text_size(d->font, GUI_SANS, (int) (12 * ui + 0.5f), sc->cats[k],
-                      &tw, &th);
-        rx -= (float) tw;
-        if (rx < x + 150 * ui) {
+        gui_text_size(d->font, GUI_SANS, cpx, sc->cats[k], &tw, &th);
+        if (need + (float) tw + 24 * ui > room) {
             break;
         }
-        gui_text(d->font, GUI_SANS, (int) (12 * ui + 0.5f), ink, rx,
-                 ty + 1 * ui, GUI_LEFT, 0, sc->cats[k]);
-        rx -= 14 * ui;
-        gui_fill(d, rx, ty + 3 * ui, 10 * ui, 10 * ui,
+        need += (float) tw + 24 * ui;
+        fit++;
+    }
+    float cx = (float) a->w - 12 * ui - need;
+    for (size_t k = 0; k < fit; k++) {
+        gui_fill(d, cx, ty + 3 * ui, 10 * ui, 10 * ui,
                  gui_cat_color(sc->cats[k]));
-        rx -= 10 * ui;
+        cx += 14 * ui;
+        cx += (float) gui_text(d->font, GUI_SANS, cpx, ink, cx, ty + 1 * ui,
+                               GUI_LEFT, 0, sc->cats[k]) + 10 * ui;
     }
 }
 

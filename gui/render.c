@@ -590,7 +590,7 @@ draw_dots(const struct ctx *c, const struct gui_frame *f,
         switch (d->state) {
         case GUI_DOT_DELIVERED: {
             /* A ring that widens and fades. */
-            int s2 = size + (int) (d->age * (float) size * 1.5f);
+            int s2 = size + (int) (d->age * (float) size * 0.8f);
             col.a = (uint8_t) (255 * (1 - d->age));
             gui_dot(c->d, x, y, s2 | 1, col, GUI_DOT_HOLLOW);
             break;

@@ -27,8 +27,10 @@ struct gui_dev {
     int32_t parent;             /* Index of the enclosing device, or -1. */
     char *note;                 /* What the scenario says about it that the
                                  * topology does not, as "WHO|HOW": for a
-                                 * guest NIC's host side, "vhost-net|kernel
-                                 * worker"; "" if nothing. */
+                                 * guest NIC's host side, "vhost-net|in the
+                                 * kernel"; "direct|..." when the guest
+                                 * reaches the hardware with no software
+                                 * in between (a VF); "" if nothing. */
     struct gui_edge *edges;
     uint32_t n_edges;
 };
