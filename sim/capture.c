@@ -146,7 +146,9 @@ fail:
         return NULL;
     }
 
-    qsort(c->taps, c->n_taps, sizeof *c->taps, tap_cmp);
+    if (c->n_taps) {
+        qsort(c->taps, c->n_taps, sizeof *c->taps, tap_cmp);
+    }
     c->n_devs = devs->n;
     c->first_tap = calloc(c->n_devs ? c->n_devs : 1, sizeof *c->first_tap);
     c->n_dev_taps = calloc(c->n_devs ? c->n_devs : 1, sizeof *c->n_dev_taps);
