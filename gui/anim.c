@@ -232,8 +232,8 @@ gui_anim_frame(struct gui_frame *f, struct gui_history *h,
         while (j < nw && w[j].node == node) {
             j++;
         }
-        if ((int) (j - i) > room && room > 3) {
-            room -= 2;          /* Leave space for the "+N". */
+        if ((int) (j - i) > room && room > 4) {
+            room -= 3;          /* Leave space for the "+N". */
         }
         j = i;
         int pos = 0;

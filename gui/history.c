@@ -593,7 +593,6 @@ gui_history_seek(struct gui_history *h, vh_time_t t, vh_time_t ahead)
         h->finished = h->advance(h->advance_ctx, c);
         h->advanced_to = c;
     }
-    vh_time_t back = back_time(h);
     for (;;) {
         if (!h->has_next) {
             gui_rec_tell(h->rd, &h->next_off, &h->next_idx);
@@ -618,8 +617,9 @@ gui_history_seek(struct gui_history *h, vh_time_t t, vh_time_t ahead)
                 make_keyframe(h, h->next_off, h->next.now);
             }
             /* Far before 't' with the window full: what is in it will
-             * not be shown, so start afresh here. */
-            if (h->n_ev > h->budget && h->next.now + back < t) {
+             * not be shown, so start afresh here.  (The event rate, hence
+             * how far back is far, is known better as reading goes.) */
+            if (h->n_ev > h->budget && h->next.now + back_time(h) < t) {
                 window_clear(h);
             }
         }

@@ -673,6 +673,19 @@ START_TEST(test_small_budget_same_frames)
     ck_assert_uint_le(gui_history_peak(small), 5000 + 2 * 4096);
     ck_assert_uint_gt(gui_history_peak(all), 3 * (5000 + 2 * 4096));
 
+    /* Straight to the end, as dragging the timeline there does: memory
+     * stays bounded on the way, and the frame is the same. */
+    struct gui_history *jump = gui_history_open(path, NULL, NULL, 5000, err,
+                                                sizeof err);
+    ck_assert(jump != NULL);
+    char *a = frame_text(all, l, 3300 * VH_US);
+    char *b = frame_text(jump, l, 3300 * VH_US);
+    ck_assert_str_eq(a, b);
+    free(a);
+    free(b);
+    ck_assert_uint_le(gui_history_peak(jump), 5000 + 2 * 4096);
+    gui_history_free(jump);
+
     /* Counters answered from keyframes agree too. */
     const struct gui_scene *sc = gui_history_scene(all);
     uint32_t br0 = 0;
