@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sim/xmalloc.h"
+
 #define LABEL_MAX 36            /* Longer labels are cut. */
 #define CELL_MAX 24
 
@@ -30,15 +32,6 @@ struct table {
     bool icmp;                  /* Some flow is ICMP. */
 };
 
-static void *
-xrealloc(void *p, size_t n)
-{
-    p = realloc(p, n ? n : 1);
-    if (!p) {
-        abort();
-    }
-    return p;
-}
 
 /* --- Numbers for reading. --- */
 
@@ -168,12 +161,12 @@ add_row(struct table *t, const char *label)
 {
     if (t->n_rows == t->cap) {
         t->cap = t->cap ? 2 * t->cap : 32;
-        t->rows = xrealloc(t->rows, t->cap * sizeof *t->rows);
+        t->rows = vh_xrealloc(t->rows, t->cap * sizeof *t->rows);
     }
     struct row *r = &t->rows[t->n_rows++];
     memset(r, 0, sizeof *r);
     snprintf(r->label, sizeof r->label, "%s", label);
-    r->cells = xrealloc(NULL, t->n_runs * sizeof *r->cells);
+    r->cells = vh_xrealloc(NULL, t->n_runs * sizeof *r->cells);
     for (size_t i = 0; i < t->n_runs; i++) {
         snprintf(r->cells[i], CELL_MAX, "-");
     }
@@ -207,8 +200,8 @@ add_metric(struct table *t, const char *label, const char *arr,
            enum fmt fmt, bool only_if_nonzero)
 {
     bool any = false;
-    double *v = xrealloc(NULL, t->n_runs * sizeof *v);
-    bool *have = xrealloc(NULL, t->n_runs * sizeof *have);
+    double *v = vh_xrealloc(NULL, t->n_runs * sizeof *v);
+    bool *have = vh_xrealloc(NULL, t->n_runs * sizeof *have);
     for (size_t i = 0; i < t->n_runs; i++) {
         const cJSON *e = find_named(t->runs[i].report, arr, name);
         have[i] = e != NULL;
@@ -265,7 +258,7 @@ union_keys(const struct table *t, const char *arr, const char *name,
                 j++;
             }
             if (j == n) {
-                *keys = xrealloc(*keys, (n + 1) * sizeof **keys);
+                *keys = vh_xrealloc(*keys, (n + 1) * sizeof **keys);
                 (*keys)[n++] = k->string;
             }
         }
@@ -488,7 +481,7 @@ compare_print(const struct compare_run *runs, size_t n, int width,
         int l = (int) strlen(t.rows[i].label);
         label_w = l > label_w ? l : label_w;
     }
-    int *col_w = xrealloc(NULL, n * sizeof *col_w);
+    int *col_w = vh_xrealloc(NULL, n * sizeof *col_w);
     for (size_t c = 0; c < n; c++) {
         col_w[c] = (int) strlen(runs[c].name);
         for (size_t i = 0; i < t.n_rows; i++) {

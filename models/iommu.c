@@ -5,16 +5,8 @@
 
 #include "models/config.h"
 #include "models/world.h"
+#include "sim/xmalloc.h"
 
-static void *
-xcalloc(size_t n, size_t size)
-{
-    void *p = calloc(n ? n : 1, size);
-    if (!p) {
-        abort();
-    }
-    return p;
-}
 
 static int
 iommu_add_domain(struct iommu *io, bool identity, const void *owner)
@@ -39,11 +31,11 @@ iommu_add_domain(struct iommu *io, bool identity, const void *owner)
 struct iommu *
 iommu_create(const struct cfg_host *ch)
 {
-    struct iommu *io = xcalloc(1, sizeof *io);
+    struct iommu *io = vh_xcalloc(1, sizeof *io);
     io->posted_interrupts = ch->posted_interrupts;
     io->page_shift = ch->iommu_page_size == (2u << 20) ? 21 : 12;
     io->n_tlb = (size_t) (ch->iotlb_entries > 0 ? ch->iotlb_entries : 64);
-    io->tlb = xcalloc(io->n_tlb, sizeof *io->tlb);
+    io->tlb = vh_xcalloc(io->n_tlb, sizeof *io->tlb);
     for (size_t i = 0; i < io->n_tlb; i++) {
         io->tlb[i].domain = -1;
     }

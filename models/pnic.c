@@ -12,6 +12,7 @@
 #include "models/sriov.h"
 #include "models/world.h"
 #include "sim/trace.h"
+#include "sim/xmalloc.h"
 
 /* Where a queue's rings and buffers lie in its DMA space: two descriptor
  * rings of 16-byte descriptors, then one 2 KiB buffer per descriptor
@@ -194,16 +195,6 @@ pnic_rx_dma_done(struct vh_sim *sim, void *obj, void *arg)
     pnic_raise_irq(w, q);
 }
 
-/* The frame's 802.1Q VLAN ID, or -1 if it is untagged. */
-static int
-frame_vlan(const struct vh_packet *p)
-{
-    if (p->len < VH_ETH_HLEN + VH_VLAN_HLEN
-        || (p->data[12] << 8 | p->data[13]) != VH_ETHERTYPE_VLAN) {
-        return -1;
-    }
-    return (p->data[14] << 8 | p->data[15]) & 0xfff;
-}
 
 /* Sorts a received frame to one of the function's queues: a VMDq pool
  * by destination MAC and VLAN, else RSS, else the first queue. */
@@ -216,7 +207,7 @@ fn_rx_queue(struct pnic_fn *fn, const struct vh_packet *p)
     }
     if (fn->n_q > fn->n_rss) {
         const struct vh_mac *dst = (const struct vh_mac *) p->data;
-        int vlan = frame_vlan(p);
+        int vlan = vh_frame_vlan(p->data, p->len);
         for (int i = fn->n_rss; i < fn->n_q; i++) {
             if (q[i].pool && q[i].pool_vlan == vlan
                 && vh_mac_eq(&q[i].pool_mac, dst)) {
@@ -534,20 +525,11 @@ vmdq_pools(const struct cfg_host *ch, const struct cfg_nic *cfg,
     return n;
 }
 
-static void *
-xcalloc(size_t n, size_t size)
-{
-    void *p = calloc(n ? n : 1, size);
-    if (!p) {
-        abort();
-    }
-    return p;
-}
 
 struct pnic *
 pnic_create(struct world *w, struct host *h, const struct cfg_nic *cfg)
 {
-    struct pnic *nic = xcalloc(1, sizeof *nic);
+    struct pnic *nic = vh_xcalloc(1, sizeof *nic);
     char path[256];
     snprintf(path, sizeof path, "%s/%s", h->dev.path, cfg->name);
     vh_devtab_add(&w->devs, &nic->dev, path, "nic", &h->dev);
@@ -571,14 +553,14 @@ pnic_create(struct world *w, struct host *h, const struct cfg_nic *cfg)
     /* Pools left for VMDq: all but the PF's default pool and the VFs'. */
     int free_pools = max_pools - 1 - cfg->sriov_vfs;
     free_pools = free_pools > 0 ? free_pools : 0;
-    struct vh_mac *macs = xcalloc((size_t) free_pools, sizeof *macs);
-    int *vlans = xcalloc((size_t) free_pools, sizeof *vlans);
+    struct vh_mac *macs = vh_xcalloc((size_t) free_pools, sizeof *macs);
+    int *vlans = vh_xcalloc((size_t) free_pools, sizeof *vlans);
     int n_pools = vmdq_pools(h->cfg, cfg, macs, vlans, free_pools);
     int n_rss = cfg->queues > 0 ? cfg->queues : 1;
 
     nic->n_queues = n_rss;
     nic->n_all = n_rss + n_pools + cfg->sriov_vfs;
-    nic->q = xcalloc((size_t) nic->n_all, sizeof *nic->q);
+    nic->q = vh_xcalloc((size_t) nic->n_all, sizeof *nic->q);
     for (int i = 0; i < nic->n_all; i++) {
         struct pnic_queue *q = &nic->q[i];
         q->nic = nic;
@@ -620,7 +602,7 @@ pnic_create(struct world *w, struct host *h, const struct cfg_nic *cfg)
     if (h->iommu) {
         iommu_attach(h->iommu, pf->rid, IOMMU_IDENTITY);
     }
-    nic->xps = xcalloc((size_t) h->n_cores, sizeof *nic->xps);
+    nic->xps = vh_xcalloc((size_t) h->n_cores, sizeof *nic->xps);
     pnic_xps_update(nic);
     if (cfg->sriov_vfs > 0) {
         nic->sriov = sriov_create(w, nic, n_rss + n_pools);

@@ -18,16 +18,6 @@
 
 static const char vf_kind[] = "vf";
 
-/* The frame's 802.1Q VLAN ID, or -1 if it is untagged. */
-static int
-frame_vlan(const struct vh_packet *p)
-{
-    if (p->len < VH_ETH_HLEN + VH_VLAN_HLEN
-        || (p->data[12] << 8 | p->data[13]) != VH_ETHERTYPE_VLAN) {
-        return -1;
-    }
-    return (p->data[14] << 8 | p->data[15]) & 0xfff;
-}
 
 static bool
 pf_owns(const struct sriov *sr, const struct vh_mac *mac)
@@ -103,7 +93,7 @@ sriov_wire_rx(struct world *w, struct sriov *sr, struct vh_packet *p,
               vh_time_t ready)
 {
     const struct vh_mac *dst = (const struct vh_mac *) p->data;
-    int vlan = frame_vlan(p);
+    int vlan = vh_frame_vlan(p->data, p->len);
     if (vh_mac_is_multicast(dst)) {
         struct pnic_fn **to = sr->scratch;
         size_t n = veb_members(sr, NULL, vlan, to);
@@ -170,7 +160,7 @@ sriov_tx(struct world *w, struct sriov *sr, struct pnic_queue *q,
         }
         vlan = src->vlan;
     } else {
-        vlan = frame_vlan(p);
+        vlan = vh_frame_vlan(p->data, p->len);
     }
 
     const struct vh_mac *dst = (const struct vh_mac *) p->data;

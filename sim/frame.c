@@ -564,3 +564,13 @@ vh_build_rarp_announce(uint8_t *buf, const struct vh_mac *mac)
     memcpy(a + 18, mac->b, VH_ETH_ALEN);
     return VH_ETH_MIN_FRAME;
 }
+
+int
+vh_frame_vlan(const uint8_t *frame, uint32_t len)
+{
+    if (len < VH_ETH_HLEN + VH_VLAN_HLEN
+        || (frame[12] << 8 | frame[13]) != VH_ETHERTYPE_VLAN) {
+        return -1;
+    }
+    return (frame[14] << 8 | frame[15]) & 0xfff;
+}

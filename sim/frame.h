@@ -141,6 +141,10 @@ uint32_t vh_build_arp(uint8_t *buf, uint16_t op,
                       const struct vh_mac *tha, uint32_t tpa,
                       const struct vh_mac *eth_dst);
 
+/* The 802.1Q VLAN ID of 'frame', or -1 if it is untagged (or too short to
+ * tell). */
+int vh_frame_vlan(const uint8_t *frame, uint32_t len);
+
 /* Builds the broadcast RARP request ("who is MAC? tell MAC", opcode 3)
  * that QEMU sends for a VM after live migration, so switches learn where
  * the VM's MAC now lives.  Returns the frame length (60). */

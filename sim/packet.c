@@ -2,6 +2,8 @@
  * not inline. */
 #include "sim/packet.h"
 
+#include "sim/xmalloc.h"
+
 #include <assert.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -13,17 +15,6 @@
  * scenario does not reserve much it never uses. */
 #define SLAB_PACKETS 256
 
-static void *
-xmalloc(size_t size)
-{
-    void *p = malloc(size);
-    if (!p) {
-        fprintf(stderr, "vhsim: out of memory allocating packet buffers "
-                "(%zu bytes)\n", size);
-        abort();
-    }
-    return p;
-}
 
 void
 vh_pool_init(struct vh_pool *pool)
@@ -46,7 +37,7 @@ vh_pool_destroy(struct vh_pool *pool)
 static void
 pool_add_slab(struct vh_pool *pool)
 {
-    struct vh_packet *slab = xmalloc(SLAB_PACKETS * sizeof *slab);
+    struct vh_packet *slab = vh_xmalloc(SLAB_PACKETS * sizeof *slab);
     void **slabs = realloc(pool->slabs,
                            (pool->n_slabs + 1) * sizeof *pool->slabs);
     if (!slabs) {

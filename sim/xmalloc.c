@@ -1,0 +1,42 @@
+/* sim/xmalloc.c: allocation that aborts instead of returning NULL. */
+#include "sim/xmalloc.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+static void
+out_of_memory(size_t size)
+{
+    fprintf(stderr, "vhsim: out of memory (allocating %zu bytes)\n", size);
+    abort();
+}
+
+void *
+vh_xmalloc(size_t size)
+{
+    void *p = malloc(size ? size : 1);
+    if (!p) {
+        out_of_memory(size);
+    }
+    return p;
+}
+
+void *
+vh_xcalloc(size_t n, size_t size)
+{
+    void *p = calloc(n ? n : 1, size ? size : 1);
+    if (!p) {
+        out_of_memory(n * size);
+    }
+    return p;
+}
+
+void *
+vh_xrealloc(void *p, size_t size)
+{
+    p = realloc(p, size ? size : 1);
+    if (!p) {
+        out_of_memory(size);
+    }
+    return p;
+}

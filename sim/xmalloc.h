@@ -1,0 +1,16 @@
+/* sim/xmalloc.h: allocation that cannot fail.
+ *
+ * A simulation that runs out of memory cannot continue meaningfully, and a
+ * NULL check at every allocation would hide the model in error paths that
+ * never run.  These abort with a message instead.  Zero sizes allocate one
+ * byte, so the result is never NULL. */
+#ifndef VH_XMALLOC_H
+#define VH_XMALLOC_H 1
+
+#include <stddef.h>
+
+void *vh_xmalloc(size_t size);
+void *vh_xcalloc(size_t n, size_t size);
+void *vh_xrealloc(void *p, size_t size);
+
+#endif /* sim/xmalloc.h */
