@@ -508,8 +508,7 @@ cmd_gui(int argc, char **argv)
                  gui_history_scene(hs[0])->name);
         win = SDL_CreateWindow(title, SDL_WINDOWPOS_CENTERED,
                                SDL_WINDOWPOS_CENTERED, o.w, o.h,
-                               SDL_WINDOW_RESIZABLE
-                               | SDL_WINDOW_ALLOW_HIGHDPI);
+                               SDL_WINDOW_RESIZABLE);
         if (win) {
             r = SDL_CreateRenderer(win, -1, SDL_RENDERER_ACCELERATED
                                    | SDL_RENDERER_PRESENTVSYNC);

@@ -157,7 +157,8 @@ host_lines(struct gui_lines *out, struct gui_history *h,
             cyc[k] += c.cycles[k];
         }
     }
-    add(out, GUI_SANS, soft, 0, "Since the start (%s):", fmt_t(t, b, sizeof b));
+    add(out, GUI_SANS, soft, 0, "Since the start (%s):",
+        fmt_t(t, b, sizeof b));
     cycles_lines(out, sc, cyc);
 }
 

@@ -56,7 +56,8 @@ static bool
 kind_is_hw(const char *k)
 {
     return (strstr(k, "nic") && !strstr(k, "vnic")) || !strncmp(k, "pf", 2)
-           || !strncmp(k, "vf", 2) || strstr(k, "iommu") || strstr(k, "eswitch")
+           || !strncmp(k, "vf", 2) || strstr(k, "iommu")
+           || strstr(k, "eswitch")
            || strstr(k, "pcie") || strstr(k, "phy");
 }
 
@@ -778,7 +779,8 @@ gui_layout_new(const struct gui_scene *sc, const uint8_t *expanded)
     int cables = 0;
     for (size_t i = 0; i < sc->n_devs; i++) {
         for (uint32_t e = 0; e < sc->devs[i].n_edges; e++) {
-            cables += sc->devs[i].edges[e].cable && sc->devs[i].edges[e].to > i;
+            cables += sc->devs[i].edges[e].cable
+                      && sc->devs[i].edges[e].to > i;
         }
     }
     float lane_top = hosts_bottom;

@@ -80,7 +80,8 @@ draw_status(struct gui_app *a)
     snprintf(mid, sizeof mid, "t = %s", vh_format_time(a->t, tb, sizeof tb));
     vh_format_time((vh_time_t) (a->speed + 0.5), sp, sizeof sp);
     snprintf(right, sizeof right, "%s  %s/s%s%s  \xc2\xb7  h: help",
-             a->paused ? "\xe2\x9d\x9a\xe2\x9d\x9a paused" : "\xe2\x96\xb6 playing",
+             a->paused ? "\xe2\x9d\x9a\xe2\x9d\x9a paused"
+                       : "\xe2\x96\xb6 playing",
              sp, a->idle_now ? "  (nothing moving: hurrying)" : "",
              a->follow ? "  \xc2\xb7 following" : "");
     int px = (int) (15 * ui + 0.5f);
@@ -133,7 +134,8 @@ draw_legend(struct gui_app *a)
     gui_dot(d, x + 6 * ui, ty + 8 * ui, (int) (13 * ui) | 1,
             gui_flow_color(0), GUI_DOT_RINGED);
     x += 16 * ui;
-    gui_text(d->font, GUI_SANS, px, ink, x, ty, GUI_LEFT, 0, "being worked on");
+    gui_text(d->font, GUI_SANS, px, ink, x, ty, GUI_LEFT, 0,
+             "being worked on");
 
     /* Cycle categories at the right, as many as there is room for, in
      * order. */

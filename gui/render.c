@@ -621,7 +621,8 @@ draw_dots(const struct ctx *c, const struct gui_frame *f,
             char s[24];
             snprintf(s, sizeof s, "+%u", f->waiting[n] - f->shown[n]);
             float tw = 8 * (float) strlen(s);
-            gui_fill(c->d, sx(c, b->x + b->w - tw - 6), sy(c, b->y + b->h - 14),
+            gui_fill(c->d, sx(c, b->x + b->w - tw - 6),
+                     sy(c, b->y + b->h - 14),
                      (tw + 4) * c->z, 13 * c->z, RGB(0xff, 0xff, 0xff));
             world_text(c, GUI_BOLD, 11, ink, b->x + b->w - 4, b->y + b->h - 14,
                        GUI_RIGHT, 0, s);

@@ -1181,9 +1181,11 @@ START_TEST(test_png_known_answers)
             "    assert zlib.crc32(d[i+4:i+8+n]) & 0xffffffff == c, t\n"
             "    if t == b'IDAT': idat += d[i+8:i+8+n]\n"
             "    i += 12 + n\n"
-            "raw = zlib.decompress(idat); out = bytearray(); prev = bytes(w*3)\n"
+            "raw = zlib.decompress(idat); out = bytearray()\n"
+            "prev = bytes(w*3)\n"
             "for y in range(h):\n"
-            "    f = raw[y*(w*3+1)]; row = bytearray(raw[y*(w*3+1)+1:(y+1)*(w*3+1)])\n"
+            "    f = raw[y*(w*3+1)]\n"
+            "    row = bytearray(raw[y*(w*3+1)+1:(y+1)*(w*3+1)])\n"
             "    for x in range(w*3):\n"
             "        a = row[x-3] if x >= 3 else 0\n"
             "        if f == 1: row[x] = (row[x] + a) & 255\n"
@@ -1236,7 +1238,8 @@ START_TEST(test_cli)
     /* A recording replays without the scenario. */
     st = vh_test_sh(&out, "cd '%s' && '%s' run '%s/" DEMO "' --quiet "
                     "--record r.vhrec && '%s' gui r.vhrec --screenshot "
-                    "r.png --at 104us && test -s r.png", dir, vhsim, cwd, vhsim);
+                    "r.png --at 104us && test -s r.png", dir, vhsim, cwd,
+                    vhsim);
     ck_assert_msg(st == 0, "%s", out);
     free(out);
 
