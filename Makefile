@@ -111,4 +111,5 @@ bench: deps
 clean:
 	rm -rf build vhsim
 
--include $(OBJ:.o=.d) $(SAN_OBJ:.o=.d) $(TOBJ:.o=.d) $(SAN_TOBJ:.o=.d)
+-include $(OBJ:.o=.d) $(SAN_OBJ:.o=.d) $(TOBJ:.o=.d) $(SAN_TOBJ:.o=.d) \
+         $(BENCH_SRC:%.c=build/obj/%.d)
