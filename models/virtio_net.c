@@ -214,6 +214,15 @@ backend_rx_poll(struct world *w, void *ctx, vh_time_t *done)
 
 /* --- Guest side. --- */
 
+/* KVM's eventfd signal reaches the backend's thread, from the vCPU's core
+ * 'arg', still in the exit. */
+static void
+kick_signalled(struct vh_sim *sim, void *obj, void *arg)
+{
+    struct vnet_queue *q = obj;
+    hthread_signal(world_of(sim), q->thread, arg, CPU_VMEXIT, NULL);
+}
+
 /* The guest writes queue 'q''s notify register from 'core': trapped, and
  * turned by KVM into a signal of the backend's eventfd. */
 static void
@@ -223,9 +232,11 @@ guest_kick(struct world *w, struct vnet_queue *q, struct cpu_core *core,
     struct virtio_net *vn = q->vn;
     vn->host->vm_exits++;
     cpu_charge(w, core, COST_VMEXIT, 0, CPU_VMEXIT, p, &vn->dev);
-    cpu_charge(w, core, COST_IOEVENTFD, 0, CPU_VMEXIT, p, &vn->dev);
+    vh_time_t t = cpu_charge(w, core, COST_IOEVENTFD, 0, CPU_VMEXIT, p,
+                             &vn->dev);
     q->tx_kicked = true;
-    hthread_signal(w, q->thread, core, CPU_VMEXIT, p);
+    /* The backend hears of it only once KVM has signalled the eventfd. */
+    vh_schedule_at(&w->sim, t, kick_signalled, q, core);
 }
 
 static void
