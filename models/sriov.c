@@ -184,6 +184,25 @@ sriov_tx(struct world *w, struct sriov *sr, struct pnic_queue *q,
     pnic_wire_send(w, q, p);
 }
 
+/* True if some VM NIC of the host asks for VF 'index' of this NIC by
+ * number: a VM that takes "any free VF" must leave it alone, whichever of
+ * the two is built first. */
+static bool
+vf_requested(const struct sriov *sr, int index)
+{
+    const struct cfg_host *ch = sr->nic->host->cfg;
+    for (size_t v = 0; v < ch->n_vms; v++) {
+        for (size_t i = 0; i < ch->vms[v].n_nics; i++) {
+            const struct cfg_vnic *cn = &ch->vms[v].nics[i];
+            if (cn->attach == CFG_AT_SRIOV_VF && cn->vf == index
+                && !strcmp(cn->attach_to, sr->nic->cfg->name)) {
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
 struct sriov_vf *
 sriov_vf_pick(struct sriov *sr, int index)
 {
@@ -191,7 +210,7 @@ sriov_vf_pick(struct sriov *sr, int index)
         return index < sr->n_vfs ? &sr->vfs[index] : NULL;
     }
     for (int i = 0; i < sr->n_vfs; i++) {
-        if (!sr->vfs[i].assigned) {
+        if (!sr->vfs[i].assigned && !vf_requested(sr, i)) {
             return &sr->vfs[i];
         }
     }
