@@ -33,7 +33,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 LIB_SRC  := $(wildcard sim/*.c) $(wildcard models/*.c) $(wildcard gui/*.c) \
             $(filter-out cli/main.c,$(wildcard cli/*.c))
-TEST_SRC := $(wildcard tests/test_*.c) tests/check_main.c
+TEST_SRC := $(wildcard tests/test_*.c) tests/check_main.c tests/worldtest.c
 BENCH_SRC := tests/bench_kernel.c tests/bench_gui.c
 
 OBJ      := $(LIB_SRC:%.c=build/obj/%.o)

@@ -22,6 +22,7 @@
 #include "sim/frame.h"
 #include "sim/trace.h"
 #include "tests/testutil.h"
+#include "tests/worldtest.h"
 
 /* --- Running a scenario and recording frames at one device. --- */
 
@@ -34,7 +35,8 @@ struct seen {
 };
 
 struct recorder {
-    uint32_t dev;               /* Device id to record, or UINT32_MAX. */
+    const char *at;             /* Path of the device to record, or NULL. */
+    uint32_t dev;               /* Its id, once the world is built. */
     struct seen *v;
     size_t n;
 };
@@ -57,9 +59,22 @@ record_hop(void *ctx, const struct vh_hop *h)
     memcpy(s->data, h->pkt->data, s->len);
 }
 
+/* Subscribes the two recorders at 'rec' that have a device to record. */
+static void
+subscribe_recorders(struct world *w, void *rec_)
+{
+    struct recorder *rec = rec_;
+    for (int i = 0; i < 2; i++) {
+        if (rec[i].at) {
+            rec[i].dev = wt_dev(w, rec[i].at)->id;
+            vh_trace_subscribe(&w->trace, VH_HOP_BIT(VH_HOP_RX)
+                               | VH_HOP_BIT(VH_HOP_TX), record_hop, &rec[i]);
+        }
+    }
+}
+
 struct run {
-    struct cfg_scenario *cfg;
-    struct world *w;
+    struct wt_run wt;
     struct recorder rec[2];
 };
 
@@ -68,78 +83,20 @@ struct run {
 static struct run
 run_json(const char *json, const char *at0, const char *at1)
 {
-    struct vh_diag d;
-    vh_diag_init(&d);
     struct run r;
     memset(&r, 0, sizeof r);
-    r.cfg = cfg_load_string(json, "test.json", NULL, &d);
-    ck_assert_msg(r.cfg, "scenario failed to load: %s", d.msg);
-    r.w = world_build(r.cfg, &d);
-    ck_assert_msg(r.w, "world failed to build: %s", d.msg);
-    const char *at[2] = { at0, at1 };
-    for (int i = 0; i < 2; i++) {
-        r.rec[i].dev = UINT32_MAX;
-        if (at[i]) {
-            struct vh_device *dev = vh_devtab_find(&r.w->devs, at[i]);
-            ck_assert_msg(dev, "no device %s", at[i]);
-            r.rec[i].dev = dev->id;
-            vh_trace_subscribe(&r.w->trace, VH_HOP_BIT(VH_HOP_RX)
-                               | VH_HOP_BIT(VH_HOP_TX), record_hop,
-                               &r.rec[i]);
-        }
-    }
-    world_run(r.w, NULL, NULL);
+    r.rec[0].at = at0;
+    r.rec[1].at = at1;
+    r.wt = wt_run_json(json, NULL, subscribe_recorders, r.rec);
     return r;
 }
 
 static void
 run_free(struct run *r)
 {
-    world_free(r->w);
-    cfg_free(r->cfg);
+    wt_run_free(&r->wt);
     free(r->rec[0].v);
     free(r->rec[1].v);
-}
-
-/* The error a scenario is refused with, at load or at build. */
-static char *
-refusal(const char *json)
-{
-    struct vh_diag d;
-    vh_diag_init(&d);
-    struct cfg_scenario *c = cfg_load_string(json, "test.json", NULL, &d);
-    struct world *w = c ? world_build(c, &d) : NULL;
-    ck_assert_msg(!w, "scenario was accepted");
-    cfg_free(c);
-    return strdup(d.msg);
-}
-
-/* Every flow packet is delivered, dropped with a reason, or in flight;
- * after the queues drain, in flight is zero and no buffer is left. */
-static void
-assert_conserved(const struct world *w, bool drained)
-{
-    for (size_t i = 0; i < w->n_flows; i++) {
-        const struct flow_stats *fs = &w->flows[i];
-        uint64_t reasons = 0;
-        for (size_t k = 0; k < fs->drops.n; k++) {
-            reasons += fs->drops.count[k];
-        }
-        ck_assert_uint_eq(reasons, fs->drops.total);
-        ck_assert_uint_eq(fs->delivered + fs->drops.total
-                          + world_in_flight(w, fs), fs->sent);
-        if (drained) {
-            ck_assert_msg(fs->delivered + fs->drops.total == fs->sent,
-                          "flow %s: sent %llu delivered %llu dropped %llu",
-                          fs->cfg->name, (unsigned long long) fs->sent,
-                          (unsigned long long) fs->delivered,
-                          (unsigned long long) fs->drops.total);
-        }
-    }
-    if (drained) {
-        ck_assert_uint_eq(w->pool.live, 0);
-        ck_assert_uint_eq(w->families_live, 0);
-    }
 }
 
 /* 'json' with its first 'from' replaced by 'to', in 'out'. */
@@ -159,16 +116,6 @@ ip(const char *s)
     uint32_t a;
     ck_assert(vh_ipv4_parse(s, &a, NULL));
     return a;
-}
-
-static uint64_t
-host_cycles(const struct host *h)
-{
-    uint64_t c = 0;
-    for (int i = 0; i < h->n_cores; i++) {
-        c += cpu_total_cycles(&h->cores[i]);
-    }
-    return c;
 }
 
 /* --- NAT. --- */
@@ -212,7 +159,7 @@ START_TEST(test_nat_masquerades_outbound)
         "{ \"name\": \"p\", \"from\": \"host1/vm2\", \"to\": \"remote\","
         "  \"proto\": \"icmp\", \"rate\": \"20kpps\", \"count\": 5 }",
         "host1/eth0", "host1/vm1/eth0");
-    struct world *w = r.w;
+    struct world *w = r.wt.w;
     ck_assert_uint_eq(w->flows[0].delivered, 20);
     ck_assert_uint_eq(w->flows[1].delivered, 5);    /* Echo replies. */
 
@@ -253,7 +200,7 @@ START_TEST(test_nat_masquerades_outbound)
     /* The VM's side of it: still its private addresses. */
     ck_assert_uint_eq(w->hosts[0]->nat->masqueraded, 25);
     ck_assert_uint_eq(w->hosts[0]->nat->replies, 5);
-    assert_conserved(w, true);
+    wt_assert_conserved(w, true);
     run_free(&r);
 }
 END_TEST
@@ -279,8 +226,8 @@ START_TEST(test_nat_reply_is_translated_back)
         }
     }
     ck_assert_uint_eq(replies, 4);
-    ck_assert_uint_eq(r.w->flows[0].delivered, 4);
-    assert_conserved(r.w, true);
+    ck_assert_uint_eq(r.wt.w->flows[0].delivered, 4);
+    wt_assert_conserved(r.wt.w, true);
     run_free(&r);
 }
 END_TEST
@@ -316,7 +263,7 @@ START_TEST(test_nat_conflicting_ports_are_remapped)
     }
     ck_assert_int_eq(seen_a, 3);
     ck_assert_int_eq(seen_b, 3);
-    assert_conserved(r.w, true);
+    wt_assert_conserved(r.wt.w, true);
     run_free(&r);
 }
 END_TEST
@@ -329,10 +276,10 @@ START_TEST(test_nat_inbound_has_no_route)
         "{ \"name\": \"in\", \"from\": \"remote\", \"to\": \"host1/vm1\","
         "  \"proto\": \"udp\", \"rate\": \"50kpps\", \"count\": 10 }",
         NULL, NULL);
-    const struct flow_stats *fs = &r.w->flows[0];
+    const struct flow_stats *fs = &r.wt.w->flows[0];
     ck_assert_uint_eq(fs->delivered, 0);
     ck_assert_uint_eq(vh_drops_get(&fs->drops, "no-route"), 10);
-    assert_conserved(r.w, true);
+    wt_assert_conserved(r.wt.w, true);
     run_free(&r);
 }
 END_TEST
@@ -345,14 +292,14 @@ START_TEST(test_nat_inbound_is_rejected_by_the_host)
         "{ \"name\": \"in\", \"from\": \"remote\", \"to\": \"host1/vm1\","
         "  \"proto\": \"udp\", \"rate\": \"50kpps\", \"count\": 10 }",
         "host1/vm1/eth0", NULL);
-    const struct flow_stats *fs = &r.w->flows[0];
+    const struct flow_stats *fs = &r.wt.w->flows[0];
     ck_assert_uint_eq(fs->delivered, 0);
     ck_assert_uint_eq(vh_drops_get(&fs->drops, "nat-no-mapping"), 10);
-    ck_assert_uint_eq(r.w->hosts[0]->nat->dev.drops, 10);
+    ck_assert_uint_eq(r.wt.w->hosts[0]->nat->dev.drops, 10);
     for (size_t i = 0; i < r.rec[0].n; i++) {
         ck_assert_int_lt(r.rec[0].v[i].flow, 0);    /* None reached it. */
     }
-    assert_conserved(r.w, true);
+    wt_assert_conserved(r.wt.w, true);
     run_free(&r);
 }
 END_TEST
@@ -369,7 +316,7 @@ START_TEST(test_nat_port_forward_lets_in)
         "  \"proto\": \"udp\", \"rate\": \"50kpps\", \"count\": 10,"
         "  \"dport\": 8081 }",
         "host1/eth0", "host1/vm1/eth0");
-    struct world *w = r.w;
+    struct world *w = r.wt.w;
     ck_assert_uint_eq(w->flows[0].delivered, 10);
     ck_assert_uint_eq(w->flows[0].dst_ip, ip("10.0.0.10"));
     /* No forward for 8081: the remote must use the private address. */
@@ -398,7 +345,7 @@ START_TEST(test_nat_port_forward_lets_in)
     }
     ck_assert_uint_eq(outside, 10);
     ck_assert_uint_eq(inside, 10);
-    assert_conserved(w, true);
+    wt_assert_conserved(w, true);
     run_free(&r);
 }
 END_TEST
@@ -439,8 +386,8 @@ START_TEST(test_nat_host_and_neighbours)
         "     \"proto\": \"icmp\", \"rate\": \"10kpps\", \"count\": 5 } ] }";
     struct run r = run_json(json, "host1/vm3/eth0", NULL);
     for (size_t i = 0; i < 4; i++) {
-        ck_assert_msg(r.w->flows[i].delivered == 5, "flow %zu: %llu", i,
-                      (unsigned long long) r.w->flows[i].delivered);
+        ck_assert_msg(r.wt.w->flows[i].delivered == 5, "flow %zu: %llu", i,
+                      (unsigned long long) r.wt.w->flows[i].delivered);
     }
     /* vm3 sees vm1 as the host's address. */
     size_t requests = 0;
@@ -454,7 +401,7 @@ START_TEST(test_nat_host_and_neighbours)
         }
     }
     ck_assert_uint_eq(requests, 5);
-    assert_conserved(r.w, true);
+    wt_assert_conserved(r.wt.w, true);
     run_free(&r);
 }
 END_TEST
@@ -482,14 +429,14 @@ START_TEST(test_nat_costs_routing_and_translation)
     struct run n = run_nat("", "",
         "{ \"name\": \"u\", \"from\": \"host1/vm1\", \"to\": \"remote\","
         "  \"rate\": \"50kpps\", \"count\": 50 }", NULL, NULL);
-    ck_assert_uint_eq(b.w->flows[0].delivered, 50);
-    ck_assert_uint_eq(n.w->flows[0].delivered, 50);
-    uint64_t cb = host_cycles(b.w->hosts[0]);
-    uint64_t cn = host_cycles(n.w->hosts[0]);
+    ck_assert_uint_eq(b.wt.w->flows[0].delivered, 50);
+    ck_assert_uint_eq(n.wt.w->flows[0].delivered, 50);
+    uint64_t cb = wt_host_cycles(b.wt.w->hosts[0]);
+    uint64_t cn = wt_host_cycles(n.wt.w->hosts[0]);
     ck_assert_msg(cn > cb, "NAT %llu cycles, bridge %llu",
                   (unsigned long long) cn, (unsigned long long) cb);
-    assert_conserved(b.w, true);
-    assert_conserved(n.w, true);
+    wt_assert_conserved(b.wt.w, true);
+    wt_assert_conserved(n.wt.w, true);
     run_free(&b);
     run_free(&n);
 }
@@ -504,39 +451,39 @@ START_TEST(test_nat_refusals)
              "  \"to\": \"host1/vm2\", \"rate\": \"1kpps\","
              "  \"count\": 1 }");
     subst(json, sizeof json, base, "\"ip\": \"10.0.0.10/24\",", "");
-    char *msg = refusal(json);
+    char *msg = wt_refusal(json, NULL);
     ck_assert_msg(strstr(msg, "hosts[0].vms[0].nics[0].attach")
                   && strstr(msg, "host1/eth0"), "%s", msg);
     free(msg);
 
     /* A forward on anything but NAT. */
-    msg = refusal(
+    msg = wt_refusal(
         "{ \"hosts\": [ { \"name\": \"h\", \"nics\": [ { \"name\": \"eth0\" } ],"
         "  \"bridges\": [ { \"name\": \"br0\", \"ports\": [\"eth0\"] } ],"
         "  \"vms\": [ { \"name\": \"v\", \"nics\": [ { \"name\": \"eth0\","
         "    \"ip\": \"10.0.0.1/24\", \"attach\": { \"type\": \"bridge\","
         "    \"to\": \"br0\", \"forward\": [ { \"proto\": \"udp\","
-        "    \"port\": 80 } ] } } ] } ] } ] }");
+        "    \"port\": 80 } ] } } ] } ] } ] }", NULL);
     ck_assert_msg(strstr(msg, "attach.forward")
                   && strstr(msg, "only to attach type nat"), "%s", msg);
     free(msg);
 
     /* The gateway address belongs to the host. */
     subst(json, sizeof json, base, "192.168.122.11/", "192.168.122.1/");
-    msg = refusal(json);
+    msg = wt_refusal(json, NULL);
     ck_assert_msg(strstr(msg, "hosts[0].vms[1].nics[0].ip")
                   && strstr(msg, "gateway"), "%s", msg);
     free(msg);
 
     /* Between subnets with no NAT anywhere, nothing could route. */
-    msg = refusal(
+    msg = wt_refusal(
         "{ \"hosts\": [ { \"name\": \"a\", \"nics\": [ { \"name\": \"eth0\","
         "    \"ip\": \"10.0.0.1/24\", \"gateway\": \"10.0.0.254\","
         "    \"link\": \"b/eth0\" } ] },"
         "  { \"name\": \"b\", \"nics\": [ { \"name\": \"eth0\","
         "    \"ip\": \"10.0.1.1/24\" } ] } ],"
         "  \"traffic\": [ { \"name\": \"f\", \"from\": \"a\", \"to\": \"b\","
-        "    \"rate\": \"1kpps\", \"count\": 1 } ] }");
+        "    \"rate\": \"1kpps\", \"count\": 1 } ] }", NULL);
     ck_assert_msg(strstr(msg, "traffic[0].to")
                   && strstr(msg, "is not in the subnet of"), "%s", msg);
     free(msg);
@@ -609,14 +556,14 @@ START_TEST(test_macvtap_bridge_mode_stays_inside)
 {
     struct run r = run_mvt("bridge", "bridge", "802.1q", vm1_to_vm2,
                            "host1/eth0", NULL);
-    struct world *w = r.w;
+    struct world *w = r.wt.w;
     ck_assert_uint_eq(w->flows[0].delivered, 20);
     /* Only vm1's ARP broadcast went out (bridge mode also sends
      * broadcasts to the wire); not one data frame did. */
     ck_assert_uint_eq(flow_frames(&r.rec[0], VH_HOP_TX), 0);
     ck_assert_uint_eq(flow_frames(&r.rec[0], VH_HOP_RX), 0);
     ck_assert_uint_eq(w->hosts[0]->nics[0]->dev.tx, 1);
-    assert_conserved(w, true);
+    wt_assert_conserved(w, true);
     run_free(&r);
 }
 END_TEST
@@ -631,7 +578,7 @@ START_TEST(test_macvtap_vepa_without_hairpin_loses_frames)
         "{ \"name\": \"f\", \"from\": \"host1/vm1\", \"to\": \"host1/vm2\","
         "  \"proto\": \"udp\", \"rate\": \"500kpps\", \"count\": 300 }",
         "tor1/p1", NULL);
-    struct world *w = r.w;
+    struct world *w = r.wt.w;
     const struct flow_stats *fs = &w->flows[0];
     ck_assert_uint_eq(fs->delivered, 0);
     ck_assert_uint_eq(vh_drops_get(&fs->drops, "no-hairpin"), 200);
@@ -648,7 +595,7 @@ START_TEST(test_macvtap_vepa_without_hairpin_loses_frames)
     }
     ck_assert_uint_eq(in, 1);
     ck_assert_uint_eq(out, 0);
-    assert_conserved(w, false);
+    wt_assert_conserved(w, false);
     run_free(&r);
 }
 END_TEST
@@ -657,7 +604,7 @@ START_TEST(test_macvtap_vepa_with_reflective_relay)
 {
     struct run r = run_mvt("vepa", "vepa", "vepa", vm1_to_vm2, "tor1/p1",
                            "host1/eth0");
-    struct world *w = r.w;
+    struct world *w = r.wt.w;
     ck_assert_uint_eq(w->flows[0].delivered, 20);
     /* Each data frame crosses the cable twice: into p1 and back out of
      * it, the same packet in both directions. */
@@ -679,7 +626,7 @@ START_TEST(test_macvtap_vepa_with_reflective_relay)
         ck_assert_msg(back, "frame %llu was not reflected unchanged",
                       (unsigned long long) a->id);
     }
-    assert_conserved(w, true);
+    wt_assert_conserved(w, true);
     run_free(&r);
 }
 END_TEST
@@ -688,7 +635,7 @@ START_TEST(test_macvtap_private_drops_reflected_siblings)
 {
     struct run r = run_mvt("private", "private", "vepa", vm1_to_vm2, NULL,
                            NULL);
-    struct world *w = r.w;
+    struct world *w = r.wt.w;
     const struct flow_stats *fs = &w->flows[0];
     ck_assert_uint_eq(fs->delivered, 0);
     struct macvlan *mv = w->hosts[0]->macvlans[0];
@@ -698,7 +645,7 @@ START_TEST(test_macvtap_private_drops_reflected_siblings)
     ck_assert_uint_eq(fs->drops.total,
                       vh_drops_get(&fs->drops, "macvtap-private"));
     ck_assert_uint_eq(world_in_flight(w, fs), 20);
-    assert_conserved(w, false);
+    wt_assert_conserved(w, false);
     run_free(&r);
 }
 END_TEST
@@ -709,9 +656,9 @@ START_TEST(test_macvtap_private_reason_when_arp_gives_up)
     mvt_json(json, sizeof json, "4s", "", "", "private", "private", "vepa",
              vm1_to_vm2);
     struct run r = run_json(json, NULL, NULL);
-    const struct flow_stats *fs = &r.w->flows[0];
+    const struct flow_stats *fs = &r.wt.w->flows[0];
     ck_assert_uint_eq(vh_drops_get(&fs->drops, "macvtap-private"), 20);
-    assert_conserved(r.w, true);
+    wt_assert_conserved(r.wt.w, true);
     run_free(&r);
 }
 END_TEST
@@ -726,9 +673,9 @@ START_TEST(test_macvtap_modes_reach_the_remote)
             "{ \"name\": \"ping\", \"from\": \"remote\", \"to\": \"host1/vm2\","
             "  \"proto\": \"icmp\", \"rate\": \"20kpps\", \"count\": 5 }",
             NULL, NULL);
-        ck_assert_uint_eq(r.w->flows[0].delivered, 10);
-        ck_assert_uint_eq(r.w->flows[1].delivered, 5);
-        assert_conserved(r.w, true);
+        ck_assert_uint_eq(r.wt.w->flows[0].delivered, 10);
+        ck_assert_uint_eq(r.wt.w->flows[1].delivered, 5);
+        wt_assert_conserved(r.wt.w, true);
         run_free(&r);
     }
 }
@@ -739,7 +686,7 @@ START_TEST(test_macvtap_passthru)
     char json[8192];
     mvt_json(json, sizeof json, "3ms", "", "", "passthru", "vepa", "802.1q",
              "");
-    char *msg = refusal(json);
+    char *msg = wt_refusal(json, NULL);
     ck_assert_msg(strstr(msg, "hosts[0].vms[1].nics[0].attach.to")
                   && strstr(msg, "passthru"), "%s", msg);
     free(msg);
@@ -756,20 +703,20 @@ START_TEST(test_macvtap_passthru)
           "\"eth0\", \"mode\": \"x\" }",
           "{ \"type\": \"bridge\", \"to\": \"br1\" }");
     struct run r = run_json(alone, NULL, NULL);
-    ck_assert_uint_eq(r.w->flows[0].delivered, 5);
-    assert_conserved(r.w, true);
+    ck_assert_uint_eq(r.wt.w->flows[0].delivered, 5);
+    wt_assert_conserved(r.wt.w, true);
     run_free(&r);
 }
 END_TEST
 
 START_TEST(test_macvtap_refused_on_a_bridge_port)
 {
-    char *msg = refusal(
+    char *msg = wt_refusal(
         "{ \"hosts\": [ { \"name\": \"h\", \"nics\": [ { \"name\": \"eth0\" } ],"
         "  \"bridges\": [ { \"name\": \"br0\", \"ports\": [\"eth0\"] } ],"
         "  \"vms\": [ { \"name\": \"v\", \"nics\": [ { \"name\": \"eth0\","
         "    \"ip\": \"10.0.0.1/24\", \"attach\": { \"type\": \"macvtap\","
-        "    \"to\": \"eth0\" } } ] } ] } ] }");
+        "    \"to\": \"eth0\" } } ] } ] } ] }", NULL);
     ck_assert_msg(strstr(msg, "hosts[0].vms[0].nics[0].attach.to")
                   && strstr(msg, "bridge 'br0'"), "%s", msg);
     free(msg);
@@ -799,26 +746,23 @@ START_TEST(test_macvtap_cheaper_than_bridge)
     struct run b = run_json(json, NULL, NULL);
 
     for (int i = 0; i < 2; i++) {
-        ck_assert_uint_eq(m.w->flows[i].delivered, 50);
-        ck_assert_uint_eq(b.w->flows[i].delivered, 50);
+        ck_assert_uint_eq(m.wt.w->flows[i].delivered, 50);
+        ck_assert_uint_eq(b.wt.w->flows[i].delivered, 50);
     }
-    const struct host *hm = m.w->hosts[0], *hb = b.w->hosts[0];
+    const struct host *hm = m.wt.w->hosts[0], *hb = b.wt.w->hosts[0];
     ck_assert_uint_eq(hb->n_macvlans, 0);
     ck_assert_uint_eq(hm->n_bridges, 0);
-    uint64_t sw_m = 0, sw_b = 0;
-    for (int c = 0; c < hm->n_cores; c++) {
-        sw_m += hm->cores[c].cycles[CPU_VSWITCH];
-        sw_b += hb->cores[c].cycles[CPU_VSWITCH];
-    }
+    uint64_t sw_m = wt_cat_cycles(hm, CPU_VSWITCH);
+    uint64_t sw_b = wt_cat_cycles(hb, CPU_VSWITCH);
     ck_assert_uint_gt(sw_m, 0);
     ck_assert_msg(sw_m < sw_b, "switching: macvtap %llu, bridge %llu",
                   (unsigned long long) sw_m, (unsigned long long) sw_b);
-    ck_assert_msg(host_cycles(hm) < host_cycles(hb),
+    ck_assert_msg(wt_host_cycles(hm) < wt_host_cycles(hb),
                   "host: macvtap %llu, bridge %llu",
-                  (unsigned long long) host_cycles(hm),
-                  (unsigned long long) host_cycles(hb));
-    assert_conserved(m.w, true);
-    assert_conserved(b.w, true);
+                  (unsigned long long) wt_host_cycles(hm),
+                  (unsigned long long) wt_host_cycles(hb));
+    wt_assert_conserved(m.wt.w, true);
+    wt_assert_conserved(b.wt.w, true);
     run_free(&m);
     run_free(&b);
 }
@@ -836,9 +780,9 @@ START_TEST(test_host_address_above_macvlan)
              "{ \"name\": \"u\", \"from\": \"remote\", \"to\": \"host1/vm2\","
              "  \"proto\": \"udp\", \"rate\": \"20kpps\", \"count\": 5 }");
     struct run r = run_json(json, NULL, NULL);
-    ck_assert_uint_eq(r.w->flows[0].delivered, 5);
-    ck_assert_uint_eq(r.w->flows[1].delivered, 5);
-    assert_conserved(r.w, true);
+    ck_assert_uint_eq(r.wt.w->flows[0].delivered, 5);
+    ck_assert_uint_eq(r.wt.w->flows[1].delivered, 5);
+    wt_assert_conserved(r.wt.w, true);
     run_free(&r);
 }
 END_TEST

@@ -10,6 +10,7 @@
 #include "models/vm.h"
 #include "models/world.h"
 #include "tests/testutil.h"
+#include "tests/worldtest.h"
 
 /* vm1 on host1 migrates to host2 at 5 ms with a 2 ms downtime, while the
  * remote sends to it at 100 kpps and it sends back at 50 kpps. */
@@ -42,15 +43,8 @@ static const char migration_json[] =
 
 START_TEST(test_vm_moves_and_announces_itself)
 {
-    struct vh_diag d;
-    vh_diag_init(&d);
-    struct cfg_scenario *cfg = cfg_load_string(migration_json, "mig.json",
-                                               NULL, &d);
-    ck_assert_msg(cfg, "%s", d.msg);
-    struct world *w = world_build(cfg, &d);
-    ck_assert_msg(w, "%s", d.msg);
-    world_run(w, NULL, NULL);
-
+    struct wt_run r = wt_run_json(migration_json, NULL, NULL, NULL);
+    struct world *w = r.w;
     struct host *h1 = w->hosts[0], *h2 = w->hosts[1];
     const struct flow_stats *in = &w->flows[0], *out = &w->flows[1];
 
@@ -82,8 +76,7 @@ START_TEST(test_vm_moves_and_announces_itself)
     vh_mac_parse("52:54:00:00:00:01", &mac);
     ck_assert_int_eq(fdb_lookup(&w->switches[0]->fdb, &mac, 0, w->sim.now),
                      2);
-    world_free(w);
-    cfg_free(cfg);
+    wt_run_free(&r);
 }
 END_TEST
 

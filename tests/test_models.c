@@ -19,6 +19,7 @@
 #include "models/vm.h"
 #include "models/world.h"
 #include "tests/testutil.h"
+#include "tests/worldtest.h"
 
 /* A host with two VMs on a bridge, cabled to a switch with a bare-metal
  * remote.  '%s' takes the traffic array, then extra top-level keys. */
@@ -47,34 +48,15 @@ static const char two_vms_fmt[] =
     "                  \"ports\": 4 } ],"
     "  \"traffic\": [ %s ] %s }";
 
-struct run {
-    struct cfg_scenario *cfg;
-    struct world *w;
-};
-
-static struct run
+/* The two-VM world with its blanks filled in, run to its end. */
+static struct wt_run
 run_scenario(const char *duration, const char *bridge_extra,
              const char *traffic, const char *extra)
 {
     char json[8192];
     snprintf(json, sizeof json, two_vms_fmt, duration, bridge_extra, traffic,
              extra);
-    struct vh_diag d;
-    vh_diag_init(&d);
-    struct run r;
-    r.cfg = cfg_load_string(json, "test.json", NULL, &d);
-    ck_assert_msg(r.cfg, "scenario failed to load: %s", d.msg);
-    r.w = world_build(r.cfg, &d);
-    ck_assert_msg(r.w, "world failed to build: %s", d.msg);
-    world_run(r.w, NULL, NULL);
-    return r;
-}
-
-static void
-run_free(struct run *r)
-{
-    world_free(r->w);
-    cfg_free(r->cfg);
+    return wt_run_json(json, NULL, NULL, NULL);
 }
 
 static struct vm *
@@ -89,36 +71,9 @@ find_vm(struct world *w, const char *name)
     return NULL;
 }
 
-/* Every flow packet is delivered, dropped with a reason, or in flight;
- * after the queues drain, in flight is zero and no buffer is left. */
-static void
-assert_conserved(const struct world *w, bool drained)
-{
-    for (size_t i = 0; i < w->n_flows; i++) {
-        const struct flow_stats *fs = &w->flows[i];
-        uint64_t reasons = 0;
-        for (size_t k = 0; k < fs->drops.n; k++) {
-            reasons += fs->drops.count[k];
-        }
-        ck_assert_uint_eq(reasons, fs->drops.total);
-        ck_assert_uint_le(fs->delivered + fs->drops.total, fs->sent);
-        if (drained) {
-            ck_assert_msg(fs->delivered + fs->drops.total == fs->sent,
-                          "flow %s: sent %llu delivered %llu dropped %llu",
-                          fs->cfg->name, (unsigned long long) fs->sent,
-                          (unsigned long long) fs->delivered,
-                          (unsigned long long) fs->drops.total);
-        }
-    }
-    if (drained) {
-        ck_assert_uint_eq(w->pool.live, 0);
-        ck_assert_uint_eq(w->families_live, 0);
-    }
-}
-
 START_TEST(test_bridge_learns_and_floods)
 {
-    struct run r = run_scenario("2ms", "",
+    struct wt_run r = run_scenario("2ms", "",
         "{ \"name\": \"f1\", \"from\": \"host1/vm1\", \"to\": \"remote\","
         "  \"proto\": \"udp\", \"size\": 64, \"rate\": \"100kpps\","
         "  \"count\": 20 }", "");
@@ -144,8 +99,8 @@ START_TEST(test_bridge_learns_and_floods)
      * without counting a drop. */
     ck_assert_uint_eq(vm2->nics[0].dev->rx, 1);
     ck_assert_uint_eq(vm2->nics[0].dev->drops, 0);
-    assert_conserved(w, true);
-    run_free(&r);
+    wt_assert_conserved(w, true);
+    wt_run_free(&r);
 }
 END_TEST
 
@@ -156,7 +111,7 @@ START_TEST(test_switch_has_no_hairpin)
      * by the bridge, and the copy sent up to the switch must not come
      * back: it is filtered at p1.  The copy inside the host arrives, so
      * the flow loses nothing. */
-    struct run r = run_scenario("3ms", ", \"ageing\": \"20us\"",
+    struct wt_run r = run_scenario("3ms", ", \"ageing\": \"20us\"",
         "{ \"name\": \"a\", \"from\": \"host1/vm1\", \"to\": \"remote\","
         "  \"proto\": \"udp\", \"rate\": \"100kpps\", \"count\": 2 },"
         "{ \"name\": \"b\", \"from\": \"host1/vm2\", \"to\": \"host1/vm1\","
@@ -167,8 +122,8 @@ START_TEST(test_switch_has_no_hairpin)
     ck_assert_uint_ge(p1->dev.drops, 1);
     ck_assert_uint_eq(w->flows[1].delivered, 5);
     ck_assert_uint_eq(w->flows[1].drops.total, 0);
-    assert_conserved(w, true);
-    run_free(&r);
+    wt_assert_conserved(w, true);
+    wt_run_free(&r);
 }
 END_TEST
 
@@ -177,7 +132,7 @@ START_TEST(test_overload_conserves_packets)
     /* The remote blasts 1500-byte frames at vm1 far faster than one vhost
      * worker can copy them, and vm1 blasts the remote too: queues overflow
      * and every loss must carry a reason. */
-    struct run r = run_scenario("4ms", "",
+    struct wt_run r = run_scenario("4ms", "",
         "{ \"name\": \"in\", \"from\": \"remote\", \"to\": \"host1/vm1\","
         "  \"proto\": \"udp\", \"size\": 1500, \"rate\": \"5Mpps\","
         "  \"duration\": \"1ms\" },"
@@ -190,14 +145,14 @@ START_TEST(test_overload_conserves_packets)
     ck_assert_uint_gt(w->flows[0].delivered, 0);
     /* The run stopped once everything drained, before its duration. */
     ck_assert_uint_lt(world_end_time(w), w->end);
-    assert_conserved(w, true);
-    run_free(&r);
+    wt_assert_conserved(w, true);
+    wt_run_free(&r);
 }
 END_TEST
 
 START_TEST(test_unfinished_run_counts_in_flight)
 {
-    struct run r = run_scenario("30us", "",
+    struct wt_run r = run_scenario("30us", "",
         "{ \"name\": \"f\", \"from\": \"host1/vm1\", \"to\": \"remote\","
         "  \"proto\": \"udp\", \"rate\": \"1Mpps\" }", "");
     struct world *w = r.w;
@@ -207,14 +162,14 @@ START_TEST(test_unfinished_run_counts_in_flight)
     ck_assert_uint_gt(world_in_flight(w, fs), 0);
     ck_assert_uint_eq(fs->delivered + fs->drops.total
                       + world_in_flight(w, fs), fs->sent);
-    assert_conserved(w, false);
-    run_free(&r);
+    wt_assert_conserved(w, false);
+    wt_run_free(&r);
 }
 END_TEST
 
 START_TEST(test_vm_to_vm_is_faster_than_via_the_wire)
 {
-    struct run r = run_scenario("2ms", "",
+    struct wt_run r = run_scenario("2ms", "",
         "{ \"name\": \"local\", \"from\": \"host1/vm1\", \"to\": \"host1/vm2\","
         "  \"proto\": \"udp\", \"rate\": \"10kpps\", \"count\": 10,"
         "  \"start\": \"200us\" },"
@@ -227,7 +182,7 @@ START_TEST(test_vm_to_vm_is_faster_than_via_the_wire)
     ck_assert_uint_gt(local, 0);
     ck_assert_msg(local < wire, "local p50 %llu ns >= wire p50 %llu ns",
                   (unsigned long long) local, (unsigned long long) wire);
-    run_free(&r);
+    wt_run_free(&r);
 }
 END_TEST
 
@@ -237,11 +192,11 @@ START_TEST(test_batching_reduces_exits_per_packet)
      * it; at a high rate the worker is still busy and notifications stay
      * off, so VM exits per packet fall.  Nothing in the model says so:
      * it follows from the timing. */
-    struct run lo = run_scenario("3ms", "",
+    struct wt_run lo = run_scenario("3ms", "",
         "{ \"name\": \"f\", \"from\": \"host1/vm1\", \"to\": \"remote\","
         "  \"proto\": \"udp\", \"rate\": \"20kpps\", \"count\": 40,"
         "  \"start\": \"100us\" }", "");
-    struct run hi = run_scenario("3ms", "",
+    struct wt_run hi = run_scenario("3ms", "",
         "{ \"name\": \"f\", \"from\": \"host1/vm1\", \"to\": \"remote\","
         "  \"proto\": \"udp\", \"rate\": \"2Mpps\", \"count\": 2000,"
         "  \"start\": \"100us\" }", "");
@@ -252,18 +207,18 @@ START_TEST(test_batching_reduces_exits_per_packet)
     ck_assert_msg(lo_exits >= 0.9, "low rate: %.2f exits/packet", lo_exits);
     ck_assert_msg(hi_exits < lo_exits / 2, "high rate %.3f vs low %.3f",
                   hi_exits, lo_exits);
-    run_free(&lo);
-    run_free(&hi);
+    wt_run_free(&lo);
+    wt_run_free(&hi);
 }
 END_TEST
 
 START_TEST(test_larger_frames_cost_more_copying)
 {
-    struct run small = run_scenario("2ms", "",
+    struct wt_run small = run_scenario("2ms", "",
         "{ \"name\": \"f\", \"from\": \"host1/vm1\", \"to\": \"remote\","
         "  \"proto\": \"udp\", \"size\": 64, \"rate\": \"50kpps\","
         "  \"count\": 50 }", "");
-    struct run big = run_scenario("2ms", "",
+    struct wt_run big = run_scenario("2ms", "",
         "{ \"name\": \"f\", \"from\": \"host1/vm1\", \"to\": \"remote\","
         "  \"proto\": \"udp\", \"size\": 1500, \"rate\": \"50kpps\","
         "  \"count\": 50 }", "");
@@ -273,14 +228,14 @@ START_TEST(test_larger_frames_cost_more_copying)
                       + big.w->hosts[0]->cores[1].cycles[CPU_VHOST],
                       small.w->hosts[0]->cores[0].cycles[CPU_VHOST]
                       + small.w->hosts[0]->cores[1].cycles[CPU_VHOST]);
-    run_free(&small);
-    run_free(&big);
+    wt_run_free(&small);
+    wt_run_free(&big);
 }
 END_TEST
 
 START_TEST(test_ping_round_trip)
 {
-    struct run r = run_scenario("2ms", "",
+    struct wt_run r = run_scenario("2ms", "",
         "{ \"name\": \"p\", \"from\": \"remote\", \"to\": \"host1/vm2\","
         "  \"proto\": \"icmp\", \"rate\": \"10kpps\", \"count\": 5 }", "");
     const struct flow_stats *fs = &r.w->flows[0];
@@ -289,14 +244,14 @@ START_TEST(test_ping_round_trip)
     /* A round trip crosses the wire twice: at least four serializations
      * of a 98-byte frame at 10 Gbit/s and two switch hops. */
     ck_assert_uint_gt(fs->latency.min, 2 * 600);
-    assert_conserved(r.w, true);
-    run_free(&r);
+    wt_assert_conserved(r.w, true);
+    wt_run_free(&r);
 }
 END_TEST
 
 START_TEST(test_link_down_drops_with_reason)
 {
-    struct run r = run_scenario("2ms", "",
+    struct wt_run r = run_scenario("2ms", "",
         "{ \"name\": \"f\", \"from\": \"host1/vm1\", \"to\": \"remote\","
         "  \"proto\": \"udp\", \"rate\": \"100kpps\", \"count\": 100 }",
         ", \"events\": [ { \"at\": \"300us\", \"action\": \"link-down\","
@@ -304,8 +259,8 @@ START_TEST(test_link_down_drops_with_reason)
     const struct flow_stats *fs = &r.w->flows[0];
     ck_assert_uint_gt(fs->delivered, 0);
     ck_assert_uint_gt(vh_drops_get(&fs->drops, "link-down"), 0);
-    assert_conserved(r.w, true);
-    run_free(&r);
+    wt_assert_conserved(r.w, true);
+    wt_run_free(&r);
 }
 END_TEST
 
@@ -315,7 +270,7 @@ START_TEST(test_arp_gives_up_after_three_tries)
     /* The remote's cable is down from the start: nobody answers vm1's ARP
      * requests.  Like Linux, vm1 asks three times a second apart, then the
      * packets it held fail. */
-    struct run r = run_scenario("4s", "",
+    struct wt_run r = run_scenario("4s", "",
         "{ \"name\": \"f\", \"from\": \"host1/vm1\", \"to\": \"remote\","
         "  \"proto\": \"udp\", \"rate\": \"100kpps\", \"count\": 5 }",
         ", \"events\": [ { \"at\": \"0ns\", \"action\": \"link-down\","
@@ -327,14 +282,14 @@ START_TEST(test_arp_gives_up_after_three_tries)
     /* The last request went out at 2 s; giving up comes 1 s later. */
     ck_assert_uint_ge(world_end_time(r.w), 3 * VH_SEC);
     ck_assert_uint_lt(world_end_time(r.w), 3 * VH_SEC + VH_MS);
-    assert_conserved(r.w, true);
-    run_free(&r);
+    wt_assert_conserved(r.w, true);
+    wt_run_free(&r);
 }
 END_TEST
 
 START_TEST(test_vnic_link_down)
 {
-    struct run r = run_scenario("2ms", "",
+    struct wt_run r = run_scenario("2ms", "",
         "{ \"name\": \"f\", \"from\": \"host1/vm1\", \"to\": \"remote\","
         "  \"proto\": \"udp\", \"rate\": \"100kpps\", \"count\": 50 }",
         ", \"events\": [ { \"at\": \"200us\", \"action\": \"link-down\","
@@ -342,19 +297,18 @@ START_TEST(test_vnic_link_down)
     const struct flow_stats *fs = &r.w->flows[0];
     ck_assert_uint_gt(fs->delivered, 0);
     ck_assert_uint_gt(vh_drops_get(&fs->drops, "link-down"), 0);
-    assert_conserved(r.w, true);
-    run_free(&r);
+    wt_assert_conserved(r.w, true);
+    wt_run_free(&r);
 }
 END_TEST
 
 
 /* True if devices at paths 'a' and 'b' are adjacent, by cable or not. */
 static bool
-adjacent(const struct world *w, const char *a, const char *b, int cable)
+adjacent(struct world *w, const char *a, const char *b, int cable)
 {
-    const struct vh_device *da = vh_devtab_find(&w->devs, a);
-    const struct vh_device *db = vh_devtab_find(&w->devs, b);
-    ck_assert_msg(da && db, "no device %s or %s", a, b);
+    const struct vh_device *da = wt_dev(w, a);
+    const struct vh_device *db = wt_dev(w, b);
     for (uint32_t i = 0; i < da->n_edges; i++) {
         if (da->edges[i].to == db->id) {
             return da->edges[i].cable == cable;
@@ -365,7 +319,7 @@ adjacent(const struct world *w, const char *a, const char *b, int cable)
 
 START_TEST(test_topology_is_recorded)
 {
-    struct run r = run_scenario("100us", "",
+    struct wt_run r = run_scenario("100us", "",
         "{ \"name\": \"f\", \"from\": \"host1/vm1\", \"to\": \"remote\","
         "  \"proto\": \"udp\", \"rate\": \"10kpps\", \"count\": 1 }", "");
     struct world *w = r.w;
@@ -376,7 +330,7 @@ START_TEST(test_topology_is_recorded)
     ck_assert(adjacent(w, "tor1/p2", "remote/eth0", 1));
     ck_assert(!adjacent(w, "host1/vm1/eth0", "host1/eth0", 0));
     ck_assert(!adjacent(w, "tor1/p3", "host1/eth0", 1));
-    run_free(&r);
+    wt_run_free(&r);
 }
 END_TEST
 
@@ -386,14 +340,14 @@ START_TEST(test_same_seed_same_run)
         "{ \"name\": \"f\", \"from\": \"host1/vm1\", \"to\": \"remote\","
         "  \"proto\": \"udp\", \"rate\": \"300kpps\", \"pattern\": \"poisson\","
         "  \"count\": 300 }";
-    struct run a = run_scenario("3ms", "", traffic, "");
-    struct run b = run_scenario("3ms", "", traffic, "");
+    struct wt_run a = run_scenario("3ms", "", traffic, "");
+    struct wt_run b = run_scenario("3ms", "", traffic, "");
     ck_assert_uint_eq(a.w->sim.events_run, b.w->sim.events_run);
     ck_assert_uint_eq(world_end_time(a.w), world_end_time(b.w));
     ck_assert_uint_eq(a.w->flows[0].latency.max, b.w->flows[0].latency.max);
     ck_assert_uint_eq(a.w->hosts[0]->vm_exits, b.w->hosts[0]->vm_exits);
-    run_free(&a);
-    run_free(&b);
+    wt_run_free(&a);
+    wt_run_free(&b);
 }
 END_TEST
 

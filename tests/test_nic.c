@@ -27,6 +27,7 @@
 #include "sim/rss.h"
 #include "sim/trace.h"
 #include "tests/testutil.h"
+#include "tests/worldtest.h"
 
 /* ---- Known answers: Toeplitz. ---- */
 
@@ -115,97 +116,6 @@ START_TEST(test_rss_frame_input)
 }
 END_TEST
 
-/* ---- Worlds. ---- */
-
-struct run {
-    struct cfg_scenario *cfg;
-    struct world *w;
-};
-
-/* Loads 'json' (variant 'variant', may be NULL), builds it, lets 'sub'
- * (may be NULL) subscribe, runs it. */
-static struct run
-run_json(const char *json, const char *variant,
-         void (*sub)(struct world *, void *), void *ctx)
-{
-    struct vh_diag d;
-    vh_diag_init(&d);
-    struct run r;
-    r.cfg = cfg_load_string(json, "test.json", variant, &d);
-    ck_assert_msg(r.cfg, "scenario failed to load: %s", d.msg);
-    r.w = world_build(r.cfg, &d);
-    ck_assert_msg(r.w, "world failed to build: %s", d.msg);
-    if (sub) {
-        sub(r.w, ctx);
-    }
-    world_run(r.w, NULL, NULL);
-    return r;
-}
-
-static void
-run_free(struct run *r)
-{
-    world_free(r->w);
-    cfg_free(r->cfg);
-}
-
-/* Every flow packet is delivered, dropped with a reason, or in flight;
- * after the queues drain, in flight is zero and no buffer is left. */
-static void
-assert_conserved(const struct world *w)
-{
-    for (size_t i = 0; i < w->n_flows; i++) {
-        const struct flow_stats *fs = &w->flows[i];
-        ck_assert_msg(fs->delivered + fs->drops.total == fs->sent,
-                      "flow %s: sent %llu delivered %llu dropped %llu",
-                      fs->cfg->name, (unsigned long long) fs->sent,
-                      (unsigned long long) fs->delivered,
-                      (unsigned long long) fs->drops.total);
-    }
-    ck_assert_uint_eq(w->pool.live, 0);
-    ck_assert_uint_eq(w->families_live, 0);
-}
-
-static struct host *
-host_named(struct world *w, const char *name)
-{
-    for (size_t i = 0; i < w->n_hosts; i++) {
-        if (!strcmp(w->hosts[i]->dev.path, name)) {
-            return w->hosts[i];
-        }
-    }
-    ck_abort_msg("no host %s", name);
-    return NULL;
-}
-
-static struct vh_device *
-dev_named(struct world *w, const char *path)
-{
-    struct vh_device *d = vh_devtab_find(&w->devs, path);
-    ck_assert_msg(d != NULL, "no device %s", path);
-    return d;
-}
-
-static uint64_t
-cat_cycles(const struct host *h, enum cpu_cat cat)
-{
-    uint64_t t = 0;
-    for (int c = 0; c < h->n_cores; c++) {
-        t += h->cores[c].cycles[cat];
-    }
-    return t;
-}
-
-static uint64_t
-host_total_cycles(const struct host *h)
-{
-    uint64_t t = 0;
-    for (int c = 0; c < h->n_cores; c++) {
-        t += cpu_total_cycles(&h->cores[c]);
-    }
-    return t;
-}
-
 /* ---- RSS and irqbalance. ---- */
 
 /* A bare-metal server with a 4-queue NIC; 8 UDP flows from a remote with
@@ -243,9 +153,9 @@ START_TEST(test_rss_spreads_flows_by_hash)
 {
     char json[8192];
     rss_json(json, sizeof json, 4, "performance");
-    struct run r = run_json(json, NULL, NULL, NULL);
+    struct wt_run r = wt_run_json(json, NULL, NULL, NULL);
     struct world *w = r.w;
-    struct pnic *nic = host_named(w, "server")->nics[0];
+    struct pnic *nic = wt_host(w, "server")->nics[0];
     uint64_t expect[4] = { 0 };
     for (size_t i = 0; i < w->n_flows; i++) {
         const struct cfg_flow *cf = w->flows[i].cfg;
@@ -270,8 +180,8 @@ START_TEST(test_rss_spreads_flows_by_hash)
         used += expect[q] > 0;
     }
     ck_assert_int_ge(used, 3);
-    assert_conserved(w);
-    run_free(&r);
+    wt_assert_conserved(w, true);
+    wt_run_free(&r);
 }
 END_TEST
 
@@ -281,8 +191,8 @@ START_TEST(test_irqbalance_modes)
 {
     char json[8192];
     rss_json(json, sizeof json, 4, "performance");
-    struct run r = run_json(json, NULL, NULL, NULL);
-    struct host *h = host_named(r.w, "server");
+    struct wt_run r = wt_run_json(json, NULL, NULL, NULL);
+    struct host *h = wt_host(r.w, "server");
     struct pnic *nic = h->nics[0];
     for (int q = 0; q < 4; q++) {
         ck_assert_ptr_eq(nic->q[q].irq_core, &h->cores[q]);
@@ -292,11 +202,11 @@ START_TEST(test_irqbalance_modes)
         }
     }
     uint64_t irqs_perf = h->interrupts;
-    run_free(&r);
+    wt_run_free(&r);
 
     rss_json(json, sizeof json, 4, "power-save");
-    r = run_json(json, NULL, NULL, NULL);
-    h = host_named(r.w, "server");
+    r = wt_run_json(json, NULL, NULL, NULL);
+    h = wt_host(r.w, "server");
     ck_assert_uint_gt(h->cores[0].cycles[CPU_IRQ], 0);
     for (int c = 1; c < 4; c++) {
         ck_assert_uint_eq(h->cores[c].cycles[CPU_IRQ], 0);
@@ -304,8 +214,8 @@ START_TEST(test_irqbalance_modes)
     }
     /* Still one vector per queue: gathering them moves, not merges. */
     ck_assert_uint_ge(h->interrupts, irqs_perf - irqs_perf / 4);
-    assert_conserved(r.w);
-    run_free(&r);
+    wt_assert_conserved(r.w, true);
+    wt_run_free(&r);
 }
 END_TEST
 
@@ -324,13 +234,13 @@ START_TEST(test_xps_picks_the_senders_queue)
         "  \"switches\": [ { \"name\": \"tor1\", \"ports\": 4 } ],"
         "  \"traffic\": [ { \"name\": \"f\", \"from\": \"server\","
         "    \"to\": \"remote\", \"rate\": \"100kpps\", \"count\": 40 } ] }";
-    struct run r = run_json(json, NULL, NULL, NULL);
-    struct pnic *nic = host_named(r.w, "server")->nics[0];
+    struct wt_run r = wt_run_json(json, NULL, NULL, NULL);
+    struct pnic *nic = wt_host(r.w, "server")->nics[0];
     ck_assert_uint_eq(r.w->flows[0].delivered, 40);
     ck_assert_uint_ge(nic->q[1].tx_frames, 40);
     ck_assert_uint_eq(nic->q[2].tx_frames + nic->q[3].tx_frames, 0);
-    assert_conserved(r.w);
-    run_free(&r);
+    wt_assert_conserved(r.w, true);
+    wt_run_free(&r);
 }
 END_TEST
 
@@ -372,10 +282,10 @@ static const char vmdq_json[] =
 
 START_TEST(test_vmdq_takes_fewer_interrupts)
 {
-    struct run one = run_json(vmdq_json, NULL, NULL, NULL);
-    struct run vq = run_json(vmdq_json, "vmdq", NULL, NULL);
-    struct host *h1 = host_named(one.w, "host1");
-    struct host *hv = host_named(vq.w, "host1");
+    struct wt_run one = wt_run_json(vmdq_json, NULL, NULL, NULL);
+    struct wt_run vq = wt_run_json(vmdq_json, "vmdq", NULL, NULL);
+    struct host *h1 = wt_host(one.w, "host1");
+    struct host *hv = wt_host(vq.w, "host1");
     struct pnic *nic = hv->nics[0];
 
     for (size_t i = 0; i < 3; i++) {
@@ -405,10 +315,10 @@ START_TEST(test_vmdq_takes_fewer_interrupts)
                            + h1->cores[2].cycles[CPU_SOFTIRQ]));
     /* The hypervisor still copies every frame. */
     ck_assert_uint_eq(hv->copies_bytes, h1->copies_bytes);
-    assert_conserved(one.w);
-    assert_conserved(vq.w);
-    run_free(&one);
-    run_free(&vq);
+    wt_assert_conserved(one.w, true);
+    wt_assert_conserved(vq.w, true);
+    wt_run_free(&one);
+    wt_run_free(&vq);
 }
 END_TEST
 
@@ -504,8 +414,8 @@ START_TEST(test_vf_path_skips_the_host)
     char json[8192];
     sriov_json(json, sizeof json, "", vf0_attach, both_ways, "");
     struct flow_watch fw = { { 0 }, 0, 0, 0 };
-    struct run r = run_json(json, NULL, subscribe_watch, &fw);
-    struct host *h = host_named(r.w, "host1");
+    struct wt_run r = wt_run_json(json, NULL, subscribe_watch, &fw);
+    struct host *h = wt_host(r.w, "host1");
     ck_assert_uint_eq(r.w->flows[0].delivered, 300);
     ck_assert_uint_eq(r.w->flows[1].delivered, 300);
     ck_assert_uint_eq(fw.bridge_hops, 0);
@@ -521,10 +431,10 @@ START_TEST(test_vf_path_skips_the_host)
     ck_assert_uint_lt(h->copies_bytes, 600 * 60 / 20);
     ck_assert_uint_eq(h->iommu->dma_blocked, 0);
     ck_assert_uint_gt(h->iommu->iotlb_hits + h->iommu->iotlb_misses, 0);
-    ck_assert_uint_ge(dev_named(r.w, "host1/eth0/vf0")->tx, 300);
-    ck_assert_uint_ge(dev_named(r.w, "host1/eth0/vf0")->rx, 300);
-    assert_conserved(r.w);
-    run_free(&r);
+    ck_assert_uint_ge(wt_dev(r.w, "host1/eth0/vf0")->tx, 300);
+    ck_assert_uint_ge(wt_dev(r.w, "host1/eth0/vf0")->rx, 300);
+    wt_assert_conserved(r.w, true);
+    wt_run_free(&r);
 }
 END_TEST
 
@@ -541,9 +451,9 @@ START_TEST(test_vf_to_vf_stays_in_the_nic)
                "  \"to\": \"host1/vm1\", \"proto\": \"icmp\","
                "  \"rate\": \"10kpps\", \"count\": 5 }", "");
     struct flow_watch fw = { { 0 }, 0, 0, 0 };
-    struct run r = run_json(json, NULL, subscribe_watch, &fw);
+    struct wt_run r = wt_run_json(json, NULL, subscribe_watch, &fw);
     struct world *w = r.w;
-    struct sriov *sr = host_named(w, "host1")->nics[0]->sriov;
+    struct sriov *sr = wt_host(w, "host1")->nics[0]->sriov;
     ck_assert_uint_eq(w->flows[0].delivered, 200);
     ck_assert_uint_eq(w->flows[1].delivered, 5);
     ck_assert_uint_eq(fw.wire_hops, 0);
@@ -552,15 +462,17 @@ START_TEST(test_vf_to_vf_stays_in_the_nic)
      * as it must for addresses behind the cable). */
     struct swport *p1 = l2switch_port(w->switches[0], 1);
     ck_assert_uint_le(p1->dev.rx, 2);
-    assert_conserved(w);
-    run_free(&r);
+    wt_assert_conserved(w, true);
+    wt_run_free(&r);
 }
 END_TEST
 
-/* A VF that sends with a source MAC not its own is stopped in the NIC. */
+/* Before the run: hands vm1's NIC one UDP frame from source MAC
+ * 'src_mac' (a string), addressed to the remote. */
 static void
-inject_frame(struct world *w, struct vm_nic *n, const char *src_mac)
+inject_frame(struct world *w, void *src_mac)
 {
+    struct vm_nic *n = &wt_host(w, "host1")->vms[0]->nics[0];
     struct vh_ip_hdr_spec spec = { .ip_src = 0x0a000001,
                                    .ip_dst = 0x0a000064 };
     vh_mac_parse(src_mac, &spec.src_mac);
@@ -570,29 +482,23 @@ inject_frame(struct world *w, struct vm_nic *n, const char *src_mac)
     port_deliver(w, &n->ep->port, p);
 }
 
+/* A VF that sends with a source MAC not its own is stopped in the NIC. */
 START_TEST(test_anti_spoof)
 {
+    static char own[] = "52:54:00:00:00:01", other[] = "52:54:00:aa:bb:cc";
     char json[8192];
     sriov_json(json, sizeof json, "", vf0_attach, "", "");
     for (int spoof = 0; spoof < 2; spoof++) {
-        struct vh_diag d;
-        vh_diag_init(&d);
-        struct cfg_scenario *cfg = cfg_load_string(json, "t.json", NULL, &d);
-        ck_assert_msg(cfg, "%s", d.msg);
-        struct world *w = world_build(cfg, &d);
-        ck_assert_msg(w, "%s", d.msg);
-        struct host *h = host_named(w, "host1");
-        inject_frame(w, &h->vms[0]->nics[0],
-                     spoof ? "52:54:00:aa:bb:cc" : "52:54:00:00:00:01");
-        world_run(w, NULL, NULL);
+        struct wt_run r = wt_run_json(json, NULL, inject_frame,
+                                      spoof ? other : own);
+        struct world *w = r.w;
         struct sriov_vf *vf = sriov_vf_find(w, "host1/eth0/vf0");
         struct swport *p1 = l2switch_port(w->switches[0], 1);
         ck_assert_uint_eq(vf->spoofed, (uint64_t) spoof);
         ck_assert_uint_eq(vf->dev.drops, (uint64_t) spoof);
         ck_assert_uint_eq(p1->dev.rx, (uint64_t) !spoof);
         ck_assert_uint_eq(w->pool.live, 0);
-        world_free(w);
-        cfg_free(cfg);
+        wt_run_free(&r);
     }
 }
 END_TEST
@@ -614,17 +520,17 @@ START_TEST(test_rogue_dma_is_blocked)
                " { \"at\": \"700us\", \"action\": \"rogue-dma\","
                " \"target\": \"host1/eth0/vf2\" } ]");
     struct flow_watch fa = { { 0 }, 0, 0, 0 }, fb = { { 0 }, 0, 0, 0 };
-    struct run a = run_json(calm, NULL, subscribe_watch, &fa);
-    struct run b = run_json(rogue, NULL, subscribe_watch, &fb);
-    struct host *ha = host_named(a.w, "host1"), *hb = host_named(b.w, "host1");
+    struct wt_run a = wt_run_json(calm, NULL, subscribe_watch, &fa);
+    struct wt_run b = wt_run_json(rogue, NULL, subscribe_watch, &fb);
+    struct host *ha = wt_host(a.w, "host1"), *hb = wt_host(b.w, "host1");
 
     /* One by an assigned VF (outside its VM's memory), one by a VF no VM
      * holds (no domain at all): both blocked. */
     ck_assert_uint_eq(ha->iommu->dma_blocked, 0);
     ck_assert_uint_eq(hb->iommu->dma_blocked, 2);
     ck_assert_uint_eq(fb.blocked, 2);
-    ck_assert_uint_eq(dev_named(b.w, "host1/eth0/vf0")->drops, 1);
-    ck_assert_uint_eq(dev_named(b.w, "host1/eth0/vf2")->drops, 1);
+    ck_assert_uint_eq(wt_dev(b.w, "host1/eth0/vf0")->drops, 1);
+    ck_assert_uint_eq(wt_dev(b.w, "host1/eth0/vf2")->drops, 1);
     /* Everything else is exactly as without the attempts. */
     for (size_t i = 0; i < a.w->n_flows; i++) {
         const struct flow_stats *x = &a.w->flows[i], *y = &b.w->flows[i];
@@ -636,17 +542,17 @@ START_TEST(test_rogue_dma_is_blocked)
         "host1/vm2/eth0", "host1/vm3/eth0", "host1/eth0/vf1", "host1/br0",
     };
     for (size_t i = 0; i < sizeof others / sizeof others[0]; i++) {
-        struct vh_device *x = dev_named(a.w, others[i]);
-        struct vh_device *y = dev_named(b.w, others[i]);
+        struct vh_device *x = wt_dev(a.w, others[i]);
+        struct vh_device *y = wt_dev(b.w, others[i]);
         ck_assert_uint_eq(x->rx, y->rx);
         ck_assert_uint_eq(x->tx, y->tx);
         ck_assert_uint_eq(x->drops, y->drops);
     }
-    ck_assert_uint_eq(host_total_cycles(ha), host_total_cycles(hb));
-    assert_conserved(a.w);
-    assert_conserved(b.w);
-    run_free(&a);
-    run_free(&b);
+    ck_assert_uint_eq(wt_host_cycles(ha), wt_host_cycles(hb));
+    wt_assert_conserved(a.w, true);
+    wt_assert_conserved(b.w, true);
+    wt_run_free(&a);
+    wt_run_free(&b);
 }
 END_TEST
 
@@ -658,20 +564,20 @@ START_TEST(test_iotlb_misses_fall_with_2m_pages)
     sriov_json(j4, sizeof j4, "", vf0_attach, both_ways, "");
     sriov_json(j2, sizeof j2, ", \"page_size\": \"2M\"", vf0_attach,
                both_ways, "");
-    struct run a = run_json(j4, NULL, NULL, NULL);
-    struct run b = run_json(j2, NULL, NULL, NULL);
-    const struct iommu *ia = host_named(a.w, "host1")->iommu;
-    const struct iommu *ib = host_named(b.w, "host1")->iommu;
+    struct wt_run a = wt_run_json(j4, NULL, NULL, NULL);
+    struct wt_run b = wt_run_json(j2, NULL, NULL, NULL);
+    const struct iommu *ia = wt_host(a.w, "host1")->iommu;
+    const struct iommu *ib = wt_host(b.w, "host1")->iommu;
     ck_assert_uint_eq(ia->iotlb_hits + ia->iotlb_misses,
                       ib->iotlb_hits + ib->iotlb_misses);
     ck_assert_uint_gt(ia->iotlb_misses, 10 * ib->iotlb_misses);
     /* A walk delays its DMA: receive latency can only improve. */
     ck_assert_uint_le(vh_hist_percentile(&b.w->flows[1].latency, 50),
                       vh_hist_percentile(&a.w->flows[1].latency, 50));
-    assert_conserved(a.w);
-    assert_conserved(b.w);
-    run_free(&a);
-    run_free(&b);
+    wt_assert_conserved(a.w, true);
+    wt_assert_conserved(b.w, true);
+    wt_run_free(&a);
+    wt_run_free(&b);
 }
 END_TEST
 
@@ -685,20 +591,20 @@ START_TEST(test_cost_ordering_vhost_over_sriov)
     sriov_json(jf, sizeof jf, "", vf0_attach, both_ways, "");
     sriov_json(jp, sizeof jp, ", \"posted_interrupts\": true", vf0_attach,
                both_ways, "");
-    struct run v = run_json(jv, NULL, NULL, NULL);
-    struct run f = run_json(jf, NULL, NULL, NULL);
-    struct run p = run_json(jp, NULL, NULL, NULL);
-    struct host *hv = host_named(v.w, "host1");
-    struct host *hf = host_named(f.w, "host1");
-    struct host *hp = host_named(p.w, "host1");
+    struct wt_run v = wt_run_json(jv, NULL, NULL, NULL);
+    struct wt_run f = wt_run_json(jf, NULL, NULL, NULL);
+    struct wt_run p = wt_run_json(jp, NULL, NULL, NULL);
+    struct host *hv = wt_host(v.w, "host1");
+    struct host *hf = wt_host(f.w, "host1");
+    struct host *hp = wt_host(p.w, "host1");
     for (size_t i = 0; i < 2; i++) {
         ck_assert_uint_eq(v.w->flows[i].delivered, 300);
         ck_assert_uint_eq(f.w->flows[i].delivered, 300);
         ck_assert_uint_eq(p.w->flows[i].delivered, 300);
     }
     ck_assert_uint_eq(hv->packets, hf->packets);
-    ck_assert_uint_gt(host_total_cycles(hv), host_total_cycles(hf));
-    ck_assert_uint_gt(host_total_cycles(hf), host_total_cycles(hp));
+    ck_assert_uint_gt(wt_host_cycles(hv), wt_host_cycles(hf));
+    ck_assert_uint_gt(wt_host_cycles(hf), wt_host_cycles(hp));
     ck_assert_uint_gt(hv->vm_exits, hf->vm_exits);
     /* vm1 alone runs on core 2: its VF's interrupts exit there unless
      * they are posted. */
@@ -708,14 +614,14 @@ START_TEST(test_cost_ordering_vhost_over_sriov)
     ck_assert_uint_lt(hp->vm_exits, hf->vm_exits);
     ck_assert_uint_lt(hp->interrupts, hf->interrupts);
     /* With the VF, vhost work is left only for vm2's broadcasts. */
-    ck_assert_uint_lt(20 * cat_cycles(hf, CPU_VHOST),
-                      cat_cycles(hv, CPU_VHOST));
-    assert_conserved(v.w);
-    assert_conserved(f.w);
-    assert_conserved(p.w);
-    run_free(&v);
-    run_free(&f);
-    run_free(&p);
+    ck_assert_uint_lt(20 * wt_cat_cycles(hf, CPU_VHOST),
+                      wt_cat_cycles(hv, CPU_VHOST));
+    wt_assert_conserved(v.w, true);
+    wt_assert_conserved(f.w, true);
+    wt_assert_conserved(p.w, true);
+    wt_run_free(&v);
+    wt_run_free(&f);
+    wt_run_free(&p);
 }
 END_TEST
 
@@ -730,7 +636,7 @@ START_TEST(test_vf_link_state)
                "   \"target\": \"host1/vm1/eth0\" },"
                " { \"at\": \"900us\", \"action\": \"link-up\","
                "   \"target\": \"host1/vm1/eth0\" } ]");
-    struct run r = run_json(json, NULL, NULL, NULL);
+    struct wt_run r = wt_run_json(json, NULL, NULL, NULL);
     for (size_t i = 0; i < 2; i++) {
         const struct flow_stats *fs = &r.w->flows[i];
         ck_assert_uint_gt(fs->delivered, 0);
@@ -740,8 +646,8 @@ START_TEST(test_vf_link_state)
         ck_assert_uint_ge(fs->drops.total, 99);
         ck_assert_uint_le(fs->drops.total, 101);
     }
-    assert_conserved(r.w);
-    run_free(&r);
+    wt_assert_conserved(r.w, true);
+    wt_run_free(&r);
 }
 END_TEST
 
@@ -770,15 +676,15 @@ static const char pt_json[] =
 START_TEST(test_passthrough)
 {
     struct flow_watch fw = { { 0 }, 0, 0, 0 };
-    struct run r = run_json(pt_json, NULL, subscribe_watch, &fw);
-    struct host *h = host_named(r.w, "host1");
+    struct wt_run r = wt_run_json(pt_json, NULL, subscribe_watch, &fw);
+    struct host *h = wt_host(r.w, "host1");
     struct pnic *nic = h->nics[0];
     struct vm *vm = h->vms[0];
     ck_assert_uint_eq(r.w->flows[0].delivered, 100);
     ck_assert_uint_eq(r.w->flows[1].delivered, 100);
     ck_assert_uint_eq(h->copies_bytes, 0);
-    ck_assert_uint_eq(cat_cycles(h, CPU_SOFTIRQ), 0);
-    ck_assert_uint_eq(cat_cycles(h, CPU_VSWITCH), 0);
+    ck_assert_uint_eq(wt_cat_cycles(h, CPU_SOFTIRQ), 0);
+    ck_assert_uint_eq(wt_cat_cycles(h, CPU_VSWITCH), 0);
     ck_assert_uint_eq(fw.cycles[CPU_VHOST], 0);
     for (int q = 0; q < 2; q++) {
         ck_assert_ptr_eq(nic->q[q].irq_core, vm->vcpus[q]);
@@ -787,8 +693,8 @@ START_TEST(test_passthrough)
     /* The PF's DMA is the VM's now: translated in its domain. */
     ck_assert_int_gt(iommu_domain_of(h->iommu, nic->pf.rid), 0);
     ck_assert_uint_gt(h->iommu->iotlb_hits + h->iommu->iotlb_misses, 0);
-    assert_conserved(r.w);
-    run_free(&r);
+    wt_assert_conserved(r.w, true);
+    wt_run_free(&r);
 }
 END_TEST
 
@@ -894,19 +800,19 @@ START_TEST(test_vf_vlan)
     size_t head = (size_t) (at - json);
     snprintf(fixed, sizeof fixed, "%.*s\"vlan\": 10, %s", (int) head, json,
              at);
-    struct run r = run_json(fixed, NULL, NULL, NULL);
+    struct wt_run r = wt_run_json(fixed, NULL, NULL, NULL);
     ck_assert_uint_eq(r.w->flows[0].delivered, 20);
     /* Nothing reached vm2, untagged behind the PF, not even the ARP
      * broadcast of VLAN 10. */
-    ck_assert_uint_eq(dev_named(r.w, "host1/vm2/eth0")->rx, 0);
-    assert_conserved(r.w);
-    run_free(&r);
+    ck_assert_uint_eq(wt_dev(r.w, "host1/vm2/eth0")->rx, 0);
+    wt_assert_conserved(r.w, true);
+    wt_run_free(&r);
 
-    r = run_json(json, NULL, NULL, NULL);
+    r = wt_run_json(json, NULL, NULL, NULL);
     /* vm1 in VLAN 10, vm3 untagged: the ARP never gets an answer. */
     ck_assert_uint_eq(r.w->flows[0].delivered, 0);
-    ck_assert_uint_eq(dev_named(r.w, "host1/vm3/eth0")->rx, 0);
-    run_free(&r);
+    ck_assert_uint_eq(wt_dev(r.w, "host1/vm3/eth0")->rx, 0);
+    wt_run_free(&r);
 }
 END_TEST
 

@@ -22,6 +22,7 @@
 #include "models/vm.h"
 #include "models/world.h"
 #include "tests/testutil.h"
+#include "tests/worldtest.h"
 
 /* host1 (8 cores) with bridge br0 on its NIC eth0, VM vm1 (pinned from
  * core 2), and a bare-metal remote behind switch tor1.  The '%s' are: the
@@ -73,12 +74,8 @@ flow(const char *name, const char *dir, const char *rate, const char *rest)
     return s;
 }
 
-struct vrun {
-    struct cfg_scenario *cfg;
-    struct world *w;
-};
-
-static struct vrun
+/* The one-VM world with its blanks filled in, run to its end. */
+static struct wt_run
 vrun_full(const char *dur, const char *bridge, const char *vm,
           const char *nic, const char *more_vms, const char *traffic,
           const char *extra)
@@ -86,36 +83,21 @@ vrun_full(const char *dur, const char *bridge, const char *vm,
     char json[16384];
     snprintf(json, sizeof json, vnic_fmt, dur, bridge, vm, nic, more_vms,
              traffic, extra);
-    struct vh_diag d;
-    vh_diag_init(&d);
-    struct vrun r;
-    r.cfg = cfg_load_string(json, "vnic.json", NULL, &d);
-    ck_assert_msg(r.cfg, "scenario failed to load: %s", d.msg);
-    r.w = world_build(r.cfg, &d);
-    ck_assert_msg(r.w, "world failed to build: %s", d.msg);
-    world_run(r.w, NULL, NULL);
-    return r;
+    return wt_run_json(json, NULL, NULL, NULL);
 }
 
 /* vm1 alone, one vCPU, NIC keys 'nic', one flow. */
-static struct vrun
+static struct wt_run
 vrun(const char *dur, const char *bridge, const char *nic, const char *dir,
      const char *rate, const char *rest)
 {
     char *f = flow("f", dir, rate, rest);
-    struct vrun r = vrun_full(dur, bridge, ONE_VCPU, nic, "", f, "");
+    struct wt_run r = vrun_full(dur, bridge, ONE_VCPU, nic, "", f, "");
     free(f);
     return r;
 }
 
-static void
-vrun_free(struct vrun *r)
-{
-    world_free(r->w);
-    cfg_free(r->cfg);
-}
-
-/* Builds a scenario that must be refused; returns the message. */
+/* The message the one-VM world with these parts is refused with. */
 static char *
 refused(const char *bridge, const char *vm, const char *nic)
 {
@@ -123,26 +105,7 @@ refused(const char *bridge, const char *vm, const char *nic)
     char *f = flow("f", "out", "10kpps", ", \"count\": 1");
     snprintf(json, sizeof json, vnic_fmt, "1ms", bridge, vm, nic, "", f, "");
     free(f);
-    struct vh_diag d;
-    vh_diag_init(&d);
-    struct cfg_scenario *cfg = cfg_load_string(json, "vnic.json", NULL, &d);
-    if (cfg) {
-        struct world *w = world_build(cfg, &d);
-        ck_assert_msg(w == NULL, "the scenario was not refused");
-        cfg_free(cfg);
-    }
-    ck_assert(d.failed);
-    return strdup(d.msg);
-}
-
-static uint64_t
-host_cycles(const struct host *h)
-{
-    uint64_t t = 0;
-    for (int i = 0; i < h->n_cores; i++) {
-        t += cpu_total_cycles(&h->cores[i]);
-    }
-    return t;
+    return wt_refusal(json, NULL);
 }
 
 static double
@@ -150,7 +113,7 @@ cycles_per_packet(const struct world *w)
 {
     const struct host *h = w->hosts[0];
     ck_assert_uint_gt(h->packets, 0);
-    return (double) host_cycles(h) / (double) h->packets;
+    return (double) wt_host_cycles(h) / (double) h->packets;
 }
 
 static double
@@ -159,28 +122,6 @@ exits_per_packet(const struct world *w)
     const struct host *h = w->hosts[0];
     ck_assert_uint_gt(h->packets, 0);
     return (double) h->vm_exits / (double) h->packets;
-}
-
-/* Every flow packet is delivered, dropped with a reason, or in flight;
- * what is in flight is held somewhere: after the traffic stopped and the
- * queues drained, the buffers still live are exactly those packets. */
-static void
-assert_conserved(const struct world *w)
-{
-    uint64_t in_flight = 0;
-    for (size_t i = 0; i < w->n_flows; i++) {
-        const struct flow_stats *fs = &w->flows[i];
-        uint64_t reasons = 0;
-        for (size_t k = 0; k < fs->drops.n; k++) {
-            reasons += fs->drops.count[k];
-        }
-        ck_assert_uint_eq(reasons, fs->drops.total);
-        ck_assert_uint_eq(fs->delivered + fs->drops.total
-                          + world_in_flight(w, fs), fs->sent);
-        in_flight += world_in_flight(w, fs);
-    }
-    ck_assert_uint_eq(w->pool.live, in_flight);
-    ck_assert_uint_eq(w->families_live, 0);
 }
 
 /* --- Cost and VM exits, access method against access method. --- */
@@ -195,11 +136,11 @@ START_TEST(test_host_cycles_order)
     static const char *const nics[] = { E1000, V_QEMU, V_VHOST };
     double cpp[3];
     for (int i = 0; i < 3; i++) {
-        struct vrun r = vrun("3ms", LINUX_BR, nics[i], "out", "100kpps",
-                             ", \"count\": 100");
+        struct wt_run r = vrun("3ms", LINUX_BR, nics[i], "out", "100kpps",
+                               ", \"count\": 100");
         ck_assert_uint_eq(r.w->flows[0].delivered, 100);
         cpp[i] = cycles_per_packet(r.w);
-        vrun_free(&r);
+        wt_run_free(&r);
     }
     ck_assert_msg(cpp[0] > cpp[1] && cpp[1] > cpp[2],
                   "cycles/packet e1000 %.0f, virtio-qemu %.0f, vhost-net "
@@ -214,14 +155,14 @@ START_TEST(test_emulated_nic_exits_far_more_than_virtio)
      * high rate the vhost worker is still busy when the next frame comes,
      * so virtio's kicks stay off, while every e1000 frame still writes
      * its tail register. */
-    struct vrun e_lo = vrun("4ms", LINUX_BR, E1000, "out", "10kpps",
-                            ", \"count\": 20");
-    struct vrun v_lo = vrun("4ms", LINUX_BR, V_VHOST, "out", "10kpps",
-                            ", \"count\": 20");
-    struct vrun e_hi = vrun("2ms", LINUX_BR, E1000, "out", "1Mpps",
-                            ", \"duration\": \"500us\"");
-    struct vrun v_hi = vrun("2ms", LINUX_BR, V_VHOST, "out", "1Mpps",
-                            ", \"duration\": \"500us\"");
+    struct wt_run e_lo = vrun("4ms", LINUX_BR, E1000, "out", "10kpps",
+                              ", \"count\": 20");
+    struct wt_run v_lo = vrun("4ms", LINUX_BR, V_VHOST, "out", "10kpps",
+                              ", \"count\": 20");
+    struct wt_run e_hi = vrun("2ms", LINUX_BR, E1000, "out", "1Mpps",
+                              ", \"duration\": \"500us\"");
+    struct wt_run v_hi = vrun("2ms", LINUX_BR, V_VHOST, "out", "1Mpps",
+                              ", \"duration\": \"500us\"");
     double elo = exits_per_packet(e_lo.w), vlo = exits_per_packet(v_lo.w);
     /* At the high rate e1000's vCPU is saturated and some packets never
      * reach the driver (they wait for ARP, or in the qdisc): count per
@@ -236,10 +177,10 @@ START_TEST(test_emulated_nic_exits_far_more_than_virtio)
                   "write traps", ehi);
     ck_assert_msg(vhi < 0.5 && ehi >= 4 * vhi, "high rate: e1000 %.2f, "
                   "virtio %.3f exits/packet", ehi, vhi);
-    vrun_free(&e_lo);
-    vrun_free(&v_lo);
-    vrun_free(&e_hi);
-    vrun_free(&v_hi);
+    wt_run_free(&e_lo);
+    wt_run_free(&v_lo);
+    wt_run_free(&e_hi);
+    wt_run_free(&v_hi);
 }
 END_TEST
 
@@ -248,14 +189,14 @@ START_TEST(test_rtl8139_traps_more_than_e1000)
     /* rtl8139 has no interrupt mitigation, flushes its transmit write with
      * a read, and per received frame reads ChipCmd, writes CAPR and reads
      * ISR; e1000 batches interrupts and refills its ring in groups. */
-    struct vrun e_out = vrun("3ms", LINUX_BR, E1000, "out", "100kpps",
-                             ", \"count\": 100");
-    struct vrun r_out = vrun("3ms", LINUX_BR, RTL8139, "out", "100kpps",
-                             ", \"count\": 100");
-    struct vrun e_in = vrun("3ms", LINUX_BR, E1000, "in", "10kpps",
-                            ", \"count\": 20");
-    struct vrun r_in = vrun("3ms", LINUX_BR, RTL8139, "in", "10kpps",
-                            ", \"count\": 20");
+    struct wt_run e_out = vrun("3ms", LINUX_BR, E1000, "out", "100kpps",
+                               ", \"count\": 100");
+    struct wt_run r_out = vrun("3ms", LINUX_BR, RTL8139, "out", "100kpps",
+                               ", \"count\": 100");
+    struct wt_run e_in = vrun("3ms", LINUX_BR, E1000, "in", "10kpps",
+                              ", \"count\": 20");
+    struct wt_run r_in = vrun("3ms", LINUX_BR, RTL8139, "in", "10kpps",
+                              ", \"count\": 20");
     ck_assert_uint_eq(r_out.w->flows[0].delivered, 100);
     ck_assert_uint_eq(r_in.w->flows[0].delivered, 20);
     ck_assert_msg(exits_per_packet(r_out.w) > exits_per_packet(e_out.w),
@@ -268,10 +209,10 @@ START_TEST(test_rtl8139_traps_more_than_e1000)
      * on top of QEMU's copies. */
     ck_assert_uint_gt(r_in.w->hosts[0]->copies_bytes,
                       e_in.w->hosts[0]->copies_bytes);
-    vrun_free(&e_out);
-    vrun_free(&r_out);
-    vrun_free(&e_in);
-    vrun_free(&r_in);
+    wt_run_free(&e_out);
+    wt_run_free(&r_out);
+    wt_run_free(&e_in);
+    wt_run_free(&r_in);
 }
 END_TEST
 
@@ -280,10 +221,10 @@ START_TEST(test_vhost_user_transmit_makes_no_exits)
     /* The switch polls the TX virtqueue, so the guest is never asked to
      * kick: the only exits are interrupts the guest takes (the ARP reply
      * coming back).  vhost-net on the same traffic kicks. */
-    struct vrun u = vrun("2ms", DPDK_BR, V_USER, "out", "1Mpps",
-                         ", \"duration\": \"500us\"");
-    struct vrun k = vrun("2ms", LINUX_BR, V_VHOST, "out", "1Mpps",
-                         ", \"duration\": \"500us\"");
+    struct wt_run u = vrun("2ms", DPDK_BR, V_USER, "out", "1Mpps",
+                           ", \"duration\": \"500us\"");
+    struct wt_run k = vrun("2ms", LINUX_BR, V_VHOST, "out", "1Mpps",
+                           ", \"duration\": \"500us\"");
     const struct host *hu = u.w->hosts[0], *hk = k.w->hosts[0];
     ck_assert_uint_gt(u.w->flows[0].delivered, 400);
     ck_assert_uint_eq(hu->vm_exits, hu->guest_interrupts);
@@ -291,8 +232,8 @@ START_TEST(test_vhost_user_transmit_makes_no_exits)
     ck_assert_uint_gt(hk->vm_exits, hk->guest_interrupts);
     /* The NIC is polled too: no host interrupts on this host at all. */
     ck_assert_uint_eq(hu->interrupts, 0);
-    vrun_free(&u);
-    vrun_free(&k);
+    wt_run_free(&u);
+    wt_run_free(&k);
 }
 END_TEST
 
@@ -353,16 +294,16 @@ START_TEST(test_pmd_core_polls_whatever_the_load)
         char traffic[1024];
         snprintf(traffic, sizeof traffic, "%s, %s", out, in);
         /* An event at the end keeps every run going until then. */
-        struct vrun r = vrun_full("2ms", DPDK_BR, ONE_VCPU, V_USER, "",
-                                  traffic, ", \"events\": [ { \"at\": "
-                                  "\"1999999ns\", \"action\": "
-                                  "\"link-down\", \"target\": "
-                                  "\"tor1/p2\" } ]");
+        struct wt_run r = vrun_full("2ms", DPDK_BR, ONE_VCPU, V_USER, "",
+                                    traffic, ", \"events\": [ { \"at\": "
+                                    "\"1999999ns\", \"action\": "
+                                    "\"link-down\", \"target\": "
+                                    "\"tor1/p2\" } ]");
         ck_assert_uint_ge(world_end_time(r.w), r.w->end - VH_NS);
         ck_assert_uint_gt(r.w->flows[0].delivered, 0);
         ck_assert_uint_gt(r.w->flows[1].delivered, 0);
         v[i] = poll_view(r.w);
-        vrun_free(&r);
+        wt_run_free(&r);
         free(out);
         free(in);
     }
@@ -396,10 +337,10 @@ START_TEST(test_pmd_wait_grows_with_its_queues)
         "\"eth0\", \"ip\": \"10.0.0.4/24\", " V_USER " } ] }";
     static const char slow[] = ", \"costs\": { \"pmd_poll\": \"20000cyc\" }";
     char *f = flow("f", "in", "20kpps", ", \"count\": 30");
-    struct vrun few = vrun_full("4ms", DPDK_BR, ONE_VCPU, V_USER, "", f,
-                                slow);
-    struct vrun many = vrun_full("4ms", DPDK_BR, ONE_VCPU, V_USER, more, f,
-                                 slow);
+    struct wt_run few = vrun_full("4ms", DPDK_BR, ONE_VCPU, V_USER, "", f,
+                                  slow);
+    struct wt_run many = vrun_full("4ms", DPDK_BR, ONE_VCPU, V_USER, more, f,
+                                   slow);
     free(f);
     ck_assert_uint_eq(few.w->flows[0].delivered, 30);
     ck_assert_uint_eq(many.w->flows[0].delivered, 30);
@@ -408,8 +349,8 @@ START_TEST(test_pmd_wait_grows_with_its_queues)
     /* Two queues against five: the pass is 2.5 times as long. */
     ck_assert_msg(lm > lf + 5000, "mean latency %.0f ns with 2 queues, "
                   "%.0f ns with 5", lf, lm);
-    vrun_free(&few);
-    vrun_free(&many);
+    wt_run_free(&few);
+    wt_run_free(&many);
 }
 END_TEST
 
@@ -431,10 +372,10 @@ START_TEST(test_multiqueue_spreads_work)
         free(f);
     }
     static const char vcpus[] = "\"vcpus\": 4, \"pin\": [2, 3, 4, 5]";
-    struct vrun one = vrun_full("3ms", LINUX_BR, vcpus,
-                                V_VHOST ", \"queues\": 1", "", traffic, "");
-    struct vrun four = vrun_full("3ms", LINUX_BR, vcpus,
-                                 V_VHOST ", \"queues\": 4", "", traffic, "");
+    struct wt_run one = vrun_full("3ms", LINUX_BR, vcpus,
+                                  V_VHOST ", \"queues\": 1", "", traffic, "");
+    struct wt_run four = vrun_full("3ms", LINUX_BR, vcpus,
+                                   V_VHOST ", \"queues\": 4", "", traffic, "");
     const struct virtio_net *vn = four.w->hosts[0]->vms[0]->nics[0].virtio;
     ck_assert_int_eq(vn->n_queues, 4);
     int workers = 0, distinct = 0;
@@ -472,8 +413,8 @@ START_TEST(test_multiqueue_spreads_work)
     ck_assert_int_eq(vhost_cores[0], 1);
     ck_assert_int_ge(busy_vcpus[1], 3);
     ck_assert_int_ge(vhost_cores[1], 3);
-    vrun_free(&one);
-    vrun_free(&four);
+    wt_run_free(&one);
+    wt_run_free(&four);
 }
 END_TEST
 
@@ -506,17 +447,17 @@ START_TEST(test_conservation_on_every_path)
         char traffic[1024];
         snprintf(traffic, sizeof traffic, "%s, %s", out, in);
         static const char vcpus[] = "\"vcpus\": 2, \"pin\": [2, 3]";
-        struct vrun r = vrun_full("20ms", paths[i].br, vcpus, paths[i].nic,
-                                  "", traffic, "");
+        struct wt_run r = vrun_full("20ms", paths[i].br, vcpus, paths[i].nic,
+                                    "", traffic, "");
         ck_assert_msg(r.w->flows[0].delivered > 0
                       && r.w->flows[1].delivered > 0, "path %zu", i);
         lost += r.w->flows[0].drops.total + r.w->flows[1].drops.total;
-        assert_conserved(r.w);
+        wt_assert_held(r.w);
         if (i != 1) {
             ck_assert_uint_eq(world_in_flight(r.w, &r.w->flows[0]), 0);
             ck_assert_uint_eq(world_in_flight(r.w, &r.w->flows[1]), 0);
         }
-        vrun_free(&r);
+        wt_run_free(&r);
         free(out);
         free(in);
     }
@@ -532,10 +473,10 @@ START_TEST(test_emulated_link_down)
     char *in = flow("in", "in", "100kpps", ", \"count\": 100");
     char traffic[1024];
     snprintf(traffic, sizeof traffic, "%s, %s", out, in);
-    struct vrun r = vrun_full("3ms", LINUX_BR, ONE_VCPU, E1000, "", traffic,
-                              ", \"events\": [ { \"at\": \"400us\", "
-                              "\"action\": \"link-down\", \"target\": "
-                              "\"host1/vm1/eth0\" } ]");
+    struct wt_run r = vrun_full("3ms", LINUX_BR, ONE_VCPU, E1000, "", traffic,
+                                ", \"events\": [ { \"at\": \"400us\", "
+                                "\"action\": \"link-down\", \"target\": "
+                                "\"host1/vm1/eth0\" } ]");
     free(out);
     free(in);
     for (size_t i = 0; i < 2; i++) {
@@ -543,8 +484,8 @@ START_TEST(test_emulated_link_down)
         ck_assert_uint_gt(fs->delivered, 0);
         ck_assert_uint_gt(vh_drops_get(&fs->drops, "link-down"), 0);
     }
-    assert_conserved(r.w);
-    vrun_free(&r);
+    wt_assert_held(r.w);
+    wt_run_free(&r);
 }
 END_TEST
 
@@ -587,7 +528,7 @@ START_TEST(test_pmd_cores_are_kept_from_other_threads)
         "\"eth0\", \"ip\": \"10.0.0.2/24\", \"attach\": { \"type\": "
         "\"bridge\", \"to\": \"br1\" } } ] }";
     char *f = flow("f", "in", "100kpps", ", \"count\": 50");
-    struct vrun r = vrun_full("3ms", br, ONE_VCPU, V_USER, more, f, "");
+    struct wt_run r = vrun_full("3ms", br, ONE_VCPU, V_USER, more, f, "");
     free(f);
     const struct host *h = r.w->hosts[0];
     ck_assert(h->polls[7].on && h->polls[6].on);
@@ -602,7 +543,7 @@ START_TEST(test_pmd_cores_are_kept_from_other_threads)
     const struct ovs_dpdk *ob = h->dpdk_bridges[0];
     ck_assert_uint_eq(ob->pmds[0].n_rxqs, 1);
     ck_assert_uint_eq(ob->pmds[1].n_rxqs, 1);
-    vrun_free(&r);
+    wt_run_free(&r);
 }
 END_TEST
 

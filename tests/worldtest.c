@@ -1,0 +1,140 @@
+/* tests/worldtest.c: building and inspecting whole worlds in tests. */
+#include "tests/worldtest.h"
+
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "models/host.h"
+#include "sim/diag.h"
+
+struct wt_run
+wt_run_json(const char *json, const char *variant,
+            void (*subscribe)(struct world *, void *), void *ctx)
+{
+    struct vh_diag d;
+    vh_diag_init(&d);
+    struct wt_run r;
+    r.cfg = cfg_load_string(json, "test.json", variant, &d);
+    ck_assert_msg(r.cfg, "scenario failed to load: %s", d.msg);
+    r.w = world_build(r.cfg, &d);
+    ck_assert_msg(r.w, "world failed to build: %s", d.msg);
+    if (subscribe) {
+        subscribe(r.w, ctx);
+    }
+    world_run(r.w, NULL, NULL);
+    return r;
+}
+
+void
+wt_run_free(struct wt_run *r)
+{
+    world_free(r->w);
+    cfg_free(r->cfg);
+}
+
+char *
+wt_refusal(const char *json, const char *variant)
+{
+    struct vh_diag d;
+    vh_diag_init(&d);
+    struct cfg_scenario *c = cfg_load_string(json, "test.json", variant, &d);
+    struct world *w = c ? world_build(c, &d) : NULL;
+    ck_assert_msg(!w, "scenario was accepted");
+    cfg_free(c);
+    ck_assert_msg(d.failed, "scenario was refused without a message");
+    return strdup(d.msg);
+}
+
+/* The per-flow part of both conservation checks; returns the packets of
+ * all flows still in flight. */
+static uint64_t
+assert_flows_add_up(const struct world *w, bool drained)
+{
+    uint64_t in_flight = 0;
+    for (size_t i = 0; i < w->n_flows; i++) {
+        const struct flow_stats *fs = &w->flows[i];
+        uint64_t reasons = 0;
+        for (size_t k = 0; k < fs->drops.n; k++) {
+            reasons += fs->drops.count[k];
+        }
+        ck_assert_msg(reasons == fs->drops.total,
+                      "flow %s: drop reasons add up to %llu, total %llu",
+                      fs->cfg->name, (unsigned long long) reasons,
+                      (unsigned long long) fs->drops.total);
+        /* world_in_flight() is what remains of 'sent': it is only
+         * meaningful while the other two do not exceed it. */
+        ck_assert_msg(fs->delivered + fs->drops.total <= fs->sent,
+                      "flow %s: sent %llu, delivered %llu + dropped %llu",
+                      fs->cfg->name, (unsigned long long) fs->sent,
+                      (unsigned long long) fs->delivered,
+                      (unsigned long long) fs->drops.total);
+        if (drained) {
+            ck_assert_msg(fs->delivered + fs->drops.total == fs->sent,
+                          "flow %s: sent %llu delivered %llu dropped %llu",
+                          fs->cfg->name, (unsigned long long) fs->sent,
+                          (unsigned long long) fs->delivered,
+                          (unsigned long long) fs->drops.total);
+        }
+        in_flight += world_in_flight(w, fs);
+    }
+    return in_flight;
+}
+
+void
+wt_assert_conserved(const struct world *w, bool drained)
+{
+    assert_flows_add_up(w, drained);
+    if (drained) {
+        ck_assert_uint_eq(w->pool.live, 0);
+        ck_assert_uint_eq(w->families_live, 0);
+    }
+}
+
+void
+wt_assert_held(const struct world *w)
+{
+    uint64_t in_flight = assert_flows_add_up(w, false);
+    ck_assert_uint_eq(w->pool.live, in_flight);
+    ck_assert_uint_eq(w->families_live, 0);
+}
+
+struct host *
+wt_host(struct world *w, const char *name)
+{
+    for (size_t i = 0; i < w->n_hosts; i++) {
+        if (!strcmp(w->hosts[i]->dev.path, name)) {
+            return w->hosts[i];
+        }
+    }
+    ck_abort_msg("no host %s", name);
+    return NULL;
+}
+
+struct vh_device *
+wt_dev(struct world *w, const char *path)
+{
+    struct vh_device *d = vh_devtab_find(&w->devs, path);
+    ck_assert_msg(d != NULL, "no device %s", path);
+    return d;
+}
+
+uint64_t
+wt_host_cycles(const struct host *h)
+{
+    uint64_t t = 0;
+    for (int c = 0; c < h->n_cores; c++) {
+        t += cpu_total_cycles(&h->cores[c]);
+    }
+    return t;
+}
+
+uint64_t
+wt_cat_cycles(const struct host *h, enum cpu_cat cat)
+{
+    uint64_t t = 0;
+    for (int c = 0; c < h->n_cores; c++) {
+        t += h->cores[c].cycles[cat];
+    }
+    return t;
+}
