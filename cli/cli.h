@@ -33,6 +33,9 @@ struct world *cli_load_world(const char *file, const char *variant,
                              const uint64_t *seed,
                              struct cfg_scenario **cfgp);
 
+/* Seconds on a monotonic clock, for timing runs and pacing progress. */
+double cli_wall_now(void);
+
 /* Prints "vhsim: " and the message to stderr.  Returns 'status'. */
 int cli_error(int status, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

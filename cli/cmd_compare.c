@@ -269,13 +269,6 @@ fail:
     return NULL;
 }
 
-static double
-wall_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double) ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 /* Progress on a terminal once the whole comparison has taken more than a
  * second: which run, and how far it is. */
@@ -290,7 +283,7 @@ static void
 progress_cb(double done, void *ctx)
 {
     struct progress *p = ctx;
-    if (wall_now() - p->started < 1.0) {
+    if (cli_wall_now() - p->started < 1.0) {
         return;
     }
     fprintf(stderr, "\r  run %zu of %zu: %s %3.0f%%\033[K", p->index + 1,
@@ -377,21 +370,21 @@ cmd_compare(int argc, char **argv)
         return VH_EXIT_USAGE;
     }
 
-    struct progress prog = { wall_now(), false, 0, n, NULL };
+    struct progress prog = { cli_wall_now(), false, 0, n, NULL };
     bool tty = !o.quiet && isatty(STDERR_FILENO);
     for (size_t i = 0; i < n; i++) {
         prog.index = i;
         prog.name = jobs[i].name;
-        double t0 = wall_now();
+        double t0 = cli_wall_now();
         world_run(jobs[i].w, tty ? progress_cb : NULL, &prog);
         jobs[i].report = named_report(jobs[i].name,
                                       report_json(jobs[i].w,
-                                                  wall_now() - t0));
+                                                  cli_wall_now() - t0));
         /* The report holds what the table needs; the world can go. */
         world_free(jobs[i].w);
         jobs[i].w = NULL;
     }
-    double wall = wall_now() - prog.started;
+    double wall = cli_wall_now() - prog.started;
     if (prog.shown) {
         fputs("\r\033[K", stderr);
     }

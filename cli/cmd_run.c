@@ -155,13 +155,6 @@ load_world(const struct run_opts *o, struct cfg_scenario **cfgp)
                           cfgp);
 }
 
-static double
-wall_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double) ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 /* Progress on a terminal, once a run has taken more than a second. */
 struct progress {
@@ -174,7 +167,7 @@ static void
 progress_cb(double done, void *ctx)
 {
     struct progress *p = ctx;
-    if (wall_now() - p->started < 1.0) {
+    if (cli_wall_now() - p->started < 1.0) {
         return;
     }
     char t[32], e[32];
@@ -274,10 +267,10 @@ cmd_run(int argc, char **argv)
     signal(SIGINT, on_signal);
     signal(SIGTERM, on_signal);
 
-    struct progress prog = { wall_now(), false, w };
+    struct progress prog = { cli_wall_now(), false, w };
     bool tty = !o.quiet && isatty(STDERR_FILENO);
     world_run(w, tty ? progress_cb : NULL, &prog);
-    double wall = wall_now() - prog.started;
+    double wall = cli_wall_now() - prog.started;
     if (prog.shown) {
         fputs("\r\033[K", stderr);
     }

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "sim/diag.h"
@@ -27,6 +28,14 @@ static const char usage[] =
     "\n"
     "'vhsim COMMAND --help' describes a command.  Scenario format: "
     "docs/scenarios.md.\n";
+
+double
+cli_wall_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double) ts.tv_sec + ts.tv_nsec / 1e9;
+}
 
 int
 cli_error(int status, const char *fmt, ...)
