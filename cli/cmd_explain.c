@@ -59,6 +59,7 @@ hop_kind_name(enum vh_hop_kind k)
     case VH_HOP_DELIVER: return "DELIVERED";
     case VH_HOP_RX: return "in";
     case VH_HOP_TX: return "out";
+    case VH_HOP_CONSUME: return "ended";
     case VH_HOP_N_KINDS: break;
     }
     return "?";

@@ -227,8 +227,10 @@ kind_word(uint8_t k)
 {
     static const char *const w[] = {
         "arrives", "queued", "work", "done", "DROPPED", "DELIVERED", "in",
-        "out",
+        "out", "ended",
     };
+    _Static_assert(sizeof w / sizeof *w == VH_HOP_N_KINDS,
+                   "a word for every hop kind");
     return k < sizeof w / sizeof *w ? w[k] : "?";
 }
 
@@ -340,6 +342,7 @@ gui_inspect_packet(struct gui_lines *out, struct gui_history *h, uint32_t pi,
         } else if (w.ended) {
             add(out, GUI_SANS, w.end_kind == VH_HOP_DROP ? red : ink, 0,
                 "%s at %s", w.end_kind == VH_HOP_DROP ? "Dropped"
+                : w.end_kind == VH_HOP_CONSUME ? "Taken in by the stack"
                 : "Delivered", sc->devs[s->dev].path);
         } else {
             add(out, GUI_SANS, ink, 0, "Now: waiting at %s%s",

@@ -6,7 +6,8 @@
 static bool
 is_terminal(uint8_t kind)
 {
-    return kind == VH_HOP_DELIVER || kind == VH_HOP_DROP;
+    return kind == VH_HOP_DELIVER || kind == VH_HOP_DROP
+           || kind == VH_HOP_CONSUME;
 }
 
 /* Which side of a guest NIC event 'e' happens on, given the stop the

@@ -107,8 +107,10 @@ acct_deliver(struct world *w, struct vh_packet *p, struct vh_device *dev)
 }
 
 void
-acct_consume(struct world *w, struct vh_packet *p)
+acct_consume(struct world *w, struct vh_packet *p, struct vh_device *dev)
 {
+    VH_TRACE(&w->trace, VH_HOP_CONSUME, .time = w->sim.now, .pkt = p,
+             .dev = dev);
     bool had;
     struct family *last = family_release(w, p, &had);
     struct flow_stats *fs = flow_of(w, p);

@@ -27,10 +27,10 @@ void acct_drop(struct world *, struct vh_packet *p, struct vh_device *dev,
  * delivered count, bytes and latency.  Takes 'p'. */
 void acct_deliver(struct world *, struct vh_packet *p, struct vh_device *dev);
 
-/* Frees 'p' without any accounting: for packets that end normally but are
- * not flow packets' last copies (an ARP request that was answered, an echo
- * request that was turned into a reply...). */
-void acct_consume(struct world *, struct vh_packet *p);
+/* 'p' ended normally at 'dev' without reaching an application (an ARP
+ * reply taken in by the stack that asked, a frame a stack ignores): traced,
+ * not counted as a drop.  Takes 'p'. */
+void acct_consume(struct world *, struct vh_packet *p, struct vh_device *dev);
 
 /* A copy of 'p' for flooding, in the same family. */
 struct vh_packet *acct_clone(struct world *, struct vh_packet *p);

@@ -271,7 +271,7 @@ ep_arp_done(struct vh_sim *sim, void *obj, void *arg)
         ep_transmit(w, ep, p);
         return;
     }
-    acct_consume(w, p);
+    acct_consume(w, p, ep->dev);
 }
 
 static void
@@ -341,7 +341,7 @@ ep_rx(struct world *w, struct port *port, struct vh_packet *p)
     if (!fi.is_ipv4) {
         /* A protocol this stack does not speak, such as the RARP a
          * migrated VM announces itself with: ignored, not an error. */
-        acct_consume(w, p);
+        acct_consume(w, p, ep->dev);
         return;
     }
     if (fi.is_ipv4 && ep->router && ep->router->input(w, ep, p, &fi)) {

@@ -119,7 +119,7 @@ mv_bcast_rx(struct world *w, struct macvlan *mv, struct macvtap *from,
         if (from && from->mode == MACVTAP_PRIVATE && mv->n_taps > 1) {
             acct_drop(w, p, &mv->dev, "macvtap-private");
         } else {
-            acct_consume(w, p);     /* Its sender's own frame, back. */
+            acct_consume(w, p, &mv->dev);   /* Its sender's own frame, back. */
         }
         return;
     }

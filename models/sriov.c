@@ -248,7 +248,7 @@ sriov_rogue_dma(struct world *w, struct sriov_vf *vf)
              .dev = &vf->dev);
     if (pnic_dma(w, &vf->fn, iova, p->len, &extra)) {
         /* No IOMMU: the write lands (the loader refuses this case). */
-        acct_consume(w, p);
+        acct_consume(w, p, &vf->dev);
         return;
     }
     acct_drop(w, p, &vf->dev, "iommu-blocked");

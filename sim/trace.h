@@ -28,6 +28,9 @@ enum vh_hop_kind {
     VH_HOP_DELIVER,     /* Reached the destination application. */
     VH_HOP_RX,          /* Crossed the capture point of 'dev' inward. */
     VH_HOP_TX,          /* Crossed the capture point of 'dev' outward. */
+    VH_HOP_CONSUME,     /* Ended normally at 'dev' without being delivered
+                         * to an application: an ARP reply taken in by the
+                         * stack that asked, a frame a stack ignores. */
     VH_HOP_N_KINDS
 };
 
