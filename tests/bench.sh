@@ -1,7 +1,8 @@
 #!/bin/sh
 # tests/bench.sh: runs the benchmarks that 'make bench' has built.
 #
-# Builds nothing: the Makefile builds build/bench_kernel (and vhsim) first.
+# Builds nothing: the Makefile builds build/bench_kernel (and vhsim) first,
+# and the ns-3 peer build/peer/ns3_bridge_flood when it can.
 # Each benchmark prints its own figures, including a reference measured in
 # the same run, so the numbers read as ratios on whatever machine this is.
 set -e
@@ -35,7 +36,7 @@ bench_scenario() {
             best=$ns
         fi
     done
-    python3 - "$json" "$best" "$kernel_meps" <<'PY'
+    python3 - "$json" "$best" "$kernel_meps" "$rate_file" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1]))
 wall = int(sys.argv[2]) / 1e9
@@ -51,13 +52,82 @@ print("  %.1f M events per wall second%s"
       % (events / wall / 1e6,
          "" if not kernel else ", %.2f times the kernel's hold-model rate above"
          % (events / wall / 1e6 / kernel)))
+# Kept for the peer section, which sets ns-3's rate beside this one.
+if len(sys.argv) > 4 and sys.argv[4]:
+    with open(sys.argv[4], "w") as f:
+        f.write("%.1f %.1f\n" % (delivered / wall, events / wall))
 PY
     rm -f "$json"
 }
 
 echo
 echo "== bridge_flood: 4 virtio/vhost-net guests on a Linux bridge, 64-byte UDP"
+rate_file=$(mktemp)
 bench_scenario scenarios/bench/bridge_flood.json
+vhsim_rates=$(cat "$rate_file")
+rm -f "$rate_file"
+rate_file=
+
+# The same topology and load in a peer simulator, ns-3, built by 'make
+# bench' from tests/peer/ns3_bridge_flood.cc (which says what it models).
+# Timed from outside like vhsim above, best of three, so both figures
+# include loading and reporting.  A missing ns-3 skips this, never fails.
+peer_ns3() {
+    bin=./build/peer/ns3_bridge_flood
+    if [ -f build/peer/skipped ]; then
+        echo "  skipped: $(cat build/peer/skipped)"
+        return 0
+    fi
+    if [ ! -x "$bin" ]; then
+        echo "  skipped: $bin is missing; run 'make bench'"
+        return 0
+    fi
+    best=""
+    out=""
+    for i in 1 2 3; do
+        t0=$(date +%s%N)
+        if ! run=$("$bin" 2>&1); then
+            echo "  skipped: $bin failed: $(echo "$run" | tail -n 1)"
+            return 0
+        fi
+        t1=$(date +%s%N)
+        ns=$((t1 - t0))
+        if [ -z "$best" ] || [ "$ns" -lt "$best" ]; then
+            best=$ns
+            out=$run
+        fi
+    done
+    version=$(dpkg-query -W -f='${Version}' libns3-dev 2>/dev/null || echo unknown)
+    result=$(echo "$out" | sed -n 's/^result: //p')
+    python3 - "$best" "$vhsim_rates" "$version" "$result" <<'PY'
+import sys
+wall = int(sys.argv[1]) / 1e9
+vhsim = [float(x) for x in sys.argv[2].split()]
+version = sys.argv[3]
+r = dict(kv.split("=") for kv in sys.argv[4].split())
+sent, delivered, events = int(r["sent"]), int(r["delivered"]), int(r["events"])
+print("  ns-3 %s (Debian's libns3-dev)" % version)
+print("  ns3_bridge_flood: %d packets sent, %d delivered, %.1f M events, %.3f s wall"
+      " (best of 3; %.3f s in Simulator::Run)"
+      % (sent, delivered, events / 1e6, wall, float(r["run_s"])))
+print("  %.2f M delivered packets per wall second, %.0f ns of wall time per packet"
+      % (delivered / wall / 1e6, wall / delivered * 1e9))
+print("  %.1f M events per wall second, %.1f events per delivered packet"
+      % (events / wall / 1e6, events / delivered))
+if len(vhsim) == 2:
+    print("  vhsim / ns-3: %.1f times the delivered packets per wall second,"
+          " %.1f times the events per wall second"
+          % (vhsim[0] / (delivered / wall), vhsim[1] / (events / wall)))
+print("  per packet, vhsim models: guest stack, virtio, vhost, bridge, NIC DMA,\n"
+      "    interrupts and NAPI, wire, switch, remote stack, all charged to CPU cores")
+print("  per packet, ns-3 models: UDP/IP send, queue disc, CSMA device queue, wire,\n"
+      "    two learning bridges, UDP/IP receive; no CPU, VM or vhost path")
+PY
+}
+
+echo
+echo "== peer: ns-3, bridge_flood's topology and load (CSMA links, BridgeNetDevice)"
+peer_ns3
 
 # gui benchmarks follow
 
