@@ -330,6 +330,31 @@ translate_from(struct gui_layout *l, size_t first, float dx, float dy)
     }
 }
 
+/* Adds a node of 'type' for each of the 'n' devices 'devs' of host node
+ * 'hn', sized to its ports, and fills 'it' with each node and the x it
+ * would like (above or below what it connects to among 'placed').
+ * Returns the height of the tallest. */
+static float
+row_nodes(struct ctx *c, enum gui_node_type type, const uint32_t *devs,
+          size_t n, int32_t hn, const uint8_t *placed, float left,
+          struct item *it)
+{
+    struct gui_layout *l = c->l;
+    float h = 0;
+    for (size_t i = 0; i < n; i++) {
+        int32_t nd = add_node(c, type, (int32_t) devs[i], hn, hn, 0, 0);
+        l->dev_node[devs[i]] = nd;
+        int hidden;
+        size_t np = add_ports(c, nd, devs[i], hn, false, &hidden);
+        size_with_ports(&l->nodes[nd].box, np, NODE_MIN_W, NODE_H);
+        h = fmaxf(h, l->nodes[nd].box.h);
+        it[i] = (struct item) {
+            nd, want_x(c, devs[i], placed, left + (float) i * 150), (int) i
+        };
+    }
+    return h;
+}
+
 /* Lays out one host panel with its top-left corner at (0, 0); returns the
  * panel's node. */
 static int32_t
@@ -525,18 +550,7 @@ layout_host(struct ctx *c, uint32_t hdev, int n_guest_hosts,
 
     /* Host kernel row. */
     struct item *it = gui_xcalloc(nm + nh + 1, sizeof *it);
-    float mid_h = 0;
-    for (size_t i = 0; i < nm; i++) {
-        int32_t mn = add_node(c, GUI_N_MID, (int32_t) mids[i], hn, hn, 0, 0);
-        l->dev_node[mids[i]] = mn;
-        int hidden;
-        size_t np = add_ports(c, mn, mids[i], hn, false, &hidden);
-        size_with_ports(&l->nodes[mn].box, np, NODE_MIN_W, NODE_H);
-        mid_h = fmaxf(mid_h, l->nodes[mn].box.h);
-        it[i] = (struct item) {
-            mn, want_x(c, mids[i], placed, left + (float) i * 150), (int) i
-        };
-    }
+    float mid_h = row_nodes(c, GUI_N_MID, mids, nm, hn, placed, left, it);
     if (nm) {
         float right = place_row(l, it, nm, left, y);
         settle_ports(l, it, nm);
@@ -549,18 +563,7 @@ layout_host(struct ctx *c, uint32_t hdev, int n_guest_hosts,
     }
 
     /* NIC hardware row. */
-    float hw_h = 0;
-    for (size_t i = 0; i < nh; i++) {
-        int32_t wn = add_node(c, GUI_N_HW, (int32_t) hws[i], hn, hn, 0, 0);
-        l->dev_node[hws[i]] = wn;
-        int hidden;
-        size_t np = add_ports(c, wn, hws[i], hn, false, &hidden);
-        size_with_ports(&l->nodes[wn].box, np, NODE_MIN_W, NODE_H);
-        hw_h = fmaxf(hw_h, l->nodes[wn].box.h);
-        it[i] = (struct item) {
-            wn, want_x(c, hws[i], placed, left + (float) i * 150), (int) i
-        };
-    }
+    float hw_h = row_nodes(c, GUI_N_HW, hws, nh, hn, placed, left, it);
     if (nh) {
         float right = place_row(l, it, nh, left, y);
         settle_ports(l, it, nh);
