@@ -4,6 +4,8 @@
 #   make demo     install what is missing, build, run the demo scenario
 #   make test     install what is missing, build, run every test (plain
 #                 build, then under AddressSanitizer and UBSan)
+#   make golden   re-record tests/golden/hashes.txt after a change meant to
+#                 alter results (say why in its own commit)
 #   make bench    kernel micro-benchmark and the bridge_flood scenario, set
 #                 beside ns-3 running the same topology (tests/peer/)
 #   make bench-peer  only the ns-3 side of that comparison
@@ -45,7 +47,7 @@ SAN_TOBJ := $(TEST_SRC:%.c=build/san/%.o)
 
 DEMO := scenarios/demo.json
 
-.PHONY: all deps demo test test-plain test-san bench bench-peer peer-deps \
+.PHONY: all deps demo test test-plain test-san golden bench bench-peer peer-deps \
         peer-build clean
 all: vhsim
 
@@ -106,6 +108,9 @@ test-san:
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	VHSIM_BIN=./build/san/vhsim CK_DEFAULT_TIMEOUT=300 CK_FORK=no \
 	./build/san/vhsim_tests
+
+golden: vhsim
+	sh tests/golden/outputs.sh ./vhsim >tests/golden/hashes.txt
 
 # The ns-3 build is allowed to fail: tests/bench.sh then prints the reason
 # kept in build/peer/skipped and runs everything else.  Its log goes to
