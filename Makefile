@@ -35,7 +35,8 @@ DEB_PKGS := gcc make pkg-config libcjson-dev libpcap-dev check libsubunit-dev \
             tshark libsdl2-dev libsdl2-ttf-dev fonts-dejavu-core
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-LIB_SRC  := $(wildcard sim/*.c) $(wildcard models/*.c) $(wildcard gui/*.c) \
+LIB_SRC  := $(wildcard sim/*.c) $(wildcard models/*/*.c) $(wildcard loader/*.c) \
+            $(wildcard report/*.c) $(wildcard gui/*.c) \
             $(filter-out cli/main.c,$(wildcard cli/*.c))
 TEST_SRC := $(wildcard tests/test_*.c) tests/check_main.c tests/worldtest.c
 BENCH_SRC := tests/bench_kernel.c tests/bench_gui.c

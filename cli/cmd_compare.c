@@ -16,9 +16,9 @@
 #include <unistd.h>
 
 #include "cli/compare.h"
-#include "models/config.h"
-#include "models/report.h"
-#include "models/world.h"
+#include "models/core/config.h"
+#include "report/report.h"
+#include "models/core/world.h"
 #include "sim/diag.h"
 
 static const char compare_usage[] =

@@ -4,9 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "models/config.h"
-#include "models/cpu.h"
-#include "models/world.h"
+#include "models/core/config.h"
+#include "models/hw/cpu.h"
+#include "models/core/world.h"
 #include "sim/trace.h"
 #include "sim/units.h"
 

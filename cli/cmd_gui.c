@@ -12,9 +12,9 @@
 #include "gui/app.h"
 #include "gui/history.h"
 #include "gui/record.h"
-#include "models/config.h"
-#include "models/cpu.h"
-#include "models/world.h"
+#include "models/core/config.h"
+#include "models/hw/cpu.h"
+#include "models/core/world.h"
 #include "sim/units.h"
 
 static const char gui_usage[] =

@@ -10,10 +10,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "models/config.h"
-#include "models/cpu.h"
-#include "models/report.h"
-#include "models/world.h"
+#include "models/core/config.h"
+#include "models/hw/cpu.h"
+#include "report/report.h"
+#include "models/core/world.h"
 #include "gui/record.h"
 #include "sim/capture.h"
 #include "sim/pcapw.h"

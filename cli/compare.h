@@ -1,7 +1,7 @@
 /* cli/compare.h: the outputs of 'vhsim compare', from finished reports.
  *
  * 'vhsim compare' runs the base scenario and its variants one after
- * another and keeps each run's JSON report (models/report.h).  The table
+ * another and keeps each run's JSON report (report/report.h).  The table
  * and the CSV are both read from those reports, so they show exactly what
  * the JSON says. */
 #ifndef VH_CLI_COMPARE_H

@@ -34,7 +34,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "models/cpu.h"
+#include "models/hw/cpu.h"
 
 struct buf {
     char *s;

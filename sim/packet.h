@@ -52,7 +52,7 @@ struct vh_packet {
     struct vh_pool *pool;       /* Where vh_packet_free() returns it. */
     void *family;               /* Shared by the copies that flooding made
                                  * of one logical packet, so its fate is
-                                 * counted once (models/acct.h); NULL for
+                                 * counted once (models/core/acct.h); NULL for
                                  * a packet that was never copied.  Copied
                                  * by vh_packet_clone(). */
     uint8_t buf[VH_PKT_BUFSIZE];

@@ -50,7 +50,7 @@ struct vh_hop {
                                  * only when 'on_cpu' is set. */
     uint8_t on_cpu;             /* VH_HOP_SERVICE runs on a CPU core. */
     uint32_t depth;             /* VH_HOP_ENQUEUE: queue length. */
-    uint8_t category;           /* Cycle category (models/cpu.h). */
+    uint8_t category;           /* Cycle category (models/hw/cpu.h). */
 };
 
 typedef void (*vh_trace_fn)(void *ctx, const struct vh_hop *);

@@ -17,8 +17,8 @@
 #include "cli/cmd_gui.h"
 #include "gui/app.h"
 #include "gui/record.h"
-#include "models/config.h"
-#include "models/world.h"
+#include "models/core/config.h"
+#include "models/core/world.h"
 #include "sim/frame.h"
 
 #define W 1600

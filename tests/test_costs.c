@@ -3,7 +3,7 @@
 #include <check.h>
 #include <string.h>
 
-#include "models/costs.h"
+#include "models/core/costs.h"
 #include "tests/testutil.h"
 
 START_TEST(test_defaults)

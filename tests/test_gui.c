@@ -30,8 +30,8 @@
 #include "gui/png.h"
 #include "gui/record.h"
 #include "gui/track.h"
-#include "models/config.h"
-#include "models/world.h"
+#include "models/core/config.h"
+#include "models/core/world.h"
 #include "sim/units.h"
 #include "tests/testutil.h"
 

@@ -4,11 +4,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "models/fdb.h"
-#include "models/host.h"
-#include "models/l2switch.h"
-#include "models/vm.h"
-#include "models/world.h"
+#include "models/hostnet/fdb.h"
+#include "models/core/host.h"
+#include "models/switch/l2switch.h"
+#include "models/guest/vm.h"
+#include "models/core/world.h"
 #include "tests/testutil.h"
 #include "tests/worldtest.h"
 

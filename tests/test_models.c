@@ -9,15 +9,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "models/acct.h"
-#include "models/endpoint.h"
-#include "models/fdb.h"
-#include "models/host.h"
-#include "models/l2switch.h"
-#include "models/lbridge.h"
-#include "models/virtio_net.h"
-#include "models/vm.h"
-#include "models/world.h"
+#include "models/core/acct.h"
+#include "models/endpoint/endpoint.h"
+#include "models/hostnet/fdb.h"
+#include "models/core/host.h"
+#include "models/switch/l2switch.h"
+#include "models/hostnet/lbridge.h"
+#include "models/guest/virtio_net.h"
+#include "models/guest/vm.h"
+#include "models/core/world.h"
 #include "tests/testutil.h"
 #include "tests/worldtest.h"
 

@@ -10,7 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "models/config.h"
+#include "models/core/config.h"
 #include "sim/frame.h"
 #include "tests/testutil.h"
 

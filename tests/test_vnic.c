@@ -12,15 +12,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "models/acct.h"
-#include "models/emu_nic.h"
-#include "models/host.h"
-#include "models/hthread.h"
-#include "models/ovs_dpdk.h"
-#include "models/report.h"
-#include "models/virtio_net.h"
-#include "models/vm.h"
-#include "models/world.h"
+#include "models/core/acct.h"
+#include "models/guest/emu_nic.h"
+#include "models/core/host.h"
+#include "models/hw/hthread.h"
+#include "models/hostnet/ovs_dpdk.h"
+#include "report/report.h"
+#include "models/guest/virtio_net.h"
+#include "models/guest/vm.h"
+#include "models/core/world.h"
 #include "tests/testutil.h"
 #include "tests/worldtest.h"
 

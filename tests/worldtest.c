@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "models/host.h"
+#include "models/core/host.h"
 #include "sim/diag.h"
 
 struct wt_run

@@ -12,8 +12,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "models/cpu.h"
-#include "models/world.h"
+#include "models/hw/cpu.h"
+#include "models/core/world.h"
 
 struct host;
 

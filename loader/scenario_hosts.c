@@ -1,0 +1,753 @@
+/* loader/scenario_hosts.c: loads hosts (CPU, IOMMU, NICs, bridges, VMs and
+ * their NICs) and switches into the config structs, checking each value on
+ * its own.  Names that point elsewhere (links, bridge ports, attachments)
+ * are checked afterwards by scenario_refs.c, once everything exists.
+ *
+ * Extensions to the contract read here (the contract allows added keys):
+ *   nics[].rx_ring, nics[].tx_ring   descriptors per ring, 64..4096;
+ *                                    default from the NIC model
+ *   bridges[].ageing                 FDB entry lifetime, a time; default
+ *                                    300s as in Linux
+ *   vms[].nics[].ring                virtqueue size, a power of two
+ *                                    64..1024; default 256
+ *   bridges[].pmd_cores              OVS with datapath dpdk: host cores
+ *                                    of its poll-mode threads, distinct;
+ *                                    default one, the last core no vCPU
+ *                                    is pinned to
+ *   switches[].speed                 port speed; default 10G
+ *   switches[].port_buffer           frames per egress queue, 1..1000000;
+ *                                    default 1000
+ *   iommu.posted_interrupts          VT-d posted interrupts for assigned
+ *                                    devices; default false; needs
+ *                                    "enabled"
+ *   iommu.iotlb_entries              IOTLB size, 1..4096; default 64
+ *   iommu.page_size                  "4K" (default) or "2M": the page
+ *                                    size of the VMs' DMA mappings */
+#include "loader/scenario_priv.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/frame.h"
+
+/* What a physical NIC model can do.  Sources: Intel I350 and 82599
+ * datasheets (8 and 64 VFs; VMDq pools), and the Linux igb and ixgbe
+ * drivers' default ring sizes (256 and 512 descriptors).  "generic" is an
+ * idealized NIC without a model's limits. */
+struct nic_model {
+    const char *name;           /* As written in "model". */
+    uint64_t default_bps;       /* Speed when "speed" is not given. */
+    uint64_t max_bps;           /* Fastest "speed" accepted. */
+    int max_vfs;                /* SR-IOV virtual functions. */
+    bool vmdq;                  /* Has VMDq pools. */
+    int max_queues;             /* RX/TX queue pairs. */
+    int ring;                   /* Default descriptors per ring. */
+};
+
+static const struct nic_model nic_models[] = {
+    { "generic", 10000000000ULL, 400000000000ULL, 256, true, 64, 256 },
+    { "i350", 1000000000ULL, 1000000000ULL, 8, true, 8, 256 },
+    { "82599", 10000000000ULL, 10000000000ULL, 64, true, 64, 512 },
+    { "x520", 10000000000ULL, 10000000000ULL, 64, true, 64, 512 },
+};
+#define N_NIC_MODELS (sizeof nic_models / sizeof nic_models[0])
+
+/* FNV-1a, 64 bits: a fixed, well-spread hash of a scenario path, so a
+ * derived MAC is the same on every run and machine. */
+static uint64_t
+path_hash(const char *s)
+{
+    uint64_t h = 0xcbf29ce484222325ULL;
+    for (; *s; s++) {
+        h ^= (unsigned char) *s;
+        h *= 0x100000001b3ULL;
+    }
+    return h;
+}
+
+/* Derives a locally administered unicast MAC from a scenario path: VM NICs
+ * get QEMU's 52:54:00 prefix, host NICs 02: (see models/core/config.h). */
+static void
+derive_mac(const char *spath, bool vm, struct vh_mac *mac)
+{
+    uint64_t h = path_hash(spath);
+    if (vm) {
+        mac->b[0] = 0x52;
+        mac->b[1] = 0x54;
+        mac->b[2] = 0x00;
+    } else {
+        mac->b[0] = 0x02;
+        mac->b[1] = (uint8_t) (h >> 32);
+        mac->b[2] = (uint8_t) (h >> 24);
+    }
+    mac->b[3] = (uint8_t) (h >> 16);
+    mac->b[4] = (uint8_t) (h >> 8);
+    mac->b[5] = (uint8_t) h;
+}
+
+/* Reads "mac" if present; returns true when all is well, and sets *given. */
+static bool
+load_mac(struct ld *ld, const cJSON *o, const char *op, struct vh_mac *mac,
+         bool *given)
+{
+    char path[JP_LEN];
+    char *s = NULL;
+    *given = false;
+    if (!ld_str(ld, o, op, "mac", false, &s)) {
+        return false;
+    }
+    if (!s) {
+        return true;
+    }
+    jp_key(path, op, "mac");
+    struct vh_mac m;
+    if (!vh_mac_parse(s, &m)) {
+        vh_diag_fail(ld->diag, path, "malformed MAC address '%s' (expected "
+                     "six two-digit hex groups such as "
+                     "\"52:54:00:00:00:01\")", s);
+    } else if (vh_mac_is_multicast(&m)) {
+        vh_diag_fail(ld->diag, path, "MAC address '%s' is a multicast "
+                     "address; a NIC's own address must be unicast (lowest "
+                     "bit of the first byte clear)", s);
+    } else if (!(m.b[0] | m.b[1] | m.b[2] | m.b[3] | m.b[4] | m.b[5])) {
+        vh_diag_fail(ld->diag, path, "MAC address '%s' is all zeros", s);
+    }
+    free(s);
+    if (ld->diag->failed) {
+        return false;
+    }
+    *mac = m;
+    *given = true;
+    return true;
+}
+
+/* Reads "ip" ("10.0.0.1/24"); the address must be usable by a host. */
+static bool
+load_ip(struct ld *ld, const cJSON *o, const char *op, bool required,
+        uint32_t *ip, int *prefix, bool *given)
+{
+    char path[JP_LEN];
+    char *s = NULL;
+    *given = false;
+    if (!ld_str(ld, o, op, "ip", required, &s)) {
+        return false;
+    }
+    if (!s) {
+        return true;
+    }
+    jp_key(path, op, "ip");
+    uint32_t a = 0;
+    int p = 32;
+    bool has_prefix = strchr(s, '/') != NULL;
+    if (!vh_ipv4_parse(s, &a, &p)) {
+        vh_diag_fail(ld->diag, path, "malformed IPv4 address '%s' (expected "
+                     "a dotted quad with an optional prefix length, such as "
+                     "\"10.0.0.1/24\")", s);
+    } else if (a == 0 || (a >> 24) == 127 || (a >> 28) >= 14) {
+        vh_diag_fail(ld->diag, path, "'%s' is not a host address (zero, "
+                     "loopback, multicast and reserved addresses are not)",
+                     s);
+    } else if (p < 31) {
+        uint32_t host = p == 0 ? a : a & (UINT32_MAX >> p);
+        uint32_t all = p == 0 ? UINT32_MAX : UINT32_MAX >> p;
+        if (host == 0 || host == all) {
+            vh_diag_fail(ld->diag, path, "'%s' is the %s address of its "
+                         "/%d subnet, not a host address", s,
+                         host ? "broadcast" : "network", p);
+        }
+    }
+    free(s);
+    if (ld->diag->failed) {
+        return false;
+    }
+    /* Without a prefix length the address is on a /24, the lab-network
+     * default; vhsim has no routers, so endpoints share one subnet. */
+    *ip = a;
+    *prefix = has_prefix ? p : 24;
+    *given = true;
+    return true;
+}
+
+static bool
+load_cpu(struct ld *ld, const cJSON *h, const char *hp, struct cfg_host *host)
+{
+    static const char *const irq_names[] = { "performance", "power-save" };
+    char cp[JP_LEN];
+    const cJSON *cpu;
+
+    host->cpu.cores = 4;
+    host->cpu.khz = 2600000;
+    host->cpu.irqbalance = CFG_IRQ_PERFORMANCE;
+    if (!ld_sub(ld, h, hp, "cpu", &sch_cpu, &cpu, cp)) {
+        return false;
+    }
+    if (!cpu) {
+        return true;
+    }
+    host->has_cpu = true;
+
+    long long cores = host->cpu.cores;
+    double ghz = 2.6;
+    int irq = CFG_IRQ_PERFORMANCE;
+    if (!ld_int(ld, cpu, cp, "cores", false, 1, 1024, NULL, &cores)
+        || !ld_double(ld, cpu, cp, "ghz", &ghz)
+        || !ld_enum(ld, cpu, cp, "irqbalance", "irqbalance mode", irq_names,
+                    2, &irq)) {
+        return false;
+    }
+    if (!(ghz > 0 && ghz <= 10)) {
+        char path[JP_LEN];
+        jp_key(path, cp, "ghz");
+        return vh_diag_fail(ld->diag, path, "%g GHz is out of range; "
+                            "expected more than 0 and at most 10", ghz);
+    }
+    host->cpu.cores = (int) cores;
+    host->cpu.khz = (uint64_t) llround(ghz * 1e6);
+    host->cpu.irqbalance = (enum cfg_irqbalance) irq;
+    return true;
+}
+
+static bool
+load_nic(struct ld *ld, const cJSON *o, const char *np, const char *hname,
+         struct cfg_nic *nic)
+{
+    const char *model_names[N_NIC_MODELS];
+    char path[JP_LEN], spath[JP_LEN];
+    int model = 0;
+
+    for (size_t i = 0; i < N_NIC_MODELS; i++) {
+        model_names[i] = nic_models[i].name;
+    }
+    nic->jpath = ld_strdup(np);
+    if (!ld_is_object(ld, o, np) || !ld_keys(ld, o, np, &sch_nic)
+        || !ld_name(ld, o, np, &nic->name)
+        || !ld_enum(ld, o, np, "model", "NIC model", model_names,
+                    N_NIC_MODELS, &model)) {
+        return false;
+    }
+    const struct nic_model *m = &nic_models[model];
+    nic->model = ld_strdup(m->name);
+    nic->speed_bps = m->default_bps;
+    if (!ld_speed(ld, o, np, "speed", &nic->speed_bps)) {
+        return false;
+    }
+    if (nic->speed_bps > m->max_bps) {
+        jp_key(path, np, "speed");
+        return vh_diag_fail(ld->diag, path, "the %s runs at most at %.15g "
+                            "Gbit/s; %.15g Gbit/s is faster", m->name,
+                            (double) m->max_bps / 1e9,
+                            (double) nic->speed_bps / 1e9);
+    }
+
+    long long queues = 1, vfs = 0, rx = m->ring, tx = m->ring;
+    const cJSON *sriov;
+    char sp[JP_LEN];
+    if (!ld_int(ld, o, np, "queues", false, 1, 64, NULL, &queues)
+        || !ld_bool(ld, o, np, "vmdq", &nic->vmdq)
+        || !ld_sub(ld, o, np, "sriov", &sch_sriov, &sriov, sp)
+        || (sriov && !ld_int(ld, sriov, sp, "vfs", false, 0, 256,
+                             "the PCIe SR-IOV limit", &vfs))
+        || !ld_str(ld, o, np, "link", false, &nic->link)
+        || !ld_int(ld, o, np, "rx_ring", false, 64, 4096, NULL, &rx)
+        || !ld_int(ld, o, np, "tx_ring", false, 64, 4096, NULL, &tx)) {
+        return false;
+    }
+    if (queues > m->max_queues) {
+        jp_key(path, np, "queues");
+        return vh_diag_fail(ld->diag, path, "the %s has at most %d queue "
+                            "pairs", m->name, m->max_queues);
+    }
+    if (vfs > m->max_vfs) {
+        jp_key(path, sp, "vfs");
+        return vh_diag_fail(ld->diag, path, "the %s supports at most %d "
+                            "VFs", m->name, m->max_vfs);
+    }
+    if (nic->vmdq && !m->vmdq) {
+        jp_key(path, np, "vmdq");
+        return vh_diag_fail(ld->diag, path, "the %s has no VMDq", m->name);
+    }
+    nic->queues = (int) queues;
+    nic->sriov_vfs = (int) vfs;
+    nic->rx_ring = (int) rx;
+    nic->tx_ring = (int) tx;
+
+    bool has_ip;
+    if (!load_mac(ld, o, np, &nic->mac, &nic->has_mac)
+        || !load_ip(ld, o, np, false, &nic->ip, &nic->prefix, &has_ip)) {
+        return false;
+    }
+    nic->has_ip = has_ip;
+    if (!ld_gateway(ld, o, np, nic)) {
+        return false;
+    }
+    if (!nic->has_mac) {
+        snprintf(spath, sizeof spath, "%s/%s", hname, nic->name);
+        derive_mac(spath, false, &nic->mac);
+    }
+    return true;
+}
+
+/* "pmd_cores": distinct cores of the host, for a DPDK bridge only. */
+static bool
+load_pmd_cores(struct ld *ld, const cJSON *o, const char *bp, int n_cores,
+               struct cfg_bridge *br)
+{
+    char path[JP_LEN];
+    const cJSON *arr;
+    if (!ld_array(ld, o, bp, "pmd_cores", &arr) || !arr) {
+        return !ld->diag->failed;
+    }
+    jp_key(path, bp, "pmd_cores");
+    if (br->type != CFG_BR_OVS || br->datapath != CFG_DP_DPDK) {
+        return vh_diag_fail(ld->diag, path, "'pmd_cores' applies only to "
+                            "bridges of type ovs with datapath dpdk");
+    }
+    br->n_pmd_cores = (size_t) cJSON_GetArraySize(arr);
+    if (!br->n_pmd_cores) {
+        return vh_diag_fail(ld->diag, path, "give at least one core (or "
+                            "leave 'pmd_cores' out for the default)");
+    }
+    br->pmd_cores = ld_calloc(br->n_pmd_cores, sizeof *br->pmd_cores);
+    size_t i = 0;
+    for (const cJSON *c = arr->child; c; c = c->next, i++) {
+        char cp[JP_LEN];
+        jp_idx(cp, path, i);
+        double d = cJSON_IsNumber(c) ? c->valuedouble : -1;
+        if (!cJSON_IsNumber(c) || d != floor(d)) {
+            return vh_diag_fail(ld->diag, cp, "expected a host core number, "
+                                "got %s", ld_type_name(c));
+        }
+        if (d < 0 || d >= n_cores) {
+            return vh_diag_fail(ld->diag, cp, "core %.15g does not exist; "
+                                "the host has cores 0 to %d", d,
+                                n_cores - 1);
+        }
+        br->pmd_cores[i] = (int) d;
+        for (size_t k = 0; k < i; k++) {
+            if (br->pmd_cores[k] == br->pmd_cores[i]) {
+                return vh_diag_fail(ld->diag, cp, "core %d is listed twice",
+                                    br->pmd_cores[i]);
+            }
+        }
+    }
+    return true;
+}
+
+static bool
+load_bridge(struct ld *ld, const cJSON *o, const char *bp, int n_cores,
+            struct cfg_bridge *br)
+{
+    static const char *const types[] = { "linux-bridge", "ovs" };
+    static const char *const datapaths[] = { "kernel", "dpdk" };
+    char path[JP_LEN];
+    int type = CFG_BR_LINUX, dp = CFG_DP_KERNEL;
+    const cJSON *ports, *flows;
+
+    br->jpath = ld_strdup(bp);
+    br->ageing = 300 * VH_SEC;
+    if (!ld_is_object(ld, o, bp) || !ld_keys(ld, o, bp, &sch_bridge)
+        || !ld_name(ld, o, bp, &br->name)
+        || !ld_enum(ld, o, bp, "type", "bridge type", types, 2, &type)
+        || !ld_array(ld, o, bp, "ports", &ports)
+        || !ld_bool(ld, o, bp, "vlan_filtering", &br->vlan_filtering)
+        || !ld_array(ld, o, bp, "flows", &flows)
+        || !ld_enum(ld, o, bp, "datapath", "OVS datapath", datapaths, 2, &dp)
+        || !ld_time(ld, o, bp, "ageing", false, &br->ageing)) {
+        return false;
+    }
+    br->type = (enum cfg_bridge_type) type;
+    br->datapath = (enum cfg_ovs_datapath) dp;
+    if (!load_pmd_cores(ld, o, bp, n_cores, br)) {
+        return false;
+    }
+    if (br->type != CFG_BR_OVS) {
+        const char *k = flows ? "flows"
+                        : !ld_absent_or_null(o, "datapath") ? "datapath"
+                        : NULL;
+        if (k) {
+            jp_key(path, bp, k);
+            return vh_diag_fail(ld->diag, path, "'%s' applies only to "
+                                "bridges of type ovs", k);
+        }
+    }
+
+    jp_key(path, bp, "ports");
+    br->n_ports = (size_t) cJSON_GetArraySize(ports);
+    br->ports = ld_calloc(br->n_ports, sizeof *br->ports);
+    size_t i = 0;
+    for (const cJSON *p = ports ? ports->child : NULL; p; p = p->next, i++) {
+        char pp[JP_LEN];
+        jp_idx(pp, path, i);
+        if (!cJSON_IsString(p)) {
+            return vh_diag_fail(ld->diag, pp, "expected a NIC name (a "
+                                "string), got %s", ld_type_name(p));
+        }
+        br->ports[i] = ld_strdup(p->valuestring);
+    }
+
+    /* OVS flows are kept verbatim, in ovs-ofctl's syntax, for the OVS
+     * model to parse. */
+    jp_key(path, bp, "flows");
+    br->n_flows = (size_t) cJSON_GetArraySize(flows);
+    br->flows = ld_calloc(br->n_flows, sizeof *br->flows);
+    i = 0;
+    for (const cJSON *f = flows ? flows->child : NULL; f; f = f->next, i++) {
+        char fp[JP_LEN];
+        jp_idx(fp, path, i);
+        if (!cJSON_IsString(f)) {
+            return vh_diag_fail(ld->diag, fp, "expected a flow rule (a "
+                                "string), got %s", ld_type_name(f));
+        }
+        br->flows[i] = ld_strdup(f->valuestring);
+    }
+    return true;
+}
+
+static bool
+load_attach(struct ld *ld, const cJSON *o, const char *vp,
+            struct cfg_vnic *vn)
+{
+    static const char *const types[] = {
+        "bridge", "ovs", "nat", "macvtap", "sriov-vf", "passthrough",
+    };
+    static const char *const modes[] = {
+        "vepa", "bridge", "private", "passthru",
+    };
+    char ap[JP_LEN], path[JP_LEN];
+    const cJSON *at;
+    int type = 0, mode = 0;
+    long long vf = -1;
+
+    if (!ld_sub(ld, o, vp, "attach", &sch_attach, &at, ap)) {
+        return false;
+    }
+    if (!at) {
+        return vh_diag_fail(ld->diag, vp, "missing required key 'attach' "
+                            "(what the NIC is plugged into, such as "
+                            "{\"type\": \"bridge\", \"to\": \"br0\"})");
+    }
+    if (ld_absent_or_null(at, "type")) {
+        return vh_diag_fail(ld->diag, ap, "missing required key 'type'");
+    }
+    if (!ld_enum(ld, at, ap, "type", "attach type", types, 6, &type)
+        || !ld_str(ld, at, ap, "to", false, &vn->attach_to)
+        || !ld_enum(ld, at, ap, "mode", "macvtap mode", modes, 4, &mode)
+        || !ld_int(ld, at, ap, "vf", false, 0, 255, NULL, &vf)) {
+        return false;
+    }
+    vn->attach = (enum cfg_attach) type;
+    vn->vf = (int) vf;
+    if (!ld_forwards(ld, at, ap, vn)) {
+        return false;
+    }
+
+    if (vn->attach == CFG_AT_NAT) {
+        if (vn->attach_to) {
+            jp_key(path, ap, "to");
+            return vh_diag_fail(ld->diag, path, "attach type 'nat' takes no "
+                                "'to': the host's NAT network is implicit");
+        }
+    } else if (!vn->attach_to) {
+        return vh_diag_fail(ld->diag, ap, "missing required key 'to' (the "
+                            "%s to attach to)", vn->attach == CFG_AT_BRIDGE
+                            || vn->attach == CFG_AT_OVS ? "bridge"
+                            : "host NIC");
+    }
+    if (vn->attach == CFG_AT_MACVTAP) {
+        /* libvirt's default macvtap mode is VEPA. */
+        vn->attach_mode = ld_strdup(modes[mode]);
+    } else if (!ld_absent_or_null(at, "mode")) {
+        jp_key(path, ap, "mode");
+        return vh_diag_fail(ld->diag, path, "'mode' applies only to attach "
+                            "type macvtap");
+    }
+    if (vn->attach != CFG_AT_SRIOV_VF && vf >= 0) {
+        jp_key(path, ap, "vf");
+        return vh_diag_fail(ld->diag, path, "'vf' applies only to attach "
+                            "type sriov-vf");
+    }
+    return true;
+}
+
+/* With attach type sriov-vf or passthrough the guest drives the hardware
+ * itself, so 'model' and 'backend' are not used; they are still read and
+ * checked, because a variant may switch the attachment and keep them. */
+static bool
+load_vnic(struct ld *ld, const cJSON *o, const char *vp, const char *spath,
+          struct cfg_vnic *vn)
+{
+    static const char *const models[] = { "virtio", "e1000", "rtl8139" };
+    static const char *const backends[] = {
+        "none", "qemu", "vhost-net", "vhost-user",
+    };
+    char path[JP_LEN];
+    int model = CFG_VNIC_VIRTIO, backend = -1;
+    long long queues = 1, vlan = -1, ring = 256;
+    bool has_ip;
+
+    vn->jpath = ld_strdup(vp);
+    if (!ld_is_object(ld, o, vp) || !ld_keys(ld, o, vp, &sch_vnic)
+        || !ld_name(ld, o, vp, &vn->name)
+        || !load_mac(ld, o, vp, &vn->mac, &vn->has_mac)
+        || !load_ip(ld, o, vp, true, &vn->ip, &vn->prefix, &has_ip)
+        || !ld_enum(ld, o, vp, "model", "model", models, 3, &model)
+        || !ld_enum(ld, o, vp, "backend", "backend", backends + 1, 3,
+                    &backend)
+        || !ld_int(ld, o, vp, "queues", false, 1, 64, NULL, &queues)
+        || !ld_int(ld, o, vp, "vlan", false, 1, 4094,
+                   "VLAN IDs 0 and 4095 are reserved", &vlan)
+        || !ld_int(ld, o, vp, "ring", false, 64, 1024, NULL, &ring)
+        || !load_attach(ld, o, vp, vn)) {
+        return false;
+    }
+    if (!vn->has_mac) {
+        char full[JP_LEN + 8];
+        snprintf(full, sizeof full, "%s/%s", spath, vn->name);
+        derive_mac(full, true, &vn->mac);
+    }
+    /* A backend applies to virtio only: QEMU itself emulates e1000 and
+     * rtl8139, so for them the backend is always CFG_BE_NONE.  A backend
+     * left over with an emulated model is not an error, because the
+     * contract's own example variant switches "model" to "e1000" and
+     * leaves "backend" as it was. */
+    vn->model = (enum cfg_vnic_model) model;
+    vn->backend = vn->model != CFG_VNIC_VIRTIO ? CFG_BE_NONE
+                  : backend >= 0 ? (enum cfg_backend) (backend + 1)
+                  : CFG_BE_VHOST_NET;
+    if (ring & (ring - 1)) {
+        /* Split virtqueues must be a power of two in size (virtio 1.1,
+         * 2.6); QEMU allows at most 1024. */
+        jp_key(path, vp, "ring");
+        return vh_diag_fail(ld->diag, path, "%lld is not a power of two; a "
+                            "virtqueue's size must be one", ring);
+    }
+    vn->queues = (int) queues;
+    vn->vlan = (int) vlan;
+    vn->ring = (int) ring;
+    return true;
+}
+
+static bool
+load_vm(struct ld *ld, const cJSON *o, const char *vp,
+        const struct cfg_host *host, struct cfg_vm *vm)
+{
+    char path[JP_LEN], spath[JP_LEN];
+    long long vcpus = 1;
+    const cJSON *pin, *nics;
+
+    vm->jpath = ld_strdup(vp);
+    if (!ld_is_object(ld, o, vp) || !ld_keys(ld, o, vp, &sch_vm)
+        || !ld_name(ld, o, vp, &vm->name)
+        || !ld_int(ld, o, vp, "vcpus", false, 1, 256, NULL, &vcpus)
+        || !ld_array(ld, o, vp, "pin", &pin)
+        || !ld_array(ld, o, vp, "nics", &nics)) {
+        return false;
+    }
+    vm->vcpus = (int) vcpus;
+
+    if (pin) {
+        jp_key(path, vp, "pin");
+        vm->n_pin = (size_t) cJSON_GetArraySize(pin);
+        if (vm->n_pin != (size_t) vm->vcpus) {
+            return vh_diag_fail(ld->diag, path, "pin lists %zu core%s but "
+                                "the VM has %d vCPU%s; give one host core "
+                                "per vCPU", vm->n_pin,
+                                vm->n_pin == 1 ? "" : "s", vm->vcpus,
+                                vm->vcpus == 1 ? "" : "s");
+        }
+        vm->pin = ld_calloc(vm->n_pin, sizeof *vm->pin);
+        size_t i = 0;
+        for (const cJSON *c = pin->child; c; c = c->next, i++) {
+            char cp[JP_LEN];
+            jp_idx(cp, path, i);
+            double d = cJSON_IsNumber(c) ? c->valuedouble : -1;
+            if (!cJSON_IsNumber(c) || d != floor(d)) {
+                return vh_diag_fail(ld->diag, cp, "expected a host core "
+                                    "number, got %s", ld_type_name(c));
+            }
+            if (d < 0 || d >= host->cpu.cores) {
+                return vh_diag_fail(ld->diag, cp, "core %.15g does not "
+                                    "exist; host '%s' has cores 0 to %d",
+                                    d, host->name, host->cpu.cores - 1);
+            }
+            vm->pin[i] = (int) d;
+        }
+    }
+
+    snprintf(spath, sizeof spath, "%s/%s", host->name, vm->name);
+    jp_key(path, vp, "nics");
+    vm->n_nics = (size_t) cJSON_GetArraySize(nics);
+    vm->nics = ld_calloc(vm->n_nics, sizeof *vm->nics);
+    size_t i = 0;
+    for (const cJSON *c = nics ? nics->child : NULL; c; c = c->next, i++) {
+        char np[JP_LEN];
+        jp_idx(np, path, i);
+        if (!load_vnic(ld, c, np, spath, &vm->nics[i])) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* The host's IOMMU.  Besides the contract's "enabled", three extensions:
+ * "posted_interrupts" (VT-d posted interrupts, which need interrupt
+ * remapping and so the IOMMU), "iotlb_entries" and "page_size". */
+static bool
+load_iommu(struct ld *ld, const cJSON *o, const char *ip,
+           struct cfg_host *host)
+{
+    static const char *const pages[] = { "4K", "2M" };
+    char path[JP_LEN];
+    long long entries = 64;
+    int page = 0;
+
+    if (!ld_bool(ld, o, ip, "enabled", &host->iommu_enabled)
+        || !ld_bool(ld, o, ip, "posted_interrupts",
+                    &host->posted_interrupts)
+        || !ld_int(ld, o, ip, "iotlb_entries", false, 1, 4096, NULL,
+                   &entries)
+        || !ld_enum(ld, o, ip, "page_size", "IOMMU page size", pages, 2,
+                    &page)) {
+        return false;
+    }
+    if (host->posted_interrupts && !host->iommu_enabled) {
+        jp_key(path, ip, "posted_interrupts");
+        return vh_diag_fail(ld->diag, path, "posted interrupts are delivered "
+                            "by the IOMMU's interrupt remapping (VT-d); "
+                            "they need \"enabled\": true");
+    }
+    host->iotlb_entries = (int) entries;
+    host->iommu_page_size = page ? 2u << 20 : 4096;
+    return true;
+}
+
+/* Loads 'key' (an array of objects) of host 'h' with 'fn'. */
+#define LOAD_LIST(KEY, ARR, N, CALL)                                     \
+    do {                                                                \
+        const cJSON *arr_;                                              \
+        char ap_[JP_LEN];                                               \
+        if (!ld_array(ld, h, hp, KEY, &arr_)) {                         \
+            return false;                                               \
+        }                                                               \
+        jp_key(ap_, hp, KEY);                                           \
+        N = (size_t) cJSON_GetArraySize(arr_);                          \
+        ARR = ld_calloc(N, sizeof *ARR);                                \
+        size_t i = 0;                                                   \
+        for (const cJSON *c = arr_ ? arr_->child : NULL; c;             \
+             c = c->next, i++) {                                        \
+            char ep[JP_LEN];                                            \
+            jp_idx(ep, ap_, i);                                         \
+            if (!(CALL)) {                                              \
+                return false;                                           \
+            }                                                           \
+        }                                                               \
+    } while (0)
+
+static bool
+load_host(struct ld *ld, const cJSON *h, const char *hp,
+          struct cfg_host *host, struct ld_host_extra *hx)
+{
+    const cJSON *iommu, *containers, *networks;
+    char ip[JP_LEN];
+
+    host->jpath = ld_strdup(hp);
+    host->iotlb_entries = 64;
+    host->iommu_page_size = 4096;
+    if (!ld_is_object(ld, h, hp) || !ld_keys(ld, h, hp, &sch_host)
+        || !ld_name(ld, h, hp, &host->name)
+        || !load_cpu(ld, h, hp, host)
+        || !ld_sub(ld, h, hp, "iommu", &sch_iommu, &iommu, ip)
+        || (iommu && !load_iommu(ld, iommu, ip, host))) {
+        return false;
+    }
+    LOAD_LIST("nics", host->nics, host->n_nics,
+              load_nic(ld, c, ep, host->name, &host->nics[i]));
+    LOAD_LIST("bridges", host->bridges, host->n_bridges,
+              load_bridge(ld, c, ep, host->cpu.cores, &host->bridges[i]));
+    LOAD_LIST("vms", host->vms, host->n_vms,
+              load_vm(ld, c, ep, host, &host->vms[i]));
+
+    /* Containers and their networks have no structs yet: only their
+     * presence is recorded, and scenario_support.c refuses them. */
+    if (!ld_array(ld, h, hp, "containers", &containers)
+        || !ld_array(ld, h, hp, "networks", &networks)) {
+        return false;
+    }
+    hx->n_containers = (size_t) cJSON_GetArraySize(containers);
+    hx->n_networks = (size_t) cJSON_GetArraySize(networks);
+    return true;
+}
+
+bool
+ld_hosts(struct ld *ld, const cJSON *root)
+{
+    struct cfg_scenario *sc = ld->sc;
+    const cJSON *hosts;
+
+    if (!ld_array(ld, root, "", "hosts", &hosts)) {
+        return false;
+    }
+    sc->n_hosts = (size_t) cJSON_GetArraySize(hosts);
+    sc->hosts = ld_calloc(sc->n_hosts, sizeof *sc->hosts);
+    ld->hx = ld_calloc(sc->n_hosts, sizeof *ld->hx);
+    size_t i = 0;
+    for (const cJSON *h = hosts ? hosts->child : NULL; h; h = h->next, i++) {
+        char hp[JP_LEN];
+        jp_idx(hp, "hosts", i);
+        if (!load_host(ld, h, hp, &sc->hosts[i], &ld->hx[i])) {
+            return false;
+        }
+    }
+    return true;
+}
+
+static bool
+load_switch(struct ld *ld, const cJSON *o, const char *sp,
+            struct cfg_switch *sw)
+{
+    static const char *const modes[] = {
+        "802.1q", "vepa", "vntag", "802.1br",
+    };
+    int mode = CFG_SW_8021Q;
+    long long ports = 0, buf = 1000;
+
+    sw->jpath = ld_strdup(sp);
+    sw->speed_bps = 10000000000ULL;
+    if (!ld_is_object(ld, o, sp) || !ld_keys(ld, o, sp, &sch_switch)
+        || !ld_name(ld, o, sp, &sw->name)
+        || !ld_enum(ld, o, sp, "mode", "switch mode", modes, 4, &mode)
+        || !ld_int(ld, o, sp, "ports", true, 1, 1024, NULL, &ports)
+        || !ld_speed(ld, o, sp, "speed", &sw->speed_bps)
+        || !ld_int(ld, o, sp, "port_buffer", false, 1, 1000000, NULL,
+                   &buf)) {
+        return false;
+    }
+    sw->mode = (enum cfg_switch_mode) mode;
+    sw->ports = (int) ports;
+    sw->port_buffer = (int) buf;
+    return true;
+}
+
+bool
+ld_switches(struct ld *ld, const cJSON *root)
+{
+    struct cfg_scenario *sc = ld->sc;
+    const cJSON *arr;
+
+    if (!ld_array(ld, root, "", "switches", &arr)) {
+        return false;
+    }
+    sc->n_switches = (size_t) cJSON_GetArraySize(arr);
+    sc->switches = ld_calloc(sc->n_switches, sizeof *sc->switches);
+    size_t i = 0;
+    for (const cJSON *s = arr ? arr->child : NULL; s; s = s->next, i++) {
+        char sp[JP_LEN];
+        jp_idx(sp, "switches", i);
+        if (!load_switch(ld, s, sp, &sc->switches[i])) {
+            return false;
+        }
+    }
+    return true;
+}

@@ -1,0 +1,747 @@
+/* loader/scenario_paths.c: scenario paths ("host1/vm1/eth0", "tor1/p2"):
+ * resolving them over the loaded structs for flows, captures and events,
+ * and over the raw JSON tree for variants, which change the tree before it
+ * is loaded. */
+#include "loader/scenario_priv.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Paths have at most three parts ("host/vm/nic", "host/nic/vf0"); a
+ * fourth is an error. */
+#define MAX_PARTS 4
+
+/* Splits a copy of 'path' at '/' into parts; returns their number, or 0
+ * with 'why' set if a part is empty. */
+static size_t
+split(const char *path, char *copy, size_t copy_len, char **parts,
+      char *why, size_t why_len)
+{
+    size_t n = 0;
+    snprintf(copy, copy_len, "%s", path);
+    char *p = copy;
+    for (;;) {
+        char *slash = strchr(p, '/');
+        if (slash) {
+            *slash = '\0';
+        }
+        if (!*p) {
+            snprintf(why, why_len, "'%s' is not a valid path (an empty "
+                     "part; paths look like \"host1/vm1/eth0\")", path);
+            return 0;
+        }
+        if (n == MAX_PARTS) {
+            break;
+        }
+        parts[n++] = p;
+        if (!slash) {
+            break;
+        }
+        p = slash + 1;
+    }
+    return n;
+}
+
+/* "no host or switch named 'x'; did you mean 'y'?" with the candidates. */
+static void
+not_found(const char *what, const char *name, const char *where,
+          const char *const *names, size_t n, char *why, size_t why_len)
+{
+    const char *guess = vh_suggest(name, names, n);
+    char list[400];
+    vh_join(names, n, list, sizeof list);
+    if (guess) {
+        snprintf(why, why_len, "%s%s has no %s named '%s'; did you mean "
+                 "'%s'?", where ? "" : "the scenario", where ? where : "",
+                 what, name, guess);
+    } else {
+        snprintf(why, why_len, "%s%s has no %s named '%s' (%s%s)",
+                 where ? "" : "the scenario", where ? where : "", what,
+                 name, n ? "it has: " : "it has none", n ? list : "");
+    }
+}
+
+const char *
+ld_ref_what(enum ref_kind k)
+{
+    switch (k) {
+    case REF_HOST: return "host";
+    case REF_VM: return "VM";
+    case REF_NIC: return "host NIC";
+    case REF_BRIDGE: return "bridge";
+    case REF_VNIC: return "VM NIC";
+    case REF_SWITCH: return "switch";
+    case REF_PORT: return "switch port";
+    case REF_VF: return "VF";
+    }
+    return "?";
+}
+
+static bool
+resolve_port(const struct cfg_switch *sw, const char *part, struct ref *r,
+             char *why, size_t why_len)
+{
+    const char *d = part + 1;
+    long n = 0;
+    bool digits = part[0] == 'p' && *d >= '1' && *d <= '9';
+    for (; digits && *d; d++) {
+        if (*d < '0' || *d > '9' || n > 100000) {
+            digits = false;
+            break;
+        }
+        n = n * 10 + (*d - '0');
+    }
+    if (!digits) {
+        snprintf(why, why_len, "switch '%s' has ports named p1 to p%d; "
+                 "'%s' is not one", sw->name, sw->ports, part);
+        return false;
+    }
+    if (n > sw->ports) {
+        snprintf(why, why_len, "switch '%s' has ports p1 to p%d; there is "
+                 "no '%s'", sw->name, sw->ports, part);
+        return false;
+    }
+    r->kind = REF_PORT;
+    r->port = (int) n;
+    return true;
+}
+
+/* The host's NIC, bridge or VM named 'part'. */
+static bool
+resolve_in_host(struct cfg_host *h, const char *part, struct ref *r,
+                char *why, size_t why_len)
+{
+    size_t n = h->n_nics + h->n_bridges + h->n_vms;
+    const char **names = ld_calloc(n, sizeof *names);
+    size_t k = 0;
+    bool found = false;
+
+    for (size_t i = 0; i < h->n_nics; i++, k++) {
+        names[k] = h->nics[i].name;
+        if (!found && !strcmp(names[k], part)) {
+            r->kind = REF_NIC;
+            r->nic = &h->nics[i];
+            found = true;
+        }
+    }
+    for (size_t i = 0; i < h->n_bridges; i++, k++) {
+        names[k] = h->bridges[i].name;
+        if (!found && !strcmp(names[k], part)) {
+            r->kind = REF_BRIDGE;
+            r->bridge = &h->bridges[i];
+            found = true;
+        }
+    }
+    for (size_t i = 0; i < h->n_vms; i++, k++) {
+        names[k] = h->vms[i].name;
+        if (!found && !strcmp(names[k], part)) {
+            r->kind = REF_VM;
+            r->vm = &h->vms[i];
+            found = true;
+        }
+    }
+    if (!found) {
+        char where[128];
+        snprintf(where, sizeof where, "host '%s'", h->name);
+        not_found("NIC, bridge or VM", part, where, names, n, why, why_len);
+    }
+    free(names);
+    return found;
+}
+
+/* "vfN" below a NIC: one of its SR-IOV virtual functions. */
+static bool
+resolve_vf(const struct cfg_host *h, struct ref *r, const char *part,
+           char *why, size_t why_len)
+{
+    const struct cfg_nic *nic = r->nic;
+    const char *d = part + 2;
+    long n = 0;
+    bool digits = !strncmp(part, "vf", 2) && *d >= '0' && *d <= '9'
+                  && (d[0] != '0' || !d[1]);
+    for (; digits && *d; d++) {
+        if (*d < '0' || *d > '9' || n > 100000) {
+            digits = false;
+            break;
+        }
+        n = n * 10 + (*d - '0');
+    }
+    if (!nic->sriov_vfs) {
+        snprintf(why, why_len, "'%s/%s/%s': NIC '%s' has no VFs (only a "
+                 "NIC with \"sriov\" has parts, \"vf0\" to \"vfN\")",
+                 h->name, nic->name, part, nic->name);
+        return false;
+    }
+    if (!digits || n >= nic->sriov_vfs) {
+        snprintf(why, why_len, "NIC '%s/%s' has VFs vf0 to vf%d; '%s' is "
+                 "not one", h->name, nic->name, nic->sriov_vfs - 1, part);
+        return false;
+    }
+    r->kind = REF_VF;
+    r->vf = (int) n;
+    return true;
+}
+
+bool
+ld_resolve(const struct cfg_scenario *sc, const char *path, struct ref *r,
+           char *why, size_t why_len)
+{
+    char copy[JP_LEN];
+    char *parts[MAX_PARTS];
+    size_t n = split(path, copy, sizeof copy, parts, why, why_len);
+
+    memset(r, 0, sizeof *r);
+    if (!n) {
+        return false;
+    }
+    if (n > 3) {
+        snprintf(why, why_len, "'%s' has too many parts; paths look like "
+                 "\"host1\", \"host1/vm1\" or \"host1/vm1/eth0\"", path);
+        return false;
+    }
+
+    for (size_t i = 0; i < sc->n_switches; i++) {
+        struct cfg_switch *sw = &sc->switches[i];
+        if (strcmp(sw->name, parts[0])) {
+            continue;
+        }
+        r->sw = sw;
+        r->kind = REF_SWITCH;
+        if (n == 1) {
+            return true;
+        }
+        if (n > 2) {
+            snprintf(why, why_len, "'%s': a switch port has no parts", path);
+            return false;
+        }
+        return resolve_port(sw, parts[1], r, why, why_len);
+    }
+
+    struct cfg_host *h = NULL;
+    for (size_t i = 0; i < sc->n_hosts && !h; i++) {
+        if (!strcmp(sc->hosts[i].name, parts[0])) {
+            h = &sc->hosts[i];
+        }
+    }
+    if (!h) {
+        size_t m = sc->n_hosts + sc->n_switches;
+        const char **names = ld_calloc(m, sizeof *names);
+        for (size_t i = 0; i < sc->n_hosts; i++) {
+            names[i] = sc->hosts[i].name;
+        }
+        for (size_t i = 0; i < sc->n_switches; i++) {
+            names[sc->n_hosts + i] = sc->switches[i].name;
+        }
+        not_found("host or switch", parts[0], NULL, names, m, why, why_len);
+        free(names);
+        return false;
+    }
+    r->host = h;
+    r->kind = REF_HOST;
+    if (n == 1) {
+        return true;
+    }
+    if (!resolve_in_host(h, parts[1], r, why, why_len)) {
+        return false;
+    }
+    if (n == 2) {
+        return true;
+    }
+    if (r->kind == REF_NIC) {
+        return resolve_vf(h, r, parts[2], why, why_len);
+    }
+    if (r->kind != REF_VM) {
+        snprintf(why, why_len, "'%s/%s' is a %s; only a VM (\"host/vm/"
+                 "nic\") and a NIC with VFs (\"host/nic/vf0\") have parts",
+                 parts[0], parts[1], ld_ref_what(r->kind));
+        return false;
+    }
+    struct cfg_vm *vm = r->vm;
+    const char **names = ld_calloc(vm->n_nics, sizeof *names);
+    for (size_t i = 0; i < vm->n_nics; i++) {
+        names[i] = vm->nics[i].name;
+        if (!strcmp(names[i], parts[2])) {
+            free(names);
+            r->kind = REF_VNIC;
+            r->vnic = &vm->nics[i];
+            return true;
+        }
+    }
+    char where[160];
+    snprintf(where, sizeof where, "VM '%s/%s'", h->name, vm->name);
+    not_found("NIC", parts[2], where, names, vm->n_nics, why, why_len);
+    free(names);
+    return false;
+}
+
+/* ---- Flows, captures, events. ---- */
+
+static bool
+check_endpoint(struct ld *ld, const struct cfg_flow *f, const char *key,
+               const char *path, struct ref *r)
+{
+    char kp[JP_LEN], why[512];
+    jp_key(kp, f->jpath, key);
+
+    if (strchr(path, ':')) {
+        return vh_diag_fail(ld->diag, kp, "'%s': a \":port\" suffix names a "
+                            "container's published port, and this scenario "
+                            "has no containers", path);
+    }
+    if (!ld_resolve(ld->sc, path, r, why, sizeof why)) {
+        return vh_diag_fail(ld->diag, kp, "%s", why);
+    }
+    if (r->kind == REF_VM) {
+        if (!r->vm->n_nics) {
+            return vh_diag_fail(ld->diag, kp, "VM '%s' has no NICs, so it "
+                                "cannot send or receive", path);
+        }
+        return true;
+    }
+    if (r->kind == REF_HOST) {
+        for (size_t i = 0; i < r->host->n_nics; i++) {
+            if (r->host->nics[i].has_ip) {
+                return true;
+            }
+        }
+        return vh_diag_fail(ld->diag, kp, "host '%s' has no NIC with an "
+                            "\"ip\", so it cannot send or receive; give one "
+                            "of its NICs an address, or name one of its VMs "
+                            "(\"%s/vm\")", path, path);
+    }
+    return vh_diag_fail(ld->diag, kp, "'%s' is a %s; a flow goes between VMs "
+                        "(\"host/vm\") and hosts with an IP (\"host\")",
+                        path, ld_ref_what(r->kind));
+}
+
+static bool
+check_event(struct ld *ld, const struct cfg_event *e)
+{
+    char path[JP_LEN], why[512];
+    struct ref r;
+
+    if (!e->target) {
+        return true;            /* A 'set' event needs no target. */
+    }
+    jp_key(path, e->jpath, "target");
+    if (!ld_resolve(ld->sc, e->target, &r, why, sizeof why)) {
+        return vh_diag_fail(ld->diag, path, "%s", why);
+    }
+    switch (e->action) {
+    case CFG_EV_LINK_DOWN:
+    case CFG_EV_LINK_UP:
+        if (r.kind != REF_NIC && r.kind != REF_VNIC && r.kind != REF_PORT) {
+            return vh_diag_fail(ld->diag, path, "'%s' is a %s; a link event "
+                                "targets a NIC (\"host1/eth0\", "
+                                "\"host1/vm1/eth0\") or a switch port "
+                                "(\"tor1/p1\")", e->target,
+                                ld_ref_what(r.kind));
+        }
+        return true;
+    case CFG_EV_MIGRATE: {
+        if (r.kind != REF_VM) {
+            return vh_diag_fail(ld->diag, path, "'%s' is a %s; only a VM "
+                                "migrates", e->target, ld_ref_what(r.kind));
+        }
+        struct ref to;
+        jp_key(path, e->jpath, "to");
+        if (!ld_resolve(ld->sc, e->to, &to, why, sizeof why)) {
+            return vh_diag_fail(ld->diag, path, "%s", why);
+        }
+        if (to.kind != REF_HOST) {
+            return vh_diag_fail(ld->diag, path, "'%s' is a %s; a VM migrates "
+                                "to a host", e->to, ld_ref_what(to.kind));
+        }
+        if (to.host == r.host) {
+            return vh_diag_fail(ld->diag, path, "VM '%s' is already on host "
+                                "'%s'", e->target, e->to);
+        }
+        jp_key(path, e->jpath, "target");
+        for (size_t i = 0; i < r.vm->n_nics; i++) {
+            const struct cfg_vnic *v = &r.vm->nics[i];
+            if (v->attach == CFG_AT_SRIOV_VF
+                || v->attach == CFG_AT_PASSTHROUGH) {
+                /* The device's state (rings, registers, DMA in flight)
+                 * lives in the NIC, where the hypervisor cannot copy it. */
+                return vh_diag_fail(ld->diag, path, "VM '%s' cannot be "
+                                    "live-migrated: its NIC %s is an "
+                                    "assigned device (%s), whose state lives "
+                                    "in the hardware; detach it first",
+                                    e->target, v->jpath,
+                                    v->attach == CFG_AT_SRIOV_VF
+                                        ? "an SR-IOV VF" : "passthrough");
+            }
+        }
+        for (size_t i = 0; i < r.vm->n_nics; i++) {
+            const struct cfg_vnic *v = &r.vm->nics[i];
+            if (v->model != CFG_VNIC_VIRTIO || v->backend == CFG_BE_VHOST_USER
+                || v->attach != CFG_AT_BRIDGE) {
+                return vh_diag_fail(ld->diag, path, "not supported yet: "
+                                    "migrating a VM whose NIC %s is not "
+                                    "virtio-net with vhost-net or QEMU on "
+                                    "a Linux bridge", v->jpath);
+            }
+            bool found = false;
+            for (size_t b = 0; b < to.host->n_bridges; b++) {
+                found |= !strcmp(to.host->bridges[b].name, v->attach_to);
+            }
+            if (!found) {
+                jp_key(path, e->jpath, "to");
+                return vh_diag_fail(ld->diag, path, "host '%s' has no bridge "
+                                    "'%s' for %s to join after migrating",
+                                    e->to, v->attach_to, v->jpath);
+            }
+        }
+        return true;
+    }
+    case CFG_EV_SET:
+        return true;
+    case CFG_EV_ROGUE_DMA:
+        if (r.kind != REF_VF) {
+            return vh_diag_fail(ld->diag, path, "'%s' is a %s; a rogue DMA "
+                                "is attempted by a VF (\"host1/eth0/vf1\")",
+                                e->target, ld_ref_what(r.kind));
+        }
+        if (!r.host->iommu_enabled) {
+            return vh_diag_fail(ld->diag, path, "host '%s' has no IOMMU, so "
+                                "nothing would stop the VF's write to "
+                                "memory that is not its own; give it "
+                                "\"iommu\": {\"enabled\": true} to see it "
+                                "blocked", r.host->name);
+        }
+        return true;
+    }
+    return true;
+}
+
+bool
+ld_endpoints(struct ld *ld)
+{
+    const struct cfg_scenario *sc = ld->sc;
+    char path[JP_LEN], why[512];
+
+    for (size_t i = 0; i < sc->n_flows; i++) {
+        const struct cfg_flow *f = &sc->flows[i];
+        struct ref a, b;
+        if (!check_endpoint(ld, f, "from", f->from, &a)
+            || !check_endpoint(ld, f, "to", f->to, &b)) {
+            return false;
+        }
+        if (a.kind == b.kind && a.host == b.host && a.vm == b.vm) {
+            jp_key(path, f->jpath, "to");
+            return vh_diag_fail(ld->diag, path, "a flow needs two different "
+                                "endpoints; it goes from '%s' to itself",
+                                f->from);
+        }
+    }
+    for (size_t i = 0; i < sc->n_captures; i++) {
+        const struct cfg_capture *c = &sc->captures[i];
+        struct ref r;
+        jp_key(path, c->jpath, "point");
+        if (!ld_resolve(sc, c->point, &r, why, sizeof why)) {
+            return vh_diag_fail(ld->diag, path, "%s", why);
+        }
+    }
+    for (size_t i = 0; i < sc->n_events; i++) {
+        if (!check_event(ld, &sc->events[i])) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* ---- The raw tree, for variants. ---- */
+
+/* The element of array 'key' of 'obj' whose "name" is 'name'. */
+static cJSON *
+find_named(cJSON *obj, const char *key, const char *name)
+{
+    cJSON *arr = cJSON_GetObjectItemCaseSensitive(obj, key);
+    cJSON *e;
+    cJSON_ArrayForEach(e, arr) {
+        cJSON *n = cJSON_GetObjectItemCaseSensitive(e, "name");
+        if (cJSON_IsObject(e) && cJSON_IsString(n)
+            && !strcmp(n->valuestring, name)) {
+            return e;
+        }
+    }
+    return NULL;
+}
+
+/* Appends the names in array 'key' of 'obj' to 'names'. */
+static size_t
+add_names(cJSON *obj, const char *key, const char **names, size_t n,
+          size_t max)
+{
+    cJSON *arr = cJSON_GetObjectItemCaseSensitive(obj, key);
+    cJSON *e;
+    cJSON_ArrayForEach(e, arr) {
+        cJSON *nm = cJSON_GetObjectItemCaseSensitive(e, "name");
+        if (n < max && cJSON_IsString(nm)) {
+            names[n++] = nm->valuestring;
+        }
+    }
+    return n;
+}
+
+cJSON *
+ld_raw_resolve(cJSON *root, const char *path, const struct schema **sch,
+               char *why, size_t why_len)
+{
+    enum { MAX_NAMES = 256 };
+    const char *names[MAX_NAMES];
+    char copy[JP_LEN], where[160];
+    char *parts[MAX_PARTS];
+    size_t n = split(path, copy, sizeof copy, parts, why, why_len), k;
+    cJSON *o;
+
+    if (!n) {
+        return NULL;
+    }
+    if (n > 3) {
+        snprintf(why, why_len, "'%s' has too many parts", path);
+        return NULL;
+    }
+    if ((o = find_named(root, "hosts", parts[0])) != NULL) {
+        *sch = &sch_host;
+    } else if ((o = find_named(root, "switches", parts[0])) != NULL) {
+        *sch = &sch_switch;
+    } else if ((o = find_named(root, "traffic", parts[0])) != NULL) {
+        *sch = &sch_flow;
+    } else {
+        k = add_names(root, "hosts", names, 0, MAX_NAMES);
+        k = add_names(root, "switches", names, k, MAX_NAMES);
+        k = add_names(root, "traffic", names, k, MAX_NAMES);
+        not_found("host, switch or flow", parts[0], NULL, names, k, why,
+                  why_len);
+        return NULL;
+    }
+    if (n == 1) {
+        return o;
+    }
+    if (*sch != &sch_host) {
+        snprintf(why, why_len, "'%s': only hosts and VMs have parts that a "
+                 "variant can change", path);
+        return NULL;
+    }
+    cJSON *host = o;
+    if ((o = find_named(host, "nics", parts[1])) != NULL) {
+        *sch = &sch_nic;
+    } else if ((o = find_named(host, "bridges", parts[1])) != NULL) {
+        *sch = &sch_bridge;
+    } else if ((o = find_named(host, "vms", parts[1])) != NULL) {
+        *sch = &sch_vm;
+    } else {
+        k = add_names(host, "nics", names, 0, MAX_NAMES);
+        k = add_names(host, "bridges", names, k, MAX_NAMES);
+        k = add_names(host, "vms", names, k, MAX_NAMES);
+        snprintf(where, sizeof where, "host '%s'", parts[0]);
+        not_found("NIC, bridge or VM", parts[1], where, names, k, why,
+                  why_len);
+        return NULL;
+    }
+    if (n == 2) {
+        return o;
+    }
+    if (*sch != &sch_vm) {
+        snprintf(why, why_len, "'%s/%s' is a %s; only a VM has parts",
+                 parts[0], parts[1], (*sch)->what);
+        return NULL;
+    }
+    cJSON *vm = o;
+    if ((o = find_named(vm, "nics", parts[2])) != NULL) {
+        *sch = &sch_vnic;
+        return o;
+    }
+    k = add_names(vm, "nics", names, 0, MAX_NAMES);
+    snprintf(where, sizeof where, "VM '%s/%s'", parts[0], parts[1]);
+    not_found("NIC", parts[2], where, names, k, why, why_len);
+    return NULL;
+}
+
+/* Splits "PATH.a.b" into the object PATH names, its schema, and the field
+ * components; checks each component against the schema. */
+static cJSON *
+parse_set_key(cJSON *root, const char *key, char *copy, char **fields,
+              size_t *n_fields, char *why, size_t why_len)
+{
+    const struct schema *sch;
+
+    snprintf(copy, JP_LEN, "%s", key);
+    char *dot = strchr(copy, '.');
+    if (!dot || dot == copy || !dot[1]) {
+        snprintf(why, why_len, "'%s' is not of the form PATH.field (such as "
+                 "\"host1/vm1/eth0.model\")", key);
+        return NULL;
+    }
+    *dot = '\0';
+    cJSON *o = ld_raw_resolve(root, copy, &sch, why, why_len);
+    if (!o) {
+        return NULL;
+    }
+
+    *n_fields = 0;
+    const struct schema *s = sch;
+    for (char *f = dot + 1; f; ) {
+        char *next = strchr(f, '.');
+        if (next) {
+            *next++ = '\0';
+        }
+        if (!s) {
+            snprintf(why, why_len, "'%s' has no fields",
+                     fields[*n_fields - 1]);
+            return NULL;
+        }
+        const char *names[32];
+        const struct schema_key *hit = NULL;
+        for (size_t i = 0; i < s->n && i < 32; i++) {
+            names[i] = s->keys[i].name;
+            if (!strcmp(names[i], f)) {
+                hit = &s->keys[i];
+            }
+        }
+        if (!hit) {
+            const char *guess = vh_suggest(f, names, s->n < 32 ? s->n : 32);
+            if (guess) {
+                snprintf(why, why_len, "a %s has no field '%s'; did you "
+                         "mean '%s'?", s->what, f, guess);
+            } else {
+                char list[400];
+                vh_join(names, s->n < 32 ? s->n : 32, list, sizeof list);
+                snprintf(why, why_len, "a %s has no field '%s' (expected "
+                         "one of %s)", s->what, f, list);
+            }
+            return NULL;
+        }
+        if (!strcmp(f, "name") && s == sch) {
+            snprintf(why, why_len, "a variant cannot rename things: paths "
+                     "elsewhere in the scenario use the names");
+            return NULL;
+        }
+        fields[(*n_fields)++] = f;
+        if (*n_fields == MAX_PARTS && next) {
+            snprintf(why, why_len, "'%s' is nested too deeply", key);
+            return NULL;
+        }
+        s = hit->sub;
+        f = next;
+    }
+    return o;
+}
+
+bool
+ld_check_set_key(cJSON *root, const char *key, char *why, size_t why_len)
+{
+    char copy[JP_LEN];
+    char *fields[MAX_PARTS];
+    size_t n;
+    return parse_set_key(root, key, copy, fields, &n, why, why_len) != NULL;
+}
+
+bool
+ld_apply_one(cJSON *root, const char *key, const cJSON *value, char *why,
+             size_t why_len)
+{
+    char copy[JP_LEN];
+    char *fields[MAX_PARTS];
+    size_t n;
+    cJSON *o = parse_set_key(root, key, copy, fields, &n, why, why_len);
+    if (!o) {
+        return false;
+    }
+    /* Walk to the object that holds the last field, creating nested
+     * objects ("cpu" for "host1.cpu.cores") that are not there yet. */
+    for (size_t i = 0; i + 1 < n; i++) {
+        cJSON *sub = cJSON_GetObjectItemCaseSensitive(o, fields[i]);
+        if (!sub || cJSON_IsNull(sub)) {
+            if (cJSON_IsNull(value)) {
+                return true;    /* Removing from what is not there. */
+            }
+            cJSON_DeleteItemFromObjectCaseSensitive(o, fields[i]);
+            sub = cJSON_AddObjectToObject(o, fields[i]);
+        } else if (!cJSON_IsObject(sub)) {
+            snprintf(why, why_len, "'%s' is %s, not an object", fields[i],
+                     ld_type_name(sub));
+            return false;
+        }
+        o = sub;
+    }
+    const char *last = fields[n - 1];
+    /* Every copy of a repeated key goes, so none is left behind. */
+    while (cJSON_GetObjectItemCaseSensitive(o, last)) {
+        cJSON_DeleteItemFromObjectCaseSensitive(o, last);
+    }
+    if (!cJSON_IsNull(value)) {
+        cJSON *dup = cJSON_Duplicate(value, true);
+        if (!dup) {
+            snprintf(why, why_len, "out of memory");
+            return false;
+        }
+        cJSON_AddItemToObject(o, last, dup);
+    }
+    return true;
+}
+
+bool
+ld_apply_variant(cJSON *root, const char *name, struct vh_diag *diag)
+{
+    enum { MAX_NAMES = 256 };
+    const char *names[MAX_NAMES];
+    cJSON *variants = cJSON_GetObjectItemCaseSensitive(root, "variants");
+    cJSON *v, *hit = NULL;
+    size_t n = 0, idx = 0, hit_idx = 0;
+    char why[512], list[512];
+
+    if (!cJSON_IsArray(variants) || !cJSON_GetArraySize(variants)) {
+        return vh_diag_fail(diag, "variants", "the scenario defines no "
+                            "variants, so there is no variant '%s'", name);
+    }
+    cJSON_ArrayForEach(v, variants) {
+        cJSON *nm = cJSON_GetObjectItemCaseSensitive(v, "name");
+        if (cJSON_IsString(nm)) {
+            if (n < MAX_NAMES) {
+                names[n++] = nm->valuestring;
+            }
+            if (!hit && !strcmp(nm->valuestring, name)) {
+                hit = v;
+                hit_idx = idx;
+            }
+        }
+        idx++;
+    }
+    if (!hit) {
+        const char *guess = vh_suggest(name, names, n);
+        vh_join(names, n, list, sizeof list);
+        if (guess) {
+            return vh_diag_fail(diag, "variants", "no variant named '%s'; "
+                                "did you mean '%s'? (the variants: %s)",
+                                name, guess, list);
+        }
+        return vh_diag_fail(diag, "variants", "no variant named '%s' (the "
+                            "variants: %s)", name, list);
+    }
+
+    char vp[JP_LEN], sp[JP_LEN];
+    jp_idx(vp, "variants", hit_idx);
+    jp_key(sp, vp, "set");
+    cJSON *set = cJSON_GetObjectItemCaseSensitive(hit, "set");
+    if (!cJSON_IsObject(set)) {
+        return vh_diag_fail(diag, sp, "expected an object of \"PATH.field\": "
+                            "value pairs");
+    }
+    /* Apply a copy of the changes: they are part of the tree they change,
+     * and the loaded variants[] must still read as written. */
+    cJSON *changes = cJSON_Duplicate(set, true);
+    bool ok = changes != NULL;
+    cJSON *c;
+    cJSON_ArrayForEach(c, changes) {
+        if (ok && !ld_apply_one(root, c->string, c, why, sizeof why)) {
+            char kp[JP_LEN];
+            jp_key(kp, sp, c->string);
+            ok = vh_diag_fail(diag, kp, "%s", why);
+        }
+    }
+    cJSON_Delete(changes);
+    return ok;
+}

@@ -1,0 +1,174 @@
+/* loader/scenario_priv.h: what the scenario loader's files share.
+ *
+ * The loader is split by part of the scenario: scenario_load.c (entry
+ * points, JSON syntax, variants, freeing), scenario_json.c (the key schema,
+ * JSON paths and typed getters), scenario_hosts.c (hosts, their NICs,
+ * bridges and VMs, switches), scenario_traffic.c (flows, captures, events,
+ * costs), scenario_refs.c (names, addresses and cross references) and
+ * scenario_support.c (what is accepted but cannot run yet).  Nothing here
+ * is visible outside loader/scenario_*.c. */
+#ifndef VH_MODELS_SCENARIO_PRIV_H
+#define VH_MODELS_SCENARIO_PRIV_H 1
+
+#include <cjson/cJSON.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "models/core/config.h"
+
+/* ---- Schema: the keys allowed in each kind of object. ---- */
+
+struct schema;
+
+struct schema_key {
+    const char *name;
+    const struct schema *sub;   /* Nested object's schema, or NULL. */
+};
+
+struct schema {
+    const char *what;           /* "host", "VM NIC": for messages. */
+    const struct schema_key *keys;
+    size_t n;
+};
+
+extern const struct schema sch_top, sch_host, sch_nic, sch_bridge, sch_vm,
+                           sch_vnic, sch_switch, sch_flow, sch_capture,
+                           sch_event, sch_variant, sch_cpu, sch_iommu,
+                           sch_sriov, sch_attach;
+
+/* ---- Loader state. ---- */
+
+/* What a host declares that has no struct in config.h yet (see
+ * scenario_support.c). */
+struct ld_host_extra {
+    size_t n_containers;
+    size_t n_networks;
+};
+
+struct ld {
+    struct vh_diag *diag;       /* Where the first error goes. */
+    struct cfg_scenario *sc;    /* Being filled; freed by the caller on
+                                 * error. */
+    struct ld_host_extra *hx;   /* Parallel to sc->hosts. */
+    cJSON *root;                /* The tree being loaded (owned by caller). */
+    bool trial_variants;        /* Load every variant on trial too. */
+};
+
+/* JSON paths are built in buffers of this size; longer ones are cut. */
+#define JP_LEN 512
+
+void jp_key(char *buf, const char *parent, const char *key);
+void jp_idx(char *buf, const char *parent, size_t i);
+
+/* Memory: running out while loading a scenario is not recoverable. */
+void *ld_calloc(size_t n, size_t size);
+char *ld_strdup(const char *);
+
+/* ---- Typed access.  Every getter returns true when all is well.  An
+ * absent optional key leaves '*out' as the caller set it (the default);
+ * an absent required key fails with "missing required key" at the object's
+ * path 'op'.  A value of the wrong type or out of range fails at the key's
+ * own path. ---- */
+
+const char *ld_type_name(const cJSON *);
+bool ld_keys(struct ld *, const cJSON *obj, const char *op,
+             const struct schema *);
+bool ld_is_object(struct ld *, const cJSON *v, const char *path);
+bool ld_absent_or_null(const cJSON *obj, const char *key);
+bool ld_str(struct ld *, const cJSON *obj, const char *op, const char *key,
+            bool required, char **out);
+bool ld_name(struct ld *, const cJSON *obj, const char *op, char **out);
+bool ld_int(struct ld *, const cJSON *obj, const char *op, const char *key,
+            bool required, long long lo, long long hi, const char *reason,
+            long long *out);
+bool ld_double(struct ld *, const cJSON *obj, const char *op,
+               const char *key, double *out);
+bool ld_bool(struct ld *, const cJSON *obj, const char *op, const char *key,
+             bool *out);
+bool ld_time(struct ld *, const cJSON *obj, const char *op, const char *key,
+             bool required, vh_time_t *out);
+bool ld_speed(struct ld *, const cJSON *obj, const char *op,
+              const char *key, uint64_t *out);
+bool ld_enum(struct ld *, const cJSON *obj, const char *op, const char *key,
+             const char *what, const char *const *names, size_t n,
+             int *out);
+/* An array under 'key' (NULL and true if absent), elements unchecked. */
+bool ld_array(struct ld *, const cJSON *obj, const char *op,
+              const char *key, const cJSON **out);
+/* An object under 'key' (NULL and true if absent), keys checked. */
+bool ld_sub(struct ld *, const cJSON *obj, const char *op, const char *key,
+            const struct schema *, const cJSON **out, char *path);
+
+/* ---- Sections, in load order. ---- */
+
+bool ld_hosts(struct ld *, const cJSON *root);
+bool ld_switches(struct ld *, const cJSON *root);
+bool ld_traffic(struct ld *, const cJSON *root);
+bool ld_captures(struct ld *, const cJSON *root);
+bool ld_events(struct ld *, const cJSON *root);
+bool ld_costs(struct ld *, const cJSON *root);
+bool ld_refs(struct ld *);
+bool ld_endpoints(struct ld *);
+bool ld_variants(struct ld *, const cJSON *root);
+bool ld_check_supported(struct ld *);
+
+/* NAT and macvtap (scenario_attach.c): the extension keys attach.forward
+ * (read once the attach type is known) and nics[].gateway (once the NIC's
+ * "ip" is), and the checks of ld_refs. */
+bool ld_forwards(struct ld *, const cJSON *attach, const char *ap,
+                 struct cfg_vnic *);
+bool ld_gateway(struct ld *, const cJSON *nic, const char *np,
+                struct cfg_nic *);
+bool ld_check_attach_nets(struct ld *);
+
+/* ---- Scenario paths ("host1/vm1/eth0") over the loaded structs. ---- */
+
+enum ref_kind {
+    REF_HOST, REF_VM, REF_NIC, REF_BRIDGE, REF_VNIC, REF_SWITCH, REF_PORT,
+    REF_VF,
+};
+
+struct ref {
+    enum ref_kind kind;
+    struct cfg_host *host;
+    struct cfg_vm *vm;
+    struct cfg_nic *nic;
+    struct cfg_bridge *bridge;
+    struct cfg_vnic *vnic;
+    struct cfg_switch *sw;
+    int port;                   /* REF_PORT: 1..ports. */
+    int vf;                     /* REF_VF: 0..sriov_vfs - 1 ('nic' is its
+                                 * NIC). */
+};
+
+/* Resolves 'path'; on failure writes why (with a did-you-mean). */
+bool ld_resolve(const struct cfg_scenario *, const char *path,
+                struct ref *, char *why, size_t why_len);
+const char *ld_ref_what(enum ref_kind);
+
+/* ---- Variants over the raw tree (before validation). ---- */
+
+/* Finds the object that 'path' names in the tree (a host, switch or flow
+ * by name, "host/x" for a host's NIC, bridge or VM, "host/vm/nic" for a VM
+ * NIC) and its schema. */
+cJSON *ld_raw_resolve(cJSON *root, const char *path,
+                      const struct schema **sch, char *why, size_t why_len);
+
+/* Applies one "PATH.field": value pair to the tree (null removes). */
+bool ld_apply_one(cJSON *root, const char *key, const cJSON *value,
+                  char *why, size_t why_len);
+
+/* Checks a "PATH.field" key without changing anything. */
+bool ld_check_set_key(cJSON *root, const char *key, char *why,
+                      size_t why_len);
+
+/* Applies variant 'name' of root's variants[] to 'root'. */
+bool ld_apply_variant(cJSON *root, const char *name, struct vh_diag *);
+
+/* Loads a tree into a scenario (the caller frees the tree). */
+struct cfg_scenario *ld_load_tree(cJSON *root, const char *name,
+                                  bool trial_variants, bool check_supported,
+                                  struct vh_diag *);
+
+#endif /* loader/scenario_priv.h */

@@ -1,0 +1,555 @@
+/* loader/scenario_refs.c: checks what no single object can check alone:
+ * unique names and addresses, cables, bridge ports and what each VM NIC is
+ * attached to. */
+#include "loader/scenario_priv.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/frame.h"
+
+/* ---- Names. ---- */
+
+/* One name in a namespace, with where it was defined. */
+struct named {
+    const char *name;
+    const char *jpath;
+    const char *what;
+};
+
+/* Fails if 'n' repeats a name already in 'seen[0..k)'. */
+static bool
+unique(struct ld *ld, const struct named *seen, size_t k,
+       const struct named *n, const char *scope)
+{
+    for (size_t i = 0; i < k; i++) {
+        if (!strcmp(seen[i].name, n->name)) {
+            char path[JP_LEN];
+            jp_key(path, n->jpath, "name");
+            if (!strcmp(seen[i].what, n->what)) {
+                return vh_diag_fail(ld->diag, path, "duplicate %s name "
+                                    "'%s' (also %s)", n->what, n->name,
+                                    seen[i].jpath);
+            }
+            return vh_diag_fail(ld->diag, path, "%s name '%s' is also the "
+                                "name of %s %s; %s", n->what, n->name,
+                                seen[i].what, seen[i].jpath, scope);
+        }
+    }
+    return true;
+}
+
+static bool
+check_names(struct ld *ld)
+{
+    const struct cfg_scenario *sc = ld->sc;
+    size_t cap = sc->n_hosts + sc->n_switches + sc->n_flows;
+    struct named *top = ld_calloc(cap, sizeof *top);
+    size_t k = 0;
+    bool ok = true;
+    static const char top_scope[] = "hosts, switches and flows share one "
+                                    "namespace, since paths start with "
+                                    "their names";
+    static const char host_scope[] = "a host's NICs, bridges and VMs must "
+                                     "have different names (paths such as "
+                                     "\"host1/eth0\" name any of them)";
+
+    for (size_t i = 0; ok && i < sc->n_hosts; i++) {
+        const struct cfg_host *h = &sc->hosts[i];
+        struct named n = { h->name, h->jpath, "host" };
+        ok = unique(ld, top, k, &n, top_scope);
+        top[k++] = n;
+    }
+    for (size_t i = 0; ok && i < sc->n_switches; i++) {
+        const struct cfg_switch *s = &sc->switches[i];
+        struct named n = { s->name, s->jpath, "switch" };
+        ok = unique(ld, top, k, &n, top_scope);
+        top[k++] = n;
+    }
+    for (size_t i = 0; ok && i < sc->n_flows; i++) {
+        const struct cfg_flow *f = &sc->flows[i];
+        struct named n = { f->name, f->jpath, "flow" };
+        ok = unique(ld, top, k, &n, top_scope);
+        top[k++] = n;
+    }
+    free(top);
+
+    for (size_t i = 0; ok && i < sc->n_hosts; i++) {
+        const struct cfg_host *h = &sc->hosts[i];
+        struct named *in = ld_calloc(h->n_nics + h->n_bridges + h->n_vms,
+                                     sizeof *in);
+        k = 0;
+        for (size_t j = 0; ok && j < h->n_nics; j++) {
+            struct named n = { h->nics[j].name, h->nics[j].jpath, "NIC" };
+            ok = unique(ld, in, k, &n, host_scope);
+            in[k++] = n;
+        }
+        for (size_t j = 0; ok && j < h->n_bridges; j++) {
+            struct named n = { h->bridges[j].name, h->bridges[j].jpath,
+                               "bridge" };
+            ok = unique(ld, in, k, &n, host_scope);
+            in[k++] = n;
+        }
+        for (size_t j = 0; ok && j < h->n_vms; j++) {
+            const struct cfg_vm *vm = &h->vms[j];
+            struct named n = { vm->name, vm->jpath, "VM" };
+            ok = unique(ld, in, k, &n, host_scope);
+            in[k++] = n;
+
+            struct named *vn = ld_calloc(vm->n_nics, sizeof *vn);
+            for (size_t m = 0; ok && m < vm->n_nics; m++) {
+                struct named x = { vm->nics[m].name, vm->nics[m].jpath,
+                                   "VM NIC" };
+                ok = unique(ld, vn, m, &x, "");
+                vn[m] = x;
+            }
+            free(vn);
+        }
+        free(in);
+    }
+    return ok;
+}
+
+/* ---- Addresses. ---- */
+
+struct addr_use {
+    const char *jpath;          /* The NIC's path. */
+    bool given;                 /* Written in the file (else derived). */
+};
+
+static bool
+check_addresses(struct ld *ld)
+{
+    const struct cfg_scenario *sc = ld->sc;
+    size_t n = 0;
+    for (size_t i = 0; i < sc->n_hosts; i++) {
+        n += sc->hosts[i].n_nics;
+        for (size_t j = 0; j < sc->hosts[i].n_vms; j++) {
+            n += sc->hosts[i].vms[j].n_nics;
+        }
+    }
+
+    /* Gather every NIC's MAC and IP, then compare each with the earlier
+     * ones: scenarios have tens of NICs, so quadratic is fine. */
+    struct vh_mac *macs = ld_calloc(n, sizeof *macs);
+    uint32_t *ips = ld_calloc(n, sizeof *ips);
+    bool *has_ip = ld_calloc(n, sizeof *has_ip);
+    struct addr_use *use = ld_calloc(n, sizeof *use);
+    size_t k = 0;
+    for (size_t i = 0; i < sc->n_hosts; i++) {
+        const struct cfg_host *h = &sc->hosts[i];
+        for (size_t j = 0; j < h->n_nics; j++, k++) {
+            macs[k] = h->nics[j].mac;
+            ips[k] = h->nics[j].ip;
+            has_ip[k] = h->nics[j].has_ip;
+            use[k].jpath = h->nics[j].jpath;
+            use[k].given = h->nics[j].has_mac;
+        }
+        for (size_t j = 0; j < h->n_vms; j++) {
+            const struct cfg_vm *vm = &h->vms[j];
+            for (size_t m = 0; m < vm->n_nics; m++, k++) {
+                macs[k] = vm->nics[m].mac;
+                ips[k] = vm->nics[m].ip;
+                has_ip[k] = true;
+                use[k].jpath = vm->nics[m].jpath;
+                use[k].given = vm->nics[m].has_mac;
+            }
+        }
+    }
+
+    bool ok = true;
+    for (size_t a = 0; ok && a < n; a++) {
+        for (size_t b = 0; ok && b < a; b++) {
+            char path[JP_LEN], text[20];
+            if (vh_mac_eq(&macs[a], &macs[b])) {
+                jp_key(path, use[a].jpath, "mac");
+                ok = vh_diag_fail(ld->diag, path, "MAC address %s is also "
+                                  "used by %s%s",
+                                  vh_mac_format(&macs[a], text),
+                                  use[b].jpath, use[a].given && use[b].given
+                                  ? "" : " (a NIC without \"mac\" gets one "
+                                  "derived from its path; give one)");
+            } else if (has_ip[a] && has_ip[b] && ips[a] == ips[b]) {
+                jp_key(path, use[a].jpath, "ip");
+                ok = vh_diag_fail(ld->diag, path, "IP address %s is also "
+                                  "used by %s",
+                                  vh_ipv4_format(ips[a], text),
+                                  use[b].jpath);
+            }
+        }
+    }
+    free(macs);
+    free(ips);
+    free(has_ip);
+    free(use);
+    return ok;
+}
+
+/* ---- Cables. ---- */
+
+static struct cfg_nic *
+find_nic(const struct cfg_host *h, const char *name)
+{
+    for (size_t i = 0; i < h->n_nics; i++) {
+        if (!strcmp(h->nics[i].name, name)) {
+            return &h->nics[i];
+        }
+    }
+    return NULL;
+}
+
+/* One end of a cable: a switch port "sw/pN" or a NIC "host/nic", and the
+ * NIC whose "link" put the cable there. */
+struct cable_end {
+    char end[JP_LEN];
+    const struct cfg_host *by_host;
+    const struct cfg_nic *by_nic;
+};
+
+static bool
+check_links(struct ld *ld)
+{
+    const struct cfg_scenario *sc = ld->sc;
+    size_t n = 0;
+    for (size_t i = 0; i < sc->n_hosts; i++) {
+        n += sc->hosts[i].n_nics;
+    }
+    struct cable_end *ends = ld_calloc(2 * n, sizeof *ends);
+    size_t k = 0;
+    bool ok = true;
+
+    for (size_t i = 0; ok && i < sc->n_hosts; i++) {
+        const struct cfg_host *h = &sc->hosts[i];
+        for (size_t j = 0; ok && j < h->n_nics; j++) {
+            const struct cfg_nic *nic = &h->nics[j];
+            char path[JP_LEN], why[512], self[JP_LEN];
+            struct ref r;
+            if (!nic->link) {
+                continue;
+            }
+            jp_key(path, nic->jpath, "link");
+            snprintf(self, sizeof self, "%s/%s", h->name, nic->name);
+            if (!ld_resolve(sc, nic->link, &r, why, sizeof why)) {
+                ok = vh_diag_fail(ld->diag, path, "%s", why);
+                break;
+            }
+            if (r.kind != REF_PORT && r.kind != REF_NIC) {
+                ok = vh_diag_fail(ld->diag, path, "'%s' is a %s; a cable "
+                                  "goes to a switch port (\"tor1/p1\") or "
+                                  "another host's NIC (\"host2/eth0\")",
+                                  nic->link, ld_ref_what(r.kind));
+                break;
+            }
+            if (r.kind == REF_NIC && r.nic == nic) {
+                ok = vh_diag_fail(ld->diag, path, "a NIC cannot be cabled "
+                                  "to itself");
+                break;
+            }
+            /* Two NICs naming each other describe one cable: count it once,
+             * at whichever comes first in the file. */
+            if (r.kind == REF_NIC && r.nic->link
+                && !strcmp(r.nic->link, self)
+                && (r.host < h || (r.host == h && r.nic < nic))) {
+                continue;
+            }
+            const char *pair[2] = { self, nic->link };
+            for (int e = 0; ok && e < 2; e++) {
+                for (size_t m = 0; ok && m < k; m++) {
+                    if (!strcmp(ends[m].end, pair[e])) {
+                        ok = vh_diag_fail(ld->diag, path, "'%s' is already "
+                                          "cabled (by the link of %s/%s); "
+                                          "a port takes one cable",
+                                          pair[e], ends[m].by_host->name,
+                                          ends[m].by_nic->name);
+                    }
+                }
+            }
+            for (int e = 0; ok && e < 2; e++) {
+                snprintf(ends[k].end, sizeof ends[k].end, "%s", pair[e]);
+                ends[k].by_host = h;
+                ends[k].by_nic = nic;
+                k++;
+            }
+        }
+    }
+    free(ends);
+    return ok;
+}
+
+/* ---- Bridges and attachments. ---- */
+
+static void
+nic_names(const struct cfg_host *h, const char **names)
+{
+    for (size_t i = 0; i < h->n_nics; i++) {
+        names[i] = h->nics[i].name;
+    }
+}
+
+/* "host 'host1' has no NIC 'eht0'; did you mean 'eth0'?" */
+static bool
+no_such_nic(struct ld *ld, const char *path, const struct cfg_host *h,
+            const char *name)
+{
+    const char **names = ld_calloc(h->n_nics, sizeof *names);
+    char list[512];
+    nic_names(h, names);
+    const char *guess = vh_suggest(name, names, h->n_nics);
+    vh_join(names, h->n_nics, list, sizeof list);
+    if (guess) {
+        vh_diag_fail(ld->diag, path, "host '%s' has no NIC '%s'; did you "
+                     "mean '%s'?", h->name, name, guess);
+    } else if (h->n_nics) {
+        vh_diag_fail(ld->diag, path, "host '%s' has no NIC '%s' (its NICs: "
+                     "%s)", h->name, name, list);
+    } else {
+        vh_diag_fail(ld->diag, path, "host '%s' has no NIC '%s' (it has no "
+                     "NICs)", h->name, name);
+    }
+    free(names);
+    return false;
+}
+
+/* The bridge a NIC is a port of, or NULL. */
+static const struct cfg_bridge *
+bridge_of(const struct cfg_host *h, const char *nic)
+{
+    for (size_t b = 0; b < h->n_bridges; b++) {
+        for (size_t p = 0; p < h->bridges[b].n_ports; p++) {
+            if (!strcmp(h->bridges[b].ports[p], nic)) {
+                return &h->bridges[b];
+            }
+        }
+    }
+    return NULL;
+}
+
+static bool
+check_bridges(struct ld *ld, const struct cfg_host *h)
+{
+    for (size_t b = 0; b < h->n_bridges; b++) {
+        const struct cfg_bridge *br = &h->bridges[b];
+        for (size_t p = 0; p < br->n_ports; p++) {
+            char pp[JP_LEN], ports[JP_LEN];
+            jp_key(ports, br->jpath, "ports");
+            jp_idx(pp, ports, p);
+            if (!find_nic(h, br->ports[p])) {
+                return no_such_nic(ld, pp, h, br->ports[p]);
+            }
+            for (size_t q = 0; q < p; q++) {
+                if (!strcmp(br->ports[q], br->ports[p])) {
+                    return vh_diag_fail(ld->diag, pp, "'%s' is listed "
+                                        "twice", br->ports[p]);
+                }
+            }
+            const struct cfg_bridge *other = bridge_of(h, br->ports[p]);
+            if (other != br) {
+                return vh_diag_fail(ld->diag, pp, "NIC '%s' is already a "
+                                    "port of bridge '%s'; a NIC can be in "
+                                    "one bridge only", br->ports[p],
+                                    other->name);
+            }
+        }
+    }
+    return true;
+}
+
+static const struct cfg_bridge *
+find_bridge(const struct cfg_host *h, const char *name)
+{
+    for (size_t b = 0; b < h->n_bridges; b++) {
+        if (!strcmp(h->bridges[b].name, name)) {
+            return &h->bridges[b];
+        }
+    }
+    return NULL;
+}
+
+static bool
+no_such_bridge(struct ld *ld, const char *path, const struct cfg_host *h,
+               const char *name)
+{
+    const char **names = ld_calloc(h->n_bridges, sizeof *names);
+    char list[512];
+    for (size_t b = 0; b < h->n_bridges; b++) {
+        names[b] = h->bridges[b].name;
+    }
+    const char *guess = vh_suggest(name, names, h->n_bridges);
+    vh_join(names, h->n_bridges, list, sizeof list);
+    if (guess) {
+        vh_diag_fail(ld->diag, path, "host '%s' has no bridge '%s'; did "
+                     "you mean '%s'?", h->name, name, guess);
+    } else if (find_nic(h, name)) {
+        vh_diag_fail(ld->diag, path, "'%s' is a NIC, not a bridge; attach "
+                     "to a bridge of host '%s'%s%s", name, h->name,
+                     h->n_bridges ? " such as " : "",
+                     h->n_bridges ? list : " (it has none)");
+    } else if (h->n_bridges) {
+        vh_diag_fail(ld->diag, path, "host '%s' has no bridge '%s' (its "
+                     "bridges: %s)", h->name, name, list);
+    } else {
+        vh_diag_fail(ld->diag, path, "host '%s' has no bridge '%s' (it has "
+                     "no bridges)", h->name, name);
+    }
+    free(names);
+    return false;
+}
+
+/* Who uses a host NIC from a VM: for passthrough, which needs it alone. */
+struct nic_user {
+    const struct cfg_nic *nic;  /* The host NIC used. */
+    const struct cfg_vnic *by;  /* The VM NIC attached to it. */
+};
+
+static bool
+check_attach(struct ld *ld, const struct cfg_host *h)
+{
+    size_t n = 0;
+    for (size_t v = 0; v < h->n_vms; v++) {
+        n += h->vms[v].n_nics;
+    }
+    struct nic_user *users = ld_calloc(n, sizeof *users);
+    size_t k = 0;
+    bool ok = true;
+
+    for (size_t v = 0; ok && v < h->n_vms; v++) {
+        const struct cfg_vm *vm = &h->vms[v];
+        for (size_t i = 0; ok && i < vm->n_nics; i++) {
+            const struct cfg_vnic *vn = &vm->nics[i];
+            char ap[JP_LEN], tp[JP_LEN];
+            jp_key(ap, vn->jpath, "attach");
+            jp_key(tp, ap, "to");
+
+            if (vn->attach == CFG_AT_NAT) {
+                continue;
+            }
+            if (vn->attach == CFG_AT_BRIDGE || vn->attach == CFG_AT_OVS) {
+                const struct cfg_bridge *br = find_bridge(h, vn->attach_to);
+                if (!br) {
+                    ok = no_such_bridge(ld, tp, h, vn->attach_to);
+                } else if (vn->attach == CFG_AT_BRIDGE
+                           && br->type == CFG_BR_OVS) {
+                    ok = vh_diag_fail(ld->diag, tp, "'%s' is an Open "
+                                      "vSwitch bridge; attach to it with "
+                                      "type 'ovs'", br->name);
+                } else if (vn->attach == CFG_AT_OVS
+                           && br->type != CFG_BR_OVS) {
+                    ok = vh_diag_fail(ld->diag, tp, "'%s' is a Linux "
+                                      "bridge; attach to it with type "
+                                      "'bridge'", br->name);
+                }
+                continue;
+            }
+
+            /* macvtap, sriov-vf, passthrough: a host NIC. */
+            const struct cfg_nic *nic = find_nic(h, vn->attach_to);
+            if (!nic) {
+                ok = find_bridge(h, vn->attach_to)
+                     ? vh_diag_fail(ld->diag, tp, "'%s' is a bridge; this "
+                                    "attach type takes a NIC of host '%s'",
+                                    vn->attach_to, h->name)
+                     : no_such_nic(ld, tp, h, vn->attach_to);
+                continue;
+            }
+            if ((vn->attach == CFG_AT_SRIOV_VF
+                 || vn->attach == CFG_AT_PASSTHROUGH)
+                && !h->iommu_enabled) {
+                /* VFIO maps the device's DMA with the IOMMU; without one
+                 * the kernel refuses to assign the device. */
+                ok = vh_diag_fail(ld->diag, ap, "assigning a device to a VM "
+                                  "needs the IOMMU (Intel VT-d), which "
+                                  "confines the device's DMA to the VM's "
+                                  "memory; give host '%s' \"iommu\": "
+                                  "{\"enabled\": true}", h->name);
+                continue;
+            }
+            if (vn->attach == CFG_AT_SRIOV_VF) {
+                if (nic->sriov_vfs == 0) {
+                    ok = vh_diag_fail(ld->diag, tp, "NIC '%s' has no VFs; "
+                                      "give it \"sriov\": {\"vfs\": N}",
+                                      nic->name);
+                    continue;
+                }
+                if (vn->vf >= nic->sriov_vfs) {
+                    char vp[JP_LEN];
+                    jp_key(vp, ap, "vf");
+                    ok = vh_diag_fail(ld->diag, vp, "NIC '%s' has VFs 0 to "
+                                      "%d", nic->name, nic->sriov_vfs - 1);
+                    continue;
+                }
+                int taken = 0;
+                for (size_t u = 0; ok && u < k; u++) {
+                    const struct cfg_vnic *o = users[u].by;
+                    if (users[u].nic != nic || o->attach != CFG_AT_SRIOV_VF) {
+                        continue;
+                    }
+                    taken++;
+                    if (vn->vf >= 0 && o->vf == vn->vf) {
+                        char vp[JP_LEN];
+                        jp_key(vp, ap, "vf");
+                        ok = vh_diag_fail(ld->diag, vp, "VF %d of '%s' is "
+                                          "already assigned to %s", vn->vf,
+                                          nic->name, o->jpath);
+                    }
+                }
+                if (ok && taken >= nic->sriov_vfs) {
+                    ok = vh_diag_fail(ld->diag, tp, "all %d VFs of '%s' are "
+                                      "already assigned", nic->sriov_vfs,
+                                      nic->name);
+                }
+            }
+            /* A passed-through NIC belongs to its VM alone. */
+            for (size_t u = 0; ok && u < k; u++) {
+                if (users[u].nic == nic
+                    && (vn->attach == CFG_AT_PASSTHROUGH
+                        || users[u].by->attach == CFG_AT_PASSTHROUGH)) {
+                    ok = vh_diag_fail(ld->diag, tp, "NIC '%s' is passed "
+                                      "through to a VM, so no other VM NIC "
+                                      "can use it (also used by %s)",
+                                      nic->name, users[u].by->jpath);
+                }
+            }
+            const struct cfg_bridge *br = bridge_of(h, nic->name);
+            if (ok && vn->attach == CFG_AT_PASSTHROUGH && br) {
+                ok = vh_diag_fail(ld->diag, tp, "NIC '%s' is a port of "
+                                  "bridge '%s'; a passed-through NIC leaves "
+                                  "the host", nic->name, br->name);
+            }
+            if (ok && vn->attach == CFG_AT_PASSTHROUGH && nic->has_ip) {
+                ok = vh_diag_fail(ld->diag, tp, "NIC '%s' carries the "
+                                  "host's address (its \"ip\"); a "
+                                  "passed-through NIC leaves the host",
+                                  nic->name);
+            }
+            if (ok && vn->attach == CFG_AT_PASSTHROUGH && nic->sriov_vfs) {
+                ok = vh_diag_fail(ld->diag, tp, "NIC '%s' has VFs "
+                                  "(\"sriov\"); a NIC passed through to a "
+                                  "VM is the guest's, with its VFs, and "
+                                  "cannot offer them to the host",
+                                  nic->name);
+            }
+            users[k].nic = nic;
+            users[k].by = vn;
+            k++;
+        }
+    }
+    free(users);
+    return ok;
+}
+
+bool
+ld_refs(struct ld *ld)
+{
+    const struct cfg_scenario *sc = ld->sc;
+    if (!check_names(ld) || !check_addresses(ld) || !check_links(ld)) {
+        return false;
+    }
+    for (size_t i = 0; i < sc->n_hosts; i++) {
+        if (!check_bridges(ld, &sc->hosts[i])
+            || !check_attach(ld, &sc->hosts[i])) {
+            return false;
+        }
+    }
+    return ld_check_attach_nets(ld);
+}

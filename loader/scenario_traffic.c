@@ -1,0 +1,370 @@
+/* loader/scenario_traffic.c: loads traffic flows, captures, timed events and
+ * cost overrides.  Whether their paths name something that exists is
+ * checked by scenario_refs.c.
+ *
+ * Extensions to the contract read here:
+ *   traffic[].sport, traffic[].dport   UDP/TCP ports, 1..65535; defaults
+ *                                      10000 + the flow's index, and 9
+ *                                      (the discard service)
+ *   events[].to                        migrate: the destination host
+ *   events[].set                       set: {"PATH.field": value}, as in
+ *                                      variants
+ *   events[].action "rogue-dma"        the VF named by 'target'
+ *                                      ("host1/eth0/vf1") attempts a DMA
+ *                                      write outside its IOMMU domain */
+#include "loader/scenario_priv.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/units.h"
+
+/* JSON numbers are doubles: whole numbers are exact up to 2^53. */
+#define MAX_EXACT 9007199254740992LL
+
+static bool
+load_rate(struct ld *ld, const cJSON *o, const char *fp,
+          struct cfg_flow *f)
+{
+    char path[JP_LEN], why[256];
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, "rate");
+    double pps, bps;
+
+    jp_key(path, fp, "rate");
+    if (cJSON_IsNumber(v)) {
+        return vh_diag_fail(ld->diag, path, "%.15g has no unit; write a "
+                            "string such as \"%.15gkpps\", \"%.15gMpps\" or "
+                            "\"%.15gGbps\"", v->valuedouble, v->valuedouble,
+                            v->valuedouble, v->valuedouble);
+    }
+    if (!cJSON_IsString(v)) {
+        return vh_diag_fail(ld->diag, path, "expected a rate such as "
+                            "\"1Mpps\" or \"2Gbps\", got %s",
+                            ld_type_name(v));
+    }
+    if (vh_parse_rate(v->valuestring, &pps, &bps, why, sizeof why)) {
+        return vh_diag_fail(ld->diag, path, "%s", why);
+    }
+    /* A bit rate counts the frame's bits, FCS included, as 'size' does;
+     * preamble and inter-frame gap are not part of the frame. */
+    f->pps = pps ? pps : bps / (f->size * 8.0);
+    return true;
+}
+
+static bool
+load_flow(struct ld *ld, const cJSON *o, const char *fp, size_t index,
+          struct cfg_flow *f)
+{
+    static const char *const protos[] = { "udp", "tcp", "icmp" };
+    static const char *const patterns[] = { "cbr", "poisson", "burst" };
+    static const char size_reason[] = "64 bytes is Ethernet's minimum "
+        "frame and 1518 the largest untagged frame without jumbo frames, "
+        "both counting the FCS";
+    const struct cfg_scenario *sc = ld->sc;
+    char path[JP_LEN];
+    int proto = CFG_PROTO_UDP, pattern = CFG_PAT_CBR;
+
+    f->jpath = ld_strdup(fp);
+    if (!ld_is_object(ld, o, fp) || !ld_keys(ld, o, fp, &sch_flow)
+        || !ld_name(ld, o, fp, &f->name)
+        || !ld_str(ld, o, fp, "from", true, &f->from)
+        || !ld_str(ld, o, fp, "to", true, &f->to)
+        || !ld_enum(ld, o, fp, "proto", "proto", protos, 3, &proto)
+        || !ld_enum(ld, o, fp, "pattern", "pattern", patterns, 3, &pattern)
+        || !ld_str(ld, o, fp, "pcap", false, &f->pcap)) {
+        return false;
+    }
+    f->proto = (enum cfg_proto) proto;
+    f->pattern = (enum cfg_pattern) pattern;
+
+    /* Default sizes: the minimum frame for UDP; 98 for ICMP, the length a
+     * capture shows for a default Linux ping (here it includes the FCS, so
+     * the echo carries 4 data bytes fewer than ping's 56); full frames for
+     * a TCP bulk stream. */
+    long long size = proto == CFG_PROTO_ICMP ? 98
+                     : proto == CFG_PROTO_TCP ? 1518 : 64;
+    if (f->pcap) {
+        const char *k = !ld_absent_or_null(o, "size") ? "size"
+                        : !ld_absent_or_null(o, "rate") ? "rate" : NULL;
+        if (k) {
+            jp_key(path, fp, k);
+            return vh_diag_fail(ld->diag, path, "'%s' cannot be combined "
+                                "with 'pcap': a replay takes its frames and "
+                                "their timing from the capture", k);
+        }
+    } else if (ld_absent_or_null(o, "rate")) {
+        return vh_diag_fail(ld->diag, fp, "missing required key 'rate' "
+                            "(such as \"100kpps\" or \"1Gbps\"), or 'pcap' "
+                            "to replay a capture");
+    }
+    if (!ld_int(ld, o, fp, "size", false, 64, 1518, size_reason, &size)) {
+        return false;
+    }
+    f->size = (uint32_t) size;
+    if (!f->pcap && !load_rate(ld, o, fp, f)) {
+        return false;
+    }
+
+    long long count = 0, sport = 10000 + (long long) index, dport = 9;
+    if (!ld_int(ld, o, fp, "count", false, 1, MAX_EXACT, NULL, &count)
+        || !ld_time(ld, o, fp, "duration", false, &f->duration)
+        || !ld_time(ld, o, fp, "start", false, &f->start)
+        || !ld_int(ld, o, fp, "sport", false, 1, 65535, NULL, &sport)
+        || !ld_int(ld, o, fp, "dport", false, 1, 65535, NULL, &dport)) {
+        return false;
+    }
+    f->count = (uint64_t) count;
+    if (!ld_absent_or_null(o, "duration")) {
+        jp_key(path, fp, "duration");
+        if (count) {
+            return vh_diag_fail(ld->diag, path, "give either 'count' or "
+                                "'duration', not both");
+        }
+        if (!f->duration) {
+            return vh_diag_fail(ld->diag, path, "a flow's duration must be "
+                                "more than zero");
+        }
+    }
+    if (f->start >= sc->duration) {
+        char a[32], b[32];
+        jp_key(path, fp, "start");
+        return vh_diag_fail(ld->diag, path, "the flow would start at %s, "
+                            "when the run has ended (duration %s)",
+                            vh_format_time(f->start, a, sizeof a),
+                            vh_format_time(sc->duration, b, sizeof b));
+    }
+    if (proto == CFG_PROTO_ICMP) {
+        const char *k = !ld_absent_or_null(o, "sport") ? "sport"
+                        : !ld_absent_or_null(o, "dport") ? "dport" : NULL;
+        if (k) {
+            jp_key(path, fp, k);
+            return vh_diag_fail(ld->diag, path, "'%s' applies only to udp "
+                                "and tcp flows", k);
+        }
+    }
+    if (sport > 65535) {
+        return vh_diag_fail(ld->diag, fp, "the default source port 10000 + "
+                            "%zu is too large; give 'sport'", index);
+    }
+    f->sport = (uint16_t) sport;
+    f->dport = (uint16_t) dport;
+    return true;
+}
+
+bool
+ld_traffic(struct ld *ld, const cJSON *root)
+{
+    struct cfg_scenario *sc = ld->sc;
+    const cJSON *arr;
+
+    if (!ld_array(ld, root, "", "traffic", &arr)) {
+        return false;
+    }
+    sc->n_flows = (size_t) cJSON_GetArraySize(arr);
+    sc->flows = ld_calloc(sc->n_flows, sizeof *sc->flows);
+    size_t i = 0;
+    for (const cJSON *o = arr ? arr->child : NULL; o; o = o->next, i++) {
+        char fp[JP_LEN];
+        jp_idx(fp, "traffic", i);
+        if (!load_flow(ld, o, fp, i, &sc->flows[i])) {
+            return false;
+        }
+    }
+    return true;
+}
+
+bool
+ld_captures(struct ld *ld, const cJSON *root)
+{
+    struct cfg_scenario *sc = ld->sc;
+    const cJSON *arr;
+
+    if (!ld_array(ld, root, "", "capture", &arr)) {
+        return false;
+    }
+    sc->n_captures = (size_t) cJSON_GetArraySize(arr);
+    sc->captures = ld_calloc(sc->n_captures, sizeof *sc->captures);
+    size_t i = 0;
+    for (const cJSON *o = arr ? arr->child : NULL; o; o = o->next, i++) {
+        struct cfg_capture *c = &sc->captures[i];
+        char cp[JP_LEN], path[JP_LEN];
+        jp_idx(cp, "capture", i);
+        c->jpath = ld_strdup(cp);
+        if (!ld_is_object(ld, o, cp) || !ld_keys(ld, o, cp, &sch_capture)
+            || !ld_str(ld, o, cp, "point", true, &c->point)
+            || !ld_str(ld, o, cp, "file", true, &c->file)) {
+            return false;
+        }
+        jp_key(path, cp, "file");
+        if (!*c->file) {
+            return vh_diag_fail(ld->diag, path, "the file name is empty");
+        }
+        for (size_t j = 0; j < i; j++) {
+            if (!strcmp(sc->captures[j].file, c->file)) {
+                return vh_diag_fail(ld->diag, path, "'%s' is already "
+                                    "written by capture[%zu]", c->file, j);
+            }
+        }
+    }
+    return true;
+}
+
+/* An event's "set": keys as in variants, values kept as JSON text. */
+static bool
+load_event_set(struct ld *ld, const cJSON *o, const char *ep,
+               struct cfg_event *e)
+{
+    char sp[JP_LEN], why[512];
+    const cJSON *set = cJSON_GetObjectItemCaseSensitive(o, "set");
+
+    jp_key(sp, ep, "set");
+    if (!ld_is_object(ld, set, sp)) {
+        return false;
+    }
+    e->n_set = (size_t) cJSON_GetArraySize(set);
+    e->set_keys = ld_calloc(e->n_set, sizeof *e->set_keys);
+    e->set_values = ld_calloc(e->n_set, sizeof *e->set_values);
+    size_t i = 0;
+    for (const cJSON *c = set->child; c; c = c->next, i++) {
+        char kp[JP_LEN];
+        jp_key(kp, sp, c->string);
+        if (!ld_check_set_key(ld->root, c->string, why, sizeof why)) {
+            return vh_diag_fail(ld->diag, kp, "%s", why);
+        }
+        e->set_keys[i] = ld_strdup(c->string);
+        char *text = cJSON_PrintUnformatted(c);
+        if (!text) {
+            return vh_diag_fail(ld->diag, kp, "out of memory");
+        }
+        e->set_values[i] = ld_strdup(text);
+        cJSON_free(text);
+    }
+    return true;
+}
+
+bool
+ld_events(struct ld *ld, const cJSON *root)
+{
+    static const char *const actions[] = {
+        "link-down", "link-up", "migrate", "set", "rogue-dma",
+    };
+    struct cfg_scenario *sc = ld->sc;
+    const cJSON *arr;
+
+    if (!ld_array(ld, root, "", "events", &arr)) {
+        return false;
+    }
+    sc->n_events = (size_t) cJSON_GetArraySize(arr);
+    sc->events = ld_calloc(sc->n_events, sizeof *sc->events);
+    size_t i = 0;
+    for (const cJSON *o = arr ? arr->child : NULL; o; o = o->next, i++) {
+        struct cfg_event *e = &sc->events[i];
+        char ep[JP_LEN], path[JP_LEN];
+        int action = 0;
+        jp_idx(ep, "events", i);
+        e->jpath = ld_strdup(ep);
+        if (!ld_is_object(ld, o, ep) || !ld_keys(ld, o, ep, &sch_event)
+            || !ld_time(ld, o, ep, "at", true, &e->at)) {
+            return false;
+        }
+        if (ld_absent_or_null(o, "action")) {
+            return vh_diag_fail(ld->diag, ep, "missing required key "
+                                "'action'");
+        }
+        if (!ld_enum(ld, o, ep, "action", "event action", actions, 5,
+                     &action)) {
+            return false;
+        }
+        e->action = (enum cfg_event_action) action;
+        bool is_set = e->action == CFG_EV_SET;
+        bool is_migrate = e->action == CFG_EV_MIGRATE;
+        if (!ld_str(ld, o, ep, "target", !is_set, &e->target)
+            || !ld_str(ld, o, ep, "to", is_migrate, &e->to)) {
+            return false;
+        }
+        if (!is_migrate && e->to) {
+            jp_key(path, ep, "to");
+            return vh_diag_fail(ld->diag, path, "'to' applies only to the "
+                                "migrate action");
+        }
+        /* Extension: the stop-and-copy downtime of a migration.  The
+         * default is the 60 ms Clark et al. (NSDI 2005) measured for an
+         * interactive server; see docs/scenarios.md. */
+        e->downtime = 60 * VH_MS;
+        if (!ld_absent_or_null(o, "downtime")) {
+            if (!is_migrate) {
+                jp_key(path, ep, "downtime");
+                return vh_diag_fail(ld->diag, path, "'downtime' applies only "
+                                    "to the migrate action");
+            }
+            if (!ld_time(ld, o, ep, "downtime", true, &e->downtime)) {
+                return false;
+            }
+        }
+        if (is_set != !ld_absent_or_null(o, "set")) {
+            if (is_set) {
+                return vh_diag_fail(ld->diag, ep, "missing required key "
+                                    "'set' (the changes to make, as in "
+                                    "variants)");
+            }
+            jp_key(path, ep, "set");
+            return vh_diag_fail(ld->diag, path, "'set' applies only to the "
+                                "set action");
+        }
+        if (is_set && !load_event_set(ld, o, ep, e)) {
+            return false;
+        }
+        if (e->at >= sc->duration) {
+            char a[32], b[32];
+            jp_key(path, ep, "at");
+            return vh_diag_fail(ld->diag, path, "%s is not before the end "
+                                "of the run (duration %s)",
+                                vh_format_time(e->at, a, sizeof a),
+                                vh_format_time(sc->duration, b, sizeof b));
+        }
+    }
+    return true;
+}
+
+bool
+ld_costs(struct ld *ld, const cJSON *root)
+{
+    const cJSON *costs = cJSON_GetObjectItemCaseSensitive(root, "costs");
+    char why[512];
+
+    costs_defaults(&ld->sc->costs);
+    if (!costs || cJSON_IsNull(costs)) {
+        return true;
+    }
+    if (!ld_is_object(ld, costs, "costs")) {
+        return false;
+    }
+    for (const cJSON *c = costs->child; c; c = c->next) {
+        char path[JP_LEN], num[64];
+        const char *value;
+        jp_key(path, "costs", c->string);
+        for (const cJSON *d = costs->child; d != c; d = d->next) {
+            if (!strcmp(d->string, c->string)) {
+                return vh_diag_fail(ld->diag, "costs", "key '%s' appears "
+                                    "twice", c->string);
+            }
+        }
+        if (cJSON_IsString(c)) {
+            value = c->valuestring;
+        } else if (cJSON_IsNumber(c)) {
+            /* Budgets are plain numbers; for other costs the parser says
+             * which unit is missing. */
+            snprintf(num, sizeof num, "%.15g", c->valuedouble);
+            value = num;
+        } else {
+            return vh_diag_fail(ld->diag, path, "expected a cost such as "
+                                "\"1200cyc\" or \"250ns\", got %s",
+                                ld_type_name(c));
+        }
+        if (costs_set(&ld->sc->costs, c->string, value, why, sizeof why)) {
+            return vh_diag_fail(ld->diag, path, "%s", why);
+        }
+    }
+    return true;
+}

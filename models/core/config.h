@@ -1,0 +1,233 @@
+/* models/core/config.h: a scenario, loaded and validated, as plain C structs.
+ *
+ * sim/ and cJSON stop at loader/scenario_load.c: it turns the JSON tree into
+ * these structs, checking every key, unit, reference and limit, and the
+ * world builder (models/core/world.c) reads only these.  A 'struct cfg_*' that
+ * exists here was fully validated; builders may trust it.
+ *
+ * Every struct keeps the JSON path it came from ('jpath'), so an error
+ * found later (while building) can still name where it is. */
+#ifndef VH_MODELS_CONFIG_H
+#define VH_MODELS_CONFIG_H 1
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "models/core/costs.h"
+#include "sim/diag.h"
+#include "sim/frame.h"
+#include "sim/time.h"
+
+enum cfg_irqbalance { CFG_IRQ_PERFORMANCE, CFG_IRQ_POWER_SAVE };
+
+struct cfg_cpu {
+    int cores;                  /* >= 1; default 4. */
+    uint64_t khz;               /* From "ghz"; default 2.6 GHz. */
+    enum cfg_irqbalance irqbalance;   /* Default performance. */
+};
+
+/* A physical NIC of a host. */
+struct cfg_nic {
+    char *name;                 /* "eth0"; unique within the host. */
+    char *jpath;                /* "hosts[0].nics[0]". */
+    char *model;                /* "generic", "i350", "82599", "x520". */
+    uint64_t speed_bps;         /* Default: the model's speed. */
+    int queues;                 /* RX/TX queue pairs; default 1. */
+    bool vmdq;
+    int sriov_vfs;              /* 0 = no SR-IOV. */
+    char *link;                 /* "tor1/p1" or "hostB/eth0"; NULL if none. */
+    bool has_mac;               /* "mac" was given. */
+    struct vh_mac mac;          /* Given, or derived from the path: 02: and
+                                 * five bytes of an FNV-1a hash of
+                                 * "host/nic" (locally administered). */
+    bool has_ip;
+    uint32_t ip;                /* Host order. */
+    int prefix;
+    int rx_ring, tx_ring;       /* Descriptors; defaults from the model. */
+    uint32_t gateway;           /* "gateway" (extension): default route's
+                                 * next hop, in the subnet; 0 = none. */
+};
+
+enum cfg_bridge_type { CFG_BR_LINUX, CFG_BR_OVS };
+enum cfg_ovs_datapath { CFG_DP_KERNEL, CFG_DP_DPDK };
+
+struct cfg_bridge {
+    char *name;
+    char *jpath;
+    enum cfg_bridge_type type;
+    char **ports;               /* Names of host NICs enslaved. */
+    size_t n_ports;
+    bool vlan_filtering;
+    vh_time_t ageing;           /* Default 300s. */
+    enum cfg_ovs_datapath datapath;     /* OVS only; default kernel. */
+    char **flows;               /* OVS only: rules as written, verbatim. */
+    size_t n_flows;
+    int *pmd_cores;             /* OVS with datapath dpdk (extension):
+                                 * host cores of its poll-mode threads;
+                                 * NULL = the default (models/hostnet/ovs_dpdk.h). */
+    size_t n_pmd_cores;
+};
+
+enum cfg_vnic_model { CFG_VNIC_VIRTIO, CFG_VNIC_E1000, CFG_VNIC_RTL8139 };
+enum cfg_backend { CFG_BE_NONE, CFG_BE_QEMU, CFG_BE_VHOST_NET,
+                   CFG_BE_VHOST_USER };
+enum cfg_attach { CFG_AT_BRIDGE, CFG_AT_OVS, CFG_AT_NAT, CFG_AT_MACVTAP,
+                  CFG_AT_SRIOV_VF, CFG_AT_PASSTHROUGH };
+
+struct cfg_vnic {
+    char *name;                 /* "eth0". */
+    char *jpath;
+    bool has_mac;               /* "mac" was given. */
+    struct vh_mac mac;          /* Given, or derived from the path:
+                                 * 52:54:00 and three bytes of an FNV-1a
+                                 * hash of "host/vm/nic". */
+    uint32_t ip;                /* Required: a VM NIC is an endpoint. */
+    int prefix;
+    enum cfg_vnic_model model;  /* Default virtio. */
+    enum cfg_backend backend;   /* Default vhost-net for virtio. */
+    int queues;                 /* Default 1. */
+    enum cfg_attach attach;
+    char *attach_to;            /* Bridge or NIC name in the same host. */
+    char *attach_mode;          /* macvtap mode, or NULL. */
+    int vf;                     /* -1 = any free VF. */
+    int vlan;                   /* -1 = untagged access port. */
+    int ring;                   /* vring size; default 256. */
+    struct cfg_forward *forwards;   /* attach.forward (extension, nat
+                                     * only): port forwards. */
+    size_t n_forwards;
+};
+
+struct cfg_vm {
+    char *name;
+    char *jpath;
+    int vcpus;                  /* Default 1. */
+    int *pin;                   /* Host core per vCPU, or NULL if unpinned. */
+    size_t n_pin;
+    struct cfg_vnic *nics;
+    size_t n_nics;
+};
+
+struct cfg_host {
+    char *name;
+    char *jpath;
+    bool has_cpu;               /* False for a bare-metal endpoint with no
+                                 * "cpu" key; defaults still apply. */
+    struct cfg_cpu cpu;
+    bool iommu_enabled;
+    bool posted_interrupts;     /* iommu.posted_interrupts (extension):
+                                 * VT-d posted interrupts; needs the IOMMU. */
+    int iotlb_entries;          /* iommu.iotlb_entries (extension);
+                                 * default 64. */
+    uint32_t iommu_page_size;   /* iommu.page_size (extension): 4096 or
+                                 * 2 MiB; default 4096. */
+    struct cfg_nic *nics;
+    size_t n_nics;
+    struct cfg_bridge *bridges;
+    size_t n_bridges;
+    struct cfg_vm *vms;
+    size_t n_vms;
+};
+
+enum cfg_switch_mode { CFG_SW_8021Q, CFG_SW_VEPA, CFG_SW_VNTAG,
+                       CFG_SW_8021BR };
+
+struct cfg_switch {
+    char *name;
+    char *jpath;
+    enum cfg_switch_mode mode;
+    int ports;                  /* Ports are named p1..pN. */
+    uint64_t speed_bps;         /* Default 10G. */
+    int port_buffer;            /* Frames per egress queue; default 1000. */
+};
+
+enum cfg_proto { CFG_PROTO_UDP, CFG_PROTO_TCP, CFG_PROTO_ICMP };
+
+/* A NAT port forward: packets of 'proto' to the host's uplink address and
+ * 'port' go to the VM's 'to_port'. */
+struct cfg_forward {
+    enum cfg_proto proto;       /* UDP or TCP. */
+    uint16_t port;
+    uint16_t to_port;           /* Default: 'port'. */
+};
+enum cfg_pattern { CFG_PAT_CBR, CFG_PAT_POISSON, CFG_PAT_BURST };
+
+struct cfg_flow {
+    char *name;
+    char *jpath;
+    char *from;                 /* Endpoint path: "host1/vm1" or "remote". */
+    char *to;
+    enum cfg_proto proto;
+    uint32_t size;              /* Wire frame size incl. FCS; default 64
+                                 * (UDP) or 98 (ICMP). */
+    double pps;                 /* Packets per second (from "rate"). */
+    uint64_t count;             /* 0 = unlimited (until 'duration'). */
+    vh_time_t duration;         /* 0 = until 'count' or the run ends. */
+    vh_time_t start;            /* Default 0. */
+    enum cfg_pattern pattern;
+    uint16_t sport, dport;      /* UDP ports; defaults 10000+index, 9. */
+    char *pcap;                 /* Capture to replay instead of generated
+                                 * frames; NULL if none. */
+};
+
+struct cfg_capture {
+    char *point;                /* Device path. */
+    char *file;
+    char *jpath;
+};
+
+enum cfg_event_action { CFG_EV_LINK_DOWN, CFG_EV_LINK_UP, CFG_EV_MIGRATE,
+                        CFG_EV_SET, CFG_EV_ROGUE_DMA };
+
+struct cfg_event {
+    vh_time_t at;
+    enum cfg_event_action action;
+    char *target;
+    char *jpath;
+    char *to;                   /* migrate: the destination host. */
+    vh_time_t downtime;         /* migrate: how long the VM is stopped
+                                 * (extension; default 60ms). */
+    char **set_keys;            /* set: "PATH.field" keys, as in variants, */
+    char **set_values;          /* with their values as JSON text. */
+    size_t n_set;
+};
+
+struct cfg_scenario {
+    char *file;                 /* Path it was loaded from. */
+    char *name;                 /* Default: file name without ".json". */
+    char *description;          /* May be NULL. */
+    uint64_t seed;              /* Default 1. */
+    vh_time_t duration;         /* Default 10ms. */
+    struct cfg_host *hosts;
+    size_t n_hosts;
+    struct cfg_switch *switches;
+    size_t n_switches;
+    struct cfg_flow *flows;
+    size_t n_flows;
+    struct cfg_capture *captures;
+    size_t n_captures;
+    struct cfg_event *events;
+    size_t n_events;
+    char **variant_names;       /* Names of variants[], validated. */
+    size_t n_variants;
+    struct costs costs;         /* Defaults with the scenario's overrides. */
+};
+
+/* Loads and validates the scenario in 'file'.  With 'variant' not NULL,
+ * applies that entry of variants[] first.  Returns NULL and fills 'diag'
+ * (message naming the JSON path, without the file name) on any problem. */
+struct cfg_scenario *cfg_load(const char *file, const char *variant,
+                              struct vh_diag *diag);
+
+/* Same, from a string (for tests).  'name' stands in for the file name. */
+struct cfg_scenario *cfg_load_string(const char *json, const char *name,
+                                     const char *variant,
+                                     struct vh_diag *diag);
+
+void cfg_free(struct cfg_scenario *);
+
+/* Looks things up by scenario path. */
+const struct cfg_host *cfg_find_host(const struct cfg_scenario *,
+                                     const char *name);
+
+#endif /* models/core/config.h */

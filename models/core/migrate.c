@@ -1,0 +1,232 @@
+/* models/core/migrate.c: stop, move, resume, announce. */
+#include "models/core/migrate.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "models/core/acct.h"
+#include "models/hw/cpu.h"
+#include "models/endpoint/endpoint.h"
+#include "models/core/host.h"
+#include "models/hw/hthread.h"
+#include "models/hostnet/lbridge.h"
+#include "models/guest/virtio_net.h"
+#include "models/guest/vm.h"
+#include "models/core/world.h"
+#include "sim/frame.h"
+#include "sim/trace.h"
+
+/* QEMU's self-announce schedule, relative to the resume. */
+static const vh_time_t announce_at[] = {
+    0, 50 * VH_MS, 200 * VH_MS, 450 * VH_MS, 800 * VH_MS,
+};
+#define N_ANNOUNCE (sizeof announce_at / sizeof announce_at[0])
+
+struct migration {
+    const struct cfg_event *ev;
+    struct vm *vm;
+    struct host *dst;
+    vh_time_t resumed;
+    size_t announced;           /* Rounds sent. */
+};
+
+static struct host *
+find_host(struct world *w, const char *name)
+{
+    for (size_t i = 0; i < w->n_hosts; i++) {
+        if (!strcmp(w->hosts[i]->dev.path, name)) {
+            return w->hosts[i];
+        }
+    }
+    return NULL;
+}
+
+static struct vm *
+find_vm(struct world *w, const char *path)
+{
+    for (size_t h = 0; h < w->n_hosts; h++) {
+        for (size_t v = 0; v < w->hosts[h]->n_vms; v++) {
+            if (!strcmp(w->hosts[h]->vms[v]->dev.path, path)) {
+                return w->hosts[h]->vms[v];
+            }
+        }
+    }
+    return NULL;
+}
+
+static struct lbridge *
+find_bridge(struct host *h, const char *name)
+{
+    for (size_t b = 0; b < h->n_bridges; b++) {
+        if (!strcmp(h->bridges[b]->cfg->name, name)) {
+            return h->bridges[b];
+        }
+    }
+    return NULL;
+}
+
+/* One round of announcements: a RARP per vNIC, written into the tap by
+ * QEMU on the destination. */
+static void
+migrate_announce(struct vh_sim *sim, void *obj, void *arg)
+{
+    struct world *w = world_of(sim);
+    struct migration *m = obj;
+    struct vm *vm = m->vm;
+    for (size_t i = 0; i < vm->n_nics; i++) {
+        struct virtio_net *vn = vm->nics[i].virtio;
+        struct cpu_core *core = vm->vcpus[0];
+        struct vh_packet *p = vh_packet_alloc(&w->pool);
+        p->len = vh_build_rarp_announce(p->data, &vm->nics[i].cfg->mac);
+        p->born = sim->now;
+        p->exec = &core->srv;
+        cpu_charge(w, core, COST_TAP_WRITE, 0, CPU_QEMU, p, &vn->dev);
+        port_deliver(w, &vn->tap, p);
+    }
+    if (++m->announced < N_ANNOUNCE) {
+        vh_schedule_at(sim, m->resumed + announce_at[m->announced],
+                       migrate_announce, m, NULL);
+    }
+    (void) arg;
+}
+
+/* Moves host thread 'th' (a vhost worker or QEMU's loop) to 'dst'. */
+static void
+move_thread(struct hthread *th, struct host *dst)
+{
+    if (th && th->host != dst) {
+        th->host = dst;
+        th->core = host_pick_thread_core(dst);
+    }
+}
+
+static void
+host_remove_vm(struct host *h, struct vm *vm)
+{
+    for (size_t i = 0; i < h->n_vms; i++) {
+        if (h->vms[i] == vm) {
+            memmove(&h->vms[i], &h->vms[i + 1],
+                    (h->n_vms - i - 1) * sizeof *h->vms);
+            h->n_vms--;
+            return;
+        }
+    }
+}
+
+static void
+host_add_vm(struct host *h, struct vm *vm)
+{
+    struct vm **v = realloc(h->vms, (h->n_vms + 1) * sizeof *v);
+    if (!v) {
+        abort();
+    }
+    h->vms = v;
+    h->vms[h->n_vms++] = vm;
+}
+
+/* The end of the downtime: the VM runs on the destination. */
+static void
+migrate_resume(struct vh_sim *sim, void *obj, void *arg)
+{
+    struct world *w = world_of(sim);
+    struct migration *m = obj;
+    struct vm *vm = m->vm;
+    struct host *src = vm->host, *dst = m->dst;
+
+    /* The vCPUs: pinned ones keep their core number where it exists. */
+    for (int i = 0; i < vm->n_vcpus; i++) {
+        const struct cfg_vm *cv = vm->cfg;
+        if (cv->pin && cv->pin[i] < dst->n_cores) {
+            vm->vcpus[i] = &dst->cores[cv->pin[i]];
+        } else {
+            int c = dst->n_cores - 1 - (dst->next_vcpu++ % dst->n_cores);
+            vm->vcpus[i] = &dst->cores[c];
+        }
+    }
+    move_thread(vm->qemu_loop, dst);
+    for (size_t i = 0; i < vm->n_nics; i++) {
+        struct vm_nic *n = &vm->nics[i];
+        struct virtio_net *vn = n->virtio;
+        /* The source tap closes with whatever waited in it. */
+        for (int k = 0; k < vn->n_queues; k++) {
+            struct vh_packet *p;
+            while ((p = vh_pktq_pop(&vn->q[k].tapq)) != NULL) {
+                acct_drop(w, p, &vn->dev, "migration");
+            }
+        }
+        lbridge_detach(find_bridge(src, n->cfg->attach_to), &vn->tap);
+        lbridge_attach(find_bridge(dst, n->cfg->attach_to), &vn->tap);
+        vn->host = dst;
+        vn->vcpu = vm->vcpus[0];
+        for (int k = 0; k < vn->n_queues; k++) {
+            struct vnet_queue *q = &vn->q[k];
+            q->vcpu = vm->vcpus[k % vm->n_vcpus];
+            if (vn->backend == CFG_BE_VHOST_NET) {
+                move_thread(q->thread, dst);
+            }
+        }
+        n->ep->host = dst;
+        n->ep->app_core = vm->vcpus[0];
+        vn->stopped = false;
+        for (int k = 0; k < vn->n_queues; k++) {
+            if (vn->q[k].thread) {
+                hthread_signal(w, vn->q[k].thread, NULL, CPU_IRQ, NULL);
+            }
+        }
+    }
+    host_remove_vm(src, vm);
+    host_add_vm(dst, vm);
+    vm->host = dst;
+    vm->dev.parent = (int32_t) dst->dev.id;
+
+    m->resumed = sim->now;
+    m->announced = 0;
+    migrate_announce(sim, m, NULL);
+    (void) arg;
+}
+
+/* The start of the stop-and-copy phase. */
+static void
+migrate_stop(struct vh_sim *sim, void *obj, void *arg)
+{
+    struct migration *m = obj;
+    vh_time_t resume = sim->now + m->ev->downtime;
+    for (size_t i = 0; i < m->vm->n_nics; i++) {
+        struct vm_nic *n = &m->vm->nics[i];
+        n->virtio->stopped = true;
+        n->ep->resume_at = resume;
+    }
+    vh_schedule_at(sim, resume, migrate_resume, m, NULL);
+    (void) arg;
+}
+
+bool
+migrate_schedule(struct world *w, const struct cfg_event *e,
+                 struct vh_diag *diag)
+{
+    struct vm *vm = find_vm(w, e->target);
+    struct host *dst = find_host(w, e->to);
+    char path[512];
+    snprintf(path, sizeof path, "%s.target", e->jpath);
+    if (!vm || !dst) {
+        return vh_diag_fail(diag, path, "no VM '%s' or host '%s' to migrate "
+                            "it to", e->target, e->to);
+    }
+    for (size_t i = 0; i < vm->n_nics; i++) {
+        if (!vm->nics[i].virtio) {
+            return vh_diag_fail(diag, path, "not supported yet: migrating "
+                                "a VM without virtio-net");
+        }
+    }
+    struct migration *m = calloc(1, sizeof *m);
+    if (!m) {
+        abort();
+    }
+    m->ev = e;
+    m->vm = vm;
+    m->dst = dst;
+    world_keep(w, m);
+    vh_schedule_at(&w->sim, e->at, migrate_stop, m, NULL);
+    return true;
+}

@@ -1,0 +1,130 @@
+/* models/core/port.c: direct hand-offs and cables between model ports. */
+#include "models/core/port.h"
+
+#include <stdlib.h>
+
+#include "models/core/acct.h"
+#include "models/core/world.h"
+#include "sim/frame.h"
+#include "sim/trace.h"
+
+/* Ethernet framing around each frame on a cable. */
+#define PREAMBLE_SFD 8
+#define INTERFRAME_GAP 12
+
+void
+port_init(struct port *p, port_rx_fn rx, void *owner, struct vh_device *dev,
+          int index)
+{
+    p->rx = rx;
+    p->owner = owner;
+    p->dev = dev;
+    p->index = index;
+    p->peer = NULL;
+    p->link = NULL;
+}
+
+void
+port_connect(struct port *a, struct port *b)
+{
+    a->peer = b;
+    b->peer = a;
+    if (a->dev && b->dev) {
+        vh_device_connect(a->dev, b->dev, 0);
+    }
+}
+
+struct link *
+port_cable(struct world *w, struct port *a, struct port *b, uint64_t bps,
+           vh_time_t propagation)
+{
+    struct link *l = calloc(1, sizeof *l);
+    if (!l) {
+        abort();
+    }
+    l->bps = bps;
+    l->propagation = propagation;
+    l->up = true;
+    l->end[0] = a;
+    l->end[1] = b;
+    port_connect(a, b);
+    if (a->dev && b->dev) {
+        vh_device_connect(a->dev, b->dev, 1);
+    }
+    a->link = b->link = l;
+    world_add_link(w, l);
+    return l;
+}
+
+void
+port_deliver(struct world *w, struct port *from, struct vh_packet *p)
+{
+    if (!from->peer) {
+        acct_drop(w, p, from->dev, "unconnected-port");
+        return;
+    }
+    from->peer->rx(w, from->peer, p);
+}
+
+vh_time_t
+link_frame_time(const struct link *l, uint32_t len)
+{
+    uint32_t frame = len < VH_ETH_MIN_FRAME ? VH_ETH_MIN_FRAME : len;
+    return vh_bytes_time(PREAMBLE_SFD + frame + VH_ETH_FCS + INTERFRAME_GAP,
+                         l->bps);
+}
+
+static int
+link_dir(const struct link *l, const struct port *from)
+{
+    return l->end[0] == from ? 0 : 1;
+}
+
+bool
+link_idle(const struct port *from, vh_time_t now)
+{
+    const struct link *l = from->link;
+    return !l || l->busy_until[link_dir(l, from)] <= now;
+}
+
+static void
+link_arrive(struct vh_sim *sim, void *obj, void *arg)
+{
+    struct world *w = world_of(sim);
+    struct port *to = obj;
+    struct vh_packet *p = arg;
+
+    if (!to->link->up) {
+        acct_drop(w, p, to->dev, "link-down");
+        return;
+    }
+    to->dev->rx++;
+    VH_TRACE(&w->trace, VH_HOP_RX, .time = sim->now, .pkt = p,
+             .dev = to->dev);
+    to->rx(w, to, p);
+}
+
+void
+link_transmit(struct world *w, struct port *from, struct vh_packet *p,
+              vh_event_fn done, void *obj)
+{
+    struct link *l = from->link;
+    vh_time_t now = w->sim.now;
+
+    if (!l || !l->up) {
+        acct_drop(w, p, from->dev, l ? "link-down" : "no-cable");
+        vh_schedule_at(&w->sim, now, done, obj, NULL);
+        return;
+    }
+    int dir = link_dir(l, from);
+    vh_time_t ser = link_frame_time(l, p->len);
+    l->busy_until[dir] = now + ser;
+    from->dev->tx++;
+    p->exec = NULL;
+    VH_TRACE(&w->trace, VH_HOP_TX, .time = now, .pkt = p, .dev = from->dev);
+    VH_TRACE(&w->trace, VH_HOP_SERVICE, .time = now, .end = now + ser,
+             .pkt = p, .dev = from->dev);
+    vh_schedule_at(&w->sim, now + ser + l->propagation, link_arrive,
+                   l->end[1 - dir], p);
+    vh_schedule_at(&w->sim, now + ser, done, obj, NULL);
+}

@@ -1,0 +1,112 @@
+/* models/core/world.h: one simulated world built from a scenario.
+ *
+ * The world owns the kernel (clock, events, packet pool, trace bus, device
+ * registry), every model instance, and the per-flow results.  It is built
+ * from a validated 'struct cfg_scenario', run, reported, and freed. */
+#ifndef VH_MODELS_WORLD_H
+#define VH_MODELS_WORLD_H 1
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "models/core/config.h"
+#include "models/core/costs.h"
+#include "sim/device.h"
+#include "sim/event.h"
+#include "sim/packet.h"
+#include "sim/stats.h"
+#include "sim/trace.h"
+
+struct host;
+struct l2switch;
+struct link;
+struct endpoint;
+struct traffic_gen;
+
+/* What happened to one flow. */
+struct flow_stats {
+    const struct cfg_flow *cfg;
+    int index;
+    struct endpoint *src;
+    struct endpoint *dst;
+    uint32_t dst_ip;            /* Where the sender addresses its packets:
+                                 * dst's address, or its NAT host's for a
+                                 * forwarded port (models/hostnet/nat.h). */
+    uint64_t sent;              /* Packets the source application sent. */
+    uint64_t delivered;         /* Reached the destination (ICMP: replies
+                                 * back at the source). */
+    uint64_t bytes_delivered;   /* Wire bytes (size incl. FCS). */
+    struct vh_drops drops;
+    struct vh_hist latency;     /* ns; ICMP: round-trip time. */
+    vh_time_t first_delivered;
+    vh_time_t last_delivered;
+};
+
+struct world {
+    struct vh_sim sim;          /* First, so handlers can find the world. */
+    struct vh_pool pool;
+    struct vh_trace_bus trace;
+    struct vh_devtab devs;
+    struct costs costs;
+    vh_time_t hw_fixed[COST_N]; /* Hardware primitives, precomputed: */
+    vh_time_t hw_per_kib[COST_N];   /* ps per job and per 1024 bytes. */
+    const struct cfg_scenario *cfg;
+    vh_time_t end;              /* The scenario's duration. */
+
+    struct host **hosts;
+    size_t n_hosts;
+    struct l2switch **switches;
+    size_t n_switches;
+    struct link **links;
+    size_t n_links;
+    struct flow_stats *flows;
+    size_t n_flows;
+    struct traffic_gen **gens;
+    size_t n_gens;
+
+    void **kept;                /* Freed with the world (world_keep). */
+    size_t n_kept;
+    void *families;             /* Flood families not yet settled
+                                 * (models/core/acct.c). */
+    uint64_t families_live;
+};
+
+/* Time hardware primitive 'id' takes for 'bytes' bytes. */
+static inline vh_time_t
+hw_time(const struct world *w, enum cost_id id, uint32_t bytes)
+{
+    return w->hw_fixed[id] + ((w->hw_per_kib[id] * bytes + 512) >> 10);
+}
+
+static inline struct world *
+world_of(struct vh_sim *sim)
+{
+    return (struct world *) sim;    /* 'sim' is the first member. */
+}
+
+/* Builds the world for 'cfg' (which must outlive it).  Returns NULL and
+ * fills 'diag' if the scenario asks for something the models refuse. */
+struct world *world_build(const struct cfg_scenario *cfg,
+                          struct vh_diag *diag);
+
+/* Runs until the scenario's duration, or earlier when nothing is left to
+ * do.  'progress', if not NULL, is called about every 1% of the duration
+ * with the fraction done. */
+void world_run(struct world *, void (*progress)(double done, void *ctx),
+               void *ctx);
+
+/* Simulated time at which the run ended. */
+vh_time_t world_end_time(const struct world *);
+
+/* Packets of flows neither delivered nor dropped. */
+uint64_t world_in_flight(const struct world *, const struct flow_stats *);
+
+void world_free(struct world *);
+
+/* Helpers for builders: register a link so the world frees it. */
+void world_add_link(struct world *, struct link *);
+
+/* Frees 'p' (malloc'ed) with the world. */
+void world_keep(struct world *, void *p);
+
+#endif /* models/core/world.h */

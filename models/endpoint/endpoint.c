@@ -1,0 +1,433 @@
+/* models/endpoint/endpoint.c: ARP, ICMP echo and UDP endpoints. */
+#include "models/endpoint/endpoint.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "models/core/acct.h"
+#include "models/core/host.h"
+#include "models/core/world.h"
+#include "sim/trace.h"
+
+/* Packets held per unresolved neighbour.  Linux's default (unres_qlen) is
+ * about a hundred frames' worth of bytes. */
+#define ARP_PENDING_MAX 100
+
+/* Linux's neighbour defaults: mcast_solicit 3, retrans_time 1 s. */
+#define ARP_TRIES 3
+#define ARP_RETRANS (1 * VH_SEC)
+
+static void arp_retry(struct vh_sim *, void *obj, void *arg);
+
+static struct arp_entry *
+arp_find(struct endpoint *ep, uint32_t ip, bool create)
+{
+    for (size_t i = 0; i < ep->n_arp; i++) {
+        if (ep->arp[i]->ip == ip) {
+            return ep->arp[i];
+        }
+    }
+    if (!create) {
+        return NULL;
+    }
+    struct arp_entry **v = realloc(ep->arp, (ep->n_arp + 1) * sizeof *v);
+    struct arp_entry *e = calloc(1, sizeof *e);
+    if (!v || !e) {
+        abort();
+    }
+    ep->arp = v;
+    ep->arp[ep->n_arp++] = e;
+    e->ep = ep;
+    e->ip = ip;
+    vh_timer_init(&e->retry, arp_retry, e);
+    vh_pktq_init(&e->pending, ARP_PENDING_MAX);
+    return e;
+}
+
+static struct cpu_core *
+ep_core(struct endpoint *ep, const struct vh_packet *p)
+{
+    return p->exec ? cpu_of_exec(p->exec) : ep->app_core;
+}
+
+/* Hands a finished frame to the interface, on the core that made it. */
+static void
+ep_transmit(struct world *w, struct endpoint *ep, struct vh_packet *p)
+{
+    p->hops++;
+    port_deliver(w, &ep->port, p);
+}
+
+static uint32_t
+frame_ip_dst(const struct vh_packet *p)
+{
+    const uint8_t *d = p->data + VH_ETH_HLEN + 16;
+    return (uint32_t) d[0] << 24 | (uint32_t) d[1] << 16
+           | (uint32_t) d[2] << 8 | d[3];
+}
+
+static void
+ep_arp_request_ready(struct vh_sim *sim, void *obj, void *arg)
+{
+    ep_transmit(world_of(sim), obj, arg);
+}
+
+static void
+ep_send_arp_request(struct world *w, struct endpoint *ep,
+                    struct arp_entry *e, struct cpu_core *core,
+                    enum cpu_cat cat)
+{
+    static const struct vh_mac zero;
+    struct vh_packet *r = vh_packet_alloc(&w->pool);
+    r->len = vh_build_arp(r->data, VH_ARP_REQUEST, &ep->mac, ep->ip, &zero,
+                          e->ip, &vh_mac_broadcast);
+    r->born = w->sim.now;
+    r->exec = &core->srv;
+    ep->arp_requests++;
+    e->tries++;
+    vh_timer_arm_at(&w->sim, &e->retry, w->sim.now + ARP_RETRANS);
+    vh_time_t t = cpu_charge(w, core, COST_ARP_PROCESS, 0, cat, r, ep->dev);
+    vh_schedule_at(&w->sim, t, ep_arp_request_ready, ep, r);
+}
+
+/* No answer within the retransmission time: ask again, or give up and
+ * fail what was waiting. */
+static void
+arp_retry(struct vh_sim *sim, void *obj, void *arg)
+{
+    struct world *w = world_of(sim);
+    struct arp_entry *e = obj;
+    struct endpoint *ep = e->ep;
+    if (e->resolved) {
+        return;
+    }
+    if (e->tries < ARP_TRIES) {
+        ep_send_arp_request(w, ep, e, ep->app_core, ep->app_cat);
+        return;
+    }
+    const char *reason = e->blame ? e->blame : "arp-failed";
+    struct vh_packet *p;
+    while ((p = vh_pktq_pop(&e->pending)) != NULL) {
+        acct_drop(w, p, ep->dev, reason);
+    }
+    e->tries = 0;
+    e->blame = NULL;
+    (void) arg;
+}
+
+static bool
+ep_on_link(const struct endpoint *ep, uint32_t ip)
+{
+    return (ip & ep->netmask) == (ep->ip & ep->netmask);
+}
+
+/* An IP packet is ready to leave for 'dst': find the next hop's MAC.  An
+ * ARP request it needs is work of category 'cat'. */
+static void
+ep_send_ip(struct world *w, struct endpoint *ep, struct vh_packet *p,
+           uint32_t dst, enum cpu_cat cat)
+{
+    uint32_t hop = dst;
+    if (!ep_on_link(ep, dst)) {
+        if (!ep->gateway) {
+            acct_drop(w, p, ep->dev, "no-route");
+            return;
+        }
+        hop = ep->gateway;
+    }
+    struct arp_entry *e = arp_find(ep, hop, true);
+    if (e->resolved) {
+        memcpy(p->data, e->mac.b, VH_ETH_ALEN);
+        ep_transmit(w, ep, p);
+        return;
+    }
+    if (vh_pktq_full(&e->pending)) {
+        acct_drop(w, p, ep->dev, e->blame ? e->blame : "arp-queue-full");
+        return;
+    }
+    bool first = e->pending.count == 0 && !vh_timer_armed(&e->retry);
+    vh_pktq_push(&e->pending, p);
+    VH_TRACE(&w->trace, VH_HOP_ENQUEUE, .time = w->sim.now, .pkt = p,
+             .dev = ep->dev, .depth = e->pending.count,
+             .what = "waiting for ARP");
+    if (first) {
+        ep_send_arp_request(w, ep, e, ep_core(ep, p), cat);
+    }
+}
+
+/* The stack's own output: a router on the interface may take packets for
+ * other subnets. */
+static void
+ep_output(struct world *w, struct endpoint *ep, struct vh_packet *p)
+{
+    uint32_t dst = frame_ip_dst(p);
+    if (!ep_on_link(ep, dst) && ep->router
+        && ep->router->output(w, ep, p, dst)) {
+        return;
+    }
+    ep_send_ip(w, ep, p, dst, ep->app_cat);
+}
+
+void
+endpoint_forward(struct world *w, struct endpoint *ep, struct vh_packet *p)
+{
+    memcpy(p->data + VH_ETH_ALEN, ep->mac.b, VH_ETH_ALEN);
+    ep_send_ip(w, ep, p, frame_ip_dst(p), ep->rx_cat);
+}
+
+void
+endpoint_arp_blame(struct endpoint *ep, uint32_t ip, const char *reason)
+{
+    struct arp_entry *e = arp_find(ep, ip, false);
+    if (e && !e->resolved) {
+        e->blame = reason;
+    }
+}
+
+static void
+ep_app_sent(struct vh_sim *sim, void *obj, void *arg)
+{
+    ep_output(world_of(sim), obj, arg);
+}
+
+void
+endpoint_send(struct world *w, struct endpoint *ep, struct flow_stats *fs,
+              uint64_t seq)
+{
+    const struct cfg_flow *cf = fs->cfg;
+    /* The destination MAC is the next hop's, filled in by ep_output. */
+    struct vh_ip_hdr_spec spec = {
+        .src_mac = ep->mac,
+        .ip_src = ep->ip,
+        .ip_dst = fs->dst_ip,
+        .ip_id = ep->next_ip_id++,
+    };
+
+    struct vh_packet *p = vh_packet_alloc(&w->pool);
+    p->flow = fs->index;
+    p->seq = seq;
+    p->born = w->sim.now;
+    p->counted = 1;
+    p->exec = &ep->app_core->srv;
+    if (cf->proto == CFG_PROTO_ICMP) {
+        p->len = vh_build_icmp_echo(p->data, &spec, VH_ICMP_ECHO_REQUEST,
+                                    (uint16_t) (0x100 + fs->index),
+                                    (uint16_t) seq, NULL,
+                                    vh_icmp_payload_for_size(cf->size));
+    } else {
+        p->len = vh_build_udp(p->data, &spec, cf->sport, cf->dport, NULL,
+                              vh_udp_payload_for_size(cf->size));
+    }
+    fs->sent++;
+    ep->host->packets++;
+
+    cpu_charge(w, ep->app_core, COST_SYSCALL, 0, ep->app_cat, p, ep->dev);
+    vh_time_t t = cpu_charge(w, ep->app_core, COST_STACK_TX, 0, ep->app_cat,
+                             p, ep->dev);
+    vh_schedule_at(&w->sim, t, ep_app_sent, ep, p);
+}
+
+/* --- Receive. --- */
+
+static void
+ep_learn(struct world *w, struct endpoint *ep, uint32_t ip,
+         const struct vh_mac *mac, bool create)
+{
+    struct arp_entry *e = arp_find(ep, ip, create);
+    if (!e) {
+        return;
+    }
+    e->mac = *mac;
+    e->resolved = true;
+    e->tries = 0;
+    e->blame = NULL;
+    vh_timer_cancel(&e->retry);
+    struct vh_packet *q;
+    while ((q = vh_pktq_pop(&e->pending)) != NULL) {
+        memcpy(q->data, mac->b, VH_ETH_ALEN);
+        ep_transmit(w, ep, q);
+    }
+}
+
+static void
+ep_arp_done(struct vh_sim *sim, void *obj, void *arg)
+{
+    struct world *w = world_of(sim);
+    struct endpoint *ep = obj;
+    struct vh_packet *p = arg;
+    struct vh_frame_info fi;
+
+    if (vh_frame_parse(p->data, p->len, &fi, false) || !fi.is_arp) {
+        acct_drop(w, p, ep->dev, "malformed");
+        return;
+    }
+    bool for_me = fi.arp_tpa == ep->ip;
+    /* Like Linux: learn the sender if the frame was for us, else only
+     * refresh an entry we already had. */
+    ep_learn(w, ep, fi.arp_spa, &fi.arp_sha, for_me);
+    if (for_me && fi.arp_op == VH_ARP_REQUEST) {
+        p->len = vh_build_arp(p->data, VH_ARP_REPLY, &ep->mac, ep->ip,
+                              &fi.arp_sha, fi.arp_spa, &fi.arp_sha);
+        ep_transmit(w, ep, p);
+        return;
+    }
+    acct_consume(w, p, ep->dev);
+}
+
+static void
+ep_udp_done(struct vh_sim *sim, void *obj, void *arg)
+{
+    struct endpoint *ep = obj;
+    acct_deliver(world_of(sim), arg, ep->dev);
+}
+
+static void
+ep_echo_done(struct vh_sim *sim, void *obj, void *arg)
+{
+    struct world *w = world_of(sim);
+    struct endpoint *ep = obj;
+    struct vh_packet *p = arg;
+    struct vh_frame_info fi;
+
+    if (vh_frame_parse(p->data, p->len, &fi, false)) {
+        acct_drop(w, p, ep->dev, "malformed");
+        return;
+    }
+    uint32_t plen = fi.ip_total_len - VH_IPV4_HLEN - VH_ICMP_HLEN;
+    uint8_t payload[VH_PKT_DATAROOM];
+    memcpy(payload, p->data + fi.l4_off + VH_ICMP_HLEN, plen);
+    struct vh_ip_hdr_spec spec = {
+        .dst_mac = fi.src, .src_mac = ep->mac,
+        .ip_src = ep->ip, .ip_dst = fi.ip_src,
+        .ip_id = ep->next_ip_id++,
+    };
+    p->len = vh_build_icmp_echo(p->data, &spec, VH_ICMP_ECHO_REPLY,
+                                fi.icmp_id, fi.icmp_seq, payload, plen);
+    p->is_reply = 1;
+    if (!ep_on_link(ep, fi.ip_src)) {
+        /* The request was routed here: so is the reply. */
+        if (!ep->router || !ep->router->output(w, ep, p, fi.ip_src)) {
+            ep_send_ip(w, ep, p, fi.ip_src, ep->rx_cat);
+        }
+        return;
+    }
+    ep_transmit(w, ep, p);
+}
+
+static void ep_local_rx(struct world *, struct endpoint *,
+                        struct vh_packet *, const struct vh_frame_info *);
+
+static void
+ep_rx(struct world *w, struct port *port, struct vh_packet *p)
+{
+    struct endpoint *ep = port->owner;
+    struct cpu_core *core = ep_core(ep, p);
+    struct vh_frame_info fi;
+
+    VH_TRACE(&w->trace, VH_HOP_ARRIVE, .time = w->sim.now, .pkt = p,
+             .dev = ep->dev);
+    p->hops++;
+    vh_frame_parse(p->data, p->len, &fi, false);
+    if (!vh_mac_eq(&fi.dst, &ep->mac) && !vh_mac_is_multicast(&fi.dst)) {
+        acct_drop(w, p, ep->dev, acct_not_for_me);
+        return;
+    }
+    if (fi.is_arp) {
+        vh_time_t t = cpu_charge(w, core, COST_ARP_PROCESS, 0, ep->rx_cat,
+                                 p, ep->dev);
+        vh_schedule_at(&w->sim, t, ep_arp_done, ep, p);
+        return;
+    }
+    if (!fi.is_ipv4) {
+        /* A protocol this stack does not speak, such as the RARP a
+         * migrated VM announces itself with: ignored, not an error. */
+        acct_consume(w, p, ep->dev);
+        return;
+    }
+    if (fi.is_ipv4 && ep->router && ep->router->input(w, ep, p, &fi)) {
+        return;
+    }
+    ep_local_rx(w, ep, p, &fi);
+}
+
+void
+endpoint_input(struct world *w, struct endpoint *ep, struct vh_packet *p)
+{
+    struct vh_frame_info fi;
+    vh_frame_parse(p->data, p->len, &fi, false);
+    ep_local_rx(w, ep, p, &fi);
+}
+
+/* An IP packet for this endpoint's own stack. */
+static void
+ep_local_rx(struct world *w, struct endpoint *ep, struct vh_packet *p,
+            const struct vh_frame_info *fip)
+{
+    struct cpu_core *core = ep_core(ep, p);
+    struct vh_frame_info fi = *fip;
+
+    if (!fi.is_ipv4 || fi.ip_dst != ep->ip) {
+        acct_drop(w, p, ep->dev, acct_not_for_me);
+        return;
+    }
+    if (p->flow >= 0) {
+        ep->host->packets++;
+    }
+    cpu_charge(w, core, COST_STACK_RX, 0, ep->rx_cat, p, ep->dev);
+    if (fi.ip_proto == VH_IPPROTO_ICMP
+        && fi.icmp_type == VH_ICMP_ECHO_REQUEST) {
+        /* The kernel answers: receive and transmit, no application. */
+        vh_time_t t = cpu_charge(w, core, COST_STACK_TX, 0, ep->rx_cat, p,
+                                 ep->dev);
+        vh_schedule_at(&w->sim, t, ep_echo_done, ep, p);
+        return;
+    }
+    if (fi.ip_proto == VH_IPPROTO_UDP
+        || (fi.ip_proto == VH_IPPROTO_ICMP
+            && fi.icmp_type == VH_ICMP_ECHO_REPLY)) {
+        /* The application's receive call. */
+        vh_time_t t = cpu_charge(w, core, COST_SYSCALL, 0, ep->rx_cat, p,
+                                 ep->dev);
+        vh_schedule_at(&w->sim, t, ep_udp_done, ep, p);
+        return;
+    }
+    acct_drop(w, p, ep->dev, "unsupported-protocol");
+}
+
+struct endpoint *
+endpoint_create(struct host *h, struct vh_device *dev, const char *owner_path,
+                const struct vh_mac *mac, uint32_t ip, int prefix,
+                struct cpu_core *app_core, enum cpu_cat app_cat,
+                enum cpu_cat rx_cat)
+{
+    struct endpoint *ep = calloc(1, sizeof *ep);
+    if (!ep) {
+        abort();
+    }
+    ep->dev = dev;
+    ep->owner_path = owner_path;
+    ep->host = h;
+    port_init(&ep->port, ep_rx, ep, dev, 0);
+    ep->mac = *mac;
+    ep->ip = ip;
+    ep->netmask = prefix ? 0xffffffffu << (32 - prefix) : 0;
+    ep->app_core = app_core;
+    ep->app_cat = app_cat;
+    ep->rx_cat = rx_cat;
+    ep->next_ip_id = 1;
+    return ep;
+}
+
+void
+endpoint_free(struct endpoint *ep)
+{
+    if (!ep) {
+        return;
+    }
+    for (size_t i = 0; i < ep->n_arp; i++) {
+        vh_pktq_purge(&ep->arp[i]->pending);
+        free(ep->arp[i]);
+    }
+    free(ep->arp);
+    free(ep);
+}

@@ -1,0 +1,113 @@
+/* models/endpoint/endpoint.h: the network stack of a guest or a bare-metal host.
+ *
+ * An endpoint owns one IPv4 address on one interface.  It resolves
+ * neighbours with ARP before its first IP packet to them, holding packets
+ * meanwhile and asking again every second, three times, before the held
+ * packets fail ("arp-failed"), as Linux does.  A packet for an address
+ * outside its subnet goes to its default gateway (resolved by ARP like
+ * any neighbour), or fails at once ("no-route") when it has none.  It
+ * answers ARP requests and ICMP echo requests, and is where a flow's
+ * packets are created and delivered.
+ *
+ * A host that routes (the host of a NAT network) hooks a router into its
+ * endpoints: the router sees every IPv4 packet that reaches the
+ * interface's MAC before the endpoint's own stack does, and every packet
+ * the stack sends outside its subnet, and may take either.  Its work is
+ * charged to the core it runs on: the vCPU for a guest (as 'guest'), or for
+ * a bare-metal host the application's core on transmit ('app') and the
+ * receive core ('softirq'). */
+#ifndef VH_MODELS_ENDPOINT_H
+#define VH_MODELS_ENDPOINT_H 1
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "models/hw/cpu.h"
+#include "models/core/port.h"
+#include "sim/device.h"
+#include "sim/event.h"
+#include "sim/frame.h"
+#include "sim/packet.h"
+
+struct host;
+struct world;
+struct flow_stats;
+
+struct arp_entry {
+    struct endpoint *ep;
+    uint32_t ip;
+    struct vh_mac mac;
+    bool resolved;
+    int tries;                  /* Requests sent for this resolution. */
+    struct vh_timer retry;      /* Next request, or giving up. */
+    struct vh_pktq pending;     /* Waiting for the answer. */
+    const char *blame;          /* Why the answer cannot come, when the
+                                 * network knows (endpoint_arp_blame). */
+};
+
+struct vh_frame_info;
+
+/* A router hooked into an endpoint (see above).  Each returns true when it
+ * took the packet (and so owns it). */
+struct ep_router_ops {
+    /* An IPv4 packet reached the interface's MAC; 'fi' is its parse. */
+    bool (*input)(struct world *, struct endpoint *, struct vh_packet *,
+                  const struct vh_frame_info *fi);
+    /* The endpoint's own stack sends to 'dst', outside its subnet. */
+    bool (*output)(struct world *, struct endpoint *, struct vh_packet *,
+                   uint32_t dst);
+};
+
+struct endpoint {
+    struct vh_device *dev;      /* The interface ("host1/vm1/eth0"). */
+    const char *owner_path;     /* The VM or host ("host1/vm1"). */
+    struct host *host;
+    struct port port;           /* Joined to the interface's driver. */
+    struct vh_mac mac;
+    uint32_t ip;
+    uint32_t netmask;
+    struct cpu_core *app_core;
+    vh_time_t resume_at;        /* Stopped (a migrating VM) until then. */
+    enum cpu_cat app_cat;
+    enum cpu_cat rx_cat;
+    uint16_t next_ip_id;
+    struct arp_entry **arp;     /* Stable addresses: timers point here. */
+    size_t n_arp;
+    uint64_t arp_requests;      /* ARP requests sent. */
+    uint32_t gateway;           /* Next hop outside the subnet, or 0. */
+    const struct ep_router_ops *router;     /* Or NULL. */
+    void *router_ctx;           /* The router's own state. */
+};
+
+/* Creates an endpoint on interface 'dev' of 'owner_path'.  The caller
+ * joins ep->port to the interface. */
+struct endpoint *endpoint_create(struct host *, struct vh_device *dev,
+                                 const char *owner_path,
+                                 const struct vh_mac *mac, uint32_t ip,
+                                 int prefix, struct cpu_core *app_core,
+                                 enum cpu_cat app_cat, enum cpu_cat rx_cat);
+void endpoint_free(struct endpoint *);
+
+/* The application sends packet number 'seq' of flow 'fs' to 'dst_ip'. */
+void endpoint_send(struct world *, struct endpoint *, struct flow_stats *fs,
+                   uint64_t seq);
+
+/* A router sends the IPv4 packet 'p' out of this interface: its source MAC
+ * becomes the interface's, and its destination MAC the next hop's (the
+ * destination, or the gateway outside the subnet), resolved by ARP.  The
+ * interface's router hook is not consulted.  Takes 'p'. */
+void endpoint_forward(struct world *, struct endpoint *, struct vh_packet *p);
+
+/* A router hands the IPv4 packet 'p' to this endpoint's own stack, as if
+ * the interface had received it.  Takes 'p'. */
+void endpoint_input(struct world *, struct endpoint *, struct vh_packet *p);
+
+/* The network knows why 'ep' will get no answer to its ARP requests for
+ * 'ip' (a copy of the request was filtered on its way, for 'reason').
+ * Packets held for 'ip' that are then dropped because the resolution
+ * failed or its queue overflowed carry 'reason' rather than the generic
+ * "arp-failed" or "arp-queue-full".  An answer clears it. */
+void endpoint_arp_blame(struct endpoint *ep, uint32_t ip,
+                        const char *reason);
+
+#endif /* models/endpoint/endpoint.h */

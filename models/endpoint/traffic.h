@@ -1,0 +1,33 @@
+/* models/endpoint/traffic.h: the applications that send a scenario's flows.
+ *
+ * One generator per traffic[] entry, in the source endpoint: it sends the
+ * flow's packets from 'start', at constant spacing (cbr) or with
+ * exponentially distributed gaps (poisson) drawn from the flow's own
+ * random stream, until 'count' packets, the flow's 'duration', or the end
+ * of the run.  The application is closed-loop on its core: it cannot send
+ * while that core is busy, so 'sent' is what it managed, not what it
+ * was asked for. */
+#ifndef VH_MODELS_TRAFFIC_H
+#define VH_MODELS_TRAFFIC_H 1
+
+#include <stdint.h>
+
+#include "sim/rng.h"
+#include "sim/time.h"
+
+struct world;
+struct flow_stats;
+
+struct traffic_gen {
+    struct flow_stats *fs;
+    struct vh_rng rng;
+    uint64_t next_seq;
+    vh_time_t start;
+    vh_time_t stop;             /* No packet at or after this time. */
+    double gap_ps;              /* Mean spacing. */
+};
+
+/* Creates the generator for 'fs' and schedules its first packet. */
+struct traffic_gen *traffic_start(struct world *, struct flow_stats *fs);
+
+#endif /* models/endpoint/traffic.h */

@@ -1,0 +1,199 @@
+/* models/guest/vf_driver.c: the guest's driver of a VF or a passed-through NIC. */
+#include "models/guest/vf_driver.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "models/core/acct.h"
+#include "models/hw/cpu.h"
+#include "models/core/host.h"
+#include "models/hw/iommu.h"
+#include "models/hw/pnic.h"
+#include "models/hw/sriov.h"
+#include "models/guest/vm.h"
+#include "models/core/world.h"
+#include "sim/trace.h"
+
+/* The function's interrupt reaches the vCPU that polls queue 'q'. */
+static void
+vf_irq(struct world *w, struct pnic_queue *q)
+{
+    struct vf_driver *drv = q->irq_ctx;
+    struct cpu_core *core = q->irq_core;
+    struct host *h = drv->host;
+    vh_time_t t;
+
+    h->guest_interrupts++;
+    if (drv->posted) {
+        t = cpu_charge(w, core, COST_GUEST_IRQ, 0, CPU_GUEST, NULL,
+                       &drv->dev);
+    } else {
+        /* A host interrupt on the vCPU's core: the vCPU exits, VFIO's
+         * handler signals KVM, which injects it on re-entry. */
+        h->interrupts++;
+        h->vm_exits++;
+        cpu_charge(w, core, COST_VMEXIT, 0, CPU_VMEXIT, NULL, &drv->dev);
+        cpu_charge(w, core, COST_HW_IRQ, 0, CPU_IRQ, NULL, &drv->dev);
+        cpu_charge(w, core, COST_VIRQ_INJECT, 0, CPU_VMEXIT, NULL,
+                   &drv->dev);
+        t = cpu_charge(w, core, COST_GUEST_IRQ, 0, CPU_GUEST, NULL,
+                       &drv->dev);
+    }
+    pnic_napi_schedule(w, q, t);
+}
+
+static void
+vf_post(struct vh_sim *sim, void *obj, void *arg)
+{
+    pnic_tx_post(world_of(sim), obj, arg);
+}
+
+/* The guest's stack hands a frame to the driver, on its vCPU. */
+static void
+vf_xmit(struct world *w, struct port *port, struct vh_packet *p)
+{
+    struct vf_driver *drv = port->owner;
+    struct pnic *nic = drv->nic;
+    struct pnic_fn *fn = drv->fn;
+    struct cpu_core *core = p->exec ? cpu_of_exec(p->exec) : drv->vcpu;
+
+    /* The queue whose vector is on this vCPU, else the first. */
+    struct pnic_queue *q = &nic->q[fn->first_q];
+    for (int i = 0; i < fn->n_rss; i++) {
+        if (nic->q[fn->first_q + i].irq_core == core) {
+            q = &nic->q[fn->first_q + i];
+            break;
+        }
+    }
+    if (!drv->link_up) {
+        acct_drop(w, p, &drv->dev, "link-down");
+        return;
+    }
+    drv->dev.tx++;
+    VH_TRACE(&w->trace, VH_HOP_TX, .time = w->sim.now, .pkt = p,
+             .dev = &drv->dev);
+    cpu_charge(w, core, COST_DRIVER_TX, 0, CPU_GUEST, p, &drv->dev);
+    vh_time_t t = cpu_charge(w, core, COST_MMIO_WRITE, 0, CPU_GUEST, p,
+                             &drv->dev);
+    vh_schedule_at(&w->sim, t, vf_post, q, p);
+}
+
+/* A frame the guest's NAPI poll took from the function's queue. */
+static void
+vf_receive(struct world *w, struct port *port, struct vh_packet *p)
+{
+    struct vf_driver *drv = port->owner;
+    if (!drv->link_up) {
+        acct_drop(w, p, &drv->dev, "link-down");
+        return;
+    }
+    drv->dev.rx++;
+    VH_TRACE(&w->trace, VH_HOP_RX, .time = w->sim.now, .pkt = p,
+             .dev = &drv->dev);
+    port_deliver(w, &drv->guest, p);
+}
+
+static void
+vf_driver_free(void *drv)
+{
+    free(drv);
+}
+
+struct vf_driver *
+vf_driver_of(const struct vm_nic *n)
+{
+    return n && n->impl_free == vf_driver_free ? n->impl : NULL;
+}
+
+void
+vf_driver_set_link(struct vf_driver *drv, bool up)
+{
+    drv->link_up = up;
+}
+
+static struct pnic *
+host_nic_named(struct host *h, const char *name)
+{
+    for (size_t i = 0; i < h->n_nics; i++) {
+        if (!strcmp(h->nics[i]->cfg->name, name)) {
+            return h->nics[i];
+        }
+    }
+    return NULL;
+}
+
+bool
+vf_driver_build(struct world *w, struct host *h, struct vm *vm,
+                struct vm_nic *n, struct vh_diag *diag)
+{
+    const struct cfg_vnic *cn = n->cfg;
+    struct pnic *nic = host_nic_named(h, cn->attach_to);
+    bool is_vf = cn->attach == CFG_AT_SRIOV_VF;
+    struct sriov_vf *vf = NULL;
+
+    if (!nic) {
+        return vh_diag_fail(diag, cn->jpath, "host '%s' has no NIC '%s'",
+                            h->dev.path, cn->attach_to);
+    }
+    if (is_vf) {
+        vf = nic->sriov ? sriov_vf_pick(nic->sriov, cn->vf) : NULL;
+        if (!vf || vf->assigned) {
+            return vh_diag_fail(diag, cn->jpath, "NIC '%s' has no free VF",
+                                cn->attach_to);
+        }
+    }
+
+    struct vf_driver *drv = calloc(1, sizeof *drv);
+    if (!drv) {
+        abort();
+    }
+    char path[300];
+    snprintf(path, sizeof path, "%s/%s", vm->dev.path, cn->name);
+    vh_devtab_add(&w->devs, &drv->dev, path,
+                  is_vf ? "vf-driver" : "pf-driver", &vm->dev);
+    drv->dev.report = 1;
+    drv->host = h;
+    drv->vm = vm;
+    drv->nic = nic;
+    drv->vf = vf;
+    drv->vcpu = vm->vcpus[0];
+    drv->posted = h->iommu && h->iommu->posted_interrupts;
+    drv->link_up = true;
+    port_init(&drv->guest, vf_xmit, drv, &drv->dev, 0);
+    port_init(&drv->nic_side, vf_receive, drv, &drv->dev, 1);
+    n->dev = &drv->dev;
+    n->guest = &drv->guest;
+    n->host = NULL;
+    n->impl = drv;
+    n->impl_free = vf_driver_free;
+
+    struct pnic_fn *fn;
+    if (is_vf) {
+        sriov_vf_assign(vf, &cn->mac, cn->vlan);
+        fn = &vf->fn;
+        port_connect(fn->up, &drv->nic_side);
+    } else {
+        /* The whole NIC leaves the host: its frames go to the guest. */
+        fn = &nic->pf;
+        port_connect(fn->up, &drv->nic_side);
+    }
+    drv->fn = fn;
+
+    /* The function's DMA now belongs to the VM: its requester ID moves
+     * to the VM's domain, and each queue gets a region of guest memory.
+     * Queue i's vector goes to vCPU i (modulo the vCPUs). */
+    int dom = h->iommu ? iommu_vm_domain(h->iommu, vm) : -1;
+    if (h->iommu) {
+        iommu_attach(h->iommu, fn->rid, dom);
+    }
+    for (int i = 0; i < fn->n_q; i++) {
+        struct pnic_queue *q = &nic->q[fn->first_q + i];
+        uint64_t size = pnic_queue_dma_size(nic);
+        uint64_t iova = h->iommu ? iommu_carve(h->iommu, dom, size)
+                                 : (256ULL << 20) + (uint64_t) i * size;
+        pnic_queue_to_guest(q, vm->vcpus[i % vm->n_vcpus], vf_irq, drv,
+                            iova);
+    }
+    return true;
+}

@@ -1,0 +1,506 @@
+/* models/guest/virtio_net.c: virtio-net front end and its vhost-net, QEMU and
+ * vhost-user back ends. */
+#include "models/guest/virtio_net.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "models/core/acct.h"
+#include "models/hw/cpu.h"
+#include "models/core/host.h"
+#include "models/hw/hthread.h"
+#include "models/guest/qemu.h"
+#include "models/guest/vm.h"
+#include "models/core/world.h"
+#include "sim/frame.h"
+#include "sim/trace.h"
+
+/* The tap's queue length: Linux's default txqueuelen. */
+#define TAP_QUEUE_LEN 1000
+
+static void guest_napi_step(struct vh_sim *, void *obj, void *arg);
+
+/* --- Flow hash. --- */
+
+/* A fixed mix of the IPv4 addresses, protocol and ports (the finalizer
+ * of MurmurHash3), so a flow always lands on the same queue. */
+static uint32_t
+vnet_flow_hash(const struct vh_packet *p)
+{
+    const uint8_t *d = p->data;
+    if (p->len < VH_ETH_HLEN + 20 || d[12] != 0x08 || d[13] != 0x00) {
+        return 0;
+    }
+    const uint8_t *ip = d + VH_ETH_HLEN;
+    uint32_t ihl = (uint32_t) (ip[0] & 0x0f) * 4;
+    uint8_t proto = ip[9];
+    uint64_t k = (uint64_t) ip[12] << 56 | (uint64_t) ip[13] << 48
+                 | (uint64_t) ip[14] << 40 | (uint64_t) ip[15] << 32
+                 | (uint64_t) ip[16] << 24 | (uint64_t) ip[17] << 16
+                 | (uint64_t) ip[18] << 8 | ip[19];
+    uint64_t ports = 0;
+    if ((proto == 17 || proto == 6)
+        && p->len >= VH_ETH_HLEN + ihl + 4) {
+        const uint8_t *l4 = ip + ihl;
+        ports = (uint64_t) l4[0] << 24 | (uint64_t) l4[1] << 16
+                | (uint64_t) l4[2] << 8 | l4[3];
+    }
+    k ^= (ports << 8 | proto) * 0x9e3779b97f4a7c15ULL;
+    k ^= k >> 33;
+    k *= 0xff51afd7ed558ccdULL;
+    k ^= k >> 33;
+    k *= 0xc4ceb9fe1a85ec53ULL;
+    k ^= k >> 33;
+    return (uint32_t) k;
+}
+
+int
+vnet_flow_queue(const struct vh_packet *p, int n)
+{
+    if (n <= 1) {
+        return 0;
+    }
+    /* reciprocal_scale(): the hash's top bits pick the queue. */
+    return (int) (((uint64_t) vnet_flow_hash(p) * (uint32_t) n) >> 32);
+}
+
+/* --- Interrupting the guest. --- */
+
+static void
+guest_interrupt(struct vh_sim *sim, void *obj, void *arg)
+{
+    struct world *w = world_of(sim);
+    struct vnet_queue *q = obj;
+    struct virtio_net *vn = q->vn;
+    /* No posted interrupts: the vCPU exits to take it. */
+    vn->host->vm_exits++;
+    vn->host->guest_interrupts++;
+    cpu_charge(w, q->vcpu, COST_VMEXIT, 0, CPU_VMEXIT, NULL, &vn->dev);
+    cpu_charge(w, q->vcpu, COST_GUEST_IRQ, 0, CPU_GUEST, NULL, &vn->dev);
+    vh_time_t t = cpu_charge(w, q->vcpu, COST_NAPI_POLL, 0, CPU_GUEST, NULL,
+                             &vn->dev);
+    q->napi_budget = cost_count(&w->costs, COST_NAPI_BUDGET);
+    vh_schedule_at(sim, t, guest_napi_step, q, NULL);
+    (void) arg;
+}
+
+/* A filled buffer is now in the used ring.  If the guest asked for an
+ * interrupt, the backend signals the irqfd from 'core': a kernel worker
+ * calls eventfd_signal() itself (part of 'virq_inject'); a user-space
+ * backend first writes the eventfd with a system call. */
+static void
+used_ready(struct world *w, struct vnet_queue *q, struct vh_packet *p,
+           struct cpu_core *core, enum cpu_cat cat, bool user)
+{
+    struct virtio_net *vn = q->vn;
+    vh_pktq_push(&q->usedq, p);
+    VH_TRACE(&w->trace, VH_HOP_ENQUEUE, .time = w->sim.now, .pkt = p,
+             .dev = &vn->dev, .depth = q->usedq.count);
+    if (q->guest_irq_on) {
+        q->guest_irq_on = false;
+        if (user) {
+            cpu_charge(w, core, COST_EVENTFD_SIGNAL, 0, cat, NULL, &vn->dev);
+        }
+        vh_time_t t = cpu_charge(w, core, COST_VIRQ_INJECT, 0, cat, NULL,
+                                 &vn->dev);
+        vh_schedule_at(&w->sim, t, guest_interrupt, q, NULL);
+    }
+}
+
+/* --- Tap backends: vhost-net's worker and QEMU's main loop. --- */
+
+static void
+backend_tx_done(struct vh_sim *sim, void *obj, void *arg)
+{
+    struct vnet_queue *q = obj;
+    /* Out of the tap into the host stack, on the backend's core. */
+    port_deliver(world_of(sim), &q->vn->tap, arg);
+}
+
+static void
+backend_rx_done(struct vh_sim *sim, void *obj, void *arg)
+{
+    struct vnet_queue *q = obj;
+    bool qemu = q->vn->backend == CFG_BE_QEMU;
+    used_ready(world_of(sim), q, arg, q->thread->core, q->thread->cat, qemu);
+}
+
+/* Copying a frame of 'len' bytes between guest and host memory. */
+static vh_time_t
+charge_copy(struct world *w, struct cpu_core *c, enum cpu_cat cat,
+            struct vh_packet *p, const struct vh_device *dev)
+{
+    cpu_charge(w, c, COST_COPY_FIXED, 0, cat, p, dev);
+    return cpu_charge(w, c, COST_COPY_BYTE, p->len, cat, p, dev);
+}
+
+/* The backend takes one frame from TX virtqueue 'q'.  vhost-net: the
+ * descriptor, the copy out of guest memory and the tap's receive, in the
+ * kernel.  QEMU: reading the kick's eventfd if it fired, popping the
+ * element, and writev() into the tap, where tun copies the frame out of
+ * guest memory (mapped into QEMU) and hands it to the stack. */
+static bool
+backend_tx_poll(struct world *w, void *ctx, vh_time_t *done)
+{
+    struct vnet_queue *q = ctx;
+    struct virtio_net *vn = q->vn;
+    if (vn->stopped) {
+        return false;
+    }
+    if (!q->txq.count) {
+        q->tx_notify = true;
+        return false;
+    }
+    struct vh_packet *p = vh_pktq_pop(&q->txq);
+    struct cpu_core *c = q->thread->core;
+    enum cpu_cat cat = q->thread->cat;
+    vh_time_t t;
+    p->exec = &c->srv;
+    if (vn->backend == CFG_BE_QEMU) {
+        if (q->tx_kicked) {
+            q->tx_kicked = false;
+            cpu_charge(w, c, COST_SYSCALL, 0, cat, p, &vn->dev);
+        }
+        cpu_charge(w, c, COST_QEMU_DESC, 0, cat, p, &vn->dev);
+        cpu_charge(w, c, COST_TAP_WRITE, 0, cat, p, &vn->dev);
+        t = charge_copy(w, c, cat, p, &vn->dev);
+    } else {
+        cpu_charge(w, c, COST_VHOST_DESC, 0, cat, p, &vn->dev);
+        charge_copy(w, c, cat, p, &vn->dev);
+        t = cpu_charge(w, c, COST_NETIF_RECEIVE, 0, CPU_SOFTIRQ, p,
+                       &vn->dev);
+    }
+    vn->host->copies_bytes += p->len;
+    vh_schedule_at(&w->sim, t, backend_tx_done, q, p);
+    *done = t;
+    return true;
+}
+
+/* The backend copies one frame from the tap into a guest buffer.
+ * vhost-net: the descriptor and one copy.  QEMU: read() from the tap into
+ * its own buffer (a copy in tun), then popping the element and copying
+ * into the guest's buffer: two copies. */
+static bool
+backend_rx_poll(struct world *w, void *ctx, vh_time_t *done)
+{
+    struct vnet_queue *q = ctx;
+    struct virtio_net *vn = q->vn;
+    if (vn->stopped) {
+        return false;
+    }
+    q->backend_wants_buffers = q->tapq.count > 0 && !q->rx_free;
+    if (!q->tapq.count || !q->rx_free) {
+        return false;
+    }
+    struct vh_packet *p = vh_pktq_pop(&q->tapq);
+    struct cpu_core *c = q->thread->core;
+    enum cpu_cat cat = q->thread->cat;
+    q->rx_free--;
+    p->exec = &c->srv;
+    if (vn->backend == CFG_BE_QEMU) {
+        cpu_charge(w, c, COST_TAP_READ, 0, cat, p, &vn->dev);
+        charge_copy(w, c, cat, p, &vn->dev);
+        vn->host->copies_bytes += p->len;
+        cpu_charge(w, c, COST_QEMU_DESC, 0, cat, p, &vn->dev);
+    } else {
+        cpu_charge(w, c, COST_VHOST_DESC, 0, cat, p, &vn->dev);
+    }
+    vh_time_t t = charge_copy(w, c, cat, p, &vn->dev);
+    vn->host->copies_bytes += p->len;
+    vh_schedule_at(&w->sim, t, backend_rx_done, q, p);
+    *done = t;
+    return true;
+}
+
+/* --- Guest side. --- */
+
+/* KVM's eventfd signal reaches the backend's thread, from the vCPU's core
+ * 'arg', still in the exit. */
+static void
+kick_signalled(struct vh_sim *sim, void *obj, void *arg)
+{
+    struct vnet_queue *q = obj;
+    hthread_signal(world_of(sim), q->thread, arg, CPU_VMEXIT, NULL);
+}
+
+/* The guest writes queue 'q''s notify register from 'core': trapped, and
+ * turned by KVM into a signal of the backend's eventfd. */
+static void
+guest_kick(struct world *w, struct vnet_queue *q, struct cpu_core *core,
+           struct vh_packet *p)
+{
+    struct virtio_net *vn = q->vn;
+    vn->host->vm_exits++;
+    cpu_charge(w, core, COST_VMEXIT, 0, CPU_VMEXIT, p, &vn->dev);
+    vh_time_t t = cpu_charge(w, core, COST_IOEVENTFD, 0, CPU_VMEXIT, p,
+                             &vn->dev);
+    q->tx_kicked = true;
+    /* The backend hears of it only once KVM has signalled the eventfd. */
+    vh_schedule_at(&w->sim, t, kick_signalled, q, core);
+}
+
+static void
+guest_tx_post(struct vh_sim *sim, void *obj, void *arg)
+{
+    struct world *w = world_of(sim);
+    struct vnet_queue *q = obj;
+    struct virtio_net *vn = q->vn;
+    struct vh_packet *p = arg;
+
+    if (q->txq.count >= vn->ring) {
+        acct_drop(w, p, &vn->dev, "vring-full");
+        return;
+    }
+    vh_pktq_push(&q->txq, p);
+    VH_TRACE(&w->trace, VH_HOP_ENQUEUE, .time = sim->now, .pkt = p,
+             .dev = &vn->dev, .depth = q->txq.count);
+    if (vn->backend == CFG_BE_VHOST_USER) {
+        /* The switch keeps kicks off and polls instead. */
+        if (q->txq.count == 1 && vn->vu_ready) {
+            vn->vu_ready(w, vn->vu_ctx, vn, q->index);
+        }
+        return;
+    }
+    if (q->tx_notify) {
+        q->tx_notify = false;
+        guest_kick(w, q, p->exec ? cpu_of_exec(p->exec) : vn->vcpu, p);
+    }
+}
+
+/* The guest's stack hands a frame to the virtio driver, on the vCPU that
+ * sends it. */
+static void
+guest_xmit(struct world *w, struct port *port, struct vh_packet *p)
+{
+    struct virtio_net *vn = port->owner;
+    if (!vn->link_up) {
+        acct_drop(w, p, &vn->dev, "link-down");
+        return;
+    }
+    struct cpu_core *core = p->exec ? cpu_of_exec(p->exec) : vn->vcpu;
+    struct vnet_queue *q = &vn->q[vnet_flow_queue(p, vn->n_queues)];
+    p->exec = &core->srv;
+    vn->dev.tx++;
+    VH_TRACE(&w->trace, VH_HOP_TX, .time = w->sim.now, .pkt = p,
+             .dev = &vn->dev);
+    vh_time_t t = cpu_charge(w, core, COST_VIRTIO_TX, 0, CPU_GUEST, p,
+                             &vn->dev);
+    vh_schedule_at(&w->sim, t, guest_tx_post, q, p);
+}
+
+static void
+guest_napi_deliver(struct vh_sim *sim, void *obj, void *arg)
+{
+    struct world *w = world_of(sim);
+    struct vnet_queue *q = obj;
+    struct virtio_net *vn = q->vn;
+    struct vh_packet *p = arg;
+
+    /* The buffer was refilled: a tap backend that ran out of buffers
+     * asked for a kick, and the refill gives it one. */
+    q->rx_free++;
+    if (q->backend_wants_buffers && q->thread && !q->thread->awake) {
+        q->backend_wants_buffers = false;
+        guest_kick(w, q, q->vcpu, NULL);
+    }
+    vn->dev.rx++;
+    VH_TRACE(&w->trace, VH_HOP_RX, .time = sim->now, .pkt = p,
+             .dev = &vn->dev);
+    p->exec = &q->vcpu->srv;
+    port_deliver(w, &vn->guest, p);
+    guest_napi_step(sim, q, NULL);
+}
+
+/* The guest's NAPI poll of one queue, on the vCPU its vector targets: one
+ * used buffer per step, with the queue's interrupts off, until the used
+ * ring is empty; a spent budget costs another round. */
+static void
+guest_napi_step(struct vh_sim *sim, void *obj, void *arg)
+{
+    struct world *w = world_of(sim);
+    struct vnet_queue *q = obj;
+    struct virtio_net *vn = q->vn;
+
+    if (!q->usedq.count) {
+        q->guest_irq_on = true;
+        return;
+    }
+    if (!q->napi_budget) {
+        q->napi_budget = cost_count(&w->costs, COST_NAPI_BUDGET);
+        vh_time_t t = cpu_charge(w, q->vcpu, COST_NAPI_POLL, 0, CPU_GUEST,
+                                 NULL, &vn->dev);
+        vh_schedule_at(sim, t, guest_napi_step, q, NULL);
+        return;
+    }
+    q->napi_budget--;
+    struct vh_packet *p = vh_pktq_pop(&q->usedq);
+    vh_time_t t = cpu_charge(w, q->vcpu, COST_VIRTIO_RX, 0, CPU_GUEST, p,
+                             &vn->dev);
+    vh_schedule_at(sim, t, guest_napi_deliver, q, p);
+    (void) arg;
+}
+
+/* --- Host side: the tap. --- */
+
+static void
+tap_queued(struct vh_sim *sim, void *obj, void *arg)
+{
+    struct world *w = world_of(sim);
+    struct vnet_queue *q = obj;
+    struct virtio_net *vn = q->vn;
+    struct vh_packet *p = arg;
+
+    if (vh_pktq_full(&q->tapq)) {
+        acct_drop(w, p, &vn->dev, "tap-queue-full");
+        return;
+    }
+    struct cpu_core *waker = p->exec ? cpu_of_exec(p->exec) : NULL;
+    vh_pktq_push(&q->tapq, p);
+    VH_TRACE(&w->trace, VH_HOP_ENQUEUE, .time = sim->now, .pkt = p,
+             .dev = &vn->dev, .depth = q->tapq.count);
+    hthread_signal(w, q->thread, waker, CPU_SOFTIRQ, p);
+}
+
+/* The host stack (a bridge) sends a frame to the VM, on its core; tun
+ * picks the queue by the flow's hash. */
+static void
+tap_xmit(struct world *w, struct port *port, struct vh_packet *p)
+{
+    struct virtio_net *vn = port->owner;
+    if (!vn->link_up) {
+        acct_drop(w, p, &vn->dev, "link-down");
+        return;
+    }
+    if (vn->backend == CFG_BE_VHOST_USER) {
+        /* A vhost-user device has no tap; nothing should send here. */
+        acct_drop(w, p, &vn->dev, "no-tap");
+        return;
+    }
+    struct vnet_queue *q = &vn->q[vnet_flow_queue(p, vn->n_queues)];
+    struct cpu_core *core = p->exec ? cpu_of_exec(p->exec)
+                                    : q->thread->core;
+    VH_TRACE(&w->trace, VH_HOP_ARRIVE, .time = w->sim.now, .pkt = p,
+             .dev = &vn->dev);
+    vh_time_t t = cpu_charge(w, core, COST_TUN_XMIT, 0, CPU_SOFTIRQ, p,
+                             &vn->dev);
+    vh_schedule_at(&w->sim, t, tap_queued, q, p);
+}
+
+/* --- vhost-user. --- */
+
+void
+virtio_net_set_poller(struct virtio_net *vn,
+                      void (*ready)(struct world *, void *,
+                                    struct virtio_net *, int),
+                      void *ctx)
+{
+    vn->vu_ready = ready;
+    vn->vu_ctx = ctx;
+}
+
+uint32_t
+virtio_net_vu_tx_pending(const struct virtio_net *vn, int q)
+{
+    return vn->q[q].txq.count;
+}
+
+struct vh_packet *
+virtio_net_vu_tx_take(struct virtio_net *vn, int q)
+{
+    return vh_pktq_pop(&vn->q[q].txq);
+}
+
+const char *
+virtio_net_vu_rx_take(struct virtio_net *vn, int q)
+{
+    if (!vn->link_up) {
+        return "link-down";
+    }
+    if (!vn->q[q].rx_free) {
+        return "rx-vring-full";
+    }
+    vn->q[q].rx_free--;
+    return NULL;
+}
+
+void
+virtio_net_vu_rx_done(struct world *w, struct virtio_net *vn, int q,
+                      struct vh_packet *p, struct cpu_core *core,
+                      enum cpu_cat cat)
+{
+    used_ready(w, &vn->q[q], p, core, cat, true);
+}
+
+/* --- Life cycle. --- */
+
+struct virtio_net *
+virtio_net_create(struct world *w, struct host *h, struct vm *vm,
+                  struct vh_device *vm_dev, const struct cfg_vnic *cfg,
+                  struct cpu_core *vcpu)
+{
+    struct virtio_net *vn = calloc(1, sizeof *vn);
+    if (!vn) {
+        abort();
+    }
+    char path[256];
+    snprintf(path, sizeof path, "%s/%s", vm_dev->path, cfg->name);
+    vh_devtab_add(&w->devs, &vn->dev, path, "virtio-net", vm_dev);
+    vn->dev.report = 1;
+    vn->host = h;
+    vn->vm = vm;
+    vn->cfg = cfg;
+    vn->backend = cfg->backend == CFG_BE_NONE ? CFG_BE_VHOST_NET
+                                              : cfg->backend;
+    vn->vcpu = vcpu;
+    port_init(&vn->guest, guest_xmit, vn, &vn->dev, 0);
+    port_init(&vn->tap, tap_xmit, vn, &vn->dev, 1);
+    vn->ring = cfg->ring ? (uint32_t) cfg->ring : 256;
+    vn->link_up = true;
+    vn->n_queues = cfg->queues > 1 ? cfg->queues : 1;
+    vn->q = calloc((size_t) vn->n_queues, sizeof *vn->q);
+    if (!vn->q) {
+        abort();
+    }
+    for (int i = 0; i < vn->n_queues; i++) {
+        struct vnet_queue *q = &vn->q[i];
+        q->vn = vn;
+        q->index = i;
+        q->vcpu = vm->vcpus[i % vm->n_vcpus];
+        vh_pktq_init(&q->txq, 0);
+        vh_pktq_init(&q->tapq, TAP_QUEUE_LEN);
+        vh_pktq_init(&q->usedq, 0);
+        q->rx_free = vn->ring;
+        q->tx_notify = vn->backend != CFG_BE_VHOST_USER;
+        q->guest_irq_on = true;
+        if (vn->backend == CFG_BE_VHOST_NET) {
+            q->thread = hthread_create(h, host_pick_thread_core(h),
+                                       CPU_VHOST, &vn->dev, false);
+        } else if (vn->backend == CFG_BE_QEMU) {
+            q->thread = qemu_main_loop(w, vm);
+        }
+        if (q->thread) {
+            hthread_add_src(q->thread, backend_tx_poll, q);
+            hthread_add_src(q->thread, backend_rx_poll, q);
+        }
+    }
+    return vn;
+}
+
+void
+virtio_net_free(struct virtio_net *vn)
+{
+    if (!vn) {
+        return;
+    }
+    for (int i = 0; i < vn->n_queues; i++) {
+        struct vnet_queue *q = &vn->q[i];
+        if (vn->backend == CFG_BE_VHOST_NET) {
+            hthread_free(q->thread);
+        }
+        vh_pktq_purge(&q->txq);
+        vh_pktq_purge(&q->tapq);
+        vh_pktq_purge(&q->usedq);
+    }
+    free(vn->q);
+    free(vn);
+}

@@ -1,0 +1,186 @@
+/* models/guest/vm.c: building a VM and choosing its NICs' two halves. */
+#include "models/guest/vm.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "models/guest/emu_nic.h"
+#include "models/endpoint/endpoint.h"
+#include "models/core/host.h"
+#include "models/hw/hthread.h"
+#include "models/hostnet/lbridge.h"
+#include "models/hostnet/macvtap.h"
+#include "models/hostnet/nat.h"
+#include "models/hostnet/ovs_dpdk.h"
+#include "models/core/port.h"
+#include "models/guest/vf_driver.h"
+#include "models/guest/virtio_net.h"
+#include "models/core/world.h"
+
+static struct lbridge *
+host_bridge(struct host *h, const char *name)
+{
+    for (size_t b = 0; b < h->n_bridges; b++) {
+        if (!strcmp(h->bridges[b]->cfg->name, name)) {
+            return h->bridges[b];
+        }
+    }
+    return NULL;
+}
+
+/* The guest half: the device the guest's driver runs. */
+static bool
+vm_nic_device(struct world *w, struct host *h, struct vm *vm,
+              struct vm_nic *n, struct vh_diag *diag)
+{
+    const struct cfg_vnic *cn = n->cfg;
+    if (cn->attach == CFG_AT_SRIOV_VF || cn->attach == CFG_AT_PASSTHROUGH) {
+        /* The guest drives the hardware itself, whatever 'model' says. */
+        return vf_driver_build(w, h, vm, n, diag);
+    }
+    switch (cn->model) {
+    case CFG_VNIC_VIRTIO: {
+        struct virtio_net *vn = virtio_net_create(w, h, vm, &vm->dev, cn,
+                                                  vm->vcpus[0]);
+        n->virtio = vn;
+        n->dev = &vn->dev;
+        n->guest = &vn->guest;
+        n->host = &vn->tap;
+        return true;
+    }
+    case CFG_VNIC_E1000:
+    case CFG_VNIC_RTL8139: {
+        struct emu_nic *en = emu_nic_create(w, h, vm, cn);
+        n->impl = en;
+        n->impl_free = emu_nic_free_impl;
+        n->dev = &en->dev;
+        n->guest = &en->guest;
+        n->host = &en->tap;
+        return true;
+    }
+    }
+    return vh_diag_fail(diag, cn->jpath, "no model for this NIC yet");
+}
+
+/* The host half: where the hypervisor joins the device to the host. */
+static bool
+vm_nic_attach(struct world *w, struct host *h, struct vm_nic *n,
+              struct vh_diag *diag)
+{
+    const struct cfg_vnic *cn = n->cfg;
+    if (n->virtio && n->virtio->backend == CFG_BE_VHOST_USER
+        && cn->attach != CFG_AT_OVS) {
+        return vh_diag_fail(diag, cn->jpath, "backend 'vhost-user' connects "
+                            "the virtqueues to a user-space switch, which "
+                            "has no tap to plug in here: attach it with type "
+                            "'ovs' to a bridge with datapath 'dpdk'");
+    }
+    switch (cn->attach) {
+    case CFG_AT_BRIDGE:
+        lbridge_attach(host_bridge(h, cn->attach_to), n->host);
+        return true;
+    case CFG_AT_NAT:
+        return nat_attach(w, h, n, diag);
+    case CFG_AT_MACVTAP:
+        return macvtap_attach(w, h, n, diag);
+    case CFG_AT_OVS:
+        return ovs_dpdk_attach(w, h, n, diag);
+    case CFG_AT_SRIOV_VF:
+    case CFG_AT_PASSTHROUGH:
+        return true;            /* No host half: see models/guest/vf_driver.h. */
+    }
+    (void) w;
+    return vh_diag_fail(diag, cn->jpath, "no model for this attachment yet");
+}
+
+struct vm *
+vm_build(struct world *w, struct host *h, const struct cfg_vm *cv,
+         struct vh_diag *diag)
+{
+    struct vm *vm = calloc(1, sizeof *vm);
+    if (!vm) {
+        abort();
+    }
+    char path[256];
+    snprintf(path, sizeof path, "%s/%s", h->dev.path, cv->name);
+    vh_devtab_add(&w->devs, &vm->dev, path, "vm", &h->dev);
+    vm->host = h;
+    vm->cfg = cv;
+    vm->n_vcpus = cv->vcpus;
+    vm->vcpus = calloc((size_t) cv->vcpus, sizeof *vm->vcpus);
+    vm->nics = calloc(cv->n_nics ? cv->n_nics : 1, sizeof *vm->nics);
+    if (!vm->vcpus || !vm->nics) {
+        abort();
+    }
+    for (int i = 0; i < cv->vcpus; i++) {
+        if (cv->pin) {
+            vm->vcpus[i] = &h->cores[cv->pin[i]];
+        } else {
+            /* Unpinned vCPU threads fill cores from the last one down,
+             * away from core 0 and its interrupts, and from the cores of
+             * poll-mode threads. */
+            int c = h->n_cores - 1 - (h->next_vcpu++ % h->n_cores);
+            for (int k = 1; k < h->n_cores && ovs_dpdk_core_polls(h, c);
+                 k++) {
+                c = h->n_cores - 1 - (h->next_vcpu++ % h->n_cores);
+            }
+            vm->vcpus[i] = &h->cores[c];
+        }
+    }
+    for (size_t i = 0; i < cv->n_nics; i++) {
+        struct vm_nic *n = &vm->nics[i];
+        const struct cfg_vnic *cn = &cv->nics[i];
+        n->cfg = cn;
+        vm->n_nics = i + 1;
+        if (!vm_nic_device(w, h, vm, n, diag)) {
+            return vm;          /* The caller frees it. */
+        }
+        n->ep = endpoint_create(h, n->dev, vm->dev.path, &cn->mac, cn->ip,
+                                cn->prefix, vm->vcpus[0], CPU_GUEST,
+                                CPU_GUEST);
+        port_connect(&n->ep->port, n->guest);
+        if (n->host && !vm_nic_attach(w, h, n, diag)) {
+            return vm;
+        }
+    }
+    return vm;
+}
+
+void
+vm_free(struct vm *vm)
+{
+    if (!vm) {
+        return;
+    }
+    for (size_t i = 0; i < vm->n_nics; i++) {
+        struct vm_nic *n = &vm->nics[i];
+        virtio_net_free(n->virtio);
+        if (n->impl_free) {
+            n->impl_free(n->impl);
+        }
+        endpoint_free(n->ep);
+    }
+    free(vm->nics);
+    free(vm->vcpus);
+    hthread_free(vm->qemu_loop);
+    free(vm);
+}
+
+struct vm_nic *
+vm_nic_find(struct world *w, const char *path)
+{
+    for (size_t h = 0; h < w->n_hosts; h++) {
+        struct host *host = w->hosts[h];
+        for (size_t v = 0; v < host->n_vms; v++) {
+            struct vm *vm = host->vms[v];
+            for (size_t i = 0; i < vm->n_nics; i++) {
+                if (vm->nics[i].dev
+                    && !strcmp(vm->nics[i].dev->path, path)) {
+                    return &vm->nics[i];
+                }
+            }
+        }
+    }
+    return NULL;
+}

@@ -1,0 +1,45 @@
+/* models/hostnet/lbridge.h: the Linux bridge in a host kernel.
+ *
+ * A software learning switch: a frame that enters on one port is looked up
+ * in the forwarding database and sent out of the port its destination was
+ * learned on, or flooded to every other port when the destination is
+ * unknown, broadcast or multicast.  The work runs on the core that carries
+ * the frame (the NIC's softirq core, or the vhost worker that pushed it out
+ * of a VM), charged as 'vswitch'. */
+#ifndef VH_MODELS_LBRIDGE_H
+#define VH_MODELS_LBRIDGE_H 1
+
+#include <stddef.h>
+
+#include "models/core/config.h"
+#include "models/hostnet/fdb.h"
+#include "models/core/port.h"
+#include "sim/device.h"
+
+struct host;
+struct world;
+
+struct lbridge {
+    struct vh_device dev;       /* "host1/br0". */
+    struct host *host;
+    const struct cfg_bridge *cfg;
+    struct fdb fdb;
+    struct port **ports;        /* Bridge-side ports, in attach order. */
+    size_t n_ports;
+    uint64_t flooded;           /* Frames flooded for lack of an entry. */
+};
+
+struct lbridge *lbridge_create(struct world *, struct host *,
+                               const struct cfg_bridge *);
+void lbridge_free(struct lbridge *);
+
+/* Removes the port joined to 'member' (a VM's tap leaving the host): the
+ * port no longer takes or floods frames and the addresses learned on it
+ * are forgotten. */
+void lbridge_detach(struct lbridge *, struct port *member);
+
+/* Adds a port and joins it directly to 'member' (a NIC's host side, a
+ * tap, an endpoint).  Returns the bridge-side port. */
+struct port *lbridge_attach(struct lbridge *, struct port *member);
+
+#endif /* models/hostnet/lbridge.h */

@@ -1,0 +1,363 @@
+/* models/hostnet/macvtap.c: macvlan dispatch and the macvtap modes. */
+#include "models/hostnet/macvtap.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "models/core/acct.h"
+#include "models/hw/cpu.h"
+#include "models/endpoint/endpoint.h"
+#include "models/core/host.h"
+#include "models/hostnet/lbridge.h"
+#include "models/hw/pnic.h"
+#include "models/guest/vm.h"
+#include "models/core/world.h"
+#include "sim/trace.h"
+
+static struct macvtap *
+tap_by_mac(const struct macvlan *mv, const uint8_t *mac)
+{
+    for (size_t i = 0; i < mv->n_taps; i++) {
+        if (!memcmp(mv->taps[i]->mac.b, mac, VH_ETH_ALEN)) {
+            return mv->taps[i];
+        }
+    }
+    return NULL;
+}
+
+static struct macvtap *
+tap_by_ip(const struct macvlan *mv, uint32_t ip)
+{
+    for (size_t i = 0; i < mv->n_taps; i++) {
+        if (mv->taps[i]->ep->ip == ip) {
+            return mv->taps[i];
+        }
+    }
+    return NULL;
+}
+
+/* The target address of an ARP request, if 'p' is one. */
+static bool
+arp_request_target(const struct vh_packet *p, uint32_t *tpa)
+{
+    struct vh_frame_info fi;
+    if (vh_frame_parse(p->data, p->len, &fi, false) || !fi.is_arp
+        || fi.arp_op != VH_ARP_REQUEST) {
+        return false;
+    }
+    *tpa = fi.arp_tpa;
+    return true;
+}
+
+/* 'from''s request for sibling 'to' will not be answered, for 'reason':
+ * what it is waiting for is lost with it. */
+static void
+blame(const struct macvtap *from, const struct macvtap *to,
+      const struct vh_packet *p, const char *reason)
+{
+    uint32_t tpa;
+    if (arp_request_target(p, &tpa) && to->ep->ip == tpa) {
+        endpoint_arp_blame(from->ep, tpa, reason);
+    }
+}
+
+static struct cpu_core *
+core_of(const struct macvlan *mv, const struct vh_packet *p)
+{
+    return p->exec ? cpu_of_exec(p->exec) : mv->nic->q[0].irq_core;
+}
+
+static void
+send_on(struct world *w, struct macvlan *mv, struct port *out,
+        struct vh_packet *p)
+{
+    mv->dev.tx++;
+    port_deliver(w, out, p);
+}
+
+/* --- Receive: from the NIC to the macvtaps. --- */
+
+/* Does sibling 't' take a broadcast that came back from 'from' (NULL:
+ * from outside)?  As Linux's macvlan_handle_frame decides. */
+static bool
+bcast_wanted(const struct macvtap *from, const struct macvtap *t)
+{
+    if (t == from) {
+        return false;
+    }
+    if (!from) {
+        return true;
+    }
+    if (from->mode == MACVTAP_VEPA) {
+        return t->mode == MACVTAP_VEPA || t->mode == MACVTAP_BRIDGE;
+    }
+    if (from->mode == MACVTAP_BRIDGE) {
+        return t->mode == MACVTAP_VEPA;
+    }
+    return false;
+}
+
+static void
+mv_bcast_rx(struct world *w, struct macvlan *mv, struct macvtap *from,
+            struct vh_packet *p)
+{
+    bool to_local = mv->local.peer
+                    && !(from && from->mode == MACVTAP_PRIVATE);
+    size_t n = to_local;
+    for (size_t i = 0; i < mv->n_taps; i++) {
+        struct macvtap *t = mv->taps[i];
+        if (bcast_wanted(from, t)) {
+            n++;
+        } else if (from && t != from
+                   && (t->mode == MACVTAP_PRIVATE
+                       || from->mode == MACVTAP_PRIVATE)) {
+            blame(from, t, p, "macvtap-private");
+        }
+    }
+    if (!n) {
+        if (from && from->mode == MACVTAP_PRIVATE && mv->n_taps > 1) {
+            acct_drop(w, p, &mv->dev, "macvtap-private");
+        } else {
+            acct_consume(w, p, &mv->dev);   /* Its sender's own frame, back. */
+        }
+        return;
+    }
+    for (size_t i = 0; i < mv->n_taps; i++) {
+        struct macvtap *t = mv->taps[i];
+        if (bcast_wanted(from, t)) {
+            send_on(w, mv, &t->port, --n ? acct_clone(w, p) : p);
+        }
+    }
+    if (to_local) {
+        send_on(w, mv, &mv->local, p);
+    }
+}
+
+static void
+mv_dispatch(struct vh_sim *sim, void *obj, void *arg)
+{
+    struct world *w = world_of(sim);
+    struct macvlan *mv = obj;
+    struct vh_packet *p = arg;
+    struct macvtap *from = tap_by_mac(mv, p->data + VH_ETH_ALEN);
+
+    if (mv->n_taps == 1 && mv->taps[0]->mode == MACVTAP_PASSTHRU) {
+        send_on(w, mv, &mv->taps[0]->port, p);
+        return;
+    }
+    if (vh_mac_is_multicast((const struct vh_mac *) p->data)) {
+        mv_bcast_rx(w, mv, from, p);
+        return;
+    }
+    struct macvtap *t = tap_by_mac(mv, p->data);
+    if (!t) {
+        if (mv->local.peer) {
+            send_on(w, mv, &mv->local, p);
+        } else {
+            acct_drop(w, p, &mv->dev, acct_not_for_me);
+        }
+        return;
+    }
+    if (from && from != t && (t->mode == MACVTAP_PRIVATE
+                              || from->mode == MACVTAP_PRIVATE)) {
+        /* Reflected by the switch, and still kept apart. */
+        acct_drop(w, p, &mv->dev, "macvtap-private");
+        return;
+    }
+    send_on(w, mv, &t->port, p);
+}
+
+/* A frame from the NIC's driver, on its softirq core. */
+static void
+mv_lower_rx(struct world *w, struct port *port, struct vh_packet *p)
+{
+    struct macvlan *mv = port->owner;
+    mv->dev.rx++;
+    p->hops++;
+    VH_TRACE(&w->trace, VH_HOP_ARRIVE, .time = w->sim.now, .pkt = p,
+             .dev = &mv->dev);
+    vh_time_t t = cpu_charge(w, core_of(mv, p), COST_MACVLAN_FORWARD, 0,
+                             CPU_VSWITCH, p, &mv->dev);
+    vh_schedule_at(&w->sim, t, mv_dispatch, mv, p);
+}
+
+/* --- Transmit: from a macvtap (the vhost worker) to the NIC. --- */
+
+static void
+tap_xmit(struct vh_sim *sim, void *obj, void *arg)
+{
+    struct world *w = world_of(sim);
+    struct macvtap *tap = obj;
+    struct macvlan *mv = tap->mv;
+    struct vh_packet *p = arg;
+    bool bcast = vh_mac_is_multicast((const struct vh_mac *) p->data);
+
+    if (tap->mode == MACVTAP_BRIDGE) {
+        if (!bcast) {
+            struct macvtap *d = tap_by_mac(mv, p->data);
+            if (d && d != tap && d->mode == MACVTAP_BRIDGE) {
+                send_on(w, mv, &d->port, p);    /* Switched inside. */
+                return;
+            }
+        } else {
+            for (size_t i = 0; i < mv->n_taps; i++) {
+                struct macvtap *t = mv->taps[i];
+                if (t != tap && t->mode == MACVTAP_BRIDGE) {
+                    send_on(w, mv, &t->port, acct_clone(w, p));
+                }
+            }
+        }
+    }
+    /* A sibling that did not get the request inside the host can only
+     * answer if the switch sends it back. */
+    uint32_t tpa;
+    struct macvtap *s;
+    if (bcast && arp_request_target(p, &tpa)
+        && (s = tap_by_ip(mv, tpa)) != NULL && s != tap
+        && !(tap->mode == MACVTAP_BRIDGE && s->mode == MACVTAP_BRIDGE)) {
+        endpoint_arp_blame(tap->ep, tpa, "no-hairpin");
+    }
+    send_on(w, mv, &mv->lower, p);
+}
+
+static void
+tap_from_guest(struct world *w, struct port *port, struct vh_packet *p)
+{
+    struct macvtap *tap = port->owner;
+    struct macvlan *mv = tap->mv;
+    mv->dev.rx++;
+    p->hops++;
+    VH_TRACE(&w->trace, VH_HOP_ARRIVE, .time = w->sim.now, .pkt = p,
+             .dev = &mv->dev);
+    vh_time_t t = cpu_charge(w, core_of(mv, p), COST_MACVLAN_FORWARD, 0,
+                             CPU_VSWITCH, p, &mv->dev);
+    vh_schedule_at(&w->sim, t, tap_xmit, tap, p);
+}
+
+/* The host's own stack on the NIC transmits: straight to the driver. */
+static void
+mv_local_rx(struct world *w, struct port *port, struct vh_packet *p)
+{
+    struct macvlan *mv = port->owner;
+    port_deliver(w, &mv->lower, p);
+}
+
+/* --- Building. --- */
+
+static bool
+nic_in_bridge(const struct host *h, const char *nic)
+{
+    for (size_t b = 0; b < h->n_bridges; b++) {
+        const struct cfg_bridge *cb = h->bridges[b]->cfg;
+        for (size_t i = 0; i < cb->n_ports; i++) {
+            if (!strcmp(cb->ports[i], nic)) {
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
+static struct macvlan *
+macvlan_get(struct world *w, struct host *h, struct pnic *nic)
+{
+    for (size_t i = 0; i < h->n_macvlans; i++) {
+        if (h->macvlans[i]->nic == nic) {
+            return h->macvlans[i];
+        }
+    }
+    struct macvlan *mv = calloc(1, sizeof *mv);
+    struct macvlan **v = realloc(h->macvlans,
+                                 (h->n_macvlans + 1) * sizeof *v);
+    if (!mv || !v) {
+        abort();
+    }
+    h->macvlans = v;
+    h->macvlans[h->n_macvlans++] = mv;
+    char path[256];
+    snprintf(path, sizeof path, "%s/macvlan", nic->dev.path);
+    vh_devtab_add(&w->devs, &mv->dev, path, "macvlan", &nic->dev);
+    mv->dev.report = 1;
+    mv->host = h;
+    mv->nic = nic;
+    port_init(&mv->lower, mv_lower_rx, mv, &mv->dev, 0);
+    port_init(&mv->local, mv_local_rx, mv, &mv->dev, 1);
+    if (nic->stack.peer) {
+        /* The host's own address on the NIC now sits above the macvlan
+         * layer, which passes it what no macvtap takes. */
+        port_connect(&mv->local, nic->stack.peer);
+    }
+    port_connect(&mv->lower, &nic->stack);
+    return mv;
+}
+
+static enum macvtap_mode
+mode_of(const char *s)
+{
+    return !s || !strcmp(s, "vepa") ? MACVTAP_VEPA
+           : !strcmp(s, "bridge") ? MACVTAP_BRIDGE
+           : !strcmp(s, "private") ? MACVTAP_PRIVATE : MACVTAP_PASSTHRU;
+}
+
+bool
+macvtap_attach(struct world *w, struct host *h, struct vm_nic *n,
+               struct vh_diag *diag)
+{
+    const struct cfg_vnic *cv = n->cfg;
+    struct pnic *nic = NULL;
+    char tp[512];
+    snprintf(tp, sizeof tp, "%s.attach.to", cv->jpath);
+    for (size_t i = 0; i < h->n_nics; i++) {
+        if (!strcmp(h->nics[i]->cfg->name, cv->attach_to)) {
+            nic = h->nics[i];
+        }
+    }
+    if (!nic) {
+        return vh_diag_fail(diag, tp, "host '%s' has no NIC '%s'",
+                            h->dev.path, cv->attach_to);
+    }
+    if (nic_in_bridge(h, cv->attach_to)) {
+        return vh_diag_fail(diag, tp, "NIC '%s' is a bridge port; a NIC "
+                            "with macvtaps on it cannot also be in a "
+                            "bridge", cv->attach_to);
+    }
+    struct macvlan *mv = macvlan_get(w, h, nic);
+    enum macvtap_mode mode = mode_of(cv->attach_mode);
+    if (mv->n_taps && (mode == MACVTAP_PASSTHRU
+                       || mv->taps[0]->mode == MACVTAP_PASSTHRU)) {
+        return vh_diag_fail(diag, tp, "a passthru macvtap owns NIC '%s' "
+                            "alone, and it already has one", nic->dev.path);
+    }
+    struct macvtap *tap = calloc(1, sizeof *tap);
+    struct macvtap **v = realloc(mv->taps, (mv->n_taps + 1) * sizeof *v);
+    if (!tap || !v) {
+        abort();
+    }
+    mv->taps = v;
+    mv->taps[mv->n_taps] = tap;
+    tap->mv = mv;
+    tap->mac = cv->mac;
+    tap->mode = mode;
+    tap->ep = n->ep;
+    port_init(&tap->port, tap_from_guest, tap, &mv->dev, (int) mv->n_taps + 2);
+    mv->n_taps++;
+    port_connect(&tap->port, n->host);
+    return true;
+}
+
+void
+macvtap_free_host(struct host *h)
+{
+    for (size_t i = 0; i < h->n_macvlans; i++) {
+        struct macvlan *mv = h->macvlans[i];
+        for (size_t k = 0; k < mv->n_taps; k++) {
+            free(mv->taps[k]);
+        }
+        free(mv->taps);
+        free(mv);
+    }
+    free(h->macvlans);
+    h->macvlans = NULL;
+    h->n_macvlans = 0;
+}

@@ -1,0 +1,570 @@
+/* models/hostnet/nat.c: the NAT network's bridge, gateway, routing and netfilter. */
+#include "models/hostnet/nat.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "models/core/acct.h"
+#include "models/hw/cpu.h"
+#include "models/endpoint/endpoint.h"
+#include "models/core/host.h"
+#include "models/hostnet/lbridge.h"
+#include "models/guest/vm.h"
+#include "models/core/world.h"
+#include "sim/trace.h"
+
+/* nf_conntrack_udp_timeout and nf_conntrack_icmp_timeout: 30 s. */
+#define CONN_TIMEOUT (30 * VH_SEC)
+
+static void
+put16(uint8_t *b, uint16_t v)
+{
+    b[0] = (uint8_t) (v >> 8);
+    b[1] = (uint8_t) v;
+}
+
+static void
+put32(uint8_t *b, uint32_t v)
+{
+    put16(b, (uint16_t) (v >> 16));
+    put16(b + 2, (uint16_t) v);
+}
+
+static bool
+in_subnet(const struct nat *nat, uint32_t ip)
+{
+    return (ip & nat->mask) == nat->net;
+}
+
+/* --- Checksums. --- */
+
+/* After a rewrite: the IPv4 header's checksum, and the UDP (with its
+ * pseudo-header) or ICMP checksum, computed afresh over the new bytes. */
+static void
+fix_checksums(struct vh_packet *p, const struct vh_frame_info *fi)
+{
+    uint8_t *ip = p->data + fi->l3_off;
+    uint32_t ihl = (uint32_t) (ip[0] & 0x0f) * 4;
+    uint8_t *l4 = p->data + fi->l4_off;
+    uint32_t l4_len = fi->ip_total_len - ihl;
+
+    put16(ip + 10, 0);
+    put16(ip + 10, vh_csum_fold(vh_csum_partial(ip, ihl, 0)));
+    if (fi->ip_proto == VH_IPPROTO_UDP) {
+        uint8_t ph[12];
+        memcpy(ph, ip + 12, 8);         /* Source and destination. */
+        ph[8] = 0;
+        ph[9] = VH_IPPROTO_UDP;
+        put16(ph + 10, (uint16_t) l4_len);
+        put16(l4 + 6, 0);
+        uint16_t c = vh_csum_fold(vh_csum_partial(l4, l4_len,
+                                                  vh_csum_partial(ph, 12, 0)));
+        put16(l4 + 6, c ? c : 0xffff);  /* 0 would mean "none". */
+    } else if (fi->ip_proto == VH_IPPROTO_ICMP) {
+        put16(l4 + 2, 0);
+        put16(l4 + 2, vh_csum_fold(vh_csum_partial(l4, l4_len, 0)));
+    }
+}
+
+/* The port (UDP) or echo id (ICMP) at the source or destination side. */
+static uint8_t *
+l4_id(struct vh_packet *p, const struct vh_frame_info *fi, bool src)
+{
+    uint8_t *l4 = p->data + fi->l4_off;
+    if (fi->ip_proto == VH_IPPROTO_ICMP) {
+        return l4 + 4;
+    }
+    return src ? l4 : l4 + 2;
+}
+
+/* Rewrites the source (or destination) address and port or echo id,
+ * decrements the TTL, and fixes the checksums. */
+static void
+rewrite(struct vh_packet *p, const struct vh_frame_info *fi, bool src,
+        uint32_t ip, uint16_t id)
+{
+    uint8_t *iph = p->data + fi->l3_off;
+    put32(iph + (src ? 12 : 16), ip);
+    put16(l4_id(p, fi, src), id);
+    iph[8]--;
+    fix_checksums(p, fi);
+}
+
+/* Only the TTL changes when routing without translation. */
+static void
+route_only(struct vh_packet *p, const struct vh_frame_info *fi)
+{
+    p->data[fi->l3_off + 8]--;
+    fix_checksums(p, fi);
+}
+
+/* --- Connection tracking. --- */
+
+static bool
+conn_live(const struct nat_conn *c, vh_time_t now)
+{
+    return c->proto && now - c->seen <= CONN_TIMEOUT;
+}
+
+/* UDP, or an ICMP echo request (out) or reply (in): what NAT handles. */
+static bool
+trackable(const struct vh_frame_info *fi, uint8_t echo_type)
+{
+    return fi->ip_proto == VH_IPPROTO_UDP
+           || (fi->ip_proto == VH_IPPROTO_ICMP && fi->icmp_type == echo_type);
+}
+
+static uint16_t
+fi_port(const struct vh_frame_info *fi, bool src)
+{
+    if (fi->ip_proto == VH_IPPROTO_ICMP) {
+        return fi->icmp_id;
+    }
+    return src ? fi->sport : fi->dport;
+}
+
+static struct nat_conn *
+conn_find_out(struct nat *nat, const struct vh_frame_info *fi, vh_time_t now)
+{
+    uint16_t rport = fi->ip_proto == VH_IPPROTO_UDP ? fi->dport : 0;
+    for (size_t i = 0; i < nat->n_conns; i++) {
+        struct nat_conn *c = &nat->conns[i];
+        if (conn_live(c, now) && c->proto == fi->ip_proto
+            && c->in_ip == fi->ip_src && c->in_port == fi_port(fi, true)
+            && c->out_ip == fi->ip_dst && c->out_port == rport) {
+            return c;
+        }
+    }
+    return NULL;
+}
+
+static struct nat_conn *
+conn_find_reply(struct nat *nat, const struct vh_frame_info *fi,
+                vh_time_t now)
+{
+    uint16_t rport = fi->ip_proto == VH_IPPROTO_UDP ? fi->sport : 0;
+    for (size_t i = 0; i < nat->n_conns; i++) {
+        struct nat_conn *c = &nat->conns[i];
+        if (conn_live(c, now) && c->proto == fi->ip_proto
+            && c->out_ip == fi->ip_src && c->out_port == rport
+            && c->nat_port == fi_port(fi, false)) {
+            return c;
+        }
+    }
+    return NULL;
+}
+
+static bool
+nat_port_taken(const struct nat *nat, uint8_t proto, uint32_t out_ip,
+               uint16_t out_port, uint16_t port, vh_time_t now)
+{
+    for (size_t i = 0; i < nat->n_conns; i++) {
+        const struct nat_conn *c = &nat->conns[i];
+        if (conn_live(c, now) && c->proto == proto && c->out_ip == out_ip
+            && c->out_port == out_port && c->nat_port == port) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* A new connection: keep the VM's port (or id) if it is free towards that
+ * remote endpoint, else take the next free one upward (UDP ports of 1024
+ * and above stay there, as Linux keeps a port in its range).  NULL when
+ * every one is taken. */
+static struct nat_conn *
+conn_new(struct nat *nat, const struct vh_frame_info *fi, vh_time_t now)
+{
+    uint8_t proto = fi->ip_proto;
+    uint16_t rport = proto == VH_IPPROTO_UDP ? fi->dport : 0;
+    uint16_t orig = fi_port(fi, true);
+    uint32_t lo = proto == VH_IPPROTO_UDP ? (orig >= 1024 ? 1024 : 1) : 0;
+    uint32_t span = 65536 - lo;
+    uint32_t port = orig, tries = 0;
+    while (nat_port_taken(nat, proto, fi->ip_dst, rport, (uint16_t) port,
+                          now)) {
+        if (++tries == span) {
+            return NULL;
+        }
+        port = port + 1 > 65535 ? lo : port + 1;
+    }
+
+    struct nat_conn *c = NULL;
+    for (size_t i = 0; i < nat->n_conns && !c; i++) {
+        if (!conn_live(&nat->conns[i], now)) {
+            c = &nat->conns[i];
+        }
+    }
+    if (!c) {
+        struct nat_conn *v = realloc(nat->conns,
+                                     (nat->n_conns + 1) * sizeof *v);
+        if (!v) {
+            abort();
+        }
+        nat->conns = v;
+        c = &nat->conns[nat->n_conns++];
+    }
+    *c = (struct nat_conn) {
+        .proto = proto, .in_ip = fi->ip_src, .in_port = orig,
+        .out_ip = fi->ip_dst, .out_port = rport,
+        .nat_port = (uint16_t) port, .seen = now,
+    };
+    return c;
+}
+
+/* --- Forwarding. --- */
+
+static void
+nat_to_wan(struct vh_sim *sim, void *obj, void *arg)
+{
+    struct nat *nat = obj;
+    nat->dev.tx++;
+    endpoint_forward(world_of(sim), nat->wan, arg);
+}
+
+static void
+nat_to_lan(struct vh_sim *sim, void *obj, void *arg)
+{
+    struct nat *nat = obj;
+    nat->dev.tx++;
+    endpoint_forward(world_of(sim), nat->lan, arg);
+}
+
+static void
+nat_to_host(struct vh_sim *sim, void *obj, void *arg)
+{
+    struct nat *nat = obj;
+    endpoint_input(world_of(sim), nat->wan, arg);
+}
+
+static struct cpu_core *
+core_of(const struct nat *nat, const struct vh_packet *p)
+{
+    return p->exec ? cpu_of_exec(p->exec) : &nat->host->cores[0];
+}
+
+static vh_time_t
+charge(struct world *w, struct nat *nat, struct vh_packet *p,
+       enum cost_id id)
+{
+    return cpu_charge(w, core_of(nat, p), id, 0, CPU_SOFTIRQ, p, &nat->dev);
+}
+
+static void
+arrive(struct world *w, struct nat *nat, struct vh_packet *p)
+{
+    nat->dev.rx++;
+    p->hops++;
+    VH_TRACE(&w->trace, VH_HOP_ARRIVE, .time = w->sim.now, .pkt = p,
+             .dev = &nat->dev);
+}
+
+/* Can the uplink reach 'ip' (directly or through its gateway)? */
+static bool
+wan_routes(const struct nat *nat, uint32_t ip)
+{
+    const struct endpoint *wan = nat->wan;
+    return (ip & wan->netmask) == (wan->ip & wan->netmask) || wan->gateway;
+}
+
+/* A VM's packet reached virbr0's own address: route it. */
+static bool
+nat_lan_input(struct world *w, struct endpoint *lan, struct vh_packet *p,
+              const struct vh_frame_info *fi)
+{
+    struct nat *nat = lan->router_ctx;
+    if (fi->ip_dst == lan->ip) {
+        return false;           /* For the gateway address itself. */
+    }
+    arrive(w, nat, p);
+    charge(w, nat, p, COST_CONNTRACK);
+    vh_time_t t = charge(w, nat, p, COST_IP_FORWARD);
+    if (fi->ip_dst == nat->wan->ip) {
+        /* The host's own address: delivered locally, not translated. */
+        vh_schedule_at(&w->sim, t, nat_to_host, nat, p);
+        return true;
+    }
+    if (fi->ip_ttl <= 1) {
+        acct_drop(w, p, &nat->dev, "ttl-exceeded");
+        return true;
+    }
+    if (in_subnet(nat, fi->ip_dst)) {
+        /* Back onto the same network: a plain route. */
+        route_only(p, fi);
+        vh_schedule_at(&w->sim, t, nat_to_lan, nat, p);
+        return true;
+    }
+    if (!wan_routes(nat, fi->ip_dst)) {
+        acct_drop(w, p, &nat->dev, "no-route");
+        return true;
+    }
+    if (!trackable(fi, VH_ICMP_ECHO_REQUEST)) {
+        acct_drop(w, p, &nat->dev, "unsupported-protocol");
+        return true;
+    }
+    struct nat_conn *c = conn_find_out(nat, fi, w->sim.now);
+    if (!c) {
+        c = conn_new(nat, fi, w->sim.now);
+    }
+    if (!c) {
+        acct_drop(w, p, &nat->dev, "nat-ports-exhausted");
+        return true;
+    }
+    c->seen = w->sim.now;
+    t = charge(w, nat, p, COST_NAT_REWRITE);
+    rewrite(p, fi, true, nat->wan->ip, c->nat_port);
+    nat->masqueraded++;
+    vh_schedule_at(&w->sim, t, nat_to_wan, nat, p);
+    return true;
+}
+
+static const struct nat_member *
+forward_match(const struct nat *nat, uint8_t ip_proto, uint16_t port,
+              uint16_t *to_port)
+{
+    if (ip_proto != VH_IPPROTO_UDP) {
+        return NULL;            /* vhsim forwards UDP ports only. */
+    }
+    for (size_t i = 0; i < nat->n_members; i++) {
+        const struct cfg_vnic *cv = nat->members[i].cfg;
+        for (size_t k = 0; k < cv->n_forwards; k++) {
+            const struct cfg_forward *f = &cv->forwards[k];
+            if (f->proto == CFG_PROTO_UDP && f->port == port) {
+                *to_port = f->to_port;
+                return &nat->members[i];
+            }
+        }
+    }
+    return NULL;
+}
+
+/* Is a packet to the uplink's address one of the host's own? */
+static bool
+for_host_app(struct world *w, const struct nat *nat,
+             const struct vh_packet *p)
+{
+    if (p->flow < 0 || (size_t) p->flow >= w->n_flows) {
+        return true;
+    }
+    const struct flow_stats *fs = &w->flows[p->flow];
+    return p->is_reply ? fs->src == nat->wan : fs->dst == nat->wan;
+}
+
+/* A packet from the uplink side reached the host's uplink MAC. */
+static bool
+nat_wan_input(struct world *w, struct endpoint *wan, struct vh_packet *p,
+              const struct vh_frame_info *fi)
+{
+    struct nat *nat = wan->router_ctx;
+    bool to_host = fi->ip_dst == wan->ip;
+    if (!to_host && !in_subnet(nat, fi->ip_dst)) {
+        return false;           /* Not ours to route. */
+    }
+    arrive(w, nat, p);
+    vh_time_t t = charge(w, nat, p, COST_CONNTRACK);
+    if (to_host) {
+        struct nat_conn *c = trackable(fi, VH_ICMP_ECHO_REPLY)
+                             ? conn_find_reply(nat, fi, w->sim.now) : NULL;
+        uint16_t to_port = 0;
+        const struct nat_member *m = c ? NULL
+            : forward_match(nat, fi->ip_proto, fi->dport, &to_port);
+        if (c || m) {
+            if (fi->ip_ttl <= 1) {
+                acct_drop(w, p, &nat->dev, "ttl-exceeded");
+                return true;
+            }
+            charge(w, nat, p, COST_NAT_REWRITE);
+            t = charge(w, nat, p, COST_IP_FORWARD);
+            if (c) {
+                c->seen = w->sim.now;
+                rewrite(p, fi, false, c->in_ip, c->in_port);
+                nat->replies++;
+            } else {
+                rewrite(p, fi, false, m->ep->ip, to_port);
+                nat->forwarded++;
+            }
+            vh_schedule_at(&w->sim, t, nat_to_lan, nat, p);
+            return true;
+        }
+        if (for_host_app(w, nat, p)) {
+            return false;       /* The host's own stack takes it. */
+        }
+    }
+    /* A new connection from outside: libvirt's FORWARD chain lets only
+     * replies into the private network. */
+    acct_drop(w, p, &nat->dev, "nat-no-mapping");
+    return true;
+}
+
+/* The host's own stack sends outside the uplink's subnet. */
+static bool
+nat_wan_output(struct world *w, struct endpoint *wan, struct vh_packet *p,
+               uint32_t dst)
+{
+    struct nat *nat = wan->router_ctx;
+    if (!in_subnet(nat, dst)) {
+        return false;
+    }
+    endpoint_forward(w, nat->lan, p);
+    return true;
+}
+
+static bool
+no_output(struct world *w, struct endpoint *ep, struct vh_packet *p,
+          uint32_t dst)
+{
+    (void) w, (void) ep, (void) p, (void) dst;
+    return false;
+}
+
+static const struct ep_router_ops lan_ops = { nat_lan_input, no_output };
+static const struct ep_router_ops wan_ops = { nat_wan_input, nat_wan_output };
+
+/* --- Building. --- */
+
+/* virbr0's MAC: QEMU's 52:54:00 prefix, as libvirt gives it, and three
+ * bytes of an FNV-1a hash of its path, so it is the same on every run. */
+static void
+bridge_mac(const char *path, struct vh_mac *mac)
+{
+    uint64_t h = 0xcbf29ce484222325ULL;
+    for (const char *s = path; *s; s++) {
+        h ^= (unsigned char) *s;
+        h *= 0x100000001b3ULL;
+    }
+    mac->b[0] = 0x52;
+    mac->b[1] = 0x54;
+    mac->b[2] = 0x00;
+    mac->b[3] = (uint8_t) (h >> 40);
+    mac->b[4] = (uint8_t) (h >> 32);
+    mac->b[5] = (uint8_t) (h >> 24);
+}
+
+static struct nat *
+nat_create(struct world *w, struct host *h, const struct cfg_vnic *first,
+           struct vh_diag *diag)
+{
+    char ap[512];
+    snprintf(ap, sizeof ap, "%s.attach", first->jpath);
+    if (!h->n_eps) {
+        vh_diag_fail(diag, ap, "attach type 'nat' masquerades behind the "
+                     "host's address, but no NIC of host '%s' has an "
+                     "\"ip\"; give its uplink NIC one", h->dev.path);
+        return NULL;
+    }
+    struct nat *nat = calloc(1, sizeof *nat);
+    if (!nat) {
+        abort();
+    }
+    char path[256];
+    snprintf(path, sizeof path, "%s/nat", h->dev.path);
+    vh_devtab_add(&w->devs, &nat->dev, path, "nat", &h->dev);
+    nat->dev.report = 1;
+    nat->host = h;
+    nat->wan = h->eps[0];       /* The first NIC with an address. */
+    nat->mask = first->prefix ? 0xffffffffu << (32 - first->prefix) : 0;
+    nat->net = first->ip & nat->mask;
+
+    nat->br_cfg.name = "virbr0";
+    nat->br_cfg.jpath = first->jpath;
+    nat->br_cfg.type = CFG_BR_LINUX;
+    nat->br = lbridge_create(w, h, &nat->br_cfg);
+
+    struct vh_mac mac;
+    bridge_mac(nat->br->dev.path, &mac);
+    nat->lan = endpoint_create(h, &nat->br->dev, h->dev.path, &mac,
+                               nat->net + 1, first->prefix,
+                               host_app_core(h), CPU_SOFTIRQ, CPU_SOFTIRQ);
+    lbridge_attach(nat->br, &nat->lan->port);
+    nat->lan->router = &lan_ops;
+    nat->lan->router_ctx = nat;
+    nat->wan->router = &wan_ops;
+    nat->wan->router_ctx = nat;
+    return nat;
+}
+
+bool
+nat_attach(struct world *w, struct host *h, struct vm_nic *n,
+           struct vh_diag *diag)
+{
+    const struct cfg_vnic *cv = n->cfg;
+    if (!h->nat) {
+        h->nat = nat_create(w, h, cv, diag);
+        if (!h->nat) {
+            return false;
+        }
+    }
+    struct nat *nat = h->nat;
+    if (!in_subnet(nat, cv->ip) || cv->ip == nat->lan->ip) {
+        char ip[16], gw[16];
+        return vh_diag_fail(diag, cv->jpath, "host '%s''s NAT network is "
+                            "%s/%d with the gateway %s; this NIC's address "
+                            "must be another address of it", h->dev.path,
+                            vh_ipv4_format(nat->net, ip),
+                            __builtin_popcount(nat->mask),
+                            vh_ipv4_format(nat->lan->ip, gw));
+    }
+    struct nat_member *v = realloc(nat->members,
+                                   (nat->n_members + 1) * sizeof *v);
+    if (!v) {
+        abort();
+    }
+    nat->members = v;
+    nat->members[nat->n_members++] = (struct nat_member) { n->ep, cv };
+    n->ep->gateway = nat->lan->ip;
+    lbridge_attach(nat->br, n->host);
+    return true;
+}
+
+void
+nat_free(struct nat *nat)
+{
+    if (!nat) {
+        return;
+    }
+    endpoint_free(nat->lan);
+    lbridge_free(nat->br);
+    free(nat->members);
+    free(nat->conns);
+    free(nat);
+}
+
+struct nat *
+nat_of(const struct endpoint *ep)
+{
+    struct nat *nat = ep->host ? ep->host->nat : NULL;
+    for (size_t i = 0; nat && i < nat->n_members; i++) {
+        if (nat->members[i].ep == ep) {
+            return nat;
+        }
+    }
+    return NULL;
+}
+
+uint32_t
+nat_flow_address(const struct nat *nat, const struct endpoint *src,
+                 const struct endpoint *dst, const struct cfg_flow *cf)
+{
+    /* The network's own VMs and the host itself reach the private address
+     * directly; anyone else (a bridged VM of the same host included) only
+     * sees the host's. */
+    bool inside = nat_of(src) == nat;
+    for (size_t i = 0; i < nat->host->n_eps && !inside; i++) {
+        inside = nat->host->eps[i] == src;
+    }
+    if (inside || cf->proto != CFG_PROTO_UDP) {
+        return dst->ip;
+    }
+    for (size_t i = 0; i < nat->n_members; i++) {
+        const struct cfg_vnic *cv = nat->members[i].cfg;
+        for (size_t k = 0; nat->members[i].ep == dst && k < cv->n_forwards;
+             k++) {
+            if (cv->forwards[k].proto == CFG_PROTO_UDP
+                && cv->forwards[k].port == cf->dport) {
+                return nat->wan->ip;
+            }
+        }
+    }
+    return dst->ip;
+}

@@ -1,0 +1,529 @@
+/* models/hostnet/ovs_dpdk.c: the user-space datapath's poll-mode threads and
+ * their learning switch. */
+#include "models/hostnet/ovs_dpdk.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "models/core/acct.h"
+#include "models/hw/cpu.h"
+#include "models/core/host.h"
+#include "models/hw/pnic.h"
+#include "models/guest/virtio_net.h"
+#include "models/guest/vm.h"
+#include "models/core/world.h"
+#include "sim/trace.h"
+
+/* NETDEV_MAX_BURST: frames one visit takes from a queue. */
+#define PMD_BURST 32
+
+static void pmd_visit(struct vh_sim *, void *obj, void *arg);
+
+/* Time one visit takes on the PMD's core. */
+static vh_time_t
+pmd_visit_time(const struct pmd *pmd)
+{
+    uint64_t cyc = pmd->core->price[COST_PMD_POLL].fixed;
+    return (vh_time_t) (((unsigned __int128) cyc
+                         * pmd->core->ps_per_cycle_q32) >> 32);
+}
+
+static uint32_t
+rxq_pending(const struct ovs_dpdk *br, const struct pmd_rxq *rq)
+{
+    const struct ovs_port *op = &br->ports[rq->port];
+    return op->nic ? pnic_poll_rx_pending(op->nic, rq->q)
+                   : virtio_net_vu_tx_pending(op->vn, rq->q);
+}
+
+/* --- When an idle PMD finds a frame. --- */
+
+/* A frame is waiting in 'rq' of an idle PMD.  The PMD is somewhere in its
+ * round of visits; it reaches this queue at its next visit, once the rest
+ * of the pass is done. */
+static void
+pmd_notice(struct world *w, struct pmd *pmd, struct pmd_rxq *rq)
+{
+    if (pmd->busy) {
+        return;
+    }
+    vh_time_t tv = pmd_visit_time(pmd);
+    vh_time_t pass = tv * pmd->n_rxqs;
+    size_t ahead = (rq->pos + pmd->n_rxqs - pmd->pos) % pmd->n_rxqs;
+    vh_time_t at = pmd->origin + ahead * tv;
+    vh_time_t now = w->sim.now;
+    if (at < now && pass) {
+        at += (now - at + pass - 1) / pass * pass;
+    }
+    if (!vh_timer_armed(&pmd->wake) || at < pmd->wake.when) {
+        pmd->wake_pos = rq->pos;
+        vh_timer_arm_at(&w->sim, &pmd->wake, at);
+    }
+}
+
+static void
+pmd_wake(struct vh_sim *sim, void *obj, void *arg)
+{
+    struct pmd *pmd = obj;
+    pmd->busy = true;
+    pmd->pos = pmd->wake_pos;
+    pmd->empty_run = 0;
+    pmd_visit(sim, pmd, NULL);
+    (void) arg;
+}
+
+/* A whole round found nothing: the PMD goes back to polling without
+ * events.  Its next visit, to 'pos', starts at 'end'. */
+static void
+pmd_go_idle(struct world *w, struct pmd *pmd, vh_time_t end)
+{
+    struct ovs_dpdk *br = pmd->br;
+    pmd->busy = false;
+    pmd->origin = end;
+    /* A frame that came in behind the PMD during the round is seen on
+     * its next visit. */
+    for (size_t i = 0; i < pmd->n_rxqs; i++) {
+        if (rxq_pending(br, pmd->rxqs[i])) {
+            pmd_notice(w, pmd, pmd->rxqs[i]);
+        }
+    }
+}
+
+/* --- Forwarding. --- */
+
+static struct pmd *
+pmd_of_core(struct ovs_dpdk *br, const struct vh_packet *p)
+{
+    for (int i = 0; i < br->n_pmds; i++) {
+        if (&br->pmds[i].core->srv == p->exec) {
+            return &br->pmds[i];
+        }
+    }
+    return &br->pmds[0];
+}
+
+static void
+nic_out(struct vh_sim *sim, void *obj, void *arg)
+{
+    struct ovs_dpdk *br = obj;
+    struct vh_packet *p = arg;
+    struct pmd *pmd = pmd_of_core(br, p);
+    struct pnic *nic = br->ports[p->in_port].nic;
+    /* Each PMD has its own TX queue on every NIC. */
+    pnic_poll_tx(world_of(sim), nic, pmd->index % nic->n_queues, p);
+}
+
+static void
+guest_out(struct vh_sim *sim, void *obj, void *arg)
+{
+    struct ovs_dpdk *br = obj;
+    struct vh_packet *p = arg;
+    struct pmd *pmd = pmd_of_core(br, p);
+    struct virtio_net *vn = br->ports[p->in_port].vn;
+    virtio_net_vu_rx_done(world_of(sim), vn, pmd->index % vn->n_queues, p,
+                          pmd->core, CPU_POLL);
+}
+
+/* Sends 'p' out of port 'out' from 'pmd'.  Returns when the PMD's work
+ * for it ends.  Takes 'p'. */
+static vh_time_t
+pmd_output(struct world *w, struct pmd *pmd, size_t out, struct vh_packet *p)
+{
+    struct ovs_dpdk *br = pmd->br;
+    struct ovs_port *op = &br->ports[out];
+    struct cpu_core *c = pmd->core;
+    vh_time_t t;
+
+    /* From here the frame's port index names its way out. */
+    p->in_port = (uint16_t) out;
+    br->dev.tx++;
+    if (op->nic) {
+        t = cpu_charge(w, c, COST_PMD_TX, 0, CPU_POLL, p, &br->dev);
+        vh_schedule_at(&w->sim, t, nic_out, br, p);
+        return t;
+    }
+    /* rte_vhost_enqueue_burst(): a buffer the guest posted, the copy into
+     * it, the used ring. */
+    const char *why = virtio_net_vu_rx_take(op->vn,
+                                            pmd->index % op->vn->n_queues);
+    if (why) {
+        acct_drop(w, p, &op->vn->dev, why);
+        return w->sim.now;
+    }
+    cpu_charge(w, c, COST_VHOST_USER_DESC, 0, CPU_POLL, p, &br->dev);
+    cpu_charge(w, c, COST_COPY_FIXED, 0, CPU_POLL, p, &br->dev);
+    t = cpu_charge(w, c, COST_COPY_BYTE, p->len, CPU_POLL, p, &br->dev);
+    br->host->copies_bytes += p->len;
+    vh_schedule_at(&w->sim, t, guest_out, br, p);
+    return t;
+}
+
+/* Takes one frame from 'rq', switches it, and sends it.  Returns when the
+ * PMD's work for it ends. */
+static vh_time_t
+pmd_rx_one(struct world *w, struct pmd *pmd, struct pmd_rxq *rq)
+{
+    struct ovs_dpdk *br = pmd->br;
+    struct ovs_port *in = &br->ports[rq->port];
+    struct cpu_core *c = pmd->core;
+    struct vh_packet *p;
+
+    if (in->nic) {
+        p = pnic_poll_rx(in->nic, rq->q);
+    } else {
+        p = virtio_net_vu_tx_take(in->vn, rq->q);
+    }
+    p->exec = &c->srv;
+    p->hops++;
+    pmd->frames++;
+    br->dev.rx++;
+    VH_TRACE(&w->trace, VH_HOP_RX, .time = w->sim.now, .pkt = p,
+             .dev = &br->dev);
+    VH_TRACE(&w->trace, VH_HOP_ARRIVE, .time = w->sim.now, .pkt = p,
+             .dev = &br->dev);
+    if (in->nic) {
+        cpu_charge(w, c, COST_PMD_RX, 0, CPU_POLL, p, &br->dev);
+    } else {
+        /* rte_vhost_dequeue_burst(): the descriptor chain, and a copy out
+         * of guest memory into an mbuf. */
+        cpu_charge(w, c, COST_VHOST_USER_DESC, 0, CPU_POLL, p, &br->dev);
+        cpu_charge(w, c, COST_COPY_FIXED, 0, CPU_POLL, p, &br->dev);
+        cpu_charge(w, c, COST_COPY_BYTE, p->len, CPU_POLL, p, &br->dev);
+        br->host->copies_bytes += p->len;
+    }
+    vh_time_t t = cpu_charge(w, c, COST_PMD_CLASSIFY, 0, CPU_POLL, p,
+                             &br->dev);
+
+    const struct vh_mac *dst = (const struct vh_mac *) p->data;
+    const struct vh_mac *src = (const struct vh_mac *) (p->data + 6);
+    size_t from = (size_t) rq->port;
+    fdb_learn(&br->fdb, src, 0, rq->port, w->sim.now);
+    int out = vh_mac_is_multicast(dst) ? -1
+              : fdb_lookup(&br->fdb, dst, 0, w->sim.now);
+    if (out >= 0 && (size_t) out == from) {
+        acct_drop(w, p, &br->dev, "bridge-same-port");
+        return t;
+    }
+    if (out >= 0) {
+        return pmd_output(w, pmd, (size_t) out, p);
+    }
+    /* Unknown, broadcast or multicast: a copy to every other port. */
+    size_t last = br->n_ports;
+    for (size_t i = 0; i < br->n_ports; i++) {
+        if (i != from) {
+            last = i;
+        }
+    }
+    if (last == br->n_ports) {
+        acct_drop(w, p, &br->dev, "no-other-port");
+        return t;
+    }
+    br->flooded++;
+    for (size_t i = 0; i < br->n_ports; i++) {
+        if (i != from) {
+            struct vh_packet *copy = i == last ? p : acct_clone(w, p);
+            vh_time_t e = pmd_output(w, pmd, i, copy);
+            t = e > t ? e : t;
+        }
+    }
+    return t;
+}
+
+/* One visit of a busy PMD to its next queue. */
+static void
+pmd_visit(struct vh_sim *sim, void *obj, void *arg)
+{
+    struct world *w = world_of(sim);
+    struct pmd *pmd = obj;
+    struct ovs_dpdk *br = pmd->br;
+    struct cpu_core *c = pmd->core;
+    struct pmd_rxq *rq = pmd->rxqs[pmd->pos];
+
+    pmd->pos = (pmd->pos + 1) % pmd->n_rxqs;
+    pmd->busy_visits++;
+    vh_time_t t = cpu_charge(w, c, COST_PMD_POLL, 0, CPU_POLL, NULL,
+                             &br->dev);
+    uint32_t n = rxq_pending(br, rq);
+    if (!n) {
+        br->host->polls[c->index].idle_cycles
+            += c->price[COST_PMD_POLL].fixed;
+        if (++pmd->empty_run >= pmd->n_rxqs) {
+            pmd_go_idle(w, pmd, t);
+            return;
+        }
+        vh_schedule_at(sim, t, pmd_visit, pmd, NULL);
+        return;
+    }
+    pmd->empty_run = 0;
+    for (uint32_t i = 0; i < n && i < PMD_BURST; i++) {
+        vh_time_t e = pmd_rx_one(w, pmd, rq);
+        t = e > t ? e : t;
+    }
+    vh_schedule_at(sim, t, pmd_visit, pmd, NULL);
+    (void) arg;
+}
+
+/* --- Ports and queues. --- */
+
+static struct pmd_rxq *
+find_rxq(struct ovs_dpdk *br, const struct pnic *nic,
+         const struct virtio_net *vn, int q)
+{
+    for (size_t i = 0; i < br->n_rxqs; i++) {
+        struct pmd_rxq *rq = br->rxqs[i];
+        const struct ovs_port *op = &br->ports[rq->port];
+        if (rq->q == q && ((nic && op->nic == nic) || (vn && op->vn == vn))) {
+            return rq;
+        }
+    }
+    return NULL;
+}
+
+static void
+nic_ready(struct world *w, void *ctx, struct pnic *nic, int q)
+{
+    struct pmd_rxq *rq = find_rxq(ctx, nic, NULL, q);
+    if (rq) {
+        pmd_notice(w, rq->pmd, rq);
+    }
+}
+
+static void
+guest_ready(struct world *w, void *ctx, struct virtio_net *vn, int q)
+{
+    struct pmd_rxq *rq = find_rxq(ctx, NULL, vn, q);
+    if (rq) {
+        pmd_notice(w, rq->pmd, rq);
+    }
+}
+
+static int
+add_port(struct ovs_dpdk *br, struct pnic *nic, struct virtio_net *vn)
+{
+    struct ovs_port *v = realloc(br->ports, (br->n_ports + 1) * sizeof *v);
+    if (!v) {
+        abort();
+    }
+    br->ports = v;
+    br->ports[br->n_ports].nic = nic;
+    br->ports[br->n_ports].vn = vn;
+    return (int) br->n_ports++;
+}
+
+/* Gives queue 'q' of port 'port' to the next PMD, round robin. */
+static void
+add_rxq(struct ovs_dpdk *br, int port, int q)
+{
+    struct pmd_rxq *rq = calloc(1, sizeof *rq);
+    struct pmd_rxq **all = realloc(br->rxqs, (br->n_rxqs + 1) * sizeof *all);
+    if (!rq || !all) {
+        abort();
+    }
+    br->rxqs = all;
+    struct pmd *pmd = &br->pmds[br->n_rxqs % (size_t) br->n_pmds];
+    br->rxqs[br->n_rxqs++] = rq;
+    struct pmd_rxq **mine = realloc(pmd->rxqs,
+                                    (pmd->n_rxqs + 1) * sizeof *mine);
+    if (!mine) {
+        abort();
+    }
+    pmd->rxqs = mine;
+    rq->port = port;
+    rq->q = q;
+    rq->pmd = pmd;
+    rq->pos = pmd->n_rxqs;
+    pmd->rxqs[pmd->n_rxqs++] = rq;
+}
+
+bool
+ovs_dpdk_add_nic(struct world *w, struct ovs_dpdk *br, struct pnic *nic,
+                 struct vh_diag *diag)
+{
+    (void) w;
+    if (nic->cfg->has_ip) {
+        return vh_diag_fail(diag, nic->cfg->jpath, "'%s' is a port of the "
+                            "DPDK bridge '%s', so its poll-mode driver owns "
+                            "it and the host's kernel no longer sees it; "
+                            "the host cannot use its 'ip'", nic->cfg->name,
+                            br->cfg->name);
+    }
+    int port = add_port(br, nic, NULL);
+    struct pnic_poller poller = { nic_ready, br };
+    pnic_set_poller(nic, &poller);
+    for (int q = 0; q < nic->n_queues; q++) {
+        add_rxq(br, port, q);
+    }
+    return true;
+}
+
+void
+ovs_dpdk_add_vhost_user(struct world *w, struct ovs_dpdk *br,
+                        struct virtio_net *vn)
+{
+    (void) w;
+    int port = add_port(br, NULL, vn);
+    virtio_net_set_poller(vn, guest_ready, br);
+    for (int q = 0; q < vn->n_queues; q++) {
+        add_rxq(br, port, q);
+    }
+}
+
+struct ovs_dpdk *
+ovs_dpdk_find(struct host *h, const char *name)
+{
+    for (size_t i = 0; i < h->n_dpdk_bridges; i++) {
+        if (!strcmp(h->dpdk_bridges[i]->cfg->name, name)) {
+            return h->dpdk_bridges[i];
+        }
+    }
+    return NULL;
+}
+
+bool
+ovs_dpdk_attach(struct world *w, struct host *h, struct vm_nic *n,
+                struct vh_diag *diag)
+{
+    const struct cfg_vnic *cn = n->cfg;
+    struct ovs_dpdk *br = ovs_dpdk_find(h, cn->attach_to);
+    char path[512];
+    snprintf(path, sizeof path, "%s.attach.to", cn->jpath);
+    if (!br) {
+        return vh_diag_fail(diag, path, "'%s' is not an Open vSwitch bridge "
+                            "with datapath 'dpdk'", cn->attach_to);
+    }
+    if (!n->virtio || n->virtio->backend != CFG_BE_VHOST_USER) {
+        return vh_diag_fail(diag, path, "'%s' runs Open vSwitch's user-space "
+                            "datapath, whose ports to VMs are vhost-user "
+                            "sockets: give this NIC model 'virtio' with "
+                            "backend 'vhost-user'", cn->attach_to);
+    }
+    ovs_dpdk_add_vhost_user(w, br, n->virtio);
+    return true;
+}
+
+/* --- Life cycle. --- */
+
+bool
+ovs_dpdk_core_polls(const struct host *h, int c)
+{
+    return h->polls && c >= 0 && c < h->n_cores && h->polls[c].on;
+}
+
+/* The VM whose vCPU is pinned to core 'c', or NULL. */
+static const struct cfg_vm *
+pinned_vm(const struct cfg_host *ch, int c)
+{
+    for (size_t v = 0; v < ch->n_vms; v++) {
+        for (size_t i = 0; i < ch->vms[v].n_pin; i++) {
+            if (ch->vms[v].pin[i] == c) {
+                return &ch->vms[v];
+            }
+        }
+    }
+    return NULL;
+}
+
+/* The cores for the PMDs, checked; fills 'cores' (n entries). */
+static bool
+pmd_cores(struct host *h, const struct cfg_bridge *cfg, int *cores,
+          size_t *n, struct vh_diag *diag)
+{
+    char path[512];
+    if (cfg->n_pmd_cores) {
+        for (size_t i = 0; i < cfg->n_pmd_cores; i++) {
+            int c = cfg->pmd_cores[i];
+            const struct cfg_vm *vm = pinned_vm(h->cfg, c);
+            snprintf(path, sizeof path, "%s.pmd_cores[%zu]", cfg->jpath, i);
+            if (vm) {
+                return vh_diag_fail(diag, path, "core %d is pinned to a vCPU "
+                                    "of '%s'; a poll-mode thread keeps its "
+                                    "core busy all the time and would starve "
+                                    "it", c, vm->name);
+            }
+            if (ovs_dpdk_core_polls(h, c)) {
+                return vh_diag_fail(diag, path, "core %d already runs a "
+                                    "poll-mode thread of another bridge", c);
+            }
+            cores[i] = c;
+        }
+        *n = cfg->n_pmd_cores;
+        return true;
+    }
+    for (int c = h->n_cores - 1; c >= 0; c--) {
+        if (!pinned_vm(h->cfg, c) && !ovs_dpdk_core_polls(h, c)) {
+            cores[0] = c;
+            *n = 1;
+            return true;
+        }
+    }
+    return vh_diag_fail(diag, cfg->jpath, "no core left for a poll-mode "
+                        "thread: every core of '%s' is pinned to a vCPU or "
+                        "polls already; give 'pmd_cores'", h->cfg->name);
+}
+
+struct ovs_dpdk *
+ovs_dpdk_create(struct world *w, struct host *h, const struct cfg_bridge *cfg,
+                struct vh_diag *diag)
+{
+    int *cores = calloc((size_t) h->n_cores + cfg->n_pmd_cores, sizeof *cores);
+    size_t n = 0;
+    if (!cores) {
+        abort();
+    }
+    if (!pmd_cores(h, cfg, cores, &n, diag)) {
+        free(cores);
+        return NULL;
+    }
+    struct ovs_dpdk *br = calloc(1, sizeof *br);
+    if (!br) {
+        abort();
+    }
+    char path[256];
+    snprintf(path, sizeof path, "%s/%s", h->dev.path, cfg->name);
+    vh_devtab_add(&w->devs, &br->dev, path, "ovs-dpdk", &h->dev);
+    br->dev.report = 1;
+    br->host = h;
+    br->cfg = cfg;
+    fdb_init(&br->fdb, cfg->ageing ? cfg->ageing : 300 * VH_SEC);
+    if (!h->polls) {
+        h->polls = calloc((size_t) h->n_cores, sizeof *h->polls);
+        if (!h->polls) {
+            abort();
+        }
+    }
+    br->n_pmds = (int) n;
+    br->pmds = calloc(n, sizeof *br->pmds);
+    if (!br->pmds) {
+        abort();
+    }
+    for (size_t i = 0; i < n; i++) {
+        struct pmd *pmd = &br->pmds[i];
+        pmd->br = br;
+        pmd->index = (int) i;
+        pmd->core = &h->cores[cores[i]];
+        vh_timer_init(&pmd->wake, pmd_wake, pmd);
+        h->polls[cores[i]].on = true;
+    }
+    free(cores);
+    return br;
+}
+
+void
+ovs_dpdk_free(struct ovs_dpdk *br)
+{
+    if (!br) {
+        return;
+    }
+    for (int i = 0; i < br->n_pmds; i++) {
+        free(br->pmds[i].rxqs);
+    }
+    free(br->pmds);
+    for (size_t i = 0; i < br->n_rxqs; i++) {
+        free(br->rxqs[i]);
+    }
+    free(br->rxqs);
+    free(br->ports);
+    fdb_destroy(&br->fdb);
+    free(br);
+}

@@ -1,0 +1,123 @@
+/* models/hostnet/ovs_dpdk.h: Open vSwitch with the user-space (DPDK) datapath, a
+ * polling switch for vhost-user ports.
+ *
+ * The switch runs poll-mode threads (PMDs), each alone on a host core
+ * ("pmd_cores").  A PMD never sleeps: it visits its receive queues in
+ * turn, forever, paying 'pmd_poll' per visit whether it finds frames or
+ * not.  Its queues are the NICs' receive queues (the NIC is driven by a
+ * poll-mode driver: no interrupts) and the TX virtqueues of vhost-user
+ * VM NICs (the guest never kicks: the PMD will look anyway).  Queues are
+ * spread over the PMDs round robin, in the order ports are added.
+ *
+ * A visit that finds frames takes up to a burst of 32 (NETDEV_MAX_BURST):
+ * from a NIC, 'pmd_rx' each; from a guest, the vhost library's descriptor
+ * work and a copy out of guest memory.  Each frame is then switched as a
+ * learning switch does (learn the source MAC on its port, forward by the
+ * destination, flood the unknown), 'pmd_classify' each, and sent: to a
+ * NIC with 'pmd_tx', into a guest by copying into a buffer it posted and,
+ * only if the guest has interrupts on, writing the queue's callfd
+ * ('eventfd_signal', then KVM's injection; the vCPU exits to take it).
+ * OpenFlow rules are not modelled.
+ *
+ * Timing: a frame that lands in a queue while its PMD is idle waits for
+ * the PMD's next visit to that queue, which comes when the rest of the
+ * current pass is done: the PMD's visits are spaced 'pmd_poll' apart, its
+ * pass is (queues x pmd_poll) long.  Empty visits are not simulated one
+ * by one while the PMD is idle: the time no frame holds a PMD core is
+ * accounted afterwards as polls that found nothing (host_poll), so the
+ * core shows 100% busy, all of it 'poll', split into work and idle. */
+#ifndef VH_MODELS_OVS_DPDK_H
+#define VH_MODELS_OVS_DPDK_H 1
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "models/core/config.h"
+#include "models/hostnet/fdb.h"
+#include "sim/device.h"
+#include "sim/event.h"
+#include "sim/time.h"
+
+struct host;
+struct world;
+struct pnic;
+struct virtio_net;
+struct cpu_core;
+struct ovs_dpdk;
+struct pmd;
+
+/* A port of the switch: a NIC or a vhost-user VM NIC. */
+struct ovs_port {
+    struct pnic *nic;           /* One of these two. */
+    struct virtio_net *vn;
+};
+
+/* One receive queue a PMD polls. */
+struct pmd_rxq {
+    int port;                   /* Index in the switch's ports. */
+    int q;                      /* Queue number on that port. */
+    struct pmd *pmd;
+    size_t pos;                 /* Place in the PMD's round. */
+};
+
+struct pmd {
+    struct ovs_dpdk *br;
+    int index;
+    struct cpu_core *core;
+    struct pmd_rxq **rxqs;      /* Its round of queues. */
+    size_t n_rxqs;
+    bool busy;                  /* Visits are being simulated. */
+    size_t pos;                 /* Busy: the next queue to visit. */
+    size_t empty_run;           /* Busy: consecutive empty visits. */
+    vh_time_t origin;           /* Idle: a pass started at queue 0 then. */
+    struct vh_timer wake;       /* Idle: the visit that will find work. */
+    size_t wake_pos;
+    uint64_t frames;            /* Frames it received. */
+    uint64_t busy_visits;       /* Visits simulated while busy. */
+};
+
+struct ovs_dpdk {
+    struct vh_device dev;       /* "host1/br0". */
+    struct host *host;
+    const struct cfg_bridge *cfg;
+    struct fdb fdb;
+    struct ovs_port *ports;
+    size_t n_ports;
+    struct pmd *pmds;
+    int n_pmds;
+    struct pmd_rxq **rxqs;      /* Every queue, in the order added. */
+    size_t n_rxqs;
+    uint64_t flooded;
+};
+
+/* Builds the switch and claims its PMD cores: the cores in "pmd_cores",
+ * or by default the last core that no VM pins a vCPU to.  Refuses (NULL,
+ * 'diag' set) a PMD core that a vCPU is pinned to. */
+struct ovs_dpdk *ovs_dpdk_create(struct world *, struct host *,
+                                 const struct cfg_bridge *,
+                                 struct vh_diag *diag);
+void ovs_dpdk_free(struct ovs_dpdk *);
+
+/* Adds a NIC (put in poll mode) as a port.  Refuses a NIC whose address
+ * the host uses: a DPDK-bound NIC is gone from the kernel. */
+bool ovs_dpdk_add_nic(struct world *, struct ovs_dpdk *, struct pnic *,
+                      struct vh_diag *diag);
+
+/* Adds a vhost-user VM NIC as a port. */
+void ovs_dpdk_add_vhost_user(struct world *, struct ovs_dpdk *,
+                             struct virtio_net *);
+
+/* Attaches VM NIC 'n' (attach type "ovs") to the DPDK bridge it names;
+ * refuses a NIC that is not virtio with backend vhost-user. */
+struct vm_nic;
+bool ovs_dpdk_attach(struct world *, struct host *, struct vm_nic *n,
+                     struct vh_diag *diag);
+
+/* Host 'h''s DPDK bridge named 'name', or NULL. */
+struct ovs_dpdk *ovs_dpdk_find(struct host *h, const char *name);
+
+/* Whether core 'c' of host 'h' belongs to a PMD of any switch. */
+bool ovs_dpdk_core_polls(const struct host *h, int c);
+
+#endif /* models/hostnet/ovs_dpdk.h */

@@ -1,0 +1,93 @@
+/* models/hw/cpu.c: CPU cores as queued servers. */
+#include "models/hw/cpu.h"
+
+#include "models/core/world.h"
+#include "sim/trace.h"
+
+const char *const cpu_cat_names[CPU_N_CATS] = {
+    "guest", "vmexit", "qemu", "vhost", "softirq", "irq", "vswitch", "poll",
+    "app",
+};
+
+void
+cpu_core_init(struct cpu_core *c, int index, uint64_t khz,
+              struct vh_device *host_dev, const struct costs *costs)
+{
+    vh_server_init(&c->srv);
+    c->index = index;
+    c->khz = khz;
+    c->ps_per_cycle_q32 = (uint64_t) ((((unsigned __int128) 1000000000ULL)
+                                       << 32) / khz);
+    for (int i = 0; i < CPU_N_CATS; i++) {
+        c->cycles[i] = 0;
+    }
+    c->host_dev = host_dev;
+    double ghz = (double) khz / 1e6;
+    for (int id = 0; id < COST_N; id++) {
+        const struct vh_cost_value *v = &costs->v[id];
+        c->price[id].fixed = (uint32_t) (v->cyc + v->ns * ghz + 0.5);
+        c->price[id].per_kib = (uint32_t) ((v->cyc_per_byte
+                                            + v->ns_per_byte * ghz) * 1024
+                                           + 0.5);
+    }
+}
+
+vh_time_t
+cpu_run(struct world *w, struct cpu_core *c, uint64_t cycles,
+        enum cpu_cat cat, const struct vh_packet *p,
+        const struct vh_device *dev, const char *what)
+{
+    vh_time_t now = w->sim.now;
+    vh_time_t start = vh_server_start_time(&c->srv, now);
+    vh_time_t ps = (vh_time_t) (((unsigned __int128) cycles
+                                 * c->ps_per_cycle_q32) >> 32);
+    vh_time_t end = vh_server_take(&c->srv, now, ps);
+    c->cycles[cat] += cycles;
+    VH_TRACE(&w->trace, VH_HOP_SERVICE, .time = start, .end = end, .pkt = p,
+             .dev = dev, .cycles = cycles, .core = c->index, .on_cpu = 1, .what = what,
+             .category = (uint8_t) cat);
+    return end;
+}
+
+vh_time_t
+cpu_charge(struct world *w, struct cpu_core *c, enum cost_id id,
+           uint32_t bytes, enum cpu_cat cat, const struct vh_packet *p,
+           const struct vh_device *dev)
+{
+    const struct cpu_price *pr = &c->price[id];
+    uint64_t cycles = pr->fixed + (((uint64_t) pr->per_kib * bytes + 512)
+                                   >> 10);
+    return cpu_run(w, c, cycles, cat, p, dev, cost_table[id].name);
+}
+
+vh_time_t
+cpu_busy_until(const struct cpu_core *c, vh_time_t end)
+{
+    /* Work reserved past 'end' was accepted but not yet done. */
+    vh_time_t over = c->srv.free_at > end ? c->srv.free_at - end : 0;
+    return c->srv.busy > over ? c->srv.busy - over : 0;
+}
+
+uint64_t
+cpu_total_cycles(const struct cpu_core *c)
+{
+    uint64_t t = 0;
+    for (int i = 0; i < CPU_N_CATS; i++) {
+        t += c->cycles[i];
+    }
+    return t;
+}
+
+vh_time_t
+cpu_wake_thread(struct world *w, struct cpu_core *waker,
+                enum cpu_cat waker_cat, struct cpu_core *target,
+                enum cpu_cat cat, uint64_t *irqs, const struct vh_packet *p,
+                const struct vh_device *dev)
+{
+    if (waker && waker != target) {
+        cpu_charge(w, waker, COST_IPI, 0, waker_cat, p, dev);
+        cpu_charge(w, target, COST_HW_IRQ, 0, CPU_IRQ, p, dev);
+        (*irqs)++;
+    }
+    return cpu_charge(w, target, COST_THREAD_WAKEUP, 0, cat, p, dev);
+}

@@ -1,0 +1,100 @@
+/* models/hw/cpu.h: CPU cores as queued servers.
+ *
+ * A core runs one job at a time, first come first served.  Every piece of
+ * software work on the packet path (a guest driver, a VM exit, a vhost copy,
+ * a bridge lookup) asks a core for cycles under a category; the core turns
+ * cycles into time with its clock and accounts them, so utilization and
+ * cycles per category emerge from the work actually charged.
+ *
+ * Simplification, written down: jobs never preempt each other (an
+ * interrupt waits behind the softirq work already queued on its core).  The
+ * total work is exact; the order within a busy core is approximate. */
+#ifndef VH_MODELS_CPU_H
+#define VH_MODELS_CPU_H 1
+
+#include <stdint.h>
+
+#include "models/core/costs.h"
+#include "sim/device.h"
+#include "sim/packet.h"
+#include "sim/server.h"
+#include "sim/time.h"
+
+struct world;
+
+/* What the cycles were spent on.  The first eight are the report contract's
+ * keys; 'app' is work of an application or its system calls on a
+ * bare-metal host (in a VM that is 'guest'). */
+enum cpu_cat {
+    CPU_GUEST,
+    CPU_VMEXIT,
+    CPU_QEMU,
+    CPU_VHOST,
+    CPU_SOFTIRQ,
+    CPU_IRQ,
+    CPU_VSWITCH,
+    CPU_POLL,
+    CPU_APP,
+    CPU_N_CATS
+};
+
+extern const char *const cpu_cat_names[CPU_N_CATS];
+
+/* A primitive's price on one core, precomputed in integers so the
+ * per-packet path does no floating point and no division. */
+struct cpu_price {
+    uint32_t fixed;             /* Cycles per job. */
+    uint32_t per_kib;           /* Cycles per 1024 bytes. */
+};
+
+struct cpu_core {
+    struct vh_server srv;       /* First: a packet's 'exec' points here. */
+    int index;                  /* Core number within its host. */
+    uint64_t khz;               /* Clock. */
+    uint64_t ps_per_cycle_q32;  /* Picoseconds per cycle, Q32.32. */
+    uint64_t cycles[CPU_N_CATS];
+    struct vh_device *host_dev; /* The host, for traces. */
+    struct cpu_price price[COST_N];
+};
+
+static inline struct cpu_core *
+cpu_of_exec(struct vh_server *s)
+{
+    return (struct cpu_core *) s;   /* 'srv' is the first member. */
+}
+
+/* Sets up a core clocked at 'khz' with the prices of 'costs'. */
+void cpu_core_init(struct cpu_core *, int index, uint64_t khz,
+                   struct vh_device *host_dev, const struct costs *costs);
+
+/* Runs 'cycles' of 'cat' on 'core' for packet 'p' (may be NULL) at device
+ * 'dev'; 'what' names the work for traces (may be NULL).  Returns when the
+ * work finishes. */
+vh_time_t cpu_run(struct world *, struct cpu_core *, uint64_t cycles,
+                  enum cpu_cat cat, const struct vh_packet *p,
+                  const struct vh_device *dev, const char *what);
+
+/* Same, for primitive 'id' on 'bytes' bytes. */
+vh_time_t cpu_charge(struct world *, struct cpu_core *, enum cost_id id,
+                     uint32_t bytes, enum cpu_cat cat,
+                     const struct vh_packet *p, const struct vh_device *dev);
+
+/* Wakes a sleeping thread that runs on 'target' (its work is 'cat'), from
+ * work of category 'waker_cat' running on 'waker' (NULL when hardware or a
+ * timer does it).  A wakeup across cores sends a rescheduling IPI: 'ipi'
+ * cycles on the waker, in its own context, and an interrupt taken by the
+ * target ('hw_irq', counted in '*irqs').  Then the target pays
+ * 'thread_wakeup' to switch to the thread.  Returns when the thread starts
+ * running. */
+vh_time_t cpu_wake_thread(struct world *, struct cpu_core *waker,
+                          enum cpu_cat waker_cat,
+                          struct cpu_core *target, enum cpu_cat cat,
+                          uint64_t *irqs, const struct vh_packet *p,
+                          const struct vh_device *dev);
+
+/* Busy time of 'core' within [0, end]. */
+vh_time_t cpu_busy_until(const struct cpu_core *, vh_time_t end);
+
+uint64_t cpu_total_cycles(const struct cpu_core *);
+
+#endif /* models/hw/cpu.h */

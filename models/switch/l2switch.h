@@ -1,0 +1,51 @@
+/* models/switch/l2switch.h: an upstream (top-of-rack) Ethernet switch.
+ *
+ * Mode 802.1q: a store-and-forward learning bridge.  A frame is received
+ * whole, looked up after the switch's forwarding latency, and queued on the
+ * egress port, whose buffer has a limit ("switch-buffer-full").  It never
+ * sends a frame back out of the port it came in on: traffic between two VMs
+ * behind one port must be switched inside their host.
+ *
+ * Mode vepa: the same, but as a reflective relay (802.1Qbg): a frame whose
+ * destination was learned on its ingress port goes back out of that port
+ * (a hairpin turn), and floods include the ingress port, so VMs whose
+ * host sends everything out (macvtap in VEPA mode) reach each other,
+ * crossing the cable twice. */
+#ifndef VH_MODELS_L2SWITCH_H
+#define VH_MODELS_L2SWITCH_H 1
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "models/core/config.h"
+#include "models/hostnet/fdb.h"
+#include "models/core/port.h"
+#include "sim/device.h"
+#include "sim/packet.h"
+
+struct world;
+struct l2switch;
+
+struct swport {
+    struct vh_device dev;       /* "tor1/p1". */
+    struct l2switch *sw;
+    struct port port;
+    struct vh_pktq egress;
+    bool busy;                  /* A frame is on the cable. */
+};
+
+struct l2switch {
+    struct vh_device dev;       /* "tor1". */
+    const struct cfg_switch *cfg;
+    struct fdb fdb;
+    struct swport *ports;       /* ports[0] is "p1". */
+    int n_ports;
+};
+
+struct l2switch *l2switch_create(struct world *, const struct cfg_switch *);
+void l2switch_free(struct l2switch *);
+
+/* Port "pN" (1-based), or NULL. */
+struct swport *l2switch_port(struct l2switch *, int n);
+
+#endif /* models/switch/l2switch.h */

@@ -1,0 +1,397 @@
+/* report/report.c: the run report, as JSON and as text tables. */
+#include "report/report.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "models/hw/cpu.h"
+#include "models/core/host.h"
+#include "models/hw/iommu.h"
+#include "models/core/world.h"
+#include "sim/units.h"
+
+/* Rounds to 'digits' decimals so numbers print short and stable. */
+static double
+round_to(double v, int digits)
+{
+    double f = pow(10.0, digits);
+    return round(v * f) / f;
+}
+
+struct flow_rates {
+    double mpps;
+    double gbps;
+};
+
+/* Rates from the spacing of deliveries: with n deliveries spread over
+ * [first, last], n - 1 intervals passed.  A single delivery has no rate. */
+static struct flow_rates
+flow_rates(const struct flow_stats *fs)
+{
+    struct flow_rates r = { 0, 0 };
+    if (fs->delivered >= 2 && fs->last_delivered > fs->first_delivered) {
+        double span_s = (double) (fs->last_delivered - fs->first_delivered)
+                        / (double) VH_SEC;
+        double pps = (double) (fs->delivered - 1) / span_s;
+        r.mpps = pps / 1e6;
+        r.gbps = pps * fs->cfg->size * 8 / 1e9;
+    }
+    return r;
+}
+
+static const char *const proto_names[] = { "udp", "tcp", "icmp" };
+
+static cJSON *
+flow_json(const struct world *w, const struct flow_stats *fs)
+{
+    const struct cfg_flow *cf = fs->cfg;
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "name", cf->name);
+    cJSON_AddStringToObject(o, "from", cf->from);
+    cJSON_AddStringToObject(o, "to", cf->to);
+    cJSON_AddStringToObject(o, "proto", proto_names[cf->proto]);
+    cJSON_AddNumberToObject(o, "size", cf->size);
+    cJSON_AddNumberToObject(o, "sent", (double) fs->sent);
+    cJSON_AddNumberToObject(o, "delivered", (double) fs->delivered);
+    cJSON_AddNumberToObject(o, "dropped", (double) fs->drops.total);
+    cJSON_AddNumberToObject(o, "in_flight", (double) world_in_flight(w, fs));
+    cJSON *drops = cJSON_AddObjectToObject(o, "drops");
+    for (size_t i = 0; i < fs->drops.n; i++) {
+        cJSON_AddNumberToObject(drops, fs->drops.reason[i],
+                                (double) fs->drops.count[i]);
+    }
+    struct flow_rates r = flow_rates(fs);
+    cJSON_AddNumberToObject(o, "throughput_gbps", round_to(r.gbps, 6));
+    cJSON_AddNumberToObject(o, "throughput_mpps", round_to(r.mpps, 6));
+    cJSON *lat = cJSON_AddObjectToObject(o, "latency_ns");
+    const struct vh_hist *h = &fs->latency;
+    cJSON_AddNumberToObject(lat, "min", h->count ? (double) h->min : 0);
+    cJSON_AddNumberToObject(lat, "p50", (double) vh_hist_percentile(h, 50));
+    cJSON_AddNumberToObject(lat, "p99", (double) vh_hist_percentile(h, 99));
+    cJSON_AddNumberToObject(lat, "max", (double) h->max);
+    cJSON_AddNumberToObject(lat, "mean", round_to(vh_hist_mean(h), 1));
+    return o;
+}
+
+/* A core owned by a poll-mode thread (models/hostnet/ovs_dpdk.h) spins whenever
+ * no job holds it: that time is polling that found nothing, counted as
+ * 'poll' cycles at the core's clock, and the core is always busy. */
+static uint64_t
+poll_unheld(const struct host *h, int i, vh_time_t end)
+{
+    if (!h->polls || !h->polls[i].on) {
+        return 0;
+    }
+    const struct cpu_core *c = &h->cores[i];
+    vh_time_t busy = cpu_busy_until(c, end);
+    vh_time_t idle = end > busy ? end - busy : 0;
+    return (uint64_t) (((unsigned __int128) idle * c->khz) / 1000000000u);
+}
+
+static uint64_t
+core_cycles(const struct host *h, int i, int k, vh_time_t end)
+{
+    uint64_t v = h->cores[i].cycles[k];
+    return k == CPU_POLL ? v + poll_unheld(h, i, end) : v;
+}
+
+static uint64_t
+core_total(const struct host *h, int i, vh_time_t end)
+{
+    return cpu_total_cycles(&h->cores[i]) + poll_unheld(h, i, end);
+}
+
+static double
+core_util(const struct host *h, int i, vh_time_t end)
+{
+    if (!end) {
+        return 0;
+    }
+    if (h->polls && h->polls[i].on) {
+        return 1.0;
+    }
+    return (double) cpu_busy_until(&h->cores[i], end) / (double) end;
+}
+
+static uint64_t
+host_cycles(const struct host *h, vh_time_t end)
+{
+    uint64_t t = 0;
+    for (int i = 0; i < h->n_cores; i++) {
+        t += core_total(h, i, end);
+    }
+    return t;
+}
+
+/* Per-host figures normalized for comparing runs ('vhsim compare'): the
+ * host's cycles summed over its cores by category, the same per packet,
+ * and the event counters per simulated second and per packet.  The run's
+ * own end time is the divisor, so runs that drain early are not
+ * flattered. */
+static void
+host_rates_json(cJSON *o, const struct host *h, vh_time_t end)
+{
+    double pkts = (double) h->packets;
+    double secs = (double) end / (double) VH_SEC;
+    cJSON_AddNumberToObject(o, "vms", (double) h->n_vms);
+    cJSON *cyc = cJSON_AddObjectToObject(o, "cycles_by_category");
+    cJSON *cpp = cJSON_AddObjectToObject(o, "cycles_per_packet_by_category");
+    for (int k = 0; k < CPU_N_CATS; k++) {
+        uint64_t sum = 0;
+        for (int i = 0; i < h->n_cores; i++) {
+            sum += core_cycles(h, i, k, end);
+        }
+        cJSON_AddNumberToObject(cyc, cpu_cat_names[k], (double) sum);
+        cJSON_AddNumberToObject(cpp, cpu_cat_names[k],
+                                pkts ? round_to((double) sum / pkts, 1) : 0);
+    }
+    cJSON_AddNumberToObject(o, "interrupts_per_s",
+                            secs ? round_to(h->interrupts / secs, 1) : 0);
+    cJSON_AddNumberToObject(o, "guest_interrupts_per_s",
+                            secs ? round_to(h->guest_interrupts / secs, 1)
+                                 : 0);
+    cJSON_AddNumberToObject(o, "vm_exits_per_s",
+                            secs ? round_to(h->vm_exits / secs, 1) : 0);
+    cJSON_AddNumberToObject(o, "vm_exits_per_packet",
+                            pkts ? round_to(h->vm_exits / pkts, 3) : 0);
+    cJSON_AddNumberToObject(o, "copies_bytes_per_packet",
+                            pkts ? round_to(h->copies_bytes / pkts, 1) : 0);
+}
+
+static cJSON *
+host_json(const struct world *w, const struct host *h)
+{
+    vh_time_t end = world_end_time(w);
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "name", h->dev.path);
+    cJSON *cpu = cJSON_AddObjectToObject(o, "cpu");
+    cJSON_AddNumberToObject(cpu, "ghz", round_to(h->cfg->cpu.khz / 1e6, 3));
+    cJSON *cores = cJSON_AddArrayToObject(cpu, "cores");
+    uint64_t poll_idle = 0;
+    for (int i = 0; i < h->n_cores; i++) {
+        const struct cpu_core *c = &h->cores[i];
+        cJSON *co = cJSON_CreateObject();
+        cJSON_AddNumberToObject(co, "id", i);
+        cJSON_AddNumberToObject(co, "util", round_to(core_util(h, i, end),
+                                                     4));
+        cJSON *cyc = cJSON_AddObjectToObject(co, "cycles");
+        for (int k = 0; k < CPU_N_CATS; k++) {
+            cJSON_AddNumberToObject(cyc, cpu_cat_names[k],
+                                    (double) core_cycles(h, i, k, end));
+        }
+        if (h->polls && h->polls[i].on) {
+            /* Extension: polls that found frames (and the work on them)
+             * against polls that found nothing. */
+            uint64_t idle = h->polls[i].idle_cycles + poll_unheld(h, i, end);
+            cJSON_AddNumberToObject(co, "poll_work",
+                                    (double) (c->cycles[CPU_POLL]
+                                              - h->polls[i].idle_cycles));
+            cJSON_AddNumberToObject(co, "poll_idle", (double) idle);
+            poll_idle += idle;
+        }
+        cJSON_AddItemToArray(cores, co);
+    }
+    uint64_t total = host_cycles(h, end);
+    cJSON_AddNumberToObject(o, "cycles", (double) total);
+    cJSON_AddNumberToObject(o, "packets", (double) h->packets);
+    cJSON_AddNumberToObject(o, "cycles_per_packet",
+                            h->packets ? round_to((double) total
+                                                  / (double) h->packets, 1)
+                                       : 0);
+    cJSON_AddNumberToObject(o, "interrupts", (double) h->interrupts);
+    cJSON_AddNumberToObject(o, "guest_interrupts",
+                            (double) h->guest_interrupts);
+    cJSON_AddNumberToObject(o, "vm_exits", (double) h->vm_exits);
+    cJSON_AddNumberToObject(o, "copies_bytes", (double) h->copies_bytes);
+    if (h->polls) {
+        cJSON_AddNumberToObject(o, "poll_idle_cycles", (double) poll_idle);
+    }
+    host_rates_json(o, h, end);
+    /* The IOMMU's isolation and translation work (models/hw/iommu.h). */
+    const struct iommu *io = h->iommu;
+    cJSON *jo = cJSON_AddObjectToObject(o, "iommu");
+    cJSON_AddBoolToObject(jo, "enabled", io != NULL);
+    cJSON_AddBoolToObject(jo, "posted_interrupts",
+                          io && io->posted_interrupts);
+    cJSON_AddNumberToObject(jo, "dma_blocked",
+                            io ? (double) io->dma_blocked : 0);
+    cJSON_AddNumberToObject(jo, "iotlb_hits", io ? (double) io->iotlb_hits : 0);
+    cJSON_AddNumberToObject(jo, "iotlb_misses",
+                            io ? (double) io->iotlb_misses : 0);
+    return o;
+}
+
+cJSON *
+report_json(const struct world *w, double wall_s)
+{
+    const struct cfg_scenario *c = w->cfg;
+    cJSON *r = cJSON_CreateObject();
+    cJSON_AddStringToObject(r, "scenario", c->name);
+    if (c->description) {
+        cJSON_AddStringToObject(r, "description", c->description);
+    }
+    cJSON_AddNumberToObject(r, "seed", (double) c->seed);
+    cJSON_AddNumberToObject(r, "sim_time_ns",
+                            (double) (world_end_time(w) / VH_NS));
+    cJSON_AddNumberToObject(r, "events", (double) w->sim.events_run);
+    cJSON_AddNumberToObject(r, "wall_s", floor(wall_s * 10) / 10);
+
+    cJSON *flows = cJSON_AddArrayToObject(r, "flows");
+    for (size_t i = 0; i < w->n_flows; i++) {
+        cJSON_AddItemToArray(flows, flow_json(w, &w->flows[i]));
+    }
+    cJSON *hosts = cJSON_AddArrayToObject(r, "hosts");
+    for (size_t i = 0; i < w->n_hosts; i++) {
+        cJSON_AddItemToArray(hosts, host_json(w, w->hosts[i]));
+    }
+    cJSON *devs = cJSON_AddArrayToObject(r, "devices");
+    for (size_t i = 0; i < w->devs.n; i++) {
+        const struct vh_device *d = w->devs.v[i];
+        if (!d->report) {
+            continue;
+        }
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "path", d->path);
+        cJSON_AddStringToObject(o, "kind", d->kind);
+        cJSON_AddNumberToObject(o, "rx", (double) d->rx);
+        cJSON_AddNumberToObject(o, "tx", (double) d->tx);
+        cJSON_AddNumberToObject(o, "drops", (double) d->drops);
+        cJSON_AddItemToArray(devs, o);
+    }
+    return r;
+}
+
+/* --- Text. --- */
+
+static void
+print_flows(const struct world *w, FILE *out)
+{
+    fprintf(out, "\nFlows\n");
+    int wname = 4, wroute = 10;
+    for (size_t i = 0; i < w->n_flows; i++) {
+        const struct cfg_flow *cf = w->flows[i].cfg;
+        int n = (int) strlen(cf->name);
+        int r = (int) (strlen(cf->from) + strlen(cf->to) + 4);
+        wname = n > wname ? n : wname;
+        wroute = r > wroute ? r : wroute;
+    }
+    fprintf(out, "  %-*s %-5s %-*s %8s %9s %7s %7s %9s %8s %10s %10s "
+            "%10s\n", wname, "name", "proto", wroute, "from -> to", "sent",
+            "delivered", "dropped", "flight", "Mpps", "Gbps", "lat p50",
+            "p99", "max");
+    for (size_t i = 0; i < w->n_flows; i++) {
+        const struct flow_stats *fs = &w->flows[i];
+        const struct cfg_flow *cf = fs->cfg;
+        char route[128], p50[32], p99[32], max[32];
+        snprintf(route, sizeof route, "%s -> %s", cf->from, cf->to);
+        const struct vh_hist *h = &fs->latency;
+        vh_format_time(vh_hist_percentile(h, 50) * VH_NS, p50, sizeof p50);
+        vh_format_time(vh_hist_percentile(h, 99) * VH_NS, p99, sizeof p99);
+        vh_format_time(h->max * VH_NS, max, sizeof max);
+        struct flow_rates r = flow_rates(fs);
+        fprintf(out, "  %-*s %-5s %-*s %8llu %9llu %7llu %7llu %9.4f "
+                "%8.4f %10s %10s %10s\n", wname, cf->name,
+                proto_names[cf->proto], wroute, route,
+                (unsigned long long) fs->sent,
+                (unsigned long long) fs->delivered,
+                (unsigned long long) fs->drops.total,
+                (unsigned long long) world_in_flight(w, fs), r.mpps, r.gbps,
+                p50, p99, max);
+        for (size_t k = 0; k < fs->drops.n; k++) {
+            fprintf(out, "  %-*s   dropped %llu: %s\n", wname, "",
+                    (unsigned long long) fs->drops.count[k],
+                    fs->drops.reason[k]);
+        }
+    }
+    fprintf(out, "  (ICMP: latency is the round trip; delivered counts "
+            "replies)\n");
+}
+
+static void
+print_hosts(const struct world *w, FILE *out)
+{
+    vh_time_t end = world_end_time(w);
+    for (size_t i = 0; i < w->n_hosts; i++) {
+        const struct host *h = w->hosts[i];
+        uint64_t total = host_cycles(h, end);
+        fprintf(out, "\nHost %s: %d cores at %.2f GHz\n", h->dev.path,
+                h->n_cores, h->cfg->cpu.khz / 1e6);
+        fprintf(out, "  cycles/packet %.0f   interrupts %llu   guest "
+                "interrupts %llu   VM exits %llu   bytes copied %llu\n",
+                h->packets ? (double) total / (double) h->packets : 0.0,
+                (unsigned long long) h->interrupts,
+                (unsigned long long) h->guest_interrupts,
+                (unsigned long long) h->vm_exits,
+                (unsigned long long) h->copies_bytes);
+        if (h->iommu) {
+            fprintf(out, "  IOMMU: DMA blocked %llu   IOTLB hits %llu   "
+                    "misses %llu%s\n",
+                    (unsigned long long) h->iommu->dma_blocked,
+                    (unsigned long long) h->iommu->iotlb_hits,
+                    (unsigned long long) h->iommu->iotlb_misses,
+                    h->iommu->posted_interrupts ? "   posted interrupts"
+                                                : "");
+        }
+        fprintf(out, "  %-4s %6s", "core", "util");
+        for (int k = 0; k < CPU_N_CATS; k++) {
+            fprintf(out, " %9s", cpu_cat_names[k]);
+        }
+        fprintf(out, "\n");
+        for (int c = 0; c < h->n_cores; c++) {
+            if (!core_total(h, c, end)) {
+                continue;
+            }
+            fprintf(out, "  %-4d %5.1f%%", c, 100.0 * core_util(h, c, end));
+            for (int k = 0; k < CPU_N_CATS; k++) {
+                fprintf(out, " %9llu",
+                        (unsigned long long) core_cycles(h, c, k, end));
+            }
+            fprintf(out, "\n");
+        }
+        for (int c = 0; h->polls && c < h->n_cores; c++) {
+            if (h->polls[c].on) {
+                uint64_t idle = h->polls[c].idle_cycles
+                                + poll_unheld(h, c, end);
+                fprintf(out, "  core %d polls: %llu cycles found work, "
+                        "%llu found nothing\n", c,
+                        (unsigned long long) (h->cores[c].cycles[CPU_POLL]
+                                              - h->polls[c].idle_cycles),
+                        (unsigned long long) idle);
+            }
+        }
+    }
+}
+
+static void
+print_devices(const struct world *w, FILE *out)
+{
+    fprintf(out, "\nDevices\n  %-24s %-14s %10s %10s %8s\n", "path", "kind",
+            "rx", "tx", "drops");
+    for (size_t i = 0; i < w->devs.n; i++) {
+        const struct vh_device *d = w->devs.v[i];
+        if (d->report) {
+            fprintf(out, "  %-24s %-14s %10llu %10llu %8llu\n", d->path,
+                    d->kind, (unsigned long long) d->rx,
+                    (unsigned long long) d->tx,
+                    (unsigned long long) d->drops);
+        }
+    }
+}
+
+void
+report_print(const struct world *w, FILE *out)
+{
+    const struct cfg_scenario *c = w->cfg;
+    char t[32];
+    fprintf(out, "vhsim: %s\n", c->name);
+    if (c->description) {
+        fprintf(out, "  %s\n", c->description);
+    }
+    fprintf(out, "seed %llu, simulated %s, %llu events\n",
+            (unsigned long long) c->seed,
+            vh_format_time(world_end_time(w), t, sizeof t),
+            (unsigned long long) w->sim.events_run);
+    print_flows(w, out);
+    print_hosts(w, out);
+    print_devices(w, out);
+}
