@@ -54,6 +54,17 @@ static inline bool vh_mac_is_multicast(const struct vh_mac *m)
 
 bool vh_mac_eq(const struct vh_mac *, const struct vh_mac *);
 
+/* The destination and source addresses of the Ethernet frame at 'frame'. */
+static inline const struct vh_mac *vh_eth_dst(const uint8_t *frame)
+{
+    return (const struct vh_mac *) frame;
+}
+
+static inline const struct vh_mac *vh_eth_src(const uint8_t *frame)
+{
+    return (const struct vh_mac *) (frame + VH_ETH_ALEN);
+}
+
 /* Parses "52:54:00:00:00:01" (exactly six two-digit hex groups). */
 bool vh_mac_parse(const char *s, struct vh_mac *out);
 

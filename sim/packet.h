@@ -29,6 +29,23 @@
 struct vh_pool;
 struct vh_server;
 
+/* What the devices a packet crossed decided about it, kept beside its
+ * bytes (Open vSwitch's flow metadata, the kernel's skb fields): a device
+ * reads it instead of parsing again, and a tunnel or tag pushed on the
+ * bytes has its parameters here.  Zero means "not set". */
+struct vh_pkt_meta {
+    uint16_t vlan;              /* VLAN a VLAN-aware switching device
+                                 * classified the frame into. */
+    uint32_t tun_key;           /* Tunnel key (VXLAN VNI, NVGRE VSID, GRE
+                                 * key) it arrived by or is to leave by. */
+    uint32_t tun_src;           /* The tunnel's outer IPv4 endpoints, */
+    uint32_t tun_dst;           /* host order. */
+    uint32_t recirc_id;         /* Pass through a flow pipeline (OVS
+                                 * recirculation); 0 is the first. */
+    uint32_t mark;              /* A mark that rules set and match (the
+                                 * kernel's skb->mark, OVS pkt_mark). */
+};
+
 struct vh_packet {
     /* --- First cache line: touched on every hop. --- */
     uint8_t *data;              /* First byte of the Ethernet header. */
@@ -50,6 +67,7 @@ struct vh_packet {
 
     /* --- Cold. --- */
     struct vh_pool *pool;       /* Where vh_packet_free() returns it. */
+    struct vh_pkt_meta md;      /* Copied by vh_packet_clone(). */
     void *family;               /* Shared by the copies that flooding made
                                  * of one logical packet, so its fate is
                                  * counted once (models/core/acct.h); NULL for

@@ -4,7 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "models/hostnet/fdb.h"
 #include "models/core/host.h"
 #include "models/switch/l2switch.h"
 #include "models/guest/vm.h"
@@ -74,7 +73,7 @@ START_TEST(test_vm_moves_and_announces_itself)
     /* The announcement taught the switch the VM's new port (p3). */
     struct vh_mac mac;
     vh_mac_parse("52:54:00:00:00:01", &mac);
-    ck_assert_int_eq(fdb_lookup(&w->switches[0]->fdb, &mac, 0, w->sim.now),
+    ck_assert_int_eq(l2switch_lookup(w->switches[0], &mac, w->sim.now),
                      2);
     wt_run_free(&r);
 }

@@ -11,7 +11,6 @@
 
 #include "models/core/acct.h"
 #include "models/endpoint/endpoint.h"
-#include "models/hostnet/fdb.h"
 #include "models/core/host.h"
 #include "models/switch/l2switch.h"
 #include "models/hostnet/lbridge.h"
@@ -86,13 +85,14 @@ START_TEST(test_bridge_learns_and_floods)
 
     ck_assert_uint_eq(w->flows[0].delivered, 20);
     /* vm1's ARP request was a broadcast: flooded to vm2 and the uplink. */
-    ck_assert_uint_ge(br->flooded, 1);
+    ck_assert_uint_ge(lbridge_flooded(br), 1);
     /* Learned: vm1 behind its tap's port, the remote behind the NIC's. */
-    int p_vm1 = fdb_lookup(&br->fdb, &m1, 0, w->sim.now);
-    int p_rem = fdb_lookup(&br->fdb, &mr, 0, w->sim.now);
+    int p_vm1 = lbridge_lookup(br, &m1, w->sim.now);
+    int p_rem = lbridge_lookup(br, &mr, w->sim.now);
     ck_assert_int_ge(p_vm1, 0);
     ck_assert_int_ge(p_rem, 0);
-    ck_assert_ptr_eq(br->ports[p_vm1]->peer, vm1->nics[0].host);
+    ck_assert_ptr_eq(lbridge_port(br, (size_t) p_vm1)->peer,
+                     vm1->nics[0].host);
     ck_assert_int_ne(p_vm1, p_rem);
     /* Once learned, unicast data never reaches vm2: it saw only the one
      * broadcast, an ARP request for another address, which it ignored

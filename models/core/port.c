@@ -22,6 +22,7 @@ port_init(struct port *p, port_rx_fn rx, void *owner, struct vh_device *dev,
     p->index = index;
     p->peer = NULL;
     p->link = NULL;
+    p->vlan = (struct port_vlan) { .mode = PORT_VLAN_TRUNK };
 }
 
 void
@@ -29,9 +30,21 @@ port_connect(struct port *a, struct port *b)
 {
     a->peer = b;
     b->peer = a;
+    a->carrier = b->carrier = true;
     if (a->dev && b->dev) {
         vh_device_connect(a->dev, b->dev, 0);
     }
+}
+
+void
+port_disconnect(struct port *p)
+{
+    if (p->peer) {
+        p->peer->peer = NULL;
+        p->peer->carrier = false;
+    }
+    p->peer = NULL;
+    p->carrier = false;
 }
 
 struct link *
@@ -127,4 +140,22 @@ link_transmit(struct world *w, struct port *from, struct vh_packet *p,
     vh_schedule_at(&w->sim, now + ser + l->propagation, link_arrive,
                    l->end[1 - dir], p);
     vh_schedule_at(&w->sim, now + ser, done, obj, NULL);
+}
+
+bool
+port_vlan_member(const struct port_vlan *v, uint16_t vid)
+{
+    if (vid == v->tag) {
+        return true;
+    }
+    if (v->mode == PORT_VLAN_ACCESS || vid >= 4096) {
+        return false;
+    }
+    return !v->trunks || (v->trunks[vid / 64] >> (vid % 64) & 1);
+}
+
+bool
+port_vlan_tagged(const struct port_vlan *v, uint16_t vid)
+{
+    return v->mode == PORT_VLAN_TRUNK && vid != v->tag;
 }

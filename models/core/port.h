@@ -23,6 +23,26 @@ struct world;
 struct port;
 struct link;
 
+/* How a port of a VLAN-aware switching device treats 802.1Q tags.  A
+ * VLAN-unaware device (a Linux bridge without vlan_filtering, a plain
+ * 802.1Q switch as vhsim builds it) ignores this and passes frames as
+ * they are. */
+enum port_vlan_mode {
+    PORT_VLAN_TRUNK,            /* The VLANs in 'trunks', tagged; untagged
+                                 * frames belong to 'tag' (the native
+                                 * VLAN, 0 if none) and leave untagged. */
+    PORT_VLAN_ACCESS,           /* One VLAN, 'tag', untagged on the port. */
+};
+
+#define PORT_VLAN_WORDS (4096 / 64)
+
+struct port_vlan {
+    enum port_vlan_mode mode;
+    uint16_t tag;               /* ACCESS: the VLAN; TRUNK: the native. */
+    const uint64_t *trunks;     /* TRUNK: a bitmap of PORT_VLAN_WORDS words
+                                 * of member VLANs, or NULL for all. */
+};
+
 /* Called when a frame arrives at 'port'.  Takes 'p'. */
 typedef void (*port_rx_fn)(struct world *, struct port *, struct vh_packet *p);
 
@@ -31,7 +51,12 @@ struct port {
     void *owner;                /* The model instance that owns the port. */
     struct vh_device *dev;      /* For counters and traces. */
     int index;                  /* Owner-defined (bridge port number...). */
+    struct port_vlan vlan;      /* Membership on a VLAN-aware switching
+                                 * device; zero: a trunk of every VLAN. */
     struct port *peer;          /* The other end, or NULL if unconnected. */
+    bool carrier;               /* Joined to a peer that takes frames: a
+                                 * switching device floods only to ports
+                                 * with carrier. */
     struct link *link;          /* The cable to 'peer', or NULL if direct. */
 };
 
@@ -46,8 +71,12 @@ struct link {
 void port_init(struct port *, port_rx_fn rx, void *owner,
                struct vh_device *dev, int index);
 
-/* Joins two ports directly. */
+/* Joins two ports directly; both get carrier. */
 void port_connect(struct port *a, struct port *b);
+
+/* Separates 'p' from its peer (a member leaving a bridge): neither has
+ * carrier any more. */
+void port_disconnect(struct port *p);
 
 /* Joins two ports with a new cable (owned by the world). */
 struct link *port_cable(struct world *, struct port *a, struct port *b,
@@ -72,5 +101,11 @@ void link_transmit(struct world *, struct port *from, struct vh_packet *p,
                    vh_event_fn done, void *obj);
 
 bool link_idle(const struct port *from, vh_time_t now);
+
+/* Whether a port in mode 'v' carries VLAN 'vid'. */
+bool port_vlan_member(const struct port_vlan *v, uint16_t vid);
+
+/* Whether frames of VLAN 'vid' leave a port in mode 'v' tagged. */
+bool port_vlan_tagged(const struct port_vlan *v, uint16_t vid);
 
 #endif /* models/core/port.h */

@@ -9,32 +9,16 @@
 #include "models/core/host.h"
 #include "models/core/world.h"
 #include "sim/trace.h"
+#include "sim/xmalloc.h"
 
-/* Sends 'p' out of every port but 'in'.  Takes 'p'. */
-static void
-lbridge_flood(struct world *w, struct lbridge *br, size_t in,
-              struct vh_packet *p)
+/* The bridge transmits on a port: a direct hand-off to the member. */
+static vh_time_t
+lbridge_output(struct world *w, void *owner, size_t i, struct vh_packet *p)
 {
-    /* Ports whose member left (a migrated VM's tap) take nothing. */
-    size_t last = br->n_ports;
-    for (size_t i = 0; i < br->n_ports; i++) {
-        if (i != in && br->ports[i]->peer) {
-            last = i;
-        }
-    }
-    if (last == br->n_ports) {
-        acct_drop(w, p, &br->dev, "no-other-port");
-        return;
-    }
-    br->flooded++;
-    for (size_t i = 0; i <= last; i++) {
-        if (i == in || !br->ports[i]->peer) {
-            continue;
-        }
-        struct vh_packet *out = i == last ? p : acct_clone(w, p);
-        br->dev.tx++;
-        port_deliver(w, br->ports[i], out);
-    }
+    struct lbridge *br = owner;
+    br->dev.tx++;
+    port_deliver(w, br->l2.ports[i], p);
+    return 0;
 }
 
 static void
@@ -43,21 +27,10 @@ lbridge_forward(struct vh_sim *sim, void *obj, void *arg)
     struct world *w = world_of(sim);
     struct lbridge *br = obj;
     struct vh_packet *p = arg;
-    const struct vh_mac *dst = (const struct vh_mac *) p->data;
-    const struct vh_mac *src = (const struct vh_mac *) (p->data + 6);
     size_t in = p->in_port;
 
-    fdb_learn(&br->fdb, src, 0, (int) in, sim->now);
-    int out = vh_mac_is_multicast(dst) ? -1
-              : fdb_lookup(&br->fdb, dst, 0, sim->now);
-    if (out < 0) {
-        lbridge_flood(w, br, in, p);
-    } else if ((size_t) out == in) {
-        /* Both ends sit behind the same port: nothing for the bridge. */
-        acct_drop(w, p, &br->dev, "bridge-same-port");
-    } else {
-        br->dev.tx++;
-        port_deliver(w, br->ports[out], p);
+    if (l2fwd_learn(w, &br->l2, in, p)) {
+        l2fwd_forward(w, &br->l2, in, p);
     }
 }
 
@@ -84,33 +57,51 @@ lbridge_rx(struct world *w, struct port *port, struct vh_packet *p)
 struct lbridge *
 lbridge_create(struct world *w, struct host *h, const struct cfg_bridge *cfg)
 {
-    struct lbridge *br = calloc(1, sizeof *br);
-    if (!br) {
-        abort();
-    }
+    struct lbridge *br = vh_xcalloc(1, sizeof *br);
     char path[256];
     snprintf(path, sizeof path, "%s/%s", h->dev.path, cfg->name);
     vh_devtab_add(&w->devs, &br->dev, path, "linux-bridge", &h->dev);
     br->dev.report = 1;
     br->host = h;
     br->cfg = cfg;
-    fdb_init(&br->fdb, cfg->ageing ? cfg->ageing : 300 * VH_SEC);
+    l2fwd_init(&br->l2, &br->dev, br, lbridge_output,
+               cfg->ageing ? cfg->ageing : 300 * VH_SEC, "bridge-same-port");
     return br;
 }
 
 struct port *
 lbridge_attach(struct lbridge *br, struct port *member)
 {
-    struct port *bp = calloc(1, sizeof *bp);
-    struct port **v = realloc(br->ports, (br->n_ports + 1) * sizeof *v);
-    if (!bp || !v) {
-        abort();
-    }
-    br->ports = v;
-    port_init(bp, lbridge_rx, br, &br->dev, (int) br->n_ports);
-    br->ports[br->n_ports++] = bp;
+    struct port *bp = vh_xcalloc(1, sizeof *bp);
+    port_init(bp, lbridge_rx, br, &br->dev, (int) br->l2.n_ports);
+    l2fwd_add_port(&br->l2, bp, NULL);
     port_connect(bp, member);
     return bp;
+}
+
+size_t
+lbridge_n_ports(const struct lbridge *br)
+{
+    return br->l2.n_ports;
+}
+
+struct port *
+lbridge_port(const struct lbridge *br, size_t i)
+{
+    return i < br->l2.n_ports ? br->l2.ports[i] : NULL;
+}
+
+int
+lbridge_lookup(const struct lbridge *br, const struct vh_mac *mac,
+               vh_time_t now)
+{
+    return l2fwd_lookup(&br->l2, mac, 0, now);
+}
+
+uint64_t
+lbridge_flooded(const struct lbridge *br)
+{
+    return br->l2.flooded;
 }
 
 void
@@ -119,23 +110,21 @@ lbridge_free(struct lbridge *br)
     if (!br) {
         return;
     }
-    for (size_t i = 0; i < br->n_ports; i++) {
-        free(br->ports[i]);
+    for (size_t i = 0; i < br->l2.n_ports; i++) {
+        free(br->l2.ports[i]);
     }
-    free(br->ports);
-    fdb_destroy(&br->fdb);
+    l2fwd_destroy(&br->l2);
     free(br);
 }
 
 void
 lbridge_detach(struct lbridge *br, struct port *member)
 {
-    for (size_t i = 0; i < br->n_ports; i++) {
-        struct port *bp = br->ports[i];
+    for (size_t i = 0; i < br->l2.n_ports; i++) {
+        struct port *bp = br->l2.ports[i];
         if (bp->peer == member) {
-            bp->peer = NULL;
-            member->peer = NULL;
-            fdb_forget_port(&br->fdb, (int) i);
+            port_disconnect(bp);
+            l2fwd_forget_port(&br->l2, i);
             return;
         }
     }

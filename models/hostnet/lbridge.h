@@ -12,7 +12,7 @@
 #include <stddef.h>
 
 #include "models/core/config.h"
-#include "models/hostnet/fdb.h"
+#include "models/core/l2fwd.h"
 #include "models/core/port.h"
 #include "sim/device.h"
 
@@ -23,10 +23,9 @@ struct lbridge {
     struct vh_device dev;       /* "host1/br0". */
     struct host *host;
     const struct cfg_bridge *cfg;
-    struct fdb fdb;
-    struct port **ports;        /* Bridge-side ports, in attach order. */
-    size_t n_ports;
-    uint64_t flooded;           /* Frames flooded for lack of an entry. */
+    struct l2fwd l2;            /* Learning, flooding, VLANs; its ports
+                                 * are the bridge-side ports, in attach
+                                 * order. */
 };
 
 struct lbridge *lbridge_create(struct world *, struct host *,
@@ -41,5 +40,16 @@ void lbridge_detach(struct lbridge *, struct port *member);
 /* Adds a port and joins it directly to 'member' (a NIC's host side, a
  * tap, an endpoint).  Returns the bridge-side port. */
 struct port *lbridge_attach(struct lbridge *, struct port *member);
+
+/* The number of ports, and the bridge-side port 'i'. */
+size_t lbridge_n_ports(const struct lbridge *);
+struct port *lbridge_port(const struct lbridge *, size_t i);
+
+/* The port number 'mac' was learned on (VLAN 0), or -1. */
+int lbridge_lookup(const struct lbridge *, const struct vh_mac *mac,
+                   vh_time_t now);
+
+/* Frames flooded for lack of a learned destination. */
+uint64_t lbridge_flooded(const struct lbridge *);
 
 #endif /* models/hostnet/lbridge.h */

@@ -14,6 +14,7 @@
 #include "models/guest/vm.h"
 #include "models/core/world.h"
 #include "sim/trace.h"
+#include "sim/xmalloc.h"
 
 /* NETDEV_MAX_BURST: frames one visit takes from a queue. */
 #define PMD_BURST 32
@@ -32,7 +33,7 @@ pmd_visit_time(const struct pmd *pmd)
 static uint32_t
 rxq_pending(const struct ovs_dpdk *br, const struct pmd_rxq *rq)
 {
-    const struct ovs_port *op = &br->ports[rq->port];
+    const struct ovs_port *op = br->ports[rq->port];
     return op->nic ? pnic_poll_rx_pending(op->nic, rq->q)
                    : virtio_net_vu_tx_pending(op->vn, rq->q);
 }
@@ -109,7 +110,7 @@ nic_out(struct vh_sim *sim, void *obj, void *arg)
     struct ovs_dpdk *br = obj;
     struct vh_packet *p = arg;
     struct pmd *pmd = pmd_of_core(br, p);
-    struct pnic *nic = br->ports[p->in_port].nic;
+    struct pnic *nic = br->ports[p->in_port]->nic;
     /* Each PMD has its own TX queue on every NIC. */
     pnic_poll_tx(world_of(sim), nic, pmd->index % nic->n_queues, p);
 }
@@ -120,7 +121,7 @@ guest_out(struct vh_sim *sim, void *obj, void *arg)
     struct ovs_dpdk *br = obj;
     struct vh_packet *p = arg;
     struct pmd *pmd = pmd_of_core(br, p);
-    struct virtio_net *vn = br->ports[p->in_port].vn;
+    struct virtio_net *vn = br->ports[p->in_port]->vn;
     virtio_net_vu_rx_done(world_of(sim), vn, pmd->index % vn->n_queues, p,
                           pmd->core, CPU_POLL);
 }
@@ -131,7 +132,7 @@ static vh_time_t
 pmd_output(struct world *w, struct pmd *pmd, size_t out, struct vh_packet *p)
 {
     struct ovs_dpdk *br = pmd->br;
-    struct ovs_port *op = &br->ports[out];
+    struct ovs_port *op = br->ports[out];
     struct cpu_core *c = pmd->core;
     vh_time_t t;
 
@@ -159,13 +160,22 @@ pmd_output(struct world *w, struct pmd *pmd, size_t out, struct vh_packet *p)
     return t;
 }
 
+/* The NORMAL action sends a frame out of port 'i', on the PMD whose core
+ * carries it. */
+static vh_time_t
+l2_output(struct world *w, void *owner, size_t i, struct vh_packet *p)
+{
+    struct ovs_dpdk *br = owner;
+    return pmd_output(w, pmd_of_core(br, p), i, p);
+}
+
 /* Takes one frame from 'rq', switches it, and sends it.  Returns when the
  * PMD's work for it ends. */
 static vh_time_t
 pmd_rx_one(struct world *w, struct pmd *pmd, struct pmd_rxq *rq)
 {
     struct ovs_dpdk *br = pmd->br;
-    struct ovs_port *in = &br->ports[rq->port];
+    struct ovs_port *in = br->ports[rq->port];
     struct cpu_core *c = pmd->core;
     struct vh_packet *p;
 
@@ -195,39 +205,13 @@ pmd_rx_one(struct world *w, struct pmd *pmd, struct pmd_rxq *rq)
     vh_time_t t = cpu_charge(w, c, COST_PMD_CLASSIFY, 0, CPU_POLL, p,
                              &br->dev);
 
-    const struct vh_mac *dst = (const struct vh_mac *) p->data;
-    const struct vh_mac *src = (const struct vh_mac *) (p->data + 6);
+    /* The NORMAL action: a learning switch (models/core/l2fwd.h). */
     size_t from = (size_t) rq->port;
-    fdb_learn(&br->fdb, src, 0, rq->port, w->sim.now);
-    int out = vh_mac_is_multicast(dst) ? -1
-              : fdb_lookup(&br->fdb, dst, 0, w->sim.now);
-    if (out >= 0 && (size_t) out == from) {
-        acct_drop(w, p, &br->dev, "bridge-same-port");
+    if (!l2fwd_learn(w, &br->l2, from, p)) {
         return t;
     }
-    if (out >= 0) {
-        return pmd_output(w, pmd, (size_t) out, p);
-    }
-    /* Unknown, broadcast or multicast: a copy to every other port. */
-    size_t last = br->n_ports;
-    for (size_t i = 0; i < br->n_ports; i++) {
-        if (i != from) {
-            last = i;
-        }
-    }
-    if (last == br->n_ports) {
-        acct_drop(w, p, &br->dev, "no-other-port");
-        return t;
-    }
-    br->flooded++;
-    for (size_t i = 0; i < br->n_ports; i++) {
-        if (i != from) {
-            struct vh_packet *copy = i == last ? p : acct_clone(w, p);
-            vh_time_t e = pmd_output(w, pmd, i, copy);
-            t = e > t ? e : t;
-        }
-    }
-    return t;
+    vh_time_t e = l2fwd_forward(w, &br->l2, from, p);
+    return e > t ? e : t;
 }
 
 /* One visit of a busy PMD to its next queue. */
@@ -272,7 +256,7 @@ find_rxq(struct ovs_dpdk *br, const struct pnic *nic,
 {
     for (size_t i = 0; i < br->n_rxqs; i++) {
         struct pmd_rxq *rq = br->rxqs[i];
-        const struct ovs_port *op = &br->ports[rq->port];
+        const struct ovs_port *op = br->ports[rq->port];
         if (rq->q == q && ((nic && op->nic == nic) || (vn && op->vn == vn))) {
             return rq;
         }
@@ -301,13 +285,17 @@ guest_ready(struct world *w, void *ctx, struct virtio_net *vn, int q)
 static int
 add_port(struct ovs_dpdk *br, struct pnic *nic, struct virtio_net *vn)
 {
-    struct ovs_port *v = realloc(br->ports, (br->n_ports + 1) * sizeof *v);
-    if (!v) {
-        abort();
-    }
-    br->ports = v;
-    br->ports[br->n_ports].nic = nic;
-    br->ports[br->n_ports].vn = vn;
+    struct ovs_port *op = vh_xcalloc(1, sizeof *op);
+    op->nic = nic;
+    op->vn = vn;
+    /* A DPDK port is owned by the PMDs, not joined to a peer: nothing is
+     * plugged into it, and it always has carrier.  OVS is VLAN-aware; a
+     * port with neither tag nor trunks carries every VLAN. */
+    port_init(&op->port, NULL, br, &br->dev, (int) br->n_ports);
+    op->port.carrier = true;
+    l2fwd_add_port(&br->l2, &op->port, NULL);
+    br->ports = vh_xrealloc(br->ports, (br->n_ports + 1) * sizeof *br->ports);
+    br->ports[br->n_ports] = op;
     return (int) br->n_ports++;
 }
 
@@ -485,7 +473,9 @@ ovs_dpdk_create(struct world *w, struct host *h, const struct cfg_bridge *cfg,
     br->dev.report = 1;
     br->host = h;
     br->cfg = cfg;
-    fdb_init(&br->fdb, cfg->ageing ? cfg->ageing : 300 * VH_SEC);
+    l2fwd_init(&br->l2, &br->dev, br, l2_output,
+               cfg->ageing ? cfg->ageing : 300 * VH_SEC, "bridge-same-port");
+    br->l2.vlan_aware = true;
     if (!h->polls) {
         h->polls = calloc((size_t) h->n_cores, sizeof *h->polls);
         if (!h->polls) {
@@ -523,7 +513,10 @@ ovs_dpdk_free(struct ovs_dpdk *br)
         free(br->rxqs[i]);
     }
     free(br->rxqs);
+    for (size_t i = 0; i < br->n_ports; i++) {
+        free(br->ports[i]);
+    }
     free(br->ports);
-    fdb_destroy(&br->fdb);
+    l2fwd_destroy(&br->l2);
     free(br);
 }

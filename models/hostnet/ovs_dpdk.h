@@ -12,8 +12,8 @@
  * A visit that finds frames takes up to a burst of 32 (NETDEV_MAX_BURST):
  * from a NIC, 'pmd_rx' each; from a guest, the vhost library's descriptor
  * work and a copy out of guest memory.  Each frame is then switched as a
- * learning switch does (learn the source MAC on its port, forward by the
- * destination, flood the unknown), 'pmd_classify' each, and sent: to a
+ * learning switch does (OVS's NORMAL action, models/core/l2fwd.h),
+ * 'pmd_classify' each, and sent: to a
  * NIC with 'pmd_tx', into a guest by copying into a buffer it posted and,
  * only if the guest has interrupts on, writing the queue's callfd
  * ('eventfd_signal', then KVM's injection; the vCPU exits to take it).
@@ -34,7 +34,8 @@
 #include <stdint.h>
 
 #include "models/core/config.h"
-#include "models/hostnet/fdb.h"
+#include "models/core/l2fwd.h"
+#include "models/core/port.h"
 #include "sim/device.h"
 #include "sim/event.h"
 #include "sim/time.h"
@@ -49,6 +50,7 @@ struct pmd;
 
 /* A port of the switch: a NIC or a vhost-user VM NIC. */
 struct ovs_port {
+    struct port port;           /* Its number, VLAN mode and carrier. */
     struct pnic *nic;           /* One of these two. */
     struct virtio_net *vn;
 };
@@ -81,14 +83,13 @@ struct ovs_dpdk {
     struct vh_device dev;       /* "host1/br0". */
     struct host *host;
     const struct cfg_bridge *cfg;
-    struct fdb fdb;
-    struct ovs_port *ports;
+    struct l2fwd l2;            /* The NORMAL action. */
+    struct ovs_port **ports;
     size_t n_ports;
     struct pmd *pmds;
     int n_pmds;
     struct pmd_rxq **rxqs;      /* Every queue, in the order added. */
     size_t n_rxqs;
-    uint64_t flooded;
 };
 
 /* Builds the switch and claims its PMD cores: the cores in "pmd_cores",

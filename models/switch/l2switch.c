@@ -47,48 +47,22 @@ swport_enqueue(struct world *w, struct swport *sp, struct vh_packet *p)
     swport_send_next(w, sp);
 }
 
+/* The switch transmits on a port: into its egress buffer. */
+static vh_time_t
+l2switch_output(struct world *w, void *owner, size_t i, struct vh_packet *p)
+{
+    struct l2switch *sw = owner;
+    sw->dev.tx++;
+    swport_enqueue(w, &sw->ports[i], p);
+    return 0;
+}
+
 static void
 l2switch_forward(struct vh_sim *sim, void *obj, void *arg)
 {
-    struct world *w = world_of(sim);
     struct l2switch *sw = obj;
     struct vh_packet *p = arg;
-    const struct vh_mac *dst = (const struct vh_mac *) p->data;
-    int in = p->in_port;
-
-    int out = vh_mac_is_multicast(dst) ? -1
-              : fdb_lookup(&sw->fdb, dst, 0, sim->now);
-    bool reflect = sw->cfg->mode == CFG_SW_VEPA;
-    if (out == in && !reflect) {
-        /* 802.1Q forbids reflection: the frame's destination sits behind
-         * the port it came from, so the switch filters it. */
-        acct_drop(w, p, &sw->ports[in].dev, "no-hairpin");
-        return;
-    }
-    if (out >= 0) {
-        sw->dev.tx++;
-        swport_enqueue(w, &sw->ports[out], p);
-        return;
-    }
-    /* Flood to every cabled port but the ingress (a reflective relay
-     * floods back out of the ingress too). */
-    int last = -1;
-    for (int i = 0; i < sw->n_ports; i++) {
-        if ((i != in || reflect) && sw->ports[i].port.link) {
-            last = i;
-        }
-    }
-    if (last < 0) {
-        acct_drop(w, p, &sw->dev, "no-other-port");
-        return;
-    }
-    for (int i = 0; i <= last; i++) {
-        if ((i == in && !reflect) || !sw->ports[i].port.link) {
-            continue;
-        }
-        sw->dev.tx++;
-        swport_enqueue(w, &sw->ports[i], i == last ? p : acct_clone(w, p));
-    }
+    l2fwd_forward(world_of(sim), &sw->l2, p->in_port, p);
 }
 
 /* A whole frame has been received on a port (counted and captured). */
@@ -97,12 +71,13 @@ swport_rx(struct world *w, struct port *port, struct vh_packet *p)
 {
     struct swport *sp = port->owner;
     struct l2switch *sw = sp->sw;
-    const struct vh_mac *src = (const struct vh_mac *) (p->data + 6);
 
     sw->dev.rx++;
     p->in_port = (uint16_t) port->index;
     p->hops++;
-    fdb_learn(&sw->fdb, src, 0, port->index, w->sim.now);
+    if (!l2fwd_learn(w, &sw->l2, (size_t) port->index, p)) {
+        return;
+    }
     vh_time_t lat = hw_time(w, COST_SWITCH_LATENCY, 0);
     VH_TRACE(&w->trace, VH_HOP_SERVICE, .time = w->sim.now,
              .end = w->sim.now + lat, .pkt = p, .dev = &sw->dev);
@@ -119,7 +94,12 @@ l2switch_create(struct world *w, const struct cfg_switch *cfg)
     vh_devtab_add(&w->devs, &sw->dev, cfg->name, "switch", NULL);
     sw->dev.report = 1;
     sw->cfg = cfg;
-    fdb_init(&sw->fdb, 300 * VH_SEC);
+    /* 802.1Q forbids reflection: a frame whose destination sits behind
+     * the port it came from is filtered there.  VEPA is a reflective
+     * relay (802.1Qbg). */
+    l2fwd_init(&sw->l2, &sw->dev, sw, l2switch_output, 300 * VH_SEC,
+               "no-hairpin");
+    sw->l2.reflective_relay = cfg->mode == CFG_SW_VEPA;
     sw->n_ports = cfg->ports;
     sw->ports = calloc((size_t) cfg->ports, sizeof *sw->ports);
     if (!sw->ports) {
@@ -132,6 +112,7 @@ l2switch_create(struct world *w, const struct cfg_switch *cfg)
         vh_devtab_add(&w->devs, &sp->dev, path, "switch-port", &sw->dev);
         sp->sw = sw;
         port_init(&sp->port, swport_rx, sp, &sp->dev, i);
+        l2fwd_add_port(&sw->l2, &sp->port, &sp->dev);
         vh_pktq_init(&sp->egress, (uint32_t) (cfg->port_buffer
                                               ? cfg->port_buffer : 1000));
     }
@@ -144,13 +125,20 @@ l2switch_port(struct l2switch *sw, int n)
     return n >= 1 && n <= sw->n_ports ? &sw->ports[n - 1] : NULL;
 }
 
+int
+l2switch_lookup(const struct l2switch *sw, const struct vh_mac *mac,
+                vh_time_t now)
+{
+    return l2fwd_lookup(&sw->l2, mac, 0, now);
+}
+
 void
 l2switch_free(struct l2switch *sw)
 {
     if (!sw) {
         return;
     }
-    fdb_destroy(&sw->fdb);
+    l2fwd_destroy(&sw->l2);
     free(sw->ports);
     free(sw);
 }

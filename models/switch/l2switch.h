@@ -18,7 +18,7 @@
 #include <stddef.h>
 
 #include "models/core/config.h"
-#include "models/hostnet/fdb.h"
+#include "models/core/l2fwd.h"
 #include "models/core/port.h"
 #include "sim/device.h"
 #include "sim/packet.h"
@@ -37,7 +37,7 @@ struct swport {
 struct l2switch {
     struct vh_device dev;       /* "tor1". */
     const struct cfg_switch *cfg;
-    struct fdb fdb;
+    struct l2fwd l2;            /* Learning and flooding over 'ports'. */
     struct swport *ports;       /* ports[0] is "p1". */
     int n_ports;
 };
@@ -47,5 +47,9 @@ void l2switch_free(struct l2switch *);
 
 /* Port "pN" (1-based), or NULL. */
 struct swport *l2switch_port(struct l2switch *, int n);
+
+/* The number of the port (0-based) 'mac' was learned on, or -1. */
+int l2switch_lookup(const struct l2switch *, const struct vh_mac *mac,
+                    vh_time_t now);
 
 #endif /* models/switch/l2switch.h */

@@ -1,5 +1,5 @@
-/* models/hostnet/fdb.c: forwarding database with lazy ageing. */
-#include "models/hostnet/fdb.h"
+/* models/core/fdb.c: forwarding database with lazy ageing. */
+#include "models/core/fdb.h"
 
 #include <stdlib.h>
 

@@ -1,4 +1,4 @@
-/* models/hostnet/fdb.h: a learning bridge's forwarding database.
+/* models/core/fdb.h: a learning bridge's forwarding database.
  *
  * Maps (MAC, VLAN) to the port a frame from that address last came in on,
  * with the time it was last seen.  Entries older than the ageing time are
@@ -40,4 +40,4 @@ void fdb_forget_port(struct fdb *, int port);
 int fdb_lookup(const struct fdb *, const struct vh_mac *mac, uint16_t vlan,
                vh_time_t now);
 
-#endif /* models/hostnet/fdb.h */
+#endif /* models/core/fdb.h */

@@ -1,0 +1,154 @@
+/* models/core/l2fwd.c: learning, flooding and VLANs for every switching
+ * device. */
+#include "models/core/l2fwd.h"
+
+#include <stdlib.h>
+
+#include "models/core/acct.h"
+#include "models/core/world.h"
+#include "sim/frame.h"
+#include "sim/xmalloc.h"
+
+void
+l2fwd_init(struct l2fwd *l2, struct vh_device *dev, void *owner,
+           l2fwd_output_fn output, vh_time_t ageing,
+           const char *same_port_reason)
+{
+    *l2 = (struct l2fwd) {
+        .dev = dev, .owner = owner, .output = output,
+        .same_port_reason = same_port_reason,
+    };
+    fdb_init(&l2->fdb, ageing);
+}
+
+void
+l2fwd_destroy(struct l2fwd *l2)
+{
+    fdb_destroy(&l2->fdb);
+    free(l2->ports);
+    free(l2->port_devs);
+    l2->ports = NULL;
+    l2->port_devs = NULL;
+}
+
+size_t
+l2fwd_add_port(struct l2fwd *l2, struct port *port,
+               struct vh_device *drop_dev)
+{
+    size_t n = l2->n_ports + 1;
+    l2->ports = vh_xrealloc(l2->ports, n * sizeof *l2->ports);
+    l2->port_devs = vh_xrealloc(l2->port_devs, n * sizeof *l2->port_devs);
+    l2->ports[n - 1] = port;
+    l2->port_devs[n - 1] = drop_dev;
+    l2->n_ports = n;
+    return n - 1;
+}
+
+void
+l2fwd_forget_port(struct l2fwd *l2, size_t i)
+{
+    fdb_forget_port(&l2->fdb, (int) i);
+}
+
+static struct vh_device *
+drop_dev(const struct l2fwd *l2, size_t i)
+{
+    return l2->port_devs[i] ? l2->port_devs[i] : l2->dev;
+}
+
+bool
+l2fwd_learn(struct world *w, struct l2fwd *l2, size_t in,
+            struct vh_packet *p)
+{
+    uint16_t vid = 0;
+    if (l2->vlan_aware) {
+        const struct port_vlan *pv = &l2->ports[in]->vlan;
+        int tagged = vh_frame_vlan(p->data, p->len);
+        vid = tagged > 0 ? (uint16_t) tagged : pv->tag;
+        if (!port_vlan_member(pv, vid)) {
+            acct_drop(w, p, drop_dev(l2, in), "vlan-filter");
+            return false;
+        }
+    }
+    p->md.vlan = vid;
+    fdb_learn(&l2->fdb, vh_eth_src(p->data), vid, (int) in, w->sim.now);
+    return true;
+}
+
+int
+l2fwd_lookup(const struct l2fwd *l2, const struct vh_mac *mac, uint16_t vid,
+             vh_time_t now)
+{
+    return fdb_lookup(&l2->fdb, mac, vid, now);
+}
+
+/* Whether port 'i' takes a copy of a frame of VLAN 'vid' flooded in on
+ * port 'in'. */
+static bool
+floods_to(const struct l2fwd *l2, size_t i, size_t in, uint16_t vid)
+{
+    if ((i == in && !l2->reflective_relay) || !l2->ports[i]->carrier) {
+        return false;
+    }
+    return !l2->vlan_aware || port_vlan_member(&l2->ports[i]->vlan, vid);
+}
+
+/* Tags or untags 'p' as port 'i' carries its VLAN, then sends it. */
+static vh_time_t
+output(struct world *w, struct l2fwd *l2, size_t i, struct vh_packet *p)
+{
+    if (l2->vlan_aware) {
+        const struct port_vlan *pv = &l2->ports[i]->vlan;
+        bool has_tag = vh_frame_vlan(p->data, p->len) >= 0;
+        if (port_vlan_tagged(pv, p->md.vlan)) {
+            if (!has_tag) {
+                vh_vlan_push(p, p->md.vlan);
+            }
+        } else if (has_tag) {
+            vh_vlan_pop(p);
+        }
+    }
+    return l2->output(w, l2->owner, i, p);
+}
+
+/* Sends 'p' out of every port that takes a flooded copy. */
+static vh_time_t
+flood(struct world *w, struct l2fwd *l2, size_t in, struct vh_packet *p)
+{
+    size_t last = l2->n_ports;
+    for (size_t i = 0; i < l2->n_ports; i++) {
+        if (floods_to(l2, i, in, p->md.vlan)) {
+            last = i;
+        }
+    }
+    if (last == l2->n_ports) {
+        acct_drop(w, p, l2->dev, "no-other-port");
+        return 0;
+    }
+    l2->flooded++;
+    vh_time_t end = 0;
+    for (size_t i = 0; i <= last; i++) {
+        if (floods_to(l2, i, in, p->md.vlan)) {
+            vh_time_t e = output(w, l2, i, i == last ? p : acct_clone(w, p));
+            end = e > end ? e : end;
+        }
+    }
+    return end;
+}
+
+vh_time_t
+l2fwd_forward(struct world *w, struct l2fwd *l2, size_t in,
+              struct vh_packet *p)
+{
+    const struct vh_mac *dst = vh_eth_dst(p->data);
+    int out = vh_mac_is_multicast(dst)
+              ? -1 : fdb_lookup(&l2->fdb, dst, p->md.vlan, w->sim.now);
+    if (out < 0) {
+        return flood(w, l2, in, p);
+    }
+    if ((size_t) out == in && !l2->reflective_relay) {
+        acct_drop(w, p, drop_dev(l2, in), l2->same_port_reason);
+        return 0;
+    }
+    return output(w, l2, (size_t) out, p);
+}
