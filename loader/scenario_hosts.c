@@ -339,8 +339,8 @@ static bool
 load_bridge(struct ld *ld, const cJSON *o, const char *bp, int n_cores,
             struct cfg_bridge *br)
 {
-    static const char *const types[] = { "linux-bridge", "ovs" };
-    static const char *const datapaths[] = { "kernel", "dpdk" };
+    const char *const *types = cfg_bridge_type_names;
+    const char *const *datapaths = cfg_datapath_names;
     char path[JP_LEN];
     int type = CFG_BR_LINUX, dp = CFG_DP_KERNEL;
     const cJSON *ports, *flows;
@@ -409,9 +409,7 @@ static bool
 load_attach(struct ld *ld, const cJSON *o, const char *vp,
             struct cfg_vnic *vn)
 {
-    static const char *const types[] = {
-        "bridge", "ovs", "nat", "macvtap", "sriov-vf", "passthrough",
-    };
+    const char *const *types = cfg_attach_names;
     static const char *const modes[] = {
         "vepa", "bridge", "private", "passthru",
     };
@@ -478,10 +476,8 @@ static bool
 load_vnic(struct ld *ld, const cJSON *o, const char *vp, const char *spath,
           struct cfg_vnic *vn)
 {
-    static const char *const models[] = { "virtio", "e1000", "rtl8139" };
-    static const char *const backends[] = {
-        "none", "qemu", "vhost-net", "vhost-user",
-    };
+    const char *const *models = cfg_vnic_model_names;
+    const char *const *backends = cfg_backend_names;
     char path[JP_LEN];
     int model = CFG_VNIC_VIRTIO, backend = -1;
     long long queues = 1, vlan = -1, ring = 256;
@@ -707,9 +703,7 @@ static bool
 load_switch(struct ld *ld, const cJSON *o, const char *sp,
             struct cfg_switch *sw)
 {
-    static const char *const modes[] = {
-        "802.1q", "vepa", "vntag", "802.1br",
-    };
+    const char *const *modes = cfg_switch_mode_names;
     int mode = CFG_SW_8021Q;
     long long ports = 0, buf = 1000;
 

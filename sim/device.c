@@ -62,6 +62,8 @@ vh_devtab_add(struct vh_devtab *tab, struct vh_device *dev,
     dev->parent = parent ? (int32_t) parent->id : -1;
     dev->path = copy;
     dev->kind = kind;
+    dev->role = VH_ROLE_DEVICE;
+    dev->cls = NULL;
     tab->v[tab->n++] = dev;
     return dev->id;
 }

@@ -11,6 +11,26 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* What a kind of device is to whoever reads only the topology (the GUI,
+ * a recording): where it belongs in the picture. */
+enum vh_dev_role {
+    VH_ROLE_DEVICE,             /* Anything else: a virtual NIC, a port,
+                                 * NAT, a macvlan. */
+    VH_ROLE_HOST,               /* A server or a bare-metal endpoint. */
+    VH_ROLE_GUEST,              /* A VM or a container: holds its NICs. */
+    VH_ROLE_HW,                 /* Hardware in a host: a NIC, a VF. */
+    VH_ROLE_SWITCHING,          /* A bridge, a vSwitch, a switch. */
+    VH_ROLE_N
+};
+
+/* The models' description of a kind of device (models/core/devclass.h);
+ * sim/ never looks inside. */
+struct dev_class;
+
+/* The struct of type TYPE whose member MEMBER is at PTR. */
+#define VH_CONTAINER_OF(PTR, TYPE, MEMBER) \
+    ((TYPE *) (void *) ((char *) (PTR) - offsetof(TYPE, MEMBER)))
+
 /* One adjacency of a device: frames can pass between the two. */
 struct vh_device_edge {
     uint32_t to;                /* Id of the device at the other end. */
@@ -23,6 +43,9 @@ struct vh_device {
     char *path;                 /* Scenario path, owned by the registry. */
     const char *kind;           /* Static string: "nic", "linux-bridge",
                                  * "switch-port", "vnic", "vm", "host"... */
+    uint8_t role;               /* enum vh_dev_role. */
+    const struct dev_class *cls;    /* The models' class, or NULL for a
+                                     * device registered without one. */
     uint64_t rx;                /* Frames received. */
     uint64_t tx;                /* Frames sent. */
     uint64_t drops;             /* Frames dropped here, for any reason. */

@@ -226,6 +226,20 @@ struct cfg_scenario *cfg_load_string(const char *json, const char *name,
 
 void cfg_free(struct cfg_scenario *);
 
+/* The scenario's word for each value of the enums above, indexed by
+ * the enum. */
+extern const char *const cfg_bridge_type_names[];
+extern const char *const cfg_datapath_names[];
+extern const char *const cfg_vnic_model_names[];
+extern const char *const cfg_backend_names[];
+extern const char *const cfg_attach_names[];
+extern const char *const cfg_switch_mode_names[];
+
+/* The value a bridge's device class accepts (models/core/devclass.h):
+ * its type, and for OVS its datapath: "linux-bridge", "ovs/dpdk". */
+void cfg_bridge_class_value(const struct cfg_bridge *, char *buf,
+                            size_t size);
+
 /* Looks things up by scenario path. */
 const struct cfg_host *cfg_find_host(const struct cfg_scenario *,
                                      const char *name);

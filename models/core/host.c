@@ -1,7 +1,19 @@
-/* models/core/host.c: where a host's threads and interrupts run. */
+/* models/core/host.c: building a host, and where its threads and
+ * interrupts run. */
 #include "models/core/host.h"
 
+#include <stdlib.h>
+#include <string.h>
+
+#include "models/core/devclass.h"
+#include "models/core/world.h"
+#include "models/endpoint/endpoint.h"
+#include "models/guest/virtio_net.h"
 #include "models/guest/vm.h"
+#include "models/hw/hthread.h"
+#include "models/hw/iommu.h"
+#include "models/hw/pnic.h"
+#include "sim/xmalloc.h"
 
 static bool
 core_pinned(const struct host *h, int core)
@@ -47,3 +59,184 @@ host_app_core(struct host *h)
     /* Away from core 0, which takes the NIC's first interrupt. */
     return &h->cores[h->n_cores > 1 ? 1 : 0];
 }
+
+void
+host_adopt_thread(struct host *dst, struct hthread *th)
+{
+    if (th && th->host != dst) {
+        th->host = dst;
+        th->core = host_pick_thread_core(dst);
+    }
+}
+
+struct pnic *
+host_nic_named(const struct host *h, const char *name)
+{
+    for (size_t i = 0; i < h->n_nics; i++) {
+        if (!strcmp(h->nics[i]->cfg->name, name)) {
+            return h->nics[i];
+        }
+    }
+    return NULL;
+}
+
+/* --- Building a host. --- */
+
+/* VMDq: the pool of each virtio VM NIC on a bridge takes its interrupt
+ * on the core that serves the NIC in the host: its (first) backend
+ * thread's, the vhost worker or QEMU's main loop. */
+static void
+host_bind_vmdq(struct host *h)
+{
+    for (size_t v = 0; v < h->n_vms; v++) {
+        struct vm *vm = h->vms[v];
+        for (size_t i = 0; i < vm->n_nics; i++) {
+            struct vm_nic *n = &vm->nics[i];
+            struct virtio_net *vn = n->virtio;
+            if (!vn || n->cfg->attach != CFG_AT_BRIDGE || !vn->n_queues
+                || !vn->q[0].thread) {
+                continue;
+            }
+            for (size_t k = 0; k < h->n_nics; k++) {
+                pnic_vmdq_bind(h->nics[k], &n->cfg->mac, n->cfg->vlan,
+                               vn->q[0].thread->core);
+            }
+        }
+    }
+}
+
+/* The host's own address on NIC 'nic': an endpoint on the NIC's stack
+ * side, or on the bridge the NIC is enslaved to. */
+static void
+host_add_address(struct host *h, struct pnic *nic)
+{
+    const struct cfg_nic *cn = nic->cfg;
+    struct endpoint *ep = endpoint_create(
+        h, &nic->dev, h->dev.path, &cn->mac, cn->ip, cn->prefix,
+        host_app_core(h), CPU_APP, CPU_SOFTIRQ);
+    ep->gateway = cn->gateway;
+    h->eps = vh_xrealloc(h->eps, (h->n_eps + 1) * sizeof *h->eps);
+    h->eps[h->n_eps++] = ep;
+    if (nic->master) {
+        nic->master->cls->add_port(nic->master, &ep->port);
+    } else {
+        port_connect(&ep->port, &nic->stack);
+    }
+}
+
+/* Builds the host's NICs, each by the class of its model. */
+static bool
+host_build_nics(struct world *w, struct host *h, const struct cfg_nic *nics,
+                size_t n, struct vh_diag *diag)
+{
+    for (size_t i = 0; i < n; i++) {
+        const struct dev_class *cls = dev_class_find(DEV_FAM_NIC,
+                                                     nics[i].model);
+        if (!cls) {
+            return vh_diag_fail(diag, nics[i].jpath, "not supported yet: "
+                                "NIC model '%s'", nics[i].model);
+        }
+        if (!cls->build(w, h, &nics[i], diag)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+static bool
+host_build_bridges(struct world *w, struct host *h, struct vh_diag *diag)
+{
+    const struct cfg_host *ch = h->cfg;
+    for (size_t b = 0; b < ch->n_bridges; b++) {
+        const struct cfg_bridge *cb = &ch->bridges[b];
+        char value[64];
+        cfg_bridge_class_value(cb, value, sizeof value);
+        const struct dev_class *cls = dev_class_find(DEV_FAM_BRIDGE, value);
+        if (!cls) {
+            return vh_diag_fail(diag, cb->jpath, "not supported yet: bridge "
+                                "'%s'", value);
+        }
+        if (!cls->build(w, h, cb, diag)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+static bool
+host_build(struct world *w, struct host *unused, const void *cfg,
+           struct vh_diag *diag)
+{
+    const struct cfg_host *ch = cfg;
+    struct host *h = vh_xcalloc(1, sizeof *h);
+    dev_register(w, &h->dev, &host_class, ch->name, NULL);
+    world_add_host(w, h);
+    h->cfg = ch;
+    h->n_cores = ch->cpu.cores;
+    h->cores = vh_xcalloc((size_t) h->n_cores, sizeof *h->cores);
+    for (int i = 0; i < h->n_cores; i++) {
+        cpu_core_init(&h->cores[i], i, ch->cpu.khz, &h->dev, &w->costs);
+    }
+    if (ch->iommu_enabled) {
+        h->iommu = iommu_create(ch);
+    }
+    if (!host_build_nics(w, h, ch->nics, ch->n_nics, diag)
+        || !host_build_bridges(w, h, diag)) {
+        return false;
+    }
+    /* NICs join their bridge in NIC order, each followed by the host's
+     * address on it. */
+    for (size_t i = 0; i < h->n_nics; i++) {
+        struct pnic *nic = h->nics[i];
+        if (nic->master) {
+            nic->master->cls->add_port(nic->master, &nic->stack);
+        }
+        if (nic->cfg->has_ip) {
+            host_add_address(h, nic);
+        }
+    }
+    for (size_t v = 0; v < ch->n_vms; v++) {
+        if (!vm_build(w, h, &ch->vms[v], diag)) {
+            return false;
+        }
+    }
+    host_bind_vmdq(h);
+    (void) unused;
+    return true;
+}
+
+static struct endpoint *
+host_endpoint(struct vh_device *d)
+{
+    struct host *h = VH_CONTAINER_OF(d, struct host, dev);
+    return h->n_eps ? h->eps[0] : NULL;
+}
+
+/* What the host itself holds; its devices are freed by their classes. */
+static void
+host_destroy(struct vh_device *d)
+{
+    struct host *h = VH_CONTAINER_OF(d, struct host, dev);
+    for (size_t i = 0; i < h->n_eps; i++) {
+        endpoint_free(h->eps[i]);
+    }
+    free(h->eps);
+    free(h->vms);
+    free(h->bridges);
+    free(h->dpdk_bridges);
+    free(h->macvlans);
+    free(h->polls);
+    free(h->nics);
+    iommu_free(h->iommu);
+    free(h->cores);
+    free(h);
+}
+
+const struct dev_class host_class = {
+    .kind = "host",
+    .role = VH_ROLE_HOST,
+    .family = DEV_FAM_HOST,
+    .build = host_build,
+    .endpoint = host_endpoint,
+    .destroy = host_destroy,
+};

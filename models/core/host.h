@@ -78,6 +78,18 @@ struct cpu_core *host_pick_thread_core(struct host *);
  * host's irqbalance mode. */
 struct cpu_core *host_irq_core(struct host *, int q);
 
+/* Moves host thread 'th' (may be NULL) of a migrating VM to host 'dst',
+ * onto a core picked as for a new unpinned thread there. */
+struct hthread;
+void host_adopt_thread(struct host *dst, struct hthread *th);
+
+/* The class of hosts (models/core/devclass.h): building one builds its
+ * cores, NICs, bridges and VMs. */
+extern const struct dev_class host_class;
+
+/* Host 'h''s physical NIC named 'name' ("eth0"), or NULL. */
+struct pnic *host_nic_named(const struct host *h, const char *name);
+
 /* The core an application of a bare-metal host runs on. */
 struct cpu_core *host_app_core(struct host *);
 

@@ -6,12 +6,11 @@
 #include <string.h>
 
 #include "models/core/acct.h"
+#include "models/core/devclass.h"
 #include "models/hw/cpu.h"
 #include "models/endpoint/endpoint.h"
 #include "models/core/host.h"
 #include "models/hw/hthread.h"
-#include "models/hostnet/lbridge.h"
-#include "models/guest/virtio_net.h"
 #include "models/guest/vm.h"
 #include "models/core/world.h"
 #include "sim/frame.h"
@@ -55,50 +54,20 @@ find_vm(struct world *w, const char *path)
     return NULL;
 }
 
-static struct lbridge *
-find_bridge(struct host *h, const char *name)
-{
-    for (size_t b = 0; b < h->n_bridges; b++) {
-        if (!strcmp(h->bridges[b]->cfg->name, name)) {
-            return h->bridges[b];
-        }
-    }
-    return NULL;
-}
-
-/* One round of announcements: a RARP per vNIC, written into the tap by
- * QEMU on the destination. */
 static void
 migrate_announce(struct vh_sim *sim, void *obj, void *arg)
 {
-    struct world *w = world_of(sim);
     struct migration *m = obj;
     struct vm *vm = m->vm;
     for (size_t i = 0; i < vm->n_nics; i++) {
-        struct virtio_net *vn = vm->nics[i].virtio;
-        struct cpu_core *core = vm->vcpus[0];
-        struct vh_packet *p = vh_packet_alloc(&w->pool);
-        p->len = vh_build_rarp_announce(p->data, &vm->nics[i].cfg->mac);
-        p->born = sim->now;
-        p->exec = &core->srv;
-        cpu_charge(w, core, COST_TAP_WRITE, 0, CPU_QEMU, p, &vn->dev);
-        port_deliver(w, &vn->tap, p);
+        struct vm_nic *n = &vm->nics[i];
+        dev_class_of(n->dev)->migrate_announce(world_of(sim), n);
     }
     if (++m->announced < N_ANNOUNCE) {
         vh_schedule_at(sim, m->resumed + announce_at[m->announced],
                        migrate_announce, m, NULL);
     }
     (void) arg;
-}
-
-/* Moves host thread 'th' (a vhost worker or QEMU's loop) to 'dst'. */
-static void
-move_thread(struct hthread *th, struct host *dst)
-{
-    if (th && th->host != dst) {
-        th->host = dst;
-        th->core = host_pick_thread_core(dst);
-    }
 }
 
 static void
@@ -144,36 +113,12 @@ migrate_resume(struct vh_sim *sim, void *obj, void *arg)
             vm->vcpus[i] = &dst->cores[c];
         }
     }
-    move_thread(vm->qemu_loop, dst);
+    host_adopt_thread(dst, vm->qemu_loop);
     for (size_t i = 0; i < vm->n_nics; i++) {
         struct vm_nic *n = &vm->nics[i];
-        struct virtio_net *vn = n->virtio;
-        /* The source tap closes with whatever waited in it. */
-        for (int k = 0; k < vn->n_queues; k++) {
-            struct vh_packet *p;
-            while ((p = vh_pktq_pop(&vn->q[k].tapq)) != NULL) {
-                acct_drop(w, p, &vn->dev, "migration");
-            }
-        }
-        lbridge_detach(find_bridge(src, n->cfg->attach_to), &vn->tap);
-        lbridge_attach(find_bridge(dst, n->cfg->attach_to), &vn->tap);
-        vn->host = dst;
-        vn->vcpu = vm->vcpus[0];
-        for (int k = 0; k < vn->n_queues; k++) {
-            struct vnet_queue *q = &vn->q[k];
-            q->vcpu = vm->vcpus[k % vm->n_vcpus];
-            if (vn->backend == CFG_BE_VHOST_NET) {
-                move_thread(q->thread, dst);
-            }
-        }
         n->ep->host = dst;
         n->ep->app_core = vm->vcpus[0];
-        vn->stopped = false;
-        for (int k = 0; k < vn->n_queues; k++) {
-            if (vn->q[k].thread) {
-                hthread_signal(w, vn->q[k].thread, NULL, CPU_IRQ, NULL);
-            }
-        }
+        dev_class_of(n->dev)->migrate_move(w, n, src, dst);
     }
     host_remove_vm(src, vm);
     host_add_vm(dst, vm);
@@ -194,7 +139,7 @@ migrate_stop(struct vh_sim *sim, void *obj, void *arg)
     vh_time_t resume = sim->now + m->ev->downtime;
     for (size_t i = 0; i < m->vm->n_nics; i++) {
         struct vm_nic *n = &m->vm->nics[i];
-        n->virtio->stopped = true;
+        dev_class_of(n->dev)->migrate_stop(world_of(sim), n);
         n->ep->resume_at = resume;
     }
     vh_schedule_at(sim, resume, migrate_resume, m, NULL);
@@ -214,9 +159,18 @@ migrate_schedule(struct world *w, const struct cfg_event *e,
                             "it to", e->target, e->to);
     }
     for (size_t i = 0; i < vm->n_nics; i++) {
-        if (!vm->nics[i].virtio) {
+        const struct vm_nic *n = &vm->nics[i];
+        const struct dev_class *cls = dev_class_of(n->dev);
+        if (!cls->migrate_move || !n->attach_cls->detach_vnic) {
             return vh_diag_fail(diag, path, "not supported yet: migrating "
-                                "a VM without virtio-net");
+                                "a VM whose NIC %s is a %s attached by '%s'",
+                                n->dev->path, cls->kind,
+                                n->attach_cls->attach_type);
+        }
+        const char *why = cls->migrate_refusal ? cls->migrate_refusal(n)
+                                               : NULL;
+        if (why) {
+            return vh_diag_fail(diag, path, "%s", why);
         }
     }
     struct migration *m = calloc(1, sizeof *m);

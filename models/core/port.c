@@ -142,6 +142,12 @@ link_transmit(struct world *w, struct port *from, struct vh_packet *p,
     vh_schedule_at(&w->sim, now + ser, done, obj, NULL);
 }
 
+void
+port_set_link(struct port *p, bool up)
+{
+    p->link->up = up;
+}
+
 bool
 port_vlan_member(const struct port_vlan *v, uint16_t vid)
 {

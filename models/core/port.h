@@ -102,6 +102,11 @@ void link_transmit(struct world *, struct port *from, struct vh_packet *p,
 
 bool link_idle(const struct port *from, vh_time_t now);
 
+/* Takes the cable of 'p' down or up (a scenario's link event): frames on
+ * it or sent to it while it is down are dropped as "link-down".  'p' has
+ * a cable. */
+void port_set_link(struct port *p, bool up);
+
 /* Whether a port in mode 'v' carries VLAN 'vid'. */
 bool port_vlan_member(const struct port_vlan *v, uint16_t vid);
 

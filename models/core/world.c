@@ -6,32 +6,18 @@
 #include <string.h>
 
 #include "models/core/acct.h"
-#include "models/guest/emu_nic.h"
-#include "models/endpoint/endpoint.h"
+#include "models/core/devclass.h"
 #include "models/core/host.h"
-#include "models/hw/hthread.h"
-#include "models/hw/iommu.h"
-#include "models/switch/l2switch.h"
 #include "models/core/migrate.h"
-#include "models/hostnet/lbridge.h"
-#include "models/hostnet/macvtap.h"
-#include "models/hostnet/nat.h"
-#include "models/hostnet/ovs_dpdk.h"
-#include "models/hw/pnic.h"
 #include "models/core/port.h"
-#include "models/hw/sriov.h"
+#include "models/endpoint/endpoint.h"
 #include "models/endpoint/traffic.h"
-#include "models/guest/vf_driver.h"
-#include "models/guest/virtio_net.h"
-#include "models/guest/vm.h"
+#include "models/hostnet/nat.h"
+#include "models/hw/pnic.h"
+#include "sim/xmalloc.h"
 
-#define GROW(ARR, N) do {                                               \
-        void *g_ = realloc((ARR), ((N) + 1) * sizeof *(ARR));           \
-        if (!g_) {                                                      \
-            abort();                                                    \
-        }                                                               \
-        (ARR) = g_;                                                     \
-    } while (0)
+#define GROW(ARR, N) \
+    ((ARR) = vh_xrealloc((ARR), ((N) + 1) * sizeof *(ARR)))
 
 void
 world_keep(struct world *w, void *p)
@@ -47,204 +33,26 @@ world_add_link(struct world *w, struct link *l)
     w->links[w->n_links++] = l;
 }
 
-static void
-host_add_endpoint(struct host *h, struct endpoint *ep)
+void
+world_add_host(struct world *w, struct host *h)
 {
-    GROW(h->eps, h->n_eps);
-    h->eps[h->n_eps++] = ep;
+    GROW(w->hosts, w->n_hosts);
+    w->hosts[w->n_hosts++] = h;
 }
 
-static struct lbridge *
-host_bridge_of_nic(struct host *h, const char *nic)
+void
+world_add_switch(struct world *w, struct l2switch *sw)
 {
-    for (size_t b = 0; b < h->n_bridges; b++) {
-        const struct cfg_bridge *cb = h->bridges[b]->cfg;
-        for (size_t i = 0; i < cb->n_ports; i++) {
-            if (!strcmp(cb->ports[i], nic)) {
-                return h->bridges[b];
-            }
-        }
-    }
-    return NULL;
+    GROW(w->switches, w->n_switches);
+    w->switches[w->n_switches++] = sw;
 }
 
-/* An OVS bridge with the user-space datapath: its PMDs, and its NICs in
- * poll mode.  Its VM ports join when the VMs are built. */
-static bool
-host_build_dpdk(struct world *w, struct host *h, const struct cfg_bridge *cb,
-                struct vh_diag *diag)
-{
-    struct ovs_dpdk *br = ovs_dpdk_create(w, h, cb, diag);
-    if (!br) {
-        return false;
-    }
-    GROW(h->dpdk_bridges, h->n_dpdk_bridges);
-    h->dpdk_bridges[h->n_dpdk_bridges++] = br;
-    for (size_t p = 0; p < cb->n_ports; p++) {
-        for (size_t i = 0; i < h->n_nics; i++) {
-            if (!strcmp(h->nics[i]->cfg->name, cb->ports[p])
-                && !ovs_dpdk_add_nic(w, br, h->nics[i], diag)) {
-                return false;
-            }
-        }
-    }
-    return true;
-}
-
-/* VMDq: the pool of each virtio VM NIC on a bridge takes its interrupt
- * on the core that serves the NIC in the host: its (first) backend
- * thread's, the vhost worker or QEMU's main loop. */
-static void
-host_bind_vmdq(struct host *h)
-{
-    for (size_t v = 0; v < h->n_vms; v++) {
-        struct vm *vm = h->vms[v];
-        for (size_t i = 0; i < vm->n_nics; i++) {
-            struct vm_nic *n = &vm->nics[i];
-            struct virtio_net *vn = n->virtio;
-            if (!vn || n->cfg->attach != CFG_AT_BRIDGE || !vn->n_queues
-                || !vn->q[0].thread) {
-                continue;
-            }
-            for (size_t k = 0; k < h->n_nics; k++) {
-                pnic_vmdq_bind(h->nics[k], &n->cfg->mac, n->cfg->vlan,
-                               vn->q[0].thread->core);
-            }
-        }
-    }
-}
-
-static struct host *
-host_build(struct world *w, const struct cfg_host *ch, struct vh_diag *diag)
-{
-    struct host *h = calloc(1, sizeof *h);
-    if (!h) {
-        abort();
-    }
-    vh_devtab_add(&w->devs, &h->dev, ch->name, "host", NULL);
-    h->cfg = ch;
-    h->n_cores = ch->cpu.cores;
-    h->cores = calloc((size_t) h->n_cores, sizeof *h->cores);
-    if (!h->cores) {
-        abort();
-    }
-    for (int i = 0; i < h->n_cores; i++) {
-        cpu_core_init(&h->cores[i], i, ch->cpu.khz, &h->dev, &w->costs);
-    }
-
-    if (ch->iommu_enabled) {
-        h->iommu = iommu_create(ch);
-    }
-    h->n_nics = ch->n_nics;
-    h->nics = calloc(ch->n_nics ? ch->n_nics : 1, sizeof *h->nics);
-    for (size_t i = 0; i < ch->n_nics; i++) {
-        h->nics[i] = pnic_create(w, h, &ch->nics[i]);
-    }
-    h->bridges = calloc(ch->n_bridges ? ch->n_bridges : 1,
-                        sizeof *h->bridges);
-    for (size_t b = 0; b < ch->n_bridges; b++) {
-        const struct cfg_bridge *cb = &ch->bridges[b];
-        if (cb->type == CFG_BR_OVS && cb->datapath == CFG_DP_DPDK) {
-            if (!host_build_dpdk(w, h, cb, diag)) {
-                return h;
-            }
-            continue;
-        }
-        h->bridges[h->n_bridges++] = lbridge_create(w, h, cb);
-    }
-    for (size_t i = 0; i < ch->n_nics; i++) {
-        struct pnic *nic = h->nics[i];
-        const struct cfg_nic *cn = nic->cfg;
-        struct lbridge *br = host_bridge_of_nic(h, cn->name);
-        if (br) {
-            lbridge_attach(br, &nic->stack);
-        }
-        if (cn->has_ip) {
-            struct endpoint *ep = endpoint_create(
-                h, &nic->dev, h->dev.path, &cn->mac, cn->ip, cn->prefix,
-                host_app_core(h), CPU_APP, CPU_SOFTIRQ);
-            ep->gateway = cn->gateway;
-            host_add_endpoint(h, ep);
-            if (br) {
-                /* The address lives on the bridge's own port. */
-                lbridge_attach(br, &ep->port);
-            } else {
-                port_connect(&ep->port, &nic->stack);
-            }
-        }
-    }
-    h->vms = calloc(ch->n_vms ? ch->n_vms : 1, sizeof *h->vms);
-    for (size_t v = 0; v < ch->n_vms; v++) {
-        h->vms[v] = vm_build(w, h, &ch->vms[v], diag);
-        h->n_vms = v + 1;
-        if (diag->failed) {
-            break;
-        }
-    }
-    if (!diag->failed) {
-        host_bind_vmdq(h);
-    }
-    return h;
-}
-
-static struct host *
-world_host(struct world *w, const char *name, size_t len)
-{
-    for (size_t i = 0; i < w->n_hosts; i++) {
-        const char *n = w->hosts[i]->dev.path;
-        if (strlen(n) == len && !strncmp(n, name, len)) {
-            return w->hosts[i];
-        }
-    }
-    return NULL;
-}
-
-static struct l2switch *
-world_switch(struct world *w, const char *name, size_t len)
-{
-    for (size_t i = 0; i < w->n_switches; i++) {
-        const char *n = w->switches[i]->dev.path;
-        if (strlen(n) == len && !strncmp(n, name, len)) {
-            return w->switches[i];
-        }
-    }
-    return NULL;
-}
-
-static struct pnic *
-host_nic(struct host *h, const char *name)
-{
-    for (size_t i = 0; i < h->n_nics; i++) {
-        if (!strcmp(h->nics[i]->cfg->name, name)) {
-            return h->nics[i];
-        }
-    }
-    return NULL;
-}
-
-/* The port at the far end of "sw/pN" or "host/nic", with its speed. */
+/* The port a cable's end "sw/pN" or "host/nic" names, with its speed. */
 static struct port *
-world_port(struct world *w, const char *ref, uint64_t *bps)
+world_wire(struct world *w, const char *ref, uint64_t *bps)
 {
-    const char *slash = strchr(ref, '/');
-    if (!slash) {
-        return NULL;
-    }
-    size_t len = (size_t) (slash - ref);
-    struct l2switch *sw = world_switch(w, ref, len);
-    if (sw) {
-        struct swport *sp = slash[1] == 'p'
-                            ? l2switch_port(sw, atoi(slash + 2)) : NULL;
-        *bps = sw->cfg->speed_bps;
-        return sp ? &sp->port : NULL;
-    }
-    struct host *h = world_host(w, ref, len);
-    struct pnic *nic = h ? host_nic(h, slash + 1) : NULL;
-    if (nic) {
-        *bps = nic->cfg->speed_bps;
-        return &nic->wire;
-    }
-    return NULL;
+    struct vh_device *d = vh_devtab_find(&w->devs, ref);
+    return d && d->cls && d->cls->wire ? d->cls->wire(d, bps) : NULL;
 }
 
 static bool
@@ -256,20 +64,20 @@ world_cable(struct world *w, struct vh_diag *diag)
         for (size_t i = 0; i < h->n_nics; i++) {
             struct pnic *nic = h->nics[i];
             const struct cfg_nic *cn = nic->cfg;
-            if (!cn->link || nic->wire.link) {
+            uint64_t bps = 0, far_bps = 0;
+            struct port *near = world_wire(w, nic->dev.path, &bps);
+            if (!cn->link || near->link) {
                 continue;
             }
-            uint64_t far_bps = 0;
-            struct port *far = world_port(w, cn->link, &far_bps);
+            struct port *far = world_wire(w, cn->link, &far_bps);
             if (!far) {
                 return vh_diag_fail(diag, cn->jpath,
                                     "link '%s' names no port", cn->link);
             }
-            uint64_t bps = cn->speed_bps;
             if (far_bps && far_bps < bps) {
                 bps = far_bps;  /* Autonegotiation settles on the lower. */
             }
-            port_cable(w, &nic->wire, far, bps, prop);
+            port_cable(w, near, far, bps, prop);
             far->dev->report = 1;
         }
     }
@@ -281,75 +89,54 @@ world_cable(struct world *w, struct vh_diag *diag)
 static struct endpoint *
 world_endpoint(struct world *w, const char *path)
 {
-    const char *slash = strchr(path, '/');
-    size_t len = slash ? (size_t) (slash - path) : strlen(path);
-    struct host *h = world_host(w, path, len);
-    if (!h) {
-        return NULL;
-    }
-    if (!slash) {
-        return h->n_eps ? h->eps[0] : NULL;
-    }
-    for (size_t v = 0; v < h->n_vms; v++) {
-        if (!strcmp(h->vms[v]->cfg->name, slash + 1)) {
-            return h->vms[v]->n_nics ? h->vms[v]->nics[0].ep : NULL;
-        }
-    }
-    return NULL;
+    struct vh_device *d = vh_devtab_find(&w->devs, path);
+    return d && d->cls && d->cls->endpoint ? d->cls->endpoint(d) : NULL;
 }
 
-static struct link *
-world_link_of(struct world *w, const char *path)
-{
-    struct vh_device *d = vh_devtab_find(&w->devs, path);
-    if (!d) {
-        return NULL;
-    }
-    for (size_t i = 0; i < w->n_links; i++) {
-        struct link *l = w->links[i];
-        if (l->end[0]->dev == d || l->end[1]->dev == d) {
-            return l;
-        }
-    }
-    return NULL;
-}
+/* --- Scenario events. --- */
+
+/* A link event, as the device's class takes it: a NIC's or a switch
+ * port's cable, a VM NIC's link as its guest sees it (virsh
+ * domif-setlink), a VF's link state. */
+struct link_event {
+    struct vh_device *dev;
+    bool up;
+};
 
 static void
 event_link(struct vh_sim *sim, void *obj, void *arg)
 {
-    struct link *l = obj;
-    l->up = arg != NULL;
-    (void) sim;
-}
-
-static void
-event_vnic_link(struct vh_sim *sim, void *obj, void *arg)
-{
-    struct virtio_net *vn = obj;
-    vn->link_up = arg != NULL;
-    (void) sim;
-}
-
-static void
-event_emu_link(struct vh_sim *sim, void *obj, void *arg)
-{
-    struct emu_nic *en = obj;
-    en->link_up = arg != NULL;
-    (void) sim;
-}
-
-static void
-event_vf_link(struct vh_sim *sim, void *obj, void *arg)
-{
-    vf_driver_set_link(obj, arg != NULL);
-    (void) sim;
+    struct link_event *e = obj;
+    e->dev->cls->set_link(world_of(sim), e->dev, e->up);
+    (void) arg;
 }
 
 static void
 event_rogue_dma(struct vh_sim *sim, void *obj, void *arg)
 {
-    sriov_rogue_dma(world_of(sim), obj);
+    struct vh_device *d = obj;
+    d->cls->rogue_dma(world_of(sim), d);
     (void) arg;
+}
+
+static bool
+schedule_link(struct world *w, const struct cfg_event *e, bool up,
+              struct vh_diag *diag)
+{
+    struct vh_device *d = vh_devtab_find(&w->devs, e->target);
+    const struct dev_class *cls = d ? d->cls : NULL;
+    char path[512];
+    snprintf(path, sizeof path, "%s.target", e->jpath);
+    if (!cls || !cls->set_link || (cls->has_link && !cls->has_link(d))) {
+        return vh_diag_fail(diag, path, "'%s' has no cable to take %s "
+                            "(no NIC's \"link\" names it)", e->target,
+                            up ? "up" : "down");
+    }
+    struct link_event *le = vh_xmalloc(sizeof *le);
+    *le = (struct link_event) { d, up };
+    world_keep(w, le);
+    vh_schedule_at(&w->sim, e->at, event_link, le, NULL);
+    return true;
 }
 
 static bool
@@ -358,54 +145,55 @@ world_events(struct world *w, struct vh_diag *diag)
     const struct cfg_scenario *c = w->cfg;
     for (size_t i = 0; i < c->n_events; i++) {
         const struct cfg_event *e = &c->events[i];
-        bool up = e->action == CFG_EV_LINK_UP;
-        if (e->action == CFG_EV_MIGRATE) {
+        char path[512];
+        snprintf(path, sizeof path, "%s.target", e->jpath);
+        switch (e->action) {
+        case CFG_EV_LINK_DOWN:
+        case CFG_EV_LINK_UP:
+            if (!schedule_link(w, e, e->action == CFG_EV_LINK_UP, diag)) {
+                return false;
+            }
+            break;
+        case CFG_EV_MIGRATE:
             if (!migrate_schedule(w, e, diag)) {
                 return false;
             }
-            continue;
-        }
-        if (e->action == CFG_EV_ROGUE_DMA) {
-            struct sriov_vf *vf = sriov_vf_find(w, e->target);
-            if (!vf) {
-                char path[512];
-                snprintf(path, sizeof path, "%s.target", e->jpath);
+            break;
+        case CFG_EV_ROGUE_DMA: {
+            struct vh_device *d = vh_devtab_find(&w->devs, e->target);
+            if (!d || !d->cls || !d->cls->rogue_dma) {
                 return vh_diag_fail(diag, path, "'%s' is not a VF",
                                     e->target);
             }
-            vh_schedule_at(&w->sim, e->at, event_rogue_dma, vf, NULL);
-            continue;
+            vh_schedule_at(&w->sim, e->at, event_rogue_dma, d, NULL);
+            break;
         }
-        /* A vNIC's link is the hypervisor's switch (virsh domif-setlink);
-         * a NIC's or switch port's is its cable. */
-        struct vm_nic *vnic = vm_nic_find(w, e->target);
-        struct virtio_net *vn = vnic ? vnic->virtio : NULL;
-        if (vn) {
-            vh_schedule_at(&w->sim, e->at, event_vnic_link, vn,
-                           up ? (void *) vn : NULL);
-            continue;
+        case CFG_EV_SET:
+            snprintf(path, sizeof path, "%s.action", e->jpath);
+            return vh_diag_fail(diag, path, "not supported yet: timed 'set' "
+                                "events");
         }
-        struct emu_nic *en = emu_nic_of(vnic);
-        if (en) {
-            vh_schedule_at(&w->sim, e->at, event_emu_link, en,
-                           up ? (void *) en : NULL);
-            continue;
-        }
-        struct vf_driver *vd = vf_driver_of(vnic);
-        if (vd) {
-            vh_schedule_at(&w->sim, e->at, event_vf_link, vd,
-                           up ? (void *) vd : NULL);
-            continue;
-        }
-        struct link *l = world_link_of(w, e->target);
-        if (!l) {
+    }
+    return true;
+}
+
+static bool
+world_build_switches(struct world *w, struct vh_diag *diag)
+{
+    const struct cfg_scenario *cfg = w->cfg;
+    for (size_t i = 0; i < cfg->n_switches; i++) {
+        const struct cfg_switch *cs = &cfg->switches[i];
+        const char *mode = cfg_switch_mode_names[cs->mode];
+        const struct dev_class *cls = dev_class_find(DEV_FAM_SWITCH, mode);
+        if (!cls) {
             char path[512];
-            snprintf(path, sizeof path, "%s.target", e->jpath);
-            return vh_diag_fail(diag, path, "'%s' has no cable to take %s "
-                                "(no NIC's \"link\" names it)", e->target,
-                                up ? "up" : "down");
+            snprintf(path, sizeof path, "%s.mode", cs->jpath);
+            return vh_diag_fail(diag, path, "not supported yet: switch mode "
+                                "'%s'", mode);
         }
-        vh_schedule_at(&w->sim, e->at, event_link, l, up ? (void *) l : NULL);
+        if (!cls->build(w, NULL, cs, diag)) {
+            return false;
+        }
     }
     return true;
 }
@@ -413,10 +201,7 @@ world_events(struct world *w, struct vh_diag *diag)
 struct world *
 world_build(const struct cfg_scenario *cfg, struct vh_diag *diag)
 {
-    struct world *w = calloc(1, sizeof *w);
-    if (!w) {
-        abort();
-    }
+    struct world *w = vh_xcalloc(1, sizeof *w);
     vh_sim_init(&w->sim);
     vh_pool_init(&w->pool);
     vh_trace_init(&w->trace);
@@ -430,24 +215,17 @@ world_build(const struct cfg_scenario *cfg, struct vh_diag *diag)
     w->cfg = cfg;
     w->end = cfg->duration;
 
-    w->hosts = calloc(cfg->n_hosts ? cfg->n_hosts : 1, sizeof *w->hosts);
     for (size_t i = 0; i < cfg->n_hosts; i++) {
-        w->hosts[w->n_hosts++] = host_build(w, &cfg->hosts[i], diag);
-        if (diag->failed) {
+        if (!host_class.build(w, NULL, &cfg->hosts[i], diag)) {
             world_free(w);
             return NULL;
         }
     }
-    w->switches = calloc(cfg->n_switches ? cfg->n_switches : 1,
-                         sizeof *w->switches);
-    for (size_t i = 0; i < cfg->n_switches; i++) {
-        w->switches[w->n_switches++] = l2switch_create(w, &cfg->switches[i]);
-    }
-    if (!world_cable(w, diag) || !world_events(w, diag)) {
+    if (!world_build_switches(w, diag) || !world_cable(w, diag)
+        || !world_events(w, diag)) {
         world_free(w);
         return NULL;
     }
-
     w->n_flows = cfg->n_flows;
     w->flows = calloc(cfg->n_flows ? cfg->n_flows : 1, sizeof *w->flows);
     w->gens = calloc(cfg->n_flows ? cfg->n_flows : 1, sizeof *w->gens);
@@ -521,52 +299,16 @@ world_in_flight(const struct world *w, const struct flow_stats *fs)
     return fs->sent - fs->delivered - fs->drops.total;
 }
 
-static void
-host_free(struct host *h)
-{
-    for (size_t v = 0; v < h->n_vms; v++) {
-        vm_free(h->vms[v]);
-    }
-    free(h->vms);
-    nat_free(h->nat);
-    macvtap_free_host(h);
-    for (size_t i = 0; i < h->n_eps; i++) {
-        endpoint_free(h->eps[i]);
-    }
-    free(h->eps);
-    for (size_t b = 0; b < h->n_bridges; b++) {
-        lbridge_free(h->bridges[b]);
-    }
-    free(h->bridges);
-    for (size_t b = 0; b < h->n_dpdk_bridges; b++) {
-        ovs_dpdk_free(h->dpdk_bridges[b]);
-    }
-    free(h->dpdk_bridges);
-    free(h->polls);
-    for (size_t i = 0; i < h->n_nics; i++) {
-        pnic_free(h->nics[i]);
-    }
-    free(h->nics);
-    iommu_free(h->iommu);
-    free(h->cores);
-    free(h);
-}
-
 void
 world_free(struct world *w)
 {
     if (!w) {
         return;
     }
-    /* The registry points into the models: empty it first. */
-    vh_devtab_destroy(&w->devs);
-    for (size_t i = 0; i < w->n_hosts; i++) {
-        host_free(w->hosts[i]);
-    }
+    /* Every model instance is a registered device its class frees; the
+     * registry (which points into them) goes after. */
+    dev_destroy_all(w);
     free(w->hosts);
-    for (size_t i = 0; i < w->n_switches; i++) {
-        l2switch_free(w->switches[i]);
-    }
     free(w->switches);
     for (size_t i = 0; i < w->n_links; i++) {
         free(w->links[i]);

@@ -106,6 +106,10 @@ void world_free(struct world *);
 /* Helpers for builders: register a link so the world frees it. */
 void world_add_link(struct world *, struct link *);
 
+/* Builders add what they built: a host, an upstream switch. */
+void world_add_host(struct world *, struct host *);
+void world_add_switch(struct world *, struct l2switch *);
+
 /* Frees 'p' (malloc'ed) with the world. */
 void world_keep(struct world *, void *p);
 

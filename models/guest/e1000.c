@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "models/guest/emu_nic.h"
+#include "models/core/devclass.h"
 #include "models/hw/hthread.h"
 #include "models/core/world.h"
 
@@ -255,8 +256,8 @@ e1000_poll(struct vh_sim *sim, void *obj, void *arg)
     (void) arg;
 }
 
-const struct emu_ops e1000_ops = {
-    .kind = "e1000",
+static const struct emu_ops e1000_ops = {
+    .cls = &e1000_class,
     .tx_slots = E1000_TXD,
     .rx_room = E1000_RXD - 1,
     .xmit = e1000_xmit,
@@ -264,4 +265,26 @@ const struct emu_ops e1000_ops = {
     .rx_write = e1000_rx_write,
     .irq = e1000_irq,
     .mit_window = E1000_MIT_WINDOW,
+};
+
+/* --- The class. --- */
+
+static bool
+e1000_build_vnic(struct world *w, struct host *h, struct vm *vm,
+      struct vm_nic *n, struct vh_diag *diag)
+{
+    (void) diag;
+    return emu_nic_build(w, h, vm, n, &e1000_ops);
+}
+
+static const char *const e1000_models[] = { "e1000", NULL };
+
+const struct dev_class e1000_class = {
+    .kind = "e1000",
+    .role = VH_ROLE_DEVICE,
+    .family = DEV_FAM_VNIC,
+    .accepts = e1000_models,
+    .build_vnic = e1000_build_vnic,
+    .set_link = emu_nic_set_link,
+    .destroy = emu_nic_destroy,
 };

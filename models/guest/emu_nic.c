@@ -6,12 +6,14 @@
 #include <stdlib.h>
 
 #include "models/core/acct.h"
+#include "models/core/devclass.h"
 #include "models/core/host.h"
 #include "models/hw/hthread.h"
 #include "models/guest/qemu.h"
 #include "models/guest/vm.h"
 #include "models/core/world.h"
 #include "sim/trace.h"
+#include "sim/xmalloc.h"
 
 /* Linux's default txqueuelen, for the tap and for the guest's qdisc. */
 #define EMU_QUEUE_LEN 1000
@@ -344,18 +346,16 @@ tap_xmit(struct world *w, struct port *port, struct vh_packet *p)
 
 /* --- Life cycle. --- */
 
-struct emu_nic *
-emu_nic_create(struct world *w, struct host *h, struct vm *vm,
-               const struct cfg_vnic *cfg)
+bool
+emu_nic_build(struct world *w, struct host *h, struct vm *vm,
+              struct vm_nic *n, const struct emu_ops *ops)
 {
-    struct emu_nic *en = calloc(1, sizeof *en);
-    if (!en) {
-        abort();
-    }
-    en->ops = cfg->model == CFG_VNIC_RTL8139 ? &rtl8139_ops : &e1000_ops;
+    const struct cfg_vnic *cfg = n->cfg;
+    struct emu_nic *en = vh_xcalloc(1, sizeof *en);
+    en->ops = ops;
     char path[256];
     snprintf(path, sizeof path, "%s/%s", vm->dev.path, cfg->name);
-    vh_devtab_add(&w->devs, &en->dev, path, en->ops->kind, &vm->dev);
+    dev_register(w, &en->dev, ops->cls, path, &vm->dev);
     en->dev.report = 1;
     en->host = h;
     en->vm = vm;
@@ -376,29 +376,26 @@ emu_nic_create(struct world *w, struct host *h, struct vm *vm,
     if (en->ops->mit_window) {
         hthread_add_src(en->loop, mit_poll, en);
     }
-    return en;
+    n->dev = &en->dev;
+    n->guest = &en->guest;
+    n->host = &en->tap;
+    return true;
 }
 
 void
-emu_nic_free(struct emu_nic *en)
+emu_nic_set_link(struct world *w, struct vh_device *d, bool up)
 {
-    if (!en) {
-        return;
-    }
+    VH_CONTAINER_OF(d, struct emu_nic, dev)->link_up = up;
+    (void) w;
+}
+
+void
+emu_nic_destroy(struct vh_device *d)
+{
+    struct emu_nic *en = VH_CONTAINER_OF(d, struct emu_nic, dev);
     vh_pktq_purge(&en->backlog);
     vh_pktq_purge(&en->tapq);
     vh_pktq_purge(&en->rx_done);
     free(en);
 }
 
-void
-emu_nic_free_impl(void *en)
-{
-    emu_nic_free(en);
-}
-
-struct emu_nic *
-emu_nic_of(const struct vm_nic *n)
-{
-    return n && n->impl_free == emu_nic_free_impl ? n->impl : NULL;
-}

@@ -57,7 +57,7 @@ enum emu_rx_fit { EMU_RX_OK, EMU_RX_STALL, EMU_RX_DROP };
 
 /* The device-specific half: the driver and the device model. */
 struct emu_ops {
-    const char *kind;           /* Device kind for the report. */
+    const struct dev_class *cls;    /* Its device class. */
     uint32_t tx_slots;          /* TX descriptors (slots) of the driver. */
     uint32_t rx_room;           /* RX room at start: descriptors or bytes. */
     /* The driver hands 'p' to the device on core 'c' (a slot is free). */
@@ -123,17 +123,19 @@ struct emu_nic {
     uint64_t traps;             /* Register accesses that trapped. */
 };
 
-struct emu_nic *emu_nic_create(struct world *, struct host *, struct vm *,
-                               const struct cfg_vnic *);
-void emu_nic_free(struct emu_nic *);
-void emu_nic_free_impl(void *);         /* For struct vm_nic's impl_free. */
-
-/* The emulated NIC behind VM NIC 'n', or NULL if it is another kind. */
+/* Builds the emulated device 'ops' as the guest half of VM NIC 'n' of
+ * 'vm' (a class's build_vnic: models/core/devclass.h). */
 struct vm_nic;
-struct emu_nic *emu_nic_of(const struct vm_nic *n);
+bool emu_nic_build(struct world *, struct host *, struct vm *,
+                   struct vm_nic *n, const struct emu_ops *ops);
 
-extern const struct emu_ops e1000_ops;
-extern const struct emu_ops rtl8139_ops;
+/* The class hooks every emulated device shares: its link as the guest
+ * sees it, and freeing it. */
+void emu_nic_set_link(struct world *, struct vh_device *, bool up);
+void emu_nic_destroy(struct vh_device *);
+
+extern const struct dev_class e1000_class;
+extern const struct dev_class rtl8139_class;
 
 /* --- Shared by the device models. --- */
 

@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "models/guest/emu_nic.h"
+#include "models/core/devclass.h"
 #include "models/core/world.h"
 
 /* NUM_TX_DESC: four transmit slots. */
@@ -340,8 +341,8 @@ rtl_poll(struct vh_sim *sim, void *obj, void *arg)
     (void) arg;
 }
 
-const struct emu_ops rtl8139_ops = {
-    .kind = "rtl8139",
+static const struct emu_ops rtl8139_ops = {
+    .cls = &rtl8139_class,
     .tx_slots = RTL_TX_SLOTS,
     .rx_room = RTL_RX_BUF,
     .xmit = rtl_xmit,
@@ -349,4 +350,26 @@ const struct emu_ops rtl8139_ops = {
     .rx_write = rtl_rx_write,
     .irq = rtl_irq,
     .mit_window = 0,
+};
+
+/* --- The class. --- */
+
+static bool
+rtl8139_build_vnic(struct world *w, struct host *h, struct vm *vm,
+        struct vm_nic *n, struct vh_diag *diag)
+{
+    (void) diag;
+    return emu_nic_build(w, h, vm, n, &rtl8139_ops);
+}
+
+static const char *const rtl8139_models[] = { "rtl8139", NULL };
+
+const struct dev_class rtl8139_class = {
+    .kind = "rtl8139",
+    .role = VH_ROLE_DEVICE,
+    .family = DEV_FAM_VNIC,
+    .accepts = rtl8139_models,
+    .build_vnic = rtl8139_build_vnic,
+    .set_link = emu_nic_set_link,
+    .destroy = emu_nic_destroy,
 };

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "models/core/acct.h"
+#include "models/core/devclass.h"
 #include "models/hw/cpu.h"
 #include "models/core/host.h"
 #include "models/hw/iommu.h"
@@ -94,34 +95,6 @@ vf_receive(struct world *w, struct port *port, struct vh_packet *p)
     port_deliver(w, &drv->guest, p);
 }
 
-static void
-vf_driver_free(void *drv)
-{
-    free(drv);
-}
-
-struct vf_driver *
-vf_driver_of(const struct vm_nic *n)
-{
-    return n && n->impl_free == vf_driver_free ? n->impl : NULL;
-}
-
-void
-vf_driver_set_link(struct vf_driver *drv, bool up)
-{
-    drv->link_up = up;
-}
-
-static struct pnic *
-host_nic_named(struct host *h, const char *name)
-{
-    for (size_t i = 0; i < h->n_nics; i++) {
-        if (!strcmp(h->nics[i]->cfg->name, name)) {
-            return h->nics[i];
-        }
-    }
-    return NULL;
-}
 
 bool
 vf_driver_build(struct world *w, struct host *h, struct vm *vm,
@@ -150,8 +123,8 @@ vf_driver_build(struct world *w, struct host *h, struct vm *vm,
     }
     char path[300];
     snprintf(path, sizeof path, "%s/%s", vm->dev.path, cn->name);
-    vh_devtab_add(&w->devs, &drv->dev, path,
-                  is_vf ? "vf-driver" : "pf-driver", &vm->dev);
+    dev_register(w, &drv->dev, is_vf ? &vf_driver_class : &pf_driver_class,
+                 path, &vm->dev);
     drv->dev.report = 1;
     drv->host = h;
     drv->vm = vm;
@@ -165,8 +138,6 @@ vf_driver_build(struct world *w, struct host *h, struct vm *vm,
     n->dev = &drv->dev;
     n->guest = &drv->guest;
     n->host = NULL;
-    n->impl = drv;
-    n->impl_free = vf_driver_free;
 
     struct pnic_fn *fn;
     if (is_vf) {
@@ -197,3 +168,40 @@ vf_driver_build(struct world *w, struct host *h, struct vm *vm,
     }
     return true;
 }
+
+/* --- The classes: the guest's driver of a VF, or of a whole NIC. --- */
+
+static void
+vf_driver_set_link(struct world *w, struct vh_device *d, bool up)
+{
+    VH_CONTAINER_OF(d, struct vf_driver, dev)->link_up = up;
+    (void) w;
+}
+
+static void
+vf_driver_destroy(struct vh_device *d)
+{
+    free(VH_CONTAINER_OF(d, struct vf_driver, dev));
+}
+
+const struct dev_class vf_driver_class = {
+    .kind = "vf-driver",
+    .role = VH_ROLE_DEVICE,
+    .family = DEV_FAM_PART,
+    .attach_type = "sriov-vf",
+    .assigned = true,
+    .build_vnic = vf_driver_build,
+    .set_link = vf_driver_set_link,
+    .destroy = vf_driver_destroy,
+};
+
+const struct dev_class pf_driver_class = {
+    .kind = "pf-driver",
+    .role = VH_ROLE_DEVICE,
+    .family = DEV_FAM_PART,
+    .attach_type = "passthrough",
+    .assigned = true,
+    .build_vnic = vf_driver_build,
+    .set_link = vf_driver_set_link,
+    .destroy = vf_driver_destroy,
+};

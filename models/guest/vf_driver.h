@@ -60,17 +60,18 @@ struct vf_driver {
 
 /* Builds the driver of VM NIC 'n' of 'vm' (attach sriov-vf or
  * passthrough): takes the VF or NIC, puts its queues in the guest, maps
- * them in the VM's IOMMU domain.  Fills n->dev, n->guest, n->impl and
- * n->impl_free; n->host stays NULL.  Returns false with 'diag' set if the
+ * them in the VM's IOMMU domain.  Fills n->dev and n->guest; n->host
+ * stays NULL.  Returns false with 'diag' set if the
  * function is not available. */
 bool vf_driver_build(struct world *, struct host *, struct vm *,
                      struct vm_nic *n, struct vh_diag *diag);
 
-/* The driver of VM NIC 'n', or NULL if it has none (another model). */
-struct vf_driver *vf_driver_of(const struct vm_nic *n);
-
-/* Sets the function's link up or down: while it is down, frames the
- * guest sends and frames for the guest are dropped ("link-down"). */
-void vf_driver_set_link(struct vf_driver *, bool up);
+/* The classes of the drivers (models/core/devclass.h): a VF's, attached
+ * with "sriov-vf", and a whole NIC's, attached with "passthrough".  Their
+ * link events set the function's link as the guest sees it: while it is
+ * down, frames the guest sends and frames for the guest are dropped
+ * ("link-down"). */
+extern const struct dev_class vf_driver_class;
+extern const struct dev_class pf_driver_class;
 
 #endif /* models/guest/vf_driver.h */

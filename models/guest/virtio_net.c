@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include "models/core/acct.h"
+#include "models/core/devclass.h"
 #include "models/hw/cpu.h"
 #include "models/core/host.h"
 #include "models/hw/hthread.h"
@@ -14,6 +15,7 @@
 #include "models/core/world.h"
 #include "sim/frame.h"
 #include "sim/trace.h"
+#include "sim/xmalloc.h"
 
 /* The tap's queue length: Linux's default txqueuelen. */
 #define TAP_QUEUE_LEN 1000
@@ -444,7 +446,7 @@ virtio_net_create(struct world *w, struct host *h, struct vm *vm,
     }
     char path[256];
     snprintf(path, sizeof path, "%s/%s", vm_dev->path, cfg->name);
-    vh_devtab_add(&w->devs, &vn->dev, path, "virtio-net", vm_dev);
+    dev_register(w, &vn->dev, &virtio_net_class, path, vm_dev);
     vn->dev.report = 1;
     vn->host = h;
     vn->vm = vm;
@@ -504,3 +506,117 @@ virtio_net_free(struct virtio_net *vn)
     free(vn->q);
     free(vn);
 }
+
+/* --- The class. --- */
+
+static bool
+virtio_net_build_vnic(struct world *w, struct host *h, struct vm *vm,
+                      struct vm_nic *n, struct vh_diag *diag)
+{
+    const struct cfg_vnic *cn = n->cfg;
+    if (cn->backend == CFG_BE_VHOST_USER && cn->attach != CFG_AT_OVS) {
+        return vh_diag_fail(diag, cn->jpath, "backend 'vhost-user' connects "
+                            "the virtqueues to a user-space switch, which "
+                            "has no tap to plug in here: attach it with type "
+                            "'ovs' to a bridge with datapath 'dpdk'");
+    }
+    struct virtio_net *vn = virtio_net_create(w, h, vm, &vm->dev, cn,
+                                              vm->vcpus[0]);
+    n->virtio = vn;
+    n->dev = &vn->dev;
+    n->guest = &vn->guest;
+    n->host = &vn->tap;
+    return true;
+}
+
+static void
+virtio_net_set_link(struct world *w, struct vh_device *d, bool up)
+{
+    VH_CONTAINER_OF(d, struct virtio_net, dev)->link_up = up;
+    (void) w;
+}
+
+static struct virtio_net *
+vnic_virtio(const struct vm_nic *n)
+{
+    return VH_CONTAINER_OF(n->dev, struct virtio_net, dev);
+}
+
+/* Live migration: the backend stops serving the rings for the downtime;
+ * on the destination the source tap closes with what waited in it, the
+ * tap is re-plugged, the queues follow the vCPUs and the backend's
+ * threads move, and the backend looks at the rings again. */
+static void
+virtio_net_migrate_stop(struct world *w, struct vm_nic *n)
+{
+    vnic_virtio(n)->stopped = true;
+    (void) w;
+}
+
+static void
+virtio_net_migrate_move(struct world *w, struct vm_nic *n, struct host *src,
+                        struct host *dst)
+{
+    struct virtio_net *vn = vnic_virtio(n);
+    struct vm *vm = vn->vm;
+    for (int k = 0; k < vn->n_queues; k++) {
+        struct vh_packet *p;
+        while ((p = vh_pktq_pop(&vn->q[k].tapq)) != NULL) {
+            acct_drop(w, p, &vn->dev, "migration");
+        }
+    }
+    n->attach_cls->detach_vnic(w, src, n);
+    n->attach_cls->reattach_vnic(w, dst, n);
+    vn->host = dst;
+    vn->vcpu = vm->vcpus[0];
+    for (int k = 0; k < vn->n_queues; k++) {
+        struct vnet_queue *q = &vn->q[k];
+        q->vcpu = vm->vcpus[k % vm->n_vcpus];
+        if (vn->backend == CFG_BE_VHOST_NET) {
+            host_adopt_thread(dst, q->thread);
+        }
+    }
+    vn->stopped = false;
+    for (int k = 0; k < vn->n_queues; k++) {
+        if (vn->q[k].thread) {
+            hthread_signal(w, vn->q[k].thread, NULL, CPU_IRQ, NULL);
+        }
+    }
+}
+
+/* QEMU announces the VM's address after it resumes: a RARP broadcast
+ * written into the tap from QEMU's context, so the switches learn the
+ * new port. */
+static void
+virtio_net_migrate_announce(struct world *w, struct vm_nic *n)
+{
+    struct virtio_net *vn = vnic_virtio(n);
+    struct cpu_core *core = vn->vm->vcpus[0];
+    struct vh_packet *p = vh_packet_alloc(&w->pool);
+    p->len = vh_build_rarp_announce(p->data, &n->cfg->mac);
+    p->born = w->sim.now;
+    p->exec = &core->srv;
+    cpu_charge(w, core, COST_TAP_WRITE, 0, CPU_QEMU, p, &vn->dev);
+    port_deliver(w, &vn->tap, p);
+}
+
+static void
+virtio_net_destroy(struct vh_device *d)
+{
+    virtio_net_free(VH_CONTAINER_OF(d, struct virtio_net, dev));
+}
+
+static const char *const virtio_models[] = { "virtio", NULL };
+
+const struct dev_class virtio_net_class = {
+    .kind = "virtio-net",
+    .role = VH_ROLE_DEVICE,
+    .family = DEV_FAM_VNIC,
+    .accepts = virtio_models,
+    .build_vnic = virtio_net_build_vnic,
+    .set_link = virtio_net_set_link,
+    .migrate_stop = virtio_net_migrate_stop,
+    .migrate_move = virtio_net_migrate_move,
+    .migrate_announce = virtio_net_migrate_announce,
+    .destroy = virtio_net_destroy,
+};

@@ -115,6 +115,8 @@ struct virtio_net *virtio_net_create(struct world *, struct host *,
                                      struct cpu_core *vcpu);
 void virtio_net_free(struct virtio_net *);
 
+extern const struct dev_class virtio_net_class;
+
 /* The queue a frame's flow maps to among 'n' (see above). */
 int vnet_flow_queue(const struct vh_packet *, int n);
 

@@ -5,114 +5,50 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "models/guest/emu_nic.h"
-#include "models/endpoint/endpoint.h"
+#include "models/core/devclass.h"
 #include "models/core/host.h"
-#include "models/hw/hthread.h"
-#include "models/hostnet/lbridge.h"
-#include "models/hostnet/macvtap.h"
-#include "models/hostnet/nat.h"
-#include "models/hostnet/ovs_dpdk.h"
 #include "models/core/port.h"
-#include "models/guest/vf_driver.h"
-#include "models/guest/virtio_net.h"
 #include "models/core/world.h"
+#include "models/endpoint/endpoint.h"
+#include "models/hostnet/ovs_dpdk.h"
+#include "models/hw/hthread.h"
+#include "sim/xmalloc.h"
 
-static struct lbridge *
-host_bridge(struct host *h, const char *name)
-{
-    for (size_t b = 0; b < h->n_bridges; b++) {
-        if (!strcmp(h->bridges[b]->cfg->name, name)) {
-            return h->bridges[b];
-        }
-    }
-    return NULL;
-}
-
-/* The guest half: the device the guest's driver runs. */
+/* The guest half: the device the guest's driver runs, of the class its
+ * model names, or of the attachment's class when the guest drives an
+ * assigned device itself (models/core/devclass.h). */
 static bool
 vm_nic_device(struct world *w, struct host *h, struct vm *vm,
               struct vm_nic *n, struct vh_diag *diag)
 {
     const struct cfg_vnic *cn = n->cfg;
-    if (cn->attach == CFG_AT_SRIOV_VF || cn->attach == CFG_AT_PASSTHROUGH) {
-        /* The guest drives the hardware itself, whatever 'model' says. */
-        return vf_driver_build(w, h, vm, n, diag);
+    const struct dev_class *cls = n->attach_cls;
+    if (!cls->assigned) {
+        const char *model = cfg_vnic_model_names[cn->model];
+        cls = dev_class_find(DEV_FAM_VNIC, model);
+        if (!cls || !cls->build_vnic) {
+            return vh_diag_fail(diag, cn->jpath, "not supported yet: NIC "
+                                "model '%s'", model);
+        }
     }
-    switch (cn->model) {
-    case CFG_VNIC_VIRTIO: {
-        struct virtio_net *vn = virtio_net_create(w, h, vm, &vm->dev, cn,
-                                                  vm->vcpus[0]);
-        n->virtio = vn;
-        n->dev = &vn->dev;
-        n->guest = &vn->guest;
-        n->host = &vn->tap;
-        return true;
-    }
-    case CFG_VNIC_E1000:
-    case CFG_VNIC_RTL8139: {
-        struct emu_nic *en = emu_nic_create(w, h, vm, cn);
-        n->impl = en;
-        n->impl_free = emu_nic_free_impl;
-        n->dev = &en->dev;
-        n->guest = &en->guest;
-        n->host = &en->tap;
-        return true;
-    }
-    }
-    return vh_diag_fail(diag, cn->jpath, "no model for this NIC yet");
+    return cls->build_vnic(w, h, vm, n, diag);
 }
 
-/* The host half: where the hypervisor joins the device to the host. */
-static bool
-vm_nic_attach(struct world *w, struct host *h, struct vm_nic *n,
-              struct vh_diag *diag)
-{
-    const struct cfg_vnic *cn = n->cfg;
-    if (n->virtio && n->virtio->backend == CFG_BE_VHOST_USER
-        && cn->attach != CFG_AT_OVS) {
-        return vh_diag_fail(diag, cn->jpath, "backend 'vhost-user' connects "
-                            "the virtqueues to a user-space switch, which "
-                            "has no tap to plug in here: attach it with type "
-                            "'ovs' to a bridge with datapath 'dpdk'");
-    }
-    switch (cn->attach) {
-    case CFG_AT_BRIDGE:
-        lbridge_attach(host_bridge(h, cn->attach_to), n->host);
-        return true;
-    case CFG_AT_NAT:
-        return nat_attach(w, h, n, diag);
-    case CFG_AT_MACVTAP:
-        return macvtap_attach(w, h, n, diag);
-    case CFG_AT_OVS:
-        return ovs_dpdk_attach(w, h, n, diag);
-    case CFG_AT_SRIOV_VF:
-    case CFG_AT_PASSTHROUGH:
-        return true;            /* No host half: see models/guest/vf_driver.h. */
-    }
-    (void) w;
-    return vh_diag_fail(diag, cn->jpath, "no model for this attachment yet");
-}
-
-struct vm *
+bool
 vm_build(struct world *w, struct host *h, const struct cfg_vm *cv,
          struct vh_diag *diag)
 {
-    struct vm *vm = calloc(1, sizeof *vm);
-    if (!vm) {
-        abort();
-    }
+    struct vm *vm = vh_xcalloc(1, sizeof *vm);
     char path[256];
     snprintf(path, sizeof path, "%s/%s", h->dev.path, cv->name);
-    vh_devtab_add(&w->devs, &vm->dev, path, "vm", &h->dev);
+    dev_register(w, &vm->dev, &vm_class, path, &h->dev);
+    h->vms = vh_xrealloc(h->vms, (h->n_vms + 1) * sizeof *h->vms);
+    h->vms[h->n_vms++] = vm;
     vm->host = h;
     vm->cfg = cv;
     vm->n_vcpus = cv->vcpus;
-    vm->vcpus = calloc((size_t) cv->vcpus, sizeof *vm->vcpus);
-    vm->nics = calloc(cv->n_nics ? cv->n_nics : 1, sizeof *vm->nics);
-    if (!vm->vcpus || !vm->nics) {
-        abort();
-    }
+    vm->vcpus = vh_xcalloc((size_t) cv->vcpus, sizeof *vm->vcpus);
+    vm->nics = vh_xcalloc(cv->n_nics ? cv->n_nics : 1, sizeof *vm->nics);
     for (int i = 0; i < cv->vcpus; i++) {
         if (cv->pin) {
             vm->vcpus[i] = &h->cores[cv->pin[i]];
@@ -133,33 +69,34 @@ vm_build(struct world *w, struct host *h, const struct cfg_vm *cv,
         const struct cfg_vnic *cn = &cv->nics[i];
         n->cfg = cn;
         vm->n_nics = i + 1;
+        const char *type = cfg_attach_names[cn->attach];
+        n->attach_cls = dev_class_for_attach(type);
+        if (!n->attach_cls) {
+            return vh_diag_fail(diag, cn->jpath, "not supported yet: "
+                                "attach type '%s'", type);
+        }
         if (!vm_nic_device(w, h, vm, n, diag)) {
-            return vm;          /* The caller frees it. */
+            return false;       /* The world frees what was built. */
         }
         n->ep = endpoint_create(h, n->dev, vm->dev.path, &cn->mac, cn->ip,
                                 cn->prefix, vm->vcpus[0], CPU_GUEST,
                                 CPU_GUEST);
         port_connect(&n->ep->port, n->guest);
-        if (n->host && !vm_nic_attach(w, h, n, diag)) {
-            return vm;
+        if (n->host && !n->attach_cls->attach(w, h, n, diag)) {
+            return false;
         }
     }
-    return vm;
+    return true;
 }
 
-void
-vm_free(struct vm *vm)
+/* The NICs' devices are registered on their own and freed by their
+ * classes; the VM frees what it holds of them. */
+static void
+vm_destroy(struct vh_device *d)
 {
-    if (!vm) {
-        return;
-    }
+    struct vm *vm = VH_CONTAINER_OF(d, struct vm, dev);
     for (size_t i = 0; i < vm->n_nics; i++) {
-        struct vm_nic *n = &vm->nics[i];
-        virtio_net_free(n->virtio);
-        if (n->impl_free) {
-            n->impl_free(n->impl);
-        }
-        endpoint_free(n->ep);
+        endpoint_free(vm->nics[i].ep);
     }
     free(vm->nics);
     free(vm->vcpus);
@@ -167,20 +104,17 @@ vm_free(struct vm *vm)
     free(vm);
 }
 
-struct vm_nic *
-vm_nic_find(struct world *w, const char *path)
+static struct endpoint *
+vm_endpoint(struct vh_device *d)
 {
-    for (size_t h = 0; h < w->n_hosts; h++) {
-        struct host *host = w->hosts[h];
-        for (size_t v = 0; v < host->n_vms; v++) {
-            struct vm *vm = host->vms[v];
-            for (size_t i = 0; i < vm->n_nics; i++) {
-                if (vm->nics[i].dev
-                    && !strcmp(vm->nics[i].dev->path, path)) {
-                    return &vm->nics[i];
-                }
-            }
-        }
-    }
-    return NULL;
+    struct vm *vm = VH_CONTAINER_OF(d, struct vm, dev);
+    return vm->n_nics ? vm->nics[0].ep : NULL;
 }
+
+const struct dev_class vm_class = {
+    .kind = "vm",
+    .role = VH_ROLE_GUEST,
+    .family = DEV_FAM_GUEST,
+    .endpoint = vm_endpoint,
+    .destroy = vm_destroy,
+};

@@ -10,6 +10,7 @@
 #ifndef VH_MODELS_VM_H
 #define VH_MODELS_VM_H 1
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "models/core/config.h"
@@ -22,6 +23,7 @@ struct port;
 struct endpoint;
 struct virtio_net;
 struct hthread;
+struct dev_class;
 
 struct vm_nic {
     const struct cfg_vnic *cfg;
@@ -30,8 +32,8 @@ struct vm_nic {
     struct port *guest;         /* The driver side, joined to 'ep'. */
     struct port *host;          /* The host side to attach, or NULL. */
     struct virtio_net *virtio;  /* The device, when it is virtio-net. */
-    void *impl;                 /* Other device models' state. */
-    void (*impl_free)(void *);  /* Frees 'impl'. */
+    const struct dev_class *attach_cls;   /* The kind of device its
+                                           * attach.type joins it to. */
 };
 
 struct vm {
@@ -46,13 +48,13 @@ struct vm {
                                  * it (models/guest/qemu.h). */
 };
 
-/* Builds VM 'cv' of host 'h', with its NICs joined to the host.  Returns
- * NULL with 'diag' set if a NIC cannot be built. */
-struct vm *vm_build(struct world *, struct host *h, const struct cfg_vm *cv,
-                    struct vh_diag *diag);
-void vm_free(struct vm *);
+/* Builds VM 'cv' of host 'h', with its NICs joined to the host, and adds
+ * it to the host.  Returns false with 'diag' set if a NIC cannot be
+ * built.  The VM and its NICs are registered devices that the world
+ * frees. */
+bool vm_build(struct world *, struct host *h, const struct cfg_vm *cv,
+              struct vh_diag *diag);
 
-/* The NIC of any VM in the world whose path is 'path', or NULL. */
-struct vm_nic *vm_nic_find(struct world *, const char *path);
+extern const struct dev_class vm_class;
 
 #endif /* models/guest/vm.h */

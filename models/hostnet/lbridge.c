@@ -5,9 +5,12 @@
 #include <stdlib.h>
 
 #include "models/core/acct.h"
+#include "models/core/devclass.h"
 #include "models/hw/cpu.h"
 #include "models/core/host.h"
 #include "models/core/world.h"
+#include "models/guest/vm.h"
+#include "models/hw/pnic.h"
 #include "sim/trace.h"
 #include "sim/xmalloc.h"
 
@@ -60,7 +63,7 @@ lbridge_create(struct world *w, struct host *h, const struct cfg_bridge *cfg)
     struct lbridge *br = vh_xcalloc(1, sizeof *br);
     char path[256];
     snprintf(path, sizeof path, "%s/%s", h->dev.path, cfg->name);
-    vh_devtab_add(&w->devs, &br->dev, path, "linux-bridge", &h->dev);
+    dev_register(w, &br->dev, &lbridge_class, path, &h->dev);
     br->dev.report = 1;
     br->host = h;
     br->cfg = cfg;
@@ -129,3 +132,86 @@ lbridge_detach(struct lbridge *br, struct port *member)
         }
     }
 }
+
+/* --- The class. --- */
+
+/* Host 'h''s Linux bridge named 'name', or NULL. */
+static struct lbridge *
+host_lbridge(struct world *w, const struct host *h, const char *name)
+{
+    char path[256];
+    snprintf(path, sizeof path, "%s/%s", h->dev.path, name);
+    struct vh_device *d = vh_devtab_find(&w->devs, path);
+    return d && d->cls == &lbridge_class
+           ? VH_CONTAINER_OF(d, struct lbridge, dev) : NULL;
+}
+
+/* The bridge's NICs join it in the host's NIC order, with the host's own
+ * addresses (models/core/host.c), so here they are only marked. */
+static bool
+lbridge_build(struct world *w, struct host *h, const void *cfg,
+              struct vh_diag *diag)
+{
+    const struct cfg_bridge *cb = cfg;
+    struct lbridge *br = lbridge_create(w, h, cb);
+    h->bridges = vh_xrealloc(h->bridges,
+                             (h->n_bridges + 1) * sizeof *h->bridges);
+    h->bridges[h->n_bridges++] = br;
+    for (size_t i = 0; i < cb->n_ports; i++) {
+        struct pnic *nic = host_nic_named(h, cb->ports[i]);
+        if (nic) {
+            nic->master = &br->dev;
+        }
+    }
+    (void) diag;
+    return true;
+}
+
+static bool
+lbridge_attach_vnic(struct world *w, struct host *h, struct vm_nic *n,
+                    struct vh_diag *diag)
+{
+    lbridge_attach(host_lbridge(w, h, n->cfg->attach_to), n->host);
+    (void) diag;
+    return true;
+}
+
+static void
+lbridge_detach_vnic(struct world *w, struct host *h, struct vm_nic *n)
+{
+    lbridge_detach(host_lbridge(w, h, n->cfg->attach_to), n->host);
+}
+
+static void
+lbridge_reattach_vnic(struct world *w, struct host *h, struct vm_nic *n)
+{
+    lbridge_attach(host_lbridge(w, h, n->cfg->attach_to), n->host);
+}
+
+static struct port *
+lbridge_add_port(struct vh_device *d, struct port *member)
+{
+    return lbridge_attach(VH_CONTAINER_OF(d, struct lbridge, dev), member);
+}
+
+static void
+lbridge_destroy(struct vh_device *d)
+{
+    lbridge_free(VH_CONTAINER_OF(d, struct lbridge, dev));
+}
+
+static const char *const lbridge_types[] = { "linux-bridge", NULL };
+
+const struct dev_class lbridge_class = {
+    .kind = "linux-bridge",
+    .role = VH_ROLE_SWITCHING,
+    .family = DEV_FAM_BRIDGE,
+    .accepts = lbridge_types,
+    .attach_type = "bridge",
+    .build = lbridge_build,
+    .attach = lbridge_attach_vnic,
+    .add_port = lbridge_add_port,
+    .detach_vnic = lbridge_detach_vnic,
+    .reattach_vnic = lbridge_reattach_vnic,
+    .destroy = lbridge_destroy,
+};

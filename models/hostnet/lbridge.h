@@ -52,4 +52,6 @@ int lbridge_lookup(const struct lbridge *, const struct vh_mac *mac,
 /* Frames flooded for lack of a learned destination. */
 uint64_t lbridge_flooded(const struct lbridge *);
 
+extern const struct dev_class lbridge_class;
+
 #endif /* models/hostnet/lbridge.h */

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "models/core/acct.h"
+#include "models/core/devclass.h"
 #include "models/hw/cpu.h"
 #include "models/endpoint/endpoint.h"
 #include "models/core/host.h"
@@ -277,7 +278,7 @@ macvlan_get(struct world *w, struct host *h, struct pnic *nic)
     h->macvlans[h->n_macvlans++] = mv;
     char path[256];
     snprintf(path, sizeof path, "%s/macvlan", nic->dev.path);
-    vh_devtab_add(&w->devs, &mv->dev, path, "macvlan", &nic->dev);
+    dev_register(w, &mv->dev, &macvlan_class, path, &nic->dev);
     mv->dev.report = 1;
     mv->host = h;
     mv->nic = nic;
@@ -346,18 +347,25 @@ macvtap_attach(struct world *w, struct host *h, struct vm_nic *n,
     return true;
 }
 
-void
-macvtap_free_host(struct host *h)
+/* --- The class. --- */
+
+static void
+macvlan_destroy(struct vh_device *d)
 {
-    for (size_t i = 0; i < h->n_macvlans; i++) {
-        struct macvlan *mv = h->macvlans[i];
-        for (size_t k = 0; k < mv->n_taps; k++) {
-            free(mv->taps[k]);
-        }
-        free(mv->taps);
-        free(mv);
+    struct macvlan *mv = VH_CONTAINER_OF(d, struct macvlan, dev);
+    for (size_t k = 0; k < mv->n_taps; k++) {
+        free(mv->taps[k]);
     }
-    free(h->macvlans);
-    h->macvlans = NULL;
-    h->n_macvlans = 0;
+    free(mv->taps);
+    free(mv);
 }
+
+/* Built on a NIC by the first macvtap on it. */
+const struct dev_class macvlan_class = {
+    .kind = "macvlan",
+    .role = VH_ROLE_DEVICE,
+    .family = DEV_FAM_PART,
+    .attach_type = "macvtap",
+    .attach = macvtap_attach,
+    .destroy = macvlan_destroy,
+};

@@ -78,7 +78,7 @@ struct macvlan {
 bool macvtap_attach(struct world *, struct host *h, struct vm_nic *n,
                     struct vh_diag *diag);
 
-/* Frees every macvlan of 'h'. */
-void macvtap_free_host(struct host *h);
+/* The class of a NIC's macvlan layer (models/core/devclass.h). */
+extern const struct dev_class macvlan_class;
 
 #endif /* models/hostnet/macvtap.h */

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "models/core/acct.h"
+#include "models/core/devclass.h"
 #include "models/hw/cpu.h"
 #include "models/endpoint/endpoint.h"
 #include "models/core/host.h"
@@ -459,7 +460,7 @@ nat_create(struct world *w, struct host *h, const struct cfg_vnic *first,
     }
     char path[256];
     snprintf(path, sizeof path, "%s/nat", h->dev.path);
-    vh_devtab_add(&w->devs, &nat->dev, path, "nat", &h->dev);
+    dev_register(w, &nat->dev, &nat_class, path, &h->dev);
     nat->dev.report = 1;
     nat->host = h;
     nat->wan = h->eps[0];       /* The first NIC with an address. */
@@ -524,7 +525,6 @@ nat_free(struct nat *nat)
         return;
     }
     endpoint_free(nat->lan);
-    lbridge_free(nat->br);
     free(nat->members);
     free(nat->conns);
     free(nat);
@@ -568,3 +568,22 @@ nat_flow_address(const struct nat *nat, const struct endpoint *src,
     }
     return dst->ip;
 }
+
+/* --- The class. --- */
+
+static void
+nat_destroy(struct vh_device *d)
+{
+    nat_free(VH_CONTAINER_OF(d, struct nat, dev));
+}
+
+/* Built by the first VM NIC that attaches; its virbr0 is a Linux bridge
+ * of its own, registered and freed as one. */
+const struct dev_class nat_class = {
+    .kind = "nat",
+    .role = VH_ROLE_DEVICE,
+    .family = DEV_FAM_PART,
+    .attach_type = "nat",
+    .attach = nat_attach,
+    .destroy = nat_destroy,
+};

@@ -89,7 +89,9 @@ struct nat {
  * 'diag' set if the host has no uplink address or the NIC does not fit. */
 bool nat_attach(struct world *, struct host *h, struct vm_nic *n,
                 struct vh_diag *diag);
-void nat_free(struct nat *);
+void nat_free(struct nat *);   /* Not its bridge: the world frees it. */
+
+extern const struct dev_class nat_class;
 
 /* The NAT network whose VM 'ep' is, or NULL. */
 struct nat *nat_of(const struct endpoint *ep);

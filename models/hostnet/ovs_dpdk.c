@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "models/core/acct.h"
+#include "models/core/devclass.h"
 #include "models/hw/cpu.h"
 #include "models/core/host.h"
 #include "models/hw/pnic.h"
@@ -469,7 +470,7 @@ ovs_dpdk_create(struct world *w, struct host *h, const struct cfg_bridge *cfg,
     }
     char path[256];
     snprintf(path, sizeof path, "%s/%s", h->dev.path, cfg->name);
-    vh_devtab_add(&w->devs, &br->dev, path, "ovs-dpdk", &h->dev);
+    dev_register(w, &br->dev, &ovs_dpdk_class, path, &h->dev);
     br->dev.report = 1;
     br->host = h;
     br->cfg = cfg;
@@ -520,3 +521,47 @@ ovs_dpdk_free(struct ovs_dpdk *br)
     l2fwd_destroy(&br->l2);
     free(br);
 }
+
+/* --- The class. --- */
+
+/* The switch, its PMDs, and its NICs in poll mode.  Its VM ports join
+ * when the VMs are built. */
+static bool
+ovs_dpdk_build(struct world *w, struct host *h, const void *cfg,
+               struct vh_diag *diag)
+{
+    const struct cfg_bridge *cb = cfg;
+    struct ovs_dpdk *br = ovs_dpdk_create(w, h, cb, diag);
+    if (!br) {
+        return false;
+    }
+    h->dpdk_bridges = vh_xrealloc(h->dpdk_bridges, (h->n_dpdk_bridges + 1)
+                                  * sizeof *h->dpdk_bridges);
+    h->dpdk_bridges[h->n_dpdk_bridges++] = br;
+    for (size_t p = 0; p < cb->n_ports; p++) {
+        struct pnic *nic = host_nic_named(h, cb->ports[p]);
+        if (nic && !ovs_dpdk_add_nic(w, br, nic, diag)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+static void
+ovs_dpdk_destroy(struct vh_device *d)
+{
+    ovs_dpdk_free(VH_CONTAINER_OF(d, struct ovs_dpdk, dev));
+}
+
+static const char *const ovs_dpdk_types[] = { "ovs/dpdk", NULL };
+
+const struct dev_class ovs_dpdk_class = {
+    .kind = "ovs-dpdk",
+    .role = VH_ROLE_SWITCHING,
+    .family = DEV_FAM_BRIDGE,
+    .accepts = ovs_dpdk_types,
+    .attach_type = "ovs",
+    .build = ovs_dpdk_build,
+    .attach = ovs_dpdk_attach,
+    .destroy = ovs_dpdk_destroy,
+};

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "models/core/acct.h"
+#include "models/core/devclass.h"
 #include "models/hw/cpu.h"
 #include "models/core/host.h"
 #include "models/hw/iommu.h"
@@ -532,7 +533,7 @@ pnic_create(struct world *w, struct host *h, const struct cfg_nic *cfg)
     struct pnic *nic = vh_xcalloc(1, sizeof *nic);
     char path[256];
     snprintf(path, sizeof path, "%s/%s", h->dev.path, cfg->name);
-    vh_devtab_add(&w->devs, &nic->dev, path, "nic", &h->dev);
+    dev_register(w, &nic->dev, &pnic_class, path, &h->dev);
     nic->dev.report = 1;
     nic->host = h;
     nic->cfg = cfg;
@@ -625,6 +626,63 @@ pnic_free(struct pnic *nic)
     free(nic->q);
     free(nic);
 }
+
+/* --- The class. --- */
+
+static bool
+pnic_build(struct world *w, struct host *h, const void *cfg,
+           struct vh_diag *diag)
+{
+    struct pnic *nic = pnic_create(w, h, cfg);
+    h->nics = vh_xrealloc(h->nics, (h->n_nics + 1) * sizeof *h->nics);
+    h->nics[h->n_nics++] = nic;
+    (void) diag;
+    return true;
+}
+
+static struct port *
+pnic_wire(struct vh_device *d, uint64_t *bps)
+{
+    struct pnic *nic = VH_CONTAINER_OF(d, struct pnic, dev);
+    *bps = nic->cfg->speed_bps;
+    return &nic->wire;
+}
+
+static bool
+pnic_has_link(const struct vh_device *d)
+{
+    return VH_CONTAINER_OF(d, const struct pnic, dev)->wire.link != NULL;
+}
+
+static void
+pnic_set_link(struct world *w, struct vh_device *d, bool up)
+{
+    port_set_link(&VH_CONTAINER_OF(d, struct pnic, dev)->wire, up);
+    (void) w;
+}
+
+static void
+pnic_destroy(struct vh_device *d)
+{
+    pnic_free(VH_CONTAINER_OF(d, struct pnic, dev));
+}
+
+/* The models whose limits the loader knows (loader/scenario_hosts.c). */
+static const char *const pnic_models[] = {
+    "generic", "i350", "82599", "x520", NULL,
+};
+
+const struct dev_class pnic_class = {
+    .kind = "nic",
+    .role = VH_ROLE_HW,
+    .family = DEV_FAM_NIC,
+    .accepts = pnic_models,
+    .build = pnic_build,
+    .wire = pnic_wire,
+    .has_link = pnic_has_link,
+    .set_link = pnic_set_link,
+    .destroy = pnic_destroy,
+};
 
 /* --- Poll mode. --- */
 

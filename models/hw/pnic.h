@@ -137,6 +137,9 @@ struct pnic {
     const struct cfg_nic *cfg;
     struct port wire;           /* The cable side. */
     struct port stack;          /* The host side (bridge or stack). */
+    struct vh_device *master;   /* The bridge it is enslaved to, or NULL:
+                                 * its host side and the host's address
+                                 * on it join that bridge. */
     struct vh_server pcie;      /* The PCIe link's DMA bandwidth. */
     uint32_t rx_ring;           /* Descriptors per RX ring. */
     uint32_t tx_ring;           /* Descriptors per TX ring. */
@@ -163,6 +166,8 @@ struct pnic {
 struct pnic *pnic_create(struct world *, struct host *,
                          const struct cfg_nic *);
 void pnic_free(struct pnic *);
+
+extern const struct dev_class pnic_class;
 
 /* VMDq: moves the vector of the pool of 'mac' (VLAN 'vlan' or -1) to
  * 'core', the core serving that VM.  Returns false if there is no such

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "models/core/acct.h"
+#include "models/core/devclass.h"
 #include "models/core/host.h"
 #include "models/hw/iommu.h"
 #include "models/core/world.h"
@@ -16,7 +17,6 @@
 #define VF_OFFSET 0x80
 #define VF_STRIDE 2
 
-static const char vf_kind[] = "vf";
 
 
 static bool
@@ -230,7 +230,8 @@ struct sriov_vf *
 sriov_vf_find(struct world *w, const char *path)
 {
     struct vh_device *d = vh_devtab_find(&w->devs, path);
-    return d && d->kind == vf_kind ? (struct sriov_vf *) d : NULL;
+    return d && d->cls == &sriov_vf_class
+           ? VH_CONTAINER_OF(d, struct sriov_vf, dev) : NULL;
 }
 
 void
@@ -321,7 +322,7 @@ sriov_create(struct world *w, struct pnic *nic, int first_q)
         struct pnic_fn *fn = &vf->fn;
         char path[300];
         snprintf(path, sizeof path, "%s/vf%d", nic->dev.path, i);
-        vh_devtab_add(&w->devs, &vf->dev, path, vf_kind, &nic->dev);
+        dev_register(w, &vf->dev, &sriov_vf_class, path, &nic->dev);
         vf->dev.report = 1;
         vf->sr = sr;
         vf->index = i;
@@ -352,3 +353,19 @@ sriov_free(struct sriov *sr)
     free(sr->pf_macs);
     free(sr);
 }
+
+/* --- The class. --- */
+
+static void
+sriov_vf_rogue_dma(struct world *w, struct vh_device *d)
+{
+    sriov_rogue_dma(w, VH_CONTAINER_OF(d, struct sriov_vf, dev));
+}
+
+/* A VF lives in its NIC's memory and is built with it. */
+const struct dev_class sriov_vf_class = {
+    .kind = "vf",
+    .role = VH_ROLE_HW,
+    .family = DEV_FAM_PART,
+    .rogue_dma = sriov_vf_rogue_dma,
+};

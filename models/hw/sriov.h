@@ -95,4 +95,6 @@ void sriov_tx(struct world *, struct sriov *, struct pnic_queue *q,
  * "iommu-blocked" drop at the VF. */
 void sriov_rogue_dma(struct world *, struct sriov_vf *);
 
+extern const struct dev_class sriov_vf_class;
+
 #endif /* models/hw/sriov.h */

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include "models/core/acct.h"
+#include "models/core/devclass.h"
 #include "models/core/world.h"
 #include "sim/trace.h"
 
@@ -91,7 +92,7 @@ l2switch_create(struct world *w, const struct cfg_switch *cfg)
     if (!sw) {
         abort();
     }
-    vh_devtab_add(&w->devs, &sw->dev, cfg->name, "switch", NULL);
+    dev_register(w, &sw->dev, &l2switch_class, cfg->name, NULL);
     sw->dev.report = 1;
     sw->cfg = cfg;
     /* 802.1Q forbids reflection: a frame whose destination sits behind
@@ -109,7 +110,7 @@ l2switch_create(struct world *w, const struct cfg_switch *cfg)
         struct swport *sp = &sw->ports[i];
         char path[256];
         snprintf(path, sizeof path, "%s/p%d", cfg->name, i + 1);
-        vh_devtab_add(&w->devs, &sp->dev, path, "switch-port", &sw->dev);
+        dev_register(w, &sp->dev, &swport_class, path, &sw->dev);
         sp->sw = sw;
         port_init(&sp->port, swport_rx, sp, &sp->dev, i);
         l2fwd_add_port(&sw->l2, &sp->port, &sp->dev);
@@ -142,3 +143,62 @@ l2switch_free(struct l2switch *sw)
     free(sw->ports);
     free(sw);
 }
+
+/* --- The classes. --- */
+
+static bool
+l2switch_build(struct world *w, struct host *h, const void *cfg,
+               struct vh_diag *diag)
+{
+    world_add_switch(w, l2switch_create(w, cfg));
+    (void) h;
+    (void) diag;
+    return true;
+}
+
+static void
+l2switch_destroy(struct vh_device *d)
+{
+    l2switch_free(VH_CONTAINER_OF(d, struct l2switch, dev));
+}
+
+static const char *const l2switch_modes[] = { "802.1q", "vepa", NULL };
+
+const struct dev_class l2switch_class = {
+    .kind = "switch",
+    .role = VH_ROLE_SWITCHING,
+    .family = DEV_FAM_SWITCH,
+    .accepts = l2switch_modes,
+    .build = l2switch_build,
+    .destroy = l2switch_destroy,
+};
+
+static struct port *
+swport_wire(struct vh_device *d, uint64_t *bps)
+{
+    struct swport *sp = VH_CONTAINER_OF(d, struct swport, dev);
+    *bps = sp->sw->cfg->speed_bps;
+    return &sp->port;
+}
+
+static bool
+swport_has_link(const struct vh_device *d)
+{
+    return VH_CONTAINER_OF(d, const struct swport, dev)->port.link != NULL;
+}
+
+static void
+swport_set_link(struct world *w, struct vh_device *d, bool up)
+{
+    port_set_link(&VH_CONTAINER_OF(d, struct swport, dev)->port, up);
+    (void) w;
+}
+
+const struct dev_class swport_class = {
+    .kind = "switch-port",
+    .role = VH_ROLE_DEVICE,
+    .family = DEV_FAM_PART,
+    .wire = swport_wire,
+    .has_link = swport_has_link,
+    .set_link = swport_set_link,
+};

@@ -45,6 +45,12 @@ struct l2switch {
 struct l2switch *l2switch_create(struct world *, const struct cfg_switch *);
 void l2switch_free(struct l2switch *);
 
+/* The classes (models/core/devclass.h): the switch, built for modes
+ * 802.1q and vepa, and its ports, whose link events take their cables
+ * down and up. */
+extern const struct dev_class l2switch_class;
+extern const struct dev_class swport_class;
+
 /* Port "pN" (1-based), or NULL. */
 struct swport *l2switch_port(struct l2switch *, int n);
 

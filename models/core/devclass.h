@@ -1,0 +1,175 @@
+/* models/core/devclass.h: what a kind of device is.
+ *
+ * Every kind of device vhsim models (a physical NIC, a VF, virtio-net, an
+ * emulated e1000, a Linux bridge, OVS, macvtap, NAT, an upstream switch, a
+ * VM, a host) is a class: one constant 'struct dev_class' in the model's
+ * own file, listed once in models/core/devclasses.def.  The class carries
+ * what the rest of vhsim needs to know of the kind, so that the world,
+ * the loader, scenario events, migration, the report and the GUI iterate
+ * over instances and ask their class, and none of them switches over
+ * device types:
+ *
+ *   - which scenario values build it ('family' and 'accepts'): the loader
+ *     refuses, as "not supported yet", a value that no class accepts;
+ *   - how to build an instance from its config ('build') and how a VM NIC
+ *     joins it ('attach');
+ *   - its carrier, for link-down and link-up events ('set_link');
+ *   - its part in live migration;
+ *   - its section of the report ('report');
+ *   - its role in the picture (the registry's role, for the GUI);
+ *   - how to free it ('destroy').
+ *
+ * Every hook may be NULL: the class then has no such thing (a switch port
+ * is never built on its own, a VF cannot migrate), and whoever would have
+ * called it refuses with the reason.
+ *
+ * Life cycle: 'build' allocates the instance, registers it with
+ * dev_register() and keeps it where its owner finds it (a host's arrays);
+ * the world frees every registered instance whose class has 'destroy', in
+ * the reverse order of registration, so parts go before what holds them. */
+#ifndef VH_MODELS_DEVCLASS_H
+#define VH_MODELS_DEVCLASS_H 1
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sim/device.h"
+#include "sim/diag.h"
+
+struct world;
+struct host;
+struct vm;
+struct vm_nic;
+struct report_out;
+struct port;
+struct endpoint;
+
+/* Which part of a scenario builds instances of a class. */
+enum dev_family {
+    DEV_FAM_PART,               /* Built by another device as a part of
+                                 * it (a switch port, a VF, a macvlan). */
+    DEV_FAM_HOST,               /* hosts[] */
+    DEV_FAM_NIC,                /* hosts[].nics[].model */
+    DEV_FAM_BRIDGE,             /* hosts[].bridges[]: "type" or
+                                 * "type/datapath" ("ovs/dpdk") */
+    DEV_FAM_GUEST,              /* hosts[].vms[] */
+    DEV_FAM_VNIC,               /* vms[].nics[].model */
+    DEV_FAM_SWITCH,             /* switches[].mode */
+    DEV_FAM_N
+};
+
+struct dev_class {
+    const char *kind;           /* The registry's kind, and "kind" in the
+                                 * report: "linux-bridge". */
+    enum vh_dev_role role;      /* Where the picture puts it. */
+    enum dev_family family;
+    const char *const *accepts; /* The values of the family's scenario key
+                                 * that build this class, NULL-terminated;
+                                 * NULL for DEV_FAM_PART. */
+    const char *attach_type;    /* The vms[].nics[].attach.type that joins
+                                 * a VM NIC to an instance ("bridge" for
+                                 * the Linux bridge), or NULL. */
+    bool assigned;              /* With 'attach_type': the guest drives the
+                                 * device itself (a VF, a passed-through
+                                 * NIC), so 'build_vnic' makes the guest
+                                 * half and there is no host half. */
+
+    /* Builds an instance from 'cfg' (the family's config struct: a
+     * struct cfg_bridge for DEV_FAM_BRIDGE...) in host 'h' (NULL for a
+     * switch).  Returns false with 'diag' set if the scenario asks for
+     * something the model refuses. */
+    bool (*build)(struct world *, struct host *h, const void *cfg,
+                  struct vh_diag *diag);
+
+    /* DEV_FAM_VNIC, or 'assigned': builds the guest half of VM NIC 'n'
+     * of 'vm' (the device the guest's driver runs), filling n->dev,
+     * n->guest and, when there is one, n->host. */
+    bool (*build_vnic)(struct world *, struct host *, struct vm *vm,
+                       struct vm_nic *n, struct vh_diag *diag);
+
+    /* With 'attach_type', not 'assigned': joins the host half of VM NIC
+     * 'n' to the instance in host 'h' that its attach.to names. */
+    bool (*attach)(struct world *, struct host *h, struct vm_nic *n,
+                   struct vh_diag *diag);
+
+    /* A guest or a host: the endpoint a traffic path naming it means
+     * (its first addressed NIC), or NULL if it has none. */
+    struct endpoint *(*endpoint)(struct vh_device *d);
+
+    /* Cabling: the port of instance 'd' a cable plugs into, with the
+     * speed of its side (a NIC's wire side, a switch port), or NULL. */
+    struct port *(*wire)(struct vh_device *d, uint64_t *bps);
+
+    /* A switching device: adds a port joined directly to 'member' (a
+     * NIC enslaved to a bridge, the host's own address on it). */
+    struct port *(*add_port)(struct vh_device *d, struct port *member);
+
+    /* Carrier.  'has_link' says whether instance 'd' has a link that
+     * events can take down (a NIC without a cable has none); NULL means
+     * it always does when 'set_link' exists.  'set_link' takes it down
+     * or up, at the current time. */
+    bool (*has_link)(const struct vh_device *d);
+    void (*set_link)(struct world *, struct vh_device *d, bool up);
+
+    /* A DMA by device 'd' outside its IOMMU domain (a scenario event). */
+    void (*rogue_dma)(struct world *, struct vh_device *d);
+
+    /* Live migration of the VM NIC 'n' whose guest half is of this class:
+     * 'migrate_refusal' says why it cannot move (NULL: it can); 'stop'
+     * stops it for the downtime; 'move' re-homes it on host 'dst' and
+     * resumes it; 'announce' sends its RARP announcement. */
+    const char *(*migrate_refusal)(const struct vm_nic *n);
+    void (*migrate_stop)(struct world *, struct vm_nic *n);
+    void (*migrate_move)(struct world *, struct vm_nic *n, struct host *src,
+                         struct host *dst);
+    void (*migrate_announce)(struct world *, struct vm_nic *n);
+
+    /* With 'attach_type': takes the host half of 'n' off host 'h', and
+     * puts it on; NULL if VMs so attached cannot migrate. */
+    void (*detach_vnic)(struct world *, struct host *h, struct vm_nic *n);
+    void (*reattach_vnic)(struct world *, struct host *h, struct vm_nic *n);
+
+    /* Adds the class's own keys to its instance's report entry. */
+    void (*report)(const struct vh_device *d, struct report_out *out);
+
+    /* Frees an instance; NULL for instances that live inside another's
+     * memory (a switch port, a VF). */
+    void (*destroy)(struct vh_device *d);
+};
+
+/* Registers instance 'd' of class 'cls' under 'path' in the world's
+ * registry, as a child of 'parent' (may be NULL). */
+void dev_register(struct world *, struct vh_device *d,
+                  const struct dev_class *cls, const char *path,
+                  const struct vh_device *parent);
+
+/* The class of a registered device. */
+static inline const struct dev_class *
+dev_class_of(const struct vh_device *d)
+{
+    return d->cls;
+}
+
+/* The class of 'family' that accepts scenario value 'value', or NULL if
+ * none does (vhsim has no model for it yet). */
+const struct dev_class *dev_class_find(enum dev_family family,
+                                       const char *value);
+
+/* The class whose VM NICs join with attach.type 'type', or NULL. */
+const struct dev_class *dev_class_for_attach(const char *type);
+
+/* The classes, in the order of models/core/devclasses.def. */
+extern const struct dev_class *const dev_classes[];
+extern const size_t n_dev_classes;
+
+/* Empties the registry of 'w' and frees every instance in it whose class
+ * can, the last registered first. */
+void dev_destroy_all(struct world *);
+
+/* The report's view of a device's own keys (report/report.c makes one
+ * over its JSON object; models never see cJSON). */
+void report_out_num(struct report_out *, const char *key, double v);
+void report_out_str(struct report_out *, const char *key, const char *v);
+
+#endif /* models/core/devclass.h */
