@@ -56,6 +56,32 @@ traffic_fire(struct vh_sim *sim, void *obj, void *arg)
     (void) arg;
 }
 
+const char *
+traffic_unmodelled(const struct cfg_flow *cf, const char **key)
+{
+    switch (cf->proto) {
+    case CFG_PROTO_UDP:
+    case CFG_PROTO_ICMP:
+        break;
+    case CFG_PROTO_TCP:
+        *key = "proto";
+        return "TCP flows";
+    }
+    switch (cf->pattern) {
+    case CFG_PAT_CBR:
+    case CFG_PAT_POISSON:
+        break;
+    case CFG_PAT_BURST:
+        *key = "pattern";
+        return "the burst traffic pattern";
+    }
+    if (cf->pcap) {
+        *key = "pcap";
+        return "replaying a capture";
+    }
+    return NULL;
+}
+
 struct traffic_gen *
 traffic_start(struct world *w, struct flow_stats *fs)
 {
