@@ -36,7 +36,7 @@ DEB_PKGS := gcc make pkg-config libcjson-dev libpcap-dev check libsubunit-dev \
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 LIB_SRC  := $(wildcard sim/*.c) $(wildcard models/*/*.c) $(wildcard loader/*.c) \
-            $(wildcard report/*.c) $(wildcard gui/*.c) \
+            $(wildcard report/*.c) $(wildcard record/*.c) $(wildcard gui/*.c) \
             $(filter-out cli/main.c,$(wildcard cli/*.c))
 TEST_SRC := $(wildcard tests/test_*.c) tests/check_main.c tests/worldtest.c
 BENCH_SRC := tests/bench_kernel.c tests/bench_gui.c

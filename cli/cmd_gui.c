@@ -11,10 +11,10 @@
 #include "cli/cli.h"
 #include "gui/app.h"
 #include "gui/history.h"
-#include "gui/record.h"
 #include "models/core/config.h"
 #include "models/hw/cpu.h"
 #include "models/core/world.h"
+#include "record/record.h"
 #include "sim/units.h"
 
 static const char gui_usage[] =

@@ -2,7 +2,7 @@
 #ifndef VH_CLI_CMD_GUI_H
 #define VH_CLI_CMD_GUI_H 1
 
-#include "gui/scene.h"
+#include "record/scene.h"
 
 struct world;
 struct cfg_scenario;

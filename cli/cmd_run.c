@@ -14,7 +14,7 @@
 #include "models/hw/cpu.h"
 #include "report/report.h"
 #include "models/core/world.h"
-#include "gui/record.h"
+#include "record/record.h"
 #include "sim/capture.h"
 #include "sim/pcapw.h"
 #include "sim/units.h"

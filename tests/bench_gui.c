@@ -16,9 +16,9 @@
 
 #include "cli/cmd_gui.h"
 #include "gui/app.h"
-#include "gui/record.h"
 #include "models/core/config.h"
 #include "models/core/world.h"
+#include "record/record.h"
 #include "sim/frame.h"
 
 #define W 1600
