@@ -1,6 +1,6 @@
 /* cli/cmd_run.c: 'vhsim run' and 'vhsim check'. */
 #include "cli/cli.h"
-#include "cli/cmd_gui.h"
+#include "cli/scene.h"
 
 #include <errno.h>
 #include <signal.h>

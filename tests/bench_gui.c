@@ -14,7 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cli/cmd_gui.h"
+#include "cli/scene.h"
 #include "gui/app.h"
 #include "models/core/config.h"
 #include "models/core/world.h"
