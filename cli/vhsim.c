@@ -1,6 +1,5 @@
 /* cli/vhsim.c: subcommand dispatch and help. */
 #include "cli/cli.h"
-#include "cli/cmd_gui.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -41,7 +40,7 @@ vhsim_main(int argc, char **argv)
         return VH_EXIT_OK;
     }
     if (!strcmp(cmd, "--version")) {
-        puts("vhsim 0.1");
+        puts("vhsim " VH_VERSION);
         return VH_EXIT_OK;
     }
     if (!strcmp(cmd, "help")) {
@@ -62,7 +61,7 @@ vhsim_main(int argc, char **argv)
         return cmd_compare(argc - 1, argv + 1);
     }
     if (!strcmp(cmd, "gui")) {
-        return cmd_gui(argc - 1, argv + 1);
+        return cmd_gui_exec(argv[0], argc - 1, argv + 1);
     }
     const char *s = vh_suggest(cmd, commands,
                                sizeof commands / sizeof *commands);
