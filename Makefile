@@ -1,6 +1,7 @@
 # vhsim: a discrete-event simulator of a virtualized host's networking.
 #
-#   make          build ./vhsim
+#   make          build ./vhsim and ./vhsim-gui (the GUI, which 'vhsim gui'
+#                 runs; a program of its own so that only it loads SDL)
 #   make demo     install what is missing, build, run the demo scenario
 #   make test     install what is missing, build, run every test (plain
 #                 build, then under AddressSanitizer and UBSan)
@@ -25,7 +26,8 @@ SDL_CFLAGS = $(shell pkg-config --cflags sdl2 SDL2_ttf 2>/dev/null)
 SDL_LIBS   = $(shell pkg-config --libs sdl2 SDL2_ttf 2>/dev/null || echo -lSDL2 -lSDL2_ttf)
 CHECK_CFLAGS = $(shell pkg-config --cflags check 2>/dev/null)
 CHECK_LIBS   = $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubunit -lrt -lpthread)
-LIBS    = $(PKG_LIBS) $(SDL_LIBS) -lm
+LIBS    = $(PKG_LIBS) -lm
+GUI_LIBS = $(LIBS) $(SDL_LIBS)
 
 SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer \
            -fno-sanitize-recover=undefined
@@ -35,22 +37,35 @@ DEB_PKGS := gcc make pkg-config libcjson-dev libpcap-dev check libsubunit-dev \
             tshark libsdl2-dev libsdl2-ttf-dev fonts-dejavu-core
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-LIB_SRC  := $(wildcard sim/*.c) $(wildcard models/*/*.c) $(wildcard loader/*.c) \
-            $(wildcard report/*.c) $(wildcard gui/*.c) \
-            $(filter-out cli/main.c,$(wildcard cli/*.c))
+# Two programs: vhsim (the simulator and every command but gui) links no
+# SDL, so a run starts without loading it; vhsim-gui is the gui command,
+# which vhsim execs.  The test binary links all of it.
+CORE_SRC := $(wildcard sim/*.c) $(wildcard models/*/*.c) \
+            $(wildcard loader/*.c) $(wildcard report/*.c) \
+            $(wildcard record/*.c)
+GUI_SRC  := $(wildcard gui/*.c) cli/cmd_gui.c
+CLI_SRC  := $(filter-out cli/main.c cli/gui_main.c $(GUI_SRC), \
+                         $(wildcard cli/*.c))
+# What cli/cmd_gui.c needs of the other cli/ files.
+GUI_CLI_SRC := cli/scene.c cli/util.c
+LIB_SRC  := $(CORE_SRC) $(CLI_SRC) $(GUI_SRC)
 TEST_SRC := $(wildcard tests/test_*.c) tests/check_main.c tests/worldtest.c
 BENCH_SRC := tests/bench_kernel.c tests/bench_gui.c
+
+VHSIM_SRC := $(CORE_SRC) $(CLI_SRC) cli/main.c
+GUIPROG_SRC := $(CORE_SRC) $(GUI_SRC) $(GUI_CLI_SRC) cli/gui_main.c
 
 OBJ      := $(LIB_SRC:%.c=build/obj/%.o)
 SAN_OBJ  := $(LIB_SRC:%.c=build/san/%.o)
 TOBJ     := $(TEST_SRC:%.c=build/obj/%.o)
 SAN_TOBJ := $(TEST_SRC:%.c=build/san/%.o)
+GUI_OBJS := $(GUI_SRC:%.c=build/obj/%.o) $(GUI_SRC:%.c=build/san/%.o)
 
 DEMO := scenarios/demo.json
 
 .PHONY: all deps demo test test-plain test-san golden bench bench-peer peer-deps \
         peer-build clean
-all: vhsim
+all: vhsim vhsim-gui
 
 deps:
 	@missing=""; for p in $(DEB_PKGS); do \
@@ -63,41 +78,58 @@ deps:
 	    --no-install-recommends $$missing >/dev/null || exit 1; \
 	fi
 
+# SDL's headers only where they are used: the GUI and its command, the
+# tests (which drive the GUI directly) and the GUI benchmark.
+$(GUI_OBJS): XCFLAGS = $(SDL_CFLAGS)
+$(TOBJ) $(SAN_TOBJ): XCFLAGS = $(SDL_CFLAGS) $(CHECK_CFLAGS)
+build/obj/tests/bench_gui.o: XCFLAGS = $(SDL_CFLAGS)
+
 build/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CSTD) $(WARN) $(OPT) $(INC) $(PKG_CFLAGS) $(SDL_CFLAGS) $(CHECK_CFLAGS) -MMD -MP -c $< -o $@
+	$(CC) $(CSTD) $(WARN) $(OPT) $(INC) $(PKG_CFLAGS) $(XCFLAGS) -MMD -MP \
+	  -c $< -o $@
 
 build/san/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CSTD) $(WARN) -O1 -g $(SAN) $(INC) $(PKG_CFLAGS) $(SDL_CFLAGS) $(CHECK_CFLAGS) -MMD -MP -c $< -o $@
+	$(CC) $(CSTD) $(WARN) -O1 -g $(SAN) $(INC) $(PKG_CFLAGS) $(XCFLAGS) \
+	  -MMD -MP -c $< -o $@
 
-vhsim: $(OBJ) build/obj/cli/main.o
+vhsim: $(VHSIM_SRC:%.c=build/obj/%.o)
 	$(CC) $(OPT) -o $@ $^ $(LIBS)
 
-build/san/vhsim: $(SAN_OBJ) build/san/cli/main.o
+vhsim-gui: $(GUIPROG_SRC:%.c=build/obj/%.o)
+	$(CC) $(OPT) -o $@ $^ $(GUI_LIBS)
+
+# The tests run build/san/vhsim gui, which execs the vhsim-gui beside it.
+build/san/vhsim: $(VHSIM_SRC:%.c=build/san/%.o)
 	$(CC) $(SAN) -o $@ $^ $(LIBS)
 
+build/san/vhsim-gui: $(GUIPROG_SRC:%.c=build/san/%.o)
+	$(CC) $(SAN) -o $@ $^ $(GUI_LIBS)
+
 build/vhsim_tests: $(OBJ) $(TOBJ)
-	$(CC) -o $@ $^ $(CHECK_LIBS) $(LIBS)
+	$(CC) -o $@ $^ $(CHECK_LIBS) $(GUI_LIBS)
 
 build/san/vhsim_tests: $(SAN_OBJ) $(SAN_TOBJ)
-	$(CC) $(SAN) -o $@ $^ $(CHECK_LIBS) $(LIBS)
+	$(CC) $(SAN) -o $@ $^ $(CHECK_LIBS) $(GUI_LIBS)
 
-build/bench_kernel: $(OBJ) build/obj/tests/bench_kernel.o
+build/bench_kernel: $(CORE_SRC:%.c=build/obj/%.o) \
+                    build/obj/tests/bench_kernel.o
 	$(CC) -o $@ $^ $(LIBS)
 
 build/bench_gui: $(OBJ) build/obj/tests/bench_gui.o
-	$(CC) -o $@ $^ $(LIBS)
+	$(CC) -o $@ $^ $(GUI_LIBS)
 
 demo: deps
-	@$(MAKE) --no-print-directory vhsim
+	@$(MAKE) --no-print-directory all
 	@mkdir -p traces
 	./vhsim run $(DEMO)
 
 # The plain run is the one CI reads; the sanitizer run repeats every test
 # (integration included) with ASan and UBSan, failing on any report.
 test: deps
-	@$(MAKE) --no-print-directory vhsim build/vhsim_tests build/san/vhsim build/san/vhsim_tests
+	@$(MAKE) --no-print-directory all build/vhsim_tests build/san/vhsim \
+	  build/san/vhsim-gui build/san/vhsim_tests
 	@$(MAKE) --no-print-directory test-san
 	@$(MAKE) --no-print-directory test-plain
 
@@ -117,7 +149,7 @@ golden: vhsim
 # kept in build/peer/skipped and runs everything else.  Its log goes to
 # build/peer/build.log; only the slow step, installing ns-3, is announced.
 bench: deps
-	@$(MAKE) --no-print-directory vhsim build/bench_kernel build/bench_gui
+	@$(MAKE) --no-print-directory all build/bench_kernel build/bench_gui
 	@mkdir -p build/peer; rm -f build/peer/skipped; \
 	{ $(MAKE) --no-print-directory peer-build; echo $$? >build/peer/rc; } 2>&1 \
 	  | tee build/peer/build.log | grep '^peer: installing' || true; \
@@ -162,7 +194,8 @@ $(PEER_BIN): tests/peer/ns3_bridge_flood.cc
 	  || { echo "peer: compiling $< against ns-3 failed"; exit 1; }
 
 clean:
-	rm -rf build vhsim
+	rm -rf build vhsim vhsim-gui
 
 -include $(OBJ:.o=.d) $(SAN_OBJ:.o=.d) $(TOBJ:.o=.d) $(SAN_TOBJ:.o=.d) \
-         $(BENCH_SRC:%.c=build/obj/%.d)
+         $(BENCH_SRC:%.c=build/obj/%.d) \
+         $(foreach m,main gui_main,build/obj/cli/$(m).d build/san/cli/$(m).d)

@@ -15,12 +15,20 @@
 #define VH_EXIT_USAGE 2
 #define VH_EXIT_INTERRUPTED 130
 
+#define VH_VERSION "0.1"
+
 int vhsim_main(int argc, char **argv);
 
 int cmd_run(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
+
+/* 'vhsim gui': runs vhsim-gui, found in the running program's directory
+ * ('argv0' is vhsim's argv[0], used when /proc/self/exe cannot be read),
+ * with the arguments after argv[0] ("gui").  Returns only if it could not
+ * be started, with VH_EXIT_USAGE after saying what was looked for. */
+int cmd_gui_exec(const char *argv0, int argc, char **argv);
 
 struct world;
 struct cfg_scenario;

@@ -1,6 +1,6 @@
 /* cli/cmd_run.c: 'vhsim run' and 'vhsim check'. */
 #include "cli/cli.h"
-#include "cli/cmd_gui.h"
+#include "cli/scene.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -14,7 +14,7 @@
 #include "models/hw/cpu.h"
 #include "report/report.h"
 #include "models/core/world.h"
-#include "gui/record.h"
+#include "record/record.h"
 #include "sim/capture.h"
 #include "sim/pcapw.h"
 #include "sim/units.h"

@@ -1,14 +1,8 @@
 /* cli/vhsim.c: subcommand dispatch and help. */
 #include "cli/cli.h"
-#include "cli/cmd_gui.h"
 
-#include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "sim/diag.h"
 
@@ -29,62 +23,6 @@ static const char usage[] =
     "'vhsim COMMAND --help' describes a command.  Scenario format: "
     "docs/scenarios.md.\n";
 
-double
-cli_wall_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double) ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-int
-cli_error(int status, const char *fmt, ...)
-{
-    va_list ap;
-    fputs("vhsim: ", stderr);
-    va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fputc('\n', stderr);
-    return status;
-}
-
-bool
-cli_parse_u64(const char *s, unsigned long long *out)
-{
-    if (!s || !*s || *s == '-' || *s == '+') {
-        return false;
-    }
-    char *end;
-    errno = 0;
-    unsigned long long v = strtoull(s, &end, 10);
-    if (errno || *end) {
-        return false;
-    }
-    *out = v;
-    return true;
-}
-
-int
-cli_write_file(const char *path, const char *text, char *err, size_t errlen)
-{
-    char tmp[4096];
-    snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long) getpid());
-    FILE *f = fopen(tmp, "w");
-    if (!f) {
-        snprintf(err, errlen, "cannot write '%s': %s", path, strerror(errno));
-        return -1;
-    }
-    fputs(text, f);
-    bool bad = ferror(f) != 0;
-    if (fclose(f) || bad || rename(tmp, path)) {
-        snprintf(err, errlen, "cannot write '%s': %s", path, strerror(errno));
-        unlink(tmp);
-        return -1;
-    }
-    return 0;
-}
-
 int
 vhsim_main(int argc, char **argv)
 {
@@ -102,7 +40,7 @@ vhsim_main(int argc, char **argv)
         return VH_EXIT_OK;
     }
     if (!strcmp(cmd, "--version")) {
-        puts("vhsim 0.1");
+        puts("vhsim " VH_VERSION);
         return VH_EXIT_OK;
     }
     if (!strcmp(cmd, "help")) {
@@ -123,7 +61,7 @@ vhsim_main(int argc, char **argv)
         return cmd_compare(argc - 1, argv + 1);
     }
     if (!strcmp(cmd, "gui")) {
-        return cmd_gui(argc - 1, argv + 1);
+        return cmd_gui_exec(argv[0], argc - 1, argv + 1);
     }
     const char *s = vh_suggest(cmd, commands,
                                sizeof commands / sizeof *commands);

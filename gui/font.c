@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gui/scene.h"
+#include "record/scene.h"
 
 #define MIN_PX 6
 #define MAX_PX 160

@@ -21,8 +21,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "gui/record.h"
-#include "gui/scene.h"
+#include "record/record.h"
+#include "record/scene.h"
 
 #define GUI_MAX_CATS 16
 #define GUI_NO_PKT_IDX UINT32_MAX

@@ -22,7 +22,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "gui/scene.h"
+#include "record/scene.h"
 
 enum gui_node_type {
     GUI_N_HOST,                 /* A host's panel. */

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "gui/scene.h"
+#include "record/scene.h"
 
 uint32_t
 gui_crc32(uint32_t crc, const uint8_t *p, size_t n)

@@ -1,8 +1,9 @@
 #!/bin/sh
 # tests/bench.sh: runs the benchmarks that 'make bench' has built.
 #
-# Builds nothing: the Makefile builds build/bench_kernel (and vhsim) first,
-# and the ns-3 peer build/peer/ns3_bridge_flood when it can.
+# Builds nothing: the Makefile builds build/bench_kernel (and vhsim and
+# vhsim-gui) first, and the ns-3 peer build/peer/ns3_bridge_flood when it
+# can.
 # Each benchmark prints its own figures, including a reference measured in
 # the same run, so the numbers read as ratios on whatever machine this is.
 set -e
@@ -142,3 +143,66 @@ else
     echo "bench: ./build/bench_gui is missing; run 'make bench'" >&2
     exit 1
 fi
+
+# start-up benchmarks follow
+
+# Start-up: vhsim links no SDL; vhsim-gui, the GUI that 'vhsim gui' runs,
+# does.  Each command runs many times, the commands taking turns so that
+# drift in the machine's speed touches them all alike; medians of the wall
+# time of each run, spawn to exit.  /bin/true is the cost of starting any
+# process; vhsim-gui --version is a start with SDL's libraries loaded, as
+# every vhsim command paid before the GUI became its own program.
+echo
+echo "== start-up: vhsim without the GUI's libraries"
+if [ ! -x ./vhsim-gui ]; then
+    echo "bench: ./vhsim-gui is missing; run 'make bench'" >&2
+    exit 1
+fi
+python3 - "$(pwd)" 300 <<'PY'
+import os, shutil, statistics, sys, tempfile, time
+top, n = sys.argv[1], int(sys.argv[2])
+cmds = [
+    ("/bin/true", ["/bin/true"]),
+    ("vhsim --version", [top + "/vhsim", "--version"]),
+    ("vhsim-gui --version", [top + "/vhsim-gui", "--version"]),
+    ("vhsim run demo.json", [top + "/vhsim", "run",
+                             top + "/scenarios/demo.json", "--quiet"]),
+]
+quiet = [(os.POSIX_SPAWN_OPEN, fd, os.devnull, os.O_WRONLY, 0)
+         for fd in (1, 2)]
+work = tempfile.mkdtemp()
+os.chdir(work)                      # the demo writes its captures here
+
+def once(argv):
+    t0 = time.perf_counter()
+    pid = os.posix_spawn(argv[0], argv, os.environ, file_actions=quiet)
+    _, st = os.waitpid(pid, 0)
+    t = time.perf_counter() - t0
+    if st:
+        sys.exit("bench: %s failed (status %d)" % (" ".join(argv), st))
+    return t
+
+times = {name: [] for name, _ in cmds}
+for i in range(n + 5):
+    k = i % len(cmds)                # rotate who goes first
+    for name, argv in cmds[k:] + cmds[:k]:
+        t = once(argv)
+        if i >= 5:                   # the first rounds warm the caches
+            times[name].append(t)
+os.chdir(top)
+shutil.rmtree(work)
+ms = {name: statistics.median(ts) * 1e3 for name, ts in times.items()}
+true, cli = ms["/bin/true"], ms["vhsim --version"]
+gui, run = ms["vhsim-gui --version"], ms["vhsim run demo.json"]
+print("  median wall time of %d runs each, taking turns:" % n)
+print("  %-22s %7.2f ms   starting any process" % ("/bin/true", true))
+print("  %-22s %7.2f ms   %.2f times /bin/true" % ("vhsim --version", cli,
+                                                     cli / true))
+print("  %-22s %7.2f ms   %.2f times vhsim --version (links SDL)"
+      % ("vhsim-gui --version", gui, gui / cli))
+print("  %-22s %7.2f ms" % ("vhsim run demo.json", run))
+print("  start-up beyond /bin/true: vhsim %.2f ms, vhsim-gui %.2f ms"
+      " (%.1f times)" % (cli - true, gui - true, (gui - true) / (cli - true)))
+print("  linked with SDL as before, the demo run would take about %.2f ms"
+      " (%.2f times)" % (run + gui - cli, (run + gui - cli) / run))
+PY

@@ -14,11 +14,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cli/cmd_gui.h"
+#include "cli/scene.h"
 #include "gui/app.h"
-#include "gui/record.h"
 #include "models/core/config.h"
 #include "models/core/world.h"
+#include "record/record.h"
 #include "sim/frame.h"
 
 #define W 1600

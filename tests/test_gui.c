@@ -28,10 +28,10 @@
 #include "gui/history.h"
 #include "gui/layout.h"
 #include "gui/png.h"
-#include "gui/record.h"
 #include "gui/track.h"
 #include "models/core/config.h"
 #include "models/core/world.h"
+#include "record/record.h"
 #include "sim/units.h"
 #include "tests/testutil.h"
 

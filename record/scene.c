@@ -1,5 +1,5 @@
-/* gui/scene.c: the topology and scenario facts the GUI draws from. */
-#include "gui/scene.h"
+/* record/scene.c: the topology and scenario facts the GUI draws from. */
+#include "record/scene.h"
 
 #include <stdio.h>
 #include <stdlib.h>

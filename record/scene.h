@@ -1,13 +1,15 @@
-/* gui/scene.h: what the GUI knows about a run before any packet moves.
+/* record/scene.h: what the GUI knows about a run before any packet moves.
  *
  * A scene is a copy of the topology (the device registry's paths, kinds,
  * parents and edges) plus the few facts from the scenario that the picture
  * needs: how many cores each host has, the flows' names, the names of the
  * cycle categories, and the timed scenario events for the timeline.  The
  * GUI draws from this and from hop events only; it never looks at a model.
- * A recording starts with a scene, so a replay has the same facts. */
-#ifndef VH_GUI_SCENE_H
-#define VH_GUI_SCENE_H 1
+ * A recording starts with a scene, so a replay has the same facts; like
+ * the recording (record/record.h), it is outside gui/ because vhsim
+ * writes it without linking the GUI. */
+#ifndef VH_RECORD_SCENE_H
+#define VH_RECORD_SCENE_H 1
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -109,4 +111,4 @@ void *gui_xcalloc(size_t n, size_t size);
 void *gui_xrealloc(void *p, size_t n);
 char *gui_xstrdup(const char *s);
 
-#endif /* gui/scene.h */
+#endif /* record/scene.h */

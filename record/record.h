@@ -1,22 +1,27 @@
-/* gui/record.h: recordings of a run, written and read as a stream.
+/* record/record.h: recordings of a run, written and read as a stream.
  *
- * A recording is the scene (gui/scene.h) followed by every hop event of the
- * trace bus, in the order they were announced, in blocks of a few thousand
- * events.  The writer is a trace subscriber that never holds more than one
- * block; the reader decodes one event at a time and can jump back to any
- * block it has passed, so a viewer can step backwards through a run far
- * larger than memory.  Each block is self-contained (its packets' flow,
+ * A recording is the scene (record/scene.h) followed by every hop event of
+ * the trace bus, in the order they were announced, in blocks of a few
+ * thousand events.  The writer is a trace subscriber that never holds more
+ * than one block; the reader decodes one event at a time and can jump back
+ * to any block it has passed, so a viewer can step backwards through a run
+ * far larger than memory.  Each block is self-contained (its packets' flow,
  * sequence and frame bytes are repeated in it), which is what makes those
- * jumps possible.  The byte format is documented in docs/gui.md. */
-#ifndef VH_GUI_RECORD_H
-#define VH_GUI_RECORD_H 1
+ * jumps possible.  The byte format is documented in docs/gui.md.
+ *
+ * 'vhsim run --record' writes recordings and the GUI reads them, so the
+ * format lives here rather than in gui/: the vhsim program links it
+ * without the GUI's libraries.  The names keep the gui_ prefix of the
+ * code that reads them. */
+#ifndef VH_RECORD_RECORD_H
+#define VH_RECORD_RECORD_H 1
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
-#include "gui/scene.h"
+#include "record/scene.h"
 #include "sim/trace.h"
 
 #define GUI_REC_MAGIC "VHSIMREC"
@@ -120,4 +125,4 @@ const char *gui_rec_string(const struct gui_rec_reader *, uint16_t id);
 /* The message of the last error. */
 const char *gui_rec_error(const struct gui_rec_reader *);
 
-#endif /* gui/record.h */
+#endif /* record/record.h */

@@ -1,4 +1,4 @@
-/* gui/record.c: the recording format, written by a trace subscriber and
+/* record/record.c: the recording format, written by a trace subscriber and
  * read back one event at a time.
  *
  * Numbers are LEB128 varints (zig-zag for signed values) so that an event
@@ -6,7 +6,7 @@
  * announcement, packet ids deltas from the previous packet.  Records are
  * a type byte, a little-endian 32-bit payload length and the payload, so a
  * reader can skip what it does not know and notice a record cut short. */
-#include "gui/record.h"
+#include "record/record.h"
 
 #include <errno.h>
 #include <stdlib.h>

@@ -1,0 +1,96 @@
+/* cli/scene.c: the scene a recording starts with, taken from a built
+ * world and its scenario.  Kept apart from cli/cmd_gui.c because 'vhsim
+ * run --record' needs it too, and vhsim does not link the GUI. */
+#include "cli/scene.h"
+
+#include <stdio.h>
+
+#include "models/core/config.h"
+#include "models/core/world.h"
+#include "models/hw/cpu.h"
+
+static const char *
+proto_name(enum cfg_proto p)
+{
+    return p == CFG_PROTO_UDP ? "udp" : p == CFG_PROTO_TCP ? "tcp" : "icmp";
+}
+
+static const char *
+action_name(enum cfg_event_action a)
+{
+    switch (a) {
+    case CFG_EV_LINK_DOWN: return "link-down";
+    case CFG_EV_LINK_UP: return "link-up";
+    case CFG_EV_MIGRATE: return "migrate";
+    case CFG_EV_SET: return "set";
+    case CFG_EV_ROGUE_DMA: return "rogue-dma";
+    default: return "event";
+    }
+}
+
+/* What to call the host side of a guest NIC: who does the work, and a
+ * word on how (the layout shows "who" in the box and "how" under it). */
+static const char *
+backend_note(const struct cfg_vnic *n)
+{
+    if (n->attach == CFG_AT_SRIOV_VF) {
+        return "direct|a VF of the NIC";
+    }
+    if (n->attach == CFG_AT_PASSTHROUGH) {
+        return "direct|the whole NIC";
+    }
+    if (n->model == CFG_VNIC_E1000) {
+        return "QEMU|e1000 model";
+    }
+    if (n->model == CFG_VNIC_RTL8139) {
+        return "QEMU|rtl8139 model";
+    }
+    switch (n->backend) {
+    case CFG_BE_VHOST_NET: return "vhost-net|in the kernel";
+    case CFG_BE_VHOST_USER: return "vhost-user|user space";
+    case CFG_BE_QEMU: return "QEMU|virtio model";
+    case CFG_BE_NONE: break;
+    }
+    return "host side";
+}
+
+void
+cli_gui_scene(struct gui_scene *sc, const struct world *w,
+              const struct cfg_scenario *cfg, const char *variant)
+{
+    gui_scene_init(sc);
+    sc->name = gui_xstrdup(cfg->name);
+    sc->variant = gui_xstrdup(variant ? variant : "base");
+    sc->duration = w->end;
+    gui_scene_set_topology(sc, &w->devs);
+    for (size_t i = 0; i < cfg->n_hosts; i++) {
+        const struct cfg_host *h = &cfg->hosts[i];
+        const struct vh_device *d = vh_devtab_find(&w->devs, h->name);
+        if (d) {
+            gui_scene_add_host(sc, d->id, h->cpu.cores);
+        }
+        for (size_t v = 0; v < h->n_vms; v++) {
+            const struct cfg_vm *vm = &h->vms[v];
+            for (size_t k = 0; k < vm->n_nics; k++) {
+                char path[512];
+                snprintf(path, sizeof path, "%s/%s/%s", h->name, vm->name,
+                         vm->nics[k].name);
+                const struct vh_device *nd = vh_devtab_find(&w->devs, path);
+                if (nd) {
+                    gui_scene_set_note(sc, nd->id, backend_note(&vm->nics[k]));
+                }
+            }
+        }
+    }
+    for (size_t i = 0; i < cfg->n_flows; i++) {
+        const struct cfg_flow *f = &cfg->flows[i];
+        gui_scene_add_flow(sc, f->name, f->from, f->to, proto_name(f->proto));
+    }
+    for (int k = 0; k < CPU_N_CATS; k++) {
+        gui_scene_add_cat(sc, cpu_cat_names[k]);
+    }
+    for (size_t i = 0; i < cfg->n_events; i++) {
+        const struct cfg_event *e = &cfg->events[i];
+        gui_scene_add_mark(sc, e->at, action_name(e->action), e->target);
+    }
+}

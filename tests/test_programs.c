@@ -1,0 +1,134 @@
+/* tests/test_programs.c: vhsim and vhsim-gui, the two programs.
+ *
+ * vhsim must start without SDL: ldd of the binary under test names no SDL
+ * library.  'vhsim gui' runs the vhsim-gui beside it, so the checks here
+ * work on a copy of vhsim alone in a fresh directory: with no vhsim-gui
+ * there it exits 2 saying what it looked for and how to build it; with one
+ * that is not executable, the same; with a stand-in script, the script
+ * gets the arguments after "gui" and standard input, and its exit status
+ * and the signal that kills it are vhsim's. */
+#include <check.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tests/testutil.h"
+
+/* A stand-in for vhsim-gui: prints its arguments in brackets, then its
+ * input, then exits 7, or dies of SIGTERM if its first argument says so. */
+static const char fake_gui[] =
+    "#!/bin/sh\n"
+    "[ \"$1\" = die ] && kill -TERM $$\n"
+    "printf '[%s]' \"$@\"; echo; cat; exit 7\n";
+
+/* Copies the vhsim under test alone into a fresh directory; returns the
+ * directory (caller frees). */
+static char *
+lone_vhsim(void)
+{
+    char bin[PATH_MAX];
+    if (!realpath(vh_test_bin(), bin)) {
+        ck_abort_msg("vhsim binary '%s' not found", vh_test_bin());
+    }
+    char *dir = vh_test_tmpdir();
+    ck_assert_ptr_nonnull(dir);
+    ck_assert_int_eq(vh_test_sh(NULL, "cp '%s' '%s/vhsim'", bin, dir), 0);
+    return dir;
+}
+
+static void
+put_fake_gui(const char *dir, const char *mode)
+{
+    char path[PATH_MAX];
+    snprintf(path, sizeof path, "%s/vhsim-gui", dir);
+    FILE *f = fopen(path, "w");
+    ck_assert_ptr_nonnull(f);
+    fputs(fake_gui, f);
+    ck_assert_int_eq(fclose(f), 0);
+    ck_assert_int_eq(vh_test_sh(NULL, "chmod %s '%s'", mode, path), 0);
+}
+
+START_TEST(test_vhsim_links_no_sdl)
+{
+    char *out = NULL;
+    int st = vh_test_sh(&out, "ldd '%s'", vh_test_bin());
+    ck_assert_msg(st == 0, "ldd failed: %s", out);
+    /* ldd did list the libraries: libc at least. */
+    ck_assert_msg(strstr(out, "libc.so"), "%s", out);
+    const char *sdl = strcasestr(out, "sdl");
+    if (sdl) {
+        /* The line that names it; the whole list is too long to report. */
+        const char *start = sdl;
+        while (start > out && start[-1] != '\n') {
+            start--;
+        }
+        ck_abort_msg("%s links SDL: %.*s", vh_test_bin(),
+                     (int) strcspn(start, "\n"), start);
+    }
+    free(out);
+}
+END_TEST
+
+START_TEST(test_gui_missing)
+{
+    char *dir = lone_vhsim();
+    char *out = NULL;
+    int st = vh_test_sh(&out, "cd '%s' && ./vhsim gui x.json", dir);
+    ck_assert_msg(st == 2, "exit %d: %s", st, out);
+    char want[PATH_MAX + 32];
+    snprintf(want, sizeof want, "'%s/vhsim-gui'", dir);
+    ck_assert_msg(strstr(out, want), "no %s in: %s", want, out);
+    ck_assert_msg(strstr(out, "does not exist"), "%s", out);
+    ck_assert_msg(strstr(out, "make vhsim-gui"), "%s", out);
+    free(out);
+
+    /* There but not executable. */
+    put_fake_gui(dir, "a-x");
+    st = vh_test_sh(&out, "cd '%s' && ./vhsim gui x.json", dir);
+    ck_assert_msg(st == 2, "exit %d: %s", st, out);
+    ck_assert_msg(strstr(out, want) && strstr(out, "not executable")
+                  && strstr(out, "make vhsim-gui"), "%s", out);
+    free(out);
+    vh_test_sh(NULL, "rm -rf '%s'", dir);
+    free(dir);
+}
+END_TEST
+
+START_TEST(test_gui_passes_everything_through)
+{
+    char *dir = lone_vhsim();
+    put_fake_gui(dir, "a+x");
+    char *out = NULL;
+    /* Run from another directory: vhsim-gui is found beside vhsim, not
+     * in the working directory. */
+    int st = vh_test_sh(&out, "cd / && echo from-stdin | '%s/vhsim' gui "
+                        "'a b' --seed '' 2>&1", dir);
+    ck_assert_msg(st == 7, "exit %d: %s", st, out);
+    ck_assert_msg(strstr(out, "[a b][--seed][]\nfrom-stdin\n"), "%s", out);
+    free(out);
+
+    /* A signal that ends the GUI ends vhsim: it is the same process. */
+    st = vh_test_sh(&out, "'%s/vhsim' gui die </dev/null; echo \"st=$?\"",
+                    dir);
+    ck_assert_msg(st == 0 && strstr(out, "st=143"), "%s", out);
+    free(out);
+    vh_test_sh(NULL, "rm -rf '%s'", dir);
+    free(dir);
+}
+END_TEST
+
+static Suite *
+programs_suite(void)
+{
+    Suite *s = suite_create("programs");
+    TCase *tc = tcase_create("programs");
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, test_vhsim_links_no_sdl);
+    tcase_add_test(tc, test_gui_missing);
+    tcase_add_test(tc, test_gui_passes_everything_through);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+VH_SUITE(programs_suite)
