@@ -8,6 +8,7 @@
 #include "models/core/host.h"
 #include "models/hw/iommu.h"
 #include "models/core/world.h"
+#include "models/core/devclass.h"
 #include "sim/units.h"
 
 /* Rounds to 'digits' decimals so numbers print short and stable. */
@@ -158,6 +159,89 @@ host_rates_json(cJSON *o, const struct host *h, vh_time_t end)
                             pkts ? round_to(h->copies_bytes / pkts, 1) : 0);
 }
 
+/* --- The classes' own sections (models/core/devclass.h). --- */
+
+struct report_out {
+    cJSON *obj;                 /* Writing JSON into this object, */
+    FILE *text;                 /* or a line of text here; */
+    int n;                      /* keys written so far. */
+};
+
+void
+report_out_num(struct report_out *out, const char *key, double v)
+{
+    if (out->obj) {
+        cJSON_AddNumberToObject(out->obj, key, v);
+    } else {
+        fprintf(out->text, "%s%s %.15g", out->n++ ? ", " : " ", key, v);
+    }
+}
+
+void
+report_out_str(struct report_out *out, const char *key, const char *v)
+{
+    if (out->obj) {
+        cJSON_AddStringToObject(out->obj, key, v);
+    } else {
+        fprintf(out->text, "%s%s %s", out->n++ ? ", " : " ", key, v);
+    }
+}
+
+/* The last part of a device's path: its name within its parent. */
+static const char *
+dev_name(const struct vh_device *d)
+{
+    const char *slash = strrchr(d->path, '/');
+    return slash ? slash + 1 : d->path;
+}
+
+/* Whether 'd' is listed in section 'section' of the host 'h'. */
+static bool
+in_host_section(const struct vh_device *d, const struct host *h,
+                const char *section)
+{
+    return d->parent == (int32_t) h->dev.id && d->cls
+           && d->cls->host_section && !strcmp(d->cls->host_section, section);
+}
+
+/* The host's sections that classes fill: every section any class names
+ * is present (an empty list when the host has none of that kind). */
+static void
+host_sections_json(const struct world *w, const struct host *h, cJSON *o)
+{
+    for (size_t k = 0; k < n_dev_classes; k++) {
+        const char *section = dev_classes[k]->host_section;
+        if (!section || cJSON_GetObjectItemCaseSensitive(o, section)) {
+            continue;
+        }
+        cJSON *list = cJSON_AddArrayToObject(o, section);
+        for (size_t i = 0; i < w->devs.n; i++) {
+            const struct vh_device *d = w->devs.v[i];
+            if (in_host_section(d, h, section)) {
+                struct report_out out = { cJSON_CreateObject(), NULL, 0 };
+                cJSON_AddStringToObject(out.obj, "name", dev_name(d));
+                d->cls->report(d, &out);
+                cJSON_AddItemToArray(list, out.obj);
+            }
+        }
+    }
+}
+
+static void
+print_host_sections(const struct world *w, const struct host *h, FILE *f)
+{
+    for (size_t i = 0; i < w->devs.n; i++) {
+        const struct vh_device *d = w->devs.v[i];
+        if (d->parent == (int32_t) h->dev.id && d->cls
+            && d->cls->host_section) {
+            struct report_out out = { NULL, f, 0 };
+            fprintf(f, "  %s:", dev_name(d));
+            d->cls->report(d, &out);
+            fprintf(f, "\n");
+        }
+    }
+}
+
 static cJSON *
 host_json(const struct world *w, const struct host *h)
 {
@@ -218,6 +302,7 @@ host_json(const struct world *w, const struct host *h)
     cJSON_AddNumberToObject(jo, "iotlb_hits", io ? (double) io->iotlb_hits : 0);
     cJSON_AddNumberToObject(jo, "iotlb_misses",
                             io ? (double) io->iotlb_misses : 0);
+    host_sections_json(w, h, o);
     return o;
 }
 
@@ -332,6 +417,7 @@ print_hosts(const struct world *w, FILE *out)
                     h->iommu->posted_interrupts ? "   posted interrupts"
                                                 : "");
         }
+        print_host_sections(w, h, out);
         fprintf(out, "  %-4s %6s", "core", "util");
         for (int k = 0; k < CPU_N_CATS; k++) {
             fprintf(out, " %9s", cpu_cat_names[k]);

@@ -146,6 +146,29 @@ START_TEST(test_contract_example_compares)
 }
 END_TEST
 
+START_TEST(test_hosts_list_their_bridges)
+{
+    resolve_bin();
+    /* Each host's bridges, as their classes report them: the NAT host's
+     * virbr0 beside its br0, OVS with its datapath, none on a bare-metal
+     * host.  br0 learned its three addresses (two VMs and the remote). */
+    check_compare("scenarios/nat-vs-bridge.json",
+        "h = [x for x in v('base')['hosts'] if x['name'] == 'host1'][0]\n"
+        "b = {x['name']: x for x in h['bridges']}\n"
+        "assert sorted(b) == ['br0', 'virbr0'], b\n"
+        "assert all(x['type'] == 'linux-bridge' and x['datapath'] == "
+        "'kernel' for x in b.values()), b\n"
+        "assert b['br0']['flooded'] >= 1, b\n"
+        "r2 = [x for x in v('base')['hosts'] if x['name'] == 'remote'][0]\n"
+        "assert r2['bridges'] == [], r2['bridges']\n");
+    check_compare("scenarios/access-methods.json",
+        "b = h('vhost-user')['bridges']\n"
+        "assert [(x['type'], x['datapath'], x['pmds']) for x in b] == "
+        "[('ovs', 'dpdk', 1)], b\n"
+        "assert h('vhost-net')['bridges'][0]['type'] == 'linux-bridge'\n");
+}
+END_TEST
+
 static Suite *
 scenarios_suite(void)
 {
@@ -157,6 +180,7 @@ scenarios_suite(void)
     tcase_add_test(tc, test_vmdq_takes_fewer_interrupts);
     tcase_add_test(tc, test_rss_spreads_and_power_save_gathers);
     tcase_add_test(tc, test_contract_example_compares);
+    tcase_add_test(tc, test_hosts_list_their_bridges);
     suite_add_tcase(s, tc);
     return s;
 }

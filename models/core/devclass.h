@@ -130,7 +130,10 @@ struct dev_class {
     void (*detach_vnic)(struct world *, struct host *h, struct vm_nic *n);
     void (*reattach_vnic)(struct world *, struct host *h, struct vm_nic *n);
 
-    /* Adds the class's own keys to its instance's report entry. */
+    /* The report: instances of a class with a 'host_section' are listed
+     * in their host's entry under that key ("bridges"), each with its
+     * name and the keys 'report' adds. */
+    const char *host_section;
     void (*report)(const struct vh_device *d, struct report_out *out);
 
     /* Frees an instance; NULL for instances that live inside another's
@@ -167,8 +170,9 @@ extern const size_t n_dev_classes;
  * can, the last registered first. */
 void dev_destroy_all(struct world *);
 
-/* The report's view of a device's own keys (report/report.c makes one
- * over its JSON object; models never see cJSON). */
+/* What a class's 'report' hook writes to: a key and its value, in the
+ * JSON report and in the terminal's (report/report.c; models never see
+ * cJSON). */
 void report_out_num(struct report_out *, const char *key, double v);
 void report_out_str(struct report_out *, const char *key, const char *v);
 

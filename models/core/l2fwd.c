@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include "models/core/acct.h"
+#include "models/core/devclass.h"
 #include "models/core/world.h"
 #include "sim/frame.h"
 #include "sim/xmalloc.h"
@@ -151,4 +152,11 @@ l2fwd_forward(struct world *w, struct l2fwd *l2, size_t in,
         return 0;
     }
     return output(w, l2, (size_t) out, p);
+}
+
+void
+l2fwd_report(const struct l2fwd *l2, struct report_out *out)
+{
+    report_out_num(out, "flooded", (double) l2->flooded);
+    report_out_num(out, "learned", (double) l2->fdb.learned);
 }

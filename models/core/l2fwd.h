@@ -94,6 +94,11 @@ bool l2fwd_learn(struct world *, struct l2fwd *, size_t in,
 vh_time_t l2fwd_forward(struct world *, struct l2fwd *, size_t in,
                         struct vh_packet *p);
 
+/* Writes the core's counters to a report section: "flooded", and
+ * "learned" (addresses learned new or on a new port). */
+struct report_out;
+void l2fwd_report(const struct l2fwd *, struct report_out *);
+
 /* The port 'mac' was learned on in VLAN 'vid', or -1. */
 int l2fwd_lookup(const struct l2fwd *, const struct vh_mac *mac,
                  uint16_t vid, vh_time_t now);

@@ -200,6 +200,16 @@ lbridge_destroy(struct vh_device *d)
     lbridge_free(VH_CONTAINER_OF(d, struct lbridge, dev));
 }
 
+/* In the host's "bridges": the kernel's own bridge. */
+static void
+lbridge_report(const struct vh_device *d, struct report_out *out)
+{
+    const struct lbridge *br = VH_CONTAINER_OF(d, const struct lbridge, dev);
+    report_out_str(out, "type", "linux-bridge");
+    report_out_str(out, "datapath", "kernel");
+    l2fwd_report(&br->l2, out);
+}
+
 static const char *const lbridge_types[] = { "linux-bridge", NULL };
 
 const struct dev_class lbridge_class = {
@@ -213,5 +223,7 @@ const struct dev_class lbridge_class = {
     .add_port = lbridge_add_port,
     .detach_vnic = lbridge_detach_vnic,
     .reattach_vnic = lbridge_reattach_vnic,
+    .host_section = "bridges",
+    .report = lbridge_report,
     .destroy = lbridge_destroy,
 };

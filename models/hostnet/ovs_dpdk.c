@@ -553,6 +553,18 @@ ovs_dpdk_destroy(struct vh_device *d)
     ovs_dpdk_free(VH_CONTAINER_OF(d, struct ovs_dpdk, dev));
 }
 
+/* In the host's "bridges", with its poll-mode threads. */
+static void
+ovs_dpdk_report(const struct vh_device *d, struct report_out *out)
+{
+    const struct ovs_dpdk *br = VH_CONTAINER_OF(d, const struct ovs_dpdk,
+                                                dev);
+    report_out_str(out, "type", "ovs");
+    report_out_str(out, "datapath", "dpdk");
+    report_out_num(out, "pmds", br->n_pmds);
+    l2fwd_report(&br->l2, out);
+}
+
 static const char *const ovs_dpdk_types[] = { "ovs/dpdk", NULL };
 
 const struct dev_class ovs_dpdk_class = {
@@ -563,5 +575,7 @@ const struct dev_class ovs_dpdk_class = {
     .attach_type = "ovs",
     .build = ovs_dpdk_build,
     .attach = ovs_dpdk_attach,
+    .host_section = "bridges",
+    .report = ovs_dpdk_report,
     .destroy = ovs_dpdk_destroy,
 };
