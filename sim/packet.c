@@ -47,6 +47,7 @@ pool_add_slab(struct vh_pool *pool)
     pool->slabs = slabs;
     pool->slabs[pool->n_slabs++] = slab;
     for (size_t i = SLAB_PACKETS; i-- > 0;) {
+        slab[i].live = 0;
         slab[i].next = pool->free;
         pool->free = &slab[i];
     }
@@ -70,6 +71,7 @@ vh_packet_alloc(struct vh_pool *pool)
     p->flow = VH_FLOW_NONE;
     p->id = pool->next_id++;
     p->pool = pool;
+    p->live = 1;
     pool->live++;
     return p;
 }
@@ -81,10 +83,25 @@ vh_packet_free(struct vh_packet *p)
         return;
     }
     struct vh_pool *pool = p->pool;
-    assert(pool->live > 0);
+    assert(pool->live > 0 && p->live);
+    p->live = 0;
     p->next = pool->free;
     pool->free = p;
     pool->live--;
+}
+
+void
+vh_pool_foreach_live(const struct vh_pool *pool,
+                     void (*fn)(const struct vh_packet *, void *), void *ctx)
+{
+    for (size_t s = 0; s < pool->n_slabs; s++) {
+        const struct vh_packet *slab = pool->slabs[s];
+        for (size_t i = 0; i < SLAB_PACKETS; i++) {
+            if (slab[i].live) {
+                fn(&slab[i], ctx);
+            }
+        }
+    }
 }
 
 struct vh_packet *

@@ -64,6 +64,8 @@ struct vh_packet {
                                  * requesting flow's RTT). */
     uint8_t counted;            /* 1 if it counts toward its flow's 'sent'
                                  * (clones made by flooding do not). */
+    uint8_t live;               /* 1 from vh_packet_alloc() until
+                                 * vh_packet_free(). */
 
     /* --- Cold. --- */
     struct vh_pool *pool;       /* Where vh_packet_free() returns it. */
@@ -89,6 +91,14 @@ void vh_pool_init(struct vh_pool *);
 
 /* Frees every slab.  Packets still live become invalid. */
 void vh_pool_destroy(struct vh_pool *);
+
+/* Calls 'fn(p, ctx)' for every packet handed out and not yet freed, in
+ * no particular order.  It visits every buffer the pool ever allocated:
+ * meant for checks at the end of a run, which count what is really held
+ * rather than trust the counters kept along the way. */
+void vh_pool_foreach_live(const struct vh_pool *,
+                          void (*fn)(const struct vh_packet *, void *),
+                          void *ctx);
 
 /* A fresh packet: len 0, data at the headroom mark, flow VH_FLOW_NONE, a new
  * id, every other metadata field zero.  Never fails (aborts with a message

@@ -182,6 +182,52 @@ START_TEST(test_pool_reuse)
 }
 END_TEST
 
+/* Adds the id of each packet visited to the sum in 'ctx'. */
+static void
+sum_ids(const struct vh_packet *p, void *ctx)
+{
+    *(uint64_t *) ctx += p->id;
+}
+
+START_TEST(test_pool_visits_what_is_live)
+{
+    /* More than one slab's worth, every third freed, then a clone: the
+     * visit sees the packets held and only those. */
+    enum { N = 700 };
+    struct vh_pool pool;
+    struct vh_packet *p[N];
+    vh_pool_init(&pool);
+    uint64_t expect = 0;
+    for (int i = 0; i < N; i++) {
+        p[i] = vh_packet_alloc(&pool);
+    }
+    for (int i = 0; i < N; i++) {
+        if (i % 3 == 0) {
+            vh_packet_free(p[i]);
+        } else {
+            expect += p[i]->id;
+        }
+    }
+    struct vh_packet *c = vh_packet_clone(p[1]);
+    expect += c->id;
+    uint64_t sum = 0;
+    vh_pool_foreach_live(&pool, sum_ids, &sum);
+    ck_assert_uint_eq(sum, expect);
+    ck_assert_uint_eq(pool.live, N - (N + 2) / 3 + 1);
+
+    for (int i = 0; i < N; i++) {
+        if (i % 3 != 0) {
+            vh_packet_free(p[i]);
+        }
+    }
+    vh_packet_free(c);
+    sum = 0;
+    vh_pool_foreach_live(&pool, sum_ids, &sum);
+    ck_assert_uint_eq(sum, 0);
+    vh_pool_destroy(&pool);
+}
+END_TEST
+
 START_TEST(test_pktq)
 {
     struct vh_pool pool;
@@ -239,6 +285,7 @@ packet_suite(void)
     tcase_add_test(tc, test_put_push_pull);
     tcase_add_test(tc, test_clone_independent);
     tcase_add_test(tc, test_pool_reuse);
+    tcase_add_test(tc, test_pool_visits_what_is_live);
     tcase_add_test(tc, test_pktq);
     suite_add_tcase(s, tc);
     return s;

@@ -41,11 +41,18 @@ void wt_run_free(struct wt_run *r);
  * that builds fails the test.  The caller frees the string. */
 char *wt_refusal(const char *json, const char *variant);
 
+/* Fills alive[i], for each flow i of 'w', with the packets of the flow
+ * that still hold a buffer in the pool: counted by visiting the buffers,
+ * apart from the sent, delivered and dropped counters.  The copies of one
+ * flooded packet count once, and not at all once one was delivered. */
+void wt_count_alive(const struct world *w, uint64_t *alive);
+
 /* Fails the test unless every flow of 'w' accounts for its packets: the
- * drop reasons add up to the drop total, and delivered plus dropped never
- * exceeds sent (the rest is in flight).  With 'drained' (the run ended
- * because nothing was left to do), nothing may be in flight, no packet
- * buffer may be live and no flood family unsettled. */
+ * drop reasons add up to the drop total, delivered plus dropped never
+ * exceeds sent, and the rest, in flight, is what wt_count_alive() finds
+ * held.  With 'drained' (the run ended because nothing was left to do),
+ * nothing may be in flight, no packet buffer may be live and no flood
+ * family unsettled. */
 void wt_assert_conserved(const struct world *w, bool drained);
 
 /* Like wt_assert_conserved(w, false), for a run that stopped with some

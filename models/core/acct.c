@@ -151,6 +151,13 @@ acct_clone(struct world *w, struct vh_packet *p)
     return c;
 }
 
+bool
+acct_delivered(const struct vh_packet *p)
+{
+    const struct family *f = p->family;
+    return f && f->delivered;
+}
+
 void
 acct_free_all(struct world *w)
 {

@@ -14,6 +14,8 @@
 #ifndef VH_MODELS_ACCT_H
 #define VH_MODELS_ACCT_H 1
 
+#include <stdbool.h>
+
 #include "sim/device.h"
 #include "sim/packet.h"
 
@@ -34,6 +36,10 @@ void acct_consume(struct world *, struct vh_packet *p, struct vh_device *dev);
 
 /* A copy of 'p' for flooding, in the same family. */
 struct vh_packet *acct_clone(struct world *, struct vh_packet *p);
+
+/* True if 'p' is a flooded copy of a packet that another copy has
+ * delivered: its flow already counts it, though its buffer lives on. */
+bool acct_delivered(const struct vh_packet *p);
 
 /* Frees the families of packets still in flight when the run ended. */
 void acct_free_all(struct world *);
