@@ -15,6 +15,7 @@
 CC      ?= cc
 CSTD    := -std=c11 -D_GNU_SOURCE
 WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+           -Wswitch-enum \
            -Wno-unused-parameter
 OPT     ?= -O2 -g
 INC     := -I.
