@@ -43,6 +43,7 @@ struct vm;
 struct vm_nic;
 struct report_out;
 struct port;
+struct cpu_core;
 struct endpoint;
 
 /* Which part of a scenario builds instances of a class. */
@@ -70,6 +71,9 @@ struct dev_class {
     const char *attach_type;    /* The vms[].nics[].attach.type that joins
                                  * a VM NIC to an instance ("bridge" for
                                  * the Linux bridge), or NULL. */
+    bool vmdq_pools;            /* With 'attach_type': a VM NIC so attached
+                                 * gets a VMDq pool on its host's NICs
+                                 * (models/hw/pnic.h). */
     bool assigned;              /* With 'attach_type': the guest drives the
                                  * device itself (a VF, a passed-through
                                  * NIC), so 'build_vnic' makes the guest
@@ -87,6 +91,11 @@ struct dev_class {
      * n->guest and, when there is one, n->host. */
     bool (*build_vnic)(struct world *, struct host *, struct vm *vm,
                        struct vm_nic *n, struct vh_diag *diag);
+
+    /* A VM NIC's guest half: the host core that serves its host half
+     * (its backend thread's), where a VMDq pool for its address sends
+     * its interrupt; NULL if no host core serves it. */
+    struct cpu_core *(*serving_core)(const struct vm_nic *n);
 
     /* With 'attach_type', not 'assigned': joins the host half of VM NIC
      * 'n' to the instance in host 'h' that its attach.to names. */

@@ -8,7 +8,6 @@
 #include "models/core/devclass.h"
 #include "models/core/world.h"
 #include "models/endpoint/endpoint.h"
-#include "models/guest/virtio_net.h"
 #include "models/guest/vm.h"
 #include "models/hw/hthread.h"
 #include "models/hw/iommu.h"
@@ -82,9 +81,10 @@ host_nic_named(const struct host *h, const char *name)
 
 /* --- Building a host. --- */
 
-/* VMDq: the pool of each virtio VM NIC on a bridge takes its interrupt
- * on the core that serves the NIC in the host: its (first) backend
- * thread's, the vhost worker or QEMU's main loop. */
+/* VMDq: the pool of each VM NIC that has one (on a Linux bridge) takes
+ * its interrupt on the core that serves the NIC in the host, as its class
+ * says (for virtio-net, its first backend thread's: the vhost worker or
+ * QEMU's main loop). */
 static void
 host_bind_vmdq(struct host *h)
 {
@@ -92,14 +92,14 @@ host_bind_vmdq(struct host *h)
         struct vm *vm = h->vms[v];
         for (size_t i = 0; i < vm->n_nics; i++) {
             struct vm_nic *n = &vm->nics[i];
-            struct virtio_net *vn = n->virtio;
-            if (!vn || n->cfg->attach != CFG_AT_BRIDGE || !vn->n_queues
-                || !vn->q[0].thread) {
+            const struct dev_class *cls = dev_class_of(n->dev);
+            struct cpu_core *core = cls->serving_core
+                                    ? cls->serving_core(n) : NULL;
+            if (!core || !n->attach_cls->vmdq_pools) {
                 continue;
             }
             for (size_t k = 0; k < h->n_nics; k++) {
-                pnic_vmdq_bind(h->nics[k], &n->cfg->mac, n->cfg->vlan,
-                               vn->q[0].thread->core);
+                pnic_vmdq_bind(h->nics[k], &n->cfg->mac, n->cfg->vlan, core);
             }
         }
     }

@@ -600,6 +600,13 @@ virtio_net_migrate_announce(struct world *w, struct vm_nic *n)
     port_deliver(w, &vn->tap, p);
 }
 
+static struct cpu_core *
+virtio_net_serving_core(const struct vm_nic *n)
+{
+    const struct virtio_net *vn = vnic_virtio(n);
+    return vn->n_queues && vn->q[0].thread ? vn->q[0].thread->core : NULL;
+}
+
 static void
 virtio_net_destroy(struct vh_device *d)
 {
@@ -615,6 +622,7 @@ const struct dev_class virtio_net_class = {
     .accepts = virtio_models,
     .build_vnic = virtio_net_build_vnic,
     .set_link = virtio_net_set_link,
+    .serving_core = virtio_net_serving_core,
     .migrate_stop = virtio_net_migrate_stop,
     .migrate_move = virtio_net_migrate_move,
     .migrate_announce = virtio_net_migrate_announce,

@@ -218,6 +218,7 @@ const struct dev_class lbridge_class = {
     .family = DEV_FAM_BRIDGE,
     .accepts = lbridge_types,
     .attach_type = "bridge",
+    .vmdq_pools = true,
     .build = lbridge_build,
     .attach = lbridge_attach_vnic,
     .add_port = lbridge_add_port,
