@@ -80,13 +80,6 @@ link_dir(const struct link *l, const struct port *from)
     return l->end[0] == from ? 0 : 1;
 }
 
-bool
-link_idle(const struct port *from, vh_time_t now)
-{
-    const struct link *l = from->link;
-    return !l || l->busy_until[link_dir(l, from)] <= now;
-}
-
 static void
 link_arrive(struct vh_sim *sim, void *obj, void *arg)
 {
@@ -118,7 +111,6 @@ link_transmit(struct world *w, struct port *from, struct vh_packet *p,
     }
     int dir = link_dir(l, from);
     vh_time_t ser = link_frame_time(l, p->len);
-    l->busy_until[dir] = now + ser;
     from->dev->tx++;
     p->exec = NULL;
     VH_TRACE(&w->trace, VH_HOP_TX, .time = now, .pkt = p, .dev = from->dev);
