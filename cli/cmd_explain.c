@@ -54,7 +54,6 @@ hop_kind_name(enum vh_hop_kind k)
     case VH_HOP_ARRIVE: return "arrives";
     case VH_HOP_ENQUEUE: return "queued";
     case VH_HOP_SERVICE: return "work";
-    case VH_HOP_FINISH: return "done";
     case VH_HOP_DROP: return "DROPPED";
     case VH_HOP_DELIVER: return "DELIVERED";
     case VH_HOP_RX: return "in";

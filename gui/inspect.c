@@ -226,8 +226,8 @@ static const char *
 kind_word(uint8_t k)
 {
     static const char *const w[] = {
-        "arrives", "queued", "work", "done", "DROPPED", "DELIVERED", "in",
-        "out", "ended",
+        "arrives", "queued", "work", "DROPPED", "DELIVERED", "in", "out",
+        "ended",
     };
     _Static_assert(sizeof w / sizeof *w == VH_HOP_N_KINDS,
                    "a word for every hop kind");
