@@ -206,9 +206,3 @@ vh_capture_abort(struct vh_capture *c)
     }
     capture_free(c);
 }
-
-unsigned long long
-vh_capture_frames(const struct vh_capture *c, size_t i)
-{
-    return i < c->n_files ? vh_pcapw_frames(c->files[i]) : 0;
-}

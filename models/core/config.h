@@ -226,8 +226,4 @@ struct cfg_scenario *cfg_load_string(const char *json, const char *name,
 
 void cfg_free(struct cfg_scenario *);
 
-/* Looks things up by scenario path. */
-const struct cfg_host *cfg_find_host(const struct cfg_scenario *,
-                                     const char *name);
-
 #endif /* models/core/config.h */
