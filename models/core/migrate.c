@@ -16,6 +16,7 @@
 #include "models/core/world.h"
 #include "sim/frame.h"
 #include "sim/trace.h"
+#include "sim/xmalloc.h"
 
 /* QEMU's self-announce schedule, relative to the resume. */
 static const vh_time_t announce_at[] = {
@@ -117,11 +118,7 @@ host_remove_vm(struct host *h, struct vm *vm)
 static void
 host_add_vm(struct host *h, struct vm *vm)
 {
-    struct vm **v = realloc(h->vms, (h->n_vms + 1) * sizeof *v);
-    if (!v) {
-        abort();
-    }
-    h->vms = v;
+    h->vms = vh_xgrow(h->vms, h->n_vms, sizeof *h->vms);
     h->vms[h->n_vms++] = vm;
 }
 
@@ -219,10 +216,7 @@ migrate_schedule(struct world *w, const struct cfg_event *e,
                                 "a VM without virtio-net");
         }
     }
-    struct migration *m = calloc(1, sizeof *m);
-    if (!m) {
-        abort();
-    }
+    struct migration *m = vh_xcalloc(1, sizeof *m);
     m->ev = e;
     m->vm = vm;
     m->dst = dst;

@@ -7,6 +7,7 @@
 #include "models/core/world.h"
 #include "sim/frame.h"
 #include "sim/trace.h"
+#include "sim/xmalloc.h"
 
 /* Ethernet framing around each frame on a cable. */
 #define PREAMBLE_SFD 8
@@ -38,10 +39,7 @@ struct link *
 port_cable(struct world *w, struct port *a, struct port *b, uint64_t bps,
            vh_time_t propagation)
 {
-    struct link *l = calloc(1, sizeof *l);
-    if (!l) {
-        abort();
-    }
+    struct link *l = vh_xcalloc(1, sizeof *l);
     l->bps = bps;
     l->propagation = propagation;
     l->up = true;

@@ -24,33 +24,26 @@
 #include "models/guest/vf_driver.h"
 #include "models/guest/virtio_net.h"
 #include "models/guest/vm.h"
-
-#define GROW(ARR, N) do {                                               \
-        void *g_ = realloc((ARR), ((N) + 1) * sizeof *(ARR));           \
-        if (!g_) {                                                      \
-            abort();                                                    \
-        }                                                               \
-        (ARR) = g_;                                                     \
-    } while (0)
+#include "sim/xmalloc.h"
 
 void
 world_keep(struct world *w, void *p)
 {
-    GROW(w->kept, w->n_kept);
+    w->kept = vh_xgrow(w->kept, w->n_kept, sizeof *w->kept);
     w->kept[w->n_kept++] = p;
 }
 
 void
 world_add_link(struct world *w, struct link *l)
 {
-    GROW(w->links, w->n_links);
+    w->links = vh_xgrow(w->links, w->n_links, sizeof *w->links);
     w->links[w->n_links++] = l;
 }
 
 static void
 host_add_endpoint(struct host *h, struct endpoint *ep)
 {
-    GROW(h->eps, h->n_eps);
+    h->eps = vh_xgrow(h->eps, h->n_eps, sizeof *h->eps);
     h->eps[h->n_eps++] = ep;
 }
 
@@ -78,7 +71,8 @@ host_build_dpdk(struct world *w, struct host *h, const struct cfg_bridge *cb,
     if (!br) {
         return false;
     }
-    GROW(h->dpdk_bridges, h->n_dpdk_bridges);
+    h->dpdk_bridges = vh_xgrow(h->dpdk_bridges, h->n_dpdk_bridges,
+                               sizeof *h->dpdk_bridges);
     h->dpdk_bridges[h->n_dpdk_bridges++] = br;
     for (size_t p = 0; p < cb->n_ports; p++) {
         for (size_t i = 0; i < h->n_nics; i++) {
@@ -117,17 +111,11 @@ host_bind_vmdq(struct host *h)
 static struct host *
 host_build(struct world *w, const struct cfg_host *ch, struct vh_diag *diag)
 {
-    struct host *h = calloc(1, sizeof *h);
-    if (!h) {
-        abort();
-    }
+    struct host *h = vh_xcalloc(1, sizeof *h);
     vh_devtab_add(&w->devs, &h->dev, ch->name, "host", NULL);
     h->cfg = ch;
     h->n_cores = ch->cpu.cores;
-    h->cores = calloc((size_t) h->n_cores, sizeof *h->cores);
-    if (!h->cores) {
-        abort();
-    }
+    h->cores = vh_xcalloc((size_t) h->n_cores, sizeof *h->cores);
     for (int i = 0; i < h->n_cores; i++) {
         cpu_core_init(&h->cores[i], i, ch->cpu.khz, &h->dev, &w->costs);
     }
@@ -136,12 +124,11 @@ host_build(struct world *w, const struct cfg_host *ch, struct vh_diag *diag)
         h->iommu = iommu_create(ch);
     }
     h->n_nics = ch->n_nics;
-    h->nics = calloc(ch->n_nics ? ch->n_nics : 1, sizeof *h->nics);
+    h->nics = vh_xcalloc(ch->n_nics, sizeof *h->nics);
     for (size_t i = 0; i < ch->n_nics; i++) {
         h->nics[i] = pnic_create(w, h, &ch->nics[i]);
     }
-    h->bridges = calloc(ch->n_bridges ? ch->n_bridges : 1,
-                        sizeof *h->bridges);
+    h->bridges = vh_xcalloc(ch->n_bridges, sizeof *h->bridges);
     for (size_t b = 0; b < ch->n_bridges; b++) {
         const struct cfg_bridge *cb = &ch->bridges[b];
         if (cb->type == CFG_BR_OVS && cb->datapath == CFG_DP_DPDK) {
@@ -173,7 +160,7 @@ host_build(struct world *w, const struct cfg_host *ch, struct vh_diag *diag)
             }
         }
     }
-    h->vms = calloc(ch->n_vms ? ch->n_vms : 1, sizeof *h->vms);
+    h->vms = vh_xcalloc(ch->n_vms, sizeof *h->vms);
     for (size_t v = 0; v < ch->n_vms; v++) {
         h->vms[v] = vm_build(w, h, &ch->vms[v], diag);
         h->n_vms = v + 1;
@@ -413,10 +400,7 @@ world_events(struct world *w, struct vh_diag *diag)
 struct world *
 world_build(const struct cfg_scenario *cfg, struct vh_diag *diag)
 {
-    struct world *w = calloc(1, sizeof *w);
-    if (!w) {
-        abort();
-    }
+    struct world *w = vh_xcalloc(1, sizeof *w);
     vh_sim_init(&w->sim);
     vh_pool_init(&w->pool);
     vh_trace_init(&w->trace);
@@ -430,7 +414,7 @@ world_build(const struct cfg_scenario *cfg, struct vh_diag *diag)
     w->cfg = cfg;
     w->end = cfg->duration;
 
-    w->hosts = calloc(cfg->n_hosts ? cfg->n_hosts : 1, sizeof *w->hosts);
+    w->hosts = vh_xcalloc(cfg->n_hosts, sizeof *w->hosts);
     for (size_t i = 0; i < cfg->n_hosts; i++) {
         w->hosts[w->n_hosts++] = host_build(w, &cfg->hosts[i], diag);
         if (diag->failed) {
@@ -438,8 +422,7 @@ world_build(const struct cfg_scenario *cfg, struct vh_diag *diag)
             return NULL;
         }
     }
-    w->switches = calloc(cfg->n_switches ? cfg->n_switches : 1,
-                         sizeof *w->switches);
+    w->switches = vh_xcalloc(cfg->n_switches, sizeof *w->switches);
     for (size_t i = 0; i < cfg->n_switches; i++) {
         w->switches[w->n_switches++] = l2switch_create(w, &cfg->switches[i]);
     }
@@ -449,8 +432,8 @@ world_build(const struct cfg_scenario *cfg, struct vh_diag *diag)
     }
 
     w->n_flows = cfg->n_flows;
-    w->flows = calloc(cfg->n_flows ? cfg->n_flows : 1, sizeof *w->flows);
-    w->gens = calloc(cfg->n_flows ? cfg->n_flows : 1, sizeof *w->gens);
+    w->flows = vh_xcalloc(cfg->n_flows, sizeof *w->flows);
+    w->gens = vh_xcalloc(cfg->n_flows, sizeof *w->gens);
     for (size_t i = 0; i < cfg->n_flows; i++) {
         struct flow_stats *fs = &w->flows[i];
         const struct cfg_flow *cf = &cfg->flows[i];

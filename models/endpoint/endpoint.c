@@ -8,6 +8,7 @@
 #include "models/core/host.h"
 #include "models/core/world.h"
 #include "sim/trace.h"
+#include "sim/xmalloc.h"
 
 /* Packets held per unresolved neighbour.  Linux's default (unres_qlen) is
  * about a hundred frames' worth of bytes. */
@@ -30,12 +31,8 @@ arp_find(struct endpoint *ep, uint32_t ip, bool create)
     if (!create) {
         return NULL;
     }
-    struct arp_entry **v = realloc(ep->arp, (ep->n_arp + 1) * sizeof *v);
-    struct arp_entry *e = calloc(1, sizeof *e);
-    if (!v || !e) {
-        abort();
-    }
-    ep->arp = v;
+    struct arp_entry *e = vh_xcalloc(1, sizeof *e);
+    ep->arp = vh_xgrow(ep->arp, ep->n_arp, sizeof *ep->arp);
     ep->arp[ep->n_arp++] = e;
     e->ep = ep;
     e->ip = ip;
@@ -400,10 +397,7 @@ endpoint_create(struct host *h, struct vh_device *dev, const char *owner_path,
                 struct cpu_core *app_core, enum cpu_cat app_cat,
                 enum cpu_cat rx_cat)
 {
-    struct endpoint *ep = calloc(1, sizeof *ep);
-    if (!ep) {
-        abort();
-    }
+    struct endpoint *ep = vh_xcalloc(1, sizeof *ep);
     ep->dev = dev;
     ep->owner_path = owner_path;
     ep->host = h;

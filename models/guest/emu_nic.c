@@ -12,6 +12,7 @@
 #include "models/guest/vm.h"
 #include "models/core/world.h"
 #include "sim/trace.h"
+#include "sim/xmalloc.h"
 
 /* Linux's default txqueuelen, for the tap and for the guest's qdisc. */
 #define EMU_QUEUE_LEN 1000
@@ -348,10 +349,7 @@ struct emu_nic *
 emu_nic_create(struct world *w, struct host *h, struct vm *vm,
                const struct cfg_vnic *cfg)
 {
-    struct emu_nic *en = calloc(1, sizeof *en);
-    if (!en) {
-        abort();
-    }
+    struct emu_nic *en = vh_xcalloc(1, sizeof *en);
     en->ops = cfg->model == CFG_VNIC_RTL8139 ? &rtl8139_ops : &e1000_ops;
     char path[256];
     snprintf(path, sizeof path, "%s/%s", vm->dev.path, cfg->name);

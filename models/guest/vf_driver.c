@@ -14,6 +14,7 @@
 #include "models/guest/vm.h"
 #include "models/core/world.h"
 #include "sim/trace.h"
+#include "sim/xmalloc.h"
 
 /* The function's interrupt reaches the vCPU that polls queue 'q'. */
 static void
@@ -144,10 +145,7 @@ vf_driver_build(struct world *w, struct host *h, struct vm *vm,
         }
     }
 
-    struct vf_driver *drv = calloc(1, sizeof *drv);
-    if (!drv) {
-        abort();
-    }
+    struct vf_driver *drv = vh_xcalloc(1, sizeof *drv);
     char path[300];
     snprintf(path, sizeof path, "%s/%s", vm->dev.path, cn->name);
     vh_devtab_add(&w->devs, &drv->dev, path,

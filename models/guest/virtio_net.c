@@ -14,6 +14,7 @@
 #include "models/core/world.h"
 #include "sim/frame.h"
 #include "sim/trace.h"
+#include "sim/xmalloc.h"
 
 /* The tap's queue length: Linux's default txqueuelen. */
 #define TAP_QUEUE_LEN 1000
@@ -438,10 +439,7 @@ virtio_net_create(struct world *w, struct host *h, struct vm *vm,
                   struct vh_device *vm_dev, const struct cfg_vnic *cfg,
                   struct cpu_core *vcpu)
 {
-    struct virtio_net *vn = calloc(1, sizeof *vn);
-    if (!vn) {
-        abort();
-    }
+    struct virtio_net *vn = vh_xcalloc(1, sizeof *vn);
     char path[256];
     snprintf(path, sizeof path, "%s/%s", vm_dev->path, cfg->name);
     vh_devtab_add(&w->devs, &vn->dev, path, "virtio-net", vm_dev);
@@ -457,10 +455,7 @@ virtio_net_create(struct world *w, struct host *h, struct vm *vm,
     vn->ring = cfg->ring ? (uint32_t) cfg->ring : 256;
     vn->link_up = true;
     vn->n_queues = cfg->queues > 1 ? cfg->queues : 1;
-    vn->q = calloc((size_t) vn->n_queues, sizeof *vn->q);
-    if (!vn->q) {
-        abort();
-    }
+    vn->q = vh_xcalloc((size_t) vn->n_queues, sizeof *vn->q);
     for (int i = 0; i < vn->n_queues; i++) {
         struct vnet_queue *q = &vn->q[i];
         q->vn = vn;

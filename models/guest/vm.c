@@ -17,6 +17,7 @@
 #include "models/guest/vf_driver.h"
 #include "models/guest/virtio_net.h"
 #include "models/core/world.h"
+#include "sim/xmalloc.h"
 
 static struct lbridge *
 host_bridge(struct host *h, const char *name)
@@ -98,21 +99,15 @@ struct vm *
 vm_build(struct world *w, struct host *h, const struct cfg_vm *cv,
          struct vh_diag *diag)
 {
-    struct vm *vm = calloc(1, sizeof *vm);
-    if (!vm) {
-        abort();
-    }
+    struct vm *vm = vh_xcalloc(1, sizeof *vm);
     char path[256];
     snprintf(path, sizeof path, "%s/%s", h->dev.path, cv->name);
     vh_devtab_add(&w->devs, &vm->dev, path, "vm", &h->dev);
     vm->host = h;
     vm->cfg = cv;
     vm->n_vcpus = cv->vcpus;
-    vm->vcpus = calloc((size_t) cv->vcpus, sizeof *vm->vcpus);
-    vm->nics = calloc(cv->n_nics ? cv->n_nics : 1, sizeof *vm->nics);
-    if (!vm->vcpus || !vm->nics) {
-        abort();
-    }
+    vm->vcpus = vh_xcalloc((size_t) cv->vcpus, sizeof *vm->vcpus);
+    vm->nics = vh_xcalloc(cv->n_nics, sizeof *vm->nics);
     for (int i = 0; i < cv->vcpus; i++) {
         if (cv->pin) {
             vm->vcpus[i] = &h->cores[cv->pin[i]];

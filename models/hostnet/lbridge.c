@@ -9,6 +9,7 @@
 #include "models/core/host.h"
 #include "models/core/world.h"
 #include "sim/trace.h"
+#include "sim/xmalloc.h"
 
 /* Sends 'p' out of every port but 'in'.  Takes 'p'. */
 static void
@@ -84,10 +85,7 @@ lbridge_rx(struct world *w, struct port *port, struct vh_packet *p)
 struct lbridge *
 lbridge_create(struct world *w, struct host *h, const struct cfg_bridge *cfg)
 {
-    struct lbridge *br = calloc(1, sizeof *br);
-    if (!br) {
-        abort();
-    }
+    struct lbridge *br = vh_xcalloc(1, sizeof *br);
     char path[256];
     snprintf(path, sizeof path, "%s/%s", h->dev.path, cfg->name);
     vh_devtab_add(&w->devs, &br->dev, path, "linux-bridge", &h->dev);
@@ -101,12 +99,8 @@ lbridge_create(struct world *w, struct host *h, const struct cfg_bridge *cfg)
 struct port *
 lbridge_attach(struct lbridge *br, struct port *member)
 {
-    struct port *bp = calloc(1, sizeof *bp);
-    struct port **v = realloc(br->ports, (br->n_ports + 1) * sizeof *v);
-    if (!bp || !v) {
-        abort();
-    }
-    br->ports = v;
+    struct port *bp = vh_xcalloc(1, sizeof *bp);
+    br->ports = vh_xgrow(br->ports, br->n_ports, sizeof *br->ports);
     port_init(bp, lbridge_rx, br, &br->dev, (int) br->n_ports);
     br->ports[br->n_ports++] = bp;
     port_connect(bp, member);

@@ -14,6 +14,7 @@
 #include "models/guest/vm.h"
 #include "models/core/world.h"
 #include "sim/trace.h"
+#include "sim/xmalloc.h"
 
 static struct macvtap *
 tap_by_mac(const struct macvlan *mv, const uint8_t *mac)
@@ -267,13 +268,8 @@ macvlan_get(struct world *w, struct host *h, struct pnic *nic)
             return h->macvlans[i];
         }
     }
-    struct macvlan *mv = calloc(1, sizeof *mv);
-    struct macvlan **v = realloc(h->macvlans,
-                                 (h->n_macvlans + 1) * sizeof *v);
-    if (!mv || !v) {
-        abort();
-    }
-    h->macvlans = v;
+    struct macvlan *mv = vh_xcalloc(1, sizeof *mv);
+    h->macvlans = vh_xgrow(h->macvlans, h->n_macvlans, sizeof *h->macvlans);
     h->macvlans[h->n_macvlans++] = mv;
     char path[256];
     snprintf(path, sizeof path, "%s/macvlan", nic->dev.path);
@@ -329,12 +325,8 @@ macvtap_attach(struct world *w, struct host *h, struct vm_nic *n,
         return vh_diag_fail(diag, tp, "a passthru macvtap owns NIC '%s' "
                             "alone, and it already has one", nic->dev.path);
     }
-    struct macvtap *tap = calloc(1, sizeof *tap);
-    struct macvtap **v = realloc(mv->taps, (mv->n_taps + 1) * sizeof *v);
-    if (!tap || !v) {
-        abort();
-    }
-    mv->taps = v;
+    struct macvtap *tap = vh_xcalloc(1, sizeof *tap);
+    mv->taps = vh_xgrow(mv->taps, mv->n_taps, sizeof *mv->taps);
     mv->taps[mv->n_taps] = tap;
     tap->mv = mv;
     tap->mac = cv->mac;

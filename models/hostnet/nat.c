@@ -13,6 +13,7 @@
 #include "models/guest/vm.h"
 #include "models/core/world.h"
 #include "sim/trace.h"
+#include "sim/xmalloc.h"
 
 /* nf_conntrack_udp_timeout and nf_conntrack_icmp_timeout: 30 s. */
 #define CONN_TIMEOUT (30 * VH_SEC)
@@ -197,12 +198,7 @@ conn_new(struct nat *nat, const struct vh_frame_info *fi, vh_time_t now)
         }
     }
     if (!c) {
-        struct nat_conn *v = realloc(nat->conns,
-                                     (nat->n_conns + 1) * sizeof *v);
-        if (!v) {
-            abort();
-        }
-        nat->conns = v;
+        nat->conns = vh_xgrow(nat->conns, nat->n_conns, sizeof *nat->conns);
         c = &nat->conns[nat->n_conns++];
     }
     *c = (struct nat_conn) {
@@ -453,10 +449,7 @@ nat_create(struct world *w, struct host *h, const struct cfg_vnic *first,
                      "\"ip\"; give its uplink NIC one", h->dev.path);
         return NULL;
     }
-    struct nat *nat = calloc(1, sizeof *nat);
-    if (!nat) {
-        abort();
-    }
+    struct nat *nat = vh_xcalloc(1, sizeof *nat);
     char path[256];
     snprintf(path, sizeof path, "%s/nat", h->dev.path);
     vh_devtab_add(&w->devs, &nat->dev, path, "nat", &h->dev);
@@ -505,12 +498,8 @@ nat_attach(struct world *w, struct host *h, struct vm_nic *n,
                             __builtin_popcount(nat->mask),
                             vh_ipv4_format(nat->lan->ip, gw));
     }
-    struct nat_member *v = realloc(nat->members,
-                                   (nat->n_members + 1) * sizeof *v);
-    if (!v) {
-        abort();
-    }
-    nat->members = v;
+    nat->members = vh_xgrow(nat->members, nat->n_members,
+                            sizeof *nat->members);
     nat->members[nat->n_members++] = (struct nat_member) { n->ep, cv };
     n->ep->gateway = nat->lan->ip;
     lbridge_attach(nat->br, n->host);

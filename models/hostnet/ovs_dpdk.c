@@ -14,6 +14,7 @@
 #include "models/guest/vm.h"
 #include "models/core/world.h"
 #include "sim/trace.h"
+#include "sim/xmalloc.h"
 
 /* NETDEV_MAX_BURST: frames one visit takes from a queue. */
 #define PMD_BURST 32
@@ -301,11 +302,7 @@ guest_ready(struct world *w, void *ctx, struct virtio_net *vn, int q)
 static int
 add_port(struct ovs_dpdk *br, struct pnic *nic, struct virtio_net *vn)
 {
-    struct ovs_port *v = realloc(br->ports, (br->n_ports + 1) * sizeof *v);
-    if (!v) {
-        abort();
-    }
-    br->ports = v;
+    br->ports = vh_xgrow(br->ports, br->n_ports, sizeof *br->ports);
     br->ports[br->n_ports].nic = nic;
     br->ports[br->n_ports].vn = vn;
     return (int) br->n_ports++;
@@ -315,20 +312,11 @@ add_port(struct ovs_dpdk *br, struct pnic *nic, struct virtio_net *vn)
 static void
 add_rxq(struct ovs_dpdk *br, int port, int q)
 {
-    struct pmd_rxq *rq = calloc(1, sizeof *rq);
-    struct pmd_rxq **all = realloc(br->rxqs, (br->n_rxqs + 1) * sizeof *all);
-    if (!rq || !all) {
-        abort();
-    }
-    br->rxqs = all;
+    struct pmd_rxq *rq = vh_xcalloc(1, sizeof *rq);
+    br->rxqs = vh_xgrow(br->rxqs, br->n_rxqs, sizeof *br->rxqs);
     struct pmd *pmd = &br->pmds[br->n_rxqs % (size_t) br->n_pmds];
     br->rxqs[br->n_rxqs++] = rq;
-    struct pmd_rxq **mine = realloc(pmd->rxqs,
-                                    (pmd->n_rxqs + 1) * sizeof *mine);
-    if (!mine) {
-        abort();
-    }
-    pmd->rxqs = mine;
+    pmd->rxqs = vh_xgrow(pmd->rxqs, pmd->n_rxqs, sizeof *pmd->rxqs);
     rq->port = port;
     rq->q = q;
     rq->pmd = pmd;
@@ -466,19 +454,14 @@ struct ovs_dpdk *
 ovs_dpdk_create(struct world *w, struct host *h, const struct cfg_bridge *cfg,
                 struct vh_diag *diag)
 {
-    int *cores = calloc((size_t) h->n_cores + cfg->n_pmd_cores, sizeof *cores);
+    int *cores = vh_xcalloc((size_t) h->n_cores + cfg->n_pmd_cores,
+                            sizeof *cores);
     size_t n = 0;
-    if (!cores) {
-        abort();
-    }
     if (!pmd_cores(h, cfg, cores, &n, diag)) {
         free(cores);
         return NULL;
     }
-    struct ovs_dpdk *br = calloc(1, sizeof *br);
-    if (!br) {
-        abort();
-    }
+    struct ovs_dpdk *br = vh_xcalloc(1, sizeof *br);
     char path[256];
     snprintf(path, sizeof path, "%s/%s", h->dev.path, cfg->name);
     vh_devtab_add(&w->devs, &br->dev, path, "ovs-dpdk", &h->dev);
@@ -487,16 +470,10 @@ ovs_dpdk_create(struct world *w, struct host *h, const struct cfg_bridge *cfg,
     br->cfg = cfg;
     fdb_init(&br->fdb, cfg->ageing ? cfg->ageing : 300 * VH_SEC);
     if (!h->polls) {
-        h->polls = calloc((size_t) h->n_cores, sizeof *h->polls);
-        if (!h->polls) {
-            abort();
-        }
+        h->polls = vh_xcalloc((size_t) h->n_cores, sizeof *h->polls);
     }
     br->n_pmds = (int) n;
-    br->pmds = calloc(n, sizeof *br->pmds);
-    if (!br->pmds) {
-        abort();
-    }
+    br->pmds = vh_xcalloc(n, sizeof *br->pmds);
     for (size_t i = 0; i < n; i++) {
         struct pmd *pmd = &br->pmds[i];
         pmd->br = br;

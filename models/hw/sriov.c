@@ -10,6 +10,7 @@
 #include "models/hw/iommu.h"
 #include "models/core/world.h"
 #include "sim/trace.h"
+#include "sim/xmalloc.h"
 
 /* Intel's 82599 and I350 place VF n at routing ID PF + 0x80 + 2n (First
  * VF Offset 128, VF Stride 2 in the SR-IOV capability). */
@@ -266,10 +267,7 @@ pf_filter(struct sriov *sr, const struct cfg_host *ch,
     for (size_t v = 0; v < ch->n_vms; v++) {
         cap += ch->vms[v].n_nics;
     }
-    sr->pf_macs = calloc(cap, sizeof *sr->pf_macs);
-    if (!sr->pf_macs) {
-        abort();
-    }
+    sr->pf_macs = vh_xcalloc(cap, sizeof *sr->pf_macs);
     sr->pf_macs[sr->n_pf_macs++] = cn->mac;
     for (size_t v = 0; v < ch->n_vms; v++) {
         const struct cfg_vm *vm = &ch->vms[v];
@@ -304,17 +302,11 @@ struct sriov *
 sriov_create(struct world *w, struct pnic *nic, int first_q)
 {
     const struct cfg_nic *cn = nic->cfg;
-    struct sriov *sr = calloc(1, sizeof *sr);
-    if (!sr) {
-        abort();
-    }
+    struct sriov *sr = vh_xcalloc(1, sizeof *sr);
     sr->nic = nic;
     sr->n_vfs = cn->sriov_vfs;
-    sr->vfs = calloc((size_t) sr->n_vfs, sizeof *sr->vfs);
-    sr->scratch = calloc((size_t) sr->n_vfs + 1, sizeof *sr->scratch);
-    if (!sr->vfs || !sr->scratch) {
-        abort();
-    }
+    sr->vfs = vh_xcalloc((size_t) sr->n_vfs, sizeof *sr->vfs);
+    sr->scratch = vh_xcalloc((size_t) sr->n_vfs + 1, sizeof *sr->scratch);
     pf_filter(sr, nic->host->cfg, cn);
     for (int i = 0; i < sr->n_vfs; i++) {
         struct sriov_vf *vf = &sr->vfs[i];
