@@ -44,7 +44,7 @@ arp_find(struct endpoint *ep, uint32_t ip, bool create)
 static struct cpu_core *
 ep_core(struct endpoint *ep, const struct vh_packet *p)
 {
-    return p->exec ? cpu_of_exec(p->exec) : ep->app_core;
+    return cpu_exec_core(p, ep->app_core);
 }
 
 /* Hands a finished frame to the interface, on the core that made it. */

@@ -57,7 +57,7 @@ vf_xmit(struct world *w, struct port *port, struct vh_packet *p)
     struct vf_driver *drv = port->owner;
     struct pnic *nic = drv->nic;
     struct pnic_fn *fn = drv->fn;
-    struct cpu_core *core = p->exec ? cpu_of_exec(p->exec) : drv->vcpu;
+    struct cpu_core *core = cpu_exec_core(p, drv->vcpu);
 
     /* The queue whose vector is on this vCPU, else the first. */
     struct pnic_queue *q = &nic->q[fn->first_q];

@@ -264,7 +264,7 @@ guest_tx_post(struct vh_sim *sim, void *obj, void *arg)
     }
     if (q->tx_notify) {
         q->tx_notify = false;
-        guest_kick(w, q, p->exec ? cpu_of_exec(p->exec) : vn->vcpu, p);
+        guest_kick(w, q, cpu_exec_core(p, vn->vcpu), p);
     }
 }
 
@@ -278,7 +278,7 @@ guest_xmit(struct world *w, struct port *port, struct vh_packet *p)
         acct_drop(w, p, &vn->dev, "link-down");
         return;
     }
-    struct cpu_core *core = p->exec ? cpu_of_exec(p->exec) : vn->vcpu;
+    struct cpu_core *core = cpu_exec_core(p, vn->vcpu);
     struct vnet_queue *q = &vn->q[vnet_flow_queue(p, vn->n_queues)];
     p->exec = &core->srv;
     vn->dev.tx++;
@@ -355,7 +355,7 @@ tap_queued(struct vh_sim *sim, void *obj, void *arg)
         acct_drop(w, p, &vn->dev, "tap-queue-full");
         return;
     }
-    struct cpu_core *waker = p->exec ? cpu_of_exec(p->exec) : NULL;
+    struct cpu_core *waker = cpu_exec_core(p, NULL);
     vh_pktq_push(&q->tapq, p);
     VH_TRACE(&w->trace, VH_HOP_ENQUEUE, .time = sim->now, .pkt = p,
              .dev = &vn->dev, .depth = q->tapq.count);
@@ -378,8 +378,7 @@ tap_xmit(struct world *w, struct port *port, struct vh_packet *p)
         return;
     }
     struct vnet_queue *q = &vn->q[vnet_flow_queue(p, vn->n_queues)];
-    struct cpu_core *core = p->exec ? cpu_of_exec(p->exec)
-                                    : q->thread->core;
+    struct cpu_core *core = cpu_exec_core(p, q->thread->core);
     VH_TRACE(&w->trace, VH_HOP_ARRIVE, .time = w->sim.now, .pkt = p,
              .dev = &vn->dev);
     vh_time_t t = cpu_charge(w, core, COST_TUN_XMIT, 0, CPU_SOFTIRQ, p,

@@ -67,8 +67,7 @@ static void
 lbridge_rx(struct world *w, struct port *port, struct vh_packet *p)
 {
     struct lbridge *br = port->owner;
-    struct cpu_core *core = p->exec ? cpu_of_exec(p->exec)
-                                    : &br->host->cores[0];
+    struct cpu_core *core = cpu_exec_core(p, &br->host->cores[0]);
     br->dev.rx++;
     VH_TRACE(&w->trace, VH_HOP_RX, .time = w->sim.now, .pkt = p,
              .dev = &br->dev);

@@ -66,7 +66,7 @@ blame(const struct macvtap *from, const struct macvtap *to,
 static struct cpu_core *
 core_of(const struct macvlan *mv, const struct vh_packet *p)
 {
-    return p->exec ? cpu_of_exec(p->exec) : mv->nic->q[0].irq_core;
+    return cpu_exec_core(p, mv->nic->q[0].irq_core);
 }
 
 static void

@@ -237,7 +237,7 @@ nat_to_host(struct vh_sim *sim, void *obj, void *arg)
 static struct cpu_core *
 core_of(const struct nat *nat, const struct vh_packet *p)
 {
-    return p->exec ? cpu_of_exec(p->exec) : &nat->host->cores[0];
+    return cpu_exec_core(p, &nat->host->cores[0]);
 }
 
 static vh_time_t

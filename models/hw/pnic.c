@@ -397,8 +397,7 @@ static void
 pnic_stack_rx(struct world *w, struct port *port, struct vh_packet *p)
 {
     struct pnic *nic = port->owner;
-    struct cpu_core *core = p->exec ? cpu_of_exec(p->exec)
-                                    : nic->q[0].irq_core;
+    struct cpu_core *core = cpu_exec_core(p, nic->q[0].irq_core);
     struct pnic_queue *q = &nic->q[nic->xps[core->index]];
     VH_TRACE(&w->trace, VH_HOP_ARRIVE, .time = w->sim.now, .pkt = p,
              .dev = &nic->dev);
