@@ -2,6 +2,7 @@
 #include "models/core/host.h"
 
 #include "models/guest/vm.h"
+#include "models/hostnet/ovs_dpdk.h"
 
 static bool
 core_pinned(const struct host *h, int core)
@@ -30,6 +31,16 @@ host_pick_thread_core(struct host *h)
         }
     }
     return &h->cores[h->next_worker++ % h->n_cores];
+}
+
+struct cpu_core *
+host_pick_vcpu_core(struct host *h)
+{
+    int c = h->n_cores - 1 - (h->next_vcpu++ % h->n_cores);
+    for (int k = 1; k < h->n_cores && ovs_dpdk_core_polls(h, c); k++) {
+        c = h->n_cores - 1 - (h->next_vcpu++ % h->n_cores);
+    }
+    return &h->cores[c];
 }
 
 struct cpu_core *

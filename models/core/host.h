@@ -74,6 +74,13 @@ struct host {
  * if every one is. */
 struct cpu_core *host_pick_thread_core(struct host *);
 
+/* The core for a vCPU that nobody pinned: cores fill from the last one
+ * down, away from core 0 and its interrupts, in round robin over the
+ * host's unpinned vCPUs, skipping the cores of poll-mode threads unless
+ * every core has one.  Building a VM and migrating one to the host both
+ * place its vCPUs with this. */
+struct cpu_core *host_pick_vcpu_core(struct host *);
+
 /* The core the interrupt of NIC queue 'q' is delivered to, per the
  * host's irqbalance mode. */
 struct cpu_core *host_irq_core(struct host *, int q);

@@ -134,12 +134,8 @@ migrate_resume(struct vh_sim *sim, void *obj, void *arg)
     /* The vCPUs: pinned ones keep their core number where it exists. */
     for (int i = 0; i < vm->n_vcpus; i++) {
         const struct cfg_vm *cv = vm->cfg;
-        if (cv->pin && cv->pin[i] < dst->n_cores) {
-            vm->vcpus[i] = &dst->cores[cv->pin[i]];
-        } else {
-            int c = dst->n_cores - 1 - (dst->next_vcpu++ % dst->n_cores);
-            vm->vcpus[i] = &dst->cores[c];
-        }
+        vm->vcpus[i] = cv->pin && cv->pin[i] < dst->n_cores
+                       ? &dst->cores[cv->pin[i]] : host_pick_vcpu_core(dst);
     }
     move_thread(vm->qemu_loop, dst);
     for (size_t i = 0; i < vm->n_nics; i++) {
