@@ -16,6 +16,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #define VH_ETH_ALEN 6
 #define VH_ETH_HLEN 14
@@ -26,6 +27,30 @@
 #define VH_UDP_HLEN 8
 #define VH_ICMP_HLEN 8
 #define VH_ARP_LEN 28
+
+/* Where fields lie: in the Ethernet header and an 802.1Q tag after it,
+ * from the start of the frame; in the IPv4, UDP and ICMP headers, from the
+ * start of each. */
+#define VH_ETH_DST_OFF 0
+#define VH_ETH_SRC_OFF 6
+#define VH_ETH_TYPE_OFF 12
+#define VH_VLAN_TCI_OFF 14
+#define VH_VLAN_TYPE_OFF 16     /* The EtherType behind the tag. */
+#define VH_IPV4_TOTLEN_OFF 2
+#define VH_IPV4_ID_OFF 4
+#define VH_IPV4_FRAG_OFF 6      /* Flags and fragment offset. */
+#define VH_IPV4_TTL_OFF 8
+#define VH_IPV4_PROTO_OFF 9
+#define VH_IPV4_CSUM_OFF 10
+#define VH_IPV4_SRC_OFF 12
+#define VH_IPV4_DST_OFF 16
+#define VH_UDP_SPORT_OFF 0
+#define VH_UDP_DPORT_OFF 2
+#define VH_UDP_LEN_OFF 4
+#define VH_UDP_CSUM_OFF 6
+#define VH_ICMP_CSUM_OFF 2
+#define VH_ICMP_ID_OFF 4        /* Echo request and reply. */
+#define VH_ICMP_SEQ_OFF 6
 
 #define VH_ETHERTYPE_IPV4 0x0800
 #define VH_ETHERTYPE_ARP 0x0806
@@ -53,6 +78,40 @@ static inline bool vh_mac_is_multicast(const struct vh_mac *m)
 }
 
 bool vh_mac_eq(const struct vh_mac *, const struct vh_mac *);
+
+/* The destination and source MAC of a frame (at least VH_ETH_HLEN bytes)
+ * in place, and their rewriting. */
+static inline const struct vh_mac *
+vh_eth_dst(const uint8_t *frame)
+{
+    return (const struct vh_mac *) (frame + VH_ETH_DST_OFF);
+}
+
+static inline const struct vh_mac *
+vh_eth_src(const uint8_t *frame)
+{
+    return (const struct vh_mac *) (frame + VH_ETH_SRC_OFF);
+}
+
+static inline void
+vh_eth_set_dst(uint8_t *frame, const struct vh_mac *mac)
+{
+    memcpy(frame + VH_ETH_DST_OFF, mac->b, VH_ETH_ALEN);
+}
+
+static inline void
+vh_eth_set_src(uint8_t *frame, const struct vh_mac *mac)
+{
+    memcpy(frame + VH_ETH_SRC_OFF, mac->b, VH_ETH_ALEN);
+}
+
+/* The EtherType right after the MACs (0x8100 for a tagged frame). */
+static inline uint16_t
+vh_eth_type(const uint8_t *frame)
+{
+    return (uint16_t) (frame[VH_ETH_TYPE_OFF] << 8
+                       | frame[VH_ETH_TYPE_OFF + 1]);
+}
 
 /* Parses "52:54:00:00:00:01" (exactly six two-digit hex groups). */
 bool vh_mac_parse(const char *s, struct vh_mac *out);

@@ -134,7 +134,7 @@ ep_send_ip(struct world *w, struct endpoint *ep, struct vh_packet *p,
     }
     struct arp_entry *e = arp_find(ep, hop, true);
     if (e->resolved) {
-        memcpy(p->data, e->mac.b, VH_ETH_ALEN);
+        vh_eth_set_dst(p->data, &e->mac);
         ep_transmit(w, ep, p);
         return;
     }
@@ -168,7 +168,7 @@ ep_output(struct world *w, struct endpoint *ep, struct vh_packet *p)
 void
 endpoint_forward(struct world *w, struct endpoint *ep, struct vh_packet *p)
 {
-    memcpy(p->data + VH_ETH_ALEN, ep->mac.b, VH_ETH_ALEN);
+    vh_eth_set_src(p->data, &ep->mac);
     ep_send_ip(w, ep, p, frame_ip_dst(p), ep->rx_cat);
 }
 
@@ -241,7 +241,7 @@ ep_learn(struct world *w, struct endpoint *ep, uint32_t ip,
     vh_timer_cancel(&e->retry);
     struct vh_packet *q;
     while ((q = vh_pktq_pop(&e->pending)) != NULL) {
-        memcpy(q->data, mac->b, VH_ETH_ALEN);
+        vh_eth_set_dst(q->data, mac);
         ep_transmit(w, ep, q);
     }
 }

@@ -44,8 +44,8 @@ lbridge_forward(struct vh_sim *sim, void *obj, void *arg)
     struct world *w = world_of(sim);
     struct lbridge *br = obj;
     struct vh_packet *p = arg;
-    const struct vh_mac *dst = (const struct vh_mac *) p->data;
-    const struct vh_mac *src = (const struct vh_mac *) (p->data + 6);
+    const struct vh_mac *dst = vh_eth_dst(p->data);
+    const struct vh_mac *src = vh_eth_src(p->data);
     size_t in = p->in_port;
 
     fdb_learn(&br->fdb, src, 0, (int) in, sim->now);

@@ -17,10 +17,10 @@
 #include "sim/xmalloc.h"
 
 static struct macvtap *
-tap_by_mac(const struct macvlan *mv, const uint8_t *mac)
+tap_by_mac(const struct macvlan *mv, const struct vh_mac *mac)
 {
     for (size_t i = 0; i < mv->n_taps; i++) {
-        if (!memcmp(mv->taps[i]->mac.b, mac, VH_ETH_ALEN)) {
+        if (vh_mac_eq(&mv->taps[i]->mac, mac)) {
             return mv->taps[i];
         }
     }
@@ -141,17 +141,17 @@ mv_dispatch(struct vh_sim *sim, void *obj, void *arg)
     struct world *w = world_of(sim);
     struct macvlan *mv = obj;
     struct vh_packet *p = arg;
-    struct macvtap *from = tap_by_mac(mv, p->data + VH_ETH_ALEN);
+    struct macvtap *from = tap_by_mac(mv, vh_eth_src(p->data));
 
     if (mv->n_taps == 1 && mv->taps[0]->mode == MACVTAP_PASSTHRU) {
         send_on(w, mv, &mv->taps[0]->port, p);
         return;
     }
-    if (vh_mac_is_multicast((const struct vh_mac *) p->data)) {
+    if (vh_mac_is_multicast(vh_eth_dst(p->data))) {
         mv_bcast_rx(w, mv, from, p);
         return;
     }
-    struct macvtap *t = tap_by_mac(mv, p->data);
+    struct macvtap *t = tap_by_mac(mv, vh_eth_dst(p->data));
     if (!t) {
         if (mv->local.peer) {
             send_on(w, mv, &mv->local, p);
@@ -192,11 +192,11 @@ tap_xmit(struct vh_sim *sim, void *obj, void *arg)
     struct macvtap *tap = obj;
     struct macvlan *mv = tap->mv;
     struct vh_packet *p = arg;
-    bool bcast = vh_mac_is_multicast((const struct vh_mac *) p->data);
+    bool bcast = vh_mac_is_multicast(vh_eth_dst(p->data));
 
     if (tap->mode == MACVTAP_BRIDGE) {
         if (!bcast) {
-            struct macvtap *d = tap_by_mac(mv, p->data);
+            struct macvtap *d = tap_by_mac(mv, vh_eth_dst(p->data));
             if (d && d != tap && d->mode == MACVTAP_BRIDGE) {
                 send_on(w, mv, &d->port, p);    /* Switched inside. */
                 return;

@@ -50,21 +50,22 @@ fix_checksums(struct vh_packet *p, const struct vh_frame_info *fi)
     uint8_t *l4 = p->data + fi->l4_off;
     uint32_t l4_len = fi->ip_total_len - ihl;
 
-    put16(ip + 10, 0);
-    put16(ip + 10, vh_csum_fold(vh_csum_partial(ip, ihl, 0)));
+    put16(ip + VH_IPV4_CSUM_OFF, 0);
+    put16(ip + VH_IPV4_CSUM_OFF, vh_csum_fold(vh_csum_partial(ip, ihl, 0)));
     if (fi->ip_proto == VH_IPPROTO_UDP) {
         uint8_t ph[12];
-        memcpy(ph, ip + 12, 8);         /* Source and destination. */
+        memcpy(ph, ip + VH_IPV4_SRC_OFF, 8);    /* Source, destination. */
         ph[8] = 0;
         ph[9] = VH_IPPROTO_UDP;
         put16(ph + 10, (uint16_t) l4_len);
-        put16(l4 + 6, 0);
+        put16(l4 + VH_UDP_CSUM_OFF, 0);
         uint16_t c = vh_csum_fold(vh_csum_partial(l4, l4_len,
                                                   vh_csum_partial(ph, 12, 0)));
-        put16(l4 + 6, c ? c : 0xffff);  /* 0 would mean "none". */
+        put16(l4 + VH_UDP_CSUM_OFF, c ? c : 0xffff);  /* 0 means "none". */
     } else if (fi->ip_proto == VH_IPPROTO_ICMP) {
-        put16(l4 + 2, 0);
-        put16(l4 + 2, vh_csum_fold(vh_csum_partial(l4, l4_len, 0)));
+        put16(l4 + VH_ICMP_CSUM_OFF, 0);
+        put16(l4 + VH_ICMP_CSUM_OFF,
+              vh_csum_fold(vh_csum_partial(l4, l4_len, 0)));
     }
 }
 
@@ -74,9 +75,9 @@ l4_id(struct vh_packet *p, const struct vh_frame_info *fi, bool src)
 {
     uint8_t *l4 = p->data + fi->l4_off;
     if (fi->ip_proto == VH_IPPROTO_ICMP) {
-        return l4 + 4;
+        return l4 + VH_ICMP_ID_OFF;
     }
-    return src ? l4 : l4 + 2;
+    return l4 + (src ? VH_UDP_SPORT_OFF : VH_UDP_DPORT_OFF);
 }
 
 /* Rewrites the source (or destination) address and port or echo id,
@@ -86,9 +87,9 @@ rewrite(struct vh_packet *p, const struct vh_frame_info *fi, bool src,
         uint32_t ip, uint16_t id)
 {
     uint8_t *iph = p->data + fi->l3_off;
-    put32(iph + (src ? 12 : 16), ip);
+    put32(iph + (src ? VH_IPV4_SRC_OFF : VH_IPV4_DST_OFF), ip);
     put16(l4_id(p, fi, src), id);
-    iph[8]--;
+    iph[VH_IPV4_TTL_OFF]--;
     fix_checksums(p, fi);
 }
 
@@ -96,7 +97,7 @@ rewrite(struct vh_packet *p, const struct vh_frame_info *fi, bool src,
 static void
 route_only(struct vh_packet *p, const struct vh_frame_info *fi)
 {
-    p->data[fi->l3_off + 8]--;
+    p->data[fi->l3_off + VH_IPV4_TTL_OFF]--;
     fix_checksums(p, fi);
 }
 

@@ -196,8 +196,8 @@ pmd_rx_one(struct world *w, struct pmd *pmd, struct pmd_rxq *rq)
     vh_time_t t = cpu_charge(w, c, COST_PMD_CLASSIFY, 0, CPU_POLL, p,
                              &br->dev);
 
-    const struct vh_mac *dst = (const struct vh_mac *) p->data;
-    const struct vh_mac *src = (const struct vh_mac *) (p->data + 6);
+    const struct vh_mac *dst = vh_eth_dst(p->data);
+    const struct vh_mac *src = vh_eth_src(p->data);
     size_t from = (size_t) rq->port;
     fdb_learn(&br->fdb, src, 0, rq->port, w->sim.now);
     int out = vh_mac_is_multicast(dst) ? -1

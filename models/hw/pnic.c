@@ -206,7 +206,7 @@ fn_rx_queue(struct pnic_fn *fn, const struct vh_packet *p)
         return q;
     }
     if (fn->n_q > fn->n_rss) {
-        const struct vh_mac *dst = (const struct vh_mac *) p->data;
+        const struct vh_mac *dst = vh_eth_dst(p->data);
         int vlan = vh_frame_vlan(p->data, p->len);
         for (int i = fn->n_rss; i < fn->n_q; i++) {
             if (q[i].pool && q[i].pool_vlan == vlan

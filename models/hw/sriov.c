@@ -93,7 +93,7 @@ void
 sriov_wire_rx(struct world *w, struct sriov *sr, struct vh_packet *p,
               vh_time_t ready)
 {
-    const struct vh_mac *dst = (const struct vh_mac *) p->data;
+    const struct vh_mac *dst = vh_eth_dst(p->data);
     int vlan = vh_frame_vlan(p->data, p->len);
     if (vh_mac_is_multicast(dst)) {
         struct pnic_fn **to = sr->scratch;
@@ -146,8 +146,7 @@ sriov_tx(struct world *w, struct sriov *sr, struct pnic_queue *q,
     int vlan;
 
     if (vf) {
-        const struct vh_mac *smac = (const struct vh_mac *) (p->data + 6);
-        if (!vh_mac_eq(smac, &src->mac)) {
+        if (!vh_mac_eq(vh_eth_src(p->data), &src->mac)) {
             vf->spoofed++;
             acct_drop(w, p, &vf->dev, "anti-spoof");
             pnic_tx_complete(w, q);
@@ -164,7 +163,7 @@ sriov_tx(struct world *w, struct sriov *sr, struct pnic_queue *q,
         vlan = vh_frame_vlan(p->data, p->len);
     }
 
-    const struct vh_mac *dst = (const struct vh_mac *) p->data;
+    const struct vh_mac *dst = vh_eth_dst(p->data);
     if (vh_mac_is_multicast(dst)) {
         /* Copies to the other functions of the VLAN, and the original to
          * the cable, whose departure completes the descriptor. */

@@ -54,7 +54,7 @@ l2switch_forward(struct vh_sim *sim, void *obj, void *arg)
     struct world *w = world_of(sim);
     struct l2switch *sw = obj;
     struct vh_packet *p = arg;
-    const struct vh_mac *dst = (const struct vh_mac *) p->data;
+    const struct vh_mac *dst = vh_eth_dst(p->data);
     int in = p->in_port;
 
     int out = vh_mac_is_multicast(dst) ? -1
@@ -98,7 +98,7 @@ swport_rx(struct world *w, struct port *port, struct vh_packet *p)
 {
     struct swport *sp = port->owner;
     struct l2switch *sw = sp->sw;
-    const struct vh_mac *src = (const struct vh_mac *) (p->data + 6);
+    const struct vh_mac *src = vh_eth_src(p->data);
 
     sw->dev.rx++;
     p->in_port = (uint16_t) port->index;
