@@ -567,6 +567,44 @@ vh_build_rarp_announce(uint8_t *buf, const struct vh_mac *mac)
     return VH_ETH_MIN_FRAME;
 }
 
+bool
+vh_frame_flow(const uint8_t *frame, uint32_t len, struct vh_flow *out)
+{
+    memset(out, 0, sizeof *out);
+    if (len < VH_ETH_HLEN) {
+        return false;
+    }
+    uint32_t l3 = VH_ETH_HLEN;
+    uint16_t type = vh_eth_type(frame);
+    if (type == VH_ETHERTYPE_VLAN) {
+        if (len < VH_VLAN_TYPE_OFF + 2) {
+            return false;
+        }
+        l3 += VH_VLAN_HLEN;
+        type = get16(frame + VH_VLAN_TYPE_OFF);
+    }
+    const uint8_t *ip = frame + l3;
+    if (type != VH_ETHERTYPE_IPV4 || len < l3 + VH_IPV4_HLEN
+        || ip[0] >> 4 != 4) {
+        return false;
+    }
+    uint32_t ihl = (ip[0] & 0xfu) * 4;
+    if (ihl < VH_IPV4_HLEN || len < l3 + ihl) {
+        return false;
+    }
+    out->ip_src = get32(ip + VH_IPV4_SRC_OFF);
+    out->ip_dst = get32(ip + VH_IPV4_DST_OFF);
+    out->proto = ip[VH_IPV4_PROTO_OFF];
+    uint16_t frag = get16(ip + VH_IPV4_FRAG_OFF);
+    if ((out->proto == VH_IPPROTO_TCP || out->proto == VH_IPPROTO_UDP)
+        && !(frag & (IPV4_MF | IPV4_FRAG_OFF_MASK)) && len >= l3 + ihl + 4) {
+        out->has_ports = true;
+        out->sport = get16(ip + ihl + VH_UDP_SPORT_OFF);
+        out->dport = get16(ip + ihl + VH_UDP_DPORT_OFF);
+    }
+    return true;
+}
+
 int
 vh_frame_vlan(const uint8_t *frame, uint32_t len)
 {

@@ -58,6 +58,7 @@
 #define VH_ETHERTYPE_RARP 0x8035
 
 #define VH_IPPROTO_ICMP 1
+#define VH_IPPROTO_TCP 6
 #define VH_IPPROTO_UDP 17
 
 #define VH_ICMP_ECHO_REPLY 0
@@ -199,6 +200,23 @@ uint32_t vh_build_arp(uint8_t *buf, uint16_t op,
                       const struct vh_mac *sha, uint32_t spa,
                       const struct vh_mac *tha, uint32_t tpa,
                       const struct vh_mac *eth_dst);
+
+/* What a flow hash reads of a frame: its IPv4 addresses and protocol,
+ * and the ports of TCP or UDP that is not a fragment (a fragment's ports
+ * may be absent).  Host order. */
+struct vh_flow {
+    uint32_t ip_src, ip_dst;
+    uint8_t proto;
+    bool has_ports;
+    uint16_t sport, dport;      /* 0 without ports. */
+};
+
+/* The one flow parser, for RSS, tun's and the guest's queue choice and
+ * whoever else hashes or addresses a flow: fills 'out' from an Ethernet
+ * frame, skipping an 802.1Q tag, and returns true; returns false (and
+ * zeroes 'out') if the frame is not IPv4 with a sane header.  Lighter
+ * than vh_frame_parse(): it checks no lengths beyond what it reads. */
+bool vh_frame_flow(const uint8_t *frame, uint32_t len, struct vh_flow *out);
 
 /* The 802.1Q VLAN ID of 'frame', or -1 if it is untagged (or too short to
  * tell). */

@@ -58,9 +58,9 @@ ep_transmit(struct world *w, struct endpoint *ep, struct vh_packet *p)
 static uint32_t
 frame_ip_dst(const struct vh_packet *p)
 {
-    const uint8_t *d = p->data + VH_ETH_HLEN + 16;
-    return (uint32_t) d[0] << 24 | (uint32_t) d[1] << 16
-           | (uint32_t) d[2] << 8 | d[3];
+    struct vh_flow f;
+    vh_frame_flow(p->data, p->len, &f);
+    return f.ip_dst;
 }
 
 static void

@@ -28,25 +28,13 @@ static void guest_napi_step(struct vh_sim *, void *obj, void *arg);
 static uint32_t
 vnet_flow_hash(const struct vh_packet *p)
 {
-    const uint8_t *d = p->data;
-    if (p->len < VH_ETH_HLEN + 20 || d[12] != 0x08 || d[13] != 0x00) {
+    struct vh_flow f;
+    if (!vh_frame_flow(p->data, p->len, &f)) {
         return 0;
     }
-    const uint8_t *ip = d + VH_ETH_HLEN;
-    uint32_t ihl = (uint32_t) (ip[0] & 0x0f) * 4;
-    uint8_t proto = ip[9];
-    uint64_t k = (uint64_t) ip[12] << 56 | (uint64_t) ip[13] << 48
-                 | (uint64_t) ip[14] << 40 | (uint64_t) ip[15] << 32
-                 | (uint64_t) ip[16] << 24 | (uint64_t) ip[17] << 16
-                 | (uint64_t) ip[18] << 8 | ip[19];
-    uint64_t ports = 0;
-    if ((proto == 17 || proto == 6)
-        && p->len >= VH_ETH_HLEN + ihl + 4) {
-        const uint8_t *l4 = ip + ihl;
-        ports = (uint64_t) l4[0] << 24 | (uint64_t) l4[1] << 16
-                | (uint64_t) l4[2] << 8 | l4[3];
-    }
-    k ^= (ports << 8 | proto) * 0x9e3779b97f4a7c15ULL;
+    uint64_t k = (uint64_t) f.ip_src << 32 | f.ip_dst;
+    uint64_t ports = (uint64_t) f.sport << 16 | f.dport;
+    k ^= (ports << 8 | f.proto) * 0x9e3779b97f4a7c15ULL;
     k ^= k >> 33;
     k *= 0xff51afd7ed558ccdULL;
     k ^= k >> 33;
