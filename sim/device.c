@@ -63,6 +63,19 @@ vh_devtab_find(const struct vh_devtab *tab, const char *path)
     return NULL;
 }
 
+struct vh_device *
+vh_devtab_find_kind(const struct vh_devtab *tab, const char *path,
+                    const char *kind)
+{
+    for (size_t i = 0; i < tab->n; i++) {
+        if (!strcmp(tab->v[i]->path, path)
+            && !strcmp(tab->v[i]->kind, kind)) {
+            return tab->v[i];
+        }
+    }
+    return NULL;
+}
+
 static void
 add_edge(struct vh_device *from, const struct vh_device *to, int cable)
 {

@@ -1,8 +1,51 @@
 /* models/core/host.c: where a host's threads and interrupts run. */
 #include "models/core/host.h"
 
+#include <stdio.h>
+#include <string.h>
+
+#include "models/core/world.h"
 #include "models/guest/vm.h"
+#include "models/hostnet/lbridge.h"
 #include "models/hostnet/ovs_dpdk.h"
+#include "models/hw/pnic.h"
+
+struct vh_device *
+host_dev(const struct world *w, const struct host *h, const char *name,
+         const char *kind)
+{
+    char path[256];
+    snprintf(path, sizeof path, "%s/%s", h->dev.path, name);
+    return vh_devtab_find_kind(&w->devs, path, kind);
+}
+
+struct pnic *
+host_nic(const struct world *w, const struct host *h, const char *name)
+{
+    struct vh_device *d = host_dev(w, h, name, "nic");
+    return d ? VH_CONTAINER_OF(d, struct pnic, dev) : NULL;
+}
+
+struct lbridge *
+host_bridge(const struct world *w, const struct host *h, const char *name)
+{
+    struct vh_device *d = host_dev(w, h, name, "linux-bridge");
+    return d ? VH_CONTAINER_OF(d, struct lbridge, dev) : NULL;
+}
+
+struct lbridge *
+host_bridge_of_nic(const struct host *h, const char *nic)
+{
+    for (size_t b = 0; b < h->n_bridges; b++) {
+        const struct cfg_bridge *cb = h->bridges[b]->cfg;
+        for (size_t i = 0; i < cb->n_ports; i++) {
+            if (!strcmp(cb->ports[i], nic)) {
+                return h->bridges[b];
+            }
+        }
+    }
+    return NULL;
+}
 
 static bool
 core_pinned(const struct host *h, int core)

@@ -21,6 +21,7 @@ struct iommu;
 struct nat;
 struct macvlan;
 struct ovs_dpdk;
+struct world;
 
 /* A core given to a poll-mode thread (a user-space switch): the thread
  * spins whether or not there is work, so time no job holds the core is
@@ -68,6 +69,19 @@ struct host {
     uint64_t packets;           /* Flow packets sent or received by the
                                  * host's endpoints (for cycles/packet). */
 };
+
+/* What host 'h' calls 'name' in the scenario: its device "HOST/NAME" of
+ * kind 'kind' in the world's device registry, or NULL; its NIC, or its
+ * Linux bridge, of that name, or NULL. */
+struct vh_device *host_dev(const struct world *, const struct host *,
+                           const char *name, const char *kind);
+struct pnic *host_nic(const struct world *, const struct host *,
+                      const char *name);
+struct lbridge *host_bridge(const struct world *, const struct host *,
+                            const char *name);
+
+/* The Linux bridge that has NIC 'nic' of 'h' as a port, or NULL. */
+struct lbridge *host_bridge_of_nic(const struct host *, const char *nic);
 
 /* The core for a kernel thread that nobody pinned (a vhost worker):
  * cores neither pinned to any vCPU nor polling, in round robin; all cores

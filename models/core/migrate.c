@@ -32,41 +32,6 @@ struct migration {
     size_t announced;           /* Rounds sent. */
 };
 
-static struct host *
-find_host(struct world *w, const char *name)
-{
-    for (size_t i = 0; i < w->n_hosts; i++) {
-        if (!strcmp(w->hosts[i]->dev.path, name)) {
-            return w->hosts[i];
-        }
-    }
-    return NULL;
-}
-
-static struct vm *
-find_vm(struct world *w, const char *path)
-{
-    for (size_t h = 0; h < w->n_hosts; h++) {
-        for (size_t v = 0; v < w->hosts[h]->n_vms; v++) {
-            if (!strcmp(w->hosts[h]->vms[v]->dev.path, path)) {
-                return w->hosts[h]->vms[v];
-            }
-        }
-    }
-    return NULL;
-}
-
-static struct lbridge *
-find_bridge(struct host *h, const char *name)
-{
-    for (size_t b = 0; b < h->n_bridges; b++) {
-        if (!strcmp(h->bridges[b]->cfg->name, name)) {
-            return h->bridges[b];
-        }
-    }
-    return NULL;
-}
-
 /* One round of announcements: a RARP per vNIC, written into the tap by
  * QEMU on the destination. */
 static void
@@ -148,8 +113,8 @@ migrate_resume(struct vh_sim *sim, void *obj, void *arg)
                 acct_drop(w, p, &vn->dev, "migration");
             }
         }
-        lbridge_detach(find_bridge(src, n->cfg->attach_to), &vn->tap);
-        lbridge_attach(find_bridge(dst, n->cfg->attach_to), &vn->tap);
+        lbridge_detach(host_bridge(w, src, n->cfg->attach_to), &vn->tap);
+        lbridge_attach(host_bridge(w, dst, n->cfg->attach_to), &vn->tap);
         vn->host = dst;
         vn->vcpu = vm->vcpus[0];
         for (int k = 0; k < vn->n_queues; k++) {
@@ -198,8 +163,8 @@ bool
 migrate_schedule(struct world *w, const struct cfg_event *e,
                  struct vh_diag *diag)
 {
-    struct vm *vm = find_vm(w, e->target);
-    struct host *dst = find_host(w, e->to);
+    struct vm *vm = world_vm(w, e->target);
+    struct host *dst = world_host(w, e->to);
     char path[512];
     snprintf(path, sizeof path, "%s.target", e->jpath);
     if (!vm || !dst) {

@@ -47,20 +47,6 @@ host_add_endpoint(struct host *h, struct endpoint *ep)
     h->eps[h->n_eps++] = ep;
 }
 
-static struct lbridge *
-host_bridge_of_nic(struct host *h, const char *nic)
-{
-    for (size_t b = 0; b < h->n_bridges; b++) {
-        const struct cfg_bridge *cb = h->bridges[b]->cfg;
-        for (size_t i = 0; i < cb->n_ports; i++) {
-            if (!strcmp(cb->ports[i], nic)) {
-                return h->bridges[b];
-            }
-        }
-    }
-    return NULL;
-}
-
 /* An OVS bridge with the user-space datapath: its PMDs, and its NICs in
  * poll mode.  Its VM ports join when the VMs are built. */
 static bool
@@ -75,11 +61,9 @@ host_build_dpdk(struct world *w, struct host *h, const struct cfg_bridge *cb,
                                sizeof *h->dpdk_bridges);
     h->dpdk_bridges[h->n_dpdk_bridges++] = br;
     for (size_t p = 0; p < cb->n_ports; p++) {
-        for (size_t i = 0; i < h->n_nics; i++) {
-            if (!strcmp(h->nics[i]->cfg->name, cb->ports[p])
-                && !ovs_dpdk_add_nic(w, br, h->nics[i], diag)) {
-                return false;
-            }
+        struct pnic *nic = host_nic(w, h, cb->ports[p]);
+        if (nic && !ovs_dpdk_add_nic(w, br, nic, diag)) {
+            return false;
         }
     }
     return true;
@@ -174,60 +158,32 @@ host_build(struct world *w, const struct cfg_host *ch, struct vh_diag *diag)
     return h;
 }
 
-static struct host *
-world_host(struct world *w, const char *name, size_t len)
+struct host *
+world_host(const struct world *w, const char *name)
 {
-    for (size_t i = 0; i < w->n_hosts; i++) {
-        const char *n = w->hosts[i]->dev.path;
-        if (strlen(n) == len && !strncmp(n, name, len)) {
-            return w->hosts[i];
-        }
-    }
-    return NULL;
+    struct vh_device *d = vh_devtab_find_kind(&w->devs, name, "host");
+    return d ? VH_CONTAINER_OF(d, struct host, dev) : NULL;
 }
 
-static struct l2switch *
-world_switch(struct world *w, const char *name, size_t len)
+struct vm *
+world_vm(const struct world *w, const char *path)
 {
-    for (size_t i = 0; i < w->n_switches; i++) {
-        const char *n = w->switches[i]->dev.path;
-        if (strlen(n) == len && !strncmp(n, name, len)) {
-            return w->switches[i];
-        }
-    }
-    return NULL;
-}
-
-static struct pnic *
-host_nic(struct host *h, const char *name)
-{
-    for (size_t i = 0; i < h->n_nics; i++) {
-        if (!strcmp(h->nics[i]->cfg->name, name)) {
-            return h->nics[i];
-        }
-    }
-    return NULL;
+    struct vh_device *d = vh_devtab_find_kind(&w->devs, path, "vm");
+    return d ? VH_CONTAINER_OF(d, struct vm, dev) : NULL;
 }
 
 /* The port at the far end of "sw/pN" or "host/nic", with its speed. */
 static struct port *
 world_port(struct world *w, const char *ref, uint64_t *bps)
 {
-    const char *slash = strchr(ref, '/');
-    if (!slash) {
-        return NULL;
+    struct vh_device *d = vh_devtab_find(&w->devs, ref);
+    if (d && !strcmp(d->kind, "switch-port")) {
+        struct swport *sp = VH_CONTAINER_OF(d, struct swport, dev);
+        *bps = sp->sw->cfg->speed_bps;
+        return &sp->port;
     }
-    size_t len = (size_t) (slash - ref);
-    struct l2switch *sw = world_switch(w, ref, len);
-    if (sw) {
-        struct swport *sp = slash[1] == 'p'
-                            ? l2switch_port(sw, atoi(slash + 2)) : NULL;
-        *bps = sw->cfg->speed_bps;
-        return sp ? &sp->port : NULL;
-    }
-    struct host *h = world_host(w, ref, len);
-    struct pnic *nic = h ? host_nic(h, slash + 1) : NULL;
-    if (nic) {
+    if (d && !strcmp(d->kind, "nic")) {
+        struct pnic *nic = VH_CONTAINER_OF(d, struct pnic, dev);
         *bps = nic->cfg->speed_bps;
         return &nic->wire;
     }
@@ -268,21 +224,12 @@ world_cable(struct world *w, struct vh_diag *diag)
 static struct endpoint *
 world_endpoint(struct world *w, const char *path)
 {
-    const char *slash = strchr(path, '/');
-    size_t len = slash ? (size_t) (slash - path) : strlen(path);
-    struct host *h = world_host(w, path, len);
-    if (!h) {
-        return NULL;
-    }
-    if (!slash) {
+    struct host *h = world_host(w, path);
+    if (h) {
         return h->n_eps ? h->eps[0] : NULL;
     }
-    for (size_t v = 0; v < h->n_vms; v++) {
-        if (!strcmp(h->vms[v]->cfg->name, slash + 1)) {
-            return h->vms[v]->n_nics ? h->vms[v]->nics[0].ep : NULL;
-        }
-    }
-    return NULL;
+    struct vm *vm = world_vm(w, path);
+    return vm && vm->n_nics ? vm->nics[0].ep : NULL;
 }
 
 static struct link *

@@ -3,7 +3,6 @@
 
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "models/core/acct.h"
 #include "models/hw/cpu.h"
@@ -113,23 +112,12 @@ vf_driver_set_link(struct vf_driver *drv, bool up)
     drv->link_up = up;
 }
 
-static struct pnic *
-host_nic_named(struct host *h, const char *name)
-{
-    for (size_t i = 0; i < h->n_nics; i++) {
-        if (!strcmp(h->nics[i]->cfg->name, name)) {
-            return h->nics[i];
-        }
-    }
-    return NULL;
-}
-
 bool
 vf_driver_build(struct world *w, struct host *h, struct vm *vm,
                 struct vm_nic *n, struct vh_diag *diag)
 {
     const struct cfg_vnic *cn = n->cfg;
-    struct pnic *nic = host_nic_named(h, cn->attach_to);
+    struct pnic *nic = host_nic(w, h, cn->attach_to);
     bool is_vf = cn->attach == CFG_AT_SRIOV_VF;
     struct sriov_vf *vf = NULL;
 

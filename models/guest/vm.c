@@ -3,7 +3,6 @@
 
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "models/guest/emu_nic.h"
 #include "models/endpoint/endpoint.h"
@@ -18,17 +17,6 @@
 #include "models/guest/virtio_net.h"
 #include "models/core/world.h"
 #include "sim/xmalloc.h"
-
-static struct lbridge *
-host_bridge(struct host *h, const char *name)
-{
-    for (size_t b = 0; b < h->n_bridges; b++) {
-        if (!strcmp(h->bridges[b]->cfg->name, name)) {
-            return h->bridges[b];
-        }
-    }
-    return NULL;
-}
 
 /* The guest half: the device the guest's driver runs. */
 static bool
@@ -79,7 +67,7 @@ vm_nic_attach(struct world *w, struct host *h, struct vm_nic *n,
     }
     switch (cn->attach) {
     case CFG_AT_BRIDGE:
-        lbridge_attach(host_bridge(h, cn->attach_to), n->host);
+        lbridge_attach(host_bridge(w, h, cn->attach_to), n->host);
         return true;
     case CFG_AT_NAT:
         return nat_attach(w, h, n, diag);
@@ -154,16 +142,14 @@ vm_free(struct vm *vm)
 struct vm_nic *
 vm_nic_find(struct world *w, const char *path)
 {
-    for (size_t h = 0; h < w->n_hosts; h++) {
-        struct host *host = w->hosts[h];
-        for (size_t v = 0; v < host->n_vms; v++) {
-            struct vm *vm = host->vms[v];
-            for (size_t i = 0; i < vm->n_nics; i++) {
-                if (vm->nics[i].dev
-                    && !strcmp(vm->nics[i].dev->path, path)) {
-                    return &vm->nics[i];
-                }
-            }
+    /* Its device's parent is its VM's. */
+    const struct vh_device *d = vh_devtab_find(&w->devs, path);
+    const struct vh_device *up = d && d->parent >= 0
+                                 ? w->devs.v[d->parent] : NULL;
+    struct vm *vm = up ? world_vm(w, up->path) : NULL;
+    for (size_t i = 0; vm && i < vm->n_nics; i++) {
+        if (vm->nics[i].dev == d) {
+            return &vm->nics[i];
         }
     }
     return NULL;

@@ -246,20 +246,6 @@ mv_local_rx(struct world *w, struct port *port, struct vh_packet *p)
 
 /* --- Building. --- */
 
-static bool
-nic_in_bridge(const struct host *h, const char *nic)
-{
-    for (size_t b = 0; b < h->n_bridges; b++) {
-        const struct cfg_bridge *cb = h->bridges[b]->cfg;
-        for (size_t i = 0; i < cb->n_ports; i++) {
-            if (!strcmp(cb->ports[i], nic)) {
-                return true;
-            }
-        }
-    }
-    return false;
-}
-
 static struct macvlan *
 macvlan_get(struct world *w, struct host *h, struct pnic *nic)
 {
@@ -301,19 +287,14 @@ macvtap_attach(struct world *w, struct host *h, struct vm_nic *n,
                struct vh_diag *diag)
 {
     const struct cfg_vnic *cv = n->cfg;
-    struct pnic *nic = NULL;
+    struct pnic *nic = host_nic(w, h, cv->attach_to);
     char tp[512];
     snprintf(tp, sizeof tp, "%s.attach.to", cv->jpath);
-    for (size_t i = 0; i < h->n_nics; i++) {
-        if (!strcmp(h->nics[i]->cfg->name, cv->attach_to)) {
-            nic = h->nics[i];
-        }
-    }
     if (!nic) {
         return vh_diag_fail(diag, tp, "host '%s' has no NIC '%s'",
                             h->dev.path, cv->attach_to);
     }
-    if (nic_in_bridge(h, cv->attach_to)) {
+    if (host_bridge_of_nic(h, cv->attach_to)) {
         return vh_diag_fail(diag, tp, "NIC '%s' is a bridge port; a NIC "
                             "with macvtaps on it cannot also be in a "
                             "bridge", cv->attach_to);

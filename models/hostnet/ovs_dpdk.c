@@ -4,7 +4,6 @@
 
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "models/core/acct.h"
 #include "models/hw/cpu.h"
@@ -358,14 +357,10 @@ ovs_dpdk_add_vhost_user(struct world *w, struct ovs_dpdk *br,
 }
 
 struct ovs_dpdk *
-ovs_dpdk_find(struct host *h, const char *name)
+ovs_dpdk_find(const struct world *w, const struct host *h, const char *name)
 {
-    for (size_t i = 0; i < h->n_dpdk_bridges; i++) {
-        if (!strcmp(h->dpdk_bridges[i]->cfg->name, name)) {
-            return h->dpdk_bridges[i];
-        }
-    }
-    return NULL;
+    struct vh_device *d = host_dev(w, h, name, "ovs-dpdk");
+    return d ? VH_CONTAINER_OF(d, struct ovs_dpdk, dev) : NULL;
 }
 
 bool
@@ -373,7 +368,7 @@ ovs_dpdk_attach(struct world *w, struct host *h, struct vm_nic *n,
                 struct vh_diag *diag)
 {
     const struct cfg_vnic *cn = n->cfg;
-    struct ovs_dpdk *br = ovs_dpdk_find(h, cn->attach_to);
+    struct ovs_dpdk *br = ovs_dpdk_find(w, h, cn->attach_to);
     char path[512];
     snprintf(path, sizeof path, "%s.attach.to", cn->jpath);
     if (!br) {
