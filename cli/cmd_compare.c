@@ -20,6 +20,7 @@
 #include "report/report.h"
 #include "models/core/world.h"
 #include "sim/diag.h"
+#include "sim/xmalloc.h"
 
 static const char compare_usage[] =
     "usage: vhsim compare SCENARIO [--json FILE] [--csv FILE] [--seed N]\n"
@@ -206,11 +207,8 @@ prepare(const struct compare_opts *o, size_t *n)
         return NULL;
     }
     size_t n_all = base->n_variants + 1;
-    const char **all = calloc(n_all, sizeof *all);
-    struct job *jobs = calloc(n_all, sizeof *jobs);
-    if (!all || !jobs) {
-        abort();
-    }
+    const char **all = vh_xcalloc(n_all, sizeof *all);
+    struct job *jobs = vh_xcalloc(n_all, sizeof *jobs);
     all[0] = "base";
     for (size_t i = 0; i < base->n_variants; i++) {
         all[i + 1] = base->variant_names[i];
@@ -225,10 +223,7 @@ prepare(const struct compare_opts *o, size_t *n)
             continue;
         }
         struct job *j = &jobs[(*n)++];
-        j->name = strdup(all[i]);
-        if (!j->name) {
-            abort();
-        }
+        j->name = vh_xstrdup(all[i]);
         vh_diag_init(&diag);
         j->cfg = i ? cfg_load(o->scenario, all[i], &diag) : NULL;
         if (i && !j->cfg) {
@@ -325,10 +320,7 @@ write_json(const char *path, struct job *jobs, size_t n)
     }
     char *text = cJSON_Print(root);
     size_t len = strlen(text);
-    char *withnl = malloc(len + 2);
-    if (!withnl) {
-        abort();
-    }
+    char *withnl = vh_xmalloc(len + 2);
     memcpy(withnl, text, len);
     memcpy(withnl + len, "\n", 2);
     int rc = write_text(path, withnl);
@@ -389,10 +381,7 @@ cmd_compare(int argc, char **argv)
         fputs("\r\033[K", stderr);
     }
 
-    struct compare_run *runs = calloc(n, sizeof *runs);
-    if (!runs) {
-        abort();
-    }
+    struct compare_run *runs = vh_xcalloc(n, sizeof *runs);
     for (size_t i = 0; i < n; i++) {
         runs[i].name = jobs[i].name;
         runs[i].report = jobs[i].report;

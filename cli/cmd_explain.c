@@ -9,6 +9,7 @@
 #include "models/core/world.h"
 #include "sim/trace.h"
 #include "sim/units.h"
+#include "sim/xmalloc.h"
 
 /* What the subscriber keeps of each hop of the followed packet. */
 struct step {
@@ -35,10 +36,7 @@ follow_hop(void *ctx, const struct vh_hop *h)
     }
     if (f->n == f->cap) {
         f->cap = f->cap ? f->cap * 2 : 64;
-        f->steps = realloc(f->steps, f->cap * sizeof *f->steps);
-        if (!f->steps) {
-            abort();
-        }
+        f->steps = vh_xrealloc(f->steps, f->cap * sizeof *f->steps);
     }
     struct step *s = &f->steps[f->n++];
     s->at = f->w->sim.now;
@@ -54,7 +52,6 @@ hop_kind_name(enum vh_hop_kind k)
     case VH_HOP_ARRIVE: return "arrives";
     case VH_HOP_ENQUEUE: return "queued";
     case VH_HOP_SERVICE: return "work";
-    case VH_HOP_FINISH: return "done";
     case VH_HOP_DROP: return "DROPPED";
     case VH_HOP_DELIVER: return "DELIVERED";
     case VH_HOP_RX: return "in";

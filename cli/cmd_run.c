@@ -18,6 +18,7 @@
 #include "sim/capture.h"
 #include "sim/pcapw.h"
 #include "sim/units.h"
+#include "sim/xmalloc.h"
 
 struct run_opts {
     const char *scenario;
@@ -200,11 +201,8 @@ static struct vh_capture *
 open_captures(struct world *w, const struct cfg_scenario *cfg,
               const char *file)
 {
-    const char **points = calloc(cfg->n_captures + 1, sizeof *points);
-    const char **files = calloc(cfg->n_captures + 1, sizeof *files);
-    if (!points || !files) {
-        abort();
-    }
+    const char **points = vh_xcalloc(cfg->n_captures + 1, sizeof *points);
+    const char **files = vh_xcalloc(cfg->n_captures + 1, sizeof *files);
     for (size_t i = 0; i < cfg->n_captures; i++) {
         points[i] = cfg->captures[i].point;
         files[i] = cfg->captures[i].file;
@@ -299,7 +297,7 @@ cmd_run(int argc, char **argv)
         cJSON *r = report_json(w, wall);
         char *text = cJSON_Print(r);
         size_t n = strlen(text);
-        char *withnl = malloc(n + 2);
+        char *withnl = vh_xmalloc(n + 2);
         memcpy(withnl, text, n);
         withnl[n] = '\n';
         withnl[n + 1] = '\0';

@@ -35,6 +35,7 @@
 #include <string.h>
 
 #include "models/hw/cpu.h"
+#include "sim/xmalloc.h"
 
 struct buf {
     char *s;
@@ -58,10 +59,7 @@ buf_printf(struct buf *b, const char *fmt, ...)
             return;
         }
         b->cap = 2 * b->cap + (n > 0 ? (size_t) n : 0) + 64;
-        b->s = realloc(b->s, b->cap);
-        if (!b->s) {
-            abort();
-        }
+        b->s = vh_xrealloc(b->s, b->cap);
     }
 }
 

@@ -177,10 +177,7 @@ static void
 add_heading(struct table *t, const char *text)
 {
     struct row *r = add_row(t, "");
-    r->heading = strdup(text);
-    if (!r->heading) {
-        abort();
-    }
+    r->heading = vh_xstrdup(text);
 }
 
 enum fmt { FMT_COUNT, FMT_SI, FMT_NS };

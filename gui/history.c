@@ -42,7 +42,6 @@ struct gui_history {
     uint64_t next_off;          /* Where 'next' came from. */
     uint32_t next_idx;
     vh_time_t cutoff;           /* Every event announced by then is in. */
-    bool complete;
     uint64_t g_next;            /* Index of the next event to ingest. */
     uint64_t g_max;             /* Events counted so far (first pass). */
 
@@ -463,7 +462,6 @@ reload(struct gui_history *h, size_t k)
     gui_rec_seek(h->rd, h->kf[k].off, 0);
     h->has_next = false;
     h->cutoff = 0;
-    h->complete = false;
 }
 
 struct gui_history *
@@ -602,7 +600,6 @@ gui_history_seek(struct gui_history *h, vh_time_t t, vh_time_t ahead)
                 return -1;
             }
             if (rc == 0) {
-                h->complete = gui_rec_at_end(h->rd);
                 break;
             }
             h->has_next = true;
@@ -648,12 +645,6 @@ const struct gui_hev *
 gui_history_event(const struct gui_history *h, uint32_t i)
 {
     return &h->ev[i];
-}
-
-size_t
-gui_history_n_events(const struct gui_history *h)
-{
-    return h->n_ev;
 }
 
 int64_t
@@ -871,18 +862,6 @@ vh_time_t
 gui_history_last_time(const struct gui_history *h)
 {
     return h->last_time;
-}
-
-bool
-gui_history_complete(const struct gui_history *h)
-{
-    return h->complete;
-}
-
-size_t
-gui_history_resident(const struct gui_history *h)
-{
-    return h->n_ev;
 }
 
 size_t

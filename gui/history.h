@@ -121,7 +121,6 @@ size_t gui_history_n_packets(const struct gui_history *);
 struct gui_pkt *gui_history_packet(struct gui_history *, size_t i);
 const struct gui_hev *gui_history_event(const struct gui_history *,
                                         uint32_t i);
-size_t gui_history_n_events(const struct gui_history *);
 
 /* The packet of the window with run id 'id', or -1. */
 int64_t gui_history_find(const struct gui_history *, uint64_t id);
@@ -167,12 +166,10 @@ void gui_history_each(const struct gui_history *, vh_time_t t0, vh_time_t t1,
 vh_time_t gui_history_next_time(const struct gui_history *, vh_time_t t);
 vh_time_t gui_history_prev_time(const struct gui_history *, vh_time_t t);
 
-/* The latest event time known, and whether the run's end was read. */
+/* The latest event time known. */
 vh_time_t gui_history_last_time(const struct gui_history *);
-bool gui_history_complete(const struct gui_history *);
 
-/* Events read into memory now, and the most ever at once. */
-size_t gui_history_resident(const struct gui_history *);
+/* The most events ever read into memory at once. */
 size_t gui_history_peak(const struct gui_history *);
 
 /* Index of the category named "guest", or -1. */

@@ -226,8 +226,8 @@ static const char *
 kind_word(uint8_t k)
 {
     static const char *const w[] = {
-        "arrives", "queued", "work", "done", "DROPPED", "DELIVERED", "in",
-        "out", "ended",
+        "arrives", "queued", "work", "DROPPED", "DELIVERED", "in", "out",
+        "ended",
     };
     _Static_assert(sizeof w / sizeof *w == VH_HOP_N_KINDS,
                    "a word for every hop kind");
@@ -249,7 +249,7 @@ header_lines(struct gui_lines *out, const uint8_t *fr, uint32_t kept,
     }
     memset(&fi, 0, sizeof fi);
     vh_frame_parse(fr, kept, &fi, false);
-    uint16_t outer = (uint16_t) (fr[12] << 8 | fr[13]);
+    uint16_t outer = vh_eth_type(fr);
     add(out, GUI_MONO, ink, 2, "Ethernet  %s \xe2\x86\x92 %s",
         vh_mac_format(&fi.src, m1), vh_mac_format(&fi.dst, m2));
     if (fi.has_vlan) {

@@ -109,7 +109,7 @@ gui_history_stops(struct gui_history *h, struct gui_pkt *p)
             cur->last = i;
             continue;
         }
-        if (cur && (e->kind == VH_HOP_SERVICE || e->kind == VH_HOP_FINISH)
+        if (cur && e->kind == VH_HOP_SERVICE
             && p->n_stops >= (syn ? 3u : 2u)) {
             const struct gui_stop *prev = &p->stops[p->n_stops - 2];
             if (prev->dev == e->dev && prev->slot == slot

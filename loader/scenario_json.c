@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "sim/units.h"
+#include "sim/xmalloc.h"
 
 /* ---- Schema.  The contract's keys (shared/SCENARIO.md) plus the
  * extensions the loader documents where it reads them. ---- */
@@ -147,21 +148,13 @@ jp_idx(char *buf, const char *parent, size_t i)
 void *
 ld_calloc(size_t n, size_t size)
 {
-    void *p = calloc(n ? n : 1, size ? size : 1);
-    if (!p) {
-        fprintf(stderr, "vhsim: out of memory loading the scenario\n");
-        abort();
-    }
-    return p;
+    return vh_xcalloc(n, size);
 }
 
 char *
 ld_strdup(const char *s)
 {
-    size_t n = strlen(s) + 1;
-    char *p = ld_calloc(1, n);
-    memcpy(p, s, n);
-    return p;
+    return vh_xstrdup(s);
 }
 
 /* ---- Typed access. ---- */

@@ -111,17 +111,6 @@ cfg_free(struct cfg_scenario *sc)
     free(sc);
 }
 
-const struct cfg_host *
-cfg_find_host(const struct cfg_scenario *sc, const char *name)
-{
-    for (size_t i = 0; i < sc->n_hosts; i++) {
-        if (!strcmp(sc->hosts[i].name, name)) {
-            return &sc->hosts[i];
-        }
-    }
-    return NULL;
-}
-
 /* ---- Variants. ---- */
 
 /* Checks variants[] and, when asked, loads the scenario with each variant

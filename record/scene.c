@@ -1,55 +1,33 @@
 /* record/scene.c: the topology and scenario facts the GUI draws from. */
 #include "record/scene.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static void
-oom(void)
-{
-    fprintf(stderr, "vhsim: out of memory in the GUI\n");
-    abort();
-}
+#include "sim/xmalloc.h"
 
 void *
 gui_xmalloc(size_t n)
 {
-    void *p = malloc(n ? n : 1);
-    if (!p) {
-        oom();
-    }
-    return p;
+    return vh_xmalloc(n);
 }
 
 void *
 gui_xcalloc(size_t n, size_t size)
 {
-    void *p = calloc(n ? n : 1, size ? size : 1);
-    if (!p) {
-        oom();
-    }
-    return p;
+    return vh_xcalloc(n, size);
 }
 
 void *
 gui_xrealloc(void *p, size_t n)
 {
-    p = realloc(p, n ? n : 1);
-    if (!p) {
-        oom();
-    }
-    return p;
+    return vh_xrealloc(p, n);
 }
 
 char *
 gui_xstrdup(const char *s)
 {
-    char *d = strdup(s ? s : "");
-    if (!d) {
-        oom();
-    }
-    return d;
+    return vh_xstrdup(s ? s : "");
 }
 
 void

@@ -105,7 +105,8 @@ int gui_scene_host_cores(const struct gui_scene *, uint32_t dev);
 uint32_t gui_scene_root(const struct gui_scene *, uint32_t dev);
 
 /* Allocation that aborts with a message when memory runs out: the GUI
- * has no sensible way to go on without it. */
+ * has no sensible way to go on without it (sim/xmalloc.h; gui_xstrdup
+ * takes NULL for ""). */
 void *gui_xmalloc(size_t n);
 void *gui_xcalloc(size_t n, size_t size);
 void *gui_xrealloc(void *p, size_t n);

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include "sim/pcapw.h"
+#include "sim/xmalloc.h"
 
 /* One (device, direction) -> file tap. */
 struct tap {
@@ -47,11 +48,7 @@ capture_on_hop(void *ctx, const struct vh_hop *h)
 static void
 add_tap(struct vh_capture *c, uint32_t dev, uint8_t want, size_t file)
 {
-    struct tap *v = realloc(c->taps, (c->n_taps + 1) * sizeof *v);
-    if (!v) {
-        abort();
-    }
-    c->taps = v;
+    c->taps = vh_xgrow(c->taps, c->n_taps, sizeof *c->taps);
     c->taps[c->n_taps++] = (struct tap) { dev, want, file };
 }
 
@@ -90,14 +87,8 @@ vh_capture_open(struct vh_trace_bus *bus, const struct vh_devtab *devs,
 {
     const uint8_t both = (uint8_t) (VH_HOP_BIT(VH_HOP_RX)
                                     | VH_HOP_BIT(VH_HOP_TX));
-    struct vh_capture *c = calloc(1, sizeof *c);
-    if (!c) {
-        abort();
-    }
-    c->files = calloc(n ? n : 1, sizeof *c->files);
-    if (!c->files) {
-        abort();
-    }
+    struct vh_capture *c = vh_xcalloc(1, sizeof *c);
+    c->files = vh_xcalloc(n ? n : 1, sizeof *c->files);
     for (size_t i = 0; i < n; i++) {
         const struct vh_device *d = vh_devtab_find(devs, points[i]);
         if (!d) {
@@ -150,11 +141,8 @@ fail:
         qsort(c->taps, c->n_taps, sizeof *c->taps, tap_cmp);
     }
     c->n_devs = devs->n;
-    c->first_tap = calloc(c->n_devs ? c->n_devs : 1, sizeof *c->first_tap);
-    c->n_dev_taps = calloc(c->n_devs ? c->n_devs : 1, sizeof *c->n_dev_taps);
-    if (!c->first_tap || !c->n_dev_taps) {
-        abort();
-    }
+    c->first_tap = vh_xcalloc(c->n_devs, sizeof *c->first_tap);
+    c->n_dev_taps = vh_xcalloc(c->n_devs, sizeof *c->n_dev_taps);
     for (size_t i = c->n_taps; i-- > 0;) {
         c->first_tap[c->taps[i].dev] = (uint32_t) i;
         c->n_dev_taps[c->taps[i].dev]++;
@@ -205,10 +193,4 @@ vh_capture_abort(struct vh_capture *c)
         vh_pcapw_abort(c->files[i]);
     }
     capture_free(c);
-}
-
-unsigned long long
-vh_capture_frames(const struct vh_capture *c, size_t i)
-{
-    return i < c->n_files ? vh_pcapw_frames(c->files[i]) : 0;
 }

@@ -35,7 +35,4 @@ int vh_capture_commit(struct vh_capture *c, char *err, size_t errlen);
 /* Removes every temporary file and frees 'c'. */
 void vh_capture_abort(struct vh_capture *c);
 
-/* Frames written to capture 'i' so far. */
-unsigned long long vh_capture_frames(const struct vh_capture *c, size_t i);
-
 #endif /* sim/capture.h */

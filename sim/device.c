@@ -4,8 +4,8 @@
  * report names a device, never per packet, so a linear scan over a few
  * hundred entries is plenty; the array itself is the creation order. */
 #include "sim/device.h"
+#include "sim/xmalloc.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -31,13 +31,6 @@ vh_devtab_destroy(struct vh_devtab *tab)
     vh_devtab_init(tab);
 }
 
-static void
-oom(void)
-{
-    fprintf(stderr, "vhsim: out of memory registering a device\n");
-    abort();
-}
-
 uint32_t
 vh_devtab_add(struct vh_devtab *tab, struct vh_device *dev,
               const char *path, const char *kind,
@@ -45,17 +38,10 @@ vh_devtab_add(struct vh_devtab *tab, struct vh_device *dev,
 {
     if (tab->n == tab->cap) {
         size_t cap = tab->cap ? tab->cap * 2 : 64;
-        struct vh_device **v = realloc(tab->v, cap * sizeof *v);
-        if (!v) {
-            oom();
-        }
-        tab->v = v;
+        tab->v = vh_xrealloc(tab->v, cap * sizeof *tab->v);
         tab->cap = cap;
     }
-    char *copy = strdup(path);
-    if (!copy) {
-        oom();
-    }
+    char *copy = vh_xstrdup(path);
     dev->id = (uint32_t) tab->n;
     dev->edges = NULL;
     dev->n_edges = 0;
@@ -79,6 +65,19 @@ vh_devtab_find(const struct vh_devtab *tab, const char *path)
     return NULL;
 }
 
+struct vh_device *
+vh_devtab_find_kind(const struct vh_devtab *tab, const char *path,
+                    const char *kind)
+{
+    for (size_t i = 0; i < tab->n; i++) {
+        if (!strcmp(tab->v[i]->path, path)
+            && !strcmp(tab->v[i]->kind, kind)) {
+            return tab->v[i];
+        }
+    }
+    return NULL;
+}
+
 static void
 add_edge(struct vh_device *from, const struct vh_device *to, int cable)
 {
@@ -88,12 +87,7 @@ add_edge(struct vh_device *from, const struct vh_device *to, int cable)
             return;
         }
     }
-    struct vh_device_edge *v = realloc(from->edges,
-                                       (from->n_edges + 1) * sizeof *v);
-    if (!v) {
-        oom();
-    }
-    from->edges = v;
+    from->edges = vh_xgrow(from->edges, from->n_edges, sizeof *from->edges);
     from->edges[from->n_edges++] = (struct vh_device_edge) {
         to->id, (uint8_t) (cable != 0)
     };

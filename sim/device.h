@@ -76,4 +76,14 @@ void vh_device_connect(struct vh_device *a, struct vh_device *b, int cable);
 /* The device registered under 'path', or NULL. */
 struct vh_device *vh_devtab_find(const struct vh_devtab *, const char *path);
 
+/* The same, if it is of kind 'kind' (compared as a string); NULL
+ * otherwise.  A model then finds itself around the device it embeds with
+ * VH_CONTAINER_OF. */
+struct vh_device *vh_devtab_find_kind(const struct vh_devtab *,
+                                      const char *path, const char *kind);
+
+/* The TYPE whose member MEMBER is at PTR (not NULL). */
+#define VH_CONTAINER_OF(PTR, TYPE, MEMBER)                              \
+    ((TYPE *) (void *) ((char *) (PTR) - offsetof(TYPE, MEMBER)))
+
 #endif /* sim/device.h */

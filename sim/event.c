@@ -14,9 +14,9 @@
  * The run loop leaves the running event's slot at the root vacant until
  * the handler returns; see root_vacant() below. */
 #include "sim/event.h"
+#include "sim/xmalloc.h"
 
 #include <assert.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -43,12 +43,7 @@ static void
 heap_grow(struct vh_sim *sim)
 {
     size_t cap = sim->heap_cap ? sim->heap_cap * 2 : INITIAL_CAP;
-    struct vh_event *h = realloc(sim->heap, (cap + PAD) * sizeof *h);
-    if (!h) {
-        fprintf(stderr, "vhsim: out of memory growing the event queue "
-                "to %zu entries\n", cap);
-        abort();
-    }
+    struct vh_event *h = vh_xrealloc(sim->heap, (cap + PAD) * sizeof *h);
     for (size_t i = sim->heap_cap; i < cap + PAD; i++) {
         h[i] = sentinel;
     }

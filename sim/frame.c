@@ -211,15 +211,15 @@ static uint32_t
 put_eth(uint8_t *buf, const struct vh_mac *dst, const struct vh_mac *src,
         bool vlan, uint16_t tci, uint16_t ethertype)
 {
-    memcpy(buf, dst->b, VH_ETH_ALEN);
-    memcpy(buf + 6, src->b, VH_ETH_ALEN);
+    vh_eth_set_dst(buf, dst);
+    vh_eth_set_src(buf, src);
     if (vlan) {
-        put16(buf + 12, VH_ETHERTYPE_VLAN);
-        put16(buf + 14, tci);
-        put16(buf + 16, ethertype);
+        put16(buf + VH_ETH_TYPE_OFF, VH_ETHERTYPE_VLAN);
+        put16(buf + VH_VLAN_TCI_OFF, tci);
+        put16(buf + VH_VLAN_TYPE_OFF, ethertype);
         return VH_ETH_HLEN + VH_VLAN_HLEN;
     }
-    put16(buf + 12, ethertype);
+    put16(buf + VH_ETH_TYPE_OFF, ethertype);
     return VH_ETH_HLEN;
 }
 
@@ -237,15 +237,17 @@ put_eth_ipv4(uint8_t *buf, const struct vh_ip_hdr_spec *spec,
 
     ip[0] = 0x45;               /* Version 4, IHL 5: no options. */
     ip[1] = 0;                  /* DSCP/ECN. */
-    put16(ip + 2, (uint16_t) (VH_IPV4_HLEN + l4_len));
-    put16(ip + 4, spec->ip_id);
-    put16(ip + 6, IPV4_DF);     /* What Linux sends with PMTU discovery. */
-    ip[8] = spec->ttl ? spec->ttl : DEFAULT_TTL;
-    ip[9] = proto;
-    put16(ip + 10, 0);
-    put32(ip + 12, spec->ip_src);
-    put32(ip + 16, spec->ip_dst);
-    put16(ip + 10, vh_csum_fold(vh_csum_partial(ip, VH_IPV4_HLEN, 0)));
+    put16(ip + VH_IPV4_TOTLEN_OFF, (uint16_t) (VH_IPV4_HLEN + l4_len));
+    put16(ip + VH_IPV4_ID_OFF, spec->ip_id);
+    /* Don't fragment: what Linux sends with PMTU discovery. */
+    put16(ip + VH_IPV4_FRAG_OFF, IPV4_DF);
+    ip[VH_IPV4_TTL_OFF] = spec->ttl ? spec->ttl : DEFAULT_TTL;
+    ip[VH_IPV4_PROTO_OFF] = proto;
+    put16(ip + VH_IPV4_CSUM_OFF, 0);
+    put32(ip + VH_IPV4_SRC_OFF, spec->ip_src);
+    put32(ip + VH_IPV4_DST_OFF, spec->ip_dst);
+    put16(ip + VH_IPV4_CSUM_OFF,
+          vh_csum_fold(vh_csum_partial(ip, VH_IPV4_HLEN, 0)));
     return l3 + VH_IPV4_HLEN;
 }
 
@@ -282,10 +284,10 @@ vh_build_udp(uint8_t *buf, const struct vh_ip_hdr_spec *spec,
     uint32_t l4 = put_eth_ipv4(buf, spec, VH_IPPROTO_UDP, l4_len);
     uint8_t *udp = buf + l4;
 
-    put16(udp, sport);
-    put16(udp + 2, dport);
-    put16(udp + 4, (uint16_t) l4_len);
-    put16(udp + 6, 0);
+    put16(udp + VH_UDP_SPORT_OFF, sport);
+    put16(udp + VH_UDP_DPORT_OFF, dport);
+    put16(udp + VH_UDP_LEN_OFF, (uint16_t) l4_len);
+    put16(udp + VH_UDP_CSUM_OFF, 0);
     put_payload(udp + VH_UDP_HLEN, payload, payload_len);
 
     uint32_t sum = pseudo_sum(spec->ip_src, spec->ip_dst, VH_IPPROTO_UDP,
@@ -293,7 +295,7 @@ vh_build_udp(uint8_t *buf, const struct vh_ip_hdr_spec *spec,
     uint16_t csum = vh_csum_fold(vh_csum_partial(udp, l4_len, sum));
     /* 0 on the wire means "no checksum", so a computed 0 goes as its
      * one's-complement twin (RFC 768). */
-    put16(udp + 6, csum ? csum : 0xffff);
+    put16(udp + VH_UDP_CSUM_OFF, csum ? csum : 0xffff);
     return pad_frame(buf, l4 + l4_len);
 }
 
@@ -308,11 +310,12 @@ vh_build_icmp_echo(uint8_t *buf, const struct vh_ip_hdr_spec *spec,
 
     icmp[0] = type;
     icmp[1] = 0;
-    put16(icmp + 2, 0);
-    put16(icmp + 4, id);
-    put16(icmp + 6, seq);
+    put16(icmp + VH_ICMP_CSUM_OFF, 0);
+    put16(icmp + VH_ICMP_ID_OFF, id);
+    put16(icmp + VH_ICMP_SEQ_OFF, seq);
     put_payload(icmp + VH_ICMP_HLEN, payload, payload_len);
-    put16(icmp + 2, vh_csum_fold(vh_csum_partial(icmp, l4_len, 0)));
+    put16(icmp + VH_ICMP_CSUM_OFF,
+          vh_csum_fold(vh_csum_partial(icmp, l4_len, 0)));
     return pad_frame(buf, l4 + l4_len);
 }
 
@@ -347,15 +350,15 @@ parse_udp(const uint8_t *udp, uint32_t l4_len, struct vh_frame_info *out,
     if (l4_len < VH_UDP_HLEN) {
         return -1;
     }
-    out->sport = get16(udp);
-    out->dport = get16(udp + 2);
-    out->l4_len = get16(udp + 4);
+    out->sport = get16(udp + VH_UDP_SPORT_OFF);
+    out->dport = get16(udp + VH_UDP_DPORT_OFF);
+    out->l4_len = get16(udp + VH_UDP_LEN_OFF);
     /* Like Linux, a UDP length shorter than the IP payload is accepted
      * (the rest is ignored); a longer one is a truncated datagram. */
     if (out->l4_len < VH_UDP_HLEN || out->l4_len > l4_len) {
         return -1;
     }
-    if (verify && get16(udp + 6) != 0) {
+    if (verify && get16(udp + VH_UDP_CSUM_OFF) != 0) {
         uint32_t sum = pseudo_sum(out->ip_src, out->ip_dst, VH_IPPROTO_UDP,
                                   out->l4_len);
         if (vh_csum_fold(vh_csum_partial(udp, out->l4_len, sum)) != 0) {
@@ -375,8 +378,8 @@ parse_icmp(const uint8_t *icmp, uint32_t l4_len, struct vh_frame_info *out,
     out->icmp_type = icmp[0];
     out->icmp_code = icmp[1];
     if (icmp[0] == VH_ICMP_ECHO_REQUEST || icmp[0] == VH_ICMP_ECHO_REPLY) {
-        out->icmp_id = get16(icmp + 4);
-        out->icmp_seq = get16(icmp + 6);
+        out->icmp_id = get16(icmp + VH_ICMP_ID_OFF);
+        out->icmp_seq = get16(icmp + VH_ICMP_SEQ_OFF);
     }
     if (verify && vh_csum_fold(vh_csum_partial(icmp, l4_len, 0)) != 0) {
         return -1;
@@ -395,11 +398,11 @@ parse_ipv4(const uint8_t *frame, uint32_t len, struct vh_frame_info *out,
         return -1;
     }
     out->is_ipv4 = true;
-    out->ip_total_len = get16(ip + 2);
-    out->ip_ttl = ip[8];
-    out->ip_proto = ip[9];
-    out->ip_src = get32(ip + 12);
-    out->ip_dst = get32(ip + 16);
+    out->ip_total_len = get16(ip + VH_IPV4_TOTLEN_OFF);
+    out->ip_ttl = ip[VH_IPV4_TTL_OFF];
+    out->ip_proto = ip[VH_IPV4_PROTO_OFF];
+    out->ip_src = get32(ip + VH_IPV4_SRC_OFF);
+    out->ip_dst = get32(ip + VH_IPV4_DST_OFF);
 
     uint32_t ihl = (ip[0] & 0xfu) * 4;
     /* Bytes past the total length are Ethernet padding, not IP. */
@@ -414,7 +417,7 @@ parse_ipv4(const uint8_t *frame, uint32_t len, struct vh_frame_info *out,
 
     /* A fragment's L4 header is absent or its checksum covers bytes that
      * are not here, so only the IP layer of a fragment is parsed. */
-    uint16_t frag = get16(ip + 6);
+    uint16_t frag = get16(ip + VH_IPV4_FRAG_OFF);
     if (frag & (IPV4_MF | IPV4_FRAG_OFF_MASK)) {
         return 0;
     }
@@ -460,17 +463,17 @@ vh_frame_parse(const uint8_t *frame, uint32_t len,
     if (len < VH_ETH_HLEN) {
         return -1;
     }
-    memcpy(out->dst.b, frame, VH_ETH_ALEN);
-    memcpy(out->src.b, frame + 6, VH_ETH_ALEN);
-    out->ethertype = get16(frame + 12);
+    out->dst = *vh_eth_dst(frame);
+    out->src = *vh_eth_src(frame);
+    out->ethertype = vh_eth_type(frame);
     out->l3_off = VH_ETH_HLEN;
     if (out->ethertype == VH_ETHERTYPE_VLAN) {
         if (len < VH_ETH_HLEN + VH_VLAN_HLEN) {
             return -1;
         }
         out->has_vlan = true;
-        out->vlan_tci = get16(frame + 14);
-        out->ethertype = get16(frame + 16);
+        out->vlan_tci = get16(frame + VH_VLAN_TCI_OFF);
+        out->ethertype = get16(frame + VH_VLAN_TYPE_OFF);
         out->l3_off = VH_ETH_HLEN + VH_VLAN_HLEN;
     }
 
@@ -495,18 +498,18 @@ vh_vlan_push(struct vh_packet *p, uint16_t tci)
     memmove(p->data - VH_VLAN_HLEN, p->data, 2 * VH_ETH_ALEN);
     p->data -= VH_VLAN_HLEN;
     p->len += VH_VLAN_HLEN;
-    put16(p->data + 12, VH_ETHERTYPE_VLAN);
-    put16(p->data + 14, tci);
+    put16(p->data + VH_ETH_TYPE_OFF, VH_ETHERTYPE_VLAN);
+    put16(p->data + VH_VLAN_TCI_OFF, tci);
 }
 
 int
 vh_vlan_pop(struct vh_packet *p)
 {
     if (p->len < VH_ETH_HLEN + VH_VLAN_HLEN
-        || get16(p->data + 12) != VH_ETHERTYPE_VLAN) {
+        || vh_eth_type(p->data) != VH_ETHERTYPE_VLAN) {
         return -1;
     }
-    uint16_t tci = get16(p->data + 14);
+    uint16_t tci = get16(p->data + VH_VLAN_TCI_OFF);
 
     memmove(p->data + VH_VLAN_HLEN, p->data, 2 * VH_ETH_ALEN);
     p->data += VH_VLAN_HLEN;
@@ -550,10 +553,9 @@ vh_build_rarp_announce(uint8_t *buf, const struct vh_mac *mac)
      * request, sender and target hardware address both the VM's, and no
      * protocol addresses: what QEMU's qemu_announce_self() sends. */
     memset(buf, 0, VH_ETH_MIN_FRAME);
-    memcpy(buf, vh_mac_broadcast.b, VH_ETH_ALEN);
-    memcpy(buf + 6, mac->b, VH_ETH_ALEN);
-    buf[12] = VH_ETHERTYPE_RARP >> 8;
-    buf[13] = VH_ETHERTYPE_RARP & 0xff;
+    vh_eth_set_dst(buf, &vh_mac_broadcast);
+    vh_eth_set_src(buf, mac);
+    put16(buf + VH_ETH_TYPE_OFF, VH_ETHERTYPE_RARP);
     uint8_t *a = buf + VH_ETH_HLEN;
     a[1] = 1;                           /* Hardware: Ethernet. */
     a[2] = 0x08;                        /* Protocol: IPv4. */
@@ -565,12 +567,50 @@ vh_build_rarp_announce(uint8_t *buf, const struct vh_mac *mac)
     return VH_ETH_MIN_FRAME;
 }
 
+bool
+vh_frame_flow(const uint8_t *frame, uint32_t len, struct vh_flow *out)
+{
+    memset(out, 0, sizeof *out);
+    if (len < VH_ETH_HLEN) {
+        return false;
+    }
+    uint32_t l3 = VH_ETH_HLEN;
+    uint16_t type = vh_eth_type(frame);
+    if (type == VH_ETHERTYPE_VLAN) {
+        if (len < VH_VLAN_TYPE_OFF + 2) {
+            return false;
+        }
+        l3 += VH_VLAN_HLEN;
+        type = get16(frame + VH_VLAN_TYPE_OFF);
+    }
+    const uint8_t *ip = frame + l3;
+    if (type != VH_ETHERTYPE_IPV4 || len < l3 + VH_IPV4_HLEN
+        || ip[0] >> 4 != 4) {
+        return false;
+    }
+    uint32_t ihl = (ip[0] & 0xfu) * 4;
+    if (ihl < VH_IPV4_HLEN || len < l3 + ihl) {
+        return false;
+    }
+    out->ip_src = get32(ip + VH_IPV4_SRC_OFF);
+    out->ip_dst = get32(ip + VH_IPV4_DST_OFF);
+    out->proto = ip[VH_IPV4_PROTO_OFF];
+    uint16_t frag = get16(ip + VH_IPV4_FRAG_OFF);
+    if ((out->proto == VH_IPPROTO_TCP || out->proto == VH_IPPROTO_UDP)
+        && !(frag & (IPV4_MF | IPV4_FRAG_OFF_MASK)) && len >= l3 + ihl + 4) {
+        out->has_ports = true;
+        out->sport = get16(ip + ihl + VH_UDP_SPORT_OFF);
+        out->dport = get16(ip + ihl + VH_UDP_DPORT_OFF);
+    }
+    return true;
+}
+
 int
 vh_frame_vlan(const uint8_t *frame, uint32_t len)
 {
     if (len < VH_ETH_HLEN + VH_VLAN_HLEN
-        || (frame[12] << 8 | frame[13]) != VH_ETHERTYPE_VLAN) {
+        || vh_eth_type(frame) != VH_ETHERTYPE_VLAN) {
         return -1;
     }
-    return (frame[14] << 8 | frame[15]) & 0xfff;
+    return get16(frame + VH_VLAN_TCI_OFF) & 0xfff;
 }

@@ -16,6 +16,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #define VH_ETH_ALEN 6
 #define VH_ETH_HLEN 14
@@ -27,12 +28,37 @@
 #define VH_ICMP_HLEN 8
 #define VH_ARP_LEN 28
 
+/* Where fields lie: in the Ethernet header and an 802.1Q tag after it,
+ * from the start of the frame; in the IPv4, UDP and ICMP headers, from the
+ * start of each. */
+#define VH_ETH_DST_OFF 0
+#define VH_ETH_SRC_OFF 6
+#define VH_ETH_TYPE_OFF 12
+#define VH_VLAN_TCI_OFF 14
+#define VH_VLAN_TYPE_OFF 16     /* The EtherType behind the tag. */
+#define VH_IPV4_TOTLEN_OFF 2
+#define VH_IPV4_ID_OFF 4
+#define VH_IPV4_FRAG_OFF 6      /* Flags and fragment offset. */
+#define VH_IPV4_TTL_OFF 8
+#define VH_IPV4_PROTO_OFF 9
+#define VH_IPV4_CSUM_OFF 10
+#define VH_IPV4_SRC_OFF 12
+#define VH_IPV4_DST_OFF 16
+#define VH_UDP_SPORT_OFF 0
+#define VH_UDP_DPORT_OFF 2
+#define VH_UDP_LEN_OFF 4
+#define VH_UDP_CSUM_OFF 6
+#define VH_ICMP_CSUM_OFF 2
+#define VH_ICMP_ID_OFF 4        /* Echo request and reply. */
+#define VH_ICMP_SEQ_OFF 6
+
 #define VH_ETHERTYPE_IPV4 0x0800
 #define VH_ETHERTYPE_ARP 0x0806
 #define VH_ETHERTYPE_VLAN 0x8100
 #define VH_ETHERTYPE_RARP 0x8035
 
 #define VH_IPPROTO_ICMP 1
+#define VH_IPPROTO_TCP 6
 #define VH_IPPROTO_UDP 17
 
 #define VH_ICMP_ECHO_REPLY 0
@@ -54,15 +80,38 @@ static inline bool vh_mac_is_multicast(const struct vh_mac *m)
 
 bool vh_mac_eq(const struct vh_mac *, const struct vh_mac *);
 
-/* The destination and source addresses of the Ethernet frame at 'frame'. */
-static inline const struct vh_mac *vh_eth_dst(const uint8_t *frame)
+/* The destination and source MAC of a frame (at least VH_ETH_HLEN bytes)
+ * in place, and their rewriting. */
+static inline const struct vh_mac *
+vh_eth_dst(const uint8_t *frame)
 {
-    return (const struct vh_mac *) frame;
+    return (const struct vh_mac *) (frame + VH_ETH_DST_OFF);
 }
 
-static inline const struct vh_mac *vh_eth_src(const uint8_t *frame)
+static inline const struct vh_mac *
+vh_eth_src(const uint8_t *frame)
 {
-    return (const struct vh_mac *) (frame + VH_ETH_ALEN);
+    return (const struct vh_mac *) (frame + VH_ETH_SRC_OFF);
+}
+
+static inline void
+vh_eth_set_dst(uint8_t *frame, const struct vh_mac *mac)
+{
+    memcpy(frame + VH_ETH_DST_OFF, mac->b, VH_ETH_ALEN);
+}
+
+static inline void
+vh_eth_set_src(uint8_t *frame, const struct vh_mac *mac)
+{
+    memcpy(frame + VH_ETH_SRC_OFF, mac->b, VH_ETH_ALEN);
+}
+
+/* The EtherType right after the MACs (0x8100 for a tagged frame). */
+static inline uint16_t
+vh_eth_type(const uint8_t *frame)
+{
+    return (uint16_t) (frame[VH_ETH_TYPE_OFF] << 8
+                       | frame[VH_ETH_TYPE_OFF + 1]);
 }
 
 /* Parses "52:54:00:00:00:01" (exactly six two-digit hex groups). */
@@ -151,6 +200,23 @@ uint32_t vh_build_arp(uint8_t *buf, uint16_t op,
                       const struct vh_mac *sha, uint32_t spa,
                       const struct vh_mac *tha, uint32_t tpa,
                       const struct vh_mac *eth_dst);
+
+/* What a flow hash reads of a frame: its IPv4 addresses and protocol,
+ * and the ports of TCP or UDP that is not a fragment (a fragment's ports
+ * may be absent).  Host order. */
+struct vh_flow {
+    uint32_t ip_src, ip_dst;
+    uint8_t proto;
+    bool has_ports;
+    uint16_t sport, dport;      /* 0 without ports. */
+};
+
+/* The one flow parser, for RSS, tun's and the guest's queue choice and
+ * whoever else hashes or addresses a flow: fills 'out' from an Ethernet
+ * frame, skipping an 802.1Q tag, and returns true; returns false (and
+ * zeroes 'out') if the frame is not IPv4 with a sane header.  Lighter
+ * than vh_frame_parse(): it checks no lengths beyond what it reads. */
+bool vh_frame_flow(const uint8_t *frame, uint32_t len, struct vh_flow *out);
 
 /* The 802.1Q VLAN ID of 'frame', or -1 if it is untagged (or too short to
  * tell). */

@@ -6,7 +6,6 @@
 
 #include <assert.h>
 #include <stddef.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -38,13 +37,7 @@ static void
 pool_add_slab(struct vh_pool *pool)
 {
     struct vh_packet *slab = vh_xmalloc(SLAB_PACKETS * sizeof *slab);
-    void **slabs = realloc(pool->slabs,
-                           (pool->n_slabs + 1) * sizeof *pool->slabs);
-    if (!slabs) {
-        fprintf(stderr, "vhsim: out of memory growing the packet pool\n");
-        abort();
-    }
-    pool->slabs = slabs;
+    pool->slabs = vh_xgrow(pool->slabs, pool->n_slabs, sizeof *pool->slabs);
     pool->slabs[pool->n_slabs++] = slab;
     for (size_t i = SLAB_PACKETS; i-- > 0;) {
         slab[i].live = 0;

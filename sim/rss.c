@@ -2,7 +2,8 @@
 #include "sim/rss.h"
 
 #include <assert.h>
-#include <string.h>
+
+#include "sim/frame.h"
 
 const uint8_t vh_rss_default_key[VH_RSS_KEY_LEN] = {
     0x6d, 0x5a, 0x56, 0xda, 0x25, 0x5b, 0x0e, 0xc2,
@@ -33,45 +34,24 @@ vh_toeplitz(const uint8_t *key, size_t key_len, const uint8_t *in, size_t n)
     return result;
 }
 
-#define ETH_HLEN 14
-#define ETHERTYPE_IPV4 0x0800
-#define ETHERTYPE_VLAN 0x8100
-#define IPPROTO_TCP_ 6
-#define IPPROTO_UDP_ 17
-
-size_t
-vh_rss_frame_input(const uint8_t *f, uint32_t len,
-                   uint8_t out[VH_RSS_INPUT_MAX])
+/* The hash input: the addresses, then the ports, as on the wire. */
+static size_t
+rss_input(const uint8_t *frame, uint32_t len, uint8_t out[VH_RSS_INPUT_MAX])
 {
-    uint32_t off = 12;
-    if (len < ETH_HLEN) {
+    struct vh_flow f;
+    if (!vh_frame_flow(frame, len, &f)) {
         return 0;
     }
-    uint16_t type = (uint16_t) (f[off] << 8 | f[off + 1]);
-    if (type == ETHERTYPE_VLAN) {
-        off += 4;
-        if (len < off + 2) {
-            return 0;
-        }
-        type = (uint16_t) (f[off] << 8 | f[off + 1]);
+    const uint32_t words[3] = {
+        f.ip_src, f.ip_dst, (uint32_t) f.sport << 16 | f.dport,
+    };
+    for (size_t i = 0; i < 3; i++) {
+        out[4 * i] = (uint8_t) (words[i] >> 24);
+        out[4 * i + 1] = (uint8_t) (words[i] >> 16);
+        out[4 * i + 2] = (uint8_t) (words[i] >> 8);
+        out[4 * i + 3] = (uint8_t) words[i];
     }
-    off += 2;
-    if (type != ETHERTYPE_IPV4 || len < off + 20 || f[off] >> 4 != 4) {
-        return 0;
-    }
-    uint32_t ihl = (uint32_t) (f[off] & 0x0f) * 4;
-    if (ihl < 20 || len < off + ihl) {
-        return 0;
-    }
-    const uint8_t *ip = f + off;
-    memcpy(out, ip + 12, 8);    /* Source, then destination address. */
-    uint16_t frag = (uint16_t) ((ip[6] & 0x3f) << 8 | ip[7]);
-    bool l4 = (ip[9] == IPPROTO_TCP_ || ip[9] == IPPROTO_UDP_) && !frag;
-    if (!l4 || len < off + ihl + 4) {
-        return 8;
-    }
-    memcpy(out + 8, ip + ihl, 4);   /* Source port, destination port. */
-    return 12;
+    return f.has_ports ? 12 : 8;
 }
 
 bool
@@ -79,7 +59,7 @@ vh_rss_hash_frame(const uint8_t *key, const uint8_t *frame, uint32_t len,
                   uint32_t *hash)
 {
     uint8_t in[VH_RSS_INPUT_MAX];
-    size_t n = vh_rss_frame_input(frame, len, in);
+    size_t n = rss_input(frame, len, in);
     if (!n) {
         return false;
     }

@@ -11,7 +11,7 @@
  * set, XOR in the 32-bit window of the key that starts at that bit's
  * position.  The key must be at least 4 bytes longer than the input.
  *
- * What is hashed (vh_rss_frame_input):
+ * What is hashed (vh_frame_flow in sim/frame.h reads it):
  *   - IPv4 with TCP or UDP, not a fragment: source address, destination
  *     address, source port, destination port (12 bytes), as written in
  *     the packet.  Hashing the ports of UDP is a choice: Microsoft's RSS
@@ -43,11 +43,6 @@ extern const uint8_t vh_rss_default_key[VH_RSS_KEY_LEN];
  * asserted). */
 uint32_t vh_toeplitz(const uint8_t *key, size_t key_len, const uint8_t *in,
                      size_t n);
-
-/* Writes the hash input of Ethernet frame 'frame' ('len' bytes) to 'out'
- * and returns its length: 12, 8, or 0 if the frame is not hashed. */
-size_t vh_rss_frame_input(const uint8_t *frame, uint32_t len,
-                          uint8_t out[VH_RSS_INPUT_MAX]);
 
 /* The RSS hash of a frame under 'key' (VH_RSS_KEY_LEN bytes).  Returns
  * false, leaving '*hash' alone, if the frame is not hashed. */

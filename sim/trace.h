@@ -23,7 +23,6 @@ enum vh_hop_kind {
     VH_HOP_SERVICE,     /* Service starts at 'time' and ends at 'end': on
                          * CPU core 'core' (on_cpu set) for 'cycles' of
                          * 'category', or in hardware. */
-    VH_HOP_FINISH,      /* Service ended. */
     VH_HOP_DROP,        /* Dropped at 'dev' for 'reason'. */
     VH_HOP_DELIVER,     /* Reached the destination application. */
     VH_HOP_RX,          /* Crossed the capture point of 'dev' inward. */

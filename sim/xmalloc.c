@@ -1,8 +1,10 @@
 /* sim/xmalloc.c: allocation that aborts instead of returning NULL. */
 #include "sim/xmalloc.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 static void
 out_of_memory(size_t size)
@@ -39,4 +41,20 @@ vh_xrealloc(void *p, size_t size)
         out_of_memory(size);
     }
     return p;
+}
+
+char *
+vh_xstrdup(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    return memcpy(vh_xmalloc(n), s, n);
+}
+
+void *
+vh_xgrow(void *p, size_t n, size_t size)
+{
+    if (size && n + 1 > SIZE_MAX / size) {
+        out_of_memory(SIZE_MAX);
+    }
+    return vh_xrealloc(p, (n + 1) * size);
 }

@@ -12,5 +12,10 @@
 void *vh_xmalloc(size_t size);
 void *vh_xcalloc(size_t n, size_t size);
 void *vh_xrealloc(void *p, size_t size);
+char *vh_xstrdup(const char *s);
+
+/* Grows array 'p' of 'n' elements of 'size' bytes to hold one more, for
+ * appending: v = vh_xgrow(v, n, sizeof *v); v[n++] = x; */
+void *vh_xgrow(void *p, size_t n, size_t size);
 
 #endif /* sim/xmalloc.h */

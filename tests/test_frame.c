@@ -1,4 +1,4 @@
-/* tests/test_frame.c: frame builders and parser against known bytes,
+/* tests/test_frame.c: frame builders and parsers against known bytes,
  * round trips, VLAN push/pop and malformed input. */
 #include <check.h>
 #include <stdlib.h>
@@ -626,6 +626,43 @@ START_TEST(test_mutations)
 }
 END_TEST
 
+/* The flow parser: addresses, protocol and ports, past a VLAN tag; a
+ * fragment's ports and anything not IPv4 are left out. */
+START_TEST(test_flow)
+{
+    struct vh_flow f;
+    ck_assert(vh_frame_flow(wire_udp_vlan, sizeof wire_udp_vlan, &f));
+    ck_assert_uint_eq(f.ip_src, 0x0a000001);
+    ck_assert_uint_eq(f.ip_dst, 0x0a000002);
+    ck_assert_uint_eq(f.proto, VH_IPPROTO_UDP);
+    ck_assert(f.has_ports);
+    ck_assert_uint_eq(f.sport, 12345);
+    ck_assert_uint_eq(f.dport, 7);
+
+    ck_assert(vh_frame_flow(kat_icmp, sizeof kat_icmp, &f));
+    ck_assert_uint_eq(f.ip_src, 0xc0a8010a);
+    ck_assert_uint_eq(f.ip_dst, 0xc0a80114);
+    ck_assert_uint_eq(f.proto, VH_IPPROTO_ICMP);
+    ck_assert(!f.has_ports);
+
+    uint8_t frag[sizeof wire_udp_vlan];
+    memcpy(frag, wire_udp_vlan, sizeof frag);
+    frag[VH_ETH_HLEN + VH_VLAN_HLEN + VH_IPV4_FRAG_OFF] |= 0x20;  /* MF. */
+    ck_assert(vh_frame_flow(frag, sizeof frag, &f));
+    ck_assert_uint_eq(f.ip_dst, 0x0a000002);
+    ck_assert(!f.has_ports);
+    ck_assert_uint_eq(f.sport, 0);
+
+    ck_assert(!vh_frame_flow(kat_arp, sizeof kat_arp, &f));
+    ck_assert_uint_eq(f.ip_dst, 0);
+    /* Cut inside the IPv4 header: not a flow. */
+    ck_assert(!vh_frame_flow(kat_icmp, VH_ETH_HLEN + VH_IPV4_HLEN - 1, &f));
+    /* Cut before the ports: addresses only. */
+    ck_assert(vh_frame_flow(kat_icmp, VH_ETH_HLEN + VH_IPV4_HLEN, &f));
+    ck_assert_uint_eq(f.ip_src, 0xc0a8010a);
+}
+END_TEST
+
 START_TEST(test_mac_parse_format)
 {
     struct vh_mac m;
@@ -727,6 +764,7 @@ frame_suite(void)
     tcase_add_test(tc, test_inconsistent);
     tcase_add_test(tc, test_verify_checksums);
     tcase_add_test(tc, test_mutations);
+    tcase_add_test(tc, test_flow);
     tcase_add_test(tc, test_mac_parse_format);
     tcase_add_test(tc, test_ipv4_parse_format);
     suite_add_tcase(s, tc);

@@ -1271,11 +1271,18 @@ START_TEST(test_cli)
                     "g.vhrec --screenshot y.png", dir, vhsim);
     ck_assert_int_eq(st, 2);
     free(out);
-    st = vh_test_sh(&out, "cd '%s' && printf 'VHSIMREC\\001\\000\\000\\000"
+    st = vh_test_sh(&out, "cd '%s' && printf 'VHSIMREC\\002\\000\\000\\000"
                     "xx' > h.vhrec && '%s' gui h.vhrec --screenshot y.png",
                     dir, vhsim);
     ck_assert_int_eq(st, 2);
     ck_assert(strstr(out, "damaged"));
+    free(out);
+    /* Version 1 numbered the hop kinds differently: refused, not misread. */
+    st = vh_test_sh(&out, "cd '%s' && printf 'VHSIMREC\\001\\000\\000\\000"
+                    "xx' > v1.vhrec && '%s' gui v1.vhrec --screenshot y.png",
+                    dir, vhsim);
+    ck_assert_int_eq(st, 2);
+    ck_assert_msg(strstr(out, "version 1"), "%s", out);
     free(out);
     st = vh_test_sh(&out, "cd '%s' && ls x.png y.png 2>/dev/null | wc -l",
                     dir);

@@ -79,6 +79,47 @@ START_TEST(test_vm_moves_and_announces_itself)
 }
 END_TEST
 
+/* An unpinned VM with four vCPUs migrates to a host whose last core is an
+ * OVS-DPDK poll-mode thread's: as when a VM is built there, its vCPUs
+ * fill the other cores and never share the polling one. */
+static const char unpinned_to_pmd_json[] =
+    "{ \"name\": \"mig-pmd\", \"duration\": \"2ms\","
+    "  \"hosts\": ["
+    "    { \"name\": \"host1\", \"cpu\": {\"cores\": 4},"
+    "      \"nics\": [ {\"name\": \"eth0\", \"link\": \"tor1/p1\"} ],"
+    "      \"bridges\": [ {\"name\": \"br0\", \"ports\": [\"eth0\"]} ],"
+    "      \"vms\": [ {\"name\": \"vm1\", \"vcpus\": 4,"
+    "        \"nics\": [ {\"name\": \"eth0\", \"ip\": \"10.0.0.1/24\","
+    "          \"attach\": {\"type\": \"bridge\", \"to\": \"br0\"}} ]} ] },"
+    "    { \"name\": \"host2\", \"cpu\": {\"cores\": 4},"
+    "      \"nics\": [ {\"name\": \"eth0\", \"link\": \"tor1/p2\"} ],"
+    "      \"bridges\": [ {\"name\": \"br0\", \"ports\": [\"eth0\"]},"
+    "        {\"name\": \"ovs0\", \"type\": \"ovs\", \"datapath\": \"dpdk\","
+    "         \"pmd_cores\": [3]} ] } ],"
+    "  \"switches\": [ {\"name\": \"tor1\", \"ports\": 2} ],"
+    "  \"events\": [ {\"at\": \"1ms\", \"action\": \"migrate\","
+    "    \"target\": \"host1/vm1\", \"to\": \"host2\", \"downtime\": \"100us\"} ]"
+    "}";
+
+START_TEST(test_unpinned_vcpus_avoid_pmd_cores)
+{
+    struct wt_run r = wt_run_json(unpinned_to_pmd_json, NULL, NULL, NULL);
+    struct world *w = r.w;
+    struct host *h2 = w->hosts[1];
+    ck_assert_uint_eq(h2->n_vms, 1);
+    ck_assert_ptr_nonnull(h2->polls);
+    ck_assert(h2->polls[3].on);
+    struct vm *vm = h2->vms[0];
+    for (int i = 0; i < vm->n_vcpus; i++) {
+        int c = vm->vcpus[i]->index;
+        ck_assert_ptr_eq(vm->vcpus[i], &h2->cores[c]);
+        ck_assert_msg(!h2->polls[c].on, "vCPU %d landed on PMD core %d", i,
+                      c);
+    }
+    wt_run_free(&r);
+}
+END_TEST
+
 static Suite *
 migrate_suite(void)
 {
@@ -86,6 +127,7 @@ migrate_suite(void)
     TCase *tc = tcase_create("live");
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, test_vm_moves_and_announces_itself);
+    tcase_add_test(tc, test_unpinned_vcpus_avoid_pmd_cores);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -1,10 +1,12 @@
 /* tests/test_packet.c: packet buffers, headroom, clones, the pool and
- * packet queues. */
+ * packet queues, and the allocation helpers they grow with. */
 #include <check.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "sim/packet.h"
+#include "sim/xmalloc.h"
 #include "tests/testutil.h"
 
 START_TEST(test_fresh_packet)
@@ -276,6 +278,29 @@ START_TEST(test_pktq)
 }
 END_TEST
 
+START_TEST(test_xgrow_appends)
+{
+    uint32_t *v = NULL;
+    size_t n = 0;
+    for (uint32_t i = 0; i < 1000; i++) {
+        v = vh_xgrow(v, n, sizeof *v);
+        v[n++] = i * 7;
+    }
+    for (uint32_t i = 0; i < 1000; i++) {
+        ck_assert_uint_eq(v[i], i * 7);
+    }
+    free(v);
+
+    char *s = vh_xstrdup("host1/eth0");
+    ck_assert_str_eq(s, "host1/eth0");
+    free(s);
+    /* Zero sizes still give a pointer to free. */
+    void *z = vh_xcalloc(0, sizeof *v);
+    ck_assert_ptr_nonnull(z);
+    free(z);
+}
+END_TEST
+
 static Suite *
 packet_suite(void)
 {
@@ -287,6 +312,7 @@ packet_suite(void)
     tcase_add_test(tc, test_pool_reuse);
     tcase_add_test(tc, test_pool_visits_what_is_live);
     tcase_add_test(tc, test_pktq);
+    tcase_add_test(tc, test_xgrow_appends);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -171,8 +171,28 @@ START_TEST(test_devtab)
     ck_assert_ptr_eq(vh_devtab_find(&tab, "host1"), &host);
     ck_assert_ptr_null(vh_devtab_find(&tab, "garbage"));
     ck_assert_ptr_null(vh_devtab_find(&tab, "host1/br"));
+    ck_assert_ptr_eq(vh_devtab_find_kind(&tab, "host1/br0", "linux-bridge"),
+                     &br);
+    ck_assert_ptr_null(vh_devtab_find_kind(&tab, "host1/br0", "ovs-dpdk"));
+    ck_assert_ptr_null(vh_devtab_find_kind(&tab, "host1/br", "linux-bridge"));
     vh_devtab_destroy(&tab);
     ck_assert_uint_eq(tab.n, 0);
+}
+END_TEST
+
+/* A model finds itself around the device it embeds. */
+START_TEST(test_devtab_container_of)
+{
+    struct model {
+        int before;
+        struct vh_device dev;
+    } m = { 0 };
+    struct vh_devtab tab;
+    vh_devtab_init(&tab);
+    vh_devtab_add(&tab, &m.dev, "host1/eth0", "nic", NULL);
+    struct vh_device *d = vh_devtab_find_kind(&tab, "host1/eth0", "nic");
+    ck_assert_ptr_eq(VH_CONTAINER_OF(d, struct model, dev), &m);
+    vh_devtab_destroy(&tab);
 }
 END_TEST
 
@@ -210,6 +230,7 @@ trace_suite(void)
     suite_add_tcase(s, tc);
     tc = tcase_create("devtab");
     tcase_add_test(tc, test_devtab);
+    tcase_add_test(tc, test_devtab_container_of);
     tcase_add_test(tc, test_devtab_many);
     suite_add_tcase(s, tc);
     return s;

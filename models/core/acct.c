@@ -5,6 +5,7 @@
 
 #include "models/core/world.h"
 #include "sim/trace.h"
+#include "sim/xmalloc.h"
 
 const char acct_not_for_me[] = "not-for-me";
 
@@ -130,10 +131,7 @@ acct_clone(struct world *w, struct vh_packet *p)
     if (p->counted && p->flow >= 0) {
         struct family *f = p->family;
         if (!f) {
-            f = calloc(1, sizeof *f);
-            if (!f) {
-                abort();
-            }
+            f = vh_xcalloc(1, sizeof *f);
             f->copies = 1;
             f->next = w->families;
             if (f->next) {

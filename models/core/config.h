@@ -240,8 +240,4 @@ extern const char *const cfg_switch_mode_names[];
 void cfg_bridge_class_value(const struct cfg_bridge *, char *buf,
                             size_t size);
 
-/* Looks things up by scenario path. */
-const struct cfg_host *cfg_find_host(const struct cfg_scenario *,
-                                     const char *name);
-
 #endif /* models/core/config.h */

@@ -3,6 +3,8 @@
 
 #include <stdlib.h>
 
+#include "sim/xmalloc.h"
+
 static uint64_t
 fdb_key(const struct vh_mac *mac, uint16_t vlan)
 {
@@ -27,10 +29,7 @@ void
 fdb_init(struct fdb *f, vh_time_t ageing)
 {
     f->mask = 63;
-    f->slots = calloc(f->mask + 1, sizeof *f->slots);
-    if (!f->slots) {
-        abort();
-    }
+    f->slots = vh_xcalloc(f->mask + 1, sizeof *f->slots);
     f->used = 0;
     f->ageing = ageing;
     f->learned = 0;
@@ -59,10 +58,7 @@ fdb_grow(struct fdb *f)
     struct fdb_entry *old = f->slots;
     uint32_t n = f->mask + 1;
     f->mask = n * 2 - 1;
-    f->slots = calloc(n * 2, sizeof *f->slots);
-    if (!f->slots) {
-        abort();
-    }
+    f->slots = vh_xcalloc(n * 2, sizeof *f->slots);
     for (uint32_t i = 0; i < n; i++) {
         if (old[i].key) {
             *fdb_find_slot(f, old[i].key) = old[i];

@@ -2,6 +2,7 @@
  * interrupts run. */
 #include "models/core/host.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -9,10 +10,49 @@
 #include "models/core/world.h"
 #include "models/endpoint/endpoint.h"
 #include "models/guest/vm.h"
+#include "models/hostnet/lbridge.h"
+#include "models/hostnet/ovs_dpdk.h"
 #include "models/hw/hthread.h"
 #include "models/hw/iommu.h"
 #include "models/hw/pnic.h"
 #include "sim/xmalloc.h"
+
+struct vh_device *
+host_dev(const struct world *w, const struct host *h, const char *name,
+         const char *kind)
+{
+    char path[256];
+    snprintf(path, sizeof path, "%s/%s", h->dev.path, name);
+    return vh_devtab_find_kind(&w->devs, path, kind);
+}
+
+struct pnic *
+host_nic(const struct world *w, const struct host *h, const char *name)
+{
+    struct vh_device *d = host_dev(w, h, name, "nic");
+    return d ? VH_CONTAINER_OF(d, struct pnic, dev) : NULL;
+}
+
+struct lbridge *
+host_bridge(const struct world *w, const struct host *h, const char *name)
+{
+    struct vh_device *d = host_dev(w, h, name, "linux-bridge");
+    return d ? VH_CONTAINER_OF(d, struct lbridge, dev) : NULL;
+}
+
+struct lbridge *
+host_bridge_of_nic(const struct host *h, const char *nic)
+{
+    for (size_t b = 0; b < h->n_bridges; b++) {
+        const struct cfg_bridge *cb = h->bridges[b]->cfg;
+        for (size_t i = 0; i < cb->n_ports; i++) {
+            if (!strcmp(cb->ports[i], nic)) {
+                return h->bridges[b];
+            }
+        }
+    }
+    return NULL;
+}
 
 static bool
 core_pinned(const struct host *h, int core)
@@ -44,6 +84,16 @@ host_pick_thread_core(struct host *h)
 }
 
 struct cpu_core *
+host_pick_vcpu_core(struct host *h)
+{
+    int c = h->n_cores - 1 - (h->next_vcpu++ % h->n_cores);
+    for (int k = 1; k < h->n_cores && ovs_dpdk_core_polls(h, c); k++) {
+        c = h->n_cores - 1 - (h->next_vcpu++ % h->n_cores);
+    }
+    return &h->cores[c];
+}
+
+struct cpu_core *
 host_irq_core(struct host *h, int q)
 {
     if (h->cfg->cpu.irqbalance == CFG_IRQ_POWER_SAVE) {
@@ -66,17 +116,6 @@ host_adopt_thread(struct host *dst, struct hthread *th)
         th->host = dst;
         th->core = host_pick_thread_core(dst);
     }
-}
-
-struct pnic *
-host_nic_named(const struct host *h, const char *name)
-{
-    for (size_t i = 0; i < h->n_nics; i++) {
-        if (!strcmp(h->nics[i]->cfg->name, name)) {
-            return h->nics[i];
-        }
-    }
-    return NULL;
 }
 
 /* --- Building a host. --- */

@@ -21,6 +21,7 @@ struct iommu;
 struct nat;
 struct macvlan;
 struct ovs_dpdk;
+struct world;
 
 /* A core given to a poll-mode thread (a user-space switch): the thread
  * spins whether or not there is work, so time no job holds the core is
@@ -69,10 +70,30 @@ struct host {
                                  * host's endpoints (for cycles/packet). */
 };
 
+/* What host 'h' calls 'name' in the scenario: its device "HOST/NAME" of
+ * kind 'kind' in the world's device registry, or NULL; its NIC, or its
+ * Linux bridge, of that name, or NULL. */
+struct vh_device *host_dev(const struct world *, const struct host *,
+                           const char *name, const char *kind);
+struct pnic *host_nic(const struct world *, const struct host *,
+                      const char *name);
+struct lbridge *host_bridge(const struct world *, const struct host *,
+                            const char *name);
+
+/* The Linux bridge that has NIC 'nic' of 'h' as a port, or NULL. */
+struct lbridge *host_bridge_of_nic(const struct host *, const char *nic);
+
 /* The core for a kernel thread that nobody pinned (a vhost worker):
  * cores neither pinned to any vCPU nor polling, in round robin; all cores
  * if every one is. */
 struct cpu_core *host_pick_thread_core(struct host *);
+
+/* The core for a vCPU that nobody pinned: cores fill from the last one
+ * down, away from core 0 and its interrupts, in round robin over the
+ * host's unpinned vCPUs, skipping the cores of poll-mode threads unless
+ * every core has one.  Building a VM and migrating one to the host both
+ * place its vCPUs with this. */
+struct cpu_core *host_pick_vcpu_core(struct host *);
 
 /* The core the interrupt of NIC queue 'q' is delivered to, per the
  * host's irqbalance mode. */
@@ -86,9 +107,6 @@ void host_adopt_thread(struct host *dst, struct hthread *th);
 /* The class of hosts (models/core/devclass.h): building one builds its
  * cores, NICs, bridges and VMs. */
 extern const struct dev_class host_class;
-
-/* Host 'h''s physical NIC named 'name' ("eth0"), or NULL. */
-struct pnic *host_nic_named(const struct host *h, const char *name);
 
 /* The core an application of a bare-metal host runs on. */
 struct cpu_core *host_app_core(struct host *);

@@ -15,6 +15,7 @@
 #include "models/core/world.h"
 #include "sim/frame.h"
 #include "sim/trace.h"
+#include "sim/xmalloc.h"
 
 /* QEMU's self-announce schedule, relative to the resume. */
 static const vh_time_t announce_at[] = {
@@ -30,30 +31,8 @@ struct migration {
     size_t announced;           /* Rounds sent. */
 };
 
-static struct host *
-find_host(struct world *w, const char *name)
-{
-    for (size_t i = 0; i < w->n_hosts; i++) {
-        if (!strcmp(w->hosts[i]->dev.path, name)) {
-            return w->hosts[i];
-        }
-    }
-    return NULL;
-}
-
-static struct vm *
-find_vm(struct world *w, const char *path)
-{
-    for (size_t h = 0; h < w->n_hosts; h++) {
-        for (size_t v = 0; v < w->hosts[h]->n_vms; v++) {
-            if (!strcmp(w->hosts[h]->vms[v]->dev.path, path)) {
-                return w->hosts[h]->vms[v];
-            }
-        }
-    }
-    return NULL;
-}
-
+/* One round of announcements: a RARP per vNIC, written into the tap by
+ * QEMU on the destination. */
 static void
 migrate_announce(struct vh_sim *sim, void *obj, void *arg)
 {
@@ -86,11 +65,7 @@ host_remove_vm(struct host *h, struct vm *vm)
 static void
 host_add_vm(struct host *h, struct vm *vm)
 {
-    struct vm **v = realloc(h->vms, (h->n_vms + 1) * sizeof *v);
-    if (!v) {
-        abort();
-    }
-    h->vms = v;
+    h->vms = vh_xgrow(h->vms, h->n_vms, sizeof *h->vms);
     h->vms[h->n_vms++] = vm;
 }
 
@@ -106,12 +81,8 @@ migrate_resume(struct vh_sim *sim, void *obj, void *arg)
     /* The vCPUs: pinned ones keep their core number where it exists. */
     for (int i = 0; i < vm->n_vcpus; i++) {
         const struct cfg_vm *cv = vm->cfg;
-        if (cv->pin && cv->pin[i] < dst->n_cores) {
-            vm->vcpus[i] = &dst->cores[cv->pin[i]];
-        } else {
-            int c = dst->n_cores - 1 - (dst->next_vcpu++ % dst->n_cores);
-            vm->vcpus[i] = &dst->cores[c];
-        }
+        vm->vcpus[i] = cv->pin && cv->pin[i] < dst->n_cores
+                       ? &dst->cores[cv->pin[i]] : host_pick_vcpu_core(dst);
     }
     host_adopt_thread(dst, vm->qemu_loop);
     for (size_t i = 0; i < vm->n_nics; i++) {
@@ -150,8 +121,8 @@ bool
 migrate_schedule(struct world *w, const struct cfg_event *e,
                  struct vh_diag *diag)
 {
-    struct vm *vm = find_vm(w, e->target);
-    struct host *dst = find_host(w, e->to);
+    struct vm *vm = world_vm(w, e->target);
+    struct host *dst = world_host(w, e->to);
     char path[512];
     snprintf(path, sizeof path, "%s.target", e->jpath);
     if (!vm || !dst) {
@@ -173,10 +144,7 @@ migrate_schedule(struct world *w, const struct cfg_event *e,
             return vh_diag_fail(diag, path, "%s", why);
         }
     }
-    struct migration *m = calloc(1, sizeof *m);
-    if (!m) {
-        abort();
-    }
+    struct migration *m = vh_xcalloc(1, sizeof *m);
     m->ev = e;
     m->vm = vm;
     m->dst = dst;

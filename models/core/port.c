@@ -7,6 +7,7 @@
 #include "models/core/world.h"
 #include "sim/frame.h"
 #include "sim/trace.h"
+#include "sim/xmalloc.h"
 
 /* Ethernet framing around each frame on a cable. */
 #define PREAMBLE_SFD 8
@@ -51,10 +52,7 @@ struct link *
 port_cable(struct world *w, struct port *a, struct port *b, uint64_t bps,
            vh_time_t propagation)
 {
-    struct link *l = calloc(1, sizeof *l);
-    if (!l) {
-        abort();
-    }
+    struct link *l = vh_xcalloc(1, sizeof *l);
     l->bps = bps;
     l->propagation = propagation;
     l->up = true;
@@ -93,13 +91,6 @@ link_dir(const struct link *l, const struct port *from)
     return l->end[0] == from ? 0 : 1;
 }
 
-bool
-link_idle(const struct port *from, vh_time_t now)
-{
-    const struct link *l = from->link;
-    return !l || l->busy_until[link_dir(l, from)] <= now;
-}
-
 static void
 link_arrive(struct vh_sim *sim, void *obj, void *arg)
 {
@@ -131,7 +122,6 @@ link_transmit(struct world *w, struct port *from, struct vh_packet *p,
     }
     int dir = link_dir(l, from);
     vh_time_t ser = link_frame_time(l, p->len);
-    l->busy_until[dir] = now + ser;
     from->dev->tx++;
     p->exec = NULL;
     VH_TRACE(&w->trace, VH_HOP_TX, .time = now, .pkt = p, .dev = from->dev);

@@ -65,7 +65,6 @@ struct link {
     vh_time_t propagation;
     bool up;
     struct port *end[2];
-    vh_time_t busy_until[2];    /* Per direction (full duplex). */
 };
 
 void port_init(struct port *, port_rx_fn rx, void *owner,
@@ -91,16 +90,14 @@ void port_deliver(struct world *, struct port *from, struct vh_packet *p);
  * the inter-frame gap (12). */
 vh_time_t link_frame_time(const struct link *, uint32_t len);
 
-/* Starts sending 'p' from port 'from' on its cable now.  The caller makes
- * sure the direction is idle (link_idle).  The frame reaches the far port
- * after serialization and propagation; 'done(sim, obj, NULL)' runs when the
- * last bit has left, so the sender can start the next frame.  On a cable
- * that is down the frame is dropped (reason "link-down") and 'done' still
- * runs.  Takes 'p'. */
+/* Starts sending 'p' from port 'from' on its cable now.  The caller sends
+ * one frame at a time in each direction (the sender's queue holds the
+ * rest).  The frame reaches the far port after serialization and
+ * propagation; 'done(sim, obj, NULL)' runs when the last bit has left, so
+ * the sender can start the next frame.  On a cable that is down the frame
+ * is dropped (reason "link-down") and 'done' still runs.  Takes 'p'. */
 void link_transmit(struct world *, struct port *from, struct vh_packet *p,
                    vh_event_fn done, void *obj);
-
-bool link_idle(const struct port *from, vh_time_t now);
 
 /* Takes the cable of 'p' down or up (a scenario's link event): frames on
  * it or sent to it while it is down are dropped as "link-down".  'p' has

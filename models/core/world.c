@@ -13,38 +13,52 @@
 #include "models/endpoint/endpoint.h"
 #include "models/endpoint/traffic.h"
 #include "models/hostnet/nat.h"
+#include "models/guest/vm.h"
 #include "models/hw/pnic.h"
 #include "sim/xmalloc.h"
-
-#define GROW(ARR, N) \
-    ((ARR) = vh_xrealloc((ARR), ((N) + 1) * sizeof *(ARR)))
 
 void
 world_keep(struct world *w, void *p)
 {
-    GROW(w->kept, w->n_kept);
+    w->kept = vh_xgrow(w->kept, w->n_kept, sizeof *w->kept);
     w->kept[w->n_kept++] = p;
 }
 
 void
 world_add_link(struct world *w, struct link *l)
 {
-    GROW(w->links, w->n_links);
+    w->links = vh_xgrow(w->links, w->n_links, sizeof *w->links);
     w->links[w->n_links++] = l;
 }
 
 void
 world_add_host(struct world *w, struct host *h)
 {
-    GROW(w->hosts, w->n_hosts);
+    w->hosts = vh_xgrow(w->hosts, w->n_hosts, sizeof *w->hosts);
     w->hosts[w->n_hosts++] = h;
 }
 
 void
 world_add_switch(struct world *w, struct l2switch *sw)
 {
-    GROW(w->switches, w->n_switches);
+    w->switches = vh_xgrow(w->switches, w->n_switches, sizeof *w->switches);
     w->switches[w->n_switches++] = sw;
+}
+
+struct host *
+world_host(const struct world *w, const char *name)
+{
+    struct vh_device *d = vh_devtab_find(&w->devs, name);
+    return d && d->cls == &host_class
+           ? VH_CONTAINER_OF(d, struct host, dev) : NULL;
+}
+
+struct vm *
+world_vm(const struct world *w, const char *path)
+{
+    struct vh_device *d = vh_devtab_find(&w->devs, path);
+    return d && d->cls == &vm_class ? VH_CONTAINER_OF(d, struct vm, dev)
+                                    : NULL;
 }
 
 /* The port a cable's end "sw/pN" or "host/nic" names, with its speed. */
@@ -227,8 +241,8 @@ world_build(const struct cfg_scenario *cfg, struct vh_diag *diag)
         return NULL;
     }
     w->n_flows = cfg->n_flows;
-    w->flows = calloc(cfg->n_flows ? cfg->n_flows : 1, sizeof *w->flows);
-    w->gens = calloc(cfg->n_flows ? cfg->n_flows : 1, sizeof *w->gens);
+    w->flows = vh_xcalloc(cfg->n_flows, sizeof *w->flows);
+    w->gens = vh_xcalloc(cfg->n_flows, sizeof *w->gens);
     for (size_t i = 0; i < cfg->n_flows; i++) {
         struct flow_stats *fs = &w->flows[i];
         const struct cfg_flow *cf = &cfg->flows[i];

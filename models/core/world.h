@@ -18,6 +18,7 @@
 #include "sim/trace.h"
 
 struct host;
+struct vm;
 struct l2switch;
 struct link;
 struct endpoint;
@@ -102,6 +103,11 @@ vh_time_t world_end_time(const struct world *);
 uint64_t world_in_flight(const struct world *, const struct flow_stats *);
 
 void world_free(struct world *);
+
+/* The host named 'name', and the VM at 'path' ("host1/vm1"), found in the
+ * device registry; NULL if there is none. */
+struct host *world_host(const struct world *, const char *name);
+struct vm *world_vm(const struct world *, const char *path);
 
 /* Helpers for builders: register a link so the world frees it. */
 void world_add_link(struct world *, struct link *);

@@ -8,6 +8,7 @@
 #include "models/core/host.h"
 #include "models/core/world.h"
 #include "sim/trace.h"
+#include "sim/xmalloc.h"
 
 /* Packets held per unresolved neighbour.  Linux's default (unres_qlen) is
  * about a hundred frames' worth of bytes. */
@@ -30,12 +31,8 @@ arp_find(struct endpoint *ep, uint32_t ip, bool create)
     if (!create) {
         return NULL;
     }
-    struct arp_entry **v = realloc(ep->arp, (ep->n_arp + 1) * sizeof *v);
-    struct arp_entry *e = calloc(1, sizeof *e);
-    if (!v || !e) {
-        abort();
-    }
-    ep->arp = v;
+    struct arp_entry *e = vh_xcalloc(1, sizeof *e);
+    ep->arp = vh_xgrow(ep->arp, ep->n_arp, sizeof *ep->arp);
     ep->arp[ep->n_arp++] = e;
     e->ep = ep;
     e->ip = ip;
@@ -47,7 +44,7 @@ arp_find(struct endpoint *ep, uint32_t ip, bool create)
 static struct cpu_core *
 ep_core(struct endpoint *ep, const struct vh_packet *p)
 {
-    return p->exec ? cpu_of_exec(p->exec) : ep->app_core;
+    return cpu_exec_core(p, ep->app_core);
 }
 
 /* Hands a finished frame to the interface, on the core that made it. */
@@ -61,9 +58,9 @@ ep_transmit(struct world *w, struct endpoint *ep, struct vh_packet *p)
 static uint32_t
 frame_ip_dst(const struct vh_packet *p)
 {
-    const uint8_t *d = p->data + VH_ETH_HLEN + 16;
-    return (uint32_t) d[0] << 24 | (uint32_t) d[1] << 16
-           | (uint32_t) d[2] << 8 | d[3];
+    struct vh_flow f;
+    vh_frame_flow(p->data, p->len, &f);
+    return f.ip_dst;
 }
 
 static void
@@ -137,7 +134,7 @@ ep_send_ip(struct world *w, struct endpoint *ep, struct vh_packet *p,
     }
     struct arp_entry *e = arp_find(ep, hop, true);
     if (e->resolved) {
-        memcpy(p->data, e->mac.b, VH_ETH_ALEN);
+        vh_eth_set_dst(p->data, &e->mac);
         ep_transmit(w, ep, p);
         return;
     }
@@ -171,7 +168,7 @@ ep_output(struct world *w, struct endpoint *ep, struct vh_packet *p)
 void
 endpoint_forward(struct world *w, struct endpoint *ep, struct vh_packet *p)
 {
-    memcpy(p->data + VH_ETH_ALEN, ep->mac.b, VH_ETH_ALEN);
+    vh_eth_set_src(p->data, &ep->mac);
     ep_send_ip(w, ep, p, frame_ip_dst(p), ep->rx_cat);
 }
 
@@ -244,7 +241,7 @@ ep_learn(struct world *w, struct endpoint *ep, uint32_t ip,
     vh_timer_cancel(&e->retry);
     struct vh_packet *q;
     while ((q = vh_pktq_pop(&e->pending)) != NULL) {
-        memcpy(q->data, mac->b, VH_ETH_ALEN);
+        vh_eth_set_dst(q->data, mac);
         ep_transmit(w, ep, q);
     }
 }
@@ -400,10 +397,7 @@ endpoint_create(struct host *h, struct vh_device *dev, const char *owner_path,
                 struct cpu_core *app_core, enum cpu_cat app_cat,
                 enum cpu_cat rx_cat)
 {
-    struct endpoint *ep = calloc(1, sizeof *ep);
-    if (!ep) {
-        abort();
-    }
+    struct endpoint *ep = vh_xcalloc(1, sizeof *ep);
     ep->dev = dev;
     ep->owner_path = owner_path;
     ep->host = h;

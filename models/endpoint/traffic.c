@@ -8,6 +8,7 @@
 #include "models/hw/cpu.h"
 #include "models/endpoint/endpoint.h"
 #include "models/core/world.h"
+#include "sim/xmalloc.h"
 
 static void
 traffic_fire(struct vh_sim *sim, void *obj, void *arg)
@@ -86,10 +87,7 @@ struct traffic_gen *
 traffic_start(struct world *w, struct flow_stats *fs)
 {
     const struct cfg_flow *cf = fs->cfg;
-    struct traffic_gen *g = calloc(1, sizeof *g);
-    if (!g) {
-        abort();
-    }
+    struct traffic_gen *g = vh_xcalloc(1, sizeof *g);
     char stream[256];
     snprintf(stream, sizeof stream, "traffic/%s", cf->name);
     vh_rng_seed(&g->rng, w->cfg->seed, stream);

@@ -196,7 +196,7 @@ guest_xmit(struct world *w, struct port *port, struct vh_packet *p)
         acct_drop(w, p, &en->dev, "link-down");
         return;
     }
-    struct cpu_core *c = p->exec ? cpu_of_exec(p->exec) : en->vcpu;
+    struct cpu_core *c = cpu_exec_core(p, en->vcpu);
     p->exec = &c->srv;
     en->dev.tx++;
     VH_TRACE(&w->trace, VH_HOP_TX, .time = w->sim.now, .pkt = p,
@@ -318,7 +318,7 @@ tap_queued(struct vh_sim *sim, void *obj, void *arg)
         acct_drop(w, p, &en->dev, "tap-queue-full");
         return;
     }
-    struct cpu_core *waker = p->exec ? cpu_of_exec(p->exec) : NULL;
+    struct cpu_core *waker = cpu_exec_core(p, NULL);
     vh_pktq_push(&en->tapq, p);
     VH_TRACE(&w->trace, VH_HOP_ENQUEUE, .time = sim->now, .pkt = p,
              .dev = &en->dev, .depth = en->tapq.count);
@@ -336,7 +336,7 @@ tap_xmit(struct world *w, struct port *port, struct vh_packet *p)
         acct_drop(w, p, &en->dev, "link-down");
         return;
     }
-    struct cpu_core *core = p->exec ? cpu_of_exec(p->exec) : en->loop->core;
+    struct cpu_core *core = cpu_exec_core(p, en->loop->core);
     VH_TRACE(&w->trace, VH_HOP_ARRIVE, .time = w->sim.now, .pkt = p,
              .dev = &en->dev);
     vh_time_t t = cpu_charge(w, core, COST_TUN_XMIT, 0, CPU_SOFTIRQ, p,

@@ -3,7 +3,6 @@
 
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "models/core/acct.h"
 #include "models/core/devclass.h"
@@ -15,6 +14,7 @@
 #include "models/guest/vm.h"
 #include "models/core/world.h"
 #include "sim/trace.h"
+#include "sim/xmalloc.h"
 
 /* The function's interrupt reaches the vCPU that polls queue 'q'. */
 static void
@@ -57,7 +57,7 @@ vf_xmit(struct world *w, struct port *port, struct vh_packet *p)
     struct vf_driver *drv = port->owner;
     struct pnic *nic = drv->nic;
     struct pnic_fn *fn = drv->fn;
-    struct cpu_core *core = p->exec ? cpu_of_exec(p->exec) : drv->vcpu;
+    struct cpu_core *core = cpu_exec_core(p, drv->vcpu);
 
     /* The queue whose vector is on this vCPU, else the first. */
     struct pnic_queue *q = &nic->q[fn->first_q];
@@ -101,7 +101,7 @@ vf_driver_build(struct world *w, struct host *h, struct vm *vm,
                 struct vm_nic *n, struct vh_diag *diag)
 {
     const struct cfg_vnic *cn = n->cfg;
-    struct pnic *nic = host_nic_named(h, cn->attach_to);
+    struct pnic *nic = host_nic(w, h, cn->attach_to);
     bool is_vf = cn->attach == CFG_AT_SRIOV_VF;
     struct sriov_vf *vf = NULL;
 
@@ -117,10 +117,7 @@ vf_driver_build(struct world *w, struct host *h, struct vm *vm,
         }
     }
 
-    struct vf_driver *drv = calloc(1, sizeof *drv);
-    if (!drv) {
-        abort();
-    }
+    struct vf_driver *drv = vh_xcalloc(1, sizeof *drv);
     char path[300];
     snprintf(path, sizeof path, "%s/%s", vm->dev.path, cn->name);
     dev_register(w, &drv->dev, is_vf ? &vf_driver_class : &pf_driver_class,

@@ -29,25 +29,13 @@ static void guest_napi_step(struct vh_sim *, void *obj, void *arg);
 static uint32_t
 vnet_flow_hash(const struct vh_packet *p)
 {
-    const uint8_t *d = p->data;
-    if (p->len < VH_ETH_HLEN + 20 || d[12] != 0x08 || d[13] != 0x00) {
+    struct vh_flow f;
+    if (!vh_frame_flow(p->data, p->len, &f)) {
         return 0;
     }
-    const uint8_t *ip = d + VH_ETH_HLEN;
-    uint32_t ihl = (uint32_t) (ip[0] & 0x0f) * 4;
-    uint8_t proto = ip[9];
-    uint64_t k = (uint64_t) ip[12] << 56 | (uint64_t) ip[13] << 48
-                 | (uint64_t) ip[14] << 40 | (uint64_t) ip[15] << 32
-                 | (uint64_t) ip[16] << 24 | (uint64_t) ip[17] << 16
-                 | (uint64_t) ip[18] << 8 | ip[19];
-    uint64_t ports = 0;
-    if ((proto == 17 || proto == 6)
-        && p->len >= VH_ETH_HLEN + ihl + 4) {
-        const uint8_t *l4 = ip + ihl;
-        ports = (uint64_t) l4[0] << 24 | (uint64_t) l4[1] << 16
-                | (uint64_t) l4[2] << 8 | l4[3];
-    }
-    k ^= (ports << 8 | proto) * 0x9e3779b97f4a7c15ULL;
+    uint64_t k = (uint64_t) f.ip_src << 32 | f.ip_dst;
+    uint64_t ports = (uint64_t) f.sport << 16 | f.dport;
+    k ^= (ports << 8 | f.proto) * 0x9e3779b97f4a7c15ULL;
     k ^= k >> 33;
     k *= 0xff51afd7ed558ccdULL;
     k ^= k >> 33;
@@ -265,7 +253,7 @@ guest_tx_post(struct vh_sim *sim, void *obj, void *arg)
     }
     if (q->tx_notify) {
         q->tx_notify = false;
-        guest_kick(w, q, p->exec ? cpu_of_exec(p->exec) : vn->vcpu, p);
+        guest_kick(w, q, cpu_exec_core(p, vn->vcpu), p);
     }
 }
 
@@ -279,7 +267,7 @@ guest_xmit(struct world *w, struct port *port, struct vh_packet *p)
         acct_drop(w, p, &vn->dev, "link-down");
         return;
     }
-    struct cpu_core *core = p->exec ? cpu_of_exec(p->exec) : vn->vcpu;
+    struct cpu_core *core = cpu_exec_core(p, vn->vcpu);
     struct vnet_queue *q = &vn->q[vnet_flow_queue(p, vn->n_queues)];
     p->exec = &core->srv;
     vn->dev.tx++;
@@ -356,7 +344,7 @@ tap_queued(struct vh_sim *sim, void *obj, void *arg)
         acct_drop(w, p, &vn->dev, "tap-queue-full");
         return;
     }
-    struct cpu_core *waker = p->exec ? cpu_of_exec(p->exec) : NULL;
+    struct cpu_core *waker = cpu_exec_core(p, NULL);
     vh_pktq_push(&q->tapq, p);
     VH_TRACE(&w->trace, VH_HOP_ENQUEUE, .time = sim->now, .pkt = p,
              .dev = &vn->dev, .depth = q->tapq.count);
@@ -379,8 +367,7 @@ tap_xmit(struct world *w, struct port *port, struct vh_packet *p)
         return;
     }
     struct vnet_queue *q = &vn->q[vnet_flow_queue(p, vn->n_queues)];
-    struct cpu_core *core = p->exec ? cpu_of_exec(p->exec)
-                                    : q->thread->core;
+    struct cpu_core *core = cpu_exec_core(p, q->thread->core);
     VH_TRACE(&w->trace, VH_HOP_ARRIVE, .time = w->sim.now, .pkt = p,
              .dev = &vn->dev);
     vh_time_t t = cpu_charge(w, core, COST_TUN_XMIT, 0, CPU_SOFTIRQ, p,
@@ -440,10 +427,7 @@ virtio_net_create(struct world *w, struct host *h, struct vm *vm,
                   struct vh_device *vm_dev, const struct cfg_vnic *cfg,
                   struct cpu_core *vcpu)
 {
-    struct virtio_net *vn = calloc(1, sizeof *vn);
-    if (!vn) {
-        abort();
-    }
+    struct virtio_net *vn = vh_xcalloc(1, sizeof *vn);
     char path[256];
     snprintf(path, sizeof path, "%s/%s", vm_dev->path, cfg->name);
     dev_register(w, &vn->dev, &virtio_net_class, path, vm_dev);
@@ -459,10 +443,7 @@ virtio_net_create(struct world *w, struct host *h, struct vm *vm,
     vn->ring = cfg->ring ? (uint32_t) cfg->ring : 256;
     vn->link_up = true;
     vn->n_queues = cfg->queues > 1 ? cfg->queues : 1;
-    vn->q = calloc((size_t) vn->n_queues, sizeof *vn->q);
-    if (!vn->q) {
-        abort();
-    }
+    vn->q = vh_xcalloc((size_t) vn->n_queues, sizeof *vn->q);
     for (int i = 0; i < vn->n_queues; i++) {
         struct vnet_queue *q = &vn->q[i];
         q->vn = vn;

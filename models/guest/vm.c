@@ -3,7 +3,6 @@
 
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "models/core/devclass.h"
 #include "models/core/host.h"
@@ -48,21 +47,10 @@ vm_build(struct world *w, struct host *h, const struct cfg_vm *cv,
     vm->cfg = cv;
     vm->n_vcpus = cv->vcpus;
     vm->vcpus = vh_xcalloc((size_t) cv->vcpus, sizeof *vm->vcpus);
-    vm->nics = vh_xcalloc(cv->n_nics ? cv->n_nics : 1, sizeof *vm->nics);
+    vm->nics = vh_xcalloc(cv->n_nics, sizeof *vm->nics);
     for (int i = 0; i < cv->vcpus; i++) {
-        if (cv->pin) {
-            vm->vcpus[i] = &h->cores[cv->pin[i]];
-        } else {
-            /* Unpinned vCPU threads fill cores from the last one down,
-             * away from core 0 and its interrupts, and from the cores of
-             * poll-mode threads. */
-            int c = h->n_cores - 1 - (h->next_vcpu++ % h->n_cores);
-            for (int k = 1; k < h->n_cores && ovs_dpdk_core_polls(h, c);
-                 k++) {
-                c = h->n_cores - 1 - (h->next_vcpu++ % h->n_cores);
-            }
-            vm->vcpus[i] = &h->cores[c];
-        }
+        vm->vcpus[i] = cv->pin ? &h->cores[cv->pin[i]]
+                               : host_pick_vcpu_core(h);
     }
     for (size_t i = 0; i < cv->n_nics; i++) {
         struct vm_nic *n = &vm->nics[i];

@@ -42,8 +42,7 @@ static void
 lbridge_rx(struct world *w, struct port *port, struct vh_packet *p)
 {
     struct lbridge *br = port->owner;
-    struct cpu_core *core = p->exec ? cpu_of_exec(p->exec)
-                                    : &br->host->cores[0];
+    struct cpu_core *core = cpu_exec_core(p, &br->host->cores[0]);
     br->dev.rx++;
     VH_TRACE(&w->trace, VH_HOP_RX, .time = w->sim.now, .pkt = p,
              .dev = &br->dev);
@@ -135,17 +134,6 @@ lbridge_detach(struct lbridge *br, struct port *member)
 
 /* --- The class. --- */
 
-/* Host 'h''s Linux bridge named 'name', or NULL. */
-static struct lbridge *
-host_lbridge(struct world *w, const struct host *h, const char *name)
-{
-    char path[256];
-    snprintf(path, sizeof path, "%s/%s", h->dev.path, name);
-    struct vh_device *d = vh_devtab_find(&w->devs, path);
-    return d && d->cls == &lbridge_class
-           ? VH_CONTAINER_OF(d, struct lbridge, dev) : NULL;
-}
-
 /* The bridge's NICs join it in the host's NIC order, with the host's own
  * addresses (models/core/host.c), so here they are only marked. */
 static bool
@@ -158,7 +146,7 @@ lbridge_build(struct world *w, struct host *h, const void *cfg,
                              (h->n_bridges + 1) * sizeof *h->bridges);
     h->bridges[h->n_bridges++] = br;
     for (size_t i = 0; i < cb->n_ports; i++) {
-        struct pnic *nic = host_nic_named(h, cb->ports[i]);
+        struct pnic *nic = host_nic(w, h, cb->ports[i]);
         if (nic) {
             nic->master = &br->dev;
         }
@@ -171,7 +159,7 @@ static bool
 lbridge_attach_vnic(struct world *w, struct host *h, struct vm_nic *n,
                     struct vh_diag *diag)
 {
-    lbridge_attach(host_lbridge(w, h, n->cfg->attach_to), n->host);
+    lbridge_attach(host_bridge(w, h, n->cfg->attach_to), n->host);
     (void) diag;
     return true;
 }
@@ -179,13 +167,13 @@ lbridge_attach_vnic(struct world *w, struct host *h, struct vm_nic *n,
 static void
 lbridge_detach_vnic(struct world *w, struct host *h, struct vm_nic *n)
 {
-    lbridge_detach(host_lbridge(w, h, n->cfg->attach_to), n->host);
+    lbridge_detach(host_bridge(w, h, n->cfg->attach_to), n->host);
 }
 
 static void
 lbridge_reattach_vnic(struct world *w, struct host *h, struct vm_nic *n)
 {
-    lbridge_attach(host_lbridge(w, h, n->cfg->attach_to), n->host);
+    lbridge_attach(host_bridge(w, h, n->cfg->attach_to), n->host);
 }
 
 static struct port *

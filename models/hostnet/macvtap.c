@@ -15,12 +15,13 @@
 #include "models/guest/vm.h"
 #include "models/core/world.h"
 #include "sim/trace.h"
+#include "sim/xmalloc.h"
 
 static struct macvtap *
-tap_by_mac(const struct macvlan *mv, const uint8_t *mac)
+tap_by_mac(const struct macvlan *mv, const struct vh_mac *mac)
 {
     for (size_t i = 0; i < mv->n_taps; i++) {
-        if (!memcmp(mv->taps[i]->mac.b, mac, VH_ETH_ALEN)) {
+        if (vh_mac_eq(&mv->taps[i]->mac, mac)) {
             return mv->taps[i];
         }
     }
@@ -66,7 +67,7 @@ blame(const struct macvtap *from, const struct macvtap *to,
 static struct cpu_core *
 core_of(const struct macvlan *mv, const struct vh_packet *p)
 {
-    return p->exec ? cpu_of_exec(p->exec) : mv->nic->q[0].irq_core;
+    return cpu_exec_core(p, mv->nic->q[0].irq_core);
 }
 
 static void
@@ -141,17 +142,17 @@ mv_dispatch(struct vh_sim *sim, void *obj, void *arg)
     struct world *w = world_of(sim);
     struct macvlan *mv = obj;
     struct vh_packet *p = arg;
-    struct macvtap *from = tap_by_mac(mv, p->data + VH_ETH_ALEN);
+    struct macvtap *from = tap_by_mac(mv, vh_eth_src(p->data));
 
     if (mv->n_taps == 1 && mv->taps[0]->mode == MACVTAP_PASSTHRU) {
         send_on(w, mv, &mv->taps[0]->port, p);
         return;
     }
-    if (vh_mac_is_multicast((const struct vh_mac *) p->data)) {
+    if (vh_mac_is_multicast(vh_eth_dst(p->data))) {
         mv_bcast_rx(w, mv, from, p);
         return;
     }
-    struct macvtap *t = tap_by_mac(mv, p->data);
+    struct macvtap *t = tap_by_mac(mv, vh_eth_dst(p->data));
     if (!t) {
         if (mv->local.peer) {
             send_on(w, mv, &mv->local, p);
@@ -192,11 +193,11 @@ tap_xmit(struct vh_sim *sim, void *obj, void *arg)
     struct macvtap *tap = obj;
     struct macvlan *mv = tap->mv;
     struct vh_packet *p = arg;
-    bool bcast = vh_mac_is_multicast((const struct vh_mac *) p->data);
+    bool bcast = vh_mac_is_multicast(vh_eth_dst(p->data));
 
     if (tap->mode == MACVTAP_BRIDGE) {
         if (!bcast) {
-            struct macvtap *d = tap_by_mac(mv, p->data);
+            struct macvtap *d = tap_by_mac(mv, vh_eth_dst(p->data));
             if (d && d != tap && d->mode == MACVTAP_BRIDGE) {
                 send_on(w, mv, &d->port, p);    /* Switched inside. */
                 return;
@@ -246,20 +247,6 @@ mv_local_rx(struct world *w, struct port *port, struct vh_packet *p)
 
 /* --- Building. --- */
 
-static bool
-nic_in_bridge(const struct host *h, const char *nic)
-{
-    for (size_t b = 0; b < h->n_bridges; b++) {
-        const struct cfg_bridge *cb = h->bridges[b]->cfg;
-        for (size_t i = 0; i < cb->n_ports; i++) {
-            if (!strcmp(cb->ports[i], nic)) {
-                return true;
-            }
-        }
-    }
-    return false;
-}
-
 static struct macvlan *
 macvlan_get(struct world *w, struct host *h, struct pnic *nic)
 {
@@ -268,13 +255,8 @@ macvlan_get(struct world *w, struct host *h, struct pnic *nic)
             return h->macvlans[i];
         }
     }
-    struct macvlan *mv = calloc(1, sizeof *mv);
-    struct macvlan **v = realloc(h->macvlans,
-                                 (h->n_macvlans + 1) * sizeof *v);
-    if (!mv || !v) {
-        abort();
-    }
-    h->macvlans = v;
+    struct macvlan *mv = vh_xcalloc(1, sizeof *mv);
+    h->macvlans = vh_xgrow(h->macvlans, h->n_macvlans, sizeof *h->macvlans);
     h->macvlans[h->n_macvlans++] = mv;
     char path[256];
     snprintf(path, sizeof path, "%s/macvlan", nic->dev.path);
@@ -306,19 +288,14 @@ macvtap_attach(struct world *w, struct host *h, struct vm_nic *n,
                struct vh_diag *diag)
 {
     const struct cfg_vnic *cv = n->cfg;
-    struct pnic *nic = NULL;
+    struct pnic *nic = host_nic(w, h, cv->attach_to);
     char tp[512];
     snprintf(tp, sizeof tp, "%s.attach.to", cv->jpath);
-    for (size_t i = 0; i < h->n_nics; i++) {
-        if (!strcmp(h->nics[i]->cfg->name, cv->attach_to)) {
-            nic = h->nics[i];
-        }
-    }
     if (!nic) {
         return vh_diag_fail(diag, tp, "host '%s' has no NIC '%s'",
                             h->dev.path, cv->attach_to);
     }
-    if (nic_in_bridge(h, cv->attach_to)) {
+    if (host_bridge_of_nic(h, cv->attach_to)) {
         return vh_diag_fail(diag, tp, "NIC '%s' is a bridge port; a NIC "
                             "with macvtaps on it cannot also be in a "
                             "bridge", cv->attach_to);
@@ -330,12 +307,8 @@ macvtap_attach(struct world *w, struct host *h, struct vm_nic *n,
         return vh_diag_fail(diag, tp, "a passthru macvtap owns NIC '%s' "
                             "alone, and it already has one", nic->dev.path);
     }
-    struct macvtap *tap = calloc(1, sizeof *tap);
-    struct macvtap **v = realloc(mv->taps, (mv->n_taps + 1) * sizeof *v);
-    if (!tap || !v) {
-        abort();
-    }
-    mv->taps = v;
+    struct macvtap *tap = vh_xcalloc(1, sizeof *tap);
+    mv->taps = vh_xgrow(mv->taps, mv->n_taps, sizeof *mv->taps);
     mv->taps[mv->n_taps] = tap;
     tap->mv = mv;
     tap->mac = cv->mac;

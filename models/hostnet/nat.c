@@ -14,6 +14,7 @@
 #include "models/guest/vm.h"
 #include "models/core/world.h"
 #include "sim/trace.h"
+#include "sim/xmalloc.h"
 
 /* nf_conntrack_udp_timeout and nf_conntrack_icmp_timeout: 30 s. */
 #define CONN_TIMEOUT (30 * VH_SEC)
@@ -50,21 +51,22 @@ fix_checksums(struct vh_packet *p, const struct vh_frame_info *fi)
     uint8_t *l4 = p->data + fi->l4_off;
     uint32_t l4_len = fi->ip_total_len - ihl;
 
-    put16(ip + 10, 0);
-    put16(ip + 10, vh_csum_fold(vh_csum_partial(ip, ihl, 0)));
+    put16(ip + VH_IPV4_CSUM_OFF, 0);
+    put16(ip + VH_IPV4_CSUM_OFF, vh_csum_fold(vh_csum_partial(ip, ihl, 0)));
     if (fi->ip_proto == VH_IPPROTO_UDP) {
         uint8_t ph[12];
-        memcpy(ph, ip + 12, 8);         /* Source and destination. */
+        memcpy(ph, ip + VH_IPV4_SRC_OFF, 8);    /* Source, destination. */
         ph[8] = 0;
         ph[9] = VH_IPPROTO_UDP;
         put16(ph + 10, (uint16_t) l4_len);
-        put16(l4 + 6, 0);
+        put16(l4 + VH_UDP_CSUM_OFF, 0);
         uint16_t c = vh_csum_fold(vh_csum_partial(l4, l4_len,
                                                   vh_csum_partial(ph, 12, 0)));
-        put16(l4 + 6, c ? c : 0xffff);  /* 0 would mean "none". */
+        put16(l4 + VH_UDP_CSUM_OFF, c ? c : 0xffff);  /* 0 means "none". */
     } else if (fi->ip_proto == VH_IPPROTO_ICMP) {
-        put16(l4 + 2, 0);
-        put16(l4 + 2, vh_csum_fold(vh_csum_partial(l4, l4_len, 0)));
+        put16(l4 + VH_ICMP_CSUM_OFF, 0);
+        put16(l4 + VH_ICMP_CSUM_OFF,
+              vh_csum_fold(vh_csum_partial(l4, l4_len, 0)));
     }
 }
 
@@ -74,9 +76,9 @@ l4_id(struct vh_packet *p, const struct vh_frame_info *fi, bool src)
 {
     uint8_t *l4 = p->data + fi->l4_off;
     if (fi->ip_proto == VH_IPPROTO_ICMP) {
-        return l4 + 4;
+        return l4 + VH_ICMP_ID_OFF;
     }
-    return src ? l4 : l4 + 2;
+    return l4 + (src ? VH_UDP_SPORT_OFF : VH_UDP_DPORT_OFF);
 }
 
 /* Rewrites the source (or destination) address and port or echo id,
@@ -86,9 +88,9 @@ rewrite(struct vh_packet *p, const struct vh_frame_info *fi, bool src,
         uint32_t ip, uint16_t id)
 {
     uint8_t *iph = p->data + fi->l3_off;
-    put32(iph + (src ? 12 : 16), ip);
+    put32(iph + (src ? VH_IPV4_SRC_OFF : VH_IPV4_DST_OFF), ip);
     put16(l4_id(p, fi, src), id);
-    iph[8]--;
+    iph[VH_IPV4_TTL_OFF]--;
     fix_checksums(p, fi);
 }
 
@@ -96,7 +98,7 @@ rewrite(struct vh_packet *p, const struct vh_frame_info *fi, bool src,
 static void
 route_only(struct vh_packet *p, const struct vh_frame_info *fi)
 {
-    p->data[fi->l3_off + 8]--;
+    p->data[fi->l3_off + VH_IPV4_TTL_OFF]--;
     fix_checksums(p, fi);
 }
 
@@ -198,12 +200,7 @@ conn_new(struct nat *nat, const struct vh_frame_info *fi, vh_time_t now)
         }
     }
     if (!c) {
-        struct nat_conn *v = realloc(nat->conns,
-                                     (nat->n_conns + 1) * sizeof *v);
-        if (!v) {
-            abort();
-        }
-        nat->conns = v;
+        nat->conns = vh_xgrow(nat->conns, nat->n_conns, sizeof *nat->conns);
         c = &nat->conns[nat->n_conns++];
     }
     *c = (struct nat_conn) {
@@ -242,7 +239,7 @@ nat_to_host(struct vh_sim *sim, void *obj, void *arg)
 static struct cpu_core *
 core_of(const struct nat *nat, const struct vh_packet *p)
 {
-    return p->exec ? cpu_of_exec(p->exec) : &nat->host->cores[0];
+    return cpu_exec_core(p, &nat->host->cores[0]);
 }
 
 static vh_time_t
@@ -454,10 +451,7 @@ nat_create(struct world *w, struct host *h, const struct cfg_vnic *first,
                      "\"ip\"; give its uplink NIC one", h->dev.path);
         return NULL;
     }
-    struct nat *nat = calloc(1, sizeof *nat);
-    if (!nat) {
-        abort();
-    }
+    struct nat *nat = vh_xcalloc(1, sizeof *nat);
     char path[256];
     snprintf(path, sizeof path, "%s/nat", h->dev.path);
     dev_register(w, &nat->dev, &nat_class, path, &h->dev);
@@ -506,12 +500,8 @@ nat_attach(struct world *w, struct host *h, struct vm_nic *n,
                             __builtin_popcount(nat->mask),
                             vh_ipv4_format(nat->lan->ip, gw));
     }
-    struct nat_member *v = realloc(nat->members,
-                                   (nat->n_members + 1) * sizeof *v);
-    if (!v) {
-        abort();
-    }
-    nat->members = v;
+    nat->members = vh_xgrow(nat->members, nat->n_members,
+                            sizeof *nat->members);
     nat->members[nat->n_members++] = (struct nat_member) { n->ep, cv };
     n->ep->gateway = nat->lan->ip;
     lbridge_attach(nat->br, n->host);

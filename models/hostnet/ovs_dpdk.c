@@ -4,7 +4,6 @@
 
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "models/core/acct.h"
 #include "models/core/devclass.h"
@@ -295,7 +294,7 @@ add_port(struct ovs_dpdk *br, struct pnic *nic, struct virtio_net *vn)
     port_init(&op->port, NULL, br, &br->dev, (int) br->n_ports);
     op->port.carrier = true;
     l2fwd_add_port(&br->l2, &op->port, NULL);
-    br->ports = vh_xrealloc(br->ports, (br->n_ports + 1) * sizeof *br->ports);
+    br->ports = vh_xgrow(br->ports, br->n_ports, sizeof *br->ports);
     br->ports[br->n_ports] = op;
     return (int) br->n_ports++;
 }
@@ -304,20 +303,11 @@ add_port(struct ovs_dpdk *br, struct pnic *nic, struct virtio_net *vn)
 static void
 add_rxq(struct ovs_dpdk *br, int port, int q)
 {
-    struct pmd_rxq *rq = calloc(1, sizeof *rq);
-    struct pmd_rxq **all = realloc(br->rxqs, (br->n_rxqs + 1) * sizeof *all);
-    if (!rq || !all) {
-        abort();
-    }
-    br->rxqs = all;
+    struct pmd_rxq *rq = vh_xcalloc(1, sizeof *rq);
+    br->rxqs = vh_xgrow(br->rxqs, br->n_rxqs, sizeof *br->rxqs);
     struct pmd *pmd = &br->pmds[br->n_rxqs % (size_t) br->n_pmds];
     br->rxqs[br->n_rxqs++] = rq;
-    struct pmd_rxq **mine = realloc(pmd->rxqs,
-                                    (pmd->n_rxqs + 1) * sizeof *mine);
-    if (!mine) {
-        abort();
-    }
-    pmd->rxqs = mine;
+    pmd->rxqs = vh_xgrow(pmd->rxqs, pmd->n_rxqs, sizeof *pmd->rxqs);
     rq->port = port;
     rq->q = q;
     rq->pmd = pmd;
@@ -359,14 +349,10 @@ ovs_dpdk_add_vhost_user(struct world *w, struct ovs_dpdk *br,
 }
 
 struct ovs_dpdk *
-ovs_dpdk_find(struct host *h, const char *name)
+ovs_dpdk_find(const struct world *w, const struct host *h, const char *name)
 {
-    for (size_t i = 0; i < h->n_dpdk_bridges; i++) {
-        if (!strcmp(h->dpdk_bridges[i]->cfg->name, name)) {
-            return h->dpdk_bridges[i];
-        }
-    }
-    return NULL;
+    struct vh_device *d = host_dev(w, h, name, "ovs-dpdk");
+    return d ? VH_CONTAINER_OF(d, struct ovs_dpdk, dev) : NULL;
 }
 
 bool
@@ -374,7 +360,7 @@ ovs_dpdk_attach(struct world *w, struct host *h, struct vm_nic *n,
                 struct vh_diag *diag)
 {
     const struct cfg_vnic *cn = n->cfg;
-    struct ovs_dpdk *br = ovs_dpdk_find(h, cn->attach_to);
+    struct ovs_dpdk *br = ovs_dpdk_find(w, h, cn->attach_to);
     char path[512];
     snprintf(path, sizeof path, "%s.attach.to", cn->jpath);
     if (!br) {
@@ -455,19 +441,14 @@ struct ovs_dpdk *
 ovs_dpdk_create(struct world *w, struct host *h, const struct cfg_bridge *cfg,
                 struct vh_diag *diag)
 {
-    int *cores = calloc((size_t) h->n_cores + cfg->n_pmd_cores, sizeof *cores);
+    int *cores = vh_xcalloc((size_t) h->n_cores + cfg->n_pmd_cores,
+                            sizeof *cores);
     size_t n = 0;
-    if (!cores) {
-        abort();
-    }
     if (!pmd_cores(h, cfg, cores, &n, diag)) {
         free(cores);
         return NULL;
     }
-    struct ovs_dpdk *br = calloc(1, sizeof *br);
-    if (!br) {
-        abort();
-    }
+    struct ovs_dpdk *br = vh_xcalloc(1, sizeof *br);
     char path[256];
     snprintf(path, sizeof path, "%s/%s", h->dev.path, cfg->name);
     dev_register(w, &br->dev, &ovs_dpdk_class, path, &h->dev);
@@ -478,16 +459,10 @@ ovs_dpdk_create(struct world *w, struct host *h, const struct cfg_bridge *cfg,
                cfg->ageing ? cfg->ageing : 300 * VH_SEC, "bridge-same-port");
     br->l2.vlan_aware = true;
     if (!h->polls) {
-        h->polls = calloc((size_t) h->n_cores, sizeof *h->polls);
-        if (!h->polls) {
-            abort();
-        }
+        h->polls = vh_xcalloc((size_t) h->n_cores, sizeof *h->polls);
     }
     br->n_pmds = (int) n;
-    br->pmds = calloc(n, sizeof *br->pmds);
-    if (!br->pmds) {
-        abort();
-    }
+    br->pmds = vh_xcalloc(n, sizeof *br->pmds);
     for (size_t i = 0; i < n; i++) {
         struct pmd *pmd = &br->pmds[i];
         pmd->br = br;
@@ -539,7 +514,7 @@ ovs_dpdk_build(struct world *w, struct host *h, const void *cfg,
                                   * sizeof *h->dpdk_bridges);
     h->dpdk_bridges[h->n_dpdk_bridges++] = br;
     for (size_t p = 0; p < cb->n_ports; p++) {
-        struct pnic *nic = host_nic_named(h, cb->ports[p]);
+        struct pnic *nic = host_nic(w, h, cb->ports[p]);
         if (nic && !ovs_dpdk_add_nic(w, br, nic, diag)) {
             return false;
         }

@@ -116,7 +116,8 @@ bool ovs_dpdk_attach(struct world *, struct host *, struct vm_nic *n,
                      struct vh_diag *diag);
 
 /* Host 'h''s DPDK bridge named 'name', or NULL. */
-struct ovs_dpdk *ovs_dpdk_find(struct host *h, const char *name);
+struct ovs_dpdk *ovs_dpdk_find(const struct world *, const struct host *h,
+                               const char *name);
 
 extern const struct dev_class ovs_dpdk_class;
 

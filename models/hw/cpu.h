@@ -63,6 +63,15 @@ cpu_of_exec(struct vh_server *s)
     return (struct cpu_core *) s;   /* 'srv' is the first member. */
 }
 
+/* The core that carries 'p' (its 'exec'), or 'fallback' when no core
+ * does: the frame comes from a cable, a DMA or a timer, and the model
+ * names where its work runs then. */
+static inline struct cpu_core *
+cpu_exec_core(const struct vh_packet *p, struct cpu_core *fallback)
+{
+    return p->exec ? cpu_of_exec(p->exec) : fallback;
+}
+
 /* Sets up a core clocked at 'khz' with the prices of 'costs'. */
 void cpu_core_init(struct cpu_core *, int index, uint64_t khz,
                    struct vh_device *host_dev, const struct costs *costs);

@@ -5,15 +5,13 @@
 
 #include "models/core/host.h"
 #include "models/core/world.h"
+#include "sim/xmalloc.h"
 
 struct hthread *
 hthread_create(struct host *h, struct cpu_core *core, enum cpu_cat cat,
                const struct vh_device *dev, bool user)
 {
-    struct hthread *th = calloc(1, sizeof *th);
-    if (!th) {
-        abort();
-    }
+    struct hthread *th = vh_xcalloc(1, sizeof *th);
     th->host = h;
     th->core = core;
     th->cat = cat;
@@ -35,11 +33,7 @@ void
 hthread_add_src(struct hthread *th,
                 bool (*poll)(struct world *, void *, vh_time_t *), void *ctx)
 {
-    struct hthread_src *v = realloc(th->srcs, (th->n_srcs + 1) * sizeof *v);
-    if (!v) {
-        abort();
-    }
-    th->srcs = v;
+    th->srcs = vh_xgrow(th->srcs, th->n_srcs, sizeof *th->srcs);
     th->srcs[th->n_srcs].poll = poll;
     th->srcs[th->n_srcs].ctx = ctx;
     th->n_srcs++;

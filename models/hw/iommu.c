@@ -11,13 +11,8 @@
 static int
 iommu_add_domain(struct iommu *io, bool identity, const void *owner)
 {
-    struct iommu_domain *v = realloc(io->domains,
-                                     (io->n_domains + 1) * sizeof *v);
-    if (!v) {
-        abort();
-    }
-    io->domains = v;
-    struct iommu_domain *d = &v[io->n_domains];
+    io->domains = vh_xgrow(io->domains, io->n_domains, sizeof *io->domains);
+    struct iommu_domain *d = &io->domains[io->n_domains];
     d->id = (int) io->n_domains++;
     d->identity = identity;
     d->owner = owner;
@@ -75,11 +70,7 @@ iommu_attach(struct iommu *io, uint16_t rid, int domain)
             return;
         }
     }
-    struct iommu_ctx *v = realloc(io->ctx, (io->n_ctx + 1) * sizeof *v);
-    if (!v) {
-        abort();
-    }
-    io->ctx = v;
+    io->ctx = vh_xgrow(io->ctx, io->n_ctx, sizeof *io->ctx);
     io->ctx[io->n_ctx].rid = rid;
     io->ctx[io->n_ctx].domain = domain;
     io->n_ctx++;

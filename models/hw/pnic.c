@@ -207,7 +207,7 @@ fn_rx_queue(struct pnic_fn *fn, const struct vh_packet *p)
         return q;
     }
     if (fn->n_q > fn->n_rss) {
-        const struct vh_mac *dst = (const struct vh_mac *) p->data;
+        const struct vh_mac *dst = vh_eth_dst(p->data);
         int vlan = vh_frame_vlan(p->data, p->len);
         for (int i = fn->n_rss; i < fn->n_q; i++) {
             if (q[i].pool && q[i].pool_vlan == vlan
@@ -398,8 +398,7 @@ static void
 pnic_stack_rx(struct world *w, struct port *port, struct vh_packet *p)
 {
     struct pnic *nic = port->owner;
-    struct cpu_core *core = p->exec ? cpu_of_exec(p->exec)
-                                    : nic->q[0].irq_core;
+    struct cpu_core *core = cpu_exec_core(p, nic->q[0].irq_core);
     struct pnic_queue *q = &nic->q[nic->xps[core->index]];
     VH_TRACE(&w->trace, VH_HOP_ARRIVE, .time = w->sim.now, .pkt = p,
              .dev = &nic->dev);

@@ -11,6 +11,7 @@
 #include "models/hw/iommu.h"
 #include "models/core/world.h"
 #include "sim/trace.h"
+#include "sim/xmalloc.h"
 
 /* Intel's 82599 and I350 place VF n at routing ID PF + 0x80 + 2n (First
  * VF Offset 128, VF Stride 2 in the SR-IOV capability). */
@@ -92,7 +93,7 @@ void
 sriov_wire_rx(struct world *w, struct sriov *sr, struct vh_packet *p,
               vh_time_t ready)
 {
-    const struct vh_mac *dst = (const struct vh_mac *) p->data;
+    const struct vh_mac *dst = vh_eth_dst(p->data);
     int vlan = vh_frame_vlan(p->data, p->len);
     if (vh_mac_is_multicast(dst)) {
         struct pnic_fn **to = sr->scratch;
@@ -145,8 +146,7 @@ sriov_tx(struct world *w, struct sriov *sr, struct pnic_queue *q,
     int vlan;
 
     if (vf) {
-        const struct vh_mac *smac = (const struct vh_mac *) (p->data + 6);
-        if (!vh_mac_eq(smac, &src->mac)) {
+        if (!vh_mac_eq(vh_eth_src(p->data), &src->mac)) {
             vf->spoofed++;
             acct_drop(w, p, &vf->dev, "anti-spoof");
             pnic_tx_complete(w, q);
@@ -163,7 +163,7 @@ sriov_tx(struct world *w, struct sriov *sr, struct pnic_queue *q,
         vlan = vh_frame_vlan(p->data, p->len);
     }
 
-    const struct vh_mac *dst = (const struct vh_mac *) p->data;
+    const struct vh_mac *dst = vh_eth_dst(p->data);
     if (vh_mac_is_multicast(dst)) {
         /* Copies to the other functions of the VLAN, and the original to
          * the cable, whose departure completes the descriptor. */
@@ -267,10 +267,7 @@ pf_filter(struct sriov *sr, const struct cfg_host *ch,
     for (size_t v = 0; v < ch->n_vms; v++) {
         cap += ch->vms[v].n_nics;
     }
-    sr->pf_macs = calloc(cap, sizeof *sr->pf_macs);
-    if (!sr->pf_macs) {
-        abort();
-    }
+    sr->pf_macs = vh_xcalloc(cap, sizeof *sr->pf_macs);
     sr->pf_macs[sr->n_pf_macs++] = cn->mac;
     for (size_t v = 0; v < ch->n_vms; v++) {
         const struct cfg_vm *vm = &ch->vms[v];
@@ -305,17 +302,11 @@ struct sriov *
 sriov_create(struct world *w, struct pnic *nic, int first_q)
 {
     const struct cfg_nic *cn = nic->cfg;
-    struct sriov *sr = calloc(1, sizeof *sr);
-    if (!sr) {
-        abort();
-    }
+    struct sriov *sr = vh_xcalloc(1, sizeof *sr);
     sr->nic = nic;
     sr->n_vfs = cn->sriov_vfs;
-    sr->vfs = calloc((size_t) sr->n_vfs, sizeof *sr->vfs);
-    sr->scratch = calloc((size_t) sr->n_vfs + 1, sizeof *sr->scratch);
-    if (!sr->vfs || !sr->scratch) {
-        abort();
-    }
+    sr->vfs = vh_xcalloc((size_t) sr->n_vfs, sizeof *sr->vfs);
+    sr->scratch = vh_xcalloc((size_t) sr->n_vfs + 1, sizeof *sr->scratch);
     pf_filter(sr, nic->host->cfg, cn);
     for (int i = 0; i < sr->n_vfs; i++) {
         struct sriov_vf *vf = &sr->vfs[i];

@@ -8,6 +8,7 @@
 #include "models/core/devclass.h"
 #include "models/core/world.h"
 #include "sim/trace.h"
+#include "sim/xmalloc.h"
 
 static void swport_send_next(struct world *, struct swport *);
 
@@ -88,10 +89,7 @@ swport_rx(struct world *w, struct port *port, struct vh_packet *p)
 struct l2switch *
 l2switch_create(struct world *w, const struct cfg_switch *cfg)
 {
-    struct l2switch *sw = calloc(1, sizeof *sw);
-    if (!sw) {
-        abort();
-    }
+    struct l2switch *sw = vh_xcalloc(1, sizeof *sw);
     dev_register(w, &sw->dev, &l2switch_class, cfg->name, NULL);
     sw->dev.report = 1;
     sw->cfg = cfg;
@@ -102,10 +100,7 @@ l2switch_create(struct world *w, const struct cfg_switch *cfg)
                "no-hairpin");
     sw->l2.reflective_relay = cfg->mode == CFG_SW_VEPA;
     sw->n_ports = cfg->ports;
-    sw->ports = calloc((size_t) cfg->ports, sizeof *sw->ports);
-    if (!sw->ports) {
-        abort();
-    }
+    sw->ports = vh_xcalloc((size_t) cfg->ports, sizeof *sw->ports);
     for (int i = 0; i < cfg->ports; i++) {
         struct swport *sp = &sw->ports[i];
         char path[256];
