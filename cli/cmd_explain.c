@@ -57,7 +57,6 @@ hop_kind_name(enum vh_hop_kind k)
     case VH_HOP_RX: return "in";
     case VH_HOP_TX: return "out";
     case VH_HOP_CONSUME: return "ended";
-    case VH_HOP_N_KINDS: break;
     }
     return "?";
 }
@@ -106,7 +105,9 @@ print_steps(const struct follow *f, vh_time_t born, const struct world *w)
         case VH_HOP_TX:
             printf("%u-byte frame", s->len);
             break;
-        default:
+        case VH_HOP_ARRIVE:
+        case VH_HOP_DELIVER:
+        case VH_HOP_CONSUME:
             break;
         }
         printf("\n");

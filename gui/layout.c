@@ -952,7 +952,14 @@ gui_layout_anchor(const struct gui_layout *l, int32_t n, float *x, float *y)
     case GUI_N_GUEST:
         *y = b->y + GUEST_TITLE / 2;
         break;
-    default:
+    case GUI_N_PORT:
+    case GUI_N_BACKEND:
+    case GUI_N_MID:
+    case GUI_N_HW:
+    case GUI_N_SWITCH:
+    case GUI_N_OTHER:
+    case GUI_N_FOLD:
+    case GUI_N_CPU:
         /* Ports along the top; the label under them. */
         *y = b->y + PORT_H + 10 + 10;
         break;

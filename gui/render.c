@@ -251,7 +251,8 @@ node_colors(enum gui_node_type t, SDL_Color *fill, SDL_Color *border)
         *fill = RGB(0xfb, 0xfb, 0xfb);
         *border = RGB(0x8a, 0x8a, 0x8a);
         break;
-    default:
+    case GUI_N_HOST:
+    case GUI_N_CPU:
         *fill = RGB(0xff, 0xff, 0xff);
         *border = RGB(0x90, 0x90, 0x90);
         break;
@@ -530,7 +531,12 @@ draw_nodes(const struct ctx *c, const struct gui_frame *f,
             world_text(c, GUI_SANS, 10, ink_soft, b->x + b->w / 2, b->y + 19,
                        GUI_CENTER, maxw, n->sub);
             break;
-        default:
+        case GUI_N_HOST:
+        case GUI_N_MID:
+        case GUI_N_HW:
+        case GUI_N_SWITCH:
+        case GUI_N_OTHER:
+        case GUI_N_CPU:
             world_text(c, GUI_BOLD, 14, ink, b->x + b->w / 2, ly,
                        GUI_CENTER, maxw, n->label);
             world_text(c, GUI_SANS, 11, ink_soft, b->x + b->w / 2, ly + 17,
@@ -608,7 +614,8 @@ draw_dots(const struct ctx *c, const struct gui_frame *f,
         case GUI_DOT_SERVING:
             gui_dot(c->d, x, y, size + 2, col, GUI_DOT_RINGED);
             break;
-        default:
+        case GUI_DOT_MOVING:
+        case GUI_DOT_WAITING:
             gui_dot(c->d, x, y, size, col,
                     d->reply ? GUI_DOT_HOLLOW : GUI_DOT_SOLID);
             break;

@@ -361,7 +361,11 @@ gui_rec_hop(void *ctx, const struct vh_hop *h)
     case VH_HOP_DROP:
         put_var(b, reason);
         break;
-    default:
+    case VH_HOP_ARRIVE:
+    case VH_HOP_DELIVER:
+    case VH_HOP_RX:
+    case VH_HOP_TX:
+    case VH_HOP_CONSUME:
         break;
     }
     if (flags & F_SNAP) {

@@ -30,8 +30,8 @@ enum vh_hop_kind {
     VH_HOP_CONSUME,     /* Ended normally at 'dev' without being delivered
                          * to an application: an ARP reply taken in by the
                          * stack that asked, a frame a stack ignores. */
-    VH_HOP_N_KINDS
 };
+#define VH_HOP_N_KINDS (VH_HOP_CONSUME + 1)
 
 struct vh_hop {
     enum vh_hop_kind kind;
