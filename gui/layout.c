@@ -1,6 +1,6 @@
 /* gui/layout.c: placing hosts, guests, switches and their links.
  *
- * The work is done in passes: decide each device's role from its kind and
+ * The work is done in passes: decide each device's place from its role and
  * parent; size the boxes; place each host's bands left to right (guests in
  * order, the rows below near the mean position of what they connect to);
  * stack hosts side by side and switches in a row beneath; then draw the
@@ -52,15 +52,6 @@ struct ctx {
     size_t cap_nodes, cap_routes;
 };
 
-static bool
-kind_is_hw(const char *k)
-{
-    return (strstr(k, "nic") && !strstr(k, "vnic")) || !strncmp(k, "pf", 2)
-           || !strncmp(k, "vf", 2) || strstr(k, "iommu")
-           || strstr(k, "eswitch")
-           || strstr(k, "pcie") || strstr(k, "phy");
-}
-
 static void
 classify(struct ctx *c)
 {
@@ -71,10 +62,9 @@ classify(struct ctx *c)
         if (p < 0 || (size_t) p >= sc->n_devs || (size_t) p >= i) {
             /* Parents are registered before their children; anything else
              * is treated as top level. */
-            if (!strcmp(d->kind, "host")) {
+            if (d->role == VH_ROLE_HOST) {
                 c->role[i] = R_HOST;
-            } else if (strstr(d->kind, "switch") || strstr(d->kind, "bridge")
-                       || strstr(d->kind, "fex")) {
+            } else if (d->role == VH_ROLE_SWITCHING) {
                 c->role[i] = R_SWITCH;
             } else {
                 c->role[i] = R_OTHER;
@@ -83,8 +73,8 @@ classify(struct ctx *c)
         }
         enum role pr = c->role[p];
         if (pr == R_HOST) {
-            c->role[i] = gui_kind_is_guest(d->kind) ? R_GUEST
-                         : kind_is_hw(d->kind) ? R_HW : R_MID;
+            c->role[i] = d->role == VH_ROLE_GUEST ? R_GUEST
+                         : d->role == VH_ROLE_HW ? R_HW : R_MID;
         } else if (pr == R_GUEST) {
             c->role[i] = R_GPORT;
         } else if (pr == R_MID || pr == R_HW || pr == R_SWITCH

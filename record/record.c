@@ -153,6 +153,7 @@ write_scene(struct gui_rec_writer *w, const struct gui_scene *sc)
         const struct gui_dev *d = &sc->devs[i];
         put_str(b, d->path);
         put_str(b, d->kind);
+        put_u8(b, d->role);
         put_var(b, zigzag(d->parent));
         put_str(b, d->note);
         put_var(b, d->n_edges);
@@ -561,6 +562,7 @@ parse_scene(struct gui_rec_reader *r, size_t len, struct gui_scene *sc)
         struct gui_dev *d = &sc->devs[i];
         d->path = get_str(&c);
         d->kind = get_str(&c);
+        d->role = get_u8(&c);
         d->parent = (int32_t) unzigzag(get_var(&c));
         d->note = get_str(&c);
         uint64_t ne = get_var(&c);

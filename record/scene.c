@@ -78,6 +78,7 @@ gui_scene_set_topology(struct gui_scene *sc, const struct vh_devtab *tab)
         struct gui_dev *g = &sc->devs[i];
         g->path = gui_xstrdup(d->path);
         g->kind = gui_xstrdup(d->kind);
+        g->role = d->role;
         g->parent = d->parent;
         g->note = gui_xstrdup("");
         g->n_edges = d->n_edges;
@@ -166,10 +167,9 @@ gui_scene_set_note(struct gui_scene *sc, uint32_t dev, const char *note)
 }
 
 bool
-gui_kind_is_guest(const char *kind)
+gui_dev_is_guest(const struct gui_dev *d)
 {
-    return !strcmp(kind, "vm") || strstr(kind, "container")
-           || !strcmp(kind, "pod") || strstr(kind, "guest");
+    return d->role == VH_ROLE_GUEST;
 }
 
 bool
@@ -180,5 +180,5 @@ gui_scene_is_guest_port(const struct gui_scene *sc, uint32_t dev)
     }
     int32_t p = sc->devs[dev].parent;
     return p >= 0 && (size_t) p < sc->n_devs
-           && gui_kind_is_guest(sc->devs[p].kind);
+           && gui_dev_is_guest(&sc->devs[p]);
 }

@@ -26,6 +26,8 @@ struct gui_edge {
 struct gui_dev {
     char *path;                 /* "host1/vm1/eth0". */
     char *kind;                 /* "virtio-net", "linux-bridge"... */
+    uint8_t role;               /* enum vh_dev_role (sim/device.h): where
+                                 * the picture puts it. */
     int32_t parent;             /* Index of the enclosing device, or -1. */
     char *note;                 /* What the scenario says about it that the
                                  * topology does not, as "WHO|HOW": for a
@@ -80,9 +82,8 @@ void gui_scene_set_topology(struct gui_scene *sc, const struct vh_devtab *tab);
 /* Sets device 'dev''s note (copied). */
 void gui_scene_set_note(struct gui_scene *, uint32_t dev, const char *note);
 
-/* True for kinds that are guests: VMs and containers ("vm", "container",
- * "pod"...), whose children are their network interfaces. */
-bool gui_kind_is_guest(const char *kind);
+/* True for a device whose role is a guest: a VM or a container. */
+bool gui_dev_is_guest(const struct gui_dev *);
 
 /* True if device 'dev' is a network interface of a guest. */
 bool gui_scene_is_guest_port(const struct gui_scene *, uint32_t dev);

@@ -55,6 +55,26 @@ struct topo {
     size_t n;
 };
 
+/* The role each kind of this handmade topology plays, as its class would
+ * say; kinds not listed are plain devices. */
+static uint8_t
+role_of(const char *kind)
+{
+    static const struct { const char *kind; uint8_t role; } roles[] = {
+        { "host", VH_ROLE_HOST }, { "vm", VH_ROLE_GUEST },
+        { "container", VH_ROLE_GUEST }, { "nic", VH_ROLE_HW },
+        { "sriov-vf", VH_ROLE_HW }, { "iommu", VH_ROLE_HW },
+        { "switch", VH_ROLE_SWITCHING },
+        { "linux-bridge", VH_ROLE_SWITCHING },
+    };
+    for (size_t i = 0; i < sizeof roles / sizeof roles[0]; i++) {
+        if (!strcmp(roles[i].kind, kind)) {
+            return roles[i].role;
+        }
+    }
+    return VH_ROLE_DEVICE;
+}
+
 static struct vh_device *
 topo_add(struct topo *t, const char *path, const char *kind,
          struct vh_device *parent)
@@ -63,6 +83,7 @@ topo_add(struct topo *t, const char *path, const char *kind,
     struct vh_device *d = &t->dev[t->n++];
     memset(d, 0, sizeof *d);
     vh_devtab_add(&t->tab, d, path, kind, parent);
+    d->role = role_of(kind);
     return d;
 }
 
@@ -1045,6 +1066,7 @@ START_TEST(test_record_roundtrip)
     for (size_t i = 0; i < sc.n_devs; i++) {
         ck_assert_str_eq(back.devs[i].path, sc.devs[i].path);
         ck_assert_str_eq(back.devs[i].kind, sc.devs[i].kind);
+        ck_assert_uint_eq(back.devs[i].role, sc.devs[i].role);
         ck_assert_int_eq(back.devs[i].parent, sc.devs[i].parent);
         ck_assert_uint_eq(back.devs[i].n_edges, sc.devs[i].n_edges);
     }
@@ -1271,18 +1293,19 @@ START_TEST(test_cli)
                     "g.vhrec --screenshot y.png", dir, vhsim);
     ck_assert_int_eq(st, 2);
     free(out);
-    st = vh_test_sh(&out, "cd '%s' && printf 'VHSIMREC\\002\\000\\000\\000"
+    st = vh_test_sh(&out, "cd '%s' && printf 'VHSIMREC\\003\\000\\000\\000"
                     "xx' > h.vhrec && '%s' gui h.vhrec --screenshot y.png",
                     dir, vhsim);
     ck_assert_int_eq(st, 2);
     ck_assert(strstr(out, "damaged"));
     free(out);
-    /* Version 1 numbered the hop kinds differently: refused, not misread. */
-    st = vh_test_sh(&out, "cd '%s' && printf 'VHSIMREC\\001\\000\\000\\000"
-                    "xx' > v1.vhrec && '%s' gui v1.vhrec --screenshot y.png",
+    /* Version 1 numbered the hop kinds differently, version 2 had no
+     * device roles: refused, not misread. */
+    st = vh_test_sh(&out, "cd '%s' && printf 'VHSIMREC\\002\\000\\000\\000"
+                    "xx' > v2.vhrec && '%s' gui v2.vhrec --screenshot y.png",
                     dir, vhsim);
     ck_assert_int_eq(st, 2);
-    ck_assert_msg(strstr(out, "version 1"), "%s", out);
+    ck_assert_msg(strstr(out, "version 2"), "%s", out);
     free(out);
     st = vh_test_sh(&out, "cd '%s' && ls x.png y.png 2>/dev/null | wc -l",
                     dir);
