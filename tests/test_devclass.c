@@ -1,0 +1,169 @@
+/* tests/test_devclass.c: the table of device classes is coherent.
+ *
+ * Every class the world can be asked to build has the hook that builds
+ * it; no scenario value or attach type is claimed twice; what has no
+ * model is found by nobody; and every device a world registers carries
+ * its class, whose kind and role the registry reports. */
+#include <check.h>
+#include <string.h>
+
+#include "models/core/devclass.h"
+#include "models/core/world.h"
+#include "tests/testutil.h"
+#include "tests/worldtest.h"
+
+START_TEST(test_every_class_has_what_its_family_needs)
+{
+    for (size_t i = 0; i < n_dev_classes; i++) {
+        const struct dev_class *c = dev_classes[i];
+        ck_assert_msg(c->kind && *c->kind, "class %zu has no kind", i);
+        ck_assert_msg(c->role < VH_ROLE_N, "%s: role", c->kind);
+        switch (c->family) {
+        case DEV_FAM_HOST:
+        case DEV_FAM_NIC:
+        case DEV_FAM_BRIDGE:
+        case DEV_FAM_SWITCH:
+            ck_assert_msg(c->build, "%s: no build", c->kind);
+            break;
+        case DEV_FAM_VNIC:
+            ck_assert_msg(c->build_vnic && c->accepts, "%s: no build_vnic",
+                          c->kind);
+            break;
+        case DEV_FAM_GUEST:
+        case DEV_FAM_PART:
+        case DEV_FAM_N:
+            break;
+        }
+        if (c->family != DEV_FAM_PART && c->family != DEV_FAM_HOST
+            && c->family != DEV_FAM_GUEST) {
+            ck_assert_msg(c->accepts && c->accepts[0], "%s: accepts nothing",
+                          c->kind);
+        }
+        if (c->attach_type) {
+            ck_assert_msg(c->assigned ? c->build_vnic != NULL
+                                      : c->attach != NULL,
+                          "%s: attach type '%s' without its hook", c->kind,
+                          c->attach_type);
+        }
+        if (c->host_section) {
+            ck_assert_msg(c->report, "%s: a report section without report",
+                          c->kind);
+        }
+        if (c->migrate_move) {
+            ck_assert_msg(c->migrate_stop && c->migrate_announce,
+                          "%s: half a migration", c->kind);
+        }
+        if (c->has_link) {
+            ck_assert_msg(c->set_link, "%s: has_link without set_link",
+                          c->kind);
+        }
+    }
+}
+END_TEST
+
+START_TEST(test_no_value_is_claimed_twice)
+{
+    for (size_t i = 0; i < n_dev_classes; i++) {
+        const struct dev_class *a = dev_classes[i];
+        ck_assert_msg(dev_class_find(a->family, "no-such-value") == NULL,
+                      "%s", a->kind);
+        for (size_t j = i + 1; j < n_dev_classes; j++) {
+            const struct dev_class *b = dev_classes[j];
+            ck_assert_msg(strcmp(a->kind, b->kind), "kind '%s' twice",
+                          a->kind);
+            if (a->attach_type && b->attach_type) {
+                ck_assert_msg(strcmp(a->attach_type, b->attach_type),
+                              "attach type '%s' twice", a->attach_type);
+            }
+            if (a->family != b->family || !a->accepts || !b->accepts) {
+                continue;
+            }
+            for (const char *const *x = a->accepts; *x; x++) {
+                for (const char *const *y = b->accepts; *y; y++) {
+                    ck_assert_msg(strcmp(*x, *y), "'%s' built by %s and %s",
+                                  *x, a->kind, b->kind);
+                }
+            }
+        }
+        /* Each value a class accepts finds that class. */
+        for (const char *const *x = a->accepts; x && *x; x++) {
+            ck_assert_ptr_eq(dev_class_find(a->family, *x), a);
+        }
+        if (a->attach_type) {
+            ck_assert_ptr_eq(dev_class_for_attach(a->attach_type), a);
+        }
+    }
+}
+END_TEST
+
+START_TEST(test_what_has_no_model_has_no_class)
+{
+    ck_assert_ptr_null(dev_class_find(DEV_FAM_SWITCH, "vntag"));
+    ck_assert_ptr_null(dev_class_find(DEV_FAM_SWITCH, "802.1br"));
+    ck_assert_ptr_null(dev_class_find(DEV_FAM_BRIDGE, "ovs/kernel"));
+    ck_assert_ptr_null(dev_class_find(DEV_FAM_NIC, "vic"));
+    ck_assert_ptr_null(dev_class_for_attach("vif"));
+    ck_assert_ptr_nonnull(dev_class_find(DEV_FAM_SWITCH, "vepa"));
+    ck_assert_ptr_nonnull(dev_class_find(DEV_FAM_BRIDGE, "ovs/dpdk"));
+    ck_assert_ptr_nonnull(dev_class_for_attach("passthrough"));
+}
+END_TEST
+
+START_TEST(test_registered_devices_carry_their_class)
+{
+    struct wt_run r = wt_run_json(
+        "{ \"duration\": \"100us\", \"hosts\": ["
+        "  { \"name\": \"h\", \"cpu\": { \"cores\": 4 },"
+        "    \"iommu\": { \"enabled\": true },"
+        "    \"nics\": [ { \"name\": \"eth0\", \"model\": \"82599\","
+        "                  \"sriov\": { \"vfs\": 2 }, \"link\": \"sw/p1\" } ],"
+        "    \"bridges\": [ { \"name\": \"br0\", \"ports\": [\"eth0\"] } ],"
+        "    \"vms\": [ { \"name\": \"a\", \"nics\": [ { \"name\": \"eth0\","
+        "      \"ip\": \"10.0.0.1/24\","
+        "      \"attach\": { \"type\": \"bridge\", \"to\": \"br0\" } } ] },"
+        "      { \"name\": \"b\", \"nics\": [ { \"name\": \"eth0\","
+        "      \"ip\": \"10.0.0.2/24\","
+        "      \"attach\": { \"type\": \"sriov-vf\", \"to\": \"eth0\" } } ] }"
+        "    ] } ],"
+        "  \"switches\": [ { \"name\": \"sw\", \"ports\": 2 } ] }",
+        NULL, NULL, NULL);
+    static const struct { const char *path, *kind; uint8_t role; } want[] = {
+        { "h", "host", VH_ROLE_HOST },
+        { "h/eth0", "nic", VH_ROLE_HW },
+        { "h/eth0/vf0", "vf", VH_ROLE_HW },
+        { "h/br0", "linux-bridge", VH_ROLE_SWITCHING },
+        { "h/a", "vm", VH_ROLE_GUEST },
+        { "h/a/eth0", "virtio-net", VH_ROLE_DEVICE },
+        { "h/b/eth0", "vf-driver", VH_ROLE_DEVICE },
+        { "sw", "switch", VH_ROLE_SWITCHING },
+        { "sw/p2", "switch-port", VH_ROLE_DEVICE },
+    };
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        struct vh_device *d = wt_dev(r.w, want[i].path);
+        ck_assert_ptr_nonnull(d->cls);
+        ck_assert_str_eq(d->cls->kind, want[i].kind);
+        ck_assert_str_eq(d->kind, want[i].kind);
+        ck_assert_uint_eq(d->role, want[i].role);
+    }
+    for (size_t i = 0; i < r.w->devs.n; i++) {
+        ck_assert_msg(r.w->devs.v[i]->cls != NULL, "%s has no class",
+                      r.w->devs.v[i]->path);
+    }
+    wt_run_free(&r);
+}
+END_TEST
+
+static Suite *
+devclass_suite(void)
+{
+    Suite *s = suite_create("devclass");
+    TCase *tc = tcase_create("table");
+    tcase_add_test(tc, test_every_class_has_what_its_family_needs);
+    tcase_add_test(tc, test_no_value_is_claimed_twice);
+    tcase_add_test(tc, test_what_has_no_model_has_no_class);
+    tcase_add_test(tc, test_registered_devices_carry_their_class);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+VH_SUITE(devclass_suite)
