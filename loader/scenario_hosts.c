@@ -30,11 +30,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "models/core/defaults.h"
 #include "sim/frame.h"
 
 /* What a physical NIC model can do.  Sources: Intel I350 and 82599
  * datasheets (8 and 64 VFs; VMDq pools), and the Linux igb and ixgbe
- * drivers' default ring sizes (256 and 512 descriptors).  "generic" is an
+ * drivers' default ring sizes (models/core/defaults.h).  "generic" is an
  * idealized NIC without a model's limits. */
 struct nic_model {
     const char *name;           /* As written in "model". */
@@ -47,10 +48,13 @@ struct nic_model {
 };
 
 static const struct nic_model nic_models[] = {
-    { "generic", 10000000000ULL, 400000000000ULL, 256, true, 64, 256 },
-    { "i350", 1000000000ULL, 1000000000ULL, 8, true, 8, 256 },
-    { "82599", 10000000000ULL, 10000000000ULL, 64, true, 64, 512 },
-    { "x520", 10000000000ULL, 10000000000ULL, 64, true, 64, 512 },
+    { "generic", 10000000000ULL, 400000000000ULL, 256, true, 64,
+      VH_DEF_RING_GENERIC },
+    { "i350", 1000000000ULL, 1000000000ULL, 8, true, 8, VH_DEF_RING_I350 },
+    { "82599", 10000000000ULL, 10000000000ULL, 64, true, 64,
+      VH_DEF_RING_82599 },
+    { "x520", 10000000000ULL, 10000000000ULL, 64, true, 64,
+      VH_DEF_RING_82599 },
 };
 #define N_NIC_MODELS (sizeof nic_models / sizeof nic_models[0])
 
@@ -241,7 +245,7 @@ load_nic(struct ld *ld, const cJSON *o, const char *np, const char *hname,
                             (double) nic->speed_bps / 1e9);
     }
 
-    long long queues = 1, vfs = 0, rx = m->ring, tx = m->ring;
+    long long queues = VH_DEF_NIC_QUEUES, vfs = 0, rx = m->ring, tx = m->ring;
     const cJSON *sriov;
     char sp[JP_LEN];
     if (!ld_int(ld, o, np, "queues", false, 1, 64, NULL, &queues)
@@ -346,7 +350,7 @@ load_bridge(struct ld *ld, const cJSON *o, const char *bp, int n_cores,
     const cJSON *ports, *flows;
 
     br->jpath = ld_strdup(bp);
-    br->ageing = 300 * VH_SEC;
+    br->ageing = VH_DEF_FDB_AGEING;
     if (!ld_is_object(ld, o, bp) || !ld_keys(ld, o, bp, &sch_bridge)
         || !ld_name(ld, o, bp, &br->name)
         || !ld_enum(ld, o, bp, "type", "bridge type", types, 2, &type)
@@ -480,7 +484,7 @@ load_vnic(struct ld *ld, const cJSON *o, const char *vp, const char *spath,
     const char *const *backends = cfg_backend_names;
     char path[JP_LEN];
     int model = CFG_VNIC_VIRTIO, backend = -1;
-    long long queues = 1, vlan = -1, ring = 256;
+    long long queues = VH_DEF_VNIC_QUEUES, vlan = -1, ring = VH_DEF_VRING_SIZE;
     bool has_ip;
 
     vn->jpath = ld_strdup(vp);
@@ -596,7 +600,7 @@ load_iommu(struct ld *ld, const cJSON *o, const char *ip,
 {
     static const char *const pages[] = { "4K", "2M" };
     char path[JP_LEN];
-    long long entries = 64;
+    long long entries = VH_DEF_IOTLB_ENTRIES;
     int page = 0;
 
     if (!ld_bool(ld, o, ip, "enabled", &host->iommu_enabled)
@@ -615,7 +619,7 @@ load_iommu(struct ld *ld, const cJSON *o, const char *ip,
                             "they need \"enabled\": true");
     }
     host->iotlb_entries = (int) entries;
-    host->iommu_page_size = page ? 2u << 20 : 4096;
+    host->iommu_page_size = page ? 2u << 20 : VH_DEF_IOMMU_PAGE_SIZE;
     return true;
 }
 
@@ -649,8 +653,8 @@ load_host(struct ld *ld, const cJSON *h, const char *hp,
     char ip[JP_LEN];
 
     host->jpath = ld_strdup(hp);
-    host->iotlb_entries = 64;
-    host->iommu_page_size = 4096;
+    host->iotlb_entries = VH_DEF_IOTLB_ENTRIES;
+    host->iommu_page_size = VH_DEF_IOMMU_PAGE_SIZE;
     if (!ld_is_object(ld, h, hp) || !ld_keys(ld, h, hp, &sch_host)
         || !ld_name(ld, h, hp, &host->name)
         || !load_cpu(ld, h, hp, host)
@@ -705,7 +709,7 @@ load_switch(struct ld *ld, const cJSON *o, const char *sp,
 {
     const char *const *modes = cfg_switch_mode_names;
     int mode = CFG_SW_8021Q;
-    long long ports = 0, buf = 1000;
+    long long ports = 0, buf = VH_DEF_SWITCH_PORT_BUFFER;
 
     sw->jpath = ld_strdup(sp);
     sw->speed_bps = 10000000000ULL;

@@ -5,18 +5,11 @@
 #include <string.h>
 
 #include "models/core/acct.h"
+#include "models/core/defaults.h"
 #include "models/core/host.h"
 #include "models/core/world.h"
 #include "sim/trace.h"
 #include "sim/xmalloc.h"
-
-/* Packets held per unresolved neighbour.  Linux's default (unres_qlen) is
- * about a hundred frames' worth of bytes. */
-#define ARP_PENDING_MAX 100
-
-/* Linux's neighbour defaults: mcast_solicit 3, retrans_time 1 s. */
-#define ARP_TRIES 3
-#define ARP_RETRANS (1 * VH_SEC)
 
 static void arp_retry(struct vh_sim *, void *obj, void *arg);
 
@@ -37,7 +30,7 @@ arp_find(struct endpoint *ep, uint32_t ip, bool create)
     e->ep = ep;
     e->ip = ip;
     vh_timer_init(&e->retry, arp_retry, e);
-    vh_pktq_init(&e->pending, ARP_PENDING_MAX);
+    vh_pktq_init(&e->pending, VH_DEF_ARP_QUEUE);
     return e;
 }
 
@@ -82,7 +75,7 @@ ep_send_arp_request(struct world *w, struct endpoint *ep,
     r->exec = &core->srv;
     ep->arp_requests++;
     e->tries++;
-    vh_timer_arm_at(&w->sim, &e->retry, w->sim.now + ARP_RETRANS);
+    vh_timer_arm_at(&w->sim, &e->retry, w->sim.now + VH_DEF_ARP_RETRANS);
     vh_time_t t = cpu_charge(w, core, COST_ARP_PROCESS, 0, cat, r, ep->dev);
     vh_schedule_at(&w->sim, t, ep_arp_request_ready, ep, r);
 }
@@ -98,7 +91,7 @@ arp_retry(struct vh_sim *sim, void *obj, void *arg)
     if (e->resolved) {
         return;
     }
-    if (e->tries < ARP_TRIES) {
+    if (e->tries < VH_DEF_ARP_TRIES) {
         ep_send_arp_request(w, ep, e, ep->app_core, ep->app_cat);
         return;
     }

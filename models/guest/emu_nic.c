@@ -7,6 +7,7 @@
 
 #include "models/core/acct.h"
 #include "models/core/devclass.h"
+#include "models/core/defaults.h"
 #include "models/core/host.h"
 #include "models/hw/hthread.h"
 #include "models/guest/qemu.h"
@@ -14,9 +15,6 @@
 #include "models/core/world.h"
 #include "sim/trace.h"
 #include "sim/xmalloc.h"
-
-/* Linux's default txqueuelen, for the tap and for the guest's qdisc. */
-#define EMU_QUEUE_LEN 1000
 
 /* --- Primitives of the path. --- */
 
@@ -203,7 +201,7 @@ guest_xmit(struct world *w, struct port *port, struct vh_packet *p)
              .dev = &en->dev);
     if (en->backlog.count || en->tx_used >= en->ops->tx_slots) {
         /* The driver stopped the queue: the qdisc holds the frame. */
-        if (en->backlog.count >= EMU_QUEUE_LEN) {
+        if (en->backlog.count >= VH_DEF_TXQUEUELEN) {
             acct_drop(w, p, &en->dev, "qdisc-full");
             return;
         }
@@ -366,7 +364,7 @@ emu_nic_build(struct world *w, struct host *h, struct vm *vm,
     port_init(&en->tap, tap_xmit, en, &en->dev, 1);
     en->link_up = true;
     vh_pktq_init(&en->backlog, 0);
-    vh_pktq_init(&en->tapq, EMU_QUEUE_LEN);
+    vh_pktq_init(&en->tapq, VH_DEF_TXQUEUELEN);
     vh_pktq_init(&en->rx_done, 0);
     en->rx_room = en->ops->rx_room;
     /* The driver's open() enabled both causes. */

@@ -159,7 +159,7 @@ vf_driver_build(struct world *w, struct host *h, struct vm *vm,
         struct pnic_queue *q = &nic->q[fn->first_q + i];
         uint64_t size = pnic_queue_dma_size(nic);
         uint64_t iova = h->iommu ? iommu_carve(h->iommu, dom, size)
-                                 : (256ULL << 20) + (uint64_t) i * size;
+                                 : IOMMU_REGION_BASE + (uint64_t) i * size;
         pnic_queue_to_guest(q, vm->vcpus[i % vm->n_vcpus], vf_irq, drv,
                             iova);
     }

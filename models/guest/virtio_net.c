@@ -7,6 +7,7 @@
 
 #include "models/core/acct.h"
 #include "models/core/devclass.h"
+#include "models/core/defaults.h"
 #include "models/hw/cpu.h"
 #include "models/core/host.h"
 #include "models/hw/hthread.h"
@@ -16,9 +17,6 @@
 #include "sim/frame.h"
 #include "sim/trace.h"
 #include "sim/xmalloc.h"
-
-/* The tap's queue length: Linux's default txqueuelen. */
-#define TAP_QUEUE_LEN 1000
 
 static void guest_napi_step(struct vh_sim *, void *obj, void *arg);
 
@@ -440,9 +438,9 @@ virtio_net_create(struct world *w, struct host *h, struct vm *vm,
     vn->vcpu = vcpu;
     port_init(&vn->guest, guest_xmit, vn, &vn->dev, 0);
     port_init(&vn->tap, tap_xmit, vn, &vn->dev, 1);
-    vn->ring = cfg->ring ? (uint32_t) cfg->ring : 256;
+    vn->ring = cfg->ring ? (uint32_t) cfg->ring : VH_DEF_VRING_SIZE;
     vn->link_up = true;
-    vn->n_queues = cfg->queues > 1 ? cfg->queues : 1;
+    vn->n_queues = cfg->queues > 0 ? cfg->queues : VH_DEF_VNIC_QUEUES;
     vn->q = vh_xcalloc((size_t) vn->n_queues, sizeof *vn->q);
     for (int i = 0; i < vn->n_queues; i++) {
         struct vnet_queue *q = &vn->q[i];
@@ -450,7 +448,7 @@ virtio_net_create(struct world *w, struct host *h, struct vm *vm,
         q->index = i;
         q->vcpu = vm->vcpus[i % vm->n_vcpus];
         vh_pktq_init(&q->txq, 0);
-        vh_pktq_init(&q->tapq, TAP_QUEUE_LEN);
+        vh_pktq_init(&q->tapq, VH_DEF_TXQUEUELEN);
         vh_pktq_init(&q->usedq, 0);
         q->rx_free = vn->ring;
         q->tx_notify = vn->backend != CFG_BE_VHOST_USER;

@@ -6,6 +6,7 @@
 
 #include "models/core/acct.h"
 #include "models/core/devclass.h"
+#include "models/core/defaults.h"
 #include "models/hw/cpu.h"
 #include "models/core/host.h"
 #include "models/core/world.h"
@@ -67,7 +68,7 @@ lbridge_create(struct world *w, struct host *h, const struct cfg_bridge *cfg)
     br->host = h;
     br->cfg = cfg;
     l2fwd_init(&br->l2, &br->dev, br, lbridge_output,
-               cfg->ageing ? cfg->ageing : 300 * VH_SEC, "bridge-same-port");
+               cfg->ageing ? cfg->ageing : VH_DEF_FDB_AGEING, "bridge-same-port");
     return br;
 }
 

@@ -7,6 +7,7 @@
 
 #include "models/core/acct.h"
 #include "models/core/devclass.h"
+#include "models/core/defaults.h"
 #include "models/hw/cpu.h"
 #include "models/endpoint/endpoint.h"
 #include "models/core/host.h"
@@ -15,9 +16,6 @@
 #include "models/core/world.h"
 #include "sim/trace.h"
 #include "sim/xmalloc.h"
-
-/* nf_conntrack_udp_timeout and nf_conntrack_icmp_timeout: 30 s. */
-#define CONN_TIMEOUT (30 * VH_SEC)
 
 static void
 put16(uint8_t *b, uint16_t v)
@@ -107,7 +105,7 @@ route_only(struct vh_packet *p, const struct vh_frame_info *fi)
 static bool
 conn_live(const struct nat_conn *c, vh_time_t now)
 {
-    return c->proto && now - c->seen <= CONN_TIMEOUT;
+    return c->proto && now - c->seen <= VH_DEF_CONNTRACK_TIMEOUT;
 }
 
 /* UDP, or an ICMP echo request (out) or reply (in): what NAT handles. */

@@ -7,6 +7,7 @@
 
 #include "models/core/acct.h"
 #include "models/core/devclass.h"
+#include "models/core/defaults.h"
 #include "models/hw/cpu.h"
 #include "models/core/host.h"
 #include "models/hw/pnic.h"
@@ -456,7 +457,7 @@ ovs_dpdk_create(struct world *w, struct host *h, const struct cfg_bridge *cfg,
     br->host = h;
     br->cfg = cfg;
     l2fwd_init(&br->l2, &br->dev, br, l2_output,
-               cfg->ageing ? cfg->ageing : 300 * VH_SEC, "bridge-same-port");
+               cfg->ageing ? cfg->ageing : VH_DEF_FDB_AGEING, "bridge-same-port");
     br->l2.vlan_aware = true;
     if (!h->polls) {
         h->polls = vh_xcalloc((size_t) h->n_cores, sizeof *h->polls);

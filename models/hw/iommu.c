@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include "models/core/config.h"
+#include "models/core/defaults.h"
 #include "models/core/world.h"
 #include "sim/xmalloc.h"
 
@@ -29,7 +30,8 @@ iommu_create(const struct cfg_host *ch)
     struct iommu *io = vh_xcalloc(1, sizeof *io);
     io->posted_interrupts = ch->posted_interrupts;
     io->page_shift = ch->iommu_page_size == (2u << 20) ? 21 : 12;
-    io->n_tlb = (size_t) (ch->iotlb_entries > 0 ? ch->iotlb_entries : 64);
+    io->n_tlb = (size_t) (ch->iotlb_entries > 0 ? ch->iotlb_entries
+                                                : VH_DEF_IOTLB_ENTRIES);
     io->tlb = vh_xcalloc(io->n_tlb, sizeof *io->tlb);
     for (size_t i = 0; i < io->n_tlb; i++) {
         io->tlb[i].domain = -1;
@@ -87,10 +89,9 @@ iommu_domain_of(const struct iommu *io, uint16_t rid)
     return -1;
 }
 
-/* Device regions start above the guest's first 256 MiB (its kernel and
- * low memory) and are 32 MiB apart, which holds two descriptor rings and
- * two sets of 2 KiB buffers for rings of up to 4096 entries. */
-#define REGION_BASE (256ULL << 20)
+/* Device regions start at IOMMU_REGION_BASE and are 32 MiB apart, which
+ * holds two descriptor rings and two sets of 2 KiB buffers for rings of up
+ * to 4096 entries. */
 #define REGION_SIZE (32ULL << 20)
 
 uint64_t
@@ -98,7 +99,7 @@ iommu_carve(struct iommu *io, int domain, uint64_t size)
 {
     struct iommu_domain *d = &io->domains[domain];
     uint64_t step = (size + REGION_SIZE - 1) / REGION_SIZE * REGION_SIZE;
-    uint64_t at = REGION_BASE + (uint64_t) d->n_regions * REGION_SIZE;
+    uint64_t at = IOMMU_REGION_BASE + (uint64_t) d->n_regions * REGION_SIZE;
     d->n_regions += (int) (step / REGION_SIZE);
     return at;
 }

@@ -36,6 +36,10 @@ struct cfg_host;
 /* Guest memory each VM domain maps, from IOVA 0. */
 #define IOMMU_GUEST_RAM (4ULL << 30)
 
+/* Where a guest's device regions (a queue's rings and buffers) start:
+ * above its first 256 MiB, its kernel and low memory. */
+#define IOMMU_REGION_BASE (256ULL << 20)
+
 struct iommu_domain {
     int id;                     /* Tag in the IOTLB; 0 is identity. */
     bool identity;

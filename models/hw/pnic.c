@@ -7,6 +7,7 @@
 
 #include "models/core/acct.h"
 #include "models/core/devclass.h"
+#include "models/core/defaults.h"
 #include "models/hw/cpu.h"
 #include "models/core/host.h"
 #include "models/hw/iommu.h"
@@ -468,21 +469,20 @@ pnic_queue_to_guest(struct pnic_queue *q, struct cpu_core *vcpu,
 
 /* --- Life cycle. --- */
 
-/* Per model: driver default ring sizes (igb for the I350: 256, ixgbe for
- * the 82599 and X520: 512) and VMDq pools (I350: 8, 82599: 64, from the
- * datasheets; the pools include the PF's default pool and the VFs). */
+/* Per model: the driver's default ring size and the VMDq pools
+ * (models/core/defaults.h). */
 static void
 nic_model_defaults(const char *model, uint32_t *ring, int *pools)
 {
     if (!strcmp(model, "i350")) {
-        *ring = 256;
-        *pools = 8;
+        *ring = VH_DEF_RING_I350;
+        *pools = VH_DEF_POOLS_I350;
     } else if (!strcmp(model, "generic")) {
-        *ring = 256;
-        *pools = 64;
+        *ring = VH_DEF_RING_GENERIC;
+        *pools = VH_DEF_POOLS_GENERIC;
     } else {
-        *ring = 512;
-        *pools = 64;
+        *ring = VH_DEF_RING_82599;
+        *pools = VH_DEF_POOLS_82599;
     }
 }
 
@@ -556,7 +556,7 @@ pnic_create(struct world *w, struct host *h, const struct cfg_nic *cfg)
     struct vh_mac *macs = vh_xcalloc((size_t) free_pools, sizeof *macs);
     int *vlans = vh_xcalloc((size_t) free_pools, sizeof *vlans);
     int n_pools = vmdq_pools(h->cfg, cfg, macs, vlans, free_pools);
-    int n_rss = cfg->queues > 0 ? cfg->queues : 1;
+    int n_rss = cfg->queues > 0 ? cfg->queues : VH_DEF_NIC_QUEUES;
 
     nic->n_queues = n_rss;
     nic->n_all = n_rss + n_pools + cfg->sriov_vfs;

@@ -6,6 +6,7 @@
 
 #include "models/core/acct.h"
 #include "models/core/devclass.h"
+#include "models/core/defaults.h"
 #include "models/core/world.h"
 #include "sim/trace.h"
 #include "sim/xmalloc.h"
@@ -96,7 +97,7 @@ l2switch_create(struct world *w, const struct cfg_switch *cfg)
     /* 802.1Q forbids reflection: a frame whose destination sits behind
      * the port it came from is filtered there.  VEPA is a reflective
      * relay (802.1Qbg). */
-    l2fwd_init(&sw->l2, &sw->dev, sw, l2switch_output, 300 * VH_SEC,
+    l2fwd_init(&sw->l2, &sw->dev, sw, l2switch_output, VH_DEF_FDB_AGEING,
                "no-hairpin");
     sw->l2.reflective_relay = cfg->mode == CFG_SW_VEPA;
     sw->n_ports = cfg->ports;
@@ -110,7 +111,8 @@ l2switch_create(struct world *w, const struct cfg_switch *cfg)
         port_init(&sp->port, swport_rx, sp, &sp->dev, i);
         l2fwd_add_port(&sw->l2, &sp->port, &sp->dev);
         vh_pktq_init(&sp->egress, (uint32_t) (cfg->port_buffer
-                                              ? cfg->port_buffer : 1000));
+                                              ? cfg->port_buffer
+                                              : VH_DEF_SWITCH_PORT_BUFFER));
     }
     return sw;
 }

@@ -1,0 +1,84 @@
+/* models/core/defaults.h: the models' default figures, in one place.
+ *
+ * Each is a size, a count or a time that a model takes when the scenario
+ * does not give one, or that the modelled software ships with and vhsim
+ * does not let a scenario change (a sysctl, a driver's default).  Every
+ * one says what it is and where the figure comes from.  Where the scenario
+ * contract has the same default (docs/scenarios.md, "Other defaults"),
+ * the loader fills it in with the same name, so the two cannot disagree.
+ *
+ * Not here: the costs of primitives (models/core/calibration.def, sources
+ * in docs/calibration.md), and fixed facts of one device model that only
+ * it uses, named beside it (e1000's rings, the RTL8139's ring buffer, a
+ * PMD's burst, a NIC queue's DMA layout). */
+#ifndef VH_MODELS_DEFAULTS_H
+#define VH_MODELS_DEFAULTS_H 1
+
+#include "sim/time.h"
+
+/* --- Forwarding databases. --- */
+
+/* How long a learned MAC address stays in a bridge's or switch's
+ * forwarding table: Linux's bridge (BR_DEFAULT_AGEING_TIME), Open
+ * vSwitch (MAC_ENTRY_DEFAULT_IDLE_TIME) and 802.1Q's default ageing time
+ * all use 300 s.  bridges[].ageing overrides it for a bridge. */
+#define VH_DEF_FDB_AGEING (300 * VH_SEC)
+
+/* --- Queues. --- */
+
+/* Frames each egress queue of a switch port holds before it drops
+ * ("switch-buffer-full"): vhsim's round figure, not a datasheet's;
+ * switches[].port_buffer overrides it. */
+#define VH_DEF_SWITCH_PORT_BUFFER 1000
+
+/* Frames a tap's queue and a guest's qdisc hold: Linux's default
+ * txqueuelen. */
+#define VH_DEF_TXQUEUELEN 1000
+
+/* Descriptors in each virtqueue of a virtio-net device: QEMU's default
+ * rx_queue_size and tx_queue_size; vms[].nics[].ring overrides it. */
+#define VH_DEF_VRING_SIZE 256
+
+/* Queue pairs of a NIC and of a virtio-net device: one, RSS and
+ * multi-queue off; nics[].queues and vms[].nics[].queues override it. */
+#define VH_DEF_NIC_QUEUES 1
+#define VH_DEF_VNIC_QUEUES 1
+
+/* Descriptors per RX and TX ring of a NIC, by model: the Linux driver's
+ * default (igb's IGB_DEFAULT_RXD/TXD for the I350, ixgbe's
+ * IXGBE_DEFAULT_RXD/TXD for the 82599 and X520); the idealized "generic"
+ * NIC takes igb's.  nics[].rx_ring and tx_ring override them. */
+#define VH_DEF_RING_I350 256
+#define VH_DEF_RING_82599 512
+#define VH_DEF_RING_GENERIC 256
+
+/* VMDq pools of a NIC, by model, the PF's default pool and the VFs'
+ * included: 8 on the I350 and 64 on the 82599 (and X520), from their
+ * datasheets; "generic" has the 82599's. */
+#define VH_DEF_POOLS_I350 8
+#define VH_DEF_POOLS_82599 64
+#define VH_DEF_POOLS_GENERIC 64
+
+/* --- The host stack. --- */
+
+/* Packets an endpoint holds for an unresolved neighbour: Linux's default
+ * unres_qlen_bytes is about a hundred frames' worth. */
+#define VH_DEF_ARP_QUEUE 100
+
+/* ARP requests before giving up, and the time between them: Linux's
+ * neighbour defaults mcast_solicit 3 and retrans_time 1 s. */
+#define VH_DEF_ARP_TRIES 3
+#define VH_DEF_ARP_RETRANS (1 * VH_SEC)
+
+/* How long a NAT connection lives without traffic:
+ * nf_conntrack_udp_timeout and nf_conntrack_icmp_timeout, 30 s. */
+#define VH_DEF_CONNTRACK_TIMEOUT (30 * VH_SEC)
+
+/* --- The IOMMU. --- */
+
+/* IOTLB entries and the page size DMA is mapped with: vhsim's defaults
+ * for iommu.iotlb_entries and iommu.page_size (4 KiB, the base page). */
+#define VH_DEF_IOTLB_ENTRIES 64
+#define VH_DEF_IOMMU_PAGE_SIZE 4096
+
+#endif /* models/core/defaults.h */
