@@ -45,22 +45,6 @@ follow_hop(void *ctx, const struct vh_hop *h)
     s->len = p->len;
 }
 
-static const char *
-hop_kind_name(enum vh_hop_kind k)
-{
-    switch (k) {
-    case VH_HOP_ARRIVE: return "arrives";
-    case VH_HOP_ENQUEUE: return "queued";
-    case VH_HOP_SERVICE: return "work";
-    case VH_HOP_DROP: return "DROPPED";
-    case VH_HOP_DELIVER: return "DELIVERED";
-    case VH_HOP_RX: return "in";
-    case VH_HOP_TX: return "out";
-    case VH_HOP_CONSUME: return "ended";
-    }
-    return "?";
-}
-
 static void
 print_steps(const struct follow *f, vh_time_t born, const struct world *w)
 {
@@ -73,7 +57,7 @@ print_steps(const struct follow *f, vh_time_t born, const struct world *w)
         const struct vh_hop *h = &s->hop;
         vh_time_t at = h->time > born ? h->time - born : 0;
         printf("  %10s  %-22s %-9s ", vh_format_time(at, t, sizeof t),
-               h->dev ? h->dev->path : "-", hop_kind_name(h->kind));
+               h->dev ? h->dev->path : "-", vh_hop_kind_names[h->kind]);
         switch (h->kind) {
         case VH_HOP_SERVICE:
             if (h->on_cpu) {
@@ -208,8 +192,8 @@ cmd_explain(int argc, char **argv)
 
     const struct cfg_flow *cf = &cfg->flows[fi];
     printf("Packet %llu of flow %s: %s %s -> %s, %u bytes\n",
-           packet, cf->name, cf->proto == CFG_PROTO_ICMP ? "icmp echo"
-                                                          : "udp",
+           packet, cf->name, cf->proto == CFG_PROTO_ICMP
+                             ? "icmp echo" : cfg_proto_names[cf->proto],
            cf->from, cf->to, cf->size);
     int rc = VH_EXIT_OK;
     if (!f.n) {

@@ -9,25 +9,6 @@
 #include "models/core/world.h"
 #include "models/hw/cpu.h"
 
-static const char *
-proto_name(enum cfg_proto p)
-{
-    return p == CFG_PROTO_UDP ? "udp" : p == CFG_PROTO_TCP ? "tcp" : "icmp";
-}
-
-static const char *
-action_name(enum cfg_event_action a)
-{
-    switch (a) {
-    case CFG_EV_LINK_DOWN: return "link-down";
-    case CFG_EV_LINK_UP: return "link-up";
-    case CFG_EV_MIGRATE: return "migrate";
-    case CFG_EV_SET: return "set";
-    case CFG_EV_ROGUE_DMA: return "rogue-dma";
-    default: return "event";
-    }
-}
-
 /* What to call the host side of a guest NIC: who does the work, and a
  * word on how (the layout shows "who" in the box and "how" under it). */
 static const char *
@@ -84,13 +65,13 @@ cli_gui_scene(struct gui_scene *sc, const struct world *w,
     }
     for (size_t i = 0; i < cfg->n_flows; i++) {
         const struct cfg_flow *f = &cfg->flows[i];
-        gui_scene_add_flow(sc, f->name, f->from, f->to, proto_name(f->proto));
+        gui_scene_add_flow(sc, f->name, f->from, f->to, cfg_proto_names[f->proto]);
     }
     for (int k = 0; k < CPU_N_CATS; k++) {
         gui_scene_add_cat(sc, cpu_cat_names[k]);
     }
     for (size_t i = 0; i < cfg->n_events; i++) {
         const struct cfg_event *e = &cfg->events[i];
-        gui_scene_add_mark(sc, e->at, action_name(e->action), e->target);
+        gui_scene_add_mark(sc, e->at, cfg_event_action_names[e->action], e->target);
     }
 }

@@ -10,6 +10,7 @@
 
 #include "gui/track.h"
 #include "sim/frame.h"
+#include "sim/trace.h"
 #include "sim/units.h"
 
 #define RGB(r, g, b) ((SDL_Color) { r, g, b, 255 })
@@ -225,13 +226,7 @@ gui_inspect_node(struct gui_lines *out, struct gui_history *h,
 static const char *
 kind_word(uint8_t k)
 {
-    static const char *const w[] = {
-        "arrives", "queued", "work", "DROPPED", "DELIVERED", "in", "out",
-        "ended",
-    };
-    _Static_assert(sizeof w / sizeof *w == VH_HOP_N_KINDS,
-                   "a word for every hop kind");
-    return k < sizeof w / sizeof *w ? w[k] : "?";
+    return k < VH_HOP_N_KINDS ? vh_hop_kind_names[k] : "?";
 }
 
 /* The headers of a frame, outermost first. */

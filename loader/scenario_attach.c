@@ -27,7 +27,6 @@ bool
 ld_forwards(struct ld *ld, const cJSON *at, const char *ap,
             struct cfg_vnic *vn)
 {
-    static const char *const protos[] = { "udp", "tcp" };
     char path[JP_LEN];
     const cJSON *arr;
 
@@ -51,14 +50,16 @@ ld_forwards(struct ld *ld, const cJSON *at, const char *ap,
         int proto = 0;
         jp_idx(fp, path, i);
         if (!ld_is_object(ld, f, fp) || !ld_keys(ld, f, fp, &sch_forward)
-            || !ld_enum(ld, f, fp, "proto", "protocol", protos, 2, &proto)
+            /* UDP or TCP: the first two protocols. */
+            || !ld_enum(ld, f, fp, "proto", "protocol", cfg_proto_names,
+                        CFG_PROTO_TCP + 1, &proto)
             || !ld_int(ld, f, fp, "port", true, 1, 65535, NULL, &port)
             || !ld_int(ld, f, fp, "to_port", false, 1, 65535, NULL,
                        &to_port)) {
             return false;
         }
         struct cfg_forward *cf = &vn->forwards[i];
-        cf->proto = proto ? CFG_PROTO_TCP : CFG_PROTO_UDP;
+        cf->proto = (enum cfg_proto) proto;
         cf->port = (uint16_t) port;
         cf->to_port = (uint16_t) (to_port < 0 ? port : to_port);
         for (size_t k = 0; k < i; k++) {
@@ -66,7 +67,7 @@ ld_forwards(struct ld *ld, const cJSON *at, const char *ap,
                 && vn->forwards[k].port == cf->port) {
                 return vh_diag_fail(ld->diag, fp, "%s port %lld is already "
                                     "forwarded by entry %zu",
-                                    protos[proto], port, k);
+                                    cfg_proto_names[proto], port, k);
             }
         }
     }

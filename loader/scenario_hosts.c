@@ -413,10 +413,6 @@ static bool
 load_attach(struct ld *ld, const cJSON *o, const char *vp,
             struct cfg_vnic *vn)
 {
-    const char *const *types = cfg_attach_names;
-    static const char *const modes[] = {
-        "vepa", "bridge", "private", "passthru",
-    };
     char ap[JP_LEN], path[JP_LEN];
     const cJSON *at;
     int type = 0, mode = 0;
@@ -433,9 +429,12 @@ load_attach(struct ld *ld, const cJSON *o, const char *vp,
     if (ld_absent_or_null(at, "type")) {
         return vh_diag_fail(ld->diag, ap, "missing required key 'type'");
     }
-    if (!ld_enum(ld, at, ap, "type", "attach type", types, 6, &type)
+    if (!ld_enum(ld, at, ap, "type", "attach type", cfg_attach_names,
+                 N_NAMES(cfg_attach_names), &type)
         || !ld_str(ld, at, ap, "to", false, &vn->attach_to)
-        || !ld_enum(ld, at, ap, "mode", "macvtap mode", modes, 4, &mode)
+        || !ld_enum(ld, at, ap, "mode", "macvtap mode",
+                    cfg_macvtap_mode_names, N_NAMES(cfg_macvtap_mode_names),
+                    &mode)
         || !ld_int(ld, at, ap, "vf", false, 0, 255, NULL, &vf)) {
         return false;
     }
@@ -459,7 +458,7 @@ load_attach(struct ld *ld, const cJSON *o, const char *vp,
     }
     if (vn->attach == CFG_AT_MACVTAP) {
         /* libvirt's default macvtap mode is VEPA. */
-        vn->attach_mode = ld_strdup(modes[mode]);
+        vn->attach_mode = ld_strdup(cfg_macvtap_mode_names[mode]);
     } else if (!ld_absent_or_null(at, "mode")) {
         jp_key(path, ap, "mode");
         return vh_diag_fail(ld->diag, path, "'mode' applies only to attach "
@@ -707,7 +706,6 @@ static bool
 load_switch(struct ld *ld, const cJSON *o, const char *sp,
             struct cfg_switch *sw)
 {
-    const char *const *modes = cfg_switch_mode_names;
     int mode = CFG_SW_8021Q;
     long long ports = 0, buf = VH_DEF_SWITCH_PORT_BUFFER;
 
@@ -715,7 +713,8 @@ load_switch(struct ld *ld, const cJSON *o, const char *sp,
     sw->speed_bps = 10000000000ULL;
     if (!ld_is_object(ld, o, sp) || !ld_keys(ld, o, sp, &sch_switch)
         || !ld_name(ld, o, sp, &sw->name)
-        || !ld_enum(ld, o, sp, "mode", "switch mode", modes, 4, &mode)
+        || !ld_enum(ld, o, sp, "mode", "switch mode", cfg_switch_mode_names,
+                    N_NAMES(cfg_switch_mode_names), &mode)
         || !ld_int(ld, o, sp, "ports", true, 1, 1024, NULL, &ports)
         || !ld_speed(ld, o, sp, "speed", &sw->speed_bps)
         || !ld_int(ld, o, sp, "port_buffer", false, 1, 1000000, NULL,

@@ -93,6 +93,8 @@ bool ld_speed(struct ld *, const cJSON *obj, const char *op,
 bool ld_enum(struct ld *, const cJSON *obj, const char *op, const char *key,
              const char *what, const char *const *names, size_t n,
              int *out);
+/* The entries of a table of names, for ld_enum. */
+#define N_NAMES(TABLE) (sizeof (TABLE) / sizeof *(TABLE))
 /* An array under 'key' (NULL and true if absent), elements unchecked. */
 bool ld_array(struct ld *, const cJSON *obj, const char *op,
               const char *key, const cJSON **out);

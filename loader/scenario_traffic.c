@@ -56,7 +56,6 @@ static bool
 load_flow(struct ld *ld, const cJSON *o, const char *fp, size_t index,
           struct cfg_flow *f)
 {
-    static const char *const protos[] = { "udp", "tcp", "icmp" };
     static const char *const patterns[] = { "cbr", "poisson", "burst" };
     static const char size_reason[] = "64 bytes is Ethernet's minimum "
         "frame and 1518 the largest untagged frame without jumbo frames, "
@@ -70,7 +69,8 @@ load_flow(struct ld *ld, const cJSON *o, const char *fp, size_t index,
         || !ld_name(ld, o, fp, &f->name)
         || !ld_str(ld, o, fp, "from", true, &f->from)
         || !ld_str(ld, o, fp, "to", true, &f->to)
-        || !ld_enum(ld, o, fp, "proto", "proto", protos, 3, &proto)
+        || !ld_enum(ld, o, fp, "proto", "proto", cfg_proto_names,
+                    N_NAMES(cfg_proto_names), &proto)
         || !ld_enum(ld, o, fp, "pattern", "pattern", patterns, 3, &pattern)
         || !ld_str(ld, o, fp, "pcap", false, &f->pcap)) {
         return false;
@@ -246,9 +246,6 @@ load_event_set(struct ld *ld, const cJSON *o, const char *ep,
 bool
 ld_events(struct ld *ld, const cJSON *root)
 {
-    static const char *const actions[] = {
-        "link-down", "link-up", "migrate", "set", "rogue-dma",
-    };
     struct cfg_scenario *sc = ld->sc;
     const cJSON *arr;
 
@@ -272,7 +269,8 @@ ld_events(struct ld *ld, const cJSON *root)
             return vh_diag_fail(ld->diag, ep, "missing required key "
                                 "'action'");
         }
-        if (!ld_enum(ld, o, ep, "action", "event action", actions, 5,
+        if (!ld_enum(ld, o, ep, "action", "event action",
+                     cfg_event_action_names, N_NAMES(cfg_event_action_names),
                      &action)) {
             return false;
         }

@@ -40,8 +40,6 @@ flow_rates(const struct flow_stats *fs)
     return r;
 }
 
-static const char *const proto_names[] = { "udp", "tcp", "icmp" };
-
 static cJSON *
 flow_json(const struct world *w, const struct flow_stats *fs)
 {
@@ -50,7 +48,7 @@ flow_json(const struct world *w, const struct flow_stats *fs)
     cJSON_AddStringToObject(o, "name", cf->name);
     cJSON_AddStringToObject(o, "from", cf->from);
     cJSON_AddStringToObject(o, "to", cf->to);
-    cJSON_AddStringToObject(o, "proto", proto_names[cf->proto]);
+    cJSON_AddStringToObject(o, "proto", cfg_proto_names[cf->proto]);
     cJSON_AddNumberToObject(o, "size", cf->size);
     cJSON_AddNumberToObject(o, "sent", (double) fs->sent);
     cJSON_AddNumberToObject(o, "delivered", (double) fs->delivered);
@@ -376,7 +374,7 @@ print_flows(const struct world *w, FILE *out)
         struct flow_rates r = flow_rates(fs);
         fprintf(out, "  %-*s %-5s %-*s %8llu %9llu %7llu %7llu %9.4f "
                 "%8.4f %10s %10s %10s\n", wname, cf->name,
-                proto_names[cf->proto], wroute, route,
+                cfg_proto_names[cf->proto], wroute, route,
                 (unsigned long long) fs->sent,
                 (unsigned long long) fs->delivered,
                 (unsigned long long) fs->drops.total,

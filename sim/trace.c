@@ -3,6 +3,17 @@
 
 #include <string.h>
 
+const char *const vh_hop_kind_names[VH_HOP_N_KINDS] = {
+    [VH_HOP_ARRIVE] = "arrives",
+    [VH_HOP_ENQUEUE] = "queued",
+    [VH_HOP_SERVICE] = "work",
+    [VH_HOP_DROP] = "DROPPED",
+    [VH_HOP_DELIVER] = "DELIVERED",
+    [VH_HOP_RX] = "in",
+    [VH_HOP_TX] = "out",
+    [VH_HOP_CONSUME] = "ended",
+};
+
 void
 vh_trace_init(struct vh_trace_bus *bus)
 {

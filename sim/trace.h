@@ -33,6 +33,10 @@ enum vh_hop_kind {
 };
 #define VH_HOP_N_KINDS (VH_HOP_CONSUME + 1)
 
+/* A word for each kind, as 'explain' and the GUI's inspector print it:
+ * "arrives", "queued", "work", "DROPPED"... */
+extern const char *const vh_hop_kind_names[VH_HOP_N_KINDS];
+
 struct vh_hop {
     enum vh_hop_kind kind;
     vh_time_t time;             /* When it happened. */

@@ -1,19 +1,67 @@
-/* models/core/config.c: the scenario's words for the config enums. */
+/* models/core/config.c: the scenario's words for the config enums.
+ *
+ * The loader parses them, the report and the GUI's scene print them, the
+ * device classes are looked up by them, and the models read some back;
+ * each list is written here once, in the order of its enum. */
 #include "models/core/config.h"
 
 #include <stdio.h>
 
-const char *const cfg_bridge_type_names[] = { "linux-bridge", "ovs" };
-const char *const cfg_datapath_names[] = { "kernel", "dpdk" };
-const char *const cfg_vnic_model_names[] = { "virtio", "e1000", "rtl8139" };
-const char *const cfg_backend_names[] = {
-    "none", "qemu", "vhost-net", "vhost-user",
+const char *const cfg_bridge_type_names[CFG_BR_OVS + 1] = {
+    [CFG_BR_LINUX] = "linux-bridge",
+    [CFG_BR_OVS] = "ovs",
 };
-const char *const cfg_attach_names[] = {
-    "bridge", "ovs", "nat", "macvtap", "sriov-vf", "passthrough",
+
+const char *const cfg_datapath_names[CFG_DP_DPDK + 1] = {
+    [CFG_DP_KERNEL] = "kernel",
+    [CFG_DP_DPDK] = "dpdk",
 };
-const char *const cfg_switch_mode_names[] = {
-    "802.1q", "vepa", "vntag", "802.1br",
+
+const char *const cfg_vnic_model_names[CFG_VNIC_RTL8139 + 1] = {
+    [CFG_VNIC_VIRTIO] = "virtio",
+    [CFG_VNIC_E1000] = "e1000",
+    [CFG_VNIC_RTL8139] = "rtl8139",
+};
+
+const char *const cfg_backend_names[CFG_BE_VHOST_USER + 1] = {
+    [CFG_BE_NONE] = "none",
+    [CFG_BE_QEMU] = "qemu",
+    [CFG_BE_VHOST_NET] = "vhost-net",
+    [CFG_BE_VHOST_USER] = "vhost-user",
+};
+
+const char *const cfg_attach_names[CFG_AT_PASSTHROUGH + 1] = {
+    [CFG_AT_BRIDGE] = "bridge",
+    [CFG_AT_OVS] = "ovs",
+    [CFG_AT_NAT] = "nat",
+    [CFG_AT_MACVTAP] = "macvtap",
+    [CFG_AT_SRIOV_VF] = "sriov-vf",
+    [CFG_AT_PASSTHROUGH] = "passthrough",
+};
+
+const char *const cfg_macvtap_mode_names[4] = {
+    "vepa", "bridge", "private", "passthru",
+};
+
+const char *const cfg_switch_mode_names[CFG_SW_8021BR + 1] = {
+    [CFG_SW_8021Q] = "802.1q",
+    [CFG_SW_VEPA] = "vepa",
+    [CFG_SW_VNTAG] = "vntag",
+    [CFG_SW_8021BR] = "802.1br",
+};
+
+const char *const cfg_proto_names[CFG_PROTO_ICMP + 1] = {
+    [CFG_PROTO_UDP] = "udp",
+    [CFG_PROTO_TCP] = "tcp",
+    [CFG_PROTO_ICMP] = "icmp",
+};
+
+const char *const cfg_event_action_names[CFG_EV_ROGUE_DMA + 1] = {
+    [CFG_EV_LINK_DOWN] = "link-down",
+    [CFG_EV_LINK_UP] = "link-up",
+    [CFG_EV_MIGRATE] = "migrate",
+    [CFG_EV_SET] = "set",
+    [CFG_EV_ROGUE_DMA] = "rogue-dma",
 };
 
 void

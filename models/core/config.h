@@ -75,6 +75,12 @@ enum cfg_backend { CFG_BE_NONE, CFG_BE_QEMU, CFG_BE_VHOST_NET,
 enum cfg_attach { CFG_AT_BRIDGE, CFG_AT_OVS, CFG_AT_NAT, CFG_AT_MACVTAP,
                   CFG_AT_SRIOV_VF, CFG_AT_PASSTHROUGH };
 
+/* The scenario's words for the enums here, indexed by them
+ * (models/core/config.c); macvtap modes in the order of enum
+ * macvtap_mode (models/hostnet/macvtap.h). */
+extern const char *const cfg_attach_names[CFG_AT_PASSTHROUGH + 1];
+extern const char *const cfg_macvtap_mode_names[4];
+
 struct cfg_vnic {
     char *name;                 /* "eth0". */
     char *jpath;
@@ -131,6 +137,7 @@ struct cfg_host {
 
 enum cfg_switch_mode { CFG_SW_8021Q, CFG_SW_VEPA, CFG_SW_VNTAG,
                        CFG_SW_8021BR };
+extern const char *const cfg_switch_mode_names[CFG_SW_8021BR + 1];
 
 struct cfg_switch {
     char *name;
@@ -142,6 +149,7 @@ struct cfg_switch {
 };
 
 enum cfg_proto { CFG_PROTO_UDP, CFG_PROTO_TCP, CFG_PROTO_ICMP };
+extern const char *const cfg_proto_names[CFG_PROTO_ICMP + 1];
 
 /* A NAT port forward: packets of 'proto' to the host's uplink address and
  * 'port' go to the VM's 'to_port'. */
@@ -178,6 +186,7 @@ struct cfg_capture {
 
 enum cfg_event_action { CFG_EV_LINK_DOWN, CFG_EV_LINK_UP, CFG_EV_MIGRATE,
                         CFG_EV_SET, CFG_EV_ROGUE_DMA };
+extern const char *const cfg_event_action_names[CFG_EV_ROGUE_DMA + 1];
 
 struct cfg_event {
     vh_time_t at;
@@ -226,14 +235,12 @@ struct cfg_scenario *cfg_load_string(const char *json, const char *name,
 
 void cfg_free(struct cfg_scenario *);
 
-/* The scenario's word for each value of the enums above, indexed by
- * the enum. */
-extern const char *const cfg_bridge_type_names[];
-extern const char *const cfg_datapath_names[];
-extern const char *const cfg_vnic_model_names[];
-extern const char *const cfg_backend_names[];
-extern const char *const cfg_attach_names[];
-extern const char *const cfg_switch_mode_names[];
+/* The scenario's word for each value of these enums, indexed by the
+ * enum (the others' tables stand by their enums). */
+extern const char *const cfg_bridge_type_names[CFG_BR_OVS + 1];
+extern const char *const cfg_datapath_names[CFG_DP_DPDK + 1];
+extern const char *const cfg_vnic_model_names[CFG_VNIC_RTL8139 + 1];
+extern const char *const cfg_backend_names[CFG_BE_VHOST_USER + 1];
 
 /* The value a bridge's device class accepts (models/core/devclass.h):
  * its type, and for OVS its datapath: "linux-bridge", "ovs/dpdk". */

@@ -278,9 +278,12 @@ macvlan_get(struct world *w, struct host *h, struct pnic *nic)
 static enum macvtap_mode
 mode_of(const char *s)
 {
-    return !s || !strcmp(s, "vepa") ? MACVTAP_VEPA
-           : !strcmp(s, "bridge") ? MACVTAP_BRIDGE
-           : !strcmp(s, "private") ? MACVTAP_PRIVATE : MACVTAP_PASSTHRU;
+    for (int m = 0; s && m <= MACVTAP_PASSTHRU; m++) {
+        if (!strcmp(s, cfg_macvtap_mode_names[m])) {
+            return (enum macvtap_mode) m;
+        }
+    }
+    return MACVTAP_VEPA;        /* libvirt's default. */
 }
 
 bool
