@@ -6,6 +6,7 @@
 #include "sim/device.h"
 #include "sim/xmalloc.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -52,6 +53,19 @@ vh_devtab_add(struct vh_devtab *tab, struct vh_device *dev,
     dev->cls = NULL;
     tab->v[tab->n++] = dev;
     return dev->id;
+}
+
+uint32_t
+vh_devtab_add_child(struct vh_devtab *tab, struct vh_device *dev,
+                    const struct vh_device *parent, const char *name,
+                    const char *kind)
+{
+    size_t n = strlen(parent->path) + 1 + strlen(name) + 1;
+    char *path = vh_xmalloc(n);
+    snprintf(path, n, "%s/%s", parent->path, name);
+    uint32_t id = vh_devtab_add(tab, dev, path, kind, parent);
+    free(path);
+    return id;
 }
 
 struct vh_device *

@@ -69,6 +69,11 @@ uint32_t vh_devtab_add(struct vh_devtab *, struct vh_device *dev,
                        const char *path, const char *kind,
                        const struct vh_device *parent);
 
+/* Registers 'dev' under its parent's path and 'name': "PARENT/NAME". */
+uint32_t vh_devtab_add_child(struct vh_devtab *, struct vh_device *dev,
+                             const struct vh_device *parent, const char *name,
+                             const char *kind);
+
 /* Records that frames pass between 'a' and 'b' (both registered), once
  * per pair.  This is the topology that the GUI and reports draw. */
 void vh_device_connect(struct vh_device *a, struct vh_device *b, int cable);

@@ -180,16 +180,21 @@ START_TEST(test_devtab)
 }
 END_TEST
 
-/* A model finds itself around the device it embeds. */
+/* A model registers below its parent and finds itself around the device
+ * it embeds. */
 START_TEST(test_devtab_container_of)
 {
     struct model {
         int before;
         struct vh_device dev;
     } m = { 0 };
+    struct vh_device host = { 0 };
     struct vh_devtab tab;
     vh_devtab_init(&tab);
-    vh_devtab_add(&tab, &m.dev, "host1/eth0", "nic", NULL);
+    vh_devtab_add(&tab, &host, "host1", "host", NULL);
+    vh_devtab_add_child(&tab, &m.dev, &host, "eth0", "nic");
+    ck_assert_str_eq(m.dev.path, "host1/eth0");
+    ck_assert_int_eq(m.dev.parent, (int32_t) host.id);
     struct vh_device *d = vh_devtab_find_kind(&tab, "host1/eth0", "nic");
     ck_assert_ptr_eq(VH_CONTAINER_OF(d, struct model, dev), &m);
     vh_devtab_destroy(&tab);

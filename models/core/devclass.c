@@ -20,10 +20,14 @@ const size_t n_dev_classes = sizeof dev_classes / sizeof dev_classes[0];
 
 void
 dev_register(struct world *w, struct vh_device *d,
-             const struct dev_class *cls, const char *path,
-             const struct vh_device *parent)
+             const struct dev_class *cls, const struct vh_device *parent,
+             const char *name)
 {
-    vh_devtab_add(&w->devs, d, path, cls->kind, parent);
+    if (parent) {
+        vh_devtab_add_child(&w->devs, d, parent, name, cls->kind);
+    } else {
+        vh_devtab_add(&w->devs, d, name, cls->kind, NULL);
+    }
     d->role = cls->role;
     d->cls = cls;
 }

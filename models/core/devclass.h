@@ -150,11 +150,12 @@ struct dev_class {
     void (*destroy)(struct vh_device *d);
 };
 
-/* Registers instance 'd' of class 'cls' under 'path' in the world's
- * registry, as a child of 'parent' (may be NULL). */
+/* Registers instance 'd' of class 'cls' in the world's registry as
+ * 'name' within 'parent': its path is "PARENT/NAME", or 'name' alone for
+ * a device at the top (parent NULL). */
 void dev_register(struct world *, struct vh_device *d,
-                  const struct dev_class *cls, const char *path,
-                  const struct vh_device *parent);
+                  const struct dev_class *cls,
+                  const struct vh_device *parent, const char *name);
 
 /* The class of a registered device. */
 static inline const struct dev_class *

@@ -208,7 +208,7 @@ host_build(struct world *w, struct host *unused, const void *cfg,
 {
     const struct cfg_host *ch = cfg;
     struct host *h = vh_xcalloc(1, sizeof *h);
-    dev_register(w, &h->dev, &host_class, ch->name, NULL);
+    dev_register(w, &h->dev, &host_class, NULL, ch->name);
     world_add_host(w, h);
     h->cfg = ch;
     h->n_cores = ch->cpu.cores;

@@ -2,7 +2,6 @@
  * receive loop, the interrupt line and its mitigation, the qdisc. */
 #include "models/guest/emu_nic.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 
 #include "models/core/acct.h"
@@ -351,9 +350,7 @@ emu_nic_build(struct world *w, struct host *h, struct vm *vm,
     const struct cfg_vnic *cfg = n->cfg;
     struct emu_nic *en = vh_xcalloc(1, sizeof *en);
     en->ops = ops;
-    char path[256];
-    snprintf(path, sizeof path, "%s/%s", vm->dev.path, cfg->name);
-    dev_register(w, &en->dev, ops->cls, path, &vm->dev);
+    dev_register(w, &en->dev, ops->cls, &vm->dev, cfg->name);
     en->dev.report = 1;
     en->host = h;
     en->vm = vm;

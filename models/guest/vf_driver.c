@@ -1,7 +1,6 @@
 /* models/guest/vf_driver.c: the guest's driver of a VF or a passed-through NIC. */
 #include "models/guest/vf_driver.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 
 #include "models/core/acct.h"
@@ -118,10 +117,8 @@ vf_driver_build(struct world *w, struct host *h, struct vm *vm,
     }
 
     struct vf_driver *drv = vh_xcalloc(1, sizeof *drv);
-    char path[300];
-    snprintf(path, sizeof path, "%s/%s", vm->dev.path, cn->name);
     dev_register(w, &drv->dev, is_vf ? &vf_driver_class : &pf_driver_class,
-                 path, &vm->dev);
+                 &vm->dev, cn->name);
     drv->dev.report = 1;
     drv->host = h;
     drv->vm = vm;

@@ -2,7 +2,6 @@
  * vhost-user back ends. */
 #include "models/guest/virtio_net.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 
 #include "models/core/acct.h"
@@ -426,9 +425,7 @@ virtio_net_create(struct world *w, struct host *h, struct vm *vm,
                   struct cpu_core *vcpu)
 {
     struct virtio_net *vn = vh_xcalloc(1, sizeof *vn);
-    char path[256];
-    snprintf(path, sizeof path, "%s/%s", vm_dev->path, cfg->name);
-    dev_register(w, &vn->dev, &virtio_net_class, path, vm_dev);
+    dev_register(w, &vn->dev, &virtio_net_class, vm_dev, cfg->name);
     vn->dev.report = 1;
     vn->host = h;
     vn->vm = vm;

@@ -1,7 +1,6 @@
 /* models/guest/vm.c: building a VM and choosing its NICs' two halves. */
 #include "models/guest/vm.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 
 #include "models/core/devclass.h"
@@ -38,9 +37,7 @@ vm_build(struct world *w, struct host *h, const struct cfg_vm *cv,
          struct vh_diag *diag)
 {
     struct vm *vm = vh_xcalloc(1, sizeof *vm);
-    char path[256];
-    snprintf(path, sizeof path, "%s/%s", h->dev.path, cv->name);
-    dev_register(w, &vm->dev, &vm_class, path, &h->dev);
+    dev_register(w, &vm->dev, &vm_class, &h->dev, cv->name);
     h->vms = vh_xrealloc(h->vms, (h->n_vms + 1) * sizeof *h->vms);
     h->vms[h->n_vms++] = vm;
     vm->host = h;

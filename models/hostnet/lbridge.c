@@ -1,7 +1,6 @@
 /* models/hostnet/lbridge.c: Linux bridge forwarding. */
 #include "models/hostnet/lbridge.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 
 #include "models/core/acct.h"
@@ -61,9 +60,7 @@ struct lbridge *
 lbridge_create(struct world *w, struct host *h, const struct cfg_bridge *cfg)
 {
     struct lbridge *br = vh_xcalloc(1, sizeof *br);
-    char path[256];
-    snprintf(path, sizeof path, "%s/%s", h->dev.path, cfg->name);
-    dev_register(w, &br->dev, &lbridge_class, path, &h->dev);
+    dev_register(w, &br->dev, &lbridge_class, &h->dev, cfg->name);
     br->dev.report = 1;
     br->host = h;
     br->cfg = cfg;

@@ -258,9 +258,7 @@ macvlan_get(struct world *w, struct host *h, struct pnic *nic)
     struct macvlan *mv = vh_xcalloc(1, sizeof *mv);
     h->macvlans = vh_xgrow(h->macvlans, h->n_macvlans, sizeof *h->macvlans);
     h->macvlans[h->n_macvlans++] = mv;
-    char path[256];
-    snprintf(path, sizeof path, "%s/macvlan", nic->dev.path);
-    dev_register(w, &mv->dev, &macvlan_class, path, &nic->dev);
+    dev_register(w, &mv->dev, &macvlan_class, &nic->dev, "macvlan");
     mv->dev.report = 1;
     mv->host = h;
     mv->nic = nic;

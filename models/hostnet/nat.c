@@ -450,9 +450,7 @@ nat_create(struct world *w, struct host *h, const struct cfg_vnic *first,
         return NULL;
     }
     struct nat *nat = vh_xcalloc(1, sizeof *nat);
-    char path[256];
-    snprintf(path, sizeof path, "%s/nat", h->dev.path);
-    dev_register(w, &nat->dev, &nat_class, path, &h->dev);
+    dev_register(w, &nat->dev, &nat_class, &h->dev, "nat");
     nat->dev.report = 1;
     nat->host = h;
     nat->wan = h->eps[0];       /* The first NIC with an address. */

@@ -450,9 +450,7 @@ ovs_dpdk_create(struct world *w, struct host *h, const struct cfg_bridge *cfg,
         return NULL;
     }
     struct ovs_dpdk *br = vh_xcalloc(1, sizeof *br);
-    char path[256];
-    snprintf(path, sizeof path, "%s/%s", h->dev.path, cfg->name);
-    dev_register(w, &br->dev, &ovs_dpdk_class, path, &h->dev);
+    dev_register(w, &br->dev, &ovs_dpdk_class, &h->dev, cfg->name);
     br->dev.report = 1;
     br->host = h;
     br->cfg = cfg;

@@ -1,7 +1,6 @@
 /* models/hw/pnic.c: physical NIC, its queues, DMA, interrupts and NAPI. */
 #include "models/hw/pnic.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -530,9 +529,7 @@ struct pnic *
 pnic_create(struct world *w, struct host *h, const struct cfg_nic *cfg)
 {
     struct pnic *nic = vh_xcalloc(1, sizeof *nic);
-    char path[256];
-    snprintf(path, sizeof path, "%s/%s", h->dev.path, cfg->name);
-    dev_register(w, &nic->dev, &pnic_class, path, &h->dev);
+    dev_register(w, &nic->dev, &pnic_class, &h->dev, cfg->name);
     nic->dev.report = 1;
     nic->host = h;
     nic->cfg = cfg;

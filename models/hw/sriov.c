@@ -311,9 +311,9 @@ sriov_create(struct world *w, struct pnic *nic, int first_q)
     for (int i = 0; i < sr->n_vfs; i++) {
         struct sriov_vf *vf = &sr->vfs[i];
         struct pnic_fn *fn = &vf->fn;
-        char path[300];
-        snprintf(path, sizeof path, "%s/vf%d", nic->dev.path, i);
-        dev_register(w, &vf->dev, &sriov_vf_class, path, &nic->dev);
+        char name[16];
+        snprintf(name, sizeof name, "vf%d", i);
+        dev_register(w, &vf->dev, &sriov_vf_class, &nic->dev, name);
         vf->dev.report = 1;
         vf->sr = sr;
         vf->index = i;

@@ -91,7 +91,7 @@ struct l2switch *
 l2switch_create(struct world *w, const struct cfg_switch *cfg)
 {
     struct l2switch *sw = vh_xcalloc(1, sizeof *sw);
-    dev_register(w, &sw->dev, &l2switch_class, cfg->name, NULL);
+    dev_register(w, &sw->dev, &l2switch_class, NULL, cfg->name);
     sw->dev.report = 1;
     sw->cfg = cfg;
     /* 802.1Q forbids reflection: a frame whose destination sits behind
@@ -104,9 +104,9 @@ l2switch_create(struct world *w, const struct cfg_switch *cfg)
     sw->ports = vh_xcalloc((size_t) cfg->ports, sizeof *sw->ports);
     for (int i = 0; i < cfg->ports; i++) {
         struct swport *sp = &sw->ports[i];
-        char path[256];
-        snprintf(path, sizeof path, "%s/p%d", cfg->name, i + 1);
-        dev_register(w, &sp->dev, &swport_class, path, &sw->dev);
+        char name[16];
+        snprintf(name, sizeof name, "p%d", i + 1);
+        dev_register(w, &sp->dev, &swport_class, &sw->dev, name);
         sp->sw = sw;
         port_init(&sp->port, swport_rx, sp, &sp->dev, i);
         l2fwd_add_port(&sw->l2, &sp->port, &sp->dev);
