@@ -43,12 +43,6 @@ vf_irq(struct world *w, struct pnic_queue *q)
     pnic_napi_schedule(w, q, t);
 }
 
-static void
-vf_post(struct vh_sim *sim, void *obj, void *arg)
-{
-    pnic_tx_post(world_of(sim), obj, arg);
-}
-
 /* The guest's stack hands a frame to the driver, on its vCPU. */
 static void
 vf_xmit(struct world *w, struct port *port, struct vh_packet *p)
@@ -73,10 +67,7 @@ vf_xmit(struct world *w, struct port *port, struct vh_packet *p)
     drv->dev.tx++;
     VH_TRACE(&w->trace, VH_HOP_TX, .time = w->sim.now, .pkt = p,
              .dev = &drv->dev);
-    cpu_charge(w, core, COST_DRIVER_TX, 0, CPU_GUEST, p, &drv->dev);
-    vh_time_t t = cpu_charge(w, core, COST_MMIO_WRITE, 0, CPU_GUEST, p,
-                             &drv->dev);
-    vh_schedule_at(&w->sim, t, vf_post, q, p);
+    pnic_driver_xmit(w, q, core, CPU_GUEST, p, &drv->dev);
 }
 
 /* A frame the guest's NAPI poll took from the function's queue. */

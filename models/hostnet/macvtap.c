@@ -170,18 +170,27 @@ mv_dispatch(struct vh_sim *sim, void *obj, void *arg)
     send_on(w, mv, &t->port, p);
 }
 
-/* A frame from the NIC's driver, on its softirq core. */
+/* A frame enters the macvlan layer, from either side: its forwarding work
+ * on the core that carries it, then 'next(obj, p)'. */
 static void
-mv_lower_rx(struct world *w, struct port *port, struct vh_packet *p)
+mv_enter(struct world *w, struct macvlan *mv, struct vh_packet *p,
+         vh_event_fn next, void *obj)
 {
-    struct macvlan *mv = port->owner;
     mv->dev.rx++;
     p->hops++;
     VH_TRACE(&w->trace, VH_HOP_ARRIVE, .time = w->sim.now, .pkt = p,
              .dev = &mv->dev);
     vh_time_t t = cpu_charge(w, core_of(mv, p), COST_MACVLAN_FORWARD, 0,
                              CPU_VSWITCH, p, &mv->dev);
-    vh_schedule_at(&w->sim, t, mv_dispatch, mv, p);
+    vh_schedule_at(&w->sim, t, next, obj, p);
+}
+
+/* A frame from the NIC's driver, on its softirq core. */
+static void
+mv_lower_rx(struct world *w, struct port *port, struct vh_packet *p)
+{
+    struct macvlan *mv = port->owner;
+    mv_enter(w, mv, p, mv_dispatch, mv);
 }
 
 /* --- Transmit: from a macvtap (the vhost worker) to the NIC. --- */
@@ -227,14 +236,7 @@ static void
 tap_from_guest(struct world *w, struct port *port, struct vh_packet *p)
 {
     struct macvtap *tap = port->owner;
-    struct macvlan *mv = tap->mv;
-    mv->dev.rx++;
-    p->hops++;
-    VH_TRACE(&w->trace, VH_HOP_ARRIVE, .time = w->sim.now, .pkt = p,
-             .dev = &mv->dev);
-    vh_time_t t = cpu_charge(w, core_of(mv, p), COST_MACVLAN_FORWARD, 0,
-                             CPU_VSWITCH, p, &mv->dev);
-    vh_schedule_at(&w->sim, t, tap_xmit, tap, p);
+    mv_enter(w, tap->mv, p, tap_xmit, tap);
 }
 
 /* The host's own stack on the NIC transmits: straight to the driver. */

@@ -355,7 +355,9 @@ pnic_tx_fetched(struct vh_sim *sim, void *obj, void *arg)
     }
 }
 
-void
+/* The driver of 'q''s function posts 'p' for transmission now, having
+ * charged its own work.  Takes 'p'; a full ring drops it. */
+static void
 pnic_tx_post(struct world *w, struct pnic_queue *q, struct vh_packet *p)
 {
     struct pnic *nic = q->nic;
@@ -393,6 +395,16 @@ pnic_tx_post_ev(struct vh_sim *sim, void *obj, void *arg)
     pnic_tx_post(world_of(sim), obj, arg);
 }
 
+void
+pnic_driver_xmit(struct world *w, struct pnic_queue *q, struct cpu_core *core,
+                 enum cpu_cat cat, struct vh_packet *p,
+                 const struct vh_device *dev)
+{
+    cpu_charge(w, core, COST_DRIVER_TX, 0, cat, p, dev);
+    vh_time_t t = cpu_charge(w, core, COST_MMIO_WRITE, 0, cat, p, dev);
+    vh_schedule_at(&w->sim, t, pnic_tx_post_ev, q, p);
+}
+
 /* The host hands a frame to the driver, on the core that carries it. */
 static void
 pnic_stack_rx(struct world *w, struct port *port, struct vh_packet *p)
@@ -402,10 +414,7 @@ pnic_stack_rx(struct world *w, struct port *port, struct vh_packet *p)
     struct pnic_queue *q = &nic->q[nic->xps[core->index]];
     VH_TRACE(&w->trace, VH_HOP_ARRIVE, .time = w->sim.now, .pkt = p,
              .dev = &nic->dev);
-    cpu_charge(w, core, COST_DRIVER_TX, 0, CPU_SOFTIRQ, p, &nic->dev);
-    vh_time_t t = cpu_charge(w, core, COST_MMIO_WRITE, 0, CPU_SOFTIRQ, p,
-                             &nic->dev);
-    vh_schedule_at(&w->sim, t, pnic_tx_post_ev, q, p);
+    pnic_driver_xmit(w, q, core, CPU_SOFTIRQ, p, &nic->dev);
 }
 
 /* --- Placement. --- */

@@ -187,9 +187,13 @@ void pnic_queue_to_guest(struct pnic_queue *q, struct cpu_core *vcpu,
 /* Bytes of DMA space one queue's rings and buffers take. */
 uint64_t pnic_queue_dma_size(const struct pnic *);
 
-/* The driver of 'q''s function posts 'p' for transmission now, having
- * charged its own work.  Takes 'p'; a full ring drops it. */
-void pnic_tx_post(struct world *, struct pnic_queue *q, struct vh_packet *p);
+/* A driver transmits 'p' on queue 'q' from 'core': its own work and the
+ * doorbell write, charged as 'cat' at 'dev'; once they are done the frame
+ * is posted to the ring (a full ring drops it).  The host's driver and a
+ * guest's VF driver both go this way.  Takes 'p'. */
+void pnic_driver_xmit(struct world *, struct pnic_queue *q,
+                      struct cpu_core *core, enum cpu_cat cat,
+                      struct vh_packet *p, const struct vh_device *dev);
 
 /* Runs 'q''s NAPI poll on its core from time 'at' (for interrupt hooks). */
 void pnic_napi_schedule(struct world *, struct pnic_queue *q, vh_time_t at);
