@@ -219,10 +219,8 @@ emu_tx_reclaim(struct world *w, struct emu_nic *en)
     uint32_t n = en->tx_done;
     vh_time_t t = w->sim.now;
     if (n) {
-        uint64_t cyc = (uint64_t) en->vcpu->price[COST_DRIVER_TX_CLEAN].fixed
-                       * n;
-        t = cpu_run(w, en->vcpu, cyc, CPU_GUEST, NULL, &en->dev,
-                    cost_table[COST_DRIVER_TX_CLEAN].name);
+        t = cpu_charge_n(w, en->vcpu, COST_DRIVER_TX_CLEAN, n, CPU_GUEST,
+                         NULL, &en->dev);
         en->tx_used -= n;
         en->tx_done = 0;
     }

@@ -61,6 +61,15 @@ cpu_charge(struct world *w, struct cpu_core *c, enum cost_id id,
 }
 
 vh_time_t
+cpu_charge_n(struct world *w, struct cpu_core *c, enum cost_id id,
+             uint32_t n, enum cpu_cat cat, const struct vh_packet *p,
+             const struct vh_device *dev)
+{
+    uint64_t cycles = (uint64_t) c->price[id].fixed * n;
+    return cpu_run(w, c, cycles, cat, p, dev, cost_table[id].name);
+}
+
+vh_time_t
 cpu_busy_until(const struct cpu_core *c, vh_time_t end)
 {
     /* Work reserved past 'end' was accepted but not yet done. */

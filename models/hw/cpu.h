@@ -88,6 +88,12 @@ vh_time_t cpu_charge(struct world *, struct cpu_core *, enum cost_id id,
                      uint32_t bytes, enum cpu_cat cat,
                      const struct vh_packet *p, const struct vh_device *dev);
 
+/* Primitive 'id''s fixed cost 'n' times over, as one job: a batch of the
+ * same small work, such as reclaiming 'n' sent descriptors. */
+vh_time_t cpu_charge_n(struct world *, struct cpu_core *, enum cost_id id,
+                       uint32_t n, enum cpu_cat cat,
+                       const struct vh_packet *p, const struct vh_device *dev);
+
 /* Wakes a sleeping thread that runs on 'target' (its work is 'cat'), from
  * work of category 'waker_cat' running on 'waker' (NULL when hardware or a
  * timer does it).  A wakeup across cores sends a rescheduling IPI: 'ipi'

@@ -94,10 +94,8 @@ napi_start(struct vh_sim *sim, void *obj, void *arg)
 
     vh_time_t t = cpu_charge(w, core, COST_NAPI_POLL, 0, q->cat, NULL, dev);
     if (q->tx_uncleaned) {
-        uint64_t cyc = (uint64_t) core->price[COST_DRIVER_TX_CLEAN].fixed
-                       * q->tx_uncleaned;
-        t = cpu_run(w, core, cyc, q->cat, NULL, dev,
-                    cost_table[COST_DRIVER_TX_CLEAN].name);
+        t = cpu_charge_n(w, core, COST_DRIVER_TX_CLEAN, q->tx_uncleaned,
+                         q->cat, NULL, dev);
         q->tx_used -= q->tx_uncleaned;
         q->tx_uncleaned = 0;
     }
