@@ -397,12 +397,6 @@ gui_rec_flush(struct gui_rec_writer *w)
     return w->err_no ? -1 : 0;
 }
 
-uint64_t
-gui_rec_count(const struct gui_rec_writer *w)
-{
-    return w->count;
-}
-
 int
 gui_rec_finish(struct gui_rec_writer *w, char *err, size_t errlen)
 {

@@ -87,9 +87,6 @@ int gui_rec_flush(struct gui_rec_writer *);
  * any write failed (then 'err' says why). */
 int gui_rec_finish(struct gui_rec_writer *, char *err, size_t errlen);
 
-/* Events written so far. */
-uint64_t gui_rec_count(const struct gui_rec_writer *);
-
 /* Reading. */
 
 struct gui_rec_reader;

@@ -17,21 +17,6 @@ typedef uint64_t vh_time_t;
 #define VH_SEC 1000000000000ULL
 #define VH_TIME_NEVER UINT64_MAX
 
-/* Time a core clocked at 'khz' kilohertz needs for 'cycles' cycles,
- * truncated to the picosecond.  Kilohertz keeps 2.6 GHz exact. */
-static inline vh_time_t
-vh_cycles_to_ps(uint64_t cycles, uint64_t khz)
-{
-    return (vh_time_t) ((cycles * 1000000000ULL) / khz);
-}
-
-/* Cycles that a core clocked at 'khz' runs in 'ps' picoseconds. */
-static inline uint64_t
-vh_ps_to_cycles(vh_time_t ps, uint64_t khz)
-{
-    return (uint64_t) (((unsigned __int128) ps * khz) / 1000000000ULL);
-}
-
 /* Time to move 'bytes' at 'bps' bits per second. */
 static inline vh_time_t
 vh_bytes_time(uint64_t bytes, uint64_t bps)

@@ -3,7 +3,10 @@
 #include <check.h>
 #include <string.h>
 
+#include "models/core/config.h"
 #include "models/core/costs.h"
+#include "models/core/world.h"
+#include "models/hw/cpu.h"
 #include "tests/testutil.h"
 
 START_TEST(test_defaults)
@@ -44,6 +47,18 @@ START_TEST(test_defaults)
 }
 END_TEST
 
+/* The cycles a core at 'khz' charges for primitive 'id' on 'bytes'. */
+static uint64_t
+core_cycles(const struct costs *c, uint64_t khz, enum cost_id id,
+            uint32_t bytes)
+{
+    struct cpu_core core;
+    cpu_core_init(&core, 0, khz, NULL, c);
+    return cpu_cycles(&core, id, bytes);
+}
+
+/* The prices the simulation charges: a core's cycles, the world's
+ * hardware times. */
 START_TEST(test_arithmetic)
 {
     struct costs c;
@@ -53,21 +68,26 @@ START_TEST(test_arithmetic)
     /* 1200 cycles are 1200 cycles at any clock; 500 ns are 1300 cycles at
      * 2.6 GHz (500 x 2.6); 0.25 cyc/B over 1500 bytes adds 375. */
     ck_assert_int_eq(costs_set(&c, "vmexit", "1200cyc", why, sizeof why), 0);
-    ck_assert_uint_eq(cost_cycles(&c, COST_VMEXIT, 0, 2600000), 1200);
-    ck_assert_uint_eq(cost_cycles(&c, COST_VMEXIT, 0, 1000000), 1200);
+    ck_assert_uint_eq(core_cycles(&c, 2600000, COST_VMEXIT, 0), 1200);
+    ck_assert_uint_eq(core_cycles(&c, 1000000, COST_VMEXIT, 0), 1200);
     ck_assert_int_eq(costs_set(&c, "vmexit", "500ns", why, sizeof why), 0);
-    ck_assert_uint_eq(cost_cycles(&c, COST_VMEXIT, 0, 2600000), 1300);
+    ck_assert_uint_eq(core_cycles(&c, 2600000, COST_VMEXIT, 0), 1300);
     ck_assert_int_eq(costs_set(&c, "copy_byte", "0.25cyc/B", why,
                                sizeof why), 0);
-    ck_assert_uint_eq(cost_cycles(&c, COST_COPY_BYTE, 1500, 2600000), 375);
+    ck_assert_uint_eq(core_cycles(&c, 2600000, COST_COPY_BYTE, 1500), 375);
 
-    /* 0.3 ns/B for 1000 bytes: 300 ns. */
-    ck_assert_int_eq(costs_set(&c, "pcie_byte", "0.3ns/B", why, sizeof why),
-                     0);
-    ck_assert_uint_eq(cost_time(&c, COST_PCIE_BYTE, 1000), 300 * VH_NS);
-    ck_assert_int_eq(costs_set(&c, "pcie_latency", "1us", why, sizeof why),
-                     0);
-    ck_assert_uint_eq(cost_time(&c, COST_PCIE_LATENCY, 0), VH_US);
+    /* Hardware: 0.3 ns/B for 1000 bytes is 300 ns; 1 us is 1 us. */
+    struct vh_diag d;
+    struct cfg_scenario *sc = cfg_load_string(
+        "{ \"costs\": { \"pcie_byte\": \"0.3ns/B\","
+        "             \"pcie_latency\": \"1us\" } }", "hw.json", NULL, &d);
+    ck_assert_msg(sc != NULL, "%s", d.msg);
+    struct world *w = world_build(sc, &d);
+    ck_assert_msg(w != NULL, "%s", d.msg);
+    ck_assert_uint_eq(hw_time(w, COST_PCIE_BYTE, 1000), 300 * VH_NS);
+    ck_assert_uint_eq(hw_time(w, COST_PCIE_LATENCY, 0), VH_US);
+    world_free(w);
+    cfg_free(sc);
 }
 END_TEST
 
@@ -82,7 +102,7 @@ START_TEST(test_set)
     /* A CPU cost may be a time: converted with the core's clock. */
     ck_assert_int_eq(costs_set(&c, "vmexit", "500ns", why, sizeof why), 0);
     ck_assert(c.v[COST_VMEXIT].cyc == 0 && c.v[COST_VMEXIT].ns == 500);
-    ck_assert_uint_eq(cost_cycles(&c, COST_VMEXIT, 0, 2600000), 1300);
+    ck_assert_uint_eq(core_cycles(&c, 2600000, COST_VMEXIT, 0), 1300);
     /* An override replaces the whole value. */
     ck_assert_int_eq(costs_set(&c, "copy_byte", "0.1ns/B", why, sizeof why),
                      0);
@@ -90,7 +110,7 @@ START_TEST(test_set)
     ck_assert(c.v[COST_COPY_BYTE].ns_per_byte == 0.1);
     ck_assert_int_eq(costs_set(&c, "pcie_latency", "1us", why, sizeof why),
                      0);
-    ck_assert_uint_eq(cost_time(&c, COST_PCIE_LATENCY, 0), VH_US);
+    ck_assert(c.v[COST_PCIE_LATENCY].ns == 1000);
     ck_assert_int_eq(costs_set(&c, "napi_budget", "32", why, sizeof why), 0);
     ck_assert_uint_eq(cost_count(&c, COST_NAPI_BUDGET), 32);
 }

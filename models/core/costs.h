@@ -1,8 +1,10 @@
 /* models/core/costs.h: the calibration table and the scenario's overrides.
  *
- * The primitives themselves are listed in models/core/calibration.def.  Models
- * ask for a primitive's cycles on a given core (cost_cycles) or for a
- * hardware time (cost_time); nothing else in vhsim knows a cost. */
+ * The primitives themselves are listed in models/core/calibration.def.  Each
+ * core turns them into its own prices once (cpu_core_init; models charge
+ * them with cpu_charge), and the world turns the hardware ones into times
+ * once (hw_time, models/core/world.h); nothing else in vhsim knows a
+ * cost. */
 #ifndef VH_MODELS_COSTS_H
 #define VH_MODELS_COSTS_H 1
 
@@ -45,27 +47,6 @@ void costs_defaults(struct costs *c);
  * wrong (with a did-you-mean for names). */
 int costs_set(struct costs *c, const char *name, const char *value,
               char *why, size_t why_len);
-
-/* Cycles that primitive 'id' costs a core clocked at 'khz' for a job of
- * 'bytes' bytes (0 for fixed costs).  Rounded to the nearest cycle. */
-static inline uint64_t
-cost_cycles(const struct costs *c, enum cost_id id, uint32_t bytes,
-            uint64_t khz)
-{
-    const struct vh_cost_value *v = &c->v[id];
-    double ghz = (double) khz / 1e6;
-    double cyc = v->cyc + v->cyc_per_byte * bytes
-                 + (v->ns + v->ns_per_byte * bytes) * ghz;
-    return (uint64_t) (cyc + 0.5);
-}
-
-/* Time that hardware primitive 'id' takes for 'bytes' bytes. */
-static inline vh_time_t
-cost_time(const struct costs *c, enum cost_id id, uint32_t bytes)
-{
-    const struct vh_cost_value *v = &c->v[id];
-    return (vh_time_t) ((v->ns + v->ns_per_byte * bytes) * 1000.0 + 0.5);
-}
 
 /* A COUNT primitive's value. */
 static inline uint32_t

@@ -5,8 +5,8 @@
  * the VF driver of an assigned device.  The host half, when there is one,
  * is where the hypervisor joins the device to the host's networking: a
  * tap on a bridge, a macvtap on a NIC, a vhost-user port on a user-space
- * switch.  vm_nic_build() chooses both from the scenario and joins them;
- * each model and each attachment lives in its own file. */
+ * switch.  vm_build() chooses both for each NIC from the scenario and
+ * joins them; each model and each attachment lives in its own file. */
 #ifndef VH_MODELS_VM_H
 #define VH_MODELS_VM_H 1
 

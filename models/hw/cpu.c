@@ -54,10 +54,8 @@ cpu_charge(struct world *w, struct cpu_core *c, enum cost_id id,
            uint32_t bytes, enum cpu_cat cat, const struct vh_packet *p,
            const struct vh_device *dev)
 {
-    const struct cpu_price *pr = &c->price[id];
-    uint64_t cycles = pr->fixed + (((uint64_t) pr->per_kib * bytes + 512)
-                                   >> 10);
-    return cpu_run(w, c, cycles, cat, p, dev, cost_table[id].name);
+    return cpu_run(w, c, cpu_cycles(c, id, bytes), cat, p, dev,
+                   cost_table[id].name);
 }
 
 vh_time_t

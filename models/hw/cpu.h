@@ -76,6 +76,15 @@ cpu_exec_core(const struct vh_packet *p, struct cpu_core *fallback)
 void cpu_core_init(struct cpu_core *, int index, uint64_t khz,
                    struct vh_device *host_dev, const struct costs *costs);
 
+/* Cycles primitive 'id' costs this core for a job of 'bytes' bytes (0
+ * for fixed costs), from its precomputed price: what cpu_charge runs. */
+static inline uint64_t
+cpu_cycles(const struct cpu_core *c, enum cost_id id, uint32_t bytes)
+{
+    const struct cpu_price *pr = &c->price[id];
+    return pr->fixed + (((uint64_t) pr->per_kib * bytes + 512) >> 10);
+}
+
 /* Runs 'cycles' of 'cat' on 'core' for packet 'p' (may be NULL) at device
  * 'dev'; 'what' names the work for traces (may be NULL).  Returns when the
  * work finishes. */
