@@ -47,9 +47,7 @@ veb_lookup(struct sriov *sr, const struct vh_mac *mac, int vlan)
 static struct sriov_vf *
 vf_of(struct pnic_fn *fn)
 {
-    return fn->index ? (struct sriov_vf *) ((char *) fn
-                                            - offsetof(struct sriov_vf, fn))
-                     : NULL;
+    return fn->index ? VH_CONTAINER_OF(fn, struct sriov_vf, fn) : NULL;
 }
 
 /* Hands 'p' to function 'fn' at 'ready', as the switch delivers it. */
