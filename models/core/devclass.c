@@ -68,7 +68,9 @@ dev_destroy_all(struct world *w)
      * from a copy of its list. */
     size_t n = w->devs.n;
     struct vh_device **v = vh_xmalloc((n ? n : 1) * sizeof *v);
-    memcpy(v, w->devs.v, n * sizeof *v);
+    if (n) {
+        memcpy(v, w->devs.v, n * sizeof *v);
+    }
     vh_devtab_destroy(&w->devs);
     for (size_t i = n; i-- > 0;) {
         if (v[i]->cls && v[i]->cls->destroy) {
