@@ -269,22 +269,4 @@ static const struct emu_ops e1000_ops = {
 
 /* --- The class. --- */
 
-static bool
-e1000_build_vnic(struct world *w, struct host *h, struct vm *vm,
-      struct vm_nic *n, struct vh_diag *diag)
-{
-    (void) diag;
-    return emu_nic_build(w, h, vm, n, &e1000_ops);
-}
-
-static const char *const e1000_models[] = { "e1000", NULL };
-
-const struct dev_class e1000_class = {
-    .kind = "e1000",
-    .role = VH_ROLE_DEVICE,
-    .family = DEV_FAM_VNIC,
-    .accepts = e1000_models,
-    .build_vnic = e1000_build_vnic,
-    .set_link = emu_nic_set_link,
-    .destroy = emu_nic_destroy,
-};
+EMU_NIC_CLASS(e1000, e1000_ops);

@@ -137,6 +137,27 @@ void emu_nic_destroy(struct vh_device *);
 extern const struct dev_class e1000_class;
 extern const struct dev_class rtl8139_class;
 
+/* Defines NAME_class, the device class of the emulated NIC model NAME
+ * (the scenario's "model" value) whose device model is OPS. */
+#define EMU_NIC_CLASS(NAME, OPS)                                          \
+    static bool                                                           \
+    NAME##_build_vnic(struct world *w, struct host *h, struct vm *vm,     \
+                      struct vm_nic *n, struct vh_diag *diag)             \
+    {                                                                     \
+        (void) diag;                                                      \
+        return emu_nic_build(w, h, vm, n, &(OPS));                        \
+    }                                                                     \
+    static const char *const NAME##_models[] = { #NAME, NULL };           \
+    const struct dev_class NAME##_class = {                               \
+        .kind = #NAME,                                                    \
+        .role = VH_ROLE_DEVICE,                                           \
+        .family = DEV_FAM_VNIC,                                           \
+        .accepts = NAME##_models,                                         \
+        .build_vnic = NAME##_build_vnic,                                  \
+        .set_link = emu_nic_set_link,                                     \
+        .destroy = emu_nic_destroy,                                       \
+    }
+
 /* --- Shared by the device models. --- */
 
 /* One trapped register access by the guest on 'c': returns when the

@@ -354,22 +354,4 @@ static const struct emu_ops rtl8139_ops = {
 
 /* --- The class. --- */
 
-static bool
-rtl8139_build_vnic(struct world *w, struct host *h, struct vm *vm,
-        struct vm_nic *n, struct vh_diag *diag)
-{
-    (void) diag;
-    return emu_nic_build(w, h, vm, n, &rtl8139_ops);
-}
-
-static const char *const rtl8139_models[] = { "rtl8139", NULL };
-
-const struct dev_class rtl8139_class = {
-    .kind = "rtl8139",
-    .role = VH_ROLE_DEVICE,
-    .family = DEV_FAM_VNIC,
-    .accepts = rtl8139_models,
-    .build_vnic = rtl8139_build_vnic,
-    .set_link = emu_nic_set_link,
-    .destroy = emu_nic_destroy,
-};
+EMU_NIC_CLASS(rtl8139, rtl8139_ops);
