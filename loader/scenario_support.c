@@ -74,9 +74,6 @@ ld_check_supported(struct ld *ld)
                                    "them an OVS bridge runs OVS's default "
                                    "rule, priority=0,actions=normal");
             }
-            if (b->vlan_filtering) {
-                return unsupported(ld, b->jpath, "vlan_filtering", "VLANs");
-            }
         }
         for (size_t j = 0; j < h->n_vms; j++) {
             const struct cfg_vm *vm = &h->vms[j];
@@ -102,7 +99,10 @@ ld_check_supported(struct ld *ld)
                     snprintf(what, sizeof what, "NIC model '%s'", model);
                     return unsupported(ld, v->jpath, "model", what);
                 }
-                if (v->vlan >= 0) {
+                if (v->vlan >= 0 && v->attach != CFG_AT_BRIDGE
+                    && v->attach != CFG_AT_OVS) {
+                    /* Bridges put a VM NIC's port in its VLAN; NAT and
+                     * macvtap have no model of VLANs yet. */
                     return unsupported(ld, v->jpath, "vlan", "VLANs");
                 }
             }

@@ -759,12 +759,11 @@ static const struct {
       "  \"events\": [ { \"at\": \"1us\", \"action\": \"rogue-dma\","
       "  \"target\": \"h/eth0/vf1\" } ] }",
       "host 'h' has no IOMMU, so nothing would stop the VF's write" },
-    /* A VLAN is a VF's only. */
+    /* A VLAN is a VF's or a bridge port's; macvtap has none yet. */
     { "{ \"hosts\": [ { \"name\": \"h\", \"nics\": [ { \"name\": \"eth0\" } ],"
-      "  \"bridges\": [ { \"name\": \"br0\", \"ports\": [ \"eth0\" ] } ],"
       "  \"vms\": [ { \"name\": \"vm\", \"nics\": [ { \"name\": \"eth0\","
       "  \"ip\": \"10.0.0.1/24\", \"vlan\": 10, \"attach\": { \"type\":"
-      "  \"bridge\", \"to\": \"br0\" } } ] } ] } ] }",
+      "  \"macvtap\", \"to\": \"eth0\" } } ] } ] } ] }",
       "not supported yet: VLANs" },
 };
 

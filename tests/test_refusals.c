@@ -129,6 +129,25 @@ START_TEST(test_loader_refuses_flows_on_a_dpdk_bridge)
 }
 END_TEST
 
+START_TEST(test_vlan_needs_vlan_filtering)
+{
+    char *out = NULL;
+    int st = vh_test_sh(&out, "'%s' check /dev/stdin <<'EOF'\n"
+        "{ \"hosts\": [ { \"name\": \"h\","
+        "  \"bridges\": [ { \"name\": \"br0\" } ],"
+        "  \"vms\": [ { \"name\": \"a\", \"nics\": [ { \"name\": \"eth0\","
+        "    \"ip\": \"10.0.0.1/24\", \"vlan\": 10,"
+        "    \"attach\": { \"type\": \"bridge\", \"to\": \"br0\" } } ] } ]"
+        " } ] }\n"
+        "EOF", vh_test_bin());
+    ck_assert_int_eq(st, 2);
+    ck_assert_msg(strstr(out, "hosts[0].vms[0].nics[0].vlan: VLAN 10 needs "
+                         "\"vlan_filtering\": true on bridge 'br0'"),
+                  "%s", out);
+    free(out);
+}
+END_TEST
+
 static Suite *
 refusals_suite(void)
 {
@@ -136,6 +155,7 @@ refusals_suite(void)
     TCase *tc = tcase_create("by construction");
     tcase_add_test(tc, test_models_refuse_what_they_lack);
     tcase_add_test(tc, test_loader_refuses_flows_on_a_dpdk_bridge);
+    tcase_add_test(tc, test_vlan_needs_vlan_filtering);
     suite_add_tcase(s, tc);
     return s;
 }

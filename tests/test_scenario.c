@@ -400,8 +400,10 @@ static const struct bad bad[] = {
     { WITH_VNIC(", 'attach': {'type': 'macvtap', 'to': 'eth0'}"),
       "hosts[0].vms[0].nics[0].attach.to: NIC 'eth0' is a port of bridge "
       "'br0'; a NIC with macvtaps on it cannot also be in a bridge" },
-    { WITH_VNIC(", " ATT ", 'vlan': 10"), "hosts[0].vms[0].nics[0].vlan: not "
-      "supported yet: VLANs" },
+    { SCN(HOST("", NIC(""), "",
+               VM("", VNIC(", 'vlan': 10, 'attach': {'type': 'macvtap', "
+                          "'to': 'eth0'}"))) ", " REMOTE(""), FLOW(""), ""),
+      "hosts[0].vms[0].nics[0].vlan: not supported yet: VLANs" },
     { WITH_HOST(", 'containers': [{'name': 'c1'}]", NIC(""), BR(""),
                 VM("", VNICB(""))),
       "hosts[0].containers: not supported yet: containers" },

@@ -225,6 +225,41 @@ START_TEST(test_hosts_list_their_bridges)
 }
 END_TEST
 
+START_TEST(test_vlans_isolate_and_tag)
+{
+    resolve_bin();
+    /* VLAN filtering on a Linux bridge: one VLAN's VMs reach each other,
+     * never another VLAN's, even in the same IP subnet; the default VLAN
+     * reaches the untagged world; VLAN 10 leaves by the uplink tagged, and
+     * a host without a VLAN 10 interface drops it. */
+    check_compare("scenarios/vlans.json",
+        "f = {x['name']: x for x in v('base')['flows']}\n"
+        "assert f['same-vlan']['delivered'] == 20, f['same-vlan']\n"
+        "assert f['untagged-out']['delivered'] == 20, f['untagged-out']\n"
+        "for n in ('across-vlans', 'tagged-out'):\n"
+        "  assert f[n]['delivered'] == 0 and f[n]['in_flight'] == 20, f[n]\n"
+        "d = {x['path']: x for x in v('base')['devices']}\n"
+        "assert d['host1/vm3/eth0']['rx'] == 0, d['host1/vm3/eth0']\n"
+        "assert d['remote/eth0']['drops'] >= 1, d['remote/eth0']\n");
+    char *dir = vh_test_tmpdir();
+    char *out = NULL;
+    int st = vh_test_sh(&out, "top=$PWD; cd '%s' && '%s' run "
+        "\"$top/scenarios/vlans.json\" --quiet && "
+        "tshark -r traces/vlans-host1-eth0.pcap -T fields -e vlan.id "
+        "-e arp.src.proto_ipv4 -e ip.src | sort | uniq -c", dir, bin);
+    ck_assert_msg(st == 0, "%s", out);
+    /* Tagged 10: the ARP requests of vm1 and vm2, flooded in VLAN 10 to
+     * the uplink; nothing of VLAN 20 leaves (vm3 never sends); vm4's
+     * frames leave untagged. */
+    ck_assert_msg(strstr(out, "10\t10.0.0.2\t"), "%s", out);
+    ck_assert_msg(strstr(out, "10\t10.0.0.1\t"), "%s", out);
+    ck_assert_msg(!strstr(out, "20\t"), "%s", out);
+    ck_assert_msg(strstr(out, "20 \t\t10.0.0.4"), "%s", out);
+    free(out);
+    free(dir);
+}
+END_TEST
+
 static Suite *
 scenarios_suite(void)
 {
@@ -238,6 +273,7 @@ scenarios_suite(void)
     tcase_add_test(tc, test_rss_spreads_and_power_save_gathers);
     tcase_add_test(tc, test_contract_example_compares);
     tcase_add_test(tc, test_hosts_list_their_bridges);
+    tcase_add_test(tc, test_vlans_isolate_and_tag);
     suite_add_tcase(s, tc);
     return s;
 }

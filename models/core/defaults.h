@@ -24,6 +24,10 @@
  * all use 300 s.  bridges[].ageing overrides it for a bridge. */
 #define VH_DEF_FDB_AGEING (300 * VH_SEC)
 
+/* The VLAN of a port of a Linux bridge with vlan_filtering that no VLAN
+ * was given: the bridge's default_pvid, 1, untagged. */
+#define VH_DEF_BRIDGE_PVID 1
+
 /* --- Queues. --- */
 
 /* Frames each egress queue of a switch port holds before it drops

@@ -110,9 +110,11 @@ struct dev_class {
      * speed of its side (a NIC's wire side, a switch port), or NULL. */
     struct port *(*wire)(struct vh_device *d, uint64_t *bps);
 
-    /* A switching device: adds a port joined directly to 'member' (a
-     * NIC enslaved to a bridge, the host's own address on it). */
-    struct port *(*add_port)(struct vh_device *d, struct port *member);
+    /* A switching device: adds a port joined directly to 'member': the
+     * host side of a NIC enslaved to it ('uplink': it carries every VLAN
+     * of the device's ports), or the host's own address on it. */
+    struct port *(*add_port)(struct vh_device *d, struct port *member,
+                             bool uplink);
 
     /* Carrier.  'has_link' says whether instance 'd' has a link that
      * events can take down (a NIC without a cable has none); NULL means

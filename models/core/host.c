@@ -157,7 +157,7 @@ host_add_address(struct host *h, struct pnic *nic)
     h->eps = vh_xrealloc(h->eps, (h->n_eps + 1) * sizeof *h->eps);
     h->eps[h->n_eps++] = ep;
     if (nic->master) {
-        nic->master->cls->add_port(nic->master, &ep->port);
+        nic->master->cls->add_port(nic->master, &ep->port, false);
     } else {
         port_connect(&ep->port, &nic->stack);
     }
@@ -228,7 +228,7 @@ host_build(struct world *w, struct host *unused, const void *cfg,
     for (size_t i = 0; i < h->n_nics; i++) {
         struct pnic *nic = h->nics[i];
         if (nic->master) {
-            nic->master->cls->add_port(nic->master, &nic->stack);
+            nic->master->cls->add_port(nic->master, &nic->stack, true);
         }
         if (nic->cfg->has_ip) {
             host_add_address(h, nic);

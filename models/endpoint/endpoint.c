@@ -322,6 +322,12 @@ ep_rx(struct world *w, struct port *port, struct vh_packet *p)
         acct_drop(w, p, ep->dev, acct_not_for_me);
         return;
     }
+    if (fi.has_vlan && (fi.vlan_tci & 0xfff)) {
+        /* A stack without a VLAN interface for the tag drops the frame
+         * (Linux's 8021q layer: no device for that VID). */
+        acct_drop(w, p, ep->dev, "no-vlan-interface");
+        return;
+    }
     if (fi.is_arp) {
         vh_time_t t = cpu_charge(w, core, COST_ARP_PROCESS, 0, ep->rx_cat,
                                  p, ep->dev);

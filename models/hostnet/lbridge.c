@@ -1,7 +1,9 @@
 /* models/hostnet/lbridge.c: Linux bridge forwarding. */
 #include "models/hostnet/lbridge.h"
 
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "models/core/acct.h"
 #include "models/core/devclass.h"
@@ -66,6 +68,7 @@ lbridge_create(struct world *w, struct host *h, const struct cfg_bridge *cfg)
     br->cfg = cfg;
     l2fwd_init(&br->l2, &br->dev, br, lbridge_output,
                cfg->ageing ? cfg->ageing : VH_DEF_FDB_AGEING, "bridge-same-port");
+    br->l2.vlan_aware = cfg->vlan_filtering;
     return br;
 }
 
@@ -74,6 +77,10 @@ lbridge_attach(struct lbridge *br, struct port *member)
 {
     struct port *bp = vh_xcalloc(1, sizeof *bp);
     port_init(bp, lbridge_rx, br, &br->dev, (int) br->l2.n_ports);
+    if (br->l2.vlan_aware) {
+        bp->vlan = (struct port_vlan) { PORT_VLAN_ACCESS,
+                                        VH_DEF_BRIDGE_PVID, NULL };
+    }
     l2fwd_add_port(&br->l2, bp, NULL);
     port_connect(bp, member);
     return bp;
@@ -132,6 +139,23 @@ lbridge_detach(struct lbridge *br, struct port *member)
 
 /* --- The class. --- */
 
+/* With vlan_filtering, the VLANs of the VM NICs attached to 'br': its
+ * uplinks carry them tagged, as an administrator would configure with
+ * 'bridge vlan add dev eth0 vid N'. */
+static void
+lbridge_collect_vlans(struct lbridge *br, const struct cfg_host *ch)
+{
+    for (size_t v = 0; v < ch->n_vms; v++) {
+        for (size_t i = 0; i < ch->vms[v].n_nics; i++) {
+            const struct cfg_vnic *cn = &ch->vms[v].nics[i];
+            if (cn->attach == CFG_AT_BRIDGE && cn->vlan >= 0
+                && !strcmp(cn->attach_to, br->cfg->name)) {
+                br->trunks[cn->vlan / 64] |= 1ULL << (cn->vlan % 64);
+            }
+        }
+    }
+}
+
 /* The bridge's NICs join it in the host's NIC order, with the host's own
  * addresses (models/core/host.c), so here they are only marked. */
 static bool
@@ -143,6 +167,7 @@ lbridge_build(struct world *w, struct host *h, const void *cfg,
     h->bridges = vh_xrealloc(h->bridges,
                              (h->n_bridges + 1) * sizeof *h->bridges);
     h->bridges[h->n_bridges++] = br;
+    lbridge_collect_vlans(br, h->cfg);
     for (size_t i = 0; i < cb->n_ports; i++) {
         struct pnic *nic = host_nic(w, h, cb->ports[i]);
         if (nic) {
@@ -153,12 +178,26 @@ lbridge_build(struct world *w, struct host *h, const void *cfg,
     return true;
 }
 
+static void lbridge_reattach_vnic(struct world *, struct host *,
+                                  struct vm_nic *);
+
+/* A VM NIC's tap joins the bridge; with a 'vlan', as an access port of
+ * that VLAN, which only a bridge with vlan_filtering has. */
 static bool
 lbridge_attach_vnic(struct world *w, struct host *h, struct vm_nic *n,
                     struct vh_diag *diag)
 {
-    lbridge_attach(host_bridge(w, h, n->cfg->attach_to), n->host);
-    (void) diag;
+    const struct cfg_vnic *cn = n->cfg;
+    struct lbridge *br = host_bridge(w, h, cn->attach_to);
+    if (cn->vlan >= 0 && !br->l2.vlan_aware) {
+        char path[512];
+        snprintf(path, sizeof path, "%s.vlan", cn->jpath);
+        return vh_diag_fail(diag, path, "VLAN %d needs \"vlan_filtering\": "
+                            "true on bridge '%s' (a Linux bridge without it "
+                            "passes frames whatever their VLAN)", cn->vlan,
+                            cn->attach_to);
+    }
+    lbridge_reattach_vnic(w, h, n);
     return true;
 }
 
@@ -171,13 +210,26 @@ lbridge_detach_vnic(struct world *w, struct host *h, struct vm_nic *n)
 static void
 lbridge_reattach_vnic(struct world *w, struct host *h, struct vm_nic *n)
 {
-    lbridge_attach(host_bridge(w, h, n->cfg->attach_to), n->host);
+    struct port *bp = lbridge_attach(host_bridge(w, h, n->cfg->attach_to),
+                                     n->host);
+    if (n->cfg->vlan >= 0) {
+        bp->vlan = (struct port_vlan) { PORT_VLAN_ACCESS,
+                                        (uint16_t) n->cfg->vlan, NULL };
+    }
 }
 
+/* A NIC's uplink carries the VM ports' VLANs tagged and the default
+ * one untagged. */
 static struct port *
-lbridge_add_port(struct vh_device *d, struct port *member)
+lbridge_add_port(struct vh_device *d, struct port *member, bool uplink)
 {
-    return lbridge_attach(VH_CONTAINER_OF(d, struct lbridge, dev), member);
+    struct lbridge *br = VH_CONTAINER_OF(d, struct lbridge, dev);
+    struct port *bp = lbridge_attach(br, member);
+    if (uplink && br->l2.vlan_aware) {
+        bp->vlan = (struct port_vlan) { PORT_VLAN_TRUNK, VH_DEF_BRIDGE_PVID,
+                                        br->trunks };
+    }
+    return bp;
 }
 
 static void

@@ -10,6 +10,7 @@
 #define VH_MODELS_LBRIDGE_H 1
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "models/core/config.h"
 #include "models/core/l2fwd.h"
@@ -26,6 +27,9 @@ struct lbridge {
     struct l2fwd l2;            /* Learning, flooding, VLANs; its ports
                                  * are the bridge-side ports, in attach
                                  * order. */
+    uint64_t trunks[PORT_VLAN_WORDS];   /* With vlan_filtering: the VLANs
+                                         * its uplinks carry tagged, those
+                                         * of its VM ports. */
 };
 
 struct lbridge *lbridge_create(struct world *, struct host *,
@@ -38,7 +42,9 @@ void lbridge_free(struct lbridge *);
 void lbridge_detach(struct lbridge *, struct port *member);
 
 /* Adds a port and joins it directly to 'member' (a NIC's host side, a
- * tap, an endpoint).  Returns the bridge-side port. */
+ * tap, an endpoint).  Returns the bridge-side port.  With vlan_filtering
+ * the port is an access port of VLAN 1, Linux's default_pvid, until its
+ * VLAN is set. */
 struct port *lbridge_attach(struct lbridge *, struct port *member);
 
 /* The number of ports, and the bridge-side port 'i'. */

@@ -375,6 +375,11 @@ ovs_dpdk_attach(struct world *w, struct host *h, struct vm_nic *n,
                             "backend 'vhost-user'", cn->attach_to);
     }
     ovs_dpdk_add_vhost_user(w, br, n->virtio);
+    if (cn->vlan >= 0) {
+        /* The port's 'tag': an access port of that VLAN. */
+        br->ports[br->n_ports - 1]->port.vlan = (struct port_vlan) {
+            PORT_VLAN_ACCESS, (uint16_t) cn->vlan, NULL };
+    }
     return true;
 }
 
