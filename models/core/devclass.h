@@ -10,7 +10,9 @@
  * device types:
  *
  *   - which scenario values build it ('family' and 'accepts'): the loader
- *     refuses, as "not supported yet", a value that no class accepts;
+ *     refuses, as "not supported yet", a value that no class accepts (the
+ *     keys of each scenario object are still parsed and checked in
+ *     loader/, family by family, into models/core/config.h);
  *   - how to build an instance from its config ('build') and how a VM NIC
  *     joins it ('attach');
  *   - its carrier, for link-down and link-up events ('set_link');
