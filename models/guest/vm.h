@@ -5,8 +5,10 @@
  * the VF driver of an assigned device.  The host half, when there is one,
  * is where the hypervisor joins the device to the host's networking: a
  * tap on a bridge, a macvtap on a NIC, a vhost-user port on a user-space
- * switch.  vm_build() chooses both for each NIC from the scenario and
- * joins them; each model and each attachment lives in its own file. */
+ * switch.  vm_build() asks the device classes for both
+ * (models/core/devclass.h): the class of the NIC's model builds the guest
+ * half (or, for an assigned device, the attachment's class does), and the
+ * class of its attach.type joins the host half. */
 #ifndef VH_MODELS_VM_H
 #define VH_MODELS_VM_H 1
 
