@@ -31,6 +31,7 @@
 #include <string.h>
 
 #include "models/core/defaults.h"
+#include "models/core/devclass.h"
 #include "sim/frame.h"
 
 /* What a physical NIC model can do.  Sources: Intel I350 and 82599
@@ -225,10 +226,14 @@ load_nic(struct ld *ld, const cJSON *o, const char *np, const char *hname,
         model_names[i] = nic_models[i].name;
     }
     nic->jpath = ld_strdup(np);
-    if (!ld_is_object(ld, o, np) || !ld_keys(ld, o, np, &sch_nic)
-        || !ld_name(ld, o, np, &nic->name)
+    if (!ld_is_object(ld, o, np)
         || !ld_enum(ld, o, np, "model", "NIC model", model_names,
                     N_NIC_MODELS, &model)) {
+        return false;
+    }
+    nic->cls = dev_class_find(DEV_FAM_NIC, nic_models[model].name);
+    if (!ld_keys_class(ld, o, np, &sch_nic, DEV_FAM_NIC, nic->cls)
+        || !ld_name(ld, o, np, &nic->name)) {
         return false;
     }
     const struct nic_model *m = &nic_models[model];
@@ -290,53 +295,7 @@ load_nic(struct ld *ld, const cJSON *o, const char *np, const char *hname,
         snprintf(spath, sizeof spath, "%s/%s", hname, nic->name);
         derive_mac(spath, false, &nic->mac);
     }
-    return true;
-}
-
-/* "pmd_cores": distinct cores of the host, for a DPDK bridge only. */
-static bool
-load_pmd_cores(struct ld *ld, const cJSON *o, const char *bp, int n_cores,
-               struct cfg_bridge *br)
-{
-    char path[JP_LEN];
-    const cJSON *arr;
-    if (!ld_array(ld, o, bp, "pmd_cores", &arr) || !arr) {
-        return !ld->diag->failed;
-    }
-    jp_key(path, bp, "pmd_cores");
-    if (br->type != CFG_BR_OVS || br->datapath != CFG_DP_DPDK) {
-        return vh_diag_fail(ld->diag, path, "'pmd_cores' applies only to "
-                            "bridges of type ovs with datapath dpdk");
-    }
-    br->n_pmd_cores = (size_t) cJSON_GetArraySize(arr);
-    if (!br->n_pmd_cores) {
-        return vh_diag_fail(ld->diag, path, "give at least one core (or "
-                            "leave 'pmd_cores' out for the default)");
-    }
-    br->pmd_cores = ld_calloc(br->n_pmd_cores, sizeof *br->pmd_cores);
-    size_t i = 0;
-    for (const cJSON *c = arr->child; c; c = c->next, i++) {
-        char cp[JP_LEN];
-        jp_idx(cp, path, i);
-        double d = cJSON_IsNumber(c) ? c->valuedouble : -1;
-        if (!cJSON_IsNumber(c) || d != floor(d)) {
-            return vh_diag_fail(ld->diag, cp, "expected a host core number, "
-                                "got %s", ld_type_name(c));
-        }
-        if (d < 0 || d >= n_cores) {
-            return vh_diag_fail(ld->diag, cp, "core %.15g does not exist; "
-                                "the host has cores 0 to %d", d,
-                                n_cores - 1);
-        }
-        br->pmd_cores[i] = (int) d;
-        for (size_t k = 0; k < i; k++) {
-            if (br->pmd_cores[k] == br->pmd_cores[i]) {
-                return vh_diag_fail(ld->diag, cp, "core %d is listed twice",
-                                    br->pmd_cores[i]);
-            }
-        }
-    }
-    return true;
+    return ld_parse_class(ld, o, np, 0, nic->cls, &nic->priv);
 }
 
 static bool
@@ -351,19 +310,36 @@ load_bridge(struct ld *ld, const cJSON *o, const char *bp, int n_cores,
 
     br->jpath = ld_strdup(bp);
     br->ageing = VH_DEF_FDB_AGEING;
-    if (!ld_is_object(ld, o, bp) || !ld_keys(ld, o, bp, &sch_bridge)
-        || !ld_name(ld, o, bp, &br->name)
+    /* The type and datapath say which class builds it, and so which keys
+     * of its own it takes. */
+    if (!ld_is_object(ld, o, bp)
         || !ld_enum(ld, o, bp, "type", "bridge type", types, 2, &type)
-        || !ld_array(ld, o, bp, "ports", &ports)
-        || !ld_bool(ld, o, bp, "vlan_filtering", &br->vlan_filtering)
-        || !ld_array(ld, o, bp, "flows", &flows)
-        || !ld_enum(ld, o, bp, "datapath", "OVS datapath", datapaths, 2, &dp)
-        || !ld_time(ld, o, bp, "ageing", false, &br->ageing)) {
+        || !ld_enum(ld, o, bp, "datapath", "OVS datapath", datapaths, 2,
+                    &dp)) {
         return false;
     }
     br->type = (enum cfg_bridge_type) type;
     br->datapath = (enum cfg_ovs_datapath) dp;
-    if (!load_pmd_cores(ld, o, bp, n_cores, br)) {
+    char value[64];
+    cfg_bridge_class_value(br, value, sizeof value);
+    br->cls = dev_class_find(DEV_FAM_BRIDGE, value);
+    if (!br->cls) {
+        /* Before its keys, as for a switch mode without a model. */
+        jp_key(path, bp, type == CFG_BR_OVS ? "datapath" : "type");
+        if (type == CFG_BR_OVS) {
+            return vh_diag_fail(ld->diag, path, "not supported yet: Open "
+                                "vSwitch %s datapath", datapaths[dp]);
+        }
+        return vh_diag_fail(ld->diag, path, "not supported yet: bridge type "
+                            "'%s'", value);
+    }
+    if (!ld_keys_class(ld, o, bp, &sch_bridge, DEV_FAM_BRIDGE, br->cls)
+        || !ld_name(ld, o, bp, &br->name)
+        || !ld_array(ld, o, bp, "ports", &ports)
+        || !ld_bool(ld, o, bp, "vlan_filtering", &br->vlan_filtering)
+        || !ld_array(ld, o, bp, "flows", &flows)
+        || !ld_time(ld, o, bp, "ageing", false, &br->ageing)
+        || !ld_parse_class(ld, o, bp, n_cores, br->cls, &br->priv)) {
         return false;
     }
     if (br->type != CFG_BR_OVS) {
@@ -711,14 +687,27 @@ load_switch(struct ld *ld, const cJSON *o, const char *sp,
 
     sw->jpath = ld_strdup(sp);
     sw->speed_bps = 10000000000ULL;
-    if (!ld_is_object(ld, o, sp) || !ld_keys(ld, o, sp, &sch_switch)
-        || !ld_name(ld, o, sp, &sw->name)
+    if (!ld_is_object(ld, o, sp)
         || !ld_enum(ld, o, sp, "mode", "switch mode", cfg_switch_mode_names,
-                    N_NAMES(cfg_switch_mode_names), &mode)
+                    N_NAMES(cfg_switch_mode_names), &mode)) {
+        return false;
+    }
+    sw->cls = dev_class_find(DEV_FAM_SWITCH, cfg_switch_mode_names[mode]);
+    if (!sw->cls) {
+        /* Before its keys: those of a mode without a model are not
+         * known yet, and the mode is what to say. */
+        char path[JP_LEN];
+        jp_key(path, sp, "mode");
+        return vh_diag_fail(ld->diag, path, "not supported yet: switch mode "
+                            "'%s'", cfg_switch_mode_names[mode]);
+    }
+    if (!ld_keys_class(ld, o, sp, &sch_switch, DEV_FAM_SWITCH, sw->cls)
+        || !ld_name(ld, o, sp, &sw->name)
         || !ld_int(ld, o, sp, "ports", true, 1, 1024, NULL, &ports)
         || !ld_speed(ld, o, sp, "speed", &sw->speed_bps)
         || !ld_int(ld, o, sp, "port_buffer", false, 1, 1000000, NULL,
-                   &buf)) {
+                   &buf)
+        || !ld_parse_class(ld, o, sp, 0, sw->cls, &sw->priv)) {
         return false;
     }
     sw->mode = (enum cfg_switch_mode) mode;

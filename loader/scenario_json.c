@@ -65,7 +65,7 @@ const struct schema sch_nic = SCHEMA("NIC", nic_keys);
 static const struct schema_key bridge_keys[] = {
     { "name", NULL }, { "type", NULL }, { "ports", NULL },
     { "vlan_filtering", NULL }, { "flows", NULL }, { "datapath", NULL },
-    { "ageing", NULL }, { "pmd_cores", NULL },
+    { "ageing", NULL },
 };
 const struct schema sch_bridge = SCHEMA("bridge", bridge_keys);
 
@@ -227,7 +227,13 @@ ld_keys(struct ld *ld, const cJSON *obj, const char *op,
     for (size_t i = 0; i < n; i++) {
         names[i] = sch->keys[i].name;
     }
+    return ld_keys_names(ld, obj, op, sch->what, names, n);
+}
 
+bool
+ld_keys_names(struct ld *ld, const cJSON *obj, const char *op,
+              const char *what, const char *const *names, size_t n)
+{
     for (const cJSON *c = obj->child; c; c = c->next) {
         bool known = false;
         for (size_t i = 0; i < n && !known; i++) {
@@ -243,8 +249,8 @@ ld_keys(struct ld *ld, const cJSON *obj, const char *op,
             vh_join(names, n, list, sizeof list);
             return vh_diag_fail(ld->diag, op, "unknown key '%s' in %s %s "
                                 "(expected one of %s)", c->string,
-                                strchr("aeiou", sch->what[0]) ? "an" : "a",
-                                sch->what, list);
+                                strchr("aeiou", what[0]) ? "an" : "a",
+                                what, list);
         }
         /* cJSON keeps both copies of a repeated key and lookups see only
          * the first, so the second would be silently ignored. */

@@ -33,6 +33,7 @@ free_host(struct cfg_host *h)
         free(n->name);
         free(n->jpath);
         free(n->model);
+        ld_free_class_priv(n->cls, n->priv);
         free(n->link);
     }
     free(h->nics);
@@ -42,7 +43,7 @@ free_host(struct cfg_host *h)
         free(b->jpath);
         free_strv(b->ports, b->n_ports);
         free_strv(b->flows, b->n_flows);
-        free(b->pmd_cores);
+        ld_free_class_priv(b->cls, b->priv);
     }
     free(h->bridges);
     for (size_t i = 0; h->vms && i < h->n_vms; i++) {
@@ -78,6 +79,7 @@ cfg_free(struct cfg_scenario *sc)
     for (size_t i = 0; sc->switches && i < sc->n_switches; i++) {
         free(sc->switches[i].name);
         free(sc->switches[i].jpath);
+        ld_free_class_priv(sc->switches[i].cls, sc->switches[i].priv);
     }
     free(sc->switches);
     for (size_t i = 0; sc->flows && i < sc->n_flows; i++) {

@@ -74,6 +74,26 @@ char *ld_strdup(const char *);
 const char *ld_type_name(const cJSON *);
 bool ld_keys(struct ld *, const cJSON *obj, const char *op,
              const struct schema *);
+
+/* The same check against a list of key names; 'what' names the object
+ * ("bridge") in the message. */
+bool ld_keys_names(struct ld *, const cJSON *obj, const char *op,
+                   const char *what, const char *const *names, size_t n);
+
+/* Device classes' own keys (loader/scenario_class.c).  ld_keys_class
+ * checks 'obj' against schema 'sch' plus the keys of 'cls' (may be NULL:
+ * no class builds it yet), refusing by name a key that another class of
+ * family 'fam' takes.  ld_parse_class has 'cls' read its keys into
+ * '*priv' (NULL if it keeps none); ld_free_class_priv frees that. */
+enum dev_family;
+struct dev_class;
+bool ld_keys_class(struct ld *, const cJSON *obj, const char *op,
+                   const struct schema *sch, enum dev_family fam,
+                   const struct dev_class *cls);
+bool ld_parse_class(struct ld *, const cJSON *obj, const char *op,
+                    int host_cores, const struct dev_class *cls,
+                    void **priv);
+void ld_free_class_priv(const struct dev_class *cls, void *priv);
 bool ld_is_object(struct ld *, const cJSON *v, const char *path);
 bool ld_absent_or_null(const cJSON *obj, const char *key);
 bool ld_str(struct ld *, const cJSON *obj, const char *op, const char *key,

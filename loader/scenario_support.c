@@ -29,21 +29,6 @@ unsupported(struct ld *ld, const char *jpath, const char *key,
     return vh_diag_fail(ld->diag, path, "not supported yet: %s", what);
 }
 
-/* A bridge that no class builds: its type, or OVS's datapath. */
-static bool
-bridge_unsupported(struct ld *ld, const struct cfg_bridge *b)
-{
-    char value[64], what[128];
-    cfg_bridge_class_value(b, value, sizeof value);
-    if (b->type == CFG_BR_OVS) {
-        snprintf(what, sizeof what, "Open vSwitch %s datapath",
-                 cfg_datapath_names[b->datapath]);
-        return unsupported(ld, b->jpath, "datapath", what);
-    }
-    snprintf(what, sizeof what, "bridge type '%s'", value);
-    return unsupported(ld, b->jpath, "type", what);
-}
-
 bool
 ld_check_supported(struct ld *ld)
 {
@@ -60,12 +45,9 @@ ld_check_supported(struct ld *ld)
             }
         }
         for (size_t j = 0; j < h->n_bridges; j++) {
+            /* Bridge types and datapaths without a class were refused
+             * as they were loaded (loader/scenario_hosts.c). */
             const struct cfg_bridge *b = &h->bridges[j];
-            char value[64];
-            cfg_bridge_class_value(b, value, sizeof value);
-            if (!dev_class_find(DEV_FAM_BRIDGE, value)) {
-                return bridge_unsupported(ld, b);
-            }
             if (b->n_flows) {
                 /* Until OpenFlow tables are modelled, rules would be
                  * ignored, and nothing in a scenario is. */
@@ -116,14 +98,7 @@ ld_check_supported(struct ld *ld)
                                "container networks");
         }
     }
-    for (size_t i = 0; i < sc->n_switches; i++) {
-        const struct cfg_switch *s = &sc->switches[i];
-        const char *mode = cfg_switch_mode_names[s->mode];
-        if (!dev_class_find(DEV_FAM_SWITCH, mode)) {
-            snprintf(what, sizeof what, "switch mode '%s'", mode);
-            return unsupported(ld, s->jpath, "mode", what);
-        }
-    }
+    /* Switch modes without a class were refused as they were loaded. */
     for (size_t i = 0; i < sc->n_flows; i++) {
         const struct cfg_flow *f = &sc->flows[i];
         const char *key = NULL;

@@ -5,6 +5,8 @@
  * model is found by nobody; and every device a world registers carries
  * its class, whose kind and role the registry reports. */
 #include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "models/core/devclass.h"
@@ -44,6 +46,11 @@ START_TEST(test_every_class_has_what_its_family_needs)
                                       : c->attach != NULL,
                           "%s: attach type '%s' without its hook", c->kind,
                           c->attach_type);
+        }
+        if (c->keys) {
+            ck_assert_msg(c->parse && c->described && c->free_priv,
+                          "%s: keys without parse, described or free_priv",
+                          c->kind);
         }
         if (c->host_section) {
             ck_assert_msg(c->report, "%s: a report section without report",
@@ -153,6 +160,69 @@ START_TEST(test_registered_devices_carry_their_class)
 }
 END_TEST
 
+/* 'vhsim check' of scenario 'json'; returns its output (caller frees)
+ * after checking it exits with 'status'. */
+static char *
+check_json(const char *json, int status)
+{
+    char *out = NULL;
+    int st = vh_test_sh(&out, "'%s' check /dev/stdin <<'EOF'\n%s\nEOF",
+                        vh_test_bin(), json);
+    ck_assert_msg(st == status, "exit %d: %s", st, out);
+    return out;
+}
+
+START_TEST(test_a_class_reads_its_own_keys)
+{
+    /* OVS-DPDK's pmd_cores belongs to its class: known there (with a
+     * suggestion for a near miss), refused by name on a Linux bridge, and
+     * read by the class with errors at the element's path. */
+    char *out = check_json("{ \"hosts\": [ { \"name\": \"h\", \"cpu\": "
+        "{ \"cores\": 4 }, \"bridges\": [ { \"name\": \"b\", \"type\": "
+        "\"ovs\", \"datapath\": \"dpdk\", \"pmd_core\": [1] } ] } ] }", 2);
+    ck_assert_msg(strstr(out, "hosts[0].bridges[0]: unknown key 'pmd_core'; "
+                         "did you mean 'pmd_cores'?"), "%s", out);
+    free(out);
+    out = check_json("{ \"hosts\": [ { \"name\": \"h\", \"cpu\": "
+        "{ \"cores\": 4 }, \"bridges\": [ { \"name\": \"b\", "
+        "\"pmd_cores\": [1] } ] } ] }", 2);
+    ck_assert_msg(strstr(out, "hosts[0].bridges[0].pmd_cores: 'pmd_cores' "
+                         "applies only to bridges of type ovs with datapath "
+                         "dpdk"), "%s", out);
+    free(out);
+    out = check_json("{ \"hosts\": [ { \"name\": \"h\", \"cpu\": "
+        "{ \"cores\": 4 }, \"bridges\": [ { \"name\": \"b\", \"type\": "
+        "\"ovs\", \"datapath\": \"dpdk\", \"pmd_cores\": [1, 2, 2] } ] } ] }",
+        2);
+    ck_assert_msg(strstr(out, "hosts[0].bridges[0].pmd_cores[2]: core 2 is "
+                         "listed twice"), "%s", out);
+    free(out);
+    out = check_json("{ \"hosts\": [ { \"name\": \"h\", \"cpu\": "
+        "{ \"cores\": 4 }, \"bridges\": [ { \"name\": \"b\", \"type\": "
+        "\"ovs\", \"datapath\": \"dpdk\", \"pmd_cores\": [3] } ] } ] }", 0);
+    free(out);
+}
+END_TEST
+
+START_TEST(test_modes_without_a_class_are_refused_before_their_keys)
+{
+    /* The contract's modes that no class models yet: what to say is the
+     * mode, not that their keys are unknown. */
+    static const char *const modes[] = { "fex", "pe", "router", "vntag" };
+    for (size_t i = 0; i < sizeof modes / sizeof modes[0]; i++) {
+        char json[256], want[128];
+        snprintf(json, sizeof json, "{ \"switches\": [ { \"name\": \"s\", "
+                 "\"mode\": \"%s\", \"ports\": 4, \"uplink\": \"x/p1\" } ] }",
+                 modes[i]);
+        snprintf(want, sizeof want, "switches[0].mode: not supported yet: "
+                 "switch mode '%s'", modes[i]);
+        char *out = check_json(json, 2);
+        ck_assert_msg(strstr(out, want), "%s", out);
+        free(out);
+    }
+}
+END_TEST
+
 static Suite *
 devclass_suite(void)
 {
@@ -162,6 +232,8 @@ devclass_suite(void)
     tcase_add_test(tc, test_no_value_is_claimed_twice);
     tcase_add_test(tc, test_what_has_no_model_has_no_class);
     tcase_add_test(tc, test_registered_devices_carry_their_class);
+    tcase_add_test(tc, test_a_class_reads_its_own_keys);
+    tcase_add_test(tc, test_modes_without_a_class_are_refused_before_their_keys);
     suite_add_tcase(s, tc);
     return s;
 }

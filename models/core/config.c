@@ -43,11 +43,14 @@ const char *const cfg_macvtap_mode_names[4] = {
     "vepa", "bridge", "private", "passthru",
 };
 
-const char *const cfg_switch_mode_names[CFG_SW_8021BR + 1] = {
+const char *const cfg_switch_mode_names[CFG_SW_ROUTER + 1] = {
     [CFG_SW_8021Q] = "802.1q",
     [CFG_SW_VEPA] = "vepa",
     [CFG_SW_VNTAG] = "vntag",
     [CFG_SW_8021BR] = "802.1br",
+    [CFG_SW_FEX] = "fex",
+    [CFG_SW_PE] = "pe",
+    [CFG_SW_ROUTER] = "router",
 };
 
 const char *const cfg_proto_names[CFG_PROTO_ICMP + 1] = {

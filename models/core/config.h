@@ -19,6 +19,9 @@
 #include "sim/frame.h"
 #include "sim/time.h"
 
+/* A kind of device (models/core/devclass.h). */
+struct dev_class;
+
 enum cfg_irqbalance { CFG_IRQ_PERFORMANCE, CFG_IRQ_POWER_SAVE };
 
 struct cfg_cpu {
@@ -29,6 +32,10 @@ struct cfg_cpu {
 
 /* A physical NIC of a host. */
 struct cfg_nic {
+    const struct dev_class *cls;    /* The class that builds it, or NULL
+                                     * if none does yet. */
+    void *priv;                 /* What the class read of its own keys
+                                 * (its 'parse'), or NULL. */
     char *name;                 /* "eth0"; unique within the host. */
     char *jpath;                /* "hosts[0].nics[0]". */
     char *model;                /* "generic", "i350", "82599", "x520". */
@@ -63,10 +70,10 @@ struct cfg_bridge {
     enum cfg_ovs_datapath datapath;     /* OVS only; default kernel. */
     char **flows;               /* OVS only: rules as written, verbatim. */
     size_t n_flows;
-    int *pmd_cores;             /* OVS with datapath dpdk (extension):
-                                 * host cores of its poll-mode threads;
-                                 * NULL = the default (models/hostnet/ovs_dpdk.h). */
-    size_t n_pmd_cores;
+    const struct dev_class *cls;    /* The class that builds it, or NULL
+                                     * if none does yet. */
+    void *priv;                 /* What the class read of its own keys
+                                 * (its 'parse'), or NULL. */
 };
 
 enum cfg_vnic_model { CFG_VNIC_VIRTIO, CFG_VNIC_E1000, CFG_VNIC_RTL8139 };
@@ -135,9 +142,11 @@ struct cfg_host {
     size_t n_vms;
 };
 
+/* The modes the scenario format names (a device class builds each that
+ * vhsim models). */
 enum cfg_switch_mode { CFG_SW_8021Q, CFG_SW_VEPA, CFG_SW_VNTAG,
-                       CFG_SW_8021BR };
-extern const char *const cfg_switch_mode_names[CFG_SW_8021BR + 1];
+                       CFG_SW_8021BR, CFG_SW_FEX, CFG_SW_PE, CFG_SW_ROUTER };
+extern const char *const cfg_switch_mode_names[CFG_SW_ROUTER + 1];
 
 struct cfg_switch {
     char *name;
@@ -146,6 +155,10 @@ struct cfg_switch {
     int ports;                  /* Ports are named p1..pN. */
     uint64_t speed_bps;         /* Default 10G. */
     int port_buffer;            /* Frames per egress queue; default 1000. */
+    const struct dev_class *cls;    /* The class that builds it, or NULL
+                                     * if none does yet. */
+    void *priv;                 /* What the class read of its own keys
+                                 * (its 'parse'), or NULL. */
 };
 
 enum cfg_proto { CFG_PROTO_UDP, CFG_PROTO_TCP, CFG_PROTO_ICMP };

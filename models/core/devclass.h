@@ -10,9 +10,11 @@
  * device types:
  *
  *   - which scenario values build it ('family' and 'accepts'): the loader
- *     refuses, as "not supported yet", a value that no class accepts (the
- *     keys of each scenario object are still parsed and checked in
- *     loader/, family by family, into models/core/config.h);
+ *     refuses, as "not supported yet", a value that no class accepts;
+ *   - the keys of its scenario object that are its own ('keys'), which it
+ *     reads itself ('parse', through models/core/cfgobj.h) for NICs,
+ *     bridges and switches; keys every device of a family has, and VM
+ *     NICs' keys, are parsed in loader/ into models/core/config.h;
  *   - how to build an instance from its config ('build') and how a VM NIC
  *     joins it ('attach');
  *   - its carrier, for link-down and link-up events ('set_link');
@@ -47,6 +49,7 @@ struct report_out;
 struct port;
 struct cpu_core;
 struct endpoint;
+struct cfg_obj;
 
 /* Which part of a scenario builds instances of a class. */
 enum dev_family {
@@ -70,6 +73,14 @@ struct dev_class {
     const char *const *accepts; /* The values of the family's scenario key
                                  * that build this class, NULL-terminated;
                                  * NULL for DEV_FAM_PART. */
+    const char *described;      /* What its instances are called in
+                                 * messages, plural: "bridges of type ovs
+                                 * with datapath dpdk". */
+    const char *const *keys;    /* Keys of its scenario object it reads
+                                 * itself, beyond its family's ones,
+                                 * NULL-terminated; NULL for none.  The
+                                 * loader refuses them on another class's
+                                 * object ("'K' applies only to ..."). */
     const char *attach_type;    /* The vms[].nics[].attach.type that joins
                                  * a VM NIC to an instance ("bridge" for
                                  * the Linux bridge), or NULL. */
@@ -80,6 +91,13 @@ struct dev_class {
                                  * device itself (a VF, a passed-through
                                  * NIC), so 'build_vnic' makes the guest
                                  * half and there is no host half. */
+
+    /* Reads the class's 'keys' of scenario object 'o' into a config of its
+     * own, '*priv' (left NULL if it keeps none), which its instances find
+     * in their family's config struct and 'free_priv' frees.  Returns
+     * false, having failed through 'o', on a bad value. */
+    bool (*parse)(struct cfg_obj *o, void **priv);
+    void (*free_priv)(void *priv);
 
     /* Builds an instance from 'cfg' (the family's config struct: a
      * struct cfg_bridge for DEV_FAM_BRIDGE...) in host 'h' (NULL for a

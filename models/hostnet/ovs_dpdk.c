@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include "models/core/acct.h"
+#include "models/core/cfgobj.h"
 #include "models/core/devclass.h"
 #include "models/core/defaults.h"
 #include "models/hw/cpu.h"
@@ -405,15 +406,32 @@ pinned_vm(const struct cfg_host *ch, int c)
     return NULL;
 }
 
+/* What the class reads of its own keys (ovs_dpdk_parse). */
+struct ovs_dpdk_config {
+    int *pmd_cores;             /* "pmd_cores": distinct host cores of its
+                                 * poll-mode threads; NULL for the
+                                 * default. */
+    size_t n_pmd_cores;
+};
+
+static const struct ovs_dpdk_config no_config;
+
+static const struct ovs_dpdk_config *
+config_of(const struct cfg_bridge *cfg)
+{
+    return cfg->priv ? cfg->priv : &no_config;
+}
+
 /* The cores for the PMDs, checked; fills 'cores' (n entries). */
 static bool
 pmd_cores(struct host *h, const struct cfg_bridge *cfg, int *cores,
           size_t *n, struct vh_diag *diag)
 {
+    const struct ovs_dpdk_config *oc = config_of(cfg);
     char path[512];
-    if (cfg->n_pmd_cores) {
-        for (size_t i = 0; i < cfg->n_pmd_cores; i++) {
-            int c = cfg->pmd_cores[i];
+    if (oc->n_pmd_cores) {
+        for (size_t i = 0; i < oc->n_pmd_cores; i++) {
+            int c = oc->pmd_cores[i];
             const struct cfg_vm *vm = pinned_vm(h->cfg, c);
             snprintf(path, sizeof path, "%s.pmd_cores[%zu]", cfg->jpath, i);
             if (vm) {
@@ -428,7 +446,7 @@ pmd_cores(struct host *h, const struct cfg_bridge *cfg, int *cores,
             }
             cores[i] = c;
         }
-        *n = cfg->n_pmd_cores;
+        *n = oc->n_pmd_cores;
         return true;
     }
     for (int c = h->n_cores - 1; c >= 0; c--) {
@@ -447,8 +465,8 @@ struct ovs_dpdk *
 ovs_dpdk_create(struct world *w, struct host *h, const struct cfg_bridge *cfg,
                 struct vh_diag *diag)
 {
-    int *cores = vh_xcalloc((size_t) h->n_cores + cfg->n_pmd_cores,
-                            sizeof *cores);
+    int *cores = vh_xcalloc((size_t) h->n_cores
+                            + config_of(cfg)->n_pmd_cores, sizeof *cores);
     size_t n = 0;
     if (!pmd_cores(h, cfg, cores, &n, diag)) {
         free(cores);
@@ -544,6 +562,55 @@ ovs_dpdk_report(const struct vh_device *d, struct report_out *out)
     l2fwd_report(&br->l2, out);
 }
 
+/* "pmd_cores": distinct cores of the host, at least one. */
+static bool
+ovs_dpdk_parse(struct cfg_obj *o, void **priv)
+{
+    long long *v;
+    size_t n;
+    if (!cfg_obj_int_list(o, "pmd_cores", "a host core number", &v, &n)) {
+        return false;
+    }
+    if (!cfg_obj_has(o, "pmd_cores")) {
+        return true;
+    }
+    struct ovs_dpdk_config *oc = vh_xcalloc(1, sizeof *oc);
+    *priv = oc;
+    oc->pmd_cores = vh_xcalloc(n ? n : 1, sizeof *oc->pmd_cores);
+    bool ok = n > 0 || cfg_obj_fail(o, "pmd_cores", -1, "give at least one "
+                                    "core (or leave 'pmd_cores' out for "
+                                    "the default)");
+    int cores = cfg_obj_host_cores(o);
+    for (size_t i = 0; ok && i < n; i++) {
+        if (v[i] < 0 || v[i] >= cores) {
+            ok = cfg_obj_fail(o, "pmd_cores", (long) i, "core %lld does not "
+                              "exist; the host has cores 0 to %d", v[i],
+                              cores - 1);
+            break;
+        }
+        oc->pmd_cores[i] = (int) v[i];
+        oc->n_pmd_cores = i + 1;
+        for (size_t k = 0; ok && k < i; k++) {
+            if (oc->pmd_cores[k] == oc->pmd_cores[i]) {
+                ok = cfg_obj_fail(o, "pmd_cores", (long) i, "core %d is "
+                                  "listed twice", oc->pmd_cores[i]);
+            }
+        }
+    }
+    free(v);
+    return ok;
+}
+
+static void
+ovs_dpdk_free_config(void *priv)
+{
+    struct ovs_dpdk_config *oc = priv;
+    free(oc->pmd_cores);
+    free(oc);
+}
+
+static const char *const ovs_dpdk_keys[] = { "pmd_cores", NULL };
+
 static const char *const ovs_dpdk_types[] = { "ovs/dpdk", NULL };
 
 const struct dev_class ovs_dpdk_class = {
@@ -551,6 +618,10 @@ const struct dev_class ovs_dpdk_class = {
     .role = VH_ROLE_SWITCHING,
     .family = DEV_FAM_BRIDGE,
     .accepts = ovs_dpdk_types,
+    .described = "bridges of type ovs with datapath dpdk",
+    .keys = ovs_dpdk_keys,
+    .parse = ovs_dpdk_parse,
+    .free_priv = ovs_dpdk_free_config,
     .attach_type = "ovs",
     .build = ovs_dpdk_build,
     .attach = ovs_dpdk_attach,

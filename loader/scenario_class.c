@@ -1,0 +1,160 @@
+/* loader/scenario_class.c: the keys that belong to a device class.
+ *
+ * An object's keys are those of its family (the schemas of
+ * loader/scenario_json.c) and those its class lists in 'keys'; the class
+ * reads its own in its 'parse' hook through models/core/cfgobj.h, which
+ * is implemented here over the JSON tree.  A key that only another class
+ * of the family takes is refused by name ("'pmd_cores' applies only to
+ * bridges of type ovs with datapath dpdk"). */
+#include "loader/scenario_priv.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "models/core/cfgobj.h"
+#include "models/core/devclass.h"
+#include "sim/xmalloc.h"
+
+struct cfg_obj {
+    struct ld *ld;
+    const cJSON *o;
+    const char *path;           /* JSON path of the object. */
+    int host_cores;
+};
+
+#define MAX_KEYS 64
+
+/* The class of 'fam', other than 'cls', that takes 'key', or NULL. */
+static const struct dev_class *
+other_class_with_key(enum dev_family fam, const struct dev_class *cls,
+                     const char *key)
+{
+    for (size_t i = 0; i < n_dev_classes; i++) {
+        const struct dev_class *c = dev_classes[i];
+        if (c == cls || c->family != fam || !c->keys) {
+            continue;
+        }
+        for (const char *const *k = c->keys; *k; k++) {
+            if (!strcmp(*k, key)) {
+                return c;
+            }
+        }
+    }
+    return NULL;
+}
+
+bool
+ld_keys_class(struct ld *ld, const cJSON *o, const char *op,
+              const struct schema *sch, enum dev_family fam,
+              const struct dev_class *cls)
+{
+    const char *names[MAX_KEYS];
+    size_t n = 0;
+    for (size_t i = 0; i < sch->n && n < MAX_KEYS; i++) {
+        names[n++] = sch->keys[i].name;
+    }
+    for (const char *const *k = cls && cls->keys ? cls->keys : NULL;
+         k && *k && n < MAX_KEYS; k++) {
+        names[n++] = *k;
+    }
+    for (const cJSON *c = o->child; c; c = c->next) {
+        bool known = false;
+        for (size_t i = 0; i < n && !known; i++) {
+            known = !strcmp(names[i], c->string);
+        }
+        const struct dev_class *other = known ? NULL
+            : other_class_with_key(fam, cls, c->string);
+        if (other) {
+            char path[JP_LEN];
+            jp_key(path, op, c->string);
+            return vh_diag_fail(ld->diag, path, "'%s' applies only to %s",
+                                c->string, other->described);
+        }
+    }
+    return ld_keys_names(ld, o, op, sch->what, names, n);
+}
+
+bool
+ld_parse_class(struct ld *ld, const cJSON *o, const char *op,
+               int host_cores, const struct dev_class *cls, void **priv)
+{
+    *priv = NULL;
+    if (!cls || !cls->parse) {
+        return true;
+    }
+    struct cfg_obj obj = { ld, o, op, host_cores };
+    return cls->parse(&obj, priv);
+}
+
+void
+ld_free_class_priv(const struct dev_class *cls, void *priv)
+{
+    if (cls && cls->free_priv && priv) {
+        cls->free_priv(priv);
+    }
+}
+
+/* --- models/core/cfgobj.h over cJSON. --- */
+
+bool
+cfg_obj_has(const struct cfg_obj *obj, const char *key)
+{
+    return !ld_absent_or_null(obj->o, key);
+}
+
+bool
+cfg_obj_fail(struct cfg_obj *obj, const char *key, long index,
+             const char *fmt, ...)
+{
+    char path[JP_LEN], msg[512];
+    jp_key(path, obj->path, key);
+    if (index >= 0) {
+        char kp[JP_LEN];
+        snprintf(kp, sizeof kp, "%s", path);
+        jp_idx(path, kp, (size_t) index);
+    }
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    return vh_diag_fail(obj->ld->diag, path, "%s", msg);
+}
+
+bool
+cfg_obj_int_list(struct cfg_obj *obj, const char *key, const char *what,
+                 long long **out, size_t *n)
+{
+    const cJSON *arr;
+    *out = NULL;
+    *n = 0;
+    if (!ld_array(obj->ld, obj->o, obj->path, key, &arr)) {
+        return false;
+    }
+    if (!arr) {
+        return true;
+    }
+    size_t len = (size_t) cJSON_GetArraySize(arr);
+    long long *v = vh_xcalloc(len ? len : 1, sizeof *v);
+    size_t i = 0;
+    for (const cJSON *c = arr->child; c; c = c->next, i++) {
+        if (!cJSON_IsNumber(c) || c->valuedouble != floor(c->valuedouble)
+            || fabs(c->valuedouble) > 1e15) {
+            free(v);
+            return cfg_obj_fail(obj, key, (long) i, "expected %s, got %s",
+                                what, ld_type_name(c));
+        }
+        v[i] = (long long) c->valuedouble;
+    }
+    *out = v;
+    *n = len;
+    return true;
+}
+
+int
+cfg_obj_host_cores(const struct cfg_obj *obj)
+{
+    return obj->host_cores;
+}
