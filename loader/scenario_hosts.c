@@ -226,6 +226,17 @@ load_nic(struct ld *ld, const cJSON *o, const char *np, const char *hname,
         model_names[i] = nic_models[i].name;
     }
     nic->jpath = ld_strdup(np);
+    /* Models the scenario format names that no class models yet. */
+    static const char *const unmodelled[] = { "vic" };
+    const cJSON *mv = cJSON_IsObject(o)
+                      ? cJSON_GetObjectItemCaseSensitive(o, "model") : NULL;
+    for (size_t i = 0; cJSON_IsString(mv) && i < N_NAMES(unmodelled); i++) {
+        if (!strcmp(mv->valuestring, unmodelled[i])) {
+            jp_key(path, np, "model");
+            return vh_diag_fail(ld->diag, path, "not supported yet: NIC "
+                                "model '%s'", unmodelled[i]);
+        }
+    }
     if (!ld_is_object(ld, o, np)
         || !ld_enum(ld, o, np, "model", "NIC model", model_names,
                     N_NIC_MODELS, &model)) {
@@ -406,8 +417,16 @@ load_attach(struct ld *ld, const cJSON *o, const char *vp,
         return vh_diag_fail(ld->diag, ap, "missing required key 'type'");
     }
     if (!ld_enum(ld, at, ap, "type", "attach type", cfg_attach_names,
-                 N_NAMES(cfg_attach_names), &type)
-        || !ld_str(ld, at, ap, "to", false, &vn->attach_to)
+                 N_NAMES(cfg_attach_names), &type)) {
+        return false;
+    }
+    if (!dev_class_for_attach(cfg_attach_names[type])) {
+        /* Before its other keys, which may be that attachment's own. */
+        jp_key(path, ap, "type");
+        return vh_diag_fail(ld->diag, path, "not supported yet: attach type "
+                            "'%s'", cfg_attach_names[type]);
+    }
+    if (!ld_str(ld, at, ap, "to", false, &vn->attach_to)
         || !ld_enum(ld, at, ap, "mode", "macvtap mode",
                     cfg_macvtap_mode_names, N_NAMES(cfg_macvtap_mode_names),
                     &mode)

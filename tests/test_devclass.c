@@ -223,6 +223,27 @@ START_TEST(test_modes_without_a_class_are_refused_before_their_keys)
 }
 END_TEST
 
+START_TEST(test_contract_devices_without_a_class_are_named)
+{
+    /* A VN-Tag adapter and its VIFs are in the scenario format, with keys
+     * of their own: refused as not supported yet, not as unknown. */
+    char *out = check_json("{ \"hosts\": [ { \"name\": \"h\", \"nics\": "
+        "[ { \"name\": \"eth0\", \"model\": \"vic\", \"vifs\": 16 } ] } ] }",
+        2);
+    ck_assert_msg(strstr(out, "hosts[0].nics[0].model: not supported yet: "
+                         "NIC model 'vic'"), "%s", out);
+    free(out);
+    out = check_json("{ \"hosts\": [ { \"name\": \"h\", \"nics\": "
+        "[ { \"name\": \"eth0\" } ], \"vms\": [ { \"name\": \"v\", "
+        "\"nics\": [ { \"name\": \"eth0\", \"ip\": \"10.0.0.1/24\", "
+        "\"attach\": { \"type\": \"vif\", \"to\": \"eth0\", "
+        "\"mode\": \"standard\" } } ] } ] } ] }", 2);
+    ck_assert_msg(strstr(out, "hosts[0].vms[0].nics[0].attach.type: not "
+                         "supported yet: attach type 'vif'"), "%s", out);
+    free(out);
+}
+END_TEST
+
 static Suite *
 devclass_suite(void)
 {
@@ -234,6 +255,7 @@ devclass_suite(void)
     tcase_add_test(tc, test_registered_devices_carry_their_class);
     tcase_add_test(tc, test_a_class_reads_its_own_keys);
     tcase_add_test(tc, test_modes_without_a_class_are_refused_before_their_keys);
+    tcase_add_test(tc, test_contract_devices_without_a_class_are_named);
     suite_add_tcase(s, tc);
     return s;
 }

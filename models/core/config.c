@@ -30,13 +30,14 @@ const char *const cfg_backend_names[CFG_BE_VHOST_USER + 1] = {
     [CFG_BE_VHOST_USER] = "vhost-user",
 };
 
-const char *const cfg_attach_names[CFG_AT_PASSTHROUGH + 1] = {
+const char *const cfg_attach_names[CFG_AT_VIF + 1] = {
     [CFG_AT_BRIDGE] = "bridge",
     [CFG_AT_OVS] = "ovs",
     [CFG_AT_NAT] = "nat",
     [CFG_AT_MACVTAP] = "macvtap",
     [CFG_AT_SRIOV_VF] = "sriov-vf",
     [CFG_AT_PASSTHROUGH] = "passthrough",
+    [CFG_AT_VIF] = "vif",
 };
 
 const char *const cfg_macvtap_mode_names[4] = {

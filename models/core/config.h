@@ -80,12 +80,12 @@ enum cfg_vnic_model { CFG_VNIC_VIRTIO, CFG_VNIC_E1000, CFG_VNIC_RTL8139 };
 enum cfg_backend { CFG_BE_NONE, CFG_BE_QEMU, CFG_BE_VHOST_NET,
                    CFG_BE_VHOST_USER };
 enum cfg_attach { CFG_AT_BRIDGE, CFG_AT_OVS, CFG_AT_NAT, CFG_AT_MACVTAP,
-                  CFG_AT_SRIOV_VF, CFG_AT_PASSTHROUGH };
+                  CFG_AT_SRIOV_VF, CFG_AT_PASSTHROUGH, CFG_AT_VIF };
 
 /* The scenario's words for the enums here, indexed by them
  * (models/core/config.c); macvtap modes in the order of enum
  * macvtap_mode (models/hostnet/macvtap.h). */
-extern const char *const cfg_attach_names[CFG_AT_PASSTHROUGH + 1];
+extern const char *const cfg_attach_names[CFG_AT_VIF + 1];
 extern const char *const cfg_macvtap_mode_names[4];
 
 struct cfg_vnic {
