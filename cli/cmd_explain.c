@@ -102,7 +102,8 @@ print_steps(const struct follow *f, vh_time_t born, const struct world *w)
     printf("\n  CPU work for this packet:");
     for (int k = 0; k < CPU_N_CATS; k++) {
         if (cycles[k]) {
-            printf(" %s %llu", cpu_cat_names[k], (unsigned long long) cycles[k]);
+            printf(" %s %llu", cpu_cat_names[k],
+                   (unsigned long long) cycles[k]);
             total += cycles[k];
         }
     }

@@ -65,13 +65,15 @@ cli_gui_scene(struct gui_scene *sc, const struct world *w,
     }
     for (size_t i = 0; i < cfg->n_flows; i++) {
         const struct cfg_flow *f = &cfg->flows[i];
-        gui_scene_add_flow(sc, f->name, f->from, f->to, cfg_proto_names[f->proto]);
+        gui_scene_add_flow(sc, f->name, f->from, f->to,
+                           cfg_proto_names[f->proto]);
     }
     for (int k = 0; k < CPU_N_CATS; k++) {
         gui_scene_add_cat(sc, cpu_cat_names[k]);
     }
     for (size_t i = 0; i < cfg->n_events; i++) {
         const struct cfg_event *e = &cfg->events[i];
-        gui_scene_add_mark(sc, e->at, cfg_event_action_names[e->action], e->target);
+        gui_scene_add_mark(sc, e->at, cfg_event_action_names[e->action],
+                           e->target);
     }
 }

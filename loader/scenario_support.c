@@ -68,9 +68,10 @@ ld_check_supported(struct ld *ld)
                     return unsupported(ld, v->jpath, "attach", what);
                 }
                 if (at->assigned) {
-                    /* The guest drives the hardware (models/guest/vf_driver.h):
-                     * 'model', 'backend' and 'queues' are not used, and a
-                     * VF's port VLAN is set in the NIC (models/hw/sriov.h). */
+                    /* The guest drives the hardware
+                     * (models/guest/vf_driver.h): 'model', 'backend' and
+                     * 'queues' are not used, and a VF's port VLAN is set
+                     * in the NIC (models/hw/sriov.h). */
                     if (v->vlan >= 0 && v->attach == CFG_AT_PASSTHROUGH) {
                         return unsupported(ld, v->jpath, "vlan", "VLANs");
                     }

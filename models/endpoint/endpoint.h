@@ -1,4 +1,5 @@
-/* models/endpoint/endpoint.h: the network stack of a guest or a bare-metal host.
+/* models/endpoint/endpoint.h: the network stack of a guest or a
+ * bare-metal host.
  *
  * An endpoint owns one IPv4 address on one interface.  It resolves
  * neighbours with ARP before its first IP packet to them, holding packets

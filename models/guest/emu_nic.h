@@ -7,8 +7,9 @@
  * a packet costs is the driver's business, so each model follows its
  * Linux driver: a tail-pointer write per transmitted frame, an interrupt
  * cause read and acknowledgement per interrupt, a receive pointer write
- * per refill, and so on (see models/guest/e1000.c and models/guest/rtl8139.c, which
- * name the driver code each access comes from).
+ * per refill, and so on (see models/guest/e1000.c and
+ * models/guest/rtl8139.c, which name the driver code each access comes
+ * from).
  *
  * Transmit: the register write that hands a frame to the device is
  * handled synchronously in that exit, as QEMU does: the device model

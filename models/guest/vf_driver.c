@@ -1,4 +1,5 @@
-/* models/guest/vf_driver.c: the guest's driver of a VF or a passed-through NIC. */
+/* models/guest/vf_driver.c: the guest's driver of a VF or a
+ * passed-through NIC. */
 #include "models/guest/vf_driver.h"
 
 #include <stdlib.h>

@@ -30,8 +30,8 @@
  *               system call into its own buffer, copies it into a guest
  *               buffer, and signals the irqfd with an eventfd write.
  *   vhost-user  the virtqueues belong to a user-space switch
- *               (models/hostnet/ovs_dpdk.h) that polls them: the guest is never
- *               asked to kick (no TX exits); the switch copies frames out
+ *               (models/hostnet/ovs_dpdk.h) that polls them: the guest is
+ *               never asked to kick (no TX exits); the switch copies frames out
  *               of and into guest memory and writes the callfd only when
  *               the guest has interrupts on.
  *
