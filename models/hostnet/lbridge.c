@@ -67,7 +67,8 @@ lbridge_create(struct world *w, struct host *h, const struct cfg_bridge *cfg)
     br->host = h;
     br->cfg = cfg;
     l2fwd_init(&br->l2, &br->dev, br, lbridge_output,
-               cfg->ageing ? cfg->ageing : VH_DEF_FDB_AGEING, "bridge-same-port");
+               cfg->ageing ? cfg->ageing : VH_DEF_FDB_AGEING,
+               "bridge-same-port");
     br->l2.vlan_aware = cfg->vlan_filtering;
     return br;
 }

@@ -1,4 +1,5 @@
-/* models/hostnet/nat.c: the NAT network's bridge, gateway, routing and netfilter. */
+/* models/hostnet/nat.c: the NAT network's bridge, gateway, routing and
+ * netfilter. */
 #include "models/hostnet/nat.h"
 
 #include <stdio.h>

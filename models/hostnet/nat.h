@@ -1,4 +1,5 @@
-/* models/hostnet/nat.h: a libvirt-style NAT network ("default", virbr0) in a host.
+/* models/hostnet/nat.h: a libvirt-style NAT network ("default", virbr0)
+ * in a host.
  *
  * VMs attached with type "nat" share a private Linux bridge, virbr0, that
  * no physical NIC is enslaved to.  The host's own interface on it is the

@@ -478,7 +478,8 @@ ovs_dpdk_create(struct world *w, struct host *h, const struct cfg_bridge *cfg,
     br->host = h;
     br->cfg = cfg;
     l2fwd_init(&br->l2, &br->dev, br, l2_output,
-               cfg->ageing ? cfg->ageing : VH_DEF_FDB_AGEING, "bridge-same-port");
+               cfg->ageing ? cfg->ageing : VH_DEF_FDB_AGEING,
+               "bridge-same-port");
     br->l2.vlan_aware = true;
     if (!h->polls) {
         h->polls = vh_xcalloc((size_t) h->n_cores, sizeof *h->polls);

@@ -1,5 +1,5 @@
-/* models/hostnet/ovs_dpdk.h: Open vSwitch with the user-space (DPDK) datapath, a
- * polling switch for vhost-user ports.
+/* models/hostnet/ovs_dpdk.h: Open vSwitch with the user-space (DPDK)
+ * datapath, a polling switch for vhost-user ports.
  *
  * The switch runs poll-mode threads (PMDs), each alone on a host core
  * ("pmd_cores").  A PMD never sleeps: it visits its receive queues in
