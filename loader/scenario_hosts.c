@@ -482,18 +482,23 @@ load_vnic(struct ld *ld, const cJSON *o, const char *vp, const char *spath,
     bool has_ip;
 
     vn->jpath = ld_strdup(vp);
-    if (!ld_is_object(ld, o, vp) || !ld_keys(ld, o, vp, &sch_vnic)
+    if (!ld_is_object(ld, o, vp)
+        || !ld_enum(ld, o, vp, "model", "model", models, 3, &model)) {
+        return false;
+    }
+    vn->cls = dev_class_find(DEV_FAM_VNIC, models[model]);
+    if (!ld_keys_class(ld, o, vp, &sch_vnic, DEV_FAM_VNIC, vn->cls)
         || !ld_name(ld, o, vp, &vn->name)
         || !load_mac(ld, o, vp, &vn->mac, &vn->has_mac)
         || !load_ip(ld, o, vp, true, &vn->ip, &vn->prefix, &has_ip)
-        || !ld_enum(ld, o, vp, "model", "model", models, 3, &model)
         || !ld_enum(ld, o, vp, "backend", "backend", backends + 1, 3,
                     &backend)
         || !ld_int(ld, o, vp, "queues", false, 1, 64, NULL, &queues)
         || !ld_int(ld, o, vp, "vlan", false, 1, 4094,
                    "VLAN IDs 0 and 4095 are reserved", &vlan)
         || !ld_int(ld, o, vp, "ring", false, 64, 1024, NULL, &ring)
-        || !load_attach(ld, o, vp, vn)) {
+        || !load_attach(ld, o, vp, vn)
+        || !ld_parse_class(ld, o, vp, 0, vn->cls, &vn->priv)) {
         return false;
     }
     if (!vn->has_mac) {

@@ -55,6 +55,7 @@ free_host(struct cfg_host *h)
             free(v->attach_to);
             free(v->attach_mode);
             free(v->forwards);
+            ld_free_class_priv(v->cls, v->priv);
         }
         free(vm->nics);
         free(vm->name);

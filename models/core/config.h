@@ -89,6 +89,10 @@ extern const char *const cfg_attach_names[CFG_AT_VIF + 1];
 extern const char *const cfg_macvtap_mode_names[4];
 
 struct cfg_vnic {
+    const struct dev_class *cls;    /* The class of its model, or NULL if
+                                     * none models it yet. */
+    void *priv;                 /* What that class read of its own keys
+                                 * (its 'parse'), or NULL. */
     char *name;                 /* "eth0". */
     char *jpath;
     bool has_mac;               /* "mac" was given. */

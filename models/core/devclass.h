@@ -12,9 +12,10 @@
  *   - which scenario values build it ('family' and 'accepts'): the loader
  *     refuses, as "not supported yet", a value that no class accepts;
  *   - the keys of its scenario object that are its own ('keys'), which it
- *     reads itself ('parse', through models/core/cfgobj.h) for NICs,
- *     bridges and switches; keys every device of a family has, and VM
- *     NICs' keys, are parsed in loader/ into models/core/config.h;
+ *     reads itself ('parse', through models/core/cfgobj.h): on the object
+ *     of a NIC, a bridge, a switch or a VM NIC (by its model).  Keys every
+ *     device of a family has, and an attach object's keys, are parsed in
+ *     loader/ into models/core/config.h;
  *   - how to build an instance from its config ('build') and how a VM NIC
  *     joins it ('attach');
  *   - its carrier, for link-down and link-up events ('set_link');
