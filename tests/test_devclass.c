@@ -172,35 +172,43 @@ check_json(const char *json, int status)
     return out;
 }
 
+/* One bridge of a 4-core host, with the keys 'keys' after its name. */
+static char *
+check_bridge(const char *keys, int status)
+{
+    char json[512];
+    snprintf(json, sizeof json, "{ \"hosts\": [ { \"name\": \"h\", "
+             "\"cpu\": { \"cores\": 4 }, \"bridges\": [ { \"name\": "
+             "\"b\"%s } ] } ] }", keys);
+    return check_json(json, status);
+}
+
+#define OVS_DPDK ", \"type\": \"ovs\", \"datapath\": \"dpdk\""
+
 START_TEST(test_a_class_reads_its_own_keys)
 {
     /* OVS-DPDK's pmd_cores belongs to its class: known there (with a
      * suggestion for a near miss), refused by name on a Linux bridge, and
      * read by the class with errors at the element's path. */
-    char *out = check_json("{ \"hosts\": [ { \"name\": \"h\", \"cpu\": "
-        "{ \"cores\": 4 }, \"bridges\": [ { \"name\": \"b\", \"type\": "
-        "\"ovs\", \"datapath\": \"dpdk\", \"pmd_core\": [1] } ] } ] }", 2);
-    ck_assert_msg(strstr(out, "hosts[0].bridges[0]: unknown key 'pmd_core'; "
-                         "did you mean 'pmd_cores'?"), "%s", out);
-    free(out);
-    out = check_json("{ \"hosts\": [ { \"name\": \"h\", \"cpu\": "
-        "{ \"cores\": 4 }, \"bridges\": [ { \"name\": \"b\", "
-        "\"pmd_cores\": [1] } ] } ] }", 2);
-    ck_assert_msg(strstr(out, "hosts[0].bridges[0].pmd_cores: 'pmd_cores' "
-                         "applies only to bridges of type ovs with datapath "
-                         "dpdk"), "%s", out);
-    free(out);
-    out = check_json("{ \"hosts\": [ { \"name\": \"h\", \"cpu\": "
-        "{ \"cores\": 4 }, \"bridges\": [ { \"name\": \"b\", \"type\": "
-        "\"ovs\", \"datapath\": \"dpdk\", \"pmd_cores\": [1, 2, 2] } ] } ] }",
-        2);
-    ck_assert_msg(strstr(out, "hosts[0].bridges[0].pmd_cores[2]: core 2 is "
-                         "listed twice"), "%s", out);
-    free(out);
-    out = check_json("{ \"hosts\": [ { \"name\": \"h\", \"cpu\": "
-        "{ \"cores\": 4 }, \"bridges\": [ { \"name\": \"b\", \"type\": "
-        "\"ovs\", \"datapath\": \"dpdk\", \"pmd_cores\": [3] } ] } ] }", 0);
-    free(out);
+    static const struct {
+        const char *keys;
+        int status;
+        const char *want;
+    } cases[] = {
+        { OVS_DPDK ", \"pmd_core\": [1]", 2, "hosts[0].bridges[0]: unknown "
+          "key 'pmd_core'; did you mean 'pmd_cores'?" },
+        { ", \"pmd_cores\": [1]", 2, "hosts[0].bridges[0].pmd_cores: "
+          "'pmd_cores' applies only to bridges of type ovs with datapath "
+          "dpdk" },
+        { OVS_DPDK ", \"pmd_cores\": [1, 2, 2]", 2,
+          "hosts[0].bridges[0].pmd_cores[2]: core 2 is listed twice" },
+        { OVS_DPDK ", \"pmd_cores\": [3]", 0, "" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *out = check_bridge(cases[i].keys, cases[i].status);
+        ck_assert_msg(strstr(out, cases[i].want), "case %zu: %s", i, out);
+        free(out);
+    }
 }
 END_TEST
 
