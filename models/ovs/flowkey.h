@@ -5,7 +5,7 @@
  * (ovs-vswitchd's "wildcards").  So one struct serves as a key, a rule's
  * match, and a mask: in a mask, a bit set means "this bit matters".
  *
- * The struct is five 64-bit words with no padding holes, so masking,
+ * The struct is six 64-bit words with no padding holes, so masking,
  * hashing and comparing go word by word (OVS's miniflow does the same over
  * its own layout).  Every field is in host byte order.
  *
@@ -20,7 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define OFKEY_WORDS 5
+#define OFKEY_WORDS 6
 #define OFKEY_VLAN_CFI 0x1000   /* In vlan_tci: the frame has a tag. */
 
 struct ofkey {
@@ -42,6 +42,7 @@ struct ofkey {
             uint32_t tun_id;        /* Tunnel key it arrived by (VNI). */
             uint32_t pkt_mark;      /* Metadata a rule may set (unused
                                      * by the parser; kept zero). */
+            uint32_t pad;           /* Always zero. */
         };
         uint64_t w[OFKEY_WORDS];
     };
