@@ -1,15 +1,31 @@
 /* tests/test_ovswire.c: the wire formats the Open vSwitch model sends,
- * LACPDUs, against bytes at offsets counted from the standard (not from
- * the encoder's own #defines, so a wrong constant fails here). */
+ * LACPDUs and sFlow datagrams, against bytes at offsets counted from the
+ * standards (not from the encoders' own #defines, so a wrong constant
+ * fails here). */
 #include <check.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "models/ovs/lacp.h"
+#include "models/ovs/sflow.h"
 #include "sim/frame.h"
 #include "tests/testutil.h"
 
 static const struct vh_mac mac_a = { { 0x00, 0x25, 0xb5, 0x00, 0x00, 0x0a } };
 static const struct vh_mac mac_b = { { 0x00, 0x25, 0xb5, 0x00, 0x00, 0x0b } };
+
+static uint32_t
+be32(const uint8_t *p)
+{
+    return (uint32_t) p[0] << 24 | (uint32_t) p[1] << 16
+           | (uint32_t) p[2] << 8 | p[3];
+}
+
+static uint64_t
+be64(const uint8_t *p)
+{
+    return (uint64_t) be32(p) << 32 | be32(p + 4);
+}
 
 static bool
 all_zero(const uint8_t *p, size_t n)
@@ -165,6 +181,245 @@ START_TEST(test_lacp_parse_refuses)
 }
 END_TEST
 
+/* ---- sFlow --------------------------------------------------------- */
+
+#define AGENT_IP 0x0a000001u        /* 10.0.0.1 */
+
+/* A real UDP frame 192.168.1.10:5000 -> 192.168.1.20:'dport' with
+ * 'payload_len' bytes, as a VM would send it. */
+static uint32_t
+build_sampled(uint8_t *buf, uint16_t dport, uint32_t payload_len)
+{
+    struct vh_ip_hdr_spec s;
+    memset(&s, 0, sizeof s);
+    vh_mac_parse("52:54:00:00:00:02", &s.dst_mac);
+    vh_mac_parse("52:54:00:00:00:01", &s.src_mac);
+    vh_ipv4_parse("192.168.1.10", &s.ip_src, NULL);
+    vh_ipv4_parse("192.168.1.20", &s.ip_dst, NULL);
+    s.ip_id = dport;
+    return vh_build_udp(buf, &s, 5000, dport, NULL, payload_len);
+}
+
+static struct sflow_flow_sample
+flow_sample(const uint8_t *frame, uint32_t len)
+{
+    struct sflow_flow_sample fs;
+    memset(&fs, 0, sizeof fs);
+    fs.seq = 17;
+    fs.source_ifindex = 3;
+    fs.sampling_rate = 400;
+    fs.sample_pool = 6800;
+    fs.drops = 2;
+    fs.input_ifindex = 3;
+    fs.output_ifindex = 5;
+    fs.frame = frame;
+    fs.frame_len = len;
+    return fs;
+}
+
+static struct sflow_if_counters
+if_counters(void)
+{
+    struct sflow_if_counters c;
+    memset(&c, 0, sizeof c);
+    c.ifindex = 5;
+    c.iftype = SFLOW_IFTYPE_ETHERNET;
+    c.ifspeed = 10000000000ull;
+    c.ifdirection = SFLOW_IFDIR_FULL_DUPLEX;
+    c.ifstatus = SFLOW_IFSTATUS_ADMIN_UP | SFLOW_IFSTATUS_OPER_UP;
+    c.in_octets = 0x123456789aull;
+    c.in_ucast = 1001;
+    c.in_mcast = 1002;
+    c.in_bcast = 1003;
+    c.in_discards = 1004;
+    c.in_errors = 1005;
+    c.in_unknown_protos = 1006;
+    c.out_octets = 0xfedcba9876ull;
+    c.out_ucast = 2001;
+    c.out_mcast = 2002;
+    c.out_bcast = 2003;
+    c.out_discards = 2004;
+    c.out_errors = 2005;
+    c.promiscuous = 1;
+    return c;
+}
+
+START_TEST(test_sflow_bytes)
+{
+    /* 61 bytes (19 of payload), so the header needs 3 bytes of padding. */
+    uint8_t frame[128];
+    uint32_t flen = build_sampled(frame, 7000, 19);
+    ck_assert_uint_eq(flen, 61);
+
+    uint8_t buf[SFLOW_DGRAM_MAX + 16];
+    memset(buf, 0xee, sizeof buf);
+    struct sflow_dgram d;
+    sflow_dgram_begin(&d, buf, sizeof buf, AGENT_IP, 9, 42, 123456);
+    ck_assert_uint_eq(sflow_dgram_end(&d), 28);
+    ck_assert_uint_eq(be32(buf + 24), 0);
+
+    struct sflow_flow_sample fs = flow_sample(frame, flen);
+    ck_assert(sflow_dgram_add_flow(&d, &fs));
+    struct sflow_if_counters c = if_counters();
+    ck_assert(sflow_dgram_add_counters(&d, 8, &c));
+    ck_assert_uint_eq(sflow_dgram_end(&d), 272);
+    ck_assert_uint_eq(buf[272], 0xee);
+
+    /* Datagram header. */
+    ck_assert_uint_eq(be32(buf + 0), 5);            /* Version. */
+    ck_assert_uint_eq(be32(buf + 4), 1);            /* IPv4. */
+    ck_assert_uint_eq(be32(buf + 8), AGENT_IP);
+    ck_assert_uint_eq(be32(buf + 12), 9);           /* Sub-agent. */
+    ck_assert_uint_eq(be32(buf + 16), 42);          /* Sequence. */
+    ck_assert_uint_eq(be32(buf + 20), 123456);      /* Uptime. */
+    ck_assert_uint_eq(be32(buf + 24), 2);           /* Samples. */
+
+    /* Flow sample, 0:1, 120 bytes after its length word. */
+    const uint8_t *f = buf + 28;
+    ck_assert_uint_eq(be32(f + 0), 1);
+    ck_assert_uint_eq(be32(f + 4), 120);
+    ck_assert_uint_eq(be32(f + 8), 17);             /* Sequence. */
+    ck_assert_uint_eq(be32(f + 12), 3);             /* Source 0:3. */
+    ck_assert_uint_eq(be32(f + 16), 400);           /* Rate. */
+    ck_assert_uint_eq(be32(f + 20), 6800);          /* Pool. */
+    ck_assert_uint_eq(be32(f + 24), 2);             /* Drops. */
+    ck_assert_uint_eq(be32(f + 28), 3);             /* Input. */
+    ck_assert_uint_eq(be32(f + 32), 5);             /* Output. */
+    ck_assert_uint_eq(be32(f + 36), 1);             /* Records. */
+    ck_assert_uint_eq(be32(f + 40), 1);             /* Raw header 0:1. */
+    ck_assert_uint_eq(be32(f + 44), 80);            /* 16 + 64. */
+    ck_assert_uint_eq(be32(f + 48), 1);             /* Ethernet. */
+    ck_assert_uint_eq(be32(f + 52), 65);            /* With FCS. */
+    ck_assert_uint_eq(be32(f + 56), 4);             /* Stripped. */
+    ck_assert_uint_eq(be32(f + 60), 61);            /* Header length. */
+    ck_assert_mem_eq(f + 64, frame, 61);
+    ck_assert(all_zero(f + 64 + 61, 3));
+
+    /* Counter sample, 0:2, 108 bytes after its length word. */
+    const uint8_t *k = buf + 28 + 128;
+    ck_assert_uint_eq(be32(k + 0), 2);
+    ck_assert_uint_eq(be32(k + 4), 108);
+    ck_assert_uint_eq(be32(k + 8), 8);              /* Sequence. */
+    ck_assert_uint_eq(be32(k + 12), 5);             /* Source 0:5. */
+    ck_assert_uint_eq(be32(k + 16), 1);             /* Records. */
+    ck_assert_uint_eq(be32(k + 20), 1);             /* Generic 0:1. */
+    ck_assert_uint_eq(be32(k + 24), 88);
+    const uint8_t *g = k + 28;
+    ck_assert_uint_eq(be32(g + 0), 5);              /* ifIndex. */
+    ck_assert_uint_eq(be32(g + 4), 6);              /* ifType. */
+    ck_assert_uint_eq(be64(g + 8), 10000000000ull); /* ifSpeed. */
+    ck_assert_uint_eq(be32(g + 16), 1);             /* Full duplex. */
+    ck_assert_uint_eq(be32(g + 20), 3);             /* Admin, oper up. */
+    ck_assert_uint_eq(be64(g + 24), 0x123456789aull);
+    for (uint32_t i = 0; i < 6; i++) {
+        ck_assert_uint_eq(be32(g + 32 + 4 * i), 1001 + i);
+    }
+    ck_assert_uint_eq(be64(g + 56), 0xfedcba9876ull);
+    for (uint32_t i = 0; i < 5; i++) {
+        ck_assert_uint_eq(be32(g + 64 + 4 * i), 2001 + i);
+    }
+    ck_assert_uint_eq(be32(g + 84), 1);             /* Promiscuous. */
+}
+END_TEST
+
+START_TEST(test_sflow_header_is_capped)
+{
+    uint8_t frame[1100];
+    uint32_t flen = build_sampled(frame, 7000, 1000);
+    ck_assert_uint_eq(flen, 1042);
+
+    uint8_t buf[SFLOW_DGRAM_MAX];
+    struct sflow_dgram d;
+    sflow_dgram_begin(&d, buf, sizeof buf, AGENT_IP, 0, 1, 0);
+    struct sflow_flow_sample fs = flow_sample(frame, flen);
+    fs.output_ifindex = SFLOW_IF_UNKNOWN;
+    ck_assert(sflow_dgram_add_flow(&d, &fs));
+    ck_assert_uint_eq(sflow_dgram_end(&d), 28 + 8 + 56 + 128);
+    ck_assert_uint_eq(be32(buf + 28 + 4), 56 + 128);
+    ck_assert_uint_eq(be32(buf + 28 + 32), 0x3fffffff);
+    ck_assert_uint_eq(be32(buf + 28 + 44), 16 + 128);
+    ck_assert_uint_eq(be32(buf + 28 + 52), 1046);   /* The whole frame. */
+    ck_assert_uint_eq(be32(buf + 28 + 60), 128);
+    ck_assert_mem_eq(buf + 28 + 64, frame, 128);
+}
+END_TEST
+
+START_TEST(test_sflow_fills_then_refuses)
+{
+    uint8_t frame[1100];
+    uint32_t flen = build_sampled(frame, 7000, 1000);
+    uint8_t buf[4096];
+    struct sflow_dgram d;
+    sflow_dgram_begin(&d, buf, sizeof buf, AGENT_IP, 0, 1, 0);
+    struct sflow_flow_sample fs = flow_sample(frame, flen);
+
+    /* 192-byte samples after a 28-byte header: 7 fit in 1400 bytes. */
+    int n = 0;
+    while (sflow_dgram_add_flow(&d, &fs)) {
+        n++;
+        ck_assert_int_le(n, 100);
+    }
+    ck_assert_int_eq(n, 7);
+    ck_assert_uint_eq(sflow_dgram_end(&d), 28 + 7 * 192);
+    ck_assert_uint_eq(be32(buf + 24), 7);
+
+    /* Nor does a 116-byte counter sample in the 28 bytes left; after
+     * six flow samples it does, once. */
+    struct sflow_if_counters c = if_counters();
+    ck_assert(!sflow_dgram_add_counters(&d, 1, &c));
+    ck_assert_uint_eq(sflow_dgram_end(&d), 28 + 7 * 192);
+    sflow_dgram_begin(&d, buf, sizeof buf, AGENT_IP, 0, 2, 0);
+    for (int i = 0; i < 6; i++) {
+        ck_assert(sflow_dgram_add_flow(&d, &fs));
+    }
+    ck_assert(sflow_dgram_add_counters(&d, 1, &c));
+    ck_assert(!sflow_dgram_add_counters(&d, 2, &c));
+    ck_assert_uint_eq(sflow_dgram_end(&d), 28 + 6 * 192 + 116);
+    ck_assert_uint_eq(be32(buf + 24), 7);
+
+    /* A smaller buffer is its own limit. */
+    sflow_dgram_begin(&d, buf, 28 + 191, AGENT_IP, 0, 1, 0);
+    ck_assert(!sflow_dgram_add_flow(&d, &fs));
+    ck_assert_uint_eq(sflow_dgram_end(&d), 28);
+    ck_assert_uint_eq(be32(buf + 24), 0);
+}
+END_TEST
+
+/* The collector's side of the sFlow frame: 10.0.0.1:50000 -> 10.0.0.9. */
+static struct vh_ip_hdr_spec
+collector_spec(void)
+{
+    struct vh_ip_hdr_spec s;
+    memset(&s, 0, sizeof s);
+    s.dst_mac = mac_b;
+    s.src_mac = mac_a;
+    s.ip_src = AGENT_IP;
+    s.ip_dst = 0x0a000009;
+    s.ip_id = 1;
+    return s;
+}
+
+START_TEST(test_sflow_frame)
+{
+    uint8_t buf[SFLOW_DGRAM_MAX];
+    struct sflow_dgram d;
+    sflow_dgram_begin(&d, buf, sizeof buf, AGENT_IP, 0, 1, 0);
+
+    uint8_t frame[SFLOW_FRAME_MAX];
+    struct vh_ip_hdr_spec spec = collector_spec();
+    uint32_t len = sflow_build_frame(frame, &spec, 50000, &d);
+    /* Above the 60-byte minimum, so not padded. */
+    ck_assert_uint_eq(len, 14 + 20 + 8 + 28);
+
+    struct vh_frame_info fi;
+    ck_assert_int_eq(vh_frame_parse(frame, len, &fi, true), 0);
+    ck_assert_uint_eq(fi.sport, 50000);
+    ck_assert_uint_eq(fi.dport, 6343);
+    ck_assert_uint_eq(fi.l4_len, 8 + 28);
+    ck_assert_mem_eq(frame + fi.l4_off + 8, buf, 28);
+}
+END_TEST
+
 static Suite *
 ovswire_suite(void)
 {
@@ -174,6 +429,13 @@ ovswire_suite(void)
     tcase_add_test(tc, test_lacp_state_bits);
     tcase_add_test(tc, test_lacp_round_trip);
     tcase_add_test(tc, test_lacp_parse_refuses);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("sflow");
+    tcase_add_test(tc, test_sflow_bytes);
+    tcase_add_test(tc, test_sflow_header_is_capped);
+    tcase_add_test(tc, test_sflow_fills_then_refuses);
+    tcase_add_test(tc, test_sflow_frame);
     suite_add_tcase(s, tc);
 
     return s;

@@ -1,0 +1,196 @@
+/* models/ovs/sflow.c: building sFlow version 5 datagrams. */
+#include "models/ovs/sflow.h"
+
+#include <assert.h>
+#include <string.h>
+
+/* Fixed parts, in bytes: a sample's or record's format and length words;
+ * a flow sample's seven words before its record count; the raw packet
+ * header record's four words before the header; the counter sample's two
+ * words before its record count; the generic interface counters. */
+#define FORMAT_LEN_HLEN 8
+#define FLOW_SAMPLE_FIXED 28
+#define RAW_HEADER_FIXED 16
+#define COUNTER_SAMPLE_FIXED 8
+#define IF_COUNTERS_LEN 88
+
+static uint8_t *
+put32(uint8_t *p, uint32_t v)
+{
+    p[0] = (uint8_t) (v >> 24);
+    p[1] = (uint8_t) (v >> 16);
+    p[2] = (uint8_t) (v >> 8);
+    p[3] = (uint8_t) v;
+    return p + 4;
+}
+
+static uint8_t *
+put64(uint8_t *p, uint64_t v)
+{
+    p = put32(p, (uint32_t) (v >> 32));
+    return put32(p, (uint32_t) v);
+}
+
+/* XDR pads opaque data to whole words. */
+static uint32_t
+pad4(uint32_t n)
+{
+    return (n + 3) & ~3u;
+}
+
+/* A data source that is an interface: type 0 in the top byte. */
+static uint32_t
+source_id(uint32_t ifindex)
+{
+    return ifindex & 0xffffff;
+}
+
+void
+sflow_dgram_begin(struct sflow_dgram *d, uint8_t *buf, size_t cap,
+                  uint32_t agent_ip, uint32_t sub_agent, uint32_t seq,
+                  uint32_t uptime_ms)
+{
+    assert(cap >= SFLOW_DGRAM_HLEN);
+    d->buf = buf;
+    d->cap = cap < SFLOW_DGRAM_MAX ? cap : SFLOW_DGRAM_MAX;
+    d->n_samples = 0;
+
+    uint8_t *p = buf;
+    p = put32(p, SFLOW_VERSION);
+    p = put32(p, SFLOW_ADDR_IPV4);
+    p = put32(p, agent_ip);
+    p = put32(p, sub_agent);
+    p = put32(p, seq);
+    p = put32(p, uptime_ms);
+    d->n_samples_off = (size_t) (p - buf);
+    p = put32(p, 0);
+    d->len = (size_t) (p - buf);
+}
+
+static bool
+has_room(const struct sflow_dgram *d, size_t n)
+{
+    return d->len + n <= d->cap;
+}
+
+/* Writes a sample's format and length words at the end of the datagram;
+ * returns where its body goes. */
+static uint8_t *
+start_sample(struct sflow_dgram *d, uint32_t format, uint32_t body_len)
+{
+    uint8_t *p = d->buf + d->len;
+    p = put32(p, format);
+    return put32(p, body_len);
+}
+
+/* Ends the sample whose last byte is before 'end', which began
+ * 'sample_len' bytes before it, and counts it in the header. */
+static void
+finish_sample(struct sflow_dgram *d, const uint8_t *end, size_t sample_len)
+{
+    /* A mismatch would make every later sample unreadable. */
+    assert((size_t) (end - (d->buf + d->len)) == sample_len);
+    d->len += sample_len;
+    d->n_samples++;
+    put32(d->buf + d->n_samples_off, d->n_samples);
+}
+
+bool
+sflow_dgram_add_flow(struct sflow_dgram *d,
+                     const struct sflow_flow_sample *fs)
+{
+    uint32_t hlen = fs->frame_len < SFLOW_HEADER_MAX
+                    ? fs->frame_len : SFLOW_HEADER_MAX;
+    uint32_t rec_len = RAW_HEADER_FIXED + pad4(hlen);
+    uint32_t body_len = FLOW_SAMPLE_FIXED + 4 + FORMAT_LEN_HLEN + rec_len;
+    size_t sample_len = FORMAT_LEN_HLEN + body_len;
+    if (!has_room(d, sample_len)) {
+        return false;
+    }
+
+    uint8_t *p = start_sample(d, SFLOW_FLOW_SAMPLE, body_len);
+    p = put32(p, fs->seq);
+    p = put32(p, source_id(fs->source_ifindex));
+    p = put32(p, fs->sampling_rate);
+    p = put32(p, fs->sample_pool);
+    p = put32(p, fs->drops);
+    p = put32(p, fs->input_ifindex);
+    p = put32(p, fs->output_ifindex);
+    p = put32(p, 1);                    /* One record. */
+
+    p = put32(p, SFLOW_REC_RAW_HEADER);
+    p = put32(p, rec_len);
+    p = put32(p, SFLOW_HDRPROTO_ETHERNET);
+    /* The frame as it was on the wire, FCS included, and the FCS counted
+     * as stripped: the frame we hold never had one. */
+    p = put32(p, fs->frame_len + VH_ETH_FCS);
+    p = put32(p, VH_ETH_FCS);
+    p = put32(p, hlen);
+    memcpy(p, fs->frame, hlen);
+    memset(p + hlen, 0, pad4(hlen) - hlen);
+    p += pad4(hlen);
+
+    finish_sample(d, p, sample_len);
+    return true;
+}
+
+static uint8_t *
+put_if_counters(uint8_t *p, const struct sflow_if_counters *c)
+{
+    p = put32(p, c->ifindex);
+    p = put32(p, c->iftype);
+    p = put64(p, c->ifspeed);
+    p = put32(p, c->ifdirection);
+    p = put32(p, c->ifstatus);
+    p = put64(p, c->in_octets);
+    p = put32(p, c->in_ucast);
+    p = put32(p, c->in_mcast);
+    p = put32(p, c->in_bcast);
+    p = put32(p, c->in_discards);
+    p = put32(p, c->in_errors);
+    p = put32(p, c->in_unknown_protos);
+    p = put64(p, c->out_octets);
+    p = put32(p, c->out_ucast);
+    p = put32(p, c->out_mcast);
+    p = put32(p, c->out_bcast);
+    p = put32(p, c->out_discards);
+    p = put32(p, c->out_errors);
+    return put32(p, c->promiscuous);
+}
+
+bool
+sflow_dgram_add_counters(struct sflow_dgram *d, uint32_t seq,
+                         const struct sflow_if_counters *c)
+{
+    uint32_t body_len = COUNTER_SAMPLE_FIXED + 4 + FORMAT_LEN_HLEN
+                        + IF_COUNTERS_LEN;
+    size_t sample_len = FORMAT_LEN_HLEN + body_len;
+    if (!has_room(d, sample_len)) {
+        return false;
+    }
+
+    uint8_t *p = start_sample(d, SFLOW_COUNTER_SAMPLE, body_len);
+    p = put32(p, seq);
+    p = put32(p, source_id(c->ifindex));
+    p = put32(p, 1);                    /* One record. */
+    p = put32(p, SFLOW_REC_IF_COUNTERS);
+    p = put32(p, IF_COUNTERS_LEN);
+    p = put_if_counters(p, c);
+
+    finish_sample(d, p, sample_len);
+    return true;
+}
+
+size_t
+sflow_dgram_end(const struct sflow_dgram *d)
+{
+    return d->len;
+}
+
+uint32_t
+sflow_build_frame(uint8_t *buf, const struct vh_ip_hdr_spec *spec,
+                  uint16_t sport, const struct sflow_dgram *d)
+{
+    return vh_build_udp(buf, spec, sport, SFLOW_PORT, d->buf,
+                        (uint32_t) d->len);
+}
