@@ -2,8 +2,9 @@
  *
  * A table of rules that must parse, each with the whole match and mask
  * it must give (so a stray bit fails too) and its actions; a table of
- * rules that must not, each with its exact message; and the edges: a
- * short error buffer, what a failed parse leaves behind. */
+ * rules that must not, each with its exact message; writing rules back
+ * and reading what was written; and the edges: a short error buffer,
+ * what a failed parse leaves behind. */
 #include <check.h>
 #include <stdio.h>
 #include <string.h>
@@ -443,6 +444,79 @@ START_TEST(test_short_err)
 }
 END_TEST
 
+/* Formatting: exact text for a few rules. */
+static const struct {
+    const char *text, *fmt;
+} fmts[] = {
+    { "table=0,priority=200,udp,tp_dst=9999,actions=drop",
+      "table=0, priority=200,udp,tp_dst=9999 actions=drop" },
+    { "priority=10,in_port=vm1,dl_dst=01:00:00:00:00:00/01:00:00:00:00:00,"
+      "actions=mod_vlan_vid:10,resubmit(,1)",
+      "table=0, priority=10,in_port=1,dl_dst=01:00:00:00:00:00/"
+      "01:00:00:00:00:00 actions=mod_vlan_vid:10,resubmit(,1)" },
+    { "actions=normal", "table=0, actions=NORMAL" },
+    { "table=3,cookie=0x1f,idle_timeout=10,hard_timeout=20,"
+      "eth_type=0x88cc,actions=goto_table:7",
+      "cookie=0x1f, table=3, idle_timeout=10, hard_timeout=20, "
+      "dl_type=0x88cc actions=goto_table:7" },
+    { "ip,nw_src=10.1.2.3/24,nw_dst=10.9.8.7/255.0.255.0,nw_tos=8,"
+      "actions=output:vm2,LOCAL,resubmit:3,resubmit(4,5)",
+      "table=0, ip,nw_src=10.1.2.0/24,nw_dst=10.0.8.0/255.0.255.0,nw_tos=8 "
+      "actions=output:2,LOCAL,resubmit:3,resubmit(4,5)" },
+    { "arp,arp_spa=10.0.0.1,arp_op=2,dl_vlan=5,actions=flood",
+      "table=0, arp,dl_vlan=5,arp_spa=10.0.0.1,arp_op=2 actions=FLOOD" },
+    { "icmp,icmp_type=0,tun_id=9,in_port=LOCAL,dl_vlan=0xffff,"
+      "actions=mod_nw_src:1.2.3.4,set_field:0x3->pkt_mark",
+      "table=0, icmp,tun_id=0x9,in_port=LOCAL,vlan_tci=0x0000,icmp_type=0 "
+      "actions=mod_nw_src:1.2.3.4,set_field:0x3->pkt_mark" },
+};
+
+START_TEST(test_format)
+{
+    struct of_rule r;
+    char err[256], buf[512];
+
+    ck_assert_msg(parse(fmts[_i].text, &r, err, sizeof err), "%s", err);
+    ck_assert_str_eq(of_rule_format(&r, buf, sizeof buf), fmts[_i].fmt);
+
+    /* Cut off, not overrun, in a short buffer. */
+    memset(buf, '#', sizeof buf);
+    of_rule_format(&r, buf, 12);
+    ck_assert_uint_eq(strlen(buf), 11);
+    ck_assert(!strncmp(buf, fmts[_i].fmt, 11));
+    ck_assert_int_eq(buf[12], '#');
+    of_rule_free(&r);
+}
+END_TEST
+
+/* What of_rule_format() writes reads back as the same rule. */
+START_TEST(test_round_trip)
+{
+    struct of_rule r, again;
+    char err[256], buf[1024];
+
+    ck_assert(parse(goods[_i].text, &r, err, sizeof err));
+    of_rule_format(&r, buf, sizeof buf);
+    ck_assert_msg(parse(buf, &again, err, sizeof err), "rule %d \"%s\" "
+                  "written as \"%s\": %s", _i, goods[_i].text, buf, err);
+    ck_assert_uint_eq(again.table, r.table);
+    ck_assert_uint_eq(again.priority, r.priority);
+    ck_assert_uint_eq(again.cookie, r.cookie);
+    ck_assert_uint_eq(again.idle_timeout, r.idle_timeout);
+    ck_assert_uint_eq(again.hard_timeout, r.hard_timeout);
+    check_key((size_t) _i, "match again", &again.match, &r.match);
+    check_key((size_t) _i, "mask again", &again.mask, &r.mask);
+    struct good g = { .n_acts = r.n_acts };
+    ck_assert_uint_le(r.n_acts, MAX_ACTS);
+    for (size_t j = 0; j < r.n_acts; j++) {
+        g.acts[j] = r.acts[j];
+    }
+    check_acts((size_t) _i, &again, &g);
+    of_rule_free(&again);
+    of_rule_free(&r);
+}
+END_TEST
+
 /* Without a lookup, numbers and LOCAL still name ports. */
 START_TEST(test_no_lookup)
 {
@@ -471,6 +545,10 @@ ofparse_suite(void)
     tcase_add_loop_test(tc, test_bad_rules, 0,
                         (int) (sizeof bads / sizeof bads[0]));
     tcase_add_test(tc, test_short_err);
+    tcase_add_loop_test(tc, test_format, 0,
+                        (int) (sizeof fmts / sizeof fmts[0]));
+    tcase_add_loop_test(tc, test_round_trip, 0,
+                        (int) (sizeof goods / sizeof goods[0]));
     tcase_add_test(tc, test_no_lookup);
     suite_add_tcase(s, tc);
     return s;

@@ -1517,3 +1517,333 @@ of_rule_free(struct of_rule *rule)
         rule->n_acts = 0;
     }
 }
+
+/* --- Writing a rule back. --- */
+
+/* A string being written into a fixed buffer: what does not fit is cut
+ * off, and the buffer always ends in a NUL. */
+struct sbuf {
+    char *buf;
+    size_t size, len;
+};
+
+static void put(struct sbuf *, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void
+put(struct sbuf *sb, const char *fmt, ...)
+{
+    if (sb->len >= sb->size) {
+        return;
+    }
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(sb->buf + sb->len, sb->size - sb->len, fmt, ap);
+    va_end(ap);
+    if (n > 0) {
+        sb->len += (size_t) n;
+    }
+}
+
+static bool
+mac_is_zero(const uint8_t *mac)
+{
+    for (int i = 0; i < VH_ETH_ALEN; i++) {
+        if (mac[i]) {
+            return false;
+        }
+    }
+    return true;
+}
+
+static void
+put_mac(struct sbuf *sb, const char *name, const uint8_t *mac,
+        const uint8_t *mask)
+{
+    static const uint8_t ones[VH_ETH_ALEN] = {
+        0xff, 0xff, 0xff, 0xff, 0xff, 0xff
+    };
+    char a[18], m[18];
+
+    vh_mac_format((const struct vh_mac *) mac, a);
+    if (!memcmp(mask, ones, VH_ETH_ALEN)) {
+        put(sb, "%s=%s,", name, a);
+    } else {
+        put(sb, "%s=%s/%s,", name, a,
+            vh_mac_format((const struct vh_mac *) mask, m));
+    }
+}
+
+/* An address with its mask as a prefix length if it is one, else as an
+ * address. */
+static void
+put_ip(struct sbuf *sb, const char *name, uint32_t addr, uint32_t mask)
+{
+    char a[16], m[16];
+    uint32_t host = ~mask;
+
+    vh_ipv4_format(addr, a);
+    if (mask == 0xffffffff) {
+        put(sb, "%s=%s,", name, a);
+    } else if (!(host & (host + 1))) {
+        put(sb, "%s=%s/%d,", name, a, 32 - __builtin_popcount(host));
+    } else {
+        put(sb, "%s=%s/%s,", name, a, vh_ipv4_format(mask, m));
+    }
+}
+
+static void
+put_int(struct sbuf *sb, const char *name, uint32_t v, uint32_t mask,
+        uint32_t all)
+{
+    if (mask == all) {
+        put(sb, "%s=%u,", name, v);
+    } else {
+        put(sb, "%s=0x%x/0x%x,", name, v, mask);
+    }
+}
+
+static void
+put_vlan(struct sbuf *sb, uint16_t tci, uint16_t mask)
+{
+    bool tagged = tci & OFKEY_VLAN_CFI;
+
+    if (!mask) {
+        return;
+    } else if (tagged && mask == (OFKEY_VLAN_CFI | 0xfff)) {
+        put(sb, "dl_vlan=%u,", tci & 0xfff);
+    } else if (tagged && mask == (OFKEY_VLAN_CFI | 0xe000)) {
+        put(sb, "dl_vlan_pcp=%u,", tci >> 13);
+    } else if (tagged && mask == 0xffff) {
+        put(sb, "dl_vlan=%u,dl_vlan_pcp=%u,", tci & 0xfff, tci >> 13);
+    } else if (mask == 0xffff) {
+        put(sb, "vlan_tci=0x%04x,", tci);
+    } else {
+        put(sb, "vlan_tci=0x%04x/0x%04x,", tci, mask);
+    }
+}
+
+static void
+put_port(struct sbuf *sb, uint32_t port)
+{
+    if (port == OFPP_LOCAL) {
+        put(sb, "LOCAL");
+    } else if (port == OFPP_IN_PORT) {
+        put(sb, "IN_PORT");
+    } else {
+        put(sb, "%u", port);
+    }
+}
+
+/* The match as ovs-ofctl writes it: the shorthand first, then the fields
+ * in the order of the headers, each followed by a comma. */
+static void
+put_match(struct sbuf *sb, const struct of_rule *r)
+{
+    const struct ofkey *k = &r->match, *m = &r->mask;
+    bool ip = has_dl_type(r, ETH_TYPE_IP);
+    bool arp = has_dl_type(r, ETH_TYPE_ARP);
+    bool icmp = has_nw_proto(r, PROTO_ICMP);
+    const char *l4 = icmp ? "icmp"
+                     : has_nw_proto(r, PROTO_TCP) ? "tcp"
+                     : has_nw_proto(r, PROTO_UDP) ? "udp" : NULL;
+
+    if (r->priority != OFP_DEFAULT_PRIORITY) {
+        put(sb, "priority=%u,", r->priority);
+    }
+    if (l4 || ip || arp) {
+        put(sb, "%s,", l4 ? l4 : ip ? "ip" : "arp");
+    }
+    if (m->tun_id) {
+        if (m->tun_id == 0xffffffff) {
+            put(sb, "tun_id=0x%x,", k->tun_id);
+        } else {
+            put(sb, "tun_id=0x%x/0x%x,", k->tun_id, m->tun_id);
+        }
+    }
+    if (m->in_port) {
+        put(sb, "in_port=");
+        put_port(sb, k->in_port);
+        put(sb, ",");
+    }
+    put_vlan(sb, k->vlan_tci, m->vlan_tci);
+    if (!mac_is_zero(m->dl_src)) {
+        put_mac(sb, "dl_src", k->dl_src, m->dl_src);
+    }
+    if (!mac_is_zero(m->dl_dst)) {
+        put_mac(sb, "dl_dst", k->dl_dst, m->dl_dst);
+    }
+    if (m->dl_type && !ip && !arp) {
+        put(sb, "dl_type=0x%04x,", k->dl_type);
+    }
+    if (m->nw_src) {
+        put_ip(sb, arp ? "arp_spa" : "nw_src", k->nw_src, m->nw_src);
+    }
+    if (m->nw_dst) {
+        put_ip(sb, arp ? "arp_tpa" : "nw_dst", k->nw_dst, m->nw_dst);
+    }
+    if (m->nw_proto && !l4) {
+        put(sb, "%s=%u,", arp ? "arp_op" : "nw_proto", k->nw_proto);
+    }
+    if (m->nw_tos) {
+        put(sb, "nw_tos=%u,", k->nw_tos);
+    }
+    if (m->nw_ttl) {
+        put(sb, "nw_ttl=%u,", k->nw_ttl);
+    }
+    if (m->tp_src) {
+        put_int(sb, icmp ? "icmp_type" : "tp_src", k->tp_src, m->tp_src,
+                0xffff);
+    }
+    if (m->tp_dst) {
+        put_int(sb, icmp ? "icmp_code" : "tp_dst", k->tp_dst, m->tp_dst,
+                0xffff);
+    }
+}
+
+static void
+put_set_field(struct sbuf *sb, const struct of_action *a)
+{
+    unsigned long long v = (unsigned long long) a->value;
+    struct vh_mac mac;
+    char s[18];
+
+    for (int i = VH_ETH_ALEN; i-- > 0; v >>= 8) {
+        mac.b[i] = (uint8_t) v;
+    }
+    v = (unsigned long long) a->value;
+    switch (a->field) {
+    case OFF_DL_SRC:
+        put(sb, "mod_dl_src:%s", vh_mac_format(&mac, s));
+        break;
+    case OFF_DL_DST:
+        put(sb, "mod_dl_dst:%s", vh_mac_format(&mac, s));
+        break;
+    case OFF_VLAN_VID:
+        put(sb, "mod_vlan_vid:%llu", v);
+        break;
+    case OFF_VLAN_PCP:
+        put(sb, "mod_vlan_pcp:%llu", v);
+        break;
+    case OFF_NW_SRC:
+        put(sb, "mod_nw_src:%s", vh_ipv4_format((uint32_t) v, s));
+        break;
+    case OFF_NW_DST:
+        put(sb, "mod_nw_dst:%s", vh_ipv4_format((uint32_t) v, s));
+        break;
+    case OFF_NW_TOS:
+        put(sb, "mod_nw_tos:%llu", v);
+        break;
+    case OFF_NW_TTL:
+        put(sb, "mod_nw_ttl:%llu", v);
+        break;
+    case OFF_TP_SRC:
+        put(sb, "mod_tp_src:%llu", v);
+        break;
+    case OFF_TP_DST:
+        put(sb, "mod_tp_dst:%llu", v);
+        break;
+    case OFF_TUN_ID:
+        put(sb, "set_field:0x%llx->tun_id", v);
+        break;
+    case OFF_PKT_MARK:
+        put(sb, "set_field:0x%llx->pkt_mark", v);
+        break;
+    }
+}
+
+static void
+put_action(struct sbuf *sb, const struct of_action *a)
+{
+    switch (a->type) {
+    case OFA_OUTPUT:
+        put(sb, "output:");
+        put_port(sb, a->port);
+        break;
+    case OFA_NORMAL:
+        put(sb, "NORMAL");
+        break;
+    case OFA_FLOOD:
+        put(sb, "FLOOD");
+        break;
+    case OFA_ALL:
+        put(sb, "ALL");
+        break;
+    case OFA_IN_PORT:
+        put(sb, "IN_PORT");
+        break;
+    case OFA_LOCAL:
+        put(sb, "LOCAL");
+        break;
+    case OFA_CONTROLLER:
+        put(sb, "CONTROLLER:65535");
+        break;
+    case OFA_SET_FIELD:
+        put_set_field(sb, a);
+        break;
+    case OFA_STRIP_VLAN:
+        put(sb, "strip_vlan");
+        break;
+    case OFA_PUSH_VLAN:
+        put(sb, "push_vlan:0x%04llx", (unsigned long long) a->value);
+        break;
+    case OFA_DEC_TTL:
+        put(sb, "dec_ttl");
+        break;
+    case OFA_RESUBMIT:
+        if (a->table == TABLE_CURRENT) {
+            put(sb, "resubmit:");
+            put_port(sb, a->port);
+        } else if (a->port == OFPP_NONE) {
+            put(sb, "resubmit(,%u)", a->table);
+        } else {
+            put(sb, "resubmit(");
+            put_port(sb, a->port);
+            put(sb, ",%u)", a->table);
+        }
+        break;
+    case OFA_GOTO_TABLE:
+        put(sb, "goto_table:%u", a->table);
+        break;
+    case OFA_SET_QUEUE:
+        put(sb, "set_queue:%llu", (unsigned long long) a->value);
+        break;
+    }
+}
+
+char *
+of_rule_format(const struct of_rule *r, char *buf, size_t size)
+{
+    struct sbuf sb = { buf, size, 0 };
+    char match[1024];
+    struct sbuf ms = { match, sizeof match, 0 };
+
+    if (size) {
+        buf[0] = '\0';
+    }
+    match[0] = '\0';
+    if (r->cookie) {
+        put(&sb, "cookie=0x%llx, ", (unsigned long long) r->cookie);
+    }
+    put(&sb, "table=%u, ", r->table);
+    if (r->idle_timeout) {
+        put(&sb, "idle_timeout=%u, ", r->idle_timeout);
+    }
+    if (r->hard_timeout) {
+        put(&sb, "hard_timeout=%u, ", r->hard_timeout);
+    }
+    put_match(&ms, r);
+    if (ms.len && ms.len < sizeof match) {
+        match[ms.len - 1] = '\0';       /* The last field's comma. */
+        put(&sb, "%s ", match);
+    }
+    put(&sb, "actions=");
+    if (!r->n_acts) {
+        put(&sb, "drop");
+    }
+    for (size_t i = 0; i < r->n_acts; i++) {
+        put(&sb, "%s", i ? "," : "");
+        put_action(&sb, &r->acts[i]);
+    }
+    return buf;
+}
