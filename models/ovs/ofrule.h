@@ -81,6 +81,20 @@ struct of_action {
                                  * OFA_PUSH_VLAN, OFA_SET_QUEUE. */
 };
 
+/* Added with the parser (models/ovs/ofrule.c), to say what it writes:
+ *
+ * OFA_SET_FIELD's 'value' by field: OFF_VLAN_VID the VID alone, 0..4095
+ * (set_field's "present" bit 0x1000 is dropped); OFF_VLAN_PCP 0..7;
+ * OFF_NW_TOS a TOS byte whose 2 ECN bits are zero, as OVS requires of
+ * mod_nw_tos (ip_dscp=D is written D << 2): it sets the frame's DSCP
+ * and keeps its ECN; OFF_TUN_ID and OFF_PKT_MARK 32 bits.
+ *
+ * OFA_RESUBMIT: "resubmit(in_port,T)" is read as port OFPP_NONE, which
+ * means the same thing; OFPP_IN_PORT is never written there.
+ *
+ * A match on nw_tos (or ip_dscp) has mask 0xfc: as in OVS it matches
+ * the DSCP bits only.  A rule with no actions has 'acts' NULL. */
+
 struct of_rule {
     char *text;                 /* The rule as written. */
     uint8_t table;
@@ -107,10 +121,18 @@ typedef uint32_t (*of_port_lookup_fn)(void *ctx, const char *name);
  * names go through 'lookup' (numbers are taken as they are).  On an
  * error returns false with a message in 'err' that quotes the offending
  * token and, for an unknown field or action name, suggests the nearest
- * known one: "unknown field 'nw_sorc' (did you mean 'nw_src'?)". */
+ * known one: "unknown field 'nw_sorc' (did you mean 'nw_src'?)".
+ *
+ * (Added with the parser:) 'lookup' may be NULL, leaving numbers and
+ * LOCAL.  The message is cut to fit 'errsize' bytes; 'err' may be NULL.
+ * 'rule' is the caller's, on the stack or not: on an error it is left
+ * zeroed, holding nothing to free. */
 bool of_rule_parse(const char *text, of_port_lookup_fn lookup, void *ctx,
                    struct of_rule *rule, char *err, size_t errsize);
 
+/* (Added with the parser:) frees what 'rule' holds, its text and
+ * actions, and not 'rule' itself, which of_rule_parse() was handed: an
+ * owner that allocated the struct calls free() on it after this. */
 void of_rule_free(struct of_rule *);
 
 /* Writes 'rule' as ovs-ofctl dump-flows prints it, without its
