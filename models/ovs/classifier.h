@@ -59,7 +59,9 @@ struct of_rule *of_tables_lookup(const struct of_tables *, uint8_t table,
                                  unsigned *n_subtables);
 
 /* Calls 'fn' for each rule, by table, then descending priority, then
- * insertion order: the order ovs-ofctl dump-flows lists them in. */
+ * insertion order: the order ovs-ofctl dump-flows lists them in.  'fn'
+ * may remove the rule it is given (with of_tables_remove()), and no
+ * other. */
 void of_tables_foreach(const struct of_tables *,
                        void (*fn)(struct of_rule *, void *aux), void *aux);
 
