@@ -50,6 +50,7 @@ void odp_actions_init(struct odp_actions *);
 void odp_actions_destroy(struct odp_actions *);
 void odp_actions_clear(struct odp_actions *);
 void odp_actions_add(struct odp_actions *, const struct odp_action *);
+/* Replaces the actions of 'dst', which must have been initialized. */
 void odp_actions_copy(struct odp_actions *dst, const struct odp_actions *);
 bool odp_actions_eq(const struct odp_actions *, const struct odp_actions *);
 
