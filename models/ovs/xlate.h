@@ -31,6 +31,11 @@
 #include "models/ovs/odp.h"
 
 #define XLATE_MAX_DEPTH 64
+#define XLATE_MAX_RESUBMITS 4096 /* Resubmits in all, nested or not (OVS's
+                                  * limit too): a rule resubmitting twice
+                                  * to its own table would otherwise take
+                                  * 2^64 lookups.  Beyond, the frame is
+                                  * dropped as XLATE_TOO_DEEP. */
 #define XLATE_MAX_RULES 32      /* Rules remembered per translation (for
                                  * their counters and 'vhsim explain');
                                  * beyond, only counted in 'n_rules'. */
@@ -56,7 +61,8 @@ enum xlate_drop {
     XLATE_RULE_DROP,            /* Rules matched; their actions output
                                  * nothing. */
     XLATE_CONTROLLER,           /* Sent to the controller (none). */
-    XLATE_TOO_DEEP,             /* Resubmits nested too deep. */
+    XLATE_TOO_DEEP,             /* Resubmits nested too deep (or too
+                                 * many, XLATE_MAX_RESUBMITS). */
     XLATE_TTL,                  /* dec_ttl on a TTL of 0 or 1. */
 };
 
