@@ -16,6 +16,7 @@ struct step {
     vh_time_t at;               /* When it was announced. */
     struct vh_hop hop;          /* Its packet pointer is not kept. */
     uint32_t len;
+    char *note;                 /* A decision's text, copied. */
 };
 
 struct follow {
@@ -43,6 +44,9 @@ follow_hop(void *ctx, const struct vh_hop *h)
     s->hop = *h;
     s->hop.pkt = NULL;
     s->len = p->len;
+    s->note = h->kind == VH_HOP_DECIDE && h->what ? vh_xstrdup(h->what)
+                                                  : NULL;
+    s->hop.what = h->kind == VH_HOP_DECIDE ? NULL : h->what;
 }
 
 static void
@@ -88,6 +92,9 @@ print_steps(const struct follow *f, vh_time_t born, const struct world *w)
         case VH_HOP_RX:
         case VH_HOP_TX:
             printf("%u-byte frame", s->len);
+            break;
+        case VH_HOP_DECIDE:
+            printf("%s", s->note ? s->note : "");
             break;
         case VH_HOP_ARRIVE:
         case VH_HOP_DELIVER:
@@ -209,6 +216,9 @@ cmd_explain(int argc, char **argv)
             }
         }
         print_steps(&f, born, w);
+    }
+    for (size_t i = 0; i < f.n; i++) {
+        free(f.steps[i].note);
     }
     free(f.steps);
     world_free(w);

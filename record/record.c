@@ -297,6 +297,10 @@ void
 gui_rec_hop(void *ctx, const struct vh_hop *h)
 {
     struct gui_rec_writer *w = ctx;
+    if (h->kind == VH_HOP_DECIDE) {
+        return;                 /* Decisions are for 'explain'; the
+                                 * recording keeps where packets go. */
+    }
     vh_time_t now = *w->clock;
     const struct vh_packet *p = h->pkt;
     /* Strings first: their records must precede the block using them. */
@@ -367,6 +371,7 @@ gui_rec_hop(void *ctx, const struct vh_hop *h)
     case VH_HOP_RX:
     case VH_HOP_TX:
     case VH_HOP_CONSUME:
+    case VH_HOP_DECIDE:
         break;
     }
     if (flags & F_SNAP) {

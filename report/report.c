@@ -2,6 +2,7 @@
 #include "report/report.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "models/hw/cpu.h"
@@ -160,18 +161,34 @@ host_rates_json(cJSON *o, const struct host *h, vh_time_t end)
 /* --- The classes' own sections (models/core/devclass.h). --- */
 
 struct report_out {
-    cJSON *obj;                 /* Writing JSON into this object, */
+    cJSON *obj;                 /* Writing JSON into this object (the
+                                 * innermost one open), */
     FILE *text;                 /* or a line of text here; */
-    int n;                      /* keys written so far. */
+    int n;                      /* keys written so far at this level. */
+    cJSON *stack[8];            /* Enclosing objects and lists. */
+    int ns[8];                  /* Their 'n'. */
+    char close[8];              /* Text: what ends each open level. */
+    int depth;
 };
+
+static void
+text_sep(struct report_out *out)
+{
+    fprintf(out->text, "%s", out->n++ ? ", " : " ");
+}
 
 void
 report_out_num(struct report_out *out, const char *key, double v)
 {
     if (out->obj) {
-        cJSON_AddNumberToObject(out->obj, key, v);
+        if (cJSON_IsArray(out->obj)) {
+            cJSON_AddItemToArray(out->obj, cJSON_CreateNumber(v));
+        } else {
+            cJSON_AddNumberToObject(out->obj, key, v);
+        }
     } else {
-        fprintf(out->text, "%s%s %.15g", out->n++ ? ", " : " ", key, v);
+        text_sep(out);
+        fprintf(out->text, "%s %.15g", key, v);
     }
 }
 
@@ -181,8 +198,73 @@ report_out_str(struct report_out *out, const char *key, const char *v)
     if (out->obj) {
         cJSON_AddStringToObject(out->obj, key, v);
     } else {
-        fprintf(out->text, "%s%s %s", out->n++ ? ", " : " ", key, v);
+        text_sep(out);
+        fprintf(out->text, "%s %s", key, v);
     }
+}
+
+/* Opens 'item' (an object or array) under 'key' of the current level. */
+static void
+open_level(struct report_out *out, const char *key, cJSON *item,
+           const char *text_open)
+{
+    if (out->depth == (int) (sizeof out->stack / sizeof *out->stack)) {
+        abort();                /* Nesting is fixed by the models. */
+    }
+    out->ns[out->depth] = out->n;
+    out->close[out->depth] = text_open[0] == '[' ? ']' : '}';
+    out->stack[out->depth++] = out->obj;
+    if (out->obj) {
+        if (cJSON_IsArray(out->obj)) {
+            cJSON_AddItemToArray(out->obj, item);
+        } else {
+            cJSON_AddItemToObject(out->obj, key, item);
+        }
+        out->obj = item;
+    } else {
+        cJSON_Delete(item);
+        text_sep(out);
+        if (key) {
+            fprintf(out->text, "%s ", key);
+        }
+        fprintf(out->text, "%s", text_open);
+    }
+    out->n = 0;
+}
+
+void
+report_out_begin(struct report_out *out, const char *key)
+{
+    open_level(out, key, cJSON_CreateObject(), "{");
+}
+
+void
+report_out_begin_list(struct report_out *out, const char *key)
+{
+    open_level(out, key, cJSON_CreateArray(), "[");
+}
+
+void
+report_out_begin_item(struct report_out *out)
+{
+    open_level(out, NULL, cJSON_CreateObject(), "{");
+}
+
+void
+report_out_end(struct report_out *out)
+{
+    out->depth--;
+    if (!out->obj) {
+        fprintf(out->text, " %c", out->close[out->depth]);
+    }
+    out->obj = out->stack[out->depth];
+    out->n = out->ns[out->depth];
+}
+
+bool
+report_out_is_text(const struct report_out *out)
+{
+    return !out->obj;
 }
 
 /* The last part of a device's path: its name within its parent. */
@@ -216,7 +298,7 @@ host_sections_json(const struct world *w, const struct host *h, cJSON *o)
         for (size_t i = 0; i < w->devs.n; i++) {
             const struct vh_device *d = w->devs.v[i];
             if (in_host_section(d, h, section)) {
-                struct report_out out = { cJSON_CreateObject(), NULL, 0 };
+                struct report_out out = { .obj = cJSON_CreateObject() };
                 cJSON_AddStringToObject(out.obj, "name", dev_name(d));
                 d->cls->report(d, &out);
                 cJSON_AddItemToArray(list, out.obj);
@@ -232,7 +314,7 @@ print_host_sections(const struct world *w, const struct host *h, FILE *f)
         const struct vh_device *d = w->devs.v[i];
         if (d->parent == (int32_t) h->dev.id && d->cls
             && d->cls->host_section) {
-            struct report_out out = { NULL, f, 0 };
+            struct report_out out = { .text = f };
             fprintf(f, "  %s:", dev_name(d));
             d->cls->report(d, &out);
             fprintf(f, "\n");

@@ -12,6 +12,7 @@ const char *const vh_hop_kind_names[VH_HOP_N_KINDS] = {
     [VH_HOP_RX] = "in",
     [VH_HOP_TX] = "out",
     [VH_HOP_CONSUME] = "ended",
+    [VH_HOP_DECIDE] = "decides",
 };
 
 void

@@ -30,8 +30,11 @@ enum vh_hop_kind {
     VH_HOP_CONSUME,     /* Ended normally at 'dev' without being delivered
                          * to an application: an ARP reply taken in by the
                          * stack that asked, a frame a stack ignores. */
+    VH_HOP_DECIDE,      /* 'dev' decided something about it, said in
+                         * 'what' (a cache hit, the rule that matched);
+                         * the text lives only during the call. */
 };
-#define VH_HOP_N_KINDS (VH_HOP_CONSUME + 1)
+#define VH_HOP_N_KINDS (VH_HOP_DECIDE + 1)
 
 /* A word for each kind, as 'explain' and the GUI's inspector print it:
  * "arrives", "queued", "work", "DROPPED"... */

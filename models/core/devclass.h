@@ -209,4 +209,16 @@ void dev_destroy_all(struct world *);
 void report_out_num(struct report_out *, const char *key, double v);
 void report_out_str(struct report_out *, const char *key, const char *v);
 
+/* Nesting: an object under 'key', a list under 'key', an object as the
+ * next item of the open list; each closed by report_out_end().  In a
+ * list, report_out_num() appends a number and ignores 'key'. */
+void report_out_begin(struct report_out *, const char *key);
+void report_out_begin_list(struct report_out *, const char *key);
+void report_out_begin_item(struct report_out *);
+void report_out_end(struct report_out *);
+
+/* Whether the report is for the terminal (long lists may be cut short
+ * there; the JSON report has every entry). */
+bool report_out_is_text(const struct report_out *);
+
 #endif /* models/core/devclass.h */
