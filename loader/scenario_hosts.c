@@ -74,8 +74,8 @@ path_hash(const char *s)
 
 /* Derives a locally administered unicast MAC from a scenario path: VM NICs
  * get QEMU's 52:54:00 prefix, host NICs 02: (see models/core/config.h). */
-static void
-derive_mac(const char *spath, bool vm, struct vh_mac *mac)
+void
+ld_derive_mac(const char *spath, bool vm, struct vh_mac *mac)
 {
     uint64_t h = path_hash(spath);
     if (vm) {
@@ -93,9 +93,9 @@ derive_mac(const char *spath, bool vm, struct vh_mac *mac)
 }
 
 /* Reads "mac" if present; returns true when all is well, and sets *given. */
-static bool
-load_mac(struct ld *ld, const cJSON *o, const char *op, struct vh_mac *mac,
-         bool *given)
+bool
+ld_load_mac(struct ld *ld, const cJSON *o, const char *op,
+            struct vh_mac *mac, bool *given)
 {
     char path[JP_LEN];
     char *s = NULL;
@@ -129,9 +129,9 @@ load_mac(struct ld *ld, const cJSON *o, const char *op, struct vh_mac *mac,
 }
 
 /* Reads "ip" ("10.0.0.1/24"); the address must be usable by a host. */
-static bool
-load_ip(struct ld *ld, const cJSON *o, const char *op, bool required,
-        uint32_t *ip, int *prefix, bool *given)
+bool
+ld_load_ip(struct ld *ld, const cJSON *o, const char *op, bool required,
+           uint32_t *ip, int *prefix, bool *given)
 {
     char path[JP_LEN];
     char *s = NULL;
@@ -294,8 +294,8 @@ load_nic(struct ld *ld, const cJSON *o, const char *np, const char *hname,
     nic->tx_ring = (int) tx;
 
     bool has_ip;
-    if (!load_mac(ld, o, np, &nic->mac, &nic->has_mac)
-        || !load_ip(ld, o, np, false, &nic->ip, &nic->prefix, &has_ip)) {
+    if (!ld_load_mac(ld, o, np, &nic->mac, &nic->has_mac)
+        || !ld_load_ip(ld, o, np, false, &nic->ip, &nic->prefix, &has_ip)) {
         return false;
     }
     nic->has_ip = has_ip;
@@ -304,17 +304,19 @@ load_nic(struct ld *ld, const cJSON *o, const char *np, const char *hname,
     }
     if (!nic->has_mac) {
         snprintf(spath, sizeof spath, "%s/%s", hname, nic->name);
-        derive_mac(spath, false, &nic->mac);
+        ld_derive_mac(spath, false, &nic->mac);
     }
     return ld_parse_class(ld, o, np, 0, nic->cls, &nic->priv);
 }
 
 static bool
 load_bridge(struct ld *ld, const cJSON *o, const char *bp, int n_cores,
-            struct cfg_bridge *br)
+            const char *hname, struct cfg_bridge *br)
 {
     const char *const *types = cfg_bridge_type_names;
-    const char *const *datapaths = cfg_datapath_names;
+    /* OVS's own words for its datapaths are aliases. */
+    static const char *const datapaths[] = { "kernel", "dpdk", "system",
+                                             "netdev" };
     char path[JP_LEN];
     int type = CFG_BR_LINUX, dp = CFG_DP_KERNEL;
     const cJSON *ports, *flows;
@@ -325,12 +327,12 @@ load_bridge(struct ld *ld, const cJSON *o, const char *bp, int n_cores,
      * of its own it takes. */
     if (!ld_is_object(ld, o, bp)
         || !ld_enum(ld, o, bp, "type", "bridge type", types, 2, &type)
-        || !ld_enum(ld, o, bp, "datapath", "OVS datapath", datapaths, 2,
+        || !ld_enum(ld, o, bp, "datapath", "OVS datapath", datapaths, 4,
                     &dp)) {
         return false;
     }
     br->type = (enum cfg_bridge_type) type;
-    br->datapath = (enum cfg_ovs_datapath) dp;
+    br->datapath = (enum cfg_ovs_datapath) (dp % 2);
     char value[64];
     cfg_bridge_class_value(br, value, sizeof value);
     br->cls = dev_class_find(DEV_FAM_BRIDGE, value);
@@ -339,7 +341,8 @@ load_bridge(struct ld *ld, const cJSON *o, const char *bp, int n_cores,
         jp_key(path, bp, type == CFG_BR_OVS ? "datapath" : "type");
         if (type == CFG_BR_OVS) {
             return vh_diag_fail(ld->diag, path, "not supported yet: Open "
-                                "vSwitch %s datapath", datapaths[dp]);
+                                "vSwitch %s datapath",
+                                cfg_datapath_names[dp % 2]);
         }
         return vh_diag_fail(ld->diag, path, "not supported yet: bridge type "
                             "'%s'", value);
@@ -354,28 +357,24 @@ load_bridge(struct ld *ld, const cJSON *o, const char *bp, int n_cores,
         return false;
     }
     if (br->type != CFG_BR_OVS) {
-        const char *k = flows ? "flows"
-                        : !ld_absent_or_null(o, "datapath") ? "datapath"
-                        : NULL;
-        if (k) {
-            jp_key(path, bp, k);
-            return vh_diag_fail(ld->diag, path, "'%s' applies only to "
-                                "bridges of type ovs", k);
+        static const char *const ovs_only[] = { "flows", "datapath",
+            "other_config", "mirrors", "sflow" };
+        for (size_t k = 0; k < N_NAMES(ovs_only); k++) {
+            if (!ld_absent_or_null(o, ovs_only[k])) {
+                jp_key(path, bp, ovs_only[k]);
+                return vh_diag_fail(ld->diag, path, "'%s' applies only to "
+                                    "bridges of type ovs", ovs_only[k]);
+            }
         }
+    } else if (!ld_ovs_other(ld, o, bp, &br->other)) {
+        return false;
     }
+    br->has_mirrors = !ld_absent_or_null(o, "mirrors");
+    br->has_sflow = !ld_absent_or_null(o, "sflow");
 
     jp_key(path, bp, "ports");
-    br->n_ports = (size_t) cJSON_GetArraySize(ports);
-    br->ports = ld_calloc(br->n_ports, sizeof *br->ports);
-    size_t i = 0;
-    for (const cJSON *p = ports ? ports->child : NULL; p; p = p->next, i++) {
-        char pp[JP_LEN];
-        jp_idx(pp, path, i);
-        if (!cJSON_IsString(p)) {
-            return vh_diag_fail(ld->diag, pp, "expected a NIC name (a "
-                                "string), got %s", ld_type_name(p));
-        }
-        br->ports[i] = ld_strdup(p->valuestring);
+    if (!ld_bridge_ports(ld, ports, path, hname, br)) {
+        return false;
     }
 
     /* OVS flows are kept verbatim, in ovs-ofctl's syntax, for the OVS
@@ -383,7 +382,7 @@ load_bridge(struct ld *ld, const cJSON *o, const char *bp, int n_cores,
     jp_key(path, bp, "flows");
     br->n_flows = (size_t) cJSON_GetArraySize(flows);
     br->flows = ld_calloc(br->n_flows, sizeof *br->flows);
-    i = 0;
+    size_t i = 0;
     for (const cJSON *f = flows ? flows->child : NULL; f; f = f->next, i++) {
         char fp[JP_LEN];
         jp_idx(fp, path, i);
@@ -396,9 +395,11 @@ load_bridge(struct ld *ld, const cJSON *o, const char *bp, int n_cores,
     return true;
 }
 
+/* The attach object; a "vlan" or "trunks" in it (the contract puts
+ * them beside the OVS attachment) is the NIC's own, '*vlan'. */
 static bool
 load_attach(struct ld *ld, const cJSON *o, const char *vp,
-            struct cfg_vnic *vn)
+            struct cfg_vnic *vn, long long *vlan)
 {
     char ap[JP_LEN], path[JP_LEN];
     const cJSON *at;
@@ -432,6 +433,20 @@ load_attach(struct ld *ld, const cJSON *o, const char *vp,
                     &mode)
         || !ld_int(ld, at, ap, "vf", false, 0, 255, NULL, &vf)) {
         return false;
+    }
+    if (!ld_absent_or_null(at, "vlan") || !ld_absent_or_null(at, "trunks")) {
+        const char *k = !ld_absent_or_null(at, "vlan") ? "vlan" : "trunks";
+        jp_key(path, ap, k);
+        if (!ld_absent_or_null(o, k)) {
+            return vh_diag_fail(ld->diag, path, "'%s' is given twice, here "
+                                "and on the NIC", k);
+        }
+        if (!ld_int(ld, at, ap, "vlan", false, 1, 4094,
+                    "VLAN IDs 0 and 4095 are reserved", vlan)
+            || !ld_vlan_list(ld, at, ap, "trunks", &vn->trunks,
+                             &vn->n_trunks)) {
+            return false;
+        }
     }
     vn->attach = (enum cfg_attach) type;
     vn->vf = (int) vf;
@@ -489,22 +504,23 @@ load_vnic(struct ld *ld, const cJSON *o, const char *vp, const char *spath,
     vn->cls = dev_class_find(DEV_FAM_VNIC, models[model]);
     if (!ld_keys_class(ld, o, vp, &sch_vnic, DEV_FAM_VNIC, vn->cls)
         || !ld_name(ld, o, vp, &vn->name)
-        || !load_mac(ld, o, vp, &vn->mac, &vn->has_mac)
-        || !load_ip(ld, o, vp, true, &vn->ip, &vn->prefix, &has_ip)
+        || !ld_load_mac(ld, o, vp, &vn->mac, &vn->has_mac)
+        || !ld_load_ip(ld, o, vp, true, &vn->ip, &vn->prefix, &has_ip)
         || !ld_enum(ld, o, vp, "backend", "backend", backends + 1, 3,
                     &backend)
         || !ld_int(ld, o, vp, "queues", false, 1, 64, NULL, &queues)
         || !ld_int(ld, o, vp, "vlan", false, 1, 4094,
                    "VLAN IDs 0 and 4095 are reserved", &vlan)
         || !ld_int(ld, o, vp, "ring", false, 64, 1024, NULL, &ring)
-        || !load_attach(ld, o, vp, vn)
+        || !ld_vlan_list(ld, o, vp, "trunks", &vn->trunks, &vn->n_trunks)
+        || !load_attach(ld, o, vp, vn, &vlan)
         || !ld_parse_class(ld, o, vp, 0, vn->cls, &vn->priv)) {
         return false;
     }
     if (!vn->has_mac) {
         char full[JP_LEN + 8];
         snprintf(full, sizeof full, "%s/%s", spath, vn->name);
-        derive_mac(full, true, &vn->mac);
+        ld_derive_mac(full, true, &vn->mac);
     }
     /* A backend applies to virtio only: QEMU itself emulates e1000 and
      * rtl8139, so for them the backend is always CFG_BE_NONE.  A backend
@@ -664,7 +680,8 @@ load_host(struct ld *ld, const cJSON *h, const char *hp,
     LOAD_LIST("nics", host->nics, host->n_nics,
               load_nic(ld, c, ep, host->name, &host->nics[i]));
     LOAD_LIST("bridges", host->bridges, host->n_bridges,
-              load_bridge(ld, c, ep, host->cpu.cores, &host->bridges[i]));
+              load_bridge(ld, c, ep, host->cpu.cores, host->name,
+                          &host->bridges[i]));
     LOAD_LIST("vms", host->vms, host->n_vms,
               load_vm(ld, c, ep, host, &host->vms[i]));
 

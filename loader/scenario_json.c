@@ -35,7 +35,7 @@ const struct schema sch_sriov = SCHEMA("sriov", sriov_keys);
 
 static const struct schema_key attach_keys[] = {
     { "type", NULL }, { "to", NULL }, { "mode", NULL }, { "vf", NULL },
-    { "forward", NULL },
+    { "forward", NULL }, { "vlan", NULL }, { "trunks", NULL },
 };
 const struct schema sch_attach = SCHEMA("attach", attach_keys);
 
@@ -65,7 +65,8 @@ const struct schema sch_nic = SCHEMA("NIC", nic_keys);
 static const struct schema_key bridge_keys[] = {
     { "name", NULL }, { "type", NULL }, { "ports", NULL },
     { "vlan_filtering", NULL }, { "flows", NULL }, { "datapath", NULL },
-    { "ageing", NULL },
+    { "ageing", NULL }, { "other_config", NULL }, { "mirrors", NULL },
+    { "sflow", NULL },
 };
 const struct schema sch_bridge = SCHEMA("bridge", bridge_keys);
 
@@ -77,7 +78,7 @@ const struct schema sch_vm = SCHEMA("VM", vm_keys);
 static const struct schema_key vnic_keys[] = {
     { "name", NULL }, { "mac", NULL }, { "ip", NULL }, { "model", NULL },
     { "backend", NULL }, { "queues", NULL }, { "attach", &sch_attach },
-    { "vlan", NULL }, { "ring", NULL },
+    { "vlan", NULL }, { "ring", NULL }, { "trunks", NULL },
 };
 const struct schema sch_vnic = SCHEMA("VM NIC", vnic_keys);
 
@@ -92,6 +93,7 @@ static const struct schema_key flow_keys[] = {
     { "size", NULL }, { "rate", NULL }, { "count", NULL },
     { "duration", NULL }, { "start", NULL }, { "pattern", NULL },
     { "pcap", NULL }, { "sport", NULL }, { "dport", NULL },
+    { "concurrent_flows", NULL },
 };
 const struct schema sch_flow = SCHEMA("flow", flow_keys);
 

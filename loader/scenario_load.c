@@ -43,6 +43,15 @@ free_host(struct cfg_host *h)
         free(b->jpath);
         free_strv(b->ports, b->n_ports);
         free_strv(b->flows, b->n_flows);
+        for (size_t k = 0; b->bports && k < b->n_bports; k++) {
+            struct cfg_bport *bp = &b->bports[k];
+            free(bp->name);
+            free(bp->jpath);
+            free(bp->trunks);
+            free(bp->peer);
+            free_strv(bp->members, bp->n_members);
+        }
+        free(b->bports);
         ld_free_class_priv(b->cls, b->priv);
     }
     free(h->bridges);
@@ -55,6 +64,7 @@ free_host(struct cfg_host *h)
             free(v->attach_to);
             free(v->attach_mode);
             free(v->forwards);
+            free(v->trunks);
             ld_free_class_priv(v->cls, v->priv);
         }
         free(vm->nics);

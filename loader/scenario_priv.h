@@ -122,6 +122,22 @@ bool ld_array(struct ld *, const cJSON *obj, const char *op,
 bool ld_sub(struct ld *, const cJSON *obj, const char *op, const char *key,
             const struct schema *, const cJSON **out, char *path);
 
+/* Addresses (loader/scenario_hosts.c): "mac" and "ip" of an object, and
+ * the MAC derived from a device's path when none is given. */
+bool ld_load_mac(struct ld *, const cJSON *o, const char *op,
+                 struct vh_mac *mac, bool *has_mac);
+bool ld_load_ip(struct ld *, const cJSON *o, const char *op, bool required,
+                uint32_t *ip, int *prefix, bool *has_ip);
+void ld_derive_mac(const char *spath, bool vm, struct vh_mac *mac);
+
+/* Bridges' ports and OVS settings (loader/scenario_bports.c). */
+bool ld_bridge_ports(struct ld *, const cJSON *ports, const char *path,
+                     const char *hname, struct cfg_bridge *br);
+bool ld_vlan_list(struct ld *, const cJSON *o, const char *op,
+                  const char *key, uint16_t **out, size_t *n);
+bool ld_ovs_other(struct ld *, const cJSON *o, const char *bp,
+                  struct cfg_ovs_other *);
+
 /* ---- Sections, in load order. ---- */
 
 bool ld_hosts(struct ld *, const cJSON *root);

@@ -15,6 +15,7 @@
 
 #include "models/core/devclass.h"
 #include "models/endpoint/traffic.h"
+#include "models/ovs/ofproto.h"
 
 static bool
 unsupported(struct ld *ld, const char *jpath, const char *key,
@@ -27,6 +28,50 @@ unsupported(struct ld *ld, const char *jpath, const char *key,
         snprintf(path, sizeof path, "%s", jpath);
     }
     return vh_diag_fail(ld->diag, path, "not supported yet: %s", what);
+}
+
+/* What a bridge asks that no model builds yet; an OVS bridge's rules
+ * are parsed here, so a bad rule fails 'vhsim check' with its path. */
+static bool
+check_bridge(struct ld *ld, const struct cfg_host *h,
+             const struct cfg_bridge *b)
+{
+    char what[128];
+    for (size_t k = 0; k < b->n_bports; k++) {
+        const struct cfg_bport *bp = &b->bports[k];
+        bool ok = bp->type == CFG_BP_NIC
+                  || (bp->type == CFG_BP_INTERNAL && b->type == CFG_BR_OVS
+                      && b->datapath == CFG_DP_KERNEL);
+        if (!ok) {
+            snprintf(what, sizeof what, "ports of type '%s' on %s",
+                     cfg_bport_type_names[bp->type],
+                     b->type != CFG_BR_OVS ? "a Linux bridge"
+                     : b->datapath == CFG_DP_KERNEL
+                     ? "Open vSwitch's kernel datapath"
+                     : "Open vSwitch's dpdk datapath");
+            return unsupported(ld, bp->jpath, "type", what);
+        }
+        if (b->type != CFG_BR_OVS && (bp->vlan >= 0 || bp->n_trunks)) {
+            return unsupported(ld, bp->jpath, bp->n_trunks ? "trunks"
+                               : "vlan", "VLAN modes on a Linux bridge's "
+                               "NIC ports (its uplinks carry its VMs' "
+                               "VLANs)");
+        }
+        if (bp->policing_rate_kbps || bp->policing_burst_kb) {
+            return unsupported(ld, bp->jpath, "ingress_policing_rate",
+                               "ingress policing");
+        }
+    }
+    if (b->type != CFG_BR_OVS) {
+        return true;
+    }
+    if (b->has_mirrors) {
+        return unsupported(ld, b->jpath, "mirrors", "port mirrors");
+    }
+    if (b->has_sflow) {
+        return unsupported(ld, b->jpath, "sflow", "sFlow");
+    }
+    return ofproto_check_flows(h, b, ld->diag);
 }
 
 bool
@@ -48,13 +93,8 @@ ld_check_supported(struct ld *ld)
             /* Bridge types and datapaths without a class were refused
              * as they were loaded (loader/scenario_hosts.c). */
             const struct cfg_bridge *b = &h->bridges[j];
-            if (b->n_flows) {
-                /* Until OpenFlow tables are modelled, rules would be
-                 * ignored, and nothing in a scenario is. */
-                return unsupported(ld, b->jpath, "flows",
-                                   "OpenFlow rules ('flows'); without "
-                                   "them an OVS bridge runs OVS's default "
-                                   "rule, priority=0,actions=normal");
+            if (!check_bridge(ld, h, b)) {
+                return false;
             }
         }
         for (size_t j = 0; j < h->n_vms; j++) {
@@ -81,6 +121,10 @@ ld_check_supported(struct ld *ld)
                 if (!dev_class_find(DEV_FAM_VNIC, model)) {
                     snprintf(what, sizeof what, "NIC model '%s'", model);
                     return unsupported(ld, v->jpath, "model", what);
+                }
+                if (v->n_trunks && v->attach != CFG_AT_OVS) {
+                    return unsupported(ld, v->jpath, "trunks", "VLAN trunks "
+                                       "to a VM outside Open vSwitch");
                 }
                 if (v->vlan >= 0 && v->attach != CFG_AT_BRIDGE
                     && v->attach != CFG_AT_OVS) {

@@ -6,6 +6,11 @@
  *   traffic[].sport, traffic[].dport   UDP/TCP ports, 1..65535; defaults
  *                                      10000 + the flow's index, and 9
  *                                      (the discard service)
+ *   traffic[].concurrent_flows         UDP: packets cycle through this
+ *                                      many 5-tuples (a generator's flow
+ *                                      count): source ports from 'sport',
+ *                                      40000 of them, then the next
+ *                                      destination port; default 1
  *   events[].to                        migrate: the destination host
  *   events[].set                       set: {"PATH.field": value}, as in
  *                                      variants
@@ -107,11 +112,14 @@ load_flow(struct ld *ld, const cJSON *o, const char *fp, size_t index,
     }
 
     long long count = 0, sport = 10000 + (long long) index, dport = 9;
+    long long n_tuples = 1;
     if (!ld_int(ld, o, fp, "count", false, 1, MAX_EXACT, NULL, &count)
         || !ld_time(ld, o, fp, "duration", false, &f->duration)
         || !ld_time(ld, o, fp, "start", false, &f->start)
         || !ld_int(ld, o, fp, "sport", false, 1, 65535, NULL, &sport)
-        || !ld_int(ld, o, fp, "dport", false, 1, 65535, NULL, &dport)) {
+        || !ld_int(ld, o, fp, "dport", false, 1, 65535, NULL, &dport)
+        || !ld_int(ld, o, fp, "concurrent_flows", false, 1, 1000000, NULL,
+                   &n_tuples)) {
         return false;
     }
     f->count = (uint64_t) count;
@@ -136,7 +144,9 @@ load_flow(struct ld *ld, const cJSON *o, const char *fp, size_t index,
     }
     if (proto == CFG_PROTO_ICMP) {
         const char *k = !ld_absent_or_null(o, "sport") ? "sport"
-                        : !ld_absent_or_null(o, "dport") ? "dport" : NULL;
+                        : !ld_absent_or_null(o, "dport") ? "dport"
+                        : !ld_absent_or_null(o, "concurrent_flows")
+                        ? "concurrent_flows" : NULL;
         if (k) {
             jp_key(path, fp, k);
             return vh_diag_fail(ld->diag, path, "'%s' applies only to udp "
@@ -147,8 +157,19 @@ load_flow(struct ld *ld, const cJSON *o, const char *fp, size_t index,
         return vh_diag_fail(ld->diag, fp, "the default source port 10000 + "
                             "%zu is too large; give 'sport'", index);
     }
+    long long last_sport = sport + (n_tuples < CFG_TUPLE_SPORTS
+                                    ? n_tuples : CFG_TUPLE_SPORTS) - 1;
+    long long last_dport = dport + (n_tuples - 1) / CFG_TUPLE_SPORTS;
+    if (last_sport > 65535 || last_dport > 65535) {
+        jp_key(path, fp, "concurrent_flows");
+        return vh_diag_fail(ld->diag, path, "%lld flows would take ports "
+                            "past 65535 (source ports %lld..%lld, "
+                            "destination ports %lld..%lld)", n_tuples,
+                            sport, last_sport, dport, last_dport);
+    }
     f->sport = (uint16_t) sport;
     f->dport = (uint16_t) dport;
+    f->concurrent_flows = (uint32_t) n_tuples;
     return true;
 }
 

@@ -77,3 +77,35 @@ cfg_bridge_class_value(const struct cfg_bridge *b, char *buf, size_t size)
         snprintf(buf, size, "%s", cfg_bridge_type_names[b->type]);
     }
 }
+
+const char *const cfg_bport_type_names[CFG_BP_NVGRE + 1] = {
+    [CFG_BP_NIC] = "system",
+    [CFG_BP_INTERNAL] = "internal",
+    [CFG_BP_PATCH] = "patch",
+    [CFG_BP_BOND] = "bond",
+    [CFG_BP_VXLAN] = "vxlan",
+    [CFG_BP_GRE] = "gre",
+    [CFG_BP_GENEVE] = "geneve",
+    [CFG_BP_NVGRE] = "nvgre",
+};
+
+const char *const cfg_bond_mode_names[CFG_BOND_BALANCE_TCP + 1] = {
+    [CFG_BOND_ACTIVE_BACKUP] = "active-backup",
+    [CFG_BOND_BALANCE_SLB] = "balance-slb",
+    [CFG_BOND_BALANCE_TCP] = "balance-tcp",
+};
+
+const char *const cfg_lacp_names[CFG_LACP_PASSIVE + 1] = {
+    [CFG_LACP_OFF] = "off",
+    [CFG_LACP_ACTIVE] = "active",
+    [CFG_LACP_PASSIVE] = "passive",
+};
+
+void
+cfg_flow_tuple(const struct cfg_flow *f, uint64_t seq, uint16_t *sport,
+               uint16_t *dport)
+{
+    uint64_t i = f->concurrent_flows > 1 ? seq % f->concurrent_flows : 0;
+    *sport = (uint16_t) (f->sport + i % CFG_TUPLE_SPORTS);
+    *dport = (uint16_t) (f->dport + i / CFG_TUPLE_SPORTS);
+}

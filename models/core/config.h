@@ -59,12 +59,68 @@ struct cfg_nic {
 enum cfg_bridge_type { CFG_BR_LINUX, CFG_BR_OVS };
 enum cfg_ovs_datapath { CFG_DP_KERNEL, CFG_DP_DPDK };
 
+/* What an entry of a bridge's "ports" is: a host NIC (a string, or an
+ * object without "type"), or a port object of one of these types. */
+enum cfg_bport_type { CFG_BP_NIC, CFG_BP_INTERNAL, CFG_BP_PATCH,
+                      CFG_BP_BOND, CFG_BP_VXLAN, CFG_BP_GRE, CFG_BP_GENEVE,
+                      CFG_BP_NVGRE };
+extern const char *const cfg_bport_type_names[CFG_BP_NVGRE + 1];
+
+enum cfg_bond_mode { CFG_BOND_ACTIVE_BACKUP, CFG_BOND_BALANCE_SLB,
+                     CFG_BOND_BALANCE_TCP };
+enum cfg_lacp { CFG_LACP_OFF, CFG_LACP_ACTIVE, CFG_LACP_PASSIVE };
+extern const char *const cfg_bond_mode_names[CFG_BOND_BALANCE_TCP + 1];
+extern const char *const cfg_lacp_names[CFG_LACP_PASSIVE + 1];
+
+/* One entry of a bridge's "ports". */
+struct cfg_bport {
+    char *name;
+    char *jpath;
+    enum cfg_bport_type type;
+    int vlan;                   /* "vlan": access tag, or with 'trunks'
+                                 * the native VLAN; -1 if none. */
+    uint16_t *trunks;           /* "trunks": VLANs carried tagged. */
+    size_t n_trunks;
+    bool has_ip;                /* internal: the host's address on it. */
+    uint32_t ip;
+    int prefix;
+    struct vh_mac mac;          /* internal: given or derived. */
+    char *peer;                 /* patch: the port on the other bridge. */
+    char **members;             /* bond: host NIC names. */
+    size_t n_members;
+    enum cfg_bond_mode bond_mode;   /* Default active-backup, as OVS. */
+    enum cfg_lacp lacp;             /* Default off. */
+    uint32_t remote_ip;         /* Tunnels. */
+    uint32_t key;
+    uint64_t policing_rate_kbps;    /* ingress_policing_rate; 0: none. */
+    uint64_t policing_burst_kb;     /* ingress_policing_burst. */
+};
+
+/* other_config of an OVS bridge (ovs-vswitchd.conf.db's Open_vSwitch
+ * other_config, which vhsim keeps per bridge). */
+struct cfg_ovs_other {
+    vh_time_t max_idle;         /* "max-idle", default 10s. */
+    uint32_t flow_limit;        /* "flow-limit", default 200000. */
+    uint32_t emc_insert_inv_prob;   /* "emc-insert-inv-prob", default 100;
+                                     * 0 disables the EMC. */
+    bool smc_enable;            /* "smc-enable", default false. */
+    int n_handlers;             /* "n-handler-threads"; 0: OVS's
+                                 * default. */
+    int n_revalidators;         /* "n-revalidator-threads"; 0: default. */
+    vh_time_t max_revalidator;  /* "max-revalidator", default 500ms. */
+};
+
 struct cfg_bridge {
     char *name;
     char *jpath;
     enum cfg_bridge_type type;
     char **ports;               /* Names of host NICs enslaved. */
     size_t n_ports;
+    struct cfg_bport *bports;   /* Every entry of "ports", in order. */
+    size_t n_bports;
+    struct cfg_ovs_other other; /* OVS only. */
+    bool has_mirrors;           /* "mirrors" and "sflow" were given (not */
+    bool has_sflow;             /* modelled yet: refused). */
     bool vlan_filtering;
     vh_time_t ageing;           /* Default 300s. */
     enum cfg_ovs_datapath datapath;     /* OVS only; default kernel. */
@@ -109,6 +165,9 @@ struct cfg_vnic {
     char *attach_mode;          /* macvtap mode, or NULL. */
     int vf;                     /* -1 = any free VF. */
     int vlan;                   /* -1 = untagged access port. */
+    uint16_t *trunks;           /* "trunks" (OVS): VLANs the port carries
+                                 * tagged; with 'vlan', its native. */
+    size_t n_trunks;
     int ring;                   /* vring size; default 256. */
     struct cfg_forward *forwards;   /* attach.forward (extension, nat
                                      * only): port forwards. */
@@ -191,6 +250,8 @@ struct cfg_flow {
     vh_time_t start;            /* Default 0. */
     enum cfg_pattern pattern;
     uint16_t sport, dport;      /* UDP ports; defaults 10000+index, 9. */
+    uint32_t concurrent_flows;  /* 5-tuples cycled through; default 1
+                                 * (cfg_flow_tuple). */
     char *pcap;                 /* Capture to replay instead of generated
                                  * frames; NULL if none. */
 };
@@ -258,6 +319,14 @@ extern const char *const cfg_bridge_type_names[CFG_BR_OVS + 1];
 extern const char *const cfg_datapath_names[CFG_DP_DPDK + 1];
 extern const char *const cfg_vnic_model_names[CFG_VNIC_RTL8139 + 1];
 extern const char *const cfg_backend_names[CFG_BE_VHOST_USER + 1];
+
+/* Tuple 'i' of a flow with 'concurrent_flows' 5-tuples cycles (packet
+ * k uses tuple k % concurrent_flows): the source port runs through
+ * CFG_TUPLE_SPORTS values from 'sport', then the destination port
+ * steps up by one from 'dport'. */
+#define CFG_TUPLE_SPORTS 40000
+void cfg_flow_tuple(const struct cfg_flow *, uint64_t seq, uint16_t *sport,
+                    uint16_t *dport);
 
 /* The value a bridge's device class accepts (models/core/devclass.h):
  * its type, and for OVS its datapath: "linux-bridge", "ovs/dpdk". */

@@ -85,4 +85,43 @@
 #define VH_DEF_IOTLB_ENTRIES 64
 #define VH_DEF_IOMMU_PAGE_SIZE 4096
 
+/* --- Open vSwitch (ovs-vswitchd.conf.db(5), other_config). --- */
+
+/* A datapath flow unused this long is deleted by the revalidators
+ * ("max-idle", 10000 ms). */
+#define VH_DEF_OVS_MAX_IDLE (10 * VH_SEC)
+
+/* The revalidators' target for datapath flows ("flow-limit"); above it,
+ * handlers stop installing flows and revalidators expire idle ones
+ * after 100 ms instead of max-idle. */
+#define VH_DEF_OVS_FLOW_LIMIT 200000
+#define VH_DEF_OVS_OVERLIMIT_IDLE (100 * VH_MS)
+
+/* How often revalidators dump the datapath flows at the longest
+ * ("max-revalidator", 500 ms). */
+#define VH_DEF_OVS_MAX_REVALIDATOR (500 * VH_MS)
+
+/* The user-space datapath inserts a flow into a PMD's exact-match cache
+ * with probability 1 in this ("emc-insert-inv-prob", 100). */
+#define VH_DEF_OVS_EMC_INV_PROB 100
+
+/* The exact-match cache of each PMD: 8192 entries (EM_FLOW_HASH_SHIFT
+ * 13), a key probing two of them (EM_FLOW_HASH_SEGS 2).  The signature
+ * match cache: 1M entries (SMC_ENTRIES), off unless "smc-enable". */
+#define VH_DEF_OVS_EMC_ENTRIES 8192
+#define VH_DEF_OVS_EMC_WAYS 2
+#define VH_DEF_OVS_SMC_ENTRIES (1u << 20)
+
+/* A handler's netlink socket: ovs-vswitchd asks for a 4 MiB receive
+ * buffer with SO_RCVBUFFORCE, which Linux doubles.  An upcall takes its
+ * skb's truesize of it: the frame plus about 1.3 KiB of key attributes
+ * and skb_shared_info, rounded up to a kmalloc bucket, plus the sk_buff
+ * (docs/calibration.md).  An upcall that does not fit is "lost". */
+#define VH_DEF_OVS_UPCALL_RCVBUF (8u << 20)
+#define VH_DEF_OVS_UPCALL_ATTRS 1344
+#define VH_DEF_OVS_UPCALL_SKB 256
+
+/* Upcalls a handler reads per batch (UPCALL_MAX_BATCH). */
+#define VH_DEF_OVS_UPCALL_BATCH 64
+
 #endif /* models/core/defaults.h */

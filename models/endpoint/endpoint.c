@@ -205,7 +205,11 @@ endpoint_send(struct world *w, struct endpoint *ep, struct flow_stats *fs,
                                     (uint16_t) seq, NULL,
                                     vh_icmp_payload_for_size(cf->size));
     } else {
-        p->len = vh_build_udp(p->data, &spec, cf->sport, cf->dport, NULL,
+        /* With 'concurrent_flows', packets cycle through that many
+         * 5-tuples, as a traffic generator's flow count makes. */
+        uint16_t sport, dport;
+        cfg_flow_tuple(cf, seq, &sport, &dport);
+        p->len = vh_build_udp(p->data, &spec, sport, dport, NULL,
                               vh_udp_payload_for_size(cf->size));
     }
     fs->sent++;
