@@ -1,7 +1,9 @@
 /* models/guest/vm.c: building a VM and choosing its NICs' two halves. */
 #include "models/guest/vm.h"
 
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "models/core/devclass.h"
 #include "models/core/host.h"
@@ -32,6 +34,25 @@ vm_nic_device(struct world *w, struct host *h, struct vm *vm,
     return cls->build_vnic(w, h, vm, n, diag);
 }
 
+/* The class a VM NIC joins: the class of the device its attach.to names
+ * when that class takes this attach type (both of Open vSwitch's
+ * datapaths take "ovs"), or else the one class that does. */
+static const struct dev_class *
+attach_class(const struct world *w, const struct host *h,
+             const struct cfg_vnic *cn, const char *type)
+{
+    if (cn->attach_to) {
+        char path[512];
+        snprintf(path, sizeof path, "%s/%s", h->dev.path, cn->attach_to);
+        const struct vh_device *d = vh_devtab_find(&w->devs, path);
+        if (d && d->cls && d->cls->attach_type
+            && !strcmp(d->cls->attach_type, type)) {
+            return d->cls;
+        }
+    }
+    return dev_class_for_attach(type);
+}
+
 bool
 vm_build(struct world *w, struct host *h, const struct cfg_vm *cv,
          struct vh_diag *diag)
@@ -55,7 +76,7 @@ vm_build(struct world *w, struct host *h, const struct cfg_vm *cv,
         n->cfg = cn;
         vm->n_nics = i + 1;
         const char *type = cfg_attach_names[cn->attach];
-        n->attach_cls = dev_class_for_attach(type);
+        n->attach_cls = attach_class(w, h, cn, type);
         if (!n->attach_cls) {
             return vh_diag_fail(diag, cn->jpath, "not supported yet: "
                                 "attach type '%s'", type);

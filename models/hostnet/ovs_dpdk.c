@@ -162,13 +162,193 @@ pmd_output(struct world *w, struct pmd *pmd, size_t out, struct vh_packet *p)
     return t;
 }
 
-/* The NORMAL action sends a frame out of port 'i', on the PMD whose core
- * carries it. */
-static vh_time_t
-l2_output(struct world *w, void *owner, size_t i, struct vh_packet *p)
+/* --- Classification: EMC, SMC, dpcls, upcall. --- */
+
+static const struct ofkey all_bits = { .w = { UINT64_MAX, UINT64_MAX,
+                                              UINT64_MAX, UINT64_MAX,
+                                              UINT64_MAX, UINT64_MAX } };
+
+static void request_revalidation(struct world *, struct ovs_dpdk *);
+
+struct pmd_exec {
+    struct world *w;
+    struct pmd *pmd;
+    vh_time_t end;              /* When the PMD's work for the frame
+                                 * ends. */
+};
+
+static void
+exec_output(void *ctx, uint32_t port, uint32_t queue, struct vh_packet *p)
 {
-    struct ovs_dpdk *br = owner;
-    return pmd_output(w, pmd_of_core(br, p), i, p);
+    struct pmd_exec *ex = ctx;
+    struct ofproto_port *op = ofproto_port(&ex->pmd->br->ofp, port);
+    (void) queue;
+    if (!op || !op->dp) {
+        acct_drop(ex->w, p, &ex->pmd->br->dev, "port-down");
+        return;
+    }
+    struct ovs_port *dp = op->dp;
+    op->tx_packets++;
+    vh_time_t t = pmd_output(ex->w, ex->pmd, (size_t) dp->port.index, p);
+    ex->end = t > ex->end ? t : ex->end;
+}
+
+static struct vh_packet *
+exec_clone(void *ctx, struct vh_packet *p)
+{
+    struct pmd_exec *ex = ctx;
+    return acct_clone(ex->w, p);
+}
+
+/* The PMD's dpcls for frames from port 'port'. */
+static struct megaflow_cache *
+pmd_dpcls(struct pmd *pmd, size_t port)
+{
+    while (pmd->n_dpcls <= port) {
+        pmd->dpcls = vh_xgrow(pmd->dpcls, pmd->n_dpcls, sizeof *pmd->dpcls);
+        megaflow_init(&pmd->dpcls[pmd->n_dpcls++]);
+    }
+    return &pmd->dpcls[port];
+}
+
+/* Megaflows the PMD holds, over all its ports; and at peak, summed. */
+static size_t
+pmd_flows(const struct pmd *pmd, bool peak)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < pmd->n_dpcls; i++) {
+        n += peak ? pmd->dpcls[i].peak_flows : pmd->dpcls[i].n_flows;
+    }
+    return n;
+}
+
+/* An upcall run by the PMD: translate, install in its dpcls.  Returns the
+ * new flow, or NULL (the datapath is full) with 'xo' still holding the
+ * actions to run. */
+static struct dp_flow *
+pmd_upcall(struct world *w, struct pmd *pmd, struct megaflow_cache *dpcls,
+           const struct ofkey *key, struct vh_packet *p,
+           struct xlate_out *xo, const char **why)
+{
+    struct ovs_dpdk *br = pmd->br;
+    struct cpu_core *c = pmd->core;
+    uint64_t moves = br->ofp.mac_moves;
+    pmd->upcalls++;
+    ofproto_xlate(&br->ofp, key, true, w->sim.now, xo);
+    cpu_charge(w, c, COST_OVS_XLATE, 0, CPU_POLL, p, &br->dev);
+    if (xo->n_subtables) {
+        cpu_charge_n(w, c, COST_OVS_CLS_SUBTABLE, xo->n_subtables, CPU_POLL,
+                     p, &br->dev);
+    }
+    if (br->ofp.mac_moves != moves) {
+        request_revalidation(w, br);
+    }
+    *why = ofproto_drop_reason(&br->ofp, xo);
+    size_t flows = pmd_flows(pmd, false);
+    if (flows >= br->cfg->other.flow_limit) {
+        return NULL;
+    }
+    cpu_charge(w, c, COST_DPCLS_INSERT, 0, CPU_POLL, p, &br->dev);
+    struct dp_flow *f = megaflow_insert(dpcls, key, &xo->wc, &xo->acts,
+                                        xo->rules, xo->n_rules, *why,
+                                        w->sim.now);
+    if (flows == 0) {
+        request_revalidation(w, br);
+    }
+    return f;
+}
+
+/* Finds the megaflow of 'key' through the PMD's caches, charging each
+ * probe; NULL means an upcall is needed. */
+static struct dp_flow *
+pmd_lookup(struct world *w, struct pmd *pmd, struct megaflow_cache *dpcls,
+           const struct ofkey *key, uint32_t hash, struct vh_packet *p)
+{
+    struct ovs_dpdk *br = pmd->br;
+    struct cpu_core *c = pmd->core;
+    const struct cfg_ovs_other *oc = &br->cfg->other;
+    struct dp_flow *f = NULL;
+    if (oc->emc_insert_inv_prob) {
+        f = emc_lookup(&pmd->emc, key, hash);
+        if (f) {
+            pmd->emc_hits++;
+            return f;
+        }
+        cpu_charge(w, c, COST_EMC_MISS, 0, CPU_POLL, p, &br->dev);
+    }
+    if (oc->smc_enable) {
+        cpu_charge(w, c, COST_SMC_LOOKUP, 0, CPU_POLL, p, &br->dev);
+        f = smc_lookup(&pmd->smc, key, hash);
+        if (f) {
+            pmd->smc_hits++;
+        }
+    }
+    if (!f) {
+        unsigned n;
+        f = megaflow_lookup(dpcls, key, &n);
+        if (n) {
+            cpu_charge_n(w, c, COST_OVS_MASK_PROBE, n, CPU_POLL, p,
+                         &br->dev);
+        }
+        if (f) {
+            pmd->megaflow_hits++;
+            pmd->subtables_on_hit += n;
+            if (oc->smc_enable) {
+                smc_insert(&pmd->smc, hash, f);
+            }
+        }
+    }
+    if (f && oc->emc_insert_inv_prob
+        && vh_rng_below(&br->rng, oc->emc_insert_inv_prob) == 0) {
+        emc_insert(&pmd->emc, key, hash, f);
+    }
+    return f;
+}
+
+/* Classifies 'p' (taken) from port 'in' and runs its actions.  Returns
+ * when the PMD's work for it ends. */
+static vh_time_t
+pmd_switch(struct world *w, struct pmd *pmd, struct ovs_port *in,
+           struct vh_packet *p, vh_time_t t)
+{
+    struct ovs_dpdk *br = pmd->br;
+    struct ofkey key;
+    ofkey_extract(p->data, p->len, in->ofp->ofp_port, &key);
+    p->in_port = (uint16_t) in->ofp->ofp_port;
+    in->ofp->rx_packets++;
+    uint32_t hash = ofkey_hash_masked(&key, &all_bits, 0);
+    struct megaflow_cache *dpcls = pmd_dpcls(pmd, (size_t) in->port.index);
+    struct dp_flow *f = pmd_lookup(w, pmd, dpcls, &key, hash, p);
+    struct xlate_out xo;
+    const struct odp_actions *acts;
+    const char *why;
+    bool have_xo = false;
+    if (f) {
+        f->packets++;
+        f->bytes += p->len;
+        f->used = w->sim.now;
+        ofproto_credit(f->rules, f->n_rules, p->len);
+        acts = &f->acts;
+        why = f->drop_reason;
+    } else {
+        xlate_out_init(&xo);
+        have_xo = true;
+        f = pmd_upcall(w, pmd, dpcls, &key, p, &xo, &why);
+        ofproto_credit(xo.rules, xo.n_rules, p->len);
+        if (f && br->cfg->other.emc_insert_inv_prob) {
+            emc_insert(&pmd->emc, &key, hash, f);
+        }
+        acts = f ? &f->acts : &xo.acts;
+    }
+    struct pmd_exec ex = { w, pmd, w->sim.now };
+    bool ctl = false;
+    if (!odp_execute(acts, p, exec_output, exec_clone, &ex, &ctl)) {
+        acct_drop(w, p, &br->dev, why ? why : "rule-drop");
+    }
+    if (have_xo) {
+        xlate_out_destroy(&xo);
+    }
+    return ex.end > t ? ex.end : t;
 }
 
 /* Takes one frame from 'rq', switches it, and sends it.  Returns when the
@@ -206,13 +386,7 @@ pmd_rx_one(struct world *w, struct pmd *pmd, struct pmd_rxq *rq)
     }
     vh_time_t t = cpu_charge(w, c, COST_PMD_CLASSIFY, 0, CPU_POLL, p,
                              &br->dev);
-
-    /* The NORMAL action: a learning switch (models/core/l2fwd.h). */
-    size_t from = (size_t) rq->port;
-    if (!l2fwd_learn(w, &br->l2, from, p)) {
-        return t;
-    }
-    vh_time_t e = l2fwd_forward(w, &br->l2, from, p);
+    vh_time_t e = pmd_switch(w, pmd, in, p, t);
     return e > t ? e : t;
 }
 
@@ -250,6 +424,55 @@ pmd_visit(struct vh_sim *sim, void *obj, void *arg)
     (void) arg;
 }
 
+/* --- Revalidation. --- */
+
+static void
+purge_caches(void *aux)
+{
+    struct pmd *pmd = aux;
+    emc_purge_dead(&pmd->emc);
+    smc_purge_dead(&pmd->smc);
+}
+
+/* ovs-vswitchd's revalidators dump the flows of every PMD's dpcls (they
+ * run on the host's other cores; their cycles are not charged to the
+ * PMDs). */
+static void
+revalidate_ev(struct vh_sim *sim, void *obj, void *arg)
+{
+    struct ovs_dpdk *br = obj;
+    const struct cfg_ovs_other *oc = &br->cfg->other;
+    vh_time_t now = sim->now;
+    bool relearn = br->ofp.mac_moves != br->mac_moves_seen;
+    size_t left = 0;
+    br->mac_moves_seen = br->ofp.mac_moves;
+    for (int i = 0; i < br->n_pmds; i++) {
+        struct pmd *pmd = &br->pmds[i];
+        vh_time_t idle = pmd_flows(pmd, false) > oc->flow_limit
+                         ? VH_DEF_OVS_OVERLIMIT_IDLE : oc->max_idle;
+        for (size_t k = 0; k < pmd->n_dpcls; k++) {
+            ovs_revalidate(&pmd->dpcls[k], &br->ofp, now, idle, relearn,
+                           purge_caches, pmd, &br->reval);
+        }
+        left += pmd_flows(pmd, false);
+    }
+    if (left) {
+        vh_timer_arm_at(sim, &br->revalidate, now + oc->max_revalidator);
+    }
+    (void) arg;
+}
+
+static void
+request_revalidation(struct world *w, struct ovs_dpdk *br)
+{
+    bool urgent = br->ofp.mac_moves != br->mac_moves_seen;
+    vh_time_t at = urgent ? w->sim.now
+                          : w->sim.now + br->cfg->other.max_revalidator;
+    if (!vh_timer_armed(&br->revalidate) || at < br->revalidate.when) {
+        vh_timer_arm_at(&w->sim, &br->revalidate, at);
+    }
+}
+
 /* --- Ports and queues. --- */
 
 static struct pmd_rxq *
@@ -285,17 +508,19 @@ guest_ready(struct world *w, void *ctx, struct virtio_net *vn, int q)
 }
 
 static int
-add_port(struct ovs_dpdk *br, struct pnic *nic, struct virtio_net *vn)
+add_port(struct ovs_dpdk *br, struct pnic *nic, struct virtio_net *vn,
+         struct ofproto_port *ofp)
 {
     struct ovs_port *op = vh_xcalloc(1, sizeof *op);
     op->nic = nic;
     op->vn = vn;
+    op->ofp = ofp;
+    ofp->dp = op;
+    ofp->up = true;
     /* A DPDK port is owned by the PMDs, not joined to a peer: nothing is
-     * plugged into it, and it always has carrier.  OVS is VLAN-aware; a
-     * port with neither tag nor trunks carries every VLAN. */
+     * plugged into it, and it always has carrier. */
     port_init(&op->port, NULL, br, &br->dev, (int) br->n_ports);
     op->port.carrier = true;
-    l2fwd_add_port(&br->l2, &op->port, NULL);
     br->ports = vh_xgrow(br->ports, br->n_ports, sizeof *br->ports);
     br->ports[br->n_ports] = op;
     return (int) br->n_ports++;
@@ -329,7 +554,8 @@ ovs_dpdk_add_nic(struct world *w, struct ovs_dpdk *br, struct pnic *nic,
                             "the host cannot use its 'ip'", nic->cfg->name,
                             br->cfg->name);
     }
-    int port = add_port(br, nic, NULL);
+    int port = add_port(br, nic, NULL,
+                        ofproto_port_named(&br->ofp, nic->cfg->name));
     struct pnic_poller poller = { nic_ready, br };
     pnic_set_poller(nic, &poller);
     for (int q = 0; q < nic->n_queues; q++) {
@@ -340,10 +566,10 @@ ovs_dpdk_add_nic(struct world *w, struct ovs_dpdk *br, struct pnic *nic,
 
 void
 ovs_dpdk_add_vhost_user(struct world *w, struct ovs_dpdk *br,
-                        struct virtio_net *vn)
+                        struct virtio_net *vn, struct ofproto_port *ofp)
 {
     (void) w;
-    int port = add_port(br, NULL, vn);
+    int port = add_port(br, NULL, vn, ofp);
     virtio_net_set_poller(vn, guest_ready, br);
     for (int q = 0; q < vn->n_queues; q++) {
         add_rxq(br, port, q);
@@ -375,12 +601,9 @@ ovs_dpdk_attach(struct world *w, struct host *h, struct vm_nic *n,
                             "sockets: give this NIC model 'virtio' with "
                             "backend 'vhost-user'", cn->attach_to);
     }
-    ovs_dpdk_add_vhost_user(w, br, n->virtio);
-    if (cn->vlan >= 0) {
-        /* The port's 'tag': an access port of that VLAN. */
-        br->ports[br->n_ports - 1]->port.vlan = (struct port_vlan) {
-            PORT_VLAN_ACCESS, (uint16_t) cn->vlan, NULL };
-    }
+    /* Its VLAN mode ('tag' or 'trunks') is its OpenFlow port's. */
+    ovs_dpdk_add_vhost_user(w, br, n->virtio,
+                            ofproto_port_of_vnic(&br->ofp, cn));
     return true;
 }
 
@@ -477,10 +700,14 @@ ovs_dpdk_create(struct world *w, struct host *h, const struct cfg_bridge *cfg,
     br->dev.report = 1;
     br->host = h;
     br->cfg = cfg;
-    l2fwd_init(&br->l2, &br->dev, br, l2_output,
-               cfg->ageing ? cfg->ageing : VH_DEF_FDB_AGEING,
-               "bridge-same-port");
-    br->l2.vlan_aware = true;
+    if (!ofproto_init(&br->ofp, &br->dev, h->cfg, cfg, diag)) {
+        free(cores);
+        return NULL;            /* Registered: the world frees it. */
+    }
+    char stream[512];
+    snprintf(stream, sizeof stream, "%s/emc", br->dev.path);
+    vh_rng_seed(&br->rng, w->cfg->seed, stream);
+    vh_timer_init(&br->revalidate, revalidate_ev, br);
     if (!h->polls) {
         h->polls = vh_xcalloc((size_t) h->n_cores, sizeof *h->polls);
     }
@@ -492,6 +719,10 @@ ovs_dpdk_create(struct world *w, struct host *h, const struct cfg_bridge *cfg,
         pmd->index = (int) i;
         pmd->core = &h->cores[cores[i]];
         vh_timer_init(&pmd->wake, pmd_wake, pmd);
+        emc_init(&pmd->emc, VH_DEF_OVS_EMC_ENTRIES);
+        if (cfg->other.smc_enable) {
+            smc_init(&pmd->smc, VH_DEF_OVS_SMC_ENTRIES);
+        }
         h->polls[cores[i]].on = true;
     }
     free(cores);
@@ -506,6 +737,12 @@ ovs_dpdk_free(struct ovs_dpdk *br)
     }
     for (int i = 0; i < br->n_pmds; i++) {
         free(br->pmds[i].rxqs);
+        emc_destroy(&br->pmds[i].emc);
+        smc_destroy(&br->pmds[i].smc);
+        for (size_t k = 0; k < br->pmds[i].n_dpcls; k++) {
+            megaflow_destroy(&br->pmds[i].dpcls[k]);
+        }
+        free(br->pmds[i].dpcls);
     }
     free(br->pmds);
     for (size_t i = 0; i < br->n_rxqs; i++) {
@@ -516,7 +753,7 @@ ovs_dpdk_free(struct ovs_dpdk *br)
         free(br->ports[i]);
     }
     free(br->ports);
-    l2fwd_destroy(&br->l2);
+    ofproto_destroy(&br->ofp);
     free(br);
 }
 
@@ -560,7 +797,51 @@ ovs_dpdk_report(const struct vh_device *d, struct report_out *out)
     report_out_str(out, "type", "ovs");
     report_out_str(out, "datapath", "dpdk");
     report_out_num(out, "pmds", br->n_pmds);
-    l2fwd_report(&br->l2, out);
+    uint64_t emc = 0, smc = 0, mf = 0, up = 0, sub = 0, flows = 0, peak = 0;
+    uint64_t masks = 0, frames = 0, work = 0;
+    for (int i = 0; i < br->n_pmds; i++) {
+        const struct pmd *pmd = &br->pmds[i];
+        emc += pmd->emc_hits;
+        smc += pmd->smc_hits;
+        mf += pmd->megaflow_hits;
+        up += pmd->upcalls;
+        sub += pmd->subtables_on_hit;
+        flows += pmd_flows(pmd, false);
+        peak += pmd_flows(pmd, true);
+        for (size_t k = 0; k < pmd->n_dpcls; k++) {
+            masks += pmd->dpcls[k].n_masks;
+        }
+        frames += pmd->frames;
+        work += pmd->core->cycles[CPU_POLL]
+                - br->host->polls[pmd->core->index].idle_cycles;
+    }
+    report_out_begin(out, "lookups");
+    report_out_num(out, "hit", (double) (emc + smc + mf));
+    report_out_num(out, "missed", (double) up);
+    report_out_num(out, "lost", 0);
+    report_out_end(out);
+    report_out_begin(out, "datapath_flows");
+    report_out_num(out, "end", (double) flows);
+    report_out_num(out, "peak", (double) peak);
+    report_out_end(out);
+    report_out_num(out, "emc_hits", (double) emc);
+    report_out_num(out, "smc_hits", (double) smc);
+    report_out_num(out, "megaflow_hits", (double) mf);
+    report_out_num(out, "upcalls", (double) up);
+    report_out_num(out, "avg_subtable_lookups_per_megaflow_hit",
+                   mf ? (double) (sub * 100 / mf) / 100.0 : 0);
+    report_out_num(out, "subtables", (double) masks);
+    /* pmd-stats-show's "avg processing cycles per packet": the PMDs'
+     * cycles on frames, idle polls left out. */
+    report_out_num(out, "processing_cycles_per_packet",
+                   frames ? (double) (work / frames) : 0);
+    report_out_begin(out, "revalidator");
+    report_out_num(out, "passes", (double) br->reval.passes);
+    report_out_num(out, "expired", (double) br->reval.expired);
+    report_out_num(out, "new_actions", (double) br->reval.fixed);
+    report_out_num(out, "deleted", (double) br->reval.deleted);
+    report_out_end(out);
+    ofproto_report_rules(&br->ofp, out);
 }
 
 /* "pmd_cores": distinct cores of the host, at least one. */

@@ -11,13 +11,20 @@
  *
  * A visit that finds frames takes up to a burst of 32 (NETDEV_MAX_BURST):
  * from a NIC, 'pmd_rx' each; from a guest, the vhost library's descriptor
- * work and a copy out of guest memory.  Each frame is then switched as a
- * learning switch does (OVS's NORMAL action, models/core/l2fwd.h),
- * 'pmd_classify' each, and sent: to a
+ * work and a copy out of guest memory.  Each frame is then classified,
+ * 'pmd_classify' each (parse, exact-match cache hit, action), in the
+ * PMD's own caches: its exact-match cache (models/ovs/emc.h), then, if
+ * "smc-enable", its signature match cache, then the dpcls of megaflows
+ * it keeps for the frame's ingress port ('ovs_mask_probe' per subtable;
+ * models/ovs/megaflow.h).  A frame no
+ * cache knows is an upcall run by the PMD itself: the OpenFlow tables
+ * translate it (models/ovs/ofproto.h), the megaflow is installed in this
+ * PMD's dpcls, and the frame goes on; no netlink, no handler thread.  A
+ * flow found in the dpcls enters the EMC with probability 1 in
+ * "emc-insert-inv-prob".  Frames are then sent: to a
  * NIC with 'pmd_tx', into a guest by copying into a buffer it posted and,
  * only if the guest has interrupts on, writing the queue's callfd
  * ('eventfd_signal', then KVM's injection; the vCPU exits to take it).
- * OpenFlow rules are not modelled.
  *
  * Timing: a frame that lands in a queue while its PMD is idle waits for
  * the PMD's next visit to that queue, which comes when the rest of the
@@ -34,8 +41,12 @@
 #include <stdint.h>
 
 #include "models/core/config.h"
-#include "models/core/l2fwd.h"
 #include "models/core/port.h"
+#include "models/ovs/emc.h"
+#include "models/ovs/megaflow.h"
+#include "models/ovs/ofproto.h"
+#include "models/ovs/revalidate.h"
+#include "sim/rng.h"
 #include "sim/device.h"
 #include "sim/event.h"
 #include "sim/time.h"
@@ -50,9 +61,10 @@ struct pmd;
 
 /* A port of the switch: a NIC or a vhost-user VM NIC. */
 struct ovs_port {
-    struct port port;           /* Its number, VLAN mode and carrier. */
+    struct port port;           /* Its carrier. */
     struct pnic *nic;           /* One of these two. */
     struct virtio_net *vn;
+    struct ofproto_port *ofp;   /* Its OpenFlow port. */
 };
 
 /* One receive queue a PMD polls. */
@@ -77,13 +89,25 @@ struct pmd {
     size_t wake_pos;
     uint64_t frames;            /* Frames it received. */
     uint64_t busy_visits;       /* Visits simulated while busy. */
+    struct emc emc;
+    struct smc smc;             /* Empty unless "smc-enable". */
+    struct megaflow_cache *dpcls;   /* One per ingress port, by port
+                                     * index (OVS 2.6 on). */
+    size_t n_dpcls;
+    /* ovs-appctl dpif-netdev/pmd-stats-show. */
+    uint64_t emc_hits, smc_hits, megaflow_hits, upcalls;
+    uint64_t subtables_on_hit;  /* dpcls subtables visited by hits. */
 };
 
 struct ovs_dpdk {
     struct vh_device dev;       /* "host1/br0". */
     struct host *host;
     const struct cfg_bridge *cfg;
-    struct l2fwd l2;            /* The NORMAL action. */
+    struct ofproto ofp;         /* Ports, tables, NORMAL. */
+    struct vh_rng rng;          /* EMC insertion draws. */
+    struct vh_timer revalidate;
+    uint64_t mac_moves_seen;
+    struct reval_stats reval;
     struct ovs_port **ports;
     size_t n_ports;
     struct pmd *pmds;
@@ -105,9 +129,10 @@ void ovs_dpdk_free(struct ovs_dpdk *);
 bool ovs_dpdk_add_nic(struct world *, struct ovs_dpdk *, struct pnic *,
                       struct vh_diag *diag);
 
-/* Adds a vhost-user VM NIC as a port. */
+/* Adds a vhost-user VM NIC as the datapath side of OpenFlow port
+ * 'ofp'. */
 void ovs_dpdk_add_vhost_user(struct world *, struct ovs_dpdk *,
-                             struct virtio_net *);
+                             struct virtio_net *, struct ofproto_port *ofp);
 
 /* Attaches VM NIC 'n' (attach type "ovs") to the DPDK bridge it names;
  * refuses a NIC that is not virtio with backend vhost-user. */

@@ -72,6 +72,7 @@ node_destroy(struct cls_node *n, bool free_rules)
     if (free_rules) {
         for (size_t i = 0; i < n->n_rules; i++) {
             of_rule_free(n->rules[i]);
+            free(n->rules[i]);
         }
     }
     free(n->rules);
@@ -267,6 +268,7 @@ of_tables_insert(struct of_tables *ts, struct of_rule *rule)
                 rule->seq = old->seq;
                 n->rules[i] = rule;
                 of_rule_free(old);
+                free(old);
                 return true;
             }
         }
@@ -331,6 +333,7 @@ of_tables_remove(struct of_tables *ts, struct of_rule *rule)
         table_resort(t, si);
     }
     of_rule_free(rule);
+    free(rule);
 }
 
 struct of_rule *

@@ -468,7 +468,8 @@ execute_set_vlan(struct vh_packet *p, uint16_t tci)
 
 size_t
 odp_execute(const struct odp_actions *acts, struct vh_packet *p,
-            odp_output_fn output, void *ctx, bool *to_controller)
+            odp_output_fn output, odp_clone_fn clone, void *ctx,
+            bool *to_controller)
 {
     size_t last = SIZE_MAX;     /* Index of the last output. */
     bool controller = false;
@@ -495,7 +496,8 @@ odp_execute(const struct odp_actions *acts, struct vh_packet *p,
         switch (a->type) {
         case ODP_OUTPUT:
             n_out++;
-            output(ctx, a->port, queue, i == last ? p : vh_packet_clone(p));
+            output(ctx, a->port, queue,
+                   i == last ? p : clone ? clone(ctx, p) : vh_packet_clone(p));
             break;
         case ODP_SET_FIELD:
             execute_set_field(p, a->field, a->value);

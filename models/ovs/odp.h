@@ -63,12 +63,18 @@ char *odp_actions_format(const struct odp_actions *, char *buf, size_t size);
 typedef void (*odp_output_fn)(void *ctx, uint32_t port, uint32_t queue,
                               struct vh_packet *p);
 
+/* Makes a copy of 'p' for one more output (the caller's accounting of
+ * copies: models/core/acct.h). */
+typedef struct vh_packet *(*odp_clone_fn)(void *ctx, struct vh_packet *p);
+
 /* Runs 'acts' on 'p'.  Returns the number of outputs, having taken 'p'
  * if there was at least one.  A list without outputs returns 0 and
  * leaves 'p' with the caller, who drops it with its reason (every frame
  * lost is counted with a reason, models/core/acct.h).  '*to_controller'
- * (may be NULL) is set if a userspace action ran. */
+ * (may be NULL) is set if a userspace action ran.  A NULL 'clone'
+ * copies with vh_packet_clone(). */
 size_t odp_execute(const struct odp_actions *, struct vh_packet *p,
-                   odp_output_fn output, void *ctx, bool *to_controller);
+                   odp_output_fn output, odp_clone_fn clone, void *ctx,
+                   bool *to_controller);
 
 #endif /* models/ovs/odp.h */

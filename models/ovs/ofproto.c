@@ -1,0 +1,397 @@
+/* models/ovs/ofproto.c: a bridge's OpenFlow ports, tables and NORMAL. */
+#include "models/ovs/ofproto.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "models/core/devclass.h"
+#include "models/core/defaults.h"
+#include "sim/device.h"
+#include "sim/frame.h"
+#include "sim/xmalloc.h"
+
+/* The rule a bridge without "flows" has: OVS's default flow. */
+static const char default_rule[] = "priority=0,actions=normal";
+
+/* The terminal report lists this many rules; the JSON report all. */
+#define RULES_SHOWN 12
+
+/* --- The port table, from the scenario. --- */
+
+static bool
+vnic_on_bridge(const struct cfg_vnic *vn, const struct cfg_bridge *cb)
+{
+    return vn->attach == CFG_AT_OVS && vn->attach_to
+           && !strcmp(vn->attach_to, cb->name);
+}
+
+static void
+set_vlan_mode(struct ofproto_port *p, int vlan, const uint16_t *trunks,
+              size_t n_trunks)
+{
+    if (n_trunks) {
+        for (size_t i = 0; i < n_trunks; i++) {
+            p->trunks[trunks[i] / 64] |= 1ULL << (trunks[i] % 64);
+        }
+        if (vlan > 0) {
+            /* The native VLAN travels untagged and is carried too. */
+            p->trunks[vlan / 64] |= 1ULL << (vlan % 64);
+        }
+        p->vlan = (struct port_vlan) { PORT_VLAN_TRUNK,
+                                       (uint16_t) (vlan > 0 ? vlan : 0),
+                                       p->trunks };
+    } else if (vlan > 0) {
+        p->vlan = (struct port_vlan) { PORT_VLAN_ACCESS, (uint16_t) vlan,
+                                       NULL };
+    } else {
+        /* OVS: a port with neither tag nor trunks carries every VLAN;
+         * untagged frames are VLAN 0. */
+        p->vlan = (struct port_vlan) { PORT_VLAN_TRUNK, 0, NULL };
+    }
+}
+
+/* Fills the port table of bridge 'cb' (no datapath ports yet). */
+static void
+ports_from_cfg(struct ofproto *ofp, const struct cfg_host *ch,
+               const struct cfg_bridge *cb)
+{
+    size_t n = cb->n_bports;
+    for (size_t v = 0; v < ch->n_vms; v++) {
+        for (size_t i = 0; i < ch->vms[v].n_nics; i++) {
+            n += vnic_on_bridge(&ch->vms[v].nics[i], cb);
+        }
+    }
+    ofp->ports = vh_xcalloc(n ? n : 1, sizeof *ofp->ports);
+    for (size_t i = 0; i < cb->n_bports; i++) {
+        struct ofproto_port *p = &ofp->ports[ofp->n_ports++];
+        const struct cfg_bport *bp = &cb->bports[i];
+        p->name = vh_xstrdup(bp->name);
+        p->cfg = bp;
+        p->ofp_port = (uint32_t) ofp->n_ports;
+        set_vlan_mode(p, bp->vlan, bp->trunks, bp->n_trunks);
+    }
+    for (size_t v = 0; v < ch->n_vms; v++) {
+        const struct cfg_vm *vm = &ch->vms[v];
+        size_t here = 0;
+        for (size_t i = 0; i < vm->n_nics; i++) {
+            here += vnic_on_bridge(&vm->nics[i], cb);
+        }
+        for (size_t i = 0; i < vm->n_nics; i++) {
+            const struct cfg_vnic *vn = &vm->nics[i];
+            if (!vnic_on_bridge(vn, cb)) {
+                continue;
+            }
+            struct ofproto_port *p = &ofp->ports[ofp->n_ports++];
+            char name[256];
+            snprintf(name, sizeof name, "%s.%s", vm->name, vn->name);
+            p->name = vh_xstrdup(name);
+            p->alias = here == 1 ? vh_xstrdup(vm->name) : NULL;
+            p->vnic = vn;
+            p->ofp_port = (uint32_t) ofp->n_ports;
+            set_vlan_mode(p, vn->vlan, vn->trunks, vn->n_trunks);
+        }
+    }
+}
+
+static uint32_t
+port_lookup(void *ctx, const char *name)
+{
+    struct ofproto *ofp = ctx;
+    for (size_t i = 0; i < ofp->n_ports; i++) {
+        const struct ofproto_port *p = &ofp->ports[i];
+        if (!strcmp(p->name, name) || (p->alias && !strcmp(p->alias, name))) {
+            return p->ofp_port;
+        }
+    }
+    if (!strcmp(name, ofp->cfg->name) || !strcmp(name, "LOCAL")) {
+        return OFPP_LOCAL;
+    }
+    return 0;
+}
+
+static bool
+load_rules(struct ofproto *ofp, const struct cfg_bridge *cb,
+           struct vh_diag *diag)
+{
+    size_t n = cb->n_flows ? cb->n_flows : 1;
+    for (size_t i = 0; i < n; i++) {
+        const char *text = cb->n_flows ? cb->flows[i] : default_rule;
+        struct of_rule *r = vh_xcalloc(1, sizeof *r);
+        char err[512];
+        if (!of_rule_parse(text, port_lookup, ofp, r, err, sizeof err)) {
+            char path[512];
+            snprintf(path, sizeof path, "%s.flows[%zu]", cb->jpath, i);
+            of_rule_free(r);
+            free(r);
+            return vh_diag_fail(diag, path, "%s", err);
+        }
+        of_tables_insert(&ofp->tables, r);
+    }
+    return true;
+}
+
+static void
+ofproto_setup(struct ofproto *ofp, struct vh_device *dev,
+              const struct cfg_host *ch, const struct cfg_bridge *cb)
+{
+    memset(ofp, 0, sizeof *ofp);
+    ofp->dev = dev;
+    ofp->cfg = cb;
+    of_tables_init(&ofp->tables);
+    fdb_init(&ofp->mac, cb->ageing ? cb->ageing : VH_DEF_FDB_AGEING);
+    ports_from_cfg(ofp, ch, cb);
+}
+
+bool
+ofproto_init(struct ofproto *ofp, struct vh_device *dev,
+             const struct cfg_host *ch, const struct cfg_bridge *cb,
+             struct vh_diag *diag)
+{
+    ofproto_setup(ofp, dev, ch, cb);
+    return load_rules(ofp, cb, diag);
+}
+
+void
+ofproto_destroy(struct ofproto *ofp)
+{
+    of_tables_destroy(&ofp->tables);
+    fdb_destroy(&ofp->mac);
+    for (size_t i = 0; i < ofp->n_ports; i++) {
+        free(ofp->ports[i].name);
+        free(ofp->ports[i].alias);
+    }
+    free(ofp->ports);
+    free(ofp->local.name);
+    memset(ofp, 0, sizeof *ofp);
+}
+
+bool
+ofproto_check_flows(const struct cfg_host *ch, const struct cfg_bridge *cb,
+                    struct vh_diag *diag)
+{
+    struct ofproto ofp;
+    bool ok = ofproto_init(&ofp, NULL, ch, cb, diag);
+    ofproto_destroy(&ofp);
+    return ok;
+}
+
+struct ofproto_port *
+ofproto_port(struct ofproto *ofp, uint32_t n)
+{
+    if (n == OFPP_LOCAL) {
+        return ofp->has_local ? &ofp->local : NULL;
+    }
+    return n >= 1 && n <= ofp->n_ports ? &ofp->ports[n - 1] : NULL;
+}
+
+struct ofproto_port *
+ofproto_port_of_vnic(struct ofproto *ofp, const struct cfg_vnic *vn)
+{
+    for (size_t i = 0; i < ofp->n_ports; i++) {
+        if (ofp->ports[i].vnic == vn) {
+            return &ofp->ports[i];
+        }
+    }
+    return NULL;
+}
+
+struct ofproto_port *
+ofproto_port_named(struct ofproto *ofp, const char *name)
+{
+    for (size_t i = 0; i < ofp->n_ports; i++) {
+        if (ofp->ports[i].cfg && !strcmp(ofp->ports[i].name, name)) {
+            return &ofp->ports[i];
+        }
+    }
+    return NULL;
+}
+
+struct ofproto_port *
+ofproto_add_local(struct ofproto *ofp)
+{
+    if (!ofp->has_local) {
+        ofp->has_local = true;
+        ofp->local.name = vh_xstrdup(ofp->cfg->name);
+        ofp->local.ofp_port = OFPP_LOCAL;
+        set_vlan_mode(&ofp->local, -1, NULL, 0);
+    }
+    return &ofp->local;
+}
+
+/* --- NORMAL: the learning switch. --- */
+
+struct normal_aux {
+    struct ofproto *ofp;
+    bool may_learn;
+    vh_time_t now;
+};
+
+static void
+normal_output(struct xlate_ctx *ctx, const struct ofproto_port *p,
+              uint16_t vid)
+{
+    xlate_output_vlan(ctx, p->ofp_port,
+                      port_vlan_tagged(&p->vlan, vid) ? vid : -1);
+}
+
+static bool
+port_floods(void *aux, uint32_t n)
+{
+    const struct normal_aux *na = aux;
+    const struct ofproto_port *p = ofproto_port(na->ofp, n);
+    return p && p->up;
+}
+
+/* Learns the source, looks the destination up within the frame's VLAN,
+ * and outputs to the learned port or floods the VLAN.  It looks at the
+ * ingress port, both addresses and the VLAN: those bits join the
+ * megaflow's mask, as OVS's NORMAL un-wildcards them. */
+static void
+normal(struct xlate_ctx *ctx, void *aux)
+{
+    struct normal_aux *na = aux;
+    struct ofproto *ofp = na->ofp;
+    const struct ofkey *f = xlate_flow(ctx);
+    struct ofkey *wc = xlate_wc(ctx);
+    struct ofproto_port *in = ofproto_port(ofp, f->in_port);
+
+    memset(wc->dl_src, 0xff, sizeof wc->dl_src);
+    memset(wc->dl_dst, 0xff, sizeof wc->dl_dst);
+    wc->vlan_tci |= OFKEY_VLAN_CFI | 0x0fff;
+    ofp->normal_drop = "no-port";
+    if (!in) {
+        return;
+    }
+    bool tagged = f->vlan_tci & OFKEY_VLAN_CFI;
+    uint16_t vid = tagged ? f->vlan_tci & 0x0fff : in->vlan.tag;
+    if ((tagged && in->vlan.mode == PORT_VLAN_ACCESS)
+        || !port_vlan_member(&in->vlan, vid)) {
+        /* OVS drops a tagged frame on an access port, and a frame of a
+         * VLAN a trunk does not carry. */
+        ofp->normal_drop = "vlan-filter";
+        return;
+    }
+    struct vh_mac src, dst;
+    memcpy(src.b, f->dl_src, 6);
+    memcpy(dst.b, f->dl_dst, 6);
+    if (na->may_learn && !vh_mac_is_multicast(&src)) {
+        int was = fdb_lookup(&ofp->mac, &src, vid, na->now);
+        fdb_learn(&ofp->mac, &src, vid, (int) in->ofp_port, na->now);
+        if (was != (int) in->ofp_port) {
+            ofp->mac_moves++;
+        }
+    }
+    int out = vh_mac_is_multicast(&dst) ? -1
+              : fdb_lookup(&ofp->mac, &dst, vid, na->now);
+    if (out > 0) {
+        struct ofproto_port *op = ofproto_port(ofp, (uint32_t) out);
+        if (op == in) {
+            ofp->normal_drop = "bridge-same-port";
+        } else if (op && op->up) {
+            normal_output(ctx, op, vid);
+        }
+        return;
+    }
+    for (size_t i = 0; i < ofp->n_ports; i++) {
+        struct ofproto_port *op = &ofp->ports[i];
+        if (op != in && op->up && port_vlan_member(&op->vlan, vid)) {
+            normal_output(ctx, op, vid);
+        }
+    }
+    if (ofp->has_local && in != &ofp->local && ofp->local.up
+        && port_vlan_member(&ofp->local.vlan, vid)) {
+        normal_output(ctx, &ofp->local, vid);
+    }
+}
+
+void
+ofproto_xlate(struct ofproto *ofp, const struct ofkey *key, bool may_learn,
+              vh_time_t now, struct xlate_out *out)
+{
+    struct normal_aux na = { ofp, may_learn, now };
+    struct xlate_in in = {
+        .tables = &ofp->tables,
+        .key = *key,
+        .n_ports = (uint32_t) ofp->n_ports,
+        .port_floods = port_floods,
+        .normal = normal,
+        .aux = &na,
+    };
+    xlate(&in, out);
+    if (out->controller) {
+        ofp->controller++;
+    }
+}
+
+static bool
+has_output(const struct xlate_out *out)
+{
+    for (size_t i = 0; i < out->acts.n; i++) {
+        if (out->acts.a[i].type == ODP_OUTPUT) {
+            return true;
+        }
+    }
+    return false;
+}
+
+const char *
+ofproto_drop_reason(const struct ofproto *ofp, const struct xlate_out *out)
+{
+    if (has_output(out)) {
+        return NULL;
+    }
+    if (out->normal && out->drop == XLATE_RULE_DROP) {
+        return ofp->normal_drop;
+    }
+    return xlate_drop_reason(out->drop == XLATE_OK ? XLATE_RULE_DROP
+                                                   : out->drop);
+}
+
+void
+ofproto_credit(struct of_rule *const *rules, size_t n, uint32_t bytes)
+{
+    for (size_t i = 0; i < n; i++) {
+        rules[i]->n_packets++;
+        rules[i]->n_bytes += bytes;
+    }
+}
+
+/* --- Report. --- */
+
+struct rules_out {
+    struct report_out *out;
+    size_t n, shown;
+};
+
+static void
+report_rule(struct of_rule *r, void *aux)
+{
+    struct rules_out *ro = aux;
+    if (ro->n++ >= ro->shown) {
+        return;
+    }
+    report_out_begin_item(ro->out);
+    report_out_str(ro->out, "rule", r->text);
+    report_out_num(ro->out, "table", r->table);
+    report_out_num(ro->out, "priority", r->priority);
+    report_out_num(ro->out, "n_packets", (double) r->n_packets);
+    report_out_num(ro->out, "n_bytes", (double) r->n_bytes);
+    report_out_end(ro->out);
+}
+
+void
+ofproto_report_rules(const struct ofproto *ofp, struct report_out *out)
+{
+    struct rules_out ro = { out, 0, report_out_is_text(out) ? RULES_SHOWN
+                                                           : SIZE_MAX };
+    report_out_begin_list(out, "rules");
+    of_tables_foreach(&ofp->tables, report_rule, &ro);
+    report_out_end(out);
+    if (ro.n > ro.shown) {
+        report_out_num(out, "rules_not_shown", (double) (ro.n - ro.shown));
+    }
+    if (ofp->controller) {
+        report_out_num(out, "to_controller", (double) ofp->controller);
+    }
+}

@@ -1,0 +1,111 @@
+/* models/ovs/ofproto.h: what ovs-vswitchd knows of one bridge.
+ *
+ * Both datapaths (models/ovs/ovs_kernel.h, models/hostnet/ovs_dpdk.h)
+ * forward what this layer decides: the bridge's OpenFlow ports and their
+ * VLAN modes, its OpenFlow tables (the scenario's "flows", or OVS's
+ * default "priority=0,actions=normal"), the MAC learning table of the
+ * NORMAL action, and the translation of a flow into datapath actions
+ * (models/ovs/xlate.h).  The datapath calls ofproto_xlate() on a miss
+ * (an upcall) and when its revalidators check a cached flow.
+ *
+ * Port numbers follow the scenario contract: from 1 in the order of the
+ * bridge's "ports", then the VM NICs attached to it in scenario order.
+ * A port is named in rules by its name: a NIC's ("eth0"), a port
+ * object's, a VM NIC's "VM.NIC", or "VM" alone when that VM has one NIC
+ * on the bridge.  The host's own address on a NIC enslaved to the bridge
+ * is OVS's LOCAL port (OFPP_LOCAL), named after the bridge. */
+#ifndef VH_MODELS_OVS_OFPROTO_H
+#define VH_MODELS_OVS_OFPROTO_H 1
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "models/core/config.h"
+#include "models/core/fdb.h"
+#include "models/core/port.h"
+#include "models/ovs/classifier.h"
+#include "models/ovs/xlate.h"
+#include "sim/diag.h"
+#include "sim/time.h"
+
+struct report_out;
+struct vh_device;
+
+struct ofproto_port {
+    char *name;                 /* As rules name it. */
+    char *alias;                /* "vm1" for a VM's only NIC here. */
+    uint32_t ofp_port;
+    const struct cfg_bport *cfg;    /* Its "ports" entry, or NULL. */
+    const struct cfg_vnic *vnic;    /* Or the VM NIC it is for. */
+    struct port_vlan vlan;      /* Access tag, or trunks and native. */
+    uint64_t trunks[PORT_VLAN_WORDS];
+    bool up;                    /* Has a member that takes frames. */
+    void *dp;                   /* The datapath's port. */
+    uint64_t rx_packets, tx_packets;
+};
+
+struct ofproto {
+    struct vh_device *dev;
+    const struct cfg_bridge *cfg;
+    struct of_tables tables;
+    struct fdb mac;             /* NORMAL's learning: (VLAN, MAC) to an
+                                 * OpenFlow port number. */
+    struct ofproto_port *ports; /* Port n is ports[n - 1]. */
+    size_t n_ports;
+    struct ofproto_port local;  /* OFPP_LOCAL, when the host has an
+                                 * address on an enslaved NIC. */
+    bool has_local;
+    uint64_t mac_moves;         /* Learned addresses new or moved: the
+                                 * flows NORMAL made may be stale. */
+    uint64_t controller;        /* Frames sent to the (absent)
+                                 * controller. */
+    const char *normal_drop;    /* Why the last NORMAL output nothing. */
+};
+
+/* Sets up the ports and tables of bridge 'cb' of host 'ch'.  A rule that
+ * does not parse fails with its JSON path ("...flows[2]") and the
+ * parser's message. */
+bool ofproto_init(struct ofproto *, struct vh_device *dev,
+                  const struct cfg_host *ch, const struct cfg_bridge *cb,
+                  struct vh_diag *diag);
+void ofproto_destroy(struct ofproto *);
+
+/* The same check of the rules of 'cb', without building anything: what
+ * 'vhsim check' runs while loading. */
+bool ofproto_check_flows(const struct cfg_host *ch,
+                         const struct cfg_bridge *cb, struct vh_diag *diag);
+
+/* The port numbered 'ofp_port' (OFPP_LOCAL included), or NULL. */
+struct ofproto_port *ofproto_port(struct ofproto *, uint32_t ofp_port);
+
+/* The port of VM NIC 'vn', of "ports" entry 'name', or NULL. */
+struct ofproto_port *ofproto_port_of_vnic(struct ofproto *,
+                                          const struct cfg_vnic *vn);
+struct ofproto_port *ofproto_port_named(struct ofproto *, const char *name);
+
+/* Adds the LOCAL port (the host's address on the bridge). */
+struct ofproto_port *ofproto_add_local(struct ofproto *);
+
+/* Translates a frame with key 'key' through the tables.  With
+ * 'may_learn' (an upcall, not a revalidation) NORMAL learns its source
+ * address at 'now'. */
+void ofproto_xlate(struct ofproto *, const struct ofkey *key, bool may_learn,
+                   vh_time_t now, struct xlate_out *out);
+
+/* Why a translation without outputs drops the frame, as the report and
+ * traces name it: the pipeline's reason (models/ovs/xlate.h), or
+ * NORMAL's ("vlan-filter", "bridge-same-port", "no-port"); NULL when
+ * 'out' outputs. */
+const char *ofproto_drop_reason(const struct ofproto *,
+                                const struct xlate_out *out);
+
+/* Adds one frame of 'bytes' to the counters of 'rules' (a datapath
+ * flow's hit, as OVS pushes flow stats to the rules they came from). */
+void ofproto_credit(struct of_rule *const *rules, size_t n, uint32_t bytes);
+
+/* The report's "rules": [{rule, table, priority, n_packets, n_bytes}] in
+ * ovs-ofctl dump-flows order (the terminal lists the first few). */
+void ofproto_report_rules(const struct ofproto *, struct report_out *);
+
+#endif /* models/ovs/ofproto.h */
