@@ -1821,7 +1821,7 @@ run_on(struct vh_pool *pool, const struct odp_actions *acts,
     bool ctl = true;
     memset(s, 0, sizeof *s);
     s->p = packet_of(pool, frame, len);
-    size_t n = odp_execute(acts, s->p, sink_output, s, &ctl);
+    size_t n = odp_execute(acts, s->p, sink_output, NULL, s, &ctl);
     ck_assert_uint_eq(n, s->n);
     ck_assert(!ctl);
     return n;
@@ -2008,12 +2008,12 @@ START_TEST(test_odp_outputs)
     add_act(&acts, ODP_USERSPACE, 0, 0, 0);
     struct vh_packet *p = packet_of(&pool, in, len);
     memset(&s, 0, sizeof s);
-    ck_assert_uint_eq(odp_execute(&acts, p, sink_output, &s, &ctl), 0);
+    ck_assert_uint_eq(odp_execute(&acts, p, sink_output, NULL, &s, &ctl), 0);
     ck_assert(ctl);
     ck_assert_uint_eq(s.n, 0);
     ck_assert_uint_eq(p->len, len);
     ck_assert_mem_eq(p->data, in, len);
-    ck_assert_uint_eq(odp_execute(&acts, p, sink_output, &s, NULL), 0);
+    ck_assert_uint_eq(odp_execute(&acts, p, sink_output, NULL, &s, NULL), 0);
     vh_packet_free(p);
 
     odp_actions_destroy(&acts);
@@ -2243,7 +2243,7 @@ START_TEST(test_translated_actions_on_frames)
             memset(&s, 0, sizeof s);
             s.p = packet_of(&pool, frame, len);
             s.p->md = md;
-            size_t n = odp_execute(&x.out.acts, s.p, sink_output, &s, NULL);
+            size_t n = odp_execute(&x.out.acts, s.p, sink_output, NULL, &s, NULL);
             if (!n) {
                 vh_packet_free(s.p);
             }
