@@ -1044,7 +1044,9 @@ START_TEST(test_record_roundtrip)
         memset(b, i & 0xff, 60);
         clock += (vh_time_t) (i % 4) * 1000;
         struct vh_hop h = {
-            .kind = (enum vh_hop_kind) (i % VH_HOP_N_KINDS),
+            /* Every kind the recording keeps (decisions are for
+             * 'explain' only). */
+            .kind = (enum vh_hop_kind) (i % VH_HOP_DECIDE),
             .time = clock + (vh_time_t) (i % 3) * 500, .pkt = p, .dev = &dev,
             .reason = why, .what = what, .cycles = (uint64_t) i * 3,
             .core = i % 4, .on_cpu = (uint8_t) (i % 2), .depth = (uint32_t) i,
@@ -1085,7 +1087,7 @@ START_TEST(test_record_roundtrip)
         ck_assert_uint_eq(it.pkt, first_id + (uint64_t) i);
         ck_assert_uint_eq(it.now, c2);
         ck_assert_uint_eq(it.time, c2 + (vh_time_t) (i % 3) * 500);
-        ck_assert_uint_eq(it.kind, (unsigned) (i % VH_HOP_N_KINDS));
+        ck_assert_uint_eq(it.kind, (unsigned) (i % VH_HOP_DECIDE));
         ck_assert_uint_eq(it.dev, 3);
         ck_assert(it.has_meta);     /* Every packet is new. */
         ck_assert_int_eq(it.flow, i % 3 - 1);

@@ -385,10 +385,33 @@ static const struct bad bad[] = {
     { "{'name': 'x'", "line 1, column 13: invalid JSON (it ends too early)" },
 
     /* Not supported yet: accepted syntax, refused with the place. */
-    { WITH_HOST("", NIC(""), BR(", 'type': 'ovs'"),
+    { WITH_HOST("", NIC(""), BR(", 'type': 'ovs', 'mirrors': []"),
                 VM("", VNIC(", 'attach': {'type': 'ovs', 'to': 'br0'}"))),
-      "hosts[0].bridges[0].datapath: not supported yet: Open "
-      "vSwitch kernel datapath" },
+      "hosts[0].bridges[0].mirrors: not supported yet: port mirrors" },
+    { WITH_HOST("", NIC(""), BR(", 'type': 'ovs', 'datapath': 'system', "
+                                "'flows': ['actions=outptu:1']"),
+                VM("", VNIC(", 'attach': {'type': 'ovs', 'to': 'br0'}"))),
+      "hosts[0].bridges[0].flows[0]: unknown action 'outptu' (did you "
+      "mean 'output'?)" },
+    { WITH_HOST("", NIC(""), BR(", 'type': 'ovs', 'datapath': 'kernel', "
+                                "'flows': ['in_port=vm9,actions=drop']"),
+                VM("", VNIC(", 'attach': {'type': 'ovs', 'to': 'br0'}"))),
+      "hosts[0].bridges[0].flows[0]: unknown port 'vm9'" },
+    { WITH_HOST("", NIC(""), BR(", 'type': 'ovs', "
+                                "'other_config': {'max-idle': 'soon'}"),
+                VM("", VNIC(", 'attach': {'type': 'ovs', 'to': 'br0'}"))),
+      "hosts[0].bridges[0].other_config[\"max-idle\"]: expected a time "
+      "such as \"10s\", or milliseconds as OVS writes it" },
+    { WITH_HOST("", NIC(""), BR(", 'type': 'ovs', "
+                                "'other_config': {'flow-limt': 5}"),
+                VM("", VNIC(", 'attach': {'type': 'ovs', 'to': 'br0'}"))),
+      "hosts[0].bridges[0].other_config: unknown key 'flow-limt'; did you "
+      "mean 'flow-limit'?" },
+    { WITH_HOST("", NIC(""), BR(", 'type': 'linux-bridge', "
+                                "'other_config': {'flow-limit': 5}"),
+                VM("", VNICB(""))),
+      "hosts[0].bridges[0].other_config: 'other_config' applies only to "
+      "bridges of type ovs" },
     { WITH_HOST("", NIC(""), BR(", 'type': 'ovs', 'datapath': 'dpdk', "
                                 "'pmd_cores': [1, 9]"),
                 VM("", VNIC(", 'attach': {'type': 'ovs', 'to': 'br0'}"))),

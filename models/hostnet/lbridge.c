@@ -190,6 +190,12 @@ lbridge_attach_vnic(struct world *w, struct host *h, struct vm_nic *n,
 {
     const struct cfg_vnic *cn = n->cfg;
     struct lbridge *br = host_bridge(w, h, cn->attach_to);
+    if (!br) {
+        char path[512];
+        snprintf(path, sizeof path, "%s.attach.to", cn->jpath);
+        return vh_diag_fail(diag, path, "'%s' is not a Linux bridge",
+                            cn->attach_to);
+    }
     if (cn->vlan >= 0 && !br->l2.vlan_aware) {
         char path[512];
         snprintf(path, sizeof path, "%s.vlan", cn->jpath);
