@@ -35,16 +35,19 @@ dp_port(const struct ovs_kernel *br, uint32_t n)
 }
 
 /* Announces a decision about 'p' for 'vhsim explain'. */
+/* Announces, for 'vhsim explain', what 'dev' decided about 'p' at 'at'
+ * (when the work that decided it ended). */
 static void
-decide(struct world *w, struct ovs_kernel *br, const struct vh_packet *p,
-       const char *what)
+decide(struct world *w, const struct vh_device *dev,
+       const struct vh_packet *p, vh_time_t at, const char *what)
 {
-    VH_TRACE(&w->trace, VH_HOP_DECIDE, .time = w->sim.now, .pkt = p,
-             .dev = &br->dev, .what = what);
+    VH_TRACE(&w->trace, VH_HOP_DECIDE, .time = at, .pkt = p, .dev = dev,
+             .what = what);
 }
 
 static void
-decide_rules(struct world *w, struct ovs_kernel *br, const struct vh_packet *p,
+decide_rules(struct world *w, const struct vh_device *dev,
+             const struct vh_packet *p, vh_time_t at,
              const struct xlate_out *xo)
 {
     if (!(w->trace.mask & VH_HOP_BIT(VH_HOP_DECIDE))) {
@@ -54,10 +57,10 @@ decide_rules(struct world *w, struct ovs_kernel *br, const struct vh_packet *p,
     for (size_t i = 0; i < xo->n_rules; i++) {
         snprintf(buf, sizeof buf, "table %u matched: %s",
                  (unsigned) xo->rules[i]->table, xo->rules[i]->text);
-        decide(w, br, p, buf);
+        decide(w, dev, p, at, buf);
     }
     if (!xo->n_rules) {
-        decide(w, br, p, "table 0: no rule matched");
+        decide(w, dev, p, at, "table 0: no rule matched");
     }
 }
 
@@ -152,13 +155,13 @@ upcall_truesize(uint32_t len)
  * full. */
 static void
 upcall(struct world *w, struct ovs_kernel *br, struct cpu_core *core,
-       const struct ofkey *key, struct vh_packet *p)
+       vh_time_t looked, struct vh_packet *p)
 {
     struct ovsk_handler *h = handler_for(br, core);
     uint32_t size = upcall_truesize(p->len);
     br->missed++;
-    (void) key;
-    decide(w, br, p, "megaflow cache miss: upcall to ovs-vswitchd");
+    decide(w, &br->dev, p, looked,
+           "megaflow cache miss: upcall to ovs-vswitchd");
     cpu_charge(w, core, COST_OVS_UPCALL, 0, CPU_VSWITCH, p, &br->dev);
     cpu_charge(w, core, COST_COPY_FIXED, 0, CPU_VSWITCH, p, &br->dev);
     cpu_charge(w, core, COST_COPY_BYTE, p->len, CPU_VSWITCH, p, &br->dev);
@@ -192,16 +195,17 @@ ovsk_rx(struct world *w, struct port *port, struct vh_packet *p)
              .dev = &br->dev);
     p->in_port = (uint16_t) in->ofp->ofp_port;
     p->hops++;
-    cpu_charge(w, core, COST_OVS_DP_RX, 0, CPU_VSWITCH, p, &br->dev);
+    vh_time_t t = cpu_charge(w, core, COST_OVS_DP_RX, 0, CPU_VSWITCH, p,
+                             &br->dev);
     ofkey_extract(p->data, p->len, in->ofp->ofp_port, &key);
     struct dp_flow *f = megaflow_lookup(&br->mc, &key, &n_masks);
     br->masks_visited += n_masks;
     if (n_masks) {
-        cpu_charge_n(w, core, COST_OVS_MASK_PROBE, n_masks, CPU_VSWITCH, p,
-                     &br->dev);
+        t = cpu_charge_n(w, core, COST_OVS_MASK_PROBE, n_masks, CPU_VSWITCH,
+                         p, &br->dev);
     }
     if (!f) {
-        upcall(w, br, core, &key, p);
+        upcall(w, br, core, t, p);
         return;
     }
     br->hit++;
@@ -213,7 +217,7 @@ ovsk_rx(struct world *w, struct port *port, struct vh_packet *p)
         char buf[160];
         snprintf(buf, sizeof buf, "megaflow cache hit (mask %zu of %zu)",
                  f->mask->index + 1, br->mc.n_masks);
-        decide(w, br, p, buf);
+        decide(w, &br->dev, p, t, buf);
     }
     execute(w, br, core, CPU_VSWITCH, &f->acts, p, f->drop_reason);
 }
@@ -235,8 +239,10 @@ handler_poll(struct world *w, void *ctx, vh_time_t *done)
     p->exec = &core->srv;
     h->rmem -= upcall_truesize(p->len);
     h->upcalls++;
-    cpu_charge(w, core, COST_SYSCALL, 0, CPU_VSWITCH, p, &br->dev);
-    cpu_charge(w, core, COST_COPY_BYTE, p->len, CPU_VSWITCH, p, &br->dev);
+    VH_TRACE(&w->trace, VH_HOP_ARRIVE, .time = w->sim.now, .pkt = p,
+             .dev = &h->dev);
+    cpu_charge(w, core, COST_SYSCALL, 0, CPU_VSWITCH, p, &h->dev);
+    cpu_charge(w, core, COST_COPY_BYTE, p->len, CPU_VSWITCH, p, &h->dev);
 
     struct ofkey key;
     struct xlate_out xo;
@@ -244,12 +250,13 @@ handler_poll(struct world *w, void *ctx, vh_time_t *done)
     xlate_out_init(&xo);
     uint64_t moves = br->ofp.mac_moves;
     ofproto_xlate(&br->ofp, &key, true, w->sim.now, &xo);
-    cpu_charge(w, core, COST_OVS_XLATE, 0, CPU_VSWITCH, p, &br->dev);
+    vh_time_t t = cpu_charge(w, core, COST_OVS_XLATE, 0, CPU_VSWITCH, p,
+                             &h->dev);
     if (xo.n_subtables) {
-        cpu_charge_n(w, core, COST_OVS_CLS_SUBTABLE, xo.n_subtables,
-                     CPU_VSWITCH, p, &br->dev);
+        t = cpu_charge_n(w, core, COST_OVS_CLS_SUBTABLE, xo.n_subtables,
+                         CPU_VSWITCH, p, &h->dev);
     }
-    decide_rules(w, br, p, &xo);
+    decide_rules(w, &h->dev, p, t, &xo);
     const char *why = ofproto_drop_reason(&br->ofp, &xo);
 
     unsigned n_masks;
@@ -259,14 +266,15 @@ handler_poll(struct world *w, void *ctx, vh_time_t *done)
         br->flow_limit_hits++;
         request_revalidation(w, br);
     } else {
-        cpu_charge(w, core, COST_OVS_FLOW_PUT, 0, CPU_VSWITCH, p, &br->dev);
+        t = cpu_charge(w, core, COST_OVS_FLOW_PUT, 0, CPU_VSWITCH, p,
+                       &h->dev);
         megaflow_insert(&br->mc, &key, &xo.wc, &xo.acts, xo.rules,
                         xo.n_rules, why, w->sim.now);
         if (w->trace.mask & VH_HOP_BIT(VH_HOP_DECIDE)) {
             char buf[800], mask[600];
             ofkey_format(&key, &xo.wc, mask, sizeof mask);
             snprintf(buf, sizeof buf, "installs megaflow %s", mask);
-            decide(w, br, p, buf);
+            decide(w, &h->dev, p, t, buf);
         }
         if (br->mc.n_flows == 1) {
             request_revalidation(w, br);    /* Starts the periodic dump. */
@@ -276,8 +284,12 @@ handler_poll(struct world *w, void *ctx, vh_time_t *done)
         request_revalidation(w, br);
     }
     ofproto_credit(xo.rules, xo.n_rules, p->len);
-    cpu_charge(w, core, COST_OVS_PACKET_EXEC, 0, CPU_VSWITCH, p, &br->dev);
-    cpu_charge(w, core, COST_COPY_BYTE, p->len, CPU_VSWITCH, p, &br->dev);
+    cpu_charge(w, core, COST_OVS_PACKET_EXEC, 0, CPU_VSWITCH, p, &h->dev);
+    vh_time_t back = cpu_charge(w, core, COST_COPY_BYTE, p->len, CPU_VSWITCH,
+                                p, &h->dev);
+    /* Back down to the kernel datapath, which runs the actions. */
+    VH_TRACE(&w->trace, VH_HOP_ARRIVE, .time = back, .pkt = p,
+             .dev = &br->dev);
     *done = execute(w, br, core, CPU_VSWITCH, &xo.acts, p, why);
     xlate_out_destroy(&xo);
     return true;
@@ -304,7 +316,8 @@ revalidate_ev(struct vh_sim *sim, void *obj, void *arg)
                                      / (size_t) br->n_revalidators);
         if (share) {
             cpu_charge_n(w, br->revalidator_cores[i], COST_OVS_REVALIDATE,
-                         share, CPU_VSWITCH, NULL, &br->dev);
+                         share, CPU_VSWITCH, NULL,
+                         &br->revalidator_devs[i]);
         }
     }
     if (br->mc.n_flows) {
@@ -409,7 +422,7 @@ build_ports(struct world *w, struct ovs_kernel *br, struct vh_diag *diag)
  * "n-handler-threads"), revalidators = handlers / 4 + 1 (or
  * "n-revalidator-threads"). */
 static void
-build_threads(struct ovs_kernel *br)
+build_threads(struct world *w, struct ovs_kernel *br)
 {
     struct host *h = br->host;
     const struct cfg_ovs_other *oc = &br->cfg->other;
@@ -419,16 +432,25 @@ build_threads(struct ovs_kernel *br)
     br->handlers = vh_xcalloc((size_t) nh, sizeof *br->handlers);
     for (int i = 0; i < nh; i++) {
         struct ovsk_handler *hd = &br->handlers[i];
+        char name[32];
+        snprintf(name, sizeof name, "handler%d", i);
+        dev_register(w, &hd->dev, &ovs_thread_class, &br->dev, name);
         hd->br = br;
         vh_pktq_init(&hd->queue, 0);
         hd->thread = hthread_create(h, &h->cores[i % h->n_cores],
-                                    CPU_VSWITCH, &br->dev, true);
+                                    CPU_VSWITCH, &hd->dev, true);
         hthread_add_src(hd->thread, handler_poll, hd);
     }
     br->n_revalidators = nr;
     br->revalidator_cores = vh_xcalloc((size_t) nr,
                                        sizeof *br->revalidator_cores);
+    br->revalidator_devs = vh_xcalloc((size_t) nr,
+                                      sizeof *br->revalidator_devs);
     for (int i = 0; i < nr; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "revalidator%d", i);
+        dev_register(w, &br->revalidator_devs[i], &ovs_thread_class,
+                     &br->dev, name);
         br->revalidator_cores[i] = &h->cores[(h->n_cores - 1 - i % h->n_cores)];
     }
     vh_timer_init(&br->revalidate, revalidate_ev, br);
@@ -445,7 +467,7 @@ ovsk_build(struct world *w, struct host *h, const void *cfg,
     br->host = h;
     br->cfg = cb;
     megaflow_init(&br->mc);
-    build_threads(br);
+    build_threads(w, br);
     if (!ofproto_init(&br->ofp, &br->dev, h->cfg, cb, diag)) {
         return false;
     }
@@ -522,6 +544,7 @@ ovsk_destroy(struct vh_device *d)
     }
     free(br->handlers);
     free(br->revalidator_cores);
+    free(br->revalidator_devs);
     for (size_t i = 0; i < br->n_ports; i++) {
         free(br->ports[i]);     /* The host frees internal endpoints. */
     }
@@ -574,6 +597,14 @@ ovsk_report(const struct vh_device *d, struct report_out *out)
 }
 
 static const char *const ovsk_types[] = { "ovs/kernel", NULL };
+
+/* A thread of ovs-vswitchd (a handler, a revalidator), shown as a device
+ * of its bridge so that its work has a place in traces and the GUI. */
+const struct dev_class ovs_thread_class = {
+    .kind = "ovs-vswitchd-thread",
+    .role = VH_ROLE_DEVICE,
+    .family = DEV_FAM_PART,
+};
 
 /* An internal port: a device of the bridge's, in its memory. */
 const struct dev_class ovs_internal_class = {

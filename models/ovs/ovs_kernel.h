@@ -61,6 +61,8 @@ struct ovsk_port {
 
 /* One handler thread and its netlink socket's queue of upcalls. */
 struct ovsk_handler {
+    struct vh_device dev;       /* "host1/br-int/handler0": where its work
+                                 * is shown. */
     struct ovs_kernel *br;
     struct hthread *thread;
     struct vh_pktq queue;       /* Upcalled frames, oldest first. */
@@ -81,6 +83,7 @@ struct ovs_kernel {
     struct ovsk_handler *handlers;
     int n_handlers;
     struct cpu_core **revalidator_cores;
+    struct vh_device *revalidator_devs;     /* "host1/br-int/revalidator0". */
     int n_revalidators;
     struct vh_timer revalidate;
     uint64_t mac_moves_seen;    /* ofp.mac_moves at the last pass. */
@@ -93,5 +96,6 @@ struct ovs_kernel {
 
 extern const struct dev_class ovs_kernel_class;
 extern const struct dev_class ovs_internal_class;
+extern const struct dev_class ovs_thread_class;
 
 #endif /* models/ovs/ovs_kernel.h */
