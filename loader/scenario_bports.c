@@ -376,3 +376,85 @@ ld_ovs_other(struct ld *ld, const cJSON *o, const char *bp,
     oth->n_revalidators = (int) nr;
     return true;
 }
+
+/* --- Mirrors. --- */
+
+static bool
+name_list(struct ld *ld, const cJSON *o, const char *op, const char *key,
+          char ***out, size_t *n)
+{
+    const cJSON *a;
+    char path[JP_LEN];
+    *out = NULL;
+    *n = 0;
+    if (!ld_array(ld, o, op, key, &a) || !a) {
+        return !ld->diag->failed;
+    }
+    jp_key(path, op, key);
+    *out = ld_calloc((size_t) cJSON_GetArraySize(a) + 1, sizeof **out);
+    for (const cJSON *e = a->child; e; e = e->next) {
+        char ep[JP_LEN];
+        jp_idx(ep, path, *n);
+        if (!cJSON_IsString(e)) {
+            return vh_diag_fail(ld->diag, ep, "expected a port name (a "
+                                "string), got %s", ld_type_name(e));
+        }
+        (*out)[(*n)++] = ld_strdup(e->valuestring);
+    }
+    return true;
+}
+
+static const char *const mirror_keys[] = {
+    "name", "select_src_port", "select_dst_port", "select_all",
+    "select_vlan", "output_port",
+};
+
+static bool
+load_mirror(struct ld *ld, const cJSON *o, const char *mp,
+            struct cfg_mirror *m)
+{
+    m->jpath = ld_strdup(mp);
+    if (!ld_is_object(ld, o, mp)
+        || !ld_keys_names(ld, o, mp, "mirror", mirror_keys,
+                          N_NAMES(mirror_keys))
+        || !ld_name(ld, o, mp, &m->name)
+        || !name_list(ld, o, mp, "select_src_port", &m->select_src,
+                      &m->n_select_src)
+        || !name_list(ld, o, mp, "select_dst_port", &m->select_dst,
+                      &m->n_select_dst)
+        || !ld_bool(ld, o, mp, "select_all", &m->select_all)
+        || !ld_vlan_list(ld, o, mp, "select_vlan", &m->select_vlan,
+                         &m->n_select_vlan)
+        || !ld_str(ld, o, mp, "output_port", true, &m->output)) {
+        return false;
+    }
+    if (!m->select_all && !m->n_select_src && !m->n_select_dst
+        && !m->n_select_vlan) {
+        return vh_diag_fail(ld->diag, mp, "a mirror selects nothing: give "
+                            "select_src_port, select_dst_port, select_vlan "
+                            "or \"select_all\": true");
+    }
+    return true;
+}
+
+bool
+ld_mirrors(struct ld *ld, const cJSON *o, const char *bp,
+           struct cfg_bridge *br)
+{
+    const cJSON *a;
+    char path[JP_LEN];
+    if (!ld_array(ld, o, bp, "mirrors", &a) || !a) {
+        return !ld->diag->failed;
+    }
+    jp_key(path, bp, "mirrors");
+    br->mirrors = ld_calloc((size_t) cJSON_GetArraySize(a) + 1,
+                            sizeof *br->mirrors);
+    for (const cJSON *e = a->child; e; e = e->next) {
+        char mp[JP_LEN];
+        jp_idx(mp, path, br->n_mirrors);
+        if (!load_mirror(ld, e, mp, &br->mirrors[br->n_mirrors++])) {
+            return false;
+        }
+    }
+    return true;
+}

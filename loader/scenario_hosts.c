@@ -366,10 +366,10 @@ load_bridge(struct ld *ld, const cJSON *o, const char *bp, int n_cores,
                                     "bridges of type ovs", ovs_only[k]);
             }
         }
-    } else if (!ld_ovs_other(ld, o, bp, &br->other)) {
+    } else if (!ld_ovs_other(ld, o, bp, &br->other)
+               || !ld_mirrors(ld, o, bp, br)) {
         return false;
     }
-    br->has_mirrors = !ld_absent_or_null(o, "mirrors");
     br->has_sflow = !ld_absent_or_null(o, "sflow");
 
     jp_key(path, bp, "ports");

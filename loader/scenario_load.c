@@ -52,6 +52,16 @@ free_host(struct cfg_host *h)
             free_strv(bp->members, bp->n_members);
         }
         free(b->bports);
+        for (size_t k = 0; b->mirrors && k < b->n_mirrors; k++) {
+            struct cfg_mirror *m = &b->mirrors[k];
+            free(m->name);
+            free(m->jpath);
+            free_strv(m->select_src, m->n_select_src);
+            free_strv(m->select_dst, m->n_select_dst);
+            free(m->select_vlan);
+            free(m->output);
+        }
+        free(b->mirrors);
         ld_free_class_priv(b->cls, b->priv);
     }
     free(h->bridges);

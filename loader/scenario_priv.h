@@ -137,6 +137,8 @@ bool ld_vlan_list(struct ld *, const cJSON *o, const char *op,
                   const char *key, uint16_t **out, size_t *n);
 bool ld_ovs_other(struct ld *, const cJSON *o, const char *bp,
                   struct cfg_ovs_other *);
+bool ld_mirrors(struct ld *, const cJSON *o, const char *bp,
+                struct cfg_bridge *br);
 
 /* ---- Sections, in load order. ---- */
 

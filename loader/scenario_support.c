@@ -65,9 +65,6 @@ check_bridge(struct ld *ld, const struct cfg_host *h,
     if (b->type != CFG_BR_OVS) {
         return true;
     }
-    if (b->has_mirrors) {
-        return unsupported(ld, b->jpath, "mirrors", "port mirrors");
-    }
     if (b->has_sflow) {
         return unsupported(ld, b->jpath, "sflow", "sFlow");
     }

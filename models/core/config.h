@@ -96,6 +96,23 @@ struct cfg_bport {
     uint64_t policing_burst_kb;     /* ingress_policing_burst. */
 };
 
+/* A port mirror of an OVS bridge (ovs-vsctl's Mirror table): frames
+ * received on a 'select_src' port, sent to a 'select_dst' port, or every
+ * frame ('select_all'), optionally only of 'select_vlan', are copied to
+ * 'output'.  Ports by the names rules use. */
+struct cfg_mirror {
+    char *name;
+    char *jpath;
+    char **select_src;
+    size_t n_select_src;
+    char **select_dst;
+    size_t n_select_dst;
+    bool select_all;
+    uint16_t *select_vlan;
+    size_t n_select_vlan;
+    char *output;
+};
+
 /* other_config of an OVS bridge (ovs-vswitchd.conf.db's Open_vSwitch
  * other_config, which vhsim keeps per bridge). */
 struct cfg_ovs_other {
@@ -119,8 +136,10 @@ struct cfg_bridge {
     struct cfg_bport *bports;   /* Every entry of "ports", in order. */
     size_t n_bports;
     struct cfg_ovs_other other; /* OVS only. */
-    bool has_mirrors;           /* "mirrors" and "sflow" were given (not */
-    bool has_sflow;             /* modelled yet: refused). */
+    struct cfg_mirror *mirrors; /* OVS only. */
+    size_t n_mirrors;
+    bool has_sflow;             /* "sflow" was given (not modelled yet:
+                                 * refused). */
     bool vlan_filtering;
     vh_time_t ageing;           /* Default 300s. */
     enum cfg_ovs_datapath datapath;     /* OVS only; default kernel. */

@@ -131,6 +131,64 @@ load_rules(struct ofproto *ofp, const struct cfg_bridge *cb,
     return true;
 }
 
+/* Resolves a mirror's port names; fails at the name's JSON path. */
+static bool
+mirror_ports(struct ofproto *ofp, const struct cfg_mirror *m,
+             const char *key, char **names, size_t n, uint32_t **out,
+             struct vh_diag *diag)
+{
+    *out = vh_xcalloc(n ? n : 1, sizeof **out);
+    for (size_t i = 0; i < n; i++) {
+        (*out)[i] = port_lookup(ofp, names[i]);
+        if (!(*out)[i]) {
+            char path[512];
+            snprintf(path, sizeof path, "%s.%s[%zu]", m->jpath, key, i);
+            return vh_diag_fail(diag, path, "unknown port '%s' (a port of "
+                                "bridge '%s': a NIC, a port object, or a "
+                                "VM attached to it)", names[i],
+                                ofp->cfg->name);
+        }
+    }
+    return true;
+}
+
+static bool
+load_mirrors(struct ofproto *ofp, const struct cfg_bridge *cb,
+             struct vh_diag *diag)
+{
+    ofp->mirrors = vh_xcalloc(cb->n_mirrors ? cb->n_mirrors : 1,
+                              sizeof *ofp->mirrors);
+    for (size_t i = 0; i < cb->n_mirrors; i++) {
+        const struct cfg_mirror *m = &cb->mirrors[i];
+        struct ofproto_mirror *om = &ofp->mirrors[ofp->n_mirrors++];
+        char *out[1] = { m->output };
+        uint32_t *o = NULL;
+        om->cfg = m;
+        om->any_vlan = !m->n_select_vlan;
+        for (size_t k = 0; k < m->n_select_vlan; k++) {
+            om->vlans[m->select_vlan[k] / 64]
+                |= 1ULL << (m->select_vlan[k] % 64);
+        }
+        om->n_src = m->select_all ? 0 : m->n_select_src;
+        om->n_dst = m->select_all ? 0 : m->n_select_dst;
+        if (!mirror_ports(ofp, m, "select_src_port", m->select_src,
+                          om->n_src, &om->src, diag)
+            || !mirror_ports(ofp, m, "select_dst_port", m->select_dst,
+                             om->n_dst, &om->dst, diag)
+            || !mirror_ports(ofp, m, "output_port", out, 1, &o, diag)) {
+            free(o);
+            return false;
+        }
+        om->out = o[0];
+        free(o);
+        struct ofproto_port *op = ofproto_port(ofp, om->out);
+        if (op) {
+            op->mirror_out = true;
+        }
+    }
+    return true;
+}
+
 static void
 ofproto_setup(struct ofproto *ofp, struct vh_device *dev,
               const struct cfg_host *ch, const struct cfg_bridge *cb)
@@ -149,7 +207,7 @@ ofproto_init(struct ofproto *ofp, struct vh_device *dev,
              struct vh_diag *diag)
 {
     ofproto_setup(ofp, dev, ch, cb);
-    return load_rules(ofp, cb, diag);
+    return load_rules(ofp, cb, diag) && load_mirrors(ofp, cb, diag);
 }
 
 void
@@ -163,6 +221,11 @@ ofproto_destroy(struct ofproto *ofp)
     }
     free(ofp->ports);
     free(ofp->local.name);
+    for (size_t i = 0; i < ofp->n_mirrors; i++) {
+        free(ofp->mirrors[i].src);
+        free(ofp->mirrors[i].dst);
+    }
+    free(ofp->mirrors);
     memset(ofp, 0, sizeof *ofp);
 }
 
@@ -219,6 +282,9 @@ ofproto_add_local(struct ofproto *ofp)
     return &ofp->local;
 }
 
+static bool has_output(const struct xlate_out *);
+static bool acts_have_output(const struct odp_actions *);
+
 /* --- NORMAL: the learning switch. --- */
 
 struct normal_aux {
@@ -240,7 +306,76 @@ port_floods(void *aux, uint32_t n)
 {
     const struct normal_aux *na = aux;
     const struct ofproto_port *p = ofproto_port(na->ofp, n);
-    return p && p->up;
+    return p && p->up && !p->mirror_out;
+}
+
+static bool
+has_port(const uint32_t *v, size_t n, uint32_t port)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (v[i] == port) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static bool
+outputs_to(const struct odp_actions *acts, uint32_t port)
+{
+    for (size_t i = 0; i < acts->n; i++) {
+        if (acts->a[i].type == ODP_OUTPUT && acts->a[i].port == port) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Whether mirror 'm' selects a frame with key 'key' whose translation
+ * gave 'acts'. */
+static bool
+mirror_selects(struct ofproto *ofp, const struct ofproto_mirror *m,
+               const struct ofkey *key, const struct odp_actions *acts)
+{
+    bool sel = m->cfg->select_all || has_port(m->src, m->n_src, key->in_port);
+    for (size_t i = 0; !sel && i < acts->n; i++) {
+        sel = acts->a[i].type == ODP_OUTPUT
+              && has_port(m->dst, m->n_dst, acts->a[i].port);
+    }
+    if (sel && !m->any_vlan) {
+        const struct ofproto_port *in = ofproto_port(ofp, key->in_port);
+        uint16_t vid = key->vlan_tci & OFKEY_VLAN_CFI
+                       ? key->vlan_tci & 0x0fff : in ? in->vlan.tag : 0;
+        sel = m->vlans[vid / 64] >> (vid % 64) & 1;
+    }
+    return sel;
+}
+
+/* Puts the copies mirrors ask for first in the actions: the frame as it
+ * came in, before any rewrite. */
+static void
+apply_mirrors(struct ofproto *ofp, const struct ofkey *key,
+              struct xlate_out *out)
+{
+    if (!acts_have_output(&out->acts)) {
+        return;                 /* Mirrors copy what the bridge forwards:
+                                 * a frame it drops has nothing to show. */
+    }
+    for (size_t i = 0; i < ofp->n_mirrors; i++) {
+        const struct ofproto_mirror *m = &ofp->mirrors[i];
+        if (!m->any_vlan) {
+            out->wc.vlan_tci |= OFKEY_VLAN_CFI | 0x0fff;
+        }
+        if (m->out == key->in_port || outputs_to(&out->acts, m->out)
+            || !mirror_selects(ofp, m, key, &out->acts)) {
+            continue;
+        }
+        struct odp_action a = { .type = ODP_OUTPUT, .port = m->out };
+        odp_actions_add(&out->acts, &a);
+        memmove(&out->acts.a[1], &out->acts.a[0],
+                (out->acts.n - 1) * sizeof *out->acts.a);
+        out->acts.a[0] = a;
+    }
 }
 
 /* Learns the source, looks the destination up within the frame's VLAN,
@@ -261,6 +396,10 @@ normal(struct xlate_ctx *ctx, void *aux)
     wc->vlan_tci |= OFKEY_VLAN_CFI | 0x0fff;
     ofp->normal_drop = "no-port";
     if (!in) {
+        return;
+    }
+    if (in->mirror_out) {
+        ofp->normal_drop = "from-mirror-port";
         return;
     }
     bool tagged = f->vlan_tci & OFKEY_VLAN_CFI;
@@ -295,7 +434,8 @@ normal(struct xlate_ctx *ctx, void *aux)
     }
     for (size_t i = 0; i < ofp->n_ports; i++) {
         struct ofproto_port *op = &ofp->ports[i];
-        if (op != in && op->up && port_vlan_member(&op->vlan, vid)) {
+        if (op != in && op->up && !op->mirror_out
+            && port_vlan_member(&op->vlan, vid)) {
             normal_output(ctx, op, vid);
         }
     }
@@ -319,20 +459,27 @@ ofproto_xlate(struct ofproto *ofp, const struct ofkey *key, bool may_learn,
         .aux = &na,
     };
     xlate(&in, out);
+    apply_mirrors(ofp, key, out);
     if (out->controller) {
         ofp->controller++;
     }
 }
 
 static bool
-has_output(const struct xlate_out *out)
+acts_have_output(const struct odp_actions *acts)
 {
-    for (size_t i = 0; i < out->acts.n; i++) {
-        if (out->acts.a[i].type == ODP_OUTPUT) {
+    for (size_t i = 0; i < acts->n; i++) {
+        if (acts->a[i].type == ODP_OUTPUT) {
             return true;
         }
     }
     return false;
+}
+
+static bool
+has_output(const struct xlate_out *out)
+{
+    return acts_have_output(&out->acts);
 }
 
 const char *

@@ -13,7 +13,13 @@
  * A port is named in rules by its name: a NIC's ("eth0"), a port
  * object's, a VM NIC's "VM.NIC", or "VM" alone when that VM has one NIC
  * on the bridge.  The host's own address on a NIC enslaved to the bridge
- * is OVS's LOCAL port (OFPP_LOCAL), named after the bridge. */
+ * is OVS's LOCAL port (OFPP_LOCAL), named after the bridge.
+ *
+ * Mirrors are applied in translation, as OVS does: a frame a mirror
+ * selects (by ingress port, by egress port, by VLAN, or all) gets one
+ * more output, to the mirror's port, ahead of any rewrite, so the copy is
+ * the frame as it came in.  The megaflow carries the copy: mirrored
+ * frames of a cached flow cost the fast path one more output. */
 #ifndef VH_MODELS_OVS_OFPROTO_H
 #define VH_MODELS_OVS_OFPROTO_H 1
 
@@ -41,8 +47,21 @@ struct ofproto_port {
     struct port_vlan vlan;      /* Access tag, or trunks and native. */
     uint64_t trunks[PORT_VLAN_WORDS];
     bool up;                    /* Has a member that takes frames. */
+    bool mirror_out;            /* A mirror's output: OVS neither floods
+                                 * to it nor takes frames from it. */
     void *dp;                   /* The datapath's port. */
     uint64_t rx_packets, tx_packets;
+};
+
+/* A mirror, with its ports resolved to OpenFlow numbers. */
+struct ofproto_mirror {
+    const struct cfg_mirror *cfg;
+    uint32_t *src, *dst;
+    size_t n_src, n_dst;
+    uint64_t vlans[PORT_VLAN_WORDS];    /* select_vlan, if 'any_vlan' is
+                                         * false. */
+    bool any_vlan;
+    uint32_t out;
 };
 
 struct ofproto {
@@ -56,6 +75,8 @@ struct ofproto {
     struct ofproto_port local;  /* OFPP_LOCAL, when the host has an
                                  * address on an enslaved NIC. */
     bool has_local;
+    struct ofproto_mirror *mirrors;
+    size_t n_mirrors;
     uint64_t mac_moves;         /* Learned addresses new or moved: the
                                  * flows NORMAL made may be stale. */
     uint64_t controller;        /* Frames sent to the (absent)
