@@ -35,7 +35,7 @@ static const struct bport_key bport_keys[] = {
     { "ip", BP(CFG_BP_INTERNAL) }, { "mac", BP(CFG_BP_INTERNAL) },
     { "peer", BP(CFG_BP_PATCH) },
     { "members", BP(CFG_BP_BOND) }, { "bond_mode", BP(CFG_BP_BOND) },
-    { "lacp", BP(CFG_BP_BOND) },
+    { "lacp", BP(CFG_BP_BOND) }, { "bond_downdelay", BP(CFG_BP_BOND) },
     { "remote_ip", BP(CFG_BP_VXLAN) | BP(CFG_BP_GRE) | BP(CFG_BP_GENEVE)
                    | BP(CFG_BP_NVGRE) },
     { "key", BP(CFG_BP_VXLAN) | BP(CFG_BP_GRE) | BP(CFG_BP_GENEVE)
@@ -160,7 +160,9 @@ bport_object(struct ld *ld, const cJSON *o, const char *pp,
                     N_NAMES(cfg_bond_mode_names), &mode)
         || !ld_enum(ld, o, pp, "lacp", "LACP mode", cfg_lacp_names,
                     N_NAMES(cfg_lacp_names), &lacp)
-        || !ld_int(ld, o, pp, "key", false, 0, 0xffffffffLL, NULL, &key)) {
+        || !ld_int(ld, o, pp, "key", false, 0, 0xffffffffLL, NULL, &key)
+        || !ld_time(ld, o, pp, "bond_downdelay", false,
+                    &bp->bond_downdelay)) {
         return false;
     }
     bp->type = (enum cfg_bport_type) type;
@@ -224,8 +226,13 @@ ld_bridge_ports(struct ld *ld, const cJSON *ports, const char *path,
                 const char *hname, struct cfg_bridge *br)
 {
     size_t n = (size_t) cJSON_GetArraySize(ports);
+    size_t n_nics = n;
+    for (const cJSON *p = ports ? ports->child : NULL; p; p = p->next) {
+        const cJSON *m = cJSON_GetObjectItemCaseSensitive(p, "members");
+        n_nics += cJSON_IsArray(m) ? (size_t) cJSON_GetArraySize(m) : 0;
+    }
     br->bports = ld_calloc(n, sizeof *br->bports);
-    br->ports = ld_calloc(n, sizeof *br->ports);
+    br->ports = ld_calloc(n_nics, sizeof *br->ports);
     size_t i = 0;
     for (const cJSON *p = ports ? ports->child : NULL; p; p = p->next, i++) {
         struct cfg_bport *bp = &br->bports[i];
@@ -252,6 +259,11 @@ ld_bridge_ports(struct ld *ld, const cJSON *ports, const char *path,
         }
         if (bp->type == CFG_BP_NIC) {
             br->ports[br->n_ports++] = ld_strdup(bp->name);
+        }
+        /* A bond's members are host NICs enslaved to the bridge too:
+         * they must exist and belong to no other bridge. */
+        for (size_t k = 0; k < bp->n_members; k++) {
+            br->ports[br->n_ports++] = ld_strdup(bp->members[k]);
         }
     }
     return true;

@@ -40,7 +40,9 @@ check_bridge(struct ld *ld, const struct cfg_host *h,
     for (size_t k = 0; k < b->n_bports; k++) {
         const struct cfg_bport *bp = &b->bports[k];
         bool ok = bp->type == CFG_BP_NIC
-                  || (bp->type == CFG_BP_INTERNAL && b->type == CFG_BR_OVS
+                  || ((bp->type == CFG_BP_INTERNAL
+                       || bp->type == CFG_BP_BOND)
+                      && b->type == CFG_BR_OVS
                       && b->datapath == CFG_DP_KERNEL);
         if (!ok) {
             snprintf(what, sizeof what, "ports of type '%s' on %s",

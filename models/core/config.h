@@ -90,6 +90,10 @@ struct cfg_bport {
     size_t n_members;
     enum cfg_bond_mode bond_mode;   /* Default active-backup, as OVS. */
     enum cfg_lacp lacp;             /* Default off. */
+    vh_time_t bond_downdelay;   /* "bond_downdelay" (OVS's
+                                 * other_config:bond-downdelay): how long a
+                                 * member without carrier stays in use;
+                                 * default 0. */
     uint32_t remote_ip;         /* Tunnels. */
     uint32_t key;
     uint64_t policing_rate_kbps;    /* ingress_policing_rate; 0: none. */

@@ -28,6 +28,8 @@ l2fwd_destroy(struct l2fwd *l2)
     fdb_destroy(&l2->fdb);
     free(l2->ports);
     free(l2->port_devs);
+    free(l2->lag);
+    l2->lag = NULL;
     l2->ports = NULL;
     l2->port_devs = NULL;
 }
@@ -43,6 +45,74 @@ l2fwd_add_port(struct l2fwd *l2, struct port *port,
     l2->port_devs[n - 1] = drop_dev;
     l2->n_ports = n;
     return n - 1;
+}
+
+void
+l2fwd_set_lag(struct l2fwd *l2, size_t i, int lag)
+{
+    if (!l2->lag) {
+        l2->lag = vh_xmalloc(l2->n_ports * sizeof *l2->lag);
+        for (size_t k = 0; k < l2->n_ports; k++) {
+            l2->lag[k] = -1;
+        }
+    }
+    l2->lag[i] = lag;
+}
+
+/* The port that stands for port 'i''s LAG: its lowest-numbered member
+ * (or 'i' itself outside a LAG). */
+static size_t
+lag_head(const struct l2fwd *l2, size_t i)
+{
+    if (!l2->lag || l2->lag[i] < 0) {
+        return i;
+    }
+    for (size_t k = 0; k < i; k++) {
+        if (l2->lag[k] == l2->lag[i]) {
+            return k;
+        }
+    }
+    return i;
+}
+
+static bool
+cable_up(const struct port *p)
+{
+    return p->carrier && (!p->link || p->link->up);
+}
+
+/* The member of the LAG headed by 'head' that 'p' leaves by: a hash of
+ * its MAC and IPv4 addresses over the members whose cable is up. */
+static size_t
+lag_member(const struct l2fwd *l2, size_t head, const struct vh_packet *p)
+{
+    if (!l2->lag || l2->lag[head] < 0) {
+        return head;
+    }
+    uint32_t h = 2166136261u;
+    struct vh_flow f;
+    for (int k = 0; k < 12; k++) {
+        h = (h ^ p->data[k]) * 16777619u;
+    }
+    if (vh_frame_flow(p->data, p->len, &f)) {
+        h = (h ^ f.ip_src) * 16777619u;
+        h = (h ^ f.ip_dst) * 16777619u;
+    }
+    size_t n = 0;
+    for (size_t k = head; k < l2->n_ports; k++) {
+        n += l2->lag[k] == l2->lag[head] && cable_up(l2->ports[k]);
+    }
+    if (!n) {
+        return head;
+    }
+    size_t pick = h % n;
+    for (size_t k = head; k < l2->n_ports; k++) {
+        if (l2->lag[k] == l2->lag[head] && cable_up(l2->ports[k])
+            && pick-- == 0) {
+            return k;
+        }
+    }
+    return head;
 }
 
 void
@@ -72,7 +142,8 @@ l2fwd_learn(struct world *w, struct l2fwd *l2, size_t in,
         }
     }
     p->md.vlan = vid;
-    fdb_learn(&l2->fdb, vh_eth_src(p->data), vid, (int) in, w->sim.now);
+    fdb_learn(&l2->fdb, vh_eth_src(p->data), vid, (int) lag_head(l2, in),
+              w->sim.now);
     return true;
 }
 
@@ -90,6 +161,11 @@ floods_to(const struct l2fwd *l2, size_t i, size_t in, uint16_t vid)
 {
     if ((i == in && !l2->reflective_relay) || !l2->ports[i]->carrier) {
         return false;
+    }
+    if (l2->lag && l2->lag[i] >= 0
+        && (lag_head(l2, i) != i || lag_head(l2, in) == i)) {
+        return false;           /* One copy per LAG, never back into the
+                                 * LAG it came from. */
     }
     return !l2->vlan_aware || port_vlan_member(&l2->ports[i]->vlan, vid);
 }
@@ -109,7 +185,7 @@ output(struct world *w, struct l2fwd *l2, size_t i, struct vh_packet *p)
             vh_vlan_pop(p);
         }
     }
-    return l2->output(w, l2->owner, i, p);
+    return l2->output(w, l2->owner, lag_member(l2, i, p), p);
 }
 
 /* Sends 'p' out of every port that takes a flooded copy. */
@@ -147,7 +223,7 @@ l2fwd_forward(struct world *w, struct l2fwd *l2, size_t in,
     if (out < 0) {
         return flood(w, l2, in, p);
     }
-    if ((size_t) out == in && !l2->reflective_relay) {
+    if ((size_t) out == lag_head(l2, in) && !l2->reflective_relay) {
         acct_drop(w, p, drop_dev(l2, in), l2->same_port_reason);
         return 0;
     }

@@ -23,6 +23,13 @@
  * pushing or pulling the 802.1Q tag on the frame's bytes.  A VLAN-unaware
  * device learns every address in VLAN 0 and passes tags through.
  *
+ * Link aggregation (802.1AX): ports put in one LAG act as one port.  An
+ * address is learned on the LAG (its lowest-numbered member), a frame
+ * for it leaves by one member chosen by a hash of its addresses (so a
+ * flow keeps to one link) among the members whose cable is up, a flood
+ * sends one copy per LAG, and a frame never goes back into the LAG it
+ * came from.
+ *
  * The owner keeps its ports (struct port, with their VLAN modes) in an
  * array and says how a frame leaves by one of them: l2fwd never charges
  * time or counts transmissions itself, so each device keeps its own costs
@@ -60,6 +67,8 @@ struct l2fwd {
     size_t n_ports;
     bool reflective_relay;      /* VEPA: may send back out of the ingress
                                  * port. */
+    int *lag;                   /* Per port, its LAG, or -1; NULL: no
+                                 * port is in one. */
     bool vlan_aware;            /* Ports' VLAN modes apply. */
     const char *same_port_reason;   /* The drop of a frame whose destination
                                      * is behind its ingress port. */
@@ -78,6 +87,10 @@ void l2fwd_destroy(struct l2fwd *);
  * at this port are counted on 'drop_dev' (NULL: the device's). */
 size_t l2fwd_add_port(struct l2fwd *, struct port *port,
                       struct vh_device *drop_dev);
+
+/* Puts port 'i' in LAG 'lag' (a small number >= 0), or takes it out of
+ * any (-1). */
+void l2fwd_set_lag(struct l2fwd *, size_t i, int lag);
 
 /* Forgets the addresses learned on port 'i' (its member left). */
 void l2fwd_forget_port(struct l2fwd *, size_t i);

@@ -232,7 +232,7 @@ pmd_upcall(struct world *w, struct pmd *pmd, struct megaflow_cache *dpcls,
 {
     struct ovs_dpdk *br = pmd->br;
     struct cpu_core *c = pmd->core;
-    uint64_t moves = br->ofp.mac_moves;
+    uint64_t moves = br->ofp.reval_seq;
     pmd->upcalls++;
     ofproto_xlate(&br->ofp, key, true, w->sim.now, xo);
     cpu_charge(w, c, COST_OVS_XLATE, 0, CPU_POLL, p, &br->dev);
@@ -240,7 +240,7 @@ pmd_upcall(struct world *w, struct pmd *pmd, struct megaflow_cache *dpcls,
         cpu_charge_n(w, c, COST_OVS_CLS_SUBTABLE, xo->n_subtables, CPU_POLL,
                      p, &br->dev);
     }
-    if (br->ofp.mac_moves != moves) {
+    if (br->ofp.reval_seq != moves) {
         request_revalidation(w, br);
     }
     *why = ofproto_drop_reason(&br->ofp, xo);
@@ -443,9 +443,9 @@ revalidate_ev(struct vh_sim *sim, void *obj, void *arg)
     struct ovs_dpdk *br = obj;
     const struct cfg_ovs_other *oc = &br->cfg->other;
     vh_time_t now = sim->now;
-    bool relearn = br->ofp.mac_moves != br->mac_moves_seen;
+    bool relearn = br->ofp.reval_seq != br->reval_seen;
     size_t left = 0;
-    br->mac_moves_seen = br->ofp.mac_moves;
+    br->reval_seen = br->ofp.reval_seq;
     for (int i = 0; i < br->n_pmds; i++) {
         struct pmd *pmd = &br->pmds[i];
         vh_time_t idle = pmd_flows(pmd, false) > oc->flow_limit
@@ -465,7 +465,7 @@ revalidate_ev(struct vh_sim *sim, void *obj, void *arg)
 static void
 request_revalidation(struct world *w, struct ovs_dpdk *br)
 {
-    bool urgent = br->ofp.mac_moves != br->mac_moves_seen;
+    bool urgent = br->ofp.reval_seq != br->reval_seen;
     vh_time_t at = urgent ? w->sim.now
                           : w->sim.now + br->cfg->other.max_revalidator;
     if (!vh_timer_armed(&br->revalidate) || at < br->revalidate.when) {

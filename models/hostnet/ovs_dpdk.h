@@ -106,7 +106,7 @@ struct ovs_dpdk {
     struct ofproto ofp;         /* Ports, tables, NORMAL. */
     struct vh_rng rng;          /* EMC insertion draws. */
     struct vh_timer revalidate;
-    uint64_t mac_moves_seen;
+    uint64_t reval_seen;
     struct reval_stats reval;
     struct ovs_port **ports;
     size_t n_ports;

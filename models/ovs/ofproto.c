@@ -51,6 +51,30 @@ set_vlan_mode(struct ofproto_port *p, int vlan, const uint16_t *trunks,
     }
 }
 
+static struct ofproto_bond *
+bond_create(const struct cfg_bport *bp)
+{
+    struct ofproto_bond *b = vh_xcalloc(1, sizeof *b);
+    b->cfg = bp;
+    b->n = bp->n_members;
+    b->carrier = vh_xcalloc(b->n, sizeof *b->carrier);
+    b->down_since = vh_xcalloc(b->n, sizeof *b->down_since);
+    b->partner = vh_xcalloc(b->n, sizeof *b->partner);
+    b->active = -1;
+    return b;
+}
+
+static void
+bond_free(struct ofproto_bond *b)
+{
+    if (b) {
+        free(b->carrier);
+        free(b->down_since);
+        free(b->partner);
+        free(b);
+    }
+}
+
 /* Fills the port table of bridge 'cb' (no datapath ports yet). */
 static void
 ports_from_cfg(struct ofproto *ofp, const struct cfg_host *ch,
@@ -70,6 +94,9 @@ ports_from_cfg(struct ofproto *ofp, const struct cfg_host *ch,
         p->cfg = bp;
         p->ofp_port = (uint32_t) ofp->n_ports;
         set_vlan_mode(p, bp->vlan, bp->trunks, bp->n_trunks);
+        if (bp->type == CFG_BP_BOND) {
+            p->bond = bond_create(bp);
+        }
     }
     for (size_t v = 0; v < ch->n_vms; v++) {
         const struct cfg_vm *vm = &ch->vms[v];
@@ -218,6 +245,7 @@ ofproto_destroy(struct ofproto *ofp)
     for (size_t i = 0; i < ofp->n_ports; i++) {
         free(ofp->ports[i].name);
         free(ofp->ports[i].alias);
+        bond_free(ofp->ports[i].bond);
     }
     free(ofp->ports);
     free(ofp->local.name);
@@ -284,6 +312,129 @@ ofproto_add_local(struct ofproto *ofp)
 
 static bool has_output(const struct xlate_out *);
 static bool acts_have_output(const struct odp_actions *);
+
+/* --- Bonds. --- */
+
+bool
+ofproto_bond_enabled(const struct ofproto_bond *b, size_t m)
+{
+    return m < b->n && b->carrier[m] && b->partner[m];
+}
+
+bool
+ofproto_bond_member_set(struct ofproto *ofp, struct ofproto_port *port,
+                        size_t m, bool carrier, bool partner)
+{
+    struct ofproto_bond *b = port->bond;
+    int was = b->active;
+    b->carrier[m] = carrier;
+    b->partner[m] = partner;
+    if (b->active < 0 || !ofproto_bond_enabled(b, (size_t) b->active)) {
+        /* OVS keeps the active member while it works; otherwise the
+         * first member that does. */
+        b->active = -1;
+        for (size_t i = 0; i < b->n; i++) {
+            if (ofproto_bond_enabled(b, i)) {
+                b->active = (int) i;
+                break;
+            }
+        }
+    }
+    ofp->reval_seq++;
+    if (was >= 0 && b->active != was) {
+        b->failovers++;
+        return true;
+    }
+    return false;
+}
+
+struct ofproto_port *
+ofproto_bond_of(struct ofproto *ofp, const char *nic, size_t *m)
+{
+    for (size_t i = 0; i < ofp->n_ports; i++) {
+        const struct ofproto_bond *b = ofp->ports[i].bond;
+        for (size_t k = 0; b && k < b->n; k++) {
+            if (!strcmp(b->cfg->members[k], nic)) {
+                *m = k;
+                return &ofp->ports[i];
+            }
+        }
+    }
+    return NULL;
+}
+
+static uint32_t
+mix32(uint32_t h, uint32_t v)
+{
+    h ^= v;
+    h *= 0x9e3779b1u;
+    return h ^ (h >> 15);
+}
+
+/* The member a flow with key 'k' leaves bond 'b' by, widening 'wc' by
+ * what the choice looked at; -1 if no member carries traffic. */
+static int
+bond_choose(const struct ofproto_bond *b, const struct ofkey *k,
+            struct ofkey *wc)
+{
+    size_t n_on = 0;
+    for (size_t i = 0; i < b->n; i++) {
+        n_on += ofproto_bond_enabled(b, i);
+    }
+    if (!n_on) {
+        return -1;
+    }
+    if (b->cfg->bond_mode == CFG_BOND_ACTIVE_BACKUP) {
+        return b->active;
+    }
+    uint32_t h = 0;
+    if (b->cfg->bond_mode == CFG_BOND_BALANCE_TCP
+        && k->dl_type == VH_ETHERTYPE_IPV4) {
+        h = mix32(mix32(mix32(h, k->nw_src), k->nw_dst), k->nw_proto);
+        h = mix32(h, (uint32_t) k->tp_src << 16 | k->tp_dst);
+        wc->nw_src = wc->nw_dst = UINT32_MAX;
+        wc->nw_proto = UINT8_MAX;
+        wc->tp_src = wc->tp_dst = UINT16_MAX;
+    } else {
+        for (int i = 0; i < 6; i++) {
+            h = mix32(h, k->dl_src[i]);
+        }
+        h = mix32(h, k->vlan_tci & 0x0fff);
+        memset(wc->dl_src, 0xff, sizeof wc->dl_src);
+        wc->vlan_tci |= OFKEY_VLAN_CFI | 0x0fff;
+    }
+    size_t pick = h % n_on;
+    for (size_t i = 0; i < b->n; i++) {
+        if (ofproto_bond_enabled(b, i) && pick-- == 0) {
+            return (int) i;
+        }
+    }
+    return -1;
+}
+
+/* Gives each output to a bond its member, as member + 1 in the port
+ * number's upper 16 bits (OFPP_MEMBER), dropping outputs to a bond
+ * with no member up. */
+static void
+bond_outputs(struct ofproto *ofp, const struct ofkey *key,
+             struct xlate_out *out)
+{
+    size_t j = 0;
+    for (size_t i = 0; i < out->acts.n; i++) {
+        struct odp_action a = out->acts.a[i];
+        struct ofproto_port *p = a.type == ODP_OUTPUT
+                                 ? ofproto_port(ofp, a.port) : NULL;
+        if (p && p->bond) {
+            int m = bond_choose(p->bond, key, &out->wc);
+            if (m < 0) {
+                continue;
+            }
+            a.port |= (uint32_t) (m + 1) << 16;
+        }
+        out->acts.a[j++] = a;
+    }
+    out->acts.n = j;
+}
 
 /* --- NORMAL: the learning switch. --- */
 
@@ -418,7 +569,7 @@ normal(struct xlate_ctx *ctx, void *aux)
         int was = fdb_lookup(&ofp->mac, &src, vid, na->now);
         fdb_learn(&ofp->mac, &src, vid, (int) in->ofp_port, na->now);
         if (was != (int) in->ofp_port) {
-            ofp->mac_moves++;
+            ofp->reval_seq++;
         }
     }
     int out = vh_mac_is_multicast(&dst) ? -1
@@ -460,6 +611,7 @@ ofproto_xlate(struct ofproto *ofp, const struct ofkey *key, bool may_learn,
     };
     xlate(&in, out);
     apply_mirrors(ofp, key, out);
+    bond_outputs(ofp, key, out);
     if (out->controller) {
         ofp->controller++;
     }

@@ -38,6 +38,26 @@
 struct report_out;
 struct vh_device;
 
+/* A bond port's members (host NICs) and which carry traffic.  The bond
+ * is one OpenFlow port; translation picks the member a flow leaves by:
+ * active-backup, the active member; balance-slb, a hash of the source
+ * MAC and VLAN; balance-tcp, a hash of the IPv4 addresses, protocol and
+ * ports (the flow's megaflow then matches those fields exactly).  The
+ * datapath reports carrier changes (ofproto_bond_member_set), which
+ * re-elect the active member and revalidate cached flows. */
+struct ofproto_bond {
+    const struct cfg_bport *cfg;
+    size_t n;                   /* Members, in "members" order. */
+    bool *carrier;              /* Member's link is up (or went down less
+                                 * than bond_downdelay ago). */
+    vh_time_t *down_since;      /* When its link was seen down; 0: up. */
+    bool *partner;              /* LACP: the partner answered in sync
+                                 * (always true without LACP). */
+    int active;                 /* Active-backup's member, and the one
+                                 * SLB takes broadcasts on; -1: none. */
+    uint64_t failovers;
+};
+
 struct ofproto_port {
     char *name;                 /* As rules name it. */
     char *alias;                /* "vm1" for a VM's only NIC here. */
@@ -50,6 +70,7 @@ struct ofproto_port {
     bool mirror_out;            /* A mirror's output: OVS neither floods
                                  * to it nor takes frames from it. */
     void *dp;                   /* The datapath's port. */
+    struct ofproto_bond *bond;  /* A bond port's members, or NULL. */
     uint64_t rx_packets, tx_packets;
 };
 
@@ -77,8 +98,11 @@ struct ofproto {
     bool has_local;
     struct ofproto_mirror *mirrors;
     size_t n_mirrors;
-    uint64_t mac_moves;         /* Learned addresses new or moved: the
-                                 * flows NORMAL made may be stale. */
+    uint64_t reval_seq;         /* Bumped when a translation may now come
+                                 * out otherwise (an address learned new
+                                 * or moved, a bond member up or down):
+                                 * cached flows need revalidating, as
+                                 * OVS's udpif reval_seq. */
     uint64_t controller;        /* Frames sent to the (absent)
                                  * controller. */
     const char *normal_drop;    /* Why the last NORMAL output nothing. */
@@ -120,6 +144,25 @@ void ofproto_xlate(struct ofproto *, const struct ofkey *key, bool may_learn,
  * 'out' outputs. */
 const char *ofproto_drop_reason(const struct ofproto *,
                                 const struct xlate_out *out);
+
+/* A datapath output to a bond names its member: port | (member + 1) <<
+ * 16. */
+#define OFPP_MEMBER(PORT) ((PORT) >> 16)
+#define OFPP_PORT(PORT) ((PORT) & 0xffff)
+
+/* Whether member 'm' of 'bond' carries traffic. */
+bool ofproto_bond_enabled(const struct ofproto_bond *, size_t m);
+
+/* Member 'm' of the bond of 'port' got or lost carrier (or, with LACP,
+ * its partner's agreement).  Returns true if the active member changed
+ * (a failover); cached flows are revalidated either way. */
+bool ofproto_bond_member_set(struct ofproto *, struct ofproto_port *port,
+                             size_t m, bool carrier, bool partner);
+
+/* The bond port with member NIC 'nic', and the member's index, or
+ * NULL. */
+struct ofproto_port *ofproto_bond_of(struct ofproto *, const char *nic,
+                                     size_t *m);
 
 /* Adds one frame of 'bytes' to the counters of 'rules' (a datapath
  * flow's hit, as OVS pushes flow stats to the rules they came from). */

@@ -2,6 +2,7 @@
  * threads, and its revalidators. */
 #include "models/ovs/ovs_kernel.h"
 
+#include "models/ovs/lacp.h"
 #include "models/ovs/revalidate.h"
 
 #include <stdio.h>
@@ -64,6 +65,215 @@ decide_rules(struct world *w, const struct vh_device *dev,
     }
 }
 
+/* --- Bonds. --- */
+
+static bool
+link_up(const struct ovsk_port *m)
+{
+    const struct link *l = m->nic ? m->nic->wire.link : NULL;
+    return l && l->up;
+}
+
+/* Sends a learning packet (a RARP from each address the bridge learned
+ * off the bond) out of the bond's new active member, so the upstream
+ * switch moves those addresses to it at once, as OVS does after a
+ * failover. */
+static void
+send_learning_packets(struct world *w, struct ovs_kernel *br,
+                      struct ovsk_port *head)
+{
+    struct ofproto_bond *b = head->ofp->bond;
+    if (b->active < 0 || b->cfg->bond_mode == CFG_BOND_BALANCE_TCP) {
+        return;
+    }
+    struct ovsk_port *m = head->members[b->active];
+    const struct fdb *fdb = &br->ofp.mac;
+    for (uint32_t i = 0; i <= fdb->mask; i++) {
+        const struct fdb_entry *e = &fdb->slots[i];
+        if (!e->key || e->port == (int) head->ofp->ofp_port) {
+            continue;
+        }
+        struct vh_mac mac;
+        for (int k = 0; k < 6; k++) {
+            mac.b[k] = (uint8_t) (e->key >> (8 * (5 - k)));
+        }
+        uint16_t vid = (uint16_t) (e->key >> 48);
+        struct vh_packet *p = vh_packet_alloc(&w->pool);
+        p->len = vh_build_rarp_announce(p->data, &mac);
+        if (vid && port_vlan_tagged(&head->ofp->vlan, vid)) {
+            vh_vlan_push(p, vid);
+        }
+        br->learning_packets++;
+        br->dev.tx++;
+        port_deliver(w, &m->port, p);
+    }
+}
+
+/* Brings the bond's idea of its members' carrier up to date; on a
+ * failover, tells the upstream switch. */
+static void
+bond_check(struct world *w, struct ovs_kernel *br, struct ovsk_port *head)
+{
+    struct ofproto_bond *b = head->ofp->bond;
+    vh_time_t now = w->sim.now;
+    for (size_t k = 0; k < b->n; k++) {
+        bool up = link_up(head->members[k]);
+        if (!up && b->carrier[k]) {
+            /* bond_downdelay rides out a flap: the member stays in use
+             * (its frames are lost) until the delay has passed. */
+            if (!b->down_since[k]) {
+                b->down_since[k] = now ? now : 1;
+            }
+            if (now - b->down_since[k] < b->cfg->bond_downdelay) {
+                continue;
+            }
+        }
+        if (up) {
+            b->down_since[k] = 0;
+        }
+        if (up != b->carrier[k]) {
+            if (ofproto_bond_member_set(&br->ofp, head->ofp, k, up,
+                                        b->partner[k])) {
+                send_learning_packets(w, br, head);
+            }
+            request_revalidation(w, br);
+        }
+    }
+}
+
+/* The member port a cached flow's output to bond 'head' takes: the one
+ * translation chose, unless its link went down since, which the bond
+ * notices now (carrier detection) and fails over. */
+static struct ovsk_port *
+bond_member_out(struct world *w, struct ovs_kernel *br,
+                struct ovsk_port *head, int m)
+{
+    struct ofproto_bond *b = head->ofp->bond;
+    if (m >= 0 && (size_t) m < b->n && link_up(head->members[m])
+        && ofproto_bond_enabled(b, (size_t) m)) {
+        return head->members[m];
+    }
+    bond_check(w, br, head);
+    if (m >= 0 && (size_t) m < b->n && ofproto_bond_enabled(b, (size_t) m)) {
+        return head->members[m];    /* Within bond_downdelay. */
+    }
+    return b->active >= 0 ? head->members[b->active] : NULL;
+}
+
+/* Whether the bond takes a frame that came in on member 'm' (OVS's
+ * admissibility check); if not, why not. */
+static const char *
+bond_refuses(struct world *w, struct ovs_kernel *br, struct ovsk_port *m,
+             const struct vh_packet *p)
+{
+    struct ovsk_port *head = m->ofp->dp;
+    struct ofproto_bond *b = m->ofp->bond;
+    bond_check(w, br, head);
+    if (!ofproto_bond_enabled(b, (size_t) m->member)) {
+        return "bond-member-disabled";
+    }
+    bool mcast = vh_mac_is_multicast(vh_eth_dst(p->data));
+    if (m->member != b->active
+        && (b->cfg->bond_mode == CFG_BOND_ACTIVE_BACKUP
+            || (b->cfg->bond_mode == CFG_BOND_BALANCE_SLB && mcast))) {
+        /* Active-backup takes nothing on a backup; SLB takes broadcasts
+         * on one member only, or each would come in twice. */
+        return "bond-backup-member";
+    }
+    return NULL;
+}
+
+/* --- LACP. --- */
+
+static void
+lacp_actor(const struct ovs_kernel *br, const struct ovsk_port *m,
+           struct lacp_info *a)
+{
+    const struct ofproto_bond *b = m->ofp->bond;
+    memset(a, 0, sizeof *a);
+    a->sys_priority = 65534;    /* OVS's lacp-system-priority. */
+    a->sys_id = br->sys_id;
+    a->key = (uint16_t) m->ofp->ofp_port;
+    a->port_priority = 65535;
+    a->port = (uint16_t) (m->ofp->ofp_port * 16 + (unsigned) m->member + 1);
+    a->state = LACP_STATE_AGGREGATION;
+    if (b->cfg->lacp == CFG_LACP_ACTIVE) {
+        a->state |= LACP_STATE_ACTIVITY;
+    }
+    if (b->partner[m->member]) {
+        a->state |= LACP_STATE_SYNCHRONIZATION | LACP_STATE_COLLECTING
+                    | LACP_STATE_DISTRIBUTING;
+    } else {
+        a->state |= LACP_STATE_DEFAULTED;
+    }
+}
+
+static void
+lacp_send(struct world *w, struct ovs_kernel *br, struct ovsk_port *m,
+          const struct lacp_info *partner)
+{
+    struct lacp_info actor, none;
+    struct vh_packet *p = vh_packet_alloc(&w->pool);
+    memset(&none, 0, sizeof none);
+    lacp_actor(br, m, &actor);
+    const struct vh_mac *src = &m->nic->cfg->mac;
+    p->len = lacp_build_pdu(p->data, src, &actor, partner ? partner : &none,
+                            0);
+    br->lacp_tx++;
+    br->dev.tx++;
+    port_deliver(w, &m->port, p);
+}
+
+/* ovs-vswitchd's LACP timer: a PDU on every member of every LACP bond,
+ * every 30 s (OVS's default "slow" rate). */
+static void
+lacp_tick(struct vh_sim *sim, void *obj, void *arg)
+{
+    struct world *w = world_of(sim);
+    struct ovs_kernel *br = obj;
+    for (size_t i = 0; i < br->n_ports; i++) {
+        struct ovsk_port *head = br->ports[i];
+        const struct ofproto_bond *b = head->ofp->bond;
+        if (!b || b->cfg->lacp != CFG_LACP_ACTIVE) {
+            continue;
+        }
+        for (size_t k = 0; k < b->n; k++) {
+            if (head->members[k]->port.carrier) {
+                lacp_send(w, br, head->members[k], NULL);
+            }
+        }
+    }
+    vh_timer_arm_at(sim, &br->lacp,
+                    sim->now + LACP_SLOW_PERIOD_MS * VH_MS);
+    (void) arg;
+}
+
+/* A LACPDU from the partner on member 'm': the member joins the bond
+ * once the partner says it is in sync with us; a passive end answers. */
+static void
+lacp_rx(struct world *w, struct ovs_kernel *br, struct ovsk_port *m,
+        struct vh_packet *p)
+{
+    struct lacp_info actor, partner;
+    struct ofproto_bond *b = m->ofp->bond;
+    br->lacp_rx++;
+    if (b && b->cfg->lacp != CFG_LACP_OFF
+        && lacp_parse_pdu(p->data, p->len, &actor, &partner)) {
+        bool was = b->partner[m->member];
+        bool sync = actor.state & LACP_STATE_SYNCHRONIZATION;
+        if (sync != was) {
+            ofproto_bond_member_set(&br->ofp, m->ofp, (size_t) m->member,
+                                    b->carrier[m->member], sync);
+            request_revalidation(w, br);
+        }
+        if (!(partner.state & LACP_STATE_SYNCHRONIZATION) || sync != was) {
+            /* The partner does not yet know us as we are: answer now. */
+            lacp_send(w, br, m, &actor);
+        }
+    }
+    acct_consume(w, p, &br->dev);
+}
+
 /* --- Executing datapath actions. --- */
 
 struct exec_ctx {
@@ -84,8 +294,15 @@ static void
 exec_output(void *ctx, uint32_t port, uint32_t queue, struct vh_packet *p)
 {
     struct exec_ctx *ec = ctx;
-    struct ovsk_port *op = dp_port(ec->br, port);
+    struct ovsk_port *op = dp_port(ec->br, OFPP_PORT(port));
     (void) queue;
+    if (op && op->members) {
+        op = bond_member_out(ec->w, ec->br, op, (int) OFPP_MEMBER(port) - 1);
+        if (!op) {
+            acct_drop(ec->w, p, &ec->br->dev, "bond-no-member");
+            return;
+        }
+    }
     if (!op || !op->port.carrier) {
         acct_drop(ec->w, p, &ec->br->dev, "port-down");
         return;
@@ -197,6 +414,18 @@ ovsk_rx(struct world *w, struct port *port, struct vh_packet *p)
     p->hops++;
     vh_time_t t = cpu_charge(w, core, COST_OVS_DP_RX, 0, CPU_VSWITCH, p,
                              &br->dev);
+    if (p->len >= VH_ETH_HLEN && vh_eth_type(p->data) == LACP_ETHERTYPE) {
+        /* Slow protocols go to ovs-vswitchd's LACP, never switched. */
+        lacp_rx(w, br, in, p);
+        return;
+    }
+    if (in->member >= 0) {
+        const char *why = bond_refuses(w, br, in, p);
+        if (why) {
+            acct_drop(w, p, &br->dev, why);
+            return;
+        }
+    }
     ofkey_extract(p->data, p->len, in->ofp->ofp_port, &key);
     struct dp_flow *f = megaflow_lookup(&br->mc, &key, &n_masks);
     br->masks_visited += n_masks;
@@ -248,7 +477,7 @@ handler_poll(struct world *w, void *ctx, vh_time_t *done)
     struct xlate_out xo;
     ofkey_extract(p->data, p->len, p->in_port, &key);
     xlate_out_init(&xo);
-    uint64_t moves = br->ofp.mac_moves;
+    uint64_t moves = br->ofp.reval_seq;
     ofproto_xlate(&br->ofp, &key, true, w->sim.now, &xo);
     vh_time_t t = cpu_charge(w, core, COST_OVS_XLATE, 0, CPU_VSWITCH, p,
                              &h->dev);
@@ -280,7 +509,7 @@ handler_poll(struct world *w, void *ctx, vh_time_t *done)
             request_revalidation(w, br);    /* Starts the periodic dump. */
         }
     }
-    if (br->ofp.mac_moves != moves) {
+    if (br->ofp.reval_seq != moves) {
         request_revalidation(w, br);
     }
     ofproto_credit(xo.rules, xo.n_rules, p->len);
@@ -304,10 +533,10 @@ revalidate_ev(struct vh_sim *sim, void *obj, void *arg)
     struct ovs_kernel *br = obj;
     const struct cfg_ovs_other *oc = &br->cfg->other;
     vh_time_t now = w->sim.now;
-    bool relearn = br->ofp.mac_moves != br->mac_moves_seen;
+    bool relearn = br->ofp.reval_seq != br->reval_seen;
     vh_time_t idle = br->mc.n_flows > oc->flow_limit
                      ? VH_DEF_OVS_OVERLIMIT_IDLE : oc->max_idle;
-    br->mac_moves_seen = br->ofp.mac_moves;
+    br->reval_seen = br->ofp.reval_seq;
     size_t n = ovs_revalidate(&br->mc, &br->ofp, now, idle, relearn, NULL,
                               NULL, &br->reval);
     /* The dump is split among the revalidator threads. */
@@ -332,7 +561,7 @@ revalidate_ev(struct vh_sim *sim, void *obj, void *arg)
 static void
 request_revalidation(struct world *w, struct ovs_kernel *br)
 {
-    bool urgent = br->ofp.mac_moves != br->mac_moves_seen
+    bool urgent = br->ofp.reval_seq != br->reval_seen
                   || br->mc.n_flows >= br->cfg->other.flow_limit;
     vh_time_t at = urgent ? w->sim.now
                           : w->sim.now + br->cfg->other.max_revalidator;
@@ -348,6 +577,7 @@ new_port(struct ovs_kernel *br, struct ofproto_port *ofp)
 {
     struct ovsk_port *op = vh_xcalloc(1, sizeof *op);
     op->ofp = ofp;
+    op->member = -1;
     ofp->dp = op;
     port_init(&op->port, ovsk_rx, br, &br->dev, (int) ofp->ofp_port);
     return op;
@@ -379,6 +609,35 @@ build_internal(struct world *w, struct ovs_kernel *br, struct ovsk_port *op)
     join(op, &op->ep->port);
 }
 
+/* A bond: a datapath port per member NIC, all for the bond's OpenFlow
+ * port; they join the NICs with the host's NICs. */
+static bool
+build_bond(struct world *w, struct ovs_kernel *br, struct ovsk_port *head,
+           struct vh_diag *diag)
+{
+    const struct cfg_bport *bp = head->ofp->cfg;
+    head->members = vh_xcalloc(bp->n_members, sizeof *head->members);
+    for (size_t k = 0; k < bp->n_members; k++) {
+        struct pnic *nic = host_nic(w, br->host, bp->members[k]);
+        if (!nic) {
+            char path[512];
+            snprintf(path, sizeof path, "%s.members[%zu]", bp->jpath, k);
+            return vh_diag_fail(diag, path, "no NIC '%s' in host '%s'",
+                                bp->members[k], br->host->dev.path);
+        }
+        struct ovsk_port *m = vh_xcalloc(1, sizeof *m);
+        m->ofp = head->ofp;
+        m->member = (int) k;
+        m->nic = nic;
+        port_init(&m->port, ovsk_rx, br, &br->dev,
+                  (int) head->ofp->ofp_port);
+        head->members[k] = m;
+        nic->master = &br->dev;
+    }
+    head->ofp->dp = head;
+    return true;
+}
+
 static bool
 build_ports(struct world *w, struct ovs_kernel *br, struct vh_diag *diag)
 {
@@ -397,14 +656,19 @@ build_ports(struct world *w, struct ovs_kernel *br, struct vh_diag *diag)
             struct pnic *nic = host_nic(w, br->host, ofp->name);
             if (nic) {
                 nic->master = &br->dev;
+                op->nic = nic;
             }
             break;
         }
+        case CFG_BP_BOND:
+            if (!build_bond(w, br, op, diag)) {
+                return false;
+            }
+            break;
         case CFG_BP_INTERNAL:
             build_internal(w, br, op);
             break;
         case CFG_BP_PATCH:
-        case CFG_BP_BOND:
         case CFG_BP_VXLAN:
         case CFG_BP_GRE:
         case CFG_BP_GENEVE:
@@ -471,6 +735,23 @@ ovsk_build(struct world *w, struct host *h, const void *cfg,
     if (!ofproto_init(&br->ofp, &br->dev, h->cfg, cb, diag)) {
         return false;
     }
+    /* The bridge's MAC, as OVS derives its datapath ID: here from its
+     * path, locally administered. */
+    uint32_t hh = 2166136261u;
+    for (const char *c = br->dev.path; *c; c++) {
+        hh = (hh ^ (uint8_t) *c) * 16777619u;
+    }
+    br->sys_id = (struct vh_mac) { { 0x02, 0x0b, (uint8_t) (hh >> 24),
+                                     (uint8_t) (hh >> 16),
+                                     (uint8_t) (hh >> 8), (uint8_t) hh } };
+    vh_timer_init(&br->lacp, lacp_tick, br);
+    for (size_t i = 0; i < cb->n_bports; i++) {
+        if (cb->bports[i].type == CFG_BP_BOND
+            && cb->bports[i].lacp == CFG_LACP_ACTIVE) {
+            vh_timer_arm_at(&w->sim, &br->lacp, 0);
+            break;
+        }
+    }
     return build_ports(w, br, diag);
 }
 
@@ -513,9 +794,21 @@ ovsk_add_port(struct vh_device *d, struct port *member, bool uplink)
     }
     const struct vh_device *nic = member->dev;
     const char *slash = strrchr(nic->path, '/');
-    struct ofproto_port *ofp = ofproto_port_named(&br->ofp,
-                                                  slash ? slash + 1
-                                                        : nic->path);
+    const char *name = slash ? slash + 1 : nic->path;
+    size_t k;
+    struct ofproto_port *ofp = ofproto_bond_of(&br->ofp, name, &k);
+    if (ofp) {
+        struct ovsk_port *head = ofp->dp;
+        struct ovsk_port *m = head->members[k];
+        const struct ofproto_bond *b = ofp->bond;
+        join(m, member);
+        /* Without LACP a member works once it has carrier; with LACP,
+         * once the partner agrees. */
+        ofproto_bond_member_set(&br->ofp, ofp, k, link_up(m),
+                                b->cfg->lacp == CFG_LACP_OFF);
+        return &m->port;
+    }
+    ofp = ofproto_port_named(&br->ofp, name);
     struct ovsk_port *op = ofp->dp;
     join(op, member);
     return &op->port;
@@ -546,6 +839,11 @@ ovsk_destroy(struct vh_device *d)
     free(br->revalidator_cores);
     free(br->revalidator_devs);
     for (size_t i = 0; i < br->n_ports; i++) {
+        const struct ofproto_bond *b = br->ports[i]->ofp->bond;
+        for (size_t k = 0; b && br->ports[i]->members && k < b->n; k++) {
+            free(br->ports[i]->members[k]);
+        }
+        free(br->ports[i]->members);
         free(br->ports[i]);     /* The host frees internal endpoints. */
     }
     free(br->ports);
@@ -556,6 +854,50 @@ ovsk_destroy(struct vh_device *d)
 }
 
 /* --- Report. --- */
+
+/* As ovs-appctl bond/show: each bond's mode, active member, members'
+ * state, failovers; and the LACPDUs and learning packets sent. */
+static void
+ovsk_report_bonds(const struct ovs_kernel *br, struct report_out *out)
+{
+    bool any = false;
+    for (size_t i = 0; i < br->n_ports && !any; i++) {
+        any = br->ports[i]->ofp->bond != NULL;
+    }
+    if (!any) {
+        return;
+    }
+    report_out_begin_list(out, "bonds");
+    for (size_t i = 0; i < br->n_ports; i++) {
+        const struct ofproto_bond *b = br->ports[i]->ofp->bond;
+        if (!b) {
+            continue;
+        }
+        report_out_begin_item(out);
+        report_out_str(out, "name", br->ports[i]->ofp->name);
+        report_out_str(out, "bond_mode",
+                       cfg_bond_mode_names[b->cfg->bond_mode]);
+        report_out_str(out, "lacp", cfg_lacp_names[b->cfg->lacp]);
+        report_out_str(out, "active", b->active >= 0
+                       ? b->cfg->members[b->active] : "none");
+        report_out_num(out, "failovers", (double) b->failovers);
+        report_out_begin_list(out, "members");
+        for (size_t k = 0; k < b->n; k++) {
+            report_out_begin_item(out);
+            report_out_str(out, "name", b->cfg->members[k]);
+            report_out_str(out, "state", ofproto_bond_enabled(b, k)
+                           ? "enabled" : b->carrier[k] ? "no-partner"
+                           : "link-down");
+            report_out_end(out);
+        }
+        report_out_end(out);
+        report_out_end(out);
+    }
+    report_out_end(out);
+    report_out_num(out, "lacp_tx", (double) br->lacp_tx);
+    report_out_num(out, "lacp_rx", (double) br->lacp_rx);
+    report_out_num(out, "learning_packets", (double) br->learning_packets);
+}
 
 static void
 ovsk_report(const struct vh_device *d, struct report_out *out)
@@ -593,6 +935,7 @@ ovsk_report(const struct vh_device *d, struct report_out *out)
     report_out_num(out, "new_actions", (double) br->reval.fixed);
     report_out_num(out, "deleted", (double) br->reval.deleted);
     report_out_end(out);
+    ovsk_report_bonds(br, out);
     ofproto_report_rules(&br->ofp, out);
 }
 

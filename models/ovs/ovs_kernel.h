@@ -55,6 +55,10 @@ struct ovs_kernel;
 struct ovsk_port {
     struct port port;           /* 'index': the OpenFlow port number. */
     struct ofproto_port *ofp;
+    struct ovsk_port **members; /* A bond: its members' ports (this one
+                                 * is joined to nothing). */
+    int member;                 /* A bond member: its index; else -1. */
+    struct pnic *nic;           /* A NIC port or bond member: the NIC. */
     struct vh_device dev;       /* Internal ports: "host1/br-int/mgmt". */
     struct endpoint *ep;        /* Internal ports: the host's stack. */
 };
@@ -86,12 +90,16 @@ struct ovs_kernel {
     struct vh_device *revalidator_devs;     /* "host1/br-int/revalidator0". */
     int n_revalidators;
     struct vh_timer revalidate;
-    uint64_t mac_moves_seen;    /* ofp.mac_moves at the last pass. */
+    uint64_t reval_seen;    /* ofp.reval_seq at the last pass. */
     /* ovs-dpctl show: lookups. */
     uint64_t hit, missed, lost;
     uint64_t masks_visited;     /* Over every lookup, hits and misses. */
     uint64_t flow_limit_hits;   /* Upcalls that installed no flow. */
     struct reval_stats reval;
+    struct vh_timer lacp;       /* The next LACPDUs on bond members. */
+    struct vh_mac sys_id;       /* The bridge's LACP system ID. */
+    uint64_t lacp_tx, lacp_rx;
+    uint64_t learning_packets;  /* Sent on failovers. */
 };
 
 extern const struct dev_class ovs_kernel_class;

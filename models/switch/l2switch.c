@@ -8,6 +8,7 @@
 #include "models/core/devclass.h"
 #include "models/core/defaults.h"
 #include "models/core/world.h"
+#include "models/ovs/lacp.h"
 #include "sim/trace.h"
 #include "sim/xmalloc.h"
 
@@ -68,6 +69,52 @@ l2switch_forward(struct vh_sim *sim, void *obj, void *arg)
     l2fwd_forward(world_of(sim), &sw->l2, p->in_port, p);
 }
 
+/* A LACPDU on port 'sp': the port joins the LAG of the ports whose
+ * partner is the same system and key, and answers while the partner does
+ * not yet list the switch in sync. */
+static void
+swport_lacp(struct world *w, struct swport *sp, struct vh_packet *p)
+{
+    struct l2switch *sw = sp->sw;
+    struct lacp_info actor, partner;
+    sw->lacp_rx++;
+    if (!lacp_parse_pdu(p->data, p->len, &actor, &partner)) {
+        acct_drop(w, p, &sp->dev, "bad-lacpdu");
+        return;
+    }
+    int i = sp->port.index;
+    sp->lacp = true;
+    sp->lacp_sys = actor.sys_id;
+    sp->lacp_key = actor.key;
+    int lag = i;
+    for (int k = 0; k < sw->n_ports; k++) {
+        const struct swport *o = &sw->ports[k];
+        if (o->lacp && o->lacp_key == actor.key
+            && vh_mac_eq(&o->lacp_sys, &actor.sys_id)) {
+            lag = k;
+            break;
+        }
+    }
+    l2fwd_set_lag(&sw->l2, (size_t) i, lag);
+    if (!(partner.state & LACP_STATE_SYNCHRONIZATION)
+        || !vh_mac_eq(&partner.sys_id, &sw->sys_id)) {
+        struct lacp_info me = {
+            .sys_priority = 32768, .sys_id = sw->sys_id,
+            .key = (uint16_t) (lag + 1), .port_priority = 32768,
+            .port = (uint16_t) (i + 1),
+            .state = LACP_STATE_ACTIVITY | LACP_STATE_AGGREGATION
+                     | LACP_STATE_SYNCHRONIZATION | LACP_STATE_COLLECTING
+                     | LACP_STATE_DISTRIBUTING,
+        };
+        struct vh_packet *r = vh_packet_alloc(&w->pool);
+        r->len = lacp_build_pdu(r->data, &sw->sys_id, &me, &actor, 0);
+        sw->lacp_tx++;
+        sw->dev.tx++;
+        swport_enqueue(w, sp, r);
+    }
+    acct_consume(w, p, &sp->dev);
+}
+
 /* A whole frame has been received on a port (counted and captured). */
 static void
 swport_rx(struct world *w, struct port *port, struct vh_packet *p)
@@ -78,6 +125,10 @@ swport_rx(struct world *w, struct port *port, struct vh_packet *p)
     sw->dev.rx++;
     p->in_port = (uint16_t) port->index;
     p->hops++;
+    if (p->len >= VH_ETH_HLEN && vh_eth_type(p->data) == LACP_ETHERTYPE) {
+        swport_lacp(w, sp, p);      /* Slow protocols are never bridged. */
+        return;
+    }
     if (!l2fwd_learn(w, &sw->l2, (size_t) port->index, p)) {
         return;
     }
@@ -94,6 +145,13 @@ l2switch_create(struct world *w, const struct cfg_switch *cfg)
     dev_register(w, &sw->dev, &l2switch_class, NULL, cfg->name);
     sw->dev.report = 1;
     sw->cfg = cfg;
+    uint32_t h = 2166136261u;
+    for (const char *c = sw->dev.path; *c; c++) {
+        h = (h ^ (uint8_t) *c) * 16777619u;
+    }
+    sw->sys_id = (struct vh_mac) { { 0x02, 0x5c, (uint8_t) (h >> 24),
+                                     (uint8_t) (h >> 16), (uint8_t) (h >> 8),
+                                     (uint8_t) h } };
     /* 802.1Q forbids reflection: a frame whose destination sits behind
      * the port it came from is filtered there.  VEPA is a reflective
      * relay (802.1Qbg). */

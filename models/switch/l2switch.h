@@ -10,7 +10,12 @@
  * destination was learned on its ingress port goes back out of that port
  * (a hairpin turn), and floods include the ingress port, so VMs whose
  * host sends everything out (macvtap in VEPA mode) reach each other,
- * crossing the cable twice. */
+ * crossing the cable twice.
+ *
+ * Both speak LACP (802.1AX) when spoken to: a port that receives a
+ * LACPDU answers it, and ports whose partner is the same system with the
+ * same key form one link aggregation group (models/core/l2fwd.h), as a
+ * switch configured with "channel-group mode active" on them would. */
 #ifndef VH_MODELS_L2SWITCH_H
 #define VH_MODELS_L2SWITCH_H 1
 
@@ -32,6 +37,9 @@ struct swport {
     struct port port;
     struct vh_pktq egress;
     bool busy;                  /* A frame is on the cable. */
+    bool lacp;                  /* A LACP partner was heard: */
+    struct vh_mac lacp_sys;     /* its system ID */
+    uint16_t lacp_key;          /* and key. */
 };
 
 struct l2switch {
@@ -40,6 +48,8 @@ struct l2switch {
     struct l2fwd l2;            /* Learning and flooding over 'ports'. */
     struct swport *ports;       /* ports[0] is "p1". */
     int n_ports;
+    struct vh_mac sys_id;       /* Its LACP system ID. */
+    uint64_t lacp_rx, lacp_tx;
 };
 
 struct l2switch *l2switch_create(struct world *, const struct cfg_switch *);
