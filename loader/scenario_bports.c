@@ -32,6 +32,7 @@ struct bport_key {
 static const struct bport_key bport_keys[] = {
     { "name", 0 }, { "type", 0 }, { "vlan", 0 }, { "trunks", 0 },
     { "ingress_policing_rate", 0 }, { "ingress_policing_burst", 0 },
+    { "qos", 0 },
     { "ip", BP(CFG_BP_INTERNAL) }, { "mac", BP(CFG_BP_INTERNAL) },
     { "peer", BP(CFG_BP_PATCH) },
     { "members", BP(CFG_BP_BOND) }, { "bond_mode", BP(CFG_BP_BOND) },
@@ -137,6 +138,67 @@ bport_members(struct ld *ld, const cJSON *o, const char *pp,
     return true;
 }
 
+static const char *const qos_keys[] = { "type", "max-rate", "queues" };
+static const char *const queue_keys[] = { "id", "min-rate", "max-rate" };
+
+/* "qos": {"type": "linux-htb", "max-rate": "1G", "queues": [{"id": 1,
+ * "min-rate": "100M", "max-rate": "500M"}]}, OVS's QoS and Queue
+ * tables' other_config in one object. */
+static bool
+bport_qos(struct ld *ld, const cJSON *o, const char *pp, struct cfg_bport *bp)
+{
+    static const char *const types[] = { "linux-htb" };
+    const cJSON *q, *queues;
+    char qp[JP_LEN], path[JP_LEN];
+    int type = 0;
+    jp_key(qp, pp, "qos");
+    q = cJSON_GetObjectItemCaseSensitive(o, "qos");
+    if (!q || cJSON_IsNull(q)) {
+        return true;
+    }
+    bp->qos = ld_calloc(1, sizeof *bp->qos);
+    if (!ld_is_object(ld, q, qp)
+        || !ld_keys_names(ld, q, qp, "qos", qos_keys, N_NAMES(qos_keys))
+        || !ld_enum(ld, q, qp, "type", "QoS type", types, 1, &type)
+        || !ld_speed(ld, q, qp, "max-rate", &bp->qos->max_bps)
+        || !ld_array(ld, q, qp, "queues", &queues)) {
+        return false;
+    }
+    if (ld_absent_or_null(q, "type")) {
+        return vh_diag_fail(ld->diag, qp, "missing required key 'type' "
+                            "(\"linux-htb\")");
+    }
+    size_t n = queues ? (size_t) cJSON_GetArraySize(queues) : 0;
+    bp->qos->queues = ld_calloc(n ? n : 1, sizeof *bp->qos->queues);
+    jp_key(path, qp, "queues");
+    for (const cJSON *e = queues ? queues->child : NULL; e; e = e->next) {
+        struct cfg_qos_queue *cq = &bp->qos->queues[bp->qos->n_queues];
+        char ep[JP_LEN];
+        long long id = -1;
+        jp_idx(ep, path, bp->qos->n_queues);
+        if (!ld_is_object(ld, e, ep)
+            || !ld_keys_names(ld, e, ep, "queue", queue_keys,
+                              N_NAMES(queue_keys))
+            || !ld_int(ld, e, ep, "id", true, 0, 0xffffffffLL, NULL, &id)
+            || !ld_speed(ld, e, ep, "min-rate", &cq->min_bps)
+            || !ld_speed(ld, e, ep, "max-rate", &cq->max_bps)) {
+            return false;
+        }
+        cq->id = (uint32_t) id;
+        for (size_t k = 0; k < bp->qos->n_queues; k++) {
+            if (bp->qos->queues[k].id == cq->id) {
+                return vh_diag_fail(ld->diag, ep, "queue %u is listed twice",
+                                    cq->id);
+            }
+        }
+        if (cq->max_bps && cq->min_bps > cq->max_bps) {
+            return vh_diag_fail(ld->diag, ep, "min-rate is above max-rate");
+        }
+        bp->qos->n_queues++;
+    }
+    return true;
+}
+
 static bool
 bport_object(struct ld *ld, const cJSON *o, const char *pp,
              const char *hname, struct cfg_bport *bp)
@@ -172,7 +234,8 @@ bport_object(struct ld *ld, const cJSON *o, const char *pp,
     bp->bond_mode = (enum cfg_bond_mode) mode;
     bp->lacp = (enum cfg_lacp) lacp;
     bp->key = (uint32_t) key;
-    if (bp->type == CFG_BP_BOND && !bport_members(ld, o, pp, bp)) {
+    if ((bp->type == CFG_BP_BOND && !bport_members(ld, o, pp, bp))
+        || !bport_qos(ld, o, pp, bp)) {
         return false;
     }
     if (bp->type == CFG_BP_INTERNAL) {

@@ -448,6 +448,20 @@ load_attach(struct ld *ld, const cJSON *o, const char *vp,
             return false;
         }
     }
+    long long rate = 0, burst = 0;
+    if (!ld_int(ld, at, ap, "ingress_policing_rate", false, 0, 1000000000,
+                NULL, &rate)
+        || !ld_int(ld, at, ap, "ingress_policing_burst", false, 0,
+                   1000000000, NULL, &burst)) {
+        return false;
+    }
+    if ((rate || burst) && type != CFG_AT_OVS) {
+        jp_key(path, ap, "ingress_policing_rate");
+        return vh_diag_fail(ld->diag, path, "ingress policing applies only "
+                            "to attach type 'ovs'");
+    }
+    vn->policing_rate_kbps = (uint64_t) rate;
+    vn->policing_burst_kb = (uint64_t) burst;
     vn->attach = (enum cfg_attach) type;
     vn->vf = (int) vf;
     if (!ld_forwards(ld, at, ap, vn)) {

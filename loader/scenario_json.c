@@ -36,6 +36,7 @@ const struct schema sch_sriov = SCHEMA("sriov", sriov_keys);
 static const struct schema_key attach_keys[] = {
     { "type", NULL }, { "to", NULL }, { "mode", NULL }, { "vf", NULL },
     { "forward", NULL }, { "vlan", NULL }, { "trunks", NULL },
+    { "ingress_policing_rate", NULL }, { "ingress_policing_burst", NULL },
 };
 const struct schema sch_attach = SCHEMA("attach", attach_keys);
 

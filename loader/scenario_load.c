@@ -50,6 +50,10 @@ free_host(struct cfg_host *h)
             free(bp->trunks);
             free(bp->peer);
             free_strv(bp->members, bp->n_members);
+            if (bp->qos) {
+                free(bp->qos->queues);
+                free(bp->qos);
+            }
         }
         free(b->bports);
         for (size_t k = 0; b->mirrors && k < b->n_mirrors; k++) {

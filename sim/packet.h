@@ -44,6 +44,9 @@ struct vh_pkt_meta {
                                  * recirculation); 0 is the first. */
     uint32_t mark;              /* A mark that rules set and match (the
                                  * kernel's skb->mark, OVS pkt_mark). */
+    uint32_t priority;          /* The egress queue a switch chose (the
+                                 * kernel's skb->priority, OVS's
+                                 * set_queue). */
 };
 
 struct vh_packet {

@@ -72,6 +72,19 @@ enum cfg_lacp { CFG_LACP_OFF, CFG_LACP_ACTIVE, CFG_LACP_PASSIVE };
 extern const char *const cfg_bond_mode_names[CFG_BOND_BALANCE_TCP + 1];
 extern const char *const cfg_lacp_names[CFG_LACP_PASSIVE + 1];
 
+/* Egress QoS of a port (OVS's QoS table, type linux-htb). */
+struct cfg_qos_queue {
+    uint32_t id;
+    uint64_t min_bps;           /* "min-rate"; default 0. */
+    uint64_t max_bps;           /* "max-rate"; default the port's. */
+};
+
+struct cfg_qos {
+    uint64_t max_bps;           /* "max-rate"; default the link speed. */
+    struct cfg_qos_queue *queues;
+    size_t n_queues;
+};
+
 /* One entry of a bridge's "ports". */
 struct cfg_bport {
     char *name;
@@ -98,6 +111,7 @@ struct cfg_bport {
     uint32_t key;
     uint64_t policing_rate_kbps;    /* ingress_policing_rate; 0: none. */
     uint64_t policing_burst_kb;     /* ingress_policing_burst. */
+    struct cfg_qos *qos;        /* "qos", or NULL. */
 };
 
 /* A port mirror of an OVS bridge (ovs-vsctl's Mirror table): frames
@@ -191,6 +205,9 @@ struct cfg_vnic {
     uint16_t *trunks;           /* "trunks" (OVS): VLANs the port carries
                                  * tagged; with 'vlan', its native. */
     size_t n_trunks;
+    uint64_t policing_rate_kbps;    /* attach.ingress_policing_rate (OVS):
+                                     * what the VM may send; 0: none. */
+    uint64_t policing_burst_kb;
     int ring;                   /* vring size; default 256. */
     struct cfg_forward *forwards;   /* attach.forward (extension, nat
                                      * only): port forwards. */

@@ -283,10 +283,23 @@ struct exec_ctx {
 };
 
 static void
+htb_xmit(struct world *w, void *ctx, struct vh_packet *p)
+{
+    struct ovsk_port *op = ctx;
+    port_deliver(w, &op->port, p);
+}
+
+/* The frame leaves by port 'op': through its QoS queues when it has
+ * some (the queue set_queue chose rides in the packet's priority). */
+static void
 deliver_ev(struct vh_sim *sim, void *obj, void *arg)
 {
     struct ovsk_port *op = obj;
     struct vh_packet *p = arg;
+    if (op->htb) {
+        htb_enqueue(world_of(sim), op->htb, p->md.priority, p);
+        return;
+    }
     port_deliver(world_of(sim), &op->port, p);
 }
 
@@ -309,6 +322,7 @@ exec_output(void *ctx, uint32_t port, uint32_t queue, struct vh_packet *p)
     }
     ec->br->dev.tx++;
     op->ofp->tx_packets++;
+    p->md.priority = queue;     /* The qdisc's class. */
     vh_schedule_at(&ec->w->sim, ec->at, deliver_ev, op, p);
 }
 
@@ -412,6 +426,11 @@ ovsk_rx(struct world *w, struct port *port, struct vh_packet *p)
              .dev = &br->dev);
     p->in_port = (uint16_t) in->ofp->ofp_port;
     p->hops++;
+    if (in->policer && !policer_admit(in->policer, w->sim.now, p->len)) {
+        /* tc's ingress policer runs before the datapath sees it. */
+        acct_drop(w, p, &br->dev, "policed");
+        return;
+    }
     vh_time_t t = cpu_charge(w, core, COST_OVS_DP_RX, 0, CPU_VSWITCH, p,
                              &br->dev);
     if (p->len >= VH_ETH_HLEN && vh_eth_type(p->data) == LACP_ETHERTYPE) {
@@ -647,6 +666,15 @@ build_ports(struct world *w, struct ovs_kernel *br, struct vh_diag *diag)
         struct ofproto_port *ofp = &br->ofp.ports[i];
         struct ovsk_port *op = new_port(br, ofp);
         br->ports[i] = op;
+        const struct cfg_vnic *vn = ofp->vnic;
+        uint64_t rate = ofp->cfg ? ofp->cfg->policing_rate_kbps
+                                 : vn->policing_rate_kbps;
+        if (rate) {
+            op->policer = vh_xmalloc(sizeof *op->policer);
+            policer_init(op->policer, rate, ofp->cfg
+                         ? ofp->cfg->policing_burst_kb
+                         : vn->policing_burst_kb);
+        }
         if (!ofp->cfg) {
             continue;           /* A VM NIC: joins when its VM is built. */
         }
@@ -657,6 +685,14 @@ build_ports(struct world *w, struct ovs_kernel *br, struct vh_diag *diag)
             if (nic) {
                 nic->master = &br->dev;
                 op->nic = nic;
+            }
+            if (ofp->cfg->qos) {
+                struct cfg_qos q = *ofp->cfg->qos;
+                if (!q.max_bps) {
+                    q.max_bps = nic ? nic->cfg->speed_bps : 10000000000ULL;
+                }
+                op->htb = vh_xmalloc(sizeof *op->htb);
+                htb_init(op->htb, &q, htb_xmit, op, &br->dev);
             }
             break;
         }
@@ -844,6 +880,11 @@ ovsk_destroy(struct vh_device *d)
             free(br->ports[i]->members[k]);
         }
         free(br->ports[i]->members);
+        free(br->ports[i]->policer);
+        if (br->ports[i]->htb) {
+            htb_destroy(br->ports[i]->htb);
+            free(br->ports[i]->htb);
+        }
         free(br->ports[i]);     /* The host frees internal endpoints. */
     }
     free(br->ports);
@@ -854,6 +895,46 @@ ovsk_destroy(struct vh_device *d)
 }
 
 /* --- Report. --- */
+
+/* Policed drops per port, and each shaped port's queues (as tc -s
+ * class show). */
+static void
+ovsk_report_qos(const struct ovs_kernel *br, struct report_out *out)
+{
+    bool any = false;
+    for (size_t i = 0; i < br->n_ports && !any; i++) {
+        any = br->ports[i]->policer || br->ports[i]->htb;
+    }
+    if (!any) {
+        return;
+    }
+    report_out_begin_list(out, "qos");
+    for (size_t i = 0; i < br->n_ports; i++) {
+        const struct ovsk_port *op = br->ports[i];
+        if (!op->policer && !op->htb) {
+            continue;
+        }
+        report_out_begin_item(out);
+        report_out_str(out, "port", op->ofp->name);
+        if (op->policer) {
+            report_out_num(out, "policed", (double) op->policer->dropped);
+        }
+        if (op->htb) {
+            report_out_begin_list(out, "queues");
+            for (size_t k = 0; k < op->htb->n_cls; k++) {
+                const struct htb_class *c = &op->htb->cls[k];
+                report_out_begin_item(out);
+                report_out_num(out, "id", c->id);
+                report_out_num(out, "sent", (double) c->sent);
+                report_out_num(out, "dropped", (double) c->dropped);
+                report_out_end(out);
+            }
+            report_out_end(out);
+        }
+        report_out_end(out);
+    }
+    report_out_end(out);
+}
 
 /* As ovs-appctl bond/show: each bond's mode, active member, members'
  * state, failovers; and the LACPDUs and learning packets sent. */
@@ -936,6 +1017,7 @@ ovsk_report(const struct vh_device *d, struct report_out *out)
     report_out_num(out, "deleted", (double) br->reval.deleted);
     report_out_end(out);
     ovsk_report_bonds(br, out);
+    ovsk_report_qos(br, out);
     ofproto_report_rules(&br->ofp, out);
 }
 

@@ -40,6 +40,7 @@
 #include "models/core/port.h"
 #include "models/ovs/megaflow.h"
 #include "models/ovs/ofproto.h"
+#include "models/ovs/qos.h"
 #include "models/ovs/revalidate.h"
 #include "sim/device.h"
 #include "sim/event.h"
@@ -59,6 +60,8 @@ struct ovsk_port {
                                  * is joined to nothing). */
     int member;                 /* A bond member: its index; else -1. */
     struct pnic *nic;           /* A NIC port or bond member: the NIC. */
+    struct policer *policer;    /* Ingress policing, or NULL. */
+    struct htb *htb;            /* Egress shaping (QoS), or NULL. */
     struct vh_device dev;       /* Internal ports: "host1/br-int/mgmt". */
     struct endpoint *ep;        /* Internal ports: the host's stack. */
 };
