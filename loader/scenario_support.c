@@ -42,7 +42,8 @@ check_bridge(struct ld *ld, const struct cfg_host *h,
         const struct cfg_bport *bp = &b->bports[k];
         bool ok = bp->type == CFG_BP_NIC
                   || ((bp->type == CFG_BP_INTERNAL
-                       || bp->type == CFG_BP_BOND)
+                       || bp->type == CFG_BP_BOND
+                       || bp->type == CFG_BP_PATCH)
                       && b->type == CFG_BR_OVS
                       && b->datapath == CFG_DP_KERNEL);
         if (!ok) {

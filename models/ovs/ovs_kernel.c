@@ -628,6 +628,49 @@ build_internal(struct world *w, struct ovs_kernel *br, struct ovsk_port *op)
     join(op, &op->ep->port);
 }
 
+/* A patch port joins the patch port named by its "peer" on another OVS
+ * bridge of the host, once both bridges exist (the second one built
+ * does it).  What crosses it runs the other bridge's datapath in turn;
+ * Open vSwitch instead translates across patch ports into one datapath
+ * flow, so vhsim charges a second lookup that OVS does not. */
+static bool
+build_patch(struct world *w, struct ovs_kernel *br, struct ovsk_port *op,
+            struct vh_diag *diag)
+{
+    const struct cfg_bport *bp = op->ofp->cfg;
+    char path[512];
+    snprintf(path, sizeof path, "%s.peer", bp->jpath);
+    if (!strcmp(bp->peer, bp->name)) {
+        return vh_diag_fail(diag, path, "a patch port cannot be its own "
+                            "peer");
+    }
+    for (size_t i = 0; i < w->devs.n; i++) {
+        struct vh_device *d = w->devs.v[i];
+        if (d->cls != &ovs_kernel_class || d == &br->dev
+            || d->parent != (int32_t) br->host->dev.id) {
+            continue;
+        }
+        struct ovs_kernel *o = VH_CONTAINER_OF(d, struct ovs_kernel, dev);
+        struct ofproto_port *peer = ofproto_port_named(&o->ofp, bp->peer);
+        if (!peer || !peer->cfg || peer->cfg->type != CFG_BP_PATCH) {
+            continue;
+        }
+        if (strcmp(peer->cfg->peer, bp->name)) {
+            return vh_diag_fail(diag, path, "patch port '%s' of bridge '%s' "
+                                "has peer '%s', not '%s'", bp->peer,
+                                o->cfg->name, peer->cfg->peer, bp->name);
+        }
+        if (peer->dp) {
+            join(op, &((struct ovsk_port *) peer->dp)->port);
+            ((struct ovsk_port *) peer->dp)->ofp->up = true;
+        }
+        return true;
+    }
+    /* The peer's bridge is built later and joins then; if it never
+     * is, the port has no carrier and floods skip it. */
+    return true;
+}
+
 /* A bond: a datapath port per member NIC, all for the bond's OpenFlow
  * port; they join the NICs with the host's NICs. */
 static bool
@@ -705,6 +748,10 @@ build_ports(struct world *w, struct ovs_kernel *br, struct vh_diag *diag)
             build_internal(w, br, op);
             break;
         case CFG_BP_PATCH:
+            if (!build_patch(w, br, op, diag)) {
+                return false;
+            }
+            break;
         case CFG_BP_VXLAN:
         case CFG_BP_GRE:
         case CFG_BP_GENEVE:
