@@ -200,6 +200,15 @@ exec_clone(void *ctx, struct vh_packet *p)
     return acct_clone(ex->w, p);
 }
 
+/* Announces, for 'vhsim explain', which cache found the frame. */
+static void
+decide(struct world *w, struct pmd *pmd, const struct vh_packet *p,
+       const char *what)
+{
+    VH_TRACE(&w->trace, VH_HOP_DECIDE, .time = w->sim.now, .pkt = p,
+             .dev = &pmd->br->dev, .what = what);
+}
+
 /* The PMD's dpcls for frames from port 'port'. */
 static struct megaflow_cache *
 pmd_dpcls(struct pmd *pmd, size_t port)
@@ -234,6 +243,7 @@ pmd_upcall(struct world *w, struct pmd *pmd, struct megaflow_cache *dpcls,
     struct cpu_core *c = pmd->core;
     uint64_t moves = br->ofp.reval_seq;
     pmd->upcalls++;
+    decide(w, pmd, p, "EMC and dpcls miss: upcall in the PMD thread");
     ofproto_xlate(&br->ofp, key, true, w->sim.now, xo);
     cpu_charge(w, c, COST_OVS_XLATE, 0, CPU_POLL, p, &br->dev);
     if (xo->n_subtables) {
@@ -242,6 +252,14 @@ pmd_upcall(struct world *w, struct pmd *pmd, struct megaflow_cache *dpcls,
     }
     if (br->ofp.reval_seq != moves) {
         request_revalidation(w, br);
+    }
+    if (w->trace.mask & VH_HOP_BIT(VH_HOP_DECIDE)) {
+        char buf[600];
+        for (size_t i = 0; i < xo->n_rules; i++) {
+            snprintf(buf, sizeof buf, "table %u matched: %s",
+                     (unsigned) xo->rules[i]->table, xo->rules[i]->text);
+            decide(w, pmd, p, buf);
+        }
     }
     *why = ofproto_drop_reason(&br->ofp, xo);
     size_t flows = pmd_flows(pmd, false);
@@ -272,6 +290,7 @@ pmd_lookup(struct world *w, struct pmd *pmd, struct megaflow_cache *dpcls,
         f = emc_lookup(&pmd->emc, key, hash);
         if (f) {
             pmd->emc_hits++;
+            decide(w, pmd, p, "exact-match cache (EMC) hit");
             return f;
         }
         cpu_charge(w, c, COST_EMC_MISS, 0, CPU_POLL, p, &br->dev);
@@ -281,6 +300,7 @@ pmd_lookup(struct world *w, struct pmd *pmd, struct megaflow_cache *dpcls,
         f = smc_lookup(&pmd->smc, key, hash);
         if (f) {
             pmd->smc_hits++;
+            decide(w, pmd, p, "signature match cache (SMC) hit");
         }
     }
     if (!f) {
@@ -293,6 +313,13 @@ pmd_lookup(struct world *w, struct pmd *pmd, struct megaflow_cache *dpcls,
         if (f) {
             pmd->megaflow_hits++;
             pmd->subtables_on_hit += n;
+            if (w->trace.mask & VH_HOP_BIT(VH_HOP_DECIDE)) {
+                char buf[96];
+                snprintf(buf, sizeof buf, "EMC miss, megaflow (dpcls) hit "
+                         "in subtable %zu of %zu", f->mask->index + 1,
+                         dpcls->n_masks);
+                decide(w, pmd, p, buf);
+            }
             if (oc->smc_enable) {
                 smc_insert(&pmd->smc, hash, f);
             }
