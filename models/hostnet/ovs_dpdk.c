@@ -354,14 +354,14 @@ pmd_switch(struct world *w, struct pmd *pmd, struct ovs_port *in,
         f->packets++;
         f->bytes += p->len;
         f->used = w->sim.now;
-        ofproto_credit(f->rules, f->n_rules, p->len);
+        ofproto_credit(f->rules, f->n_rules, p->len, w->sim.now);
         acts = &f->acts;
         why = f->drop_reason;
     } else {
         xlate_out_init(&xo);
         have_xo = true;
         f = pmd_upcall(w, pmd, dpcls, &key, p, &xo, &why);
-        ofproto_credit(xo.rules, xo.n_rules, p->len);
+        ofproto_credit(xo.rules, xo.n_rules, p->len, w->sim.now);
         if (f && br->cfg->other.emc_insert_inv_prob) {
             emc_insert(&pmd->emc, &key, hash, f);
         }
@@ -473,6 +473,7 @@ revalidate_ev(struct vh_sim *sim, void *obj, void *arg)
     bool relearn = br->ofp.reval_seq != br->reval_seen;
     size_t left = 0;
     br->reval_seen = br->ofp.reval_seq;
+    ofproto_mark_expired(&br->ofp, now);
     for (int i = 0; i < br->n_pmds; i++) {
         struct pmd *pmd = &br->pmds[i];
         vh_time_t idle = pmd_flows(pmd, false) > oc->flow_limit
@@ -483,6 +484,7 @@ revalidate_ev(struct vh_sim *sim, void *obj, void *arg)
         }
         left += pmd_flows(pmd, false);
     }
+    ofproto_remove_expired(&br->ofp);
     if (left) {
         vh_timer_arm_at(sim, &br->revalidate, now + oc->max_revalidator);
     }

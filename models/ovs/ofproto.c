@@ -648,12 +648,61 @@ ofproto_drop_reason(const struct ofproto *ofp, const struct xlate_out *out)
 }
 
 void
-ofproto_credit(struct of_rule *const *rules, size_t n, uint32_t bytes)
+ofproto_credit(struct of_rule *const *rules, size_t n, uint32_t bytes,
+               vh_time_t now)
 {
     for (size_t i = 0; i < n; i++) {
         rules[i]->n_packets++;
         rules[i]->n_bytes += bytes;
+        rules[i]->used = now;
     }
+}
+
+struct expiry {
+    vh_time_t now;
+    size_t n;
+    struct of_rule **gone;
+    size_t n_gone;
+};
+
+static void
+mark_rule(struct of_rule *r, void *aux)
+{
+    struct expiry *e = aux;
+    if (r->expired) {
+        return;
+    }
+    if ((r->idle_timeout
+         && e->now - r->used >= (vh_time_t) r->idle_timeout * VH_SEC)
+        || (r->hard_timeout
+            && e->now - r->added >= (vh_time_t) r->hard_timeout * VH_SEC)) {
+        r->expired = true;
+        e->n++;
+    }
+}
+
+size_t
+ofproto_mark_expired(struct ofproto *ofp, vh_time_t now)
+{
+    struct expiry e = { .now = now };
+    of_tables_foreach(&ofp->tables, mark_rule, &e);
+    ofp->expired += e.n;
+    return e.n;
+}
+
+static void
+remove_rule(struct of_rule *r, void *aux)
+{
+    struct of_tables *t = aux;
+    if (r->expired) {
+        of_tables_remove(t, r);     /* The callback may remove its rule. */
+    }
+}
+
+void
+ofproto_remove_expired(struct ofproto *ofp)
+{
+    of_tables_foreach(&ofp->tables, remove_rule, &ofp->tables);
 }
 
 /* --- Report. --- */
@@ -692,5 +741,8 @@ ofproto_report_rules(const struct ofproto *ofp, struct report_out *out)
     }
     if (ofp->controller) {
         report_out_num(out, "to_controller", (double) ofp->controller);
+    }
+    if (ofp->expired) {
+        report_out_num(out, "rules_expired", (double) ofp->expired);
     }
 }

@@ -106,6 +106,7 @@ struct ofproto {
     uint64_t controller;        /* Frames sent to the (absent)
                                  * controller. */
     const char *normal_drop;    /* Why the last NORMAL output nothing. */
+    uint64_t expired;           /* Rules removed by their timeouts. */
 };
 
 /* Sets up the ports and tables of bridge 'cb' of host 'ch'.  A rule that
@@ -166,7 +167,16 @@ struct ofproto_port *ofproto_bond_of(struct ofproto *, const char *nic,
 
 /* Adds one frame of 'bytes' to the counters of 'rules' (a datapath
  * flow's hit, as OVS pushes flow stats to the rules they came from). */
-void ofproto_credit(struct of_rule *const *rules, size_t n, uint32_t bytes);
+void ofproto_credit(struct of_rule *const *rules, size_t n, uint32_t bytes,
+                    vh_time_t now);
+
+/* Rule timeouts: marks the rules whose idle_timeout or hard_timeout has
+ * passed at 'now' (they stay in their tables until removed); returns how
+ * many are marked.  Once the datapath has deleted the cached flows that
+ * point at them, ofproto_remove_expired() takes them out and frees
+ * them. */
+size_t ofproto_mark_expired(struct ofproto *, vh_time_t now);
+void ofproto_remove_expired(struct ofproto *);
 
 /* The report's "rules": [{rule, table, priority, n_packets, n_bytes}] in
  * ovs-ofctl dump-flows order (the terminal lists the first few). */

@@ -109,6 +109,10 @@ struct of_rule {
     /* Kept by whoever runs the rule (models/ovs/classifier.h). */
     uint64_t n_packets;
     uint64_t n_bytes;
+    uint64_t added;             /* When it was added, and last matched */
+    uint64_t used;              /* (simulated time), for its timeouts. */
+    bool expired;               /* Its timeout passed: it leaves its table
+                                 * once no cached flow points at it. */
     uint64_t seq;               /* Order of insertion: breaks ties between
                                  * overlapping rules of one priority. */
 };

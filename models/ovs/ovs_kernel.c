@@ -460,7 +460,7 @@ ovsk_rx(struct world *w, struct port *port, struct vh_packet *p)
     f->packets++;
     f->bytes += p->len;
     f->used = w->sim.now;
-    ofproto_credit(f->rules, f->n_rules, p->len);
+    ofproto_credit(f->rules, f->n_rules, p->len, w->sim.now);
     if (w->trace.mask & VH_HOP_BIT(VH_HOP_DECIDE)) {
         char buf[160];
         snprintf(buf, sizeof buf, "megaflow cache hit (mask %zu of %zu)",
@@ -531,7 +531,7 @@ handler_poll(struct world *w, void *ctx, vh_time_t *done)
     if (br->ofp.reval_seq != moves) {
         request_revalidation(w, br);
     }
-    ofproto_credit(xo.rules, xo.n_rules, p->len);
+    ofproto_credit(xo.rules, xo.n_rules, p->len, w->sim.now);
     cpu_charge(w, core, COST_OVS_PACKET_EXEC, 0, CPU_VSWITCH, p, &h->dev);
     vh_time_t back = cpu_charge(w, core, COST_COPY_BYTE, p->len, CPU_VSWITCH,
                                 p, &h->dev);
@@ -556,8 +556,10 @@ revalidate_ev(struct vh_sim *sim, void *obj, void *arg)
     vh_time_t idle = br->mc.n_flows > oc->flow_limit
                      ? VH_DEF_OVS_OVERLIMIT_IDLE : oc->max_idle;
     br->reval_seen = br->ofp.reval_seq;
+    ofproto_mark_expired(&br->ofp, now);
     size_t n = ovs_revalidate(&br->mc, &br->ofp, now, idle, relearn, NULL,
                               NULL, &br->reval);
+    ofproto_remove_expired(&br->ofp);
     /* The dump is split among the revalidator threads. */
     for (int i = 0; i < br->n_revalidators && n; i++) {
         uint32_t share = (uint32_t) ((n + (size_t) i)

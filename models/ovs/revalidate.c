@@ -12,6 +12,18 @@ ovs_revalidate(struct megaflow_cache *mc, struct ofproto *ofp, vh_time_t now,
     st->passes++;
     for (struct dp_flow *f = mc->all; f; f = f->all_next) {
         n++;
+        bool stale_rule = false;
+        for (size_t k = 0; k < f->n_rules && !stale_rule; k++) {
+            stale_rule = f->rules[k]->expired;
+        }
+        if (stale_rule) {
+            /* A rule it came from timed out: the flow goes, and the
+             * next frame is translated without that rule. */
+            f->dead = true;
+            st->deleted++;
+            n_dead++;
+            continue;
+        }
         if (now - f->used >= idle) {
             f->dead = true;
             st->expired++;

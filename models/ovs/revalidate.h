@@ -1,7 +1,8 @@
 /* models/ovs/revalidate.h: what a revalidator thread does to a datapath's
  * flows, for both datapaths.
  *
- * It dumps every flow: a flow unused for 'idle' is deleted; when the
+ * It dumps every flow: a flow that a timed-out rule made, or unused for
+ * 'idle', is deleted; when the
  * tables' outcome may have changed (the MAC learning table moved an
  * address, so flows that flooded may now have a port), every other flow
  * is translated again from the key that made it, and its actions are
