@@ -169,7 +169,11 @@ mirror_ports(struct ofproto *ofp, const struct cfg_mirror *m,
         (*out)[i] = port_lookup(ofp, names[i]);
         if (!(*out)[i]) {
             char path[512];
-            snprintf(path, sizeof path, "%s.%s[%zu]", m->jpath, key, i);
+            if (!strcmp(key, "output_port")) {
+                snprintf(path, sizeof path, "%s.%s", m->jpath, key);
+            } else {
+                snprintf(path, sizeof path, "%s.%s[%zu]", m->jpath, key, i);
+            }
             return vh_diag_fail(diag, path, "unknown port '%s' (a port of "
                                 "bridge '%s': a NIC, a port object, or a "
                                 "VM attached to it)", names[i],
