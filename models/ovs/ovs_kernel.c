@@ -887,9 +887,10 @@ ovsk_add_port(struct vh_device *d, struct port *member, bool uplink)
         struct ovsk_port *m = head->members[k];
         const struct ofproto_bond *b = ofp->bond;
         join(m, member);
-        /* Without LACP a member works once it has carrier; with LACP,
-         * once the partner agrees. */
-        ofproto_bond_member_set(&br->ofp, ofp, k, link_up(m),
+        /* Without LACP a member works once it has carrier (its cable is
+         * laid after the hosts are built: a NIC with a "link" will have
+         * one); with LACP, once the partner agrees. */
+        ofproto_bond_member_set(&br->ofp, ofp, k, m->nic->cfg->link != NULL,
                                 b->cfg->lacp == CFG_LACP_OFF);
         return &m->port;
     }
