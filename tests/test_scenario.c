@@ -385,9 +385,12 @@ static const struct bad bad[] = {
     { "{'name': 'x'", "line 1, column 13: invalid JSON (it ends too early)" },
 
     /* Not supported yet: accepted syntax, refused with the place. */
-    { WITH_HOST("", NIC(""), BR(", 'type': 'ovs', 'mirrors': []"),
+    { WITH_HOST("", NIC(""), BR(", 'type': 'ovs', 'mirrors': [{'name': "
+                                "'m0', 'output_port': 'vm1'}]"),
                 VM("", VNIC(", 'attach': {'type': 'ovs', 'to': 'br0'}"))),
-      "hosts[0].bridges[0].mirrors: not supported yet: port mirrors" },
+      "hosts[0].bridges[0].mirrors[0]: a mirror selects nothing: give "
+      "select_src_port, select_dst_port, select_vlan or \"select_all\": "
+      "true" },
     { WITH_HOST("", NIC(""), BR(", 'type': 'ovs', 'datapath': 'system', "
                                 "'flows': ['actions=outptu:1']"),
                 VM("", VNIC(", 'attach': {'type': 'ovs', 'to': 'br0'}"))),
