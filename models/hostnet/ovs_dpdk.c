@@ -188,7 +188,7 @@ exec_output(void *ctx, uint32_t port, uint32_t queue, struct vh_packet *p)
         return;
     }
     struct ovs_port *dp = op->dp;
-    op->tx_packets++;
+    ofproto_port_count(&op->tx, p);
     vh_time_t t = pmd_output(ex->w, ex->pmd, (size_t) dp->port.index, p);
     ex->end = t > ex->end ? t : ex->end;
 }
@@ -315,7 +315,7 @@ pmd_switch(struct world *w, struct pmd *pmd, struct ovs_port *in,
     struct ofkey key;
     ofkey_extract(p->data, p->len, in->ofp->ofp_port, &key);
     p->in_port = (uint16_t) in->ofp->ofp_port;
-    in->ofp->rx_packets++;
+    ofproto_port_count(&in->ofp->rx, p);
     uint32_t hash = ofkey_hash_masked(&key, &all_bits, 0);
     struct megaflow_cache *dpcls = pmd_dpcls(pmd, (size_t) in->port.index);
     struct dp_flow *f = pmd_lookup(w, pmd, dpcls, &key, hash, p);

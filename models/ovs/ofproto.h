@@ -37,6 +37,15 @@
 
 struct report_out;
 struct vh_device;
+struct vh_packet;
+
+/* One direction of a port's interface counters, as sFlow polls them:
+ * frames (multicast ones apart from broadcast ones, as the IF-MIB counts
+ * them) and their bytes without FCS, as Linux counts them. */
+struct ofproto_port_stats {
+    uint64_t packets, bytes;
+    uint64_t mcast, bcast;
+};
 
 struct ofproto_port {
     char *name;                 /* As rules name it. */
@@ -50,7 +59,8 @@ struct ofproto_port {
     bool mirror_out;            /* A mirror's output: OVS neither floods
                                  * to it nor takes frames from it. */
     void *dp;                   /* The datapath's port. */
-    uint64_t rx_packets, tx_packets;
+    struct ofproto_port_stats rx, tx;   /* Frames the bridge took from the
+                                         * port and sent out of it. */
 };
 
 /* A mirror, with its ports resolved to OpenFlow numbers. */
@@ -120,6 +130,10 @@ void ofproto_xlate(struct ofproto *, const struct ofkey *key, bool may_learn,
  * 'out' outputs. */
 const char *ofproto_drop_reason(const struct ofproto *,
                                 const struct xlate_out *out);
+
+/* Counts frame 'p' in 's', a port's counters of one direction. */
+void ofproto_port_count(struct ofproto_port_stats *s,
+                        const struct vh_packet *p);
 
 /* Adds one frame of 'bytes' to the counters of 'rules' (a datapath
  * flow's hit, as OVS pushes flow stats to the rules they came from). */

@@ -91,7 +91,7 @@ exec_output(void *ctx, uint32_t port, uint32_t queue, struct vh_packet *p)
         return;
     }
     ec->br->dev.tx++;
-    op->ofp->tx_packets++;
+    ofproto_port_count(&op->ofp->tx, p);
     vh_schedule_at(&ec->w->sim, ec->at, deliver_ev, op, p);
 }
 
@@ -188,7 +188,7 @@ ovsk_rx(struct world *w, struct port *port, struct vh_packet *p)
     unsigned n_masks;
 
     br->dev.rx++;
-    in->ofp->rx_packets++;
+    ofproto_port_count(&in->ofp->rx, p);
     VH_TRACE(&w->trace, VH_HOP_RX, .time = w->sim.now, .pkt = p,
              .dev = &br->dev);
     VH_TRACE(&w->trace, VH_HOP_ARRIVE, .time = w->sim.now, .pkt = p,
