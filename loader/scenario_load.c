@@ -62,6 +62,7 @@ free_host(struct cfg_host *h)
             free(m->output);
         }
         free(b->mirrors);
+        ld_free_sflow(b->sflow);
         ld_free_class_priv(b->cls, b->priv);
     }
     free(h->bridges);
@@ -287,6 +288,7 @@ ld_load_tree(cJSON *root, const char *file, bool trial_variants,
               && ld_events(&ld, root)
               && ld_refs(&ld)
               && ld_endpoints(&ld)
+              && ld_sflow_refs(&ld)
               && ld_variants(&ld, root)
               && (!check_supported || ld_check_supported(&ld));
     free(ld.hx);

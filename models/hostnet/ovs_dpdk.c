@@ -14,6 +14,7 @@
 #include "models/hw/pnic.h"
 #include "models/guest/virtio_net.h"
 #include "models/guest/vm.h"
+#include "models/ovs/sflow_agent.h"
 #include "models/core/world.h"
 #include "sim/trace.h"
 #include "sim/xmalloc.h"
@@ -339,6 +340,10 @@ pmd_switch(struct world *w, struct pmd *pmd, struct ovs_port *in,
             emc_insert(&pmd->emc, &key, hash, f);
         }
         acts = f ? &f->acts : &xo.acts;
+    }
+    if (br->sflow) {
+        sflow_agent_sample(w, br->sflow, pmd->core, CPU_POLL, p,
+                           in->ofp->ofp_port, sflow_agent_output(acts));
     }
     struct pmd_exec ex = { w, pmd, w->sim.now };
     bool ctl = false;
@@ -684,6 +689,19 @@ pmd_cores(struct host *h, const struct cfg_bridge *cfg, int *cores,
                         "polls already; give 'pmd_cores'", h->cfg->name);
 }
 
+/* ovs-vswitchd's main thread: on the first core no PMD polls (core 0
+ * when every core does). */
+static struct cpu_core *
+main_thread_core(struct host *h)
+{
+    for (int c = 0; c < h->n_cores; c++) {
+        if (!ovs_dpdk_core_polls(h, c)) {
+            return &h->cores[c];
+        }
+    }
+    return &h->cores[0];
+}
+
 struct ovs_dpdk *
 ovs_dpdk_create(struct world *w, struct host *h, const struct cfg_bridge *cfg,
                 struct vh_diag *diag)
@@ -726,6 +744,10 @@ ovs_dpdk_create(struct world *w, struct host *h, const struct cfg_bridge *cfg,
         h->polls[cores[i]].on = true;
     }
     free(cores);
+    if (cfg->sflow) {
+        br->sflow = sflow_agent_create(w, h, &br->dev, &br->ofp, cfg,
+                                       main_thread_core(h));
+    }
     return br;
 }
 
@@ -841,6 +863,9 @@ ovs_dpdk_report(const struct vh_device *d, struct report_out *out)
     report_out_num(out, "new_actions", (double) br->reval.fixed);
     report_out_num(out, "deleted", (double) br->reval.deleted);
     report_out_end(out);
+    if (br->sflow) {
+        sflow_agent_report(br->sflow, out);
+    }
     ofproto_report_rules(&br->ofp, out);
 }
 

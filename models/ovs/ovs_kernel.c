@@ -3,6 +3,7 @@
 #include "models/ovs/ovs_kernel.h"
 
 #include "models/ovs/revalidate.h"
+#include "models/ovs/sflow_agent.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -104,13 +105,18 @@ exec_clone(void *ctx, struct vh_packet *p)
 
 /* Charges the work of 'acts' on 'core' and runs them on 'p' (taken):
  * the frames leave when the work ends.  A list without outputs drops
- * 'p' for 'why'.  Returns when the work ends. */
+ * 'p' for 'why'.  With sFlow, OVS's sample action runs first, on the
+ * frame as it came in.  Returns when the work ends. */
 static vh_time_t
 execute(struct world *w, struct ovs_kernel *br, struct cpu_core *core,
         enum cpu_cat cat, const struct odp_actions *acts, struct vh_packet *p,
         const char *why)
 {
     vh_time_t t = w->sim.now;
+    if (br->sflow) {
+        sflow_agent_sample(w, br->sflow, core, cat, p, p->in_port,
+                           sflow_agent_output(acts));
+    }
     for (size_t i = 0; i < acts->n; i++) {
         enum cost_id id = acts->a[i].type == ODP_OUTPUT ? COST_OVS_DP_OUTPUT
                           : COST_OVS_DP_SET;
@@ -468,10 +474,15 @@ ovsk_build(struct world *w, struct host *h, const void *cfg,
     br->cfg = cb;
     megaflow_init(&br->mc);
     build_threads(w, br);
-    if (!ofproto_init(&br->ofp, &br->dev, h->cfg, cb, diag)) {
+    if (!ofproto_init(&br->ofp, &br->dev, h->cfg, cb, diag)
+        || !build_ports(w, br, diag)) {
         return false;
     }
-    return build_ports(w, br, diag);
+    if (cb->sflow) {
+        br->sflow = sflow_agent_create(w, h, &br->dev, &br->ofp, cb,
+                                       br->handlers[0].thread->core);
+    }
+    return true;
 }
 
 /* A VM NIC's tap (any model with a host half: virtio over vhost-net or
@@ -593,6 +604,9 @@ ovsk_report(const struct vh_device *d, struct report_out *out)
     report_out_num(out, "new_actions", (double) br->reval.fixed);
     report_out_num(out, "deleted", (double) br->reval.deleted);
     report_out_end(out);
+    if (br->sflow) {
+        sflow_agent_report(br->sflow, out);
+    }
     ofproto_report_rules(&br->ofp, out);
 }
 
