@@ -220,9 +220,7 @@ poll_ev(struct vh_sim *sim, void *obj, void *arg)
     if (ofp->has_local) {
         add_counters(w, ag, ofp->n_ports, &ofp->local);
     }
-    if (ag->cfg->polling) {
-        vh_timer_arm_at(sim, &ag->poll, sim->now + ag->cfg->polling);
-    }
+    vh_timer_arm_at(sim, &ag->poll, sim->now + ag->cfg->polling);
     (void) arg;
 }
 
@@ -273,20 +271,34 @@ sflow_agent_create(struct world *w, struct host *h, struct vh_device *bridge,
     dgram_begin(ag);
     vh_timer_init(&ag->poll, poll_ev, ag);
     vh_timer_init(&ag->tick, tick_ev, ag);
-    vh_timer_arm_at(&w->sim, &ag->poll, 0);
+    if (ag->cfg->polling) {
+        vh_timer_arm_at(&w->sim, &ag->poll, 0);     /* 0: no poller. */
+    }
     vh_timer_arm_at(&w->sim, &ag->tick, ag->cfg->flush);
     return ag;
 }
 
 void
+sflow_agent_stats(const struct sflow_agent *ag, struct sflow_agent_stats *s)
+{
+    s->pool = ag->pool;
+    s->samples = ag->samples;
+    s->counter_samples = ag->counter_samples;
+    s->datagrams = ag->datagrams;
+    s->pending = ag->dgram.n_samples;
+}
+
+void
 sflow_agent_report(const struct sflow_agent *ag, struct report_out *out)
 {
+    struct sflow_agent_stats s;
+    sflow_agent_stats(ag, &s);
     report_out_begin(out, "sflow");
-    report_out_num(out, "samples", (double) ag->samples);
-    report_out_num(out, "counter_samples", (double) ag->counter_samples);
-    report_out_num(out, "datagrams", (double) ag->datagrams);
-    report_out_num(out, "pool", (double) ag->pool);
-    report_out_num(out, "pending", ag->dgram.n_samples);
+    report_out_num(out, "samples", (double) s.samples);
+    report_out_num(out, "counter_samples", (double) s.counter_samples);
+    report_out_num(out, "datagrams", (double) s.datagrams);
+    report_out_num(out, "pool", (double) s.pool);
+    report_out_num(out, "pending", s.pending);
     report_out_end(out);
 }
 

@@ -48,7 +48,8 @@ struct sflow_agent;
 /* The agent of bridge 'bridge' (a device of class 'cb'), whose ports are
  * those of 'ofp', on host 'h'; ovs-vswitchd's sending runs on
  * 'send_core'.  It is a device of the bridge, "BRIDGE/sflow", freed by
- * the world.  It starts at time 0 with its first counter polling. */
+ * the world.  It starts at time 0 with its first counter polling
+ * (none if 'polling' is 0). */
 struct sflow_agent *sflow_agent_create(struct world *, struct host *h,
                                        struct vh_device *bridge,
                                        struct ofproto *ofp,
@@ -68,6 +69,17 @@ void sflow_agent_sample(struct world *, struct sflow_agent *,
                         struct cpu_core *core, enum cpu_cat cat,
                         const struct vh_packet *p, uint32_t in_port,
                         uint32_t out);
+
+/* What the agent has done. */
+struct sflow_agent_stats {
+    uint64_t pool;              /* Frames the sample action ran on. */
+    uint64_t samples;           /* Flow samples: frames sampled. */
+    uint64_t counter_samples;
+    uint64_t datagrams;         /* Sent. */
+    uint32_t pending;           /* Samples gathered, not sent yet. */
+};
+void sflow_agent_stats(const struct sflow_agent *,
+                       struct sflow_agent_stats *);
 
 /* The bridge's report: "sflow": {samples, counter_samples, datagrams,
  * pool, pending}. */
