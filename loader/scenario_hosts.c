@@ -367,10 +367,10 @@ load_bridge(struct ld *ld, const cJSON *o, const char *bp, int n_cores,
             }
         }
     } else if (!ld_ovs_other(ld, o, bp, &br->other)
-               || !ld_mirrors(ld, o, bp, br)) {
+               || !ld_mirrors(ld, o, bp, br)
+               || !ld_sflow(ld, o, bp, br)) {
         return false;
     }
-    br->has_sflow = !ld_absent_or_null(o, "sflow");
 
     jp_key(path, bp, "ports");
     if (!ld_bridge_ports(ld, ports, path, hname, br)) {

@@ -66,6 +66,7 @@ free_host(struct cfg_host *h)
             free(m->output);
         }
         free(b->mirrors);
+        ld_free_sflow(b->sflow);
         ld_free_class_priv(b->cls, b->priv);
     }
     free(h->bridges);
@@ -291,6 +292,7 @@ ld_load_tree(cJSON *root, const char *file, bool trial_variants,
               && ld_events(&ld, root)
               && ld_refs(&ld)
               && ld_endpoints(&ld)
+              && ld_sflow_refs(&ld)
               && ld_variants(&ld, root)
               && (!check_supported || ld_check_supported(&ld));
     free(ld.hx);

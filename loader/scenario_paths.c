@@ -277,12 +277,11 @@ ld_resolve(const struct cfg_scenario *sc, const char *path, struct ref *r,
 
 /* ---- Flows, captures, events. ---- */
 
-static bool
-check_endpoint(struct ld *ld, const struct cfg_flow *f, const char *key,
-               const char *path, struct ref *r)
+bool
+ld_check_endpoint(struct ld *ld, const char *kp, const char *path,
+                  const char *what, struct ref *r)
 {
-    char kp[JP_LEN], why[512];
-    jp_key(kp, f->jpath, key);
+    char why[512];
 
     if (strchr(path, ':')) {
         return vh_diag_fail(ld->diag, kp, "'%s': a \":port\" suffix names a "
@@ -310,9 +309,19 @@ check_endpoint(struct ld *ld, const struct cfg_flow *f, const char *key,
                             "of its NICs an address, or name one of its VMs "
                             "(\"%s/vm\")", path, path);
     }
-    return vh_diag_fail(ld->diag, kp, "'%s' is a %s; a flow goes between VMs "
-                        "(\"host/vm\") and hosts with an IP (\"host\")",
-                        path, ld_ref_what(r->kind));
+    return vh_diag_fail(ld->diag, kp, "'%s' is a %s; %s", path,
+                        ld_ref_what(r->kind), what);
+}
+
+static bool
+check_endpoint(struct ld *ld, const struct cfg_flow *f, const char *key,
+               const char *path, struct ref *r)
+{
+    char kp[JP_LEN];
+    jp_key(kp, f->jpath, key);
+    return ld_check_endpoint(ld, kp, path, "a flow goes between VMs "
+                             "(\"host/vm\") and hosts with an IP "
+                             "(\"host\")", r);
 }
 
 static bool

@@ -4,9 +4,10 @@
  * points, JSON syntax, variants, freeing), scenario_json.c (the key schema,
  * JSON paths and typed getters), scenario_hosts.c (hosts, their NICs,
  * bridges and VMs, switches), scenario_traffic.c (flows, captures, events,
- * costs), scenario_refs.c (names, addresses and cross references) and
- * scenario_support.c (what is accepted but cannot run yet).  Nothing here
- * is visible outside loader/scenario_*.c. */
+ * costs), scenario_refs.c (names, addresses and cross references),
+ * scenario_sflow.c (an OVS bridge's sFlow) and scenario_support.c (what
+ * is accepted but cannot run yet).  Nothing here is visible outside
+ * loader/scenario_*.c. */
 #ifndef VH_MODELS_SCENARIO_PRIV_H
 #define VH_MODELS_SCENARIO_PRIV_H 1
 
@@ -140,6 +141,14 @@ bool ld_ovs_other(struct ld *, const cJSON *o, const char *bp,
 bool ld_mirrors(struct ld *, const cJSON *o, const char *bp,
                 struct cfg_bridge *br);
 
+/* sFlow (loader/scenario_sflow.c): an OVS bridge's "sflow" object, and
+ * its collector and agent addresses, resolved once every host is
+ * loaded. */
+bool ld_sflow(struct ld *, const cJSON *o, const char *bp,
+              struct cfg_bridge *br);
+bool ld_sflow_refs(struct ld *);
+void ld_free_sflow(struct cfg_sflow *);
+
 /* ---- Sections, in load order. ---- */
 
 bool ld_hosts(struct ld *, const cJSON *root);
@@ -186,6 +195,12 @@ struct ref {
 bool ld_resolve(const struct cfg_scenario *, const char *path,
                 struct ref *, char *why, size_t why_len);
 const char *ld_ref_what(enum ref_kind);
+
+/* Resolves 'path' (found at JSON path 'kp') as a traffic endpoint: a VM
+ * with a NIC, or a host with an addressed NIC.  Anything else fails with
+ * 'what', which says what is expected ("a flow goes between ..."). */
+bool ld_check_endpoint(struct ld *, const char *kp, const char *path,
+                       const char *what, struct ref *r);
 
 /* ---- Variants over the raw tree (before validation). ---- */
 

@@ -77,9 +77,6 @@ check_bridge(struct ld *ld, const struct cfg_host *h,
     if (b->type != CFG_BR_OVS) {
         return true;
     }
-    if (b->has_sflow) {
-        return unsupported(ld, b->jpath, "sflow", "sFlow");
-    }
     return ofproto_check_flows(h, b, ld->diag);
 }
 

@@ -387,6 +387,45 @@ START_TEST(test_sflow_fills_then_refuses)
 }
 END_TEST
 
+/* What an agent sets beyond the defaults: OVS's bridge sampler as the
+ * source (2:1000), a header size of its own, and the sequence number and
+ * uptime stamped when the datagram is sent. */
+START_TEST(test_sflow_agent_fields)
+{
+    uint8_t frame[1600];
+    uint32_t flen = build_sampled(frame, 7000, 1500);
+    uint8_t buf[SFLOW_DGRAM_MAX];
+    struct sflow_dgram d;
+    sflow_dgram_begin(&d, buf, sizeof buf, AGENT_IP, 0, 0, 0);
+
+    struct sflow_flow_sample fs = flow_sample(frame, flen);
+    fs.source_class = SFLOW_SOURCE_ENTITY;
+    fs.source_ifindex = 1000;
+    fs.header_max = 201;                /* Padded to 204. */
+    ck_assert(sflow_dgram_add_flow(&d, &fs));
+    ck_assert_uint_eq(sflow_dgram_end(&d), 28 + 8 + 56 + 204);
+    ck_assert_uint_eq(be32(buf + 28 + 12), 2u << 24 | 1000);
+    ck_assert_uint_eq(be32(buf + 28 + 60), 201);
+    ck_assert_mem_eq(buf + 28 + 64, frame, 201);
+    ck_assert(all_zero(buf + 28 + 64 + 201, 3));
+
+    /* Stamping rewrites the sequence number and uptime only. */
+    sflow_dgram_stamp(&d, 77, 4321);
+    ck_assert_uint_eq(be32(buf + 16), 77);
+    ck_assert_uint_eq(be32(buf + 20), 4321);
+    ck_assert_uint_eq(be32(buf + 24), 1);
+    ck_assert_uint_eq(be32(buf + 8), AGENT_IP);
+
+    /* Any size asked is held to what fits one sample in a datagram. */
+    sflow_dgram_begin(&d, buf, sizeof buf, AGENT_IP, 0, 1, 0);
+    fs.header_max = 5000;
+    ck_assert(sflow_dgram_add_flow(&d, &fs));
+    ck_assert_uint_eq(be32(buf + 28 + 60), SFLOW_HEADER_LIMIT);
+    ck_assert_uint_eq(sflow_dgram_end(&d), SFLOW_DGRAM_MAX);
+    ck_assert(!sflow_dgram_add_flow(&d, &fs));
+}
+END_TEST
+
 /* The collector's side of the sFlow frame: 10.0.0.1:50000 -> 10.0.0.9. */
 static struct vh_ip_hdr_spec
 collector_spec(void)
@@ -590,6 +629,7 @@ ovswire_suite(void)
     tcase_add_test(tc, test_sflow_header_is_capped);
     tcase_add_test(tc, test_sflow_fills_then_refuses);
     tcase_add_test(tc, test_sflow_frame);
+    tcase_add_test(tc, test_sflow_agent_fields);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("tshark");

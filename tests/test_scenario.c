@@ -74,6 +74,12 @@ load(const char *json, const char *variant, struct vh_diag *d)
 /* Host h1 built from its parts, with the remote host and flow f1. */
 #define WITH_HOST(x, nics, brs, vms)                                     \
     SCN(HOST(x, nics, brs, vms) ", " REMOTE(""), FLOW(""), "")
+/* Host h1 with an OVS bridge whose "sflow" is 'sf', its NIC with keys
+ * 'nic' ('HIP' gives the host its address there). */
+#define WITH_SFLOW(nic, sf)                                              \
+    WITH_HOST("", NIC(nic), BR(", 'type': 'ovs', 'sflow': " sf),         \
+              VM("", VNIC(", 'attach': {'type': 'ovs', 'to': 'br0'}")))
+#define HIP        ", 'ip': '10.0.0.50/24'"
 
 START_TEST(test_base_loads)
 {
@@ -407,6 +413,61 @@ static const struct bad bad[] = {
                                 "'flows': ['in_port=vm9,actions=drop']"),
                 VM("", VNIC(", 'attach': {'type': 'ovs', 'to': 'br0'}"))),
       "hosts[0].bridges[0].flows[0]: unknown port 'vm9'" },
+    /* sFlow. */
+    { WITH_HOST("", NIC(HIP), BR(", 'sflow': {'collector': 'remote'}"),
+                VM("", VNICB(""))),
+      "hosts[0].bridges[0].sflow: 'sflow' applies only to bridges of type "
+      "ovs" },
+    { WITH_SFLOW(HIP, "5"), "hosts[0].bridges[0].sflow: expected an "
+      "object" },
+    { WITH_SFLOW(HIP, "{'sampling': 64}"), "hosts[0].bridges[0].sflow: "
+      "missing required key 'collector'" },
+    { WITH_SFLOW(HIP, "{'collector': 'remote', 'samplng': 64}"),
+      "hosts[0].bridges[0].sflow: unknown key 'samplng'; did you mean "
+      "'sampling'?" },
+    { WITH_SFLOW(HIP, "{'collector': 'remote', 'sampling': 0}"),
+      "hosts[0].bridges[0].sflow.sampling: 0 is out of range; expected 1 "
+      "to 4294967295 (one frame in N; 1 samples every frame)" },
+    { WITH_SFLOW(HIP, "{'collector': 'remote', 'header': 2000}"),
+      "hosts[0].bridges[0].sflow.header: 2000 is out of range; expected 1 "
+      "to 1308 (1308 bytes is the most one flow sample carries in a "
+      "datagram)" },
+    { WITH_SFLOW(HIP, "{'collector': 'remote', 'polling': '50us'}"),
+      "hosts[0].bridges[0].sflow.polling: at least 100us (or 0 for "
+      "none)" },
+    { WITH_SFLOW(HIP, "{'collector': 'remote', 'polling': 1.5}"),
+      "hosts[0].bridges[0].sflow.polling: expected whole seconds 0 to "
+      "86400 as OVS writes it, or a time such as \"2ms\", got 1.5" },
+    { WITH_SFLOW(HIP, "{'collector': 'remote', 'flush': 0}"),
+      "hosts[0].bridges[0].sflow.flush: at least 100us" },
+    { WITH_SFLOW(HIP, "{'collector': 'remote', 'collector_port': 0}"),
+      "hosts[0].bridges[0].sflow.collector_port: 0 is out of range; "
+      "expected 1 to 65535" },
+    { WITH_SFLOW(HIP, "{'collector': 'remot'}"),
+      "hosts[0].bridges[0].sflow.collector: the scenario has no host or "
+      "switch named 'remot'; did you mean 'remote'?" },
+    { WITH_SFLOW(HIP, "{'collector': 'h1'}"),
+      "hosts[0].bridges[0].sflow.collector: 'h1' is the host the agent "
+      "runs on; the collector is another host or a VM" },
+    { WITH_SFLOW(HIP, "{'collector': 'sw'}"),
+      "hosts[0].bridges[0].sflow.collector: 'sw' is a switch; an sFlow "
+      "collector is a VM (\"host/vm\") or a host with an IP (\"host\")" },
+    { WITH_SFLOW(HIP, "{'collector': 'remote', 'agent': 'eth9'}"),
+      "hosts[0].bridges[0].sflow.agent: host 'h1' has no NIC or internal "
+      "port 'eth9'; did you mean 'eth0'?" },
+    { WITH_HOST("", NIC("") ", {'name': 'eth1', 'link': 'sw/p3'" HIP "}",
+                BR(", 'type': 'ovs', 'sflow': {'collector': 'remote', "
+                   "'agent': 'eth0'}"),
+                VM("", VNIC(", 'attach': {'type': 'ovs', 'to': 'br0'}"))),
+      "hosts[0].bridges[0].sflow.agent: 'eth0' of host 'h1' has no \"ip\" "
+      "to be the agent address" },
+    { WITH_SFLOW("", "{'collector': 'remote'}"),
+      "hosts[0].bridges[0].sflow: host 'h1' has no address to send sFlow "
+      "from: give one of its NICs an \"ip\"" },
+    { WITH_SFLOW(", 'ip': '10.1.0.50/24'", "{'collector': 'remote'}"),
+      "hosts[0].bridges[0].sflow.collector: 'remote' (10.0.0.9) is not in "
+      "the subnet of the agent address 10.1.0.50/24 ('eth0'), which has no "
+      "gateway to reach it" },
     { WITH_HOST("", NIC(""), BR(", 'type': 'ovs', "
                                 "'other_config': {'max-idle': 'soon'}"),
                 VM("", VNIC(", 'attach': {'type': 'ovs', 'to': 'br0'}"))),

@@ -131,6 +131,27 @@ struct cfg_mirror {
     char *output;
 };
 
+/* sFlow on an OVS bridge (ovs-vsctl's sFlow table): one frame in
+ * 'sampling' sampled and each port's counters polled every 'polling',
+ * sent in sFlow v5 datagrams from the agent address to the collector.
+ * The loader resolves both addresses. */
+struct cfg_sflow {
+    char *jpath;                /* "hosts[0].bridges[0].sflow". */
+    uint32_t sampling;          /* "sampling": 1 in N; default 400. */
+    vh_time_t polling;          /* "polling": default 30s; 0: none. */
+    uint32_t header;            /* "header": bytes kept; default 128. */
+    char *collector;            /* "collector": a traffic endpoint path
+                                 * ("host2", "host1/vm9"). */
+    uint32_t collector_ip;      /* Its address (host order). */
+    uint16_t collector_port;    /* "collector_port" (extension): default
+                                 * 6343. */
+    char *agent;                /* "agent": a NIC or internal port of the
+                                 * host, or NULL for its first address. */
+    uint32_t agent_ip;          /* The agent address (host order). */
+    vh_time_t flush;            /* "flush" (extension): how often samples
+                                 * gathered are sent; default 1s. */
+};
+
 /* other_config of an OVS bridge (ovs-vswitchd.conf.db's Open_vSwitch
  * other_config, which vhsim keeps per bridge). */
 struct cfg_ovs_other {
@@ -156,8 +177,7 @@ struct cfg_bridge {
     struct cfg_ovs_other other; /* OVS only. */
     struct cfg_mirror *mirrors; /* OVS only. */
     size_t n_mirrors;
-    bool has_sflow;             /* "sflow" was given (not modelled yet:
-                                 * refused). */
+    struct cfg_sflow *sflow;    /* OVS only: "sflow", or NULL. */
     bool vlan_filtering;
     vh_time_t ageing;           /* Default 300s. */
     enum cfg_ovs_datapath datapath;     /* OVS only; default kernel. */

@@ -124,4 +124,15 @@
 /* Upcalls a handler reads per batch (UPCALL_MAX_BATCH). */
 #define VH_DEF_OVS_UPCALL_BATCH 64
 
+/* sFlow (ovs-vswitchd.conf.db(5), the sFlow table): one frame in 400
+ * sampled, 128 bytes of its headers kept, each port's counters every
+ * 30 s, to the collector's UDP port 6343.  The sFlow library OVS embeds
+ * ticks once a second and sends the samples gathered at each tick
+ * ("flush", an extension). */
+#define VH_DEF_SFLOW_SAMPLING 400
+#define VH_DEF_SFLOW_HEADER 128
+#define VH_DEF_SFLOW_POLLING (30 * VH_SEC)
+#define VH_DEF_SFLOW_PORT 6343
+#define VH_DEF_SFLOW_FLUSH VH_SEC
+
 #endif /* models/core/defaults.h */

@@ -221,6 +221,27 @@ endpoint_send(struct world *w, struct endpoint *ep, struct flow_stats *fs,
     vh_schedule_at(&w->sim, t, ep_app_sent, ep, p);
 }
 
+void
+endpoint_send_udp(struct world *w, struct endpoint *ep, uint32_t dst_ip,
+                  uint16_t sport, uint16_t dport, const uint8_t *payload,
+                  uint32_t len, struct cpu_core *core, enum cpu_cat cat,
+                  const struct vh_device *by)
+{
+    struct vh_ip_hdr_spec spec = {
+        .src_mac = ep->mac,
+        .ip_src = ep->ip,
+        .ip_dst = dst_ip,
+        .ip_id = ep->next_ip_id++,
+    };
+    struct vh_packet *p = vh_packet_alloc(&w->pool);
+    p->born = w->sim.now;
+    p->exec = &core->srv;
+    p->len = vh_build_udp(p->data, &spec, sport, dport, payload, len);
+    cpu_charge(w, core, COST_SYSCALL, 0, cat, p, by);
+    vh_time_t t = cpu_charge(w, core, COST_STACK_TX, 0, cat, p, by);
+    vh_schedule_at(&w->sim, t, ep_app_sent, ep, p);
+}
+
 /* --- Receive. --- */
 
 static void

@@ -93,6 +93,19 @@ void endpoint_free(struct endpoint *);
 void endpoint_send(struct world *, struct endpoint *, struct flow_stats *fs,
                    uint64_t seq);
 
+/* A program of the host's own sends 'len' bytes of 'payload' (copied)
+ * in one UDP datagram from port 'sport' to 'dst_ip':'dport': control
+ * traffic of no flow, such as ovs-vswitchd's sFlow datagrams.  Its send
+ * call and the stack's transmit are charged on 'core' as 'cat', to
+ * device 'by' (the program's); the packet then leaves as the
+ * application's do, the next hop resolved by ARP.  Whoever receives it
+ * takes it in as a UDP packet of no flow: nothing is counted. */
+void endpoint_send_udp(struct world *, struct endpoint *, uint32_t dst_ip,
+                       uint16_t sport, uint16_t dport,
+                       const uint8_t *payload, uint32_t len,
+                       struct cpu_core *core, enum cpu_cat cat,
+                       const struct vh_device *by);
+
 /* A router sends the IPv4 packet 'p' out of this interface: its source MAC
  * becomes the interface's, and its destination MAC the next hop's (the
  * destination, or the gateway outside the subnet), resolved by ARP.  The

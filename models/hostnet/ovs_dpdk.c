@@ -14,6 +14,7 @@
 #include "models/hw/pnic.h"
 #include "models/guest/virtio_net.h"
 #include "models/guest/vm.h"
+#include "models/ovs/sflow_agent.h"
 #include "models/core/world.h"
 #include "sim/trace.h"
 #include "sim/xmalloc.h"
@@ -188,7 +189,7 @@ exec_output(void *ctx, uint32_t port, uint32_t queue, struct vh_packet *p)
         return;
     }
     struct ovs_port *dp = op->dp;
-    op->tx_packets++;
+    ofproto_port_count(&op->tx, p);
     vh_time_t t = pmd_output(ex->w, ex->pmd, (size_t) dp->port.index, p);
     ex->end = t > ex->end ? t : ex->end;
 }
@@ -342,7 +343,7 @@ pmd_switch(struct world *w, struct pmd *pmd, struct ovs_port *in,
     struct ofkey key;
     ofkey_extract(p->data, p->len, in->ofp->ofp_port, &key);
     p->in_port = (uint16_t) in->ofp->ofp_port;
-    in->ofp->rx_packets++;
+    ofproto_port_count(&in->ofp->rx, p);
     uint32_t hash = ofkey_hash_masked(&key, &all_bits, 0);
     struct megaflow_cache *dpcls = pmd_dpcls(pmd, (size_t) in->port.index);
     struct dp_flow *f = pmd_lookup(w, pmd, dpcls, &key, hash, p);
@@ -366,6 +367,10 @@ pmd_switch(struct world *w, struct pmd *pmd, struct ovs_port *in,
             emc_insert(&pmd->emc, &key, hash, f);
         }
         acts = f ? &f->acts : &xo.acts;
+    }
+    if (br->sflow) {
+        sflow_agent_sample(w, br->sflow, pmd->core, CPU_POLL, p,
+                           in->ofp->ofp_port, sflow_agent_output(acts));
     }
     struct pmd_exec ex = { w, pmd, w->sim.now };
     bool ctl = false;
@@ -713,6 +718,19 @@ pmd_cores(struct host *h, const struct cfg_bridge *cfg, int *cores,
                         "polls already; give 'pmd_cores'", h->cfg->name);
 }
 
+/* ovs-vswitchd's main thread: on the first core no PMD polls (core 0
+ * when every core does). */
+static struct cpu_core *
+main_thread_core(struct host *h)
+{
+    for (int c = 0; c < h->n_cores; c++) {
+        if (!ovs_dpdk_core_polls(h, c)) {
+            return &h->cores[c];
+        }
+    }
+    return &h->cores[0];
+}
+
 struct ovs_dpdk *
 ovs_dpdk_create(struct world *w, struct host *h, const struct cfg_bridge *cfg,
                 struct vh_diag *diag)
@@ -755,6 +773,10 @@ ovs_dpdk_create(struct world *w, struct host *h, const struct cfg_bridge *cfg,
         h->polls[cores[i]].on = true;
     }
     free(cores);
+    if (cfg->sflow) {
+        br->sflow = sflow_agent_create(w, h, &br->dev, &br->ofp, cfg,
+                                       main_thread_core(h));
+    }
     return br;
 }
 
@@ -870,6 +892,9 @@ ovs_dpdk_report(const struct vh_device *d, struct report_out *out)
     report_out_num(out, "new_actions", (double) br->reval.fixed);
     report_out_num(out, "deleted", (double) br->reval.deleted);
     report_out_end(out);
+    if (br->sflow) {
+        sflow_agent_report(br->sflow, out);
+    }
     ofproto_report_rules(&br->ofp, out);
 }
 

@@ -32,7 +32,12 @@
  * pass is (queues x pmd_poll) long.  Empty visits are not simulated one
  * by one while the PMD is idle: the time no frame holds a PMD core is
  * accounted afterwards as polls that found nothing (host_poll), so the
- * core shows 100% busy, all of it 'poll', split into work and idle. */
+ * core shows 100% busy, all of it 'poll', split into work and idle.
+ *
+ * With "sflow", the PMD runs OVS's sample action on each frame before its
+ * other actions (models/ovs/sflow_agent.h), and a sampled frame's upcall
+ * is the PMD's work too; ovs-vswitchd's main thread, which sends the
+ * datagrams, runs on the first core no PMD polls. */
 #ifndef VH_MODELS_OVS_DPDK_H
 #define VH_MODELS_OVS_DPDK_H 1
 
@@ -58,6 +63,7 @@ struct virtio_net;
 struct cpu_core;
 struct ovs_dpdk;
 struct pmd;
+struct sflow_agent;
 
 /* A port of the switch: a NIC or a vhost-user VM NIC. */
 struct ovs_port {
@@ -114,6 +120,7 @@ struct ovs_dpdk {
     int n_pmds;
     struct pmd_rxq **rxqs;      /* Every queue, in the order added. */
     size_t n_rxqs;
+    struct sflow_agent *sflow;  /* With "sflow", or NULL. */
 };
 
 /* Builds the switch and claims its PMD cores: the cores in "pmd_cores",

@@ -9,6 +9,7 @@
 #include "models/core/defaults.h"
 #include "sim/device.h"
 #include "sim/frame.h"
+#include "sim/packet.h"
 #include "sim/xmalloc.h"
 
 /* The rule a bridge without "flows" has: OVS's default flow. */
@@ -649,6 +650,20 @@ ofproto_drop_reason(const struct ofproto *ofp, const struct xlate_out *out)
     }
     return xlate_drop_reason(out->drop == XLATE_OK ? XLATE_RULE_DROP
                                                    : out->drop);
+}
+
+void
+ofproto_port_count(struct ofproto_port_stats *s, const struct vh_packet *p)
+{
+    struct vh_mac dst;
+    memcpy(dst.b, p->data, sizeof dst.b);
+    s->packets++;
+    s->bytes += p->len;
+    if (vh_mac_eq(&dst, &vh_mac_broadcast)) {
+        s->bcast++;
+    } else if (vh_mac_is_multicast(&dst)) {
+        s->mcast++;
+    }
 }
 
 void

@@ -37,6 +37,15 @@
 
 struct report_out;
 struct vh_device;
+struct vh_packet;
+
+/* One direction of a port's interface counters, as sFlow polls them:
+ * frames (multicast ones apart from broadcast ones, as the IF-MIB counts
+ * them) and their bytes without FCS, as Linux counts them. */
+struct ofproto_port_stats {
+    uint64_t packets, bytes;
+    uint64_t mcast, bcast;
+};
 
 /* A bond port's members (host NICs) and which carry traffic.  The bond
  * is one OpenFlow port; translation picks the member a flow leaves by:
@@ -71,7 +80,8 @@ struct ofproto_port {
                                  * to it nor takes frames from it. */
     void *dp;                   /* The datapath's port. */
     struct ofproto_bond *bond;  /* A bond port's members, or NULL. */
-    uint64_t rx_packets, tx_packets;
+    struct ofproto_port_stats rx, tx;   /* Frames the bridge took from the
+                                         * port and sent out of it. */
 };
 
 /* A mirror, with its ports resolved to OpenFlow numbers. */
@@ -164,6 +174,10 @@ bool ofproto_bond_member_set(struct ofproto *, struct ofproto_port *port,
  * NULL. */
 struct ofproto_port *ofproto_bond_of(struct ofproto *, const char *nic,
                                      size_t *m);
+
+/* Counts frame 'p' in 's', a port's counters of one direction. */
+void ofproto_port_count(struct ofproto_port_stats *s,
+                        const struct vh_packet *p);
 
 /* Adds one frame of 'bytes' to the counters of 'rules' (a datapath
  * flow's hit, as OVS pushes flow stats to the rules they came from). */

@@ -4,6 +4,7 @@
 
 #include "models/ovs/lacp.h"
 #include "models/ovs/revalidate.h"
+#include "models/ovs/sflow_agent.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -321,7 +322,7 @@ exec_output(void *ctx, uint32_t port, uint32_t queue, struct vh_packet *p)
         return;
     }
     ec->br->dev.tx++;
-    op->ofp->tx_packets++;
+    ofproto_port_count(&op->ofp->tx, p);
     p->md.priority = queue;     /* The qdisc's class. */
     vh_schedule_at(&ec->w->sim, ec->at, deliver_ev, op, p);
 }
@@ -335,13 +336,18 @@ exec_clone(void *ctx, struct vh_packet *p)
 
 /* Charges the work of 'acts' on 'core' and runs them on 'p' (taken):
  * the frames leave when the work ends.  A list without outputs drops
- * 'p' for 'why'.  Returns when the work ends. */
+ * 'p' for 'why'.  With sFlow, OVS's sample action runs first, on the
+ * frame as it came in.  Returns when the work ends. */
 static vh_time_t
 execute(struct world *w, struct ovs_kernel *br, struct cpu_core *core,
         enum cpu_cat cat, const struct odp_actions *acts, struct vh_packet *p,
         const char *why)
 {
     vh_time_t t = w->sim.now;
+    if (br->sflow) {
+        sflow_agent_sample(w, br->sflow, core, cat, p, p->in_port,
+                           sflow_agent_output(acts));
+    }
     for (size_t i = 0; i < acts->n; i++) {
         enum cost_id id = acts->a[i].type == ODP_OUTPUT ? COST_OVS_DP_OUTPUT
                           : COST_OVS_DP_SET;
@@ -419,7 +425,7 @@ ovsk_rx(struct world *w, struct port *port, struct vh_packet *p)
     unsigned n_masks;
 
     br->dev.rx++;
-    in->ofp->rx_packets++;
+    ofproto_port_count(&in->ofp->rx, p);
     VH_TRACE(&w->trace, VH_HOP_RX, .time = w->sim.now, .pkt = p,
              .dev = &br->dev);
     VH_TRACE(&w->trace, VH_HOP_ARRIVE, .time = w->sim.now, .pkt = p,
@@ -837,7 +843,14 @@ ovsk_build(struct world *w, struct host *h, const void *cfg,
             break;
         }
     }
-    return build_ports(w, br, diag);
+    if (!build_ports(w, br, diag)) {
+        return false;
+    }
+    if (cb->sflow) {
+        br->sflow = sflow_agent_create(w, h, &br->dev, &br->ofp, cb,
+                                       br->handlers[0].thread->core);
+    }
+    return true;
 }
 
 /* A VM NIC's tap (any model with a host half: virtio over vhost-net or
@@ -1068,6 +1081,9 @@ ovsk_report(const struct vh_device *d, struct report_out *out)
     report_out_end(out);
     ovsk_report_bonds(br, out);
     ovsk_report_qos(br, out);
+    if (br->sflow) {
+        sflow_agent_report(br->sflow, out);
+    }
     ofproto_report_rules(&br->ofp, out);
 }
 

@@ -28,7 +28,12 @@
  * handler per core and an upcall goes to the one of the core that took
  * the frame; vhsim runs handler i on core i.  Revalidators are handlers
  * / 4 + 1, run from the last core down.  "n-handler-threads" and
- * "n-revalidator-threads" override the counts. */
+ * "n-revalidator-threads" override the counts.
+ *
+ * With "sflow", every frame whose actions run (a hit here, or a miss back
+ * from its handler) first runs OVS's sample action on the core that runs
+ * them (models/ovs/sflow_agent.h); the agent sends its datagrams from
+ * handler 0's core. */
 #ifndef VH_MODELS_OVS_KERNEL_H
 #define VH_MODELS_OVS_KERNEL_H 1
 
@@ -50,6 +55,7 @@ struct host;
 struct hthread;
 struct endpoint;
 struct ovs_kernel;
+struct sflow_agent;
 
 /* A datapath port: the bridge side of a member (a NIC's host side, a
  * VM's tap, an internal port's stack). */
@@ -103,6 +109,7 @@ struct ovs_kernel {
     struct vh_mac sys_id;       /* The bridge's LACP system ID. */
     uint64_t lacp_tx, lacp_rx;
     uint64_t learning_packets;  /* Sent on failovers. */
+    struct sflow_agent *sflow;  /* With "sflow", or NULL. */
 };
 
 extern const struct dev_class ovs_kernel_class;

@@ -14,6 +14,12 @@
 #define COUNTER_SAMPLE_FIXED 8
 #define IF_COUNTERS_LEN 88
 
+/* A sample of SFLOW_HEADER_LIMIT header bytes fills a datagram. */
+_Static_assert(SFLOW_DGRAM_HLEN + 2 * FORMAT_LEN_HLEN + FLOW_SAMPLE_FIXED
+               + 4 + RAW_HEADER_FIXED + SFLOW_HEADER_LIMIT
+               == SFLOW_DGRAM_MAX && SFLOW_HEADER_LIMIT % 4 == 0,
+               "SFLOW_HEADER_LIMIT is what one flow sample can carry");
+
 static uint8_t *
 put32(uint8_t *p, uint32_t v)
 {
@@ -38,12 +44,16 @@ pad4(uint32_t n)
     return (n + 3) & ~3u;
 }
 
-/* A data source that is an interface: type 0 in the top byte. */
+/* A data source: its kind in the top byte, its index below. */
 static uint32_t
-source_id(uint32_t ifindex)
+source_id(uint32_t kind, uint32_t index)
 {
-    return ifindex & 0xffffff;
+    return kind << 24 | (index & 0xffffff);
 }
+
+/* Where the sequence number and the uptime lie in the header. */
+#define SEQ_OFF 16
+#define UPTIME_OFF 20
 
 void
 sflow_dgram_begin(struct sflow_dgram *d, uint8_t *buf, size_t cap,
@@ -63,6 +73,7 @@ sflow_dgram_begin(struct sflow_dgram *d, uint8_t *buf, size_t cap,
     p = put32(p, seq);
     p = put32(p, uptime_ms);
     d->n_samples_off = (size_t) (p - buf);
+    assert(d->n_samples_off == UPTIME_OFF + 4);
     p = put32(p, 0);
     d->len = (size_t) (p - buf);
 }
@@ -99,8 +110,10 @@ bool
 sflow_dgram_add_flow(struct sflow_dgram *d,
                      const struct sflow_flow_sample *fs)
 {
-    uint32_t hlen = fs->frame_len < SFLOW_HEADER_MAX
-                    ? fs->frame_len : SFLOW_HEADER_MAX;
+    uint32_t max = !fs->header_max ? SFLOW_HEADER_MAX
+                   : fs->header_max < SFLOW_HEADER_LIMIT ? fs->header_max
+                   : SFLOW_HEADER_LIMIT;
+    uint32_t hlen = fs->frame_len < max ? fs->frame_len : max;
     uint32_t rec_len = RAW_HEADER_FIXED + pad4(hlen);
     uint32_t body_len = FLOW_SAMPLE_FIXED + 4 + FORMAT_LEN_HLEN + rec_len;
     size_t sample_len = FORMAT_LEN_HLEN + body_len;
@@ -110,7 +123,7 @@ sflow_dgram_add_flow(struct sflow_dgram *d,
 
     uint8_t *p = start_sample(d, SFLOW_FLOW_SAMPLE, body_len);
     p = put32(p, fs->seq);
-    p = put32(p, source_id(fs->source_ifindex));
+    p = put32(p, source_id(fs->source_class, fs->source_ifindex));
     p = put32(p, fs->sampling_rate);
     p = put32(p, fs->sample_pool);
     p = put32(p, fs->drops);
@@ -171,7 +184,7 @@ sflow_dgram_add_counters(struct sflow_dgram *d, uint32_t seq,
 
     uint8_t *p = start_sample(d, SFLOW_COUNTER_SAMPLE, body_len);
     p = put32(p, seq);
-    p = put32(p, source_id(c->ifindex));
+    p = put32(p, source_id(SFLOW_SOURCE_IFINDEX, c->ifindex));
     p = put32(p, 1);                    /* One record. */
     p = put32(p, SFLOW_REC_IF_COUNTERS);
     p = put32(p, IF_COUNTERS_LEN);
@@ -179,6 +192,13 @@ sflow_dgram_add_counters(struct sflow_dgram *d, uint32_t seq,
 
     finish_sample(d, p, sample_len);
     return true;
+}
+
+void
+sflow_dgram_stamp(struct sflow_dgram *d, uint32_t seq, uint32_t uptime_ms)
+{
+    put32(d->buf + SEQ_OFF, seq);
+    put32(d->buf + UPTIME_OFF, uptime_ms);
 }
 
 size_t

@@ -61,7 +61,11 @@
 
 #define SFLOW_DGRAM_MAX 1400        /* Bytes of UDP payload at most. */
 #define SFLOW_DGRAM_HLEN 28
-#define SFLOW_HEADER_MAX 128        /* Sampled header bytes at most. */
+#define SFLOW_HEADER_MAX 128        /* Sampled header bytes by default. */
+/* The most header bytes a flow sample may ask for: what one flow sample
+ * carries in a datagram of its own, SFLOW_DGRAM_MAX less the datagram
+ * header and the sample's 64 fixed bytes. */
+#define SFLOW_HEADER_LIMIT (SFLOW_DGRAM_MAX - SFLOW_DGRAM_HLEN - 64)
 
 /* Data formats: enterprise 0 (sFlow.org) << 12 | format. */
 #define SFLOW_FLOW_SAMPLE 1
@@ -69,6 +73,11 @@
 #define SFLOW_REC_RAW_HEADER 1      /* Flow record. */
 #define SFLOW_REC_IF_COUNTERS 1     /* Counter record. */
 #define SFLOW_HDRPROTO_ETHERNET 1
+
+/* Kinds of data source, the top byte of a source id. */
+#define SFLOW_SOURCE_IFINDEX 0      /* An interface, by ifIndex. */
+#define SFLOW_SOURCE_ENTITY 2       /* A physical entity: OVS's one
+                                     * sampler per bridge. */
 
 /* The interface of a flow sample, when it is not an ifIndex. */
 #define SFLOW_IF_UNKNOWN 0x3fffffff
@@ -86,10 +95,13 @@
                          + VH_UDP_HLEN + SFLOW_DGRAM_MAX)
 
 /* One sampled packet.  'frame' is the whole frame as the model holds it
- * (no FCS); the first SFLOW_HEADER_MAX bytes of it go into the sample. */
+ * (no FCS); its first 'header_max' bytes (SFLOW_HEADER_MAX if 0) go into
+ * the sample. */
 struct sflow_flow_sample {
     uint32_t seq;               /* Of this source's flow samples. */
-    uint32_t source_ifindex;    /* The sampler's interface. */
+    uint32_t source_class;      /* SFLOW_SOURCE_*; 0, an interface. */
+    uint32_t source_ifindex;    /* The sampler's interface, or its index
+                                 * in its 'source_class'. */
     uint32_t sampling_rate;     /* N of 1-in-N. */
     uint32_t sample_pool;       /* Packets the sampler has seen. */
     uint32_t drops;             /* Samples lost for lack of resources. */
@@ -97,6 +109,8 @@ struct sflow_flow_sample {
     uint32_t output_ifindex;    /* Or SFLOW_IF_UNKNOWN, SFLOW_IF_DROPPED. */
     const uint8_t *frame;
     uint32_t frame_len;
+    uint32_t header_max;        /* At most SFLOW_HEADER_LIMIT; 0 for
+                                 * SFLOW_HEADER_MAX. */
 };
 
 /* One interface's counters, the IF-MIB ifTable and ifXTable fields of the
@@ -142,6 +156,13 @@ bool sflow_dgram_add_flow(struct sflow_dgram *,
  * writing nothing, if it would not fit. */
 bool sflow_dgram_add_counters(struct sflow_dgram *, uint32_t seq,
                               const struct sflow_if_counters *c);
+
+/* Rewrites the header's sequence number and uptime.  An agent adds
+ * samples as they come and stamps the datagram as it sends it, as the
+ * sFlow reference agent (and so OVS) does: the uptime is the sending
+ * time, and a datagram that never leaves uses no number. */
+void sflow_dgram_stamp(struct sflow_dgram *, uint32_t seq,
+                       uint32_t uptime_ms);
 
 /* The datagram's length in bytes; 'buf' holds it. */
 size_t sflow_dgram_end(const struct sflow_dgram *);
