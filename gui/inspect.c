@@ -79,6 +79,7 @@ static const char *const layer_of[] = {
     [GUI_N_HW] = "NIC hardware", [GUI_N_SWITCH] = "upstream switch",
     [GUI_N_OTHER] = "device", [GUI_N_HOST] = "host",
     [GUI_N_FOLD] = "folded guests", [GUI_N_CPU] = "host CPU",
+    [GUI_N_PROC] = "user space", [GUI_N_THREAD] = "user space",
 };
 
 static void
