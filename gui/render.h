@@ -40,6 +40,10 @@ void gui_draw_free(struct gui_draw *);
 SDL_Color gui_flow_color(int32_t flow);
 SDL_Color gui_cat_color(const char *cat);
 
+/* The colour of the slow path: the lines up to a switch's threads in
+ * user space, and the halo of a packet moving on them. */
+SDL_Color gui_slow_color(void);
+
 /* Draws the world of one variant in 'v''s viewport (clipped to it). */
 void gui_render_world(struct gui_draw *, const struct gui_view *v,
                       struct gui_layout *, const struct gui_frame *,
