@@ -254,6 +254,52 @@ split_lines(struct gui_lines *out, struct gui_history *h, uint32_t dev,
         grouped(in > slow ? in - slow : 0, c, sizeof c));
 }
 
+/* A process in user space: its threads by job, what came up to them and
+ * what they cost. */
+static void
+proc_lines(struct gui_lines *out, struct gui_history *h,
+           const struct gui_layout *l, int32_t node, vh_time_t t)
+{
+    const struct gui_scene *sc = gui_history_scene(h);
+    const struct gui_node *n = &l->nodes[node];
+    add(out, GUI_BOLD, ink, 0, "%s", n->label);
+    add(out, GUI_SANS, soft, 0, "a process in the host's user space, "
+        "working for %s", sc->devs[n->dev].path);
+    struct gui_ctr sum;
+    memset(&sum, 0, sizeof sum);
+    struct gui_drop_count none[1];
+    const char *jobs[8];
+    int count[8], nj = 0;
+    for (size_t i = 0; i < sc->n_devs; i++) {
+        if (sc->devs[i].parent != n->dev
+            || !gui_dev_thread_of(&sc->devs[i], NULL, 0)) {
+            continue;
+        }
+        add_counters(h, (uint32_t) i, t, &sum, none, 0, 0);
+        const char *how = gui_dev_note_how(&sc->devs[i]);
+        int j = 0;
+        while (j < nj && strcmp(jobs[j], how)) {
+            j++;
+        }
+        if (j == nj && nj < 8) {
+            jobs[nj] = how;
+            count[nj++] = 0;
+        }
+        if (j < nj) {
+            count[j]++;
+        }
+    }
+    for (int j = 0; j < nj; j++) {
+        add(out, GUI_SANS, ink, 2, "%d %s%s", count[j], jobs[j],
+            count[j] == 1 ? "" : "s");
+    }
+    char a[32];
+    add(out, GUI_SANS, ink, 0, "packets that came up from %s (slow path): "
+        "%s", gui_dev_name(&sc->devs[n->dev]),
+        grouped(sum.n[VH_HOP_ARRIVE], a, sizeof a));
+    cycles_lines(out, sc, sum.cycles);
+}
+
 void
 gui_inspect_node(struct gui_lines *out, struct gui_history *h,
                  struct gui_layout *l, const struct gui_frame *f,
@@ -264,8 +310,7 @@ gui_inspect_node(struct gui_lines *out, struct gui_history *h,
     const struct gui_node *n = &l->nodes[node];
     char a[32], b[32], c[32];
     if (n->type == GUI_N_PROC) {
-        add(out, GUI_BOLD, ink, 0, "%s", n->label);
-        add(out, GUI_SANS, soft, 0, "a process in the host's user space");
+        proc_lines(out, h, l, node, t);
         return;
     }
     if (n->type == GUI_N_FOLD || n->dev < 0) {

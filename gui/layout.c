@@ -490,7 +490,7 @@ add_proc(struct ctx *c, uint32_t sw, int32_t hn, bool named)
     }
     fold_jobs(jobs, nj);
 
-    int32_t pn = add_node(c, GUI_N_PROC, -1, hn, hn, 0, 0);
+    int32_t pn = add_node(c, GUI_N_PROC, (int32_t) sw, hn, hn, 0, 0);
     char who[48];
     gui_dev_thread_of(&sc->devs[v[0]], who, sizeof who);
     snprintf(l->nodes[pn].label, sizeof l->nodes[pn].label, "%s", who);

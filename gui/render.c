@@ -605,7 +605,8 @@ draw_nodes(const struct ctx *c, const struct gui_frame *f,
                            fmaxf(2, 3 * c->z), highlight);
         }
     }
-    if (hl->node >= 0 && l->nodes[hl->node].type == GUI_N_HOST) {
+    if (hl->node >= 0 && (l->nodes[hl->node].type == GUI_N_HOST
+                          || l->nodes[hl->node].type == GUI_N_PROC)) {
         const struct gui_box *b = &l->nodes[hl->node].box;
         gui_frame_rect(c->d, sx(c, b->x - 3), sy(c, b->y - 3),
                        (b->w + 6) * c->z, (b->h + 6) * c->z,
