@@ -1195,6 +1195,25 @@ START_TEST(test_upcall_up_and_back)
         }
         ck_assert_msg(seen, "inspector lacks '%s'", want[k]);
     }
+    /* Clicks on a handler and on ovs-vswitchd's title select them. */
+    struct gui_side *sd = &v.app.side[0];
+    for (int k = 0; k < 2; k++) {
+        int32_t n = node_of_path(sd->l, "host1/br-int/handler0");
+        n = k ? sd->l->nodes[n].parent : n;
+        float wx, wy, x, y;
+        gui_layout_anchor(sd->l, n, &wx, &wy);
+        gui_app_to_screen(&v.app, 0, wx, wy, &x, &y);
+        gui_app_click(&v.app, (int) x, (int) y);
+        ck_assert_int_eq(sd->sel_node, n);
+        const char *say = k ? "4 handler threads"
+                            : "a handler thread of ovs-vswitchd, in user "
+                              "space";
+        bool seen = false;
+        for (size_t i = 0; i < v.app.lines.n; i++) {
+            seen |= strstr(v.app.lines.v[i].text, say) != NULL;
+        }
+        ck_assert_msg(seen, "inspector lacks '%s'", say);
+    }
     viewer_close(&v);
     unlink(rec);
     rmdir(dir);
