@@ -43,8 +43,9 @@
 #define THREAD_W 88.0f          /* A thread of a user-space process, */
 #define THREAD_H 40.0f
 #define THREAD_GAP 8.0f
-#define THREAD_FOLD_W 120.0f    /* or a job's threads folded, */
-#define JOB_GAP 18.0f           /* in rows inside the process's box. */
+#define THREAD_FOLD_W 120.0f    /* or a job's threads folded, in a row */
+#define JOB_GAP 18.0f           /* inside the process's box, a wider gap
+                                 * between jobs. */
 #define PROC_TITLE 24.0f
 #define PROC_PAD 8.0f
 #define USER_GAP 44.0f          /* Under the user-space band: room for
