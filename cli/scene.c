@@ -8,6 +8,7 @@
 #include "models/core/config.h"
 #include "models/core/world.h"
 #include "models/hw/cpu.h"
+#include "models/ovs/ovs_kernel.h"
 
 /* What to call the host side of a guest NIC: who does the work, and a
  * word on how (the layout shows "who" in the box and "how" under it). */
@@ -33,6 +34,34 @@ backend_note(const struct cfg_vnic *n)
     case CFG_BE_NONE: break;
     }
     return "host side";
+}
+
+/* Open vSwitch on the kernel datapath works in two places: the bridge
+ * is openvswitch.ko's datapath, and its handler and revalidator threads
+ * belong to ovs-vswitchd, in user space.  The topology has them all as
+ * devices of the bridge; the notes say which half each is, so that the
+ * GUI can draw the threads in user space and the upcall going up to
+ * them. */
+static void
+ovs_kernel_notes(struct gui_scene *sc, const struct world *w)
+{
+    for (size_t i = 0; i < w->devs.n; i++) {
+        const struct vh_device *d = w->devs.v[i];
+        if (d->cls != &ovs_kernel_class) {
+            continue;
+        }
+        const struct ovs_kernel *br =
+            VH_CONTAINER_OF(d, const struct ovs_kernel, dev);
+        gui_scene_set_note(sc, d->id, "kernel datapath|openvswitch.ko");
+        for (int k = 0; k < br->n_handlers; k++) {
+            gui_scene_set_note(sc, br->handlers[k].dev.id,
+                               "ovs-vswitchd|handler thread");
+        }
+        for (int k = 0; k < br->n_revalidators; k++) {
+            gui_scene_set_note(sc, br->revalidator_devs[k].id,
+                               "ovs-vswitchd|revalidator thread");
+        }
+    }
 }
 
 void
@@ -63,6 +92,7 @@ cli_gui_scene(struct gui_scene *sc, const struct world *w,
             }
         }
     }
+    ovs_kernel_notes(sc, w);
     for (size_t i = 0; i < cfg->n_flows; i++) {
         const struct cfg_flow *f = &cfg->flows[i];
         gui_scene_add_flow(sc, f->name, f->from, f->to,

@@ -9,8 +9,10 @@ struct world;
 struct cfg_scenario;
 
 /* Fills 'sc' with what the GUI needs to know of a built world: its
- * topology, cores per host, flows, cycle categories, timed events, and a
- * note on each guest NIC's backend.  'variant' NULL means the base. */
+ * topology, cores per host, flows, cycle categories, timed events, a
+ * note on each guest NIC's backend and on each Open vSwitch kernel
+ * datapath and its ovs-vswitchd threads.  'variant' NULL means the
+ * base. */
 void cli_gui_scene(struct gui_scene *sc, const struct world *w,
                    const struct cfg_scenario *cfg, const char *variant);
 

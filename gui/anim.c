@@ -192,6 +192,8 @@ gui_anim_frame(struct gui_frame *f, struct gui_history *h,
                 d->state = GUI_DOT_MOVING;
                 d->node = from;
                 d->to = to;
+                d->slow = l->nodes[from].type == GUI_N_THREAD
+                          || l->nodes[to].type == GUI_N_THREAD;
                 f->moving++;
                 continue;
             }

@@ -33,6 +33,9 @@ struct gui_dot {
     int32_t to;                 /* Moving: where to; else -1. */
     float age;                  /* Delivered/dropped: 0..1 of the linger. */
     uint8_t reply;
+    uint8_t slow;               /* Moving up to a thread in user space or
+                                 * back down from it: an upcall, the slow
+                                 * path. */
 };
 
 /* Drops at one node within the linger, by reason. */

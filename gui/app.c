@@ -150,6 +150,18 @@ anim_opts(const struct gui_app *a)
     return o;
 }
 
+/* The box of the process whose threads switch 'dev' has, or 'other'. */
+static int32_t
+proc_of(const struct gui_layout *l, int32_t dev, int32_t other)
+{
+    for (size_t n = 0; n < l->n_nodes; n++) {
+        if (l->nodes[n].type == GUI_N_PROC && l->nodes[n].dev == dev) {
+            return (int32_t) n;
+        }
+    }
+    return other;
+}
+
 /* Finds the selected packet and device again in each side's window. */
 static void
 resolve_selection(struct gui_app *a)
@@ -172,6 +184,10 @@ resolve_selection(struct gui_app *a)
                 if (!strcmp(sc->devs[i].path, a->sel_path)) {
                     sd->sel_node = a->sel_back && sd->l->dev_back[i] >= 0
                                    ? sd->l->dev_back[i] : sd->l->dev_node[i];
+                    if (a->sel_proc) {
+                        sd->sel_node = proc_of(sd->l, (int32_t) i,
+                                               sd->sel_node);
+                    }
                     break;
                 }
             }
@@ -494,6 +510,7 @@ gui_app_click(struct gui_app *a, int x, int y)
         snprintf(a->sel_path, sizeof a->sel_path, "%s",
                  gui_history_scene(sd->h)->devs[sd->l->nodes[n].dev].path);
         a->sel_back = sd->l->nodes[n].type == GUI_N_BACKEND;
+        a->sel_proc = sd->l->nodes[n].type == GUI_N_PROC;
     }
     gui_app_set_time(a, a->t);
 }

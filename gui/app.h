@@ -63,6 +63,8 @@ struct gui_app {
     int sel_side;               /* Side whose inspector is shown. */
     char sel_path[256];         /* Selected device, "" if none. */
     bool sel_back;              /* Its host side (a backend box). */
+    bool sel_proc;              /* The process in user space whose threads
+                                 * it has (ovs-vswitchd for a bridge). */
     bool sel_fold;              /* The selection is a fold group. */
     bool has_pkt;
     int32_t pkt_flow;

@@ -79,6 +79,7 @@ static const char *const layer_of[] = {
     [GUI_N_HW] = "NIC hardware", [GUI_N_SWITCH] = "upstream switch",
     [GUI_N_OTHER] = "device", [GUI_N_HOST] = "host",
     [GUI_N_FOLD] = "folded guests", [GUI_N_CPU] = "host CPU",
+    [GUI_N_PROC] = "user space", [GUI_N_THREAD] = "user space",
 };
 
 static void
@@ -163,6 +164,142 @@ host_lines(struct gui_lines *out, struct gui_history *h,
     cycles_lines(out, sc, cyc);
 }
 
+/* Adds device 'dev''s counters at 't' to 'sum' and its drops to 'drops'
+ * (merged by reason, at most 'max'); returns how many 'drops' has. */
+static size_t
+add_counters(struct gui_history *h, uint32_t dev, vh_time_t t,
+             struct gui_ctr *sum, struct gui_drop_count *drops, size_t nd,
+             size_t max)
+{
+    struct gui_ctr c;
+    struct gui_drop_count dv[16];
+    size_t n = gui_history_counters(h, dev, t, &c, dv, 16);
+    for (size_t k = 0; k < VH_HOP_N_KINDS; k++) {
+        sum->n[k] += c.n[k];
+    }
+    for (size_t k = 0; k < GUI_MAX_CATS; k++) {
+        sum->cycles[k] += c.cycles[k];
+    }
+    sum->max_depth = c.max_depth > sum->max_depth ? c.max_depth
+                                                  : sum->max_depth;
+    for (size_t i = 0; i < n; i++) {
+        size_t j = 0;
+        while (j < nd && drops[j].reason != dv[i].reason) {
+            j++;
+        }
+        if (j < nd) {
+            drops[j].n += dv[i].n;
+        } else if (nd < max) {
+            drops[nd++] = dv[i];
+        }
+    }
+    return nd;
+}
+
+/* A thread of a process in user space (or several folded in one box):
+ * what it is, and how many packets came up to it. */
+static void
+thread_lines(struct gui_lines *out, const struct gui_scene *sc,
+             const struct gui_node *n, const struct gui_ctr *ctr)
+{
+    const struct gui_dev *d = &sc->devs[n->dev];
+    char proc[48];
+    if (!gui_dev_thread_of(d, proc, sizeof proc)) {
+        return;
+    }
+    const char *how = gui_dev_note_how(d);
+    const char *sw = d->parent >= 0 ? gui_dev_name(&sc->devs[d->parent])
+                                    : "the kernel";
+    char a[32];
+    if (n->count > 1) {
+        add(out, GUI_SANS, ink, 0, "%d %ss of %s, in user space, folded",
+            n->count, how, proc);
+    } else {
+        add(out, GUI_SANS, ink, 0, "a %s of %s, in user space", how, proc);
+    }
+    add(out, GUI_SANS, ink, 2, "packets that came up from %s (slow path): %s",
+        sw, grouped(ctr->n[VH_HOP_ARRIVE], a, sizeof a));
+}
+
+/* A switch whose threads are in user space (an Open vSwitch kernel
+ * datapath): how many frames it kept in the kernel, how many it sent up
+ * to them. */
+static void
+split_lines(struct gui_lines *out, struct gui_history *h, uint32_t dev,
+            const struct gui_ctr *ctr, vh_time_t t)
+{
+    const struct gui_scene *sc = gui_history_scene(h);
+    struct gui_ctr up;
+    memset(&up, 0, sizeof up);
+    char proc[48] = "";
+    int threads = 0;
+    struct gui_drop_count none[1];
+    for (size_t i = dev + 1; i < sc->n_devs; i++) {
+        if (sc->devs[i].parent == (int32_t) dev
+            && gui_dev_thread_of(&sc->devs[i], proc, sizeof proc)) {
+            add_counters(h, (uint32_t) i, t, &up, none, 0, 0);
+            threads++;
+        }
+    }
+    if (!threads) {
+        return;
+    }
+    uint64_t in = ctr->n[VH_HOP_RX], slow = up.n[VH_HOP_ARRIVE];
+    char a[32], b[32], c[32];
+    add(out, GUI_SANS, ink, 0, "its %d threads are in %s, in user space",
+        threads, proc);
+    add(out, GUI_SANS, ink, 2, "frames in %s: sent up to %s %s (slow path),",
+        grouped(in, a, sizeof a), proc, grouped(slow, b, sizeof b));
+    add(out, GUI_SANS, ink, 2, "kept in the kernel %s (fast path)",
+        grouped(in > slow ? in - slow : 0, c, sizeof c));
+}
+
+/* A process in user space: its threads by job, what came up to them and
+ * what they cost. */
+static void
+proc_lines(struct gui_lines *out, struct gui_history *h,
+           const struct gui_layout *l, int32_t node, vh_time_t t)
+{
+    const struct gui_scene *sc = gui_history_scene(h);
+    const struct gui_node *n = &l->nodes[node];
+    add(out, GUI_BOLD, ink, 0, "%s", n->label);
+    add(out, GUI_SANS, soft, 0, "a process in the host's user space, "
+        "working for %s", sc->devs[n->dev].path);
+    struct gui_ctr sum;
+    memset(&sum, 0, sizeof sum);
+    struct gui_drop_count none[1];
+    const char *jobs[8];
+    int count[8], nj = 0;
+    for (size_t i = 0; i < sc->n_devs; i++) {
+        if (sc->devs[i].parent != n->dev
+            || !gui_dev_thread_of(&sc->devs[i], NULL, 0)) {
+            continue;
+        }
+        add_counters(h, (uint32_t) i, t, &sum, none, 0, 0);
+        const char *how = gui_dev_note_how(&sc->devs[i]);
+        int j = 0;
+        while (j < nj && strcmp(jobs[j], how)) {
+            j++;
+        }
+        if (j == nj && nj < 8) {
+            jobs[nj] = how;
+            count[nj++] = 0;
+        }
+        if (j < nj) {
+            count[j]++;
+        }
+    }
+    for (int j = 0; j < nj; j++) {
+        add(out, GUI_SANS, ink, 2, "%d %s%s", count[j], jobs[j],
+            count[j] == 1 ? "" : "s");
+    }
+    char a[32];
+    add(out, GUI_SANS, ink, 0, "packets that came up from %s (slow path): "
+        "%s", gui_dev_name(&sc->devs[n->dev]),
+        grouped(sum.n[VH_HOP_ARRIVE], a, sizeof a));
+    cycles_lines(out, sc, sum.cycles);
+}
+
 void
 gui_inspect_node(struct gui_lines *out, struct gui_history *h,
                  struct gui_layout *l, const struct gui_frame *f,
@@ -172,6 +309,10 @@ gui_inspect_node(struct gui_lines *out, struct gui_history *h,
     const struct gui_scene *sc = gui_history_scene(h);
     const struct gui_node *n = &l->nodes[node];
     char a[32], b[32], c[32];
+    if (n->type == GUI_N_PROC) {
+        proc_lines(out, h, l, node, t);
+        return;
+    }
     if (n->type == GUI_N_FOLD || n->dev < 0) {
         add(out, GUI_BOLD, ink, 0, "%d guests folded", n->count);
         add(out, GUI_SANS, soft, 0, "Click the group to show them all.");
@@ -184,7 +325,14 @@ gui_inspect_node(struct gui_lines *out, struct gui_history *h,
     if (bar) {
         *bar = ' ';
     }
-    add(out, GUI_BOLD, ink, 0, "%s", d->path);
+    if (n->type == GUI_N_THREAD && n->count > 1) {
+        /* "host1/br-int/handler0..63". */
+        const char *name = gui_dev_name(d);
+        add(out, GUI_BOLD, ink, 0, "%.*s%s", (int) (name - d->path), d->path,
+            n->label);
+    } else {
+        add(out, GUI_BOLD, ink, 0, "%s", d->path);
+    }
     add(out, GUI_SANS, soft, 0, "%s \xc2\xb7 %s", d->kind, layer_of[n->type]);
     if (*note && n->type == GUI_N_BACKEND) {
         add(out, GUI_SANS, ink, 0, "host side: %s", note);
@@ -193,10 +341,24 @@ gui_inspect_node(struct gui_lines *out, struct gui_history *h,
         host_lines(out, h, f, (uint32_t) n->dev, t);
         return;
     }
+    /* A folded box of threads counts for all of them. */
     struct gui_ctr ctr;
+    memset(&ctr, 0, sizeof ctr);
     struct gui_drop_count drops[16];
-    size_t nd = gui_history_counters(h, (uint32_t) n->dev, t, &ctr, drops,
-                                     16);
+    size_t nd = 0;
+    for (size_t i = 0; i < sc->n_devs; i++) {
+        if (i == (size_t) n->dev || (n->type == GUI_N_THREAD
+                                     && l->dev_node[i] == node)) {
+            nd = add_counters(h, (uint32_t) i, t, &ctr, drops, nd, 16);
+        }
+    }
+    if (n->type == GUI_N_THREAD) {
+        thread_lines(out, sc, n, &ctr);
+    } else if (bar && n->type == GUI_N_MID) {
+        *bar = '\0';
+        add(out, GUI_SANS, ink, 0, "%s (%s)", note, bar + 1);
+        split_lines(out, h, (uint32_t) n->dev, &ctr, t);
+    }
     add(out, GUI_BOLD, ink, 0, "Counters at %s", fmt_t(t, a, sizeof a));
     add(out, GUI_SANS, ink, 2, "arrived %s   in %s   out %s",
         grouped(ctr.n[VH_HOP_ARRIVE], a, sizeof a),

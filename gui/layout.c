@@ -8,6 +8,7 @@
  * fixed dimensions, so positions do not depend on the font. */
 #include "gui/layout.h"
 
+#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,10 +40,25 @@
 #define DOT_PITCH 10.0f
 #define SWITCH_SHOW_ALL 4       /* Switches with more ports show only the
                                  * cabled ones. */
+#define THREAD_W 88.0f          /* A thread of a user-space process, */
+#define THREAD_H 40.0f
+#define THREAD_GAP 8.0f
+#define THREAD_FOLD_W 120.0f    /* or a job's threads folded, in a row */
+#define JOB_GAP 18.0f           /* inside the process's box, a wider gap
+                                 * between jobs. */
+#define PROC_TITLE 24.0f
+#define PROC_PAD 8.0f
+#define USER_GAP 44.0f          /* Under the user-space band: room for
+                                 * the guests' lines to turn and, below
+                                 * them, the lines up to the threads, */
+#define LANE_PITCH 8.0f         /* one lane per process. */
+
+const char gui_band_user[] = "user space";
 
 enum role {
     R_HIDDEN,                   /* Drawn as its nearest shown ancestor. */
     R_HOST, R_GUEST, R_GPORT, R_MID, R_HW, R_SWITCH, R_OTHER, R_EPORT,
+    R_THREAD,                   /* A host switch's thread in user space. */
 };
 
 struct ctx {
@@ -77,6 +93,8 @@ classify(struct ctx *c)
                          : d->role == VH_ROLE_HW ? R_HW : R_MID;
         } else if (pr == R_GUEST) {
             c->role[i] = R_GPORT;
+        } else if (pr == R_MID && gui_dev_thread_of(d, NULL, 0)) {
+            c->role[i] = R_THREAD;
         } else if (pr == R_MID || pr == R_HW || pr == R_SWITCH
                    || pr == R_OTHER) {
             c->role[i] = R_EPORT;
@@ -109,6 +127,13 @@ add_node(struct ctx *c, enum gui_node_type type, int32_t dev, int32_t parent,
         if (type == GUI_N_MID || type == GUI_N_HW || type == GUI_N_SWITCH
             || type == GUI_N_OTHER) {
             snprintf(n->sub, sizeof n->sub, "%s", d->kind);
+        }
+        const char *bar = d->note ? strchr(d->note, '|') : NULL;
+        if (type == GUI_N_MID && bar) {
+            /* What the scenario calls it says more than the kind: "kernel
+             * datapath" (the kind stays in the inspector). */
+            snprintf(n->sub, sizeof n->sub, "%.*s", (int) (bar - d->note),
+                     d->note);
         }
     }
     return (int32_t) l->n_nodes++;
@@ -345,6 +370,261 @@ row_nodes(struct ctx *c, enum gui_node_type type, const uint32_t *devs,
     return h;
 }
 
+/* "handler0..63" for the threads handler0 to handler63: the first name
+ * and the last one's number when the two share their stem. */
+static void
+fold_label(char *out, size_t n, const char *first, const char *last)
+{
+    size_t a = strlen(first), b = strlen(last);
+    size_t sa = a, sb = b;
+    while (sa > 0 && isdigit((unsigned char) first[sa - 1])) {
+        sa--;
+    }
+    while (sb > 0 && isdigit((unsigned char) last[sb - 1])) {
+        sb--;
+    }
+    bool stem = sa == sb && sa < a && sb < b && !strncmp(first, last, sa);
+    snprintf(out, n, "%s..%s", first, stem ? last + sb : last);
+}
+
+/* The threads of one job of a switch's process ("handler thread"). */
+struct job {
+    const char *how;
+    uint32_t *devs;
+    size_t n;
+    bool folded;
+    float w;                    /* Width of its boxes side by side. */
+};
+
+/* Adds the boxes of job 'jb' inside process node 'pn' from (x, y) on:
+ * one per thread, or one for all of them when folded.  Returns the right
+ * edge. */
+static float
+add_job(struct ctx *c, const struct job *jb, int32_t pn, int32_t hn, float x,
+        float y)
+{
+    struct gui_layout *l = c->l;
+    const struct gui_scene *sc = c->sc;
+    if (jb->folded) {
+        int32_t tn = add_node(c, GUI_N_THREAD, (int32_t) jb->devs[0], pn, hn,
+                              THREAD_FOLD_W, THREAD_H);
+        struct gui_node *t = &l->nodes[tn];
+        t->box.x = x;
+        t->box.y = y;
+        t->count = (int) jb->n;
+        fold_label(t->label, sizeof t->label,
+                   gui_dev_name(&sc->devs[jb->devs[0]]),
+                   gui_dev_name(&sc->devs[jb->devs[jb->n - 1]]));
+        snprintf(t->sub, sizeof t->sub, "%zu threads", jb->n);
+        for (size_t i = 0; i < jb->n; i++) {
+            l->dev_node[jb->devs[i]] = tn;
+        }
+        return x + THREAD_FOLD_W;
+    }
+    for (size_t i = 0; i < jb->n; i++) {
+        int32_t tn = add_node(c, GUI_N_THREAD, (int32_t) jb->devs[i], pn, hn,
+                              THREAD_W, THREAD_H);
+        l->nodes[tn].box.x = x;
+        l->nodes[tn].box.y = y;
+        l->nodes[tn].count = 1;
+        l->dev_node[jb->devs[i]] = tn;
+        x += THREAD_W + THREAD_GAP;
+    }
+    return x - THREAD_GAP;
+}
+
+/* Folds the jobs with the most threads, one by one, until the 'nj' jobs
+ * 'jobs' fit in a row.  One row, not one per job, so that the line down
+ * from each thread to its switch passes no other thread's box. */
+static void
+fold_jobs(struct job *jobs, size_t nj)
+{
+    for (;;) {
+        float row = 0;
+        size_t most = nj;
+        for (size_t j = 0; j < nj; j++) {
+            struct job *jb = &jobs[j];
+            jb->w = jb->folded ? THREAD_FOLD_W
+                    : (float) jb->n * (THREAD_W + THREAD_GAP) - THREAD_GAP;
+            row += jb->w + (j ? JOB_GAP : 0);
+            if (!jb->folded && jb->n > 1
+                && (most == nj || jb->n >= jobs[most].n)) {
+                most = j;
+            }
+        }
+        if (row <= GUI_THREAD_ROW_BUDGET || most == nj) {
+            return;
+        }
+        jobs[most].folded = true;
+    }
+}
+
+/* Adds the box of the user-space process whose threads switch 'sw' has,
+ * with the threads inside in a row, its top-left corner at (0, 0).
+ * Returns its node, or -1 if the switch has no thread.  'named': say
+ * which switch it is for. */
+static int32_t
+add_proc(struct ctx *c, uint32_t sw, int32_t hn, bool named)
+{
+    struct gui_layout *l = c->l;
+    const struct gui_scene *sc = c->sc;
+    size_t nt = children(c, sw, R_THREAD, NULL);
+    if (!nt) {
+        return -1;
+    }
+    uint32_t *v = gui_xcalloc(nt, sizeof *v);
+    children(c, sw, R_THREAD, v);
+    struct job *jobs = gui_xcalloc(nt, sizeof *jobs);
+    size_t nj = 0;
+    for (size_t i = 0; i < nt; i++) {
+        const char *how = gui_dev_note_how(&sc->devs[v[i]]);
+        size_t j = 0;
+        while (j < nj && strcmp(jobs[j].how, how)) {
+            j++;
+        }
+        if (j == nj) {
+            jobs[nj].how = how;
+            jobs[nj].devs = gui_xcalloc(nt, sizeof *jobs[nj].devs);
+            nj++;
+        }
+        jobs[j].devs[jobs[j].n++] = v[i];
+    }
+    fold_jobs(jobs, nj);
+
+    int32_t pn = add_node(c, GUI_N_PROC, (int32_t) sw, hn, hn, 0, 0);
+    char who[48];
+    gui_dev_thread_of(&sc->devs[v[0]], who, sizeof who);
+    snprintf(l->nodes[pn].label, sizeof l->nodes[pn].label, "%s", who);
+    if (named) {
+        /* Several switches with threads: say whose these are. */
+        snprintf(l->nodes[pn].sub, sizeof l->nodes[pn].sub, "for %s",
+                 gui_dev_name(&sc->devs[sw]));
+    }
+    float x = PROC_PAD;
+    for (size_t j = 0; j < nj; j++) {
+        x = add_job(c, &jobs[j], pn, hn, x + (j ? JOB_GAP : 0), PROC_TITLE);
+        free(jobs[j].devs);
+    }
+    l->nodes[pn].box.w = fmaxf(x + PROC_PAD, NODE_MIN_W);
+    l->nodes[pn].box.h = PROC_TITLE + THREAD_H + PROC_PAD;
+    free(jobs);
+    free(v);
+    return pn;
+}
+
+/* Moves process node 'pn' and its threads (the nodes just after it) so
+ * that its box starts at (x, y). */
+static void
+move_proc(struct gui_layout *l, int32_t pn, float x, float y)
+{
+    float dx = x - l->nodes[pn].box.x, dy = y - l->nodes[pn].box.y;
+    l->nodes[pn].box.x = x;
+    l->nodes[pn].box.y = y;
+    for (size_t i = (size_t) pn + 1; i < l->n_nodes
+         && l->nodes[i].parent == pn; i++) {
+        l->nodes[i].box.x += dx;
+        l->nodes[i].box.y += dy;
+    }
+}
+
+/* The x extents, widened by half a gap, of the boxes among nodes [first,
+ * end) that lines leave downwards from: the host sides of guest NICs,
+ * NICs that reach the hardware directly, folded guests.  A process's box
+ * in the band below must stay clear of them, or a guest's line would
+ * seem to end in it. */
+static size_t
+columns(const struct gui_layout *l, size_t first, size_t end,
+        float (*out)[2])
+{
+    size_t n = 0;
+    for (size_t i = first; i < end; i++) {
+        const struct gui_node *nd = &l->nodes[i];
+        bool down = nd->type == GUI_N_BACKEND || nd->type == GUI_N_FOLD
+                    || (nd->type == GUI_N_PORT && nd->dev >= 0
+                        && l->dev_back[nd->dev] < 0);
+        if (down) {
+            out[n][0] = nd->box.x - GAP / 2;
+            out[n][1] = nd->box.x + nd->box.w + GAP / 2;
+            n++;
+        }
+    }
+    return n;
+}
+
+/* Places process boxes at 'y' in order of desired centre, each as near
+ * it as it can be without overlapping the one before or any of the 'nc'
+ * columns 'cols', never left of 'x0'.  Returns the right edge. */
+static float
+place_clear(struct gui_layout *l, struct item *it, size_t n, float x0,
+            float y, const float (*cols)[2], size_t nc)
+{
+    qsort(it, n, sizeof *it, item_cmp);
+    float cursor = x0, right = x0;
+    for (size_t i = 0; i < n; i++) {
+        float w = l->nodes[it[i].node].box.w;
+        float want = it[i].want - w / 2;
+        float best = cursor;
+        for (size_t k = 0; k < nc; k++) {
+            best = fmaxf(best, cols[k][1]);     /* Right of all: clear. */
+        }
+        /* The other candidates: where it wants to be, and just beside
+         * each column. */
+        for (size_t k = 0; k < 2 * nc + 2; k++) {
+            float x = k == 0 ? want : k == 1 ? cursor
+                      : k % 2 ? cols[(k - 2) / 2][0] - w
+                      : cols[(k - 2) / 2][1];
+            bool ok = x >= cursor;
+            for (size_t q = 0; q < nc && ok; q++) {
+                ok = x >= cols[q][1] || x + w <= cols[q][0];
+            }
+            if (ok && (fabsf(x - want) < fabsf(best - want)
+                       || (fabsf(x - want) == fabsf(best - want)
+                           && x < best))) {
+                best = x;
+            }
+        }
+        move_proc(l, it[i].node, best, y);
+        cursor = best + w + GAP;
+        right = fmaxf(right, best + w);
+    }
+    return right;
+}
+
+/* Lays out the user-space band of host node 'hn' at 'y': the box of the
+ * process of each of the 'nm' switches 'mids' that has threads ('n_procs'
+ * of them), above its switch, clear of the lines that come down from the
+ * guests' nodes [gfirst, gend).  Widens '*content_w' to it.  Returns how
+ * far the rows below must move down. */
+static float
+user_row(struct ctx *c, int32_t hn, const uint32_t *mids, size_t nm,
+         int n_procs, size_t gfirst, size_t gend, float left, float y,
+         float *content_w, size_t *band_cap)
+{
+    struct gui_layout *l = c->l;
+    struct item *it = gui_xcalloc(nm + 1, sizeof *it);
+    size_t n = 0;
+    for (size_t i = 0; i < nm; i++) {
+        int32_t pn = add_proc(c, mids[i], hn, n_procs > 1);
+        if (pn >= 0) {
+            it[n] = (struct item) { pn, cx(l, l->dev_node[mids[i]]), (int) i };
+            n++;
+        }
+    }
+    float (*cols)[2] = gui_xcalloc(gend - gfirst + 1, sizeof *cols);
+    size_t nc = columns(l, gfirst, gend, cols);
+    float right = place_clear(l, it, n, left, y, (const float (*)[2]) cols,
+                              nc);
+    float h = 0;
+    for (size_t i = 0; i < n; i++) {
+        h = fmaxf(h, l->nodes[it[i].node].box.h);
+    }
+    add_band(l, band_cap, hn, y, y + h, gui_band_user);
+    *content_w = fmaxf(*content_w, right - left);
+    free(cols);
+    free(it);
+    return h + USER_GAP + LANE_PITCH * (float) (n - 1);
+}
+
 /* Lays out one host panel with its top-left corner at (0, 0); returns the
  * panel's node. */
 static int32_t
@@ -370,7 +650,13 @@ layout_host(struct ctx *c, uint32_t hdev, int n_guest_hosts,
     uint32_t *hws = gui_xcalloc(nh, sizeof *hws);
     children(c, hdev, R_HW, hws);
 
-    float left = ng ? BAND_W : PAD;
+    /* Switches with threads in user space, and how many. */
+    int n_procs = 0;
+    for (size_t i = 0; i < nm; i++) {
+        n_procs += children(c, mids[i], R_THREAD, NULL) > 0;
+    }
+    bool captions = ng || n_procs;
+    float left = captions ? BAND_W : PAD;
     float y = TITLE_H + PAD;
     float content_w = 0;
     bool any_port = false;     /* Some guest NIC has a host side. */
@@ -540,6 +826,7 @@ layout_host(struct ctx *c, uint32_t hdev, int n_guest_hosts,
 
     /* Host kernel row. */
     struct item *it = gui_xcalloc(nm + nh + 1, sizeof *it);
+    size_t first_mid = l->n_nodes;
     float mid_h = row_nodes(c, GUI_N_MID, mids, nm, hn, placed, left, it);
     if (nm) {
         float right = place_row(l, it, nm, left, y);
@@ -548,6 +835,20 @@ layout_host(struct ctx *c, uint32_t hdev, int n_guest_hosts,
             placed[it[i].node] = 1;
         }
         content_w = fmaxf(content_w, right - left);
+        if (n_procs) {
+            /* User space goes between the guests and the kernel: the
+             * kernel row moves down to make room. */
+            float dy = user_row(c, hn, mids, nm, n_procs, first_guest_node,
+                                end_guest_nodes, left, y, &content_w,
+                                band_cap);
+            for (size_t i = first_mid; i < l->n_nodes; i++) {
+                if (l->nodes[i].type != GUI_N_PROC
+                    && l->nodes[i].type != GUI_N_THREAD) {
+                    l->nodes[i].box.y += dy;
+                }
+            }
+            y += dy;
+        }
         add_band(l, band_cap, hn, y, y + mid_h, "host kernel");
         y += mid_h + ROW_GAP;
     }
@@ -558,7 +859,7 @@ layout_host(struct ctx *c, uint32_t hdev, int n_guest_hosts,
         float right = place_row(l, it, nh, left, y);
         settle_ports(l, it, nh);
         content_w = fmaxf(content_w, right - left);
-        if (ng) {
+        if (captions) {
             add_band(l, band_cap, hn, y, y + hw_h, "hardware");
         }
         y += hw_h;
@@ -679,6 +980,73 @@ attach_node(const struct ctx *c, uint32_t dev, uint32_t other)
     return l->dev_node[dev];
 }
 
+/* The user-space band of host node 'host', or NULL. */
+static const struct gui_band *
+user_band(const struct gui_layout *l, int32_t host)
+{
+    for (size_t i = 0; i < l->n_bands; i++) {
+        if (l->bands[i].host == host && host >= 0
+            && l->bands[i].caption == gui_band_user) {
+            return &l->bands[i];
+        }
+    }
+    return NULL;
+}
+
+/* Where a line between nodes 'a' and 'b' turns when one is above a
+ * host's user-space band and the other below: in the gap under the band,
+ * not in it, where a process's box could be.  0 for elsewhere. */
+static float
+crossing_lane(const struct gui_layout *l, int32_t a, int32_t b)
+{
+    int32_t h = l->nodes[a].host;
+    const struct gui_band *u = h == l->nodes[b].host ? user_band(l, h)
+                                                     : NULL;
+    if (!u) {
+        return 0;
+    }
+    const struct gui_box *A = &l->nodes[a].box, *B = &l->nodes[b].box;
+    bool down = A->y + A->h <= u->y0 && B->y >= u->y1;
+    bool up = B->y + B->h <= u->y0 && A->y >= u->y1;
+    return down || up ? u->y1 + 15 : 0;
+}
+
+/* The line from switch node 'sw' up to thread node 't', the way an upcall
+ * goes: up from the switch's top edge where it is nearest to the thread,
+ * along the gap under the user-space band (below where the guests' lines
+ * turn), up into the thread's box. */
+static void
+add_thread_route(struct ctx *c, int32_t sw, int32_t t, float lane)
+{
+    struct gui_layout *l = c->l;
+    for (size_t i = 0; i < l->n_routes; i++) {
+        if (l->routes[i].a == sw && l->routes[i].b == t) {
+            return;             /* Folded threads share a box. */
+        }
+    }
+    if (l->n_routes == c->cap_routes) {
+        c->cap_routes = c->cap_routes ? c->cap_routes * 2 : 32;
+        l->routes = gui_xrealloc(l->routes, c->cap_routes * sizeof *l->routes);
+    }
+    struct gui_route *r = &l->routes[l->n_routes++];
+    memset(r, 0, sizeof *r);
+    r->a = sw;
+    r->b = t;
+    r->upcall = 1;
+    const struct gui_box *S = &l->nodes[sw].box, *T = &l->nodes[t].box;
+    float tx = T->x + T->w / 2;
+    float sx = fminf(fmaxf(tx, S->x + 12), S->x + S->w - 12);
+    r->pts[0][0] = sx, r->pts[0][1] = S->y;
+    if (fabsf(sx - tx) < 0.5f) {
+        r->n = 2;
+    } else {
+        r->n = 4;
+        r->pts[1][0] = sx, r->pts[1][1] = lane;
+        r->pts[2][0] = tx, r->pts[2][1] = lane;
+    }
+    r->pts[r->n - 1][0] = tx, r->pts[r->n - 1][1] = T->y + T->h;
+}
+
 static void
 make_routes(struct ctx *c, float lane_top)
 {
@@ -711,9 +1079,31 @@ make_routes(struct ctx *c, float lane_top)
             if (across) {
                 lane = lane_top + 14 + (float) (lanes % 8) * 10;
                 lanes++;
+            } else {
+                lane = crossing_lane(l, a, b);
             }
             add_route(c, a, b, d->edges[e].cable, lane);
         }
+    }
+    /* A switch and its threads in user space, each process's lines in a
+     * lane of their own. */
+    for (size_t i = 0; i < sc->n_devs; i++) {
+        if (c->role[i] != R_THREAD) {
+            continue;
+        }
+        int32_t t = l->dev_node[i];
+        int32_t sw = l->dev_node[sc->devs[i].parent];
+        const struct gui_band *u = t >= 0 ? user_band(l, l->nodes[t].host)
+                                          : NULL;
+        if (!u || sw < 0 || sw == t) {
+            continue;
+        }
+        int k = 0;
+        for (int32_t p = 0; p < l->nodes[t].parent; p++) {
+            k += l->nodes[p].type == GUI_N_PROC
+                 && l->nodes[p].host == l->nodes[t].host;
+        }
+        add_thread_route(c, sw, t, u->y1 + 28 + LANE_PITCH * (float) k);
     }
 }
 
@@ -942,6 +1332,9 @@ gui_layout_anchor(const struct gui_layout *l, int32_t n, float *x, float *y)
     case GUI_N_GUEST:
         *y = b->y + GUEST_TITLE / 2;
         break;
+    case GUI_N_PROC:
+        *y = b->y + PROC_TITLE / 2;
+        break;
     case GUI_N_PORT:
     case GUI_N_BACKEND:
     case GUI_N_MID:
@@ -950,6 +1343,7 @@ gui_layout_anchor(const struct gui_layout *l, int32_t n, float *x, float *y)
     case GUI_N_OTHER:
     case GUI_N_FOLD:
     case GUI_N_CPU:
+    case GUI_N_THREAD:
         /* Ports along the top; the label under them. */
         *y = b->y + PORT_H + 10 + 10;
         break;

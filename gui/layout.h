@@ -6,8 +6,14 @@
  * with its network interfaces along the bottom), the host side of each
  * guest interface (where the hypervisor, QEMU or a vhost worker handles it),
  * the host kernel's switching (bridges, NAT, macvtap...), and the NIC
- * hardware; a column at the right holds the CPU cores.  Switches and other
- * top-level devices form a row below the hosts, joined by cables.
+ * hardware; a column at the right holds the CPU cores.  A host whose
+ * switch has threads in a user-space process (Open vSwitch's kernel
+ * datapath and ovs-vswitchd's handlers) has a fifth band, user space,
+ * just above the kernel's: the process is a box there, its threads small
+ * boxes inside, clear of the lines that come down from the guests, and a
+ * line from the switch up to each thread is the way an upcall goes.
+ * Switches and other top-level devices form a row below the hosts, joined
+ * by cables.
  *
  * Devices are placed by kind when the kind is known and otherwise by their
  * parent and edges, so a new model appears somewhere sensible without a
@@ -36,6 +42,11 @@ enum gui_node_type {
     GUI_N_OTHER,                /* A top-level device of another kind. */
     GUI_N_FOLD,                 /* Guests folded into a counted group. */
     GUI_N_CPU,                  /* A host's CPU cores. */
+    GUI_N_PROC,                 /* A process in a host's user space
+                                 * (ovs-vswitchd), holding its threads;
+                                 * 'dev' is the switch they work for. */
+    GUI_N_THREAD,               /* One of its threads, or 'count' threads
+                                 * of one job folded into one box. */
 };
 
 struct gui_box {
@@ -45,13 +56,15 @@ struct gui_box {
 struct gui_node {
     enum gui_node_type type;
     int32_t dev;                /* Device shown; a backend's guest NIC; a
-                                 * CPU's host; -1 for a fold group. */
+                                 * CPU's host; a folded thread box's first
+                                 * thread; -1 for a fold group. */
     int32_t parent;             /* Enclosing node, or -1. */
     int32_t host;               /* Host panel node it belongs to, or -1. */
     struct gui_box box;
     char label[48];             /* The path's last part, or "+12 guests". */
     char sub[48];               /* Second line: the kind or a note. */
-    int count;                  /* Fold: guests it stands for. */
+    int count;                  /* Fold: guests it stands for; thread:
+                                 * threads (1 unless folded). */
     bool expanded;              /* Fold: the host's guests are all shown. */
 };
 
@@ -59,6 +72,8 @@ struct gui_node {
 struct gui_route {
     int32_t a, b;               /* Nodes at its ends. */
     uint8_t cable;
+    uint8_t upcall;             /* From a switch up to a thread of its
+                                 * user-space process: the slow path. */
     uint32_t n;                 /* Points in 'pts'. */
     float pts[8][2];            /* Polyline from a to b. */
 };
@@ -91,6 +106,13 @@ struct gui_layout {
  * room for three guests and the group. */
 #define GUI_GUEST_ROW_BUDGET 800.0f
 #define GUI_GUEST_ROW_MIN 560.0f
+
+/* Width a row of a process's threads may take before the threads of a
+ * job fold into one box ("handler0..63"). */
+#define GUI_THREAD_ROW_BUDGET 800.0f
+
+/* The caption of the user-space band. */
+extern const char gui_band_user[];
 
 /* Lays out 'sc' ('expanded[dev]' true for hosts whose folded guests are
  * shown; NULL for none).  'sc' must outlive the layout. */

@@ -94,6 +94,39 @@ draw_status(struct gui_app *a)
              GUI_RIGHT, (float) a->w * 0.42f, right);
 }
 
+/* True if a side shows a switch's threads in user space, and so the
+ * slow path. */
+static bool
+any_upcall(const struct gui_app *a)
+{
+    for (int s = 0; s < a->n_sides; s++) {
+        const struct gui_layout *l = a->side[s].l;
+        for (size_t i = 0; l && i < l->n_routes; i++) {
+            if (l->routes[i].upcall) {
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
+static const char slow_key[] = "upcall: slow path";
+
+/* Width of the legend's entries after the flows. */
+static float
+keys_w(const struct gui_app *a, int px, bool slow)
+{
+    static const char *const keys[] = { "0 ARP/other", "reply",
+                                        "being worked on", slow_key };
+    float w = 0;
+    for (size_t i = 0; i < sizeof keys / sizeof *keys - !slow; i++) {
+        int tw, th;
+        gui_text_size(a->draw.font, GUI_SANS, px, keys[i], &tw, &th);
+        w += (float) tw + 30 * a->draw.ui;
+    }
+    return w;
+}
+
 static void
 draw_legend(struct gui_app *a)
 {
@@ -105,16 +138,26 @@ draw_legend(struct gui_app *a)
     const struct gui_scene *sc = gui_history_scene(a->side[0].h);
     int px = (int) (13 * ui + 0.5f);
     float x = 12 * ui, ty = y + 6 * ui;
+    bool slow = any_upcall(a);
+    /* The flows, as many as leave room for the other entries. */
+    float flows_end = (float) a->w - 12 * ui - keys_w(a, px, slow);
     for (size_t f = 0; f < sc->n_flows && f < 9; f++) {
         bool hidden = a->hidden_flows >> f & 1;
         SDL_Color c = gui_flow_color((int32_t) f);
         if (hidden) {
             c = RGB(0xc8, 0xc8, 0xc8);
         }
-        gui_dot(d, x + 6 * ui, ty + 8 * ui, (int) (12 * ui) | 1, c,
-                GUI_DOT_SOLID);
         char s[96];
         snprintf(s, sizeof s, "%zu %s", f + 1, sc->flows[f].name);
+        int tw, th;
+        gui_text_size(d->font, GUI_SANS, px, s, &tw, &th);
+        if (x + 30 * ui + fminf((float) tw, 220 * ui) > flows_end) {
+            x += (float) gui_text(d->font, GUI_SANS, px, soft, x, ty,
+                                  GUI_LEFT, 0, "\xe2\x80\xa6") + 14 * ui;
+            break;
+        }
+        gui_dot(d, x + 6 * ui, ty + 8 * ui, (int) (12 * ui) | 1, c,
+                GUI_DOT_SOLID);
         x += 16 * ui;
         x += (float) gui_text(d->font, GUI_SANS, px, hidden ? soft : ink, x,
                               ty, GUI_LEFT, 220 * ui, s) + 14 * ui;
@@ -134,13 +177,25 @@ draw_legend(struct gui_app *a)
     gui_dot(d, x + 6 * ui, ty + 8 * ui, (int) (13 * ui) | 1,
             gui_flow_color(0), GUI_DOT_RINGED);
     x += 16 * ui;
-    gui_text(d->font, GUI_SANS, px, ink, x, ty, GUI_LEFT, 0,
-             "being worked on");
+    x += (float) gui_text(d->font, GUI_SANS, px, ink, x, ty, GUI_LEFT, 0,
+                          "being worked on") + 14 * ui;
+    if (slow) {
+        /* A packet going up to a thread in user space, or back. */
+        SDL_Color halo = gui_slow_color();
+        halo.a = 140;
+        gui_dot(d, x + 6 * ui, ty + 8 * ui, (int) (20 * ui) | 1, halo,
+                GUI_DOT_SOLID);
+        gui_dot(d, x + 6 * ui, ty + 8 * ui, (int) (10 * ui) | 1,
+                gui_flow_color(0), GUI_DOT_SOLID);
+        x += 18 * ui;
+        x += (float) gui_text(d->font, GUI_SANS, px, ink, x, ty, GUI_LEFT, 0,
+                              slow_key) + 14 * ui;
+    }
 
     /* Cycle categories at the right, as many as there is room for, in
      * order. */
     int cpx = (int) (12 * ui + 0.5f);
-    float room = (float) a->w - 12 * ui - (x + 150 * ui);
+    float room = (float) a->w - 12 * ui - (x + 36 * ui);
     float need = 0;
     size_t fit = 0;
     for (size_t k = 0; k < sc->n_cats; k++) {

@@ -22,6 +22,13 @@ static const SDL_Color ink = RGB(0x1a, 0x1a, 0x1a);
 static const SDL_Color ink_soft = RGB(0x55, 0x60, 0x6c);
 static const SDL_Color drop_red = RGB(0xd6, 0x27, 0x28);
 static const SDL_Color highlight = RGB(0xff, 0xa8, 0x00);
+static const SDL_Color user_ink = RGB(0x86, 0x4a, 0x86);
+
+SDL_Color
+gui_slow_color(void)
+{
+    return RGB(0xa2, 0x3c, 0xa2);
+}
 
 SDL_Color
 gui_flow_color(int32_t flow)
@@ -251,6 +258,14 @@ node_colors(enum gui_node_type t, SDL_Color *fill, SDL_Color *border)
         *fill = RGB(0xfb, 0xfb, 0xfb);
         *border = RGB(0x8a, 0x8a, 0x8a);
         break;
+    case GUI_N_PROC:
+        *fill = RGB(0xfd, 0xf9, 0xfd);
+        *border = user_ink;
+        break;
+    case GUI_N_THREAD:
+        *fill = RGB(0xff, 0xff, 0xff);
+        *border = user_ink;
+        break;
     case GUI_N_HOST:
     case GUI_N_CPU:
         *fill = RGB(0xff, 0xff, 0xff);
@@ -270,6 +285,9 @@ band_color(const char *caption)
     }
     if (!strcmp(caption, "host kernel")) {
         return RGB(0xe7, 0xf2, 0xe3);
+    }
+    if (!strcmp(caption, gui_band_user)) {
+        return RGB(0xf4, 0xea, 0xf4);
     }
     return RGB(0xec, 0xe9, 0xf5);
 }
@@ -354,6 +372,21 @@ draw_hosts(const struct ctx *c)
         world_text(c, GUI_SANS, 12, ink_soft, hb->x + 12,
                    (b->y0 + b->y1) / 2 - 8, GUI_LEFT, 80, b->caption);
     }
+    /* Processes in user space hold their threads, and the lines up to
+     * the threads run inside them: drawn here, before the lines. */
+    for (size_t i = 0; i < l->n_nodes; i++) {
+        const struct gui_node *n = &l->nodes[i];
+        if (n->type != GUI_N_PROC) {
+            continue;
+        }
+        SDL_Color fill, border;
+        node_colors(n->type, &fill, &border);
+        world_box(c, &n->box, fill, border, 2);
+        world_text(c, GUI_BOLD, 13, user_ink, n->box.x + 8, n->box.y + 4,
+                   GUI_LEFT, n->box.w * 0.6f, n->label);
+        world_text(c, GUI_SANS, 11, ink_soft, n->box.x + n->box.w - 8,
+                   n->box.y + 6, GUI_RIGHT, n->box.w * 0.38f, n->sub);
+    }
 }
 
 /* True if the scenario's events have taken device 'dev''s link down by
@@ -411,10 +444,17 @@ draw_routes(const struct ctx *c, const struct gui_scene *sc, vh_time_t now)
         /* A cable taken down by a scenario event: red dashes. */
         bool down = r->cable && (link_down(sc, l->nodes[r->a].dev, now)
                                  || link_down(sc, l->nodes[r->b].dev, now));
+        if (r->upcall) {
+            /* Up to user space: the slow path. */
+            col = gui_slow_color();
+            col.a = 150;
+        }
         for (uint32_t p = 1; p < r->n; p++) {
             float ax = sx(c, r->pts[p - 1][0]), ay = sy(c, r->pts[p - 1][1]);
             float bx = sx(c, r->pts[p][0]), by = sy(c, r->pts[p][1]);
-            if (down) {
+            if (r->upcall) {
+                dashed(c->d, ax, ay, bx, by, t, fmaxf(3, 5 * c->z), col);
+            } else if (down) {
                 dashed(c->d, ax, ay, bx, by, t, fmaxf(4, 8 * c->z), drop_red);
             } else {
                 gui_line(c->d, ax, ay, bx, by, t, col);
@@ -493,8 +533,8 @@ draw_nodes(const struct ctx *c, const struct gui_frame *f,
     const struct gui_layout *l = c->l;
     for (size_t i = 0; i < l->n_nodes; i++) {
         const struct gui_node *n = &l->nodes[i];
-        if (n->type == GUI_N_HOST) {
-            continue;
+        if (n->type == GUI_N_HOST || n->type == GUI_N_PROC) {
+            continue;           /* Drawn with the panels. */
         }
         if (n->type == GUI_N_CPU) {
             draw_cpu(c, n, f, h, hl);
@@ -531,6 +571,14 @@ draw_nodes(const struct ctx *c, const struct gui_frame *f,
             world_text(c, GUI_SANS, 10, ink_soft, b->x + b->w / 2, b->y + 19,
                        GUI_CENTER, maxw, n->sub);
             break;
+        case GUI_N_THREAD:
+            /* A folded box says how many threads it stands for. */
+            world_text(c, GUI_SANS, 12, ink, b->x + b->w / 2,
+                       b->y + (*n->sub ? 2 : 7), GUI_CENTER, maxw, n->label);
+            world_text(c, GUI_SANS, 10, ink_soft, b->x + b->w / 2, b->y + 15,
+                       GUI_CENTER, maxw, n->sub);
+            break;
+        case GUI_N_PROC:
         case GUI_N_HOST:
         case GUI_N_MID:
         case GUI_N_HW:
@@ -557,7 +605,8 @@ draw_nodes(const struct ctx *c, const struct gui_frame *f,
                            fmaxf(2, 3 * c->z), highlight);
         }
     }
-    if (hl->node >= 0 && l->nodes[hl->node].type == GUI_N_HOST) {
+    if (hl->node >= 0 && (l->nodes[hl->node].type == GUI_N_HOST
+                          || l->nodes[hl->node].type == GUI_N_PROC)) {
         const struct gui_box *b = &l->nodes[hl->node].box;
         gui_frame_rect(c->d, sx(c, b->x - 3), sy(c, b->y - 3),
                        (b->w + 6) * c->z, (b->h + 6) * c->z,
@@ -616,6 +665,13 @@ draw_dots(const struct ctx *c, const struct gui_frame *f,
             break;
         case GUI_DOT_MOVING:
         case GUI_DOT_WAITING:
+            if (d->slow) {
+                /* On its way up to ovs-vswitchd or back: a halo in the
+                 * slow path's colour. */
+                SDL_Color halo = gui_slow_color();
+                halo.a = 140;
+                gui_dot(c->d, x, y, (size * 2) | 1, halo, GUI_DOT_SOLID);
+            }
             gui_dot(c->d, x, y, size, col,
                     d->reply ? GUI_DOT_HOLLOW : GUI_DOT_SOLID);
             break;

@@ -4,7 +4,10 @@
  * lane along the bottom, links as lines (cables thicker), packets as dots
  * in their flow's colour (an echo reply hollow, work in progress ringed),
  * drops as a red burst with the reason, and each host's CPU cores as bars
- * split by cycle category.  The colours are chosen to stay apart on a
+ * split by cycle category.  A process in a host's user space (ovs-vswitchd)
+ * is a box holding its threads; the lines from its switch up to them are
+ * dashed in the slow path's colour, and a packet moving on them has a halo
+ * of that colour.  The colours are chosen to stay apart on a
  * projector and for the common kinds of colour blindness. */
 #ifndef VH_GUI_RENDER_H
 #define VH_GUI_RENDER_H 1
@@ -39,6 +42,10 @@ void gui_draw_free(struct gui_draw *);
 
 SDL_Color gui_flow_color(int32_t flow);
 SDL_Color gui_cat_color(const char *cat);
+
+/* The colour of the slow path: the lines up to a switch's threads in
+ * user space, and the halo of a packet moving on them. */
+SDL_Color gui_slow_color(void);
 
 /* Draws the world of one variant in 'v''s viewport (clipped to it). */
 void gui_render_world(struct gui_draw *, const struct gui_view *v,

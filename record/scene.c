@@ -1,6 +1,7 @@
 /* record/scene.c: the topology and scenario facts the GUI draws from. */
 #include "record/scene.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -181,4 +182,27 @@ gui_scene_is_guest_port(const struct gui_scene *sc, uint32_t dev)
     int32_t p = sc->devs[dev].parent;
     return p >= 0 && (size_t) p < sc->n_devs
            && gui_dev_is_guest(&sc->devs[p]);
+}
+
+const char *
+gui_dev_note_how(const struct gui_dev *d)
+{
+    const char *bar = d->note ? strchr(d->note, '|') : NULL;
+    return bar ? bar + 1 : "";
+}
+
+bool
+gui_dev_thread_of(const struct gui_dev *d, char *proc, size_t n)
+{
+    static const char suffix[] = " thread";
+    const char *how = gui_dev_note_how(d);
+    size_t len = strlen(how), sl = sizeof suffix - 1;
+    if (len < sl || strcmp(how + len - sl, suffix) != 0) {
+        return false;
+    }
+    if (proc && n) {
+        size_t who = (size_t) (how - 1 - d->note);
+        snprintf(proc, n, "%.*s", (int) who, d->note);
+    }
+    return true;
 }

@@ -34,7 +34,14 @@ struct gui_dev {
                                  * guest NIC's host side, "vhost-net|in the
                                  * kernel"; "direct|..." when the guest
                                  * reaches the hardware with no software
-                                 * in between (a VF); "" if nothing. */
+                                 * in between (a VF); for a thread of a
+                                 * process in the host's user space,
+                                 * "PROCESS|JOB thread" ("ovs-vswitchd|
+                                 * handler thread"); for a switch whose
+                                 * work is split between the kernel and
+                                 * such a process, what its kernel half is
+                                 * ("kernel datapath|openvswitch.ko"); ""
+                                 * if nothing. */
     struct gui_edge *edges;
     uint32_t n_edges;
 };
@@ -84,6 +91,14 @@ void gui_scene_set_note(struct gui_scene *, uint32_t dev, const char *note);
 
 /* True for a device whose role is a guest: a VM or a container. */
 bool gui_dev_is_guest(const struct gui_dev *);
+
+/* True if device 'd' is a thread of a process in its host's user space
+ * (its note is "PROCESS|JOB thread"); then 'proc' (if not NULL) receives
+ * the process's name, cut to 'n' bytes. */
+bool gui_dev_thread_of(const struct gui_dev *d, char *proc, size_t n);
+
+/* The HOW part of a device's note (after the '|'), or "" if none. */
+const char *gui_dev_note_how(const struct gui_dev *d);
 
 /* True if device 'dev' is a network interface of a guest. */
 bool gui_scene_is_guest_port(const struct gui_scene *, uint32_t dev);

@@ -2,10 +2,16 @@
  *
  * Layout: no two boxes overlap for 1 to 64 guests per host (folded or
  * expanded), with unknown kinds placed too, and the same input gives the
- * same positions.  Hit-testing: a click at a device's centre selects it.
+ * same positions; an Open vSwitch kernel datapath's handler threads are
+ * drawn in ovs-vswitchd's box in the user-space band above the bridge,
+ * one box each or folded, clear of the guests' lines, with a way up to
+ * them.  Hit-testing: a click at a device's centre selects it.
  * Animation: the frame at a time shows a dot of the flow's colour on the
  * cable that the trace, watched here by a subscriber of our own, says the
- * packet is crossing, and none there when it is not.  Replay of a
+ * packet is crossing, and none there when it is not; in a recording of
+ * ovs-fast-slow-path, a mouse's first packet goes from br-int up to a
+ * handler and back down, tinted as the slow path, its second stays in
+ * the kernel, and the upcalls and hits are the model's.  Replay of a
  * recording written by 'vhsim run --record' draws the same pixels as the
  * live run, and a history with a small memory budget draws the same frames
  * as one holding everything, going forward and back.  Also: the controls,
@@ -31,6 +37,7 @@
 #include "gui/track.h"
 #include "models/core/config.h"
 #include "models/core/world.h"
+#include "models/ovs/ovs_kernel.h"
 #include "record/record.h"
 #include "sim/units.h"
 #include "tests/testutil.h"
@@ -66,6 +73,7 @@ role_of(const char *kind)
         { "sriov-vf", VH_ROLE_HW }, { "iommu", VH_ROLE_HW },
         { "switch", VH_ROLE_SWITCHING },
         { "linux-bridge", VH_ROLE_SWITCHING },
+        { "ovs-kernel", VH_ROLE_SWITCHING },
     };
     for (size_t i = 0; i < sizeof roles / sizeof roles[0]; i++) {
         if (!strcmp(roles[i].kind, kind)) {
@@ -286,6 +294,198 @@ START_TEST(test_layout_hit_anchor)
                                         l->bounds.y - 50), -1);
         gui_layout_free(l);
         gui_scene_free(&sc);
+    }
+}
+END_TEST
+
+/* A host with 'guests' VMs on an Open vSwitch kernel datapath whose
+ * 'handlers' and 'revalidators' are threads of ovs-vswitchd, the notes
+ * as cli/scene.c writes them. */
+static void
+build_ovs_scene(struct gui_scene *sc, struct topo *t, int guests,
+                int handlers, int revalidators)
+{
+    vh_devtab_init(&t->tab);
+    t->n = 0;
+    char p[128];
+    struct vh_device *h = topo_add(t, "host1", "host", NULL);
+    struct vh_device *nic = topo_add(t, "host1/eth0", "nic", h);
+    struct vh_device *br = topo_add(t, "host1/br-int", "ovs-kernel", h);
+    vh_device_connect(br, nic, 0);
+    uint32_t threads[128];
+    for (int i = 0; i < handlers + revalidators; i++) {
+        if (i < handlers) {
+            snprintf(p, sizeof p, "host1/br-int/handler%d", i);
+        } else {
+            snprintf(p, sizeof p, "host1/br-int/revalidator%d",
+                     i - handlers);
+        }
+        threads[i] = topo_add(t, p, "ovs-vswitchd-thread", br)->id;
+    }
+    uint32_t vnics[64];
+    for (int i = 0; i < guests; i++) {
+        snprintf(p, sizeof p, "host1/vm%d", i + 1);
+        struct vh_device *vm = topo_add(t, p, "vm", h);
+        snprintf(p, sizeof p, "host1/vm%d/eth0", i + 1);
+        struct vh_device *vn = topo_add(t, p, "virtio-net", vm);
+        vh_device_connect(vn, br, 0);
+        vnics[i] = vn->id;
+    }
+    struct vh_device *sw = topo_add(t, "tor1", "switch", NULL);
+    struct vh_device *p1 = topo_add(t, "tor1/p1", "switch-port", sw);
+    vh_device_connect(nic, p1, 1);
+    gui_scene_init(sc);
+    sc->name = gui_xstrdup("ovs-handmade");
+    sc->variant = gui_xstrdup("base");
+    gui_scene_set_topology(sc, &t->tab);
+    gui_scene_add_host(sc, h->id, handlers);
+    gui_scene_set_note(sc, br->id, "kernel datapath|openvswitch.ko");
+    for (int i = 0; i < handlers + revalidators; i++) {
+        gui_scene_set_note(sc, threads[i], i < handlers
+                           ? "ovs-vswitchd|handler thread"
+                           : "ovs-vswitchd|revalidator thread");
+    }
+    for (int i = 0; i < guests; i++) {
+        gui_scene_set_note(sc, vnics[i], "vhost-net|in the kernel");
+    }
+    vh_devtab_destroy(&t->tab);
+}
+
+static int32_t
+node_of_path(const struct gui_layout *l, const char *path)
+{
+    for (size_t i = 0; i < l->sc->n_devs; i++) {
+        if (!strcmp(l->sc->devs[i].path, path)) {
+            return l->dev_node[i];
+        }
+    }
+    return -1;
+}
+
+/* The band of host node 'host' captioned 'caption', or NULL. */
+static const struct gui_band *
+band_of(const struct gui_layout *l, int32_t host, const char *caption)
+{
+    for (size_t i = 0; i < l->n_bands; i++) {
+        if (l->bands[i].host == host
+            && !strcmp(l->bands[i].caption, caption)) {
+            return &l->bands[i];
+        }
+    }
+    return NULL;
+}
+
+START_TEST(test_layout_user_space)
+{
+    static struct topo t;
+    static const int guest_counts[] = { 1, 2, 3, 8 };
+    static const int handler_counts[] = { 1, 4, 6, 8, 16, 64 };
+    for (size_t gi = 0; gi < 4; gi++) {
+        for (size_t hi = 0; hi < 6; hi++) {
+            int guests = guest_counts[gi], nh = handler_counts[hi];
+            int nr = nh / 4 + 1;
+            struct gui_scene sc;
+            build_ovs_scene(&sc, &t, guests, nh, nr);
+            struct gui_layout *l = gui_layout_new(&sc, NULL);
+            check_layout(l, guests);
+            int32_t br = node_of_path(l, "host1/br-int");
+            ck_assert_int_ge(br, 0);
+            ck_assert_int_eq(l->nodes[br].type, GUI_N_MID);
+            ck_assert_str_eq(l->nodes[br].sub, "kernel datapath");
+            int32_t host = l->nodes[br].host;
+            const struct gui_band *user = band_of(l, host, "user space");
+            const struct gui_band *kern = band_of(l, host, "host kernel");
+            ck_assert(user && kern);
+            /* The kernel datapath in the kernel's band, below user
+             * space. */
+            ck_assert_float_ge(l->nodes[br].box.y, user->y1);
+            ck_assert_float_ge(l->nodes[br].box.y, kern->y0);
+
+            int handlers_seen = 0;
+            int32_t proc = -1, prev = -1;
+            for (int k = 0; k < nh; k++) {
+                char path[64];
+                snprintf(path, sizeof path, "host1/br-int/handler%d", k);
+                int32_t tn = node_of_path(l, path);
+                const struct gui_node *n = &l->nodes[tn];
+                ck_assert_int_eq(n->type, GUI_N_THREAD);
+                /* In ovs-vswitchd's box, in the same host panel, in the
+                 * user-space band, above the bridge. */
+                ck_assert_int_ge(n->parent, 0);
+                const struct gui_node *pn = &l->nodes[n->parent];
+                ck_assert_int_eq(pn->type, GUI_N_PROC);
+                ck_assert_str_eq(pn->label, "ovs-vswitchd");
+                ck_assert_int_eq(n->host, host);
+                proc = n->parent;
+                ck_assert_float_ge(n->box.y, user->y0);
+                ck_assert_float_le(n->box.y + n->box.h, user->y1);
+                ck_assert_float_lt(n->box.y + n->box.h,
+                                   l->nodes[br].box.y);
+                handlers_seen += tn != prev;    /* Boxes they take. */
+                prev = tn;
+                /* The way an upcall goes: up from the bridge's top to
+                 * the handler's bottom, and never down on the way. */
+                const float (*pts)[2];
+                uint32_t np = gui_layout_path(l, br, tn, &pts);
+                ck_assert_uint_ge(np, 2);
+                ck_assert_float_eq_tol(pts[0][1], l->nodes[br].box.y, 0.01);
+                ck_assert_float_eq_tol(pts[np - 1][1],
+                                       n->box.y + n->box.h, 0.01);
+                for (uint32_t q = 1; q < np; q++) {
+                    ck_assert_float_le(pts[q][1], pts[q - 1][1] + 0.01f);
+                }
+            }
+            /* Each handler its own box while they fit; all counted. */
+            int counted = 0;
+            for (size_t i = 0; i < l->n_nodes; i++) {
+                const struct gui_node *n = &l->nodes[i];
+                if (n->type == GUI_N_THREAD && n->parent == proc
+                    && strstr(n->label, "handler")) {
+                    counted += n->count;
+                }
+            }
+            ck_assert_int_eq(counted, nh);
+            if (nh <= 6) {
+                ck_assert_int_eq(handlers_seen, nh);
+            } else if (nh >= 16) {
+                ck_assert_int_eq(handlers_seen, 1);
+            }
+            ck_assert_float_le(l->nodes[proc].box.w,
+                               GUI_THREAD_ROW_BUDGET + 16);
+
+            /* No other line runs through ovs-vswitchd's box: a guest's
+             * line must not seem to end in it. */
+            const struct gui_box *pb = &l->nodes[proc].box;
+            for (size_t r = 0; r < l->n_routes; r++) {
+                const struct gui_route *rt = &l->routes[r];
+                if (rt->upcall) {
+                    continue;
+                }
+                for (uint32_t q = 1; q < rt->n; q++) {
+                    for (int u = 0; u <= 40; u++) {
+                        float x = rt->pts[q - 1][0] + (rt->pts[q][0]
+                                  - rt->pts[q - 1][0]) * (float) u / 40;
+                        float y = rt->pts[q - 1][1] + (rt->pts[q][1]
+                                  - rt->pts[q - 1][1]) * (float) u / 40;
+                        ck_assert_msg(!(x > pb->x && x < pb->x + pb->w
+                                        && y > pb->y && y < pb->y + pb->h),
+                                      "%d guests, %d handlers: a line "
+                                      "between '%s' and '%s' crosses "
+                                      "ovs-vswitchd", guests, nh,
+                                      l->nodes[rt->a].label,
+                                      l->nodes[rt->b].label);
+                    }
+                }
+            }
+            /* A click on any box selects it. */
+            for (size_t i = 0; i < l->n_nodes; i++) {
+                float x, y;
+                gui_layout_anchor(l, (int32_t) i, &x, &y);
+                ck_assert_int_eq(gui_layout_hit(l, x, y), (int32_t) i);
+            }
+            gui_layout_free(l);
+            gui_scene_free(&sc);
+        }
     }
 }
 END_TEST
@@ -786,6 +986,237 @@ START_TEST(test_inspector_against_the_trace)
     unlink(rec);
     rmdir(dir);
     free(rec);
+    free(dir);
+}
+END_TEST
+
+#define OVS "scenarios/ovs-fast-slow-path.json"
+
+/* The dot of window packet 'pi' in a frame at 't', or NULL. */
+static const struct gui_dot *
+dot_at(struct gui_frame *f, struct gui_history *h, struct gui_layout *l,
+       uint32_t pi, vh_time_t t)
+{
+    struct gui_anim_opts o = { 1200 * VH_NS, 300 * VH_NS, 1 * VH_US, 0 };
+    gui_anim_frame(f, h, l, t, &o);
+    for (size_t i = 0; i < f->n_dots; i++) {
+        if (f->dots[i].pkt == pi) {
+            return &f->dots[i];
+        }
+    }
+    return NULL;
+}
+
+/* A time in [t0, t1] when packet 'p' moves from stop 'k' to the next, or
+ * 0 if there is none. */
+static vh_time_t
+moving_from(struct gui_history *h, struct gui_pkt *p, uint32_t k,
+            vh_time_t t0, vh_time_t t1)
+{
+    for (vh_time_t t = t0; t <= t1; t += 5 * VH_NS) {
+        struct gui_where w;
+        gui_track_at(h, p, t, 1200 * VH_NS, 300 * VH_NS, &w);
+        if (w.state == GUI_W_MOVING && w.stop == k) {
+            return t;
+        }
+    }
+    return 0;
+}
+
+/* The first packet of a mouse of ovs-fast-slow-path misses the kernel's
+ * megaflow cache: its track goes from br-int to a handler thread and
+ * back to br-int, and its dot moves up from the bridge to the handler's
+ * box, tinted as the slow path, and back down.  The second packet hits:
+ * it never leaves the kernel.  The inspector's counts of the bridge are
+ * the model's hits and misses. */
+START_TEST(test_upcall_up_and_back)
+{
+    char *dir = vh_test_tmpdir();
+    char *out = NULL;
+    int st = vh_test_sh(&out, "cd '%s' && '%s' run '%s/" OVS "' --quiet "
+                        "--record ovs.vhrec", dir, bin(),
+                        getcwd((char[4096]) { 0 }, 4096));
+    ck_assert_msg(st == 0, "vhsim run --record failed (%d): %s", st, out);
+    free(out);
+    char rec[4200], err[256];
+    snprintf(rec, sizeof rec, "%s/ovs.vhrec", dir);
+    struct gui_history *h = gui_history_open(rec, NULL, NULL, 0, err,
+                                             sizeof err);
+    ck_assert_msg(h != NULL, "%s", err);
+    const struct gui_scene *sc = gui_history_scene(h);
+    ck_assert_int_eq(gui_history_seek(h, sc->duration, GUI_AHEAD), 0);
+    struct gui_layout *l = gui_layout_new(sc, NULL);
+    uint32_t br = UINT32_MAX;
+    int32_t mouse = -1;
+    for (size_t i = 0; i < sc->n_devs; i++) {
+        if (!strcmp(sc->devs[i].path, "host1/br-int")) {
+            br = (uint32_t) i;
+        }
+    }
+    for (size_t f = 0; f < sc->n_flows; f++) {
+        if (!strcmp(sc->flows[f].name, "mouse-000")) {
+            mouse = (int32_t) f;
+        }
+    }
+    ck_assert(br != UINT32_MAX && mouse >= 0);
+    int32_t bn = l->dev_node[br];
+
+    /* Every visit to the bridge that is not a return from user space is
+     * a lookup: it went up to a thread, and came back, or it stayed in
+     * the kernel.  (An ARP request answered comes back as the same
+     * packet, and looks up twice.) */
+    size_t up = 0, down = 0;
+    for (size_t i = 0; i < gui_history_n_packets(h); i++) {
+        struct gui_pkt *p = gui_history_packet(h, i);
+        gui_history_stops(h, p);
+        for (uint32_t k = 0; k < p->n_stops; k++) {
+            bool thread = gui_dev_thread_of(&sc->devs[p->stops[k].dev],
+                                            NULL, 0);
+            bool back = k > 0 && gui_dev_thread_of(
+                &sc->devs[p->stops[k - 1].dev], NULL, 0);
+            if (thread) {
+                ck_assert_uint_gt(k, 0);
+                ck_assert_uint_eq(sc->devs[p->stops[k].dev].parent, br);
+                ck_assert_uint_eq(p->stops[k - 1].dev, br);
+                ck_assert_uint_lt(k + 1, p->n_stops);
+                ck_assert_uint_eq(p->stops[k + 1].dev, br);
+                up++;
+            } else if (p->stops[k].dev == br && !back) {
+                down += k + 1 == p->n_stops || !gui_dev_thread_of(
+                    &sc->devs[p->stops[k + 1].dev], NULL, 0);
+            }
+        }
+    }
+
+    for (uint64_t seq = 0; seq < 2; seq++) {
+        int64_t pi = gui_history_find_seq(h, mouse, seq, false);
+        ck_assert_int_ge(pi, 0);
+        struct gui_pkt *p = gui_history_packet(h, (size_t) pi);
+        gui_history_stops(h, p);
+        uint32_t k = 0;
+        while (k < p->n_stops && p->stops[k].dev != br) {
+            k++;
+        }
+        ck_assert_uint_lt(k + 1, p->n_stops);
+        uint32_t next = p->stops[k + 1].dev;
+        struct gui_frame f;
+        gui_frame_init(&f);
+        if (seq == 1) {
+            /* A hit: from the bridge straight on to the VM. */
+            ck_assert_str_eq(sc->devs[next].path, "host1/vm1/eth0");
+            for (uint32_t q = 0; q < p->n_stops; q++) {
+                ck_assert(!gui_dev_thread_of(&sc->devs[p->stops[q].dev],
+                                             NULL, 0));
+            }
+            vh_time_t t = moving_from(h, p, k, p->stops[k].t_in,
+                                      p->stops[k + 1].t_in);
+            ck_assert(t != 0);
+            const struct gui_dot *d = dot_at(&f, h, l, (uint32_t) pi, t);
+            ck_assert(d && d->state == GUI_DOT_MOVING && !d->slow);
+            gui_frame_free(&f);
+            continue;
+        }
+        /* A miss: br-int, a handler, br-int. */
+        ck_assert_uint_lt(k + 2, p->n_stops);
+        ck_assert_msg(gui_dev_thread_of(&sc->devs[next], NULL, 0)
+                      && sc->devs[next].parent == (int32_t) br,
+                      "after br-int: %s", sc->devs[next].path);
+        ck_assert(strstr(sc->devs[next].path, "/handler"));
+        ck_assert_uint_eq(p->stops[k + 2].dev, br);
+        int32_t tn = l->dev_node[next];
+        const struct gui_box *tb = &l->nodes[tn].box;
+        const struct gui_box *bb = &l->nodes[bn].box;
+        ck_assert_float_lt(tb->y + tb->h, bb->y);
+
+        /* Up: between the bridge's top and the handler's bottom, on the
+         * slow path. */
+        vh_time_t t = moving_from(h, p, k, p->stops[k].t_in,
+                                  p->stops[k + 1].t_in);
+        ck_assert(t != 0);
+        const struct gui_dot *d = dot_at(&f, h, l, (uint32_t) pi, t);
+        ck_assert(d && d->state == GUI_DOT_MOVING);
+        ck_assert_int_eq(d->node, bn);
+        ck_assert_int_eq(d->to, tn);
+        ck_assert(d->slow);
+        ck_assert(d->y <= bb->y && d->y >= tb->y + tb->h);
+        /* There: in the handler's box. */
+        d = dot_at(&f, h, l, (uint32_t) pi, p->stops[k + 1].t_in + VH_NS);
+        ck_assert(d && d->state != GUI_DOT_MOVING);
+        ck_assert_int_eq(d->node, tn);
+        ck_assert(d->x >= tb->x && d->x <= tb->x + tb->w
+                  && d->y >= tb->y && d->y <= tb->y + tb->h);
+        /* Back down to the bridge, still the slow path. */
+        t = moving_from(h, p, k + 1, p->stops[k + 1].t_in,
+                        p->stops[k + 2].t_in);
+        ck_assert(t != 0);
+        d = dot_at(&f, h, l, (uint32_t) pi, t);
+        ck_assert(d && d->state == GUI_DOT_MOVING);
+        ck_assert_int_eq(d->node, tn);
+        ck_assert_int_eq(d->to, bn);
+        ck_assert(d->slow);
+        gui_frame_free(&f);
+    }
+    gui_layout_free(l);
+    gui_history_free(h);
+
+    /* What the model counted: one upcall per miss, none lost. */
+    struct vh_diag diag;
+    vh_diag_init(&diag);
+    struct cfg_scenario *cfg = cfg_load(OVS, NULL, &diag);
+    ck_assert_msg(cfg != NULL, "%s", diag.msg);
+    struct world *w = world_build(cfg, &diag);
+    ck_assert_msg(w != NULL, "%s", diag.msg);
+    world_run(w, NULL, NULL);
+    const struct ovs_kernel *ok = VH_CONTAINER_OF(
+        vh_devtab_find_kind(&w->devs, "host1/br-int", "ovs-kernel"),
+        const struct ovs_kernel, dev);
+    uint64_t missed = ok->missed, hit = ok->hit, lost = ok->lost;
+    world_free(w);
+    cfg_free(cfg);
+    ck_assert_uint_ge(missed, 100);    /* A new megaflow per mouse. */
+    ck_assert_uint_eq(lost, 0);
+    ck_assert_uint_eq(up, missed);
+    ck_assert_uint_eq(down, hit);
+
+    /* The inspector of the bridge says the same at the end. */
+    struct viewer v;
+    viewer_file(&v, 1280, 720, rec, 0);
+    snprintf(v.app.sel_path, sizeof v.app.sel_path, "host1/br-int");
+    gui_app_set_time(&v.app, gui_app_end(&v.app));
+    char want[2][96];
+    snprintf(want[0], sizeof want[0], "sent up to ovs-vswitchd %llu (slow "
+             "path)", (unsigned long long) missed);
+    snprintf(want[1], sizeof want[1], "kept in the kernel %llu (fast path)",
+             (unsigned long long) hit);
+    for (int k = 0; k < 2; k++) {
+        bool seen = false;
+        for (size_t i = 0; i < v.app.lines.n; i++) {
+            seen |= strstr(v.app.lines.v[i].text, want[k]) != NULL;
+        }
+        ck_assert_msg(seen, "inspector lacks '%s'", want[k]);
+    }
+    /* Clicks on a handler and on ovs-vswitchd's title select them. */
+    struct gui_side *sd = &v.app.side[0];
+    for (int k = 0; k < 2; k++) {
+        int32_t n = node_of_path(sd->l, "host1/br-int/handler0");
+        n = k ? sd->l->nodes[n].parent : n;
+        float wx, wy, x, y;
+        gui_layout_anchor(sd->l, n, &wx, &wy);
+        gui_app_to_screen(&v.app, 0, wx, wy, &x, &y);
+        gui_app_click(&v.app, (int) x, (int) y);
+        ck_assert_int_eq(sd->sel_node, n);
+        const char *say = k ? "4 handler threads"
+                            : "a handler thread of ovs-vswitchd, in user "
+                              "space";
+        bool seen = false;
+        for (size_t i = 0; i < v.app.lines.n; i++) {
+            seen |= strstr(v.app.lines.v[i].text, say) != NULL;
+        }
+        ck_assert_msg(seen, "inspector lacks '%s'", say);
+    }
+    viewer_close(&v);
+    unlink(rec);
+    rmdir(dir);
     free(dir);
 }
 END_TEST
@@ -1326,6 +1757,7 @@ gui_suite(void)
     tcase_set_timeout(tc, 300);
     tcase_add_test(tc, test_layout_no_overlap);
     tcase_add_test(tc, test_layout_hit_anchor);
+    tcase_add_test(tc, test_layout_user_space);
     suite_add_tcase(s, tc);
     tc = tcase_create("files");
     tcase_set_timeout(tc, 300);
@@ -1338,6 +1770,7 @@ gui_suite(void)
     tcase_add_test(tc, test_replay_equals_live);
     tcase_add_test(tc, test_small_budget_same_frames);
     tcase_add_test(tc, test_inspector_against_the_trace);
+    tcase_add_test(tc, test_upcall_up_and_back);
     tcase_add_test(tc, test_controls);
     tcase_add_test(tc, test_fold_expands_on_click);
     tcase_add_test(tc, test_compare_side_by_side);
