@@ -392,18 +392,26 @@ END_TEST
     "{ 'name': 'm', 'from': 'remote', 'to': 'host1/vm1',"               \
     "  'rate': '20kpps', 'count': 50, 'start': '1ms', 'sport': 7001 }"
 
-/* max - p50 of flow 'm''s latency, in ns. */
-static double
-first_frame_extra(bool linux_bridge)
+/* Flow 'm''s latency in ns: its p50, and its max less its p50. */
+struct first_frame {
+    double p50, extra;
+};
+
+static struct first_frame
+first_frame(bool linux_bridge, const char *extra)
 {
     struct scn s = { .rules = linux_bridge ? NULL : ACL_RULES,
-                     .linux_bridge = linux_bridge, .traffic = FIRST_FRAME };
+                     .linux_bridge = linux_bridge, .traffic = FIRST_FRAME,
+                     .extra = extra };
     struct ovs_run o = run_scn(&s);
     const cJSON *m = flow_of(&o, "m");
     ck_assert_int_eq(jnum(m, "delivered"), 50);
-    double extra = jnum(m, "latency_ns.max") - jnum(m, "latency_ns.p50");
+    struct first_frame ff = {
+        .p50 = jnum(m, "latency_ns.p50"),
+        .extra = jnum(m, "latency_ns.max") - jnum(m, "latency_ns.p50"),
+    };
     ovs_run_free(&o);
-    return extra;
+    return ff;
 }
 
 START_TEST(test_first_frame_slower_on_ovs_only)
@@ -412,11 +420,20 @@ START_TEST(test_first_frame_slower_on_ovs_only)
      * put and the execute take several microseconds more than the kernel
      * fast path the rest take.  A Linux bridge treats every frame the
      * same. */
-    double ovs = first_frame_extra(false);
-    double lb = first_frame_extra(true);
-    ck_assert_msg(ovs > 5000, "OVS: max - p50 = %.0f ns", ovs);
-    ck_assert_msg(lb * 5 < ovs, "Linux bridge: max - p50 = %.0f ns, OVS "
-                  "%.0f ns", lb, ovs);
+    struct first_frame ovs = first_frame(false, NULL);
+    struct first_frame lb = first_frame(true, NULL);
+    ck_assert_msg(ovs.extra > 5000, "OVS: max - p50 = %.0f ns", ovs.extra);
+    ck_assert_msg(lb.extra * 5 < ovs.extra, "Linux bridge: max - p50 = "
+                  "%.0f ns, OVS %.0f ns", lb.extra, ovs.extra);
+    /* The translation is on the first frame's way and no other's: made
+     * 100 us long instead of 8000 cycles (3 us), it delays the first
+     * frame by 97 us more and leaves the steady state as it was. */
+    struct first_frame slow = first_frame(false, "'costs': { 'ovs_xlate': "
+                                          "'100us' }");
+    ck_assert_msg(slow.extra >= ovs.extra + 95000
+                  && slow.p50 == ovs.p50, "OVS with a 100 us translation: "
+                  "p50 %.0f ns, max - p50 %.0f ns; with the default, %.0f "
+                  "and %.0f", slow.p50, slow.extra, ovs.p50, ovs.extra);
 }
 END_TEST
 
