@@ -49,6 +49,9 @@ struct scn {
     int vlan[3];                /* VM NIC N's "vlan"; 0: none. */
     int queues;                 /* host1/eth0's queues; 0: default. */
     bool linux_bridge;          /* br0 a Linux bridge instead. */
+    bool dpdk;                  /* br0 on the DPDK datapath, its PMD on
+                                 * core 3, VM NIC N vhost-user with its
+                                 * vCPU pinned to core N - 1. */
     const char *traffic;        /* Items of "traffic". */
     const char *extra;          /* More top-level members, after a
                                  * comma. */
@@ -75,6 +78,8 @@ scn_json(const struct scn *s)
             s->eth0 ? s->eth0 : "'eth0'");
     if (s->linux_bridge) {
         fprintf(f, ", 'type': 'linux-bridge'");
+    } else if (s->dpdk) {
+        fprintf(f, ", 'type': 'ovs', 'datapath': 'dpdk', 'pmd_cores': [3]");
     } else {
         fprintf(f, ", 'type': 'ovs', 'datapath': 'kernel'");
     }
@@ -87,11 +92,17 @@ scn_json(const struct scn *s)
     fprintf(f, " } ], 'vms': [");
     int vms = s->vms ? s->vms : 2;
     for (int i = 1; i <= vms; i++) {
-        fprintf(f, "%s { 'name': 'vm%d', 'nics': [ { 'name': 'eth0',"
+        fprintf(f, "%s { 'name': 'vm%d', ", i > 1 ? "," : "", i);
+        if (s->dpdk) {
+            fprintf(f, "'pin': [%d], ", i - 1);
+        }
+        fprintf(f, "'nics': [ { 'name': 'eth0',"
                 " 'mac': '52:54:00:00:00:%02x', 'ip': '10.0.0.%d/24',"
-                " 'attach': { 'type': '%s', 'to': 'br0' }",
-                i > 1 ? "," : "", i, i, i,
+                " 'attach': { 'type': '%s', 'to': 'br0' }", i, i,
                 s->linux_bridge ? "bridge" : "ovs");
+        if (s->dpdk) {
+            fprintf(f, ", 'backend': 'vhost-user'");
+        }
         if (s->vlan[i - 1]) {
             fprintf(f, ", 'vlan': %d", s->vlan[i - 1]);
         }
@@ -1061,28 +1072,28 @@ prop_devices(const struct ovs_run *o, char *buf, size_t size)
     ck_assert_uint_lt(n, size);
 }
 
-#define PROP_CASES 300
-
-START_TEST(test_cached_actions_equal_table_actions)
+/* Runs 'cases' random cases on the kernel datapath or, with 'dpdk', the
+ * user-space one, each twice: as it is, where most frames hit cached
+ * megaflows (and on DPDK the EMC), and with flow-limit 1, where the
+ * datapath holds one flow and nearly every frame is translated through
+ * the tables afresh.  A megaflow whose mask left out a bit the tables
+ * looked at, or whose actions were not the tables', gives some frame
+ * another frame's fate: the runs then differ.  Only the flows' fates are
+ * compared: where NORMAL is still learning, a frame that hits a flooding
+ * megaflow in the first run may be translated a few microseconds later
+ * in the second, after the address was learned, and sent to its port
+ * alone; the copy it no longer floods was nobody's, so the fates agree
+ * while the NICs' counts do not. */
+static void
+prop_check(bool dpdk, int cases)
 {
-    /* Each random case runs twice: as it is, where most frames hit
-     * megaflows, and with flow-limit 1, where the datapath holds one flow
-     * and nearly every frame is translated through the tables afresh.
-     * A megaflow whose mask left out a bit the tables looked at, or
-     * whose actions were not the tables', gives some frame another
-     * frame's fate: the runs then differ.  Only the flows' fates are
-     * compared: where NORMAL is still learning, a frame that hits a
-     * flooding megaflow in the first run may be translated a few
-     * microseconds later in the second, after the address was learned,
-     * and sent to its port alone; the copy it no longer floods was
-     * nobody's, so the fates agree while the NICs' counts do not. */
     int compared = 0;
-    for (uint64_t seed = 1; seed <= PROP_CASES; seed++) {
+    for (uint64_t seed = 1; seed <= (uint64_t) cases; seed++) {
         struct prop_case c;
         prop_make(seed, &c);
         struct scn s = {
             .vms = 3, .duration = "6ms", .rules = c.rules,
-            .traffic = c.traffic,
+            .traffic = c.traffic, .dpdk = dpdk,
         };
         struct ovs_run cached = run_scn(&s);
         s.other = "'flow-limit': 1";
@@ -1092,10 +1103,10 @@ START_TEST(test_cached_actions_equal_table_actions)
         prop_fates(&fresh, b, sizeof b);
         prop_devices(&cached, da, sizeof da);
         prop_devices(&fresh, db, sizeof db);
-        ck_assert_msg(!strcmp(a, b), "case %llu: rules [%s]\ntraffic [%s]\n"
-                      "cached:\n%s%s\nfresh:\n%s%s",
-                      (unsigned long long) seed, c.rules, c.traffic, a, da,
-                      b, db);
+        ck_assert_msg(!strcmp(a, b), "%s case %llu: rules [%s]\ntraffic "
+                      "[%s]\ncached:\n%s%s\nfresh:\n%s%s",
+                      dpdk ? "dpdk" : "kernel", (unsigned long long) seed,
+                      c.rules, c.traffic, a, da, b, db);
         /* The first run did use its cache, the second hardly. */
         double hit1 = jnum(cached.br, "lookups.hit");
         double hit2 = jnum(fresh.br, "lookups.hit");
@@ -1109,7 +1120,19 @@ START_TEST(test_cached_actions_equal_table_actions)
         ovs_run_free(&fresh);
     }
     /* Most cases cached something the second run translated. */
-    ck_assert_int_ge(compared, PROP_CASES / 2);
+    ck_assert_int_ge(compared, cases / 2);
+}
+
+START_TEST(test_cached_actions_equal_table_actions)
+{
+    prop_check(false, 300);
+}
+END_TEST
+
+START_TEST(test_dpdk_cached_actions_equal_table_actions)
+{
+    /* The same through the EMC and the per-port dpcls. */
+    prop_check(true, 300);
 }
 END_TEST
 
@@ -1136,6 +1159,7 @@ ovs_suite(void)
     tc = tcase_create("dpdk");
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, test_emc_holds_one_flow_not_twenty_thousand);
+    tcase_add_test(tc, test_dpdk_cached_actions_equal_table_actions);
     suite_add_tcase(s, tc);
     tc = tcase_create("cli");
     tcase_set_timeout(tc, 300);
