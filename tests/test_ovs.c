@@ -1136,6 +1136,56 @@ START_TEST(test_dpdk_cached_actions_equal_table_actions)
 }
 END_TEST
 
+/* ---- The benchmark scenarios. ---- */
+
+START_TEST(test_bench_scenarios_do_what_they_say)
+{
+    /* scenarios/bench/gen_ovs.py writes what 'make bench' runs: every
+     * file loads, the rule sets have the rules they are named for, and
+     * (run for 10 ms) the one-rule set makes one IPv4 mask while the
+     * 100- and 10,000-rule sets make ten more, their frames searching
+     * about ten masks each. */
+    resolve_bin();
+    char *dir = vh_test_tmpdir();
+    char *out = NULL;
+    int st = vh_test_sh(&out,
+        "set -e; top=$PWD; cd '%s'; python3 $top/scenarios/bench/gen_ovs.py ."
+        " && for f in ovs_rules_1 ovs_rules_100 ovs_rules_10000 ovs_emc; do "
+        "  '%s' check $f.json >/dev/null; done; "
+        "python3 - <<'PY'\n"
+        "import json, subprocess\n"
+        "for n in (1, 100, 10000):\n"
+        "    s = json.load(open('ovs_rules_%%d.json' %% n))\n"
+        "    assert len(s['hosts'][0]['bridges'][0]['flows']) == n, n\n"
+        "    s['duration'] = '10ms'\n"
+        "    json.dump(s, open('short.json', 'w'))\n"
+        "    subprocess.run(['%s', 'run', 'short.json', '--quiet', '--json',\n"
+        "                    'r.json'], check=True)\n"
+        "    r = json.load(open('r.json'))\n"
+        "    b = r['hosts'][0]['bridges'][0]\n"
+        "    assert r['flows'][0]['delivered'] > 2900, r['flows']\n"
+        "    print(n, b['masks']['peak'], b['masks']['visited_per_packet'])\n"
+        "PY\n", dir, bin, bin);
+    ck_assert_msg(st == 0, "%s", out);
+    int n, masks;
+    double visited;
+    const char *p = out;
+    for (int i = 0; i < 3; i++) {
+        ck_assert_msg(sscanf(p, "%d %d %lf", &n, &masks, &visited) == 3,
+                      "%s", out);
+        if (n == 1) {
+            ck_assert_msg(masks == 2 && visited < 2.1, "%s", out);
+        } else {
+            ck_assert_msg(masks == 11 && visited > 9, "%s", out);
+        }
+        p = strchr(p, '\n') + 1;
+    }
+    free(out);
+    vh_test_sh(NULL, "rm -rf '%s'", dir);
+    free(dir);
+}
+END_TEST
+
 /* ---- Model bugs these tests found (they fail until the model is
  * fixed; see the commit that added them). ---- */
 
@@ -1211,6 +1261,7 @@ ovs_suite(void)
     tcase_set_timeout(tc, 300);
     tcase_add_test(tc, test_explain_shows_slow_and_fast_path);
     tcase_add_test(tc, test_ovs_scenarios_repeat_and_decode);
+    tcase_add_test(tc, test_bench_scenarios_do_what_they_say);
     suite_add_tcase(s, tc);
     return s;
 }
