@@ -8,7 +8,9 @@
 #   make golden   re-record tests/golden/hashes.txt after a change meant to
 #                 alter results (say why in its own commit)
 #   make bench    kernel micro-benchmark and the bridge_flood scenario, set
-#                 beside ns-3 running the same topology (tests/peer/)
+#                 beside ns-3 running the same topology (tests/peer/); Open
+#                 vSwitch by number of rules and of EMC flows
+#                 (scenarios/bench/gen_ovs.py)
 #   make bench-peer  only the ns-3 side of that comparison
 #   make clean
 

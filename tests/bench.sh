@@ -3,7 +3,8 @@
 #
 # Builds nothing: the Makefile builds build/bench_kernel (and vhsim and
 # vhsim-gui) first, and the ns-3 peer build/peer/ns3_bridge_flood when it
-# can.
+# can.  The Open vSwitch scenarios are written into build/bench by
+# scenarios/bench/gen_ovs.py as they are needed.
 # Each benchmark prints its own figures, including a reference measured in
 # the same run, so the numbers read as ratios on whatever machine this is.
 set -e
@@ -129,6 +130,97 @@ PY
 echo
 echo "== peer: ns-3, bridge_flood's topology and load (CSMA links, BridgeNetDevice)"
 peer_ns3
+
+# ovs benchmarks follow
+
+# Open vSwitch: the kernel datapath with 1, 100 and 10,000 rules, and the
+# DPDK datapath's EMC with 1 and 100,000 flows, in scenarios that
+# scenarios/bench/gen_ovs.py writes (it says what the rules are).  The
+# runs of one comparison take turns, several rounds, so that drift in the
+# machine's speed touches them all alike; wall times are medians, timed
+# from outside (loading and reporting included).  Host cycles per packet
+# come from the report and do not depend on the machine; each line is
+# also set beside the comparison's first.
+echo
+echo "== ovs: kernel datapath by number of rules, DPDK EMC by number of flows"
+python3 scenarios/bench/gen_ovs.py build/bench
+python3 - "$(pwd)" 5 <<'PY'
+import json, os, shutil, statistics, subprocess, sys, tempfile, time
+top, rounds = sys.argv[1], int(sys.argv[2])
+vhsim = os.path.join(top, "vhsim")
+bench = os.path.join(top, "build", "bench")
+work = tempfile.mkdtemp()
+
+def compare(title, runs, extra):
+    """runs: [(label, scenario file, variant)]; extra(report) is more
+    columns for a run, extra(None) their header."""
+    walls = {label: [] for label, _, _ in runs}
+    reports = {}
+    for i in range(rounds + 1):
+        k = i % len(runs)                   # rotate who goes first
+        for label, scen, variant in runs[k:] + runs[:k]:
+            out = os.path.join(work, "r.json")
+            argv = [vhsim, "run", os.path.join(bench, scen), "--quiet",
+                    "--json", out] + (["--variant", variant] if variant else [])
+            t0 = time.perf_counter()
+            subprocess.run(argv, check=True, cwd=work)
+            t = time.perf_counter() - t0
+            if i:                           # the first round warms caches
+                walls[label].append(t)
+            reports[label] = json.load(open(out))
+    print("  %s (median wall time of %d runs each, taking turns)"
+          % (title, rounds))
+    print("  %-14s %9s %12s %11s %9s %7s%s"
+          % ("", "delivered", "host cyc/pkt", "Mpkt/wall-s", "wall",
+             "x rate", extra(None)))
+    first = None
+    for label, _, _ in runs:
+        r = reports[label]
+        host = [h for h in r["hosts"] if h["name"] == "host1"][0]
+        delivered = sum(f["delivered"] for f in r["flows"])
+        wall = statistics.median(walls[label])
+        rate = delivered / wall
+        if first is None:
+            first = rate
+        print("  %-14s %9d %12.0f %11.2f %7.3f s %6.2fx%s"
+              % (label, delivered, host["cycles_per_packet"], rate / 1e6,
+                 wall, rate / first, extra(r)))
+
+def bridge(r):
+    return [h for h in r["hosts"] if h["name"] == "host1"][0]["bridges"][0]
+
+def kernel_extra(r):
+    """The datapath's masks, masks searched per packet, upcalls."""
+    if r is None:
+        return "  %5s %9s %7s" % ("masks", "masks/pkt", "upcalls")
+    b = bridge(r)
+    return "  %5d %9.2f %7d" % (b["masks"]["peak"],
+                                b["masks"]["visited_per_packet"],
+                                b["lookups"]["missed"])
+
+def emc_extra(r):
+    """Where frames were found, and the PMD's cycles on each."""
+    if r is None:
+        return "  %7s %9s %11s" % ("emc hit", "dpcls hit", "pmd cyc/pkt")
+    b = bridge(r)
+    n = b["emc_hits"] + b["megaflow_hits"] + b["smc_hits"] + b["upcalls"]
+    return "  %6.1f%% %8.1f%% %11.0f" % (100.0 * b["emc_hits"] / n,
+                                        100.0 * b["megaflow_hits"] / n,
+                                        b["processing_cycles_per_packet"])
+
+compare("kernel datapath, 300 kpps in 1,024 flows for 1 s",
+        [("1 rule", "ovs_rules_1.json", None),
+         ("100 rules", "ovs_rules_100.json", None),
+         ("10,000 rules", "ovs_rules_10000.json", None)], kernel_extra)
+print()
+compare("DPDK datapath, 1 Mpps on one PMD for 400 ms",
+        [("1 flow", "ovs_emc.json", None),
+         ("100,000 flows", "ovs_emc.json", "flows-100000")], emc_extra)
+print("  host cycles per packet count every cycle of a core, a PMD's idle"
+      " polling too;\n  'pmd cyc/pkt' is pmd-stats-show's processing"
+      " cycles per packet")
+shutil.rmtree(work)
+PY
 
 # gui benchmarks follow
 
