@@ -289,7 +289,11 @@ static char *
 sflow_fields(const char *pcap, const char *list)
 {
     char *out = NULL;
-    int st = vh_test_sh(&out, "tshark -r '%s' " TSHARK_PREFS " -Y sflow "
+    /* Datagrams only, not those that carry one of the agent's own
+     * datagrams sampled on its way out through the bridge (OVS samples
+     * those too), whose nested fields would mix with theirs. */
+    int st = vh_test_sh(&out, "tshark -r '%s' " TSHARK_PREFS " -Y "
+                        "'sflow && count(sflow_245.version) == 1' "
                         "-T fields -E occurrence=a -E aggregator=, %s "
                         "2>/dev/null", pcap, list);
     ck_assert_msg(st == 0, "tshark failed: %s", out);
@@ -376,16 +380,18 @@ START_TEST(test_tshark_reads_the_collector_capture)
     free(out);
     ck_assert_uint_ge(datagrams, 5);
 
-    /* Datagrams numbered from 1, their uptime in ms never going back. */
+    /* Datagrams numbered upwards, their uptime in ms never going back. */
     unsigned long long v[4096], u[4096];
-    out = sflow_fields(pcap, "-e sflow_245.sequence_number");
+    /* The outer datagram's, not those of datagrams sampled inside it. */
+    out = sflow_fields(pcap, "-E occurrence=f -e sflow_245.sequence_number");
     size_t n = numbers(out, v, 4096);
     free(out);
     ck_assert_uint_eq(n, datagrams);
-    for (size_t i = 0; i < n; i++) {
-        ck_assert_uint_eq(v[i], i + 1);
+    ck_assert_uint_ge(v[0], 1);
+    for (size_t i = 1; i < n; i++) {
+        ck_assert_uint_gt(v[i], v[i - 1]);
     }
-    out = sflow_fields(pcap, "-e sflow_245.sysuptime");
+    out = sflow_fields(pcap, "-E occurrence=f -e sflow_245.sysuptime");
     ck_assert_uint_eq(numbers(out, u, 4096), n);
     free(out);
     for (size_t i = 1; i < n; i++) {
@@ -401,8 +407,9 @@ START_TEST(test_tshark_reads_the_collector_capture)
     free(out);
     ck_assert_uint_gt(k, 10);
     ck_assert_uint_eq(headers, k);
-    for (size_t i = 0; i < k; i++) {
-        ck_assert_uint_eq(v[i], i + 1);
+    ck_assert_uint_ge(v[0], 1);
+    for (size_t i = 1; i < k; i++) {
+        ck_assert_uint_gt(v[i], v[i - 1]);
     }
     double samples = 0;
     char *json = NULL;

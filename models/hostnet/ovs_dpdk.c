@@ -271,6 +271,13 @@ pmd_upcall(struct world *w, struct pmd *pmd, struct megaflow_cache *dpcls,
     struct dp_flow *f = megaflow_insert(dpcls, key, &xo->wc, &xo->acts,
                                         xo->rules, xo->n_rules, *why,
                                         w->sim.now);
+    size_t now_flows = 0;
+    for (int i = 0; i < br->n_pmds; i++) {
+        now_flows += pmd_flows(&br->pmds[i], false);
+    }
+    if (now_flows > br->peak_flows) {
+        br->peak_flows = now_flows;     /* At one time, over all PMDs. */
+    }
     if (flows == 0) {
         request_revalidation(w, br);
     }
@@ -377,6 +384,7 @@ pmd_switch(struct world *w, struct pmd *pmd, struct ovs_port *in,
     if (!odp_execute(acts, p, exec_output, exec_clone, &ex, &ctl)) {
         acct_drop(w, p, &br->dev, why ? why : "rule-drop");
     }
+    br->ofp.controller += ctl;
     if (have_xo) {
         xlate_out_destroy(&xo);
     }
@@ -478,6 +486,7 @@ revalidate_ev(struct vh_sim *sim, void *obj, void *arg)
     bool relearn = br->ofp.reval_seq != br->reval_seen;
     size_t left = 0;
     br->reval_seen = br->ofp.reval_seq;
+    br->reval.passes++;
     ofproto_mark_expired(&br->ofp, now);
     for (int i = 0; i < br->n_pmds; i++) {
         struct pmd *pmd = &br->pmds[i];
@@ -848,7 +857,7 @@ ovs_dpdk_report(const struct vh_device *d, struct report_out *out)
     report_out_str(out, "type", "ovs");
     report_out_str(out, "datapath", "dpdk");
     report_out_num(out, "pmds", br->n_pmds);
-    uint64_t emc = 0, smc = 0, mf = 0, up = 0, sub = 0, flows = 0, peak = 0;
+    uint64_t emc = 0, smc = 0, mf = 0, up = 0, sub = 0, flows = 0;
     uint64_t masks = 0, frames = 0, work = 0;
     for (int i = 0; i < br->n_pmds; i++) {
         const struct pmd *pmd = &br->pmds[i];
@@ -858,7 +867,7 @@ ovs_dpdk_report(const struct vh_device *d, struct report_out *out)
         up += pmd->upcalls;
         sub += pmd->subtables_on_hit;
         flows += pmd_flows(pmd, false);
-        peak += pmd_flows(pmd, true);
+
         for (size_t k = 0; k < pmd->n_dpcls; k++) {
             masks += pmd->dpcls[k].n_masks;
         }
@@ -873,7 +882,7 @@ ovs_dpdk_report(const struct vh_device *d, struct report_out *out)
     report_out_end(out);
     report_out_begin(out, "datapath_flows");
     report_out_num(out, "end", (double) flows);
-    report_out_num(out, "peak", (double) peak);
+    report_out_num(out, "peak", (double) br->peak_flows);
     report_out_end(out);
     report_out_num(out, "emc_hits", (double) emc);
     report_out_num(out, "smc_hits", (double) smc);

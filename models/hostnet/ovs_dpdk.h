@@ -114,6 +114,7 @@ struct ovs_dpdk {
     struct vh_timer revalidate;
     uint64_t reval_seen;
     struct reval_stats reval;
+    size_t peak_flows;          /* Most megaflows held at one time. */
     struct ovs_port **ports;
     size_t n_ports;
     struct pmd *pmds;

@@ -617,9 +617,6 @@ ofproto_xlate(struct ofproto *ofp, const struct ofkey *key, bool may_learn,
     xlate(&in, out);
     apply_mirrors(ofp, key, out);
     bond_outputs(ofp, key, out);
-    if (out->controller) {
-        ofp->controller++;
-    }
 }
 
 static bool

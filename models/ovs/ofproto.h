@@ -114,7 +114,8 @@ struct ofproto {
                                  * cached flows need revalidating, as
                                  * OVS's udpif reval_seq. */
     uint64_t controller;        /* Frames sent to the (absent)
-                                 * controller. */
+                                 * controller: the datapaths count them
+                                 * as they run the action. */
     const char *normal_drop;    /* Why the last NORMAL output nothing. */
     uint64_t expired;           /* Rules removed by their timeouts. */
 };

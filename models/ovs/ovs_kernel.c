@@ -362,6 +362,7 @@ execute(struct world *w, struct ovs_kernel *br, struct cpu_core *core,
                      &to_controller)) {
         acct_drop(w, p, &br->dev, why ? why : "rule-drop");
     }
+    br->ofp.controller += to_controller;
     return t;
 }
 
@@ -388,6 +389,15 @@ upcall_truesize(uint32_t len)
     return b + VH_DEF_OVS_UPCALL_SKB;
 }
 
+static void
+upcall_queued(struct vh_sim *sim, void *obj, void *arg)
+{
+    struct ovsk_handler *h = obj;
+    struct vh_packet *p = arg;
+    vh_pktq_push(&h->queue, p);
+    hthread_signal(world_of(sim), h->thread, h->waker, CPU_VSWITCH, p);
+}
+
 /* A miss: the frame goes up to a handler, or is lost if its socket is
  * full. */
 static void
@@ -401,18 +411,23 @@ upcall(struct world *w, struct ovs_kernel *br, struct cpu_core *core,
            "megaflow cache miss: upcall to ovs-vswitchd");
     cpu_charge(w, core, COST_OVS_UPCALL, 0, CPU_VSWITCH, p, &br->dev);
     cpu_charge(w, core, COST_COPY_FIXED, 0, CPU_VSWITCH, p, &br->dev);
-    cpu_charge(w, core, COST_COPY_BYTE, p->len, CPU_VSWITCH, p, &br->dev);
+    vh_time_t queued = cpu_charge(w, core, COST_COPY_BYTE, p->len,
+                                  CPU_VSWITCH, p, &br->dev);
     if (h->rmem + size > VH_DEF_OVS_UPCALL_RCVBUF) {
         br->lost++;
         acct_drop(w, p, &br->dev, "upcall-lost");
         return;
     }
+    /* Stamped when the frame came to the datapath: the GUI animates the
+     * way up from here. */
     VH_TRACE(&w->trace, VH_HOP_ENQUEUE, .time = w->sim.now, .pkt = p,
              .dev = &br->dev, .depth = h->queue.count + 1,
              .what = "upcall to a handler thread");
-    vh_pktq_push(&h->queue, p);
+    /* The message reaches the socket, and wakes the handler, once the
+     * kernel has built it. */
     h->rmem += size;
-    hthread_signal(w, h->thread, core, CPU_VSWITCH, p);
+    h->waker = core;
+    vh_schedule_at(&w->sim, queued, upcall_queued, h, p);
 }
 
 static void
@@ -562,6 +577,7 @@ revalidate_ev(struct vh_sim *sim, void *obj, void *arg)
     vh_time_t idle = br->mc.n_flows > oc->flow_limit
                      ? VH_DEF_OVS_OVERLIMIT_IDLE : oc->max_idle;
     br->reval_seen = br->ofp.reval_seq;
+    br->reval.passes++;
     ofproto_mark_expired(&br->ofp, now);
     size_t n = ovs_revalidate(&br->mc, &br->ofp, now, idle, relearn, NULL,
                               NULL, &br->reval);
@@ -792,7 +808,11 @@ build_threads(struct world *w, struct ovs_kernel *br)
         dev_register(w, &hd->dev, &ovs_thread_class, &br->dev, name);
         hd->br = br;
         vh_pktq_init(&hd->queue, 0);
-        hd->thread = hthread_create(h, &h->cores[i % h->n_cores],
+        /* Handler i takes the upcalls of core i, but runs on the next
+         * core: the scheduler moves a user thread off a core busy with
+         * softirq work, which in Linux preempts it anyway; a vhsim core
+         * serves its work in order and cannot preempt. */
+        hd->thread = hthread_create(h, &h->cores[(i + 1) % h->n_cores],
                                     CPU_VSWITCH, &hd->dev, true);
         hthread_add_src(hd->thread, handler_poll, hd);
     }

@@ -26,8 +26,10 @@
  *
  * Threads: with per-CPU dispatch (Linux 5.14 and OVS 2.16 on) there is a
  * handler per core and an upcall goes to the one of the core that took
- * the frame; vhsim runs handler i on core i.  Revalidators are handlers
- * / 4 + 1, run from the last core down.  "n-handler-threads" and
+ * the frame; vhsim runs handler i on core i + 1 (modulo the cores), where
+ * it does not hold up the softirq work of core i, which Linux would let
+ * preempt it.  Revalidators are handlers / 4 + 1, run from the last core
+ * down.  "n-handler-threads" and
  * "n-revalidator-threads" override the counts.
  *
  * With "sflow", every frame whose actions run (a hit here, or a miss back
@@ -79,6 +81,7 @@ struct ovsk_handler {
     struct ovs_kernel *br;
     struct hthread *thread;
     struct vh_pktq queue;       /* Upcalled frames, oldest first. */
+    struct cpu_core *waker;     /* The core of the last upcall sent. */
     uint32_t rmem;              /* Bytes of its socket's buffer they take
                                  * (VH_DEF_OVS_UPCALL_RCVBUF at most). */
     uint64_t upcalls;           /* Handled. */

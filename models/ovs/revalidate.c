@@ -9,7 +9,6 @@ ovs_revalidate(struct megaflow_cache *mc, struct ofproto *ofp, vh_time_t now,
     struct xlate_out xo;
     size_t n = 0, n_dead = 0;
     xlate_out_init(&xo);
-    st->passes++;
     for (struct dp_flow *f = mc->all; f; f = f->all_next) {
         n++;
         bool stale_rule = false;

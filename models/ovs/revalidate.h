@@ -28,7 +28,8 @@ struct reval_stats {
     uint64_t deleted;           /* Deleted because their mask changed. */
 };
 
-/* One pass over 'mc'.  Returns the number of flows dumped. */
+/* One pass over 'mc'.  Returns the number of flows dumped.  The caller
+ * counts the dump in 'st->passes' (a dump may cover several caches). */
 size_t ovs_revalidate(struct megaflow_cache *mc, struct ofproto *ofp,
                       vh_time_t now, vh_time_t idle, bool retranslate,
                       void (*purge)(void *aux), void *aux,
