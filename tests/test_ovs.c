@@ -910,6 +910,54 @@ START_TEST(test_ovs_scenarios_repeat_and_decode)
 }
 END_TEST
 
+/* The shipped VLAN, mirror and bond scenarios' captures: clean in
+ * tshark, with the tags and the LACPDUs where they should be. */
+START_TEST(test_vlan_mirror_and_bond_captures_decode)
+{
+    resolve_bin();
+    char *dir = vh_test_tmpdir();
+    char *out = NULL;
+    int st = vh_test_sh(&out, "set -e; top=$PWD; cd '%s'; "
+        "'%s' run \"$top/scenarios/ovs-vlan-mirror.json\" --quiet; "
+        "'%s' run \"$top/scenarios/ovs-bond-failover.json\" --quiet",
+        dir, bin, bin);
+    ck_assert_msg(st == 0, "%s", out);
+    free(out);
+    const char *pcaps[] = {
+        "traces/ovs-vlan-mirror-host1-eth0.pcap",
+        "traces/ovs-vlan-mirror-ids.pcap",
+        "traces/ovs-bond-failover-eth1.pcap",
+        "traces/ovs-bond-failover-eth2.pcap",
+    };
+    assert_decode_cleanly(dir, pcaps, sizeof pcaps / sizeof *pcaps);
+
+    /* The uplink carries VLANs 10 and 20 tagged and nothing untagged
+     * but what no VLAN owns; the mirror's copies came in untagged. */
+    st = vh_test_sh(&out, "cd '%s' && tshark -r %s -Y udp -T fields "
+                    "-e vlan.id 2>/dev/null | sort | uniq -c | awk '{print $2\":\"$1}' "
+                    "| tr '\\n' ' '", dir, pcaps[0]);
+    ck_assert_msg(st == 0 && !strcmp(out, "10:20 20:20 "), "uplink: '%s'",
+                  out);
+    free(out);
+    st = vh_test_sh(&out, "cd '%s' && tshark -r %s -Y 'udp && vlan' "
+                    "2>/dev/null | wc -l", dir, pcaps[1]);
+    ck_assert_msg(st == 0 && atoi(out) == 0, "tagged copies: %s", out);
+    free(out);
+    /* LACPDUs from the host's bond and the switch's answers, on each
+     * member. */
+    for (int i = 2; i < 4; i++) {
+        st = vh_test_sh(&out, "cd '%s' && tshark -r %s -Y lacp -T fields "
+                        "-e lacp.actor.sysid 2>/dev/null | sort -u | wc -l", dir,
+                        pcaps[i]);
+        ck_assert_msg(st == 0 && atoi(out) == 2, "%s: %s LACP systems",
+                      pcaps[i], out);
+        free(out);
+    }
+    vh_test_sh(NULL, "rm -rf '%s'", dir);
+    free(dir);
+}
+END_TEST
+
 /* ---- 13. Cached actions are the tables' actions. ---- */
 
 /* A random rule set for br0 (ports eth0, vm1, vm2, vm3) and random
@@ -1325,6 +1373,7 @@ ovs_suite(void)
     tcase_set_timeout(tc, 300);
     tcase_add_test(tc, test_explain_shows_slow_and_fast_path);
     tcase_add_test(tc, test_ovs_scenarios_repeat_and_decode);
+    tcase_add_test(tc, test_vlan_mirror_and_bond_captures_decode);
     tcase_add_test(tc, test_bench_scenarios_do_what_they_say);
     suite_add_tcase(s, tc);
     return s;
