@@ -20,35 +20,6 @@ const struct vh_mac vh_mac_broadcast = {
 #define IPV4_FRAG_OFF_MASK 0x1fff
 #define DEFAULT_TTL 64
 
-static inline uint16_t
-get16(const uint8_t *p)
-{
-    return (uint16_t) ((p[0] << 8) | p[1]);
-}
-
-static inline uint32_t
-get32(const uint8_t *p)
-{
-    return ((uint32_t) p[0] << 24) | ((uint32_t) p[1] << 16)
-           | ((uint32_t) p[2] << 8) | p[3];
-}
-
-static inline void
-put16(uint8_t *p, uint16_t v)
-{
-    p[0] = (uint8_t) (v >> 8);
-    p[1] = (uint8_t) v;
-}
-
-static inline void
-put32(uint8_t *p, uint32_t v)
-{
-    p[0] = (uint8_t) (v >> 24);
-    p[1] = (uint8_t) (v >> 16);
-    p[2] = (uint8_t) (v >> 8);
-    p[3] = (uint8_t) v;
-}
-
 bool
 vh_mac_eq(const struct vh_mac *a, const struct vh_mac *b)
 {
@@ -171,7 +142,7 @@ vh_csum_partial(const void *data, size_t len, uint32_t sum)
     uint64_t s = sum;           /* 64 bits: no carry is lost on long data. */
 
     for (; len >= 2; p += 2, len -= 2) {
-        s += get16(p);
+        s += vh_get_be16(p);
     }
     if (len) {
         s += (uint32_t) p[0] << 8;
@@ -198,11 +169,11 @@ pseudo_sum(uint32_t src, uint32_t dst, uint8_t proto, uint16_t l4_len)
 {
     uint8_t ph[12];
 
-    put32(ph, src);
-    put32(ph + 4, dst);
+    vh_put_be32(ph, src);
+    vh_put_be32(ph + 4, dst);
     ph[8] = 0;
     ph[9] = proto;
-    put16(ph + 10, l4_len);
+    vh_put_be16(ph + 10, l4_len);
     return vh_csum_partial(ph, sizeof ph, 0);
 }
 
@@ -214,12 +185,12 @@ put_eth(uint8_t *buf, const struct vh_mac *dst, const struct vh_mac *src,
     vh_eth_set_dst(buf, dst);
     vh_eth_set_src(buf, src);
     if (vlan) {
-        put16(buf + VH_ETH_TYPE_OFF, VH_ETHERTYPE_VLAN);
-        put16(buf + VH_VLAN_TCI_OFF, tci);
-        put16(buf + VH_VLAN_TYPE_OFF, ethertype);
+        vh_put_be16(buf + VH_ETH_TYPE_OFF, VH_ETHERTYPE_VLAN);
+        vh_put_be16(buf + VH_VLAN_TCI_OFF, tci);
+        vh_put_be16(buf + VH_VLAN_TYPE_OFF, ethertype);
         return VH_ETH_HLEN + VH_VLAN_HLEN;
     }
-    put16(buf + VH_ETH_TYPE_OFF, ethertype);
+    vh_put_be16(buf + VH_ETH_TYPE_OFF, ethertype);
     return VH_ETH_HLEN;
 }
 
@@ -237,16 +208,16 @@ put_eth_ipv4(uint8_t *buf, const struct vh_ip_hdr_spec *spec,
 
     ip[0] = 0x45;               /* Version 4, IHL 5: no options. */
     ip[1] = 0;                  /* DSCP/ECN. */
-    put16(ip + VH_IPV4_TOTLEN_OFF, (uint16_t) (VH_IPV4_HLEN + l4_len));
-    put16(ip + VH_IPV4_ID_OFF, spec->ip_id);
+    vh_put_be16(ip + VH_IPV4_TOTLEN_OFF, (uint16_t) (VH_IPV4_HLEN + l4_len));
+    vh_put_be16(ip + VH_IPV4_ID_OFF, spec->ip_id);
     /* Don't fragment: what Linux sends with PMTU discovery. */
-    put16(ip + VH_IPV4_FRAG_OFF, IPV4_DF);
+    vh_put_be16(ip + VH_IPV4_FRAG_OFF, IPV4_DF);
     ip[VH_IPV4_TTL_OFF] = spec->ttl ? spec->ttl : DEFAULT_TTL;
     ip[VH_IPV4_PROTO_OFF] = proto;
-    put16(ip + VH_IPV4_CSUM_OFF, 0);
-    put32(ip + VH_IPV4_SRC_OFF, spec->ip_src);
-    put32(ip + VH_IPV4_DST_OFF, spec->ip_dst);
-    put16(ip + VH_IPV4_CSUM_OFF,
+    vh_put_be16(ip + VH_IPV4_CSUM_OFF, 0);
+    vh_put_be32(ip + VH_IPV4_SRC_OFF, spec->ip_src);
+    vh_put_be32(ip + VH_IPV4_DST_OFF, spec->ip_dst);
+    vh_put_be16(ip + VH_IPV4_CSUM_OFF,
           vh_csum_fold(vh_csum_partial(ip, VH_IPV4_HLEN, 0)));
     return l3 + VH_IPV4_HLEN;
 }
@@ -284,10 +255,10 @@ vh_build_udp(uint8_t *buf, const struct vh_ip_hdr_spec *spec,
     uint32_t l4 = put_eth_ipv4(buf, spec, VH_IPPROTO_UDP, l4_len);
     uint8_t *udp = buf + l4;
 
-    put16(udp + VH_UDP_SPORT_OFF, sport);
-    put16(udp + VH_UDP_DPORT_OFF, dport);
-    put16(udp + VH_UDP_LEN_OFF, (uint16_t) l4_len);
-    put16(udp + VH_UDP_CSUM_OFF, 0);
+    vh_put_be16(udp + VH_UDP_SPORT_OFF, sport);
+    vh_put_be16(udp + VH_UDP_DPORT_OFF, dport);
+    vh_put_be16(udp + VH_UDP_LEN_OFF, (uint16_t) l4_len);
+    vh_put_be16(udp + VH_UDP_CSUM_OFF, 0);
     put_payload(udp + VH_UDP_HLEN, payload, payload_len);
 
     uint32_t sum = pseudo_sum(spec->ip_src, spec->ip_dst, VH_IPPROTO_UDP,
@@ -295,7 +266,7 @@ vh_build_udp(uint8_t *buf, const struct vh_ip_hdr_spec *spec,
     uint16_t csum = vh_csum_fold(vh_csum_partial(udp, l4_len, sum));
     /* 0 on the wire means "no checksum", so a computed 0 goes as its
      * one's-complement twin (RFC 768). */
-    put16(udp + VH_UDP_CSUM_OFF, csum ? csum : 0xffff);
+    vh_put_be16(udp + VH_UDP_CSUM_OFF, csum ? csum : 0xffff);
     return pad_frame(buf, l4 + l4_len);
 }
 
@@ -310,11 +281,11 @@ vh_build_icmp_echo(uint8_t *buf, const struct vh_ip_hdr_spec *spec,
 
     icmp[0] = type;
     icmp[1] = 0;
-    put16(icmp + VH_ICMP_CSUM_OFF, 0);
-    put16(icmp + VH_ICMP_ID_OFF, id);
-    put16(icmp + VH_ICMP_SEQ_OFF, seq);
+    vh_put_be16(icmp + VH_ICMP_CSUM_OFF, 0);
+    vh_put_be16(icmp + VH_ICMP_ID_OFF, id);
+    vh_put_be16(icmp + VH_ICMP_SEQ_OFF, seq);
     put_payload(icmp + VH_ICMP_HLEN, payload, payload_len);
-    put16(icmp + VH_ICMP_CSUM_OFF,
+    vh_put_be16(icmp + VH_ICMP_CSUM_OFF,
           vh_csum_fold(vh_csum_partial(icmp, l4_len, 0)));
     return pad_frame(buf, l4 + l4_len);
 }
@@ -331,15 +302,15 @@ vh_build_arp(uint8_t *buf, uint16_t op,
                           false, 0, VH_ETHERTYPE_ARP);
     uint8_t *arp = buf + l3;
 
-    put16(arp, 1);                      /* Hardware type: Ethernet. */
-    put16(arp + 2, VH_ETHERTYPE_IPV4);  /* Protocol type. */
+    vh_put_be16(arp, 1);                      /* Hardware type: Ethernet. */
+    vh_put_be16(arp + 2, VH_ETHERTYPE_IPV4);  /* Protocol type. */
     arp[4] = VH_ETH_ALEN;
     arp[5] = 4;
-    put16(arp + 6, op);
+    vh_put_be16(arp + 6, op);
     memcpy(arp + 8, sha->b, VH_ETH_ALEN);
-    put32(arp + 14, spa);
+    vh_put_be32(arp + 14, spa);
     memcpy(arp + 18, (tha ? tha : &zero_mac)->b, VH_ETH_ALEN);
-    put32(arp + 24, tpa);
+    vh_put_be32(arp + 24, tpa);
     return pad_frame(buf, l3 + VH_ARP_LEN);
 }
 
@@ -350,15 +321,15 @@ parse_udp(const uint8_t *udp, uint32_t l4_len, struct vh_frame_info *out,
     if (l4_len < VH_UDP_HLEN) {
         return -1;
     }
-    out->sport = get16(udp + VH_UDP_SPORT_OFF);
-    out->dport = get16(udp + VH_UDP_DPORT_OFF);
-    out->l4_len = get16(udp + VH_UDP_LEN_OFF);
+    out->sport = vh_get_be16(udp + VH_UDP_SPORT_OFF);
+    out->dport = vh_get_be16(udp + VH_UDP_DPORT_OFF);
+    out->l4_len = vh_get_be16(udp + VH_UDP_LEN_OFF);
     /* Like Linux, a UDP length shorter than the IP payload is accepted
      * (the rest is ignored); a longer one is a truncated datagram. */
     if (out->l4_len < VH_UDP_HLEN || out->l4_len > l4_len) {
         return -1;
     }
-    if (verify && get16(udp + VH_UDP_CSUM_OFF) != 0) {
+    if (verify && vh_get_be16(udp + VH_UDP_CSUM_OFF) != 0) {
         uint32_t sum = pseudo_sum(out->ip_src, out->ip_dst, VH_IPPROTO_UDP,
                                   out->l4_len);
         if (vh_csum_fold(vh_csum_partial(udp, out->l4_len, sum)) != 0) {
@@ -378,8 +349,8 @@ parse_icmp(const uint8_t *icmp, uint32_t l4_len, struct vh_frame_info *out,
     out->icmp_type = icmp[0];
     out->icmp_code = icmp[1];
     if (icmp[0] == VH_ICMP_ECHO_REQUEST || icmp[0] == VH_ICMP_ECHO_REPLY) {
-        out->icmp_id = get16(icmp + VH_ICMP_ID_OFF);
-        out->icmp_seq = get16(icmp + VH_ICMP_SEQ_OFF);
+        out->icmp_id = vh_get_be16(icmp + VH_ICMP_ID_OFF);
+        out->icmp_seq = vh_get_be16(icmp + VH_ICMP_SEQ_OFF);
     }
     if (verify && vh_csum_fold(vh_csum_partial(icmp, l4_len, 0)) != 0) {
         return -1;
@@ -398,11 +369,11 @@ parse_ipv4(const uint8_t *frame, uint32_t len, struct vh_frame_info *out,
         return -1;
     }
     out->is_ipv4 = true;
-    out->ip_total_len = get16(ip + VH_IPV4_TOTLEN_OFF);
+    out->ip_total_len = vh_get_be16(ip + VH_IPV4_TOTLEN_OFF);
     out->ip_ttl = ip[VH_IPV4_TTL_OFF];
     out->ip_proto = ip[VH_IPV4_PROTO_OFF];
-    out->ip_src = get32(ip + VH_IPV4_SRC_OFF);
-    out->ip_dst = get32(ip + VH_IPV4_DST_OFF);
+    out->ip_src = vh_get_be32(ip + VH_IPV4_SRC_OFF);
+    out->ip_dst = vh_get_be32(ip + VH_IPV4_DST_OFF);
 
     uint32_t ihl = (ip[0] & 0xfu) * 4;
     /* Bytes past the total length are Ethernet padding, not IP. */
@@ -417,7 +388,7 @@ parse_ipv4(const uint8_t *frame, uint32_t len, struct vh_frame_info *out,
 
     /* A fragment's L4 header is absent or its checksum covers bytes that
      * are not here, so only the IP layer of a fragment is parsed. */
-    uint16_t frag = get16(ip + VH_IPV4_FRAG_OFF);
+    uint16_t frag = vh_get_be16(ip + VH_IPV4_FRAG_OFF);
     if (frag & (IPV4_MF | IPV4_FRAG_OFF_MASK)) {
         return 0;
     }
@@ -442,16 +413,16 @@ parse_arp(const uint8_t *frame, uint32_t len, struct vh_frame_info *out)
     const uint8_t *arp = frame + out->l3_off;
 
     if (len - out->l3_off < VH_ARP_LEN
-        || get16(arp) != 1 || get16(arp + 2) != VH_ETHERTYPE_IPV4
+        || vh_get_be16(arp) != 1 || vh_get_be16(arp + 2) != VH_ETHERTYPE_IPV4
         || arp[4] != VH_ETH_ALEN || arp[5] != 4) {
         return -1;
     }
     out->is_arp = true;
-    out->arp_op = get16(arp + 6);
+    out->arp_op = vh_get_be16(arp + 6);
     memcpy(out->arp_sha.b, arp + 8, VH_ETH_ALEN);
-    out->arp_spa = get32(arp + 14);
+    out->arp_spa = vh_get_be32(arp + 14);
     memcpy(out->arp_tha.b, arp + 18, VH_ETH_ALEN);
-    out->arp_tpa = get32(arp + 24);
+    out->arp_tpa = vh_get_be32(arp + 24);
     return 0;
 }
 
@@ -472,8 +443,8 @@ vh_frame_parse(const uint8_t *frame, uint32_t len,
             return -1;
         }
         out->has_vlan = true;
-        out->vlan_tci = get16(frame + VH_VLAN_TCI_OFF);
-        out->ethertype = get16(frame + VH_VLAN_TYPE_OFF);
+        out->vlan_tci = vh_get_be16(frame + VH_VLAN_TCI_OFF);
+        out->ethertype = vh_get_be16(frame + VH_VLAN_TYPE_OFF);
         out->l3_off = VH_ETH_HLEN + VH_VLAN_HLEN;
     }
 
@@ -498,8 +469,8 @@ vh_vlan_push(struct vh_packet *p, uint16_t tci)
     memmove(p->data - VH_VLAN_HLEN, p->data, 2 * VH_ETH_ALEN);
     p->data -= VH_VLAN_HLEN;
     p->len += VH_VLAN_HLEN;
-    put16(p->data + VH_ETH_TYPE_OFF, VH_ETHERTYPE_VLAN);
-    put16(p->data + VH_VLAN_TCI_OFF, tci);
+    vh_put_be16(p->data + VH_ETH_TYPE_OFF, VH_ETHERTYPE_VLAN);
+    vh_put_be16(p->data + VH_VLAN_TCI_OFF, tci);
 }
 
 int
@@ -509,7 +480,7 @@ vh_vlan_pop(struct vh_packet *p)
         || vh_eth_type(p->data) != VH_ETHERTYPE_VLAN) {
         return -1;
     }
-    uint16_t tci = get16(p->data + VH_VLAN_TCI_OFF);
+    uint16_t tci = vh_get_be16(p->data + VH_VLAN_TCI_OFF);
 
     memmove(p->data + VH_VLAN_HLEN, p->data, 2 * VH_ETH_ALEN);
     p->data += VH_VLAN_HLEN;
@@ -555,7 +526,7 @@ vh_build_rarp_announce(uint8_t *buf, const struct vh_mac *mac)
     memset(buf, 0, VH_ETH_MIN_FRAME);
     vh_eth_set_dst(buf, &vh_mac_broadcast);
     vh_eth_set_src(buf, mac);
-    put16(buf + VH_ETH_TYPE_OFF, VH_ETHERTYPE_RARP);
+    vh_put_be16(buf + VH_ETH_TYPE_OFF, VH_ETHERTYPE_RARP);
     uint8_t *a = buf + VH_ETH_HLEN;
     a[1] = 1;                           /* Hardware: Ethernet. */
     a[2] = 0x08;                        /* Protocol: IPv4. */
@@ -581,7 +552,7 @@ vh_frame_flow(const uint8_t *frame, uint32_t len, struct vh_flow *out)
             return false;
         }
         l3 += VH_VLAN_HLEN;
-        type = get16(frame + VH_VLAN_TYPE_OFF);
+        type = vh_get_be16(frame + VH_VLAN_TYPE_OFF);
     }
     const uint8_t *ip = frame + l3;
     if (type != VH_ETHERTYPE_IPV4 || len < l3 + VH_IPV4_HLEN
@@ -592,15 +563,15 @@ vh_frame_flow(const uint8_t *frame, uint32_t len, struct vh_flow *out)
     if (ihl < VH_IPV4_HLEN || len < l3 + ihl) {
         return false;
     }
-    out->ip_src = get32(ip + VH_IPV4_SRC_OFF);
-    out->ip_dst = get32(ip + VH_IPV4_DST_OFF);
+    out->ip_src = vh_get_be32(ip + VH_IPV4_SRC_OFF);
+    out->ip_dst = vh_get_be32(ip + VH_IPV4_DST_OFF);
     out->proto = ip[VH_IPV4_PROTO_OFF];
-    uint16_t frag = get16(ip + VH_IPV4_FRAG_OFF);
+    uint16_t frag = vh_get_be16(ip + VH_IPV4_FRAG_OFF);
     if ((out->proto == VH_IPPROTO_TCP || out->proto == VH_IPPROTO_UDP)
         && !(frag & (IPV4_MF | IPV4_FRAG_OFF_MASK)) && len >= l3 + ihl + 4) {
         out->has_ports = true;
-        out->sport = get16(ip + ihl + VH_UDP_SPORT_OFF);
-        out->dport = get16(ip + ihl + VH_UDP_DPORT_OFF);
+        out->sport = vh_get_be16(ip + ihl + VH_UDP_SPORT_OFF);
+        out->dport = vh_get_be16(ip + ihl + VH_UDP_DPORT_OFF);
     }
     return true;
 }
@@ -612,5 +583,5 @@ vh_frame_vlan(const uint8_t *frame, uint32_t len)
         || vh_eth_type(frame) != VH_ETHERTYPE_VLAN) {
         return -1;
     }
-    return get16(frame + VH_VLAN_TCI_OFF) & 0xfff;
+    return vh_get_be16(frame + VH_VLAN_TCI_OFF) & 0xfff;
 }

@@ -114,6 +114,36 @@ vh_eth_type(const uint8_t *frame)
                        | frame[VH_ETH_TYPE_OFF + 1]);
 }
 
+/* Big-endian (network order) fields in a frame's bytes. */
+static inline uint16_t
+vh_get_be16(const uint8_t *p)
+{
+    return (uint16_t) ((p[0] << 8) | p[1]);
+}
+
+static inline uint32_t
+vh_get_be32(const uint8_t *p)
+{
+    return ((uint32_t) p[0] << 24) | ((uint32_t) p[1] << 16)
+           | ((uint32_t) p[2] << 8) | p[3];
+}
+
+static inline void
+vh_put_be16(uint8_t *p, uint16_t v)
+{
+    p[0] = (uint8_t) (v >> 8);
+    p[1] = (uint8_t) v;
+}
+
+static inline void
+vh_put_be32(uint8_t *p, uint32_t v)
+{
+    p[0] = (uint8_t) (v >> 24);
+    p[1] = (uint8_t) (v >> 16);
+    p[2] = (uint8_t) (v >> 8);
+    p[3] = (uint8_t) v;
+}
+
 /* Parses "52:54:00:00:00:01" (exactly six two-digit hex groups). */
 bool vh_mac_parse(const char *s, struct vh_mac *out);
 

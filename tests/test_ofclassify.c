@@ -1765,12 +1765,6 @@ START_TEST(test_odp_lists)
 }
 END_TEST
 
-static uint16_t
-get16(const uint8_t *p)
-{
-    return (uint16_t) (p[0] << 8 | p[1]);
-}
-
 struct sent_frame {
     uint32_t port, queue;
     bool was_p;
@@ -1878,12 +1872,12 @@ START_TEST(test_odp_rewrites_udp)
     for (uint32_t lo = 0; lo < 0x10000; lo++) {
         b.ip_src = (a.ip_src & 0xffff0000) | lo;
         want_len = vh_build_udp(want, &b, 1, 2, NULL, 18);
-        if (get16(want + VH_ETH_HLEN + VH_IPV4_HLEN + VH_UDP_CSUM_OFF)
+        if (vh_get_be16(want + VH_ETH_HLEN + VH_IPV4_HLEN + VH_UDP_CSUM_OFF)
             == 0xffff) {
             break;
         }
     }
-    ck_assert_uint_eq(get16(want + VH_ETH_HLEN + VH_IPV4_HLEN
+    ck_assert_uint_eq(vh_get_be16(want + VH_ETH_HLEN + VH_IPV4_HLEN
                             + VH_UDP_CSUM_OFF), 0xffff);
     odp_actions_clear(&acts);
     add_act(&acts, ODP_SET_FIELD, OFF_NW_SRC, 0, b.ip_src);
@@ -2057,19 +2051,19 @@ START_TEST(test_odp_checksum_cases)
 
     l4[VH_UDP_CSUM_OFF] = l4[VH_UDP_CSUM_OFF + 1] = 0;
     run_on(&pool, &acts, in, len, &s);
-    ck_assert_uint_eq(get16(s.out[0].bytes + VH_ETH_HLEN + VH_IPV4_HLEN
+    ck_assert_uint_eq(vh_get_be16(s.out[0].bytes + VH_ETH_HLEN + VH_IPV4_HLEN
                             + VH_UDP_CSUM_OFF), 0);
     ck_assert_int_eq(vh_frame_parse(s.out[0].bytes, len, &fi, true), 0);
     ck_assert_uint_eq(fi.dport, 7);
 
     struct vh_ip_hdr_spec sp = spec(true, 5);
     len = vh_build_icmp_echo(in, &sp, 8, 1, 2, NULL, 9);
-    uint16_t icmp_sum = get16(in + VH_ETH_HLEN + VH_VLAN_HLEN
+    uint16_t icmp_sum = vh_get_be16(in + VH_ETH_HLEN + VH_VLAN_HLEN
                               + VH_IPV4_HLEN + VH_ICMP_CSUM_OFF);
     run_on(&pool, &acts, in, len, &s);
     ck_assert_int_eq(vh_frame_parse(s.out[0].bytes, len, &fi, true), 0);
     ck_assert_uint_eq(fi.ip_src, IP(172, 16, 0, 1));
-    ck_assert_uint_eq(get16(s.out[0].bytes + VH_ETH_HLEN + VH_VLAN_HLEN
+    ck_assert_uint_eq(vh_get_be16(s.out[0].bytes + VH_ETH_HLEN + VH_VLAN_HLEN
                             + VH_IPV4_HLEN + VH_ICMP_CSUM_OFF), icmp_sum);
     ck_assert_uint_eq(fi.icmp_seq, 2);      /* Not a port. */
 
@@ -2080,7 +2074,7 @@ START_TEST(test_odp_checksum_cases)
     uint16_t c = vh_csum_fold(vh_csum_partial(ip, VH_IPV4_HLEN, 0));
     ip[VH_IPV4_CSUM_OFF] = (uint8_t) (c >> 8);
     ip[VH_IPV4_CSUM_OFF + 1] = (uint8_t) c;
-    uint16_t seg = (uint16_t) (get16(ip + VH_IPV4_TOTLEN_OFF)
+    uint16_t seg = (uint16_t) (vh_get_be16(ip + VH_IPV4_TOTLEN_OFF)
                                - VH_IPV4_HLEN);
     l4[12] = 0x50;                          /* Data offset 5. */
     l4[16] = l4[17] = 0;
@@ -2089,7 +2083,7 @@ START_TEST(test_odp_checksum_cases)
     l4[17] = (uint8_t) c;
     run_on(&pool, &acts, in, len, &s);
     const uint8_t *oip = s.out[0].bytes + VH_ETH_HLEN;
-    ck_assert_uint_eq(get16(oip + VH_IPV4_HLEN + 2), 7);
+    ck_assert_uint_eq(vh_get_be16(oip + VH_IPV4_HLEN + 2), 7);
     ck_assert_uint_eq(tcp_csum(oip, oip + VH_IPV4_HLEN, seg), 0);
 
     /* A later fragment: the address changes, the bytes where ports

@@ -18,20 +18,6 @@
 #include "sim/trace.h"
 #include "sim/xmalloc.h"
 
-static void
-put16(uint8_t *b, uint16_t v)
-{
-    b[0] = (uint8_t) (v >> 8);
-    b[1] = (uint8_t) v;
-}
-
-static void
-put32(uint8_t *b, uint32_t v)
-{
-    put16(b, (uint16_t) (v >> 16));
-    put16(b + 2, (uint16_t) v);
-}
-
 static bool
 in_subnet(const struct nat *nat, uint32_t ip)
 {
@@ -50,21 +36,21 @@ fix_checksums(struct vh_packet *p, const struct vh_frame_info *fi)
     uint8_t *l4 = p->data + fi->l4_off;
     uint32_t l4_len = fi->ip_total_len - ihl;
 
-    put16(ip + VH_IPV4_CSUM_OFF, 0);
-    put16(ip + VH_IPV4_CSUM_OFF, vh_csum_fold(vh_csum_partial(ip, ihl, 0)));
+    vh_put_be16(ip + VH_IPV4_CSUM_OFF, 0);
+    vh_put_be16(ip + VH_IPV4_CSUM_OFF, vh_csum_fold(vh_csum_partial(ip, ihl, 0)));
     if (fi->ip_proto == VH_IPPROTO_UDP) {
         uint8_t ph[12];
         memcpy(ph, ip + VH_IPV4_SRC_OFF, 8);    /* Source, destination. */
         ph[8] = 0;
         ph[9] = VH_IPPROTO_UDP;
-        put16(ph + 10, (uint16_t) l4_len);
-        put16(l4 + VH_UDP_CSUM_OFF, 0);
+        vh_put_be16(ph + 10, (uint16_t) l4_len);
+        vh_put_be16(l4 + VH_UDP_CSUM_OFF, 0);
         uint16_t c = vh_csum_fold(vh_csum_partial(l4, l4_len,
                                                   vh_csum_partial(ph, 12, 0)));
-        put16(l4 + VH_UDP_CSUM_OFF, c ? c : 0xffff);  /* 0 means "none". */
+        vh_put_be16(l4 + VH_UDP_CSUM_OFF, c ? c : 0xffff);  /* 0 means "none". */
     } else if (fi->ip_proto == VH_IPPROTO_ICMP) {
-        put16(l4 + VH_ICMP_CSUM_OFF, 0);
-        put16(l4 + VH_ICMP_CSUM_OFF,
+        vh_put_be16(l4 + VH_ICMP_CSUM_OFF, 0);
+        vh_put_be16(l4 + VH_ICMP_CSUM_OFF,
               vh_csum_fold(vh_csum_partial(l4, l4_len, 0)));
     }
 }
@@ -87,8 +73,8 @@ rewrite(struct vh_packet *p, const struct vh_frame_info *fi, bool src,
         uint32_t ip, uint16_t id)
 {
     uint8_t *iph = p->data + fi->l3_off;
-    put32(iph + (src ? VH_IPV4_SRC_OFF : VH_IPV4_DST_OFF), ip);
-    put16(l4_id(p, fi, src), id);
+    vh_put_be32(iph + (src ? VH_IPV4_SRC_OFF : VH_IPV4_DST_OFF), ip);
+    vh_put_be16(l4_id(p, fi, src), id);
     iph[VH_IPV4_TTL_OFF]--;
     fix_checksums(p, fi);
 }

@@ -15,19 +15,6 @@
 
 #define IPV4_FRAG_OFF_MASK 0x1fff
 
-static inline uint16_t
-get16(const uint8_t *p)
-{
-    return (uint16_t) ((p[0] << 8) | p[1]);
-}
-
-static inline uint32_t
-get32(const uint8_t *p)
-{
-    return ((uint32_t) p[0] << 24) | ((uint32_t) p[1] << 16)
-           | ((uint32_t) p[2] << 8) | p[3];
-}
-
 /* The L4 fields of an IPv4 packet whose header starts at 'l4', with
  * 'room' bytes of it in the frame. */
 static void
@@ -37,8 +24,8 @@ extract_l4(const uint8_t *l4, uint32_t room, struct ofkey *key)
     case VH_IPPROTO_UDP:
     case VH_IPPROTO_TCP:
         if (room >= 4) {
-            key->tp_src = get16(l4);
-            key->tp_dst = get16(l4 + 2);
+            key->tp_src = vh_get_be16(l4);
+            key->tp_dst = vh_get_be16(l4 + 2);
         }
         break;
     case VH_IPPROTO_ICMP:
@@ -65,12 +52,12 @@ extract_ipv4(const uint8_t *ip, uint32_t room, struct ofkey *key)
     key->nw_tos = ip[1];
     key->nw_ttl = ip[VH_IPV4_TTL_OFF];
     key->nw_proto = ip[VH_IPV4_PROTO_OFF];
-    key->nw_src = get32(ip + VH_IPV4_SRC_OFF);
-    key->nw_dst = get32(ip + VH_IPV4_DST_OFF);
+    key->nw_src = vh_get_be32(ip + VH_IPV4_SRC_OFF);
+    key->nw_dst = vh_get_be32(ip + VH_IPV4_DST_OFF);
 
     /* A later fragment carries no L4 header, only more of the payload:
      * its first bytes are not ports. */
-    if (get16(ip + VH_IPV4_FRAG_OFF) & IPV4_FRAG_OFF_MASK) {
+    if (vh_get_be16(ip + VH_IPV4_FRAG_OFF) & IPV4_FRAG_OFF_MASK) {
         key->nw_frag = 1;
         return;
     }
@@ -81,14 +68,14 @@ extract_ipv4(const uint8_t *ip, uint32_t room, struct ofkey *key)
 static void
 extract_arp(const uint8_t *arp, uint32_t room, struct ofkey *key)
 {
-    if (room < VH_ARP_LEN || get16(arp) != 1
-        || get16(arp + 2) != VH_ETHERTYPE_IPV4
+    if (room < VH_ARP_LEN || vh_get_be16(arp) != 1
+        || vh_get_be16(arp + 2) != VH_ETHERTYPE_IPV4
         || arp[4] != VH_ETH_ALEN || arp[5] != 4) {
         return;
     }
-    key->nw_proto = (uint8_t) get16(arp + 6);
-    key->nw_src = get32(arp + 14);
-    key->nw_dst = get32(arp + 24);
+    key->nw_proto = (uint8_t) vh_get_be16(arp + 6);
+    key->nw_src = vh_get_be32(arp + 14);
+    key->nw_dst = vh_get_be32(arp + 24);
 }
 
 void
@@ -111,8 +98,8 @@ ofkey_extract(const uint8_t *frame, uint32_t len, uint32_t in_port,
         }
         /* The CFI bit is always set so that VID 0 with PCP 0, a priority
          * tag, still reads as "tagged". */
-        key->vlan_tci = get16(frame + VH_VLAN_TCI_OFF) | OFKEY_VLAN_CFI;
-        type = get16(frame + VH_VLAN_TYPE_OFF);
+        key->vlan_tci = vh_get_be16(frame + VH_VLAN_TCI_OFF) | OFKEY_VLAN_CFI;
+        type = vh_get_be16(frame + VH_VLAN_TYPE_OFF);
         l3 += VH_VLAN_HLEN;
     }
     key->dl_type = type;

@@ -8,19 +8,6 @@ static const struct vh_mac lacp_dst = {
     { 0x01, 0x80, 0xc2, 0x00, 0x00, 0x02 }
 };
 
-static void
-put16(uint8_t *p, uint16_t v)
-{
-    p[0] = (uint8_t) (v >> 8);
-    p[1] = (uint8_t) v;
-}
-
-static uint16_t
-get16(const uint8_t *p)
-{
-    return (uint16_t) (p[0] << 8 | p[1]);
-}
-
 /* Writes an actor or partner TLV at 'tlv'; its three reserved bytes must
  * already be zero. */
 static void
@@ -28,11 +15,11 @@ put_info(uint8_t *tlv, uint8_t type, const struct lacp_info *info)
 {
     tlv[0] = type;
     tlv[1] = LACP_INFO_TLV_LEN;
-    put16(tlv + LACP_INFO_SYS_PRIO_OFF, info->sys_priority);
+    vh_put_be16(tlv + LACP_INFO_SYS_PRIO_OFF, info->sys_priority);
     memcpy(tlv + LACP_INFO_SYS_ID_OFF, info->sys_id.b, VH_ETH_ALEN);
-    put16(tlv + LACP_INFO_KEY_OFF, info->key);
-    put16(tlv + LACP_INFO_PORT_PRIO_OFF, info->port_priority);
-    put16(tlv + LACP_INFO_PORT_OFF, info->port);
+    vh_put_be16(tlv + LACP_INFO_KEY_OFF, info->key);
+    vh_put_be16(tlv + LACP_INFO_PORT_PRIO_OFF, info->port_priority);
+    vh_put_be16(tlv + LACP_INFO_PORT_OFF, info->port);
     tlv[LACP_INFO_STATE_OFF] = info->state;
 }
 
@@ -47,7 +34,7 @@ lacp_build_pdu(uint8_t *buf, const struct vh_mac *src_mac,
     memset(buf, 0, LACP_FRAME_LEN);
     vh_eth_set_dst(buf, &lacp_dst);
     vh_eth_set_src(buf, src_mac);
-    put16(buf + VH_ETH_TYPE_OFF, LACP_ETHERTYPE);
+    vh_put_be16(buf + VH_ETH_TYPE_OFF, LACP_ETHERTYPE);
     buf[LACP_SUBTYPE_OFF] = LACP_SUBTYPE;
     buf[LACP_VERSION_OFF] = LACP_VERSION;
 
@@ -57,7 +44,7 @@ lacp_build_pdu(uint8_t *buf, const struct vh_mac *src_mac,
     uint8_t *coll = buf + LACP_COLLECTOR_OFF;
     coll[0] = LACP_TLV_COLLECTOR;
     coll[1] = LACP_COLLECTOR_TLV_LEN;
-    put16(coll + 2, collector_max_delay);
+    vh_put_be16(coll + 2, collector_max_delay);
     return LACP_FRAME_LEN;
 }
 
@@ -72,11 +59,11 @@ static void
 get_info(const uint8_t *tlv, struct lacp_info *info)
 {
     memset(info, 0, sizeof *info);
-    info->sys_priority = get16(tlv + LACP_INFO_SYS_PRIO_OFF);
+    info->sys_priority = vh_get_be16(tlv + LACP_INFO_SYS_PRIO_OFF);
     memcpy(info->sys_id.b, tlv + LACP_INFO_SYS_ID_OFF, VH_ETH_ALEN);
-    info->key = get16(tlv + LACP_INFO_KEY_OFF);
-    info->port_priority = get16(tlv + LACP_INFO_PORT_PRIO_OFF);
-    info->port = get16(tlv + LACP_INFO_PORT_OFF);
+    info->key = vh_get_be16(tlv + LACP_INFO_KEY_OFF);
+    info->port_priority = vh_get_be16(tlv + LACP_INFO_PORT_PRIO_OFF);
+    info->port = vh_get_be16(tlv + LACP_INFO_PORT_OFF);
     info->state = tlv[LACP_INFO_STATE_OFF];
 }
 

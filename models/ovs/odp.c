@@ -208,33 +208,6 @@ odp_actions_format(const struct odp_actions *acts, char *buf, size_t size)
 
 /* Executing. */
 
-static inline uint16_t
-get16(const uint8_t *p)
-{
-    return (uint16_t) ((p[0] << 8) | p[1]);
-}
-
-static inline uint32_t
-get32(const uint8_t *p)
-{
-    return ((uint32_t) p[0] << 24) | ((uint32_t) p[1] << 16)
-           | ((uint32_t) p[2] << 8) | p[3];
-}
-
-static inline void
-put16(uint8_t *p, uint16_t v)
-{
-    p[0] = (uint8_t) (v >> 8);
-    p[1] = (uint8_t) v;
-}
-
-static inline void
-put32(uint8_t *p, uint32_t v)
-{
-    put16(p, (uint16_t) (v >> 16));
-    put16(p + 2, (uint16_t) v);
-}
-
 /* The checksum 'csum' (as stored) of data in which 16-bit word 'old'
  * became 'new': RFC 1624's HC' = ~(~HC + ~m + m'). */
 static uint16_t
@@ -277,7 +250,7 @@ find_ipv4(struct vh_packet *p, struct ip_geom *g)
         if (p->len < VH_ETH_HLEN + VH_VLAN_HLEN) {
             return;
         }
-        type = get16(p->data + VH_VLAN_TYPE_OFF);
+        type = vh_get_be16(p->data + VH_VLAN_TYPE_OFF);
         l3 += VH_VLAN_HLEN;
     }
     uint8_t *ip = p->data + l3;
@@ -293,11 +266,11 @@ find_ipv4(struct vh_packet *p, struct ip_geom *g)
     g->proto = ip[VH_IPV4_PROTO_OFF];
 
     /* Ethernet padding is not part of the segment. */
-    uint16_t total = get16(ip + VH_IPV4_TOTLEN_OFF);
+    uint16_t total = vh_get_be16(ip + VH_IPV4_TOTLEN_OFF);
     if (total < room) {
         room = total;
     }
-    if (!(get16(ip + VH_IPV4_FRAG_OFF) & IPV4_FRAG_OFF_MASK) && room > ihl) {
+    if (!(vh_get_be16(ip + VH_IPV4_FRAG_OFF) & IPV4_FRAG_OFF_MASK) && room > ihl) {
         g->l4 = ip + ihl;
         g->l4_room = room - ihl;
     }
@@ -313,7 +286,7 @@ l4_csum(const struct ip_geom *g)
     }
     if (g->proto == VH_IPPROTO_UDP && g->l4_room >= VH_UDP_HLEN) {
         uint8_t *c = g->l4 + VH_UDP_CSUM_OFF;
-        return get16(c) ? c : NULL;
+        return vh_get_be16(c) ? c : NULL;
     }
     if (g->proto == VH_IPPROTO_TCP && g->l4_room >= TCP_MIN_HLEN) {
         return g->l4 + TCP_CSUM_OFF;
@@ -329,22 +302,22 @@ l4_csum_store(const struct ip_geom *g, uint8_t *c, uint16_t csum)
     if (!csum && g->proto == VH_IPPROTO_UDP) {
         csum = 0xffff;
     }
-    put16(c, csum);
+    vh_put_be16(c, csum);
 }
 
 static void
 set_ipv4_addr(const struct ip_geom *g, size_t off, uint32_t addr)
 {
     uint8_t *f = g->ip + off;
-    uint32_t old = get32(f);
+    uint32_t old = vh_get_be32(f);
     uint8_t *ipc = g->ip + VH_IPV4_CSUM_OFF;
 
-    put32(f, addr);
-    put16(ipc, csum_replace32(get16(ipc), old, addr));
+    vh_put_be32(f, addr);
+    vh_put_be16(ipc, csum_replace32(vh_get_be16(ipc), old, addr));
     /* The addresses are in the pseudo-header UDP and TCP sum. */
     uint8_t *c = l4_csum(g);
     if (c) {
-        l4_csum_store(g, c, csum_replace32(get16(c), old, addr));
+        l4_csum_store(g, c, csum_replace32(vh_get_be16(c), old, addr));
     }
 }
 
@@ -354,11 +327,11 @@ static void
 set_ipv4_byte(const struct ip_geom *g, size_t off, uint8_t v)
 {
     uint8_t *word = g->ip + (off & ~(size_t) 1);
-    uint16_t old = get16(word);
+    uint16_t old = vh_get_be16(word);
     uint8_t *ipc = g->ip + VH_IPV4_CSUM_OFF;
 
     g->ip[off] = v;
-    put16(ipc, csum_replace16(get16(ipc), old, get16(word)));
+    vh_put_be16(ipc, csum_replace16(vh_get_be16(ipc), old, vh_get_be16(word)));
 }
 
 static void
@@ -368,12 +341,12 @@ set_l4_port(const struct ip_geom *g, size_t off, uint16_t port)
         || (g->proto != VH_IPPROTO_UDP && g->proto != VH_IPPROTO_TCP)) {
         return;
     }
-    uint16_t old = get16(g->l4 + off);
+    uint16_t old = vh_get_be16(g->l4 + off);
     uint8_t *c = l4_csum(g);
 
-    put16(g->l4 + off, port);
+    vh_put_be16(g->l4 + off, port);
     if (c) {
-        l4_csum_store(g, c, csum_replace16(get16(c), old, port));
+        l4_csum_store(g, c, csum_replace16(vh_get_be16(c), old, port));
     }
 }
 
@@ -462,7 +435,7 @@ execute_set_vlan(struct vh_packet *p, uint16_t tci)
 {
     if (p->len >= VH_ETH_HLEN + VH_VLAN_HLEN
         && vh_eth_type(p->data) == VH_ETHERTYPE_VLAN) {
-        put16(p->data + VH_VLAN_TCI_OFF, tci);
+        vh_put_be16(p->data + VH_VLAN_TCI_OFF, tci);
     }
 }
 

@@ -20,21 +20,19 @@ _Static_assert(SFLOW_DGRAM_HLEN + 2 * FORMAT_LEN_HLEN + FLOW_SAMPLE_FIXED
                == SFLOW_DGRAM_MAX && SFLOW_HEADER_LIMIT % 4 == 0,
                "SFLOW_HEADER_LIMIT is what one flow sample can carry");
 
+/* Writes an XDR word and returns where the next one goes. */
 static uint8_t *
-put32(uint8_t *p, uint32_t v)
+xdr_put32(uint8_t *p, uint32_t v)
 {
-    p[0] = (uint8_t) (v >> 24);
-    p[1] = (uint8_t) (v >> 16);
-    p[2] = (uint8_t) (v >> 8);
-    p[3] = (uint8_t) v;
+    vh_put_be32(p, v);
     return p + 4;
 }
 
 static uint8_t *
 put64(uint8_t *p, uint64_t v)
 {
-    p = put32(p, (uint32_t) (v >> 32));
-    return put32(p, (uint32_t) v);
+    p = xdr_put32(p, (uint32_t) (v >> 32));
+    return xdr_put32(p, (uint32_t) v);
 }
 
 /* XDR pads opaque data to whole words. */
@@ -66,15 +64,15 @@ sflow_dgram_begin(struct sflow_dgram *d, uint8_t *buf, size_t cap,
     d->n_samples = 0;
 
     uint8_t *p = buf;
-    p = put32(p, SFLOW_VERSION);
-    p = put32(p, SFLOW_ADDR_IPV4);
-    p = put32(p, agent_ip);
-    p = put32(p, sub_agent);
-    p = put32(p, seq);
-    p = put32(p, uptime_ms);
+    p = xdr_put32(p, SFLOW_VERSION);
+    p = xdr_put32(p, SFLOW_ADDR_IPV4);
+    p = xdr_put32(p, agent_ip);
+    p = xdr_put32(p, sub_agent);
+    p = xdr_put32(p, seq);
+    p = xdr_put32(p, uptime_ms);
     d->n_samples_off = (size_t) (p - buf);
     assert(d->n_samples_off == UPTIME_OFF + 4);
-    p = put32(p, 0);
+    p = xdr_put32(p, 0);
     d->len = (size_t) (p - buf);
 }
 
@@ -90,8 +88,8 @@ static uint8_t *
 start_sample(struct sflow_dgram *d, uint32_t format, uint32_t body_len)
 {
     uint8_t *p = d->buf + d->len;
-    p = put32(p, format);
-    return put32(p, body_len);
+    p = xdr_put32(p, format);
+    return xdr_put32(p, body_len);
 }
 
 /* Ends the sample whose last byte is before 'end', which began
@@ -103,7 +101,7 @@ finish_sample(struct sflow_dgram *d, const uint8_t *end, size_t sample_len)
     assert((size_t) (end - (d->buf + d->len)) == sample_len);
     d->len += sample_len;
     d->n_samples++;
-    put32(d->buf + d->n_samples_off, d->n_samples);
+    xdr_put32(d->buf + d->n_samples_off, d->n_samples);
 }
 
 bool
@@ -122,23 +120,23 @@ sflow_dgram_add_flow(struct sflow_dgram *d,
     }
 
     uint8_t *p = start_sample(d, SFLOW_FLOW_SAMPLE, body_len);
-    p = put32(p, fs->seq);
-    p = put32(p, source_id(fs->source_class, fs->source_ifindex));
-    p = put32(p, fs->sampling_rate);
-    p = put32(p, fs->sample_pool);
-    p = put32(p, fs->drops);
-    p = put32(p, fs->input_ifindex);
-    p = put32(p, fs->output_ifindex);
-    p = put32(p, 1);                    /* One record. */
+    p = xdr_put32(p, fs->seq);
+    p = xdr_put32(p, source_id(fs->source_class, fs->source_ifindex));
+    p = xdr_put32(p, fs->sampling_rate);
+    p = xdr_put32(p, fs->sample_pool);
+    p = xdr_put32(p, fs->drops);
+    p = xdr_put32(p, fs->input_ifindex);
+    p = xdr_put32(p, fs->output_ifindex);
+    p = xdr_put32(p, 1);                    /* One record. */
 
-    p = put32(p, SFLOW_REC_RAW_HEADER);
-    p = put32(p, rec_len);
-    p = put32(p, SFLOW_HDRPROTO_ETHERNET);
+    p = xdr_put32(p, SFLOW_REC_RAW_HEADER);
+    p = xdr_put32(p, rec_len);
+    p = xdr_put32(p, SFLOW_HDRPROTO_ETHERNET);
     /* The frame as it was on the wire, FCS included, and the FCS counted
      * as stripped: the frame we hold never had one. */
-    p = put32(p, fs->frame_len + VH_ETH_FCS);
-    p = put32(p, VH_ETH_FCS);
-    p = put32(p, hlen);
+    p = xdr_put32(p, fs->frame_len + VH_ETH_FCS);
+    p = xdr_put32(p, VH_ETH_FCS);
+    p = xdr_put32(p, hlen);
     memcpy(p, fs->frame, hlen);
     memset(p + hlen, 0, pad4(hlen) - hlen);
     p += pad4(hlen);
@@ -150,25 +148,25 @@ sflow_dgram_add_flow(struct sflow_dgram *d,
 static uint8_t *
 put_if_counters(uint8_t *p, const struct sflow_if_counters *c)
 {
-    p = put32(p, c->ifindex);
-    p = put32(p, c->iftype);
+    p = xdr_put32(p, c->ifindex);
+    p = xdr_put32(p, c->iftype);
     p = put64(p, c->ifspeed);
-    p = put32(p, c->ifdirection);
-    p = put32(p, c->ifstatus);
+    p = xdr_put32(p, c->ifdirection);
+    p = xdr_put32(p, c->ifstatus);
     p = put64(p, c->in_octets);
-    p = put32(p, c->in_ucast);
-    p = put32(p, c->in_mcast);
-    p = put32(p, c->in_bcast);
-    p = put32(p, c->in_discards);
-    p = put32(p, c->in_errors);
-    p = put32(p, c->in_unknown_protos);
+    p = xdr_put32(p, c->in_ucast);
+    p = xdr_put32(p, c->in_mcast);
+    p = xdr_put32(p, c->in_bcast);
+    p = xdr_put32(p, c->in_discards);
+    p = xdr_put32(p, c->in_errors);
+    p = xdr_put32(p, c->in_unknown_protos);
     p = put64(p, c->out_octets);
-    p = put32(p, c->out_ucast);
-    p = put32(p, c->out_mcast);
-    p = put32(p, c->out_bcast);
-    p = put32(p, c->out_discards);
-    p = put32(p, c->out_errors);
-    return put32(p, c->promiscuous);
+    p = xdr_put32(p, c->out_ucast);
+    p = xdr_put32(p, c->out_mcast);
+    p = xdr_put32(p, c->out_bcast);
+    p = xdr_put32(p, c->out_discards);
+    p = xdr_put32(p, c->out_errors);
+    return xdr_put32(p, c->promiscuous);
 }
 
 bool
@@ -183,11 +181,11 @@ sflow_dgram_add_counters(struct sflow_dgram *d, uint32_t seq,
     }
 
     uint8_t *p = start_sample(d, SFLOW_COUNTER_SAMPLE, body_len);
-    p = put32(p, seq);
-    p = put32(p, source_id(SFLOW_SOURCE_IFINDEX, c->ifindex));
-    p = put32(p, 1);                    /* One record. */
-    p = put32(p, SFLOW_REC_IF_COUNTERS);
-    p = put32(p, IF_COUNTERS_LEN);
+    p = xdr_put32(p, seq);
+    p = xdr_put32(p, source_id(SFLOW_SOURCE_IFINDEX, c->ifindex));
+    p = xdr_put32(p, 1);                    /* One record. */
+    p = xdr_put32(p, SFLOW_REC_IF_COUNTERS);
+    p = xdr_put32(p, IF_COUNTERS_LEN);
     p = put_if_counters(p, c);
 
     finish_sample(d, p, sample_len);
@@ -197,8 +195,8 @@ sflow_dgram_add_counters(struct sflow_dgram *d, uint32_t seq,
 void
 sflow_dgram_stamp(struct sflow_dgram *d, uint32_t seq, uint32_t uptime_ms)
 {
-    put32(d->buf + SEQ_OFF, seq);
-    put32(d->buf + UPTIME_OFF, uptime_ms);
+    xdr_put32(d->buf + SEQ_OFF, seq);
+    xdr_put32(d->buf + UPTIME_OFF, uptime_ms);
 }
 
 size_t
