@@ -934,19 +934,6 @@ ovsk_add_port(struct vh_device *d, struct port *member, bool uplink)
 }
 
 static void
-ovsk_detach_vnic(struct world *w, struct host *h, struct vm_nic *n)
-{
-    (void) w;
-    (void) h;
-    if (n->host && n->host->peer) {
-        struct ovsk_port *op = VH_CONTAINER_OF(n->host->peer,
-                                               struct ovsk_port, port);
-        op->ofp->up = false;
-        port_disconnect(n->host);
-    }
-}
-
-static void
 ovsk_destroy(struct vh_device *d)
 {
     struct ovs_kernel *br = VH_CONTAINER_OF(d, struct ovs_kernel, dev);
@@ -1135,7 +1122,6 @@ const struct dev_class ovs_kernel_class = {
     .build = ovsk_build,
     .attach = ovsk_attach,
     .add_port = ovsk_add_port,
-    .detach_vnic = ovsk_detach_vnic,
     .host_section = "bridges",
     .report = ovsk_report,
     .destroy = ovsk_destroy,
