@@ -910,6 +910,16 @@ START_TEST(test_ovs_scenarios_repeat_and_decode)
 }
 END_TEST
 
+static int
+count_lines(const char *s)
+{
+    int n = 0;
+    for (; *s; s++) {
+        n += *s == '\n';
+    }
+    return n;
+}
+
 /* The shipped VLAN, mirror and bond scenarios' captures: clean in
  * tshark, with the tags and the LACPDUs where they should be. */
 START_TEST(test_vlan_mirror_and_bond_captures_decode)
@@ -953,6 +963,17 @@ START_TEST(test_vlan_mirror_and_bond_captures_decode)
                       pcaps[i], out);
         free(out);
     }
+    /* After an active-backup failover, a learning packet (RARP) for each
+     * VM's address leaves by the new active member, untagged: the bond
+     * carries every VLAN and the VMs' addresses were learned in none. */
+    st = vh_test_sh(&out, "cd '%s' && '%s' run \"$OLDPWD/scenarios/"
+                    "ovs-bond-failover.json\" --variant active-backup "
+                    "--quiet && tshark -r %s -Y 'arp.opcode == 3' -T fields "
+                    "-e vlan.id -e arp.src.hw_mac 2>/dev/null | sort",
+                    dir, bin, pcaps[3]);
+    ck_assert_msg(st == 0 && count_lines(out) == 2 && out[0] == '\t'
+                  && strstr(out, "\n\t") != NULL, "RARPs: '%s'", out);
+    free(out);
     vh_test_sh(NULL, "rm -rf '%s'", dir);
     free(dir);
 }

@@ -114,3 +114,21 @@ fdb_forget_port(struct fdb *f, int port)
         }
     }
 }
+
+void
+fdb_foreach(const struct fdb *f, vh_time_t now,
+            void (*fn)(const struct vh_mac *, uint16_t, int, void *),
+            void *aux)
+{
+    for (uint32_t i = 0; i <= f->mask; i++) {
+        const struct fdb_entry *e = &f->slots[i];
+        if (!e->key || now - e->seen >= f->ageing) {
+            continue;
+        }
+        struct vh_mac mac;
+        for (int k = 0; k < VH_ETH_ALEN; k++) {
+            mac.b[k] = (uint8_t) (e->key >> (8 * (VH_ETH_ALEN - 1 - k)));
+        }
+        fn(&mac, (uint16_t) ((e->key >> 48) & 0xfff), e->port, aux);
+    }
+}

@@ -40,4 +40,10 @@ void fdb_forget_port(struct fdb *, int port);
 int fdb_lookup(const struct fdb *, const struct vh_mac *mac, uint16_t vlan,
                vh_time_t now);
 
+/* Calls 'fn' for every entry not aged out at 'now', in slot order. */
+void fdb_foreach(const struct fdb *, vh_time_t now,
+                 void (*fn)(const struct vh_mac *mac, uint16_t vlan,
+                            int port, void *aux),
+                 void *aux);
+
 #endif /* models/core/fdb.h */

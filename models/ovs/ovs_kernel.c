@@ -2,10 +2,6 @@
  * threads, and its revalidators. */
 #include "models/ovs/ovs_kernel.h"
 
-#include "models/ovs/lacp.h"
-#include "models/ovs/revalidate.h"
-#include "models/ovs/sflow_agent.h"
-
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +17,9 @@
 #include "models/hw/cpu.h"
 #include "models/hw/hthread.h"
 #include "models/hw/pnic.h"
+#include "models/ovs/lacp.h"
+#include "models/ovs/revalidate.h"
+#include "models/ovs/sflow_agent.h"
 #include "sim/frame.h"
 #include "sim/trace.h"
 #include "sim/xmalloc.h"
@@ -36,7 +35,6 @@ dp_port(const struct ovs_kernel *br, uint32_t n)
     return n >= 1 && n <= br->n_ports ? br->ports[n - 1] : NULL;
 }
 
-/* Announces a decision about 'p' for 'vhsim explain'. */
 /* Announces, for 'vhsim explain', what 'dev' decided about 'p' at 'at'
  * (when the work that decided it ended). */
 static void
@@ -75,6 +73,30 @@ link_up(const struct ovsk_port *m)
     return l && l->up;
 }
 
+struct learning {
+    struct world *w;
+    struct ovs_kernel *br;
+    struct ovsk_port *head;     /* The bond. */
+    struct ovsk_port *out;      /* Its new active member. */
+};
+
+static void
+learning_packet(const struct vh_mac *mac, uint16_t vid, int port, void *aux)
+{
+    struct learning *l = aux;
+    if (port == (int) l->head->ofp->ofp_port) {
+        return;                 /* Learned off the bond: the switch's. */
+    }
+    struct vh_packet *p = vh_packet_alloc(&l->w->pool);
+    p->len = vh_build_rarp_announce(p->data, mac);
+    if (vid && port_vlan_tagged(&l->head->ofp->vlan, vid)) {
+        vh_vlan_push(p, vid);
+    }
+    l->br->learning_packets++;
+    l->br->dev.tx++;
+    port_deliver(l->w, &l->out->port, p);
+}
+
 /* Sends a learning packet (a RARP from each address the bridge learned
  * off the bond) out of the bond's new active member, so the upstream
  * switch moves those addresses to it at once, as OVS does after a
@@ -83,31 +105,12 @@ static void
 send_learning_packets(struct world *w, struct ovs_kernel *br,
                       struct ovsk_port *head)
 {
-    struct ofproto_bond *b = head->ofp->bond;
+    const struct ofproto_bond *b = head->ofp->bond;
     if (b->active < 0 || b->cfg->bond_mode == CFG_BOND_BALANCE_TCP) {
         return;
     }
-    struct ovsk_port *m = head->members[b->active];
-    const struct fdb *fdb = &br->ofp.mac;
-    for (uint32_t i = 0; i <= fdb->mask; i++) {
-        const struct fdb_entry *e = &fdb->slots[i];
-        if (!e->key || e->port == (int) head->ofp->ofp_port) {
-            continue;
-        }
-        struct vh_mac mac;
-        for (int k = 0; k < 6; k++) {
-            mac.b[k] = (uint8_t) (e->key >> (8 * (5 - k)));
-        }
-        uint16_t vid = (uint16_t) (e->key >> 48);
-        struct vh_packet *p = vh_packet_alloc(&w->pool);
-        p->len = vh_build_rarp_announce(p->data, &mac);
-        if (vid && port_vlan_tagged(&head->ofp->vlan, vid)) {
-            vh_vlan_push(p, vid);
-        }
-        br->learning_packets++;
-        br->dev.tx++;
-        port_deliver(w, &m->port, p);
-    }
+    struct learning l = { w, br, head, head->members[b->active] };
+    fdb_foreach(&br->ofp.mac, w->sim.now, learning_packet, &l);
 }
 
 /* Brings the bond's idea of its members' carrier up to date; on a
