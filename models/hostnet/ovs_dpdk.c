@@ -359,6 +359,14 @@ pmd_switch(struct world *w, struct pmd *pmd, struct ovs_port *in,
     const char *why;
     bool have_xo = false;
     if (f) {
+        if (w->trace.mask & VH_HOP_BIT(VH_HOP_DECIDE)) {
+            char buf[600];
+            for (size_t i = 0; i < f->n_rules; i++) {
+                snprintf(buf, sizeof buf, "cached from table %u: %s",
+                         (unsigned) f->rules[i]->table, f->rules[i]->text);
+                decide(w, pmd, p, buf);
+            }
+        }
         f->packets++;
         f->bytes += p->len;
         f->used = w->sim.now;

@@ -64,6 +64,21 @@ decide_rules(struct world *w, const struct vh_device *dev,
     }
 }
 
+/* The rules a cached flow was translated through, which its hit
+ * credits: the tables' verdict without looking at them. */
+static void
+decide_cached_rules(struct world *w, const struct vh_device *dev,
+                    const struct vh_packet *p, vh_time_t at,
+                    const struct dp_flow *f)
+{
+    char buf[600];
+    for (size_t i = 0; i < f->n_rules; i++) {
+        snprintf(buf, sizeof buf, "cached from table %u: %s",
+                 (unsigned) f->rules[i]->table, f->rules[i]->text);
+        decide(w, dev, p, at, buf);
+    }
+}
+
 /* --- Bonds. --- */
 
 static bool
@@ -490,6 +505,7 @@ ovsk_rx(struct world *w, struct port *port, struct vh_packet *p)
         snprintf(buf, sizeof buf, "megaflow cache hit (mask %zu of %zu)",
                  f->mask->index + 1, br->mc.n_masks);
         decide(w, &br->dev, p, t, buf);
+        decide_cached_rules(w, &br->dev, p, t, f);
     }
     execute(w, br, core, CPU_VSWITCH, &f->acts, p, f->drop_reason);
 }
