@@ -64,10 +64,9 @@ check_bridge(struct ld *ld, const struct cfg_host *h,
         bool kernel_ovs = b->type == CFG_BR_OVS
                           && b->datapath == CFG_DP_KERNEL;
         if ((bp->policing_rate_kbps || bp->policing_burst_kb)
-            && !kernel_ovs) {
+            && b->type != CFG_BR_OVS) {
             return unsupported(ld, bp->jpath, "ingress_policing_rate",
-                               "ingress policing outside Open vSwitch's "
-                               "kernel datapath");
+                               "ingress policing outside Open vSwitch");
         }
         if (bp->qos && (!kernel_ovs || bp->type != CFG_BP_NIC)) {
             return unsupported(ld, bp->jpath, "qos", "QoS other than on a "
@@ -127,19 +126,6 @@ ld_check_supported(struct ld *ld)
                 if (!dev_class_find(DEV_FAM_VNIC, model)) {
                     snprintf(what, sizeof what, "NIC model '%s'", model);
                     return unsupported(ld, v->jpath, "model", what);
-                }
-                if (v->policing_rate_kbps && v->attach == CFG_AT_OVS) {
-                    const struct cfg_bridge *ob = NULL;
-                    for (size_t q = 0; q < h->n_bridges; q++) {
-                        if (!strcmp(h->bridges[q].name, v->attach_to)) {
-                            ob = &h->bridges[q];
-                        }
-                    }
-                    if (ob && ob->datapath != CFG_DP_KERNEL) {
-                        return unsupported(ld, v->jpath, "attach",
-                                           "ingress policing on Open "
-                                           "vSwitch's dpdk datapath");
-                    }
                 }
                 if (v->n_trunks && v->attach != CFG_AT_OVS) {
                     return unsupported(ld, v->jpath, "trunks", "VLAN trunks "

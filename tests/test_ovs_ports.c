@@ -226,11 +226,46 @@ START_TEST(test_policer_passes_rate_plus_burst)
         "    \"count\": 90 } ] }";
     struct wt_run r = wt_run_json(json, NULL, NULL, NULL);
     const struct flow_stats *f = &r.w->flows[0];
-    /* 200 kb of burst is 19 frames of 10,032 bits (the FCS counts);
-     * 20 Mbps refills about 1,994 frames a second, 18 over the 9 ms the
-     * flow sends: 37, give or take the ARP frame and one frame's
+    /* 200 kb of burst is 20 frames of 10,000 bits (1250 bytes, the FCS
+     * counts); 20 Mbps refills 2,000 frames a second, 18 over the 9 ms
+     * the flow sends: 38, give or take the ARP frame and one frame's
      * rounding. */
     ck_assert_msg(f->delivered >= 35 && f->delivered <= 39,
+                  "delivered %llu", (unsigned long long) f->delivered);
+    ck_assert_uint_eq(vh_drops_get(&f->drops, "policed"),
+                      f->sent - f->delivered);
+    wt_run_free(&r);
+}
+END_TEST
+
+/* The DPDK datapath polices as the NIC's frames are received: 64-byte
+ * frames (512 bits, FCS included, as OVS's policer counts them) at 1 Mpps
+ * through 100 Mbps and 100 kb of burst for 3 ms: 195.3 kframes/s, 586 in
+ * 3 ms, plus 195 of burst, 781 (less a frame or two of timing). */
+START_TEST(test_dpdk_policer_passes_rate_plus_burst)
+{
+    static const char json[] =
+        "{ \"duration\": \"5ms\","
+        "  \"hosts\": [ { \"name\": \"h\", \"cpu\": { \"cores\": 4 },"
+        "    \"nics\": [ { \"name\": \"eth0\", \"link\": \"tor1/p1\" } ],"
+        "    \"bridges\": [ { \"name\": \"br0\", \"type\": \"ovs\","
+        "      \"datapath\": \"dpdk\", \"pmd_cores\": [3], \"ports\": ["
+        "        { \"name\": \"eth0\", \"ingress_policing_rate\": 100000,"
+        "          \"ingress_policing_burst\": 100 } ] } ],"
+        "    \"vms\": [ { \"name\": \"vm1\", \"pin\": [1], \"nics\": [ {"
+        "      \"name\": \"eth0\", \"ip\": \"10.0.0.1/24\", \"backend\":"
+        "      \"vhost-user\", \"attach\": { \"type\": \"ovs\","
+        "      \"to\": \"br0\" } } ] } ] },"
+        "   { \"name\": \"remote\", \"nics\": [ { \"name\": \"eth0\","
+        "       \"ip\": \"10.0.0.100/24\", \"link\": \"tor1/p2\" } ] } ],"
+        "  \"switches\": [ { \"name\": \"tor1\", \"mode\": \"802.1q\","
+        "                   \"ports\": 4 } ],"
+        "  \"traffic\": [ { \"name\": \"f\", \"from\": \"remote\","
+        "    \"to\": \"h/vm1\", \"size\": 64, \"rate\": \"1Mpps\","
+        "    \"duration\": \"3ms\", \"start\": \"1ms\" } ] }";
+    struct wt_run r = wt_run_json(json, NULL, NULL, NULL);
+    const struct flow_stats *f = &r.w->flows[0];
+    ck_assert_msg(f->delivered >= 765 && f->delivered <= 785,
                   "delivered %llu", (unsigned long long) f->delivered);
     ck_assert_uint_eq(vh_drops_get(&f->drops, "policed"),
                       f->sent - f->delivered);
@@ -316,6 +351,7 @@ ovs_ports_suite(void)
     tcase_add_test(tc, test_lacp_without_partner_keeps_members_out);
     tcase_add_test(tc, test_mirror_copies_selected_port_only);
     tcase_add_test(tc, test_policer_passes_rate_plus_burst);
+    tcase_add_test(tc, test_dpdk_policer_passes_rate_plus_burst);
     tcase_add_test(tc, test_patch_ports_join_bridges);
     tcase_add_test(tc, test_idle_timeout_removes_rule);
     suite_add_tcase(s, tc);

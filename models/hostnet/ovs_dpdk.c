@@ -348,6 +348,12 @@ pmd_switch(struct world *w, struct pmd *pmd, struct ovs_port *in,
 {
     struct ovs_dpdk *br = pmd->br;
     struct ofkey key;
+    if (in->policer && !policer_admit(in->policer, w->sim.now, p->len)) {
+        /* The netdev's policer runs as the frame is received, before
+         * any lookup. */
+        acct_drop(w, p, &br->dev, "policed");
+        return t;
+    }
     ofkey_extract(p->data, p->len, in->ofp->ofp_port, &key);
     p->in_port = (uint16_t) in->ofp->ofp_port;
     ofproto_port_count(&in->ofp->rx, p);
@@ -568,6 +574,14 @@ add_port(struct ovs_dpdk *br, struct pnic *nic, struct virtio_net *vn,
     op->ofp = ofp;
     ofp->dp = op;
     ofp->up = true;
+    uint64_t rate = ofp->cfg ? ofp->cfg->policing_rate_kbps
+                    : ofp->vnic ? ofp->vnic->policing_rate_kbps : 0;
+    if (rate) {
+        op->policer = vh_xmalloc(sizeof *op->policer);
+        policer_init(op->policer, rate, ofp->cfg
+                     ? ofp->cfg->policing_burst_kb
+                     : ofp->vnic->policing_burst_kb);
+    }
     /* A DPDK port is owned by the PMDs, not joined to a peer: nothing is
      * plugged into it, and it always has carrier. */
     port_init(&op->port, NULL, br, &br->dev, (int) br->n_ports);
@@ -818,6 +832,7 @@ ovs_dpdk_free(struct ovs_dpdk *br)
     }
     free(br->rxqs);
     for (size_t i = 0; i < br->n_ports; i++) {
+        free(br->ports[i]->policer);
         free(br->ports[i]);
     }
     free(br->ports);

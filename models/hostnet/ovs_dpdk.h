@@ -50,6 +50,7 @@
 #include "models/ovs/emc.h"
 #include "models/ovs/megaflow.h"
 #include "models/ovs/ofproto.h"
+#include "models/ovs/qos.h"
 #include "models/ovs/revalidate.h"
 #include "sim/rng.h"
 #include "sim/device.h"
@@ -71,6 +72,8 @@ struct ovs_port {
     struct pnic *nic;           /* One of these two. */
     struct virtio_net *vn;
     struct ofproto_port *ofp;   /* Its OpenFlow port. */
+    struct policer *policer;    /* Ingress policing (the DPDK netdev's
+                                 * rte_meter), or NULL. */
 };
 
 /* One receive queue a PMD polls. */
