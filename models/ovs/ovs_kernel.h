@@ -7,8 +7,9 @@
  * runs the cached actions there and then.
  *
  * A miss is an upcall: the kernel copies the frame and its key into a
- * netlink message for one of ovs-vswitchd's handler threads (chosen by
- * the flow's hash), which sleeps in user space until the message comes.
+ * netlink message for one of ovs-vswitchd's handler threads (the one of
+ * the core that took the frame), which sleeps in user space until the
+ * message comes.
  * The handler translates the flow through the OpenFlow tables
  * (models/ovs/ofproto.h), installs the resulting megaflow in the kernel
  * and sends the frame back to be executed.  Later frames of the flow stay
@@ -29,8 +30,15 @@
  * the frame; vhsim runs handler i on core i + 1 (modulo the cores), where
  * it does not hold up the softirq work of core i, which Linux would let
  * preempt it.  Revalidators are handlers / 4 + 1, run from the last core
- * down.  "n-handler-threads" and
- * "n-revalidator-threads" override the counts.
+ * down.  "n-handler-threads" and "n-revalidator-threads" override the
+ * counts.
+ *
+ * Ports beyond NICs and taps: an internal port is an endpoint of the
+ * host's stack; a patch port joins a patch port of another bridge; a
+ * bond's members are datapath ports of one OpenFlow port, whose carrier
+ * the bond watches (failover, learning packets) and which speak LACP; a
+ * port may police what it receives and shape what it sends
+ * (models/ovs/qos.h).
  *
  * With "sflow", every frame whose actions run (a hit here, or a miss back
  * from its handler) first runs OVS's sample action on the core that runs
