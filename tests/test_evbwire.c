@@ -196,6 +196,16 @@ etag_kat(void)
     return t;
 }
 
+/* Field by field: the struct has padding, which memcmp would read. */
+static bool
+etag_eq(const struct etag *a, const struct etag *b)
+{
+    return a->pcp == b->pcp && a->dei == b->dei
+           && a->in_ecid_base == b->in_ecid_base
+           && a->in_ecid_ext == b->in_ecid_ext && a->grp == b->grp
+           && a->ecid_base == b->ecid_base && a->ecid_ext == b->ecid_ext;
+}
+
 START_TEST(test_etag_bytes)
 {
     struct vh_pool pool;
@@ -226,7 +236,7 @@ START_TEST(test_etag_bytes)
     static const uint8_t kat_grp[] = { 0x00, 0x00, 0x1f, 0xff, 0x00, 0x3f };
     ck_assert_mem_eq(tci, kat_grp, sizeof tci);
     struct etag r = etag_get(kat_grp);
-    ck_assert_mem_eq(&r, &g, sizeof r);
+    ck_assert(etag_eq(&r, &g));
 
     /* The other fields, one at a time. */
     struct etag z = { .dei = true };
@@ -242,7 +252,7 @@ START_TEST(test_etag_bytes)
 
     /* Reserved bits are not fields. */
     r = etag_get((uint8_t[]) { 0, 0, 0xc0, 0, 0, 0 });
-    ck_assert_mem_eq(&r, &((struct etag) { .pcp = 0 }), sizeof r);
+    ck_assert(etag_eq(&r, &((struct etag) { .pcp = 0 })));
     vh_packet_free(p);
     vh_pool_destroy(&pool);
 }
@@ -263,9 +273,10 @@ START_TEST(test_etag_round_trip)
     ck_assert(etag_present(p->data, p->len));
     ck_assert(!vntag_present(p->data, p->len));
     ck_assert(etag_read(p->data, p->len, &r));
-    ck_assert_mem_eq(&r, &t, sizeof t);
+    ck_assert(etag_eq(&r, &t));
+    memset(&r, 0x5a, sizeof r);
     ck_assert(etag_pop(p, &r));
-    ck_assert_mem_eq(&r, &t, sizeof t);
+    ck_assert(etag_eq(&r, &t));
     ck_assert_uint_eq(p->len, len);
     ck_assert_mem_eq(p->data, buf, len);
     ck_assert_int_eq(vh_frame_vlan(p->data, p->len), 200);
@@ -404,7 +415,10 @@ START_TEST(test_vdp_round_trip)
     ck_assert(vdp_parse(buf, len, &r));
     ck_assert_mem_eq(&r, &m, sizeof m);
 
-    struct vdp_msg ack = { .ecp_op = ECP_OP_ACK, .seq = 0xfffe };
+    struct vdp_msg ack;
+    memset(&ack, 0, sizeof ack);    /* Padding too, for the memcmp. */
+    ack.ecp_op = ECP_OP_ACK;
+    ack.seq = 0xfffe;
     len = vdp_build(buf, &mac_b, &ack);
     ck_assert(vdp_parse(buf, len, &r));
     ck_assert_mem_eq(&r, &ack, sizeof ack);
