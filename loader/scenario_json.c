@@ -85,7 +85,7 @@ const struct schema sch_vnic = SCHEMA("VM NIC", vnic_keys);
 
 static const struct schema_key switch_keys[] = {
     { "name", NULL }, { "mode", NULL }, { "ports", NULL },
-    { "speed", NULL }, { "port_buffer", NULL },
+    { "speed", NULL }, { "port_buffer", NULL }, { "acl", NULL },
 };
 const struct schema sch_switch = SCHEMA("switch", switch_keys);
 

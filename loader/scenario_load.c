@@ -105,6 +105,7 @@ cfg_free(struct cfg_scenario *sc)
     for (size_t i = 0; sc->switches && i < sc->n_switches; i++) {
         free(sc->switches[i].name);
         free(sc->switches[i].jpath);
+        free(sc->switches[i].acl);
         ld_free_class_priv(sc->switches[i].cls, sc->switches[i].priv);
     }
     free(sc->switches);

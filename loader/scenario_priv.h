@@ -5,9 +5,9 @@
  * JSON paths and typed getters), scenario_hosts.c (hosts, their NICs,
  * bridges and VMs, switches), scenario_traffic.c (flows, captures, events,
  * costs), scenario_refs.c (names, addresses and cross references),
- * scenario_sflow.c (an OVS bridge's sFlow) and scenario_support.c (what
- * is accepted but cannot run yet).  Nothing here is visible outside
- * loader/scenario_*.c. */
+ * scenario_sflow.c (an OVS bridge's sFlow), scenario_acl.c (a switch's
+ * ACL) and scenario_support.c (what is accepted but cannot run yet).
+ * Nothing here is visible outside loader/scenario_*.c. */
 #ifndef VH_MODELS_SCENARIO_PRIV_H
 #define VH_MODELS_SCENARIO_PRIV_H 1
 
@@ -140,6 +140,10 @@ bool ld_ovs_other(struct ld *, const cJSON *o, const char *bp,
                   struct cfg_ovs_other *);
 bool ld_mirrors(struct ld *, const cJSON *o, const char *bp,
                 struct cfg_bridge *br);
+
+/* A switch's "acl" (loader/scenario_acl.c), after its "ports". */
+bool ld_acl(struct ld *, const cJSON *o, const char *sp,
+            struct cfg_switch *sw);
 
 /* sFlow (loader/scenario_sflow.c): an OVS bridge's "sflow" object, and
  * its collector and agent addresses, resolved once every host is

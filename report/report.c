@@ -1,6 +1,7 @@
 /* report/report.c: the run report, as JSON and as text tables. */
 #include "report/report.h"
 
+#include <ctype.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -322,6 +323,64 @@ print_host_sections(const struct world *w, const struct host *h, FILE *f)
     }
 }
 
+/* Whether 'd' is listed in top-level section 'section'. */
+static bool
+in_top_section(const struct vh_device *d, const char *section)
+{
+    return d->parent < 0 && d->cls && d->cls->top_section
+           && !strcmp(d->cls->top_section, section) && d->cls->reports(d);
+}
+
+/* The top-level sections classes fill, each present only when some
+ * instance has something to say. */
+static void
+top_sections_json(const struct world *w, cJSON *r)
+{
+    for (size_t k = 0; k < n_dev_classes; k++) {
+        const char *section = dev_classes[k]->top_section;
+        if (!section || cJSON_GetObjectItemCaseSensitive(r, section)) {
+            continue;
+        }
+        cJSON *list = NULL;
+        for (size_t i = 0; i < w->devs.n; i++) {
+            const struct vh_device *d = w->devs.v[i];
+            if (!in_top_section(d, section)) {
+                continue;
+            }
+            if (!list) {
+                list = cJSON_AddArrayToObject(r, section);
+            }
+            struct report_out out = { .obj = cJSON_CreateObject() };
+            cJSON_AddStringToObject(out.obj, "name", d->path);
+            d->cls->report(d, &out);
+            cJSON_AddItemToArray(list, out.obj);
+        }
+    }
+}
+
+static void
+print_top_sections(const struct world *w, FILE *f)
+{
+    const char *shown = NULL;
+    for (size_t i = 0; i < w->devs.n; i++) {
+        const struct vh_device *d = w->devs.v[i];
+        if (!in_top_section(d, d->cls ? d->cls->top_section : "")) {
+            continue;
+        }
+        const char *section = d->cls->top_section;
+        if (!shown || strcmp(shown, section)) {
+            /* The section's name as a heading: "Switches". */
+            fprintf(f, "\n%c%s\n", toupper((unsigned char) section[0]),
+                    section + 1);
+            shown = section;
+        }
+        struct report_out out = { .text = f };
+        fprintf(f, "  %s:", d->path);
+        d->cls->report(d, &out);
+        fprintf(f, "\n");
+    }
+}
+
 static cJSON *
 host_json(const struct world *w, const struct host *h)
 {
@@ -409,6 +468,7 @@ report_json(const struct world *w, double wall_s)
     for (size_t i = 0; i < w->n_hosts; i++) {
         cJSON_AddItemToArray(hosts, host_json(w, w->hosts[i]));
     }
+    top_sections_json(w, r);
     cJSON *devs = cJSON_AddArrayToObject(r, "devices");
     for (size_t i = 0; i < w->devs.n; i++) {
         const struct vh_device *d = w->devs.v[i];
@@ -559,5 +619,6 @@ report_print(const struct world *w, FILE *out)
             (unsigned long long) w->sim.events_run);
     print_flows(w, out);
     print_hosts(w, out);
+    print_top_sections(w, out);
     print_devices(w, out);
 }

@@ -54,6 +54,18 @@ const char *const cfg_switch_mode_names[CFG_SW_ROUTER + 1] = {
     [CFG_SW_ROUTER] = "router",
 };
 
+const char *const cfg_acl_action_names[CFG_ACL_DENY + 1] = {
+    [CFG_ACL_PERMIT] = "permit",
+    [CFG_ACL_DENY] = "deny",
+};
+
+const char *const cfg_acl_proto_names[CFG_ACL_ARP + 1] = {
+    [CFG_ACL_UDP] = "udp",
+    [CFG_ACL_TCP] = "tcp",
+    [CFG_ACL_ICMP] = "icmp",
+    [CFG_ACL_ARP] = "arp",
+};
+
 const char *const cfg_proto_names[CFG_PROTO_ICMP + 1] = {
     [CFG_PROTO_UDP] = "udp",
     [CFG_PROTO_TCP] = "tcp",

@@ -271,6 +271,31 @@ enum cfg_switch_mode { CFG_SW_8021Q, CFG_SW_VEPA, CFG_SW_VNTAG,
                        CFG_SW_8021BR, CFG_SW_FEX, CFG_SW_PE, CFG_SW_ROUTER };
 extern const char *const cfg_switch_mode_names[CFG_SW_ROUTER + 1];
 
+/* A rule of a switch's ingress ACL (extension of the contract's
+ * "acl"): the fields in 'match' must all match a frame for the rule to
+ * decide it; a rule with none matches every frame. */
+enum cfg_acl_field {
+    CFG_ACL_SRC_MAC = 1 << 0, CFG_ACL_DST_MAC = 1 << 1,
+    CFG_ACL_SRC_IP = 1 << 2, CFG_ACL_DST_IP = 1 << 3,
+    CFG_ACL_PROTO = 1 << 4, CFG_ACL_VLAN = 1 << 5, CFG_ACL_IN_PORT = 1 << 6,
+};
+enum cfg_acl_action { CFG_ACL_PERMIT, CFG_ACL_DENY };
+extern const char *const cfg_acl_action_names[CFG_ACL_DENY + 1];
+/* "arp" matches by EtherType; the others are IPv4 protocols. */
+enum cfg_acl_proto { CFG_ACL_UDP, CFG_ACL_TCP, CFG_ACL_ICMP, CFG_ACL_ARP };
+extern const char *const cfg_acl_proto_names[CFG_ACL_ARP + 1];
+
+struct cfg_acl_rule {
+    enum cfg_acl_action action;
+    unsigned match;             /* CFG_ACL_* of the fields given. */
+    struct vh_mac src_mac, dst_mac;
+    uint32_t src_ip, dst_ip;    /* Host order, host bits clear. */
+    uint32_t src_mask, dst_mask;    /* From the /prefix; /32 if none. */
+    enum cfg_acl_proto proto;
+    uint16_t vlan;              /* 1..4094: the 802.1Q tag's VID. */
+    int in_port;                /* 1..ports ("p3" is 3). */
+};
+
 struct cfg_switch {
     char *name;
     char *jpath;
@@ -282,6 +307,8 @@ struct cfg_switch {
                                      * if none does yet. */
     void *priv;                 /* What the class read of its own keys
                                  * (its 'parse'), or NULL. */
+    struct cfg_acl_rule *acl;   /* Ingress ACL, in order; NULL if none. */
+    size_t n_acl;
 };
 
 enum cfg_proto { CFG_PROTO_UDP, CFG_PROTO_TCP, CFG_PROTO_ICMP };

@@ -168,6 +168,14 @@ struct dev_class {
     const char *host_section;
     void (*report)(const struct vh_device *d, struct report_out *out);
 
+    /* Instances at the top (no host: a switch) with something to report
+     * ('reports' true) are listed in the report's top-level section
+     * 'top_section' ("switches"), each with its name and the keys
+     * 'report' adds; the section is left out when none has anything, so
+     * reports of scenarios without it stay as they were. */
+    const char *top_section;
+    bool (*reports)(const struct vh_device *d);
+
     /* Frees an instance; NULL for instances that live inside another's
      * memory (a switch port, a VF). */
     void (*destroy)(struct vh_device *d);

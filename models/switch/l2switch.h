@@ -15,7 +15,17 @@
  * Both speak LACP (802.1AX) when spoken to: a port that receives a
  * LACPDU answers it, and ports whose partner is the same system with the
  * same key form one link aggregation group (models/core/l2fwd.h), as a
- * switch configured with "channel-group mode active" on them would. */
+ * switch configured with "channel-group mode active" on them would.
+ *
+ * Either may have an ingress ACL (the scenario's "acl"): every frame
+ * received whole on a port, before the switch learns its source or
+ * forwards it, is matched against the rules in order; the first that
+ * matches decides, and a frame no rule matches is permitted.  A denied
+ * frame is dropped at its ingress port as "acl-deny".  The rules read the
+ * frame's own bytes: MACs, the 802.1Q tag's VID (none when untagged),
+ * and behind the tag the IPv4 addresses and protocol, or ARP's
+ * EtherType.  The lookup costs no simulated time, as in a switch's TCAM;
+ * LACPDUs are never subject to it. */
 #ifndef VH_MODELS_L2SWITCH_H
 #define VH_MODELS_L2SWITCH_H 1
 
@@ -50,6 +60,9 @@ struct l2switch {
     int n_ports;
     struct vh_mac sys_id;       /* Its LACP system ID. */
     uint64_t lacp_rx, lacp_tx;
+    uint64_t *acl_hits;         /* Frames each rule decided; NULL without
+                                 * an ACL. */
+    uint64_t acl_default;       /* Frames no rule matched (permitted). */
 };
 
 struct l2switch *l2switch_create(struct world *, const struct cfg_switch *);
@@ -63,6 +76,12 @@ extern const struct dev_class swport_class;
 
 /* Port "pN" (1-based), or NULL. */
 struct swport *l2switch_port(struct l2switch *, int n);
+
+/* Whether the ACL of 'sw' lets frame 'p', received on port 'in_port'
+ * (1-based), through; counts the deciding rule's hit.  True without an
+ * ACL. */
+bool l2switch_acl_permits(struct l2switch *sw, int in_port,
+                          const struct vh_packet *p);
 
 /* The number of the port (0-based) 'mac' was learned on, or -1. */
 int l2switch_lookup(const struct l2switch *, const struct vh_mac *mac,
