@@ -458,19 +458,40 @@ vh_frame_parse(const uint8_t *frame, uint32_t len,
     }
 }
 
-void
-vh_vlan_push(struct vh_packet *p, uint16_t tci)
+uint8_t *
+vh_tag_open(struct vh_packet *p, uint32_t n)
 {
-    assert(vh_packet_headroom(p) >= VH_VLAN_HLEN);
+    assert(vh_packet_headroom(p) >= n);
     assert(p->len >= VH_ETH_HLEN);
 
     /* Slide the two MACs back; the old EtherType stays where it is and
      * becomes the inner one. */
-    memmove(p->data - VH_VLAN_HLEN, p->data, 2 * VH_ETH_ALEN);
-    p->data -= VH_VLAN_HLEN;
-    p->len += VH_VLAN_HLEN;
-    vh_put_be16(p->data + VH_ETH_TYPE_OFF, VH_ETHERTYPE_VLAN);
-    vh_put_be16(p->data + VH_VLAN_TCI_OFF, tci);
+    memmove(p->data - n, p->data, 2 * VH_ETH_ALEN);
+    p->data -= n;
+    p->len += n;
+    return p->data + 2 * VH_ETH_ALEN;
+}
+
+void
+vh_tag_close(struct vh_packet *p, uint32_t n)
+{
+    memmove(p->data + n, p->data, 2 * VH_ETH_ALEN);
+    p->data += n;
+    p->len -= n;
+    /* A minimum-size tagged frame would be a runt once untagged; a bridge
+     * pads it back to the minimum (802.1Q), and so do we. */
+    if (p->len < VH_ETH_MIN_FRAME) {
+        assert(p->data + VH_ETH_MIN_FRAME <= p->buf + VH_PKT_BUFSIZE);
+        p->len = pad_frame(p->data, p->len);
+    }
+}
+
+void
+vh_vlan_push(struct vh_packet *p, uint16_t tci)
+{
+    uint8_t *tag = vh_tag_open(p, VH_VLAN_HLEN);
+    vh_put_be16(tag, VH_ETHERTYPE_VLAN);
+    vh_put_be16(tag + 2, tci);
 }
 
 int
@@ -481,16 +502,7 @@ vh_vlan_pop(struct vh_packet *p)
         return -1;
     }
     uint16_t tci = vh_get_be16(p->data + VH_VLAN_TCI_OFF);
-
-    memmove(p->data + VH_VLAN_HLEN, p->data, 2 * VH_ETH_ALEN);
-    p->data += VH_VLAN_HLEN;
-    p->len -= VH_VLAN_HLEN;
-    /* A minimum-size tagged frame would be a runt once untagged; a bridge
-     * pads it back to the minimum (802.1Q), and so do we. */
-    if (p->len < VH_ETH_MIN_FRAME) {
-        assert(p->data + VH_ETH_MIN_FRAME <= p->buf + VH_PKT_BUFSIZE);
-        p->len = pad_frame(p->data, p->len);
-    }
+    vh_tag_close(p, VH_VLAN_HLEN);
     return tci;
 }
 

@@ -262,6 +262,16 @@ uint32_t vh_build_rarp_announce(uint8_t *buf, const struct vh_mac *mac);
  * the frame had no tag. */
 struct vh_packet;
 void vh_vlan_push(struct vh_packet *p, uint16_t tci);
+
+/* What every tag after the source MAC (802.1Q, VN-Tag, E-Tag) does to
+ * the frame in 'p': vh_tag_open() makes 'n' bytes of room between the
+ * MACs and the EtherType, in the headroom, and returns where they start
+ * (the caller writes the tag there; the old EtherType becomes the one
+ * behind it); vh_tag_close() takes 'n' bytes there out again and pads a
+ * frame left shorter than the minimum, as a bridge stripping a tag
+ * does. */
+uint8_t *vh_tag_open(struct vh_packet *p, uint32_t n);
+void vh_tag_close(struct vh_packet *p, uint32_t n);
 int vh_vlan_pop(struct vh_packet *p);
 
 /* Payload bytes that make an untagged UDP frame 'wire_size' bytes long on

@@ -76,20 +76,13 @@ etag_read(const uint8_t *frame, uint32_t len, struct etag *out)
 void
 etag_push(struct vh_packet *p, const struct etag *t)
 {
-    assert(p->len >= VH_ETH_HLEN);
-
     /* Checked before the frame moves, so a bad tag leaves it as it was. */
     uint8_t tci[ETAG_HLEN - 2];
     etag_put(tci, t);
 
-    /* The MACs move to the front of the new room; the old EtherType stays
-     * where it was and becomes the one behind the tag. */
-    uint8_t macs[2 * VH_ETH_ALEN];
-    memcpy(macs, p->data, sizeof macs);
-    uint8_t *f = vh_packet_push(p, ETAG_HLEN);
-    memcpy(f, macs, sizeof macs);
-    vh_put_be16(f + ETAG_TPID_OFF, ETAG_ETHERTYPE);
-    memcpy(f + ETAG_PCP_OFF, tci, sizeof tci);
+    uint8_t *tag = vh_tag_open(p, ETAG_HLEN);
+    vh_put_be16(tag, ETAG_ETHERTYPE);
+    memcpy(tag + 2, tci, sizeof tci);
 }
 
 bool
@@ -103,16 +96,6 @@ etag_pop(struct vh_packet *p, struct etag *out)
     if (out) {
         *out = t;
     }
-    uint8_t macs[2 * VH_ETH_ALEN];
-    memcpy(macs, p->data, sizeof macs);
-    uint8_t *f = vh_packet_pull(p, ETAG_HLEN);
-    memcpy(f, macs, sizeof macs);
-
-    /* As a bridge does when it strips a tag from a minimum-size frame. */
-    if (p->len < VH_ETH_MIN_FRAME) {
-        assert(f + VH_ETH_MIN_FRAME <= p->buf + VH_PKT_BUFSIZE);
-        memset(f + p->len, 0, VH_ETH_MIN_FRAME - p->len);
-        p->len = VH_ETH_MIN_FRAME;
-    }
+    vh_tag_close(p, ETAG_HLEN);
     return true;
 }

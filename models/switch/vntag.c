@@ -56,17 +56,10 @@ vntag_read(const uint8_t *frame, uint32_t len, struct vntag *out)
 void
 vntag_push(struct vh_packet *p, const struct vntag *t)
 {
-    assert(p->len >= VH_ETH_HLEN);
     uint32_t word = vntag_word(t);
-
-    /* The MACs move to the front of the new room; the old EtherType stays
-     * where it was and becomes the one behind the tag. */
-    uint8_t macs[2 * VH_ETH_ALEN];
-    memcpy(macs, p->data, sizeof macs);
-    uint8_t *f = vh_packet_push(p, VNTAG_HLEN);
-    memcpy(f, macs, sizeof macs);
-    vh_put_be16(f + VNTAG_TPID_OFF, VNTAG_ETHERTYPE);
-    vh_put_be32(f + VNTAG_WORD_OFF, word);
+    uint8_t *tag = vh_tag_open(p, VNTAG_HLEN);
+    vh_put_be16(tag, VNTAG_ETHERTYPE);
+    vh_put_be32(tag + (VNTAG_WORD_OFF - VNTAG_TPID_OFF), word);
 }
 
 bool
@@ -80,16 +73,6 @@ vntag_pop(struct vh_packet *p, struct vntag *out)
     if (out) {
         *out = t;
     }
-    uint8_t macs[2 * VH_ETH_ALEN];
-    memcpy(macs, p->data, sizeof macs);
-    uint8_t *f = vh_packet_pull(p, VNTAG_HLEN);
-    memcpy(f, macs, sizeof macs);
-
-    /* As a bridge does when it strips a tag from a minimum-size frame. */
-    if (p->len < VH_ETH_MIN_FRAME) {
-        assert(f + VH_ETH_MIN_FRAME <= p->buf + VH_PKT_BUFSIZE);
-        memset(f + p->len, 0, VH_ETH_MIN_FRAME - p->len);
-        p->len = VH_ETH_MIN_FRAME;
-    }
+    vh_tag_close(p, VNTAG_HLEN);
     return true;
 }
