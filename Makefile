@@ -52,7 +52,8 @@ CLI_SRC  := $(filter-out cli/main.c cli/gui_main.c $(GUI_SRC), \
 # What cli/cmd_gui.c needs of the other cli/ files.
 GUI_CLI_SRC := cli/scene.c cli/util.c
 LIB_SRC  := $(CORE_SRC) $(CLI_SRC) $(GUI_SRC)
-TEST_SRC := $(wildcard tests/test_*.c) tests/check_main.c tests/worldtest.c
+TEST_SRC := $(wildcard tests/test_*.c) tests/check_main.c tests/worldtest.c \
+            tests/tshark.c
 BENCH_SRC := tests/bench_kernel.c tests/bench_gui.c
 
 VHSIM_SRC := $(CORE_SRC) $(CLI_SRC) cli/main.c

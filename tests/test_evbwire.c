@@ -462,7 +462,6 @@ END_TEST
 
 /* ---- tshark -------------------------------------------------------- */
 
-#define TSHARK_PREFS "-o ip.check_checksum:TRUE -o udp.check_checksum:TRUE"
 
 static void
 write_packet(struct vh_pcapw *w, int n, const struct vh_packet *p)
@@ -553,61 +552,27 @@ write_capture(const char *path)
     vh_pool_destroy(&pool);
 }
 
-/* tshark's fields of frame 'n' of 'path', one line, tab-separated. */
-static char *
-fields(const char *path, int n, const char *list)
-{
-    char *out = NULL;
-    int st = vh_test_sh(&out, "tshark -r '%s' " TSHARK_PREFS " -Y "
-                        "'frame.number == %d' -T fields -E occurrence=a "
-                        "-E aggregator=, %s 2>/dev/null", path, n, list);
-    ck_assert_msg(st == 0, "tshark failed: %s", out);
-    return out;
-}
-
-static void
-expect_fields(const char *path, int n, const char *list, const char *want)
-{
-    char *got = fields(path, n, list);
-    ck_assert_msg(!strcmp(got, want), "frame %d: %s\n got: %s want: %s",
-                  n, list, got, want);
-    free(got);
-}
-
 START_TEST(test_tshark_decodes)
 {
-    if (vh_test_sh(NULL, "command -v tshark") != 0) {
-        ck_abort_msg("tshark is required (make deps installs it)");
-    }
+    vh_tshark_require();
     char *dir = vh_test_tmpdir();
     char path[4096];
     snprintf(path, sizeof path, "%s/evbwire.pcap", dir);
     write_capture(path);
 
     /* No expert finding at all, and nothing malformed. */
-    char *out = NULL;
-    int st = vh_test_sh(&out, "set -o pipefail; tshark -r '%s' "
-                        TSHARK_PREFS " -T fields -e _ws.expert "
-                        "-e _ws.malformed 2>/dev/null | tr -d '\\t\\n'",
-                        path);
-    ck_assert_msg(st == 0 && !strcmp(out, ""), "expert findings: %s", out);
-    free(out);
-    st = vh_test_sh(&out, "tshark -r '%s' " TSHARK_PREFS " -q -z expert "
-                    "2>/dev/null", path);
-    ck_assert_msg(st == 0 && !strstr(out, "Errors") && !strstr(out, "Warns")
-                  && !strstr(out, "Malformed"), "expert:\n%s", out);
-    free(out);
+    vh_tshark_assert_clean(path);
 
     static const char vn[] = "-e vntag.dir -e vntag.ptr -e vntag.dst "
                              "-e vntag.looped -e vntag.version -e vntag.src "
                              "-e vntag.etype -e vlan.id";
-    expect_fields(path, 1, "-e frame.protocols",
+    vh_tshark_expect(path, 1, "-e frame.protocols",
                   "eth:ethertype:vntag:ethertype:vlan:ethertype:ip:udp:"
                   "echo\n");
-    expect_fields(path, 1, vn, "1\t0\t291\t0\t0\t69\t0x8100\t100\n");
-    expect_fields(path, 2, vn, "0\t0\t0\t0\t0\t17\t0x8100\t100\n");
-    expect_fields(path, 3, vn, "1\t1\t16383\t1\t1\t4095\t0x8100\t100\n");
-    expect_fields(path, 2, "-e frame.protocols -e udp.dstport",
+    vh_tshark_expect(path, 1, vn, "1\t0\t291\t0\t0\t69\t0x8100\t100\n");
+    vh_tshark_expect(path, 2, vn, "0\t0\t0\t0\t0\t17\t0x8100\t100\n");
+    vh_tshark_expect(path, 3, vn, "1\t1\t16383\t1\t1\t4095\t0x8100\t100\n");
+    vh_tshark_expect(path, 2, "-e frame.protocols -e udp.dstport",
                   "eth:ethertype:vntag:ethertype:vlan:ethertype:ip:udp:"
                   "data\t7000\n");
 
@@ -615,21 +580,21 @@ START_TEST(test_tshark_decodes)
                              "-e etag.iecid_ext -e etag.group "
                              "-e etag.ecid_base -e etag.ecid_ext "
                              "-e etag.etype";
-    expect_fields(path, 4, "-e frame.protocols -e vlan.id",
+    vh_tshark_expect(path, 4, "-e frame.protocols -e vlan.id",
                   "eth:ethertype:etag:ethertype:vlan:ethertype:ip:udp:"
                   "data\t200\n");
-    expect_fields(path, 4, et,
+    vh_tshark_expect(path, 4, et,
                   "3\t0\t0x0012\t0x01\t0\t0x0345\t0x02\t0x8100\n");
-    expect_fields(path, 5, et, "0\t0\t0x0000\t0x00\t1\t0x0fff\t0x3f\t0x0800\n");
-    expect_fields(path, 5, "-e frame.protocols",
+    vh_tshark_expect(path, 5, et, "0\t0\t0x0000\t0x00\t1\t0x0fff\t0x3f\t0x0800\n");
+    vh_tshark_expect(path, 5, "-e frame.protocols",
                   "eth:ethertype:etag:ethertype:ip:udp:data\n");
 
     static const char ecp[] = "-e eth.dst -e ecp.ver -e ecp.op "
                               "-e ecp.subtype -e ecp.seqno";
-    expect_fields(path, 6, ecp, "01:80:c2:00:00:00\t1\t0x0000\t0x0001\t7\n");
-    expect_fields(path, 7, ecp, "01:80:c2:00:00:00\t1\t0x0001\t0x0001\t7\n");
-    expect_fields(path, 8, ecp, "01:80:c2:00:00:00\t1\t0x0000\t0x0001\t256\n");
-    expect_fields(path, 9, ecp, "01:80:c2:00:00:00\t1\t0x0001\t0x0001\t256\n");
+    vh_tshark_expect(path, 6, ecp, "01:80:c2:00:00:00\t1\t0x0000\t0x0001\t7\n");
+    vh_tshark_expect(path, 7, ecp, "01:80:c2:00:00:00\t1\t0x0001\t0x0001\t7\n");
+    vh_tshark_expect(path, 8, ecp, "01:80:c2:00:00:00\t1\t0x0000\t0x0001\t256\n");
+    vh_tshark_expect(path, 9, ecp, "01:80:c2:00:00:00\t1\t0x0001\t0x0001\t256\n");
     static const char vdp[] = "-e vdp21.tlvtype -e vdp21.tlvlen "
                               "-e vdp21.manager_id -e vdp21.vsitypeid "
                               "-e vdp21.vsiversion -e vdp21.vsiidformat "
@@ -639,20 +604,20 @@ START_TEST(test_tshark_decodes)
                               "ae:af\t0x02\n";
     char want[256];
     snprintf(want, sizeof want, "5,3\t16,33%s", vsi);
-    expect_fields(path, 6, vdp, want);
-    expect_fields(path, 8, vdp, want);
+    vh_tshark_expect(path, 6, vdp, want);
+    vh_tshark_expect(path, 8, vdp, want);
     snprintf(want, sizeof want, "5,4\t16,33%s", vsi);
-    expect_fields(path, 10, vdp, want);
-    expect_fields(path, 6, "-e frame.protocols -e vdp21.assoc.flags.req_rsp "
+    vh_tshark_expect(path, 10, vdp, want);
+    vh_tshark_expect(path, 6, "-e frame.protocols -e vdp21.assoc.flags.req_rsp "
                   "-e vdp21.assoc.reason",
                   "eth:ethertype:ecp21:vdp21\t0\t0x00\n");
-    expect_fields(path, 8, "-e vdp21.assoc.flags.req_rsp "
+    vh_tshark_expect(path, 8, "-e vdp21.assoc.flags.req_rsp "
                   "-e vdp21.assoc.flags.hard_error -e vdp21.assoc.error",
                   "1\t0\t0x00\n");
     /* tshark 4.0 decodes a draft of VDP without the entry count, so it
      * reads the MAC two bytes early: the count 00 01, then the first four
      * bytes of the VM's MAC.  Which pins where both are. */
-    expect_fields(path, 6, "-e vdp21.assoc.mac_id", "00:01:52:54:00:12\n");
+    vh_tshark_expect(path, 6, "-e vdp21.assoc.mac_id", "00:01:52:54:00:12\n");
     vh_test_sh(NULL, "rm -r '%s'", dir);
     free(dir);
 }

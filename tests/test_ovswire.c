@@ -463,7 +463,6 @@ END_TEST
 
 /* ---- tshark -------------------------------------------------------- */
 
-#define TSHARK_PREFS "-o ip.check_checksum:TRUE -o udp.check_checksum:TRUE"
 
 /* Writes 'path': the two ends' LACPDUs, then one sFlow datagram holding
  * two flow samples (a short and a long UDP frame) and a counter sample. */
@@ -501,83 +500,49 @@ write_capture(const char *path)
     ck_assert_msg(vh_pcapw_commit(w, err, sizeof err) == 0, "%s", err);
 }
 
-/* tshark's fields of frame 'n' of 'path', one line, tab-separated. */
-static char *
-fields(const char *path, int n, const char *list)
-{
-    char *out = NULL;
-    int st = vh_test_sh(&out, "tshark -r '%s' " TSHARK_PREFS " -Y "
-                        "'frame.number == %d' -T fields -E occurrence=a "
-                        "-E aggregator=, %s 2>/dev/null", path, n, list);
-    ck_assert_msg(st == 0, "tshark failed: %s", out);
-    return out;
-}
-
-static void
-expect_fields(const char *path, int n, const char *list, const char *want)
-{
-    char *got = fields(path, n, list);
-    ck_assert_msg(!strcmp(got, want), "frame %d: %s\n got: %s want: %s",
-                  n, list, got, want);
-    free(got);
-}
-
 START_TEST(test_tshark_decodes)
 {
-    if (vh_test_sh(NULL, "command -v tshark") != 0) {
-        ck_abort_msg("tshark is required (make deps installs it)");
-    }
+    vh_tshark_require();
     char *dir = vh_test_tmpdir();
     char path[4096];
     snprintf(path, sizeof path, "%s/ovswire.pcap", dir);
     write_capture(path);
 
     /* No expert finding at all, and nothing malformed. */
-    char *out = NULL;
-    int st = vh_test_sh(&out, "set -o pipefail; tshark -r '%s' "
-                        TSHARK_PREFS " -T fields -e _ws.expert "
-                        "-e _ws.malformed 2>/dev/null | tr -d '\\t\\n'",
-                        path);
-    ck_assert_msg(st == 0 && !strcmp(out, ""), "expert findings: %s", out);
-    free(out);
-    st = vh_test_sh(&out, "tshark -r '%s' " TSHARK_PREFS " -q -z expert "
-                    "2>/dev/null", path);
-    ck_assert_msg(st == 0 && !strstr(out, "Errors") && !strstr(out, "Warns")
-                  && !strstr(out, "Malformed"), "expert:\n%s", out);
-    free(out);
+    vh_tshark_assert_clean(path);
 
-    expect_fields(path, 1, "-e frame.protocols",
+    vh_tshark_expect(path, 1, "-e frame.protocols",
                   "eth:ethertype:slow:lacp\n");
-    expect_fields(path, 1, "-e lacp.version -e lacp.actor.sys_priority "
+    vh_tshark_expect(path, 1, "-e lacp.version -e lacp.actor.sys_priority "
                   "-e lacp.actor.sysid -e lacp.actor.key "
                   "-e lacp.actor.port_priority -e lacp.actor.port "
                   "-e lacp.actor.state",
                   "0x01\t32768\t00:25:b5:00:00:0a\t4660\t255\t7\t0x0f\n");
-    expect_fields(path, 1, "-e lacp.partner.sys_priority "
+    vh_tshark_expect(path, 1, "-e lacp.partner.sys_priority "
                   "-e lacp.partner.sysid -e lacp.partner.key "
                   "-e lacp.partner.port_priority -e lacp.partner.port "
                   "-e lacp.partner.state -e lacp.collector.max_delay",
                   "1\t00:25:b5:00:00:0b\t66\t128\t515\t0x3c\t50\n");
-    expect_fields(path, 1, "-e lacp.actor.state.activity "
+    vh_tshark_expect(path, 1, "-e lacp.actor.state.activity "
                   "-e lacp.actor.state.timeout "
                   "-e lacp.partner.state.distributing "
                   "-e lacp.partner.state.defaulted",
                   "1\t1\t1\t0\n");
     /* The other end's PDU, actor and partner swapped. */
-    expect_fields(path, 2, "-e eth.src -e lacp.actor.sysid "
+    vh_tshark_expect(path, 2, "-e eth.src -e lacp.actor.sysid "
                   "-e lacp.actor.port -e lacp.partner.sysid "
                   "-e lacp.partner.port",
                   "00:25:b5:00:00:0b\t00:25:b5:00:00:0b\t515\t"
                   "00:25:b5:00:00:0a\t7\n");
 
-    expect_fields(path, 3, "-e frame.protocols",
+    vh_tshark_expect(path, 3, "-e frame.protocols",
                   "eth:ethertype:ip:udp:sflow:eth:ethertype:ip:udp:data:"
                   "eth:ethertype:ip:udp:data\n");
-    expect_fields(path, 3, "-e sflow_245.version -e sflow_245.agent "
+    vh_tshark_expect(path, 3, "-e sflow_245.version -e sflow_245.agent "
                   "-e sflow_245.sequence_number -e sflow_245.sysuptime "
                   "-e sflow_245.numsamples",
                   "5\t10.0.0.1\t42\t123456\t3\n");
-    expect_fields(path, 3, "-e sflow.flow_sample.sequence_number "
+    vh_tshark_expect(path, 3, "-e sflow.flow_sample.sequence_number "
                   "-e sflow.flow_sample.sampling_rate "
                   "-e sflow.flow_sample.sample_pool "
                   "-e sflow.flow_sample.dropped_packets "
@@ -585,24 +550,24 @@ START_TEST(test_tshark_decodes)
                   "-e sflow.flow_sample.output_interface",
                   "17,18\t400,400\t6800,6800\t2,2\t3,4\t"
                   "0x00000005,0x00000005\n");
-    expect_fields(path, 3, "-e sflow_245.header_protocol "
+    vh_tshark_expect(path, 3, "-e sflow_245.header_protocol "
                   "-e sflow_245.header.frame_length "
                   "-e sflow_245.header.payload_stripped "
                   "-e sflow_245.header.sampled_header_length",
                   "1,1\t65,1046\t4,4\t61,128\n");
     /* The sampled headers decode as the VMs' IPv4/UDP frames, behind the
      * outer agent -> collector one. */
-    expect_fields(path, 3, "-e ip.src -e ip.dst -e udp.dstport",
+    vh_tshark_expect(path, 3, "-e ip.src -e ip.dst -e udp.dstport",
                   "10.0.0.1,192.168.1.10,192.168.1.10\t"
                   "10.0.0.9,192.168.1.20,192.168.1.20\t"
                   "6343,7000,7001\n");
-    expect_fields(path, 3, "-e sflow.counters_sample.sequence_number "
+    vh_tshark_expect(path, 3, "-e sflow.counters_sample.sequence_number "
                   "-e sflow.counters_sample.source_id_index "
                   "-e sflow_245.ifindex -e sflow_245.iftype "
                   "-e sflow_245.ifspeed -e sflow_245.ifdirection "
                   "-e sflow_245.ifadmin_status -e sflow_245.ifoper_status",
                   "8\t5\t5\t6\t10000000000\t1\t1\t1\n");
-    expect_fields(path, 3, "-e sflow_245.ifinoct -e sflow_245.ifinpkt "
+    vh_tshark_expect(path, 3, "-e sflow_245.ifinoct -e sflow_245.ifinpkt "
                   "-e sflow_245.ifinunk -e sflow_245.ifoutoct "
                   "-e sflow_245.ifoutpkt -e sflow_245.ifouterr "
                   "-e sflow_245.ifpromisc",

@@ -282,7 +282,6 @@ END_TEST
 
 /* --- tshark, on the shipped scenario. --- */
 
-#define TSHARK_PREFS "-o ip.check_checksum:TRUE -o udp.check_checksum:TRUE"
 
 /* tshark's fields of the sFlow frames of 'pcap', one line per frame. */
 static char *
@@ -292,7 +291,7 @@ sflow_fields(const char *pcap, const char *list)
     /* Datagrams only, not those that carry one of the agent's own
      * datagrams sampled on its way out through the bridge (OVS samples
      * those too), whose nested fields would mix with theirs. */
-    int st = vh_test_sh(&out, "tshark -r '%s' " TSHARK_PREFS " -Y "
+    int st = vh_test_sh(&out, "tshark -r '%s' " VH_TSHARK_PREFS " -Y "
                         "'sflow && count(sflow_245.version) == 1' "
                         "-T fields -E occurrence=a -E aggregator=, %s "
                         "2>/dev/null", pcap, list);
@@ -352,7 +351,7 @@ START_TEST(test_tshark_reads_the_collector_capture)
     snprintf(pcap, sizeof pcap, "%s/traces/ovs-sflow-collector.pcap", dir);
 
     /* No expert finding, nothing malformed, outer or sampled. */
-    st = vh_test_sh(&out, "set -o pipefail; tshark -r '%s' " TSHARK_PREFS
+    st = vh_test_sh(&out, "set -o pipefail; tshark -r '%s' " VH_TSHARK_PREFS
                     " -T fields -e _ws.expert -e _ws.malformed 2>/dev/null "
                     "| tr -d '\\t\\n'", pcap);
     ck_assert_msg(st == 0 && !strcmp(out, ""), "expert findings: %s", out);

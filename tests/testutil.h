@@ -38,4 +38,17 @@ char *vh_test_slurp(const char *path, size_t *len);
 /* A fresh directory under $TMPDIR for one test's files; caller frees. */
 char *vh_test_tmpdir(void);
 
+/* Reading a capture back with tshark (tests/tshark.c).  Checksums are
+ * verified.  vh_tshark_require() fails the test, saying to install it,
+ * when tshark is missing; vh_tshark_assert_clean() fails it on any
+ * expert finding or malformed frame; vh_tshark_fields() gives the -T
+ * fields line of frame 'n' (occurrences joined by commas; caller frees),
+ * and vh_tshark_expect() compares it with 'want'. */
+#define VH_TSHARK_PREFS "-o ip.check_checksum:TRUE -o udp.check_checksum:TRUE"
+void vh_tshark_require(void);
+void vh_tshark_assert_clean(const char *path);
+char *vh_tshark_fields(const char *path, int n, const char *list);
+void vh_tshark_expect(const char *path, int n, const char *list,
+                      const char *want);
+
 #endif /* tests/testutil.h */
