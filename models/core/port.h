@@ -58,6 +58,17 @@ struct port {
                                  * switching device floods only to ports
                                  * with carrier. */
     struct link *link;          /* The cable to 'peer', or NULL if direct. */
+
+    /* Edge virtual bridging (models/switch/evbtag.h), set by the owner at
+     * creation: */
+    bool evb_extender;          /* This end is a port extender's way up
+                                 * (a VN-Tag adapter's cable, a fabric
+                                 * extender's uplink): what it sends
+                                 * carries the VIF it came from. */
+    uint8_t evb_tag;            /* The tag (enum evb_tag_kind) this end
+                                 * speaks to an extender at the other
+                                 * end: a controlling bridge's ports, an
+                                 * extender's host ports; 0 for none. */
 };
 
 struct link {

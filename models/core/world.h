@@ -65,6 +65,9 @@ struct world {
     struct traffic_gen **gens;
     size_t n_gens;
 
+    int next_vif;               /* The next free VIF number of edge
+                                 * virtual bridging (evb_vif_alloc); 0
+                                 * before the first. */
     void **kept;                /* Freed with the world (world_keep). */
     size_t n_kept;
     void *families;             /* Flood families not yet settled
