@@ -21,7 +21,8 @@
  *                                           report (guest, vmexit, ...)
  *   host_interrupts_per_s, host_guest_interrupts_per_s,
  *   host_vm_exits_per_s                     per second of simulated time
- *   host_vm_exits_per_packet, host_copies_bytes_per_packet
+ *   host_vm_exits_per_packet, host_copies_bytes_per_packet,
+ *   host_uplink_bytes_per_packet
  *
  * The host columns describe the whole host, so every flow of a run that
  * lands on the same host repeats them; they are there so one file plots
@@ -103,7 +104,7 @@ header(struct buf *b)
     }
     buf_printf(b, ",host_interrupts_per_s,host_guest_interrupts_per_s,"
                "host_vm_exits_per_s,host_vm_exits_per_packet,"
-               "host_copies_bytes_per_packet\n");
+               "host_copies_bytes_per_packet,host_uplink_bytes_per_packet\n");
 }
 
 static void
@@ -151,6 +152,7 @@ flow_row(struct buf *b, const char *run, const cJSON *report,
     put_num(b, compare_num(h, "vm_exits_per_s"));
     put_num(b, compare_num(h, "vm_exits_per_packet"));
     put_num(b, compare_num(h, "copies_bytes_per_packet"));
+    put_num(b, compare_num(h, "uplink_bytes_per_packet"));
     buf_printf(b, "\n");
 }
 

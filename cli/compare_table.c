@@ -348,6 +348,10 @@ add_host(struct table *t, const cJSON *host)
                "vm_exits_per_packet", FMT_SI, false);
     add_metric(t, "  bytes copied/packet", "hosts", name, NULL,
                "copies_bytes_per_packet", FMT_SI, false);
+    add_metric(t, "  uplink bytes", "hosts", name, NULL, "uplink_bytes",
+               FMT_SI, false);
+    add_metric(t, "  uplink bytes/packet", "hosts", name, NULL,
+               "uplink_bytes_per_packet", FMT_SI, false);
 }
 
 static void

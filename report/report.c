@@ -9,6 +9,7 @@
 #include "models/hw/cpu.h"
 #include "models/core/host.h"
 #include "models/hw/iommu.h"
+#include "models/hw/pnic.h"
 #include "models/core/world.h"
 #include "models/core/devclass.h"
 #include "sim/units.h"
@@ -124,6 +125,25 @@ host_cycles(const struct host *h, vh_time_t end)
     return t;
 }
 
+/* Bytes the cables of the host's NICs carried, with their FCS: sent
+ * ('out') and received.  Traffic between two VMs of the host that the
+ * host switches itself never counts; reflected by the switch, it counts
+ * twice (out and back in). */
+static void
+host_uplink_bytes(const struct host *h, uint64_t *out, uint64_t *in)
+{
+    *out = *in = 0;
+    for (size_t i = 0; i < h->n_nics; i++) {
+        const struct port *wire = &h->nics[i]->wire;
+        const struct link *l = wire->link;
+        if (l) {
+            int dir = l->end[0] == wire ? 0 : 1;
+            *out += l->bytes[dir];
+            *in += l->bytes[1 - dir];
+        }
+    }
+}
+
 /* Per-host figures normalized for comparing runs ('vhsim compare'): the
  * host's cycles summed over its cores by category, the same per packet,
  * and the event counters per simulated second and per packet.  The run's
@@ -157,6 +177,11 @@ host_rates_json(cJSON *o, const struct host *h, vh_time_t end)
                             pkts ? round_to(h->vm_exits / pkts, 3) : 0);
     cJSON_AddNumberToObject(o, "copies_bytes_per_packet",
                             pkts ? round_to(h->copies_bytes / pkts, 1) : 0);
+    uint64_t out, in;
+    host_uplink_bytes(h, &out, &in);
+    cJSON_AddNumberToObject(o, "uplink_bytes_per_packet",
+                            pkts ? round_to((double) (out + in) / pkts, 1)
+                                 : 0);
 }
 
 /* --- The classes' own sections (models/core/devclass.h). --- */
@@ -426,6 +451,11 @@ host_json(const struct world *w, const struct host *h)
                             (double) h->guest_interrupts);
     cJSON_AddNumberToObject(o, "vm_exits", (double) h->vm_exits);
     cJSON_AddNumberToObject(o, "copies_bytes", (double) h->copies_bytes);
+    uint64_t up_out, up_in;
+    host_uplink_bytes(h, &up_out, &up_in);
+    cJSON_AddNumberToObject(o, "uplink_bytes", (double) (up_out + up_in));
+    cJSON_AddNumberToObject(o, "uplink_tx_bytes", (double) up_out);
+    cJSON_AddNumberToObject(o, "uplink_rx_bytes", (double) up_in);
     if (h->polls) {
         cJSON_AddNumberToObject(o, "poll_idle_cycles", (double) poll_idle);
     }
@@ -548,6 +578,13 @@ print_hosts(const struct world *w, FILE *out)
                 (unsigned long long) h->guest_interrupts,
                 (unsigned long long) h->vm_exits,
                 (unsigned long long) h->copies_bytes);
+        uint64_t up_out, up_in;
+        host_uplink_bytes(h, &up_out, &up_in);
+        if (up_out + up_in) {
+            fprintf(out, "  uplink bytes (its NICs' cables): %llu out, "
+                    "%llu in\n", (unsigned long long) up_out,
+                    (unsigned long long) up_in);
+        }
         if (h->iommu) {
             fprintf(out, "  IOMMU: DMA blocked %llu   IOTLB hits %llu   "
                     "misses %llu%s\n",

@@ -6,6 +6,7 @@
  * the host sends it out (macvtap in VEPA mode, with a reflective relay),
  * never when a Linux bridge in the host switches it (VEB). */
 #include <check.h>
+#include <math.h>
 #include <cjson/cJSON.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -353,6 +354,52 @@ START_TEST(test_acl_veb_never_sees_vm_to_vm)
 }
 END_TEST
 
+/* The bytes the cables of host1's NICs carried, out and in, as the
+ * report gives them. */
+static void
+uplink_bytes(const struct world *w, double *out, double *in)
+{
+    cJSON *rep = report_json(w, 0);
+    const cJSON *h = cJSON_GetArrayItem(
+        cJSON_GetObjectItemCaseSensitive(rep, "hosts"), 0);
+    ck_assert_str_eq(cJSON_GetObjectItemCaseSensitive(h, "name")->valuestring,
+                     "host1");
+    *out = cJSON_GetObjectItemCaseSensitive(h, "uplink_tx_bytes")->valuedouble;
+    *in = cJSON_GetObjectItemCaseSensitive(h, "uplink_rx_bytes")->valuedouble;
+    ck_assert(cJSON_GetObjectItemCaseSensitive(h, "uplink_bytes")->valuedouble
+              == *out + *in);
+    cJSON_Delete(rep);
+}
+
+/* The chapter's first measurement: VM-to-VM traffic of one host crosses
+ * the host's cable twice with VEPA (out, and back by the hairpin) and
+ * never with a VEB; only the first ARP broadcast leaves a VEB host. */
+START_TEST(test_uplink_bytes_vepa_twice_veb_never)
+{
+    double out, in;
+    struct wt_run r = run_acl(true, "[]");
+    const struct flow_stats *f12 = &r.w->flows[0], *f21 = &r.w->flows[1];
+    ck_assert_uint_eq(f12->delivered + f21->delivered, 40);
+    double data = 40.0 * f12->cfg->size;   /* Wire sizes, with the FCS. */
+    uplink_bytes(r.w, &out, &in);
+    ck_assert_msg(out >= data && in >= data, "VEPA: %.0f out, %.0f in for "
+                  "%.0f bytes of VM-to-VM frames", out, in, data);
+    /* Beyond the data, only the ARP exchanges: each VM's request and its
+     * answer, minimum frames (64 bytes with the FCS), each way. */
+    ck_assert_msg(out - data >= 64 && out - data <= 4 * 64
+                  && fmod(out - data, 64) == 0 && in - data >= 64
+                  && in - data <= 4 * 64 && fmod(in - data, 64) == 0,
+                  "VEPA: %.0f out, %.0f in", out, in);
+    wt_run_free(&r);
+
+    r = run_acl(false, "[]");
+    ck_assert_uint_eq(r.w->flows[0].delivered + r.w->flows[1].delivered, 40);
+    uplink_bytes(r.w, &out, &in);
+    ck_assert_msg(out + in <= 4 * 64, "VEB: %.0f out, %.0f in", out, in);
+    wt_run_free(&r);
+}
+END_TEST
+
 START_TEST(test_acl_first_match_decides)
 {
     /* A permit before the deny wins... */
@@ -465,6 +512,7 @@ acl_suite(void)
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, test_acl_vepa_denies_vm_to_vm);
     tcase_add_test(tc, test_acl_veb_never_sees_vm_to_vm);
+    tcase_add_test(tc, test_uplink_bytes_vepa_twice_veb_never);
     tcase_add_test(tc, test_acl_first_match_decides);
     tcase_add_test(tc, test_acl_in_port_and_default_deny);
     tcase_add_test(tc, test_acl_report);

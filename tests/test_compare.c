@@ -219,7 +219,7 @@ START_TEST(test_csv_has_the_documented_columns)
         "\"host_cycles_per_packet\"]+[\"host_cpp_\"+c for c in cats]+["
         "\"host_interrupts_per_s\",\"host_guest_interrupts_per_s\","
         "\"host_vm_exits_per_s\",\"host_vm_exits_per_packet\","
-        "\"host_copies_bytes_per_packet\"]\n"
+        "\"host_copies_bytes_per_packet\",\"host_uplink_bytes_per_packet\"]\n"
         "rows=list(csv.reader(open(\"c.csv\",newline=\"\")))\n"
         "assert rows[0]==hdr, rows[0]\n"
         "v=json.load(open(\"c.json\"))[\"variants\"]\n"

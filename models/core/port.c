@@ -123,6 +123,8 @@ link_transmit(struct world *w, struct port *from, struct vh_packet *p,
     int dir = link_dir(l, from);
     vh_time_t ser = link_frame_time(l, p->len);
     from->dev->tx++;
+    l->frames[dir]++;
+    l->bytes[dir] += p->len + VH_ETH_FCS;
     p->exec = NULL;
     VH_TRACE(&w->trace, VH_HOP_TX, .time = now, .pkt = p, .dev = from->dev);
     VH_TRACE(&w->trace, VH_HOP_SERVICE, .time = now, .end = now + ser,

@@ -76,6 +76,9 @@ struct link {
     vh_time_t propagation;
     bool up;
     struct port *end[2];
+    uint64_t frames[2];         /* Sent from end[i] while it was up, */
+    uint64_t bytes[2];          /* and their bytes with the FCS, as the
+                                 * cable carries them (tags included). */
 };
 
 void port_init(struct port *, port_rx_fn rx, void *owner,
