@@ -354,6 +354,88 @@ add_host(struct table *t, const cJSON *host)
                "uplink_bytes_per_packet", FMT_SI, false);
 }
 
+/* A row of the string at 'key' of each run's switch 'name'. */
+static void
+add_switch_text(struct table *t, const char *label, const char *name,
+                const char *key)
+{
+    struct row *r = add_row(t, label);
+    for (size_t i = 0; i < t->n_runs; i++) {
+        const cJSON *e = find_named(t->runs[i].report, "switches", name);
+        if (e) {
+            snprintf(r->cells[i], CELL_MAX, "%s", compare_str(e, key));
+        }
+    }
+}
+
+/* The hits of rule 'rule' of switch 'name''s ACL in each run: a row per
+ * rule, labelled with the rule's action. */
+static void
+add_switch_acl_rule(struct table *t, const char *name, int rule)
+{
+    char label[LABEL_MAX + 1] = "";
+    struct row *r = NULL;
+    for (size_t i = 0; i < t->n_runs; i++) {
+        const cJSON *e = find_named(t->runs[i].report, "switches", name);
+        const cJSON *acl = cJSON_GetObjectItemCaseSensitive(e, "acl");
+        const cJSON *it = cJSON_GetArrayItem(acl, rule);
+        if (!it) {
+            continue;
+        }
+        if (!r) {
+            snprintf(label, sizeof label, "  acl rule %d (%s) hits", rule,
+                     compare_str(it, "action"));
+            r = add_row(t, label);
+        }
+        fmt_count(compare_num(it, "hits"), r->cells[i], CELL_MAX);
+    }
+}
+
+/* An upstream switch with something to say (the report's "switches"):
+ * its mode, its ACL's hits per rule, and its other counters (frames
+ * reflected, VDP associations...), one row each. */
+static void
+add_switch(struct table *t, const char *name)
+{
+    char text[512];
+    snprintf(text, sizeof text, "Switch %s", name);
+    add_heading(t, text);
+    add_switch_text(t, "  mode", name, "mode");
+    int rules = 0;
+    for (size_t i = 0; i < t->n_runs; i++) {
+        const cJSON *e = find_named(t->runs[i].report, "switches", name);
+        int n = cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(e, "acl"));
+        rules = n > rules ? n : rules;
+    }
+    for (int k = 0; k < rules; k++) {
+        add_switch_acl_rule(t, name, k);
+    }
+    /* Its other numbers, in first-seen order over the runs. */
+    const char **keys = NULL;
+    size_t n = 0;
+    for (size_t i = 0; i < t->n_runs; i++) {
+        const cJSON *e = find_named(t->runs[i].report, "switches", name);
+        const cJSON *k;
+        cJSON_ArrayForEach(k, e) {
+            size_t j = 0;
+            while (j < n && strcmp(keys[j], k->string)) {
+                j++;
+            }
+            if (j == n && cJSON_IsNumber(k)) {
+                keys = vh_xrealloc(keys, (n + 1) * sizeof *keys);
+                keys[n++] = k->string;
+            }
+        }
+    }
+    for (size_t k = 0; k < n; k++) {
+        char label[LABEL_MAX + 1];
+        snprintf(label, sizeof label, "  %s", keys[k]);
+        add_metric(t, label, "switches", name, NULL, keys[k], FMT_COUNT,
+                   false);
+    }
+    free(keys);
+}
+
 static void
 build(struct table *t)
 {
@@ -402,6 +484,23 @@ build(struct table *t)
                 continue;
             }
             add_host(t, h);
+        }
+    }
+
+    /* Switches that report in some run, in first-seen order. */
+    for (size_t i = 0; i < t->n_runs; i++) {
+        const cJSON *e;
+        cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(
+                                  t->runs[i].report, "switches")) {
+            const char *name = compare_str(e, "name");
+            size_t j = 0;
+            while (j < i && !find_named(t->runs[j].report, "switches",
+                                        name)) {
+                j++;
+            }
+            if (j == i) {
+                add_switch(t, name);
+            }
         }
     }
 }
