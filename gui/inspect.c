@@ -9,7 +9,11 @@
 #include <string.h>
 
 #include "gui/track.h"
+#include "models/switch/etag.h"
+#include "models/switch/vdp.h"
+#include "models/switch/vntag.h"
 #include "sim/frame.h"
+#include "sim/packet.h"
 #include "sim/trace.h"
 #include "sim/units.h"
 
@@ -391,6 +395,72 @@ kind_word(uint8_t k)
     return k < VH_HOP_N_KINDS ? vh_hop_kind_names[k] : "?";
 }
 
+/* The edge-virtual-bridging tags of a frame, decoded as Wireshark names
+ * their fields; each line says what the field means for the frame's
+ * trip.  Returns the tag's length (0 if the frame has none). */
+static uint32_t
+evb_tag_lines(struct gui_lines *out, const uint8_t *fr, uint32_t kept)
+{
+    struct vntag vt;
+    struct etag et;
+    if (vntag_read(fr, kept, &vt)) {
+        add(out, GUI_MONO, ink, 2, "VN-Tag    d=%u p=%u dst=%u l=%u ver=%u "
+            "src=%u", vt.dir, vt.ptr, vt.dst, vt.looped, vt.version, vt.src);
+        add(out, GUI_SANS, soft, 4, "%s", !vt.dir
+            ? "going up to the controlling bridge, from this source VIF"
+            : vt.ptr ? "coming down to a VIF list: the extender copies it "
+                       "to every VIF of the list"
+            : "coming down to the destination VIF");
+        if (vt.dir && vt.looped) {
+            add(out, GUI_SANS, soft, 4, "looped: not delivered back to "
+                "source VIF %u", vt.src);
+        }
+        return VNTAG_HLEN;
+    }
+    if (etag_read(fr, kept, &et)) {
+        add(out, GUI_MONO, ink, 2, "E-Tag     E-CID %u  ingress E-CID %u  "
+            "GRP %u  E-PCP %u", etag_ecid(&et), etag_in_ecid(&et), et.grp,
+            et.pcp);
+        add(out, GUI_SANS, soft, 4, "%s", et.grp
+            ? "a multicast group of extended ports: the extender copies it"
+            : etag_in_ecid(&et)
+            ? "coming down; not delivered back to the ingress E-CID"
+            : "the extended port it came in by, or goes to");
+        return ETAG_HLEN;
+    }
+    return 0;
+}
+
+/* An ECP frame carrying VDP: the request or acknowledgement. */
+static void
+vdp_lines(struct gui_lines *out, const uint8_t *fr, uint32_t kept)
+{
+    static const char *const modes[] = {
+        [VDP_PREASSOC] = "pre-associate", [VDP_PREASSOC_RR] =
+        "pre-associate (reserve)", [VDP_ASSOC] = "associate",
+        [VDP_DEASSOC] = "de-associate",
+    };
+    struct vdp_msg m;
+    char mac[18];
+    if (!vdp_parse(fr, kept, &m)) {
+        add(out, GUI_MONO, ink, 2, "ECP       (not a whole VDP message)");
+        return;
+    }
+    if (m.ecp_op == ECP_OP_ACK) {
+        add(out, GUI_MONO, ink, 2, "ECP       ack of sequence %u", m.seq);
+        return;
+    }
+    add(out, GUI_MONO, ink, 2, "ECP       request, sequence %u", m.seq);
+    add(out, GUI_MONO, ink, 2, "VDP       %s%s%s", m.mode < 5 && modes[m.mode]
+        ? modes[m.mode] : "?", vdp_is_response(&m) ? " (response" : "",
+        !vdp_is_response(&m) ? ""
+        : (m.status & VDP_CODE_MASK) ? ", refused)" : ", accepted)");
+    for (uint16_t i = 0; i < m.n_filters; i++) {
+        add(out, GUI_MONO, ink, 4, "VSI       %s  VLAN %u",
+            vh_mac_format(&m.filters[i].mac, mac), m.filters[i].vid);
+    }
+}
+
 /* The headers of a frame, outermost first. */
 static void
 header_lines(struct gui_lines *out, const uint8_t *fr, uint32_t kept,
@@ -405,18 +475,36 @@ header_lines(struct gui_lines *out, const uint8_t *fr, uint32_t kept,
         return;
     }
     memset(&fi, 0, sizeof fi);
-    vh_frame_parse(fr, kept, &fi, false);
-    uint16_t outer = vh_eth_type(fr);
     add(out, GUI_MONO, ink, 2, "Ethernet  %s \xe2\x86\x92 %s",
-        vh_mac_format(&fi.src, m1), vh_mac_format(&fi.dst, m2));
+        vh_mac_format(vh_eth_src(fr), m1), vh_mac_format(vh_eth_dst(fr), m2));
+    /* A VN-Tag or E-Tag sits between the MACs and the rest; the rest is
+     * read as if the tag were not there.  Only the first bytes of a long
+     * frame are kept: the headers are read from them as if the frame
+     * were whole, zeros standing in for the payload, so a truncated
+     * datagram still shows its ports. */
+    static uint8_t inner[VH_PKT_DATAROOM];
+    uint32_t tag = evb_tag_lines(out, fr, kept);
+    if (kept < VH_ETH_HLEN + tag || len - tag > sizeof inner) {
+        return;
+    }
+    memset(inner, 0, len - tag);
+    memcpy(inner, fr, 12);
+    memcpy(inner + 12, fr + 12 + tag, kept - 12 - tag);
+    if (vh_eth_type(inner) == ECP_ETHERTYPE) {
+        vdp_lines(out, inner, len - tag);
+        return;
+    }
+    fr = inner;
+    vh_frame_parse(fr, len - tag, &fi, false);
+    uint16_t outer = vh_eth_type(fr);
     if (fi.has_vlan) {
         add(out, GUI_MONO, ink, 2, "802.1Q    VLAN %u, priority %u%s",
             fi.vlan_tci & 0xfff, fi.vlan_tci >> 13,
             fi.vlan_tci & 0x1000 ? ", drop eligible" : "");
     } else if (outer != VH_ETHERTYPE_IPV4 && outer != VH_ETHERTYPE_ARP) {
         add(out, GUI_MONO, ink, 2, "          EtherType 0x%04x%s", outer,
-            outer == 0x8926 ? " (VN-Tag)" : outer == 0x88a8 ? " (802.1ad)"
-            : "");
+            outer == 0x88a8 ? " (802.1ad)" : outer == 0x8809
+            ? " (slow protocols: LACP)" : "");
     }
     if (fi.is_arp) {
         add(out, GUI_MONO, ink, 2, "ARP       %s: who has %s? tell %s",
