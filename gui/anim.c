@@ -20,6 +20,7 @@ gui_frame_free(struct gui_frame *f)
     free(f->waiting);
     free(f->shown);
     free(f->flashes);
+    free(f->turns);
     free(f->cpu);
     free(f->cores);
     gui_frame_init(f);
@@ -137,6 +138,72 @@ flash_drop(void *ctx_, const struct gui_hev *e)
     };
 }
 
+/* Whether stop 'k' of 'p' (0 < k < n_stops - 1) is a switch turning the
+ * packet back: it came from one of the switch's ports and leaves by the
+ * same port.  A switch here is a device at the top (no host) whose port
+ * the packet came by. */
+static bool
+stop_is_turn(const struct gui_scene *sc, const struct gui_pkt *p, uint32_t k)
+{
+    const struct gui_stop *a = &p->stops[k - 1], *b = &p->stops[k];
+    if (a->dev != p->stops[k + 1].dev || a->dev >= sc->n_devs
+        || b->dev >= sc->n_devs) {
+        return false;
+    }
+    const struct gui_dev *port = &sc->devs[a->dev];
+    return port->parent == (int32_t) b->dev && sc->devs[b->dev].parent < 0;
+}
+
+/* Counts the hairpin turns of packet 'p' made in (t - linger, t]: the
+ * time of a turn is when the packet leaves the switch, back toward the
+ * port it came by. */
+static void
+note_turns(struct gui_frame *f, struct gui_layout *l,
+           const struct gui_scene *sc, const struct gui_pkt *p, vh_time_t t,
+           vh_time_t linger)
+{
+    for (uint32_t k = 1; k + 1 < p->n_stops; k++) {
+        vh_time_t when = p->stops[k].t_depart;
+        if (when > t || when + linger < t || !stop_is_turn(sc, p, k)) {
+            continue;
+        }
+        int32_t node = gui_layout_node_of(l, p->stops[k - 1].dev, 0);
+        int32_t peer = k >= 2 ? gui_layout_node_of(l, p->stops[k - 2].dev,
+                                                   p->stops[k - 2].slot)
+                              : -1;
+        if (node < 0) {
+            continue;
+        }
+        size_t i = 0;
+        while (i < f->n_turns && f->turns[i].node != node) {
+            i++;
+        }
+        if (i == f->n_turns) {
+            if (f->n_turns == f->cap_turns) {
+                f->cap_turns = f->cap_turns ? f->cap_turns * 2 : 8;
+                f->turns = gui_xrealloc(f->turns,
+                                        f->cap_turns * sizeof *f->turns);
+            }
+            /* Where the frame came in: the end of its route at the
+             * port (the cable), else the port's middle. */
+            const struct gui_box *b = &l->nodes[node].box;
+            float x = b->x + b->w / 2, y = b->y;
+            if (peer >= 0 && peer != node) {
+                const float (*pts)[2];
+                uint32_t n = gui_layout_path(l, node, peer, &pts);
+                x = pts[0][0];
+                y = pts[0][1];
+                (void) n;
+            }
+            f->turns[f->n_turns++] = (struct gui_turn) { node, 0, 0, x, y };
+        }
+        f->turns[i].count++;
+        if (when > f->turns[i].last) {
+            f->turns[i].last = when;
+        }
+    }
+}
+
 void
 gui_anim_frame(struct gui_frame *f, struct gui_history *h,
                struct gui_layout *l, vh_time_t t,
@@ -146,7 +213,9 @@ gui_anim_frame(struct gui_frame *f, struct gui_history *h,
     f->linger = o->linger;
     f->n_dots = 0;
     f->n_flashes = 0;
+    f->n_turns = 0;
     f->moving = f->serving = 0;
+    const struct gui_scene *scn = gui_history_scene(h);
     if (f->n_nodes != l->n_nodes) {
         free(f->waiting);
         free(f->shown);
@@ -173,6 +242,7 @@ gui_anim_frame(struct gui_frame *f, struct gui_history *h,
         if (wh.state == GUI_W_GONE) {
             continue;
         }
+        note_turns(f, l, scn, p, t, o->linger);
         const struct gui_stop *s = &p->stops[wh.stop];
         int32_t from = gui_layout_node_of(l, s->dev, s->slot);
         if (from < 0) {

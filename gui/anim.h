@@ -46,6 +46,17 @@ struct gui_flash {
     vh_time_t last;             /* The latest of them. */
 };
 
+/* Frames a switch sent back out of the port they came in by (a hairpin
+ * turn: VEPA's reflective relay, a controlling bridge returning a frame
+ * to the extender it came from) within the linger, per port. */
+struct gui_turn {
+    int32_t node;               /* The port. */
+    uint32_t count;
+    vh_time_t last;             /* The latest turn. */
+    float x, y;                 /* World position where the frames came
+                                 * in: the end of the cable at the port. */
+};
+
 struct gui_anim_opts {
     vh_time_t linger;           /* How long ends and drops stay shown. */
     vh_time_t min_move;         /* Shortest drawn move (gui/track.h). */
@@ -63,6 +74,8 @@ struct gui_frame {
     size_t n_nodes;
     struct gui_flash *flashes;
     size_t n_flashes, cap_flashes;
+    struct gui_turn *turns;
+    size_t n_turns, cap_turns;
     uint64_t *cpu;              /* Per host (scene order): cores *
                                  * GUI_MAX_CATS busy picoseconds. */
     int *cores;                 /* Per host: cores. */

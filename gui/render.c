@@ -754,6 +754,59 @@ draw_flashes(const struct ctx *c, const struct gui_frame *f,
     }
 }
 
+/* A hairpin turn: a U drawn over the port, down the cable into it and
+ * back up, with the number of frames turned within the linger. */
+static void
+draw_turns(const struct ctx *c, const struct gui_frame *f, vh_time_t linger)
+{
+    static const SDL_Color amber = RGB(0xe0, 0x7b, 0x00);
+    for (size_t i = 0; i < f->n_turns; i++) {
+        const struct gui_turn *tn = &f->turns[i];
+        const struct gui_box *b = &c->l->nodes[tn->node].box;
+        float age = linger ? (float) ((double) (f->t - tn->last)
+                                      / (double) linger) : 1;
+        SDL_Color col = amber;
+        col.a = (uint8_t) (255 * (1 - 0.5f * fminf(age, 1)));
+        float cx = sx(c, tn->x), top = sy(c, fminf(tn->y, b->y));
+        float r = fmaxf(8, b->w * 0.2f * c->z), leg = 1.8f * r;
+        float th = fmaxf(2, 2.5f * c->z);
+        float bottom = top - 3;             /* The U's lowest point. */
+        /* The two legs, then the bend as short chords. */
+        gui_line(c->d, cx - r, bottom - r - leg, cx - r, bottom - r, th, col);
+        gui_line(c->d, cx + r, bottom - r, cx + r, bottom - r - leg, th, col);
+        const int steps = 10;
+        for (int k = 0; k < steps; k++) {
+            float a0 = (float) M_PI * (float) k / steps;
+            float a1 = (float) M_PI * (float) (k + 1) / steps;
+            gui_line(c->d, cx - r * cosf(a0), bottom - r + r * sinf(a0),
+                     cx - r * cosf(a1), bottom - r + r * sinf(a1), th, col);
+        }
+        /* Arrowheads: down on the way in, up on the way back. */
+        float ah = 0.6f * r, ay0 = bottom - r - leg * 0.4f;
+        gui_line(c->d, cx - r, ay0, cx - r - ah * 0.7f, ay0 - ah, th, col);
+        gui_line(c->d, cx - r, ay0, cx - r + ah * 0.7f, ay0 - ah, th, col);
+        float ay1 = bottom - r - leg;
+        gui_line(c->d, cx + r, ay1, cx + r - ah * 0.7f, ay1 + ah, th, col);
+        gui_line(c->d, cx + r, ay1, cx + r + ah * 0.7f, ay1 + ah, th, col);
+        char s[64];
+        if (tn->count > 1) {
+            snprintf(s, sizeof s, "hairpin \xc3\x97%u", tn->count);
+        } else {
+            snprintf(s, sizeof s, "hairpin");
+        }
+        int fpx = px(c, 12);
+        if (fpx < (int) (11 * c->d->ui)) {
+            fpx = (int) (11 * c->d->ui);
+        }
+        int tw, tht;
+        gui_text_size(c->d->font, GUI_BOLD, fpx, s, &tw, &tht);
+        float tx = cx + r + ah + 3, ty = bottom - r - leg / 2 - (float) tht / 2;
+        gui_fill(c->d, tx - 3, ty - 1, (float) tw + 6, (float) tht + 2,
+                 RGB(0xff, 0xff, 0xff));
+        gui_text(c->d->font, GUI_BOLD, fpx, amber, tx, ty, GUI_LEFT, 0, s);
+    }
+}
+
 void
 gui_render_world(struct gui_draw *d, const struct gui_view *v,
                  struct gui_layout *l, const struct gui_frame *f,
@@ -766,5 +819,6 @@ gui_render_world(struct gui_draw *d, const struct gui_view *v,
     draw_nodes(&c, f, h, hl);
     draw_dots(&c, f, h, hl);
     draw_flashes(&c, f, h, f->linger);
+    draw_turns(&c, f, f->linger);
     SDL_RenderSetClipRect(d->r, NULL);
 }
