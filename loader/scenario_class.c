@@ -124,6 +124,14 @@ cfg_obj_fail(struct cfg_obj *obj, const char *key, long index,
 }
 
 bool
+cfg_obj_int(struct cfg_obj *obj, const char *key, long long min,
+            long long max, const char *why, long long *out)
+{
+    return ld_int(obj->ld, obj->o, obj->path, key, false, min, max, why,
+                  out);
+}
+
+bool
 cfg_obj_int_list(struct cfg_obj *obj, const char *key, const char *what,
                  long long **out, size_t *n)
 {

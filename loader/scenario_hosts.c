@@ -56,6 +56,13 @@ static const struct nic_model nic_models[] = {
       VH_DEF_RING_82599 },
     { "x520", 10000000000ULL, 10000000000ULL, 64, true, 64,
       VH_DEF_RING_82599 },
+    /* Cisco's VIC (the M81KR, "Palo"): a VN-Tag adapter whose functions
+     * are up to 128 VIFs ("vifs", models/hw/vic.h), not SR-IOV VFs; 8
+     * queue pairs per vNIC as the enic driver takes (ENIC_RQ_MAX).  Its
+     * rings are set by the adapter policy, not the driver: vhsim gives
+     * it the 82599's. */
+    { "vic", 10000000000ULL, 10000000000ULL, 0, false, 8,
+      VH_DEF_RING_82599 },
 };
 #define N_NIC_MODELS (sizeof nic_models / sizeof nic_models[0])
 
@@ -226,25 +233,17 @@ load_nic(struct ld *ld, const cJSON *o, const char *np, const char *hname,
         model_names[i] = nic_models[i].name;
     }
     nic->jpath = ld_strdup(np);
-    /* Models the scenario format names that no class models yet. */
-    static const char *const unmodelled[] = { "vic" };
-    const cJSON *mv = cJSON_IsObject(o)
-                      ? cJSON_GetObjectItemCaseSensitive(o, "model") : NULL;
-    for (size_t i = 0; cJSON_IsString(mv) && i < N_NAMES(unmodelled); i++) {
-        if (!strcmp(mv->valuestring, unmodelled[i])) {
-            jp_key(path, np, "model");
-            return vh_diag_fail(ld->diag, path, "not supported yet: NIC "
-                                "model '%s'", unmodelled[i]);
-        }
-    }
     if (!ld_is_object(ld, o, np)
         || !ld_enum(ld, o, np, "model", "NIC model", model_names,
                     N_NIC_MODELS, &model)) {
         return false;
     }
     nic->cls = dev_class_find(DEV_FAM_NIC, nic_models[model].name);
+    /* The class reads its own keys first: it may refuse a key of every
+     * NIC with its own reason (a VIC has VIFs, not SR-IOV VFs). */
     if (!ld_keys_class(ld, o, np, &sch_nic, DEV_FAM_NIC, nic->cls)
-        || !ld_name(ld, o, np, &nic->name)) {
+        || !ld_name(ld, o, np, &nic->name)
+        || !ld_parse_class(ld, o, np, 0, nic->cls, &nic->priv)) {
         return false;
     }
     const struct nic_model *m = &nic_models[model];
@@ -306,7 +305,7 @@ load_nic(struct ld *ld, const cJSON *o, const char *np, const char *hname,
         snprintf(spath, sizeof spath, "%s/%s", hname, nic->name);
         ld_derive_mac(spath, false, &nic->mac);
     }
-    return ld_parse_class(ld, o, np, 0, nic->cls, &nic->priv);
+    return true;
 }
 
 static bool
@@ -427,10 +426,15 @@ load_attach(struct ld *ld, const cJSON *o, const char *vp,
         return vh_diag_fail(ld->diag, path, "not supported yet: attach type "
                             "'%s'", cfg_attach_names[type]);
     }
+    /* A macvtap's mode, or a VIF's (the guest's vNIC through the
+     * hypervisor, or the VIF driven by the guest). */
+    bool vif = type == CFG_AT_VIF;
+    const char *const *modes = vif ? cfg_vif_mode_names
+                                   : cfg_macvtap_mode_names;
     if (!ld_str(ld, at, ap, "to", false, &vn->attach_to)
-        || !ld_enum(ld, at, ap, "mode", "macvtap mode",
-                    cfg_macvtap_mode_names, N_NAMES(cfg_macvtap_mode_names),
-                    &mode)
+        || !ld_enum(ld, at, ap, "mode", vif ? "VIF mode" : "macvtap mode",
+                    modes, vif ? N_NAMES(cfg_vif_mode_names)
+                               : N_NAMES(cfg_macvtap_mode_names), &mode)
         || !ld_int(ld, at, ap, "vf", false, 0, 255, NULL, &vf)) {
         return false;
     }
@@ -480,13 +484,13 @@ load_attach(struct ld *ld, const cJSON *o, const char *vp,
                             || vn->attach == CFG_AT_OVS ? "bridge"
                             : "host NIC");
     }
-    if (vn->attach == CFG_AT_MACVTAP) {
-        /* libvirt's default macvtap mode is VEPA. */
-        vn->attach_mode = ld_strdup(cfg_macvtap_mode_names[mode]);
+    if (vn->attach == CFG_AT_MACVTAP || vif) {
+        /* libvirt's default macvtap mode is VEPA; a VIF's is standard. */
+        vn->attach_mode = ld_strdup(modes[mode]);
     } else if (!ld_absent_or_null(at, "mode")) {
         jp_key(path, ap, "mode");
         return vh_diag_fail(ld->diag, path, "'mode' applies only to attach "
-                            "type macvtap");
+                            "types macvtap and vif");
     }
     if (vn->attach != CFG_AT_SRIOV_VF && vf >= 0) {
         jp_key(path, ap, "vf");

@@ -369,8 +369,10 @@ check_event(struct ld *ld, const struct cfg_event *e)
         jp_key(path, e->jpath, "target");
         for (size_t i = 0; i < r.vm->n_nics; i++) {
             const struct cfg_vnic *v = &r.vm->nics[i];
+            bool vif = v->attach == CFG_AT_VIF
+                       && !strcmp(v->attach_mode, "passthrough");
             if (v->attach == CFG_AT_SRIOV_VF
-                || v->attach == CFG_AT_PASSTHROUGH) {
+                || v->attach == CFG_AT_PASSTHROUGH || vif) {
                 /* The device's state (rings, registers, DMA in flight)
                  * lives in the NIC, where the hypervisor cannot copy it. */
                 return vh_diag_fail(ld->diag, path, "VM '%s' cannot be "
@@ -379,7 +381,9 @@ check_event(struct ld *ld, const struct cfg_event *e)
                                     "in the hardware; detach it first",
                                     e->target, v->jpath,
                                     v->attach == CFG_AT_SRIOV_VF
-                                        ? "an SR-IOV VF" : "passthrough");
+                                        ? "an SR-IOV VF"
+                                    : vif ? "a VIC's VIF in passthrough mode"
+                                    : "passthrough");
             }
         }
         for (size_t i = 0; i < r.vm->n_nics; i++) {

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "models/hw/vic.h"
 #include "sim/frame.h"
 
 /* ---- Names. ---- */
@@ -396,11 +397,46 @@ no_such_bridge(struct ld *ld, const char *path, const struct cfg_host *h,
     return false;
 }
 
-/* Who uses a host NIC from a VM: for passthrough, which needs it alone. */
+/* Who uses a host NIC from a VM: for passthrough, which needs it alone,
+ * and to count VFs and VIFs. */
 struct nic_user {
     const struct cfg_nic *nic;  /* The host NIC used. */
     const struct cfg_vnic *by;  /* The VM NIC attached to it. */
 };
+
+/* A VIC's functions are its VIFs, which only attach type vif takes, and
+ * it has "vifs" of them; 'users' are the 'n' VM NICs checked before. */
+static bool
+check_vif(struct ld *ld, const struct cfg_vnic *vn, const struct cfg_nic *nic,
+          const char *tp, const struct nic_user *users, size_t n)
+{
+    int vifs = vic_cfg_vifs(nic);
+    if (vn->attach != CFG_AT_VIF) {
+        if (vifs && (vn->attach == CFG_AT_SRIOV_VF
+                     || vn->attach == CFG_AT_PASSTHROUGH)) {
+            return vh_diag_fail(ld->diag, tp, "NIC '%s' is a VIC: its PCIe "
+                                "functions are VIFs, which a VM NIC takes "
+                                "with attach type 'vif'", nic->name);
+        }
+        return true;
+    }
+    if (!vifs) {
+        return vh_diag_fail(ld->diag, tp, "NIC '%s' is a NIC of model %s, "
+                            "not a VIC; attach type 'vif' takes a NIC of "
+                            "model vic, whose functions are VIFs", nic->name,
+                            nic->model);
+    }
+    int taken = 0;
+    for (size_t u = 0; u < n; u++) {
+        taken += users[u].nic == nic && users[u].by->attach == CFG_AT_VIF;
+    }
+    if (taken >= vifs) {
+        return vh_diag_fail(ld->diag, tp, "NIC '%s' has no VIF left for "
+                            "this VM NIC: its \"vifs\" is %d (a VIC has at "
+                            "most %d)", nic->name, vifs, VIC_MAX_VIFS);
+    }
+    return true;
+}
 
 static bool
 check_attach(struct ld *ld, const struct cfg_host *h)
@@ -442,7 +478,7 @@ check_attach(struct ld *ld, const struct cfg_host *h)
                 continue;
             }
 
-            /* macvtap, sriov-vf, passthrough: a host NIC. */
+            /* macvtap, sriov-vf, passthrough, vif: a host NIC. */
             const struct cfg_nic *nic = find_nic(h, vn->attach_to);
             if (!nic) {
                 ok = find_bridge(h, vn->attach_to)
@@ -452,9 +488,15 @@ check_attach(struct ld *ld, const struct cfg_host *h)
                      : no_such_nic(ld, tp, h, vn->attach_to);
                 continue;
             }
-            if ((vn->attach == CFG_AT_SRIOV_VF
-                 || vn->attach == CFG_AT_PASSTHROUGH)
-                && !h->iommu_enabled) {
+            if (!check_vif(ld, vn, nic, tp, users, k)) {
+                ok = false;
+                continue;
+            }
+            bool assigned = vn->attach == CFG_AT_SRIOV_VF
+                            || vn->attach == CFG_AT_PASSTHROUGH
+                            || (vn->attach == CFG_AT_VIF
+                                && !strcmp(vn->attach_mode, "passthrough"));
+            if (assigned && !h->iommu_enabled) {
                 /* VFIO maps the device's DMA with the IOMMU; without one
                  * the kernel refuses to assign the device. */
                 ok = vh_diag_fail(ld->diag, ap, "assigning a device to a VM "

@@ -107,7 +107,8 @@ ld_check_supported(struct ld *ld)
             for (size_t k = 0; k < vm->n_nics; k++) {
                 const struct cfg_vnic *v = &vm->nics[k];
                 const char *type = cfg_attach_names[v->attach];
-                const struct dev_class *at = dev_class_for_attach(type);
+                const struct dev_class *at =
+                    dev_class_for_attach_mode(type, v->attach_mode);
                 if (!at) {
                     snprintf(what, sizeof what, "attach type '%s'", type);
                     return unsupported(ld, v->jpath, "attach", what);
@@ -117,7 +118,8 @@ ld_check_supported(struct ld *ld)
                      * (models/guest/vf_driver.h): 'model', 'backend' and
                      * 'queues' are not used, and a VF's port VLAN is set
                      * in the NIC (models/hw/sriov.h). */
-                    if (v->vlan >= 0 && v->attach == CFG_AT_PASSTHROUGH) {
+                    if (v->vlan >= 0 && (v->attach == CFG_AT_PASSTHROUGH
+                                         || v->attach == CFG_AT_VIF)) {
                         return unsupported(ld, v->jpath, "vlan", "VLANs");
                     }
                     continue;

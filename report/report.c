@@ -307,11 +307,13 @@ in_host_section(const struct vh_device *d, const struct host *h,
                 const char *section)
 {
     return d->parent == (int32_t) h->dev.id && d->cls
-           && d->cls->host_section && !strcmp(d->cls->host_section, section);
+           && d->cls->host_section && !strcmp(d->cls->host_section, section)
+           && (!d->cls->reports || d->cls->reports(d));
 }
 
 /* The host's sections that classes fill: every section any class names
- * is present (an empty list when the host has none of that kind). */
+ * is present (an empty list when the host has none of that kind), but
+ * for classes that say which instances report (devclass.h). */
 static void
 host_sections_json(const struct world *w, const struct host *h, cJSON *o)
 {
@@ -320,10 +322,16 @@ host_sections_json(const struct world *w, const struct host *h, cJSON *o)
         if (!section || cJSON_GetObjectItemCaseSensitive(o, section)) {
             continue;
         }
-        cJSON *list = cJSON_AddArrayToObject(o, section);
+        cJSON *list = NULL;
+        if (!dev_classes[k]->reports) {
+            list = cJSON_AddArrayToObject(o, section);
+        }
         for (size_t i = 0; i < w->devs.n; i++) {
             const struct vh_device *d = w->devs.v[i];
             if (in_host_section(d, h, section)) {
+                if (!list) {
+                    list = cJSON_AddArrayToObject(o, section);
+                }
                 struct report_out out = { .obj = cJSON_CreateObject() };
                 cJSON_AddStringToObject(out.obj, "name", dev_name(d));
                 d->cls->report(d, &out);
@@ -338,8 +346,8 @@ print_host_sections(const struct world *w, const struct host *h, FILE *f)
 {
     for (size_t i = 0; i < w->devs.n; i++) {
         const struct vh_device *d = w->devs.v[i];
-        if (d->parent == (int32_t) h->dev.id && d->cls
-            && d->cls->host_section) {
+        if (d->cls && d->cls->host_section
+            && in_host_section(d, h, d->cls->host_section)) {
             struct report_out out = { .text = f };
             fprintf(f, "  %s:", dev_name(d));
             d->cls->report(d, &out);

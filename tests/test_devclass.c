@@ -82,8 +82,11 @@ START_TEST(test_no_value_is_claimed_twice)
                 && (a->family != DEV_FAM_BRIDGE
                     || b->family != DEV_FAM_BRIDGE)) {
                 /* Bridges may share one (both OVS datapaths take "ovs"):
-                 * the bridge a NIC names picks the class. */
-                ck_assert_msg(strcmp(a->attach_type, b->attach_type),
+                 * the bridge a NIC names picks the class.  Others may
+                 * when each takes its own attach mode (a VIF's). */
+                ck_assert_msg(strcmp(a->attach_type, b->attach_type)
+                              || (a->attach_mode && b->attach_mode
+                                  && strcmp(a->attach_mode, b->attach_mode)),
                               "attach type '%s' twice", a->attach_type);
             }
             if (a->family != b->family || !a->accepts || !b->accepts) {
@@ -101,7 +104,8 @@ START_TEST(test_no_value_is_claimed_twice)
             ck_assert_ptr_eq(dev_class_find(a->family, *x), a);
         }
         if (a->attach_type && a->family != DEV_FAM_BRIDGE) {
-            ck_assert_ptr_eq(dev_class_for_attach(a->attach_type), a);
+            ck_assert_ptr_eq(dev_class_for_attach_mode(a->attach_type,
+                                                       a->attach_mode), a);
         }
     }
 }
@@ -112,8 +116,10 @@ START_TEST(test_what_has_no_model_has_no_class)
     ck_assert_ptr_null(dev_class_find(DEV_FAM_SWITCH, "vntag"));
     ck_assert_ptr_null(dev_class_find(DEV_FAM_SWITCH, "802.1br"));
     ck_assert_ptr_nonnull(dev_class_find(DEV_FAM_BRIDGE, "ovs/kernel"));
-    ck_assert_ptr_null(dev_class_find(DEV_FAM_NIC, "vic"));
-    ck_assert_ptr_null(dev_class_for_attach("vif"));
+    ck_assert_ptr_nonnull(dev_class_find(DEV_FAM_NIC, "vic"));
+    ck_assert_ptr_nonnull(dev_class_for_attach_mode("vif", "standard"));
+    ck_assert_ptr_nonnull(dev_class_for_attach_mode("vif", "passthrough"));
+    ck_assert_ptr_null(dev_class_for_attach_mode("vif", "vepa"));
     ck_assert_ptr_nonnull(dev_class_find(DEV_FAM_SWITCH, "vepa"));
     ck_assert_ptr_nonnull(dev_class_find(DEV_FAM_BRIDGE, "ovs/dpdk"));
     ck_assert_ptr_nonnull(dev_class_for_attach("passthrough"));
@@ -235,23 +241,16 @@ START_TEST(test_modes_without_a_class_are_refused_before_their_keys)
 }
 END_TEST
 
-START_TEST(test_contract_devices_without_a_class_are_named)
+START_TEST(test_contract_vic_and_vif_have_classes)
 {
-    /* A VN-Tag adapter and its VIFs are in the scenario format, with keys
-     * of their own: refused as not supported yet, not as unknown. */
+    /* The VN-Tag adapter of the scenario format and its VIFs, with keys
+     * of their own, are checked and accepted. */
     char *out = check_json("{ \"hosts\": [ { \"name\": \"h\", \"nics\": "
-        "[ { \"name\": \"eth0\", \"model\": \"vic\", \"vifs\": 16 } ] } ] }",
-        2);
-    ck_assert_msg(strstr(out, "hosts[0].nics[0].model: not supported yet: "
-                         "NIC model 'vic'"), "%s", out);
-    free(out);
-    out = check_json("{ \"hosts\": [ { \"name\": \"h\", \"nics\": "
-        "[ { \"name\": \"eth0\" } ], \"vms\": [ { \"name\": \"v\", "
-        "\"nics\": [ { \"name\": \"eth0\", \"ip\": \"10.0.0.1/24\", "
-        "\"attach\": { \"type\": \"vif\", \"to\": \"eth0\", "
-        "\"mode\": \"standard\" } } ] } ] } ] }", 2);
-    ck_assert_msg(strstr(out, "hosts[0].vms[0].nics[0].attach.type: not "
-                         "supported yet: attach type 'vif'"), "%s", out);
+        "[ { \"name\": \"eth0\", \"model\": \"vic\", \"vifs\": 16 } ], "
+        "\"vms\": [ { \"name\": \"v\", \"nics\": [ { \"name\": \"eth0\", "
+        "\"ip\": \"10.0.0.1/24\", \"attach\": { \"type\": \"vif\", "
+        "\"to\": \"eth0\", \"mode\": \"standard\" } } ] } ] } ] }", 0);
+    ck_assert_msg(strstr(out, "ok: 1 hosts, 1 VMs"), "%s", out);
     free(out);
 }
 END_TEST
@@ -267,7 +266,7 @@ devclass_suite(void)
     tcase_add_test(tc, test_registered_devices_carry_their_class);
     tcase_add_test(tc, test_a_class_reads_its_own_keys);
     tcase_add_test(tc, test_modes_without_a_class_are_refused_before_their_keys);
-    tcase_add_test(tc, test_contract_devices_without_a_class_are_named);
+    tcase_add_test(tc, test_contract_vic_and_vif_have_classes);
     suite_add_tcase(s, tc);
     return s;
 }

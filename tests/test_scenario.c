@@ -154,7 +154,7 @@ static const struct bad bad[] = {
       "hosts[0].cpu.irqbalance: unknown irqbalance mode 'powersave'; did you "
       "mean 'power-save'?" },
     { WITH_NIC(", 'model': 'e1000'"), "hosts[0].nics[0].model: unknown NIC "
-      "model 'e1000' (expected one of 82599, generic, i350, x520)" },
+      "model 'e1000' (expected one of 82599, generic, i350, vic, x520)" },
     { WITH_FLOW(", 'proto': 'UDP'"), "traffic[0].proto: unknown proto 'UDP'; "
       "did you mean 'udp'?" },
     { "{'switches': [{'name': 'sw', 'ports': 8, 'mode': '802.1d'}]}",
@@ -208,7 +208,7 @@ static const struct bad bad[] = {
       "unknown key 'mode'" },
     { WITH_VNIC(", 'attach': {'type': 'bridge', 'to': 'br0', 'mode': "
                 "'vepa'}"), "hosts[0].vms[0].nics[0].attach.mode: 'mode' "
-      "applies only to attach type macvtap" },
+      "applies only to attach types macvtap and vif" },
 
     /* Addresses. */
     { WITH_VNIC(", " ATT ", 'mac': '52:54:00:00:01'"),

@@ -18,6 +18,13 @@ struct cfg_obj;
 /* Whether the object has 'key' (and it is not null). */
 bool cfg_obj_has(const struct cfg_obj *, const char *key);
 
+/* Reads 'key', a whole number from 'min' to 'max', into '*out' (left
+ * as it is when the key is absent).  Out of range, it fails with
+ * "N is out of range; expected MIN to MAX (WHY)", 'why' left out when
+ * NULL.  Returns false on error. */
+bool cfg_obj_int(struct cfg_obj *, const char *key, long long min,
+                 long long max, const char *why, long long *out);
+
 /* Reads 'key', an array of integers, into a malloc'ed '*out' of '*n'
  * (absent: *out NULL, *n 0).  An element that is not an integer fails
  * with "expected WHAT, got ..." at its path.  Returns false on error. */

@@ -44,6 +44,8 @@ const char *const cfg_macvtap_mode_names[4] = {
     "vepa", "bridge", "private", "passthru",
 };
 
+const char *const cfg_vif_mode_names[2] = { "standard", "passthrough" };
+
 const char *const cfg_switch_mode_names[CFG_SW_ROUTER + 1] = {
     [CFG_SW_8021Q] = "802.1q",
     [CFG_SW_VEPA] = "vepa",

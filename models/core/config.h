@@ -197,9 +197,11 @@ enum cfg_attach { CFG_AT_BRIDGE, CFG_AT_OVS, CFG_AT_NAT, CFG_AT_MACVTAP,
 
 /* The scenario's words for the enums here, indexed by them
  * (models/core/config.c); macvtap modes in the order of enum
- * macvtap_mode (models/hostnet/macvtap.h). */
+ * macvtap_mode (models/hostnet/macvtap.h); a VIF's modes (attach "vif"),
+ * the default first. */
 extern const char *const cfg_attach_names[CFG_AT_VIF + 1];
 extern const char *const cfg_macvtap_mode_names[4];
+extern const char *const cfg_vif_mode_names[2];
 
 struct cfg_vnic {
     const struct dev_class *cls;    /* The class of its model, or NULL if
@@ -219,7 +221,7 @@ struct cfg_vnic {
     int queues;                 /* Default 1. */
     enum cfg_attach attach;
     char *attach_to;            /* Bridge or NIC name in the same host. */
-    char *attach_mode;          /* macvtap mode, or NULL. */
+    char *attach_mode;          /* macvtap or VIF mode, or NULL. */
     int vf;                     /* -1 = any free VF. */
     int vlan;                   /* -1 = untagged access port. */
     uint16_t *trunks;           /* "trunks" (OVS): VLANs the port carries

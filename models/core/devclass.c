@@ -50,15 +50,22 @@ dev_class_find(enum dev_family family, const char *value)
 }
 
 const struct dev_class *
-dev_class_for_attach(const char *type)
+dev_class_for_attach_mode(const char *type, const char *mode)
 {
     for (size_t i = 0; i < n_dev_classes; i++) {
         const struct dev_class *c = dev_classes[i];
-        if (c->attach_type && !strcmp(c->attach_type, type)) {
+        if (c->attach_type && !strcmp(c->attach_type, type)
+            && (!mode || !c->attach_mode || !strcmp(c->attach_mode, mode))) {
             return c;
         }
     }
     return NULL;
+}
+
+const struct dev_class *
+dev_class_for_attach(const char *type)
+{
+    return dev_class_for_attach_mode(type, NULL);
 }
 
 void

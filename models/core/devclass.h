@@ -85,6 +85,10 @@ struct dev_class {
     const char *attach_type;    /* The vms[].nics[].attach.type that joins
                                  * a VM NIC to an instance ("bridge" for
                                  * the Linux bridge), or NULL. */
+    const char *attach_mode;    /* With 'attach_type', when classes share
+                                 * the type: the attach.mode that picks
+                                 * this one ("passthrough" for a VIF the
+                                 * guest drives); NULL: any mode. */
     bool vmdq_pools;            /* With 'attach_type': a VM NIC so attached
                                  * gets a VMDq pool on its host's NICs
                                  * (models/hw/pnic.h). */
@@ -164,12 +168,16 @@ struct dev_class {
 
     /* The report: instances of a class with a 'host_section' are listed
      * in their host's entry under that key ("bridges"), each with its
-     * name and the keys 'report' adds. */
+     * name and the keys 'report' adds.  The section is always there (an
+     * empty list for a host without such instances), unless the class
+     * has 'reports' (below): then only instances it says yes to are
+     * listed, and a host with none has no such section, so reports of
+     * scenarios without the kind stay as they were. */
     const char *host_section;
     void (*report)(const struct vh_device *d, struct report_out *out);
 
     /* Instances at the top (no host: a switch) with something to report
-     * ('reports' true) are listed in the report's top-level section
+     * ('reports' true, which host sections may use too) are listed in the report's top-level section
      * 'top_section' ("switches"), each with its name and the keys
      * 'report' adds; the section is left out when none has anything, so
      * reports of scenarios without it stay as they were. */
@@ -200,8 +208,14 @@ dev_class_of(const struct vh_device *d)
 const struct dev_class *dev_class_find(enum dev_family family,
                                        const char *value);
 
-/* The class whose VM NICs join with attach.type 'type', or NULL. */
+/* The class whose VM NICs join with attach.type 'type', or NULL; the
+ * first such class when several share the type. */
 const struct dev_class *dev_class_for_attach(const char *type);
+
+/* The class whose VM NICs join with attach.type 'type' in attach.mode
+ * 'mode' (NULL: whichever mode), or NULL. */
+const struct dev_class *dev_class_for_attach_mode(const char *type,
+                                                  const char *mode);
 
 /* The classes, in the order of models/core/devclasses.def. */
 extern const struct dev_class *const dev_classes[];

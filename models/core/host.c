@@ -26,11 +26,16 @@ host_dev(const struct world *w, const struct host *h, const char *name,
     return vh_devtab_find_kind(&w->devs, path, kind);
 }
 
+/* Every class of NICs (a plain NIC, a VN-Tag adapter) builds a struct
+ * pnic. */
 struct pnic *
 host_nic(const struct world *w, const struct host *h, const char *name)
 {
-    struct vh_device *d = host_dev(w, h, name, "nic");
-    return d ? VH_CONTAINER_OF(d, struct pnic, dev) : NULL;
+    char path[256];
+    snprintf(path, sizeof path, "%s/%s", h->dev.path, name);
+    struct vh_device *d = vh_devtab_find(&w->devs, path);
+    return d && d->cls && d->cls->family == DEV_FAM_NIC
+           ? VH_CONTAINER_OF(d, struct pnic, dev) : NULL;
 }
 
 struct lbridge *

@@ -93,7 +93,8 @@ vf_driver_build(struct world *w, struct host *h, struct vm *vm,
 {
     const struct cfg_vnic *cn = n->cfg;
     struct pnic *nic = host_nic(w, h, cn->attach_to);
-    bool is_vf = cn->attach == CFG_AT_SRIOV_VF;
+    /* A VF, a VIC's VIF (a function of the same kind), or the PF. */
+    bool is_vf = cn->attach != CFG_AT_PASSTHROUGH;
     struct sriov_vf *vf = NULL;
 
     if (!nic) {
@@ -103,14 +104,14 @@ vf_driver_build(struct world *w, struct host *h, struct vm *vm,
     if (is_vf) {
         vf = nic->sriov ? sriov_vf_pick(nic->sriov, cn->vf) : NULL;
         if (!vf || vf->assigned) {
-            return vh_diag_fail(diag, cn->jpath, "NIC '%s' has no free VF",
-                                cn->attach_to);
+            return vh_diag_fail(diag, cn->jpath, "NIC '%s' has no free %s",
+                                cn->attach_to, cn->attach == CFG_AT_VIF
+                                ? "VIF" : "VF");
         }
     }
 
     struct vf_driver *drv = vh_xcalloc(1, sizeof *drv);
-    dev_register(w, &drv->dev, is_vf ? &vf_driver_class : &pf_driver_class,
-                 &vm->dev, cn->name);
+    dev_register(w, &drv->dev, n->attach_cls, &vm->dev, cn->name);
     drv->dev.report = 1;
     drv->host = h;
     drv->vm = vm;
@@ -128,6 +129,7 @@ vf_driver_build(struct world *w, struct host *h, struct vm *vm,
     struct pnic_fn *fn;
     if (is_vf) {
         sriov_vf_assign(vf, &cn->mac, cn->vlan);
+        vf->vnic = n;
         fn = &vf->fn;
         port_connect(fn->up, &drv->nic_side);
     } else {
@@ -175,6 +177,20 @@ const struct dev_class vf_driver_class = {
     .role = VH_ROLE_DEVICE,
     .family = DEV_FAM_PART,
     .attach_type = "sriov-vf",
+    .assigned = true,
+    .build_vnic = vf_driver_build,
+    .set_link = vf_driver_set_link,
+    .destroy = vf_driver_destroy,
+};
+
+/* A VIC's VIF that the guest drives (attach "vif", mode "passthrough",
+ * models/hw/vic.h): to the guest and the IOMMU, a VF. */
+const struct dev_class vif_driver_class = {
+    .kind = "vif-driver",
+    .role = VH_ROLE_DEVICE,
+    .family = DEV_FAM_PART,
+    .attach_type = "vif",
+    .attach_mode = "passthrough",
     .assigned = true,
     .build_vnic = vf_driver_build,
     .set_link = vf_driver_set_link,

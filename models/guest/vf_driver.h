@@ -1,8 +1,9 @@
 /* models/guest/vf_driver.h: a guest's driver for an assigned PCIe function.
  *
- * With SR-IOV (attach "sriov-vf") the guest drives a VF of a host NIC;
- * with passthrough (attach "passthrough") it drives the whole NIC's PF.
- * Either way the hypervisor is out of the data path:
+ * With SR-IOV (attach "sriov-vf") the guest drives a VF of a host NIC,
+ * and with attach "vif" in mode "passthrough" a VIF of a VN-Tag adapter
+ * the same way (models/hw/vic.h); with passthrough (attach
+ * "passthrough") it drives the whole NIC's PF.  Either way the hypervisor is out of the data path:
  *   - transmit: the driver fills a descriptor in its ring, in guest
  *     memory, and rings the doorbell, a register in the function's BAR
  *     mapped into the guest: a plain MMIO write, no VM exit
@@ -58,20 +59,23 @@ struct vf_driver {
                                  * vf N state disable"), or the NIC's. */
 };
 
-/* Builds the driver of VM NIC 'n' of 'vm' (attach sriov-vf or
- * passthrough): takes the VF or NIC, puts its queues in the guest, maps
- * them in the VM's IOMMU domain.  Fills n->dev and n->guest; n->host
- * stays NULL.  Returns false with 'diag' set if the
+/* Builds the driver of VM NIC 'n' of 'vm' (attach sriov-vf, vif in mode
+ * passthrough, or passthrough), registered as an instance of its
+ * attachment's class: takes the VF, the VIF or the NIC, puts its queues
+ * in the guest, maps them in the VM's IOMMU domain.  Fills n->dev and
+ * n->guest; n->host stays NULL.  Returns false with 'diag' set if the
  * function is not available. */
 bool vf_driver_build(struct world *, struct host *, struct vm *,
                      struct vm_nic *n, struct vh_diag *diag);
 
 /* The classes of the drivers (models/core/devclass.h): a VF's, attached
- * with "sriov-vf", and a whole NIC's, attached with "passthrough".  Their
- * link events set the function's link as the guest sees it: while it is
- * down, frames the guest sends and frames for the guest are dropped
- * ("link-down"). */
+ * with "sriov-vf", a VIC's VIF's, attached with "vif" in mode
+ * "passthrough" (models/hw/vic.h), and a whole NIC's, attached with
+ * "passthrough".  Their link events set the function's link as the guest
+ * sees it: while it is down, frames the guest sends and frames for the
+ * guest are dropped ("link-down"). */
 extern const struct dev_class vf_driver_class;
+extern const struct dev_class vif_driver_class;
 extern const struct dev_class pf_driver_class;
 
 #endif /* models/guest/vf_driver.h */

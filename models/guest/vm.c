@@ -36,7 +36,8 @@ vm_nic_device(struct world *w, struct host *h, struct vm *vm,
 
 /* The class a VM NIC joins: the class of the device its attach.to names
  * when that class takes this attach type (both of Open vSwitch's
- * datapaths take "ovs"), or else the one class that does. */
+ * datapaths take "ovs"), or else the one class that does in the NIC's
+ * attach mode (a VIF is driven by the guest or by the host). */
 static const struct dev_class *
 attach_class(const struct world *w, const struct host *h,
              const struct cfg_vnic *cn, const char *type)
@@ -50,7 +51,7 @@ attach_class(const struct world *w, const struct host *h,
             return d->cls;
         }
     }
-    return dev_class_for_attach(type);
+    return dev_class_for_attach_mode(type, cn->attach_mode);
 }
 
 bool

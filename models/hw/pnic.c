@@ -533,10 +533,11 @@ vmdq_pools(const struct cfg_host *ch, const struct cfg_nic *cfg,
 
 
 struct pnic *
-pnic_create(struct world *w, struct host *h, const struct cfg_nic *cfg)
+pnic_create_as(struct world *w, struct host *h, const struct cfg_nic *cfg,
+               const struct dev_class *cls, int n_fns)
 {
     struct pnic *nic = vh_xcalloc(1, sizeof *nic);
-    dev_register(w, &nic->dev, &pnic_class, &h->dev, cfg->name);
+    dev_register(w, &nic->dev, cls, &h->dev, cfg->name);
     nic->dev.report = 1;
     nic->host = h;
     nic->cfg = cfg;
@@ -555,7 +556,7 @@ pnic_create(struct world *w, struct host *h, const struct cfg_nic *cfg)
     }
 
     /* Pools left for VMDq: all but the PF's default pool and the VFs'. */
-    int free_pools = max_pools - 1 - cfg->sriov_vfs;
+    int free_pools = max_pools - 1 - n_fns;
     free_pools = free_pools > 0 ? free_pools : 0;
     struct vh_mac *macs = vh_xcalloc((size_t) free_pools, sizeof *macs);
     int *vlans = vh_xcalloc((size_t) free_pools, sizeof *vlans);
@@ -563,7 +564,7 @@ pnic_create(struct world *w, struct host *h, const struct cfg_nic *cfg)
     int n_rss = cfg->queues > 0 ? cfg->queues : VH_DEF_NIC_QUEUES;
 
     nic->n_queues = n_rss;
-    nic->n_all = n_rss + n_pools + cfg->sriov_vfs;
+    nic->n_all = n_rss + n_pools + n_fns;
     nic->q = vh_xcalloc((size_t) nic->n_all, sizeof *nic->q);
     for (int i = 0; i < nic->n_all; i++) {
         struct pnic_queue *q = &nic->q[i];
@@ -608,8 +609,16 @@ pnic_create(struct world *w, struct host *h, const struct cfg_nic *cfg)
     }
     nic->xps = vh_xcalloc((size_t) h->n_cores, sizeof *nic->xps);
     pnic_xps_update(nic);
-    if (cfg->sriov_vfs > 0) {
-        nic->sriov = sriov_create(w, nic, n_rss + n_pools);
+    return nic;
+}
+
+struct pnic *
+pnic_create(struct world *w, struct host *h, const struct cfg_nic *cfg)
+{
+    int vfs = cfg->sriov_vfs;
+    struct pnic *nic = pnic_create_as(w, h, cfg, &pnic_class, vfs);
+    if (vfs > 0) {
+        nic->sriov = sriov_create(w, nic, nic->n_all - vfs);
     }
     return nic;
 }

@@ -167,6 +167,15 @@ struct pnic *pnic_create(struct world *, struct host *,
                          const struct cfg_nic *);
 void pnic_free(struct pnic *);
 
+/* The same for a NIC class built on this one (a VN-Tag adapter,
+ * models/hw/vic.h): registers the NIC as an instance of 'cls' and makes
+ * room for 'n_fns' functions of one queue pair each, the last 'n_fns' of
+ * nic->q, which the caller creates (sriov_create_fns()). */
+struct dev_class;
+struct pnic *pnic_create_as(struct world *, struct host *,
+                            const struct cfg_nic *,
+                            const struct dev_class *cls, int n_fns);
+
 extern const struct dev_class pnic_class;
 
 /* VMDq: moves the vector of the pool of 'mac' (VLAN 'vlan' or -1) to

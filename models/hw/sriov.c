@@ -9,6 +9,7 @@
 #include "models/core/devclass.h"
 #include "models/core/host.h"
 #include "models/hw/iommu.h"
+#include "models/hw/vic.h"
 #include "models/core/world.h"
 #include "sim/trace.h"
 #include "sim/xmalloc.h"
@@ -91,6 +92,10 @@ void
 sriov_wire_rx(struct world *w, struct sriov *sr, struct vh_packet *p,
               vh_time_t ready)
 {
+    if (sr->vic) {
+        vic_wire_rx(w, sr->vic, p, ready);
+        return;
+    }
     const struct vh_mac *dst = vh_eth_dst(p->data);
     int vlan = vh_frame_vlan(p->data, p->len);
     if (vh_mac_is_multicast(dst)) {
@@ -143,6 +148,10 @@ sriov_tx(struct world *w, struct sriov *sr, struct pnic_queue *q,
     struct sriov_vf *vf = vf_of(src);
     int vlan;
 
+    if (sr->vic) {
+        vic_tx(w, sr->vic, q, p);
+        return;
+    }
     if (vf) {
         if (!vh_mac_eq(vh_eth_src(p->data), &src->mac)) {
             vf->spoofed++;
@@ -219,6 +228,7 @@ void
 sriov_vf_assign(struct sriov_vf *vf, const struct vh_mac *mac, int vlan)
 {
     vf->assigned = true;
+    vf->dev.report = 1;
     vf->fn.mac = *mac;
     vf->fn.vlan = vlan;
     vf->fn.enabled = true;
@@ -297,22 +307,24 @@ pf_filter(struct sriov *sr, const struct cfg_host *ch,
 }
 
 struct sriov *
-sriov_create(struct world *w, struct pnic *nic, int first_q)
+sriov_create_fns(struct world *w, struct pnic *nic, int first_q, int n,
+                 const struct dev_class *cls, const char *prefix,
+                 int first_number, bool report)
 {
     const struct cfg_nic *cn = nic->cfg;
     struct sriov *sr = vh_xcalloc(1, sizeof *sr);
     sr->nic = nic;
-    sr->n_vfs = cn->sriov_vfs;
+    sr->n_vfs = n;
     sr->vfs = vh_xcalloc((size_t) sr->n_vfs, sizeof *sr->vfs);
     sr->scratch = vh_xcalloc((size_t) sr->n_vfs + 1, sizeof *sr->scratch);
     pf_filter(sr, nic->host->cfg, cn);
     for (int i = 0; i < sr->n_vfs; i++) {
         struct sriov_vf *vf = &sr->vfs[i];
         struct pnic_fn *fn = &vf->fn;
-        char name[16];
-        snprintf(name, sizeof name, "vf%d", i);
-        dev_register(w, &vf->dev, &sriov_vf_class, &nic->dev, name);
-        vf->dev.report = 1;
+        char name[32];
+        snprintf(name, sizeof name, "%s%d", prefix, first_number + i);
+        dev_register(w, &vf->dev, cls, &nic->dev, name);
+        vf->dev.report = report;
         vf->sr = sr;
         vf->index = i;
         port_init(&vf->up, NULL, vf, &vf->dev, 0);
@@ -329,6 +341,13 @@ sriov_create(struct world *w, struct pnic *nic, int first_q)
         nic->q[first_q + i].fn = fn;
     }
     return sr;
+}
+
+struct sriov *
+sriov_create(struct world *w, struct pnic *nic, int first_q)
+{
+    return sriov_create_fns(w, nic, first_q, nic->cfg->sriov_vfs,
+                            &sriov_vf_class, "vf", 0, true);
 }
 
 void

@@ -41,6 +41,8 @@
 
 struct world;
 struct sriov;
+struct vic;
+struct vm_nic;
 
 struct sriov_vf {
     struct vh_device dev;       /* First.  "host1/eth0/vf0", kind "vf". */
@@ -49,6 +51,7 @@ struct sriov_vf {
     struct pnic_fn fn;          /* Its PCIe function (one queue pair). */
     struct port up;             /* To the guest's VF driver. */
     bool assigned;
+    struct vm_nic *vnic;        /* The VM NIC it serves, once assigned. */
     uint64_t spoofed;           /* Frames dropped by anti-spoofing. */
 };
 
@@ -62,6 +65,10 @@ struct sriov {
                                  * inside the NIC. */
     struct pnic_fn **scratch;   /* Room for every function: the targets
                                  * of one flooded frame. */
+    struct vic *vic;            /* Set when the functions are a VN-Tag
+                                 * adapter's VIFs (models/hw/vic.h): then
+                                 * there is no embedded switch, and the
+                                 * adapter's own path replaces it. */
 };
 
 /* Creates the VFs of 'nic' (its config's "sriov.vfs"), the VF n taking
@@ -70,12 +77,21 @@ struct sriov {
 struct sriov *sriov_create(struct world *, struct pnic *, int first_q);
 void sriov_free(struct sriov *);
 
+/* Creates 'n' functions of 'nic' of class 'cls', function i taking queue
+ * first_q + i and registered as PREFIX followed by first_number + i
+ * ("vf0", or a VIC's "vif17"), listed in the report's devices if
+ * 'report' (else once assigned).  sriov_create() makes a NIC's VFs so. */
+struct sriov *sriov_create_fns(struct world *, struct pnic *, int first_q,
+                               int n, const struct dev_class *cls,
+                               const char *prefix, int first_number,
+                               bool report);
+
 /* VF 'index', or the first unassigned one if 'index' < 0; NULL if there
  * is none. */
 struct sriov_vf *sriov_vf_pick(struct sriov *, int index);
 
 /* Gives VF 'vf' its address and port VLAN ('vlan' < 0: untagged) and
- * enables it. */
+ * enables it (and lists it in the report's devices). */
 void sriov_vf_assign(struct sriov_vf *, const struct vh_mac *mac, int vlan);
 
 /* The VF registered under device path 'path', or NULL. */
