@@ -766,6 +766,8 @@ load_switch(struct ld *ld, const cJSON *o, const char *sp,
         || !ld_speed(ld, o, sp, "speed", &sw->speed_bps)
         || !ld_int(ld, o, sp, "port_buffer", false, 1, 1000000, NULL,
                    &buf)
+        /* Only a class that lists "uplink" lets it through its keys. */
+        || !ld_str(ld, o, sp, "uplink", false, &sw->uplink)
         || !ld_parse_class(ld, o, sp, 0, sw->cls, &sw->priv)) {
         return false;
     }

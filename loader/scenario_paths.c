@@ -84,6 +84,11 @@ resolve_port(const struct cfg_switch *sw, const char *part, struct ref *r,
 {
     const char *d = part + 1;
     long n = 0;
+    if (sw->uplink && !strcmp(part, "uplink")) {
+        r->kind = REF_PORT;         /* A port extender's fabric port. */
+        r->port = sw->ports + 1;
+        return true;
+    }
     bool digits = part[0] == 'p' && *d >= '1' && *d <= '9';
     for (; digits && *d; d++) {
         if (*d < '0' || *d > '9' || n > 100000) {
@@ -93,8 +98,9 @@ resolve_port(const struct cfg_switch *sw, const char *part, struct ref *r,
         n = n * 10 + (*d - '0');
     }
     if (!digits) {
-        snprintf(why, why_len, "switch '%s' has ports named p1 to p%d; "
-                 "'%s' is not one", sw->name, sw->ports, part);
+        snprintf(why, why_len, "switch '%s' has ports named p1 to p%d%s; "
+                 "'%s' is not one", sw->name, sw->ports,
+                 sw->uplink ? " and uplink" : "", part);
         return false;
     }
     if (n > sw->ports) {

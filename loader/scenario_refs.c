@@ -200,31 +200,98 @@ find_nic(const struct cfg_host *h, const char *name)
     return NULL;
 }
 
-/* One end of a cable: a switch port "sw/pN" or a NIC "host/nic", and the
- * NIC whose "link" put the cable there. */
+/* One end of a cable: a switch port "sw/pN" or "fex1/uplink", or a NIC
+ * "host/nic", and what put the cable there ("the link of host1/eth0"). */
 struct cable_end {
     char end[JP_LEN];
-    const struct cfg_host *by_host;
-    const struct cfg_nic *by_nic;
+    char by[JP_LEN + 32];
 };
+
+/* Records the cable between 'pair[0]' and 'pair[1]', put there by 'by',
+ * at 'ends[*k]'; fails at 'path' if either end already has one. */
+static bool
+add_cable(struct ld *ld, struct cable_end *ends, size_t *k,
+          const char *const pair[2], const char *by, const char *path)
+{
+    for (int e = 0; e < 2; e++) {
+        for (size_t m = 0; m < *k; m++) {
+            if (!strcmp(ends[m].end, pair[e])) {
+                return vh_diag_fail(ld->diag, path, "'%s' is already "
+                                    "cabled (by %s); a port takes one "
+                                    "cable", pair[e], ends[m].by);
+            }
+        }
+    }
+    for (int e = 0; e < 2; e++) {
+        snprintf(ends[*k].end, sizeof ends[*k].end, "%s", pair[e]);
+        snprintf(ends[*k].by, sizeof ends[*k].by, "%s", by);
+        (*k)++;
+    }
+    return true;
+}
+
+/* A port extender's "uplink": a port of a controlling bridge of its
+ * kind (a fex's of a vntag switch, a pe's of an 802.1br one). */
+static bool
+check_uplink(struct ld *ld, const struct cfg_switch *sw,
+             struct cable_end *ends, size_t *k)
+{
+    const struct cfg_scenario *sc = ld->sc;
+    enum cfg_switch_mode parent = sw->mode == CFG_SW_PE ? CFG_SW_8021BR
+                                                        : CFG_SW_VNTAG;
+    char path[JP_LEN], why[512], self[JP_LEN], by[JP_LEN + 32];
+    struct ref r;
+    jp_key(path, sw->jpath, "uplink");
+    if (!ld_resolve(sc, sw->uplink, &r, why, sizeof why)) {
+        return vh_diag_fail(ld->diag, path, "%s", why);
+    }
+    if (r.kind != REF_PORT) {
+        return vh_diag_fail(ld->diag, path, "'%s' is a %s; an uplink goes "
+                            "to a port of a controlling bridge (\"n5k/p8\")",
+                            sw->uplink, ld_ref_what(r.kind));
+    }
+    if (r.sw == sw) {
+        return vh_diag_fail(ld->diag, path, "'%s' is a port of '%s' "
+                            "itself; its uplink goes to its controlling "
+                            "bridge", sw->uplink, sw->name);
+    }
+    if (r.sw->mode != parent) {
+        return vh_diag_fail(ld->diag, path, "'%s' is a port of switch '%s' "
+                            "of mode %s; the uplink of a %s goes to a port "
+                            "of a switch of mode %s", sw->uplink,
+                            r.sw->name, cfg_switch_mode_names[r.sw->mode],
+                            cfg_switch_mode_names[sw->mode],
+                            cfg_switch_mode_names[parent]);
+    }
+    snprintf(self, sizeof self, "%s/uplink", sw->name);
+    snprintf(by, sizeof by, "the uplink of %s", sw->name);
+    const char *pair[2] = { self, sw->uplink };
+    return add_cable(ld, ends, k, pair, by, path);
+}
 
 static bool
 check_links(struct ld *ld)
 {
     const struct cfg_scenario *sc = ld->sc;
-    size_t n = 0;
+    size_t n = sc->n_switches;
     for (size_t i = 0; i < sc->n_hosts; i++) {
         n += sc->hosts[i].n_nics;
     }
-    struct cable_end *ends = ld_calloc(2 * n, sizeof *ends);
+    struct cable_end *ends = ld_calloc(2 * n + 1, sizeof *ends);
     size_t k = 0;
     bool ok = true;
 
+    /* Uplinks first: a NIC's link to a port one takes is the mistake. */
+    for (size_t i = 0; ok && i < sc->n_switches; i++) {
+        if (sc->switches[i].uplink) {
+            ok = check_uplink(ld, &sc->switches[i], ends, &k);
+        }
+    }
     for (size_t i = 0; ok && i < sc->n_hosts; i++) {
         const struct cfg_host *h = &sc->hosts[i];
         for (size_t j = 0; ok && j < h->n_nics; j++) {
             const struct cfg_nic *nic = &h->nics[j];
-            char path[JP_LEN], why[512], self[JP_LEN];
+            char path[JP_LEN], why[512], self[JP_LEN], by[JP_LEN + 32];
             struct ref r;
             if (!nic->link) {
                 continue;
@@ -254,24 +321,9 @@ check_links(struct ld *ld)
                 && (r.host < h || (r.host == h && r.nic < nic))) {
                 continue;
             }
+            snprintf(by, sizeof by, "the link of %s", self);
             const char *pair[2] = { self, nic->link };
-            for (int e = 0; ok && e < 2; e++) {
-                for (size_t m = 0; ok && m < k; m++) {
-                    if (!strcmp(ends[m].end, pair[e])) {
-                        ok = vh_diag_fail(ld->diag, path, "'%s' is already "
-                                          "cabled (by the link of %s/%s); "
-                                          "a port takes one cable",
-                                          pair[e], ends[m].by_host->name,
-                                          ends[m].by_nic->name);
-                    }
-                }
-            }
-            for (int e = 0; ok && e < 2; e++) {
-                snprintf(ends[k].end, sizeof ends[k].end, "%s", pair[e]);
-                ends[k].by_host = h;
-                ends[k].by_nic = nic;
-                k++;
-            }
+            ok = add_cable(ld, ends, &k, pair, by, path);
         }
     }
     free(ends);

@@ -169,7 +169,7 @@ acl_sw_init(struct acl_sw *a, struct cfg_acl_rule *acl, size_t n)
     a->cfg.acl = acl;
     a->cfg.n_acl = n;
     a->sw.cfg = &a->cfg;
-    a->sw.acl_hits = a->hits;
+    a->sw.acl = (struct swacl) { .rules = acl, .n = n, .hits = a->hits };
 }
 
 START_TEST(test_acl_fields_match)
@@ -211,7 +211,7 @@ START_TEST(test_acl_fields_match)
     /* Another network: nothing matches, the default permits. */
     r[3].dst_ip = 0x0a000100;
     ck_assert(l2switch_acl_permits(&a.sw, 1, &p));
-    ck_assert_uint_eq(a.sw.acl_default, 1);
+    ck_assert_uint_eq(a.sw.acl.dflt, 1);
 }
 END_TEST
 
@@ -327,7 +327,7 @@ START_TEST(test_acl_vepa_denies_vm_to_vm)
     /* The other way is not the rule's: it came back by the hairpin. */
     ck_assert_uint_eq(f21->delivered, 20);
     ck_assert_uint_eq(f21->drops.total, 0);
-    ck_assert_uint_eq(tor1(&r)->acl_hits[0], 20);
+    ck_assert_uint_eq(tor1(&r)->acl.hits[0], 20);
     /* Counted at the port the frames came in by, and nowhere else. */
     ck_assert_uint_eq(wt_dev(r.w, "tor1/p1")->drops, 20);
     ck_assert_uint_eq(tor1(&r)->dev.drops, 0);
@@ -343,11 +343,11 @@ START_TEST(test_acl_veb_never_sees_vm_to_vm)
     struct wt_run r = run_acl(false, deny_12);
     ck_assert_uint_eq(r.w->flows[0].delivered, 20);
     ck_assert_uint_eq(r.w->flows[1].delivered, 20);
-    ck_assert_uint_eq(tor1(&r)->acl_hits[0], 0);
+    ck_assert_uint_eq(tor1(&r)->acl.hits[0], 0);
     /* Only the ARP broadcasts the bridge flooded out of eth0 arrived,
      * and no rule matched them. */
-    ck_assert_uint_gt(tor1(&r)->acl_default, 0);
-    ck_assert_uint_eq(tor1(&r)->acl_default, tor1(&r)->dev.rx);
+    ck_assert_uint_gt(tor1(&r)->acl.dflt, 0);
+    ck_assert_uint_eq(tor1(&r)->acl.dflt, tor1(&r)->dev.rx);
     ck_assert_uint_eq(wt_dev(r.w, "tor1/p1")->drops, 0);
     wt_assert_conserved(r.w, true);
     wt_run_free(&r);
@@ -408,8 +408,8 @@ START_TEST(test_acl_first_match_decides)
         "  { \"action\": \"deny\", \"src_ip\": \"10.0.0.1\","
         "    \"proto\": \"udp\" } ]");
     ck_assert_uint_eq(r.w->flows[0].delivered, 20);
-    ck_assert_uint_eq(tor1(&r)->acl_hits[0], 40);
-    ck_assert_uint_eq(tor1(&r)->acl_hits[1], 0);
+    ck_assert_uint_eq(tor1(&r)->acl.hits[0], 40);
+    ck_assert_uint_eq(tor1(&r)->acl.hits[1], 0);
     wt_run_free(&r);
 
     /* ...and after it, loses. */
@@ -419,8 +419,8 @@ START_TEST(test_acl_first_match_decides)
         "  { \"action\": \"permit\", \"src_ip\": \"10.0.0.0/24\" } ]");
     ck_assert_uint_eq(r.w->flows[0].delivered, 0);
     ck_assert_uint_eq(r.w->flows[1].delivered, 20);
-    ck_assert_uint_eq(tor1(&r)->acl_hits[0], 20);
-    ck_assert_uint_eq(tor1(&r)->acl_hits[1], 20);
+    ck_assert_uint_eq(tor1(&r)->acl.hits[0], 20);
+    ck_assert_uint_eq(tor1(&r)->acl.hits[1], 20);
     wt_run_free(&r);
 }
 END_TEST
@@ -437,9 +437,9 @@ START_TEST(test_acl_in_port_and_default_deny)
     ck_assert_uint_eq(r.w->flows[0].delivered, 20);
     ck_assert_uint_eq(r.w->flows[1].delivered, 0);
     ck_assert_uint_eq(vh_drops_get(&r.w->flows[1].drops, "acl-deny"), 20);
-    ck_assert_uint_eq(tor1(&r)->acl_hits[1], 20);
-    ck_assert_uint_eq(tor1(&r)->acl_hits[2], 20);
-    ck_assert_uint_eq(tor1(&r)->acl_default, 0);
+    ck_assert_uint_eq(tor1(&r)->acl.hits[1], 20);
+    ck_assert_uint_eq(tor1(&r)->acl.hits[2], 20);
+    ck_assert_uint_eq(tor1(&r)->acl.dflt, 0);
     wt_run_free(&r);
 
     /* The same permit on port 2 (the remote's) lets nothing of host1's
@@ -449,8 +449,8 @@ START_TEST(test_acl_in_port_and_default_deny)
         "  { \"action\": \"permit\", \"in_port\": 2 },"
         "  { \"action\": \"deny\" } ]");
     ck_assert_uint_eq(r.w->flows[0].delivered, 0);
-    ck_assert_uint_eq(tor1(&r)->acl_hits[1], 0);
-    ck_assert_uint_eq(tor1(&r)->acl_hits[2], 40);
+    ck_assert_uint_eq(tor1(&r)->acl.hits[1], 0);
+    ck_assert_uint_eq(tor1(&r)->acl.hits[2], 40);
     wt_run_free(&r);
 }
 END_TEST

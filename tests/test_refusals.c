@@ -70,14 +70,9 @@ static void to_set_event(struct cfg_scenario *sc)
     sc->events[0].action = CFG_EV_SET;
 }
 
-static void to_vntag(struct cfg_scenario *sc)
+static void to_router(struct cfg_scenario *sc)
 {
-    sc->switches[0].mode = CFG_SW_VNTAG;
-}
-
-static void to_8021br(struct cfg_scenario *sc)
-{
-    sc->switches[0].mode = CFG_SW_8021BR;
+    sc->switches[0].mode = CFG_SW_ROUTER;
 }
 
 static void to_tcp(struct cfg_scenario *sc)
@@ -100,10 +95,8 @@ START_TEST(test_models_refuse_what_they_lack)
 {
     expect(to_set_event,
            "events[0].action: not supported yet: timed 'set' events");
-    expect(to_vntag,
-           "switches[0].mode: not supported yet: switch mode 'vntag'");
-    expect(to_8021br,
-           "switches[0].mode: not supported yet: switch mode '802.1br'");
+    expect(to_router,
+           "switches[0].mode: not supported yet: switch mode 'router'");
     expect(to_tcp, "traffic[0].proto: not supported yet: TCP flows");
     expect(to_burst, "traffic[0].pattern: not supported yet: the burst "
            "traffic pattern");

@@ -311,6 +311,9 @@ struct cfg_switch {
                                  * (its 'parse'), or NULL. */
     struct cfg_acl_rule *acl;   /* Ingress ACL, in order; NULL if none. */
     size_t n_acl;
+    char *uplink;               /* A port extender's: the switch port its
+                                 * port "uplink" is cabled to ("n5k/p8");
+                                 * NULL for other modes. */
 };
 
 enum cfg_proto { CFG_PROTO_UDP, CFG_PROTO_TCP, CFG_PROTO_ICMP };

@@ -95,6 +95,29 @@ world_cable(struct world *w, struct vh_diag *diag)
             far->dev->report = 1;
         }
     }
+    /* A port extender's fabric port, "fex1/uplink", to its controlling
+     * bridge (the loader checked both ends). */
+    for (size_t i = 0; i < w->cfg->n_switches; i++) {
+        const struct cfg_switch *cs = &w->cfg->switches[i];
+        char self[512];
+        uint64_t bps = 0, far_bps = 0;
+        if (!cs->uplink) {
+            continue;
+        }
+        snprintf(self, sizeof self, "%s/uplink", cs->name);
+        struct port *near = world_wire(w, self, &bps);
+        struct port *far = world_wire(w, cs->uplink, &far_bps);
+        if (!near || !far || near->link || far->link) {
+            return vh_diag_fail(diag, cs->jpath, "uplink '%s' names no free "
+                                "port", cs->uplink);
+        }
+        if (far_bps && far_bps < bps) {
+            bps = far_bps;
+        }
+        port_cable(w, near, far, bps, prop);
+        near->dev->report = 1;
+        far->dev->report = 1;
+    }
     return true;
 }
 

@@ -115,80 +115,11 @@ swport_lacp(struct world *w, struct swport *sp, struct vh_packet *p)
     acct_consume(w, p, &sp->dev);
 }
 
-/* --- The ingress ACL. --- */
-
-/* What the rules read of a frame, parsed once per frame. */
-struct acl_key {
-    const struct vh_mac *src, *dst;
-    int vlan;                   /* The tag's VID, or -1 when untagged. */
-    uint16_t ethertype;         /* Behind any tag. */
-    bool ipv4;
-    struct vh_flow flow;        /* With 'ipv4'. */
-    int in_port;                /* 1-based. */
-};
-
-static void
-acl_key_parse(struct acl_key *k, const struct vh_packet *p, int in_port)
-{
-    k->src = vh_eth_src(p->data);
-    k->dst = vh_eth_dst(p->data);
-    k->vlan = vh_frame_vlan(p->data, p->len);
-    k->ethertype = vh_eth_type(p->data);
-    if (k->vlan >= 0 && p->len >= VH_VLAN_TYPE_OFF + 2) {
-        k->ethertype = vh_get_be16(p->data + VH_VLAN_TYPE_OFF);
-    }
-    k->ipv4 = vh_frame_flow(p->data, p->len, &k->flow);
-    k->in_port = in_port;
-}
-
-static bool
-acl_proto_matches(enum cfg_acl_proto proto, const struct acl_key *k)
-{
-    static const uint8_t ipproto[] = {
-        [CFG_ACL_UDP] = VH_IPPROTO_UDP, [CFG_ACL_TCP] = VH_IPPROTO_TCP,
-        [CFG_ACL_ICMP] = VH_IPPROTO_ICMP,
-    };
-    if (proto == CFG_ACL_ARP) {
-        return k->ethertype == VH_ETHERTYPE_ARP;
-    }
-    return k->ipv4 && k->flow.proto == ipproto[proto];
-}
-
-/* Whether every field rule 'r' gives matches 'k'.  IP fields match only
- * IPv4 frames: an ARP or other frame has no such header to compare. */
-static bool
-acl_rule_matches(const struct cfg_acl_rule *r, const struct acl_key *k)
-{
-    unsigned m = r->match;
-    return (!(m & CFG_ACL_IN_PORT) || r->in_port == k->in_port)
-           && (!(m & CFG_ACL_VLAN) || r->vlan == k->vlan)
-           && (!(m & CFG_ACL_SRC_MAC) || vh_mac_eq(&r->src_mac, k->src))
-           && (!(m & CFG_ACL_DST_MAC) || vh_mac_eq(&r->dst_mac, k->dst))
-           && (!(m & CFG_ACL_SRC_IP)
-               || (k->ipv4 && (k->flow.ip_src & r->src_mask) == r->src_ip))
-           && (!(m & CFG_ACL_DST_IP)
-               || (k->ipv4 && (k->flow.ip_dst & r->dst_mask) == r->dst_ip))
-           && (!(m & CFG_ACL_PROTO) || acl_proto_matches(r->proto, k));
-}
-
 bool
 l2switch_acl_permits(struct l2switch *sw, int in_port,
                      const struct vh_packet *p)
 {
-    const struct cfg_switch *cfg = sw->cfg;
-    if (!cfg->n_acl || p->len < VH_ETH_HLEN) {
-        return true;
-    }
-    struct acl_key k;
-    acl_key_parse(&k, p, in_port);
-    for (size_t i = 0; i < cfg->n_acl; i++) {
-        if (acl_rule_matches(&cfg->acl[i], &k)) {
-            sw->acl_hits[i]++;
-            return cfg->acl[i].action == CFG_ACL_PERMIT;
-        }
-    }
-    sw->acl_default++;
-    return true;
+    return swacl_permits(&sw->acl, in_port, p);
 }
 
 /* A whole frame has been received on a port (counted and captured). */
@@ -238,9 +169,7 @@ l2switch_create(struct world *w, const struct cfg_switch *cfg)
     l2fwd_init(&sw->l2, &sw->dev, sw, l2switch_output, VH_DEF_FDB_AGEING,
                "no-hairpin");
     sw->l2.reflective_relay = cfg->mode == CFG_SW_VEPA;
-    if (cfg->n_acl) {
-        sw->acl_hits = vh_xcalloc(cfg->n_acl, sizeof *sw->acl_hits);
-    }
+    swacl_init(&sw->acl, cfg->acl, cfg->n_acl);
     sw->n_ports = cfg->ports;
     sw->ports = vh_xcalloc((size_t) cfg->ports, sizeof *sw->ports);
     for (int i = 0; i < cfg->ports; i++) {
@@ -278,7 +207,7 @@ l2switch_free(struct l2switch *sw)
         return;
     }
     l2fwd_destroy(&sw->l2);
-    free(sw->acl_hits);
+    swacl_destroy(&sw->acl);
     free(sw->ports);
     free(sw);
 }
@@ -319,17 +248,7 @@ l2switch_report(const struct vh_device *d, struct report_out *out)
                                                 dev);
     const struct cfg_switch *cfg = sw->cfg;
     report_out_str(out, "mode", cfg_switch_mode_names[cfg->mode]);
-    report_out_begin_list(out, "acl");
-    for (size_t i = 0; i < cfg->n_acl; i++) {
-        report_out_begin_item(out);
-        report_out_num(out, "rule", (double) i);
-        report_out_str(out, "action",
-                       cfg_acl_action_names[cfg->acl[i].action]);
-        report_out_num(out, "hits", (double) sw->acl_hits[i]);
-        report_out_end(out);
-    }
-    report_out_end(out);
-    report_out_num(out, "acl_default", (double) sw->acl_default);
+    swacl_report(&sw->acl, out);
 }
 
 const struct dev_class l2switch_class = {

@@ -35,6 +35,7 @@
 #include "models/core/config.h"
 #include "models/core/l2fwd.h"
 #include "models/core/port.h"
+#include "models/switch/swacl.h"
 #include "sim/device.h"
 #include "sim/packet.h"
 
@@ -60,9 +61,7 @@ struct l2switch {
     int n_ports;
     struct vh_mac sys_id;       /* Its LACP system ID. */
     uint64_t lacp_rx, lacp_tx;
-    uint64_t *acl_hits;         /* Frames each rule decided; NULL without
-                                 * an ACL. */
-    uint64_t acl_default;       /* Frames no rule matched (permitted). */
+    struct swacl acl;           /* Its ingress ACL (models/switch/swacl.h). */
 };
 
 struct l2switch *l2switch_create(struct world *, const struct cfg_switch *);
