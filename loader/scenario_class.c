@@ -46,6 +46,38 @@ other_class_with_key(enum dev_family fam, const struct dev_class *cls,
     return NULL;
 }
 
+size_t
+ld_class_keys(const struct schema *sch, const char **names, size_t max)
+{
+    static const struct {
+        const struct schema *sch;
+        enum dev_family fam;
+    } fams[] = {
+        { &sch_nic, DEV_FAM_NIC }, { &sch_bridge, DEV_FAM_BRIDGE },
+        { &sch_vnic, DEV_FAM_VNIC }, { &sch_switch, DEV_FAM_SWITCH },
+    };
+    size_t n = 0;
+    for (size_t f = 0; f < sizeof fams / sizeof *fams; f++) {
+        if (fams[f].sch != sch) {
+            continue;
+        }
+        for (size_t i = 0; i < n_dev_classes; i++) {
+            const struct dev_class *c = dev_classes[i];
+            for (const char *const *k = c->family == fams[f].fam && c->keys
+                                        ? c->keys : NULL; k && *k; k++) {
+                size_t j = 0;
+                while (j < n && strcmp(names[j], *k)) {
+                    j++;
+                }
+                if (j == n && n < max) {
+                    names[n++] = *k;
+                }
+            }
+        }
+    }
+    return n;
+}
+
 bool
 ld_keys_class(struct ld *ld, const cJSON *o, const char *op,
               const struct schema *sch, enum dev_family fam,

@@ -289,8 +289,10 @@ ld_str(struct ld *ld, const cJSON *obj, const char *op, const char *key,
     return true;
 }
 
-bool
-ld_name(struct ld *ld, const cJSON *obj, const char *op, char **out)
+/* Reads "name", which may not hold any of 'forbidden'. */
+static bool
+name_without(struct ld *ld, const cJSON *obj, const char *op,
+             const char *forbidden, const char *why, char **out)
 {
     char path[JP_LEN];
     char *name = NULL;
@@ -305,12 +307,10 @@ ld_name(struct ld *ld, const cJSON *obj, const char *op, char **out)
     } else if (strlen(name) > 64) {
         vh_diag_fail(ld->diag, path, "name '%s' is longer than 64 "
                      "characters", name);
-    } else if ((bad = strpbrk(name, "/.: \t\n\r")) != NULL) {
-        vh_diag_fail(ld->diag, path, "name '%s' may not contain '%c' "
-                     "('/', '.' and ':' separate the parts of paths such "
-                     "as \"host1/vm1/eth0.model\", and spaces are not "
-                     "allowed)", name, *bad == '\t' || *bad == '\n'
-                     || *bad == '\r' ? ' ' : *bad);
+    } else if ((bad = strpbrk(name, forbidden)) != NULL) {
+        vh_diag_fail(ld->diag, path, "name '%s' may not contain '%c' (%s)",
+                     name, *bad == '\t' || *bad == '\n' || *bad == '\r'
+                     ? ' ' : *bad, why);
     }
     if (ld->diag->failed) {
         free(name);
@@ -318,6 +318,24 @@ ld_name(struct ld *ld, const cJSON *obj, const char *op, char **out)
     }
     *out = name;
     return true;
+}
+
+bool
+ld_name(struct ld *ld, const cJSON *obj, const char *op, char **out)
+{
+    return name_without(ld, obj, op, "/.: \t\n\r", "'/', '.' and ':' "
+                        "separate the parts of paths such as "
+                        "\"host1/vm1/eth0.model\", and spaces are not "
+                        "allowed", out);
+}
+
+bool
+ld_variant_name(struct ld *ld, const cJSON *obj, const char *op, char **out)
+{
+    return name_without(ld, obj, op, "/:, \t\n\r", "',' separates the "
+                        "names given to --only, '/' and ':' the parts of "
+                        "paths, and spaces are not allowed; '.' is, as in "
+                        "\"802.1br\"", out);
 }
 
 bool

@@ -165,7 +165,7 @@ ld_variants(struct ld *ld, const cJSON *root)
         char vp[JP_LEN], sp[JP_LEN];
         jp_idx(vp, "variants", i);
         if (!ld_is_object(ld, v, vp) || !ld_keys(ld, v, vp, &sch_variant)
-            || !ld_name(ld, v, vp, &sc->variant_names[i])) {
+            || !ld_variant_name(ld, v, vp, &sc->variant_names[i])) {
             return false;
         }
         for (size_t j = 0; j < i; j++) {

@@ -612,22 +612,33 @@ parse_set_key(cJSON *root, const char *key, char *copy, char **fields,
                      fields[*n_fields - 1]);
             return NULL;
         }
-        const char *names[32];
+        const char *names[64];
         const struct schema_key *hit = NULL;
+        size_t n_names = 0;
         for (size_t i = 0; i < s->n && i < 32; i++) {
-            names[i] = s->keys[i].name;
-            if (!strcmp(names[i], f)) {
+            names[n_names++] = s->keys[i].name;
+            if (!strcmp(s->keys[i].name, f)) {
                 hit = &s->keys[i];
             }
         }
-        if (!hit) {
-            const char *guess = vh_suggest(f, names, s->n < 32 ? s->n : 32);
+        /* The object's own fields may also be the keys a device class
+         * reads (a VIC's "vifs"), which have no nested schema here. */
+        bool class_key = false;
+        if (s == sch) {
+            size_t k = ld_class_keys(s, names + n_names, 64 - n_names);
+            for (size_t i = n_names; i < n_names + k; i++) {
+                class_key |= !strcmp(names[i], f);
+            }
+            n_names += k;
+        }
+        if (!hit && !class_key) {
+            const char *guess = vh_suggest(f, names, n_names);
             if (guess) {
                 snprintf(why, why_len, "a %s has no field '%s'; did you "
                          "mean '%s'?", s->what, f, guess);
             } else {
-                char list[400];
-                vh_join(names, s->n < 32 ? s->n : 32, list, sizeof list);
+                char list[600];
+                vh_join(names, n_names, list, sizeof list);
                 snprintf(why, why_len, "a %s has no field '%s' (expected "
                          "one of %s)", s->what, f, list);
             }
@@ -643,7 +654,7 @@ parse_set_key(cJSON *root, const char *key, char *copy, char **fields,
             snprintf(why, why_len, "'%s' is nested too deeply", key);
             return NULL;
         }
-        s = hit->sub;
+        s = hit ? hit->sub : NULL;
         f = next;
     }
     return o;

@@ -95,10 +95,21 @@ bool ld_parse_class(struct ld *, const cJSON *obj, const char *op,
                     int host_cores, const struct dev_class *cls,
                     void **priv);
 void ld_free_class_priv(const struct dev_class *cls, void *priv);
+
+/* The keys that classes add to the objects of schema 'sch' (a NIC's, a
+ * bridge's, a VM NIC's or a switch's), each once, into 'names' (room for
+ * 'max'); returns how many.  A variant may set any of them: which class
+ * builds the object may be what the variant changes. */
+size_t ld_class_keys(const struct schema *sch, const char **names,
+                     size_t max);
 bool ld_is_object(struct ld *, const cJSON *v, const char *path);
 bool ld_absent_or_null(const cJSON *obj, const char *key);
 bool ld_str(struct ld *, const cJSON *obj, const char *op, const char *key,
             bool required, char **out);
+/* A variant's "name": as ld_name(), but '.' is allowed (a variant is
+ * never part of a path) and ',' is not (--only lists names with it). */
+bool ld_variant_name(struct ld *, const cJSON *obj, const char *op,
+                     char **out);
 bool ld_name(struct ld *, const cJSON *obj, const char *op, char **out);
 bool ld_int(struct ld *, const cJSON *obj, const char *op, const char *key,
             bool required, long long lo, long long hi, const char *reason,
