@@ -370,6 +370,14 @@ static const struct bad bad[] = {
       "'e1000'?" },
     { WITH(", 'variants': [{'name': 'v'}]"), "variants[0]: missing required "
       "key 'set'" },
+    { WITH(", 'variants': [{'name': 'v', 'set': {'h1/eth0.vifz': 8}}]"),
+      "variants[0].set[\"h1/eth0.vifz\"]: a NIC has no field 'vifz'; did "
+      "you mean 'vifs'?" },
+    { WITH(", 'variants': [{'name': 'v', 'set': {'h1/eth0.vifs': 8}}]"),
+      "variants[0]: variant 'v' does not load: hosts[0].nics[0].vifs: "
+      "'vifs' applies only to NICs of model vic" },
+    { WITH(", 'variants': [{'name': 'a,b', 'set': {}}]"), "variants[0].name: "
+      "name 'a,b' may not contain ','" },
 
     /* Costs. */
     { WITH(", 'costs': {'pcie_latency': '100cyc'}"), "costs.pcie_latency: "
@@ -816,6 +824,17 @@ START_TEST(test_variants)
     ck_assert_int_eq(e1000->hosts[0].vms[0].nics[0].model, CFG_VNIC_E1000);
     ck_assert_int_eq(e1000->hosts[0].vms[0].nics[0].backend, CFG_BE_NONE);
     cfg_free(e1000);
+
+    /* A variant may turn the NIC into another class and set that class's
+     * own key; its name may have a dot. */
+    struct cfg_scenario *vic = load(WITH(", 'variants': [{'name': '802.1br', "
+                                         "'set': {'h1/eth0.model': 'vic', "
+                                         "'h1/eth0.vifs': 4}}]"),
+                                    "802.1br", &d);
+    ck_assert_msg(vic != NULL, "%s", d.msg);
+    ck_assert_str_eq(vic->hosts[0].nics[0].model, "vic");
+    ck_assert_str_eq(vic->variant_names[0], "802.1br");
+    cfg_free(vic);
 
     ck_assert_ptr_null(load(text, "bgi", &d));
     ck_assert_str_eq(d.msg, "variants: no variant named 'bgi'; did you mean "
