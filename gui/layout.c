@@ -38,6 +38,8 @@
 #define CPU_MAX_BARS 32
 #define LANE 12.0f              /* Queue lane at the bottom of a box. */
 #define DOT_PITCH 10.0f
+#define EXTENDER_ROW_GAP 130   /* From the row of port extenders down to
+                                 * the row of the other switches. */
 #define SWITCH_SHOW_ALL 4       /* Switches with more ports show only the
                                  * cabled ones. */
 #define THREAD_W 88.0f          /* A thread of a user-space process, */
@@ -68,6 +70,22 @@ struct ctx {
     size_t cap_nodes, cap_routes;
 };
 
+/* Whether device 'i' or one of its direct parts (a bridge's ports) is
+ * joined to anything. */
+static bool
+linked(const struct gui_scene *sc, size_t i)
+{
+    if (sc->devs[i].n_edges) {
+        return true;
+    }
+    for (size_t k = i + 1; k < sc->n_devs; k++) {
+        if (sc->devs[k].parent == (int32_t) i && sc->devs[k].n_edges) {
+            return true;
+        }
+    }
+    return false;
+}
+
 static void
 classify(struct ctx *c)
 {
@@ -91,6 +109,13 @@ classify(struct ctx *c)
         if (pr == R_HOST) {
             c->role[i] = d->role == VH_ROLE_GUEST ? R_GUEST
                          : d->role == VH_ROLE_HW ? R_HW : R_MID;
+            if (c->role[i] == R_MID && !linked(sc, i)) {
+                /* A bridge nothing is joined to (a variant took its
+                 * ports away) carries no packet; drawn, it would sit
+                 * in the way of the lines from the guests down to the
+                 * NICs and seem to be on their path. */
+                c->role[i] = R_HIDDEN;
+            }
         } else if (pr == R_GUEST) {
             c->role[i] = R_GPORT;
         } else if (pr == R_MID && gui_dev_thread_of(d, NULL, 0)) {
@@ -1177,45 +1202,68 @@ gui_layout_new(const struct gui_scene *sc, const uint8_t *expanded)
     for (size_t i = 0; i < l->n_nodes; i++) {
         placed[i] = 1;
     }
-    size_t k = 0;
+    /* Port extenders (a fabric extender, an 802.1BR port extender) get a
+     * row of their own between the hosts and the other switches: they
+     * extend their controlling bridge toward the servers, so the picture
+     * reads server, extender, bridge, the way frames go up the fabric.
+     * Without extenders there is one row. */
+    bool tiers = false;
     for (size_t i = 0; i < sc->n_devs; i++) {
-        if (c.role[i] != R_SWITCH && c.role[i] != R_OTHER) {
-            continue;
-        }
-        enum gui_node_type t = c.role[i] == R_SWITCH ? GUI_N_SWITCH
-                                                     : GUI_N_OTHER;
-        int32_t sn = add_node(&c, t, (int32_t) i, -1, -1, 0, 0);
-        l->dev_node[i] = sn;
-        size_t np = children(&c, (uint32_t) i, R_EPORT, NULL);
-        int hidden = 0;
-        size_t shown = add_ports(&c, sn, (uint32_t) i, -1,
-                                 np > SWITCH_SHOW_ALL, &hidden);
-        size_with_ports(&l->nodes[sn].box, shown, 160, NODE_H);
-        if (hidden) {
-            snprintf(l->nodes[sn].sub, sizeof l->nodes[sn].sub,
-                     "%s, %d unused ports", sc->devs[i].kind, hidden);
-        }
-        /* Where the cables come from. */
-        float sum = 0;
-        int n = 0;
-        for (size_t p = i; p < sc->n_devs; p++) {
-            if (p != i && sc->devs[p].parent != (int32_t) i) {
+        tiers |= c.role[i] == R_SWITCH
+                 && !strcmp(sc->devs[i].kind, "port-extender");
+    }
+    for (int tier = tiers ? 0 : 1; tier < 2; tier++) {
+        size_t k = 0;
+        size_t first_new = l->n_nodes;
+        for (size_t i = 0; i < sc->n_devs; i++) {
+            if (c.role[i] != R_SWITCH && c.role[i] != R_OTHER) {
                 continue;
             }
-            for (uint32_t e = 0; e < sc->devs[p].n_edges; e++) {
-                int32_t o = l->dev_node[sc->devs[p].edges[e].to];
-                if (o >= 0 && placed[o]) {
-                    sum += cx(l, o);
-                    n++;
+            bool extender = c.role[i] == R_SWITCH
+                            && !strcmp(sc->devs[i].kind, "port-extender");
+            if (tiers && extender != (tier == 0)) {
+                continue;
+            }
+            enum gui_node_type t = c.role[i] == R_SWITCH ? GUI_N_SWITCH
+                                                         : GUI_N_OTHER;
+            int32_t sn = add_node(&c, t, (int32_t) i, -1, -1, 0, 0);
+            l->dev_node[i] = sn;
+            size_t np = children(&c, (uint32_t) i, R_EPORT, NULL);
+            int hidden = 0;
+            size_t shown = add_ports(&c, sn, (uint32_t) i, -1,
+                                     np > SWITCH_SHOW_ALL, &hidden);
+            size_with_ports(&l->nodes[sn].box, shown, 160, NODE_H);
+            if (hidden) {
+                snprintf(l->nodes[sn].sub, sizeof l->nodes[sn].sub,
+                         "%s, %d unused ports", sc->devs[i].kind, hidden);
+            }
+            /* Where the cables come from. */
+            float sum = 0;
+            int n = 0;
+            for (size_t p = i; p < sc->n_devs; p++) {
+                if (p != i && sc->devs[p].parent != (int32_t) i) {
+                    continue;
+                }
+                for (uint32_t e = 0; e < sc->devs[p].n_edges; e++) {
+                    int32_t o = l->dev_node[sc->devs[p].edges[e].to];
+                    if (o >= 0 && placed[o]) {
+                        sum += cx(l, o);
+                        n++;
+                    }
                 }
             }
+            it[k] = (struct item) { sn, n ? sum / (float) n
+                                          : (float) k * 300, (int) k };
+            k++;
         }
-        it[k] = (struct item) { sn, n ? sum / (float) n : (float) k * 300,
-                                (int) k };
-        k++;
+        float y = row_y + (tiers && tier == 1 ? EXTENDER_ROW_GAP : 0);
+        place_row(l, it, k, 0, y);
+        settle_ports(l, it, k);
+        /* The next row's cables come from these too. */
+        for (size_t i = first_new; i < l->n_nodes; i++) {
+            placed[i] = 1;
+        }
     }
-    place_row(l, it, k, 0, row_y);
-    settle_ports(l, it, k);
     free(it);
     free(placed);
 
