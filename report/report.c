@@ -125,23 +125,31 @@ host_cycles(const struct host *h, vh_time_t end)
     return t;
 }
 
-/* Bytes the cables of the host's NICs carried, with their FCS: sent
- * ('out') and received.  Traffic between two VMs of the host that the
- * host switches itself never counts; reflected by the switch, it counts
- * twice (out and back in). */
-static void
-host_uplink_bytes(const struct host *h, uint64_t *out, uint64_t *in)
+/* What the cables of the host's NICs carried: frames and their bytes
+ * with the FCS, sent ('out') and received.  Traffic between two VMs of
+ * the host that the host switches itself never counts; reflected by the
+ * switch, it counts twice (out and back in). */
+struct uplink_count {
+    uint64_t out, in;           /* Bytes. */
+    uint64_t frames_out, frames_in;
+};
+
+static struct uplink_count
+host_uplink(const struct host *h)
 {
-    *out = *in = 0;
+    struct uplink_count u = { 0, 0, 0, 0 };
     for (size_t i = 0; i < h->n_nics; i++) {
         const struct port *wire = &h->nics[i]->wire;
         const struct link *l = wire->link;
         if (l) {
             int dir = l->end[0] == wire ? 0 : 1;
-            *out += l->bytes[dir];
-            *in += l->bytes[1 - dir];
+            u.out += l->bytes[dir];
+            u.in += l->bytes[1 - dir];
+            u.frames_out += l->frames[dir];
+            u.frames_in += l->frames[1 - dir];
         }
     }
+    return u;
 }
 
 /* Per-host figures normalized for comparing runs ('vhsim compare'): the
@@ -177,10 +185,9 @@ host_rates_json(cJSON *o, const struct host *h, vh_time_t end)
                             pkts ? round_to(h->vm_exits / pkts, 3) : 0);
     cJSON_AddNumberToObject(o, "copies_bytes_per_packet",
                             pkts ? round_to(h->copies_bytes / pkts, 1) : 0);
-    uint64_t out, in;
-    host_uplink_bytes(h, &out, &in);
+    struct uplink_count u = host_uplink(h);
     cJSON_AddNumberToObject(o, "uplink_bytes_per_packet",
-                            pkts ? round_to((double) (out + in) / pkts, 1)
+                            pkts ? round_to((double) (u.out + u.in) / pkts, 1)
                                  : 0);
 }
 
@@ -459,11 +466,12 @@ host_json(const struct world *w, const struct host *h)
                             (double) h->guest_interrupts);
     cJSON_AddNumberToObject(o, "vm_exits", (double) h->vm_exits);
     cJSON_AddNumberToObject(o, "copies_bytes", (double) h->copies_bytes);
-    uint64_t up_out, up_in;
-    host_uplink_bytes(h, &up_out, &up_in);
-    cJSON_AddNumberToObject(o, "uplink_bytes", (double) (up_out + up_in));
-    cJSON_AddNumberToObject(o, "uplink_tx_bytes", (double) up_out);
-    cJSON_AddNumberToObject(o, "uplink_rx_bytes", (double) up_in);
+    struct uplink_count up = host_uplink(h);
+    cJSON_AddNumberToObject(o, "uplink_bytes", (double) (up.out + up.in));
+    cJSON_AddNumberToObject(o, "uplink_tx_bytes", (double) up.out);
+    cJSON_AddNumberToObject(o, "uplink_rx_bytes", (double) up.in);
+    cJSON_AddNumberToObject(o, "uplink_tx_frames", (double) up.frames_out);
+    cJSON_AddNumberToObject(o, "uplink_rx_frames", (double) up.frames_in);
     if (h->polls) {
         cJSON_AddNumberToObject(o, "poll_idle_cycles", (double) poll_idle);
     }
@@ -586,12 +594,14 @@ print_hosts(const struct world *w, FILE *out)
                 (unsigned long long) h->guest_interrupts,
                 (unsigned long long) h->vm_exits,
                 (unsigned long long) h->copies_bytes);
-        uint64_t up_out, up_in;
-        host_uplink_bytes(h, &up_out, &up_in);
-        if (up_out + up_in) {
-            fprintf(out, "  uplink bytes (its NICs' cables): %llu out, "
-                    "%llu in\n", (unsigned long long) up_out,
-                    (unsigned long long) up_in);
+        struct uplink_count up = host_uplink(h);
+        if (up.out + up.in) {
+            fprintf(out, "  uplink (its NICs' cables): out %llu frames, "
+                    "%llu bytes; in %llu frames, %llu bytes\n",
+                    (unsigned long long) up.frames_out,
+                    (unsigned long long) up.out,
+                    (unsigned long long) up.frames_in,
+                    (unsigned long long) up.in);
         }
         if (h->iommu) {
             fprintf(out, "  IOMMU: DMA blocked %llu   IOTLB hits %llu   "
