@@ -309,6 +309,12 @@ struct cfg_switch {
                                  * (its 'parse'), or NULL. */
     struct cfg_acl_rule *acl;   /* Ingress ACL, in order; NULL if none. */
     size_t n_acl;
+    bool *relay;                /* "reflective_relay" (extension): per
+                                 * port, whether it sends frames back out;
+                                 * NULL: the mode's default (every port on
+                                 * vepa, none on 802.1q). */
+    bool *vdp;                  /* "vdp": per port, whether VDP gates the
+                                 * frames it takes in; NULL: none does. */
 };
 
 enum cfg_proto { CFG_PROTO_UDP, CFG_PROTO_TCP, CFG_PROTO_ICMP };

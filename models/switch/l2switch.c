@@ -237,7 +237,6 @@ l2switch_create(struct world *w, const struct cfg_switch *cfg)
      * relay (802.1Qbg). */
     l2fwd_init(&sw->l2, &sw->dev, sw, l2switch_output, VH_DEF_FDB_AGEING,
                "no-hairpin");
-    sw->l2.reflective_relay = cfg->mode == CFG_SW_VEPA;
     if (cfg->n_acl) {
         sw->acl_hits = vh_xcalloc(cfg->n_acl, sizeof *sw->acl_hits);
     }
@@ -254,6 +253,10 @@ l2switch_create(struct world *w, const struct cfg_switch *cfg)
         vh_pktq_init(&sp->egress, (uint32_t) (cfg->port_buffer
                                               ? cfg->port_buffer
                                               : VH_DEF_SWITCH_PORT_BUFFER));
+        bool relay = cfg->relay ? cfg->relay[i] : cfg->mode == CFG_SW_VEPA;
+        if (relay) {
+            l2fwd_set_relay(&sw->l2, (size_t) i, true);
+        }
     }
     return sw;
 }
@@ -303,15 +306,52 @@ l2switch_destroy(struct vh_device *d)
 
 static const char *const l2switch_modes[] = { "802.1q", "vepa", NULL };
 
-/* Only a switch with an ACL has more to say than its device counters. */
+/* Frames sent back out of their ingress port, on all ports. */
+static uint64_t
+reflected(const struct l2switch *sw)
+{
+    uint64_t n = 0;
+    for (int i = 0; i < sw->n_ports; i++) {
+        n += l2fwd_reflected(&sw->l2, (size_t) i);
+    }
+    return n;
+}
+
+/* A switch has more to say than its device counters with an ACL, or
+ * once it has reflected frames. */
 static bool
 l2switch_reports(const struct vh_device *d)
 {
-    return VH_CONTAINER_OF(d, const struct l2switch, dev)->cfg->n_acl > 0;
+    const struct l2switch *sw = VH_CONTAINER_OF(d, const struct l2switch,
+                                                dev);
+    return sw->cfg->n_acl > 0 || reflected(sw) > 0;
+}
+
+/* Per reflective-relay port, the frames it sent back. */
+static void
+report_relays(const struct l2switch *sw, struct report_out *out)
+{
+    if (!sw->l2.relay) {
+        return;
+    }
+    report_out_begin_list(out, "reflected");
+    for (int i = 0; i < sw->n_ports; i++) {
+        if (sw->l2.relay[i]) {
+            char port[16];
+            snprintf(port, sizeof port, "p%d", i + 1);
+            report_out_begin_item(out);
+            report_out_str(out, "port", port);
+            report_out_num(out, "frames",
+                           (double) l2fwd_reflected(&sw->l2, (size_t) i));
+            report_out_end(out);
+        }
+    }
+    report_out_end(out);
 }
 
 /* Its mode and, per ACL rule, the frames the rule decided; "default":
- * those no rule matched, permitted. */
+ * those no rule matched, permitted.  Then, per relay port, the frames
+ * reflected. */
 static void
 l2switch_report(const struct vh_device *d, struct report_out *out)
 {
@@ -330,6 +370,7 @@ l2switch_report(const struct vh_device *d, struct report_out *out)
     }
     report_out_end(out);
     report_out_num(out, "acl_default", (double) sw->acl_default);
+    report_relays(sw, out);
 }
 
 const struct dev_class l2switch_class = {

@@ -10,7 +10,9 @@
  * destination was learned on its ingress port goes back out of that port
  * (a hairpin turn), and floods include the ingress port, so VMs whose
  * host sends everything out (macvtap in VEPA mode) reach each other,
- * crossing the cable twice.
+ * crossing the cable twice.  Relay is a port's setting ("reflective_relay":
+ * by default every port of a vepa switch and none of an 802.1q one), and
+ * each port counts the frames it sent back.
  *
  * Both speak LACP (802.1AX) when spoken to: a port that receives a
  * LACPDU answers it, and ports whose partner is the same system with the
