@@ -68,6 +68,18 @@ port_set(struct ld *ld, const cJSON *o, const char *sp, const char *key,
 bool
 ld_vepa(struct ld *ld, const cJSON *o, const char *sp, struct cfg_switch *sw)
 {
-    return port_set(ld, o, sp, "reflective_relay", sw, &sw->relay)
-           && port_set(ld, o, sp, "vdp", sw, &sw->vdp);
+    if (!port_set(ld, o, sp, "reflective_relay", sw, &sw->relay)
+        || !port_set(ld, o, sp, "vdp", sw, &sw->vdp)) {
+        return false;
+    }
+    /* No port with VDP is a switch without it. */
+    bool any = false;
+    for (int i = 0; sw->vdp && i < sw->ports; i++) {
+        any |= sw->vdp[i];
+    }
+    if (!any) {
+        free(sw->vdp);
+        sw->vdp = NULL;
+    }
+    return true;
 }

@@ -9,6 +9,7 @@
 #include "models/core/defaults.h"
 #include "models/core/world.h"
 #include "models/ovs/lacp.h"
+#include "models/switch/vdp_bridge.h"
 #include "sim/trace.h"
 #include "sim/xmalloc.h"
 
@@ -115,6 +116,31 @@ swport_lacp(struct world *w, struct swport *sp, struct vh_packet *p)
     acct_consume(w, p, &sp->dev);
 }
 
+/* --- VDP. --- */
+
+static void
+l2switch_ecp_send(struct world *w, void *owner, int port, struct vh_packet *p)
+{
+    struct l2switch *sw = owner;
+    sw->dev.tx++;
+    swport_enqueue(w, &sw->ports[port], p);
+}
+
+/* An ECP frame, looked at once the switch has it whole: its control plane
+ * acknowledges it and acts on its VDP request. */
+static void
+swport_ecp(struct vh_sim *sim, void *obj, void *arg)
+{
+    struct world *w = world_of(sim);
+    struct swport *sp = obj;
+    struct vh_packet *p = arg;
+    if (!vdp_bridge_input(sp->sw->vdp, sp->port.index, p)) {
+        acct_drop(w, p, &sp->dev, "bad-vdp");
+        return;
+    }
+    acct_consume(w, p, &sp->dev);
+}
+
 /* --- The ingress ACL. --- */
 
 /* What the rules read of a frame, parsed once per frame. */
@@ -205,6 +231,20 @@ swport_rx(struct world *w, struct port *port, struct vh_packet *p)
         swport_lacp(w, sp, p);      /* Slow protocols are never bridged. */
         return;
     }
+    if (p->len >= VH_ETH_HLEN && vh_eth_type(p->data) == ECP_ETHERTYPE) {
+        /* To the nearest-bridge address, which no bridge forwards. */
+        if (!sw->vdp || !vdp_bridge_port_on(sw->vdp, port->index)) {
+            acct_drop(w, p, &sp->dev, "ecp-without-vdp");
+            return;
+        }
+        vh_schedule_in(&w->sim, hw_time(w, COST_SWITCH_LATENCY, 0),
+                       swport_ecp, sp, p);
+        return;
+    }
+    if (sw->vdp && !vdp_bridge_admits(sw->vdp, port->index, p)) {
+        acct_drop(w, p, &sp->dev, "vdp-not-associated");
+        return;
+    }
     if (!l2switch_acl_permits(sw, port->index + 1, p)) {
         acct_drop(w, p, &sp->dev, "acl-deny");
         return;
@@ -258,6 +298,10 @@ l2switch_create(struct world *w, const struct cfg_switch *cfg)
             l2fwd_set_relay(&sw->l2, (size_t) i, true);
         }
     }
+    if (cfg->vdp) {
+        sw->vdp = vdp_bridge_create(w, sw, l2switch_ecp_send, &sw->sys_id,
+                                    cfg->vdp, cfg->ports);
+    }
     return sw;
 }
 
@@ -281,6 +325,7 @@ l2switch_free(struct l2switch *sw)
         return;
     }
     l2fwd_destroy(&sw->l2);
+    vdp_bridge_free(sw->vdp);
     free(sw->acl_hits);
     free(sw->ports);
     free(sw);
@@ -317,14 +362,14 @@ reflected(const struct l2switch *sw)
     return n;
 }
 
-/* A switch has more to say than its device counters with an ACL, or
- * once it has reflected frames. */
+/* A switch has more to say than its device counters with an ACL, with
+ * VDP, or once it has reflected frames. */
 static bool
 l2switch_reports(const struct vh_device *d)
 {
     const struct l2switch *sw = VH_CONTAINER_OF(d, const struct l2switch,
                                                 dev);
-    return sw->cfg->n_acl > 0 || reflected(sw) > 0;
+    return sw->cfg->n_acl > 0 || sw->vdp || reflected(sw) > 0;
 }
 
 /* Per reflective-relay port, the frames it sent back. */
@@ -351,7 +396,7 @@ report_relays(const struct l2switch *sw, struct report_out *out)
 
 /* Its mode and, per ACL rule, the frames the rule decided; "default":
  * those no rule matched, permitted.  Then, per relay port, the frames
- * reflected. */
+ * reflected; VDP's associations. */
 static void
 l2switch_report(const struct vh_device *d, struct report_out *out)
 {
@@ -371,6 +416,9 @@ l2switch_report(const struct vh_device *d, struct report_out *out)
     report_out_end(out);
     report_out_num(out, "acl_default", (double) sw->acl_default);
     report_relays(sw, out);
+    if (sw->vdp) {
+        vdp_bridge_report(sw->vdp, out);
+    }
 }
 
 const struct dev_class l2switch_class = {

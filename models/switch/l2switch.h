@@ -14,6 +14,11 @@
  * by default every port of a vepa switch and none of an 802.1q one), and
  * each port counts the frames it sent back.
  *
+ * With "vdp" (models/switch/vdp_bridge.h) a port forwards a VM's frames
+ * only once the VM's host has associated it there: it takes in the ECP
+ * frames of the host's VDP station, answers them, and drops other frames
+ * from sources not associated on the port as "vdp-not-associated".
+ *
  * Both speak LACP (802.1AX) when spoken to: a port that receives a
  * LACPDU answers it, and ports whose partner is the same system with the
  * same key form one link aggregation group (models/core/l2fwd.h), as a
@@ -42,6 +47,7 @@
 
 struct world;
 struct l2switch;
+struct vdp_bridge;
 
 struct swport {
     struct vh_device dev;       /* "tor1/p1". */
@@ -65,6 +71,7 @@ struct l2switch {
     uint64_t *acl_hits;         /* Frames each rule decided; NULL without
                                  * an ACL. */
     uint64_t acl_default;       /* Frames no rule matched (permitted). */
+    struct vdp_bridge *vdp;     /* VDP's bridge side, or NULL. */
 };
 
 struct l2switch *l2switch_create(struct world *, const struct cfg_switch *);
