@@ -48,6 +48,17 @@ l2fwd_add_port(struct l2fwd *l2, struct port *port,
     l2->ports[n - 1] = port;
     l2->port_devs[n - 1] = drop_dev;
     l2->n_ports = n;
+    /* Per-port settings made already cover the new port too. */
+    if (l2->lag) {
+        l2->lag = vh_xrealloc(l2->lag, n * sizeof *l2->lag);
+        l2->lag[n - 1] = -1;
+    }
+    if (l2->relay) {
+        l2->relay = vh_xrealloc(l2->relay, n * sizeof *l2->relay);
+        l2->reflected = vh_xrealloc(l2->reflected, n * sizeof *l2->reflected);
+        l2->relay[n - 1] = false;
+        l2->reflected[n - 1] = 0;
+    }
     return n - 1;
 }
 

@@ -372,16 +372,16 @@ l2switch_reports(const struct vh_device *d)
     return sw->cfg->n_acl > 0 || sw->vdp || reflected(sw) > 0;
 }
 
-/* Per reflective-relay port, the frames it sent back. */
+/* Per port that reflected frames, how many. */
 static void
 report_relays(const struct l2switch *sw, struct report_out *out)
 {
-    if (!sw->l2.relay) {
+    if (!reflected(sw)) {
         return;
     }
     report_out_begin_list(out, "reflected");
     for (int i = 0; i < sw->n_ports; i++) {
-        if (sw->l2.relay[i]) {
+        if (l2fwd_reflected(&sw->l2, (size_t) i)) {
             char port[16];
             snprintf(port, sizeof port, "p%d", i + 1);
             report_out_begin_item(out);
