@@ -152,6 +152,10 @@ migrate_schedule(struct world *w, const struct cfg_event *e,
         if (why) {
             return vh_diag_fail(diag, path, "%s", why);
         }
+        if (n->attach_cls->prepare_vnic
+            && !n->attach_cls->prepare_vnic(w, dst, n, diag)) {
+            return false;
+        }
     }
     struct migration *m = vh_xcalloc(1, sizeof *m);
     m->ev = e;
