@@ -116,19 +116,22 @@ ecp_input(struct ecp_end *e, const struct vdp_msg *m)
         }
         return false;           /* Late or stray: nothing waits for it. */
     }
+    /* Decided before the ack goes: sending may run the other end, and
+     * its next unit, at once. */
+    bool dup = e->heard && m->seq == e->last_seq;
+    if (dup) {
+        e->duplicates++;
+    } else {
+        e->heard = true;
+        e->last_seq = m->seq;
+        e->received++;
+    }
     struct vdp_msg ack;
     memset(&ack, 0, sizeof ack);
     ack.ecp_op = ECP_OP_ACK;
     ack.seq = m->seq;
     send_msg(e, &ack);
-    if (e->heard && m->seq == e->last_seq) {
-        e->duplicates++;
-        return false;
-    }
-    e->heard = true;
-    e->last_seq = m->seq;
-    e->received++;
-    return true;
+    return !dup;
 }
 
 size_t
