@@ -85,6 +85,28 @@ static const struct {
       "events[0].to: NIC 'eth0' of host 'host2' is a port of bridge "
       "'br0'; the macvtap of hosts[0].vms[0].nics[0] cannot join it after "
       "migrating" },
+    /* No kernel driver for lldpad's socket on the NIC. */
+    { "{'hosts': [ { 'name': 'host1', 'cpu': {'cores': 4},"
+      "  'nics': [ { 'name': 'eth0', 'link': 'tor1/p1' } ],"
+      "  'bridges': [ { 'name': 'br0', 'type': 'ovs', 'datapath': 'dpdk',"
+      "                 'ports': ['eth0'] } ],"
+      "  'vms': [ { 'name': 'vm1', 'nics': [ { 'name': 'eth0',"
+      "    'ip': '10.0.0.1/24', 'backend': 'vhost-user',"
+      "    'attach': { 'type': 'ovs', 'to': 'br0' } } ] } ] } ],"
+      " 'switches': [ { 'name': 'tor1', 'mode': 'vepa', 'ports': 4,"
+      "                 'vdp': true } ] }",
+      "hosts[0].nics[0].link: not supported yet: VDP on host1/eth0, which "
+      "is driven by a DPDK poll-mode driver (lldpad needs the kernel's "
+      "driver)" },
+    { "{'hosts': [ { 'name': 'host1', 'iommu': {'enabled': true},"
+      "  'nics': [ { 'name': 'eth0', 'link': 'tor1/p1' } ],"
+      "  'vms': [ { 'name': 'vm1', 'nics': [ { 'name': 'eth0',"
+      "    'ip': '10.0.0.1/24',"
+      "    'attach': { 'type': 'passthrough', 'to': 'eth0' } } ] } ] } ],"
+      " 'switches': [ { 'name': 'tor1', 'mode': 'vepa', 'ports': 4,"
+      "                 'vdp': ['p1'] } ] }",
+      "hosts[0].nics[0].link: not supported yet: VDP on host1/eth0, which "
+      "is passed through to a guest (lldpad needs the kernel's driver)" },
 };
 
 START_TEST(test_vdp_refusals)
