@@ -92,17 +92,10 @@ acl_ip(struct ld *ld, const cJSON *o, const char *rp, const char *key,
     return true;
 }
 
-/* Reads "in_port": "pN" or N, a port of a switch with 'ports' ports. */
-static bool
-acl_in_port(struct ld *ld, const cJSON *o, const char *rp, int ports,
-            struct cfg_acl_rule *r)
+bool
+ld_switch_port(struct ld *ld, const cJSON *v, const char *path, int ports,
+               int *out)
 {
-    char path[JP_LEN];
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, "in_port");
-    if (!v || cJSON_IsNull(v)) {
-        return true;
-    }
-    jp_key(path, rp, "in_port");
     long n = 0;
     if (cJSON_IsString(v)) {
         const char *s = v->valuestring;
@@ -125,7 +118,24 @@ acl_in_port(struct ld *ld, const cJSON *o, const char *rp, int ports,
         return vh_diag_fail(ld->diag, path, "port %ld is out of range; this "
                             "switch has ports p1 to p%d", n, ports);
     }
-    r->in_port = (int) n;
+    *out = (int) n;
+    return true;
+}
+
+/* Reads "in_port": "pN" or N, a port of a switch with 'ports' ports. */
+static bool
+acl_in_port(struct ld *ld, const cJSON *o, const char *rp, int ports,
+            struct cfg_acl_rule *r)
+{
+    char path[JP_LEN];
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, "in_port");
+    if (!v || cJSON_IsNull(v)) {
+        return true;
+    }
+    jp_key(path, rp, "in_port");
+    if (!ld_switch_port(ld, v, path, ports, &r->in_port)) {
+        return false;
+    }
     r->match |= CFG_ACL_IN_PORT;
     return true;
 }

@@ -107,6 +107,8 @@ cfg_free(struct cfg_scenario *sc)
         free(sc->switches[i].jpath);
         free(sc->switches[i].acl);
         free(sc->switches[i].uplink);
+        free(sc->switches[i].relay);
+        free(sc->switches[i].vdp);
         ld_free_class_priv(sc->switches[i].cls, sc->switches[i].priv);
     }
     free(sc->switches);

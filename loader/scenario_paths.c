@@ -330,6 +330,60 @@ check_endpoint(struct ld *ld, const struct cfg_flow *f, const char *key,
                              "(\"host\")", r);
 }
 
+/* Whether destination host 'dst' of migration 'e' can take VM NIC 'v', a
+ * macvtap: a NIC of the same name, in no bridge, without a passthru
+ * macvtap; and 'v' itself is not one (it owns its NIC, and the NIC stays
+ * behind). */
+static bool
+migrate_macvtap_ok(struct ld *ld, const struct cfg_event *e,
+                   const struct cfg_host *dst, const struct cfg_vnic *v)
+{
+    char path[JP_LEN];
+    static const char passthru[] = "passthru";
+    jp_key(path, e->jpath, "target");
+    if (v->attach_mode && !strcmp(v->attach_mode, passthru)) {
+        return vh_diag_fail(ld->diag, path, "not supported yet: migrating "
+                            "a VM whose NIC %s is a passthru macvtap",
+                            v->jpath);
+    }
+    jp_key(path, e->jpath, "to");
+    bool nic = false;
+    for (size_t i = 0; i < dst->n_nics; i++) {
+        nic |= !strcmp(dst->nics[i].name, v->attach_to);
+    }
+    if (!nic) {
+        return vh_diag_fail(ld->diag, path, "host '%s' has no NIC '%s' for "
+                            "the macvtap of %s to join after migrating",
+                            dst->name, v->attach_to, v->jpath);
+    }
+    for (size_t b = 0; b < dst->n_bridges; b++) {
+        for (size_t k = 0; k < dst->bridges[b].n_ports; k++) {
+            if (!strcmp(dst->bridges[b].ports[k], v->attach_to)) {
+                return vh_diag_fail(ld->diag, path, "NIC '%s' of host '%s' "
+                                    "is a port of bridge '%s'; the macvtap "
+                                    "of %s cannot join it after migrating",
+                                    v->attach_to, dst->name,
+                                    dst->bridges[b].name, v->jpath);
+            }
+        }
+    }
+    for (size_t m = 0; m < dst->n_vms; m++) {
+        for (size_t k = 0; k < dst->vms[m].n_nics; k++) {
+            const struct cfg_vnic *o = &dst->vms[m].nics[k];
+            if (o->attach == CFG_AT_MACVTAP && o->attach_mode
+                && !strcmp(o->attach_mode, passthru)
+                && !strcmp(o->attach_to, v->attach_to)) {
+                return vh_diag_fail(ld->diag, path, "NIC '%s' of host '%s' "
+                                    "is owned by the passthru macvtap of "
+                                    "%s; the macvtap of %s cannot join it "
+                                    "after migrating", v->attach_to,
+                                    dst->name, o->jpath, v->jpath);
+            }
+        }
+    }
+    return true;
+}
+
 static bool
 check_event(struct ld *ld, const struct cfg_event *e)
 {
@@ -395,11 +449,18 @@ check_event(struct ld *ld, const struct cfg_event *e)
         for (size_t i = 0; i < r.vm->n_nics; i++) {
             const struct cfg_vnic *v = &r.vm->nics[i];
             if (v->model != CFG_VNIC_VIRTIO || v->backend == CFG_BE_VHOST_USER
-                || v->attach != CFG_AT_BRIDGE) {
+                || (v->attach != CFG_AT_BRIDGE
+                    && v->attach != CFG_AT_MACVTAP)) {
                 return vh_diag_fail(ld->diag, path, "not supported yet: "
                                     "migrating a VM whose NIC %s is not "
                                     "virtio-net with vhost-net or QEMU on "
-                                    "a Linux bridge", v->jpath);
+                                    "a Linux bridge or a macvtap", v->jpath);
+            }
+            if (v->attach == CFG_AT_MACVTAP) {
+                if (!migrate_macvtap_ok(ld, e, to.host, v)) {
+                    return false;
+                }
+                continue;
             }
             bool found = false;
             for (size_t b = 0; b < to.host->n_bridges; b++) {

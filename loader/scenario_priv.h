@@ -155,6 +155,14 @@ bool ld_mirrors(struct ld *, const cJSON *o, const char *bp,
 /* A switch's "acl" (loader/scenario_acl.c), after its "ports". */
 bool ld_acl(struct ld *, const cJSON *o, const char *sp,
             struct cfg_switch *sw);
+/* A port of a switch with 'ports' ports, "pN" or N, at JSON path
+ * 'path' (loader/scenario_acl.c). */
+bool ld_switch_port(struct ld *, const cJSON *v, const char *path,
+                    int ports, int *out);
+/* A switch's "reflective_relay" and "vdp" (loader/scenario_vepa.c),
+ * after its "mode" and "ports". */
+bool ld_vepa(struct ld *, const cJSON *o, const char *sp,
+             struct cfg_switch *sw);
 
 /* sFlow (loader/scenario_sflow.c): an OVS bridge's "sflow" object, and
  * its collector and agent addresses, resolved once every host is

@@ -486,8 +486,9 @@ START_TEST(test_acl_report)
     free(text);
     wt_run_free(&r);
 
-    /* Without rules, no section: other reports keep their bytes. */
-    r = run_acl(true, "[]");
+    /* Without rules (nor reflections, nor VDP), no section: other
+     * reports keep their bytes. */
+    r = run_acl(false, "[]");
     rep = report_json(r.w, 0);
     ck_assert_ptr_null(cJSON_GetObjectItemCaseSensitive(rep, "switches"));
     cJSON_Delete(rep);

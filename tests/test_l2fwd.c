@@ -165,14 +165,51 @@ START_TEST(test_same_port_dropped_unless_reflective)
     ck_assert_uint_eq(r.dev.drops, 0);
 
     /* A reflective relay (VEPA) turns it around, and floods include the
-     * ingress port. */
-    r.l2.reflective_relay = true;
+     * ingress port; each frame sent back counts once, at its port. */
+    l2fwd_set_relay(&r.l2, 1, true);
     offer(&r, 1, 2, 1, -1);
     ck_assert_uint_eq(r.n_out, 1);
     ck_assert_uint_eq(r.out[0].port, 1);
+    ck_assert_uint_eq(l2fwd_reflected(&r.l2, 1), 1);
     r.n_out = 0;
     offer(&r, 1, 0xff, 1, -1);
     ck_assert_uint_eq(r.n_out, N_PORTS);
+    ck_assert_uint_eq(l2fwd_reflected(&r.l2, 1), 2);
+    ck_assert_uint_eq(r.port_dev[1].drops, 1);
+    rig_free(&r);
+}
+END_TEST
+
+START_TEST(test_relay_is_per_port)
+{
+    struct rig r;
+    rig_init(&r, "no-hairpin");
+    l2fwd_set_relay(&r.l2, 1, true);
+    offer(&r, 1, 0xff, 1, -1);          /* A and B behind port 1 */
+    offer(&r, 1, 0xff, 2, -1);
+    offer(&r, 2, 0xff, 3, -1);          /* C and D behind port 2 */
+    offer(&r, 2, 0xff, 4, -1);
+    ck_assert_uint_eq(l2fwd_reflected(&r.l2, 1), 2);
+    ck_assert_uint_eq(l2fwd_reflected(&r.l2, 2), 0);
+    r.n_out = 0;
+    /* Port 1 relays: A reaches B by the hairpin. */
+    offer(&r, 1, 2, 1, -1);
+    ck_assert_uint_eq(r.n_out, 1);
+    ck_assert_uint_eq(r.out[0].port, 1);
+    /* Port 2 does not: C's frame for D is dropped there, and C's flood
+     * skips port 2. */
+    ck_assert_uint_eq(offer(&r, 2, 4, 3, -1), 0);
+    ck_assert_uint_eq(r.n_out, 1);
+    ck_assert_uint_eq(r.port_dev[2].drops, 1);
+    r.n_out = 0;
+    offer(&r, 2, 0xff, 3, -1);
+    ck_assert_uint_eq(r.n_out, N_PORTS - 1);
+    for (size_t k = 0; k < r.n_out; k++) {
+        ck_assert_uint_ne(r.out[k].port, 2);
+    }
+    ck_assert_uint_eq(l2fwd_reflected(&r.l2, 1), 3);
+    ck_assert_uint_eq(l2fwd_reflected(&r.l2, 2), 0);
+    ck_assert_uint_eq(l2fwd_reflected(&r.l2, 0), 0);
     rig_free(&r);
 }
 END_TEST
@@ -285,6 +322,7 @@ l2fwd_suite(void)
     TCase *tc = tcase_create("core");
     tcase_add_test(tc, test_learns_floods_then_forwards);
     tcase_add_test(tc, test_same_port_dropped_unless_reflective);
+    tcase_add_test(tc, test_relay_is_per_port);
     tcase_add_test(tc, test_floods_only_ports_with_carrier);
     tcase_add_test(tc, test_entries_age_out);
     tcase_add_test(tc, test_vlans_filter_and_tag_on_the_bytes);

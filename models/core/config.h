@@ -314,6 +314,12 @@ struct cfg_switch {
     char *uplink;               /* A port extender's: the switch port its
                                  * port "uplink" is cabled to ("n5k/p8");
                                  * NULL for other modes. */
+    bool *relay;                /* "reflective_relay" (extension): per
+                                 * port, whether it sends frames back out;
+                                 * NULL: the mode's default (every port on
+                                 * vepa, none on 802.1q). */
+    bool *vdp;                  /* "vdp": per port, whether VDP gates the
+                                 * frames it takes in; NULL: none does. */
 };
 
 enum cfg_proto { CFG_PROTO_UDP, CFG_PROTO_TCP, CFG_PROTO_ICMP };

@@ -162,9 +162,15 @@ struct dev_class {
     void (*migrate_announce)(struct world *, struct vm_nic *n);
 
     /* With 'attach_type': takes the host half of 'n' off host 'h', and
-     * puts it on; NULL if VMs so attached cannot migrate. */
+     * puts it on; NULL if VMs so attached cannot migrate.  'prepare_vnic'
+     * (NULL: nothing to do) runs when the migration is scheduled, before
+     * the world runs: it builds on the destination 'h' what
+     * 'reattach_vnic' will need, so that no device is registered while
+     * the world runs; false with 'diag' set if it cannot. */
     void (*detach_vnic)(struct world *, struct host *h, struct vm_nic *n);
     void (*reattach_vnic)(struct world *, struct host *h, struct vm_nic *n);
+    bool (*prepare_vnic)(struct world *, struct host *h,
+                         const struct vm_nic *n, struct vh_diag *diag);
 
     /* The report: instances of a class with a 'host_section' are listed
      * in their host's entry under that key ("bridges"), each with its

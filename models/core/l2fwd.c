@@ -29,7 +29,11 @@ l2fwd_destroy(struct l2fwd *l2)
     free(l2->ports);
     free(l2->port_devs);
     free(l2->lag);
+    free(l2->relay);
+    free(l2->reflected);
     l2->lag = NULL;
+    l2->relay = NULL;
+    l2->reflected = NULL;
     l2->ports = NULL;
     l2->port_devs = NULL;
 }
@@ -44,6 +48,17 @@ l2fwd_add_port(struct l2fwd *l2, struct port *port,
     l2->ports[n - 1] = port;
     l2->port_devs[n - 1] = drop_dev;
     l2->n_ports = n;
+    /* Per-port settings made already cover the new port too. */
+    if (l2->lag) {
+        l2->lag = vh_xrealloc(l2->lag, n * sizeof *l2->lag);
+        l2->lag[n - 1] = -1;
+    }
+    if (l2->relay) {
+        l2->relay = vh_xrealloc(l2->relay, n * sizeof *l2->relay);
+        l2->reflected = vh_xrealloc(l2->reflected, n * sizeof *l2->reflected);
+        l2->relay[n - 1] = false;
+        l2->reflected[n - 1] = 0;
+    }
     return n - 1;
 }
 
@@ -57,6 +72,28 @@ l2fwd_set_lag(struct l2fwd *l2, size_t i, int lag)
         }
     }
     l2->lag[i] = lag;
+}
+
+void
+l2fwd_set_relay(struct l2fwd *l2, size_t i, bool relay)
+{
+    if (!l2->relay) {
+        l2->relay = vh_xcalloc(l2->n_ports, sizeof *l2->relay);
+        l2->reflected = vh_xcalloc(l2->n_ports, sizeof *l2->reflected);
+    }
+    l2->relay[i] = relay;
+}
+
+uint64_t
+l2fwd_reflected(const struct l2fwd *l2, size_t i)
+{
+    return l2->reflected ? l2->reflected[i] : 0;
+}
+
+static bool
+relays(const struct l2fwd *l2, size_t i)
+{
+    return l2->relay && l2->relay[i];
 }
 
 /* The port that stands for port 'i''s LAG: its lowest-numbered member
@@ -159,7 +196,7 @@ l2fwd_lookup(const struct l2fwd *l2, const struct vh_mac *mac, uint16_t vid,
 static bool
 floods_to(const struct l2fwd *l2, size_t i, size_t in, uint16_t vid)
 {
-    if ((i == in && !l2->reflective_relay) || !l2->ports[i]->carrier) {
+    if ((i == in && !relays(l2, in)) || !l2->ports[i]->carrier) {
         return false;
     }
     if (l2->lag && l2->lag[i] >= 0
@@ -206,6 +243,9 @@ flood(struct world *w, struct l2fwd *l2, size_t in, struct vh_packet *p)
     vh_time_t end = 0;
     for (size_t i = 0; i <= last; i++) {
         if (floods_to(l2, i, in, p->md.vlan)) {
+            if (i == in) {
+                l2->reflected[in]++;    /* Only a relay floods back. */
+            }
             vh_time_t e = output(w, l2, i, i == last ? p : acct_clone(w, p));
             end = e > end ? e : end;
         }
@@ -223,9 +263,12 @@ l2fwd_forward(struct world *w, struct l2fwd *l2, size_t in,
     if (out < 0) {
         return flood(w, l2, in, p);
     }
-    if ((size_t) out == lag_head(l2, in) && !l2->reflective_relay) {
-        acct_drop(w, p, drop_dev(l2, in), l2->same_port_reason);
-        return 0;
+    if ((size_t) out == lag_head(l2, in)) {
+        if (!relays(l2, in)) {
+            acct_drop(w, p, drop_dev(l2, in), l2->same_port_reason);
+            return 0;
+        }
+        l2->reflected[in]++;
     }
     return output(w, l2, (size_t) out, p);
 }

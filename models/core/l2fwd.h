@@ -11,9 +11,11 @@
  *
  * The never-back-out-the-same-port rule: a frame whose destination was
  * learned on its ingress port is dropped (both ends sit behind that
- * port), and floods skip the ingress.  With reflective relay (802.1Qbg
- * VEPA) the switch does send it back out of the ingress port: the hairpin
- * turn that lets VMs behind one port reach each other.
+ * port), and floods skip the ingress.  A port that is a reflective relay
+ * (802.1Qbg VEPA) does send it back out: the hairpin turn that lets VMs
+ * behind one port reach each other.  Relay is a setting of each port, as
+ * on a real bridge, and the core counts per port the frames it turned
+ * around (a flooded copy sent back counts too).
  *
  * VLANs: a VLAN-aware device classifies each frame into a VLAN at ingress
  * (its tag, or the port's access or native VLAN when untagged), drops
@@ -65,8 +67,11 @@ struct l2fwd {
     struct vh_device **port_devs;   /* Per port, where a drop at that port
                                      * is counted; NULL: at 'dev'. */
     size_t n_ports;
-    bool reflective_relay;      /* VEPA: may send back out of the ingress
-                                 * port. */
+    bool *relay;                /* Per port, a reflective relay (VEPA): may
+                                 * send back out of it what came in by
+                                 * it; NULL: no port is. */
+    uint64_t *reflected;        /* Per port, with 'relay': frames sent
+                                 * back out of their ingress port. */
     int *lag;                   /* Per port, its LAG, or -1; NULL: no
                                  * port is in one. */
     bool vlan_aware;            /* Ports' VLAN modes apply. */
@@ -91,6 +96,12 @@ size_t l2fwd_add_port(struct l2fwd *, struct port *port,
 /* Puts port 'i' in LAG 'lag' (a small number >= 0), or takes it out of
  * any (-1). */
 void l2fwd_set_lag(struct l2fwd *, size_t i, int lag);
+
+/* Makes port 'i' a reflective relay, or not. */
+void l2fwd_set_relay(struct l2fwd *, size_t i, bool relay);
+
+/* Frames sent back out of port 'i', which they came in by. */
+uint64_t l2fwd_reflected(const struct l2fwd *, size_t i);
 
 /* Forgets the addresses learned on port 'i' (its member left). */
 void l2fwd_forget_port(struct l2fwd *, size_t i);

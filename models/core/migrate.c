@@ -11,6 +11,7 @@
 #include "models/endpoint/endpoint.h"
 #include "models/core/host.h"
 #include "models/hw/hthread.h"
+#include "models/hostnet/vdp_station.h"
 #include "models/guest/vm.h"
 #include "models/core/world.h"
 #include "sim/frame.h"
@@ -95,6 +96,11 @@ migrate_resume(struct vh_sim *sim, void *obj, void *arg)
     host_add_vm(dst, vm);
     vm->host = dst;
     vm->dev.parent = (int32_t) dst->dev.id;
+    /* The destination's VDP station associates the VM's VSIs with its
+     * switch port, in the same instant as the first announcement. */
+    for (size_t i = 0; i < vm->n_nics; i++) {
+        vdp_migrate_resume(w, &vm->nics[i], dst);
+    }
 
     m->resumed = sim->now;
     m->announced = 0;
@@ -112,6 +118,9 @@ migrate_stop(struct vh_sim *sim, void *obj, void *arg)
         struct vm_nic *n = &m->vm->nics[i];
         dev_class_of(n->dev)->migrate_stop(world_of(sim), n);
         n->ep->resume_at = resume;
+        /* VDP: the source de-associates the VM's VSIs, the destination
+         * pre-associates them. */
+        vdp_migrate_stop(world_of(sim), n, m->vm->host, m->dst);
     }
     vh_schedule_at(sim, resume, migrate_resume, m, NULL);
     (void) arg;
@@ -142,6 +151,10 @@ migrate_schedule(struct world *w, const struct cfg_event *e,
                                                : NULL;
         if (why) {
             return vh_diag_fail(diag, path, "%s", why);
+        }
+        if (n->attach_cls->prepare_vnic
+            && !n->attach_cls->prepare_vnic(w, dst, n, diag)) {
+            return false;
         }
     }
     struct migration *m = vh_xcalloc(1, sizeof *m);

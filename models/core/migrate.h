@@ -12,6 +12,11 @@
  * defaults: five rounds, 50 ms initial, 100 ms step), so the bridges and
  * switches on the way learn where it is now.
  *
+ * With VDP (models/hostnet/vdp_station.h), the source host's station
+ * de-associates the VM's VSIs from its switch port at the start of the
+ * downtime while the destination's pre-associates them, and the
+ * destination's associates them when the VM resumes.
+ *
  * The VM keeps its scenario path ("host1/vm1") after moving. */
 #ifndef VH_MODELS_MIGRATE_H
 #define VH_MODELS_MIGRATE_H 1

@@ -13,6 +13,7 @@
 #include "models/endpoint/endpoint.h"
 #include "models/endpoint/traffic.h"
 #include "models/hostnet/nat.h"
+#include "models/hostnet/vdp_station.h"
 #include "models/guest/vm.h"
 #include "models/hw/pnic.h"
 #include "sim/xmalloc.h"
@@ -259,7 +260,7 @@ world_build(const struct cfg_scenario *cfg, struct vh_diag *diag)
         }
     }
     if (!world_build_switches(w, diag) || !world_cable(w, diag)
-        || !world_events(w, diag)) {
+        || !vdp_stations_build(w, diag) || !world_events(w, diag)) {
         world_free(w);
         return NULL;
     }

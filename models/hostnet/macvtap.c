@@ -1,6 +1,7 @@
 /* models/hostnet/macvtap.c: macvlan dispatch and the macvtap modes. */
 #include "models/hostnet/macvtap.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -249,6 +250,8 @@ mv_local_rx(struct world *w, struct port *port, struct vh_packet *p)
 
 /* --- Building. --- */
 
+/* The macvlan layer of 'nic', made (not yet joined to the NIC) if it
+ * has none. */
 static struct macvlan *
 macvlan_get(struct world *w, struct host *h, struct pnic *nic)
 {
@@ -266,13 +269,24 @@ macvlan_get(struct world *w, struct host *h, struct pnic *nic)
     mv->nic = nic;
     port_init(&mv->lower, mv_lower_rx, mv, &mv->dev, 0);
     port_init(&mv->local, mv_local_rx, mv, &mv->dev, 1);
+    return mv;
+}
+
+/* The first macvtap on the NIC puts the macvlan layer in its path. */
+static void
+macvlan_join(struct macvlan *mv)
+{
+    struct pnic *nic = mv->nic;
+    if (mv->joined) {
+        return;
+    }
+    mv->joined = true;
     if (nic->stack.peer) {
         /* The host's own address on the NIC now sits above the macvlan
          * layer, which passes it what no macvtap takes. */
         port_connect(&mv->local, nic->stack.peer);
     }
     port_connect(&mv->lower, &nic->stack);
-    return mv;
 }
 
 static enum macvtap_mode
@@ -304,6 +318,7 @@ macvtap_attach(struct world *w, struct host *h, struct vm_nic *n,
                             "bridge", cv->attach_to);
     }
     struct macvlan *mv = macvlan_get(w, h, nic);
+    macvlan_join(mv);
     enum macvtap_mode mode = mode_of(cv->attach_mode);
     if (mv->n_taps && (mode == MACVTAP_PASSTHRU
                        || mv->taps[0]->mode == MACVTAP_PASSTHRU)) {
@@ -323,6 +338,68 @@ macvtap_attach(struct world *w, struct host *h, struct vm_nic *n,
     return true;
 }
 
+/* --- Migration. --- */
+
+static struct macvlan *
+macvlan_of(struct world *w, struct host *h, const struct vm_nic *n)
+{
+    struct pnic *nic = host_nic(w, h, n->cfg->attach_to);
+    for (size_t i = 0; nic && i < h->n_macvlans; i++) {
+        if (h->macvlans[i]->nic == nic) {
+            return h->macvlans[i];
+        }
+    }
+    return NULL;
+}
+
+/* The source host deletes the VM's macvtap.  Frames on their way through
+ * the macvlan layer keep their pointer to it, so it is kept until the
+ * end; those for the VM's MAC now find no macvtap. */
+static void
+macvtap_detach_vnic(struct world *w, struct host *h, struct vm_nic *n)
+{
+    struct macvlan *mv = macvlan_of(w, h, n);
+    for (size_t i = 0; mv && i < mv->n_taps; i++) {
+        struct macvtap *tap = mv->taps[i];
+        if (tap->port.peer == n->host) {
+            port_disconnect(&tap->port);
+            memmove(&mv->taps[i], &mv->taps[i + 1],
+                    (mv->n_taps - i - 1) * sizeof *mv->taps);
+            mv->n_taps--;
+            mv->gone = vh_xgrow(mv->gone, mv->n_gone, sizeof *mv->gone);
+            mv->gone[mv->n_gone++] = tap;
+            return;
+        }
+    }
+}
+
+/* The destination makes it anew on its NIC of the same name. */
+static void
+macvtap_reattach_vnic(struct world *w, struct host *h, struct vm_nic *n)
+{
+    struct vh_diag diag;
+    vh_diag_init(&diag);
+    bool ok = macvtap_attach(w, h, n, &diag);
+    assert(ok);                 /* The loader checked the destination. */
+    (void) ok;
+}
+
+static bool
+macvtap_prepare_vnic(struct world *w, struct host *h, const struct vm_nic *n,
+                     struct vh_diag *diag)
+{
+    struct pnic *nic = host_nic(w, h, n->cfg->attach_to);
+    if (!nic) {
+        char path[512];
+        snprintf(path, sizeof path, "%s.attach.to", n->cfg->jpath);
+        return vh_diag_fail(diag, path, "host '%s' has no NIC '%s' for the "
+                            "macvtap to join after migrating", h->dev.path,
+                            n->cfg->attach_to);
+    }
+    macvlan_get(w, h, nic);
+    return true;
+}
+
 /* --- The class. --- */
 
 static void
@@ -332,7 +409,11 @@ macvlan_destroy(struct vh_device *d)
     for (size_t k = 0; k < mv->n_taps; k++) {
         free(mv->taps[k]);
     }
+    for (size_t k = 0; k < mv->n_gone; k++) {
+        free(mv->gone[k]);
+    }
     free(mv->taps);
+    free(mv->gone);
     free(mv);
 }
 
@@ -343,5 +424,8 @@ const struct dev_class macvlan_class = {
     .family = DEV_FAM_PART,
     .attach_type = "macvtap",
     .attach = macvtap_attach,
+    .detach_vnic = macvtap_detach_vnic,
+    .reattach_vnic = macvtap_reattach_vnic,
+    .prepare_vnic = macvtap_prepare_vnic,
     .destroy = macvlan_destroy,
 };

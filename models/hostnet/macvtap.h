@@ -30,7 +30,12 @@
  *
  * A frame from the host's own stack to a macvtap's MAC leaves by the wire
  * as on Linux, so without a reflecting switch the host cannot reach its
- * macvtap VMs. */
+ * macvtap VMs.
+ *
+ * Live migration: the VM's macvtap is deleted on the source host and made
+ * anew, in the same mode, on the destination's NIC of the same name (the
+ * NIC's macvlan layer is built when the migration is scheduled, and joins
+ * the NIC with its first macvtap).  A passthru macvtap does not move. */
 #ifndef VH_MODELS_MACVTAP_H
 #define VH_MODELS_MACVTAP_H 1
 
@@ -70,6 +75,10 @@ struct macvlan {
                                  * the NIC, if it has one. */
     struct macvtap **taps;      /* Stable addresses. */
     size_t n_taps;
+    struct macvtap **gone;      /* Deleted by migrations; frames on their
+                                 * way may still name them. */
+    size_t n_gone;
+    bool joined;                /* Joined to the NIC (has had a macvtap). */
 };
 
 /* Puts the host half of VM NIC 'n' on a macvtap over the NIC its attach

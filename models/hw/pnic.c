@@ -74,13 +74,27 @@ napi_step(struct vh_sim *sim, void *obj, void *arg)
     (void) arg;
 }
 
+/* Whether 'p', received by the host's PF driver, is for the agent. */
+static bool
+for_agent(const struct pnic_queue *q, const struct vh_packet *p)
+{
+    const struct pnic *nic = q->nic;
+    return nic->agent.rx && q->fn == &nic->pf && p->len >= VH_ETH_HLEN
+           && vh_eth_type(p->data) == nic->agent.ethertype;
+}
+
 /* Runs after a frame's driver work: hands it up, then polls on. */
 static void
 napi_deliver(struct vh_sim *sim, void *obj, void *arg)
 {
     struct world *w = world_of(sim);
     struct pnic_queue *q = obj;
-    port_deliver(w, q->fn->up, arg);
+    struct vh_packet *p = arg;
+    if (for_agent(q, p)) {
+        q->nic->agent.rx(w, q->nic->agent.ctx, p);
+    } else {
+        port_deliver(w, q->fn->up, p);
+    }
     napi_step(sim, q, NULL);
 }
 

@@ -74,6 +74,16 @@ struct pnic_poller {
  * queue's core, counted in the host's interrupts. */
 typedef void (*pnic_irq_fn)(struct world *, struct pnic_queue *q);
 
+/* A host agent bound to one EtherType on the NIC, as a packet socket is
+ * (lldpad's, for ECP): the frames of that EtherType that the host's PF
+ * driver receives go to 'rx' (which takes them) instead of up to the
+ * host side (a bridge, the macvlan layer, the host's stack). */
+struct pnic_agent {
+    uint16_t ethertype;
+    void (*rx)(struct world *, void *ctx, struct vh_packet *p);
+    void *ctx;
+};
+
 /* One PCIe function of the NIC: the PF, or a VF. */
 struct pnic_fn {
     struct pnic *nic;
@@ -157,6 +167,7 @@ struct pnic {
     int *xps;                   /* TX queue of the PF by host core. */
     struct sriov *sriov;        /* VFs and the embedded switch, or NULL. */
     struct pnic_poller poller;  /* Set in poll mode (rx_ready != NULL). */
+    struct pnic_agent agent;    /* Set when an agent is bound (rx != NULL). */
 };
 
 /* Creates the NIC 'cfg' of host 'h': its PF queues (RSS queues, a VMDq

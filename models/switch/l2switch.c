@@ -9,6 +9,7 @@
 #include "models/core/defaults.h"
 #include "models/core/world.h"
 #include "models/ovs/lacp.h"
+#include "models/switch/vdp_bridge.h"
 #include "sim/trace.h"
 #include "sim/xmalloc.h"
 
@@ -115,6 +116,31 @@ swport_lacp(struct world *w, struct swport *sp, struct vh_packet *p)
     acct_consume(w, p, &sp->dev);
 }
 
+/* --- VDP. --- */
+
+static void
+l2switch_ecp_send(struct world *w, void *owner, int port, struct vh_packet *p)
+{
+    struct l2switch *sw = owner;
+    sw->dev.tx++;
+    swport_enqueue(w, &sw->ports[port], p);
+}
+
+/* An ECP frame, looked at once the switch has it whole: its control plane
+ * acknowledges it and acts on its VDP request. */
+static void
+swport_ecp(struct vh_sim *sim, void *obj, void *arg)
+{
+    struct world *w = world_of(sim);
+    struct swport *sp = obj;
+    struct vh_packet *p = arg;
+    if (!vdp_bridge_input(sp->sw->vdp, sp->port.index, p)) {
+        acct_drop(w, p, &sp->dev, "bad-vdp");
+        return;
+    }
+    acct_consume(w, p, &sp->dev);
+}
+
 bool
 l2switch_acl_permits(struct l2switch *sw, int in_port,
                      const struct vh_packet *p)
@@ -134,6 +160,20 @@ swport_rx(struct world *w, struct port *port, struct vh_packet *p)
     p->hops++;
     if (p->len >= VH_ETH_HLEN && vh_eth_type(p->data) == LACP_ETHERTYPE) {
         swport_lacp(w, sp, p);      /* Slow protocols are never bridged. */
+        return;
+    }
+    if (p->len >= VH_ETH_HLEN && vh_eth_type(p->data) == ECP_ETHERTYPE) {
+        /* To the nearest-bridge address, which no bridge forwards. */
+        if (!sw->vdp || !vdp_bridge_port_on(sw->vdp, port->index)) {
+            acct_drop(w, p, &sp->dev, "ecp-without-vdp");
+            return;
+        }
+        vh_schedule_in(&w->sim, hw_time(w, COST_SWITCH_LATENCY, 0),
+                       swport_ecp, sp, p);
+        return;
+    }
+    if (sw->vdp && !vdp_bridge_admits(sw->vdp, port->index, p)) {
+        acct_drop(w, p, &sp->dev, "vdp-not-associated");
         return;
     }
     if (!l2switch_acl_permits(sw, port->index + 1, p)) {
@@ -168,7 +208,6 @@ l2switch_create(struct world *w, const struct cfg_switch *cfg)
      * relay (802.1Qbg). */
     l2fwd_init(&sw->l2, &sw->dev, sw, l2switch_output, VH_DEF_FDB_AGEING,
                "no-hairpin");
-    sw->l2.reflective_relay = cfg->mode == CFG_SW_VEPA;
     swacl_init(&sw->acl, cfg->acl, cfg->n_acl);
     sw->n_ports = cfg->ports;
     sw->ports = vh_xcalloc((size_t) cfg->ports, sizeof *sw->ports);
@@ -183,6 +222,14 @@ l2switch_create(struct world *w, const struct cfg_switch *cfg)
         vh_pktq_init(&sp->egress, (uint32_t) (cfg->port_buffer
                                               ? cfg->port_buffer
                                               : VH_DEF_SWITCH_PORT_BUFFER));
+        bool relay = cfg->relay ? cfg->relay[i] : cfg->mode == CFG_SW_VEPA;
+        if (relay) {
+            l2fwd_set_relay(&sw->l2, (size_t) i, true);
+        }
+    }
+    if (cfg->vdp) {
+        sw->vdp = vdp_bridge_create(w, sw, l2switch_ecp_send, &sw->sys_id,
+                                    cfg->vdp, cfg->ports);
     }
     return sw;
 }
@@ -207,6 +254,7 @@ l2switch_free(struct l2switch *sw)
         return;
     }
     l2fwd_destroy(&sw->l2);
+    vdp_bridge_free(sw->vdp);
     swacl_destroy(&sw->acl);
     free(sw->ports);
     free(sw);
@@ -232,15 +280,52 @@ l2switch_destroy(struct vh_device *d)
 
 static const char *const l2switch_modes[] = { "802.1q", "vepa", NULL };
 
-/* Only a switch with an ACL has more to say than its device counters. */
+/* Frames sent back out of their ingress port, on all ports. */
+static uint64_t
+reflected(const struct l2switch *sw)
+{
+    uint64_t n = 0;
+    for (int i = 0; i < sw->n_ports; i++) {
+        n += l2fwd_reflected(&sw->l2, (size_t) i);
+    }
+    return n;
+}
+
+/* A switch has more to say than its device counters with an ACL, with
+ * VDP, or once it has reflected frames. */
 static bool
 l2switch_reports(const struct vh_device *d)
 {
-    return VH_CONTAINER_OF(d, const struct l2switch, dev)->cfg->n_acl > 0;
+    const struct l2switch *sw = VH_CONTAINER_OF(d, const struct l2switch,
+                                                dev);
+    return sw->cfg->n_acl > 0 || sw->vdp || reflected(sw) > 0;
+}
+
+/* Per port that reflected frames, how many. */
+static void
+report_relays(const struct l2switch *sw, struct report_out *out)
+{
+    if (!reflected(sw)) {
+        return;
+    }
+    report_out_begin_list(out, "reflected");
+    for (int i = 0; i < sw->n_ports; i++) {
+        if (l2fwd_reflected(&sw->l2, (size_t) i)) {
+            char port[16];
+            snprintf(port, sizeof port, "p%d", i + 1);
+            report_out_begin_item(out);
+            report_out_str(out, "port", port);
+            report_out_num(out, "frames",
+                           (double) l2fwd_reflected(&sw->l2, (size_t) i));
+            report_out_end(out);
+        }
+    }
+    report_out_end(out);
 }
 
 /* Its mode and, per ACL rule, the frames the rule decided; "default":
- * those no rule matched, permitted. */
+ * those no rule matched, permitted.  Then, per relay port, the frames
+ * reflected; VDP's associations. */
 static void
 l2switch_report(const struct vh_device *d, struct report_out *out)
 {
@@ -249,6 +334,10 @@ l2switch_report(const struct vh_device *d, struct report_out *out)
     const struct cfg_switch *cfg = sw->cfg;
     report_out_str(out, "mode", cfg_switch_mode_names[cfg->mode]);
     swacl_report(&sw->acl, out);
+    report_relays(sw, out);
+    if (sw->vdp) {
+        vdp_bridge_report(sw->vdp, out);
+    }
 }
 
 const struct dev_class l2switch_class = {

@@ -10,7 +10,14 @@
  * destination was learned on its ingress port goes back out of that port
  * (a hairpin turn), and floods include the ingress port, so VMs whose
  * host sends everything out (macvtap in VEPA mode) reach each other,
- * crossing the cable twice.
+ * crossing the cable twice.  Relay is a port's setting ("reflective_relay":
+ * by default every port of a vepa switch and none of an 802.1q one), and
+ * each port counts the frames it sent back.
+ *
+ * With "vdp" (models/switch/vdp_bridge.h) a port forwards a VM's frames
+ * only once the VM's host has associated it there: it takes in the ECP
+ * frames of the host's VDP station, answers them, and drops other frames
+ * from sources not associated on the port as "vdp-not-associated".
  *
  * Both speak LACP (802.1AX) when spoken to: a port that receives a
  * LACPDU answers it, and ports whose partner is the same system with the
@@ -41,6 +48,7 @@
 
 struct world;
 struct l2switch;
+struct vdp_bridge;
 
 struct swport {
     struct vh_device dev;       /* "tor1/p1". */
@@ -62,6 +70,7 @@ struct l2switch {
     struct vh_mac sys_id;       /* Its LACP system ID. */
     uint64_t lacp_rx, lacp_tx;
     struct swacl acl;           /* Its ingress ACL (models/switch/swacl.h). */
+    struct vdp_bridge *vdp;     /* VDP's bridge side, or NULL. */
 };
 
 struct l2switch *l2switch_create(struct world *, const struct cfg_switch *);
