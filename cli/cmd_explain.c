@@ -7,6 +7,8 @@
 #include "models/core/config.h"
 #include "models/hw/cpu.h"
 #include "models/core/world.h"
+#include "models/switch/etag.h"
+#include "models/switch/vntag.h"
 #include "sim/trace.h"
 #include "sim/units.h"
 #include "sim/xmalloc.h"
@@ -17,6 +19,8 @@ struct step {
     struct vh_hop hop;          /* Its packet pointer is not kept. */
     uint32_t len;
     char *note;                 /* A decision's text, copied. */
+    char tag[64];               /* The frame's edge-virtual-bridging tag,
+                                 * in words, or "". */
 };
 
 struct follow {
@@ -26,6 +30,32 @@ struct follow {
     struct step *steps;
     size_t n, cap;
 };
+
+/* What a VN-Tag or E-Tag on the frame says, for a student reading the
+ * hops: which virtual interface sent it up or is to receive it. */
+static void
+describe_tag(const struct vh_packet *p, char *out, size_t n)
+{
+    struct vntag v;
+    struct etag e;
+    out[0] = '\0';
+    if (vntag_read(p->data, p->len, &v)) {
+        if (!v.dir) {
+            snprintf(out, n, "VN-Tag up from VIF %u", v.src);
+        } else {
+            snprintf(out, n, "VN-Tag down to VIF %s%u%s", v.ptr ? "list " : "",
+                     v.dst, v.looped ? ", looped" : "");
+        }
+    } else if (etag_read(p->data, p->len, &e)) {
+        if (etag_in_ecid(&e)) {
+            snprintf(out, n, "E-Tag E-CID %s%u, ingress E-CID %u",
+                     e.grp ? "group " : "", etag_ecid(&e), etag_in_ecid(&e));
+        } else {
+            snprintf(out, n, "E-Tag E-CID %s%u", e.grp ? "group " : "",
+                     etag_ecid(&e));
+        }
+    }
+}
 
 static void
 follow_hop(void *ctx, const struct vh_hop *h)
@@ -44,6 +74,7 @@ follow_hop(void *ctx, const struct vh_hop *h)
     s->hop = *h;
     s->hop.pkt = NULL;
     s->len = p->len;
+    describe_tag(p, s->tag, sizeof s->tag);
     s->note = h->kind == VH_HOP_DECIDE && h->what ? vh_xstrdup(h->what)
                                                   : NULL;
     s->hop.what = h->kind == VH_HOP_DECIDE ? NULL : h->what;
@@ -55,6 +86,7 @@ print_steps(const struct follow *f, vh_time_t born, const struct world *w)
     uint64_t cycles[CPU_N_CATS] = { 0 };
     char t[32], d[32];
     vh_time_t ready = born;     /* When the previous step let go of it. */
+    const struct vh_device *last_in = NULL;     /* Where it last came in. */
     printf("  %10s  %-22s %-9s %s\n", "time", "where", "event", "detail");
     for (size_t i = 0; i < f->n; i++) {
         const struct step *s = &f->steps[i];
@@ -91,7 +123,14 @@ print_steps(const struct follow *f, vh_time_t born, const struct world *w)
             break;
         case VH_HOP_RX:
         case VH_HOP_TX:
-            printf("%u-byte frame", s->len);
+            printf("%u-byte frame%s%s", s->len, *s->tag ? ", " : "", s->tag);
+            if (h->kind == VH_HOP_TX && h->dev && h->dev == last_in) {
+                printf(" (back out of the port it came in by: a hairpin "
+                       "turn)");
+            }
+            if (h->kind == VH_HOP_RX) {
+                last_in = h->dev;
+            }
             break;
         case VH_HOP_DECIDE:
             printf("%s", s->note ? s->note : "");

@@ -302,6 +302,41 @@ START_TEST(test_evb_capture_etags)
 }
 END_TEST
 
+/* 'vhsim explain' follows f12's first packet behind the fabric extender:
+ * up from VIF 1 through fex1 to tor1's port 8, back out of that port (the
+ * hairpin) down to VIF 2, and the tag gone once the adapter has it. */
+START_TEST(test_evb_explain_names_tags_and_hairpin)
+{
+    char bin[PATH_MAX];
+    ck_assert(realpath(vh_test_bin(), bin) != NULL);
+    char *out = NULL;
+    int st = vh_test_sh(&out, "'%s' explain " EVB " --variant vntag-fex",
+                        bin);
+    ck_assert_msg(st == 0, "vhsim explain failed (%d): %s", st, out);
+    static const char *const want[] = {
+        "host1/eth0             out       514-byte frame, VN-Tag up from "
+        "VIF 1",
+        "fex1/uplink            out       514-byte frame, VN-Tag up from "
+        "VIF 1",
+        "tor1/p8                out       514-byte frame, VN-Tag down to "
+        "VIF 2 (back out of the port it came in by: a hairpin turn)",
+        "host1/eth0/vif2        in        508-byte frame\n",
+    };
+    const char *at = out;
+    for (size_t i = 0; i < sizeof want / sizeof *want; i++) {
+        const char *hit = strstr(at, want[i]);
+        ck_assert_msg(hit != NULL, "explain lacks, in order, '%s':\n%s",
+                      want[i], out);
+        at = hit;
+    }
+    /* The frame reaches vm2 by tor1's turn, not by fex1: no hop goes
+     * from fex1's p1 straight back to its p1 or to another host port. */
+    ck_assert_ptr_null(strstr(out, "fex1/p1                out       514-byte "
+                                   "frame, VN-Tag up"));
+    free(out);
+}
+END_TEST
+
 static Suite *
 evb_suite(void)
 {
@@ -317,6 +352,7 @@ evb_suite(void)
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, test_evb_capture_tags);
     tcase_add_test(tc, test_evb_capture_etags);
+    tcase_add_test(tc, test_evb_explain_names_tags_and_hairpin);
     suite_add_tcase(s, tc);
     return s;
 }
