@@ -43,6 +43,7 @@ static const char run_usage[] =
     "  --json FILE     also write the report as JSON to FILE\n"
     "  --seed N        use seed N instead of the scenario's\n"
     "  --variant NAME  apply that entry of the scenario's variants[] first\n"
+    "                  ('base': the scenario as written)\n"
     "  --record FILE   record the topology and every hop event, for\n"
     "                  'vhsim gui FILE' to replay (docs/gui.md)\n"
     "  --quiet         print nothing on success (errors still go to stderr)\n";

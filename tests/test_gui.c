@@ -990,6 +990,194 @@ START_TEST(test_inspector_against_the_trace)
 }
 END_TEST
 
+
+#define EVB "scenarios/evb.json"
+
+/* Records variant 'variant' of the EVB scenario into DIR/evb.vhrec and
+ * opens its history. */
+static struct gui_history *
+evb_history(const char *dir, const char *variant)
+{
+    char *out = NULL;
+    int st = vh_test_sh(&out, "cd '%s' && '%s' run '%s/" EVB "' --quiet "
+                        "--variant %s --record evb-%s.vhrec", dir, bin(),
+                        getcwd((char[4096]) { 0 }, 4096), variant, variant);
+    ck_assert_msg(st == 0, "vhsim run --record failed (%d): %s", st, out);
+    free(out);
+    char rec[4200], err[256];
+    snprintf(rec, sizeof rec, "%s/evb-%s.vhrec", dir, variant);
+    struct gui_history *h = gui_history_open(rec, NULL, NULL, 0, err,
+                                             sizeof err);
+    ck_assert_msg(h != NULL, "%s", err);
+    return h;
+}
+
+static int32_t
+dev_index(const struct gui_scene *sc, const char *path)
+{
+    for (size_t i = 0; i < sc->n_devs; i++) {
+        if (!strcmp(sc->devs[i].path, path)) {
+            return (int32_t) i;
+        }
+    }
+    ck_abort_msg("no device %s", path);
+    return -1;
+}
+
+/* Every hairpin the frames made, each drawn at the port it made it at
+ * while it lingers: with VEPA at tor1's p1 (the host's port), with a
+ * fabric extender at tor1's p8 (the extender's uplink), with a VEB never.
+ * The turns the picture shows over the run are the trace's: a frame that
+ * came to the switch by a port and left by the same port. */
+START_TEST(test_evb_hairpin_turns_drawn)
+{
+    char *dir = vh_test_tmpdir();
+    static const struct {
+        const char *variant, *port;
+    } cases[] = {
+        { "vepa", "tor1/p1" }, { "vntag-fex", "tor1/p8" },
+        { "sriov-veb", NULL },
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof *cases; c++) {
+        struct gui_history *h = evb_history(dir, cases[c].variant);
+        const struct gui_scene *sc = gui_history_scene(h);
+        ck_assert_int_eq(gui_history_seek(h, sc->duration, GUI_AHEAD), 0);
+        struct gui_layout *l = gui_layout_new(sc, NULL);
+        int32_t want = cases[c].port
+                       ? l->dev_node[dev_index(sc, cases[c].port)] : -1;
+        /* The turns the trace has: the moments packets left the switch
+         * back toward the port they came by. */
+        size_t turns = 0;
+        vh_time_t first = 0;
+        for (size_t i = 0; i < gui_history_n_packets(h); i++) {
+            struct gui_pkt *p = gui_history_packet(h, i);
+            gui_history_stops(h, p);
+            for (uint32_t k = 1; k + 1 < p->n_stops; k++) {
+                if (p->stops[k - 1].dev == p->stops[k + 1].dev
+                    && sc->devs[p->stops[k].dev].parent < 0
+                    && !strcmp(sc->devs[p->stops[k].dev].path, "tor1")) {
+                    turns++;
+                    if (!first || p->stops[k].t_depart < first) {
+                        first = p->stops[k].t_depart;
+                    }
+                }
+            }
+        }
+        struct gui_frame f;
+        gui_frame_init(&f);
+        struct gui_anim_opts o = { 1200 * VH_NS, 300 * VH_NS, 1 * VH_US, 0 };
+        if (!cases[c].port) {
+            ck_assert_uint_eq(turns, 0);
+            for (vh_time_t t = 0; t < sc->duration; t += 50 * VH_US) {
+                gui_anim_frame(&f, h, l, t, &o);
+                ck_assert_uint_eq(f.n_turns, 0);
+            }
+        } else {
+            ck_assert_uint_gt(turns, 150);
+            gui_anim_frame(&f, h, l, first + 100 * VH_NS, &o);
+            ck_assert_uint_eq(f.n_turns, 1);
+            ck_assert_int_eq(f.turns[0].node, want);
+            ck_assert_uint_ge(f.turns[0].count, 1);
+            /* Drawn over the cable's end at that port. */
+            const struct gui_box *b = &l->nodes[want].box;
+            ck_assert(f.turns[0].x >= b->x && f.turns[0].x <= b->x + b->w);
+            /* Gone once the linger has passed and nothing turned since. */
+            gui_anim_frame(&f, h, l, first - 1, &o);
+            ck_assert_uint_eq(f.n_turns, 0);
+        }
+        gui_frame_free(&f);
+        gui_layout_free(l);
+        gui_history_free(h);
+    }
+    vh_test_sh(NULL, "rm -rf '%s'", dir);
+    free(dir);
+}
+END_TEST
+
+/* The picture of the fabric: the extender in a row between the hosts and
+ * its controlling bridge; the VIC's VIFs inside it; the Linux bridge the
+ * variant left without ports not drawn at all. */
+START_TEST(test_evb_layout)
+{
+    char *dir = vh_test_tmpdir();
+    struct gui_history *h = evb_history(dir, "vntag-fex");
+    const struct gui_scene *sc = gui_history_scene(h);
+    struct gui_layout *l = gui_layout_new(sc, NULL);
+    const struct gui_box *host = &l->nodes[l->dev_node[dev_index(sc,
+                                                                  "host1")]].box;
+    const struct gui_box *fex = &l->nodes[l->dev_node[dev_index(sc,
+                                                                 "fex1")]].box;
+    const struct gui_box *cb = &l->nodes[l->dev_node[dev_index(sc,
+                                                                "tor1")]].box;
+    ck_assert(host->y + host->h < fex->y);
+    ck_assert(fex->y + fex->h < cb->y);
+    int32_t nic = l->dev_node[dev_index(sc, "host1/eth0")];
+    int32_t vif1 = l->dev_node[dev_index(sc, "host1/eth0/vif1")];
+    ck_assert_int_ne(vif1, nic);
+    ck_assert_int_eq(l->nodes[vif1].parent, nic);
+    /* br0 has no port in this variant: its packets would be none. */
+    ck_assert_int_eq(l->dev_node[dev_index(sc, "host1/br0")],
+                     l->dev_node[dev_index(sc, "host1")]);
+    gui_layout_free(l);
+    gui_history_free(h);
+
+    /* In the base the bridge carries the VMs and is drawn. */
+    h = evb_history(dir, "base");
+    sc = gui_history_scene(h);
+    l = gui_layout_new(sc, NULL);
+    ck_assert_int_ne(l->dev_node[dev_index(sc, "host1/br0")],
+                     l->dev_node[dev_index(sc, "host1")]);
+    gui_layout_free(l);
+    gui_history_free(h);
+    vh_test_sh(NULL, "rm -rf '%s'", dir);
+    free(dir);
+}
+END_TEST
+
+/* The inspector decodes the tag a packet carries on the fabric: f12's
+ * first packet leaving fex1 for tor1 carries VN-Tag d=0 from VIF 1. */
+START_TEST(test_evb_inspector_tag)
+{
+    char *dir = vh_test_tmpdir();
+    struct gui_history *h = evb_history(dir, "vntag-fex");
+    const struct gui_scene *sc = gui_history_scene(h);
+    ck_assert_int_eq(gui_history_seek(h, sc->duration, GUI_AHEAD), 0);
+    int32_t up = dev_index(sc, "fex1/uplink");
+    int64_t pi = gui_history_find_seq(h, 0, 0, false);
+    ck_assert(pi >= 0);
+    struct gui_pkt *p = gui_history_packet(h, (uint32_t) pi);
+    gui_history_stops(h, p);
+    vh_time_t at = 0;
+    for (uint32_t k = 0; k < p->n_stops && !at; k++) {
+        if (p->stops[k].dev == (uint32_t) up) {
+            at = p->stops[k].t_in;
+        }
+    }
+    ck_assert(at > 0);
+    struct gui_lines lines;
+    memset(&lines, 0, sizeof lines);
+    gui_inspect_packet(&lines, h, (uint32_t) pi, at, 1200 * VH_NS,
+                       300 * VH_NS);
+    static const char *const want[] = {
+        "VN-Tag    d=0 p=0 dst=0 l=0 ver=0 src=1",
+        "going up to the controlling bridge",
+        "IPv4      10.0.0.1 \xe2\x86\x92 10.0.0.2",
+        "UDP       port 10000 \xe2\x86\x92 9",
+    };
+    for (size_t k = 0; k < sizeof want / sizeof *want; k++) {
+        bool seen = false;
+        for (size_t i = 0; i < lines.n; i++) {
+            seen |= strstr(lines.v[i].text, want[k]) != NULL;
+        }
+        ck_assert_msg(seen, "inspector lacks '%s'", want[k]);
+    }
+    gui_lines_free(&lines);
+    gui_history_free(h);
+    vh_test_sh(NULL, "rm -rf '%s'", dir);
+    free(dir);
+}
+END_TEST
+
 #define OVS "scenarios/ovs-fast-slow-path.json"
 
 /* The dot of window packet 'pi' in a frame at 't', or NULL. */
@@ -1770,6 +1958,9 @@ gui_suite(void)
     tcase_add_test(tc, test_replay_equals_live);
     tcase_add_test(tc, test_small_budget_same_frames);
     tcase_add_test(tc, test_inspector_against_the_trace);
+    tcase_add_test(tc, test_evb_hairpin_turns_drawn);
+    tcase_add_test(tc, test_evb_layout);
+    tcase_add_test(tc, test_evb_inspector_tag);
     tcase_add_test(tc, test_upcall_up_and_back);
     tcase_add_test(tc, test_controls);
     tcase_add_test(tc, test_fold_expands_on_click);
