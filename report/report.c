@@ -291,7 +291,8 @@ report_out_end(struct report_out *out)
         fprintf(out->text, " %c", out->close[out->depth]);
     }
     out->obj = out->stack[out->depth];
-    out->n = out->ns[out->depth];
+    out->n = out->ns[out->depth] + 1;   /* The level just closed counts
+                                         * as one of its parent's. */
 }
 
 bool

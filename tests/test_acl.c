@@ -486,6 +486,19 @@ START_TEST(test_acl_report)
     free(text);
     wt_run_free(&r);
 
+    /* Two rules: the list's items are separated as its keys are. */
+    r = run_acl(true, "[ { \"action\": \"permit\", \"proto\": \"arp\" },"
+                      "  { \"action\": \"deny\", \"src_ip\": \"10.0.0.1\" } ]");
+    f = open_memstream(&text, &len);
+    report_print(r.w, f);
+    fclose(f);
+    ck_assert_msg(strstr(text, "acl [ { rule 0, action permit, hits "),
+                  "%s", text);
+    ck_assert_msg(strstr(text, " }, { rule 1, action deny, hits 20 } ], "
+                               "acl_default "), "%s", text);
+    free(text);
+    wt_run_free(&r);
+
     /* Without rules (nor reflections, nor VDP), no section: other
      * reports keep their bytes. */
     r = run_acl(false, "[]");
