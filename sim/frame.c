@@ -597,3 +597,15 @@ vh_frame_vlan(const uint8_t *frame, uint32_t len)
     }
     return vh_get_be16(frame + VH_VLAN_TCI_OFF) & 0xfff;
 }
+
+bool
+vh_frame_arp_request(const uint8_t *frame, uint32_t len, uint32_t *tpa)
+{
+    struct vh_frame_info fi;
+    if (vh_frame_parse(frame, len, &fi, false) || !fi.is_arp
+        || fi.arp_op != VH_ARP_REQUEST) {
+        return false;
+    }
+    *tpa = fi.arp_tpa;
+    return true;
+}

@@ -248,6 +248,10 @@ struct vh_flow {
  * than vh_frame_parse(): it checks no lengths beyond what it reads. */
 bool vh_frame_flow(const uint8_t *frame, uint32_t len, struct vh_flow *out);
 
+/* Whether 'frame' is an ARP request, and then the address it asks for
+ * in '*tpa' (host order). */
+bool vh_frame_arp_request(const uint8_t *frame, uint32_t len, uint32_t *tpa);
+
 /* The 802.1Q VLAN ID of 'frame', or -1 if it is untagged (or too short to
  * tell). */
 int vh_frame_vlan(const uint8_t *frame, uint32_t len);

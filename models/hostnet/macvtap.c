@@ -40,19 +40,6 @@ tap_by_ip(const struct macvlan *mv, uint32_t ip)
     return NULL;
 }
 
-/* The target address of an ARP request, if 'p' is one. */
-static bool
-arp_request_target(const struct vh_packet *p, uint32_t *tpa)
-{
-    struct vh_frame_info fi;
-    if (vh_frame_parse(p->data, p->len, &fi, false) || !fi.is_arp
-        || fi.arp_op != VH_ARP_REQUEST) {
-        return false;
-    }
-    *tpa = fi.arp_tpa;
-    return true;
-}
-
 /* 'from''s request for sibling 'to' will not be answered, for 'reason':
  * what it is waiting for is lost with it. */
 static void
@@ -60,7 +47,7 @@ blame(const struct macvtap *from, const struct macvtap *to,
       const struct vh_packet *p, const char *reason)
 {
     uint32_t tpa;
-    if (arp_request_target(p, &tpa) && to->ep->ip == tpa) {
+    if (vh_frame_arp_request(p->data, p->len, &tpa) && to->ep->ip == tpa) {
         endpoint_arp_blame(from->ep, tpa, reason);
     }
 }
@@ -225,7 +212,7 @@ tap_xmit(struct vh_sim *sim, void *obj, void *arg)
      * answer if the switch sends it back. */
     uint32_t tpa;
     struct macvtap *s;
-    if (bcast && arp_request_target(p, &tpa)
+    if (bcast && vh_frame_arp_request(p->data, p->len, &tpa)
         && (s = tap_by_ip(mv, tpa)) != NULL && s != tap
         && !(tap->mode == MACVTAP_BRIDGE && s->mode == MACVTAP_BRIDGE)) {
         endpoint_arp_blame(tap->ep, tpa, "no-hairpin");

@@ -331,26 +331,31 @@ deassociate(struct world *w, struct vdp_station *st, const struct vm_nic *n,
     (void) vid;
 }
 
+/* The VM NIC arriving at this station's host: its VSI (made if it is new
+ * here) requested in 'mode', with the M bit: it is migrating. */
 static void
-preassociate(struct world *w, struct vdp_station *st, const struct vm_nic *n,
-             uint16_t vid)
+arriving(struct world *w, struct vdp_station *st, const struct vm_nic *n,
+         uint16_t vid, uint8_t mode)
 {
     struct vdp_svsi *v = vsi_of(st, n);
     if (!v) {
         v = add_vsi(st, n, vid);
     }
-    request(w, st, v, VDP_PREASSOC, VDP_M_BIT);
+    request(w, st, v, mode, VDP_M_BIT);
+}
+
+static void
+preassociate(struct world *w, struct vdp_station *st, const struct vm_nic *n,
+             uint16_t vid)
+{
+    arriving(w, st, n, vid, VDP_PREASSOC);
 }
 
 static void
 associate(struct world *w, struct vdp_station *st, const struct vm_nic *n,
           uint16_t vid)
 {
-    struct vdp_svsi *v = vsi_of(st, n);
-    if (!v) {
-        v = add_vsi(st, n, vid);
-    }
-    request(w, st, v, VDP_ASSOC, VDP_M_BIT);
+    arriving(w, st, n, vid, VDP_ASSOC);
 }
 
 void

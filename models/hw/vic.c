@@ -168,19 +168,6 @@ vic_wire_rx(struct world *w, struct vic *v, struct vh_packet *p,
 
 /* --- To the cable. --- */
 
-/* The target address of an ARP request, if 'p' is one. */
-static bool
-arp_request_target(const struct vh_packet *p, uint32_t *tpa)
-{
-    struct vh_frame_info fi;
-    if (vh_frame_parse(p->data, p->len, &fi, false) || !fi.is_arp
-        || fi.arp_op != VH_ARP_REQUEST) {
-        return false;
-    }
-    *tpa = fi.arp_tpa;
-    return true;
-}
-
 /* A VM asking for a neighbour on another VIF of this adapter gets its
  * answer only if the bridge upstream sends the request back down, which
  * an 802.1Q switch never does out of the port it came in by.  The
@@ -191,7 +178,8 @@ blame_siblings(struct vic *v, const struct sriov_vf *from,
                const struct vh_packet *p)
 {
     uint32_t tpa;
-    if (!from->vnic || !from->vnic->ep || !arp_request_target(p, &tpa)) {
+    if (!from->vnic || !from->vnic->ep
+        || !vh_frame_arp_request(p->data, p->len, &tpa)) {
         return;
     }
     for (int i = 0; i < v->n_vifs; i++) {
