@@ -41,7 +41,7 @@
  *     requester ID;
  *   - mode "standard" (the default): the guest keeps its emulated or
  *     paravirtual NIC and the hypervisor joins that NIC's host half to
- *     the VIF, which the host drives (models/hostnet/vif_tap.h).
+ *     the VIF, which the host drives (models/hostnet/vif_macvtap.h).
  *
  * The report lists each VIC in its host's "vics": its tag, its own VIF,
  * its drops by reason, and per VIF the VM NIC it serves, the mode, and
