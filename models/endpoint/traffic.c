@@ -30,8 +30,10 @@ traffic_fire(struct vh_sim *sim, void *obj, void *arg)
         return;
     }
     if (core->free_at > sim->now) {
+        /* Blocked: in the core's wait list, woken once it is free and
+         * every sender blocked before it has had its turn. */
         if (core->free_at < g->stop) {
-            vh_schedule_at(sim, core->free_at, traffic_fire, g, NULL);
+            cpu_wait(sim, g->fs->src->app_core, &g->wait);
         }
         return;
     }
@@ -98,6 +100,7 @@ traffic_start(struct world *w, struct flow_stats *fs)
         g->stop = w->end;
     }
     g->gap_ps = (double) VH_SEC / cf->pps;
+    g->wait = (struct cpu_waiter) { .fn = traffic_fire, .obj = g };
     if (g->start < g->stop) {
         vh_schedule_at(&w->sim, g->start, traffic_fire, g, NULL);
     }

@@ -6,12 +6,15 @@
  * random stream, until 'count' packets, the flow's 'duration', or the end
  * of the run.  The application is closed-loop on its core: it cannot send
  * while that core is busy, so 'sent' is what it managed, not what it
- * was asked for. */
+ * was asked for.  A blocked sender waits in its core's list (cpu_wait()),
+ * and blocked senders get the core in the order they asked for it, so
+ * the work per packet does not grow with the flows sharing a core. */
 #ifndef VH_MODELS_TRAFFIC_H
 #define VH_MODELS_TRAFFIC_H 1
 
 #include <stdint.h>
 
+#include "models/hw/cpu.h"
 #include "sim/rng.h"
 #include "sim/time.h"
 
@@ -25,6 +28,7 @@ struct traffic_gen {
     vh_time_t start;
     vh_time_t stop;             /* No packet at or after this time. */
     double gap_ps;              /* Mean spacing. */
+    struct cpu_waiter wait;     /* Blocked on its busy core. */
 };
 
 /* What of flow 'cf' the generator cannot model, as "not supported yet"

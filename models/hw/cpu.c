@@ -22,6 +22,8 @@ cpu_core_init(struct cpu_core *c, int index, uint64_t khz,
         c->cycles[i] = 0;
     }
     c->host_dev = host_dev;
+    c->wait_head = c->wait_tail = NULL;
+    c->wake_armed = false;
     double ghz = (double) khz / 1e6;
     for (int id = 0; id < COST_N; id++) {
         const struct vh_cost_value *v = &costs->v[id];
@@ -97,4 +99,47 @@ cpu_wake_thread(struct world *w, struct cpu_core *waker,
         (*irqs)++;
     }
     return cpu_charge(w, target, COST_THREAD_WAKEUP, 0, cat, p, dev);
+}
+
+/* The core's one waiting event: if the core is still busy (other work
+ * came in since), look again when it is free; else call the first waiter,
+ * and then the next once the core is free after it. */
+static void
+cpu_wake(struct vh_sim *sim, void *obj, void *arg)
+{
+    struct cpu_core *c = obj;
+    c->wake_armed = false;
+    while (c->wait_head && c->srv.free_at <= sim->now) {
+        struct cpu_waiter *w = c->wait_head;
+        c->wait_head = w->next;
+        if (!c->wait_head) {
+            c->wait_tail = NULL;
+        }
+        w->next = NULL;
+        w->waiting = false;
+        w->fn(sim, w->obj, NULL);
+    }
+    if (c->wait_head && !c->wake_armed) {
+        c->wake_armed = true;
+        vh_schedule_at(sim, c->srv.free_at, cpu_wake, c, NULL);
+    }
+    (void) arg;
+}
+
+void
+cpu_wait(struct vh_sim *sim, struct cpu_core *c, struct cpu_waiter *w)
+{
+    w->next = NULL;
+    w->waiting = true;
+    if (c->wait_tail) {
+        c->wait_tail->next = w;
+    } else {
+        c->wait_head = w;
+    }
+    c->wait_tail = w;
+    if (!c->wake_armed) {
+        c->wake_armed = true;
+        vh_time_t at = c->srv.free_at > sim->now ? c->srv.free_at : sim->now;
+        vh_schedule_at(sim, at, cpu_wake, c, NULL);
+    }
 }

@@ -12,10 +12,12 @@
 #ifndef VH_MODELS_CPU_H
 #define VH_MODELS_CPU_H 1
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "models/core/costs.h"
 #include "sim/device.h"
+#include "sim/event.h"
 #include "sim/packet.h"
 #include "sim/server.h"
 #include "sim/time.h"
@@ -47,6 +49,16 @@ struct cpu_price {
     uint32_t per_kib;           /* Cycles per 1024 bytes. */
 };
 
+/* Something waiting for a core to have nothing left to do: an
+ * application blocked in its send loop while the core still runs earlier
+ * work.  See cpu_wait(). */
+struct cpu_waiter {
+    struct cpu_waiter *next;
+    vh_event_fn fn;             /* Called as fn(sim, obj, NULL). */
+    void *obj;
+    bool waiting;               /* In its core's list. */
+};
+
 struct cpu_core {
     struct vh_server srv;       /* First: a packet's 'exec' points here. */
     int index;                  /* Core number within its host. */
@@ -55,6 +67,9 @@ struct cpu_core {
     uint64_t cycles[CPU_N_CATS];
     struct vh_device *host_dev; /* The host, for traces. */
     struct cpu_price price[COST_N];
+    struct cpu_waiter *wait_head;   /* Waiting for the core, first come */
+    struct cpu_waiter *wait_tail;   /* first served. */
+    bool wake_armed;            /* An event will look at the list. */
 };
 
 static inline struct cpu_core *
@@ -115,6 +130,15 @@ vh_time_t cpu_wake_thread(struct world *, struct cpu_core *waker,
                           struct cpu_core *target, enum cpu_cat cat,
                           uint64_t *irqs, const struct vh_packet *p,
                           const struct vh_device *dev);
+
+/* Makes 'w' wait until 'core' has run every job it accepted, then calls
+ * it; waiters are called one at a time, in the order they began to wait,
+ * each when the core is free again after the one before (which usually
+ * takes the core).  Whatever the number of waiters, one pending event
+ * serves them all: a thousand applications blocked on one busy core cost
+ * one event per core release, not a thousand.  'w' must not be waiting
+ * already. */
+void cpu_wait(struct vh_sim *, struct cpu_core *, struct cpu_waiter *w);
 
 /* Busy time of 'core' within [0, end]. */
 vh_time_t cpu_busy_until(const struct cpu_core *, vh_time_t end);
