@@ -55,4 +55,10 @@ bool cli_parse_u64(const char *s, unsigned long long *out);
 int cli_write_file(const char *path, const char *text, char *err,
                    size_t errlen);
 
+/* Flushes standard output at the end of the program and returns 'rc',
+ * or VH_EXIT_FAIL after saying so on standard error if anything written
+ * there was lost (a full disk, a closed pipe): a report that did not
+ * reach its file is a failure, whatever the command's own status. */
+int cli_finish_stdout(int rc);
+
 #endif /* cli/cli.h */

@@ -12,7 +12,7 @@ main(int argc, char **argv)
 {
     if (argc == 2 && !strcmp(argv[1], "--version")) {
         puts("vhsim-gui " VH_VERSION);
-        return VH_EXIT_OK;
+        return cli_finish_stdout(VH_EXIT_OK);
     }
-    return cmd_gui(argc, argv);
+    return cli_finish_stdout(cmd_gui(argc, argv));
 }

@@ -4,5 +4,5 @@
 int
 main(int argc, char **argv)
 {
-    return vhsim_main(argc, argv);
+    return cli_finish_stdout(vhsim_main(argc, argv));
 }

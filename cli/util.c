@@ -66,3 +66,15 @@ cli_write_file(const char *path, const char *text, char *err, size_t errlen)
     }
     return 0;
 }
+
+int
+cli_finish_stdout(int rc)
+{
+    errno = 0;
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        fprintf(stderr, "vhsim: error writing standard output: %s\n",
+                errno ? strerror(errno) : "write failed");
+        return rc ? rc : VH_EXIT_FAIL;
+    }
+    return rc;
+}

@@ -118,6 +118,31 @@ START_TEST(test_gui_passes_everything_through)
 }
 END_TEST
 
+/* Output that never reached standard output is a failure: a report piped
+ * to a full disk must not look like a success. */
+START_TEST(test_stdout_write_errors_fail)
+{
+    static const char *const cmds[] = {
+        "check scenarios/demo.json", "run scenarios/demo.json",
+        "--help", "run --help", "compare scenarios/access-methods.json "
+        "--only base",
+    };
+    for (size_t i = 0; i < sizeof cmds / sizeof *cmds; i++) {
+        char *out = NULL;
+        int st = vh_test_sh(&out, "'%s' %s 2>&1 >/dev/full", vh_test_bin(),
+                            cmds[i]);
+        ck_assert_msg(st == 1 && strstr(out, "vhsim: error writing "
+                                             "standard output"),
+                      "vhsim %s > /dev/full: exit %d: %s", cmds[i], st, out);
+        free(out);
+    }
+    /* Nothing to write, nothing lost. */
+    int st = vh_test_sh(NULL, "'%s' run scenarios/demo.json --quiet "
+                        ">/dev/full", vh_test_bin());
+    ck_assert_int_eq(st, 0);
+}
+END_TEST
+
 static Suite *
 programs_suite(void)
 {
@@ -127,6 +152,7 @@ programs_suite(void)
     tcase_add_test(tc, test_vhsim_links_no_sdl);
     tcase_add_test(tc, test_gui_missing);
     tcase_add_test(tc, test_gui_passes_everything_through);
+    tcase_add_test(tc, test_stdout_write_errors_fail);
     suite_add_tcase(s, tc);
     return s;
 }
