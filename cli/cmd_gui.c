@@ -409,6 +409,21 @@ cmd_gui(int argc, char **argv)
                        headless ? "" : " (no display? try --screenshot)");
         goto out;
     }
+    /* Without a display SDL falls back to a driver that opens no window
+     * (offscreen, dummy), and the GUI would run unseen until killed;
+     * unless the user chose that driver, say there is nothing to show
+     * on. */
+    const char *drv = SDL_GetCurrentVideoDriver();
+    const char *asked = getenv("SDL_VIDEODRIVER");
+    if (!headless && drv && (!strcmp(drv, "offscreen") || !strcmp(drv, "dummy"))
+        && !(asked && !strcmp(asked, drv))) {
+        rc = cli_error(VH_EXIT_FAIL, "no display to open a window on (SDL "
+                       "found only its '%s' video driver): set DISPLAY, run "
+                       "it under Xvfb (xvfb-run vhsim gui ...), or write "
+                       "pictures with --screenshot or --frames", drv);
+        SDL_Quit();
+        goto out;
+    }
     SDL_Window *win = NULL;
     SDL_Renderer *r = NULL;
     SDL_Surface *surf = NULL;

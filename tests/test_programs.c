@@ -143,6 +143,21 @@ START_TEST(test_stdout_write_errors_fail)
 }
 END_TEST
 
+/* Without a display the window cannot be shown: say so, do not run
+ * unseen until killed. */
+START_TEST(test_gui_without_display)
+{
+    char *out = NULL;
+    int st = vh_test_sh(&out, "env -u DISPLAY -u WAYLAND_DISPLAY -u "
+                        "SDL_VIDEODRIVER timeout 60 '%s' gui "
+                        "scenarios/demo.json 2>&1", vh_test_bin());
+    ck_assert_msg(st == 1 && strstr(out, "vhsim: no display to open a "
+                                         "window on"), "exit %d: %s", st,
+                  out);
+    free(out);
+}
+END_TEST
+
 static Suite *
 programs_suite(void)
 {
@@ -153,6 +168,7 @@ programs_suite(void)
     tcase_add_test(tc, test_gui_missing);
     tcase_add_test(tc, test_gui_passes_everything_through);
     tcase_add_test(tc, test_stdout_write_errors_fail);
+    tcase_add_test(tc, test_gui_without_display);
     suite_add_tcase(s, tc);
     return s;
 }
