@@ -223,8 +223,10 @@ gui_anim_frame(struct gui_frame *f, struct gui_history *h,
         f->waiting = gui_xcalloc(l->n_nodes, sizeof *f->waiting);
         f->shown = gui_xcalloc(l->n_nodes, sizeof *f->shown);
     }
-    memset(f->waiting, 0, l->n_nodes * sizeof *f->waiting);
-    memset(f->shown, 0, l->n_nodes * sizeof *f->shown);
+    if (l->n_nodes) {           /* An empty scene has no arrays. */
+        memset(f->waiting, 0, l->n_nodes * sizeof *f->waiting);
+        memset(f->shown, 0, l->n_nodes * sizeof *f->shown);
+    }
 
     struct waiter *w = NULL;
     size_t nw = 0, capw = 0;

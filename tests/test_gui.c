@@ -991,6 +991,44 @@ START_TEST(test_inspector_against_the_trace)
 END_TEST
 
 
+
+/* A recording of a scene with no devices at all: the picture is empty,
+ * and drawing it touches no array that is not there (UBSan watches the
+ * frame's per-node arrays, which are none). */
+START_TEST(test_empty_scene_frame)
+{
+    char *dir = vh_test_tmpdir();
+    char path[4200], err[256];
+    snprintf(path, sizeof path, "%s/empty.vhrec", dir);
+    FILE *f = fopen(path, "wb");
+    ck_assert_ptr_nonnull(f);
+    struct gui_scene sc;
+    gui_scene_init(&sc);
+    sc.name = strdup("empty");
+    sc.variant = strdup("base");
+    vh_time_t clock = 0;
+    struct gui_rec_writer *wr = gui_rec_writer_new(f, &sc, &clock);
+    ck_assert_int_eq(gui_rec_finish(wr, err, sizeof err), 0);
+    fclose(f);
+    gui_scene_free(&sc);
+    struct gui_history *h = gui_history_open(path, NULL, NULL, 0, err,
+                                             sizeof err);
+    ck_assert_msg(h != NULL, "%s", err);
+    struct gui_layout *l = gui_layout_new(gui_history_scene(h), NULL);
+    ck_assert_uint_eq(l->n_nodes, 0);
+    struct gui_frame fr;
+    gui_frame_init(&fr);
+    struct gui_anim_opts o = { 1200 * VH_NS, 300 * VH_NS, 1 * VH_US, 0 };
+    gui_anim_frame(&fr, h, l, 0, &o);
+    ck_assert_uint_eq(fr.n_dots, 0);
+    gui_frame_free(&fr);
+    gui_layout_free(l);
+    gui_history_free(h);
+    vh_test_sh(NULL, "rm -rf '%s'", dir);
+    free(dir);
+}
+END_TEST
+
 #define EVB "scenarios/evb.json"
 
 /* Records variant 'variant' of the EVB scenario into DIR/evb.vhrec and
@@ -1959,6 +1997,7 @@ gui_suite(void)
     tcase_add_test(tc, test_small_budget_same_frames);
     tcase_add_test(tc, test_inspector_against_the_trace);
     tcase_add_test(tc, test_evb_hairpin_turns_drawn);
+    tcase_add_test(tc, test_empty_scene_frame);
     tcase_add_test(tc, test_evb_layout);
     tcase_add_test(tc, test_evb_inspector_tag);
     tcase_add_test(tc, test_upcall_up_and_back);
