@@ -3,6 +3,7 @@
 #include "cli/cmd_gui.h"
 
 #include <SDL.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,10 @@
 #include "models/core/world.h"
 #include "record/record.h"
 #include "sim/units.h"
+
+/* The most pictures --frames writes: 55 minutes of video at 30 frames
+ * per second.  More is almost surely a --speed or --fps mistake. */
+#define GUI_MAX_FRAMES 100000
 
 static const char gui_usage[] =
     "usage: vhsim gui SCENARIO|RECORDING [options]\n"
@@ -292,6 +297,23 @@ parse_gui_opts(int argc, char **argv, struct gui_opts *o)
     }
     if (o->frames && o->to < o->from) {
         return cli_error(VH_EXIT_USAGE, "--to is before --from");
+    }
+    if (o->frames) {
+        /* As gui_app_frames() steps: one picture per 1/fps second of
+         * animation, at least a picosecond apart. */
+        double step = o->speed / o->fps < 1 ? 1 : o->speed / o->fps;
+        double n = floor((double) (o->to - o->from) / step) + 1;
+        if (n > GUI_MAX_FRAMES) {
+            char span[32], speed[32];
+            vh_format_time(o->to - o->from, span, sizeof span);
+            vh_format_time((vh_time_t) o->speed, speed, sizeof speed);
+            return cli_error(VH_EXIT_USAGE, "--frames would write %.0f "
+                             "pictures (%s of simulated time at %s per "
+                             "second, %g frames per second); at most %d: "
+                             "raise --speed, lower --fps or narrow --from "
+                             "and --to", n, span, speed, o->fps,
+                             GUI_MAX_FRAMES);
+        }
     }
     if (!o->w) {
         bool headless = o->screenshot || o->frames;

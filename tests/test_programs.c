@@ -158,6 +158,25 @@ START_TEST(test_gui_without_display)
 }
 END_TEST
 
+/* A --speed or --fps slip that would write millions of pictures is
+ * refused before anything is written. */
+START_TEST(test_gui_frames_bounded)
+{
+    char *dir = vh_test_tmpdir();
+    char *out = NULL;
+    int st = vh_test_sh(&out, "'%s' gui scenarios/demo.json --frames "
+                        "'%s/fr' --to 1ms --speed 1ps 2>&1", vh_test_bin(),
+                        dir);
+    ck_assert_msg(st == 2 && strstr(out, "--frames would write 1000000001 "
+                                         "pictures"), "exit %d: %s", st, out);
+    free(out);
+    st = vh_test_sh(NULL, "test -e '%s/fr'", dir);
+    ck_assert_msg(st != 0, "the frames directory was created");
+    vh_test_sh(NULL, "rm -rf '%s'", dir);
+    free(dir);
+}
+END_TEST
+
 static Suite *
 programs_suite(void)
 {
@@ -169,6 +188,7 @@ programs_suite(void)
     tcase_add_test(tc, test_gui_passes_everything_through);
     tcase_add_test(tc, test_stdout_write_errors_fail);
     tcase_add_test(tc, test_gui_without_display);
+    tcase_add_test(tc, test_gui_frames_bounded);
     suite_add_tcase(s, tc);
     return s;
 }
