@@ -394,6 +394,12 @@ cmd_gui(int argc, char **argv)
         if (!hs[0]) {
             return cli_error(VH_EXIT_USAGE, "%s", err);
         }
+        if (!gui_history_complete(hs[0])) {
+            fprintf(stderr, "vhsim: warning: '%s' is incomplete: it has no "
+                    "end record (the run that wrote it stopped early), so "
+                    "the picture stops where the recording does\n",
+                    o.input);
+        }
         snprintf(names[0], sizeof names[0], "%s",
                  gui_history_scene(hs[0])->variant);
         n = 1;

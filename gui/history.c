@@ -875,3 +875,9 @@ gui_history_guest_cat(const struct gui_history *h)
 {
     return h->guest_cat;
 }
+
+bool
+gui_history_complete(struct gui_history *h)
+{
+    return gui_rec_complete(h->rd, NULL);
+}

@@ -107,6 +107,10 @@ struct gui_history *gui_history_open(const char *path, gui_advance_fn advance,
                                      size_t errlen);
 void gui_history_free(struct gui_history *);
 
+/* True if the recording under the history is whole (record/record.h,
+ * gui_rec_complete()); a live run's spool is whole only once it ended. */
+bool gui_history_complete(struct gui_history *);
+
 const struct gui_scene *gui_history_scene(const struct gui_history *);
 
 /* Makes the window cover time 't': every event announced up to

@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #define BLOCK_EVENTS 4096
 #define CACHE_SLOTS 8192        /* Packets remembered per block, by id. */
@@ -432,6 +433,7 @@ gui_rec_finish(struct gui_rec_writer *w, char *err, size_t errlen)
 
 struct gui_rec_reader {
     FILE *f;
+    uint64_t first_off;         /* The first record after the scene. */
     uint8_t *blk;               /* Payload of the current block. */
     size_t blk_len, blk_cap, pos;
     uint64_t blk_off;           /* File offset of the current block. */
@@ -525,6 +527,19 @@ read_record(struct gui_rec_reader *r, uint64_t off, char *type,
     }
     size_t n = (size_t) hdr[1] | (size_t) hdr[2] << 8 | (size_t) hdr[3] << 16
                | (size_t) hdr[4] << 24;
+    if (n > GUI_REC_MAX_RECORD) {
+        snprintf(r->err, sizeof r->err, "a record of %zu bytes at offset "
+                 "%llu: the recording is damaged", n,
+                 (unsigned long long) off);
+        return -1;
+    }
+    /* Nothing is allocated for bytes the file does not have (yet: a live
+     * writer may still be writing them). */
+    struct stat st;
+    if (fstat(fileno(r->f), &st) == 0
+        && (uint64_t) st.st_size < off + 5 + n) {
+        return 0;
+    }
     if (n > r->blk_cap) {
         r->blk = gui_xrealloc(r->blk, n);
         r->blk_cap = n;
@@ -657,6 +672,7 @@ gui_rec_open(const char *path, struct gui_scene *sc, char *err,
         return NULL;
     }
     r->next_off = 12 + 5 + len;
+    r->first_off = r->next_off;
     r->blk_off = r->next_off;
     return r;
 }
@@ -870,4 +886,45 @@ const char *
 gui_rec_error(const struct gui_rec_reader *r)
 {
     return r->err;
+}
+
+bool
+gui_rec_complete(struct gui_rec_reader *r, vh_time_t *end)
+{
+    /* Walk the records by their headers alone: each block is skipped,
+     * not read. */
+    uint64_t off = r->first_off;
+    uint8_t hdr[5];
+    struct stat st;
+    if (fstat(fileno(r->f), &st)) {
+        return false;
+    }
+    for (;;) {
+        if (fseeko(r->f, (off_t) off, SEEK_SET)
+            || fread(hdr, 1, 5, r->f) != 5) {
+            return false;
+        }
+        uint64_t n = (uint64_t) hdr[1] | (uint64_t) hdr[2] << 8
+                     | (uint64_t) hdr[3] << 16 | (uint64_t) hdr[4] << 24;
+        if (off + 5 + n > (uint64_t) st.st_size) {
+            return false;
+        }
+        if (hdr[0] == 'Z') {
+            uint8_t body[32];
+            if (n > sizeof body || fread(body, 1, n, r->f) != n) {
+                return false;
+            }
+            struct cur c = { body, body + n, false };
+            (void) get_var(&c);                 /* Events. */
+            vh_time_t clock = get_var(&c);
+            if (c.bad) {
+                return false;
+            }
+            if (end) {
+                *end = clock;
+            }
+            return off + 5 + n == (uint64_t) st.st_size;
+        }
+        off += 5 + n;
+    }
 }

@@ -29,6 +29,9 @@
 #define GUI_REC_SNAPLEN 128     /* Frame bytes kept per snapshot: enough
                                  * for Ethernet, tags, IP, UDP and one
                                  * tunnel with its inner headers. */
+#define GUI_REC_MAX_RECORD (64u << 20)  /* Larger records are damage: a
+                                         * block holds a few thousand
+                                         * events. */
 #define GUI_NO_DEV UINT32_MAX
 #define GUI_NO_PKT UINT64_MAX
 
@@ -105,6 +108,13 @@ void gui_rec_close(struct gui_rec_reader *);
  * if the data is damaged ('err' set).  Calling again after 0 picks up
  * whatever was written since. */
 int gui_rec_next(struct gui_rec_reader *, struct gui_rec_item *out);
+
+/* True if the whole recording is there: its records run to an end
+ * record that closes the file.  A recording whose run was cut short (a
+ * killed 'vhsim run --record', a full disk) has none.  '*end', if not
+ * NULL, receives the clock the end record gives.  Reads only record
+ * headers; the reader's position is unchanged. */
+bool gui_rec_complete(struct gui_rec_reader *, vh_time_t *end);
 
 /* True once the end record has been read. */
 bool gui_rec_at_end(const struct gui_rec_reader *);

@@ -1029,6 +1029,81 @@ START_TEST(test_empty_scene_frame)
 }
 END_TEST
 
+
+/* A recording cut short (a killed run) is told from a whole one, and the
+ * GUI says so; a record header that claims more bytes than the file has
+ * allocates nothing, and one beyond any real block is damage. */
+START_TEST(test_recording_truncated_or_damaged)
+{
+    char *dir = vh_test_tmpdir();
+    char *rec = record_demo(dir, "");
+    char half[4200], big[4200], err[256];
+    snprintf(half, sizeof half, "%s/half.vhrec", dir);
+    snprintf(big, sizeof big, "%s/big.vhrec", dir);
+    ck_assert_int_eq(vh_test_sh(NULL, "n=$(stat -c %%s '%s'); head -c "
+                                "$((n - 3)) '%s' > '%s'", rec, rec, half), 0);
+
+    struct gui_scene sc;
+    struct gui_rec_reader *r = gui_rec_open(rec, &sc, err, sizeof err);
+    ck_assert_msg(r != NULL, "%s", err);
+    vh_time_t end = 0;
+    ck_assert(gui_rec_complete(r, &end));
+    ck_assert(end > 0 && end <= sc.duration);   /* Where the run ended. */
+    gui_rec_close(r);
+    gui_scene_free(&sc);
+
+    r = gui_rec_open(half, &sc, err, sizeof err);
+    ck_assert_msg(r != NULL, "%s", err);
+    ck_assert(!gui_rec_complete(r, NULL));
+    /* What it has still reads, up to where it stops. */
+    struct gui_rec_item it;
+    size_t n = 0;
+    int rc;
+    while ((rc = gui_rec_next(r, &it)) == 1) {
+        n++;
+    }
+    ck_assert_int_eq(rc, 0);
+    ck_assert_uint_gt(n, 10);
+    gui_rec_close(r);
+    gui_scene_free(&sc);
+
+    char *out = NULL;
+    int st = vh_test_sh(&out, "'%s' gui '%s' --screenshot '%s/x.png' 2>&1",
+                        bin(), half, dir);
+    ck_assert_msg(st == 0 && strstr(out, "is incomplete: it has no end "
+                                         "record"), "exit %d: %s", st, out);
+    free(out);
+    st = vh_test_sh(&out, "'%s' gui '%s' --screenshot '%s/x.png' 2>&1",
+                    bin(), rec, dir);
+    ck_assert_msg(st == 0 && !strstr(out, "incomplete"), "%s", out);
+    free(out);
+
+    /* The first block's header rewritten to claim 4 GiB - 1. */
+    r = gui_rec_open(rec, &sc, err, sizeof err);
+    ck_assert_ptr_nonnull(r);
+    uint64_t off;
+    uint32_t idx;
+    gui_rec_tell(r, &off, &idx);
+    gui_rec_close(r);
+    gui_scene_free(&sc);
+    ck_assert_int_eq(vh_test_sh(NULL, "cp '%s' '%s' && printf '\\377\\377"
+                                "\\377\\377' | dd of='%s' bs=1 seek=%llu "
+                                "conv=notrunc 2>/dev/null", rec, big, big,
+                                (unsigned long long) off + 1), 0);
+    r = gui_rec_open(big, &sc, err, sizeof err);
+    ck_assert_ptr_nonnull(r);
+    ck_assert_int_eq(gui_rec_next(r, &it), -1);
+    ck_assert_msg(strstr(gui_rec_error(r), "the recording is damaged"),
+                  "%s", gui_rec_error(r));
+    gui_rec_close(r);
+    gui_scene_free(&sc);
+
+    vh_test_sh(NULL, "rm -rf '%s'", dir);
+    free(rec);
+    free(dir);
+}
+END_TEST
+
 #define EVB "scenarios/evb.json"
 
 /* Records variant 'variant' of the EVB scenario into DIR/evb.vhrec and
@@ -1998,6 +2073,7 @@ gui_suite(void)
     tcase_add_test(tc, test_inspector_against_the_trace);
     tcase_add_test(tc, test_evb_hairpin_turns_drawn);
     tcase_add_test(tc, test_empty_scene_frame);
+    tcase_add_test(tc, test_recording_truncated_or_damaged);
     tcase_add_test(tc, test_evb_layout);
     tcase_add_test(tc, test_evb_inspector_tag);
     tcase_add_test(tc, test_upcall_up_and_back);
