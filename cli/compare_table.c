@@ -567,8 +567,11 @@ compare_print(const struct compare_run *runs, size_t n, int width,
     build(&t);
 
     const cJSON *base = runs[0].report;
-    fprintf(out, "vhsim compare: %s, seed %.0f, %zu run%s\n",
-            compare_str(base, "scenario"), compare_num(base, "seed"), n,
+    /* The seed is written as its digits (a raw JSON number). */
+    const cJSON *seed = cJSON_GetObjectItemCaseSensitive(base, "seed");
+    fprintf(out, "vhsim compare: %s, seed %s, %zu run%s\n",
+            compare_str(base, "scenario"),
+            cJSON_IsRaw(seed) ? seed->valuestring : "?", n,
             n == 1 ? "" : "s");
     const char *desc = compare_str(base, "description");
     if (*desc) {

@@ -501,7 +501,11 @@ report_json(const struct world *w, double wall_s)
     if (c->description) {
         cJSON_AddStringToObject(r, "description", c->description);
     }
-    cJSON_AddNumberToObject(r, "seed", (double) c->seed);
+    /* Written as its digits: a double holds integers exactly only up to
+     * 2^53, and --seed takes any 64-bit value. */
+    char seed[24];
+    snprintf(seed, sizeof seed, "%llu", (unsigned long long) c->seed);
+    cJSON_AddRawToObject(r, "seed", seed);
     cJSON_AddNumberToObject(r, "sim_time_ns",
                             (double) (world_end_time(w) / VH_NS));
     cJSON_AddNumberToObject(r, "events", (double) w->sim.events_run);

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "tests/testutil.h"
 
@@ -177,6 +178,31 @@ START_TEST(test_gui_frames_bounded)
 }
 END_TEST
 
+/* Seeds are written exactly, however large: the seed a report gives
+ * reproduces its run. */
+START_TEST(test_seed_written_exactly)
+{
+    char bin[PATH_MAX];
+    ck_assert(realpath(vh_test_bin(), bin) != NULL);
+    char *dir = vh_test_tmpdir();
+    char *out = NULL;
+    int st = vh_test_sh(&out, "cd '%s' && '%s' run '%s/scenarios/demo.json' "
+                        "--quiet --seed 18446744073709551615 --json a.json "
+                        "&& seed=$(sed -n 's/^.\"seed\":.\\([0-9]*\\),$/\\1/p' "
+                        "a.json) && echo \"seed=$seed\" && '%s' run "
+                        "'%s/scenarios/demo.json' --quiet --seed \"$seed\" "
+                        "--json b.json && diff <(grep -v wall_s a.json) "
+                        "<(grep -v wall_s b.json) && echo same", dir,
+                        bin, getcwd((char[4096]) { 0 }, 4096),
+                        bin, getcwd((char[4096]) { 0 }, 4096));
+    ck_assert_msg(st == 0 && strstr(out, "seed=18446744073709551615\n")
+                  && strstr(out, "same"), "exit %d: %s", st, out);
+    free(out);
+    vh_test_sh(NULL, "rm -rf '%s'", dir);
+    free(dir);
+}
+END_TEST
+
 static Suite *
 programs_suite(void)
 {
@@ -189,6 +215,7 @@ programs_suite(void)
     tcase_add_test(tc, test_stdout_write_errors_fail);
     tcase_add_test(tc, test_gui_without_display);
     tcase_add_test(tc, test_gui_frames_bounded);
+    tcase_add_test(tc, test_seed_written_exactly);
     suite_add_tcase(s, tc);
     return s;
 }
