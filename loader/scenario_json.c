@@ -290,6 +290,18 @@ ld_str(struct ld *ld, const cJSON *obj, const char *op, const char *key,
     return true;
 }
 
+size_t
+ld_control_char(const char *s)
+{
+    for (size_t i = 0; s[i]; i++) {
+        unsigned char c = (unsigned char) s[i];
+        if (c < 0x20 || c == 0x7f) {
+            return i + 1;
+        }
+    }
+    return 0;
+}
+
 /* Reads "name", which may not hold any of 'forbidden'. */
 static bool
 name_without(struct ld *ld, const cJSON *obj, const char *op,
@@ -303,8 +315,14 @@ name_without(struct ld *ld, const cJSON *obj, const char *op,
     }
     jp_key(path, op, "name");
     const char *bad = NULL;
+    size_t ctl = ld_control_char(name);
     if (!*name) {
         vh_diag_fail(ld->diag, path, "a name may not be empty");
+    } else if (ctl) {
+        vh_diag_fail(ld->diag, path, "a name may not contain control "
+                     "characters (byte 0x%02x at position %zu): it is "
+                     "printed to terminals", (unsigned char) name[ctl - 1],
+                     ctl);
     } else if (strlen(name) > 64) {
         vh_diag_fail(ld->diag, path, "name '%s' is longer than 64 "
                      "characters", name);

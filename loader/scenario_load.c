@@ -264,6 +264,13 @@ load_top(struct ld *ld, const cJSON *root)
         return vh_diag_fail(ld->diag, "name", "the scenario's name is "
                             "empty");
     }
+    size_t ctl = sc->name ? ld_control_char(sc->name) : 0;
+    if (ctl) {
+        return vh_diag_fail(ld->diag, "name", "the scenario's name may not "
+                            "contain control characters (byte 0x%02x at "
+                            "position %zu): it is printed to terminals",
+                            (unsigned char) sc->name[ctl - 1], ctl);
+    }
     if (!sc->name) {
         sc->name = default_name(sc->file);
     }

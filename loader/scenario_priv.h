@@ -106,6 +106,10 @@ bool ld_is_object(struct ld *, const cJSON *v, const char *path);
 bool ld_absent_or_null(const cJSON *obj, const char *key);
 bool ld_str(struct ld *, const cJSON *obj, const char *op, const char *key,
             bool required, char **out);
+/* The position (from 1) of the first control character of 's' (C0 or
+ * DEL), or 0 if it has none: names and the scenario's name are printed
+ * to terminals, where such bytes would be obeyed. */
+size_t ld_control_char(const char *s);
 /* A variant's "name": as ld_name(), but '.' is allowed (a variant is
  * never part of a path) and ',' is not (--only lists names with it). */
 bool ld_variant_name(struct ld *, const cJSON *obj, const char *op,

@@ -378,6 +378,14 @@ static const struct bad bad[] = {
       "'vifs' applies only to NICs of model vic" },
     { WITH(", 'variants': [{'name': 'a,b', 'set': {}}]"), "variants[0].name: "
       "name 'a,b' may not contain ','" },
+    /* Control characters would be obeyed by the terminal that prints
+     * them. */
+    { "{'name': 'x\\u001b[2J'}", "name: the scenario's name may not "
+      "contain control characters (byte 0x1b at position 2)" },
+    { WITH(", 'variants': [{'name': 'v\\u0007', 'set': {}}]"),
+      "variants[0].name: a name may not contain control characters (byte "
+      "0x07 at position 2)" },
+
 
     /* Costs. */
     { WITH(", 'costs': {'pcie_latency': '100cyc'}"), "costs.pcie_latency: "
