@@ -80,7 +80,8 @@ START_TEST(test_arithmetic)
     struct vh_diag d;
     struct cfg_scenario *sc = cfg_load_string(
         "{ \"costs\": { \"pcie_byte\": \"0.3ns/B\","
-        "             \"pcie_latency\": \"1us\" } }", "hw.json", NULL, &d);
+        "             \"pcie_latency\": \"1us\" },"
+        "  \"hosts\": [ { \"name\": \"h\" } ] }", "hw.json", NULL, &d);
     ck_assert_msg(sc != NULL, "%s", d.msg);
     struct world *w = world_build(sc, &d);
     ck_assert_msg(w != NULL, "%s", d.msg);

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "models/core/config.h"
+#include "models/core/world.h"
 #include "sim/frame.h"
 #include "tests/testutil.h"
 
@@ -568,6 +569,11 @@ START_TEST(test_defaults)
     ck_assert_uint_eq(sc->duration, 10 * VH_MS);
     ck_assert_uint_eq(sc->n_hosts + sc->n_switches + sc->n_flows
                       + sc->n_captures + sc->n_events + sc->n_variants, 0);
+    /* It loads, but there is nothing to run. */
+    struct world *w = world_build(sc, &d);
+    ck_assert_ptr_null(w);
+    ck_assert_str_eq(d.msg, "hosts: nothing to simulate: the scenario has "
+                     "no hosts and no switches");
     cfg_free(sc);
 
     sc = load(WITH(""), NULL, &d);

@@ -239,6 +239,12 @@ world_build_switches(struct world *w, struct vh_diag *diag)
 struct world *
 world_build(const struct cfg_scenario *cfg, struct vh_diag *diag)
 {
+    if (!cfg->n_hosts && !cfg->n_switches) {
+        /* It would run, to nothing, and report nothing. */
+        vh_diag_fail(diag, "hosts", "nothing to simulate: the scenario has "
+                     "no hosts and no switches");
+        return NULL;
+    }
     struct world *w = vh_xcalloc(1, sizeof *w);
     vh_sim_init(&w->sim);
     vh_pool_init(&w->pool);
