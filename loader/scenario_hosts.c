@@ -209,11 +209,13 @@ load_cpu(struct ld *ld, const cJSON *h, const char *hp, struct cfg_host *host)
                     2, &irq)) {
         return false;
     }
-    if (!(ghz > 0 && ghz <= 10)) {
+    if (!(ghz >= 0.1 && ghz <= 10)) {
+        /* A clock slower than 100 MHz would round to nothing in places
+         * (and divide by it); faster than 10 GHz no core is. */
         char path[JP_LEN];
         jp_key(path, cp, "ghz");
         return vh_diag_fail(ld->diag, path, "%g GHz is out of range; "
-                            "expected more than 0 and at most 10", ghz);
+                            "expected 0.1 to 10", ghz);
     }
     host->cpu.cores = (int) cores;
     host->cpu.khz = (uint64_t) llround(ghz * 1e6);

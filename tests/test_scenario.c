@@ -173,6 +173,19 @@ static const struct bad bad[] = {
       "hosts[0].cpu.ghz: 0 GHz is out of range" },
     { WITH_HOST(", 'cpu': {'ghz': 10.5}", NIC(""), BR(""), VM("", VNICB(""))),
       "hosts[0].cpu.ghz: 10.5 GHz is out of range" },
+    /* A clock that rounds to nothing in kHz divided by zero. */
+    { WITH_HOST(", 'cpu': {'ghz': 1e-10}", NIC(""), BR(""), VM("", VNICB(""))),
+      "hosts[0].cpu.ghz: 1e-10 GHz is out of range; expected 0.1 to 10" },
+    { WITH(", 'variants': [{'name': 'v', 'set': {'h1.cpu.ghz': 1e-10}}]"),
+      "variants[0]: variant 'v' does not load: hosts[0].cpu.ghz: 1e-10 GHz "
+      "is out of range" },
+    /* Costs that would wrap in a core's price or a hardware time. */
+    { WITH(", 'costs': {'stack_tx': '2s'}"), "costs.stack_tx: \"2s\" is more "
+      "than one primitive can cost (at most 1000000000cyc or 100ms per job" },
+    { WITH(", 'costs': {'stack_tx': '5000000000cyc'}"), "costs.stack_tx: "
+      "\"5000000000cyc\" is more than one primitive can cost" },
+    { WITH(", 'costs': {'pcie_latency': '999999999s'}"), "costs.pcie_latency: "
+      "\"999999999s\" is more than one primitive can cost" },
     { WITH_VM(", 'vcpus': 257"), "hosts[0].vms[0].vcpus: 257 is out of "
       "range; expected 1 to 256" },
     { WITH_VM(", 'vcpus': 1, 'pin': [4]"), "hosts[0].vms[0].pin[0]: core 4 "

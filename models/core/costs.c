@@ -9,6 +9,12 @@
 
 #include "sim/diag.h"
 
+/* The largest value of each part of a cost (see parse_for_kind). */
+#define COST_MAX_CYC 1e9
+#define COST_MAX_NS 1e8
+#define COST_MAX_CYC_PER_BYTE 1e6
+#define COST_MAX_NS_PER_BYTE 1e5
+
 const struct cost_info cost_table[COST_N] = {
 #define COST(ID, NAME, KIND, DEFAULT, DOC) \
     [COST_##ID] = { NAME, COST_KIND_##KIND, DEFAULT, DOC },
@@ -58,6 +64,19 @@ parse_for_kind(const struct cost_info *ci, const char *value,
         return parse_count(value, out, why, why_len);
     }
     if (vh_parse_cost(value, out, why, why_len)) {
+        return -1;
+    }
+    /* What a core's price (32-bit cycles at up to 10 GHz) and a
+     * hardware time (64-bit picoseconds) hold, with room to spare: more
+     * would wrap silently.  No real primitive comes near. */
+    if (out->cyc > COST_MAX_CYC || out->ns > COST_MAX_NS
+        || out->cyc_per_byte > COST_MAX_CYC_PER_BYTE
+        || out->ns_per_byte > COST_MAX_NS_PER_BYTE) {
+        snprintf(why, why_len, "\"%s\" is more than one primitive can cost "
+                 "(at most %.0fcyc or %.0fms per job, %.0fcyc/B or "
+                 "%.0fus/B)", value, COST_MAX_CYC, COST_MAX_NS / 1e6,
+                 COST_MAX_CYC_PER_BYTE, COST_MAX_NS_PER_BYTE / 1e3);
+        memset(out, 0, sizeof *out);
         return -1;
     }
     if (ci->kind == COST_KIND_TIME && (out->cyc || out->cyc_per_byte
