@@ -3,6 +3,7 @@
  * and over the raw JSON tree for variants, which change the tree before it
  * is loaded. */
 #include "loader/scenario_priv.h"
+#include "sim/units.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -384,6 +385,37 @@ migrate_macvtap_ok(struct ld *ld, const struct cfg_event *e,
     return true;
 }
 
+/* The host VM 'e->target' is on when migration 'e' starts: its own, or
+ * the destination of the latest migration of the same VM before it (by
+ * time, then by order in events[]), which '*prev' receives (NULL if
+ * none). */
+static const char *
+migration_origin(const struct cfg_scenario *sc, const struct cfg_event *e,
+                 const struct cfg_event **prev)
+{
+    *prev = NULL;
+    for (size_t j = 0; j < sc->n_events; j++) {
+        const struct cfg_event *o = &sc->events[j];
+        if (o == e || o->action != CFG_EV_MIGRATE
+            || strcmp(o->target, e->target)
+            || o->at > e->at || (o->at == e->at && o > e)) {
+            continue;
+        }
+        if (!*prev || o->at > (*prev)->at
+            || (o->at == (*prev)->at && o > *prev)) {
+            *prev = o;
+        }
+    }
+    if (*prev) {
+        return (*prev)->to;
+    }
+    /* The host part of "host1/vm1". */
+    static char host[128];
+    snprintf(host, sizeof host, "%.*s", (int) strcspn(e->target, "/"),
+             e->target);
+    return host;
+}
+
 static bool
 check_event(struct ld *ld, const struct cfg_event *e)
 {
@@ -422,9 +454,24 @@ check_event(struct ld *ld, const struct cfg_event *e)
             return vh_diag_fail(ld->diag, path, "'%s' is a %s; a VM migrates "
                                 "to a host", e->to, ld_ref_what(to.kind));
         }
-        if (to.host == r.host) {
+        /* Where the VM is when this migration starts: its own host, or
+         * where an earlier migration took it. */
+        const struct cfg_event *prev = NULL;
+        const char *now_on = migration_origin(ld->sc, e, &prev);
+        if (prev && e->at < prev->at + prev->downtime) {
+            char t[32];
+            vh_format_time(prev->at + prev->downtime, t, sizeof t);
+            jp_key(path, e->jpath, "at");
+            return vh_diag_fail(ld->diag, path, "VM '%s' is still migrating "
+                                "to host '%s' (%s) until %s; a migration "
+                                "starts once the one before has ended",
+                                e->target, prev->to, prev->jpath, t);
+        }
+        if (!strcmp(now_on, e->to)) {
             return vh_diag_fail(ld->diag, path, "VM '%s' is already on host "
-                                "'%s'", e->target, e->to);
+                                "'%s'%s%s%s", e->target, e->to,
+                                prev ? " (" : "", prev ? prev->jpath : "",
+                                prev ? " took it there)" : "");
         }
         jp_key(path, e->jpath, "target");
         for (size_t i = 0; i < r.vm->n_nics; i++) {

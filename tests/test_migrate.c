@@ -120,6 +120,76 @@ START_TEST(test_unpinned_vcpus_avoid_pmd_cores)
 }
 END_TEST
 
+/* migration_json with its events[] replaced by 'events'. */
+static char *
+with_events(const char *events)
+{
+    const char *at = strstr(migration_json, "\"events\": [");
+    ck_assert_ptr_nonnull(at);
+    size_t n = (size_t) (at - migration_json);
+    char *s = malloc(n + strlen(events) + 64);
+    sprintf(s, "%.*s\"events\": [ %s ] }", (int) n, migration_json, events);
+    return s;
+}
+
+#define MIG(AT, TO, DOWN)                                               \
+    "{\"at\": \"" AT "\", \"action\": \"migrate\", \"target\": "        \
+    "\"host1/vm1\", \"to\": \"" TO "\", \"downtime\": \"" DOWN "\"}"
+
+/* Each migration starts from where the VM is at its time: there and
+ * back again runs, and ends where it began. */
+START_TEST(test_vm_migrates_there_and_back)
+{
+    char *json = with_events(MIG("3ms", "host2", "1ms") ", "
+                             MIG("9ms", "host1", "1ms"));
+    struct wt_run r = wt_run_json(json, NULL, NULL, NULL);
+    free(json);
+    struct host *h1 = r.w->hosts[0], *h2 = r.w->hosts[1];
+    ck_assert_uint_eq(h1->n_vms, 1);
+    ck_assert_uint_eq(h2->n_vms, 0);
+    ck_assert_ptr_eq(h1->vms[0]->host, h1);
+    /* Reachable at the end, back on p1. */
+    ck_assert_uint_gt(r.w->flows[0].last_delivered, 14 * VH_MS);
+    struct vh_mac mac;
+    vh_mac_parse("52:54:00:00:00:01", &mac);
+    ck_assert_int_eq(l2switch_lookup(r.w->switches[0], &mac, r.w->sim.now),
+                     0);
+    wt_run_free(&r);
+}
+END_TEST
+
+/* A second migration while the first is under way, or to where the VM
+ * already is by then, is refused with the event that explains it. */
+START_TEST(test_migration_sequence_refusals)
+{
+    char *json = with_events(MIG("3ms", "host2", "2ms") ", "
+                             MIG("4ms", "host1", "1ms"));
+    char *msg = wt_refusal(json, NULL);
+    ck_assert_msg(strstr(msg, "events[1].at: VM 'host1/vm1' is still "
+                              "migrating to host 'host2' (events[0]) until "
+                              "5ms"), "%s", msg);
+    free(msg);
+    free(json);
+
+    json = with_events(MIG("3ms", "host2", "1ms") ", "
+                       MIG("8ms", "host2", "1ms"));
+    msg = wt_refusal(json, NULL);
+    ck_assert_msg(strstr(msg, "events[1].to: VM 'host1/vm1' is already on "
+                              "host 'host2' (events[0] took it there)"),
+                  "%s", msg);
+    free(msg);
+    free(json);
+
+    /* Listed out of time order, judged in time order. */
+    json = with_events(MIG("9ms", "host1", "1ms") ", "
+                       MIG("3ms", "host2", "1ms"));
+    struct wt_run r = wt_run_json(json, NULL, NULL, NULL);
+    free(json);
+    ck_assert_uint_eq(r.w->hosts[0]->n_vms, 1);
+    wt_run_free(&r);
+}
+END_TEST
+
 static Suite *
 migrate_suite(void)
 {
@@ -128,6 +198,8 @@ migrate_suite(void)
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, test_vm_moves_and_announces_itself);
     tcase_add_test(tc, test_unpinned_vcpus_avoid_pmd_cores);
+    tcase_add_test(tc, test_vm_migrates_there_and_back);
+    tcase_add_test(tc, test_migration_sequence_refusals);
     suite_add_tcase(s, tc);
     return s;
 }
