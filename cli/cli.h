@@ -55,6 +55,26 @@ bool cli_parse_u64(const char *s, unsigned long long *out);
 int cli_write_file(const char *path, const char *text, char *err,
                    size_t errlen);
 
+/* From here on SIGINT, SIGTERM, SIGHUP and SIGQUIT remove every output's
+ * temporary (sim/outfile.h) before ending the program. */
+void cli_catch_signals(void);
+
+/* An output a command will write: 'what' names it in messages
+ * ("--json", "capture[2].file"); 'makes_dirs' when the writer creates
+ * missing directories itself (captures). */
+struct cli_output {
+    const char *what;
+    const char *path;           /* NULL: not written this time. */
+    bool makes_dirs;
+};
+
+/* Before anything runs: every output's directory exists (unless it makes
+ * its own) and can be written, no output is one of the 'inputs', and no
+ * two outputs are one file, by identity (sim/outfile.h: vh_same_file).
+ * Returns 0, or VH_EXIT_USAGE after saying which. */
+int cli_check_outputs(const char *const *inputs, size_t n_in,
+                      const struct cli_output *outs, size_t n_out);
+
 /* Flushes standard output at the end of the program and returns 'rc',
  * or VH_EXIT_FAIL after saying so on standard error if anything written
  * there was lost (a full disk, a closed pipe): a report that did not

@@ -357,6 +357,14 @@ cmd_compare(int argc, char **argv)
         return rc < 0 ? VH_EXIT_OK : rc;
     }
     size_t n;
+    const char *inputs[] = { o.scenario };
+    const struct cli_output outs[] = {
+        { "--json", o.json, false }, { "--csv", o.csv, false },
+    };
+    if (cli_check_outputs(inputs, 1, outs, 2)) {
+        return VH_EXIT_USAGE;
+    }
+    cli_catch_signals();
     struct job *jobs = prepare(&o, &n);
     if (!jobs) {
         return VH_EXIT_USAGE;

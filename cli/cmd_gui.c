@@ -377,6 +377,13 @@ cmd_gui(int argc, char **argv)
     if (rc) {
         return rc < 0 ? VH_EXIT_OK : rc;
     }
+    const char *inputs[] = { o.input };
+    const struct cli_output outs[] = {
+        { "--screenshot", o.screenshot, false },
+    };
+    if (cli_check_outputs(inputs, 1, outs, 1)) {
+        return VH_EXIT_USAGE;
+    }
     bool headless = o.screenshot || o.frames;
 
     /* The sources: a recording, one variant, or two. */

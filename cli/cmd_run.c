@@ -16,6 +16,7 @@
 #include "models/core/world.h"
 #include "record/record.h"
 #include "sim/capture.h"
+#include "sim/outfile.h"
 #include "sim/pcapw.h"
 #include "sim/units.h"
 #include "sim/xmalloc.h"
@@ -179,23 +180,25 @@ progress_cb(double done, void *ctx)
     p->shown = true;
 }
 
-static volatile sig_atomic_t interrupted;
-
-/* The recording being written, under a temporary name until the run
- * completes. */
-static char record_tmp[4096];
-
-static void
-on_signal(int sig)
+/* The run's outputs against its input and each other, before it runs. */
+static int
+check_run_outputs(const struct run_opts *o, const struct cfg_scenario *cfg)
 {
-    /* Leave no partial capture or recording behind, then go. */
-    vh_pcapw_abort_all_signal_safe();
-    if (record_tmp[0]) {
-        unlink(record_tmp);
+    size_t n = 2 + cfg->n_captures;
+    struct cli_output *outs = vh_xcalloc(n, sizeof *outs);
+    char (*what)[48] = vh_xcalloc(cfg->n_captures + 1, sizeof *what);
+    outs[0] = (struct cli_output) { "--json", o->json, false };
+    outs[1] = (struct cli_output) { "--record", o->record, false };
+    for (size_t i = 0; i < cfg->n_captures; i++) {
+        snprintf(what[i], sizeof what[i], "capture[%zu].file", i);
+        outs[2 + i] = (struct cli_output) { what[i], cfg->captures[i].file,
+                                            true };
     }
-    interrupted = 1;
-    signal(sig, SIG_DFL);
-    raise(sig);
+    const char *inputs[] = { o->scenario };
+    int rc = cli_check_outputs(inputs, 1, outs, n);
+    free(outs);
+    free(what);
+    return rc;
 }
 
 static struct vh_capture *
@@ -236,22 +239,24 @@ cmd_run(int argc, char **argv)
     if (!w) {
         return VH_EXIT_USAGE;
     }
+    if (check_run_outputs(&o, cfg)) {
+        world_free(w);
+        cfg_free(cfg);
+        return VH_EXIT_USAGE;
+    }
     struct vh_capture *cap = open_captures(w, cfg, o.scenario);
     if (!cap) {
         world_free(w);
         cfg_free(cfg);
         return VH_EXIT_USAGE;
     }
-    FILE *rec_file = NULL;
+    struct vh_outfile *rec_file = NULL;
     struct gui_rec_writer *rec = NULL;
+    char err[512];
     if (o.record) {
-        snprintf(record_tmp, sizeof record_tmp, "%s.tmp.%ld", o.record,
-                 (long) getpid());
-        rec_file = fopen(record_tmp, "wb");
+        rec_file = vh_outfile_open(o.record, "wb", err, sizeof err);
         if (!rec_file) {
-            record_tmp[0] = '\0';
-            int st = cli_error(VH_EXIT_FAIL, "cannot write '%s': %s",
-                               o.record, strerror(errno));
+            int st = cli_error(VH_EXIT_FAIL, "%s", err);
             vh_capture_abort(cap);
             world_free(w);
             cfg_free(cfg);
@@ -259,12 +264,12 @@ cmd_run(int argc, char **argv)
         }
         struct gui_scene sc;
         cli_gui_scene(&sc, w, cfg, o.variant);
-        rec = gui_rec_writer_new(rec_file, &sc, &w->sim.now);
+        rec = gui_rec_writer_new(vh_outfile_stream(rec_file), &sc,
+                                 &w->sim.now);
         gui_scene_free(&sc);
         vh_trace_subscribe(&w->trace, VH_HOP_ALL, gui_rec_hop, rec);
     }
-    signal(SIGINT, on_signal);
-    signal(SIGTERM, on_signal);
+    cli_catch_signals();
 
     struct progress prog = { cli_wall_now(), false, w };
     bool tty = !o.quiet && isatty(STDERR_FILENO);
@@ -274,25 +279,20 @@ cmd_run(int argc, char **argv)
         fputs("\r\033[K", stderr);
     }
 
-    char err[512];
     rc = VH_EXIT_OK;
     if (vh_capture_commit(cap, err, sizeof err)) {
         rc = cli_error(VH_EXIT_FAIL, "%s", err);
     }
     if (rec) {
-        bool bad = gui_rec_finish(rec, err, sizeof err) != 0;
-        bad |= fclose(rec_file) != 0;
-        if (bad || rename(record_tmp, o.record)) {
-            if (!bad) {
-                snprintf(err, sizeof err, "cannot write '%s': %s", o.record,
-                         strerror(errno));
-            }
-            unlink(record_tmp);
+        if (gui_rec_finish(rec, err, sizeof err)) {
+            vh_outfile_abort(rec_file);
             if (rc == VH_EXIT_OK) {
                 rc = cli_error(VH_EXIT_FAIL, "%s", err);
             }
+        } else if (vh_outfile_commit(rec_file, err, sizeof err)
+                   && rc == VH_EXIT_OK) {
+            rc = cli_error(VH_EXIT_FAIL, "%s", err);
         }
-        record_tmp[0] = '\0';
     }
     if (rc == VH_EXIT_OK && o.json) {
         cJSON *r = report_json(w, wall);

@@ -7,6 +7,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "sim/outfile.h"
+
 #include "record/scene.h"
 
 uint32_t
@@ -318,14 +320,12 @@ gui_png_write(const char *path, const uint8_t *rgb, int w, int h,
     uint8_t *z = gui_zlib_compress(raw, rawlen, 1, &zlen);
     free(raw);
 
-    char tmp[4096];
-    snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long) getpid());
-    FILE *f = fopen(tmp, "wb");
-    if (!f) {
-        snprintf(err, errlen, "cannot write '%s': %s", path, strerror(errno));
+    struct vh_outfile *o = vh_outfile_open(path, "wb", err, errlen);
+    if (!o) {
         free(z);
         return -1;
     }
+    FILE *f = vh_outfile_stream(o);
     static const uint8_t sig[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a,
                                     '\n' };
     uint8_t ihdr[13];
@@ -339,12 +339,11 @@ gui_png_write(const char *path, const uint8_t *rgb, int w, int h,
     bad |= chunk(f, "IDAT", z, zlen);
     bad |= chunk(f, "IEND", NULL, 0);
     free(z);
-    bad |= ferror(f) != 0;
-    if (fclose(f) || bad || rename(tmp, path)) {
+    if (bad) {
         snprintf(err, errlen, "cannot write '%s': %s", path,
                  strerror(errno ? errno : EIO));
-        unlink(tmp);
+        vh_outfile_abort(o);
         return -1;
     }
-    return 0;
+    return vh_outfile_commit(o, err, errlen);
 }

@@ -4,7 +4,6 @@
 
 #include <errno.h>
 #include <pcap/pcap.h>
-#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,139 +11,53 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* A signal handler may only touch lock-free atomics (C11 7.14.1.1). */
-_Static_assert(ATOMIC_POINTER_LOCK_FREE == 2,
-               "the open-writer list needs lock-free atomic pointers");
+#include "sim/outfile.h"
 
 struct vh_pcapw {
-    _Atomic(struct vh_pcapw *) next;    /* Next on the open-writer list. */
-    char *path;                 /* Final name, given at open. */
-    char *tmp;                  /* Temporary name; never changes while the
-                                 * writer is on the list. */
+    struct vh_outfile *out;     /* The file, published on commit. */
+    char *path;                 /* For messages. */
     pcap_t *pd;                 /* Dead handle: carries linktype, snaplen
                                  * and timestamp precision. */
-    pcap_dumper_t *dumper;      /* Writes to 'tmp'. */
+    pcap_dumper_t *dumper;      /* Writes to the output's stream. */
     uint64_t frames;            /* Frames written. */
     int write_errno;            /* First write error, 0 if none. */
 };
-
-/* Open writers, newest first.  Only the main flow of the program changes
- * the list; a signal handler may walk it at any point, so every link is
- * stored only once the writer it leads to is complete. */
-static _Atomic(struct vh_pcapw *) open_writers;
-
-static void
-list_add(struct vh_pcapw *w)
-{
-    atomic_store(&w->next, atomic_load(&open_writers));
-    atomic_store(&open_writers, w);
-}
-
-static void
-list_remove(struct vh_pcapw *w)
-{
-    _Atomic(struct vh_pcapw *) *link = &open_writers;
-    struct vh_pcapw *cur;
-
-    while ((cur = atomic_load(link)) != NULL) {
-        if (cur == w) {
-            atomic_store(link, atomic_load(&w->next));
-            return;
-        }
-        link = &cur->next;
-    }
-}
-
-static bool
-list_has_path(const char *path)
-{
-    for (struct vh_pcapw *w = atomic_load(&open_writers); w;
-         w = atomic_load(&w->next)) {
-        if (!strcmp(w->path, path)) {
-            return true;
-        }
-    }
-    return false;
-}
-
-void
-vh_pcapw_abort_all_signal_safe(void)
-{
-    int saved_errno = errno;    /* The interrupted code may be reading it. */
-
-    for (struct vh_pcapw *w = atomic_load(&open_writers); w;
-         w = atomic_load(&w->next)) {
-        unlink(w->tmp);
-    }
-    errno = saved_errno;
-}
 
 static void
 writer_free(struct vh_pcapw *w)
 {
     free(w->path);
-    free(w->tmp);
     free(w);
 }
 
-/* Closes the file (if still open), removes the temporary, takes the writer
- * off the list and frees it.  Unlinking before leaving the list means an
- * interrupt at any point still finds the temporary. */
+/* Closes the file, removes the temporary and frees the writer. */
 static void
 writer_discard(struct vh_pcapw *w)
 {
     if (w->dumper) {
         pcap_dump_close(w->dumper);
+        vh_outfile_stream_closed(w->out);
     }
     if (w->pd) {
         pcap_close(w->pd);
     }
-    unlink(w->tmp);
-    list_remove(w);
+    vh_outfile_abort(w->out);
     writer_free(w);
 }
 
 struct vh_pcapw *
 vh_pcapw_open(const char *path, char *err, size_t errlen)
 {
-    struct stat st;
-
-    if (!stat(path, &st) && S_ISDIR(st.st_mode)) {
-        snprintf(err, errlen, "%s: is a directory, not a capture file",
-                 path);
-        return NULL;
-    }
-    /* Two writers would share one temporary name and clobber each other. */
-    if (list_has_path(path)) {
-        snprintf(err, errlen, "%s: already being written by this run",
-                 path);
-        return NULL;
-    }
-
     struct vh_pcapw *w = calloc(1, sizeof *w);
-    size_t tmp_size = strlen(path) + 32;
-    if (w) {
-        w->path = strdup(path);
-        w->tmp = malloc(tmp_size);
-    }
-    if (!w || !w->path || !w->tmp) {
+    if (!w || !(w->path = strdup(path))) {
         snprintf(err, errlen, "%s: out of memory", path);
-        if (w) {
-            writer_free(w);
-        }
+        free(w);
         return NULL;
     }
-    snprintf(w->tmp, tmp_size, "%s.tmp.%ld", path, (long) getpid());
-
-    /* On the list before the file exists, so there is no moment when an
-     * interrupt could miss it. */
-    list_add(w);
-
-    FILE *f = fopen(w->tmp, "wb");
-    if (!f) {
-        snprintf(err, errlen, "%s: cannot create %s: %s",
-                 path, w->tmp, strerror(errno));
-        list_remove(w);
+    char why[512];
+    w->out = vh_outfile_open(path, "wb", why, sizeof why);
+    if (!w->out) {
+        snprintf(err, errlen, "%s", why);
         writer_free(w);
         return NULL;
     }
@@ -154,14 +67,12 @@ vh_pcapw_open(const char *path, char *err, size_t errlen)
     if (!w->pd) {
         snprintf(err, errlen, "%s: libpcap could not start a capture",
                  path);
-        fclose(f);
         writer_discard(w);
         return NULL;
     }
-    w->dumper = pcap_dump_fopen(w->pd, f);
+    w->dumper = pcap_dump_fopen(w->pd, vh_outfile_stream(w->out));
     if (!w->dumper) {
         snprintf(err, errlen, "%s: %s", path, pcap_geterr(w->pd));
-        fclose(f);
         writer_discard(w);
         return NULL;
     }
@@ -205,30 +116,21 @@ vh_pcapw_commit(struct vh_pcapw *w, char *err, size_t errlen)
         w->write_errno = errno ? errno : EIO;
     }
     if (w->write_errno) {
-        snprintf(err, errlen, "%s: cannot write %s: %s",
-                 w->path, w->tmp, strerror(w->write_errno));
+        snprintf(err, errlen, "cannot write '%s': %s", w->path,
+                 strerror(w->write_errno));
         writer_discard(w);
         return -1;
     }
-
     /* Everything was flushed above, so closing has nothing left to fail
      * on (pcap_dump_close() could not report it anyway). */
     pcap_dump_close(w->dumper);
     w->dumper = NULL;
+    vh_outfile_stream_closed(w->out);
     pcap_close(w->pd);
     w->pd = NULL;
-
-    if (rename(w->tmp, w->path)) {
-        snprintf(err, errlen, "%s: cannot rename %s to it: %s",
-                 w->path, w->tmp, strerror(errno));
-        writer_discard(w);
-        return -1;
-    }
-    /* Off the list only after the rename: an interrupt in between then
-     * merely fails to unlink a name that no longer exists. */
-    list_remove(w);
+    int rc = vh_outfile_commit(w->out, err, errlen);
     writer_free(w);
-    return 0;
+    return rc;
 }
 
 void

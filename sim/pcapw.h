@@ -5,11 +5,12 @@
  * read as is.  Simulated time starts at 0, so the first frames of a run are
  * stamped in January 1970: the file is the same on every run.
  *
- * Frames go to a temporary file next to the final one ("PATH.tmp.PID"),
- * renamed to PATH only by a successful commit, so an error, a crash or an
- * interrupted run never leaves a truncated capture under the final name.
- * Every open writer is also on a process-wide list, so a SIGINT/SIGTERM
- * handler can remove the temporaries with vh_pcapw_abort_all_signal_safe().
+ * The file is an output of sim/outfile.h: written under a temporary name
+ * and renamed to PATH only by a successful commit (through a symbolic
+ * link to its target; a FIFO or device written in place), so an error, a
+ * crash or an interrupted run never leaves a truncated capture under the
+ * final name, and a signal handler removes the temporaries with
+ * vh_outfile_abort_all_signal_safe().
  *
  * Writers are not thread-safe; the simulator writes from one thread. */
 #ifndef VH_PCAPW_H
@@ -48,10 +49,5 @@ void vh_pcapw_abort(struct vh_pcapw *);
 /* Frames written so far. */
 uint64_t vh_pcapw_frames(const struct vh_pcapw *);
 
-/* Unlinks the temporary file of every open writer and does nothing else,
- * so it is safe to call from a signal handler (unlink() is
- * async-signal-safe and the list is read through lock-free atomics).  The
- * writers stay allocated and open; the process is expected to exit. */
-void vh_pcapw_abort_all_signal_safe(void);
 
 #endif /* sim/pcapw.h */

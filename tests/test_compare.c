@@ -347,10 +347,15 @@ START_TEST(test_usage_errors)
     ck_assert_msg(strstr(out, "no variant named 'flod'; did you mean "
                          "'flood'"), "%s", out);
     free(out);
-    /* An unwritable output is a run-time failure. */
-    ck_assert_int_eq(vh_test_sh(NULL, "cd '%s' && '%s' compare good.json "
-                                "--quiet --csv /nonexistent/c.csv", dir,
-                                bin), 1);
+    /* An output in a directory that does not exist is refused before
+     * anything runs. */
+    ck_assert_int_eq(vh_test_sh(&out, "cd '%s' && '%s' compare good.json "
+                                "--quiet --csv /nonexistent/c.csv 2>&1", dir,
+                                bin), 2);
+    ck_assert_msg(strstr(out, "--csv: cannot write '/nonexistent/c.csv': "
+                              "directory '/nonexistent' does not exist"),
+                  "%s", out);
+    free(out);
     free(dir);
 }
 END_TEST

@@ -13,6 +13,7 @@
 
 #include "sim/frame.h"
 #include "sim/packet.h"
+#include "sim/outfile.h"
 #include "sim/pcapw.h"
 #include "tests/testutil.h"
 
@@ -446,7 +447,8 @@ START_TEST(test_commit_rename_fails)
     ck_assert_int_eq(vh_test_sh(NULL, "mkdir '%s' && touch '%s/keep'",
                                 path, path), 0);
     ck_assert_int_eq(vh_pcapw_commit(w, err, sizeof err), -1);
-    ck_assert_msg(strstr(err, path) && strstr(err, "rename"), "%s", err);
+    ck_assert_msg(strstr(err, path) && strstr(err, "Is a directory"), "%s",
+                  err);
     /* The temporary is gone; the directory is untouched. */
     ck_assert_int_eq(dir_entries(dir, names, sizeof names), 1);
     ck_assert_str_eq(names, "x.pcap");
@@ -512,7 +514,7 @@ END_TEST
 static void
 on_term(int sig)
 {
-    vh_pcapw_abort_all_signal_safe();
+    vh_outfile_abort_all_signal_safe();
     _exit(100 + sig);
 }
 
@@ -560,7 +562,7 @@ START_TEST(test_signal_cleanup)
     struct vh_pcapw *wb = vh_pcapw_open(b, err, sizeof err);
     ck_assert(wa && wb);
     ck_assert_int_eq(dir_entries(dir, names, sizeof names), 3);
-    vh_pcapw_abort_all_signal_safe();
+    vh_outfile_abort_all_signal_safe();
     ck_assert_int_eq(dir_entries(dir, names, sizeof names), 1);
     vh_pcapw_abort(wb);
     vh_pcapw_abort(wa);
