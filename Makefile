@@ -24,10 +24,10 @@ INC     := -I.
 PKGS    := libcjson libpcap
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lcjson -lpcap)
-# The GUI (gui/, cli/cmd_gui.c): SDL2 and SDL2_ttf, and libpng for its
-# pictures.
-SDL_CFLAGS = $(shell pkg-config --cflags sdl2 SDL2_ttf libpng 2>/dev/null)
-SDL_LIBS   = $(shell pkg-config --libs sdl2 SDL2_ttf libpng 2>/dev/null || echo -lSDL2 -lSDL2_ttf -lpng16)
+# The GUI (gui/, cli/cmd_gui.c): SDL2 and SDL2_ttf, libpng for its
+# pictures and fontconfig to find its fonts.
+SDL_CFLAGS = $(shell pkg-config --cflags sdl2 SDL2_ttf libpng fontconfig 2>/dev/null)
+SDL_LIBS   = $(shell pkg-config --libs sdl2 SDL2_ttf libpng fontconfig 2>/dev/null || echo -lSDL2 -lSDL2_ttf -lpng16 -lfontconfig)
 CHECK_CFLAGS = $(shell pkg-config --cflags check 2>/dev/null)
 CHECK_LIBS   = $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubunit -lrt -lpthread)
 LIBS    = $(PKG_LIBS) -lm
@@ -38,7 +38,8 @@ SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer \
 
 # Debian packages the build, the tests and the GUI need.
 DEB_PKGS := gcc make pkg-config libcjson-dev libpcap-dev check libsubunit-dev \
-            tshark libsdl2-dev libsdl2-ttf-dev libpng-dev fonts-dejavu-core
+            tshark libsdl2-dev libsdl2-ttf-dev libpng-dev libfontconfig-dev \
+            fonts-dejavu-core
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 # Two programs: vhsim (the simulator and every command but gui) links no

@@ -2,6 +2,7 @@
 #include "gui/font.h"
 
 #include <SDL_ttf.h>
+#include <fontconfig/fontconfig.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,11 +19,11 @@ static const char *const font_files[GUI_N_STYLES] = {
     "DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "DejaVuSansMono.ttf",
 };
 
-static const char *const font_dirs[] = {
-    "/usr/share/fonts/truetype/dejavu",
-    "/usr/share/fonts/dejavu",
-    "/usr/share/fonts/TTF",
-    "/usr/local/share/fonts",
+/* What fontconfig is asked for each style: the DejaVu faces the picture
+ * is laid out with, or what the system substitutes for them. */
+static const char *const font_patterns[GUI_N_STYLES] = {
+    "DejaVu Sans:style=Book", "DejaVu Sans:style=Bold",
+    "DejaVu Sans Mono:style=Book",
 };
 
 struct entry {
@@ -53,6 +54,35 @@ file_exists(const char *p)
     return f != NULL;
 }
 
+/* The file fontconfig gives for 'pattern', into 'out'; false if none. */
+static bool
+fc_find(const char *pattern, char *out, size_t len)
+{
+    if (!FcInit()) {
+        return false;
+    }
+    FcPattern *pat = FcNameParse((const FcChar8 *) pattern);
+    if (!pat) {
+        return false;
+    }
+    FcConfigSubstitute(NULL, pat, FcMatchPattern);
+    FcDefaultSubstitute(pat);
+    FcResult res;
+    FcPattern *m = FcFontMatch(NULL, pat, &res);
+    FcChar8 *file = NULL;
+    bool ok = m && FcPatternGetString(m, FC_FILE, 0, &file) == FcResultMatch
+              && file;
+    if (ok) {
+        snprintf(out, len, "%s", (const char *) file);
+        ok = file_exists(out);
+    }
+    if (m) {
+        FcPatternDestroy(m);
+    }
+    FcPatternDestroy(pat);
+    return ok;
+}
+
 struct gui_font *
 gui_font_new(SDL_Renderer *r, char *err, size_t errlen)
 {
@@ -72,21 +102,22 @@ gui_font_new(SDL_Renderer *r, char *err, size_t errlen)
                      font_files[s]);
             found = file_exists(f->paths[s]);
         }
-        for (size_t d = 0; !found && d < sizeof font_dirs / sizeof *font_dirs;
-             d++) {
-            snprintf(f->paths[s], sizeof f->paths[s], "%s/%s", font_dirs[d],
-                     font_files[s]);
-            found = file_exists(f->paths[s]);
+        if (!found) {
+            found = fc_find(font_patterns[s], f->paths[s],
+                            sizeof f->paths[s]);
         }
         if (!found) {
             snprintf(err, errlen, "font %s not found (install the Debian "
                      "package fonts-dejavu-core, or set VHSIM_FONT_DIR)",
                      font_files[s]);
+            FcFini();
             free(f);
             TTF_Quit();
             return NULL;
         }
     }
+    /* The files are known; fontconfig's caches are no longer needed. */
+    FcFini();
     f->cache = gui_xcalloc(CACHE_SLOTS, sizeof *f->cache);
     return f;
 }

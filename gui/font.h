@@ -4,7 +4,7 @@
  * string is kept as a texture keyed by its text, size, style, colour and
  * the width it had to fit in; strings not drawn for a while are freed.
  * The fonts are DejaVu Sans and DejaVu Sans Mono from the Debian package
- * fonts-dejavu-core, looked up in the usual places (or $VHSIM_FONT_DIR). */
+ * fonts-dejavu-core, found through fontconfig (or in $VHSIM_FONT_DIR). */
 #ifndef VH_GUI_FONT_H
 #define VH_GUI_FONT_H 1
 
