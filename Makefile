@@ -89,6 +89,7 @@ deps:
 $(GUI_OBJS): XCFLAGS = $(SDL_CFLAGS)
 $(TOBJ) $(SAN_TOBJ): XCFLAGS = $(SDL_CFLAGS) $(CHECK_CFLAGS)
 build/obj/tests/bench_gui.o: XCFLAGS = $(SDL_CFLAGS)
+build/obj/cli/gui_main.o build/san/cli/gui_main.o: XCFLAGS = $(SDL_CFLAGS)
 
 build/obj/%.o: %.c
 	@mkdir -p $(dir $@)

@@ -1,6 +1,8 @@
 /* cli/vhsim.c: subcommand dispatch and help. */
 #include "cli/cli.h"
 
+#include <cjson/cJSON.h>
+#include <pcap/pcap.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -20,8 +22,9 @@ static const char usage[] =
     "  gui SCENARIO      animate the packets hop by hop in a window (or\n"
     "                    replay a recording, or write screenshots)\n"
     "\n"
-    "'vhsim COMMAND --help' describes a command.  Scenario format: "
-    "docs/scenarios.md.\n";
+    "'vhsim COMMAND --help' describes a command; 'vhsim --version' (-V)\n"
+    "gives the versions of vhsim and of the libraries it uses.  Scenario\n"
+    "format: docs/scenarios.md.\n";
 
 int
 vhsim_main(int argc, char **argv)
@@ -39,8 +42,11 @@ vhsim_main(int argc, char **argv)
         fputs(usage, stdout);
         return VH_EXIT_OK;
     }
-    if (!strcmp(cmd, "--version")) {
-        puts("vhsim " VH_VERSION);
+    if (!strcmp(cmd, "--version") || !strcmp(cmd, "-V")
+        || !strcmp(cmd, "version")) {
+        /* The libraries whose behaviour a result may depend on. */
+        printf("vhsim %s\ncJSON %s\n%s\n", VH_VERSION, cJSON_Version(),
+               pcap_lib_version());
         return VH_EXIT_OK;
     }
     if (!strcmp(cmd, "help")) {

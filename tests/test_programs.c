@@ -203,6 +203,21 @@ START_TEST(test_seed_written_exactly)
 }
 END_TEST
 
+/* --version names the libraries a result may depend on. */
+START_TEST(test_version_names_libraries)
+{
+    static const char *const forms[] = { "--version", "-V", "version" };
+    for (size_t i = 0; i < 3; i++) {
+        char *out = NULL;
+        int st = vh_test_sh(&out, "'%s' %s", vh_test_bin(), forms[i]);
+        ck_assert_msg(st == 0 && !strncmp(out, "vhsim ", 6)
+                      && strstr(out, "\ncJSON 1.") && strstr(out, "libpcap"),
+                      "%s: %s", forms[i], out);
+        free(out);
+    }
+}
+END_TEST
+
 static Suite *
 programs_suite(void)
 {
@@ -216,6 +231,7 @@ programs_suite(void)
     tcase_add_test(tc, test_gui_without_display);
     tcase_add_test(tc, test_gui_frames_bounded);
     tcase_add_test(tc, test_seed_written_exactly);
+    tcase_add_test(tc, test_version_names_libraries);
     suite_add_tcase(s, tc);
     return s;
 }
