@@ -12,6 +12,7 @@
 #                 vSwitch by number of rules and of EMC flows
 #                 (scenarios/bench/gen_ovs.py)
 #   make bench-peer  only the ns-3 side of that comparison
+#   make install [PREFIX=/usr/local] [DESTDIR=...]   (make uninstall)
 #   make clean
 
 CC      ?= cc
@@ -70,6 +71,7 @@ GUI_OBJS := $(GUI_SRC:%.c=build/obj/%.o) $(GUI_SRC:%.c=build/san/%.o)
 DEMO := scenarios/demo.json
 
 .PHONY: all deps demo test test-plain test-san golden bench bench-peer peer-deps \
+        install uninstall \
         peer-build clean
 all: vhsim vhsim-gui
 
@@ -199,6 +201,30 @@ $(PEER_BIN): tests/peer/ns3_bridge_flood.cc
 	  -I"$$(pkg-config --variable=includedir ns3-core)" $< -o $@ \
 	  $$(pkg-config --libs-only-l $(NS3_MODS)) \
 	  || { echo "peer: compiling $< against ns-3 failed"; exit 1; }
+
+# make install [PREFIX=/usr/local] [DESTDIR=...]: the two programs, the
+# shipped scenarios, the documentation, the man page and bash completion.
+PREFIX ?= /usr/local
+BINDIR  = $(DESTDIR)$(PREFIX)/bin
+SHAREDIR = $(DESTDIR)$(PREFIX)/share
+install: all
+	install -d $(BINDIR) $(SHAREDIR)/vhsim/scenarios/bench \
+	  $(SHAREDIR)/doc/vhsim/img $(SHAREDIR)/man/man1 \
+	  $(SHAREDIR)/bash-completion/completions
+	install -m 755 vhsim vhsim-gui $(BINDIR)
+	install -m 644 scenarios/*.json $(SHAREDIR)/vhsim/scenarios
+	install -m 644 scenarios/bench/*.json $(SHAREDIR)/vhsim/scenarios/bench
+	install -m 644 README.md docs/*.md $(SHAREDIR)/doc/vhsim
+	install -m 644 docs/img/*.png $(SHAREDIR)/doc/vhsim/img
+	install -m 644 docs/vhsim.1 $(SHAREDIR)/man/man1/vhsim.1
+	install -m 644 docs/vhsim.bash-completion \
+	  $(SHAREDIR)/bash-completion/completions/vhsim
+
+uninstall:
+	rm -f $(BINDIR)/vhsim $(BINDIR)/vhsim-gui \
+	  $(SHAREDIR)/man/man1/vhsim.1 \
+	  $(SHAREDIR)/bash-completion/completions/vhsim
+	rm -rf $(SHAREDIR)/vhsim $(SHAREDIR)/doc/vhsim
 
 clean:
 	rm -rf build vhsim vhsim-gui
