@@ -190,9 +190,17 @@ check_run_outputs(const struct run_opts *o, const struct cfg_scenario *cfg)
     outs[0] = (struct cli_output) { "--json", o->json, false };
     outs[1] = (struct cli_output) { "--record", o->record, false };
     for (size_t i = 0; i < cfg->n_captures; i++) {
+        /* Points of one pcapng file are one output. */
+        bool shared = false;
+        for (size_t k = 0; k < i && cfg->captures[i].pcapng; k++) {
+            shared |= cfg->captures[k].pcapng
+                      && !strcmp(cfg->captures[k].file,
+                                 cfg->captures[i].file);
+        }
         snprintf(what[i], sizeof what[i], "capture[%zu].file", i);
-        outs[2 + i] = (struct cli_output) { what[i], cfg->captures[i].file,
-                                            true };
+        outs[2 + i] = (struct cli_output) {
+            what[i], shared ? NULL : cfg->captures[i].file, true
+        };
     }
     const char *inputs[] = { o->scenario };
     int rc = cli_check_outputs(inputs, 1, outs, n);
@@ -205,23 +213,31 @@ static struct vh_capture *
 open_captures(struct world *w, const struct cfg_scenario *cfg,
               const char *file)
 {
-    const char **points = vh_xcalloc(cfg->n_captures + 1, sizeof *points);
-    const char **files = vh_xcalloc(cfg->n_captures + 1, sizeof *files);
+    struct vh_capture_spec *specs = vh_xcalloc(cfg->n_captures + 1,
+                                               sizeof *specs);
     for (size_t i = 0; i < cfg->n_captures; i++) {
-        points[i] = cfg->captures[i].point;
-        files[i] = cfg->captures[i].file;
+        specs[i] = (struct vh_capture_spec) {
+            cfg->captures[i].point, cfg->captures[i].file,
+            cfg->captures[i].pcapng,
+        };
     }
+    /* pcapng packets name their flow; the names outlive the run. */
+    const char **names = vh_xcalloc(cfg->n_flows + 1, sizeof *names);
+    for (size_t i = 0; i < cfg->n_flows; i++) {
+        names[i] = cfg->flows[i].name;
+    }
+    world_keep(w, names);
     char err[512];
     size_t failed = 0;
-    struct vh_capture *c = vh_capture_open(&w->trace, &w->devs, points, files,
-                                           cfg->n_captures, &failed, err,
-                                           sizeof err);
+    struct vh_capture *c = vh_capture_open_specs(&w->trace, &w->devs, specs,
+                                                 cfg->n_captures, names,
+                                                 cfg->n_flows, &failed, err,
+                                                 sizeof err);
     if (!c) {
         cli_error(VH_EXIT_USAGE, "%s: capture[%zu].file: %s", file, failed,
                   err);
     }
-    free(points);
-    free(files);
+    free(specs);
     return c;
 }
 

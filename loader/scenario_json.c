@@ -100,7 +100,7 @@ static const struct schema_key flow_keys[] = {
 const struct schema sch_flow = SCHEMA("flow", flow_keys);
 
 static const struct schema_key capture_keys[] = {
-    { "point", NULL }, { "file", NULL },
+    { "point", NULL }, { "file", NULL }, { "format", NULL },
 };
 const struct schema sch_capture = SCHEMA("capture", capture_keys);
 

@@ -221,10 +221,28 @@ ld_captures(struct ld *ld, const cJSON *root)
         if (!*c->file) {
             return vh_diag_fail(ld->diag, path, "the file name is empty");
         }
+        /* pcapng by its name, unless "format" says. */
+        size_t fl = strlen(c->file);
+        int format = fl > 7 && !strcmp(c->file + fl - 7, ".pcapng");
+        static const char *const formats[] = { "pcap", "pcapng" };
+        if (!ld_enum(ld, o, cp, "format", "capture format", formats, 2,
+                     &format)) {
+            return false;
+        }
+        c->pcapng = format == 1;
         for (size_t j = 0; j < i; j++) {
-            if (!strcmp(sc->captures[j].file, c->file)) {
+            const struct cfg_capture *o2 = &sc->captures[j];
+            if (strcmp(o2->file, c->file)) {
+                continue;
+            }
+            /* A pcapng file holds several points; a pcap file one. */
+            if (!c->pcapng || !o2->pcapng) {
                 return vh_diag_fail(ld->diag, path, "'%s' is already "
-                                    "written by capture[%zu]", c->file, j);
+                                    "written by capture[%zu]%s", c->file, j,
+                                    c->pcapng || o2->pcapng
+                                    ? " in the other format" : " (a pcap "
+                                    "file holds one capture point; pcapng "
+                                    "holds several)");
             }
         }
     }

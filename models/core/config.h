@@ -358,6 +358,8 @@ struct cfg_capture {
     char *point;                /* Device path. */
     char *file;
     char *jpath;
+    bool pcapng;                /* "format": "pcapng", or a file named
+                                 * *.pcapng; else classic pcap. */
 };
 
 enum cfg_event_action { CFG_EV_LINK_DOWN, CFG_EV_LINK_UP, CFG_EV_MIGRATE,
