@@ -320,6 +320,32 @@ ld_check_endpoint(struct ld *ld, const char *kp, const char *path,
                         ld_ref_what(r->kind), what);
 }
 
+/* Whether 'path' names a bridge a host builds without the scenario
+ * listing it: libvirt's virbr0, made with the first VM NIC attached with
+ * type nat ("host1/virbr0"). */
+static bool
+implicit_bridge(const struct cfg_scenario *sc, const char *path)
+{
+    size_t hl = strcspn(path, "/");
+    if (strcmp(path + hl, "/virbr0")) {
+        return false;
+    }
+    for (size_t h = 0; h < sc->n_hosts; h++) {
+        const struct cfg_host *host = &sc->hosts[h];
+        if (strlen(host->name) != hl || strncmp(host->name, path, hl)) {
+            continue;
+        }
+        for (size_t v = 0; v < host->n_vms; v++) {
+            for (size_t n = 0; n < host->vms[v].n_nics; n++) {
+                if (host->vms[v].nics[n].attach == CFG_AT_NAT) {
+                    return true;
+                }
+            }
+        }
+    }
+    return false;
+}
+
 static bool
 check_endpoint(struct ld *ld, const struct cfg_flow *f, const char *key,
                const char *path, struct ref *r)
@@ -566,7 +592,8 @@ ld_endpoints(struct ld *ld)
         const struct cfg_capture *c = &sc->captures[i];
         struct ref r;
         jp_key(path, c->jpath, "point");
-        if (!ld_resolve(sc, c->point, &r, why, sizeof why)) {
+        if (!ld_resolve(sc, c->point, &r, why, sizeof why)
+            && !implicit_bridge(sc, c->point)) {
             return vh_diag_fail(ld->diag, path, "%s", why);
         }
     }

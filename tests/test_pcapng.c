@@ -186,6 +186,37 @@ START_TEST(test_loader_formats)
 }
 END_TEST
 
+/* libvirt's virbr0, which a host makes for its NAT-attached VMs, is a
+ * capture point like any bridge the report lists; without such VMs there
+ * is none. */
+START_TEST(test_virbr0_capture_point)
+{
+    vh_tshark_require();
+    char bin[PATH_MAX];
+    ck_assert(realpath(vh_test_bin(), bin) != NULL);
+    char *dir = vh_test_tmpdir();
+    char *out = NULL;
+    int st = vh_test_sh(&out, "cd '%s' && python3 -c \"import json; "
+        "s=json.load(open('%s/scenarios/nat-vs-bridge.json')); "
+        "s['capture']=[{'point':'host1/virbr0','file':'v.pcapng'}]; "
+        "json.dump(s,open('n.json','w'))\" && '%s' run n.json --quiet && "
+        "tshark -r v.pcapng -Y 'ip.src == 192.168.122.10' -T fields -e "
+        "frame.interface_name 2>/dev/null | sort -u",
+        dir, getcwd((char[4096]) { 0 }, 4096), bin);
+    ck_assert_msg(st == 0 && !strcmp(out, "host1/virbr0\n"), "%s", out);
+    free(out);
+    vh_test_sh(NULL, "rm -rf '%s'", dir);
+    free(dir);
+
+    char *json = dq(CAP("{'point': 'h/virbr0', 'file': 'a.pcap'}"));
+    char *msg = wt_refusal(json, NULL);
+    ck_assert_msg(strstr(msg, "capture[0].point: host 'h' has no NIC, "
+                              "bridge or VM named 'virbr0'"), "%s", msg);
+    free(msg);
+    free(json);
+}
+END_TEST
+
 static Suite *
 pcapng_suite(void)
 {
@@ -195,6 +226,7 @@ pcapng_suite(void)
     tcase_add_test(tc, test_blocks);
     tcase_add_test(tc, test_scenario_shares_a_file);
     tcase_add_test(tc, test_loader_formats);
+    tcase_add_test(tc, test_virbr0_capture_point);
     suite_add_tcase(s, tc);
     return s;
 }
