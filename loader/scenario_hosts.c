@@ -774,7 +774,8 @@ load_switch(struct ld *ld, const cJSON *o, const char *sp,
     sw->mode = (enum cfg_switch_mode) mode;
     sw->ports = (int) ports;
     sw->port_buffer = (int) buf;
-    return ld_acl(ld, o, sp, sw) && ld_vepa(ld, o, sp, sw);
+    return ld_acl(ld, o, sp, sw) && ld_vepa(ld, o, sp, sw)
+           && ld_switch_links(ld, o, sp, sw);
 }
 
 bool

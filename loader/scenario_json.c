@@ -86,7 +86,7 @@ const struct schema sch_vnic = SCHEMA("VM NIC", vnic_keys);
 static const struct schema_key switch_keys[] = {
     { "name", NULL }, { "mode", NULL }, { "ports", NULL },
     { "speed", NULL }, { "port_buffer", NULL }, { "acl", NULL },
-    { "vdp", NULL }, { "reflective_relay", NULL },
+    { "vdp", NULL }, { "reflective_relay", NULL }, { "links", NULL },
 };
 const struct schema sch_switch = SCHEMA("switch", switch_keys);
 

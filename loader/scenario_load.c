@@ -109,6 +109,10 @@ cfg_free(struct cfg_scenario *sc)
         free(sc->switches[i].uplink);
         free(sc->switches[i].relay);
         free(sc->switches[i].vdp);
+        for (size_t k = 0; k < sc->switches[i].n_links; k++) {
+            free(sc->switches[i].links[k].to);
+        }
+        free(sc->switches[i].links);
         ld_free_class_priv(sc->switches[i].cls, sc->switches[i].priv);
     }
     free(sc->switches);

@@ -164,6 +164,11 @@ bool ld_switch_port(struct ld *, const cJSON *v, const char *path,
 bool ld_vepa(struct ld *, const cJSON *o, const char *sp,
              struct cfg_switch *sw);
 
+/* A switch's "links" (loader/scenario_swlinks.c), after its "ports";
+ * the far ends are checked with the other cables (ld_refs). */
+bool ld_switch_links(struct ld *, const cJSON *o, const char *sp,
+                     struct cfg_switch *sw);
+
 /* sFlow (loader/scenario_sflow.c): an OVS bridge's "sflow" object, and
  * its collector and agent addresses, resolved once every host is
  * loaded. */

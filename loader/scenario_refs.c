@@ -269,6 +269,68 @@ check_uplink(struct ld *ld, const struct cfg_switch *sw,
     return add_cable(ld, ends, k, pair, by, path);
 }
 
+/* Whether switch 'sw' names port 'port' of switch 'of' in its
+ * "links" as the far end of its port 'from'. */
+static bool
+links_back(const struct cfg_switch *sw, int from, const struct cfg_switch *of,
+           int port)
+{
+    char want[JP_LEN];
+    snprintf(want, sizeof want, "%s/p%d", of->name, port);
+    for (size_t k = 0; k < sw->n_links; k++) {
+        if (sw->links[k].port == from && !strcmp(sw->links[k].to, want)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* A switch's "links": each to a port of another switch. */
+static bool
+check_switch_links(struct ld *ld, const struct cfg_switch *sw,
+                   struct cable_end *ends, size_t *k)
+{
+    const struct cfg_scenario *sc = ld->sc;
+    for (size_t i = 0; i < sw->n_links; i++) {
+        const struct cfg_swlink *l = &sw->links[i];
+        char path[JP_LEN], lp[JP_LEN], why[512], self[JP_LEN];
+        char by[JP_LEN + 32], port[16];
+        struct ref r;
+        jp_key(lp, sw->jpath, "links");
+        snprintf(port, sizeof port, "p%d", l->port);
+        jp_key(path, lp, port);
+        if (!ld_resolve(sc, l->to, &r, why, sizeof why)) {
+            return vh_diag_fail(ld->diag, path, "%s", why);
+        }
+        if (r.kind != REF_PORT || r.port > r.sw->ports) {
+            return vh_diag_fail(ld->diag, path, "'%s' is %s; a switch's "
+                                "\"links\" go to other switches' ports "
+                                "(\"spine1/p1\"); a host's NIC names its "
+                                "switch port with its own \"link\"", l->to,
+                                r.kind == REF_PORT ? "a port extender's "
+                                "uplink, which its \"uplink\" cables"
+                                : ld_ref_what(r.kind));
+        }
+        if (r.sw == sw) {
+            return vh_diag_fail(ld->diag, path, "'%s' is a port of '%s' "
+                                "itself; a cable between two ports of one "
+                                "switch would loop", l->to, sw->name);
+        }
+        /* Both switches naming each other: one cable, counted where it
+         * comes first in the file. */
+        if (links_back(r.sw, r.port, sw, l->port) && r.sw < sw) {
+            continue;
+        }
+        snprintf(self, sizeof self, "%s/p%d", sw->name, l->port);
+        snprintf(by, sizeof by, "the links of %s", sw->name);
+        const char *pair[2] = { self, l->to };
+        if (!add_cable(ld, ends, k, pair, by, path)) {
+            return false;
+        }
+    }
+    return true;
+}
+
 static bool
 check_links(struct ld *ld)
 {
@@ -276,6 +338,9 @@ check_links(struct ld *ld)
     size_t n = sc->n_switches;
     for (size_t i = 0; i < sc->n_hosts; i++) {
         n += sc->hosts[i].n_nics;
+    }
+    for (size_t i = 0; i < sc->n_switches; i++) {
+        n += sc->switches[i].n_links;
     }
     struct cable_end *ends = ld_calloc(2 * n + 1, sizeof *ends);
     size_t k = 0;
@@ -286,6 +351,9 @@ check_links(struct ld *ld)
         if (sc->switches[i].uplink) {
             ok = check_uplink(ld, &sc->switches[i], ends, &k);
         }
+    }
+    for (size_t i = 0; ok && i < sc->n_switches; i++) {
+        ok = check_switch_links(ld, &sc->switches[i], ends, &k);
     }
     for (size_t i = 0; ok && i < sc->n_hosts; i++) {
         const struct cfg_host *h = &sc->hosts[i];

@@ -298,6 +298,14 @@ struct cfg_acl_rule {
     int in_port;                /* 1..ports ("p3" is 3). */
 };
 
+/* A cable from a switch's port to another switch's port (the switch's
+ * "links", an extension: switches cabled to each other, as the leaves
+ * and spines of a fabric are). */
+struct cfg_swlink {
+    int port;                   /* 1-based. */
+    char *to;                   /* The far end: "spine1/p1". */
+};
+
 struct cfg_switch {
     char *name;
     char *jpath;
@@ -320,6 +328,8 @@ struct cfg_switch {
                                  * vepa, none on 802.1q). */
     bool *vdp;                  /* "vdp": per port, whether VDP gates the
                                  * frames it takes in; NULL: none does. */
+    struct cfg_swlink *links;   /* "links": cables to other switches. */
+    size_t n_links;
 };
 
 enum cfg_proto { CFG_PROTO_UDP, CFG_PROTO_TCP, CFG_PROTO_ICMP };

@@ -70,6 +70,38 @@ world_wire(struct world *w, const char *ref, uint64_t *bps)
     return d && d->cls && d->cls->wire ? d->cls->wire(d, bps) : NULL;
 }
 
+/* Switches' "links" to each other's ports (a cable two switches both
+ * name is laid once; the loader checked both ends). */
+static bool
+world_cable_switches(struct world *w, vh_time_t prop, struct vh_diag *diag)
+{
+    for (size_t i = 0; i < w->cfg->n_switches; i++) {
+        const struct cfg_switch *cs = &w->cfg->switches[i];
+        for (size_t k = 0; k < cs->n_links; k++) {
+            char self[512];
+            uint64_t bps = 0, far_bps = 0;
+            snprintf(self, sizeof self, "%s/p%d", cs->name,
+                     cs->links[k].port);
+            struct port *near = world_wire(w, self, &bps);
+            struct port *far = world_wire(w, cs->links[k].to, &far_bps);
+            if (!near || !far) {
+                return vh_diag_fail(diag, cs->jpath, "links: '%s' names no "
+                                    "port", cs->links[k].to);
+            }
+            if (near->link) {
+                continue;
+            }
+            if (far_bps && far_bps < bps) {
+                bps = far_bps;
+            }
+            port_cable(w, near, far, bps, prop);
+            near->dev->report = 1;
+            far->dev->report = 1;
+        }
+    }
+    return true;
+}
+
 static bool
 world_cable(struct world *w, struct vh_diag *diag)
 {
@@ -119,7 +151,7 @@ world_cable(struct world *w, struct vh_diag *diag)
         near->dev->report = 1;
         far->dev->report = 1;
     }
-    return true;
+    return world_cable_switches(w, prop, diag);
 }
 
 /* The endpoint a traffic path names: a VM's first vNIC, or a host's
