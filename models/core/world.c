@@ -16,6 +16,7 @@
 #include "models/hostnet/vdp_station.h"
 #include "models/guest/vm.h"
 #include "models/hw/pnic.h"
+#include "models/switch/router.h"
 #include "sim/xmalloc.h"
 
 void
@@ -268,6 +269,57 @@ world_build_switches(struct world *w, struct vh_diag *diag)
     return true;
 }
 
+/* Whether endpoint 'a' reaches address 'ip': on its subnet, or through
+ * a gateway that a router (a switch of mode router) holds. */
+static bool
+world_reaches(const struct world *w, const struct endpoint *a, uint32_t ip)
+{
+    return (a->ip & a->netmask) == (ip & a->netmask)
+           || (a->gateway && router_scenario_owns(w->cfg, a->gateway, NULL,
+                                                  0));
+}
+
+/* A flow between subnets needs a router on its way (an ICMP flow, on
+ * the way back too): the hosts of NAT networks are taken care of by the
+ * caller; otherwise the sender's gateway must be a router's interface.
+ * Where the packets then go is the routers' business, and what they
+ * cannot route they drop with a reason ("no-route"). */
+static bool
+world_flow_routable(const struct world *w, const struct flow_stats *fs,
+                    struct vh_diag *diag)
+{
+    const struct cfg_flow *cf = fs->cfg;
+    const struct endpoint *from = fs->src, *to = fs->dst;
+    bool back = cf->proto != CFG_PROTO_ICMP
+                || world_reaches(w, to, from->ip);
+    if (world_reaches(w, from, fs->dst_ip) && back) {
+        return true;
+    }
+    if (!back) {
+        const struct endpoint *t = from;
+        from = to;
+        to = t;
+    }
+    char path[512], a[16], b[16], g[16], gw[64];
+    const char *sender = back ? cf->from : cf->to;
+    snprintf(path, sizeof path, "%s.to", cf->jpath);
+    if (from->gateway) {
+        snprintf(gw, sizeof gw, "whose gateway %s is no router's interface",
+                 vh_ipv4_format(from->gateway, g));
+    } else {
+        snprintf(gw, sizeof gw, "which has no gateway");
+    }
+    return vh_diag_fail(diag, path, "'%s' (%s) is not in the subnet of '%s' "
+                        "(%s/%d)%s, %s; a flow between subnets goes through "
+                        "a router (a switch of mode router holding the "
+                        "sender's \"gateway\") or a NAT network's host "
+                        "(attach type 'nat')", back ? cf->to : cf->from,
+                        vh_ipv4_format(to->ip, b), sender,
+                        vh_ipv4_format(from->ip, a),
+                        __builtin_popcount(from->netmask),
+                        back ? "" : " for the echo replies", gw);
+}
+
 struct world *
 world_build(const struct cfg_scenario *cfg, struct vh_diag *diag)
 {
@@ -330,17 +382,7 @@ world_build(const struct cfg_scenario *cfg, struct vh_diag *diag)
         struct nat *snat = nat_of(fs->src), *dnat = nat_of(fs->dst);
         fs->dst_ip = dnat ? nat_flow_address(dnat, fs->src, fs->dst, cf)
                           : fs->dst->ip;
-        if ((fs->src->ip & fs->src->netmask)
-            != (fs->dst_ip & fs->src->netmask) && !snat && !dnat) {
-            char path[512], a[16], b[16];
-            snprintf(path, sizeof path, "%s.to", cf->jpath);
-            vh_diag_fail(diag, path, "'%s' (%s) is not in the subnet of '%s' "
-                         "(%s/%d); vhsim's only routers are the hosts of NAT "
-                         "networks, so a flow between subnets needs one end "
-                         "on one (attach type 'nat')", cf->to,
-                         vh_ipv4_format(fs->dst->ip, b), cf->from,
-                         vh_ipv4_format(fs->src->ip, a),
-                         __builtin_popcount(fs->src->netmask));
+        if (!snat && !dnat && !world_flow_routable(w, fs, diag)) {
             world_free(w);
             return NULL;
         }
