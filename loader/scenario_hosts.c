@@ -298,7 +298,7 @@ load_nic(struct ld *ld, const cJSON *o, const char *np, const char *hname,
         return false;
     }
     nic->has_ip = has_ip;
-    if (!ld_gateway(ld, o, np, nic)) {
+    if (!ld_gateway(ld, o, np, nic) || !ld_nic_vlans(ld, o, np, nic)) {
         return false;
     }
     if (!nic->has_mac) {

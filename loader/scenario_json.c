@@ -60,6 +60,7 @@ static const struct schema_key nic_keys[] = {
     { "queues", NULL }, { "vmdq", NULL }, { "sriov", &sch_sriov },
     { "link", NULL }, { "mac", NULL }, { "ip", NULL },
     { "rx_ring", NULL }, { "tx_ring", NULL }, { "gateway", NULL },
+    { "vlans", NULL },
 };
 const struct schema sch_nic = SCHEMA("NIC", nic_keys);
 

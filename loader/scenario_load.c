@@ -35,6 +35,10 @@ free_host(struct cfg_host *h)
         free(n->model);
         ld_free_class_priv(n->cls, n->priv);
         free(n->link);
+        for (size_t k = 0; n->vlans && k < n->n_vlans; k++) {
+            free(n->vlans[k].jpath);
+        }
+        free(n->vlans);
     }
     free(h->nics);
     for (size_t i = 0; h->bridges && i < h->n_bridges; i++) {

@@ -117,6 +117,7 @@ check_names(struct ld *ld)
 struct addr_use {
     const char *jpath;          /* The NIC's path. */
     bool given;                 /* Written in the file (else derived). */
+    bool shares_mac;            /* A VLAN subinterface: its NIC's MAC. */
 };
 
 static bool
@@ -126,6 +127,9 @@ check_addresses(struct ld *ld)
     size_t n = 0;
     for (size_t i = 0; i < sc->n_hosts; i++) {
         n += sc->hosts[i].n_nics;
+        for (size_t j = 0; j < sc->hosts[i].n_nics; j++) {
+            n += sc->hosts[i].nics[j].n_vlans;
+        }
         for (size_t j = 0; j < sc->hosts[i].n_vms; j++) {
             n += sc->hosts[i].vms[j].n_nics;
         }
@@ -146,6 +150,15 @@ check_addresses(struct ld *ld)
             has_ip[k] = h->nics[j].has_ip;
             use[k].jpath = h->nics[j].jpath;
             use[k].given = h->nics[j].has_mac;
+            /* A VLAN subinterface has its NIC's MAC, and an address of
+             * its own. */
+            for (size_t v = 0; v < h->nics[j].n_vlans; v++) {
+                k++;
+                ips[k] = h->nics[j].vlans[v].ip;
+                has_ip[k] = true;
+                use[k].jpath = h->nics[j].vlans[v].jpath;
+                use[k].shares_mac = true;
+            }
         }
         for (size_t j = 0; j < h->n_vms; j++) {
             const struct cfg_vm *vm = &h->vms[j];
@@ -163,7 +176,8 @@ check_addresses(struct ld *ld)
     for (size_t a = 0; ok && a < n; a++) {
         for (size_t b = 0; ok && b < a; b++) {
             char path[JP_LEN], text[20];
-            if (vh_mac_eq(&macs[a], &macs[b])) {
+            if (!use[a].shares_mac && !use[b].shares_mac
+                && vh_mac_eq(&macs[a], &macs[b])) {
                 jp_key(path, use[a].jpath, "mac");
                 ok = vh_diag_fail(ld->diag, path, "MAC address %s is also "
                                   "used by %s%s",
@@ -472,6 +486,21 @@ check_bridges(struct ld *ld, const struct cfg_host *h)
                                     other->name);
             }
         }
+        /* A Linux bridge applies its ports' VLANs only with filtering
+         * on; without it, it passes every frame as it is. */
+        for (size_t k = 0; br->type == CFG_BR_LINUX && !br->vlan_filtering
+                           && k < br->n_bports; k++) {
+            const struct cfg_bport *bp = &br->bports[k];
+            char kp[JP_LEN];
+            if (bp->vlan < 0 && !bp->n_trunks) {
+                continue;
+            }
+            jp_key(kp, bp->jpath, bp->n_trunks ? "trunks" : "vlan");
+            return vh_diag_fail(ld->diag, kp, "VLAN modes need "
+                                "\"vlan_filtering\": true on bridge '%s' (a "
+                                "Linux bridge without it passes frames "
+                                "whatever their VLAN)", br->name);
+        }
     }
     return true;
 }
@@ -678,11 +707,12 @@ check_attach(struct ld *ld, const struct cfg_host *h)
                                   "bridge '%s'; a passed-through NIC leaves "
                                   "the host", nic->name, br->name);
             }
-            if (ok && vn->attach == CFG_AT_PASSTHROUGH && nic->has_ip) {
+            if (ok && vn->attach == CFG_AT_PASSTHROUGH
+                && (nic->has_ip || nic->n_vlans)) {
                 ok = vh_diag_fail(ld->diag, tp, "NIC '%s' carries the "
-                                  "host's address (its \"ip\"); a "
+                                  "host's address (its \"%s\"); a "
                                   "passed-through NIC leaves the host",
-                                  nic->name);
+                                  nic->name, nic->has_ip ? "ip" : "vlans");
             }
             if (ok && vn->attach == CFG_AT_PASSTHROUGH && nic->sriov_vfs) {
                 ok = vh_diag_fail(ld->diag, tp, "NIC '%s' has VFs "

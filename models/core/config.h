@@ -30,6 +30,17 @@ struct cfg_cpu {
     enum cfg_irqbalance irqbalance;   /* Default performance. */
 };
 
+/* A VLAN subinterface of a host NIC (Linux's "eth0.100", from the NIC's
+ * "vlans"): the host's address in that VLAN, its frames tagged on the
+ * NIC's wire. */
+struct cfg_vlanif {
+    char *jpath;                /* "hosts[1].nics[0].vlans[0]". */
+    uint16_t id;                /* 1..4094. */
+    uint32_t ip;                /* Host order. */
+    int prefix;
+    uint32_t gateway;           /* "gateway" (extension), or 0. */
+};
+
 /* A physical NIC of a host. */
 struct cfg_nic {
     const struct dev_class *cls;    /* The class that builds it, or NULL
@@ -54,6 +65,8 @@ struct cfg_nic {
     int rx_ring, tx_ring;       /* Descriptors; defaults from the model. */
     uint32_t gateway;           /* "gateway" (extension): default route's
                                  * next hop, in the subnet; 0 = none. */
+    struct cfg_vlanif *vlans;   /* "vlans": its VLAN subinterfaces. */
+    size_t n_vlans;
 };
 
 enum cfg_bridge_type { CFG_BR_LINUX, CFG_BR_OVS };
