@@ -172,6 +172,10 @@ bool ld_nic_vlans(struct ld *, const cJSON *nic, const char *np,
 struct cfg_vlanif *ld_find_vlanif(const struct cfg_host *, const char *name,
                                   struct cfg_nic **nic);
 
+/* Routers' addresses against every other (loader/scenario_underlay.c),
+ * with the checks of ld_refs. */
+bool ld_check_underlay(struct ld *);
+
 /* A switch's "links" (loader/scenario_swlinks.c), after its "ports";
  * the far ends are checked with the other cables (ld_refs). */
 bool ld_switch_links(struct ld *, const cJSON *o, const char *sp,
