@@ -13,6 +13,13 @@
 #include "sim/trace.h"
 #include "sim/xmalloc.h"
 
+/* ICMP errors a router sends, at most: Linux's defaults for the whole
+ * host (net.ipv4.icmp_msgs_per_sec, icmp_msgs_burst); hardware routers
+ * police their control plane likewise. */
+#define VH_ROUTER_ICMP_RATE 1000
+#define VH_ROUTER_ICMP_BURST 50
+#define VH_ICMP_TIME_EXCEEDED 11
+
 static uint32_t
 mask_of(int prefix)
 {
@@ -315,6 +322,59 @@ rt_local(struct world *w, struct router *rt, struct rt_port *rp,
     rt_forward(w, rt, NULL, p, fi->ip_src);
 }
 
+/* Whether an ICMP error may be sent now: a token bucket of
+ * VH_ROUTER_ICMP_RATE messages a second holding VH_ROUTER_ICMP_BURST, kept
+ * as the time at which it would be full again (a GCRA). */
+static bool
+rt_icmp_allowed(struct router *rt, vh_time_t now)
+{
+    const vh_time_t t = VH_SEC / VH_ROUTER_ICMP_RATE;
+    vh_time_t tat = rt->icmp_tat > now ? rt->icmp_tat : now;
+    if (tat - now > t * (VH_ROUTER_ICMP_BURST - 1)) {
+        return false;
+    }
+    rt->icmp_tat = tat + t;
+    return true;
+}
+
+/* An ICMP error is never sent about an ICMP error (RFC 1122, 3.2.2). */
+static bool
+is_icmp_error(const struct vh_frame_info *fi)
+{
+    return fi->ip_proto == VH_IPPROTO_ICMP
+           && fi->icmp_type != VH_ICMP_ECHO_REQUEST
+           && fi->icmp_type != VH_ICMP_ECHO_REPLY;
+}
+
+/* Tells the sender of 'p', which came in by 'rp' and whose TTL ran out
+ * here, with an ICMP time exceeded (type 11, code 0) quoting its IP
+ * header and the first 8 bytes behind it (RFC 792), from the address of
+ * the interface it came in by, as traceroute shows routers. */
+static void
+rt_time_exceeded(struct world *w, struct router *rt, struct rt_port *rp,
+                 const struct vh_packet *p, const struct vh_frame_info *fi)
+{
+    if (is_icmp_error(fi) || !rt_icmp_allowed(rt, w->sim.now)) {
+        return;
+    }
+    const uint8_t *ip = p->data + fi->l3_off;
+    uint32_t quote = (uint32_t) (ip[0] & 0x0f) * 4 + 8;
+    if (quote > p->len - fi->l3_off) {
+        quote = p->len - fi->l3_off;
+    }
+    struct vh_ip_hdr_spec spec = {
+        .src_mac = rp->mac, .ip_src = rp->ifc->ip, .ip_dst = fi->ip_src,
+        .ip_id = (uint16_t) ++rt->time_exceeded,
+    };
+    struct vh_packet *e = vh_packet_alloc(&w->pool);
+    e->born = w->sim.now;
+    /* The echo builder writes the 4 bytes after the checksum as id and
+     * sequence: zero, they are time exceeded's unused field. */
+    e->len = vh_build_icmp_echo(e->data, &spec, VH_ICMP_TIME_EXCEEDED, 0, 0,
+                                ip, quote);
+    rt_forward(w, rt, NULL, e, fi->ip_src);
+}
+
 static void
 rt_arp(struct world *w, struct rt_port *rp, struct vh_packet *p,
        const struct vh_frame_info *fi)
@@ -371,6 +431,7 @@ rt_process(struct vh_sim *sim, void *obj, void *arg)
         return;
     }
     if (fi.ip_ttl <= 1) {
+        rt_time_exceeded(w, rt, rp, p, &fi);
         rt_drop(w, rt, p, &rt->dev, "ttl-exceeded");
         return;
     }
@@ -636,6 +697,10 @@ router_report(const struct vh_device *d, struct report_out *out)
     report_out_end(out);
     if (rt->echo_replies) {
         report_out_num(out, "echo_replies", (double) rt->echo_replies);
+    }
+    if (rt->time_exceeded) {
+        report_out_num(out, "time_exceeded_sent",
+                       (double) rt->time_exceeded);
     }
     if (rt->acl.n) {
         swacl_report(&rt->acl, out);

@@ -21,8 +21,11 @@
  *   - IPv4 for one of the router's own addresses: an echo request is
  *     answered, routed back like any packet; anything else ends there;
  *   - other IPv4: a TTL of 1 or less ends the packet ("ttl-exceeded", the
- *     reason the host routers of NAT networks give too); else the TTL is
- *     decremented and the header checksum recomputed.  The route lookup
+ *     reason the host routers of NAT networks give too) and its sender
+ *     is told with an ICMP time exceeded from the ingress interface's
+ *     address (at most 1000 a second, bursts of 50, as Linux's defaults;
+ *     never about an ICMP error); else the TTL is decremented and the
+ *     header checksum recomputed.  The route lookup
  *     ("no-route" when nothing matches, not even a default route) gives
  *     the next hop: the destination itself on a connected subnet, or one
  *     of the route's "via" addresses.
@@ -170,6 +173,8 @@ struct router {
     uint64_t routed;            /* Packets routed, */
     uint64_t routed_bytes;      /* and their bytes with the FCS. */
     uint64_t echo_replies;      /* Echo requests to it answered. */
+    uint64_t time_exceeded;     /* ICMP time exceeded messages sent. */
+    vh_time_t icmp_tat;         /* When the ICMP error bucket is full. */
 };
 
 /* The class, built for mode "router". */
