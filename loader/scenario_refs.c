@@ -317,11 +317,11 @@ check_switch_links(struct ld *ld, const struct cfg_switch *sw,
             return vh_diag_fail(ld->diag, path, "%s", why);
         }
         if (r.kind != REF_PORT || r.port > r.sw->ports) {
-            return vh_diag_fail(ld->diag, path, "'%s' is %s; a switch's "
+            return vh_diag_fail(ld->diag, path, "'%s' is a %s; a switch's "
                                 "\"links\" go to other switches' ports "
                                 "(\"spine1/p1\"); a host's NIC names its "
                                 "switch port with its own \"link\"", l->to,
-                                r.kind == REF_PORT ? "a port extender's "
+                                r.kind == REF_PORT ? "port extender's "
                                 "uplink, which its \"uplink\" cables"
                                 : ld_ref_what(r.kind));
         }
