@@ -643,7 +643,8 @@ report_next_hop(const struct router *rt, const struct rt_nexthop *nh,
  * it and out of it; per route (connected ones first, then the static
  * ones in the scenario's order) and per next hop the packets that took
  * it, with the flows they belonged to; its drops by reason; the ACL's
- * hits when it has one. */
+ * hits when it has one.  The terminal lists only the interfaces and
+ * routes that carried something. */
 static void
 router_report(const struct vh_device *d, struct report_out *out)
 {
@@ -652,10 +653,12 @@ router_report(const struct vh_device *d, struct report_out *out)
     report_out_str(out, "mode", "router");
     report_out_num(out, "routed", (double) rt->routed);
     report_out_num(out, "routed_bytes", (double) rt->routed_bytes);
+    /* The terminal leaves out what carried nothing. */
+    bool text = report_out_is_text(out);
     report_out_begin_list(out, "interfaces");
     for (int i = 0; i < rt->n_ports; i++) {
         const struct rt_port *rp = &rt->ports[i];
-        if (!rp->ifc) {
+        if (!rp->ifc || (text && !rp->routed_in && !rp->routed_out)) {
             continue;
         }
         char mac[18];
@@ -675,6 +678,9 @@ router_report(const struct vh_device *d, struct report_out *out)
     report_out_begin_list(out, "routes");
     for (size_t i = 0; i < rt->n_routes; i++) {
         const struct rt_route *r = &rt->routes[i];
+        if (text && !r->frames) {
+            continue;
+        }
         snprintf(net, sizeof net, "%s/%d", vh_ipv4_format(r->dst, a),
                  r->prefix);
         report_out_begin_item(out);
