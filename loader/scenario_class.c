@@ -142,7 +142,11 @@ cfg_obj_fail(struct cfg_obj *obj, const char *key, long index,
              const char *fmt, ...)
 {
     char path[JP_LEN], msg[512];
-    jp_key(path, obj->path, key);
+    if (key) {
+        jp_key(path, obj->path, key);
+    } else {
+        snprintf(path, sizeof path, "%s", obj->path);
+    }
     if (index >= 0) {
         char kp[JP_LEN];
         snprintf(kp, sizeof kp, "%s", path);
@@ -197,4 +201,111 @@ int
 cfg_obj_host_cores(const struct cfg_obj *obj)
 {
     return obj->host_cores;
+}
+
+bool
+cfg_obj_str(struct cfg_obj *obj, const char *key, bool required, char **out)
+{
+    return ld_str(obj->ld, obj->o, obj->path, key, required, out);
+}
+
+bool
+cfg_obj_strs(struct cfg_obj *obj, const char *key, bool required,
+             const char *what, char ***out, size_t *n)
+{
+    const cJSON *v = ld_absent_or_null(obj->o, key) ? NULL
+                     : cJSON_GetObjectItemCaseSensitive(obj->o, key);
+    *out = NULL;
+    *n = 0;
+    if (!v) {
+        char *none = NULL;
+        /* Absent: ld_str says "missing required key" when it must be. */
+        return ld_str(obj->ld, obj->o, obj->path, key, required, &none);
+    }
+    if (cJSON_IsString(v)) {
+        *out = vh_xcalloc(1, sizeof **out);
+        (*out)[0] = vh_xstrdup(v->valuestring);
+        *n = 1;
+        return true;
+    }
+    if (!cJSON_IsArray(v) || !cJSON_GetArraySize(v)) {
+        return cfg_obj_fail(obj, key, -1, "expected %s or a list of them, "
+                            "got %s", what, cJSON_IsArray(v)
+                            ? "an empty list" : ld_type_name(v));
+    }
+    size_t len = (size_t) cJSON_GetArraySize(v), i = 0;
+    char **s = vh_xcalloc(len, sizeof *s);
+    for (const cJSON *c = v->child; c; c = c->next, i++) {
+        if (!cJSON_IsString(c)) {
+            for (size_t k = 0; k < i; k++) {
+                free(s[k]);
+            }
+            free(s);
+            return cfg_obj_fail(obj, key, (long) i, "expected %s, got %s",
+                                what, ld_type_name(c));
+        }
+        s[i] = vh_xstrdup(c->valuestring);
+    }
+    *out = s;
+    *n = len;
+    return true;
+}
+
+bool
+cfg_obj_switch_port(struct cfg_obj *obj, const char *key, bool required,
+                    int ports, int *out)
+{
+    char path[JP_LEN];
+    const cJSON *v = ld_absent_or_null(obj->o, key) ? NULL
+                     : cJSON_GetObjectItemCaseSensitive(obj->o, key);
+    if (!v) {
+        char *none = NULL;
+        return ld_str(obj->ld, obj->o, obj->path, key, required, &none);
+    }
+    jp_key(path, obj->path, key);
+    return ld_switch_port(obj->ld, v, path, ports, out);
+}
+
+bool
+cfg_obj_count(struct cfg_obj *obj, const char *key, size_t *n)
+{
+    const cJSON *arr;
+    if (!ld_array(obj->ld, obj->o, obj->path, key, &arr)) {
+        return false;
+    }
+    *n = arr ? (size_t) cJSON_GetArraySize(arr) : 0;
+    return true;
+}
+
+bool
+cfg_obj_each(struct cfg_obj *obj, const char *key, const char *what,
+             const char *const *keys,
+             bool (*each)(struct cfg_obj *item, size_t i, void *ctx),
+             void *ctx)
+{
+    const cJSON *arr;
+    char ap[JP_LEN];
+    size_t n_keys = 0;
+    if (!ld_array(obj->ld, obj->o, obj->path, key, &arr)) {
+        return false;
+    }
+    while (keys[n_keys]) {
+        n_keys++;
+    }
+    jp_key(ap, obj->path, key);
+    size_t i = 0;
+    for (const cJSON *c = arr ? arr->child : NULL; c; c = c->next, i++) {
+        char ip[JP_LEN];
+        jp_idx(ip, ap, i);
+        if (!ld_is_object(obj->ld, c, ip)
+            || !ld_keys_names(obj->ld, c, ip, what, (const char **) keys,
+                              n_keys)) {
+            return false;
+        }
+        struct cfg_obj item = { obj->ld, c, ip, obj->host_cores };
+        if (!each(&item, i, ctx)) {
+            return false;
+        }
+    }
+    return true;
 }

@@ -300,7 +300,7 @@ load_nic(struct ld *ld, const cJSON *o, const char *np, const char *hname,
         return false;
     }
     nic->has_ip = has_ip;
-    if (!ld_gateway(ld, o, np, nic)) {
+    if (!ld_gateway(ld, o, np, nic) || !ld_nic_vlans(ld, o, np, nic)) {
         return false;
     }
     if (!nic->has_mac) {
@@ -776,7 +776,8 @@ load_switch(struct ld *ld, const cJSON *o, const char *sp,
     sw->mode = (enum cfg_switch_mode) mode;
     sw->ports = (int) ports;
     sw->port_buffer = (int) buf;
-    return ld_acl(ld, o, sp, sw) && ld_vepa(ld, o, sp, sw);
+    return ld_acl(ld, o, sp, sw) && ld_vepa(ld, o, sp, sw)
+           && ld_switch_links(ld, o, sp, sw);
 }
 
 bool

@@ -60,6 +60,7 @@ static const struct schema_key nic_keys[] = {
     { "queues", NULL }, { "vmdq", NULL }, { "sriov", &sch_sriov },
     { "link", NULL }, { "mac", NULL }, { "ip", NULL },
     { "rx_ring", NULL }, { "tx_ring", NULL }, { "gateway", NULL },
+    { "vlans", NULL },
 };
 const struct schema sch_nic = SCHEMA("NIC", nic_keys);
 
@@ -86,7 +87,7 @@ const struct schema sch_vnic = SCHEMA("VM NIC", vnic_keys);
 static const struct schema_key switch_keys[] = {
     { "name", NULL }, { "mode", NULL }, { "ports", NULL },
     { "speed", NULL }, { "port_buffer", NULL }, { "acl", NULL },
-    { "vdp", NULL }, { "reflective_relay", NULL },
+    { "vdp", NULL }, { "reflective_relay", NULL }, { "links", NULL },
 };
 const struct schema sch_switch = SCHEMA("switch", switch_keys);
 

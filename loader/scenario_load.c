@@ -35,6 +35,10 @@ free_host(struct cfg_host *h)
         free(n->model);
         ld_free_class_priv(n->cls, n->priv);
         free(n->link);
+        for (size_t k = 0; n->vlans && k < n->n_vlans; k++) {
+            free(n->vlans[k].jpath);
+        }
+        free(n->vlans);
     }
     free(h->nics);
     for (size_t i = 0; h->bridges && i < h->n_bridges; i++) {
@@ -109,6 +113,10 @@ cfg_free(struct cfg_scenario *sc)
         free(sc->switches[i].uplink);
         free(sc->switches[i].relay);
         free(sc->switches[i].vdp);
+        for (size_t k = 0; k < sc->switches[i].n_links; k++) {
+            free(sc->switches[i].links[k].to);
+        }
+        free(sc->switches[i].links);
         ld_free_class_priv(sc->switches[i].cls, sc->switches[i].priv);
     }
     free(sc->switches);

@@ -75,6 +75,7 @@ ld_ref_what(enum ref_kind k)
     case REF_SWITCH: return "switch";
     case REF_PORT: return "switch port";
     case REF_VF: return "VF";
+    case REF_VLANIF: return "VLAN subinterface";
     }
     return "?";
 }
@@ -147,6 +148,10 @@ resolve_in_host(struct cfg_host *h, const char *part, struct ref *r,
             r->vm = &h->vms[i];
             found = true;
         }
+    }
+    if (!found && (r->vlanif = ld_find_vlanif(h, part, &r->nic)) != NULL) {
+        r->kind = REF_VLANIF;
+        found = true;
     }
     if (!found) {
         char where[128];
@@ -305,9 +310,12 @@ ld_check_endpoint(struct ld *ld, const char *kp, const char *path,
         }
         return true;
     }
+    if (r->kind == REF_VLANIF) {
+        return true;
+    }
     if (r->kind == REF_HOST) {
         for (size_t i = 0; i < r->host->n_nics; i++) {
-            if (r->host->nics[i].has_ip) {
+            if (r->host->nics[i].has_ip || r->host->nics[i].n_vlans) {
                 return true;
             }
         }
@@ -353,8 +361,9 @@ check_endpoint(struct ld *ld, const struct cfg_flow *f, const char *key,
     char kp[JP_LEN];
     jp_key(kp, f->jpath, key);
     return ld_check_endpoint(ld, kp, path, "a flow goes between VMs "
-                             "(\"host/vm\") and hosts with an IP "
-                             "(\"host\")", r);
+                             "(\"host/vm\"), hosts with an IP (\"host\") "
+                             "and hosts' VLAN subinterfaces "
+                             "(\"host/eth0.100\")", r);
 }
 
 /* Whether destination host 'dst' of migration 'e' can take VM NIC 'v', a
@@ -581,7 +590,8 @@ ld_endpoints(struct ld *ld)
             || !check_endpoint(ld, f, "to", f->to, &b)) {
             return false;
         }
-        if (a.kind == b.kind && a.host == b.host && a.vm == b.vm) {
+        if (a.kind == b.kind && a.host == b.host && a.vm == b.vm
+            && a.vlanif == b.vlanif) {
             jp_key(path, f->jpath, "to");
             return vh_diag_fail(ld->diag, path, "a flow needs two different "
                                 "endpoints; it goes from '%s' to itself",
@@ -595,6 +605,13 @@ ld_endpoints(struct ld *ld)
         if (!ld_resolve(sc, c->point, &r, why, sizeof why)
             && !implicit_bridge(sc, c->point)) {
             return vh_diag_fail(ld->diag, path, "%s", why);
+        }
+        if (r.kind == REF_VLANIF) {
+            return vh_diag_fail(ld->diag, path, "'%s' is a VLAN "
+                                "subinterface, which has no wire of its "
+                                "own; capture on its NIC ('%s/%s'), where "
+                                "its frames carry their tag", c->point,
+                                r.host->name, r.nic->name);
         }
     }
     for (size_t i = 0; i < sc->n_events; i++) {

@@ -168,6 +168,23 @@ bool ld_switch_port(struct ld *, const cJSON *v, const char *path,
 bool ld_vepa(struct ld *, const cJSON *o, const char *sp,
              struct cfg_switch *sw);
 
+/* A host NIC's "vlans" (loader/scenario_vlans.c), after its "ip" and
+ * "gateway"; the VLAN subinterface a path's part names ("eth0.100"),
+ * with its NIC, or NULL. */
+bool ld_nic_vlans(struct ld *, const cJSON *nic, const char *np,
+                  struct cfg_nic *);
+struct cfg_vlanif *ld_find_vlanif(const struct cfg_host *, const char *name,
+                                  struct cfg_nic **nic);
+
+/* Routers' addresses against every other (loader/scenario_underlay.c),
+ * with the checks of ld_refs. */
+bool ld_check_underlay(struct ld *);
+
+/* A switch's "links" (loader/scenario_swlinks.c), after its "ports";
+ * the far ends are checked with the other cables (ld_refs). */
+bool ld_switch_links(struct ld *, const cJSON *o, const char *sp,
+                     struct cfg_switch *sw);
+
 /* sFlow (loader/scenario_sflow.c): an OVS bridge's "sflow" object, and
  * its collector and agent addresses, resolved once every host is
  * loaded. */
@@ -202,7 +219,7 @@ bool ld_check_attach_nets(struct ld *);
 
 enum ref_kind {
     REF_HOST, REF_VM, REF_NIC, REF_BRIDGE, REF_VNIC, REF_SWITCH, REF_PORT,
-    REF_VF,
+    REF_VF, REF_VLANIF,
 };
 
 struct ref {
@@ -216,6 +233,8 @@ struct ref {
     int port;                   /* REF_PORT: 1..ports. */
     int vf;                     /* REF_VF: 0..sriov_vfs - 1 ('nic' is its
                                  * NIC). */
+    struct cfg_vlanif *vlanif;  /* REF_VLANIF ("host/eth0.100"; 'nic' is
+                                 * its NIC). */
 };
 
 /* Resolves 'path'; on failure writes why (with a did-you-mean). */
@@ -224,7 +243,8 @@ bool ld_resolve(const struct cfg_scenario *, const char *path,
 const char *ld_ref_what(enum ref_kind);
 
 /* Resolves 'path' (found at JSON path 'kp') as a traffic endpoint: a VM
- * with a NIC, or a host with an addressed NIC.  Anything else fails with
+ * with a NIC, a host with an address (on a NIC or a NIC's VLAN
+ * subinterface), or a VLAN subinterface ("host/eth0.100").  Anything else fails with
  * 'what', which says what is expected ("a flow goes between ..."). */
 bool ld_check_endpoint(struct ld *, const char *kp, const char *path,
                        const char *what, struct ref *r);

@@ -117,6 +117,7 @@ check_names(struct ld *ld)
 struct addr_use {
     const char *jpath;          /* The NIC's path. */
     bool given;                 /* Written in the file (else derived). */
+    bool shares_mac;            /* A VLAN subinterface: its NIC's MAC. */
 };
 
 static bool
@@ -126,6 +127,9 @@ check_addresses(struct ld *ld)
     size_t n = 0;
     for (size_t i = 0; i < sc->n_hosts; i++) {
         n += sc->hosts[i].n_nics;
+        for (size_t j = 0; j < sc->hosts[i].n_nics; j++) {
+            n += sc->hosts[i].nics[j].n_vlans;
+        }
         for (size_t j = 0; j < sc->hosts[i].n_vms; j++) {
             n += sc->hosts[i].vms[j].n_nics;
         }
@@ -146,6 +150,15 @@ check_addresses(struct ld *ld)
             has_ip[k] = h->nics[j].has_ip;
             use[k].jpath = h->nics[j].jpath;
             use[k].given = h->nics[j].has_mac;
+            /* A VLAN subinterface has its NIC's MAC, and an address of
+             * its own. */
+            for (size_t v = 0; v < h->nics[j].n_vlans; v++) {
+                k++;
+                ips[k] = h->nics[j].vlans[v].ip;
+                has_ip[k] = true;
+                use[k].jpath = h->nics[j].vlans[v].jpath;
+                use[k].shares_mac = true;
+            }
         }
         for (size_t j = 0; j < h->n_vms; j++) {
             const struct cfg_vm *vm = &h->vms[j];
@@ -163,7 +176,8 @@ check_addresses(struct ld *ld)
     for (size_t a = 0; ok && a < n; a++) {
         for (size_t b = 0; ok && b < a; b++) {
             char path[JP_LEN], text[20];
-            if (vh_mac_eq(&macs[a], &macs[b])) {
+            if (!use[a].shares_mac && !use[b].shares_mac
+                && vh_mac_eq(&macs[a], &macs[b])) {
                 jp_key(path, use[a].jpath, "mac");
                 ok = vh_diag_fail(ld->diag, path, "MAC address %s is also "
                                   "used by %s%s",
@@ -269,6 +283,68 @@ check_uplink(struct ld *ld, const struct cfg_switch *sw,
     return add_cable(ld, ends, k, pair, by, path);
 }
 
+/* Whether switch 'sw' names port 'port' of switch 'of' in its
+ * "links" as the far end of its port 'from'. */
+static bool
+links_back(const struct cfg_switch *sw, int from, const struct cfg_switch *of,
+           int port)
+{
+    char want[JP_LEN];
+    snprintf(want, sizeof want, "%s/p%d", of->name, port);
+    for (size_t k = 0; k < sw->n_links; k++) {
+        if (sw->links[k].port == from && !strcmp(sw->links[k].to, want)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* A switch's "links": each to a port of another switch. */
+static bool
+check_switch_links(struct ld *ld, const struct cfg_switch *sw,
+                   struct cable_end *ends, size_t *k)
+{
+    const struct cfg_scenario *sc = ld->sc;
+    for (size_t i = 0; i < sw->n_links; i++) {
+        const struct cfg_swlink *l = &sw->links[i];
+        char path[JP_LEN], lp[JP_LEN], why[512], self[JP_LEN];
+        char by[JP_LEN + 32], port[16];
+        struct ref r;
+        jp_key(lp, sw->jpath, "links");
+        snprintf(port, sizeof port, "p%d", l->port);
+        jp_key(path, lp, port);
+        if (!ld_resolve(sc, l->to, &r, why, sizeof why)) {
+            return vh_diag_fail(ld->diag, path, "%s", why);
+        }
+        if (r.kind != REF_PORT || r.port > r.sw->ports) {
+            return vh_diag_fail(ld->diag, path, "'%s' is a %s; a switch's "
+                                "\"links\" go to other switches' ports "
+                                "(\"spine1/p1\"); a host's NIC names its "
+                                "switch port with its own \"link\"", l->to,
+                                r.kind == REF_PORT ? "port extender's "
+                                "uplink, which its \"uplink\" cables"
+                                : ld_ref_what(r.kind));
+        }
+        if (r.sw == sw) {
+            return vh_diag_fail(ld->diag, path, "'%s' is a port of '%s' "
+                                "itself; a cable between two ports of one "
+                                "switch would loop", l->to, sw->name);
+        }
+        /* Both switches naming each other: one cable, counted where it
+         * comes first in the file. */
+        if (links_back(r.sw, r.port, sw, l->port) && r.sw < sw) {
+            continue;
+        }
+        snprintf(self, sizeof self, "%s/p%d", sw->name, l->port);
+        snprintf(by, sizeof by, "the links of %s", sw->name);
+        const char *pair[2] = { self, l->to };
+        if (!add_cable(ld, ends, k, pair, by, path)) {
+            return false;
+        }
+    }
+    return true;
+}
+
 static bool
 check_links(struct ld *ld)
 {
@@ -276,6 +352,9 @@ check_links(struct ld *ld)
     size_t n = sc->n_switches;
     for (size_t i = 0; i < sc->n_hosts; i++) {
         n += sc->hosts[i].n_nics;
+    }
+    for (size_t i = 0; i < sc->n_switches; i++) {
+        n += sc->switches[i].n_links;
     }
     struct cable_end *ends = ld_calloc(2 * n + 1, sizeof *ends);
     size_t k = 0;
@@ -286,6 +365,9 @@ check_links(struct ld *ld)
         if (sc->switches[i].uplink) {
             ok = check_uplink(ld, &sc->switches[i], ends, &k);
         }
+    }
+    for (size_t i = 0; ok && i < sc->n_switches; i++) {
+        ok = check_switch_links(ld, &sc->switches[i], ends, &k);
     }
     for (size_t i = 0; ok && i < sc->n_hosts; i++) {
         const struct cfg_host *h = &sc->hosts[i];
@@ -403,6 +485,21 @@ check_bridges(struct ld *ld, const struct cfg_host *h)
                                     "one bridge only", br->ports[p],
                                     other->name);
             }
+        }
+        /* A Linux bridge applies its ports' VLANs only with filtering
+         * on; without it, it passes every frame as it is. */
+        for (size_t k = 0; br->type == CFG_BR_LINUX && !br->vlan_filtering
+                           && k < br->n_bports; k++) {
+            const struct cfg_bport *bp = &br->bports[k];
+            char kp[JP_LEN];
+            if (bp->vlan < 0 && !bp->n_trunks) {
+                continue;
+            }
+            jp_key(kp, bp->jpath, bp->n_trunks ? "trunks" : "vlan");
+            return vh_diag_fail(ld->diag, kp, "VLAN modes need "
+                                "\"vlan_filtering\": true on bridge '%s' (a "
+                                "Linux bridge without it passes frames "
+                                "whatever their VLAN)", br->name);
         }
     }
     return true;
@@ -610,11 +707,12 @@ check_attach(struct ld *ld, const struct cfg_host *h)
                                   "bridge '%s'; a passed-through NIC leaves "
                                   "the host", nic->name, br->name);
             }
-            if (ok && vn->attach == CFG_AT_PASSTHROUGH && nic->has_ip) {
+            if (ok && vn->attach == CFG_AT_PASSTHROUGH
+                && (nic->has_ip || nic->n_vlans)) {
                 ok = vh_diag_fail(ld->diag, tp, "NIC '%s' carries the "
-                                  "host's address (its \"ip\"); a "
+                                  "host's address (its \"%s\"); a "
                                   "passed-through NIC leaves the host",
-                                  nic->name);
+                                  nic->name, nic->has_ip ? "ip" : "vlans");
             }
             if (ok && vn->attach == CFG_AT_PASSTHROUGH && nic->sriov_vfs) {
                 ok = vh_diag_fail(ld->diag, tp, "NIC '%s' has VFs "
@@ -645,5 +743,5 @@ ld_refs(struct ld *ld)
             return false;
         }
     }
-    return ld_check_attach_nets(ld);
+    return ld_check_attach_nets(ld) && ld_check_underlay(ld);
 }

@@ -165,6 +165,11 @@ host_addrs(const struct cfg_host *h, struct addr *out)
             out[n++] = (struct addr) { nic->name, nic->ip, nic->prefix,
                                        nic->gateway };
         }
+        for (size_t k = 0; k < nic->n_vlans; k++) {
+            const struct cfg_vlanif *vl = &nic->vlans[k];
+            out[n++] = (struct addr) { nic->name, vl->ip, vl->prefix,
+                                       vl->gateway };
+        }
     }
     return n;
 }
@@ -173,6 +178,9 @@ static size_t
 max_addrs(const struct cfg_host *h)
 {
     size_t n = h->n_nics;
+    for (size_t i = 0; i < h->n_nics; i++) {
+        n += h->nics[i].n_vlans;
+    }
     for (size_t b = 0; b < h->n_bridges; b++) {
         n += h->bridges[b].n_bports;
     }
@@ -266,6 +274,8 @@ resolve_collector(struct ld *ld, const struct cfg_host *h,
     }
     if (r.kind == REF_VM) {
         cs->collector_ip = r.vm->nics[0].ip;
+    } else if (r.kind == REF_VLANIF) {
+        cs->collector_ip = r.vlanif->ip;
     } else {
         struct addr *addrs = ld_calloc(max_addrs(r.host), sizeof *addrs);
         host_addrs(r.host, addrs);

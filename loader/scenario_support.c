@@ -55,11 +55,12 @@ check_bridge(struct ld *ld, const struct cfg_host *h,
                      : "Open vSwitch's dpdk datapath");
             return unsupported(ld, bp->jpath, "type", what);
         }
-        if (b->type != CFG_BR_OVS && (bp->vlan >= 0 || bp->n_trunks)) {
+        if (b->type != CFG_BR_OVS && bp->type != CFG_BP_NIC
+            && (bp->vlan >= 0 || bp->n_trunks)) {
+            snprintf(what, sizeof what, "VLAN modes on a Linux bridge's "
+                     "ports of type '%s'", cfg_bport_type_names[bp->type]);
             return unsupported(ld, bp->jpath, bp->n_trunks ? "trunks"
-                               : "vlan", "VLAN modes on a Linux bridge's "
-                               "NIC ports (its uplinks carry its VMs' "
-                               "VLANs)");
+                               : "vlan", what);
         }
         bool kernel_ovs = b->type == CFG_BR_OVS
                           && b->datapath == CFG_DP_KERNEL;
@@ -79,6 +80,20 @@ check_bridge(struct ld *ld, const struct cfg_host *h,
     return ofproto_check_flows(h, b, ld->diag);
 }
 
+/* Whether 'n' is a port of one of its host's bridges. */
+static bool
+nic_bridged(const struct cfg_host *h, const struct cfg_nic *n)
+{
+    for (size_t b = 0; b < h->n_bridges; b++) {
+        for (size_t k = 0; k < h->bridges[b].n_ports; k++) {
+            if (!strcmp(h->bridges[b].ports[k], n->name)) {
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
 bool
 ld_check_supported(struct ld *ld)
 {
@@ -92,6 +107,12 @@ ld_check_supported(struct ld *ld)
             if (!dev_class_find(DEV_FAM_NIC, n->model)) {
                 snprintf(what, sizeof what, "NIC model '%s'", n->model);
                 return unsupported(ld, n->jpath, "model", what);
+            }
+            if (n->n_vlans && nic_bridged(h, n)) {
+                return unsupported(ld, n->jpath, "vlans", "VLAN "
+                                   "subinterfaces of a NIC enslaved to a "
+                                   "bridge (give the host an address in "
+                                   "the bridge's VLAN instead)");
             }
         }
         for (size_t j = 0; j < h->n_bridges; j++) {

@@ -70,11 +70,6 @@ static void to_set_event(struct cfg_scenario *sc)
     sc->events[0].action = CFG_EV_SET;
 }
 
-static void to_router(struct cfg_scenario *sc)
-{
-    sc->switches[0].mode = CFG_SW_ROUTER;
-}
-
 static void to_tcp(struct cfg_scenario *sc)
 {
     sc->flows[0].proto = CFG_PROTO_TCP;
@@ -95,8 +90,6 @@ START_TEST(test_models_refuse_what_they_lack)
 {
     expect(to_set_event,
            "events[0].action: not supported yet: timed 'set' events");
-    expect(to_router,
-           "switches[0].mode: not supported yet: switch mode 'router'");
     expect(to_tcp, "traffic[0].proto: not supported yet: TCP flows");
     expect(to_burst, "traffic[0].pattern: not supported yet: the burst "
            "traffic pattern");

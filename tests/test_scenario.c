@@ -531,8 +531,6 @@ static const struct bad bad[] = {
     { WITH_HOST(", 'containers': [{'name': 'c1'}]", NIC(""), BR(""),
                 VM("", VNICB(""))),
       "hosts[0].containers: not supported yet: containers" },
-    { "{'switches': [{'name': 'sw', 'ports': 8, 'mode': 'router'}]}",
-      "switches[0].mode: not supported yet: switch mode 'router'" },
     { WITH_FLOW(", 'proto': 'tcp'"), "traffic[0].proto: not supported yet: "
       "TCP flows" },
     { WITH_FLOW(", 'pattern': 'burst'"), "traffic[0].pattern: not supported "

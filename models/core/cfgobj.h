@@ -31,8 +31,43 @@ bool cfg_obj_int(struct cfg_obj *, const char *key, long long min,
 bool cfg_obj_int_list(struct cfg_obj *, const char *key, const char *what,
                       long long **out, size_t *n);
 
-/* Fails at the path of 'key', or of its element 'index' when that is not
- * negative, with the message 'fmt'.  Returns false. */
+/* Reads 'key', a string, into a malloc'ed '*out' (left as it is when
+ * the key is absent; 'required' makes that an error, "missing required
+ * key").  Returns false on error. */
+bool cfg_obj_str(struct cfg_obj *, const char *key, bool required,
+                 char **out);
+
+/* Reads 'key', one string or a non-empty array of strings, into a
+ * malloc'ed array '*out' of '*n' malloc'ed strings (absent: *out NULL,
+ * *n 0, or an error with 'required').  'what' names an element in
+ * messages ("a next-hop address").  Returns false on error. */
+bool cfg_obj_strs(struct cfg_obj *, const char *key, bool required,
+                  const char *what, char ***out, size_t *n);
+
+/* Reads 'key', a port of the switch the object belongs to: "pN" or N,
+ * from 1 to 'ports', into '*out' (1-based).  Returns false on error. */
+bool cfg_obj_switch_port(struct cfg_obj *, const char *key, bool required,
+                         int ports, int *out);
+
+/* The objects of array 'key': how many there are (0 when the key is
+ * absent), after checking that it is an array.  Returns false on error. */
+bool cfg_obj_count(struct cfg_obj *, const char *key, size_t *n);
+
+/* Calls 'each' with element 'i' of array 'key' (which cfg_obj_count
+ * checked) as an object of its own, for i from 0 on, stopping at the
+ * first false.  An element that is not an object, or that holds a key
+ * not in 'keys' (NULL-terminated), fails first, with a "did you mean"
+ * hint; 'what' names an element in messages ("interface").  Errors in
+ * 'each' name the element's path ("switches[0].routes[1].via").
+ * Returns false on error. */
+bool cfg_obj_each(struct cfg_obj *, const char *key, const char *what,
+                  const char *const *keys,
+                  bool (*each)(struct cfg_obj *item, size_t i, void *ctx),
+                  void *ctx);
+
+/* Fails at the path of 'key' (NULL: of the object itself), or of its
+ * element 'index' when that is not negative, with the message 'fmt'.
+ * Returns false. */
 bool cfg_obj_fail(struct cfg_obj *, const char *key, long index,
                   const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));

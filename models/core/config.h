@@ -30,6 +30,17 @@ struct cfg_cpu {
     enum cfg_irqbalance irqbalance;   /* Default performance. */
 };
 
+/* A VLAN subinterface of a host NIC (Linux's "eth0.100", from the NIC's
+ * "vlans"): the host's address in that VLAN, its frames tagged on the
+ * NIC's wire. */
+struct cfg_vlanif {
+    char *jpath;                /* "hosts[1].nics[0].vlans[0]". */
+    uint16_t id;                /* 1..4094. */
+    uint32_t ip;                /* Host order. */
+    int prefix;
+    uint32_t gateway;           /* "gateway" (extension), or 0. */
+};
+
 /* A physical NIC of a host. */
 struct cfg_nic {
     const struct dev_class *cls;    /* The class that builds it, or NULL
@@ -54,6 +65,8 @@ struct cfg_nic {
     int rx_ring, tx_ring;       /* Descriptors; defaults from the model. */
     uint32_t gateway;           /* "gateway" (extension): default route's
                                  * next hop, in the subnet; 0 = none. */
+    struct cfg_vlanif *vlans;   /* "vlans": its VLAN subinterfaces. */
+    size_t n_vlans;
 };
 
 enum cfg_bridge_type { CFG_BR_LINUX, CFG_BR_OVS };
@@ -298,6 +311,14 @@ struct cfg_acl_rule {
     int in_port;                /* 1..ports ("p3" is 3). */
 };
 
+/* A cable from a switch's port to another switch's port (the switch's
+ * "links", an extension: switches cabled to each other, as the leaves
+ * and spines of a fabric are). */
+struct cfg_swlink {
+    int port;                   /* 1-based. */
+    char *to;                   /* The far end: "spine1/p1". */
+};
+
 struct cfg_switch {
     char *name;
     char *jpath;
@@ -320,6 +341,8 @@ struct cfg_switch {
                                  * vepa, none on 802.1q). */
     bool *vdp;                  /* "vdp": per port, whether VDP gates the
                                  * frames it takes in; NULL: none does. */
+    struct cfg_swlink *links;   /* "links": cables to other switches. */
+    size_t n_links;
 };
 
 enum cfg_proto { CFG_PROTO_UDP, CFG_PROTO_TCP, CFG_PROTO_ICMP };

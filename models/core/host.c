@@ -9,6 +9,7 @@
 #include "models/core/devclass.h"
 #include "models/core/world.h"
 #include "models/endpoint/endpoint.h"
+#include "models/endpoint/vlanif.h"
 #include "models/guest/vm.h"
 #include "models/hostnet/lbridge.h"
 #include "models/hostnet/ovs_dpdk.h"
@@ -150,8 +151,9 @@ host_bind_vmdq(struct host *h)
 }
 
 /* The host's own address on NIC 'nic': an endpoint on the NIC's stack
- * side, or on the bridge the NIC is enslaved to. */
-static void
+ * side, or on the bridge the NIC is enslaved to; with VLAN
+ * subinterfaces, the VLAN layer joins it (models/endpoint/vlanif.h). */
+static struct endpoint *
 host_add_address(struct host *h, struct pnic *nic)
 {
     const struct cfg_nic *cn = nic->cfg;
@@ -163,9 +165,10 @@ host_add_address(struct host *h, struct pnic *nic)
     h->eps[h->n_eps++] = ep;
     if (nic->master) {
         nic->master->cls->add_port(nic->master, &ep->port, false);
-    } else {
+    } else if (!cn->n_vlans) {
         port_connect(&ep->port, &nic->stack);
     }
+    return ep;
 }
 
 /* Builds the host's NICs, each by the class of its model. */
@@ -235,8 +238,10 @@ host_build(struct world *w, struct host *unused, const void *cfg,
         if (nic->master) {
             nic->master->cls->add_port(nic->master, &nic->stack, true);
         }
-        if (nic->cfg->has_ip) {
-            host_add_address(h, nic);
+        struct endpoint *own = nic->cfg->has_ip ? host_add_address(h, nic)
+                                                : NULL;
+        if (nic->cfg->n_vlans) {
+            vlan_layer_build(w, h, nic, own);
         }
     }
     for (size_t v = 0; v < ch->n_vms; v++) {

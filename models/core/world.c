@@ -16,6 +16,7 @@
 #include "models/hostnet/vdp_station.h"
 #include "models/guest/vm.h"
 #include "models/hw/pnic.h"
+#include "models/switch/router.h"
 #include "sim/xmalloc.h"
 
 void
@@ -70,6 +71,38 @@ world_wire(struct world *w, const char *ref, uint64_t *bps)
     return d && d->cls && d->cls->wire ? d->cls->wire(d, bps) : NULL;
 }
 
+/* Switches' "links" to each other's ports (a cable two switches both
+ * name is laid once; the loader checked both ends). */
+static bool
+world_cable_switches(struct world *w, vh_time_t prop, struct vh_diag *diag)
+{
+    for (size_t i = 0; i < w->cfg->n_switches; i++) {
+        const struct cfg_switch *cs = &w->cfg->switches[i];
+        for (size_t k = 0; k < cs->n_links; k++) {
+            char self[512];
+            uint64_t bps = 0, far_bps = 0;
+            snprintf(self, sizeof self, "%s/p%d", cs->name,
+                     cs->links[k].port);
+            struct port *near = world_wire(w, self, &bps);
+            struct port *far = world_wire(w, cs->links[k].to, &far_bps);
+            if (!near || !far) {
+                return vh_diag_fail(diag, cs->jpath, "links: '%s' names no "
+                                    "port", cs->links[k].to);
+            }
+            if (near->link) {
+                continue;
+            }
+            if (far_bps && far_bps < bps) {
+                bps = far_bps;
+            }
+            port_cable(w, near, far, bps, prop);
+            near->dev->report = 1;
+            far->dev->report = 1;
+        }
+    }
+    return true;
+}
+
 static bool
 world_cable(struct world *w, struct vh_diag *diag)
 {
@@ -119,7 +152,7 @@ world_cable(struct world *w, struct vh_diag *diag)
         near->dev->report = 1;
         far->dev->report = 1;
     }
-    return true;
+    return world_cable_switches(w, prop, diag);
 }
 
 /* The endpoint a traffic path names: a VM's first vNIC, or a host's
@@ -236,6 +269,57 @@ world_build_switches(struct world *w, struct vh_diag *diag)
     return true;
 }
 
+/* Whether endpoint 'a' reaches address 'ip': on its subnet, or through
+ * a gateway that a router (a switch of mode router) holds. */
+static bool
+world_reaches(const struct world *w, const struct endpoint *a, uint32_t ip)
+{
+    return (a->ip & a->netmask) == (ip & a->netmask)
+           || (a->gateway && router_scenario_owns(w->cfg, a->gateway, NULL,
+                                                  0));
+}
+
+/* A flow between subnets needs a router on its way (an ICMP flow, on
+ * the way back too): the hosts of NAT networks are taken care of by the
+ * caller; otherwise the sender's gateway must be a router's interface.
+ * Where the packets then go is the routers' business, and what they
+ * cannot route they drop with a reason ("no-route"). */
+static bool
+world_flow_routable(const struct world *w, const struct flow_stats *fs,
+                    struct vh_diag *diag)
+{
+    const struct cfg_flow *cf = fs->cfg;
+    const struct endpoint *from = fs->src, *to = fs->dst;
+    bool back = cf->proto != CFG_PROTO_ICMP
+                || world_reaches(w, to, from->ip);
+    if (world_reaches(w, from, fs->dst_ip) && back) {
+        return true;
+    }
+    if (!back) {
+        const struct endpoint *t = from;
+        from = to;
+        to = t;
+    }
+    char path[512], a[16], b[16], g[16], gw[64];
+    const char *sender = back ? cf->from : cf->to;
+    snprintf(path, sizeof path, "%s.to", cf->jpath);
+    if (from->gateway) {
+        snprintf(gw, sizeof gw, "whose gateway %s is no router's interface",
+                 vh_ipv4_format(from->gateway, g));
+    } else {
+        snprintf(gw, sizeof gw, "which has no gateway");
+    }
+    return vh_diag_fail(diag, path, "'%s' (%s) is not in the subnet of '%s' "
+                        "(%s/%d)%s, %s; a flow between subnets goes through "
+                        "a router (a switch of mode router holding the "
+                        "sender's \"gateway\") or a NAT network's host "
+                        "(attach type 'nat')", back ? cf->to : cf->from,
+                        vh_ipv4_format(to->ip, b), sender,
+                        vh_ipv4_format(from->ip, a),
+                        __builtin_popcount(from->netmask),
+                        back ? "" : " for the echo replies", gw);
+}
+
 struct world *
 world_build(const struct cfg_scenario *cfg, struct vh_diag *diag)
 {
@@ -304,17 +388,7 @@ world_build(const struct cfg_scenario *cfg, struct vh_diag *diag)
         struct nat *snat = nat_of(fs->src), *dnat = nat_of(fs->dst);
         fs->dst_ip = dnat ? nat_flow_address(dnat, fs->src, fs->dst, cf)
                           : fs->dst->ip;
-        if ((fs->src->ip & fs->src->netmask)
-            != (fs->dst_ip & fs->src->netmask) && !snat && !dnat) {
-            char path[512], a[16], b[16];
-            snprintf(path, sizeof path, "%s.to", cf->jpath);
-            vh_diag_fail(diag, path, "'%s' (%s) is not in the subnet of '%s' "
-                         "(%s/%d); vhsim's only routers are the hosts of NAT "
-                         "networks, so a flow between subnets needs one end "
-                         "on one (attach type 'nat')", cf->to,
-                         vh_ipv4_format(fs->dst->ip, b), cf->from,
-                         vh_ipv4_format(fs->src->ip, a),
-                         __builtin_popcount(fs->src->netmask));
+        if (!snat && !dnat && !world_flow_routable(w, fs, diag)) {
             world_free(w);
             return NULL;
         }

@@ -412,6 +412,13 @@ ep_local_rx(struct world *w, struct endpoint *ep, struct vh_packet *p,
         vh_schedule_at(&w->sim, t, ep_udp_done, ep, p);
         return;
     }
+    if (fi.ip_proto == VH_IPPROTO_ICMP) {
+        /* An ICMP error about a packet it sent (a router's time
+         * exceeded): the kernel notes it for the socket, whose
+         * application does not ask (no IP_RECVERR). */
+        acct_consume(w, p, ep->dev);
+        return;
+    }
     acct_drop(w, p, ep->dev, "unsupported-protocol");
 }
 

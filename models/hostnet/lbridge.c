@@ -122,6 +122,7 @@ lbridge_free(struct lbridge *br)
         free(br->l2.ports[i]);
     }
     l2fwd_destroy(&br->l2);
+    free(br->nicports);
     free(br);
 }
 
@@ -157,6 +158,45 @@ lbridge_collect_vlans(struct lbridge *br, const struct cfg_host *ch)
     }
 }
 
+/* The NIC ports whose "vlan" or "trunks" set their VLAN modes (the
+ * loader made sure the bridge filters VLANs). */
+static void
+lbridge_collect_nicports(struct world *w, struct lbridge *br, struct host *h)
+{
+    const struct cfg_bridge *cb = br->cfg;
+    size_t n = 0;
+    for (size_t k = 0; k < cb->n_bports; k++) {
+        const struct cfg_bport *bp = &cb->bports[k];
+        n += bp->type == CFG_BP_NIC && (bp->vlan >= 0 || bp->n_trunks);
+    }
+    if (!n || !br->l2.vlan_aware) {
+        return;
+    }
+    br->nicports = vh_xcalloc(n, sizeof *br->nicports);
+    for (size_t k = 0; k < cb->n_bports; k++) {
+        const struct cfg_bport *bp = &cb->bports[k];
+        struct pnic *nic = host_nic(w, h, bp->name);
+        if (bp->type != CFG_BP_NIC || (bp->vlan < 0 && !bp->n_trunks)
+            || !nic) {
+            continue;
+        }
+        struct lbridge_nicport *np = &br->nicports[br->n_nicports++];
+        np->nic = &nic->dev;
+        if (!bp->n_trunks) {
+            np->vlan = (struct port_vlan) { PORT_VLAN_ACCESS,
+                                            (uint16_t) bp->vlan, NULL };
+            continue;
+        }
+        for (size_t t = 0; t < bp->n_trunks; t++) {
+            np->trunks[bp->trunks[t] / 64] |= 1ULL << (bp->trunks[t] % 64);
+        }
+        np->vlan = (struct port_vlan) {
+            PORT_VLAN_TRUNK,
+            (uint16_t) (bp->vlan >= 0 ? bp->vlan : VH_DEF_BRIDGE_PVID),
+            np->trunks };
+    }
+}
+
 /* The bridge's NICs join it in the host's NIC order, with the host's own
  * addresses (models/core/host.c), so here they are only marked. */
 static bool
@@ -175,6 +215,7 @@ lbridge_build(struct world *w, struct host *h, const void *cfg,
             nic->master = &br->dev;
         }
     }
+    lbridge_collect_nicports(w, br, h);
     (void) diag;
     return true;
 }
@@ -226,7 +267,7 @@ lbridge_reattach_vnic(struct world *w, struct host *h, struct vm_nic *n)
 }
 
 /* A NIC's uplink carries the VM ports' VLANs tagged and the default
- * one untagged. */
+ * one untagged, unless its own "vlan" or "trunks" say otherwise. */
 static struct port *
 lbridge_add_port(struct vh_device *d, struct port *member, bool uplink)
 {
@@ -235,6 +276,11 @@ lbridge_add_port(struct vh_device *d, struct port *member, bool uplink)
     if (uplink && br->l2.vlan_aware) {
         bp->vlan = (struct port_vlan) { PORT_VLAN_TRUNK, VH_DEF_BRIDGE_PVID,
                                         br->trunks };
+        for (size_t i = 0; i < br->n_nicports; i++) {
+            if (br->nicports[i].nic == member->dev) {
+                bp->vlan = br->nicports[i].vlan;
+            }
+        }
     }
     return bp;
 }

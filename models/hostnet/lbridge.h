@@ -20,6 +20,17 @@
 struct host;
 struct world;
 
+/* A NIC port with VLAN modes of its own (the bridge's "ports" entry
+ * with "vlan" or "trunks", as 'bridge vlan add dev eth1 vid 10 pvid
+ * untagged' sets them): "vlan" alone makes it an access port of that
+ * VLAN; "trunks" carries those VLANs tagged, untagged frames belonging
+ * to "vlan" if given, else to the default PVID 1. */
+struct lbridge_nicport {
+    const struct vh_device *nic;
+    struct port_vlan vlan;
+    uint64_t trunks[PORT_VLAN_WORDS];
+};
+
 struct lbridge {
     struct vh_device dev;       /* "host1/br0". */
     struct host *host;
@@ -29,7 +40,9 @@ struct lbridge {
                                  * order. */
     uint64_t trunks[PORT_VLAN_WORDS];   /* With vlan_filtering: the VLANs
                                          * its uplinks carry tagged, those
-                                         * of its VM ports. */
+                                         * of its VM ports, unless... */
+    struct lbridge_nicport *nicports;   /* ...the port says otherwise. */
+    size_t n_nicports;
 };
 
 struct lbridge *lbridge_create(struct world *, struct host *,

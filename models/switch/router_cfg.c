@@ -1,0 +1,302 @@
+/* models/switch/router_cfg.c: a router's "interfaces" and "routes", read
+ * and checked while the scenario loads (models/core/cfgobj.h).
+ *
+ *   interfaces  [{ "port": "p1", "ip": "192.168.1.1/24" }, ...]: one
+ *               address with its prefix per port; two interfaces may not
+ *               share a port or overlap in their subnets
+ *   routes      [{ "dst": "192.168.2.0/24", "via": "172.16.0.0" or
+ *               ["172.16.0.0", "172.16.0.2"] }, ...]: 'dst' a network
+ *               (no host bits; "0.0.0.0/0" is the default route), each
+ *               'via' another address on a connected subnet
+ *
+ * Everything a router could only discover while running (a next hop that
+ * never answers ARP, a destination no route covers) is left to the run,
+ * which counts it; what is plainly a mistake in the file fails here with
+ * its JSON path. */
+#include "models/switch/router.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "models/core/cfgobj.h"
+#include "models/core/devclass.h"
+
+static uint32_t
+mask_of(int prefix)
+{
+    return prefix ? 0xffffffffu << (32 - prefix) : 0;
+}
+
+/* "a.b.c.d/len" with the prefix required; 'what' says what it is for
+ * messages. */
+static bool
+parse_prefixed(struct cfg_obj *o, const char *key, const char *s,
+               const char *example, uint32_t *ip, int *prefix)
+{
+    int p = -1;
+    if (!strchr(s, '/') || !vh_ipv4_parse(s, ip, &p) || p < 0) {
+        return cfg_obj_fail(o, key, -1, "malformed address '%s' (expected "
+                            "an IPv4 address with its prefix length, such "
+                            "as \"%s\")", s, example);
+    }
+    *prefix = p;
+    return true;
+}
+
+struct parse_ctx {
+    struct router_cfg *rc;
+    int ports;
+};
+
+static const char *const if_keys[] = { "port", "ip", NULL };
+static const char *const route_keys[] = { "dst", "via", NULL };
+
+static bool
+parse_if(struct cfg_obj *o, size_t i, void *ctx_)
+{
+    struct parse_ctx *ctx = ctx_;
+    struct router_if_cfg *ifc = &ctx->rc->ifs[i];
+    char *s = NULL, a[16];
+    uint32_t ip = 0;
+    int prefix = 0;
+
+    if (!cfg_obj_switch_port(o, "port", true, ctx->ports, &ifc->port)
+        || !cfg_obj_str(o, "ip", true, &s)) {
+        free(s);
+        return false;
+    }
+    bool ok = parse_prefixed(o, "ip", s, "172.16.0.1/31", &ip, &prefix);
+    uint32_t mask = mask_of(prefix), host = ip & ~mask;
+    if (ok && (ip == 0 || (ip >> 24) == 127 || (ip >> 28) >= 14)) {
+        ok = cfg_obj_fail(o, "ip", -1, "'%s' is not a host address (zero, "
+                          "loopback, multicast and reserved addresses are "
+                          "not)", s);
+    } else if (ok && prefix > 31) {
+        ok = cfg_obj_fail(o, "ip", -1, "'%s': a /32 has no neighbour to "
+                          "route to; an interface's subnet holds at least "
+                          "two addresses (a /31 between two routers, RFC "
+                          "3021)", s);
+    } else if (ok && prefix < 31 && (host == 0 || host == ~mask)) {
+        ok = cfg_obj_fail(o, "ip", -1, "'%s' is the %s address of its /%d "
+                          "subnet, not a host address", s,
+                          host ? "broadcast" : "network", prefix);
+    } else if (ok && prefix == 0) {
+        ok = cfg_obj_fail(o, "ip", -1, "'%s': an interface's subnet cannot "
+                          "be every address; give its prefix length", s);
+    }
+    free(s);
+    if (!ok) {
+        return false;
+    }
+    for (size_t k = 0; k < i; k++) {
+        const struct router_if_cfg *o2 = &ctx->rc->ifs[k];
+        uint32_t m = mask_of(o2->prefix < prefix ? o2->prefix : prefix);
+        if (o2->port == ifc->port) {
+            return cfg_obj_fail(o, "port", -1, "port p%d already has an "
+                                "interface (interfaces[%zu]); give each "
+                                "port one address", ifc->port, k);
+        }
+        if ((o2->ip & m) == (ip & m)) {
+            char b[16];
+            return cfg_obj_fail(o, "ip", -1, "%s/%d overlaps the subnet of "
+                                "interfaces[%zu] (%s/%d); two interfaces "
+                                "of a router are on different subnets",
+                                vh_ipv4_format(ip & mask, a), prefix, k,
+                                vh_ipv4_format(o2->ip & mask_of(o2->prefix),
+                                               b), o2->prefix);
+        }
+    }
+    ifc->ip = ip;
+    ifc->prefix = prefix;
+    return true;
+}
+
+/* The interface whose subnet holds 'ip', or -1. */
+static int
+if_of(const struct router_cfg *rc, uint32_t ip)
+{
+    for (size_t k = 0; k < rc->n_ifs; k++) {
+        uint32_t m = mask_of(rc->ifs[k].prefix);
+        if ((rc->ifs[k].ip & m) == (ip & m)) {
+            return (int) k;
+        }
+    }
+    return -1;
+}
+
+static bool
+parse_via(struct cfg_obj *o, long idx, const char *s,
+          const struct router_cfg *rc, uint32_t *out)
+{
+    uint32_t ip = 0;
+    int p = -1;
+    if (strchr(s, '/') || !vh_ipv4_parse(s, &ip, &p)) {
+        return cfg_obj_fail(o, "via", idx, "malformed next hop '%s' "
+                            "(expected an IPv4 address without a prefix, "
+                            "such as \"172.16.0.0\")", s);
+    }
+    int k = if_of(rc, ip);
+    if (k < 0) {
+        return cfg_obj_fail(o, "via", idx, "next hop %s is on none of the "
+                            "router's subnets; a next hop is a neighbour "
+                            "on the subnet of one of its \"interfaces\"", s);
+    }
+    const struct router_if_cfg *ifc = &rc->ifs[k];
+    uint32_t m = mask_of(ifc->prefix), host = ip & ~m;
+    if (ip == ifc->ip) {
+        return cfg_obj_fail(o, "via", idx, "next hop %s is the router's own "
+                            "address (interfaces[%d])", s, k);
+    }
+    if (ifc->prefix < 31 && (host == 0 || host == ~m)) {
+        return cfg_obj_fail(o, "via", idx, "next hop %s is the %s address "
+                            "of the subnet of interfaces[%d]", s,
+                            host ? "broadcast" : "network", k);
+    }
+    *out = ip;
+    return true;
+}
+
+static bool
+parse_route(struct cfg_obj *o, size_t i, void *ctx_)
+{
+    struct parse_ctx *ctx = ctx_;
+    struct router_cfg *rc = ctx->rc;
+    struct router_route_cfg *r = &rc->routes[i];
+    char *s = NULL, **via = NULL, a[16];
+    size_t n_via = 0;
+    uint32_t dst = 0;
+    int prefix = 0;
+
+    if (!cfg_obj_str(o, "dst", true, &s)) {
+        return false;
+    }
+    bool ok = parse_prefixed(o, "dst", s, "192.168.2.0/24", &dst, &prefix);
+    if (ok && (dst & ~mask_of(prefix))) {
+        ok = cfg_obj_fail(o, "dst", -1, "'%s' has host bits set; the network "
+                          "is %s/%d", s, vh_ipv4_format(dst & mask_of(prefix),
+                                                        a), prefix);
+    }
+    free(s);
+    if (!ok) {
+        return false;
+    }
+    for (size_t k = 0; k < rc->n_ifs; k++) {
+        const struct router_if_cfg *ifc = &rc->ifs[k];
+        if (ifc->prefix == prefix
+            && (ifc->ip & mask_of(prefix)) == dst) {
+            return cfg_obj_fail(o, "dst", -1, "%s/%d is the subnet of "
+                                "interfaces[%zu], a connected route that "
+                                "always wins; a static route for it would "
+                                "never be used", vh_ipv4_format(dst, a),
+                                prefix, k);
+        }
+    }
+    for (size_t k = 0; k < i; k++) {
+        if (rc->routes[k].dst == dst && rc->routes[k].prefix == prefix) {
+            return cfg_obj_fail(o, "dst", -1, "%s/%d already has a route "
+                                "(routes[%zu]); list every equal-cost next "
+                                "hop in one route's \"via\"",
+                                vh_ipv4_format(dst, a), prefix, k);
+        }
+    }
+    r->dst = dst;
+    r->prefix = prefix;
+    if (!cfg_obj_strs(o, "via", true, "a next-hop address", &via, &n_via)) {
+        return false;
+    }
+    r->via = calloc(n_via, sizeof *r->via);
+    bool single = !cfg_obj_has(o, "via") || n_via == 1;
+    for (size_t k = 0; ok && k < n_via; k++) {
+        long idx = single ? -1 : (long) k;
+        ok = parse_via(o, idx, via[k], rc, &r->via[k]);
+        for (size_t j = 0; ok && j < k; j++) {
+            if (r->via[j] == r->via[k]) {
+                ok = cfg_obj_fail(o, "via", idx, "next hop %s is listed "
+                                  "twice", via[k]);
+            }
+        }
+        r->n_via = ok ? k + 1 : k;
+    }
+    for (size_t k = 0; k < n_via; k++) {
+        free(via[k]);
+    }
+    free(via);
+    return ok;
+}
+
+void
+router_cfg_free(void *priv)
+{
+    struct router_cfg *rc = priv;
+    if (!rc) {
+        return;
+    }
+    for (size_t i = 0; i < rc->n_routes; i++) {
+        free(rc->routes[i].via);
+    }
+    free(rc->routes);
+    free(rc->ifs);
+    free(rc);
+}
+
+bool
+router_cfg_parse(struct cfg_obj *o, void **priv)
+{
+    long long ports = 1;
+    struct router_cfg *rc = calloc(1, sizeof *rc);
+    struct parse_ctx ctx = { rc, 0 };
+    size_t n_ifs = 0, n_routes = 0;
+
+    if (!rc) {
+        abort();
+    }
+    *priv = rc;
+    /* "ports" was read with the switch's other keys. */
+    if (!cfg_obj_int(o, "ports", 1, 1024, NULL, &ports)
+        || !cfg_obj_count(o, "interfaces", &n_ifs)
+        || !cfg_obj_count(o, "routes", &n_routes)) {
+        return false;
+    }
+    ctx.ports = (int) ports;
+    rc->ifs = calloc(n_ifs ? n_ifs : 1, sizeof *rc->ifs);
+    rc->routes = calloc(n_routes ? n_routes : 1, sizeof *rc->routes);
+    if (!rc->ifs || !rc->routes) {
+        abort();
+    }
+    /* Interfaces first, all of them: a route's next hops are checked
+     * against their subnets. */
+    rc->n_ifs = n_ifs;
+    if (!cfg_obj_each(o, "interfaces", "interface", if_keys, parse_if,
+                      &ctx)) {
+        return false;
+    }
+    rc->n_routes = n_routes;
+    return cfg_obj_each(o, "routes", "route", route_keys, parse_route,
+                        &ctx);
+}
+
+const struct router_cfg *
+router_cfg_of(const struct cfg_switch *sw)
+{
+    return sw->cls == &router_class ? sw->priv : NULL;
+}
+
+bool
+router_scenario_owns(const struct cfg_scenario *sc, uint32_t ip, char *where,
+                     size_t where_len)
+{
+    for (size_t i = 0; i < sc->n_switches; i++) {
+        const struct router_cfg *rc = router_cfg_of(&sc->switches[i]);
+        for (size_t k = 0; rc && k < rc->n_ifs; k++) {
+            if (rc->ifs[k].ip == ip) {
+                if (where) {
+                    snprintf(where, where_len, "%s.interfaces[%zu]",
+                             sc->switches[i].jpath, k);
+                }
+                return true;
+            }
+        }
+    }
+    return false;
+}
