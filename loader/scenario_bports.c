@@ -234,6 +234,7 @@ bport_object(struct ld *ld, const cJSON *o, const char *pp,
     bp->bond_mode = (enum cfg_bond_mode) mode;
     bp->lacp = (enum cfg_lacp) lacp;
     bp->key = (uint32_t) key;
+    bp->has_key = !ld_absent_or_null(o, "key");
     if ((bp->type == CFG_BP_BOND && !bport_members(ld, o, pp, bp))
         || !bport_qos(ld, o, pp, bp)) {
         return false;

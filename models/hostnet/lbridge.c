@@ -13,6 +13,7 @@
 #include "models/core/world.h"
 #include "models/guest/vm.h"
 #include "models/hw/pnic.h"
+#include "models/tunnel/vtep.h"
 #include "sim/trace.h"
 #include "sim/xmalloc.h"
 
@@ -157,8 +158,13 @@ lbridge_collect_vlans(struct lbridge *br, const struct cfg_host *ch)
     }
 }
 
+static struct port *lbridge_add_port(struct vh_device *, struct port *,
+                                     bool);
+
 /* The bridge's NICs join it in the host's NIC order, with the host's own
- * addresses (models/core/host.c), so here they are only marked. */
+ * addresses (models/core/host.c), so here they are only marked.  A tunnel
+ * port is a vxlan, geneve or gretap device enslaved to the bridge: it
+ * joins now, as an uplink (it carries the VMs' VLANs, as a NIC does). */
 static bool
 lbridge_build(struct world *w, struct host *h, const void *cfg,
               struct vh_diag *diag)
@@ -173,6 +179,12 @@ lbridge_build(struct world *w, struct host *h, const void *cfg,
         struct pnic *nic = host_nic(w, h, cb->ports[i]);
         if (nic) {
             nic->master = &br->dev;
+        }
+    }
+    for (size_t i = 0; i < cb->n_bports; i++) {
+        if (cb->bports[i].type >= CFG_BP_VXLAN) {
+            struct vtep *v = vtep_create_port(w, h, &cb->bports[i], false);
+            lbridge_add_port(&br->dev, &v->port, true);
         }
     }
     (void) diag;
