@@ -137,15 +137,44 @@ vtep_drops(const struct vtep *v, const char *reason)
     return vh_drops_get(&v->drops, reason);
 }
 
+/* An ARP request lost here leaves its sender waiting for an answer that
+ * cannot come: the flows' endpoints that sent it learn why, so the
+ * packets they hold fail for this reason rather than "arp-failed". */
+static void
+blame_arp(struct world *w, const uint8_t *frame, uint32_t len,
+          const char *reason)
+{
+    uint32_t tpa;
+    if (!vh_frame_arp_request(frame, len, &tpa)) {
+        return;
+    }
+    const struct vh_mac *sha = vh_eth_src(frame);
+    for (size_t i = 0; i < w->n_flows; i++) {
+        struct endpoint *ends[2] = { w->flows[i].src, w->flows[i].dst };
+        for (size_t k = 0; k < 2; k++) {
+            if (ends[k] && vh_mac_eq(&ends[k]->mac, sha)) {
+                endpoint_arp_blame(ends[k], tpa, reason);
+            }
+        }
+    }
+}
+
 static void
 vtep_drop(struct world *w, struct vtep *v, struct vh_packet *p,
           const char *reason)
 {
     vh_drops_add(&v->drops, reason);
+    blame_arp(w, p->data, p->len, reason);
     acct_drop(w, p, &v->dev, reason);
 }
 
 /* --- Encapsulation. --- */
+
+/* What each type calls its key, for traces. */
+static const char *const key_name[] = {
+    [VTEP_VXLAN] = "VXLAN VNI", [VTEP_GENEVE] = "Geneve VNI",
+    [VTEP_GRE] = "GRE key", [VTEP_NVGRE] = "NVGRE VSID",
+};
 
 static void
 decide(struct world *w, struct vtep *v, const struct vh_packet *p,
@@ -262,9 +291,6 @@ vtep_rx(struct world *w, struct port *port, struct vh_packet *p)
             t = cpu_charge(w, core, COST_UDP_TUNNEL, 0, c->cat, q, &v->dev);
         }
         if (w->trace.mask & VH_HOP_BIT(VH_HOP_DECIDE)) {
-            static const char *const key_name[] = {
-                "VXLAN VNI", "Geneve VNI", "GRE key", "NVGRE VSID",
-            };
             char buf[96], a[16];
             if (c->has_key) {
                 snprintf(buf, sizeof buf, "%s %u to %s", key_name[c->type],
@@ -433,8 +459,19 @@ sock_input(struct world *w, struct endpoint *ep, struct vh_packet *p,
                        &at->dev);
     }
     if (!v) {
+        if (ok) {
+            blame_arp(w, p->data + d.hlen, d.inner_len, why);
+        }
         vtep_drop(w, at, p, why);
         return;
+    }
+    if (w->trace.mask & VH_HOP_BIT(VH_HOP_DECIDE)) {
+        char buf[96], a[16];
+        snprintf(buf, sizeof buf, "%s %u from %s: this tunnel's; the outer "
+                 "headers come off", key_name[v->cfg.type],
+                 v->cfg.type == VTEP_NVGRE ? nvgre_vsid(d.key) : d.key,
+                 vh_ipv4_format(fi->ip_src, a));
+        decide(w, v, p, t, buf);
     }
     p->md.tun_key = v->cfg.type == VTEP_NVGRE ? nvgre_vsid(d.key) : d.key;
     p->md.tun_src = fi->ip_src;
