@@ -254,8 +254,6 @@ vtep_rx(struct world *w, struct port *port, struct vh_packet *p)
     const struct vtep_cfg *c = &v->cfg;
     struct cpu_core *core = cpu_exec_core(p, &v->host->cores[0]);
 
-    VH_TRACE(&w->trace, VH_HOP_TX, .time = w->sim.now, .pkt = p,
-             .dev = &v->dev);
     VH_TRACE(&w->trace, VH_HOP_ARRIVE, .time = w->sim.now, .pkt = p,
              .dev = &v->dev);
     p->hops++;
@@ -273,6 +271,10 @@ vtep_rx(struct world *w, struct port *port, struct vh_packet *p)
         vtep_drop(w, v, p, "tunnel-mtu-exceeded");
         return;
     }
+    /* Sent by the device: what a capture on it shows (a frame refused
+     * above never got to it). */
+    VH_TRACE(&w->trace, VH_HOP_TX, .time = w->sim.now, .pkt = p,
+             .dev = &v->dev);
     uint32_t one = remote_of(v, vh_eth_dst(p->data));
     const uint32_t *to = one ? &one : v->remotes;
     size_t n = one ? 1 : v->n_remotes;
