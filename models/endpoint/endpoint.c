@@ -183,8 +183,10 @@ ep_send_sized(struct world *w, struct endpoint *ep, struct vh_packet *p,
     struct vh_packet *f[IPFRAG_MAX];
     struct cpu_core *core = ep_core(ep, p);
     size_t n = ipfrag_split(w, p, ep->mtu, f);
-    vh_time_t t = cpu_charge_n(w, core, COST_IP_FRAGMENT, (uint32_t) n, cat,
-                               f[0], ep->dev);
+    /* The first fragment is the packet the stack built; each further one
+     * costs its own skb, header and pass to the device. */
+    vh_time_t t = cpu_charge_n(w, core, COST_IP_FRAGMENT, (uint32_t) n - 1,
+                               cat, f[0], ep->dev);
     for (size_t i = 0; i < n; i++) {
         vh_schedule_at(&w->sim, t, cat == ep->rx_cat ? ep_frag_rx
                                                      : ep_frag_app, ep, f[i]);
