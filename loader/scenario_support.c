@@ -60,6 +60,11 @@ check_bridge(struct ld *ld, const struct cfg_host *h,
                      : "Open vSwitch's dpdk datapath");
             return unsupported(ld, bp->jpath, "type", what);
         }
+        if (bp->type >= CFG_BP_VXLAN && (bp->remote_ip >> 28) == 14) {
+            return unsupported(ld, bp->jpath, "remote_ip", "multicast "
+                               "underlays (a group as a tunnel's "
+                               "remote_ip)");
+        }
         if (b->type != CFG_BR_OVS && (bp->vlan >= 0 || bp->n_trunks)) {
             return unsupported(ld, bp->jpath, bp->n_trunks ? "trunks"
                                : "vlan", "VLAN modes on a Linux bridge's "

@@ -1102,6 +1102,30 @@ START_TEST(test_tunnel_refusals)
                    "packets leave from an address of host 'host1', and none "
                    "reaches 10.9.9.9");
     free(json);
+    /* The far end is another host, one address of it. */
+    c.port1 = TUNNEL("vxlan", "192.168.0.1", 5001);
+    json = two_hosts_json(&c);
+    expect_refusal(json, "hosts[0].bridges[0].ports[0]: remote_ip "
+                   "192.168.0.1 is an address of host 'host1' itself");
+    free(json);
+    c.port1 = TUNNEL("vxlan", "239.1.1.1", 5001);
+    json = two_hosts_json(&c);
+    expect_refusal(json, "hosts[0].bridges[0].ports[0].remote_ip: not "
+                   "supported yet: multicast underlays");
+    free(json);
+    c.port1 = TUNNEL("vxlan", "255.255.255.255", 5001);
+    json = two_hosts_json(&c);
+    expect_refusal(json, "hosts[0].bridges[0].ports[0].remote_ip: expected "
+                   "the far end's address");
+    free(json);
+    /* One key, one tunnel per address and port. */
+    c.port1 = TUNNEL("vxlan", "192.168.0.2", 5001) ", { \"name\": \"tun1\","
+              " \"type\": \"vxlan\", \"remote_ip\": \"192.168.0.2\","
+              " \"key\": 5001 }";
+    json = two_hosts_json(&c);
+    expect_refusal(json, "hosts[0].bridges[0].ports[1]: host1/tun0 already "
+                   "takes key 5001 on this address");
+    free(json);
     /* 24-bit keys. */
     c.port1 = TUNNEL("geneve", "192.168.0.2", 16777216);
     json = two_hosts_json(&c);

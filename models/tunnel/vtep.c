@@ -577,6 +577,22 @@ vtep_bind(struct world *w, struct vtep *v, const char *jpath,
 {
     char a[16];
     uint32_t remote = v->n_remotes ? v->remotes[0] : 0;
+    for (size_t i = 0; i < v->n_remotes; i++) {
+        if ((v->remotes[i] >> 28) == 14) {
+            return vh_diag_fail(diag, jpath, "not supported yet: multicast "
+                                "underlays (a group as a tunnel's "
+                                "remote_ip)");
+        }
+        for (size_t k = 0; k < v->host->n_eps; k++) {
+            if (v->host->eps[k]->ip == v->remotes[i]) {
+                return vh_diag_fail(diag, jpath, "remote_ip %s is an "
+                                    "address of host '%s' itself; a tunnel "
+                                    "goes to another host",
+                                    vh_ipv4_format(v->remotes[i], a),
+                                    v->host->dev.path);
+            }
+        }
+    }
     v->ep = pick_address(v->host, v->cfg.local_ip, remote);
     if (!v->ep) {
         if (v->cfg.local_ip) {
