@@ -23,6 +23,7 @@
 #include "models/tunnel/gre.h"
 #include "models/tunnel/tnl_outer.h"
 #include "models/tunnel/tnl_peek.h"
+#include "models/tunnel/vtep.h"
 #include "models/tunnel/vxlan.h"
 #include "report/report.h"
 #include "sim/frame.h"
@@ -667,6 +668,60 @@ START_TEST(test_tunnel_unknown_key_and_remote)
 }
 END_TEST
 
+/* The interface a container network uses: a VTEP with several remotes
+ * floods to each (head-end replication) and, learning where each inner
+ * source came from, then sends a host's frames to that host alone. */
+static void
+add_third_remote(struct world *w, void *ctx)
+{
+    struct vh_device *d = wt_dev(w, "host1/tun0");
+    struct vtep *v = VH_CONTAINER_OF(d, struct vtep, dev);
+    ck_assert(v->cfg.learning);     /* A Linux vxlan device's default. */
+    vtep_add_remote(v, 0xc0a80003);
+    (void) ctx;
+}
+
+START_TEST(test_tunnel_flood_and_learn)
+{
+    char host[3][1024];
+    static const char *const remote[] = { "192.168.0.2", "192.168.0.1",
+                                          "192.168.0.1" };
+    for (int i = 0; i < 3; i++) {
+        snprintf(host[i], sizeof host[i],
+                 "{ \"name\": \"host%d\", \"nics\": [ { \"name\": \"eth0\","
+                 "  \"ip\": \"192.168.0.%d/24\", \"link\": \"tor1/p%d\" } ],"
+                 "  \"bridges\": [ { \"name\": \"br0\", \"ports\": [ {"
+                 "    \"name\": \"tun0\", \"type\": \"vxlan\","
+                 "    \"remote_ip\": \"%s\", \"key\": 5001 } ] } ],"
+                 "  \"vms\": [ { \"name\": \"vm%d\", \"nics\": [ {"
+                 "    \"name\": \"eth0\", \"ip\": \"10.0.0.%d/24\","
+                 "    \"attach\": { \"type\": \"bridge\", \"to\": \"br0\" }"
+                 "  } ] } ] }", i + 1, i + 1, i + 1, remote[i], i + 1,
+                 i + 1);
+    }
+    char json[4096];
+    snprintf(json, sizeof json,
+             "{ \"name\": \"t\", \"duration\": \"3ms\","
+             "  \"hosts\": [ %s, %s, %s ],"
+             "  \"switches\": [ { \"name\": \"tor1\", \"ports\": 4 } ],"
+             "  \"traffic\": [ { \"name\": \"f1\", \"from\": \"host1/vm1\","
+             "    \"to\": \"host3/vm3\", \"size\": 128,"
+             "    \"rate\": \"50kpps\", \"count\": 40 } ] }",
+             host[0], host[1], host[2]);
+    struct wt_run r = wt_run_json(json, NULL, add_third_remote, NULL);
+    wt_assert_conserved(r.w, true);
+    cJSON *rep = report_json(r.w, 0);
+    ck_assert(num(flow(rep, "f1"), "delivered") == 40);
+    /* vm1's ARP request went to both; all the rest to host3 only. */
+    ck_assert(tunnel_count(tunnel(rep, "host2", "tun0"), "decapsulated",
+                           "frames") == 1);
+    ck_assert(tunnel_count(tunnel(rep, "host3", "tun0"), "decapsulated",
+                           "frames") == 41);
+    cJSON_Delete(rep);
+    wt_run_free(&r);
+}
+END_TEST
+
 /* OVS: frames out of a tunnel carry its key as tun_id, which a rule
  * matches; a rule for another tun_id does not see them. */
 START_TEST(test_tunnel_ovs_tun_id)
@@ -1197,6 +1252,7 @@ tunnel_suite(void)
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, test_tunnel_every_type_vm_to_vm);
     tcase_add_test(tc, test_tunnel_unknown_key_and_remote);
+    tcase_add_test(tc, test_tunnel_flood_and_learn);
     tcase_add_test(tc, test_tunnel_ovs_tun_id);
     tcase_add_test(tc, test_tunnel_nvgre_refuses_tags);
     tcase_add_test(tc, test_tunnel_mtu);
