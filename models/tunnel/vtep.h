@@ -57,7 +57,17 @@
  *
  * A capture at the VTEP ("host1/vx0") shows the inner frames, as tcpdump
  * on a vxlan device does: sent into the tunnel (out) and out of it (in);
- * one at the NIC shows the outer packets. */
+ * one at the NIC shows the outer packets.
+ *
+ * Using one outside a scenario's bridge (a container overlay, a CNI
+ * backend): fill a config with vtep_cfg_init() (a Linux device's
+ * defaults), set its key (and 'cat': CPU_SOFTIRQ for a VTEP that routes
+ * rather than bridges, as flannel.1), vtep_create() it on the host, join
+ * its 'port' to yours with port_connect(), give it its peers with
+ * vtep_add_remote() and, if the plugin programs them, vtep_fdb_add(), and
+ * bind it with vtep_bind() once the host's addresses exist (the host
+ * builder binds the VTEPs that exist when it has made them).  Then hand
+ * frames to the peer of 'port' and take what comes out of it. */
 #ifndef VH_MODELS_TUNNEL_VTEP_H
 #define VH_MODELS_TUNNEL_VTEP_H 1
 
