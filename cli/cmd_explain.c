@@ -9,6 +9,7 @@
 #include "models/core/world.h"
 #include "models/switch/etag.h"
 #include "models/switch/vntag.h"
+#include "models/tunnel/tnl_peek.h"
 #include "sim/trace.h"
 #include "sim/units.h"
 #include "sim/xmalloc.h"
@@ -19,8 +20,8 @@ struct step {
     struct vh_hop hop;          /* Its packet pointer is not kept. */
     uint32_t len;
     char *note;                 /* A decision's text, copied. */
-    char tag[64];               /* The frame's edge-virtual-bridging tag,
-                                 * in words, or "". */
+    char tag[128];              /* The frame's edge-virtual-bridging tag
+                                 * or tunnel, in words, or "". */
 };
 
 struct follow {
@@ -32,7 +33,8 @@ struct follow {
 };
 
 /* What a VN-Tag or E-Tag on the frame says, for a student reading the
- * hops: which virtual interface sent it up or is to receive it. */
+ * hops: which virtual interface sent it up or is to receive it; or the
+ * tunnel it travels in (models/tunnel/tnl_peek.h). */
 static void
 describe_tag(const struct vh_packet *p, char *out, size_t n)
 {
@@ -54,6 +56,8 @@ describe_tag(const struct vh_packet *p, char *out, size_t n)
             snprintf(out, n, "E-Tag E-CID %s%u", e.grp ? "group " : "",
                      etag_ecid(&e));
         }
+    } else {
+        tnl_describe(p->data, p->len, out, n);
     }
 }
 

@@ -9,12 +9,20 @@
  *   vms[].nics[].attach.forward        NAT only: port forwards, an array
  *                                      of {"proto": "udp" | "tcp",
  *                                      "port": 1..65535, "to_port":
- *                                      1..65535 (default "port")} */
+ *                                      1..65535 (default "port")}
+ *   nics[].mtu, vms[].nics[].mtu,      the interface's MTU, 576..9000;
+ *   bridges[].mtu                      a bridge's is the default of the VM
+ *                                      NICs attached to it (libvirt gives
+ *                                      a network's MTU to its taps and,
+ *                                      through virtio's host_mtu, to the
+ *                                      guests); default 1500 */
 #include "loader/scenario_priv.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "models/core/defaults.h"
 
 static const struct schema_key forward_keys[] = {
     { "proto", NULL }, { "port", NULL }, { "to_port", NULL },
@@ -106,6 +114,38 @@ ld_gateway(struct ld *ld, const cJSON *o, const char *np,
     }
     nic->gateway = gw;
     return true;
+}
+
+bool
+ld_mtu(struct ld *ld, const cJSON *o, const char *op, uint32_t dflt,
+       uint32_t *out)
+{
+    long long mtu = dflt;
+    if (!ld_int(ld, o, op, "mtu", false, VH_MTU_MIN, VH_MTU_MAX, "from "
+                "IPv4's smallest datagram every host takes to jumbo frames",
+                &mtu)) {
+        return false;
+    }
+    *out = (uint32_t) mtu;
+    return true;
+}
+
+void
+ld_vnic_mtu(const struct cfg_host *h, struct cfg_vnic *vn)
+{
+    if (vn->mtu) {
+        return;
+    }
+    vn->mtu = VH_DEF_MTU;
+    if (vn->attach != CFG_AT_BRIDGE && vn->attach != CFG_AT_OVS) {
+        return;
+    }
+    for (size_t b = 0; b < h->n_bridges; b++) {
+        if (!strcmp(h->bridges[b].name, vn->attach_to)
+            && h->bridges[b].mtu) {
+            vn->mtu = h->bridges[b].mtu;
+        }
+    }
 }
 
 /* ---- Checks once every name is known. ---- */

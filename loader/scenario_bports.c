@@ -234,6 +234,7 @@ bport_object(struct ld *ld, const cJSON *o, const char *pp,
     bp->bond_mode = (enum cfg_bond_mode) mode;
     bp->lacp = (enum cfg_lacp) lacp;
     bp->key = (uint32_t) key;
+    bp->has_key = !ld_absent_or_null(o, "key");
     if ((bp->type == CFG_BP_BOND && !bport_members(ld, o, pp, bp))
         || !bport_qos(ld, o, pp, bp)) {
         return false;
@@ -266,6 +267,15 @@ bport_object(struct ld *ld, const cJSON *o, const char *pp,
         }
         free(s);
         (void) has_ip;
+        uint8_t top = (uint8_t) (bp->remote_ip >> 24);
+        if (!bp->remote_ip || bp->remote_ip == 0xffffffffu || top == 127
+            || (top >= 240)) {
+            char kp[JP_LEN];
+            jp_key(kp, pp, "remote_ip");
+            return vh_diag_fail(ld->diag, kp, "expected the far end's "
+                                "address, not 0.0.0.0, a broadcast, a "
+                                "loopback or a reserved address");
+        }
         if (bp->type == CFG_BP_NVGRE && key > 0xffffff) {
             char kp[JP_LEN];
             jp_key(kp, pp, "key");

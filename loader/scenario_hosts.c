@@ -300,7 +300,8 @@ load_nic(struct ld *ld, const cJSON *o, const char *np, const char *hname,
         return false;
     }
     nic->has_ip = has_ip;
-    if (!ld_gateway(ld, o, np, nic) || !ld_nic_vlans(ld, o, np, nic)) {
+    if (!ld_gateway(ld, o, np, nic) || !ld_nic_vlans(ld, o, np, nic)
+        || !ld_mtu(ld, o, np, VH_DEF_MTU, &nic->mtu)) {
         return false;
     }
     if (!nic->has_mac) {
@@ -354,6 +355,7 @@ load_bridge(struct ld *ld, const cJSON *o, const char *bp, int n_cores,
         || !ld_bool(ld, o, bp, "vlan_filtering", &br->vlan_filtering)
         || !ld_array(ld, o, bp, "flows", &flows)
         || !ld_time(ld, o, bp, "ageing", false, &br->ageing)
+        || !ld_mtu(ld, o, bp, 0, &br->mtu)
         || !ld_parse_class(ld, o, bp, n_cores, br->cls, &br->priv)) {
         return false;
     }
@@ -533,6 +535,7 @@ load_vnic(struct ld *ld, const cJSON *o, const char *vp, const char *spath,
                    "VLAN IDs 0 and 4095 are reserved", &vlan)
         || !ld_int(ld, o, vp, "ring", false, 64, 1024, NULL, &ring)
         || !ld_vlan_list(ld, o, vp, "trunks", &vn->trunks, &vn->n_trunks)
+        || !ld_mtu(ld, o, vp, 0, &vn->mtu)
         || !load_attach(ld, o, vp, vn, &vlan)
         || !ld_parse_class(ld, o, vp, 0, vn->cls, &vn->priv)) {
         return false;
@@ -622,6 +625,7 @@ load_vm(struct ld *ld, const cJSON *o, const char *vp,
         if (!load_vnic(ld, c, np, spath, &vm->nics[i])) {
             return false;
         }
+        ld_vnic_mtu(host, &vm->nics[i]);
     }
     return true;
 }

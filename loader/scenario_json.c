@@ -60,7 +60,7 @@ static const struct schema_key nic_keys[] = {
     { "queues", NULL }, { "vmdq", NULL }, { "sriov", &sch_sriov },
     { "link", NULL }, { "mac", NULL }, { "ip", NULL },
     { "rx_ring", NULL }, { "tx_ring", NULL }, { "gateway", NULL },
-    { "vlans", NULL },
+    { "vlans", NULL }, { "mtu", NULL },
 };
 const struct schema sch_nic = SCHEMA("NIC", nic_keys);
 
@@ -69,6 +69,7 @@ static const struct schema_key bridge_keys[] = {
     { "vlan_filtering", NULL }, { "flows", NULL }, { "datapath", NULL },
     { "ageing", NULL }, { "other_config", NULL }, { "mirrors", NULL },
     { "sflow", NULL },
+    { "mtu", NULL },
 };
 const struct schema sch_bridge = SCHEMA("bridge", bridge_keys);
 
@@ -81,6 +82,7 @@ static const struct schema_key vnic_keys[] = {
     { "name", NULL }, { "mac", NULL }, { "ip", NULL }, { "model", NULL },
     { "backend", NULL }, { "queues", NULL }, { "attach", &sch_attach },
     { "vlan", NULL }, { "ring", NULL }, { "trunks", NULL },
+    { "mtu", NULL },
 };
 const struct schema sch_vnic = SCHEMA("VM NIC", vnic_keys);
 

@@ -76,6 +76,7 @@ ld_ref_what(enum ref_kind k)
     case REF_PORT: return "switch port";
     case REF_VF: return "VF";
     case REF_VLANIF: return "VLAN subinterface";
+    case REF_TUNNEL: return "tunnel port";
     }
     return "?";
 }
@@ -115,12 +116,15 @@ resolve_port(const struct cfg_switch *sw, const char *part, struct ref *r,
     return true;
 }
 
-/* The host's NIC, bridge or VM named 'part'. */
+/* The host's NIC, bridge, VM or tunnel port named 'part'. */
 static bool
 resolve_in_host(struct cfg_host *h, const char *part, struct ref *r,
                 char *why, size_t why_len)
 {
     size_t n = h->n_nics + h->n_bridges + h->n_vms;
+    for (size_t i = 0; i < h->n_bridges; i++) {
+        n += h->bridges[i].n_bports;
+    }
     const char **names = ld_calloc(n, sizeof *names);
     size_t k = 0;
     bool found = false;
@@ -153,10 +157,29 @@ resolve_in_host(struct cfg_host *h, const char *part, struct ref *r,
         r->kind = REF_VLANIF;
         found = true;
     }
+    bool tunnels = false;
+    for (size_t i = 0; i < h->n_bridges; i++) {
+        for (size_t j = 0; j < h->bridges[i].n_bports; j++) {
+            struct cfg_bport *bp = &h->bridges[i].bports[j];
+            if (bp->type < CFG_BP_VXLAN) {
+                continue;
+            }
+            tunnels = true;
+            names[k++] = bp->name;
+            if (!found && !strcmp(bp->name, part)) {
+                r->kind = REF_TUNNEL;
+                r->bridge = &h->bridges[i];
+                r->tunnel = bp;
+                found = true;
+            }
+        }
+    }
     if (!found) {
         char where[128];
         snprintf(where, sizeof where, "host '%s'", h->name);
-        not_found("NIC, bridge or VM", part, where, names, n, why, why_len);
+        not_found(tunnels ? "NIC, bridge, VM or tunnel port"
+                          : "NIC, bridge or VM", part, where, names, k, why,
+                  why_len);
     }
     free(names);
     return found;

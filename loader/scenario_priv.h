@@ -215,11 +215,19 @@ bool ld_gateway(struct ld *, const cJSON *nic, const char *np,
                 struct cfg_nic *);
 bool ld_check_attach_nets(struct ld *);
 
+/* An object's "mtu" (scenario_attach.c), 576..9000, 'dflt' if absent;
+ * and a VM NIC's MTU once its host's bridges are loaded: its own, else
+ * its bridge's, else 1500. */
+bool ld_mtu(struct ld *, const cJSON *o, const char *op, uint32_t dflt,
+            uint32_t *out);
+void ld_vnic_mtu(const struct cfg_host *, struct cfg_vnic *);
+
 /* ---- Scenario paths ("host1/vm1/eth0") over the loaded structs. ---- */
 
 enum ref_kind {
     REF_HOST, REF_VM, REF_NIC, REF_BRIDGE, REF_VNIC, REF_SWITCH, REF_PORT,
     REF_VF, REF_VLANIF,
+    REF_TUNNEL,                 /* A bridge's tunnel port ("host1/vx0"). */
 };
 
 struct ref {
@@ -230,6 +238,7 @@ struct ref {
     struct cfg_bridge *bridge;
     struct cfg_vnic *vnic;
     struct cfg_switch *sw;
+    struct cfg_bport *tunnel;   /* REF_TUNNEL ('bridge' is its bridge). */
     int port;                   /* REF_PORT: 1..ports. */
     int vf;                     /* REF_VF: 0..sriov_vfs - 1 ('nic' is its
                                  * NIC). */

@@ -52,9 +52,10 @@ check_names(struct ld *ld)
     static const char top_scope[] = "hosts, switches and flows share one "
                                     "namespace, since paths start with "
                                     "their names";
-    static const char host_scope[] = "a host's NICs, bridges and VMs must "
-                                     "have different names (paths such as "
-                                     "\"host1/eth0\" name any of them)";
+    static const char host_scope[] = "a host's NICs, bridges, VMs and "
+                                     "tunnel ports must have different "
+                                     "names (paths such as \"host1/eth0\" "
+                                     "name any of them)";
 
     for (size_t i = 0; ok && i < sc->n_hosts; i++) {
         const struct cfg_host *h = &sc->hosts[i];
@@ -78,8 +79,12 @@ check_names(struct ld *ld)
 
     for (size_t i = 0; ok && i < sc->n_hosts; i++) {
         const struct cfg_host *h = &sc->hosts[i];
-        struct named *in = ld_calloc(h->n_nics + h->n_bridges + h->n_vms,
-                                     sizeof *in);
+        size_t n_tunnels = 0;
+        for (size_t j = 0; j < h->n_bridges; j++) {
+            n_tunnels += h->bridges[j].n_bports;
+        }
+        struct named *in = ld_calloc(h->n_nics + h->n_bridges + h->n_vms
+                                     + n_tunnels, sizeof *in);
         k = 0;
         for (size_t j = 0; ok && j < h->n_nics; j++) {
             struct named n = { h->nics[j].name, h->nics[j].jpath, "NIC" };
@@ -91,6 +96,19 @@ check_names(struct ld *ld)
                                "bridge" };
             ok = unique(ld, in, k, &n, host_scope);
             in[k++] = n;
+        }
+        /* A tunnel port is a device of the host's ("host1/vx0"). */
+        for (size_t j = 0; ok && j < h->n_bridges; j++) {
+            const struct cfg_bridge *b = &h->bridges[j];
+            for (size_t m = 0; ok && m < b->n_bports; m++) {
+                if (b->bports[m].type < CFG_BP_VXLAN) {
+                    continue;
+                }
+                struct named n = { b->bports[m].name, b->bports[m].jpath,
+                                   "tunnel port" };
+                ok = unique(ld, in, k, &n, host_scope);
+                in[k++] = n;
+            }
         }
         for (size_t j = 0; ok && j < h->n_vms; j++) {
             const struct cfg_vm *vm = &h->vms[j];

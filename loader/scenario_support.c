@@ -40,7 +40,12 @@ check_bridge(struct ld *ld, const struct cfg_host *h,
     char what[128];
     for (size_t k = 0; k < b->n_bports; k++) {
         const struct cfg_bport *bp = &b->bports[k];
+        bool kernel = b->type != CFG_BR_OVS || b->datapath == CFG_DP_KERNEL;
+        /* Tunnels are Linux netdevs or OVS's kernel vports; the dpdk
+         * datapath's own tunnel code (OVS's native tunnelling) has no
+         * model. */
         bool ok = bp->type == CFG_BP_NIC
+                  || (bp->type >= CFG_BP_VXLAN && kernel)
                   || ((bp->type == CFG_BP_INTERNAL
                        || bp->type == CFG_BP_BOND
                        || bp->type == CFG_BP_PATCH)
@@ -54,6 +59,11 @@ check_bridge(struct ld *ld, const struct cfg_host *h,
                      ? "Open vSwitch's kernel datapath"
                      : "Open vSwitch's dpdk datapath");
             return unsupported(ld, bp->jpath, "type", what);
+        }
+        if (bp->type >= CFG_BP_VXLAN && (bp->remote_ip >> 28) == 14) {
+            return unsupported(ld, bp->jpath, "remote_ip", "multicast "
+                               "underlays (a group as a tunnel's "
+                               "remote_ip)");
         }
         if (b->type != CFG_BR_OVS && bp->type != CFG_BP_NIC
             && (bp->vlan >= 0 || bp->n_trunks)) {

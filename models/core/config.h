@@ -67,6 +67,10 @@ struct cfg_nic {
                                  * next hop, in the subnet; 0 = none. */
     struct cfg_vlanif *vlans;   /* "vlans": its VLAN subinterfaces. */
     size_t n_vlans;
+    uint32_t mtu;               /* "mtu" (extension): the host's address
+                                 * on it sends IPv4 packets up to this
+                                 * long whole; default 1500, 9000 for
+                                 * jumbo frames. */
 };
 
 enum cfg_bridge_type { CFG_BR_LINUX, CFG_BR_OVS };
@@ -122,6 +126,8 @@ struct cfg_bport {
                                  * default 0. */
     uint32_t remote_ip;         /* Tunnels. */
     uint32_t key;
+    bool has_key;               /* "key" was given (a GRE tunnel without
+                                 * one sends no key). */
     uint64_t policing_rate_kbps;    /* ingress_policing_rate; 0: none. */
     uint64_t policing_burst_kb;     /* ingress_policing_burst. */
     struct cfg_qos *qos;        /* "qos", or NULL. */
@@ -200,6 +206,10 @@ struct cfg_bridge {
                                      * if none does yet. */
     void *priv;                 /* What the class read of its own keys
                                  * (its 'parse'), or NULL. */
+    uint32_t mtu;               /* "mtu" (extension): the MTU of the VM
+                                 * NICs attached to it that set none, as
+                                 * libvirt gives a network's MTU to its
+                                 * taps and virtio guests; 0 = none. */
 };
 
 enum cfg_vnic_model { CFG_VNIC_VIRTIO, CFG_VNIC_E1000, CFG_VNIC_RTL8139 };
@@ -244,6 +254,8 @@ struct cfg_vnic {
                                      * what the VM may send; 0: none. */
     uint64_t policing_burst_kb;
     int ring;                   /* vring size; default 256. */
+    uint32_t mtu;               /* "mtu" (extension), or its bridge's, or
+                                 * 1500: the guest's interface MTU. */
     struct cfg_forward *forwards;   /* attach.forward (extension, nat
                                      * only): port forwards. */
     size_t n_forwards;

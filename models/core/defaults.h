@@ -135,4 +135,20 @@
 #define VH_DEF_SFLOW_PORT 6343
 #define VH_DEF_SFLOW_FLUSH VH_SEC
 
+/* --- MTU and tunnels. --- */
+
+/* The MTU of an interface nobody set one for: Ethernet's 1500 bytes of
+ * IP packet (Linux's ETH_DATA_LEN).  nics[].mtu, vms[].nics[].mtu and
+ * bridges[].mtu change it, within VH_MTU_MIN..VH_MTU_MAX: IPv4's
+ * smallest datagram every host must take (RFC 791's 576) and the usual
+ * jumbo frame. */
+#define VH_DEF_MTU 1500
+#define VH_MTU_MIN 576
+#define VH_MTU_MAX 9000
+
+/* A tunnel's outer TTL: Linux's default hop limit (sysctl
+ * net.ipv4.ip_default_ttl, 64), which vxlan, geneve and gretap devices
+ * and Open vSwitch's tunnels use unless a ttl is configured. */
+#define VH_DEF_TUNNEL_TTL 64
+
 #endif /* models/core/defaults.h */

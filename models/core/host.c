@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "models/core/defaults.h"
 #include "models/core/devclass.h"
 #include "models/core/world.h"
 #include "models/endpoint/endpoint.h"
@@ -16,6 +17,7 @@
 #include "models/hw/hthread.h"
 #include "models/hw/iommu.h"
 #include "models/hw/pnic.h"
+#include "models/tunnel/vtep.h"
 #include "sim/xmalloc.h"
 
 struct vh_device *
@@ -161,6 +163,7 @@ host_add_address(struct host *h, struct pnic *nic)
         h, &nic->dev, h->dev.path, &cn->mac, cn->ip, cn->prefix,
         host_app_core(h), CPU_APP, CPU_SOFTIRQ);
     ep->gateway = cn->gateway;
+    ep->mtu = cn->mtu ? cn->mtu : VH_DEF_MTU;
     h->eps = vh_xrealloc(h->eps, (h->n_eps + 1) * sizeof *h->eps);
     h->eps[h->n_eps++] = ep;
     if (nic->master) {
@@ -243,6 +246,10 @@ host_build(struct world *w, struct host *unused, const void *cfg,
         if (nic->cfg->n_vlans) {
             vlan_layer_build(w, h, nic, own);
         }
+    }
+    /* Tunnel ports, made with their bridges, leave from these addresses. */
+    if (!vtep_bind_host(w, h, diag)) {
+        return false;
     }
     for (size_t v = 0; v < ch->n_vms; v++) {
         if (!vm_build(w, h, &ch->vms[v], diag)) {

@@ -8,6 +8,7 @@
 #include "models/core/defaults.h"
 #include "models/core/host.h"
 #include "models/core/world.h"
+#include "models/endpoint/ipfrag.h"
 #include "sim/trace.h"
 #include "sim/xmalloc.h"
 
@@ -145,6 +146,53 @@ ep_send_ip(struct world *w, struct endpoint *ep, struct vh_packet *p,
     }
 }
 
+/* A fragment cut by ep_send_sized leaves, its ARP work of the category
+ * of the packet it came from. */
+static void
+ep_frag_app(struct vh_sim *sim, void *obj, void *arg)
+{
+    struct endpoint *ep = obj;
+    struct vh_packet *p = arg;
+    ep_send_ip(world_of(sim), ep, p, frame_ip_dst(p), ep->app_cat);
+}
+
+static void
+ep_frag_rx(struct vh_sim *sim, void *obj, void *arg)
+{
+    struct endpoint *ep = obj;
+    struct vh_packet *p = arg;
+    ep_send_ip(world_of(sim), ep, p, frame_ip_dst(p), ep->rx_cat);
+}
+
+/* ep_send_ip for a packet that may be longer than the MTU: the stack
+ * cuts it into fragments first, unless it was 'forwarded' with DF set,
+ * which a router may not fragment (it would answer with ICMP
+ * "fragmentation needed", which vhsim does not send). */
+static void
+ep_send_sized(struct world *w, struct endpoint *ep, struct vh_packet *p,
+              uint32_t dst, enum cpu_cat cat, bool forwarded)
+{
+    if (ipfrag_ip_len(p) <= ep->mtu) {
+        ep_send_ip(w, ep, p, dst, cat);
+        return;
+    }
+    if (forwarded && ipfrag_df(p)) {
+        acct_drop(w, p, ep->dev, "fragmentation-needed");
+        return;
+    }
+    struct vh_packet *f[IPFRAG_MAX];
+    struct cpu_core *core = ep_core(ep, p);
+    size_t n = ipfrag_split(w, p, ep->mtu, f);
+    /* The first fragment is the packet the stack built; each further one
+     * costs its own skb, header and pass to the device. */
+    vh_time_t t = cpu_charge_n(w, core, COST_IP_FRAGMENT, (uint32_t) n - 1,
+                               cat, f[0], ep->dev);
+    for (size_t i = 0; i < n; i++) {
+        vh_schedule_at(&w->sim, t, cat == ep->rx_cat ? ep_frag_rx
+                                                     : ep_frag_app, ep, f[i]);
+    }
+}
+
 /* The stack's own output: a router on the interface may take packets for
  * other subnets. */
 static void
@@ -155,14 +203,14 @@ ep_output(struct world *w, struct endpoint *ep, struct vh_packet *p)
         && ep->router->output(w, ep, p, dst)) {
         return;
     }
-    ep_send_ip(w, ep, p, dst, ep->app_cat);
+    ep_send_sized(w, ep, p, dst, ep->app_cat, false);
 }
 
 void
 endpoint_forward(struct world *w, struct endpoint *ep, struct vh_packet *p)
 {
     vh_eth_set_src(p->data, &ep->mac);
-    ep_send_ip(w, ep, p, frame_ip_dst(p), ep->rx_cat);
+    ep_send_sized(w, ep, p, frame_ip_dst(p), ep->rx_cat, true);
 }
 
 void
@@ -322,8 +370,12 @@ ep_echo_done(struct vh_sim *sim, void *obj, void *arg)
     if (!ep_on_link(ep, fi.ip_src)) {
         /* The request was routed here: so is the reply. */
         if (!ep->router || !ep->router->output(w, ep, p, fi.ip_src)) {
-            ep_send_ip(w, ep, p, fi.ip_src, ep->rx_cat);
+            ep_send_sized(w, ep, p, fi.ip_src, ep->rx_cat, false);
         }
+        return;
+    }
+    if (ipfrag_ip_len(p) > ep->mtu) {
+        ep_send_sized(w, ep, p, fi.ip_src, ep->rx_cat, false);
         return;
     }
     ep_transmit(w, ep, p);
@@ -391,6 +443,25 @@ ep_local_rx(struct world *w, struct endpoint *ep, struct vh_packet *p,
         acct_drop(w, p, ep->dev, acct_not_for_me);
         return;
     }
+    if (ipfrag_is_fragment(p->data, &fi)) {
+        if (!ep->frags) {
+            ep->frags = ipfrag_table_create(ep->dev);
+        }
+        cpu_charge(w, core, COST_IP_DEFRAG, 0, ep->rx_cat, p, ep->dev);
+        p = ipfrag_gather(w, ep->frags, p, &fi);
+        if (!p) {
+            return;
+        }
+        vh_frame_parse(p->data, p->len, &fi, false);
+    }
+    for (size_t i = 0; i < ep->n_binds; i++) {
+        const struct ep_binding *b = &ep->binds[i];
+        if (b->proto == fi.ip_proto
+            && (fi.ip_proto != VH_IPPROTO_UDP || b->port == fi.dport)) {
+            b->input(w, ep, p, &fi, b->ctx);
+            return;
+        }
+    }
     if (p->flow >= 0) {
         ep->host->packets++;
     }
@@ -440,7 +511,41 @@ endpoint_create(struct host *h, struct vh_device *dev, const char *owner_path,
     ep->app_cat = app_cat;
     ep->rx_cat = rx_cat;
     ep->next_ip_id = 1;
+    ep->mtu = VH_DEF_MTU;
     return ep;
+}
+
+void
+endpoint_bind(struct endpoint *ep, uint8_t proto, uint16_t port,
+              ep_bound_fn input, void *ctx)
+{
+    ep->binds = vh_xgrow(ep->binds, ep->n_binds, sizeof *ep->binds);
+    ep->binds[ep->n_binds++] = (struct ep_binding) { proto, port, input,
+                                                     ctx };
+}
+
+void *
+endpoint_bound(const struct endpoint *ep, uint8_t proto, uint16_t port)
+{
+    for (size_t i = 0; i < ep->n_binds; i++) {
+        if (ep->binds[i].proto == proto && ep->binds[i].port == port) {
+            return ep->binds[i].ctx;
+        }
+    }
+    return NULL;
+}
+
+void
+endpoint_unbind(struct endpoint *ep, uint8_t proto, uint16_t port)
+{
+    for (size_t i = 0; i < ep->n_binds; i++) {
+        if (ep->binds[i].proto == proto && ep->binds[i].port == port) {
+            memmove(&ep->binds[i], &ep->binds[i + 1],
+                    (ep->n_binds - i - 1) * sizeof *ep->binds);
+            ep->n_binds--;
+            return;
+        }
+    }
 }
 
 void
@@ -454,5 +559,7 @@ endpoint_free(struct endpoint *ep)
         free(ep->arp[i]);
     }
     free(ep->arp);
+    free(ep->binds);
+    ipfrag_table_free(ep->frags);
     free(ep);
 }

@@ -10,6 +10,16 @@
  * answers ARP requests and ICMP echo requests, and is where a flow's
  * packets are created and delivered.
  *
+ * An IPv4 packet longer than the interface's MTU ('mtu', 1500 unless the
+ * scenario lowers or raises it) leaves in fragments, and fragments that
+ * arrive are put back together before anything else looks at the packet
+ * (models/endpoint/ipfrag.h).
+ *
+ * Kernel code of the host's own may bind a protocol, and for UDP a port,
+ * of the endpoint's address (endpoint_bind): the packets for it go to
+ * that code instead of to a socket, as a tunnel's receive handler takes
+ * GRE or its UDP port in Linux (gre_rcv, a UDP tunnel's encap_rcv).
+ *
  * A host that routes (the host of a NAT network) hooks a router into its
  * endpoints: the router sees every IPv4 packet that reaches the
  * interface's MAC before the endpoint's own stack does, and every packet
@@ -59,6 +69,21 @@ struct ep_router_ops {
                    uint32_t dst);
 };
 
+/* A receiver bound to the endpoint's address (endpoint_bind): it takes
+ * the IPv4 packet 'p' (parsed as 'fi') and ends it. */
+typedef void (*ep_bound_fn)(struct world *, struct endpoint *,
+                            struct vh_packet *p,
+                            const struct vh_frame_info *fi, void *ctx);
+
+struct ep_binding {
+    uint8_t proto;              /* IPv4 protocol: 17 (UDP), 47 (GRE)... */
+    uint16_t port;              /* UDP's destination port; 0 otherwise. */
+    ep_bound_fn input;
+    void *ctx;
+};
+
+struct ipfrag_table;
+
 struct endpoint {
     struct vh_device *dev;      /* The interface ("host1/vm1/eth0"). */
     const char *owner_path;     /* The VM or host ("host1/vm1"). */
@@ -78,6 +103,13 @@ struct endpoint {
     uint32_t gateway;           /* Next hop outside the subnet, or 0. */
     const struct ep_router_ops *router;     /* Or NULL. */
     void *router_ctx;           /* The router's own state. */
+    uint32_t mtu;               /* The interface's MTU: the longest IPv4
+                                 * packet it sends whole; 1500 unless set
+                                 * after endpoint_create. */
+    struct ep_binding *binds;   /* endpoint_bind's, in binding order. */
+    size_t n_binds;
+    struct ipfrag_table *frags; /* Reassembly, made at the first
+                                 * fragment. */
 };
 
 /* Creates an endpoint on interface 'dev' of 'owner_path'.  The caller
@@ -115,6 +147,18 @@ void endpoint_forward(struct world *, struct endpoint *, struct vh_packet *p);
 /* A router hands the IPv4 packet 'p' to this endpoint's own stack, as if
  * the interface had received it.  Takes 'p'. */
 void endpoint_input(struct world *, struct endpoint *, struct vh_packet *p);
+
+/* Binds protocol 'proto' (and, for UDP, destination port 'port'; 0 for
+ * other protocols) of the endpoint's address to 'input': the IPv4
+ * packets for the address with that protocol and port go there, on the
+ * core that received them, once any fragments are put together, after
+ * the router hook had its look.  A protocol and port is bound once;
+ * endpoint_bound() says to whom ('ctx', or NULL), and endpoint_unbind()
+ * frees it. */
+void endpoint_bind(struct endpoint *, uint8_t proto, uint16_t port,
+                   ep_bound_fn input, void *ctx);
+void *endpoint_bound(const struct endpoint *, uint8_t proto, uint16_t port);
+void endpoint_unbind(struct endpoint *, uint8_t proto, uint16_t port);
 
 /* The network knows why 'ep' will get no answer to its ARP requests for
  * 'ip' (a copy of the request was filtered on its way, for 'reason').

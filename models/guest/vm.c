@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "models/core/defaults.h"
 #include "models/core/devclass.h"
 #include "models/core/host.h"
 #include "models/core/port.h"
@@ -88,6 +89,7 @@ vm_build(struct world *w, struct host *h, const struct cfg_vm *cv,
         n->ep = endpoint_create(h, n->dev, vm->dev.path, &cn->mac, cn->ip,
                                 cn->prefix, vm->vcpus[0], CPU_GUEST,
                                 CPU_GUEST);
+        n->ep->mtu = cn->mtu ? cn->mtu : VH_DEF_MTU;
         port_connect(&n->ep->port, n->guest);
         if (n->host && !n->attach_cls->attach(w, h, n, diag)) {
             return false;

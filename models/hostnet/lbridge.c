@@ -13,6 +13,7 @@
 #include "models/core/world.h"
 #include "models/guest/vm.h"
 #include "models/hw/pnic.h"
+#include "models/tunnel/vtep.h"
 #include "sim/trace.h"
 #include "sim/xmalloc.h"
 
@@ -197,8 +198,13 @@ lbridge_collect_nicports(struct world *w, struct lbridge *br, struct host *h)
     }
 }
 
+static struct port *lbridge_add_port(struct vh_device *, struct port *,
+                                     bool);
+
 /* The bridge's NICs join it in the host's NIC order, with the host's own
- * addresses (models/core/host.c), so here they are only marked. */
+ * addresses (models/core/host.c), so here they are only marked.  A tunnel
+ * port is a vxlan, geneve or gretap device enslaved to the bridge: it
+ * joins now, as an uplink (it carries the VMs' VLANs, as a NIC does). */
 static bool
 lbridge_build(struct world *w, struct host *h, const void *cfg,
               struct vh_diag *diag)
@@ -216,6 +222,12 @@ lbridge_build(struct world *w, struct host *h, const void *cfg,
         }
     }
     lbridge_collect_nicports(w, br, h);
+    for (size_t i = 0; i < cb->n_bports; i++) {
+        if (cb->bports[i].type >= CFG_BP_VXLAN) {
+            struct vtep *v = vtep_create_port(w, h, &cb->bports[i], false);
+            lbridge_add_port(&br->dev, &v->port, true);
+        }
+    }
     (void) diag;
     return true;
 }

@@ -20,6 +20,7 @@
 #include "models/ovs/lacp.h"
 #include "models/ovs/revalidate.h"
 #include "models/ovs/sflow_agent.h"
+#include "models/tunnel/vtep.h"
 #include "sim/frame.h"
 #include "sim/trace.h"
 #include "sim/xmalloc.h"
@@ -386,6 +387,18 @@ execute(struct world *w, struct ovs_kernel *br, struct cpu_core *core,
 
 /* --- The fast path. --- */
 
+/* The flow key of 'p', which came in by port 'in': a frame out of a
+ * tunnel carries the tunnel's key as tun_id (others have none). */
+static void
+extract(const struct ovsk_port *in, const struct vh_packet *p,
+        struct ofkey *key)
+{
+    ofkey_extract(p->data, p->len, in->ofp->ofp_port, key);
+    if (in->vtep) {
+        key->tun_id = p->md.tun_key;
+    }
+}
+
 /* Per-CPU dispatch (Linux 5.14 and OVS 2.16 on): an upcall goes to the
  * socket of the handler for the CPU that handled the frame. */
 static struct ovsk_handler *
@@ -484,7 +497,7 @@ ovsk_rx(struct world *w, struct port *port, struct vh_packet *p)
             return;
         }
     }
-    ofkey_extract(p->data, p->len, in->ofp->ofp_port, &key);
+    extract(in, p, &key);
     struct dp_flow *f = megaflow_lookup(&br->mc, &key, &n_masks);
     br->masks_visited += n_masks;
     if (n_masks) {
@@ -534,7 +547,12 @@ handler_poll(struct world *w, void *ctx, vh_time_t *done)
 
     struct ofkey key;
     struct xlate_out xo;
-    ofkey_extract(p->data, p->len, p->in_port, &key);
+    struct ovsk_port *in = dp_port(br, p->in_port);
+    if (in) {
+        extract(in, p, &key);
+    } else {
+        ofkey_extract(p->data, p->len, p->in_port, &key);
+    }
     xlate_out_init(&xo);
     uint64_t moves = br->ofp.reval_seq;
     ofproto_xlate(&br->ofp, &key, true, w->sim.now, &xo);
@@ -799,10 +817,9 @@ build_ports(struct world *w, struct ovs_kernel *br, struct vh_diag *diag)
         case CFG_BP_GRE:
         case CFG_BP_GENEVE:
         case CFG_BP_NVGRE:
-            return vh_diag_fail(diag, ofp->cfg->jpath, "not supported yet: "
-                                "ports of type '%s' on Open vSwitch's "
-                                "kernel datapath",
-                                cfg_bport_type_names[ofp->cfg->type]);
+            op->vtep = vtep_create_port(w, br->host, ofp->cfg, true);
+            join(op, &op->vtep->port);
+            break;
         }
     }
     return true;

@@ -37,8 +37,12 @@
  * host's stack; a patch port joins a patch port of another bridge; a
  * bond's members are datapath ports of one OpenFlow port, whose carrier
  * the bond watches (failover, learning packets) and which speak LACP; a
- * port may police what it receives and shape what it sends
- * (models/ovs/qos.h).
+ * tunnel port (vxlan, gre, geneve, nvgre) is a tunnel endpoint with its
+ * key fixed (OVS's options:key=N), models/tunnel/vtep.h: frames that
+ * come out of it carry its key as the flow's tun_id, which rules match,
+ * and what is output to it leaves with its own key (a set_field to
+ * tun_id does not change it, as with a fixed key in OVS); a port may
+ * police what it receives and shape what it sends (models/ovs/qos.h).
  *
  * With "sflow", every frame whose actions run (a hit here, or a miss back
  * from its handler) first runs OVS's sample action on the core that runs
@@ -66,6 +70,7 @@ struct hthread;
 struct endpoint;
 struct ovs_kernel;
 struct sflow_agent;
+struct vtep;
 
 /* A datapath port: the bridge side of a member (a NIC's host side, a
  * VM's tap, an internal port's stack). */
@@ -80,6 +85,7 @@ struct ovsk_port {
     struct htb *htb;            /* Egress shaping (QoS), or NULL. */
     struct vh_device dev;       /* Internal ports: "host1/br-int/mgmt". */
     struct endpoint *ep;        /* Internal ports: the host's stack. */
+    struct vtep *vtep;          /* Tunnel ports: the tunnel. */
 };
 
 /* One handler thread and its netlink socket's queue of upcalls. */

@@ -1,0 +1,121 @@
+/* models/tunnel/tnl_outer.c: outer IPv4 and UDP headers, and entropy. */
+#include "models/tunnel/tnl_outer.h"
+
+#include <assert.h>
+#include <string.h>
+
+#define IPV4_DF 0x4000
+#define DEFAULT_TTL 64
+
+void
+tnl_reserve(struct vh_packet *p, uint32_t n)
+{
+    if (vh_packet_headroom(p) >= n) {
+        return;
+    }
+    /* Move the frame back so that 'n' bytes fit in front of it. */
+    assert(n + p->len <= VH_PKT_BUFSIZE);
+    uint8_t *to = p->buf + n;
+    memmove(to, p->data, p->len);
+    p->data = to;
+}
+
+void
+tnl_push_udp(struct vh_packet *p, const struct tnl_ipv4 *ip, uint16_t sport,
+             uint16_t dport, bool checksum)
+{
+    tnl_reserve(p, VH_UDP_HLEN);
+    uint8_t *u = vh_packet_push(p, VH_UDP_HLEN);
+    uint16_t len = (uint16_t) p->len;
+    vh_put_be16(u + VH_UDP_SPORT_OFF, sport);
+    vh_put_be16(u + VH_UDP_DPORT_OFF, dport);
+    vh_put_be16(u + VH_UDP_LEN_OFF, len);
+    vh_put_be16(u + VH_UDP_CSUM_OFF, 0);
+    if (!checksum) {
+        return;
+    }
+    uint8_t pseudo[12];
+    vh_put_be32(pseudo, ip->src);
+    vh_put_be32(pseudo + 4, ip->dst);
+    pseudo[8] = 0;
+    pseudo[9] = VH_IPPROTO_UDP;
+    vh_put_be16(pseudo + 10, len);
+    uint16_t c = vh_csum_fold(vh_csum_partial(u, len,
+                              vh_csum_partial(pseudo, sizeof pseudo, 0)));
+    /* A computed 0 is sent as all ones: 0 means "no checksum". */
+    vh_put_be16(u + VH_UDP_CSUM_OFF, c ? c : 0xffff);
+}
+
+void
+tnl_push_ipv4(struct vh_packet *p, const struct tnl_ipv4 *o, uint8_t proto)
+{
+    tnl_reserve(p, TNL_OUTER_ETH_IP);
+    uint8_t *ip = vh_packet_push(p, VH_IPV4_HLEN);
+    ip[0] = 0x45;
+    ip[1] = o->tos;
+    vh_put_be16(ip + VH_IPV4_TOTLEN_OFF, (uint16_t) p->len);
+    vh_put_be16(ip + VH_IPV4_ID_OFF, o->id);
+    vh_put_be16(ip + VH_IPV4_FRAG_OFF, o->df ? IPV4_DF : 0);
+    ip[VH_IPV4_TTL_OFF] = o->ttl ? o->ttl : DEFAULT_TTL;
+    ip[VH_IPV4_PROTO_OFF] = proto;
+    vh_put_be16(ip + VH_IPV4_CSUM_OFF, 0);
+    vh_put_be32(ip + VH_IPV4_SRC_OFF, o->src);
+    vh_put_be32(ip + VH_IPV4_DST_OFF, o->dst);
+    vh_put_be16(ip + VH_IPV4_CSUM_OFF,
+                vh_csum_fold(vh_csum_partial(ip, VH_IPV4_HLEN, 0)));
+
+    uint8_t *eth = vh_packet_push(p, VH_ETH_HLEN);
+    memset(eth, 0, 2 * VH_ETH_ALEN);
+    vh_put_be16(eth + VH_ETH_TYPE_OFF, VH_ETHERTYPE_IPV4);
+}
+
+/* A 32-bit finalizer (MurmurHash3's fmix32): every input bit moves every
+ * output bit, so neighbouring ports land far apart. */
+static uint32_t
+mix(uint32_t h)
+{
+    h ^= h >> 16;
+    h *= 0x85ebca6bu;
+    h ^= h >> 13;
+    h *= 0xc2b2ae35u;
+    h ^= h >> 16;
+    return h;
+}
+
+uint32_t
+tnl_flow_hash(const uint8_t *frame, uint32_t len)
+{
+    struct vh_flow f;
+    uint32_t h;
+    if (vh_frame_flow(frame, len, &f)) {
+        /* Both directions of a flow hash alike, as Linux orders the
+         * addresses and ports first (__flow_hash_consistentify). */
+        bool swap = f.ip_src > f.ip_dst
+                    || (f.ip_src == f.ip_dst && f.sport > f.dport);
+        uint32_t a = swap ? f.ip_dst : f.ip_src;
+        uint32_t b = swap ? f.ip_src : f.ip_dst;
+        uint16_t pa = swap ? f.dport : f.sport;
+        uint16_t pb = swap ? f.sport : f.dport;
+        h = mix(a);
+        h = mix(h ^ b);
+        h = mix(h ^ f.proto);
+        h = mix(h ^ ((uint32_t) pa << 16 | pb));
+    } else if (len >= VH_ETH_HLEN) {
+        /* Not IPv4: the MAC addresses and the EtherType, as Linux falls
+         * back to for an Ethernet payload without a flow. */
+        h = mix(vh_get_be32(frame));
+        h = mix(h ^ vh_get_be32(frame + 4));
+        h = mix(h ^ vh_get_be32(frame + 8));
+        h = mix(h ^ vh_eth_type(frame));
+    } else {
+        h = 0;
+    }
+    return h ? h : 1;
+}
+
+uint16_t
+tnl_udp_sport(uint32_t hash, uint32_t min, uint32_t max)
+{
+    hash ^= hash << 16;
+    return (uint16_t) ((((uint64_t) hash * (max - min)) >> 32) + min);
+}
