@@ -682,7 +682,7 @@ static bool
 load_host(struct ld *ld, const cJSON *h, const char *hp,
           struct cfg_host *host, struct ld_host_extra *hx)
 {
-    const cJSON *iommu, *containers, *networks;
+    const cJSON *iommu;
     char ip[JP_LEN];
 
     host->jpath = ld_strdup(hp);
@@ -702,16 +702,9 @@ load_host(struct ld *ld, const cJSON *h, const char *hp,
                           &host->bridges[i]));
     LOAD_LIST("vms", host->vms, host->n_vms,
               load_vm(ld, c, ep, host, &host->vms[i]));
-
-    /* Containers and their networks have no structs yet: only their
-     * presence is recorded, and scenario_support.c refuses them. */
-    if (!ld_array(ld, h, hp, "containers", &containers)
-        || !ld_array(ld, h, hp, "networks", &networks)) {
-        return false;
-    }
-    hx->n_containers = (size_t) cJSON_GetArraySize(containers);
-    hx->n_networks = (size_t) cJSON_GetArraySize(networks);
-    return true;
+    (void) hx;
+    /* Containers and their networks (loader/scenario_containers.c). */
+    return ld_networks(ld, h, hp, host) && ld_containers(ld, h, hp, host);
 }
 
 bool

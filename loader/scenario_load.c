@@ -88,6 +88,7 @@ free_host(struct cfg_host *h)
         free(vm->pin);
     }
     free(h->vms);
+    ld_free_containers(h);
     free(h->name);
     free(h->jpath);
 }

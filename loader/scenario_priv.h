@@ -36,15 +36,15 @@ struct schema {
 extern const struct schema sch_top, sch_host, sch_nic, sch_bridge, sch_vm,
                            sch_vnic, sch_switch, sch_flow, sch_capture,
                            sch_event, sch_variant, sch_cpu, sch_iommu,
-                           sch_sriov, sch_attach;
+                           sch_sriov, sch_attach, sch_network,
+                           sch_container;
 
 /* ---- Loader state. ---- */
 
 /* What a host declares that has no struct in config.h yet (see
- * scenario_support.c). */
+ * scenario_support.c): nothing today. */
 struct ld_host_extra {
-    size_t n_containers;
-    size_t n_networks;
+    int unused;
 };
 
 struct ld {
@@ -194,11 +194,22 @@ bool ld_gateway(struct ld *, const cJSON *nic, const char *np,
                 struct cfg_nic *);
 bool ld_check_attach_nets(struct ld *);
 
+/* Containers and their networks (loader/scenario_containers.c):
+ * networks[] and containers[] of host 'host' (after its NICs and VMs),
+ * with the networks they make, addresses allocated and namespaces
+ * resolved; the checks across objects, for ld_refs; freeing. */
+bool ld_networks(struct ld *, const cJSON *h, const char *hp,
+                 struct cfg_host *host);
+bool ld_containers(struct ld *, const cJSON *h, const char *hp,
+                   struct cfg_host *host);
+bool ld_check_containers(struct ld *);
+void ld_free_containers(struct cfg_host *);
+
 /* ---- Scenario paths ("host1/vm1/eth0") over the loaded structs. ---- */
 
 enum ref_kind {
     REF_HOST, REF_VM, REF_NIC, REF_BRIDGE, REF_VNIC, REF_SWITCH, REF_PORT,
-    REF_VF,
+    REF_VF, REF_CONTAINER, REF_CTR_IF, REF_CTR_DEV, REF_PUBLISHED,
 };
 
 struct ref {
@@ -209,10 +220,25 @@ struct ref {
     struct cfg_bridge *bridge;
     struct cfg_vnic *vnic;
     struct cfg_switch *sw;
-    int port;                   /* REF_PORT: 1..ports. */
+    int port;                   /* REF_PORT: 1..ports; REF_PUBLISHED: the
+                                 * host's port. */
     int vf;                     /* REF_VF: 0..sriov_vfs - 1 ('nic' is its
                                  * NIC). */
+    struct cfg_container *ctr;  /* REF_CONTAINER, REF_CTR_IF, and
+                                 * REF_PUBLISHED: the container. */
+    const struct cfg_publish *pub;  /* REF_PUBLISHED: its publish entry. */
 };
+
+/* Whether 'name' is a device that the containers of host 'h' make and
+ * a path may name: the Linux bridge of a bridge network ("docker0",
+ * "br-appnet") or the host end of a container's veth pair
+ * ("veth1a2b3c4"). */
+bool ld_container_dev(const struct cfg_host *h, const char *name);
+
+/* "HOST:PORT", a published port: its host's name into 'host' and its
+ * port; false if 'path' is not of that form. */
+bool ld_published_path(const char *path, char *host, size_t len,
+                       int *port);
 
 /* Resolves 'path'; on failure writes why (with a did-you-mean). */
 bool ld_resolve(const struct cfg_scenario *, const char *path,

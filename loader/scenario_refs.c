@@ -645,5 +645,5 @@ ld_refs(struct ld *ld)
             return false;
         }
     }
-    return ld_check_attach_nets(ld);
+    return ld_check_attach_nets(ld) && ld_check_containers(ld);
 }
