@@ -880,7 +880,8 @@ check_ctr_names(struct ld *ld, const struct cfg_host *h)
         for (size_t k = 0; k < h->n_networks && !what; k++) {
             if (h->networks[k].bridge
                 && !strcmp(h->networks[k].bridge, c->name)) {
-                what = "bridge of network", where = h->networks[k].name;
+                what = "the Linux bridge of network",
+                where = h->networks[k].name;
             }
         }
         if (what) {
@@ -894,7 +895,7 @@ check_ctr_names(struct ld *ld, const struct cfg_host *h)
     }
     for (size_t i = 0; i < h->n_networks; i++) {
         const struct cfg_network *n = &h->networks[i];
-        if (!n->bridge || !n->n_members) {
+        if (!n->bridge) {
             continue;
         }
         const char *clash = NULL;
@@ -911,7 +912,7 @@ check_ctr_names(struct ld *ld, const struct cfg_host *h)
                     : h->vms[k].jpath;
         }
         for (size_t k = 0; k < i && !clash; k++) {
-            clash = h->networks[k].bridge && h->networks[k].n_members
+            clash = h->networks[k].bridge
                     && !strcmp(h->networks[k].bridge, n->bridge)
                     ? h->networks[k].jpath : NULL;
         }
@@ -931,7 +932,7 @@ check_parents(struct ld *ld, const struct cfg_host *h)
 {
     for (size_t i = 0; i < h->n_networks; i++) {
         const struct cfg_network *n = &h->networks[i];
-        if (!n->parent || !n->n_members) {
+        if (!n->parent) {
             continue;
         }
         char path[JP_LEN];
@@ -967,8 +968,8 @@ check_parents(struct ld *ld, const struct cfg_host *h)
          * macvtap, which is macvlan) cannot share a NIC. */
         for (size_t k = 0; k < h->n_networks; k++) {
             const struct cfg_network *o = &h->networks[k];
-            if (k != i && o->parent && o->n_members
-                && !strcmp(o->parent, n->parent) && o->driver != n->driver) {
+            if (k != i && o->parent && !strcmp(o->parent, n->parent)
+                && o->driver != n->driver) {
                 return vh_diag_fail(ld->diag, path, "NIC '%s' already has "
                                     "%s devices (network '%s'); a NIC "
                                     "takes macvlan or ipvlan devices, not "
@@ -1039,7 +1040,7 @@ check_subnets(struct ld *ld, const struct cfg_host *h)
     char a[20], b[20];
     for (size_t i = 0; i < h->n_networks; i++) {
         const struct cfg_network *n = &h->networks[i];
-        if (n->driver != CFG_ND_BRIDGE || !n->n_members) {
+        if (n->driver != CFG_ND_BRIDGE) {
             continue;
         }
         char path[JP_LEN];
@@ -1062,7 +1063,7 @@ check_subnets(struct ld *ld, const struct cfg_host *h)
         }
         for (size_t k = 0; k < i; k++) {
             const struct cfg_network *o = &h->networks[k];
-            if (o->driver == CFG_ND_BRIDGE && o->n_members
+            if (o->driver == CFG_ND_BRIDGE
                 && overlap(n->subnet, n->prefix, o->subnet, o->prefix)) {
                 return vh_diag_fail(ld->diag, path, "network '%s' (%s/%d) "
                                     "overlaps network '%s' (%s/%d)",
@@ -1229,8 +1230,7 @@ bool
 ld_container_dev(const struct cfg_host *h, const char *name)
 {
     for (size_t i = 0; i < h->n_networks; i++) {
-        if (h->networks[i].bridge && h->networks[i].n_members
-            && !strcmp(h->networks[i].bridge, name)) {
+        if (h->networks[i].bridge && !strcmp(h->networks[i].bridge, name)) {
             return true;
         }
     }

@@ -114,7 +114,7 @@ arp_retry(struct vh_sim *sim, void *obj, void *arg)
         return;
     }
     if (e->tries < VH_DEF_ARP_TRIES) {
-        ep_send_arp_request(w, ep, e, ep->app_core, ep->app_cat);
+        ep_send_arp_request(w, ep, e, ep->app_core, ep->tx_cat);
         return;
     }
     const char *reason = e->blame ? e->blame : "arp-failed";
@@ -215,7 +215,7 @@ ep_output(struct world *w, struct endpoint *ep, struct vh_packet *p)
         && ep->router->output(w, ep, p, dst)) {
         return;
     }
-    ep_send_ip(w, ep, p, dst, ep->app_cat);
+    ep_send_ip(w, ep, p, dst, ep->tx_cat);
 }
 
 void

@@ -96,8 +96,9 @@ struct endpoint {
                                  * 'app_core' as 'app_cat' once the stack
                                  * has the packet (a process of its own),
                                  * not on the receiving core as 'rx_cat'. */
-    enum cpu_cat tx_cat;        /* The stack's transmit work (stack_tx);
-                                 * 'app_cat' unless set. */
+    enum cpu_cat tx_cat;        /* The stack's work when its application
+                                 * sends (stack_tx, the ARP it needs, the
+                                 * loopback); 'app_cat' unless set. */
     uint64_t *cycles;           /* Per category, the cycles charged in its
                                  * name (a container's); NULL: not kept. */
     uint64_t packets;           /* Flow packets its application sent or
