@@ -325,6 +325,46 @@ START_TEST(test_private_address_not_reached)
 }
 END_TEST
 
+/* Every Docker host has a 172.17.0.2: another host's container is
+ * reached through a port it publishes, and a flow to its private address
+ * ends at whoever has that address nearer, never at it. */
+START_TEST(test_private_addresses_repeat_across_hosts)
+{
+    static const char json_sq[] =
+        "{'duration': '2ms',"
+        " 'hosts': ["
+        "  {'name': 'h1', 'nics': [{'name': 'eth0', 'link': 'sw/p1',"
+        "    'ip': '10.0.0.50/24'}],"
+        "   'containers': [{'name': 'web', 'publish': ['8080:9/udp']}]},"
+        "  {'name': 'h2', 'nics': [{'name': 'eth0', 'link': 'sw/p2',"
+        "    'ip': '10.0.0.60/24'}],"
+        "   'containers': [{'name': 'web', 'publish': ['8080:9/udp']}]}],"
+        " 'switches': [{'name': 'sw', 'ports': 4}],"
+        " 'traffic': ["
+        FLOW("pub", "h1/web", "h2:8080", 10, "10us") ","
+        FLOW("priv", "h2/web", "h1/web", 10, "1ms") "]}";
+    char *json = strdup(json_sq);
+    for (char *p = json; *p; p++) {
+        *p = *p == '\'' ? '"' : *p;
+    }
+    struct wt_run r = wt_run_json(json, NULL, NULL, NULL);
+    free(json);
+    struct world *w = r.w;
+    wt_assert_conserved(w, true);
+    ck_assert_uint_eq(ctr(w, "h1/web")->ep->ip, ctr(w, "h2/web")->ep->ip);
+    /* Masqueraded by h1, translated by h2's DNAT. */
+    ck_assert_uint_eq(w->flows[0].delivered, 10);
+    ck_assert_uint_eq(wt_host(w, "h1")->nat->masqueraded, 10);
+    ck_assert_uint_eq(wt_host(w, "h2")->nat->forwarded, 10);
+    /* h2/web's own address: the packets never leave it (its one frame
+     * out is its answer to the gateway's ARP, for 'pub'). */
+    ck_assert_uint_eq(w->flows[1].delivered, 0);
+    ck_assert_uint_eq(vh_drops_get(&w->flows[1].drops, "wrong-host"), 10);
+    ck_assert_uint_eq(wt_dev(w, "h2/web/eth0")->tx, 1);
+    wt_run_free(&r);
+}
+END_TEST
+
 /* --- Isolation. --- */
 
 START_TEST(test_user_networks_isolated)
@@ -868,6 +908,7 @@ containers_suite(void)
     tcase_add_test(tc, test_veth_hands_over_on_the_same_core);
     tcase_add_test(tc, test_masquerade_and_publish_on_the_wire);
     tcase_add_test(tc, test_private_address_not_reached);
+    tcase_add_test(tc, test_private_addresses_repeat_across_hosts);
     tcase_add_test(tc, test_user_networks_isolated);
     tcase_add_test(tc, test_shared_namespace_over_loopback);
     tcase_add_test(tc, test_pod_ping_over_loopback);

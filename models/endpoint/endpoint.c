@@ -486,6 +486,17 @@ ep_local_rx(struct world *w, struct endpoint *ep, struct vh_packet *p,
         acct_drop(w, p, ep->dev, acct_not_for_me);
         return;
     }
+    if (p->flow >= 0 && (size_t) p->flow < w->n_flows) {
+        /* Private addresses repeat (every Docker host has a 172.17.0.2):
+         * a packet may reach a stack that has its address but is not its
+         * flow's end, and then it is not delivered. */
+        const struct flow_stats *fs = &w->flows[p->flow];
+        struct endpoint *want = p->is_reply ? fs->src : fs->dst;
+        if (want && endpoint_stack(want) != ep) {
+            acct_drop(w, p, ep->dev, "wrong-host");
+            return;
+        }
+    }
     struct endpoint *app = ep_app_of(w, ep, p);
     if (p->flow >= 0) {
         ep->host->packets++;

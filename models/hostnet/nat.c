@@ -655,9 +655,10 @@ nat_flow_address(const struct nat *nat, const struct endpoint *src,
         return dst->ip;
     }
     const struct nat_lan *lan = nat_lan_of(dst);
+    const struct endpoint *dst_stack = dst->stack ? dst->stack : dst;
     for (size_t i = 0; lan && i < lan->n_members; i++) {
         const struct nat_member *m = &lan->members[i];
-        for (size_t k = 0; m->ep == dst && k < m->n_fwd; k++) {
+        for (size_t k = 0; m->ep == dst_stack && k < m->n_fwd; k++) {
             if (m->fwd[k].proto == CFG_PROTO_UDP
                 && m->fwd[k].port == cf->dport) {
                 return nat->wan->ip;
