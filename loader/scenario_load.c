@@ -300,7 +300,6 @@ ld_load_tree(cJSON *root, const char *file, bool trial_variants,
               && ld_sflow_refs(&ld)
               && ld_variants(&ld, root)
               && (!check_supported || ld_check_supported(&ld));
-    free(ld.hx);
     if (!ok) {
         cfg_free(sc);
         return NULL;

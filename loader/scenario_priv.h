@@ -6,7 +6,9 @@
  * bridges and VMs, switches), scenario_traffic.c (flows, captures, events,
  * costs), scenario_refs.c (names, addresses and cross references),
  * scenario_sflow.c (an OVS bridge's sFlow), scenario_acl.c (a switch's
- * ACL) and scenario_support.c (what is accepted but cannot run yet).
+ * ACL), scenario_containers.c (a host's container networks and
+ * containers) and scenario_support.c (what is accepted but cannot run
+ * yet).
  * Nothing here is visible outside loader/scenario_*.c. */
 #ifndef VH_MODELS_SCENARIO_PRIV_H
 #define VH_MODELS_SCENARIO_PRIV_H 1
@@ -41,17 +43,10 @@ extern const struct schema sch_top, sch_host, sch_nic, sch_bridge, sch_vm,
 
 /* ---- Loader state. ---- */
 
-/* What a host declares that has no struct in config.h yet (see
- * scenario_support.c): nothing today. */
-struct ld_host_extra {
-    int unused;
-};
-
 struct ld {
     struct vh_diag *diag;       /* Where the first error goes. */
     struct cfg_scenario *sc;    /* Being filled; freed by the caller on
                                  * error. */
-    struct ld_host_extra *hx;   /* Parallel to sc->hosts. */
     cJSON *root;                /* The tree being loaded (owned by caller). */
     bool trial_variants;        /* Load every variant on trial too. */
 };
