@@ -751,6 +751,27 @@ START_TEST(test_refusals)
 }
 END_TEST
 
+/* A config bent past the loader's check is refused by the world too,
+ * never built as another driver. */
+START_TEST(test_world_refuses_a_driver_without_model)
+{
+    char *json = world_json("{'name': 'ov1'}", "{'name': 'c', "
+                            "'network': 'ov1'}", "", NULL);
+    struct vh_diag d;
+    vh_diag_init(&d);
+    struct cfg_scenario *sc = cfg_load_string(json, "t.json", NULL, &d);
+    free(json);
+    ck_assert_msg(sc != NULL, "%s", d.msg);
+    sc->hosts[0].networks[0].driver = CFG_ND_OVERLAY;
+    sc->hosts[0].networks[0].drv = NULL;
+    struct world *w = world_build(sc, &d);
+    ck_assert_ptr_null(w);
+    ck_assert_str_eq(d.msg, "hosts[0].networks[0].driver: not supported "
+                     "yet: network driver 'overlay'");
+    cfg_free(sc);
+}
+END_TEST
+
 /* --- The shipped scenarios. --- */
 
 static cJSON *
@@ -917,6 +938,7 @@ containers_suite(void)
     tcase_add_test(tc, test_macvlan_vepa_needs_the_switch);
     tcase_add_test(tc, test_ipvlan_l2);
     tcase_add_test(tc, test_address_allocation);
+    tcase_add_test(tc, test_world_refuses_a_driver_without_model);
     tcase_add_loop_test(tc, test_refusals, 0,
                         (int) (sizeof refusals / sizeof refusals[0]));
     suite_add_tcase(s, tc);
