@@ -52,15 +52,6 @@ mask_of(int prefix)
     return prefix ? 0xffffffffu << (32 - prefix) : 0;
 }
 
-static char *
-ld_asprintf(const char *fmt, const char *a, const char *b)
-{
-    size_t n = strlen(fmt) + strlen(a) + strlen(b) + 1;
-    char *s = ld_calloc(1, n);
-    snprintf(s, n, fmt, a, b);
-    return s;
-}
-
 /* "172.18.0.0/16": a network, host bits clear. */
 static bool
 load_subnet(struct ld *ld, const cJSON *o, const char *op, uint32_t *net,
@@ -239,7 +230,9 @@ load_network(struct ld *ld, const cJSON *o, const char *np,
     if (net->driver == CFG_ND_BRIDGE) {
         /* Docker's "br-" and the network's id; vhsim uses its name, as
          * com.docker.network.bridge.name would, cut to Linux's 15. */
-        net->bridge = ld_asprintf("br-%.12s%s", net->name, "");
+        char br[16];
+        snprintf(br, sizeof br, "br-%.12s", net->name);
+        net->bridge = ld_strdup(br);
     }
     return true;
 }

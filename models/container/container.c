@@ -95,7 +95,6 @@ ctr_make_stack(struct container *c, struct vh_device *ifdev,
     ep->app_rx = true;
     ep->cycles = c->cycles;
     c->ep = ep;
-    c->own_ep = true;
     return ep;
 }
 

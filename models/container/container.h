@@ -60,11 +60,10 @@ struct container {
                                  * application on the first. */
     size_t n_cpus;
     struct endpoint *ep;        /* What a traffic path naming it means: the
-                                 * stack of its own namespace, or its
-                                 * application on the stack it shares;
-                                 * NULL with only a loopback interface. */
-    bool own_ep;                /* 'ep' is its namespace's stack, made by
-                                 * its network's driver and freed here. */
+                                 * stack of its own namespace (made by its
+                                 * network's driver), or its application
+                                 * on the stack it shares; NULL with only
+                                 * a loopback interface.  Freed with it. */
     struct vh_device *ifdev;    /* Its interface, "host1/web/eth0", or
                                  * NULL. */
     struct cnet *net;           /* Its network, or NULL. */
