@@ -355,13 +355,19 @@ cmd_check(int argc, char **argv)
     if (!w) {
         return VH_EXIT_USAGE;
     }
-    size_t vms = 0;
+    size_t vms = 0, ctrs = 0;
     for (size_t i = 0; i < cfg->n_hosts; i++) {
         vms += cfg->hosts[i].n_vms;
+        ctrs += cfg->hosts[i].n_containers;
     }
-    printf("%s: ok: %zu hosts, %zu VMs, %zu switches, %zu flows, "
+    char more[48] = "";
+    if (ctrs) {
+        snprintf(more, sizeof more, ", %zu containers", ctrs);
+    }
+    printf("%s: ok: %zu hosts, %zu VMs%s, %zu switches, %zu flows, "
            "%zu captures, %zu variants\n", o.scenario, cfg->n_hosts, vms,
-           cfg->n_switches, cfg->n_flows, cfg->n_captures, cfg->n_variants);
+           more, cfg->n_switches, cfg->n_flows, cfg->n_captures,
+           cfg->n_variants);
     world_free(w);
     cfg_free(cfg);
     return VH_EXIT_OK;

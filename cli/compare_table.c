@@ -131,13 +131,20 @@ find_named(const cJSON *report, const char *key, const char *name)
     return NULL;
 }
 
-/* "host1/vm1" and "host1" are both on host "host1". */
+/* "host1/vm1", "host1:8080" and "host1" are all on host "host1". */
 static const cJSON *
 host_of_endpoint(const cJSON *report, const char *ep)
 {
     char name[256];
-    snprintf(name, sizeof name, "%.*s", (int) strcspn(ep, "/"), ep);
+    snprintf(name, sizeof name, "%.*s", (int) strcspn(ep, "/:"), ep);
     return find_named(report, "hosts", name);
+}
+
+/* The guests a host runs: its VMs and its containers. */
+static double
+guests(const cJSON *host)
+{
+    return compare_num(host, "vms") + compare_num(host, "containers");
 }
 
 const cJSON *
@@ -145,10 +152,10 @@ compare_flow_host(const cJSON *report, const cJSON *flow)
 {
     const cJSON *src = host_of_endpoint(report, compare_str(flow, "from"));
     const cJSON *dst = host_of_endpoint(report, compare_str(flow, "to"));
-    if (src && compare_num(src, "vms") > 0) {
+    if (src && guests(src) > 0) {
         return src;
     }
-    if (dst && compare_num(dst, "vms") > 0) {
+    if (dst && guests(dst) > 0) {
         return dst;
     }
     return src;
@@ -317,9 +324,14 @@ add_host(struct table *t, const cJSON *host)
     const char *name = compare_str(host, "name");
     char text[512];
     int vms = (int) compare_num(host, "vms");
-    if (vms) {
-        snprintf(text, sizeof text, "Host %s (%d VM%s)", name, vms,
-                 vms == 1 ? "" : "s");
+    int ctrs = (int) compare_num(host, "containers");
+    if (vms && ctrs) {
+        snprintf(text, sizeof text, "Host %s (%d VM%s, %d container%s)",
+                 name, vms, vms == 1 ? "" : "s", ctrs, ctrs == 1 ? "" : "s");
+    } else if (vms || ctrs) {
+        snprintf(text, sizeof text, "Host %s (%d %s%s)", name,
+                 vms ? vms : ctrs, vms ? "VM" : "container",
+                 (vms ? vms : ctrs) == 1 ? "" : "s");
     } else {
         snprintf(text, sizeof text, "Host %s", name);
     }
@@ -461,13 +473,15 @@ build(struct table *t)
         }
     }
 
-    /* The hosts that run VMs in some run; all busy hosts if none does. */
-    bool vm_hosts = false;
+    /* The hosts that run VMs (or containers) in some run; all busy hosts
+     * if none does. */
+    bool vm_hosts = false, ctr_hosts = false;
     for (size_t i = 0; i < t->n_runs; i++) {
         const cJSON *h;
         cJSON_ArrayForEach(h, cJSON_GetObjectItemCaseSensitive(
                                   t->runs[i].report, "hosts")) {
             vm_hosts |= compare_num(h, "vms") > 0;
+            ctr_hosts |= compare_num(h, "containers") > 0;
         }
     }
     for (size_t i = 0; i < t->n_runs; i++) {
@@ -479,8 +493,10 @@ build(struct table *t)
             while (j < i && !find_named(t->runs[j].report, "hosts", name)) {
                 j++;
             }
-            if (j < i || !any_nonzero(t, "hosts", name,
-                                      vm_hosts ? "vms" : "cycles")) {
+            if (j < i || !(vm_hosts || ctr_hosts
+                           ? any_nonzero(t, "hosts", name, "vms")
+                             || any_nonzero(t, "hosts", name, "containers")
+                           : any_nonzero(t, "hosts", name, "cycles"))) {
                 continue;
             }
             add_host(t, h);

@@ -686,9 +686,9 @@ load_iommu(struct ld *ld, const cJSON *o, const char *ip,
 
 static bool
 load_host(struct ld *ld, const cJSON *h, const char *hp,
-          struct cfg_host *host, struct ld_host_extra *hx)
+          struct cfg_host *host)
 {
-    const cJSON *iommu, *containers, *networks;
+    const cJSON *iommu;
     char ip[JP_LEN];
 
     host->jpath = ld_strdup(hp);
@@ -708,16 +708,8 @@ load_host(struct ld *ld, const cJSON *h, const char *hp,
                           &host->bridges[i]));
     LOAD_LIST("vms", host->vms, host->n_vms,
               load_vm(ld, c, ep, host, &host->vms[i]));
-
-    /* Containers and their networks have no structs yet: only their
-     * presence is recorded, and scenario_support.c refuses them. */
-    if (!ld_array(ld, h, hp, "containers", &containers)
-        || !ld_array(ld, h, hp, "networks", &networks)) {
-        return false;
-    }
-    hx->n_containers = (size_t) cJSON_GetArraySize(containers);
-    hx->n_networks = (size_t) cJSON_GetArraySize(networks);
-    return true;
+    /* Containers and their networks (loader/scenario_containers.c). */
+    return ld_networks(ld, h, hp, host) && ld_containers(ld, h, hp, host);
 }
 
 bool
@@ -731,12 +723,11 @@ ld_hosts(struct ld *ld, const cJSON *root)
     }
     sc->n_hosts = (size_t) cJSON_GetArraySize(hosts);
     sc->hosts = ld_calloc(sc->n_hosts, sizeof *sc->hosts);
-    ld->hx = ld_calloc(sc->n_hosts, sizeof *ld->hx);
     size_t i = 0;
     for (const cJSON *h = hosts ? hosts->child : NULL; h; h = h->next, i++) {
         char hp[JP_LEN];
         jp_idx(hp, "hosts", i);
-        if (!load_host(ld, h, hp, &sc->hosts[i], &ld->hx[i])) {
+        if (!load_host(ld, h, hp, &sc->hosts[i])) {
             return false;
         }
     }

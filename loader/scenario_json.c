@@ -86,6 +86,20 @@ static const struct schema_key vnic_keys[] = {
 };
 const struct schema sch_vnic = SCHEMA("VM NIC", vnic_keys);
 
+static const struct schema_key network_keys[] = {
+    { "name", NULL }, { "driver", NULL }, { "subnet", NULL },
+    { "gateway", NULL }, { "parent", NULL }, { "mode", NULL },
+    { "vni", NULL },
+};
+const struct schema sch_network = SCHEMA("network", network_keys);
+
+static const struct schema_key container_keys[] = {
+    { "name", NULL }, { "network", NULL }, { "cpus", NULL }, { "ip", NULL },
+    { "mac", NULL }, { "parent", NULL }, { "mode", NULL },
+    { "publish", NULL },
+};
+const struct schema sch_container = SCHEMA("container", container_keys);
+
 static const struct schema_key switch_keys[] = {
     { "name", NULL }, { "mode", NULL }, { "ports", NULL },
     { "speed", NULL }, { "port_buffer", NULL }, { "acl", NULL },

@@ -92,6 +92,7 @@ free_host(struct cfg_host *h)
         free(vm->pin);
     }
     free(h->vms);
+    ld_free_containers(h);
     free(h->name);
     free(h->jpath);
 }
@@ -314,7 +315,6 @@ ld_load_tree(cJSON *root, const char *file, bool trial_variants,
               && ld_sflow_refs(&ld)
               && ld_variants(&ld, root)
               && (!check_supported || ld_check_supported(&ld));
-    free(ld.hx);
     if (!ok) {
         cfg_free(sc);
         return NULL;

@@ -77,6 +77,10 @@ ld_ref_what(enum ref_kind k)
     case REF_VF: return "VF";
     case REF_VLANIF: return "VLAN subinterface";
     case REF_TUNNEL: return "tunnel port";
+    case REF_CONTAINER: return "container";
+    case REF_CTR_IF: return "container's interface";
+    case REF_CTR_DEV: return "device of a container network";
+    case REF_PUBLISHED: return "published port";
     }
     return "?";
 }
@@ -116,16 +120,17 @@ resolve_port(const struct cfg_switch *sw, const char *part, struct ref *r,
     return true;
 }
 
-/* The host's NIC, bridge, VM or tunnel port named 'part'. */
+/* The host's NIC, bridge, VM, tunnel port or container named 'part', or
+ * a device its containers' networks make. */
 static bool
 resolve_in_host(struct cfg_host *h, const char *part, struct ref *r,
                 char *why, size_t why_len)
 {
-    size_t n = h->n_nics + h->n_bridges + h->n_vms;
+    size_t n = h->n_nics + h->n_bridges + h->n_vms + h->n_containers;
     for (size_t i = 0; i < h->n_bridges; i++) {
         n += h->bridges[i].n_bports;
     }
-    const char **names = ld_calloc(n, sizeof *names);
+    const char **names = ld_calloc(n + 1, sizeof *names);
     size_t k = 0;
     bool found = false;
 
@@ -174,11 +179,27 @@ resolve_in_host(struct cfg_host *h, const char *part, struct ref *r,
             }
         }
     }
+    for (size_t i = 0; i < h->n_containers; i++, k++) {
+        names[k] = h->containers[i].name;
+        if (!found && !strcmp(names[k], part)) {
+            r->kind = REF_CONTAINER;
+            r->ctr = &h->containers[i];
+            found = true;
+        }
+    }
+    if (!found && ld_container_dev(h, part)) {
+        r->kind = REF_CTR_DEV;
+        found = true;
+    }
     if (!found) {
-        char where[128];
+        char where[128], what[96];
         snprintf(where, sizeof where, "host '%s'", h->name);
-        not_found(tunnels ? "NIC, bridge, VM or tunnel port"
-                          : "NIC, bridge or VM", part, where, names, k, why,
+        snprintf(what, sizeof what, "NIC, bridge%s VM%s%s%s",
+                 tunnels || h->n_containers ? "," : " or",
+                 tunnels ? (h->n_containers ? ", tunnel port" : " or tunnel "
+                                                               "port") : "",
+                 h->n_containers ? " or container" : "", "");
+        not_found(what, part, where, names, k, why,
                   why_len);
     }
     free(names);
@@ -286,9 +307,22 @@ ld_resolve(const struct cfg_scenario *sc, const char *path, struct ref *r,
     if (r->kind == REF_NIC) {
         return resolve_vf(h, r, parts[2], why, why_len);
     }
+    if (r->kind == REF_CONTAINER) {
+        /* Its one interface, in a namespace of its own on a network. */
+        if (r->ctr->mode == CFG_CTR_NET && !strcmp(parts[2], "eth0")) {
+            r->kind = REF_CTR_IF;
+            return true;
+        }
+        snprintf(why, why_len, "container '%s/%s' has %s; '%s' is not "
+                 "one", parts[0], parts[1], r->ctr->mode == CFG_CTR_NET
+                 ? "one interface, \"eth0\"" : "no interface of its own",
+                 parts[2]);
+        return false;
+    }
     if (r->kind != REF_VM) {
         snprintf(why, why_len, "'%s/%s' is a %s; only a VM (\"host/vm/"
-                 "nic\") and a NIC with VFs (\"host/nic/vf0\") have parts",
+                 "nic\"), a container (\"host/ctr/eth0\") and a NIC with "
+                 "VFs (\"host/nic/vf0\") have parts",
                  parts[0], parts[1], ld_ref_what(r->kind));
         return false;
     }
@@ -312,6 +346,55 @@ ld_resolve(const struct cfg_scenario *sc, const char *path, struct ref *r,
 
 /* ---- Flows, captures, events. ---- */
 
+/* "HOST:PORT": the container that publishes PORT on HOST. */
+static bool
+check_published(struct ld *ld, const char *kp, const char *path,
+                struct ref *r)
+{
+    char host[128], why[512];
+    int port;
+    memset(r, 0, sizeof *r);
+    if (!ld_published_path(path, host, sizeof host, &port)) {
+        return vh_diag_fail(ld->diag, kp, "'%s': a \":port\" suffix names a "
+                            "port a host publishes (\"host1:8080\"), after "
+                            "a host's name", path);
+    }
+    if (port < 0) {
+        return vh_diag_fail(ld->diag, kp, "'%s': '%s' is not a port (1 to "
+                            "65535)", path, strchr(path, ':') + 1);
+    }
+    if (!ld_resolve(ld->sc, host, r, why, sizeof why)) {
+        return vh_diag_fail(ld->diag, kp, "%s", why);
+    }
+    if (r->kind != REF_HOST) {
+        return vh_diag_fail(ld->diag, kp, "'%s' is a %s; a published port "
+                            "is a host's (\"host1:8080\")", host,
+                            ld_ref_what(r->kind));
+    }
+    char list[256] = "";
+    size_t len = 0;
+    for (size_t i = 0; i < r->host->n_containers; i++) {
+        struct cfg_container *c = &r->host->containers[i];
+        for (size_t k = 0; k < c->n_publish; k++) {
+            if (c->publish[k].host_port == port) {
+                r->kind = REF_PUBLISHED;
+                r->ctr = c;
+                r->pub = &c->publish[k];
+                r->port = port;
+                return true;
+            }
+            len += (size_t) snprintf(list + len, len < sizeof list
+                                     ? sizeof list - len : 0, "%s%u/%s",
+                                     len ? ", " : "",
+                                     c->publish[k].host_port,
+                                     cfg_proto_names[c->publish[k].proto]);
+        }
+    }
+    return vh_diag_fail(ld->diag, kp, "no container of host '%s' publishes "
+                        "port %d (%s%s)", host, port, *list ? "published: "
+                        : "none publishes a port", list);
+}
+
 bool
 ld_check_endpoint(struct ld *ld, const char *kp, const char *path,
                   const char *what, struct ref *r)
@@ -319,12 +402,36 @@ ld_check_endpoint(struct ld *ld, const char *kp, const char *path,
     char why[512];
 
     if (strchr(path, ':')) {
-        return vh_diag_fail(ld->diag, kp, "'%s': a \":port\" suffix names a "
-                            "container's published port, and this scenario "
-                            "has no containers", path);
+        return check_published(ld, kp, path, r);
     }
     if (!ld_resolve(ld->sc, path, r, why, sizeof why)) {
         return vh_diag_fail(ld->diag, kp, "%s", why);
+    }
+    if (r->kind == REF_CONTAINER) {
+        const struct cfg_container *c = r->ctr;
+        const struct cfg_container *ns = c->mode == CFG_CTR_SHARED
+                                         ? &r->host->containers[c->share]
+                                         : c;
+        if (ns->mode == CFG_CTR_NONE) {
+            return vh_diag_fail(ld->diag, kp, "container '%s' %s network "
+                                "none: only a loopback interface, so it "
+                                "cannot send or receive", path,
+                                ns == c ? "has" : "shares the namespace of "
+                                "a container with");
+        }
+        if (ns->mode == CFG_CTR_HOST) {
+            bool addressed = false;
+            for (size_t i = 0; i < r->host->n_nics; i++) {
+                addressed |= r->host->nics[i].has_ip;
+            }
+            if (!addressed) {
+                return vh_diag_fail(ld->diag, kp, "container '%s' uses host "
+                                    "'%s''s network, and no NIC of the "
+                                    "host has an \"ip\"", path,
+                                    r->host->name);
+            }
+        }
+        return true;
     }
     if (r->kind == REF_VM) {
         if (!r->vm->n_nics) {
@@ -384,9 +491,10 @@ check_endpoint(struct ld *ld, const struct cfg_flow *f, const char *key,
     char kp[JP_LEN];
     jp_key(kp, f->jpath, key);
     return ld_check_endpoint(ld, kp, path, "a flow goes between VMs "
-                             "(\"host/vm\"), hosts with an IP (\"host\") "
-                             "and hosts' VLAN subinterfaces "
-                             "(\"host/eth0.100\")", r);
+                             "(\"host/vm\"), containers (\"host/ctr\"), "
+                             "ports containers publish (\"host:8080\"), "
+                             "hosts with an IP (\"host\") and hosts' VLAN "
+                             "subinterfaces (\"host/eth0.100\")", r);
 }
 
 /* Whether destination host 'dst' of migration 'e' can take VM NIC 'v', a
@@ -613,8 +721,23 @@ ld_endpoints(struct ld *ld)
             || !check_endpoint(ld, f, "to", f->to, &b)) {
             return false;
         }
+        if (a.kind == REF_PUBLISHED) {
+            jp_key(path, f->jpath, "from");
+            return vh_diag_fail(ld->diag, path, "'%s' is a published port: "
+                                "where a flow goes to, not where it comes "
+                                "from; name the container (\"%s/%s\")",
+                                f->from, a.host->name, a.ctr->name);
+        }
+        if (b.kind == REF_PUBLISHED && b.pub->proto != f->proto) {
+            jp_key(path, f->jpath, "to");
+            return vh_diag_fail(ld->diag, path, "port %d of host '%s' is "
+                                "published for %s, and this flow is %s",
+                                b.port, b.host->name,
+                                cfg_proto_names[b.pub->proto],
+                                cfg_proto_names[f->proto]);
+        }
         if (a.kind == b.kind && a.host == b.host && a.vm == b.vm
-            && a.vlanif == b.vlanif) {
+            && a.ctr == b.ctr && a.vlanif == b.vlanif) {
             jp_key(path, f->jpath, "to");
             return vh_diag_fail(ld->diag, path, "a flow needs two different "
                                 "endpoints; it goes from '%s' to itself",
@@ -726,12 +849,17 @@ ld_raw_resolve(cJSON *root, const char *path, const struct schema **sch,
         *sch = &sch_bridge;
     } else if ((o = find_named(host, "vms", parts[1])) != NULL) {
         *sch = &sch_vm;
+    } else if ((o = find_named(host, "containers", parts[1])) != NULL) {
+        *sch = &sch_container;
     } else {
         k = add_names(host, "nics", names, 0, MAX_NAMES);
         k = add_names(host, "bridges", names, k, MAX_NAMES);
         k = add_names(host, "vms", names, k, MAX_NAMES);
+        size_t before = k;
+        k = add_names(host, "containers", names, k, MAX_NAMES);
         snprintf(where, sizeof where, "host '%s'", parts[0]);
-        not_found("NIC, bridge or VM", parts[1], where, names, k, why,
+        not_found(k > before ? "NIC, bridge, VM or container"
+                  : "NIC, bridge or VM", parts[1], where, names, k, why,
                   why_len);
         return NULL;
     }

@@ -6,7 +6,9 @@
  * bridges and VMs, switches), scenario_traffic.c (flows, captures, events,
  * costs), scenario_refs.c (names, addresses and cross references),
  * scenario_sflow.c (an OVS bridge's sFlow), scenario_acl.c (a switch's
- * ACL) and scenario_support.c (what is accepted but cannot run yet).
+ * ACL), scenario_containers.c (a host's container networks and
+ * containers) and scenario_support.c (what is accepted but cannot run
+ * yet).
  * Nothing here is visible outside loader/scenario_*.c. */
 #ifndef VH_MODELS_SCENARIO_PRIV_H
 #define VH_MODELS_SCENARIO_PRIV_H 1
@@ -36,22 +38,15 @@ struct schema {
 extern const struct schema sch_top, sch_host, sch_nic, sch_bridge, sch_vm,
                            sch_vnic, sch_switch, sch_flow, sch_capture,
                            sch_event, sch_variant, sch_cpu, sch_iommu,
-                           sch_sriov, sch_attach;
+                           sch_sriov, sch_attach, sch_network,
+                           sch_container;
 
 /* ---- Loader state. ---- */
-
-/* What a host declares that has no struct in config.h yet (see
- * scenario_support.c). */
-struct ld_host_extra {
-    size_t n_containers;
-    size_t n_networks;
-};
 
 struct ld {
     struct vh_diag *diag;       /* Where the first error goes. */
     struct cfg_scenario *sc;    /* Being filled; freed by the caller on
                                  * error. */
-    struct ld_host_extra *hx;   /* Parallel to sc->hosts. */
     cJSON *root;                /* The tree being loaded (owned by caller). */
     bool trial_variants;        /* Load every variant on trial too. */
 };
@@ -222,12 +217,24 @@ bool ld_mtu(struct ld *, const cJSON *o, const char *op, uint32_t dflt,
             uint32_t *out);
 void ld_vnic_mtu(const struct cfg_host *, struct cfg_vnic *);
 
+/* Containers and their networks (loader/scenario_containers.c):
+ * networks[] and containers[] of host 'host' (after its NICs and VMs),
+ * with the networks they make, addresses allocated and namespaces
+ * resolved; the checks across objects, for ld_refs; freeing. */
+bool ld_networks(struct ld *, const cJSON *h, const char *hp,
+                 struct cfg_host *host);
+bool ld_containers(struct ld *, const cJSON *h, const char *hp,
+                   struct cfg_host *host);
+bool ld_check_containers(struct ld *);
+void ld_free_containers(struct cfg_host *);
+
 /* ---- Scenario paths ("host1/vm1/eth0") over the loaded structs. ---- */
 
 enum ref_kind {
     REF_HOST, REF_VM, REF_NIC, REF_BRIDGE, REF_VNIC, REF_SWITCH, REF_PORT,
     REF_VF, REF_VLANIF,
     REF_TUNNEL,                 /* A bridge's tunnel port ("host1/vx0"). */
+    REF_CONTAINER, REF_CTR_IF, REF_CTR_DEV, REF_PUBLISHED,
 };
 
 struct ref {
@@ -239,12 +246,27 @@ struct ref {
     struct cfg_vnic *vnic;
     struct cfg_switch *sw;
     struct cfg_bport *tunnel;   /* REF_TUNNEL ('bridge' is its bridge). */
-    int port;                   /* REF_PORT: 1..ports. */
+    int port;                   /* REF_PORT: 1..ports; REF_PUBLISHED: the
+                                 * host's port. */
     int vf;                     /* REF_VF: 0..sriov_vfs - 1 ('nic' is its
                                  * NIC). */
     struct cfg_vlanif *vlanif;  /* REF_VLANIF ("host/eth0.100"; 'nic' is
                                  * its NIC). */
+    struct cfg_container *ctr;  /* REF_CONTAINER, REF_CTR_IF, and
+                                 * REF_PUBLISHED: the container. */
+    const struct cfg_publish *pub;  /* REF_PUBLISHED: its publish entry. */
 };
+
+/* Whether 'name' is a device that the containers of host 'h' make and
+ * a path may name: the Linux bridge of a bridge network ("docker0",
+ * "br-appnet") or the host end of a container's veth pair
+ * ("veth1a2b3c4"). */
+bool ld_container_dev(const struct cfg_host *h, const char *name);
+
+/* "HOST:PORT", a published port: its host's name into 'host' and its
+ * port; false if 'path' is not of that form. */
+bool ld_published_path(const char *path, char *host, size_t len,
+                       int *port);
 
 /* Resolves 'path'; on failure writes why (with a did-you-mean). */
 bool ld_resolve(const struct cfg_scenario *, const char *path,

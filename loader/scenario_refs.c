@@ -761,5 +761,6 @@ ld_refs(struct ld *ld)
             return false;
         }
     }
-    return ld_check_attach_nets(ld) && ld_check_underlay(ld);
+    return ld_check_attach_nets(ld) && ld_check_underlay(ld)
+           && ld_check_containers(ld);
 }

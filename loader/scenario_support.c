@@ -172,14 +172,8 @@ ld_check_supported(struct ld *ld)
                 }
             }
         }
-        /* No structs for these yet: see struct ld_host_extra. */
-        if (ld->hx[i].n_containers) {
-            return unsupported(ld, h->jpath, "containers", "containers");
-        }
-        if (ld->hx[i].n_networks) {
-            return unsupported(ld, h->jpath, "networks",
-                               "container networks");
-        }
+        /* Container network drivers without a model were refused as
+         * they were loaded (loader/scenario_containers.c). */
     }
     /* Switch modes without a class were refused as they were loaded. */
     for (size_t i = 0; i < sc->n_flows; i++) {

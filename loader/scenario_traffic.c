@@ -5,7 +5,9 @@
  * Extensions to the contract read here:
  *   traffic[].sport, traffic[].dport   UDP/TCP ports, 1..65535; defaults
  *                                      10000 + the flow's index, and 9
- *                                      (the discard service)
+ *                                      (the discard service), or the
+ *                                      port of a "to" that names a
+ *                                      published one ("host1:8080")
  *   traffic[].concurrent_flows         UDP: packets cycle through this
  *                                      many 5-tuples (a generator's flow
  *                                      count): source ports from 'sport',
@@ -141,6 +143,18 @@ load_flow(struct ld *ld, const cJSON *o, const char *fp, size_t index,
                             "when the run has ended (duration %s)",
                             vh_format_time(f->start, a, sizeof a),
                             vh_format_time(sc->duration, b, sizeof b));
+    }
+    char host[128];
+    int published;
+    if (ld_published_path(f->to, host, sizeof host, &published)
+        && published > 0) {
+        /* The packets go to the published port of the host. */
+        if (!ld_absent_or_null(o, "dport") && dport != published) {
+            jp_key(path, fp, "dport");
+            return vh_diag_fail(ld->diag, path, "%lld is not the port '%s' "
+                                "names; leave 'dport' out", dport, f->to);
+        }
+        dport = published;
     }
     if (proto == CFG_PROTO_ICMP) {
         const char *k = !ld_absent_or_null(o, "sport") ? "sport"

@@ -163,6 +163,10 @@ host_rates_json(cJSON *o, const struct host *h, vh_time_t end)
     double pkts = (double) h->packets;
     double secs = (double) end / (double) VH_SEC;
     cJSON_AddNumberToObject(o, "vms", (double) h->n_vms);
+    if (h->n_containers) {
+        /* The contract's count; "container_list" has each one. */
+        cJSON_AddNumberToObject(o, "containers", (double) h->n_containers);
+    }
     cJSON *cyc = cJSON_AddObjectToObject(o, "cycles_by_category");
     cJSON *cpp = cJSON_AddObjectToObject(o, "cycles_per_packet_by_category");
     for (int k = 0; k < CPU_N_CATS; k++) {
@@ -349,19 +353,41 @@ host_sections_json(const struct world *w, const struct host *h, cJSON *o)
     }
 }
 
+/* Lines of one section the terminal shows before it sums up the rest
+ * (a thousand containers); the JSON report lists every one. */
+#define TEXT_SECTION_LINES 24
+
 static void
 print_host_sections(const struct world *w, const struct host *h, FILE *f)
 {
+    size_t *count = calloc(n_dev_classes, sizeof *count);
+    size_t *left = calloc(n_dev_classes, sizeof *left);
     for (size_t i = 0; i < w->devs.n; i++) {
         const struct vh_device *d = w->devs.v[i];
         if (d->cls && d->cls->host_section
             && in_host_section(d, h, d->cls->host_section)) {
+            size_t k = 0;
+            while (k < n_dev_classes && dev_classes[k] != d->cls) {
+                k++;
+            }
+            if (k < n_dev_classes && count[k]++ >= TEXT_SECTION_LINES) {
+                left[k]++;
+                continue;
+            }
             struct report_out out = { .text = f };
             fprintf(f, "  %s:", dev_name(d));
             d->cls->report(d, &out);
             fprintf(f, "\n");
         }
     }
+    for (size_t k = 0; k < n_dev_classes; k++) {
+        if (left[k]) {
+            fprintf(f, "  ... and %zu more in %s (the JSON report lists "
+                    "every one)\n", left[k], dev_classes[k]->host_section);
+        }
+    }
+    free(count);
+    free(left);
 }
 
 /* Whether 'd' is listed in top-level section 'section'. */

@@ -46,6 +46,17 @@ const char *const cfg_macvtap_mode_names[4] = {
 
 const char *const cfg_vif_mode_names[2] = { "standard", "passthrough" };
 
+const char *const cfg_netdriver_names[CFG_ND_SRIOV + 1] = {
+    [CFG_ND_BRIDGE] = "bridge",
+    [CFG_ND_MACVLAN] = "macvlan",
+    [CFG_ND_IPVLAN] = "ipvlan",
+    [CFG_ND_OVERLAY] = "overlay",
+    [CFG_ND_CALICO] = "calico",
+    [CFG_ND_FLANNEL] = "flannel",
+    [CFG_ND_WEAVE] = "weave",
+    [CFG_ND_SRIOV] = "sriov",
+};
+
 const char *const cfg_switch_mode_names[CFG_SW_ROUTER + 1] = {
     [CFG_SW_8021Q] = "802.1q",
     [CFG_SW_VEPA] = "vepa",

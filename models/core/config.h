@@ -21,6 +21,8 @@
 
 /* A kind of device (models/core/devclass.h). */
 struct dev_class;
+/* A container network driver (models/container/netdrv.h). */
+struct net_driver;
 
 enum cfg_irqbalance { CFG_IRQ_PERFORMANCE, CFG_IRQ_POWER_SAVE };
 
@@ -290,6 +292,11 @@ struct cfg_host {
     size_t n_bridges;
     struct cfg_vm *vms;
     size_t n_vms;
+    struct cfg_network *networks;   /* networks[], then those the loader
+                                     * made (models/container/). */
+    size_t n_networks;
+    struct cfg_container *containers;
+    size_t n_containers;
 };
 
 /* The modes the scenario format names (a device class builds each that
@@ -367,6 +374,89 @@ struct cfg_forward {
     uint16_t port;
     uint16_t to_port;           /* Default: 'port'. */
 };
+/* Container networks (hosts[].networks[]).  The contract's drivers, in
+ * its order; a model builds some of them (models/container/netdrv.h),
+ * and the loader refuses the others as not supported yet. */
+enum cfg_netdriver { CFG_ND_BRIDGE, CFG_ND_MACVLAN, CFG_ND_IPVLAN,
+                     CFG_ND_OVERLAY, CFG_ND_CALICO, CFG_ND_FLANNEL,
+                     CFG_ND_WEAVE, CFG_ND_SRIOV };
+extern const char *const cfg_netdriver_names[CFG_ND_SRIOV + 1];
+
+/* A network containers join: an entry of networks[], or one the loader
+ * makes for a container's "network" that names no entry: "bridge" (the
+ * daemon's default network on docker0), and "macvlan" or "ipvlan" on a
+ * parent NIC (one network per parent, named "macvlan@eth0"). */
+struct cfg_network {
+    char *name;                 /* "appnet", "bridge", "macvlan@eth0". */
+    char *jpath;                /* "hosts[0].networks[1]"; for one the
+                                 * loader made, its first container's. */
+    enum cfg_netdriver driver;
+    const struct net_driver *drv;   /* Its model, or NULL if none yet. */
+    bool implicit;              /* Made by the loader. */
+    uint32_t subnet;            /* Host order, host bits clear; with */
+    int prefix;                 /* 'prefix' 0: no subnet (a macvlan
+                                 * network whose containers give "ip"). */
+    uint32_t gateway;           /* "gateway" (extension): with a subnet,
+                                 * default its first address; the host's
+                                 * address on a bridge network. */
+    char *bridge;               /* Bridge driver: the Linux bridge's name,
+                                 * "docker0" or "br-NAME". */
+    char *parent;               /* macvlan, ipvlan: "parent", a host NIC. */
+    char *mode;                 /* "mode" as written (the driver's list
+                                 * checked it), or NULL: its default. */
+    uint32_t vni;               /* overlay: "vni". */
+    size_t n_members;           /* Containers on it (not sharing another's
+                                 * namespace). */
+};
+
+/* A port a container publishes ("publish": "8080:9/udp"): packets of
+ * 'proto' to the host's address 'host_ip' (0: any of its addresses) and
+ * 'host_port' go to the container's 'ctr_port'. */
+struct cfg_publish {
+    uint32_t host_ip;
+    uint16_t host_port;
+    uint16_t ctr_port;
+    enum cfg_proto proto;       /* UDP or TCP (Docker's default). */
+};
+
+/* How a container is networked ("network"). */
+enum cfg_ctr_mode {
+    CFG_CTR_NET,                /* Its own namespace on a network. */
+    CFG_CTR_HOST,               /* The host's namespace ("host"). */
+    CFG_CTR_NONE,               /* Its own namespace with only a loopback
+                                 * interface ("none"). */
+    CFG_CTR_SHARED,             /* Another container's namespace
+                                 * ("container:NAME"). */
+};
+
+struct cfg_container {
+    char *name;
+    char *jpath;                /* "hosts[0].containers[2]". */
+    char *network;              /* "network" as written; default
+                                 * "bridge", as Docker's. */
+    enum cfg_ctr_mode mode;
+    size_t net;                 /* CFG_CTR_NET: index in the host's
+                                 * 'networks'. */
+    size_t share;               /* CFG_CTR_SHARED: index in the host's
+                                 * 'containers' of the container that owns
+                                 * the namespace (never itself a sharer). */
+    int *cpus;                  /* "cpus": host cores its processes run
+                                 * on, or NULL: placed as unpinned work. */
+    size_t n_cpus;
+    bool ip_given;              /* "ip" was written. */
+    uint32_t ip;                /* CFG_CTR_NET: given or allocated from
+                                 * the network's subnet in order. */
+    int prefix;
+    bool has_mac;               /* "mac" was given; else 'mac' is Docker's
+                                 * 02:42 and the four bytes of 'ip'. */
+    struct vh_mac mac;
+    char *parent;               /* macvlan, ipvlan ("network" of that
+                                 * name): "parent", a host NIC. */
+    char *mode_name;            /* Their "mode", or NULL. */
+    struct cfg_publish *publish;    /* "publish" (bridge networks). */
+    size_t n_publish;
+};
+
 enum cfg_pattern { CFG_PAT_CBR, CFG_PAT_POISSON, CFG_PAT_BURST };
 
 struct cfg_flow {

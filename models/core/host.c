@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "models/container/container.h"
+#include "models/container/netdrv.h"
 #include "models/core/defaults.h"
 #include "models/core/devclass.h"
 #include "models/core/world.h"
@@ -256,6 +258,11 @@ host_build(struct world *w, struct host *unused, const void *cfg,
             return false;
         }
     }
+    /* Container networks and containers (models/container/). */
+    if ((ch->n_networks && !cnet_build_all(w, h, diag))
+        || (ch->n_containers && !containers_build(w, h, diag))) {
+        return false;
+    }
     host_bind_vmdq(h);
     (void) unused;
     return true;
@@ -281,6 +288,9 @@ host_destroy(struct vh_device *d)
     free(h->bridges);
     free(h->dpdk_bridges);
     free(h->macvlans);
+    free(h->ipvlans);
+    free(h->cnets);
+    free(h->containers);
     free(h->polls);
     free(h->nics);
     iommu_free(h->iommu);

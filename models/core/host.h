@@ -20,7 +20,10 @@ struct endpoint;
 struct iommu;
 struct nat;
 struct macvlan;
+struct ipvlan;
 struct ovs_dpdk;
+struct cnet;
+struct container;
 struct world;
 
 /* A core given to a poll-mode thread (a user-space switch): the thread
@@ -51,6 +54,14 @@ struct host {
     struct nat *nat;            /* Its NAT network (virbr0), or NULL. */
     struct macvlan **macvlans;  /* One per NIC with macvtaps on it. */
     size_t n_macvlans;
+    struct ipvlan **ipvlans;    /* One per NIC with ipvlan devices. */
+    size_t n_ipvlans;
+
+    struct cnet **cnets;        /* Its container networks, in the order
+                                 * of its config's (models/container/). */
+    size_t n_cnets;
+    struct container **containers;
+    size_t n_containers;
 
     struct ovs_dpdk **dpdk_bridges; /* OVS bridges with datapath dpdk. */
     size_t n_dpdk_bridges;

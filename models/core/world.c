@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "models/container/container.h"
 #include "models/core/acct.h"
 #include "models/core/devclass.h"
 #include "models/core/host.h"
@@ -155,11 +156,15 @@ world_cable(struct world *w, struct vh_diag *diag)
     return world_cable_switches(w, prop, diag);
 }
 
-/* The endpoint a traffic path names: a VM's first vNIC, or a host's
- * first addressed NIC. */
+/* The endpoint a traffic path names: a VM's first vNIC, a container's
+ * stack, a host's first addressed NIC, or the container behind a port the
+ * host publishes ("host1:8080"). */
 static struct endpoint *
 world_endpoint(struct world *w, const char *path)
 {
+    if (strchr(path, ':')) {
+        return ctr_published_endpoint(w, path);
+    }
     struct vh_device *d = vh_devtab_find(&w->devs, path);
     return d && d->cls && d->cls->endpoint ? d->cls->endpoint(d) : NULL;
 }

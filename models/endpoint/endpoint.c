@@ -41,6 +41,28 @@ ep_core(struct endpoint *ep, const struct vh_packet *p)
     return cpu_exec_core(p, ep->app_core);
 }
 
+/* Work in the name of 'ep': charged on 'core', and counted in its
+ * ledger when it keeps one (a container's). */
+static vh_time_t
+ep_charge(struct world *w, struct endpoint *ep, struct cpu_core *core,
+          enum cost_id id, enum cpu_cat cat, const struct vh_packet *p)
+{
+    if (ep->cycles) {
+        ep->cycles[cat] += cpu_cycles(core, id, 0);
+    }
+    return cpu_charge(w, core, id, 0, cat, p, ep->dev);
+}
+
+/* The loopback net, 127.0.0.0/8, and its usual address. */
+#define EP_LOOPBACK_ADDR 0x7f000001u
+
+/* Is 'ip' an address of this stack itself: its own, or loopback's? */
+static bool
+ep_is_local(const struct endpoint *ep, uint32_t ip)
+{
+    return ip == ep->ip || (ip >> 24) == 127;
+}
+
 /* Hands a finished frame to the interface, on the core that made it. */
 static void
 ep_transmit(struct world *w, struct endpoint *ep, struct vh_packet *p)
@@ -77,7 +99,7 @@ ep_send_arp_request(struct world *w, struct endpoint *ep,
     ep->arp_requests++;
     e->tries++;
     vh_timer_arm_at(&w->sim, &e->retry, w->sim.now + VH_DEF_ARP_RETRANS);
-    vh_time_t t = cpu_charge(w, core, COST_ARP_PROCESS, 0, cat, r, ep->dev);
+    vh_time_t t = ep_charge(w, ep, core, COST_ARP_PROCESS, cat, r);
     vh_schedule_at(&w->sim, t, ep_arp_request_ready, ep, r);
 }
 
@@ -93,7 +115,7 @@ arp_retry(struct vh_sim *sim, void *obj, void *arg)
         return;
     }
     if (e->tries < VH_DEF_ARP_TRIES) {
-        ep_send_arp_request(w, ep, e, ep->app_core, ep->app_cat);
+        ep_send_arp_request(w, ep, e, ep->app_core, ep->tx_cat);
         return;
     }
     const char *reason = e->blame ? e->blame : "arp-failed";
@@ -153,7 +175,7 @@ ep_frag_app(struct vh_sim *sim, void *obj, void *arg)
 {
     struct endpoint *ep = obj;
     struct vh_packet *p = arg;
-    ep_send_ip(world_of(sim), ep, p, frame_ip_dst(p), ep->app_cat);
+    ep_send_ip(world_of(sim), ep, p, frame_ip_dst(p), ep->tx_cat);
 }
 
 static void
@@ -193,17 +215,55 @@ ep_send_sized(struct world *w, struct endpoint *ep, struct vh_packet *p,
     }
 }
 
+static void ep_local_rx(struct world *, struct endpoint *,
+                        struct vh_packet *, const struct vh_frame_info *);
+
+static void
+ep_lo_rx(struct vh_sim *sim, void *obj, void *arg)
+{
+    struct world *w = world_of(sim);
+    struct endpoint *ep = obj;
+    struct vh_packet *p = arg;
+    struct vh_frame_info fi;
+    VH_TRACE(&w->trace, VH_HOP_ARRIVE, .time = w->sim.now, .pkt = p,
+             .dev = ep->dev, .what = "loopback");
+    p->hops++;
+    ep_charge(w, ep, ep_core(ep, p), COST_NETIF_RECEIVE, ep->rx_cat, p);
+    vh_frame_parse(p->data, p->len, &fi, false);
+    ep_local_rx(w, ep, p, &fi);
+}
+
+/* A packet for the stack itself goes through the loopback device: back
+ * into the same namespace on the same core, never to the interface,
+ * through the per-CPU backlog and the generic receive.  The loopback
+ * device has no address, so its frames carry zero MACs. */
+static void
+ep_loopback(struct world *w, struct endpoint *ep, struct vh_packet *p,
+            enum cpu_cat cat)
+{
+    static const struct vh_mac zero;
+    vh_eth_set_src(p->data, &zero);
+    vh_eth_set_dst(p->data, &zero);
+    vh_time_t t = ep_charge(w, ep, ep_core(ep, p), COST_LOOPBACK_XMIT, cat,
+                            p);
+    vh_schedule_at(&w->sim, t, ep_lo_rx, ep, p);
+}
+
 /* The stack's own output: a router on the interface may take packets for
  * other subnets. */
 static void
 ep_output(struct world *w, struct endpoint *ep, struct vh_packet *p)
 {
     uint32_t dst = frame_ip_dst(p);
+    if (ep_is_local(ep, dst)) {
+        ep_loopback(w, ep, p, ep->tx_cat);
+        return;
+    }
     if (!ep_on_link(ep, dst) && ep->router
         && ep->router->output(w, ep, p, dst)) {
         return;
     }
-    ep_send_sized(w, ep, p, dst, ep->app_cat, false);
+    ep_send_sized(w, ep, p, dst, ep->tx_cat, false);
 }
 
 void
@@ -233,12 +293,16 @@ endpoint_send(struct world *w, struct endpoint *ep, struct flow_stats *fs,
               uint64_t seq)
 {
     const struct cfg_flow *cf = fs->cfg;
+    struct endpoint *st = endpoint_stack(ep);
+    /* Two applications of one stack talk over the loopback interface,
+     * as a pod's containers do: from and to 127.0.0.1. */
+    bool lo = fs->dst && endpoint_stack(fs->dst) == st;
     /* The destination MAC is the next hop's, filled in by ep_output. */
     struct vh_ip_hdr_spec spec = {
-        .src_mac = ep->mac,
-        .ip_src = ep->ip,
-        .ip_dst = fs->dst_ip,
-        .ip_id = ep->next_ip_id++,
+        .src_mac = st->mac,
+        .ip_src = lo ? EP_LOOPBACK_ADDR : st->ip,
+        .ip_dst = lo ? EP_LOOPBACK_ADDR : fs->dst_ip,
+        .ip_id = st->next_ip_id++,
     };
 
     struct vh_packet *p = vh_packet_alloc(&w->pool);
@@ -262,11 +326,12 @@ endpoint_send(struct world *w, struct endpoint *ep, struct flow_stats *fs,
     }
     fs->sent++;
     ep->host->packets++;
+    ep->packets++;
 
-    cpu_charge(w, ep->app_core, COST_SYSCALL, 0, ep->app_cat, p, ep->dev);
-    vh_time_t t = cpu_charge(w, ep->app_core, COST_STACK_TX, 0, ep->app_cat,
-                             p, ep->dev);
-    vh_schedule_at(&w->sim, t, ep_app_sent, ep, p);
+    ep_charge(w, ep, ep->app_core, COST_SYSCALL, ep->app_cat, p);
+    vh_time_t t = ep_charge(w, ep, ep->app_core, COST_STACK_TX, ep->tx_cat,
+                            p);
+    vh_schedule_at(&w->sim, t, ep_app_sent, st, p);
 }
 
 void
@@ -344,6 +409,18 @@ ep_udp_done(struct vh_sim *sim, void *obj, void *arg)
     acct_deliver(world_of(sim), arg, ep->dev);
 }
 
+/* The application's receive call, on its own core once the stack has
+ * queued the packet on its socket. */
+static void
+ep_app_recv(struct vh_sim *sim, void *obj, void *arg)
+{
+    struct world *w = world_of(sim);
+    struct endpoint *app = obj;
+    vh_time_t t = ep_charge(w, app, app->app_core, COST_SYSCALL,
+                            app->app_cat, arg);
+    vh_schedule_at(&w->sim, t, ep_udp_done, app, arg);
+}
+
 static void
 ep_echo_done(struct vh_sim *sim, void *obj, void *arg)
 {
@@ -359,14 +436,21 @@ ep_echo_done(struct vh_sim *sim, void *obj, void *arg)
     uint32_t plen = fi.ip_total_len - VH_IPV4_HLEN - VH_ICMP_HLEN;
     uint8_t payload[VH_PKT_DATAROOM];
     memcpy(payload, p->data + fi.l4_off + VH_ICMP_HLEN, plen);
+    /* From the address the request was for: the stack's own, or
+     * loopback's. */
     struct vh_ip_hdr_spec spec = {
         .dst_mac = fi.src, .src_mac = ep->mac,
-        .ip_src = ep->ip, .ip_dst = fi.ip_src,
+        .ip_src = fi.ip_dst, .ip_dst = fi.ip_src,
         .ip_id = ep->next_ip_id++,
     };
     p->len = vh_build_icmp_echo(p->data, &spec, VH_ICMP_ECHO_REPLY,
                                 fi.icmp_id, fi.icmp_seq, payload, plen);
     p->is_reply = 1;
+    if (ep_is_local(ep, fi.ip_src)) {
+        /* A ping of the stack itself comes back over loopback. */
+        ep_loopback(w, ep, p, ep->rx_cat);
+        return;
+    }
     if (!ep_on_link(ep, fi.ip_src)) {
         /* The request was routed here: so is the reply. */
         if (!ep->router || !ep->router->output(w, ep, p, fi.ip_src)) {
@@ -380,9 +464,6 @@ ep_echo_done(struct vh_sim *sim, void *obj, void *arg)
     }
     ep_transmit(w, ep, p);
 }
-
-static void ep_local_rx(struct world *, struct endpoint *,
-                        struct vh_packet *, const struct vh_frame_info *);
 
 static void
 ep_rx(struct world *w, struct port *port, struct vh_packet *p)
@@ -406,8 +487,8 @@ ep_rx(struct world *w, struct port *port, struct vh_packet *p)
         return;
     }
     if (fi.is_arp) {
-        vh_time_t t = cpu_charge(w, core, COST_ARP_PROCESS, 0, ep->rx_cat,
-                                 p, ep->dev);
+        vh_time_t t = ep_charge(w, ep, core, COST_ARP_PROCESS, ep->rx_cat,
+                                p);
         vh_schedule_at(&w->sim, t, ep_arp_done, ep, p);
         return;
     }
@@ -431,6 +512,20 @@ endpoint_input(struct world *w, struct endpoint *ep, struct vh_packet *p)
     ep_local_rx(w, ep, p, &fi);
 }
 
+/* The application of stack 'ep' that packet 'p' is for: its flow's
+ * receiving end (the sender, for a reply) when that is an application of
+ * this stack, else the stack's own. */
+static struct endpoint *
+ep_app_of(struct world *w, struct endpoint *ep, const struct vh_packet *p)
+{
+    if (p->flow < 0 || (size_t) p->flow >= w->n_flows) {
+        return ep;
+    }
+    const struct flow_stats *fs = &w->flows[p->flow];
+    struct endpoint *app = p->is_reply ? fs->src : fs->dst;
+    return app && app->stack == ep ? app : ep;
+}
+
 /* An IP packet for this endpoint's own stack. */
 static void
 ep_local_rx(struct world *w, struct endpoint *ep, struct vh_packet *p,
@@ -439,7 +534,7 @@ ep_local_rx(struct world *w, struct endpoint *ep, struct vh_packet *p,
     struct cpu_core *core = ep_core(ep, p);
     struct vh_frame_info fi = *fip;
 
-    if (!fi.is_ipv4 || fi.ip_dst != ep->ip) {
+    if (!fi.is_ipv4 || !ep_is_local(ep, fi.ip_dst)) {
         acct_drop(w, p, ep->dev, acct_not_for_me);
         return;
     }
@@ -462,25 +557,41 @@ ep_local_rx(struct world *w, struct endpoint *ep, struct vh_packet *p,
             return;
         }
     }
+    if (p->flow >= 0 && (size_t) p->flow < w->n_flows) {
+        /* Private addresses repeat (every Docker host has a 172.17.0.2):
+         * a packet may reach a stack that has its address but is not its
+         * flow's end, and then it is not delivered. */
+        const struct flow_stats *fs = &w->flows[p->flow];
+        struct endpoint *want = p->is_reply ? fs->src : fs->dst;
+        if (want && endpoint_stack(want) != ep) {
+            acct_drop(w, p, ep->dev, "wrong-host");
+            return;
+        }
+    }
+    struct endpoint *app = ep_app_of(w, ep, p);
     if (p->flow >= 0) {
         ep->host->packets++;
+        app->packets++;
     }
-    cpu_charge(w, core, COST_STACK_RX, 0, ep->rx_cat, p, ep->dev);
+    vh_time_t t = ep_charge(w, ep, core, COST_STACK_RX, ep->rx_cat, p);
     if (fi.ip_proto == VH_IPPROTO_ICMP
         && fi.icmp_type == VH_ICMP_ECHO_REQUEST) {
         /* The kernel answers: receive and transmit, no application. */
-        vh_time_t t = cpu_charge(w, core, COST_STACK_TX, 0, ep->rx_cat, p,
-                                 ep->dev);
+        t = ep_charge(w, ep, core, COST_STACK_TX, ep->rx_cat, p);
         vh_schedule_at(&w->sim, t, ep_echo_done, ep, p);
         return;
     }
     if (fi.ip_proto == VH_IPPROTO_UDP
         || (fi.ip_proto == VH_IPPROTO_ICMP
             && fi.icmp_type == VH_ICMP_ECHO_REPLY)) {
-        /* The application's receive call. */
-        vh_time_t t = cpu_charge(w, core, COST_SYSCALL, 0, ep->rx_cat, p,
-                                 ep->dev);
-        vh_schedule_at(&w->sim, t, ep_udp_done, ep, p);
+        /* The application's receive call: on its own core when it is a
+         * process of its own, else where the stack ran. */
+        if (app->app_rx) {
+            vh_schedule_at(&w->sim, t, ep_app_recv, app, p);
+            return;
+        }
+        t = ep_charge(w, app, core, COST_SYSCALL, ep->rx_cat, p);
+        vh_schedule_at(&w->sim, t, ep_udp_done, app, p);
         return;
     }
     if (fi.ip_proto == VH_IPPROTO_ICMP) {
@@ -510,8 +621,34 @@ endpoint_create(struct host *h, struct vh_device *dev, const char *owner_path,
     ep->app_core = app_core;
     ep->app_cat = app_cat;
     ep->rx_cat = rx_cat;
+    ep->tx_cat = app_cat;
     ep->next_ip_id = 1;
     ep->mtu = VH_DEF_MTU;
+    return ep;
+}
+
+struct endpoint *
+endpoint_create_app(struct endpoint *stack, struct vh_device *dev,
+                    const char *owner_path, struct cpu_core *app_core,
+                    uint64_t *cycles)
+{
+    struct endpoint *st = endpoint_stack(stack);
+    struct endpoint *ep = vh_xcalloc(1, sizeof *ep);
+    ep->dev = dev;
+    ep->owner_path = owner_path;
+    ep->host = st->host;
+    port_init(&ep->port, NULL, ep, dev, 0);     /* Never joined. */
+    ep->mac = st->mac;
+    ep->ip = st->ip;
+    ep->netmask = st->netmask;
+    ep->gateway = st->gateway;
+    ep->app_core = app_core;
+    ep->app_cat = CPU_APP;
+    ep->rx_cat = CPU_SOFTIRQ;
+    ep->tx_cat = CPU_SOFTIRQ;
+    ep->stack = st;
+    ep->app_rx = true;
+    ep->cycles = cycles;
     return ep;
 }
 

@@ -26,7 +26,17 @@
  * the stack sends outside its subnet, and may take either.  Its work is
  * charged to the core it runs on: the vCPU for a guest (as 'guest'), or for
  * a bare-metal host the application's core on transmit ('app') and the
- * receive core ('softirq'). */
+ * receive core ('softirq').
+ *
+ * A network namespace has one stack, but a container sharing another's
+ * namespace (Docker's container:NAME, a pod) or the host's (network
+ * host) is an application of its own on it: an endpoint made with
+ * endpoint_create_app() has its own core, categories and counters and
+ * uses the other endpoint's stack for everything else (address, ARP,
+ * interface, router).  A packet between two applications of one stack
+ * never reaches the interface: it goes through the loopback device, as
+ * does every packet to 127.0.0.0/8.  Which application a packet reaches
+ * is its flow's (vhsim's flows stand for sockets). */
 #ifndef VH_MODELS_ENDPOINT_H
 #define VH_MODELS_ENDPOINT_H 1
 
@@ -110,6 +120,21 @@ struct endpoint {
     size_t n_binds;
     struct ipfrag_table *frags; /* Reassembly, made at the first
                                  * fragment. */
+
+    /* Containers (models/container/container.h); zero for the others. */
+    struct endpoint *stack;     /* An application on that endpoint's
+                                 * stack (see above); NULL: its own. */
+    bool app_rx;                /* The application's receive call runs on
+                                 * 'app_core' as 'app_cat' once the stack
+                                 * has the packet (a process of its own),
+                                 * not on the receiving core as 'rx_cat'. */
+    enum cpu_cat tx_cat;        /* The stack's work when its application
+                                 * sends (stack_tx, the ARP it needs, the
+                                 * loopback); 'app_cat' unless set. */
+    uint64_t *cycles;           /* Per category, the cycles charged in its
+                                 * name (a container's); NULL: not kept. */
+    uint64_t packets;           /* Flow packets its application sent or
+                                 * received. */
 };
 
 /* Creates an endpoint on interface 'dev' of 'owner_path'.  The caller
@@ -120,6 +145,23 @@ struct endpoint *endpoint_create(struct host *, struct vh_device *dev,
                                  int prefix, struct cpu_core *app_core,
                                  enum cpu_cat app_cat, enum cpu_cat rx_cat);
 void endpoint_free(struct endpoint *);
+
+/* Creates an application of device 'dev' (a container) on the stack of
+ * 'stack': its sends run on 'app_core' as 'app' and its receive calls
+ * there too, its stack work as 'softirq'; both are counted in 'cycles'
+ * (may be NULL). */
+struct endpoint *endpoint_create_app(struct endpoint *stack,
+                                     struct vh_device *dev,
+                                     const char *owner_path,
+                                     struct cpu_core *app_core,
+                                     uint64_t *cycles);
+
+/* The endpoint whose stack 'ep' uses: 'ep' itself, or its 'stack'. */
+static inline struct endpoint *
+endpoint_stack(struct endpoint *ep)
+{
+    return ep->stack ? ep->stack : ep;
+}
 
 /* The application sends packet number 'seq' of flow 'fs' to 'dst_ip'. */
 void endpoint_send(struct world *, struct endpoint *, struct flow_stats *fs,

@@ -304,24 +304,33 @@ macvtap_attach(struct world *w, struct host *h, struct vm_nic *n,
                             "with macvtaps on it cannot also be in a "
                             "bridge", cv->attach_to);
     }
+    return macvlan_add(w, h, nic, &cv->mac, mode_of(cv->attach_mode), n->ep,
+                       n->host, tp, diag);
+}
+
+bool
+macvlan_add(struct world *w, struct host *h, struct pnic *nic,
+            const struct vh_mac *mac, enum macvtap_mode mode,
+            struct endpoint *ep, struct port *upper, const char *jpath,
+            struct vh_diag *diag)
+{
     struct macvlan *mv = macvlan_get(w, h, nic);
     macvlan_join(mv);
-    enum macvtap_mode mode = mode_of(cv->attach_mode);
     if (mv->n_taps && (mode == MACVTAP_PASSTHRU
                        || mv->taps[0]->mode == MACVTAP_PASSTHRU)) {
-        return vh_diag_fail(diag, tp, "a passthru macvtap owns NIC '%s' "
+        return vh_diag_fail(diag, jpath, "a passthru macvtap owns NIC '%s' "
                             "alone, and it already has one", nic->dev.path);
     }
     struct macvtap *tap = vh_xcalloc(1, sizeof *tap);
     mv->taps = vh_xgrow(mv->taps, mv->n_taps, sizeof *mv->taps);
     mv->taps[mv->n_taps] = tap;
     tap->mv = mv;
-    tap->mac = cv->mac;
+    tap->mac = *mac;
     tap->mode = mode;
-    tap->ep = n->ep;
+    tap->ep = ep;
     port_init(&tap->port, tap_from_guest, tap, &mv->dev, (int) mv->n_taps + 2);
     mv->n_taps++;
-    port_connect(&tap->port, n->host);
+    port_connect(&tap->port, upper);
     return true;
 }
 

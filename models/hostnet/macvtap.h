@@ -32,6 +32,10 @@
  * as on Linux, so without a reflecting switch the host cannot reach its
  * macvtap VMs.
  *
+ * A container's macvlan device (models/container/cnet_macvlan.c) is the
+ * same port of the same layer, in the same modes, with the container's
+ * stack above it instead of a tap and a vhost worker: macvlan_add().
+ *
  * Live migration: the VM's macvtap is deleted on the source host and made
  * anew, in the same mode, on the destination's NIC of the same name (the
  * NIC's macvlan layer is built when the migration is scheduled, and joins
@@ -60,10 +64,12 @@ struct macvlan;
 
 struct macvtap {
     struct macvlan *mv;
-    struct port port;           /* Joined to the vNIC's host half. */
-    struct vh_mac mac;          /* The vNIC's MAC. */
+    struct port port;           /* Joined to the vNIC's host half, or to a
+                                 * container's interface. */
+    struct vh_mac mac;          /* The vNIC's (or container's) MAC. */
     enum macvtap_mode mode;
-    struct endpoint *ep;        /* The guest stack behind it. */
+    struct endpoint *ep;        /* The guest (or container) stack behind
+                                 * it. */
 };
 
 struct macvlan {
@@ -86,6 +92,16 @@ struct macvlan {
  * with 'diag' set if the NIC cannot take it. */
 bool macvtap_attach(struct world *, struct host *h, struct vm_nic *n,
                     struct vh_diag *diag);
+
+/* Adds a macvlan device of MAC 'mac' in 'mode' on 'nic' of 'h', joined to
+ * 'upper' above it, with stack 'ep' behind it; the NIC's macvlan layer
+ * is made and joined with its first device.  False with 'diag' set (at
+ * 'jpath') if the NIC already has a passthru one, or this one is
+ * passthru and the NIC has others. */
+bool macvlan_add(struct world *, struct host *h, struct pnic *nic,
+                 const struct vh_mac *mac, enum macvtap_mode mode,
+                 struct endpoint *ep, struct port *upper, const char *jpath,
+                 struct vh_diag *diag);
 
 /* The class of a NIC's macvlan layer (models/core/devclass.h). */
 extern const struct dev_class macvlan_class;

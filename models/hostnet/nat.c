@@ -19,9 +19,21 @@
 #include "sim/xmalloc.h"
 
 static bool
-in_subnet(const struct nat *nat, uint32_t ip)
+in_subnet(const struct nat_lan *lan, uint32_t ip)
 {
-    return (ip & nat->mask) == nat->net;
+    return (ip & lan->mask) == lan->net;
+}
+
+/* The private network whose subnet holds 'ip', or NULL. */
+static struct nat_lan *
+lan_by_addr(const struct nat *nat, uint32_t ip)
+{
+    for (size_t i = 0; i < nat->n_lans; i++) {
+        if (in_subnet(nat->lans[i], ip)) {
+            return nat->lans[i];
+        }
+    }
+    return NULL;
 }
 
 /* --- Checksums. --- */
@@ -209,16 +221,15 @@ nat_to_wan(struct vh_sim *sim, void *obj, void *arg)
 static void
 nat_to_lan(struct vh_sim *sim, void *obj, void *arg)
 {
-    struct nat *nat = obj;
-    nat->dev.tx++;
-    endpoint_forward(world_of(sim), nat->lan, arg);
+    struct nat_lan *lan = obj;
+    lan->nat->dev.tx++;
+    endpoint_forward(world_of(sim), lan->gw, arg);
 }
 
 static void
 nat_to_host(struct vh_sim *sim, void *obj, void *arg)
 {
-    struct nat *nat = obj;
-    endpoint_input(world_of(sim), nat->wan, arg);
+    endpoint_input(world_of(sim), obj, arg);
 }
 
 static struct cpu_core *
@@ -248,34 +259,65 @@ static bool
 wan_routes(const struct nat *nat, uint32_t ip)
 {
     const struct endpoint *wan = nat->wan;
-    return (ip & wan->netmask) == (wan->ip & wan->netmask) || wan->gateway;
+    return wan && ((ip & wan->netmask) == (wan->ip & wan->netmask)
+                   || wan->gateway);
 }
 
-/* A VM's packet reached virbr0's own address: route it. */
+/* The host's own address 'ip': its uplink's, or its address on one of
+ * its networks; NULL if 'ip' is none of them. */
+static struct endpoint *
+host_address(const struct nat *nat, uint32_t ip)
+{
+    if (nat->wan && ip == nat->wan->ip) {
+        return nat->wan;
+    }
+    for (size_t i = 0; i < nat->n_lans; i++) {
+        if (nat->lans[i]->gw->ip == ip) {
+            return nat->lans[i]->gw;
+        }
+    }
+    return NULL;
+}
+
+/* A member's packet reached its gateway's MAC: route it. */
 static bool
-nat_lan_input(struct world *w, struct endpoint *lan, struct vh_packet *p,
+nat_lan_input(struct world *w, struct endpoint *gw, struct vh_packet *p,
               const struct vh_frame_info *fi)
 {
-    struct nat *nat = lan->router_ctx;
-    if (fi->ip_dst == lan->ip) {
+    struct nat_lan *lan = gw->router_ctx;
+    struct nat *nat = lan->nat;
+    if (fi->ip_dst == gw->ip) {
         return false;           /* For the gateway address itself. */
     }
     arrive(w, nat, p);
     charge(w, nat, p, COST_CONNTRACK);
     vh_time_t t = charge(w, nat, p, COST_IP_FORWARD);
-    if (fi->ip_dst == nat->wan->ip) {
-        /* The host's own address: delivered locally, not translated. */
-        vh_schedule_at(&w->sim, t, nat_to_host, nat, p);
+    struct endpoint *self = host_address(nat, fi->ip_dst);
+    if (self) {
+        /* One of the host's own addresses: delivered locally, not
+         * translated. */
+        vh_schedule_at(&w->sim, t, nat_to_host, self, p);
         return true;
     }
     if (fi->ip_ttl <= 1) {
         acct_drop(w, p, &nat->dev, "ttl-exceeded");
         return true;
     }
-    if (in_subnet(nat, fi->ip_dst)) {
+    if (in_subnet(lan, fi->ip_dst)) {
         /* Back onto the same network: a plain route. */
         route_only(p, fi);
-        vh_schedule_at(&w->sim, t, nat_to_lan, nat, p);
+        vh_schedule_at(&w->sim, t, nat_to_lan, lan, p);
+        return true;
+    }
+    struct nat_lan *other = lan_by_addr(nat, fi->ip_dst);
+    if (other) {
+        /* Into another private network: nothing new is let in. */
+        if (lan->policy->isolated && other->policy->isolated) {
+            lan->isolated++;
+            acct_drop(w, p, &nat->dev, "docker-isolation");
+        } else {
+            acct_drop(w, p, &nat->dev, other->policy->inbound_drop);
+        }
         return true;
     }
     if (!wan_routes(nat, fi->ip_dst)) {
@@ -298,24 +340,31 @@ nat_lan_input(struct world *w, struct endpoint *lan, struct vh_packet *p,
     t = charge(w, nat, p, COST_NAT_REWRITE);
     rewrite(p, fi, true, nat->wan->ip, c->nat_port);
     nat->masqueraded++;
+    lan->masqueraded++;
     vh_schedule_at(&w->sim, t, nat_to_wan, nat, p);
     return true;
 }
 
+/* The member a port forward of 'ip_proto' and 'port' leads to, with its
+ * port there, and its network; NULL if none. */
 static const struct nat_member *
 forward_match(const struct nat *nat, uint8_t ip_proto, uint16_t port,
-              uint16_t *to_port)
+              uint16_t *to_port, struct nat_lan **lanp)
 {
     if (ip_proto != VH_IPPROTO_UDP) {
         return NULL;            /* vhsim forwards UDP ports only. */
     }
-    for (size_t i = 0; i < nat->n_members; i++) {
-        const struct cfg_vnic *cv = nat->members[i].cfg;
-        for (size_t k = 0; k < cv->n_forwards; k++) {
-            const struct cfg_forward *f = &cv->forwards[k];
-            if (f->proto == CFG_PROTO_UDP && f->port == port) {
-                *to_port = f->to_port;
-                return &nat->members[i];
+    for (size_t l = 0; l < nat->n_lans; l++) {
+        struct nat_lan *lan = nat->lans[l];
+        for (size_t i = 0; i < lan->n_members; i++) {
+            const struct nat_member *m = &lan->members[i];
+            for (size_t k = 0; k < m->n_fwd; k++) {
+                const struct cfg_forward *f = &m->fwd[k];
+                if (f->proto == CFG_PROTO_UDP && f->port == port) {
+                    *to_port = f->to_port;
+                    *lanp = lan;
+                    return m;
+                }
             }
         }
     }
@@ -331,7 +380,8 @@ for_host_app(struct world *w, const struct nat *nat,
         return true;
     }
     const struct flow_stats *fs = &w->flows[p->flow];
-    return p->is_reply ? fs->src == nat->wan : fs->dst == nat->wan;
+    struct endpoint *app = p->is_reply ? fs->src : fs->dst;
+    return endpoint_stack(app) == nat->wan;
 }
 
 /* A packet from the uplink side reached the host's uplink MAC. */
@@ -341,7 +391,8 @@ nat_wan_input(struct world *w, struct endpoint *wan, struct vh_packet *p,
 {
     struct nat *nat = wan->router_ctx;
     bool to_host = fi->ip_dst == wan->ip;
-    if (!to_host && !in_subnet(nat, fi->ip_dst)) {
+    struct nat_lan *dst_lan = to_host ? NULL : lan_by_addr(nat, fi->ip_dst);
+    if (!to_host && !dst_lan) {
         return false;           /* Not ours to route. */
     }
     arrive(w, nat, p);
@@ -350,9 +401,13 @@ nat_wan_input(struct world *w, struct endpoint *wan, struct vh_packet *p,
         struct nat_conn *c = trackable(fi, VH_ICMP_ECHO_REPLY)
                              ? conn_find_reply(nat, fi, w->sim.now) : NULL;
         uint16_t to_port = 0;
+        struct nat_lan *lan = NULL;
         const struct nat_member *m = c ? NULL
-            : forward_match(nat, fi->ip_proto, fi->dport, &to_port);
-        if (c || m) {
+            : forward_match(nat, fi->ip_proto, fi->dport, &to_port, &lan);
+        if (c) {
+            lan = lan_by_addr(nat, c->in_ip);
+        }
+        if (lan) {
             if (fi->ip_ttl <= 1) {
                 acct_drop(w, p, &nat->dev, "ttl-exceeded");
                 return true;
@@ -363,33 +418,38 @@ nat_wan_input(struct world *w, struct endpoint *wan, struct vh_packet *p,
                 c->seen = w->sim.now;
                 rewrite(p, fi, false, c->in_ip, c->in_port);
                 nat->replies++;
+                lan->replies++;
             } else {
                 rewrite(p, fi, false, m->ep->ip, to_port);
                 nat->forwarded++;
+                lan->forwarded++;
             }
-            vh_schedule_at(&w->sim, t, nat_to_lan, nat, p);
+            vh_schedule_at(&w->sim, t, nat_to_lan, lan, p);
             return true;
         }
         if (for_host_app(w, nat, p)) {
             return false;       /* The host's own stack takes it. */
         }
     }
-    /* A new connection from outside: libvirt's FORWARD chain lets only
-     * replies into the private network. */
-    acct_drop(w, p, &nat->dev, "nat-no-mapping");
+    /* A new connection from outside: only replies and forwarded ports
+     * get into a private network. */
+    acct_drop(w, p, &nat->dev, dst_lan ? dst_lan->policy->inbound_drop
+                                       : "nat-no-mapping");
     return true;
 }
 
-/* The host's own stack sends outside the uplink's subnet. */
+/* The host's own stack sends outside the uplink's subnet: into one of its
+ * networks, through the bridge. */
 static bool
 nat_wan_output(struct world *w, struct endpoint *wan, struct vh_packet *p,
                uint32_t dst)
 {
     struct nat *nat = wan->router_ctx;
-    if (!in_subnet(nat, dst)) {
+    struct nat_lan *lan = lan_by_addr(nat, dst);
+    if (!lan) {
         return false;
     }
-    endpoint_forward(w, nat->lan, p);
+    endpoint_forward(w, lan->gw, p);
     return true;
 }
 
@@ -424,9 +484,70 @@ bridge_mac(const char *path, struct vh_mac *mac)
     mac->b[5] = (uint8_t) (h >> 24);
 }
 
-static struct nat *
-nat_create(struct world *w, struct host *h, const struct cfg_vnic *first,
-           struct vh_diag *diag)
+struct nat *
+nat_host(struct world *w, struct host *h)
+{
+    if (h->nat) {
+        return h->nat;
+    }
+    struct nat *nat = vh_xcalloc(1, sizeof *nat);
+    dev_register(w, &nat->dev, &nat_class, &h->dev, "nat");
+    nat->dev.report = 1;
+    nat->host = h;
+    nat->wan = h->n_eps ? h->eps[0] : NULL;  /* The first NIC with an
+                                              * address. */
+    if (nat->wan) {
+        nat->wan->router = &wan_ops;
+        nat->wan->router_ctx = nat;
+    }
+    h->nat = nat;
+    return nat;
+}
+
+struct nat_lan *
+nat_lan_add(struct nat *nat, const struct nat_policy *policy,
+            struct lbridge *br, uint32_t net, int prefix, uint32_t gw_ip,
+            const struct vh_mac *gw_mac)
+{
+    struct host *h = nat->host;
+    struct nat_lan *lan = vh_xcalloc(1, sizeof *lan);
+    nat->lans = vh_xgrow(nat->lans, nat->n_lans, sizeof *nat->lans);
+    nat->lans[nat->n_lans++] = lan;
+    lan->nat = nat;
+    lan->policy = policy;
+    lan->br = br;
+    lan->mask = prefix ? 0xffffffffu << (32 - prefix) : 0;
+    lan->net = net & lan->mask;
+    lan->gw = endpoint_create(h, &br->dev, h->dev.path, gw_mac, gw_ip,
+                              prefix, host_app_core(h), CPU_SOFTIRQ,
+                              CPU_SOFTIRQ);
+    lbridge_attach(br, &lan->gw->port);
+    lan->gw->router = &lan_ops;
+    lan->gw->router_ctx = lan;
+    return lan;
+}
+
+void
+nat_lan_member(struct nat_lan *lan, struct endpoint *ep,
+               const struct cfg_forward *fwd, size_t n_fwd)
+{
+    lan->members = vh_xgrow(lan->members, lan->n_members,
+                            sizeof *lan->members);
+    lan->members[lan->n_members++] = (struct nat_member) { ep, fwd, n_fwd };
+    ep->gateway = lan->gw->ip;
+}
+
+static const struct nat_policy libvirt_policy = {
+    .owner = "libvirt",
+    .inbound_drop = "nat-no-mapping",
+    .isolated = false,
+};
+
+/* libvirt's network, made with its first VM NIC: virbr0 on the NIC's
+ * subnet, the host on its first address. */
+static struct nat_lan *
+libvirt_create(struct world *w, struct host *h, const struct cfg_vnic *first,
+               struct vh_diag *diag)
 {
     char ap[512];
     snprintf(ap, sizeof ap, "%s.attach", first->jpath);
@@ -436,30 +557,18 @@ nat_create(struct world *w, struct host *h, const struct cfg_vnic *first,
                      "\"ip\"; give its uplink NIC one", h->dev.path);
         return NULL;
     }
-    struct nat *nat = vh_xcalloc(1, sizeof *nat);
-    dev_register(w, &nat->dev, &nat_class, &h->dev, "nat");
-    nat->dev.report = 1;
-    nat->host = h;
-    nat->wan = h->eps[0];       /* The first NIC with an address. */
-    nat->mask = first->prefix ? 0xffffffffu << (32 - first->prefix) : 0;
-    nat->net = first->ip & nat->mask;
-
+    struct nat *nat = nat_host(w, h);
     nat->br_cfg.name = "virbr0";
     nat->br_cfg.jpath = first->jpath;
     nat->br_cfg.type = CFG_BR_LINUX;
-    nat->br = lbridge_create(w, h, &nat->br_cfg);
+    struct lbridge *br = lbridge_create(w, h, &nat->br_cfg);
 
     struct vh_mac mac;
-    bridge_mac(nat->br->dev.path, &mac);
-    nat->lan = endpoint_create(h, &nat->br->dev, h->dev.path, &mac,
-                               nat->net + 1, first->prefix,
-                               host_app_core(h), CPU_SOFTIRQ, CPU_SOFTIRQ);
-    lbridge_attach(nat->br, &nat->lan->port);
-    nat->lan->router = &lan_ops;
-    nat->lan->router_ctx = nat;
-    nat->wan->router = &wan_ops;
-    nat->wan->router_ctx = nat;
-    return nat;
+    bridge_mac(br->dev.path, &mac);
+    uint32_t mask = first->prefix ? 0xffffffffu << (32 - first->prefix) : 0;
+    nat->libvirt = nat_lan_add(nat, &libvirt_policy, br, first->ip & mask,
+                               first->prefix, (first->ip & mask) + 1, &mac);
+    return nat->libvirt;
 }
 
 bool
@@ -467,27 +576,24 @@ nat_attach(struct world *w, struct host *h, struct vm_nic *n,
            struct vh_diag *diag)
 {
     const struct cfg_vnic *cv = n->cfg;
-    if (!h->nat) {
-        h->nat = nat_create(w, h, cv, diag);
-        if (!h->nat) {
+    struct nat_lan *lan = h->nat ? h->nat->libvirt : NULL;
+    if (!lan) {
+        lan = libvirt_create(w, h, cv, diag);
+        if (!lan) {
             return false;
         }
     }
-    struct nat *nat = h->nat;
-    if (!in_subnet(nat, cv->ip) || cv->ip == nat->lan->ip) {
+    if (!in_subnet(lan, cv->ip) || cv->ip == lan->gw->ip) {
         char ip[16], gw[16];
         return vh_diag_fail(diag, cv->jpath, "host '%s''s NAT network is "
                             "%s/%d with the gateway %s; this NIC's address "
                             "must be another address of it", h->dev.path,
-                            vh_ipv4_format(nat->net, ip),
-                            __builtin_popcount(nat->mask),
-                            vh_ipv4_format(nat->lan->ip, gw));
+                            vh_ipv4_format(lan->net, ip),
+                            __builtin_popcount(lan->mask),
+                            vh_ipv4_format(lan->gw->ip, gw));
     }
-    nat->members = vh_xgrow(nat->members, nat->n_members,
-                            sizeof *nat->members);
-    nat->members[nat->n_members++] = (struct nat_member) { n->ep, cv };
-    n->ep->gateway = nat->lan->ip;
-    lbridge_attach(nat->br, n->host);
+    nat_lan_member(lan, n->ep, cv->forwards, cv->n_forwards);
+    lbridge_attach(lan->br, n->host);
     return true;
 }
 
@@ -497,44 +603,64 @@ nat_free(struct nat *nat)
     if (!nat) {
         return;
     }
-    endpoint_free(nat->lan);
-    free(nat->members);
+    for (size_t i = 0; i < nat->n_lans; i++) {
+        endpoint_free(nat->lans[i]->gw);
+        free(nat->lans[i]->members);
+        free(nat->lans[i]);
+    }
+    free(nat->lans);
     free(nat->conns);
     free(nat);
+}
+
+struct nat_lan *
+nat_lan_of(const struct endpoint *ep)
+{
+    if (!ep) {
+        return NULL;
+    }
+    ep = ep->stack ? ep->stack : ep;
+    struct nat *nat = ep->host ? ep->host->nat : NULL;
+    for (size_t l = 0; nat && l < nat->n_lans; l++) {
+        struct nat_lan *lan = nat->lans[l];
+        for (size_t i = 0; i < lan->n_members; i++) {
+            if (lan->members[i].ep == ep) {
+                return lan;
+            }
+        }
+    }
+    return NULL;
 }
 
 struct nat *
 nat_of(const struct endpoint *ep)
 {
-    struct nat *nat = ep->host ? ep->host->nat : NULL;
-    for (size_t i = 0; nat && i < nat->n_members; i++) {
-        if (nat->members[i].ep == ep) {
-            return nat;
-        }
-    }
-    return NULL;
+    struct nat_lan *lan = nat_lan_of(ep);
+    return lan ? lan->nat : NULL;
 }
 
 uint32_t
 nat_flow_address(const struct nat *nat, const struct endpoint *src,
                  const struct endpoint *dst, const struct cfg_flow *cf)
 {
-    /* The network's own VMs and the host itself reach the private address
+    /* The host's networks and the host itself reach the private address
      * directly; anyone else (a bridged VM of the same host included) only
      * sees the host's. */
+    const struct endpoint *st = src->stack ? src->stack : src;
     bool inside = nat_of(src) == nat;
     for (size_t i = 0; i < nat->host->n_eps && !inside; i++) {
-        inside = nat->host->eps[i] == src;
+        inside = nat->host->eps[i] == st;
     }
     if (inside || cf->proto != CFG_PROTO_UDP) {
         return dst->ip;
     }
-    for (size_t i = 0; i < nat->n_members; i++) {
-        const struct cfg_vnic *cv = nat->members[i].cfg;
-        for (size_t k = 0; nat->members[i].ep == dst && k < cv->n_forwards;
-             k++) {
-            if (cv->forwards[k].proto == CFG_PROTO_UDP
-                && cv->forwards[k].port == cf->dport) {
+    const struct nat_lan *lan = nat_lan_of(dst);
+    const struct endpoint *dst_stack = dst->stack ? dst->stack : dst;
+    for (size_t i = 0; lan && i < lan->n_members; i++) {
+        const struct nat_member *m = &lan->members[i];
+        for (size_t k = 0; m->ep == dst_stack && k < m->n_fwd; k++) {
+            if (m->fwd[k].proto == CFG_PROTO_UDP
+                && m->fwd[k].port == cf->dport) {
                 return nat->wan->ip;
             }
         }

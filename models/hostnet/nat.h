@@ -1,12 +1,15 @@
-/* models/hostnet/nat.h: a libvirt-style NAT network ("default", virbr0)
- * in a host.
+/* models/hostnet/nat.h: the host routing its private networks to the
+ * outside with NAT: libvirt's default network (virbr0) and Docker's
+ * bridge networks (docker0, br-NAME).
  *
- * VMs attached with type "nat" share a private Linux bridge, virbr0, that
- * no physical NIC is enslaved to.  The host's own interface on it is the
- * VMs' default gateway: it holds the first host address of their subnet
- * (192.168.122.1 for libvirt's 192.168.122.0/24) and answers ARP for it.
- * With ip_forward on, the host routes between virbr0 and its uplink (its
- * first NIC with an "ip"), and netfilter rewrites what crosses:
+ * A private network is a Linux bridge that no physical NIC is enslaved
+ * to, with the host's own interface on it as its members' default
+ * gateway: libvirt's virbr0 holds the first host address of the VMs'
+ * subnet (192.168.122.1 for libvirt's 192.168.122.0/24), Docker's
+ * docker0 172.17.0.1 for its containers' 172.17.0.0/16.  With ip_forward
+ * on, the host routes between these networks and its uplink (its first
+ * NIC with an "ip"), and netfilter rewrites what crosses, with one
+ * connection-tracking table for the whole host, as the kernel has:
  *
  *  - Outbound, connection tracking records each new flow (protocol,
  *    private address and port or ICMP echo id, remote address and port)
@@ -16,23 +19,37 @@
  *    the choice is deterministic.  The IPv4 header checksum (the TTL drops
  *    by one) and the UDP or ICMP checksum are recomputed.
  *  - A packet from outside to the uplink's address that answers a tracked
- *    connection is translated back and routed through virbr0 to its VM.
- *  - Nothing else gets in: a new inbound packet for the private network is
- *    rejected ("nat-no-mapping"), as libvirt's FORWARD rules do, unless a
- *    port forward (the attach object's "forward") translates the
- *    destination.  Packets to the uplink's address that neither answer a
- *    connection nor match a forward belong to the host's own applications
- *    when a flow addresses the host, and are otherwise "nat-no-mapping".
+ *    connection is translated back and routed through the bridge to its
+ *    member.
+ *  - Nothing else gets in, unless a port forward translates the
+ *    destination: libvirt's attach "forward", Docker's "publish" (its
+ *    DNAT rules in the DOCKER chain).  A new inbound packet for a
+ *    member's private address is dropped as the network's manager makes
+ *    the host drop it: libvirt's FORWARD rules reject it
+ *    ("nat-no-mapping"); Docker's drop direct routed access to a
+ *    container's address ("docker-direct-access", the rule Docker 28
+ *    added in the raw table; before it the FORWARD chain's DROP policy
+ *    did the same for ports not published).  Packets to the uplink's
+ *    address that neither answer a connection nor match a forward belong
+ *    to the host's own applications when a flow addresses the host, and
+ *    are otherwise "nat-no-mapping".
+ *  - Between two private networks nothing new is forwarded: two of
+ *    Docker's bridge networks are kept apart by its DOCKER-ISOLATION
+ *    chains ("docker-isolation"); into any other network the destination
+ *    network's inbound rule applies.
  *
- * The work runs on the core that carries the packet (the vhost worker on
- * the way out, the NIC's softirq core on the way in), as 'softirq':
- * conntrack per packet, ip_forward per routed packet, nat_rewrite per
- * rewritten one.  The bridge's own work is 'vswitch' as for any bridge.
+ * The work runs on the core that carries the packet (the vhost worker or
+ * the container's core on the way out, the NIC's softirq core on the way
+ * in), as 'softirq': conntrack per packet, ip_forward per routed packet,
+ * nat_rewrite per rewritten one.  The bridges' own work is 'vswitch' as
+ * for any bridge.
  *
  * Simplifications, written down: replies of port-forwarded traffic are not
  * tracked (vhsim's UDP flows are one-way); connection entries expire
  * after 30 s without traffic (Linux's UDP and ICMP defaults), checked when
- * looked up. */
+ * looked up; the host's own packets to a forwarded port of its own
+ * address are not translated (Docker's OUTPUT-chain DNAT and its
+ * userland proxy are not modelled). */
 #ifndef VH_MODELS_NAT_H
 #define VH_MODELS_NAT_H 1
 
@@ -62,46 +79,93 @@ struct nat_conn {
     vh_time_t seen;             /* Last packet either way. */
 };
 
-/* A VM NIC on the network and its port forwards. */
+/* A member of a private network: its stack, and the ports forwarded to
+ * it (UDP ones are; vhsim's forwards are UDP). */
 struct nat_member {
     struct endpoint *ep;
-    const struct cfg_vnic *cfg;
+    const struct cfg_forward *fwd;
+    size_t n_fwd;
+};
+
+/* What the manager of a private network made the host's rules say. */
+struct nat_policy {
+    const char *owner;          /* "libvirt", "docker". */
+    const char *inbound_drop;   /* The reason a new packet from elsewhere
+                                 * to a member's own address is dropped. */
+    bool isolated;              /* Kept apart from the other isolated
+                                 * networks ("docker-isolation"). */
+};
+
+/* One private network. */
+struct nat_lan {
+    struct nat *nat;
+    const struct nat_policy *policy;
+    struct lbridge *br;         /* "host1/virbr0", "host1/docker0". */
+    struct endpoint *gw;        /* The host on the bridge: the gateway. */
+    uint32_t net, mask;         /* The private subnet. */
+    struct nat_member *members;
+    size_t n_members;
+    uint64_t masqueraded;       /* Its packets source-NATed going out, */
+    uint64_t replies;           /* replies translated back in to it, */
+    uint64_t forwarded;         /* packets of its port forwards let in, */
+    uint64_t isolated;          /* and packets between it and another
+                                 * isolated network dropped. */
 };
 
 struct nat {
     struct vh_device dev;       /* "host1/nat": forwarding and netfilter. */
     struct host *host;
+    struct endpoint *wan;       /* The host on its uplink, or NULL when no
+                                 * NIC has an address (then nothing of its
+                                 * networks is routed out). */
+    struct nat_lan **lans;      /* In the order they were made. */
+    size_t n_lans;
+    struct nat_lan *libvirt;    /* libvirt's network, or NULL. */
     struct cfg_bridge br_cfg;   /* virbr0's settings. */
-    struct lbridge *br;         /* virbr0 ("host1/virbr0"). */
-    struct endpoint *lan;       /* The host on virbr0: the gateway. */
-    struct endpoint *wan;       /* The host on its uplink. */
-    uint32_t net, mask;         /* The private subnet. */
-    struct nat_member *members;
-    size_t n_members;
-    struct nat_conn *conns;
+    struct nat_conn *conns;     /* The host's connection table. */
     size_t n_conns;
     uint64_t masqueraded;       /* Packets source-NATed on the way out. */
     uint64_t replies;           /* Replies translated back in. */
     uint64_t forwarded;         /* Packets of port forwards let in. */
 };
 
-/* Joins VM NIC 'n' (its guest stack already built) to host 'h''s NAT
- * network, creating the network with its first NIC.  Returns false with
- * 'diag' set if the host has no uplink address or the NIC does not fit. */
+/* Joins VM NIC 'n' (its guest stack already built) to host 'h''s libvirt
+ * NAT network, creating the network with its first NIC.  Returns false
+ * with 'diag' set if the host has no uplink address or the NIC does not
+ * fit. */
 bool nat_attach(struct world *, struct host *h, struct vm_nic *n,
                 struct vh_diag *diag);
-void nat_free(struct nat *);   /* Not its bridge: the world frees it. */
+void nat_free(struct nat *);   /* Not its bridges: the world frees them. */
 
 extern const struct dev_class nat_class;
 
-/* The NAT network whose VM 'ep' is, or NULL. */
+/* The host's router, "HOST/nat", made (and hooked into the uplink) on
+ * first use. */
+struct nat *nat_host(struct world *, struct host *h);
+
+/* Adds a private network on bridge 'br' (already built): 'net'/'prefix'
+ * with the host's address 'gw_ip' and 'gw_mac' on the bridge, under the
+ * rules of 'policy'. */
+struct nat_lan *nat_lan_add(struct nat *, const struct nat_policy *policy,
+                            struct lbridge *br, uint32_t net, int prefix,
+                            uint32_t gw_ip, const struct vh_mac *gw_mac);
+
+/* Makes 'ep' (its stack joined to the network's bridge) a member of
+ * 'lan', with its 'n_fwd' port forwards (kept, not copied), and its
+ * default route the network's gateway. */
+void nat_lan_member(struct nat_lan *, struct endpoint *ep,
+                    const struct cfg_forward *fwd, size_t n_fwd);
+
+/* The NAT router whose private network 'ep' (or the stack it is an
+ * application of) is on, or NULL; and that network. */
 struct nat *nat_of(const struct endpoint *ep);
+struct nat_lan *nat_lan_of(const struct endpoint *ep);
 
 /* The destination address that 'src' puts in the packets of flow 'cf' to
- * 'dst', a VM on NAT network 'nat': the uplink's address when a port
- * forward matches the flow's protocol and destination port and 'src' is
- * neither on the network nor the host itself, else the VM's private
- * address. */
+ * 'dst', a member of a private network of 'nat': the uplink's address when
+ * a port forward matches the flow's protocol and destination port and
+ * 'src' is neither on one of the host's networks nor the host itself,
+ * else the member's private address. */
 uint32_t nat_flow_address(const struct nat *, const struct endpoint *src,
                           const struct endpoint *dst,
                           const struct cfg_flow *cf);

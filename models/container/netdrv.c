@@ -1,0 +1,139 @@
+/* models/container/netdrv.c: the driver table and what every network has
+ * whatever its driver. */
+#include "models/container/netdrv.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "models/container/container.h"
+#include "models/core/devclass.h"
+#include "models/core/host.h"
+#include "models/core/world.h"
+#include "sim/frame.h"
+#include "sim/xmalloc.h"
+
+#define NET_DRIVER(NAME) extern const struct net_driver NAME;
+#include "models/container/netdrivers.def"
+#undef NET_DRIVER
+
+const struct net_driver *const net_drivers[] = {
+#define NET_DRIVER(NAME) &NAME,
+#include "models/container/netdrivers.def"
+#undef NET_DRIVER
+};
+const size_t n_net_drivers = sizeof net_drivers / sizeof net_drivers[0];
+
+const struct net_driver *
+net_driver_find(const char *name)
+{
+    for (size_t i = 0; i < n_net_drivers; i++) {
+        if (!strcmp(net_drivers[i]->name, name)) {
+            return net_drivers[i];
+        }
+    }
+    return NULL;
+}
+
+bool
+net_driver_has_key(const struct net_driver *drv, const char *key)
+{
+    for (const char *const *k = drv->keys; k && *k; k++) {
+        if (!strcmp(*k, key)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+void
+cnet_add_member(struct cnet *net, struct container *c)
+{
+    net->members = vh_xgrow(net->members, net->n_members,
+                            sizeof *net->members);
+    net->members[net->n_members++] = c;
+    c->net = net;
+}
+
+bool
+cnet_build_all(struct world *w, struct host *h, struct vh_diag *diag)
+{
+    const struct cfg_host *ch = h->cfg;
+    h->cnets = vh_xcalloc(ch->n_networks ? ch->n_networks : 1,
+                          sizeof *h->cnets);
+    for (size_t i = 0; i < ch->n_networks; i++) {
+        const struct cfg_network *cn = &ch->networks[i];
+        if (!cn->drv) {
+            char path[512];
+            snprintf(path, sizeof path, "%s.driver", cn->jpath);
+            return vh_diag_fail(diag, path, "not supported yet: network "
+                                "driver '%s'",
+                                cfg_netdriver_names[cn->driver]);
+        }
+        struct cnet *net = vh_xcalloc(1, sizeof *net);
+        char name[160];
+        snprintf(name, sizeof name, "networks/%s", cn->name);
+        dev_register(w, &net->dev, &cnet_class, &h->dev, name);
+        net->drv = cn->drv;
+        net->cfg = cn;
+        net->host = h;
+        h->cnets[h->n_cnets++] = net;
+        if (!cn->drv->build(w, net, diag)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* --- The class. --- */
+
+/* In the host's "networks": what every network has, then its driver's
+ * own keys. */
+static void
+cnet_report(const struct vh_device *d, struct report_out *out)
+{
+    const struct cnet *net = VH_CONTAINER_OF(d, const struct cnet, dev);
+    const struct cfg_network *cn = net->cfg;
+    char a[20], text[32];
+    report_out_str(out, "driver", net->drv->name);
+    if (cn->prefix) {
+        snprintf(text, sizeof text, "%s/%d", vh_ipv4_format(cn->subnet, a),
+                 cn->prefix);
+        report_out_str(out, "subnet", text);
+        report_out_str(out, "gateway", vh_ipv4_format(cn->gateway, a));
+    }
+    report_out_num(out, "containers", (double) net->n_members);
+    if (net->drv->report) {
+        net->drv->report(net, out);
+    }
+}
+
+/* Listed only in the reports of hosts that have networks. */
+static bool
+cnet_reports(const struct vh_device *d)
+{
+    (void) d;
+    return true;
+}
+
+static void
+cnet_destroy(struct vh_device *d)
+{
+    struct cnet *net = VH_CONTAINER_OF(d, struct cnet, dev);
+    if (net->drv->destroy) {
+        net->drv->destroy(net);
+    }
+    free(net->members);
+    free(net);
+}
+
+/* Built by its host (cnet_build_all); listed in the host's report. */
+const struct dev_class cnet_class = {
+    .kind = "container-network",
+    .role = VH_ROLE_DEVICE,
+    .family = DEV_FAM_PART,
+    .host_section = "networks",
+    .report = cnet_report,
+    .reports = cnet_reports,
+    .destroy = cnet_destroy,
+};
