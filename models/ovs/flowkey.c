@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "sim/hash.h"
 #include "models/ovs/ovsfmt.h"
 #include "sim/frame.h"
 
@@ -163,37 +164,13 @@ ofkey_is_zero(const struct ofkey *k)
     return !any;
 }
 
-static inline uint32_t
-rotl32(uint32_t x, int r)
-{
-    return (x << r) | (x >> (32 - r));
-}
-
-/* One 32-bit block of MurmurHash3's body: each input bit spreads over the
- * whole state before the next block is mixed in. */
-static inline uint32_t
-hash_add(uint32_t h, uint32_t data)
-{
-    data *= 0xcc9e2d51u;
-    data = rotl32(data, 15);
-    data *= 0x1b873593u;
-    h ^= data;
-    h = rotl32(h, 13);
-    return h * 5 + 0xe6546b64u;
-}
-
-/* MurmurHash3's finalizer, so that keys differing in few bits (as a
- * table's masked matches often do) land in unrelated buckets. */
+/* MurmurHash3 (sim/hash.h) over the key's words, then its length, so
+ * keys differing in few bits (as a table's masked matches often do) land
+ * in unrelated buckets. */
 static inline uint32_t
 hash_finish(uint32_t h, uint32_t n_bytes)
 {
-    h ^= n_bytes;
-    h ^= h >> 16;
-    h *= 0x85ebca6bu;
-    h ^= h >> 13;
-    h *= 0xc2b2ae35u;
-    h ^= h >> 16;
-    return h;
+    return vh_hash_finish(h ^ n_bytes);
 }
 
 uint32_t
@@ -203,8 +180,8 @@ ofkey_hash_masked(const struct ofkey *key, const struct ofkey *mask,
     uint32_t h = basis;
     for (int i = 0; i < OFKEY_WORDS; i++) {
         uint64_t w = key->w[i] & mask->w[i];
-        h = hash_add(h, (uint32_t) w);
-        h = hash_add(h, (uint32_t) (w >> 32));
+        h = vh_hash_add(h, (uint32_t) w);
+        h = vh_hash_add(h, (uint32_t) (w >> 32));
     }
     return hash_finish(h, sizeof *key);
 }

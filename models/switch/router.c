@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sim/hash.h"
 #include "models/core/acct.h"
 #include "models/core/defaults.h"
 #include "models/core/devclass.h"
@@ -188,36 +189,6 @@ router_lookup(const struct router *rt, uint32_t dst)
     return NULL;
 }
 
-/* One round of MurmurHash3's 32-bit block mixing, and its finalizer:
- * cheap, and every input bit moves every output bit, as an ASIC's CRC
- * does for the same purpose. */
-static uint32_t
-rotl32(uint32_t x, int r)
-{
-    return (x << r) | (x >> (32 - r));
-}
-
-static uint32_t
-mix(uint32_t h, uint32_t k)
-{
-    k *= 0xcc9e2d51u;
-    k = rotl32(k, 15);
-    k *= 0x1b873593u;
-    h ^= k;
-    h = rotl32(h, 13);
-    return h * 5 + 0xe6546b64u;
-}
-
-static uint32_t
-fmix(uint32_t h)
-{
-    h ^= h >> 16;
-    h *= 0x85ebca6bu;
-    h ^= h >> 13;
-    h *= 0xc2b2ae35u;
-    return h ^ (h >> 16);
-}
-
 const struct rt_nexthop *
 router_pick(const struct router *rt, const struct rt_route *r,
             const struct vh_flow *f)
@@ -225,12 +196,14 @@ router_pick(const struct router *rt, const struct rt_route *r,
     if (r->n_nh == 1) {
         return &r->nh[0];
     }
+    /* MurmurHash3 (sim/hash.h): every input bit moves every output bit,
+     * as an ASIC's CRC does for the same purpose. */
     uint32_t h = rt->seed;
-    h = mix(h, f->ip_src);
-    h = mix(h, f->ip_dst);
-    h = mix(h, f->proto);
-    h = mix(h, (uint32_t) f->sport << 16 | f->dport);
-    h = fmix(h ^ 13);
+    h = vh_hash_add(h, f->ip_src);
+    h = vh_hash_add(h, f->ip_dst);
+    h = vh_hash_add(h, f->proto);
+    h = vh_hash_add(h, (uint32_t) f->sport << 16 | f->dport);
+    h = vh_hash_finish(h ^ 13);
     /* Hash-threshold (RFC 2992): equal regions of the hash's range. */
     return &r->nh[((uint64_t) h * r->n_nh) >> 32];
 }

@@ -4,6 +4,8 @@
 #include <assert.h>
 #include <string.h>
 
+#include "sim/hash.h"
+
 #define IPV4_DF 0x4000
 #define DEFAULT_TTL 64
 
@@ -69,19 +71,6 @@ tnl_push_ipv4(struct vh_packet *p, const struct tnl_ipv4 *o, uint8_t proto)
     vh_put_be16(eth + VH_ETH_TYPE_OFF, VH_ETHERTYPE_IPV4);
 }
 
-/* A 32-bit finalizer (MurmurHash3's fmix32): every input bit moves every
- * output bit, so neighbouring ports land far apart. */
-static uint32_t
-mix(uint32_t h)
-{
-    h ^= h >> 16;
-    h *= 0x85ebca6bu;
-    h ^= h >> 13;
-    h *= 0xc2b2ae35u;
-    h ^= h >> 16;
-    return h;
-}
-
 uint32_t
 tnl_flow_hash(const uint8_t *frame, uint32_t len)
 {
@@ -96,17 +85,17 @@ tnl_flow_hash(const uint8_t *frame, uint32_t len)
         uint32_t b = swap ? f.ip_src : f.ip_dst;
         uint16_t pa = swap ? f.dport : f.sport;
         uint16_t pb = swap ? f.sport : f.dport;
-        h = mix(a);
-        h = mix(h ^ b);
-        h = mix(h ^ f.proto);
-        h = mix(h ^ ((uint32_t) pa << 16 | pb));
+        h = vh_hash_finish(a);
+        h = vh_hash_finish(h ^ b);
+        h = vh_hash_finish(h ^ f.proto);
+        h = vh_hash_finish(h ^ ((uint32_t) pa << 16 | pb));
     } else if (len >= VH_ETH_HLEN) {
         /* Not IPv4: the MAC addresses and the EtherType, as Linux falls
          * back to for an Ethernet payload without a flow. */
-        h = mix(vh_get_be32(frame));
-        h = mix(h ^ vh_get_be32(frame + 4));
-        h = mix(h ^ vh_get_be32(frame + 8));
-        h = mix(h ^ vh_eth_type(frame));
+        h = vh_hash_finish(vh_get_be32(frame));
+        h = vh_hash_finish(h ^ vh_get_be32(frame + 4));
+        h = vh_hash_finish(h ^ vh_get_be32(frame + 8));
+        h = vh_hash_finish(h ^ vh_eth_type(frame));
     } else {
         h = 0;
     }
