@@ -204,22 +204,29 @@ put_eth_ipv4(uint8_t *buf, const struct vh_ip_hdr_spec *spec,
 
     uint32_t l3 = put_eth(buf, &spec->dst_mac, &spec->src_mac, spec->vlan,
                           spec->vlan_tci, VH_ETHERTYPE_IPV4);
-    uint8_t *ip = buf + l3;
-
-    ip[0] = 0x45;               /* Version 4, IHL 5: no options. */
-    ip[1] = 0;                  /* DSCP/ECN. */
-    vh_put_be16(ip + VH_IPV4_TOTLEN_OFF, (uint16_t) (VH_IPV4_HLEN + l4_len));
-    vh_put_be16(ip + VH_IPV4_ID_OFF, spec->ip_id);
     /* Don't fragment: what Linux sends with PMTU discovery. */
-    vh_put_be16(ip + VH_IPV4_FRAG_OFF, IPV4_DF);
-    ip[VH_IPV4_TTL_OFF] = spec->ttl ? spec->ttl : DEFAULT_TTL;
+    vh_ipv4_put(buf + l3, 0, (uint16_t) (VH_IPV4_HLEN + l4_len), spec->ip_id,
+                true, spec->ttl ? spec->ttl : DEFAULT_TTL, proto,
+                spec->ip_src, spec->ip_dst);
+    return l3 + VH_IPV4_HLEN;
+}
+
+void
+vh_ipv4_put(uint8_t *ip, uint8_t tos, uint16_t total_len, uint16_t id,
+            bool df, uint8_t ttl, uint8_t proto, uint32_t src, uint32_t dst)
+{
+    ip[0] = 0x45;               /* Version 4, IHL 5: no options. */
+    ip[1] = tos;                /* DSCP/ECN. */
+    vh_put_be16(ip + VH_IPV4_TOTLEN_OFF, total_len);
+    vh_put_be16(ip + VH_IPV4_ID_OFF, id);
+    vh_put_be16(ip + VH_IPV4_FRAG_OFF, df ? IPV4_DF : 0);
+    ip[VH_IPV4_TTL_OFF] = ttl;
     ip[VH_IPV4_PROTO_OFF] = proto;
     vh_put_be16(ip + VH_IPV4_CSUM_OFF, 0);
-    vh_put_be32(ip + VH_IPV4_SRC_OFF, spec->ip_src);
-    vh_put_be32(ip + VH_IPV4_DST_OFF, spec->ip_dst);
+    vh_put_be32(ip + VH_IPV4_SRC_OFF, src);
+    vh_put_be32(ip + VH_IPV4_DST_OFF, dst);
     vh_put_be16(ip + VH_IPV4_CSUM_OFF,
-          vh_csum_fold(vh_csum_partial(ip, VH_IPV4_HLEN, 0)));
-    return l3 + VH_IPV4_HLEN;
+                vh_csum_fold(vh_csum_partial(ip, VH_IPV4_HLEN, 0)));
 }
 
 static void

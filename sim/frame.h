@@ -213,6 +213,13 @@ struct vh_ip_hdr_spec {
     uint8_t ttl;                /* 0 means 64. */
 };
 
+/* Writes a 20-byte IPv4 header (no options) at 'ip', its checksum
+ * computed: version, 'tos', 'total_len', 'id', the DF bit, 'ttl',
+ * 'proto', and the addresses (host order). */
+void vh_ipv4_put(uint8_t *ip, uint8_t tos, uint16_t total_len, uint16_t id,
+                 bool df, uint8_t ttl, uint8_t proto, uint32_t src,
+                 uint32_t dst);
+
 /* Builds Ethernet [+VLAN] + IPv4 + UDP with 'payload_len' payload bytes.
  * The payload is 'payload' if not NULL, else a deterministic pattern.
  * Checksums computed.  Pads to 60 bytes.  Returns the frame length. */

@@ -6,7 +6,6 @@
 
 #include "sim/hash.h"
 
-#define IPV4_DF 0x4000
 #define DEFAULT_TTL 64
 
 void
@@ -53,18 +52,8 @@ tnl_push_ipv4(struct vh_packet *p, const struct tnl_ipv4 *o, uint8_t proto)
 {
     tnl_reserve(p, TNL_OUTER_ETH_IP);
     uint8_t *ip = vh_packet_push(p, VH_IPV4_HLEN);
-    ip[0] = 0x45;
-    ip[1] = o->tos;
-    vh_put_be16(ip + VH_IPV4_TOTLEN_OFF, (uint16_t) p->len);
-    vh_put_be16(ip + VH_IPV4_ID_OFF, o->id);
-    vh_put_be16(ip + VH_IPV4_FRAG_OFF, o->df ? IPV4_DF : 0);
-    ip[VH_IPV4_TTL_OFF] = o->ttl ? o->ttl : DEFAULT_TTL;
-    ip[VH_IPV4_PROTO_OFF] = proto;
-    vh_put_be16(ip + VH_IPV4_CSUM_OFF, 0);
-    vh_put_be32(ip + VH_IPV4_SRC_OFF, o->src);
-    vh_put_be32(ip + VH_IPV4_DST_OFF, o->dst);
-    vh_put_be16(ip + VH_IPV4_CSUM_OFF,
-                vh_csum_fold(vh_csum_partial(ip, VH_IPV4_HLEN, 0)));
+    vh_ipv4_put(ip, o->tos, (uint16_t) p->len, o->id, o->df,
+                o->ttl ? o->ttl : DEFAULT_TTL, proto, o->src, o->dst);
 
     uint8_t *eth = vh_packet_push(p, VH_ETH_HLEN);
     memset(eth, 0, 2 * VH_ETH_ALEN);
