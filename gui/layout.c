@@ -67,6 +67,9 @@ struct ctx {
     const struct gui_scene *sc;
     struct gui_layout *l;
     enum role *role;
+    int32_t *pair;              /* Per device: for the host end of a veth
+                                 * pair, the container's end, drawn for
+                                 * both; else -1. */
     size_t cap_nodes, cap_routes;
 };
 
@@ -84,6 +87,73 @@ linked(const struct gui_scene *sc, size_t i)
         }
     }
     return false;
+}
+
+static bool
+is_container(const struct gui_scene *sc, uint32_t dev)
+{
+    return dev < sc->n_devs && !strcmp(sc->devs[dev].kind, "container");
+}
+
+/* Whether device 'i' has an edge inside its host to a device of role
+ * 'r' (or a part of one). */
+static bool
+edge_to_role(const struct ctx *c, uint32_t i, enum role r)
+{
+    const struct gui_scene *sc = c->sc;
+    for (uint32_t k = i; k < sc->n_devs; k++) {
+        if (k != i && sc->devs[k].parent != (int32_t) i) {
+            continue;
+        }
+        for (uint32_t e = 0; e < sc->devs[k].n_edges; e++) {
+            uint32_t o = sc->devs[k].edges[e].to;
+            int32_t op = sc->devs[o].parent;
+            if (!sc->devs[k].edges[e].cable
+                && (c->role[o] == r || (op >= 0 && c->role[op] == r))) {
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
+/* The NIC host 'h' routes out of through its NAT: the first one cabled to
+ * the outside that no bridge or tunnel of the host holds; -1 if none. */
+static int32_t
+nat_uplink(const struct ctx *c, uint32_t h)
+{
+    const struct gui_scene *sc = c->sc;
+    for (uint32_t i = h + 1; i < sc->n_devs; i++) {
+        const struct gui_dev *d = &sc->devs[i];
+        if (d->parent != (int32_t) h || c->role[i] != R_HW) {
+            continue;
+        }
+        bool cabled = false, held = false;
+        for (uint32_t e = 0; e < d->n_edges; e++) {
+            cabled |= d->edges[e].cable;
+            held |= !d->edges[e].cable;
+        }
+        if (cabled && !held) {
+            return (int32_t) i;
+        }
+    }
+    return -1;
+}
+
+/* The next bridge of host 'h' from device 'from' on whose traffic leaves
+ * through the host's routing: joined to something, but to no NIC. */
+static int32_t
+nat_next_bridge(const struct ctx *c, uint32_t h, uint32_t from)
+{
+    const struct gui_scene *sc = c->sc;
+    for (uint32_t i = from > h ? from : h + 1; i < sc->n_devs; i++) {
+        if (sc->devs[i].parent == (int32_t) h && c->role[i] == R_MID
+            && sc->devs[i].role == VH_ROLE_SWITCHING
+            && linked(sc, i) && !edge_to_role(c, i, R_HW)) {
+            return (int32_t) i;
+        }
+    }
+    return -1;
 }
 
 static void
@@ -125,6 +195,38 @@ classify(struct ctx *c)
             c->role[i] = R_EPORT;
         } else {
             c->role[i] = R_HIDDEN;
+        }
+    }
+    /* The host end of a veth pair is half of the link from a container to
+     * its bridge: the picture draws the pair as that link, from the
+     * container's interface, rather than a box per container in the
+     * kernel's row (a thousand of them on a dense host). */
+    for (size_t i = 0; i < sc->n_devs; i++) {
+        c->pair[i] = -1;
+        const struct gui_dev *d = &sc->devs[i];
+        if (c->role[i] != R_MID || d->role != VH_ROLE_DEVICE) {
+            continue;
+        }
+        for (uint32_t e = 0; e < d->n_edges; e++) {
+            uint32_t o = d->edges[e].to;
+            if (!d->edges[e].cable && c->role[o] == R_GPORT
+                && is_container(sc, (uint32_t) sc->devs[o].parent)) {
+                c->role[i] = R_HIDDEN;
+                c->pair[i] = (int32_t) o;
+                break;
+            }
+        }
+    }
+    /* A NAT nothing is cabled to is the host's routing between its
+     * bridges and a NIC: drawn, with lines to them, so the way out of
+     * docker0 or virbr0 shows. */
+    for (size_t i = 0; i < sc->n_devs; i++) {
+        if (c->role[i] == R_HIDDEN && !strcmp(sc->devs[i].kind, "nat")
+            && sc->devs[i].parent >= 0
+            && c->role[sc->devs[i].parent] == R_HOST
+            && nat_uplink(c, (uint32_t) sc->devs[i].parent) >= 0
+            && nat_next_bridge(c, (uint32_t) sc->devs[i].parent, 0) >= 0) {
+            c->role[i] = R_MID;
         }
     }
 }
@@ -692,6 +794,7 @@ layout_host(struct ctx *c, uint32_t hdev, int n_guest_hosts,
                          GUI_GUEST_ROW_MIN);
     float *gw = gui_xcalloc(ng, sizeof *gw);
     float total = 0;
+    size_t n_ctr = 0;           /* Guests that are containers. */
     for (size_t i = 0; i < ng; i++) {
         size_t np = children(c, guests[i], R_GPORT, NULL);
         /* Is there a host side to draw (a NIC not reaching the hardware
@@ -700,12 +803,18 @@ layout_host(struct ctx *c, uint32_t hdev, int n_guest_hosts,
             const char *note = sc->devs[k].note;
             any_port |= sc->devs[k].parent == (int32_t) guests[i]
                         && c->role[k] == R_GPORT
+                        && !is_container(sc, guests[i])
                         && strncmp(note ? note : "", "direct", 6) != 0;
         }
+        n_ctr += is_container(sc, guests[i]);
         float pw = (float) np * (PORT_W + PORT_GAP) - PORT_GAP + 2 * 10;
         gw[i] = fmaxf(GUEST_MIN_W, pw);
         total += gw[i] + (i ? GAP : 0);
     }
+    /* A container is a guest too, but one with no hypervisor: the band
+     * says which kinds it holds. */
+    const char *gcap = !n_ctr ? "guests" : n_ctr == ng ? "containers"
+                                                       : "VMs, containers";
     bool exp = expanded && expanded[hdev];
     size_t shown = ng;
     bool fold = false;
@@ -739,7 +848,7 @@ layout_host(struct ctx *c, uint32_t hdev, int n_guest_hosts,
         if (gx > 0 && gx + gw[i] > budget) {
             gx = 0;
             gy += cell_h + GAP;
-            add_band(l, band_cap, hn, gy, gy + GUEST_H, "guests");
+            add_band(l, band_cap, hn, gy, gy + GUEST_H, gcap);
             if (any_port) {
                 add_band(l, band_cap, hn, gy + GUEST_H + BACK_GAP,
                          gy + GUEST_H + BACK_GAP + BACK_H, "hypervisor");
@@ -762,8 +871,11 @@ layout_host(struct ctx *c, uint32_t hdev, int n_guest_hosts,
             l->nodes[pn].box.x = px + (float) k * (PORT_W + PORT_GAP);
             l->nodes[pn].box.y = gy + GUEST_TITLE;
             const char *note = sc->devs[ports[k]].note;
-            if (note && !strncmp(note, "direct", 6)) {
-                /* Straight to the hardware: no host side to draw. */
+            if ((note && !strncmp(note, "direct", 6))
+                || is_container(sc, guests[i])) {
+                /* Straight to the hardware, or a container's interface
+                 * (its veth's other end is in the host's kernel, where
+                 * the bridge is): no host side to draw. */
                 continue;
             }
             int32_t bn = add_node(c, GUI_N_BACKEND, (int32_t) ports[k], hn,
@@ -794,7 +906,7 @@ layout_host(struct ctx *c, uint32_t hdev, int n_guest_hosts,
         if (gx > 0 && gx + FOLD_W > budget && exp) {
             gx = 0;
             gy += cell_h + GAP;
-            add_band(l, band_cap, hn, gy, gy + GUEST_H, "guests");
+            add_band(l, band_cap, hn, gy, gy + GUEST_H, gcap);
         }
         int32_t fn = add_node(c, GUI_N_FOLD, -1, hn, hn, FOLD_W, GUEST_H);
         struct gui_node *f = &l->nodes[fn];
@@ -806,8 +918,12 @@ layout_host(struct ctx *c, uint32_t hdev, int n_guest_hosts,
             snprintf(f->label, sizeof f->label, "fold %zu", ng);
             snprintf(f->sub, sizeof f->sub, "show fewer");
         } else {
-            snprintf(f->label, sizeof f->label, "+%zu guests", ng - shown);
-            snprintf(f->sub, sizeof f->sub, "click to show");
+            /* "+996 containers" is wider than the box: the noun goes
+             * to the second line. */
+            snprintf(f->label, sizeof f->label, "+%zu %s", ng - shown,
+                     n_ctr == ng ? "more" : "guests");
+            snprintf(f->sub, sizeof f->sub, "%s",
+                     n_ctr == ng ? "containers: click" : "click to show");
         }
         /* The host sides of the folded guests' NICs, as one box. */
         int32_t fbn = fn;
@@ -836,7 +952,7 @@ layout_host(struct ctx *c, uint32_t hdev, int n_guest_hosts,
     }
     size_t end_guest_nodes = l->n_nodes;
     if (ng) {
-        add_band(l, band_cap, hn, y, y + GUEST_H, "guests");
+        add_band(l, band_cap, hn, y, y + GUEST_H, gcap);
         if (any_port) {
             add_band(l, band_cap, hn, y + GUEST_H + BACK_GAP,
                      y + GUEST_H + BACK_GAP + BACK_H, "hypervisor");
@@ -1110,6 +1226,24 @@ make_routes(struct ctx *c, float lane_top)
             add_route(c, a, b, d->edges[e].cable, lane);
         }
     }
+    /* A NAT: from the bridges behind it to the NIC it routes out of. */
+    for (size_t i = 0; i < sc->n_devs; i++) {
+        if (c->role[i] != R_MID || strcmp(sc->devs[i].kind, "nat")) {
+            continue;
+        }
+        uint32_t h = (uint32_t) sc->devs[i].parent;
+        int32_t up = nat_uplink(c, h);
+        int32_t nn = l->dev_node[i];
+        if (up >= 0 && l->dev_node[up] >= 0) {
+            add_route(c, nn, l->dev_node[up], 0, 0);
+        }
+        for (int32_t b = nat_next_bridge(c, h, 0); b >= 0;
+             b = nat_next_bridge(c, h, (uint32_t) b + 1)) {
+            if (l->dev_node[b] >= 0 && l->dev_node[b] != nn) {
+                add_route(c, l->dev_node[b], nn, 0, 0);
+            }
+        }
+    }
     /* A switch and its threads in user space, each process's lines in a
      * lane of their own. */
     for (size_t i = 0; i < sc->n_devs; i++) {
@@ -1157,6 +1291,7 @@ gui_layout_new(const struct gui_scene *sc, const uint8_t *expanded)
     l->paths = gui_xcalloc(1, sizeof(struct path_cache));
     struct ctx c = { .sc = sc, .l = l };
     c.role = gui_xcalloc(sc->n_devs + 1, sizeof *c.role);
+    c.pair = gui_xcalloc(sc->n_devs + 1, sizeof *c.pair);
     classify(&c);
     size_t band_cap = 0;
 
@@ -1267,6 +1402,12 @@ gui_layout_new(const struct gui_scene *sc, const uint8_t *expanded)
     free(it);
     free(placed);
 
+    /* The host end of a veth pair: where its container's end is. */
+    for (size_t i = 0; i < sc->n_devs; i++) {
+        if (c.pair[i] >= 0) {
+            l->dev_node[i] = l->dev_node[c.pair[i]];
+        }
+    }
     /* Hidden devices: their nearest shown ancestor. */
     for (size_t i = 0; i < sc->n_devs; i++) {
         if (l->dev_node[i] >= 0) {
@@ -1304,6 +1445,7 @@ gui_layout_new(const struct gui_scene *sc, const uint8_t *expanded)
         }
     }
     l->bounds = (struct gui_box) { x0, y0, x1 - x0, y1 - y0 };
+    free(c.pair);
     free(c.role);
     return l;
 }
