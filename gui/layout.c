@@ -70,6 +70,8 @@ struct ctx {
     int32_t *pair;              /* Per device: for the host end of a veth
                                  * pair, the container's end, drawn for
                                  * both; else -1. */
+    float core_lane;            /* Bottom of the row of switches above the
+                                 * core row (spines), or 0 if none. */
     size_t cap_nodes, cap_routes;
 };
 
@@ -1201,7 +1203,7 @@ make_routes(struct ctx *c, float lane_top)
             add_route(c, p, b, 0, 0);
         }
     }
-    int lanes = 0;
+    int lanes = 0, core_lanes = 0;
     for (size_t i = 0; i < sc->n_devs; i++) {
         const struct gui_dev *d = &sc->devs[i];
         for (uint32_t e = 0; e < d->n_edges; e++) {
@@ -1217,7 +1219,16 @@ make_routes(struct ctx *c, float lane_top)
             bool across = gui_scene_root(sc, (uint32_t) i)
                           != gui_scene_root(sc, j);
             float lane = 0;
-            if (across) {
+            uint32_t ri = gui_scene_root(sc, (uint32_t) i);
+            uint32_t rj = gui_scene_root(sc, j);
+            if (across && c->core_lane > 0 && c->role[ri] == R_SWITCH
+                && c->role[rj] == R_SWITCH
+                && (l->nodes[a].box.y > c->core_lane)
+                   != (l->nodes[b].box.y > c->core_lane)) {
+                /* A leaf to a spine: a lane of its own under the leaves. */
+                lane = c->core_lane + 16 + (float) (core_lanes % 8) * 12;
+                core_lanes++;
+            } else if (across) {
                 lane = lane_top + 14 + (float) (lanes % 8) * 10;
                 lanes++;
             } else {
@@ -1276,6 +1287,32 @@ struct path_cache {
     struct path_entry *v;
     size_t n, cap;
 };
+
+/* Whether top-level switch 'sw' is cabled only to other switches, as a
+ * spine of a leaf-spine fabric is: it is drawn a row below the switches
+ * the hosts are cabled to. */
+static bool
+is_core(const struct ctx *c, uint32_t sw)
+{
+    const struct gui_scene *sc = c->sc;
+    bool to_switch = false;
+    for (uint32_t k = sw; k < sc->n_devs; k++) {
+        if (k != sw && sc->devs[k].parent != (int32_t) sw) {
+            continue;
+        }
+        for (uint32_t e = 0; e < sc->devs[k].n_edges; e++) {
+            if (!sc->devs[k].edges[e].cable) {
+                continue;
+            }
+            uint32_t r = gui_scene_root(sc, sc->devs[k].edges[e].to);
+            if (r == sw || c->role[r] != R_SWITCH) {
+                return false;
+            }
+            to_switch = true;
+        }
+    }
+    return to_switch;
+}
 
 struct gui_layout *
 gui_layout_new(const struct gui_scene *sc, const uint8_t *expanded)
@@ -1347,16 +1384,41 @@ gui_layout_new(const struct gui_scene *sc, const uint8_t *expanded)
         tiers |= c.role[i] == R_SWITCH
                  && !strcmp(sc->devs[i].kind, "port-extender");
     }
-    for (int tier = tiers ? 0 : 1; tier < 2; tier++) {
+    /* Without extenders, switches cabled only to switches (the spines of
+     * a leaf-spine fabric) get a row under those the hosts are cabled to
+     * (the leaves), so the picture reads host, leaf, spine. */
+    uint8_t *tier_of = gui_xcalloc(sc->n_devs + 1, 1);
+    bool have_edge = false, have_core = false;
+    for (size_t i = 0; i < sc->n_devs; i++) {
+        if (c.role[i] != R_SWITCH && c.role[i] != R_OTHER) {
+            continue;
+        }
+        if (tiers) {
+            tier_of[i] = c.role[i] == R_SWITCH
+                         && !strcmp(sc->devs[i].kind, "port-extender") ? 0 : 1;
+        } else if (c.role[i] == R_SWITCH && is_core(&c, (uint32_t) i)) {
+            tier_of[i] = 2;
+            have_core = true;
+        } else {
+            tier_of[i] = 1;
+            have_edge = true;
+        }
+    }
+    if (!have_edge) {
+        for (size_t i = 0; i < sc->n_devs; i++) {
+            tier_of[i] = tier_of[i] == 2 ? 1 : tier_of[i];
+        }
+        have_core = false;
+    }
+    float row_bottom = 0;
+    for (int tier = tiers ? 0 : 1; tier < (have_core ? 3 : 2); tier++) {
         size_t k = 0;
         size_t first_new = l->n_nodes;
         for (size_t i = 0; i < sc->n_devs; i++) {
             if (c.role[i] != R_SWITCH && c.role[i] != R_OTHER) {
                 continue;
             }
-            bool extender = c.role[i] == R_SWITCH
-                            && !strcmp(sc->devs[i].kind, "port-extender");
-            if (tiers && extender != (tier == 0)) {
+            if (tier_of[i] != tier) {
                 continue;
             }
             enum gui_node_type t = c.role[i] == R_SWITCH ? GUI_N_SWITCH
@@ -1392,13 +1454,21 @@ gui_layout_new(const struct gui_scene *sc, const uint8_t *expanded)
             k++;
         }
         float y = row_y + (tiers && tier == 1 ? EXTENDER_ROW_GAP : 0);
+        if (tier == 2) {
+            /* Room under the row above for a lane per cable. */
+            c.core_lane = row_bottom;
+            y = row_bottom + EXTENDER_ROW_GAP;
+        }
         place_row(l, it, k, 0, y);
         settle_ports(l, it, k);
         /* The next row's cables come from these too. */
         for (size_t i = first_new; i < l->n_nodes; i++) {
             placed[i] = 1;
+            row_bottom = fmaxf(row_bottom, l->nodes[i].box.y
+                                           + l->nodes[i].box.h);
         }
     }
+    free(tier_of);
     free(it);
     free(placed);
 
