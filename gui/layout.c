@@ -364,6 +364,10 @@ want_x(const struct ctx *c, uint32_t dev, const uint8_t *placed,
         const struct gui_dev *e = k == dev ? d : &c->sc->devs[k];
         for (uint32_t j = 0; j < e->n_edges; j++) {
             uint32_t to = e->edges[j].to;
+            if (c->pair[to] >= 0) {
+                /* A veth's host end: where its container is. */
+                to = (uint32_t) c->pair[to];
+            }
             int32_t node = l->dev_back[to] >= 0 ? l->dev_back[to]
                                                 : l->dev_node[to];
             if (node < 0 || !placed[node]) {
@@ -380,6 +384,17 @@ want_x(const struct ctx *c, uint32_t dev, const uint8_t *placed,
                 seen[n_seen++] = node;
             }
             sum += cx(l, node);
+            n++;
+        }
+    }
+    /* The NIC a NAT routes out of goes under the NAT. */
+    for (size_t k = 0; c->role[dev] == R_HW && d->parent >= 0
+                       && k < c->sc->n_devs; k++) {
+        if (c->sc->devs[k].parent == d->parent && c->role[k] == R_MID
+            && !strcmp(c->sc->devs[k].kind, "nat")
+            && nat_uplink(c, (uint32_t) d->parent) == (int32_t) dev
+            && l->dev_node[k] >= 0 && placed[l->dev_node[k]]) {
+            sum += cx(l, l->dev_node[k]);
             n++;
         }
     }
@@ -816,7 +831,7 @@ layout_host(struct ctx *c, uint32_t hdev, int n_guest_hosts,
     /* A container is a guest too, but one with no hypervisor: the band
      * says which kinds it holds. */
     const char *gcap = !n_ctr ? "guests" : n_ctr == ng ? "containers"
-                                                       : "VMs, containers";
+                                                       : "VMs and\ncontainers";
     bool exp = expanded && expanded[hdev];
     size_t shown = ng;
     bool fold = false;

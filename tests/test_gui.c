@@ -1397,6 +1397,27 @@ START_TEST(test_containers_layout)
         gui_layout_free(l);
         gui_history_free(h);
     }
+    /* A VM beside the containers: its NIC alone has a host side, and the
+     * band says it holds both. */
+    struct gui_history *h = scenario_history(dir,
+                                             "scenarios/docker-modes.json",
+                                             "vm");
+    const struct gui_scene *sc = gui_history_scene(h);
+    struct gui_layout *l = gui_layout_new(sc, NULL);
+    check_layout(l, 3);
+    int backs = 0;
+    for (size_t i = 0; i < l->n_nodes; i++) {
+        backs += l->nodes[i].type == GUI_N_BACKEND;
+    }
+    ck_assert_int_eq(backs, 1);
+    ck_assert_int_ge(l->dev_back[dev_index(sc, "host1/vm1/eth0")], 0);
+    bool both = false;
+    for (size_t b = 0; b < l->n_bands; b++) {
+        both |= !strcmp(l->bands[b].caption, "VMs and\ncontainers");
+    }
+    ck_assert(both);
+    gui_layout_free(l);
+    gui_history_free(h);
     vh_test_sh(NULL, "rm -rf '%s'", dir);
     free(dir);
 }
