@@ -877,6 +877,22 @@ layout_host(struct ctx *c, uint32_t hdev, int n_guest_hosts,
         l->nodes[gn].box.x = left + gx;
         l->nodes[gn].box.y = gy;
         size_t np = children(c, guests[i], R_GPORT, NULL);
+        const char *gnote = sc->devs[guests[i]].note;
+        if (!np && gnote && !strncmp(gnote, "network|", 8)) {
+            /* No interface of its own: say whose stack it uses. */
+            const char *net = gnote + 8;
+            char *sub = l->nodes[gn].sub;
+            if (!strcmp(net, "host")) {
+                snprintf(sub, sizeof l->nodes[gn].sub, "host's network");
+            } else if (!strncmp(net, "container:", 10)) {
+                snprintf(sub, sizeof l->nodes[gn].sub, "%s's namespace",
+                         net + 10);
+            } else if (!strcmp(net, "none")) {
+                snprintf(sub, sizeof l->nodes[gn].sub, "loopback only");
+            } else {
+                snprintf(sub, sizeof l->nodes[gn].sub, "network %s", net);
+            }
+        }
         uint32_t *ports = gui_xcalloc(np, sizeof *ports);
         children(c, guests[i], R_GPORT, ports);
         float span = np ? (float) np * (PORT_W + PORT_GAP) - PORT_GAP : 0;

@@ -568,6 +568,8 @@ draw_nodes(const struct ctx *c, const struct gui_frame *f,
         case GUI_N_GUEST:
             world_text(c, GUI_BOLD, 15, ink, b->x + b->w / 2, b->y + 5,
                        GUI_CENTER, maxw, n->label);
+            world_text(c, GUI_SANS, 11, ink_soft, b->x + b->w / 2, b->y + 34,
+                       GUI_CENTER, maxw, n->sub);
             break;
         case GUI_N_PORT:
             world_text(c, GUI_SANS, 13, ink, b->x + b->w / 2, b->y + 5,

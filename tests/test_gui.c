@@ -1418,6 +1418,25 @@ START_TEST(test_containers_layout)
     ck_assert(both);
     gui_layout_free(l);
     gui_history_free(h);
+    /* A container with no interface of its own says whose stack it
+     * uses. */
+    static const struct { const char *variant, *ctr, *sub; } ns[] = {
+        { "host", "host1/web", "host's network" },
+        { "container", "host1/client", "web's namespace" },
+    };
+    for (size_t k = 0; k < 2; k++) {
+        h = scenario_history(dir, "scenarios/docker-modes.json",
+                             ns[k].variant);
+        sc = gui_history_scene(h);
+        l = gui_layout_new(sc, NULL);
+        check_layout(l, 2);
+        const struct gui_node *n = &l->nodes[l->dev_node[dev_index(
+                                                sc, ns[k].ctr)]];
+        ck_assert_int_eq(n->type, GUI_N_GUEST);
+        ck_assert_str_eq(n->sub, ns[k].sub);
+        gui_layout_free(l);
+        gui_history_free(h);
+    }
     vh_test_sh(NULL, "rm -rf '%s'", dir);
     free(dir);
 }
