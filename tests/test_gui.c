@@ -1395,6 +1395,18 @@ START_TEST(test_containers_layout)
         ck_assert_int_eq(l->nodes[c0].type, GUI_N_PORT);
         ck_assert_ptr_nonnull(route_between(l, c0, d0));
         gui_layout_free(l);
+        /* Unfolded, every container has its box, none overlapping. */
+        uint8_t *expanded = calloc(sc->n_devs, 1);
+        memset(expanded, 1, sc->n_devs);
+        l = gui_layout_new(sc, expanded);
+        check_layout(l, want_ctrs[s]);
+        int all = 0;
+        for (size_t i = 0; i < l->n_nodes; i++) {
+            all += l->nodes[i].type == GUI_N_GUEST;
+        }
+        ck_assert_int_eq(all, ctrs);
+        gui_layout_free(l);
+        free(expanded);
         gui_history_free(h);
     }
     /* A VM beside the containers: its NIC alone has a host side, and the
