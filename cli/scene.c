@@ -93,6 +93,23 @@ cli_gui_scene(struct gui_scene *sc, const struct world *w,
         }
     }
     ovs_kernel_notes(sc, w);
+    /* A container's network as the scenario writes it ("host",
+     * "container:web", "none", a network's name): where its stack is,
+     * which its box says when it has no interface of its own. */
+    for (size_t i = 0; i < cfg->n_hosts; i++) {
+        const struct cfg_host *h = &cfg->hosts[i];
+        for (size_t k = 0; k < h->n_containers; k++) {
+            const struct cfg_container *ct = &h->containers[k];
+            char path[512], note[300];
+            snprintf(path, sizeof path, "%s/%s", h->name, ct->name);
+            const struct vh_device *cd = vh_devtab_find(&w->devs, path);
+            if (cd) {
+                snprintf(note, sizeof note, "network|%s",
+                         ct->network ? ct->network : "bridge");
+                gui_scene_set_note(sc, cd->id, note);
+            }
+        }
+    }
     for (size_t i = 0; i < cfg->n_flows; i++) {
         const struct cfg_flow *f = &cfg->flows[i];
         gui_scene_add_flow(sc, f->name, f->from, f->to,

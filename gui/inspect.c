@@ -12,6 +12,8 @@
 #include "models/switch/etag.h"
 #include "models/switch/vdp.h"
 #include "models/switch/vntag.h"
+#include "models/tunnel/gre.h"
+#include "models/tunnel/tnl_peek.h"
 #include "sim/frame.h"
 #include "sim/packet.h"
 #include "sim/trace.h"
@@ -461,20 +463,21 @@ vdp_lines(struct gui_lines *out, const uint8_t *fr, uint32_t kept)
     }
 }
 
+static void l2_rest_lines(struct gui_lines *, const uint8_t *, uint32_t,
+                          int);
+
 /* The headers of a frame, outermost first. */
 static void
 header_lines(struct gui_lines *out, const uint8_t *fr, uint32_t kept,
              uint32_t len)
 {
-    struct vh_frame_info fi;
-    char m1[18], m2[18], i1[16], i2[16];
+    char m1[18], m2[18];
     add(out, GUI_BOLD, ink, 0, "Headers (%u-byte frame%s)", len,
         kept < len ? ", first bytes kept" : "");
     if (kept < VH_ETH_HLEN) {
         add(out, GUI_SANS, soft, 2, "(no frame bytes yet)");
         return;
     }
-    memset(&fi, 0, sizeof fi);
     add(out, GUI_MONO, ink, 2, "Ethernet  %s \xe2\x86\x92 %s",
         vh_mac_format(vh_eth_src(fr), m1), vh_mac_format(vh_eth_dst(fr), m2));
     /* A VN-Tag or E-Tag sits between the MACs and the rest; the rest is
@@ -494,20 +497,68 @@ header_lines(struct gui_lines *out, const uint8_t *fr, uint32_t kept,
         vdp_lines(out, inner, len - tag);
         return;
     }
-    fr = inner;
-    vh_frame_parse(fr, len - tag, &fi, false);
+    l2_rest_lines(out, inner, len - tag, 0);
+}
+
+/* A tunnel's own header, then the frame it carries, indented. */
+static void
+tunnel_lines(struct gui_lines *out, const uint8_t *fr, uint32_t len,
+             const struct tnl_view *v, int depth)
+{
+    char m1[18], m2[18];
+    int ind = 2 + 2 * depth;
+    if (v->sport) {
+        /* VXLAN and Geneve: the outer UDP source port is a hash of the
+         * inner flow, the entropy ECMP spreads on. */
+        add(out, GUI_MONO, ink, ind, "%-9s VNI %u", v->name, v->key);
+        add(out, GUI_SANS, soft, ind + 2, "outer source port %u: a hash of "
+            "the inner flow", v->sport);
+    } else if (!v->has_key) {
+        add(out, GUI_MONO, ink, ind, "GRE       no key");
+    } else if (nvgre_vsid(v->key)) {
+        /* Nothing on the wire tells NVGRE from GRE with a key: a key
+         * past 8 bits is read both ways. */
+        add(out, GUI_MONO, ink, ind, "GRE       key %#x", v->key);
+        add(out, GUI_MONO, ink, ind, "NVGRE     VSID %u  flow id %u",
+            nvgre_vsid(v->key), v->key & 0xffu);
+    } else {
+        add(out, GUI_MONO, ink, ind, "GRE       key %u", v->key);
+    }
+    const uint8_t *in = fr + v->inner_off;
+    uint32_t in_len = v->inner_len;
+    if (v->inner_off + in_len > len || in_len < VH_ETH_HLEN) {
+        return;
+    }
+    add(out, GUI_BOLD, ink, ind, "Inner frame (%u bytes)", in_len);
+    add(out, GUI_MONO, ink, ind + 2, "Ethernet  %s \xe2\x86\x92 %s",
+        vh_mac_format(vh_eth_src(in), m1), vh_mac_format(vh_eth_dst(in), m2));
+    l2_rest_lines(out, in, in_len, depth + 1);
+}
+
+/* What follows the MAC addresses of a frame: its VLAN tag, ARP or IPv4
+ * and UDP or ICMP, and the frame a tunnel header carries ('depth' is how
+ * deep in tunnels; the lines are indented by it). */
+static void
+l2_rest_lines(struct gui_lines *out, const uint8_t *fr, uint32_t len,
+              int depth)
+{
+    struct vh_frame_info fi;
+    char i1[16], i2[16];
+    int ind = 2 + 2 * depth;
+    memset(&fi, 0, sizeof fi);
+    vh_frame_parse(fr, len, &fi, false);
     uint16_t outer = vh_eth_type(fr);
     if (fi.has_vlan) {
-        add(out, GUI_MONO, ink, 2, "802.1Q    VLAN %u, priority %u%s",
+        add(out, GUI_MONO, ink, ind, "802.1Q    VLAN %u, priority %u%s",
             fi.vlan_tci & 0xfff, fi.vlan_tci >> 13,
             fi.vlan_tci & 0x1000 ? ", drop eligible" : "");
     } else if (outer != VH_ETHERTYPE_IPV4 && outer != VH_ETHERTYPE_ARP) {
-        add(out, GUI_MONO, ink, 2, "          EtherType 0x%04x%s", outer,
+        add(out, GUI_MONO, ink, ind, "          EtherType 0x%04x%s", outer,
             outer == 0x88a8 ? " (802.1ad)" : outer == 0x8809
             ? " (slow protocols: LACP)" : "");
     }
     if (fi.is_arp) {
-        add(out, GUI_MONO, ink, 2, "ARP       %s: who has %s? tell %s",
+        add(out, GUI_MONO, ink, ind, "ARP       %s: who has %s? tell %s",
             fi.arp_op == VH_ARP_REQUEST ? "request" : "reply",
             vh_ipv4_format(fi.arp_tpa, i1), vh_ipv4_format(fi.arp_spa, i2));
         return;
@@ -516,20 +567,22 @@ header_lines(struct gui_lines *out, const uint8_t *fr, uint32_t kept,
         return;
     }
     const char *proto = fi.ip_proto == VH_IPPROTO_UDP ? "UDP"
-                        : fi.ip_proto == VH_IPPROTO_ICMP ? "ICMP" : "proto";
-    add(out, GUI_MONO, ink, 2, "IPv4      %s \xe2\x86\x92 %s  %s  TTL %u  "
+                        : fi.ip_proto == VH_IPPROTO_ICMP ? "ICMP"
+                        : fi.ip_proto == 47 ? "GRE" : "proto";
+    add(out, GUI_MONO, ink, ind, "IPv4      %s \xe2\x86\x92 %s  %s  TTL %u  "
         "len %u", vh_ipv4_format(fi.ip_src, i1), vh_ipv4_format(fi.ip_dst, i2),
         proto, fi.ip_ttl, fi.ip_total_len);
     if (fi.ip_proto == VH_IPPROTO_UDP) {
-        add(out, GUI_MONO, ink, 2, "UDP       port %u \xe2\x86\x92 %u  len %u",
+        add(out, GUI_MONO, ink, ind, "UDP       port %u \xe2\x86\x92 %u  len %u",
             fi.sport, fi.dport, fi.l4_len);
-        if (fi.dport == 4789) {
-            add(out, GUI_MONO, ink, 2, "VXLAN     (inner frame follows)");
-        }
     } else if (fi.ip_proto == VH_IPPROTO_ICMP) {
-        add(out, GUI_MONO, ink, 2, "ICMP      echo %s  id %u  seq %u",
+        add(out, GUI_MONO, ink, ind, "ICMP      echo %s  id %u  seq %u",
             fi.icmp_type == VH_ICMP_ECHO_REQUEST ? "request" : "reply",
             fi.icmp_id, fi.icmp_seq);
+    }
+    struct tnl_view v;
+    if (depth < 2 && tnl_peek(fr, len, &v)) {
+        tunnel_lines(out, fr, len, &v, depth);
     }
 }
 

@@ -67,6 +67,11 @@ struct ctx {
     const struct gui_scene *sc;
     struct gui_layout *l;
     enum role *role;
+    int32_t *pair;              /* Per device: for the host end of a veth
+                                 * pair, the container's end, drawn for
+                                 * both; else -1. */
+    float core_lane;            /* Bottom of the row of switches above the
+                                 * core row (spines), or 0 if none. */
     size_t cap_nodes, cap_routes;
 };
 
@@ -84,6 +89,73 @@ linked(const struct gui_scene *sc, size_t i)
         }
     }
     return false;
+}
+
+static bool
+is_container(const struct gui_scene *sc, uint32_t dev)
+{
+    return dev < sc->n_devs && !strcmp(sc->devs[dev].kind, "container");
+}
+
+/* Whether device 'i' has an edge inside its host to a device of role
+ * 'r' (or a part of one). */
+static bool
+edge_to_role(const struct ctx *c, uint32_t i, enum role r)
+{
+    const struct gui_scene *sc = c->sc;
+    for (uint32_t k = i; k < sc->n_devs; k++) {
+        if (k != i && sc->devs[k].parent != (int32_t) i) {
+            continue;
+        }
+        for (uint32_t e = 0; e < sc->devs[k].n_edges; e++) {
+            uint32_t o = sc->devs[k].edges[e].to;
+            int32_t op = sc->devs[o].parent;
+            if (!sc->devs[k].edges[e].cable
+                && (c->role[o] == r || (op >= 0 && c->role[op] == r))) {
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
+/* The NIC host 'h' routes out of through its NAT: the first one cabled to
+ * the outside that no bridge or tunnel of the host holds; -1 if none. */
+static int32_t
+nat_uplink(const struct ctx *c, uint32_t h)
+{
+    const struct gui_scene *sc = c->sc;
+    for (uint32_t i = h + 1; i < sc->n_devs; i++) {
+        const struct gui_dev *d = &sc->devs[i];
+        if (d->parent != (int32_t) h || c->role[i] != R_HW) {
+            continue;
+        }
+        bool cabled = false, held = false;
+        for (uint32_t e = 0; e < d->n_edges; e++) {
+            cabled |= d->edges[e].cable;
+            held |= !d->edges[e].cable;
+        }
+        if (cabled && !held) {
+            return (int32_t) i;
+        }
+    }
+    return -1;
+}
+
+/* The next bridge of host 'h' from device 'from' on whose traffic leaves
+ * through the host's routing: joined to something, but to no NIC. */
+static int32_t
+nat_next_bridge(const struct ctx *c, uint32_t h, uint32_t from)
+{
+    const struct gui_scene *sc = c->sc;
+    for (uint32_t i = from > h ? from : h + 1; i < sc->n_devs; i++) {
+        if (sc->devs[i].parent == (int32_t) h && c->role[i] == R_MID
+            && sc->devs[i].role == VH_ROLE_SWITCHING
+            && linked(sc, i) && !edge_to_role(c, i, R_HW)) {
+            return (int32_t) i;
+        }
+    }
+    return -1;
 }
 
 static void
@@ -125,6 +197,38 @@ classify(struct ctx *c)
             c->role[i] = R_EPORT;
         } else {
             c->role[i] = R_HIDDEN;
+        }
+    }
+    /* The host end of a veth pair is half of the link from a container to
+     * its bridge: the picture draws the pair as that link, from the
+     * container's interface, rather than a box per container in the
+     * kernel's row (a thousand of them on a dense host). */
+    for (size_t i = 0; i < sc->n_devs; i++) {
+        c->pair[i] = -1;
+        const struct gui_dev *d = &sc->devs[i];
+        if (c->role[i] != R_MID || d->role != VH_ROLE_DEVICE) {
+            continue;
+        }
+        for (uint32_t e = 0; e < d->n_edges; e++) {
+            uint32_t o = d->edges[e].to;
+            if (!d->edges[e].cable && c->role[o] == R_GPORT
+                && is_container(sc, (uint32_t) sc->devs[o].parent)) {
+                c->role[i] = R_HIDDEN;
+                c->pair[i] = (int32_t) o;
+                break;
+            }
+        }
+    }
+    /* A NAT nothing is cabled to is the host's routing between its
+     * bridges and a NIC: drawn, with lines to them, so the way out of
+     * docker0 or virbr0 shows. */
+    for (size_t i = 0; i < sc->n_devs; i++) {
+        if (c->role[i] == R_HIDDEN && !strcmp(sc->devs[i].kind, "nat")
+            && sc->devs[i].parent >= 0
+            && c->role[sc->devs[i].parent] == R_HOST
+            && nat_uplink(c, (uint32_t) sc->devs[i].parent) >= 0
+            && nat_next_bridge(c, (uint32_t) sc->devs[i].parent, 0) >= 0) {
+            c->role[i] = R_MID;
         }
     }
 }
@@ -260,6 +364,10 @@ want_x(const struct ctx *c, uint32_t dev, const uint8_t *placed,
         const struct gui_dev *e = k == dev ? d : &c->sc->devs[k];
         for (uint32_t j = 0; j < e->n_edges; j++) {
             uint32_t to = e->edges[j].to;
+            if (c->pair[to] >= 0) {
+                /* A veth's host end: where its container is. */
+                to = (uint32_t) c->pair[to];
+            }
             int32_t node = l->dev_back[to] >= 0 ? l->dev_back[to]
                                                 : l->dev_node[to];
             if (node < 0 || !placed[node]) {
@@ -276,6 +384,17 @@ want_x(const struct ctx *c, uint32_t dev, const uint8_t *placed,
                 seen[n_seen++] = node;
             }
             sum += cx(l, node);
+            n++;
+        }
+    }
+    /* The NIC a NAT routes out of goes under the NAT. */
+    for (size_t k = 0; c->role[dev] == R_HW && d->parent >= 0
+                       && k < c->sc->n_devs; k++) {
+        if (c->sc->devs[k].parent == d->parent && c->role[k] == R_MID
+            && !strcmp(c->sc->devs[k].kind, "nat")
+            && nat_uplink(c, (uint32_t) d->parent) == (int32_t) dev
+            && l->dev_node[k] >= 0 && placed[l->dev_node[k]]) {
+            sum += cx(l, l->dev_node[k]);
             n++;
         }
     }
@@ -692,6 +811,7 @@ layout_host(struct ctx *c, uint32_t hdev, int n_guest_hosts,
                          GUI_GUEST_ROW_MIN);
     float *gw = gui_xcalloc(ng, sizeof *gw);
     float total = 0;
+    size_t n_ctr = 0;           /* Guests that are containers. */
     for (size_t i = 0; i < ng; i++) {
         size_t np = children(c, guests[i], R_GPORT, NULL);
         /* Is there a host side to draw (a NIC not reaching the hardware
@@ -700,12 +820,18 @@ layout_host(struct ctx *c, uint32_t hdev, int n_guest_hosts,
             const char *note = sc->devs[k].note;
             any_port |= sc->devs[k].parent == (int32_t) guests[i]
                         && c->role[k] == R_GPORT
+                        && !is_container(sc, guests[i])
                         && strncmp(note ? note : "", "direct", 6) != 0;
         }
+        n_ctr += is_container(sc, guests[i]);
         float pw = (float) np * (PORT_W + PORT_GAP) - PORT_GAP + 2 * 10;
         gw[i] = fmaxf(GUEST_MIN_W, pw);
         total += gw[i] + (i ? GAP : 0);
     }
+    /* A container is a guest too, but one with no hypervisor: the band
+     * says which kinds it holds. */
+    const char *gcap = !n_ctr ? "guests" : n_ctr == ng ? "containers"
+                                                       : "VMs and\ncontainers";
     bool exp = expanded && expanded[hdev];
     size_t shown = ng;
     bool fold = false;
@@ -739,7 +865,7 @@ layout_host(struct ctx *c, uint32_t hdev, int n_guest_hosts,
         if (gx > 0 && gx + gw[i] > budget) {
             gx = 0;
             gy += cell_h + GAP;
-            add_band(l, band_cap, hn, gy, gy + GUEST_H, "guests");
+            add_band(l, band_cap, hn, gy, gy + GUEST_H, gcap);
             if (any_port) {
                 add_band(l, band_cap, hn, gy + GUEST_H + BACK_GAP,
                          gy + GUEST_H + BACK_GAP + BACK_H, "hypervisor");
@@ -751,6 +877,22 @@ layout_host(struct ctx *c, uint32_t hdev, int n_guest_hosts,
         l->nodes[gn].box.x = left + gx;
         l->nodes[gn].box.y = gy;
         size_t np = children(c, guests[i], R_GPORT, NULL);
+        const char *gnote = sc->devs[guests[i]].note;
+        if (!np && gnote && !strncmp(gnote, "network|", 8)) {
+            /* No interface of its own: say whose stack it uses. */
+            const char *net = gnote + 8;
+            char *sub = l->nodes[gn].sub;
+            if (!strcmp(net, "host")) {
+                snprintf(sub, sizeof l->nodes[gn].sub, "host's network");
+            } else if (!strncmp(net, "container:", 10)) {
+                snprintf(sub, sizeof l->nodes[gn].sub, "%s's namespace",
+                         net + 10);
+            } else if (!strcmp(net, "none")) {
+                snprintf(sub, sizeof l->nodes[gn].sub, "loopback only");
+            } else {
+                snprintf(sub, sizeof l->nodes[gn].sub, "network %s", net);
+            }
+        }
         uint32_t *ports = gui_xcalloc(np, sizeof *ports);
         children(c, guests[i], R_GPORT, ports);
         float span = np ? (float) np * (PORT_W + PORT_GAP) - PORT_GAP : 0;
@@ -762,8 +904,11 @@ layout_host(struct ctx *c, uint32_t hdev, int n_guest_hosts,
             l->nodes[pn].box.x = px + (float) k * (PORT_W + PORT_GAP);
             l->nodes[pn].box.y = gy + GUEST_TITLE;
             const char *note = sc->devs[ports[k]].note;
-            if (note && !strncmp(note, "direct", 6)) {
-                /* Straight to the hardware: no host side to draw. */
+            if ((note && !strncmp(note, "direct", 6))
+                || is_container(sc, guests[i])) {
+                /* Straight to the hardware, or a container's interface
+                 * (its veth's other end is in the host's kernel, where
+                 * the bridge is): no host side to draw. */
                 continue;
             }
             int32_t bn = add_node(c, GUI_N_BACKEND, (int32_t) ports[k], hn,
@@ -794,7 +939,7 @@ layout_host(struct ctx *c, uint32_t hdev, int n_guest_hosts,
         if (gx > 0 && gx + FOLD_W > budget && exp) {
             gx = 0;
             gy += cell_h + GAP;
-            add_band(l, band_cap, hn, gy, gy + GUEST_H, "guests");
+            add_band(l, band_cap, hn, gy, gy + GUEST_H, gcap);
         }
         int32_t fn = add_node(c, GUI_N_FOLD, -1, hn, hn, FOLD_W, GUEST_H);
         struct gui_node *f = &l->nodes[fn];
@@ -806,8 +951,12 @@ layout_host(struct ctx *c, uint32_t hdev, int n_guest_hosts,
             snprintf(f->label, sizeof f->label, "fold %zu", ng);
             snprintf(f->sub, sizeof f->sub, "show fewer");
         } else {
-            snprintf(f->label, sizeof f->label, "+%zu guests", ng - shown);
-            snprintf(f->sub, sizeof f->sub, "click to show");
+            /* "+996 containers" is wider than the box: the noun goes
+             * to the second line. */
+            snprintf(f->label, sizeof f->label, "+%zu %s", ng - shown,
+                     n_ctr == ng ? "more" : "guests");
+            snprintf(f->sub, sizeof f->sub, "%s",
+                     n_ctr == ng ? "containers: click" : "click to show");
         }
         /* The host sides of the folded guests' NICs, as one box. */
         int32_t fbn = fn;
@@ -836,7 +985,7 @@ layout_host(struct ctx *c, uint32_t hdev, int n_guest_hosts,
     }
     size_t end_guest_nodes = l->n_nodes;
     if (ng) {
-        add_band(l, band_cap, hn, y, y + GUEST_H, "guests");
+        add_band(l, band_cap, hn, y, y + GUEST_H, gcap);
         if (any_port) {
             add_band(l, band_cap, hn, y + GUEST_H + BACK_GAP,
                      y + GUEST_H + BACK_GAP + BACK_H, "hypervisor");
@@ -1085,7 +1234,7 @@ make_routes(struct ctx *c, float lane_top)
             add_route(c, p, b, 0, 0);
         }
     }
-    int lanes = 0;
+    int lanes = 0, core_lanes = 0;
     for (size_t i = 0; i < sc->n_devs; i++) {
         const struct gui_dev *d = &sc->devs[i];
         for (uint32_t e = 0; e < d->n_edges; e++) {
@@ -1101,13 +1250,40 @@ make_routes(struct ctx *c, float lane_top)
             bool across = gui_scene_root(sc, (uint32_t) i)
                           != gui_scene_root(sc, j);
             float lane = 0;
-            if (across) {
+            uint32_t ri = gui_scene_root(sc, (uint32_t) i);
+            uint32_t rj = gui_scene_root(sc, j);
+            if (across && c->core_lane > 0 && c->role[ri] == R_SWITCH
+                && c->role[rj] == R_SWITCH
+                && (l->nodes[a].box.y > c->core_lane)
+                   != (l->nodes[b].box.y > c->core_lane)) {
+                /* A leaf to a spine: a lane of its own under the leaves. */
+                lane = c->core_lane + 16 + (float) (core_lanes % 8) * 12;
+                core_lanes++;
+            } else if (across) {
                 lane = lane_top + 14 + (float) (lanes % 8) * 10;
                 lanes++;
             } else {
                 lane = crossing_lane(l, a, b);
             }
             add_route(c, a, b, d->edges[e].cable, lane);
+        }
+    }
+    /* A NAT: from the bridges behind it to the NIC it routes out of. */
+    for (size_t i = 0; i < sc->n_devs; i++) {
+        if (c->role[i] != R_MID || strcmp(sc->devs[i].kind, "nat")) {
+            continue;
+        }
+        uint32_t h = (uint32_t) sc->devs[i].parent;
+        int32_t up = nat_uplink(c, h);
+        int32_t nn = l->dev_node[i];
+        if (up >= 0 && l->dev_node[up] >= 0) {
+            add_route(c, nn, l->dev_node[up], 0, 0);
+        }
+        for (int32_t b = nat_next_bridge(c, h, 0); b >= 0;
+             b = nat_next_bridge(c, h, (uint32_t) b + 1)) {
+            if (l->dev_node[b] >= 0 && l->dev_node[b] != nn) {
+                add_route(c, l->dev_node[b], nn, 0, 0);
+            }
         }
     }
     /* A switch and its threads in user space, each process's lines in a
@@ -1143,6 +1319,32 @@ struct path_cache {
     size_t n, cap;
 };
 
+/* Whether top-level switch 'sw' is cabled only to other switches, as a
+ * spine of a leaf-spine fabric is: it is drawn a row below the switches
+ * the hosts are cabled to. */
+static bool
+is_core(const struct ctx *c, uint32_t sw)
+{
+    const struct gui_scene *sc = c->sc;
+    bool to_switch = false;
+    for (uint32_t k = sw; k < sc->n_devs; k++) {
+        if (k != sw && sc->devs[k].parent != (int32_t) sw) {
+            continue;
+        }
+        for (uint32_t e = 0; e < sc->devs[k].n_edges; e++) {
+            if (!sc->devs[k].edges[e].cable) {
+                continue;
+            }
+            uint32_t r = gui_scene_root(sc, sc->devs[k].edges[e].to);
+            if (r == sw || c->role[r] != R_SWITCH) {
+                return false;
+            }
+            to_switch = true;
+        }
+    }
+    return to_switch;
+}
+
 struct gui_layout *
 gui_layout_new(const struct gui_scene *sc, const uint8_t *expanded)
 {
@@ -1157,6 +1359,7 @@ gui_layout_new(const struct gui_scene *sc, const uint8_t *expanded)
     l->paths = gui_xcalloc(1, sizeof(struct path_cache));
     struct ctx c = { .sc = sc, .l = l };
     c.role = gui_xcalloc(sc->n_devs + 1, sizeof *c.role);
+    c.pair = gui_xcalloc(sc->n_devs + 1, sizeof *c.pair);
     classify(&c);
     size_t band_cap = 0;
 
@@ -1212,16 +1415,41 @@ gui_layout_new(const struct gui_scene *sc, const uint8_t *expanded)
         tiers |= c.role[i] == R_SWITCH
                  && !strcmp(sc->devs[i].kind, "port-extender");
     }
-    for (int tier = tiers ? 0 : 1; tier < 2; tier++) {
+    /* Without extenders, switches cabled only to switches (the spines of
+     * a leaf-spine fabric) get a row under those the hosts are cabled to
+     * (the leaves), so the picture reads host, leaf, spine. */
+    uint8_t *tier_of = gui_xcalloc(sc->n_devs + 1, 1);
+    bool have_edge = false, have_core = false;
+    for (size_t i = 0; i < sc->n_devs; i++) {
+        if (c.role[i] != R_SWITCH && c.role[i] != R_OTHER) {
+            continue;
+        }
+        if (tiers) {
+            tier_of[i] = c.role[i] == R_SWITCH
+                         && !strcmp(sc->devs[i].kind, "port-extender") ? 0 : 1;
+        } else if (c.role[i] == R_SWITCH && is_core(&c, (uint32_t) i)) {
+            tier_of[i] = 2;
+            have_core = true;
+        } else {
+            tier_of[i] = 1;
+            have_edge = true;
+        }
+    }
+    if (!have_edge) {
+        for (size_t i = 0; i < sc->n_devs; i++) {
+            tier_of[i] = tier_of[i] == 2 ? 1 : tier_of[i];
+        }
+        have_core = false;
+    }
+    float row_bottom = 0;
+    for (int tier = tiers ? 0 : 1; tier < (have_core ? 3 : 2); tier++) {
         size_t k = 0;
         size_t first_new = l->n_nodes;
         for (size_t i = 0; i < sc->n_devs; i++) {
             if (c.role[i] != R_SWITCH && c.role[i] != R_OTHER) {
                 continue;
             }
-            bool extender = c.role[i] == R_SWITCH
-                            && !strcmp(sc->devs[i].kind, "port-extender");
-            if (tiers && extender != (tier == 0)) {
+            if (tier_of[i] != tier) {
                 continue;
             }
             enum gui_node_type t = c.role[i] == R_SWITCH ? GUI_N_SWITCH
@@ -1257,16 +1485,30 @@ gui_layout_new(const struct gui_scene *sc, const uint8_t *expanded)
             k++;
         }
         float y = row_y + (tiers && tier == 1 ? EXTENDER_ROW_GAP : 0);
+        if (tier == 2) {
+            /* Room under the row above for a lane per cable. */
+            c.core_lane = row_bottom;
+            y = row_bottom + EXTENDER_ROW_GAP;
+        }
         place_row(l, it, k, 0, y);
         settle_ports(l, it, k);
         /* The next row's cables come from these too. */
         for (size_t i = first_new; i < l->n_nodes; i++) {
             placed[i] = 1;
+            row_bottom = fmaxf(row_bottom, l->nodes[i].box.y
+                                           + l->nodes[i].box.h);
         }
     }
+    free(tier_of);
     free(it);
     free(placed);
 
+    /* The host end of a veth pair: where its container's end is. */
+    for (size_t i = 0; i < sc->n_devs; i++) {
+        if (c.pair[i] >= 0) {
+            l->dev_node[i] = l->dev_node[c.pair[i]];
+        }
+    }
     /* Hidden devices: their nearest shown ancestor. */
     for (size_t i = 0; i < sc->n_devs; i++) {
         if (l->dev_node[i] >= 0) {
@@ -1304,6 +1546,7 @@ gui_layout_new(const struct gui_scene *sc, const uint8_t *expanded)
         }
     }
     l->bounds = (struct gui_box) { x0, y0, x1 - x0, y1 - y0 };
+    free(c.pair);
     free(c.role);
     return l;
 }

@@ -14,6 +14,14 @@
  * line from the switch up to each thread is the way an upcall goes.
  * Switches and other top-level devices form a row below the hosts, joined
  * by cables.
+ * A switch cabled only to switches (a spine) goes in a row under
+ * those the hosts are cabled to, its cables in lanes of their own.
+ *
+ * A container is a guest with no hypervisor: no host-side box under its
+ * interfaces; the host end of its veth pair is drawn as the line from the
+ * container's interface to its bridge (a dense host would otherwise have
+ * a box per container in the kernel's row), and a NAT with no cables of
+ * its own is drawn between the bridges it routes for and its NIC.
  *
  * Devices are placed by kind when the kind is known and otherwise by their
  * parent and edges, so a new model appears somewhere sensible without a

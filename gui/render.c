@@ -277,7 +277,7 @@ node_colors(enum gui_node_type t, SDL_Color *fill, SDL_Color *border)
 static SDL_Color
 band_color(const char *caption)
 {
-    if (!strcmp(caption, "guests")) {
+    if (!strcmp(caption, "guests") || strstr(caption, "containers")) {
         return RGB(0xe4, 0xee, 0xf8);
     }
     if (!strcmp(caption, "hypervisor")) {
@@ -369,8 +369,22 @@ draw_hosts(const struct ctx *c)
                               b->y1 - b->y0 + 16 };
         gui_fill(c->d, sx(c, sb.x), sy(c, sb.y), sb.w * c->z, sb.h * c->z,
                  band_color(b->caption));
-        world_text(c, GUI_SANS, 12, ink_soft, hb->x + 12,
-                   (b->y0 + b->y1) / 2 - 8, GUI_LEFT, 80, b->caption);
+        /* A caption of two lines ("VMs and\ncontainers") is centred as
+         * one. */
+        const char *nl = strchr(b->caption, '\n');
+        float ty = (b->y0 + b->y1) / 2 - 8;
+        if (nl) {
+            char first[32];
+            snprintf(first, sizeof first, "%.*s", (int) (nl - b->caption),
+                     b->caption);
+            world_text(c, GUI_SANS, 12, ink_soft, hb->x + 12, ty - 8,
+                       GUI_LEFT, 80, first);
+            world_text(c, GUI_SANS, 12, ink_soft, hb->x + 12, ty + 8,
+                       GUI_LEFT, 80, nl + 1);
+        } else {
+            world_text(c, GUI_SANS, 12, ink_soft, hb->x + 12, ty, GUI_LEFT,
+                       80, b->caption);
+        }
     }
     /* Processes in user space hold their threads, and the lines up to
      * the threads run inside them: drawn here, before the lines. */
@@ -554,6 +568,8 @@ draw_nodes(const struct ctx *c, const struct gui_frame *f,
         case GUI_N_GUEST:
             world_text(c, GUI_BOLD, 15, ink, b->x + b->w / 2, b->y + 5,
                        GUI_CENTER, maxw, n->label);
+            world_text(c, GUI_SANS, 11, ink_soft, b->x + b->w / 2, b->y + 34,
+                       GUI_CENTER, maxw, n->sub);
             break;
         case GUI_N_PORT:
             world_text(c, GUI_SANS, 13, ink, b->x + b->w / 2, b->y + 5,

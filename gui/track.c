@@ -19,6 +19,12 @@ slot_of(const struct gui_history *h, const struct gui_scene *sc,
     if (!gui_scene_is_guest_port(sc, e->dev)) {
         return 0;
     }
+    int32_t g = sc->devs[e->dev].parent;
+    if (g >= 0 && !strcmp(sc->devs[g].kind, "container")) {
+        return 0;               /* A container has no host side: its
+                                 * stack's work, on the host's cores, is
+                                 * its own. */
+    }
     switch (e->kind) {
     case VH_HOP_SERVICE:
         return e->on_cpu && (int) e->cat != gui_history_guest_cat(h) ? 1 : 0;

@@ -1291,6 +1291,298 @@ START_TEST(test_evb_inspector_tag)
 }
 END_TEST
 
+/* Records variant 'variant' of scenario 'scn' (a path under the source
+ * tree) into DIR and opens its history. */
+static struct gui_history *
+scenario_history(const char *dir, const char *scn, const char *variant)
+{
+    char *out = NULL;
+    const char *base = strrchr(scn, '/') ? strrchr(scn, '/') + 1 : scn;
+    int st = vh_test_sh(&out, "cd '%s' && '%s' run '%s/%s' --quiet "
+                        "--variant %s --record '%s-%s.vhrec'", dir, bin(),
+                        getcwd((char[4096]) { 0 }, 4096), scn, variant, base,
+                        variant);
+    ck_assert_msg(st == 0, "vhsim run --record failed (%d): %s", st, out);
+    free(out);
+    char rec[4400], err[256];
+    snprintf(rec, sizeof rec, "%s/%s-%s.vhrec", dir, base, variant);
+    struct gui_history *h = gui_history_open(rec, NULL, NULL, 0, err,
+                                             sizeof err);
+    ck_assert_msg(h != NULL, "%s", err);
+    return h;
+}
+
+/* The route drawn between nodes 'a' and 'b', or NULL. */
+static const struct gui_route *
+route_between(const struct gui_layout *l, int32_t a, int32_t b)
+{
+    for (size_t i = 0; i < l->n_routes; i++) {
+        const struct gui_route *r = &l->routes[i];
+        if ((r->a == a && r->b == b) || (r->a == b && r->b == a)) {
+            return r;
+        }
+    }
+    return NULL;
+}
+
+/* A thousand containers on one host: they fold as guests do, the band
+ * says they are containers, the picture stays as wide as a screen, no
+ * container interface has a hypervisor's host side, each veth's host end
+ * is drawn where its container's end is (not as a box of its own), and
+ * docker0 reaches the NIC through the NAT, the way packets leave.  The
+ * same holds for the two containers of docker-modes. */
+START_TEST(test_containers_layout)
+{
+    char *dir = vh_test_tmpdir();
+    static const char *const scns[] = {
+        "scenarios/density.json", "scenarios/docker-modes.json",
+    };
+    static const int want_ctrs[] = { 1000, 2 };
+    for (size_t s = 0; s < 2; s++) {
+        struct gui_history *h = scenario_history(dir, scns[s], "base");
+        const struct gui_scene *sc = gui_history_scene(h);
+        struct gui_layout *l = gui_layout_new(sc, NULL);
+        check_layout(l, want_ctrs[s]);
+        ck_assert_msg(l->bounds.w < 2400, "%s: %.0f units wide", scns[s],
+                      l->bounds.w);
+        int32_t hn = l->dev_node[dev_index(sc, "host1")];
+        int shown = 0, folded = 0, ctrs = 0;
+        for (size_t i = 0; i < l->n_nodes; i++) {
+            const struct gui_node *n = &l->nodes[i];
+            ck_assert_msg(n->type != GUI_N_BACKEND, "%s: a host side '%s'",
+                          scns[s], n->label);
+            shown += n->type == GUI_N_GUEST && n->host == hn;
+            folded += n->type == GUI_N_FOLD && n->host == hn ? n->count : 0;
+        }
+        for (size_t d = 0; d < sc->n_devs; d++) {
+            const struct gui_dev *dv = &sc->devs[d];
+            ctrs += !strcmp(dv->kind, "container");
+            if (strcmp(dv->kind, "veth") || dv->parent < 0
+                || strcmp(sc->devs[dv->parent].kind, "host")) {
+                continue;
+            }
+            /* A host end: drawn where its peer in the container is. */
+            int32_t peer = -1;
+            for (uint32_t e = 0; e < dv->n_edges; e++) {
+                const struct gui_dev *o = &sc->devs[dv->edges[e].to];
+                if (o->parent >= 0
+                    && !strcmp(sc->devs[o->parent].kind, "container")) {
+                    peer = (int32_t) dv->edges[e].to;
+                }
+            }
+            ck_assert_int_ge(peer, 0);
+            ck_assert_int_eq(l->dev_node[d], l->dev_node[peer]);
+        }
+        ck_assert_int_eq(ctrs, want_ctrs[s]);
+        ck_assert_int_eq(shown + folded, ctrs);
+        ck_assert_int_eq(folded > 0, ctrs > 10);
+        bool caption = false;
+        for (size_t b = 0; b < l->n_bands; b++) {
+            caption |= l->bands[b].host == hn
+                       && !strcmp(l->bands[b].caption, "containers");
+        }
+        ck_assert(caption);
+        int32_t d0 = l->dev_node[dev_index(sc, "host1/docker0")];
+        int32_t nat = l->dev_node[dev_index(sc, "host1/nat")];
+        int32_t eth0 = l->dev_node[dev_index(sc, "host1/eth0")];
+        ck_assert_int_eq(l->nodes[nat].type, GUI_N_MID);
+        ck_assert_ptr_nonnull(route_between(l, d0, nat));
+        ck_assert_ptr_nonnull(route_between(l, nat, eth0));
+        ck_assert_ptr_null(route_between(l, d0, eth0));
+        /* The first container's line goes straight to docker0. */
+        int32_t c0 = l->dev_node[dev_index(sc, s ? "host1/web/eth0"
+                                                 : "host1/c0000/eth0")];
+        ck_assert_int_eq(l->nodes[c0].type, GUI_N_PORT);
+        ck_assert_ptr_nonnull(route_between(l, c0, d0));
+        gui_layout_free(l);
+        /* Unfolded, every container has its box, none overlapping. */
+        uint8_t *expanded = calloc(sc->n_devs, 1);
+        memset(expanded, 1, sc->n_devs);
+        l = gui_layout_new(sc, expanded);
+        check_layout(l, want_ctrs[s]);
+        int all = 0;
+        for (size_t i = 0; i < l->n_nodes; i++) {
+            all += l->nodes[i].type == GUI_N_GUEST;
+        }
+        ck_assert_int_eq(all, ctrs);
+        gui_layout_free(l);
+        free(expanded);
+        gui_history_free(h);
+    }
+    /* A VM beside the containers: its NIC alone has a host side, and the
+     * band says it holds both. */
+    struct gui_history *h = scenario_history(dir,
+                                             "scenarios/docker-modes.json",
+                                             "vm");
+    const struct gui_scene *sc = gui_history_scene(h);
+    struct gui_layout *l = gui_layout_new(sc, NULL);
+    check_layout(l, 3);
+    int backs = 0;
+    for (size_t i = 0; i < l->n_nodes; i++) {
+        backs += l->nodes[i].type == GUI_N_BACKEND;
+    }
+    ck_assert_int_eq(backs, 1);
+    ck_assert_int_ge(l->dev_back[dev_index(sc, "host1/vm1/eth0")], 0);
+    bool both = false;
+    for (size_t b = 0; b < l->n_bands; b++) {
+        both |= !strcmp(l->bands[b].caption, "VMs and\ncontainers");
+    }
+    ck_assert(both);
+    gui_layout_free(l);
+    gui_history_free(h);
+    /* A container with no interface of its own says whose stack it
+     * uses. */
+    static const struct { const char *variant, *ctr, *sub; } ns[] = {
+        { "host", "host1/web", "host's network" },
+        { "container", "host1/client", "web's namespace" },
+    };
+    for (size_t k = 0; k < 2; k++) {
+        h = scenario_history(dir, "scenarios/docker-modes.json",
+                             ns[k].variant);
+        sc = gui_history_scene(h);
+        l = gui_layout_new(sc, NULL);
+        check_layout(l, 2);
+        const struct gui_node *n = &l->nodes[l->dev_node[dev_index(
+                                                sc, ns[k].ctr)]];
+        ck_assert_int_eq(n->type, GUI_N_GUEST);
+        ck_assert_str_eq(n->sub, ns[k].sub);
+        gui_layout_free(l);
+        gui_history_free(h);
+    }
+    vh_test_sh(NULL, "rm -rf '%s'", dir);
+    free(dir);
+}
+END_TEST
+
+/* The inspector of a packet crossing the underlay between the hosts of
+ * overlay.json: the outer IPv4 between the hosts' NICs, UDP to 4789, the
+ * VXLAN VNI, then the inner frame's IPv4 between the VMs; for NVGRE the
+ * GRE key read as VSID and flow id.  The VTEP is drawn in the host's
+ * kernel band between the bridge and the NIC. */
+START_TEST(test_tunnel_inspector)
+{
+    char *dir = vh_test_tmpdir();
+    static const struct {
+        const char *variant;
+        const char *want[5];
+    } cases[] = {
+        { "base", { "IPv4      192.168.0.1 \xe2\x86\x92 192.168.0.2  UDP",
+                    "\xe2\x86\x92 4789", "VXLAN     VNI 5001",
+                    "Inner frame",
+                    "IPv4      10.0.0.1 \xe2\x86\x92 10.0.0.2  UDP" } },
+        { "nvgre", { "IPv4      192.168.0.1 \xe2\x86\x92 192.168.0.2  GRE",
+                     "GRE       key 0x", "NVGRE     VSID 5001  flow id",
+                     "Inner frame",
+                     "IPv4      10.0.0.1 \xe2\x86\x92 10.0.0.2  UDP" } },
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof *cases; c++) {
+        struct gui_history *h = scenario_history(dir, "scenarios/overlay.json",
+                                                 cases[c].variant);
+        const struct gui_scene *sc = gui_history_scene(h);
+        ck_assert_int_eq(gui_history_seek(h, sc->duration, GUI_AHEAD), 0);
+        int32_t sw = dev_index(sc, "tor1");
+        int64_t pi = gui_history_find_seq(h, 0, 0, false);
+        ck_assert(pi >= 0);
+        struct gui_pkt *p = gui_history_packet(h, (uint32_t) pi);
+        gui_history_stops(h, p);
+        vh_time_t at = 0;
+        for (uint32_t k = 0; k < p->n_stops && !at; k++) {
+            if (p->stops[k].dev == (uint32_t) sw) {
+                at = p->stops[k].t_in;
+            }
+        }
+        ck_assert(at > 0);
+        struct gui_lines lines;
+        memset(&lines, 0, sizeof lines);
+        gui_inspect_packet(&lines, h, (uint32_t) pi, at, 1200 * VH_NS,
+                           300 * VH_NS);
+        /* In this order, outer to inner. */
+        size_t from = 0;
+        for (size_t k = 0; k < 5; k++) {
+            size_t i = from;
+            while (i < lines.n && !strstr(lines.v[i].text, cases[c].want[k])) {
+                i++;
+            }
+            ck_assert_msg(i < lines.n, "%s: inspector lacks '%s' after line "
+                          "%zu", cases[c].variant, cases[c].want[k], from);
+            from = i + 1;
+        }
+        gui_lines_free(&lines);
+
+        struct gui_layout *l = gui_layout_new(sc, NULL);
+        int32_t tun = l->dev_node[dev_index(sc, "host1/tun0")];
+        int32_t br = l->dev_node[dev_index(sc, "host1/br0")];
+        int32_t nic = l->dev_node[dev_index(sc, "host1/eth0")];
+        ck_assert_int_eq(l->nodes[tun].type, GUI_N_MID);
+        ck_assert_ptr_nonnull(route_between(l, br, tun));
+        ck_assert_ptr_nonnull(route_between(l, tun, nic));
+        ck_assert_float_lt(l->nodes[tun].box.y, l->nodes[nic].box.y);
+        gui_layout_free(l);
+        gui_history_free(h);
+    }
+    vh_test_sh(NULL, "rm -rf '%s'", dir);
+    free(dir);
+}
+END_TEST
+
+/* leaf-spine.json: hosts above the leaves, the spines a row below them,
+ * no boxes overlapping, and every leaf-to-spine cable visible: its
+ * horizontal run between the two rows, in a lane no other cable runs
+ * along where they overlap. */
+START_TEST(test_leaf_spine_layout)
+{
+    char *dir = vh_test_tmpdir();
+    struct gui_history *h = scenario_history(dir, "scenarios/leaf-spine.json",
+                                             "base");
+    const struct gui_scene *sc = gui_history_scene(h);
+    struct gui_layout *l = gui_layout_new(sc, NULL);
+    check_layout(l, 0);
+    const struct gui_box *h11 = &l->nodes[l->dev_node[dev_index(sc,
+                                                                 "h11")]].box;
+    const char *leaves[] = { "leaf1", "leaf2" };
+    const char *spines[] = { "spine1", "spine2" };
+    for (int i = 0; i < 2; i++) {
+        const struct gui_box *lf = &l->nodes[l->dev_node[dev_index(
+                                                sc, leaves[i])]].box;
+        ck_assert_float_lt(h11->y + h11->h, lf->y);
+        for (int j = 0; j < 2; j++) {
+            const struct gui_box *sp = &l->nodes[l->dev_node[dev_index(
+                                                    sc, spines[j])]].box;
+            ck_assert_float_lt(lf->y + lf->h, sp->y);
+        }
+    }
+    const struct gui_box *lf = &l->nodes[l->dev_node[dev_index(sc,
+                                                                "leaf1")]].box;
+    const struct gui_box *sp = &l->nodes[l->dev_node[dev_index(sc,
+                                                                "spine1")]].box;
+    int between = 0;
+    for (size_t i = 0; i < l->n_routes; i++) {
+        const struct gui_route *r = &l->routes[i];
+        if (!r->cable || r->n != 4 || r->pts[1][1] <= lf->y + lf->h
+            || r->pts[1][1] >= sp->y) {
+            continue;
+        }
+        between++;
+        for (size_t k = 0; k < l->n_routes; k++) {
+            const struct gui_route *o = &l->routes[k];
+            if (k == i || o->n != 4 || o->pts[1][1] != r->pts[1][1]) {
+                continue;
+            }
+            float a0 = fminf(r->pts[1][0], r->pts[2][0]);
+            float a1 = fmaxf(r->pts[1][0], r->pts[2][0]);
+            float b0 = fminf(o->pts[1][0], o->pts[2][0]);
+            float b1 = fmaxf(o->pts[1][0], o->pts[2][0]);
+            ck_assert_msg(a1 < b0 || b1 < a0, "two cables share a lane");
+        }
+    }
+    ck_assert_int_eq(between, 4);
+    gui_layout_free(l);
+    gui_history_free(h);
+    vh_test_sh(NULL, "rm -rf '%s'", dir);
+    free(dir);
+}
+END_TEST
+
 #define OVS "scenarios/ovs-fast-slow-path.json"
 
 /* The dot of window packet 'pi' in a frame at 't', or NULL. */
@@ -2067,6 +2359,9 @@ gui_suite(void)
     tcase_add_test(tc, test_recording_truncated_or_damaged);
     tcase_add_test(tc, test_evb_layout);
     tcase_add_test(tc, test_evb_inspector_tag);
+    tcase_add_test(tc, test_containers_layout);
+    tcase_add_test(tc, test_tunnel_inspector);
+    tcase_add_test(tc, test_leaf_spine_layout);
     tcase_add_test(tc, test_upcall_up_and_back);
     tcase_add_test(tc, test_controls);
     tcase_add_test(tc, test_fold_expands_on_click);
