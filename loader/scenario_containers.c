@@ -710,14 +710,14 @@ allocate(struct ld *ld, struct cfg_host *host, size_t ni)
         }
     }
     uint32_t next = net->subnet + 1;
-    if (net->driver == CFG_ND_OVERLAY) {
+    if (net->driver == CFG_ND_OVERLAY || net->driver == CFG_ND_CALICO) {
         /* One subnet across hosts: go on where the hosts before this one
          * stopped, as Docker's one allocator for the swarm does. */
         for (struct cfg_host *o = ld->sc->hosts; o < host; o++) {
             for (size_t k = 0; k < o->n_containers; k++) {
                 const struct cfg_container *oc = &o->containers[k];
                 if (oc->mode == CFG_CTR_NET
-                    && o->networks[oc->net].driver == CFG_ND_OVERLAY
+                    && o->networks[oc->net].driver == net->driver
                     && !strcmp(o->networks[oc->net].name, net->name)
                     && oc->ip >= next) {
                     next = oc->ip + 1;

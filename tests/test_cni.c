@@ -8,7 +8,13 @@
  *     allocated in order across the hosts); the encapsulation is charged
  *     on the sender's core and the decapsulation on the receiving NIC's
  *     softirq core, with no VM work anywhere; the VTEP's remotes and
- *     forwarding entries are the other host and its containers. */
+ *     forwarding entries are the other host and its containers;
+ *   - calico: a pod's packets are routed by its host (its only neighbour
+ *     is 169.254.1.1, answered by Calico's ee:ee:ee:ee:ee:ee, and the
+ *     TTL goes down once per routing host); ipip puts them in IPv4
+ *     protocol 4 between the hosts' addresses (20 bytes more on the
+ *     wire), bgp sends them as they are to the other host's MAC, and
+ *     costs the least. */
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +22,7 @@
 
 #include "models/container/container.h"
 #include "models/core/host.h"
+#include "models/endpoint/endpoint.h"
 #include "models/tunnel/vtep.h"
 #include "sim/capture.h"
 #include "tests/testutil.h"
@@ -159,6 +166,86 @@ START_TEST(test_overlay_across_hosts)
 }
 END_TEST
 
+static const char cal_fmt[] =
+    "{'name': 'pods', 'driver': 'calico', 'mode': '%s',"
+    " 'subnet': '10.244.0.0/16'}";
+
+/* Runs pod host1/a -> host2/b on calico in 'mode', capturing host1's
+ * NIC into DIR/eth0.pcap. */
+static struct wt_run
+run_calico(const char *mode, const char *dir)
+{
+    static char pcap[1][512];
+    snprintf(pcap[0], sizeof pcap[0], "%s/eth0.pcap", dir);
+    char net[128];
+    snprintf(net, sizeof net, cal_fmt, mode);
+    char *json = world_json(net,
+                            "{'name': 'a', 'network': 'pods', 'cpus': [1]}",
+                            "{'name': 'b', 'network': 'pods', 'cpus': [3]}",
+                            FLOW("f", "host1/a", "host2/b", 5));
+    struct cap cc = { { "host1/eth0" }, { pcap[0] }, NULL };
+    struct wt_run r = wt_run_json(json, NULL, cap_open, &cc);
+    free(json);
+    char err[256];
+    ck_assert_msg(vh_capture_commit(cc.c, err, sizeof err) == 0, "%s", err);
+    ck_assert_uint_eq(r.w->flows[0].delivered, 5);
+    wt_assert_conserved(r.w, true);
+    vh_tshark_assert_clean(pcap[0]);
+    return r;
+}
+
+static char *
+fields(const char *dir, const char *filter, const char *f)
+{
+    char *out = NULL;
+    vh_test_sh(&out, "tshark -r %s/eth0.pcap -T fields %s -Y '%s' "
+               "2>/dev/null | sort | uniq -c", dir, f, filter);
+    return out;
+}
+
+START_TEST(test_calico_ipip_and_bgp)
+{
+    vh_tshark_require();
+    char *dir = vh_test_tmpdir();
+    struct wt_run ipip = run_calico("ipip", dir);
+    /* IP-in-IP between the hosts; inside, the pods' packet, routed once
+     * (TTL 63); 20 bytes more than bgp's frame below. */
+    char *out = fields(dir, "ip.proto == 4",
+                       "-e ip.src -e ip.dst -e ip.proto -e ip.ttl "
+                       "-e frame.len");
+    ck_assert_str_eq(out, "      5 192.168.0.1,10.244.0.2\t"
+                          "192.168.0.2,10.244.0.3\t4,17\t64,63\t528\n");
+    free(out);
+    struct host *h1 = wt_host(ipip.w, "host1");
+    uint64_t ipip_cycles = wt_host_cycles(h1)
+                           + wt_host_cycles(wt_host(ipip.w, "host2"));
+    assert_no_vm_work(h1);
+
+    struct wt_run bgp = run_calico("bgp", dir);
+    /* No encapsulation: the pods' addresses on the wire, to host2's
+     * MAC (the next hop BGP taught), 20 bytes less. */
+    out = fields(dir, "udp.dstport == 9",
+                 "-e eth.dst -e ip.src -e ip.dst -e ip.proto -e ip.ttl "
+                 "-e frame.len");
+    ck_assert_str_eq(out, "      5 02:00:00:00:00:02\t10.244.0.2\t"
+                          "10.244.0.3\t17\t63\t508\n");
+    free(out);
+    /* The pod's neighbour: 169.254.1.1 at Calico's MAC, by proxy ARP. */
+    struct vh_device *d = wt_dev(bgp.w, "host1/a");
+    struct container *a = VH_CONTAINER_OF(d, struct container, dev);
+    ck_assert_uint_eq(a->ep->n_arp, 1);
+    ck_assert_uint_eq(a->ep->arp[0]->ip, 0xa9fe0101);
+    ck_assert_uint_eq(a->ep->arp[0]->mac.b[0], 0xee);
+    uint64_t bgp_cycles = wt_host_cycles(wt_host(bgp.w, "host1"))
+                          + wt_host_cycles(wt_host(bgp.w, "host2"));
+    /* Encapsulating and decapsulating cost; routing alone does not. */
+    ck_assert_uint_lt(bgp_cycles, ipip_cycles);
+    wt_run_free(&ipip);
+    wt_run_free(&bgp);
+    free(dir);
+}
+END_TEST
+
 static Suite *
 cni_suite(void)
 {
@@ -166,6 +253,7 @@ cni_suite(void)
     TCase *tc = tcase_create("drivers");
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, test_overlay_across_hosts);
+    tcase_add_test(tc, test_calico_ipip_and_bgp);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -643,10 +643,10 @@ static const struct refusal refusals[] = {
       "", "",
       "hosts[0].networks[0]: missing required key 'vni': an overlay "
       "network is told apart on the wire by its VXLAN network identifier" },
-    { "{'name': 'pods', 'driver': 'calico', 'mode': 'ipip',"
+    { "{'name': 'pods', 'driver': 'calico', 'mode': 'vxlan',"
       " 'subnet': '10.244.0.0/16'}", "", "",
-      "hosts[0].networks[0].driver: not supported yet: network driver "
-      "'calico'" },
+      "hosts[0].networks[0].mode: not supported yet: calico mode "
+      "'vxlan'" },
     { "{'name': 'f', 'driver': 'flannel'}", "", "",
       "hosts[0].networks[0].driver: not supported yet: network driver "
       "'flannel'" },
