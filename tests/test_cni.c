@@ -15,6 +15,10 @@
  *     protocol 4 between the hosts' addresses (20 bytes more on the
  *     wire), bgp sends them as they are to the other host's MAC, and
  *     costs the least;
+ *   - flannel: each host has its /24 and cni0 at its .1; vxlan carries
+ *     the pods' packets between the hosts' flannel.1 devices (VNI 1, UDP
+ *     8472, the inner frame from one flannel.1's MAC to the other's),
+ *     host-gw sends them as they are to the other host;
  *   - scenarios/cni.json shows what its description says: every packet
  *     delivered, the bytes on the wire and the cycles per packet growing
  *     from bgp to ipip to the overlay, the round trip too. */
@@ -251,6 +255,83 @@ START_TEST(test_calico_ipip_and_bgp)
 }
 END_TEST
 
+static const char fl_fmt[] =
+    "{'name': 'pods', 'driver': 'flannel', 'mode': '%s',"
+    " 'subnet': '10.244.0.0/16'}";
+
+static struct wt_run
+run_flannel(const char *mode, const char *dir)
+{
+    static char pcap[512];
+    snprintf(pcap, sizeof pcap, "%s/eth0.pcap", dir);
+    char net[128];
+    snprintf(net, sizeof net, fl_fmt, mode);
+    char *json = world_json(net,
+                            "{'name': 'a', 'network': 'pods', 'cpus': [1]}",
+                            "{'name': 'b', 'network': 'pods', 'cpus': [3]}",
+                            FLOW("f", "host1/a", "host2/b", 5));
+    struct cap cc = { { "host1/eth0" }, { pcap }, NULL };
+    struct wt_run r = wt_run_json(json, NULL, cap_open, &cc);
+    free(json);
+    char err[256];
+    ck_assert_msg(vh_capture_commit(cc.c, err, sizeof err) == 0, "%s", err);
+    ck_assert_uint_eq(r.w->flows[0].delivered, 5);
+    wt_assert_conserved(r.w, true);
+    vh_tshark_assert_clean(pcap);
+    return r;
+}
+
+START_TEST(test_flannel_vxlan_and_host_gw)
+{
+    vh_tshark_require();
+    char *dir = vh_test_tmpdir();
+    struct wt_run vx = run_flannel("vxlan", dir);
+    /* Leases: host2's pod in the second /24. */
+    ck_assert_uint_eq(ctr(vx.w, "host1/a")->cfg->ip, 0x0af40002);
+    ck_assert_uint_eq(ctr(vx.w, "host2/b")->cfg->ip, 0x0af40102);
+    ck_assert_uint_eq(ctr(vx.w, "host1/a")->ep->gateway, 0x0af40001);
+    /* VXLAN on flannel's port, VNI 1; inside, a frame between the two
+     * flannel.1 devices (not the pods' MACs: flannel.1 routes). */
+    char *out = NULL;
+    vh_test_sh(&out, "tshark -r %s/eth0.pcap -d udp.port==8472,vxlan "
+               "-T fields -e ip.src -e ip.dst -e udp.dstport -e vxlan.vni "
+               "-e ip.ttl -e frame.len -Y 'vxlan' 2>/dev/null | sort | "
+               "uniq -c", dir);
+    ck_assert_str_eq(out, "      5 192.168.0.1,10.244.0.2\t"
+                          "192.168.0.2,10.244.1.2\t8472,9\t1\t64,63\t"
+                          "558\n");
+    free(out);
+    struct vh_device *d = wt_dev(vx.w, "host1/flannel.1");
+    struct vtep *v = VH_CONTAINER_OF(d, struct vtep, dev);
+    ck_assert_uint_eq(v->n_fdb, 1);
+    vh_test_sh(&out, "tshark -r %s/eth0.pcap -d udp.port==8472,vxlan "
+               "-T fields -e eth.dst -Y 'vxlan' 2>/dev/null | sort -u",
+               dir);
+    char want[64];
+    snprintf(want, sizeof want, "02:00:00:00:00:02,%02x:%02x:%02x:%02x:"
+             "%02x:%02x\n", v->fdb[0].mac.b[0], v->fdb[0].mac.b[1],
+             v->fdb[0].mac.b[2], v->fdb[0].mac.b[3], v->fdb[0].mac.b[4],
+             v->fdb[0].mac.b[5]);
+    ck_assert_str_eq(out, want);
+    free(out);
+    /* Routed devices' work is softirq, not a bridge's port. */
+    assert_no_vm_work(wt_host(vx.w, "host1"));
+    uint64_t vx_cycles = wt_host_cycles(wt_host(vx.w, "host1"));
+
+    struct wt_run gw = run_flannel("host-gw", dir);
+    vh_test_sh(&out, "tshark -r %s/eth0.pcap -T fields -e eth.dst "
+               "-e ip.src -e ip.dst -e ip.ttl -e frame.len -Y "
+               "'udp.dstport == 9' 2>/dev/null | sort | uniq -c", dir);
+    ck_assert_str_eq(out, "      5 02:00:00:00:00:02\t10.244.0.2\t"
+                          "10.244.1.2\t63\t508\n");
+    free(out);
+    ck_assert_uint_lt(wt_host_cycles(wt_host(gw.w, "host1")), vx_cycles);
+    wt_run_free(&vx);
+    wt_run_free(&gw);
+    free(dir);
+}
+END_TEST
+
 /* --- The shipped scenario. --- */
 
 static const cJSON *
@@ -320,6 +401,7 @@ cni_suite(void)
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, test_overlay_across_hosts);
     tcase_add_test(tc, test_calico_ipip_and_bgp);
+    tcase_add_test(tc, test_flannel_vxlan_and_host_gw);
     suite_add_tcase(s, tc);
     TCase *sc = tcase_create("scenario");
     tcase_set_timeout(sc, 120);
