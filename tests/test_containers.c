@@ -647,9 +647,6 @@ static const struct refusal refusals[] = {
       " 'subnet': '10.244.0.0/16'}", "", "",
       "hosts[0].networks[0].mode: not supported yet: calico mode "
       "'vxlan'" },
-    { "{'name': 'f', 'driver': 'flannel', 'mode': 'udp',"
-      " 'subnet': '10.244.0.0/16'}", "", "",
-      "hosts[0].networks[0].mode: not supported yet: flannel mode 'udp'" },
     { "{'name': 'f', 'driver': 'flannel', 'subnet': '10.244.0.0/24'}", "",
       "", "hosts[0].networks[0]: a flannel network needs a \"subnet\" "
       "wider than /24: flanneld leases each host a /24 of it" },

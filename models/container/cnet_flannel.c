@@ -18,9 +18,20 @@
  *     the wire as an Ethernet frame from one flannel.1 to the other,
  *     inside VXLAN;
  *   - host-gw: no encapsulation, a route to each /24 via its host's
- *     address (the hosts must share a LAN).
- * udp (flanneld forwarding in user space through a TUN device) has no
- * model yet and is refused.
+ *     address (the hosts must share a LAN);
+ *   - udp: flannel's first backend, in user space.  The route to the
+ *     network goes to flannel0, a TUN device whose reader is flanneld:
+ *     the kernel queues the packet to it (tun_xmit) and wakes it;
+ *     flanneld read()s the IP packet (tap_read and a copy to user space),
+ *     finds the host of its /24, and sendto()s it as the payload of a UDP
+ *     datagram to that host's flanneld on port 8285 (a system call, a
+ *     copy back into the kernel, the UDP stack: stack_tx).  There the
+ *     datagram reaches flanneld's socket (stack_rx), wakes it, and
+ *     flanneld recvfrom()s it (a copy out) and write()s the inner packet
+ *     into its flannel0 (tap_write and a copy in), whence the kernel
+ *     routes it to cni0.  Two wake-ups, four copies and four system calls
+ *     per packet beyond the kernel backends: flanneld's work is 'app' on
+ *     its own core (a thread placed as unpinned host threads are).
  *
  * Work: ip_forward on each host that routes the packet (the sender's on
  * its way to flannel.1 or the NIC, the receiver's from the NIC or
@@ -41,17 +52,18 @@
 #include "models/core/world.h"
 #include "models/endpoint/endpoint.h"
 #include "models/hostnet/lbridge.h"
+#include "models/tunnel/tnl_outer.h"
 #include "models/tunnel/vtep.h"
 #include "sim/xmalloc.h"
 
 static const char *const fl_keys[] = { "mode", NULL };
 static const char *const fl_modes[] = { "vxlan", "host-gw", "udp", NULL };
-static const char *const fl_refused[] = { "udp", NULL };
 
 #define FLANNEL_VNI 1
 #define FLANNEL_PORT 8472
+#define FLANNEL_UDP_PORT 8285   /* flanneld's udp backend. */
 
-enum fl_mode { FL_VXLAN, FL_HOSTGW };
+enum fl_mode { FL_VXLAN, FL_HOSTGW, FL_UDP };
 
 /* Another host's lease: its /24, its address, its flannel.1's MAC. */
 struct cfl;
@@ -75,7 +87,9 @@ struct cfl {
     struct vh_mac vtep_mac;
     struct fl_lease *leases;
     size_t n_leases;
+    struct cpu_core *flanneld;  /* udp: flanneld's core. */
     uint64_t routed;
+    uint64_t to_user, from_user;    /* udp: packets through flanneld. */
 };
 
 static const struct ep_router_ops fl_router;
@@ -111,6 +125,13 @@ dev_mac(const char *host, const char *kind, struct vh_mac *mac)
 }
 
 static void fl_vtep_out(struct world *, struct port *, struct vh_packet *);
+static bool fl_route(struct world *, struct endpoint *, struct vh_packet *,
+                     const struct vh_frame_info *, struct cfl *);
+static void fl_udp_send(struct vh_sim *, void *, void *);
+static void fl_udp_out(struct vh_sim *, void *, void *);
+static void fl_udp_deliver(struct vh_sim *, void *, void *);
+static void fl_udp_rcv(struct world *, struct endpoint *, struct vh_packet *,
+                       const struct vh_frame_info *, void *ctx);
 
 static bool
 fl_build(struct world *w, struct cnet *net, struct vh_diag *diag)
@@ -120,8 +141,8 @@ fl_build(struct world *w, struct cnet *net, struct vh_diag *diag)
     struct cfl *f = vh_xcalloc(1, sizeof *f);
     net->priv = f;
     f->net = net;
-    f->mode = cn->mode && !strcmp(cn->mode, "host-gw") ? FL_HOSTGW
-                                                        : FL_VXLAN;
+    f->mode = !cn->mode || !strcmp(cn->mode, "vxlan") ? FL_VXLAN
+              : !strcmp(cn->mode, "host-gw") ? FL_HOSTGW : FL_UDP;
     if (!cn->prefix || cn->prefix >= 24) {
         return vh_diag_fail(diag, cn->jpath, "a flannel network needs a "
                             "\"subnet\" wider than /24: flanneld leases "
@@ -211,6 +232,11 @@ fl_build(struct world *w, struct cnet *net, struct vh_diag *diag)
         }
         return vtep_bind(w, f->vtep, cn->jpath, diag);
     }
+    if (f->mode == FL_UDP) {
+        f->flanneld = host_pick_thread_core(h);
+        endpoint_bind(f->nic, VH_IPPROTO_UDP, FLANNEL_UDP_PORT, fl_udp_rcv,
+                      f);
+    }
     return true;
 }
 
@@ -251,10 +277,100 @@ fl_to_vtep(struct vh_sim *sim, void *obj, void *arg)
 }
 
 static void
+fl_udp_out(struct vh_sim *sim, void *obj, void *arg)
+{
+    struct cfl *f = obj;
+    endpoint_forward(world_of(sim), f->nic, arg);
+}
+
+static void
 fl_to_host(struct vh_sim *sim, void *obj, void *arg)
 {
     const struct fl_lease *l = obj;
     endpoint_forward_via(world_of(sim), l->f->nic, arg, l->host_ip);
+}
+
+/* flanneld's user-space copy of 'p' ('to_user': into its buffer, else
+ * back into the kernel), on its core. */
+static vh_time_t
+fl_copy(struct world *w, struct cfl *f, struct vh_packet *p)
+{
+    f->net->host->copies_bytes += p->len;
+    cpu_charge(w, f->flanneld, COST_COPY_FIXED, 0, CPU_APP, p, &f->net->dev);
+    return cpu_charge(w, f->flanneld, COST_COPY_BYTE, p->len, CPU_APP, p,
+                      &f->net->dev);
+}
+
+/* flanneld, woken: read() from flannel0, then sendto() the other host's
+ * flanneld. */
+static void
+fl_udp_send(struct vh_sim *sim, void *obj, void *arg)
+{
+    struct world *w = world_of(sim);
+    const struct fl_lease *l = obj;
+    struct cfl *f = l->f;
+    struct vh_packet *p = arg;
+    p->exec = &f->flanneld->srv;
+    /* flannel0 is a TUN device: flanneld reads the bare IP packet. */
+    vh_packet_pull(p, VH_ETH_HLEN);
+    cpu_charge(w, f->flanneld, COST_TAP_READ, 0, CPU_APP, p, &f->net->dev);
+    fl_copy(w, f, p);
+    cpu_charge(w, f->flanneld, COST_SYSCALL, 0, CPU_APP, p, &f->net->dev);
+    fl_copy(w, f, p);
+    struct tnl_ipv4 o = {
+        .src = f->nic->ip, .dst = l->host_ip, .id = f->nic->next_ip_id++,
+    };
+    tnl_reserve(p, TNL_OUTER_ETH_IP_UDP);
+    tnl_push_udp(p, &o, FLANNEL_UDP_PORT, FLANNEL_UDP_PORT, true);
+    tnl_push_ipv4(p, &o, VH_IPPROTO_UDP);
+    vh_time_t t = cpu_charge(w, f->flanneld, COST_STACK_TX, 0, CPU_APP, p,
+                             &f->net->dev);
+    f->to_user++;
+    vh_schedule_at(&w->sim, t, fl_udp_out, f, p);
+}
+
+/* flanneld's datagram arrived: its socket wakes it; it recvfrom()s it
+ * and write()s the inner packet into flannel0. */
+static void
+fl_udp_rcv(struct world *w, struct endpoint *ep, struct vh_packet *p,
+           const struct vh_frame_info *fi, void *ctx)
+{
+    struct cfl *f = ctx;
+    struct cpu_core *core = cpu_exec_core(p, &f->net->host->cores[0]);
+    (void) ep;
+    cpu_charge(w, core, COST_STACK_RX, 0, CPU_SOFTIRQ, p, &f->net->dev);
+    vh_time_t t = cpu_wake_thread(w, core, CPU_SOFTIRQ, f->flanneld,
+                                  CPU_APP, &f->net->host->interrupts, p,
+                                  &f->net->dev);
+    uint32_t ihl = (p->data[fi->l3_off] & 0x0fu) * 4;
+    vh_packet_pull(p, fi->l3_off + ihl + VH_UDP_HLEN);
+    vh_schedule_at(&w->sim, t, fl_udp_deliver, f, p);
+}
+
+static void
+fl_udp_deliver(struct vh_sim *sim, void *obj, void *arg)
+{
+    struct world *w = world_of(sim);
+    struct cfl *f = obj;
+    struct vh_packet *p = arg;
+    p->exec = &f->flanneld->srv;
+    cpu_charge(w, f->flanneld, COST_SYSCALL, 0, CPU_APP, p, &f->net->dev);
+    fl_copy(w, f, p);
+    cpu_charge(w, f->flanneld, COST_TAP_WRITE, 0, CPU_APP, p, &f->net->dev);
+    fl_copy(w, f, p);
+    f->from_user++;
+    /* Out of flannel0 into the stack, which routes it to cni0. */
+    cpu_charge(w, f->flanneld, COST_NETIF_RECEIVE, 0, CPU_SOFTIRQ, p,
+               &f->net->dev);
+    uint8_t *eth = vh_packet_push(p, VH_ETH_HLEN);
+    memset(eth, 0, VH_ETH_HLEN);
+    vh_put_be16(eth + VH_ETH_TYPE_OFF, VH_ETHERTYPE_IPV4);
+    struct vh_frame_info in;
+    vh_frame_parse(p->data, p->len, &in, false);
+    if (!in.is_ipv4 || (in.ip_dst & 0xffffff00u) != f->block
+        || !fl_route(w, f->nic, p, &in, f)) {
+        acct_drop(w, p, &f->net->dev, "flannel-no-route");
+    }
 }
 
 /* Routes 'p' (parsed as 'fi'), which reached the host by 'in', as the
@@ -296,8 +412,15 @@ fl_route(struct world *w, struct endpoint *in, struct vh_packet *p,
         vh_eth_set_src(p->data, &f->vtep_mac);
         vh_eth_set_dst(p->data, &l->vtep_mac);
         vh_schedule_at(&w->sim, t, fl_to_vtep, f, p);
-    } else {
+    } else if (f->mode == FL_HOSTGW) {
         vh_schedule_at(&w->sim, t, fl_to_host, (void *) l, p);
+    } else {
+        /* To flannel0: queued to flanneld, which is woken. */
+        t = cpu_charge(w, core, COST_TUN_XMIT, 0, CPU_SOFTIRQ, p,
+                       &net->dev);
+        t = cpu_wake_thread(w, core, CPU_SOFTIRQ, f->flanneld, CPU_APP,
+                            &net->host->interrupts, p, &net->dev);
+        vh_schedule_at(&w->sim, t, fl_udp_send, (void *) l, p);
     }
     return true;
 }
@@ -367,13 +490,19 @@ fl_report(const struct cnet *net, struct report_out *out)
 {
     const struct cfl *f = net->priv;
     char a[20], text[32];
-    report_out_str(out, "mode", f->mode == FL_VXLAN ? "vxlan" : "host-gw");
+    report_out_str(out, "mode", f->mode == FL_VXLAN ? "vxlan"
+                                : f->mode == FL_HOSTGW ? "host-gw" : "udp");
     snprintf(text, sizeof text, "%s/24", vh_ipv4_format(f->block, a));
     report_out_str(out, "lease", text);
     report_out_str(out, "bridge", f->br->dev.path);
     report_out_num(out, "routed", (double) f->routed);
     if (f->vtep) {
         report_out_str(out, "vtep", f->vtep->dev.path);
+    }
+    if (f->mode == FL_UDP) {
+        report_out_num(out, "flanneld_core", (double) f->flanneld->index);
+        report_out_num(out, "flanneld_sent", (double) f->to_user);
+        report_out_num(out, "flanneld_received", (double) f->from_user);
     }
 }
 
@@ -394,7 +523,6 @@ const struct net_driver cnet_flannel_driver = {
     .name = "flannel",
     .keys = fl_keys,
     .modes = fl_modes,
-    .refused_modes = fl_refused,
     .build = fl_build,
     .join = fl_join,
     .report = fl_report,
