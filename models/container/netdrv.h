@@ -21,7 +21,8 @@
  *   - calico (cnet_calico.c): routed pods, a veth and a /32 each, the
  *     hosts routing them directly (bgp) or in IP-in-IP (ipip);
  *   - flannel (cnet_flannel.c): a /24 per host on cni0, the other hosts'
- *     routed through flannel.1 (vxlan) or to their hosts (host-gw).
+ *     routed through flannel.1 (vxlan), to their hosts (host-gw), or
+ *     through flanneld in user space (udp).
  *
  * A driver is one file in this folder: one constant 'struct net_driver'
  * and one line in models/container/netdrivers.def.  The loader accepts a
