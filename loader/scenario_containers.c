@@ -710,6 +710,42 @@ allocate(struct ld *ld, struct cfg_host *host, size_t ni)
         }
     }
     uint32_t next = net->subnet + 1;
+    if (net->driver == CFG_ND_FLANNEL && net->prefix && net->prefix < 24) {
+        /* flanneld leases each host a /24 of the network (SubnetLen 24),
+         * in the order of hosts[] here; cni0 holds its first address. */
+        uint32_t k = 0;
+        for (const struct cfg_host *o = ld->sc->hosts; o < host; o++) {
+            for (size_t i = 0; i < o->n_networks; i++) {
+                k += o->networks[i].driver == CFG_ND_FLANNEL
+                     && !strcmp(o->networks[i].name, net->name);
+            }
+        }
+        uint32_t block = net->subnet + (k << 8);
+        if ((block & mask) != net->subnet) {
+            return vh_diag_fail(ld->diag, net->jpath, "network '%s' (%s/%d) "
+                                "has no /24 left for this host", net->name,
+                                vh_ipv4_format(net->subnet, a), net->prefix);
+        }
+        net->gateway = block + 1;
+        next = block + 2;
+        mask = 0xffffff00u;
+        last = block | 0xffu;
+    }
+    if (net->driver == CFG_ND_OVERLAY || net->driver == CFG_ND_CALICO) {
+        /* One subnet across hosts: go on where the hosts before this one
+         * stopped, as Docker's one allocator for the swarm does. */
+        for (struct cfg_host *o = ld->sc->hosts; o < host; o++) {
+            for (size_t k = 0; k < o->n_containers; k++) {
+                const struct cfg_container *oc = &o->containers[k];
+                if (oc->mode == CFG_CTR_NET
+                    && o->networks[oc->net].driver == net->driver
+                    && !strcmp(o->networks[oc->net].name, net->name)
+                    && oc->ip >= next) {
+                    next = oc->ip + 1;
+                }
+            }
+        }
+    }
     for (size_t i = 0; i < host->n_containers; i++) {
         struct cfg_container *c = &host->containers[i];
         if (c->mode != CFG_CTR_NET || c->net != ni || c->ip_given) {
@@ -742,7 +778,7 @@ allocate(struct ld *ld, struct cfg_host *host, size_t ni)
                                 net->prefix);
         }
         c->ip = next++;
-        c->prefix = net->prefix;
+        c->prefix = net->driver == CFG_ND_FLANNEL ? 24 : net->prefix;
     }
     return true;
 }

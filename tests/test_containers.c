@@ -639,17 +639,17 @@ struct refusal {
 };
 
 static const struct refusal refusals[] = {
-    { "{'name': 'ov1', 'driver': 'overlay', 'vni': 4097,"
-      " 'subnet': '10.10.0.0/24'}", "", "",
-      "hosts[0].networks[0].driver: not supported yet: network driver "
-      "'overlay'" },
-    { "{'name': 'pods', 'driver': 'calico', 'mode': 'ipip',"
+    { "{'name': 'ov1', 'driver': 'overlay', 'subnet': '10.10.0.0/24'}",
+      "", "",
+      "hosts[0].networks[0]: missing required key 'vni': an overlay "
+      "network is told apart on the wire by its VXLAN network identifier" },
+    { "{'name': 'pods', 'driver': 'calico', 'mode': 'vxlan',"
       " 'subnet': '10.244.0.0/16'}", "", "",
-      "hosts[0].networks[0].driver: not supported yet: network driver "
-      "'calico'" },
-    { "{'name': 'f', 'driver': 'flannel'}", "", "",
-      "hosts[0].networks[0].driver: not supported yet: network driver "
-      "'flannel'" },
+      "hosts[0].networks[0].mode: not supported yet: calico mode "
+      "'vxlan'" },
+    { "{'name': 'f', 'driver': 'flannel', 'subnet': '10.244.0.0/24'}", "",
+      "", "hosts[0].networks[0]: a flannel network needs a \"subnet\" "
+      "wider than /24: flanneld leases each host a /24 of it" },
     { "{'name': 'w', 'driver': 'weave'}", "", "",
       "hosts[0].networks[0].driver: not supported yet: network driver "
       "'weave'" },
@@ -762,12 +762,12 @@ START_TEST(test_world_refuses_a_driver_without_model)
     struct cfg_scenario *sc = cfg_load_string(json, "t.json", NULL, &d);
     free(json);
     ck_assert_msg(sc != NULL, "%s", d.msg);
-    sc->hosts[0].networks[0].driver = CFG_ND_OVERLAY;
+    sc->hosts[0].networks[0].driver = CFG_ND_WEAVE;
     sc->hosts[0].networks[0].drv = NULL;
     struct world *w = world_build(sc, &d);
     ck_assert_ptr_null(w);
     ck_assert_str_eq(d.msg, "hosts[0].networks[0].driver: not supported "
-                     "yet: network driver 'overlay'");
+                     "yet: network driver 'weave'");
     cfg_free(sc);
 }
 END_TEST

@@ -15,14 +15,21 @@
  *     (models/hostnet/macvtap.h);
  *   - ipvlan (cnet_ipvlan.c): an ipvlan device on a host NIC, sharing the
  *     NIC's MAC; the kernel sorts frames out by destination IP
- *     (models/hostnet/ipvlan.h).
+ *     (models/hostnet/ipvlan.h);
+ *   - overlay (cnet_overlay.c): Docker's VXLAN network across hosts, a
+ *     bridge and a VXLAN device per host;
+ *   - calico (cnet_calico.c): routed pods, a veth and a /32 each, the
+ *     hosts routing them directly (bgp) or in IP-in-IP (ipip);
+ *   - flannel (cnet_flannel.c): a /24 per host on cni0, the other hosts'
+ *     routed through flannel.1 (vxlan), to their hosts (host-gw), or
+ *     through flanneld in user space (udp).
  *
  * A driver is one file in this folder: one constant 'struct net_driver'
  * and one line in models/container/netdrivers.def.  The loader accepts a
  * network "driver" (and the keys and modes that go with it) only when a
  * driver of that name exists, and refuses the contract's others as not
- * supported yet, naming the JSON path: overlay, calico, flannel, weave
- * and sriov, until their files are written.
+ * supported yet, naming the JSON path: weave and sriov, until their
+ * files are written.
  *
  * Life cycle: the host builds its networks after its VMs
  * (cnet_build_all, from models/core/host.c): each network registers a

@@ -274,12 +274,13 @@ world_build_switches(struct world *w, struct vh_diag *diag)
     return true;
 }
 
-/* Whether endpoint 'a' reaches address 'ip': on its subnet, or through
- * a gateway that a router (a switch of mode router) holds. */
+/* Whether endpoint 'a' reaches address 'ip': on its subnet, through
+ * its own host's routing (a routed CNI pod), or through a gateway that a
+ * router (a switch of mode router) holds. */
 static bool
 world_reaches(const struct world *w, const struct endpoint *a, uint32_t ip)
 {
-    return (a->ip & a->netmask) == (ip & a->netmask)
+    return (a->ip & a->netmask) == (ip & a->netmask) || a->host_routed
            || (a->gateway && router_scenario_owns(w->cfg, a->gateway, NULL,
                                                   0));
 }

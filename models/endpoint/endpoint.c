@@ -274,6 +274,14 @@ endpoint_forward(struct world *w, struct endpoint *ep, struct vh_packet *p)
 }
 
 void
+endpoint_forward_via(struct world *w, struct endpoint *ep,
+                     struct vh_packet *p, uint32_t via)
+{
+    vh_eth_set_src(p->data, &ep->mac);
+    ep_send_sized(w, ep, p, via, ep->rx_cat, true);
+}
+
+void
 endpoint_arp_blame(struct endpoint *ep, uint32_t ip, const char *reason)
 {
     struct arp_entry *e = arp_find(ep, ip, false);

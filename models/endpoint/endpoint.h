@@ -135,6 +135,9 @@ struct endpoint {
                                  * name (a container's); NULL: not kept. */
     uint64_t packets;           /* Flow packets its application sent or
                                  * received. */
+    bool host_routed;           /* Its gateway is the host it runs on,
+                                 * which routes what it sends (a Calico
+                                 * or flannel pod). */
 };
 
 /* Creates an endpoint on interface 'dev' of 'owner_path'.  The caller
@@ -185,6 +188,13 @@ void endpoint_send_udp(struct world *, struct endpoint *, uint32_t dst_ip,
  * destination, or the gateway outside the subnet), resolved by ARP.  The
  * interface's router hook is not consulted.  Takes 'p'. */
 void endpoint_forward(struct world *, struct endpoint *, struct vh_packet *p);
+
+/* endpoint_forward() to next hop 'via' (a route's gateway, such as
+ * another host that routes the destination's subnet) rather than to the
+ * destination itself; 'via' outside the interface's subnet goes to the
+ * interface's gateway. */
+void endpoint_forward_via(struct world *, struct endpoint *,
+                          struct vh_packet *p, uint32_t via);
 
 /* A router hands the IPv4 packet 'p' to this endpoint's own stack, as if
  * the interface had received it.  Takes 'p'. */

@@ -1,0 +1,403 @@
+/* models/container/cnet_calico.c: Calico, a routed CNI plugin.
+ *
+ * Calico bridges nothing: every pod is routed.  A pod gets one veth pair:
+ * its eth0 holds its address as a /32 with a default route to 169.254.1.1,
+ * an address nobody has; the host end ("caliXXXXXXX", no address, MAC
+ * ee:ee:ee:ee:ee:ee) answers the pod's ARP for it by proxy ARP, so all
+ * the pod sends reaches the host's routing.  The host holds a /32 route
+ * per local pod through its cali device, and routes to the pods of the
+ * other hosts in one of the pool's modes:
+ *   - bgp: no encapsulation; BIRD has learned from its BGP peers which
+ *     host has which pods, and the packet leaves by the host's NIC with
+ *     that host as the next hop, its addresses the pods' own (the hosts
+ *     are on one L2, or routers of the fabric carry the pod routes);
+ *   - ipip: the packet goes into IP-in-IP (IPv4 protocol 4, RFC 2003) on
+ *     tunl0, from the host's address to the other host's, which strips
+ *     the outer header and routes the inner packet to its pod.
+ * vxlan (Calico's VXLAN mode) has no model yet and is refused.
+ *
+ * In vhsim the host end of each pod's veth is a stack answering ARP for
+ * 169.254.1.1 with Calico's MAC (what proxy ARP answers on the wire),
+ * with the host's router hooked in (models/endpoint/endpoint.h), and the
+ * router also hooks the host's first address, which takes the pod
+ * packets coming from the other hosts.  The pod routes of the other hosts
+ * (what BGP would have told BIRD) come from the scenario: every host that
+ * declares the network, with its pods.  Work: ip_forward per packet
+ * routed by the host, plus tunnel_xmit / tunnel_rcv for IP-in-IP, which
+ * Linux's ipip device sends and receives through the same ip_tunnel code
+ * as GRE; charged as 'softirq' on the core the packet is on. */
+#include "models/container/netdrv.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "models/container/container.h"
+#include "models/container/veth.h"
+#include "models/core/acct.h"
+#include "models/core/devclass.h"
+#include "models/core/host.h"
+#include "models/core/world.h"
+#include "models/endpoint/endpoint.h"
+#include "models/tunnel/tnl_outer.h"
+#include "sim/xmalloc.h"
+
+#define CALICO_GW 0xa9fe0101u       /* 169.254.1.1 */
+#define IPPROTO_IPIP 4
+
+static const char *const cal_keys[] = { "mode", NULL };
+/* calico.yaml's default pool is IP-in-IP ("CALICO_IPV4POOL_IPIP":
+ * "Always"). */
+static const char *const cal_modes[] = { "ipip", "bgp", "vxlan", NULL };
+static const char *const cal_refused[] = { "vxlan", NULL };
+
+enum cal_mode { CAL_IPIP, CAL_BGP };
+
+/* Where a routed packet goes next: out of 'out', to 'via' (0: to the
+ * destination itself). */
+struct cal_hop {
+    struct endpoint *out;
+    uint32_t via;
+};
+
+struct cal_pod {
+    uint32_t ip;
+    struct cal_hop hop;         /* Out of the host end of its veth. */
+};
+
+struct cal_route {
+    uint32_t ip;                /* A pod of another host... */
+    struct cal_hop hop;         /* ...reached through that host. */
+};
+
+struct ccal {
+    struct cnet *net;
+    enum cal_mode mode;
+    struct endpoint *nic;       /* The host's address. */
+    struct cal_pod *pods;
+    size_t n_pods;
+    struct cal_route *routes;
+    size_t n_routes;
+    struct cal_hop out;         /* Anything else: the host's routes. */
+    uint64_t routed, encapsulated, decapsulated;
+};
+
+static const struct ep_router_ops cal_router;
+
+static uint32_t
+host_underlay_ip(const struct cfg_host *ch)
+{
+    for (size_t i = 0; i < ch->n_nics; i++) {
+        if (ch->nics[i].has_ip) {
+            return ch->nics[i].ip;
+        }
+    }
+    return 0;
+}
+
+static void cal_ipip_rcv(struct world *, struct endpoint *,
+                         struct vh_packet *, const struct vh_frame_info *,
+                         void *ctx);
+
+static bool
+cal_build(struct world *w, struct cnet *net, struct vh_diag *diag)
+{
+    const struct cfg_network *cn = net->cfg;
+    struct host *h = net->host;
+    struct ccal *c = vh_xcalloc(1, sizeof *c);
+    net->priv = c;
+    c->net = net;
+    c->mode = cn->mode && !strcmp(cn->mode, "bgp") ? CAL_BGP : CAL_IPIP;
+    if (!cn->prefix) {
+        return vh_diag_fail(diag, cn->jpath, "missing required key "
+                            "'subnet': Calico's IP pool, which its pods "
+                            "take their addresses from across hosts");
+    }
+    if (!cn->n_members) {
+        return true;
+    }
+    uint32_t local = host_underlay_ip(h->cfg);
+    for (size_t i = 0; i < h->n_eps && !c->nic; i++) {
+        if (h->eps[i]->ip == local) {
+            c->nic = h->eps[i];
+        }
+    }
+    if (!c->nic) {
+        return vh_diag_fail(diag, cn->jpath, "calico network '%s' needs an "
+                            "address of host '%s' to route its pods by: "
+                            "give one of its NICs an \"ip\"", cn->name,
+                            h->dev.path);
+    }
+    if (c->nic->router) {
+        return vh_diag_fail(diag, cn->jpath, "not supported yet: a calico "
+                            "network on a host whose address already "
+                            "routes another network");
+    }
+    c->out.out = c->nic;
+    c->nic->router = &cal_router;
+    c->nic->router_ctx = c;
+    if (c->mode == CAL_IPIP) {
+        endpoint_bind(c->nic, IPPROTO_IPIP, 0, cal_ipip_rcv, c);
+    }
+
+    /* What BGP tells this host: the pods of the others. */
+    const struct cfg_scenario *sc = w->cfg;
+    for (size_t i = 0; i < sc->n_hosts; i++) {
+        const struct cfg_host *ph = &sc->hosts[i];
+        if (ph == h->cfg) {
+            continue;
+        }
+        for (size_t k = 0; k < ph->n_containers; k++) {
+            const struct cfg_container *pc = &ph->containers[k];
+            if (pc->mode != CFG_CTR_NET) {
+                continue;
+            }
+            const struct cfg_network *pn = &ph->networks[pc->net];
+            if (pn->driver != CFG_ND_CALICO || strcmp(pn->name, cn->name)) {
+                continue;
+            }
+            if (strcmp(pn->mode ? pn->mode : cal_modes[0],
+                       cn->mode ? cn->mode : cal_modes[0])) {
+                char path[512];
+                snprintf(path, sizeof path, "%s.mode", cn->jpath);
+                return vh_diag_fail(diag, path, "calico network '%s' has "
+                                    "another mode at %s; one IP pool has "
+                                    "one mode on every host", cn->name,
+                                    pn->jpath);
+            }
+            c->routes = vh_xgrow(c->routes, c->n_routes, sizeof *c->routes);
+            c->routes[c->n_routes++] = (struct cal_route) {
+                pc->ip, { c->nic, host_underlay_ip(ph) },
+            };
+        }
+    }
+    return true;
+}
+
+/* --- Routing. --- */
+
+static struct cal_pod *
+local_pod(struct ccal *c, uint32_t ip)
+{
+    for (size_t i = 0; i < c->n_pods; i++) {
+        if (c->pods[i].ip == ip) {
+            return &c->pods[i];
+        }
+    }
+    return NULL;
+}
+
+static const struct cal_hop *
+remote_host(const struct ccal *c, uint32_t ip)
+{
+    for (size_t i = 0; i < c->n_routes; i++) {
+        if (c->routes[i].ip == ip) {
+            return &c->routes[i].hop;
+        }
+    }
+    return NULL;
+}
+
+static void
+ip_csum_fix(uint8_t *iph)
+{
+    vh_put_be16(iph + VH_IPV4_CSUM_OFF, 0);
+    uint32_t ihl = (iph[0] & 0x0fu) * 4;
+    vh_put_be16(iph + VH_IPV4_CSUM_OFF,
+                vh_csum_fold(vh_csum_partial(iph, ihl, 0)));
+}
+
+static vh_time_t
+charge(struct world *w, const struct ccal *c, struct vh_packet *p,
+       enum cost_id id)
+{
+    struct cpu_core *core = cpu_exec_core(p, &c->net->host->cores[0]);
+    return cpu_charge(w, core, id, 0, CPU_SOFTIRQ, p, &c->net->dev);
+}
+
+static void
+cal_send(struct vh_sim *sim, void *obj, void *arg)
+{
+    const struct cal_hop *hop = obj;
+    struct world *w = world_of(sim);
+    if (hop->via) {
+        endpoint_forward_via(w, hop->out, arg, hop->via);
+    } else {
+        endpoint_forward(w, hop->out, arg);
+    }
+}
+
+/* Routes the IPv4 packet 'p' that reached the host by 'in': to a local
+ * pod, or to the host of a remote one (in IP-in-IP with ipip), or, from
+ * a pod, by the host's own routes.  False: not the network's. */
+static bool
+cal_route(struct world *w, struct endpoint *in, struct vh_packet *p,
+          const struct vh_frame_info *fi, struct ccal *c)
+{
+    struct cnet *net = c->net;
+    struct cal_pod *pod = local_pod(c, fi->ip_dst);
+    const struct cal_hop *hop = pod ? &pod->hop : remote_host(c, fi->ip_dst);
+    if (!hop) {
+        if (in == c->nic) {
+            return false;       /* Not a pod's: the host's own business. */
+        }
+        hop = &c->out;
+    }
+    net->dev.rx++;
+    p->hops++;
+    VH_TRACE(&w->trace, VH_HOP_ARRIVE, .time = w->sim.now, .pkt = p,
+             .dev = &net->dev);
+    if (fi->ip_ttl <= 1) {
+        acct_drop(w, p, &net->dev, "ttl-exceeded");
+        return true;
+    }
+    uint8_t *iph = p->data + fi->l3_off;
+    iph[VH_IPV4_TTL_OFF]--;
+    ip_csum_fix(iph);
+    vh_time_t t = charge(w, c, p, COST_IP_FORWARD);
+    c->routed++;
+    if (hop->via && c->mode == CAL_IPIP) {
+        /* tunl0: the pod's IPv4 packet inside another, host to host. */
+        t = charge(w, c, p, COST_TUNNEL_XMIT);
+        struct tnl_ipv4 o = {
+            .src = c->nic->ip, .dst = hop->via, .id = c->nic->next_ip_id++,
+            .df = (iph[VH_IPV4_FRAG_OFF] & 0x40) != 0,
+        };
+        vh_packet_pull(p, fi->l3_off);
+        tnl_reserve(p, TNL_OUTER_ETH_IP);
+        tnl_push_ipv4(p, &o, IPPROTO_IPIP);
+        c->encapsulated++;
+        hop = &c->out;          /* Now to the other host itself. */
+    }
+    net->dev.tx++;
+    vh_schedule_at(&w->sim, t, cal_send, (void *) hop, p);
+    return true;
+}
+
+/* tunl0 receiving: an IP-in-IP packet for the host's address.  The outer
+ * headers come off and the inner packet is routed as if it had arrived
+ * (ipip_rcv, then ip_forward to the pod). */
+static void
+cal_ipip_rcv(struct world *w, struct endpoint *ep, struct vh_packet *p,
+             const struct vh_frame_info *fi, void *ctx)
+{
+    struct ccal *c = ctx;
+    charge(w, c, p, COST_TUNNEL_RCV);
+    uint32_t ihl = (p->data[fi->l3_off] & 0x0fu) * 4;
+    vh_packet_pull(p, fi->l3_off + ihl);
+    uint8_t *eth = vh_packet_push(p, VH_ETH_HLEN);
+    memset(eth, 0, VH_ETH_HLEN);
+    vh_put_be16(eth + VH_ETH_TYPE_OFF, VH_ETHERTYPE_IPV4);
+    struct vh_frame_info in;
+    vh_frame_parse(p->data, p->len, &in, false);
+    c->decapsulated++;
+    if (!in.is_ipv4 || !local_pod(c, in.ip_dst)
+        || !cal_route(w, ep, p, &in, c)) {
+        acct_drop(w, p, &c->net->dev, "ipip-no-pod");
+    }
+}
+
+/* --- The router hook on the host ends and the host's address. --- */
+
+static bool
+cal_input(struct world *w, struct endpoint *ep, struct vh_packet *p,
+          const struct vh_frame_info *fi)
+{
+    if (fi->ip_dst == ep->ip) {
+        return false;           /* For the host itself. */
+    }
+    return cal_route(w, ep, p, fi, ep->router_ctx);
+}
+
+static bool
+cal_output(struct world *w, struct endpoint *ep, struct vh_packet *p,
+           uint32_t dst)
+{
+    (void) w, (void) ep, (void) p, (void) dst;
+    return false;
+}
+
+static const struct ep_router_ops cal_router = {
+    .input = cal_input,
+    .output = cal_output,
+};
+
+/* --- Pods. --- */
+
+/* Calico's MAC on every host end of a pod's veth. */
+static const struct vh_mac cali_mac = {
+    { 0xee, 0xee, 0xee, 0xee, 0xee, 0xee }
+};
+
+static bool
+cal_join(struct world *w, struct cnet *net, struct container *c,
+         struct vh_diag *diag)
+{
+    struct ccal *cal = net->priv;
+    struct host *h = net->host;
+    const struct cfg_container *cc = c->cfg;
+    char name[16];
+    ctr_veth_host_name(h->dev.path, cc->name, name, sizeof name);
+    memcpy(name, "cali", 4);    /* Calico's prefix for the host end. */
+    struct veth *v = veth_create(w, h, &c->dev, "eth0", &h->dev, name,
+                                 c->cycles);
+    c->ifdev = &v->end[0].dev;
+    struct endpoint *ep = ctr_make_stack(c, &v->end[0].dev, &cc->mac);
+    port_connect(&ep->port, &v->end[0].port);
+    /* The pod's side: its address alone, everything through 169.254.1.1. */
+    ep->netmask = 0xffffffffu;
+    ep->gateway = CALICO_GW;
+    ep->host_routed = true;
+
+    /* The host's side: answers for 169.254.1.1, routes the rest. */
+    struct endpoint *side = endpoint_create(h, &v->end[1].dev, h->dev.path,
+                                            &cali_mac, CALICO_GW, 32,
+                                            &h->cores[0], CPU_SOFTIRQ,
+                                            CPU_SOFTIRQ);
+    side->netmask = 0;          /* Its pod is on the link, whatever it is. */
+    side->router = &cal_router;
+    side->router_ctx = cal;
+    port_connect(&side->port, &v->end[1].port);
+    cal->pods = vh_xgrow(cal->pods, cal->n_pods, sizeof *cal->pods);
+    cal->pods[cal->n_pods++] = (struct cal_pod) { cc->ip, { side, 0 } };
+    (void) diag;
+    return true;
+}
+
+static void
+cal_report(const struct cnet *net, struct report_out *out)
+{
+    const struct ccal *c = net->priv;
+    report_out_str(out, "mode", c->mode == CAL_BGP ? "bgp" : "ipip");
+    report_out_num(out, "routes", (double) c->n_routes);
+    report_out_num(out, "routed", (double) c->routed);
+    if (c->mode == CAL_IPIP) {
+        report_out_num(out, "encapsulated", (double) c->encapsulated);
+        report_out_num(out, "decapsulated", (double) c->decapsulated);
+    }
+}
+
+static void
+cal_destroy(struct cnet *net)
+{
+    struct ccal *c = net->priv;
+    if (c) {
+        for (size_t i = 0; i < c->n_pods; i++) {
+            endpoint_free(c->pods[i].hop.out);
+        }
+        free(c->pods);
+        free(c->routes);
+        free(c);
+    }
+}
+
+const struct net_driver cnet_calico_driver = {
+    .name = "calico",
+    .keys = cal_keys,
+    .modes = cal_modes,
+    .refused_modes = cal_refused,
+    .build = cal_build,
+    .join = cal_join,
+    .report = cal_report,
+    .destroy = cal_destroy,
+};

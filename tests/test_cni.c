@@ -1,0 +1,457 @@
+/* tests/test_cni.c: container networks across hosts: Docker's overlay
+ * driver and the CNI plugins.
+ *
+ * On two hosts whose NICs meet on one switch:
+ *   - overlay: a container on host1 reaches one on host2 through the
+ *     network's VXLAN (tshark reads vxlan.vni as the network's "vni" on
+ *     host1's NIC, the inner addresses from the network's subnet,
+ *     allocated in order across the hosts); the encapsulation is charged
+ *     on the sender's core and the decapsulation on the receiving NIC's
+ *     softirq core, with no VM work anywhere; the VTEP's remotes and
+ *     forwarding entries are the other host and its containers;
+ *   - calico: a pod's packets are routed by its host (its only neighbour
+ *     is 169.254.1.1, answered by Calico's ee:ee:ee:ee:ee:ee, and the
+ *     TTL goes down once per routing host); ipip puts them in IPv4
+ *     protocol 4 between the hosts' addresses (20 bytes more on the
+ *     wire), bgp sends them as they are to the other host's MAC, and
+ *     costs the least;
+ *   - flannel: each host has its /24 and cni0 at its .1; vxlan carries
+ *     the pods' packets between the hosts' flannel.1 devices (VNI 1, UDP
+ *     8472, the inner frame from one flannel.1's MAC to the other's),
+ *     host-gw sends them as they are to the other host, udp through
+ *     flanneld in user space: UDP 8285 between the hosts with the pod's
+ *     IP packet as payload, two wake-ups and four copies per packet,
+ *     flanneld's work as 'app' on its own core;
+ *   - scenarios/cni.json shows what its description says: every packet
+ *     delivered, the bytes on the wire (none added by routing, 20 by
+ *     IP-in-IP, 50 by VXLAN), the cycles per packet and the round trip
+ *     least with Calico BGP, the cycles most with flannel's user-space
+ *     udp backend (over half again any other), its round trip longest. */
+#include <check.h>
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "models/container/container.h"
+#include "models/core/host.h"
+#include "models/endpoint/endpoint.h"
+#include "models/tunnel/vtep.h"
+#include "report/report.h"
+#include "sim/capture.h"
+#include "tests/testutil.h"
+#include "tests/worldtest.h"
+
+/* Two hosts (4 cores each; eth0 192.168.0.1 and .2 on switch tor1),
+ * host NETWORKS on both, CONTAINERS1 on host1, CONTAINERS2 on host2,
+ * then FLOWS.  Single quotes stand for double ones. */
+static const char world_fmt[] =
+    "{'duration': '2ms',"
+    " 'hosts': ["
+    "  {'name': 'host1', 'cpu': {'cores': 4},"
+    "   'nics': [{'name': 'eth0', 'model': '82599', 'link': 'tor1/p1',"
+    "             'mac': '02:00:00:00:00:01', 'ip': '192.168.0.1/24'}],"
+    "   'networks': [%s], 'containers': [%s]},"
+    "  {'name': 'host2', 'cpu': {'cores': 4},"
+    "   'nics': [{'name': 'eth0', 'model': '82599', 'link': 'tor1/p2',"
+    "             'mac': '02:00:00:00:00:02', 'ip': '192.168.0.2/24'}],"
+    "   'networks': [%s], 'containers': [%s]}],"
+    " 'switches': [{'name': 'tor1', 'ports': 4}],"
+    " 'traffic': [%s]}";
+
+static char *
+world_json(const char *nets, const char *c1, const char *c2,
+           const char *flows)
+{
+    size_t n = sizeof world_fmt + 2 * strlen(nets) + strlen(c1)
+               + strlen(c2) + strlen(flows) + 16;
+    char *json = malloc(n);
+    ck_assert_ptr_nonnull(json);
+    snprintf(json, n, world_fmt, nets, c1, nets, c2, flows);
+    for (char *p = json; *p; p++) {
+        *p = *p == '\'' ? '"' : *p;
+    }
+    return json;
+}
+
+#define FLOW(NAME, FROM, TO, COUNT)                                     \
+    "{'name': '" NAME "', 'from': '" FROM "', 'to': '" TO "',"          \
+    " 'size': 512, 'rate': '100kpps', 'count': " #COUNT "}"
+
+struct cap {
+    const char *points[1];
+    const char *files[1];
+    struct vh_capture *c;
+};
+
+static void
+cap_open(struct world *w, void *ctx)
+{
+    struct cap *cc = ctx;
+    size_t failed;
+    char err[256];
+    cc->c = vh_capture_open(&w->trace, &w->devs, cc->points, cc->files, 1,
+                            &failed, err, sizeof err);
+    ck_assert_msg(cc->c, "%s", err);
+}
+
+static struct container *
+ctr(struct world *w, const char *path)
+{
+    struct vh_device *d = wt_dev(w, path);
+    ck_assert_ptr_eq(d->cls, &container_class);
+    return VH_CONTAINER_OF(d, struct container, dev);
+}
+
+static void
+assert_no_vm_work(const struct host *h)
+{
+    ck_assert_uint_eq(h->vm_exits, 0);
+    ck_assert_uint_eq(wt_cat_cycles(h, CPU_VMEXIT), 0);
+    ck_assert_uint_eq(wt_cat_cycles(h, CPU_GUEST), 0);
+    ck_assert_uint_eq(wt_cat_cycles(h, CPU_VHOST), 0);
+}
+
+static const char ov_net[] =
+    "{'name': 'ov1', 'driver': 'overlay', 'vni': 4097,"
+    " 'subnet': '10.10.0.0/24'}";
+
+START_TEST(test_overlay_across_hosts)
+{
+    vh_tshark_require();
+    char *dir = vh_test_tmpdir();
+    char pcap[512];
+    snprintf(pcap, sizeof pcap, "%s/eth0.pcap", dir);
+    struct cap cc = { { "host1/eth0" }, { pcap }, NULL };
+    char *json = world_json(ov_net,
+                            "{'name': 'a', 'network': 'ov1', 'cpus': [1]},"
+                            "{'name': 'a2', 'network': 'ov1', 'cpus': [2]}",
+                            "{'name': 'b', 'network': 'ov1', 'cpus': [3]}",
+                            FLOW("f", "host1/a", "host2/b", 5));
+    struct wt_run r = wt_run_json(json, NULL, cap_open, &cc);
+    free(json);
+    char err[256];
+    ck_assert_msg(vh_capture_commit(cc.c, err, sizeof err) == 0, "%s", err);
+    struct world *w = r.w;
+    ck_assert_uint_eq(w->flows[0].delivered, 5);
+    wt_assert_conserved(w, true);
+
+    /* One subnet across hosts: host2's first container goes on where
+     * host1's stopped. */
+    ck_assert_uint_eq(ctr(w, "host2/b")->cfg->ip, 0x0a0a0004);
+
+    /* The remotes and entries Docker's control plane would install. */
+    struct vh_device *d = wt_dev(w, "host1/vx-001001-ov1");
+    ck_assert_ptr_eq(d->cls, &vtep_class);
+    struct vtep *v1 = VH_CONTAINER_OF(d, struct vtep, dev);
+    ck_assert_uint_eq(v1->n_remotes, 1);
+    ck_assert_uint_eq(v1->remotes[0], 0xc0a80002);
+    ck_assert_uint_eq(v1->n_fdb, 1);
+    ck_assert(!v1->fdb[0].learned);
+    ck_assert_uint_eq(v1->encap.frames, 5 + 1);     /* And one ARP. */
+
+    /* On the wire: VXLAN to port 4789 with the network's VNI, the inner
+     * packet between the containers' addresses. */
+    vh_tshark_assert_clean(pcap);
+    char *out = NULL;
+    vh_test_sh(&out, "tshark -r %s -T fields -e ip.src -e ip.dst "
+               "-e udp.dstport -e vxlan.vni -e frame.len "
+               "-Y 'vxlan && udp.dstport == 4789 && ip.dst == 10.10.0.4' "
+               "2>/dev/null | sort | uniq -c", pcap);
+    ck_assert_str_eq(out, "      5 192.168.0.1,10.10.0.2\t"
+                          "192.168.0.2,10.10.0.4\t4789,9\t4097\t558\n");
+    free(out);
+
+    /* The costs: the containers' ledgers hold only their own work, the
+     * encapsulation ran on a's core (the veth hands over inside its
+     * sending call), the decapsulation on host2's NIC core; no VM. */
+    struct host *h1 = wt_host(w, "host1"), *h2 = wt_host(w, "host2");
+    assert_no_vm_work(h1);
+    assert_no_vm_work(h2);
+    struct container *a = ctr(w, "host1/a"), *b = ctr(w, "host2/b");
+    ck_assert_uint_gt(a->cycles[CPU_APP], 0);
+    ck_assert_uint_gt(b->cycles[CPU_SOFTIRQ], 0);
+    ck_assert_uint_gt(h1->cores[1].cycles[CPU_VSWITCH], 0);
+    ck_assert_uint_eq(h1->cores[2].cycles[CPU_VSWITCH], 0);
+    ck_assert_uint_eq(h2->cores[3].cycles[CPU_VSWITCH], 0);
+    ck_assert_uint_gt(h2->cores[0].cycles[CPU_VSWITCH], 0);
+    wt_run_free(&r);
+    free(dir);
+}
+END_TEST
+
+static const char cal_fmt[] =
+    "{'name': 'pods', 'driver': 'calico', 'mode': '%s',"
+    " 'subnet': '10.244.0.0/16'}";
+
+/* Runs pod host1/a -> host2/b on calico in 'mode', capturing host1's
+ * NIC into DIR/eth0.pcap. */
+static struct wt_run
+run_calico(const char *mode, const char *dir)
+{
+    static char pcap[1][512];
+    snprintf(pcap[0], sizeof pcap[0], "%s/eth0.pcap", dir);
+    char net[128];
+    snprintf(net, sizeof net, cal_fmt, mode);
+    char *json = world_json(net,
+                            "{'name': 'a', 'network': 'pods', 'cpus': [1]}",
+                            "{'name': 'b', 'network': 'pods', 'cpus': [3]}",
+                            FLOW("f", "host1/a", "host2/b", 5));
+    struct cap cc = { { "host1/eth0" }, { pcap[0] }, NULL };
+    struct wt_run r = wt_run_json(json, NULL, cap_open, &cc);
+    free(json);
+    char err[256];
+    ck_assert_msg(vh_capture_commit(cc.c, err, sizeof err) == 0, "%s", err);
+    ck_assert_uint_eq(r.w->flows[0].delivered, 5);
+    wt_assert_conserved(r.w, true);
+    vh_tshark_assert_clean(pcap[0]);
+    return r;
+}
+
+static char *
+fields(const char *dir, const char *filter, const char *f)
+{
+    char *out = NULL;
+    vh_test_sh(&out, "tshark -r %s/eth0.pcap -T fields %s -Y '%s' "
+               "2>/dev/null | sort | uniq -c", dir, f, filter);
+    return out;
+}
+
+START_TEST(test_calico_ipip_and_bgp)
+{
+    vh_tshark_require();
+    char *dir = vh_test_tmpdir();
+    struct wt_run ipip = run_calico("ipip", dir);
+    /* IP-in-IP between the hosts; inside, the pods' packet, routed once
+     * (TTL 63); 20 bytes more than bgp's frame below. */
+    char *out = fields(dir, "ip.proto == 4",
+                       "-e ip.src -e ip.dst -e ip.proto -e ip.ttl "
+                       "-e frame.len");
+    ck_assert_str_eq(out, "      5 192.168.0.1,10.244.0.2\t"
+                          "192.168.0.2,10.244.0.3\t4,17\t64,63\t528\n");
+    free(out);
+    struct host *h1 = wt_host(ipip.w, "host1");
+    uint64_t ipip_cycles = wt_host_cycles(h1)
+                           + wt_host_cycles(wt_host(ipip.w, "host2"));
+    assert_no_vm_work(h1);
+
+    struct wt_run bgp = run_calico("bgp", dir);
+    /* No encapsulation: the pods' addresses on the wire, to host2's
+     * MAC (the next hop BGP taught), 20 bytes less. */
+    out = fields(dir, "udp.dstport == 9",
+                 "-e eth.dst -e ip.src -e ip.dst -e ip.proto -e ip.ttl "
+                 "-e frame.len");
+    ck_assert_str_eq(out, "      5 02:00:00:00:00:02\t10.244.0.2\t"
+                          "10.244.0.3\t17\t63\t508\n");
+    free(out);
+    /* The pod's neighbour: 169.254.1.1 at Calico's MAC, by proxy ARP. */
+    struct vh_device *d = wt_dev(bgp.w, "host1/a");
+    struct container *a = VH_CONTAINER_OF(d, struct container, dev);
+    ck_assert_uint_eq(a->ep->n_arp, 1);
+    ck_assert_uint_eq(a->ep->arp[0]->ip, 0xa9fe0101);
+    ck_assert_uint_eq(a->ep->arp[0]->mac.b[0], 0xee);
+    uint64_t bgp_cycles = wt_host_cycles(wt_host(bgp.w, "host1"))
+                          + wt_host_cycles(wt_host(bgp.w, "host2"));
+    /* Encapsulating and decapsulating cost; routing alone does not. */
+    ck_assert_uint_lt(bgp_cycles, ipip_cycles);
+    wt_run_free(&ipip);
+    wt_run_free(&bgp);
+    free(dir);
+}
+END_TEST
+
+static const char fl_fmt[] =
+    "{'name': 'pods', 'driver': 'flannel', 'mode': '%s',"
+    " 'subnet': '10.244.0.0/16'}";
+
+static struct wt_run
+run_flannel(const char *mode, const char *dir)
+{
+    static char pcap[512];
+    snprintf(pcap, sizeof pcap, "%s/eth0.pcap", dir);
+    char net[128];
+    snprintf(net, sizeof net, fl_fmt, mode);
+    char *json = world_json(net,
+                            "{'name': 'a', 'network': 'pods', 'cpus': [1]}",
+                            "{'name': 'b', 'network': 'pods', 'cpus': [3]}",
+                            FLOW("f", "host1/a", "host2/b", 5));
+    struct cap cc = { { "host1/eth0" }, { pcap }, NULL };
+    struct wt_run r = wt_run_json(json, NULL, cap_open, &cc);
+    free(json);
+    char err[256];
+    ck_assert_msg(vh_capture_commit(cc.c, err, sizeof err) == 0, "%s", err);
+    ck_assert_uint_eq(r.w->flows[0].delivered, 5);
+    wt_assert_conserved(r.w, true);
+    vh_tshark_assert_clean(pcap);
+    return r;
+}
+
+START_TEST(test_flannel_vxlan_and_host_gw)
+{
+    vh_tshark_require();
+    char *dir = vh_test_tmpdir();
+    struct wt_run vx = run_flannel("vxlan", dir);
+    /* Leases: host2's pod in the second /24. */
+    ck_assert_uint_eq(ctr(vx.w, "host1/a")->cfg->ip, 0x0af40002);
+    ck_assert_uint_eq(ctr(vx.w, "host2/b")->cfg->ip, 0x0af40102);
+    ck_assert_uint_eq(ctr(vx.w, "host1/a")->ep->gateway, 0x0af40001);
+    /* VXLAN on flannel's port, VNI 1; inside, a frame between the two
+     * flannel.1 devices (not the pods' MACs: flannel.1 routes). */
+    char *out = NULL;
+    vh_test_sh(&out, "tshark -r %s/eth0.pcap -d udp.port==8472,vxlan "
+               "-T fields -e ip.src -e ip.dst -e udp.dstport -e vxlan.vni "
+               "-e ip.ttl -e frame.len -Y 'vxlan' 2>/dev/null | sort | "
+               "uniq -c", dir);
+    ck_assert_str_eq(out, "      5 192.168.0.1,10.244.0.2\t"
+                          "192.168.0.2,10.244.1.2\t8472,9\t1\t64,63\t"
+                          "558\n");
+    free(out);
+    struct vh_device *d = wt_dev(vx.w, "host1/flannel.1");
+    struct vtep *v = VH_CONTAINER_OF(d, struct vtep, dev);
+    ck_assert_uint_eq(v->n_fdb, 1);
+    vh_test_sh(&out, "tshark -r %s/eth0.pcap -d udp.port==8472,vxlan "
+               "-T fields -e eth.dst -Y 'vxlan' 2>/dev/null | sort -u",
+               dir);
+    char want[64];
+    snprintf(want, sizeof want, "02:00:00:00:00:02,%02x:%02x:%02x:%02x:"
+             "%02x:%02x\n", v->fdb[0].mac.b[0], v->fdb[0].mac.b[1],
+             v->fdb[0].mac.b[2], v->fdb[0].mac.b[3], v->fdb[0].mac.b[4],
+             v->fdb[0].mac.b[5]);
+    ck_assert_str_eq(out, want);
+    free(out);
+    /* Routed devices' work is softirq, not a bridge's port. */
+    assert_no_vm_work(wt_host(vx.w, "host1"));
+    uint64_t vx_cycles = wt_host_cycles(wt_host(vx.w, "host1"));
+
+    struct wt_run gw = run_flannel("host-gw", dir);
+    vh_test_sh(&out, "tshark -r %s/eth0.pcap -T fields -e eth.dst "
+               "-e ip.src -e ip.dst -e ip.ttl -e frame.len -Y "
+               "'udp.dstport == 9' 2>/dev/null | sort | uniq -c", dir);
+    ck_assert_str_eq(out, "      5 02:00:00:00:00:02\t10.244.0.2\t"
+                          "10.244.1.2\t63\t508\n");
+    free(out);
+    ck_assert_uint_lt(wt_host_cycles(wt_host(gw.w, "host1")), vx_cycles);
+
+    struct wt_run udp = run_flannel("udp", dir);
+    vh_test_sh(&out, "tshark -r %s/eth0.pcap -d udp.port==8285,ip "
+               "-T fields -e ip.src -e ip.dst -e udp.srcport -e udp.dstport "
+               "-e ip.ttl -e frame.len -Y 'udp.srcport == 8285' "
+               "2>/dev/null | sort | uniq -c", dir);
+    ck_assert_str_eq(out, "      5 192.168.0.1,10.244.0.2\t"
+                          "192.168.0.2,10.244.1.2\t8285,10000\t8285,9\t"
+                          "64,63\t"
+                          "536\n");
+    free(out);
+    struct host *u1 = wt_host(udp.w, "host1"), *u2 = wt_host(udp.w, "host2");
+    /* Two copies of the 494-byte IP packet on each side, four in all:
+     * read() and sendto() by host1's flanneld, recvfrom() and write() by
+     * host2's. */
+    ck_assert_uint_eq(u1->copies_bytes, 5 * (2 * 494));
+    ck_assert_uint_eq(u2->copies_bytes, 5 * (2 * 494));
+    ck_assert_uint_gt(wt_cat_cycles(u1, CPU_APP),
+                      wt_cat_cycles(wt_host(vx.w, "host1"), CPU_APP));
+    ck_assert_uint_gt(wt_host_cycles(u1), vx_cycles);
+    wt_run_free(&udp);
+    wt_run_free(&vx);
+    wt_run_free(&gw);
+    free(dir);
+}
+END_TEST
+
+/* --- The shipped scenario. --- */
+
+static const cJSON *
+named(const cJSON *arr, const char *name)
+{
+    const cJSON *e;
+    cJSON_ArrayForEach(e, arr) {
+        const cJSON *n = cJSON_GetObjectItemCaseSensitive(e, "name");
+        if (cJSON_IsString(n) && !strcmp(n->valuestring, name)) {
+            return e;
+        }
+    }
+    ck_abort_msg("no '%s'", name);
+    return NULL;
+}
+
+struct cni_result {
+    double cycles, bytes, rtt;
+};
+
+static struct cni_result
+cni_variant(const char *variant)
+{
+    char *json = vh_test_slurp("scenarios/cni.json", NULL);
+    ck_assert_ptr_nonnull(json);
+    struct wt_run r = wt_run_json(json, variant, NULL, NULL);
+    free(json);
+    wt_assert_conserved(r.w, true);
+    for (size_t i = 0; i < r.w->n_flows; i++) {
+        ck_assert_uint_eq(r.w->flows[i].delivered, r.w->flows[i].sent);
+    }
+    assert_no_vm_work(wt_host(r.w, "host1"));
+    cJSON *rep = report_json(r.w, 0);
+    wt_run_free(&r);
+    const cJSON *h = named(cJSON_GetObjectItem(rep, "hosts"), "host1");
+    const cJSON *f = named(cJSON_GetObjectItem(rep, "flows"), "rtt");
+    struct cni_result res = {
+        cJSON_GetObjectItem(h, "cycles_per_packet")->valuedouble,
+        cJSON_GetObjectItem(h, "uplink_bytes_per_packet")->valuedouble,
+        cJSON_GetObjectItem(cJSON_GetObjectItem(f, "latency_ns"),
+                            "p50")->valuedouble,
+    };
+    cJSON_Delete(rep);
+    return res;
+}
+
+START_TEST(test_cni_scenario)
+{
+    struct cni_result bgp = cni_variant(NULL);
+    struct cni_result ipip = cni_variant("calico-ipip");
+    struct cni_result hostgw = cni_variant("flannel-host-gw");
+    struct cni_result fvx = cni_variant("flannel-vxlan");
+    struct cni_result ov = cni_variant("overlay");
+    struct cni_result udp = cni_variant("flannel-udp");
+    /* Bytes on the wire: none added by routing, 20 by IP-in-IP, 50 by
+     * VXLAN. */
+    ck_assert_double_eq(hostgw.bytes, bgp.bytes);
+    ck_assert_double_gt(ipip.bytes, bgp.bytes);
+    ck_assert_double_gt(fvx.bytes, ipip.bytes);
+    ck_assert_double_gt(ov.bytes, ipip.bytes);
+    /* Cycles: BGP the least; VXLAN the most, flannel's above the
+     * overlay's (it routes as well). */
+    const struct cni_result *others[] = { &ipip, &hostgw, &fvx, &ov };
+    for (size_t i = 0; i < 4; i++) {
+        ck_assert_double_gt(others[i]->cycles, bgp.cycles);
+        ck_assert_double_gt(others[i]->rtt, bgp.rtt);
+    }
+    ck_assert_double_gt(ov.cycles, ipip.cycles);
+    ck_assert_double_gt(ov.cycles, hostgw.cycles);
+    ck_assert_double_gt(fvx.cycles, ov.cycles);
+    /* User space: by far the most cycles and the longest round trip. */
+    const struct cni_result *all[] = { &bgp, &ipip, &hostgw, &fvx, &ov };
+    for (size_t i = 0; i < 5; i++) {
+        ck_assert_double_gt(udp.cycles, all[i]->cycles * 1.5);
+        ck_assert_double_gt(udp.rtt, all[i]->rtt);
+    }
+}
+END_TEST
+
+static Suite *
+cni_suite(void)
+{
+    Suite *s = suite_create("cni");
+    TCase *tc = tcase_create("drivers");
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, test_overlay_across_hosts);
+    tcase_add_test(tc, test_calico_ipip_and_bgp);
+    tcase_add_test(tc, test_flannel_vxlan_and_host_gw);
+    suite_add_tcase(s, tc);
+    TCase *sc = tcase_create("scenario");
+    tcase_set_timeout(sc, 120);
+    tcase_add_test(sc, test_cni_scenario);
+    suite_add_tcase(s, sc);
+    return s;
+}
+
+VH_SUITE(cni_suite)
