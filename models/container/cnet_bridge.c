@@ -79,16 +79,8 @@ cbr_join(struct world *w, struct cnet *net, struct container *c,
          struct vh_diag *diag)
 {
     struct cbr *b = net->priv;
-    struct host *h = net->host;
     const struct cfg_container *cc = c->cfg;
-    char veth[16];
-    ctr_veth_host_name(h->dev.path, cc->name, veth, sizeof veth);
-    struct veth *v = veth_create(w, h, &c->dev, "eth0", &h->dev, veth,
-                                 c->cycles);
-    c->ifdev = &v->end[0].dev;
-    struct endpoint *ep = ctr_make_stack(c, &v->end[0].dev, &cc->mac);
-    port_connect(&ep->port, &v->end[0].port);
-    lbridge_attach(b->br, &v->end[1].port);
+    struct endpoint *ep = cnet_join_bridge(w, net, c, b->br);
 
     /* Its published ports are DNAT rules of the host's router. */
     struct cfg_forward *fwd = NULL;

@@ -84,17 +84,6 @@ struct ccal {
 
 static const struct ep_router_ops cal_router;
 
-static uint32_t
-host_underlay_ip(const struct cfg_host *ch)
-{
-    for (size_t i = 0; i < ch->n_nics; i++) {
-        if (ch->nics[i].has_ip) {
-            return ch->nics[i].ip;
-        }
-    }
-    return 0;
-}
-
 static void cal_ipip_rcv(struct world *, struct endpoint *,
                          struct vh_packet *, const struct vh_frame_info *,
                          void *ctx);
@@ -116,7 +105,7 @@ cal_build(struct world *w, struct cnet *net, struct vh_diag *diag)
     if (!cn->n_members) {
         return true;
     }
-    uint32_t local = host_underlay_ip(h->cfg);
+    uint32_t local = cnet_host_underlay_ip(h->cfg);
     for (size_t i = 0; i < h->n_eps && !c->nic; i++) {
         if (h->eps[i]->ip == local) {
             c->nic = h->eps[i];
@@ -167,7 +156,7 @@ cal_build(struct world *w, struct cnet *net, struct vh_diag *diag)
             }
             c->routes = vh_xgrow(c->routes, c->n_routes, sizeof *c->routes);
             c->routes[c->n_routes++] = (struct cal_route) {
-                pc->ip, { c->nic, host_underlay_ip(ph) },
+                pc->ip, { c->nic, cnet_host_underlay_ip(ph) },
             };
         }
     }

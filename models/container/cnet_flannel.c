@@ -94,17 +94,6 @@ struct cfl {
 
 static const struct ep_router_ops fl_router;
 
-static uint32_t
-host_underlay_ip(const struct cfg_host *ch)
-{
-    for (size_t i = 0; i < ch->n_nics; i++) {
-        if (ch->nics[i].has_ip) {
-            return ch->nics[i].ip;
-        }
-    }
-    return 0;
-}
-
 /* A MAC for a device of host 'host': 'kind' then four bytes of a hash
  * of the two (the kernel draws them at random). */
 static void
@@ -164,7 +153,7 @@ fl_build(struct world *w, struct cnet *net, struct vh_diag *diag)
     f->cni0->router_ctx = f;
     lbridge_attach(f->br, &f->cni0->port);
 
-    uint32_t local = host_underlay_ip(h->cfg);
+    uint32_t local = cnet_host_underlay_ip(h->cfg);
     for (size_t i = 0; i < h->n_eps && !f->nic; i++) {
         if (h->eps[i]->ip == local) {
             f->nic = h->eps[i];
@@ -207,7 +196,7 @@ fl_build(struct world *w, struct cnet *net, struct vh_diag *diag)
             struct fl_lease *l = &f->leases[f->n_leases++];
             l->f = f;
             l->block = pn->gateway & 0xffffff00u;
-            l->host_ip = host_underlay_ip(ph);
+            l->host_ip = cnet_host_underlay_ip(ph);
             char path[160];
             snprintf(path, sizeof path, "%s", ph->name);
             dev_mac(path, "flannel.1", &l->vtep_mac);
@@ -469,16 +458,7 @@ fl_join(struct world *w, struct cnet *net, struct container *c,
         struct vh_diag *diag)
 {
     struct cfl *f = net->priv;
-    struct host *h = net->host;
-    const struct cfg_container *cc = c->cfg;
-    char veth[16];
-    ctr_veth_host_name(h->dev.path, cc->name, veth, sizeof veth);
-    struct veth *v = veth_create(w, h, &c->dev, "eth0", &h->dev, veth,
-                                 c->cycles);
-    c->ifdev = &v->end[0].dev;
-    struct endpoint *ep = ctr_make_stack(c, &v->end[0].dev, &cc->mac);
-    port_connect(&ep->port, &v->end[0].port);
-    lbridge_attach(f->br, &v->end[1].port);
+    struct endpoint *ep = cnet_join_bridge(w, net, c, f->br);
     ep->gateway = f->cni0->ip;
     ep->host_routed = true;
     (void) diag;

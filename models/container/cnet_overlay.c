@@ -48,18 +48,6 @@ struct cov {
     char br_name[16], vx_name[16];
 };
 
-/* The address a host's tunnels leave from: its first NIC with one. */
-static uint32_t
-host_underlay_ip(const struct cfg_host *ch)
-{
-    for (size_t i = 0; i < ch->n_nics; i++) {
-        if (ch->nics[i].has_ip) {
-            return ch->nics[i].ip;
-        }
-    }
-    return 0;
-}
-
 /* Host 'ch''s network named 'name' if it is an overlay, else NULL. */
 static const struct cfg_network *
 peer_network(const struct cfg_host *ch, const char *name)
@@ -117,7 +105,7 @@ ov_build(struct world *w, struct cnet *net, struct vh_diag *diag)
         return true;            /* Docker makes the rest with a container. */
     }
 
-    uint32_t local = host_underlay_ip(h->cfg);
+    uint32_t local = cnet_host_underlay_ip(h->cfg);
     if (!local) {
         return vh_diag_fail(diag, cn->jpath, "overlay network '%s' needs "
                             "an address of host '%s' for its VXLAN packets "
@@ -143,7 +131,7 @@ ov_build(struct world *w, struct cnet *net, struct vh_diag *diag)
         if (!p || p == cn || !p->n_members) {
             continue;
         }
-        uint32_t remote = host_underlay_ip(ph);
+        uint32_t remote = cnet_host_underlay_ip(ph);
         if (!remote) {
             return vh_diag_fail(diag, p->jpath, "overlay network '%s' needs "
                                 "an address of host '%s' for VXLAN: give "
@@ -172,16 +160,7 @@ ov_join(struct world *w, struct cnet *net, struct container *c,
         struct vh_diag *diag)
 {
     struct cov *o = net->priv;
-    struct host *h = net->host;
-    const struct cfg_container *cc = c->cfg;
-    char veth[16];
-    ctr_veth_host_name(h->dev.path, cc->name, veth, sizeof veth);
-    struct veth *v = veth_create(w, h, &c->dev, "eth0", &h->dev, veth,
-                                 c->cycles);
-    c->ifdev = &v->end[0].dev;
-    struct endpoint *ep = ctr_make_stack(c, &v->end[0].dev, &cc->mac);
-    port_connect(&ep->port, &v->end[0].port);
-    lbridge_attach(o->br, &v->end[1].port);
+    cnet_join_bridge(w, net, c, o->br);
     (void) diag;
     return true;
 }

@@ -10,6 +10,9 @@
 #include "models/core/devclass.h"
 #include "models/core/host.h"
 #include "models/core/world.h"
+#include "models/container/veth.h"
+#include "models/endpoint/endpoint.h"
+#include "models/hostnet/lbridge.h"
 #include "sim/frame.h"
 #include "sim/xmalloc.h"
 
@@ -137,3 +140,31 @@ const struct dev_class cnet_class = {
     .reports = cnet_reports,
     .destroy = cnet_destroy,
 };
+
+uint32_t
+cnet_host_underlay_ip(const struct cfg_host *ch)
+{
+    for (size_t i = 0; i < ch->n_nics; i++) {
+        if (ch->nics[i].has_ip) {
+            return ch->nics[i].ip;
+        }
+    }
+    return 0;
+}
+
+struct endpoint *
+cnet_join_bridge(struct world *w, struct cnet *net, struct container *c,
+                 struct lbridge *br)
+{
+    struct host *h = net->host;
+    const struct cfg_container *cc = c->cfg;
+    char veth[16];
+    ctr_veth_host_name(h->dev.path, cc->name, veth, sizeof veth);
+    struct veth *v = veth_create(w, h, &c->dev, "eth0", &h->dev, veth,
+                                 c->cycles);
+    c->ifdev = &v->end[0].dev;
+    struct endpoint *ep = ctr_make_stack(c, &v->end[0].dev, &cc->mac);
+    port_connect(&ep->port, &v->end[0].port);
+    lbridge_attach(br, &v->end[1].port);
+    return ep;
+}

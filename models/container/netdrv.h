@@ -125,4 +125,19 @@ void cnet_add_member(struct cnet *net, struct container *c);
 /* The class of a network's device (models/core/devclass.h). */
 extern const struct dev_class cnet_class;
 
+/* --- Helpers the drivers share. --- */
+
+/* The address a host's networks across hosts leave from: its first NIC
+ * with an "ip" (host order), or 0. */
+struct cfg_host;
+uint32_t cnet_host_underlay_ip(const struct cfg_host *);
+
+/* Joins container 'c' of 'net' to bridge 'br' as Docker and the CNI
+ * bridge plugins do: a veth pair named after it, its end eth0 in the
+ * container's namespace with the container's stack on it, the host end a
+ * port of 'br'.  Returns the container's stack. */
+struct lbridge;
+struct endpoint *cnet_join_bridge(struct world *, struct cnet *net,
+                                  struct container *c, struct lbridge *br);
+
 #endif /* models/container/netdrv.h */
