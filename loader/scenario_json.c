@@ -14,7 +14,7 @@
 #include "sim/units.h"
 #include "sim/xmalloc.h"
 
-/* ---- Schema.  The contract's keys (shared/SCENARIO.md) plus the
+/* ---- Schema.  The scenario format's keys (docs/scenarios.md) plus the
  * extensions the loader documents where it reads them. ---- */
 
 #define SCHEMA(WHAT, KEYS) { WHAT, KEYS, sizeof KEYS / sizeof KEYS[0] }

@@ -1,7 +1,7 @@
 /* report/report.h: what a run produced, for people and for scripts.
  *
- * The JSON form carries the keys of the report contract (shared/
- * SCENARIO.md, "The report"); the terminal form shows the same content in
+ * The JSON form carries the keys of the report contract (docs/scenarios.md,
+ * "The report"); the terminal form shows the same content in
  * tables.  Both are pure functions of the world after a run, so the same
  * seed gives the same bytes; only 'wall_s' depends on the machine, and it
  * is given to a tenth of a second so short runs still compare equal (the

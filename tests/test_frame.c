@@ -11,7 +11,7 @@
 static const struct vh_mac mac_a = { { 0x00, 0x25, 0xb5, 0x00, 0x00, 0x0a } };
 static const struct vh_mac mac_b = { { 0x00, 0x25, 0xb5, 0x00, 0x00, 0x0b } };
 
-/* /work/shared/WIRE.md section 1: the bytes after the VN-Tag of the example,
+/* A verified example frame: the bytes after its VN-Tag,
  * that is 802.1Q (PCP 5, VID 100) + IPv4/UDP 10.0.0.1:12345 -> 10.0.0.2:7
  * "hello", which tshark decoded with IP checksum 0x1496 and UDP checksum
  * 0x77bf both [correct].  Our builder pads to 60 bytes; the padding is not

@@ -286,7 +286,7 @@ host32(const uint8_t *p)
     return v;
 }
 
-/* The file layout of WIRE.md section 5a, read back byte by byte. */
+/* The classic pcap file layout, read back byte by byte. */
 START_TEST(test_file_bytes)
 {
     char *dir = vh_test_tmpdir();
@@ -307,7 +307,7 @@ START_TEST(test_file_bytes)
     ck_assert_uint_eq(host32(f + 16), VH_PCAPW_SNAPLEN);
     ck_assert_uint_eq(host32(f + 20), 1);           /* DLT_EN10MB */
     if (host32(f) == le32(f)) {
-        ck_assert_uint_eq(f[0], 0x4d);              /* As WIRE.md shows. */
+        ck_assert_uint_eq(f[0], 0x4d);              /* Little-endian. */
     }
 
     /* Walk the records: times, lengths and bytes as written. */

@@ -938,7 +938,7 @@ START_TEST(test_demo)
 }
 END_TEST
 
-/* The example in shared/SCENARIO.md, verbatim.  It must pass every check;
+/* The scenario format's published example, verbatim.  It must pass every check;
  * the only refusal allowed is for what is not built yet.  The base (a
  * virtio VM on a bridge and a VM with a VF of the same NIC) and the
  * "sr-iov" variant run now. */

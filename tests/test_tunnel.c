@@ -397,7 +397,7 @@ START_TEST(test_tunnel_tshark_wire)
              "0x6558\t1\n", inner);
     vh_tshark_expect(path, 6, "-e frame.protocols -e geneve.vni "
                      "-e geneve.proto_type -e udp.checksum.status", want);
-    /* The filters WIRE.md gives for NVGRE's VSID. */
+    /* The display filters that select NVGRE's VSID. */
     char *out = NULL;
     int st = vh_test_sh(&out, "tshark -r '%s' -Y '{gre.key & 0xffffff00} "
                         "== 0x01234500' -T fields -e frame.number "
