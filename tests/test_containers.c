@@ -647,6 +647,18 @@ static const struct refusal refusals[] = {
       " 'subnet': '10.244.0.0/16'}", "", "",
       "hosts[0].networks[0].mode: not supported yet: calico mode "
       "'vxlan'" },
+    /* One address, one router: whichever of the two networks is built
+     * second is refused, never quietly takes the other's packets. */
+    { "{'name': 'pods', 'driver': 'calico', 'mode': 'bgp',"
+      " 'subnet': '10.244.0.0/16'}",
+      "{'name': 'a', 'network': 'pods'}, {'name': 'd', 'network': 'bridge'}",
+      "", "hosts[0].containers[1]: not supported yet: a Docker bridge "
+      "network on a host whose address already routes another network" },
+    { "{'name': 'app', 'subnet': '172.18.0.0/16'}, {'name': 'pods',"
+      " 'driver': 'flannel', 'subnet': '10.244.0.0/16'}",
+      "{'name': 'd', 'network': 'app'}, {'name': 'a', 'network': 'pods'}",
+      "", "hosts[0].networks[1]: not supported yet: a flannel network on a "
+      "host whose address already routes another network" },
     { "{'name': 'f', 'driver': 'flannel', 'subnet': '10.244.0.0/24'}", "",
       "", "hosts[0].networks[0]: a flannel network needs a \"subnet\" "
       "wider than /24: flanneld leases each host a /24 of it" },

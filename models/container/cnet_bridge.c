@@ -68,9 +68,13 @@ cbr_build(struct world *w, struct cnet *net, struct vh_diag *diag)
     b->br = lbridge_create(w, h, &b->br_cfg);
     struct vh_mac mac;
     bridge_mac(b->br->dev.path, &mac);
-    b->lan = nat_lan_add(nat_host(w, h), &docker_policy, b->br, cn->subnet,
-                         cn->prefix, cn->gateway, &mac);
-    (void) diag;
+    struct nat *nat = nat_host(w, h, "a Docker bridge network", cn->jpath,
+                               diag);
+    if (!nat) {
+        return false;
+    }
+    b->lan = nat_lan_add(nat, &docker_policy, b->br, cn->subnet, cn->prefix,
+                         cn->gateway, &mac);
     return true;
 }
 

@@ -105,26 +105,12 @@ cal_build(struct world *w, struct cnet *net, struct vh_diag *diag)
     if (!cn->n_members) {
         return true;
     }
-    uint32_t local = cnet_host_underlay_ip(h->cfg);
-    for (size_t i = 0; i < h->n_eps && !c->nic; i++) {
-        if (h->eps[i]->ip == local) {
-            c->nic = h->eps[i];
-        }
-    }
+    c->nic = cnet_route_underlay(net, &cal_router, c, "route its pods by",
+                                 diag);
     if (!c->nic) {
-        return vh_diag_fail(diag, cn->jpath, "calico network '%s' needs an "
-                            "address of host '%s' to route its pods by: "
-                            "give one of its NICs an \"ip\"", cn->name,
-                            h->dev.path);
-    }
-    if (c->nic->router) {
-        return vh_diag_fail(diag, cn->jpath, "not supported yet: a calico "
-                            "network on a host whose address already "
-                            "routes another network");
+        return false;
     }
     c->out.out = c->nic;
-    c->nic->router = &cal_router;
-    c->nic->router_ctx = c;
     if (c->mode == CAL_IPIP) {
         endpoint_bind(c->nic, IPPROTO_IPIP, 0, cal_ipip_rcv, c);
     }
@@ -344,8 +330,7 @@ cal_join(struct world *w, struct cnet *net, struct container *c,
                                             &h->cores[0], CPU_SOFTIRQ,
                                             CPU_SOFTIRQ);
     side->netmask = 0;          /* Its pod is on the link, whatever it is. */
-    side->router = &cal_router;
-    side->router_ctx = cal;
+    endpoint_hook_router(side, &cal_router, cal);   /* Fresh: cannot fail. */
     port_connect(&side->port, &v->end[1].port);
     cal->pods = vh_xgrow(cal->pods, cal->n_pods, sizeof *cal->pods);
     cal->pods[cal->n_pods++] = (struct cal_pod) { cc->ip, { side, 0 } };

@@ -149,29 +149,14 @@ fl_build(struct world *w, struct cnet *net, struct vh_diag *diag)
     f->cni0 = endpoint_create(h, &f->br->dev, h->dev.path, &mac,
                               cn->gateway, 24, &h->cores[0], CPU_SOFTIRQ,
                               CPU_SOFTIRQ);
-    f->cni0->router = &fl_router;
-    f->cni0->router_ctx = f;
+    endpoint_hook_router(f->cni0, &fl_router, f);   /* Fresh: cannot fail. */
     lbridge_attach(f->br, &f->cni0->port);
 
-    uint32_t local = cnet_host_underlay_ip(h->cfg);
-    for (size_t i = 0; i < h->n_eps && !f->nic; i++) {
-        if (h->eps[i]->ip == local) {
-            f->nic = h->eps[i];
-        }
-    }
+    f->nic = cnet_route_underlay(net, &fl_router, f, "reach the others by",
+                                 diag);
     if (!f->nic) {
-        return vh_diag_fail(diag, cn->jpath, "flannel network '%s' needs an "
-                            "address of host '%s' to reach the others by: "
-                            "give one of its NICs an \"ip\"", cn->name,
-                            h->dev.path);
+        return false;
     }
-    if (f->nic->router) {
-        return vh_diag_fail(diag, cn->jpath, "not supported yet: a flannel "
-                            "network on a host whose address already "
-                            "routes another network");
-    }
-    f->nic->router = &fl_router;
-    f->nic->router_ctx = f;
 
     /* The other hosts' leases, as flanneld reads them from the store. */
     const struct cfg_scenario *sc = w->cfg;
@@ -207,7 +192,7 @@ fl_build(struct world *w, struct cnet *net, struct vh_diag *diag)
         vtep_cfg_init(&vc, VTEP_VXLAN, false);
         vc.key = FLANNEL_VNI;
         vc.port = FLANNEL_PORT;
-        vc.local_ip = local;
+        vc.local_ip = f->nic->ip;
         vc.learning = false;
         vc.cat = CPU_SOFTIRQ;
         f->vtep = vtep_create(w, h, "flannel.1", &vc, cn->jpath);

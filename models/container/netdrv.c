@@ -153,6 +153,34 @@ cnet_host_underlay_ip(const struct cfg_host *ch)
 }
 
 struct endpoint *
+cnet_route_underlay(struct cnet *net, const struct ep_router_ops *ops,
+                    void *ctx, const char *purpose, struct vh_diag *diag)
+{
+    const struct cfg_network *cn = net->cfg;
+    struct host *h = net->host;
+    uint32_t local = cnet_host_underlay_ip(h->cfg);
+    struct endpoint *ep = NULL;
+    for (size_t i = 0; i < h->n_eps && !ep; i++) {
+        if (h->eps[i]->ip == local) {
+            ep = h->eps[i];
+        }
+    }
+    if (!ep) {
+        vh_diag_fail(diag, cn->jpath, "%s network '%s' needs an address of "
+                     "host '%s' to %s: give one of its NICs an \"ip\"",
+                     net->drv->name, cn->name, h->dev.path, purpose);
+        return NULL;
+    }
+    if (!endpoint_hook_router(ep, ops, ctx)) {
+        vh_diag_fail(diag, cn->jpath, "not supported yet: a %s network on a "
+                     "host whose address already routes another network",
+                     net->drv->name);
+        return NULL;
+    }
+    return ep;
+}
+
+struct endpoint *
 cnet_join_bridge(struct world *w, struct cnet *net, struct container *c,
                  struct lbridge *br)
 {

@@ -132,6 +132,18 @@ extern const struct dev_class cnet_class;
 struct cfg_host;
 uint32_t cnet_host_underlay_ip(const struct cfg_host *);
 
+/* The endpoint of 'net''s host on its underlay address, with router 'ops'
+ * (state 'ctx') hooked into it.  NULL with 'diag' set when the host has
+ * no address ("... needs an address of host 'H' to 'purpose': give one of
+ * its NICs an "ip"") or another network routes that address already
+ * (not supported yet). */
+struct endpoint;
+struct ep_router_ops;
+struct endpoint *cnet_route_underlay(struct cnet *net,
+                                     const struct ep_router_ops *ops,
+                                     void *ctx, const char *purpose,
+                                     struct vh_diag *diag);
+
 /* Joins container 'c' of 'net' to bridge 'br' as Docker and the CNI
  * bridge plugins do: a veth pair named after it, its end eth0 in the
  * container's namespace with the container's stack on it, the host end a

@@ -680,6 +680,18 @@ endpoint_bound(const struct endpoint *ep, uint8_t proto, uint16_t port)
     return NULL;
 }
 
+bool
+endpoint_hook_router(struct endpoint *ep, const struct ep_router_ops *ops,
+                     void *ctx)
+{
+    if (ep->router && (ep->router != ops || ep->router_ctx != ctx)) {
+        return false;
+    }
+    ep->router = ops;
+    ep->router_ctx = ctx;
+    return true;
+}
+
 void
 endpoint_unbind(struct endpoint *ep, uint8_t proto, uint16_t port)
 {

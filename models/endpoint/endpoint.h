@@ -40,6 +40,7 @@
 #ifndef VH_MODELS_ENDPOINT_H
 #define VH_MODELS_ENDPOINT_H 1
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -211,6 +212,13 @@ void endpoint_bind(struct endpoint *, uint8_t proto, uint16_t port,
                    ep_bound_fn input, void *ctx);
 void *endpoint_bound(const struct endpoint *, uint8_t proto, uint16_t port);
 void endpoint_unbind(struct endpoint *, uint8_t proto, uint16_t port);
+
+/* Hooks router 'ops' (with its state 'ctx') into 'ep'.  An interface has
+ * one router: returns false, changing nothing, when another is hooked
+ * already, so that two networks routed by one address are refused rather
+ * than one silently taking the other's packets. */
+bool endpoint_hook_router(struct endpoint *, const struct ep_router_ops *ops,
+                          void *ctx);
 
 /* The network knows why 'ep' will get no answer to its ARP requests for
  * 'ip' (a copy of the request was filtered on its way, for 'reason').

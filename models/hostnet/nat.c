@@ -485,20 +485,27 @@ bridge_mac(const char *path, struct vh_mac *mac)
 }
 
 struct nat *
-nat_host(struct world *w, struct host *h)
+nat_host(struct world *w, struct host *h, const char *what,
+         const char *jpath, struct vh_diag *diag)
 {
     if (h->nat) {
         return h->nat;
+    }
+    struct endpoint *wan = h->n_eps ? h->eps[0] : NULL;  /* The first NIC
+                                                          * with an
+                                                          * address. */
+    if (wan && wan->router) {
+        vh_diag_fail(diag, jpath, "not supported yet: %s on a host whose "
+                     "address already routes another network", what);
+        return NULL;
     }
     struct nat *nat = vh_xcalloc(1, sizeof *nat);
     dev_register(w, &nat->dev, &nat_class, &h->dev, "nat");
     nat->dev.report = 1;
     nat->host = h;
-    nat->wan = h->n_eps ? h->eps[0] : NULL;  /* The first NIC with an
-                                              * address. */
-    if (nat->wan) {
-        nat->wan->router = &wan_ops;
-        nat->wan->router_ctx = nat;
+    nat->wan = wan;
+    if (wan) {
+        endpoint_hook_router(wan, &wan_ops, nat);
     }
     h->nat = nat;
     return nat;
@@ -557,7 +564,10 @@ libvirt_create(struct world *w, struct host *h, const struct cfg_vnic *first,
                      "\"ip\"; give its uplink NIC one", h->dev.path);
         return NULL;
     }
-    struct nat *nat = nat_host(w, h);
+    struct nat *nat = nat_host(w, h, "libvirt's NAT network", ap, diag);
+    if (!nat) {
+        return NULL;
+    }
     nat->br_cfg.name = "virbr0";
     nat->br_cfg.jpath = first->jpath;
     nat->br_cfg.type = CFG_BR_LINUX;

@@ -140,8 +140,11 @@ void nat_free(struct nat *);   /* Not its bridges: the world frees them. */
 extern const struct dev_class nat_class;
 
 /* The host's router, "HOST/nat", made (and hooked into the uplink) on
- * first use. */
-struct nat *nat_host(struct world *, struct host *h);
+ * first use by the NAT network 'what' ("a Docker bridge network") at
+ * 'jpath'.  NULL with 'diag' set when another network (Calico's,
+ * flannel's) routes the uplink's address already. */
+struct nat *nat_host(struct world *, struct host *h, const char *what,
+                     const char *jpath, struct vh_diag *diag);
 
 /* Adds a private network on bridge 'br' (already built): 'net'/'prefix'
  * with the host's address 'gw_ip' and 'gw_mac' on the bridge, under the
