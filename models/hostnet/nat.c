@@ -491,9 +491,8 @@ nat_host(struct world *w, struct host *h, const char *what,
     if (h->nat) {
         return h->nat;
     }
-    struct endpoint *wan = h->n_eps ? h->eps[0] : NULL;  /* The first NIC
-                                                          * with an
-                                                          * address. */
+    /* The uplink: the first NIC with an address. */
+    struct endpoint *wan = h->n_eps ? h->eps[0] : NULL;
     if (wan && wan->router) {
         vh_diag_fail(diag, jpath, "not supported yet: %s on a host whose "
                      "address already routes another network", what);
