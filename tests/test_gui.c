@@ -1455,9 +1455,9 @@ START_TEST(test_containers_layout)
 END_TEST
 
 /* The inspector of a packet crossing the underlay between the hosts of
- * overlay.json: the outer IPv4 between the hosts' NICs, UDP to 4789, the
- * VXLAN VNI, then the inner frame's IPv4 between the VMs; for NVGRE the
- * GRE key read as VSID and flow id.  The VTEP is drawn in the host's
+ * overlay.json, at rack 1's leaf: the outer IPv4 between the hosts'
+ * NICs, UDP to 4789, the VXLAN VNI, then the inner frame's IPv4 between
+ * the VMs; for NVGRE the GRE key read as VSID and flow id.  The VTEP is drawn in the host's
  * kernel band between the bridge and the NIC. */
 START_TEST(test_tunnel_inspector)
 {
@@ -1466,11 +1466,11 @@ START_TEST(test_tunnel_inspector)
         const char *variant;
         const char *want[5];
     } cases[] = {
-        { "base", { "IPv4      192.168.0.1 \xe2\x86\x92 192.168.0.2  UDP",
+        { "base", { "IPv4      192.168.1.10 \xe2\x86\x92 192.168.2.10  UDP",
                     "\xe2\x86\x92 4789", "VXLAN     VNI 5001",
                     "Inner frame",
                     "IPv4      10.0.0.1 \xe2\x86\x92 10.0.0.2  UDP" } },
-        { "nvgre", { "IPv4      192.168.0.1 \xe2\x86\x92 192.168.0.2  GRE",
+        { "nvgre", { "IPv4      192.168.1.10 \xe2\x86\x92 192.168.2.10  GRE",
                      "GRE       key 0x", "NVGRE     VSID 5001  flow id",
                      "Inner frame",
                      "IPv4      10.0.0.1 \xe2\x86\x92 10.0.0.2  UDP" } },
@@ -1480,7 +1480,7 @@ START_TEST(test_tunnel_inspector)
                                                  cases[c].variant);
         const struct gui_scene *sc = gui_history_scene(h);
         ck_assert_int_eq(gui_history_seek(h, sc->duration, GUI_AHEAD), 0);
-        int32_t sw = dev_index(sc, "tor1");
+        int32_t sw = dev_index(sc, "leaf1");
         int64_t pi = gui_history_find_seq(h, 0, 0, false);
         ck_assert(pi >= 0);
         struct gui_pkt *p = gui_history_packet(h, (uint32_t) pi);

@@ -963,9 +963,11 @@ expect_fields(const char *dir, const char *pcap, const char *list,
 }
 
 /* Every variant's capture of host1's NIC: the outer headers as each
- * encapsulation has them (key, DF as Linux or OVS sets it, TTL 64), the
- * inner frame dissected; the tunnel port's capture: the inner frames
- * alone. */
+ * encapsulation has them (key, DF as Linux or OVS sets it, TTL 64 on the
+ * way out and 61 on the way in, after leaf2, a spine and leaf1 each took
+ * one off), the inner frame dissected; the tunnel port's capture: the
+ * inner frames alone.  The two plain ARP frames are host1 asking for its
+ * gateway, leaf1. */
 START_TEST(test_tunnel_captures)
 {
     vh_tshark_require();
@@ -975,29 +977,41 @@ START_TEST(test_tunnel_captures)
     } t[] = {
         { "base",
           "2\teth:ethertype:arp\t\t\t\n"
-          "2\teth:ethertype:ip:udp:vxlan:eth:ethertype:arp\t5001\t0\t64\n"
-          "20\teth:ethertype:ip:udp:vxlan:eth:ethertype:ip:icmp:data\t5001"
+          "1\teth:ethertype:ip:udp:vxlan:eth:ethertype:arp\t5001\t0\t61\n"
+          "1\teth:ethertype:ip:udp:vxlan:eth:ethertype:arp\t5001\t0\t64\n"
+          "10\teth:ethertype:ip:udp:vxlan:eth:ethertype:ip:icmp:data\t5001"
+          "\t0,1\t61,64\n"
+          "10\teth:ethertype:ip:udp:vxlan:eth:ethertype:ip:icmp:data\t5001"
           "\t0,1\t64,64\n"
           "280\teth:ethertype:ip:udp:vxlan:eth:ethertype:ip:udp:data\t5001"
           "\t0,1\t64,64\n" },
         { "ovs-vxlan",
           "2\teth:ethertype:arp\t\t\t\n"
-          "2\teth:ethertype:ip:udp:vxlan:eth:ethertype:arp\t5001\t1\t64\n"
-          "20\teth:ethertype:ip:udp:vxlan:eth:ethertype:ip:icmp:data\t5001"
+          "1\teth:ethertype:ip:udp:vxlan:eth:ethertype:arp\t5001\t1\t61\n"
+          "1\teth:ethertype:ip:udp:vxlan:eth:ethertype:arp\t5001\t1\t64\n"
+          "10\teth:ethertype:ip:udp:vxlan:eth:ethertype:ip:icmp:data\t5001"
+          "\t1,1\t61,64\n"
+          "10\teth:ethertype:ip:udp:vxlan:eth:ethertype:ip:icmp:data\t5001"
           "\t1,1\t64,64\n"
           "280\teth:ethertype:ip:udp:vxlan:eth:ethertype:ip:udp:data\t5001"
           "\t1,1\t64,64\n" },
         { "geneve",
           "2\teth:ethertype:arp\t\t\t\n"
-          "2\teth:ethertype:ip:udp:geneve:eth:ethertype:arp\t0x001389\t0\t64\n"
-          "20\teth:ethertype:ip:udp:geneve:eth:ethertype:ip:icmp:data\t0x001389"
+          "1\teth:ethertype:ip:udp:geneve:eth:ethertype:arp\t0x001389\t0\t61\n"
+          "1\teth:ethertype:ip:udp:geneve:eth:ethertype:arp\t0x001389\t0\t64\n"
+          "10\teth:ethertype:ip:udp:geneve:eth:ethertype:ip:icmp:data\t0x001389"
+          "\t0,1\t61,64\n"
+          "10\teth:ethertype:ip:udp:geneve:eth:ethertype:ip:icmp:data\t0x001389"
           "\t0,1\t64,64\n"
           "280\teth:ethertype:ip:udp:geneve:eth:ethertype:ip:udp:data\t0x001389"
           "\t0,1\t64,64\n" },
         { "gre",
           "2\teth:ethertype:arp\t\t\t\n"
-          "2\teth:ethertype:ip:gre:eth:ethertype:arp\t0x00000007\t1\t64\n"
-          "20\teth:ethertype:ip:gre:eth:ethertype:ip:icmp:data\t0x00000007"
+          "1\teth:ethertype:ip:gre:eth:ethertype:arp\t0x00000007\t1\t61\n"
+          "1\teth:ethertype:ip:gre:eth:ethertype:arp\t0x00000007\t1\t64\n"
+          "10\teth:ethertype:ip:gre:eth:ethertype:ip:icmp:data\t0x00000007"
+          "\t1,1\t61,64\n"
+          "10\teth:ethertype:ip:gre:eth:ethertype:ip:icmp:data\t0x00000007"
           "\t1,1\t64,64\n"
           "280\teth:ethertype:ip:gre:eth:ethertype:ip:udp:data\t0x00000007"
           "\t1,1\t64,64\n" },
@@ -1070,6 +1084,63 @@ START_TEST(test_tunnel_entropy)
         free(out);
         vh_test_sh(NULL, "rm -rf '%s'", dir);
         free(dir);
+    }
+}
+END_TEST
+
+/* The entropy at work on the leaf-spine underlay: leaf1's two
+ * equal-cost next hops toward rack 2 (spine1 172.16.0.0, spine2
+ * 172.16.0.2) both carry frames of 'many' with VXLAN and Geneve, whose
+ * outer source port follows the inner flow; with GRE and NVGRE the
+ * outer 5-tuple has no ports, every flow hashes alike, and one spine
+ * carries everything while the other carries nothing. */
+START_TEST(test_tunnel_ecmp_spread)
+{
+    static const struct {
+        const char *variant;
+        bool spread;
+    } t[] = {
+        { NULL, true }, { "geneve", true }, { "gre", false },
+        { "nvgre", false },
+    };
+    for (size_t i = 0; i < sizeof t / sizeof *t; i++) {
+        cJSON *rep = overlay_report(t[i].variant);
+        const cJSON *leaf1 = named(
+            cJSON_GetObjectItemCaseSensitive(rep, "switches"), "leaf1");
+        const cJSON *route = NULL, *r;
+        cJSON_ArrayForEach(r, cJSON_GetObjectItemCaseSensitive(leaf1,
+                                                               "routes")) {
+            const cJSON *dst = cJSON_GetObjectItemCaseSensitive(r, "dst");
+            if (cJSON_IsString(dst)
+                && !strcmp(dst->valuestring, "192.168.2.0/24")) {
+                route = r;
+            }
+        }
+        ck_assert_ptr_nonnull(route);
+        const cJSON *hops = cJSON_GetObjectItemCaseSensitive(route,
+                                                             "next_hops");
+        ck_assert_int_eq(cJSON_GetArraySize(hops), 2);
+        int used = 0, with_many = 0;
+        double total = 0;
+        const cJSON *hop;
+        cJSON_ArrayForEach(hop, hops) {
+            double frames = num(hop, "frames");
+            total += frames;
+            used += frames > 0;
+            const cJSON *f;
+            cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(hop,
+                                                                   "flows")) {
+                with_many += !strcmp(f->valuestring, "many");
+            }
+        }
+        /* Every delivered frame of vm1 crossed the fabric once. */
+        ck_assert(total >= 290);
+        ck_assert_msg(used == (t[i].spread ? 2 : 1) &&
+                      with_many == (t[i].spread ? 2 : 1),
+                      "%s: %d next hops used, 'many' on %d",
+                      t[i].variant ? t[i].variant : "base", used,
+                      with_many);
+        cJSON_Delete(rep);
     }
 }
 END_TEST
@@ -1263,6 +1334,7 @@ tunnel_suite(void)
     tcase_set_timeout(tc, 180);
     tcase_add_test(tc, test_tunnel_captures);
     tcase_add_test(tc, test_tunnel_entropy);
+    tcase_add_test(tc, test_tunnel_ecmp_spread);
     tcase_add_test(tc, test_tunnel_mtu_captures);
     tcase_add_test(tc, test_tunnel_determinism);
     suite_add_tcase(s, tc);
