@@ -114,16 +114,24 @@ load_flow(struct ld *ld, const cJSON *o, const char *fp, size_t index,
     }
 
     long long count = 0, sport = 10000 + (long long) index, dport = 9;
-    long long n_tuples = 1;
+    long long n_tuples = 1, burst = 32;
     if (!ld_int(ld, o, fp, "count", false, 1, MAX_EXACT, NULL, &count)
         || !ld_time(ld, o, fp, "duration", false, &f->duration)
         || !ld_time(ld, o, fp, "start", false, &f->start)
         || !ld_int(ld, o, fp, "sport", false, 1, 65535, NULL, &sport)
         || !ld_int(ld, o, fp, "dport", false, 1, 65535, NULL, &dport)
         || !ld_int(ld, o, fp, "concurrent_flows", false, 1, 1000000, NULL,
-                   &n_tuples)) {
+                   &n_tuples)
+        || !ld_int(ld, o, fp, "burst", false, 1, 1000000, NULL, &burst)) {
         return false;
     }
+    if (!ld_absent_or_null(o, "burst") && pattern != CFG_PAT_BURST) {
+        jp_key(path, fp, "burst");
+        return vh_diag_fail(ld->diag, path, "'burst' is the packets of "
+                            "one burst of pattern \"burst\"; this flow's "
+                            "pattern is \"%s\"", patterns[pattern]);
+    }
+    f->burst = (uint32_t) burst;
     f->count = (uint64_t) count;
     if (!ld_absent_or_null(o, "duration")) {
         jp_key(path, fp, "duration");

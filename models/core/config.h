@@ -477,6 +477,8 @@ struct cfg_flow {
                                  * (cfg_flow_tuple). */
     char *pcap;                 /* Capture to replay instead of generated
                                  * frames; NULL if none. */
+    uint32_t burst;             /* pattern burst: packets sent back to
+                                 * back every 1/rate; default 32. */
 };
 
 struct cfg_capture {

@@ -1,4 +1,5 @@
-/* models/endpoint/traffic.c: constant-rate and Poisson packet sources. */
+/* models/endpoint/traffic.c: constant-rate, Poisson and burst packet
+ * sources. */
 #include "models/endpoint/traffic.h"
 
 #include <math.h>
@@ -44,6 +45,18 @@ traffic_fire(struct vh_sim *sim, void *obj, void *arg)
     vh_time_t next;
     if (cf->pattern == CFG_PAT_POISSON) {
         next = sim->now + (vh_time_t) llround(vh_rng_exp(&g->rng, g->gap_ps));
+    } else if (cf->pattern == CFG_PAT_BURST && g->next_seq % cf->burst) {
+        /* Back to back: the next packet of the burst goes as soon as the
+         * core has sent this one. */
+        next = sim->now;
+    } else if (cf->pattern == CFG_PAT_BURST) {
+        /* The next burst, 1/rate after this one began. */
+        next = g->start + (vh_time_t) llround(g->gap_ps
+                                              * (double) (g->next_seq
+                                                          / cf->burst));
+        if (next < sim->now) {
+            next = sim->now;
+        }
     } else {
         /* From the start, not from the last packet: no drift. */
         next = g->start + (vh_time_t) llround(g->gap_ps
@@ -69,14 +82,6 @@ traffic_unmodelled(const struct cfg_flow *cf, const char **key)
     case CFG_PROTO_TCP:
         *key = "proto";
         return "TCP flows";
-    }
-    switch (cf->pattern) {
-    case CFG_PAT_CBR:
-    case CFG_PAT_POISSON:
-        break;
-    case CFG_PAT_BURST:
-        *key = "pattern";
-        return "the burst traffic pattern";
     }
     if (cf->pcap) {
         *key = "pcap";

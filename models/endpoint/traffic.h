@@ -3,8 +3,9 @@
  * One generator per traffic[] entry, in the source endpoint: it sends the
  * flow's packets from 'start', at constant spacing (cbr) or with
  * exponentially distributed gaps (poisson) drawn from the flow's own
- * random stream, until 'count' packets, the flow's 'duration', or the end
- * of the run.  The application is closed-loop on its core: it cannot send
+ * random stream, or in bursts of 'burst' packets back to back, a burst
+ * every 1/rate (burst), until 'count' packets, the flow's 'duration', or
+ * the end of the run.  The application is closed-loop on its core: it cannot send
  * while that core is busy, so 'sent' is what it managed, not what it
  * was asked for.  A blocked sender waits in its core's list (cpu_wait()),
  * and blocked senders get the core in the order they asked for it, so
