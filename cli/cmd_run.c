@@ -202,8 +202,17 @@ check_run_outputs(const struct run_opts *o, const struct cfg_scenario *cfg)
             what[i], shared ? NULL : cfg->captures[i].file, true
         };
     }
-    const char *inputs[] = { o->scenario };
-    int rc = cli_check_outputs(inputs, 1, outs, n);
+    /* The scenario, and the captures its flows replay. */
+    const char **inputs = vh_xcalloc(1 + cfg->n_flows, sizeof *inputs);
+    size_t n_in = 0;
+    inputs[n_in++] = o->scenario;
+    for (size_t i = 0; i < cfg->n_flows; i++) {
+        if (cfg->flows[i].replay) {
+            inputs[n_in++] = cfg->flows[i].replay->file;
+        }
+    }
+    int rc = cli_check_outputs(inputs, n_in, outs, n);
+    free(inputs);
     free(outs);
     free(what);
     return rc;

@@ -128,6 +128,7 @@ cfg_free(struct cfg_scenario *sc)
         free(f->from);
         free(f->to);
         free(f->pcap);
+        cfg_replay_free(f->replay);
     }
     free(sc->flows);
     for (size_t i = 0; sc->captures && i < sc->n_captures; i++) {

@@ -193,6 +193,8 @@ void ld_free_sflow(struct cfg_sflow *);
 bool ld_hosts(struct ld *, const cJSON *root);
 bool ld_switches(struct ld *, const cJSON *root);
 bool ld_traffic(struct ld *, const cJSON *root);
+/* Reads the capture flow 'f' (at 'fp') replays into f->replay. */
+bool ld_replay(struct ld *, const char *fp, struct cfg_flow *f);
 bool ld_captures(struct ld *, const cJSON *root);
 bool ld_events(struct ld *, const cJSON *root);
 bool ld_costs(struct ld *, const cJSON *root);

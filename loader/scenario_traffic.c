@@ -92,13 +92,24 @@ load_flow(struct ld *ld, const cJSON *o, const char *fp, size_t index,
     long long size = proto == CFG_PROTO_ICMP ? 98
                      : proto == CFG_PROTO_TCP ? 1518 : 64;
     if (f->pcap) {
-        const char *k = !ld_absent_or_null(o, "size") ? "size"
-                        : !ld_absent_or_null(o, "rate") ? "rate" : NULL;
-        if (k) {
-            jp_key(path, fp, k);
-            return vh_diag_fail(ld->diag, path, "'%s' cannot be combined "
-                                "with 'pcap': a replay takes its frames and "
-                                "their timing from the capture", k);
+        static const char *const theirs[] = {
+            "size", "sport", "dport", "concurrent_flows",
+        };
+        for (size_t k = 0; k < sizeof theirs / sizeof *theirs; k++) {
+            if (!ld_absent_or_null(o, theirs[k])) {
+                jp_key(path, fp, theirs[k]);
+                return vh_diag_fail(ld->diag, path, "'%s' cannot be "
+                                    "combined with 'pcap': a replay takes "
+                                    "its frames' sizes and ports from the "
+                                    "capture", theirs[k]);
+            }
+        }
+        if (pattern != CFG_PAT_CBR) {
+            jp_key(path, fp, "pattern");
+            return vh_diag_fail(ld->diag, path, "'pattern' cannot be "
+                                "combined with 'pcap': a replay keeps the "
+                                "capture's spacing, or spaces its frames "
+                                "1/rate apart");
         }
     } else if (ld_absent_or_null(o, "rate")) {
         return vh_diag_fail(ld->diag, fp, "missing required key 'rate' "
@@ -109,7 +120,12 @@ load_flow(struct ld *ld, const cJSON *o, const char *fp, size_t index,
         return false;
     }
     f->size = (uint32_t) size;
-    if (!f->pcap && !load_rate(ld, o, fp, f)) {
+    /* A bit rate for a replay counts the frames' mean size. */
+    if (f->pcap && !ld_replay(ld, fp, f)) {
+        return false;
+    }
+    if ((!f->pcap || !ld_absent_or_null(o, "rate"))
+        && !load_rate(ld, o, fp, f)) {
         return false;
     }
 
@@ -133,6 +149,12 @@ load_flow(struct ld *ld, const cJSON *o, const char *fp, size_t index,
     }
     f->burst = (uint32_t) burst;
     f->count = (uint64_t) count;
+    if (f->replay && f->count > f->replay->n) {
+        jp_key(path, fp, "count");
+        return vh_diag_fail(ld->diag, path, "%llu is more than the %zu "
+                            "frames of '%s' that can be replayed", count,
+                            f->replay->n, f->pcap);
+    }
     if (!ld_absent_or_null(o, "duration")) {
         jp_key(path, fp, "duration");
         if (count) {

@@ -53,6 +53,13 @@ flow_json(const struct world *w, const struct flow_stats *fs)
     cJSON_AddStringToObject(o, "to", cf->to);
     cJSON_AddStringToObject(o, "proto", cfg_proto_names[cf->proto]);
     cJSON_AddNumberToObject(o, "size", cf->size);
+    if (cf->replay) {
+        /* What was replayed; 'size' is then the frames' mean. */
+        cJSON *r = cJSON_AddObjectToObject(o, "replay");
+        cJSON_AddStringToObject(r, "file", cf->pcap);
+        cJSON_AddNumberToObject(r, "frames", (double) cf->replay->n);
+        cJSON_AddNumberToObject(r, "skipped", (double) cf->replay->skipped);
+    }
     cJSON_AddNumberToObject(o, "sent", (double) fs->sent);
     cJSON_AddNumberToObject(o, "delivered", (double) fs->delivered);
     cJSON_AddNumberToObject(o, "dropped", (double) fs->drops.total);

@@ -1,12 +1,15 @@
-/* tests/test_traffic.c: how a flow's packets are spaced in time: bursts
- * (pattern "burst") and the replay of a capture ("pcap"). */
+/* tests/test_traffic.c: how a flow's packets are made and spaced in
+ * time: bursts (pattern "burst") and the replay of a capture ("pcap"). */
 #include <check.h>
+#include <cjson/cJSON.h>
 #include <limits.h>
+#include <pcap/pcap.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "models/core/world.h"
+#include "sim/frame.h"
 #include "sim/packet.h"
 #include "sim/trace.h"
 #include "tests/testutil.h"
@@ -121,6 +124,200 @@ START_TEST(test_burst_refusals)
 }
 END_TEST
 
+
+/* ---- Replaying a capture ---------------------------------------------- */
+
+/* The capture the replay tests read: UDP datagrams between two addresses
+ * that are not in the scenario, at ns offsets 'at', with ports 7000+k ->
+ * 9, payload bytes k, k+1, ...; an ARP request first, which a replay
+ * skips; a 10-byte datagram, which Ethernet pads to its minimum. */
+static const uint64_t replay_at[] = { 1000, 1000, 4000, 25000, 26000 };
+static const uint32_t replay_payload[] = { 100, 2, 300, 1400, 18 };
+#define N_REPLAY 5
+
+static void
+write_capture(const char *path)
+{
+    pcap_t *dead = pcap_open_dead_with_tstamp_precision(
+        DLT_EN10MB, 65535, PCAP_TSTAMP_PRECISION_NANO);
+    pcap_dumper_t *d = pcap_dump_open(dead, path);
+    ck_assert_ptr_nonnull(d);
+    uint8_t buf[2048], payload[1500];
+    struct vh_mac a = { { 0x02, 0, 0, 0, 0, 0xaa } };
+    struct vh_mac b = { { 0x02, 0, 0, 0, 0, 0xbb } };
+    struct pcap_pkthdr h;
+    memset(&h, 0, sizeof h);
+    h.ts.tv_sec = 1700000000;
+    h.caplen = h.len = vh_build_arp(buf, VH_ARP_REQUEST, &a, 0xc0a80909u,
+                                    &b, 0x08080808u, NULL);
+    pcap_dump((u_char *) d, &h, buf);
+    for (uint32_t k = 0; k < N_REPLAY; k++) {
+        struct vh_ip_hdr_spec spec = {
+            .dst_mac = b, .src_mac = a,
+            .ip_src = 0xc0a80909u, .ip_dst = 0x08080808u,
+            .ip_id = (uint16_t) k,
+        };
+        for (uint32_t i = 0; i < replay_payload[k]; i++) {
+            payload[i] = (uint8_t) (k + i);
+        }
+        uint32_t len = vh_build_udp(buf, &spec, (uint16_t) (7000 + k), 9,
+                                    payload, replay_payload[k]);
+        if (len < 60) {
+            memset(buf + len, 0, 60 - len);
+            len = 60;
+        }
+        h.ts.tv_usec = (suseconds_t) replay_at[k];
+        h.caplen = h.len = len;
+        pcap_dump((u_char *) d, &h, buf);
+    }
+    pcap_dump_close(d);
+    pcap_close(dead);
+}
+
+/* Replayed as captured: one packet per datagram, the ARP request
+ * skipped and counted, each sent at its offset in the capture after the
+ * flow's start (two datagrams of one instant back to back), the report's
+ * 'size' the frames' mean and its bytes their sum. */
+START_TEST(test_replay_timing)
+{
+    char *dir = vh_test_tmpdir(), *flow = NULL;
+    char pcap[PATH_MAX];
+    snprintf(pcap, sizeof pcap, "%s/in.pcap", dir);
+    write_capture(pcap);
+    ck_assert_int_gt(asprintf(&flow, "\"pcap\": \"%s\", \"start\": "
+                              "\"100us\"", pcap), 0);
+    char *json = pair_json(flow);
+    struct births b = { .n = 0 };
+    struct wt_run r = wt_run_json(json, NULL, subscribe_births, &b);
+    wt_assert_conserved(r.w, true);
+    const struct flow_stats *fs = &r.w->flows[0];
+    ck_assert_uint_eq(fs->sent, N_REPLAY);
+    ck_assert_uint_eq(fs->delivered, N_REPLAY);
+    ck_assert_uint_eq(fs->cfg->replay->skipped, 1);
+    uint64_t bytes = 0;
+    for (size_t k = 0; k < N_REPLAY; k++) {
+        uint32_t wire = 14 + 20 + 8 + replay_payload[k] + 4;
+        bytes += wire < 64 ? 64 : wire;
+    }
+    ck_assert_uint_eq(fs->bytes_delivered, bytes);
+    ck_assert_uint_eq(fs->cfg->size, (bytes + 2) / N_REPLAY);
+    ck_assert_int_eq(b.at[0], 100 * VH_US);
+    ck_assert(b.at[1] > b.at[0] && b.at[1] < b.at[0] + 3 * VH_US);
+    for (size_t k = 2; k < N_REPLAY; k++) {
+        ck_assert_int_eq(b.at[k] - b.at[0],
+                         (vh_time_t) (replay_at[k] - replay_at[0]) * VH_NS);
+    }
+    wt_run_free(&r);
+    free(json);
+    free(flow);
+
+    /* With a rate, 1/rate apart instead; 'count' takes the first ones. */
+    ck_assert_int_gt(asprintf(&flow, "\"pcap\": \"%s\", \"rate\": "
+                              "\"100kpps\", \"count\": 3", pcap), 0);
+    json = pair_json(flow);
+    memset(&b, 0, sizeof b);
+    r = wt_run_json(json, NULL, subscribe_births, &b);
+    ck_assert_uint_eq(r.w->flows[0].sent, 3);
+    ck_assert_int_eq(b.at[2] - b.at[1], 10 * VH_US);
+    wt_run_free(&r);
+    free(json);
+    free(flow);
+    vh_test_sh(NULL, "rm -rf '%s'", dir);
+    free(dir);
+}
+END_TEST
+
+/* On the wire, as tshark reads the sender's capture: the endpoints'
+ * addresses, the captured ports and payload bytes, correct checksums. */
+START_TEST(test_replay_frames)
+{
+    vh_tshark_require();
+    char *dir = vh_test_tmpdir(), *flow = NULL, *out = NULL;
+    char pcap[PATH_MAX], scen[PATH_MAX], bin[PATH_MAX];
+    ck_assert(realpath(vh_test_bin(), bin) != NULL);
+    snprintf(pcap, sizeof pcap, "%s/in.pcap", dir);
+    write_capture(pcap);
+    /* Relative to the scenario's folder, run from elsewhere. */
+    char *json = pair_json("\"pcap\": \"in.pcap\"");
+    char *cap = strstr(json, "\"traffic\"");
+    ck_assert_ptr_nonnull(cap);
+    snprintf(scen, sizeof scen, "%s/s.json", dir);
+    FILE *f = fopen(scen, "w");
+    ck_assert_ptr_nonnull(f);
+    fprintf(f, "%.*s\"capture\": [ { \"point\": \"a/eth0\", \"file\": "
+            "\"%s/out.pcap\" } ], %s", (int) (cap - json), json, dir, cap);
+    fclose(f);
+    int st = vh_test_sh(&out, "cd / && '%s' run '%s' --quiet", bin, scen);
+    ck_assert_msg(st == 0, "vhsim run: %s", out);
+    free(out);
+    snprintf(pcap, sizeof pcap, "%s/out.pcap", dir);
+    vh_tshark_assert_clean(pcap);
+    st = vh_test_sh(&out, "tshark -r '%s' " VH_TSHARK_PREFS " -Y udp -T "
+                    "fields -e ip.src -e ip.dst -e udp.srcport -e "
+                    "udp.dstport -e udp.length -e data.data 2>/dev/null",
+                    pcap);
+    ck_assert_int_eq(st, 0);
+    char want[8192] = "";
+    for (uint32_t k = 0; k < N_REPLAY; k++) {
+        /* The 2-byte datagram fills the minimum frame: 18 bytes. */
+        uint32_t n = replay_payload[k] < 18 ? 18 : replay_payload[k];
+        char *w = want + strlen(want);
+        w += sprintf(w, "10.0.0.1\t10.0.0.2\t%u\t9\t%u\t", 7000 + k,
+                     n + 8);
+        for (uint32_t i = 0; i < n; i++) {
+            w += sprintf(w, "%02x", i < replay_payload[k]
+                                    ? (uint8_t) (k + i) : 0);
+        }
+        strcpy(w, "\n");
+    }
+    ck_assert_msg(!strcmp(out, want), "got:\n%s\nwant:\n%s", out, want);
+    free(out);
+    free(json);
+    free(flow);
+    vh_test_sh(NULL, "rm -rf '%s'", dir);
+    free(dir);
+}
+END_TEST
+
+START_TEST(test_replay_refusals)
+{
+    char *dir = vh_test_tmpdir();
+    char pcap[PATH_MAX];
+    snprintf(pcap, sizeof pcap, "%s/in.pcap", dir);
+    write_capture(pcap);
+    static const struct {
+        const char *keys;
+        const char *error;
+    } bad[] = {
+        { "\"pcap\": \"%s.none\"", "traffic[0].pcap: cannot replay '" },
+        { "\"pcap\": \"%s\", \"proto\": \"icmp\"",
+          "has nothing this flow can replay: none of its 6 frames is an "
+          "ICMP echo request over IPv4" },
+        { "\"pcap\": \"%s\", \"count\": 6",
+          "traffic[0].count: 6 is more than the 5 frames of '" },
+        { "\"pcap\": \"%s\", \"size\": 100",
+          "traffic[0].size: 'size' cannot be combined with 'pcap'" },
+        { "\"pcap\": \"%s\", \"sport\": 100",
+          "traffic[0].sport: 'sport' cannot be combined with 'pcap'" },
+        { "\"pcap\": \"%s\", \"pattern\": \"poisson\"",
+          "traffic[0].pattern: 'pattern' cannot be combined with 'pcap'" },
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        char *flow = NULL;
+        ck_assert_int_gt(asprintf(&flow, bad[i].keys, pcap), 0);
+        char *json = pair_json(flow);
+        char *err = wt_refusal(json, NULL);
+        ck_assert_msg(err && strstr(err, bad[i].error), "%zu: got '%s'", i,
+                      err ? err : "(accepted)");
+        free(err);
+        free(json);
+        free(flow);
+    }
+    vh_test_sh(NULL, "rm -rf '%s'", dir);
+    free(dir);
+}
+END_TEST
+
 static Suite *
 traffic_suite(void)
 {
@@ -129,6 +326,12 @@ traffic_suite(void)
     tcase_add_test(tc, test_burst_spacing);
     tcase_add_loop_test(tc, test_burst_refusals, 0,
                         (int) (sizeof bad_flows / sizeof *bad_flows));
+    suite_add_tcase(s, tc);
+    tc = tcase_create("replay");
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, test_replay_timing);
+    tcase_add_test(tc, test_replay_frames);
+    tcase_add_test(tc, test_replay_refusals);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -97,7 +97,7 @@ acct_deliver(struct world *w, struct vh_packet *p, struct vh_device *dev)
     free(family_release(w, p, &had));
     if (fs && first) {
         fs->delivered++;
-        fs->bytes_delivered += fs->cfg->size;
+        fs->bytes_delivered += cfg_flow_frame_size(fs->cfg, p->seq);
         vh_hist_add(&fs->latency, (now - p->born) / VH_NS);
         if (fs->delivered == 1) {
             fs->first_delivered = now;

@@ -479,7 +479,36 @@ struct cfg_flow {
                                  * frames; NULL if none. */
     uint32_t burst;             /* pattern burst: packets sent back to
                                  * back every 1/rate; default 32. */
+    struct cfg_replay *replay;  /* With 'pcap': the frames to send. */
 };
+
+/* A frame of a capture, as a flow replays it (loader/scenario_replay.c):
+ * a datagram re-sent between the flow's endpoints. */
+struct cfg_replay_frame {
+    vh_time_t at;               /* After the capture's first frame. */
+    uint32_t size;              /* Wire length with FCS, at least 64. */
+    uint16_t sport, dport;      /* UDP ports (0 for ICMP). */
+    uint32_t payload_len;       /* Bytes after the UDP or ICMP header, */
+    uint8_t *payload;           /* as captured (zeros where cut off). */
+};
+
+struct cfg_replay {
+    char *file;                 /* The file read (found as scenario_replay.c
+                                 * says). */
+    struct cfg_replay_frame *frames;
+    size_t n;
+    size_t skipped;             /* Frames of other kinds, not replayed. */
+};
+
+void cfg_replay_free(struct cfg_replay *);
+
+/* The wire size, FCS included, of packet 'seq' of flow 'f'. */
+static inline uint32_t
+cfg_flow_frame_size(const struct cfg_flow *f, uint64_t seq)
+{
+    return f->replay && seq < f->replay->n ? f->replay->frames[seq].size
+                                           : f->size;
+}
 
 struct cfg_capture {
     char *point;                /* Device path. */

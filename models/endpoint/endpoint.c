@@ -319,7 +319,17 @@ endpoint_send(struct world *w, struct endpoint *ep, struct flow_stats *fs,
     p->born = w->sim.now;
     p->counted = 1;
     p->exec = &ep->app_core->srv;
-    if (cf->proto == CFG_PROTO_ICMP) {
+    const struct cfg_replay_frame *rf = cf->replay
+                                        ? &cf->replay->frames[seq] : NULL;
+    if (rf && cf->proto == CFG_PROTO_ICMP) {
+        p->len = vh_build_icmp_echo(p->data, &spec, VH_ICMP_ECHO_REQUEST,
+                                    (uint16_t) (0x100 + fs->index),
+                                    (uint16_t) seq, rf->payload,
+                                    rf->payload_len);
+    } else if (rf) {
+        p->len = vh_build_udp(p->data, &spec, rf->sport, rf->dport,
+                              rf->payload, rf->payload_len);
+    } else if (cf->proto == CFG_PROTO_ICMP) {
         p->len = vh_build_icmp_echo(p->data, &spec, VH_ICMP_ECHO_REQUEST,
                                     (uint16_t) (0x100 + fs->index),
                                     (uint16_t) seq, NULL,

@@ -39,11 +39,18 @@ traffic_fire(struct vh_sim *sim, void *obj, void *arg)
         return;
     }
     endpoint_send(w, g->fs->src, g->fs, g->next_seq++);
-    if (cf->count && g->next_seq >= cf->count) {
+    if ((cf->count && g->next_seq >= cf->count)
+        || (cf->replay && g->next_seq >= cf->replay->n)) {
         return;
     }
     vh_time_t next;
-    if (cf->pattern == CFG_PAT_POISSON) {
+    if (cf->replay && !cf->pps) {
+        /* The capture's own spacing. */
+        next = g->start + cf->replay->frames[g->next_seq].at;
+        if (next < sim->now) {
+            next = sim->now;
+        }
+    } else if (cf->pattern == CFG_PAT_POISSON) {
         next = sim->now + (vh_time_t) llround(vh_rng_exp(&g->rng, g->gap_ps));
     } else if (cf->pattern == CFG_PAT_BURST && g->next_seq % cf->burst) {
         /* Back to back: the next packet of the burst goes as soon as the
@@ -83,10 +90,6 @@ traffic_unmodelled(const struct cfg_flow *cf, const char **key)
         *key = "proto";
         return "TCP flows";
     }
-    if (cf->pcap) {
-        *key = "pcap";
-        return "replaying a capture";
-    }
     return NULL;
 }
 
@@ -104,7 +107,7 @@ traffic_start(struct world *w, struct flow_stats *fs)
     if (g->stop > w->end) {
         g->stop = w->end;
     }
-    g->gap_ps = (double) VH_SEC / cf->pps;
+    g->gap_ps = cf->pps ? (double) VH_SEC / cf->pps : 0;
     g->wait = (struct cpu_waiter) { .fn = traffic_fire, .obj = g };
     if (g->start < g->stop) {
         vh_schedule_at(&w->sim, g->start, traffic_fire, g, NULL);
