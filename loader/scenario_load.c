@@ -143,6 +143,7 @@ cfg_free(struct cfg_scenario *sc)
         free(e->jpath);
         free(e->to);
         free_strv(e->set_keys, e->n_set);
+        cfg_free(e->set_trial);
         free_strv(e->set_values, e->n_set);
     }
     free(sc->events);

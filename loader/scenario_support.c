@@ -184,11 +184,5 @@ ld_check_supported(struct ld *ld)
             return unsupported(ld, f->jpath, key, missing);
         }
     }
-    for (size_t i = 0; i < sc->n_events; i++) {
-        const struct cfg_event *e = &sc->events[i];
-        if (e->action == CFG_EV_SET) {
-            return unsupported(ld, e->jpath, "action", "timed 'set' events");
-        }
-    }
     return true;
 }

@@ -323,6 +323,32 @@ load_event_set(struct ld *ld, const cJSON *o, const char *ep,
         e->set_values[i] = ld_strdup(text);
         cJSON_free(text);
     }
+
+    /* The scenario with the change made, loaded as a variant is, so a
+     * value the field cannot take is refused before the run.  Without
+     * its own events and variants: they do not nest. */
+    cJSON *copy = cJSON_Duplicate(ld->root, true);
+    if (!copy) {
+        return vh_diag_fail(ld->diag, sp, "out of memory");
+    }
+    cJSON_DeleteItemFromObjectCaseSensitive(copy, "events");
+    cJSON_DeleteItemFromObjectCaseSensitive(copy, "variants");
+    for (const cJSON *c = set->child; c; c = c->next) {
+        if (!ld_apply_one(copy, c->string, c, why, sizeof why)) {
+            char kp[JP_LEN];
+            jp_key(kp, sp, c->string);
+            cJSON_Delete(copy);
+            return vh_diag_fail(ld->diag, kp, "%s", why);
+        }
+    }
+    struct vh_diag d;
+    vh_diag_init(&d);
+    e->set_trial = ld_load_tree(copy, ld->sc->file, false, true, &d);
+    cJSON_Delete(copy);
+    if (!e->set_trial) {
+        return vh_diag_fail(ld->diag, sp, "the scenario with this change "
+                            "does not load: %s", d.msg);
+    }
     return true;
 }
 

@@ -1,5 +1,6 @@
 /* tests/test_traffic.c: how a flow's packets are made and spaced in
- * time: bursts (pattern "burst") and the replay of a capture ("pcap"). */
+ * time: bursts (pattern "burst"), the replay of a capture ("pcap"), and
+ * changes during the run (events of action "set"). */
 #include <check.h>
 #include <cjson/cJSON.h>
 #include <limits.h>
@@ -8,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "models/core/port.h"
 #include "models/core/world.h"
 #include "sim/frame.h"
 #include "sim/packet.h"
@@ -36,9 +38,25 @@ pair_json(const char *flow)
     return json;
 }
 
-/* When each delivered packet of the run was sent, by sequence number. */
+/* The pair with events[] 'events' (a JSON array's items). */
+static char *
+pair_events_json(const char *flow, const char *events)
+{
+    char *pair = pair_json(flow), *json = NULL;
+    size_t n = strlen(pair);
+    ck_assert(n > 2 && pair[n - 1] == '}');
+    pair[n - 1] = '\0';
+    ck_assert_int_gt(asprintf(&json, "%s, \"events\": [ %s ] }", pair,
+                              events), 0);
+    free(pair);
+    return json;
+}
+
+/* When each delivered packet of the run was sent, and how long it took
+ * to arrive, by sequence number. */
 struct births {
     vh_time_t at[256];
+    vh_time_t took[256];
     size_t n;
 };
 
@@ -48,6 +66,7 @@ log_birth(void *ctx, const struct vh_hop *hop)
     struct births *b = ctx;
     if (hop->kind == VH_HOP_DELIVER && hop->pkt->seq < 256) {
         b->at[hop->pkt->seq] = hop->pkt->born;
+        b->took[hop->pkt->seq] = hop->time - hop->pkt->born;
         if (hop->pkt->seq + 1 > b->n) {
             b->n = hop->pkt->seq + 1;
         }
@@ -318,6 +337,110 @@ START_TEST(test_replay_refusals)
 }
 END_TEST
 
+/* ---- Timed "set" events ---------------------------------------------- */
+
+/* A flow's rate changed at 500 us: 100 us apart before, 10 us after,
+ * the first at the change (nothing is owed for the time before). */
+START_TEST(test_set_rate)
+{
+    struct births b = { .n = 0 };
+    char *json = pair_events_json(
+        "\"rate\": \"10kpps\", \"duration\": \"1ms\"",
+        "{ \"at\": \"500us\", \"action\": \"set\", "
+        "  \"set\": { \"f.rate\": \"100kpps\" } }");
+    struct wt_run r = wt_run_json(json, NULL, subscribe_births, &b);
+    wt_assert_conserved(r.w, true);
+    ck_assert_uint_eq(r.w->flows[0].sent, 5 + 50);
+    ck_assert_int_eq(b.at[4] - b.at[3], 100 * VH_US);
+    ck_assert_int_eq(b.at[5], 500 * VH_US);
+    for (size_t k = 6; k < 55; k++) {
+        ck_assert_int_eq(b.at[k] - b.at[k - 1], 10 * VH_US);
+    }
+    wt_run_free(&r);
+    free(json);
+}
+END_TEST
+
+/* The host's clock halved at 250 us: the sender's back-to-back packets
+ * (a burst, whose spacing is the core's work per packet) come twice as
+ * far apart. */
+START_TEST(test_set_ghz)
+{
+    struct births b = { .n = 0 };
+    char *json = pair_events_json(
+        "\"rate\": \"10kpps\", \"count\": 20, \"pattern\": "
+        "\"burst\", \"burst\": 5",
+        "{ \"at\": \"250us\", \"action\": \"set\", "
+        "  \"set\": { \"a.cpu.ghz\": 1.3 } }");
+    struct wt_run r = wt_run_json(json, NULL, subscribe_births, &b);
+    ck_assert_uint_eq(r.w->flows[0].delivered, 20);
+    double before = (double) (b.at[6] - b.at[5]);      /* At 200 us. */
+    double after = (double) (b.at[16] - b.at[15]);     /* At 300 us. */
+    ck_assert_msg(after > 1.99 * before && after < 2.01 * before,
+                  "%g ps apart at 2.6 GHz, %g at 1.3 GHz", before, after);
+    wt_run_free(&r);
+    free(json);
+}
+END_TEST
+
+/* a's NIC slowed from 10G to 1G at 250 us: each full frame then takes
+ * (1518 + 20) x 8 bits at 1 Gbit/s instead of 10 on the wire, 11.07 us
+ * longer to arrive; the switch-less cable runs at the lower end's. */
+START_TEST(test_set_speed)
+{
+    struct births b = { .n = 0 };
+    char *json = pair_events_json(
+        "\"rate\": \"10kpps\", \"count\": 5, \"size\": 1518",
+        "{ \"at\": \"250us\", \"action\": \"set\", "
+        "  \"set\": { \"a/eth0.speed\": \"1G\" } }");
+    struct wt_run r = wt_run_json(json, NULL, subscribe_births, &b);
+    ck_assert_uint_eq(r.w->flows[0].delivered, 5);
+    ck_assert_uint_eq(r.w->links[0]->bps, 1000000000ULL);
+    vh_time_t slower = b.took[3] - b.took[2];
+    vh_time_t want = 1538 * 8 * (VH_SEC / 1000000000ULL)
+                     - 1538 * 8 * (VH_SEC / 10000000000ULL);
+    ck_assert_msg(slower >= want - 10 * VH_NS && slower <= want + 10 * VH_NS,
+                  "%llu ps slower, want %llu", (unsigned long long) slower,
+                  (unsigned long long) want);
+    wt_run_free(&r);
+    free(json);
+}
+END_TEST
+
+static const struct {
+    const char *set;
+    const char *error;
+} bad_sets[] = {
+    { "\"a/eth0.model\": \"i350\"",
+      "events[0].set[\"a/eth0.model\"]: not supported yet: changing "
+      "'model' of "
+      "'a/eth0' during the run" },
+    { "\"f.rate\": \"fast\"",
+      "events[0].set: the scenario with this change does not load: "
+      "traffic[0].rate: " },
+    { "\"b/eth0.speed\": \"1G\"",
+      "'b/eth0' is cabled to nothing" },
+    { "\"nosuch.rate\": \"1kpps\"",
+      "events[0].set[\"nosuch.rate\"]: the scenario has no host, switch "
+      "or flow named 'nosuch'" },
+};
+
+START_TEST(test_set_refusals)
+{
+    char *events = NULL;
+    ck_assert_int_gt(asprintf(&events, "{ \"at\": \"250us\", \"action\": "
+                              "\"set\", \"set\": { %s } }",
+                              bad_sets[_i].set), 0);
+    char *json = pair_events_json("\"rate\": \"10kpps\"", events);
+    char *err = wt_refusal(json, NULL);
+    ck_assert_msg(err && strstr(err, bad_sets[_i].error), "got '%s'",
+                  err ? err : "(accepted)");
+    free(err);
+    free(json);
+    free(events);
+}
+END_TEST
+
 static Suite *
 traffic_suite(void)
 {
@@ -332,6 +455,13 @@ traffic_suite(void)
     tcase_add_test(tc, test_replay_timing);
     tcase_add_test(tc, test_replay_frames);
     tcase_add_test(tc, test_replay_refusals);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("set");
+    tcase_add_test(tc, test_set_rate);
+    tcase_add_test(tc, test_set_ghz);
+    tcase_add_test(tc, test_set_speed);
+    tcase_add_loop_test(tc, test_set_refusals, 0,
+                        (int) (sizeof bad_sets / sizeof *bad_sets));
     suite_add_tcase(s, tc);
     return s;
 }

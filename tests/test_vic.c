@@ -629,7 +629,7 @@ cb_setup(struct world *w, void *ctx)
     cb->port.evb_tag = (uint8_t) c->kind;
     vh_pktq_init(&cb->out, 0);
     struct pnic *nic = host_nic(w, wt_host(w, "host1"), "eth0");
-    port_cable(w, &nic->wire, &cb->port, nic->cfg->speed_bps, 0);
+    port_cable(w, &nic->wire, &cb->port, nic->cfg->speed_bps, 0, 0);
 }
 
 /* vm1 and vm2 attached by 'a0' and 'a1' to a VIC under the stand-in

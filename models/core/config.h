@@ -533,6 +533,10 @@ struct cfg_event {
     char **set_keys;            /* set: "PATH.field" keys, as in variants, */
     char **set_values;          /* with their values as JSON text. */
     size_t n_set;
+    struct cfg_scenario *set_trial; /* set: the scenario with the change
+                                     * made, loaded (and so checked) as a
+                                     * variant would be; the world reads
+                                     * the new values from it. */
 };
 
 struct cfg_scenario {

@@ -49,11 +49,13 @@ port_disconnect(struct port *p)
 }
 
 struct link *
-port_cable(struct world *w, struct port *a, struct port *b, uint64_t bps,
-           vh_time_t propagation)
+port_cable(struct world *w, struct port *a, struct port *b, uint64_t a_bps,
+           uint64_t b_bps, vh_time_t propagation)
 {
     struct link *l = vh_xcalloc(1, sizeof *l);
-    l->bps = bps;
+    l->end_bps[0] = a_bps;
+    l->end_bps[1] = b_bps;
+    l->bps = !b_bps || (a_bps && a_bps < b_bps) ? a_bps : b_bps;
     l->propagation = propagation;
     l->up = true;
     l->end[0] = a;
@@ -65,6 +67,14 @@ port_cable(struct world *w, struct port *a, struct port *b, uint64_t bps,
     a->link = b->link = l;
     world_add_link(w, l);
     return l;
+}
+
+void
+link_set_end_speed(struct link *l, const struct port *p, uint64_t bps)
+{
+    l->end_bps[l->end[1] == p] = bps;
+    uint64_t a = l->end_bps[0], b = l->end_bps[1];
+    l->bps = !b || (a && a < b) ? a : b;
 }
 
 void

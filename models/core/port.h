@@ -72,7 +72,10 @@ struct port {
 };
 
 struct link {
-    uint64_t bps;               /* Bits per second, each direction. */
+    uint64_t bps;               /* Bits per second, each direction: the
+                                 * lower of the two ends' speeds, as
+                                 * autonegotiation settles. */
+    uint64_t end_bps[2];        /* The speed each end offers (0: any). */
     vh_time_t propagation;
     bool up;
     struct port *end[2];
@@ -91,9 +94,15 @@ void port_connect(struct port *a, struct port *b);
  * carrier any more. */
 void port_disconnect(struct port *p);
 
-/* Joins two ports with a new cable (owned by the world). */
+/* Joins two ports with a new cable (owned by the world), whose ends
+ * offer speeds 'a_bps' and 'b_bps' (0: whatever the other end offers). */
 struct link *port_cable(struct world *, struct port *a, struct port *b,
-                        uint64_t bps, vh_time_t propagation);
+                        uint64_t a_bps, uint64_t b_bps,
+                        vh_time_t propagation);
+
+/* Changes the speed end 'p' of its cable offers, during the run; the
+ * cable runs at the lower of its ends' from the next frame on. */
+void link_set_end_speed(struct link *, const struct port *p, uint64_t bps);
 
 /* Hands 'p' to the peer of a directly connected port, at once.  Takes 'p';
  * an unconnected port drops it. */

@@ -11,6 +11,7 @@
 #include "models/core/host.h"
 #include "models/core/migrate.h"
 #include "models/core/port.h"
+#include "models/core/timedset.h"
 #include "models/endpoint/endpoint.h"
 #include "models/endpoint/traffic.h"
 #include "models/hostnet/nat.h"
@@ -93,10 +94,7 @@ world_cable_switches(struct world *w, vh_time_t prop, struct vh_diag *diag)
             if (near->link) {
                 continue;
             }
-            if (far_bps && far_bps < bps) {
-                bps = far_bps;
-            }
-            port_cable(w, near, far, bps, prop);
+            port_cable(w, near, far, bps, far_bps, prop);
             near->dev->report = 1;
             far->dev->report = 1;
         }
@@ -123,10 +121,7 @@ world_cable(struct world *w, struct vh_diag *diag)
                 return vh_diag_fail(diag, cn->jpath,
                                     "link '%s' names no port", cn->link);
             }
-            if (far_bps && far_bps < bps) {
-                bps = far_bps;  /* Autonegotiation settles on the lower. */
-            }
-            port_cable(w, near, far, bps, prop);
+            port_cable(w, near, far, bps, far_bps, prop);
             far->dev->report = 1;
         }
     }
@@ -146,10 +141,7 @@ world_cable(struct world *w, struct vh_diag *diag)
             return vh_diag_fail(diag, cs->jpath, "uplink '%s' names no free "
                                 "port", cs->uplink);
         }
-        if (far_bps && far_bps < bps) {
-            bps = far_bps;
-        }
-        port_cable(w, near, far, bps, prop);
+        port_cable(w, near, far, bps, far_bps, prop);
         near->dev->report = 1;
         far->dev->report = 1;
     }
@@ -245,9 +237,10 @@ world_events(struct world *w, struct vh_diag *diag)
             break;
         }
         case CFG_EV_SET:
-            snprintf(path, sizeof path, "%s.action", e->jpath);
-            return vh_diag_fail(diag, path, "not supported yet: timed 'set' "
-                                "events");
+            if (!timedset_schedule(w, e, diag)) {
+                return false;
+            }
+            break;
         }
     }
     return true;

@@ -3,6 +3,7 @@
 #include "models/endpoint/traffic.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -10,6 +11,30 @@
 #include "models/endpoint/endpoint.h"
 #include "models/core/world.h"
 #include "sim/xmalloc.h"
+
+static void traffic_fire(struct vh_sim *, void *obj, void *arg);
+
+/* Scheduled firings carry the generator's epoch; a change of rate
+ * starts a new one, and firings of an old epoch are ignored.  The core's
+ * wait list calls with NULL, which is always current. */
+static void
+traffic_schedule(struct vh_sim *sim, struct traffic_gen *g, vh_time_t at)
+{
+    vh_schedule_at(sim, at, traffic_fire, g, (void *) (uintptr_t) g->epoch);
+}
+
+/* When the next packet is due, from the anchor: packets (or bursts)
+ * 1/rate apart from it, not from the last one sent, so that lateness
+ * does not accumulate. */
+static vh_time_t
+traffic_due(const struct traffic_gen *g, const struct cfg_flow *cf)
+{
+    uint64_t k = g->next_seq - g->anchor_seq;
+    if (cf->pattern == CFG_PAT_BURST) {
+        k /= cf->burst;
+    }
+    return g->start + (vh_time_t) llround(g->gap_ps * (double) k);
+}
 
 static void
 traffic_fire(struct vh_sim *sim, void *obj, void *arg)
@@ -19,6 +44,9 @@ traffic_fire(struct vh_sim *sim, void *obj, void *arg)
     const struct cfg_flow *cf = g->fs->cfg;
     struct vh_server *core = &g->fs->src->app_core->srv;
 
+    if (arg && (uintptr_t) arg != g->epoch) {
+        return;                 /* Replaced by a change of rate. */
+    }
     /* The application runs on its core: while that core is still busy
      * (with earlier sends, or with receive work), the send waits.  An
      * offered rate above what the core sustains thus turns into a lower
@@ -27,7 +55,7 @@ traffic_fire(struct vh_sim *sim, void *obj, void *arg)
         /* The VM is stopped: its application resumes with it where it
          * left off, its schedule shifted by the pause, not catching up. */
         g->start += g->fs->src->resume_at - sim->now;
-        vh_schedule_at(sim, g->fs->src->resume_at, traffic_fire, g, NULL);
+        traffic_schedule(sim, g, g->fs->src->resume_at);
         return;
     }
     if (core->free_at > sim->now) {
@@ -35,48 +63,90 @@ traffic_fire(struct vh_sim *sim, void *obj, void *arg)
          * every sender blocked before it has had its turn. */
         if (core->free_at < g->stop) {
             cpu_wait(sim, g->fs->src->app_core, &g->wait);
+        } else {
+            g->done = true;
         }
         return;
     }
+    if (cf->pattern == CFG_PAT_BURST
+        && (g->next_seq - g->anchor_seq) % cf->burst == 0) {
+        g->burst_began = sim->now;
+        g->burst_seq = g->next_seq;
+    }
+    g->last_sent = sim->now;
     endpoint_send(w, g->fs->src, g->fs, g->next_seq++);
     if ((cf->count && g->next_seq >= cf->count)
         || (cf->replay && g->next_seq >= cf->replay->n)) {
+        g->done = true;
         return;
     }
     vh_time_t next;
-    if (cf->replay && !cf->pps) {
+    if (cf->replay && !g->gap_ps) {
         /* The capture's own spacing. */
         next = g->start + cf->replay->frames[g->next_seq].at;
-        if (next < sim->now) {
-            next = sim->now;
-        }
     } else if (cf->pattern == CFG_PAT_POISSON) {
         next = sim->now + (vh_time_t) llround(vh_rng_exp(&g->rng, g->gap_ps));
-    } else if (cf->pattern == CFG_PAT_BURST && g->next_seq % cf->burst) {
+    } else if (cf->pattern == CFG_PAT_BURST
+               && (g->next_seq - g->anchor_seq) % cf->burst) {
         /* Back to back: the next packet of the burst goes as soon as the
          * core has sent this one. */
         next = sim->now;
-    } else if (cf->pattern == CFG_PAT_BURST) {
-        /* The next burst, 1/rate after this one began. */
-        next = g->start + (vh_time_t) llround(g->gap_ps
-                                              * (double) (g->next_seq
-                                                          / cf->burst));
-        if (next < sim->now) {
-            next = sim->now;
-        }
     } else {
-        /* From the start, not from the last packet: no drift. */
-        next = g->start + (vh_time_t) llround(g->gap_ps
-                                              * (double) g->next_seq);
-        if (next < sim->now) {
-            next = sim->now;    /* Behind schedule after a busy core. */
-        }
+        /* The next packet, or the next burst, 1/rate after the last one
+         * was due. */
+        next = traffic_due(g, cf);
+    }
+    if (next < sim->now) {
+        next = sim->now;        /* Behind schedule after a busy core. */
     }
     if (next >= g->stop) {
+        g->done = true;
         return;
     }
-    vh_schedule_at(sim, next, traffic_fire, g, NULL);
-    (void) arg;
+    traffic_schedule(sim, g, next);
+}
+
+void
+traffic_set_rate(struct world *w, struct traffic_gen *g, double pps)
+{
+    const struct cfg_flow *cf = g->fs->cfg;
+    g->gap_ps = (double) VH_SEC / pps;
+    if (g->done || !g->next_seq) {
+        return;                 /* Over, or the first packet is due at
+                                 * 'start' whatever the rate. */
+    }
+    /* Anchored on the last packet (or burst) sent: the next one is due
+     * 1/rate after it, or now if that is past; none is owed for the time
+     * before the change. */
+    vh_time_t gap = (vh_time_t) llround(g->gap_ps);
+    vh_time_t floor = w->sim.now > gap ? w->sim.now - gap : 0;
+    if (cf->pattern == CFG_PAT_BURST) {
+        g->start = g->burst_began;
+        g->anchor_seq = g->burst_seq;
+    } else {
+        g->start = g->last_sent;
+        g->anchor_seq = g->next_seq - 1;
+    }
+    if (g->start < floor) {
+        g->start = floor;
+    }
+    if (g->wait.waiting) {
+        return;                 /* Sends as soon as its core is free. */
+    }
+    g->epoch++;
+    vh_time_t next = cf->pattern == CFG_PAT_POISSON
+        ? w->sim.now + (vh_time_t) llround(vh_rng_exp(&g->rng, g->gap_ps))
+        : cf->pattern == CFG_PAT_BURST
+          && (g->next_seq - g->anchor_seq) % cf->burst
+        ? w->sim.now : traffic_due(g, cf);
+    if (next < w->sim.now) {
+        next = w->sim.now;
+    }
+    if (next >= g->stop) {
+        g->done = true;
+        return;
+    }
+    traffic_schedule(&w->sim, g, next);
 }
 
 const char *
@@ -108,9 +178,12 @@ traffic_start(struct world *w, struct flow_stats *fs)
         g->stop = w->end;
     }
     g->gap_ps = cf->pps ? (double) VH_SEC / cf->pps : 0;
+    g->epoch = 1;
     g->wait = (struct cpu_waiter) { .fn = traffic_fire, .obj = g };
     if (g->start < g->stop) {
-        vh_schedule_at(&w->sim, g->start, traffic_fire, g, NULL);
+        traffic_schedule(&w->sim, g, g->start);
+    } else {
+        g->done = true;
     }
     return g;
 }

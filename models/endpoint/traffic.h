@@ -26,10 +26,18 @@ struct traffic_gen {
     struct flow_stats *fs;
     struct vh_rng rng;
     uint64_t next_seq;
-    vh_time_t start;
+    vh_time_t start;            /* The anchor: packet (or burst) k after */
+    uint64_t anchor_seq;        /* this one is due k/rate after 'start'. */
     vh_time_t stop;             /* No packet at or after this time. */
-    double gap_ps;              /* Mean spacing. */
+    double gap_ps;              /* Mean spacing; 0 for a replay at the
+                                 * capture's own spacing. */
     struct cpu_waiter wait;     /* Blocked on its busy core. */
+    uintptr_t epoch;            /* Of its scheduled firing (rate changes
+                                 * start a new one). */
+    vh_time_t last_sent;        /* When the last packet left, */
+    vh_time_t burst_began;      /* and the last burst began, */
+    uint64_t burst_seq;         /* with this packet. */
+    bool done;                  /* Sends no more. */
 };
 
 /* What of flow 'cf' the generator cannot model, as "not supported yet"
@@ -40,5 +48,11 @@ const char *traffic_unmodelled(const struct cfg_flow *cf, const char **key);
 
 /* Creates the generator for 'fs' and schedules its first packet. */
 struct traffic_gen *traffic_start(struct world *, struct flow_stats *fs);
+
+/* Changes the rate of 'g' to 'pps' during the run (a timed "set" of
+ * the flow's "rate"): its next packet, or burst, is due 1/pps after the
+ * last one it sent, or at once if that is past; one not sent yet keeps
+ * its start. */
+void traffic_set_rate(struct world *, struct traffic_gen *g, double pps);
 
 #endif /* models/endpoint/traffic.h */

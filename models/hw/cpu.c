@@ -15,15 +15,23 @@ cpu_core_init(struct cpu_core *c, int index, uint64_t khz,
 {
     vh_server_init(&c->srv);
     c->index = index;
-    c->khz = khz;
-    c->ps_per_cycle_q32 = (uint64_t) ((((unsigned __int128) 1000000000ULL)
-                                       << 32) / khz);
     for (int i = 0; i < CPU_N_CATS; i++) {
         c->cycles[i] = 0;
     }
     c->host_dev = host_dev;
     c->wait_head = c->wait_tail = NULL;
     c->wake_armed = false;
+    cpu_core_set_clock(c, khz, costs);
+}
+
+void
+cpu_core_set_clock(struct cpu_core *c, uint64_t khz,
+                   const struct costs *costs)
+{
+    c->khz = khz;
+    c->ps_per_cycle_q32 = (uint64_t) ((((unsigned __int128) 1000000000ULL)
+                                       << 32) / khz);
+    /* Costs given in time take more cycles at a higher clock. */
     double ghz = (double) khz / 1e6;
     for (int id = 0; id < COST_N; id++) {
         const struct vh_cost_value *v = &costs->v[id];

@@ -87,6 +87,13 @@ cpu_exec_core(const struct vh_packet *p, struct cpu_core *fallback)
     return p->exec ? cpu_of_exec(p->exec) : fallback;
 }
 
+/* Clocks core 'c' at 'khz' from now on, with the prices of 'costs' in
+ * cycles at that clock (a timed change of the host's "cpu.ghz"); work
+ * already on the core keeps its time. */
+struct costs;
+void cpu_core_set_clock(struct cpu_core *c, uint64_t khz,
+                        const struct costs *costs);
+
 /* Sets up a core clocked at 'khz' with the prices of 'costs'. */
 void cpu_core_init(struct cpu_core *, int index, uint64_t khz,
                    struct vh_device *host_dev, const struct costs *costs);
