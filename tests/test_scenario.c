@@ -534,8 +534,6 @@ static const struct bad bad[] = {
       "'weave'" },
     { WITH_FLOW(", 'proto': 'tcp'"), "traffic[0].proto: not supported yet: "
       "TCP flows" },
-    { WITH_FLOW(", 'pattern': 'burst'"), "traffic[0].pattern: not supported "
-      "yet: the burst traffic pattern" },
     { WITH(", 'events': [{'at': '1ms', 'action': 'migrate', 'target': "
            "'h1/vm1', 'to': 'remote'}]"), "events[0].to: host 'remote' has "
       "no bridge 'br0' for hosts[0].vms[0].nics[0] to join after migrating" },
