@@ -144,6 +144,13 @@ struct endpoint *cnet_route_underlay(struct cnet *net,
                                      void *ctx, const char *purpose,
                                      struct vh_diag *diag);
 
+/* A MAC for device 'kind' of host 'host' ("flannel.1", "vxlan.calico"):
+ * locally administered, its second byte the kind's first letter, the
+ * rest a hash of the two, as stable from run to run as the names are
+ * (the kernel draws such a device's MAC at random). */
+struct vh_mac;
+void cnet_dev_mac(const char *host, const char *kind, struct vh_mac *mac);
+
 /* Joins container 'c' of 'net' to bridge 'br' as Docker and the CNI
  * bridge plugins do: a veth pair named after it, its end eth0 in the
  * container's namespace with the container's stack on it, the host end a
