@@ -34,6 +34,7 @@
 #include <string.h>
 
 #include "models/container/container.h"
+#include "models/container/netdrv.h"
 #include "models/core/host.h"
 #include "models/endpoint/endpoint.h"
 #include "models/tunnel/vtep.h"
@@ -260,6 +261,97 @@ START_TEST(test_calico_ipip_and_bgp)
 }
 END_TEST
 
+/* Calico's VXLAN mode: two UDP flows of pod a (sports 10000 and 10001)
+ * and a ping, host1 to host2. */
+START_TEST(test_calico_vxlan)
+{
+    vh_tshark_require();
+    char *dir = vh_test_tmpdir();
+    char pcap[512];
+    snprintf(pcap, sizeof pcap, "%s/eth0.pcap", dir);
+    char net[128];
+    snprintf(net, sizeof net, cal_fmt, "vxlan");
+    char *json = world_json(net,
+                            "{'name': 'a', 'network': 'pods', 'cpus': [1]}",
+                            "{'name': 'b', 'network': 'pods', 'cpus': [3]}",
+                            FLOW("f", "host1/a", "host2/b", 5) ","
+                            "{'name': 'g', 'from': 'host1/a',"
+                            " 'to': 'host2/b', 'sport': 10001, 'size': 512,"
+                            " 'rate': '100kpps', 'count': 5},"
+                            "{'name': 'ping', 'from': 'host1/a',"
+                            " 'to': 'host2/b', 'proto': 'icmp',"
+                            " 'rate': '10kpps', 'count': 3,"
+                            " 'start': '1ms'}");
+    struct cap cc = { { "host1/eth0" }, { pcap }, NULL };
+    struct wt_run r = wt_run_json(json, NULL, cap_open, &cc);
+    free(json);
+    char err[256];
+    ck_assert_msg(vh_capture_commit(cc.c, err, sizeof err) == 0, "%s", err);
+    struct world *w = r.w;
+    for (size_t i = 0; i < w->n_flows; i++) {
+        ck_assert_uint_eq(w->flows[i].delivered, w->flows[i].sent);
+    }
+    ck_assert_uint_eq(w->flows[2].delivered, 3);   /* Replies came back. */
+    wt_assert_conserved(w, true);
+    vh_tshark_assert_clean(pcap);
+
+    /* VXLAN with Calico's VNI on 4789 between the hosts' addresses; the
+     * pods' packet inside, routed once (TTL 63). */
+    char *out = fields(dir, "vxlan.vni == 4096 && udp.dstport == 4789 "
+                       "&& udp.port == 9",
+                       "-e ip.src -e ip.dst -e vxlan.vni -e ip.ttl "
+                       "-e frame.len");
+    ck_assert_str_eq(out, "     10 192.168.0.1,10.244.0.2\t"
+                          "192.168.0.2,10.244.0.3\t4096\t64,63\t558\n");
+    free(out);
+    /* The ping's requests out and its replies in, the same way. */
+    out = fields(dir, "vxlan.vni == 4096 && icmp",
+                 "-e ip.src -e ip.dst -e icmp.type");
+    ck_assert_str_eq(out, "      3 192.168.0.1,10.244.0.2\t"
+                          "192.168.0.2,10.244.0.3\t8\n"
+                          "      3 192.168.0.2,10.244.0.3\t"
+                          "192.168.0.1,10.244.0.2\t0\n");
+    free(out);
+    /* The outer source port is the inner flow's hash: one per flow, and
+     * the two UDP flows' differ. */
+    out = fields(dir, "vxlan && udp.port == 9",
+                 "-e udp.srcport");
+    char *nl = strchr(out, '\n');
+    ck_assert_ptr_nonnull(nl);
+    ck_assert_str_ne(out, nl + 1);
+    ck_assert_str_eq(strchr(nl + 1, '\n'), "\n");
+    free(out);
+    /* Inside, a frame from host1's vxlan.calico to host2's: the route's
+     * neighbour, not the pods' MACs; the VTEP's one entry is host2's. */
+    struct vtep *v1 = VH_CONTAINER_OF(wt_dev(w, "host1/vxlan.calico"),
+                                      struct vtep, dev);
+    struct vtep *v2 = VH_CONTAINER_OF(wt_dev(w, "host2/vxlan.calico"),
+                                      struct vtep, dev);
+    ck_assert_uint_eq(v1->cfg.key, 4096);
+    ck_assert_uint_eq(v1->n_fdb, 1);
+    ck_assert_uint_eq(v1->fdb[0].remote, 0xc0a80002);
+    ck_assert_uint_eq(v1->n_remotes, 1);
+    vh_test_sh(&out, "tshark -r %s -T fields -e eth.src -e eth.dst "
+               "-Y 'vxlan && icmp.type == 8' 2>/dev/null | sort -u", pcap);
+    struct vh_mac own;
+    cnet_dev_mac("host1", "vxlan.calico", &own);
+    char want[128], m1[20], m2[20];
+    snprintf(want, sizeof want, "02:00:00:00:00:01,%s\t"
+             "02:00:00:00:00:02,%s\n", vh_mac_format(&own, m1),
+             vh_mac_format(&v1->fdb[0].mac, m2));
+    ck_assert_str_eq(out, want);
+    free(out);
+    ck_assert_uint_eq(v1->encap.frames, 5 + 5 + 3);  /* No ARP across. */
+    ck_assert_uint_eq(v2->decap.frames, 5 + 5 + 3);
+    /* Routed devices: softirq, no VM, no bridge. */
+    struct host *h1 = wt_host(w, "host1");
+    assert_no_vm_work(h1);
+    ck_assert_uint_eq(wt_cat_cycles(h1, CPU_VSWITCH), 0);
+    wt_run_free(&r);
+    free(dir);
+}
+END_TEST
+
 static const char fl_fmt[] =
     "{'name': 'pods', 'driver': 'flannel', 'mode': '%s',"
     " 'subnet': '10.244.0.0/16'}";
@@ -408,6 +500,7 @@ START_TEST(test_cni_scenario)
 {
     struct cni_result bgp = cni_variant(NULL);
     struct cni_result ipip = cni_variant("calico-ipip");
+    struct cni_result cvx = cni_variant("calico-vxlan");
     struct cni_result hostgw = cni_variant("flannel-host-gw");
     struct cni_result fvx = cni_variant("flannel-vxlan");
     struct cni_result ov = cni_variant("overlay");
@@ -418,6 +511,7 @@ START_TEST(test_cni_scenario)
     ck_assert_double_gt(ipip.bytes, bgp.bytes);
     ck_assert_double_gt(fvx.bytes, ipip.bytes);
     ck_assert_double_gt(ov.bytes, ipip.bytes);
+    ck_assert_double_eq(cvx.bytes, fvx.bytes);
     /* Cycles: BGP the least; VXLAN the most, flannel's above the
      * overlay's (it routes as well). */
     const struct cni_result *others[] = { &ipip, &hostgw, &fvx, &ov };
@@ -428,6 +522,11 @@ START_TEST(test_cni_scenario)
     ck_assert_double_gt(ov.cycles, ipip.cycles);
     ck_assert_double_gt(ov.cycles, hostgw.cycles);
     ck_assert_double_gt(fvx.cycles, ov.cycles);
+    /* Calico's VXLAN: IP-in-IP's routing with UDP tunnel work on top, and
+     * no bridge, so below flannel's. */
+    ck_assert_double_gt(cvx.cycles, ipip.cycles);
+    ck_assert_double_lt(cvx.cycles, fvx.cycles);
+    ck_assert_double_gt(cvx.rtt, bgp.rtt);
     /* User space: by far the most cycles and the longest round trip. */
     const struct cni_result *all[] = { &bgp, &ipip, &hostgw, &fvx, &ov };
     for (size_t i = 0; i < 5; i++) {
@@ -445,6 +544,7 @@ cni_suite(void)
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, test_overlay_across_hosts);
     tcase_add_test(tc, test_calico_ipip_and_bgp);
+    tcase_add_test(tc, test_calico_vxlan);
     tcase_add_test(tc, test_flannel_vxlan_and_host_gw);
     suite_add_tcase(s, tc);
     TCase *sc = tcase_create("scenario");
