@@ -10,7 +10,7 @@
  *                      parent and mode (network "macvlan" or "ipvlan"),
  *                      publish, vf (an sriov network: the parent's VF)
  *
- * A driver with no model yet (overlay, calico, flannel, weave, sriov) is
+ * A driver with no model yet (weave) is
  * refused before its keys, as a switch mode without a class is.
  *
  * Beside networks[] the loader makes the networks a container's

@@ -19,17 +19,20 @@
  *   - overlay (cnet_overlay.c): Docker's VXLAN network across hosts, a
  *     bridge and a VXLAN device per host;
  *   - calico (cnet_calico.c): routed pods, a veth and a /32 each, the
- *     hosts routing them directly (bgp) or in IP-in-IP (ipip);
+ *     hosts routing them directly (bgp), in IP-in-IP (ipip) or through
+ *     vxlan.calico (vxlan);
  *   - flannel (cnet_flannel.c): a /24 per host on cni0, the other hosts'
  *     routed through flannel.1 (vxlan), to their hosts (host-gw), or
- *     through flanneld in user space (udp).
+ *     through flanneld in user space (udp);
+ *   - sriov (cnet_sriov.c): a VF of a host NIC per container, driven by
+ *     the host kernel's VF driver in the container's namespace.
  *
  * A driver is one file in this folder: one constant 'struct net_driver'
  * and one line in models/container/netdrivers.def.  The loader accepts a
  * network "driver" (and the keys and modes that go with it) only when a
  * driver of that name exists, and refuses the contract's others as not
- * supported yet, naming the JSON path: weave and sriov, until their
- * files are written.
+ * supported yet, naming the JSON path: weave, until its file is
+ * written.
  *
  * Life cycle: the host builds its networks after its VMs
  * (cnet_build_all, from models/core/host.c): each network registers a
