@@ -8,9 +8,9 @@
  *                      address, default the subnet's first
  *   containers[]       name, network (default "bridge"), cpus, ip, mac,
  *                      parent and mode (network "macvlan" or "ipvlan"),
- *                      publish
+ *                      publish, vf (an sriov network: the parent's VF)
  *
- * A driver with no model yet (overlay, calico, flannel, weave, sriov) is
+ * A driver with no model yet (weave) is
  * refused before its keys, as a switch mode without a class is.
  *
  * Beside networks[] the loader makes the networks a container's
@@ -566,6 +566,18 @@ load_container(struct ld *ld, const cJSON *o, const char *cp,
         return false;
     }
     c->ip_given = has_ip;
+    long long vf = -1;
+    if (!ld_int(ld, o, cp, "vf", false, 0, 255, "a NIC has at most 256 VFs",
+                &vf)) {
+        return false;
+    }
+    c->vf = (int) vf;
+    if (vf >= 0 && (c->mode != CFG_CTR_NET
+                    || host->networks[c->net].driver != CFG_ND_SRIOV)) {
+        jp_key(path, cp, "vf");
+        return vh_diag_fail(ld->diag, path, "'vf' applies only to a "
+                            "container on an sriov network");
+    }
     const char *key = c->mode == CFG_CTR_NET ? NULL
                       : has_ip ? "ip" : c->has_mac ? "mac"
                       : c->n_publish ? "publish" : NULL;
@@ -731,7 +743,8 @@ allocate(struct ld *ld, struct cfg_host *host, size_t ni)
         mask = 0xffffff00u;
         last = block | 0xffu;
     }
-    if (net->driver == CFG_ND_OVERLAY || net->driver == CFG_ND_CALICO) {
+    if (net->driver == CFG_ND_OVERLAY || net->driver == CFG_ND_CALICO
+        || net->driver == CFG_ND_SRIOV) {
         /* One subnet across hosts: go on where the hosts before this one
          * stopped, as Docker's one allocator for the swarm does. */
         for (struct cfg_host *o = ld->sc->hosts; o < host; o++) {
@@ -955,7 +968,86 @@ check_ctr_names(struct ld *ld, const struct cfg_host *h)
     return true;
 }
 
-/* The parents of macvlan and ipvlan networks. */
+/* The PF 'nic' of sriov network i of host 'h': it has VFs, is not
+ * passed through, and has one for each pod on it besides the VMs' (the
+ * VFs a pod asks for by "vf" exist and are nobody else's). */
+static bool
+check_sriov_parent(struct ld *ld, const struct cfg_host *h, size_t i,
+                   const struct cfg_nic *nic)
+{
+    const struct cfg_network *n = &h->networks[i];
+    char path[JP_LEN];
+    jp_key(path, n->jpath, "parent");
+    if (!nic->sriov_vfs) {
+        return vh_diag_fail(ld->diag, path, "NIC '%s' has no SR-IOV; give "
+                            "it \"sriov\": {\"vfs\": N} (the sriov driver "
+                            "hands each container one of its VFs)",
+                            nic->name);
+    }
+    int taken = 0;
+    for (size_t v = 0; v < h->n_vms; v++) {
+        for (size_t k = 0; k < h->vms[v].n_nics; k++) {
+            const struct cfg_vnic *vn = &h->vms[v].nics[k];
+            if (strcmp(vn->attach_to, nic->name)) {
+                continue;
+            }
+            if (vn->attach == CFG_AT_PASSTHROUGH) {
+                return vh_diag_fail(ld->diag, path, "NIC '%s' is passed "
+                                    "through to a VM (%s), VFs and all",
+                                    nic->name, vn->jpath);
+            }
+            taken += vn->attach == CFG_AT_SRIOV_VF;
+        }
+    }
+    for (size_t k = 0; k < h->n_containers; k++) {
+        const struct cfg_container *c = &h->containers[k];
+        if (c->mode != CFG_CTR_NET
+            || h->networks[c->net].driver != CFG_ND_SRIOV
+            || strcmp(h->networks[c->net].parent, nic->name)) {
+            continue;
+        }
+        if (++taken > nic->sriov_vfs) {
+            return vh_diag_fail(ld->diag, c->jpath, "NIC '%s' has %d VFs "
+                                "(its \"sriov.vfs\"), all taken by the VMs "
+                                "and containers before this one",
+                                nic->name, nic->sriov_vfs);
+        }
+        if (c->vf < 0) {
+            continue;
+        }
+        char vp[JP_LEN];
+        jp_key(vp, c->jpath, "vf");
+        if (c->vf >= nic->sriov_vfs) {
+            return vh_diag_fail(ld->diag, vp, "NIC '%s' has VFs 0 to %d",
+                                nic->name, nic->sriov_vfs - 1);
+        }
+        for (size_t v = 0; v < h->n_vms; v++) {
+            for (size_t m = 0; m < h->vms[v].n_nics; m++) {
+                const struct cfg_vnic *vn = &h->vms[v].nics[m];
+                if (vn->attach == CFG_AT_SRIOV_VF && vn->vf == c->vf
+                    && !strcmp(vn->attach_to, nic->name)) {
+                    return vh_diag_fail(ld->diag, vp, "VF %d of '%s' is "
+                                        "assigned to %s; a VF goes to a VM "
+                                        "or a container, not both", c->vf,
+                                        nic->name, vn->jpath);
+                }
+            }
+        }
+        for (size_t o = 0; o < k; o++) {
+            const struct cfg_container *oc = &h->containers[o];
+            if (oc->mode == CFG_CTR_NET && oc->vf == c->vf
+                && h->networks[oc->net].driver == CFG_ND_SRIOV
+                && !strcmp(h->networks[oc->net].parent, nic->name)) {
+                return vh_diag_fail(ld->diag, vp, "VF %d of '%s' is "
+                                    "already %s's", c->vf, nic->name,
+                                    oc->jpath);
+            }
+        }
+    }
+    return true;
+}
+
+/* The parents of macvlan, ipvlan and sriov networks. */
 static bool
 check_parents(struct ld *ld, const struct cfg_host *h)
 {
@@ -981,6 +1073,12 @@ check_parents(struct ld *ld, const struct cfg_host *h)
                          : "", guess ? guess : "", guess ? "'?" : "");
             free(names);
             return false;
+        }
+        if (n->driver == CFG_ND_SRIOV) {
+            if (!check_sriov_parent(ld, h, i, nic)) {
+                return false;
+            }
+            continue;           /* VFs are no rx_handler of the PF's. */
         }
         for (size_t b = 0; b < h->n_bridges; b++) {
             for (size_t k = 0; k < h->bridges[b].n_ports; k++) {

@@ -96,7 +96,7 @@ const struct schema sch_network = SCHEMA("network", network_keys);
 static const struct schema_key container_keys[] = {
     { "name", NULL }, { "network", NULL }, { "cpus", NULL }, { "ip", NULL },
     { "mac", NULL }, { "parent", NULL }, { "mode", NULL },
-    { "publish", NULL },
+    { "publish", NULL }, { "vf", NULL },
 };
 const struct schema sch_container = SCHEMA("container", container_keys);
 

@@ -14,7 +14,10 @@
  *     TTL goes down once per routing host); ipip puts them in IPv4
  *     protocol 4 between the hosts' addresses (20 bytes more on the
  *     wire), bgp sends them as they are to the other host's MAC, and
- *     costs the least;
+ *     costs the least; vxlan carries them between the hosts'
+ *     vxlan.calico devices (VNI 4096 on UDP 4789, the inner frame from
+ *     one vxlan.calico MAC to the other, the outer source port one per
+ *     inner flow), pings answered the same way back;
  *   - flannel: each host has its /24 and cni0 at its .1; vxlan carries
  *     the pods' packets between the hosts' flannel.1 devices (VNI 1, UDP
  *     8472, the inner frame from one flannel.1's MAC to the other's),
@@ -22,6 +25,15 @@
  *     flanneld in user space: UDP 8285 between the hosts with the pod's
  *     IP packet as payload, two wake-ups and four copies per packet,
  *     flanneld's work as 'app' on its own core;
+ *   - sriov: a pod takes a VF of its host's NIC: its frames go on the
+ *     wire as it sent them (no host routes them), the VF's DMA is
+ *     translated in a DMA domain of the host kernel (not the PF's
+ *     identity domain, not a VM's), two pods of one host meet in the
+ *     NIC's embedded switch, never on the cable, at fewer host cycles
+ *     than a bridge network's veths and bridge; the loader and the
+ *     world refuse a parent without VFs, too many pods, and a VF out of
+ *     range, another pod's or a VM's, naming the JSON path, and the
+ *     command line exits 2 and writes nothing;
  *   - scenarios/cni.json shows what its description says: every packet
  *     delivered, the bytes on the wire (none added by routing, 20 by
  *     IP-in-IP, 50 by VXLAN), the cycles per packet and the round trip
@@ -34,8 +46,12 @@
 #include <string.h>
 
 #include "models/container/container.h"
+#include "models/container/netdrv.h"
 #include "models/core/host.h"
 #include "models/endpoint/endpoint.h"
+#include "models/hw/iommu.h"
+#include "models/hw/pnic.h"
+#include "models/hw/sriov.h"
 #include "models/tunnel/vtep.h"
 #include "report/report.h"
 #include "sim/capture.h"
@@ -260,6 +276,98 @@ START_TEST(test_calico_ipip_and_bgp)
 }
 END_TEST
 
+/* Calico's VXLAN mode: two UDP flows of pod a (sports 10000 and 10001)
+ * and a ping, host1 to host2. */
+START_TEST(test_calico_vxlan)
+{
+    vh_tshark_require();
+    char *dir = vh_test_tmpdir();
+    char pcap[512];
+    snprintf(pcap, sizeof pcap, "%s/eth0.pcap", dir);
+    char net[128];
+    snprintf(net, sizeof net, cal_fmt, "vxlan");
+    char *json = world_json(net,
+                            "{'name': 'a', 'network': 'pods', 'cpus': [1]}",
+                            "{'name': 'b', 'network': 'pods', 'cpus': [3]}",
+                            FLOW("f", "host1/a", "host2/b", 5) ","
+                            "{'name': 'g', 'from': 'host1/a',"
+                            " 'to': 'host2/b', 'sport': 10001, 'size': 512,"
+                            " 'rate': '100kpps', 'count': 5},"
+                            "{'name': 'ping', 'from': 'host1/a',"
+                            " 'to': 'host2/b', 'proto': 'icmp',"
+                            " 'rate': '10kpps', 'count': 3,"
+                            " 'start': '1ms'}");
+    struct cap cc = { { "host1/eth0" }, { pcap }, NULL };
+    struct wt_run r = wt_run_json(json, NULL, cap_open, &cc);
+    free(json);
+    char err[256];
+    ck_assert_msg(vh_capture_commit(cc.c, err, sizeof err) == 0, "%s", err);
+    struct world *w = r.w;
+    for (size_t i = 0; i < w->n_flows; i++) {
+        ck_assert_uint_eq(w->flows[i].delivered, w->flows[i].sent);
+    }
+    ck_assert_uint_eq(w->flows[2].delivered, 3);   /* Replies came back. */
+    wt_assert_conserved(w, true);
+    vh_tshark_assert_clean(pcap);
+
+    /* VXLAN with Calico's VNI on 4789 between the hosts' addresses; the
+     * pods' packet inside, routed once (TTL 63). */
+    char *out = fields(dir, "vxlan.vni == 4096 && udp.dstport == 4789 "
+                       "&& udp.port == 9",
+                       "-e ip.src -e ip.dst -e vxlan.vni -e ip.ttl "
+                       "-e frame.len");
+    ck_assert_str_eq(out, "     10 192.168.0.1,10.244.0.2\t"
+                          "192.168.0.2,10.244.0.3\t4096\t64,63\t558\n");
+    free(out);
+    /* The ping's requests out and its replies in, the same way. */
+    out = fields(dir, "vxlan.vni == 4096 && icmp",
+                 "-e ip.src -e ip.dst -e icmp.type");
+    ck_assert_str_eq(out, "      3 192.168.0.1,10.244.0.2\t"
+                          "192.168.0.2,10.244.0.3\t8\n"
+                          "      3 192.168.0.2,10.244.0.3\t"
+                          "192.168.0.1,10.244.0.2\t0\n");
+    free(out);
+    /* The outer source port is the inner flow's hash: one per flow, and
+     * the two UDP flows' differ. */
+    out = fields(dir, "vxlan && udp.port == 9",
+                 "-e udp.srcport");
+    unsigned p1 = 0, p2 = 0;
+    ck_assert_msg(sscanf(out, "      5 %u,10000\n      5 %u,10001\n", &p1,
+                         &p2) == 2,
+                  "%s", out);
+    ck_assert_uint_ne(p1, p2);
+    free(out);
+    /* Inside, a frame from host1's vxlan.calico to host2's: the route's
+     * neighbour, not the pods' MACs; the VTEP's one entry is host2's. */
+    struct vtep *v1 = VH_CONTAINER_OF(wt_dev(w, "host1/vxlan.calico"),
+                                      struct vtep, dev);
+    struct vtep *v2 = VH_CONTAINER_OF(wt_dev(w, "host2/vxlan.calico"),
+                                      struct vtep, dev);
+    ck_assert_uint_eq(v1->cfg.key, 4096);
+    ck_assert_uint_eq(v1->n_fdb, 1);
+    ck_assert_uint_eq(v1->fdb[0].remote, 0xc0a80002);
+    ck_assert_uint_eq(v1->n_remotes, 1);
+    vh_test_sh(&out, "tshark -r %s -T fields -e eth.src -e eth.dst "
+               "-Y 'vxlan && icmp.type == 8' 2>/dev/null | sort -u", pcap);
+    struct vh_mac own;
+    cnet_dev_mac("host1", "vxlan.calico", &own);
+    char want[128], m1[20], m2[20];
+    snprintf(want, sizeof want, "02:00:00:00:00:01,%s\t"
+             "02:00:00:00:00:02,%s\n", vh_mac_format(&own, m1),
+             vh_mac_format(&v1->fdb[0].mac, m2));
+    ck_assert_str_eq(out, want);
+    free(out);
+    ck_assert_uint_eq(v1->encap.frames, 5 + 5 + 3);  /* No ARP across. */
+    ck_assert_uint_eq(v2->decap.frames, 5 + 5 + 3);
+    /* Routed devices: softirq, no VM, no bridge. */
+    struct host *h1 = wt_host(w, "host1");
+    assert_no_vm_work(h1);
+    ck_assert_uint_eq(wt_cat_cycles(h1, CPU_VSWITCH), 0);
+    wt_run_free(&r);
+    free(dir);
+}
+END_TEST
+
 static const char fl_fmt[] =
     "{'name': 'pods', 'driver': 'flannel', 'mode': '%s',"
     " 'subnet': '10.244.0.0/16'}";
@@ -358,6 +466,280 @@ START_TEST(test_flannel_vxlan_and_host_gw)
 }
 END_TEST
 
+/* --- The SR-IOV CNI plugin. --- */
+
+#define SR_NET "{'name': 'pods', 'driver': 'sriov', 'parent': 'eth0'," \
+               " 'subnet': '10.244.0.0/16'}"
+
+/* host1 (its "iommu" IOMMU1, its eth0's "sriov" SRIOV1, VMS, NETWORKS,
+ * CONTAINERS) and host2 (an IOMMU, 4 VFs, pod b on SR_NET), then
+ * FLOWS. */
+static const char sr_fmt[] =
+    "{'duration': '2ms',"
+    " 'hosts': ["
+    "  {'name': 'host1', 'cpu': {'cores': 4}%s,"
+    "   'nics': [{'name': 'eth0', 'model': '82599', 'link': 'tor1/p1',"
+    "             'mac': '02:00:00:00:00:01', 'ip': '192.168.0.1/24'%s}],"
+    "   'vms': [%s], 'networks': [%s], 'containers': [%s]},"
+    "  {'name': 'host2', 'cpu': {'cores': 4}, 'iommu': {'enabled': true},"
+    "   'nics': [{'name': 'eth0', 'model': '82599', 'link': 'tor1/p2',"
+    "             'mac': '02:00:00:00:00:02', 'ip': '192.168.0.2/24',"
+    "             'sriov': {'vfs': 4}}],"
+    "   'networks': [" SR_NET "],"
+    "   'containers': [{'name': 'b', 'network': 'pods', 'cpus': [3]}]}],"
+    " 'switches': [{'name': 'tor1', 'ports': 4}],"
+    " 'traffic': [%s]}";
+
+#define IOMMU ", 'iommu': {'enabled': true}"
+#define VFS(N) ", 'sriov': {'vfs': " #N "}"
+
+static char *
+sr_json(const char *iommu, const char *sriov, const char *vms,
+        const char *nets, const char *ctrs, const char *flows)
+{
+    size_t n = sizeof sr_fmt + strlen(iommu) + strlen(sriov) + strlen(vms)
+               + strlen(nets) + strlen(ctrs) + strlen(flows) + 16;
+    char *json = malloc(n);
+    ck_assert_ptr_nonnull(json);
+    snprintf(json, n, sr_fmt, iommu, sriov, vms, nets, ctrs, flows);
+    for (char *p = json; *p; p++) {
+        *p = *p == '\'' ? '"' : *p;
+    }
+    return json;
+}
+
+static const char ping_ab[] =
+    "{'name': 'ping', 'from': 'host1/a', 'to': 'host2/b', 'proto': 'icmp',"
+    " 'rate': '10kpps', 'count': 3, 'start': '1ms'}";
+
+START_TEST(test_sriov_across_hosts)
+{
+    vh_tshark_require();
+    char *dir = vh_test_tmpdir();
+    char pcap[512], flows[512];
+    snprintf(pcap, sizeof pcap, "%s/eth0.pcap", dir);
+    snprintf(flows, sizeof flows, "%s, %s",
+             FLOW("f", "host1/a", "host2/b", 5), ping_ab);
+    char *json = sr_json(IOMMU, VFS(4), "", SR_NET,
+                         "{'name': 'a', 'network': 'pods', 'cpus': [1]}",
+                         flows);
+    struct cap cc = { { "host1/eth0" }, { pcap }, NULL };
+    struct wt_run r = wt_run_json(json, NULL, cap_open, &cc);
+    free(json);
+    char err[256];
+    ck_assert_msg(vh_capture_commit(cc.c, err, sizeof err) == 0, "%s", err);
+    struct world *w = r.w;
+    ck_assert_uint_eq(w->flows[0].delivered, 5);
+    ck_assert_uint_eq(w->flows[1].delivered, 3);
+    wt_assert_conserved(w, true);
+    vh_tshark_assert_clean(pcap);
+
+    /* On the wire as the pod sent it: between the pods' MACs and
+     * addresses, TTL 64 (no host routed it), no byte added. */
+    char *out = fields(dir, "udp.dstport == 9",
+                       "-e eth.src -e eth.dst -e ip.src -e ip.dst "
+                       "-e ip.ttl -e frame.len");
+    ck_assert_str_eq(out, "      5 02:42:0a:f4:00:02\t02:42:0a:f4:00:03\t"
+                          "10.244.0.2\t10.244.0.3\t64\t508\n");
+    free(out);
+
+    /* Pod a drives host1's first VF, in the host kernel's DMA domain: a
+     * translated one, neither the PF's identity domain nor a VM's. */
+    struct host *h1 = wt_host(w, "host1");
+    struct vh_device *d = wt_dev(w, "host1/eth0/vf0");
+    struct sriov_vf *vf = VH_CONTAINER_OF(d, struct sriov_vf, dev);
+    ck_assert(vf->assigned);
+    ck_assert(vh_mac_eq(&vf->fn.mac, &ctr(w, "host1/a")->cfg->mac));
+    ck_assert_ptr_eq(ctr(w, "host1/a")->ifdev, wt_dev(w, "host1/a/eth0"));
+    int dom = iommu_domain_of(h1->iommu, vf->fn.rid);
+    ck_assert_int_gt(dom, IOMMU_IDENTITY);
+    ck_assert(!h1->iommu->domains[dom].identity);
+    ck_assert_int_eq(iommu_domain_of(h1->iommu, vf->sr->nic->pf.rid),
+                     IOMMU_IDENTITY);
+    /* Every DMA of the VF translated (the PF's are not): a descriptor and
+     * a buffer for each of the 8 frames sent, 3 replies and an ARP
+     * answer received. */
+    ck_assert_uint_ge(h1->iommu->iotlb_hits + h1->iommu->iotlb_misses,
+                      2 * (5 + 3 + 3 + 1));
+    ck_assert_uint_gt(h1->iommu->iotlb_misses, 0);
+    ck_assert_uint_eq(h1->iommu->dma_blocked, 0);
+
+    /* No VM, no bridge, no routing: softirq in the pod's name, the VF's
+     * interrupts on the host. */
+    assert_no_vm_work(h1);
+    ck_assert_uint_eq(wt_cat_cycles(h1, CPU_VSWITCH), 0);
+    ck_assert_uint_gt(ctr(w, "host1/a")->cycles[CPU_SOFTIRQ], 0);
+    ck_assert_uint_gt(ctr(w, "host2/b")->cycles[CPU_SOFTIRQ], 0);
+    ck_assert_uint_gt(h1->interrupts, 0);
+    wt_run_free(&r);
+    free(dir);
+}
+END_TEST
+
+/* A host's cycles per packet of a flow of 200 at 1 Mpps from host1/a1
+ * to host1/a2 on network NET: all of them ('total'), and the host's own,
+ * outside the two containers' ledgers ('own'); 'switched' gets the
+ * frames the NIC switched inside. */
+struct same_host {
+    double total, own;
+    uint64_t switched;
+};
+
+static struct same_host
+same_host(const char *net, const char *dir)
+{
+    char pcap[512];
+    snprintf(pcap, sizeof pcap, "%s/eth0.pcap", dir);
+    char *json = sr_json("", VFS(2), "", net,
+                         "{'name': 'a1', 'network': 'pods', 'cpus': [1]},"
+                         "{'name': 'a2', 'network': 'pods', 'cpus': [2]}",
+                         "{'name': 'f', 'from': 'host1/a1',"
+                         " 'to': 'host1/a2', 'size': 512, 'rate': '1Mpps',"
+                         " 'count': 200}");
+    struct cap cc = { { "host1/eth0" }, { pcap }, NULL };
+    struct wt_run r = wt_run_json(json, NULL, cap_open, &cc);
+    free(json);
+    char err[256];
+    ck_assert_msg(vh_capture_commit(cc.c, err, sizeof err) == 0, "%s", err);
+    ck_assert_uint_eq(r.w->flows[0].delivered, 200);
+    wt_assert_conserved(r.w, true);
+    struct host *h = wt_host(r.w, "host1");
+    struct pnic *nic = host_nic(r.w, h, "eth0");
+    uint64_t all = wt_host_cycles(h), pods = 0;
+    for (size_t i = 0; i < h->n_containers; i++) {
+        for (int k = 0; k < CPU_N_CATS; k++) {
+            pods += h->containers[i]->cycles[k];
+        }
+    }
+    struct same_host res = {
+        (double) all / 200, (double) (all - pods) / 200,
+        nic->sriov->switched,
+    };
+    wt_run_free(&r);
+    return res;
+}
+
+START_TEST(test_sriov_same_host)
+{
+    char *dir = vh_test_tmpdir();
+    /* Without an IOMMU too: the VFs' DMA goes untranslated. */
+    struct same_host sr = same_host(SR_NET, dir);
+    /* Through the NIC's embedded switch, never the cable: all 200 frames
+     * (and the ARP answer) switched inside. */
+    ck_assert_uint_ge(sr.switched, 200 + 1);
+    char *out = NULL;
+    vh_test_sh(&out, "tshark -r %s/eth0.pcap -Y udp 2>/dev/null | wc -l",
+               dir);
+    ck_assert_str_eq(out, "0\n");
+    free(out);
+    /* A bridge network between the same two: a veth pair each and the
+     * bridge.  The VF driver's work (doorbell, descriptors, interrupts)
+     * is less than the veths' and the bridge's; and of the host's own,
+     * outside the pods' ledgers, the VFs leave a fraction: interrupts
+     * and the poll's fixed cost, against the bridge's per frame. */
+    struct same_host br = same_host("{'name': 'pods',"
+                                    " 'subnet': '10.244.0.0/16'}", dir);
+    ck_assert_uint_eq(br.switched, 0);
+    ck_assert_msg(sr.total < br.total * 0.85, "sriov %.0f, bridge %.0f",
+                  sr.total, br.total);
+    ck_assert_msg(sr.own * 3 < br.own, "sriov %.0f, bridge %.0f", sr.own,
+                  br.own);
+    free(dir);
+}
+END_TEST
+
+struct sr_refusal {
+    const char *iommu, *sriov, *vms, *nets, *ctrs;
+    const char *want;
+};
+
+#define POD(N) "{'name': '" N "', 'network': 'pods'}"
+
+static const struct sr_refusal sr_refusals[] = {
+    { IOMMU, VFS(4), "", "{'name': 'pods', 'driver': 'sriov',"
+      " 'subnet': '10.244.0.0/16'}", POD("a"),
+      "hosts[0].networks[0]: missing required key 'parent'" },
+    { IOMMU, "", "", SR_NET, POD("a"),
+      "hosts[0].networks[0].parent: NIC 'eth0' has no SR-IOV; give it "
+      "\"sriov\": {\"vfs\": N} (the sriov driver hands each container one "
+      "of its VFs)" },
+    { IOMMU, VFS(2), "", SR_NET, POD("a") "," POD("c") "," POD("d"),
+      "hosts[0].containers[2]: NIC 'eth0' has 2 VFs (its \"sriov.vfs\"), "
+      "all taken by the VMs and containers before this one" },
+    { IOMMU, VFS(2), "{'name': 'vm1', 'nics': [{'name': 'eth0',"
+      " 'ip': '192.168.0.9/24', 'attach': {'type': 'sriov-vf',"
+      " 'to': 'eth0'}}]}", SR_NET, POD("a") "," POD("c"),
+      "hosts[0].containers[1]: NIC 'eth0' has 2 VFs (its \"sriov.vfs\"), "
+      "all taken by the VMs and containers before this one" },
+    { IOMMU, VFS(2), "", SR_NET,
+      "{'name': 'a', 'network': 'pods', 'vf': 2}",
+      "hosts[0].containers[0].vf: NIC 'eth0' has VFs 0 to 1" },
+    { IOMMU, VFS(2), "", SR_NET,
+      "{'name': 'a', 'network': 'pods', 'vf': 1},"
+      "{'name': 'c', 'network': 'pods', 'vf': 1}",
+      "hosts[0].containers[1].vf: VF 1 of 'eth0' is already "
+      "hosts[0].containers[0]'s" },
+    /* A VF for a VM or a pod, never both: asked for by both... */
+    { IOMMU, VFS(4), "{'name': 'vm1', 'nics': [{'name': 'eth0',"
+      " 'ip': '192.168.0.9/24', 'attach': {'type': 'sriov-vf',"
+      " 'to': 'eth0', 'vf': 1}}]}", SR_NET,
+      "{'name': 'a', 'network': 'pods', 'vf': 1}",
+      "hosts[0].containers[0].vf: VF 1 of 'eth0' is assigned to "
+      "hosts[0].vms[0].nics[0]; a VF goes to a VM or a container, not "
+      "both" },
+    /* ...or taken by the VM first as the next free one. */
+    { IOMMU, VFS(4), "{'name': 'vm1', 'nics': [{'name': 'eth0',"
+      " 'ip': '192.168.0.9/24', 'attach': {'type': 'sriov-vf',"
+      " 'to': 'eth0'}}]}", SR_NET,
+      "{'name': 'a', 'network': 'pods', 'vf': 0}",
+      "hosts[0].containers[0].vf: VF 0 of 'eth0' is assigned to "
+      "hosts[0].vms[0].nics[0]; a VF goes to a VM or a container, not "
+      "both" },
+    { IOMMU, VFS(4), "", SR_NET, "{'name': 'a', 'vf': 0}",
+      "hosts[0].containers[0].vf: 'vf' applies only to a container on an "
+      "sriov network" },
+};
+
+START_TEST(test_sriov_refusals)
+{
+    const struct sr_refusal *t = &sr_refusals[_i];
+    char *json = sr_json(t->iommu, t->sriov, t->vms, t->nets, t->ctrs, "");
+    char *msg = wt_refusal(json, NULL);
+    ck_assert_str_eq(msg, t->want);
+    free(msg);
+    free(json);
+}
+END_TEST
+
+/* On the command line: exit status 2, the path on stderr, nothing
+ * written. */
+START_TEST(test_sriov_refusal_writes_nothing)
+{
+    char *dir = vh_test_tmpdir();
+    char *json = sr_json(IOMMU, "", "", SR_NET, POD("a"), "");
+    char path[1024];
+    snprintf(path, sizeof path, "%s/bad.json", dir);
+    FILE *f = fopen(path, "w");
+    ck_assert_ptr_nonnull(f);
+    fputs(json, f);
+    fclose(f);
+    free(json);
+    char *out = NULL, bin[4096];
+    ck_assert(realpath(vh_test_bin(), bin));
+    int st = vh_test_sh(&out, "cd '%s' && '%s' run bad.json --json r.json "
+                        "2>&1", dir, bin);
+    ck_assert_int_eq(st, 2);
+    ck_assert_msg(strstr(out, "hosts[0].networks[0].parent: NIC 'eth0' has "
+                         "no SR-IOV"), "%s", out);
+    free(out);
+    vh_test_sh(&out, "ls -A '%s'", dir);
+    ck_assert_str_eq(out, "bad.json\n");
+    free(out);
+    vh_test_sh(NULL, "rm -rf '%s'", dir);
+    free(dir);
+}
+END_TEST
+
 /* --- The shipped scenario. --- */
 
 static const cJSON *
@@ -408,16 +790,20 @@ START_TEST(test_cni_scenario)
 {
     struct cni_result bgp = cni_variant(NULL);
     struct cni_result ipip = cni_variant("calico-ipip");
+    struct cni_result cvx = cni_variant("calico-vxlan");
     struct cni_result hostgw = cni_variant("flannel-host-gw");
     struct cni_result fvx = cni_variant("flannel-vxlan");
     struct cni_result ov = cni_variant("overlay");
     struct cni_result udp = cni_variant("flannel-udp");
+    struct cni_result sr = cni_variant("sriov");
     /* Bytes on the wire: none added by routing, 20 by IP-in-IP, 50 by
      * VXLAN. */
     ck_assert_double_eq(hostgw.bytes, bgp.bytes);
     ck_assert_double_gt(ipip.bytes, bgp.bytes);
     ck_assert_double_gt(fvx.bytes, ipip.bytes);
     ck_assert_double_gt(ov.bytes, ipip.bytes);
+    ck_assert_double_eq(cvx.bytes, fvx.bytes);
+    ck_assert_double_eq(sr.bytes, bgp.bytes);
     /* Cycles: BGP the least; VXLAN the most, flannel's above the
      * overlay's (it routes as well). */
     const struct cni_result *others[] = { &ipip, &hostgw, &fvx, &ov };
@@ -428,9 +814,19 @@ START_TEST(test_cni_scenario)
     ck_assert_double_gt(ov.cycles, ipip.cycles);
     ck_assert_double_gt(ov.cycles, hostgw.cycles);
     ck_assert_double_gt(fvx.cycles, ov.cycles);
+    /* Calico's VXLAN: IP-in-IP's routing with UDP tunnel work on top, and
+     * no bridge, so below flannel's. */
+    ck_assert_double_gt(cvx.cycles, ipip.cycles);
+    ck_assert_double_lt(cvx.cycles, fvx.cycles);
+    ck_assert_double_gt(cvx.rtt, bgp.rtt);
+    /* A VF per pod: nothing of the host's between the pod and the NIC
+     * but the VF driver, the fewest cycles and the shortest round trip. */
+    ck_assert_double_lt(sr.cycles, bgp.cycles);
+    ck_assert_double_lt(sr.rtt, bgp.rtt);
     /* User space: by far the most cycles and the longest round trip. */
-    const struct cni_result *all[] = { &bgp, &ipip, &hostgw, &fvx, &ov };
-    for (size_t i = 0; i < 5; i++) {
+    const struct cni_result *all[] = { &bgp, &ipip, &hostgw, &fvx, &ov,
+                                       &cvx, &sr };
+    for (size_t i = 0; i < 7; i++) {
         ck_assert_double_gt(udp.cycles, all[i]->cycles * 1.5);
         ck_assert_double_gt(udp.rtt, all[i]->rtt);
     }
@@ -445,7 +841,13 @@ cni_suite(void)
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, test_overlay_across_hosts);
     tcase_add_test(tc, test_calico_ipip_and_bgp);
+    tcase_add_test(tc, test_calico_vxlan);
     tcase_add_test(tc, test_flannel_vxlan_and_host_gw);
+    tcase_add_test(tc, test_sriov_across_hosts);
+    tcase_add_test(tc, test_sriov_same_host);
+    tcase_add_test(tc, test_sriov_refusal_writes_nothing);
+    tcase_add_loop_test(tc, test_sriov_refusals, 0,
+                        (int) (sizeof sr_refusals / sizeof sr_refusals[0]));
     suite_add_tcase(s, tc);
     TCase *sc = tcase_create("scenario");
     tcase_set_timeout(sc, 120);

@@ -644,9 +644,11 @@ static const struct refusal refusals[] = {
       "hosts[0].networks[0]: missing required key 'vni': an overlay "
       "network is told apart on the wire by its VXLAN network identifier" },
     { "{'name': 'pods', 'driver': 'calico', 'mode': 'vxlan',"
-      " 'subnet': '10.244.0.0/16'}", "", "",
-      "hosts[0].networks[0].mode: not supported yet: calico mode "
-      "'vxlan'" },
+      " 'subnet': '10.244.0.0/16'}",
+      "{'name': 'a', 'network': 'pods', 'ip': '10.244.255.254'}", "",
+      "hosts[0].containers[0].ip: 10.244.255.254 is host 'host1''s "
+      "vxlan.calico tunnel address (the pool's last addresses, one per "
+      "host); give the pod another" },
     /* One address, one router: whichever of the two networks is built
      * second is refused, never quietly takes the other's packets. */
     { "{'name': 'pods', 'driver': 'calico', 'mode': 'bgp',"
@@ -665,9 +667,10 @@ static const struct refusal refusals[] = {
     { "{'name': 'w', 'driver': 'weave'}", "", "",
       "hosts[0].networks[0].driver: not supported yet: network driver "
       "'weave'" },
-    { "{'name': 's', 'driver': 'sriov'}", "", "",
-      "hosts[0].networks[0].driver: not supported yet: network driver "
-      "'sriov'" },
+    { "{'name': 's', 'driver': 'sriov', 'parent': 'eth0'}", "", "",
+      "hosts[0].networks[0].parent: NIC 'eth0' has no SR-IOV; give it "
+      "\"sriov\": {\"vfs\": N} (the sriov driver hands each container "
+      "one of its VFs)" },
     { "{'name': 'x', 'driver': 'brige'}", "", "",
       "hosts[0].networks[0].driver: unknown network driver 'brige'; did "
       "you mean 'bridge'? (expected one of bridge, calico, flannel, ipvlan, "

@@ -13,8 +13,21 @@
  *     are on one L2, or routers of the fabric carry the pod routes);
  *   - ipip: the packet goes into IP-in-IP (IPv4 protocol 4, RFC 2003) on
  *     tunl0, from the host's address to the other host's, which strips
- *     the outer header and routes the inner packet to its pod.
- * vxlan (Calico's VXLAN mode) has no model yet and is refused.
+ *     the outer header and routes the inner packet to its pod;
+ *   - vxlan: the packet is routed into vxlan.calico, a VXLAN device of
+ *     VNI 4096 on UDP port 4789 (felix's VXLANVNI and VXLANPort
+ *     defaults) with a MAC of its own.  Each host's vxlan.calico holds a
+ *     tunnel address from the pool, and the route to a pod of host m
+ *     goes "via <m's tunnel address> dev vxlan.calico onlink", with a
+ *     static neighbour entry (m's vxlan.calico MAC) and a forwarding
+ *     entry (that MAC -> m's address), which felix writes from what the
+ *     datastore says of m.  So the pod's packet crosses the wire as an
+ *     Ethernet frame from one vxlan.calico to the other inside VXLAN,
+ *     and m routes it out of its vxlan.calico to the pod's cali device.
+ *     The tunnel addresses are the pool's last ones, one per host that
+ *     declares the network, in hosts[] order (Calico's IPAM hands the
+ *     node one address of its block; which one only shows in packets the
+ *     host itself sends, and a pod may not have it).
  *
  * In vhsim the host end of each pod's veth is a stack answering ARP for
  * 169.254.1.1 with Calico's MAC (what proxy ARP answers on the wire),
@@ -25,7 +38,9 @@
  * declares the network, with its pods.  Work: ip_forward per packet
  * routed by the host, plus tunnel_xmit / tunnel_rcv for IP-in-IP, which
  * Linux's ipip device sends and receives through the same ip_tunnel code
- * as GRE; charged as 'softirq' on the core the packet is on. */
+ * as GRE; with vxlan, the VXLAN device's own primitives (tunnel_xmit,
+ * udp_tunnel, tunnel_rcv), its work 'softirq' as flannel.1's: it routes,
+ * it does not bridge.  All charged on the core the packet is on. */
 #include "models/container/netdrv.h"
 
 #include <stdio.h>
@@ -40,18 +55,21 @@
 #include "models/core/world.h"
 #include "models/endpoint/endpoint.h"
 #include "models/tunnel/tnl_outer.h"
+#include "models/tunnel/vtep.h"
 #include "sim/xmalloc.h"
 
 #define CALICO_GW 0xa9fe0101u       /* 169.254.1.1 */
 #define IPPROTO_IPIP 4
+#define CALICO_VNI 4096
+#define CALICO_VXLAN_PORT 4789
+#define CALICO_VXLAN_DEV "vxlan.calico"
 
 static const char *const cal_keys[] = { "mode", NULL };
 /* calico.yaml's default pool is IP-in-IP ("CALICO_IPV4POOL_IPIP":
  * "Always"). */
 static const char *const cal_modes[] = { "ipip", "bgp", "vxlan", NULL };
-static const char *const cal_refused[] = { "vxlan", NULL };
 
-enum cal_mode { CAL_IPIP, CAL_BGP };
+enum cal_mode { CAL_IPIP, CAL_BGP, CAL_VXLAN };
 
 /* Where a routed packet goes next: out of 'out', to 'via' (0: to the
  * destination itself). */
@@ -68,6 +86,7 @@ struct cal_pod {
 struct cal_route {
     uint32_t ip;                /* A pod of another host... */
     struct cal_hop hop;         /* ...reached through that host. */
+    struct vh_mac vtep_mac;     /* vxlan: that host's vxlan.calico. */
 };
 
 struct ccal {
@@ -79,6 +98,10 @@ struct ccal {
     struct cal_route *routes;
     size_t n_routes;
     struct cal_hop out;         /* Anything else: the host's routes. */
+    struct vtep *vtep;          /* vxlan: vxlan.calico... */
+    struct port vport;          /* ...and the routing's side of it. */
+    struct vh_mac vtep_mac;
+    uint32_t tunnel_ip;         /* vxlan.calico's address. */
     uint64_t routed, encapsulated, decapsulated;
 };
 
@@ -87,6 +110,83 @@ static const struct ep_router_ops cal_router;
 static void cal_ipip_rcv(struct world *, struct endpoint *,
                          struct vh_packet *, const struct vh_frame_info *,
                          void *ctx);
+static void cal_vtep_out(struct world *, struct port *, struct vh_packet *);
+
+/* The tunnel address of the k-th host declaring network 'cn' (hosts[]
+ * order): the pool's last addresses, below the broadcast one. */
+static uint32_t
+tunnel_ip(const struct cfg_network *cn, uint32_t k)
+{
+    uint32_t last = cn->subnet | ~(0xffffffffu << (32 - cn->prefix));
+    return last - 1 - k;
+}
+
+/* vxlan.calico on host 'h' with its peers: what felix programs from the
+ * datastore.  Refuses a pod holding a host's tunnel address. */
+static bool
+cal_build_vxlan(struct world *w, struct ccal *c, struct vh_diag *diag)
+{
+    const struct cfg_network *cn = c->net->cfg;
+    struct host *h = c->net->host;
+    const struct cfg_scenario *sc = w->cfg;
+    uint32_t k = 0;
+    for (size_t i = 0; i < sc->n_hosts; i++) {
+        const struct cfg_host *ph = &sc->hosts[i];
+        bool declares = false;
+        for (size_t n = 0; n < ph->n_networks; n++) {
+            declares |= ph->networks[n].driver == CFG_ND_CALICO
+                        && !strcmp(ph->networks[n].name, cn->name);
+        }
+        if (!declares) {
+            continue;
+        }
+        uint32_t tip = tunnel_ip(cn, k++);
+        if (ph == h->cfg) {
+            c->tunnel_ip = tip;
+        }
+        for (size_t j = 0; j < sc->n_hosts; j++) {
+            const struct cfg_host *oh = &sc->hosts[j];
+            for (size_t n = 0; n < oh->n_containers; n++) {
+                const struct cfg_container *pc = &oh->containers[n];
+                if (pc->mode != CFG_CTR_NET || pc->ip != tip
+                    || oh->networks[pc->net].driver != CFG_ND_CALICO
+                    || strcmp(oh->networks[pc->net].name, cn->name)) {
+                    continue;
+                }
+                char path[512], a[20];
+                snprintf(path, sizeof path, "%s.ip", pc->jpath);
+                return vh_diag_fail(diag, path, "%s is host '%s''s "
+                                    CALICO_VXLAN_DEV " tunnel address (the "
+                                    "pool's last addresses, one per host); "
+                                    "give the pod another",
+                                    vh_ipv4_format(tip, a), ph->name);
+            }
+        }
+    }
+    struct vtep_cfg vc;
+    vtep_cfg_init(&vc, VTEP_VXLAN, false);
+    vc.key = CALICO_VNI;
+    vc.port = CALICO_VXLAN_PORT;
+    vc.local_ip = c->nic->ip;
+    vc.learning = false;        /* felix writes every entry. */
+    vc.cat = CPU_SOFTIRQ;
+    c->vtep = vtep_create(w, h, CALICO_VXLAN_DEV, &vc, cn->jpath);
+    cnet_dev_mac(h->dev.path, CALICO_VXLAN_DEV, &c->vtep_mac);
+    port_init(&c->vport, cal_vtep_out, c, &c->net->dev, 0);
+    port_connect(&c->vport, &c->vtep->port);
+    for (size_t i = 0; i < c->n_routes; i++) {
+        const struct cal_route *r = &c->routes[i];
+        bool seen = false;
+        for (size_t j = 0; j < i && !seen; j++) {
+            seen = c->routes[j].hop.via == r->hop.via;
+        }
+        if (!seen) {
+            vtep_add_remote(c->vtep, r->hop.via);
+            vtep_fdb_add(c->vtep, &r->vtep_mac, r->hop.via);
+        }
+    }
+    return vtep_bind(w, c->vtep, cn->jpath, diag);
+}
 
 static bool
 cal_build(struct world *w, struct cnet *net, struct vh_diag *diag)
@@ -96,7 +196,8 @@ cal_build(struct world *w, struct cnet *net, struct vh_diag *diag)
     struct ccal *c = vh_xcalloc(1, sizeof *c);
     net->priv = c;
     c->net = net;
-    c->mode = cn->mode && !strcmp(cn->mode, "bgp") ? CAL_BGP : CAL_IPIP;
+    c->mode = !cn->mode || !strcmp(cn->mode, "ipip") ? CAL_IPIP
+              : !strcmp(cn->mode, "bgp") ? CAL_BGP : CAL_VXLAN;
     if (!cn->prefix) {
         return vh_diag_fail(diag, cn->jpath, "missing required key "
                             "'subnet': Calico's IP pool, which its pods "
@@ -141,12 +242,14 @@ cal_build(struct world *w, struct cnet *net, struct vh_diag *diag)
                                     pn->jpath);
             }
             c->routes = vh_xgrow(c->routes, c->n_routes, sizeof *c->routes);
-            c->routes[c->n_routes++] = (struct cal_route) {
-                pc->ip, { c->nic, cnet_host_underlay_ip(ph) },
+            struct cal_route *r = &c->routes[c->n_routes++];
+            *r = (struct cal_route) {
+                pc->ip, { c->nic, cnet_host_underlay_ip(ph) }, { { 0 } },
             };
+            cnet_dev_mac(ph->name, CALICO_VXLAN_DEV, &r->vtep_mac);
         }
     }
-    return true;
+    return c->mode != CAL_VXLAN || cal_build_vxlan(w, c, diag);
 }
 
 /* --- Routing. --- */
@@ -162,12 +265,12 @@ local_pod(struct ccal *c, uint32_t ip)
     return NULL;
 }
 
-static const struct cal_hop *
-remote_host(const struct ccal *c, uint32_t ip)
+static const struct cal_route *
+remote_pod(const struct ccal *c, uint32_t ip)
 {
     for (size_t i = 0; i < c->n_routes; i++) {
         if (c->routes[i].ip == ip) {
-            return &c->routes[i].hop;
+            return &c->routes[i];
         }
     }
     return NULL;
@@ -202,6 +305,13 @@ cal_send(struct vh_sim *sim, void *obj, void *arg)
     }
 }
 
+static void
+cal_to_vtep(struct vh_sim *sim, void *obj, void *arg)
+{
+    struct ccal *c = obj;
+    port_deliver(world_of(sim), &c->vport, arg);
+}
+
 /* Routes the IPv4 packet 'p' that reached the host by 'in': to a local
  * pod, or to the host of a remote one (in IP-in-IP with ipip), or, from
  * a pod, by the host's own routes.  False: not the network's. */
@@ -211,7 +321,9 @@ cal_route(struct world *w, struct endpoint *in, struct vh_packet *p,
 {
     struct cnet *net = c->net;
     struct cal_pod *pod = local_pod(c, fi->ip_dst);
-    const struct cal_hop *hop = pod ? &pod->hop : remote_host(c, fi->ip_dst);
+    const struct cal_route *remote = pod ? NULL : remote_pod(c, fi->ip_dst);
+    const struct cal_hop *hop = pod ? &pod->hop
+                                : remote ? &remote->hop : NULL;
     if (!hop) {
         if (in == c->nic) {
             return false;       /* Not a pod's: the host's own business. */
@@ -243,6 +355,15 @@ cal_route(struct world *w, struct endpoint *in, struct vh_packet *p,
         tnl_push_ipv4(p, &o, IPPROTO_IPIP);
         c->encapsulated++;
         hop = &c->out;          /* Now to the other host itself. */
+    } else if (remote && c->mode == CAL_VXLAN) {
+        /* Via the other host's tunnel address on vxlan.calico, onlink:
+         * its neighbour entry is that host's vxlan.calico MAC. */
+        vh_eth_set_src(p->data, &c->vtep_mac);
+        vh_eth_set_dst(p->data, &remote->vtep_mac);
+        c->encapsulated++;
+        net->dev.tx++;
+        vh_schedule_at(&w->sim, t, cal_to_vtep, c, p);
+        return true;
     }
     net->dev.tx++;
     vh_schedule_at(&w->sim, t, cal_send, (void *) hop, p);
@@ -269,6 +390,21 @@ cal_ipip_rcv(struct world *w, struct endpoint *ep, struct vh_packet *p,
     if (!in.is_ipv4 || !local_pod(c, in.ip_dst)
         || !cal_route(w, ep, p, &in, c)) {
         acct_drop(w, p, &c->net->dev, "ipip-no-pod");
+    }
+}
+
+/* A frame out of vxlan.calico: addressed to this host's vxlan.calico
+ * and for one of its pods, it is routed there. */
+static void
+cal_vtep_out(struct world *w, struct port *port, struct vh_packet *p)
+{
+    struct ccal *c = port->owner;
+    struct vh_frame_info fi;
+    vh_frame_parse(p->data, p->len, &fi, false);
+    c->decapsulated++;
+    if (!fi.is_ipv4 || !vh_mac_eq(&fi.dst, &c->vtep_mac)
+        || !local_pod(c, fi.ip_dst) || !cal_route(w, c->vtep->ep, p, &fi, c)) {
+        acct_drop(w, p, &c->net->dev, "vxlan-no-pod");
     }
 }
 
@@ -342,10 +478,16 @@ static void
 cal_report(const struct cnet *net, struct report_out *out)
 {
     const struct ccal *c = net->priv;
-    report_out_str(out, "mode", c->mode == CAL_BGP ? "bgp" : "ipip");
+    report_out_str(out, "mode", c->mode == CAL_BGP ? "bgp"
+                                : c->mode == CAL_IPIP ? "ipip" : "vxlan");
     report_out_num(out, "routes", (double) c->n_routes);
     report_out_num(out, "routed", (double) c->routed);
-    if (c->mode == CAL_IPIP) {
+    if (c->vtep) {
+        char a[20];
+        report_out_str(out, "vtep", c->vtep->dev.path);
+        report_out_str(out, "tunnel_ip", vh_ipv4_format(c->tunnel_ip, a));
+    }
+    if (c->mode != CAL_BGP) {
         report_out_num(out, "encapsulated", (double) c->encapsulated);
         report_out_num(out, "decapsulated", (double) c->decapsulated);
     }
@@ -369,7 +511,6 @@ const struct net_driver cnet_calico_driver = {
     .name = "calico",
     .keys = cal_keys,
     .modes = cal_modes,
-    .refused_modes = cal_refused,
     .build = cal_build,
     .join = cal_join,
     .report = cal_report,

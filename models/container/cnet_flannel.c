@@ -94,25 +94,6 @@ struct cfl {
 
 static const struct ep_router_ops fl_router;
 
-/* A MAC for a device of host 'host': 'kind' then four bytes of a hash
- * of the two (the kernel draws them at random). */
-static void
-dev_mac(const char *host, const char *kind, struct vh_mac *mac)
-{
-    uint64_t h = 0xcbf29ce484222325ULL;
-    for (const char *s = host; *s; s++) {
-        h = (h ^ (unsigned char) *s) * 0x100000001b3ULL;
-    }
-    for (const char *s = kind; *s; s++) {
-        h = (h ^ (unsigned char) *s) * 0x100000001b3ULL;
-    }
-    mac->b[0] = 0x0a;           /* Locally administered, unicast. */
-    mac->b[1] = (uint8_t) kind[0];
-    for (int i = 2; i < 6; i++) {
-        mac->b[i] = (uint8_t) (h >> (8 * (7 - i)));
-    }
-}
-
 static void fl_vtep_out(struct world *, struct port *, struct vh_packet *);
 static bool fl_route(struct world *, struct endpoint *, struct vh_packet *,
                      const struct vh_frame_info *, struct cfl *);
@@ -145,7 +126,7 @@ fl_build(struct world *w, struct cnet *net, struct vh_diag *diag)
     f->br_cfg.type = CFG_BR_LINUX;
     f->br = lbridge_create(w, h, &f->br_cfg);
     struct vh_mac mac;
-    dev_mac(h->dev.path, "cni0", &mac);
+    cnet_dev_mac(h->dev.path, "cni0", &mac);
     f->cni0 = endpoint_create(h, &f->br->dev, h->dev.path, &mac,
                               cn->gateway, 24, &h->cores[0], CPU_SOFTIRQ,
                               CPU_SOFTIRQ);
@@ -184,7 +165,7 @@ fl_build(struct world *w, struct cnet *net, struct vh_diag *diag)
             l->host_ip = cnet_host_underlay_ip(ph);
             char path[160];
             snprintf(path, sizeof path, "%s", ph->name);
-            dev_mac(path, "flannel.1", &l->vtep_mac);
+            cnet_dev_mac(path, "flannel.1", &l->vtep_mac);
         }
     }
     if (f->mode == FL_VXLAN) {
@@ -196,7 +177,7 @@ fl_build(struct world *w, struct cnet *net, struct vh_diag *diag)
         vc.learning = false;
         vc.cat = CPU_SOFTIRQ;
         f->vtep = vtep_create(w, h, "flannel.1", &vc, cn->jpath);
-        dev_mac(h->dev.path, "flannel.1", &f->vtep_mac);
+        cnet_dev_mac(h->dev.path, "flannel.1", &f->vtep_mac);
         port_init(&f->vport, fl_vtep_out, f, &net->dev, 0);
         port_connect(&f->vport, &f->vtep->port);
         for (size_t i = 0; i < f->n_leases; i++) {

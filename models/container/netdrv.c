@@ -180,6 +180,23 @@ cnet_route_underlay(struct cnet *net, const struct ep_router_ops *ops,
     return ep;
 }
 
+void
+cnet_dev_mac(const char *host, const char *kind, struct vh_mac *mac)
+{
+    uint64_t h = 0xcbf29ce484222325ULL;     /* FNV-1a. */
+    for (const char *s = host; *s; s++) {
+        h = (h ^ (unsigned char) *s) * 0x100000001b3ULL;
+    }
+    for (const char *s = kind; *s; s++) {
+        h = (h ^ (unsigned char) *s) * 0x100000001b3ULL;
+    }
+    mac->b[0] = 0x0a;           /* Locally administered, unicast. */
+    mac->b[1] = (uint8_t) kind[0];
+    for (int i = 2; i < 6; i++) {
+        mac->b[i] = (uint8_t) (h >> (8 * (7 - i)));
+    }
+}
+
 struct endpoint *
 cnet_join_bridge(struct world *w, struct cnet *net, struct container *c,
                  struct lbridge *br)

@@ -19,17 +19,20 @@
  *   - overlay (cnet_overlay.c): Docker's VXLAN network across hosts, a
  *     bridge and a VXLAN device per host;
  *   - calico (cnet_calico.c): routed pods, a veth and a /32 each, the
- *     hosts routing them directly (bgp) or in IP-in-IP (ipip);
+ *     hosts routing them directly (bgp), in IP-in-IP (ipip) or through
+ *     vxlan.calico (vxlan);
  *   - flannel (cnet_flannel.c): a /24 per host on cni0, the other hosts'
  *     routed through flannel.1 (vxlan), to their hosts (host-gw), or
- *     through flanneld in user space (udp).
+ *     through flanneld in user space (udp);
+ *   - sriov (cnet_sriov.c): a VF of a host NIC per container, driven by
+ *     the host kernel's VF driver in the container's namespace.
  *
  * A driver is one file in this folder: one constant 'struct net_driver'
  * and one line in models/container/netdrivers.def.  The loader accepts a
  * network "driver" (and the keys and modes that go with it) only when a
  * driver of that name exists, and refuses the contract's others as not
- * supported yet, naming the JSON path: weave and sriov, until their
- * files are written.
+ * supported yet, naming the JSON path: weave, until its file is
+ * written.
  *
  * Life cycle: the host builds its networks after its VMs
  * (cnet_build_all, from models/core/host.c): each network registers a
@@ -143,6 +146,13 @@ struct endpoint *cnet_route_underlay(struct cnet *net,
                                      const struct ep_router_ops *ops,
                                      void *ctx, const char *purpose,
                                      struct vh_diag *diag);
+
+/* A MAC for device 'kind' of host 'host' ("flannel.1", "vxlan.calico"):
+ * locally administered, its second byte the kind's first letter, the
+ * rest a hash of the two, as stable from run to run as the names are
+ * (the kernel draws such a device's MAC at random). */
+struct vh_mac;
+void cnet_dev_mac(const char *host, const char *kind, struct vh_mac *mac);
 
 /* Joins container 'c' of 'net' to bridge 'br' as Docker and the CNI
  * bridge plugins do: a veth pair named after it, its end eth0 in the

@@ -453,6 +453,8 @@ struct cfg_container {
     char *parent;               /* macvlan, ipvlan ("network" of that
                                  * name): "parent", a host NIC. */
     char *mode_name;            /* Their "mode", or NULL. */
+    int vf;                     /* sriov network: "vf", the VF of the
+                                 * parent it takes, or -1: the next free. */
     struct cfg_publish *publish;    /* "publish" (bridge networks). */
     size_t n_publish;
 };
