@@ -344,7 +344,7 @@ START_TEST(test_l3_pays_the_host_routing)
     struct wt_run r = run_json(lan_json("l3", f10, "3ms"), NULL, NULL);
     const struct cpu_core *core = &wt_host(r.w, "host1")->cores[3];
     uint64_t per = cpu_cycles(core, COST_CONNTRACK, 0)
-                   + cpu_cycles(core, COST_IP_FORWARD, 0);
+                   + cpu_cycles(core, COST_IP_LOCAL_OUT, 0);
     wt_run_free(&r);
     ck_assert_uint_eq(l3 - l2, 10 * per);
 }

@@ -237,14 +237,12 @@ slave_xmit_l3(struct world *w, struct ipvlan_slave *s, struct vh_packet *p)
      * POSTROUTING hooks. */
     struct cpu_core *core = core_of(iv, p);
     cpu_charge(w, core, COST_CONNTRACK, 0, CPU_SOFTIRQ, p, &iv->dev);
-    vh_time_t t = cpu_charge(w, core, COST_IP_FORWARD, 0, CPU_SOFTIRQ, p,
+    vh_time_t t = cpu_charge(w, core, COST_IP_LOCAL_OUT, 0, CPU_SOFTIRQ, p,
                              &iv->dev);
     struct endpoint *self = host_address(iv->host, fi.ip_dst);
     if (self) {
         /* A local route: through the loopback device into the host's
          * own stack. */
-        t = cpu_charge(w, core, COST_LOOPBACK_XMIT, 0, CPU_SOFTIRQ, p,
-                       &iv->dev);
         vh_schedule_at(&w->sim, t, routed_local, self, p);
         return;
     }

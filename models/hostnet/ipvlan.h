@@ -38,7 +38,7 @@
  * outside for a slave passes the host's PREROUTING and INPUT hooks.
  *
  * Costs, on the core that carries the packet, as 'softirq': a packet an
- * L3 or L3S slave sends through the host's routing pays 'ip_forward'
+ * L3 or L3S slave sends through the host's routing pays 'ip_local_out'
  * (the host's route lookup and output) and 'conntrack' (the host's
  * LOCAL_OUT and POSTROUTING hooks: a Docker host tracks connections in its
  * namespace for its NAT rules); in L3S a packet from outside for a slave
