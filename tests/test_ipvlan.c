@@ -11,16 +11,21 @@
  *   - L3S tracks the packets that come in from outside, exactly one
  *     'conntrack' each more than L3; siblings are never tracked;
  *   - an L3 device reaches its host's own address (a local route);
+ *   - what an L3 device may not send (a broadcast, a frame not IPv4) is
+ *     dropped with its reason, where L2 floods the broadcast;
  *   - the loader's refusals, each naming the JSON path. */
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "models/container/container.h"
 #include "models/core/host.h"
 #include "models/core/world.h"
 #include "models/hostnet/ipvlan.h"
+#include "models/endpoint/endpoint.h"
 #include "sim/capture.h"
+#include "sim/trace.h"
 #include "tests/testutil.h"
 #include "tests/worldtest.h"
 
@@ -363,6 +368,84 @@ START_TEST(test_l3_reaches_the_host_address)
 }
 END_TEST
 
+/* --- What an L3 device may not send. --- */
+
+/* Frames i1's stack hands its device, as a program with a raw socket
+ * could: a broadcast to the LAN's broadcast address, and a frame that
+ * is not IPv4.  Each drop's reason is logged. */
+struct inject {
+    struct world *w;
+    const char *reasons[4];
+    int n;
+};
+
+static void
+log_drop(void *ctx, const struct vh_hop *hop)
+{
+    struct inject *in = ctx;
+    if (in->n < 4) {
+        in->reasons[in->n++] = hop->reason;
+    }
+}
+
+static void
+inject_now(struct vh_sim *sim, void *obj, void *arg)
+{
+    struct inject *in = obj;
+    struct world *w = world_of(sim);
+    struct vh_device *d = wt_dev(w, "host1/i1");
+    struct container *c = VH_CONTAINER_OF(d, struct container, dev);
+    struct vh_ip_hdr_spec spec = {
+        .dst_mac = vh_mac_broadcast, .src_mac = c->ep->mac,
+        .ip_src = c->ep->ip, .ip_dst = 0x0a0000ffu,     /* 10.0.0.255 */
+    };
+    struct vh_packet *p = vh_packet_alloc(&w->pool);
+    p->len = vh_build_udp(p->data, &spec, 5000, 5000, NULL, 18);
+    p->exec = &c->cpus[0]->srv;
+    port_deliver(w, &c->ep->port, p);
+
+    /* The same to its own MAC, as IPv6 (an ethertype vhsim does not
+     * model). */
+    p = vh_packet_alloc(&w->pool);
+    spec.dst_mac = c->ep->mac;
+    p->len = vh_build_udp(p->data, &spec, 5000, 5000, NULL, 18);
+    p->data[12] = 0x86;
+    p->data[13] = 0xdd;
+    p->exec = &c->cpus[0]->srv;
+    port_deliver(w, &c->ep->port, p);
+    (void) in, (void) arg;
+}
+
+static void
+inject_sub(struct world *w, void *ctx)
+{
+    struct inject *in = ctx;
+    in->w = w;
+    vh_trace_subscribe(&w->trace, VH_HOP_BIT(VH_HOP_DROP), log_drop, in);
+    vh_schedule_at(&w->sim, 10000, inject_now, in, NULL);
+}
+
+START_TEST(test_l3_drops_broadcast_and_non_ip)
+{
+    struct inject in = { 0 };
+    struct wt_run r = run_json(lan_json("l3", "", "3ms"), inject_sub, &in);
+    ck_assert_int_eq(in.n, 2);
+    ck_assert_str_eq(in.reasons[0], "ipvlan-l3-multicast");
+    ck_assert_str_eq(in.reasons[1], "ipvlan-l3-not-ip");
+    ck_assert_uint_eq(wt_dev(r.w, "host1/eth0/ipvlan")->drops, 2);
+    ck_assert_uint_eq(wt_dev(r.w, "host1/i2/eth0")->rx, 0);
+    ck_assert_uint_eq(wt_dev(r.w, "host1/eth0")->tx, 0);
+    wt_run_free(&r);
+
+    /* In L2 the broadcast goes to the sibling and the wire. */
+    struct inject in2 = { 0 };
+    r = run_json(lan_json("l2", "", "3ms"), inject_sub, &in2);
+    ck_assert_uint_eq(wt_dev(r.w, "host1/i2/eth0")->rx, 1);
+    ck_assert_uint_ge(wt_dev(r.w, "host1/eth0")->tx, 1);
+    wt_run_free(&r);
+}
+END_TEST
+
 /* --- Refusals. --- */
 
 START_TEST(test_one_mode_per_parent)
@@ -411,6 +494,7 @@ ipvlan_suite(void)
     tcase_add_test(tc, test_l3s_tracks_what_comes_in);
     tcase_add_test(tc, test_l3_pays_the_host_routing);
     tcase_add_test(tc, test_l3_reaches_the_host_address);
+    tcase_add_test(tc, test_l3_drops_broadcast_and_non_ip);
     tcase_add_test(tc, test_one_mode_per_parent);
     tcase_add_test(tc, test_l3_needs_the_parent_address);
     suite_add_tcase(s, tc);
