@@ -10,7 +10,8 @@
  *     gateway, where an L2 one, without a gateway, is refused at load;
  *   - L3S tracks the packets that come in from outside, exactly one
  *     'conntrack' each more than L3; siblings are never tracked;
- *   - an L3 device reaches its host's own address (a local route);
+ *   - an L3 device reaches its host's own address (a local route), and a
+ *     sender whose gateway is the host reaches an L3 device's subnet;
  *   - what an L3 device may not send (a broadcast, a frame not IPv4) is
  *     dropped with its reason, where L2 floods the broadcast;
  *   - the loader's refusals, each naming the JSON path. */
@@ -368,6 +369,41 @@ START_TEST(test_l3_reaches_the_host_address)
 }
 END_TEST
 
+/* 'json' (freed) with the first 'from' replaced by 'to'. */
+static char *
+sub(char *json, const char *from, const char *to)
+{
+    char *at = strstr(json, from);
+    ck_assert_msg(at != NULL, "'%s' not in the scenario", from);
+    size_t n = strlen(json) - strlen(from) + strlen(to) + 1;
+    char *r = malloc(n);
+    ck_assert_ptr_nonnull(r);
+    snprintf(r, n, "%.*s%s%s", (int) (at - json), json, to,
+             at + strlen(from));
+    free(json);
+    return r;
+}
+
+/* Devices in a subnet of their own, and a remote on the LAN whose
+ * gateway is host1: its packets for them reach host1's MAC, where the
+ * layer takes them (no router, no ip_forward); the loader knows it. */
+START_TEST(test_l3_subnet_behind_the_host)
+{
+    char *json = lan_json("l3",
+        PING("ping", "remote", "host1/i1", 10, "10us") ","
+        UDP("in", "remote", "host1/i2", 10, "10us"), "3ms");
+    json = sub(json, "10.0.0.41/24", "192.168.60.41/24");
+    json = sub(json, "10.0.0.42/24", "192.168.60.42/24");
+    json = sub(json, "\"ip\": \"10.0.0.100/24\"",
+               "\"ip\": \"10.0.0.100/24\", \"gateway\": \"10.0.0.50\"");
+    struct wt_run r = run_json(json, NULL, NULL);
+    ck_assert_uint_eq(r.w->flows[0].delivered, 10);
+    ck_assert_uint_eq(r.w->flows[1].delivered, 10);
+    wt_assert_conserved(r.w, true);
+    wt_run_free(&r);
+}
+END_TEST
+
 /* --- What an L3 device may not send. --- */
 
 /* Frames i1's stack hands its device, as a program with a raw socket
@@ -494,6 +530,7 @@ ipvlan_suite(void)
     tcase_add_test(tc, test_l3s_tracks_what_comes_in);
     tcase_add_test(tc, test_l3_pays_the_host_routing);
     tcase_add_test(tc, test_l3_reaches_the_host_address);
+    tcase_add_test(tc, test_l3_subnet_behind_the_host);
     tcase_add_test(tc, test_l3_drops_broadcast_and_non_ip);
     tcase_add_test(tc, test_one_mode_per_parent);
     tcase_add_test(tc, test_l3_needs_the_parent_address);

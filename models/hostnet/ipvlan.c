@@ -346,6 +346,22 @@ ipvlan_add(struct world *w, struct host *h, struct pnic *nic, uint32_t ip,
     return s;
 }
 
+bool
+ipvlan_l3_behind(const struct world *w, uint32_t via, uint32_t ip)
+{
+    for (size_t i = 0; via && i < w->n_hosts; i++) {
+        const struct host *h = w->hosts[i];
+        for (size_t k = 0; k < h->n_ipvlans; k++) {
+            const struct ipvlan *iv = h->ipvlans[k];
+            if (iv->mode != IPVLAN_L2 && iv->host_ep
+                && iv->host_ep->ip == via && slave_by_ip(iv, ip)) {
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
 static void
 ipvlan_destroy(struct vh_device *d)
 {

@@ -99,6 +99,12 @@ struct ipvlan_slave *ipvlan_add(struct world *, struct host *h,
                                 struct pnic *nic, uint32_t ip,
                                 enum ipvlan_mode mode, struct port *upper);
 
+/* Whether a packet for 'ip' that a sender hands to next hop 'via' (its
+ * gateway) reaches an L3 or L3S device: 'via' is a host's address on a
+ * NIC whose ipvlan layer in one of those modes has a device of address
+ * 'ip', which the layer takes before the host's stack sees it. */
+bool ipvlan_l3_behind(const struct world *, uint32_t via, uint32_t ip);
+
 extern const struct dev_class ipvlan_class;
 
 #endif /* models/hostnet/ipvlan.h */
