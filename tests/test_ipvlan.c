@@ -14,6 +14,7 @@
  *     sender whose gateway is the host reaches an L3 device's subnet;
  *   - what an L3 device may not send (a broadcast, a frame not IPv4) is
  *     dropped with its reason, where L2 floods the broadcast;
+ *   - docker-modes' ipvlan-l3 variant shows what its description says;
  *   - the loader's refusals, each naming the JSON path. */
 #include <check.h>
 #include <stdio.h>
@@ -482,6 +483,36 @@ START_TEST(test_l3_drops_broadcast_and_non_ip)
 }
 END_TEST
 
+/* --- The shipped scenario. --- */
+
+/* docker-modes' ipvlan-l3 variant against its macvlan one: every flow
+ * reaches its end, the private address included (no NAT); web sends
+ * nothing but its flows' packets (no ARP); host1 pays the routing. */
+START_TEST(test_docker_modes_ipvlan_l3)
+{
+    char *json = vh_test_slurp("scenarios/docker-modes.json", NULL);
+    struct wt_run l3 = wt_run_json(json, "ipvlan-l3", NULL, NULL);
+    struct wt_run mv = wt_run_json(json, "macvlan", NULL, NULL);
+    free(json);
+    for (size_t i = 0; i < l3.w->n_flows; i++) {
+        const struct flow_stats *fs = &l3.w->flows[i];
+        ck_assert_msg(fs->delivered == fs->sent, "flow %s: %llu of %llu",
+                      fs->cfg->name, (unsigned long long) fs->delivered,
+                      (unsigned long long) fs->sent);
+    }
+    /* out (200) and rtt (20) */
+    ck_assert_uint_eq(wt_dev(l3.w, "host1/web/eth0")->tx, 220);
+    ck_assert_uint_gt(wt_dev(mv.w, "host1/web/eth0")->tx, 220);
+    struct host *h3 = wt_host(l3.w, "host1"), *hm = wt_host(mv.w, "host1");
+    ck_assert_uint_eq(h3->vm_exits, 0);
+    ck_assert_uint_gt(wt_cat_cycles(h3, CPU_SOFTIRQ),
+                      wt_cat_cycles(hm, CPU_SOFTIRQ));
+    wt_assert_conserved(l3.w, true);
+    wt_run_free(&l3);
+    wt_run_free(&mv);
+}
+END_TEST
+
 /* --- Refusals. --- */
 
 START_TEST(test_one_mode_per_parent)
@@ -532,6 +563,7 @@ ipvlan_suite(void)
     tcase_add_test(tc, test_l3_reaches_the_host_address);
     tcase_add_test(tc, test_l3_subnet_behind_the_host);
     tcase_add_test(tc, test_l3_drops_broadcast_and_non_ip);
+    tcase_add_test(tc, test_docker_modes_ipvlan_l3);
     tcase_add_test(tc, test_one_mode_per_parent);
     tcase_add_test(tc, test_l3_needs_the_parent_address);
     suite_add_tcase(s, tc);
