@@ -405,6 +405,23 @@ START_TEST(test_l3_subnet_behind_the_host)
 }
 END_TEST
 
+/* The host has no route to the remote (no gateway): the devices' packets
+ * end at the host's address, "no-route", each counted. */
+START_TEST(test_l3_without_a_host_route)
+{
+    char *json = routed_json("l3", UDP("out", "host1/c1", "remote", 10,
+                                       "10us"));
+    json = sub(json, "\"gateway\": \"10.0.1.1\"", "\"mtu\": 1500");
+    struct wt_run r = run_json(json, NULL, NULL);
+    const struct flow_stats *fs = &r.w->flows[0];
+    ck_assert_uint_eq(fs->delivered, 0);
+    ck_assert_uint_eq(vh_drops_get(&fs->drops, "no-route"), 10);
+    ck_assert_uint_eq(wt_dev(r.w, "host1/eth0")->tx, 0);
+    wt_assert_conserved(r.w, true);
+    wt_run_free(&r);
+}
+END_TEST
+
 /* --- What an L3 device may not send. --- */
 
 /* Frames i1's stack hands its device, as a program with a raw socket
@@ -562,6 +579,7 @@ ipvlan_suite(void)
     tcase_add_test(tc, test_l3_pays_the_host_routing);
     tcase_add_test(tc, test_l3_reaches_the_host_address);
     tcase_add_test(tc, test_l3_subnet_behind_the_host);
+    tcase_add_test(tc, test_l3_without_a_host_route);
     tcase_add_test(tc, test_l3_drops_broadcast_and_non_ip);
     tcase_add_test(tc, test_docker_modes_ipvlan_l3);
     tcase_add_test(tc, test_one_mode_per_parent);
