@@ -4,6 +4,7 @@
  *     through a router: it asks ARP for its gateway, its packets leave
  *     for the router's MAC, and arrive routed once (TTL 63), as tshark
  *     reads them on both sides;
+ *   - the same across the shipped leaf-spine fabric (leaf, spine, leaf);
  *   - without the gateway the loader says why the flow cannot go;
  *   - a gateway off the NIC's subnet, the NIC's own address, or on a NIC
  *     of attach type nat (whose gateway is libvirt's) is refused, naming
@@ -151,6 +152,65 @@ START_TEST(test_vm_without_gateway_refused)
 }
 END_TEST
 
+/* 'json' (freed) with the first 'from' replaced by 'to'. */
+static char *
+sub(char *json, const char *from, const char *to)
+{
+    char *at = strstr(json, from);
+    ck_assert_msg(at != NULL, "'%s' not in the scenario", from);
+    size_t n = strlen(json) - strlen(from) + strlen(to) + 1;
+    char *r = malloc(n);
+    ck_assert_ptr_nonnull(r);
+    snprintf(r, n, "%.*s%s%s", (int) (at - json), json, to,
+             at + strlen(from));
+    free(json);
+    return r;
+}
+
+/* The shipped leaf-spine fabric with a VM behind a Linux bridge on h11
+ * (rack 1), GATEWAY its NIC's extra keys, pinging h21 in rack 2 across
+ * leaf1, a spine and leaf2. */
+static char *
+leaf_spine_vm(const char *gateway)
+{
+    char *json = vh_test_slurp("scenarios/leaf-spine.json", NULL);
+    ck_assert_ptr_nonnull(json);
+    char vm[512];
+    snprintf(vm, sizeof vm, "\"link\": \"leaf1/p1\" } ],"
+             " \"bridges\": [ { \"name\": \"br0\", \"type\": "
+             "\"linux-bridge\", \"ports\": [\"eth0\"] } ],"
+             " \"vms\": [ { \"name\": \"vm1\", \"pin\": [2],"
+             " \"nics\": [ { \"name\": \"eth0\", \"ip\": "
+             "\"192.168.1.20/25\"%s, \"attach\": { \"type\": "
+             "\"bridge\", \"to\": \"br0\" } } ] } ] }", gateway);
+    json = sub(json, "\"link\": \"leaf1/p1\" } ] }", vm);
+    return sub(json, "\"traffic\": [",
+               "\"traffic\": [ { \"name\": \"vmping\", \"from\": "
+               "\"h11/vm1\", \"to\": \"h21\", \"proto\": \"icmp\","
+               " \"rate\": \"10kpps\", \"count\": 10 },");
+}
+
+START_TEST(test_vm_across_the_leaf_spine)
+{
+    char *json = leaf_spine_vm(", \"gateway\": \"192.168.1.1\"");
+    struct wt_run r = wt_run_json(json, NULL, NULL, NULL);
+    free(json);
+    const struct flow_stats *fs = &r.w->flows[0];
+    ck_assert_str_eq(fs->cfg->name, "vmping");
+    ck_assert_uint_eq(fs->delivered, 10);
+    wt_assert_conserved(r.w, true);
+    wt_run_free(&r);
+
+    json = leaf_spine_vm("");
+    char *msg = wt_refusal(json, NULL);
+    ck_assert_msg(strstr(msg, "traffic[0].to: 'h21' (192.168.2.10) is not "
+                         "in the subnet of 'h11/vm1' (192.168.1.20/25), "
+                         "which has no gateway") == msg, "%s", msg);
+    free(msg);
+    free(json);
+}
+END_TEST
+
 static const struct {
     const char *nic_extra, *gateway, *attach, *want;
 } refusals[] = {
@@ -188,6 +248,7 @@ vm_gateway_suite(void)
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, test_vm_reaches_another_rack);
     tcase_add_test(tc, test_vm_without_gateway_refused);
+    tcase_add_test(tc, test_vm_across_the_leaf_spine);
     tcase_add_loop_test(tc, test_vm_gateway_refusals, 0,
                         (int) (sizeof refusals / sizeof refusals[0]));
     suite_add_tcase(s, tc);
