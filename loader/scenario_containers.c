@@ -869,16 +869,6 @@ ld_free_containers(struct cfg_host *h)
 
 /* --- Checks across objects. --- */
 
-/* The mode a macvlan container's device is in: its own, its network's,
- * or the driver's default. */
-static const char *
-ctr_mode(const struct cfg_host *h, const struct cfg_container *c)
-{
-    const struct cfg_network *net = &h->networks[c->net];
-    return c->mode_name ? c->mode_name : net->mode ? net->mode
-                                                   : net->drv->modes[0];
-}
-
 static bool
 overlap(uint32_t a, int pa, uint32_t b, int pb)
 {
@@ -1047,6 +1037,64 @@ check_sriov_parent(struct ld *ld, const struct cfg_host *h, size_t i,
     return true;
 }
 
+/* The mode a macvlan or ipvlan container's device is in: its own, its
+ * network's, or the driver's default. */
+static const char *
+ctr_mode(const struct cfg_host *h, const struct cfg_container *c)
+{
+    const struct cfg_network *net = &h->networks[c->net];
+    return c->mode_name ? c->mode_name : net->mode ? net->mode
+                                                   : net->drv->modes[0];
+}
+
+/* The kernel keeps one ipvlan mode per parent NIC (a new device in
+ * another mode would switch its siblings too); L3 and L3S route through
+ * the host's address on the parent. */
+static bool
+check_ipvlan_modes(struct ld *ld, const struct cfg_host *h)
+{
+    for (size_t i = 0; i < h->n_containers; i++) {
+        const struct cfg_container *c = &h->containers[i];
+        if (c->mode != CFG_CTR_NET
+            || h->networks[c->net].driver != CFG_ND_IPVLAN) {
+            continue;
+        }
+        const char *parent = h->networks[c->net].parent;
+        const char *mode = ctr_mode(h, c);
+        char path[JP_LEN];
+        if (c->mode_name) {
+            jp_key(path, c->jpath, "mode");
+        } else {
+            snprintf(path, sizeof path, "%s", c->jpath);
+        }
+        for (size_t k = 0; k < i; k++) {
+            const struct cfg_container *o = &h->containers[k];
+            if (o->mode == CFG_CTR_NET
+                && h->networks[o->net].driver == CFG_ND_IPVLAN
+                && !strcmp(h->networks[o->net].parent, parent)
+                && strcmp(ctr_mode(h, o), mode)) {
+                return vh_diag_fail(ld->diag, path, "NIC '%s' already has "
+                                    "ipvlan devices in mode '%s' (%s), and "
+                                    "this one is '%s'; the kernel keeps one "
+                                    "mode per parent NIC", parent,
+                                    ctr_mode(h, o), o->jpath, mode);
+            }
+        }
+        const struct cfg_nic *nic = NULL;
+        for (size_t k = 0; k < h->n_nics && !nic; k++) {
+            nic = strcmp(h->nics[k].name, parent) ? NULL : &h->nics[k];
+        }
+        if (strcmp(mode, "l2") && nic && !nic->has_ip) {
+            return vh_diag_fail(ld->diag, path, "not supported yet: ipvlan "
+                                "mode '%s' on NIC '%s', which has no "
+                                "\"ip\" (the host routes the devices' "
+                                "packets from its address on the parent)",
+                                mode, parent);
+        }
+    }
+    return true;
+}
+
 /* The parents of macvlan, ipvlan and sriov networks. */
 static bool
 check_parents(struct ld *ld, const struct cfg_host *h)
@@ -1123,6 +1171,9 @@ check_parents(struct ld *ld, const struct cfg_host *h)
                 }
             }
         }
+    }
+    if (!check_ipvlan_modes(ld, h)) {
+        return false;
     }
     /* A passthru macvlan owns its NIC alone. */
     for (size_t i = 0; i < h->n_containers; i++) {

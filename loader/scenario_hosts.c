@@ -10,6 +10,11 @@
  *                                    300s as in Linux
  *   vms[].nics[].ring                virtqueue size, a power of two
  *                                    64..1024; default 256
+ *   vms[].nics[].gateway             the guest's default route's next
+ *                                    hop, another address of its
+ *                                    subnet; default none (not with
+ *                                    attach type nat, whose gateway is
+ *                                    libvirt's)
  *   bridges[].pmd_cores              OVS with datapath dpdk: host cores
  *                                    of its poll-mode threads, distinct;
  *                                    default one, the last core no vCPU
@@ -504,6 +509,29 @@ load_attach(struct ld *ld, const cJSON *o, const char *vp,
     return true;
 }
 
+/* "gateway" (extension): the guest's default route, checked as a host
+ * NIC's is.  libvirt's NAT network gives its own (the host's address on
+ * virbr0) by DHCP. */
+static bool
+load_vnic_gateway(struct ld *ld, const cJSON *o, const char *vp,
+                  struct cfg_vnic *vn)
+{
+    struct cfg_nic as_nic = { .has_ip = true, .ip = vn->ip,
+                              .prefix = vn->prefix };
+    if (!ld_gateway(ld, o, vp, &as_nic)) {
+        return false;
+    }
+    if (as_nic.gateway && vn->attach == CFG_AT_NAT) {
+        char path[JP_LEN];
+        jp_key(path, vp, "gateway");
+        return vh_diag_fail(ld->diag, path, "a NIC of attach type nat has "
+                            "libvirt's gateway, the host's address on "
+                            "virbr0; leave \"gateway\" out");
+    }
+    vn->gateway = as_nic.gateway;
+    return true;
+}
+
 /* With attach type sriov-vf or passthrough the guest drives the hardware
  * itself, so 'model' and 'backend' are not used; they are still read and
  * checked, because a variant may switch the attachment and keep them. */
@@ -537,6 +565,7 @@ load_vnic(struct ld *ld, const cJSON *o, const char *vp, const char *spath,
         || !ld_vlan_list(ld, o, vp, "trunks", &vn->trunks, &vn->n_trunks)
         || !ld_mtu(ld, o, vp, 0, &vn->mtu)
         || !load_attach(ld, o, vp, vn, &vlan)
+        || !load_vnic_gateway(ld, o, vp, vn)
         || !ld_parse_class(ld, o, vp, 0, vn->cls, &vn->priv)) {
         return false;
     }

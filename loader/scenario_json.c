@@ -82,7 +82,7 @@ static const struct schema_key vnic_keys[] = {
     { "name", NULL }, { "mac", NULL }, { "ip", NULL }, { "model", NULL },
     { "backend", NULL }, { "queues", NULL }, { "attach", &sch_attach },
     { "vlan", NULL }, { "ring", NULL }, { "trunks", NULL },
-    { "mtu", NULL },
+    { "mtu", NULL }, { "gateway", NULL },
 };
 const struct schema sch_vnic = SCHEMA("VM NIC", vnic_keys);
 

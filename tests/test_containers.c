@@ -721,7 +721,9 @@ static const struct refusal refusals[] = {
       "hosts[1].nics[0]" },
     { "", "{'name': 'c', 'network': 'ipvlan', 'parent': 'eth1',"
       " 'mode': 'l3', 'ip': '10.0.0.40/24'}", "",
-      "hosts[0].containers[0].mode: not supported yet: ipvlan mode 'l3'" },
+      "hosts[0].containers[0].mode: not supported yet: ipvlan mode 'l3' on "
+      "NIC 'eth1', which has no \"ip\" (the host routes the devices' "
+      "packets from its address on the parent)" },
     { "", "{'name': 'c', 'cpus': [4]}", "",
       "hosts[0].containers[0].cpus[0]: core 4 does not exist; host 'host1' "
       "has cores 0 to 3" },

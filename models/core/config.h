@@ -241,6 +241,9 @@ struct cfg_vnic {
                                  * hash of "host/vm/nic". */
     uint32_t ip;                /* Required: a VM NIC is an endpoint. */
     int prefix;
+    uint32_t gateway;           /* "gateway" (extension): the guest's
+                                 * default route's next hop, in the
+                                 * subnet; 0 = none. */
     enum cfg_vnic_model model;  /* Default virtio. */
     enum cfg_backend backend;   /* Default vhost-net for virtio. */
     int queues;                 /* Default 1. */

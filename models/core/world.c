@@ -14,6 +14,7 @@
 #include "models/core/timedset.h"
 #include "models/endpoint/endpoint.h"
 #include "models/endpoint/traffic.h"
+#include "models/hostnet/ipvlan.h"
 #include "models/hostnet/nat.h"
 #include "models/hostnet/vdp_station.h"
 #include "models/guest/vm.h"
@@ -268,14 +269,16 @@ world_build_switches(struct world *w, struct vh_diag *diag)
 }
 
 /* Whether endpoint 'a' reaches address 'ip': on its subnet, through
- * its own host's routing (a routed CNI pod), or through a gateway that a
- * router (a switch of mode router) holds. */
+ * its own host's routing (a routed CNI pod), through a gateway that a
+ * router (a switch of mode router) holds, or through a gateway that is
+ * the host of an ipvlan L3 device of that address. */
 static bool
 world_reaches(const struct world *w, const struct endpoint *a, uint32_t ip)
 {
     return (a->ip & a->netmask) == (ip & a->netmask) || a->host_routed
            || (a->gateway && router_scenario_owns(w->cfg, a->gateway, NULL,
-                                                  0));
+                                                  0))
+           || ipvlan_l3_behind(w, a->gateway, ip);
 }
 
 /* A flow between subnets needs a router on its way (an ICMP flow, on

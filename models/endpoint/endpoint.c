@@ -131,7 +131,7 @@ arp_retry(struct vh_sim *sim, void *obj, void *arg)
 static bool
 ep_on_link(const struct endpoint *ep, uint32_t ip)
 {
-    return (ip & ep->netmask) == (ep->ip & ep->netmask);
+    return ep->noarp || (ip & ep->netmask) == (ep->ip & ep->netmask);
 }
 
 /* An IP packet is ready to leave for 'dst': find the next hop's MAC.  An
@@ -147,6 +147,13 @@ ep_send_ip(struct world *w, struct endpoint *ep, struct vh_packet *p,
             return;
         }
         hop = ep->gateway;
+    }
+    if (ep->noarp) {
+        /* What the neighbour layer does on a NOARP device: the
+         * interface's own address stands for every neighbour's. */
+        vh_eth_set_dst(p->data, &ep->mac);
+        ep_transmit(w, ep, p);
+        return;
     }
     struct arp_entry *e = arp_find(ep, hop, true);
     if (e->resolved) {
@@ -476,7 +483,7 @@ ep_echo_done(struct vh_sim *sim, void *obj, void *arg)
         }
         return;
     }
-    if (ipfrag_ip_len(p) > ep->mtu) {
+    if (ep->noarp || ipfrag_ip_len(p) > ep->mtu) {
         ep_send_sized(w, ep, p, fi.ip_src, ep->rx_cat, false);
         return;
     }
@@ -502,6 +509,11 @@ ep_rx(struct world *w, struct port *port, struct vh_packet *p)
         /* A stack without a VLAN interface for the tag drops the frame
          * (Linux's 8021q layer: no device for that VID). */
         acct_drop(w, p, ep->dev, "no-vlan-interface");
+        return;
+    }
+    if (fi.is_arp && ep->noarp) {
+        /* arp_rcv() discards what reaches a NOARP device. */
+        acct_consume(w, p, ep->dev);
         return;
     }
     if (fi.is_arp) {

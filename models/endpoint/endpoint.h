@@ -139,6 +139,11 @@ struct endpoint {
     bool host_routed;           /* Its gateway is the host it runs on,
                                  * which routes what it sends (a Calico
                                  * or flannel pod). */
+    bool noarp;                 /* The interface does no ARP (Linux's
+                                 * IFF_NOARP, an ipvlan device in L3
+                                 * mode): every destination is on link,
+                                 * its frames go to the interface's own
+                                 * MAC, and ARP frames are ignored. */
 };
 
 /* Creates an endpoint on interface 'dev' of 'owner_path'.  The caller
