@@ -40,12 +40,9 @@ check_bridge(struct ld *ld, const struct cfg_host *h,
     char what[128];
     for (size_t k = 0; k < b->n_bports; k++) {
         const struct cfg_bport *bp = &b->bports[k];
-        bool kernel = b->type != CFG_BR_OVS || b->datapath == CFG_DP_KERNEL;
-        /* Tunnels are Linux netdevs or OVS's kernel vports; the dpdk
-         * datapath's own tunnel code (OVS's native tunnelling) has no
-         * model. */
-        bool ok = bp->type == CFG_BP_NIC
-                  || (bp->type >= CFG_BP_VXLAN && kernel)
+        /* Tunnels are Linux netdevs, OVS's kernel vports, or the dpdk
+         * datapath's own tunnel code (OVS's native tunnelling). */
+        bool ok = bp->type == CFG_BP_NIC || bp->type >= CFG_BP_VXLAN
                   || ((bp->type == CFG_BP_INTERNAL
                        || bp->type == CFG_BP_BOND
                        || bp->type == CFG_BP_PATCH)

@@ -1271,13 +1271,14 @@ START_TEST(test_tunnel_refusals)
     expect_refusal(json, "hosts[0].vms[0].nics[0].mtu: 500 is out of range");
     free(json);
     c.vnic = NULL;
-    /* OVS's dpdk datapath keeps its refusal. */
+    /* OVS's dpdk datapath sends from the address of a NIC of its own
+     * (tests/test_dpdk_tnl.c runs it). */
     c.bridge = "ovs";
     c.bridge_extra = "\"datapath\": \"dpdk\",";
     json = two_hosts_json(&c);
-    expect_refusal(json, "hosts[0].bridges[0].ports[0].type: not supported "
-                   "yet: ports of type 'vxlan' on Open vSwitch's dpdk "
-                   "datapath");
+    expect_refusal(json, "hosts[0].bridges[0].ports[0]: a tunnel port of "
+                   "Open vSwitch's dpdk datapath sends from the address of "
+                   "a DPDK NIC");
     free(json);
 
     /* The program: exit status 2, nothing written. */

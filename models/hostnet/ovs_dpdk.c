@@ -1,6 +1,7 @@
 /* models/hostnet/ovs_dpdk.c: the user-space datapath's poll-mode threads and
  * their learning switch. */
 #include "models/hostnet/ovs_dpdk.h"
+#include "models/hostnet/ovs_dpdk_tnl.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -142,6 +143,9 @@ pmd_output(struct world *w, struct pmd *pmd, size_t out, struct vh_packet *p)
     /* From here the frame's port index names its way out. */
     p->in_port = (uint16_t) out;
     br->dev.tx++;
+    if (op->vtep) {
+        return ovs_dpdk_tnl_output(w, pmd, op, p);
+    }
     if (op->nic) {
         t = cpu_charge(w, c, COST_PMD_TX, 0, CPU_POLL, p, &br->dev);
         vh_schedule_at(&w->sim, t, nic_out, br, p);
@@ -348,13 +352,20 @@ pmd_switch(struct world *w, struct pmd *pmd, struct ovs_port *in,
 {
     struct ovs_dpdk *br = pmd->br;
     struct ofkey key;
+    vh_time_t end;
     if (in->policer && !policer_admit(in->policer, w->sim.now, p->len)) {
         /* The netdev's policer runs as the frame is received, before
          * any lookup. */
         acct_drop(w, p, &br->dev, "policed");
         return t;
     }
+    if (in == br->phy && ovs_dpdk_tnl_input(w, pmd, p, t, &end)) {
+        return end;
+    }
     ofkey_extract(p->data, p->len, in->ofp->ofp_port, &key);
+    if (in->vtep) {
+        key.tun_id = p->md.tun_key;     /* A recirculation after tnl_pop. */
+    }
     p->in_port = (uint16_t) in->ofp->ofp_port;
     ofproto_port_count(&in->ofp->rx, p);
     uint32_t hash = ofkey_hash_masked(&key, &all_bits, 0);
@@ -403,6 +414,22 @@ pmd_switch(struct world *w, struct pmd *pmd, struct ovs_port *in,
         xlate_out_destroy(&xo);
     }
     return ex.end > t ? ex.end : t;
+}
+
+vh_time_t
+ovs_dpdk_switch(struct world *w, struct pmd *pmd, struct ovs_port *in,
+                struct vh_packet *p, vh_time_t t)
+{
+    return pmd_switch(w, pmd, in, p, t);
+}
+
+void
+ovs_dpdk_nic_send(struct world *w, struct pmd *pmd, struct ovs_port *out,
+                  struct vh_packet *p, vh_time_t at)
+{
+    p->in_port = (uint16_t) out->port.index;
+    p->exec = &pmd->core->srv;
+    vh_schedule_at(&w->sim, at, nic_out, pmd->br, p);
 }
 
 /* Takes one frame from 'rq', switches it, and sends it.  Returns when the
@@ -612,15 +639,13 @@ ovs_dpdk_add_nic(struct world *w, struct ovs_dpdk *br, struct pnic *nic,
                  struct vh_diag *diag)
 {
     (void) w;
-    if (nic->cfg->has_ip) {
-        return vh_diag_fail(diag, nic->cfg->jpath, "'%s' is a port of the "
-                            "DPDK bridge '%s', so its poll-mode driver owns "
-                            "it and the host's kernel no longer sees it; "
-                            "the host cannot use its 'ip'", nic->cfg->name,
-                            br->cfg->name);
-    }
     int port = add_port(br, nic, NULL,
                         ofproto_port_named(&br->ofp, nic->cfg->name));
+    /* Its address is the tunnels' (OVS's br-phy), or refused. */
+    if (nic->cfg->has_ip
+        && !ovs_dpdk_tnl_take_phy(br, br->ports[port], diag)) {
+        return false;
+    }
     struct pnic_poller poller = { nic_ready, br };
     pnic_set_poller(nic, &poller);
     for (int q = 0; q < nic->n_queues; q++) {
@@ -862,7 +887,26 @@ ovs_dpdk_build(struct world *w, struct host *h, const void *cfg,
             return false;
         }
     }
+    if (!ovs_dpdk_tnl_build(w, br, diag)) {
+        return false;
+    }
+    for (size_t i = 0; i < br->ofp.n_ports; i++) {
+        struct ofproto_port *ofp = &br->ofp.ports[i];
+        if (ofp->cfg && ofp->cfg->type >= CFG_BP_VXLAN) {
+            int k = add_port(br, NULL, NULL, ofp);
+            br->ports[k]->vtep = ovs_dpdk_tnl_port(w, br, ofp->cfg);
+        }
+    }
     return true;
+}
+
+/* The host's own address on the NIC that holds the tunnels' joins the
+ * bridge's LOCAL port. */
+static struct port *
+ovs_dpdk_add_member(struct vh_device *d, struct port *member, bool uplink)
+{
+    return ovs_dpdk_tnl_add_port(VH_CONTAINER_OF(d, struct ovs_dpdk, dev),
+                                 member, uplink);
 }
 
 static void
@@ -918,6 +962,7 @@ ovs_dpdk_report(const struct vh_device *d, struct report_out *out)
      * cycles on frames, idle polls left out. */
     report_out_num(out, "processing_cycles_per_packet",
                    frames ? (double) (work / frames) : 0);
+    ovs_dpdk_tnl_report(br, out);
     report_out_begin(out, "revalidator");
     report_out_num(out, "passes", (double) br->reval.passes);
     report_out_num(out, "expired", (double) br->reval.expired);
@@ -993,6 +1038,7 @@ const struct dev_class ovs_dpdk_class = {
     .attach_type = "ovs",
     .build = ovs_dpdk_build,
     .attach = ovs_dpdk_attach,
+    .add_port = ovs_dpdk_add_member,
     .host_section = "bridges",
     .report = ovs_dpdk_report,
     .destroy = ovs_dpdk_destroy,

@@ -37,7 +37,14 @@
  * With "sflow", the PMD runs OVS's sample action on each frame before its
  * other actions (models/ovs/sflow_agent.h), and a sampled frame's upcall
  * is the PMD's work too; ovs-vswitchd's main thread, which sends the
- * datagrams, runs on the first core no PMD polls. */
+ * datagrams, runs on the first core no PMD polls.
+ *
+ * Tunnel ports (vxlan, gre, geneve, nvgre) are OVS's native tunnelling,
+ * done by the PMDs themselves (models/hostnet/ovs_dpdk_tnl.h): the
+ * NIC of the bridge that has an "ip" holds the tunnels' address, as
+ * OVS's "br-phy" bridge does, and the PMD pushes the outer headers on
+ * the way out and pops them on the way in, recirculating the inner
+ * frame through its caches as received by the tunnel port. */
 #ifndef VH_MODELS_OVS_DPDK_H
 #define VH_MODELS_OVS_DPDK_H 1
 
@@ -65,12 +72,16 @@ struct cpu_core;
 struct ovs_dpdk;
 struct pmd;
 struct sflow_agent;
+struct vtep;
+struct endpoint;
 
-/* A port of the switch: a NIC or a vhost-user VM NIC. */
+/* A port of the switch: a NIC, a vhost-user VM NIC or a tunnel. */
 struct ovs_port {
     struct port port;           /* Its carrier. */
-    struct pnic *nic;           /* One of these two. */
+    struct pnic *nic;           /* One of these three. */
     struct virtio_net *vn;
+    struct vtep *vtep;          /* Its configuration, address, counters:
+                                 * the PMDs push and pop its headers. */
     struct ofproto_port *ofp;   /* Its OpenFlow port. */
     struct policer *policer;    /* Ingress policing (the DPDK netdev's
                                  * rte_meter), or NULL. */
@@ -106,6 +117,7 @@ struct pmd {
     /* ovs-appctl dpif-netdev/pmd-stats-show. */
     uint64_t emc_hits, smc_hits, megaflow_hits, upcalls;
     uint64_t subtables_on_hit;  /* dpcls subtables visited by hits. */
+    uint64_t recirculations;    /* Passes after a tnl_pop. */
 };
 
 struct ovs_dpdk {
@@ -125,6 +137,14 @@ struct ovs_dpdk {
     struct pmd_rxq **rxqs;      /* Every queue, in the order added. */
     size_t n_rxqs;
     struct sflow_agent *sflow;  /* With "sflow", or NULL. */
+    /* Native tunnelling (models/hostnet/ovs_dpdk_tnl.h). */
+    struct ovs_port *phy;       /* The NIC that holds the tunnels' address,
+                                 * or NULL. */
+    struct endpoint *ep;        /* That address: the host's stack on it. */
+    struct port local;          /* Joined to 'ep': OVS's LOCAL port of
+                                 * br-phy, the tap to the host's kernel. */
+    struct cpu_core *main_core; /* ovs-vswitchd's main thread, which polls
+                                 * that tap. */
 };
 
 /* Builds the switch and claims its PMD cores: the cores in "pmd_cores",

@@ -184,18 +184,13 @@ decide(struct world *w, struct vtep *v, const struct vh_packet *p,
              .what = what);
 }
 
-/* The work done, the copy for remote 'p->md.tun_dst' gets its headers
- * and leaves by the bound address's stack. */
-static void
-encap_send(struct vh_sim *sim, void *obj, void *arg)
+void
+vtep_encap(struct vtep *v, struct vh_packet *p, uint32_t remote)
 {
-    struct world *w = world_of(sim);
-    struct vtep *v = obj;
-    struct vh_packet *p = arg;
     const struct vtep_cfg *c = &v->cfg;
     uint32_t hash = tnl_flow_hash(p->data, p->len);
     struct tnl_ipv4 ip = {
-        .src = v->ep->ip, .dst = p->md.tun_dst, .id = v->ip_id++,
+        .src = v->ep->ip, .dst = remote, .id = v->ip_id++,
         .df = c->df, .ttl = c->ttl,
     };
 
@@ -230,8 +225,19 @@ encap_send(struct vh_sim *sim, void *obj, void *arg)
     }
     p->md.tun_key = c->key;
     p->md.tun_src = ip.src;
+    p->md.tun_dst = remote;
     p->hops++;
-    endpoint_forward(w, v->ep, p);
+}
+
+/* The work done, the copy for remote 'p->md.tun_dst' gets its headers
+ * and leaves by the bound address's stack. */
+static void
+encap_send(struct vh_sim *sim, void *obj, void *arg)
+{
+    struct vtep *v = obj;
+    struct vh_packet *p = arg;
+    vtep_encap(v, p, p->md.tun_dst);
+    endpoint_forward(world_of(sim), v->ep, p);
 }
 
 /* The remote of a frame to 'dst': its table entry, or 0 for the flood
@@ -246,6 +252,57 @@ remote_of(struct vtep *v, const struct vh_mac *dst)
     return e ? e->remote : 0;
 }
 
+size_t
+vtep_xmit_begin(struct world *w, struct vtep *v, struct vh_packet *p,
+                uint32_t *one, const uint32_t **to)
+{
+    VH_TRACE(&w->trace, VH_HOP_ARRIVE, .time = w->sim.now, .pkt = p,
+             .dev = &v->dev);
+    p->hops++;
+    if (!v->ep) {
+        vtep_drop(w, v, p, "no-route");
+        return 0;
+    }
+    if (v->cfg.type == VTEP_NVGRE && vh_frame_vlan(p->data, p->len) >= 0) {
+        vtep_drop(w, v, p, "nvgre-inner-vlan");
+        return 0;
+    }
+    /* The outer IPv4 packet: the frame and the headers but the outer
+     * Ethernet's. */
+    if (p->len + vtep_overhead(v) - VH_ETH_HLEN > v->ep->mtu) {
+        vtep_drop(w, v, p, "tunnel-mtu-exceeded");
+        return 0;
+    }
+    /* Sent by the device: what a capture on it shows (a frame refused
+     * above never got to it). */
+    VH_TRACE(&w->trace, VH_HOP_TX, .time = w->sim.now, .pkt = p,
+             .dev = &v->dev);
+    *one = remote_of(v, vh_eth_dst(p->data));
+    *to = *one ? one : v->remotes;
+    size_t n = *one ? 1 : v->n_remotes;
+    if (!n) {
+        vtep_drop(w, v, p, "tunnel-no-remote");
+    }
+    return n;
+}
+
+void
+vtep_trace_encap(struct world *w, struct vtep *v, const struct vh_packet *p,
+                 vh_time_t at, uint32_t remote)
+{
+    if (w->trace.mask & VH_HOP_BIT(VH_HOP_DECIDE)) {
+        char buf[96], a[16];
+        if (v->cfg.has_key) {
+            snprintf(buf, sizeof buf, "%s %u to %s", key_name[v->cfg.type],
+                     v->cfg.key, vh_ipv4_format(remote, a));
+        } else {
+            snprintf(buf, sizeof buf, "GRE without a key to %s",
+                     vh_ipv4_format(remote, a));
+        }
+        decide(w, v, p, at, buf);
+    }
+}
+
 /* A frame handed to the VTEP, on the core that carries it. */
 static void
 vtep_rx(struct world *w, struct port *port, struct vh_packet *p)
@@ -253,35 +310,9 @@ vtep_rx(struct world *w, struct port *port, struct vh_packet *p)
     struct vtep *v = port->owner;
     const struct vtep_cfg *c = &v->cfg;
     struct cpu_core *core = cpu_exec_core(p, &v->host->cores[0]);
-
-    VH_TRACE(&w->trace, VH_HOP_ARRIVE, .time = w->sim.now, .pkt = p,
-             .dev = &v->dev);
-    p->hops++;
-    if (!v->ep) {
-        vtep_drop(w, v, p, "no-route");
-        return;
-    }
-    if (c->type == VTEP_NVGRE && vh_frame_vlan(p->data, p->len) >= 0) {
-        vtep_drop(w, v, p, "nvgre-inner-vlan");
-        return;
-    }
-    /* The outer IPv4 packet: the frame and the headers but the outer
-     * Ethernet's. */
-    if (p->len + vtep_overhead(v) - VH_ETH_HLEN > v->ep->mtu) {
-        vtep_drop(w, v, p, "tunnel-mtu-exceeded");
-        return;
-    }
-    /* Sent by the device: what a capture on it shows (a frame refused
-     * above never got to it). */
-    VH_TRACE(&w->trace, VH_HOP_TX, .time = w->sim.now, .pkt = p,
-             .dev = &v->dev);
-    uint32_t one = remote_of(v, vh_eth_dst(p->data));
-    const uint32_t *to = one ? &one : v->remotes;
-    size_t n = one ? 1 : v->n_remotes;
-    if (!n) {
-        vtep_drop(w, v, p, "tunnel-no-remote");
-        return;
-    }
+    uint32_t one;
+    const uint32_t *to;
+    size_t n = vtep_xmit_begin(w, v, p, &one, &to);
     for (size_t i = 0; i < n; i++) {
         /* Head-end replication: a copy per remote, each encapsulated on
          * its own, the last one the frame itself. */
@@ -292,17 +323,7 @@ vtep_rx(struct world *w, struct port *port, struct vh_packet *p)
         if (is_udp(c->type)) {
             t = cpu_charge(w, core, COST_UDP_TUNNEL, 0, c->cat, q, &v->dev);
         }
-        if (w->trace.mask & VH_HOP_BIT(VH_HOP_DECIDE)) {
-            char buf[96], a[16];
-            if (c->has_key) {
-                snprintf(buf, sizeof buf, "%s %u to %s", key_name[c->type],
-                         c->key, vh_ipv4_format(to[i], a));
-            } else {
-                snprintf(buf, sizeof buf, "GRE without a key to %s",
-                         vh_ipv4_format(to[i], a));
-            }
-            decide(w, v, q, t, buf);
-        }
+        vtep_trace_encap(w, v, q, t, to[i]);
         vh_schedule_at(&w->sim, t, encap_send, v, q);
     }
 }
@@ -421,13 +442,9 @@ parse_header(const struct tnl_sock *s, const struct vh_packet *p,
     return true;
 }
 
-/* The work done, the inner frame comes out of the tunnel. */
-static void
-decap_done(struct vh_sim *sim, void *obj, void *arg)
+void
+vtep_decap_count(struct world *w, struct vtep *v, struct vh_packet *p)
 {
-    struct world *w = world_of(sim);
-    struct vtep *v = obj;
-    struct vh_packet *p = arg;
     if (v->cfg.learning && !vh_mac_is_multicast(vh_eth_src(p->data))) {
         fdb_set(v, vh_eth_src(p->data), p->md.tun_src, true);
     }
@@ -437,7 +454,63 @@ decap_done(struct vh_sim *sim, void *obj, void *arg)
     VH_TRACE(&w->trace, VH_HOP_RX, .time = w->sim.now, .pkt = p,
              .dev = &v->dev);
     p->hops++;
+}
+
+/* The work done, the inner frame comes out of the tunnel. */
+static void
+decap_done(struct vh_sim *sim, void *obj, void *arg)
+{
+    struct world *w = world_of(sim);
+    struct vtep *v = obj;
+    struct vh_packet *p = arg;
+    vtep_decap_count(w, v, p);
     port_deliver(w, &v->port, p);
+}
+
+/* The VTEP of 's' that takes outer packet 'p' (parsed as 'fi'), its
+ * header read into 'd'; NULL with '*why' set, and '*ok' whether the
+ * header could be read. */
+static struct vtep *
+sock_match(const struct tnl_sock *s, const struct vh_packet *p,
+           const struct vh_frame_info *fi, struct decap *d, bool *ok,
+           const char **why)
+{
+    *why = "tunnel-bad-header";
+    *ok = parse_header(s, p, fi, d);
+    return *ok ? sock_lookup(s, d, fi->ip_src, why) : NULL;
+}
+
+/* Drops 'p', which no VTEP of 's' takes, at the opener. */
+static void
+sock_refuse(struct world *w, const struct tnl_sock *s, struct vh_packet *p,
+            const struct decap *d, bool ok, const char *why)
+{
+    if (ok) {
+        blame_arp(w, p->data + d->hlen, d->inner_len, why);
+    }
+    vtep_drop(w, s->v[0], p, why);
+}
+
+/* The outer headers of 'p' come off: the inner frame is what is left,
+ * the key and the outer addresses in its metadata. */
+static void
+sock_pull(struct world *w, struct vtep *v, struct vh_packet *p,
+          const struct vh_frame_info *fi, const struct decap *d,
+          vh_time_t at)
+{
+    uint32_t key = v->cfg.type == VTEP_NVGRE ? nvgre_vsid(d->key) : d->key;
+    if (w->trace.mask & VH_HOP_BIT(VH_HOP_DECIDE)) {
+        char buf[96], a[16];
+        snprintf(buf, sizeof buf, "%s %u from %s: this tunnel's; the outer "
+                 "headers come off", key_name[v->cfg.type], key,
+                 vh_ipv4_format(fi->ip_src, a));
+        decide(w, v, p, at, buf);
+    }
+    p->md.tun_key = key;
+    p->md.tun_src = fi->ip_src;
+    p->md.tun_dst = fi->ip_dst;
+    vh_packet_pull(p, d->hlen);
+    p->len = d->inner_len;
 }
 
 /* An outer packet for the handler's port or protocol, on the core that
@@ -448,9 +521,9 @@ sock_input(struct world *w, struct endpoint *ep, struct vh_packet *p,
 {
     struct tnl_sock *s = ctx;
     struct decap d;
-    const char *why = "tunnel-bad-header";
-    bool ok = parse_header(s, p, fi, &d);
-    struct vtep *v = ok ? sock_lookup(s, &d, fi->ip_src, &why) : NULL;
+    const char *why;
+    bool ok;
+    struct vtep *v = sock_match(s, p, fi, &d, &ok, &why);
     /* Work that finds nothing is charged to the opener. */
     struct vtep *at = v ? v : s->v[0];
     struct cpu_core *core = cpu_exec_core(p, &at->host->cores[0]);
@@ -461,27 +534,46 @@ sock_input(struct world *w, struct endpoint *ep, struct vh_packet *p,
                        &at->dev);
     }
     if (!v) {
-        if (ok) {
-            blame_arp(w, p->data + d.hlen, d.inner_len, why);
-        }
-        vtep_drop(w, at, p, why);
+        sock_refuse(w, s, p, &d, ok, why);
         return;
     }
-    if (w->trace.mask & VH_HOP_BIT(VH_HOP_DECIDE)) {
-        char buf[96], a[16];
-        snprintf(buf, sizeof buf, "%s %u from %s: this tunnel's; the outer "
-                 "headers come off", key_name[v->cfg.type],
-                 v->cfg.type == VTEP_NVGRE ? nvgre_vsid(d.key) : d.key,
-                 vh_ipv4_format(fi->ip_src, a));
-        decide(w, v, p, t, buf);
-    }
-    p->md.tun_key = v->cfg.type == VTEP_NVGRE ? nvgre_vsid(d.key) : d.key;
-    p->md.tun_src = fi->ip_src;
-    p->md.tun_dst = fi->ip_dst;
-    vh_packet_pull(p, d.hlen);
-    p->len = d.inner_len;
+    sock_pull(w, v, p, fi, &d, t);
     (void) ep;
     vh_schedule_at(&w->sim, t, decap_done, v, p);
+}
+
+struct vtep *
+vtep_decap(struct world *w, struct endpoint *ep, struct vh_packet *p,
+           const struct vh_frame_info *fi, bool *mine)
+{
+    uint16_t port = 0;
+    if (fi->ip_proto == VH_IPPROTO_UDP) {
+        const uint8_t *udp = p->data + fi->l4_off;
+        port = (uint32_t) fi->l4_off + VH_UDP_HLEN <= p->len
+               ? (uint16_t) (udp[2] << 8 | udp[3]) : 0;
+    }
+    struct tnl_sock *s = NULL;
+    for (size_t i = 0; i < ep->n_binds; i++) {
+        const struct ep_binding *b = &ep->binds[i];
+        if (b->input == sock_input && b->proto == fi->ip_proto
+            && b->port == port) {
+            s = b->ctx;         /* A tunnel's, not another program's. */
+        }
+    }
+    *mine = s != NULL;
+    if (!s) {
+        return NULL;
+    }
+    struct decap d;
+    const char *why;
+    bool ok;
+    struct vtep *v = sock_match(s, p, fi, &d, &ok, &why);
+    if (!v) {
+        sock_refuse(w, s, p, &d, ok, why);
+        return NULL;
+    }
+    sock_pull(w, v, p, fi, &d, w->sim.now);
+    return v;
 }
 
 /* --- Binding to the host's address. --- */

@@ -86,6 +86,8 @@ struct host;
 struct world;
 struct endpoint;
 struct tnl_sock;
+struct vh_frame_info;
+struct vh_packet;
 
 enum vtep_type { VTEP_VXLAN, VTEP_GENEVE, VTEP_GRE, VTEP_NVGRE };
 
@@ -199,6 +201,47 @@ uint32_t vtep_mtu(const struct vtep *);
 
 /* The frames it dropped for 'reason'. */
 uint64_t vtep_drops(const struct vtep *, const char *reason);
+
+/* --- A datapath that pushes and pops the headers itself: Open vSwitch's
+ * user-space datapath (models/hostnet/ovs_dpdk.h), whose poll-mode
+ * threads do it with their own code and on their own cores.  The VTEP
+ * then holds the tunnel port's configuration, address, counters and
+ * receive handler (still bound with vtep_bind), and makes the same bytes
+ * as above; these charge no work: the caller charges its own. --- */
+
+/* Frame 'p' is output to the tunnel: the checks above ("no-route",
+ * "nvgre-inner-vlan", "tunnel-mtu-exceeded"), the frame traced as sent
+ * by the device, and its remotes.  Returns how many copies to send, the
+ * i-th to '(*to)[i]' ('*one' is storage for a single remote); 0 when 'p'
+ * was dropped (counted at the VTEP, "tunnel-no-remote" among them). */
+size_t vtep_xmit_begin(struct world *, struct vtep *, struct vh_packet *p,
+                       uint32_t *one, const uint32_t **to);
+
+/* Pushes the tunnel's headers for 'remote' in front of 'p': tunnel
+ * header, UDP or GRE, outer IPv4 from the bound address, and an outer
+ * Ethernet header whose addresses the sender fills in.  Counts the frame
+ * as encapsulated. */
+void vtep_encap(struct vtep *, struct vh_packet *p, uint32_t remote);
+
+/* For 'vhsim explain': the tunnel, key and remote a copy leaves for. */
+void vtep_trace_encap(struct world *, struct vtep *,
+                      const struct vh_packet *p, vh_time_t at,
+                      uint32_t remote);
+
+/* The IPv4 packet 'p' (parsed as 'fi') reached address 'ep'.  When no
+ * tunnel is bound there for its protocol (and UDP port), sets '*mine'
+ * false and leaves 'p' alone.  Else '*mine' is true: returns the VTEP of
+ * its key with the outer headers pulled and the key and outer addresses
+ * in p->md, or NULL having dropped 'p' as the handler does
+ * ("tunnel-bad-header", "tunnel-unknown-key", "tunnel-unknown-remote").
+ * The inner frame is then the caller's; vtep_decap_count() counts it. */
+struct vtep *vtep_decap(struct world *, struct endpoint *ep,
+                        struct vh_packet *p,
+                        const struct vh_frame_info *fi, bool *mine);
+
+/* Inner frame 'p' comes out of 'v': counted as decapsulated, its source
+ * learned when 'learning', traced as received by the device. */
+void vtep_decap_count(struct world *, struct vtep *, struct vh_packet *p);
 
 extern const struct dev_class vtep_class;
 
