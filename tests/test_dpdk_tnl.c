@@ -494,17 +494,17 @@ START_TEST(test_dpdk_tnl_wire)
     /* The outer headers of what vm1 sends: its ARP request, 280 UDP
      * frames (the 20 'big' ones do not fit) and 10 pings. */
     char *got = sh_out("tshark -r '%s/traces/%s' " VH_TSHARK_PREFS
-                       " -Y 'vxlan && ip.src == 192.168.0.1' -T fields "
+                       " -Y 'vxlan && ip.src == 192.168.1.10' -T fields "
                        "-E occurrence=f -e vxlan.vni -e udp.dstport "
                        "-e udp.checksum -e ip.flags.df -e ip.ttl -e ip.dst "
                        "2>/dev/null | LC_ALL=C sort | uniq -c",
                        dir, "overlay-host1-eth0.pcap");
     ck_assert_msg(!strcmp(got, "    291 5001\t4789\t0x0000\t1\t64\t"
-                          "192.168.0.2\n"), "got:\n%s", got);
+                          "192.168.2.10\n"), "got:\n%s", got);
     free(got);
     /* The inner frames: the VMs' addresses. */
     got = sh_out("tshark -r '%s/traces/%s' -Y 'vxlan && ip.src == "
-                 "192.168.0.1 && !arp' -T fields -E occurrence=l -e ip.src "
+                 "192.168.1.10 && !arp' -T fields -E occurrence=l -e ip.src "
                  "-e ip.dst -e ip.proto 2>/dev/null | LC_ALL=C sort | "
                  "uniq -c", dir, "overlay-host1-eth0.pcap");
     ck_assert_msg(!strcmp(got, "     10 10.0.0.1\t10.0.0.2\t1\n"
