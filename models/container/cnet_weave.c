@@ -88,6 +88,7 @@
 #include "models/hostnet/lbridge.h"
 #include "models/tunnel/tnl_outer.h"
 #include "models/tunnel/vtep.h"
+#include "sim/stats.h"
 #include "sim/xmalloc.h"
 
 static const char *const wv_keys[] = { "mode", NULL };
@@ -162,7 +163,7 @@ struct cweave {
     uint64_t hits, upcalls, flow_puts;
     /* sleeve's router. */
     uint64_t sent, received;
-    uint64_t discarded;
+    struct vh_drops drops;      /* What the router discarded, by reason. */
 };
 
 /* --- Identities. --- */
@@ -330,7 +331,7 @@ static void
 wv_drop(struct world *w, struct cweave *s, struct vh_packet *p,
         const char *why)
 {
-    s->discarded++;
+    vh_drops_add(&s->drops, why);
     acct_drop(w, p, &s->net->dev, why);
 }
 
@@ -829,7 +830,6 @@ wv_report(const struct cnet *net, struct report_out *out)
     report_out_num(out, "short_id", s->short_id);
     report_out_num(out, "peers", (double) s->n_peers);
     report_out_num(out, "router_core", (double) s->router->index);
-    report_out_num(out, "discarded", (double) s->discarded);
     if (s->mode == WV_FASTDP) {
         uint64_t enc = 0, dec = 0;
         for (size_t i = 0; i < s->n_peers; i++) {
@@ -846,6 +846,11 @@ wv_report(const struct cnet *net, struct report_out *out)
         report_out_num(out, "router_sent", (double) s->sent);
         report_out_num(out, "router_received", (double) s->received);
     }
+    report_out_begin(out, "drops");
+    for (size_t i = 0; i < s->drops.n; i++) {
+        report_out_num(out, s->drops.reason[i], (double) s->drops.count[i]);
+    }
+    report_out_end(out);
 }
 
 static void
