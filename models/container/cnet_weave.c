@@ -137,7 +137,6 @@ struct wv_flow {
     struct vh_mac src, dst;
     int out;
     const char *why;
-    uint64_t packets;
 };
 
 struct cweave {
@@ -160,7 +159,7 @@ struct cweave {
     size_t n_flows;
     int mask_order[2];          /* Mask i's position (1-based), 0: none. */
     int n_masks;
-    uint64_t hits, upcalls, flow_puts;
+    uint64_t hits, upcalls;
     /* sleeve's router. */
     uint64_t sent, received;
     struct vh_drops drops;      /* What the router discarded, by reason. */
@@ -318,7 +317,6 @@ flow_put(struct cweave *s, int in, const struct vh_mac *src,
     f->dst = *dst;
     f->out = out;
     f->why = why;
-    s->flow_puts++;
 }
 
 static void
@@ -438,7 +436,6 @@ dp_rx(struct world *w, struct cweave *s, int in, struct vh_packet *p)
     }
     if (f) {
         s->hits++;
-        f->packets++;
         dp_execute(w, s, core, p, f->out, f->why);
         return;
     }
