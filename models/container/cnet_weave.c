@@ -276,6 +276,34 @@ wv_decide(struct cweave *s, int in, const struct vh_mac *src,
     return WV_ALL;
 }
 
+/* Says, for 'vhsim explain', what 'prefix' led to: action 'out'. */
+static void
+wv_trace(struct world *w, struct cweave *s, const struct vh_packet *p,
+         vh_time_t at, const char *prefix, int out, const char *why)
+{
+    if (!(w->trace.mask & VH_HOP_BIT(VH_HOP_DECIDE))) {
+        return;
+    }
+    char buf[160];
+    if (out == WV_DISCARD) {
+        snprintf(buf, sizeof buf, "%s: discard (%s)", prefix, why);
+    } else if (out == WV_BRIDGE) {
+        snprintf(buf, sizeof buf, "%s: into the weave bridge", prefix);
+    } else if (out == WV_ALL) {
+        snprintf(buf, sizeof buf, "%s: to every peer (%zu)", prefix,
+                 s->n_peers);
+    } else if (s->mode == WV_FASTDP) {
+        snprintf(buf, sizeof buf, "%s: to peer %s, VXLAN VNI %u", prefix,
+                 s->peers[out].host,
+                 vni_of(s->short_id, s->peers[out].short_id));
+    } else {
+        snprintf(buf, sizeof buf, "%s: to peer %s, UDP %u", prefix,
+                 s->peers[out].host, WEAVE_PORT);
+    }
+    VH_TRACE(&w->trace, VH_HOP_DECIDE, .time = at, .pkt = p,
+             .dev = &s->net->dev, .what = buf);
+}
+
 /* --- fastdp: the datapath. --- */
 
 static struct wv_flow *
@@ -384,10 +412,12 @@ dp_upcall(struct world *w, struct cweave *s, int in, struct vh_packet *p)
     s->upcalls++;
     cpu_charge(w, s->router, COST_SYSCALL, 0, CPU_APP, p, dev);
     router_copy(w, s, p, p->len);
-    cpu_charge(w, s->router, COST_OVS_XLATE, 0, CPU_APP, p, dev);
+    vh_time_t t = cpu_charge(w, s->router, COST_OVS_XLATE, 0, CPU_APP, p,
+                             dev);
     struct vh_mac src = *vh_eth_src(p->data), dst = *vh_eth_dst(p->data);
     const char *why = NULL;
     int out = wv_decide(s, in, &src, &dst, &why);
+    wv_trace(w, s, p, t, "weave router, installs a flow", out, why);
     if (!flow_find(s, in, &src, &dst)) {
         /* An earlier upcall of the flow may have installed it. */
         cpu_charge(w, s->router, COST_OVS_FLOW_PUT, 0, CPU_APP, p, dev);
@@ -436,10 +466,15 @@ dp_rx(struct world *w, struct cweave *s, int in, struct vh_packet *p)
     }
     if (f) {
         s->hits++;
+        wv_trace(w, s, p, t, "datapath flow hit", f->out, f->why);
         dp_execute(w, s, core, p, f->out, f->why);
         return;
     }
     /* A miss: the frame and its key go up to the router. */
+    if (w->trace.mask & VH_HOP_BIT(VH_HOP_DECIDE)) {
+        VH_TRACE(&w->trace, VH_HOP_DECIDE, .time = t, .pkt = p, .dev = dev,
+                 .what = "datapath miss: upcall to the weave router");
+    }
     cpu_charge(w, core, COST_OVS_UPCALL, 0, CPU_VSWITCH, p, dev);
     cpu_charge(w, core, COST_COPY_FIXED, 0, CPU_VSWITCH, p, dev);
     cpu_charge(w, core, COST_COPY_BYTE, p->len, CPU_VSWITCH, p, dev);
@@ -501,10 +536,11 @@ sleeve_read_ev(struct vh_sim *sim, void *obj, void *arg)
     struct vh_packet *p = arg;
     p->exec = &s->router->srv;
     cpu_charge(w, s->router, COST_TAP_READ, 0, CPU_APP, p, &s->net->dev);
-    router_copy(w, s, p, p->len);
+    vh_time_t t = router_copy(w, s, p, p->len);
     const char *why = NULL;
     int out = wv_decide(s, WV_BRIDGE, vh_eth_src(p->data),
                         vh_eth_dst(p->data), &why);
+    wv_trace(w, s, p, t, "weave router", out, why);
     if (out == WV_DISCARD) {
         wv_drop(w, s, p, why);
         return;
@@ -595,6 +631,9 @@ sleeve_rcv(struct world *w, struct endpoint *ep, struct vh_packet *p,
     struct cpu_core *core = cpu_exec_core(p, &s->net->host->cores[0]);
     (void) ep;
     s->net->dev.rx++;
+    p->hops++;
+    VH_TRACE(&w->trace, VH_HOP_ARRIVE, .time = w->sim.now, .pkt = p,
+             .dev = &s->net->dev);
     cpu_charge(w, core, COST_STACK_RX, 0, CPU_SOFTIRQ, p, &s->net->dev);
     vh_time_t t = cpu_wake_thread(w, core, CPU_SOFTIRQ, s->router, CPU_APP,
                                   &s->net->host->interrupts, p,
