@@ -71,99 +71,31 @@
  * datapath's primitives are those of Open vSwitch's kernel datapath:
  * weave's miss handler does what ovs-vswitchd's handler does for one
  * upcall (receive it, parse the key, choose the actions), with a MAC
- * table in place of OpenFlow tables. */
+ * table in place of OpenFlow tables.
+ *
+ * This file is the driver and the router's forwarding; the datapath is
+ * weave_fastdp.c, sleeve's router weave_sleeve.c (models/container/weave.h
+ * joins them). */
 #include "models/container/netdrv.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "models/container/container.h"
-#include "models/container/veth.h"
 #include "models/core/acct.h"
-#include "models/core/devclass.h"
 #include "models/core/host.h"
 #include "models/core/world.h"
+#include "models/container/container.h"
+#include "models/container/veth.h"
+#include "models/container/weave.h"
+#include "models/core/devclass.h"
 #include "models/endpoint/endpoint.h"
 #include "models/hostnet/lbridge.h"
-#include "models/tunnel/tnl_outer.h"
 #include "models/tunnel/vtep.h"
-#include "sim/stats.h"
 #include "sim/xmalloc.h"
 
 static const char *const wv_keys[] = { "mode", NULL };
 static const char *const wv_modes[] = { "fastdp", "sleeve", NULL };
-
-#define WEAVE_PORT 6783         /* The router's, and sleeve's UDP port. */
-#define WEAVE_VXLAN_PORT (WEAVE_PORT + 1)
-#define WEAVE_MTU 1376
-#define WEAVE_NAME_LEN 6        /* A peer name: a MAC address. */
-#define SLEEVE_HLEN (3 * WEAVE_NAME_LEN + 2)
-
-enum wv_mode { WV_FASTDP, WV_SLEEVE };
-
-/* Where a frame came from, or goes: the bridge, or peer i (>= 0). */
-#define WV_BRIDGE (-1)
-#define WV_ALL (-2)             /* Every peer. */
-#define WV_DISCARD (-3)
-
-struct cweave;
-
-/* Another host of the network. */
-struct wv_peer {
-    struct cweave *s;
-    int index;
-    const char *host;
-    uint32_t ip;                /* Its underlay address. */
-    uint16_t short_id;
-    struct vh_mac name;
-    /* fastdp: the tunnels to it (VNI ours | its << 12) and from it (its
-     * | ours << 12), both the one vport vxlan-6784 in weave. */
-    struct vtep *tx, *rx;
-    struct port txp, rxp;
-};
-
-/* Where the router has seen a MAC. */
-struct wv_mac {
-    struct vh_mac mac;
-    int at;                     /* WV_BRIDGE or a peer. */
-};
-
-/* A datapath flow: in_port (the bridge's port or a peer's tunnel) and
- * the Ethernet addresses; its action: WV_BRIDGE, a peer, WV_ALL or
- * WV_DISCARD with 'why'. */
-struct wv_flow {
-    int in;
-    struct vh_mac src, dst;
-    int out;
-    const char *why;
-};
-
-struct cweave {
-    struct cnet *net;
-    enum wv_mode mode;
-    uint16_t short_id;
-    struct vh_mac name;
-    struct cfg_bridge br_cfg;
-    struct lbridge *br;         /* "weave". */
-    struct veth *link;          /* vethwe-bridge and the router's end. */
-    struct port brp;            /* The router's side of that pair. */
-    struct endpoint *nic;       /* The host's underlay address. */
-    struct cpu_core *router;
-    struct wv_peer *peers;
-    size_t n_peers;
-    struct wv_mac *macs;
-    size_t n_macs;
-    /* fastdp's datapath. */
-    struct wv_flow *flows;
-    size_t n_flows;
-    int mask_order[2];          /* Mask i's position (1-based), 0: none. */
-    int n_masks;
-    uint64_t hits, upcalls;
-    /* sleeve's router. */
-    uint64_t sent, received;
-    struct vh_drops drops;      /* What the router discarded, by reason. */
-};
 
 /* --- Identities. --- */
 
@@ -192,12 +124,6 @@ peer_name(const char *host, struct vh_mac *mac)
     }
 }
 
-static uint32_t
-vni_of(uint16_t src, uint16_t dst)
-{
-    return (uint32_t) src | (uint32_t) dst << 12;
-}
-
 /* --- The router's MAC table and forwarding. --- */
 
 static struct wv_mac *
@@ -209,19 +135,6 @@ mac_find(struct cweave *s, const struct vh_mac *mac)
         }
     }
     return NULL;
-}
-
-/* Drops the datapath's flows toward 'mac'. */
-static void
-flows_forget(struct cweave *s, const struct vh_mac *mac)
-{
-    size_t k = 0;
-    for (size_t i = 0; i < s->n_flows; i++) {
-        if (!vh_mac_eq(&s->flows[i].dst, mac)) {
-            s->flows[k++] = s->flows[i];
-        }
-    }
-    s->n_flows = k;
 }
 
 /* Places 'mac' at 'at'; a MAC first seen or moved drops the flows toward
@@ -242,13 +155,13 @@ mac_learn(struct cweave *s, const struct vh_mac *mac, int at)
         e->mac = *mac;
     }
     e->at = at;
-    flows_forget(s, mac);
+    weave_flows_forget(s, mac);
 }
 
 /* The router's decision for a frame 'src' -> 'dst' that came in from
  * 'in': WV_BRIDGE, a peer, WV_ALL or WV_DISCARD with '*why'. */
-static int
-wv_decide(struct cweave *s, int in, const struct vh_mac *src,
+int
+weave_decide(struct cweave *s, int in, const struct vh_mac *src,
           const struct vh_mac *dst, const char **why)
 {
     if (in != WV_BRIDGE) {
@@ -277,8 +190,8 @@ wv_decide(struct cweave *s, int in, const struct vh_mac *src,
 }
 
 /* Says, for 'vhsim explain', what 'prefix' led to: action 'out'. */
-static void
-wv_trace(struct world *w, struct cweave *s, const struct vh_packet *p,
+void
+weave_trace(struct world *w, struct cweave *s, const struct vh_packet *p,
          vh_time_t at, const char *prefix, int out, const char *why)
 {
     if (!(w->trace.mask & VH_HOP_BIT(VH_HOP_DECIDE))) {
@@ -295,7 +208,7 @@ wv_trace(struct world *w, struct cweave *s, const struct vh_packet *p,
     } else if (s->mode == WV_FASTDP) {
         snprintf(buf, sizeof buf, "%s: to peer %s, VXLAN VNI %u", prefix,
                  s->peers[out].host,
-                 vni_of(s->short_id, s->peers[out].short_id));
+                 weave_vni(s->short_id, s->peers[out].short_id));
     } else {
         snprintf(buf, sizeof buf, "%s: to peer %s, UDP %u", prefix,
                  s->peers[out].host, WEAVE_PORT);
@@ -304,96 +217,17 @@ wv_trace(struct world *w, struct cweave *s, const struct vh_packet *p,
              .dev = &s->net->dev, .what = buf);
 }
 
-/* --- fastdp: the datapath. --- */
-
-static struct wv_flow *
-flow_find(struct cweave *s, int in, const struct vh_mac *src,
-          const struct vh_mac *dst)
-{
-    for (size_t i = 0; i < s->n_flows; i++) {
-        struct wv_flow *f = &s->flows[i];
-        if (f->in == in && vh_mac_eq(&f->src, src)
-            && vh_mac_eq(&f->dst, dst)) {
-            return f;
-        }
-    }
-    return NULL;
-}
-
-/* The masks a lookup of a frame from 'in' probes: up to its kind's when
- * it hits, all of them when it misses. */
-static unsigned
-masks_probed(const struct cweave *s, int in, bool hit)
-{
-    int kind = in != WV_BRIDGE;
-    return hit ? (unsigned) s->mask_order[kind] : (unsigned) s->n_masks;
-}
-
-static void
-flow_put(struct cweave *s, int in, const struct vh_mac *src,
-         const struct vh_mac *dst, int out, const char *why)
-{
-    int kind = in != WV_BRIDGE;
-    if (!s->mask_order[kind]) {
-        s->mask_order[kind] = ++s->n_masks;
-    }
-    s->flows = vh_xgrow(s->flows, s->n_flows, sizeof *s->flows);
-    struct wv_flow *f = &s->flows[s->n_flows++];
-    memset(f, 0, sizeof *f);
-    f->in = in;
-    f->src = *src;
-    f->dst = *dst;
-    f->out = out;
-    f->why = why;
-}
-
-static void
-to_port_ev(struct vh_sim *sim, void *obj, void *arg)
-{
-    port_deliver(world_of(sim), obj, arg);
-}
-
-static void
-wv_drop(struct world *w, struct cweave *s, struct vh_packet *p,
+void
+weave_drop(struct world *w, struct cweave *s, struct vh_packet *p,
         const char *why)
 {
     vh_drops_add(&s->drops, why);
     acct_drop(w, p, &s->net->dev, why);
 }
 
-/* Runs action 'out' on 'p' (taken) on 'core': set_tunnel and output to
- * the vport for a peer, output to vethwe-datapath for the bridge. */
-static void
-dp_execute(struct world *w, struct cweave *s, struct cpu_core *core,
-           struct vh_packet *p, int out, const char *why)
-{
-    struct vh_device *dev = &s->net->dev;
-    if (out == WV_DISCARD) {
-        wv_drop(w, s, p, why);
-        return;
-    }
-    if (out == WV_BRIDGE) {
-        vh_time_t t = cpu_charge(w, core, COST_OVS_DP_OUTPUT, 0,
-                                 CPU_VSWITCH, p, dev);
-        dev->tx++;
-        vh_schedule_at(&w->sim, t, to_port_ev, &s->brp, p);
-        return;
-    }
-    size_t first = out == WV_ALL ? 0 : (size_t) out;
-    size_t last = out == WV_ALL ? s->n_peers : (size_t) out + 1;
-    for (size_t i = first; i < last; i++) {
-        struct vh_packet *q = i + 1 < last ? acct_clone(w, p) : p;
-        cpu_charge(w, core, COST_OVS_DP_SET, 0, CPU_VSWITCH, q, dev);
-        vh_time_t t = cpu_charge(w, core, COST_OVS_DP_OUTPUT, 0,
-                                 CPU_VSWITCH, q, dev);
-        dev->tx++;
-        vh_schedule_at(&w->sim, t, to_port_ev, &s->peers[i].txp, q);
-    }
-}
-
 /* The router's core copies 'len' bytes. */
-static vh_time_t
-router_copy(struct world *w, struct cweave *s, struct vh_packet *p,
+vh_time_t
+weave_copy(struct world *w, struct cweave *s, struct vh_packet *p,
             uint32_t len)
 {
     s->net->host->copies_bytes += len;
@@ -402,252 +236,13 @@ router_copy(struct world *w, struct cweave *s, struct vh_packet *p,
                       &s->net->dev);
 }
 
-/* The router, woken by an upcall of 'p' from 'in': receives it,
- * decides, installs the flow and sends the frame back to be executed. */
-static void
-dp_upcall(struct world *w, struct cweave *s, int in, struct vh_packet *p)
+void
+weave_to_port_ev(struct vh_sim *sim, void *obj, void *arg)
 {
-    struct vh_device *dev = &s->net->dev;
-    p->exec = &s->router->srv;
-    s->upcalls++;
-    cpu_charge(w, s->router, COST_SYSCALL, 0, CPU_APP, p, dev);
-    router_copy(w, s, p, p->len);
-    vh_time_t t = cpu_charge(w, s->router, COST_OVS_XLATE, 0, CPU_APP, p,
-                             dev);
-    struct vh_mac src = *vh_eth_src(p->data), dst = *vh_eth_dst(p->data);
-    const char *why = NULL;
-    int out = wv_decide(s, in, &src, &dst, &why);
-    wv_trace(w, s, p, t, "weave router, installs a flow", out, why);
-    if (!flow_find(s, in, &src, &dst)) {
-        /* An earlier upcall of the flow may have installed it. */
-        cpu_charge(w, s->router, COST_OVS_FLOW_PUT, 0, CPU_APP, p, dev);
-        flow_put(s, in, &src, &dst, out, why);
-    }
-    cpu_charge(w, s->router, COST_OVS_PACKET_EXEC, 0, CPU_APP, p, dev);
-    router_copy(w, s, p, p->len);
-    dp_execute(w, s, s->router, p, out, why);
+    port_deliver(world_of(sim), obj, arg);
 }
 
-static void
-dp_upcall_bridge_ev(struct vh_sim *sim, void *obj, void *arg)
-{
-    dp_upcall(world_of(sim), obj, WV_BRIDGE, arg);
-}
-
-static void
-dp_upcall_peer_ev(struct vh_sim *sim, void *obj, void *arg)
-{
-    struct wv_peer *peer = obj;
-    dp_upcall(world_of(sim), peer->s, peer->index, arg);
-}
-
-/* A frame into the datapath from 'in', on the core that carries it. */
-static void
-dp_rx(struct world *w, struct cweave *s, int in, struct vh_packet *p)
-{
-    struct vh_device *dev = &s->net->dev;
-    struct cpu_core *core = cpu_exec_core(p, &s->net->host->cores[0]);
-    dev->rx++;
-    p->hops++;
-    VH_TRACE(&w->trace, VH_HOP_ARRIVE, .time = w->sim.now, .pkt = p,
-             .dev = dev);
-    vh_time_t t = cpu_charge(w, core, COST_OVS_DP_RX, 0, CPU_VSWITCH, p,
-                             dev);
-    if (p->len < VH_ETH_HLEN) {
-        wv_drop(w, s, p, "weave-bad-frame");
-        return;
-    }
-    struct wv_flow *f = flow_find(s, in, vh_eth_src(p->data),
-                                  vh_eth_dst(p->data));
-    unsigned probes = masks_probed(s, in, f != NULL);
-    if (probes) {
-        t = cpu_charge_n(w, core, COST_OVS_MASK_PROBE, probes, CPU_VSWITCH,
-                         p, dev);
-    }
-    if (f) {
-        s->hits++;
-        wv_trace(w, s, p, t, "datapath flow hit", f->out, f->why);
-        dp_execute(w, s, core, p, f->out, f->why);
-        return;
-    }
-    /* A miss: the frame and its key go up to the router. */
-    if (w->trace.mask & VH_HOP_BIT(VH_HOP_DECIDE)) {
-        VH_TRACE(&w->trace, VH_HOP_DECIDE, .time = t, .pkt = p, .dev = dev,
-                 .what = "datapath miss: upcall to the weave router");
-    }
-    cpu_charge(w, core, COST_OVS_UPCALL, 0, CPU_VSWITCH, p, dev);
-    cpu_charge(w, core, COST_COPY_FIXED, 0, CPU_VSWITCH, p, dev);
-    cpu_charge(w, core, COST_COPY_BYTE, p->len, CPU_VSWITCH, p, dev);
-    s->net->host->copies_bytes += p->len;
-    t = cpu_wake_thread(w, core, CPU_VSWITCH, s->router, CPU_APP,
-                        &s->net->host->interrupts, p, dev);
-    if (in == WV_BRIDGE) {
-        vh_schedule_at(&w->sim, t, dp_upcall_bridge_ev, s, p);
-    } else {
-        vh_schedule_at(&w->sim, t, dp_upcall_peer_ev, &s->peers[in], p);
-    }
-}
-
-/* --- sleeve: the router in user space. --- */
-
-static void
-sleeve_out_ev(struct vh_sim *sim, void *obj, void *arg)
-{
-    struct cweave *s = obj;
-    endpoint_forward(world_of(sim), s->nic, arg);
-}
-
-/* Sends 'p', read from vethwe-pcap, to 'peer' in a sleeve datagram. */
-static void
-sleeve_send(struct world *w, struct cweave *s, struct wv_peer *peer,
-            struct vh_packet *p)
-{
-    struct vh_device *dev = &s->net->dev;
-    uint16_t len = (uint16_t) p->len;
-    /* The frame goes into the datagram's buffer behind the names. */
-    router_copy(w, s, p, p->len);
-    tnl_reserve(p, TNL_OUTER_ETH_IP_UDP + SLEEVE_HLEN);
-    uint8_t *h = vh_packet_push(p, SLEEVE_HLEN);
-    memcpy(h, s->name.b, WEAVE_NAME_LEN);
-    memcpy(h + WEAVE_NAME_LEN, s->name.b, WEAVE_NAME_LEN);
-    memcpy(h + 2 * WEAVE_NAME_LEN, peer->name.b, WEAVE_NAME_LEN);
-    vh_put_be16(h + 3 * WEAVE_NAME_LEN, len);
-    /* sendto(): the system call, the copy into the kernel, UDP and IP. */
-    cpu_charge(w, s->router, COST_SYSCALL, 0, CPU_APP, p, dev);
-    router_copy(w, s, p, p->len);
-    struct tnl_ipv4 o = {
-        .src = s->nic->ip, .dst = peer->ip, .id = s->nic->next_ip_id++,
-    };
-    tnl_push_udp(p, &o, WEAVE_PORT, WEAVE_PORT, true);
-    tnl_push_ipv4(p, &o, VH_IPPROTO_UDP);
-    vh_time_t t = cpu_charge(w, s->router, COST_STACK_TX, 0, CPU_APP, p,
-                             dev);
-    s->sent++;
-    dev->tx++;
-    vh_schedule_at(&w->sim, t, sleeve_out_ev, s, p);
-}
-
-/* The router, woken: read() the captured frame and send it on. */
-static void
-sleeve_read_ev(struct vh_sim *sim, void *obj, void *arg)
-{
-    struct world *w = world_of(sim);
-    struct cweave *s = obj;
-    struct vh_packet *p = arg;
-    p->exec = &s->router->srv;
-    cpu_charge(w, s->router, COST_TAP_READ, 0, CPU_APP, p, &s->net->dev);
-    vh_time_t t = router_copy(w, s, p, p->len);
-    const char *why = NULL;
-    int out = wv_decide(s, WV_BRIDGE, vh_eth_src(p->data),
-                        vh_eth_dst(p->data), &why);
-    wv_trace(w, s, p, t, "weave router", out, why);
-    if (out == WV_DISCARD) {
-        wv_drop(w, s, p, why);
-        return;
-    }
-    size_t first = out == WV_ALL ? 0 : (size_t) out;
-    size_t last = out == WV_ALL ? s->n_peers : (size_t) out + 1;
-    for (size_t i = first; i < last; i++) {
-        struct vh_packet *q = i + 1 < last ? acct_clone(w, p) : p;
-        sleeve_send(w, s, &s->peers[i], q);
-    }
-}
-
-/* A frame the bridge sent to vethwe-pcap: the packet socket queues it
- * (the queueing of a tap's socket) and wakes the router. */
-static void
-sleeve_capture(struct world *w, struct cweave *s, struct vh_packet *p)
-{
-    struct vh_device *dev = &s->net->dev;
-    struct cpu_core *core = cpu_exec_core(p, &s->net->host->cores[0]);
-    dev->rx++;
-    p->hops++;
-    VH_TRACE(&w->trace, VH_HOP_ARRIVE, .time = w->sim.now, .pkt = p,
-             .dev = dev);
-    if (p->len < VH_ETH_HLEN) {
-        wv_drop(w, s, p, "weave-bad-frame");
-        return;
-    }
-    cpu_charge(w, core, COST_TUN_XMIT, 0, CPU_SOFTIRQ, p, dev);
-    vh_time_t t = cpu_wake_thread(w, core, CPU_SOFTIRQ, s->router, CPU_APP,
-                                  &s->net->host->interrupts, p, dev);
-    vh_schedule_at(&w->sim, t, sleeve_read_ev, s, p);
-}
-
-static struct wv_peer *
-peer_named(struct cweave *s, const uint8_t *name)
-{
-    for (size_t i = 0; i < s->n_peers; i++) {
-        if (!memcmp(s->peers[i].name.b, name, WEAVE_NAME_LEN)) {
-            return &s->peers[i];
-        }
-    }
-    return NULL;
-}
-
-/* The router, woken by a datagram: recvfrom(), the copy out of its
- * buffer, and the frame injected into vethwe-pcap. */
-static void
-sleeve_inject_ev(struct vh_sim *sim, void *obj, void *arg)
-{
-    struct world *w = world_of(sim);
-    struct cweave *s = obj;
-    struct vh_packet *p = arg;
-    struct vh_device *dev = &s->net->dev;
-    p->exec = &s->router->srv;
-    cpu_charge(w, s->router, COST_SYSCALL, 0, CPU_APP, p, dev);
-    router_copy(w, s, p, p->len);
-    router_copy(w, s, p, p->len);
-    const uint8_t *h = p->data;
-    struct wv_peer *from = p->len >= SLEEVE_HLEN ? peer_named(s, h) : NULL;
-    if (p->len < SLEEVE_HLEN + VH_ETH_HLEN
-        || vh_get_be16(h + 3 * WEAVE_NAME_LEN) != p->len - SLEEVE_HLEN) {
-        wv_drop(w, s, p, "weave-bad-frame");
-        return;
-    }
-    if (!from || !peer_named(s, h + WEAVE_NAME_LEN)
-        || memcmp(h + 2 * WEAVE_NAME_LEN, s->name.b, WEAVE_NAME_LEN)) {
-        wv_drop(w, s, p, "weave-unknown-peer");
-        return;
-    }
-    struct wv_peer *src = peer_named(s, h + WEAVE_NAME_LEN);
-    vh_packet_pull(p, SLEEVE_HLEN);
-    const char *why = NULL;
-    wv_decide(s, src->index, vh_eth_src(p->data), vh_eth_dst(p->data),
-              &why);
-    cpu_charge(w, s->router, COST_TAP_WRITE, 0, CPU_APP, p, dev);
-    vh_time_t t = router_copy(w, s, p, p->len);
-    s->received++;
-    dev->tx++;
-    vh_schedule_at(&w->sim, t, to_port_ev, &s->brp, p);
-}
-
-/* A datagram for UDP port 6783 of the host's address. */
-static void
-sleeve_rcv(struct world *w, struct endpoint *ep, struct vh_packet *p,
-           const struct vh_frame_info *fi, void *ctx)
-{
-    struct cweave *s = ctx;
-    struct cpu_core *core = cpu_exec_core(p, &s->net->host->cores[0]);
-    (void) ep;
-    s->net->dev.rx++;
-    p->hops++;
-    VH_TRACE(&w->trace, VH_HOP_ARRIVE, .time = w->sim.now, .pkt = p,
-             .dev = &s->net->dev);
-    cpu_charge(w, core, COST_STACK_RX, 0, CPU_SOFTIRQ, p, &s->net->dev);
-    vh_time_t t = cpu_wake_thread(w, core, CPU_SOFTIRQ, s->router, CPU_APP,
-                                  &s->net->host->interrupts, p,
-                                  &s->net->dev);
-    uint32_t ihl = (p->data[fi->l3_off] & 0x0fu) * 4;
-    uint32_t udp_len = vh_get_be16(p->data + fi->l3_off + ihl + 4);
-    vh_packet_pull(p, fi->l3_off + ihl + VH_UDP_HLEN);
-    if (udp_len >= VH_UDP_HLEN && udp_len - VH_UDP_HLEN < p->len) {
-        p->len = udp_len - VH_UDP_HLEN;     /* Padding off. */
-    }
-    vh_schedule_at(&w->sim, t, sleeve_inject_ev, s, p);
-}
-
-/* --- Ports. --- */
+/* --- Build. --- */
 
 /* What the bridge sends the router's end of vethwe-bridge. */
 static void
@@ -655,22 +250,11 @@ wv_bridge_in(struct world *w, struct port *port, struct vh_packet *p)
 {
     struct cweave *s = port->owner;
     if (s->mode == WV_FASTDP) {
-        dp_rx(w, s, WV_BRIDGE, p);
+        weave_dp_rx(w, s, WV_BRIDGE, p);
     } else {
-        sleeve_capture(w, s, p);
+        weave_sleeve_capture(w, s, p);
     }
 }
-
-/* A frame out of the tunnel from a peer, into the datapath by the
- * vport. */
-static void
-wv_tunnel_in(struct world *w, struct port *port, struct vh_packet *p)
-{
-    struct wv_peer *peer = port->owner;
-    dp_rx(w, peer->s, peer->index, p);
-}
-
-/* --- Build. --- */
 
 static struct endpoint *
 underlay(struct host *h)
@@ -682,43 +266,6 @@ underlay(struct host *h)
         }
     }
     return NULL;
-}
-
-static bool
-wv_build_fastdp(struct world *w, struct cweave *s, struct vh_diag *diag)
-{
-    const struct cfg_network *cn = s->net->cfg;
-    struct host *h = s->net->host;
-    for (size_t i = 0; i < s->n_peers; i++) {
-        struct wv_peer *pr = &s->peers[i];
-        struct vtep_cfg vc;
-        char name[32];
-        /* As weave's set_tunnel action: DF set, TTL 64, no UDP
-         * checksum. */
-        vtep_cfg_init(&vc, VTEP_VXLAN, true);
-        vc.port = WEAVE_VXLAN_PORT;
-        vc.local_ip = s->nic->ip;
-        vc.df = true;
-        vc.ttl = 64;
-        vc.udp_csum = false;
-        vc.learning = false;
-        vc.key = vni_of(s->short_id, pr->short_id);
-        vc.remote_ip = pr->ip;
-        snprintf(name, sizeof name, "vxlan-6784-%u", vc.key);
-        pr->tx = vtep_create(w, h, name, &vc, cn->jpath);
-        vc.key = vni_of(pr->short_id, s->short_id);
-        snprintf(name, sizeof name, "vxlan-6784-%u", vc.key);
-        pr->rx = vtep_create(w, h, name, &vc, cn->jpath);
-        port_init(&pr->txp, wv_tunnel_in, pr, &s->net->dev, 0);
-        port_init(&pr->rxp, wv_tunnel_in, pr, &s->net->dev, 0);
-        port_connect(&pr->txp, &pr->tx->port);
-        port_connect(&pr->rxp, &pr->rx->port);
-        if (!vtep_bind(w, pr->tx, cn->jpath, diag)
-            || !vtep_bind(w, pr->rx, cn->jpath, diag)) {
-            return false;
-        }
-    }
-    return true;
 }
 
 static bool
@@ -827,17 +374,8 @@ wv_build(struct world *w, struct cnet *net, struct vh_diag *diag)
                                 vh_ipv4_format(s->nic->ip, a));
         }
     }
-    if (s->mode == WV_FASTDP) {
-        return wv_build_fastdp(w, s, diag);
-    }
-    if (endpoint_bound(s->nic, VH_IPPROTO_UDP, WEAVE_PORT)) {
-        char a[20];
-        return vh_diag_fail(diag, cn->jpath, "UDP port %u of %s is taken "
-                            "already; weave's sleeve needs it", WEAVE_PORT,
-                            vh_ipv4_format(s->nic->ip, a));
-    }
-    endpoint_bind(s->nic, VH_IPPROTO_UDP, WEAVE_PORT, sleeve_rcv, s);
-    return true;
+    return s->mode == WV_FASTDP ? weave_fastdp_build(w, s, diag)
+                                : weave_sleeve_build(w, s, diag);
 }
 
 /* --- Containers. --- */
