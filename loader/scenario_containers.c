@@ -10,8 +10,8 @@
  *                      parent and mode (network "macvlan" or "ipvlan"),
  *                      publish, vf (an sriov network: the parent's VF)
  *
- * A driver with no model yet (weave) is
- * refused before its keys, as a switch mode without a class is.
+ * A driver with no model yet would be refused before its keys, as a
+ * switch mode without a class is.
  *
  * Beside networks[] the loader makes the networks a container's
  * "network" names without defining them: "bridge", Docker's default
@@ -39,6 +39,8 @@
 #define DOCKER0_PREFIX 16
 #define DOCKER_POOL_FIRST 0xac120000u   /* 172.18.0.0 */
 #define DOCKER_POOL_LAST 0xac1f0000u    /* 172.31.0.0 */
+#define WEAVE_NET 0x0a200000u           /* 10.32.0.0 */
+#define WEAVE_PREFIX 12
 
 /* The names a user-defined network may not take: Docker's predefined
  * networks, and the words "network" already gives a meaning. */
@@ -190,6 +192,10 @@ load_network(struct ld *ld, const cJSON *o, const char *np,
         return false;
     }
     net->vni = (uint32_t) vni;
+    if (net->driver == CFG_ND_WEAVE && !net->prefix) {
+        net->subnet = WEAVE_NET;    /* Weave's default IPALLOC_RANGE. */
+        net->prefix = WEAVE_PREFIX;
+    }
     for (size_t i = 0; i < N_NAMES(reserved_nets); i++) {
         if (!strcmp(net->name, reserved_nets[i])) {
             jp_key(path, np, "name");
@@ -744,7 +750,7 @@ allocate(struct ld *ld, struct cfg_host *host, size_t ni)
         last = block | 0xffu;
     }
     if (net->driver == CFG_ND_OVERLAY || net->driver == CFG_ND_CALICO
-        || net->driver == CFG_ND_SRIOV) {
+        || net->driver == CFG_ND_SRIOV || net->driver == CFG_ND_WEAVE) {
         /* One subnet across hosts: go on where the hosts before this one
          * stopped, as Docker's one allocator for the swarm does. */
         for (struct cfg_host *o = ld->sc->hosts; o < host; o++) {

@@ -664,9 +664,6 @@ static const struct refusal refusals[] = {
     { "{'name': 'f', 'driver': 'flannel', 'subnet': '10.244.0.0/24'}", "",
       "", "hosts[0].networks[0]: a flannel network needs a \"subnet\" "
       "wider than /24: flanneld leases each host a /24 of it" },
-    { "{'name': 'w', 'driver': 'weave'}", "", "",
-      "hosts[0].networks[0].driver: not supported yet: network driver "
-      "'weave'" },
     { "{'name': 's', 'driver': 'sriov', 'parent': 'eth0'}", "", "",
       "hosts[0].networks[0].parent: NIC 'eth0' has no SR-IOV; give it "
       "\"sriov\": {\"vfs\": N} (the sriov driver hands each container "
@@ -779,12 +776,12 @@ START_TEST(test_world_refuses_a_driver_without_model)
     struct cfg_scenario *sc = cfg_load_string(json, "t.json", NULL, &d);
     free(json);
     ck_assert_msg(sc != NULL, "%s", d.msg);
-    sc->hosts[0].networks[0].driver = CFG_ND_WEAVE;
+    sc->hosts[0].networks[0].driver = CFG_ND_SRIOV;
     sc->hosts[0].networks[0].drv = NULL;
     struct world *w = world_build(sc, &d);
     ck_assert_ptr_null(w);
     ck_assert_str_eq(d.msg, "hosts[0].networks[0].driver: not supported "
-                     "yet: network driver 'weave'");
+                     "yet: network driver 'sriov'");
     cfg_free(sc);
 }
 END_TEST

@@ -528,10 +528,10 @@ static const struct bad bad[] = {
                VM("", VNIC(", 'vlan': 10, 'attach': {'type': 'macvtap', "
                           "'to': 'eth0'}"))) ", " REMOTE(""), FLOW(""), ""),
       "hosts[0].vms[0].nics[0].vlan: not supported yet: VLANs" },
-    { WITH_HOST(", 'networks': [{'name': 'w1', 'driver': 'weave'}]",
+    { WITH_HOST(", 'networks': [{'name': 's1', 'driver': 'sriov'}]",
                 NIC(""), BR(""), VM("", VNICB(""))),
       "hosts[0].networks[0].driver: not supported yet: network driver "
-      "'weave'" },
+      "'sriov'" },
     { WITH_FLOW(", 'proto': 'tcp'"), "traffic[0].proto: not supported yet: "
       "TCP flows" },
     { WITH(", 'events': [{'at': '1ms', 'action': 'migrate', 'target': "

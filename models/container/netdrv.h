@@ -25,14 +25,18 @@
  *     routed through flannel.1 (vxlan), to their hosts (host-gw), or
  *     through flanneld in user space (udp);
  *   - sriov (cnet_sriov.c): a VF of a host NIC per container, driven by
- *     the host kernel's VF driver in the container's namespace.
+ *     the host kernel's VF driver in the container's namespace;
+ *   - weave (cnet_weave.c): one L2 subnet across hosts on a "weave"
+ *     bridge per host, carried between hosts in VXLAN by an Open vSwitch
+ *     datapath the weave router programs (fastdp), or by the router
+ *     itself in user space over UDP (sleeve).
  *
  * A driver is one file in this folder: one constant 'struct net_driver'
  * and one line in models/container/netdrivers.def.  The loader accepts a
  * network "driver" (and the keys and modes that go with it) only when a
  * driver of that name exists, and refuses the contract's others as not
- * supported yet, naming the JSON path: weave, until its file is
- * written.
+ * supported yet, naming the JSON path (every driver of the contract has
+ * its file now).
  *
  * Life cycle: the host builds its networks after its VMs
  * (cnet_build_all, from models/core/host.c): each network registers a
