@@ -294,6 +294,37 @@ bport_object(struct ld *ld, const cJSON *o, const char *pp,
     return true;
 }
 
+/* A multicast group as a tunnel's remote_ip (224.0.0.0/4): a Linux
+ * vxlan device joins it (flood and learn).  Open vSwitch's tunnel ports
+ * take only a unicast remote (ovs-vswitchd refuses the interface), and
+ * Linux's geneve device refuses a multicast remote; gretap's groups are
+ * refused as not supported yet (loader/scenario_support.c). */
+static bool
+bport_group(struct ld *ld, const char *pp, const struct cfg_bridge *br,
+            const struct cfg_bport *bp)
+{
+    char kp[JP_LEN], a[16];
+    if (bp->type < CFG_BP_VXLAN || (bp->remote_ip >> 28) != 14) {
+        return true;
+    }
+    jp_key(kp, pp, "remote_ip");
+    vh_ipv4_format(bp->remote_ip, a);
+    if (br->type == CFG_BR_OVS) {
+        return vh_diag_fail(ld->diag, kp, "%s is a multicast group, and an "
+                            "Open vSwitch tunnel port takes only a unicast "
+                            "remote_ip (ovs-vswitchd refuses a group); for "
+                            "a multicast underlay use a vxlan port of a "
+                            "linux-bridge", a);
+    }
+    if (bp->type == CFG_BP_GENEVE) {
+        return vh_diag_fail(ld->diag, kp, "%s is a multicast group, and a "
+                            "geneve tunnel takes only a unicast remote_ip "
+                            "(as Linux's geneve device does); a multicast "
+                            "underlay is vxlan's", a);
+    }
+    return true;
+}
+
 bool
 ld_bridge_ports(struct ld *ld, const cJSON *ports, const char *path,
                 const char *hname, struct cfg_bridge *br)
@@ -317,7 +348,8 @@ ld_bridge_ports(struct ld *ld, const cJSON *ports, const char *path,
         if (cJSON_IsString(p)) {
             bp->name = ld_strdup(p->valuestring);
         } else if (cJSON_IsObject(p)) {
-            if (!bport_object(ld, p, pp, hname, bp)) {
+            if (!bport_object(ld, p, pp, hname, bp)
+                || !bport_group(ld, pp, br, bp)) {
                 return false;
             }
         } else {
