@@ -428,6 +428,131 @@ START_TEST(test_mcast_refusals)
 }
 END_TEST
 
+/* Writes 'json' to a fresh directory (returned) and runs it there with
+ * the vhsim program; every capture decodes cleanly. */
+static char *
+run_file(const char *json)
+{
+    char bin[PATH_MAX], path[PATH_MAX + 16];
+    ck_assert(realpath(vh_test_bin(), bin));
+    char *dir = vh_test_tmpdir();
+    snprintf(path, sizeof path, "%s/s.json", dir);
+    FILE *f = fopen(path, "w");
+    ck_assert_ptr_nonnull(f);
+    fputs(json, f);
+    fclose(f);
+    char *out = NULL;
+    int st = vh_test_sh(&out, "cd '%s' && '%s' run s.json --json r.json "
+                        "--quiet && for p in traces/*.pcap; do echo $p; "
+                        "done", dir, bin);
+    ck_assert_msg(st == 0, "vhsim run failed (%d): %s", st, out);
+    for (char *l = strtok(out, "\n"); l; l = strtok(NULL, "\n")) {
+        snprintf(path, sizeof path, "%s/%s", dir, l);
+        vh_tshark_assert_clean(path);
+    }
+    free(out);
+    return dir;
+}
+
+/* "ttl" on the port (8; Wireshark notes a unicast TTL under 5): every
+ * outer packet carries it, to the group as to a
+ * learnt VTEP (Linux's vxlan_xmit_one falls back to 1 for a group only
+ * when none is set). */
+#define E8 "192.168.0.2,10.0.0.2\t8,64\n"     /* Outer, inner. */
+
+START_TEST(test_mcast_ttl)
+{
+    vh_tshark_require();
+    char *json = edited("\"remote_ip\": \"239.1.1.1\", \"key\": 42",
+                        "\"remote_ip\": \"239.1.1.1\", \"key\": 42, "
+                        "\"ttl\": 8");
+    char *dir = run_file(json);
+    expect_lines(dir, "host1-eth0", "vxlan && ip.src == 192.168.0.1",
+                 "-e ip.dst -e ip.ttl",
+                 "239.1.1.1\t8\n"
+                 E8 E8 E8 E8 E8 E8 E8 E8 E8 E8);
+    /* host2's port has no ttl: 1 to the group (it sent nothing there),
+     * 64 unicast. */
+    char *got = lines(dir, "host1-eth0", "vxlan && ip.src == 192.168.0.2",
+                      "-e ip.ttl");
+    ck_assert_msg(!strstr(got, "8,") && strstr(got, "64,64\n"), "%s", got);
+    free(got);
+    vh_test_sh(NULL, "rm -rf '%s'", dir);
+    free(dir);
+    free(json);
+
+    json = edited("\"key\": 42", "\"key\": 42, \"ttl\": 0");
+    expect_refusal(json, "hosts[0].bridges[0].ports[0].ttl: 0 is out of "
+                   "range");
+    free(json);
+}
+END_TEST
+
+/* "ageing": once host1's entry for vm2 has aged out, the next echo
+ * request to vm2 (whose MAC vm1's ARP cache still has) is unknown
+ * unicast again, and goes to the group: host3 sees it; the reply teaches
+ * host1 again. */
+START_TEST(test_mcast_ageing)
+{
+    vh_tshark_require();
+    char *a = edited("\"remote_ip\": \"239.1.1.1\", \"key\": 42",
+                     "\"remote_ip\": \"239.1.1.1\", \"key\": 42, "
+                     "\"ageing\": \"500us\"");
+    const char *from = "\"count\": 10, \"start\": \"100us\" }";
+    char *at = strstr(a, from);
+    ck_assert_ptr_nonnull(at);
+    size_t n = strlen(a) + 512;
+    char *json = malloc(n);
+    snprintf(json, n, "%.*s\"count\": 2, \"start\": \"100us\" },"
+             " { \"name\": \"later\", \"from\": \"host1/vm1\","
+             " \"to\": \"host2/vm2\", \"proto\": \"icmp\","
+             " \"rate\": \"10kpps\", \"count\": 2,"
+             " \"start\": \"1500us\" }%s", (int) (at - a), a,
+             at + strlen(from));
+    free(a);
+    char *dir = run_file(json);
+    /* host1's echoes: the first two unicast (learnt from the ARP reply);
+     * 'later''s first to the group (aged out), its second unicast. */
+    expect_lines(dir, "host1-eth0", "vxlan && icmp.type == 8",
+                 "-e ip.dst -e ip.ttl -e icmp.seq",
+                 "192.168.0.2,10.0.0.2\t64,64\t0\n"
+                 "192.168.0.2,10.0.0.2\t64,64\t1\n"
+                 "239.1.1.1,10.0.0.2\t1,64\t0\n"
+                 "192.168.0.2,10.0.0.2\t64,64\t1\n");
+    expect_lines(dir, "host3-eth0", "vxlan", "-e ip.dst -e icmp.type",
+                 "239.1.1.1\t\n" "239.1.1.1,10.0.0.2\t8\n");
+    char *rep = NULL;
+    vh_test_sh(&rep, "cat '%s/r.json'", dir);
+    cJSON *r = cJSON_Parse(rep);
+    ck_assert_ptr_nonnull(r);
+    const cJSON *f = named(cJSON_GetObjectItemCaseSensitive(r, "flows"),
+                           "later");
+    ck_assert_double_eq(cJSON_GetObjectItemCaseSensitive(f, "delivered")
+                        ->valuedouble, 2);
+    char buf[256];
+    learned(tunnel(r, "host1"), buf, sizeof buf);
+    ck_assert_str_eq(buf, "52:54:00:00:00:02>192.168.0.2 ");
+    cJSON_Delete(r);
+    free(rep);
+    vh_test_sh(NULL, "rm -rf '%s'", dir);
+    free(dir);
+    free(json);
+
+    json = edited("\"type\": \"linux-bridge\"", "\"type\": \"ovs\"");
+    char *j2 = NULL;
+    at = strstr(json, "\"remote_ip\": \"239.1.1.1\"");
+    n = strlen(json) + 64;
+    j2 = malloc(n);
+    snprintf(j2, n, "%.*s\"remote_ip\": \"192.168.0.2\", \"ageing\": "
+             "\"10s\"%s", (int) (at - json), json,
+             at + strlen("\"remote_ip\": \"239.1.1.1\""));
+    expect_refusal(j2, "hosts[0].bridges[0].ports[0].ageing: 'ageing' "
+                   "applies only to a vxlan port of a linux-bridge");
+    free(j2);
+    free(json);
+}
+END_TEST
+
 static Suite *
 vxlan_mcast_suite(void)
 {
@@ -439,6 +564,8 @@ vxlan_mcast_suite(void)
     tcase_add_test(tc, test_mcast_not_routed);
     tcase_add_test(tc, test_mcast_refusals);
     tcase_add_test(tc, test_mcast_captures);
+    tcase_add_test(tc, test_mcast_ttl);
+    tcase_add_test(tc, test_mcast_ageing);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -718,6 +718,12 @@ vtep_create_port(struct world *w, struct host *h, const struct cfg_bport *bp,
     c.key = bp->key;
     c.has_key = bp->type != CFG_BP_GRE || bp->has_key;
     c.remote_ip = bp->remote_ip;
+    if (bp->ttl) {
+        c.ttl = bp->ttl;
+    }
+    if (bp->ageing) {
+        c.ageing = bp->ageing;
+    }
     return vtep_create(w, h, bp->name, &c, bp->jpath);
 }
 
