@@ -37,9 +37,9 @@ vtep_cfg_init(struct vtep_cfg *c, enum vtep_type type, bool ovs)
     memset(c, 0, sizeof *c);
     c->type = type;
     c->has_key = type != VTEP_GRE;
-    /* Linux's devices leave the TTL unset ("ttl inherit" is not the
-     * default; 0 is): the route's 64, or 1 to a multicast group
-     * (vxlan_xmit_one).  Open vSwitch sets 64 (options:ttl). */
+    /* Linux's devices leave the TTL unset (0): the route's hop limit,
+     * 64, or 1 to a multicast group (vxlan_xmit_one).  Open vSwitch sets
+     * 64 (options:ttl). */
     c->ttl = ovs ? VH_DEF_TUNNEL_TTL : 0;
     c->ageing = VH_DEF_FDB_AGEING;
     c->cat = CPU_VSWITCH;
@@ -602,8 +602,10 @@ pick_address(const struct host *h, uint32_t local, uint32_t remote)
             return h->eps[i];
         }
     }
-    /* A group is on every segment that joins it: without a default
-     * route, the first interface (Linux would want "dev"). */
+    /* A group is in no subnet: Linux joins it where the route to it
+     * leads (the default route, above) unless "dev" names the device;
+     * with no default route vhsim takes the first interface, as "dev
+     * eth0" would. */
     return igmp_is_group(remote) && h->n_eps ? h->eps[0] : NULL;
 }
 
