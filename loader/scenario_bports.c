@@ -5,7 +5,8 @@
  * ({"name": "eth1", "trunks": [10, 20]}), or a port of a "type" of its
  * own: "internal" (the host's address on the bridge), "patch" (to a port
  * of another bridge, "peer"), "bond" (host NICs as "members"), or a
- * tunnel ("vxlan", "gre", "geneve", "nvgre" with "remote_ip" and "key").
+ * tunnel ("vxlan", "gre", "geneve", "nvgre" with "remote_ip", "key" and
+ * "ttl"; a vxlan port also "ageing").
  * Every port object may carry "vlan", "trunks" and OVS's
  * "ingress_policing_rate" (kbps) and "ingress_policing_burst" (kb).
  *
@@ -41,6 +42,9 @@ static const struct bport_key bport_keys[] = {
                    | BP(CFG_BP_NVGRE) },
     { "key", BP(CFG_BP_VXLAN) | BP(CFG_BP_GRE) | BP(CFG_BP_GENEVE)
              | BP(CFG_BP_NVGRE) },
+    { "ttl", BP(CFG_BP_VXLAN) | BP(CFG_BP_GRE) | BP(CFG_BP_GENEVE)
+             | BP(CFG_BP_NVGRE) },
+    { "ageing", BP(CFG_BP_VXLAN) },
 };
 
 bool
@@ -204,7 +208,7 @@ bport_object(struct ld *ld, const cJSON *o, const char *pp,
              const char *hname, struct cfg_bport *bp)
 {
     int type = CFG_BP_NIC, mode = CFG_BOND_ACTIVE_BACKUP, lacp = CFG_LACP_OFF;
-    long long vlan = -1, rate = 0, burst = 0, key = 0;
+    long long vlan = -1, rate = 0, burst = 0, key = 0, ttl = 0;
     char *s = NULL;
     if (!ld_enum(ld, o, pp, "type", "port type", cfg_bport_type_names,
                  N_NAMES(cfg_bport_type_names), &type)
@@ -223,6 +227,8 @@ bport_object(struct ld *ld, const cJSON *o, const char *pp,
         || !ld_enum(ld, o, pp, "lacp", "LACP mode", cfg_lacp_names,
                     N_NAMES(cfg_lacp_names), &lacp)
         || !ld_int(ld, o, pp, "key", false, 0, 0xffffffffLL, NULL, &key)
+        || !ld_int(ld, o, pp, "ttl", false, 1, 255, NULL, &ttl)
+        || !ld_time(ld, o, pp, "ageing", false, &bp->ageing)
         || !ld_time(ld, o, pp, "bond_downdelay", false,
                     &bp->bond_downdelay)) {
         return false;
@@ -234,6 +240,7 @@ bport_object(struct ld *ld, const cJSON *o, const char *pp,
     bp->bond_mode = (enum cfg_bond_mode) mode;
     bp->lacp = (enum cfg_lacp) lacp;
     bp->key = (uint32_t) key;
+    bp->ttl = (uint8_t) ttl;
     bp->has_key = !ld_absent_or_null(o, "key");
     if ((bp->type == CFG_BP_BOND && !bport_members(ld, o, pp, bp))
         || !bport_qos(ld, o, pp, bp)) {
@@ -294,6 +301,45 @@ bport_object(struct ld *ld, const cJSON *o, const char *pp,
     return true;
 }
 
+/* What a tunnel port may ask of its kind of bridge.  'ageing' is a Linux
+ * vxlan device's: Open vSwitch's tunnel ports learn nothing.  A multicast
+ * group as remote_ip (224.0.0.0/4): a Linux vxlan device joins it (flood
+ * and learn); Open vSwitch's tunnel ports take only a unicast remote
+ * (ovs-vswitchd refuses the interface), and Linux's geneve device refuses
+ * a multicast remote; gretap's groups are refused as not supported yet
+ * (loader/scenario_support.c). */
+static bool
+bport_on_bridge(struct ld *ld, const char *pp, const struct cfg_bridge *br,
+                const struct cfg_bport *bp)
+{
+    char kp[JP_LEN], a[16];
+    if (br->type == CFG_BR_OVS && bp->ageing) {
+        jp_key(kp, pp, "ageing");
+        return vh_diag_fail(ld->diag, kp, "'ageing' applies only to a vxlan "
+                            "port of a linux-bridge (an Open vSwitch tunnel "
+                            "port learns nothing)");
+    }
+    if (bp->type < CFG_BP_VXLAN || (bp->remote_ip >> 28) != 14) {
+        return true;
+    }
+    jp_key(kp, pp, "remote_ip");
+    vh_ipv4_format(bp->remote_ip, a);
+    if (br->type == CFG_BR_OVS) {
+        return vh_diag_fail(ld->diag, kp, "%s is a multicast group, and an "
+                            "Open vSwitch tunnel port takes only a unicast "
+                            "remote_ip (ovs-vswitchd refuses a group); for "
+                            "a multicast underlay use a vxlan port of a "
+                            "linux-bridge", a);
+    }
+    if (bp->type == CFG_BP_GENEVE) {
+        return vh_diag_fail(ld->diag, kp, "%s is a multicast group, and a "
+                            "geneve tunnel takes only a unicast remote_ip "
+                            "(as Linux's geneve device does); a multicast "
+                            "underlay is vxlan's", a);
+    }
+    return true;
+}
+
 bool
 ld_bridge_ports(struct ld *ld, const cJSON *ports, const char *path,
                 const char *hname, struct cfg_bridge *br)
@@ -317,7 +363,8 @@ ld_bridge_ports(struct ld *ld, const cJSON *ports, const char *path,
         if (cJSON_IsString(p)) {
             bp->name = ld_strdup(p->valuestring);
         } else if (cJSON_IsObject(p)) {
-            if (!bport_object(ld, p, pp, hname, bp)) {
+            if (!bport_object(ld, p, pp, hname, bp)
+                || !bport_on_bridge(ld, pp, br, bp)) {
                 return false;
             }
         } else {

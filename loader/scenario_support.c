@@ -57,10 +57,14 @@ check_bridge(struct ld *ld, const struct cfg_host *h,
                      : "Open vSwitch's dpdk datapath");
             return unsupported(ld, bp->jpath, "type", what);
         }
-        if (bp->type >= CFG_BP_VXLAN && (bp->remote_ip >> 28) == 14) {
-            return unsupported(ld, bp->jpath, "remote_ip", "multicast "
-                               "underlays (a group as a tunnel's "
-                               "remote_ip)");
+        if ((bp->type == CFG_BP_GRE || bp->type == CFG_BP_NVGRE)
+            && (bp->remote_ip >> 28) == 14) {
+            /* Linux's gretap takes a group; only vxlan's flood and learn
+             * has a model. */
+            snprintf(what, sizeof what, "a multicast group as the "
+                     "remote_ip of a %s port (only vxlan ports take one)",
+                     cfg_bport_type_names[bp->type]);
+            return unsupported(ld, bp->jpath, "remote_ip", what);
         }
         if (b->type != CFG_BR_OVS && bp->type != CFG_BP_NIC
             && (bp->vlan >= 0 || bp->n_trunks)) {

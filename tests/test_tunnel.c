@@ -1234,10 +1234,12 @@ START_TEST(test_tunnel_refusals)
     expect_refusal(json, "hosts[0].bridges[0].ports[0]: remote_ip "
                    "192.168.0.1 is an address of host 'host1' itself");
     free(json);
-    c.port1 = TUNNEL("vxlan", "239.1.1.1", 5001);
+    /* A group is vxlan's only (tests/test_vxlan_mcast.c). */
+    c.port1 = TUNNEL("gre", "239.1.1.1", 5001);
     json = two_hosts_json(&c);
     expect_refusal(json, "hosts[0].bridges[0].ports[0].remote_ip: not "
-                   "supported yet: multicast underlays");
+                   "supported yet: a multicast group as the remote_ip of a "
+                   "gre port");
     free(json);
     c.port1 = TUNNEL("vxlan", "255.255.255.255", 5001);
     json = two_hosts_json(&c);

@@ -130,6 +130,9 @@ struct cfg_bport {
     uint32_t key;
     bool has_key;               /* "key" was given (a GRE tunnel without
                                  * one sends no key). */
+    uint8_t ttl;                /* Tunnels' "ttl"; 0: the device's default
+                                 * (Linux: 1 to a group, else 64). */
+    vh_time_t ageing;           /* vxlan's "ageing"; 0: 300 s. */
     uint64_t policing_rate_kbps;    /* ingress_policing_rate; 0: none. */
     uint64_t policing_burst_kb;     /* ingress_policing_burst. */
     struct cfg_qos *qos;        /* "qos", or NULL. */

@@ -8,6 +8,7 @@
 #include "models/core/defaults.h"
 #include "models/core/host.h"
 #include "models/core/world.h"
+#include "models/endpoint/igmp.h"
 #include "models/endpoint/ipfrag.h"
 #include "sim/trace.h"
 #include "sim/xmalloc.h"
@@ -141,6 +142,13 @@ ep_send_ip(struct world *w, struct endpoint *ep, struct vh_packet *p,
            uint32_t dst, enum cpu_cat cat)
 {
     uint32_t hop = dst;
+    if (igmp_is_group(dst)) {
+        /* No neighbour to resolve: the group's own MAC. */
+        struct vh_mac m = igmp_group_mac(dst);
+        vh_eth_set_dst(p->data, &m);
+        ep_transmit(w, ep, p);
+        return;
+    }
     if (!ep_on_link(ep, dst)) {
         if (!ep->gateway) {
             acct_drop(w, p, ep->dev, "no-route");
@@ -505,6 +513,12 @@ ep_rx(struct world *w, struct port *port, struct vh_packet *p)
         acct_drop(w, p, ep->dev, acct_not_for_me);
         return;
     }
+    if (!endpoint_mac_accepts(ep, &fi.dst)) {
+        /* A group the interface has not joined: the NIC's multicast
+         * filter keeps it from the stack without counting it. */
+        acct_consume(w, p, ep->dev);
+        return;
+    }
     if (fi.has_vlan && (fi.vlan_tci & 0xfff)) {
         /* A stack without a VLAN interface for the tag drops the frame
          * (Linux's 8021q layer: no device for that VID). */
@@ -564,7 +578,8 @@ ep_local_rx(struct world *w, struct endpoint *ep, struct vh_packet *p,
     struct cpu_core *core = ep_core(ep, p);
     struct vh_frame_info fi = *fip;
 
-    if (!fi.is_ipv4 || !ep_is_local(ep, fi.ip_dst)) {
+    if (!fi.is_ipv4 || !(ep_is_local(ep, fi.ip_dst)
+                         || endpoint_in_group(ep, fi.ip_dst))) {
         acct_drop(w, p, ep->dev, acct_not_for_me);
         return;
     }
@@ -739,6 +754,7 @@ endpoint_free(struct endpoint *ep)
     }
     free(ep->arp);
     free(ep->binds);
+    free(ep->groups);
     ipfrag_table_free(ep->frags);
     free(ep);
 }

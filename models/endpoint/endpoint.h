@@ -36,7 +36,12 @@
  * interface, router).  A packet between two applications of one stack
  * never reaches the interface: it goes through the loopback device, as
  * does every packet to 127.0.0.0/8.  Which application a packet reaches
- * is its flow's (vhsim's flows stand for sockets). */
+ * is its flow's (vhsim's flows stand for sockets).
+ *
+ * An interface may join IPv4 multicast groups (models/endpoint/igmp.h):
+ * it then takes their packets, and the stack sends to a group without
+ * ARP, to the group's MAC, out of its own interface whatever the subnet
+ * (the multicast route of the device). */
 #ifndef VH_MODELS_ENDPOINT_H
 #define VH_MODELS_ENDPOINT_H 1
 
@@ -121,6 +126,9 @@ struct endpoint {
     size_t n_binds;
     struct ipfrag_table *frags; /* Reassembly, made at the first
                                  * fragment. */
+    uint32_t *groups;           /* IPv4 groups joined on the interface
+                                 * (models/endpoint/igmp.h). */
+    size_t n_groups;
 
     /* Containers (models/container/container.h); zero for the others. */
     struct endpoint *stack;     /* An application on that endpoint's

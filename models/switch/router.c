@@ -11,6 +11,7 @@
 #include "models/core/defaults.h"
 #include "models/core/devclass.h"
 #include "models/core/world.h"
+#include "models/endpoint/igmp.h"
 #include "sim/trace.h"
 #include "sim/xmalloc.h"
 
@@ -393,6 +394,11 @@ rt_process(struct vh_sim *sim, void *obj, void *arg)
     }
     if (bad) {
         rt_drop(w, rt, p, &rp->fp.dev, "malformed");
+        return;
+    }
+    if (igmp_is_group(fi.ip_dst) && !igmp_is_link_local(fi.ip_dst)) {
+        /* No multicast routing here (no PIM): see router.h. */
+        rt_drop(w, rt, p, &rp->fp.dev, "multicast-not-routed");
         return;
     }
     if (vh_mac_is_multicast(&fi.dst)) {

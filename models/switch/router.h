@@ -18,6 +18,12 @@
  *     it), and the ingress ACL applies as on any switch ("acl-deny");
  *   - ARP: a request for the interface's address is answered, and the
  *     sender learned; a reply completes a resolution;
+ *   - IPv4 to a multicast group: a router of vhsim runs no PIM and no
+ *     IGMP, so a group beyond the local network control block
+ *     (224.0.0.0/24, which no router forwards, such as the IGMP reports
+ *     to 224.0.0.22, taken silently) is dropped ("multicast-not-routed"):
+ *     the members of a group, such as the VTEPs of a multicast VXLAN
+ *     underlay, must share one L2 segment;
  *   - IPv4 for one of the router's own addresses: an echo request is
  *     answered, routed back like any packet; anything else ends there;
  *   - other IPv4: a TTL of 1 or less ends the packet ("ttl-exceeded", the

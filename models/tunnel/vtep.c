@@ -13,6 +13,7 @@
 #include "models/core/host.h"
 #include "models/core/world.h"
 #include "models/endpoint/endpoint.h"
+#include "models/endpoint/igmp.h"
 #include "models/tunnel/geneve.h"
 #include "models/tunnel/gre.h"
 #include "models/tunnel/tnl_outer.h"
@@ -36,7 +37,11 @@ vtep_cfg_init(struct vtep_cfg *c, enum vtep_type type, bool ovs)
     memset(c, 0, sizeof *c);
     c->type = type;
     c->has_key = type != VTEP_GRE;
-    c->ttl = VH_DEF_TUNNEL_TTL;
+    /* Linux's devices leave the TTL unset (0): the route's hop limit,
+     * 64, or 1 to a multicast group (vxlan_xmit_one).  Open vSwitch sets
+     * 64 (options:ttl). */
+    c->ttl = ovs ? VH_DEF_TUNNEL_TTL : 0;
+    c->ageing = VH_DEF_FDB_AGEING;
     c->cat = CPU_VSWITCH;
     switch (type) {
     case VTEP_VXLAN:
@@ -76,7 +81,7 @@ vtep_add_remote(struct vtep *v, uint32_t ip)
 }
 
 static struct vtep_fdb *
-fdb_find(struct vtep *v, const struct vh_mac *mac)
+fdb_find(const struct vtep *v, const struct vh_mac *mac)
 {
     for (size_t i = 0; i < v->n_fdb; i++) {
         if (vh_mac_eq(&v->fdb[i].mac, mac)) {
@@ -86,9 +91,37 @@ fdb_find(struct vtep *v, const struct vh_mac *mac)
     return NULL;
 }
 
+/* Whether entry 'e' still holds at 'now': a static one always, a
+ * learned one until 'ageing' has passed since a frame last came from its
+ * MAC (vxlan_cleanup removes it then; vhsim ignores it, which forwards
+ * the same way). */
+static bool
+fdb_live(const struct vtep *v, const struct vtep_fdb *e, vh_time_t now)
+{
+    return !e->learned || now - e->seen < v->cfg.ageing;
+}
+
+size_t
+vtep_fdb_learned(const struct vtep *v, vh_time_t now)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < v->n_fdb; i++) {
+        n += v->fdb[i].learned && fdb_live(v, &v->fdb[i], now);
+    }
+    return n;
+}
+
+uint32_t
+vtep_fdb_lookup(const struct vtep *v, const struct vh_mac *mac,
+                vh_time_t now)
+{
+    const struct vtep_fdb *e = fdb_find(v, mac);
+    return e && fdb_live(v, e, now) ? e->remote : 0;
+}
+
 static void
 fdb_set(struct vtep *v, const struct vh_mac *mac, uint32_t remote,
-        bool learned)
+        bool learned, vh_time_t now)
 {
     struct vtep_fdb *e = fdb_find(v, mac);
     if (e && learned && !e->learned) {
@@ -101,12 +134,13 @@ fdb_set(struct vtep *v, const struct vh_mac *mac, uint32_t remote,
     }
     e->remote = remote;
     e->learned = learned;
+    e->seen = now;
 }
 
 void
 vtep_fdb_add(struct vtep *v, const struct vh_mac *mac, uint32_t remote)
 {
-    fdb_set(v, mac, remote, false);
+    fdb_set(v, mac, remote, false, 0);
 }
 
 uint32_t
@@ -190,8 +224,9 @@ vtep_encap(struct vtep *v, struct vh_packet *p, uint32_t remote)
     const struct vtep_cfg *c = &v->cfg;
     uint32_t hash = tnl_flow_hash(p->data, p->len);
     struct tnl_ipv4 ip = {
-        .src = v->ep->ip, .dst = remote, .id = v->ip_id++,
-        .df = c->df, .ttl = c->ttl,
+        .src = v->ep->ip, .dst = remote, .id = v->ip_id++, .df = c->df,
+        /* Linux's devices leave the TTL unset: 64, or 1 to a group. */
+        .ttl = c->ttl ? c->ttl : igmp_is_group(remote) ? 1 : 0,
     };
 
     v->encap.frames++;
@@ -243,13 +278,12 @@ encap_send(struct vh_sim *sim, void *obj, void *arg)
 /* The remote of a frame to 'dst': its table entry, or 0 for the flood
  * list. */
 static uint32_t
-remote_of(struct vtep *v, const struct vh_mac *dst)
+remote_of(struct world *w, struct vtep *v, const struct vh_mac *dst)
 {
     if (vh_mac_is_multicast(dst)) {
         return 0;
     }
-    struct vtep_fdb *e = fdb_find(v, dst);
-    return e ? e->remote : 0;
+    return vtep_fdb_lookup(v, dst, w->sim.now);
 }
 
 size_t
@@ -277,7 +311,7 @@ vtep_xmit_begin(struct world *w, struct vtep *v, struct vh_packet *p,
      * above never got to it). */
     VH_TRACE(&w->trace, VH_HOP_TX, .time = w->sim.now, .pkt = p,
              .dev = &v->dev);
-    *one = remote_of(v, vh_eth_dst(p->data));
+    *one = remote_of(w, v, vh_eth_dst(p->data));
     *to = *one ? one : v->remotes;
     size_t n = *one ? 1 : v->n_remotes;
     if (!n) {
@@ -446,7 +480,7 @@ void
 vtep_decap_count(struct world *w, struct vtep *v, struct vh_packet *p)
 {
     if (v->cfg.learning && !vh_mac_is_multicast(vh_eth_src(p->data))) {
-        fdb_set(v, vh_eth_src(p->data), p->md.tun_src, true);
+        fdb_set(v, vh_eth_src(p->data), p->md.tun_src, true, w->sim.now);
     }
     v->decap.frames++;
     v->decap.bytes += p->len;
@@ -660,7 +694,11 @@ pick_address(const struct host *h, uint32_t local, uint32_t remote)
             return h->eps[i];
         }
     }
-    return NULL;
+    /* A group is in no subnet: Linux joins it where the route to it
+     * leads (the default route, above) unless "dev" names the device;
+     * with no default route vhsim takes the first interface, as "dev
+     * eth0" would. */
+    return igmp_is_group(remote) && h->n_eps ? h->eps[0] : NULL;
 }
 
 bool
@@ -669,11 +707,24 @@ vtep_bind(struct world *w, struct vtep *v, const char *jpath,
 {
     char a[16];
     uint32_t remote = v->n_remotes ? v->remotes[0] : 0;
+    uint32_t group = 0;
     for (size_t i = 0; i < v->n_remotes; i++) {
-        if ((v->remotes[i] >> 28) == 14) {
-            return vh_diag_fail(diag, jpath, "not supported yet: multicast "
-                                "underlays (a group as a tunnel's "
-                                "remote_ip)");
+        if (igmp_is_group(v->remotes[i])) {
+            if (v->cfg.type != VTEP_VXLAN) {
+                return vh_diag_fail(diag, jpath, "remote_ip %s is a "
+                                    "multicast group, which only a vxlan "
+                                    "tunnel takes",
+                                    vh_ipv4_format(v->remotes[i], a));
+            }
+            if (group && group != v->remotes[i]) {
+                char b[16];
+                return vh_diag_fail(diag, jpath, "a vxlan tunnel joins one "
+                                    "multicast group, not %s and %s",
+                                    vh_ipv4_format(group, a),
+                                    vh_ipv4_format(v->remotes[i], b));
+            }
+            group = v->remotes[i];
+            continue;
         }
         for (size_t k = 0; k < v->host->n_eps; k++) {
             if (v->host->eps[k]->ip == v->remotes[i]) {
@@ -701,8 +752,13 @@ vtep_bind(struct world *w, struct vtep *v, const char *jpath,
     }
     /* The picture: the tunnel goes out by that interface. */
     vh_device_connect(&v->dev, v->ep->dev, 0);
-    (void) w;
-    return bind_sock(v, jpath, diag);
+    if (!bind_sock(v, jpath, diag)) {
+        return false;
+    }
+    if (group) {
+        endpoint_join_group(w, v->ep, group);
+    }
+    return true;
 }
 
 bool
@@ -731,6 +787,7 @@ vtep_create(struct world *w, struct host *h, const char *name,
     dev_register(w, &v->dev, &vtep_class, &h->dev, name);
     v->dev.report = 1;
     v->host = h;
+    v->world = w;
     v->jpath = jpath;
     v->cfg = *cfg;
     v->ip_id = 1;
@@ -755,6 +812,12 @@ vtep_create_port(struct world *w, struct host *h, const struct cfg_bport *bp,
     c.key = bp->key;
     c.has_key = bp->type != CFG_BP_GRE || bp->has_key;
     c.remote_ip = bp->remote_ip;
+    if (bp->ttl) {
+        c.ttl = bp->ttl;
+    }
+    if (bp->ageing) {
+        c.ageing = bp->ageing;
+    }
     return vtep_create(w, h, bp->name, &c, bp->jpath);
 }
 
@@ -775,6 +838,27 @@ report_count(struct report_out *out, const char *key,
     report_out_begin(out, key);
     report_out_num(out, "frames", (double) c->frames);
     report_out_num(out, "bytes", (double) c->bytes);
+    report_out_end(out);
+}
+
+/* A group's VTEP learns its peers (flood and learn): the inner MACs it
+ * knows at the end of the run, and the VTEP behind each. */
+static void
+report_learned(const struct vtep *v, struct report_out *out)
+{
+    vh_time_t now = v->world->sim.now;
+    char a[16], m[18];
+    report_out_begin_list(out, "learned");
+    for (size_t i = 0; i < v->n_fdb; i++) {
+        const struct vtep_fdb *e = &v->fdb[i];
+        if (!e->learned || !fdb_live(v, e, now)) {
+            continue;
+        }
+        report_out_begin_item(out);
+        report_out_str(out, "mac", vh_mac_format(&e->mac, m));
+        report_out_str(out, "remote_ip", vh_ipv4_format(e->remote, a));
+        report_out_end(out);
+    }
     report_out_end(out);
 }
 
@@ -806,6 +890,9 @@ vtep_report(const struct vh_device *d, struct report_out *out)
         report_out_num(out, v->drops.reason[i], (double) v->drops.count[i]);
     }
     report_out_end(out);
+    if (v->n_remotes && igmp_is_group(v->remotes[0])) {
+        report_learned(v, out);
+    }
 }
 
 /* Every tunnel is listed; hosts without one have no "tunnels". */

@@ -17,9 +17,10 @@
  *   - the remote endpoint is the entry of the frame's destination MAC in
  *     the VTEP's forwarding table (static entries, as flannel and
  *     Docker's overlay driver program with "bridge fdb append", or
- *     learned from decapsulated frames when 'learning'); without one, the
- *     frame goes to every remote of the flood list (head-end
- *     replication), which for a point-to-point tunnel is 'remote_ip';
+ *     learned from decapsulated frames when 'learning', until they age
+ *     out); without one, the frame goes to every remote of the flood
+ *     list (head-end replication), which for a point-to-point tunnel is
+ *     'remote_ip';
  *   - a frame whose outer IPv4 packet would be longer than the MTU of the
  *     interface it leaves by is dropped ("tunnel-mtu-exceeded").  That is
  *     where Linux loses it too: its vxlan, geneve and gretap devices take
@@ -55,6 +56,23 @@
  * tun_dst).  Drops for a key no VTEP has are counted at the VTEP that
  * opened the port (the first bound).
  *
+ * A multicast underlay (RFC 7348 section 4.2; Linux's "ip link add vx0
+ * type vxlan id 42 group 239.1.1.1 dev eth0"): a VXLAN VTEP whose
+ * remote is a group joins the group on its address's interface when it
+ * binds (models/endpoint/igmp.h: the IGMPv3 report at the start of the
+ * run, the group's MAC and address accepted from then on).  The group is
+ * its flood list, so broadcast, multicast and unknown unicast frames
+ * leave in one packet to the group, to the group's MAC, with TTL 1
+ * unless the configuration sets one (Linux's default for a group), and
+ * every VTEP that joined it on the segment takes them; each learns the
+ * inner source MAC's remote from the outer source address (flood and
+ * learn), so the frames that follow go unicast to that VTEP, TTL 64.
+ * Learned entries age out after 'ageing' without a frame from their MAC,
+ * and the next frame to it goes to the group again.  Only VXLAN takes a
+ * group: Linux's geneve refuses a multicast remote, and vhsim has no
+ * model of gretap's.  The group needs one L2 segment between its VTEPs:
+ * vhsim's routers do not route multicast (no PIM).
+ *
  * A capture at the VTEP ("host1/vx0") shows the inner frames, as tcpdump
  * on a vxlan device does: sent into the tunnel (out) and out of it (in);
  * one at the NIC shows the outer packets.
@@ -81,6 +99,7 @@
 #include "sim/diag.h"
 #include "sim/frame.h"
 #include "sim/stats.h"
+#include "sim/time.h"
 
 struct host;
 struct world;
@@ -114,7 +133,11 @@ struct vtep_cfg {
     bool df;                    /* DF on the outer header. */
     bool udp_csum;              /* Compute the outer UDP checksum. */
     bool learning;              /* Learn inner source MACs' remotes. */
-    uint8_t ttl;                /* Outer TTL. */
+    vh_time_t ageing;           /* How long a learned entry lasts without
+                                 * a frame from its MAC (Linux's vxlan
+                                 * "ageing", 300 s as the bridge's). */
+    uint8_t ttl;                /* Outer TTL; 0: Linux's unset TTL, 1 to a
+                                 * multicast group and 64 otherwise. */
     enum cpu_cat cat;           /* What its work counts as: 'vswitch' for a
                                  * bridge's port. */
 };
@@ -131,6 +154,7 @@ struct vtep_fdb {
     struct vh_mac mac;
     uint32_t remote;
     bool learned;
+    vh_time_t seen;             /* Learned: when last refreshed. */
 };
 
 /* One direction's count: frames and their bytes, the inner frames as the
@@ -143,6 +167,7 @@ struct vtep {
     struct vh_device dev;       /* "host1/vx0"; rx: frames out of the
                                  * tunnel, tx: frames into it. */
     struct host *host;
+    const struct world *world; /* Its clock, for the report's ageing. */
     const char *jpath;          /* Where it was asked for, for messages
                                  * ("hosts[0].bridges[0].ports[1]"). */
     struct vtep_cfg cfg;
@@ -178,6 +203,14 @@ void vtep_add_remote(struct vtep *, uint32_t ip);
 
 /* A static forwarding entry: frames to 'mac' go to 'remote' only. */
 void vtep_fdb_add(struct vtep *, const struct vh_mac *mac, uint32_t remote);
+
+/* The remote that frames to 'mac' go to at 'now' (a static entry, or a
+ * learned one not aged out), or 0: the flood list. */
+uint32_t vtep_fdb_lookup(const struct vtep *, const struct vh_mac *mac,
+                         vh_time_t now);
+
+/* The learned entries that have not aged out at 'now'. */
+size_t vtep_fdb_learned(const struct vtep *, vh_time_t now);
 
 /* Binds the VTEP to its host's address: 'cfg.local_ip' if given, else
  * the address whose subnet holds the remote (the connected route), else
