@@ -304,14 +304,10 @@ write_json(const char *path, struct job *jobs, size_t n)
     for (size_t i = 0; i < n; i++) {
         cJSON_AddItemReferenceToArray(arr, jobs[i].report);
     }
-    char *text = cJSON_Print(root);
-    size_t len = strlen(text);
-    char *withnl = vh_xmalloc(len + 2);
-    memcpy(withnl, text, len);
-    memcpy(withnl + len, "\n", 2);
-    int rc = write_text(path, withnl);
-    free(withnl);
-    cJSON_free(text);
+    char *text = report_json_text(root);
+    int rc = text ? write_text(path, text)
+                  : cli_error(VH_EXIT_FAIL, "%s: out of memory", path);
+    free(text);
     cJSON_Delete(root);
     return rc;
 }

@@ -322,17 +322,11 @@ cmd_run(int argc, char **argv)
     }
     if (rc == VH_EXIT_OK && o.json) {
         cJSON *r = report_json(w, wall);
-        char *text = cJSON_Print(r);
-        size_t n = strlen(text);
-        char *withnl = vh_xmalloc(n + 2);
-        memcpy(withnl, text, n);
-        withnl[n] = '\n';
-        withnl[n + 1] = '\0';
-        if (cli_write_file(o.json, withnl, err, sizeof err)) {
-            rc = cli_error(VH_EXIT_FAIL, "%s", err);
+        char *text = report_json_text(r);
+        if (!text || cli_write_file(o.json, text, err, sizeof err)) {
+            rc = cli_error(VH_EXIT_FAIL, "%s", text ? err : "out of memory");
         }
-        free(withnl);
-        cJSON_free(text);
+        free(text);
         cJSON_Delete(r);
     }
     /* The JSON on standard output is the report there: a script reads
