@@ -225,6 +225,7 @@ START_TEST(test_mistyped_option_hint)
         { "run " DEMO " -z", "unknown option '-z'" },
         { "run " DEMO " " DEMO, "one scenario at a time" },
         { "run " DEMO " -s -1", "--seed takes a non-negative integer" },
+        { "run " DEMO " --record -", "--record: name a file" },
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         char *out = NULL;
