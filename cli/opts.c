@@ -35,6 +35,22 @@ unknown_long(const char *arg, const struct cli_opt *opts, size_t n)
         names[i] = buf[i];
     }
     names[n] = "--help";
+    /* A prefix of several options is not unknown, only too short. */
+    size_t len = strlen(name), n_pre = 0;
+    char pre[256] = "";
+    for (size_t i = 0; len > 2 && i <= n; i++) {
+        if (!strncmp(names[i], name, len)) {
+            size_t used = strlen(pre);
+            snprintf(pre + used, sizeof pre - used, "%s%s",
+                     n_pre++ ? ", " : "", names[i]);
+        }
+    }
+    if (n_pre > 1) {
+        free(names);
+        free(buf);
+        return cli_error(VH_EXIT_USAGE, "option '%s' is ambiguous: %s?",
+                         name, pre);
+    }
     const char *s = vh_suggest(name, names, n + 1);
     int rc = s ? cli_error(VH_EXIT_USAGE, "unknown option '%s'; did you "
                            "mean '%s'? (see '--help')", name, s)

@@ -226,6 +226,8 @@ START_TEST(test_mistyped_option_hint)
         { "run " DEMO " " DEMO, "one scenario at a time" },
         { "run " DEMO " -s -1", "--seed takes a non-negative integer" },
         { "run " DEMO " --record -", "--record: name a file" },
+        { "gui " DEMO " --s 3", "option '--s' is ambiguous: --seed, "
+          "--speed, --select, --size, --screenshot?" },
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         char *out = NULL;
