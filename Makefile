@@ -53,7 +53,7 @@ GUI_SRC  := $(wildcard gui/*.c) cli/cmd_gui.c
 CLI_SRC  := $(filter-out cli/main.c cli/gui_main.c $(GUI_SRC), \
                          $(wildcard cli/*.c))
 # What cli/cmd_gui.c needs of the other cli/ files.
-GUI_CLI_SRC := cli/scene.c cli/util.c
+GUI_CLI_SRC := cli/scene.c cli/util.c cli/opts.c
 LIB_SRC  := $(CORE_SRC) $(CLI_SRC) $(GUI_SRC)
 TEST_SRC := $(wildcard tests/test_*.c) tests/check_main.c tests/worldtest.c \
             tests/tshark.c

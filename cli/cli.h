@@ -32,6 +32,27 @@ int cmd_gui_exec(const char *argv0, int argc, char **argv);
 
 struct world;
 struct cfg_scenario;
+struct vh_diag;
+
+/* The file name "-" stands for standard input as the scenario, and for
+ * standard output as --json or --csv. */
+#define CLI_STDIO "-"
+
+/* Whether 'path' is "-". */
+bool cli_is_stdio(const char *path);
+
+/* What messages call the scenario 'file': "stdin" for "-". */
+const char *cli_input_name(const char *file);
+
+/* The most vhsim reads of standard input as a scenario. */
+#define CLI_STDIN_MAX (16u << 20)
+
+/* cfg_load(), with "-" as standard input: read once, to its end (at most
+ * CLI_STDIN_MAX bytes), and kept, so a command may load several variants
+ * of it.  The scenario is then named "stdin", and relative paths in it
+ * are relative to the working directory. */
+struct cfg_scenario *cli_cfg_load(const char *file, const char *variant,
+                                  struct vh_diag *diag);
 
 /* Loads 'file' (with variant 'variant' applied, if not NULL, and the seed
  * '*seed' if 'seed' is not NULL) and builds its world.  On failure prints
@@ -51,7 +72,8 @@ int cli_error(int status, const char *fmt, ...)
 /* Parses a non-negative decimal integer; false if 's' is not one. */
 bool cli_parse_u64(const char *s, unsigned long long *out);
 
-/* Writes 'text' to 'path' atomically (temporary file, then rename). */
+/* Writes 'text' to 'path' atomically (temporary file, then rename), or
+ * to standard output if 'path' is "-". */
 int cli_write_file(const char *path, const char *text, char *err,
                    size_t errlen);
 
@@ -71,7 +93,10 @@ struct cli_output {
 /* Before anything runs: every output's directory exists (unless it makes
  * its own) and can be written, no output is one of the 'inputs', and no
  * two outputs are one file, by identity (sim/outfile.h: vh_same_file).
- * Returns 0, or VH_EXIT_USAGE after saying which. */
+ * "-" is standard input or output: two outputs cannot both be standard
+ * output, and standard input or output redirected from or to a regular
+ * file counts as that file.  Returns 0, or VH_EXIT_USAGE after saying
+ * which. */
 int cli_check_outputs(const char *const *inputs, size_t n_in,
                       const struct cli_output *outs, size_t n_out);
 

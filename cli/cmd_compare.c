@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "cli/compare.h"
+#include "cli/opts.h"
 #include "models/core/config.h"
 #include "report/report.h"
 #include "models/core/world.h"
@@ -23,8 +24,7 @@
 #include "sim/xmalloc.h"
 
 static const char compare_usage[] =
-    "usage: vhsim compare SCENARIO [--json FILE] [--csv FILE] [--seed N]\n"
-    "                     [--only NAME,...] [--quiet]\n"
+    "usage: vhsim compare [options] SCENARIO\n"
     "\n"
     "Runs the scenario as written ('base') and then each entry of its\n"
     "variants[], all with the same traffic and seed, and prints one table\n"
@@ -33,18 +33,24 @@ static const char compare_usage[] =
     "CPU cycles per packet split by category, interrupts and VM exits per\n"
     "second of simulated time, VM exits and bytes copied per packet.\n"
     "Captures named in the scenario are not written ('vhsim run --variant'\n"
-    "writes them for one run).\n"
+    "writes them for one run).  SCENARIO '-' is read from standard input.\n"
     "\n"
-    "  --json FILE       also write { \"variants\": [ { \"name\": \"base\", "
-    "...report... },\n"
-    "                    ... ] }, each the report 'vhsim run --json' writes\n"
-    "  --csv FILE        also write a CSV file, one row per (run, flow), for\n"
-    "                    plotting (columns: docs/scenarios.md)\n"
-    "  --seed N          use seed N for every run instead of the scenario's\n"
-    "  --only NAME,...   run only these, in the scenario's order ('base' is\n"
-    "                    the unchanged scenario)\n"
-    "  --quiet           print nothing on success (errors still go to "
-    "stderr)\n";
+    "  -o, --json FILE     also write { \"variants\": [ { \"name\": "
+    "\"base\",\n"
+    "                      ...report... }, ... ] }, each the report 'vhsim\n"
+    "                      run --json' writes\n"
+    "  -c, --csv FILE      also write a CSV file, one row per (run, flow),\n"
+    "                      for plotting (columns: docs/scenarios.md)\n"
+    "                      FILE '-' is standard output for either (not\n"
+    "                      both); the table is then not printed\n"
+    "  -s, --seed N        use seed N for every run instead of the\n"
+    "                      scenario's\n"
+    "      --only NAME,... run only these, in the scenario's order ('base'\n"
+    "                      is the unchanged scenario)\n"
+    "  -q, --quiet         print nothing on success (errors still go to\n"
+    "                      stderr)\n"
+    "  -v, --verbose       also say on stderr how long the runs took\n"
+    "  -h, --help          print this\n";
 
 struct compare_opts {
     const char *scenario;
@@ -52,74 +58,53 @@ struct compare_opts {
     const char *csv;
     const char *only;
     bool quiet;
+    bool verbose;
     bool has_seed;
     unsigned long long seed;
 };
+
+enum { OPT_ONLY = CLI_LONG_ONLY };
+
+static int
+on_opt(void *ctx, int key, const char *val)
+{
+    struct compare_opts *o = ctx;
+    switch (key) {
+    case 'o':
+        o->json = val;
+        return 0;
+    case 'c':
+        o->csv = val;
+        return 0;
+    case 's':
+        o->has_seed = true;
+        return cli_opt_u64("--seed", val, &o->seed);
+    case OPT_ONLY:
+        o->only = val;
+        return 0;
+    case 'q':
+        o->quiet = true;
+        return 0;
+    case 'v':
+        o->verbose = true;
+        return 0;
+    }
+    return 0;
+}
 
 /* Returns -1 after printing help (exit 0), a usage error status, or 0. */
 static int
 parse_opts(int argc, char **argv, struct compare_opts *o)
 {
-    static const char *const names[] = {
-        "--json", "--csv", "--seed", "--only", "--quiet", "--help",
+    static const struct cli_opt opts[] = {
+        { "json", 'o', true }, { "csv", 'c', true }, { "seed", 's', true },
+        { "only", OPT_ONLY, true }, { "quiet", 'q', false },
+        { "verbose", 'v', false },
     };
     memset(o, 0, sizeof *o);
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-            fputs(compare_usage, stdout);
-            return -1;
-        }
-        if (a[0] != '-' || !a[1]) {
-            if (o->scenario) {
-                return cli_error(VH_EXIT_USAGE, "one scenario at a time "
-                                 "('%s' and '%s')", o->scenario, a);
-            }
-            o->scenario = a;
-            continue;
-        }
-        char name[32];
-        const char *eq = strchr(a, '=');
-        size_t n = eq ? (size_t) (eq - a) : strlen(a);
-        snprintf(name, sizeof name, "%.*s", (int) n, a);
-        if (!strcmp(name, "--quiet") && !eq) {
-            o->quiet = true;
-            continue;
-        }
-        const char **slot = !strcmp(name, "--json") ? &o->json
-                            : !strcmp(name, "--csv") ? &o->csv
-                            : !strcmp(name, "--only") ? &o->only : NULL;
-        if (!slot && strcmp(name, "--seed")) {
-            const char *s = vh_suggest(name, names,
-                                       sizeof names / sizeof *names);
-            if (s) {
-                return cli_error(VH_EXIT_USAGE, "unknown option '%s'; did "
-                                 "you mean '%s'? (see '--help')", name, s);
-            }
-            return cli_error(VH_EXIT_USAGE, "unknown option '%s' (see "
-                             "'--help')", name);
-        }
-        const char *val = eq ? eq + 1 : NULL;
-        if (!val) {
-            if (i + 1 >= argc) {
-                return cli_error(VH_EXIT_USAGE, "%s needs a value", name);
-            }
-            val = argv[++i];
-        }
-        if (slot) {
-            *slot = val;
-        } else if (!cli_parse_u64(val, &o->seed)) {
-            return cli_error(VH_EXIT_USAGE, "--seed takes a non-negative "
-                             "integer, not '%s'", val);
-        } else {
-            o->has_seed = true;
-        }
-    }
-    if (!o->scenario) {
-        fputs(compare_usage, stderr);
-        return VH_EXIT_USAGE;
-    }
-    return 0;
+    return cli_parse_opts(argc, argv, compare_usage, opts,
+                          sizeof opts / sizeof *opts, on_opt, o,
+                          &o->scenario);
 }
 
 /* One run to do: its name, configuration and world. */
@@ -201,9 +186,10 @@ prepare(const struct compare_opts *o, size_t *n)
 {
     struct vh_diag diag;
     vh_diag_init(&diag);
-    struct cfg_scenario *base = cfg_load(o->scenario, NULL, &diag);
+    const char *file = cli_input_name(o->scenario);
+    struct cfg_scenario *base = cli_cfg_load(o->scenario, NULL, &diag);
     if (!base) {
-        cli_error(VH_EXIT_USAGE, "%s: %s", o->scenario, diag.msg);
+        cli_error(VH_EXIT_USAGE, "%s: %s", file, diag.msg);
         return NULL;
     }
     size_t n_all = base->n_variants + 1;
@@ -213,7 +199,7 @@ prepare(const struct compare_opts *o, size_t *n)
     for (size_t i = 0; i < base->n_variants; i++) {
         all[i + 1] = base->variant_names[i];
     }
-    if (o->only && check_only(o->scenario, o->only, all, n_all)) {
+    if (o->only && check_only(file, o->only, all, n_all)) {
         goto fail;
     }
 
@@ -225,9 +211,9 @@ prepare(const struct compare_opts *o, size_t *n)
         struct job *j = &jobs[(*n)++];
         j->name = vh_xstrdup(all[i]);
         vh_diag_init(&diag);
-        j->cfg = i ? cfg_load(o->scenario, all[i], &diag) : NULL;
+        j->cfg = i ? cli_cfg_load(o->scenario, all[i], &diag) : NULL;
         if (i && !j->cfg) {
-            cli_error(VH_EXIT_USAGE, "%s: variant '%s': %s", o->scenario,
+            cli_error(VH_EXIT_USAGE, "%s: variant '%s': %s", file,
                       all[i], diag.msg);
             goto fail;
         }
@@ -241,10 +227,10 @@ prepare(const struct compare_opts *o, size_t *n)
         j->w = world_build(j->cfg, &diag);
         if (!j->w) {
             if (i) {
-                cli_error(VH_EXIT_USAGE, "%s: variant '%s': %s",
-                          o->scenario, all[i], diag.msg);
+                cli_error(VH_EXIT_USAGE, "%s: variant '%s': %s", file,
+                          all[i], diag.msg);
             } else {
-                cli_error(VH_EXIT_USAGE, "%s: %s", o->scenario, diag.msg);
+                cli_error(VH_EXIT_USAGE, "%s: %s", file, diag.msg);
             }
             goto fail;
         }
@@ -318,14 +304,10 @@ write_json(const char *path, struct job *jobs, size_t n)
     for (size_t i = 0; i < n; i++) {
         cJSON_AddItemReferenceToArray(arr, jobs[i].report);
     }
-    char *text = cJSON_Print(root);
-    size_t len = strlen(text);
-    char *withnl = vh_xmalloc(len + 2);
-    memcpy(withnl, text, len);
-    memcpy(withnl + len, "\n", 2);
-    int rc = write_text(path, withnl);
-    free(withnl);
-    cJSON_free(text);
+    char *text = report_json_text(root);
+    int rc = text ? write_text(path, text)
+                  : cli_error(VH_EXIT_FAIL, "%s: out of memory", path);
+    free(text);
     cJSON_Delete(root);
     return rc;
 }
@@ -403,8 +385,12 @@ cmd_compare(int argc, char **argv)
         rc = write_text(o.csv, csv);
         free(csv);
     }
-    if (rc == VH_EXIT_OK && !o.quiet) {
+    /* JSON or CSV on standard output is what a script reads there. */
+    bool to_stdout = cli_is_stdio(o.json) || cli_is_stdio(o.csv);
+    if (rc == VH_EXIT_OK && !o.quiet && !to_stdout) {
         compare_print(runs, n, table_width(), stdout);
+    }
+    if (rc == VH_EXIT_OK && o.verbose) {
         fflush(stdout);
         fprintf(stderr, "vhsim: %zu run%s, %.3f s wall\n", n,
                 n == 1 ? "" : "s", wall);

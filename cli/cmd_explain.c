@@ -1,5 +1,6 @@
 /* cli/cmd_explain.c: 'vhsim explain': one packet, hop by hop. */
 #include "cli/cli.h"
+#include "cli/opts.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -161,59 +162,66 @@ print_steps(const struct follow *f, vh_time_t born, const struct world *w)
     (void) w;
 }
 
+struct explain_opts {
+    const char *scenario, *flow, *variant;
+    unsigned long long packet, seed;
+    bool has_seed;
+};
+
+enum { OPT_FLOW = CLI_LONG_ONLY, OPT_PACKET, OPT_VARIANT };
+
+static int
+on_opt(void *ctx, int key, const char *val)
+{
+    struct explain_opts *o = ctx;
+    switch (key) {
+    case OPT_FLOW:
+        o->flow = val;
+        return 0;
+    case OPT_VARIANT:
+        o->variant = val;
+        return 0;
+    case OPT_PACKET:
+        return cli_opt_u64("--packet", val, &o->packet);
+    case 's':
+        o->has_seed = true;
+        return cli_opt_u64("--seed", val, &o->seed);
+    }
+    return 0;
+}
+
 int
 cmd_explain(int argc, char **argv)
 {
     static const char usage[] =
-        "usage: vhsim explain SCENARIO [--flow NAME] [--packet N] "
-        "[--seed N] [--variant NAME]\n"
+        "usage: vhsim explain [options] SCENARIO\n"
         "\n"
         "Runs the scenario and follows one packet (by default the first\n"
         "packet of the first flow) from the application that sent it to the\n"
         "one that received it: every device it crossed, every queue it\n"
         "waited in, every piece of CPU work it caused with its core,\n"
         "category and cycles.  ICMP packets are followed there and back.\n"
+        "SCENARIO '-' is read from standard input.\n"
         "\n"
-        "  --flow NAME   the flow to follow (default: the first)\n"
-        "  --packet N    its packet number, from 0 (default 0)\n";
-    const char *scenario = NULL, *flow = NULL, *variant = NULL;
-    unsigned long long packet = 0, seed = 0;
-    bool has_seed = false;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-            fputs(usage, stdout);
-            return VH_EXIT_OK;
-        }
-        bool takes = !strcmp(a, "--flow") || !strcmp(a, "--packet")
-                     || !strcmp(a, "--seed") || !strcmp(a, "--variant");
-        if (takes && i + 1 >= argc) {
-            return cli_error(VH_EXIT_USAGE, "%s needs a value", a);
-        }
-        if (!strcmp(a, "--flow")) {
-            flow = argv[++i];
-        } else if (!strcmp(a, "--variant")) {
-            variant = argv[++i];
-        } else if (!strcmp(a, "--packet") || !strcmp(a, "--seed")) {
-            unsigned long long *v = a[2] == 'p' ? &packet : &seed;
-            if (!cli_parse_u64(argv[++i], v)) {
-                return cli_error(VH_EXIT_USAGE, "%s takes a non-negative "
-                                 "integer, not '%s'", a, argv[i]);
-            }
-            has_seed |= a[2] == 's';
-        } else if (a[0] == '-') {
-            return cli_error(VH_EXIT_USAGE, "unknown option '%s' (see "
-                             "'--help')", a);
-        } else if (scenario) {
-            return cli_error(VH_EXIT_USAGE, "one scenario at a time");
-        } else {
-            scenario = a;
-        }
+        "      --flow NAME     the flow to follow (default: the first)\n"
+        "      --packet N      its packet number, from 0 (default 0)\n"
+        "  -s, --seed N        use seed N instead of the scenario's\n"
+        "      --variant NAME  apply that entry of variants[] first\n"
+        "  -h, --help          print this\n";
+    static const struct cli_opt opts[] = {
+        { "flow", OPT_FLOW, true }, { "packet", OPT_PACKET, true },
+        { "seed", 's', true }, { "variant", OPT_VARIANT, true },
+    };
+    struct explain_opts o = { 0 };
+    int prc = cli_parse_opts(argc, argv, usage, opts,
+                             sizeof opts / sizeof *opts, on_opt, &o,
+                             &o.scenario);
+    if (prc) {
+        return prc < 0 ? VH_EXIT_OK : prc;
     }
-    if (!scenario) {
-        fputs(usage, stderr);
-        return VH_EXIT_USAGE;
-    }
+    const char *scenario = o.scenario, *flow = o.flow, *variant = o.variant;
+    unsigned long long packet = o.packet, seed = o.seed;
+    bool has_seed = o.has_seed;
 
     uint64_t seed64 = seed;
     struct cfg_scenario *cfg;
@@ -231,7 +239,8 @@ cmd_explain(int argc, char **argv)
     }
     if (fi < 0) {
         int rc = cli_error(VH_EXIT_USAGE, flow ? "%s: no flow named '%s'"
-                           : "%s: the scenario has no traffic", scenario,
+                           : "%s: the scenario has no traffic",
+                           cli_input_name(scenario),
                            flow);
         world_free(w);
         cfg_free(cfg);

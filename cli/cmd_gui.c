@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/opts.h"
 #include "cli/scene.h"
 #include "gui/app.h"
 #include "gui/history.h"
@@ -23,7 +24,7 @@
 #define GUI_MAX_FRAMES 100000
 
 static const char gui_usage[] =
-    "usage: vhsim gui SCENARIO|RECORDING [options]\n"
+    "usage: vhsim gui [options] SCENARIO|RECORDING\n"
     "\n"
     "Animates the packets of a run hop by hop: each packet a dot in its\n"
     "flow's colour moving between devices, queues filling, drops flashing\n"
@@ -34,7 +35,7 @@ static const char gui_usage[] =
     "  --variant NAME        show that variant of the scenario\n"
     "  --variants A,B        two variants side by side on one clock\n"
     "                        ('base' is the scenario as written)\n"
-    "  --seed N              use seed N instead of the scenario's\n"
+    "  -s, --seed N          use seed N instead of the scenario's\n"
     "  --speed TIME          simulated time per second of animation\n"
     "                        (default 1us: a trip through a host takes a\n"
     "                        few seconds)\n"
@@ -48,7 +49,12 @@ static const char gui_usage[] =
     "Headless, with no display:\n"
     "  --screenshot FILE     write the frame at --at as a PNG and exit\n"
     "  --frames DIR          write frames from --from to --to as\n"
-    "                        DIR/frame-00001.png... (--fps N, default 30)\n";
+    "                        DIR/frame-00001.png... (--fps N, default 30)\n"
+    "\n"
+    "  -h, --help            print this\n"
+    "\n"
+    "Without a display and without --screenshot or --frames it says so\n"
+    "and exits 1.\n";
 
 /* A scenario variant run live: the simulation goes forward in slices as
  * the animation needs, writing a spool recording the viewer reads. */
@@ -110,7 +116,7 @@ open_live(const char *file, const char *variant, bool has_seed,
     vh_diag_init(&diag);
     const char *v = variant && strcmp(variant, "base") ? variant : NULL;
     struct cli_gui_live *l = gui_xcalloc(1, sizeof *l);
-    l->cfg = cfg_load(file, v, &diag);
+    l->cfg = cli_cfg_load(file, v, &diag);
     if (!l->cfg) {
         cli_error(VH_EXIT_USAGE, "%s: %s", file, diag.msg);
         live_free(l);
@@ -178,6 +184,14 @@ struct gui_opts {
     int w, h;
 };
 
+/* Whether the environment variable 'name' is set to something. */
+static bool
+env_set(const char *name)
+{
+    const char *v = getenv(name);
+    return v && *v;
+}
+
 static int
 parse_time_opt(const char *name, const char *val, vh_time_t *out)
 {
@@ -188,101 +202,102 @@ parse_time_opt(const char *name, const char *val, vh_time_t *out)
     return 0;
 }
 
+enum {
+    OPT_VARIANT = CLI_LONG_ONLY, OPT_VARIANTS, OPT_SPEED, OPT_AT, OPT_SELECT,
+    OPT_INSPECT, OPT_SIZE, OPT_SCREENSHOT, OPT_FRAMES, OPT_FROM, OPT_TO,
+    OPT_FPS, OPT_FOLLOW,
+};
+
+static int
+on_gui_opt(void *ctx, int key, const char *v)
+{
+    struct gui_opts *o = ctx;
+    int rc = 0;
+    switch (key) {
+    case OPT_FOLLOW:
+        o->follow = true;
+        break;
+    case OPT_VARIANT:
+        o->variant = v;
+        break;
+    case OPT_VARIANTS:
+        o->variants = v;
+        break;
+    case OPT_SELECT:
+        o->select = v;
+        break;
+    case OPT_INSPECT:
+        o->inspect = v;
+        break;
+    case OPT_SCREENSHOT:
+        o->screenshot = v;
+        break;
+    case OPT_FRAMES:
+        o->frames = v;
+        break;
+    case 's':
+        o->has_seed = true;
+        rc = cli_opt_u64("--seed", v, &o->seed);
+        break;
+    case OPT_SPEED: {
+        vh_time_t s;
+        rc = parse_time_opt("--speed", v, &s);
+        if (!rc && !s) {
+            rc = cli_error(VH_EXIT_USAGE, "--speed must be more than 0");
+        }
+        o->speed = (double) s;
+        break;
+    }
+    case OPT_AT:
+        rc = parse_time_opt("--at", v, &o->at);
+        break;
+    case OPT_FROM:
+        rc = parse_time_opt("--from", v, &o->from);
+        break;
+    case OPT_TO:
+        rc = parse_time_opt("--to", v, &o->to);
+        o->has_to = true;
+        break;
+    case OPT_FPS: {
+        char *end;
+        o->fps = strtod(v, &end);
+        if (*end || !(o->fps > 0 && o->fps <= 1000)) {
+            rc = cli_error(VH_EXIT_USAGE, "--fps takes a number of frames "
+                           "per second (1 to 1000), not '%s'", v);
+        }
+        break;
+    }
+    case OPT_SIZE:
+        if (sscanf(v, "%dx%d", &o->w, &o->h) != 2 || o->w < 320
+            || o->h < 200 || o->w > 8192 || o->h > 8192) {
+            rc = cli_error(VH_EXIT_USAGE, "--size takes WIDTHxHEIGHT "
+                           "between 320x200 and 8192x8192, not '%s'", v);
+        }
+        break;
+    }
+    return rc;
+}
+
 static int
 parse_gui_opts(int argc, char **argv, struct gui_opts *o)
 {
+    static const struct cli_opt opts[] = {
+        { "variant", OPT_VARIANT, true }, { "variants", OPT_VARIANTS, true },
+        { "seed", 's', true }, { "speed", OPT_SPEED, true },
+        { "at", OPT_AT, true }, { "select", OPT_SELECT, true },
+        { "inspect", OPT_INSPECT, true }, { "follow", OPT_FOLLOW, false },
+        { "size", OPT_SIZE, true }, { "screenshot", OPT_SCREENSHOT, true },
+        { "frames", OPT_FRAMES, true }, { "from", OPT_FROM, true },
+        { "to", OPT_TO, true }, { "fps", OPT_FPS, true },
+    };
     memset(o, 0, sizeof *o);
     o->speed = GUI_DEFAULT_SPEED;
     o->fps = 30;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-            fputs(gui_usage, stdout);
-            return -1;
-        }
-        if (!strcmp(a, "--follow")) {
-            o->follow = true;
-            continue;
-        }
-        if (a[0] != '-') {
-            if (o->input) {
-                return cli_error(VH_EXIT_USAGE, "one scenario at a time "
-                                 "('%s' and '%s')", o->input, a);
-            }
-            o->input = a;
-            continue;
-        }
-        static const char *const with_value[] = {
-            "--variant", "--variants", "--seed", "--speed", "--at",
-            "--select", "--inspect", "--size", "--screenshot", "--frames",
-            "--from", "--to", "--fps",
-        };
-        bool known = false;
-        for (size_t k = 0; k < sizeof with_value / sizeof *with_value; k++) {
-            known |= !strcmp(a, with_value[k]);
-        }
-        if (!known) {
-            return cli_error(VH_EXIT_USAGE, "unknown option '%s' (see "
-                             "'vhsim gui --help')", a);
-        }
-        if (i + 1 >= argc) {
-            return cli_error(VH_EXIT_USAGE, "%s needs a value", a);
-        }
-        const char *v = argv[++i];
-        int rc = 0;
-        if (!strcmp(a, "--variant")) {
-            o->variant = v;
-        } else if (!strcmp(a, "--variants")) {
-            o->variants = v;
-        } else if (!strcmp(a, "--select")) {
-            o->select = v;
-        } else if (!strcmp(a, "--inspect")) {
-            o->inspect = v;
-        } else if (!strcmp(a, "--screenshot")) {
-            o->screenshot = v;
-        } else if (!strcmp(a, "--frames")) {
-            o->frames = v;
-        } else if (!strcmp(a, "--seed")) {
-            if (!cli_parse_u64(v, &o->seed)) {
-                return cli_error(VH_EXIT_USAGE, "--seed takes a non-negative "
-                                 "integer, not '%s'", v);
-            }
-            o->has_seed = true;
-        } else if (!strcmp(a, "--speed")) {
-            vh_time_t s;
-            rc = parse_time_opt(a, v, &s);
-            if (!rc && !s) {
-                rc = cli_error(VH_EXIT_USAGE, "--speed must be more than 0");
-            }
-            o->speed = (double) s;
-        } else if (!strcmp(a, "--at")) {
-            rc = parse_time_opt(a, v, &o->at);
-        } else if (!strcmp(a, "--from")) {
-            rc = parse_time_opt(a, v, &o->from);
-        } else if (!strcmp(a, "--to")) {
-            rc = parse_time_opt(a, v, &o->to);
-            o->has_to = true;
-        } else if (!strcmp(a, "--fps")) {
-            char *end;
-            o->fps = strtod(v, &end);
-            if (*end || !(o->fps > 0 && o->fps <= 1000)) {
-                rc = cli_error(VH_EXIT_USAGE, "--fps takes a number of "
-                               "frames per second (1 to 1000), not '%s'", v);
-            }
-        } else if (!strcmp(a, "--size")) {
-            if (sscanf(v, "%dx%d", &o->w, &o->h) != 2 || o->w < 320
-                || o->h < 200 || o->w > 8192 || o->h > 8192) {
-                rc = cli_error(VH_EXIT_USAGE, "--size takes WIDTHxHEIGHT "
-                               "between 320x200 and 8192x8192, not '%s'", v);
-            }
-        }
-        if (rc) {
-            return rc;
-        }
-    }
-    if (!o->input) {
-        fputs(gui_usage, stderr);
-        return VH_EXIT_USAGE;
+    int rc = cli_parse_opts(argc, argv, gui_usage, opts,
+                            sizeof opts / sizeof *opts, on_gui_opt, o,
+                            &o->input);
+    if (rc) {
+        return rc;
     }
     if (o->variant && o->variants) {
         return cli_error(VH_EXIT_USAGE, "--variant and --variants do not go "
@@ -438,6 +453,16 @@ cmd_gui(int argc, char **argv)
 
     if (headless) {
         SDL_SetHint(SDL_HINT_VIDEODRIVER, "dummy");
+    } else if (!env_set("DISPLAY") && !env_set("WAYLAND_DISPLAY")
+               && !env_set("SDL_VIDEODRIVER")) {
+        /* Said before SDL starts: it would try each of its drivers, print
+         * their complaints, and settle for one that shows nothing. */
+        rc = cli_error(VH_EXIT_FAIL, "no display to open a window on "
+                       "(neither DISPLAY nor WAYLAND_DISPLAY is set): run "
+                       "it in a graphical session, under Xvfb (xvfb-run "
+                       "vhsim gui ...), or write pictures with "
+                       "--screenshot or --frames");
+        goto out;
     }
     if (SDL_Init(headless ? 0 : SDL_INIT_VIDEO) < 0) {
         rc = cli_error(VH_EXIT_FAIL, "SDL: %s%s", SDL_GetError(),

@@ -1,5 +1,6 @@
 /* cli/cmd_run.c: 'vhsim run' and 'vhsim check'. */
 #include "cli/cli.h"
+#include "cli/opts.h"
 #include "cli/scene.h"
 
 #include <errno.h>
@@ -27,103 +28,102 @@ struct run_opts {
     const char *variant;
     const char *record;
     bool quiet;
+    bool verbose;
     bool has_seed;
     unsigned long long seed;
 };
 
 static const char run_usage[] =
-    "usage: vhsim run SCENARIO [--json FILE] [--seed N] [--variant NAME] "
-    "[--record FILE] [--quiet]\n"
+    "usage: vhsim run [options] SCENARIO\n"
     "\n"
     "Runs the scenario and prints the report: per flow what was sent,\n"
     "delivered and dropped (with reasons), throughput and latency; per host\n"
     "the cycles each core spent by category, interrupts, VM exits and bytes\n"
     "copied; per device the frames in, out and dropped.  Captures named in\n"
-    "the scenario are written as pcap files.\n"
+    "the scenario are written as pcap files.  SCENARIO '-' is read from\n"
+    "standard input.\n"
     "\n"
-    "  --json FILE     also write the report as JSON to FILE\n"
-    "  --seed N        use seed N instead of the scenario's\n"
-    "  --variant NAME  apply that entry of the scenario's variants[] first\n"
-    "                  ('base': the scenario as written)\n"
-    "  --record FILE   record the topology and every hop event, for\n"
-    "                  'vhsim gui FILE' to replay (docs/gui.md)\n"
-    "  --quiet         print nothing on success (errors still go to stderr)\n";
+    "  -o, --json FILE     also write the report as JSON to FILE; '-' is\n"
+    "                      standard output, and the text report is then\n"
+    "                      not printed\n"
+    "  -s, --seed N        use seed N instead of the scenario's\n"
+    "      --variant NAME  apply that entry of the scenario's variants[]\n"
+    "                      first ('base': the scenario as written)\n"
+    "      --record FILE   record the topology and every hop event, for\n"
+    "                      'vhsim gui FILE' to replay (docs/gui.md)\n"
+    "  -q, --quiet         print nothing on success (errors still go to\n"
+    "                      stderr)\n"
+    "  -v, --verbose       also say on stderr how long the run took and how\n"
+    "                      many events per second it simulated\n"
+    "  -h, --help          print this\n"
+    "\n"
+    "'--' ends the options: 'vhsim run -- -x.json'.\n";
 
 static const char check_usage[] =
-    "usage: vhsim check SCENARIO [--variant NAME]\n"
+    "usage: vhsim check [--variant NAME] SCENARIO\n"
     "\n"
     "Loads and validates the scenario and builds its model without running\n"
     "it.  Prints a one-line summary, or the first error with its JSON path\n"
-    "(exit status 2).\n";
+    "(exit status 2).  SCENARIO '-' is read from standard input.\n"
+    "\n"
+    "      --variant NAME  check that entry of variants[] applied\n"
+    "  -q, --quiet         print nothing when it is valid\n"
+    "  -h, --help          print this\n";
 
-/* Parses the options a command accepts.  Returns -1 after printing help
- * (exit 0), or a usage error status, or 0. */
+enum { OPT_VARIANT = CLI_LONG_ONLY, OPT_RECORD };
+
+static const struct cli_opt run_opts[] = {
+    { "json", 'o', true }, { "seed", 's', true },
+    { "variant", OPT_VARIANT, true }, { "record", OPT_RECORD, true },
+    { "quiet", 'q', false }, { "verbose", 'v', false },
+};
+
+static const struct cli_opt check_opts[] = {
+    { "variant", OPT_VARIANT, true }, { "quiet", 'q', false },
+};
+
 static int
-parse_opts(int argc, char **argv, const char *usage, const char *allowed,
-           struct run_opts *o)
+on_opt(void *ctx, int key, const char *val)
 {
-    memset(o, 0, sizeof *o);
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        const char *val = NULL;
-        char name[32] = "";
-        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-            fputs(usage, stdout);
-            return -1;
-        }
-        if (a[0] == '-' && a[1] == '-') {
-            const char *eq = strchr(a, '=');
-            size_t n = eq ? (size_t) (eq - a) : strlen(a);
-            snprintf(name, sizeof name, "%.*s", (int) n, a);
-            if (eq) {
-                val = eq + 1;
-            }
-        } else if (a[0] == '-' && a[1]) {
-            return cli_error(VH_EXIT_USAGE, "unknown option '%s' (see "
-                             "'--help')", a);
-        } else {
-            if (o->scenario) {
-                return cli_error(VH_EXIT_USAGE, "one scenario at a time "
-                                 "('%s' and '%s')", o->scenario, a);
-            }
-            o->scenario = a;
-            continue;
-        }
-        char key[40];
-        snprintf(key, sizeof key, " %s ", name + 2);
-        if (!strstr(allowed, key)) {
-            return cli_error(VH_EXIT_USAGE, "unknown option '%s' (see "
-                             "'--help')", name);
-        }
-        if (!strcmp(name, "--quiet")) {
-            o->quiet = true;
-            continue;
-        }
-        if (!val) {
-            if (i + 1 >= argc) {
-                return cli_error(VH_EXIT_USAGE, "%s needs a value", name);
-            }
-            val = argv[++i];
-        }
-        if (!strcmp(name, "--json")) {
-            o->json = val;
-        } else if (!strcmp(name, "--variant")) {
-            o->variant = val;
-        } else if (!strcmp(name, "--record")) {
-            o->record = val;
-        } else if (!strcmp(name, "--seed")) {
-            if (!cli_parse_u64(val, &o->seed)) {
-                return cli_error(VH_EXIT_USAGE, "--seed takes a "
-                                 "non-negative integer, not '%s'", val);
-            }
-            o->has_seed = true;
-        }
-    }
-    if (!o->scenario) {
-        fputs(usage, stderr);
-        return VH_EXIT_USAGE;
+    struct run_opts *o = ctx;
+    switch (key) {
+    case 'o':
+        o->json = val;
+        return 0;
+    case 's':
+        o->has_seed = true;
+        return cli_opt_u64("--seed", val, &o->seed);
+    case OPT_VARIANT:
+        o->variant = val;
+        return 0;
+    case OPT_RECORD:
+        o->record = val;
+        return 0;
+    case 'q':
+        o->quiet = true;
+        return 0;
+    case 'v':
+        o->verbose = true;
+        return 0;
     }
     return 0;
+}
+
+/* Parses the options of 'run' or 'check'.  Returns -1 after printing
+ * help (exit 0), or a usage error status, or 0. */
+static int
+parse_opts(int argc, char **argv, const char *usage,
+           const struct cli_opt *opts, size_t n, struct run_opts *o)
+{
+    memset(o, 0, sizeof *o);
+    int rc = cli_parse_opts(argc, argv, usage, opts, n, on_opt, o,
+                            &o->scenario);
+    if (!rc && cli_is_stdio(o->record)) {
+        /* The recording is binary and read back by 'vhsim gui FILE'. */
+        rc = cli_error(VH_EXIT_USAGE, "--record: name a file; a recording "
+                       "is not written to standard output");
+    }
+    return rc;
 }
 
 struct world *
@@ -132,9 +132,9 @@ cli_load_world(const char *file, const char *variant, const uint64_t *seed,
 {
     struct vh_diag diag;
     vh_diag_init(&diag);
-    struct cfg_scenario *cfg = cfg_load(file, variant, &diag);
+    struct cfg_scenario *cfg = cli_cfg_load(file, variant, &diag);
     if (!cfg) {
-        cli_error(VH_EXIT_USAGE, "%s: %s", file, diag.msg);
+        cli_error(VH_EXIT_USAGE, "%s: %s", cli_input_name(file), diag.msg);
         return NULL;
     }
     if (seed) {
@@ -142,7 +142,7 @@ cli_load_world(const char *file, const char *variant, const uint64_t *seed,
     }
     struct world *w = world_build(cfg, &diag);
     if (!w) {
-        cli_error(VH_EXIT_USAGE, "%s: %s", file, diag.msg);
+        cli_error(VH_EXIT_USAGE, "%s: %s", cli_input_name(file), diag.msg);
         cfg_free(cfg);
         return NULL;
     }
@@ -254,8 +254,8 @@ int
 cmd_run(int argc, char **argv)
 {
     struct run_opts o;
-    int rc = parse_opts(argc, argv, run_usage,
-                        " json seed variant record quiet ", &o);
+    int rc = parse_opts(argc, argv, run_usage, run_opts,
+                        sizeof run_opts / sizeof *run_opts, &o);
     if (rc) {
         return rc < 0 ? VH_EXIT_OK : rc;
     }
@@ -269,7 +269,8 @@ cmd_run(int argc, char **argv)
         cfg_free(cfg);
         return VH_EXIT_USAGE;
     }
-    struct vh_capture *cap = open_captures(w, cfg, o.scenario);
+    struct vh_capture *cap = open_captures(w, cfg,
+                                           cli_input_name(o.scenario));
     if (!cap) {
         world_free(w);
         cfg_free(cfg);
@@ -321,20 +322,16 @@ cmd_run(int argc, char **argv)
     }
     if (rc == VH_EXIT_OK && o.json) {
         cJSON *r = report_json(w, wall);
-        char *text = cJSON_Print(r);
-        size_t n = strlen(text);
-        char *withnl = vh_xmalloc(n + 2);
-        memcpy(withnl, text, n);
-        withnl[n] = '\n';
-        withnl[n + 1] = '\0';
-        if (cli_write_file(o.json, withnl, err, sizeof err)) {
-            rc = cli_error(VH_EXIT_FAIL, "%s", err);
+        char *text = report_json_text(r);
+        if (!text || cli_write_file(o.json, text, err, sizeof err)) {
+            rc = cli_error(VH_EXIT_FAIL, "%s", text ? err : "out of memory");
         }
-        free(withnl);
-        cJSON_free(text);
+        free(text);
         cJSON_Delete(r);
     }
-    if (rc == VH_EXIT_OK && !o.quiet) {
+    /* The JSON on standard output is the report there: a script reads
+     * it, with no text around it. */
+    if (rc == VH_EXIT_OK && !o.quiet && !cli_is_stdio(o.json)) {
         report_print(w, stdout);
         if (cfg->n_captures) {
             printf("\nCaptures\n");
@@ -343,7 +340,12 @@ cmd_run(int argc, char **argv)
             printf("  %-24s -> %s\n", cfg->captures[i].point,
                    cfg->captures[i].file);
         }
-        fprintf(stderr, "vhsim: %.3f s wall, %.2f M events/s\n", wall,
+    }
+    /* A successful run is silent on stderr: the report carries wall_s
+     * and events. */
+    if (rc == VH_EXIT_OK && o.verbose) {
+        fprintf(stderr, "vhsim: %.3f s wall, %llu events, %.2f M "
+                "events/s\n", wall, (unsigned long long) w->sim.events_run,
                 wall > 0 ? w->sim.events_run / wall / 1e6 : 0.0);
     }
     world_free(w);
@@ -355,7 +357,8 @@ int
 cmd_check(int argc, char **argv)
 {
     struct run_opts o;
-    int rc = parse_opts(argc, argv, check_usage, " variant ", &o);
+    int rc = parse_opts(argc, argv, check_usage, check_opts,
+                        sizeof check_opts / sizeof *check_opts, &o);
     if (rc) {
         return rc < 0 ? VH_EXIT_OK : rc;
     }
@@ -373,10 +376,12 @@ cmd_check(int argc, char **argv)
     if (ctrs) {
         snprintf(more, sizeof more, ", %zu containers", ctrs);
     }
-    printf("%s: ok: %zu hosts, %zu VMs%s, %zu switches, %zu flows, "
-           "%zu captures, %zu variants\n", o.scenario, cfg->n_hosts, vms,
-           more, cfg->n_switches, cfg->n_flows, cfg->n_captures,
-           cfg->n_variants);
+    if (!o.quiet) {
+        printf("%s: ok: %zu hosts, %zu VMs%s, %zu switches, %zu flows, "
+               "%zu captures, %zu variants\n", cli_input_name(o.scenario),
+               cfg->n_hosts, vms, more, cfg->n_switches, cfg->n_flows,
+               cfg->n_captures, cfg->n_variants);
+    }
     world_free(w);
     cfg_free(cfg);
     return VH_EXIT_OK;

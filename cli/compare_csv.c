@@ -8,6 +8,8 @@
  *   drops                                   "reason:count;..." ("" if none)
  *   throughput_gbps, throughput_mpps
  *   latency_p50_ns, latency_p99_ns, latency_max_ns
+ *                                           empty when nothing was
+ *                                           delivered
  *   host                                    the host whose counters follow:
  *                                           the flow's source host if it
  *                                           runs VMs, else its destination
@@ -36,6 +38,7 @@
 #include <string.h>
 
 #include "models/hw/cpu.h"
+#include "report/report.h"
 #include "sim/xmalloc.h"
 
 struct buf {
@@ -82,13 +85,26 @@ put_str(struct buf *b, const char *s, bool first)
     buf_printf(b, "\"");
 }
 
+/* The number as the JSON has it (report_json_text()), so the file is
+ * rounded nowhere. */
 static void
 put_num(struct buf *b, double v)
 {
-    if (v == floor(v) && fabs(v) < 1e15) {
-        buf_printf(b, ",%.0f", v);
+    char tmp[40];
+    report_format_number(v, tmp, sizeof tmp);
+    buf_printf(b, ",%s", tmp);
+}
+
+/* A number that may be null in the report (a latency never measured):
+ * an empty field. */
+static void
+put_maybe(struct buf *b, const cJSON *o, const char *key)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+    if (cJSON_IsNumber(v)) {
+        put_num(b, v->valuedouble);
     } else {
-        buf_printf(b, ",%.10g", v);
+        buf_printf(b, ",");
     }
 }
 
@@ -135,9 +151,9 @@ flow_row(struct buf *b, const char *run, const cJSON *report,
     put_num(b, compare_num(f, "throughput_gbps"));
     put_num(b, compare_num(f, "throughput_mpps"));
     const cJSON *lat = cJSON_GetObjectItemCaseSensitive(f, "latency_ns");
-    put_num(b, compare_num(lat, "p50"));
-    put_num(b, compare_num(lat, "p99"));
-    put_num(b, compare_num(lat, "max"));
+    put_maybe(b, lat, "p50");
+    put_maybe(b, lat, "p99");
+    put_maybe(b, lat, "max");
 
     const cJSON *h = compare_flow_host(report, f);
     put_str(b, h ? compare_str(h, "name") : "", false);

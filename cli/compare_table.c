@@ -214,6 +214,8 @@ add_metric(struct table *t, const char *label, const char *arr,
         }
         v[i] = e ? compare_num(e, key) : 0;
         any |= v[i] != 0;
+        /* A figure the run did not measure (a null latency): "-". */
+        have[i] &= !cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(e, key));
     }
     if (any || !only_if_nonzero) {
         struct row *r = add_row(t, label);

@@ -3,7 +3,10 @@
  * runs one command links these without the others. */
 #include "cli/cli.h"
 
+#include "models/core/config.h"
+#include "sim/diag.h"
 #include "sim/outfile.h"
+#include "sim/xmalloc.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -11,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -50,15 +54,103 @@ cli_parse_u64(const char *s, unsigned long long *out)
     return true;
 }
 
+bool
+cli_is_stdio(const char *path)
+{
+    return path && !strcmp(path, CLI_STDIO);
+}
+
+const char *
+cli_input_name(const char *file)
+{
+    return cli_is_stdio(file) ? "stdin" : file;
+}
+
+/* Standard input, read to its end the first time it is asked for. */
+static char *stdin_text;
+static size_t stdin_len;
+
+static bool
+read_stdin(struct vh_diag *diag)
+{
+    if (stdin_text) {
+        return true;
+    }
+    size_t cap = 65536, len = 0, n;
+    char *buf = vh_xmalloc(cap);
+    while ((n = fread(buf + len, 1, cap - len - 1, stdin)) > 0) {
+        len += n;
+        if (len > CLI_STDIN_MAX) {
+            free(buf);
+            return vh_diag_fail(diag, "", "standard input is larger than "
+                                "%u MiB: not a scenario", CLI_STDIN_MAX >> 20);
+        }
+        if (cap - len < 4096) {
+            cap *= 2;
+            buf = vh_xrealloc(buf, cap);
+        }
+    }
+    if (ferror(stdin)) {
+        free(buf);
+        return vh_diag_fail(diag, "", "cannot read standard input: %s",
+                            strerror(errno));
+    }
+    buf[len] = '\0';
+    stdin_text = buf;
+    stdin_len = len;
+    return true;
+}
+
+struct cfg_scenario *
+cli_cfg_load(const char *file, const char *variant, struct vh_diag *diag)
+{
+    if (!cli_is_stdio(file)) {
+        return cfg_load(file, variant, diag);
+    }
+    vh_diag_init(diag);
+    if (!read_stdin(diag)) {
+        return NULL;
+    }
+    if (strlen(stdin_text) != stdin_len) {
+        vh_diag_fail(diag, "", "standard input holds a NUL byte: not a "
+                     "JSON scenario");
+        return NULL;
+    }
+    return cfg_load_string(stdin_text, cli_input_name(file), variant, diag);
+}
+
 int
 cli_write_file(const char *path, const char *text, char *err, size_t errlen)
 {
+    if (cli_is_stdio(path)) {
+        /* Not atomic: a pipe has no temporary name.  A lost write is
+         * caught when standard output is flushed (cli_finish_stdout). */
+        fputs(text, stdout);
+        return 0;
+    }
     struct vh_outfile *o = vh_outfile_open(path, "w", err, errlen);
     if (!o) {
         return -1;
     }
     fputs(text, vh_outfile_stream(o));
     return vh_outfile_commit(o, err, errlen);
+}
+
+/* The path to compare by identity for 'path': "-" is the file behind
+ * standard input or output ('fd') when that is a regular file, and
+ * nothing to compare otherwise (a pipe or a terminal cannot be
+ * clobbered by a rename). */
+static const char *
+identity_path(const char *path, int fd)
+{
+    if (!cli_is_stdio(path)) {
+        return path;
+    }
+    struct stat st;
+    if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+        return NULL;
+    }
+    return fd == STDIN_FILENO ? "/dev/stdin" : "/dev/stdout";
 }
 
 int
@@ -70,19 +162,30 @@ cli_check_outputs(const char *const *inputs, size_t n_in,
         if (!outs[i].path) {
             continue;
         }
-        if (!outs[i].makes_dirs && vh_outfile_check(outs[i].path, err,
-                                                    sizeof err)) {
+        bool out_std = cli_is_stdio(outs[i].path);
+        if (!outs[i].makes_dirs && !out_std
+            && vh_outfile_check(outs[i].path, err, sizeof err)) {
             return cli_error(VH_EXIT_USAGE, "%s: %s", outs[i].what, err);
         }
-        for (size_t k = 0; k < n_in; k++) {
-            if (inputs[k] && vh_same_file(outs[i].path, inputs[k])) {
+        for (size_t k = 0; k < i && out_std; k++) {
+            if (cli_is_stdio(outs[k].path)) {
+                return cli_error(VH_EXIT_USAGE, "%s and %s cannot both go "
+                                 "to standard output", outs[k].what,
+                                 outs[i].what);
+            }
+        }
+        const char *out_id = identity_path(outs[i].path, STDOUT_FILENO);
+        for (size_t k = 0; k < n_in && out_id; k++) {
+            const char *in_id = identity_path(inputs[k], STDIN_FILENO);
+            if (in_id && vh_same_file(out_id, in_id)) {
                 return cli_error(VH_EXIT_USAGE, "%s: '%s' is the input "
                                  "'%s'; writing it would destroy it",
                                  outs[i].what, outs[i].path, inputs[k]);
             }
         }
-        for (size_t k = 0; k < i; k++) {
-            if (outs[k].path && vh_same_file(outs[i].path, outs[k].path)) {
+        for (size_t k = 0; k < i && out_id; k++) {
+            const char *prev = identity_path(outs[k].path, STDOUT_FILENO);
+            if (prev && vh_same_file(out_id, prev)) {
                 return cli_error(VH_EXIT_USAGE, "%s: '%s' is the same file "
                                  "as %s ('%s'); one would replace the "
                                  "other", outs[i].what, outs[i].path,

@@ -22,9 +22,10 @@ static const char usage[] =
     "  gui SCENARIO      animate the packets hop by hop in a window (or\n"
     "                    replay a recording, or write screenshots)\n"
     "\n"
-    "'vhsim COMMAND --help' describes a command; 'vhsim --version' (-V)\n"
-    "gives the versions of vhsim and of the libraries it uses.  Scenario\n"
-    "format: docs/scenarios.md.\n";
+    "'vhsim COMMAND --help' describes a command and its options; a\n"
+    "SCENARIO '-' is standard input, and '--' ends the options.  'vhsim\n"
+    "--version' (-V) gives the versions of vhsim and of the libraries it\n"
+    "uses.  Scenario format: docs/scenarios.md.\n";
 
 int
 vhsim_main(int argc, char **argv)

@@ -14,14 +14,6 @@
 #include "models/core/devclass.h"
 #include "sim/units.h"
 
-/* Rounds to 'digits' decimals so numbers print short and stable. */
-static double
-round_to(double v, int digits)
-{
-    double f = pow(10.0, digits);
-    return round(v * f) / f;
-}
-
 struct flow_rates {
     double mpps;
     double gbps;
@@ -70,15 +62,24 @@ flow_json(const struct world *w, const struct flow_stats *fs)
                                 (double) fs->drops.count[i]);
     }
     struct flow_rates r = flow_rates(fs);
-    cJSON_AddNumberToObject(o, "throughput_gbps", round_to(r.gbps, 6));
-    cJSON_AddNumberToObject(o, "throughput_mpps", round_to(r.mpps, 6));
+    cJSON_AddNumberToObject(o, "throughput_gbps", r.gbps);
+    cJSON_AddNumberToObject(o, "throughput_mpps", r.mpps);
     cJSON *lat = cJSON_AddObjectToObject(o, "latency_ns");
     const struct vh_hist *h = &fs->latency;
-    cJSON_AddNumberToObject(lat, "min", h->count ? (double) h->min : 0);
+    if (!h->count) {
+        /* Nothing delivered, nothing measured: not a latency of 0. */
+        static const char *const keys[] = { "min", "p50", "p99", "max",
+                                            "mean" };
+        for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
+            cJSON_AddNullToObject(lat, keys[i]);
+        }
+        return o;
+    }
+    cJSON_AddNumberToObject(lat, "min", (double) h->min);
     cJSON_AddNumberToObject(lat, "p50", (double) vh_hist_percentile(h, 50));
     cJSON_AddNumberToObject(lat, "p99", (double) vh_hist_percentile(h, 99));
     cJSON_AddNumberToObject(lat, "max", (double) h->max);
-    cJSON_AddNumberToObject(lat, "mean", round_to(vh_hist_mean(h), 1));
+    cJSON_AddNumberToObject(lat, "mean", vh_hist_mean(h));
     return o;
 }
 
@@ -183,22 +184,22 @@ host_rates_json(cJSON *o, const struct host *h, vh_time_t end)
         }
         cJSON_AddNumberToObject(cyc, cpu_cat_names[k], (double) sum);
         cJSON_AddNumberToObject(cpp, cpu_cat_names[k],
-                                pkts ? round_to((double) sum / pkts, 1) : 0);
+                                pkts ? (double) sum / pkts : 0);
     }
     cJSON_AddNumberToObject(o, "interrupts_per_s",
-                            secs ? round_to(h->interrupts / secs, 1) : 0);
+                            secs ? h->interrupts / secs : 0);
     cJSON_AddNumberToObject(o, "guest_interrupts_per_s",
-                            secs ? round_to(h->guest_interrupts / secs, 1)
+                            secs ? h->guest_interrupts / secs
                                  : 0);
     cJSON_AddNumberToObject(o, "vm_exits_per_s",
-                            secs ? round_to(h->vm_exits / secs, 1) : 0);
+                            secs ? h->vm_exits / secs : 0);
     cJSON_AddNumberToObject(o, "vm_exits_per_packet",
-                            pkts ? round_to(h->vm_exits / pkts, 3) : 0);
+                            pkts ? h->vm_exits / pkts : 0);
     cJSON_AddNumberToObject(o, "copies_bytes_per_packet",
-                            pkts ? round_to(h->copies_bytes / pkts, 1) : 0);
+                            pkts ? h->copies_bytes / pkts : 0);
     struct uplink_count u = host_uplink(h);
     cJSON_AddNumberToObject(o, "uplink_bytes_per_packet",
-                            pkts ? round_to((double) (u.out + u.in) / pkts, 1)
+                            pkts ? (double) (u.out + u.in) / pkts
                                  : 0);
 }
 
@@ -462,15 +463,14 @@ host_json(const struct world *w, const struct host *h)
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "name", h->dev.path);
     cJSON *cpu = cJSON_AddObjectToObject(o, "cpu");
-    cJSON_AddNumberToObject(cpu, "ghz", round_to(h->cfg->cpu.khz / 1e6, 3));
+    cJSON_AddNumberToObject(cpu, "ghz", h->cfg->cpu.khz / 1e6);
     cJSON *cores = cJSON_AddArrayToObject(cpu, "cores");
     uint64_t poll_idle = 0;
     for (int i = 0; i < h->n_cores; i++) {
         const struct cpu_core *c = &h->cores[i];
         cJSON *co = cJSON_CreateObject();
         cJSON_AddNumberToObject(co, "id", i);
-        cJSON_AddNumberToObject(co, "util", round_to(core_util(h, i, end),
-                                                     4));
+        cJSON_AddNumberToObject(co, "util", core_util(h, i, end));
         cJSON *cyc = cJSON_AddObjectToObject(co, "cycles");
         for (int k = 0; k < CPU_N_CATS; k++) {
             cJSON_AddNumberToObject(cyc, cpu_cat_names[k],
@@ -492,8 +492,7 @@ host_json(const struct world *w, const struct host *h)
     cJSON_AddNumberToObject(o, "cycles", (double) total);
     cJSON_AddNumberToObject(o, "packets", (double) h->packets);
     cJSON_AddNumberToObject(o, "cycles_per_packet",
-                            h->packets ? round_to((double) total
-                                                  / (double) h->packets, 1)
+                            h->packets ? (double) total / (double) h->packets
                                        : 0);
     cJSON_AddNumberToObject(o, "interrupts", (double) h->interrupts);
     cJSON_AddNumberToObject(o, "guest_interrupts",
@@ -530,6 +529,9 @@ report_json(const struct world *w, double wall_s)
 {
     const struct cfg_scenario *c = w->cfg;
     cJSON *r = cJSON_CreateObject();
+    /* The report's own version: raised when a key changes meaning or
+     * goes, so a script can tell which report it reads. */
+    cJSON_AddNumberToObject(r, "schema", REPORT_SCHEMA);
     cJSON_AddStringToObject(r, "scenario", c->name);
     if (c->description) {
         cJSON_AddStringToObject(r, "description", c->description);
@@ -570,6 +572,74 @@ report_json(const struct world *w, double wall_s)
     return r;
 }
 
+/* --- Printing the JSON. --- */
+
+void
+report_format_number(double v, char *buf, size_t len)
+{
+    if (!isfinite(v)) {
+        snprintf(buf, len, "null");
+    } else if (v == floor(v) && fabs(v) < 9.2e18) {
+        /* A count: every digit, never an exponent. */
+        snprintf(buf, len, "%.0f", v);
+    } else {
+        /* The fewest digits that read back as this very double. */
+        for (int digits = 15; digits <= 17; digits++) {
+            snprintf(buf, len, "%.*g", digits, v);
+            if (strtod(buf, NULL) == v) {
+                break;
+            }
+        }
+    }
+}
+
+/* Turns every number under 'item' into its exact text: cJSON prints 15
+ * significant digits and accepts that as equal when it is within an ulp,
+ * and above 2^31 it prints counts with an exponent. */
+static void
+exact_numbers(cJSON *item)
+{
+    for (cJSON *c = item->child; c; c = c->next) {
+        if (cJSON_IsNumber(c)) {
+            char text[40];
+            report_format_number(c->valuedouble, text, sizeof text);
+            cJSON *raw = cJSON_CreateRaw(text);
+            if (raw) {
+                raw->string = c->string;        /* The key moves over. */
+                raw->type |= c->type & cJSON_StringIsConst;
+                c->string = NULL;
+                cJSON_ReplaceItemViaPointer(item, c, raw);
+                c = raw;
+            }
+        } else if (c->child) {
+            exact_numbers(c);
+        }
+    }
+}
+
+char *
+report_json_text(const cJSON *report)
+{
+    cJSON *copy = cJSON_Duplicate(report, true);
+    if (!copy) {
+        return NULL;
+    }
+    exact_numbers(copy);
+    char *text = cJSON_Print(copy);
+    cJSON_Delete(copy);
+    if (!text) {
+        return NULL;
+    }
+    size_t n = strlen(text);
+    char *out = malloc(n + 2);
+    if (out) {
+        memcpy(out, text, n);
+        memcpy(out + n, "\n", 2);
+    }
+    cJSON_free(text);
+    return out;
+}
+
 /* --- Text. --- */
 
 static void
@@ -591,12 +661,16 @@ print_flows(const struct world *w, FILE *out)
     for (size_t i = 0; i < w->n_flows; i++) {
         const struct flow_stats *fs = &w->flows[i];
         const struct cfg_flow *cf = fs->cfg;
-        char route[128], p50[32], p99[32], max[32];
+        char route[128], p50[32] = "-", p99[32] = "-", max[32] = "-";
         snprintf(route, sizeof route, "%s -> %s", cf->from, cf->to);
         const struct vh_hist *h = &fs->latency;
-        vh_format_time(vh_hist_percentile(h, 50) * VH_NS, p50, sizeof p50);
-        vh_format_time(vh_hist_percentile(h, 99) * VH_NS, p99, sizeof p99);
-        vh_format_time(h->max * VH_NS, max, sizeof max);
+        if (h->count) {
+            vh_format_time(vh_hist_percentile(h, 50) * VH_NS, p50,
+                           sizeof p50);
+            vh_format_time(vh_hist_percentile(h, 99) * VH_NS, p99,
+                           sizeof p99);
+            vh_format_time(h->max * VH_NS, max, sizeof max);
+        }
         struct flow_rates r = flow_rates(fs);
         fprintf(out, "  %-*s %-5s %-*s %8llu %9llu %7llu %7llu %9.4f "
                 "%8.4f %10s %10s %10s\n", wname, cf->name,
