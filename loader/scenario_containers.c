@@ -327,7 +327,31 @@ implicit_network(struct cfg_host *host, enum cfg_netdriver d,
     return host->n_networks++;
 }
 
-/* "publish": Docker's "[IP:]HOST:CONTAINER[/PROTO]". */
+/* A port of a mapping, or a range "LO-HI" of them: false if 's' is
+ * neither. */
+static bool
+parse_port_range(const char *s, long *lo, long *hi)
+{
+    char *end = NULL;
+    if (!*s || *s == '-') {
+        return false;
+    }
+    *lo = strtol(s, &end, 10);
+    *hi = *lo;
+    if (*end == '-') {
+        const char *h = end + 1;
+        if (!*h) {
+            return false;
+        }
+        *hi = strtol(h, &end, 10);
+    }
+    return !*end && *lo >= 1 && *hi <= 65535 && *lo <= *hi;
+}
+
+/* "publish": Docker's "[IP:]HOST:CONTAINER[/PROTO]", where HOST and
+ * CONTAINER may be ranges of as many ports ("8080-8081:9-10" publishes
+ * 8080 to 9 and 8081 to 10), or HOST a range and CONTAINER one port, of
+ * which Docker binds the first free host port (here the first). */
 static bool
 load_publish(struct ld *ld, const cJSON *o, const char *cp,
              struct cfg_container *c)
@@ -338,8 +362,8 @@ load_publish(struct ld *ld, const cJSON *o, const char *cp,
         return !ld->diag->failed;
     }
     jp_key(path, cp, "publish");
-    c->n_publish = (size_t) cJSON_GetArraySize(arr);
-    c->publish = ld_calloc(c->n_publish, sizeof *c->publish);
+    size_t cap = 0;
+    c->n_publish = 0;
     size_t i = 0;
     for (const cJSON *e = arr->child; e; e = e->next, i++) {
         char ep[JP_LEN];
@@ -350,16 +374,16 @@ load_publish(struct ld *ld, const cJSON *o, const char *cp,
                                 ld_type_name(e));
         }
         const char *s = e->valuestring;
-        struct cfg_publish *pub = &c->publish[i];
+        struct cfg_publish pub = { .proto = CFG_PROTO_TCP };  /* Docker's
+                                                               * default. */
         char buf[80], *parts[4];
         size_t n = 0;
         snprintf(buf, sizeof buf, "%s", s);
         char *slash = strchr(buf, '/');
-        pub->proto = CFG_PROTO_TCP;         /* Docker's default. */
         if (slash) {
             *slash = '\0';
             if (!strcmp(slash + 1, "udp")) {
-                pub->proto = CFG_PROTO_UDP;
+                pub.proto = CFG_PROTO_UDP;
             } else if (strcmp(slash + 1, "tcp")) {
                 return vh_diag_fail(ld->diag, ep, "'%s': unknown protocol "
                                     "'%s'; expected udp or tcp", s,
@@ -383,37 +407,50 @@ load_publish(struct ld *ld, const cJSON *o, const char *cp,
         }
         if (n == 3) {
             int prefix = 32;
-            if (!vh_ipv4_parse(parts[0], &pub->host_ip, &prefix)
+            if (!vh_ipv4_parse(parts[0], &pub.host_ip, &prefix)
                 || strchr(parts[0], '/')) {
                 return vh_diag_fail(ld->diag, ep, "'%s': '%s' is not an "
                                     "IPv4 address of the host", s,
                                     parts[0]);
             }
         }
-        for (size_t k = n - 2; k < n; k++) {
-            char *end = NULL;
-            long v = strtol(parts[k], &end, 10);
-            if (strchr(parts[k], '-')) {
-                return vh_diag_fail(ld->diag, ep, "'%s': not supported yet: "
-                                    "port ranges", s);
-            }
-            if (!*parts[k] || *end || v < 1 || v > 65535) {
+        long lo[2], hi[2];
+        for (size_t k = 0; k < 2; k++) {
+            if (!parse_port_range(parts[n - 2 + k], &lo[k], &hi[k])) {
                 return vh_diag_fail(ld->diag, ep, "'%s': '%s' is not a port "
-                                    "(1 to 65535)", s, parts[k]);
-            }
-            if (k == n - 2) {
-                pub->host_port = (uint16_t) v;
-            } else {
-                pub->ctr_port = (uint16_t) v;
+                                    "(1 to 65535) or a range of them "
+                                    "(\"8080-8081\")", s, parts[n - 2 + k]);
             }
         }
-        for (size_t k = 0; k < i; k++) {
-            if (c->publish[k].host_port == pub->host_port
-                && c->publish[k].proto == pub->proto) {
-                return vh_diag_fail(ld->diag, ep, "host port %u/%s is "
-                                    "published twice", pub->host_port,
-                                    cfg_proto_names[pub->proto]);
+        long count = hi[1] - lo[1] + 1;
+        if (count > 1 && hi[0] - lo[0] + 1 != count) {
+            return vh_diag_fail(ld->diag, ep, "'%s': %ld host ports for %ld "
+                                "container ports; a range of container "
+                                "ports needs as many host ports (Docker: "
+                                "\"invalid ranges specified\")", s,
+                                hi[0] - lo[0] + 1, count);
+        }
+        for (long k = 0; k < count; k++) {
+            pub.host_port = (uint16_t) (lo[0] + k);
+            pub.ctr_port = (uint16_t) (lo[1] + k);
+            for (size_t m = 0; m < c->n_publish; m++) {
+                if (c->publish[m].host_port == pub.host_port
+                    && c->publish[m].proto == pub.proto) {
+                    return vh_diag_fail(ld->diag, ep, "host port %u/%s is "
+                                        "published twice", pub.host_port,
+                                        cfg_proto_names[pub.proto]);
+                }
             }
+            if (c->n_publish == cap) {
+                cap = cap ? 2 * cap : 4;
+                struct cfg_publish *more = realloc(c->publish,
+                                                   cap * sizeof *more);
+                if (!more) {
+                    return vh_diag_fail(ld->diag, ep, "out of memory");
+                }
+                c->publish = more;
+            }
+            c->publish[c->n_publish++] = pub;
         }
     }
     return true;

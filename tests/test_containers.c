@@ -325,6 +325,64 @@ START_TEST(test_private_address_not_reached)
 }
 END_TEST
 
+/* The container port each delivered packet of flow 'n' reached, by
+ * flow index (after the host's DNAT). */
+struct dports {
+    uint16_t of[4];
+};
+
+static void
+log_dport(void *ctx, const struct vh_hop *hop)
+{
+    struct dports *d = ctx;
+    struct vh_flow f;
+    if (hop->kind == VH_HOP_DELIVER && hop->pkt->flow >= 0
+        && hop->pkt->flow < 4
+        && vh_frame_flow(hop->pkt->data, hop->pkt->len, &f)) {
+        d->of[hop->pkt->flow] = f.dport;
+    }
+}
+
+static void
+subscribe_dports(struct world *w, void *ctx)
+{
+    vh_trace_subscribe(&w->trace, VH_HOP_BIT(VH_HOP_DELIVER), log_dport,
+                       ctx);
+}
+
+/* Docker's port ranges: "8080-8081:9-10" publishes 8080 to 9 and 8081
+ * to 10; "9000-9002:7" binds the range's first free port, 9000, to 7
+ * (and 9001 is not published). */
+START_TEST(test_publish_port_ranges)
+{
+    struct dports d = { { 0 } };
+    struct wt_run r = run("",
+        "{'name': 'web', 'publish': ['8080-8081:9-10/udp', "
+        "                            '9000-9002:7/udp']}",
+        FLOW("a", "remote", "host1:8080", 3, "10us") ","
+        FLOW("b", "remote", "host1:8081", 3, "500us") ","
+        FLOW("c", "remote", "host1:9000", 3, "1ms"), NULL,
+        subscribe_dports, &d);
+    wt_assert_conserved(r.w, true);
+    for (int i = 0; i < 3; i++) {
+        ck_assert_uint_eq(r.w->flows[i].delivered, 3);
+    }
+    ck_assert_uint_eq(d.of[0], 9);
+    ck_assert_uint_eq(d.of[1], 10);
+    ck_assert_uint_eq(d.of[2], 7);
+    wt_run_free(&r);
+
+    char *json = world_json("", "{'name': 'web', 'publish': "
+                            "['9000-9002:7/udp']}",
+                            FLOW("x", "remote", "host1:9001", 3, "10us"),
+                            NULL);
+    char *err = wt_refusal(json, NULL);
+    ck_assert_msg(err && strstr(err, "9001"), "got '%s'", err);
+    free(err);
+    free(json);
+}
+END_TEST
+
 /* Every Docker host has a 172.17.0.2: another host's container is
  * reached through a port it publishes, and a flow to its private address
  * ends at whoever has that address nearer, never at it. */
@@ -693,6 +751,13 @@ static const struct refusal refusals[] = {
       "hosts[0].containers[0].network: 'container:c' leads back to "
       "container 'c' itself; a chain of container:NAME must end at a "
       "container with a namespace of its own" },
+    { "", "{'name': 'c', 'publish': ['8080-8081:9-11']}", "",
+      "hosts[0].containers[0].publish[0]: '8080-8081:9-11': 2 host ports "
+      "for 3 container ports; a range of container ports needs as many host "
+      "ports (Docker: \"invalid ranges specified\")" },
+    { "", "{'name': 'c', 'publish': ['8081-8080:9']}", "",
+      "hosts[0].containers[0].publish[0]: '8081-8080:9': '8081-8080' is not "
+      "a port (1 to 65535) or a range of them (\"8080-8081\")" },
     { "", "{'name': 'c', 'publish': ['8080:9/sctp']}", "",
       "hosts[0].containers[0].publish[0]: '8080:9/sctp': unknown protocol "
       "'sctp'; expected udp or tcp" },
@@ -943,6 +1008,7 @@ containers_suite(void)
     tcase_add_test(tc, test_veth_hands_over_on_the_same_core);
     tcase_add_test(tc, test_masquerade_and_publish_on_the_wire);
     tcase_add_test(tc, test_private_address_not_reached);
+    tcase_add_test(tc, test_publish_port_ranges);
     tcase_add_test(tc, test_private_addresses_repeat_across_hosts);
     tcase_add_test(tc, test_user_networks_isolated);
     tcase_add_test(tc, test_shared_namespace_over_loopback);
