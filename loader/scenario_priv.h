@@ -193,6 +193,11 @@ void ld_free_sflow(struct cfg_sflow *);
 bool ld_hosts(struct ld *, const cJSON *root);
 bool ld_switches(struct ld *, const cJSON *root);
 bool ld_traffic(struct ld *, const cJSON *root);
+/* A flow's transport keys (loader/scenario_xport.c), and whether it
+ * paces itself (TCP, rr) so that 'rate' is not required. */
+bool ld_flow_xport(struct ld *, const cJSON *o, const char *fp,
+                   struct cfg_flow *f);
+bool ld_flow_paced(const struct cfg_flow *f);
 bool ld_captures(struct ld *, const cJSON *root);
 bool ld_events(struct ld *, const cJSON *root);
 bool ld_costs(struct ld *, const cJSON *root);

@@ -63,7 +63,8 @@ static bool
 load_flow(struct ld *ld, const cJSON *o, const char *fp, size_t index,
           struct cfg_flow *f)
 {
-    static const char *const patterns[] = { "cbr", "poisson", "burst" };
+    static const char *const patterns[] = { "cbr", "poisson", "burst",
+                                             "rr" };
     static const char size_reason[] = "64 bytes is Ethernet's minimum "
         "frame and 1518 the largest untagged frame without jumbo frames, "
         "both counting the FCS";
@@ -78,7 +79,7 @@ load_flow(struct ld *ld, const cJSON *o, const char *fp, size_t index,
         || !ld_str(ld, o, fp, "to", true, &f->to)
         || !ld_enum(ld, o, fp, "proto", "proto", cfg_proto_names,
                     N_NAMES(cfg_proto_names), &proto)
-        || !ld_enum(ld, o, fp, "pattern", "pattern", patterns, 3, &pattern)
+        || !ld_enum(ld, o, fp, "pattern", "pattern", patterns, 4, &pattern)
         || !ld_str(ld, o, fp, "pcap", false, &f->pcap)) {
         return false;
     }
@@ -88,8 +89,10 @@ load_flow(struct ld *ld, const cJSON *o, const char *fp, size_t index,
     /* Default sizes: the minimum frame for UDP; 98 for ICMP, the length a
      * capture shows for a default Linux ping (here it includes the FCS, so
      * the echo carries 4 data bytes fewer than ping's 56); full frames for
-     * a TCP bulk stream. */
-    long long size = proto == CFG_PROTO_ICMP ? 98
+     * a TCP bulk stream; for request/response, the minimum frame (over
+     * TCP, a 1-byte message, netperf's default). */
+    long long size = pattern == CFG_PAT_RR ? 64
+                     : proto == CFG_PROTO_ICMP ? 98
                      : proto == CFG_PROTO_TCP ? 1518 : 64;
     if (f->pcap) {
         const char *k = !ld_absent_or_null(o, "size") ? "size"
@@ -100,7 +103,7 @@ load_flow(struct ld *ld, const cJSON *o, const char *fp, size_t index,
                                 "with 'pcap': a replay takes its frames and "
                                 "their timing from the capture", k);
         }
-    } else if (ld_absent_or_null(o, "rate")) {
+    } else if (ld_absent_or_null(o, "rate") && !ld_flow_paced(f)) {
         return vh_diag_fail(ld->diag, fp, "missing required key 'rate' "
                             "(such as \"100kpps\" or \"1Gbps\"), or 'pcap' "
                             "to replay a capture");
@@ -109,7 +112,8 @@ load_flow(struct ld *ld, const cJSON *o, const char *fp, size_t index,
         return false;
     }
     f->size = (uint32_t) size;
-    if (!f->pcap && !load_rate(ld, o, fp, f)) {
+    if (!f->pcap && !ld_absent_or_null(o, "rate")
+        && !load_rate(ld, o, fp, f)) {
         return false;
     }
 
@@ -184,7 +188,7 @@ load_flow(struct ld *ld, const cJSON *o, const char *fp, size_t index,
     f->sport = (uint16_t) sport;
     f->dport = (uint16_t) dport;
     f->concurrent_flows = (uint32_t) n_tuples;
-    return true;
+    return ld_flow_xport(ld, o, fp, f);
 }
 
 bool

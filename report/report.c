@@ -12,6 +12,7 @@
 #include "models/hw/pnic.h"
 #include "models/core/world.h"
 #include "models/core/devclass.h"
+#include "models/endpoint/tcp.h"
 #include "sim/units.h"
 
 /* Rounds to 'digits' decimals so numbers print short and stable. */
@@ -43,6 +44,41 @@ flow_rates(const struct flow_stats *fs)
     return r;
 }
 
+/* What TCP and request/response add (models/endpoint/tcp.h): rates over
+ * the flow's active time, from its start to the last byte delivered in
+ * order or the last transaction completed. */
+static void
+xport_json(cJSON *o, const struct flow_stats *fs)
+{
+    const struct xport_stats *x = fs->xport;
+    vh_time_t from = fs->cfg->start;
+    if (!x) {
+        return;
+    }
+    if (x->tcp) {
+        double s = x->last_goodput > from
+                   ? (double) (x->last_goodput - from) / (double) VH_SEC : 0;
+        cJSON_AddNumberToObject(o, "goodput_gbps",
+                                s ? round_to((double) x->goodput_bytes * 8
+                                             / s / 1e9, 6) : 0);
+        cJSON_AddNumberToObject(o, "retransmits", (double) x->retransmits);
+        cJSON_AddNumberToObject(o, "srtt_us",
+                                round_to((double) x->srtt / VH_US, 3));
+        cJSON_AddNumberToObject(o, "min_rtt_us",
+                                round_to((double) x->min_rtt / VH_US, 3));
+        cJSON_AddNumberToObject(o, "cwnd", x->cwnd);
+    }
+    if (x->rr) {
+        double s = x->last_transaction > from
+                   ? (double) (x->last_transaction - from) / (double) VH_SEC
+                   : 0;
+        cJSON_AddNumberToObject(o, "transactions", (double) x->transactions);
+        cJSON_AddNumberToObject(o, "transactions_per_s",
+                                s ? round_to((double) x->transactions / s, 3)
+                                  : 0);
+    }
+}
+
 static cJSON *
 flow_json(const struct world *w, const struct flow_stats *fs)
 {
@@ -72,6 +108,7 @@ flow_json(const struct world *w, const struct flow_stats *fs)
     cJSON_AddNumberToObject(lat, "p99", (double) vh_hist_percentile(h, 99));
     cJSON_AddNumberToObject(lat, "max", (double) h->max);
     cJSON_AddNumberToObject(lat, "mean", round_to(vh_hist_mean(h), 1));
+    xport_json(o, fs);
     return o;
 }
 

@@ -7,6 +7,8 @@
 
 #include "models/hw/cpu.h"
 #include "models/endpoint/endpoint.h"
+#include "models/endpoint/rr.h"
+#include "models/endpoint/tcp.h"
 #include "models/core/world.h"
 #include "sim/xmalloc.h"
 
@@ -65,14 +67,13 @@ traffic_unmodelled(const struct cfg_flow *cf, const char **key)
     switch (cf->proto) {
     case CFG_PROTO_UDP:
     case CFG_PROTO_ICMP:
+    case CFG_PROTO_TCP:         /* models/endpoint/tcp.h */
         break;
-    case CFG_PROTO_TCP:
-        *key = "proto";
-        return "TCP flows";
     }
     switch (cf->pattern) {
     case CFG_PAT_CBR:
     case CFG_PAT_POISSON:
+    case CFG_PAT_RR:            /* models/endpoint/rr.h */
         break;
     case CFG_PAT_BURST:
         *key = "pattern";
@@ -98,6 +99,14 @@ traffic_start(struct world *w, struct flow_stats *fs)
     g->stop = cf->duration ? cf->start + cf->duration : VH_TIME_NEVER;
     if (g->stop > w->end) {
         g->stop = w->end;
+    }
+    if (cf->proto == CFG_PROTO_TCP) {
+        tcp_start(w, fs);       /* Paced by its windows, not by 'rate'. */
+        return g;
+    }
+    if (cf->pattern == CFG_PAT_RR) {
+        rr_udp_start(w, fs);    /* Paced by its replies. */
+        return g;
     }
     g->gap_ps = (double) VH_SEC / cf->pps;
     g->wait = (struct cpu_waiter) { .fn = traffic_fire, .obj = g };
