@@ -107,6 +107,8 @@ struct tcp_end {
     uint64_t app_pending;       /* In order, not yet read. */
     bool app_reading;
     bool eof_seen;
+    struct cpu_core *run_core;  /* Where the application runs now. */
+    enum cpu_cat run_cat;
     uint64_t msg_rx;            /* rr: bytes of the message under way. */
 };
 
@@ -991,8 +993,7 @@ static void
 app_write(struct tcp_end *e, uint64_t n)
 {
     struct world *w = e->c->w;
-    endpoint_charge(w, e->app, e->app->app_core, COST_SYSCALL,
-                    e->app->app_cat, NULL);
+    endpoint_charge(w, e->app, e->run_core, COST_SYSCALL, e->run_cat, NULL);
     e->written += n;
 }
 
@@ -1063,7 +1064,7 @@ app_read_ev(struct vh_sim *sim, void *obj, void *arg)
         e->eof_seen = true;
         e->fin_queued = true;   /* The server closes after end of file. */
     }
-    tcp_push(e, e->app->app_core, e->app->tx_cat);
+    tcp_push(e, e->run_core, e->run_cat);
 }
 
 /* In-order data (or the FIN) is waiting: the application's blocked read
@@ -1077,10 +1078,13 @@ tcp_app_data(struct tcp_end *e, struct cpu_core *core, enum cpu_cat cat)
     }
     e->app_reading = true;
     struct world *w = e->c->w;
-    struct cpu_core *ac = app_core(e, core);
-    vh_time_t t = endpoint_charge(w, e->app, ac, COST_SYSCALL,
-                                  e->app->app_rx ? e->app->app_cat : cat,
-                                  NULL);
+    /* The application runs where its receive call does: on its own core
+     * when it is a process of its own, else where the stack ran; what it
+     * sends in answer goes from there too. */
+    e->run_core = app_core(e, core);
+    e->run_cat = e->app->app_rx ? e->app->app_cat : cat;
+    vh_time_t t = endpoint_charge(w, e->app, e->run_core, COST_SYSCALL,
+                                  e->run_cat, NULL);
     vh_schedule_at(&w->sim, t, app_read_ev, e, NULL);
 }
 
@@ -1164,6 +1168,8 @@ end_init(struct tcp_conn *c, struct tcp_end *e, struct endpoint *app,
                            : cf->size;
     e->mss_offer = vh_tcp_mss_for(frame, e->st->mtu);
     e->mss = e->mss_offer - VH_TCP_TS_OPTLEN;
+    e->run_core = app->app_core;
+    e->run_cat = app->app_cat;
     vh_timer_init(&e->rto_timer, rto_fire, e);
     vh_timer_init(&e->probe, probe_fire, e);
     vh_timer_init(&e->delack, delack_fire, e);
