@@ -70,11 +70,6 @@ static void to_set_event(struct cfg_scenario *sc)
     sc->events[0].action = CFG_EV_SET;
 }
 
-static void to_tcp(struct cfg_scenario *sc)
-{
-    sc->flows[0].proto = CFG_PROTO_TCP;
-}
-
 static void to_burst(struct cfg_scenario *sc)
 {
     sc->flows[0].pattern = CFG_PAT_BURST;
@@ -90,7 +85,6 @@ START_TEST(test_models_refuse_what_they_lack)
 {
     expect(to_set_event,
            "events[0].action: not supported yet: timed 'set' events");
-    expect(to_tcp, "traffic[0].proto: not supported yet: TCP flows");
     expect(to_burst, "traffic[0].pattern: not supported yet: the burst "
            "traffic pattern");
     /* The loader refuses the mismatch; a config bent past it is still

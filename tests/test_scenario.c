@@ -532,8 +532,8 @@ static const struct bad bad[] = {
                 NIC(""), BR(""), VM("", VNICB(""))),
       "hosts[0].networks[0].driver: not supported yet: network driver "
       "'weave'" },
-    { WITH_FLOW(", 'proto': 'tcp'"), "traffic[0].proto: not supported yet: "
-      "TCP flows" },
+    { WITH_FLOW(", 'proto': 'tcp', 'cc': 'vegas'"), "traffic[0].cc: unknown "
+      "congestion control 'vegas' (expected one of cubic, reno)" },
     { WITH_FLOW(", 'pattern': 'burst'"), "traffic[0].pattern: not supported "
       "yet: the burst traffic pattern" },
     { WITH(", 'events': [{'at': '1ms', 'action': 'migrate', 'target': "
