@@ -671,8 +671,9 @@ probe_fire(struct vh_sim *sim, void *obj, void *arg)
         e->recover = e->max;
         e->recovering = true;
     }
-    e->hi_sacked = e->max;
+    /* Not even what recovery sent again was ACKed: it is lost too. */
     e->rtx_next = e->una;
+    e->hi_sacked = e->max;
     tcp_push(e, e->st->app_core, e->st->rx_cat);
     note_client(e);
 }
