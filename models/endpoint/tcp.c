@@ -81,6 +81,8 @@ struct tcp_end {
     struct vh_timer probe;      /* The tail-loss probe's. */
     uint32_t ts_off;            /* Random offset of its timestamps. */
     vh_time_t tx_at;            /* When its last segment leaves TCP. */
+    uint64_t uncounted;         /* Segments sent that the flow does not
+                                 * count. */
     uint64_t out_hi;            /* One past the highest offset a segment
                                  * with data or FIN left from. */
 
@@ -175,14 +177,16 @@ tcp_out_ev(struct vh_sim *sim, void *obj, void *arg)
     struct vh_tcp_hdr h;
     if (!vh_frame_parse(p->data, p->len, &fi, false)
         && !vh_tcp_parse(p->data, p->len, &fi, &h, false)
-        && (h.payload_len || (h.flags & VH_TCP_FIN))) {
+        && !(h.flags & VH_TCP_SYN)) {
         uint64_t start = e->una + (uint32_t) (h.seq - seq_of(e, e->una));
-        if (start + 1 > e->out_hi) {
-            e->out_hi = start + 1;
+        if (h.payload_len || (h.flags & VH_TCP_FIN)) {
+            if (start + 1 > e->out_hi) {
+                e->out_hi = start + 1;
+            }
+        } else if (e->out_hi > start) {
+            acct_consume(world_of(sim), p, e->app->dev);
+            return;
         }
-    } else if (p->seq && !p->counted && e->out_hi >= p->seq) {
-        acct_consume(world_of(sim), p, e->app->dev);
-        return;
     }
     endpoint_output(world_of(sim), e->st, p);
 }
@@ -246,13 +250,13 @@ tcp_send(struct tcp_end *e, uint64_t off, uint32_t len, uint8_t flags,
     p->is_reply = !e->client;
     p->exec = &core->srv;
     /* A stream counts the client's segments that take sequence space
-     * (SYN, data, FIN); rr counts transactions.  An uncounted pure ACK
-     * keeps in 'seq' one past the offset it was sent at. */
+     * (SYN, data, FIN); rr counts transactions.  The others are numbered
+     * per end. */
     if (e->client && !c->rr && (len || (flags & (VH_TCP_SYN | VH_TCP_FIN)))) {
         p->counted = 1;
         p->seq = fs->sent++;
-    } else if (!len && !(flags & (VH_TCP_SYN | VH_TCP_FIN))) {
-        p->seq = off + 1;
+    } else {
+        p->seq = e->uncounted++;
     }
     e->app->host->packets++;
     e->app->packets++;
