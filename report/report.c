@@ -79,6 +79,37 @@ xport_json(cJSON *o, const struct flow_stats *fs)
     }
 }
 
+/* The terminal's line for what TCP and rr add, under the flow's row. */
+static void
+print_xport(const struct flow_stats *fs, int wname, FILE *out)
+{
+    const struct xport_stats *x = fs->xport;
+    if (!x) {
+        return;
+    }
+    vh_time_t from = fs->cfg->start;
+    if (x->tcp) {
+        char srtt[32], min[32];
+        vh_format_time(x->srtt, srtt, sizeof srtt);
+        vh_format_time(x->min_rtt, min, sizeof min);
+        double s = x->last_goodput > from
+                   ? (double) (x->last_goodput - from) / (double) VH_SEC : 0;
+        fprintf(out, "  %-*s   tcp: goodput %.4f Gbps, retransmits %llu, "
+                "srtt %s (min %s), cwnd %u\n", wname, "",
+                s ? (double) x->goodput_bytes * 8 / s / 1e9 : 0.0,
+                (unsigned long long) x->retransmits, srtt, min, x->cwnd);
+    }
+    if (x->rr) {
+        double s = x->last_transaction > from
+                   ? (double) (x->last_transaction - from) / (double) VH_SEC
+                   : 0;
+        fprintf(out, "  %-*s   rr: %llu transactions, %.1f/s (latency: "
+                "per transaction)\n", wname, "",
+                (unsigned long long) x->transactions,
+                s ? (double) x->transactions / s : 0.0);
+    }
+}
+
 static cJSON *
 flow_json(const struct world *w, const struct flow_stats *fs)
 {
@@ -641,6 +672,7 @@ print_flows(const struct world *w, FILE *out)
                     (unsigned long long) fs->drops.count[k],
                     fs->drops.reason[k]);
         }
+        print_xport(fs, wname, out);
     }
     fprintf(out, "  (ICMP: latency is the round trip; delivered counts "
             "replies)\n");
