@@ -72,6 +72,11 @@ ld_flow_xport(struct ld *ld, const cJSON *o, const char *fp,
                      "the rr pattern (transactions outstanding)")) {
         return false;
     }
+    if (tcp && f->concurrent_flows > 1) {
+        jp_key(path, fp, "concurrent_flows");
+        return vh_diag_fail(ld->diag, path, "a tcp flow is one connection; "
+                            "give several flows for several");
+    }
     if (stream && !ld_absent_or_null(o, "count")) {
         jp_key(path, fp, "count");
         return vh_diag_fail(ld->diag, path, "a tcp stream sends 'bytes' "

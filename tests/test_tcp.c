@@ -225,6 +225,43 @@ START_TEST(test_tcp_slow_start_window)
 }
 END_TEST
 
+/* A stream with a 'duration' writes until then and closes: its FIN
+ * comes after the last byte written, and the server closes too. */
+START_TEST(test_tcp_duration_closes)
+{
+    const char *json = PAIR(", \"tx_ring\": 4096",
+                            "{ \"name\": \"s\", \"from\": \"a\", "
+                            "\"to\": \"b\", \"proto\": \"tcp\", "
+                            "\"start\": \"1ms\", \"duration\": \"2ms\" }");
+    struct wt_run r = wt_run_json(json, NULL, NULL, NULL);
+    const struct flow_stats *fs = flow(&r, 0);
+    const struct xport_stats *x = fs->xport;
+    ck_assert_uint_gt(x->goodput_bytes, 100000);
+    ck_assert_uint_eq(x->retransmits, 0);
+    /* Everything written arrived, after the stop but not much after. */
+    ck_assert_uint_ge(x->last_goodput, 3 * VH_MS);
+    ck_assert_uint_lt(x->last_goodput, 4 * VH_MS);
+    ck_assert_uint_eq(fs->sent, fs->delivered);
+    wt_assert_conserved(r.w, false);
+    wt_run_free(&r);
+
+    vh_tshark_require();
+    char *dir = run_in_dir(json, "");
+    char pcap[PATH_MAX + 16];
+    snprintf(pcap, sizeof pcap, "%s/a.pcap", dir);
+    ck_assert_int_eq(tshark_count(pcap, "tcp.flags.fin == 1"), 2);
+    ck_assert_int_eq(tshark_count(pcap, "tcp.analysis.flags && "
+                                  "!tcp.analysis.window_update"), 0);
+    /* The client's FIN follows its last data: no data after it. */
+    char *out = tshark(pcap, "-Y 'ip.src == 10.0.0.1 && (tcp.len > 0 || "
+                       "tcp.flags.fin == 1)' -T fields -e tcp.flags.fin "
+                       "| tail -2 | tr '\\n' ' '");
+    ck_assert_str_eq(out, "0 1 ");
+    free(out);
+    free(dir);
+}
+END_TEST
+
 /* A transmit ring of 64 descriptors overflows as the window grows: the
  * segments it drops are counted with their reason, the sender sends them
  * again, and every byte arrives; tshark sees the retransmissions. */
@@ -363,6 +400,9 @@ static const struct {
     { FLOW("\"proto\": \"udp\", \"rate\": \"1kpps\", \"burst\": 2"),
       "traffic[0].burst: 'burst' applies only to the rr pattern "
       "(transactions outstanding)" },
+    { FLOW("\"proto\": \"tcp\", \"concurrent_flows\": 4"),
+      "traffic[0].concurrent_flows: a tcp flow is one connection; give "
+      "several flows for several" },
     { FLOW("\"proto\": \"udp\""),
       "traffic[0]: missing required key 'rate' (such as \"100kpps\" or "
       "\"1Gbps\"), or 'pcap' to replay a capture" },
@@ -437,6 +477,7 @@ tcp_suite(void)
     tcase_add_test(tc, test_tcp_handshake_options);
     tcase_add_test(tc, test_tcp_clean_stream);
     tcase_add_loop_test(tc, test_tcp_slow_start_window, 0, 2);
+    tcase_add_test(tc, test_tcp_duration_closes);
     tcase_add_test(tc, test_tcp_loss_recovered);
     tcase_add_loop_test(tc, test_tcp_rr_latency_bound, 0, 2);
     tcase_add_test(tc, test_tcp_deterministic);
