@@ -295,6 +295,26 @@ START_TEST(test_tcp_loss_recovered)
 }
 END_TEST
 
+/* The first loss cuts the window by Reno's half or by CUBIC's beta,
+ * 717/1024 as in tcp_cubic.c. */
+START_TEST(test_tcp_loss_decrease)
+{
+    static const char *const ccs[] = { "reno", "cubic" };
+    char json[4096];
+    snprintf(json, sizeof json, PAIR(", \"tx_ring\": 64", "{ \"name\": "
+             "\"s\", \"from\": \"a\", \"to\": \"b\", \"proto\": "
+             "\"tcp\", \"bytes\": 1000000, \"cc\": \"%s\" }"), ccs[_i]);
+    struct wt_run r = wt_run_json(json, NULL, NULL, NULL);
+    const struct xport_stats *x = flow(&r, 0)->xport;
+    ck_assert_uint_gt(x->loss_cwnd, 10);
+    uint32_t want = _i == 0 ? x->loss_cwnd / 2
+                            : (uint32_t) (x->loss_cwnd * 717.0 / 1024.0);
+    ck_assert_uint_eq(x->loss_ssthresh, want);
+    ck_assert_uint_eq(x->goodput_bytes, 1000000);
+    wt_run_free(&r);
+}
+END_TEST
+
 /* One transaction outstanding: N transactions take N round trips, so
  * the rate is the inverse of the mean latency.  Four outstanding overlap
  * and do more a second.  For TCP_RR as for UDP_RR. */
@@ -479,6 +499,7 @@ tcp_suite(void)
     tcase_add_loop_test(tc, test_tcp_slow_start_window, 0, 2);
     tcase_add_test(tc, test_tcp_duration_closes);
     tcase_add_test(tc, test_tcp_loss_recovered);
+    tcase_add_loop_test(tc, test_tcp_loss_decrease, 0, 2);
     tcase_add_loop_test(tc, test_tcp_rr_latency_bound, 0, 2);
     tcase_add_test(tc, test_tcp_deterministic);
     suite_add_tcase(s, tc);

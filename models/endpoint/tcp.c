@@ -504,8 +504,10 @@ tcp_push(struct tcp_end *e, struct cpu_core *core, enum cpu_cat cat)
 
 /* --- Congestion control. --- */
 
+/* The slow-start threshold after a loss: half the window for Reno,
+ * beta of it for CUBIC. */
 static uint32_t
-cc_ssthresh(struct tcp_end *e)
+cc_decrease(struct tcp_end *e)
 {
     if (e->c->cc == CFG_CC_RENO) {
         return e->cwnd / 2 > 2 ? e->cwnd / 2 : 2;
@@ -520,6 +522,18 @@ cc_ssthresh(struct tcp_end *e)
     }
     uint32_t s = (uint32_t) (e->cwnd * CUBIC_BETA);
     return s > 2 ? s : 2;
+}
+
+static uint32_t
+cc_ssthresh(struct tcp_end *e)
+{
+    uint32_t s = cc_decrease(e);
+    struct xport_stats *x = &e->c->xs;
+    if (e->client && !x->loss_cwnd) {
+        x->loss_cwnd = e->cwnd;
+        x->loss_ssthresh = s;
+    }
+    return s;
 }
 
 /* Additive increase: one segment per 'per' segments ACKed

@@ -63,6 +63,8 @@ struct xport_stats {
     uint64_t retransmits;       /* Segments the sender sent again. */
     vh_time_t srtt, min_rtt;    /* The client's, at the end. */
     uint32_t cwnd;              /* The client's, in segments, at the end. */
+    uint32_t loss_cwnd;         /* The client's window at its first loss, */
+    uint32_t loss_ssthresh;     /* and the threshold it set (0: none). */
     uint64_t transactions;      /* rr: completed. */
     vh_time_t last_transaction;
 };
