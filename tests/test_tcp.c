@@ -379,6 +379,34 @@ START_TEST(test_tcp_deterministic)
 }
 END_TEST
 
+/* scenarios/tcp-access-methods.json shows what its description says:
+ * the stream's goodput orders the access methods by what each frame
+ * costs the host (a VF, vhost-net, the QEMU backend, e1000), and every
+ * variant's transactions complete one at a time. */
+START_TEST(test_tcp_access_methods_scenario)
+{
+    static const char *const order[] = { "sr-iov", "vhost-net",
+                                         "virtio-qemu", "e1000" };
+    char *json = vh_test_slurp("scenarios/tcp-access-methods.json", NULL);
+    ck_assert_ptr_nonnull(json);
+    double last = INFINITY;
+    for (size_t i = 0; i < 4; i++) {
+        struct wt_run r = wt_run_json(json, order[i], NULL, NULL);
+        const struct flow_stats *st = flow(&r, 0), *rr = flow(&r, 1);
+        double g = (double) st->xport->goodput_bytes
+                   / (double) (st->xport->last_goodput - st->cfg->start);
+        ck_assert_msg(g < last, "%s: goodput not below the one before",
+                      order[i]);
+        last = g;
+        ck_assert_uint_gt(rr->xport->transactions, 10);
+        ck_assert_uint_eq(rr->sent - rr->delivered, 1);
+        wt_assert_conserved(r.w, false);
+        wt_run_free(&r);
+    }
+    free(json);
+}
+END_TEST
+
 /* --- The loader. --- */
 
 #define FLOW(EXTRA)                                                      \
@@ -502,6 +530,7 @@ tcp_suite(void)
     tcase_add_loop_test(tc, test_tcp_loss_decrease, 0, 2);
     tcase_add_loop_test(tc, test_tcp_rr_latency_bound, 0, 2);
     tcase_add_test(tc, test_tcp_deterministic);
+    tcase_add_test(tc, test_tcp_access_methods_scenario);
     suite_add_tcase(s, tc);
     return s;
 }
