@@ -318,6 +318,13 @@ add_flow(struct table *t, const cJSON *flow)
                FMT_NS, false);
     add_metric(t, "  latency p99", "flows", name, "latency_ns", "p99",
                FMT_NS, false);
+    /* TCP and request/response flows (models/endpoint/tcp.h). */
+    add_metric(t, "  goodput Gbps", "flows", name, NULL, "goodput_gbps",
+               FMT_SI, true);
+    add_metric(t, "  retransmits", "flows", name, NULL, "retransmits",
+               FMT_COUNT, true);
+    add_metric(t, "  transactions/s", "flows", name, NULL,
+               "transactions_per_s", FMT_SI, true);
 }
 
 static void

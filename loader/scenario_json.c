@@ -112,7 +112,8 @@ static const struct schema_key flow_keys[] = {
     { "size", NULL }, { "rate", NULL }, { "count", NULL },
     { "duration", NULL }, { "start", NULL }, { "pattern", NULL },
     { "pcap", NULL }, { "sport", NULL }, { "dport", NULL },
-    { "concurrent_flows", NULL }, { "burst", NULL },
+    { "concurrent_flows", NULL }, { "bytes", NULL }, { "cc", NULL },
+    { "response_size", NULL }, { "burst", NULL },
 };
 const struct schema sch_flow = SCHEMA("flow", flow_keys);
 

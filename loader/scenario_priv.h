@@ -195,6 +195,11 @@ bool ld_switches(struct ld *, const cJSON *root);
 bool ld_traffic(struct ld *, const cJSON *root);
 /* Reads the capture flow 'f' (at 'fp') replays into f->replay. */
 bool ld_replay(struct ld *, const char *fp, struct cfg_flow *f);
+/* A flow's transport keys (loader/scenario_xport.c), and whether it
+ * paces itself (TCP, rr) so that 'rate' is not required. */
+bool ld_flow_xport(struct ld *, const cJSON *o, const char *fp,
+                   struct cfg_flow *f);
+bool ld_flow_paced(const struct cfg_flow *f);
 bool ld_captures(struct ld *, const cJSON *root);
 bool ld_events(struct ld *, const cJSON *root);
 bool ld_costs(struct ld *, const cJSON *root);

@@ -63,7 +63,8 @@ static bool
 load_flow(struct ld *ld, const cJSON *o, const char *fp, size_t index,
           struct cfg_flow *f)
 {
-    static const char *const patterns[] = { "cbr", "poisson", "burst" };
+    static const char *const patterns[] = { "cbr", "poisson", "burst",
+                                             "rr" };
     static const char size_reason[] = "64 bytes is Ethernet's minimum "
         "frame and 1518 the largest untagged frame without jumbo frames, "
         "both counting the FCS";
@@ -78,7 +79,7 @@ load_flow(struct ld *ld, const cJSON *o, const char *fp, size_t index,
         || !ld_str(ld, o, fp, "to", true, &f->to)
         || !ld_enum(ld, o, fp, "proto", "proto", cfg_proto_names,
                     N_NAMES(cfg_proto_names), &proto)
-        || !ld_enum(ld, o, fp, "pattern", "pattern", patterns, 3, &pattern)
+        || !ld_enum(ld, o, fp, "pattern", "pattern", patterns, 4, &pattern)
         || !ld_str(ld, o, fp, "pcap", false, &f->pcap)) {
         return false;
     }
@@ -88,9 +89,17 @@ load_flow(struct ld *ld, const cJSON *o, const char *fp, size_t index,
     /* Default sizes: the minimum frame for UDP; 98 for ICMP, the length a
      * capture shows for a default Linux ping (here it includes the FCS, so
      * the echo carries 4 data bytes fewer than ping's 56); full frames for
-     * a TCP bulk stream. */
-    long long size = proto == CFG_PROTO_ICMP ? 98
+     * a TCP bulk stream; for request/response, the minimum frame (over
+     * TCP, a 1-byte message, netperf's default). */
+    long long size = pattern == CFG_PAT_RR ? 64
+                     : proto == CFG_PROTO_ICMP ? 98
                      : proto == CFG_PROTO_TCP ? 1518 : 64;
+    if (f->pcap && proto == CFG_PROTO_TCP) {
+        jp_key(path, fp, "pcap");
+        return vh_diag_fail(ld->diag, path, "a replay re-sends a capture's "
+                            "udp datagrams or icmp echo requests; a tcp "
+                            "flow is a connection of its own");
+    }
     if (f->pcap) {
         static const char *const theirs[] = {
             "size", "sport", "dport", "concurrent_flows",
@@ -111,7 +120,7 @@ load_flow(struct ld *ld, const cJSON *o, const char *fp, size_t index,
                                 "capture's spacing, or spaces its frames "
                                 "1/rate apart");
         }
-    } else if (ld_absent_or_null(o, "rate")) {
+    } else if (ld_absent_or_null(o, "rate") && !ld_flow_paced(f)) {
         return vh_diag_fail(ld->diag, fp, "missing required key 'rate' "
                             "(such as \"100kpps\" or \"1Gbps\"), or 'pcap' "
                             "to replay a capture");
@@ -124,7 +133,7 @@ load_flow(struct ld *ld, const cJSON *o, const char *fp, size_t index,
     if (f->pcap && !ld_replay(ld, fp, f)) {
         return false;
     }
-    if ((!f->pcap || !ld_absent_or_null(o, "rate"))
+    if (!ld_absent_or_null(o, "rate")
         && !load_rate(ld, o, fp, f)) {
         return false;
     }
@@ -137,17 +146,24 @@ load_flow(struct ld *ld, const cJSON *o, const char *fp, size_t index,
         || !ld_int(ld, o, fp, "sport", false, 1, 65535, NULL, &sport)
         || !ld_int(ld, o, fp, "dport", false, 1, 65535, NULL, &dport)
         || !ld_int(ld, o, fp, "concurrent_flows", false, 1, 1000000, NULL,
-                   &n_tuples)
-        || !ld_int(ld, o, fp, "burst", false, 1, 1000000, NULL, &burst)) {
+                   &n_tuples)) {
         return false;
     }
-    if (!ld_absent_or_null(o, "burst") && pattern != CFG_PAT_BURST) {
+    /* 'burst' is the packets of a burst here; with rr, the transactions
+     * outstanding (loader/scenario_xport.c). */
+    if (pattern == CFG_PAT_BURST) {
+        if (!ld_int(ld, o, fp, "burst", false, 1, 1000000, NULL, &burst)) {
+            return false;
+        }
+        f->burst = (uint32_t) burst;
+    } else if (pattern != CFG_PAT_RR && !ld_absent_or_null(o, "burst")) {
         jp_key(path, fp, "burst");
         return vh_diag_fail(ld->diag, path, "'burst' is the packets of "
-                            "one burst of pattern \"burst\"; this flow's "
-                            "pattern is \"%s\"", patterns[pattern]);
+                            "one burst of pattern \"burst\", or the "
+                            "transactions outstanding of pattern \"rr\"; "
+                            "this flow's pattern is \"%s\"",
+                            patterns[pattern]);
     }
-    f->burst = (uint32_t) burst;
     f->count = (uint64_t) count;
     if (f->replay && f->count > f->replay->n) {
         jp_key(path, fp, "count");
@@ -214,7 +230,7 @@ load_flow(struct ld *ld, const cJSON *o, const char *fp, size_t index,
     f->sport = (uint16_t) sport;
     f->dport = (uint16_t) dport;
     f->concurrent_flows = (uint32_t) n_tuples;
-    return true;
+    return ld_flow_xport(ld, o, fp, f);
 }
 
 bool

@@ -12,6 +12,7 @@
 #include "models/hw/pnic.h"
 #include "models/core/world.h"
 #include "models/core/devclass.h"
+#include "models/endpoint/tcp.h"
 #include "sim/units.h"
 
 struct flow_rates {
@@ -33,6 +34,72 @@ flow_rates(const struct flow_stats *fs)
         r.gbps = pps * fs->cfg->size * 8 / 1e9;
     }
     return r;
+}
+
+/* What TCP and request/response add (models/endpoint/tcp.h): rates over
+ * the flow's active time, from its start to the last byte delivered in
+ * order or the last transaction completed. */
+static void
+xport_json(cJSON *o, const struct flow_stats *fs)
+{
+    const struct xport_stats *x = fs->xport;
+    vh_time_t from = fs->cfg->start;
+    if (!x) {
+        return;
+    }
+    if (x->tcp) {
+        double s = x->last_goodput > from
+                   ? (double) (x->last_goodput - from) / (double) VH_SEC : 0;
+        cJSON_AddNumberToObject(o, "goodput_gbps",
+                                s ? (double) x->goodput_bytes * 8
+                                             / s / 1e9 : 0);
+        cJSON_AddNumberToObject(o, "retransmits", (double) x->retransmits);
+        cJSON_AddNumberToObject(o, "srtt_us",
+                                (double) x->srtt / VH_US);
+        cJSON_AddNumberToObject(o, "min_rtt_us",
+                                (double) x->min_rtt / VH_US);
+        cJSON_AddNumberToObject(o, "cwnd", x->cwnd);
+    }
+    if (x->rr) {
+        double s = x->last_transaction > from
+                   ? (double) (x->last_transaction - from) / (double) VH_SEC
+                   : 0;
+        cJSON_AddNumberToObject(o, "transactions", (double) x->transactions);
+        cJSON_AddNumberToObject(o, "transactions_per_s",
+                                s ? (double) x->transactions / s
+                                  : 0);
+    }
+}
+
+/* The terminal's line for what TCP and rr add, under the flow's row. */
+static void
+print_xport(const struct flow_stats *fs, int wname, FILE *out)
+{
+    const struct xport_stats *x = fs->xport;
+    if (!x) {
+        return;
+    }
+    vh_time_t from = fs->cfg->start;
+    if (x->tcp) {
+        char srtt[32], min[32];
+        vh_format_time(x->srtt, srtt, sizeof srtt);
+        vh_format_time(x->min_rtt, min, sizeof min);
+        double s = x->last_goodput > from
+                   ? (double) (x->last_goodput - from) / (double) VH_SEC : 0;
+        fprintf(out, "  %-*s   tcp: goodput %.4f Gbps, retransmits %llu, "
+                "srtt %s (min %s), cwnd %u\n", wname, "",
+                s ? (double) x->goodput_bytes * 8 / s / 1e9 : 0.0,
+                (unsigned long long) x->retransmits, srtt, min, x->cwnd);
+    }
+    if (x->rr) {
+        double s = x->last_transaction > from
+                   ? (double) (x->last_transaction - from) / (double) VH_SEC
+                   : 0;
+        fprintf(out, "  %-*s   rr: %llu transactions, %.1f/s (latency: "
+                "per transaction)\n", wname, "",
+                (unsigned long long) x->transactions,
+                s ? (double) x->transactions / s : 0.0);
+    }
 }
 
 static cJSON *
@@ -80,6 +147,7 @@ flow_json(const struct world *w, const struct flow_stats *fs)
     cJSON_AddNumberToObject(lat, "p99", (double) vh_hist_percentile(h, 99));
     cJSON_AddNumberToObject(lat, "max", (double) h->max);
     cJSON_AddNumberToObject(lat, "mean", vh_hist_mean(h));
+    xport_json(o, fs);
     return o;
 }
 
@@ -685,6 +753,7 @@ print_flows(const struct world *w, FILE *out)
                     (unsigned long long) fs->drops.count[k],
                     fs->drops.reason[k]);
         }
+        print_xport(fs, wname, out);
     }
     fprintf(out, "  (ICMP: latency is the round trip; delivered counts "
             "replies)\n");

@@ -65,11 +65,6 @@ expect(void (*bend)(struct cfg_scenario *), const char *want)
     free(msg);
 }
 
-static void to_tcp(struct cfg_scenario *sc)
-{
-    sc->flows[0].proto = CFG_PROTO_TCP;
-}
-
 static void to_ovs_kernel(struct cfg_scenario *sc)
 {
     sc->hosts[0].bridges[0].type = CFG_BR_OVS;
@@ -78,7 +73,6 @@ static void to_ovs_kernel(struct cfg_scenario *sc)
 
 START_TEST(test_models_refuse_what_they_lack)
 {
-    expect(to_tcp, "traffic[0].proto: not supported yet: TCP flows");
     /* The loader refuses the mismatch; a config bent past it is still
      * refused, not followed. */
     expect(to_ovs_kernel, "attach.to: 'br0' is not a Linux bridge");

@@ -530,10 +530,9 @@ static const struct bad bad[] = {
       "hosts[0].vms[0].nics[0].vlan: not supported yet: VLANs" },
     { WITH_HOST(", 'networks': [{'name': 's1', 'driver': 'sriov'}]",
                 NIC(""), BR(""), VM("", VNICB(""))),
-      "hosts[0].networks[0].driver: not supported yet: network driver "
-      "'sriov'" },
-    { WITH_FLOW(", 'proto': 'tcp'"), "traffic[0].proto: not supported yet: "
-      "TCP flows" },
+      "hosts[0].networks[0]: missing required key 'parent'" },
+    { WITH_FLOW(", 'proto': 'tcp', 'cc': 'vegas'"), "traffic[0].cc: unknown "
+      "congestion control 'vegas' (expected one of cubic, reno)" },
     { WITH(", 'events': [{'at': '1ms', 'action': 'migrate', 'target': "
            "'h1/vm1', 'to': 'remote'}]"), "events[0].to: host 'remote' has "
       "no bridge 'br0' for hosts[0].vms[0].nics[0] to join after migrating" },

@@ -127,7 +127,8 @@ static const struct {
 } bad_flows[] = {
     { "\"rate\": \"10kpps\", \"burst\": 4",
       "traffic[0].burst: 'burst' is the packets of one burst of pattern "
-      "\"burst\"; this flow's pattern is \"cbr\"" },
+      "\"burst\", or the transactions outstanding of pattern \"rr\"; "
+      "this flow's pattern is \"cbr\"" },
     { "\"rate\": \"10kpps\", \"pattern\": \"burst\", \"burst\": 0",
       "traffic[0].burst: " },
 };

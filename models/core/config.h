@@ -465,7 +465,10 @@ struct cfg_container {
     size_t n_publish;
 };
 
-enum cfg_pattern { CFG_PAT_CBR, CFG_PAT_POISSON, CFG_PAT_BURST };
+enum cfg_pattern { CFG_PAT_CBR, CFG_PAT_POISSON, CFG_PAT_BURST, CFG_PAT_RR };
+
+/* A TCP flow's congestion control (models/endpoint/tcp.h). */
+enum cfg_cc { CFG_CC_CUBIC, CFG_CC_RENO };
 
 struct cfg_flow {
     char *name;
@@ -485,8 +488,14 @@ struct cfg_flow {
                                  * (cfg_flow_tuple). */
     char *pcap;                 /* Capture to replay instead of generated
                                  * frames; NULL if none. */
+    /* TCP and request/response (loader/scenario_xport.c). */
+    uint64_t bytes;             /* TCP stream: bytes to send; 0: until
+                                 * 'duration' or the run's end. */
+    enum cfg_cc cc;
+    uint32_t response_size;     /* rr: the reply's size, as 'size'. */
     uint32_t burst;             /* pattern burst: packets sent back to
-                                 * back every 1/rate; default 32. */
+                                 * back every 1/rate (default 32); rr:
+                                 * transactions outstanding (1). */
     struct cfg_replay *replay;  /* With 'pcap': the frames to send. */
 };
 

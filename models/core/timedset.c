@@ -96,7 +96,14 @@ tset_resolve(struct world *w, const struct cfg_event *e, const char *key,
     const char *field = dot + 1;
     size_t i;
 
-    if (flow_named(after, path, &i) && !strcmp(field, "rate")) {
+    const struct cfg_flow *f = flow_named(after, path, &i);
+    if (f && !strcmp(field, "rate")
+        && (f->proto == CFG_PROTO_TCP || f->pattern == CFG_PAT_RR)) {
+        return vh_diag_fail(diag, kp, "flow '%s' paces itself (a tcp "
+                            "stream by its windows, request/response by its "
+                            "replies): it has no rate to change", path);
+    }
+    if (f && !strcmp(field, "rate")) {
         c->kind = TSET_RATE;
         c->index = i;
         c->pps = after->flows[i].pps;

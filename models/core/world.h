@@ -41,6 +41,8 @@ struct flow_stats {
     struct vh_hist latency;     /* ns; ICMP: round-trip time. */
     vh_time_t first_delivered;
     vh_time_t last_delivered;
+    struct xport_stats *xport;  /* TCP and rr flows (models/endpoint/
+                                 * tcp.h); NULL for the others. */
 };
 
 struct world {

@@ -10,6 +10,8 @@
 #include "models/core/world.h"
 #include "models/endpoint/igmp.h"
 #include "models/endpoint/ipfrag.h"
+#include "models/endpoint/rr.h"
+#include "models/endpoint/tcp.h"
 #include "sim/trace.h"
 #include "sim/xmalloc.h"
 
@@ -282,6 +284,19 @@ ep_output(struct world *w, struct endpoint *ep, struct vh_packet *p)
 }
 
 void
+endpoint_output(struct world *w, struct endpoint *ep, struct vh_packet *p)
+{
+    ep_output(w, ep, p);
+}
+
+vh_time_t
+endpoint_charge(struct world *w, struct endpoint *ep, struct cpu_core *core,
+                enum cost_id id, enum cpu_cat cat, const struct vh_packet *p)
+{
+    return ep_charge(w, ep, core, id, cat, p);
+}
+
+void
 endpoint_forward(struct world *w, struct endpoint *ep, struct vh_packet *p)
 {
     vh_eth_set_src(p->data, &ep->mac);
@@ -439,6 +454,9 @@ static void
 ep_udp_done(struct vh_sim *sim, void *obj, void *arg)
 {
     struct endpoint *ep = obj;
+    if (rr_udp_input(world_of(sim), ep, arg)) {
+        return;                 /* A transaction's request or reply. */
+    }
     acct_deliver(world_of(sim), arg, ep->dev);
 }
 
@@ -619,6 +637,10 @@ ep_local_rx(struct world *w, struct endpoint *ep, struct vh_packet *p,
         app->packets++;
     }
     vh_time_t t = ep_charge(w, ep, core, COST_STACK_RX, ep->rx_cat, p);
+    if (fi.ip_proto == VH_IPPROTO_TCP) {
+        tcp_input(w, ep, p, &fi, core, t);
+        return;
+    }
     if (fi.ip_proto == VH_IPPROTO_ICMP
         && fi.icmp_type == VH_ICMP_ECHO_REQUEST) {
         /* The kernel answers: receive and transmit, no application. */

@@ -197,6 +197,20 @@ void endpoint_send_udp(struct world *, struct endpoint *, uint32_t dst_ip,
                        struct cpu_core *core, enum cpu_cat cat,
                        const struct vh_device *by);
 
+/* The stack of 'ep' sends the IPv4 packet 'p' it built (its source MAC
+ * the interface's): over loopback to itself, through the router hook
+ * outside its subnet, else to the next hop resolved by ARP, in
+ * fragments if longer than the MTU.  Transports of their own (TCP,
+ * models/endpoint/tcp.h) send this way.  Takes 'p'. */
+void endpoint_output(struct world *, struct endpoint *, struct vh_packet *p);
+
+/* Charges primitive 'id' on 'core' as 'cat' in the name of 'ep' (and in
+ * its ledger when it keeps one, as a container's does); returns when
+ * the work is done. */
+vh_time_t endpoint_charge(struct world *, struct endpoint *,
+                          struct cpu_core *core, enum cost_id id,
+                          enum cpu_cat cat, const struct vh_packet *p);
+
 /* A router sends the IPv4 packet 'p' out of this interface: its source MAC
  * becomes the interface's, and its destination MAC the next hop's (the
  * destination, or the gateway outside the subnet), resolved by ARP.  The

@@ -9,6 +9,8 @@
 
 #include "models/hw/cpu.h"
 #include "models/endpoint/endpoint.h"
+#include "models/endpoint/rr.h"
+#include "models/endpoint/tcp.h"
 #include "models/core/world.h"
 #include "sim/xmalloc.h"
 
@@ -155,11 +157,17 @@ traffic_unmodelled(const struct cfg_flow *cf, const char **key)
     switch (cf->proto) {
     case CFG_PROTO_UDP:
     case CFG_PROTO_ICMP:
+    case CFG_PROTO_TCP:         /* models/endpoint/tcp.h */
         break;
-    case CFG_PROTO_TCP:
-        *key = "proto";
-        return "TCP flows";
     }
+    switch (cf->pattern) {
+    case CFG_PAT_CBR:
+    case CFG_PAT_POISSON:
+    case CFG_PAT_BURST:
+    case CFG_PAT_RR:            /* models/endpoint/rr.h */
+        break;
+    }
+    (void) key;
     return NULL;
 }
 
@@ -176,6 +184,17 @@ traffic_start(struct world *w, struct flow_stats *fs)
     g->stop = cf->duration ? cf->start + cf->duration : VH_TIME_NEVER;
     if (g->stop > w->end) {
         g->stop = w->end;
+    }
+    if (cf->proto == CFG_PROTO_TCP || cf->pattern == CFG_PAT_RR) {
+        /* Paced by their windows or their replies (models/endpoint/tcp.h,
+         * rr.h), not by 'rate'. */
+        g->done = true;
+        if (cf->proto == CFG_PROTO_TCP) {
+            tcp_start(w, fs);
+        } else {
+            rr_udp_start(w, fs);
+        }
+        return g;
     }
     g->gap_ps = cf->pps ? (double) VH_SEC / cf->pps : 0;
     g->epoch = 1;

@@ -1,0 +1,539 @@
+/* tests/test_tcp.c: TCP flows and request/response (pattern "rr").
+ *
+ * Between two bare-metal hosts on one switch: the handshake's options as
+ * tshark decodes them (Linux's order: MSS, SACK-permitted, timestamps,
+ * NOP, window scale); a clean capture when nothing is lost (no bad
+ * checksum, no malformed frame, no TCP analysis warning); the congestion
+ * window against a hand-computed trace; a loss forced by a tiny transmit
+ * ring, recovered to the last byte with the retransmissions counted and
+ * flagged by tshark; transactions of TCP_RR and UDP_RR bound by their
+ * latency; the same bytes for the same seed; and the loader's refusals,
+ * each with its JSON path. */
+#include <check.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "models/core/config.h"
+#include "models/core/world.h"
+#include "models/endpoint/tcp.h"
+#include "sim/diag.h"
+#include "tests/testutil.h"
+#include "tests/worldtest.h"
+
+/* Two hosts, 'a' and 'b', on switch 'sw'; host a's NIC has NIC_EXTRA
+ * and the flows are TRAFFIC. */
+#define PAIR(NIC_EXTRA, TRAFFIC)                                        \
+    "{ \"name\": \"pair\", \"duration\": \"60ms\", \"hosts\": ["       \
+    "{ \"name\": \"a\", \"cpu\": { \"cores\": 4, \"ghz\": 2.6 },"        \
+    "  \"nics\": [ { \"name\": \"eth0\", \"model\": \"82599\", "        \
+    "\"mac\": \"02:00:00:00:00:01\", \"ip\": \"10.0.0.1/24\", "          \
+    "\"link\": \"sw/p1\"" NIC_EXTRA " } ] },"                            \
+    "{ \"name\": \"b\", \"cpu\": { \"cores\": 4, \"ghz\": 2.6 },"        \
+    "  \"nics\": [ { \"name\": \"eth0\", \"model\": \"82599\", "        \
+    "\"mac\": \"02:00:00:00:00:02\", \"ip\": \"10.0.0.2/24\", "          \
+    "\"link\": \"sw/p2\" } ] } ],"                                      \
+    "\"switches\": [ { \"name\": \"sw\", \"mode\": \"802.1q\", "        \
+    "\"ports\": 4 } ],"                                                 \
+    "\"capture\": [ { \"point\": \"a/eth0\", \"file\": \"a.pcap\" } ],"  \
+    "\"traffic\": [ " TRAFFIC " ] }"
+
+#define STREAM(BYTES, CC)                                               \
+    "{ \"name\": \"s\", \"from\": \"a\", \"to\": \"b\", "               \
+    "\"proto\": \"tcp\", \"bytes\": " BYTES ", \"cc\": \"" CC "\" }"
+
+/* Writes 'json' to a fresh directory and runs vhsim there; returns the
+ * directory (caller frees). */
+static char *
+run_in_dir(const char *json, const char *args)
+{
+    char bin[PATH_MAX];
+    ck_assert_msg(realpath(vh_test_bin(), bin) != NULL,
+                  "vhsim binary '%s' not found", vh_test_bin());
+    char *dir = vh_test_tmpdir();
+    char path[PATH_MAX + 16];
+    snprintf(path, sizeof path, "%s/s.json", dir);
+    FILE *f = fopen(path, "w");
+    ck_assert_ptr_nonnull(f);
+    fputs(json, f);
+    fclose(f);
+    char *out = NULL;
+    int st = vh_test_sh(&out, "cd '%s' && '%s' run s.json --quiet %s", dir,
+                        bin, args);
+    ck_assert_msg(st == 0, "vhsim run failed (%d): %s", st, out);
+    free(out);
+    return dir;
+}
+
+/* The output of a tshark command on 'pcap' (checksums verified). */
+static char *
+tshark(const char *pcap, const char *args)
+{
+    char *out = NULL;
+    int st = vh_test_sh(&out, "tshark -r '%s' " VH_TSHARK_PREFS
+                        " -o tcp.check_checksum:TRUE 2>/dev/null %s",
+                        pcap, args);
+    ck_assert_msg(st == 0, "tshark failed: %s", out);
+    return out;
+}
+
+/* How many frames of 'pcap' match display filter 'filter'. */
+static long
+tshark_count(const char *pcap, const char *filter)
+{
+    char args[512];
+    snprintf(args, sizeof args, "-Y '%s' | wc -l", filter);
+    char *out = tshark(pcap, args);
+    long n = strtol(out, NULL, 10);
+    free(out);
+    return n;
+}
+
+/* No bad checksum and no malformed frame in 'pcap'. */
+static void
+assert_decodes(const char *pcap)
+{
+    ck_assert_int_eq(tshark_count(pcap, "_ws.malformed || "
+                                  "ip.checksum.status == 0 || "
+                                  "tcp.checksum.status == 0"), 0);
+    ck_assert_int_gt(tshark_count(pcap, "tcp"), 0);
+}
+
+static const struct flow_stats *
+flow(const struct wt_run *r, size_t i)
+{
+    ck_assert_uint_gt(r->w->n_flows, i);
+    return &r->w->flows[i];
+}
+
+/* The SYN and the SYN-ACK carry Linux's options in Linux's order. */
+START_TEST(test_tcp_handshake_options)
+{
+    vh_tshark_require();
+    char *dir = run_in_dir(PAIR("", STREAM("14480", "cubic")), "");
+    char pcap[PATH_MAX + 16];
+    snprintf(pcap, sizeof pcap, "%s/a.pcap", dir);
+    assert_decodes(pcap);
+    /* Frames 1 and 2 are the ARP exchange. */
+    vh_tshark_expect(pcap, 3, "-e tcp.flags.str -e tcp.option_kind "
+                     "-e tcp.options.mss_val -e tcp.options.wscale.shift "
+                     "-e tcp.options.timestamp.tsecr -e tcp.window_size",
+                     "··········S·\t2,4,8,1,3\t1460\t7\t0\t64240\n");
+    /* Frame 4 is the server's SYN-ACK, its TSecr the client's TSval. */
+    char *tsval = vh_tshark_fields(pcap, 3, "-e tcp.options.timestamp.tsval");
+    char want[128];
+    snprintf(want, sizeof want, "·······A··S·\t2,4,8,1,3\t1460\t7\t%s",
+             tsval);
+    *strchr(want, '\n') = '\0';
+    char *got = vh_tshark_fields(pcap, 4, "-e tcp.flags.str "
+                                 "-e tcp.option_kind -e tcp.options.mss_val "
+                                 "-e tcp.options.wscale.shift "
+                                 "-e tcp.options.timestamp.tsecr");
+    got[strcspn(got, "\n")] = '\0';
+    ck_assert_str_eq(got, want);
+    free(got);
+    free(tsval);
+    /* Then the client's ACK: timestamps only, behind two NOPs, and the
+     * window scaled by 7 (3 MiB as 24576 << 7). */
+    vh_tshark_expect(pcap, 5, "-e tcp.flags.str -e tcp.option_kind "
+                     "-e tcp.window_size_value -e tcp.len",
+                     "·······A····\t1,1,8\t24576\t0\n");
+    free(dir);
+}
+END_TEST
+
+/* Nothing is lost: every byte arrives, nothing is sent twice, and tshark
+ * has no complaint about the stream, whose connection closes both ways.
+ * (The transmit ring is made long enough for the whole window: vhsim's
+ * stack has no queue discipline to hold back what a full ring refuses,
+ * test_tcp_loss_recovered shows what happens then.) */
+START_TEST(test_tcp_clean_stream)
+{
+    vh_tshark_require();
+    const char *json = PAIR(", \"tx_ring\": 4096",
+                            STREAM("1000000", "cubic"));
+    char *dir = run_in_dir(json, "");
+    char pcap[PATH_MAX + 16];
+    snprintf(pcap, sizeof pcap, "%s/a.pcap", dir);
+    assert_decodes(pcap);
+    ck_assert_int_eq(tshark_count(pcap, "tcp.analysis.flags && "
+                                  "!tcp.analysis.window_update"), 0);
+    ck_assert_int_eq(tshark_count(pcap, "tcp.flags.fin == 1"), 2);
+    /* 1000000 bytes: 690 full segments of 1448 and one of 880. */
+    ck_assert_int_eq(tshark_count(pcap, "tcp.len == 1448"), 690);
+    ck_assert_int_eq(tshark_count(pcap, "tcp.len == 880"), 1);
+    ck_assert_int_eq(tshark_count(pcap, "frame.len > 1514"), 0);
+    free(dir);
+
+    struct wt_run r = wt_run_json(json, NULL, NULL, NULL);
+    const struct flow_stats *fs = flow(&r, 0);
+    ck_assert_uint_eq(fs->xport->goodput_bytes, 1000000);
+    ck_assert_uint_eq(fs->xport->retransmits, 0);
+    /* SYN, 691 data segments, FIN: each delivered once. */
+    ck_assert_uint_eq(fs->sent, 693);
+    ck_assert_uint_eq(fs->delivered, 693);
+    ck_assert_uint_eq(fs->drops.total, 0);
+    ck_assert_uint_gt(fs->xport->min_rtt, 0);
+    ck_assert_uint_ge(fs->xport->srtt, fs->xport->min_rtt);
+    wt_assert_conserved(r.w, false);
+    wt_run_free(&r);
+}
+END_TEST
+
+/* Slow start by hand: the window starts at 10 segments and opens by one
+ * for each segment ACKed while it is what holds the sender back.  The
+ * receiver ACKs each of the first 16 segments, then every second one:
+ * ACKed counts run 1..16, 18, 20, ...  100 segments can all be out once
+ * 100 - acked <= 10 + acked, at acked = 46 (at 44, 98 would be the
+ * limit): the window ends at 10 + 46 = 56, then the sender has nothing
+ * left to send and the window stays.  Reno and CUBIC agree in slow
+ * start. */
+START_TEST(test_tcp_slow_start_window)
+{
+    static const char *const ccs[] = { "reno", "cubic" };
+    char json[4096];
+    snprintf(json, sizeof json, PAIR("", "{ \"name\": \"s\", \"from\": "
+             "\"a\", \"to\": \"b\", \"proto\": \"tcp\", \"bytes\": 144800, "
+             "\"cc\": \"%s\" }"), ccs[_i]);
+    struct wt_run r = wt_run_json(json, NULL, NULL, NULL);
+    const struct flow_stats *fs = flow(&r, 0);
+    ck_assert_uint_eq(fs->xport->goodput_bytes, 144800);
+    ck_assert_uint_eq(fs->xport->retransmits, 0);
+    ck_assert_uint_eq(fs->xport->cwnd, 56);
+    wt_run_free(&r);
+
+    /* And on the wire the flights double: 10 segments in the first round
+     * trip, as the initial window allows, before the first ACK. */
+    vh_tshark_require();
+    char *dir = run_in_dir(json, "");
+    char pcap[PATH_MAX + 16];
+    snprintf(pcap, sizeof pcap, "%s/a.pcap", dir);
+    /* After the handshake's three segments, 10 data segments leave
+     * before the first ACK from b comes back. */
+    char *out = tshark(pcap, "-Y tcp -T fields -e ip.src -e tcp.len "
+                       "| sed -n '4,14p' | tr '\\t\\n' ' ;'");
+    ck_assert_msg(!strncmp(out, "10.0.0.1 1448;10.0.0.1 1448;10.0.0.1 1448;"
+                           "10.0.0.1 1448;10.0.0.1 1448;10.0.0.1 1448;"
+                           "10.0.0.1 1448;10.0.0.1 1448;10.0.0.1 1448;"
+                           "10.0.0.1 1448;10.0.0.2 0;", strlen("10.0.0.1 "
+                           "1448;") * 10 + strlen("10.0.0.2 0;")),
+                  "first flight: %s", out);
+    free(out);
+    free(dir);
+}
+END_TEST
+
+/* A stream with a 'duration' writes until then and closes: its FIN
+ * comes after the last byte written, and the server closes too. */
+START_TEST(test_tcp_duration_closes)
+{
+    const char *json = PAIR(", \"tx_ring\": 4096",
+                            "{ \"name\": \"s\", \"from\": \"a\", "
+                            "\"to\": \"b\", \"proto\": \"tcp\", "
+                            "\"start\": \"1ms\", \"duration\": \"2ms\" }");
+    struct wt_run r = wt_run_json(json, NULL, NULL, NULL);
+    const struct flow_stats *fs = flow(&r, 0);
+    const struct xport_stats *x = fs->xport;
+    ck_assert_uint_gt(x->goodput_bytes, 100000);
+    ck_assert_uint_eq(x->retransmits, 0);
+    /* Everything written arrived, after the stop but not much after. */
+    ck_assert_uint_ge(x->last_goodput, 3 * VH_MS);
+    ck_assert_uint_lt(x->last_goodput, 4 * VH_MS);
+    ck_assert_uint_eq(fs->sent, fs->delivered);
+    wt_assert_conserved(r.w, false);
+    wt_run_free(&r);
+
+    vh_tshark_require();
+    char *dir = run_in_dir(json, "");
+    char pcap[PATH_MAX + 16];
+    snprintf(pcap, sizeof pcap, "%s/a.pcap", dir);
+    ck_assert_int_eq(tshark_count(pcap, "tcp.flags.fin == 1"), 2);
+    ck_assert_int_eq(tshark_count(pcap, "tcp.analysis.flags && "
+                                  "!tcp.analysis.window_update"), 0);
+    /* The client's FIN follows its last data: no data after it. */
+    char *out = tshark(pcap, "-Y 'ip.src == 10.0.0.1 && (tcp.len > 0 || "
+                       "tcp.flags.fin == 1)' -T fields -e tcp.flags.fin "
+                       "| tail -2 | tr '\\n' ' '");
+    ck_assert_str_eq(out, "0 1 ");
+    free(out);
+    free(dir);
+}
+END_TEST
+
+/* A transmit ring of 64 descriptors overflows as the window grows: the
+ * segments it drops are counted with their reason, the sender sends them
+ * again, and every byte arrives; tshark sees the retransmissions. */
+START_TEST(test_tcp_loss_recovered)
+{
+    const char *json = PAIR(", \"tx_ring\": 64", STREAM("1000000", "cubic"));
+    struct wt_run r = wt_run_json(json, NULL, NULL, NULL);
+    const struct flow_stats *fs = flow(&r, 0);
+    ck_assert_uint_gt(fs->drops.total, 0);
+    ck_assert_uint_eq(vh_drops_get(&fs->drops, "tx-ring-full"),
+                      fs->drops.total);
+    ck_assert_uint_eq(fs->xport->goodput_bytes, 1000000);
+    ck_assert_uint_gt(fs->xport->retransmits, 0);
+    /* Each dropped segment was sent again, and no more: the SACK
+     * scoreboard resends only what is missing. */
+    ck_assert_uint_eq(fs->xport->retransmits, fs->drops.total);
+    ck_assert_uint_eq(fs->sent, fs->delivered + fs->drops.total);
+    ck_assert_uint_eq(fs->delivered, 693);
+    wt_assert_conserved(r.w, false);
+    wt_run_free(&r);
+
+    vh_tshark_require();
+    char *dir = run_in_dir(json, "");
+    char pcap[PATH_MAX + 16];
+    snprintf(pcap, sizeof pcap, "%s/a.pcap", dir);
+    assert_decodes(pcap);
+    ck_assert_int_gt(tshark_count(pcap, "tcp.analysis.retransmission || "
+                                  "tcp.analysis.fast_retransmission"), 0);
+    ck_assert_int_gt(tshark_count(pcap, "tcp.options.sack_le"), 0);
+    free(dir);
+}
+END_TEST
+
+/* The first loss cuts the window by Reno's half or by CUBIC's beta,
+ * 717/1024 as in tcp_cubic.c. */
+START_TEST(test_tcp_loss_decrease)
+{
+    static const char *const ccs[] = { "reno", "cubic" };
+    char json[4096];
+    snprintf(json, sizeof json, PAIR(", \"tx_ring\": 64", "{ \"name\": "
+             "\"s\", \"from\": \"a\", \"to\": \"b\", \"proto\": "
+             "\"tcp\", \"bytes\": 1000000, \"cc\": \"%s\" }"), ccs[_i]);
+    struct wt_run r = wt_run_json(json, NULL, NULL, NULL);
+    const struct xport_stats *x = flow(&r, 0)->xport;
+    ck_assert_uint_gt(x->loss_cwnd, 10);
+    uint32_t want = _i == 0 ? x->loss_cwnd / 2
+                            : (uint32_t) (x->loss_cwnd * 717.0 / 1024.0);
+    ck_assert_uint_eq(x->loss_ssthresh, want);
+    ck_assert_uint_eq(x->goodput_bytes, 1000000);
+    wt_run_free(&r);
+}
+END_TEST
+
+/* One transaction outstanding: N transactions take N round trips, so
+ * the rate is the inverse of the mean latency.  Four outstanding overlap
+ * and do more a second.  For TCP_RR as for UDP_RR. */
+START_TEST(test_tcp_rr_latency_bound)
+{
+    static const char *const protos[] = { "tcp", "udp" };
+    char json[4096];
+    snprintf(json, sizeof json, PAIR("", "{ \"name\": \"one\", \"from\": "
+             "\"a\", \"to\": \"b\", \"proto\": \"%s\", \"pattern\": \"rr\", "
+             "\"count\": 200 }, { \"name\": \"four\", \"from\": \"a\", "
+             "\"to\": \"b\", \"proto\": \"%s\", \"pattern\": \"rr\", "
+             "\"burst\": 4, \"count\": 200, \"start\": \"30ms\", "
+             "\"dport\": 7 }"), protos[_i], protos[_i]);
+    struct wt_run r = wt_run_json(json, NULL, NULL, NULL);
+    const struct flow_stats *one = flow(&r, 0), *four = flow(&r, 1);
+    ck_assert_uint_eq(one->sent, 200);
+    ck_assert_uint_eq(one->delivered, 200);
+    ck_assert_uint_eq(one->xport->transactions, 200);
+    ck_assert_uint_eq(four->delivered, 200);
+    double span = (double) (one->xport->last_transaction
+                            - one->cfg->start) / VH_SEC;
+    double tps = 200 / span;
+    double mean_s = vh_hist_mean(&one->latency) * 1e-9;
+    /* Back to back: between a reply and the next request only the
+     * client's own calls, so within 5% of one per mean latency. */
+    ck_assert_msg(fabs(tps * mean_s - 1) < 0.05, "tps %.0f, mean %.1f us",
+                  tps, mean_s * 1e6);
+    double span4 = (double) (four->xport->last_transaction
+                             - four->cfg->start) / VH_SEC;
+    ck_assert_msg(200 / span4 > 1.5 * tps, "burst 4: %.0f/s vs %.0f/s",
+                  200 / span4, tps);
+    wt_assert_conserved(r.w, false);
+    wt_run_free(&r);
+}
+END_TEST
+
+/* The same seed makes the same report and the same capture, to the
+ * byte; another seed another initial sequence number. */
+START_TEST(test_tcp_deterministic)
+{
+    const char *json = PAIR(", \"tx_ring\": 64", STREAM("300000", "reno")
+                            ", { \"name\": \"rr\", \"from\": \"a\", "
+                            "\"to\": \"b\", \"proto\": \"tcp\", "
+                            "\"pattern\": \"rr\", \"dport\": 12865 }");
+    char *d1 = run_in_dir(json, "--json r.json");
+    char *d2 = run_in_dir(json, "--json r.json");
+    char *d3 = run_in_dir(json, "--json r.json --seed 7");
+    char *out = NULL;
+    int st = vh_test_sh(&out, "cd '%s' && sed -i '/wall_s/d' r.json && "
+                        "cd '%s' && sed -i '/wall_s/d' r.json && "
+                        "cmp '%s/r.json' '%s/r.json' && "
+                        "cmp '%s/a.pcap' '%s/a.pcap'", d1, d2, d1, d2, d1,
+                        d2);
+    ck_assert_msg(st == 0, "runs differ: %s", out);
+    free(out);
+    st = vh_test_sh(&out, "cmp -s '%s/a.pcap' '%s/a.pcap'", d1, d3);
+    ck_assert_msg(st != 0, "seed 7 made the same capture");
+    free(out);
+    free(d1);
+    free(d2);
+    free(d3);
+}
+END_TEST
+
+/* scenarios/tcp-access-methods.json shows what its description says:
+ * the stream's goodput orders the access methods by what each frame
+ * costs the host (a VF, vhost-net, the QEMU backend, e1000), and every
+ * variant's transactions complete one at a time. */
+START_TEST(test_tcp_access_methods_scenario)
+{
+    static const char *const order[] = { "sr-iov", "vhost-net",
+                                         "virtio-qemu", "e1000" };
+    char *json = vh_test_slurp("scenarios/tcp-access-methods.json", NULL);
+    ck_assert_ptr_nonnull(json);
+    double last = INFINITY;
+    for (size_t i = 0; i < 4; i++) {
+        struct wt_run r = wt_run_json(json, order[i], NULL, NULL);
+        const struct flow_stats *st = flow(&r, 0), *rr = flow(&r, 1);
+        double g = (double) st->xport->goodput_bytes
+                   / (double) (st->xport->last_goodput - st->cfg->start);
+        ck_assert_msg(g < last, "%s: goodput not below the one before",
+                      order[i]);
+        last = g;
+        ck_assert_uint_gt(rr->xport->transactions, 10);
+        ck_assert_uint_eq(rr->sent - rr->delivered, 1);
+        wt_assert_conserved(r.w, false);
+        wt_run_free(&r);
+    }
+    free(json);
+}
+END_TEST
+
+/* --- The loader. --- */
+
+#define FLOW(EXTRA)                                                      \
+    "{\"traffic\": [{\"name\": \"f\", \"from\": \"a\", \"to\": \"b\", " \
+    EXTRA "}]}"
+
+static const struct {
+    const char *json;
+    const char *msg;
+} bad[] = {
+    { FLOW("\"proto\": \"udp\", \"rate\": \"1kpps\", \"bytes\": 100"),
+      "traffic[0].bytes: 'bytes' applies only to tcp streams (not rr)" },
+    { FLOW("\"proto\": \"udp\", \"rate\": \"1kpps\", \"cc\": \"reno\""),
+      "traffic[0].cc: 'cc' applies only to tcp flows" },
+    { FLOW("\"proto\": \"tcp\", \"cc\": \"bbr\""),
+      "traffic[0].cc: unknown congestion control 'bbr' (expected one of "
+      "cubic, reno)" },
+    { FLOW("\"proto\": \"icmp\", \"pattern\": \"rr\""),
+      "traffic[0].pattern: 'rr' applies to udp and tcp flows; an icmp flow "
+      "is already request and reply (echo)" },
+    { FLOW("\"proto\": \"tcp\", \"pattern\": \"poisson\""),
+      "traffic[0].pattern: a tcp stream is paced by its windows, not by a "
+      "pattern; \"rr\" makes it request/response" },
+    { FLOW("\"proto\": \"tcp\", \"size\": 100"),
+      "traffic[0].size: 100 is too small for a tcp stream's frames: they "
+      "carry at least 48 bytes (Linux's tcp_min_snd_mss) behind 70 bytes "
+      "of headers, timestamps and FCS, so at least 118" },
+    { FLOW("\"proto\": \"tcp\", \"count\": 5"),
+      "traffic[0].count: a tcp stream sends 'bytes' (or for a 'duration'), "
+      "not a count of packets" },
+    { FLOW("\"proto\": \"tcp\", \"bytes\": 5, \"duration\": \"1ms\""),
+      "traffic[0].bytes: give either 'bytes' or 'duration', not both" },
+    { FLOW("\"proto\": \"udp\", \"pattern\": \"rr\", \"burst\": 0"),
+      "traffic[0].burst: 0 is out of range; expected 1 to 1024 (the "
+      "transactions a client keeps outstanding)" },
+    { FLOW("\"proto\": \"udp\", \"rate\": \"1kpps\", \"response_size\": 64"),
+      "traffic[0].response_size: 'response_size' applies only to the rr "
+      "pattern" },
+    { FLOW("\"proto\": \"udp\", \"rate\": \"1kpps\", \"burst\": 2"),
+      "traffic[0].burst: 'burst' is the packets of one burst of pattern "
+      "\"burst\", or the transactions outstanding of pattern \"rr\"; this "
+      "flow's pattern is \"cbr\"" },
+    { FLOW("\"proto\": \"tcp\", \"concurrent_flows\": 4"),
+      "traffic[0].concurrent_flows: a tcp flow is one connection; give "
+      "several flows for several" },
+    { FLOW("\"proto\": \"udp\""),
+      "traffic[0]: missing required key 'rate' (such as \"100kpps\" or "
+      "\"1Gbps\"), or 'pcap' to replay a capture" },
+};
+
+START_TEST(test_tcp_refusals)
+{
+    struct vh_diag d;
+    vh_diag_init(&d);
+    struct cfg_scenario *sc = cfg_load_string(bad[_i].json, "t.json", NULL,
+                                              &d);
+    ck_assert_ptr_null(sc);
+    ck_assert_str_eq(d.msg, bad[_i].msg);
+}
+END_TEST
+
+/* The command line refuses with status 2 and writes nothing. */
+START_TEST(test_tcp_refusal_exit)
+{
+    char *dir = vh_test_tmpdir();
+    char bin[PATH_MAX];
+    ck_assert(realpath(vh_test_bin(), bin) != NULL);
+    char *out = NULL;
+    int st = vh_test_sh(&out, "cd '%s' && printf '%%s' '%s' > s.json && "
+                        "'%s' run s.json --json r.json; echo \" rc=$?\"; "
+                        "ls", dir, PAIR("", "{ \"name\": \"s\", \"from\": "
+                        "\"a\", \"to\": \"b\", \"proto\": \"tcp\", "
+                        "\"cc\": \"vegas\" }"), bin);
+    ck_assert_int_eq(st, 0);
+    ck_assert_msg(strstr(out, "traffic[0].cc: unknown congestion control "
+                         "'vegas'") && strstr(out, "rc=2")
+                  && !strstr(out, "r.json") && !strstr(out, "a.pcap"),
+                  "%s", out);
+    free(out);
+    free(dir);
+}
+END_TEST
+
+/* NAT translates UDP and ICMP echo only: a TCP flow through it is
+ * refused before it runs rather than dropped there. */
+START_TEST(test_tcp_refused_through_nat)
+{
+    static const char json[] =
+        "{ \"hosts\": [ { \"name\": \"h\", \"nics\": [ { \"name\": "
+        "\"eth0\", \"ip\": \"10.0.0.50/24\", \"link\": \"sw/p1\" } ], "
+        "\"vms\": [ { \"name\": \"vm\", \"nics\": [ { \"name\": "
+        "\"eth0\", \"ip\": \"192.168.122.10/24\", \"attach\": { "
+        "\"type\": \"nat\" } } ] } ] }, { \"name\": \"remote\", "
+        "\"nics\": [ { \"name\": \"eth0\", \"ip\": \"10.0.0.100/24\", "
+        "\"link\": \"sw/p2\" } ] } ], \"switches\": [ { \"name\": "
+        "\"sw\", \"ports\": 4 } ], \"traffic\": [ { \"name\": \"f\", "
+        "\"from\": \"h/vm\", \"to\": \"remote\", \"proto\": \"tcp\" } ] }";
+    char *msg = wt_refusal(json, NULL);
+    ck_assert_str_eq(msg, "traffic[0].proto: not supported yet: TCP through "
+                     "NAT");
+    free(msg);
+}
+END_TEST
+
+static Suite *
+tcp_suite(void)
+{
+    Suite *s = suite_create("tcp");
+    TCase *tc = tcase_create("loader");
+    tcase_add_loop_test(tc, test_tcp_refusals, 0,
+                        (int) (sizeof bad / sizeof bad[0]));
+    tcase_add_test(tc, test_tcp_refusal_exit);
+    tcase_add_test(tc, test_tcp_refused_through_nat);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("runs");
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, test_tcp_handshake_options);
+    tcase_add_test(tc, test_tcp_clean_stream);
+    tcase_add_loop_test(tc, test_tcp_slow_start_window, 0, 2);
+    tcase_add_test(tc, test_tcp_duration_closes);
+    tcase_add_test(tc, test_tcp_loss_recovered);
+    tcase_add_loop_test(tc, test_tcp_loss_decrease, 0, 2);
+    tcase_add_loop_test(tc, test_tcp_rr_latency_bound, 0, 2);
+    tcase_add_test(tc, test_tcp_deterministic);
+    tcase_add_test(tc, test_tcp_access_methods_scenario);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+VH_SUITE(tcp_suite)
