@@ -214,14 +214,15 @@ START_TEST(test_veth_hands_over_on_the_same_core)
     ck_assert_int_eq(l.core[x + 1], 2);
     ck_assert_str_eq(l.what[x + 2], "bridge_fdb");
     ck_assert_int_eq(l.core[x + 2], 2);
-    /* The whole way out of the host is on core 2, and nothing woke. */
-    for (int i = 0; i < l.n; i++) {
+    /* The whole way out of the host is on core 2, and nothing woke (the
+     * remote's receive interrupt, after the driver, is the remote's). */
+    int out = find_work(&l, "driver_tx", 0);
+    ck_assert_int_ge(out, 0);
+    for (int i = 0; i <= out; i++) {
         ck_assert_msg(strcmp(l.what[i], "thread_wakeup")
                       && strcmp(l.what[i], "ipi")
                       && strcmp(l.what[i], "hw_irq"), "%s", l.what[i]);
-        if (find_work(&l, "driver_tx", 0) >= i) {
-            ck_assert_int_eq(l.core[i], 2);
-        }
+        ck_assert_int_eq(l.core[i], 2);
     }
     /* The application's call first, then the stack. */
     ck_assert_str_eq(l.what[0], "syscall");

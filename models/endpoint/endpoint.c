@@ -316,7 +316,8 @@ endpoint_send(struct world *w, struct endpoint *ep, struct flow_stats *fs,
     struct vh_packet *p = vh_packet_alloc(&w->pool);
     p->flow = fs->index;
     p->seq = seq;
-    p->born = w->sim.now;
+    /* A sender woken from idle by its timer stamps after the wakeup. */
+    p->born = cpu_wake_idle(w, ep->app_core, NULL, ep->dev);
     p->counted = 1;
     p->exec = &ep->app_core->srv;
     if (cf->proto == CFG_PROTO_ICMP) {
