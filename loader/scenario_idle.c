@@ -59,7 +59,7 @@ ld_coalesce(struct ld *ld, const cJSON *nic, const char *np,
     }
     if (!ld_bool(ld, co, cp, "adaptive-rx", &cfg->adaptive_rx)
         || !ld_int(ld, co, cp, "rx-usecs", false, 0, 1022,
-                   "the 82599's EITR interval field", &usecs)) {
+                   "the largest interval ixgbe accepts", &usecs)) {
         return false;
     }
     cfg->rx_usecs = (int) usecs;

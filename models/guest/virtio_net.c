@@ -208,7 +208,8 @@ static void
 kick_signalled(struct vh_sim *sim, void *obj, void *arg)
 {
     struct vnet_queue *q = obj;
-    hthread_signal(world_of(sim), q->thread, arg, CPU_VMEXIT, NULL);
+    /* The wakeup is the kicked frame's, for traces. */
+    hthread_signal(world_of(sim), q->thread, arg, CPU_VMEXIT, q->txq.head);
 }
 
 /* The guest writes queue 'q''s notify register from 'core': trapped, and
