@@ -16,7 +16,9 @@
  *              switch to the vCPU thread ('thread_wakeup'), and the C-state
  *              exit cpu_run charges for a core that slept; then 'hlt_exit'.
  *
- * A running vCPU (its core has work) takes the interrupt as APICv lets it.
+ * A running vCPU takes the interrupt as APICv lets it.  Simplification:
+ * a vCPU is taken as running whenever its core has work, even a host
+ * thread's on a core it shares; idle otherwise.
  * With "apicv" (the default) KVM posts it: no exit.  Without, the vCPU is
  * kicked out to have it injected ('vmexit'), and since it is busy it
  * cannot take it at once: KVM asks for an interrupt window, a second exit
