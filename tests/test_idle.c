@@ -322,7 +322,10 @@ START_TEST(test_idle_rx_usecs)
 }
 END_TEST
 
-/* 'vhsim explain' names every cost of the idle path by its primitive. */
+/* 'vhsim explain' names every cost of the idle path by its primitive;
+ * its last hops are the receiving application's: the stack queues the
+ * packet, wakes the application asleep in its receive call, which
+ * returns with it. */
 static void
 explain_has(const char *variant, const char *const *want, size_t n)
 {
@@ -338,6 +341,28 @@ explain_has(const char *variant, const char *const *want, size_t n)
         ck_assert_msg(hit != NULL, "%s: explain lacks, in order, '%s' "
                       "after:\n%.1500s", variant, want[i], at);
         at = hit;
+    }
+    const char *end = strstr(out, "DELIVERED");
+    ck_assert_ptr_nonnull(end);
+    const char *line[4] = { end, NULL, NULL, NULL };
+    for (int k = 1; k < 4; k++) {
+        const char *q = line[k - 1];
+        while (q > out && q[-1] != '\n') {
+            q--;
+        }
+        ck_assert(q > out);
+        for (q--; q > out && q[-1] != '\n'; q--) {
+        }
+        line[k] = q;
+    }
+    static const char *const last[] = { "stack_rx", "thread_wakeup",
+                                         "syscall" };
+    for (int k = 0; k < 3; k++) {
+        const char *nl = strchr(line[3 - k], '\n');
+        ck_assert_msg(nl && memmem(line[3 - k], (size_t) (nl - line[3 - k]),
+                                   last[k], strlen(last[k])),
+                      "%s: the hop %d before delivery is not %s:\n%.600s",
+                      variant, 3 - k, last[k], line[3]);
     }
     free(out);
 }

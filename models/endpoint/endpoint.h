@@ -121,6 +121,10 @@ struct endpoint {
     size_t n_binds;
     struct ipfrag_table *frags; /* Reassembly, made at the first
                                  * fragment. */
+    vh_time_t recv_done;        /* Its application's last receive call
+                                 * ended then; later, it sleeps in the
+                                 * next one until a packet wakes it. */
+    uint64_t wakeups;           /* Times a packet woke its application. */
 
     /* Containers (models/container/container.h); zero for the others. */
     struct endpoint *stack;     /* An application on that endpoint's

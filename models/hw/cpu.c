@@ -27,6 +27,7 @@ cpu_core_init(struct cpu_core *c, int index, uint64_t khz,
     c->cstate_max = CFG_CSTATE_POLL;
     c->never_idle = false;
     c->idle_poll = 0;
+    c->woke_at = 0;
     c->cstate_exits = 0;
     double ghz = (double) khz / 1e6;
     for (int id = 0; id < COST_N; id++) {
@@ -81,6 +82,7 @@ cpu_wake_idle(struct world *w, struct cpu_core *c, const struct vh_packet *p,
     if (c->srv.free_at >= now) {
         return now;             /* Awake: busy. */
     }
+    c->woke_at = now;
     const char *state = NULL;
     vh_time_t exit = cpu_idle_exit(w, c, now - c->srv.free_at, &state);
     if (!exit) {

@@ -85,6 +85,8 @@ struct cpu_core {
     int cstate_max;             /* enum cfg_cstate: the deepest allowed. */
     bool never_idle;            /* Spins between jobs: a PMD's core. */
     vh_time_t idle_poll;        /* Polls this long before sleeping. */
+    vh_time_t woke_at;          /* When its current or last busy spell
+                                 * began: it was idle just before. */
     uint64_t cstate_exits;      /* Jobs that woke it from a C-state. */
 };
 
