@@ -109,8 +109,9 @@ print_steps(const struct follow *f, vh_time_t born, const struct world *w)
                        h->what ? h->what : "",
                        vh_format_time(h->end - h->time, d, sizeof d));
             } else {
-                printf("hardware %s", vh_format_time(h->end - h->time, d,
-                                                     sizeof d));
+                printf("hardware %s%s%s", vh_format_time(h->end - h->time, d,
+                                                       sizeof d),
+                       h->what ? "  " : "", h->what ? h->what : "");
             }
             /* Time between being ready for this work and getting it: a
              * busy core, or a worker that had to wake up first. */

@@ -306,7 +306,8 @@ load_nic(struct ld *ld, const cJSON *o, const char *np, const char *hname,
     }
     nic->has_ip = has_ip;
     if (!ld_gateway(ld, o, np, nic) || !ld_nic_vlans(ld, o, np, nic)
-        || !ld_mtu(ld, o, np, VH_DEF_MTU, &nic->mtu)) {
+        || !ld_mtu(ld, o, np, VH_DEF_MTU, &nic->mtu)
+        || !ld_coalesce(ld, o, np, nic)) {
         return false;
     }
     if (!nic->has_mac) {
@@ -726,6 +727,7 @@ load_host(struct ld *ld, const cJSON *h, const char *hp,
     if (!ld_is_object(ld, h, hp) || !ld_keys(ld, h, hp, &sch_host)
         || !ld_name(ld, h, hp, &host->name)
         || !load_cpu(ld, h, hp, host)
+        || !ld_idle_host(ld, h, hp, host)
         || !ld_sub(ld, h, hp, "iommu", &sch_iommu, &iommu, ip)
         || (iommu && !load_iommu(ld, iommu, ip, host))) {
         return false;

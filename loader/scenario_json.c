@@ -21,6 +21,7 @@
 
 static const struct schema_key cpu_keys[] = {
     { "cores", NULL }, { "ghz", NULL }, { "irqbalance", NULL },
+    { "cstate", NULL },
 };
 const struct schema sch_cpu = SCHEMA("cpu", cpu_keys);
 
@@ -32,6 +33,11 @@ const struct schema sch_iommu = SCHEMA("iommu", iommu_keys);
 
 static const struct schema_key sriov_keys[] = { { "vfs", NULL } };
 const struct schema sch_sriov = SCHEMA("sriov", sriov_keys);
+
+static const struct schema_key coalesce_keys[] = {
+    { "adaptive-rx", NULL }, { "rx-usecs", NULL },
+};
+const struct schema sch_coalesce = SCHEMA("coalesce", coalesce_keys);
 
 static const struct schema_key attach_keys[] = {
     { "type", NULL }, { "to", NULL }, { "mode", NULL }, { "vf", NULL },
@@ -52,6 +58,7 @@ static const struct schema_key host_keys[] = {
     { "name", NULL }, { "cpu", &sch_cpu }, { "iommu", &sch_iommu },
     { "nics", NULL }, { "bridges", NULL }, { "vms", NULL },
     { "containers", NULL }, { "networks", NULL },
+    { "apicv", NULL }, { "halt_poll_ns", NULL },
 };
 const struct schema sch_host = SCHEMA("host", host_keys);
 
@@ -60,7 +67,7 @@ static const struct schema_key nic_keys[] = {
     { "queues", NULL }, { "vmdq", NULL }, { "sriov", &sch_sriov },
     { "link", NULL }, { "mac", NULL }, { "ip", NULL },
     { "rx_ring", NULL }, { "tx_ring", NULL }, { "gateway", NULL },
-    { "vlans", NULL }, { "mtu", NULL },
+    { "vlans", NULL }, { "mtu", NULL }, { "coalesce", &sch_coalesce },
 };
 const struct schema sch_nic = SCHEMA("NIC", nic_keys);
 

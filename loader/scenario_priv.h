@@ -39,7 +39,7 @@ extern const struct schema sch_top, sch_host, sch_nic, sch_bridge, sch_vm,
                            sch_vnic, sch_switch, sch_flow, sch_capture,
                            sch_event, sch_variant, sch_cpu, sch_iommu,
                            sch_sriov, sch_attach, sch_network,
-                           sch_container;
+                           sch_container, sch_coalesce;
 
 /* ---- Loader state. ---- */
 
@@ -189,6 +189,13 @@ bool ld_sflow_refs(struct ld *);
 void ld_free_sflow(struct cfg_sflow *);
 
 /* ---- Sections, in load order. ---- */
+
+/* The idle path (loader/scenario_idle.c): a host's "apicv",
+ * "halt_poll_ns" and "cpu.cstate"; a NIC's "coalesce". */
+bool ld_idle_host(struct ld *, const cJSON *h, const char *hp,
+                  struct cfg_host *);
+bool ld_coalesce(struct ld *, const cJSON *nic, const char *np,
+                 struct cfg_nic *);
 
 bool ld_hosts(struct ld *, const cJSON *root);
 bool ld_switches(struct ld *, const cJSON *root);

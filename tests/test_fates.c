@@ -151,11 +151,12 @@ END_TEST
 
 START_TEST(test_telling_reason_beats_not_for_me_dropped_earlier)
 {
-    /* The switch takes 100 us to forward (switch_latency made slow), so
-     * vm1's not-for-me comes first and the switch's link-down after it:
-     * the later, telling reason must replace it. */
+    /* The switch takes 300 us to forward (switch_latency made slow:
+     * longer than vm1's wakeup from C6), so vm1's not-for-me comes first
+     * and the switch's link-down after it: the later, telling reason
+     * must replace it. */
     check_flood(TO_DEAD_REMOTE, ", " REMOTE_DOWN ", \"costs\": { "
-                "\"switch_latency\": \"100us\" }", acct_not_for_me,
+                "\"switch_latency\": \"300us\" }", acct_not_for_me,
                 "link-down", "link-down");
 }
 END_TEST
@@ -185,7 +186,8 @@ END_TEST
 START_TEST(test_overload_holds_what_is_in_flight)
 {
     /* Both ways overloaded for the whole run, with vhost workers made
-     * slow (vhost_desc 5000 cycles) so that the taps overflow too, and
+     * slow (vhost_desc 5000 cycles) so that the taps overflow too, the
+     * NIC's driver too (driver_rx 600 cycles) so that its ring does, and
      * br0, which keeps forgetting, flooding: when the run stops, what
      * the counters leave in flight for each flow must be in the buffers,
      * the copies of one packet counted once (wt_assert_conserved checks
@@ -197,7 +199,8 @@ START_TEST(test_overload_holds_what_is_in_flight)
         "  \"size\": 1500, \"rate\": \"5Mpps\" },"
         "{ \"name\": \"out\", \"from\": \"host1/vm2\", \"to\": \"remote\","
         "  \"rate\": \"5Mpps\", \"pattern\": \"poisson\" }",
-        ", \"costs\": { \"vhost_desc\": \"5000cyc\" }");
+        ", \"costs\": { \"vhost_desc\": \"5000cyc\","
+        " \"driver_rx\": \"600cyc\" }");
     struct wt_run r = wt_run_json(json, NULL, NULL, NULL);
     struct world *w = r.w;
     wt_assert_conserved(w, false);

@@ -55,11 +55,13 @@ START_TEST(test_vm_moves_and_announces_itself)
 
     /* During the 2 ms downtime, the frames sent to it at 100 kpps were
      * lost with the source tap (about 200), or right after, before the
-     * switch learned the new place; nothing else was lost. */
+     * switch learned the new place (host2's cores, idle for 5 ms, first
+     * leave C6 to send the announcement: 133 us, about 13 frames more);
+     * nothing else was lost. */
     uint64_t lost = vh_drops_get(&in->drops, "migration");
     ck_assert_uint_ge(lost, 150);
     ck_assert_uint_le(lost, 250);
-    ck_assert_uint_le(in->drops.total, lost + 10);
+    ck_assert_uint_le(in->drops.total, lost + 25);
     /* It is reachable again afterwards: deliveries continue to the end. */
     ck_assert_uint_gt(in->last_delivered, 14 * VH_MS);
     ck_assert_uint_gt(in->delivered, in->sent - in->drops.total - 5);

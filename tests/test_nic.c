@@ -254,6 +254,7 @@ static const char vmdq_json[] =
     "  \"hosts\": ["
     "   { \"name\": \"host1\", \"cpu\": { \"cores\": 8 },"
     "     \"nics\": [ { \"name\": \"eth0\", \"model\": \"82599\","
+    "                 \"coalesce\": { \"adaptive-rx\": false },"
     "                 \"link\": \"tor1/p1\" } ],"
     "     \"bridges\": [ { \"name\": \"br0\", \"ports\": [\"eth0\"] } ],"
     "     \"vms\": ["
@@ -303,7 +304,9 @@ START_TEST(test_vmdq_takes_fewer_interrupts)
         ck_assert_uint_gt(worker->cycles[CPU_SOFTIRQ], 0);
     }
     /* Fewer interrupts (hardware ones and IPIs), and core 0 no longer
-     * does every VM's softirq work. */
+     * does every VM's softirq work.  The NIC keeps a fixed throttle:
+     * an adaptive one would batch the single queue's three flows more
+     * than each pool's one, which is not what this compares. */
     ck_assert_uint_lt(hv->interrupts, h1->interrupts);
     ck_assert_uint_lt(hv->cores[0].cycles[CPU_SOFTIRQ],
                       h1->cores[0].cycles[CPU_SOFTIRQ]);
@@ -607,9 +610,11 @@ START_TEST(test_cost_ordering_vhost_over_sriov)
     ck_assert_uint_gt(wt_host_cycles(hf), wt_host_cycles(hp));
     ck_assert_uint_gt(hv->vm_exits, hf->vm_exits);
     /* vm1 alone runs on core 2: its VF's interrupts exit there unless
-     * they are posted. */
+     * they are posted; posted, only a vCPU that had halted exits (its
+     * HLT), and no host interrupt reaches the core while it polls. */
     ck_assert_uint_gt(hf->cores[2].cycles[CPU_VMEXIT], 0);
-    ck_assert_uint_eq(hp->cores[2].cycles[CPU_VMEXIT], 0);
+    ck_assert_uint_lt(4 * hp->cores[2].cycles[CPU_VMEXIT],
+                      hf->cores[2].cycles[CPU_VMEXIT]);
     ck_assert_uint_eq(hp->cores[2].cycles[CPU_IRQ], 0);
     ck_assert_uint_lt(hp->vm_exits, hf->vm_exits);
     ck_assert_uint_lt(hp->interrupts, hf->interrupts);

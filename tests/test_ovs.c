@@ -33,7 +33,9 @@
 
 /* ---- The scenario template. ---- */
 
-/* host1 (4 cores at 2.6 GHz) with NIC eth0 (82599) cabled to port 1 of
+/* host1 (4 cores at 2.6 GHz; it and the remote kept to C1: these tests
+ * measure OVS's paths, which a 133 us wake from C6 of a core idle at a
+ * flow's start would blur) with NIC eth0 (82599) cabled to port 1 of
  * 802.1Q switch tor1, and bridge br0 (OVS, kernel datapath, eth0 its
  * port 1) with 'vms' VMs (vm1, vm2, ... on OpenFlow ports 2, 3, ...),
  * their NICs' MACs 52:54:00:00:00:0N and addresses 10.0.0.N/24; a
@@ -67,7 +69,7 @@ scn_json(const struct scn *s)
     ck_assert_ptr_nonnull(f);
     fprintf(f, "{ 'name': 'ovs-test', 'duration': '%s', 'seed': 3,"
             " 'hosts': [ { 'name': 'host1',"
-            "   'cpu': { 'cores': 4, 'ghz': 2.6 },"
+            "   'cpu': { 'cores': 4, 'ghz': 2.6, 'cstate': 'C1' },"
             "   'nics': [ { 'name': 'eth0', 'model': '82599',"
             "               'link': 'tor1/p1'",
             s->duration ? s->duration : "5ms");
@@ -109,7 +111,8 @@ scn_json(const struct scn *s)
         fprintf(f, " } ] }");
     }
     fprintf(f, " ] },"
-            " { 'name': 'remote', 'nics': [ { 'name': 'eth0',"
+            " { 'name': 'remote', 'cpu': { 'cstate': 'C1' },"
+            "   'nics': [ { 'name': 'eth0',"
             "   'mac': '02:00:00:00:00:64', 'ip': '10.0.0.100/24',"
             "   'link': 'tor1/p2' } ] } ],"
             " 'switches': [ { 'name': 'tor1', 'mode': '802.1q',"
@@ -430,18 +433,22 @@ START_TEST(test_first_frame_slower_on_ovs_only)
     /* The first frame goes up to a handler: its translation, the flow
      * put and the execute take several microseconds more than the kernel
      * fast path the rest take.  A Linux bridge treats every frame the
-     * same. */
+     * same.  (On both, the first frame also finds vm1's vCPU asleep after
+     * 1 ms without work, the rest find it halt-polling: a wakeup of about
+     * 3 us.) */
     struct first_frame ovs = first_frame(false, NULL);
     struct first_frame lb = first_frame(true, NULL);
     ck_assert_msg(ovs.extra > 5000, "OVS: max - p50 = %.0f ns", ovs.extra);
-    ck_assert_msg(lb.extra * 5 < ovs.extra, "Linux bridge: max - p50 = "
-                  "%.0f ns, OVS %.0f ns", lb.extra, ovs.extra);
+    ck_assert_msg(lb.extra < 4000 && lb.extra + 5000 < ovs.extra,
+                  "Linux bridge: max - p50 = %.0f ns, OVS %.0f ns",
+                  lb.extra, ovs.extra);
     /* The translation is on the first frame's way and no other's: made
      * 100 us long instead of 8000 cycles (3 us), it delays the first
-     * frame by 97 us more and leaves the steady state as it was. */
+     * frame by 97 us more (less the few us of vm1's wakeup, which the
+     * wait overlaps) and leaves the steady state as it was. */
     struct first_frame slow = first_frame(false, "'costs': { 'ovs_xlate': "
                                           "'100us' }");
-    ck_assert_msg(slow.extra >= ovs.extra + 95000
+    ck_assert_msg(slow.extra >= ovs.extra + 90000
                   && slow.p50 == ovs.p50, "OVS with a 100 us translation: "
                   "p50 %.0f ns, max - p50 %.0f ns; with the default, %.0f "
                   "and %.0f", slow.p50, slow.extra, ovs.p50, ovs.extra);
@@ -734,14 +741,16 @@ END_TEST
  * ms: 50,000 frames, in one flow or cycling through 1,000 or 20,000. */
 static const char dpdk_json[] =
     "{ 'name': 'emc', 'duration': '52ms', 'seed': 1,"
-    "  'hosts': [ { 'name': 'host1', 'cpu': { 'cores': 4, 'ghz': 2.6 },"
+    "  'hosts': [ { 'name': 'host1',"
+    "    'cpu': { 'cores': 4, 'ghz': 2.6, 'cstate': 'C1' },"
     "    'nics': [ { 'name': 'eth0', 'model': '82599', 'link': 'tor1/p1' } ],"
     "    'bridges': [ { 'name': 'br0', 'type': 'ovs', 'datapath': 'dpdk',"
     "                   'ports': ['eth0'], 'pmd_cores': [3] } ],"
     "    'vms': [ { 'name': 'vm1', 'pin': [1], 'nics': [ { 'name': 'eth0',"
     "      'ip': '10.0.0.1/24', 'backend': 'vhost-user',"
     "      'attach': { 'type': 'ovs', 'to': 'br0' } } ] } ] },"
-    "   { 'name': 'remote', 'nics': [ { 'name': 'eth0',"
+    "   { 'name': 'remote', 'cpu': { 'cstate': 'C1' },"
+    "     'nics': [ { 'name': 'eth0',"
     "      'ip': '10.0.0.100/24', 'link': 'tor1/p2' } ] } ],"
     "  'switches': [ { 'name': 'tor1', 'mode': '802.1q', 'ports': 4 } ],"
     "  'traffic': [ { 'name': 'load', 'from': 'remote', 'to': 'host1/vm1',"

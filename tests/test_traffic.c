@@ -18,7 +18,9 @@
 #include "tests/worldtest.h"
 
 /* Two bare-metal hosts cabled NIC to NIC: 'a' (10.0.0.1) sends flow
- * 'flow' (a JSON object's keys, after the name) to 'b' (10.0.0.2). */
+ * 'flow' (a JSON object's keys, after the name) to 'b' (10.0.0.2).
+ * Their cores never sleep, so a packet leaves when it is due, not after
+ * a C-state's exit (tests/test_idle.c). */
 static char *
 pair_json(const char *flow)
 {
@@ -26,10 +28,10 @@ pair_json(const char *flow)
     int n = asprintf(&json,
         "{ \"name\": \"pair\", \"seed\": 1, \"duration\": \"2ms\","
         "  \"hosts\": ["
-        "    { \"name\": \"a\", \"cpu\": { \"cores\": 2, \"ghz\": 2.6 },"
+        "    { \"name\": \"a\", \"cpu\": { \"cores\": 2, \"ghz\": 2.6, \"cstate\": \"poll\" },"
         "      \"nics\": [ { \"name\": \"eth0\", \"model\": \"82599\","
         "                    \"ip\": \"10.0.0.1/24\", \"link\": \"b/eth0\" } ] },"
-        "    { \"name\": \"b\", \"cpu\": { \"cores\": 2, \"ghz\": 2.6 },"
+        "    { \"name\": \"b\", \"cpu\": { \"cores\": 2, \"ghz\": 2.6, \"cstate\": \"poll\" },"
         "      \"nics\": [ { \"name\": \"eth0\", \"model\": \"82599\","
         "                    \"ip\": \"10.0.0.2/24\" } ] } ],"
         "  \"traffic\": [ { \"name\": \"f\", \"from\": \"a\", \"to\": \"b\", %s } ] }",

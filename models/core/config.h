@@ -26,10 +26,14 @@ struct net_driver;
 
 enum cfg_irqbalance { CFG_IRQ_PERFORMANCE, CFG_IRQ_POWER_SAVE };
 
+/* cpu.cstate: the deepest idle state the cores may enter. */
+enum cfg_cstate { CFG_CSTATE_POLL, CFG_CSTATE_C1, CFG_CSTATE_C6 };
+
 struct cfg_cpu {
     int cores;                  /* >= 1; default 4. */
     uint64_t khz;               /* From "ghz"; default 2.6 GHz. */
     enum cfg_irqbalance irqbalance;   /* Default performance. */
+    enum cfg_cstate cstate;     /* Default C6. */
 };
 
 /* A VLAN subinterface of a host NIC (Linux's "eth0.100", from the NIC's
@@ -73,6 +77,8 @@ struct cfg_nic {
                                  * on it sends IPv4 packets up to this
                                  * long whole; default 1500, 9000 for
                                  * jumbo frames. */
+    bool adaptive_rx;           /* coalesce.adaptive-rx; default true. */
+    int rx_usecs;               /* coalesce.rx-usecs, or -1 if not given. */
 };
 
 enum cfg_bridge_type { CFG_BR_LINUX, CFG_BR_OVS };
@@ -292,6 +298,8 @@ struct cfg_host {
                                  * default 64. */
     uint32_t iommu_page_size;   /* iommu.page_size (extension): 4096 or
                                  * 2 MiB; default 4096. */
+    bool apicv;                 /* "apicv"; default true. */
+    uint64_t halt_poll_ns;      /* "halt_poll_ns"; default 200000. */
     struct cfg_nic *nics;
     size_t n_nics;
     struct cfg_bridge *bridges;

@@ -10,6 +10,7 @@
 #include "models/hw/cpu.h"
 #include "models/endpoint/endpoint.h"
 #include "models/core/host.h"
+#include "models/guest/vcpu.h"
 #include "models/hw/hthread.h"
 #include "models/hostnet/vdp_station.h"
 #include "models/guest/vm.h"
@@ -84,6 +85,7 @@ migrate_resume(struct vh_sim *sim, void *obj, void *arg)
         const struct cfg_vm *cv = vm->cfg;
         vm->vcpus[i] = cv->pin && cv->pin[i] < dst->n_cores
                        ? &dst->cores[cv->pin[i]] : host_pick_vcpu_core(dst);
+        vcpu_core_init(vm->vcpus[i], dst);
     }
     host_adopt_thread(dst, vm->qemu_loop);
     for (size_t i = 0; i < vm->n_nics; i++) {

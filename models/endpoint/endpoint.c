@@ -346,7 +346,8 @@ endpoint_send(struct world *w, struct endpoint *ep, struct flow_stats *fs,
     struct vh_packet *p = vh_packet_alloc(&w->pool);
     p->flow = fs->index;
     p->seq = seq;
-    p->born = w->sim.now;
+    /* A sender woken from idle by its timer stamps after the wakeup. */
+    p->born = cpu_wake_idle(w, ep->app_core, NULL, ep->dev);
     p->counted = 1;
     p->exec = &ep->app_core->srv;
     const struct cfg_replay_frame *rf = cf->replay
@@ -460,6 +461,26 @@ ep_udp_done(struct vh_sim *sim, void *obj, void *arg)
     acct_deliver(world_of(sim), arg, ep->dev);
 }
 
+/* See endpoint.h.  A container's ledger counts the IPI (its stack's)
+ * and the switch (its application's), not the interrupt the host's
+ * kernel takes. */
+void
+endpoint_app_wake(struct world *w, struct endpoint *ep, struct endpoint *app,
+                  struct cpu_core *core, struct cpu_core *app_core,
+                  enum cpu_cat cat, vh_time_t at, const struct vh_packet *p)
+{
+    if (app_core->srv.free_at >= at && app_core->woke_at <= app->recv_done) {
+        return;                 /* Awake since its last call. */
+    }
+    app->wakeups++;
+    if (app_core != core) {
+        ep_charge(w, ep, core, COST_IPI, ep->rx_cat, p);
+        app->host->interrupts++;
+        cpu_charge(w, app_core, COST_HW_IRQ, 0, CPU_IRQ, p, app->dev);
+    }
+    ep_charge(w, app, app_core, COST_THREAD_WAKEUP, cat, p);
+}
+
 /* The application's receive call, on its own core once the stack has
  * queued the packet on its socket. */
 static void
@@ -467,8 +488,13 @@ ep_app_recv(struct vh_sim *sim, void *obj, void *arg)
 {
     struct world *w = world_of(sim);
     struct endpoint *app = obj;
+    const struct vh_packet *p = arg;
+    struct endpoint *st = endpoint_stack(app);
+    endpoint_app_wake(w, st, app, cpu_exec_core(p, app->app_core),
+                      app->app_core, app->app_cat, sim->now, p);
     vh_time_t t = ep_charge(w, app, app->app_core, COST_SYSCALL,
                             app->app_cat, arg);
+    app->recv_done = t;
     vh_schedule_at(&w->sim, t, ep_udp_done, app, arg);
 }
 
@@ -657,7 +683,9 @@ ep_local_rx(struct world *w, struct endpoint *ep, struct vh_packet *p,
             vh_schedule_at(&w->sim, t, ep_app_recv, app, p);
             return;
         }
+        endpoint_app_wake(w, ep, app, core, core, ep->rx_cat, t, p);
         t = ep_charge(w, app, core, COST_SYSCALL, ep->rx_cat, p);
+        app->recv_done = t;
         vh_schedule_at(&w->sim, t, ep_udp_done, app, p);
         return;
     }

@@ -129,6 +129,10 @@ struct endpoint {
     uint32_t *groups;           /* IPv4 groups joined on the interface
                                  * (models/endpoint/igmp.h). */
     size_t n_groups;
+    vh_time_t recv_done;        /* Its application's last receive call
+                                 * ended then; later, it sleeps in the
+                                 * next one until a packet wakes it. */
+    uint64_t wakeups;           /* Times a packet woke its application. */
 
     /* Containers (models/container/container.h); zero for the others. */
     struct endpoint *stack;     /* An application on that endpoint's
@@ -210,6 +214,19 @@ void endpoint_output(struct world *, struct endpoint *, struct vh_packet *p);
 vh_time_t endpoint_charge(struct world *, struct endpoint *,
                           struct cpu_core *core, enum cost_id id,
                           enum cpu_cat cat, const struct vh_packet *p);
+
+/* The data the stack ('ep', on 'core') queued at 'at' on the socket of
+ * 'app' finds the application asleep in its receive call if its core
+ * has been idle since that call returned (it found its socket empty and
+ * blocked), and wakes it through the scheduler: an IPI from the stack's
+ * core when the application runs on another ('app_core'; and the
+ * interrupt there), then the switch to it, as 'cat'.  Within one busy
+ * spell (a NAPI poll's batch) the socket is read in one go: no wakeup.
+ * The caller sets app->recv_done when the receive call returns. */
+void endpoint_app_wake(struct world *, struct endpoint *ep,
+                       struct endpoint *app, struct cpu_core *core,
+                       struct cpu_core *app_core, enum cpu_cat cat,
+                       vh_time_t at, const struct vh_packet *p);
 
 /* A router sends the IPv4 packet 'p' out of this interface: its source MAC
  * becomes the interface's, and its destination MAC the next hop's (the

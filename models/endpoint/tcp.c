@@ -1102,8 +1102,12 @@ tcp_app_data(struct tcp_end *e, struct cpu_core *core, enum cpu_cat cat)
      * sends in answer goes from there too. */
     e->run_core = app_core(e, core);
     e->run_cat = e->app->app_rx ? e->app->app_cat : cat;
+    /* Blocked in its read since the last one returned: woken. */
+    endpoint_app_wake(w, e->st, e->app, core, e->run_core, e->run_cat,
+                      w->sim.now, NULL);
     vh_time_t t = endpoint_charge(w, e->app, e->run_core, COST_SYSCALL,
                                   e->run_cat, NULL);
+    e->app->recv_done = t;
     vh_schedule_at(&w->sim, t, app_read_ev, e, NULL);
 }
 

@@ -10,6 +10,7 @@
 #include "models/core/host.h"
 #include "models/hw/hthread.h"
 #include "models/guest/qemu.h"
+#include "models/guest/vcpu.h"
 #include "models/guest/vm.h"
 #include "models/core/world.h"
 #include "sim/trace.h"
@@ -72,14 +73,11 @@ irq_take(struct vh_sim *sim, void *obj, void *arg)
         en->irq_pending = true;
         return;
     }
-    if (exit) {
-        /* Injected from another thread: the vCPU is kicked out of the
-         * guest to take it (no posted interrupts). */
-        en->host->vm_exits++;
-        cpu_charge(w, en->vcpu, COST_VMEXIT, 0, CPU_VMEXIT, NULL, &en->dev);
-    }
-    en->host->guest_interrupts++;
-    cpu_charge(w, en->vcpu, COST_GUEST_IRQ, 0, CPU_GUEST, NULL, &en->dev);
+    /* INTx through the IOAPIC: level-triggered, so its EOI exits even
+     * with APICv.  Raised by QEMU's thread, or by the vCPU itself on its
+     * way back from a trapped register write (models/guest/vcpu.h). */
+    vcpu_interrupt(w, en->host, en->vcpu, exit ? VCPU_SRC_KVM : VCPU_SRC_SELF,
+                   en->loop->core, CPU_QEMU, true, NULL, &en->dev);
     en->in_hardirq = true;
     en->ops->irq(w, en);
 }

@@ -11,6 +11,7 @@
 #include "models/hw/iommu.h"
 #include "models/hw/pnic.h"
 #include "models/hw/sriov.h"
+#include "models/guest/vcpu.h"
 #include "models/guest/vm.h"
 #include "models/core/world.h"
 #include "sim/trace.h"
@@ -23,24 +24,14 @@ vf_irq(struct world *w, struct pnic_queue *q)
     struct vf_driver *drv = q->irq_ctx;
     struct cpu_core *core = q->irq_core;
     struct host *h = drv->host;
-    vh_time_t t;
 
-    h->guest_interrupts++;
-    if (drv->posted) {
-        t = cpu_charge(w, core, COST_GUEST_IRQ, 0, CPU_GUEST, NULL,
-                       &drv->dev);
-    } else {
-        /* A host interrupt on the vCPU's core: the vCPU exits, VFIO's
-         * handler signals KVM, which injects it on re-entry. */
-        h->interrupts++;
-        h->vm_exits++;
-        cpu_charge(w, core, COST_VMEXIT, 0, CPU_VMEXIT, NULL, &drv->dev);
-        cpu_charge(w, core, COST_HW_IRQ, 0, CPU_IRQ, NULL, &drv->dev);
-        cpu_charge(w, core, COST_VIRQ_INJECT, 0, CPU_VMEXIT, NULL,
-                   &drv->dev);
-        t = cpu_charge(w, core, COST_GUEST_IRQ, 0, CPU_GUEST, NULL,
-                       &drv->dev);
-    }
+    /* MSI-X: posted by VT-d to the vCPU, or a host interrupt on its
+     * core that KVM injects (models/guest/vcpu.h). */
+    vh_time_t t = vcpu_interrupt(w, h, core,
+                                 drv->posted ? VCPU_SRC_POSTED
+                                             : VCPU_SRC_DEVICE,
+                                 NULL, CPU_IRQ, false, q->rx_done.head,
+                                 &drv->dev);
     pnic_napi_schedule(w, q, t);
 }
 
@@ -118,7 +109,8 @@ vf_driver_build(struct world *w, struct host *h, struct vm *vm,
     drv->nic = nic;
     drv->vf = vf;
     drv->vcpu = vm->vcpus[0];
-    drv->posted = h->iommu && h->iommu->posted_interrupts;
+    /* KVM uses VT-d posted interrupts only with APICv on. */
+    drv->posted = h->iommu && h->iommu->posted_interrupts && h->cfg->apicv;
     drv->link_up = true;
     port_init(&drv->guest, vf_xmit, drv, &drv->dev, 0);
     port_init(&drv->nic_side, vf_receive, drv, &drv->dev, 1);

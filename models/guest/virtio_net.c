@@ -11,6 +11,7 @@
 #include "models/core/host.h"
 #include "models/hw/hthread.h"
 #include "models/guest/qemu.h"
+#include "models/guest/vcpu.h"
 #include "models/guest/vm.h"
 #include "models/core/world.h"
 #include "sim/frame.h"
@@ -59,16 +60,15 @@ guest_interrupt(struct vh_sim *sim, void *obj, void *arg)
     struct world *w = world_of(sim);
     struct vnet_queue *q = obj;
     struct virtio_net *vn = q->vn;
-    /* No posted interrupts: the vCPU exits to take it. */
-    vn->host->vm_exits++;
-    vn->host->guest_interrupts++;
-    cpu_charge(w, q->vcpu, COST_VMEXIT, 0, CPU_VMEXIT, NULL, &vn->dev);
-    cpu_charge(w, q->vcpu, COST_GUEST_IRQ, 0, CPU_GUEST, NULL, &vn->dev);
+    struct cpu_core *by = arg;  /* The core that signalled the irqfd. */
+    /* An MSI-X vector KVM injects: posted with APICv, else an exit; a
+     * halted vCPU is woken first (models/guest/vcpu.h). */
+    vcpu_interrupt(w, vn->host, q->vcpu, VCPU_SRC_KVM, by, q->irq_by_cat,
+                   false, q->usedq.head, &vn->dev);
     vh_time_t t = cpu_charge(w, q->vcpu, COST_NAPI_POLL, 0, CPU_GUEST, NULL,
                              &vn->dev);
     q->napi_budget = cost_count(&w->costs, COST_NAPI_BUDGET);
     vh_schedule_at(sim, t, guest_napi_step, q, NULL);
-    (void) arg;
 }
 
 /* A filled buffer is now in the used ring.  If the guest asked for an
@@ -90,7 +90,8 @@ used_ready(struct world *w, struct vnet_queue *q, struct vh_packet *p,
         }
         vh_time_t t = cpu_charge(w, core, COST_VIRQ_INJECT, 0, cat, NULL,
                                  &vn->dev);
-        vh_schedule_at(&w->sim, t, guest_interrupt, q, NULL);
+        q->irq_by_cat = cat;
+        vh_schedule_at(&w->sim, t, guest_interrupt, q, core);
     }
 }
 
@@ -207,7 +208,8 @@ static void
 kick_signalled(struct vh_sim *sim, void *obj, void *arg)
 {
     struct vnet_queue *q = obj;
-    hthread_signal(world_of(sim), q->thread, arg, CPU_VMEXIT, NULL);
+    /* The wakeup is the kicked frame's, for traces. */
+    hthread_signal(world_of(sim), q->thread, arg, CPU_VMEXIT, q->txq.head);
 }
 
 /* The guest writes queue 'q''s notify register from 'core': trapped, and

@@ -82,6 +82,7 @@ struct vnet_queue {
     uint32_t rx_free;           /* Empty buffers posted by the guest. */
     struct vh_pktq usedq;       /* Filled, not yet seen by the guest. */
     bool guest_irq_on;          /* The guest wants an interrupt. */
+    enum cpu_cat irq_by_cat;    /* What signalling it counted as. */
     uint32_t napi_budget;       /* Left in the guest's current poll. */
     bool backend_wants_buffers; /* Stopped for lack of buffers: the
                                  * guest's refill kicks. */

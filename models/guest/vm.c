@@ -11,6 +11,7 @@
 #include "models/core/port.h"
 #include "models/core/world.h"
 #include "models/endpoint/endpoint.h"
+#include "models/guest/vcpu.h"
 #include "models/hostnet/ovs_dpdk.h"
 #include "models/hw/hthread.h"
 #include "sim/xmalloc.h"
@@ -71,6 +72,7 @@ vm_build(struct world *w, struct host *h, const struct cfg_vm *cv,
     for (int i = 0; i < cv->vcpus; i++) {
         vm->vcpus[i] = cv->pin ? &h->cores[cv->pin[i]]
                                : host_pick_vcpu_core(h);
+        vcpu_core_init(vm->vcpus[i], h);
     }
     for (size_t i = 0; i < cv->n_nics; i++) {
         struct vm_nic *n = &vm->nics[i];

@@ -827,6 +827,7 @@ ovs_dpdk_create(struct world *w, struct host *h, const struct cfg_bridge *cfg,
             smc_init(&pmd->smc, VH_DEF_OVS_SMC_ENTRIES);
         }
         h->polls[cores[i]].on = true;
+        h->cores[cores[i]].never_idle = true;   /* It spins: no C-state. */
     }
     free(cores);
     if (cfg->sflow) {

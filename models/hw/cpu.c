@@ -21,6 +21,11 @@ cpu_core_init(struct cpu_core *c, int index, uint64_t khz,
     c->host_dev = host_dev;
     c->wait_head = c->wait_tail = NULL;
     c->wake_armed = false;
+    c->cstate_max = CFG_CSTATE_POLL;
+    c->never_idle = false;
+    c->idle_poll = 0;
+    c->woke_at = 0;
+    c->cstate_exits = 0;
     cpu_core_set_clock(c, khz, costs);
 }
 
@@ -42,12 +47,70 @@ cpu_core_set_clock(struct cpu_core *c, uint64_t khz,
     }
 }
 
+void
+cpu_core_set_idle(struct cpu_core *c, int cstate, vh_time_t idle_poll)
+{
+    c->cstate_max = cstate;
+    c->idle_poll = idle_poll;
+}
+
+vh_time_t
+cpu_idle_exit(const struct world *w, const struct cpu_core *c,
+              vh_time_t idle, const char **name)
+{
+    /* Deepest first: the first state whose residency the sleep reached. */
+    static const struct {
+        int needs;              /* The least cpu.cstate that allows it. */
+        enum cost_id residency, exit;
+    } states[] = {
+        { CFG_CSTATE_C6, COST_C6_RESIDENCY, COST_C6_EXIT },
+        { CFG_CSTATE_C6, COST_C1E_RESIDENCY, COST_C1E_EXIT },
+        { CFG_CSTATE_C1, COST_C1_RESIDENCY, COST_C1_EXIT },
+    };
+    if (c->never_idle || c->cstate_max == CFG_CSTATE_POLL
+        || idle <= c->idle_poll) {
+        return 0;
+    }
+    vh_time_t slept = idle - c->idle_poll;
+    for (size_t i = 0; i < sizeof states / sizeof states[0]; i++) {
+        if (c->cstate_max >= states[i].needs
+            && slept >= hw_time(w, states[i].residency, 0)) {
+            *name = cost_table[states[i].exit].name;
+            return hw_time(w, states[i].exit, 0);
+        }
+    }
+    return 0;
+}
+
+vh_time_t
+cpu_wake_idle(struct world *w, struct cpu_core *c, const struct vh_packet *p,
+              const struct vh_device *dev)
+{
+    vh_time_t now = w->sim.now;
+    if (c->srv.free_at >= now) {
+        return now;             /* Awake: busy. */
+    }
+    c->woke_at = now;
+    const char *state = NULL;
+    vh_time_t exit = cpu_idle_exit(w, c, now - c->srv.free_at, &state);
+    if (!exit) {
+        return now;
+    }
+    c->cstate_exits++;
+    c->srv.free_at = now + exit;
+    VH_TRACE(&w->trace, VH_HOP_SERVICE, .time = now, .end = now + exit,
+             .pkt = p, .dev = dev, .core = c->index, .what = state,
+             .category = (uint8_t) CPU_IRQ);
+    return now + exit;
+}
+
 vh_time_t
 cpu_run(struct world *w, struct cpu_core *c, uint64_t cycles,
         enum cpu_cat cat, const struct vh_packet *p,
         const struct vh_device *dev, const char *what)
 {
     vh_time_t now = w->sim.now;
+    cpu_wake_idle(w, c, p, dev);    /* The job is what wakes the core. */
     vh_time_t start = vh_server_start_time(&c->srv, now);
     vh_time_t ps = (vh_time_t) (((unsigned __int128) cycles
                                  * c->ps_per_cycle_q32) >> 32);

@@ -8,7 +8,17 @@
  *
  * Simplification, written down: jobs never preempt each other (an
  * interrupt waits behind the softirq work already queued on its core).  The
- * total work is exact; the order within a busy core is approximate. */
+ * total work is exact; the order within a busy core is approximate.
+ *
+ * Idle cores sleep.  A job that reaches a core with nothing to do first
+ * waits for the core to leave the idle state it entered: as cpuidle would,
+ * the deepest state the host allows (cpu.cstate) whose target residency
+ * the idle time reached, C1, C1E or C6 with Skylake-SP's exit latencies
+ * from intel_idle.  The prediction is taken as perfect: the state is
+ * chosen from the idle time that was, not guessed.  A core that polls
+ * when idle (a PMD thread's, or "poll") never sleeps; a vCPU's core
+ * first halt-polls for 'idle_poll' (KVM's halt_poll_ns) and only then
+ * sleeps. */
 #ifndef VH_MODELS_CPU_H
 #define VH_MODELS_CPU_H 1
 
@@ -70,6 +80,14 @@ struct cpu_core {
     struct cpu_waiter *wait_head;   /* Waiting for the core, first come */
     struct cpu_waiter *wait_tail;   /* first served. */
     bool wake_armed;            /* An event will look at the list. */
+
+    /* Idle states (see above). */
+    int cstate_max;             /* enum cfg_cstate: the deepest allowed. */
+    bool never_idle;            /* Spins between jobs: a PMD's core. */
+    vh_time_t idle_poll;        /* Polls this long before sleeping. */
+    vh_time_t woke_at;          /* When its current or last busy spell
+                                 * began: it was idle just before. */
+    uint64_t cstate_exits;      /* Jobs that woke it from a C-state. */
 };
 
 static inline struct cpu_core *
@@ -97,6 +115,24 @@ void cpu_core_set_clock(struct cpu_core *c, uint64_t khz,
 /* Sets up a core clocked at 'khz' with the prices of 'costs'. */
 void cpu_core_init(struct cpu_core *, int index, uint64_t khz,
                    struct vh_device *host_dev, const struct costs *costs);
+
+/* How the core sleeps when idle: 'cstate' is an enum cfg_cstate. */
+void cpu_core_set_idle(struct cpu_core *, int cstate, vh_time_t idle_poll);
+
+/* How long a core that has been idle 'idle' would take to leave the
+ * state it is in, 0 if it never left polling; '*name' is the state's
+ * exit primitive, for traces.  What cpu_run pays first on an idle core. */
+vh_time_t cpu_idle_exit(const struct world *, const struct cpu_core *,
+                        vh_time_t idle, const char **name);
+
+/* Wakes 'c' now if it is idle, paying its state's exit (a trace of the
+ * exit primitive for 'p' at 'dev'), as the first job on an idle core
+ * does; returns when it is awake (now, if it was not asleep).  An
+ * application whose timer fired
+ * reads the clock only then. */
+vh_time_t cpu_wake_idle(struct world *, struct cpu_core *,
+                        const struct vh_packet *p,
+                        const struct vh_device *dev);
 
 /* Cycles primitive 'id' costs this core for a job of 'bytes' bytes (0
  * for fixed costs), from its precomputed price: what cpu_charge runs. */

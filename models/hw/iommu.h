@@ -20,7 +20,8 @@
  * Translations are cached in the IOTLB, tagged by domain, 'iotlb_entries'
  * entries of one page each (4 KiB or 2 MiB pages), least recently used
  * evicted.  A hit is free; a miss costs a page walk (the 'iotlb_miss'
- * primitive), which delays that DMA. */
+ * primitive), during which the NIC's DMA engine waits: the walk delays
+ * that DMA and every DMA queued behind it (models/hw/pnic.c). */
 #ifndef VH_MODELS_IOMMU_H
 #define VH_MODELS_IOMMU_H 1
 

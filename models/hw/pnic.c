@@ -49,9 +49,11 @@ napi_step(struct vh_sim *sim, void *obj, void *arg)
     struct vh_device *dev = q->fn->dev;
 
     if (!q->rx_done.count) {
-        /* Poll done: interrupts back on.  A TX completion that came in
-         * during the poll raises a new one. */
+        /* Poll done: interrupts back on, at the gap the driver now
+         * chooses.  A TX completion that came in during the poll raises
+         * a new one. */
         q->napi_on = false;
+        itr_update(&q->mod, sim->now);
         if (q->tx_uncleaned) {
             pnic_raise_irq(w, q);
         }
@@ -67,6 +69,7 @@ napi_step(struct vh_sim *sim, void *obj, void *arg)
     }
     struct vh_packet *p = vh_pktq_pop(&q->rx_done);
     q->budget_left--;
+    itr_count(&q->mod.rx, p->len);
     p->exec = &core->srv;
     cpu_charge(w, core, COST_DRIVER_RX, 0, q->cat, p, dev);
     vh_time_t t = cpu_charge(w, core, COST_NETIF_RECEIVE, 0, q->cat, p, dev);
@@ -135,8 +138,8 @@ pnic_fire_irq(struct world *w, struct pnic_queue *q)
         return;
     }
     q->nic->host->interrupts++;
-    vh_time_t t = cpu_charge(w, q->irq_core, COST_HW_IRQ, 0, CPU_IRQ, NULL,
-                             q->fn->dev);
+    vh_time_t t = cpu_charge(w, q->irq_core, COST_HW_IRQ, 0, CPU_IRQ,
+                             q->rx_done.head, q->fn->dev);
     pnic_napi_schedule(w, q, t);
 }
 
@@ -158,8 +161,7 @@ pnic_raise_irq(struct world *w, struct pnic_queue *q)
     if (q->napi_on || vh_timer_armed(&q->itr)) {
         return;
     }
-    vh_time_t gap = hw_time(w, COST_IRQ_MODERATION, 0);
-    vh_time_t at = q->last_irq + gap;
+    vh_time_t at = q->last_irq + q->mod.gap;
     if (q->last_irq == 0 || at <= w->sim.now) {
         pnic_fire_irq(w, q);
     } else {
@@ -260,9 +262,12 @@ pnic_fn_rx(struct world *w, struct pnic_fn *fn, struct vh_packet *p,
     }
     q->rx_next++;
     q->rx_dma++;
+    /* An IOTLB miss holds the DMA engine for the page walk: the frames
+     * behind wait for it too. */
     vh_time_t done = vh_server_take(&nic->pcie, ready,
-                                    hw_time(w, COST_PCIE_BYTE, p->len))
-                     + hw_time(w, COST_PCIE_LATENCY, 0) + extra;
+                                    hw_time(w, COST_PCIE_BYTE, p->len)
+                                    + extra)
+                     + hw_time(w, COST_PCIE_LATENCY, 0);
     VH_TRACE(&w->trace, VH_HOP_SERVICE, .time = w->sim.now, .end = done,
              .pkt = p, .dev = fn->dev);
     vh_schedule_at(&w->sim, done, pnic_rx_dma_done, q, p);
@@ -359,7 +364,9 @@ pnic_tx_fetched(struct vh_sim *sim, void *obj, void *arg)
 {
     struct world *w = world_of(sim);
     struct pnic_queue *q = obj;
+    struct vh_packet *p = arg;
     q->tx_frames++;
+    itr_count(&q->mod.tx, p->len);
     if (q->nic->sriov) {
         sriov_tx(w, q->nic->sriov, q, arg);
     } else {
@@ -393,9 +400,10 @@ pnic_tx_post(struct world *w, struct pnic_queue *q, struct vh_packet *p)
     q->tx_used++;
     p->exec = NULL;
     vh_time_t done = vh_server_take(&nic->pcie, w->sim.now,
-                                    hw_time(w, COST_PCIE_BYTE, p->len))
+                                    hw_time(w, COST_PCIE_BYTE, p->len)
+                                    + extra)
                      + 2 * hw_time(w, COST_PCIE_LATENCY, 0)
-                     + hw_time(w, COST_NIC_LATENCY, 0) + extra;
+                     + hw_time(w, COST_NIC_LATENCY, 0);
     VH_TRACE(&w->trace, VH_HOP_SERVICE, .time = w->sim.now, .end = done,
              .pkt = p, .dev = fn->dev);
     vh_schedule_at(&w->sim, done, pnic_tx_fetched, q, p);
@@ -590,6 +598,7 @@ pnic_create_as(struct world *w, struct host *h, const struct cfg_nic *cfg,
         vh_pktq_init(&q->rx_done, 0);
         vh_pktq_init(&q->tx_fifo, 0);
         vh_timer_init(&q->itr, pnic_itr_expired, q);
+        itr_init(&q->mod, cfg, hw_time(w, COST_IRQ_MODERATION, 0));
     }
     for (int i = 0; i < n_pools; i++) {
         struct pnic_queue *q = &nic->q[n_rss + i];

@@ -8,7 +8,7 @@
  * "rx-ring-full"), is written to memory by DMA over PCIe (through the
  * IOMMU when the host has one), and raises the queue's interrupt, subject
  * to interrupt moderation (a minimum gap between two interrupts of one
- * queue).  The interrupt runs on its core and schedules a NAPI poll there,
+ * queue, fixed or adaptive as the NIC's "coalesce" says: models/hw/itr.h).  The interrupt runs on its core and schedules a NAPI poll there,
  * which cleans completed transmissions and hands up to a budget of frames
  * to the host (a bridge or the host's stack), each for the driver's
  * per-frame cost; interrupts stay off while the poll has work, as in
@@ -42,6 +42,7 @@
 
 #include "models/core/config.h"
 #include "models/hw/cpu.h"
+#include "models/hw/itr.h"
 #include "models/core/port.h"
 #include "sim/device.h"
 #include "sim/event.h"
@@ -133,6 +134,7 @@ struct pnic_queue {
     bool napi_on;               /* Interrupt taken, poll not finished. */
     vh_time_t last_irq;
     struct vh_timer itr;        /* Moderation delay before an interrupt. */
+    struct itr mod;             /* The gap it keeps (models/hw/itr.h). */
     uint32_t budget_left;
 
     /* Counters. */
