@@ -283,7 +283,7 @@ START_TEST(test_quiet_stderr_unless_verbose)
     st = vh_test_sh(&out, "cd '%s' && '%s' run demo.json -v >b.txt && "
                     "cmp a.txt b.txt && '%s' compare demo.json --verbose "
                     ">/dev/null", dir, bin, bin);
-    ck_assert_msg(st == 0 && strstr(out, "s wall, 2999 events, ")
+    ck_assert_msg(st == 0 && strstr(out, "s wall, ") && strstr(out, " events, ")
                   && strstr(out, " M events/s\n")
                   && strstr(out, "vhsim: 3 runs, "), "exit %d: %.3000s", st, out);
     free(out);

@@ -41,17 +41,21 @@
 
 /* Two hosts (4 cores each; eth0 192.168.0.1 and .2 on switch tor1),
  * NETS1 and CONTAINERS1 on host1, NETS2 and CONTAINERS2 on host2, then
- * FLOWS.  Single quotes stand for double ones. */
+ * FLOWS.  Single quotes stand for double ones.  The cores never sleep
+ * and the NICs interrupt on every frame: the times compared here are the
+ * paths', not the C-states' exits or the interrupt moderation's. */
 static const char world_fmt[] =
     "{'duration': '3ms',"
     " 'hosts': ["
-    "  {'name': 'host1', 'cpu': {'cores': 4},"
+    "  {'name': 'host1', 'cpu': {'cores': 4, 'cstate': 'poll'},"
     "   'nics': [{'name': 'eth0', 'model': '82599', 'link': 'tor1/p1',"
-    "             'mac': '02:00:00:00:00:01', 'ip': '192.168.0.1/24'}],"
+    "             'mac': '02:00:00:00:00:01', 'ip': '192.168.0.1/24',"
+    "             'coalesce': {'adaptive-rx': false, 'rx-usecs': 0}}],"
     "   'networks': [%s], 'containers': [%s]},"
-    "  {'name': 'host2', 'cpu': {'cores': 4},"
+    "  {'name': 'host2', 'cpu': {'cores': 4, 'cstate': 'poll'},"
     "   'nics': [{'name': 'eth0', 'model': '82599', 'link': 'tor1/p2',"
-    "             'mac': '02:00:00:00:00:02', 'ip': '192.168.0.2/24'}],"
+    "             'mac': '02:00:00:00:00:02', 'ip': '192.168.0.2/24',"
+    "             'coalesce': {'adaptive-rx': false, 'rx-usecs': 0}}],"
     "   'networks': [%s], 'containers': [%s]}],"
     " 'switches': [{'name': 'tor1', 'ports': 4}],"
     " 'traffic': [%s]}";
@@ -324,9 +328,13 @@ START_TEST(test_weave_sleeve_costs_more)
                           wt_cat_cycles(f, CPU_APP));
         ck_assert_uint_gt(s->copies_bytes, f->copies_bytes);
     }
-    /* And the round trip is longer through user space. */
-    ck_assert_uint_gt(vh_hist_percentile(&sl.w->flows[1].latency, 50),
-                      vh_hist_percentile(&fd.w->flows[1].latency, 50));
+    /* And the round trip is longer through user space, once fastdp's
+     * datapath has its flows (its first packets go up to the router,
+     * which the mean would count): the quickest ping of each. */
+    ck_assert_msg(sl.w->flows[1].latency.min > fd.w->flows[1].latency.min,
+                  "round trip: sleeve %llu ns, fastdp %llu ns",
+                  (unsigned long long) sl.w->flows[1].latency.min,
+                  (unsigned long long) fd.w->flows[1].latency.min);
     wt_run_free(&fd);
     wt_run_free(&sl);
     free(dir);

@@ -184,6 +184,8 @@ sr_join(struct world *w, struct cnet *net, struct container *c,
     port_connect(&pod->drv, &ifc->lower);
     port_init(&pod->nic_side, sr_receive, pod, &vf->dev, 1);
     port_connect(vf->fn.up, &pod->nic_side);
+    /* The picture: the pod's eth0 is the VF. */
+    vh_device_connect(&ifc->dev, &vf->dev, 0);
 
     /* Its vector where irqbalance puts the NIC's queue; its rings in the
      * host kernel's DMA domain. */
