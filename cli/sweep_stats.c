@@ -44,19 +44,20 @@ sweep_stat_of(const double *x, size_t n)
     if (!n) {
         return s;
     }
+    /* Deviations from the first value, not the values themselves: equal
+     * values then give exactly that value and exactly no width. */
     double sum = 0;
     for (size_t i = 0; i < n; i++) {
-        sum += x[i];
+        sum += x[i] - x[0];
     }
-    s.mean = sum / (double) n;
+    double shift = sum / (double) n;
+    s.mean = x[0] + shift;
     if (n < 2) {
         return s;
     }
-    /* Two passes: the sum of squared deviations, not of squares, so equal
-     * values give exactly zero. */
     double ss = 0;
     for (size_t i = 0; i < n; i++) {
-        double d = x[i] - s.mean;
+        double d = x[i] - x[0] - shift;
         ss += d * d;
     }
     double sd = sqrt(ss / (double) (n - 1));
