@@ -350,6 +350,35 @@ START_TEST(test_bad_input_writes_nothing)
 }
 END_TEST
 
+/* The command is listed, described and completed. */
+START_TEST(test_help_and_completion)
+{
+    char *out = NULL;
+    int st = vh_test_sh(&out, "'%s' sweep --help && '%s' --help",
+                        vh_test_bin(), vh_test_bin());
+    ck_assert_msg(st == 0, "%d: %s", st, out);
+    static const char *const want[] = {
+        "--set KEY=V,...", "--seeds A..B|N", "--variant NAME", "-o, --json",
+        "-c, --csv", "--plot FILE", "--force", "sweep SCENARIO",
+    };
+    for (size_t i = 0; i < sizeof want / sizeof *want; i++) {
+        ck_assert_msg(strstr(out, want[i]), "help lacks '%s':\n%s", want[i],
+                      out);
+    }
+    free(out);
+    st = vh_test_sh(&out, "source docs/vhsim.bash-completion && for w in "
+                    "'vhsim sw' 'vhsim sweep scenarios/demo.json --set vm' "
+                    "'vhsim sweep scenarios/demo.json --variant a' "
+                    "'vhsim sweep x.json --pl'; do COMP_WORDS=($w) && "
+                    "COMP_CWORD=$((${#COMP_WORDS[@]} - 1)) && _vhsim && "
+                    "printf '%%s ' \"${COMPREPLY[@]}\" && echo '|'; done");
+    ck_assert_msg(st == 0, "%s", out);
+    ck_assert_str_eq(out, "sweep |\nvm1-to-remote. vm2-to-vm1. |\nall |\n"
+                     "--plot |\n");
+    free(out);
+}
+END_TEST
+
 static Suite *
 sweep_suite(void)
 {
@@ -363,6 +392,7 @@ sweep_suite(void)
     tcase_add_test(tc, test_same_arguments_same_bytes);
     tcase_add_test(tc, test_plot_svg);
     tcase_add_test(tc, test_bad_input_writes_nothing);
+    tcase_add_test(tc, test_help_and_completion);
     suite_add_tcase(s, tc);
     return s;
 }
