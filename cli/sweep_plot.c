@@ -5,9 +5,9 @@
  * series, error bars the 95% confidence half-widths.  A series is a
  * variant, a value of each further key, and a flow.  The data goes inline
  * in the script (gnuplot's datablocks), so nothing but the figure is left
- * behind; gnuplot draws into a temporary file next to it that is renamed
- * only once gnuplot has succeeded, so a failed plot leaves no half of
- * one. */
+ * behind; gnuplot draws into a temporary directory, and the figure is
+ * copied to its file, published as every output is (sim/outfile.h), only
+ * once gnuplot has succeeded, so a failed plot leaves no half of one. */
 #include "cli/sweep.h"
 
 #include <errno.h>
@@ -16,12 +16,12 @@
 #include <signal.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
 #include "cli/compare.h"
+#include "sim/outfile.h"
 #include "sim/xmalloc.h"
 
 static const char *
@@ -212,6 +212,40 @@ write_script(FILE *f, const struct sweep *s, const char *out, bool svg)
     free(titles);
 }
 
+/* Copies the figure gnuplot drew into the output 'path', which is
+ * published like every other output (sim/outfile.h). */
+static int
+publish(const char *drawn, const char *path)
+{
+    char err[512];
+    FILE *in = fopen(drawn, "rb");
+    if (!in) {
+        return cli_error(VH_EXIT_FAIL, "--plot %s: gnuplot drew nothing",
+                         path);
+    }
+    struct vh_outfile *out = vh_outfile_open(path, "wb", err, sizeof err);
+    if (!out) {
+        fclose(in);
+        return cli_error(VH_EXIT_FAIL, "%s", err);
+    }
+    char buf[65536];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, in)) > 0) {
+        fwrite(buf, 1, n, vh_outfile_stream(out));
+    }
+    bool bad = ferror(in);
+    fclose(in);
+    if (bad) {
+        vh_outfile_abort(out);
+        return cli_error(VH_EXIT_FAIL, "--plot %s: cannot read what "
+                         "gnuplot drew", path);
+    }
+    if (vh_outfile_commit(out, err, sizeof err)) {
+        return cli_error(VH_EXIT_FAIL, "%s", err);
+    }
+    return VH_EXIT_OK;
+}
+
 int
 sweep_plot(const struct sweep *s, const char *path)
 {
@@ -221,42 +255,39 @@ sweep_plot(const struct sweep *s, const char *path)
                          "outputs were written", path);
     }
     bool svg = !strcasecmp(extension(path), "svg");
-    char *tmp = vh_xmalloc(strlen(path) + 16);
-    sprintf(tmp, "%s.XXXXXX", path);
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
-        int rc = cli_error(VH_EXIT_FAIL, "--plot %s: %s", path,
-                           strerror(errno));
-        free(tmp);
-        return rc;
+    /* gnuplot draws into a private directory; the figure reaches 'path'
+     * only once gnuplot has succeeded. */
+    const char *tmpdir = getenv("TMPDIR");
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s/vhsim-plot.XXXXXX",
+             tmpdir && *tmpdir ? tmpdir : "/tmp");
+    if (!mkdtemp(dir)) {
+        return cli_error(VH_EXIT_FAIL, "--plot %s: cannot make a temporary "
+                         "directory in %s: %s", path,
+                         tmpdir && *tmpdir ? tmpdir : "/tmp",
+                         strerror(errno));
     }
-    fchmod(fd, 0644);           /* mkstemp's 0600 is no figure's mode. */
-    close(fd);
+    char drawn[4200];
+    snprintf(drawn, sizeof drawn, "%s/plot.%s", dir, svg ? "svg" : "png");
     /* A gnuplot that stops reading must fail the plot, not kill vhsim. */
     void (*old_pipe)(int) = signal(SIGPIPE, SIG_IGN);
     FILE *g = popen("gnuplot", "w");
+    int rc = VH_EXIT_OK;
     if (!g) {
-        signal(SIGPIPE, old_pipe);
-        unlink(tmp);
-        free(tmp);
-        return cli_error(VH_EXIT_FAIL, "--plot %s: cannot start gnuplot",
-                         path);
+        rc = cli_error(VH_EXIT_FAIL, "--plot %s: cannot start gnuplot",
+                       path);
+    } else {
+        write_script(g, s, drawn, svg);
+        int st = pclose(g);
+        if (st == -1 || !WIFEXITED(st) || WEXITSTATUS(st)) {
+            rc = cli_error(VH_EXIT_FAIL, "--plot %s: gnuplot failed", path);
+        }
     }
-    write_script(g, s, tmp, svg);
-    int st = pclose(g);
     signal(SIGPIPE, old_pipe);
-    if (st == -1 || !WIFEXITED(st) || WEXITSTATUS(st)) {
-        unlink(tmp);
-        free(tmp);
-        return cli_error(VH_EXIT_FAIL, "--plot %s: gnuplot failed", path);
+    if (rc == VH_EXIT_OK) {
+        rc = publish(drawn, path);
     }
-    if (rename(tmp, path)) {
-        int rc = cli_error(VH_EXIT_FAIL, "--plot %s: %s", path,
-                           strerror(errno));
-        unlink(tmp);
-        free(tmp);
-        return rc;
-    }
-    free(tmp);
-    return VH_EXIT_OK;
+    unlink(drawn);
+    rmdir(dir);
+    return rc;
 }
