@@ -85,6 +85,14 @@ put_num(FILE *f, double v)
     }
 }
 
+/* Whether the x axis is numeric: every value a number, and more than one
+ * (gnuplot cannot scale an axis to a single point). */
+static bool
+numeric_axis(const struct sweep *s)
+{
+    return s->keys[0].numeric && s->keys[0].n > 1;
+}
+
 /* Whether points p and q differ only in the first key's value (the x
  * axis): they then belong to one series. */
 static bool
@@ -136,7 +144,7 @@ write_data(FILE *f, const struct sweep *s, char ***titles)
                     continue;
                 }
                 const struct sweep_key *x = &s->keys[0];
-                if (x->numeric) {
+                if (numeric_axis(s)) {
                     fputs(x->json[s->points[q].idx[0]], f);
                 } else {
                     fprintf(f, "%zu", s->points[q].idx[0]);
@@ -172,7 +180,7 @@ write_script(FILE *f, const struct sweep *s, const char *out, bool svg)
     char **titles;
     size_t n = write_data(f, s, &titles);
     const struct sweep_key *x = &s->keys[0];
-    if (!x->numeric) {
+    if (!numeric_axis(s)) {
         fputs("set xtics (", f);
         for (size_t i = 0; i < x->n; i++) {
             fprintf(f, "%s", i ? ", " : "");

@@ -126,6 +126,21 @@ START_TEST(test_cell_is_the_run_of_the_edited_scenario)
         "assert strip(p[3][\"runs\"][1])==strip(json.load(open(\"rs.json\")))\n"
         "assert p[1][\"runs\"][1][\"flows\"]!=p[1][\"runs\"][0][\"flows\"]\n"
         "print(\"ok\")\n");
+
+    /* A --set of the key a variant sets wins over the variant: 'slow'
+     * with f2 back at 20kpps is the base. */
+    sh_ok("cd '%s' && '%s' %s", dir,
+          "sweep s.json --set f2.rate=20kpps,5kpps --variant all --json "
+          "o.json -q");
+    python_ok(dir,
+        "import json\n"
+        "p=json.load(open(\"o.json\"))[\"points\"]\n"
+        "assert [(x[\"variant\"],x[\"set\"][\"f2.rate\"]) for x in p]=="
+        "[(\"base\",\"20kpps\"),(\"base\",\"5kpps\"),(\"slow\","
+        "\"20kpps\"),(\"slow\",\"5kpps\")], p\n"
+        "f=lambda i:p[i][\"runs\"][0][\"flows\"]\n"
+        "assert f(0)==f(2) and f(1)==f(3) and f(0)!=f(1)\n"
+        "print(\"ok\")\n");
     free(dir);
 }
 END_TEST
