@@ -37,10 +37,11 @@ GUI_LIBS = $(LIBS) $(SDL_LIBS)
 SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer \
            -fno-sanitize-recover=undefined
 
-# Debian packages the build, the tests and the GUI need.
+# Debian packages the build, the tests, the GUI and 'vhsim sweep --plot'
+# (gnuplot, run as a program) need.
 DEB_PKGS := gcc make pkg-config libcjson-dev libpcap-dev check libsubunit-dev \
             tshark libsdl2-dev libsdl2-ttf-dev libpng-dev libfontconfig-dev \
-            fonts-dejavu-core
+            fonts-dejavu-core gnuplot-nox
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 # Two programs: vhsim (the simulator and every command but gui) links no

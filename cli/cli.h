@@ -23,6 +23,7 @@ int cmd_run(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
+int cmd_sweep(int argc, char **argv);
 
 /* 'vhsim gui': runs vhsim-gui, found in the running program's directory
  * ('argv0' is vhsim's argv[0], used when /proc/self/exe cannot be read),
@@ -53,6 +54,11 @@ const char *cli_input_name(const char *file);
  * are relative to the working directory. */
 struct cfg_scenario *cli_cfg_load(const char *file, const char *variant,
                                   struct vh_diag *diag);
+
+/* The scenario's text, as cli_cfg_load() reads it ("-": standard input,
+ * read once and kept).  NULL, with 'diag' saying why, if it cannot be
+ * read.  The caller frees it. */
+char *cli_read_scenario(const char *file, struct vh_diag *diag);
 
 /* Loads 'file' (with variant 'variant' applied, if not NULL, and the seed
  * '*seed' if 'seed' is not NULL) and builds its world.  On failure prints

@@ -101,6 +101,50 @@ read_stdin(struct vh_diag *diag)
     return true;
 }
 
+char *
+cli_read_scenario(const char *file, struct vh_diag *diag)
+{
+    vh_diag_init(diag);
+    if (cli_is_stdio(file)) {
+        if (!read_stdin(diag)) {
+            return NULL;
+        }
+        return vh_xstrdup(stdin_text);
+    }
+    FILE *f = fopen(file, "rb");
+    if (!f) {
+        vh_diag_fail(diag, "", "cannot open '%s': %s", file,
+                     strerror(errno));
+        return NULL;
+    }
+    size_t cap = 65536, len = 0, n;
+    char *buf = vh_xmalloc(cap);
+    while ((n = fread(buf + len, 1, cap - len - 1, f)) > 0) {
+        len += n;
+        if (cap - len < 4096) {
+            cap *= 2;
+            buf = vh_xrealloc(buf, cap);
+        }
+    }
+    bool err = ferror(f);
+    int saved = errno;
+    fclose(f);
+    if (err) {
+        free(buf);
+        vh_diag_fail(diag, "", "cannot read '%s': %s", file,
+                     strerror(saved));
+        return NULL;
+    }
+    buf[len] = '\0';
+    if (strlen(buf) != len) {
+        free(buf);
+        vh_diag_fail(diag, "", "'%s' holds a NUL byte: not a JSON scenario",
+                     file);
+        return NULL;
+    }
+    return buf;
+}
+
 struct cfg_scenario *
 cli_cfg_load(const char *file, const char *variant, struct vh_diag *diag)
 {

@@ -19,6 +19,8 @@ static const char usage[] =
     "  explain SCENARIO  follow one packet hop by hop, with what each hop cost\n"
     "  compare SCENARIO  run the base and each variant on the same traffic;\n"
     "                    print them side by side\n"
+    "  sweep SCENARIO    run it over values of fields and seeds; print means\n"
+    "                    with 95% confidence intervals, plot them\n"
     "  gui SCENARIO      animate the packets hop by hop in a window (or\n"
     "                    replay a recording, or write screenshots)\n"
     "\n"
@@ -31,7 +33,7 @@ int
 vhsim_main(int argc, char **argv)
 {
     static const char *const commands[] = {
-        "run", "check", "explain", "compare", "gui", "help",
+        "run", "check", "explain", "compare", "sweep", "gui", "help",
     };
     if (argc < 2) {
         fputs(usage, stderr);
@@ -66,6 +68,9 @@ vhsim_main(int argc, char **argv)
     }
     if (!strcmp(cmd, "compare")) {
         return cmd_compare(argc - 1, argv + 1);
+    }
+    if (!strcmp(cmd, "sweep")) {
+        return cmd_sweep(argc - 1, argv + 1);
     }
     if (!strcmp(cmd, "gui")) {
         return cmd_gui_exec(argv[0], argc - 1, argv + 1);

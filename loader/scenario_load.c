@@ -425,9 +425,32 @@ parse_json(const char *json, size_t len, struct vh_diag *diag)
     return NULL;
 }
 
+/* Applies the extra changes of cfg_load_set(), after any variant, so they
+ * win over it.  Each is checked exactly as a variant's set entry is. */
+static bool
+apply_sets(cJSON *root, const struct cfg_set *sets, size_t n,
+           struct vh_diag *diag)
+{
+    for (size_t i = 0; i < n; i++) {
+        char why[512];
+        cJSON *v = cJSON_ParseWithOpts(sets[i].value, NULL, true);
+        if (!v) {
+            return vh_diag_fail(diag, "", "--set %s: the value '%s' is not "
+                                "JSON", sets[i].key, sets[i].value);
+        }
+        bool ok = ld_apply_one(root, sets[i].key, v, why, sizeof why);
+        cJSON_Delete(v);
+        if (!ok) {
+            return vh_diag_fail(diag, "", "--set %s: %s", sets[i].key, why);
+        }
+    }
+    return true;
+}
+
 static struct cfg_scenario *
 load_text(const char *json, size_t len, const char *file,
-          const char *variant, struct vh_diag *diag)
+          const char *variant, const struct cfg_set *sets, size_t n_sets,
+          struct vh_diag *diag)
 {
     vh_diag_init(diag);
     cJSON *root = parse_json(json, len, diag);
@@ -435,8 +458,12 @@ load_text(const char *json, size_t len, const char *file,
         return NULL;
     }
     struct cfg_scenario *sc = NULL;
-    if (!variant || ld_apply_variant(root, variant, diag)) {
-        sc = ld_load_tree(root, file, variant == NULL, true, diag);
+    /* Other variants are tried only on the scenario as written: changes
+     * made for one run say nothing about them. */
+    if ((!variant || ld_apply_variant(root, variant, diag))
+        && apply_sets(root, sets, n_sets, diag)) {
+        sc = ld_load_tree(root, file, variant == NULL && !n_sets, true,
+                          diag);
     }
     cJSON_Delete(root);
     return sc;
@@ -446,7 +473,14 @@ struct cfg_scenario *
 cfg_load_string(const char *json, const char *name, const char *variant,
                 struct vh_diag *diag)
 {
-    return load_text(json, strlen(json), name, variant, diag);
+    return load_text(json, strlen(json), name, variant, NULL, 0, diag);
+}
+
+struct cfg_scenario *
+cfg_load_set(const char *json, const char *name, const char *variant,
+             const struct cfg_set *sets, size_t n_sets, struct vh_diag *diag)
+{
+    return load_text(json, strlen(json), name, variant, sets, n_sets, diag);
 }
 
 struct cfg_scenario *
@@ -485,7 +519,8 @@ cfg_load(const char *file, const char *variant, struct vh_diag *diag)
         return NULL;
     }
     buf[len] = '\0';
-    struct cfg_scenario *sc = load_text(buf, len, file, variant, diag);
+    struct cfg_scenario *sc = load_text(buf, len, file, variant, NULL, 0,
+                                        diag);
     free(buf);
     return sc;
 }

@@ -596,6 +596,22 @@ struct cfg_scenario *cfg_load_string(const char *json, const char *name,
                                      const char *variant,
                                      struct vh_diag *diag);
 
+/* One "PATH.field": value change, as a variant's set has it: 'value' is
+ * JSON text ("64", "\"1Gbps\"", "null" to remove). */
+struct cfg_set {
+    const char *key;
+    const char *value;
+};
+
+/* cfg_load_string(), with the 'n_sets' changes applied after the variant
+ * (so they win over it) and checked as a variant's are; a key or value
+ * they refuse fails with "--set KEY: why".  'name' is also what relative
+ * paths in the scenario are relative to.  For 'vhsim sweep'. */
+struct cfg_scenario *cfg_load_set(const char *json, const char *name,
+                                  const char *variant,
+                                  const struct cfg_set *sets, size_t n_sets,
+                                  struct vh_diag *diag);
+
 void cfg_free(struct cfg_scenario *);
 
 /* The scenario's word for each value of these enums, indexed by the
