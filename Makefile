@@ -263,17 +263,20 @@ fuzz: deps
 	    -rss_limit_mb=2048 -print_final_stats=1 \
 	    -artifact_prefix=build/fuzz/crashes/$$t/ \
 	    $$( [ -f tests/fuzz/$$t.dict ] && echo -dict=tests/fuzz/$$t.dict ) \
-	    build/fuzz/corpus/$$t tests/fuzz/corpus/$$t || exit 1; \
+	    build/fuzz/corpus/$$t tests/fuzz/corpus/$$t tests/fuzz/found/$$t \
+	    || exit 1; \
 	done
 
-# The smoke: every seed once, then a few thousand mutations, each target.
+# The smoke: every seed and every input a finding was fixed for
+# (tests/fuzz/found/) once, then a few thousand mutations, each target.
 fuzz-smoke: $(FUZZ_BINS)
 	@for t in $(FUZZ_TARGETS); do \
 	  rm -rf build/fuzz/smoke/$$t; mkdir -p build/fuzz/smoke/$$t; \
-	  build/fuzz/fuzz_$$t -runs=3000 -max_total_time=20 -timeout=10 \
+	  build/fuzz/fuzz_$$t -runs=10000 -max_total_time=20 -timeout=10 \
 	    -rss_limit_mb=2048 -seed=1 -artifact_prefix=build/fuzz/smoke/ \
 	    $$( [ -f tests/fuzz/$$t.dict ] && echo -dict=tests/fuzz/$$t.dict ) \
-	    build/fuzz/smoke/$$t tests/fuzz/corpus/$$t 2>build/fuzz/smoke/$$t.log \
+	    build/fuzz/smoke/$$t tests/fuzz/corpus/$$t tests/fuzz/found/$$t \
+	    2>build/fuzz/smoke/$$t.log \
 	    || { tail -n 40 build/fuzz/smoke/$$t.log; exit 1; }; \
 	  echo "fuzz-smoke: $$t: $$(grep -o 'Done [0-9]* runs.*' \
 	    build/fuzz/smoke/$$t.log)"; \
