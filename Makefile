@@ -4,7 +4,8 @@
 #                 runs; a program of its own so that only it loads SDL)
 #   make demo     install what is missing, build, run the demo scenario
 #   make test     install what is missing, build, run every test (plain
-#                 build, then under AddressSanitizer and UBSan)
+#                 build, then under AddressSanitizer and UBSan), then a
+#                 short smoke of each fuzz target (make fuzz-smoke)
 #   make golden   re-record tests/golden/hashes.txt after a change meant to
 #                 alter results (say why in its own commit)
 #   make bench    kernel micro-benchmark and the bridge_flood scenario, set
@@ -12,6 +13,8 @@
 #                 vSwitch by number of rules and of EMC flows
 #                 (scenarios/bench/gen_ovs.py)
 #   make bench-peer  only the ns-3 side of that comparison
+#   make fuzz     libFuzzer on the scenario loader and the recording reader,
+#                 FUZZ_TIME seconds each (600 by default; docs/fuzzing.md)
 #   make install [PREFIX=/usr/local] [DESTDIR=...]   (make uninstall)
 #   make clean
 
@@ -38,10 +41,12 @@ SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer \
            -fno-sanitize-recover=undefined
 
 # Debian packages the build, the tests, the GUI and 'vhsim sweep --plot'
-# (gnuplot, run as a program) need.
+# (gnuplot, run as a program) need.  clang and its runtimes
+# (libclang-rt-dev: libFuzzer, which apt's --no-install-recommends would
+# leave out) because 'make test' ends with the fuzzers' smoke.
 DEB_PKGS := gcc make pkg-config libcjson-dev libpcap-dev check libsubunit-dev \
             tshark libsdl2-dev libsdl2-ttf-dev libpng-dev libfontconfig-dev \
-            fonts-dejavu-core gnuplot-nox
+            fonts-dejavu-core gnuplot-nox clang libclang-rt-dev
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 # Two programs: vhsim (the simulator and every command but gui) links no
@@ -142,6 +147,7 @@ test: deps
 	  build/san/vhsim-gui build/san/vhsim_tests
 	@$(MAKE) --no-print-directory test-san
 	@$(MAKE) --no-print-directory test-plain
+	@$(MAKE) --no-print-directory fuzz-smoke
 
 test-plain:
 	VHSIM_BIN=./vhsim CK_DEFAULT_TIMEOUT=120 ./build/vhsim_tests
@@ -227,9 +233,60 @@ uninstall:
 	  $(SHAREDIR)/bash-completion/completions/vhsim
 	rm -rf $(SHAREDIR)/vhsim $(SHAREDIR)/doc/vhsim
 
+# Fuzzing (docs/fuzzing.md): the loader and the recording reader built
+# with clang's libFuzzer, ASan and UBSan.  'make test' runs each target
+# briefly over its seed corpus; 'make fuzz' runs each FUZZ_TIME seconds,
+# keeping what it finds new in build/fuzz/corpus, never in the repository.
+FUZZ_CC   ?= clang
+FUZZ_TIME ?= 600
+FUZZ_SAN  := -fsanitize=address,undefined -fno-sanitize-recover=all \
+             -fno-omit-frame-pointer
+FUZZ_TARGETS := scenario recording
+FUZZ_BINS := $(FUZZ_TARGETS:%=build/fuzz/fuzz_%)
+FUZZ_OBJ  := $(CORE_SRC:%.c=build/fuzz/%.o)
+
+.SECONDARY: $(FUZZ_OBJ) $(FUZZ_TARGETS:%=build/fuzz/tests/fuzz/fuzz_%.o)
+build/fuzz/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(CSTD) -O1 -g $(FUZZ_SAN) -fsanitize=fuzzer-no-link $(INC) \
+	  $(PKG_CFLAGS) -MMD -MP -c $< -o $@
+
+build/fuzz/fuzz_%: $(FUZZ_OBJ) build/fuzz/tests/fuzz/fuzz_%.o
+	$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer -o $@ $^ $(LIBS)
+
+.PHONY: fuzz fuzz-smoke
+fuzz: deps
+	@$(MAKE) --no-print-directory $(FUZZ_BINS)
+	@for t in $(FUZZ_TARGETS); do \
+	  mkdir -p build/fuzz/corpus/$$t build/fuzz/crashes/$$t; \
+	  echo "fuzz: $$t for $(FUZZ_TIME) s"; \
+	  build/fuzz/fuzz_$$t -max_total_time=$(FUZZ_TIME) -timeout=10 \
+	    -rss_limit_mb=2048 -print_final_stats=1 \
+	    -artifact_prefix=build/fuzz/crashes/$$t/ \
+	    $$( [ -f tests/fuzz/$$t.dict ] && echo -dict=tests/fuzz/$$t.dict ) \
+	    build/fuzz/corpus/$$t tests/fuzz/corpus/$$t tests/fuzz/found/$$t \
+	    || exit 1; \
+	done
+
+# The smoke: every seed and every input a finding was fixed for
+# (tests/fuzz/found/) once, then a few thousand mutations, each target.
+fuzz-smoke: $(FUZZ_BINS)
+	@for t in $(FUZZ_TARGETS); do \
+	  rm -rf build/fuzz/smoke/$$t; mkdir -p build/fuzz/smoke/$$t; \
+	  build/fuzz/fuzz_$$t -runs=10000 -max_total_time=20 -timeout=10 \
+	    -rss_limit_mb=2048 -seed=1 -artifact_prefix=build/fuzz/smoke/ \
+	    $$( [ -f tests/fuzz/$$t.dict ] && echo -dict=tests/fuzz/$$t.dict ) \
+	    build/fuzz/smoke/$$t tests/fuzz/corpus/$$t tests/fuzz/found/$$t \
+	    2>build/fuzz/smoke/$$t.log \
+	    || { tail -n 40 build/fuzz/smoke/$$t.log; exit 1; }; \
+	  echo "fuzz-smoke: $$t: $$(grep -o 'Done [0-9]* runs.*' \
+	    build/fuzz/smoke/$$t.log)"; \
+	done
+
 clean:
 	rm -rf build vhsim vhsim-gui
 
 -include $(OBJ:.o=.d) $(SAN_OBJ:.o=.d) $(TOBJ:.o=.d) $(SAN_TOBJ:.o=.d) \
+         $(FUZZ_OBJ:.o=.d) $(FUZZ_TARGETS:%=build/fuzz/tests/fuzz/fuzz_%.d) \
          $(BENCH_SRC:%.c=build/obj/%.d) \
          $(foreach m,main gui_main,build/obj/cli/$(m).d build/san/cli/$(m).d)

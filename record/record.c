@@ -540,9 +540,11 @@ read_record(struct gui_rec_reader *r, uint64_t off, char *type,
         && (uint64_t) st.st_size < off + 5 + n) {
         return 0;
     }
-    if (n > r->blk_cap) {
-        r->blk = gui_xrealloc(r->blk, n);
-        r->blk_cap = n;
+    /* A buffer even for an empty record: the decoders compute
+     * r->blk + len, which on a null pointer is undefined. */
+    if (n > r->blk_cap || !r->blk) {
+        r->blk = gui_xrealloc(r->blk, n ? n : 1);
+        r->blk_cap = n ? n : 1;
     }
     if (n && fread(r->blk, 1, n, r->f) != n) {
         return 0;

@@ -27,10 +27,35 @@ dq(const char *s)
     return r;
 }
 
+/* With VHSIM_FUZZ_SEEDS set to a directory, every scenario these tests
+ * load is also written there, named by a hash of its text: the fuzzer's
+ * seed corpus gets the bad-input table (tests/fuzz/seed_corpus.sh). */
+static void
+save_seed(const char *text)
+{
+    const char *dir = getenv("VHSIM_FUZZ_SEEDS");
+    if (!dir) {
+        return;
+    }
+    uint64_t h = 14695981039346656037u;         /* FNV-1a. */
+    for (const char *p = text; *p; p++) {
+        h = (h ^ (unsigned char) *p) * 1099511628211u;
+    }
+    char path[4096];
+    snprintf(path, sizeof path, "%s/t-%016llx.json", dir,
+             (unsigned long long) h);
+    FILE *f = fopen(path, "w");
+    if (f) {
+        fputs(text, f);
+        fclose(f);
+    }
+}
+
 static struct cfg_scenario *
 load(const char *json, const char *variant, struct vh_diag *d)
 {
     char *text = dq(json);
+    save_seed(text);
     struct cfg_scenario *sc = cfg_load_string(text, "tests/t.json", variant,
                                               d);
     free(text);
