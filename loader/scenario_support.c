@@ -6,16 +6,17 @@
  * model yet, naming the place, before anything runs.  Devices are refused
  * because no device class accepts them (models/core/devclass.h): a new
  * class is accepted here without a change.  Features that are not devices
- * are listed below; their models refuse them too (the world's event
- * switch, the traffic generator), so deleting a line here never makes
- * vhsim run something it cannot model. */
+ * are listed below; their models refuse them too (the world builder,
+ * models/core/timedset.c for timed changes), so deleting a line here
+ * never makes vhsim run something it cannot model.  Keys of the format
+ * whose features have no model at all are refused as they are read
+ * (loader/scenario_json.c). */
 #include "loader/scenario_priv.h"
 
 #include <stdio.h>
 #include <string.h>
 
 #include "models/core/devclass.h"
-#include "models/endpoint/traffic.h"
 #include "models/ovs/ofproto.h"
 
 static bool
@@ -176,14 +177,7 @@ ld_check_supported(struct ld *ld)
         /* Container network drivers without a model were refused as
          * they were loaded (loader/scenario_containers.c). */
     }
-    /* Switch modes without a class were refused as they were loaded. */
-    for (size_t i = 0; i < sc->n_flows; i++) {
-        const struct cfg_flow *f = &sc->flows[i];
-        const char *key = NULL;
-        const char *missing = traffic_unmodelled(f, &key);
-        if (missing) {
-            return unsupported(ld, f->jpath, key, missing);
-        }
-    }
+    /* Switch modes without a class were refused as they were loaded;
+     * every protocol and pattern of traffic[] has its generator. */
     return true;
 }

@@ -366,15 +366,6 @@ world_build(const struct cfg_scenario *cfg, struct vh_diag *diag)
         fs->index = (int) i;
         vh_drops_init(&fs->drops);
         vh_hist_init(&fs->latency);
-        const char *key = NULL;
-        const char *what = traffic_unmodelled(cf, &key);
-        if (what) {
-            char path[512];
-            snprintf(path, sizeof path, "%s.%s", cf->jpath, key);
-            vh_diag_fail(diag, path, "not supported yet: %s", what);
-            world_free(w);
-            return NULL;
-        }
         fs->src = world_endpoint(w, cf->from);
         fs->dst = world_endpoint(w, cf->to);
         if (!fs->src || !fs->dst) {

@@ -151,26 +151,6 @@ traffic_set_rate(struct world *w, struct traffic_gen *g, double pps)
     traffic_schedule(&w->sim, g, next);
 }
 
-const char *
-traffic_unmodelled(const struct cfg_flow *cf, const char **key)
-{
-    switch (cf->proto) {
-    case CFG_PROTO_UDP:
-    case CFG_PROTO_ICMP:
-    case CFG_PROTO_TCP:         /* models/endpoint/tcp.h */
-        break;
-    }
-    switch (cf->pattern) {
-    case CFG_PAT_CBR:
-    case CFG_PAT_POISSON:
-    case CFG_PAT_BURST:
-    case CFG_PAT_RR:            /* models/endpoint/rr.h */
-        break;
-    }
-    (void) key;
-    return NULL;
-}
-
 struct traffic_gen *
 traffic_start(struct world *w, struct flow_stats *fs)
 {

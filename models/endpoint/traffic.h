@@ -40,12 +40,6 @@ struct traffic_gen {
     bool done;                  /* Sends no more. */
 };
 
-/* What of flow 'cf' the generator cannot model, as "not supported yet"
- * words, with the flow's key that asks for it in '*key'; NULL if it can
- * model all of it.  The world refuses such a flow before it runs. */
-struct cfg_flow;
-const char *traffic_unmodelled(const struct cfg_flow *cf, const char **key);
-
 /* Creates the generator for 'fs' and schedules its first packet. */
 struct traffic_gen *traffic_start(struct world *, struct flow_stats *fs);
 

@@ -7,7 +7,9 @@
  * disk.  The target does what the GUI does with a recording: open it,
  * decode every event, ask whether it is complete, jump back to the first
  * block and decode again, close. */
-#define _GNU_SOURCE
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE     /* memfd_create; the Makefile defines it too. */
+#endif
 #include "record/record.h"
 #include "record/scene.h"
 
