@@ -45,11 +45,8 @@ bool cli_is_stdio(const char *path);
 /* What messages call the scenario 'file': "stdin" for "-". */
 const char *cli_input_name(const char *file);
 
-/* The most vhsim reads of standard input as a scenario. */
-#define CLI_STDIN_MAX (16u << 20)
-
 /* cfg_load(), with "-" as standard input: read once, to its end (at most
- * CLI_STDIN_MAX bytes), and kept, so a command may load several variants
+ * CFG_TEXT_MAX bytes), and kept, so a command may load several variants
  * of it.  The scenario is then named "stdin", and relative paths in it
  * are relative to the working directory. */
 struct cfg_scenario *cli_cfg_load(const char *file, const char *variant,

@@ -33,149 +33,94 @@
 
 #include <math.h>
 #include <stdbool.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "models/hw/cpu.h"
+#include "cli/textbuf.h"
 #include "report/report.h"
-#include "sim/xmalloc.h"
-
-struct buf {
-    char *s;
-    size_t len, cap;
-};
-
-static void
-buf_printf(struct buf *b, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static void
-buf_printf(struct buf *b, const char *fmt, ...)
-{
-    for (;;) {
-        va_list ap;
-        va_start(ap, fmt);
-        int n = vsnprintf(b->s + b->len, b->cap - b->len, fmt, ap);
-        va_end(ap);
-        if (n >= 0 && (size_t) n < b->cap - b->len) {
-            b->len += (size_t) n;
-            return;
-        }
-        b->cap = 2 * b->cap + (n > 0 ? (size_t) n : 0) + 64;
-        b->s = vh_xrealloc(b->s, b->cap);
-    }
-}
-
-/* A field, quoted when it holds a separator, a quote or a line break. */
-static void
-put_str(struct buf *b, const char *s, bool first)
-{
-    if (!first) {
-        buf_printf(b, ",");
-    }
-    if (!s[strcspn(s, ",\"\r\n")]) {
-        buf_printf(b, "%s", s);
-        return;
-    }
-    buf_printf(b, "\"");
-    for (; *s; s++) {
-        buf_printf(b, *s == '"' ? "\"\"" : "%c", *s);
-    }
-    buf_printf(b, "\"");
-}
-
-/* The number as the JSON has it (report_json_text()), so the file is
- * rounded nowhere. */
-static void
-put_num(struct buf *b, double v)
-{
-    char tmp[40];
-    report_format_number(v, tmp, sizeof tmp);
-    buf_printf(b, ",%s", tmp);
-}
 
 /* A number that may be null in the report (a latency never measured):
  * an empty field. */
 static void
-put_maybe(struct buf *b, const cJSON *o, const char *key)
+put_maybe(struct textbuf *b, const cJSON *o, const char *key)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
     if (cJSON_IsNumber(v)) {
-        put_num(b, v->valuedouble);
+        textbuf_csv_num(b, v->valuedouble);
     } else {
-        buf_printf(b, ",");
+        textbuf_printf(b, ",");
     }
 }
 
 static void
-header(struct buf *b)
+header(struct textbuf *b)
 {
-    buf_printf(b, "variant,flow,proto,size,from,to,sent,delivered,dropped,"
+    textbuf_printf(b, "variant,flow,proto,size,from,to,sent,delivered,dropped,"
                "in_flight,drops,throughput_gbps,throughput_mpps,"
                "latency_p50_ns,latency_p99_ns,latency_max_ns,host,"
                "host_cycles_per_packet");
     for (int k = 0; k < CPU_N_CATS; k++) {
-        buf_printf(b, ",host_cpp_%s", cpu_cat_names[k]);
+        textbuf_printf(b, ",host_cpp_%s", cpu_cat_names[k]);
     }
-    buf_printf(b, ",host_interrupts_per_s,host_guest_interrupts_per_s,"
+    textbuf_printf(b, ",host_interrupts_per_s,host_guest_interrupts_per_s,"
                "host_vm_exits_per_s,host_vm_exits_per_packet,"
                "host_copies_bytes_per_packet,host_uplink_bytes_per_packet\n");
 }
 
 static void
-flow_row(struct buf *b, const char *run, const cJSON *report,
+flow_row(struct textbuf *b, const char *run, const cJSON *report,
          const cJSON *f)
 {
-    put_str(b, run, true);
-    put_str(b, compare_str(f, "name"), false);
-    put_str(b, compare_str(f, "proto"), false);
-    put_num(b, compare_num(f, "size"));
-    put_str(b, compare_str(f, "from"), false);
-    put_str(b, compare_str(f, "to"), false);
-    put_num(b, compare_num(f, "sent"));
-    put_num(b, compare_num(f, "delivered"));
-    put_num(b, compare_num(f, "dropped"));
-    put_num(b, compare_num(f, "in_flight"));
+    textbuf_csv_str(b, run, true);
+    textbuf_csv_str(b, compare_str(f, "name"), false);
+    textbuf_csv_str(b, compare_str(f, "proto"), false);
+    textbuf_csv_num(b, compare_num(f, "size"));
+    textbuf_csv_str(b, compare_str(f, "from"), false);
+    textbuf_csv_str(b, compare_str(f, "to"), false);
+    textbuf_csv_num(b, compare_num(f, "sent"));
+    textbuf_csv_num(b, compare_num(f, "delivered"));
+    textbuf_csv_num(b, compare_num(f, "dropped"));
+    textbuf_csv_num(b, compare_num(f, "in_flight"));
 
-    struct buf drops = { NULL, 0, 0 };
-    buf_printf(&drops, "%s", "");
+    struct textbuf drops = { NULL, 0, 0 };
+    textbuf_printf(&drops, "%s", "");
     const cJSON *d;
     cJSON_ArrayForEach(d, cJSON_GetObjectItemCaseSensitive(f, "drops")) {
-        buf_printf(&drops, "%s%s:%.0f", drops.len ? ";" : "", d->string,
+        textbuf_printf(&drops, "%s%s:%.0f", drops.len ? ";" : "", d->string,
                    d->valuedouble);
     }
-    put_str(b, drops.s, false);
+    textbuf_csv_str(b, drops.s, false);
     free(drops.s);
 
-    put_num(b, compare_num(f, "throughput_gbps"));
-    put_num(b, compare_num(f, "throughput_mpps"));
+    textbuf_csv_num(b, compare_num(f, "throughput_gbps"));
+    textbuf_csv_num(b, compare_num(f, "throughput_mpps"));
     const cJSON *lat = cJSON_GetObjectItemCaseSensitive(f, "latency_ns");
     put_maybe(b, lat, "p50");
     put_maybe(b, lat, "p99");
     put_maybe(b, lat, "max");
 
     const cJSON *h = compare_flow_host(report, f);
-    put_str(b, h ? compare_str(h, "name") : "", false);
-    put_num(b, compare_num(h, "cycles_per_packet"));
+    textbuf_csv_str(b, h ? compare_str(h, "name") : "", false);
+    textbuf_csv_num(b, compare_num(h, "cycles_per_packet"));
     const cJSON *cpp = cJSON_GetObjectItemCaseSensitive(
         h, "cycles_per_packet_by_category");
     for (int k = 0; k < CPU_N_CATS; k++) {
-        put_num(b, compare_num(cpp, cpu_cat_names[k]));
+        textbuf_csv_num(b, compare_num(cpp, cpu_cat_names[k]));
     }
-    put_num(b, compare_num(h, "interrupts_per_s"));
-    put_num(b, compare_num(h, "guest_interrupts_per_s"));
-    put_num(b, compare_num(h, "vm_exits_per_s"));
-    put_num(b, compare_num(h, "vm_exits_per_packet"));
-    put_num(b, compare_num(h, "copies_bytes_per_packet"));
-    put_num(b, compare_num(h, "uplink_bytes_per_packet"));
-    buf_printf(b, "\n");
+    textbuf_csv_num(b, compare_num(h, "interrupts_per_s"));
+    textbuf_csv_num(b, compare_num(h, "guest_interrupts_per_s"));
+    textbuf_csv_num(b, compare_num(h, "vm_exits_per_s"));
+    textbuf_csv_num(b, compare_num(h, "vm_exits_per_packet"));
+    textbuf_csv_num(b, compare_num(h, "copies_bytes_per_packet"));
+    textbuf_csv_num(b, compare_num(h, "uplink_bytes_per_packet"));
+    textbuf_printf(b, "\n");
 }
 
 char *
 compare_csv(const struct compare_run *runs, size_t n)
 {
-    struct buf b = { NULL, 0, 0 };
+    struct textbuf b = { NULL, 0, 0 };
     header(&b);
     for (size_t i = 0; i < n; i++) {
         const cJSON *f;

@@ -19,38 +19,13 @@
 #include "cli/sweep.h"
 
 #include <math.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli/compare.h"
+#include "cli/textbuf.h"
 #include "report/report.h"
 #include "sim/xmalloc.h"
-
-struct buf {
-    char *s;
-    size_t len, cap;
-};
-
-static void buf_printf(struct buf *, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static void
-buf_printf(struct buf *b, const char *fmt, ...)
-{
-    for (;;) {
-        va_list ap;
-        va_start(ap, fmt);
-        int n = vsnprintf(b->s + b->len, b->cap - b->len, fmt, ap);
-        va_end(ap);
-        if (n >= 0 && (size_t) n < b->cap - b->len) {
-            b->len += (size_t) n;
-            return;
-        }
-        b->cap = 2 * b->cap + (n > 0 ? (size_t) n : 0) + 64;
-        b->s = vh_xrealloc(b->s, b->cap);
-    }
-}
 
 /* ---- The table. ---- */
 
@@ -72,13 +47,13 @@ static const struct {
 static char *
 fmt_stat(struct sweep_stat st, double scale, int prec)
 {
-    struct buf b = { NULL, 0, 0 };
+    struct textbuf b = { NULL, 0, 0 };
     if (!st.n) {
-        buf_printf(&b, "-");
+        textbuf_printf(&b, "-");
     } else if (isnan(st.ci)) {
-        buf_printf(&b, "%.*f", prec, st.mean * scale);
+        textbuf_printf(&b, "%.*f", prec, st.mean * scale);
     } else {
-        buf_printf(&b, "%.*f ± %.*f", prec, st.mean * scale, prec,
+        textbuf_printf(&b, "%.*f ± %.*f", prec, st.mean * scale, prec,
                    st.ci * scale);
     }
     return b.s;
@@ -127,8 +102,8 @@ sweep_print(const struct sweep *s, FILE *out)
             cell[c++] = vh_xstrdup(flow);
             struct sweep_stat d = sweep_point_stat(s, p, flow, SM_DELIVERED);
             struct sweep_stat t = sweep_point_stat(s, p, flow, SM_SENT);
-            struct buf b = { NULL, 0, 0 };
-            buf_printf(&b, "%.0f/%.0f", d.mean, t.mean);
+            struct textbuf b = { NULL, 0, 0 };
+            textbuf_printf(&b, "%.0f/%.0f", d.mean, t.mean);
             cell[c++] = b.s;
             for (size_t i = 0; i < N_TCOLS; i++) {
                 cell[c++] = fmt_stat(
@@ -168,34 +143,15 @@ sweep_print(const struct sweep *s, FILE *out)
 
 /* ---- CSV. ---- */
 
-static void
-put_str(struct buf *b, const char *s, bool first)
-{
-    if (!first) {
-        buf_printf(b, ",");
-    }
-    if (!s[strcspn(s, ",\"\r\n")]) {
-        buf_printf(b, "%s", s);
-        return;
-    }
-    buf_printf(b, "\"");
-    for (; *s; s++) {
-        buf_printf(b, *s == '"' ? "\"\"" : "%c", *s);
-    }
-    buf_printf(b, "\"");
-}
-
 /* A number as the JSON has it; empty when NaN (not measured). */
 static void
-put_num(struct buf *b, double v)
+put_num(struct textbuf *b, double v)
 {
-    char tmp[40];
     if (isnan(v)) {
-        buf_printf(b, ",");
+        textbuf_printf(b, ",");
         return;
     }
-    report_format_number(v, tmp, sizeof tmp);
-    buf_printf(b, ",%s", tmp);
+    textbuf_csv_num(b, v);
 }
 
 static const enum sweep_metric csv_stats[] = {
@@ -207,33 +163,33 @@ static const char *const csv_stat_names[] = {
 };
 
 static void
-csv_lead(struct buf *b, const struct sweep *s, const struct sweep_point *pt,
+csv_lead(struct textbuf *b, const struct sweep *s, const struct sweep_point *pt,
          const char *seed, const cJSON *report, const cJSON *f, size_t n)
 {
-    put_str(b, pt->variant, true);
+    textbuf_csv_str(b, pt->variant, true);
     for (size_t k = 0; k < s->n_keys; k++) {
-        put_str(b, s->keys[k].label[pt->idx[k]], false);
+        textbuf_csv_str(b, s->keys[k].label[pt->idx[k]], false);
     }
-    put_str(b, seed, false);
-    put_str(b, compare_str(f, "name"), false);
+    textbuf_csv_str(b, seed, false);
+    textbuf_csv_str(b, compare_str(f, "name"), false);
     const cJSON *h = compare_flow_host(report, f);
-    put_str(b, h ? compare_str(h, "name") : "", false);
-    buf_printf(b, ",%zu", n);
+    textbuf_csv_str(b, h ? compare_str(h, "name") : "", false);
+    textbuf_printf(b, ",%zu", n);
 }
 
 char *
 sweep_csv(const struct sweep *s)
 {
-    struct buf b = { NULL, 0, 0 };
-    put_str(&b, "variant", true);
+    struct textbuf b = { NULL, 0, 0 };
+    textbuf_csv_str(&b, "variant", true);
     for (size_t k = 0; k < s->n_keys; k++) {
-        put_str(&b, s->keys[k].key, false);
+        textbuf_csv_str(&b, s->keys[k].key, false);
     }
-    buf_printf(&b, ",seed,flow,host,n,sent,delivered");
+    textbuf_printf(&b, ",seed,flow,host,n,sent,delivered");
     for (size_t i = 0; i < sizeof csv_stats / sizeof *csv_stats; i++) {
-        buf_printf(&b, ",%s,%s_ci95", csv_stat_names[i], csv_stat_names[i]);
+        textbuf_printf(&b, ",%s,%s_ci95", csv_stat_names[i], csv_stat_names[i]);
     }
-    buf_printf(&b, "\n");
+    textbuf_printf(&b, "\n");
 
     for (size_t p = 0; p < s->n_points; p++) {
         const struct sweep_point *pt = &s->points[p];
@@ -255,7 +211,7 @@ sweep_csv(const struct sweep *s)
                                 ? v : NAN);
                     put_num(&b, NAN);
                 }
-                buf_printf(&b, "\n");
+                textbuf_printf(&b, "\n");
             }
         }
         const cJSON *f;
@@ -271,7 +227,7 @@ sweep_csv(const struct sweep *s)
                 put_num(&b, st.mean);
                 put_num(&b, st.ci);
             }
-            buf_printf(&b, "\n");
+            textbuf_printf(&b, "\n");
         }
     }
     return b.s;

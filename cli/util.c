@@ -68,7 +68,6 @@ cli_input_name(const char *file)
 
 /* Standard input, read to its end the first time it is asked for. */
 static char *stdin_text;
-static size_t stdin_len;
 
 static bool
 read_stdin(struct vh_diag *diag)
@@ -76,28 +75,12 @@ read_stdin(struct vh_diag *diag)
     if (stdin_text) {
         return true;
     }
-    size_t cap = 65536, len = 0, n;
-    char *buf = vh_xmalloc(cap);
-    while ((n = fread(buf + len, 1, cap - len - 1, stdin)) > 0) {
-        len += n;
-        if (len > CLI_STDIN_MAX) {
-            free(buf);
-            return vh_diag_fail(diag, "", "standard input is larger than "
-                                "%u MiB: not a scenario", CLI_STDIN_MAX >> 20);
-        }
-        if (cap - len < 4096) {
-            cap *= 2;
-            buf = vh_xrealloc(buf, cap);
-        }
+    size_t len;
+    char *buf = cfg_read_text(stdin, "standard input", &len, diag);
+    if (!buf) {
+        return false;
     }
-    if (ferror(stdin)) {
-        free(buf);
-        return vh_diag_fail(diag, "", "cannot read standard input: %s",
-                            strerror(errno));
-    }
-    buf[len] = '\0';
     stdin_text = buf;
-    stdin_len = len;
     return true;
 }
 
@@ -117,31 +100,9 @@ cli_read_scenario(const char *file, struct vh_diag *diag)
                      strerror(errno));
         return NULL;
     }
-    size_t cap = 65536, len = 0, n;
-    char *buf = vh_xmalloc(cap);
-    while ((n = fread(buf + len, 1, cap - len - 1, f)) > 0) {
-        len += n;
-        if (cap - len < 4096) {
-            cap *= 2;
-            buf = vh_xrealloc(buf, cap);
-        }
-    }
-    bool err = ferror(f);
-    int saved = errno;
+    size_t len;
+    char *buf = cfg_read_text(f, file, &len, diag);
     fclose(f);
-    if (err) {
-        free(buf);
-        vh_diag_fail(diag, "", "cannot read '%s': %s", file,
-                     strerror(saved));
-        return NULL;
-    }
-    buf[len] = '\0';
-    if (strlen(buf) != len) {
-        free(buf);
-        vh_diag_fail(diag, "", "'%s' holds a NUL byte: not a JSON scenario",
-                     file);
-        return NULL;
-    }
     return buf;
 }
 
@@ -153,11 +114,6 @@ cli_cfg_load(const char *file, const char *variant, struct vh_diag *diag)
     }
     vh_diag_init(diag);
     if (!read_stdin(diag)) {
-        return NULL;
-    }
-    if (strlen(stdin_text) != stdin_len) {
-        vh_diag_fail(diag, "", "standard input holds a NUL byte: not a "
-                     "JSON scenario");
         return NULL;
     }
     return cfg_load_string(stdin_text, cli_input_name(file), variant, diag);

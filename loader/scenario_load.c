@@ -8,6 +8,7 @@
  * what cannot run yet (scenario_support.c), so an unsupported feature is
  * reported only for a scenario that is otherwise right. */
 #include "loader/scenario_priv.h"
+#include "sim/xmalloc.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -483,6 +484,42 @@ cfg_load_set(const char *json, const char *name, const char *variant,
     return load_text(json, strlen(json), name, variant, sets, n_sets, diag);
 }
 
+char *
+cfg_read_text(FILE *f, const char *name, size_t *lenp, struct vh_diag *diag)
+{
+    size_t cap = 65536, len = 0, n;
+    char *buf = ld_calloc(1, cap);
+    while ((n = fread(buf + len, 1, cap - len - 1, f)) > 0) {
+        len += n;
+        if (len > CFG_TEXT_MAX) {
+            free(buf);
+            vh_diag_fail(diag, "", "'%s' is larger than %u MiB: not a "
+                         "scenario", name, CFG_TEXT_MAX >> 20);
+            return NULL;
+        }
+        if (cap - len < 4096) {
+            cap *= 2;
+            buf = vh_xrealloc(buf, cap);
+        }
+    }
+    if (ferror(f)) {
+        int saved = errno;
+        free(buf);
+        vh_diag_fail(diag, "", "cannot read '%s': %s", name,
+                     strerror(saved));
+        return NULL;
+    }
+    buf[len] = '\0';
+    if (strlen(buf) != len) {
+        free(buf);
+        vh_diag_fail(diag, "", "'%s' holds a NUL byte: not a JSON scenario",
+                     name);
+        return NULL;
+    }
+    *lenp = len;
+    return buf;
+}
+
 struct cfg_scenario *
 cfg_load(const char *file, const char *variant, struct vh_diag *diag)
 {
@@ -493,32 +530,12 @@ cfg_load(const char *file, const char *variant, struct vh_diag *diag)
                      strerror(errno));
         return NULL;
     }
-    size_t cap = 65536, len = 0, n;
-    char *buf = ld_calloc(1, cap);
-    while ((n = fread(buf + len, 1, cap - len - 1, f)) > 0) {
-        len += n;
-        if (cap - len < 4096) {
-            char *bigger = realloc(buf, cap * 2);
-            if (!bigger) {
-                free(buf);
-                fclose(f);
-                vh_diag_fail(diag, "", "'%s' is too large", file);
-                return NULL;
-            }
-            buf = bigger;
-            cap *= 2;
-        }
-    }
-    bool err = ferror(f);
-    int saved = errno;
+    size_t len;
+    char *buf = cfg_read_text(f, file, &len, diag);
     fclose(f);
-    if (err) {
-        free(buf);
-        vh_diag_fail(diag, "", "cannot read '%s': %s", file,
-                     strerror(saved));
+    if (!buf) {
         return NULL;
     }
-    buf[len] = '\0';
     struct cfg_scenario *sc = load_text(buf, len, file, variant, NULL, 0,
                                         diag);
     free(buf);

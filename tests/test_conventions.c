@@ -424,6 +424,33 @@ START_TEST(test_report_schema)
 }
 END_TEST
 
+/* A scenario is read up to CFG_TEXT_MAX (16 MiB) and no further, from a
+ * file or standard input: /dev/zero is refused at once with exit 2, not
+ * read until memory runs out; a NUL byte is no JSON. */
+START_TEST(test_input_size_limit)
+{
+    char *dir = fresh();
+    char *out = NULL;
+    int st = vh_test_sh(&out, "ulimit -v 1000000; '%s' check /dev/zero",
+                        bin);
+    ck_assert_msg(st == 2 && strstr(out, "'/dev/zero' is "
+                  "larger than 16 MiB: not a scenario"), "exit %d: %s", st,
+                  out);
+    free(out);
+    st = vh_test_sh(&out, "ulimit -v 1000000; head -c 17000000 /dev/zero "
+                    "| '%s' run - -q", bin);
+    ck_assert_msg(st == 2 && strstr(out, "larger than 16 MiB"),
+                  "exit %d: %s", st, out);
+    free(out);
+    st = vh_test_sh(&out, "cd '%s' && printf '{\\n\\0}' >nul.json && "
+                    "'%s' check nul.json", dir, bin);
+    ck_assert_msg(st == 2 && strstr(out, "holds a NUL byte"),
+                  "exit %d: %s", st, out);
+    free(out);
+    done(dir);
+}
+END_TEST
+
 static Suite *
 conventions_suite(void)
 {
@@ -441,6 +468,7 @@ conventions_suite(void)
     tcase_add_test(tc, test_table_rounds_once);
     tcase_add_test(tc, test_null_latency);
     tcase_add_test(tc, test_report_schema);
+    tcase_add_test(tc, test_input_size_limit);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -585,6 +585,19 @@ struct cfg_scenario {
     struct costs costs;         /* Defaults with the scenario's overrides. */
 };
 
+/* The most bytes vhsim reads as a scenario: far above any scenario (the
+ * thousand-container one is 150 KB), far below what would exhaust
+ * memory when the input is /dev/zero. */
+#define CFG_TEXT_MAX (16u << 20)
+
+/* Reads stream 'f' to its end as a scenario's text, NUL-terminated, its
+ * length in '*len'; 'name' names it in messages.  NULL with 'diag' set
+ * for a read error, more than CFG_TEXT_MAX bytes, or a NUL byte inside
+ * (not JSON).  The caller frees the text. */
+#include <stdio.h>
+char *cfg_read_text(FILE *f, const char *name, size_t *len,
+                    struct vh_diag *diag);
+
 /* Loads and validates the scenario in 'file'.  With 'variant' not NULL,
  * applies that entry of variants[] first.  Returns NULL and fills 'diag'
  * (message naming the JSON path, without the file name) on any problem. */
