@@ -94,16 +94,8 @@ cli_read_scenario(const char *file, struct vh_diag *diag)
         }
         return vh_xstrdup(stdin_text);
     }
-    FILE *f = fopen(file, "rb");
-    if (!f) {
-        vh_diag_fail(diag, "", "cannot open '%s': %s", file,
-                     strerror(errno));
-        return NULL;
-    }
     size_t len;
-    char *buf = cfg_read_text(f, file, &len, diag);
-    fclose(f);
-    return buf;
+    return cfg_read_file(file, &len, diag);
 }
 
 struct cfg_scenario *

@@ -520,19 +520,26 @@ cfg_read_text(FILE *f, const char *name, size_t *lenp, struct vh_diag *diag)
     return buf;
 }
 
-struct cfg_scenario *
-cfg_load(const char *file, const char *variant, struct vh_diag *diag)
+char *
+cfg_read_file(const char *file, size_t *len, struct vh_diag *diag)
 {
-    vh_diag_init(diag);
     FILE *f = fopen(file, "rb");
     if (!f) {
         vh_diag_fail(diag, "", "cannot open '%s': %s", file,
                      strerror(errno));
         return NULL;
     }
-    size_t len;
-    char *buf = cfg_read_text(f, file, &len, diag);
+    char *buf = cfg_read_text(f, file, len, diag);
     fclose(f);
+    return buf;
+}
+
+struct cfg_scenario *
+cfg_load(const char *file, const char *variant, struct vh_diag *diag)
+{
+    vh_diag_init(diag);
+    size_t len;
+    char *buf = cfg_read_file(file, &len, diag);
     if (!buf) {
         return NULL;
     }

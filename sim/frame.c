@@ -212,6 +212,22 @@ put_eth_ipv4(uint8_t *buf, const struct vh_ip_hdr_spec *spec,
 }
 
 void
+vh_ipv4_csum_update(uint8_t *ip)
+{
+    uint32_t ihl = (uint32_t) (ip[0] & 0x0fu) * 4;
+    vh_put_be16(ip + VH_IPV4_CSUM_OFF, 0);
+    vh_put_be16(ip + VH_IPV4_CSUM_OFF,
+                vh_csum_fold(vh_csum_partial(ip, ihl, 0)));
+}
+
+void
+vh_ipv4_dec_ttl(uint8_t *ip)
+{
+    ip[VH_IPV4_TTL_OFF]--;
+    vh_ipv4_csum_update(ip);
+}
+
+void
 vh_ipv4_put(uint8_t *ip, uint8_t tos, uint16_t total_len, uint16_t id,
             bool df, uint8_t ttl, uint8_t proto, uint32_t src, uint32_t dst)
 {

@@ -213,6 +213,14 @@ struct vh_ip_hdr_spec {
     uint8_t ttl;                /* 0 means 64. */
 };
 
+/* Computes the header checksum of the IPv4 header at 'ip' again, over
+ * as many bytes as its IHL says: after a field of it changed. */
+void vh_ipv4_csum_update(uint8_t *ip);
+
+/* A router's step on the IPv4 header at 'ip': the TTL one less, the
+ * checksum updated.  The caller has checked the TTL is above 1. */
+void vh_ipv4_dec_ttl(uint8_t *ip);
+
 /* Writes a 20-byte IPv4 header (no options) at 'ip', its checksum
  * computed: version, 'tos', 'total_len', 'id', the DF bit, 'ttl',
  * 'proto', and the addresses (host order). */

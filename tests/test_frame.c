@@ -105,6 +105,35 @@ START_TEST(test_csum_rfc1071)
 }
 END_TEST
 
+/* A router's step: the TTL one less and a header checksum that still
+ * verifies (folds to zero over the header), equal to the checksum a
+ * header built with that TTL has; with options (IHL 6) too. */
+START_TEST(test_ipv4_dec_ttl)
+{
+    uint8_t a[VH_PKT_DATAROOM], b[VH_PKT_DATAROOM];
+    struct vh_ip_hdr_spec s = wire_spec(false);
+    vh_build_udp(a, &s, 1, 2, NULL, 18);
+    s.ttl = 63;
+    vh_build_udp(b, &s, 1, 2, NULL, 18);
+    uint8_t *ip = a + VH_ETH_HLEN;
+    ck_assert_uint_eq(ip[VH_IPV4_TTL_OFF], 64);
+    vh_ipv4_dec_ttl(ip);
+    ck_assert_mem_eq(ip, b + VH_ETH_HLEN, VH_IPV4_HLEN);
+    ck_assert_uint_eq(vh_csum_fold(vh_csum_partial(ip, VH_IPV4_HLEN, 0)), 0);
+
+    uint8_t opt[24];
+    memcpy(opt, ip, VH_IPV4_HLEN);
+    opt[0] = 0x46;
+    opt[20] = 148;              /* Router Alert. */
+    opt[21] = 4;
+    opt[22] = opt[23] = 0;
+    vh_ipv4_csum_update(opt);
+    ck_assert_uint_eq(vh_csum_fold(vh_csum_partial(opt, 24, 0)), 0);
+    ck_assert(vh_get_be16(opt + VH_IPV4_CSUM_OFF)
+              != vh_get_be16(ip + VH_IPV4_CSUM_OFF));
+}
+END_TEST
+
 START_TEST(test_udp_wire_example)
 {
     uint8_t buf[VH_PKT_DATAROOM];
@@ -753,6 +782,7 @@ frame_suite(void)
     TCase *tc = tcase_create("frame");
     tcase_add_test(tc, test_csum_rfc1071);
     tcase_add_test(tc, test_udp_wire_example);
+    tcase_add_test(tc, test_ipv4_dec_ttl);
     tcase_add_test(tc, test_icmp_known_answer);
     tcase_add_test(tc, test_arp_known_answer);
     tcase_add_test(tc, test_round_trip_udp);

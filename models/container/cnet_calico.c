@@ -276,15 +276,6 @@ remote_pod(const struct ccal *c, uint32_t ip)
     return NULL;
 }
 
-static void
-ip_csum_fix(uint8_t *iph)
-{
-    vh_put_be16(iph + VH_IPV4_CSUM_OFF, 0);
-    uint32_t ihl = (iph[0] & 0x0fu) * 4;
-    vh_put_be16(iph + VH_IPV4_CSUM_OFF,
-                vh_csum_fold(vh_csum_partial(iph, ihl, 0)));
-}
-
 static vh_time_t
 charge(struct world *w, const struct ccal *c, struct vh_packet *p,
        enum cost_id id)
@@ -339,8 +330,7 @@ cal_route(struct world *w, struct endpoint *in, struct vh_packet *p,
         return true;
     }
     uint8_t *iph = p->data + fi->l3_off;
-    iph[VH_IPV4_TTL_OFF]--;
-    ip_csum_fix(iph);
+    vh_ipv4_dec_ttl(iph);
     vh_time_t t = charge(w, c, p, COST_IP_FORWARD);
     c->routed++;
     if (hop->via && c->mode == CAL_IPIP) {

@@ -209,15 +209,6 @@ lease_of(const struct cfl *f, uint32_t ip)
 }
 
 static void
-ip_csum_fix(uint8_t *iph)
-{
-    vh_put_be16(iph + VH_IPV4_CSUM_OFF, 0);
-    uint32_t ihl = (iph[0] & 0x0fu) * 4;
-    vh_put_be16(iph + VH_IPV4_CSUM_OFF,
-                vh_csum_fold(vh_csum_partial(iph, ihl, 0)));
-}
-
-static void
 fl_to_cni0(struct vh_sim *sim, void *obj, void *arg)
 {
     struct cfl *f = obj;
@@ -352,8 +343,7 @@ fl_route(struct world *w, struct endpoint *in, struct vh_packet *p,
         return true;
     }
     uint8_t *iph = p->data + fi->l3_off;
-    iph[VH_IPV4_TTL_OFF]--;
-    ip_csum_fix(iph);
+    vh_ipv4_dec_ttl(iph);
     struct cpu_core *core = cpu_exec_core(p, &net->host->cores[0]);
     vh_time_t t = cpu_charge(w, core, COST_IP_FORWARD, 0, CPU_SOFTIRQ, p,
                              &net->dev);

@@ -598,6 +598,10 @@ struct cfg_scenario {
 char *cfg_read_text(FILE *f, const char *name, size_t *len,
                     struct vh_diag *diag);
 
+/* The same, of the file at path 'file' ("cannot open ..." if it cannot
+ * be opened). */
+char *cfg_read_file(const char *file, size_t *len, struct vh_diag *diag);
+
 /* Loads and validates the scenario in 'file'.  With 'variant' not NULL,
  * applies that entry of variants[] first.  Returns NULL and fills 'diag'
  * (message naming the JSON path, without the file name) on any problem. */

@@ -42,9 +42,7 @@ igmp_build_join(uint8_t *buf, const struct vh_mac *src_mac, uint32_t src_ip,
     ip[0] = 0x46;
     ip[VH_IPV4_HLEN] = IPOPT_RA;
     ip[VH_IPV4_HLEN + 1] = 4;
-    vh_put_be16(ip + VH_IPV4_CSUM_OFF, 0);
-    vh_put_be16(ip + VH_IPV4_CSUM_OFF,
-                vh_csum_fold(vh_csum_partial(ip, IGMP_IP_HLEN, 0)));
+    vh_ipv4_csum_update(ip);
 
     /* Type, reserved, checksum, reserved, one record: its type, no
      * auxiliary data, no sources, the group. */

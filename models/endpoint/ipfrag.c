@@ -43,10 +43,7 @@ set_ip(uint8_t *ip, uint32_t ip_len, uint32_t off8, bool more)
     vh_put_be16(ip + VH_IPV4_TOTLEN_OFF, (uint16_t) ip_len);
     vh_put_be16(ip + VH_IPV4_FRAG_OFF,
                 (uint16_t) ((more ? IPV4_MF : 0) | off8));
-    vh_put_be16(ip + VH_IPV4_CSUM_OFF, 0);
-    uint32_t ihl = (ip[0] & 0xfu) * 4;
-    vh_put_be16(ip + VH_IPV4_CSUM_OFF,
-                vh_csum_fold(vh_csum_partial(ip, ihl, 0)));
+    vh_ipv4_csum_update(ip);
 }
 
 /* A frame shorter than Ethernet's minimum is padded, as the NIC pads. */

@@ -48,8 +48,7 @@ fix_checksums(struct vh_packet *p, const struct vh_frame_info *fi)
     uint8_t *l4 = p->data + fi->l4_off;
     uint32_t l4_len = fi->ip_total_len - ihl;
 
-    vh_put_be16(ip + VH_IPV4_CSUM_OFF, 0);
-    vh_put_be16(ip + VH_IPV4_CSUM_OFF, vh_csum_fold(vh_csum_partial(ip, ihl, 0)));
+    vh_ipv4_csum_update(ip);
     if (fi->ip_proto == VH_IPPROTO_UDP) {
         uint8_t ph[12];
         memcpy(ph, ip + VH_IPV4_SRC_OFF, 8);    /* Source, destination. */

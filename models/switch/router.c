@@ -414,12 +414,7 @@ rt_process(struct vh_sim *sim, void *obj, void *arg)
         rt_drop(w, rt, p, &rt->dev, "ttl-exceeded");
         return;
     }
-    uint8_t *ip = p->data + fi.l3_off;
-    uint32_t ihl = (uint32_t) (ip[0] & 0x0f) * 4;
-    ip[VH_IPV4_TTL_OFF]--;
-    vh_put_be16(ip + VH_IPV4_CSUM_OFF, 0);
-    vh_put_be16(ip + VH_IPV4_CSUM_OFF,
-                vh_csum_fold(vh_csum_partial(ip, ihl, 0)));
+    vh_ipv4_dec_ttl(p->data + fi.l3_off);
     rt_forward(w, rt, rp, p, fi.ip_dst);
 }
 
