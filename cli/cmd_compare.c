@@ -50,6 +50,7 @@ static const char compare_usage[] =
     "  -q, --quiet         print nothing on success (errors still go to\n"
     "                      stderr)\n"
     "  -v, --verbose       also say on stderr how long the runs took\n"
+    CLI_LANG_HELP
     "  -h, --help          print this\n";
 
 struct compare_opts {

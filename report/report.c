@@ -13,6 +13,7 @@
 #include "models/core/world.h"
 #include "models/core/devclass.h"
 #include "models/endpoint/tcp.h"
+#include "sim/lang.h"
 #include "sim/units.h"
 
 struct flow_rates {
@@ -86,8 +87,10 @@ print_xport(const struct flow_stats *fs, int wname, FILE *out)
         vh_format_time(x->min_rtt, min, sizeof min);
         double s = x->last_goodput > from
                    ? (double) (x->last_goodput - from) / (double) VH_SEC : 0;
-        fprintf(out, "  %-*s   tcp: goodput %.4f Gbps, retransmits %llu, "
-                "srtt %s (min %s), cwnd %u\n", wname, "",
+        fputs("  ", out);
+        report_cell(out, "", wname, false);
+        fprintf(out, vh_tr("   tcp: goodput %.4f Gbps, retransmits %llu, "
+                           "srtt %s (min %s), cwnd %u\n"),
                 s ? (double) x->goodput_bytes * 8 / s / 1e9 : 0.0,
                 (unsigned long long) x->retransmits, srtt, min, x->cwnd);
     }
@@ -95,8 +98,10 @@ print_xport(const struct flow_stats *fs, int wname, FILE *out)
         double s = x->last_transaction > from
                    ? (double) (x->last_transaction - from) / (double) VH_SEC
                    : 0;
-        fprintf(out, "  %-*s   rr: %llu transactions, %.1f/s (latency: "
-                "per transaction)\n", wname, "",
+        fputs("  ", out);
+        report_cell(out, "", wname, false);
+        fprintf(out, vh_tr("   rr: %llu transactions, %.1f/s (latency: "
+                           "per transaction)\n"),
                 (unsigned long long) x->transactions,
                 s ? (double) x->transactions / s : 0.0);
     }
@@ -458,8 +463,8 @@ print_host_sections(const struct world *w, const struct host *h, FILE *f)
     }
     for (size_t k = 0; k < n_dev_classes; k++) {
         if (left[k]) {
-            fprintf(f, "  ... and %zu more in %s (the JSON report lists "
-                    "every one)\n", left[k], dev_classes[k]->host_section);
+            fprintf(f, vh_tr("  ... and %zu more in %s (the JSON report "
+                             "lists every one)\n"), left[k], dev_classes[k]->host_section);
         }
     }
     free(count);
@@ -710,22 +715,87 @@ report_json_text(const cJSON *report)
 
 /* --- Text. --- */
 
+const char *
+report_cat_text(const char *key)
+{
+    /* Each a literal, so that tests/lang_missing.sh sees it. */
+    static const struct { const char *key, *en; } cats[] = {
+        { "guest", "guest" }, { "vmexit", "vmexit" }, { "qemu", "qemu" },
+        { "vhost", "vhost" }, { "softirq", "softirq" }, { "irq", "irq" },
+        { "vswitch", "vswitch" }, { "poll", "poll" }, { "app", "app" },
+    };
+    for (size_t i = 0; i < sizeof cats / sizeof *cats; i++) {
+        if (!strcmp(key, cats[i].key)) {
+            switch (i) {
+            case 0: return vh_tr("guest");
+            case 1: return vh_tr("vmexit");
+            case 2: return vh_tr("qemu");
+            case 3: return vh_tr("vhost");
+            case 4: return vh_tr("softirq");
+            case 5: return vh_tr("irq");
+            case 6: return vh_tr("vswitch");
+            case 7: return vh_tr("poll");
+            case 8: return vh_tr("app");
+            }
+        }
+    }
+    return key;
+}
+
+void
+report_cell(FILE *out, const char *text, int width, bool right)
+{
+    char buf[512];
+    fputs(vh_pad(buf, sizeof buf, text, width < 0 ? 0 : (size_t) width,
+                 right), out);
+}
+
+/* The wider of 'width' and the columns 'text' takes: a heading wider in
+ * Chinese than its column widens the column rather than shift the
+ * rest. */
+static int
+col_width(int width, const char *text)
+{
+    int w = (int) vh_text_width(text);
+    return w > width ? w : width;
+}
+
 static void
 print_flows(const struct world *w, FILE *out)
 {
-    fprintf(out, "\nFlows\n");
-    int wname = 4, wroute = 10;
+    fprintf(out, "\n%s\n", vh_tr("Flows"));
+    const char *h_name = vh_tr("name"), *h_route = vh_tr("from -> to");
+    int wname = col_width(4, h_name), wroute = col_width(10, h_route);
     for (size_t i = 0; i < w->n_flows; i++) {
         const struct cfg_flow *cf = w->flows[i].cfg;
-        int n = (int) strlen(cf->name);
-        int r = (int) (strlen(cf->from) + strlen(cf->to) + 4);
+        int n = (int) vh_text_width(cf->name);
+        int r = (int) (vh_text_width(cf->from) + vh_text_width(cf->to) + 4);
         wname = n > wname ? n : wname;
         wroute = r > wroute ? r : wroute;
     }
-    fprintf(out, "  %-*s %-5s %-*s %8s %9s %7s %7s %9s %8s %10s %10s "
-            "%10s\n", wname, "name", "proto", wroute, "from -> to", "sent",
-            "delivered", "dropped", "flight", "Mpps", "Gbps", "lat p50",
-            "p99", "max");
+    /* The numeric columns: heading and width. */
+    const char *head[] = {
+        vh_tr("sent"), vh_tr("delivered"), vh_tr("dropped"),
+        vh_tr("flight"), "Mpps", "Gbps", vh_tr("lat p50"), "p99", "max",
+    };
+    int wcol[] = { 8, 9, 7, 7, 9, 8, 10, 10, 10 };
+    enum { N_COLS = sizeof wcol / sizeof *wcol };
+    const char *h_proto = vh_tr("proto");
+    int wproto = col_width(5, h_proto);
+    for (int k = 0; k < N_COLS; k++) {
+        wcol[k] = col_width(wcol[k], head[k]);
+    }
+    fputs("  ", out);
+    report_cell(out, h_name, wname, false);
+    fputc(' ', out);
+    report_cell(out, h_proto, wproto, false);
+    fputc(' ', out);
+    report_cell(out, h_route, wroute, false);
+    for (int k = 0; k < N_COLS; k++) {
+        fputc(' ', out);
+        report_cell(out, head[k], wcol[k], true);
+    }
+    fputc('\n', out);
     for (size_t i = 0; i < w->n_flows; i++) {
         const struct flow_stats *fs = &w->flows[i];
         const struct cfg_flow *cf = fs->cfg;
@@ -740,23 +810,42 @@ print_flows(const struct world *w, FILE *out)
             vh_format_time(h->max * VH_NS, max, sizeof max);
         }
         struct flow_rates r = flow_rates(fs);
-        fprintf(out, "  %-*s %-5s %-*s %8llu %9llu %7llu %7llu %9.4f "
-                "%8.4f %10s %10s %10s\n", wname, cf->name,
-                cfg_proto_names[cf->proto], wroute, route,
-                (unsigned long long) fs->sent,
-                (unsigned long long) fs->delivered,
-                (unsigned long long) fs->drops.total,
-                (unsigned long long) world_in_flight(w, fs), r.mpps, r.gbps,
-                p50, p99, max);
+        char cell[N_COLS][32];
+        snprintf(cell[0], sizeof cell[0], "%llu",
+                 (unsigned long long) fs->sent);
+        snprintf(cell[1], sizeof cell[1], "%llu",
+                 (unsigned long long) fs->delivered);
+        snprintf(cell[2], sizeof cell[2], "%llu",
+                 (unsigned long long) fs->drops.total);
+        snprintf(cell[3], sizeof cell[3], "%llu",
+                 (unsigned long long) world_in_flight(w, fs));
+        snprintf(cell[4], sizeof cell[4], "%.4f", r.mpps);
+        snprintf(cell[5], sizeof cell[5], "%.4f", r.gbps);
+        snprintf(cell[6], sizeof cell[6], "%s", p50);
+        snprintf(cell[7], sizeof cell[7], "%s", p99);
+        snprintf(cell[8], sizeof cell[8], "%s", max);
+        fputs("  ", out);
+        report_cell(out, cf->name, wname, false);
+        fputc(' ', out);
+        report_cell(out, cfg_proto_names[cf->proto], wproto, false);
+        fputc(' ', out);
+        report_cell(out, route, wroute, false);
+        for (int k = 0; k < N_COLS; k++) {
+            fputc(' ', out);
+            report_cell(out, cell[k], wcol[k], true);
+        }
+        fputc('\n', out);
         for (size_t k = 0; k < fs->drops.n; k++) {
-            fprintf(out, "  %-*s   dropped %llu: %s\n", wname, "",
+            fputs("  ", out);
+            report_cell(out, "", wname, false);
+            fprintf(out, vh_tr("   dropped %llu: %s\n"),
                     (unsigned long long) fs->drops.count[k],
                     fs->drops.reason[k]);
         }
         print_xport(fs, wname, out);
     }
-    fprintf(out, "  (ICMP: latency is the round trip; delivered counts "
-            "replies)\n");
+    fprintf(out, "%s", vh_tr("  (ICMP: latency is the round trip; delivered "
+                             "counts replies)\n"));
 }
 
 static void
@@ -766,10 +855,11 @@ print_hosts(const struct world *w, FILE *out)
     for (size_t i = 0; i < w->n_hosts; i++) {
         const struct host *h = w->hosts[i];
         uint64_t total = host_cycles(h, end);
-        fprintf(out, "\nHost %s: %d cores at %.2f GHz\n", h->dev.path,
-                h->n_cores, h->cfg->cpu.khz / 1e6);
-        fprintf(out, "  cycles/packet %.0f   interrupts %llu   guest "
-                "interrupts %llu   VM exits %llu   bytes copied %llu\n",
+        fprintf(out, vh_tr("\nHost %s: %d cores at %.2f GHz\n"),
+                h->dev.path, h->n_cores, h->cfg->cpu.khz / 1e6);
+        fprintf(out, vh_tr("  cycles/packet %.0f   interrupts %llu   guest "
+                           "interrupts %llu   VM exits %llu   bytes copied "
+                           "%llu\n"),
                 h->packets ? (double) total / (double) h->packets : 0.0,
                 (unsigned long long) h->interrupts,
                 (unsigned long long) h->guest_interrupts,
@@ -777,36 +867,55 @@ print_hosts(const struct world *w, FILE *out)
                 (unsigned long long) h->copies_bytes);
         struct uplink_count up = host_uplink(h);
         if (up.out + up.in) {
-            fprintf(out, "  uplink (its NICs' cables): out %llu frames, "
-                    "%llu bytes; in %llu frames, %llu bytes\n",
+            fprintf(out, vh_tr("  uplink (its NICs' cables): out %llu "
+                               "frames, %llu bytes; in %llu frames, %llu "
+                               "bytes\n"),
                     (unsigned long long) up.frames_out,
                     (unsigned long long) up.out,
                     (unsigned long long) up.frames_in,
                     (unsigned long long) up.in);
         }
         if (h->iommu) {
-            fprintf(out, "  IOMMU: DMA blocked %llu   IOTLB hits %llu   "
-                    "misses %llu%s\n",
+            fprintf(out, vh_tr("  IOMMU: DMA blocked %llu   IOTLB hits %llu"
+                               "   misses %llu%s\n"),
                     (unsigned long long) h->iommu->dma_blocked,
                     (unsigned long long) h->iommu->iotlb_hits,
                     (unsigned long long) h->iommu->iotlb_misses,
-                    h->iommu->posted_interrupts ? "   posted interrupts"
-                                                : "");
+                    h->iommu->posted_interrupts
+                    ? vh_tr("   posted interrupts") : "");
         }
         print_host_sections(w, h, out);
-        fprintf(out, "  %-4s %6s", "core", "util");
+        const char *h_core = vh_tr("core"), *h_util = vh_tr("util");
+        int wcore = col_width(4, h_core), wutil = col_width(6, h_util);
+        int wcat[CPU_N_CATS];
+        fputs("  ", out);
+        report_cell(out, h_core, wcore, false);
+        fputc(' ', out);
+        report_cell(out, h_util, wutil, true);
         for (int k = 0; k < CPU_N_CATS; k++) {
-            fprintf(out, " %9s", cpu_cat_names[k]);
+            const char *name = report_cat_text(cpu_cat_names[k]);
+            wcat[k] = col_width(9, name);
+            fputc(' ', out);
+            report_cell(out, name, wcat[k], true);
         }
         fprintf(out, "\n");
         for (int c = 0; c < h->n_cores; c++) {
             if (!core_total(h, c, end)) {
                 continue;
             }
-            fprintf(out, "  %-4d %5.1f%%", c, 100.0 * core_util(h, c, end));
+            char cell[32];
+            snprintf(cell, sizeof cell, "%d", c);
+            fputs("  ", out);
+            report_cell(out, cell, wcore, false);
+            snprintf(cell, sizeof cell, "%.1f%%",
+                     100.0 * core_util(h, c, end));
+            fputc(' ', out);
+            report_cell(out, cell, wutil, true);
             for (int k = 0; k < CPU_N_CATS; k++) {
-                fprintf(out, " %9llu",
-                        (unsigned long long) core_cycles(h, c, k, end));
+                snprintf(cell, sizeof cell, "%llu",
+                         (unsigned long long) core_cycles(h, c, k, end));
+                fputc(' ', out);
+                report_cell(out, cell, wcat[k], true);
             }
             fprintf(out, "\n");
         }
@@ -814,8 +923,8 @@ print_hosts(const struct world *w, FILE *out)
             if (h->polls[c].on) {
                 uint64_t idle = h->polls[c].idle_cycles
                                 + poll_unheld(h, c, end);
-                fprintf(out, "  core %d polls: %llu cycles found work, "
-                        "%llu found nothing\n", c,
+                fprintf(out, vh_tr("  core %d polls: %llu cycles found "
+                                   "work, %llu found nothing\n"), c,
                         (unsigned long long) (h->cores[c].cycles[CPU_POLL]
                                               - h->polls[c].idle_cycles),
                         (unsigned long long) idle);
@@ -827,15 +936,42 @@ print_hosts(const struct world *w, FILE *out)
 static void
 print_devices(const struct world *w, FILE *out)
 {
-    fprintf(out, "\nDevices\n  %-24s %-14s %10s %10s %8s\n", "path", "kind",
-            "rx", "tx", "drops");
+    const char *head[] = {
+        vh_tr("path"), vh_tr("kind"), vh_tr("rx"), vh_tr("tx"),
+        vh_tr("drops"),
+    };
+    int wcol[] = { 24, 14, 10, 10, 8 };
+    for (int k = 0; k < 5; k++) {
+        wcol[k] = col_width(wcol[k], head[k]);
+    }
+    fprintf(out, "\n%s\n", vh_tr("Devices"));
+    fputs("  ", out);
+    for (int k = 0; k < 5; k++) {
+        if (k) {
+            fputc(' ', out);
+        }
+        report_cell(out, head[k], wcol[k], k >= 2);
+    }
+    fputc('\n', out);
     for (size_t i = 0; i < w->devs.n; i++) {
         const struct vh_device *d = w->devs.v[i];
         if (d->report) {
-            fprintf(out, "  %-24s %-14s %10llu %10llu %8llu\n", d->path,
-                    d->kind, (unsigned long long) d->rx,
-                    (unsigned long long) d->tx,
-                    (unsigned long long) d->drops);
+            char cell[3][32];
+            snprintf(cell[0], sizeof cell[0], "%llu",
+                     (unsigned long long) d->rx);
+            snprintf(cell[1], sizeof cell[1], "%llu",
+                     (unsigned long long) d->tx);
+            snprintf(cell[2], sizeof cell[2], "%llu",
+                     (unsigned long long) d->drops);
+            fputs("  ", out);
+            report_cell(out, d->path, wcol[0], false);
+            fputc(' ', out);
+            report_cell(out, d->kind, wcol[1], false);
+            for (int k = 0; k < 3; k++) {
+                fputc(' ', out);
+                report_cell(out, cell[k], wcol[2 + k], true);
+            }
+            fputc('\n', out);
         }
     }
 }
@@ -849,7 +985,7 @@ report_print(const struct world *w, FILE *out)
     if (c->description) {
         fprintf(out, "  %s\n", c->description);
     }
-    fprintf(out, "seed %llu, simulated %s, %llu events\n",
+    fprintf(out, vh_tr("seed %llu, simulated %s, %llu events\n"),
             (unsigned long long) c->seed,
             vh_format_time(world_end_time(w), t, sizeof t),
             (unsigned long long) w->sim.events_run);
