@@ -8,6 +8,7 @@
 #include "models/core/config.h"
 #include "models/hw/cpu.h"
 #include "models/core/world.h"
+#include "models/hw/pnic.h"
 #include "models/switch/etag.h"
 #include "models/switch/vntag.h"
 #include "report/report.h"
@@ -112,6 +113,7 @@ print_steps(const struct follow *f, vh_time_t born, const struct world *w)
     char t[32], d[32];
     vh_time_t ready = born;     /* When the previous step let go of it. */
     const struct vh_device *last_in = NULL;     /* Where it last came in. */
+    bool itr_held = false;      /* Its interrupt waits for moderation. */
     fputs("  ", stdout);
     report_cell(stdout, vh_tr("time"), 10, true);
     fputs("  ", stdout);
@@ -149,13 +151,26 @@ print_steps(const struct follow *f, vh_time_t born, const struct world *w)
             /* Time between being ready for this work and getting it: a
              * busy core, or a worker that had to wake up first. */
             if (h->time > ready && h->time - ready >= VH_NS) {
-                printf(vh_tr("  (waited %s)"),
+                printf(itr_held && h->on_cpu
+                       ? vh_tr("  (waited %s: interrupt moderation)")
+                       : vh_tr("  (waited %s)"),
                        vh_format_time(h->time - ready, d, sizeof d));
+            }
+            if (h->on_cpu) {
+                itr_held = false;
             }
             break;
         case VH_HOP_ENQUEUE:
             printf(vh_tr("depth %u"), h->depth);
-            printf("%s%s", h->what ? ", " : "", h->what ? h->what : "");
+            if (h->what && !strcmp(h->what, PNIC_ITR_HELD)) {
+                /* The NIC keeps a minimum gap between two interrupts
+                 * (ethtool -C rx-usecs): the wait that follows is it. */
+                itr_held = true;
+                printf(", %s", vh_tr("interrupt moderation holds the "
+                                     "interrupt"));
+            } else if (h->what) {
+                printf(", %s", h->what);
+            }
             break;
         case VH_HOP_DROP:
             printf("%s", h->reason);
@@ -261,7 +276,8 @@ cmd_explain(int argc, char **argv)
 
     uint64_t seed64 = seed;
     struct cfg_scenario *cfg;
-    struct world *w = cli_load_world(scenario, variant,
+    /* "base": without loading the other variants on trial. */
+    struct world *w = cli_load_world(scenario, variant ? variant : "base",
                                      has_seed ? &seed64 : NULL, &cfg);
     if (!w) {
         return VH_EXIT_USAGE;
@@ -303,6 +319,10 @@ cmd_explain(int argc, char **argv)
                 born = f.steps[i].hop.time;
             }
         }
+        char at[32];
+        printf(vh_tr("  sent at %s of simulated time ('vhsim gui --at %s' "
+                     "starts there);\n  the times below count from then\n"),
+               vh_format_time(born, at, sizeof at), at);
         print_steps(&f, born, w);
     }
     for (size_t i = 0; i < f.n; i++) {

@@ -153,11 +153,16 @@ cli_load_world(const char *file, const char *variant, const uint64_t *seed,
     return w;
 }
 
+/* 'check' of the scenario as written loads every variant on trial, to
+ * say which does not load; 'run' loads the base alone ("base"), so a
+ * broken variant does not stop it. */
 static struct world *
-load_world(const struct run_opts *o, struct cfg_scenario **cfgp)
+load_world(const struct run_opts *o, bool trial_variants,
+           struct cfg_scenario **cfgp)
 {
     uint64_t seed = o->seed;
-    return cli_load_world(o->scenario, o->variant, o->has_seed ? &seed : NULL,
+    const char *variant = o->variant || trial_variants ? o->variant : "base";
+    return cli_load_world(o->scenario, variant, o->has_seed ? &seed : NULL,
                           cfgp);
 }
 
@@ -263,7 +268,7 @@ cmd_run(int argc, char **argv)
         return rc < 0 ? VH_EXIT_OK : rc;
     }
     struct cfg_scenario *cfg;
-    struct world *w = load_world(&o, &cfg);
+    struct world *w = load_world(&o, false, &cfg);
     if (!w) {
         return VH_EXIT_USAGE;
     }
@@ -367,7 +372,7 @@ cmd_check(int argc, char **argv)
         return rc < 0 ? VH_EXIT_OK : rc;
     }
     struct cfg_scenario *cfg;
-    struct world *w = load_world(&o, &cfg);
+    struct world *w = load_world(&o, true, &cfg);
     if (!w) {
         return VH_EXIT_USAGE;
     }

@@ -104,6 +104,15 @@ fmt_ns(double ns, char *buf, size_t len)
     snprintf(buf, len, "%s%s", num, unit[k]);
 }
 
+/* A fraction as a percentage: 0.245 -> "24.5%". */
+static void
+fmt_pct(double v, char *buf, size_t len)
+{
+    char num[16];               /* At most "100": util is 0 to 1. */
+    fmt_sig3(v * 100, num, sizeof num);
+    snprintf(buf, len, "%s%%", num);
+}
+
 /* --- Reading the reports. --- */
 
 double
@@ -355,6 +364,71 @@ add_flow(struct table *t, const cJSON *flow)
                "transactions_per_s", FMT_SI, true);
 }
 
+/* Core 'id' of host 'name' in 'report', or NULL. */
+static const cJSON *
+find_core(const cJSON *report, const char *name, int id)
+{
+    const cJSON *h = find_named(report, "hosts", name);
+    const cJSON *cpu = cJSON_GetObjectItemCaseSensitive(h, "cpu");
+    const cJSON *c;
+    cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(cpu, "cores")) {
+        if ((int) compare_num(c, "id") == id) {
+            return c;
+        }
+    }
+    return NULL;
+}
+
+/* A core's cycles over every category. */
+static double
+core_cycles(const cJSON *core)
+{
+    double sum = 0;
+    const cJSON *k;
+    cJSON_ArrayForEach(k, cJSON_GetObjectItemCaseSensitive(core, "cycles")) {
+        sum += cJSON_IsNumber(k) ? k->valuedouble : 0;
+    }
+    return sum;
+}
+
+/* Each core of host 'name' that worked in some run: how busy it was and
+ * its cycles, so a comparison shows where the work went (which core
+ * RSS or VMDq steered a queue to, which one irqbalance chose). */
+static void
+add_cores(struct table *t, const char *name)
+{
+    int n_cores = 0;
+    for (size_t i = 0; i < t->n_runs; i++) {
+        const cJSON *h = find_named(t->runs[i].report, "hosts", name);
+        const cJSON *cpu = cJSON_GetObjectItemCaseSensitive(h, "cpu");
+        int n = cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(cpu,
+                                                                    "cores"));
+        n_cores = n > n_cores ? n : n_cores;
+    }
+    for (int id = 0; id < n_cores; id++) {
+        bool worked = false;
+        for (size_t i = 0; i < t->n_runs; i++) {
+            const cJSON *c = find_core(t->runs[i].report, name, id);
+            worked |= c && core_cycles(c) > 0;
+        }
+        if (!worked) {
+            continue;
+        }
+        char label[LABEL_BYTES];
+        snprintf(label, sizeof label, vh_tr("  core %d busy"), id);
+        struct row *busy = add_row(t, label);
+        snprintf(label, sizeof label, vh_tr("  core %d cycles"), id);
+        struct row *cyc = add_row(t, label);
+        for (size_t i = 0; i < t->n_runs; i++) {
+            const cJSON *c = find_core(t->runs[i].report, name, id);
+            if (c) {
+                fmt_pct(compare_num(c, "util"), busy->cells[i], CELL_MAX);
+                fmt_si(core_cycles(c), cyc->cells[i], CELL_MAX);
+            }
+        }
+    }
+}
+
 static void
 add_host(struct table *t, const cJSON *host)
 {
@@ -397,6 +471,8 @@ add_host(struct table *t, const cJSON *host)
     free(cats);
     add_metric(t, vh_tr("  interrupts/s"), "hosts", name, NULL, "interrupts_per_s",
                FMT_SI, false);
+    add_metric(t, vh_tr("    of which IPIs/s"), "hosts", name, NULL,
+               "ipis_per_s", FMT_SI, true);
     add_metric(t, vh_tr("  guest interrupts/s"), "hosts", name, NULL,
                "guest_interrupts_per_s", FMT_SI, false);
     add_metric(t, vh_tr("  VM exits/s"), "hosts", name, NULL, "vm_exits_per_s",
@@ -409,6 +485,7 @@ add_host(struct table *t, const cJSON *host)
                FMT_SI, false);
     add_metric(t, vh_tr("  uplink bytes/packet"), "hosts", name, NULL,
                "uplink_bytes_per_packet", FMT_SI, false);
+    add_cores(t, name);
 }
 
 /* A row of the string at 'key' of each run's switch 'name'. */
@@ -499,8 +576,13 @@ build(struct table *t)
 {
     struct row *r = add_row(t, vh_tr("simulated time"));
     for (size_t i = 0; i < t->n_runs; i++) {
-        fmt_ns(compare_num(t->runs[i].report, "sim_time_ns"), r->cells[i],
-               CELL_MAX);
+        if (t->runs[i].refused) {
+            /* Its column stays "-" below; the reason is under the table. */
+            snprintf(r->cells[i], CELL_MAX, "%s", vh_tr("refused"));
+        } else {
+            fmt_ns(compare_num(t->runs[i].report, "sim_time_ns"),
+                   r->cells[i], CELL_MAX);
+        }
     }
 
     /* Flows and hosts in the order of the first run that has them. */
@@ -630,7 +712,12 @@ compare_print(const struct compare_run *runs, size_t n, int width,
     struct table t = { .runs = runs, .n_runs = n };
     build(&t);
 
-    const cJSON *base = runs[0].report;
+    /* The scenario's name and seed from the first run that ran. */
+    size_t first_ran = 0;
+    while (first_ran + 1 < n && runs[first_ran].refused) {
+        first_ran++;
+    }
+    const cJSON *base = runs[first_ran].report;
     /* The seed is written as its digits (a raw JSON number). */
     const cJSON *seed = cJSON_GetObjectItemCaseSensitive(base, "seed");
     fprintf(out, n == 1 ? vh_tr("vhsim compare: %s, seed %s, %zu run\n")
@@ -669,12 +756,24 @@ compare_print(const struct compare_run *runs, size_t n, int width,
         first = last;
     }
     fprintf(out, "%s", vh_tr("\nA host's packets are the flows' packets "
-                             "its endpoints sent or received; its\n"
-                             "per-packet rows divide by them, its "
-                             "per-second rows by the simulated time.\n"));
+                             "its endpoints sent or received (one\n"
+                             "between two of its guests counts twice, sent "
+                             "and received); its per-packet rows\n"
+                             "divide by them, its per-second rows by the "
+                             "simulated time.  A core's busy row\n"
+                             "is the share of the simulated time it "
+                             "worked.\n"));
     if (t.icmp) {
         fprintf(out, "%s", vh_tr("ICMP: latency is the round trip, and "
                                  "delivered counts replies.\n"));
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (runs[i].refused) {
+            char text[2048];
+            snprintf(text, sizeof text, vh_tr("Variant '%s' refused: %s"),
+                     runs[i].name, runs[i].refused);
+            print_wrapped(out, text, 0, width && width < 100 ? width : 100);
+        }
     }
 
     free(col_w);

@@ -12,6 +12,7 @@
 #include "models/hw/pnic.h"
 #include "models/core/world.h"
 #include "models/core/devclass.h"
+#include "models/endpoint/endpoint.h"
 #include "models/endpoint/tcp.h"
 #include "sim/lang.h"
 #include "sim/units.h"
@@ -19,21 +20,68 @@
 struct flow_rates {
     double mpps;
     double gbps;
+    vh_time_t window;           /* The span the rates are over; 0: none. */
 };
 
-/* Rates from the spacing of deliveries: with n deliveries spread over
- * [first, last], n - 1 intervals passed.  A single delivery has no rate. */
+/* The flow's sending window: from its first packet sent to the end of
+ * its last one's turn, one gap of the offered rate after it (a burst's
+ * gap for the burst pattern; a replayed capture's mean gap), and never
+ * shorter than the n packets sent take at the offered rate r, n/r.  A
+ * Poisson flow whose draws came early thus still has n/r, so the rate
+ * is never above the one offered; a sender its core held back has a
+ * longer window. */
+static vh_time_t
+send_window(const struct flow_stats *fs)
+{
+    const struct cfg_flow *cf = fs->cfg;
+    if (!fs->sent) {
+        return 0;
+    }
+    vh_time_t span = fs->last_sent - fs->first_sent;
+    double slot_ps;
+    if (cf->pps > 0) {
+        double per = cf->pattern == CFG_PAT_BURST && cf->burst
+                     ? (double) cf->burst : 1.0;
+        slot_ps = per * (double) VH_SEC / cf->pps;
+    } else {
+        slot_ps = fs->sent > 1 ? (double) span / (double) (fs->sent - 1)
+                               : 0;
+    }
+    vh_time_t window = span + (vh_time_t) llround(slot_ps);
+    if (cf->pps > 0) {
+        vh_time_t nominal = (vh_time_t) llround((double) fs->sent
+                                                * (double) VH_SEC / cf->pps);
+        window = nominal > window ? nominal : window;
+    }
+    return window;
+}
+
+/* Throughput: what was delivered over the sending window.  Delivered
+ * packets are a subset of those sent in the window, so the figure is
+ * never above the rate offered; a packet still in flight at the end
+ * does not count.  TCP and request/response flows have no offered rate
+ * (their windows and replies pace them): for them the rate is from the
+ * spacing of deliveries, n - 1 intervals over [first, last]. */
 static struct flow_rates
 flow_rates(const struct flow_stats *fs)
 {
-    struct flow_rates r = { 0, 0 };
-    if (fs->delivered >= 2 && fs->last_delivered > fs->first_delivered) {
-        double span_s = (double) (fs->last_delivered - fs->first_delivered)
-                        / (double) VH_SEC;
-        double pps = (double) (fs->delivered - 1) / span_s;
-        r.mpps = pps / 1e6;
-        r.gbps = pps * fs->cfg->size * 8 / 1e9;
+    struct flow_rates r = { 0, 0, 0 };
+    double pps = 0;
+    if (fs->xport) {
+        if (fs->delivered >= 2 && fs->last_delivered > fs->first_delivered) {
+            r.window = fs->last_delivered - fs->first_delivered;
+            pps = (double) (fs->delivered - 1)
+                  / ((double) r.window / (double) VH_SEC);
+        }
+    } else {
+        r.window = send_window(fs);
+        if (r.window) {
+            pps = (double) fs->delivered
+                  / ((double) r.window / (double) VH_SEC);
+        }
     }
+    r.mpps = pps / 1e6;
+    r.gbps = pps * fs->cfg->size * 8 / 1e9;
     return r;
 }
 
@@ -136,6 +184,8 @@ flow_json(const struct world *w, const struct flow_stats *fs)
     struct flow_rates r = flow_rates(fs);
     cJSON_AddNumberToObject(o, "throughput_gbps", r.gbps);
     cJSON_AddNumberToObject(o, "throughput_mpps", r.mpps);
+    /* What the rates are over (extension). */
+    cJSON_AddNumberToObject(o, "rate_window_ns", (double) (r.window / VH_NS));
     cJSON *lat = cJSON_AddObjectToObject(o, "latency_ns");
     const struct vh_hist *h = &fs->latency;
     if (!h->count) {
@@ -194,6 +244,33 @@ core_util(const struct host *h, int i, vh_time_t end)
         return 1.0;
     }
     return (double) cpu_busy_until(&h->cores[i], end) / (double) end;
+}
+
+/* Inter-processor interrupts the host's cores sent to each other (a
+ * wakeup across cores); each is also one of the host's 'interrupts',
+ * taken by the core it woke. */
+static uint64_t
+host_ipis(const struct host *h)
+{
+    uint64_t n = 0;
+    for (int i = 0; i < h->n_cores; i++) {
+        n += h->cores[i].ipis_sent;
+    }
+    return n;
+}
+
+/* Whether some flow has both ends on 'h': its packets are then counted
+ * in the host's 'packets' once sent and once received. */
+static bool
+host_has_local_flow(const struct world *w, const struct host *h)
+{
+    for (size_t i = 0; i < w->n_flows; i++) {
+        const struct flow_stats *fs = &w->flows[i];
+        if (fs->src && fs->dst && fs->src->host == h && fs->dst->host == h) {
+            return true;
+        }
+    }
+    return false;
 }
 
 static uint64_t
@@ -261,6 +338,8 @@ host_rates_json(cJSON *o, const struct host *h, vh_time_t end)
     }
     cJSON_AddNumberToObject(o, "interrupts_per_s",
                             secs ? h->interrupts / secs : 0);
+    cJSON_AddNumberToObject(o, "ipis_per_s",
+                            secs ? (double) host_ipis(h) / secs : 0);
     cJSON_AddNumberToObject(o, "guest_interrupts_per_s",
                             secs ? h->guest_interrupts / secs
                                  : 0);
@@ -568,6 +647,11 @@ host_json(const struct world *w, const struct host *h)
                             h->packets ? (double) total / (double) h->packets
                                        : 0);
     cJSON_AddNumberToObject(o, "interrupts", (double) h->interrupts);
+    /* Extension: how many of those were IPIs, and whether a packet
+     * between two of its guests counts twice in 'packets'. */
+    cJSON_AddNumberToObject(o, "ipis", (double) host_ipis(h));
+    cJSON_AddBoolToObject(o, "packets_count_local_twice",
+                          host_has_local_flow(w, h));
     cJSON_AddNumberToObject(o, "guest_interrupts",
                             (double) h->guest_interrupts);
     cJSON_AddNumberToObject(o, "vm_exits", (double) h->vm_exits);
@@ -640,6 +724,14 @@ report_json(const struct world *w, double wall_s)
         cJSON_AddNumberToObject(o, "rx", (double) d->rx);
         cJSON_AddNumberToObject(o, "tx", (double) d->tx);
         cJSON_AddNumberToObject(o, "drops", (double) d->drops);
+        if (d->drop_reasons) {
+            /* Extension: the same by reason, as a flow's "drops". */
+            cJSON *dr = cJSON_AddObjectToObject(o, "drop_reasons");
+            for (size_t k = 0; k < d->drop_reasons->n; k++) {
+                cJSON_AddNumberToObject(dr, d->drop_reasons->reason[k],
+                                        (double) d->drop_reasons->count[k]);
+            }
+        }
         cJSON_AddItemToArray(devs, o);
     }
     return r;
@@ -763,7 +855,9 @@ col_width(int width, const char *text)
 static void
 print_flows(const struct world *w, FILE *out)
 {
-    fprintf(out, "\n%s\n", vh_tr("Flows"));
+    fprintf(out, "\n%s\n", vh_tr("Flows (sent, delivered, dropped and in "
+                                  "flight are packets; Mpps and Gbps are "
+                                  "over each flow's sending window)"));
     const char *h_name = vh_tr("name"), *h_route = vh_tr("from -> to");
     int wname = col_width(4, h_name), wroute = col_width(10, h_route);
     for (size_t i = 0; i < w->n_flows; i++) {
@@ -819,8 +913,14 @@ print_flows(const struct world *w, FILE *out)
                  (unsigned long long) fs->drops.total);
         snprintf(cell[3], sizeof cell[3], "%llu",
                  (unsigned long long) world_in_flight(w, fs));
-        snprintf(cell[4], sizeof cell[4], "%.4f", r.mpps);
-        snprintf(cell[5], sizeof cell[5], "%.4f", r.gbps);
+        if (r.window) {
+            snprintf(cell[4], sizeof cell[4], "%.4f", r.mpps);
+            snprintf(cell[5], sizeof cell[5], "%.4f", r.gbps);
+        } else {
+            /* Nothing sent, or a lone packet: no span to divide by. */
+            snprintf(cell[4], sizeof cell[4], "-");
+            snprintf(cell[5], sizeof cell[5], "-");
+        }
         snprintf(cell[6], sizeof cell[6], "%s", p50);
         snprintf(cell[7], sizeof cell[7], "%s", p99);
         snprintf(cell[8], sizeof cell[8], "%s", max);
@@ -857,14 +957,28 @@ print_hosts(const struct world *w, FILE *out)
         uint64_t total = host_cycles(h, end);
         fprintf(out, vh_tr("\nHost %s: %d cores at %.2f GHz\n"),
                 h->dev.path, h->n_cores, h->cfg->cpu.khz / 1e6);
-        fprintf(out, vh_tr("  cycles/packet %.0f   interrupts %llu   guest "
-                           "interrupts %llu   VM exits %llu   bytes copied "
-                           "%llu\n"),
-                h->packets ? (double) total / (double) h->packets : 0.0,
+        uint64_t ipis = host_ipis(h);
+        if (h->packets) {
+            fprintf(out, vh_tr("  cycles/packet %.0f"),
+                    (double) total / (double) h->packets);
+        } else {
+            fprintf(out, "%s", vh_tr("  cycles/packet -"));
+        }
+        fprintf(out, vh_tr("   interrupts %llu (devices %llu, IPIs %llu)"
+                           "   guest interrupts %llu   VM exits %llu   "
+                           "bytes copied %llu\n"),
                 (unsigned long long) h->interrupts,
+                (unsigned long long) (h->interrupts - ipis),
+                (unsigned long long) ipis,
                 (unsigned long long) h->guest_interrupts,
                 (unsigned long long) h->vm_exits,
                 (unsigned long long) h->copies_bytes);
+        if (h->packets && host_has_local_flow(w, h)) {
+            fprintf(out, "%s", vh_tr("  (its packets are those its guests "
+                                     "and applications sent or received: "
+                                     "one between two of them counts "
+                                     "twice, sent and received)\n"));
+        }
         struct uplink_count up = host_uplink(h);
         if (up.out + up.in) {
             fprintf(out, vh_tr("  uplink (its NICs' cables): out %llu "
@@ -885,6 +999,9 @@ print_hosts(const struct world *w, FILE *out)
                     ? vh_tr("   posted interrupts") : "");
         }
         print_host_sections(w, h, out);
+        fprintf(out, "%s", vh_tr("  per core: util is the share of the "
+                                 "simulated time it was busy; the others "
+                                 "are CPU cycles by category\n"));
         const char *h_core = vh_tr("core"), *h_util = vh_tr("util");
         int wcore = col_width(4, h_core), wutil = col_width(6, h_util);
         int wcat[CPU_N_CATS];
@@ -938,19 +1055,19 @@ print_devices(const struct world *w, FILE *out)
 {
     const char *head[] = {
         vh_tr("path"), vh_tr("kind"), vh_tr("rx"), vh_tr("tx"),
-        vh_tr("drops"),
+        vh_tr("drops"), vh_tr("drop reasons"),
     };
-    int wcol[] = { 24, 14, 10, 10, 8 };
-    for (int k = 0; k < 5; k++) {
+    int wcol[] = { 24, 14, 10, 10, 8, 0 };
+    for (int k = 0; k < 6; k++) {
         wcol[k] = col_width(wcol[k], head[k]);
     }
-    fprintf(out, "\n%s\n", vh_tr("Devices"));
+    fprintf(out, "\n%s\n", vh_tr("Devices (rx, tx and drops are frames)"));
     fputs("  ", out);
-    for (int k = 0; k < 5; k++) {
+    for (int k = 0; k < 6; k++) {
         if (k) {
             fputc(' ', out);
         }
-        report_cell(out, head[k], wcol[k], k >= 2);
+        report_cell(out, head[k], k < 5 ? wcol[k] : 0, k >= 2 && k < 5);
     }
     fputc('\n', out);
     for (size_t i = 0; i < w->devs.n; i++) {
@@ -970,6 +1087,12 @@ print_devices(const struct world *w, FILE *out)
             for (int k = 0; k < 3; k++) {
                 fputc(' ', out);
                 report_cell(out, cell[k], wcol[2 + k], true);
+            }
+            for (size_t k = 0; d->drop_reasons && k < d->drop_reasons->n;
+                 k++) {
+                fprintf(out, "%s%s %llu", k ? ", " : " ",
+                        d->drop_reasons->reason[k],
+                        (unsigned long long) d->drop_reasons->count[k]);
             }
             fputc('\n', out);
         }
