@@ -76,7 +76,7 @@ GUI_OBJS := $(GUI_SRC:%.c=build/obj/%.o) $(GUI_SRC:%.c=build/san/%.o)
 
 DEMO := scenarios/demo.json
 
-.PHONY: all deps demo test test-plain test-san golden bench bench-peer peer-deps \
+.PHONY: all deps demo test test-plain test-san lang-missing golden bench bench-peer peer-deps \
         install uninstall \
         peer-build clean
 all: vhsim vhsim-gui
@@ -145,9 +145,15 @@ demo: deps
 test: deps
 	@$(MAKE) --no-print-directory all build/vhsim_tests build/san/vhsim \
 	  build/san/vhsim-gui build/san/vhsim_tests
+	@$(MAKE) --no-print-directory lang-missing
 	@$(MAKE) --no-print-directory test-san
 	@$(MAKE) --no-print-directory test-plain
 	@$(MAKE) --no-print-directory fuzz-smoke
+
+# Every text a student reads has its Chinese (sim/lang.h): a second, first
+# so that a missing translation is said before the long runs.
+lang-missing:
+	sh tests/lang_missing.sh
 
 test-plain:
 	VHSIM_BIN=./vhsim CK_DEFAULT_TIMEOUT=120 ./build/vhsim_tests

@@ -114,6 +114,11 @@ print_steps(const struct follow *f, vh_time_t born, const struct world *w)
     vh_time_t ready = born;     /* When the previous step let go of it. */
     const struct vh_device *last_in = NULL;     /* Where it last came in. */
     bool itr_held = false;      /* Its interrupt waits for moderation. */
+    int wcat = 8;               /* The widest category's name. */
+    for (int k = 0; k < CPU_N_CATS; k++) {
+        int n = (int) vh_text_width(report_cat_text(cpu_cat_names[k]));
+        wcat = n > wcat ? n : wcat;
+    }
     fputs("  ", stdout);
     report_cell(stdout, vh_tr("time"), 10, true);
     fputs("  ", stdout);
@@ -138,7 +143,7 @@ print_steps(const struct follow *f, vh_time_t born, const struct world *w)
                 cycles[h->category] += h->cycles;
                 printf(vh_tr("core %d  "), h->core);
                 report_cell(stdout, report_cat_text(
-                                cpu_cat_names[h->category]), 8, false);
+                                cpu_cat_names[h->category]), wcat, false);
                 printf(vh_tr(" %6llu cyc  "),
                        (unsigned long long) h->cycles);
                 report_cell(stdout, h->what ? h->what : "", 16, false);
