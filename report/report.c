@@ -810,25 +810,19 @@ report_json_text(const cJSON *report)
 const char *
 report_cat_text(const char *key)
 {
-    /* Each a literal, so that tests/lang_missing.sh sees it. */
-    static const struct { const char *key, *en; } cats[] = {
-        { "guest", "guest" }, { "vmexit", "vmexit" }, { "qemu", "qemu" },
-        { "vhost", "vhost" }, { "softirq", "softirq" }, { "irq", "irq" },
-        { "vswitch", "vswitch" }, { "poll", "poll" }, { "app", "app" },
+    /* In the order of enum cpu_cat, each English the same as its key in
+     * cpu_cat_names[], and each a vh_tr() literal for
+     * tests/lang_missing.sh to see. */
+    const char *const text[] = {
+        vh_tr("guest"), vh_tr("vmexit"), vh_tr("qemu"), vh_tr("vhost"),
+        vh_tr("softirq"), vh_tr("irq"), vh_tr("vswitch"), vh_tr("poll"),
+        vh_tr("app"),
     };
-    for (size_t i = 0; i < sizeof cats / sizeof *cats; i++) {
-        if (!strcmp(key, cats[i].key)) {
-            switch (i) {
-            case 0: return vh_tr("guest");
-            case 1: return vh_tr("vmexit");
-            case 2: return vh_tr("qemu");
-            case 3: return vh_tr("vhost");
-            case 4: return vh_tr("softirq");
-            case 5: return vh_tr("irq");
-            case 6: return vh_tr("vswitch");
-            case 7: return vh_tr("poll");
-            case 8: return vh_tr("app");
-            }
+    _Static_assert(sizeof text / sizeof *text == CPU_N_CATS,
+                   "a translation for every CPU category");
+    for (int k = 0; k < CPU_N_CATS; k++) {
+        if (!strcmp(key, cpu_cat_names[k])) {
+            return text[k];
         }
     }
     return key;
