@@ -1,34 +1,86 @@
 /* sim/event.c: the event queue, the clock and lazily cancelled timers.
  *
- * The queue is a 4-ary min-heap of 'struct vh_event' values ordered by
- * (time, seq).  A 4-ary heap is half as deep as a binary one and keeps a
- * node's children side by side, so a pop touches fewer cache lines.  The
- * least of four children is picked without branches: in a busy simulation
- * each comparison is a coin toss, and a mispredicted branch costs more than
- * the comparison itself.
+ * The queue is a 4-ary min-heap of 16-byte keys, (time, tag), where the tag
+ * is the sequence number with the index of the event's slot in its low
+ * bits.  The handler and its two arguments wait in that slot, outside the
+ * heap, and never move while the event is pending.  Why this shape:
  *
- * Every slot past the last entry, including PAD slots beyond the capacity,
- * holds a sentinel that orders after any real event, so sift-down reads
- * all four children of a node without asking how many exist.
+ *   - Sift-down, the whole cost of a pop, moves and compares keys only.
+ *     At 16 bytes, a node's four children fill exactly one 64-byte cache
+ *     line (the array is placed so that they start on a line), so each
+ *     level of a descent costs one line instead of the three that four
+ *     40-byte events straddle, and a million pending keys take 16 MB
+ *     instead of 40.
+ *   - A 4-ary heap is half as deep as a binary one, so a descent touches
+ *     half as many lines; with the children in one line, comparing four
+ *     costs no more memory traffic than comparing two.
+ *   - The least of four children is picked without branches: in a busy
+ *     simulation each comparison is a coin toss, and a mispredicted
+ *     branch costs more than the comparison itself.
  *
- * The run loop leaves the running event's slot at the root vacant until
+ * Slots are reused last-freed first, so the slot of the event that just
+ * ran, still in cache, is the one its successor takes.
+ *
+ * Every key past the last entry, including PAD keys beyond the capacity,
+ * is a sentinel that orders after any real event, so sift-down reads all
+ * four children of a node without asking how many exist.
+ *
+ * The run loop leaves the running event's key at the root vacant until
  * the handler returns; see root_vacant() below. */
 #include "sim/event.h"
 #include "sim/xmalloc.h"
 
 #include <assert.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #define ARITY 4
-#define PAD (ARITY - 1)             /* Sentinel slots past the capacity. */
-#define INITIAL_CAP 256
+#define PAD (ARITY - 1)             /* Sentinel keys past the capacity. */
+#define INITIAL_BITS 8
+#define INITIAL_CAP ((size_t) 1 << INITIAL_BITS)
+#define LINE 64
+
+/* From this size on the key array asks for 2 MB pages: a descent through
+ * a deep heap lands on a different 4 KB page at every level, and a miss
+ * in the TLB costs as much as the cache miss itself. */
+#define HUGE_PAGE ((size_t) 2 << 20)
+#define HUGE_FROM HUGE_PAGE
+
+/* Keys before heap[0] in the allocation, so that heap[1], and with it
+ * every group of four siblings heap[4i + 1 .. 4i + 4], starts a line. */
+#define HEAD_PAD (LINE / sizeof(struct vh_event_key) - 1)
+
+_Static_assert(sizeof(struct vh_event_key) * ARITY == LINE,
+               "four sibling keys fill one cache line");
 
 /* Greater than every real event: a real one at VH_TIME_NEVER still has a
- * sequence number below UINT64_MAX. */
-static const struct vh_event sentinel = {
-    .time = UINT64_MAX, .seq = UINT64_MAX,
+ * tag below UINT64_MAX (see seq_exhausted()). */
+static const struct vh_event_key sentinel = {
+    .time = UINT64_MAX, .tag = UINT64_MAX,
 };
+
+static inline uint64_t
+slot_mask(const struct vh_sim *sim)
+{
+    return ((uint64_t) 1 << sim->slot_bits) - 1;
+}
+
+/* True if 'seq' does not fit above 'bits' slot bits with room to spare
+ * for the sentinel's tag. */
+static inline bool
+seq_exhausted(uint64_t seq, unsigned bits)
+{
+    return (seq + 1) >> (64 - bits) != 0;
+}
+
+static void
+die_seq_exhausted(void)
+{
+    fprintf(stderr, "vhsim: event sequence numbers exhausted\n");
+    abort();
+}
 
 /* True if (ta, sa) orders before (tb, sb).  As one 128-bit comparison
  * this is a compare and a subtract-with-borrow, with no branch. */
@@ -39,42 +91,87 @@ key_less(uint64_t ta, uint64_t sa, uint64_t tb, uint64_t sb)
            < (((unsigned __int128) tb << 64) | sb);
 }
 
+/* Doubles the capacity: a new, line-aligned key array; the slot array
+ * twice as long with the new slots on the free list; and one more slot
+ * bit in every tag, which keeps the order since the sequence numbers
+ * above the slot bits are unique.  Only called with the root occupied
+ * (entries at 0..n_heap - 1) and every slot in use. */
 static void
 heap_grow(struct vh_sim *sim)
 {
-    size_t cap = sim->heap_cap ? sim->heap_cap * 2 : INITIAL_CAP;
-    struct vh_event *h = vh_xrealloc(sim->heap, (cap + PAD) * sizeof *h);
-    for (size_t i = sim->heap_cap; i < cap + PAD; i++) {
+    size_t old_cap = sim->heap_cap;
+    size_t cap = old_cap ? old_cap * 2 : INITIAL_CAP;
+    unsigned old_bits = sim->slot_bits;
+    unsigned bits = old_cap ? old_bits + 1 : INITIAL_BITS;
+    size_t bytes = (HEAD_PAD + cap + PAD) * sizeof(struct vh_event_key);
+    void *block;
+
+    if (seq_exhausted(sim->next_seq, bits)) {
+        die_seq_exhausted();
+    }
+    size_t align = bytes >= HUGE_FROM ? HUGE_PAGE : LINE;
+    if (posix_memalign(&block, align, bytes)) {
+        fprintf(stderr, "vhsim: out of memory (allocating %zu bytes)\n",
+                bytes);
+        abort();
+    }
+#ifdef MADV_HUGEPAGE
+    if (bytes >= HUGE_FROM) {
+        /* Advice only: without it the kernel may still back the block
+         * with small pages, which costs speed, never correctness. */
+        madvise(block, bytes, MADV_HUGEPAGE);
+    }
+#endif
+    struct vh_event_key *h = (struct vh_event_key *) block + HEAD_PAD;
+    uint64_t old_mask = ((uint64_t) 1 << old_bits) - 1;
+    for (size_t i = 0; i < sim->n_heap; i++) {
+        uint64_t tag = sim->heap[i].tag;
+        h[i].time = sim->heap[i].time;
+        h[i].tag = (tag >> old_bits << bits) | (tag & old_mask);
+    }
+    for (size_t i = sim->n_heap; i < cap + PAD; i++) {
         h[i] = sentinel;
     }
+    free(sim->heap_block);
+    sim->heap_block = block;
     sim->heap = h;
+
+    sim->slots = vh_xrealloc(sim->slots, cap * sizeof *sim->slots);
+    for (size_t i = cap; i-- > old_cap;) {
+        sim->slots[i].next_free = sim->free_slot;
+        sim->free_slot = i;
+    }
     sim->heap_cap = cap;
+    sim->slot_bits = bits;
 }
 
 void
 vh_sim_init(struct vh_sim *sim)
 {
     memset(sim, 0, sizeof *sim);
-    /* Sequence 0 means "idle" to a timer, so real events start at 1. */
+    /* Sequence 0 means "idle" to a timer, and a tag of 0 a vacant root,
+     * so real events start at 1. */
     sim->next_seq = 1;
+    sim->free_slot = SIZE_MAX;
     heap_grow(sim);
 }
 
 void
 vh_sim_destroy(struct vh_sim *sim)
 {
-    free(sim->heap);
+    free(sim->heap_block);
+    free(sim->slots);
     memset(sim, 0, sizeof *sim);
 }
 
-/* Places 'ev' at 'i' (a hole) or above it.  'ev' carries the newest
+/* Places 'key' at 'i' (a hole) or above it.  'key' carries the newest
  * sequence number of all, so it only moves above a parent that is strictly
  * later in time; ties keep the parent on top, which is what keeps
  * same-time events in FIFO order. */
 static inline void
-sift_up(struct vh_event *heap, size_t i, const struct vh_event *ev)
+sift_up(struct vh_event_key *heap, size_t i, struct vh_event_key key)
 {
-    vh_time_t t = ev->time;
+    vh_time_t t = key.time;
     while (i > 0) {
         size_t parent = (i - 1) / ARITY;
         if (heap[parent].time <= t) {
@@ -83,53 +180,45 @@ sift_up(struct vh_event *heap, size_t i, const struct vh_event *ev)
         heap[i] = heap[parent];
         i = parent;
     }
-    heap[i] = *ev;
+    heap[i] = key;
 }
 
-/* Entries above this index stay in the L1 cache while the simulation
- * runs (the top five levels, 341 entries, are under 14 KB), so fetching
- * them ahead is wasted work. */
+/* Keys above this index stay in the L1 cache while the simulation runs
+ * (the top five levels, 341 keys, are under 6 KB), so fetching them ahead
+ * is wasted work. */
 #define PREFETCH_FROM 341
 
-/* Asks for the sixteen grandchildren of the four children at 'c' (640
- * contiguous bytes) while the children are still being compared, so the
- * next level's loads find them in L1 instead of waiting on L2. */
+/* Asks for the sixteen grandchildren of the four children at 'c' (four
+ * whole lines) while the children are still being compared, so the next
+ * level's loads find them in L1 instead of waiting on L2 or memory. */
 static inline void
 prefetch_grandchildren(uintptr_t base, uintptr_t end, uintptr_t c)
 {
-    const uintptr_t sz = sizeof(struct vh_event);
+    const uintptr_t sz = sizeof(struct vh_event_key);
     uintptr_t g = ARITY * (c - base) + base + sz;
     if (g >= base + PREFETCH_FROM * sz && g < end) {
-        /* Written out: a loop here is not unrolled at -O2. */
         const char *p = (const char *) g;
         __builtin_prefetch(p);
-        __builtin_prefetch(p + 64);
-        __builtin_prefetch(p + 128);
-        __builtin_prefetch(p + 192);
-        __builtin_prefetch(p + 256);
-        __builtin_prefetch(p + 320);
-        __builtin_prefetch(p + 384);
-        __builtin_prefetch(p + 448);
-        __builtin_prefetch(p + 512);
-        __builtin_prefetch(p + 576);
-        __builtin_prefetch(p + ARITY * ARITY * sz - 1);
+        __builtin_prefetch(p + LINE);
+        __builtin_prefetch(p + 2 * LINE);
+        __builtin_prefetch(p + 3 * LINE);
     }
 }
 
-/* Fills the hole at the root with 'ev', moving the least child up into
- * the hole until 'ev' fits.
+/* Fills the hole at the root with 'key', moving the least child up into
+ * the hole until 'key' fits.
  *
  * Positions are byte addresses rather than indices: the children of the
- * entry at address h start at 4 * (h - base) + base + sizeof entry, a
- * single address computation, which shortens the chain of dependent
- * instructions from one level to the next.  The tournament between the
- * four children selects with masks, because the compiler turns '?:' on
- * addresses into branches here. */
+ * key at address h start at 4 * (h - base) + base + sizeof key, a single
+ * address computation, which shortens the chain of dependent instructions
+ * from one level to the next.  The tournament between the four children
+ * selects with masks, because the compiler turns '?:' on addresses into
+ * branches here. */
 static inline __attribute__((always_inline)) void
-sift_down(struct vh_event *heap, size_t n, const struct vh_event *ev)
+sift_down(struct vh_event_key *heap, size_t n, struct vh_event_key key)
 {
-    const uint64_t t = ev->time, s = ev->seq;
-    const uintptr_t sz = sizeof(struct vh_event);
+    const uint64_t t = key.time, s = key.tag;
+    const uintptr_t sz = sizeof(struct vh_event_key);
     const uintptr_t base = (uintptr_t) heap;
     const uintptr_t end = (uintptr_t) (heap + n);
     uintptr_t hole = base;
@@ -140,11 +229,11 @@ sift_down(struct vh_event *heap, size_t n, const struct vh_event *ev)
         }
         prefetch_grandchildren(base, end, c);
 
-        const struct vh_event *ch = (const struct vh_event *) c;
-        uint64_t t0 = ch[0].time, s0 = ch[0].seq;
-        uint64_t t1 = ch[1].time, s1 = ch[1].seq;
-        uint64_t t2 = ch[2].time, s2 = ch[2].seq;
-        uint64_t t3 = ch[3].time, s3 = ch[3].seq;
+        const struct vh_event_key *ch = (const struct vh_event_key *) c;
+        uint64_t t0 = ch[0].time, s0 = ch[0].tag;
+        uint64_t t1 = ch[1].time, s1 = ch[1].tag;
+        uint64_t t2 = ch[2].time, s2 = ch[2].tag;
+        uint64_t t3 = ch[3].time, s3 = ch[3].tag;
 
         uintptr_t x = -(uintptr_t) key_less(t1, s1, t0, s0);
         uintptr_t y = -(uintptr_t) key_less(t3, s3, t2, s2);
@@ -154,29 +243,28 @@ sift_down(struct vh_event *heap, size_t n, const struct vh_event *ev)
         uintptr_t pb = c + 2 * sz + (sz & y);
         uintptr_t z = -(uintptr_t) key_less(tb, sb, ta, sa);
         uintptr_t pm = pa ^ ((pa ^ pb) & z);
-        const struct vh_event *m = (const struct vh_event *) pm;
+        const struct vh_event_key *m = (const struct vh_event_key *) pm;
 
-        if (!key_less(m->time, m->seq, t, s)) {
+        if (!key_less(m->time, m->tag, t, s)) {
             break;
         }
-        *(struct vh_event *) hole = *m;
+        *(struct vh_event_key *) hole = *m;
         hole = pm;
     }
-    *(struct vh_event *) hole = *ev;
+    *(struct vh_event_key *) hole = key;
 }
 
-/* While an event runs, its slot at the root is left vacant (marked by
- * sequence number 0, which no real event has) instead of being refilled
- * from the end of the heap.  Most handlers schedule a successor; the first
- * one goes straight into the vacant root and sinks to its place, which
- * saves a whole sift-up and the mispredicted branches that come with it.
- * If the handler schedules nothing, the run loop refills the root from the
- * end as usual.  With the root vacant, the real entries are at
- * 1..n_heap. */
+/* While an event runs, its key at the root is left vacant (marked by tag
+ * 0, which no real event has) instead of being refilled from the end of
+ * the heap.  Most handlers schedule a successor; the first one goes
+ * straight into the vacant root and sinks to its place, which saves a
+ * whole sift-up and the mispredicted branches that come with it.  If the
+ * handler schedules nothing, the run loop refills the root from the end
+ * as usual.  With the root vacant, the real entries are at 1..n_heap. */
 static inline bool
 root_vacant(const struct vh_sim *sim)
 {
-    return sim->heap[0].seq == 0;
+    return sim->heap[0].tag == 0;
 }
 
 void
@@ -185,30 +273,45 @@ vh_schedule_at(struct vh_sim *sim, vh_time_t t, vh_event_fn fn,
 {
     assert(t >= sim->now);
     t = t < sim->now ? sim->now : t;
-    struct vh_event ev = {
-        .time = t, .seq = sim->next_seq++, .fn = fn, .obj = obj, .arg = arg,
-    };
+    uint64_t seq = sim->next_seq++;
+    if (seq_exhausted(seq, sim->slot_bits)) {
+        die_seq_exhausted();
+    }
     if (root_vacant(sim)) {
-        /* No growth check: the vacant root is the room. */
-        sift_down(sim->heap, ++sim->n_heap, &ev);
+        /* No growth check: the vacant root's slot is free. */
+        size_t slot = sim->free_slot;
+        struct vh_event_slot *es = &sim->slots[slot];
+        sim->free_slot = es->next_free;
+        es->fn = fn;
+        es->obj = obj;
+        es->arg = arg;
+        struct vh_event_key key = { t, seq << sim->slot_bits | slot };
+        sift_down(sim->heap, ++sim->n_heap, key);
         return;
     }
     if (sim->n_heap == sim->heap_cap) {
         heap_grow(sim);
     }
-    sift_up(sim->heap, sim->n_heap++, &ev);
+    size_t slot = sim->free_slot;
+    struct vh_event_slot *es = &sim->slots[slot];
+    sim->free_slot = es->next_free;
+    es->fn = fn;
+    es->obj = obj;
+    es->arg = arg;
+    struct vh_event_key key = { t, seq << sim->slot_bits | slot };
+    sift_up(sim->heap, sim->n_heap++, key);
 }
 
-/* Fills a vacant root from the last entry.  The last entry's slot becomes
+/* Fills a vacant root from the last entry.  The last entry's key becomes
  * a sentinel again. */
 static inline void
 refill_root(struct vh_sim *sim)
 {
     size_t n = sim->n_heap;
-    struct vh_event last = sim->heap[n];
+    struct vh_event_key last = sim->heap[n];
     sim->heap[n] = sentinel;
     if (n > 0) {
-        sift_down(sim->heap, n, &last);
+        sift_down(sim->heap, n, last);
     }
 }
 
@@ -225,24 +328,31 @@ vh_sim_run(struct vh_sim *sim, vh_time_t until)
      * that remains, the simulation is over and the clock stays at the last
      * event that did something. */
     while (sim->n_heap > sim->n_stale) {
-        struct vh_event *root = &sim->heap[0];
+        struct vh_event_key *root = &sim->heap[0];
         if (root->time > until) {
             if (until > sim->now) {
                 sim->now = until;
             }
             break;
         }
-        vh_event_fn fn = root->fn;
-        void *obj = root->obj;
-        void *arg = root->arg;
+        size_t slot = root->tag & slot_mask(sim);
+        struct vh_event_slot *es = &sim->slots[slot];
+        vh_event_fn fn = es->fn;
+        void *obj = es->obj;
+        void *arg = es->arg;
+        es->next_free = sim->free_slot;
+        sim->free_slot = slot;
         sim->now = root->time;
-        root->seq = 0;
+        root->tag = 0;
         sim->n_heap--;
         sim->events_run++;
         fn(sim, obj, arg);
         if (root_vacant(sim)) {
             refill_root(sim);
         }
+        /* The next event's slot is anywhere in the slot array; ask for
+         * it now rather than stall on it at the top of the loop. */
+        __builtin_prefetch(&sim->slots[sim->heap[0].tag & slot_mask(sim)]);
         if (sim->stop) {
             break;
         }
@@ -259,7 +369,7 @@ vh_sim_stop(struct vh_sim *sim)
 vh_time_t
 vh_sim_next_time(const struct vh_sim *sim)
 {
-    const struct vh_event *h = sim->heap;
+    const struct vh_event_key *h = sim->heap;
     if (root_vacant(sim)) {
         /* The least child of the vacant root; sentinels past the end have
          * time VH_TIME_NEVER, which is the answer for an empty queue. */
@@ -269,7 +379,6 @@ vh_sim_next_time(const struct vh_sim *sim)
     }
     return sim->n_heap ? h[0].time : VH_TIME_NEVER;
 }
-
 /* The event behind every timer.  'arg' is the sequence number the timer
  * had when armed; if the timer has since been re-armed or cancelled the
  * numbers differ and this entry is dead.  A dead entry is not an executed

@@ -5,8 +5,10 @@
  * events at the same picosecond run first-scheduled first, so a run is a pure
  * function of its inputs.
  *
- * The queue is an array-backed 4-ary min-heap of small records.  Nothing is
- * allocated per event: the heap array grows by doubling and is reused.
+ * The queue is a 4-ary min-heap of 16-byte keys, (time, sequence and slot),
+ * with each event's handler and arguments waiting beside it in a slot
+ * array rather than inside the heap.  Nothing is allocated per event: both
+ * arrays grow by doubling and are reused.
  *
  * Cancellation is lazy.  A 'struct vh_timer' remembers the sequence number
  * of its live event; re-arming or cancelling just changes that number, and a
@@ -29,23 +31,36 @@ struct vh_sim;
  * event is about (a packet, a queue index cast to a pointer). */
 typedef void (*vh_event_fn)(struct vh_sim *sim, void *obj, void *arg);
 
-/* One pending event.  Internal to the kernel; public only so the heap can
- * be an array of values. */
-struct vh_event {
+/* The heap's entry: what events are ordered by.  'tag' is the event's
+ * sequence number shifted left by the queue's 'slot_bits', with the index
+ * of its slot in the low bits; sequence numbers are unique, so comparing
+ * tags compares sequence numbers.  Internal to the kernel. */
+struct vh_event_key {
     vh_time_t time;             /* When it runs. */
-    uint64_t seq;               /* Tie-breaker: scheduling order. */
+    uint64_t tag;               /* Sequence << slot_bits | slot. */
+};
+
+/* Where a pending event's handler waits.  Internal to the kernel. */
+struct vh_event_slot {
     vh_event_fn fn;             /* What runs. */
     void *obj;                  /* First argument to 'fn'. */
-    void *arg;                  /* Second argument to 'fn'. */
+    union {
+        void *arg;              /* Second argument to 'fn'. */
+        size_t next_free;       /* Free slot: the next free one. */
+    };
 };
 
 struct vh_sim {
     vh_time_t now;              /* Current simulated time. */
     uint64_t next_seq;          /* Sequence number of the next schedule. */
     uint64_t events_run;        /* Events executed so far (for reports). */
-    struct vh_event *heap;      /* 4-ary min-heap on (time, seq). */
+    struct vh_event_key *heap;  /* 4-ary min-heap on (time, tag). */
+    struct vh_event_slot *slots;/* Handlers of pending events, by slot. */
+    void *heap_block;           /* The allocation 'heap' lies in. */
     size_t n_heap;              /* Entries in 'heap'. */
-    size_t heap_cap;            /* Allocated entries. */
+    size_t heap_cap;            /* Allocated entries, and slots. */
+    size_t free_slot;           /* Head of the free slots' list. */
+    unsigned slot_bits;         /* log2(heap_cap): tag bits of the slot. */
     bool stop;                  /* Set by vh_sim_stop(); ends vh_sim_run(). */
     size_t n_stale;             /* Heap entries of cancelled or re-armed
                                  * timers, still waiting to pop. */
@@ -57,7 +72,8 @@ void vh_sim_destroy(struct vh_sim *);
 /* Schedules fn(sim, obj, arg) at absolute time 't'.  't' earlier than
  * sim->now is a bug in the caller; it is clamped to now (and asserts in
  * debug builds).  Never fails: the heap grows as needed, and aborts with a
- * message if memory runs out. */
+ * message if memory runs out, or if the sequence numbers run out (after
+ * 2^40 schedules with 16 million pending, far more with fewer). */
 void vh_schedule_at(struct vh_sim *, vh_time_t t, vh_event_fn fn,
                     void *obj, void *arg);
 
