@@ -41,12 +41,44 @@
 #define INITIAL_BITS 8
 #define INITIAL_CAP ((size_t) 1 << INITIAL_BITS)
 #define LINE 64
+#define NONE SIZE_MAX               /* End of a slot list. */
+#define NO_CHUNK UINT32_MAX         /* End of a chunk list. */
 
-/* From this size on the key array asks for 2 MB pages: a descent through
- * a deep heap lands on a different 4 KB page at every level, and a miss
- * in the TLB costs as much as the cache miss itself. */
+/* The far set (see "The far set" below).  A heap larger than SPILL_MIN
+ * is spread into buckets of about PER_BUCKET events each, at most
+ * 2^MAX_BUCKET_BITS of them; the bucket width comes from a sample of
+ * SAMPLE event times. */
+#define SPILL_MIN 512
+#define PER_BUCKET 32
+#define MIN_BUCKET_BITS 4
+#define MAX_BUCKET_BITS 18
+#define SAMPLE 64
+
+/* From this size on the queue's arrays ask for 2 MB pages: at depth,
+ * nearly every access lands on a different 4 KB page, and a miss in the
+ * TLB costs as much as the cache miss itself. */
 #define HUGE_PAGE ((size_t) 2 << 20)
 #define HUGE_FROM HUGE_PAGE
+
+/* Asks for 2 MB pages over the part of [p, p + bytes) they can cover. */
+static void
+advise_huge(void *p, size_t bytes)
+{
+#ifdef MADV_HUGEPAGE
+    if (bytes >= HUGE_FROM) {
+        uintptr_t start = ((uintptr_t) p + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
+        uintptr_t end = ((uintptr_t) p + bytes) & ~(HUGE_PAGE - 1);
+        if (end > start) {
+            /* Advice only: without it the kernel may still use small
+             * pages, which costs speed, never correctness. */
+            madvise((void *) start, end - start, MADV_HUGEPAGE);
+        }
+    }
+#else
+    (void) p;
+    (void) bytes;
+#endif
+}
 
 /* Keys before heap[0] in the allocation, so that heap[1], and with it
  * every group of four siblings heap[4i + 1 .. 4i + 4], starts a line. */
@@ -91,11 +123,13 @@ key_less(uint64_t ta, uint64_t sa, uint64_t tb, uint64_t sb)
            < (((unsigned __int128) tb << 64) | sb);
 }
 
+static void far_reencode(struct vh_sim *, unsigned old_bits, unsigned bits);
+
 /* Doubles the capacity: a new, line-aligned key array; the slot array
- * twice as long with the new slots on the free list; and one more slot
- * bit in every tag, which keeps the order since the sequence numbers
- * above the slot bits are unique.  Only called with the root occupied
- * (entries at 0..n_heap - 1) and every slot in use. */
+ * twice as long with the new slots on the free list; and one more
+ * slot bit in every tag, which keeps the order since the sequence numbers
+ * above the slot bits are unique.  Called when every slot is in use, with
+ * the root vacant or not. */
 static void
 heap_grow(struct vh_sim *sim)
 {
@@ -104,39 +138,38 @@ heap_grow(struct vh_sim *sim)
     unsigned old_bits = sim->slot_bits;
     unsigned bits = old_cap ? old_bits + 1 : INITIAL_BITS;
     size_t bytes = (HEAD_PAD + cap + PAD) * sizeof(struct vh_event_key);
+    size_t align = bytes >= HUGE_FROM ? HUGE_PAGE : LINE;
     void *block;
 
     if (seq_exhausted(sim->next_seq, bits)) {
         die_seq_exhausted();
     }
-    size_t align = bytes >= HUGE_FROM ? HUGE_PAGE : LINE;
     if (posix_memalign(&block, align, bytes)) {
         fprintf(stderr, "vhsim: out of memory (allocating %zu bytes)\n",
                 bytes);
         abort();
     }
-#ifdef MADV_HUGEPAGE
-    if (bytes >= HUGE_FROM) {
-        /* Advice only: without it the kernel may still back the block
-         * with small pages, which costs speed, never correctness. */
-        madvise(block, bytes, MADV_HUGEPAGE);
-    }
-#endif
+    advise_huge(block, bytes);
     struct vh_event_key *h = (struct vh_event_key *) block + HEAD_PAD;
+    /* With the root vacant (tag 0, which re-encodes to 0) the entries
+     * are at 0..n_heap, otherwise at 0..n_heap - 1. */
+    size_t used = sim->heap ? sim->n_heap + (sim->heap[0].tag == 0) : 0;
     uint64_t old_mask = ((uint64_t) 1 << old_bits) - 1;
-    for (size_t i = 0; i < sim->n_heap; i++) {
+    for (size_t i = 0; i < used; i++) {
         uint64_t tag = sim->heap[i].tag;
         h[i].time = sim->heap[i].time;
         h[i].tag = (tag >> old_bits << bits) | (tag & old_mask);
     }
-    for (size_t i = sim->n_heap; i < cap + PAD; i++) {
+    for (size_t i = used; i < cap + PAD; i++) {
         h[i] = sentinel;
     }
     free(sim->heap_block);
     sim->heap_block = block;
     sim->heap = h;
+    far_reencode(sim, old_bits, bits);
 
     sim->slots = vh_xrealloc(sim->slots, cap * sizeof *sim->slots);
+    advise_huge(sim->slots, cap * sizeof *sim->slots);
     for (size_t i = cap; i-- > old_cap;) {
         sim->slots[i].next_free = sim->free_slot;
         sim->free_slot = i;
@@ -153,6 +186,9 @@ vh_sim_init(struct vh_sim *sim)
      * so real events start at 1. */
     sim->next_seq = 1;
     sim->free_slot = SIZE_MAX;
+    sim->near_max = VH_TIME_NEVER;
+    sim->spill_at = SPILL_MIN;
+    sim->far.free_chunk = NO_CHUNK;
     heap_grow(sim);
 }
 
@@ -161,6 +197,9 @@ vh_sim_destroy(struct vh_sim *sim)
 {
     free(sim->heap_block);
     free(sim->slots);
+    free(sim->far.buckets);
+    free(sim->far.chunks);
+    free(sim->far.overflow);
     memset(sim, 0, sizeof *sim);
 }
 
@@ -205,7 +244,7 @@ prefetch_grandchildren(uintptr_t base, uintptr_t end, uintptr_t c)
     }
 }
 
-/* Fills the hole at the root with 'key', moving the least child up into
+/* Fills the hole at 'i' with 'key', moving the least child up into
  * the hole until 'key' fits.
  *
  * Positions are byte addresses rather than indices: the children of the
@@ -215,13 +254,14 @@ prefetch_grandchildren(uintptr_t base, uintptr_t end, uintptr_t c)
  * selects with masks, because the compiler turns '?:' on addresses into
  * branches here. */
 static inline __attribute__((always_inline)) void
-sift_down(struct vh_event_key *heap, size_t n, struct vh_event_key key)
+sift_down_from(struct vh_event_key *heap, size_t n, size_t i,
+               struct vh_event_key key)
 {
     const uint64_t t = key.time, s = key.tag;
     const uintptr_t sz = sizeof(struct vh_event_key);
     const uintptr_t base = (uintptr_t) heap;
     const uintptr_t end = (uintptr_t) (heap + n);
-    uintptr_t hole = base;
+    uintptr_t hole = base + i * sz;
     for (;;) {
         uintptr_t c = ARITY * (hole - base) + base + sz;
         if (c >= end) {
@@ -254,6 +294,12 @@ sift_down(struct vh_event_key *heap, size_t n, struct vh_event_key key)
     *(struct vh_event_key *) hole = key;
 }
 
+static inline __attribute__((always_inline)) void
+sift_down(struct vh_event_key *heap, size_t n, struct vh_event_key key)
+{
+    sift_down_from(heap, n, 0, key);
+}
+
 /* While an event runs, its key at the root is left vacant (marked by tag
  * 0, which no real event has) instead of being refilled from the end of
  * the heap.  Most handlers schedule a successor; the first one goes
@@ -267,6 +313,316 @@ root_vacant(const struct vh_sim *sim)
     return sim->heap[0].tag == 0;
 }
 
+/* --- The far set. ---
+ *
+ * A heap pays for its depth at every pop: at 100,000 pending a descent is
+ * nine levels, most of them cache misses.  So only the near future is
+ * kept in the heap, the events up to 'near_max', and the rest waits in
+ * buckets of equal width laid over time, each an unsorted list threaded
+ * through the link array; events beyond the last bucket wait in one
+ * overflow list.  A schedule into the far set is an append to a list.
+ * When the heap runs empty, the next non-empty bucket is moved into it
+ * whole and heapified, and 'near_max' becomes the bucket's end; when the
+ * buckets are used up, the overflow is spread over new buckets.  This is
+ * a calendar queue with one tier and an overflow, much like the first
+ * rung of a ladder queue (Tang, Goh and Thng, 2005).
+ *
+ * The order is exact: every event in the heap is earlier than every
+ * event in the far set, buckets partition time, and within the heap the
+ * full key (time, sequence) decides, so events run in the same order, and
+ * every output is the same byte for byte, as with one heap.
+ *
+ * The heap stays small (a bucket and what arrives before its end), so it
+ * lives in L1 cache; the far set costs one list append per schedule and
+ * one visit per event when its bucket moves.  Bucket width follows the
+ * events: a power of two picked so that the quarter of a sample of
+ * times nearest the start spans a quarter of the buckets, which holds up
+ * against a few timers far away (or at VH_TIME_NEVER).  A heap that
+ * grows past 'spill_at' anyway, because many events were scheduled before
+ * the first bucket's end, is spread out again; 'spill_at' doubles with
+ * the heap it has just filled, so events all at the same time cannot make
+ * it spill over and over. */
+
+static inline uint64_t
+reencode(uint64_t tag, unsigned old_bits, unsigned bits)
+{
+    return (tag >> old_bits << bits) | (tag & (((uint64_t) 1 << old_bits) - 1));
+}
+
+/* Gives every key of the far set one more slot bit; see heap_grow(). */
+static void
+far_reencode(struct vh_sim *sim, unsigned old_bits, unsigned bits)
+{
+    struct vh_far *f = &sim->far;
+    for (size_t b = f->cur; b < f->n_buckets; b++) {
+        for (uint32_t c = f->buckets[b]; c != NO_CHUNK;
+             c = f->chunks[c].next) {
+            struct vh_far_chunk *ch = &f->chunks[c];
+            for (uint32_t i = 0; i < ch->n; i++) {
+                ch->keys[i].tag = reencode(ch->keys[i].tag, old_bits, bits);
+            }
+        }
+    }
+    for (size_t i = 0; i < f->n_overflow; i++) {
+        f->overflow[i].tag = reencode(f->overflow[i].tag, old_bits, bits);
+    }
+}
+
+static uint32_t
+chunk_alloc(struct vh_far *f)
+{
+    if (f->free_chunk == NO_CHUNK) {
+        size_t old = f->chunks_cap;
+        size_t cap = old ? old * 2 : 64;
+        if (cap >= NO_CHUNK) {
+            fprintf(stderr, "vhsim: too many pending events\n");
+            abort();
+        }
+        f->chunks = vh_xrealloc(f->chunks, cap * sizeof *f->chunks);
+        advise_huge(f->chunks, cap * sizeof *f->chunks);
+        for (size_t i = cap; i-- > old;) {
+            f->chunks[i].next = f->free_chunk;
+            f->free_chunk = (uint32_t) i;
+        }
+        f->chunks_cap = cap;
+    }
+    uint32_t c = f->free_chunk;
+    f->free_chunk = f->chunks[c].next;
+    return c;
+}
+
+static inline void
+chunk_free(struct vh_far *f, uint32_t c)
+{
+    f->chunks[c].next = f->free_chunk;
+    f->free_chunk = c;
+}
+
+static inline void
+bucket_add(struct vh_far *f, size_t b, struct vh_event_key key)
+{
+    uint32_t c = f->buckets[b];
+    if (c == NO_CHUNK || f->chunks[c].n == VH_FAR_CHUNK_KEYS) {
+        uint32_t nc = chunk_alloc(f);
+        f->chunks[nc].next = c;
+        f->chunks[nc].n = 0;
+        f->buckets[b] = nc;
+        c = nc;
+    }
+    struct vh_far_chunk *ch = &f->chunks[c];
+    ch->keys[ch->n++] = key;
+}
+
+static inline void
+overflow_add(struct vh_far *f, struct vh_event_key key)
+{
+    if (f->n_overflow == f->overflow_cap) {
+        f->overflow_cap = f->overflow_cap ? f->overflow_cap * 2 : 256;
+        f->overflow = vh_xrealloc(f->overflow,
+                                  f->overflow_cap * sizeof *f->overflow);
+        advise_huge(f->overflow, f->overflow_cap * sizeof *f->overflow);
+    }
+    f->overflow[f->n_overflow++] = key;
+}
+
+/* Puts 'key' into its bucket or the overflow.  Its time is later than
+ * near_max, so it is at or after the current bucket. */
+static inline void
+far_insert(struct vh_far *f, struct vh_event_key key)
+{
+    if (key.time <= f->last) {
+        bucket_add(f, (size_t) ((key.time - f->base) >> f->width_bits), key);
+    } else {
+        overflow_add(f, key);
+    }
+    f->n++;
+}
+
+static unsigned
+log2_ceil(uint64_t x)
+{
+    return x <= 1 ? 0 : 64 - (unsigned) __builtin_clzll(x - 1);
+}
+
+static int
+cmp_time(const void *a_, const void *b_)
+{
+    vh_time_t a = *(const vh_time_t *) a_, b = *(const vh_time_t *) b_;
+    return a < b ? -1 : a > b;
+}
+
+/* Spreads the overflow over a new set of buckets starting at its
+ * earliest event.  The old buckets are all used up. */
+static void
+far_rebuild(struct vh_far *f)
+{
+    size_t n = f->n_overflow;
+    vh_time_t sample[SAMPLE];
+    size_t n_sample = 0, step = n / SAMPLE + 1;
+    vh_time_t min = VH_TIME_NEVER;
+
+    for (size_t i = 0; i < n; i++) {
+        vh_time_t t = f->overflow[i].time;
+        min = t < min ? t : min;
+    }
+    for (size_t i = 0; i < n && n_sample < SAMPLE; i += step) {
+        sample[n_sample++] = f->overflow[i].time;
+    }
+    qsort(sample, n_sample, sizeof *sample, cmp_time);
+
+    unsigned bbits = log2_ceil(n / PER_BUCKET);
+    bbits = bbits < MIN_BUCKET_BITS ? MIN_BUCKET_BITS
+            : bbits > MAX_BUCKET_BITS ? MAX_BUCKET_BITS : bbits;
+    size_t nb = (size_t) 1 << bbits;
+    vh_time_t q = sample[n_sample / 4];
+    vh_time_t span = q > min ? q - min : 1;
+    /* The first quarter of the times over the first quarter of the
+     * buckets: width = span / (nb / 4). */
+    unsigned wbits = log2_ceil(span) + 2;
+    wbits = wbits > bbits ? wbits - bbits : 0;
+    if (wbits > 63 - bbits) {
+        wbits = 63 - bbits;
+    }
+
+    if (nb > f->buckets_cap) {
+        free(f->buckets);
+        f->buckets = vh_xmalloc(nb * sizeof *f->buckets);
+        f->buckets_cap = nb;
+    }
+    for (size_t i = 0; i < nb; i++) {
+        f->buckets[i] = NO_CHUNK;
+    }
+    uint64_t reach = (uint64_t) nb << wbits;
+    f->n_buckets = nb;
+    f->cur = 0;
+    f->base = min;
+    f->last = min > VH_TIME_NEVER - reach ? VH_TIME_NEVER : min + reach - 1;
+    f->width_bits = wbits;
+
+    /* Keys that stay in the overflow are compacted to its front. */
+    size_t kept = 0;
+    for (size_t i = 0; i < n; i++) {
+        struct vh_event_key key = f->overflow[i];
+        if (key.time <= f->last) {
+            bucket_add(f, (size_t) ((key.time - min) >> wbits), key);
+        } else {
+            f->overflow[kept++] = key;
+        }
+    }
+    f->n_overflow = kept;
+}
+
+/* Moves the next non-empty bucket into the empty heap.  Only called with
+ * events in the far set. */
+static void
+near_refill(struct vh_sim *sim)
+{
+    struct vh_far *f = &sim->far;
+    assert(sim->n_heap == 0 && f->n > 0);
+    for (;;) {
+        while (f->cur < f->n_buckets && f->buckets[f->cur] == NO_CHUNK) {
+            f->cur++;
+        }
+        if (f->cur < f->n_buckets) {
+            break;
+        }
+        far_rebuild(f);
+    }
+    size_t b = f->cur++;
+    uint32_t c = f->buckets[b];
+    f->buckets[b] = NO_CHUNK;
+    /* The bucket's last picosecond, written so as not to overflow when
+     * the buckets reach VH_TIME_NEVER. */
+    vh_time_t first = f->base + ((uint64_t) b << f->width_bits);
+    vh_time_t width = (vh_time_t) 1 << f->width_bits;
+    sim->near_max = f->last - first < width ? f->last : first + width - 1;
+
+    struct vh_event_key *h = sim->heap;
+    size_t n = 0;
+    while (c != NO_CHUNK) {
+        struct vh_far_chunk *ch = &f->chunks[c];
+        uint32_t next = ch->next;
+        memcpy(&h[n], ch->keys, ch->n * sizeof *h);
+        n += ch->n;
+        chunk_free(f, c);
+        c = next;
+    }
+    f->n -= n;
+    /* Floyd's heapify, with the full key: these came in any order. */
+    for (size_t i = n / ARITY + 1; i-- > 0;) {
+        if (i < n) {
+            sift_down_from(h, n, i, h[i]);
+        }
+    }
+    sim->n_heap = n;
+    /* Their handlers lie anywhere in the slot array: ask for them all
+     * now, so that they arrive while the first ones run. */
+    uint64_t mask = slot_mask(sim);
+    for (size_t i = 0; i < n; i++) {
+        __builtin_prefetch(&sim->slots[h[i].tag & mask]);
+    }
+    if (f->n == 0) {
+        /* Nothing left far away: the heap takes everything again. */
+        sim->near_max = VH_TIME_NEVER;
+    }
+    sim->spill_at = 2 * n > SPILL_MIN ? 2 * n : SPILL_MIN;
+}
+
+/* Moves the whole heap, and the buckets not yet used, into the
+ * overflow, so that the next refill spreads them all over new buckets.
+ * Only called with the root occupied. */
+static void
+near_spill(struct vh_sim *sim)
+{
+    struct vh_far *f = &sim->far;
+    for (size_t i = 0; i < sim->n_heap; i++) {
+        overflow_add(f, sim->heap[i]);
+        sim->heap[i] = sentinel;
+    }
+    f->n += sim->n_heap;
+    sim->n_heap = 0;
+    for (; f->cur < f->n_buckets; f->cur++) {
+        uint32_t c = f->buckets[f->cur];
+        f->buckets[f->cur] = NO_CHUNK;
+        while (c != NO_CHUNK) {
+            struct vh_far_chunk *ch = &f->chunks[c];
+            uint32_t next = ch->next;
+            for (uint32_t i = 0; i < ch->n; i++) {
+                overflow_add(f, ch->keys[i]);
+            }
+            chunk_free(f, c);
+            c = next;
+        }
+    }
+    near_refill(sim);
+}
+
+/* Earliest time in the far set, VH_TIME_NEVER when it is empty.  Slow
+ * (it walks a bucket or the overflow), and only needed by
+ * vh_sim_next_time(). */
+static vh_time_t
+far_min(const struct vh_sim *sim)
+{
+    const struct vh_far *f = &sim->far;
+    vh_time_t min = VH_TIME_NEVER;
+    for (size_t b = f->cur; b < f->n_buckets; b++) {
+        if (f->buckets[b] != NO_CHUNK) {
+            for (uint32_t c = f->buckets[b]; c != NO_CHUNK;
+                 c = f->chunks[c].next) {
+                for (uint32_t i = 0; i < f->chunks[c].n; i++) {
+                    vh_time_t t = f->chunks[c].keys[i].time;
+                    min = t < min ? t : min;
+                }
+            }
+            return min;
+        }
+    }
+    for (size_t i = 0; i < f->n_overflow; i++) {
+        min = f->overflow[i].time < min ? f->overflow[i].time : min;
+    }
+    return min;
+}
+
 void
 vh_schedule_at(struct vh_sim *sim, vh_time_t t, vh_event_fn fn,
                void *obj, void *arg)
@@ -277,19 +633,7 @@ vh_schedule_at(struct vh_sim *sim, vh_time_t t, vh_event_fn fn,
     if (seq_exhausted(seq, sim->slot_bits)) {
         die_seq_exhausted();
     }
-    if (root_vacant(sim)) {
-        /* No growth check: the vacant root's slot is free. */
-        size_t slot = sim->free_slot;
-        struct vh_event_slot *es = &sim->slots[slot];
-        sim->free_slot = es->next_free;
-        es->fn = fn;
-        es->obj = obj;
-        es->arg = arg;
-        struct vh_event_key key = { t, seq << sim->slot_bits | slot };
-        sift_down(sim->heap, ++sim->n_heap, key);
-        return;
-    }
-    if (sim->n_heap == sim->heap_cap) {
+    if (sim->free_slot == NONE) {
         heap_grow(sim);
     }
     size_t slot = sim->free_slot;
@@ -298,8 +642,16 @@ vh_schedule_at(struct vh_sim *sim, vh_time_t t, vh_event_fn fn,
     es->fn = fn;
     es->obj = obj;
     es->arg = arg;
+    sim->n_pending++;
+
     struct vh_event_key key = { t, seq << sim->slot_bits | slot };
-    sift_up(sim->heap, sim->n_heap++, key);
+    if (t > sim->near_max) {
+        far_insert(&sim->far, key);
+    } else if (root_vacant(sim)) {
+        sift_down(sim->heap, ++sim->n_heap, key);
+    } else {
+        sift_up(sim->heap, sim->n_heap++, key);
+    }
 }
 
 /* Fills a vacant root from the last entry.  The last entry's key becomes
@@ -327,7 +679,12 @@ vh_sim_run(struct vh_sim *sim, vh_time_t until)
     /* Entries left only by cancelled timers do nothing: once they are all
      * that remains, the simulation is over and the clock stays at the last
      * event that did something. */
-    while (sim->n_heap > sim->n_stale) {
+    while (sim->n_pending > sim->n_stale) {
+        if (sim->n_heap == 0) {
+            near_refill(sim);
+        } else if (sim->n_heap > sim->spill_at) {
+            near_spill(sim);
+        }
         struct vh_event_key *root = &sim->heap[0];
         if (root->time > until) {
             if (until > sim->now) {
@@ -343,8 +700,15 @@ vh_sim_run(struct vh_sim *sim, vh_time_t until)
         es->next_free = sim->free_slot;
         sim->free_slot = slot;
         sim->now = root->time;
-        root->tag = 0;
+        sim->n_pending--;
         sim->n_heap--;
+        if (sim->n_heap) {
+            root->tag = 0;
+        } else {
+            /* The last event of the heap: no vacancy, so that the next
+             * loop finds the heap empty and refills it from 'far'. */
+            *root = sentinel;
+        }
         sim->events_run++;
         fn(sim, obj, arg);
         if (root_vacant(sim)) {
@@ -372,13 +736,14 @@ vh_sim_next_time(const struct vh_sim *sim)
     const struct vh_event_key *h = sim->heap;
     if (root_vacant(sim)) {
         /* The least child of the vacant root; sentinels past the end have
-         * time VH_TIME_NEVER, which is the answer for an empty queue. */
+         * time VH_TIME_NEVER. */
         vh_time_t a = h[1].time < h[2].time ? h[1].time : h[2].time;
         vh_time_t b = h[3].time < h[4].time ? h[3].time : h[4].time;
         return a < b ? a : b;
     }
-    return sim->n_heap ? h[0].time : VH_TIME_NEVER;
+    return sim->n_heap ? h[0].time : far_min(sim);
 }
+
 /* The event behind every timer.  'arg' is the sequence number the timer
  * had when armed; if the timer has since been re-armed or cancelled the
  * numbers differ and this entry is dead.  A dead entry is not an executed

@@ -50,20 +50,54 @@ struct vh_event_slot {
     };
 };
 
+/* A block of keys of one bucket of the far set.  Internal. */
+#define VH_FAR_CHUNK_KEYS 7
+struct vh_far_chunk {
+    uint32_t next;              /* Next chunk of the bucket, or UINT32_MAX. */
+    uint32_t n;                 /* Keys used in 'keys'. */
+    uint64_t pad;               /* Makes a chunk two cache lines. */
+    struct vh_event_key keys[VH_FAR_CHUNK_KEYS];
+};
+
+/* Events too late for the heap: buckets of equal width over
+ * [base, last], each a list of chunks of keys in no order, and an
+ * overflow array for later events.  Internal; see sim/event.c. */
+struct vh_far {
+    uint32_t *buckets;          /* First chunk of each bucket. */
+    size_t n_buckets;           /* Buckets in use, a power of two. */
+    size_t buckets_cap;         /* Allocated heads. */
+    size_t cur;                 /* First bucket not yet moved to the heap. */
+    vh_time_t base;             /* Start of bucket 0. */
+    vh_time_t last;             /* Later events go to the overflow. */
+    unsigned width_bits;        /* Bucket width: 2^width_bits ps. */
+    struct vh_far_chunk *chunks;/* Chunk pool. */
+    size_t chunks_cap;
+    uint32_t free_chunk;        /* Head of the free chunks' list. */
+    struct vh_event_key *overflow;
+    size_t n_overflow;
+    size_t overflow_cap;
+    size_t n;                   /* Events in buckets and overflow. */
+};
+
 struct vh_sim {
     vh_time_t now;              /* Current simulated time. */
     uint64_t next_seq;          /* Sequence number of the next schedule. */
     uint64_t events_run;        /* Events executed so far (for reports). */
-    struct vh_event_key *heap;  /* 4-ary min-heap on (time, tag). */
+    struct vh_event_key *heap;  /* 4-ary min-heap on (time, tag) of the
+                                 * events up to 'near_max'. */
     struct vh_event_slot *slots;/* Handlers of pending events, by slot. */
     void *heap_block;           /* The allocation 'heap' lies in. */
     size_t n_heap;              /* Entries in 'heap'. */
+    size_t n_pending;           /* Entries in 'heap' and in 'far'. */
     size_t heap_cap;            /* Allocated entries, and slots. */
     size_t free_slot;           /* Head of the free slots' list. */
     unsigned slot_bits;         /* log2(heap_cap): tag bits of the slot. */
+    vh_time_t near_max;         /* Latest time that goes to the heap. */
+    size_t spill_at;            /* Heap size that spreads it into 'far'. */
+    struct vh_far far;          /* Events after 'near_max'. */
     bool stop;                  /* Set by vh_sim_stop(); ends vh_sim_run(). */
-    size_t n_stale;             /* Heap entries of cancelled or re-armed
-                                 * timers, still waiting to pop. */
+    size_t n_stale;             /* Entries of cancelled or re-armed timers,
+                                 * still waiting to pop. */
 };
 
 void vh_sim_init(struct vh_sim *);
@@ -97,14 +131,14 @@ void vh_sim_stop(struct vh_sim *);
 /* Pending entries, including stale ones left by cancelled timers. */
 static inline size_t vh_sim_pending(const struct vh_sim *sim)
 {
-    return sim->n_heap;
+    return sim->n_pending;
 }
 
 /* Pending events that will do something: entries less the stale ones of
  * cancelled timers.  Zero means the simulation has nothing left to do. */
 static inline size_t vh_sim_live(const struct vh_sim *sim)
 {
-    return sim->n_heap - sim->n_stale;
+    return sim->n_pending - sim->n_stale;
 }
 
 /* Time of the earliest pending entry, VH_TIME_NEVER when empty. */
