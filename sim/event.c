@@ -458,6 +458,7 @@ far_rebuild(struct vh_far *f)
 {
     size_t n = f->n_overflow;
     vh_time_t sample[SAMPLE];
+    f->respread = false;
     size_t n_sample = 0, step = n / SAMPLE + 1;
     vh_time_t min = VH_TIME_NEVER;
 
@@ -512,6 +513,35 @@ far_rebuild(struct vh_far *f)
     f->n_overflow = kept;
 }
 
+/* Empties the buckets not yet used into the overflow. */
+static void
+buckets_to_overflow(struct vh_far *f)
+{
+    for (; f->cur < f->n_buckets; f->cur++) {
+        uint32_t c = f->buckets[f->cur];
+        f->buckets[f->cur] = NO_CHUNK;
+        while (c != NO_CHUNK) {
+            struct vh_far_chunk *ch = &f->chunks[c];
+            uint32_t next = ch->next;
+            for (uint32_t i = 0; i < ch->n; i++) {
+                overflow_add(f, ch->keys[i]);
+            }
+            chunk_free(f, c);
+            c = next;
+        }
+    }
+}
+
+static size_t
+bucket_size(const struct vh_far *f, size_t b)
+{
+    size_t n = 0;
+    for (uint32_t c = f->buckets[b]; c != NO_CHUNK; c = f->chunks[c].next) {
+        n += f->chunks[c].n;
+    }
+    return n;
+}
+
 /* Moves the next non-empty bucket into the empty heap.  Only called with
  * events in the far set. */
 static void
@@ -523,10 +553,19 @@ near_refill(struct vh_sim *sim)
         while (f->cur < f->n_buckets && f->buckets[f->cur] == NO_CHUNK) {
             f->cur++;
         }
-        if (f->cur < f->n_buckets) {
+        if (f->cur == f->n_buckets) {
+            far_rebuild(f);
+        } else if (!f->respread && f->width_bits > 0
+                   && bucket_size(f, f->cur) > SPILL_MIN) {
+            /* Buckets laid out for fewer events, or for other times, than
+             * there are now: lay them out again, once per layout, so that
+             * a crowd that no width can split is not spread over and over. */
+            buckets_to_overflow(f);
+            far_rebuild(f);
+            f->respread = true;
+        } else {
             break;
         }
-        far_rebuild(f);
     }
     size_t b = f->cur++;
     uint32_t c = f->buckets[b];
@@ -581,19 +620,7 @@ near_spill(struct vh_sim *sim)
     }
     f->n += sim->n_heap;
     sim->n_heap = 0;
-    for (; f->cur < f->n_buckets; f->cur++) {
-        uint32_t c = f->buckets[f->cur];
-        f->buckets[f->cur] = NO_CHUNK;
-        while (c != NO_CHUNK) {
-            struct vh_far_chunk *ch = &f->chunks[c];
-            uint32_t next = ch->next;
-            for (uint32_t i = 0; i < ch->n; i++) {
-                overflow_add(f, ch->keys[i]);
-            }
-            chunk_free(f, c);
-            c = next;
-        }
-    }
+    buckets_to_overflow(f);
     near_refill(sim);
 }
 
@@ -651,6 +678,11 @@ vh_schedule_at(struct vh_sim *sim, vh_time_t t, vh_event_fn fn,
         sift_down(sim->heap, ++sim->n_heap, key);
     } else {
         sift_up(sim->heap, sim->n_heap++, key);
+        if (sim->n_heap > sim->spill_at) {
+            /* Many events scheduled at once, as when a scenario is
+             * loaded: spread them before the heap gets deep. */
+            near_spill(sim);
+        }
     }
 }
 

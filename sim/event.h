@@ -77,6 +77,8 @@ struct vh_far {
     size_t n_overflow;
     size_t overflow_cap;
     size_t n;                   /* Events in buckets and overflow. */
+    bool respread;              /* The buckets were laid out again for a
+                                 * crowded one since the last layout. */
 };
 
 struct vh_sim {
