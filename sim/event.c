@@ -1,6 +1,11 @@
 /* sim/event.c: the event queue, the clock and lazily cancelled timers.
  *
- * The queue is a 4-ary min-heap of 16-byte keys, (time, tag), where the tag
+ * The queue has two parts: a heap of the events up to 'near_max', from
+ * which events run, and the far set of all later ones, kept in time
+ * buckets (see "The far set" below).  Every event in the heap is earlier
+ * than every event in the far set.
+ *
+ * The heap is a 4-ary min-heap of 16-byte keys, (time, tag), where the tag
  * is the sequence number with the index of the event's slot in its low
  * bits.  The handler and its two arguments wait in that slot, outside the
  * heap, and never move while the event is pending.  Why this shape:
@@ -9,8 +14,7 @@
  *     At 16 bytes, a node's four children fill exactly one 64-byte cache
  *     line (the array is placed so that they start on a line), so each
  *     level of a descent costs one line instead of the three that four
- *     40-byte events straddle, and a million pending keys take 16 MB
- *     instead of 40.
+ *     40-byte events straddle.
  *   - A 4-ary heap is half as deep as a binary one, so a descent touches
  *     half as many lines; with the children in one line, comparing four
  *     costs no more memory traffic than comparing two.
@@ -45,10 +49,11 @@
 #define NO_CHUNK UINT32_MAX         /* End of a chunk list. */
 
 /* The far set (see "The far set" below).  A heap larger than SPILL_MIN
- * is spread into buckets of about PER_BUCKET events each, at most
- * 2^MAX_BUCKET_BITS of them; the bucket width comes from a sample of
- * SAMPLE event times. */
-#define SPILL_MIN 512
+ * is spread into buckets of about PER_BUCKET events each, 2^MIN_BUCKET_BITS
+ * to 2^MAX_BUCKET_BITS of them; the bucket width comes from a sample of
+ * SAMPLE event times.  PER_BUCKET: 4 left too many bucket tails for the
+ * caches at depth, 64 too deep a heap; 16 to 32 measured best. */
+#define SPILL_MIN 4096
 #define PER_BUCKET 32
 #define MIN_BUCKET_BITS 4
 #define MAX_BUCKET_BITS 18
@@ -123,6 +128,14 @@ key_less(uint64_t ta, uint64_t sa, uint64_t tb, uint64_t sb)
            < (((unsigned __int128) tb << 64) | sb);
 }
 
+/* 'tag' with its slot field widened from 'old_bits' to 'bits'. */
+static inline uint64_t
+reencode(uint64_t tag, unsigned old_bits, unsigned bits)
+{
+    uint64_t slot = tag & (((uint64_t) 1 << old_bits) - 1);
+    return (tag >> old_bits << bits) | slot;
+}
+
 static void far_reencode(struct vh_sim *, unsigned old_bits, unsigned bits);
 
 /* Doubles the capacity: a new, line-aligned key array; the slot array
@@ -154,11 +167,9 @@ heap_grow(struct vh_sim *sim)
     /* With the root vacant (tag 0, which re-encodes to 0) the entries
      * are at 0..n_heap, otherwise at 0..n_heap - 1. */
     size_t used = sim->heap ? sim->n_heap + (sim->heap[0].tag == 0) : 0;
-    uint64_t old_mask = ((uint64_t) 1 << old_bits) - 1;
     for (size_t i = 0; i < used; i++) {
-        uint64_t tag = sim->heap[i].tag;
         h[i].time = sim->heap[i].time;
-        h[i].tag = (tag >> old_bits << bits) | (tag & old_mask);
+        h[i].tag = reencode(sim->heap[i].tag, old_bits, bits);
     }
     for (size_t i = used; i < cap + PAD; i++) {
         h[i] = sentinel;
@@ -318,14 +329,14 @@ root_vacant(const struct vh_sim *sim)
  * A heap pays for its depth at every pop: at 100,000 pending a descent is
  * nine levels, most of them cache misses.  So only the near future is
  * kept in the heap, the events up to 'near_max', and the rest waits in
- * buckets of equal width laid over time, each an unsorted list threaded
- * through the link array; events beyond the last bucket wait in one
- * overflow list.  A schedule into the far set is an append to a list.
- * When the heap runs empty, the next non-empty bucket is moved into it
- * whole and heapified, and 'near_max' becomes the bucket's end; when the
- * buckets are used up, the overflow is spread over new buckets.  This is
- * a calendar queue with one tier and an overflow, much like the first
- * rung of a ladder queue (Tang, Goh and Thng, 2005).
+ * buckets of equal width laid over time, each a list of chunks of keys
+ * in no order; events beyond the last bucket wait in one overflow array.
+ * A schedule into the far set is an append.  When the heap runs empty,
+ * the next non-empty bucket is moved into it whole and heapified, and
+ * 'near_max' becomes the bucket's end; when the buckets are used up, the
+ * overflow is spread over new buckets.  This is a calendar queue with one
+ * tier and an overflow, much like the first rung of a ladder queue (Tang,
+ * Goh and Thng, 2005).
  *
  * The order is exact: every event in the heap is earlier than every
  * event in the far set, buckets partition time, and within the heap the
@@ -333,21 +344,22 @@ root_vacant(const struct vh_sim *sim)
  * every output is the same byte for byte, as with one heap.
  *
  * The heap stays small (a bucket and what arrives before its end), so it
- * lives in L1 cache; the far set costs one list append per schedule and
- * one visit per event when its bucket moves.  Bucket width follows the
- * events: a power of two picked so that the quarter of a sample of
- * times nearest the start spans a quarter of the buckets, which holds up
- * against a few timers far away (or at VH_TIME_NEVER).  A heap that
- * grows past 'spill_at' anyway, because many events were scheduled before
- * the first bucket's end, is spread out again; 'spill_at' doubles with
- * the heap it has just filled, so events all at the same time cannot make
- * it spill over and over. */
-
-static inline uint64_t
-reencode(uint64_t tag, unsigned old_bits, unsigned bits)
-{
-    return (tag >> old_bits << bits) | (tag & (((uint64_t) 1 << old_bits) - 1));
-}
+ * stays in the nearest caches; the far set costs one append per schedule
+ * and one sequential read per event when its bucket moves.  Chunks rather than
+ * a list through the slots: walking a list is one dependent cache miss
+ * per event, reading a chunk is two lines for seven.  Bucket width
+ * follows the events: a power of two picked so that the quarter of a
+ * sample of times nearest the start spans a quarter of the buckets,
+ * which holds up against a few timers far away (or at VH_TIME_NEVER).
+ *
+ * Two things re-spread events.  A heap that grows past 'spill_at',
+ * because many events were scheduled before the current bucket's end, is
+ * moved back to the far set with it; 'spill_at' is twice what the heap
+ * was last filled with, so events all at the same time cannot make it
+ * spill over and over.  And a bucket about to move that holds more than
+ * SPILL_MIN events means the buckets were laid out for fewer events than
+ * there are now (as when a scenario schedules a million events before it
+ * runs): the buckets are laid out again, at most once per layout. */
 
 /* Gives every key of the far set one more slot bit; see heap_grow(). */
 static void

@@ -5,15 +5,17 @@
  * events at the same picosecond run first-scheduled first, so a run is a pure
  * function of its inputs.
  *
- * The queue is a 4-ary min-heap of 16-byte keys, (time, sequence and slot),
- * with each event's handler and arguments waiting beside it in a slot
- * array rather than inside the heap.  Nothing is allocated per event: both
- * arrays grow by doubling and are reused.
+ * The near future is a 4-ary min-heap of 16-byte keys, (time, sequence and
+ * slot), with each event's handler and arguments waiting beside it in a
+ * slot array rather than inside the heap; later events wait in time
+ * buckets and are moved into the heap a bucket at a time (sim/event.c
+ * says why).  Nothing is allocated per event: every array grows by
+ * doubling and is reused.
  *
  * Cancellation is lazy.  A 'struct vh_timer' remembers the sequence number
  * of its live event; re-arming or cancelling just changes that number, and a
  * stale event finds it no longer matches when it pops and does nothing.  This
- * costs one dead heap entry per cancel, which is cheaper than a decrease-key
+ * costs one dead entry per cancel, which is cheaper than a decrease-key
  * heap with back-pointers for the timer patterns models use (interrupt
  * moderation, aging, retransmission). */
 #ifndef VH_EVENT_H
