@@ -23,6 +23,8 @@ static const char usage[] =
     "                    with 95% confidence intervals, plot them\n"
     "  gui SCENARIO      animate the packets hop by hop in a window (or\n"
     "                    replay a recording, or write screenshots)\n"
+    "  lab LESSON        run a lesson, ask its questions, grade the answers\n"
+    "                    ('vhsim lab --list' lists the lessons)\n"
     "\n"
     "'vhsim COMMAND --help' describes a command and its options; a\n"
     "SCENARIO '-' is standard input, and '--' ends the options.  'vhsim\n"
@@ -33,7 +35,7 @@ int
 vhsim_main(int argc, char **argv)
 {
     static const char *const commands[] = {
-        "run", "check", "explain", "compare", "sweep", "gui", "help",
+        "run", "check", "explain", "compare", "sweep", "gui", "lab", "help",
     };
     if (argc < 2) {
         fputs(usage, stderr);
@@ -71,6 +73,9 @@ vhsim_main(int argc, char **argv)
     }
     if (!strcmp(cmd, "sweep")) {
         return cmd_sweep(argc - 1, argv + 1);
+    }
+    if (!strcmp(cmd, "lab")) {
+        return cmd_lab(argc - 1, argv + 1);
     }
     if (!strcmp(cmd, "gui")) {
         return cmd_gui_exec(argv[0], argc - 1, argv + 1);
