@@ -275,8 +275,9 @@ list_lessons(void)
         free_names(names, n);
     }
     if (!shown && rc == VH_EXIT_OK) {
-        printf("%s\n", vh_tr("No lessons found (looked in scenarios/lessons "
-                             "and the installed lessons)."));
+        /* Looked in scenarios/lessons, here and beside the program, and
+         * in the installed lessons. */
+        printf("%s\n", vh_tr("No lessons found."));
     }
     return rc;
 }
@@ -534,7 +535,9 @@ run_answer(const struct cfg_question *q, const struct verdict *v, char *buf,
     case CFG_Q_NUMBER: {
         char n[40];
         lab_format_number(v->value, n, sizeof n);
-        if (q->tol_relative) {
+        if (q->tolerance == 0) {
+            snprintf(buf, len, "%s", n);
+        } else if (q->tol_relative) {
             snprintf(buf, len, vh_tr("%s (within %g%%)"), n,
                      q->tolerance * 100);
         } else {
@@ -588,6 +591,69 @@ is_right(const struct cfg_question *q, const struct verdict *v,
     return false;
 }
 
+/* Bytes of the UTF-8 sequence that starts with byte 'c'. */
+static size_t
+utf8_len(unsigned char c)
+{
+    return c < 0xc0 ? 1 : c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
+}
+
+/* Prints 'text' wrapped at LAB_WIDTH columns, each line after 'indent'.
+ * English breaks at spaces; Chinese, which has none, between any two
+ * characters (a wide character is a token of its own). */
+#define LAB_WIDTH 78
+static void
+print_wrapped(const char *text, const char *indent)
+{
+    size_t col = 0, room = LAB_WIDTH - strlen(indent);
+    const char *p = text;
+    bool space = false;
+    while (*p) {
+        if (*p == '\n') {
+            printf("\n");
+            col = 0;
+            space = false;
+            p++;
+            continue;
+        }
+        if (*p == ' ') {
+            space = col > 0;
+            p++;
+            continue;
+        }
+        /* A token: one wide character, or a run of narrow ones. */
+        const char *end = p + utf8_len((unsigned char) *p);
+        char one[8];
+        snprintf(one, sizeof one, "%.*s", (int) (end - p), p);
+        if (vh_text_width(one) < 2) {
+            while (*end && *end != ' ' && *end != '\n') {
+                size_t n = utf8_len((unsigned char) *end);
+                snprintf(one, sizeof one, "%.*s", (int) n, end);
+                if (vh_text_width(one) > 1) {
+                    break;
+                }
+                end += n;
+            }
+        }
+        char tok[512];
+        snprintf(tok, sizeof tok, "%.*s", (int) (end - p), p);
+        size_t w = vh_text_width(tok);
+        if (col && col + space + w > room) {
+            printf("\n");
+            col = 0;
+            space = false;
+        }
+        printf("%s%s%s", col ? "" : indent, space ? " " : "", tok);
+        col += space + w;
+        space = false;
+        p = end;
+    }
+    if (col) {
+        printf("\n");
+    }
+}
+
+/* Prints 'text' line by line after 'indent', unwrapped (figures). */
 static void
 print_indented(const char *text, const char *indent)
 {
@@ -603,8 +669,13 @@ static void
 print_question(const struct cfg_question *q, size_t i, size_t n)
 {
     printf("\n");
-    printf(vh_tr("Question %zu of %zu"), i + 1, n);
-    printf(": %s\n", zh() ? q->ask_zh : q->ask);
+    char head[64];
+    snprintf(head, sizeof head, vh_tr("Question %zu of %zu"), i + 1, n);
+    char *line = vh_xcalloc(1, strlen(head) + strlen(q->ask)
+                               + strlen(q->ask_zh) + 4);
+    sprintf(line, "%s: %s", head, zh() ? q->ask_zh : q->ask);
+    print_wrapped(line, "");
+    free(line);
     if (q->kind == CFG_Q_CHOICE) {
         for (size_t k = 0; k < q->n_choices; k++) {
             printf("  %zu) %s\n", k + 1, zh() ? q->choices[k].text_zh
@@ -626,7 +697,7 @@ print_figures(const struct cfg_question *q, const struct verdict *v)
         printf("    %s: %s\n", q->pick_max ? vh_tr("most") : vh_tr("least"),
                q->variants[v->index]);
     }
-    printf("  %s\n", zh() ? q->explain_zh : q->explain);
+    print_wrapped(zh() ? q->explain_zh : q->explain, "  ");
 }
 
 /* ---- The command. ---- */
@@ -688,7 +759,7 @@ run_lab(const char *file, const struct lab_opts *o)
     size_t right = 0;
     if (!rc) {
         printf("%s: %s\n\n", vh_tr("Lesson"), zh() ? l->title_zh : l->title);
-        print_indented(zh() ? cfg->description_zh : cfg->description, "");
+        print_wrapped(zh() ? cfg->description_zh : cfg->description, "");
     }
     for (size_t i = 0; i < l->n_questions && !rc; i++) {
         const struct cfg_question *q = &l->questions[i];
@@ -707,8 +778,9 @@ run_lab(const char *file, const struct lab_opts *o)
             printf("%s\n", given ? given : "");
         } else {
             given = ask_line();
-            if (!given) {
-                printf("\n");
+            /* A terminal echoes what is typed; a pipe does not. */
+            if (!given || !isatty(STDIN_FILENO)) {
+                printf("%s\n", given ? given : "");
             }
         }
         if (is_right(q, &v[i], given)) {
