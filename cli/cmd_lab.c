@@ -83,6 +83,8 @@ on_opt(void *ctx, int key, const char *val)
     return 0;
 }
 
+#define N_ELEMS(A) (sizeof (A) / sizeof *(A))
+
 static bool
 zh(void)
 {
@@ -598,9 +600,61 @@ utf8_len(unsigned char c)
     return c < 0xc0 ? 1 : c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
 }
 
+/* Chinese punctuation that may not start a line, and that may not end
+ * one: a line is never broken before the first or after the second. */
+static const char *const zh_closing[] = {
+    "，", "。", "、", "）", "：", "；", "！", "？", "」", "”",
+};
+static const char *const zh_opening[] = { "（", "「", "“" };
+
+/* The length of the string of 'set' that 'p' starts with, or 0. */
+static size_t
+starts_with_any(const char *p, const char *const *set, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        size_t len = strlen(set[i]);
+        if (!strncmp(p, set[i], len)) {
+            return len;
+        }
+    }
+    return 0;
+}
+
+/* The end of the token that starts at 'p': a run of narrow characters
+ * up to a space, or one wide character; with any closing punctuation
+ * after it, and the token after an opening one. */
+static const char *
+token_end(const char *p)
+{
+    size_t open = starts_with_any(p, zh_opening, N_ELEMS(zh_opening));
+    const char *end = p + (open ? open : utf8_len((unsigned char) *p));
+    char one[8];
+    snprintf(one, sizeof one, "%.*s", (int) (end - p), p);
+    if (open) {
+        if (*end && *end != ' ' && *end != '\n') {
+            end = token_end(end);
+        }
+    } else if (vh_text_width(one) < 2) {
+        while (*end && *end != ' ' && *end != '\n'
+               && !starts_with_any(end, zh_opening, N_ELEMS(zh_opening))) {
+            size_t n = utf8_len((unsigned char) *end);
+            snprintf(one, sizeof one, "%.*s", (int) n, end);
+            if (vh_text_width(one) > 1) {
+                break;
+            }
+            end += n;
+        }
+    }
+    size_t close;
+    while ((close = starts_with_any(end, zh_closing, N_ELEMS(zh_closing)))) {
+        end += close;
+    }
+    return end;
+}
+
 /* Prints 'text' wrapped at LAB_WIDTH columns, each line after 'indent'.
  * English breaks at spaces; Chinese, which has none, between any two
- * characters (a wide character is a token of its own). */
+ * characters but around its punctuation. */
 #define LAB_WIDTH 78
 static void
 print_wrapped(const char *text, const char *indent)
@@ -621,20 +675,7 @@ print_wrapped(const char *text, const char *indent)
             p++;
             continue;
         }
-        /* A token: one wide character, or a run of narrow ones. */
-        const char *end = p + utf8_len((unsigned char) *p);
-        char one[8];
-        snprintf(one, sizeof one, "%.*s", (int) (end - p), p);
-        if (vh_text_width(one) < 2) {
-            while (*end && *end != ' ' && *end != '\n') {
-                size_t n = utf8_len((unsigned char) *end);
-                snprintf(one, sizeof one, "%.*s", (int) n, end);
-                if (vh_text_width(one) > 1) {
-                    break;
-                }
-                end += n;
-            }
-        }
+        const char *end = token_end(p);
         char tok[512];
         snprintf(tok, sizeof tok, "%.*s", (int) (end - p), p);
         size_t w = vh_text_width(tok);
@@ -669,11 +710,10 @@ static void
 print_question(const struct cfg_question *q, size_t i, size_t n)
 {
     printf("\n");
-    char head[64];
-    snprintf(head, sizeof head, vh_tr("Question %zu of %zu"), i + 1, n);
-    char *line = vh_xcalloc(1, strlen(head) + strlen(q->ask)
-                               + strlen(q->ask_zh) + 4);
-    sprintf(line, "%s: %s", head, zh() ? q->ask_zh : q->ask);
+    const char *ask = zh() ? q->ask_zh : q->ask;
+    size_t len = strlen(ask) + 128;
+    char *line = vh_xcalloc(1, len);
+    snprintf(line, len, vh_tr("Question %zu of %zu: %s"), i + 1, n, ask);
     print_wrapped(line, "");
     free(line);
     if (q->kind == CFG_Q_CHOICE) {
@@ -694,8 +734,10 @@ print_figures(const struct cfg_question *q, const struct verdict *v)
     printf("  %s\n", vh_tr("The figure that decides it:"));
     print_indented(v->shown, "    ");
     if (q->kind == CFG_Q_VARIANT) {
-        printf("    %s: %s\n", q->pick_max ? vh_tr("most") : vh_tr("least"),
+        printf("    ");
+        printf(q->pick_max ? vh_tr("most: %s") : vh_tr("least: %s"),
                q->variants[v->index]);
+        printf("\n");
     }
     print_wrapped(zh() ? q->explain_zh : q->explain, "  ");
 }
@@ -758,7 +800,8 @@ run_lab(const char *file, const struct lab_opts *o)
 
     size_t right = 0;
     if (!rc) {
-        printf("%s: %s\n\n", vh_tr("Lesson"), zh() ? l->title_zh : l->title);
+        printf(vh_tr("Lesson: %s"), zh() ? l->title_zh : l->title);
+        printf("\n\n");
         print_wrapped(zh() ? cfg->description_zh : cfg->description, "");
     }
     for (size_t i = 0; i < l->n_questions && !rc; i++) {
@@ -767,7 +810,9 @@ run_lab(const char *file, const struct lab_opts *o)
         run_answer(q, &v[i], got, sizeof got);
         print_question(q, i, l->n_questions);
         if (o->key) {
-            printf("  %s: %s\n", vh_tr("Answer"), got);
+            printf("  ");
+            printf(vh_tr("Answer: %s"), got);
+            printf("\n");
             print_figures(q, &v[i]);
             continue;
         }
