@@ -508,13 +508,17 @@ key_agrees(const struct cfg_question *q, const struct verdict *v)
     switch (q->kind) {
     case CFG_Q_CHOICE:
         return !strcmp(q->answer_text, q->choices[v->index].text);
-    case CFG_Q_VARIANT:
+    case CFG_Q_VARIANT: {
+        /* The key is at the extreme, and the figure tells the runs
+         * apart: were they all equal, any key would agree. */
+        bool at_extreme = false, all_tie = true;
         for (size_t i = 0; i < q->n_variants; i++) {
-            if (v->ties[i] && !strcmp(q->answer_text, q->variants[i])) {
-                return true;
-            }
+            at_extreme |= v->ties[i] && !strcmp(q->answer_text,
+                                                q->variants[i]);
+            all_tie &= v->ties[i];
         }
-        return false;
+        return at_extreme && !all_tie;
+    }
     case CFG_Q_NUMBER:
         return within(q, q->answer_num, v->value);
     }
