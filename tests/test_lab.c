@@ -434,6 +434,14 @@ START_TEST(test_list_and_lookup)
     const char *both[] = { "--list", "01", NULL };
     ck_assert_int_eq(lab(&out, both), 2);
     free(out);
+    const char *typo[] = { "01", "--answrs", "a.txt", NULL };
+    ck_assert_int_eq(lab(&out, typo), 2);
+    ck_assert_msg(strstr(out, "did you mean '--answers'?"), "%s", out);
+    free(out);
+    const char *key_and_answers[] = { "01", "--key", "-a", "a.txt", NULL };
+    ck_assert_int_eq(lab(&out, key_and_answers), 2);
+    ck_assert(strstr(out, "--key asks nothing"));
+    free(out);
 }
 END_TEST
 
