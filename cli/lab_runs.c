@@ -135,9 +135,14 @@ pointer_get(const cJSON *root, const char *ptr, char *why, size_t len)
             return NULL;
         }
         if (!next) {
+            /* Where it stopped: the pointer up to this step, or the
+             * report itself. */
+            const char *at = start == ptr ? "the report" : ptr;
+            int at_len = start == ptr ? (int) strlen(at)
+                                      : (int) (start - ptr);
             snprintf(why, len, "'%s' is not in the report: no %s '%s' in "
-                     "'%.*s'", ptr, cJSON_IsArray(cur) ? "element" : "key",
-                     step, (int) (start - ptr), start == ptr ? "/" : ptr);
+                     "%.*s", ptr, cJSON_IsArray(cur) ? "element" : "key",
+                     step, at_len, at);
             return NULL;
         }
         cur = next;
@@ -202,8 +207,8 @@ lab_value(struct lab_runs *r, const struct cfg_question *q,
         ok = read_figure(r, per_v, q->per.pointer, &per, msg, sizeof msg,
                          &loaded);
         if (ok && per == 0) {
-            snprintf(msg, sizeof msg, "'%s' is 0 in variant '%s': nothing "
-                     "to divide by", q->per.pointer, per_v);
+            snprintf(msg, sizeof msg, "'%s' is 0: nothing to divide by",
+                     q->per.pointer);
             ok = false;
         }
     }

@@ -1,6 +1,7 @@
 /* loader/scenario_lesson.c: the keys that make a scenario a lesson
  * ("title", "title_zh", "description_zh", "questions"; models/core/
- * lesson.h), read after variants[] so that questions may name them.
+ * lesson.h), read before variants[] is checked (questions name variants
+ * by the names the tree gives them).
  *
  * What can be checked without running is checked here, at the key's JSON
  * path: every text in both languages, a key for every question that
@@ -82,32 +83,40 @@ text(struct ld *ld, const cJSON *o, const char *op, const char *key,
     return true;
 }
 
-/* Whether 'name' is "base" or one of variants[]. */
-static bool
-known_variant(const struct cfg_scenario *sc, const char *name)
+/* The names of variants[], read from the tree: the lesson is loaded
+ * before variants[] is checked (ld_variants, which loads each variant
+ * on trial, lesson included), so that a wrong lesson is reported as
+ * itself and not as every variant that does not load.  Up to 'max'
+ * into 'names', "base" first; returns how many. */
+static size_t
+variant_names(const struct ld *ld, const char **names, size_t max)
 {
-    if (!strcmp(name, "base")) {
-        return true;
+    size_t n = 0;
+    names[n++] = "base";
+    const cJSON *arr = cJSON_GetObjectItemCaseSensitive(ld->root,
+                                                        "variants");
+    if (!cJSON_IsArray(arr)) {
+        return n;
     }
-    for (size_t i = 0; i < sc->n_variants; i++) {
-        if (!strcmp(sc->variant_names[i], name)) {
-            return true;
+    const cJSON *v;
+    cJSON_ArrayForEach(v, arr) {
+        const cJSON *name = cJSON_GetObjectItemCaseSensitive(v, "name");
+        if (cJSON_IsString(name) && n < max) {
+            names[n++] = name->valuestring;
         }
     }
-    return false;
+    return n;
 }
 
 static bool
 variant_ref(struct ld *ld, const char *path, const char *name)
 {
-    if (known_variant(ld->sc, name)) {
-        return true;
-    }
     const char *names[64];
-    size_t n = 0;
-    names[n++] = "base";
-    for (size_t i = 0; i < ld->sc->n_variants && n < 64; i++) {
-        names[n++] = ld->sc->variant_names[i];
+    size_t n = variant_names(ld, names, 64);
+    for (size_t i = 0; i < n; i++) {
+        if (!strcmp(names[i], name)) {
+            return true;
+        }
     }
     const char *guess = vh_suggest(name, names, n);
     if (guess) {
@@ -331,11 +340,11 @@ observable(struct ld *ld, const cJSON *q, const char *qp,
     }
     if (!arr) {
         /* All of them: the base and every variant. */
-        cq->n_variants = 1 + ld->sc->n_variants;
+        const char *names[64];
+        cq->n_variants = variant_names(ld, names, 64);
         cq->variants = ld_calloc(cq->n_variants, sizeof *cq->variants);
-        cq->variants[0] = ld_strdup("base");
-        for (size_t i = 0; i < ld->sc->n_variants; i++) {
-            cq->variants[i + 1] = ld_strdup(ld->sc->variant_names[i]);
+        for (size_t i = 0; i < cq->n_variants; i++) {
+            cq->variants[i] = ld_strdup(names[i]);
         }
     } else {
         cq->n_variants = (size_t) cJSON_GetArraySize(arr);

@@ -319,8 +319,8 @@ ld_load_tree(cJSON *root, const char *file, bool trial_variants,
               && ld_refs(&ld)
               && ld_endpoints(&ld)
               && ld_sflow_refs(&ld)
-              && ld_variants(&ld, root)
               && ld_lesson(&ld, root)
+              && ld_variants(&ld, root)
               && (!check_supported || ld_check_supported(&ld));
     if (!ok) {
         cfg_free(sc);

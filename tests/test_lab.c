@@ -330,7 +330,7 @@ static const struct {
     { LESSON(ZH, Q("\"number\"", "{ \"pointer\": \"/flows/f/nosuch\" }",
                    ", \"answer\": 10")),
       2, "questions[0].observable.pointer: '/flows/f/nosuch' is not in the "
-         "report: no key 'nosuch' in '/flows/f' (variant 'base')" },
+         "report: no key 'nosuch' in /flows/f (variant 'base')" },
     { LESSON(ZH, Q("\"number\"", "{ \"pointer\": \"/flows/f/name\" }",
                    ", \"answer\": 10")),
       2, "'/flows/f/name' is a string in the report, not a number" },
