@@ -597,11 +597,17 @@ is_right(const struct cfg_question *q, const struct verdict *v,
     return false;
 }
 
-/* Bytes of the UTF-8 sequence that starts with byte 'c'. */
+/* Bytes of the UTF-8 character 'p' starts with: its lead byte and the
+ * continuation bytes after it, never past the string's end (a lesson's
+ * text is not checked to be valid UTF-8). */
 static size_t
-utf8_len(unsigned char c)
+utf8_len(const char *p)
 {
-    return c < 0xc0 ? 1 : c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
+    size_t n = 1;
+    while (p[n] && ((unsigned char) p[n] & 0xc0) == 0x80 && n < 4) {
+        n++;
+    }
+    return n;
 }
 
 /* Chinese punctuation that may not start a line, and that may not end
@@ -631,7 +637,7 @@ static const char *
 token_end(const char *p)
 {
     size_t open = starts_with_any(p, zh_opening, N_ELEMS(zh_opening));
-    const char *end = p + (open ? open : utf8_len((unsigned char) *p));
+    const char *end = p + (open ? open : utf8_len(p));
     char one[8];
     snprintf(one, sizeof one, "%.*s", (int) (end - p), p);
     if (open) {
@@ -641,7 +647,7 @@ token_end(const char *p)
     } else if (vh_text_width(one) < 2) {
         while (*end && *end != ' ' && *end != '\n'
                && !starts_with_any(end, zh_opening, N_ELEMS(zh_opening))) {
-            size_t n = utf8_len((unsigned char) *end);
+            size_t n = utf8_len(end);
             snprintf(one, sizeof one, "%.*s", (int) n, end);
             if (vh_text_width(one) > 1) {
                 break;
@@ -680,8 +686,8 @@ print_wrapped(const char *text, const char *indent)
             continue;
         }
         const char *end = token_end(p);
-        char tok[512];
-        snprintf(tok, sizeof tok, "%.*s", (int) (end - p), p);
+        char *tok = vh_xcalloc(1, (size_t) (end - p) + 1);
+        memcpy(tok, p, (size_t) (end - p));
         size_t w = vh_text_width(tok);
         if (col && col + space + w > room) {
             printf("\n");
@@ -689,6 +695,7 @@ print_wrapped(const char *text, const char *indent)
             space = false;
         }
         printf("%s%s%s", col ? "" : indent, space ? " " : "", tok);
+        free(tok);
         col += space + w;
         space = false;
         p = end;
