@@ -223,17 +223,20 @@ $(PEER_BIN): tests/peer/ns3_bridge_flood.cc
 	  || { echo "peer: compiling $< against ns-3 failed"; exit 1; }
 
 # make install [PREFIX=/usr/local] [DESTDIR=...]: the two programs, the
-# shipped scenarios, the documentation, the man page and bash completion.
+# shipped scenarios and lessons ('vhsim lab' finds them beside its
+# PREFIX/bin), the documentation, the man page and bash completion.
 PREFIX ?= /usr/local
 BINDIR  = $(DESTDIR)$(PREFIX)/bin
 SHAREDIR = $(DESTDIR)$(PREFIX)/share
 install: all
 	install -d $(BINDIR) $(SHAREDIR)/vhsim/scenarios/bench \
+	  $(SHAREDIR)/vhsim/lessons \
 	  $(SHAREDIR)/doc/vhsim/img $(SHAREDIR)/man/man1 \
 	  $(SHAREDIR)/bash-completion/completions
 	install -m 755 vhsim vhsim-gui $(BINDIR)
 	install -m 644 scenarios/*.json $(SHAREDIR)/vhsim/scenarios
 	install -m 644 scenarios/bench/*.json $(SHAREDIR)/vhsim/scenarios/bench
+	install -m 644 scenarios/lessons/*.json $(SHAREDIR)/vhsim/lessons
 	install -m 644 README.md docs/*.md $(SHAREDIR)/doc/vhsim
 	install -m 644 docs/img/*.png $(SHAREDIR)/doc/vhsim/img
 	install -m 644 docs/vhsim.1 $(SHAREDIR)/man/man1/vhsim.1

@@ -24,6 +24,7 @@ int cmd_check(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
 int cmd_sweep(int argc, char **argv);
+int cmd_lab(int argc, char **argv);
 
 /* 'vhsim gui': runs vhsim-gui, found in the running program's directory
  * ('argv0' is vhsim's argv[0], used when /proc/self/exe cannot be read),

@@ -25,6 +25,8 @@ static const char usage[] =
     "                    with 95% confidence intervals, plot them\n"
     "  gui SCENARIO      animate the packets hop by hop in a window (or\n"
     "                    replay a recording, or write screenshots)\n"
+    "  lab LESSON        run a lesson, ask its questions, grade the answers\n"
+    "                    ('vhsim lab --list' lists the lessons)\n"
     "\n"
     "'vhsim COMMAND --help' describes a command and its options; a\n"
     "SCENARIO '-' is standard input, and '--' ends the options.  'vhsim\n"
@@ -41,7 +43,7 @@ static int
 dispatch(int argc, char **argv)
 {
     static const char *const commands[] = {
-        "run", "check", "explain", "compare", "sweep", "gui", "help",
+        "run", "check", "explain", "compare", "sweep", "gui", "lab", "help",
     };
     if (argc < 2) {
         fputs(usage, stderr);
@@ -79,6 +81,9 @@ dispatch(int argc, char **argv)
     }
     if (!strcmp(cmd, "sweep")) {
         return cmd_sweep(argc - 1, argv + 1);
+    }
+    if (!strcmp(cmd, "lab")) {
+        return cmd_lab(argc - 1, argv + 1);
     }
     if (!strcmp(cmd, "gui")) {
         return cmd_gui_exec(argv[0], argc - 1, argv + 1);

@@ -51,6 +51,9 @@ static const struct schema_key top_keys[] = {
     { "duration", NULL }, { "hosts", NULL }, { "switches", NULL },
     { "traffic", NULL }, { "capture", NULL }, { "events", NULL },
     { "variants", NULL }, { "costs", NULL },
+    /* A lesson's (loader/scenario_lesson.c). */
+    { "title", NULL }, { "title_zh", NULL }, { "description_zh", NULL },
+    { "questions", NULL },
 };
 const struct schema sch_top = SCHEMA("scenario", top_keys);
 

@@ -8,6 +8,7 @@
  * what cannot run yet (scenario_support.c), so an unsupported feature is
  * reported only for a scenario that is otherwise right. */
 #include "loader/scenario_priv.h"
+#include "models/core/lesson.h"
 #include "sim/xmalloc.h"
 
 #include <errno.h>
@@ -152,6 +153,8 @@ cfg_free(struct cfg_scenario *sc)
     free(sc->file);
     free(sc->name);
     free(sc->description);
+    free(sc->description_zh);
+    cfg_lesson_free(sc->lesson);
     free(sc);
 }
 
@@ -316,6 +319,7 @@ ld_load_tree(cJSON *root, const char *file, bool trial_variants,
               && ld_refs(&ld)
               && ld_endpoints(&ld)
               && ld_sflow_refs(&ld)
+              && ld_lesson(&ld, root)
               && ld_variants(&ld, root)
               && (!check_supported || ld_check_supported(&ld));
     if (!ok) {

@@ -221,6 +221,8 @@ bool ld_costs(struct ld *, const cJSON *root);
 bool ld_refs(struct ld *);
 bool ld_endpoints(struct ld *);
 bool ld_variants(struct ld *, const cJSON *root);
+/* A lesson's keys (loader/scenario_lesson.c), before variants[]. */
+bool ld_lesson(struct ld *, const cJSON *root);
 bool ld_check_supported(struct ld *);
 
 /* NAT and macvtap (scenario_attach.c): the extension keys attach.forward

@@ -8,7 +8,7 @@
 
 #include "tests/testutil.h"
 
-#define MAX_SUITES 64
+#define MAX_SUITES 128
 
 static vh_suite_fn suites[MAX_SUITES];
 static int n_suites;

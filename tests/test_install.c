@@ -23,6 +23,7 @@ START_TEST(test_make_install)
         "usr/bin/vhsim", "usr/bin/vhsim-gui",
         "usr/share/vhsim/scenarios/demo.json",
         "usr/share/vhsim/scenarios/evb.json",
+        "usr/share/vhsim/lessons/01-access-methods.json",
         "usr/share/doc/vhsim/scenarios.md", "usr/share/man/man1/vhsim.1",
         "usr/share/bash-completion/completions/vhsim",
     };
@@ -37,6 +38,13 @@ START_TEST(test_make_install)
                     "'%s/root/usr/share/vhsim/scenarios/demo.json' --quiet "
                     "&& ls traces 2>&1", dir, dir, dir, dir);
     ck_assert_msg(st == 0 && strstr(out, ".pcap"), "%s", out);
+    free(out);
+    /* The installed lessons, found beside the installed program. */
+    st = vh_test_sh(&out, "cd '%s/work' && '%s/root/usr/bin/vhsim' lab "
+                    "--list && '%s/root/usr/bin/vhsim' lab --key 04 "
+                    ">/dev/null 2>&1", dir, dir, dir);
+    ck_assert_msg(st == 0 && strstr(out, "usr/share/vhsim/lessons:")
+                  && strstr(out, "04-vmdq"), "%s", out);
     free(out);
     vh_test_sh(NULL, "rm -rf '%s'", dir);
     free(dir);

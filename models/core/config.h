@@ -23,6 +23,8 @@
 struct dev_class;
 /* A container network driver (models/container/netdrv.h). */
 struct net_driver;
+/* What makes a scenario a lesson (models/core/lesson.h). */
+struct cfg_lesson;
 
 enum cfg_irqbalance { CFG_IRQ_PERFORMANCE, CFG_IRQ_POWER_SAVE };
 
@@ -602,6 +604,9 @@ struct cfg_scenario {
     char *file;                 /* Path it was loaded from. */
     char *name;                 /* Default: file name without ".json". */
     char *description;          /* May be NULL. */
+    char *description_zh;       /* Its Chinese; may be NULL. */
+    struct cfg_lesson *lesson;  /* NULL unless it has "questions"
+                                 * (models/core/lesson.h). */
     uint64_t seed;              /* Default 1. */
     vh_time_t duration;         /* Default 10ms. */
     struct cfg_host *hosts;

@@ -3,7 +3,7 @@
 # tests/fuzz/corpus/ (run from the top of the tree after 'make vhsim
 # build/vhsim_tests'; docs/fuzzing.md).
 #
-#   scenario/   every shipped scenario, and every scenario the loader's
+#   scenario/   every shipped scenario and lesson, and every scenario the loader's
 #               test table loads, bad inputs included (written by
 #               tests/test_scenario.c when VHSIM_FUZZ_SEEDS is set)
 #   recording/  recordings of the small scenarios in tests/fuzz/recsrc/,
@@ -15,6 +15,9 @@ mkdir -p "$out/scenario" "$out/recording"
 
 for f in scenarios/*.json scenarios/bench/*.json tests/fuzz/recsrc/*.json; do
     cp "$f" "$out/scenario/s-$(basename "$f")"
+done
+for f in scenarios/lessons/*.json; do
+    cp "$f" "$out/scenario/l-$(basename "$f")"
 done
 VHSIM_FUZZ_SEEDS="$out/scenario" CK_FORK=no CK_VERBOSITY=silent \
     ./build/vhsim_tests scenario >/dev/null
