@@ -120,6 +120,12 @@ cfg_free(struct cfg_scenario *sc)
             free(sc->switches[i].links[k].to);
         }
         free(sc->switches[i].links);
+        if (sc->switches[i].pvlan) {
+            free(sc->switches[i].pvlan->isolated);
+            free(sc->switches[i].pvlan->community);
+            free(sc->switches[i].pvlan->promiscuous);
+            free(sc->switches[i].pvlan);
+        }
         ld_free_class_priv(sc->switches[i].cls, sc->switches[i].priv);
     }
     free(sc->switches);

@@ -126,7 +126,10 @@ ld_switch_pvlan(struct ld *ld, const cJSON *o, const char *sp,
                             "of mode '802.1q' or 'vepa', not '%s'",
                             cfg_switch_mode_names[sw->mode]);
     }
+    /* Owned by the switch from here, so that cfg_free() frees what a
+     * refusal below leaves half read. */
     struct cfg_switch_pvlan *c = ld_calloc(1, sizeof *c);
+    sw->pvlan = c;
     if (!ld_int(ld, pv, pp, "primary", true, 1, 4094, VID_WHY, &primary)
         || !ld_vlan_list(ld, pv, pp, "isolated", &c->isolated,
                          &c->n_isolated)
@@ -174,6 +177,5 @@ ld_switch_pvlan(struct ld *ld, const cJSON *o, const char *sp,
         }
         c->promiscuous[c->n_promiscuous++] = port;
     }
-    sw->pvlan = c;
     return true;
 }

@@ -18,9 +18,11 @@
 
 /* A stand-in for vhsim-gui: prints its arguments in brackets, then its
  * input, then exits 7, or dies of SIGTERM if its first argument says so. */
+/* A stand-in for vhsim-gui that prints its arguments: the language vhsim
+ * chose comes first, then what followed "gui". */
 static const char fake_gui[] =
     "#!/bin/sh\n"
-    "[ \"$1\" = die ] && kill -TERM $$\n"
+    "[ \"$2\" = die ] && kill -TERM $$\n"
     "printf '[%s]' \"$@\"; echo; cat; exit 7\n";
 
 /* Copies the vhsim under test alone into a fresh directory; returns the
@@ -106,7 +108,8 @@ START_TEST(test_gui_passes_everything_through)
     int st = vh_test_sh(&out, "cd / && echo from-stdin | '%s/vhsim' gui "
                         "'a b' --seed '' 2>&1", dir);
     ck_assert_msg(st == 7, "exit %d: %s", st, out);
-    ck_assert_msg(strstr(out, "[a b][--seed][]\nfrom-stdin\n"), "%s", out);
+    ck_assert_msg(strstr(out, "[--lang=en][a b][--seed][]\nfrom-stdin\n"),
+                  "%s", out);
     free(out);
 
     /* A signal that ends the GUI ends vhsim: it is the same process. */
