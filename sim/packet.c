@@ -29,6 +29,10 @@ vh_pool_destroy(struct vh_pool *pool)
         free(pool->slabs[i]);
     }
     free(pool->slabs);
+    for (size_t i = 0; i < pool->n_bigs; i++) {
+        free(pool->bigs[i]);
+    }
+    free(pool->bigs);
     memset(pool, 0, sizeof *pool);
 }
 
@@ -47,15 +51,10 @@ pool_add_slab(struct vh_pool *pool)
     pool->allocated += SLAB_PACKETS;
 }
 
-struct vh_packet *
-vh_packet_alloc(struct vh_pool *pool)
+/* Hands out 'p', taken off a free list, as a fresh packet. */
+static struct vh_packet *
+packet_init(struct vh_pool *pool, struct vh_packet *p, uint32_t room)
 {
-    if (!pool->free) {
-        pool_add_slab(pool);
-    }
-    struct vh_packet *p = pool->free;
-    pool->free = p->next;
-
     /* Metadata only: the frame bytes are written by whoever builds the
      * frame, and clearing 2 KB per packet would cost more than the rest
      * of the hop. */
@@ -64,9 +63,43 @@ vh_packet_alloc(struct vh_pool *pool)
     p->flow = VH_FLOW_NONE;
     p->id = pool->next_id++;
     p->pool = pool;
+    p->room = room;
     p->live = 1;
     pool->live++;
     return p;
+}
+
+struct vh_packet *
+vh_packet_alloc(struct vh_pool *pool)
+{
+    if (!pool->free) {
+        pool_add_slab(pool);
+    }
+    struct vh_packet *p = pool->free;
+    pool->free = p->next;
+    return packet_init(pool, p, VH_PKT_DATAROOM);
+}
+
+struct vh_packet *
+vh_packet_alloc_room(struct vh_pool *pool, uint32_t room)
+{
+    assert(room <= VH_PKT_MAX_DATAROOM);
+    if (room <= VH_PKT_DATAROOM) {
+        return vh_packet_alloc(pool);
+    }
+    struct vh_packet *p = pool->big_free;
+    if (p) {
+        pool->big_free = p->next;
+    } else {
+        /* Few are live at once (one per super-frame in flight), so they
+         * are made one by one and kept for reuse. */
+        p = vh_xmalloc(offsetof(struct vh_packet, buf) + VH_PKT_HEADROOM
+                       + VH_PKT_MAX_DATAROOM);
+        pool->bigs = vh_xgrow(pool->bigs, pool->n_bigs, sizeof *pool->bigs);
+        pool->bigs[pool->n_bigs++] = p;
+        pool->allocated++;
+    }
+    return packet_init(pool, p, VH_PKT_MAX_DATAROOM);
 }
 
 void
@@ -78,8 +111,13 @@ vh_packet_free(struct vh_packet *p)
     struct vh_pool *pool = p->pool;
     assert(pool->live > 0 && p->live);
     p->live = 0;
-    p->next = pool->free;
-    pool->free = p;
+    if (p->room > VH_PKT_DATAROOM) {
+        p->next = pool->big_free;
+        pool->big_free = p;
+    } else {
+        p->next = pool->free;
+        pool->free = p;
+    }
     pool->live--;
 }
 
@@ -95,12 +133,17 @@ vh_pool_foreach_live(const struct vh_pool *pool,
             }
         }
     }
+    for (size_t i = 0; i < pool->n_bigs; i++) {
+        if (pool->bigs[i]->live) {
+            fn(pool->bigs[i], ctx);
+        }
+    }
 }
 
 struct vh_packet *
 vh_packet_clone(const struct vh_packet *p)
 {
-    struct vh_packet *q = vh_packet_alloc(p->pool);
+    struct vh_packet *q = vh_packet_alloc_room(p->pool, p->room);
     uint64_t id = q->id;
 
     /* Copying the whole metadata block keeps clone correct when fields

@@ -23,6 +23,9 @@
 #define VH_PKT_HEADROOM 128     /* Room for tags and tunnel headers. */
 #define VH_PKT_DATAROOM 2048    /* Largest frame plus pushed headers. */
 #define VH_PKT_BUFSIZE (VH_PKT_HEADROOM + VH_PKT_DATAROOM)
+/* A TCP super-frame (TSO, GSO, GRO) is at most 64 KiB of IPv4 packet
+ * (Linux's gso_max_size) behind its Ethernet header and a tag. */
+#define VH_PKT_MAX_DATAROOM ((64u << 10) + 64)
 
 #define VH_FLOW_NONE (-1)       /* Control frames (ARP) and replies' owner. */
 
@@ -78,6 +81,11 @@ struct vh_packet {
                                  * counted once (models/core/acct.h); NULL for
                                  * a packet that was never copied.  Copied
                                  * by vh_packet_clone(). */
+    uint32_t room;              /* Bytes of 'buf' after the headroom:
+                                 * VH_PKT_DATAROOM, or for a buffer from
+                                 * vh_packet_alloc_room() that needed
+                                 * more, VH_PKT_MAX_DATAROOM (the buffer
+                                 * then extends past the declared 'buf'). */
     uint8_t buf[VH_PKT_BUFSIZE];
 };
 
@@ -88,6 +96,9 @@ struct vh_pool {
     uint64_t allocated;         /* Packets ever malloc'ed by this pool. */
     void **slabs;               /* Slabs, freed by vh_pool_destroy(). */
     size_t n_slabs;
+    struct vh_packet *big_free; /* Free list of large buffers. */
+    struct vh_packet **bigs;    /* Every large buffer, for destroy. */
+    size_t n_bigs;
 };
 
 void vh_pool_init(struct vh_pool *);
@@ -108,11 +119,16 @@ void vh_pool_foreach_live(const struct vh_pool *,
  * when memory is exhausted). */
 struct vh_packet *vh_packet_alloc(struct vh_pool *);
 
+/* As vh_packet_alloc(), with room for a frame of 'room' bytes, at most
+ * VH_PKT_MAX_DATAROOM (a super-frame); 'room' up to VH_PKT_DATAROOM takes
+ * an ordinary buffer. */
+struct vh_packet *vh_packet_alloc_room(struct vh_pool *, uint32_t room);
+
 /* Returns 'p' to its pool.  NULL is allowed. */
 void vh_packet_free(struct vh_packet *p);
 
 /* A copy of 'p' (bytes and metadata, except a new id and 'counted' = 0)
- * from the same pool. */
+ * from the same pool, in a buffer as large. */
 struct vh_packet *vh_packet_clone(const struct vh_packet *p);
 
 /* Reserves 'n' bytes at the end of the frame and returns a pointer to
@@ -120,7 +136,8 @@ struct vh_packet *vh_packet_clone(const struct vh_packet *p);
 static inline uint8_t *
 vh_packet_put(struct vh_packet *p, uint32_t n)
 {
-    assert(n <= (size_t) (p->buf + VH_PKT_BUFSIZE - (p->data + p->len)));
+    assert(n <= (size_t) (p->buf + VH_PKT_HEADROOM + p->room
+                          - (p->data + p->len)));
     uint8_t *tail = p->data + p->len;
     p->len += n;
     return tail;
