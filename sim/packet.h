@@ -50,6 +50,9 @@ struct vh_pkt_meta {
     uint32_t priority;          /* The egress queue a switch chose (the
                                  * kernel's skb->priority, OVS's
                                  * set_queue). */
+    uint16_t gso_size;          /* A TCP super-frame (TSO, GSO, GRO): the
+                                 * payload of each segment it stands for
+                                 * (the kernel's skb_shinfo()->gso_size). */
 };
 
 struct vh_packet {
