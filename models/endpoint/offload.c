@@ -2,6 +2,8 @@
  * (TSO, GSO) and merging segments into them (GRO). */
 #include "models/endpoint/offload.h"
 
+#include <assert.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "models/core/acct.h"
@@ -23,9 +25,8 @@ offload_segment(struct world *w, struct vh_packet *p, struct vh_packet **segs)
         return 1;
     }
     size_t n = (h.payload_len + mss - 1) / mss;
-    if (n > OFFLOAD_MAX_SEGS) {
-        n = OFFLOAD_MAX_SEGS;   /* TCP never builds more. */
-    }
+    /* TCP (seg_cap) and GRO never build more. */
+    assert(n <= OFFLOAD_MAX_SEGS);
     uint32_t room = h.payload_off + mss;
     /* The later segments first, while 'p' still holds the whole. */
     for (size_t i = n; i-- > 0;) {
@@ -116,7 +117,8 @@ gro_receive(struct world *w, struct gro_cell *g, struct vh_packet *p,
         return p;
     }
     struct vh_packet *held = g->held;
-    if (held && !p->counted) {
+    if (held && !p->counted && !g->ended
+        && h.payload_len <= held->md.gso_size) {
         /* The held frame's headers as its first segment had them: the
          * totals are written only when it is flushed. */
         vh_frame_parse(held->data, held->len, &hfi, false);
@@ -129,9 +131,9 @@ gro_receive(struct world *w, struct gro_cell *g, struct vh_packet *p,
                    p->data + h.payload_off, h.payload_len);
             g->segs++;
             g->psh = h.flags & VH_TCP_PSH;
-            if (held->md.gso_size < h.payload_len) {
-                held->md.gso_size = (uint16_t) h.payload_len;
-            }
+            /* A short segment ends the run (tcp_gro_receive flushes
+             * after it), so every segment but the last is gso_size. */
+            g->ended = h.payload_len < held->md.gso_size;
             acct_consume(w, p, (struct vh_device *) dev);
             return NULL;
         }
@@ -140,9 +142,8 @@ gro_receive(struct world *w, struct gro_cell *g, struct vh_packet *p,
     struct vh_packet *f = gro_flush(g);
     struct vh_packet *big = vh_packet_alloc_room(&w->pool,
                                                  VH_PKT_MAX_DATAROOM);
-    uint64_t id = big->id;
+    /* Its metadata, id included: traces follow one packet. */
     memcpy(big, p, offsetof(struct vh_packet, buf));
-    big->id = id;
     big->room = VH_PKT_MAX_DATAROOM;
     big->pool = &w->pool;
     big->next = NULL;
@@ -161,5 +162,6 @@ gro_receive(struct world *w, struct gro_cell *g, struct vh_packet *p,
     g->held = big;
     g->segs = 1;
     g->psh = h.flags & VH_TCP_PSH;
+    g->ended = false;
     return f;
 }

@@ -69,6 +69,7 @@ struct gro_cell {
     struct vh_packet *held;     /* The frame being grown, or NULL. */
     uint32_t segs;              /* Segments in it. */
     bool psh;                   /* The last one had PSH. */
+    bool ended;                 /* The last one was short: no more. */
 };
 
 /* GRO receive of 'p' on 'core' as 'cat': appends it to the held frame
