@@ -192,12 +192,18 @@ vh_packet_reserve(struct vh_packet *p, uint32_t head, uint32_t tail)
     if (vh_packet_headroom(p) >= head && vh_packet_tailroom(p) >= tail) {
         return;
     }
-    if ((size_t) head + p->len + tail <= p->cap) {
+    /* The headroom to keep: what is asked, and what the frame has up to
+     * the usual amount, which a tag pushed later will want. */
+    size_t have = vh_packet_headroom(p);
+    size_t keep = have < VH_PKT_HEADROOM ? have : VH_PKT_HEADROOM;
+    keep = keep > head ? keep : head;
+    if (keep + p->len + tail <= p->cap) {
         /* The buffer is big enough: slide the frame back to leave 'head'
          * in front, or forward, keeping as much headroom as the tail
          * leaves. */
-        size_t to = vh_packet_headroom(p) < head ? head
-                    : p->cap - p->len - tail;
+        size_t most = p->cap - p->len - tail;
+        size_t to = have < most ? have : most;
+        to = to > head ? to : head;
         memmove(p->buf + to, p->data, p->len);
         p->data = p->buf + to;
         return;

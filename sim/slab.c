@@ -17,11 +17,13 @@
 
 #ifdef VH_SLAB_ASAN
 #include <sanitizer/asan_interface.h>
+#define REDZONE 32
 #define POISON(p, n) ASAN_POISON_MEMORY_REGION(p, n)
 #define UNPOISON(p, n) ASAN_UNPOISON_MEMORY_REGION(p, n)
 #else
 #define POISON(p, n) ((void) (p), (void) (n))
 #define UNPOISON(p, n) ((void) (p), (void) (n))
+#define REDZONE 0
 #endif
 
 /* The most objects a slab holds: 64-byte objects in a 64 KiB slab. */
@@ -86,7 +88,8 @@ vh_slab_init(struct vh_slab_cache *c, size_t size)
     memset(c, 0, sizeof *c);
     size = (size + sizeof(void *) - 1) & ~(sizeof(void *) - 1);
     c->obj_size = size < MIN_OBJ ? MIN_OBJ : size;
-    c->per_slab = (uint32_t) ((VH_SLAB_BYTES - BASE_OFF) / c->obj_size);
+    c->stride = c->obj_size + REDZONE;
+    c->per_slab = (uint32_t) ((VH_SLAB_BYTES - BASE_OFF) / c->stride);
     assert(c->per_slab >= 8 && c->per_slab <= MAX_OBJS);
 }
 
@@ -157,11 +160,11 @@ vh_slab_alloc(struct vh_slab_cache *c)
         s->free = *(void **) obj;
     } else {
         assert(s->carved < c->per_slab);
-        obj = slab_base(s) + (size_t) s->carved++ * c->obj_size;
+        obj = slab_base(s) + (size_t) s->carved++ * c->stride;
     }
     UNPOISON(obj, c->obj_size);
 
-    size_t i = (size_t) ((uint8_t *) obj - slab_base(s)) / c->obj_size;
+    size_t i = (size_t) ((uint8_t *) obj - slab_base(s)) / c->stride;
     s->in_use[i / 64] |= UINT64_C(1) << (i % 64);
     c->in_use++;
     if (++s->used == c->per_slab) {
@@ -175,7 +178,7 @@ void
 vh_slab_free(struct vh_slab_cache *c, void *obj)
 {
     struct vh_slab *s = slab_of(obj);
-    size_t i = (size_t) ((uint8_t *) obj - slab_base(s)) / c->obj_size;
+    size_t i = (size_t) ((uint8_t *) obj - slab_base(s)) / c->stride;
     uint64_t bit = UINT64_C(1) << (i % 64);
     assert(s->in_use[i / 64] & bit);
     s->in_use[i / 64] &= ~bit;
@@ -214,7 +217,7 @@ foreach_in(const struct vh_slab_cache *c, struct vh_slab *s,
             while (bits) {
                 uint32_t i = w * 64 + (uint32_t) __builtin_ctzll(bits);
                 bits &= bits - 1;
-                fn(slab_base(s) + (size_t) i * c->obj_size, ctx);
+                fn(slab_base(s) + (size_t) i * c->stride, ctx);
             }
         }
     }

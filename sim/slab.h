@@ -11,8 +11,9 @@
  *
  * A slab marks which of its objects are in use, so the objects a cache
  * has handed out can be walked (vh_slab_foreach) for checks at the end of
- * a run.  Under AddressSanitizer a free object is poisoned, so a use after
- * vh_slab_free() is reported where it happens. */
+ * a run.  Under AddressSanitizer a free object is poisoned and objects are
+ * kept apart by poisoned red zones, so a use after vh_slab_free() or a
+ * write past an object's end is reported where it happens. */
 #ifndef VH_SLAB_H
 #define VH_SLAB_H 1
 
@@ -26,6 +27,9 @@ struct vh_slab;
 
 struct vh_slab_cache {
     size_t obj_size;            /* Bytes per object, pointer-aligned. */
+    size_t stride;              /* From one object to the next: obj_size,
+                                 * and a poisoned red zone under
+                                 * AddressSanitizer. */
     uint32_t per_slab;          /* Objects a slab holds. */
     struct vh_slab *partial;    /* Slabs with a free object (first is
                                  * where the next object comes from). */
