@@ -111,7 +111,7 @@ ep_send_arp_request(struct world *w, struct endpoint *ep,
                     enum cpu_cat cat)
 {
     static const struct vh_mac zero;
-    struct vh_packet *r = vh_packet_alloc(&w->pool);
+    struct vh_packet *r = vh_packet_alloc_room(&w->pool, VH_ETH_MIN_FRAME);
     r->len = vh_build_arp(r->data, VH_ARP_REQUEST, &ep->mac, ep->ip, &zero,
                           e->ip, &vh_mac_broadcast);
     r->born = w->sim.now;
@@ -361,7 +361,15 @@ endpoint_send(struct world *w, struct endpoint *ep, struct flow_stats *fs,
         .ip_id = st->next_ip_id++,
     };
 
-    struct vh_packet *p = vh_packet_alloc(&w->pool);
+    /* A buffer for the frame's size: a flood of 64-byte frames holds a
+     * small buffer per copy, not a full-size one.  A replayed frame's
+     * size is its own. */
+    struct vh_packet *p = cf->replay
+        ? vh_packet_alloc(&w->pool)
+        : vh_packet_alloc_room(&w->pool, cf->size > VH_ETH_MIN_FRAME
+                                         + VH_ETH_FCS
+                                         ? cf->size - VH_ETH_FCS
+                                         : VH_ETH_MIN_FRAME);
     p->flow = fs->index;
     p->seq = seq;
     /* A sender woken from idle by its timer stamps after the wakeup. */

@@ -3,7 +3,6 @@
 #include "models/endpoint/offload.h"
 
 #include <assert.h>
-#include <stddef.h>
 #include <string.h>
 
 #include "models/core/acct.h"
@@ -138,28 +137,12 @@ gro_receive(struct world *w, struct gro_cell *g, struct vh_packet *p,
             return NULL;
         }
     }
-    /* 'p' starts a new held frame, in a buffer with room to grow. */
+    /* 'p' starts a new held frame; its buffer grows as segments are
+     * appended (vh_packet_put). */
     struct vh_packet *f = gro_flush(g);
-    struct vh_packet *big = vh_packet_alloc_room(&w->pool,
-                                                 VH_PKT_MAX_DATAROOM);
-    /* Its metadata, id included: traces follow one packet. */
-    memcpy(big, p, offsetof(struct vh_packet, buf));
-    big->room = VH_PKT_MAX_DATAROOM;
-    big->pool = &w->pool;
-    big->next = NULL;
-    big->data = big->buf + VH_PKT_HEADROOM;
-    /* Without padding: a segment shorter than the Ethernet minimum
-     * carries no data worth growing, but be exact anyway. */
-    uint32_t real = h.payload_off + h.payload_len;
-    memcpy(big->data, p->data, real);
-    big->len = real;
-    big->md.gso_size = (uint16_t) h.payload_len;
-    /* 'p' lives on as 'big': its family and count move with it. */
-    p->family = NULL;
-    p->counted = 0;
-    p->flow = VH_FLOW_NONE;
-    vh_packet_free(p);
-    g->held = big;
+    p->len = h.payload_off + h.payload_len;     /* No Ethernet padding. */
+    p->md.gso_size = (uint16_t) h.payload_len;
+    g->held = p;
     g->segs = 1;
     g->psh = h.flags & VH_TCP_PSH;
     g->ended = false;
