@@ -307,7 +307,8 @@ load_nic(struct ld *ld, const cJSON *o, const char *np, const char *hname,
     nic->has_ip = has_ip;
     if (!ld_gateway(ld, o, np, nic) || !ld_nic_vlans(ld, o, np, nic)
         || !ld_mtu(ld, o, np, VH_DEF_MTU, &nic->mtu)
-        || !ld_coalesce(ld, o, np, nic)) {
+        || !ld_coalesce(ld, o, np, nic)
+        || !ld_nic_offloads(ld, o, np, nic)) {
         return false;
     }
     if (!nic->has_mac) {
@@ -618,7 +619,7 @@ load_vnic(struct ld *ld, const cJSON *o, const char *vp, const char *spath,
     vn->queues = (int) queues;
     vn->vlan = (int) vlan;
     vn->ring = (int) ring;
-    return true;
+    return ld_vnic_offloads(ld, o, vp, vn);
 }
 
 static bool

@@ -38,6 +38,11 @@ static const struct schema_key coalesce_keys[] = {
 };
 const struct schema sch_coalesce = SCHEMA("coalesce", coalesce_keys);
 
+static const struct schema_key offloads_keys[] = {
+    { "tso", NULL }, { "gso", NULL }, { "gro", NULL }, { "rx-checksum", NULL },
+};
+const struct schema sch_offloads = SCHEMA("offloads", offloads_keys);
+
 static const struct schema_key attach_keys[] = {
     { "type", NULL }, { "to", NULL }, { "mode", NULL }, { "vf", NULL },
     { "forward", NULL }, { "vlan", NULL }, { "trunks", NULL },
@@ -71,6 +76,7 @@ static const struct schema_key nic_keys[] = {
     { "link", NULL }, { "mac", NULL }, { "ip", NULL },
     { "rx_ring", NULL }, { "tx_ring", NULL }, { "gateway", NULL },
     { "vlans", NULL }, { "mtu", NULL }, { "coalesce", &sch_coalesce },
+    { "offloads", &sch_offloads },
 };
 const struct schema sch_nic = SCHEMA("NIC", nic_keys);
 
@@ -92,7 +98,7 @@ static const struct schema_key vnic_keys[] = {
     { "name", NULL }, { "mac", NULL }, { "ip", NULL }, { "model", NULL },
     { "backend", NULL }, { "queues", NULL }, { "attach", &sch_attach },
     { "vlan", NULL }, { "ring", NULL }, { "trunks", NULL },
-    { "mtu", NULL }, { "gateway", NULL },
+    { "mtu", NULL }, { "gateway", NULL }, { "offloads", &sch_offloads },
 };
 const struct schema sch_vnic = SCHEMA("VM NIC", vnic_keys);
 
@@ -274,10 +280,8 @@ static const struct {
     { "scenario", "dvswitches", "distributed switches" },
     { "NIC", "lldp", "LLDP" },
     { "NIC", "ip6", "IPv6" },
-    { "NIC", "offloads", "offloads (TSO, GSO, GRO, rx-checksum)" },
     { "VM NIC", "lldp", "LLDP" },
     { "VM NIC", "ip6", "IPv6" },
-    { "VM NIC", "offloads", "offloads (TSO, GSO, GRO, rx-checksum)" },
     { "switch", "lldp", "LLDP" },
     { "switch", "cdp", "CDP" },
     { "attach", "portgroup", "distributed switches' port groups" },

@@ -40,7 +40,8 @@ extern const struct schema sch_top, sch_host, sch_nic, sch_bridge, sch_vm,
                            sch_vnic, sch_switch, sch_flow, sch_capture,
                            sch_event, sch_variant, sch_cpu, sch_iommu,
                            sch_sriov, sch_attach, sch_network,
-                           sch_container, sch_coalesce;
+                           sch_container, sch_coalesce,
+                           sch_offloads;
 
 /* ---- Loader state. ---- */
 
@@ -204,6 +205,13 @@ bool ld_idle_host(struct ld *, const cJSON *h, const char *hp,
                   struct cfg_host *);
 bool ld_coalesce(struct ld *, const cJSON *nic, const char *np,
                  struct cfg_nic *);
+
+/* Offloads (loader/scenario_offload.c): a NIC's or a VM NIC's
+ * "offloads"; the VM NIC's after its model, backend and attach. */
+bool ld_nic_offloads(struct ld *, const cJSON *nic, const char *np,
+                     struct cfg_nic *);
+bool ld_vnic_offloads(struct ld *, const cJSON *vnic, const char *vp,
+                      struct cfg_vnic *);
 
 bool ld_hosts(struct ld *, const cJSON *root);
 bool ld_switches(struct ld *, const cJSON *root);

@@ -504,7 +504,7 @@ vh_tag_close(struct vh_packet *p, uint32_t n)
     /* A minimum-size tagged frame would be a runt once untagged; a bridge
      * pads it back to the minimum (802.1Q), and so do we. */
     if (p->len < VH_ETH_MIN_FRAME) {
-        assert(p->data + VH_ETH_MIN_FRAME <= p->buf + VH_PKT_BUFSIZE);
+        vh_packet_reserve(p, 0, VH_ETH_MIN_FRAME - p->len);
         p->len = pad_frame(p->data, p->len);
     }
 }

@@ -1,15 +1,26 @@
 /* sim/packet.h: packet buffers.
  *
- * A packet is a real Ethernet frame (no FCS) in a fixed-size buffer with
- * headroom in front, so a VLAN tag, VN-Tag or tunnel header is pushed by
- * moving 'data' back instead of copying the frame.  The first cache line
- * holds what the per-hop path touches.
+ * A packet is a real Ethernet frame (no FCS) in a buffer with headroom in
+ * front, so a VLAN tag, VN-Tag or tunnel header is pushed by moving 'data'
+ * back instead of copying the frame.  The first cache line holds what the
+ * per-hop path touches.
  *
- * Buffers come from a pool and always go back to the pool they came from.
- * A packet has exactly one owner at a time: whoever holds the pointer.
- * Handing a packet to a function that "takes" it transfers ownership, and
- * that function must eventually free it, deliver it, or pass it on.
- * Flooding makes copies with vh_packet_clone(). */
+ * The buffer is sized by the frame: it comes from one of a few size
+ * classes (VH_PKT_CLASS_BYTES), from a 256-byte one that holds a minimum
+ * frame and its tunnel headers to one for a 64 KiB TSO/GSO/GRO
+ * super-frame.  vh_packet_alloc() gives room for a full-size standard
+ * frame; vh_packet_alloc_room() for what the caller says; a clone takes the
+ * smallest class its frame fits; vh_packet_put() and vh_packet_reserve()
+ * move a frame that outgrows its buffer to a larger class.  Whoever writes
+ * frame bytes directly at 'data' writes at most vh_packet_tailroom() +
+ * 'len' bytes (asserted where the pool can see it).
+ *
+ * Packets and buffers come from a pool and always go back to the pool
+ * they came from; the pool gives memory back when a flood's copies are
+ * gone.  A packet has exactly one owner at a time: whoever holds the
+ * pointer.  Handing a packet to a function that "takes" it transfers
+ * ownership, and that function must eventually free it, deliver it, or
+ * pass it on.  Flooding makes copies with vh_packet_clone(). */
 #ifndef VH_PACKET_H
 #define VH_PACKET_H 1
 
@@ -18,11 +29,29 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "sim/slab.h"
 #include "sim/time.h"
 
-#define VH_PKT_HEADROOM 128     /* Room for tags and tunnel headers. */
-#define VH_PKT_DATAROOM 2048    /* Largest frame plus pushed headers. */
+#define VH_PKT_HEADROOM 128     /* Room for tags and tunnel headers in
+                                 * front of every new frame. */
+#define VH_PKT_DATAROOM 2048    /* Room of vh_packet_alloc(): the largest
+                                 * standard frame plus pushed headers. */
 #define VH_PKT_BUFSIZE (VH_PKT_HEADROOM + VH_PKT_DATAROOM)
+#define VH_PKT_ROOM_JUMBO 9216  /* A 9000-byte MTU's frame (9018 bytes,
+                                 * 9026 with two tags) and more tags. */
+#define VH_PKT_ROOM_MAX 65792   /* A 64 KiB super-frame (TSO, GSO, GRO):
+                                 * an IPv4 datagram of up to 65,535 bytes
+                                 * behind its Ethernet header and tags. */
+
+/* The buffer size classes, headroom included: a minimum frame, a small
+ * one (ARP, TCP ACK, a VXLAN-wrapped minimum frame), a full-size standard
+ * frame, a jumbo frame, a super-frame. */
+#define VH_PKT_N_CLASSES 5
+#define VH_PKT_CLASS_BYTES { 256, 512, VH_PKT_BUFSIZE, \
+                             VH_PKT_HEADROOM + VH_PKT_ROOM_JUMBO, \
+                             VH_PKT_HEADROOM + VH_PKT_ROOM_MAX }
+#define VH_PKT_N_SLAB_CLASSES 3 /* The classes carved from slabs; larger
+                                 * buffers are allocated one by one. */
 
 #define VH_FLOW_NONE (-1)       /* Control frames (ARP) and replies' owner. */
 
@@ -47,6 +76,9 @@ struct vh_pkt_meta {
     uint32_t priority;          /* The egress queue a switch chose (the
                                  * kernel's skb->priority, OVS's
                                  * set_queue). */
+    uint16_t gso_size;          /* A TCP super-frame (TSO, GSO, GRO): the
+                                 * payload of each segment it stands for
+                                 * (the kernel's skb_shinfo()->gso_size). */
 };
 
 struct vh_packet {
@@ -78,66 +110,104 @@ struct vh_packet {
                                  * counted once (models/core/acct.h); NULL for
                                  * a packet that was never copied.  Copied
                                  * by vh_packet_clone(). */
-    uint8_t buf[VH_PKT_BUFSIZE];
+
+    /* --- The buffer: everything above is metadata, below is not. --- */
+    uint8_t *buf;               /* Start of the buffer, headroom included. */
+    uint32_t cap;               /* Its size in bytes. */
+    uint8_t buf_class;          /* Its index in VH_PKT_CLASS_BYTES. */
 };
 
 struct vh_pool {
-    struct vh_packet *free;     /* Free list. */
     uint64_t next_id;           /* Id of the next packet handed out. */
     uint64_t live;              /* Packets handed out and not yet freed. */
-    uint64_t allocated;         /* Packets ever malloc'ed by this pool. */
-    void **slabs;               /* Slabs, freed by vh_pool_destroy(). */
-    size_t n_slabs;
+    struct vh_slab_cache packets;   /* struct vh_packet. */
+    struct vh_slab_cache bufs[VH_PKT_N_SLAB_CLASSES];
+    size_t big_bytes;           /* Bytes in larger buffers, each malloc'ed
+                                 * and freed with its packet. */
 };
 
 void vh_pool_init(struct vh_pool *);
 
-/* Frees every slab.  Packets still live become invalid. */
+/* Frees every slab and buffer.  Packets still live become invalid. */
 void vh_pool_destroy(struct vh_pool *);
 
 /* Calls 'fn(p, ctx)' for every packet handed out and not yet freed, in
- * no particular order.  It visits every buffer the pool ever allocated:
- * meant for checks at the end of a run, which count what is really held
- * rather than trust the counters kept along the way. */
+ * no particular order.  It walks the slabs the packets come from, marked
+ * one by one as they are handed out and freed: meant for checks at the
+ * end of a run, which count what is really held rather than trust the
+ * counters kept along the way. */
 void vh_pool_foreach_live(const struct vh_pool *,
                           void (*fn)(const struct vh_packet *, void *),
                           void *ctx);
 
-/* A fresh packet: len 0, data at the headroom mark, flow VH_FLOW_NONE, a new
- * id, every other metadata field zero.  Never fails (aborts with a message
- * when memory is exhausted). */
-struct vh_packet *vh_packet_alloc(struct vh_pool *);
+/* Bytes of memory the pool holds now: packets and buffers, in use or
+ * ready for reuse. */
+size_t vh_pool_bytes(const struct vh_pool *);
 
-/* Returns 'p' to its pool.  NULL is allowed. */
+/* A fresh packet whose frame can grow to 'room' bytes (at most
+ * VH_PKT_ROOM_MAX) with VH_PKT_HEADROOM bytes in front: the smallest
+ * buffer class that holds them.  len 0, data at the headroom mark, flow
+ * VH_FLOW_NONE, a new id, every other metadata field zero.  Never fails
+ * (aborts with a message when memory is exhausted). */
+struct vh_packet *vh_packet_alloc_room(struct vh_pool *, uint32_t room);
+
+/* A fresh packet with room for a full-size standard frame and the tags
+ * and headers pushed on it (VH_PKT_DATAROOM). */
+static inline struct vh_packet *
+vh_packet_alloc(struct vh_pool *pool)
+{
+    return vh_packet_alloc_room(pool, VH_PKT_DATAROOM);
+}
+
+/* Returns 'p' and its buffer to its pool.  NULL is allowed. */
 void vh_packet_free(struct vh_packet *p);
 
 /* A copy of 'p' (bytes and metadata, except a new id and 'counted' = 0)
- * from the same pool. */
+ * from the same pool, with as much headroom, in the smallest buffer class
+ * that holds that headroom and the frame (at least a minimum frame). */
 struct vh_packet *vh_packet_clone(const struct vh_packet *p);
-
-/* Reserves 'n' bytes at the end of the frame and returns a pointer to
- * them.  The caller guarantees the room exists (asserted). */
-static inline uint8_t *
-vh_packet_put(struct vh_packet *p, uint32_t n)
-{
-    assert(n <= (size_t) (p->buf + VH_PKT_BUFSIZE - (p->data + p->len)));
-    uint8_t *tail = p->data + p->len;
-    p->len += n;
-    return tail;
-}
-
-/* Prepends 'n' bytes (a tag or tunnel header) in the headroom and returns
- * the new start of the frame. */
-uint8_t *vh_packet_push(struct vh_packet *p, uint32_t n);
-
-/* Removes 'n' bytes from the front of the frame. */
-uint8_t *vh_packet_pull(struct vh_packet *p, uint32_t n);
 
 /* Bytes available in front of 'data'. */
 static inline size_t vh_packet_headroom(const struct vh_packet *p)
 {
     return (size_t) (p->data - p->buf);
 }
+
+/* Bytes available after the frame's last byte. */
+static inline size_t vh_packet_tailroom(const struct vh_packet *p)
+{
+    return (size_t) (p->buf + p->cap - (p->data + p->len));
+}
+
+/* Makes sure that at least 'head' bytes are free in front of the frame
+ * and 'tail' bytes after it, moving the frame within its buffer or to a
+ * larger class when they are not (a frame moved to a larger class gets
+ * at least VH_PKT_HEADROOM in front).  'data' may change: pointers into
+ * the frame taken before are stale after.  The frame and its metadata
+ * are unchanged. */
+void vh_packet_reserve(struct vh_packet *p, uint32_t head, uint32_t tail);
+
+/* Reserves 'n' bytes at the end of the frame and returns a pointer to
+ * them, moving the frame to a larger buffer class first when it does not
+ * have the room (see vh_packet_reserve()). */
+static inline uint8_t *
+vh_packet_put(struct vh_packet *p, uint32_t n)
+{
+    if (n > vh_packet_tailroom(p)) {
+        vh_packet_reserve(p, 0, n);
+    }
+    uint8_t *tail = p->data + p->len;
+    p->len += n;
+    return tail;
+}
+
+/* Prepends 'n' bytes (a tag or tunnel header) in the headroom and returns
+ * the new start of the frame.  The caller guarantees the headroom exists
+ * (asserted); vh_packet_reserve() makes it. */
+uint8_t *vh_packet_push(struct vh_packet *p, uint32_t n);
+
+/* Removes 'n' bytes from the front of the frame. */
+uint8_t *vh_packet_pull(struct vh_packet *p, uint32_t n);
 
 /* A FIFO of packets linked through 'next', with an optional limit.  Used
  * for rings, socket queues and switch port buffers. */

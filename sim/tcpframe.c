@@ -231,3 +231,97 @@ vh_tcp_mss_for(uint32_t frame_size, uint32_t mtu)
     uint32_t ip = by_frame < mtu ? by_frame : mtu;
     return ip - VH_IPV4_HLEN - VH_TCP_HLEN;
 }
+
+/* The TCP checksum of the segment at 't' ('l4_len' bytes) between 'src'
+ * and 'dst'. */
+static void
+tcp_csum_put(uint8_t *t, uint32_t l4_len, uint32_t src, uint32_t dst)
+{
+    uint8_t ph[12];
+    vh_put_be32(ph, src);
+    vh_put_be32(ph + 4, dst);
+    ph[8] = 0;
+    ph[9] = VH_IPPROTO_TCP;
+    vh_put_be16(ph + 10, (uint16_t) l4_len);
+    vh_put_be16(t + 16, 0);
+    uint32_t sum = vh_csum_partial(ph, sizeof ph, 0);
+    vh_put_be16(t + 16, vh_csum_fold(vh_csum_partial(t, l4_len, sum)));
+}
+
+uint32_t
+vh_tcp_gso_segment(uint8_t *out, const uint8_t *super,
+                   const struct vh_frame_info *fi, const struct vh_tcp_hdr *h,
+                   uint32_t mss, uint32_t i)
+{
+    uint32_t n = (h->payload_len + mss - 1) / mss;
+    uint32_t off = i * mss;
+    uint32_t len = h->payload_len - off < mss ? h->payload_len - off : mss;
+    uint32_t hdrs = h->payload_off;
+    bool last = i + 1 == n;
+
+    memcpy(out, super, hdrs);
+    memcpy(out + hdrs, super + hdrs + off, len);
+    uint8_t *ip = out + fi->l3_off;
+    uint32_t l4_len = h->hdr_len + len;
+    vh_put_be16(ip + VH_IPV4_TOTLEN_OFF, (uint16_t) (VH_IPV4_HLEN + l4_len));
+    vh_put_be16(ip + VH_IPV4_ID_OFF,
+                (uint16_t) (vh_get_be16(ip + VH_IPV4_ID_OFF) + i));
+    vh_ipv4_csum_update(ip);
+
+    uint8_t *t = out + fi->l4_off;
+    vh_put_be32(t + 4, h->seq + off);
+    uint8_t flags = t[13];
+    if (!last) {
+        flags &= (uint8_t) ~(VH_TCP_FIN | VH_TCP_PSH);
+    }
+    if (i) {
+        flags &= (uint8_t) ~0x80;       /* CWR. */
+    }
+    t[13] = flags;
+    tcp_csum_put(t, l4_len, fi->ip_src, fi->ip_dst);
+
+    uint32_t flen = hdrs + len;
+    if (flen < VH_ETH_MIN_FRAME) {
+        memset(out + flen, 0, VH_ETH_MIN_FRAME - flen);
+        flen = VH_ETH_MIN_FRAME;
+    }
+    return flen;
+}
+
+bool
+vh_tcp_gro_can_merge(const uint8_t *held, const struct vh_frame_info *hfi,
+                     const struct vh_tcp_hdr *hh, uint32_t held_len,
+                     const uint8_t *seg, const struct vh_frame_info *sfi,
+                     const struct vh_tcp_hdr *sh, uint32_t max)
+{
+    uint32_t held_ip = held_len - hfi->l3_off;
+    if (hfi->ip_src != sfi->ip_src || hfi->ip_dst != sfi->ip_dst
+        || hh->sport != sh->sport || hh->dport != sh->dport
+        || hfi->has_vlan != sfi->has_vlan
+        || (hh->flags & (VH_TCP_PSH | VH_TCP_FIN | VH_TCP_SYN | VH_TCP_RST))
+        || (sh->flags & ~(VH_TCP_ACK | VH_TCP_PSH)) != 0
+        || !sh->payload_len || !hh->payload_len
+        || sh->seq != hh->seq + hh->payload_len || sh->ack != hh->ack
+        || sh->win != hh->win || sh->hdr_len != hh->hdr_len
+        || held_ip + sh->payload_len > max) {
+        return false;
+    }
+    /* Options byte for byte (timestamps, SACK blocks). */
+    return !memcmp(held + hfi->l4_off + VH_TCP_HLEN,
+                   seg + sfi->l4_off + VH_TCP_HLEN, sh->hdr_len - VH_TCP_HLEN);
+}
+
+void
+vh_tcp_gro_finish(uint8_t *frame, uint32_t len,
+                  const struct vh_frame_info *fi, bool psh)
+{
+    uint8_t *ip = frame + fi->l3_off;
+    uint32_t ip_len = len - fi->l3_off;
+    vh_put_be16(ip + VH_IPV4_TOTLEN_OFF, (uint16_t) ip_len);
+    vh_ipv4_csum_update(ip);
+    uint8_t *t = frame + fi->l4_off;
+    if (psh) {
+        t[13] |= VH_TCP_PSH;
+    }
+    tcp_csum_put(t, ip_len - VH_IPV4_HLEN, fi->ip_src, fi->ip_dst);
+}

@@ -74,4 +74,32 @@ int vh_tcp_parse(const uint8_t *frame, uint32_t len,
  * Linux's tcp_mss_clamp does not count options). */
 uint32_t vh_tcp_mss_for(uint32_t frame_size, uint32_t mtu);
 
+/* Segmentation offload (TSO, GSO): segment 'i' of the TCP super-frame
+ * 'super' (parsed as 'fi', its TCP header 'h'), cut at 'mss' payload
+ * bytes, written to 'out' as Linux's tcp_gso_segment writes it: the same
+ * headers with the sequence number advanced, the IPv4 ID one more per
+ * segment, FIN and PSH on the last segment only, CWR on the first only,
+ * both checksums computed.  Returns the frame length.  The segments are
+ * ceil(h->payload_len / mss). */
+uint32_t vh_tcp_gso_segment(uint8_t *out, const uint8_t *super,
+                            const struct vh_frame_info *fi,
+                            const struct vh_tcp_hdr *h, uint32_t mss,
+                            uint32_t i);
+
+/* Receive offload (GRO): whether segment 'seg' (parsed 'sfi', 'sh') may
+ * be appended to the held frame whose TCP header is 'hh', as
+ * tcp_gro_receive decides: same addresses and ports, the next sequence
+ * number, the same ACK, window and options, no flag but ACK and PSH, and
+ * the held frame not ended by a short or PSH segment nor past 'max'
+ * bytes of IPv4 packet once grown. */
+bool vh_tcp_gro_can_merge(const uint8_t *held, const struct vh_frame_info *hfi,
+                          const struct vh_tcp_hdr *hh, uint32_t held_len,
+                          const uint8_t *seg, const struct vh_frame_info *sfi,
+                          const struct vh_tcp_hdr *sh, uint32_t max);
+
+/* Writes the IPv4 total length, the PSH flag (of the last segment
+ * merged) and both checksums of a frame grown by GRO to 'len' bytes. */
+void vh_tcp_gro_finish(uint8_t *frame, uint32_t len,
+                       const struct vh_frame_info *fi, bool psh);
+
 #endif /* sim/tcpframe.h */

@@ -3,8 +3,8 @@
 #
 # Builds nothing: the Makefile builds build/bench_kernel (and vhsim and
 # vhsim-gui) first, and the ns-3 peer build/peer/ns3_bridge_flood when it
-# can.  The Open vSwitch scenarios are written into build/bench by
-# scenarios/bench/gen_ovs.py as they are needed.
+# can.  The Open vSwitch and scaling scenarios are written into build/bench
+# by scenarios/bench/gen_ovs.py and gen_scale.py as they are needed.
 # Each benchmark prints its own figures, including a reference measured in
 # the same run, so the numbers read as ratios on whatever machine this is.
 set -e
@@ -22,114 +22,193 @@ kernel_meps=$(echo "$kernel_out" | sed -n 's/^kernel: .* = \([0-9.]*\) M events\
 
 # scenario benchmarks follow
 
-# A whole scenario: every packet crosses about sixteen events (guest,
-# vhost, bridge, NIC, wire, switch, wire, NIC, NAPI, stack).  Best of three
-# runs, timed from outside so the figure includes loading and reporting.
-bench_scenario() {
-    file=$1
-    json=$(mktemp)
-    best=""
-    for i in 1 2 3; do
-        t0=$(date +%s%N)
-        ./vhsim run "$file" --quiet --json "$json"
-        t1=$(date +%s%N)
-        ns=$((t1 - t0))
-        if [ -z "$best" ] || [ "$ns" -lt "$best" ]; then
-            best=$ns
-        fi
-    done
-    python3 - "$json" "$best" "$kernel_meps" "$rate_file" <<'PY'
-import json, sys
-r = json.load(open(sys.argv[1]))
-wall = int(sys.argv[2]) / 1e9
-kernel = float(sys.argv[3] or 0)
+# bridge_flood against ns-3, paired: the same topology and load in a peer
+# simulator, ns-3, built by 'make bench' from tests/peer/ns3_bridge_flood.cc
+# (which says what it models).  The two take turns, vhsim then ns-3, five
+# pairs, each timed from outside (loading and reporting included), and
+# the figure is the median of the five ratios of delivered packets per
+# wall second: drift in a shared machine's speed touches both runs of a
+# pair alike (BENCH_PAIRS=N for another number of pairs).  The same ratio
+# per CPU second follows, which a loaded machine disturbs less.  A missing ns-3 skips the ratio, never fails; vhsim's
+# figures are then medians of its five runs.
+echo
+echo "== bridge_flood: 4 virtio/vhost-net guests on a Linux bridge, 64-byte UDP;"
+echo "   paired with ns-3 (CSMA links, BridgeNetDevice), taking turns"
+peer_bin=./build/peer/ns3_bridge_flood
+peer_skip=""
+if [ -f build/peer/skipped ]; then
+    peer_skip="$(cat build/peer/skipped)"
+elif [ ! -x "$peer_bin" ]; then
+    peer_skip="$peer_bin is missing; run 'make bench'"
+fi
+peer_version=$(dpkg-query -W -f='${Version}' libns3-dev 2>/dev/null || echo unknown)
+python3 - "$(pwd)" "${BENCH_PAIRS:-5}" "$kernel_meps" "$peer_bin" "$peer_skip" \
+    "$peer_version" <<'PY'
+import json, os, statistics, subprocess, sys, tempfile, time
+top, pairs, kernel = sys.argv[1], int(sys.argv[2]), float(sys.argv[3] or 0)
+peer, skip, version = sys.argv[4], sys.argv[5], sys.argv[6]
+scen = os.path.join(top, "scenarios", "bench", "bridge_flood.json")
+out = tempfile.mktemp(suffix=".json")
+
+def timed(argv, stdout):
+    """Wall and CPU (user + system, from wait4) seconds, exit status."""
+    t0 = time.perf_counter()
+    p = subprocess.Popen(argv, stdout=stdout, stderr=subprocess.STDOUT)
+    _, status, ru = os.wait4(p.pid, 0)
+    p.returncode = status
+    return time.perf_counter() - t0, ru.ru_utime + ru.ru_stime, status
+
+def run_vhsim():
+    wall, cpu, status = timed([os.path.join(top, "vhsim"), "run", scen,
+                               "--quiet", "--json", out], None)
+    if status:
+        sys.exit("bench: vhsim run %s failed" % scen)
+    return wall, cpu, json.load(open(out))
+
+def run_peer():
+    with tempfile.TemporaryFile(mode="w+") as log:
+        wall, cpu, status = timed([peer], log)
+        log.seek(0)
+        lines = log.read().splitlines()
+    if status:
+        return wall, cpu, None, lines[-1:]
+    line = [l for l in lines if l.startswith("result: ")]
+    return wall, cpu, dict(kv.split("=") for kv in line[0][8:].split()), None
+
+v_walls, p_walls, ratios, cpu_ratios = [], [], [], []
+r = pr = None
+for i in range(pairs):
+    wall, cpu, r = run_vhsim()
+    v_walls.append(wall)
+    delivered = sum(f["delivered"] for f in r["flows"])
+    if skip:
+        continue
+    pwall, pcpu, pr, err = run_peer()
+    if pr is None:
+        skip = "%s failed: %s" % (peer, " ".join(err))
+        continue
+    p_walls.append(pwall)
+    pd = int(pr["delivered"])
+    ratios.append((delivered / wall) / (pd / pwall))
+    cpu_ratios.append((delivered / cpu) / (pd / pcpu))
+os.unlink(out)
+
 delivered = sum(f["delivered"] for f in r["flows"])
 sent = sum(f["sent"] for f in r["flows"])
-events = r["events"]
-print("  %s: %d packets sent, %d delivered, %.1f M events, %.3f s wall (best of 3)"
-      % (r["scenario"], sent, delivered, events / 1e6, wall))
-print("  %.2f M delivered packets per wall second, %.0f ns of wall time per packet"
-      % (delivered / wall / 1e6, wall / delivered * 1e9))
+wall = statistics.median(v_walls)
+print("  vhsim %s: %d packets sent, %d delivered, %.1f M events, %.3f s wall"
+      " (median of %d)" % (r["scenario"], sent, delivered,
+                           r["events"] / 1e6, wall, len(v_walls)))
+print("  %.2f M delivered packets per wall second, %.0f ns of wall time per"
+      " packet" % (delivered / wall / 1e6, wall / delivered * 1e9))
 print("  %.1f M events per wall second%s"
-      % (events / wall / 1e6,
-         "" if not kernel else ", %.2f times the kernel's hold-model rate above"
-         % (events / wall / 1e6 / kernel)))
-# Kept for the peer section, which sets ns-3's rate beside this one.
-if len(sys.argv) > 4 and sys.argv[4]:
-    with open(sys.argv[4], "w") as f:
-        f.write("%.1f %.1f\n" % (delivered / wall, events / wall))
-PY
-    rm -f "$json"
-}
-
-echo
-echo "== bridge_flood: 4 virtio/vhost-net guests on a Linux bridge, 64-byte UDP"
-rate_file=$(mktemp)
-bench_scenario scenarios/bench/bridge_flood.json
-vhsim_rates=$(cat "$rate_file")
-rm -f "$rate_file"
-rate_file=
-
-# The same topology and load in a peer simulator, ns-3, built by 'make
-# bench' from tests/peer/ns3_bridge_flood.cc (which says what it models).
-# Timed from outside like vhsim above, best of three, so both figures
-# include loading and reporting.  A missing ns-3 skips this, never fails.
-peer_ns3() {
-    bin=./build/peer/ns3_bridge_flood
-    if [ -f build/peer/skipped ]; then
-        echo "  skipped: $(cat build/peer/skipped)"
-        return 0
-    fi
-    if [ ! -x "$bin" ]; then
-        echo "  skipped: $bin is missing; run 'make bench'"
-        return 0
-    fi
-    best=""
-    out=""
-    for i in 1 2 3; do
-        t0=$(date +%s%N)
-        if ! run=$("$bin" 2>&1); then
-            echo "  skipped: $bin failed: $(echo "$run" | tail -n 1)"
-            return 0
-        fi
-        t1=$(date +%s%N)
-        ns=$((t1 - t0))
-        if [ -z "$best" ] || [ "$ns" -lt "$best" ]; then
-            best=$ns
-            out=$run
-        fi
-    done
-    version=$(dpkg-query -W -f='${Version}' libns3-dev 2>/dev/null || echo unknown)
-    result=$(echo "$out" | sed -n 's/^result: //p')
-    python3 - "$best" "$vhsim_rates" "$version" "$result" <<'PY'
-import sys
-wall = int(sys.argv[1]) / 1e9
-vhsim = [float(x) for x in sys.argv[2].split()]
-version = sys.argv[3]
-r = dict(kv.split("=") for kv in sys.argv[4].split())
-sent, delivered, events = int(r["sent"]), int(r["delivered"]), int(r["events"])
-print("  ns-3 %s (Debian's libns3-dev)" % version)
-print("  ns3_bridge_flood: %d packets sent, %d delivered, %.1f M events, %.3f s wall"
-      " (best of 3; %.3f s in Simulator::Run)"
-      % (sent, delivered, events / 1e6, wall, float(r["run_s"])))
-print("  %.2f M delivered packets per wall second, %.0f ns of wall time per packet"
-      % (delivered / wall / 1e6, wall / delivered * 1e9))
-print("  %.1f M events per wall second, %.1f events per delivered packet"
-      % (events / wall / 1e6, events / delivered))
-if len(vhsim) == 2:
-    print("  vhsim / ns-3: %.1f times the delivered packets per wall second,"
-          " %.1f times the events per wall second"
-          % (vhsim[0] / (delivered / wall), vhsim[1] / (events / wall)))
+      % (r["events"] / wall / 1e6,
+         "" if not kernel else ", %.2f times the kernel's hold-model rate"
+         " above" % (r["events"] / wall / 1e6 / kernel)))
+if skip:
+    print("  ns-3: skipped: %s" % skip)
+    sys.exit(0)
+pd, pe = int(pr["delivered"]), int(pr["events"])
+pwall = statistics.median(p_walls)
+print("  ns-3 %s (Debian's libns3-dev) ns3_bridge_flood: %d packets sent,"
+      " %d delivered," % (version, int(pr["sent"]), pd))
+print("  %.1f M events, %.3f s wall (median of %d; %.3f s in"
+      " Simulator::Run), %.1f events per delivered packet"
+      % (pe / 1e6, pwall, len(p_walls), float(pr["run_s"]), pe / pd))
+print("  %.2f M delivered packets per wall second"
+      % (pd / pwall / 1e6))
+print("  vhsim / ns-3, delivered packets per wall second, pair by pair: %s"
+      % " ".join("%.1f" % x for x in ratios))
+print("  ratio_median=%.1f (vhsim / ns-3, median of %d pairs)"
+      % (statistics.median(ratios), len(ratios)))
+print("  per CPU second instead of wall second (what a loaded machine"
+      " disturbs less): %.1f" % statistics.median(cpu_ratios))
 print("  per packet, vhsim models: guest stack, virtio, vhost, bridge, NIC DMA,\n"
       "    interrupts and NAPI, wire, switch, remote stack, all charged to CPU cores")
 print("  per packet, ns-3 models: UDP/IP send, queue disc, CSMA device queue, wire,\n"
       "    two learning bridges, UDP/IP receive; no CPU, VM or vhost path")
 PY
-}
 
+# scaling benchmarks follow
+
+# Scaling: what one delivered packet costs as the guests, flows or
+# containers on one host grow, at the same 600 kpps offered in total
+# (scenarios/bench/gen_scale.py says what each row runs).  Each row runs
+# twice, for 200 ms and for 400 ms of simulated time, and is measured by
+# the difference: CPU time (user and system, from wait4's rusage) and
+# events and delivered packets of the longer run less those of the
+# shorter.  Loading the scenario, building the model, the first ARP
+# exchanges (flows start over the first 100 ms, and each guest's first
+# request is flooded to every other tap: N^2 copies) and writing the
+# report are in both runs and cancel; what is left is the steady state's
+# cost per packet, provided the floods are over by 200 ms: the table
+# says how many flows had delivered nothing by then, which should be 0.
+# Peak memory is the longer run's maximum resident set size, as
+# /usr/bin/time reports it.  Each ratio is to the table's first row.
+# BENCH_QUICK=1 stops each table at 1,024.
 echo
-echo "== peer: ns-3, bridge_flood's topology and load (CSMA links, BridgeNetDevice)"
-peer_ns3
+echo "== scaling: CPU per delivered packet and peak memory, 600 kpps offered"
+python3 scenarios/bench/gen_scale.py build/bench
+python3 - "$(pwd)" "${BENCH_QUICK:-0}" <<'PY'
+import json, os, sys, tempfile
+top, quick = sys.argv[1], sys.argv[2] not in ("", "0")
+bench = os.path.join(top, "build", "bench")
+out = tempfile.mktemp(suffix=".json")
+
+# A child's maximum resident set size counts what its parent had before
+# the exec, this script's own; /usr/bin/time, small, starts vhsim and
+# reports vhsim's.  CPU comes from wait4, finer than time's 10 ms.
+TIME = "/usr/bin/time"
+mem = tempfile.mktemp()
+
+def run(name):
+    """CPU seconds, peak KiB, events, delivered of one run."""
+    argv = [os.path.join(top, "vhsim"), "run",
+            os.path.join(bench, name + ".json"), "--quiet", "--json", out]
+    if os.access(TIME, os.X_OK):
+        argv = [TIME, "-f", "%M", "-o", mem] + argv
+    pid = os.posix_spawn(argv[0], argv, os.environ)
+    _, status, ru = os.wait4(pid, 0)
+    if status:
+        sys.exit("bench: %s failed (status %d)" % (" ".join(argv), status))
+    r = json.load(open(out))
+    rss = int(open(mem).read().split()[-1]) if argv[0] == TIME \
+        else ru.ru_maxrss
+    return (ru.ru_utime + ru.ru_stime, rss, r["events"],
+            sum(f["delivered"] for f in r["flows"]),
+            sum(1 for f in r["flows"] if not f["delivered"]))
+
+def table(title, what, prefix, sizes):
+    print("  %s" % title)
+    print("  %6s %10s %12s %10s %9s %11s %9s"
+          % (what, "delivered", "CPU ns/pkt", "events/pkt", "x first",
+             "peak memory", "unsettled"))
+    first = None
+    for n in sizes:
+        if quick and n > 1024:
+            break
+        c0, _, e0, d0, idle = run("%s_%d_short" % (prefix, n))
+        c1, rss, e1, d1, _ = run("%s_%d_long" % (prefix, n))
+        ns = (c1 - c0) / (d1 - d0) * 1e9
+        if first is None:
+            first = ns
+        print("  %6s %10d %12.0f %10.1f %8.2fx %7.0f MiB %9d"
+              % ("{:,}".format(n), d1, ns, (e1 - e0) / (d1 - d0),
+                 ns / first, rss / 1024, idle))
+        sys.stdout.flush()
+
+table("guests on one Linux bridge", "VMs", "scale_vms",
+      [2, 16, 64, 256, 1024, 4096])
+print()
+table("flows among 4 guests on one Linux bridge", "flows", "scale_flows",
+      [4, 64, 1024, 8192])
+print()
+table("containers on Docker's default bridge", "ctrs", "scale_ctrs",
+      [1, 10, 100, 1000])
+os.unlink(out)
+if os.path.exists(mem):
+    os.unlink(mem)
+PY
 
 # ovs benchmarks follow
 

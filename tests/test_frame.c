@@ -65,13 +65,16 @@ wire_spec(bool vlan)
     return s;
 }
 
-/* A packet outside any pool: only the buffer layout of sim/packet.h is
- * needed here. */
+/* A packet outside any pool, its buffer in the same allocation (free()
+ * releases both): only the buffer layout of sim/packet.h is needed
+ * here. */
 static struct vh_packet *
 packet_with(const uint8_t *frame, uint32_t len)
 {
-    struct vh_packet *p = calloc(1, sizeof *p);
+    struct vh_packet *p = calloc(1, sizeof *p + VH_PKT_BUFSIZE);
     ck_assert_ptr_nonnull(p);
+    p->buf = (uint8_t *) (p + 1);
+    p->cap = VH_PKT_BUFSIZE;
     p->data = p->buf + VH_PKT_HEADROOM;
     memcpy(p->data, frame, len);
     p->len = len;

@@ -142,6 +142,246 @@ START_TEST(test_clone_independent)
 }
 END_TEST
 
+/* Writes a pattern that depends on each byte's place in the frame. */
+static void
+fill(struct vh_packet *p, uint32_t from, uint32_t n)
+{
+    for (uint32_t i = from; i < from + n; i++) {
+        p->data[i] = (uint8_t) (i * 7 + i / 251);
+    }
+}
+
+static bool
+filled(const struct vh_packet *p, uint32_t from, uint32_t n)
+{
+    for (uint32_t i = from; i < from + n; i++) {
+        if (p->data[i] != (uint8_t) (i * 7 + i / 251)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+START_TEST(test_alloc_room_by_class)
+{
+    struct vh_pool pool;
+    vh_pool_init(&pool);
+
+    /* Each frame size gets the smallest buffer with the headroom and it;
+     * the whole room is writable (AddressSanitizer checks the ends). */
+    static const struct {
+        uint32_t room;
+        uint32_t cap;
+    } cases[] = {
+        { 60, 256 },                    /* Minimum frame. */
+        { 128, 256 },
+        { 129, 512 },                   /* A TCP ACK with options, tagged. */
+        { 1518, VH_PKT_BUFSIZE },       /* Full-size standard frame. */
+        { VH_PKT_DATAROOM, VH_PKT_BUFSIZE },
+        { 9022, VH_PKT_HEADROOM + VH_PKT_ROOM_JUMBO },  /* Tagged jumbo. */
+        { 14 + 4 + 65535, VH_PKT_HEADROOM + VH_PKT_ROOM_MAX },
+        { VH_PKT_ROOM_MAX, VH_PKT_HEADROOM + VH_PKT_ROOM_MAX },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        struct vh_packet *p = vh_packet_alloc_room(&pool, cases[i].room);
+        ck_assert_uint_eq(p->cap, cases[i].cap);
+        ck_assert_uint_eq(vh_packet_headroom(p), VH_PKT_HEADROOM);
+        ck_assert_uint_eq(vh_packet_tailroom(p),
+                          cases[i].cap - VH_PKT_HEADROOM);
+        ck_assert_ptr_eq(vh_packet_put(p, cases[i].room), p->data);
+        fill(p, 0, cases[i].room);
+        vh_packet_push(p, VH_PKT_HEADROOM);
+        ck_assert_ptr_eq(p->data, p->buf);
+        vh_packet_pull(p, VH_PKT_HEADROOM);
+        ck_assert(filled(p, 0, cases[i].room));
+        vh_packet_free(p);
+    }
+    /* The default is a full-size standard frame. */
+    struct vh_packet *d = vh_packet_alloc(&pool);
+    ck_assert_uint_eq(d->cap, VH_PKT_BUFSIZE);
+    vh_packet_free(d);
+    ck_assert_uint_eq(pool.live, 0);
+    vh_pool_destroy(&pool);
+}
+END_TEST
+
+START_TEST(test_put_grows_to_larger_class)
+{
+    struct vh_pool pool;
+    vh_pool_init(&pool);
+    struct vh_packet *p = vh_packet_alloc_room(&pool, 60);
+    p->flow = 9;
+    p->seq = 42;
+    uint64_t id = p->id;
+    vh_packet_put(p, 60);
+    fill(p, 0, 60);
+    vh_packet_push(p, 4);               /* A tag in front. */
+    fill(p, 0, 64);
+
+    /* Beyond the 256-byte class, then beyond the standard frame, then to
+     * a super-frame: the frame and metadata move along. */
+    static const uint32_t grow[] = { 100, 1400, 8000, 55000 };
+    uint32_t len = 64;
+    for (size_t i = 0; i < sizeof grow / sizeof *grow; i++) {
+        uint8_t *tail = vh_packet_put(p, grow[i]);
+        ck_assert_ptr_eq(tail, p->data + len);
+        fill(p, len, grow[i]);
+        len += grow[i];
+        ck_assert_uint_eq(p->len, len);
+        ck_assert(filled(p, 0, len));
+        ck_assert_uint_ge(vh_packet_headroom(p), VH_PKT_HEADROOM - 4);
+    }
+    ck_assert_uint_eq(p->cap, VH_PKT_HEADROOM + VH_PKT_ROOM_MAX);
+    ck_assert_uint_eq(p->id, id);
+    ck_assert_int_eq(p->flow, 9);
+    ck_assert_uint_eq(p->seq, 42);
+    ck_assert_uint_eq(pool.live, 1);
+    vh_packet_free(p);
+    ck_assert_uint_eq(pool.live, 0);
+    vh_pool_destroy(&pool);
+}
+END_TEST
+
+START_TEST(test_reserve_head_and_tail)
+{
+    struct vh_pool pool;
+    vh_pool_init(&pool);
+    struct vh_packet *p = vh_packet_alloc_room(&pool, 60);
+    vh_packet_put(p, 60);
+    fill(p, 0, 60);
+
+    /* Room that is there: nothing moves. */
+    uint8_t *data = p->data;
+    vh_packet_reserve(p, VH_PKT_HEADROOM, 256 - VH_PKT_HEADROOM - 60);
+    ck_assert_ptr_eq(p->data, data);
+
+    /* More headroom than is in front, but the buffer holds it: the frame
+     * slides back (an outer header on a frame pulled short of headroom). */
+    vh_packet_pull(p, 0);
+    vh_packet_reserve(p, 150, 0);
+    ck_assert_uint_eq(p->cap, 256);
+    ck_assert_uint_eq(vh_packet_headroom(p), 150);
+    ck_assert(filled(p, 0, 60));
+
+    /* More tail room than is left after that headroom: it slides forward,
+     * keeping what headroom the tail leaves... */
+    vh_packet_reserve(p, 0, 60);
+    ck_assert_uint_eq(p->cap, 256);
+    ck_assert_uint_eq(vh_packet_tailroom(p), 60);
+    ck_assert_uint_eq(vh_packet_headroom(p), 256 - 60 - 60);
+    ck_assert(filled(p, 0, 60));
+
+    /* ...but not below the usual headroom, which a tag pushed later
+     * needs: then it takes a larger class. */
+    vh_packet_reserve(p, 0, 100);
+    ck_assert_uint_eq(p->cap, 512);
+    ck_assert_uint_eq(vh_packet_headroom(p), VH_PKT_HEADROOM);
+    ck_assert_uint_ge(vh_packet_tailroom(p), 100);
+    ck_assert(filled(p, 0, 60));
+
+    /* More than the buffer holds: a larger class again. */
+    vh_packet_reserve(p, 200, 400);
+    ck_assert_uint_ge(vh_packet_headroom(p), 200);
+    ck_assert_uint_ge(vh_packet_tailroom(p), 400);
+    ck_assert_uint_eq(p->cap, VH_PKT_BUFSIZE);
+    ck_assert(filled(p, 0, 60));
+    vh_packet_free(p);
+    vh_pool_destroy(&pool);
+}
+END_TEST
+
+START_TEST(test_clone_takes_smallest_class)
+{
+    struct vh_pool pool;
+    vh_pool_init(&pool);
+
+    /* The frame's size decides, not the original's buffer. */
+    static const struct {
+        uint32_t len;
+        uint32_t cap;
+    } cases[] = {
+        { 42, 256 },        /* Room left for padding to a minimum frame. */
+        { 60, 256 },
+        { 300, 512 },
+        { 1514, VH_PKT_BUFSIZE },
+        { 9018, VH_PKT_HEADROOM + VH_PKT_ROOM_JUMBO },
+        { 65549, VH_PKT_HEADROOM + VH_PKT_ROOM_MAX },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        struct vh_packet *p = vh_packet_alloc_room(&pool, VH_PKT_ROOM_MAX);
+        vh_packet_put(p, cases[i].len);
+        fill(p, 0, cases[i].len);
+        struct vh_packet *q = vh_packet_clone(p);
+        ck_assert_uint_eq(q->cap, cases[i].cap);
+        ck_assert_uint_eq(vh_packet_headroom(q), VH_PKT_HEADROOM);
+        ck_assert_uint_ge(vh_packet_tailroom(q) + q->len, 64);
+        ck_assert_uint_eq(q->len, cases[i].len);
+        ck_assert(filled(q, 0, cases[i].len));
+        vh_packet_free(p);
+        vh_packet_free(q);
+    }
+    vh_pool_destroy(&pool);
+}
+END_TEST
+
+/* The memory a flood holds: 'senders' stations each broadcast a 60-byte
+ * frame (an ARP request) that a bridge copies to every other port, all
+ * copies alive at once as they are in the ports' queues. */
+static size_t
+flood_bytes_per_packet(struct vh_pool *pool, int senders, int ports,
+                       struct vh_packet **held)
+{
+    size_t n = 0;
+    for (int s = 0; s < senders; s++) {
+        struct vh_packet *p = vh_packet_alloc_room(pool, 60);
+        vh_packet_put(p, 60);
+        fill(p, 0, 60);
+        for (int i = 1; i < ports; i++) {
+            held[n++] = vh_packet_clone(p);
+        }
+        held[n++] = p;
+    }
+    ck_assert_uint_eq(pool->live, n);
+    return vh_pool_bytes(pool) / n;
+}
+
+START_TEST(test_flood_memory_per_packet)
+{
+    enum { SENDERS = 64, PORTS = 64, N = SENDERS * PORTS };
+    struct vh_pool pool;
+    vh_pool_init(&pool);
+    struct vh_packet **held = vh_xcalloc(N, sizeof *held);
+
+    /* At most 512 bytes of memory per 64-byte packet alive, buffer,
+     * metadata and slab heads together. */
+    size_t per = flood_bytes_per_packet(&pool, SENDERS, PORTS, held);
+    ck_assert_uint_le(per, 512);
+
+    /* The peak does not stay: once the copies are delivered, the pool
+     * keeps at most one empty slab per cache. */
+    for (int i = 0; i < N; i++) {
+        vh_packet_free(held[i]);
+    }
+    ck_assert_uint_le(vh_pool_bytes(&pool),
+                      (1 + VH_PKT_N_SLAB_CLASSES) * VH_SLAB_BYTES);
+
+    /* Freed in another order than allocated (every other copy first),
+     * the slabs still empty and go back. */
+    per = flood_bytes_per_packet(&pool, SENDERS, PORTS, held);
+    ck_assert_uint_le(per, 512);
+    for (int pass = 0; pass < 2; pass++) {
+        for (int i = pass; i < N; i += 2) {
+            vh_packet_free(held[i]);
+        }
+    }
+    ck_assert_uint_eq(pool.live, 0);
+    ck_assert_uint_le(vh_pool_bytes(&pool),
+                      (1 + VH_PKT_N_SLAB_CLASSES) * VH_SLAB_BYTES);
+    free(held);
+    vh_pool_destroy(&pool);
+}
+END_TEST
+
 START_TEST(test_pool_reuse)
 {
     enum { N = 300 };
@@ -154,31 +394,34 @@ START_TEST(test_pool_reuse)
         ck_assert_uint_eq(p[i]->id, (uint64_t) i + 1);
     }
     ck_assert_uint_eq(pool.live, N);
-    uint64_t allocated = pool.allocated;
-    ck_assert_uint_ge(allocated, N);
+    size_t held = vh_pool_bytes(&pool);
+    ck_assert_uint_ge(held, N * (sizeof **p + VH_PKT_BUFSIZE));
     /* Distinct buffers that do not overlap. */
     for (int i = 1; i < N; i++) {
         ck_assert_ptr_ne(p[i], p[i - 1]);
+        ck_assert_ptr_ne(p[i]->buf, p[i - 1]->buf);
     }
 
     for (int i = 0; i < N; i++) {
         vh_packet_free(p[i]);
     }
     ck_assert_uint_eq(pool.live, 0);
+    /* Empty slabs went back, but one per cache kept for the next. */
+    ck_assert_uint_le(vh_pool_bytes(&pool),
+                      (1 + VH_PKT_N_SLAB_CLASSES) * VH_SLAB_BYTES);
 
-    /* A second round is served from the free list: no new memory, and
-     * ids keep counting. */
+    /* Later rounds hold no more than the first, and ids keep counting. */
     for (int round = 0; round < 3; round++) {
         for (int i = 0; i < N; i++) {
             p[i] = vh_packet_alloc(&pool);
         }
         ck_assert_uint_eq(p[N - 1]->id, (uint64_t) (round + 2) * N);
         ck_assert_uint_eq(pool.live, N);
+        ck_assert_uint_eq(vh_pool_bytes(&pool), held);
         for (int i = 0; i < N; i++) {
             vh_packet_free(p[i]);
         }
     }
-    ck_assert_uint_eq(pool.allocated, allocated);
     ck_assert_uint_eq(pool.live, 0);
     vh_pool_destroy(&pool);
 }
@@ -309,6 +552,11 @@ packet_suite(void)
     tcase_add_test(tc, test_fresh_packet);
     tcase_add_test(tc, test_put_push_pull);
     tcase_add_test(tc, test_clone_independent);
+    tcase_add_test(tc, test_alloc_room_by_class);
+    tcase_add_test(tc, test_put_grows_to_larger_class);
+    tcase_add_test(tc, test_reserve_head_and_tail);
+    tcase_add_test(tc, test_clone_takes_smallest_class);
+    tcase_add_test(tc, test_flood_memory_per_packet);
     tcase_add_test(tc, test_pool_reuse);
     tcase_add_test(tc, test_pool_visits_what_is_live);
     tcase_add_test(tc, test_pktq);

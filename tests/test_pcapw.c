@@ -42,6 +42,18 @@ static const struct sample samples[] = {
 };
 #define N_SAMPLES (sizeof samples / sizeof *samples)
 
+/* A packet outside any pool, its buffer in the same allocation: free()
+ * releases both. */
+static struct vh_packet *
+sample_packet(void)
+{
+    struct vh_packet *p = calloc(1, sizeof *p + VH_PKT_BUFSIZE);
+    ck_assert_ptr_nonnull(p);
+    p->buf = (uint8_t *) (p + 1);
+    p->cap = VH_PKT_BUFSIZE;
+    return p;
+}
+
 /* Builds sample frame 'i' into 'p' (a packet, so the last one can have its
  * tag pushed the way models will). */
 static void
@@ -96,7 +108,7 @@ build_sample(size_t i, struct vh_packet *p)
 static void
 write_samples(struct vh_pcapw *w)
 {
-    struct vh_packet *p = calloc(1, sizeof *p);
+    struct vh_packet *p = sample_packet();
     for (size_t i = 0; i < N_SAMPLES; i++) {
         build_sample(i, p);
         ck_assert_int_eq(vh_pcapw_write(w, samples[i].time_ps, p->data,
@@ -248,7 +260,7 @@ START_TEST(test_tshark_catches_bad_checksums)
 
     struct vh_pcapw *w = vh_pcapw_open(path, err, sizeof err);
     ck_assert_msg(w != NULL, "%s", err);
-    struct vh_packet *p = calloc(1, sizeof *p);
+    struct vh_packet *p = sample_packet();
     build_sample(0, p);
     p->data[14 + 20 + 6] ^= 0x10;       /* UDP checksum. */
     ck_assert_int_eq(vh_pcapw_write(w, 0, p->data, p->len), 0);
@@ -311,7 +323,7 @@ START_TEST(test_file_bytes)
     }
 
     /* Walk the records: times, lengths and bytes as written. */
-    struct vh_packet *p = calloc(1, sizeof *p);
+    struct vh_packet *p = sample_packet();
     size_t off = 24;
     for (size_t i = 0; i < N_SAMPLES; i++) {
         ck_assert_uint_le(off + 16, len);

@@ -26,7 +26,11 @@
 /* Two hosts, 'a' and 'b', on switch 'sw'; host a's NIC has NIC_EXTRA
  * (and with PAIR3, b's B_EXTRA) and the flows are TRAFFIC.  Their cores never sleep ("cstate":
  * "poll"): these tests are about TCP, and the idle path's wakeups
- * (tests/test_idle.c) would blur the timing they check. */
+ * (tests/test_idle.c) would blur the timing they check.  Their NICs'
+ * segmentation and receive offloads are off, so that every segment TCP
+ * builds is one frame (tests/test_offload.c tests them). */
+#define NO_OFFLOADS                                                     \
+    ", \"offloads\": { \"tso\": false, \"gso\": false, \"gro\": false }"
 #define PAIR(NIC_EXTRA, TRAFFIC) PAIR3(NIC_EXTRA, "", TRAFFIC)
 #define PAIR3(NIC_EXTRA, B_EXTRA, TRAFFIC)                              \
     "{ \"name\": \"pair\", \"duration\": \"60ms\", \"hosts\": ["       \
@@ -34,12 +38,12 @@
     "\"cstate\": \"poll\" },"                                             \
     "  \"nics\": [ { \"name\": \"eth0\", \"model\": \"82599\", "        \
     "\"mac\": \"02:00:00:00:00:01\", \"ip\": \"10.0.0.1/24\", "          \
-    "\"link\": \"sw/p1\"" NIC_EXTRA " } ] },"                            \
+    "\"link\": \"sw/p1\"" NO_OFFLOADS NIC_EXTRA " } ] },"                            \
     "{ \"name\": \"b\", \"cpu\": { \"cores\": 4, \"ghz\": 2.6, "         \
     "\"cstate\": \"poll\" },"                                             \
     "  \"nics\": [ { \"name\": \"eth0\", \"model\": \"82599\", "        \
     "\"mac\": \"02:00:00:00:00:02\", \"ip\": \"10.0.0.2/24\", "          \
-    "\"link\": \"sw/p2\"" B_EXTRA " } ] } ],"                              \
+    "\"link\": \"sw/p2\"" NO_OFFLOADS B_EXTRA " } ] } ],"                              \
     "\"switches\": [ { \"name\": \"sw\", \"mode\": \"802.1q\", "        \
     "\"ports\": 4 } ],"                                                 \
     "\"capture\": [ { \"point\": \"a/eth0\", \"file\": \"a.pcap\" } ],"  \

@@ -31,15 +31,10 @@ static const struct {
 } cases[] = {
     { BASE(", \"dvswitches\": []", "", "", "", "", "", ""),
       "dvswitches: not supported yet: distributed switches" },
-    { BASE("", ", \"offloads\": { \"tso\": true }", "", "", "", "", ""),
-      "hosts[0].nics[0].offloads: not supported yet: offloads (TSO, GSO, "
-      "GRO, rx-checksum)" },
     { BASE("", ", \"ip6\": \"2001:db8::5/64\"", "", "", "", "", ""),
       "hosts[0].nics[0].ip6: not supported yet: IPv6" },
     { BASE("", ", \"lldp\": true", "", "", "", "", ""),
       "hosts[0].nics[0].lldp: not supported yet: LLDP" },
-    { BASE("", "", "", ", \"offloads\": { \"gso\": true }", "", "", ""),
-      "hosts[0].vms[0].nics[0].offloads: not supported yet: offloads" },
     { BASE("", "", "", "", ", \"portgroup\": \"web\"", "", ""),
       "hosts[0].vms[0].nics[0].attach.portgroup: not supported yet: "
       "distributed switches' port groups" },

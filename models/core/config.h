@@ -49,6 +49,18 @@ struct cfg_vlanif {
     uint32_t gateway;           /* "gateway" (extension), or 0. */
 };
 
+/* Offloads in ethtool's words (ethtool -k): what the device and its
+ * driver do for the stack.  'tso' (tcp-segmentation-offload): the NIC cuts
+ * a TCP super-frame into MSS-sized frames; 'gso' (generic-segmentation-
+ * offload): the stack does it in software just before the driver; 'gro'
+ * (generic-receive-offload): NAPI merges consecutive segments of a flow
+ * before the stack; 'rx_csum' (rx-checksumming): the NIC verifies the
+ * checksums it receives.  Defaults are what the device offers
+ * (loader/scenario_offload.c). */
+struct cfg_offloads {
+    bool tso, gso, gro, rx_csum;
+};
+
 /* A physical NIC of a host. */
 struct cfg_nic {
     const struct dev_class *cls;    /* The class that builds it, or NULL
@@ -81,6 +93,7 @@ struct cfg_nic {
                                  * jumbo frames. */
     bool adaptive_rx;           /* coalesce.adaptive-rx; default true. */
     int rx_usecs;               /* coalesce.rx-usecs, or -1 if not given. */
+    struct cfg_offloads offloads;   /* "offloads"; default all on. */
 };
 
 enum cfg_bridge_type { CFG_BR_LINUX, CFG_BR_OVS };
@@ -308,6 +321,9 @@ struct cfg_vnic {
     struct cfg_forward *forwards;   /* attach.forward (extension, nat
                                      * only): port forwards. */
     size_t n_forwards;
+    struct cfg_offloads offloads;   /* "offloads"; default what the
+                                     * device (its model, backend, or
+                                     * its VF) offers. */
 };
 
 struct cfg_vm {

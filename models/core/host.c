@@ -166,6 +166,8 @@ host_add_address(struct host *h, struct pnic *nic)
         host_app_core(h), CPU_APP, CPU_SOFTIRQ);
     ep->gateway = cn->gateway;
     ep->mtu = cn->mtu ? cn->mtu : VH_DEF_MTU;
+    ep->gso = cn->offloads.gso;
+    ep->sw_csum = !cn->offloads.rx_csum;
     h->eps = vh_xrealloc(h->eps, (h->n_eps + 1) * sizeof *h->eps);
     h->eps[h->n_eps++] = ep;
     if (nic->master) {

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include "models/core/acct.h"
+#include "models/endpoint/offload.h"
 #include "models/core/world.h"
 #include "sim/frame.h"
 #include "sim/trace.h"
@@ -82,6 +83,18 @@ port_deliver(struct world *w, struct port *from, struct vh_packet *p)
 {
     if (!from->peer) {
         acct_drop(w, p, from->dev, "unconnected-port");
+        return;
+    }
+    if (offload_is_super(p) && !from->peer->takes_gso) {
+        struct vh_packet *segs[OFFLOAD_MAX_SEGS];
+        vh_time_t done;
+        struct cpu_core *core = cpu_exec_core(p, NULL);
+        size_t n = core ? offload_gso(w, p, core, CPU_SOFTIRQ, from->dev, segs,
+                                      &done)
+                        : offload_segment(w, p, segs);
+        for (size_t i = 0; i < n; i++) {
+            from->peer->rx(w, from->peer, segs[i]);
+        }
         return;
     }
     from->peer->rx(w, from->peer, p);

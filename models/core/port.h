@@ -66,6 +66,10 @@ struct port {
                                  * switching device floods only to ports
                                  * with carrier. */
     struct link *link;          /* The cable to 'peer', or NULL if direct. */
+    bool takes_gso;             /* Its model takes TCP super-frames
+                                 * (models/endpoint/offload.h); a frame
+                                 * handed to a port without is cut in
+                                 * software (GSO) first. */
 
     /* Edge virtual bridging (models/switch/evbtag.h), set by the owner at
      * creation: */
@@ -113,7 +117,9 @@ struct link *port_cable(struct world *, struct port *a, struct port *b,
 void link_set_end_speed(struct link *, const struct port *p, uint64_t bps);
 
 /* Hands 'p' to the peer of a directly connected port, at once.  Takes 'p';
- * an unconnected port drops it. */
+ * an unconnected port drops it.  A super-frame for a peer that does not
+ * take one is cut into its segments (GSO) on the core carrying it, as
+ * softirq work, and they are handed on in order. */
 void port_deliver(struct world *, struct port *from, struct vh_packet *p);
 
 /* Time the cable needs to serialize a frame of 'len' bytes (without FCS):

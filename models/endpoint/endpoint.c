@@ -10,6 +10,7 @@
 #include "models/core/world.h"
 #include "models/endpoint/igmp.h"
 #include "models/endpoint/ipfrag.h"
+#include "models/endpoint/offload.h"
 #include "models/endpoint/rr.h"
 #include "models/endpoint/tcp.h"
 #include "sim/trace.h"
@@ -66,11 +67,27 @@ ep_is_local(const struct endpoint *ep, uint32_t ip)
     return ip == ep->ip || (ip >> 24) == 127;
 }
 
-/* Hands a finished frame to the interface, on the core that made it. */
+/* Hands a finished frame to the interface, on the core that made it.  A
+ * super-frame the interface cannot take is cut here, just before its
+ * driver (GSO), in the stack's name. */
 static void
 ep_transmit(struct world *w, struct endpoint *ep, struct vh_packet *p)
 {
     p->hops++;
+    if (offload_is_super(p) && ep->port.peer && !ep->port.peer->takes_gso) {
+        struct vh_packet *segs[OFFLOAD_MAX_SEGS];
+        vh_time_t done;
+        size_t n = offload_gso(w, p, ep_core(ep, p), ep->tx_cat, ep->dev,
+                               segs, &done);
+        if (ep->cycles) {
+            ep->cycles[ep->tx_cat] += n * cpu_cycles(ep_core(ep, p),
+                                                     COST_GSO_SEGMENT, 0);
+        }
+        for (size_t i = 0; i < n; i++) {
+            port_deliver(w, &ep->port, segs[i]);
+        }
+        return;
+    }
     port_deliver(w, &ep->port, p);
 }
 
@@ -94,7 +111,7 @@ ep_send_arp_request(struct world *w, struct endpoint *ep,
                     enum cpu_cat cat)
 {
     static const struct vh_mac zero;
-    struct vh_packet *r = vh_packet_alloc(&w->pool);
+    struct vh_packet *r = vh_packet_alloc_room(&w->pool, VH_ETH_MIN_FRAME);
     r->len = vh_build_arp(r->data, VH_ARP_REQUEST, &ep->mac, ep->ip, &zero,
                           e->ip, &vh_mac_broadcast);
     r->born = w->sim.now;
@@ -211,7 +228,8 @@ static void
 ep_send_sized(struct world *w, struct endpoint *ep, struct vh_packet *p,
               uint32_t dst, enum cpu_cat cat, bool forwarded)
 {
-    if (ipfrag_ip_len(p) <= ep->mtu) {
+    if (ipfrag_ip_len(p) <= ep->mtu || offload_is_super(p)) {
+        /* A super-frame is cut into segments that fit, not fragments. */
         ep_send_ip(w, ep, p, dst, cat);
         return;
     }
@@ -343,7 +361,15 @@ endpoint_send(struct world *w, struct endpoint *ep, struct flow_stats *fs,
         .ip_id = st->next_ip_id++,
     };
 
-    struct vh_packet *p = vh_packet_alloc(&w->pool);
+    /* A buffer for the frame's size: a flood of 64-byte frames holds a
+     * small buffer per copy, not a full-size one.  A replayed frame's
+     * size is its own. */
+    struct vh_packet *p = cf->replay
+        ? vh_packet_alloc(&w->pool)
+        : vh_packet_alloc_room(&w->pool, cf->size > VH_ETH_MIN_FRAME
+                                         + VH_ETH_FCS
+                                         ? cf->size - VH_ETH_FCS
+                                         : VH_ETH_MIN_FRAME);
     p->flow = fs->index;
     p->seq = seq;
     /* A sender woken from idle by its timer stamps after the wakeup. */
@@ -667,6 +693,11 @@ ep_local_rx(struct world *w, struct endpoint *ep, struct vh_packet *p,
         app->packets++;
     }
     vh_time_t t = ep_charge(w, ep, core, COST_STACK_RX, ep->rx_cat, p);
+    if (ep->sw_csum) {
+        /* No receive checksum offload: the stack sums the whole packet. */
+        t = cpu_charge(w, core, COST_CSUM_BYTE, p->len, ep->rx_cat, p,
+                       ep->dev);
+    }
     if (fi.ip_proto == VH_IPPROTO_TCP) {
         tcp_input(w, ep, p, &fi, core, t);
         return;
@@ -714,6 +745,7 @@ endpoint_create(struct host *h, struct vh_device *dev, const char *owner_path,
     ep->owner_path = owner_path;
     ep->host = h;
     port_init(&ep->port, ep_rx, ep, dev, 0);
+    ep->port.takes_gso = true;      /* A stack takes what GRO merged. */
     ep->mac = *mac;
     ep->ip = ip;
     ep->netmask = prefix ? 0xffffffffu << (32 - prefix) : 0;

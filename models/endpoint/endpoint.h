@@ -133,6 +133,13 @@ struct endpoint {
                                  * ended then; later, it sleeps in the
                                  * next one until a packet wakes it. */
     uint64_t wakeups;           /* Times a packet woke its application. */
+    bool gso;                   /* Its TCP builds super-frames (the
+                                 * interface's "gso"; models/endpoint/
+                                 * offload.h); false unless set after
+                                 * endpoint_create. */
+    bool sw_csum;               /* The interface does not verify received
+                                 * checksums ("rx-checksum" off): the
+                                 * stack does, per byte. */
 
     /* Containers (models/container/container.h); zero for the others. */
     struct endpoint *stack;     /* An application on that endpoint's

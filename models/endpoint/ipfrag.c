@@ -253,6 +253,11 @@ q_join(struct world *w, struct ipfrag_q *q)
 {
     struct vh_packet *first = vh_pktq_pop(&q->frags);
     uint32_t l3 = l3_off(first);
+    /* The whole datagram may not fit the buffer of a flooded copy. */
+    uint32_t whole = l3 + (first->data[l3] & 0xfu) * 4u + q->end;
+    if (whole > first->len) {
+        vh_packet_reserve(first, 0, whole - first->len);
+    }
     uint8_t *ip = first->data + l3;
     uint32_t ihl = (ip[0] & 0xfu) * 4;
     uint32_t have = frag_len(first);

@@ -93,6 +93,12 @@ rr_udp_input(struct world *w, struct endpoint *app, struct vh_packet *p)
         .src_mac = st->mac, .ip_src = fi.ip_dst, .ip_dst = fi.ip_src,
         .ip_id = st->next_ip_id++,
     };
+    /* A reply longer than the request may not fit the buffer a flooded
+     * copy of the request came in. */
+    uint32_t reply_len = cf->response_size - VH_ETH_FCS;
+    if (reply_len > p->len) {
+        vh_packet_reserve(p, 0, reply_len - p->len);
+    }
     p->len = vh_build_udp(p->data, &spec, fi.dport, fi.sport, NULL,
                           vh_udp_payload_for_size(cf->response_size));
     p->is_reply = 1;

@@ -17,6 +17,7 @@
 #include "models/core/host.h"
 #include "models/core/world.h"
 #include "models/endpoint/endpoint.h"
+#include "models/endpoint/offload.h"
 #include "sim/rng.h"
 #include "sim/tcpframe.h"
 #include "sim/xmalloc.h"
@@ -33,6 +34,9 @@
 #define TCP_SACKED 64               /* SACKed ranges a sender keeps. */
 #define TCP_RR_MAX 1024             /* Outstanding transactions. */
 #define TCP_ENDLESS (UINT64_MAX / 4)    /* A stream without 'bytes'. */
+/* With GSO, the largest segment TCP builds: tcp_xmit_size_goal's
+ * gso_max_size (65536) less one, less MAX_TCP_HEADER (320 on x86-64). */
+#define TCP_GSO_GOAL (65536 - 1 - 320)
 /* CUBIC's constants as tcp_cubic.c has them: beta 717/1024, C 0.4. */
 #define CUBIC_BETA (717.0 / 1024.0)
 #define CUBIC_C 0.4
@@ -243,8 +247,11 @@ tcp_send(struct tcp_end *e, uint64_t off, uint32_t len, uint8_t flags,
         .src_mac = e->st->mac, .ip_src = e->lip, .ip_dst = e->rip,
         .ip_id = e->st->next_ip_id++,
     };
-    struct vh_packet *p = vh_packet_alloc(&w->pool);
+    struct vh_packet *p = vh_packet_alloc_room(&w->pool, len + 128);
     p->len = vh_build_tcp(p->data, &spec, &h, off);
+    if (len > e->mss) {
+        p->md.gso_size = (uint16_t) e->mss;     /* A super-frame. */
+    }
     p->flow = fs->index;
     p->born = w->sim.now;
     p->is_reply = !e->client;
@@ -363,22 +370,43 @@ sacked_in(const struct tcp_end *e, uint64_t a, uint64_t b)
     return n;
 }
 
-/* Sends one segment of [off, off + len) of data (or the FIN at
- * 'written'), as 'again' says. */
-static void
-send_range(struct tcp_end *e, uint64_t off, uint64_t left,
+/* The most payload one segment may carry when 'room' bytes of window
+ * are free: one MSS, or with GSO as many whole segments as the room and
+ * the size goal allow (Linux's tcp_mss_split_point; a retransmission of
+ * a super-frame is one too, as tcp_retransmit_skb sends), never less
+ * than one MSS. */
+static uint32_t
+seg_cap(const struct tcp_end *e, uint64_t room)
+{
+    if (!e->st->gso) {
+        return e->mss;
+    }
+    uint32_t goal = TCP_GSO_GOAL / e->mss;
+    if (goal > OFFLOAD_MAX_SEGS) {
+        goal = OFFLOAD_MAX_SEGS;
+    }
+    uint64_t segs = room / e->mss < goal ? room / e->mss : goal;
+    return (uint32_t) ((segs ? segs : 1) * e->mss);
+}
+
+/* Sends one segment of [off, off + left) of data, at most 'cap' bytes
+ * (or the FIN at 'written'), as 'again' says; returns the sequence space
+ * it took. */
+static uint64_t
+send_range(struct tcp_end *e, uint64_t off, uint64_t left, uint32_t cap,
            struct cpu_core *core, enum cpu_cat cat, bool again)
 {
     if (off >= e->written) {
         tcp_send(e, off, 0, VH_TCP_FIN, core, cat, again);
-        return;
+        return 1;
     }
     if (left > e->written - off) {
         left = e->written - off;        /* The FIN goes on its own. */
     }
-    uint32_t len = left < e->mss ? (uint32_t) left : e->mss;
+    uint32_t len = left < cap ? (uint32_t) left : cap;
     tcp_send(e, off, len, off + len == e->written ? VH_TCP_PSH : 0, core,
              cat, again);
+    return len;
 }
 
 /* Loss recovery with the SACK scoreboard (RFC 6675): every byte not
@@ -419,10 +447,9 @@ recovery_push(struct tcp_end *e, struct cpu_core *core, enum cpu_cat cat)
                     break;
                 }
             }
-            send_range(e, at, stop - at, core, cat, true);
-            uint64_t data = at < e->written ? e->written - at : 1;
-            uint64_t len = stop - at < data ? stop - at : data;
-            e->rtx_next = at + (len < e->mss ? len : e->mss);
+            uint64_t room = (uint64_t) e->cwnd * e->mss - pipe;
+            e->rtx_next = at + send_range(e, at, stop - at, seg_cap(e, room),
+                                          core, cat, true);
             e->timing = false;
             continue;
         }
@@ -432,11 +459,11 @@ recovery_push(struct tcp_end *e, struct cpu_core *core, enum cpu_cat cat)
         if (e->nxt >= end || e->nxt - e->una + e->mss > e->snd_wnd) {
             return;
         }
-        send_range(e, e->nxt, e->written - e->nxt, core, cat, false);
-        uint64_t used = e->nxt < e->written
-                        ? (e->written - e->nxt < e->mss ? e->written - e->nxt
-                                                        : e->mss) : 1;
-        e->nxt += used;
+        uint64_t room = (uint64_t) e->cwnd * e->mss - pipe;
+        uint64_t wroom = e->snd_wnd - (e->nxt - e->una);
+        e->nxt += send_range(e, e->nxt, e->written - e->nxt,
+                             seg_cap(e, room < wroom ? room : wroom), core,
+                             cat, false);
         if (e->nxt > e->max) {
             e->max = e->nxt;
         }
@@ -464,27 +491,35 @@ tcp_push(struct tcp_end *e, struct cpu_core *core, enum cpu_cat cat)
             e->cwnd_limited = false;
             return;
         }
+        uint64_t flight = e->nxt - e->una;
+        uint64_t cwnd_bytes = (uint64_t) e->cwnd * e->mss;
+        uint64_t wnd = cwnd_bytes < e->snd_wnd ? cwnd_bytes : e->snd_wnd;
+        bool again = e->nxt < e->max;
         uint32_t len = 0, used = 1;
         uint8_t flags = VH_TCP_FIN;
         if (e->nxt < e->written) {
             uint64_t left = e->written - e->nxt;
             len = left < e->mss ? (uint32_t) left : e->mss;
+            if (!again) {
+                uint64_t flight0 = e->nxt - e->una;
+                uint32_t cap = seg_cap(e, wnd > flight0 ? wnd - flight0 : 0);
+                len = left < cap ? (uint32_t) left : cap;
+            }
             used = len;
             flags = e->nxt + len == e->written ? VH_TCP_PSH : 0;
         }
-        uint64_t flight = e->nxt - e->una;
-        uint64_t cwnd_bytes = (uint64_t) e->cwnd * e->mss;
-        uint64_t wnd = cwnd_bytes < e->snd_wnd ? cwnd_bytes : e->snd_wnd;
         if (flight && flight + used > wnd) {
             e->cwnd_limited = cwnd_bytes <= e->snd_wnd;
             return;
         }
-        bool again = e->nxt < e->max;
         if (!again && len && e->client && !c->rr) {
             /* The application's write of these bytes, one call per
-             * segment's worth, as a UDP sender's one per datagram. */
-            endpoint_charge(c->w, e->app, e->app->app_core, COST_SYSCALL,
-                            e->app->app_cat, NULL);
+             * segment's worth, as a UDP sender's one per datagram
+             * (however many segments leave as one super-frame). */
+            for (uint32_t n = 0; n < len; n += e->mss) {
+                endpoint_charge(c->w, e->app, e->app->app_core, COST_SYSCALL,
+                                e->app->app_cat, NULL);
+            }
         }
         tcp_send(e, e->nxt, len, flags, core, cat, again);
         e->nxt += used;

@@ -114,6 +114,10 @@ vf_driver_build(struct world *w, struct host *h, struct vm *vm,
     drv->link_up = true;
     port_init(&drv->guest, vf_xmit, drv, &drv->dev, 0);
     port_init(&drv->nic_side, vf_receive, drv, &drv->dev, 1);
+    /* The VF's own TSO cuts what the guest sends; its NAPI's GRO merges
+     * what it receives (ixgbevf, iavf). */
+    drv->guest.takes_gso = n->cfg->offloads.tso;
+    drv->nic_side.takes_gso = true;
     n->dev = &drv->dev;
     n->guest = &drv->guest;
     n->host = NULL;
@@ -145,6 +149,7 @@ vf_driver_build(struct world *w, struct host *h, struct vm *vm,
                                  : IOMMU_REGION_BASE + (uint64_t) i * size;
         pnic_queue_to_guest(q, vm->vcpus[i % vm->n_vcpus], vf_irq, drv,
                             iova);
+        q->gro_on = n->cfg->offloads.gro;
     }
     return true;
 }

@@ -437,6 +437,12 @@ virtio_net_create(struct world *w, struct host *h, struct vm *vm,
     vn->vcpu = vcpu;
     port_init(&vn->guest, guest_xmit, vn, &vn->dev, 0);
     port_init(&vn->tap, tap_xmit, vn, &vn->dev, 1);
+    /* VIRTIO_NET_F_HOST_TSO4 lets the guest hand the device super-frames
+     * and GUEST_TSO4 (with MRG_RXBUF) the host hand them to the guest:
+     * vhost-net and QEMU offer both, and "tso" stands for the pair. */
+    bool tso = cfg->offloads.tso && vn->backend != CFG_BE_VHOST_USER;
+    vn->guest.takes_gso = tso;
+    vn->tap.takes_gso = tso;
     vn->ring = cfg->ring ? (uint32_t) cfg->ring : VH_DEF_VRING_SIZE;
     vn->link_up = true;
     vn->n_queues = cfg->queues > 0 ? cfg->queues : VH_DEF_VNIC_QUEUES;

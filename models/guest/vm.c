@@ -92,6 +92,8 @@ vm_build(struct world *w, struct host *h, const struct cfg_vm *cv,
                                 cn->prefix, vm->vcpus[0], CPU_GUEST,
                                 CPU_GUEST);
         n->ep->mtu = cn->mtu ? cn->mtu : VH_DEF_MTU;
+        n->ep->gso = cn->offloads.gso;
+        n->ep->sw_csum = !cn->offloads.rx_csum;
         n->ep->gateway = cn->gateway;
         port_connect(&n->ep->port, n->guest);
         if (n->host && !n->attach_cls->attach(w, h, n, diag)) {

@@ -40,6 +40,15 @@ polled(const struct pnic_queue *q)
 
 /* --- Interrupts and NAPI. --- */
 
+/* Whether 'p', received by the host's PF driver, is for the agent. */
+static bool
+for_agent(const struct pnic_queue *q, const struct vh_packet *p)
+{
+    const struct pnic *nic = q->nic;
+    return nic->agent.rx && q->fn == &nic->pf && p->len >= VH_ETH_HLEN
+           && vh_eth_type(p->data) == nic->agent.ethertype;
+}
+
 static void
 napi_step(struct vh_sim *sim, void *obj, void *arg)
 {
@@ -48,6 +57,14 @@ napi_step(struct vh_sim *sim, void *obj, void *arg)
     struct cpu_core *core = q->irq_core;
     struct vh_device *dev = q->fn->dev;
 
+    if ((!q->rx_done.count || !q->budget_left) && q->gro.held) {
+        /* The poll (or its budget) ends: GRO hands up what it holds. */
+        struct vh_packet *f = gro_flush(&q->gro);
+        vh_time_t t = cpu_charge(w, core, COST_NETIF_RECEIVE, 0, q->cat, f,
+                                 dev);
+        vh_schedule_at(sim, t, napi_deliver, q, f);
+        return;
+    }
     if (!q->rx_done.count) {
         /* Poll done: interrupts back on, at the gap the driver now
          * chooses.  A TX completion that came in during the poll raises
@@ -71,20 +88,24 @@ napi_step(struct vh_sim *sim, void *obj, void *arg)
     q->budget_left--;
     itr_count(&q->mod.rx, p->len);
     p->exec = &core->srv;
-    cpu_charge(w, core, COST_DRIVER_RX, 0, q->cat, p, dev);
-    vh_time_t t = cpu_charge(w, core, COST_NETIF_RECEIVE, 0, q->cat, p, dev);
+    vh_time_t t = cpu_charge(w, core, COST_DRIVER_RX, 0, q->cat, p, dev);
+    if (q->gro_on && q->fn->up->peer && q->fn->up->peer->takes_gso
+        && !for_agent(q, p)) {
+        p = gro_receive(w, &q->gro, p, core, q->cat, dev, &q->gro_next);
+        if (!p) {
+            vh_schedule_at(sim, w->sim.now, napi_step, q, NULL);
+            return;
+        }
+        if (q->gro_next) {
+            cpu_charge(w, core, COST_NETIF_RECEIVE, 0, q->cat, q->gro_next,
+                       dev);
+        }
+    }
+    t = cpu_charge(w, core, COST_NETIF_RECEIVE, 0, q->cat, p, dev);
     vh_schedule_at(sim, t, napi_deliver, q, p);
     (void) arg;
 }
 
-/* Whether 'p', received by the host's PF driver, is for the agent. */
-static bool
-for_agent(const struct pnic_queue *q, const struct vh_packet *p)
-{
-    const struct pnic *nic = q->nic;
-    return nic->agent.rx && q->fn == &nic->pf && p->len >= VH_ETH_HLEN
-           && vh_eth_type(p->data) == nic->agent.ethertype;
-}
 
 /* Runs after a frame's driver work: hands it up, then polls on. */
 static void
@@ -97,6 +118,11 @@ napi_deliver(struct vh_sim *sim, void *obj, void *arg)
         q->nic->agent.rx(w, q->nic->agent.ctx, p);
     } else {
         port_deliver(w, q->fn->up, p);
+    }
+    struct vh_packet *next = q->gro_next;
+    if (next) {
+        q->gro_next = NULL;
+        port_deliver(w, q->fn->up, next);
     }
     napi_step(sim, q, NULL);
 }
@@ -298,6 +324,12 @@ pnic_wire_rx(struct world *w, struct port *port, struct vh_packet *p)
 void
 pnic_tx_complete(struct world *w, struct pnic_queue *q)
 {
+    if (q->tso_pending) {
+        /* A segment of a TSO job: its descriptor completes with the
+         * job's last. */
+        q->tso_pending--;
+        return;
+    }
     if (polled(q)) {
         /* The poll-mode driver reclaims descriptors in its own bursts;
          * their cost is part of its per-frame transmit work. */
@@ -372,12 +404,22 @@ pnic_tx_fetched(struct vh_sim *sim, void *obj, void *arg)
     struct world *w = world_of(sim);
     struct pnic_queue *q = obj;
     struct vh_packet *p = arg;
-    q->tx_frames++;
-    itr_count(&q->mod.tx, p->len);
-    if (q->nic->sriov) {
-        sriov_tx(w, q->nic->sriov, q, arg);
-    } else {
-        pnic_wire_send(w, q, arg);
+    struct vh_packet *segs[OFFLOAD_MAX_SEGS];
+    /* TSO: the NIC cuts a super-frame into the frames it sends, in its
+     * own hardware. */
+    size_t n = offload_is_super(p) ? offload_segment(w, p, segs) : 1;
+    if (n == 1) {
+        segs[0] = p;
+    }
+    q->tso_pending += (uint32_t) n - 1;
+    for (size_t i = 0; i < n; i++) {
+        q->tx_frames++;
+        itr_count(&q->mod.tx, segs[i]->len);
+        if (q->nic->sriov) {
+            sriov_tx(w, q->nic->sriov, q, segs[i]);
+        } else {
+            pnic_wire_send(w, q, segs[i]);
+        }
     }
 }
 
@@ -427,6 +469,17 @@ pnic_driver_xmit(struct world *w, struct pnic_queue *q, struct cpu_core *core,
                  enum cpu_cat cat, struct vh_packet *p,
                  const struct vh_device *dev)
 {
+    if (offload_is_super(p) && q->fn == &q->nic->pf
+        && !q->nic->cfg->offloads.tso) {
+        /* No TSO on this NIC: GSO cuts the frame before the driver. */
+        struct vh_packet *segs[OFFLOAD_MAX_SEGS];
+        vh_time_t done;
+        size_t n = offload_gso(w, p, core, cat, dev, segs, &done);
+        for (size_t i = 0; i < n; i++) {
+            pnic_driver_xmit(w, q, core, cat, segs[i], dev);
+        }
+        return;
+    }
     cpu_charge(w, core, COST_DRIVER_TX, 0, cat, p, dev);
     vh_time_t t = cpu_charge(w, core, COST_MMIO_WRITE, 0, cat, p, dev);
     vh_schedule_at(&w->sim, t, pnic_tx_post_ev, q, p);
@@ -572,6 +625,7 @@ pnic_create_as(struct world *w, struct host *h, const struct cfg_nic *cfg,
     nic->cfg = cfg;
     port_init(&nic->wire, pnic_wire_rx, nic, &nic->dev, 0);
     port_init(&nic->stack, pnic_stack_rx, nic, &nic->dev, 1);
+    nic->stack.takes_gso = true;    /* TSO, or GSO in pnic_driver_xmit. */
     vh_server_init(&nic->pcie);
 
     int max_pools;
@@ -601,6 +655,7 @@ pnic_create_as(struct world *w, struct host *h, const struct cfg_nic *cfg,
         q->fn = &nic->pf;
         q->index = i;
         q->cat = CPU_SOFTIRQ;
+        q->gro_on = cfg->offloads.gro;
         q->irq_core = host_irq_core(h, i < n_rss ? i : 0);
         vh_pktq_init(&q->rx_done, 0);
         vh_pktq_init(&q->tx_fifo, 0);

@@ -44,6 +44,7 @@
 #include "models/hw/cpu.h"
 #include "models/hw/itr.h"
 #include "models/core/port.h"
+#include "models/endpoint/offload.h"
 #include "sim/device.h"
 #include "sim/event.h"
 #include "sim/frame.h"
@@ -136,6 +137,13 @@ struct pnic_queue {
     struct vh_timer itr;        /* Moderation delay before an interrupt. */
     struct itr mod;             /* The gap it keeps (models/hw/itr.h). */
     uint32_t budget_left;
+    bool gro_on;                /* GRO in its NAPI poll ("gro" of the NIC,
+                                 * or of the VM NIC whose VF it is). */
+    struct gro_cell gro;        /* The frame GRO is growing. */
+    struct vh_packet *gro_next; /* Due up right after the frame being
+                                 * handed up. */
+    uint32_t tso_pending;       /* Wire frames of TSO jobs whose
+                                 * descriptor completes with a later one. */
 
     /* Counters. */
     uint64_t rx_frames;         /* Frames written to this queue. */

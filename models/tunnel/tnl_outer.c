@@ -11,14 +11,9 @@
 void
 tnl_reserve(struct vh_packet *p, uint32_t n)
 {
-    if (vh_packet_headroom(p) >= n) {
-        return;
-    }
-    /* Move the frame back so that 'n' bytes fit in front of it. */
-    assert(n + p->len <= VH_PKT_BUFSIZE);
-    uint8_t *to = p->buf + n;
-    memmove(to, p->data, p->len);
-    p->data = to;
+    /* Moves the frame back so that 'n' bytes fit in front of it, to a
+     * larger buffer if need be. */
+    vh_packet_reserve(p, n, 0);
 }
 
 void
