@@ -701,7 +701,12 @@ load_iommu(struct ld *ld, const cJSON *o, const char *ip,
             return false;                                               \
         }                                                               \
         jp_key(ap_, hp, KEY);                                           \
-        N = (size_t) cJSON_GetArraySize(arr_);                          \
+        if (!strcmp(KEY, "vms")                                         \
+            && !ld_count_total(ld, arr_, ap_, &ld->n_vms, LD_MAX_VMS,   \
+                               "VMs")) {                                \
+            return false;                                               \
+        }                                                               \
+        N = arr_ ? (size_t) cJSON_GetArraySize(arr_) : 0;               \
         ARR = ld_calloc(N, sizeof *ARR);                                \
         size_t i = 0;                                                   \
         for (const cJSON *c = arr_ ? arr_->child : NULL; c;             \
@@ -749,7 +754,8 @@ ld_hosts(struct ld *ld, const cJSON *root)
     struct cfg_scenario *sc = ld->sc;
     const cJSON *hosts;
 
-    if (!ld_array(ld, root, "", "hosts", &hosts)) {
+    if (!ld_array_max(ld, root, "", "hosts", LD_MAX_HOSTS, "hosts",
+                      &hosts)) {
         return false;
     }
     sc->n_hosts = (size_t) cJSON_GetArraySize(hosts);
@@ -812,7 +818,8 @@ ld_switches(struct ld *ld, const cJSON *root)
     struct cfg_scenario *sc = ld->sc;
     const cJSON *arr;
 
-    if (!ld_array(ld, root, "", "switches", &arr)) {
+    if (!ld_array_max(ld, root, "", "switches", LD_MAX_SWITCHES,
+                      "switches", &arr)) {
         return false;
     }
     sc->n_switches = (size_t) cJSON_GetArraySize(arr);
