@@ -70,6 +70,12 @@ extern const struct schema sch_top, sch_host, sch_nic, sch_bridge, sch_vm,
 #define LD_MAX_FLOWS 8192
 #define LD_MAX_SWITCHES 1024
 #define LD_MAX_LIST 65536
+/* What each of them costs in memory: a core's state is about 1 KiB, a
+ * NIC's a few hundred bytes per queue, so these keep a scenario that
+ * fits in the 16 MiB a file may have under a few hundred MiB. */
+#define LD_MAX_CORES 65536        /* Over every host. */
+#define LD_MAX_NICS 16384         /* Hosts' NICs, over every host. */
+#define LD_MAX_VNICS 16384        /* VMs' NICs, over every VM. */
 
 /* ---- Loader state. ---- */
 
@@ -79,8 +85,11 @@ struct ld {
                                  * error. */
     cJSON *root;                /* The tree being loaded (owned by caller). */
     bool trial_variants;        /* Load every variant on trial too. */
-    size_t n_vms;               /* VMs and containers loaded so far, for */
-    size_t n_containers;        /* LD_MAX_VMS and LD_MAX_CONTAINERS. */
+    size_t n_vms;               /* What has been loaded so far, for the */
+    size_t n_containers;        /* limits on the whole scenario */
+    size_t n_cores;             /* (LD_MAX_VMS...). */
+    size_t n_nics;
+    size_t n_vnics;
 };
 
 /* JSON paths are built in buffers of this size; longer ones are cut. */

@@ -5,7 +5,7 @@
  * a variant, a timed set event and 'sweep --set' are refused the same way
  * with exit status 2, since they load through the same getters; and the
  * limits on how much one scenario may hold (hosts, VMs, containers, flows,
- * switches) are refused at the entry that crosses them. */
+ * switches, cores, NICs) are refused at the entry that crosses them. */
 #include <check.h>
 #include <cjson/cJSON.h>
 #include <stdio.h>
@@ -338,8 +338,9 @@ END_TEST
 
 /* ---- How much one scenario may hold. ---- */
 
-/* The base scenario with 'n' more objects made by 'fmt' (with %zu, the
- * index) appended to the array at 'path'. */
+/* The base scenario with 'n' more objects made by 'fmt' appended to the
+ * array at 'path'; 'fmt' takes the entry's number (%zu), and may take two
+ * more for the last two bytes of an address of its own. */
 static char *
 scenario_grown(const char *path, size_t n, const char *fmt)
 {
@@ -369,7 +370,8 @@ scenario_grown(const char *path, size_t n, const char *fmt)
         arr = next;
     }
     for (size_t i = 0; i < n; i++) {
-        snprintf(buf, sizeof buf, fmt, i);
+        /* The entry's number, then two bytes of an address for it. */
+        snprintf(buf, sizeof buf, fmt, i, 100 + i / 250, i % 250 + 1);
         cJSON *o = cJSON_Parse(buf);
         ck_assert_msg(o != NULL, "%s", buf);
         cJSON_AddItemToArray(arr, o);
@@ -396,6 +398,14 @@ static const struct {
       "switches" },
     { "hosts[1].containers", 4096, "{ \"name\": \"c%zu\" }",
       "hosts[1].containers[4096]" },
+    { "hosts", 63, "{ \"name\": \"x%zu\", \"cpu\": { \"cores\": 1024 } }",
+      "hosts[65].cpu" },
+    { "hosts[1].nics", 16382, "{ \"name\": \"e%zu\" }",
+      "hosts[1].nics[16383]" },
+    { "hosts[0].vms[0].nics", 16383, "{ \"name\": \"n%zu\", "
+      "\"ip\": \"10.1.%zu.%zu/16\", \"attach\": { \"type\": \"ovs\", "
+      "\"to\": \"br0\" } }",
+      "hosts[0].vms[0].nics[16384]" },
     { "capture", 65536, "{ \"point\": \"h/eth0\", \"file\": \"c%zu.pcap\" }",
       "capture" },
 };
