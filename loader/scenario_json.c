@@ -454,8 +454,13 @@ ld_double(struct ld *ld, const cJSON *obj, const char *op, const char *key,
     if (!fetch(ld, obj, op, key, false, &v, path)) {
         return true;
     }
-    if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble)) {
+    if (!cJSON_IsNumber(v)) {
         return wrong_type(ld, v, path, "a number");
+    }
+    if (!isfinite(v->valuedouble)) {
+        /* cJSON reads 1e999 as infinity. */
+        return vh_diag_fail(ld->diag, path, "%g is too large for any "
+                            "number here", v->valuedouble);
     }
     *out = v->valuedouble;
     return true;

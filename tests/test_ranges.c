@@ -237,6 +237,35 @@ START_TEST(test_outside_refused_at_path)
 }
 END_TEST
 
+/* A number too large for a double: cJSON reads it as infinity (and would
+ * write it back as null, so the table above cannot carry it). */
+START_TEST(test_infinity_refused)
+{
+    static const struct {
+        const char *from, *to, *at;
+    } subs[] = {
+        { "\"ghz\": 2.6", "\"ghz\": 1e999", "hosts[0].cpu.ghz" },
+        { "\"cores\": 4", "\"cores\": -1e999", "hosts[0].cpu.cores" },
+        { "\"count\": 5", "\"count\": 1e999", "traffic[0].count" },
+    };
+    for (size_t i = 0; i < sizeof subs / sizeof subs[0]; i++) {
+        const char *at = strstr(base_json, subs[i].from);
+        ck_assert_ptr_nonnull(at);
+        size_t head = (size_t) (at - base_json);
+        char *text = malloc(sizeof base_json + 64);
+        sprintf(text, "%.*s%s%s", (int) head, base_json, subs[i].to,
+                at + strlen(subs[i].from));
+        struct vh_diag d;
+        struct cfg_scenario *sc = load(text, &d);
+        ck_assert_msg(sc == NULL, "%s loaded", subs[i].to);
+        size_t n = strlen(subs[i].at);
+        ck_assert_msg(!strncmp(d.msg, subs[i].at, n) && d.msg[n] == ':',
+                      "%s: got '%s'", subs[i].to, d.msg);
+        free(text);
+    }
+}
+END_TEST
+
 /* ---- The same values through the other ways of setting a field. ---- */
 
 /* Runs the vhsim binary on 'text' (written to a fresh directory as s.json)
@@ -443,6 +472,7 @@ ranges_suite(void)
     Suite *s = suite_create("ranges");
     TCase *tc = tcase_create("fields");
     tcase_add_test(tc, test_base_loads);
+    tcase_add_test(tc, test_infinity_refused);
     tcase_add_loop_test(tc, test_inside_loads, 0,
                         sizeof cases / sizeof cases[0]);
     tcase_add_loop_test(tc, test_outside_refused_at_path, 0,
