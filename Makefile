@@ -249,15 +249,19 @@ uninstall:
 	  $(SHAREDIR)/bash-completion/completions/vhsim
 	rm -rf $(SHAREDIR)/vhsim $(SHAREDIR)/doc/vhsim
 
-# Fuzzing (docs/fuzzing.md): the loader and the recording reader built
-# with clang's libFuzzer, ASan and UBSan.  'make test' runs each target
+# Fuzzing (docs/fuzzing.md): the loader, the worlds it builds run for a
+# moment, and the recording reader, built with clang's libFuzzer, ASan
+# and UBSan.  The world target reads scenarios: it shares the scenario
+# target's seed corpus, dictionary and findings.  'make test' runs each target
 # briefly over its seed corpus; 'make fuzz' runs each FUZZ_TIME seconds,
 # keeping what it finds new in build/fuzz/corpus, never in the repository.
 FUZZ_CC   ?= clang
 FUZZ_TIME ?= 600
 FUZZ_SAN  := -fsanitize=address,undefined -fno-sanitize-recover=all \
              -fno-omit-frame-pointer
-FUZZ_TARGETS := scenario recording
+FUZZ_TARGETS := scenario world recording
+# The inputs a target reads: its own name, or another target's.
+FUZZ_INPUT = in=$$t; [ $$t = world ] && in=scenario;
 FUZZ_BINS := $(FUZZ_TARGETS:%=build/fuzz/fuzz_%)
 FUZZ_OBJ  := $(CORE_SRC:%.c=build/fuzz/%.o)
 
@@ -274,13 +278,14 @@ build/fuzz/fuzz_%: $(FUZZ_OBJ) build/fuzz/tests/fuzz/fuzz_%.o
 fuzz: deps
 	@$(MAKE) --no-print-directory $(FUZZ_BINS)
 	@for t in $(FUZZ_TARGETS); do \
+	  $(FUZZ_INPUT) \
 	  mkdir -p build/fuzz/corpus/$$t build/fuzz/crashes/$$t; \
 	  echo "fuzz: $$t for $(FUZZ_TIME) s"; \
 	  build/fuzz/fuzz_$$t -max_total_time=$(FUZZ_TIME) -timeout=10 \
 	    -rss_limit_mb=2048 -print_final_stats=1 \
 	    -artifact_prefix=build/fuzz/crashes/$$t/ \
-	    $$( [ -f tests/fuzz/$$t.dict ] && echo -dict=tests/fuzz/$$t.dict ) \
-	    build/fuzz/corpus/$$t tests/fuzz/corpus/$$t tests/fuzz/found/$$t \
+	    $$( [ -f tests/fuzz/$$in.dict ] && echo -dict=tests/fuzz/$$in.dict ) \
+	    build/fuzz/corpus/$$t tests/fuzz/corpus/$$in tests/fuzz/found/$$in \
 	    || exit 1; \
 	done
 
@@ -288,11 +293,12 @@ fuzz: deps
 # (tests/fuzz/found/) once, then a few thousand mutations, each target.
 fuzz-smoke: $(FUZZ_BINS)
 	@for t in $(FUZZ_TARGETS); do \
+	  $(FUZZ_INPUT) \
 	  rm -rf build/fuzz/smoke/$$t; mkdir -p build/fuzz/smoke/$$t; \
 	  build/fuzz/fuzz_$$t -runs=10000 -max_total_time=20 -timeout=10 \
 	    -rss_limit_mb=2048 -seed=1 -artifact_prefix=build/fuzz/smoke/ \
-	    $$( [ -f tests/fuzz/$$t.dict ] && echo -dict=tests/fuzz/$$t.dict ) \
-	    build/fuzz/smoke/$$t tests/fuzz/corpus/$$t tests/fuzz/found/$$t \
+	    $$( [ -f tests/fuzz/$$in.dict ] && echo -dict=tests/fuzz/$$in.dict ) \
+	    build/fuzz/smoke/$$t tests/fuzz/corpus/$$in tests/fuzz/found/$$in \
 	    2>build/fuzz/smoke/$$t.log \
 	    || { tail -n 40 build/fuzz/smoke/$$t.log; exit 1; }; \
 	  echo "fuzz-smoke: $$t: $$(grep -o 'Done [0-9]* runs.*' \

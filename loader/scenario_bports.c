@@ -441,6 +441,9 @@ other_time(struct ld *ld, const cJSON *oc, const char *op, const char *key,
     if (cJSON_IsString(v) && vh_parse_time(v->valuestring, out, why,
                                            sizeof why) == 0) {
         /* A time with its unit. */
+        if (!ld_time_in_range(ld, path, v->valuestring, *out)) {
+            return false;
+        }
     } else if (!other_count(ld, oc, op, key, 0, 86400000LL, &ms)) {
         ld->diag->failed = false;
         return vh_diag_fail(ld->diag, path, "expected a time such as "

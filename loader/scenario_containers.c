@@ -849,6 +849,10 @@ ld_containers(struct ld *ld, const cJSON *h, const char *hp,
         return false;
     }
     jp_key(ap, hp, "containers");
+    if (!ld_count_total(ld, arr, ap, &ld->n_containers, LD_MAX_CONTAINERS,
+                        "containers")) {
+        return false;
+    }
     host->n_containers = (size_t) cJSON_GetArraySize(arr);
     host->containers = ld_calloc(host->n_containers,
                                  sizeof *host->containers);

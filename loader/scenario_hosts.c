@@ -671,7 +671,11 @@ load_vm(struct ld *ld, const cJSON *o, const char *vp,
 
     snprintf(spath, sizeof spath, "%s/%s", host->name, vm->name);
     jp_key(path, vp, "nics");
-    vm->n_nics = (size_t) cJSON_GetArraySize(nics);
+    if (!ld_count_total(ld, nics, path, &ld->n_vnics, LD_MAX_VNICS,
+                        "VM NICs")) {
+        return false;
+    }
+    vm->n_nics = nics ? (size_t) cJSON_GetArraySize(nics) : 0;
     vm->nics = ld_calloc(vm->n_nics, sizeof *vm->nics);
     size_t i = 0;
     for (const cJSON *c = nics ? nics->child : NULL; c; c = c->next, i++) {
@@ -726,7 +730,15 @@ load_iommu(struct ld *ld, const cJSON *o, const char *ip,
             return false;                                               \
         }                                                               \
         jp_key(ap_, hp, KEY);                                           \
-        N = (size_t) cJSON_GetArraySize(arr_);                          \
+        if ((!strcmp(KEY, "vms")                                        \
+             && !ld_count_total(ld, arr_, ap_, &ld->n_vms, LD_MAX_VMS,  \
+                                "VMs"))                                 \
+            || (!strcmp(KEY, "nics")                                    \
+                && !ld_count_total(ld, arr_, ap_, &ld->n_nics,          \
+                                   LD_MAX_NICS, "host NICs"))) {        \
+            return false;                                               \
+        }                                                               \
+        N = arr_ ? (size_t) cJSON_GetArraySize(arr_) : 0;               \
         ARR = ld_calloc(N, sizeof *ARR);                                \
         size_t i = 0;                                                   \
         for (const cJSON *c = arr_ ? arr_->child : NULL; c;             \
@@ -757,6 +769,14 @@ load_host(struct ld *ld, const cJSON *h, const char *hp,
         || (iommu && !load_iommu(ld, iommu, ip, host))) {
         return false;
     }
+    ld->n_cores += (size_t) host->cpu.cores;
+    if (ld->n_cores > LD_MAX_CORES) {
+        char path[JP_LEN];
+        jp_key(path, hp, "cpu");
+        return vh_diag_fail(ld->diag, path, "the hosts up to this one have "
+                            "%zu cores in all, more than the %d a scenario "
+                            "may hold", ld->n_cores, LD_MAX_CORES);
+    }
     LOAD_LIST("nics", host->nics, host->n_nics,
               load_nic(ld, c, ep, host->name, &host->nics[i]));
     LOAD_LIST("bridges", host->bridges, host->n_bridges,
@@ -774,7 +794,8 @@ ld_hosts(struct ld *ld, const cJSON *root)
     struct cfg_scenario *sc = ld->sc;
     const cJSON *hosts;
 
-    if (!ld_array(ld, root, "", "hosts", &hosts)) {
+    if (!ld_array_max(ld, root, "", "hosts", LD_MAX_HOSTS, "hosts",
+                      &hosts)) {
         return false;
     }
     sc->n_hosts = (size_t) cJSON_GetArraySize(hosts);
@@ -838,7 +859,8 @@ ld_switches(struct ld *ld, const cJSON *root)
     struct cfg_scenario *sc = ld->sc;
     const cJSON *arr;
 
-    if (!ld_array(ld, root, "", "switches", &arr)) {
+    if (!ld_array_max(ld, root, "", "switches", LD_MAX_SWITCHES,
+                      "switches", &arr)) {
         return false;
     }
     sc->n_switches = (size_t) cJSON_GetArraySize(arr);

@@ -457,8 +457,13 @@ ld_double(struct ld *ld, const cJSON *obj, const char *op, const char *key,
     if (!fetch(ld, obj, op, key, false, &v, path)) {
         return true;
     }
-    if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble)) {
+    if (!cJSON_IsNumber(v)) {
         return wrong_type(ld, v, path, "a number");
+    }
+    if (!isfinite(v->valuedouble)) {
+        /* cJSON reads 1e999 as infinity. */
+        return vh_diag_fail(ld->diag, path, "%g is too large for any "
+                            "number here", v->valuedouble);
     }
     *out = v->valuedouble;
     return true;
@@ -508,6 +513,18 @@ ld_time(struct ld *ld, const cJSON *obj, const char *op, const char *key,
     if (vh_parse_time(v->valuestring, out, why, sizeof why)) {
         return vh_diag_fail(ld->diag, path, "%s", why);
     }
+    return ld_time_in_range(ld, path, v->valuestring, *out);
+}
+
+bool
+ld_time_in_range(struct ld *ld, const char *path, const char *text,
+                 vh_time_t t)
+{
+    if (t > LD_TIME_MAX) {
+        return vh_diag_fail(ld->diag, path, "\"%s\" is longer than any "
+                            "time a scenario may give (at most 86400s, "
+                            "one day)", text);
+    }
     return true;
 }
 
@@ -528,6 +545,10 @@ ld_speed(struct ld *ld, const cJSON *obj, const char *op, const char *key,
     }
     if (vh_parse_link_speed(v->valuestring, out, why, sizeof why)) {
         return vh_diag_fail(ld->diag, path, "%s", why);
+    }
+    if (*out < LD_SPEED_MIN_BPS || *out > LD_SPEED_MAX_BPS) {
+        return vh_diag_fail(ld->diag, path, "\"%s\" is out of range; "
+                            "expected 1K to 10T (bit/s)", v->valuestring);
     }
     return true;
 }
@@ -602,8 +623,9 @@ ld_enum(struct ld *ld, const cJSON *obj, const char *op, const char *key,
 }
 
 bool
-ld_array(struct ld *ld, const cJSON *obj, const char *op, const char *key,
-         const cJSON **out)
+ld_array_max(struct ld *ld, const cJSON *obj, const char *op,
+             const char *key, size_t max, const char *what,
+             const cJSON **out)
 {
     char path[JP_LEN];
     const cJSON *v;
@@ -614,7 +636,34 @@ ld_array(struct ld *ld, const cJSON *obj, const char *op, const char *key,
     if (!cJSON_IsArray(v)) {
         return wrong_type(ld, v, path, "an array");
     }
+    size_t n = (size_t) cJSON_GetArraySize(v);
+    if (n > max) {
+        return vh_diag_fail(ld->diag, path, "%zu %s are more than a "
+                            "scenario may hold (at most %zu)", n, what, max);
+    }
     *out = v;
+    return true;
+}
+
+bool
+ld_array(struct ld *ld, const cJSON *obj, const char *op, const char *key,
+         const cJSON **out)
+{
+    return ld_array_max(ld, obj, op, key, LD_MAX_LIST, "entries", out);
+}
+
+bool
+ld_count_total(struct ld *ld, const cJSON *arr, const char *ap,
+               size_t *total, size_t max, const char *what)
+{
+    size_t n = arr ? (size_t) cJSON_GetArraySize(arr) : 0;
+    if (n > max - *total) {
+        char path[JP_LEN];
+        jp_idx(path, ap, max - *total);
+        return vh_diag_fail(ld->diag, path, "one more than the %zu %s a "
+                            "scenario may hold", max, what);
+    }
+    *total += n;
     return true;
 }
 

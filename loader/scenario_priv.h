@@ -43,6 +43,42 @@ extern const struct schema sch_top, sch_host, sch_nic, sch_bridge, sch_vm,
                            sch_container, sch_coalesce,
                            sch_offloads;
 
+/* ---- Limits.  What the models can represent and a run can hold: a
+ * scenario beyond them is refused at the path that crosses them, before
+ * anything is allocated for it (docs/scenarios.md, "Limits"). ---- */
+
+/* Every time in a scenario: one day.  The clock counts picoseconds in 64
+ * bits (213 days); the margin keeps a time plus any delay the models add
+ * (a flow's start plus its duration, a timer armed near the end) from
+ * wrapping. */
+#define LD_TIME_MAX (86400 * VH_SEC)
+
+/* A flow's packet rate: from one packet every 1000 s (its gap still a
+ * whole number of picoseconds far inside 64 bits) to one every 100 ps
+ * (10 Gpps, some 7 times 1 Tbit/s of minimum frames). */
+#define LD_RATE_MIN_PPS 0.001
+#define LD_RATE_MAX_PPS 1e10
+
+/* Link speeds and shaping rates: 1 kbit/s (a jumbo frame then takes 72 s
+ * on the wire) to 10 Tbit/s (a minimum frame still takes 51 ps). */
+#define LD_SPEED_MIN_BPS 1000ULL
+#define LD_SPEED_MAX_BPS 10000000000000ULL
+
+/* How much one scenario may hold (issue 12's scale: 4,096 VMs and 8,192
+ * flows run); any other list of objects, LD_MAX_LIST entries. */
+#define LD_MAX_HOSTS 1024
+#define LD_MAX_VMS 4096           /* In the whole scenario. */
+#define LD_MAX_CONTAINERS 4096    /* In the whole scenario. */
+#define LD_MAX_FLOWS 8192
+#define LD_MAX_SWITCHES 1024
+#define LD_MAX_LIST 65536
+/* What each of them costs in memory: a core's state is about 1 KiB, a
+ * NIC's a few hundred bytes per queue, so these keep a scenario that
+ * fits in the 16 MiB a file may have under a few hundred MiB. */
+#define LD_MAX_CORES 65536        /* Over every host. */
+#define LD_MAX_NICS 16384         /* Hosts' NICs, over every host. */
+#define LD_MAX_VNICS 16384        /* VMs' NICs, over every VM. */
+
 /* ---- Loader state. ---- */
 
 struct ld {
@@ -51,6 +87,11 @@ struct ld {
                                  * error. */
     cJSON *root;                /* The tree being loaded (owned by caller). */
     bool trial_variants;        /* Load every variant on trial too. */
+    size_t n_vms;               /* What has been loaded so far, for the */
+    size_t n_containers;        /* limits on the whole scenario */
+    size_t n_cores;             /* (LD_MAX_VMS...). */
+    size_t n_nics;
+    size_t n_vnics;
 };
 
 /* JSON paths are built in buffers of this size; longer ones are cut. */
@@ -121,6 +162,10 @@ bool ld_bool(struct ld *, const cJSON *obj, const char *op, const char *key,
              bool *out);
 bool ld_time(struct ld *, const cJSON *obj, const char *op, const char *key,
              bool required, vh_time_t *out);
+/* Refuses time 't' (written 'text', at 'path') beyond LD_TIME_MAX: for
+ * the readers of times that do not go through ld_time. */
+bool ld_time_in_range(struct ld *, const char *path, const char *text,
+                      vh_time_t t);
 bool ld_speed(struct ld *, const cJSON *obj, const char *op,
               const char *key, uint64_t *out);
 bool ld_enum(struct ld *, const cJSON *obj, const char *op, const char *key,
@@ -128,9 +173,20 @@ bool ld_enum(struct ld *, const cJSON *obj, const char *op, const char *key,
              int *out);
 /* The entries of a table of names, for ld_enum. */
 #define N_NAMES(TABLE) (sizeof (TABLE) / sizeof *(TABLE))
-/* An array under 'key' (NULL and true if absent), elements unchecked. */
+/* An array under 'key' (NULL and true if absent), elements unchecked,
+ * of at most LD_MAX_LIST entries. */
 bool ld_array(struct ld *, const cJSON *obj, const char *op,
               const char *key, const cJSON **out);
+/* The same, of at most 'max' entries ('what' names them in the message:
+ * "flows"). */
+bool ld_array_max(struct ld *, const cJSON *obj, const char *op,
+                  const char *key, size_t max, const char *what,
+                  const cJSON **out);
+/* Adds the entries of array 'arr' (at JSON path 'ap'; may be NULL) to
+ * '*total', failing at the first entry that makes it more than 'max'
+ * ('what': "VMs"): a limit on the whole scenario, not one list. */
+bool ld_count_total(struct ld *, const cJSON *arr, const char *ap,
+                    size_t *total, size_t max, const char *what);
 /* An object under 'key' (NULL and true if absent), keys checked. */
 bool ld_sub(struct ld *, const cJSON *obj, const char *op, const char *key,
             const struct schema *, const cJSON **out, char *path);

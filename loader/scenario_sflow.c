@@ -69,6 +69,8 @@ interval(struct ld *ld, const cJSON *o, const char *op, const char *key,
                             ld_type_name(v));
     } else if (vh_parse_time(v->valuestring, out, why, sizeof why)) {
         return vh_diag_fail(ld->diag, path, "%s", why);
+    } else if (!ld_time_in_range(ld, path, v->valuestring, *out)) {
+        return false;
     }
     if (*out == 0 && zero_ok) {
         return true;

@@ -56,6 +56,12 @@ load_rate(struct ld *ld, const cJSON *o, const char *fp,
     /* A bit rate counts the frame's bits, FCS included, as 'size' does;
      * preamble and inter-frame gap are not part of the frame. */
     f->pps = pps ? pps : bps / (f->size * 8.0);
+    if (!(f->pps >= LD_RATE_MIN_PPS && f->pps <= LD_RATE_MAX_PPS)) {
+        return vh_diag_fail(ld->diag, path, "\"%s\" is %.6g packets per "
+                            "second; expected 0.001pps to 10Gpps (one "
+                            "packet every 1000 s to one every 100 ps)",
+                            v->valuestring, f->pps);
+    }
     return true;
 }
 
@@ -239,7 +245,8 @@ ld_traffic(struct ld *ld, const cJSON *root)
     struct cfg_scenario *sc = ld->sc;
     const cJSON *arr;
 
-    if (!ld_array(ld, root, "", "traffic", &arr)) {
+    if (!ld_array_max(ld, root, "", "traffic", LD_MAX_FLOWS, "flows",
+                      &arr)) {
         return false;
     }
     sc->n_flows = (size_t) cJSON_GetArraySize(arr);
