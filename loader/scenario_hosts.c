@@ -367,7 +367,7 @@ load_bridge(struct ld *ld, const cJSON *o, const char *bp, int n_cores,
     }
     if (br->type != CFG_BR_OVS) {
         static const char *const ovs_only[] = { "flows", "datapath",
-            "other_config", "mirrors", "sflow" };
+            "other_config", "mirrors", "sflow", "netflow", "ipfix" };
         for (size_t k = 0; k < N_NAMES(ovs_only); k++) {
             if (!ld_absent_or_null(o, ovs_only[k])) {
                 jp_key(path, bp, ovs_only[k]);
@@ -377,7 +377,8 @@ load_bridge(struct ld *ld, const cJSON *o, const char *bp, int n_cores,
         }
     } else if (!ld_ovs_other(ld, o, bp, &br->other)
                || !ld_mirrors(ld, o, bp, br)
-               || !ld_sflow(ld, o, bp, br)) {
+               || !ld_sflow(ld, o, bp, br)
+               || !ld_netflow(ld, o, bp, br)) {
         return false;
     }
 

@@ -75,7 +75,7 @@ static const struct schema_key bridge_keys[] = {
     { "name", NULL }, { "type", NULL }, { "ports", NULL },
     { "vlan_filtering", NULL }, { "flows", NULL }, { "datapath", NULL },
     { "ageing", NULL }, { "other_config", NULL }, { "mirrors", NULL },
-    { "sflow", NULL },
+    { "sflow", NULL }, { "netflow", NULL }, { "ipfix", NULL },
     { "mtu", NULL },
 };
 const struct schema sch_bridge = SCHEMA("bridge", bridge_keys);
