@@ -272,6 +272,7 @@ load_nic(struct ld *ld, const cJSON *o, const char *np, const char *hname,
     char sp[JP_LEN];
     if (!ld_int(ld, o, np, "queues", false, 1, 64, NULL, &queues)
         || !ld_bool(ld, o, np, "vmdq", &nic->vmdq)
+        || !ld_bool(ld, o, np, "lldp", &nic->lldp)
         || !ld_sub(ld, o, np, "sriov", &sch_sriov, &sriov, sp)
         || (sriov && !ld_int(ld, sriov, sp, "vfs", false, 0, 256,
                              "the PCIe SR-IOV limit", &vfs))
@@ -797,6 +798,7 @@ load_switch(struct ld *ld, const cJSON *o, const char *sp,
                    &buf)
         /* Only a class that lists "uplink" lets it through its keys. */
         || !ld_str(ld, o, sp, "uplink", false, &sw->uplink)
+        || !ld_switch_discovery(ld, o, sp, sw)
         || !ld_parse_class(ld, o, sp, 0, sw->cls, &sw->priv)) {
         return false;
     }

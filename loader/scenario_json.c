@@ -68,6 +68,7 @@ static const struct schema_key nic_keys[] = {
     { "link", NULL }, { "mac", NULL }, { "ip", NULL },
     { "rx_ring", NULL }, { "tx_ring", NULL }, { "gateway", NULL },
     { "vlans", NULL }, { "mtu", NULL }, { "coalesce", &sch_coalesce },
+    { "lldp", NULL },
 };
 const struct schema sch_nic = SCHEMA("NIC", nic_keys);
 
@@ -111,6 +112,7 @@ static const struct schema_key switch_keys[] = {
     { "name", NULL }, { "mode", NULL }, { "ports", NULL },
     { "speed", NULL }, { "port_buffer", NULL }, { "acl", NULL },
     { "vdp", NULL }, { "reflective_relay", NULL }, { "links", NULL },
+    { "lldp", NULL }, { "cdp", NULL },
 };
 const struct schema sch_switch = SCHEMA("switch", switch_keys);
 
@@ -268,14 +270,11 @@ static const struct {
     const char *feature;
 } unbuilt_keys[] = {
     { "scenario", "dvswitches", "distributed switches" },
-    { "NIC", "lldp", "LLDP" },
     { "NIC", "ip6", "IPv6" },
     { "NIC", "offloads", "offloads (TSO, GSO, GRO, rx-checksum)" },
     { "VM NIC", "lldp", "LLDP" },
     { "VM NIC", "ip6", "IPv6" },
     { "VM NIC", "offloads", "offloads (TSO, GSO, GRO, rx-checksum)" },
-    { "switch", "lldp", "LLDP" },
-    { "switch", "cdp", "CDP" },
     { "switch", "pvlan", "private VLANs" },
     { "bridge port", "isolated", "isolated bridge ports" },
     { "bridge port", "pvlan", "private VLANs" },

@@ -212,6 +212,11 @@ size_t ld_max_addrs(const struct cfg_host *);
  * without an address). */
 bool ld_has_interface(const struct cfg_host *, const char *name);
 
+/* Link discovery (loader/scenario_lldp.c): a switch's "lldp" and
+ * "cdp", which only the learning switches (modes 802.1q and vepa) run. */
+bool ld_switch_discovery(struct ld *, const cJSON *o, const char *sp,
+                         struct cfg_switch *sw);
+
 /* NetFlow and IPFIX (loader/scenario_netflow.c): an OVS bridge's
  * "netflow" and "ipfix" objects, and their addresses, resolved once every
  * host is loaded. */

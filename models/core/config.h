@@ -79,6 +79,7 @@ struct cfg_nic {
                                  * jumbo frames. */
     bool adaptive_rx;           /* coalesce.adaptive-rx; default true. */
     int rx_usecs;               /* coalesce.rx-usecs, or -1 if not given. */
+    bool lldp;                  /* "lldp": lldpd runs LLDP on it. */
 };
 
 enum cfg_bridge_type { CFG_BR_LINUX, CFG_BR_OVS };
@@ -407,6 +408,8 @@ struct cfg_switch {
                                  * frames it takes in; NULL: none does. */
     struct cfg_swlink *links;   /* "links": cables to other switches. */
     size_t n_links;
+    bool lldp;                  /* "lldp": LLDP on every port. */
+    bool cdp;                   /* "cdp": CDP on every port. */
 };
 
 enum cfg_proto { CFG_PROTO_UDP, CFG_PROTO_TCP, CFG_PROTO_ICMP };
