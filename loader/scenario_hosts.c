@@ -567,6 +567,7 @@ load_vnic(struct ld *ld, const cJSON *o, const char *vp, const char *spath,
         || !ld_int(ld, o, vp, "ring", false, 64, 1024, NULL, &ring)
         || !ld_vlan_list(ld, o, vp, "trunks", &vn->trunks, &vn->n_trunks)
         || !ld_mtu(ld, o, vp, 0, &vn->mtu)
+        || !ld_bool(ld, o, vp, "lldp", &vn->lldp)
         || !load_attach(ld, o, vp, vn, &vlan)
         || !load_vnic_gateway(ld, o, vp, vn)
         || !ld_parse_class(ld, o, vp, 0, vn->cls, &vn->priv)) {
@@ -798,11 +799,13 @@ load_switch(struct ld *ld, const cJSON *o, const char *sp,
                    &buf)
         /* Only a class that lists "uplink" lets it through its keys. */
         || !ld_str(ld, o, sp, "uplink", false, &sw->uplink)
-        || !ld_switch_discovery(ld, o, sp, sw)
         || !ld_parse_class(ld, o, sp, 0, sw->cls, &sw->priv)) {
         return false;
     }
     sw->mode = (enum cfg_switch_mode) mode;
+    if (!ld_switch_discovery(ld, o, sp, sw)) {
+        return false;
+    }
     sw->ports = (int) ports;
     sw->port_buffer = (int) buf;
     return ld_acl(ld, o, sp, sw) && ld_vepa(ld, o, sp, sw)

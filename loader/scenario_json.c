@@ -90,7 +90,7 @@ static const struct schema_key vnic_keys[] = {
     { "name", NULL }, { "mac", NULL }, { "ip", NULL }, { "model", NULL },
     { "backend", NULL }, { "queues", NULL }, { "attach", &sch_attach },
     { "vlan", NULL }, { "ring", NULL }, { "trunks", NULL },
-    { "mtu", NULL }, { "gateway", NULL },
+    { "mtu", NULL }, { "gateway", NULL }, { "lldp", NULL },
 };
 const struct schema sch_vnic = SCHEMA("VM NIC", vnic_keys);
 
@@ -272,7 +272,6 @@ static const struct {
     { "scenario", "dvswitches", "distributed switches" },
     { "NIC", "ip6", "IPv6" },
     { "NIC", "offloads", "offloads (TSO, GSO, GRO, rx-checksum)" },
-    { "VM NIC", "lldp", "LLDP" },
     { "VM NIC", "ip6", "IPv6" },
     { "VM NIC", "offloads", "offloads (TSO, GSO, GRO, rx-checksum)" },
     { "switch", "pvlan", "private VLANs" },

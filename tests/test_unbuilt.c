@@ -36,8 +36,6 @@ static const struct {
       "GRO, rx-checksum)" },
     { BASE("", ", \"ip6\": \"2001:db8::5/64\"", "", "", "", "", ""),
       "hosts[0].nics[0].ip6: not supported yet: IPv6" },
-    { BASE("", ", \"lldp\": true", "", "", "", "", ""),
-      "hosts[0].nics[0].lldp: not supported yet: LLDP" },
     { BASE("", "", "", ", \"offloads\": { \"gso\": true }", "", "", ""),
       "hosts[0].vms[0].nics[0].offloads: not supported yet: offloads" },
     { BASE("", "", "", "", ", \"portgroup\": \"web\"", "", ""),
@@ -47,8 +45,6 @@ static const struct {
            "[\"eth1\"], \"bond_mode\": \"802.3ad\" }", "", "", "", ""),
       "hosts[0].bridges[0].ports[1].bond_mode: not supported yet: Linux "
       "bonding modes" },
-    { BASE("", "", "", "", "", ", \"cdp\": true", ""),
-      "switches[0].cdp: not supported yet: CDP" },
     { BASE("", "", "", "", "", ", \"pvlan\": { \"primary\": 100 }", ""),
       "switches[0].pvlan: not supported yet: private VLANs" },
     { BASE("", "", "", "", "", "", ", \"family\": 6"),

@@ -305,6 +305,7 @@ struct cfg_vnic {
     struct cfg_forward *forwards;   /* attach.forward (extension, nat
                                      * only): port forwards. */
     size_t n_forwards;
+    bool lldp;                  /* "lldp": the guest's lldpd sends LLDP. */
 };
 
 struct cfg_vm {

@@ -11,16 +11,19 @@
 #include "models/core/lldp_agent.h"
 #include "models/core/world.h"
 #include "models/endpoint/endpoint.h"
+#include "models/guest/vm.h"
 #include "models/hw/cpu.h"
 #include "models/hw/pnic.h"
 #include "sim/diag.h"
 #include "sim/xmalloc.h"
 
-/* lldpd on one NIC: "host1/eth0/lldpd". */
+/* lldpd on one NIC: "host1/eth0/lldpd", or a guest's on a VM NIC,
+ * "host1/vm1/eth0/lldpd". */
 struct lldpd {
     struct vh_device dev;
-    struct pnic *nic;
-    struct cpu_core *core;
+    struct pnic *nic;           /* A host NIC's, or NULL... */
+    struct vm_nic *vnic;        /* ...a VM NIC's. */
+    struct cpu_core *core;      /* A host core, or the guest's vCPU. */
     struct lldp_agent agent;
 };
 
@@ -29,14 +32,21 @@ lldpd_send(struct world *w, void *ctx, struct vh_packet *p)
 {
     struct lldpd *ld = ctx;
     struct pnic *nic = ld->nic;
+    enum cpu_cat cat = nic ? CPU_APP : CPU_GUEST;
     p->exec = &ld->core->srv;
     /* sendto() on the packet socket: the call, the frame copied in. */
-    cpu_charge(w, ld->core, COST_SYSCALL, 0, CPU_APP, p, &ld->dev);
-    cpu_charge(w, ld->core, COST_COPY_FIXED, 0, CPU_APP, p, &ld->dev);
-    cpu_charge(w, ld->core, COST_COPY_BYTE, p->len, CPU_APP, p, &ld->dev);
+    cpu_charge(w, ld->core, COST_SYSCALL, 0, cat, p, &ld->dev);
+    cpu_charge(w, ld->core, COST_COPY_FIXED, 0, cat, p, &ld->dev);
+    cpu_charge(w, ld->core, COST_COPY_BYTE, p->len, cat, p, &ld->dev);
     ld->dev.tx++;
-    pnic_driver_xmit(w, &nic->q[nic->xps[ld->core->index]], ld->core,
-                     CPU_APP, p, &ld->dev);
+    if (nic) {
+        pnic_driver_xmit(w, &nic->q[nic->xps[ld->core->index]], ld->core,
+                         CPU_APP, p, &ld->dev);
+    } else {
+        /* Into the guest's driver, as its stack's frames go. */
+        p->hops++;
+        port_deliver(w, &ld->vnic->ep->port, p);
+    }
 }
 
 static void
@@ -118,6 +128,29 @@ lldpd_start(struct world *w, struct host *h, struct pnic *nic, size_t i)
                                                 is_discovery });
 }
 
+/* A guest's lldpd on VM NIC 'n' of 'vm': it sends; nothing reaches it
+ * (see the header). */
+static void
+guest_lldpd_start(struct world *w, struct vm *vm, struct vm_nic *n, size_t i)
+{
+    struct lldpd *ld = vh_xcalloc(1, sizeof *ld);
+    dev_register(w, &ld->dev, &lldpd_class, n->dev, "lldpd");
+    ld->vnic = n;
+    ld->core = vm->vcpus[0];
+    struct lldp_local l = {
+        .chassis = vm->nics[0].cfg->mac,
+        .system_name = vm->cfg->name,
+        .port_mac = n->cfg->mac,
+        .port_name = n->cfg->name,
+        .caps = LLDP_CAP_STATION,
+        .caps_enabled = LLDP_CAP_STATION,
+        .mgmt_ip = vm->nics[0].cfg->ip,
+        .ifindex = (uint32_t) i + 2,
+        .platform = "Linux (vhsim guest)",
+    };
+    lldp_agent_init(&ld->agent, w, &l, true, false, 0, lldpd_send, ld);
+}
+
 bool
 lldpd_build(struct world *w, struct vh_diag *diag)
 {
@@ -144,6 +177,14 @@ lldpd_build(struct world *w, struct vh_diag *diag)
                                     PNIC_MAX_AGENTS, nic->dev.path);
             }
             lldpd_start(w, h, nic, i);
+        }
+        for (size_t v = 0; v < h->n_vms; v++) {
+            struct vm *vm = h->vms[v];
+            for (size_t i = 0; i < vm->n_nics; i++) {
+                if (vm->nics[i].cfg->lldp && vm->nics[i].ep) {
+                    guest_lldpd_start(w, vm, &vm->nics[i], i);
+                }
+            }
         }
     }
     return true;

@@ -16,6 +16,15 @@
  * received, after the driver's work, is the copy to the socket, waking
  * lldpd and its receive system call.
  *
+ * A VM NIC with "lldp" runs the guest's lldpd the same way, on the VM's
+ * first vCPU (category 'guest'), its frames naming the VM, and going out
+ * through the guest's driver like any frame.  What becomes of them is
+ * the host's business: a Linux bridge or OVS does not forward them
+ * (802.1D's reserved addresses), a macvtap or a VF puts them on the
+ * cable.  The guest's lldpd does not take frames in: nothing sends LLDP
+ * toward a VM but a switch behind macvtap or a VF, and those frames end
+ * at the guest's stack.
+ *
  * A NIC driven by a poll-mode driver (OVS with DPDK) or passed through to
  * a guest has no kernel driver for lldpd's socket: "lldp" on it is
  * refused. */
