@@ -141,7 +141,8 @@ ld_host_addrs(const struct cfg_host *h, struct ld_addr *out)
         for (size_t k = 0; k < br->n_bports; k++) {
             const struct cfg_bport *bp = &br->bports[k];
             if (bp->type == CFG_BP_INTERNAL && bp->has_ip) {
-                out[n++] = (struct ld_addr) { bp->name, bp->ip, bp->prefix, 0 };
+                out[n++] = (struct ld_addr) { bp->name, bp->ip, bp->prefix,
+                                              0 };
             }
         }
     }
