@@ -45,8 +45,6 @@ static const struct {
            "[\"eth1\"], \"bond_mode\": \"802.3ad\" }", "", "", "", ""),
       "hosts[0].bridges[0].ports[1].bond_mode: not supported yet: Linux "
       "bonding modes" },
-    { BASE("", "", "", "", "", ", \"pvlan\": { \"primary\": 100 }", ""),
-      "switches[0].pvlan: not supported yet: private VLANs" },
     { BASE("", "", "", "", "", "", ", \"family\": 6"),
       "traffic[0].family: not supported yet: IPv6" },
     { BASE("", "", "", "", "", "", ", \"proto\": \"icmp6\""),
