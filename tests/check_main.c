@@ -8,7 +8,7 @@
 
 #include "tests/testutil.h"
 
-#define MAX_SUITES 64
+#define MAX_SUITES 128
 
 static vh_suite_fn suites[MAX_SUITES];
 static int n_suites;
@@ -113,6 +113,9 @@ vh_test_tmpdir(void)
 int
 main(int argc, char **argv)
 {
+    /* The programs the tests run write English, whatever the locale of
+     * whoever runs the tests: expected outputs are English. */
+    setenv("LC_ALL", "C", 1);
     /* Optional argument: run only suites whose name contains it. */
     const char *only = argc > 1 ? argv[1] : NULL;
     SRunner *sr = NULL;
