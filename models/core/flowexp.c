@@ -66,11 +66,11 @@ struct flowexp {
 static uint32_t
 key_hash(const struct flow_key *k)
 {
-    uint32_t h = 0;
-    const uint32_t *w = (const uint32_t *) k;
+    uint32_t h = 0, word;
     _Static_assert(sizeof *k % 4 == 0, "keys hash as words");
-    for (size_t i = 0; i < sizeof *k / 4; i++) {
-        h = vh_hash_add(h, w[i]);
+    for (size_t i = 0; i < sizeof *k; i += 4) {
+        memcpy(&word, (const uint8_t *) k + i, 4);
+        h = vh_hash_add(h, word);
     }
     return vh_hash_finish(h);
 }
