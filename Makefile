@@ -79,7 +79,7 @@ GUI_OBJS := $(GUI_SRC:%.c=build/obj/%.o) $(GUI_SRC:%.c=build/san/%.o)
 
 DEMO := scenarios/demo.json
 
-.PHONY: all deps demo test test-plain test-san golden bench bench-peer peer-deps \
+.PHONY: all deps demo test test-plain test-san lang-missing golden bench bench-peer peer-deps \
         install uninstall \
         peer-build clean
 all: vhsim vhsim-gui
@@ -152,9 +152,15 @@ demo: deps
 test: deps
 	@$(MAKE) --no-print-directory -j$(JOBS) all build/vhsim_tests \
 	  build/san/vhsim build/san/vhsim-gui build/san/vhsim_tests $(FUZZ_BINS)
+	@$(MAKE) --no-print-directory lang-missing
 	@echo "test: plain and sanitizer runs in parallel; each prints when done"
 	@$(MAKE) --no-print-directory -j$(JOBS) -Otarget test-san test-plain
 	@$(MAKE) --no-print-directory fuzz-smoke
+
+# Every text a student reads has its Chinese (sim/lang.h): a second, first
+# so that a missing translation is said before the long runs.
+lang-missing:
+	sh tests/lang_missing.sh
 
 test-plain:
 	VHSIM_BIN=./vhsim CK_DEFAULT_TIMEOUT=120 ./build/vhsim_tests

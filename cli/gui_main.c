@@ -9,10 +9,16 @@
 
 #include "cli/cli.h"
 #include "cli/cmd_gui.h"
+#include "cli/opts.h"
 
 int
 main(int argc, char **argv)
 {
+    /* The labels' language: --lang (which 'vhsim gui' passes on), else
+     * the locale's. */
+    if (cli_take_lang(&argc, argv)) {
+        return VH_EXIT_USAGE;
+    }
     if (argc == 2 && (!strcmp(argv[1], "--version")
                       || !strcmp(argv[1], "-V"))) {
         SDL_version v;

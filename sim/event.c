@@ -1,34 +1,123 @@
 /* sim/event.c: the event queue, the clock and lazily cancelled timers.
  *
- * The queue is a 4-ary min-heap of 'struct vh_event' values ordered by
- * (time, seq).  A 4-ary heap is half as deep as a binary one and keeps a
- * node's children side by side, so a pop touches fewer cache lines.  The
- * least of four children is picked without branches: in a busy simulation
- * each comparison is a coin toss, and a mispredicted branch costs more than
- * the comparison itself.
+ * The queue has two parts: a heap of the events up to 'near_max', from
+ * which events run, and the far set of all later ones, kept in time
+ * buckets (see "The far set" below).  Every event in the heap is earlier
+ * than every event in the far set.
  *
- * Every slot past the last entry, including PAD slots beyond the capacity,
- * holds a sentinel that orders after any real event, so sift-down reads
- * all four children of a node without asking how many exist.
+ * The heap is a 4-ary min-heap of 16-byte keys, (time, tag), where the tag
+ * is the sequence number with the index of the event's slot in its low
+ * bits.  The handler and its two arguments wait in that slot, outside the
+ * heap, and never move while the event is pending.  Why this shape:
  *
- * The run loop leaves the running event's slot at the root vacant until
+ *   - Sift-down, the whole cost of a pop, moves and compares keys only.
+ *     At 16 bytes, a node's four children fill exactly one 64-byte cache
+ *     line (the array is placed so that they start on a line), so each
+ *     level of a descent costs one line instead of the three that four
+ *     40-byte events straddle.
+ *   - A 4-ary heap is half as deep as a binary one, so a descent touches
+ *     half as many lines; with the children in one line, comparing four
+ *     costs no more memory traffic than comparing two.
+ *   - The least of four children is picked without branches: in a busy
+ *     simulation each comparison is a coin toss, and a mispredicted
+ *     branch costs more than the comparison itself.
+ *
+ * Slots are reused last-freed first, so the slot of the event that just
+ * ran, still in cache, is the one its successor takes.
+ *
+ * Every key past the last entry, including PAD keys beyond the capacity,
+ * is a sentinel that orders after any real event, so sift-down reads all
+ * four children of a node without asking how many exist.
+ *
+ * The run loop leaves the running event's key at the root vacant until
  * the handler returns; see root_vacant() below. */
 #include "sim/event.h"
 #include "sim/xmalloc.h"
 
 #include <assert.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #define ARITY 4
-#define PAD (ARITY - 1)             /* Sentinel slots past the capacity. */
-#define INITIAL_CAP 256
+#define PAD (ARITY - 1)             /* Sentinel keys past the capacity. */
+#define INITIAL_BITS 8
+#define INITIAL_CAP ((size_t) 1 << INITIAL_BITS)
+#define LINE 64
+#define NONE SIZE_MAX               /* End of a slot list. */
+#define NO_CHUNK UINT32_MAX         /* End of a chunk list. */
+
+/* The far set (see "The far set" below).  A heap larger than SPILL_MIN
+ * is spread into buckets of about PER_BUCKET events each, 2^MIN_BUCKET_BITS
+ * to 2^MAX_BUCKET_BITS of them; the bucket width comes from a sample of
+ * SAMPLE event times.  PER_BUCKET: 4 left too many bucket tails for the
+ * caches at depth, 64 too deep a heap; 16 to 32 measured best. */
+#define SPILL_MIN 4096
+#define PER_BUCKET 32
+#define MIN_BUCKET_BITS 4
+#define MAX_BUCKET_BITS 18
+#define SAMPLE 64
+
+/* From this size on the queue's arrays ask for 2 MB pages: at depth,
+ * nearly every access lands on a different 4 KB page, and a miss in the
+ * TLB costs as much as the cache miss itself. */
+#define HUGE_PAGE ((size_t) 2 << 20)
+#define HUGE_FROM HUGE_PAGE
+
+/* Asks for 2 MB pages over the part of [p, p + bytes) they can cover. */
+static void
+advise_huge(void *p, size_t bytes)
+{
+#ifdef MADV_HUGEPAGE
+    if (bytes >= HUGE_FROM) {
+        uintptr_t start = ((uintptr_t) p + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
+        uintptr_t end = ((uintptr_t) p + bytes) & ~(HUGE_PAGE - 1);
+        if (end > start) {
+            /* Advice only: without it the kernel may still use small
+             * pages, which costs speed, never correctness. */
+            madvise((void *) start, end - start, MADV_HUGEPAGE);
+        }
+    }
+#else
+    (void) p;
+    (void) bytes;
+#endif
+}
+
+/* Keys before heap[0] in the allocation, so that heap[1], and with it
+ * every group of four siblings heap[4i + 1 .. 4i + 4], starts a line. */
+#define HEAD_PAD (LINE / sizeof(struct vh_event_key) - 1)
+
+_Static_assert(sizeof(struct vh_event_key) * ARITY == LINE,
+               "four sibling keys fill one cache line");
 
 /* Greater than every real event: a real one at VH_TIME_NEVER still has a
- * sequence number below UINT64_MAX. */
-static const struct vh_event sentinel = {
-    .time = UINT64_MAX, .seq = UINT64_MAX,
+ * tag below UINT64_MAX (see seq_exhausted()). */
+static const struct vh_event_key sentinel = {
+    .time = UINT64_MAX, .tag = UINT64_MAX,
 };
+
+static inline uint64_t
+slot_mask(const struct vh_sim *sim)
+{
+    return ((uint64_t) 1 << sim->slot_bits) - 1;
+}
+
+/* True if 'seq' does not fit above 'bits' slot bits with room to spare
+ * for the sentinel's tag. */
+static inline bool
+seq_exhausted(uint64_t seq, unsigned bits)
+{
+    return (seq + 1) >> (64 - bits) != 0;
+}
+
+static void
+die_seq_exhausted(void)
+{
+    fprintf(stderr, "vhsim: event sequence numbers exhausted\n");
+    abort();
+}
 
 /* True if (ta, sa) orders before (tb, sb).  As one 128-bit comparison
  * this is a compare and a subtract-with-borrow, with no branch. */
@@ -39,42 +128,100 @@ key_less(uint64_t ta, uint64_t sa, uint64_t tb, uint64_t sb)
            < (((unsigned __int128) tb << 64) | sb);
 }
 
+/* 'tag' with its slot field widened from 'old_bits' to 'bits'. */
+static inline uint64_t
+reencode(uint64_t tag, unsigned old_bits, unsigned bits)
+{
+    uint64_t slot = tag & (((uint64_t) 1 << old_bits) - 1);
+    return (tag >> old_bits << bits) | slot;
+}
+
+static void far_reencode(struct vh_sim *, unsigned old_bits, unsigned bits);
+
+/* Doubles the capacity: a new, line-aligned key array; the slot array
+ * twice as long with the new slots on the free list; and one more
+ * slot bit in every tag, which keeps the order since the sequence numbers
+ * above the slot bits are unique.  Called when every slot is in use, with
+ * the root vacant or not. */
 static void
 heap_grow(struct vh_sim *sim)
 {
-    size_t cap = sim->heap_cap ? sim->heap_cap * 2 : INITIAL_CAP;
-    struct vh_event *h = vh_xrealloc(sim->heap, (cap + PAD) * sizeof *h);
-    for (size_t i = sim->heap_cap; i < cap + PAD; i++) {
+    size_t old_cap = sim->heap_cap;
+    size_t cap = old_cap ? old_cap * 2 : INITIAL_CAP;
+    unsigned old_bits = sim->slot_bits;
+    unsigned bits = old_cap ? old_bits + 1 : INITIAL_BITS;
+    size_t bytes = (HEAD_PAD + cap + PAD) * sizeof(struct vh_event_key);
+    size_t align = bytes >= HUGE_FROM ? HUGE_PAGE : LINE;
+    void *block;
+
+    if (seq_exhausted(sim->next_seq, bits)) {
+        die_seq_exhausted();
+    }
+    if (posix_memalign(&block, align, bytes)) {
+        fprintf(stderr, "vhsim: out of memory (allocating %zu bytes)\n",
+                bytes);
+        abort();
+    }
+    advise_huge(block, bytes);
+    struct vh_event_key *h = (struct vh_event_key *) block + HEAD_PAD;
+    /* With the root vacant (tag 0, which re-encodes to 0) the entries
+     * are at 0..n_heap, otherwise at 0..n_heap - 1. */
+    size_t used = sim->heap ? sim->n_heap + (sim->heap[0].tag == 0) : 0;
+    for (size_t i = 0; i < used; i++) {
+        h[i].time = sim->heap[i].time;
+        h[i].tag = reencode(sim->heap[i].tag, old_bits, bits);
+    }
+    for (size_t i = used; i < cap + PAD; i++) {
         h[i] = sentinel;
     }
+    free(sim->heap_block);
+    sim->heap_block = block;
     sim->heap = h;
+    far_reencode(sim, old_bits, bits);
+
+    sim->slots = vh_xrealloc(sim->slots, cap * sizeof *sim->slots);
+    advise_huge(sim->slots, cap * sizeof *sim->slots);
+    for (size_t i = cap; i-- > old_cap;) {
+        sim->slots[i].next_free = sim->free_slot;
+        sim->free_slot = i;
+    }
     sim->heap_cap = cap;
+    sim->slot_bits = bits;
 }
 
 void
 vh_sim_init(struct vh_sim *sim)
 {
     memset(sim, 0, sizeof *sim);
-    /* Sequence 0 means "idle" to a timer, so real events start at 1. */
+    /* Sequence 0 means "idle" to a timer, and a tag of 0 a vacant root,
+     * so real events start at 1. */
     sim->next_seq = 1;
+    sim->free_slot = SIZE_MAX;
+    sim->near_max = VH_TIME_NEVER;
+    sim->spill_at = SPILL_MIN;
+    sim->far.free_chunk = NO_CHUNK;
     heap_grow(sim);
 }
 
 void
 vh_sim_destroy(struct vh_sim *sim)
 {
-    free(sim->heap);
+    free(sim->heap_block);
+    free(sim->slots);
+    free(sim->far.buckets);
+    free(sim->far.chunks);
+    free(sim->far.overflow);
     memset(sim, 0, sizeof *sim);
 }
 
-/* Places 'ev' at 'i' (a hole) or above it.  'ev' carries the newest
+/* Places 'key' at 'i' (a hole) or above it.  'key' carries the newest
  * sequence number of all, so it only moves above a parent that is strictly
  * later in time; ties keep the parent on top, which is what keeps
  * same-time events in FIFO order. */
 static inline void
-sift_up(struct vh_event *heap, size_t i, const struct vh_event *ev)
+sift_up(struct vh_event_key *heap, size_t i, struct vh_event_key key)
 {
-    vh_time_t t = ev->time;
+    vh_time_t t = key.time;
     while (i > 0) {
         size_t parent = (i - 1) / ARITY;
         if (heap[parent].time <= t) {
@@ -83,56 +230,49 @@ sift_up(struct vh_event *heap, size_t i, const struct vh_event *ev)
         heap[i] = heap[parent];
         i = parent;
     }
-    heap[i] = *ev;
+    heap[i] = key;
 }
 
-/* Entries above this index stay in the L1 cache while the simulation
- * runs (the top five levels, 341 entries, are under 14 KB), so fetching
- * them ahead is wasted work. */
+/* Keys above this index stay in the L1 cache while the simulation runs
+ * (the top five levels, 341 keys, are under 6 KB), so fetching them ahead
+ * is wasted work. */
 #define PREFETCH_FROM 341
 
-/* Asks for the sixteen grandchildren of the four children at 'c' (640
- * contiguous bytes) while the children are still being compared, so the
- * next level's loads find them in L1 instead of waiting on L2. */
+/* Asks for the sixteen grandchildren of the four children at 'c' (four
+ * whole lines) while the children are still being compared, so the next
+ * level's loads find them in L1 instead of waiting on L2 or memory. */
 static inline void
 prefetch_grandchildren(uintptr_t base, uintptr_t end, uintptr_t c)
 {
-    const uintptr_t sz = sizeof(struct vh_event);
+    const uintptr_t sz = sizeof(struct vh_event_key);
     uintptr_t g = ARITY * (c - base) + base + sz;
     if (g >= base + PREFETCH_FROM * sz && g < end) {
-        /* Written out: a loop here is not unrolled at -O2. */
         const char *p = (const char *) g;
         __builtin_prefetch(p);
-        __builtin_prefetch(p + 64);
-        __builtin_prefetch(p + 128);
-        __builtin_prefetch(p + 192);
-        __builtin_prefetch(p + 256);
-        __builtin_prefetch(p + 320);
-        __builtin_prefetch(p + 384);
-        __builtin_prefetch(p + 448);
-        __builtin_prefetch(p + 512);
-        __builtin_prefetch(p + 576);
-        __builtin_prefetch(p + ARITY * ARITY * sz - 1);
+        __builtin_prefetch(p + LINE);
+        __builtin_prefetch(p + 2 * LINE);
+        __builtin_prefetch(p + 3 * LINE);
     }
 }
 
-/* Fills the hole at the root with 'ev', moving the least child up into
- * the hole until 'ev' fits.
+/* Fills the hole at 'i' with 'key', moving the least child up into
+ * the hole until 'key' fits.
  *
  * Positions are byte addresses rather than indices: the children of the
- * entry at address h start at 4 * (h - base) + base + sizeof entry, a
- * single address computation, which shortens the chain of dependent
- * instructions from one level to the next.  The tournament between the
- * four children selects with masks, because the compiler turns '?:' on
- * addresses into branches here. */
+ * key at address h start at 4 * (h - base) + base + sizeof key, a single
+ * address computation, which shortens the chain of dependent instructions
+ * from one level to the next.  The tournament between the four children
+ * selects with masks, because the compiler turns '?:' on addresses into
+ * branches here. */
 static inline __attribute__((always_inline)) void
-sift_down(struct vh_event *heap, size_t n, const struct vh_event *ev)
+sift_down_from(struct vh_event_key *heap, size_t n, size_t i,
+               struct vh_event_key key)
 {
-    const uint64_t t = ev->time, s = ev->seq;
-    const uintptr_t sz = sizeof(struct vh_event);
+    const uint64_t t = key.time, s = key.tag;
+    const uintptr_t sz = sizeof(struct vh_event_key);
     const uintptr_t base = (uintptr_t) heap;
     const uintptr_t end = (uintptr_t) (heap + n);
-    uintptr_t hole = base;
+    uintptr_t hole = base + i * sz;
     for (;;) {
         uintptr_t c = ARITY * (hole - base) + base + sz;
         if (c >= end) {
@@ -140,11 +280,11 @@ sift_down(struct vh_event *heap, size_t n, const struct vh_event *ev)
         }
         prefetch_grandchildren(base, end, c);
 
-        const struct vh_event *ch = (const struct vh_event *) c;
-        uint64_t t0 = ch[0].time, s0 = ch[0].seq;
-        uint64_t t1 = ch[1].time, s1 = ch[1].seq;
-        uint64_t t2 = ch[2].time, s2 = ch[2].seq;
-        uint64_t t3 = ch[3].time, s3 = ch[3].seq;
+        const struct vh_event_key *ch = (const struct vh_event_key *) c;
+        uint64_t t0 = ch[0].time, s0 = ch[0].tag;
+        uint64_t t1 = ch[1].time, s1 = ch[1].tag;
+        uint64_t t2 = ch[2].time, s2 = ch[2].tag;
+        uint64_t t3 = ch[3].time, s3 = ch[3].tag;
 
         uintptr_t x = -(uintptr_t) key_less(t1, s1, t0, s0);
         uintptr_t y = -(uintptr_t) key_less(t3, s3, t2, s2);
@@ -154,29 +294,372 @@ sift_down(struct vh_event *heap, size_t n, const struct vh_event *ev)
         uintptr_t pb = c + 2 * sz + (sz & y);
         uintptr_t z = -(uintptr_t) key_less(tb, sb, ta, sa);
         uintptr_t pm = pa ^ ((pa ^ pb) & z);
-        const struct vh_event *m = (const struct vh_event *) pm;
+        const struct vh_event_key *m = (const struct vh_event_key *) pm;
 
-        if (!key_less(m->time, m->seq, t, s)) {
+        if (!key_less(m->time, m->tag, t, s)) {
             break;
         }
-        *(struct vh_event *) hole = *m;
+        *(struct vh_event_key *) hole = *m;
         hole = pm;
     }
-    *(struct vh_event *) hole = *ev;
+    *(struct vh_event_key *) hole = key;
 }
 
-/* While an event runs, its slot at the root is left vacant (marked by
- * sequence number 0, which no real event has) instead of being refilled
- * from the end of the heap.  Most handlers schedule a successor; the first
- * one goes straight into the vacant root and sinks to its place, which
- * saves a whole sift-up and the mispredicted branches that come with it.
- * If the handler schedules nothing, the run loop refills the root from the
- * end as usual.  With the root vacant, the real entries are at
- * 1..n_heap. */
+static inline __attribute__((always_inline)) void
+sift_down(struct vh_event_key *heap, size_t n, struct vh_event_key key)
+{
+    sift_down_from(heap, n, 0, key);
+}
+
+/* While an event runs, its key at the root is left vacant (marked by tag
+ * 0, which no real event has) instead of being refilled from the end of
+ * the heap.  Most handlers schedule a successor; the first one goes
+ * straight into the vacant root and sinks to its place, which saves a
+ * whole sift-up and the mispredicted branches that come with it.  If the
+ * handler schedules nothing, the run loop refills the root from the end
+ * as usual.  With the root vacant, the real entries are at 1..n_heap. */
 static inline bool
 root_vacant(const struct vh_sim *sim)
 {
-    return sim->heap[0].seq == 0;
+    return sim->heap[0].tag == 0;
+}
+
+/* --- The far set. ---
+ *
+ * A heap pays for its depth at every pop: at 100,000 pending a descent is
+ * nine levels, most of them cache misses.  So only the near future is
+ * kept in the heap, the events up to 'near_max', and the rest waits in
+ * buckets of equal width laid over time, each a list of chunks of keys
+ * in no order; events beyond the last bucket wait in one overflow array.
+ * A schedule into the far set is an append.  When the heap runs empty,
+ * the next non-empty bucket is moved into it whole and heapified, and
+ * 'near_max' becomes the bucket's end; when the buckets are used up, the
+ * overflow is spread over new buckets.  This is a calendar queue with one
+ * tier and an overflow, much like the first rung of a ladder queue (Tang,
+ * Goh and Thng, 2005).
+ *
+ * The order is exact: every event in the heap is earlier than every
+ * event in the far set, buckets partition time, and within the heap the
+ * full key (time, sequence) decides, so events run in the same order, and
+ * every output is the same byte for byte, as with one heap.
+ *
+ * The heap stays small (a bucket and what arrives before its end), so it
+ * stays in the nearest caches; the far set costs one append per schedule
+ * and one sequential read per event when its bucket moves.  Chunks rather than
+ * a list through the slots: walking a list is one dependent cache miss
+ * per event, reading a chunk is two lines for seven.  Bucket width
+ * follows the events: a power of two picked so that the quarter of a
+ * sample of times nearest the start spans a quarter of the buckets,
+ * which holds up against a few timers far away (or at VH_TIME_NEVER).
+ *
+ * Two things re-spread events.  A heap that grows past 'spill_at',
+ * because many events were scheduled before the current bucket's end, is
+ * moved back to the far set with it; 'spill_at' is twice what the heap
+ * was last filled with, so events all at the same time cannot make it
+ * spill over and over.  And a bucket about to move that holds more than
+ * SPILL_MIN events means the buckets were laid out for fewer events than
+ * there are now (as when a scenario schedules a million events before it
+ * runs): the buckets are laid out again, at most once per layout. */
+
+/* Gives every key of the far set one more slot bit; see heap_grow(). */
+static void
+far_reencode(struct vh_sim *sim, unsigned old_bits, unsigned bits)
+{
+    struct vh_far *f = &sim->far;
+    for (size_t b = f->cur; b < f->n_buckets; b++) {
+        for (uint32_t c = f->buckets[b]; c != NO_CHUNK;
+             c = f->chunks[c].next) {
+            struct vh_far_chunk *ch = &f->chunks[c];
+            for (uint32_t i = 0; i < ch->n; i++) {
+                ch->keys[i].tag = reencode(ch->keys[i].tag, old_bits, bits);
+            }
+        }
+    }
+    for (size_t i = 0; i < f->n_overflow; i++) {
+        f->overflow[i].tag = reencode(f->overflow[i].tag, old_bits, bits);
+    }
+}
+
+static uint32_t
+chunk_alloc(struct vh_far *f)
+{
+    if (f->free_chunk == NO_CHUNK) {
+        size_t old = f->chunks_cap;
+        size_t cap = old ? old * 2 : 64;
+        if (cap >= NO_CHUNK) {
+            fprintf(stderr, "vhsim: too many pending events\n");
+            abort();
+        }
+        f->chunks = vh_xrealloc(f->chunks, cap * sizeof *f->chunks);
+        advise_huge(f->chunks, cap * sizeof *f->chunks);
+        for (size_t i = cap; i-- > old;) {
+            f->chunks[i].next = f->free_chunk;
+            f->free_chunk = (uint32_t) i;
+        }
+        f->chunks_cap = cap;
+    }
+    uint32_t c = f->free_chunk;
+    f->free_chunk = f->chunks[c].next;
+    return c;
+}
+
+static inline void
+chunk_free(struct vh_far *f, uint32_t c)
+{
+    f->chunks[c].next = f->free_chunk;
+    f->free_chunk = c;
+}
+
+static inline void
+bucket_add(struct vh_far *f, size_t b, struct vh_event_key key)
+{
+    uint32_t c = f->buckets[b];
+    if (c == NO_CHUNK || f->chunks[c].n == VH_FAR_CHUNK_KEYS) {
+        uint32_t nc = chunk_alloc(f);
+        f->chunks[nc].next = c;
+        f->chunks[nc].n = 0;
+        f->buckets[b] = nc;
+        c = nc;
+    }
+    struct vh_far_chunk *ch = &f->chunks[c];
+    ch->keys[ch->n++] = key;
+}
+
+static inline void
+overflow_add(struct vh_far *f, struct vh_event_key key)
+{
+    if (f->n_overflow == f->overflow_cap) {
+        f->overflow_cap = f->overflow_cap ? f->overflow_cap * 2 : 256;
+        f->overflow = vh_xrealloc(f->overflow,
+                                  f->overflow_cap * sizeof *f->overflow);
+        advise_huge(f->overflow, f->overflow_cap * sizeof *f->overflow);
+    }
+    f->overflow[f->n_overflow++] = key;
+}
+
+/* Puts 'key' into its bucket or the overflow.  Its time is later than
+ * near_max, so it is at or after the current bucket. */
+static inline void
+far_insert(struct vh_far *f, struct vh_event_key key)
+{
+    if (key.time <= f->last) {
+        bucket_add(f, (size_t) ((key.time - f->base) >> f->width_bits), key);
+    } else {
+        overflow_add(f, key);
+    }
+    f->n++;
+}
+
+static unsigned
+log2_ceil(uint64_t x)
+{
+    return x <= 1 ? 0 : 64 - (unsigned) __builtin_clzll(x - 1);
+}
+
+static int
+cmp_time(const void *a_, const void *b_)
+{
+    vh_time_t a = *(const vh_time_t *) a_, b = *(const vh_time_t *) b_;
+    return a < b ? -1 : a > b;
+}
+
+/* Spreads the overflow over a new set of buckets starting at its
+ * earliest event.  The old buckets are all used up. */
+static void
+far_rebuild(struct vh_far *f)
+{
+    size_t n = f->n_overflow;
+    vh_time_t sample[SAMPLE];
+    f->respread = false;
+    size_t n_sample = 0, step = n / SAMPLE + 1;
+    vh_time_t min = VH_TIME_NEVER;
+
+    for (size_t i = 0; i < n; i++) {
+        vh_time_t t = f->overflow[i].time;
+        min = t < min ? t : min;
+    }
+    for (size_t i = 0; i < n && n_sample < SAMPLE; i += step) {
+        sample[n_sample++] = f->overflow[i].time;
+    }
+    qsort(sample, n_sample, sizeof *sample, cmp_time);
+
+    unsigned bbits = log2_ceil(n / PER_BUCKET);
+    bbits = bbits < MIN_BUCKET_BITS ? MIN_BUCKET_BITS
+            : bbits > MAX_BUCKET_BITS ? MAX_BUCKET_BITS : bbits;
+    size_t nb = (size_t) 1 << bbits;
+    vh_time_t q = sample[n_sample / 4];
+    vh_time_t span = q > min ? q - min : 1;
+    /* The first quarter of the times over the first quarter of the
+     * buckets: width = span / (nb / 4). */
+    unsigned wbits = log2_ceil(span) + 2;
+    wbits = wbits > bbits ? wbits - bbits : 0;
+    if (wbits > 63 - bbits) {
+        wbits = 63 - bbits;
+    }
+
+    if (nb > f->buckets_cap) {
+        free(f->buckets);
+        f->buckets = vh_xmalloc(nb * sizeof *f->buckets);
+        f->buckets_cap = nb;
+    }
+    for (size_t i = 0; i < nb; i++) {
+        f->buckets[i] = NO_CHUNK;
+    }
+    uint64_t reach = (uint64_t) nb << wbits;
+    f->n_buckets = nb;
+    f->cur = 0;
+    f->base = min;
+    f->last = min > VH_TIME_NEVER - reach ? VH_TIME_NEVER : min + reach - 1;
+    f->width_bits = wbits;
+
+    /* Keys that stay in the overflow are compacted to its front. */
+    size_t kept = 0;
+    for (size_t i = 0; i < n; i++) {
+        struct vh_event_key key = f->overflow[i];
+        if (key.time <= f->last) {
+            bucket_add(f, (size_t) ((key.time - min) >> wbits), key);
+        } else {
+            f->overflow[kept++] = key;
+        }
+    }
+    f->n_overflow = kept;
+}
+
+/* Empties the buckets not yet used into the overflow. */
+static void
+buckets_to_overflow(struct vh_far *f)
+{
+    for (; f->cur < f->n_buckets; f->cur++) {
+        uint32_t c = f->buckets[f->cur];
+        f->buckets[f->cur] = NO_CHUNK;
+        while (c != NO_CHUNK) {
+            struct vh_far_chunk *ch = &f->chunks[c];
+            uint32_t next = ch->next;
+            for (uint32_t i = 0; i < ch->n; i++) {
+                overflow_add(f, ch->keys[i]);
+            }
+            chunk_free(f, c);
+            c = next;
+        }
+    }
+}
+
+static size_t
+bucket_size(const struct vh_far *f, size_t b)
+{
+    size_t n = 0;
+    for (uint32_t c = f->buckets[b]; c != NO_CHUNK; c = f->chunks[c].next) {
+        n += f->chunks[c].n;
+    }
+    return n;
+}
+
+/* Moves the next non-empty bucket into the empty heap.  Only called with
+ * events in the far set. */
+static void
+near_refill(struct vh_sim *sim)
+{
+    struct vh_far *f = &sim->far;
+    assert(sim->n_heap == 0 && f->n > 0);
+    for (;;) {
+        while (f->cur < f->n_buckets && f->buckets[f->cur] == NO_CHUNK) {
+            f->cur++;
+        }
+        if (f->cur == f->n_buckets) {
+            far_rebuild(f);
+        } else if (!f->respread && f->width_bits > 0
+                   && bucket_size(f, f->cur) > SPILL_MIN) {
+            /* Buckets laid out for fewer events, or for other times, than
+             * there are now: lay them out again, once per layout, so that
+             * a crowd that no width can split is not spread over and over. */
+            buckets_to_overflow(f);
+            far_rebuild(f);
+            f->respread = true;
+        } else {
+            break;
+        }
+    }
+    size_t b = f->cur++;
+    uint32_t c = f->buckets[b];
+    f->buckets[b] = NO_CHUNK;
+    /* The bucket's last picosecond, written so as not to overflow when
+     * the buckets reach VH_TIME_NEVER. */
+    vh_time_t first = f->base + ((uint64_t) b << f->width_bits);
+    vh_time_t width = (vh_time_t) 1 << f->width_bits;
+    sim->near_max = f->last - first < width ? f->last : first + width - 1;
+
+    struct vh_event_key *h = sim->heap;
+    size_t n = 0;
+    while (c != NO_CHUNK) {
+        struct vh_far_chunk *ch = &f->chunks[c];
+        uint32_t next = ch->next;
+        memcpy(&h[n], ch->keys, ch->n * sizeof *h);
+        n += ch->n;
+        chunk_free(f, c);
+        c = next;
+    }
+    f->n -= n;
+    /* Floyd's heapify, with the full key: these came in any order. */
+    for (size_t i = n / ARITY + 1; i-- > 0;) {
+        if (i < n) {
+            sift_down_from(h, n, i, h[i]);
+        }
+    }
+    sim->n_heap = n;
+    /* Their handlers lie anywhere in the slot array: ask for them all
+     * now, so that they arrive while the first ones run. */
+    uint64_t mask = slot_mask(sim);
+    for (size_t i = 0; i < n; i++) {
+        __builtin_prefetch(&sim->slots[h[i].tag & mask]);
+    }
+    if (f->n == 0) {
+        /* Nothing left far away: the heap takes everything again. */
+        sim->near_max = VH_TIME_NEVER;
+    }
+    sim->spill_at = 2 * n > SPILL_MIN ? 2 * n : SPILL_MIN;
+}
+
+/* Moves the whole heap, and the buckets not yet used, into the
+ * overflow, so that the next refill spreads them all over new buckets.
+ * Only called with the root occupied. */
+static void
+near_spill(struct vh_sim *sim)
+{
+    struct vh_far *f = &sim->far;
+    for (size_t i = 0; i < sim->n_heap; i++) {
+        overflow_add(f, sim->heap[i]);
+        sim->heap[i] = sentinel;
+    }
+    f->n += sim->n_heap;
+    sim->n_heap = 0;
+    buckets_to_overflow(f);
+    near_refill(sim);
+}
+
+/* Earliest time in the far set, VH_TIME_NEVER when it is empty.  Slow
+ * (it walks a bucket or the overflow), and only needed by
+ * vh_sim_next_time(). */
+static vh_time_t
+far_min(const struct vh_sim *sim)
+{
+    const struct vh_far *f = &sim->far;
+    vh_time_t min = VH_TIME_NEVER;
+    for (size_t b = f->cur; b < f->n_buckets; b++) {
+        if (f->buckets[b] != NO_CHUNK) {
+            for (uint32_t c = f->buckets[b]; c != NO_CHUNK;
+                 c = f->chunks[c].next) {
+                for (uint32_t i = 0; i < f->chunks[c].n; i++) {
+                    vh_time_t t = f->chunks[c].keys[i].time;
+                    min = t < min ? t : min;
+                }
+            }
+            return min;
+        }
+    }
+    for (size_t i = 0; i < f->n_overflow; i++) {
+        min = f->overflow[i].time < min ? f->overflow[i].time : min;
+    }
+    return min;
 }
 
 void
@@ -185,30 +668,46 @@ vh_schedule_at(struct vh_sim *sim, vh_time_t t, vh_event_fn fn,
 {
     assert(t >= sim->now);
     t = t < sim->now ? sim->now : t;
-    struct vh_event ev = {
-        .time = t, .seq = sim->next_seq++, .fn = fn, .obj = obj, .arg = arg,
-    };
-    if (root_vacant(sim)) {
-        /* No growth check: the vacant root is the room. */
-        sift_down(sim->heap, ++sim->n_heap, &ev);
-        return;
+    uint64_t seq = sim->next_seq++;
+    if (seq_exhausted(seq, sim->slot_bits)) {
+        die_seq_exhausted();
     }
-    if (sim->n_heap == sim->heap_cap) {
+    if (sim->free_slot == NONE) {
         heap_grow(sim);
     }
-    sift_up(sim->heap, sim->n_heap++, &ev);
+    size_t slot = sim->free_slot;
+    struct vh_event_slot *es = &sim->slots[slot];
+    sim->free_slot = es->next_free;
+    es->fn = fn;
+    es->obj = obj;
+    es->arg = arg;
+    sim->n_pending++;
+
+    struct vh_event_key key = { t, seq << sim->slot_bits | slot };
+    if (t > sim->near_max) {
+        far_insert(&sim->far, key);
+    } else if (root_vacant(sim)) {
+        sift_down(sim->heap, ++sim->n_heap, key);
+    } else {
+        sift_up(sim->heap, sim->n_heap++, key);
+        if (sim->n_heap > sim->spill_at) {
+            /* Many events scheduled at once, as when a scenario is
+             * loaded: spread them before the heap gets deep. */
+            near_spill(sim);
+        }
+    }
 }
 
-/* Fills a vacant root from the last entry.  The last entry's slot becomes
+/* Fills a vacant root from the last entry.  The last entry's key becomes
  * a sentinel again. */
 static inline void
 refill_root(struct vh_sim *sim)
 {
     size_t n = sim->n_heap;
-    struct vh_event last = sim->heap[n];
+    struct vh_event_key last = sim->heap[n];
     sim->heap[n] = sentinel;
     if (n > 0) {
-        sift_down(sim->heap, n, &last);
+        sift_down(sim->heap, n, last);
     }
 }
 
@@ -224,25 +723,44 @@ vh_sim_run(struct vh_sim *sim, vh_time_t until)
     /* Entries left only by cancelled timers do nothing: once they are all
      * that remains, the simulation is over and the clock stays at the last
      * event that did something. */
-    while (sim->n_heap > sim->n_stale) {
-        struct vh_event *root = &sim->heap[0];
+    while (sim->n_pending > sim->n_stale) {
+        if (sim->n_heap == 0) {
+            near_refill(sim);
+        } else if (sim->n_heap > sim->spill_at) {
+            near_spill(sim);
+        }
+        struct vh_event_key *root = &sim->heap[0];
         if (root->time > until) {
             if (until > sim->now) {
                 sim->now = until;
             }
             break;
         }
-        vh_event_fn fn = root->fn;
-        void *obj = root->obj;
-        void *arg = root->arg;
+        size_t slot = root->tag & slot_mask(sim);
+        struct vh_event_slot *es = &sim->slots[slot];
+        vh_event_fn fn = es->fn;
+        void *obj = es->obj;
+        void *arg = es->arg;
+        es->next_free = sim->free_slot;
+        sim->free_slot = slot;
         sim->now = root->time;
-        root->seq = 0;
+        sim->n_pending--;
         sim->n_heap--;
+        if (sim->n_heap) {
+            root->tag = 0;
+        } else {
+            /* The last event of the heap: no vacancy, so that the next
+             * loop finds the heap empty and refills it from 'far'. */
+            *root = sentinel;
+        }
         sim->events_run++;
         fn(sim, obj, arg);
         if (root_vacant(sim)) {
             refill_root(sim);
         }
+        /* The next event's slot is anywhere in the slot array; ask for
+         * it now rather than stall on it at the top of the loop. */
+        __builtin_prefetch(&sim->slots[sim->heap[0].tag & slot_mask(sim)]);
         if (sim->stop) {
             break;
         }
@@ -259,15 +777,15 @@ vh_sim_stop(struct vh_sim *sim)
 vh_time_t
 vh_sim_next_time(const struct vh_sim *sim)
 {
-    const struct vh_event *h = sim->heap;
+    const struct vh_event_key *h = sim->heap;
     if (root_vacant(sim)) {
         /* The least child of the vacant root; sentinels past the end have
-         * time VH_TIME_NEVER, which is the answer for an empty queue. */
+         * time VH_TIME_NEVER. */
         vh_time_t a = h[1].time < h[2].time ? h[1].time : h[2].time;
         vh_time_t b = h[3].time < h[4].time ? h[3].time : h[4].time;
         return a < b ? a : b;
     }
-    return sim->n_heap ? h[0].time : VH_TIME_NEVER;
+    return sim->n_heap ? h[0].time : far_min(sim);
 }
 
 /* The event behind every timer.  'arg' is the sequence number the timer

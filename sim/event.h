@@ -5,13 +5,17 @@
  * events at the same picosecond run first-scheduled first, so a run is a pure
  * function of its inputs.
  *
- * The queue is an array-backed 4-ary min-heap of small records.  Nothing is
- * allocated per event: the heap array grows by doubling and is reused.
+ * The near future is a 4-ary min-heap of 16-byte keys, (time, sequence and
+ * slot), with each event's handler and arguments waiting beside it in a
+ * slot array rather than inside the heap; later events wait in time
+ * buckets and are moved into the heap a bucket at a time (sim/event.c
+ * says why).  Nothing is allocated per event: every array grows by
+ * doubling and is reused.
  *
  * Cancellation is lazy.  A 'struct vh_timer' remembers the sequence number
  * of its live event; re-arming or cancelling just changes that number, and a
  * stale event finds it no longer matches when it pops and does nothing.  This
- * costs one dead heap entry per cancel, which is cheaper than a decrease-key
+ * costs one dead entry per cancel, which is cheaper than a decrease-key
  * heap with back-pointers for the timer patterns models use (interrupt
  * moderation, aging, retransmission). */
 #ifndef VH_EVENT_H
@@ -29,26 +33,75 @@ struct vh_sim;
  * event is about (a packet, a queue index cast to a pointer). */
 typedef void (*vh_event_fn)(struct vh_sim *sim, void *obj, void *arg);
 
-/* One pending event.  Internal to the kernel; public only so the heap can
- * be an array of values. */
-struct vh_event {
+/* The heap's entry: what events are ordered by.  'tag' is the event's
+ * sequence number shifted left by the queue's 'slot_bits', with the index
+ * of its slot in the low bits; sequence numbers are unique, so comparing
+ * tags compares sequence numbers.  Internal to the kernel. */
+struct vh_event_key {
     vh_time_t time;             /* When it runs. */
-    uint64_t seq;               /* Tie-breaker: scheduling order. */
+    uint64_t tag;               /* Sequence << slot_bits | slot. */
+};
+
+/* Where a pending event's handler waits.  Internal to the kernel. */
+struct vh_event_slot {
     vh_event_fn fn;             /* What runs. */
     void *obj;                  /* First argument to 'fn'. */
-    void *arg;                  /* Second argument to 'fn'. */
+    union {
+        void *arg;              /* Second argument to 'fn'. */
+        size_t next_free;       /* Free slot: the next free one. */
+    };
+};
+
+/* A block of keys of one bucket of the far set.  Internal. */
+#define VH_FAR_CHUNK_KEYS 7
+struct vh_far_chunk {
+    uint32_t next;              /* Next chunk of the bucket, or UINT32_MAX. */
+    uint32_t n;                 /* Keys used in 'keys'. */
+    uint64_t pad;               /* Makes a chunk two cache lines. */
+    struct vh_event_key keys[VH_FAR_CHUNK_KEYS];
+};
+
+/* Events too late for the heap: buckets of equal width over
+ * [base, last], each a list of chunks of keys in no order, and an
+ * overflow array for later events.  Internal; see sim/event.c. */
+struct vh_far {
+    uint32_t *buckets;          /* First chunk of each bucket. */
+    size_t n_buckets;           /* Buckets in use, a power of two. */
+    size_t buckets_cap;         /* Allocated heads. */
+    size_t cur;                 /* First bucket not yet moved to the heap. */
+    vh_time_t base;             /* Start of bucket 0. */
+    vh_time_t last;             /* Later events go to the overflow. */
+    unsigned width_bits;        /* Bucket width: 2^width_bits ps. */
+    struct vh_far_chunk *chunks;/* Chunk pool. */
+    size_t chunks_cap;
+    uint32_t free_chunk;        /* Head of the free chunks' list. */
+    struct vh_event_key *overflow;
+    size_t n_overflow;
+    size_t overflow_cap;
+    size_t n;                   /* Events in buckets and overflow. */
+    bool respread;              /* The buckets were laid out again for a
+                                 * crowded one since the last layout. */
 };
 
 struct vh_sim {
     vh_time_t now;              /* Current simulated time. */
     uint64_t next_seq;          /* Sequence number of the next schedule. */
     uint64_t events_run;        /* Events executed so far (for reports). */
-    struct vh_event *heap;      /* 4-ary min-heap on (time, seq). */
+    struct vh_event_key *heap;  /* 4-ary min-heap on (time, tag) of the
+                                 * events up to 'near_max'. */
+    struct vh_event_slot *slots;/* Handlers of pending events, by slot. */
+    void *heap_block;           /* The allocation 'heap' lies in. */
     size_t n_heap;              /* Entries in 'heap'. */
-    size_t heap_cap;            /* Allocated entries. */
+    size_t n_pending;           /* Entries in 'heap' and in 'far'. */
+    size_t heap_cap;            /* Allocated entries, and slots. */
+    size_t free_slot;           /* Head of the free slots' list. */
+    unsigned slot_bits;         /* log2(heap_cap): tag bits of the slot. */
+    vh_time_t near_max;         /* Latest time that goes to the heap. */
+    size_t spill_at;            /* Heap size that spreads it into 'far'. */
+    struct vh_far far;          /* Events after 'near_max'. */
     bool stop;                  /* Set by vh_sim_stop(); ends vh_sim_run(). */
-    size_t n_stale;             /* Heap entries of cancelled or re-armed
-                                 * timers, still waiting to pop. */
+    size_t n_stale;             /* Entries of cancelled or re-armed timers,
+                                 * still waiting to pop. */
 };
 
 void vh_sim_init(struct vh_sim *);
@@ -57,7 +110,8 @@ void vh_sim_destroy(struct vh_sim *);
 /* Schedules fn(sim, obj, arg) at absolute time 't'.  't' earlier than
  * sim->now is a bug in the caller; it is clamped to now (and asserts in
  * debug builds).  Never fails: the heap grows as needed, and aborts with a
- * message if memory runs out. */
+ * message if memory runs out, or if the sequence numbers run out (after
+ * 2^40 schedules with 16 million pending, far more with fewer). */
 void vh_schedule_at(struct vh_sim *, vh_time_t t, vh_event_fn fn,
                     void *obj, void *arg);
 
@@ -81,14 +135,14 @@ void vh_sim_stop(struct vh_sim *);
 /* Pending entries, including stale ones left by cancelled timers. */
 static inline size_t vh_sim_pending(const struct vh_sim *sim)
 {
-    return sim->n_heap;
+    return sim->n_pending;
 }
 
 /* Pending events that will do something: entries less the stale ones of
  * cancelled timers.  Zero means the simulation has nothing left to do. */
 static inline size_t vh_sim_live(const struct vh_sim *sim)
 {
-    return sim->n_heap - sim->n_stale;
+    return sim->n_pending - sim->n_stale;
 }
 
 /* Time of the earliest pending entry, VH_TIME_NEVER when empty. */

@@ -1,9 +1,11 @@
 /* tests/test_event.c: the event kernel's ordering, run/stop semantics,
- * timers and determinism, and the heap against a sorted reference. */
+ * timers and determinism, and the queue against references: sorted, and
+ * at depth with timers re-armed and cancelled. */
 #include <check.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "sim/event.h"
 #include "sim/rng.h"
@@ -638,6 +640,236 @@ START_TEST(test_heap_interleaved)
 }
 END_TEST
 
+/* --- The queue at depth, with timers, against a reference heap. ---
+ *
+ * Hundreds of thousands of events pending, so the kernel's far set is in
+ * play (buckets, overflow, spills, growth of every array), with delays
+ * from zero to far away and to VH_TIME_NEVER, and timers re-armed and
+ * cancelled all along.  A plain binary heap of (time, id), id being the
+ * kernel's sequence number, holds every entry the kernel holds, dead ones
+ * included; each event that runs must be the reference's least live
+ * entry, the dead ones before it having popped silently. */
+
+struct ref_key {
+    vh_time_t time;
+    uint64_t id;
+};
+
+struct depth_check {
+    struct vh_rng rng;
+    struct ref_key *ref;        /* Binary min-heap. */
+    size_t n_ref, ref_cap;
+    uint8_t *dead;              /* By id: cancelled or re-armed. */
+    size_t dead_cap;
+    struct vh_timer *timers;
+    uint64_t *timer_id;         /* Id of each timer's live arming. */
+    size_t n_timers;
+    uint64_t budget;            /* Schedules left. */
+    uint64_t ran, wrong, wrong_next;
+};
+
+static bool
+ref_less(const struct ref_key *a, const struct ref_key *b)
+{
+    return a->time < b->time || (a->time == b->time && a->id < b->id);
+}
+
+static void
+ref_push(struct depth_check *d, vh_time_t t, uint64_t id)
+{
+    if (d->n_ref == d->ref_cap) {
+        d->ref_cap *= 2;
+        d->ref = realloc(d->ref, d->ref_cap * sizeof *d->ref);
+        ck_assert(d->ref);
+    }
+    if (id >= d->dead_cap) {
+        size_t cap = d->dead_cap * 2 > id + 1 ? d->dead_cap * 2 : id + 1;
+        d->dead = realloc(d->dead, cap);
+        ck_assert(d->dead);
+        memset(d->dead + d->dead_cap, 0, cap - d->dead_cap);
+        d->dead_cap = cap;
+    }
+    struct ref_key k = { t, id };
+    size_t i = d->n_ref++;
+    while (i > 0 && ref_less(&k, &d->ref[(i - 1) / 2])) {
+        d->ref[i] = d->ref[(i - 1) / 2];
+        i = (i - 1) / 2;
+    }
+    d->ref[i] = k;
+}
+
+static struct ref_key
+ref_pop(struct depth_check *d)
+{
+    struct ref_key top = d->ref[0];
+    struct ref_key k = d->ref[--d->n_ref];
+    size_t i = 0;
+    for (;;) {
+        size_t c = 2 * i + 1;
+        if (c >= d->n_ref) {
+            break;
+        }
+        if (c + 1 < d->n_ref && ref_less(&d->ref[c + 1], &d->ref[c])) {
+            c++;
+        }
+        if (!ref_less(&d->ref[c], &k)) {
+            break;
+        }
+        d->ref[i] = d->ref[c];
+        i = c;
+    }
+    if (d->n_ref) {
+        d->ref[i] = k;
+    }
+    return top;
+}
+
+static vh_time_t
+draw_time(struct depth_check *d, vh_time_t now)
+{
+    uint64_t r = vh_rng_below(&d->rng, 100);
+    if (r < 15) {
+        return now;                             /* Same picosecond. */
+    } else if (r < 60) {
+        return now + vh_rng_below(&d->rng, 2000);
+    } else if (r < 95) {
+        return now + vh_rng_below(&d->rng, 50000000);
+    } else if (r < 99) {
+        return now + vh_rng_below(&d->rng, 1000000000000ULL);
+    }
+    return VH_TIME_NEVER;
+}
+
+static void depth_event(struct vh_sim *, void *obj, void *arg);
+static void depth_timer(struct vh_sim *, void *obj, void *arg);
+
+static void
+depth_schedule(struct vh_sim *sim, struct depth_check *d)
+{
+    vh_time_t t = draw_time(d, sim->now);
+    uint64_t id = sim->next_seq;
+    ref_push(d, t, id);
+    vh_schedule_at(sim, t, depth_event, d, id_arg(id));
+}
+
+static void
+depth_arm(struct vh_sim *sim, struct depth_check *d, size_t i)
+{
+    struct vh_timer *t = &d->timers[i];
+    vh_time_t when = draw_time(d, sim->now);
+    if (vh_timer_armed(t)) {
+        d->dead[d->timer_id[i]] = 1;
+    }
+    vh_timer_arm_at(sim, t, when);
+    d->timer_id[i] = t->live_seq;
+    ref_push(d, when, t->live_seq);
+}
+
+/* Checks that the event (now, id) is the reference's least live entry,
+ * and that vh_sim_next_time() then sees the reference's least entry,
+ * dead or alive. */
+static void
+depth_check_run(struct vh_sim *sim, struct depth_check *d, uint64_t id)
+{
+    while (d->n_ref && d->dead[d->ref[0].id]) {
+        ref_pop(d);
+    }
+    struct ref_key k = d->n_ref ? ref_pop(d)
+                       : (struct ref_key) { VH_TIME_NEVER, 0 };
+    if (k.id != id || k.time != sim->now) {
+        d->wrong++;
+    }
+    vh_time_t next = d->n_ref ? d->ref[0].time : VH_TIME_NEVER;
+    if (vh_sim_next_time(sim) != next) {
+        d->wrong_next++;
+    }
+    d->ran++;
+}
+
+/* One step of random work: zero to two successors, and now and then a
+ * timer re-armed or cancelled. */
+static void
+depth_work(struct vh_sim *sim, struct depth_check *d)
+{
+    uint64_t n = vh_rng_below(&d->rng, 3);
+    for (uint64_t i = 0; i < n && d->budget > 0; i++, d->budget--) {
+        depth_schedule(sim, d);
+    }
+    uint64_t r = vh_rng_below(&d->rng, 8);
+    size_t which = vh_rng_below(&d->rng, d->n_timers);
+    if (r == 0 && d->budget > 0) {
+        d->budget--;
+        depth_arm(sim, d, which);
+    } else if (r == 1 && vh_timer_armed(&d->timers[which])) {
+        d->dead[d->timer_id[which]] = 1;
+        vh_timer_cancel(&d->timers[which]);
+    }
+}
+
+static void
+depth_event(struct vh_sim *sim, void *obj, void *arg)
+{
+    struct depth_check *d = obj;
+    depth_check_run(sim, d, (uint64_t) (uintptr_t) arg);
+    depth_work(sim, d);
+}
+
+static void
+depth_timer(struct vh_sim *sim, void *obj, void *arg)
+{
+    struct depth_check *d = obj;
+    size_t i = (size_t) ((struct vh_timer *) arg - d->timers);
+    depth_check_run(sim, d, d->timer_id[i]);
+    depth_work(sim, d);
+}
+
+START_TEST(test_queue_at_depth)
+{
+    enum { START = 300000, BUDGET = 700000, TIMERS = 5000 };
+    struct depth_check d = {
+        .ref_cap = 1024, .dead_cap = 1024, .n_timers = TIMERS,
+        .budget = BUDGET,
+    };
+    struct vh_sim sim;
+
+    d.ref = malloc(d.ref_cap * sizeof *d.ref);
+    d.dead = calloc(d.dead_cap, 1);
+    d.timers = calloc(TIMERS, sizeof *d.timers);
+    d.timer_id = calloc(TIMERS, sizeof *d.timer_id);
+    ck_assert(d.ref && d.dead && d.timers && d.timer_id);
+    vh_sim_init(&sim);
+    vh_rng_seed(&d.rng, 12, "test/depth");
+    for (size_t i = 0; i < TIMERS; i++) {
+        vh_timer_init(&d.timers[i], depth_timer, &d);
+        depth_arm(&sim, &d, i);
+    }
+    for (int i = 0; i < START; i++) {
+        depth_schedule(&sim, &d);
+    }
+    /* In slices, so runs that stop short of the queue's end are tried. */
+    vh_time_t until = 0;
+    while (vh_sim_live(&sim)) {
+        until += 40000000;
+        vh_sim_run(&sim, until < 4000000000ULL ? until : VH_TIME_NEVER);
+    }
+
+    ck_assert_uint_eq(d.wrong, 0);
+    ck_assert_uint_eq(d.wrong_next, 0);
+    ck_assert_uint_eq(d.budget, 0);
+    ck_assert_uint_gt(d.ran, START + BUDGET / 2);
+    while (d.n_ref && d.dead[d.ref[0].id]) {
+        ref_pop(&d);
+    }
+    ck_assert_uint_eq(d.n_ref, 0);
+    ck_assert_uint_eq(sim.events_run, d.ran);
+    free(d.ref);
+    free(d.dead);
+    free(d.timers);
+    free(d.timer_id);
+    vh_sim_destroy(&sim);
+}
+END_TEST
+
 static Suite *
 event_suite(void)
 {
@@ -657,6 +889,13 @@ event_suite(void)
     tcase_add_test(tc, test_heap_vs_sorted);
     tcase_add_test(tc, test_heap_interleaved);
     suite_add_tcase(s, tc);
+
+    /* Over a million events checked against a reference, which takes
+     * seconds under the sanitizers. */
+    TCase *depth = tcase_create("depth");
+    tcase_add_test(depth, test_queue_at_depth);
+    tcase_set_timeout(depth, 120);
+    suite_add_tcase(s, depth);
     return s;
 }
 
