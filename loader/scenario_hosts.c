@@ -272,6 +272,7 @@ load_nic(struct ld *ld, const cJSON *o, const char *np, const char *hname,
     char sp[JP_LEN];
     if (!ld_int(ld, o, np, "queues", false, 1, 64, NULL, &queues)
         || !ld_bool(ld, o, np, "vmdq", &nic->vmdq)
+        || !ld_bool(ld, o, np, "lldp", &nic->lldp)
         || !ld_sub(ld, o, np, "sriov", &sch_sriov, &sriov, sp)
         || (sriov && !ld_int(ld, sriov, sp, "vfs", false, 0, 256,
                              "the PCIe SR-IOV limit", &vfs))
@@ -368,7 +369,7 @@ load_bridge(struct ld *ld, const cJSON *o, const char *bp, int n_cores,
     }
     if (br->type != CFG_BR_OVS) {
         static const char *const ovs_only[] = { "flows", "datapath",
-            "other_config", "mirrors", "sflow" };
+            "other_config", "mirrors", "sflow", "netflow", "ipfix" };
         for (size_t k = 0; k < N_NAMES(ovs_only); k++) {
             if (!ld_absent_or_null(o, ovs_only[k])) {
                 jp_key(path, bp, ovs_only[k]);
@@ -378,7 +379,8 @@ load_bridge(struct ld *ld, const cJSON *o, const char *bp, int n_cores,
         }
     } else if (!ld_ovs_other(ld, o, bp, &br->other)
                || !ld_mirrors(ld, o, bp, br)
-               || !ld_sflow(ld, o, bp, br)) {
+               || !ld_sflow(ld, o, bp, br)
+               || !ld_netflow(ld, o, bp, br)) {
         return false;
     }
 
@@ -590,6 +592,7 @@ load_vnic(struct ld *ld, const cJSON *o, const char *vp, const char *spath,
         || !ld_int(ld, o, vp, "ring", false, 64, 1024, NULL, &ring)
         || !ld_vlan_list(ld, o, vp, "trunks", &vn->trunks, &vn->n_trunks)
         || !ld_mtu(ld, o, vp, 0, &vn->mtu)
+        || !ld_bool(ld, o, vp, "lldp", &vn->lldp)
         || !load_attach(ld, o, vp, vn, &vlan)
         || !load_vnic_gateway(ld, o, vp, vn)
         || !ld_parse_class(ld, o, vp, 0, vn->cls, &vn->priv)) {
@@ -846,6 +849,9 @@ load_switch(struct ld *ld, const cJSON *o, const char *sp,
         return false;
     }
     sw->mode = (enum cfg_switch_mode) mode;
+    if (!ld_switch_discovery(ld, o, sp, sw)) {
+        return false;
+    }
     sw->ports = (int) ports;
     sw->port_buffer = (int) buf;
     return ld_acl(ld, o, sp, sw) && ld_vepa(ld, o, sp, sw)

@@ -77,6 +77,7 @@ static const struct schema_key nic_keys[] = {
     { "rx_ring", NULL }, { "tx_ring", NULL }, { "gateway", NULL },
     { "vlans", NULL }, { "mtu", NULL }, { "coalesce", &sch_coalesce },
     { "offloads", &sch_offloads },
+    { "lldp", NULL },
 };
 const struct schema sch_nic = SCHEMA("NIC", nic_keys);
 
@@ -84,7 +85,7 @@ static const struct schema_key bridge_keys[] = {
     { "name", NULL }, { "type", NULL }, { "ports", NULL },
     { "vlan_filtering", NULL }, { "flows", NULL }, { "datapath", NULL },
     { "ageing", NULL }, { "other_config", NULL }, { "mirrors", NULL },
-    { "sflow", NULL },
+    { "sflow", NULL }, { "netflow", NULL }, { "ipfix", NULL },
     { "mtu", NULL },
 };
 const struct schema sch_bridge = SCHEMA("bridge", bridge_keys);
@@ -99,6 +100,7 @@ static const struct schema_key vnic_keys[] = {
     { "backend", NULL }, { "queues", NULL }, { "attach", &sch_attach },
     { "vlan", NULL }, { "ring", NULL }, { "trunks", NULL },
     { "mtu", NULL }, { "gateway", NULL }, { "offloads", &sch_offloads },
+    { "lldp", NULL },
 };
 const struct schema sch_vnic = SCHEMA("VM NIC", vnic_keys);
 
@@ -120,6 +122,7 @@ static const struct schema_key switch_keys[] = {
     { "name", NULL }, { "mode", NULL }, { "ports", NULL },
     { "speed", NULL }, { "port_buffer", NULL }, { "acl", NULL },
     { "vdp", NULL }, { "reflective_relay", NULL }, { "links", NULL },
+    { "lldp", NULL }, { "cdp", NULL },
     { "pvlan", NULL },
 };
 const struct schema sch_switch = SCHEMA("switch", switch_keys);
@@ -278,12 +281,8 @@ static const struct {
     const char *feature;
 } unbuilt_keys[] = {
     { "scenario", "dvswitches", "distributed switches" },
-    { "NIC", "lldp", "LLDP" },
     { "NIC", "ip6", "IPv6" },
-    { "VM NIC", "lldp", "LLDP" },
     { "VM NIC", "ip6", "IPv6" },
-    { "switch", "lldp", "LLDP" },
-    { "switch", "cdp", "CDP" },
     { "attach", "portgroup", "distributed switches' port groups" },
     { "flow", "family", "IPv6" },
 };

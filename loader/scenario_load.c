@@ -73,6 +73,8 @@ free_host(struct cfg_host *h)
         }
         free(b->mirrors);
         ld_free_sflow(b->sflow);
+        ld_free_flowexp(b->netflow);
+        ld_free_flowexp(b->ipfix);
         ld_free_class_priv(b->cls, b->priv);
     }
     free(h->bridges);
@@ -326,6 +328,7 @@ ld_load_tree(cJSON *root, const char *file, bool trial_variants,
               && ld_endpoints(&ld)
               && ld_sflow_refs(&ld)
               && ld_lesson(&ld, root)
+              && ld_netflow_refs(&ld)
               && ld_variants(&ld, root)
               && (!check_supported || ld_check_supported(&ld));
     if (!ok) {

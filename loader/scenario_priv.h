@@ -253,6 +253,43 @@ bool ld_sflow(struct ld *, const cJSON *o, const char *bp,
 bool ld_sflow_refs(struct ld *);
 void ld_free_sflow(struct cfg_sflow *);
 
+/* An interval of OVS's exporters: a time with its unit, or whole seconds
+ * as OVS writes them, 100us at least.  0 is allowed only with
+ * 'zero_ok'.  An absent key leaves '*out' alone. */
+bool ld_ovs_interval(struct ld *, const cJSON *o, const char *op,
+                     const char *key, bool zero_ok, vh_time_t *out);
+
+/* One of a host's own addresses. */
+struct ld_addr {
+    const char *name;           /* The NIC's or internal port's. */
+    uint32_t ip;
+    int prefix;
+    uint32_t gateway;           /* A NIC's "gateway", or 0. */
+};
+
+/* The host's addresses in the order its endpoints are built
+ * (models/core/host.c): internal ports, with their bridges, before the
+ * NICs' addresses.  The first is what a traffic path naming the host
+ * means.  Returns how many; 'out' has room for ld_max_addrs(). */
+size_t ld_host_addrs(const struct cfg_host *, struct ld_addr *out);
+size_t ld_max_addrs(const struct cfg_host *);
+/* Whether 'name' is a NIC or an internal port of the host (with or
+ * without an address). */
+bool ld_has_interface(const struct cfg_host *, const char *name);
+
+/* Link discovery (loader/scenario_lldp.c): a switch's "lldp" and
+ * "cdp", which only the learning switches (modes 802.1q and vepa) run. */
+bool ld_switch_discovery(struct ld *, const cJSON *o, const char *sp,
+                         struct cfg_switch *sw);
+
+/* NetFlow and IPFIX (loader/scenario_netflow.c): an OVS bridge's
+ * "netflow" and "ipfix" objects, and their addresses, resolved once every
+ * host is loaded. */
+bool ld_netflow(struct ld *, const cJSON *o, const char *bp,
+                struct cfg_bridge *br);
+bool ld_netflow_refs(struct ld *);
+void ld_free_flowexp(struct cfg_flowexp *);
+
 /* ---- Sections, in load order. ---- */
 
 /* The idle path (loader/scenario_idle.c): a host's "apicv",

@@ -43,10 +43,8 @@ static const char *const sflow_keys[] = {
     "collector_port", "flush",
 };
 
-/* An interval: a time with its unit, or whole seconds as OVS writes
- * "polling".  0 is allowed only with 'zero_ok'. */
-static bool
-interval(struct ld *ld, const cJSON *o, const char *op, const char *key,
+bool
+ld_ovs_interval(struct ld *ld, const cJSON *o, const char *op, const char *key,
          bool zero_ok, vh_time_t *out)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
@@ -111,8 +109,8 @@ ld_sflow(struct ld *ld, const cJSON *o, const char *bp,
                    header_why, &header)
         || !ld_int(ld, s, sp, "collector_port", false, 1, 65535, NULL,
                    &port)
-        || !interval(ld, s, sp, "polling", true, &cs->polling)
-        || !interval(ld, s, sp, "flush", false, &cs->flush)
+        || !ld_ovs_interval(ld, s, sp, "polling", true, &cs->polling)
+        || !ld_ovs_interval(ld, s, sp, "flush", false, &cs->flush)
         || !ld_str(ld, s, sp, "collector", true, &cs->collector)
         || !ld_str(ld, s, sp, "agent", false, &cs->agent)) {
         return false;
@@ -136,20 +134,8 @@ ld_free_sflow(struct cfg_sflow *cs)
 
 /* --- Addresses. --- */
 
-/* One of a host's own addresses. */
-struct addr {
-    const char *name;           /* The NIC's or internal port's. */
-    uint32_t ip;
-    int prefix;
-    uint32_t gateway;           /* A NIC's "gateway", or 0. */
-};
-
-/* The host's addresses in the order its endpoints are built
- * (models/core/host.c): internal ports, with their bridges, before the
- * NICs' addresses.  The first is what a traffic path naming the host
- * means.  Returns how many; 'out' has room for all. */
-static size_t
-host_addrs(const struct cfg_host *h, struct addr *out)
+size_t
+ld_host_addrs(const struct cfg_host *h, struct ld_addr *out)
 {
     size_t n = 0;
     for (size_t b = 0; b < h->n_bridges; b++) {
@@ -157,27 +143,28 @@ host_addrs(const struct cfg_host *h, struct addr *out)
         for (size_t k = 0; k < br->n_bports; k++) {
             const struct cfg_bport *bp = &br->bports[k];
             if (bp->type == CFG_BP_INTERNAL && bp->has_ip) {
-                out[n++] = (struct addr) { bp->name, bp->ip, bp->prefix, 0 };
+                out[n++] = (struct ld_addr) { bp->name, bp->ip, bp->prefix,
+                                              0 };
             }
         }
     }
     for (size_t i = 0; i < h->n_nics; i++) {
         const struct cfg_nic *nic = &h->nics[i];
         if (nic->has_ip) {
-            out[n++] = (struct addr) { nic->name, nic->ip, nic->prefix,
+            out[n++] = (struct ld_addr) { nic->name, nic->ip, nic->prefix,
                                        nic->gateway };
         }
         for (size_t k = 0; k < nic->n_vlans; k++) {
             const struct cfg_vlanif *vl = &nic->vlans[k];
-            out[n++] = (struct addr) { nic->name, vl->ip, vl->prefix,
+            out[n++] = (struct ld_addr) { nic->name, vl->ip, vl->prefix,
                                        vl->gateway };
         }
     }
     return n;
 }
 
-static size_t
-max_addrs(const struct cfg_host *h)
+size_t
+ld_max_addrs(const struct cfg_host *h)
 {
     size_t n = h->n_nics;
     for (size_t i = 0; i < h->n_nics; i++) {
@@ -189,10 +176,8 @@ max_addrs(const struct cfg_host *h)
     return n ? n : 1;
 }
 
-/* Whether 'name' is a NIC or an internal port of 'h' (with or without an
- * address). */
-static bool
-has_interface(const struct cfg_host *h, const char *name)
+bool
+ld_has_interface(const struct cfg_host *h, const char *name)
 {
     for (size_t i = 0; i < h->n_nics; i++) {
         if (!strcmp(h->nics[i].name, name)) {
@@ -214,7 +199,7 @@ has_interface(const struct cfg_host *h, const char *name)
 /* The agent address: the one of 'cs->agent', or the host's first. */
 static bool
 resolve_agent(struct ld *ld, const struct cfg_host *h, struct cfg_sflow *cs,
-              const struct addr *addrs, size_t n, struct addr *agent)
+              const struct ld_addr *addrs, size_t n, struct ld_addr *agent)
 {
     char path[JP_LEN], list[512];
     if (!cs->agent) {
@@ -233,7 +218,7 @@ resolve_agent(struct ld *ld, const struct cfg_host *h, struct cfg_sflow *cs,
         }
     }
     jp_key(path, cs->jpath, "agent");
-    if (has_interface(h, cs->agent)) {
+    if (ld_has_interface(h, cs->agent)) {
         return vh_diag_fail(ld->diag, path, "'%s' of host '%s' has no "
                             "\"ip\" to be the agent address", cs->agent,
                             h->name);
@@ -259,7 +244,7 @@ resolve_agent(struct ld *ld, const struct cfg_host *h, struct cfg_sflow *cs,
 /* The collector's address, reachable from 'agent'. */
 static bool
 resolve_collector(struct ld *ld, const struct cfg_host *h,
-                  struct cfg_sflow *cs, const struct addr *agent)
+                  struct cfg_sflow *cs, const struct ld_addr *agent)
 {
     char path[JP_LEN], a[16], b[16];
     struct ref r;
@@ -279,8 +264,8 @@ resolve_collector(struct ld *ld, const struct cfg_host *h,
     } else if (r.kind == REF_VLANIF) {
         cs->collector_ip = r.vlanif->ip;
     } else {
-        struct addr *addrs = ld_calloc(max_addrs(r.host), sizeof *addrs);
-        host_addrs(r.host, addrs);
+        struct ld_addr *addrs = ld_calloc(ld_max_addrs(r.host), sizeof *addrs);
+        ld_host_addrs(r.host, addrs);
         cs->collector_ip = addrs[0].ip;
         free(addrs);
     }
@@ -302,12 +287,12 @@ ld_sflow_refs(struct ld *ld)
     const struct cfg_scenario *sc = ld->sc;
     for (size_t i = 0; i < sc->n_hosts; i++) {
         const struct cfg_host *h = &sc->hosts[i];
-        struct addr *addrs = ld_calloc(max_addrs(h), sizeof *addrs);
-        size_t n = host_addrs(h, addrs);
+        struct ld_addr *addrs = ld_calloc(ld_max_addrs(h), sizeof *addrs);
+        size_t n = ld_host_addrs(h, addrs);
         bool ok = true;
         for (size_t b = 0; ok && b < h->n_bridges; b++) {
             struct cfg_sflow *cs = h->bridges[b].sflow;
-            struct addr agent;
+            struct ld_addr agent;
             if (!cs) {
                 continue;
             }

@@ -33,8 +33,6 @@ static const struct {
       "dvswitches: not supported yet: distributed switches" },
     { BASE("", ", \"ip6\": \"2001:db8::5/64\"", "", "", "", "", ""),
       "hosts[0].nics[0].ip6: not supported yet: IPv6" },
-    { BASE("", ", \"lldp\": true", "", "", "", "", ""),
-      "hosts[0].nics[0].lldp: not supported yet: LLDP" },
     { BASE("", "", "", "", ", \"portgroup\": \"web\"", "", ""),
       "hosts[0].vms[0].nics[0].attach.portgroup: not supported yet: "
       "distributed switches' port groups" },
@@ -42,8 +40,6 @@ static const struct {
            "[\"eth1\"], \"bond_mode\": \"802.3ad\" }", "", "", "", ""),
       "hosts[0].bridges[0].ports[1].bond_mode: not supported yet: Linux "
       "bonding modes" },
-    { BASE("", "", "", "", "", ", \"cdp\": true", ""),
-      "switches[0].cdp: not supported yet: CDP" },
     { BASE("", "", "", "", "", "", ", \"family\": 6"),
       "traffic[0].family: not supported yet: IPv6" },
     { BASE("", "", "", "", "", "", ", \"proto\": \"icmp6\""),

@@ -94,6 +94,7 @@ struct cfg_nic {
     bool adaptive_rx;           /* coalesce.adaptive-rx; default true. */
     int rx_usecs;               /* coalesce.rx-usecs, or -1 if not given. */
     struct cfg_offloads offloads;   /* "offloads"; default all on. */
+    bool lldp;                  /* "lldp": lldpd runs LLDP on it. */
 };
 
 enum cfg_bridge_type { CFG_BR_LINUX, CFG_BR_OVS };
@@ -228,6 +229,35 @@ struct cfg_sflow {
                                  * gathered are sent; default 1s. */
 };
 
+/* Flow export (NetFlow v5 or IPFIX) from a switch: a cache of flows whose
+ * records leave for the collector when a flow has been idle
+ * 'inactive_timeout' or, while it lasts, every 'active_timeout'
+ * (models/core/flowexp.h).  The loader resolves both addresses. */
+enum cfg_flowexp_format {
+    CFG_FLOWEXP_NETFLOW5,       /* "netflow": NetFlow v5. */
+    CFG_FLOWEXP_IPFIX,          /* "ipfix": IPFIX (RFC 7011). */
+};
+
+struct cfg_flowexp {
+    char *jpath;                /* "hosts[0].bridges[0].netflow". */
+    enum cfg_flowexp_format format;
+    char *collector;            /* A traffic endpoint path. */
+    uint32_t collector_ip;      /* Its address (host order). */
+    uint16_t collector_port;    /* 2055 (NetFlow) or 4739 (IPFIX). */
+    char *agent;                /* A NIC or internal port, or NULL for the
+                                 * host's management address. */
+    uint32_t agent_ip;          /* Where the records leave from. */
+    vh_time_t active_timeout;   /* 0: none. */
+    bool uncached;              /* IPFIX without a cache (OVS's default):
+                                 * every sampled frame its own record. */
+    vh_time_t inactive_timeout;
+    vh_time_t tick;             /* How often the cache is scanned. */
+    uint32_t sampling;          /* IPFIX: 1 packet in N; NetFlow: 1. */
+    uint8_t engine_type, engine_id;     /* NetFlow v5's header. */
+    uint32_t domain;            /* IPFIX observation domain. */
+    vh_time_t template_interval;        /* IPFIX. */
+};
+
 /* other_config of an OVS bridge (ovs-vswitchd.conf.db's Open_vSwitch
  * other_config, which vhsim keeps per bridge). */
 struct cfg_ovs_other {
@@ -254,6 +284,8 @@ struct cfg_bridge {
     struct cfg_mirror *mirrors; /* OVS only. */
     size_t n_mirrors;
     struct cfg_sflow *sflow;    /* OVS only: "sflow", or NULL. */
+    struct cfg_flowexp *netflow;        /* OVS only: "netflow", or NULL. */
+    struct cfg_flowexp *ipfix;          /* OVS only: "ipfix", or NULL. */
     bool vlan_filtering;
     vh_time_t ageing;           /* Default 300s. */
     enum cfg_ovs_datapath datapath;     /* OVS only; default kernel. */
@@ -324,6 +356,7 @@ struct cfg_vnic {
     struct cfg_offloads offloads;   /* "offloads"; default what the
                                      * device (its model, backend, or
                                      * its VF) offers. */
+    bool lldp;                  /* "lldp": the guest's lldpd sends LLDP. */
 };
 
 struct cfg_vm {
@@ -427,6 +460,8 @@ struct cfg_switch {
                                  * frames it takes in; NULL: none does. */
     struct cfg_swlink *links;   /* "links": cables to other switches. */
     size_t n_links;
+    bool lldp;                  /* "lldp": LLDP on every port. */
+    bool cdp;                   /* "cdp": CDP on every port. */
     struct cfg_switch_pvlan *pvlan; /* "pvlan", or NULL. */
 };
 

@@ -16,6 +16,8 @@
 #include "models/endpoint/traffic.h"
 #include "models/hostnet/ipvlan.h"
 #include "models/hostnet/nat.h"
+#include "models/hostnet/lldpd.h"
+#include "models/hostnet/lldpd.h"
 #include "models/hostnet/vdp_station.h"
 #include "models/guest/vm.h"
 #include "models/hw/pnic.h"
@@ -352,7 +354,8 @@ world_build(const struct cfg_scenario *cfg, struct vh_diag *diag)
         }
     }
     if (!world_build_switches(w, diag) || !world_cable(w, diag)
-        || !vdp_stations_build(w, diag) || !world_events(w, diag)) {
+        || !vdp_stations_build(w, diag) || !lldpd_build(w, diag)
+        || !world_events(w, diag)) {
         world_free(w);
         return NULL;
     }

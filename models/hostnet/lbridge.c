@@ -40,6 +40,20 @@ lbridge_forward(struct vh_sim *sim, void *obj, void *arg)
     }
 }
 
+/* Whether br_handle_frame() keeps 'p' from the bridge: a frame to
+ * 802.1D's reserved addresses 01:80:c2:00:00:01 to 0f (pause, slow
+ * protocols, 802.1X, LLDP...) is never forwarded while the bridge's
+ * group_fwd_mask is 0, its default; it goes up the port's own device
+ * instead, where a daemon bound there (lldpd) would read it.  STP's
+ * 01:80:c2:00:00:00 is forwarded by a bridge without STP, as here. */
+static bool
+link_local(const struct vh_packet *p)
+{
+    static const uint8_t prefix[5] = { 0x01, 0x80, 0xc2, 0x00, 0x00 };
+    return p->len >= VH_ETH_HLEN && !memcmp(p->data, prefix, 5)
+           && p->data[5] >= 0x01 && p->data[5] <= 0x0f;
+}
+
 /* A frame enters the bridge from a member, on the member's core. */
 static void
 lbridge_rx(struct world *w, struct port *port, struct vh_packet *p)
@@ -51,6 +65,10 @@ lbridge_rx(struct world *w, struct port *port, struct vh_packet *p)
              .dev = &br->dev);
     VH_TRACE(&w->trace, VH_HOP_ARRIVE, .time = w->sim.now, .pkt = p,
              .dev = &br->dev);
+    if (link_local(p)) {
+        acct_consume(w, p, &br->dev);
+        return;
+    }
     p->in_port = (uint16_t) port->index;
     p->hops++;
     cpu_charge(w, core, COST_BRIDGE_FDB, 0, CPU_VSWITCH, p, &br->dev);

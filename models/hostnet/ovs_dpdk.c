@@ -15,6 +15,7 @@
 #include "models/hw/pnic.h"
 #include "models/guest/virtio_net.h"
 #include "models/guest/vm.h"
+#include "models/ovs/ovs_flowexp.h"
 #include "models/ovs/sflow_agent.h"
 #include "models/core/world.h"
 #include "sim/trace.h"
@@ -404,6 +405,8 @@ pmd_switch(struct world *w, struct pmd *pmd, struct ovs_port *in,
         sflow_agent_sample(w, br->sflow, pmd->core, CPU_POLL, p,
                            in->ofp->ofp_port, sflow_agent_output(acts));
     }
+    ovs_flowexp_account(w, &br->flowexp, pmd->core, CPU_POLL, p,
+                        in->ofp->ofp_port, acts);
     struct pmd_exec ex = { w, pmd, w->sim.now };
     bool ctl = false;
     if (!odp_execute(acts, p, exec_output, exec_clone, &ex, &ctl)) {
@@ -834,6 +837,8 @@ ovs_dpdk_create(struct world *w, struct host *h, const struct cfg_bridge *cfg,
         br->sflow = sflow_agent_create(w, h, &br->dev, &br->ofp, cfg,
                                        main_thread_core(h));
     }
+    ovs_flowexp_create(w, h, &br->dev, cfg, main_thread_core(h),
+                       &br->flowexp);
     return br;
 }
 
@@ -973,6 +978,7 @@ ovs_dpdk_report(const struct vh_device *d, struct report_out *out)
     if (br->sflow) {
         sflow_agent_report(br->sflow, out);
     }
+    ovs_flowexp_report(&br->flowexp, out);
     ofproto_report_rules(&br->ofp, out);
 }
 

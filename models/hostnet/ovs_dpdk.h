@@ -57,6 +57,7 @@
 #include "models/ovs/emc.h"
 #include "models/ovs/megaflow.h"
 #include "models/ovs/ofproto.h"
+#include "models/ovs/ovs_flowexp.h"
 #include "models/ovs/qos.h"
 #include "models/ovs/revalidate.h"
 #include "sim/rng.h"
@@ -137,6 +138,7 @@ struct ovs_dpdk {
     struct pmd_rxq **rxqs;      /* Every queue, in the order added. */
     size_t n_rxqs;
     struct sflow_agent *sflow;  /* With "sflow", or NULL. */
+    struct ovs_flowexp flowexp; /* "netflow", "ipfix". */
     /* Native tunnelling (models/hostnet/ovs_dpdk_tnl.h). */
     struct ovs_port *phy;       /* The NIC that holds the tunnels' address,
                                  * or NULL. */

@@ -216,7 +216,7 @@ station_start(struct vh_sim *sim, void *obj, void *arg)
 struct vdp_station *
 vdp_station_of(const struct pnic *nic)
 {
-    return nic->agent.rx == station_rx ? nic->agent.ctx : NULL;
+    return pnic_agent_ctx(nic, station_rx);
 }
 
 /* --- Building. --- */
@@ -263,7 +263,8 @@ station_create(struct world *w, struct host *h, struct pnic *nic)
     st->nic = nic;
     st->core = host_pick_thread_core(h);
     ecp_init(&st->ecp, w, &nic->pf.mac, station_send, st);
-    nic->agent = (struct pnic_agent) { ECP_ETHERTYPE, station_rx, st };
+    pnic_agent_bind(nic, &(struct pnic_agent) { ECP_ETHERTYPE, station_rx,
+                                                st, NULL });
     return st;
 }
 

@@ -7,6 +7,7 @@
 #include "models/core/acct.h"
 #include "models/core/devclass.h"
 #include "models/core/defaults.h"
+#include "models/core/lldp_agent.h"
 #include "models/hw/cpu.h"
 #include "models/core/host.h"
 #include "models/hw/iommu.h"
@@ -40,13 +41,22 @@ polled(const struct pnic_queue *q)
 
 /* --- Interrupts and NAPI. --- */
 
-/* Whether 'p', received by the host's PF driver, is for the agent. */
-static bool
+/* The agent 'p', received by the host's PF driver, is for, or NULL. */
+static const struct pnic_agent *
 for_agent(const struct pnic_queue *q, const struct vh_packet *p)
 {
     const struct pnic *nic = q->nic;
-    return nic->agent.rx && q->fn == &nic->pf && p->len >= VH_ETH_HLEN
-           && vh_eth_type(p->data) == nic->agent.ethertype;
+    if (q->fn != &nic->pf || p->len < VH_ETH_HLEN) {
+        return NULL;
+    }
+    for (int i = 0; i < nic->n_agents; i++) {
+        const struct pnic_agent *a = &nic->agents[i];
+        if (a->match ? a->match(p->data, p->len)
+            : vh_eth_type(p->data) == a->ethertype) {
+            return a;
+        }
+    }
+    return NULL;
 }
 
 static void
@@ -106,6 +116,25 @@ napi_step(struct vh_sim *sim, void *obj, void *arg)
     (void) arg;
 }
 
+void
+pnic_agent_bind(struct pnic *nic, const struct pnic_agent *a)
+{
+    if (nic->n_agents < PNIC_MAX_AGENTS) {
+        nic->agents[nic->n_agents++] = *a;
+    }
+}
+
+void *
+pnic_agent_ctx(const struct pnic *nic,
+               void (*rx)(struct world *, void *, struct vh_packet *))
+{
+    for (int i = 0; i < nic->n_agents; i++) {
+        if (nic->agents[i].rx == rx) {
+            return nic->agents[i].ctx;
+        }
+    }
+    return NULL;
+}
 
 /* Runs after a frame's driver work: hands it up, then polls on. */
 static void
@@ -114,8 +143,9 @@ napi_deliver(struct vh_sim *sim, void *obj, void *arg)
     struct world *w = world_of(sim);
     struct pnic_queue *q = obj;
     struct vh_packet *p = arg;
-    if (for_agent(q, p)) {
-        q->nic->agent.rx(w, q->nic->agent.ctx, p);
+    const struct pnic_agent *a = for_agent(q, p);
+    if (a) {
+        a->rx(w, a->ctx, p);
     } else {
         port_deliver(w, q->fn->up, p);
     }
@@ -769,8 +799,28 @@ static const char *const pnic_models[] = {
     "generic", "i350", "82599", "x520", NULL,
 };
 
+/* A NIC has something to report when lldpd runs on it: its
+ * neighbours, as lldpctl lists them. */
+static bool
+pnic_reports(const struct vh_device *d)
+{
+    return VH_CONTAINER_OF(d, const struct pnic, dev)->lldp != NULL;
+}
+
+static void
+pnic_report(const struct vh_device *d, struct report_out *out)
+{
+    const struct pnic *nic = VH_CONTAINER_OF(d, const struct pnic, dev);
+    if (nic->lldp) {
+        lldp_agent_report(nic->lldp, out);
+    }
+}
+
 const struct dev_class pnic_class = {
     .kind = "nic",
+    .host_section = "nics",
+    .reports = pnic_reports,
+    .report = pnic_report,
     .role = VH_ROLE_HW,
     .family = DEV_FAM_NIC,
     .accepts = pnic_models,

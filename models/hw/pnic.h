@@ -53,6 +53,7 @@
 #include "sim/server.h"
 
 struct host;
+struct lldp_agent;
 struct pnic;
 struct pnic_queue;
 struct sriov;
@@ -77,14 +78,18 @@ struct pnic_poller {
 typedef void (*pnic_irq_fn)(struct world *, struct pnic_queue *q);
 
 /* A host agent bound to one EtherType on the NIC, as a packet socket is
- * (lldpad's, for ECP): the frames of that EtherType that the host's PF
- * driver receives go to 'rx' (which takes them) instead of up to the
- * host side (a bridge, the macvlan layer, the host's stack). */
+ * (lldpad's, for ECP; lldpd's, for LLDP): the frames of that EtherType
+ * (or those 'match' accepts, when set) that the host's PF driver
+ * receives go to 'rx' (which takes them) instead of up to the host side
+ * (a bridge, the macvlan layer, the host's stack).  A NIC has at most
+ * PNIC_MAX_AGENTS. */
 struct pnic_agent {
     uint16_t ethertype;
     void (*rx)(struct world *, void *ctx, struct vh_packet *p);
     void *ctx;
+    bool (*match)(const uint8_t *frame, uint32_t len);
 };
+#define PNIC_MAX_AGENTS 2
 
 /* One PCIe function of the NIC: the PF, or a VF. */
 struct pnic_fn {
@@ -177,7 +182,10 @@ struct pnic {
     int *xps;                   /* TX queue of the PF by host core. */
     struct sriov *sriov;        /* VFs and the embedded switch, or NULL. */
     struct pnic_poller poller;  /* Set in poll mode (rx_ready != NULL). */
-    struct pnic_agent agent;    /* Set when an agent is bound (rx != NULL). */
+    struct pnic_agent agents[PNIC_MAX_AGENTS];  /* Those bound. */
+    int n_agents;
+    struct lldp_agent *lldp;    /* lldpd's on it ("lldp"), or NULL: the
+                                 * report lists its neighbours. */
 };
 
 /* Creates the NIC 'cfg' of host 'h': its PF queues (RSS queues, a VMDq
@@ -224,6 +232,13 @@ uint64_t pnic_queue_dma_size(const struct pnic *);
 void pnic_driver_xmit(struct world *, struct pnic_queue *q,
                       struct cpu_core *core, enum cpu_cat cat,
                       struct vh_packet *p, const struct vh_device *dev);
+
+/* Binds agent 'a' to the NIC (PNIC_MAX_AGENTS at most). */
+void pnic_agent_bind(struct pnic *, const struct pnic_agent *a);
+
+/* The context of the agent whose receive function is 'rx', or NULL. */
+void *pnic_agent_ctx(const struct pnic *,
+                     void (*rx)(struct world *, void *, struct vh_packet *));
 
 /* Runs 'q''s NAPI poll on its core from time 'at' (for interrupt hooks). */
 void pnic_napi_schedule(struct world *, struct pnic_queue *q, vh_time_t at);

@@ -561,6 +561,31 @@ apply_mirrors(struct ofproto *ofp, const struct ofkey *key,
     }
 }
 
+/* Whether 'mac' is one of the addresses OVS's NORMAL never forwards
+ * unless other_config:forward-bpdu is set (lib/packets.c's
+ * eth_addr_is_reserved): 802.1D's reserved range, which LLDP's
+ * 01:80:c2:00:00:0e is in, the all-bridges and GARP addresses, and
+ * Cisco's CDP/VTP/DTP, PVST+ and UplinkFast ones. */
+static bool
+is_reserved_multicast(const struct vh_mac *mac)
+{
+    static const uint8_t ieee[5] = { 0x01, 0x80, 0xc2, 0x00, 0x00 };
+    static const uint8_t cisco[3][6] = {
+        { 0x01, 0x00, 0x0c, 0xcc, 0xcc, 0xcc },
+        { 0x01, 0x00, 0x0c, 0xcc, 0xcc, 0xcd },
+        { 0x01, 0x00, 0x0c, 0xcd, 0xcd, 0xcd },
+    };
+    if (!memcmp(mac->b, ieee, sizeof ieee)) {
+        return mac->b[5] <= 0x10 || (mac->b[5] & 0xf0) == 0x20;
+    }
+    for (size_t i = 0; i < 3; i++) {
+        if (!memcmp(mac->b, cisco[i], 6)) {
+            return true;
+        }
+    }
+    return false;
+}
+
 /* Learns the source, looks the destination up within the frame's VLAN,
  * and outputs to the learned port or floods the VLAN.  It looks at the
  * ingress port, both addresses and the VLAN: those bits join the
@@ -585,6 +610,13 @@ normal(struct xlate_ctx *ctx, void *aux)
         ofp->normal_drop = "from-mirror-port";
         return;
     }
+    struct vh_mac src, dst;
+    memcpy(src.b, f->dl_src, 6);
+    memcpy(dst.b, f->dl_dst, 6);
+    if (is_reserved_multicast(&dst)) {
+        ofp->normal_drop = "reserved-multicast";
+        return;
+    }
     bool tagged = f->vlan_tci & OFKEY_VLAN_CFI;
     uint16_t vid = tagged ? f->vlan_tci & 0x0fff : in->vlan.tag;
     if ((tagged && in->vlan.mode == PORT_VLAN_ACCESS)
@@ -594,9 +626,6 @@ normal(struct xlate_ctx *ctx, void *aux)
         ofp->normal_drop = "vlan-filter";
         return;
     }
-    struct vh_mac src, dst;
-    memcpy(src.b, f->dl_src, 6);
-    memcpy(dst.b, f->dl_dst, 6);
     /* A private VLAN's secondaries learn under its primary. */
     uint16_t lvid = pvlan_learn_vid(&ofp->pvlans, vid);
     if (na->may_learn && !vh_mac_is_multicast(&src)) {

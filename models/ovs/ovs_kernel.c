@@ -19,6 +19,7 @@
 #include "models/hw/pnic.h"
 #include "models/ovs/lacp.h"
 #include "models/ovs/revalidate.h"
+#include "models/ovs/ovs_flowexp.h"
 #include "models/ovs/sflow_agent.h"
 #include "models/tunnel/vtep.h"
 #include "sim/frame.h"
@@ -367,6 +368,7 @@ execute(struct world *w, struct ovs_kernel *br, struct cpu_core *core,
         sflow_agent_sample(w, br->sflow, core, cat, p, p->in_port,
                            sflow_agent_output(acts));
     }
+    ovs_flowexp_account(w, &br->flowexp, core, cat, p, p->in_port, acts);
     for (size_t i = 0; i < acts->n; i++) {
         enum cost_id id = acts->a[i].type == ODP_OUTPUT ? COST_OVS_DP_OUTPUT
                           : COST_OVS_DP_SET;
@@ -906,6 +908,8 @@ ovsk_build(struct world *w, struct host *h, const void *cfg,
         br->sflow = sflow_agent_create(w, h, &br->dev, &br->ofp, cb,
                                        br->handlers[0].thread->core);
     }
+    ovs_flowexp_create(w, h, &br->dev, cb, br->handlers[0].thread->core,
+                       &br->flowexp);
     return true;
 }
 
@@ -1127,6 +1131,7 @@ ovsk_report(const struct vh_device *d, struct report_out *out)
     if (br->sflow) {
         sflow_agent_report(br->sflow, out);
     }
+    ovs_flowexp_report(&br->flowexp, out);
     ofproto_report_rules(&br->ofp, out);
 }
 

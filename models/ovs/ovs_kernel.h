@@ -59,6 +59,7 @@
 #include "models/core/port.h"
 #include "models/ovs/megaflow.h"
 #include "models/ovs/ofproto.h"
+#include "models/ovs/ovs_flowexp.h"
 #include "models/ovs/qos.h"
 #include "models/ovs/revalidate.h"
 #include "sim/device.h"
@@ -127,6 +128,7 @@ struct ovs_kernel {
     uint64_t lacp_tx, lacp_rx;
     uint64_t learning_packets;  /* Sent on failovers. */
     struct sflow_agent *sflow;  /* With "sflow", or NULL. */
+    struct ovs_flowexp flowexp; /* "netflow", "ipfix". */
 };
 
 extern const struct dev_class ovs_kernel_class;

@@ -3,8 +3,10 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "models/core/acct.h"
+#include "models/core/lldp_agent.h"
 #include "models/core/devclass.h"
 #include "models/core/defaults.h"
 #include "models/core/world.h"
@@ -148,6 +150,91 @@ l2switch_acl_permits(struct l2switch *sw, int in_port,
     return swacl_permits(&sw->acl, in_port, p);
 }
 
+/* --- Link discovery. --- */
+
+/* 01:80:c2:00:00:00 to 0f: 802.1D's reserved addresses, which no bridge
+ * forwards. */
+static bool
+is_link_local(const struct vh_packet *p)
+{
+    static const uint8_t prefix[5] = { 0x01, 0x80, 0xc2, 0x00, 0x00 };
+    return p->len >= VH_ETH_HLEN && !memcmp(p->data, prefix, 5)
+           && p->data[5] <= 0x0f;
+}
+
+/* The port's agent sends a frame: if it has a cable. */
+static void
+swport_disc_send(struct world *w, void *ctx, struct vh_packet *p)
+{
+    struct swport *sp = ctx;
+    if (!sp->port.link) {
+        vh_packet_free(p);      /* Nobody to tell. */
+        return;
+    }
+    sp->sw->dev.tx++;
+    swport_enqueue(w, sp, p);
+}
+
+/* A discovery frame, looked at once the switch has it whole. */
+static void
+swport_disc_input(struct vh_sim *sim, void *obj, void *arg)
+{
+    struct world *w = world_of(sim);
+    struct swport *sp = obj;
+    struct vh_packet *p = arg;
+    if (!lldp_agent_input(sp->disc, p)) {
+        acct_drop(w, p, &sp->dev, "bad-lldpdu");
+        return;
+    }
+    acct_consume(w, p, &sp->dev);
+}
+
+/* Whether 'p' is a discovery frame the switch takes in or filters:
+ * LLDP and every other frame to a reserved address, and CDP where the
+ * switch speaks it.  Takes 'p' if so. */
+static bool
+swport_disc_rx(struct world *w, struct swport *sp, struct vh_packet *p)
+{
+    bool cdp = sp->sw->cfg->cdp && lldp_is_cdp(p->data, p->len);
+    if (!cdp && !is_link_local(p)) {
+        return false;
+    }
+    if (sp->disc && (cdp || lldp_is_lldp(p->data, p->len))) {
+        vh_schedule_in(&w->sim, hw_time(w, COST_SWITCH_LATENCY, 0),
+                       swport_disc_input, sp, p);
+    } else {
+        acct_drop(w, p, &sp->dev, "link-local");
+    }
+    return true;
+}
+
+static void
+swport_disc_init(struct world *w, struct l2switch *sw, struct swport *sp,
+                 int i)
+{
+    const struct cfg_switch *cfg = sw->cfg;
+    if (!cfg->lldp && !cfg->cdp) {
+        return;
+    }
+    struct vh_mac mac = sw->sys_id;
+    mac.b[5] = (uint8_t) (mac.b[5] + i + 1);
+    struct lldp_local l = {
+        .chassis = sw->sys_id,
+        .system_name = cfg->name,
+        .port_mac = mac,
+        .port_name = sp->name,
+        .port_id_name = true,
+        .caps = LLDP_CAP_BRIDGE,
+        .caps_enabled = LLDP_CAP_BRIDGE,
+        .native_vlan = 1,       /* A port's default VLAN. */
+        .platform = cfg->mode == CFG_SW_VEPA ? "vhsim VEPA switch"
+                    : "vhsim 802.1Q switch",
+    };
+    sp->disc = vh_xcalloc(1, sizeof *sp->disc);
+    lldp_agent_init(sp->disc, w, &l, cfg->lldp, cfg->cdp, CDP_CAP_SWITCH,
+                    swport_disc_send, sp);
+}
+
 /* A whole frame has been received on a port (counted and captured). */
 static void
 swport_rx(struct world *w, struct port *port, struct vh_packet *p)
@@ -170,6 +257,9 @@ swport_rx(struct world *w, struct port *port, struct vh_packet *p)
         }
         vh_schedule_in(&w->sim, hw_time(w, COST_SWITCH_LATENCY, 0),
                        swport_ecp, sp, p);
+        return;
+    }
+    if (swport_disc_rx(w, sp, p)) {
         return;
     }
     if (sw->vdp && !vdp_bridge_admits(sw->vdp, port->index, p)) {
@@ -237,9 +327,8 @@ l2switch_create(struct world *w, const struct cfg_switch *cfg)
     sw->ports = vh_xcalloc((size_t) cfg->ports, sizeof *sw->ports);
     for (int i = 0; i < cfg->ports; i++) {
         struct swport *sp = &sw->ports[i];
-        char name[16];
-        snprintf(name, sizeof name, "p%d", i + 1);
-        dev_register(w, &sp->dev, &swport_class, &sw->dev, name);
+        snprintf(sp->name, sizeof sp->name, "p%d", i + 1);
+        dev_register(w, &sp->dev, &swport_class, &sw->dev, sp->name);
         sp->sw = sw;
         port_init(&sp->port, swport_rx, sp, &sp->dev, i);
         l2fwd_add_port(&sw->l2, &sp->port, &sp->dev);
@@ -250,6 +339,7 @@ l2switch_create(struct world *w, const struct cfg_switch *cfg)
         if (relay) {
             l2fwd_set_relay(&sw->l2, (size_t) i, true);
         }
+        swport_disc_init(w, sw, sp, i);
     }
     if (cfg->pvlan) {
         l2switch_set_pvlan(sw, cfg->pvlan);
@@ -283,6 +373,12 @@ l2switch_free(struct l2switch *sw)
     l2fwd_destroy(&sw->l2);
     vdp_bridge_free(sw->vdp);
     swacl_destroy(&sw->acl);
+    for (int i = 0; i < sw->n_ports; i++) {
+        if (sw->ports[i].disc) {
+            lldp_agent_destroy(sw->ports[i].disc);
+            free(sw->ports[i].disc);
+        }
+    }
     free(sw->ports);
     free(sw);
 }
@@ -325,7 +421,8 @@ l2switch_reports(const struct vh_device *d)
 {
     const struct l2switch *sw = VH_CONTAINER_OF(d, const struct l2switch,
                                                 dev);
-    return sw->cfg->n_acl > 0 || sw->vdp || reflected(sw) > 0;
+    return sw->cfg->n_acl > 0 || sw->vdp || reflected(sw) > 0
+           || sw->cfg->lldp || sw->cfg->cdp;
 }
 
 /* Per port that reflected frames, how many. */
@@ -350,6 +447,27 @@ report_relays(const struct l2switch *sw, struct report_out *out)
     report_out_end(out);
 }
 
+/* Per port with a cable, what LLDP and CDP heard there. */
+static void
+report_neighbors(const struct l2switch *sw, struct report_out *out)
+{
+    if (!sw->cfg->lldp && !sw->cfg->cdp) {
+        return;
+    }
+    report_out_begin_list(out, "discovery");
+    for (int i = 0; i < sw->n_ports; i++) {
+        const struct swport *sp = &sw->ports[i];
+        if (!sp->disc || !sp->port.link) {
+            continue;
+        }
+        report_out_begin_item(out);
+        report_out_str(out, "port", sp->name);
+        lldp_agent_report(sp->disc, out);
+        report_out_end(out);
+    }
+    report_out_end(out);
+}
+
 /* Its mode and, per ACL rule, the frames the rule decided; "default":
  * those no rule matched, permitted.  Then, per relay port, the frames
  * reflected; VDP's associations. */
@@ -365,6 +483,7 @@ l2switch_report(const struct vh_device *d, struct report_out *out)
     if (sw->vdp) {
         vdp_bridge_report(sw->vdp, out);
     }
+    report_neighbors(sw, out);
 }
 
 const struct dev_class l2switch_class = {

@@ -32,7 +32,17 @@
  * frame's own bytes: MACs, the 802.1Q tag's VID (none when untagged),
  * and behind the tag the IPv4 addresses and protocol, or ARP's
  * EtherType.  The lookup costs no simulated time, as in a switch's TCAM;
- * LACPDUs are never subject to it. */
+ * LACPDUs are never subject to it.
+ *
+ * Link discovery: as an 802.1D bridge, neither mode forwards a frame to
+ * the reserved group addresses 01:80:c2:00:00:00 to 0f (LLDP's among
+ * them): they end at the port ("link-local").  With "lldp" (or "cdp")
+ * every port runs LLDP (or CDP, models/core/lldp_agent.h): it sends its
+ * frame naming the switch and the port from the start and keeps what the
+ * device at the other end of its cable says, as the report's
+ * "neighbors" show.  A switch without "cdp" floods CDP frames as any
+ * multicast, as a switch that does not speak it does; one with "cdp"
+ * takes them in. */
 #ifndef VH_MODELS_L2SWITCH_H
 #define VH_MODELS_L2SWITCH_H 1
 
@@ -48,6 +58,7 @@
 
 struct world;
 struct l2switch;
+struct lldp_agent;
 struct vdp_bridge;
 
 struct swport {
@@ -59,6 +70,8 @@ struct swport {
     bool lacp;                  /* A LACP partner was heard: */
     struct vh_mac lacp_sys;     /* its system ID */
     uint16_t lacp_key;          /* and key. */
+    char name[16];              /* "p1", as LLDP and CDP name it. */
+    struct lldp_agent *disc;    /* With "lldp" or "cdp", or NULL. */
 };
 
 struct l2switch {
