@@ -318,6 +318,24 @@ count_event(struct gui_history *h, const struct gui_rec_item *it)
     }
 }
 
+/* Whether packet 'op''s latest stop up to the time of 'it' is in the
+ * same top-level device (host, switch) as 'it'. */
+static bool
+same_place(struct gui_history *h, struct gui_pkt *op,
+           const struct gui_rec_item *it)
+{
+    gui_history_stops(h, op);
+    for (uint32_t s = op->n_stops; s-- > 0;) {
+        const struct gui_stop *st = &op->stops[s];
+        if (st->t_in <= it->time) {
+            return st->dev < h->sc.n_devs && it->dev < h->sc.n_devs
+                   && gui_scene_root(&h->sc, st->dev)
+                      == gui_scene_root(&h->sc, it->dev);
+        }
+    }
+    return false;
+}
+
 static uint32_t
 new_packet(struct gui_history *h, const struct gui_rec_item *it)
 {
@@ -345,6 +363,14 @@ new_packet(struct gui_history *h, const struct gui_rec_item *it)
     if (it->has_meta) {
         uint64_t fk = family_key(p->flow, p->seq, p->born, p->is_reply);
         int64_t o = map_get(h->fam_key, h->fam_val, h->fam_cap, fk);
+        /* Frames of no flow (ARP) all have sequence 0: two hosts'
+         * requests born at the same instant share the key without one
+         * being a copy of the other.  A copy is made where its original
+         * is, so it starts in the original's host or switch. */
+        if (o >= 0 && (uint32_t) o != i && p->flow < 0
+            && !same_place(h, &h->pk[o], it)) {
+            o = -1;
+        }
         if (o >= 0 && (uint32_t) o != i) {
             struct gui_pkt *op = &h->pk[o];
             gui_history_stops(h, op);

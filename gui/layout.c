@@ -491,15 +491,17 @@ translate_from(struct gui_layout *l, size_t first, float dx, float dy)
 
 /* Adds a node of 'type' for each of the 'n' devices 'devs' of host node
  * 'hn', sized to its ports, and fills 'it' with each node and the x it
- * would like (above or below what it connects to among 'placed').
- * Returns the height of the tallest. */
+ * would like (above or below what it connects to among 'placed'; from
+ * 'clear' rightward, one after the other, for those joined to nothing
+ * placed).  Returns the height of the tallest. */
 static float
 row_nodes(struct ctx *c, enum gui_node_type type, const uint32_t *devs,
-          size_t n, int32_t hn, const uint8_t *placed, float left,
+          size_t n, int32_t hn, const uint8_t *placed, float clear,
           struct item *it)
 {
     struct gui_layout *l = c->l;
     float h = 0;
+    int n_free = 0;
     for (size_t i = 0; i < n; i++) {
         int32_t nd = add_node(c, type, (int32_t) devs[i], hn, hn, 0, 0);
         l->dev_node[devs[i]] = nd;
@@ -507,9 +509,13 @@ row_nodes(struct ctx *c, enum gui_node_type type, const uint32_t *devs,
         size_t np = add_ports(c, nd, devs[i], hn, false, &hidden);
         size_with_ports(&l->nodes[nd].box, np, NODE_MIN_W, NODE_H);
         h = fmaxf(h, l->nodes[nd].box.h);
-        it[i] = (struct item) {
-            nd, want_x(c, devs[i], placed, left + (float) i * 150), (int) i
-        };
+        float want = want_x(c, devs[i], placed, NAN);
+        if (isnan(want)) {
+            /* Joined to nothing above: out of the way of the lines that
+             * come down past this row, right of them. */
+            want = clear + (float) n_free++ * 150;
+        }
+        it[i] = (struct item) { nd, want, (int) i };
     }
     return h;
 }
@@ -1001,7 +1007,21 @@ layout_host(struct ctx *c, uint32_t hdev, int n_guest_hosts,
     /* Host kernel row. */
     struct item *it = gui_xcalloc(nm + nh + 1, sizeof *it);
     size_t first_mid = l->n_nodes;
-    float mid_h = row_nodes(c, GUI_N_MID, mids, nm, hn, placed, left, it);
+    /* A switch that no guest reaches goes right of the lines that pass
+     * its row on their way down to the hardware (a VF's, a macvtap's):
+     * under one of them it would seem to be on its path.  So does a NIC
+     * that nothing in the host is joined to. */
+    float clear = left;
+    {
+        float (*cols)[2] = gui_xcalloc(end_guest_nodes - first_guest_node
+                                       + 1, sizeof *cols);
+        size_t nc = columns(l, first_guest_node, end_guest_nodes, cols);
+        for (size_t k = 0; k < nc; k++) {
+            clear = fmaxf(clear, cols[k][1] + NODE_MIN_W / 2);
+        }
+        free(cols);
+    }
+    float mid_h = row_nodes(c, GUI_N_MID, mids, nm, hn, placed, clear, it);
     if (nm) {
         float right = place_row(l, it, nm, left, y);
         settle_ports(l, it, nm);
@@ -1028,7 +1048,7 @@ layout_host(struct ctx *c, uint32_t hdev, int n_guest_hosts,
     }
 
     /* NIC hardware row. */
-    float hw_h = row_nodes(c, GUI_N_HW, hws, nh, hn, placed, left, it);
+    float hw_h = row_nodes(c, GUI_N_HW, hws, nh, hn, placed, clear, it);
     if (nh) {
         float right = place_row(l, it, nh, left, y);
         settle_ports(l, it, nh);
@@ -1102,7 +1122,13 @@ add_route(struct ctx *c, int32_t a, int32_t b, uint8_t cable, float lane)
     }
     if (A.y + A.h <= B.y) {
         float y0 = A.y + A.h, y1 = B.y;
-        float ym = lane > 0 ? lane : (y0 + y1) / 2;
+        /* A line that skips a row (a VF's, from the guest to the NIC)
+         * turns just above its lower end, in the gap over that row: it
+         * crosses the row it skips straight down, where nothing is
+         * placed, rather than along it. */
+        float ym = lane > 0 ? lane
+                   : y1 - y0 > 2 * ROW_GAP ? y1 - ROW_GAP * 0.3f
+                   : (y0 + y1) / 2;
         if (fabsf(ax - bx) < 0.5f) {
             r->n = 2;
             r->pts[0][0] = ax, r->pts[0][1] = y0;
@@ -1311,6 +1337,7 @@ make_routes(struct ctx *c, float lane_top)
 struct path_entry {
     int32_t a, b;
     uint32_t n;
+    bool drawn;                 /* Along drawn lines, not a straight jump. */
     float (*pts)[2];
 };
 
@@ -1724,15 +1751,14 @@ neighbours(const struct gui_layout *l, int32_t n, int32_t *out, size_t max)
     return k;
 }
 
-uint32_t
-gui_layout_path(struct gui_layout *l, int32_t a, int32_t b,
-                const float (**pts)[2])
+/* The cached path from 'a' to 'b', found on first use. */
+static const struct path_entry *
+path_of(struct gui_layout *l, int32_t a, int32_t b)
 {
     struct path_cache *pc = l->paths;
     for (size_t i = 0; i < pc->n; i++) {
         if (pc->v[i].a == a && pc->v[i].b == b) {
-            *pts = (const float (*)[2]) pc->v[i].pts;
-            return pc->v[i].n;
+            return &pc->v[i];
         }
     }
     /* Breadth-first search, at most four hops: packets move between
@@ -1783,6 +1809,7 @@ gui_layout_path(struct gui_layout *l, int32_t a, int32_t b,
             append_hop(l, chain[i], chain[i - 1], &out, &n, &cap);
         }
     }
+    bool drawn = a == b || n >= 2;
     if (n < 2) {
         free(out);
         out = gui_xmalloc(2 * sizeof *out);
@@ -1797,9 +1824,23 @@ gui_layout_path(struct gui_layout *l, int32_t a, int32_t b,
         pc->cap = pc->cap ? pc->cap * 2 : 64;
         pc->v = gui_xrealloc(pc->v, pc->cap * sizeof *pc->v);
     }
-    pc->v[pc->n++] = (struct path_entry) { a, b, n, out };
-    *pts = (const float (*)[2]) out;
-    return n;
+    pc->v[pc->n] = (struct path_entry) { a, b, n, drawn, out };
+    return &pc->v[pc->n++];
+}
+
+uint32_t
+gui_layout_path(struct gui_layout *l, int32_t a, int32_t b,
+                const float (**pts)[2])
+{
+    const struct path_entry *pe = path_of(l, a, b);
+    *pts = (const float (*)[2]) pe->pts;
+    return pe->n;
+}
+
+bool
+gui_layout_path_drawn(struct gui_layout *l, int32_t a, int32_t b)
+{
+    return path_of(l, a, b)->drawn;
 }
 
 void

@@ -149,6 +149,11 @@ int32_t gui_layout_hit(const struct gui_layout *, float x, float y);
 uint32_t gui_layout_path(struct gui_layout *, int32_t a, int32_t b,
                          const float (**pts)[2]);
 
+/* True if the path from 'a' to 'b' runs along drawn lines and boxes;
+ * false if nothing drawn joins them within four steps and a packet
+ * going from one to the other is drawn jumping straight across. */
+bool gui_layout_path_drawn(struct gui_layout *, int32_t a, int32_t b);
+
 /* Where a packet waiting at node 'n' in position 'i' of its queue is
  * drawn, and how many positions the node has room for. */
 void gui_layout_queue_slot(const struct gui_layout *, int32_t n, int i,

@@ -20,6 +20,7 @@
  * and the command line.  Everything draws with SDL's software renderer
  * into memory: no display is needed. */
 #include <check.h>
+#include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1325,6 +1326,116 @@ route_between(const struct gui_layout *l, int32_t a, int32_t b)
     return NULL;
 }
 
+/* Whether the segment (x0,y0)-(x1,y1), horizontal or vertical, passes
+ * through the inside of 'b' (its edges excepted). */
+static bool
+segment_crosses(float x0, float y0, float x1, float y1,
+                const struct gui_box *b)
+{
+    const float m = 1.0f;
+    float lx = fminf(x0, x1), hx = fmaxf(x0, x1);
+    float ly = fminf(y0, y1), hy = fmaxf(y0, y1);
+    return lx < b->x + b->w - m && hx > b->x + m
+           && ly < b->y + b->h - m && hy > b->y + m;
+}
+
+/* Every shipped scenario, as a class sees it in the GUI: no two boxes
+ * overlap unless one holds the other, no line runs through a device it
+ * does not join, and each step of each packet, in the order the trace
+ * gives, goes along something drawn between the two devices. */
+START_TEST(test_every_scenario_hops_drawn)
+{
+    char *dir = vh_test_tmpdir();
+    static const char *const scns[] = {
+        "access-methods", "cni", "demo", "docker-modes", "evb",
+        "latency", "leaf-spine", "nat-vs-bridge", "overlay",
+        "ovs-bond-failover", "ovs-dpdk-emc", "ovs-fast-slow-path",
+        "ovs-qos", "ovs-sflow", "ovs-vlan-mirror", "ovs-vs-linux-bridge",
+        "rss-irqbalance", "sriov-isolation", "tcp-access-methods",
+        "vepa-vdp", "vlans", "vmdq", "vxlan-mcast",
+        /* The variants whose pictures differ most from their base. */
+        "access-methods:vhost-user", "access-methods:sr-iov",
+        "access-methods:macvtap", "access-methods:passthrough",
+        "access-methods:e1000", "docker-modes:macvlan", "docker-modes:vm",
+        "docker-modes:ipvlan-l3", "cni:sriov", "evb:sriov-veb",
+        "overlay:ovs-dpdk-vxlan", "overlay:ovs-vxlan",
+    };
+    char fails[16384] = "";
+    size_t nf = 0;
+    for (size_t s = 0; s < sizeof scns / sizeof *scns; s++) {
+        char path[128];
+        const char *colon = strchr(scns[s], ':');
+        snprintf(path, sizeof path, "scenarios/%.*s.json",
+                 colon ? (int) (colon - scns[s]) : (int) strlen(scns[s]),
+                 scns[s]);
+        struct gui_history *h = scenario_history(dir, path,
+                                                 colon ? colon + 1 : "base");
+        const struct gui_scene *sc = gui_history_scene(h);
+        struct gui_layout *l = gui_layout_new(sc, NULL);
+        check_layout(l, 0);
+        for (size_t r = 0; r < l->n_routes; r++) {
+            const struct gui_route *rt = &l->routes[r];
+            for (size_t i = 0; i < l->n_nodes; i++) {
+                const struct gui_node *n = &l->nodes[i];
+                if (n->type == GUI_N_HOST || n->type == GUI_N_CPU
+                    || (int32_t) i == rt->a || (int32_t) i == rt->b
+                    || gui_layout_encloses(l, (int32_t) i, rt->a)
+                    || gui_layout_encloses(l, (int32_t) i, rt->b)
+                    || gui_layout_encloses(l, rt->a, (int32_t) i)
+                    || gui_layout_encloses(l, rt->b, (int32_t) i)) {
+                    continue;
+                }
+                for (uint32_t k = 0; k + 1 < rt->n; k++) {
+                    if (segment_crosses(rt->pts[k][0], rt->pts[k][1],
+                                        rt->pts[k + 1][0], rt->pts[k + 1][1],
+                                        &n->box)) {
+                        nf++;
+                        snprintf(fails + strlen(fails),
+                                 sizeof fails - strlen(fails),
+                                 "\n%s: the line %s-%s runs through %s",
+                                 scns[s], l->nodes[rt->a].label,
+                                 l->nodes[rt->b].label, n->label);
+                        break;
+                    }
+                }
+            }
+        }
+        ck_assert_int_eq(gui_history_seek(h, sc->duration, 0), 0);
+        for (size_t p = 0; p < gui_history_n_packets(h); p++) {
+            struct gui_pkt *pk = gui_history_packet(h, p);
+            gui_history_stops(h, pk);
+            for (uint32_t k = 0; k + 1 < pk->n_stops; k++) {
+                const struct gui_stop *x = &pk->stops[k], *y = x + 1;
+                int32_t a = gui_layout_node_of(l, x->dev, x->slot);
+                int32_t b = gui_layout_node_of(l, y->dev, y->slot);
+                if (gui_layout_path_drawn(l, a, b)) {
+                    continue;
+                }
+                char line[600];
+                snprintf(line, sizeof line, "\n%s: %s -> %s, nothing drawn "
+                         "between (packet %" PRIu64 ")", scns[s],
+                         sc->devs[x->dev].path, sc->devs[y->dev].path,
+                         pk->id);
+                char *cut = strstr(line, " (packet");
+                *cut = 0;
+                if (!strstr(fails, line) && nf++ < 40) {
+                    *cut = ' ';
+                    snprintf(fails + strlen(fails),
+                             sizeof fails - strlen(fails), "%s", line);
+                }
+            }
+        }
+        gui_layout_free(l);
+        gui_history_free(h);
+    }
+    ck_assert_msg(nf == 0, "%zu faults:%s", nf, fails);
+    char *out = NULL;
+    vh_test_sh(&out, "rm -rf '%s'", dir);
+    free(out);
+    free(dir);
+}
+END_TEST
+
 /* A thousand containers on one host: they fold as guests do, the band
  * says they are containers, the picture stays as wide as a screen, no
  * container interface has a hypervisor's host side, each veth's host end
@@ -2361,6 +2472,7 @@ gui_suite(void)
     tcase_add_test(tc, test_evb_layout);
     tcase_add_test(tc, test_evb_inspector_tag);
     tcase_add_test(tc, test_containers_layout);
+    tcase_add_test(tc, test_every_scenario_hops_drawn);
     tcase_add_test(tc, test_tunnel_inspector);
     tcase_add_test(tc, test_leaf_spine_layout);
     tcase_add_test(tc, test_upcall_up_and_back);
