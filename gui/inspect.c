@@ -339,7 +339,9 @@ gui_inspect_node(struct gui_lines *out, struct gui_history *h,
     } else {
         add(out, GUI_BOLD, ink, 0, "%s", d->path);
     }
-    add(out, GUI_SANS, soft, 0, "%s \xc2\xb7 %s", d->kind, layer_of[n->type]);
+    add(out, GUI_SANS, soft, 0, "%s \xc2\xb7 %s", d->kind,
+        n->type == GUI_N_MID && !strncmp(d->note, "user space", 10)
+        ? layer_of[GUI_N_PROC] : layer_of[n->type]);
     if (*note && n->type == GUI_N_BACKEND) {
         add(out, GUI_SANS, ink, 0, "host side: %s", note);
     }

@@ -1043,7 +1043,15 @@ layout_host(struct ctx *c, uint32_t hdev, int n_guest_hosts,
             }
             y += dy;
         }
-        add_band(l, band_cap, hn, y, y + mid_h, "host kernel");
+        /* OVS-DPDK is a process: a row holding only such switches is
+         * user space, not the kernel. */
+        bool all_user = true;
+        for (size_t i = 0; i < nm; i++) {
+            const char *note = sc->devs[mids[i]].note;
+            all_user &= note && !strncmp(note, "user space", 10);
+        }
+        add_band(l, band_cap, hn, y, y + mid_h,
+                 all_user ? gui_band_user : "host kernel");
         y += mid_h + ROW_GAP;
     }
 

@@ -1456,6 +1456,63 @@ START_TEST(test_every_scenario_hops_drawn)
 }
 END_TEST
 
+/* OVS-DPDK's poll-mode thread spins whether or not frames come: the
+ * report counts its core 100% busy polling, and the GUI's bar for that
+ * core is full of the poll category while the vCPU's core is not; the
+ * switch is drawn in user space, joined to the guest's vhost-user side
+ * and to the NIC it owns. */
+START_TEST(test_polling_core_full)
+{
+    char *dir = vh_test_tmpdir();
+    struct gui_history *h = scenario_history(dir, "scenarios/access-methods.json",
+                                             "vhost-user");
+    const struct gui_scene *sc = gui_history_scene(h);
+    struct gui_layout *l = gui_layout_new(sc, NULL);
+    vh_time_t t = 300 * VH_US;
+    ck_assert_int_eq(gui_history_seek(h, t, GUI_AHEAD), 0);
+    struct gui_anim_opts o = {
+        .linger = VH_US, .min_move = 0, .cpu_window = VH_US,
+    };
+    struct gui_frame f;
+    gui_frame_init(&f);
+    gui_anim_frame(&f, h, l, t, &o);
+    int poll = -1;
+    for (size_t k = 0; k < sc->n_cats; k++) {
+        poll = strcmp(sc->cats[k], "poll") ? poll : (int) k;
+    }
+    ck_assert_int_ge(poll, 0);
+    ck_assert_int_eq(f.cores[0], 8);
+    const uint64_t *core7 = f.cpu + 7 * GUI_MAX_CATS;
+    ck_assert_uint_ge(core7[poll], f.cpu_window * 99 / 100);
+    uint64_t busy2 = 0;
+    for (int k = 0; k < GUI_MAX_CATS; k++) {
+        busy2 += f.cpu[2 * GUI_MAX_CATS + k];
+    }
+    ck_assert_uint_lt(busy2, f.cpu_window);
+    ck_assert_uint_eq(f.cpu[2 * GUI_MAX_CATS + poll], 0);
+    int32_t br0 = l->dev_node[dev_index(sc, "host1/br0")];
+    int32_t eth0 = l->dev_node[dev_index(sc, "host1/eth0")];
+    int32_t back = l->dev_back[dev_index(sc, "host1/vm1/eth0")];
+    ck_assert_int_eq(l->nodes[br0].type, GUI_N_MID);
+    ck_assert_ptr_nonnull(route_between(l, back, br0));
+    ck_assert_ptr_nonnull(route_between(l, br0, eth0));
+    bool user = false;
+    for (size_t b = 0; b < l->n_bands; b++) {
+        const struct gui_box *bx = &l->nodes[br0].box;
+        user |= l->bands[b].y0 <= bx->y && l->bands[b].y1 >= bx->y + bx->h
+                && !strcmp(l->bands[b].caption, gui_band_user);
+    }
+    ck_assert_msg(user, "br0 is not in the user-space band");
+    gui_frame_free(&f);
+    gui_layout_free(l);
+    gui_history_free(h);
+    char *out = NULL;
+    vh_test_sh(&out, "rm -rf '%s'", dir);
+    free(out);
+    free(dir);
+}
+END_TEST
+
 /* A thousand containers on one host: they fold as guests do, the band
  * says they are containers, the picture stays as wide as a screen, no
  * container interface has a hypervisor's host side, each veth's host end
@@ -2493,6 +2550,7 @@ gui_suite(void)
     tcase_add_test(tc, test_evb_inspector_tag);
     tcase_add_test(tc, test_containers_layout);
     tcase_add_test(tc, test_every_scenario_hops_drawn);
+    tcase_add_test(tc, test_polling_core_full);
     tcase_add_test(tc, test_tunnel_inspector);
     tcase_add_test(tc, test_leaf_spine_layout);
     tcase_add_test(tc, test_upcall_up_and_back);
