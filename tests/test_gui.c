@@ -33,6 +33,7 @@
 #include "gui/anim.h"
 #include "gui/app.h"
 #include "gui/history.h"
+#include "gui/inspect.h"
 #include "gui/layout.h"
 #include "gui/png.h"
 #include "gui/track.h"
@@ -1513,6 +1514,115 @@ START_TEST(test_polling_core_full)
 }
 END_TEST
 
+/* The lines of the inspector for packet 'pi' at time 't'. */
+static void
+inspect_at(struct gui_lines *lines, struct gui_history *h, int64_t pi,
+           vh_time_t t)
+{
+    memset(lines, 0, sizeof *lines);
+    ck_assert(pi >= 0);
+    gui_inspect_packet(lines, h, (uint32_t) pi, t, 1200 * VH_NS,
+                       300 * VH_NS);
+}
+
+/* The first inspector line holding 'want', or NULL. */
+static const char *
+line_with(const struct gui_lines *lines, const char *want)
+{
+    for (size_t i = 0; i < lines->n; i++) {
+        if (strstr(lines->v[i].text, want)) {
+            return lines->v[i].text;
+        }
+    }
+    return NULL;
+}
+
+/* Only the first 128 bytes of a frame are recorded: the inspector still
+ * reads the UDP header of a 1500-byte datagram on the wire (its ports
+ * and its length, which the IPv4 total length gives), and before the
+ * guest has resolved the peer's address it says the destination MAC is
+ * not known yet rather than show zeros as an address. */
+START_TEST(test_inspector_long_frame_and_unresolved_mac)
+{
+    char *dir = vh_test_tmpdir();
+    struct gui_history *h = scenario_history(dir, "scenarios/access-methods.json",
+                                             "base");
+    const struct gui_scene *sc = gui_history_scene(h);
+    ck_assert_int_eq(gui_history_seek(h, sc->duration, GUI_AHEAD), 0);
+    int32_t tor = dev_index(sc, "tor1");
+    int64_t pi = gui_history_find_seq(h, 1, 0, false);
+    struct gui_pkt *p = gui_history_packet(h, (uint32_t) pi);
+    gui_history_stops(h, p);
+    vh_time_t at = 0;
+    for (uint32_t k = 0; k < p->n_stops && !at; k++) {
+        at = p->stops[k].dev == (uint32_t) tor ? p->stops[k].t_in : 0;
+    }
+    ck_assert(at > 0);
+    struct gui_lines lines;
+    inspect_at(&lines, h, pi, at);
+    const char *udp = line_with(&lines, "UDP       port");
+    ck_assert_msg(udp, "no UDP line");
+    unsigned sport = 0, dport = 0, len = 0;
+    ck_assert_int_eq(sscanf(udp, "UDP       port %u \xe2\x86\x92 %u  len %u",
+                            &sport, &dport, &len), 3);
+    ck_assert_uint_gt(sport, 0);
+    ck_assert_uint_gt(dport, 0);
+    /* 1500 bytes on the wire: 14 of Ethernet, 20 of IPv4, 4 of FCS. */
+    ck_assert_uint_eq(len, 1500 - 14 - 20 - 4);
+    gui_lines_free(&lines);
+
+    /* overlay's 'big' datagrams (1518 bytes) leave a guest whose MTU is
+     * 1450 in two fragments: the first carries the UDP header, the second
+     * does not and says where it belongs. */
+    gui_history_free(h);
+    struct gui_history *ov = scenario_history(dir, "scenarios/overlay.json",
+                                              "inner-mtu");
+    const struct gui_scene *osc = gui_history_scene(ov);
+    ck_assert_int_eq(gui_history_seek(ov, osc->duration, GUI_AHEAD), 0);
+    int seen_first = 0, seen_rest = 0;
+    for (size_t i = 0; i < gui_history_n_packets(ov); i++) {
+        struct gui_pkt *q = gui_history_packet(ov, i);
+        if (q->flow != 3 || q->seq != 0) {
+            continue;
+        }
+        gui_history_stops(ov, q);
+        inspect_at(&lines, ov, (int64_t) i, q->stops[q->n_stops - 1].t_in);
+        const char *fr = line_with(&lines, "fragment at byte");
+        ck_assert_msg(fr, "no fragment line");
+        const char *u = line_with(&lines, "UDP       port");
+        if (strstr(fr, "at byte 0,")) {
+            ck_assert_msg(u && !strstr(u, "port 0 "), "%s", u ? u : "no UDP");
+            seen_first++;
+        } else {
+            ck_assert_msg(!u, "a later fragment shows '%s'", u);
+            seen_rest++;
+        }
+        gui_lines_free(&lines);
+    }
+    ck_assert_int_ge(seen_first, 1);
+    ck_assert_int_ge(seen_rest, 1);
+    gui_history_free(ov);
+    h = scenario_history(dir, "scenarios/access-methods.json", "base");
+    sc = gui_history_scene(h);
+    ck_assert_int_eq(gui_history_seek(h, sc->duration, GUI_AHEAD), 0);
+
+    /* The small flow's first packet waits for ARP in the guest. */
+    pi = gui_history_find_seq(h, 0, 0, false);
+    p = gui_history_packet(h, (uint32_t) pi);
+    gui_history_stops(h, p);
+    inspect_at(&lines, h, pi, p->stops[0].t_in + VH_US);
+    const char *eth = line_with(&lines, "Ethernet");
+    ck_assert_msg(eth && strstr(eth, "not resolved"), "%s",
+                  eth ? eth : "no Ethernet line");
+    gui_lines_free(&lines);
+    gui_history_free(h);
+    char *out = NULL;
+    vh_test_sh(&out, "rm -rf '%s'", dir);
+    free(out);
+    free(dir);
+}
+END_TEST
+
 /* A thousand containers on one host: they fold as guests do, the band
  * says they are containers, the picture stays as wide as a screen, no
  * container interface has a hypervisor's host side, each veth's host end
@@ -2551,6 +2661,7 @@ gui_suite(void)
     tcase_add_test(tc, test_containers_layout);
     tcase_add_test(tc, test_every_scenario_hops_drawn);
     tcase_add_test(tc, test_polling_core_full);
+    tcase_add_test(tc, test_inspector_long_frame_and_unresolved_mac);
     tcase_add_test(tc, test_tunnel_inspector);
     tcase_add_test(tc, test_leaf_spine_layout);
     tcase_add_test(tc, test_upcall_up_and_back);
