@@ -9,6 +9,7 @@
 
 #include "cli/cli.h"
 #include "cli/cmd_gui.h"
+#include "sim/lang.h"
 
 int
 main(int argc, char **argv)
@@ -23,5 +24,7 @@ main(int argc, char **argv)
                t->patch, png_get_libpng_ver(NULL));
         return cli_finish_stdout(VH_EXIT_OK);
     }
+    /* The locale's language, unless --lang says otherwise. */
+    vh_lang_set(vh_lang_from_env());
     return cli_finish_stdout(cmd_gui(argc, argv));
 }

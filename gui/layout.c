@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sim/lang.h"
+
 /* Dimensions in world units. */
 #define PAD 14.0f               /* Inside a panel. */
 #define GAP 18.0f               /* Between boxes of one row. */
@@ -787,8 +789,8 @@ layout_host(struct ctx *c, uint32_t hdev, int n_guest_hosts,
     l->nodes[hn].host = hn;
     l->dev_node[hdev] = hn;
     int cores = gui_scene_host_cores(sc, hdev);
-    snprintf(l->nodes[hn].sub, sizeof l->nodes[hn].sub, "%d core%s",
-             cores, cores == 1 ? "" : "s");
+    snprintf(l->nodes[hn].sub, sizeof l->nodes[hn].sub,
+             cores == 1 ? vh_tr("%d core") : vh_tr("%d cores"), cores);
 
     size_t ng = children(c, hdev, R_GUEST, NULL);
     uint32_t *guests = gui_xcalloc(ng, sizeof *guests);
@@ -889,14 +891,17 @@ layout_host(struct ctx *c, uint32_t hdev, int n_guest_hosts,
             const char *net = gnote + 8;
             char *sub = l->nodes[gn].sub;
             if (!strcmp(net, "host")) {
-                snprintf(sub, sizeof l->nodes[gn].sub, "host's network");
+                snprintf(sub, sizeof l->nodes[gn].sub, "%s",
+                         vh_tr("host's network"));
             } else if (!strncmp(net, "container:", 10)) {
-                snprintf(sub, sizeof l->nodes[gn].sub, "%s's namespace",
+                snprintf(sub, sizeof l->nodes[gn].sub, vh_tr("%s's namespace"),
                          net + 10);
             } else if (!strcmp(net, "none")) {
-                snprintf(sub, sizeof l->nodes[gn].sub, "loopback only");
+                snprintf(sub, sizeof l->nodes[gn].sub, "%s",
+                         vh_tr("loopback only"));
             } else {
-                snprintf(sub, sizeof l->nodes[gn].sub, "network %s", net);
+                snprintf(sub, sizeof l->nodes[gn].sub, vh_tr("network %s"),
+                         net);
             }
         }
         uint32_t *ports = gui_xcalloc(np, sizeof *ports);
@@ -954,15 +959,16 @@ layout_host(struct ctx *c, uint32_t hdev, int n_guest_hosts,
         f->count = (int) (ng - shown);
         f->expanded = exp;
         if (exp) {
-            snprintf(f->label, sizeof f->label, "fold %zu", ng);
-            snprintf(f->sub, sizeof f->sub, "show fewer");
+            snprintf(f->label, sizeof f->label, vh_tr("fold %zu"), ng);
+            snprintf(f->sub, sizeof f->sub, "%s", vh_tr("show fewer"));
         } else {
             /* "+996 containers" is wider than the box: the noun goes
              * to the second line. */
             snprintf(f->label, sizeof f->label, "+%zu %s", ng - shown,
-                     n_ctr == ng ? "more" : "guests");
+                     n_ctr == ng ? vh_tr("more") : vh_tr("guests"));
             snprintf(f->sub, sizeof f->sub, "%s",
-                     n_ctr == ng ? "containers: click" : "click to show");
+                     n_ctr == ng ? vh_tr("containers: click")
+                                 : vh_tr("click to show"));
         }
         /* The host sides of the folded guests' NICs, as one box. */
         int32_t fbn = fn;
@@ -971,9 +977,9 @@ layout_host(struct ctx *c, uint32_t hdev, int n_guest_hosts,
             l->nodes[fbn].box.x = left + gx + (FOLD_W - PORT_W) / 2;
             l->nodes[fbn].box.y = gy + GUEST_H + BACK_GAP;
             snprintf(l->nodes[fbn].label, sizeof l->nodes[fbn].label,
-                     "+%zu more", ng - shown);
+                     vh_tr("+%zu more"), ng - shown);
             snprintf(l->nodes[fbn].sub, sizeof l->nodes[fbn].sub,
-                     "host sides");
+                     "%s", vh_tr("host sides"));
             l->nodes[fbn].count = (int) (ng - shown);
         }
         for (size_t i = shown; i < ng; i++) {
@@ -1498,7 +1504,8 @@ gui_layout_new(const struct gui_scene *sc, const uint8_t *expanded)
             size_with_ports(&l->nodes[sn].box, shown, 160, NODE_H);
             if (hidden) {
                 snprintf(l->nodes[sn].sub, sizeof l->nodes[sn].sub,
-                         "%s, %d unused ports", sc->devs[i].kind, hidden);
+                         vh_tr("%s, %d unused ports"), sc->devs[i].kind,
+                         hidden);
             }
             /* Where the cables come from. */
             float sum = 0;

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "gui/app.h"
+#include "sim/lang.h"
 #include "sim/units.h"
 
 #define RGB(r, g, b) ((SDL_Color) { r, g, b, 255 })
@@ -20,10 +21,14 @@ status_h(const struct gui_app *a)
     return 30 * a->draw.ui;
 }
 
+static int legend_rows(const struct gui_app *a);
+
+/* The legend takes a second row, for the cycle categories, when one row
+ * cannot hold them all with the flows and the keys: it is never cut. */
 static float
 legend_h(const struct gui_app *a)
 {
-    return 28 * a->draw.ui;
+    return 28 * a->draw.ui * (float) legend_rows(a);
 }
 
 static float
@@ -79,11 +84,12 @@ draw_status(struct gui_app *a)
     char tb[32];
     snprintf(mid, sizeof mid, "t = %s", vh_format_time(a->t, tb, sizeof tb));
     vh_format_time((vh_time_t) (a->speed + 0.5), sp, sizeof sp);
-    snprintf(right, sizeof right, "%s  %s/s%s%s  \xc2\xb7  h: help",
-             a->paused ? "\xe2\x9d\x9a\xe2\x9d\x9a paused"
-                       : "\xe2\x96\xb6 playing",
-             sp, a->idle_now ? "  (nothing moving: hurrying)" : "",
-             a->follow ? "  \xc2\xb7 following" : "");
+    snprintf(right, sizeof right, "%s  %s/s%s%s  \xc2\xb7  %s",
+             a->paused ? vh_tr("\xe2\x9d\x9a\xe2\x9d\x9a paused")
+                       : vh_tr("\xe2\x96\xb6 playing"),
+             sp, a->idle_now ? vh_tr("  (nothing moving: hurrying)") : "",
+             a->follow ? vh_tr("  \xc2\xb7 following") : "",
+             vh_tr("h: help"));
     int px = (int) (15 * ui + 0.5f);
     float ty = 6 * ui;
     gui_text(d->font, GUI_BOLD, px, bar_ink, 12 * ui, ty, GUI_LEFT,
@@ -121,10 +127,54 @@ keys_w(const struct gui_app *a, int px, bool slow)
     float w = 0;
     for (size_t i = 0; i < sizeof keys / sizeof *keys - !slow; i++) {
         int tw, th;
-        gui_text_size(a->draw.font, GUI_SANS, px, keys[i], &tw, &th);
+        gui_text_size(a->draw.font, GUI_SANS, px, vh_tr(keys[i]), &tw, &th);
         w += (float) tw + 30 * a->draw.ui;
     }
     return w;
+}
+
+/* Width of the flows' entries (at most nine, each cut at 220 units). */
+static float
+flows_w(const struct gui_app *a, int px)
+{
+    const struct gui_scene *sc = gui_history_scene(a->side[0].h);
+    float w = 0;
+    for (size_t f = 0; f < sc->n_flows && f < 9; f++) {
+        char s[96];
+        int tw, th;
+        snprintf(s, sizeof s, "%zu %s", f + 1, sc->flows[f].name);
+        gui_text_size(a->draw.font, GUI_SANS, px, s, &tw, &th);
+        w += 30 * a->draw.ui + fminf((float) tw, 220 * a->draw.ui);
+    }
+    return w;
+}
+
+/* Width of the cycle categories' entries. */
+static float
+cats_w(const struct gui_app *a, int px)
+{
+    const struct gui_scene *sc = gui_history_scene(a->side[0].h);
+    float w = 0;
+    for (size_t k = 0; k < sc->n_cats; k++) {
+        int tw, th;
+        gui_text_size(a->draw.font, GUI_SANS, px, vh_tr(sc->cats[k]), &tw,
+                      &th);
+        w += (float) tw + 24 * a->draw.ui;
+    }
+    return w;
+}
+
+static int
+legend_rows(const struct gui_app *a)
+{
+    if (!a->draw.font || !a->n_sides || !a->side[0].h) {
+        return 1;
+    }
+    float ui = a->draw.ui;
+    int px = (int) (13 * ui + 0.5f), cpx = (int) (12 * ui + 0.5f);
+    float need = 24 * ui + flows_w(a, px) + keys_w(a, px, any_upcall(a))
+                 + 36 * ui + cats_w(a, cpx);
+    return need > (float) a->w ? 2 : 1;
 }
 
 static void
@@ -168,17 +218,17 @@ draw_legend(struct gui_app *a)
             GUI_DOT_SOLID);
     x += 16 * ui;
     x += (float) gui_text(d->font, GUI_SANS, px, ctl_hidden ? soft : ink, x,
-                          ty, GUI_LEFT, 0, "0 ARP/other") + 14 * ui;
+                          ty, GUI_LEFT, 0, vh_tr("0 ARP/other")) + 14 * ui;
     gui_dot(d, x + 6 * ui, ty + 8 * ui, (int) (12 * ui) | 1,
             gui_flow_color(0), GUI_DOT_HOLLOW);
     x += 16 * ui;
     x += (float) gui_text(d->font, GUI_SANS, px, ink, x, ty, GUI_LEFT, 0,
-                          "reply") + 14 * ui;
+                          vh_tr("reply")) + 14 * ui;
     gui_dot(d, x + 6 * ui, ty + 8 * ui, (int) (13 * ui) | 1,
             gui_flow_color(0), GUI_DOT_RINGED);
     x += 16 * ui;
     x += (float) gui_text(d->font, GUI_SANS, px, ink, x, ty, GUI_LEFT, 0,
-                          "being worked on") + 14 * ui;
+                          vh_tr("being worked on")) + 14 * ui;
     if (slow) {
         /* A packet going up to a thread in user space, or back. */
         SDL_Color halo = gui_slow_color();
@@ -189,18 +239,23 @@ draw_legend(struct gui_app *a)
                 gui_flow_color(0), GUI_DOT_SOLID);
         x += 18 * ui;
         x += (float) gui_text(d->font, GUI_SANS, px, ink, x, ty, GUI_LEFT, 0,
-                              slow_key) + 14 * ui;
+                              vh_tr(slow_key)) + 14 * ui;
     }
 
     /* Cycle categories at the right, as many as there is room for, in
-     * order. */
+     * order: on the flows' row when it has room, else on a row of their
+     * own. */
     int cpx = (int) (12 * ui + 0.5f);
+    if (legend_rows(a) > 1) {
+        x = 0;
+        ty += 28 * ui;
+    }
     float room = (float) a->w - 12 * ui - (x + 36 * ui);
     float need = 0;
     size_t fit = 0;
     for (size_t k = 0; k < sc->n_cats; k++) {
         int tw, th;
-        gui_text_size(d->font, GUI_SANS, cpx, sc->cats[k], &tw, &th);
+        gui_text_size(d->font, GUI_SANS, cpx, vh_tr(sc->cats[k]), &tw, &th);
         if (need + (float) tw + 24 * ui > room) {
             break;
         }
@@ -213,7 +268,7 @@ draw_legend(struct gui_app *a)
                  gui_cat_color(sc->cats[k]));
         cx += 14 * ui;
         cx += (float) gui_text(d->font, GUI_SANS, cpx, ink, cx, ty + 1 * ui,
-                               GUI_LEFT, 0, sc->cats[k]) + 10 * ui;
+                               GUI_LEFT, 0, vh_tr(sc->cats[k])) + 10 * ui;
     }
 }
 
@@ -293,13 +348,13 @@ draw_help(struct gui_app *a)
     gui_fill(d, x, y, w, h, (SDL_Color) { 0xff, 0xff, 0xff, 245 });
     gui_frame_rect(d, x, y, w, h, 2, ink);
     gui_text(d->font, GUI_BOLD, (int) (19 * ui), ink, x + 20 * ui,
-             y + 12 * ui, GUI_LEFT, 0, "Keys and mouse");
+             y + 12 * ui, GUI_LEFT, 0, vh_tr("Keys and mouse"));
     float ty = y + 14 * ui + lh * 1.4f;
     for (size_t i = 0; i < sizeof lines / sizeof *lines; i++) {
         gui_text(d->font, GUI_BOLD, px, ink, x + 20 * ui, ty, GUI_LEFT,
-                 150 * ui, lines[i][0]);
+                 150 * ui, vh_tr(lines[i][0]));
         gui_text(d->font, GUI_SANS, px, ink, x + 180 * ui, ty, GUI_LEFT,
-                 w - 200 * ui, lines[i][1]);
+                 w - 200 * ui, vh_tr(lines[i][1]));
         ty += lh;
     }
 }

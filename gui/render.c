@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "gui/track.h"
+#include "sim/lang.h"
 
 #define RGB(r, g, b) ((SDL_Color) { r, g, b, 255 })
 
@@ -332,8 +333,10 @@ world_text(const struct ctx *c, enum gui_font_style st, float units,
            SDL_Color col, float x, float y, enum gui_align al, float max_w,
            const char *s)
 {
+    /* The layout's labels are English (tests and the inspector match
+     * them); they are put in the reader's language only when drawn. */
     gui_text(c->d->font, st, px(c, units), col, sx(c, x), sy(c, y), al,
-             max_w * c->z, s);
+             max_w * c->z, vh_tr(s));
 }
 
 static void
@@ -497,8 +500,8 @@ draw_cpu(const struct ctx *c, const struct gui_node *n,
     world_box(c, &n->box, RGB(0xff, 0xff, 0xff), RGB(0x98, 0x98, 0x98), 1);
     char head[48];
     int total = gui_scene_host_cores(sc, (uint32_t) n->dev);
-    snprintf(head, sizeof head, total > 32 ? "CPU cores (32 of %d)"
-                                           : "CPU cores", total);
+    snprintf(head, sizeof head, total > 32 ? vh_tr("CPU cores (32 of %d)")
+                                           : vh_tr("CPU cores"), total);
     world_text(c, GUI_BOLD, 12, ink, n->box.x + 8, n->box.y + 5, GUI_LEFT,
                n->box.w - 12, head);
     int hi = host_index(sc, n->dev);
@@ -749,10 +752,11 @@ draw_flashes(const struct ctx *c, const struct gui_frame *f,
         char s[128];
         const char *why = gui_history_string(h, fl->reason);
         if (fl->count > 1) {
-            snprintf(s, sizeof s, "\xc3\x97 dropped: %s \xc3\x97%u",
+            snprintf(s, sizeof s, vh_tr("\xc3\x97 dropped: %s \xc3\x97%u"),
                      *why ? why : "?", fl->count);
         } else {
-            snprintf(s, sizeof s, "\xc3\x97 dropped: %s", *why ? why : "?");
+            snprintf(s, sizeof s, vh_tr("\xc3\x97 dropped: %s"),
+                     *why ? why : "?");
         }
         int fpx = px(c, 13);
         if (fpx < (int) (11 * c->d->ui)) {
@@ -806,9 +810,9 @@ draw_turns(const struct ctx *c, const struct gui_frame *f, vh_time_t linger)
         gui_line(c->d, cx + r, ay1, cx + r + ah * 0.7f, ay1 + ah, th, col);
         char s[64];
         if (tn->count > 1) {
-            snprintf(s, sizeof s, "hairpin \xc3\x97%u", tn->count);
+            snprintf(s, sizeof s, vh_tr("hairpin \xc3\x97%u"), tn->count);
         } else {
-            snprintf(s, sizeof s, "hairpin");
+            snprintf(s, sizeof s, "%s", vh_tr("hairpin"));
         }
         int fpx = px(c, 12);
         if (fpx < (int) (11 * c->d->ui)) {
