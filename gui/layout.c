@@ -190,6 +190,12 @@ classify(struct ctx *c)
                  * NICs and seem to be on their path. */
                 c->role[i] = R_HIDDEN;
             }
+        } else if (pr == R_HW && d->role != VH_ROLE_HW
+                   && c->role[sc->devs[p].parent] == R_HOST) {
+            /* Software on a NIC (a macvlan, an ipvlan): the NIC's
+             * driver hands it frames, but it is the kernel's, and is
+             * drawn in the kernel's band, joined to its NIC. */
+            c->role[i] = R_MID;
         } else if (pr == R_GUEST) {
             c->role[i] = R_GPORT;
         } else if (pr == R_MID && gui_dev_thread_of(d, NULL, 0)) {
@@ -208,7 +214,8 @@ classify(struct ctx *c)
     for (size_t i = 0; i < sc->n_devs; i++) {
         c->pair[i] = -1;
         const struct gui_dev *d = &sc->devs[i];
-        if (c->role[i] != R_MID || d->role != VH_ROLE_DEVICE) {
+        if (c->role[i] != R_MID || d->role != VH_ROLE_DEVICE
+            || d->parent < 0 || c->role[d->parent] != R_HOST) {
             continue;
         }
         for (uint32_t e = 0; e < d->n_edges; e++) {
@@ -276,7 +283,11 @@ children(const struct ctx *c, uint32_t dev, enum role r, uint32_t *out)
 {
     size_t n = 0;
     for (size_t i = dev + 1; i < c->sc->n_devs; i++) {
-        if (c->sc->devs[i].parent == (int32_t) dev && c->role[i] == r) {
+        int32_t p = c->sc->devs[i].parent;
+        /* A host's kernel devices include those on its NICs (macvlan). */
+        bool on_nic = r == R_MID && p >= 0 && c->role[p] == R_HW
+                      && c->sc->devs[p].parent == (int32_t) dev;
+        if ((p == (int32_t) dev || on_nic) && c->role[i] == r) {
             if (out) {
                 out[n] = (uint32_t) i;
             }
@@ -1306,6 +1317,14 @@ make_routes(struct ctx *c, float lane_top)
                 lane = crossing_lane(l, a, b);
             }
             add_route(c, a, b, d->edges[e].cable, lane);
+        }
+    }
+    /* Software on a NIC and the NIC. */
+    for (size_t i = 0; i < sc->n_devs; i++) {
+        int32_t p = sc->devs[i].parent;
+        if (c->role[i] == R_MID && p >= 0 && c->role[p] == R_HW
+            && l->dev_node[i] >= 0 && l->dev_node[p] >= 0) {
+            add_route(c, l->dev_node[i], l->dev_node[p], 0, 0);
         }
     }
     /* A NAT: from the bridges behind it to the NIC it routes out of. */

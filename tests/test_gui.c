@@ -1357,9 +1357,10 @@ segment_crosses(float x0, float y0, float x1, float y1,
 }
 
 /* Every shipped scenario, as a class sees it in the GUI: no two boxes
- * overlap unless one holds the other, no line runs through a device it
- * does not join, and each step of each packet, in the order the trace
- * gives, goes along something drawn between the two devices. */
+ * overlap unless one holds the other, nothing but hardware is drawn
+ * inside a NIC, no line runs through a device it does not join, and each
+ * step of each packet, in the order the trace gives, goes along
+ * something drawn between the two devices. */
 START_TEST(test_every_scenario_hops_drawn)
 {
     char *dir = vh_test_tmpdir();
@@ -1390,6 +1391,17 @@ START_TEST(test_every_scenario_hops_drawn)
         const struct gui_scene *sc = gui_history_scene(h);
         struct gui_layout *l = gui_layout_new(sc, NULL);
         check_layout(l, 0);
+        /* Inside a NIC only its hardware (VFs, VIFs): a macvlan is the
+         * kernel's. */
+        for (size_t i = 0; i < l->n_nodes; i++) {
+            const struct gui_node *n = &l->nodes[i];
+            if (n->type == GUI_N_PORT && n->parent >= 0
+                && l->nodes[n->parent].type == GUI_N_HW) {
+                ck_assert_msg(sc->devs[n->dev].role == VH_ROLE_HW,
+                              "%s: %s drawn inside its NIC", scns[s],
+                              sc->devs[n->dev].path);
+            }
+        }
         for (size_t r = 0; r < l->n_routes; r++) {
             const struct gui_route *rt = &l->routes[r];
             for (size_t i = 0; i < l->n_nodes; i++) {
