@@ -33,6 +33,8 @@
 #define NODE_MIN_W 120.0f
 #define NODE_H 50.0f
 #define FOLD_W 120.0f
+#define PICTURE_BELOW_GUESTS 380.0f /* About: the kernel and hardware rows,
+                                     * the host's title, the switches. */
 #define HOST_GAP 40.0f
 #define CPU_W 150.0f            /* The CPU column: one bar per core, */
 #define CPU_HEAD 24.0f          /* under a caption, */
@@ -854,7 +856,24 @@ layout_host(struct ctx *c, uint32_t hdev, int n_guest_hosts,
     bool exp = expanded && expanded[hdev];
     size_t shown = ng;
     bool fold = false;
-    if (total > budget) {
+    if (total > budget && ng <= GUI_GUEST_UNFOLDED) {
+        /* Few enough to show each: as many per row as make the whole
+         * picture (the rows under the guests, the CPU column and the
+         * switches below, roughly) largest on a 16:9 screen. */
+        float cell = GUEST_H + (any_port ? BACK_GAP + BACK_H : 0) + GAP;
+        float avg = total / (float) ng + GAP;
+        float best = 0;
+        for (size_t cols = 1; cols <= ng; cols++) {
+            size_t rows = (ng + cols - 1) / cols;
+            float w = (float) cols * avg + BAND_W + CPU_W + 4 * PAD;
+            float h = (float) rows * cell + PICTURE_BELOW_GUESTS;
+            float scale = fminf(16.0f / w, 9.0f / h);
+            if (scale > best) {
+                best = scale;
+                budget = fmaxf(GUI_GUEST_ROW_MIN, (float) cols * avg);
+            }
+        }
+    } else if (total > budget) {
         fold = true;
         if (!exp) {
             float w = FOLD_W;

@@ -115,6 +115,10 @@ struct gui_layout {
 #define GUI_GUEST_ROW_BUDGET 800.0f
 #define GUI_GUEST_ROW_MIN 560.0f
 
+/* A host with at most this many guests shows them all, in rows, and
+ * never folds them. */
+#define GUI_GUEST_UNFOLDED 16
+
 /* Width a row of a process's threads may take before the threads of a
  * job fold into one box ("handler0..63"). */
 #define GUI_THREAD_ROW_BUDGET 800.0f
