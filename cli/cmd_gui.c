@@ -34,8 +34,9 @@ static const char gui_usage[] =
     "is replayed without running the model.\n"
     "\n"
     "  --variant NAME        show that variant of the scenario\n"
-    "  --variants A,B        two variants side by side on one clock\n"
-    "                        ('base' is the scenario as written)\n"
+    "  --variants A,B[,C,D]  two to four variants on one clock, at one\n"
+    "                        scale, each with its live counters ('base'\n"
+    "                        is the scenario as written)\n"
     "  -s, --seed N          use seed N instead of the scenario's\n"
     "  --speed TIME          simulated time per second of animation\n"
     "                        (default 1us: a trip through a host takes a\n"
@@ -447,7 +448,8 @@ cmd_gui(int argc, char **argv)
         for (char *tok = strtok_r(list, ",", &save); tok;
              tok = strtok_r(NULL, ",", &save)) {
             if (n == GUI_MAX_SIDES) {
-                rc = cli_error(VH_EXIT_USAGE, "--variants takes two names");
+                rc = cli_error(VH_EXIT_USAGE, "--variants takes at most %d "
+                               "names", GUI_MAX_SIDES);
                 goto out;
             }
             snprintf(names[n], sizeof names[n], "%s", tok);
@@ -458,9 +460,10 @@ cmd_gui(int argc, char **argv)
             }
             n++;
         }
-        if (o.variants && n != 2) {
-            rc = cli_error(VH_EXIT_USAGE, "--variants takes two names "
-                           "separated by a comma, such as base,vm1-on-e1000");
+        if (o.variants && n < 2) {
+            rc = cli_error(VH_EXIT_USAGE, "--variants takes two to four "
+                           "names separated by commas, such as "
+                           "base,vm1-on-e1000");
             goto out;
         }
     }

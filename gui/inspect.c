@@ -57,6 +57,19 @@ add(struct gui_lines *l, enum gui_font_style st, SDL_Color c, int indent,
     return ln;
 }
 
+void
+gui_inspect_variant(struct gui_lines *l, const char *variant)
+{
+    if (!l->n) {
+        return;
+    }
+    add(l, GUI_BOLD, RGB(0x8a, 0x4b, 0x08), 0, vh_tr("Variant: %s"),
+        variant);
+    struct gui_line last = l->v[l->n - 1];
+    memmove(l->v + 1, l->v, (l->n - 1) * sizeof *l->v);
+    l->v[0] = last;
+}
+
 static const char *
 fmt_t(vh_time_t t, char *buf, size_t n)
 {

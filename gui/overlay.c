@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "gui/app.h"
+#include "gui/rates.h"
 #include "sim/lang.h"
 #include "sim/units.h"
 
@@ -359,29 +360,50 @@ draw_help(struct gui_app *a)
     }
 }
 
+/* Compare mode: above each side's picture, its name and its counters
+ * (gui/rates.h), live, so that the difference between the variants is
+ * read while the packets move; a line between the sides. */
+static void
+draw_strip(struct gui_app *a, int s)
+{
+    struct gui_draw *d = &a->draw;
+    float ui = d->ui;
+    const struct gui_side *sd = &a->side[s];
+    const SDL_Rect *r = &sd->strip;
+    gui_fill(d, (float) r->x, (float) r->y, (float) r->w, (float) r->h,
+             RGB(0xe9, 0xec, 0xf0));
+    int px = (int) (15 * ui + 0.5f), cpx = (int) (13 * ui + 0.5f);
+    int tw, th;
+    gui_text_size(d->font, GUI_BOLD, px, sd->title, &tw, &th);
+    float tx = (float) r->x + 6 * ui, ty = (float) r->y + 4 * ui;
+    gui_fill(d, tx, ty - 1 * ui, (float) tw + 14 * ui, (float) r->h - 6 * ui,
+             bar_bg);
+    gui_text(d->font, GUI_BOLD, px, bar_ink, tx + 7 * ui, ty + 1 * ui,
+             GUI_LEFT, 0, sd->title);
+    struct gui_rates rt;
+    gui_rates_at(sd->h, a->t, GUI_RATES_WINDOW, &rt);
+    char line[200];
+    gui_rates_format(&rt, line, sizeof line);
+    float cx = tx + (float) tw + 24 * ui;
+    gui_text(d->font, GUI_SANS, cpx, ink, cx, ty + 3 * ui, GUI_LEFT,
+             (float) (r->x + r->w) - cx - 6 * ui, line);
+    SDL_Color rule = RGB(0x25, 0x2c, 0x34);
+    if (r->x > 0) {
+        gui_fill(d, (float) r->x - 1, (float) r->y, 2,
+                 (float) (sd->view.vp.y + sd->view.vp.h - r->y), rule);
+    }
+    if (r->y > (int) status_h(a) + 1) {
+        gui_fill(d, (float) r->x, (float) r->y - 1, (float) r->w, 2, rule);
+    }
+}
+
 void
 gui_overlay_draw(struct gui_app *a)
 {
     struct gui_draw *d = &a->draw;
-    float ui = d->ui;
     if (a->n_sides > 1) {
         for (int s = 0; s < a->n_sides; s++) {
-            const SDL_Rect *vp = &a->side[s].view.vp;
-            int px = (int) (16 * ui + 0.5f);
-            int tw, th;
-            gui_text_size(d->font, GUI_BOLD, px, a->side[s].title, &tw, &th);
-            gui_fill(d, (float) vp->x + 8 * ui, (float) vp->y + 6 * ui,
-                     (float) tw + 16 * ui, (float) th + 6 * ui,
-                     RGB(0x25, 0x2c, 0x34));
-            gui_text(d->font, GUI_BOLD, px, bar_ink, (float) vp->x + 16 * ui,
-                     (float) vp->y + 9 * ui, GUI_LEFT, 0, a->side[s].title);
-            if (s > 0 && a->stacked) {
-                gui_fill(d, (float) vp->x, (float) vp->y - 1, (float) vp->w,
-                         3, RGB(0x25, 0x2c, 0x34));
-            } else if (s > 0) {
-                gui_fill(d, (float) vp->x - 1, (float) vp->y, 3,
-                         (float) vp->h, RGB(0x25, 0x2c, 0x34));
-            }
+            draw_strip(a, s);
         }
     }
     if (a->lines.n && a->sel_side < a->n_sides) {

@@ -335,7 +335,17 @@ world_text(const struct ctx *c, enum gui_font_style st, float units,
 {
     /* The layout's labels are English (tests and the inspector match
      * them); they are put in the reader's language only when drawn. */
-    gui_text(c->d->font, st, px(c, units), col, sx(c, x), sy(c, y), al,
+    int size = px(c, units);
+    if (size < c->d->min_text_px) {
+        /* Too small to read: a name is drawn at the floor size; the grey
+         * second lines (kinds, captions, core numbers) are left out, as
+         * at the floor they would run into the names. */
+        if (col.r == ink_soft.r && col.g == ink_soft.g && col.b == ink_soft.b) {
+            return;
+        }
+        size = c->d->min_text_px;
+    }
+    gui_text(c->d->font, st, size, col, sx(c, x), sy(c, y), al,
              max_w * c->z, vh_tr(s));
 }
 
