@@ -36,6 +36,7 @@
 #include "gui/inspect.h"
 #include "gui/layout.h"
 #include "gui/png.h"
+#include "gui/rates.h"
 #include "gui/track.h"
 #include "models/core/config.h"
 #include "models/core/world.h"
@@ -609,7 +610,7 @@ watch_demo(struct watch *wt, int flow, uint64_t seq, vh_time_t br0_at0,
 struct viewer {
     struct screen scr;
     struct gui_app app;
-    struct cli_gui_live *live[2];
+    struct cli_gui_live *live[GUI_MAX_SIDES];
 };
 
 static void
@@ -646,7 +647,7 @@ static void
 viewer_close(struct viewer *v)
 {
     gui_app_free(&v->app);
-    for (int i = 0; i < 2; i++) {
+    for (int i = 0; i < GUI_MAX_SIDES; i++) {
         cli_gui_live_free(v->live[i]);
     }
     screen_close(&v->scr);
@@ -2356,6 +2357,59 @@ START_TEST(test_compare_side_by_side)
 }
 END_TEST
 
+/* Three variants of the demo at 1280x720, as a class sees them: all at
+ * one scale, none overlapping another or its counters, labels never
+ * drawn below 11 pixels; the counters show the e1000's VM exits and its
+ * higher cost per packet than vhost-net's while the packets move; the
+ * inspector says which variant it shows. */
+START_TEST(test_compare_three_for_a_class)
+{
+    static const char *const three[] = { "base", "vm1-on-e1000",
+                                         "slow-cpu" };
+    struct viewer v;
+    viewer_live(&v, 1280, 720, three, 3);
+    struct gui_app *a = &v.app;
+    ck_assert_int_eq(a->n_sides, 3);
+    a->has_pkt = true;
+    a->pkt_flow = 0;
+    a->pkt_seq = 1;
+    uint8_t *px = frame_at(&v, 130 * VH_US);
+    ck_assert_int_ge(a->draw.min_text_px, 11);
+    for (int s = 0; s < 3; s++) {
+        const struct gui_side *sd = &a->side[s];
+        ck_assert_float_eq_tol(sd->view.zoom, a->side[0].view.zoom, 1e-6);
+        ck_assert_int_ge(sd->view.vp.x, 0);
+        ck_assert_int_le(sd->view.vp.x + sd->view.vp.w, 1280);
+        ck_assert_int_ge(sd->strip.h, 11);
+        ck_assert_int_le(sd->strip.y + sd->strip.h, sd->view.vp.y);
+        for (int o = s + 1; o < 3; o++) {
+            const SDL_Rect *p = &sd->view.vp, *q = &a->side[o].view.vp;
+            SDL_Rect both;
+            ck_assert_msg(!SDL_IntersectRect(p, q, &both),
+                          "sides %d and %d overlap", s, o);
+        }
+    }
+    struct gui_rates base, e1000;
+    ck_assert_int_eq(gui_app_set_time(a, 400 * VH_US), 0);
+    gui_rates_at(a->side[0].h, 400 * VH_US, 100 * VH_US, &base);
+    gui_rates_at(a->side[1].h, 400 * VH_US, 100 * VH_US, &e1000);
+    ck_assert_uint_gt(base.delivered, 0);
+    ck_assert_uint_gt(e1000.delivered, 0);
+    ck_assert_uint_gt(e1000.exits, 0);
+    ck_assert(e1000.cycles_per_pkt > base.cycles_per_pkt);
+    char line[200];
+    gui_rates_format(&e1000, line, sizeof line);
+    ck_assert_ptr_nonnull(strstr(line, "VM exits/s"));
+    /* The inspector's first line names the variant. */
+    a->sel_side = 1;
+    gui_app_set_time(a, 130 * VH_US);
+    ck_assert_uint_gt(a->lines.n, 1);
+    ck_assert_str_eq(a->lines.v[0].text, "Variant: vm1-on-e1000");
+    free(px);
+    viewer_close(&v);
+}
+END_TEST
+
 START_TEST(test_record_roundtrip)
 {
     /* Events made up here go through the writer and come back. */
@@ -2609,12 +2663,22 @@ START_TEST(test_cli)
     ck_assert_msg(st == 0, "%s", out);
     free(out);
 
+    /* In Chinese, four variants. */
+    st = vh_test_sh(&out, "cd '%s' && '%s' gui '%s/" DEMO "' --variants "
+                    "base,vm1-on-e1000,slow-cpu,base --lang zh --screenshot "
+                    "z.png --at 120us && test -s z.png", dir, vhsim, cwd);
+    ck_assert_msg(st == 0, "%s", out);
+    free(out);
+
     /* Bad input: exit 2, a message, nothing written. */
     static const char *const bad[] = {
         "--screenshot x.png --at 15parsecs",
         "--screenshot x.png --size 10x10",
         "--variants base",
         "--variants base,nosuch --screenshot x.png",
+        "--variants base,base,slow-cpu,slow-cpu,vm1-on-e1000 "
+        "--screenshot x.png",
+        "--lang fr --screenshot x.png",
         "--select nosuch --screenshot x.png",
         "--frames d",
         "--bogus",
@@ -2689,6 +2753,7 @@ gui_suite(void)
     tcase_add_test(tc, test_controls);
     tcase_add_test(tc, test_fold_expands_on_click);
     tcase_add_test(tc, test_compare_side_by_side);
+    tcase_add_test(tc, test_compare_three_for_a_class);
     tcase_add_test(tc, test_cli);
     suite_add_tcase(s, tc);
     return s;
