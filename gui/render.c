@@ -650,6 +650,43 @@ dot_size(const struct ctx *c)
     return s < 5 ? 5 : s > 22 ? 22 : s;
 }
 
+
+/* Where a label 'w' x 'h' pixels goes beside the point (x, y), 'gap'
+ * away: above right, above left, below right or below left, the first
+ * that covers no device box the point is not in; above right if all
+ * do.  A label must not hide what the class is looking at. */
+static void
+label_spot(const struct ctx *c, float x, float y, float gap, float w,
+           float h, float *lx, float *ly)
+{
+    const float cand[4][2] = {
+        { x + gap, y - h - 4 }, { x - gap - w, y - h - 4 },
+        { x + gap, y + 4 }, { x - gap - w, y + 4 },
+    };
+    for (int k = 0; k < 4; k++) {
+        float ax = cand[k][0] - 3, ay = cand[k][1] - 1;
+        bool clear = true;
+        for (size_t i = 0; i < c->l->n_nodes && clear; i++) {
+            const struct gui_node *n = &c->l->nodes[i];
+            if (n->type == GUI_N_HOST || n->type == GUI_N_PROC) {
+                continue;       /* Panels: everything is in one. */
+            }
+            float bx = sx(c, n->box.x), by = sy(c, n->box.y);
+            float bw = n->box.w * c->z, bh = n->box.h * c->z;
+            bool holds = x >= bx && x <= bx + bw && y >= by && y <= by + bh;
+            clear = holds || ax + w <= bx || ax >= bx + bw || ay + h <= by
+                    || ay >= by + bh;
+        }
+        if (clear) {
+            *lx = cand[k][0];
+            *ly = cand[k][1];
+            return;
+        }
+    }
+    *lx = cand[0][0];
+    *ly = cand[0][1];
+}
+
 static void
 draw_dots(const struct ctx *c, const struct gui_frame *f,
           struct gui_history *h, const struct gui_highlight *hl)
@@ -737,7 +774,9 @@ draw_dots(const struct ctx *c, const struct gui_frame *f,
         int fpx = (int) (13 * c->d->ui);
         int tw, th;
         gui_text_size(c->d->font, GUI_BOLD, fpx, s, &tw, &th);
-        float tx = x + (float) ring / 2 + 4, ty = y - (float) th - 4;
+        float tx, ty;
+        label_spot(c, x, y, (float) ring / 2 + 4, (float) tw + 6,
+                   (float) th + 2, &tx, &ty);
         gui_fill(c->d, tx - 3, ty - 1, (float) tw + 6, (float) th + 2,
                  RGB(0xff, 0xf4, 0xc8));
         gui_text(c->d->font, GUI_BOLD, fpx, ink, tx, ty, GUI_LEFT, 0, s);
