@@ -127,6 +127,18 @@ cli_gui_scene(struct gui_scene *sc, const struct world *w,
         }
     }
     ovs_kernel_notes(sc, w);
+    /* A switch's mode (802.1q, vepa, router...) decides what it does with
+     * a frame between two VMs of one port: the picture says it. */
+    for (size_t i = 0; i < cfg->n_switches; i++) {
+        const struct cfg_switch *sw = &cfg->switches[i];
+        const struct vh_device *d = vh_devtab_find(&w->devs, sw->name);
+        if (d) {
+            char note[64];
+            snprintf(note, sizeof note, "switch mode|%s",
+                     cfg_switch_mode_names[sw->mode]);
+            gui_scene_set_note(sc, d->id, note);
+        }
+    }
     /* A container's network as the scenario writes it ("host",
      * "container:web", "none", a network's name): where its stack is,
      * which its box says when it has no interface of its own. */

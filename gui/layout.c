@@ -269,6 +269,11 @@ add_node(struct ctx *c, enum gui_node_type type, int32_t dev, int32_t parent,
             snprintf(n->sub, sizeof n->sub, "%s", d->kind);
         }
         const char *bar = d->note ? strchr(d->note, '|') : NULL;
+        if (type == GUI_N_SWITCH && bar
+            && !strncmp(d->note, "switch mode|", 12)) {
+            /* "switch, vepa": its mode is what it does with frames. */
+            snprintf(n->sub, sizeof n->sub, "%s, %s", d->kind, bar + 1);
+        }
         if (type == GUI_N_MID && bar) {
             /* What the scenario calls it says more than the kind: "kernel
              * datapath" (the kind stays in the inspector). */
@@ -1541,8 +1546,10 @@ gui_layout_new(const struct gui_scene *sc, const uint8_t *expanded)
                                      np > SWITCH_SHOW_ALL, &hidden);
             size_with_ports(&l->nodes[sn].box, shown, 160, NODE_H);
             if (hidden) {
+                char what[sizeof l->nodes[sn].sub];
+                memcpy(what, l->nodes[sn].sub, sizeof what);
                 snprintf(l->nodes[sn].sub, sizeof l->nodes[sn].sub,
-                         vh_tr("%s, %d unused ports"), sc->devs[i].kind,
+                         vh_tr("%s, %d unused ports"), what,
                          hidden);
             }
             /* Where the cables come from. */

@@ -1401,6 +1401,11 @@ START_TEST(test_every_scenario_hops_drawn)
         const struct gui_scene *sc = gui_history_scene(h);
         struct gui_layout *l = gui_layout_new(sc, NULL);
         check_layout(l, 0);
+        if (!strcmp(scns[s], "vepa-vdp")) {
+            /* The switch says its mode: VEPA turns frames back. */
+            int32_t tor = l->dev_node[dev_index(sc, "tor1")];
+            ck_assert_ptr_nonnull(strstr(l->nodes[tor].sub, "vepa"));
+        }
         /* Inside a NIC only its hardware (VFs, VIFs): a macvlan is the
          * kernel's. */
         for (size_t i = 0; i < l->n_nodes; i++) {
