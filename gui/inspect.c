@@ -50,9 +50,12 @@ add(struct gui_lines *l, enum gui_font_style st, SDL_Color c, int indent,
     ln->style = st;
     ln->color = c;
     ln->indent = indent;
+    /* In the reader's language where the catalog has the line (its
+     * conversions are the English's); decoded headers are not in it and
+     * stay as the wire has them. */
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(ln->text, sizeof ln->text, fmt, ap);
+    vsnprintf(ln->text, sizeof ln->text, vh_tr(fmt), ap);
     va_end(ap);
     return ln;
 }
