@@ -37,6 +37,9 @@ CHECK_LIBS   = $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsub
 LIBS    = $(PKG_LIBS) -lm
 GUI_LIBS = $(LIBS) $(SDL_LIBS)
 
+# Parallel jobs for the builds that demo, test and bench start themselves.
+JOBS    ?= $(shell nproc 2>/dev/null || echo 2)
+
 SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer \
            -fno-sanitize-recover=undefined
 
@@ -77,7 +80,7 @@ GUI_OBJS := $(GUI_SRC:%.c=build/obj/%.o) $(GUI_SRC:%.c=build/san/%.o)
 
 DEMO := scenarios/demo.json
 
-.PHONY: all deps demo test test-plain test-san golden bench bench-peer peer-deps \
+.PHONY: all deps demo test test-plain test-san lang-missing golden bench bench-peer peer-deps \
         install uninstall \
         peer-build clean
 all: vhsim vhsim-gui
@@ -137,18 +140,28 @@ build/bench_gui: $(OBJ) build/obj/tests/bench_gui.o
 	$(CC) -o $@ $^ $(GUI_LIBS)
 
 demo: deps
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory -j$(JOBS) all
 	@mkdir -p traces
 	./vhsim run $(DEMO)
 
 # The plain run is the one CI reads; the sanitizer run repeats every test
 # (integration included) with ASan and UBSan, failing on any report.
+#
+# Everything is built with one job per core, and the two runs go side by
+# side (each is one process at a time), their outputs printed whole as
+# each ends (-Otarget), so the wall time is the longer run's, not the sum.
 test: deps
-	@$(MAKE) --no-print-directory all build/vhsim_tests build/san/vhsim \
-	  build/san/vhsim-gui build/san/vhsim_tests
-	@$(MAKE) --no-print-directory test-san
-	@$(MAKE) --no-print-directory test-plain
+	@$(MAKE) --no-print-directory -j$(JOBS) all build/vhsim_tests \
+	  build/san/vhsim build/san/vhsim-gui build/san/vhsim_tests $(FUZZ_BINS)
+	@$(MAKE) --no-print-directory lang-missing
+	@echo "test: plain and sanitizer runs in parallel; each prints when done"
+	@$(MAKE) --no-print-directory -j$(JOBS) -Otarget test-san test-plain
 	@$(MAKE) --no-print-directory fuzz-smoke
+
+# Every text a student reads has its Chinese (sim/lang.h): a second, first
+# so that a missing translation is said before the long runs.
+lang-missing:
+	sh tests/lang_missing.sh
 
 test-plain:
 	VHSIM_BIN=./vhsim CK_DEFAULT_TIMEOUT=120 ./build/vhsim_tests
@@ -166,7 +179,7 @@ golden: vhsim
 # kept in build/peer/skipped and runs everything else.  Its log goes to
 # build/peer/build.log; only the slow step, installing ns-3, is announced.
 bench: deps
-	@$(MAKE) --no-print-directory all build/bench_kernel build/bench_gui
+	@$(MAKE) --no-print-directory -j$(JOBS) all build/bench_kernel build/bench_gui
 	@mkdir -p build/peer; rm -f build/peer/skipped; \
 	{ $(MAKE) --no-print-directory peer-build; echo $$? >build/peer/rc; } 2>&1 \
 	  | tee build/peer/build.log | grep '^peer: installing' || true; \

@@ -1,9 +1,11 @@
 /* cli/cmd_compare.c: 'vhsim compare', the base and its variants side by
  * side.
  *
- * Every run is loaded and built before the first one starts, so a variant
- * that does not load or build stops the command before any time is spent
- * and before anything is written.  The runs then go one after another,
+ * Every run is loaded and built before the first one starts.  A variant
+ * that does not load or build is refused, with its reason, and the others
+ * run: a lab's comparison does not hang on its one broken column.  The
+ * base that does not load stops everything before anything is written.
+ * The runs then go one after another,
  * each from its own world with the same seed, so they see the same
  * traffic; each leaves its JSON report, and the table, the JSON file and
  * the CSV file are all made from those reports. */
@@ -50,6 +52,7 @@ static const char compare_usage[] =
     "  -q, --quiet         print nothing on success (errors still go to\n"
     "                      stderr)\n"
     "  -v, --verbose       also say on stderr how long the runs took\n"
+    CLI_LANG_HELP
     "  -h, --help          print this\n";
 
 struct compare_opts {
@@ -107,12 +110,14 @@ parse_opts(int argc, char **argv, struct compare_opts *o)
                           &o->scenario);
 }
 
-/* One run to do: its name, configuration and world. */
+/* One run to do: its name, configuration and world; or why it cannot
+ * run. */
 struct job {
     char *name;
     struct cfg_scenario *cfg;
     struct world *w;
     cJSON *report;
+    char *refused;              /* The loader's message; NULL: it runs. */
 };
 
 static void
@@ -127,6 +132,7 @@ jobs_free(struct job *jobs, size_t n)
         }
         cJSON_Delete(jobs[i].report);
         free(jobs[i].name);
+        free(jobs[i].refused);
     }
     free(jobs);
 }
@@ -187,7 +193,9 @@ prepare(const struct compare_opts *o, size_t *n)
     struct vh_diag diag;
     vh_diag_init(&diag);
     const char *file = cli_input_name(o->scenario);
-    struct cfg_scenario *base = cli_cfg_load(o->scenario, NULL, &diag);
+    /* As "base": the scenario as written, without loading every variant
+     * on trial, since one that does not load is refused on its own. */
+    struct cfg_scenario *base = cli_cfg_load(o->scenario, "base", &diag);
     if (!base) {
         cli_error(VH_EXIT_USAGE, "%s: %s", file, diag.msg);
         return NULL;
@@ -213,9 +221,8 @@ prepare(const struct compare_opts *o, size_t *n)
         vh_diag_init(&diag);
         j->cfg = i ? cli_cfg_load(o->scenario, all[i], &diag) : NULL;
         if (i && !j->cfg) {
-            cli_error(VH_EXIT_USAGE, "%s: variant '%s': %s", file,
-                      all[i], diag.msg);
-            goto fail;
+            j->refused = vh_xstrdup(diag.msg);
+            continue;
         }
         if (!i) {
             j->cfg = base;      /* The job owns it from here. */
@@ -225,13 +232,12 @@ prepare(const struct compare_opts *o, size_t *n)
             j->cfg->seed = o->seed;
         }
         j->w = world_build(j->cfg, &diag);
-        if (!j->w) {
-            if (i) {
-                cli_error(VH_EXIT_USAGE, "%s: variant '%s': %s", file,
-                          all[i], diag.msg);
-            } else {
-                cli_error(VH_EXIT_USAGE, "%s: %s", file, diag.msg);
-            }
+        if (!j->w && i) {
+            j->refused = vh_xstrdup(diag.msg);
+            cfg_free(j->cfg);
+            j->cfg = NULL;
+        } else if (!j->w) {
+            cli_error(VH_EXIT_USAGE, "%s: %s", file, diag.msg);
             goto fail;
         }
     }
@@ -352,9 +358,32 @@ cmd_compare(int argc, char **argv)
         return VH_EXIT_USAGE;
     }
 
+    size_t n_refused = 0;
+    for (size_t i = 0; i < n; i++) {
+        n_refused += jobs[i].refused != NULL;
+    }
+    if (n_refused == n) {
+        /* Nothing would run: an error, as for a lone 'run --variant'. */
+        for (size_t i = 0; i < n; i++) {
+            cli_error(VH_EXIT_USAGE, "%s: variant '%s': %s",
+                      cli_input_name(o.scenario), jobs[i].name,
+                      jobs[i].refused);
+        }
+        jobs_free(jobs, n);
+        return VH_EXIT_USAGE;
+    }
+
     struct progress prog = { cli_wall_now(), false, 0, n, NULL };
     bool tty = !o.quiet && isatty(STDERR_FILENO);
     for (size_t i = 0; i < n; i++) {
+        if (jobs[i].refused) {
+            /* Its place in the outputs: its name and why it did not run. */
+            jobs[i].report = cJSON_CreateObject();
+            cJSON_AddStringToObject(jobs[i].report, "name", jobs[i].name);
+            cJSON_AddStringToObject(jobs[i].report, "refused",
+                                    jobs[i].refused);
+            continue;
+        }
         prog.index = i;
         prog.name = jobs[i].name;
         double t0 = cli_wall_now();
@@ -375,6 +404,7 @@ cmd_compare(int argc, char **argv)
     for (size_t i = 0; i < n; i++) {
         runs[i].name = jobs[i].name;
         runs[i].report = jobs[i].report;
+        runs[i].refused = jobs[i].refused;
     }
     rc = VH_EXIT_OK;
     if (o.json) {

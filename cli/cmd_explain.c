@@ -8,9 +8,12 @@
 #include "models/core/config.h"
 #include "models/hw/cpu.h"
 #include "models/core/world.h"
+#include "models/hw/pnic.h"
 #include "models/switch/etag.h"
 #include "models/switch/vntag.h"
+#include "report/report.h"
 #include "models/tunnel/tnl_peek.h"
+#include "sim/lang.h"
 #include "sim/trace.h"
 #include "sim/units.h"
 #include "sim/xmalloc.h"
@@ -85,6 +88,24 @@ follow_hop(void *ctx, const struct vh_hop *h)
     s->hop.what = h->kind == VH_HOP_DECIDE ? NULL : h->what;
 }
 
+/* A hop kind as the table names it, in the chosen language. */
+static const char *
+kind_text(enum vh_hop_kind kind)
+{
+    switch (kind) {
+    case VH_HOP_ARRIVE: return vh_tr("arrives");
+    case VH_HOP_ENQUEUE: return vh_tr("queued");
+    case VH_HOP_SERVICE: return vh_tr("work");
+    case VH_HOP_DROP: return vh_tr("DROPPED");
+    case VH_HOP_DELIVER: return vh_tr("DELIVERED");
+    case VH_HOP_RX: return vh_tr("in");
+    case VH_HOP_TX: return vh_tr("out");
+    case VH_HOP_CONSUME: return vh_tr("ended");
+    case VH_HOP_DECIDE: return vh_tr("decides");
+    }
+    return "?";
+}
+
 static void
 print_steps(const struct follow *f, vh_time_t born, const struct world *w)
 {
@@ -92,47 +113,80 @@ print_steps(const struct follow *f, vh_time_t born, const struct world *w)
     char t[32], d[32];
     vh_time_t ready = born;     /* When the previous step let go of it. */
     const struct vh_device *last_in = NULL;     /* Where it last came in. */
-    printf("  %10s  %-22s %-9s %s\n", "time", "where", "event", "detail");
+    bool itr_held = false;      /* Its interrupt waits for moderation. */
+    int wcat = 8;               /* The widest category's name. */
+    for (int k = 0; k < CPU_N_CATS; k++) {
+        int n = (int) vh_text_width(report_cat_text(cpu_cat_names[k]));
+        wcat = n > wcat ? n : wcat;
+    }
+    fputs("  ", stdout);
+    report_cell(stdout, vh_tr("time"), 10, true);
+    fputs("  ", stdout);
+    report_cell(stdout, vh_tr("where"), 22, false);
+    fputc(' ', stdout);
+    report_cell(stdout, vh_tr("event"), 9, false);
+    printf(" %s\n", vh_tr("detail"));
     for (size_t i = 0; i < f->n; i++) {
         const struct step *s = &f->steps[i];
         const struct vh_hop *h = &s->hop;
         vh_time_t at = h->time > born ? h->time - born : 0;
-        printf("  %10s  %-22s %-9s ", vh_format_time(at, t, sizeof t),
-               h->dev ? h->dev->path : "-", vh_hop_kind_names[h->kind]);
+        fputs("  ", stdout);
+        report_cell(stdout, vh_format_time(at, t, sizeof t), 10, true);
+        fputs("  ", stdout);
+        report_cell(stdout, h->dev ? h->dev->path : "-", 22, false);
+        fputc(' ', stdout);
+        report_cell(stdout, kind_text(h->kind), 9, false);
+        fputc(' ', stdout);
         switch (h->kind) {
         case VH_HOP_SERVICE:
             if (h->on_cpu) {
                 cycles[h->category] += h->cycles;
-                printf("core %d  %-8s %6llu cyc  %-16s %s",
-                       h->core, cpu_cat_names[h->category],
-                       (unsigned long long) h->cycles,
-                       h->what ? h->what : "",
-                       vh_format_time(h->end - h->time, d, sizeof d));
+                printf(vh_tr("core %d  "), h->core);
+                report_cell(stdout, report_cat_text(
+                                cpu_cat_names[h->category]), wcat, false);
+                printf(vh_tr(" %6llu cyc  "),
+                       (unsigned long long) h->cycles);
+                report_cell(stdout, h->what ? h->what : "", 16, false);
+                printf(" %s", vh_format_time(h->end - h->time, d, sizeof d));
             } else {
-                printf("hardware %s%s%s", vh_format_time(h->end - h->time, d,
-                                                       sizeof d),
-                       h->what ? "  " : "", h->what ? h->what : "");
+                printf(vh_tr("hardware %s"),
+                       vh_format_time(h->end - h->time, d, sizeof d));
+                printf("%s%s", h->what ? "  " : "", h->what ? h->what : "");
             }
             /* Time between being ready for this work and getting it: a
              * busy core, or a worker that had to wake up first. */
             if (h->time > ready && h->time - ready >= VH_NS) {
-                printf("  (waited %s)",
+                printf(itr_held && h->on_cpu
+                       ? vh_tr("  (waited %s: interrupt moderation)")
+                       : vh_tr("  (waited %s)"),
                        vh_format_time(h->time - ready, d, sizeof d));
+            }
+            if (h->on_cpu) {
+                itr_held = false;
             }
             break;
         case VH_HOP_ENQUEUE:
-            printf("depth %u%s%s", h->depth, h->what ? ", " : "",
-                   h->what ? h->what : "");
+            printf(vh_tr("depth %u"), h->depth);
+            if (h->what && !strcmp(h->what, PNIC_ITR_HELD)) {
+                /* The NIC keeps a minimum gap between two interrupts
+                 * (ethtool -C rx-usecs): the wait that follows is it. */
+                itr_held = true;
+                printf(", %s", vh_tr("interrupt moderation holds the "
+                                     "interrupt"));
+            } else if (h->what) {
+                printf(", %s", h->what);
+            }
             break;
         case VH_HOP_DROP:
             printf("%s", h->reason);
             break;
         case VH_HOP_RX:
         case VH_HOP_TX:
-            printf("%u-byte frame%s%s", s->len, *s->tag ? ", " : "", s->tag);
+            printf(vh_tr("%u-byte frame"), s->len);
+            printf("%s%s", *s->tag ? ", " : "", s->tag);
             if (h->kind == VH_HOP_TX && h->dev && h->dev == last_in) {
-                printf(" (back out of the port it came in by: a hairpin "
-                       "turn)");
+                printf("%s", vh_tr(" (back out of the port it came in by: "
+                                   "a hairpin turn)"));
             }
             if (h->kind == VH_HOP_RX) {
                 last_in = h->dev;
@@ -151,15 +205,15 @@ print_steps(const struct follow *f, vh_time_t born, const struct world *w)
         ready = done > ready ? done : ready;
     }
     uint64_t total = 0;
-    printf("\n  CPU work for this packet:");
+    printf("\n%s", vh_tr("  CPU work for this packet:"));
     for (int k = 0; k < CPU_N_CATS; k++) {
         if (cycles[k]) {
-            printf(" %s %llu", cpu_cat_names[k],
+            printf(" %s %llu", report_cat_text(cpu_cat_names[k]),
                    (unsigned long long) cycles[k]);
             total += cycles[k];
         }
     }
-    printf("  (total %llu cycles)\n", (unsigned long long) total);
+    printf(vh_tr("  (total %llu cycles)\n"), (unsigned long long) total);
     (void) w;
 }
 
@@ -208,6 +262,7 @@ cmd_explain(int argc, char **argv)
         "      --packet N      its packet number, from 0 (default 0)\n"
         "  -s, --seed N        use seed N instead of the scenario's\n"
         "      --variant NAME  apply that entry of variants[] first\n"
+        CLI_LANG_HELP
         "  -h, --help          print this\n";
     static const struct cli_opt opts[] = {
         { "flow", OPT_FLOW, true }, { "packet", OPT_PACKET, true },
@@ -226,7 +281,8 @@ cmd_explain(int argc, char **argv)
 
     uint64_t seed64 = seed;
     struct cfg_scenario *cfg;
-    struct world *w = cli_load_world(scenario, variant,
+    /* "base": without loading the other variants on trial. */
+    struct world *w = cli_load_world(scenario, variant ? variant : "base",
                                      has_seed ? &seed64 : NULL, &cfg);
     if (!w) {
         return VH_EXIT_USAGE;
@@ -252,13 +308,13 @@ cmd_explain(int argc, char **argv)
     world_run(w, NULL, NULL);
 
     const struct cfg_flow *cf = &cfg->flows[fi];
-    printf("Packet %llu of flow %s: %s %s -> %s, %u bytes\n",
+    printf(vh_tr("Packet %llu of flow %s: %s %s -> %s, %u bytes\n"),
            packet, cf->name, cf->proto == CFG_PROTO_ICMP
-                             ? "icmp echo" : cfg_proto_names[cf->proto],
+                             ? vh_tr("icmp echo") : cfg_proto_names[cf->proto],
            cf->from, cf->to, cf->size);
     int rc = VH_EXIT_OK;
     if (!f.n) {
-        printf("  it was never sent (the flow sent %llu packets)\n",
+        printf(vh_tr("  it was never sent (the flow sent %llu packets)\n"),
                (unsigned long long) w->flows[fi].sent);
         rc = VH_EXIT_FAIL;
     } else {
@@ -268,6 +324,10 @@ cmd_explain(int argc, char **argv)
                 born = f.steps[i].hop.time;
             }
         }
+        char at[32];
+        printf(vh_tr("  sent at %s of simulated time ('vhsim gui --at %s' "
+                     "starts there);\n  the times below count from then\n"),
+               vh_format_time(born, at, sizeof at), at);
         print_steps(&f, born, w);
     }
     for (size_t i = 0; i < f.n; i++) {

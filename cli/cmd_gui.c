@@ -17,7 +17,6 @@
 #include "models/core/config.h"
 #include "models/core/world.h"
 #include "record/record.h"
-#include "sim/lang.h"
 #include "sim/units.h"
 
 /* The most pictures --frames writes: 55 minutes of video at 30 frames
@@ -209,7 +208,7 @@ parse_time_opt(const char *name, const char *val, vh_time_t *out)
 enum {
     OPT_VARIANT = CLI_LONG_ONLY, OPT_VARIANTS, OPT_SPEED, OPT_AT, OPT_SELECT,
     OPT_INSPECT, OPT_SIZE, OPT_SCREENSHOT, OPT_FRAMES, OPT_FROM, OPT_TO,
-    OPT_FPS, OPT_FOLLOW, OPT_LANG,
+    OPT_FPS, OPT_FOLLOW,
 };
 
 static int
@@ -271,16 +270,6 @@ on_gui_opt(void *ctx, int key, const char *v)
         }
         break;
     }
-    case OPT_LANG: {
-        enum vh_lang lang;
-        if (strcmp(v, "zh") && strcmp(v, "en")) {
-            rc = cli_error(VH_EXIT_USAGE, "--lang takes zh or en, not '%s'",
-                           v);
-        } else if (!vh_lang_parse(v, &lang)) {
-            vh_lang_set(lang);
-        }
-        break;
-    }
     case OPT_SIZE:
         if (sscanf(v, "%dx%d", &o->w, &o->h) != 2 || o->w < 320
             || o->h < 200 || o->w > 8192 || o->h > 8192) {
@@ -303,7 +292,6 @@ parse_gui_opts(int argc, char **argv, struct gui_opts *o)
         { "size", OPT_SIZE, true }, { "screenshot", OPT_SCREENSHOT, true },
         { "frames", OPT_FRAMES, true }, { "from", OPT_FROM, true },
         { "to", OPT_TO, true }, { "fps", OPT_FPS, true },
-        { "lang", OPT_LANG, true },
     };
     memset(o, 0, sizeof *o);
     o->speed = GUI_DEFAULT_SPEED;

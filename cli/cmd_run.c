@@ -17,6 +17,7 @@
 #include "models/core/world.h"
 #include "record/record.h"
 #include "sim/capture.h"
+#include "sim/lang.h"
 #include "sim/outfile.h"
 #include "sim/pcapw.h"
 #include "sim/units.h"
@@ -55,6 +56,7 @@ static const char run_usage[] =
     "                      stderr)\n"
     "  -v, --verbose       also say on stderr how long the run took and how\n"
     "                      many events per second it simulated\n"
+    CLI_LANG_HELP
     "  -h, --help          print this\n"
     "\n"
     "'--' ends the options: 'vhsim run -- -x.json'.\n";
@@ -68,6 +70,7 @@ static const char check_usage[] =
     "\n"
     "      --variant NAME  check that entry of variants[] applied\n"
     "  -q, --quiet         print nothing when it is valid\n"
+    CLI_LANG_HELP
     "  -h, --help          print this\n";
 
 enum { OPT_VARIANT = CLI_LONG_ONLY, OPT_RECORD };
@@ -150,11 +153,16 @@ cli_load_world(const char *file, const char *variant, const uint64_t *seed,
     return w;
 }
 
+/* 'check' of the scenario as written loads every variant on trial, to
+ * say which does not load; 'run' loads the base alone ("base"), so a
+ * broken variant does not stop it. */
 static struct world *
-load_world(const struct run_opts *o, struct cfg_scenario **cfgp)
+load_world(const struct run_opts *o, bool trial_variants,
+           struct cfg_scenario **cfgp)
 {
     uint64_t seed = o->seed;
-    return cli_load_world(o->scenario, o->variant, o->has_seed ? &seed : NULL,
+    const char *variant = o->variant || trial_variants ? o->variant : "base";
+    return cli_load_world(o->scenario, variant, o->has_seed ? &seed : NULL,
                           cfgp);
 }
 
@@ -260,7 +268,7 @@ cmd_run(int argc, char **argv)
         return rc < 0 ? VH_EXIT_OK : rc;
     }
     struct cfg_scenario *cfg;
-    struct world *w = load_world(&o, &cfg);
+    struct world *w = load_world(&o, false, &cfg);
     if (!w) {
         return VH_EXIT_USAGE;
     }
@@ -334,11 +342,12 @@ cmd_run(int argc, char **argv)
     if (rc == VH_EXIT_OK && !o.quiet && !cli_is_stdio(o.json)) {
         report_print(w, stdout);
         if (cfg->n_captures) {
-            printf("\nCaptures\n");
+            printf("\n%s\n", vh_tr("Captures"));
         }
         for (size_t i = 0; i < cfg->n_captures; i++) {
-            printf("  %-24s -> %s\n", cfg->captures[i].point,
-                   cfg->captures[i].file);
+            fputs("  ", stdout);
+            report_cell(stdout, cfg->captures[i].point, 24, false);
+            printf(" -> %s\n", cfg->captures[i].file);
         }
     }
     /* A successful run is silent on stderr: the report carries wall_s
@@ -363,7 +372,7 @@ cmd_check(int argc, char **argv)
         return rc < 0 ? VH_EXIT_OK : rc;
     }
     struct cfg_scenario *cfg;
-    struct world *w = load_world(&o, &cfg);
+    struct world *w = load_world(&o, true, &cfg);
     if (!w) {
         return VH_EXIT_USAGE;
     }
@@ -374,11 +383,12 @@ cmd_check(int argc, char **argv)
     }
     char more[48] = "";
     if (ctrs) {
-        snprintf(more, sizeof more, ", %zu containers", ctrs);
+        snprintf(more, sizeof more, vh_tr(", %zu containers"), ctrs);
     }
     if (!o.quiet) {
-        printf("%s: ok: %zu hosts, %zu VMs%s, %zu switches, %zu flows, "
-               "%zu captures, %zu variants\n", cli_input_name(o.scenario),
+        printf(vh_tr("%s: ok: %zu hosts, %zu VMs%s, %zu switches, %zu "
+                     "flows, %zu captures, %zu variants\n"),
+               cli_input_name(o.scenario),
                cfg->n_hosts, vms, more, cfg->n_switches, cfg->n_flows,
                cfg->n_captures, cfg->n_variants);
     }

@@ -57,6 +57,7 @@ static const char sweep_usage[] =
     "      --force         run more than 1000 runs\n"
     "  -q, --quiet         print nothing on success\n"
     "  -v, --verbose       also say on stderr how long the runs took\n"
+    CLI_LANG_HELP
     "  -h, --help          print this\n";
 
 struct sweep_opts {

@@ -15,7 +15,9 @@
 /* One finished run. */
 struct compare_run {
     const char *name;           /* "base" or the variant's name. */
-    cJSON *report;              /* report_json() of that run. */
+    cJSON *report;              /* report_json() of that run, or for a
+                                 * refused one { "name", "refused" }. */
+    const char *refused;        /* Why it could not run; NULL if it ran. */
 };
 
 /* Prints the runs side by side: one column per run, one row per metric.

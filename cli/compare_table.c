@@ -13,13 +13,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "report/report.h"
+#include "sim/lang.h"
 #include "sim/xmalloc.h"
 
-#define LABEL_MAX 36            /* Longer labels are cut. */
-#define CELL_MAX 24
+#define LABEL_MAX 36            /* Columns; longer labels are cut. */
+#define LABEL_BYTES 160         /* LABEL_MAX columns of UTF-8, at most. */
+#define CELL_MAX 48             /* Bytes: a refusal's words in Chinese. */
 
 struct row {
-    char label[LABEL_MAX + 1];
+    char label[LABEL_BYTES];
     char *heading;              /* A section heading: no cells. */
     char (*cells)[CELL_MAX];    /* One per run. */
 };
@@ -101,6 +104,15 @@ fmt_ns(double ns, char *buf, size_t len)
     snprintf(buf, len, "%s%s", num, unit[k]);
 }
 
+/* A fraction as a percentage: 0.245 -> "24.5%". */
+static void
+fmt_pct(double v, char *buf, size_t len)
+{
+    char num[16];               /* At most "100": util is 0 to 1. */
+    fmt_sig3(v * 100, num, sizeof num);
+    snprintf(buf, len, "%s%%", num);
+}
+
 /* --- Reading the reports. --- */
 
 double
@@ -163,6 +175,31 @@ compare_flow_host(const cJSON *report, const cJSON *flow)
 
 /* --- Building rows. --- */
 
+/* Copies 'label' into 'out' (LABEL_BYTES), cut to LABEL_MAX columns
+ * between two characters. */
+static void
+cut_label(char *out, const char *label)
+{
+    size_t i = 0, used = 0;
+    while (label[i] && i + 4 < LABEL_BYTES) {
+        size_t n = 1;
+        while ((label[i + n] & 0xc0) == 0x80) {
+            n++;
+        }
+        char ch[8];
+        memcpy(ch, label + i, n);
+        ch[n] = '\0';
+        size_t w = vh_text_width(ch);
+        if (used + w > LABEL_MAX) {
+            break;
+        }
+        used += w;
+        i += n;
+    }
+    memcpy(out, label, i);
+    out[i] = '\0';
+}
+
 static struct row *
 add_row(struct table *t, const char *label)
 {
@@ -172,7 +209,7 @@ add_row(struct table *t, const char *label)
     }
     struct row *r = &t->rows[t->n_rows++];
     memset(r, 0, sizeof *r);
-    snprintf(r->label, sizeof r->label, "%s", label);
+    cut_label(r->label, label);
     r->cells = vh_xrealloc(NULL, t->n_runs * sizeof *r->cells);
     for (size_t i = 0; i < t->n_runs; i++) {
         snprintf(r->cells[i], CELL_MAX, "-");
@@ -287,44 +324,109 @@ add_flow(struct table *t, const cJSON *flow)
     if (same_size) {
         snprintf(size, sizeof size, " %.0f B,", compare_num(flow, "size"));
     }
-    snprintf(text, sizeof text, "Flow %s (%s%s %s -> %s)", name,
+    snprintf(text, sizeof text, vh_tr("Flow %s (%s%s %s -> %s)"), name,
              compare_str(flow, "proto"), size, compare_str(flow, "from"),
              compare_str(flow, "to"));
     add_heading(t, text);
     t->icmp |= !strcmp(compare_str(flow, "proto"), "icmp");
     if (!same_size) {
-        add_metric(t, "  frame size (B)", "flows", name, NULL, "size",
+        add_metric(t, vh_tr("  frame size (B)"), "flows", name, NULL, "size",
                    FMT_COUNT, false);
     }
-    add_metric(t, "  sent", "flows", name, NULL, "sent", FMT_COUNT, false);
-    add_metric(t, "  delivered", "flows", name, NULL, "delivered",
+    add_metric(t, vh_tr("  sent"), "flows", name, NULL, "sent", FMT_COUNT, false);
+    add_metric(t, vh_tr("  delivered"), "flows", name, NULL, "delivered",
                FMT_COUNT, false);
-    add_metric(t, "  in flight at end", "flows", name, NULL, "in_flight",
+    add_metric(t, vh_tr("  in flight at end"), "flows", name, NULL, "in_flight",
                FMT_COUNT, true);
     const char **reasons;
     size_t n = union_keys(t, "flows", name, "drops", &reasons);
     for (size_t k = 0; k < n; k++) {
-        char label[LABEL_MAX + 1];
-        snprintf(label, sizeof label, "  dropped: %s", reasons[k]);
+        char label[LABEL_BYTES];
+        snprintf(label, sizeof label, vh_tr("  dropped: %s"), reasons[k]);
         add_metric(t, label, "flows", name, "drops", reasons[k], FMT_COUNT,
                    false);
     }
     free(reasons);
-    add_metric(t, "  throughput Gbps", "flows", name, NULL,
+    add_metric(t, vh_tr("  throughput Gbps"), "flows", name, NULL,
                "throughput_gbps", FMT_SI, false);
-    add_metric(t, "  throughput Mpps", "flows", name, NULL,
+    add_metric(t, vh_tr("  throughput Mpps"), "flows", name, NULL,
                "throughput_mpps", FMT_SI, false);
-    add_metric(t, "  latency p50", "flows", name, "latency_ns", "p50",
+    add_metric(t, vh_tr("  latency p50"), "flows", name, "latency_ns", "p50",
                FMT_NS, false);
-    add_metric(t, "  latency p99", "flows", name, "latency_ns", "p99",
+    add_metric(t, vh_tr("  latency p99"), "flows", name, "latency_ns", "p99",
                FMT_NS, false);
     /* TCP and request/response flows (models/endpoint/tcp.h). */
-    add_metric(t, "  goodput Gbps", "flows", name, NULL, "goodput_gbps",
+    add_metric(t, vh_tr("  goodput Gbps"), "flows", name, NULL, "goodput_gbps",
                FMT_SI, true);
-    add_metric(t, "  retransmits", "flows", name, NULL, "retransmits",
+    add_metric(t, vh_tr("  retransmits"), "flows", name, NULL, "retransmits",
                FMT_COUNT, true);
-    add_metric(t, "  transactions/s", "flows", name, NULL,
+    add_metric(t, vh_tr("  transactions/s"), "flows", name, NULL,
                "transactions_per_s", FMT_SI, true);
+}
+
+/* Core 'id' of host 'name' in 'report', or NULL. */
+static const cJSON *
+find_core(const cJSON *report, const char *name, int id)
+{
+    const cJSON *h = find_named(report, "hosts", name);
+    const cJSON *cpu = cJSON_GetObjectItemCaseSensitive(h, "cpu");
+    const cJSON *c;
+    cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(cpu, "cores")) {
+        if ((int) compare_num(c, "id") == id) {
+            return c;
+        }
+    }
+    return NULL;
+}
+
+/* A core's cycles over every category. */
+static double
+core_cycles(const cJSON *core)
+{
+    double sum = 0;
+    const cJSON *k;
+    cJSON_ArrayForEach(k, cJSON_GetObjectItemCaseSensitive(core, "cycles")) {
+        sum += cJSON_IsNumber(k) ? k->valuedouble : 0;
+    }
+    return sum;
+}
+
+/* Each core of host 'name' that worked in some run: how busy it was and
+ * its cycles, so a comparison shows where the work went (which core
+ * RSS or VMDq steered a queue to, which one irqbalance chose). */
+static void
+add_cores(struct table *t, const char *name)
+{
+    int n_cores = 0;
+    for (size_t i = 0; i < t->n_runs; i++) {
+        const cJSON *h = find_named(t->runs[i].report, "hosts", name);
+        const cJSON *cpu = cJSON_GetObjectItemCaseSensitive(h, "cpu");
+        int n = cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(cpu,
+                                                                    "cores"));
+        n_cores = n > n_cores ? n : n_cores;
+    }
+    for (int id = 0; id < n_cores; id++) {
+        bool worked = false;
+        for (size_t i = 0; i < t->n_runs; i++) {
+            const cJSON *c = find_core(t->runs[i].report, name, id);
+            worked |= c && core_cycles(c) > 0;
+        }
+        if (!worked) {
+            continue;
+        }
+        char label[LABEL_BYTES];
+        snprintf(label, sizeof label, vh_tr("  core %d busy"), id);
+        struct row *busy = add_row(t, label);
+        snprintf(label, sizeof label, vh_tr("  core %d cycles"), id);
+        struct row *cyc = add_row(t, label);
+        for (size_t i = 0; i < t->n_runs; i++) {
+            const cJSON *c = find_core(t->runs[i].report, name, id);
+            if (c) {
+                fmt_pct(compare_num(c, "util"), busy->cells[i], CELL_MAX);
+                fmt_si(core_cycles(c), cyc->cells[i], CELL_MAX);
+            }
+        }
+    }
 }
 
 static void
@@ -334,45 +436,56 @@ add_host(struct table *t, const cJSON *host)
     char text[512];
     int vms = (int) compare_num(host, "vms");
     int ctrs = (int) compare_num(host, "containers");
+    /* Each wording whole, so that it translates whole. */
     if (vms && ctrs) {
-        snprintf(text, sizeof text, "Host %s (%d VM%s, %d container%s)",
-                 name, vms, vms == 1 ? "" : "s", ctrs, ctrs == 1 ? "" : "s");
-    } else if (vms || ctrs) {
-        snprintf(text, sizeof text, "Host %s (%d %s%s)", name,
-                 vms ? vms : ctrs, vms ? "VM" : "container",
-                 (vms ? vms : ctrs) == 1 ? "" : "s");
+        snprintf(text, sizeof text, vms == 1 && ctrs == 1
+                 ? vh_tr("Host %s (%d VM, %d container)")
+                 : vms == 1 ? vh_tr("Host %s (%d VM, %d containers)")
+                 : ctrs == 1 ? vh_tr("Host %s (%d VMs, %d container)")
+                 : vh_tr("Host %s (%d VMs, %d containers)"),
+                 name, vms, ctrs);
+    } else if (vms) {
+        snprintf(text, sizeof text, vms == 1 ? vh_tr("Host %s (%d VM)")
+                 : vh_tr("Host %s (%d VMs)"), name, vms);
+    } else if (ctrs) {
+        snprintf(text, sizeof text, ctrs == 1
+                 ? vh_tr("Host %s (%d container)")
+                 : vh_tr("Host %s (%d containers)"), name, ctrs);
     } else {
-        snprintf(text, sizeof text, "Host %s", name);
+        snprintf(text, sizeof text, vh_tr("Host %s"), name);
     }
     add_heading(t, text);
-    add_metric(t, "  packets", "hosts", name, NULL,
+    add_metric(t, vh_tr("  packets"), "hosts", name, NULL,
                "packets", FMT_COUNT, false);
-    add_metric(t, "  cycles/packet", "hosts", name, NULL,
+    add_metric(t, vh_tr("  cycles/packet"), "hosts", name, NULL,
                "cycles_per_packet", FMT_SI, false);
     const char **cats;
     size_t n = union_keys(t, "hosts", name, "cycles_per_packet_by_category",
                           &cats);
     for (size_t k = 0; k < n; k++) {
-        char label[LABEL_MAX + 1];
-        snprintf(label, sizeof label, "    %s", cats[k]);
+        char label[LABEL_BYTES];
+        snprintf(label, sizeof label, "    %s", report_cat_text(cats[k]));
         add_metric(t, label, "hosts", name, "cycles_per_packet_by_category",
                    cats[k], FMT_SI, true);
     }
     free(cats);
-    add_metric(t, "  interrupts/s", "hosts", name, NULL, "interrupts_per_s",
+    add_metric(t, vh_tr("  interrupts/s"), "hosts", name, NULL, "interrupts_per_s",
                FMT_SI, false);
-    add_metric(t, "  guest interrupts/s", "hosts", name, NULL,
+    add_metric(t, vh_tr("    of which IPIs/s"), "hosts", name, NULL,
+               "ipis_per_s", FMT_SI, true);
+    add_metric(t, vh_tr("  guest interrupts/s"), "hosts", name, NULL,
                "guest_interrupts_per_s", FMT_SI, false);
-    add_metric(t, "  VM exits/s", "hosts", name, NULL, "vm_exits_per_s",
+    add_metric(t, vh_tr("  VM exits/s"), "hosts", name, NULL, "vm_exits_per_s",
                FMT_SI, false);
-    add_metric(t, "  VM exits/packet", "hosts", name, NULL,
+    add_metric(t, vh_tr("  VM exits/packet"), "hosts", name, NULL,
                "vm_exits_per_packet", FMT_SI, false);
-    add_metric(t, "  bytes copied/packet", "hosts", name, NULL,
+    add_metric(t, vh_tr("  bytes copied/packet"), "hosts", name, NULL,
                "copies_bytes_per_packet", FMT_SI, false);
-    add_metric(t, "  uplink bytes", "hosts", name, NULL, "uplink_bytes",
+    add_metric(t, vh_tr("  uplink bytes"), "hosts", name, NULL, "uplink_bytes",
                FMT_SI, false);
-    add_metric(t, "  uplink bytes/packet", "hosts", name, NULL,
+    add_metric(t, vh_tr("  uplink bytes/packet"), "hosts", name, NULL,
                "uplink_bytes_per_packet", FMT_SI, false);
+    add_cores(t, name);
 }
 
 /* A row of the string at 'key' of each run's switch 'name'. */
@@ -394,7 +507,7 @@ add_switch_text(struct table *t, const char *label, const char *name,
 static void
 add_switch_acl_rule(struct table *t, const char *name, int rule)
 {
-    char label[LABEL_MAX + 1] = "";
+    char label[LABEL_BYTES] = "";
     struct row *r = NULL;
     for (size_t i = 0; i < t->n_runs; i++) {
         const cJSON *e = find_named(t->runs[i].report, "switches", name);
@@ -404,7 +517,8 @@ add_switch_acl_rule(struct table *t, const char *name, int rule)
             continue;
         }
         if (!r) {
-            snprintf(label, sizeof label, "  acl rule %d (%s) hits", rule,
+            snprintf(label, sizeof label, vh_tr("  acl rule %d (%s) hits"),
+                     rule,
                      compare_str(it, "action"));
             r = add_row(t, label);
         }
@@ -419,9 +533,9 @@ static void
 add_switch(struct table *t, const char *name)
 {
     char text[512];
-    snprintf(text, sizeof text, "Switch %s", name);
+    snprintf(text, sizeof text, vh_tr("Switch %s"), name);
     add_heading(t, text);
-    add_switch_text(t, "  mode", name, "mode");
+    add_switch_text(t, vh_tr("  mode"), name, "mode");
     int rules = 0;
     for (size_t i = 0; i < t->n_runs; i++) {
         const cJSON *e = find_named(t->runs[i].report, "switches", name);
@@ -449,7 +563,7 @@ add_switch(struct table *t, const char *name)
         }
     }
     for (size_t k = 0; k < n; k++) {
-        char label[LABEL_MAX + 1];
+        char label[LABEL_BYTES];
         snprintf(label, sizeof label, "  %s", keys[k]);
         add_metric(t, label, "switches", name, NULL, keys[k], FMT_COUNT,
                    false);
@@ -460,10 +574,15 @@ add_switch(struct table *t, const char *name)
 static void
 build(struct table *t)
 {
-    struct row *r = add_row(t, "simulated time");
+    struct row *r = add_row(t, vh_tr("simulated time"));
     for (size_t i = 0; i < t->n_runs; i++) {
-        fmt_ns(compare_num(t->runs[i].report, "sim_time_ns"), r->cells[i],
-               CELL_MAX);
+        if (t->runs[i].refused) {
+            /* Its column stays "-" below; the reason is under the table. */
+            snprintf(r->cells[i], CELL_MAX, "%s", vh_tr("refused"));
+        } else {
+            fmt_ns(compare_num(t->runs[i].report, "sim_time_ns"),
+                   r->cells[i], CELL_MAX);
+        }
     }
 
     /* Flows and hosts in the order of the first run that has them. */
@@ -565,9 +684,10 @@ static void
 print_block(const struct table *t, int label_w, const int *col_w,
             size_t first, size_t last, FILE *out)
 {
-    fprintf(out, "%-*s", label_w, "");
+    report_cell(out, "", label_w, false);
     for (size_t c = first; c < last; c++) {
-        fprintf(out, "  %*s", col_w[c], t->runs[c].name);
+        fputs("  ", out);
+        report_cell(out, t->runs[c].name, col_w[c], true);
     }
     fputc('\n', out);
     for (size_t i = 0; i < t->n_rows; i++) {
@@ -576,9 +696,10 @@ print_block(const struct table *t, int label_w, const int *col_w,
             fprintf(out, "%s\n", r->heading);
             continue;
         }
-        fprintf(out, "%-*s", label_w, r->label);
+        report_cell(out, r->label, label_w, false);
         for (size_t c = first; c < last; c++) {
-            fprintf(out, "  %*s", col_w[c], r->cells[c]);
+            fputs("  ", out);
+            report_cell(out, r->cells[c], col_w[c], true);
         }
         fputc('\n', out);
     }
@@ -591,13 +712,18 @@ compare_print(const struct compare_run *runs, size_t n, int width,
     struct table t = { .runs = runs, .n_runs = n };
     build(&t);
 
-    const cJSON *base = runs[0].report;
+    /* The scenario's name and seed from the first run that ran. */
+    size_t first_ran = 0;
+    while (first_ran + 1 < n && runs[first_ran].refused) {
+        first_ran++;
+    }
+    const cJSON *base = runs[first_ran].report;
     /* The seed is written as its digits (a raw JSON number). */
     const cJSON *seed = cJSON_GetObjectItemCaseSensitive(base, "seed");
-    fprintf(out, "vhsim compare: %s, seed %s, %zu run%s\n",
+    fprintf(out, n == 1 ? vh_tr("vhsim compare: %s, seed %s, %zu run\n")
+                        : vh_tr("vhsim compare: %s, seed %s, %zu runs\n"),
             compare_str(base, "scenario"),
-            cJSON_IsRaw(seed) ? seed->valuestring : "?", n,
-            n == 1 ? "" : "s");
+            cJSON_IsRaw(seed) ? seed->valuestring : "?", n);
     const char *desc = compare_str(base, "description");
     if (*desc) {
         print_wrapped(out, desc, 2, width && width < 100 ? width : 100);
@@ -606,14 +732,14 @@ compare_print(const struct compare_run *runs, size_t n, int width,
 
     int label_w = 0;
     for (size_t i = 0; i < t.n_rows; i++) {
-        int l = (int) strlen(t.rows[i].label);
+        int l = (int) vh_text_width(t.rows[i].label);
         label_w = l > label_w ? l : label_w;
     }
     int *col_w = vh_xrealloc(NULL, n * sizeof *col_w);
     for (size_t c = 0; c < n; c++) {
-        col_w[c] = (int) strlen(runs[c].name);
+        col_w[c] = (int) vh_text_width(runs[c].name);
         for (size_t i = 0; i < t.n_rows; i++) {
-            int l = (int) strlen(t.rows[i].cells[c]);
+            int l = (int) vh_text_width(t.rows[i].cells[c]);
             col_w[c] = l > col_w[c] ? l : col_w[c];
         }
     }
@@ -629,12 +755,25 @@ compare_print(const struct compare_run *runs, size_t n, int width,
         print_block(&t, label_w, col_w, first, last, out);
         first = last;
     }
-    fprintf(out, "\nA host's packets are the flows' packets its endpoints "
-            "sent or received; its\nper-packet rows divide by them, its "
-            "per-second rows by the simulated time.\n");
+    fprintf(out, "%s", vh_tr("\nA host's packets are the flows' packets "
+                             "its endpoints sent or received (one\n"
+                             "between two of its guests counts twice, sent "
+                             "and received); its per-packet rows\n"
+                             "divide by them, its per-second rows by the "
+                             "simulated time.  A core's busy row\n"
+                             "is the share of the simulated time it "
+                             "worked.\n"));
     if (t.icmp) {
-        fprintf(out, "ICMP: latency is the round trip, and delivered counts "
-                "replies.\n");
+        fprintf(out, "%s", vh_tr("ICMP: latency is the round trip, and "
+                                 "delivered counts replies.\n"));
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (runs[i].refused) {
+            char text[2048];
+            snprintf(text, sizeof text, vh_tr("Variant '%s' refused: %s"),
+                     runs[i].name, runs[i].refused);
+            print_wrapped(out, text, 0, width && width < 100 ? width : 100);
+        }
     }
 
     free(col_w);

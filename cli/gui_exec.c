@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "sim/lang.h"
 #include "sim/xmalloc.h"
 
 #define GUI_PROGRAM "vhsim-gui"
@@ -64,11 +65,14 @@ cmd_gui_exec(const char *argv0, int argc, char **argv)
                          "'%s' is in, to run " GUI_PROGRAM " from there",
                          argv0);
     }
-    /* vhsim-gui's arguments are those after "gui". */
-    char **args = vh_xcalloc((size_t) argc + 1, sizeof *args);
+    /* vhsim-gui's arguments are those after "gui", and the language
+     * vhsim chose (cli_take_lang took its --lang out of argv). */
+    char **args = vh_xcalloc((size_t) argc + 2, sizeof *args);
     args[0] = path;
+    args[1] = (char *) (vh_lang_get() == VH_LANG_ZH ? "--lang=zh"
+                                                     : "--lang=en");
     for (int i = 1; i < argc; i++) {
-        args[i] = argv[i];
+        args[i + 1] = argv[i];
     }
     fflush(stdout);
     execv(path, args);

@@ -9,11 +9,16 @@
 
 #include "cli/cli.h"
 #include "cli/cmd_gui.h"
-#include "sim/lang.h"
+#include "cli/opts.h"
 
 int
 main(int argc, char **argv)
 {
+    /* The labels' language: --lang (which 'vhsim gui' passes on), else
+     * the locale's. */
+    if (cli_take_lang(&argc, argv)) {
+        return VH_EXIT_USAGE;
+    }
     if (argc == 2 && (!strcmp(argv[1], "--version")
                       || !strcmp(argv[1], "-V"))) {
         SDL_version v;
@@ -24,7 +29,5 @@ main(int argc, char **argv)
                t->patch, png_get_libpng_ver(NULL));
         return cli_finish_stdout(VH_EXIT_OK);
     }
-    /* The locale's language, unless --lang says otherwise. */
-    vh_lang_set(vh_lang_from_env());
     return cli_finish_stdout(cmd_gui(argc, argv));
 }

@@ -8,6 +8,7 @@
 
 #include "cli/cli.h"
 #include "sim/diag.h"
+#include "sim/lang.h"
 #include "sim/xmalloc.h"
 
 static const struct cli_opt *
@@ -160,4 +161,48 @@ cli_opt_u64(const char *name, const char *val, unsigned long long *out)
                          val);
     }
     return 0;
+}
+
+int
+cli_take_lang(int *argc, char **argv)
+{
+    enum vh_lang lang = vh_lang_from_env();
+    int out = 1;
+    int rc = 0;
+    bool ended = false;
+    for (int i = 1; i < *argc; i++) {
+        const char *a = argv[i];
+        const char *val = NULL;
+        bool lang_opt = false;
+        if (!ended && !strcmp(a, "--")) {
+            ended = true;
+        } else if (!ended && !strcmp(a, "--lang")) {
+            lang_opt = true;
+            if (i + 1 < *argc) {
+                val = argv[++i];
+            }
+        } else if (!ended && !strncmp(a, "--lang=", 7)) {
+            lang_opt = true;
+            val = a + 7;
+        }
+        if (!lang_opt) {
+            argv[out++] = argv[i];
+            continue;
+        }
+        if (rc) {
+            continue;
+        }
+        if (!val) {
+            rc = cli_error(VH_EXIT_USAGE, "--lang needs a value (zh or en)");
+        } else if (strcmp(val, "zh") && strcmp(val, "en")) {
+            rc = cli_error(VH_EXIT_USAGE, "--lang: unknown language '%s' "
+                           "(zh or en)", val);
+        } else {
+            vh_lang_parse(val, &lang);
+        }
+    }
+    argv[out] = NULL;
+    *argc = out;
+    vh_lang_set(lang);
+    return rc;
 }

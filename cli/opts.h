@@ -41,4 +41,18 @@ int cli_parse_opts(int argc, char **argv, const char *usage,
  * integer.  Returns 0, or VH_EXIT_USAGE after saying what it is not. */
 int cli_opt_u64(const char *name, const char *val, unsigned long long *out);
 
+/* The language of what students read (sim/lang.h), an option of every
+ * command: takes each "--lang LANG" and "--lang=LANG" out of argv (up to
+ * a "--"), wherever it stands ("vhsim --lang zh run x.json" and "vhsim
+ * run x.json --lang zh" alike), so no command's own table lists it, and
+ * sets the language: the last one given, else the locale's
+ * (vh_lang_from_env).  Returns 0, or VH_EXIT_USAGE after saying that the
+ * language is not "zh" or "en" (nothing is then run or written). */
+int cli_take_lang(int *argc, char **argv);
+
+/* The line each command's --help gives the option. */
+#define CLI_LANG_HELP \
+    "      --lang zh|en    the language of the text output (default: the\n" \
+    "                      locale's; JSON and CSV stay English)\n"
+
 #endif /* cli/opts.h */

@@ -6,7 +6,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cli/opts.h"
 #include "sim/diag.h"
+#include "sim/lang.h"
 
 static const char usage[] =
     "usage: vhsim COMMAND [ARGS]\n"
@@ -27,10 +29,16 @@ static const char usage[] =
     "'vhsim COMMAND --help' describes a command and its options; a\n"
     "SCENARIO '-' is standard input, and '--' ends the options.  'vhsim\n"
     "--version' (-V) gives the versions of vhsim and of the libraries it\n"
-    "uses.  Scenario format: docs/scenarios.md.\n";
+    "uses.  Scenario format: docs/scenarios.md.\n"
+    "\n"
+    "Every command takes --lang zh|en, before or after its name: the\n"
+    "language of the text it prints for people (the report's tables,\n"
+    "'explain'); by default the locale's (LC_ALL, LC_MESSAGES, LANG), so\n"
+    "zh_CN.UTF-8 gives Chinese.  JSON and CSV keys and error messages stay\n"
+    "English.\n";
 
-int
-vhsim_main(int argc, char **argv)
+static int
+dispatch(int argc, char **argv)
 {
     static const char *const commands[] = {
         "run", "check", "explain", "compare", "sweep", "gui", "help",
@@ -55,7 +63,7 @@ vhsim_main(int argc, char **argv)
     if (!strcmp(cmd, "help")) {
         /* "vhsim help run" is "vhsim run --help". */
         char *args[] = { argv[0], argv[2], (char *) "--help", NULL };
-        return vhsim_main(3, args);
+        return dispatch(3, args);
     }
     if (!strcmp(cmd, "run")) {
         return cmd_run(argc - 1, argv + 1);
@@ -83,4 +91,12 @@ vhsim_main(int argc, char **argv)
     }
     return cli_error(VH_EXIT_USAGE, "unknown command '%s' (see 'vhsim "
                      "--help')", cmd);
+}
+
+int
+vhsim_main(int argc, char **argv)
+{
+    /* Chosen once, before anything is printed. */
+    int rc = cli_take_lang(&argc, argv);
+    return rc ? rc : dispatch(argc, argv);
 }

@@ -33,7 +33,7 @@ struct bport_key {
 static const struct bport_key bport_keys[] = {
     { "name", 0 }, { "type", 0 }, { "vlan", 0 }, { "trunks", 0 },
     { "ingress_policing_rate", 0 }, { "ingress_policing_burst", 0 },
-    { "qos", 0 },
+    { "qos", 0 }, { "pvlan", BP(CFG_BP_NIC) }, { "isolated", BP(CFG_BP_NIC) },
     { "ip", BP(CFG_BP_INTERNAL) }, { "mac", BP(CFG_BP_INTERNAL) },
     { "peer", BP(CFG_BP_PATCH) },
     { "members", BP(CFG_BP_BOND) }, { "bond_mode", BP(CFG_BP_BOND) },
@@ -230,7 +230,9 @@ bport_object(struct ld *ld, const cJSON *o, const char *pp,
         || !ld_int(ld, o, pp, "ttl", false, 1, 255, NULL, &ttl)
         || !ld_time(ld, o, pp, "ageing", false, &bp->ageing)
         || !ld_time(ld, o, pp, "bond_downdelay", false,
-                    &bp->bond_downdelay)) {
+                    &bp->bond_downdelay)
+        || !ld_bool(ld, o, pp, "isolated", &bp->isolated)
+        || !ld_port_pvlan(ld, o, pp, &bp->pvlan)) {
         return false;
     }
     bp->type = (enum cfg_bport_type) type;

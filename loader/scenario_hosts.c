@@ -462,6 +462,18 @@ load_attach(struct ld *ld, const cJSON *o, const char *vp,
             return false;
         }
     }
+    if (!ld_bool(ld, at, ap, "isolated", &vn->isolated)
+        || !ld_port_pvlan(ld, at, ap, &vn->pvlan)) {
+        return false;
+    }
+    if (vn->pvlan.type != CFG_PVLAN_NONE
+        && (!ld_absent_or_null(o, "vlan") || !ld_absent_or_null(o, "trunks"))) {
+        const char *k = !ld_absent_or_null(o, "vlan") ? "vlan" : "trunks";
+        jp_key(path, vp, k);
+        return vh_diag_fail(ld->diag, path, "a port with 'pvlan' is an "
+                            "access port of its private VLAN; leave '%s' "
+                            "out", k);
+    }
     long long rate = 0, burst = 0;
     if (!ld_int(ld, at, ap, "ingress_policing_rate", false, 0, 1000000000,
                 NULL, &rate)
@@ -473,6 +485,18 @@ load_attach(struct ld *ld, const cJSON *o, const char *vp,
         jp_key(path, ap, "ingress_policing_rate");
         return vh_diag_fail(ld->diag, path, "ingress policing applies only "
                             "to attach type 'ovs'");
+    }
+    if (vn->isolated && type != CFG_AT_BRIDGE) {
+        jp_key(path, ap, "isolated");
+        return vh_diag_fail(ld->diag, path, "port isolation is a Linux "
+                            "bridge's; it applies only to attach type "
+                            "'bridge'");
+    }
+    if (vn->pvlan.type != CFG_PVLAN_NONE && type != CFG_AT_BRIDGE
+        && type != CFG_AT_OVS) {
+        jp_key(path, ap, "pvlan");
+        return vh_diag_fail(ld->diag, path, "private VLANs apply only to "
+                            "attach types 'bridge' and 'ovs'");
     }
     vn->policing_rate_kbps = (uint64_t) rate;
     vn->policing_burst_kb = (uint64_t) burst;
@@ -803,7 +827,8 @@ load_switch(struct ld *ld, const cJSON *o, const char *sp,
     sw->ports = (int) ports;
     sw->port_buffer = (int) buf;
     return ld_acl(ld, o, sp, sw) && ld_vepa(ld, o, sp, sw)
-           && ld_switch_links(ld, o, sp, sw);
+           && ld_switch_links(ld, o, sp, sw)
+           && ld_switch_pvlan(ld, o, sp, sw);
 }
 
 bool

@@ -17,7 +17,6 @@
 /* ---- Schema.  The scenario format's keys (docs/scenarios.md) plus the
  * extensions the loader documents where it reads them. ---- */
 
-#define SCHEMA(WHAT, KEYS) { WHAT, KEYS, sizeof KEYS / sizeof KEYS[0] }
 
 static const struct schema_key cpu_keys[] = {
     { "cores", NULL }, { "ghz", NULL }, { "irqbalance", NULL },
@@ -43,6 +42,7 @@ static const struct schema_key attach_keys[] = {
     { "type", NULL }, { "to", NULL }, { "mode", NULL }, { "vf", NULL },
     { "forward", NULL }, { "vlan", NULL }, { "trunks", NULL },
     { "ingress_policing_rate", NULL }, { "ingress_policing_burst", NULL },
+    { "isolated", NULL }, { "pvlan", NULL },
 };
 const struct schema sch_attach = SCHEMA("attach", attach_keys);
 
@@ -111,6 +111,7 @@ static const struct schema_key switch_keys[] = {
     { "name", NULL }, { "mode", NULL }, { "ports", NULL },
     { "speed", NULL }, { "port_buffer", NULL }, { "acl", NULL },
     { "vdp", NULL }, { "reflective_relay", NULL }, { "links", NULL },
+    { "pvlan", NULL },
 };
 const struct schema sch_switch = SCHEMA("switch", switch_keys);
 
@@ -276,12 +277,7 @@ static const struct {
     { "VM NIC", "offloads", "offloads (TSO, GSO, GRO, rx-checksum)" },
     { "switch", "lldp", "LLDP" },
     { "switch", "cdp", "CDP" },
-    { "switch", "pvlan", "private VLANs" },
-    { "bridge port", "isolated", "isolated bridge ports" },
-    { "bridge port", "pvlan", "private VLANs" },
     { "attach", "portgroup", "distributed switches' port groups" },
-    { "attach", "isolated", "isolated bridge ports" },
-    { "attach", "pvlan", "private VLANs" },
     { "flow", "family", "IPv6" },
 };
 

@@ -34,6 +34,7 @@ struct schema {
     const struct schema_key *keys;
     size_t n;
 };
+#define SCHEMA(WHAT, KEYS) { WHAT, KEYS, sizeof KEYS / sizeof KEYS[0] }
 
 extern const struct schema sch_top, sch_host, sch_nic, sch_bridge, sch_vm,
                            sch_vnic, sch_switch, sch_flow, sch_capture,
@@ -158,6 +159,13 @@ bool ld_acl(struct ld *, const cJSON *o, const char *sp,
  * 'path' (loader/scenario_acl.c). */
 bool ld_switch_port(struct ld *, const cJSON *v, const char *path,
                     int ports, int *out);
+/* "pvlan" of a bridge port or an attach object at 'op' (and checks it
+ * leaves "vlan" and "trunks" to it), and a switch's "pvlan", after its
+ * "ports" (loader/scenario_pvlan.c). */
+bool ld_port_pvlan(struct ld *, const cJSON *o, const char *op,
+                   struct cfg_pvlan *out);
+bool ld_switch_pvlan(struct ld *, const cJSON *o, const char *sp,
+                     struct cfg_switch *sw);
 /* A switch's "reflective_relay" and "vdp" (loader/scenario_vepa.c),
  * after its "mode" and "ports". */
 bool ld_vepa(struct ld *, const cJSON *o, const char *sp,

@@ -478,6 +478,33 @@ bridge_of(const struct cfg_host *h, const char *nic)
     return NULL;
 }
 
+
+/* Private VLANs on a bridge's own ports: a Linux bridge needs VLAN
+ * filtering for them, and only a Linux bridge isolates ports. */
+static bool
+check_bridge_pvlan(struct ld *ld, const struct cfg_bridge *br)
+{
+    for (size_t k = 0; k < br->n_bports; k++) {
+        const struct cfg_bport *bp = &br->bports[k];
+        char kp[JP_LEN];
+        if (bp->isolated && br->type != CFG_BR_LINUX) {
+            jp_key(kp, bp->jpath, "isolated");
+            return vh_diag_fail(ld->diag, kp, "port isolation is a Linux "
+                                "bridge's; on Open vSwitch give the port "
+                                "a private VLAN ('pvlan')");
+        }
+        if (bp->pvlan.type != CFG_PVLAN_NONE && br->type == CFG_BR_LINUX
+            && !br->vlan_filtering) {
+            jp_key(kp, bp->jpath, "pvlan");
+            return vh_diag_fail(ld->diag, kp, "a private VLAN needs "
+                                "\"vlan_filtering\": true on bridge '%s' "
+                                "(its ports are access ports of the private "
+                                "VLAN's VLANs)", br->name);
+        }
+    }
+    return true;
+}
+
 static bool
 check_bridges(struct ld *ld, const struct cfg_host *h)
 {
@@ -518,6 +545,9 @@ check_bridges(struct ld *ld, const struct cfg_host *h)
                                 "\"vlan_filtering\": true on bridge '%s' (a "
                                 "Linux bridge without it passes frames "
                                 "whatever their VLAN)", br->name);
+        }
+        if (!check_bridge_pvlan(ld, br)) {
+            return false;
         }
     }
     return true;

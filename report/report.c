@@ -12,27 +12,76 @@
 #include "models/hw/pnic.h"
 #include "models/core/world.h"
 #include "models/core/devclass.h"
+#include "models/endpoint/endpoint.h"
 #include "models/endpoint/tcp.h"
+#include "sim/lang.h"
 #include "sim/units.h"
 
 struct flow_rates {
     double mpps;
     double gbps;
+    vh_time_t window;           /* The span the rates are over; 0: none. */
 };
 
-/* Rates from the spacing of deliveries: with n deliveries spread over
- * [first, last], n - 1 intervals passed.  A single delivery has no rate. */
+/* The flow's sending window: from its first packet sent to the end of
+ * its last one's turn, one gap of the offered rate after it (a burst's
+ * gap for the burst pattern; a replayed capture's mean gap), and never
+ * shorter than the n packets sent take at the offered rate r, n/r.  A
+ * Poisson flow whose draws came early thus still has n/r, so the rate
+ * is never above the one offered; a sender its core held back has a
+ * longer window. */
+static vh_time_t
+send_window(const struct flow_stats *fs)
+{
+    const struct cfg_flow *cf = fs->cfg;
+    if (!fs->sent) {
+        return 0;
+    }
+    vh_time_t span = fs->last_sent - fs->first_sent;
+    double slot_ps;
+    if (cf->pps > 0) {
+        double per = cf->pattern == CFG_PAT_BURST && cf->burst
+                     ? (double) cf->burst : 1.0;
+        slot_ps = per * (double) VH_SEC / cf->pps;
+    } else {
+        slot_ps = fs->sent > 1 ? (double) span / (double) (fs->sent - 1)
+                               : 0;
+    }
+    vh_time_t window = span + (vh_time_t) llround(slot_ps);
+    if (cf->pps > 0) {
+        vh_time_t nominal = (vh_time_t) llround((double) fs->sent
+                                                * (double) VH_SEC / cf->pps);
+        window = nominal > window ? nominal : window;
+    }
+    return window;
+}
+
+/* Throughput: what was delivered over the sending window.  Delivered
+ * packets are a subset of those sent in the window, so the figure is
+ * never above the rate offered; a packet still in flight at the end
+ * does not count.  TCP and request/response flows have no offered rate
+ * (their windows and replies pace them): for them the rate is from the
+ * spacing of deliveries, n - 1 intervals over [first, last]. */
 static struct flow_rates
 flow_rates(const struct flow_stats *fs)
 {
-    struct flow_rates r = { 0, 0 };
-    if (fs->delivered >= 2 && fs->last_delivered > fs->first_delivered) {
-        double span_s = (double) (fs->last_delivered - fs->first_delivered)
-                        / (double) VH_SEC;
-        double pps = (double) (fs->delivered - 1) / span_s;
-        r.mpps = pps / 1e6;
-        r.gbps = pps * fs->cfg->size * 8 / 1e9;
+    struct flow_rates r = { 0, 0, 0 };
+    double pps = 0;
+    if (fs->xport) {
+        if (fs->delivered >= 2 && fs->last_delivered > fs->first_delivered) {
+            r.window = fs->last_delivered - fs->first_delivered;
+            pps = (double) (fs->delivered - 1)
+                  / ((double) r.window / (double) VH_SEC);
+        }
+    } else {
+        r.window = send_window(fs);
+        if (r.window) {
+            pps = (double) fs->delivered
+                  / ((double) r.window / (double) VH_SEC);
+        }
     }
+    r.mpps = pps / 1e6;
+    r.gbps = pps * fs->cfg->size * 8 / 1e9;
     return r;
 }
 
@@ -86,8 +135,10 @@ print_xport(const struct flow_stats *fs, int wname, FILE *out)
         vh_format_time(x->min_rtt, min, sizeof min);
         double s = x->last_goodput > from
                    ? (double) (x->last_goodput - from) / (double) VH_SEC : 0;
-        fprintf(out, "  %-*s   tcp: goodput %.4f Gbps, retransmits %llu, "
-                "srtt %s (min %s), cwnd %u\n", wname, "",
+        fputs("  ", out);
+        report_cell(out, "", wname, false);
+        fprintf(out, vh_tr("   tcp: goodput %.4f Gbps, retransmits %llu, "
+                           "srtt %s (min %s), cwnd %u\n"),
                 s ? (double) x->goodput_bytes * 8 / s / 1e9 : 0.0,
                 (unsigned long long) x->retransmits, srtt, min, x->cwnd);
     }
@@ -95,8 +146,10 @@ print_xport(const struct flow_stats *fs, int wname, FILE *out)
         double s = x->last_transaction > from
                    ? (double) (x->last_transaction - from) / (double) VH_SEC
                    : 0;
-        fprintf(out, "  %-*s   rr: %llu transactions, %.1f/s (latency: "
-                "per transaction)\n", wname, "",
+        fputs("  ", out);
+        report_cell(out, "", wname, false);
+        fprintf(out, vh_tr("   rr: %llu transactions, %.1f/s (latency: "
+                           "per transaction)\n"),
                 (unsigned long long) x->transactions,
                 s ? (double) x->transactions / s : 0.0);
     }
@@ -131,6 +184,8 @@ flow_json(const struct world *w, const struct flow_stats *fs)
     struct flow_rates r = flow_rates(fs);
     cJSON_AddNumberToObject(o, "throughput_gbps", r.gbps);
     cJSON_AddNumberToObject(o, "throughput_mpps", r.mpps);
+    /* What the rates are over (extension). */
+    cJSON_AddNumberToObject(o, "rate_window_ns", (double) (r.window / VH_NS));
     cJSON *lat = cJSON_AddObjectToObject(o, "latency_ns");
     const struct vh_hist *h = &fs->latency;
     if (!h->count) {
@@ -189,6 +244,33 @@ core_util(const struct host *h, int i, vh_time_t end)
         return 1.0;
     }
     return (double) cpu_busy_until(&h->cores[i], end) / (double) end;
+}
+
+/* Inter-processor interrupts the host's cores sent to each other (a
+ * wakeup across cores); each is also one of the host's 'interrupts',
+ * taken by the core it woke. */
+static uint64_t
+host_ipis(const struct host *h)
+{
+    uint64_t n = 0;
+    for (int i = 0; i < h->n_cores; i++) {
+        n += h->cores[i].ipis_sent;
+    }
+    return n;
+}
+
+/* Whether some flow has both ends on 'h': its packets are then counted
+ * in the host's 'packets' once sent and once received. */
+static bool
+host_has_local_flow(const struct world *w, const struct host *h)
+{
+    for (size_t i = 0; i < w->n_flows; i++) {
+        const struct flow_stats *fs = &w->flows[i];
+        if (fs->src && fs->dst && fs->src->host == h && fs->dst->host == h) {
+            return true;
+        }
+    }
+    return false;
 }
 
 static uint64_t
@@ -256,6 +338,8 @@ host_rates_json(cJSON *o, const struct host *h, vh_time_t end)
     }
     cJSON_AddNumberToObject(o, "interrupts_per_s",
                             secs ? h->interrupts / secs : 0);
+    cJSON_AddNumberToObject(o, "ipis_per_s",
+                            secs ? (double) host_ipis(h) / secs : 0);
     cJSON_AddNumberToObject(o, "guest_interrupts_per_s",
                             secs ? h->guest_interrupts / secs
                                  : 0);
@@ -458,8 +542,8 @@ print_host_sections(const struct world *w, const struct host *h, FILE *f)
     }
     for (size_t k = 0; k < n_dev_classes; k++) {
         if (left[k]) {
-            fprintf(f, "  ... and %zu more in %s (the JSON report lists "
-                    "every one)\n", left[k], dev_classes[k]->host_section);
+            fprintf(f, vh_tr("  ... and %zu more in %s (the JSON report "
+                             "lists every one)\n"), left[k], dev_classes[k]->host_section);
         }
     }
     free(count);
@@ -563,6 +647,11 @@ host_json(const struct world *w, const struct host *h)
                             h->packets ? (double) total / (double) h->packets
                                        : 0);
     cJSON_AddNumberToObject(o, "interrupts", (double) h->interrupts);
+    /* Extension: how many of those were IPIs, and whether a packet
+     * between two of its guests counts twice in 'packets'. */
+    cJSON_AddNumberToObject(o, "ipis", (double) host_ipis(h));
+    cJSON_AddBoolToObject(o, "packets_count_local_twice",
+                          host_has_local_flow(w, h));
     cJSON_AddNumberToObject(o, "guest_interrupts",
                             (double) h->guest_interrupts);
     cJSON_AddNumberToObject(o, "vm_exits", (double) h->vm_exits);
@@ -635,6 +724,14 @@ report_json(const struct world *w, double wall_s)
         cJSON_AddNumberToObject(o, "rx", (double) d->rx);
         cJSON_AddNumberToObject(o, "tx", (double) d->tx);
         cJSON_AddNumberToObject(o, "drops", (double) d->drops);
+        if (d->drop_reasons) {
+            /* Extension: the same by reason, as a flow's "drops". */
+            cJSON *dr = cJSON_AddObjectToObject(o, "drop_reasons");
+            for (size_t k = 0; k < d->drop_reasons->n; k++) {
+                cJSON_AddNumberToObject(dr, d->drop_reasons->reason[k],
+                                        (double) d->drop_reasons->count[k]);
+            }
+        }
         cJSON_AddItemToArray(devs, o);
     }
     return r;
@@ -710,22 +807,83 @@ report_json_text(const cJSON *report)
 
 /* --- Text. --- */
 
+const char *
+report_cat_text(const char *key)
+{
+    /* In the order of enum cpu_cat, each English the same as its key in
+     * cpu_cat_names[], and each a vh_tr() literal for
+     * tests/lang_missing.sh to see. */
+    const char *const text[] = {
+        vh_tr("guest"), vh_tr("vmexit"), vh_tr("qemu"), vh_tr("vhost"),
+        vh_tr("softirq"), vh_tr("irq"), vh_tr("vswitch"), vh_tr("poll"),
+        vh_tr("app"),
+    };
+    _Static_assert(sizeof text / sizeof *text == CPU_N_CATS,
+                   "a translation for every CPU category");
+    for (int k = 0; k < CPU_N_CATS; k++) {
+        if (!strcmp(key, cpu_cat_names[k])) {
+            return text[k];
+        }
+    }
+    return key;
+}
+
+void
+report_cell(FILE *out, const char *text, int width, bool right)
+{
+    char buf[512];
+    fputs(vh_pad(buf, sizeof buf, text, width < 0 ? 0 : (size_t) width,
+                 right), out);
+}
+
+/* The wider of 'width' and the columns 'text' takes: a heading wider in
+ * Chinese than its column widens the column rather than shift the
+ * rest. */
+static int
+col_width(int width, const char *text)
+{
+    int w = (int) vh_text_width(text);
+    return w > width ? w : width;
+}
+
 static void
 print_flows(const struct world *w, FILE *out)
 {
-    fprintf(out, "\nFlows\n");
-    int wname = 4, wroute = 10;
+    fprintf(out, "\n%s\n", vh_tr("Flows (sent, delivered, dropped and in "
+                                  "flight are packets; Mpps and Gbps are "
+                                  "over each flow's sending window)"));
+    const char *h_name = vh_tr("name"), *h_route = vh_tr("from -> to");
+    int wname = col_width(4, h_name), wroute = col_width(10, h_route);
     for (size_t i = 0; i < w->n_flows; i++) {
         const struct cfg_flow *cf = w->flows[i].cfg;
-        int n = (int) strlen(cf->name);
-        int r = (int) (strlen(cf->from) + strlen(cf->to) + 4);
+        int n = (int) vh_text_width(cf->name);
+        int r = (int) (vh_text_width(cf->from) + vh_text_width(cf->to) + 4);
         wname = n > wname ? n : wname;
         wroute = r > wroute ? r : wroute;
     }
-    fprintf(out, "  %-*s %-5s %-*s %8s %9s %7s %7s %9s %8s %10s %10s "
-            "%10s\n", wname, "name", "proto", wroute, "from -> to", "sent",
-            "delivered", "dropped", "flight", "Mpps", "Gbps", "lat p50",
-            "p99", "max");
+    /* The numeric columns: heading and width. */
+    const char *head[] = {
+        vh_tr("sent"), vh_tr("delivered"), vh_tr("dropped"),
+        vh_tr("flight"), "Mpps", "Gbps", vh_tr("lat p50"), "p99", "max",
+    };
+    int wcol[] = { 8, 9, 7, 7, 9, 8, 10, 10, 10 };
+    enum { N_COLS = sizeof wcol / sizeof *wcol };
+    const char *h_proto = vh_tr("proto");
+    int wproto = col_width(5, h_proto);
+    for (int k = 0; k < N_COLS; k++) {
+        wcol[k] = col_width(wcol[k], head[k]);
+    }
+    fputs("  ", out);
+    report_cell(out, h_name, wname, false);
+    fputc(' ', out);
+    report_cell(out, h_proto, wproto, false);
+    fputc(' ', out);
+    report_cell(out, h_route, wroute, false);
+    for (int k = 0; k < N_COLS; k++) {
+        fputc(' ', out);
+        report_cell(out, head[k], wcol[k], true);
+    }
+    fputc('\n', out);
     for (size_t i = 0; i < w->n_flows; i++) {
         const struct flow_stats *fs = &w->flows[i];
         const struct cfg_flow *cf = fs->cfg;
@@ -740,23 +898,48 @@ print_flows(const struct world *w, FILE *out)
             vh_format_time(h->max * VH_NS, max, sizeof max);
         }
         struct flow_rates r = flow_rates(fs);
-        fprintf(out, "  %-*s %-5s %-*s %8llu %9llu %7llu %7llu %9.4f "
-                "%8.4f %10s %10s %10s\n", wname, cf->name,
-                cfg_proto_names[cf->proto], wroute, route,
-                (unsigned long long) fs->sent,
-                (unsigned long long) fs->delivered,
-                (unsigned long long) fs->drops.total,
-                (unsigned long long) world_in_flight(w, fs), r.mpps, r.gbps,
-                p50, p99, max);
+        char cell[N_COLS][32];
+        snprintf(cell[0], sizeof cell[0], "%llu",
+                 (unsigned long long) fs->sent);
+        snprintf(cell[1], sizeof cell[1], "%llu",
+                 (unsigned long long) fs->delivered);
+        snprintf(cell[2], sizeof cell[2], "%llu",
+                 (unsigned long long) fs->drops.total);
+        snprintf(cell[3], sizeof cell[3], "%llu",
+                 (unsigned long long) world_in_flight(w, fs));
+        if (r.window) {
+            snprintf(cell[4], sizeof cell[4], "%.4f", r.mpps);
+            snprintf(cell[5], sizeof cell[5], "%.4f", r.gbps);
+        } else {
+            /* Nothing sent, or a lone packet: no span to divide by. */
+            snprintf(cell[4], sizeof cell[4], "-");
+            snprintf(cell[5], sizeof cell[5], "-");
+        }
+        snprintf(cell[6], sizeof cell[6], "%s", p50);
+        snprintf(cell[7], sizeof cell[7], "%s", p99);
+        snprintf(cell[8], sizeof cell[8], "%s", max);
+        fputs("  ", out);
+        report_cell(out, cf->name, wname, false);
+        fputc(' ', out);
+        report_cell(out, cfg_proto_names[cf->proto], wproto, false);
+        fputc(' ', out);
+        report_cell(out, route, wroute, false);
+        for (int k = 0; k < N_COLS; k++) {
+            fputc(' ', out);
+            report_cell(out, cell[k], wcol[k], true);
+        }
+        fputc('\n', out);
         for (size_t k = 0; k < fs->drops.n; k++) {
-            fprintf(out, "  %-*s   dropped %llu: %s\n", wname, "",
+            fputs("  ", out);
+            report_cell(out, "", wname, false);
+            fprintf(out, vh_tr("   dropped %llu: %s\n"),
                     (unsigned long long) fs->drops.count[k],
                     fs->drops.reason[k]);
         }
         print_xport(fs, wname, out);
     }
-    fprintf(out, "  (ICMP: latency is the round trip; delivered counts "
-            "replies)\n");
+    fprintf(out, "%s", vh_tr("  (ICMP: latency is the round trip; delivered "
+                             "counts replies)\n"));
 }
 
 static void
@@ -766,47 +949,84 @@ print_hosts(const struct world *w, FILE *out)
     for (size_t i = 0; i < w->n_hosts; i++) {
         const struct host *h = w->hosts[i];
         uint64_t total = host_cycles(h, end);
-        fprintf(out, "\nHost %s: %d cores at %.2f GHz\n", h->dev.path,
-                h->n_cores, h->cfg->cpu.khz / 1e6);
-        fprintf(out, "  cycles/packet %.0f   interrupts %llu   guest "
-                "interrupts %llu   VM exits %llu   bytes copied %llu\n",
-                h->packets ? (double) total / (double) h->packets : 0.0,
+        fprintf(out, vh_tr("\nHost %s: %d cores at %.2f GHz\n"),
+                h->dev.path, h->n_cores, h->cfg->cpu.khz / 1e6);
+        uint64_t ipis = host_ipis(h);
+        if (h->packets) {
+            fprintf(out, vh_tr("  cycles/packet %.0f"),
+                    (double) total / (double) h->packets);
+        } else {
+            fprintf(out, "%s", vh_tr("  cycles/packet -"));
+        }
+        fprintf(out, vh_tr("   interrupts %llu (devices %llu, IPIs %llu)"
+                           "   guest interrupts %llu   VM exits %llu   "
+                           "bytes copied %llu\n"),
                 (unsigned long long) h->interrupts,
+                (unsigned long long) (h->interrupts - ipis),
+                (unsigned long long) ipis,
                 (unsigned long long) h->guest_interrupts,
                 (unsigned long long) h->vm_exits,
                 (unsigned long long) h->copies_bytes);
+        if (h->packets && host_has_local_flow(w, h)) {
+            fprintf(out, "%s", vh_tr("  (its packets are those its guests "
+                                     "and applications sent or received: "
+                                     "one between two of them counts "
+                                     "twice, sent and received)\n"));
+        }
         struct uplink_count up = host_uplink(h);
         if (up.out + up.in) {
-            fprintf(out, "  uplink (its NICs' cables): out %llu frames, "
-                    "%llu bytes; in %llu frames, %llu bytes\n",
+            fprintf(out, vh_tr("  uplink (its NICs' cables): out %llu "
+                               "frames, %llu bytes; in %llu frames, %llu "
+                               "bytes\n"),
                     (unsigned long long) up.frames_out,
                     (unsigned long long) up.out,
                     (unsigned long long) up.frames_in,
                     (unsigned long long) up.in);
         }
         if (h->iommu) {
-            fprintf(out, "  IOMMU: DMA blocked %llu   IOTLB hits %llu   "
-                    "misses %llu%s\n",
+            fprintf(out, vh_tr("  IOMMU: DMA blocked %llu   IOTLB hits %llu"
+                               "   misses %llu%s\n"),
                     (unsigned long long) h->iommu->dma_blocked,
                     (unsigned long long) h->iommu->iotlb_hits,
                     (unsigned long long) h->iommu->iotlb_misses,
-                    h->iommu->posted_interrupts ? "   posted interrupts"
-                                                : "");
+                    h->iommu->posted_interrupts
+                    ? vh_tr("   posted interrupts") : "");
         }
         print_host_sections(w, h, out);
-        fprintf(out, "  %-4s %6s", "core", "util");
+        fprintf(out, "%s", vh_tr("  per core: util is the share of the "
+                                 "simulated time it was busy; the others "
+                                 "are CPU cycles by category\n"));
+        const char *h_core = vh_tr("core"), *h_util = vh_tr("util");
+        int wcore = col_width(4, h_core), wutil = col_width(6, h_util);
+        int wcat[CPU_N_CATS];
+        fputs("  ", out);
+        report_cell(out, h_core, wcore, false);
+        fputc(' ', out);
+        report_cell(out, h_util, wutil, true);
         for (int k = 0; k < CPU_N_CATS; k++) {
-            fprintf(out, " %9s", cpu_cat_names[k]);
+            const char *name = report_cat_text(cpu_cat_names[k]);
+            wcat[k] = col_width(9, name);
+            fputc(' ', out);
+            report_cell(out, name, wcat[k], true);
         }
         fprintf(out, "\n");
         for (int c = 0; c < h->n_cores; c++) {
             if (!core_total(h, c, end)) {
                 continue;
             }
-            fprintf(out, "  %-4d %5.1f%%", c, 100.0 * core_util(h, c, end));
+            char cell[32];
+            snprintf(cell, sizeof cell, "%d", c);
+            fputs("  ", out);
+            report_cell(out, cell, wcore, false);
+            snprintf(cell, sizeof cell, "%.1f%%",
+                     100.0 * core_util(h, c, end));
+            fputc(' ', out);
+            report_cell(out, cell, wutil, true);
             for (int k = 0; k < CPU_N_CATS; k++) {
-                fprintf(out, " %9llu",
-                        (unsigned long long) core_cycles(h, c, k, end));
+                snprintf(cell, sizeof cell, "%llu",
+                         (unsigned long long) core_cycles(h, c, k, end));
+                fputc(' ', out);
+                report_cell(out, cell, wcat[k], true);
             }
             fprintf(out, "\n");
         }
@@ -814,8 +1034,8 @@ print_hosts(const struct world *w, FILE *out)
             if (h->polls[c].on) {
                 uint64_t idle = h->polls[c].idle_cycles
                                 + poll_unheld(h, c, end);
-                fprintf(out, "  core %d polls: %llu cycles found work, "
-                        "%llu found nothing\n", c,
+                fprintf(out, vh_tr("  core %d polls: %llu cycles found "
+                                   "work, %llu found nothing\n"), c,
                         (unsigned long long) (h->cores[c].cycles[CPU_POLL]
                                               - h->polls[c].idle_cycles),
                         (unsigned long long) idle);
@@ -827,15 +1047,48 @@ print_hosts(const struct world *w, FILE *out)
 static void
 print_devices(const struct world *w, FILE *out)
 {
-    fprintf(out, "\nDevices\n  %-24s %-14s %10s %10s %8s\n", "path", "kind",
-            "rx", "tx", "drops");
+    const char *head[] = {
+        vh_tr("path"), vh_tr("kind"), vh_tr("rx"), vh_tr("tx"),
+        vh_tr("drops"), vh_tr("drop reasons"),
+    };
+    int wcol[] = { 24, 14, 10, 10, 8, 0 };
+    for (int k = 0; k < 6; k++) {
+        wcol[k] = col_width(wcol[k], head[k]);
+    }
+    fprintf(out, "\n%s\n", vh_tr("Devices (rx, tx and drops are frames)"));
+    fputs("  ", out);
+    for (int k = 0; k < 6; k++) {
+        if (k) {
+            fputc(' ', out);
+        }
+        report_cell(out, head[k], k < 5 ? wcol[k] : 0, k >= 2 && k < 5);
+    }
+    fputc('\n', out);
     for (size_t i = 0; i < w->devs.n; i++) {
         const struct vh_device *d = w->devs.v[i];
         if (d->report) {
-            fprintf(out, "  %-24s %-14s %10llu %10llu %8llu\n", d->path,
-                    d->kind, (unsigned long long) d->rx,
-                    (unsigned long long) d->tx,
-                    (unsigned long long) d->drops);
+            char cell[3][32];
+            snprintf(cell[0], sizeof cell[0], "%llu",
+                     (unsigned long long) d->rx);
+            snprintf(cell[1], sizeof cell[1], "%llu",
+                     (unsigned long long) d->tx);
+            snprintf(cell[2], sizeof cell[2], "%llu",
+                     (unsigned long long) d->drops);
+            fputs("  ", out);
+            report_cell(out, d->path, wcol[0], false);
+            fputc(' ', out);
+            report_cell(out, d->kind, wcol[1], false);
+            for (int k = 0; k < 3; k++) {
+                fputc(' ', out);
+                report_cell(out, cell[k], wcol[2 + k], true);
+            }
+            for (size_t k = 0; d->drop_reasons && k < d->drop_reasons->n;
+                 k++) {
+                fprintf(out, "%s%s %llu", k ? ", " : " ",
+                        d->drop_reasons->reason[k],
+                        (unsigned long long) d->drop_reasons->count[k]);
+            }
+            fputc('\n', out);
         }
     }
 }
@@ -849,7 +1102,7 @@ report_print(const struct world *w, FILE *out)
     if (c->description) {
         fprintf(out, "  %s\n", c->description);
     }
-    fprintf(out, "seed %llu, simulated %s, %llu events\n",
+    fprintf(out, vh_tr("seed %llu, simulated %s, %llu events\n"),
             (unsigned long long) c->seed,
             vh_format_time(world_end_time(w), t, sizeof t),
             (unsigned long long) w->sim.events_run);

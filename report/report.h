@@ -14,6 +14,7 @@
 #ifndef VH_MODELS_REPORT_H
 #define VH_MODELS_REPORT_H 1
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -39,5 +40,14 @@ void report_format_number(double v, char *buf, size_t len);
 
 /* The report for a terminal. */
 void report_print(const struct world *, FILE *out);
+
+/* A CPU category's name ("softirq", a key of the JSON report) as the
+ * text tables print it, in the chosen language (sim/lang.h). */
+const char *report_cat_text(const char *key);
+
+/* Writes 'text' into a column 'width' terminal columns wide, left- or
+ * right-aligned, counting a Chinese character as two columns (printf's
+ * widths count bytes).  Text wider than the column is written whole. */
+void report_cell(FILE *out, const char *text, int width, bool right);
 
 #endif /* report/report.h */

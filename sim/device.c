@@ -26,6 +26,8 @@ vh_devtab_destroy(struct vh_devtab *tab)
         tab->v[i]->path = NULL;
         free(tab->v[i]->edges);
         tab->v[i]->edges = NULL;
+        free(tab->v[i]->drop_reasons);
+        tab->v[i]->drop_reasons = NULL;
         tab->v[i]->n_edges = 0;
     }
     free(tab->v);

@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct vh_drops;
+
 /* What a kind of device is to whoever reads only the topology (the GUI,
  * a recording): where it belongs in the picture. */
 enum vh_dev_role {
@@ -49,6 +51,9 @@ struct vh_device {
     uint64_t rx;                /* Frames received. */
     uint64_t tx;                /* Frames sent. */
     uint64_t drops;             /* Frames dropped here, for any reason. */
+    struct vh_drops *drop_reasons;  /* The same by reason (sim/stats.h),
+                                     * from the first drop; NULL before.
+                                     * Freed with the registry. */
     int report;                 /* Listed in the report's "devices". */
     struct vh_device_edge *edges;   /* Neighbours, in connection order; */
     uint32_t n_edges;               /* owned by the registry. */

@@ -113,6 +113,9 @@ vh_test_tmpdir(void)
 int
 main(int argc, char **argv)
 {
+    /* The programs the tests run write English, whatever the locale of
+     * whoever runs the tests: expected outputs are English. */
+    setenv("LC_ALL", "C", 1);
     /* Optional argument: run only suites whose name contains it. */
     const char *only = argc > 1 ? argv[1] : NULL;
     SRunner *sr = NULL;

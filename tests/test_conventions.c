@@ -363,7 +363,7 @@ START_TEST(test_table_rounds_once)
     cJSON *h = cJSON_GetArrayItem(cJSON_GetObjectItem(rep, "hosts"), 0);
     cJSON_SetNumberValue(cJSON_GetObjectItem(h, "vm_exits_per_packet"),
                          0.0017142857);
-    struct compare_run run = { "base", rep };
+    struct compare_run run = { "base", rep, NULL };
     char *buf = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&buf, &len);

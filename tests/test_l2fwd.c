@@ -261,11 +261,14 @@ START_TEST(test_vlans_filter_and_tag_on_the_bytes)
     static uint64_t trunk_10_30[PORT_VLAN_WORDS];
     trunk_10_30[0] = 1ULL << 10 | 1ULL << 30;
     r.l2.vlan_aware = true;
-    r.ports[0].vlan = (struct port_vlan) { PORT_VLAN_ACCESS, 10, NULL };
-    r.ports[1].vlan = (struct port_vlan) { PORT_VLAN_ACCESS, 20, NULL };
-    r.ports[2].vlan = (struct port_vlan) { PORT_VLAN_TRUNK, 30,
-                                           trunk_10_30 };
-    r.ports[3].vlan = (struct port_vlan) { PORT_VLAN_ACCESS, 10, NULL };
+    r.ports[0].vlan = (struct port_vlan) {
+            .mode = PORT_VLAN_ACCESS, .tag = 10, .trunks = NULL };
+    r.ports[1].vlan = (struct port_vlan) {
+            .mode = PORT_VLAN_ACCESS, .tag = 20, .trunks = NULL };
+    r.ports[2].vlan = (struct port_vlan) {
+            .mode = PORT_VLAN_TRUNK, .tag = 30, .trunks = trunk_10_30 };
+    r.ports[3].vlan = (struct port_vlan) {
+            .mode = PORT_VLAN_ACCESS, .tag = 10, .trunks = NULL };
 
     /* Untagged on access port 0 is VLAN 10: it reaches the other VLAN 10
      * access port untagged and the trunk tagged, never VLAN 20. */

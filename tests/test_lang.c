@@ -24,8 +24,31 @@ START_TEST(test_lang_parse)
 }
 END_TEST
 
+/* Saves and restores one variable, so that the suites after this one
+ * (in one process under CK_FORK=no) see the environment they started
+ * with. */
+static char *
+save_env(const char *name)
+{
+    const char *v = getenv(name);
+    return v ? strdup(v) : NULL;
+}
+
+static void
+restore_env(const char *name, char *v)
+{
+    if (v) {
+        setenv(name, v, 1);
+        free(v);
+    } else {
+        unsetenv(name);
+    }
+}
+
 START_TEST(test_lang_env_order)
 {
+    char *all = save_env("LC_ALL"), *msg = save_env("LC_MESSAGES");
+    char *lang = save_env("LANG");
     setenv("LANG", "zh_CN.UTF-8", 1);
     unsetenv("LC_MESSAGES");
     unsetenv("LC_ALL");
@@ -35,6 +58,9 @@ START_TEST(test_lang_env_order)
     unsetenv("LC_ALL");
     unsetenv("LANG");
     ck_assert_int_eq(vh_lang_from_env(), VH_LANG_EN);
+    restore_env("LC_ALL", all);
+    restore_env("LC_MESSAGES", msg);
+    restore_env("LANG", lang);
 }
 END_TEST
 

@@ -49,8 +49,6 @@ static const struct {
       "bonding modes" },
     { BASE("", "", "", "", "", ", \"cdp\": true", ""),
       "switches[0].cdp: not supported yet: CDP" },
-    { BASE("", "", "", "", "", ", \"pvlan\": { \"primary\": 100 }", ""),
-      "switches[0].pvlan: not supported yet: private VLANs" },
     { BASE("", "", "", "", "", "", ", \"family\": 6"),
       "traffic[0].family: not supported yet: IPv6" },
     { BASE("", "", "", "", "", "", ", \"proto\": \"icmp6\""),

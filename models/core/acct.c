@@ -59,6 +59,12 @@ acct_drop(struct world *w, struct vh_packet *p, struct vh_device *dev,
 {
     if (dev) {
         dev->drops++;
+        /* By reason too, for the report's device table. */
+        if (!dev->drop_reasons) {
+            dev->drop_reasons = vh_xcalloc(1, sizeof *dev->drop_reasons);
+            vh_drops_init(dev->drop_reasons);
+        }
+        vh_drops_add(dev->drop_reasons, reason);
     }
     VH_TRACE(&w->trace, VH_HOP_DROP, .time = w->sim.now, .pkt = p,
              .dev = dev, .reason = reason);

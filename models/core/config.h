@@ -110,6 +110,35 @@ struct cfg_qos {
     size_t n_queues;
 };
 
+/* A port's place in a private VLAN ("pvlan": {"primary", "secondary",
+ * "type"}): an isolated or community host port is an access port of its
+ * secondary, a promiscuous port one of the primary. */
+enum cfg_pvlan_type {
+    CFG_PVLAN_NONE,
+    CFG_PVLAN_ISOLATED,
+    CFG_PVLAN_COMMUNITY,
+    CFG_PVLAN_PROMISCUOUS,
+};
+
+struct cfg_pvlan {
+    enum cfg_pvlan_type type;
+    uint16_t primary;
+    uint16_t secondary;         /* 0 for a promiscuous port. */
+};
+
+/* A physical switch's private VLAN domain ("pvlan" on the switch): its
+ * ports are trunks of every VLAN but the promiscuous ones, access ports
+ * of the primary. */
+struct cfg_switch_pvlan {
+    uint16_t primary;
+    uint16_t *isolated;
+    size_t n_isolated;
+    uint16_t *community;
+    size_t n_community;
+    int *promiscuous;           /* Port numbers, from 1. */
+    size_t n_promiscuous;
+};
+
 /* One entry of a bridge's "ports". */
 struct cfg_bport {
     char *name;
@@ -119,6 +148,8 @@ struct cfg_bport {
                                  * the native VLAN; -1 if none. */
     uint16_t *trunks;           /* "trunks": VLANs carried tagged. */
     size_t n_trunks;
+    bool isolated;              /* "isolated" (Linux bridge). */
+    struct cfg_pvlan pvlan;     /* "pvlan". */
     bool has_ip;                /* internal: the host's address on it. */
     uint32_t ip;
     int prefix;
@@ -264,6 +295,8 @@ struct cfg_vnic {
     uint16_t *trunks;           /* "trunks" (OVS): VLANs the port carries
                                  * tagged; with 'vlan', its native. */
     size_t n_trunks;
+    bool isolated;              /* attach.isolated (Linux bridge). */
+    struct cfg_pvlan pvlan;     /* attach.pvlan. */
     uint64_t policing_rate_kbps;    /* attach.ingress_policing_rate (OVS):
                                      * what the VM may send; 0: none. */
     uint64_t policing_burst_kb;
@@ -376,6 +409,7 @@ struct cfg_switch {
                                  * frames it takes in; NULL: none does. */
     struct cfg_swlink *links;   /* "links": cables to other switches. */
     size_t n_links;
+    struct cfg_switch_pvlan *pvlan; /* "pvlan", or NULL. */
 };
 
 enum cfg_proto { CFG_PROTO_UDP, CFG_PROTO_TCP, CFG_PROTO_ICMP };

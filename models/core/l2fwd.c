@@ -31,6 +31,7 @@ l2fwd_destroy(struct l2fwd *l2)
     free(l2->lag);
     free(l2->relay);
     free(l2->reflected);
+    pvlan_set_destroy(&l2->pvlans);
     l2->lag = NULL;
     l2->relay = NULL;
     l2->reflected = NULL;
@@ -72,6 +73,35 @@ l2fwd_set_lag(struct l2fwd *l2, size_t i, int lag)
         }
     }
     l2->lag[i] = lag;
+}
+
+void
+l2fwd_add_pvlan(struct l2fwd *l2, uint16_t primary, uint16_t secondary,
+                enum pvlan_type type)
+{
+    pvlan_add(&l2->pvlans, primary, secondary, type);
+}
+
+/* The VLAN a frame of 'vid' is learned and looked up in. */
+static uint16_t
+learn_vid(const struct l2fwd *l2, uint16_t vid)
+{
+    return pvlan_learn_vid(&l2->pvlans, vid);
+}
+
+/* Whether port 'out' may send a frame classified into 'vid'. */
+static bool
+vlan_permits(const struct l2fwd *l2, size_t out, uint16_t vid)
+{
+    return pvlan_permits(&l2->pvlans, &l2->ports[out]->vlan, vid);
+}
+
+/* Whether a frame that came in by 'in' may leave by 'out' (other than by
+ * VLAN): port isolation. */
+static bool
+isolation_permits(const struct l2fwd *l2, size_t in, size_t out)
+{
+    return !(l2->ports[in]->isolated && l2->ports[out]->isolated);
 }
 
 void
@@ -179,8 +209,8 @@ l2fwd_learn(struct world *w, struct l2fwd *l2, size_t in,
         }
     }
     p->md.vlan = vid;
-    fdb_learn(&l2->fdb, vh_eth_src(p->data), vid, (int) lag_head(l2, in),
-              w->sim.now);
+    fdb_learn(&l2->fdb, vh_eth_src(p->data), learn_vid(l2, vid),
+              (int) lag_head(l2, in), w->sim.now);
     return true;
 }
 
@@ -188,7 +218,7 @@ int
 l2fwd_lookup(const struct l2fwd *l2, const struct vh_mac *mac, uint16_t vid,
              vh_time_t now)
 {
-    return fdb_lookup(&l2->fdb, mac, vid, now);
+    return fdb_lookup(&l2->fdb, mac, learn_vid(l2, vid), now);
 }
 
 /* Whether port 'i' takes a copy of a frame of VLAN 'vid' flooded in on
@@ -204,7 +234,8 @@ floods_to(const struct l2fwd *l2, size_t i, size_t in, uint16_t vid)
         return false;           /* One copy per LAG, never back into the
                                  * LAG it came from. */
     }
-    return !l2->vlan_aware || port_vlan_member(&l2->ports[i]->vlan, vid);
+    return isolation_permits(l2, in, i)
+           && (!l2->vlan_aware || vlan_permits(l2, i, vid));
 }
 
 /* Tags or untags 'p' as port 'i' carries its VLAN, then sends it. */
@@ -259,9 +290,18 @@ l2fwd_forward(struct world *w, struct l2fwd *l2, size_t in,
 {
     const struct vh_mac *dst = vh_eth_dst(p->data);
     int out = vh_mac_is_multicast(dst)
-              ? -1 : fdb_lookup(&l2->fdb, dst, p->md.vlan, w->sim.now);
+              ? -1 : fdb_lookup(&l2->fdb, dst, learn_vid(l2, p->md.vlan),
+                                w->sim.now);
     if (out < 0) {
         return flood(w, l2, in, p);
+    }
+    if (!isolation_permits(l2, in, (size_t) out)) {
+        acct_drop(w, p, drop_dev(l2, in), "port-isolated");
+        return 0;
+    }
+    if (l2->pvlans.n && !vlan_permits(l2, (size_t) out, p->md.vlan)) {
+        acct_drop(w, p, drop_dev(l2, in), "pvlan");
+        return 0;
     }
     if ((size_t) out == lag_head(l2, in)) {
         if (!relays(l2, in)) {

@@ -25,6 +25,21 @@
  * pushing or pulling the 802.1Q tag on the frame's bytes.  A VLAN-unaware
  * device learns every address in VLAN 0 and passes tags through.
  *
+ * Private VLANs (RFC 5517): a primary VLAN is split into secondaries,
+ * isolated or community.  A host port is an access port of a secondary;
+ * a promiscuous port an access port of the primary that also takes every
+ * secondary's frames; trunks carry the frames tagged with the VLAN they
+ * were classified into, so the next switch applies the same rules.  An
+ * isolated secondary's frames leave only by promiscuous ports and trunks;
+ * a community's also by the ports of that community; the primary's (sent
+ * by a promiscuous port) by every port of the domain.  The domain learns
+ * in one table, under the primary, so a reply finds its way across
+ * secondaries.  A frame a private VLAN forbids is dropped as "pvlan".
+ *
+ * Port isolation (Linux's 'bridge link set dev X isolated on'): a frame
+ * that came in by an isolated port never leaves by another isolated port
+ * (dropped as "port-isolated" when its destination is behind one).
+ *
  * Link aggregation (802.1AX): ports put in one LAG act as one port.  An
  * address is learned on the LAG (its lowest-numbered member), a frame
  * for it leaves by one member chosen by a hash of its addresses (so a
@@ -44,6 +59,7 @@
 
 #include "models/core/fdb.h"
 #include "models/core/port.h"
+#include "models/core/pvlan.h"
 #include "sim/device.h"
 #include "sim/packet.h"
 
@@ -75,6 +91,8 @@ struct l2fwd {
     int *lag;                   /* Per port, its LAG, or -1; NULL: no
                                  * port is in one. */
     bool vlan_aware;            /* Ports' VLAN modes apply. */
+    struct pvlan_set pvlans;    /* Private VLAN domains (with
+                                 * vlan_aware). */
     const char *same_port_reason;   /* The drop of a frame whose destination
                                      * is behind its ingress port. */
     uint64_t flooded;           /* Frames flooded for lack of an entry. */
@@ -96,6 +114,12 @@ size_t l2fwd_add_port(struct l2fwd *, struct port *port,
 /* Puts port 'i' in LAG 'lag' (a small number >= 0), or takes it out of
  * any (-1). */
 void l2fwd_set_lag(struct l2fwd *, size_t i, int lag);
+
+/* Declares 'secondary' an isolated or community VLAN of the private VLAN
+ * domain of 'primary' (created by its first secondary).  A VID belongs to
+ * at most one domain; the caller (the loader) has checked it. */
+void l2fwd_add_pvlan(struct l2fwd *, uint16_t primary, uint16_t secondary,
+                     enum pvlan_type);
 
 /* Makes port 'i' a reflective relay, or not. */
 void l2fwd_set_relay(struct l2fwd *, size_t i, bool relay);

@@ -41,6 +41,10 @@ struct port_vlan {
     uint16_t tag;               /* ACCESS: the VLAN; TRUNK: the native. */
     const uint64_t *trunks;     /* TRUNK: a bitmap of PORT_VLAN_WORDS words
                                  * of member VLANs, or NULL for all. */
+    bool pvlan_promiscuous;     /* ACCESS in a private VLAN's primary: a
+                                 * promiscuous port, which takes (untagged)
+                                 * the frames of every secondary of that
+                                 * primary (models/core/l2fwd.h). */
 };
 
 /* Called when a frame arrives at 'port'.  Takes 'p'. */
@@ -53,6 +57,10 @@ struct port {
     int index;                  /* Owner-defined (bridge port number...). */
     struct port_vlan vlan;      /* Membership on a VLAN-aware switching
                                  * device; zero: a trunk of every VLAN. */
+    bool isolated;              /* A Linux bridge port with 'isolated on'
+                                 * (BR_ISOLATED): the bridge never sends
+                                 * what came in by it out of another
+                                 * isolated port. */
     struct port *peer;          /* The other end, or NULL if unconnected. */
     bool carrier;               /* Joined to a peer that takes frames: a
                                  * switching device floods only to ports

@@ -41,6 +41,9 @@ struct flow_stats {
     struct vh_hist latency;     /* ns; ICMP: round-trip time. */
     vh_time_t first_delivered;
     vh_time_t last_delivered;
+    vh_time_t first_sent;       /* When the source application sent its */
+    vh_time_t last_sent;        /* first and last packet (the report's
+                                 * sending window); 0 before the first. */
     struct xport_stats *xport;  /* TCP and rr flows (models/endpoint/
                                  * tcp.h); NULL for the others. */
 };

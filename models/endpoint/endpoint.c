@@ -373,6 +373,10 @@ endpoint_send(struct world *w, struct endpoint *ep, struct flow_stats *fs,
         p->len = vh_build_udp(p->data, &spec, sport, dport, NULL,
                               vh_udp_payload_for_size(cf->size));
     }
+    if (!fs->sent) {
+        fs->first_sent = w->sim.now;
+    }
+    fs->last_sent = w->sim.now;
     fs->sent++;
     ep->host->packets++;
     ep->packets++;

@@ -80,8 +80,10 @@ lbridge_attach(struct lbridge *br, struct port *member)
     struct port *bp = vh_xcalloc(1, sizeof *bp);
     port_init(bp, lbridge_rx, br, &br->dev, (int) br->l2.n_ports);
     if (br->l2.vlan_aware) {
-        bp->vlan = (struct port_vlan) { PORT_VLAN_ACCESS,
-                                        VH_DEF_BRIDGE_PVID, NULL };
+        bp->vlan = (struct port_vlan) {
+            .mode = PORT_VLAN_ACCESS,
+            .tag = VH_DEF_BRIDGE_PVID,
+            .trunks = NULL };
     }
     l2fwd_add_port(&br->l2, bp, NULL);
     port_connect(bp, member);
@@ -142,6 +144,36 @@ lbridge_detach(struct lbridge *br, struct port *member)
 
 /* --- The class. --- */
 
+/* Registers a port's private VLAN with the bridge: its uplinks carry
+ * the primary and the secondary tagged, and the secondary's part
+ * (isolated or community) joins the domain. */
+static void
+lbridge_add_pvlan(struct lbridge *br, const struct cfg_pvlan *pv)
+{
+    if (pv->type == CFG_PVLAN_NONE) {
+        return;
+    }
+    br->trunks[pv->primary / 64] |= 1ULL << (pv->primary % 64);
+    if (pv->type == CFG_PVLAN_PROMISCUOUS) {
+        return;
+    }
+    br->trunks[pv->secondary / 64] |= 1ULL << (pv->secondary % 64);
+    l2fwd_add_pvlan(&br->l2, pv->primary, pv->secondary,
+                    pv->type == CFG_PVLAN_ISOLATED ? PVLAN_ISOLATED
+                                                   : PVLAN_COMMUNITY);
+}
+
+/* The access membership a private VLAN gives a port. */
+static struct port_vlan
+pvlan_port_vlan(const struct cfg_pvlan *pv)
+{
+    bool promisc = pv->type == CFG_PVLAN_PROMISCUOUS;
+    return (struct port_vlan) {
+        .mode = PORT_VLAN_ACCESS,
+        .tag = promisc ? pv->primary : pv->secondary,
+        .pvlan_promiscuous = promisc };
+}
+
 /* With vlan_filtering, the VLANs of the VM NICs attached to 'br': its
  * uplinks carry them tagged, as an administrator would configure with
  * 'bridge vlan add dev eth0 vid N'. */
@@ -151,10 +183,14 @@ lbridge_collect_vlans(struct lbridge *br, const struct cfg_host *ch)
     for (size_t v = 0; v < ch->n_vms; v++) {
         for (size_t i = 0; i < ch->vms[v].n_nics; i++) {
             const struct cfg_vnic *cn = &ch->vms[v].nics[i];
-            if (cn->attach == CFG_AT_BRIDGE && cn->vlan >= 0
-                && !strcmp(cn->attach_to, br->cfg->name)) {
+            if (cn->attach != CFG_AT_BRIDGE
+                || strcmp(cn->attach_to, br->cfg->name)) {
+                continue;
+            }
+            if (cn->vlan >= 0) {
                 br->trunks[cn->vlan / 64] |= 1ULL << (cn->vlan % 64);
             }
+            lbridge_add_pvlan(br, &cn->pvlan);
         }
     }
 }
@@ -168,33 +204,47 @@ lbridge_collect_nicports(struct world *w, struct lbridge *br, struct host *h)
     size_t n = 0;
     for (size_t k = 0; k < cb->n_bports; k++) {
         const struct cfg_bport *bp = &cb->bports[k];
-        n += bp->type == CFG_BP_NIC && (bp->vlan >= 0 || bp->n_trunks);
+        n += bp->type == CFG_BP_NIC && (bp->vlan >= 0 || bp->n_trunks
+                                        || bp->isolated
+                                        || bp->pvlan.type != CFG_PVLAN_NONE);
     }
-    if (!n || !br->l2.vlan_aware) {
+    if (!n) {
         return;
     }
     br->nicports = vh_xcalloc(n, sizeof *br->nicports);
     for (size_t k = 0; k < cb->n_bports; k++) {
         const struct cfg_bport *bp = &cb->bports[k];
         struct pnic *nic = host_nic(w, h, bp->name);
-        if (bp->type != CFG_BP_NIC || (bp->vlan < 0 && !bp->n_trunks)
-            || !nic) {
+        if (bp->type != CFG_BP_NIC || !nic
+            || (bp->vlan < 0 && !bp->n_trunks && !bp->isolated
+                && bp->pvlan.type == CFG_PVLAN_NONE)) {
             continue;
         }
         struct lbridge_nicport *np = &br->nicports[br->n_nicports++];
         np->nic = &nic->dev;
+        np->isolated = bp->isolated;
+        np->has_vlan = br->l2.vlan_aware
+                       && (bp->vlan >= 0 || bp->n_trunks
+                           || bp->pvlan.type != CFG_PVLAN_NONE);
+        if (bp->pvlan.type != CFG_PVLAN_NONE) {
+            lbridge_add_pvlan(br, &bp->pvlan);
+            np->vlan = pvlan_port_vlan(&bp->pvlan);
+            continue;
+        }
         if (!bp->n_trunks) {
-            np->vlan = (struct port_vlan) { PORT_VLAN_ACCESS,
-                                            (uint16_t) bp->vlan, NULL };
+            np->vlan = (struct port_vlan) {
+            .mode = PORT_VLAN_ACCESS,
+            .tag = (uint16_t) bp->vlan,
+            .trunks = NULL };
             continue;
         }
         for (size_t t = 0; t < bp->n_trunks; t++) {
             np->trunks[bp->trunks[t] / 64] |= 1ULL << (bp->trunks[t] % 64);
         }
         np->vlan = (struct port_vlan) {
-            PORT_VLAN_TRUNK,
-            (uint16_t) (bp->vlan >= 0 ? bp->vlan : VH_DEF_BRIDGE_PVID),
-            np->trunks };
+            .mode = PORT_VLAN_TRUNK,
+            .tag = (uint16_t) (bp->vlan >= 0 ? bp->vlan : VH_DEF_BRIDGE_PVID),
+            .trunks = np->trunks };
     }
 }
 
@@ -257,6 +307,14 @@ lbridge_attach_vnic(struct world *w, struct host *h, struct vm_nic *n,
                             "passes frames whatever their VLAN)", cn->vlan,
                             cn->attach_to);
     }
+    if (cn->pvlan.type != CFG_PVLAN_NONE && !br->l2.vlan_aware) {
+        char path[512];
+        snprintf(path, sizeof path, "%s.attach.pvlan", cn->jpath);
+        return vh_diag_fail(diag, path, "a private VLAN needs "
+                            "\"vlan_filtering\": true on bridge '%s' (its "
+                            "ports are access ports of the private VLAN's "
+                            "VLANs)", cn->attach_to);
+    }
     lbridge_reattach_vnic(w, h, n);
     return true;
 }
@@ -272,9 +330,14 @@ lbridge_reattach_vnic(struct world *w, struct host *h, struct vm_nic *n)
 {
     struct port *bp = lbridge_attach(host_bridge(w, h, n->cfg->attach_to),
                                      n->host);
-    if (n->cfg->vlan >= 0) {
-        bp->vlan = (struct port_vlan) { PORT_VLAN_ACCESS,
-                                        (uint16_t) n->cfg->vlan, NULL };
+    bp->isolated = n->cfg->isolated;
+    if (n->cfg->pvlan.type != CFG_PVLAN_NONE) {
+        bp->vlan = pvlan_port_vlan(&n->cfg->pvlan);
+    } else if (n->cfg->vlan >= 0) {
+        bp->vlan = (struct port_vlan) {
+            .mode = PORT_VLAN_ACCESS,
+            .tag = (uint16_t) n->cfg->vlan,
+            .trunks = NULL };
     }
 }
 
@@ -285,11 +348,19 @@ lbridge_add_port(struct vh_device *d, struct port *member, bool uplink)
 {
     struct lbridge *br = VH_CONTAINER_OF(d, struct lbridge, dev);
     struct port *bp = lbridge_attach(br, member);
+    for (size_t i = 0; i < br->n_nicports; i++) {
+        if (br->nicports[i].nic == member->dev) {
+            bp->isolated = br->nicports[i].isolated;
+        }
+    }
     if (uplink && br->l2.vlan_aware) {
-        bp->vlan = (struct port_vlan) { PORT_VLAN_TRUNK, VH_DEF_BRIDGE_PVID,
-                                        br->trunks };
+        bp->vlan = (struct port_vlan) {
+            .mode = PORT_VLAN_TRUNK,
+            .tag = VH_DEF_BRIDGE_PVID,
+            .trunks = br->trunks };
         for (size_t i = 0; i < br->n_nicports; i++) {
-            if (br->nicports[i].nic == member->dev) {
+            if (br->nicports[i].nic == member->dev
+                && br->nicports[i].has_vlan) {
                 bp->vlan = br->nicports[i].vlan;
             }
         }

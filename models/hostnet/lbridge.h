@@ -27,6 +27,8 @@ struct world;
  * to "vlan" if given, else to the default PVID 1. */
 struct lbridge_nicport {
     const struct vh_device *nic;
+    bool has_vlan;              /* 'vlan' is set (with vlan_filtering). */
+    bool isolated;              /* "isolated": true. */
     struct port_vlan vlan;
     uint64_t trunks[PORT_VLAN_WORDS];
 };

@@ -26,6 +26,7 @@ cpu_core_init(struct cpu_core *c, int index, uint64_t khz,
     c->idle_poll = 0;
     c->woke_at = 0;
     c->cstate_exits = 0;
+    c->ipis_sent = 0;
     cpu_core_set_clock(c, khz, costs);
 }
 
@@ -127,6 +128,9 @@ cpu_charge(struct world *w, struct cpu_core *c, enum cost_id id,
            uint32_t bytes, enum cpu_cat cat, const struct vh_packet *p,
            const struct vh_device *dev)
 {
+    if (id == COST_IPI) {
+        c->ipis_sent++;
+    }
     return cpu_run(w, c, cpu_cycles(c, id, bytes), cat, p, dev,
                    cost_table[id].name);
 }

@@ -88,6 +88,10 @@ struct cpu_core {
     vh_time_t woke_at;          /* When its current or last busy spell
                                  * began: it was idle just before. */
     uint64_t cstate_exits;      /* Jobs that woke it from a C-state. */
+    uint64_t ipis_sent;         /* Inter-processor interrupts it sent
+                                 * (each a 'ipi' cost charged here), so
+                                 * the report tells them from device
+                                 * interrupts. */
 };
 
 static inline struct cpu_core *

@@ -199,8 +199,15 @@ pnic_rx_dma_done(struct vh_sim *sim, void *obj, void *arg)
     q->rx_dma--;
     q->rx_frames++;
     vh_pktq_push(&q->rx_done, p);
+    /* Said on the hop when the interrupt for it will wait out the
+     * throttle's gap (pnic_raise_irq), so 'vhsim explain' can name the
+     * wait that follows. */
+    bool held = !polled(q) && !q->napi_on
+                && (vh_timer_armed(&q->itr)
+                    || (q->last_irq && q->last_irq + q->mod.gap > sim->now));
     VH_TRACE(&w->trace, VH_HOP_ENQUEUE, .time = sim->now, .pkt = p,
-             .dev = q->fn->dev, .depth = q->rx_done.count);
+             .dev = q->fn->dev, .depth = q->rx_done.count,
+             .what = held ? PNIC_ITR_HELD : NULL);
     if (polled(q)) {
         if (q->rx_done.count == 1) {
             nic->poller.rx_ready(w, nic->poller.ctx, nic, q->index);

@@ -256,4 +256,8 @@ uint32_t pnic_poll_rx_pending(const struct pnic *, int q);
  * poll-mode driver's work).  Takes 'p'; a full ring drops it. */
 void pnic_poll_tx(struct world *, struct pnic *, int q, struct vh_packet *p);
 
+/* What a received frame's queueing hop says (vh_hop.what) when its
+ * interrupt waits for the interrupt moderation gap (models/hw/itr.h). */
+#define PNIC_ITR_HELD "interrupt moderation holds the interrupt"
+
 #endif /* models/hw/pnic.h */

@@ -39,16 +39,40 @@ set_vlan_mode(struct ofproto_port *p, int vlan, const uint16_t *trunks,
             /* The native VLAN travels untagged and is carried too. */
             p->trunks[vlan / 64] |= 1ULL << (vlan % 64);
         }
-        p->vlan = (struct port_vlan) { PORT_VLAN_TRUNK,
-                                       (uint16_t) (vlan > 0 ? vlan : 0),
-                                       p->trunks };
+        p->vlan = (struct port_vlan) {
+            .mode = PORT_VLAN_TRUNK,
+            .tag = (uint16_t) (vlan > 0 ? vlan : 0),
+            .trunks = p->trunks };
     } else if (vlan > 0) {
-        p->vlan = (struct port_vlan) { PORT_VLAN_ACCESS, (uint16_t) vlan,
-                                       NULL };
+        p->vlan = (struct port_vlan) {
+            .mode = PORT_VLAN_ACCESS, .tag = (uint16_t) vlan, .trunks = NULL };
     } else {
         /* OVS: a port with neither tag nor trunks carries every VLAN;
          * untagged frames are VLAN 0. */
-        p->vlan = (struct port_vlan) { PORT_VLAN_TRUNK, 0, NULL };
+        p->vlan = (struct port_vlan) {
+            .mode = PORT_VLAN_TRUNK, .tag = 0, .trunks = NULL };
+    }
+}
+
+/* A port with a private VLAN ("pvlan") is an access port of it, and its
+ * secondary joins the bridge's domains, as the OpenFlow rules an
+ * administrator writes for a PVLAN on OVS would make it behave. */
+static void
+set_pvlan_mode(struct ofproto *ofp, struct ofproto_port *p,
+               const struct cfg_pvlan *pv)
+{
+    if (pv->type == CFG_PVLAN_NONE) {
+        return;
+    }
+    bool promisc = pv->type == CFG_PVLAN_PROMISCUOUS;
+    p->vlan = (struct port_vlan) {
+        .mode = PORT_VLAN_ACCESS,
+        .tag = promisc ? pv->primary : pv->secondary,
+        .pvlan_promiscuous = promisc };
+    if (!promisc) {
+        pvlan_add(&ofp->pvlans, pv->primary, pv->secondary,
+                  pv->type == CFG_PVLAN_ISOLATED ? PVLAN_ISOLATED
+                                                 : PVLAN_COMMUNITY);
     }
 }
 
@@ -95,6 +119,7 @@ ports_from_cfg(struct ofproto *ofp, const struct cfg_host *ch,
         p->cfg = bp;
         p->ofp_port = (uint32_t) ofp->n_ports;
         set_vlan_mode(p, bp->vlan, bp->trunks, bp->n_trunks);
+        set_pvlan_mode(ofp, p, &bp->pvlan);
         if (bp->type == CFG_BP_BOND) {
             p->bond = bond_create(bp);
         }
@@ -118,6 +143,7 @@ ports_from_cfg(struct ofproto *ofp, const struct cfg_host *ch,
             p->vnic = vn;
             p->ofp_port = (uint32_t) ofp->n_ports;
             set_vlan_mode(p, vn->vlan, vn->trunks, vn->n_trunks);
+            set_pvlan_mode(ofp, p, &vn->pvlan);
         }
     }
 }
@@ -247,6 +273,7 @@ ofproto_destroy(struct ofproto *ofp)
 {
     of_tables_destroy(&ofp->tables);
     fdb_destroy(&ofp->mac);
+    pvlan_set_destroy(&ofp->pvlans);
     for (size_t i = 0; i < ofp->n_ports; i++) {
         free(ofp->ports[i].name);
         free(ofp->ports[i].alias);
@@ -570,19 +597,23 @@ normal(struct xlate_ctx *ctx, void *aux)
     struct vh_mac src, dst;
     memcpy(src.b, f->dl_src, 6);
     memcpy(dst.b, f->dl_dst, 6);
+    /* A private VLAN's secondaries learn under its primary. */
+    uint16_t lvid = pvlan_learn_vid(&ofp->pvlans, vid);
     if (na->may_learn && !vh_mac_is_multicast(&src)) {
-        int was = fdb_lookup(&ofp->mac, &src, vid, na->now);
-        fdb_learn(&ofp->mac, &src, vid, (int) in->ofp_port, na->now);
+        int was = fdb_lookup(&ofp->mac, &src, lvid, na->now);
+        fdb_learn(&ofp->mac, &src, lvid, (int) in->ofp_port, na->now);
         if (was != (int) in->ofp_port) {
             ofp->reval_seq++;
         }
     }
     int out = vh_mac_is_multicast(&dst) ? -1
-              : fdb_lookup(&ofp->mac, &dst, vid, na->now);
+              : fdb_lookup(&ofp->mac, &dst, lvid, na->now);
     if (out > 0) {
         struct ofproto_port *op = ofproto_port(ofp, (uint32_t) out);
         if (op == in) {
             ofp->normal_drop = "bridge-same-port";
+        } else if (op && !pvlan_permits(&ofp->pvlans, &op->vlan, vid)) {
+            ofp->normal_drop = "pvlan";
         } else if (op && op->up) {
             normal_output(ctx, op, vid);
         }
@@ -591,12 +622,12 @@ normal(struct xlate_ctx *ctx, void *aux)
     for (size_t i = 0; i < ofp->n_ports; i++) {
         struct ofproto_port *op = &ofp->ports[i];
         if (op != in && op->up && !op->mirror_out
-            && port_vlan_member(&op->vlan, vid)) {
+            && pvlan_permits(&ofp->pvlans, &op->vlan, vid)) {
             normal_output(ctx, op, vid);
         }
     }
     if (ofp->has_local && in != &ofp->local && ofp->local.up
-        && port_vlan_member(&ofp->local.vlan, vid)) {
+        && pvlan_permits(&ofp->pvlans, &ofp->local.vlan, vid)) {
         normal_output(ctx, &ofp->local, vid);
     }
 }

@@ -29,6 +29,7 @@
 
 #include "models/core/config.h"
 #include "models/core/fdb.h"
+#include "models/core/pvlan.h"
 #include "models/core/port.h"
 #include "models/ovs/classifier.h"
 #include "models/ovs/xlate.h"
@@ -101,6 +102,7 @@ struct ofproto {
     struct of_tables tables;
     struct fdb mac;             /* NORMAL's learning: (VLAN, MAC) to an
                                  * OpenFlow port number. */
+    struct pvlan_set pvlans;    /* Private VLANs of its ports. */
     struct ofproto_port *ports; /* Port n is ports[n - 1]. */
     size_t n_ports;
     struct ofproto_port local;  /* OFPP_LOCAL, when the host has an

@@ -189,6 +189,30 @@ swport_rx(struct world *w, struct port *port, struct vh_packet *p)
     vh_schedule_in(&w->sim, lat, l2switch_forward, sw, p);
 }
 
+/* A private VLAN domain makes the switch VLAN-aware: every port a trunk
+ * of every VLAN (untagged frames in VLAN 0, as before), but the
+ * promiscuous ports, access ports of the primary that take every
+ * secondary's frames untagged. */
+static void
+l2switch_set_pvlan(struct l2switch *sw, const struct cfg_switch_pvlan *pv)
+{
+    sw->l2.vlan_aware = true;
+    for (size_t i = 0; i < pv->n_isolated; i++) {
+        l2fwd_add_pvlan(&sw->l2, pv->primary, pv->isolated[i],
+                        PVLAN_ISOLATED);
+    }
+    for (size_t i = 0; i < pv->n_community; i++) {
+        l2fwd_add_pvlan(&sw->l2, pv->primary, pv->community[i],
+                        PVLAN_COMMUNITY);
+    }
+    for (size_t i = 0; i < pv->n_promiscuous; i++) {
+        struct swport *sp = &sw->ports[pv->promiscuous[i] - 1];
+        sp->port.vlan = (struct port_vlan) {
+            .mode = PORT_VLAN_ACCESS, .tag = pv->primary,
+            .pvlan_promiscuous = true };
+    }
+}
+
 struct l2switch *
 l2switch_create(struct world *w, const struct cfg_switch *cfg)
 {
@@ -226,6 +250,9 @@ l2switch_create(struct world *w, const struct cfg_switch *cfg)
         if (relay) {
             l2fwd_set_relay(&sw->l2, (size_t) i, true);
         }
+    }
+    if (cfg->pvlan) {
+        l2switch_set_pvlan(sw, cfg->pvlan);
     }
     if (cfg->vdp) {
         sw->vdp = vdp_bridge_create(w, sw, l2switch_ecp_send, &sw->sys_id,

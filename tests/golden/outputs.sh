@@ -10,6 +10,8 @@
 # make test; refactors keep it identical.  A change meant to alter results
 # regenerates the file ('make golden') in its own commit that says why.
 set -e
+# The recorded outputs are the English ones, whatever the caller's locale.
+export LC_ALL=C
 bin=$(realpath "$1")
 top=$(cd "$(dirname "$0")/../.." && pwd)
 work=$(mktemp -d)
