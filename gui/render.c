@@ -594,12 +594,19 @@ draw_nodes(const struct ctx *c, const struct gui_frame *f,
             world_text(c, GUI_SANS, 11, ink_soft, b->x + b->w / 2, b->y + 36,
                        GUI_CENTER, maxw, n->sub);
             break;
-        case GUI_N_BACKEND:
-            world_text(c, GUI_BOLD, 12, ink, b->x + b->w / 2, b->y + 3,
-                       GUI_CENTER, maxw, n->label);
+        case GUI_N_BACKEND: {
+            /* "vhost-user" is a word too long for the box at 12: a
+             * smaller size rather than "vhost-u...". */
+            int tw, th;
+            gui_text_size(c->d->font, GUI_BOLD, px(c, 12), vh_tr(n->label),
+                          &tw, &th);
+            world_text(c, GUI_BOLD, (float) tw > maxw * c->z ? 10 : 12, ink,
+                       b->x + b->w / 2, b->y + 3, GUI_CENTER, maxw,
+                       n->label);
             world_text(c, GUI_SANS, 10, ink_soft, b->x + b->w / 2, b->y + 19,
                        GUI_CENTER, maxw, n->sub);
             break;
+        }
         case GUI_N_THREAD:
             /* A folded box says how many threads it stands for. */
             world_text(c, GUI_SANS, 12, ink, b->x + b->w / 2,
