@@ -49,7 +49,8 @@ SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer \
 # leave out) because 'make test' ends with the fuzzers' smoke.
 DEB_PKGS := gcc make pkg-config libcjson-dev libpcap-dev check libsubunit-dev \
             tshark libsdl2-dev libsdl2-ttf-dev libpng-dev libfontconfig-dev \
-            fonts-dejavu-core gnuplot-nox clang libclang-rt-dev
+            fonts-dejavu-core fonts-wqy-microhei gnuplot-nox clang \
+            libclang-rt-dev
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 # Two programs: vhsim (the simulator and every command but gui) links no

@@ -33,8 +33,9 @@ static const char gui_usage[] =
     "is replayed without running the model.\n"
     "\n"
     "  --variant NAME        show that variant of the scenario\n"
-    "  --variants A,B        two variants side by side on one clock\n"
-    "                        ('base' is the scenario as written)\n"
+    "  --variants A,B[,C,D]  two to four variants on one clock, at one\n"
+    "                        scale, each with its live counters ('base'\n"
+    "                        is the scenario as written)\n"
     "  -s, --seed N          use seed N instead of the scenario's\n"
     "  --speed TIME          simulated time per second of animation\n"
     "                        (default 1us: a trip through a host takes a\n"
@@ -45,6 +46,8 @@ static const char gui_usage[] =
     "  --follow              follow the selected packet\n"
     "  --size WxH            window or picture size (default 1280x720\n"
     "                        for the window, 1600x900 headless)\n"
+    "  --lang zh|en          the language of the labels (default: the\n"
+    "                        locale's, LC_ALL, LC_MESSAGES or LANG)\n"
     "\n"
     "Headless, with no display:\n"
     "  --screenshot FILE     write the frame at --at as a PNG and exit\n"
@@ -433,7 +436,8 @@ cmd_gui(int argc, char **argv)
         for (char *tok = strtok_r(list, ",", &save); tok;
              tok = strtok_r(NULL, ",", &save)) {
             if (n == GUI_MAX_SIDES) {
-                rc = cli_error(VH_EXIT_USAGE, "--variants takes two names");
+                rc = cli_error(VH_EXIT_USAGE, "--variants takes at most %d "
+                               "names", GUI_MAX_SIDES);
                 goto out;
             }
             snprintf(names[n], sizeof names[n], "%s", tok);
@@ -444,9 +448,10 @@ cmd_gui(int argc, char **argv)
             }
             n++;
         }
-        if (o.variants && n != 2) {
-            rc = cli_error(VH_EXIT_USAGE, "--variants takes two names "
-                           "separated by a comma, such as base,vm1-on-e1000");
+        if (o.variants && n < 2) {
+            rc = cli_error(VH_EXIT_USAGE, "--variants takes two to four "
+                           "names separated by commas, such as "
+                           "base,vm1-on-e1000");
             goto out;
         }
     }

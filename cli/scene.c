@@ -4,9 +4,12 @@
 #include "cli/scene.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #include "models/core/config.h"
+#include "models/core/host.h"
 #include "models/core/world.h"
+#include "models/hostnet/ovs_dpdk.h"
 #include "models/hw/cpu.h"
 #include "models/ovs/ovs_kernel.h"
 
@@ -47,6 +50,13 @@ ovs_kernel_notes(struct gui_scene *sc, const struct world *w)
 {
     for (size_t i = 0; i < w->devs.n; i++) {
         const struct vh_device *d = w->devs.v[i];
+        if (d->cls == &ovs_dpdk_class) {
+            /* The userspace datapath: the switch is ovs-vswitchd itself,
+             * its poll-mode threads on cores of their own. */
+            gui_scene_set_note(sc, d->id, "user space datapath|"
+                               "ovs-vswitchd's poll-mode threads");
+            continue;
+        }
         if (d->cls != &ovs_kernel_class) {
             continue;
         }
@@ -64,6 +74,29 @@ ovs_kernel_notes(struct gui_scene *sc, const struct world *w)
     }
 }
 
+/* The cores of host 'd' that a poll-mode thread owns (OVS-DPDK's PMDs):
+ * they spin whether or not there is work, and the GUI draws them 100%
+ * busy polling, as the report counts them.  The note is "polling
+ * cores|7 8". */
+static void
+polling_note(struct gui_scene *sc, const struct world *w,
+             const struct vh_device *d)
+{
+    const struct host *h = VH_CONTAINER_OF(d, const struct host, dev);
+    if (strcmp(d->kind, "host") || !h->polls) {
+        return;
+    }
+    char note[512] = "polling cores|";
+    size_t len = strlen(note);
+    for (int c = 0; c < h->n_cores && len + 12 < sizeof note; c++) {
+        if (h->polls[c].on) {
+            len += (size_t) snprintf(note + len, sizeof note - len, "%s%d",
+                                     note[len - 1] == '|' ? "" : " ", c);
+        }
+    }
+    gui_scene_set_note(sc, d->id, note);
+}
+
 void
 cli_gui_scene(struct gui_scene *sc, const struct world *w,
               const struct cfg_scenario *cfg, const char *variant)
@@ -78,6 +111,7 @@ cli_gui_scene(struct gui_scene *sc, const struct world *w,
         const struct vh_device *d = vh_devtab_find(&w->devs, h->name);
         if (d) {
             gui_scene_add_host(sc, d->id, h->cpu.cores);
+            polling_note(sc, w, d);
         }
         for (size_t v = 0; v < h->n_vms; v++) {
             const struct cfg_vm *vm = &h->vms[v];
@@ -93,6 +127,18 @@ cli_gui_scene(struct gui_scene *sc, const struct world *w,
         }
     }
     ovs_kernel_notes(sc, w);
+    /* A switch's mode (802.1q, vepa, router...) decides what it does with
+     * a frame between two VMs of one port: the picture says it. */
+    for (size_t i = 0; i < cfg->n_switches; i++) {
+        const struct cfg_switch *sw = &cfg->switches[i];
+        const struct vh_device *d = vh_devtab_find(&w->devs, sw->name);
+        if (d) {
+            char note[64];
+            snprintf(note, sizeof note, "switch mode|%s",
+                     cfg_switch_mode_names[sw->mode]);
+            gui_scene_set_note(sc, d->id, note);
+        }
+    }
     /* A container's network as the scenario writes it ("host",
      * "container:web", "none", a network's name): where its stack is,
      * which its box says when it has no interface of its own. */

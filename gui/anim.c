@@ -204,6 +204,50 @@ note_turns(struct gui_frame *f, struct gui_layout *l,
     }
 }
 
+/* A core that a poll-mode thread owns (the host's note, "polling
+ * cores|7 8", from the scene) spins for the whole window: what its work
+ * on packets leaves of 'window' (ps) is polling that found nothing, which
+ * the trace does not carry, one event per empty poll being too many.  It
+ * is added to the poll category of 'out' (the host's cores' busy time by
+ * category), so that the bar shows the 100% the report counts. */
+static void
+fill_polling(const struct gui_scene *sc, uint32_t host_dev, int cores,
+             vh_time_t window, uint64_t *out)
+{
+    const char *note = host_dev < sc->n_devs ? sc->devs[host_dev].note : NULL;
+    if (!note || strncmp(note, "polling cores|", 14)) {
+        return;
+    }
+    int poll = -1;
+    for (size_t k = 0; k < sc->n_cats && k < GUI_MAX_CATS; k++) {
+        if (!strcmp(sc->cats[k], "poll")) {
+            poll = (int) k;
+        }
+    }
+    if (poll < 0) {
+        return;
+    }
+    for (const char *p = note + 14; *p;) {
+        char *end;
+        long c = strtol(p, &end, 10);
+        if (end == p) {
+            break;
+        }
+        p = end;
+        if (c < 0 || c >= cores) {
+            continue;
+        }
+        uint64_t *cat = out + (size_t) c * GUI_MAX_CATS;
+        uint64_t busy = 0;
+        for (int k = 0; k < GUI_MAX_CATS; k++) {
+            busy += cat[k];
+        }
+        if (busy < window) {
+            cat[poll] += window - busy;
+        }
+    }
+}
+
 void
 gui_anim_frame(struct gui_frame *f, struct gui_history *h,
                struct gui_layout *l, vh_time_t t,
@@ -351,6 +395,7 @@ gui_anim_frame(struct gui_frame *f, struct gui_history *h,
     uint64_t *out = f->cpu;
     for (size_t i = 0; i < sc->n_hosts; i++) {
         gui_history_cpu(h, sc->hosts[i].dev, f->cores[i], c0, t, out);
+        fill_polling(sc, sc->hosts[i].dev, f->cores[i], t - c0, out);
         out += (size_t) f->cores[i] * GUI_MAX_CATS;
     }
     if (t - c0 < o->cpu_window) {

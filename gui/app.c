@@ -41,19 +41,39 @@ gui_app_free(struct gui_app *a)
     a->n_sides = 0;
 }
 
-/* Viewports for 'n' sides in 'area', side by side or one above the other
- * ('stacked'). */
+/* Viewport of side 's' of 'n' in 'area', in a grid 'cols' wide. */
 static SDL_Rect
-side_rect(const SDL_Rect *area, int n, int s, bool stacked)
+side_rect(const SDL_Rect *area, int n, int s, int cols)
 {
-    if (stacked) {
-        int h = area->h / n;
-        return (SDL_Rect) { area->x, area->y + s * h, area->w,
-                            s == n - 1 ? area->h - s * h : h };
+    int rows = (n + cols - 1) / cols;
+    int col = s % cols, row = s / cols;
+    int w = area->w / cols, h = area->h / rows;
+    return (SDL_Rect) { area->x + col * w, area->y + row * h,
+                        col == cols - 1 ? area->w - col * w : w,
+                        row == rows - 1 ? area->h - row * h : h };
+}
+
+/* Height of a side's strip in compare mode: its title and counters. */
+static int
+strip_h(const struct gui_app *a)
+{
+    return a->n_sides > 1 ? (int) (30 * a->draw.ui) : 0;
+}
+
+/* The zoom that shows every side whole in a grid 'cols' wide. */
+static float
+grid_zoom(const struct gui_app *a, const SDL_Rect *area, int cols)
+{
+    float z = 1e9f;
+    for (int s = 0; s < a->n_sides; s++) {
+        struct gui_view v;
+        v.vp = side_rect(area, a->n_sides, s, cols);
+        v.vp.y += strip_h(a);
+        v.vp.h -= strip_h(a);
+        gui_view_fit(&v, &a->side[s].l->bounds, 1e9f);
+        z = fminf(z, v.zoom);
     }
-    int w = area->w / n;
-    return (SDL_Rect) { area->x + s * w, area->y,
-                        s == n - 1 ? area->w - s * w : w, area->h };
+    return z;
 }
 
 static void
@@ -66,27 +86,40 @@ place_views(struct gui_app *a)
          * rest. */
         area.w -= (int) gui_inspect_width(&a->draw, area.w);
     }
-    /* Two variants go side by side, or one above the other when that
-     * shows them larger (wide topologies). */
-    bool stacked = false;
+    /* Variants go in a row, a column, or two by two, whichever shows them
+     * larger; all at the scale of the smallest, so that the same device
+     * is the same size in each and sizes can be compared. */
+    int cols = 1;
+    float common = 2.0f * a->draw.ui;
     if (a->n_sides > 1) {
-        float zs[2] = { 1e9f, 1e9f };
-        for (int k = 0; k < 2; k++) {
-            for (int s = 0; s < a->n_sides; s++) {
-                struct gui_view v;
-                v.vp = side_rect(&area, a->n_sides, s, k == 1);
-                gui_view_fit(&v, &a->side[s].l->bounds, 1e9f);
-                zs[k] = fminf(zs[k], v.zoom);
+        float best = -1;
+        for (int c = 1; c <= a->n_sides; c++) {
+            if (c > 1 && c < a->n_sides && c != 2) {
+                continue;
+            }
+            float z = grid_zoom(a, &area, c);
+            if (z > best) {
+                best = z;
+                cols = c;
             }
         }
-        stacked = zs[1] > zs[0];
+        common = fminf(common, best);
     }
-    a->stacked = stacked;
+    a->grid_cols = cols;
+    a->stacked = a->n_sides > 1 && cols == 1;
+    /* Below this the picture's labels would be unreadable on a
+     * projector: they keep a floor size, cut to their boxes. */
+    a->draw.min_text_px = a->n_sides > 1 ? (int) (11 * a->draw.ui + 0.5f)
+                                         : 0;
     for (int s = 0; s < a->n_sides; s++) {
         struct gui_side *sd = &a->side[s];
-        sd->view.vp = side_rect(&area, a->n_sides, s, stacked);
+        SDL_Rect r = side_rect(&area, a->n_sides, s, cols);
+        sd->strip = (SDL_Rect) { r.x, r.y, r.w, strip_h(a) };
+        r.y += strip_h(a);
+        r.h -= strip_h(a);
+        sd->view.vp = r;
         if (!sd->user_view) {
-            gui_view_fit(&sd->view, &sd->l->bounds, 2.0f * a->draw.ui);
+            gui_view_fit(&sd->view, &sd->l->bounds, common);
         }
     }
 }
@@ -222,6 +255,9 @@ build_inspector(struct gui_app *a)
     } else if (sd->sel_node >= 0) {
         gui_inspect_node(&a->lines, sd->h, sd->l, &sd->frame, sd->sel_node,
                          a->t);
+    }
+    if (a->n_sides > 1) {
+        gui_inspect_variant(&a->lines, sd->title);
     }
 }
 

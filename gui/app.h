@@ -1,7 +1,8 @@
 /* gui/app.h: the viewer: clock, controls and the window's event loop.
  *
- * An app shows one variant, or two side by side sharing one clock
- * (compare mode).  Everything a key or a click does is a function here
+ * An app shows one variant, or up to four sharing one clock (compare
+ * mode): in a row, a column or two by two, whichever shows them larger,
+ * all at one scale, each with its live counters.  Everything a key or a click does is a function here
  * that takes plain coordinates and key codes, so tests drive it without a
  * display; the SDL event loop only translates events into these calls.
  * Headless output (a screenshot at a time, a numbered sequence of frames)
@@ -21,7 +22,10 @@
 #include "gui/render.h"
 #include "gui/view.h"
 
-#define GUI_MAX_SIDES 2
+#define GUI_MAX_SIDES 4         /* Variants compared at once. */
+#define GUI_RATES_WINDOW (20 * VH_US)   /* Compare mode's counters
+                                         * average over this much
+                                         * simulated time. */
 #define GUI_AHEAD (50 * VH_US)  /* Read this far past the clock. */
 #define GUI_DEFAULT_SPEED 1e6   /* Picoseconds per wall second: one
                                  * microsecond of the run per second. */
@@ -38,6 +42,8 @@ struct gui_side {
     int64_t sel_pkt;            /* The selected packet in this window. */
     int32_t sel_node;           /* The selected device's node. */
     char title[96];
+    SDL_Rect strip;             /* Compare mode: its title and live
+                                 * counters, above its picture. */
 };
 
 struct gui_app {
@@ -79,7 +85,8 @@ struct gui_app {
 
     struct gui_lines lines;     /* Inspector text. */
     bool panel;                 /* The inspector is open. */
-    bool stacked;               /* Two sides one above the other. */
+    bool stacked;               /* Sides one above the other. */
+    int grid_cols;              /* Sides per row (compare mode). */
     char err[256];
 };
 

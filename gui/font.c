@@ -26,6 +26,11 @@ static const char *const font_patterns[GUI_N_STYLES] = {
     "DejaVu Sans Mono:style=Book",
 };
 
+/* The face for Chinese: a file of that name in VHSIM_FONT_DIR, else what
+ * fontconfig has for the language. */
+#define CJK_FILE "wqy-microhei.ttc"
+#define CJK_PATTERN ":lang=zh-cn"
+
 struct entry {
     char *text;                 /* NULL = empty slot. */
     uint32_t key;               /* Style, size, colour, width bucket. */
@@ -39,6 +44,10 @@ struct gui_font {
     SDL_Renderer *r;
     char paths[GUI_N_STYLES][512];
     TTF_Font *fonts[GUI_N_STYLES][MAX_PX + 1];   /* Opened on demand. */
+    /* A face with Chinese glyphs, for text that has any ("" if none is
+     * installed: such text then shows DejaVu's empty boxes). */
+    char cjk_path[512];
+    TTF_Font *cjk[MAX_PX + 1];
     struct entry *cache;
     size_t n_cache;
     uint64_t frame;
@@ -116,6 +125,19 @@ gui_font_new(SDL_Renderer *r, char *err, size_t errlen)
             return NULL;
         }
     }
+    /* DejaVu has no Chinese: labels in Chinese take a face that has
+     * (fonts-wqy-microhei or fonts-noto-cjk), found by the language it
+     * covers rather than by name. */
+    if (env && *env) {
+        snprintf(f->cjk_path, sizeof f->cjk_path, "%s/%s", env, CJK_FILE);
+        if (!file_exists(f->cjk_path)) {
+            f->cjk_path[0] = '\0';
+        }
+    }
+    if (!f->cjk_path[0] && !fc_find(CJK_PATTERN, f->cjk_path,
+                                    sizeof f->cjk_path)) {
+        f->cjk_path[0] = '\0';
+    }
     /* The files are known; fontconfig's caches are no longer needed. */
     FcFini();
     f->cache = gui_xcalloc(CACHE_SLOTS, sizeof *f->cache);
@@ -144,6 +166,11 @@ gui_font_free(struct gui_font *f)
         }
     }
     free(f->cache);
+    for (int px = 0; px <= MAX_PX; px++) {
+        if (f->cjk[px]) {
+            TTF_CloseFont(f->cjk[px]);
+        }
+    }
     for (int s = 0; s < GUI_N_STYLES; s++) {
         for (int px = 0; px <= MAX_PX; px++) {
             if (f->fonts[s][px]) {
@@ -155,11 +182,37 @@ gui_font_free(struct gui_font *f)
     TTF_Quit();
 }
 
+/* Whether 'text' has a character of the CJK blocks (U+2E80 to U+9FFF,
+ * and the full-width forms U+FF00 to U+FFEF): lead bytes 0xE2 0xBA and
+ * above up to 0xE9, or 0xEF 0xBC to 0xBF. */
+static bool
+has_cjk(const char *text)
+{
+    for (const uint8_t *p = (const uint8_t *) text; *p; p++) {
+        if ((p[0] >= 0xe3 && p[0] <= 0xe9)
+            || (p[0] == 0xe2 && p[1] >= 0xba)
+            || (p[0] == 0xef && p[1] >= 0xbc && p[1] <= 0xbf)) {
+            return true;
+        }
+    }
+    return false;
+}
+
 static TTF_Font *
-font_at(struct gui_font *f, enum gui_font_style s, int px)
+font_at(struct gui_font *f, enum gui_font_style s, int px, const char *text)
 {
     if (px > MAX_PX) {
         px = MAX_PX;
+    }
+    if (f->cjk_path[0] && has_cjk(text)) {
+        if (!f->cjk[px]) {
+            f->cjk[px] = TTF_OpenFont(f->cjk_path, px);
+        }
+        if (f->cjk[px]) {
+            TTF_SetFontStyle(f->cjk[px], s == GUI_BOLD ? TTF_STYLE_BOLD
+                                                       : TTF_STYLE_NORMAL);
+            return f->cjk[px];
+        }
     }
     if (!f->fonts[s][px]) {
         f->fonts[s][px] = TTF_OpenFont(f->paths[s], px);
@@ -178,7 +231,7 @@ gui_text_size(struct gui_font *f, enum gui_font_style s, int px,
     if (px < MIN_PX || !*text) {
         return;
     }
-    TTF_Font *font = font_at(f, s, px);
+    TTF_Font *font = font_at(f, s, px, text);
     if (font) {
         TTF_SizeUTF8(font, text, w, h);
     }
@@ -274,7 +327,7 @@ gui_text(struct gui_font *f, enum gui_font_style s, int px, SDL_Color c,
         if (victim->text) {
             drop_entry(victim);
         }
-        TTF_Font *font = font_at(f, s, px);
+        TTF_Font *font = font_at(f, s, px, text);
         if (!font) {
             return 0;
         }

@@ -318,6 +318,45 @@ count_event(struct gui_history *h, const struct gui_rec_item *it)
     }
 }
 
+/* Whether devices 'a' and 'b' are one, joined, or parts of one. */
+static bool
+adjacent(const struct gui_scene *sc, uint32_t a, uint32_t b)
+{
+    if (a >= sc->n_devs || b >= sc->n_devs) {
+        return false;
+    }
+    const struct gui_dev *da = &sc->devs[a], *db = &sc->devs[b];
+    if (a == b || da->parent == (int32_t) b || db->parent == (int32_t) a
+        || (da->parent >= 0 && da->parent == db->parent
+            && sc->devs[da->parent].role != VH_ROLE_HOST)) {
+        return true;
+    }
+    for (uint32_t e = 0; e < da->n_edges; e++) {
+        uint32_t o = da->edges[e].to;
+        if (o == b || (int32_t) o == db->parent
+            || sc->devs[o].parent == (int32_t) b) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Whether packet 'op''s latest stop up to the time of 'it' is next to
+ * the device of 'it': where a copy of it could have been made. */
+static bool
+same_place(struct gui_history *h, struct gui_pkt *op,
+           const struct gui_rec_item *it)
+{
+    gui_history_stops(h, op);
+    for (uint32_t s = op->n_stops; s-- > 0;) {
+        const struct gui_stop *st = &op->stops[s];
+        if (st->t_in <= it->time) {
+            return adjacent(&h->sc, st->dev, it->dev);
+        }
+    }
+    return false;
+}
+
 static uint32_t
 new_packet(struct gui_history *h, const struct gui_rec_item *it)
 {
@@ -345,6 +384,14 @@ new_packet(struct gui_history *h, const struct gui_rec_item *it)
     if (it->has_meta) {
         uint64_t fk = family_key(p->flow, p->seq, p->born, p->is_reply);
         int64_t o = map_get(h->fam_key, h->fam_val, h->fam_cap, fk);
+        /* Frames of no flow (ARP) all have sequence 0: two hosts'
+         * requests born at the same instant share the key without one
+         * being a copy of the other.  A copy is made where its original
+         * is, so it starts there or next to it. */
+        if (o >= 0 && (uint32_t) o != i && p->flow < 0
+            && !same_place(h, &h->pk[o], it)) {
+            o = -1;
+        }
         if (o >= 0 && (uint32_t) o != i) {
             struct gui_pkt *op = &h->pk[o];
             gui_history_stops(h, op);

@@ -15,6 +15,7 @@
 #include "models/tunnel/gre.h"
 #include "models/tunnel/tnl_peek.h"
 #include "sim/frame.h"
+#include "sim/lang.h"
 #include "sim/packet.h"
 #include "sim/trace.h"
 #include "sim/units.h"
@@ -49,11 +50,27 @@ add(struct gui_lines *l, enum gui_font_style st, SDL_Color c, int indent,
     ln->style = st;
     ln->color = c;
     ln->indent = indent;
+    /* In the reader's language where the catalog has the line (its
+     * conversions are the English's); decoded headers are not in it and
+     * stay as the wire has them. */
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(ln->text, sizeof ln->text, fmt, ap);
+    vsnprintf(ln->text, sizeof ln->text, vh_tr(fmt), ap);
     va_end(ap);
     return ln;
+}
+
+void
+gui_inspect_variant(struct gui_lines *l, const char *variant)
+{
+    if (!l->n) {
+        return;
+    }
+    add(l, GUI_BOLD, RGB(0x8a, 0x4b, 0x08), 0, vh_tr("Variant: %s"),
+        variant);
+    struct gui_line last = l->v[l->n - 1];
+    memmove(l->v + 1, l->v, (l->n - 1) * sizeof *l->v);
+    l->v[0] = last;
 }
 
 static const char *
@@ -339,7 +356,9 @@ gui_inspect_node(struct gui_lines *out, struct gui_history *h,
     } else {
         add(out, GUI_BOLD, ink, 0, "%s", d->path);
     }
-    add(out, GUI_SANS, soft, 0, "%s \xc2\xb7 %s", d->kind, layer_of[n->type]);
+    add(out, GUI_SANS, soft, 0, "%s \xc2\xb7 %s", d->kind,
+        n->type == GUI_N_MID && !strncmp(d->note, "user space", 10)
+        ? layer_of[GUI_N_PROC] : layer_of[n->type]);
     if (*note && n->type == GUI_N_BACKEND) {
         add(out, GUI_SANS, ink, 0, "host side: %s", note);
     }
@@ -478,26 +497,33 @@ header_lines(struct gui_lines *out, const uint8_t *fr, uint32_t kept,
         add(out, GUI_SANS, soft, 2, "(no frame bytes yet)");
         return;
     }
+    /* A frame waiting for ARP has no destination address yet: its
+     * bytes are zeros, which is not an address to show. */
+    static const uint8_t unset[VH_ETH_ALEN];
     add(out, GUI_MONO, ink, 2, "Ethernet  %s \xe2\x86\x92 %s",
-        vh_mac_format(vh_eth_src(fr), m1), vh_mac_format(vh_eth_dst(fr), m2));
+        vh_mac_format(vh_eth_src(fr), m1),
+        memcmp(vh_eth_dst(fr)->b, unset, VH_ETH_ALEN)
+        ? vh_mac_format(vh_eth_dst(fr), m2) : vh_tr("(not resolved yet)"));
     /* A VN-Tag or E-Tag sits between the MACs and the rest; the rest is
      * read as if the tag were not there.  Only the first bytes of a long
      * frame are kept: the headers are read from them as if the frame
      * were whole, zeros standing in for the payload, so a truncated
      * datagram still shows its ports. */
-    static uint8_t inner[VH_PKT_DATAROOM];
     uint32_t tag = evb_tag_lines(out, fr, kept);
-    if (kept < VH_ETH_HLEN + tag || len - tag > sizeof inner) {
+    if (kept < VH_ETH_HLEN + tag || len < kept) {
         return;
     }
-    memset(inner, 0, len - tag);
+    /* As long as the frame, however long: a jumbo frame's headers are
+     * read as a short one's. */
+    uint8_t *inner = gui_xcalloc(len - tag, 1);
     memcpy(inner, fr, 12);
     memcpy(inner + 12, fr + 12 + tag, kept - 12 - tag);
     if (vh_eth_type(inner) == ECP_ETHERTYPE) {
         vdp_lines(out, inner, len - tag);
-        return;
+    } else {
+        l2_rest_lines(out, inner, len - tag, 0);
     }
-    l2_rest_lines(out, inner, len - tag, 0);
+    free(inner);
 }
 
 /* A tunnel's own header, then the frame it carries, indented. */
@@ -572,13 +598,29 @@ l2_rest_lines(struct gui_lines *out, const uint8_t *fr, uint32_t len,
     add(out, GUI_MONO, ink, ind, "IPv4      %s \xe2\x86\x92 %s  %s  TTL %u  "
         "len %u", vh_ipv4_format(fi.ip_src, i1), vh_ipv4_format(fi.ip_dst, i2),
         proto, fi.ip_ttl, fi.ip_total_len);
-    if (fi.ip_proto == VH_IPPROTO_UDP) {
+    /* The parser leaves the transport header of a fragment alone (its
+     * checksum covers bytes that are elsewhere); the first fragment still
+     * carries it, and a class wants to see its ports. */
+    const uint8_t *ip = fr + fi.l3_off;
+    uint32_t ihl = (ip[0] & 0xfu) * 4;
+    uint16_t frag = vh_get_be16(ip + VH_IPV4_FRAG_OFF);
+    uint32_t frag_at = (uint32_t) (frag & 0x1fff) * 8;
+    bool more = frag & 0x2000;
+    if (more || frag_at) {
+        add(out, GUI_MONO, ink, ind, vh_tr("          fragment at byte %u%s"),
+            frag_at, more ? vh_tr(", more follow") : vh_tr(", the last"));
+    }
+    if (fi.ip_proto == VH_IPPROTO_UDP && !frag_at
+        && fi.l3_off + ihl + 8 <= len) {
+        const uint8_t *udp = ip + ihl;
         add(out, GUI_MONO, ink, ind, "UDP       port %u \xe2\x86\x92 %u  len %u",
-            fi.sport, fi.dport, fi.l4_len);
-    } else if (fi.ip_proto == VH_IPPROTO_ICMP) {
+            vh_get_be16(udp), vh_get_be16(udp + 2), vh_get_be16(udp + 4));
+    } else if (fi.ip_proto == VH_IPPROTO_ICMP && !frag_at
+               && fi.l3_off + ihl + 8 <= len) {
+        const uint8_t *icmp = ip + ihl;
         add(out, GUI_MONO, ink, ind, "ICMP      echo %s  id %u  seq %u",
-            fi.icmp_type == VH_ICMP_ECHO_REQUEST ? "request" : "reply",
-            fi.icmp_id, fi.icmp_seq);
+            icmp[0] == VH_ICMP_ECHO_REQUEST ? "request" : "reply",
+            vh_get_be16(icmp + 4), vh_get_be16(icmp + 6));
     }
     struct tnl_view v;
     if (depth < 2 && tnl_peek(fr, len, &v)) {

@@ -49,6 +49,10 @@ void gui_inspect_packet(struct gui_lines *, struct gui_history *,
                         uint32_t pkt, vh_time_t t, vh_time_t linger,
                         vh_time_t min_move);
 
+/* Puts a first line saying which variant the lines are about, for
+ * compare mode, where the inspector shows one of several. */
+void gui_inspect_variant(struct gui_lines *, const char *variant);
+
 /* Width of the panel in a window area 'area_w' pixels wide. */
 float gui_inspect_width(const struct gui_draw *, int area_w);
 

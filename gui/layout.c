@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sim/lang.h"
+
 /* Dimensions in world units. */
 #define PAD 14.0f               /* Inside a panel. */
 #define GAP 18.0f               /* Between boxes of one row. */
@@ -31,6 +33,8 @@
 #define NODE_MIN_W 120.0f
 #define NODE_H 50.0f
 #define FOLD_W 120.0f
+#define PICTURE_BELOW_GUESTS 380.0f /* About: the kernel and hardware rows,
+                                     * the host's title, the switches. */
 #define HOST_GAP 40.0f
 #define CPU_W 150.0f            /* The CPU column: one bar per core, */
 #define CPU_HEAD 24.0f          /* under a caption, */
@@ -188,6 +192,12 @@ classify(struct ctx *c)
                  * NICs and seem to be on their path. */
                 c->role[i] = R_HIDDEN;
             }
+        } else if (pr == R_HW && d->role != VH_ROLE_HW
+                   && c->role[sc->devs[p].parent] == R_HOST) {
+            /* Software on a NIC (a macvlan, an ipvlan): the NIC's
+             * driver hands it frames, but it is the kernel's, and is
+             * drawn in the kernel's band, joined to its NIC. */
+            c->role[i] = R_MID;
         } else if (pr == R_GUEST) {
             c->role[i] = R_GPORT;
         } else if (pr == R_MID && gui_dev_thread_of(d, NULL, 0)) {
@@ -206,7 +216,8 @@ classify(struct ctx *c)
     for (size_t i = 0; i < sc->n_devs; i++) {
         c->pair[i] = -1;
         const struct gui_dev *d = &sc->devs[i];
-        if (c->role[i] != R_MID || d->role != VH_ROLE_DEVICE) {
+        if (c->role[i] != R_MID || d->role != VH_ROLE_DEVICE
+            || d->parent < 0 || c->role[d->parent] != R_HOST) {
             continue;
         }
         for (uint32_t e = 0; e < d->n_edges; e++) {
@@ -258,6 +269,11 @@ add_node(struct ctx *c, enum gui_node_type type, int32_t dev, int32_t parent,
             snprintf(n->sub, sizeof n->sub, "%s", d->kind);
         }
         const char *bar = d->note ? strchr(d->note, '|') : NULL;
+        if (type == GUI_N_SWITCH && bar
+            && !strncmp(d->note, "switch mode|", 12)) {
+            /* "switch, vepa": its mode is what it does with frames. */
+            snprintf(n->sub, sizeof n->sub, "%s, %s", d->kind, bar + 1);
+        }
         if (type == GUI_N_MID && bar) {
             /* What the scenario calls it says more than the kind: "kernel
              * datapath" (the kind stays in the inspector). */
@@ -274,7 +290,11 @@ children(const struct ctx *c, uint32_t dev, enum role r, uint32_t *out)
 {
     size_t n = 0;
     for (size_t i = dev + 1; i < c->sc->n_devs; i++) {
-        if (c->sc->devs[i].parent == (int32_t) dev && c->role[i] == r) {
+        int32_t p = c->sc->devs[i].parent;
+        /* A host's kernel devices include those on its NICs (macvlan). */
+        bool on_nic = r == R_MID && p >= 0 && c->role[p] == R_HW
+                      && c->sc->devs[p].parent == (int32_t) dev;
+        if ((p == (int32_t) dev || on_nic) && c->role[i] == r) {
             if (out) {
                 out[n] = (uint32_t) i;
             }
@@ -491,15 +511,17 @@ translate_from(struct gui_layout *l, size_t first, float dx, float dy)
 
 /* Adds a node of 'type' for each of the 'n' devices 'devs' of host node
  * 'hn', sized to its ports, and fills 'it' with each node and the x it
- * would like (above or below what it connects to among 'placed').
- * Returns the height of the tallest. */
+ * would like (above or below what it connects to among 'placed'; from
+ * 'clear' rightward, one after the other, for those joined to nothing
+ * placed).  Returns the height of the tallest. */
 static float
 row_nodes(struct ctx *c, enum gui_node_type type, const uint32_t *devs,
-          size_t n, int32_t hn, const uint8_t *placed, float left,
+          size_t n, int32_t hn, const uint8_t *placed, float clear,
           struct item *it)
 {
     struct gui_layout *l = c->l;
     float h = 0;
+    int n_free = 0;
     for (size_t i = 0; i < n; i++) {
         int32_t nd = add_node(c, type, (int32_t) devs[i], hn, hn, 0, 0);
         l->dev_node[devs[i]] = nd;
@@ -507,9 +529,13 @@ row_nodes(struct ctx *c, enum gui_node_type type, const uint32_t *devs,
         size_t np = add_ports(c, nd, devs[i], hn, false, &hidden);
         size_with_ports(&l->nodes[nd].box, np, NODE_MIN_W, NODE_H);
         h = fmaxf(h, l->nodes[nd].box.h);
-        it[i] = (struct item) {
-            nd, want_x(c, devs[i], placed, left + (float) i * 150), (int) i
-        };
+        float want = want_x(c, devs[i], placed, NAN);
+        if (isnan(want)) {
+            /* Joined to nothing above: out of the way of the lines that
+             * come down past this row, right of them. */
+            want = clear + (float) n_free++ * 150;
+        }
+        it[i] = (struct item) { nd, want, (int) i };
     }
     return h;
 }
@@ -781,8 +807,8 @@ layout_host(struct ctx *c, uint32_t hdev, int n_guest_hosts,
     l->nodes[hn].host = hn;
     l->dev_node[hdev] = hn;
     int cores = gui_scene_host_cores(sc, hdev);
-    snprintf(l->nodes[hn].sub, sizeof l->nodes[hn].sub, "%d core%s",
-             cores, cores == 1 ? "" : "s");
+    snprintf(l->nodes[hn].sub, sizeof l->nodes[hn].sub,
+             cores == 1 ? vh_tr("%d core") : vh_tr("%d cores"), cores);
 
     size_t ng = children(c, hdev, R_GUEST, NULL);
     uint32_t *guests = gui_xcalloc(ng, sizeof *guests);
@@ -835,7 +861,24 @@ layout_host(struct ctx *c, uint32_t hdev, int n_guest_hosts,
     bool exp = expanded && expanded[hdev];
     size_t shown = ng;
     bool fold = false;
-    if (total > budget) {
+    if (total > budget && ng <= GUI_GUEST_UNFOLDED) {
+        /* Few enough to show each: as many per row as make the whole
+         * picture (the rows under the guests, the CPU column and the
+         * switches below, roughly) largest on a 16:9 screen. */
+        float cell = GUEST_H + (any_port ? BACK_GAP + BACK_H : 0) + GAP;
+        float avg = total / (float) ng + GAP;
+        float best = 0;
+        for (size_t cols = 1; cols <= ng; cols++) {
+            size_t rows = (ng + cols - 1) / cols;
+            float w = (float) cols * avg + BAND_W + CPU_W + 4 * PAD;
+            float h = (float) rows * cell + PICTURE_BELOW_GUESTS;
+            float scale = fminf(16.0f / w, 9.0f / h);
+            if (scale > best) {
+                best = scale;
+                budget = fmaxf(GUI_GUEST_ROW_MIN, (float) cols * avg);
+            }
+        }
+    } else if (total > budget) {
         fold = true;
         if (!exp) {
             float w = FOLD_W;
@@ -883,14 +926,17 @@ layout_host(struct ctx *c, uint32_t hdev, int n_guest_hosts,
             const char *net = gnote + 8;
             char *sub = l->nodes[gn].sub;
             if (!strcmp(net, "host")) {
-                snprintf(sub, sizeof l->nodes[gn].sub, "host's network");
+                snprintf(sub, sizeof l->nodes[gn].sub, "%s",
+                         vh_tr("host's network"));
             } else if (!strncmp(net, "container:", 10)) {
-                snprintf(sub, sizeof l->nodes[gn].sub, "%s's namespace",
+                snprintf(sub, sizeof l->nodes[gn].sub, vh_tr("%s's namespace"),
                          net + 10);
             } else if (!strcmp(net, "none")) {
-                snprintf(sub, sizeof l->nodes[gn].sub, "loopback only");
+                snprintf(sub, sizeof l->nodes[gn].sub, "%s",
+                         vh_tr("loopback only"));
             } else {
-                snprintf(sub, sizeof l->nodes[gn].sub, "network %s", net);
+                snprintf(sub, sizeof l->nodes[gn].sub, vh_tr("network %s"),
+                         net);
             }
         }
         uint32_t *ports = gui_xcalloc(np, sizeof *ports);
@@ -948,15 +994,16 @@ layout_host(struct ctx *c, uint32_t hdev, int n_guest_hosts,
         f->count = (int) (ng - shown);
         f->expanded = exp;
         if (exp) {
-            snprintf(f->label, sizeof f->label, "fold %zu", ng);
-            snprintf(f->sub, sizeof f->sub, "show fewer");
+            snprintf(f->label, sizeof f->label, vh_tr("fold %zu"), ng);
+            snprintf(f->sub, sizeof f->sub, "%s", vh_tr("show fewer"));
         } else {
             /* "+996 containers" is wider than the box: the noun goes
              * to the second line. */
             snprintf(f->label, sizeof f->label, "+%zu %s", ng - shown,
-                     n_ctr == ng ? "more" : "guests");
+                     n_ctr == ng ? vh_tr("more") : vh_tr("guests"));
             snprintf(f->sub, sizeof f->sub, "%s",
-                     n_ctr == ng ? "containers: click" : "click to show");
+                     n_ctr == ng ? vh_tr("containers: click")
+                                 : vh_tr("click to show"));
         }
         /* The host sides of the folded guests' NICs, as one box. */
         int32_t fbn = fn;
@@ -965,9 +1012,9 @@ layout_host(struct ctx *c, uint32_t hdev, int n_guest_hosts,
             l->nodes[fbn].box.x = left + gx + (FOLD_W - PORT_W) / 2;
             l->nodes[fbn].box.y = gy + GUEST_H + BACK_GAP;
             snprintf(l->nodes[fbn].label, sizeof l->nodes[fbn].label,
-                     "+%zu more", ng - shown);
+                     vh_tr("+%zu more"), ng - shown);
             snprintf(l->nodes[fbn].sub, sizeof l->nodes[fbn].sub,
-                     "host sides");
+                     "%s", vh_tr("host sides"));
             l->nodes[fbn].count = (int) (ng - shown);
         }
         for (size_t i = shown; i < ng; i++) {
@@ -1001,7 +1048,21 @@ layout_host(struct ctx *c, uint32_t hdev, int n_guest_hosts,
     /* Host kernel row. */
     struct item *it = gui_xcalloc(nm + nh + 1, sizeof *it);
     size_t first_mid = l->n_nodes;
-    float mid_h = row_nodes(c, GUI_N_MID, mids, nm, hn, placed, left, it);
+    /* A switch that no guest reaches goes right of the lines that pass
+     * its row on their way down to the hardware (a VF's, a macvtap's):
+     * under one of them it would seem to be on its path.  So does a NIC
+     * that nothing in the host is joined to. */
+    float clear = left;
+    {
+        float (*cols)[2] = gui_xcalloc(end_guest_nodes - first_guest_node
+                                       + 1, sizeof *cols);
+        size_t nc = columns(l, first_guest_node, end_guest_nodes, cols);
+        for (size_t k = 0; k < nc; k++) {
+            clear = fmaxf(clear, cols[k][1] + NODE_MIN_W / 2);
+        }
+        free(cols);
+    }
+    float mid_h = row_nodes(c, GUI_N_MID, mids, nm, hn, placed, clear, it);
     if (nm) {
         float right = place_row(l, it, nm, left, y);
         settle_ports(l, it, nm);
@@ -1023,12 +1084,20 @@ layout_host(struct ctx *c, uint32_t hdev, int n_guest_hosts,
             }
             y += dy;
         }
-        add_band(l, band_cap, hn, y, y + mid_h, "host kernel");
+        /* OVS-DPDK is a process: a row holding only such switches is
+         * user space, not the kernel. */
+        bool all_user = true;
+        for (size_t i = 0; i < nm; i++) {
+            const char *note = sc->devs[mids[i]].note;
+            all_user &= note && !strncmp(note, "user space", 10);
+        }
+        add_band(l, band_cap, hn, y, y + mid_h,
+                 all_user ? gui_band_user : "host kernel");
         y += mid_h + ROW_GAP;
     }
 
     /* NIC hardware row. */
-    float hw_h = row_nodes(c, GUI_N_HW, hws, nh, hn, placed, left, it);
+    float hw_h = row_nodes(c, GUI_N_HW, hws, nh, hn, placed, clear, it);
     if (nh) {
         float right = place_row(l, it, nh, left, y);
         settle_ports(l, it, nh);
@@ -1102,7 +1171,13 @@ add_route(struct ctx *c, int32_t a, int32_t b, uint8_t cable, float lane)
     }
     if (A.y + A.h <= B.y) {
         float y0 = A.y + A.h, y1 = B.y;
-        float ym = lane > 0 ? lane : (y0 + y1) / 2;
+        /* A line that skips a row (a VF's, from the guest to the NIC)
+         * turns just above its lower end, in the gap over that row: it
+         * crosses the row it skips straight down, where nothing is
+         * placed, rather than along it. */
+        float ym = lane > 0 ? lane
+                   : y1 - y0 > 2 * ROW_GAP ? y1 - ROW_GAP * 0.3f
+                   : (y0 + y1) / 2;
         if (fabsf(ax - bx) < 0.5f) {
             r->n = 2;
             r->pts[0][0] = ax, r->pts[0][1] = y0;
@@ -1268,6 +1343,14 @@ make_routes(struct ctx *c, float lane_top)
             add_route(c, a, b, d->edges[e].cable, lane);
         }
     }
+    /* Software on a NIC and the NIC. */
+    for (size_t i = 0; i < sc->n_devs; i++) {
+        int32_t p = sc->devs[i].parent;
+        if (c->role[i] == R_MID && p >= 0 && c->role[p] == R_HW
+            && l->dev_node[i] >= 0 && l->dev_node[p] >= 0) {
+            add_route(c, l->dev_node[i], l->dev_node[p], 0, 0);
+        }
+    }
     /* A NAT: from the bridges behind it to the NIC it routes out of. */
     for (size_t i = 0; i < sc->n_devs; i++) {
         if (c->role[i] != R_MID || strcmp(sc->devs[i].kind, "nat")) {
@@ -1311,6 +1394,7 @@ make_routes(struct ctx *c, float lane_top)
 struct path_entry {
     int32_t a, b;
     uint32_t n;
+    bool drawn;                 /* Along drawn lines, not a straight jump. */
     float (*pts)[2];
 };
 
@@ -1462,8 +1546,11 @@ gui_layout_new(const struct gui_scene *sc, const uint8_t *expanded)
                                      np > SWITCH_SHOW_ALL, &hidden);
             size_with_ports(&l->nodes[sn].box, shown, 160, NODE_H);
             if (hidden) {
+                char what[sizeof l->nodes[sn].sub];
+                memcpy(what, l->nodes[sn].sub, sizeof what);
                 snprintf(l->nodes[sn].sub, sizeof l->nodes[sn].sub,
-                         "%s, %d unused ports", sc->devs[i].kind, hidden);
+                         vh_tr("%s, %d unused ports"), what,
+                         hidden);
             }
             /* Where the cables come from. */
             float sum = 0;
@@ -1724,15 +1811,14 @@ neighbours(const struct gui_layout *l, int32_t n, int32_t *out, size_t max)
     return k;
 }
 
-uint32_t
-gui_layout_path(struct gui_layout *l, int32_t a, int32_t b,
-                const float (**pts)[2])
+/* The cached path from 'a' to 'b', found on first use. */
+static const struct path_entry *
+path_of(struct gui_layout *l, int32_t a, int32_t b)
 {
     struct path_cache *pc = l->paths;
     for (size_t i = 0; i < pc->n; i++) {
         if (pc->v[i].a == a && pc->v[i].b == b) {
-            *pts = (const float (*)[2]) pc->v[i].pts;
-            return pc->v[i].n;
+            return &pc->v[i];
         }
     }
     /* Breadth-first search, at most four hops: packets move between
@@ -1783,6 +1869,7 @@ gui_layout_path(struct gui_layout *l, int32_t a, int32_t b,
             append_hop(l, chain[i], chain[i - 1], &out, &n, &cap);
         }
     }
+    bool drawn = a == b || n >= 2;
     if (n < 2) {
         free(out);
         out = gui_xmalloc(2 * sizeof *out);
@@ -1797,9 +1884,23 @@ gui_layout_path(struct gui_layout *l, int32_t a, int32_t b,
         pc->cap = pc->cap ? pc->cap * 2 : 64;
         pc->v = gui_xrealloc(pc->v, pc->cap * sizeof *pc->v);
     }
-    pc->v[pc->n++] = (struct path_entry) { a, b, n, out };
-    *pts = (const float (*)[2]) out;
-    return n;
+    pc->v[pc->n] = (struct path_entry) { a, b, n, drawn, out };
+    return &pc->v[pc->n++];
+}
+
+uint32_t
+gui_layout_path(struct gui_layout *l, int32_t a, int32_t b,
+                const float (**pts)[2])
+{
+    const struct path_entry *pe = path_of(l, a, b);
+    *pts = (const float (*)[2]) pe->pts;
+    return pe->n;
+}
+
+bool
+gui_layout_path_drawn(struct gui_layout *l, int32_t a, int32_t b)
+{
+    return path_of(l, a, b)->drawn;
 }
 
 void

@@ -115,6 +115,10 @@ struct gui_layout {
 #define GUI_GUEST_ROW_BUDGET 800.0f
 #define GUI_GUEST_ROW_MIN 560.0f
 
+/* A host with at most this many guests shows them all, in rows, and
+ * never folds them. */
+#define GUI_GUEST_UNFOLDED 16
+
 /* Width a row of a process's threads may take before the threads of a
  * job fold into one box ("handler0..63"). */
 #define GUI_THREAD_ROW_BUDGET 800.0f
@@ -148,6 +152,11 @@ int32_t gui_layout_hit(const struct gui_layout *, float x, float y);
  * valid until the layout is freed. */
 uint32_t gui_layout_path(struct gui_layout *, int32_t a, int32_t b,
                          const float (**pts)[2]);
+
+/* True if the path from 'a' to 'b' runs along drawn lines and boxes;
+ * false if nothing drawn joins them within four steps and a packet
+ * going from one to the other is drawn jumping straight across. */
+bool gui_layout_path_drawn(struct gui_layout *, int32_t a, int32_t b);
 
 /* Where a packet waiting at node 'n' in position 'i' of its queue is
  * drawn, and how many positions the node has room for. */

@@ -5,6 +5,8 @@
 #include <string.h>
 
 #include "gui/app.h"
+#include "gui/rates.h"
+#include "sim/lang.h"
 #include "sim/units.h"
 
 #define RGB(r, g, b) ((SDL_Color) { r, g, b, 255 })
@@ -20,10 +22,14 @@ status_h(const struct gui_app *a)
     return 30 * a->draw.ui;
 }
 
+static int legend_rows(const struct gui_app *a);
+
+/* The legend takes a second row, for the cycle categories, when one row
+ * cannot hold them all with the flows and the keys: it is never cut. */
 static float
 legend_h(const struct gui_app *a)
 {
-    return 28 * a->draw.ui;
+    return 28 * a->draw.ui * (float) legend_rows(a);
 }
 
 static float
@@ -79,11 +85,12 @@ draw_status(struct gui_app *a)
     char tb[32];
     snprintf(mid, sizeof mid, "t = %s", vh_format_time(a->t, tb, sizeof tb));
     vh_format_time((vh_time_t) (a->speed + 0.5), sp, sizeof sp);
-    snprintf(right, sizeof right, "%s  %s/s%s%s  \xc2\xb7  h: help",
-             a->paused ? "\xe2\x9d\x9a\xe2\x9d\x9a paused"
-                       : "\xe2\x96\xb6 playing",
-             sp, a->idle_now ? "  (nothing moving: hurrying)" : "",
-             a->follow ? "  \xc2\xb7 following" : "");
+    snprintf(right, sizeof right, "%s  %s/s%s%s  \xc2\xb7  %s",
+             a->paused ? vh_tr("\xe2\x9d\x9a\xe2\x9d\x9a paused")
+                       : vh_tr("\xe2\x96\xb6 playing"),
+             sp, a->idle_now ? vh_tr("  (nothing moving: hurrying)") : "",
+             a->follow ? vh_tr("  \xc2\xb7 following") : "",
+             vh_tr("h: help"));
     int px = (int) (15 * ui + 0.5f);
     float ty = 6 * ui;
     gui_text(d->font, GUI_BOLD, px, bar_ink, 12 * ui, ty, GUI_LEFT,
@@ -121,10 +128,54 @@ keys_w(const struct gui_app *a, int px, bool slow)
     float w = 0;
     for (size_t i = 0; i < sizeof keys / sizeof *keys - !slow; i++) {
         int tw, th;
-        gui_text_size(a->draw.font, GUI_SANS, px, keys[i], &tw, &th);
+        gui_text_size(a->draw.font, GUI_SANS, px, vh_tr(keys[i]), &tw, &th);
         w += (float) tw + 30 * a->draw.ui;
     }
     return w;
+}
+
+/* Width of the flows' entries (at most nine, each cut at 220 units). */
+static float
+flows_w(const struct gui_app *a, int px)
+{
+    const struct gui_scene *sc = gui_history_scene(a->side[0].h);
+    float w = 0;
+    for (size_t f = 0; f < sc->n_flows && f < 9; f++) {
+        char s[96];
+        int tw, th;
+        snprintf(s, sizeof s, "%zu %s", f + 1, sc->flows[f].name);
+        gui_text_size(a->draw.font, GUI_SANS, px, s, &tw, &th);
+        w += 30 * a->draw.ui + fminf((float) tw, 220 * a->draw.ui);
+    }
+    return w;
+}
+
+/* Width of the cycle categories' entries. */
+static float
+cats_w(const struct gui_app *a, int px)
+{
+    const struct gui_scene *sc = gui_history_scene(a->side[0].h);
+    float w = 0;
+    for (size_t k = 0; k < sc->n_cats; k++) {
+        int tw, th;
+        gui_text_size(a->draw.font, GUI_SANS, px, vh_tr(sc->cats[k]), &tw,
+                      &th);
+        w += (float) tw + 24 * a->draw.ui;
+    }
+    return w;
+}
+
+static int
+legend_rows(const struct gui_app *a)
+{
+    if (!a->draw.font || !a->n_sides || !a->side[0].h) {
+        return 1;
+    }
+    float ui = a->draw.ui;
+    int px = (int) (13 * ui + 0.5f), cpx = (int) (12 * ui + 0.5f);
+    float need = 24 * ui + flows_w(a, px) + keys_w(a, px, any_upcall(a))
+                 + 36 * ui + cats_w(a, cpx);
+    return need > (float) a->w ? 2 : 1;
 }
 
 static void
@@ -168,17 +219,17 @@ draw_legend(struct gui_app *a)
             GUI_DOT_SOLID);
     x += 16 * ui;
     x += (float) gui_text(d->font, GUI_SANS, px, ctl_hidden ? soft : ink, x,
-                          ty, GUI_LEFT, 0, "0 ARP/other") + 14 * ui;
+                          ty, GUI_LEFT, 0, vh_tr("0 ARP/other")) + 14 * ui;
     gui_dot(d, x + 6 * ui, ty + 8 * ui, (int) (12 * ui) | 1,
             gui_flow_color(0), GUI_DOT_HOLLOW);
     x += 16 * ui;
     x += (float) gui_text(d->font, GUI_SANS, px, ink, x, ty, GUI_LEFT, 0,
-                          "reply") + 14 * ui;
+                          vh_tr("reply")) + 14 * ui;
     gui_dot(d, x + 6 * ui, ty + 8 * ui, (int) (13 * ui) | 1,
             gui_flow_color(0), GUI_DOT_RINGED);
     x += 16 * ui;
     x += (float) gui_text(d->font, GUI_SANS, px, ink, x, ty, GUI_LEFT, 0,
-                          "being worked on") + 14 * ui;
+                          vh_tr("being worked on")) + 14 * ui;
     if (slow) {
         /* A packet going up to a thread in user space, or back. */
         SDL_Color halo = gui_slow_color();
@@ -189,18 +240,23 @@ draw_legend(struct gui_app *a)
                 gui_flow_color(0), GUI_DOT_SOLID);
         x += 18 * ui;
         x += (float) gui_text(d->font, GUI_SANS, px, ink, x, ty, GUI_LEFT, 0,
-                              slow_key) + 14 * ui;
+                              vh_tr(slow_key)) + 14 * ui;
     }
 
     /* Cycle categories at the right, as many as there is room for, in
-     * order. */
+     * order: on the flows' row when it has room, else on a row of their
+     * own. */
     int cpx = (int) (12 * ui + 0.5f);
+    if (legend_rows(a) > 1) {
+        x = 0;
+        ty += 28 * ui;
+    }
     float room = (float) a->w - 12 * ui - (x + 36 * ui);
     float need = 0;
     size_t fit = 0;
     for (size_t k = 0; k < sc->n_cats; k++) {
         int tw, th;
-        gui_text_size(d->font, GUI_SANS, cpx, sc->cats[k], &tw, &th);
+        gui_text_size(d->font, GUI_SANS, cpx, vh_tr(sc->cats[k]), &tw, &th);
         if (need + (float) tw + 24 * ui > room) {
             break;
         }
@@ -213,7 +269,7 @@ draw_legend(struct gui_app *a)
                  gui_cat_color(sc->cats[k]));
         cx += 14 * ui;
         cx += (float) gui_text(d->font, GUI_SANS, cpx, ink, cx, ty + 1 * ui,
-                               GUI_LEFT, 0, sc->cats[k]) + 10 * ui;
+                               GUI_LEFT, 0, vh_tr(sc->cats[k])) + 10 * ui;
     }
 }
 
@@ -293,14 +349,51 @@ draw_help(struct gui_app *a)
     gui_fill(d, x, y, w, h, (SDL_Color) { 0xff, 0xff, 0xff, 245 });
     gui_frame_rect(d, x, y, w, h, 2, ink);
     gui_text(d->font, GUI_BOLD, (int) (19 * ui), ink, x + 20 * ui,
-             y + 12 * ui, GUI_LEFT, 0, "Keys and mouse");
+             y + 12 * ui, GUI_LEFT, 0, vh_tr("Keys and mouse"));
     float ty = y + 14 * ui + lh * 1.4f;
     for (size_t i = 0; i < sizeof lines / sizeof *lines; i++) {
         gui_text(d->font, GUI_BOLD, px, ink, x + 20 * ui, ty, GUI_LEFT,
-                 150 * ui, lines[i][0]);
+                 150 * ui, vh_tr(lines[i][0]));
         gui_text(d->font, GUI_SANS, px, ink, x + 180 * ui, ty, GUI_LEFT,
-                 w - 200 * ui, lines[i][1]);
+                 w - 200 * ui, vh_tr(lines[i][1]));
         ty += lh;
+    }
+}
+
+/* Compare mode: above each side's picture, its name and its counters
+ * (gui/rates.h), live, so that the difference between the variants is
+ * read while the packets move; a line between the sides. */
+static void
+draw_strip(struct gui_app *a, int s)
+{
+    struct gui_draw *d = &a->draw;
+    float ui = d->ui;
+    const struct gui_side *sd = &a->side[s];
+    const SDL_Rect *r = &sd->strip;
+    gui_fill(d, (float) r->x, (float) r->y, (float) r->w, (float) r->h,
+             RGB(0xe9, 0xec, 0xf0));
+    int px = (int) (15 * ui + 0.5f), cpx = (int) (13 * ui + 0.5f);
+    int tw, th;
+    gui_text_size(d->font, GUI_BOLD, px, sd->title, &tw, &th);
+    float tx = (float) r->x + 6 * ui, ty = (float) r->y + 4 * ui;
+    gui_fill(d, tx, ty - 1 * ui, (float) tw + 14 * ui, (float) r->h - 6 * ui,
+             bar_bg);
+    gui_text(d->font, GUI_BOLD, px, bar_ink, tx + 7 * ui, ty + 1 * ui,
+             GUI_LEFT, 0, sd->title);
+    struct gui_rates rt;
+    gui_rates_at(sd->h, a->t, GUI_RATES_WINDOW, &rt);
+    char line[200];
+    gui_rates_format(&rt, line, sizeof line);
+    float cx = tx + (float) tw + 24 * ui;
+    gui_text(d->font, GUI_SANS, cpx, ink, cx, ty + 3 * ui, GUI_LEFT,
+             (float) (r->x + r->w) - cx - 6 * ui, line);
+    SDL_Color rule = RGB(0x25, 0x2c, 0x34);
+    if (r->x > 0) {
+        gui_fill(d, (float) r->x - 1, (float) r->y, 2,
+                 (float) (sd->view.vp.y + sd->view.vp.h - r->y), rule);
+    }
+    if (r->y > (int) status_h(a) + 1) {
+        gui_fill(d, (float) r->x, (float) r->y - 1, (float) r->w, 2, rule);
     }
 }
 
@@ -308,25 +401,9 @@ void
 gui_overlay_draw(struct gui_app *a)
 {
     struct gui_draw *d = &a->draw;
-    float ui = d->ui;
     if (a->n_sides > 1) {
         for (int s = 0; s < a->n_sides; s++) {
-            const SDL_Rect *vp = &a->side[s].view.vp;
-            int px = (int) (16 * ui + 0.5f);
-            int tw, th;
-            gui_text_size(d->font, GUI_BOLD, px, a->side[s].title, &tw, &th);
-            gui_fill(d, (float) vp->x + 8 * ui, (float) vp->y + 6 * ui,
-                     (float) tw + 16 * ui, (float) th + 6 * ui,
-                     RGB(0x25, 0x2c, 0x34));
-            gui_text(d->font, GUI_BOLD, px, bar_ink, (float) vp->x + 16 * ui,
-                     (float) vp->y + 9 * ui, GUI_LEFT, 0, a->side[s].title);
-            if (s > 0 && a->stacked) {
-                gui_fill(d, (float) vp->x, (float) vp->y - 1, (float) vp->w,
-                         3, RGB(0x25, 0x2c, 0x34));
-            } else if (s > 0) {
-                gui_fill(d, (float) vp->x - 1, (float) vp->y, 3,
-                         (float) vp->h, RGB(0x25, 0x2c, 0x34));
-            }
+            draw_strip(a, s);
         }
     }
     if (a->lines.n && a->sel_side < a->n_sides) {

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "gui/track.h"
+#include "sim/lang.h"
 
 #define RGB(r, g, b) ((SDL_Color) { r, g, b, 255 })
 
@@ -332,8 +333,20 @@ world_text(const struct ctx *c, enum gui_font_style st, float units,
            SDL_Color col, float x, float y, enum gui_align al, float max_w,
            const char *s)
 {
-    gui_text(c->d->font, st, px(c, units), col, sx(c, x), sy(c, y), al,
-             max_w * c->z, s);
+    /* The layout's labels are English (tests and the inspector match
+     * them); they are put in the reader's language only when drawn. */
+    int size = px(c, units);
+    if (size < c->d->min_text_px) {
+        /* Too small to read: a name is drawn at the floor size; the grey
+         * second lines (kinds, captions, core numbers) are left out, as
+         * at the floor they would run into the names. */
+        if (col.r == ink_soft.r && col.g == ink_soft.g && col.b == ink_soft.b) {
+            return;
+        }
+        size = c->d->min_text_px;
+    }
+    gui_text(c->d->font, st, size, col, sx(c, x), sy(c, y), al,
+             max_w * c->z, vh_tr(s));
 }
 
 static void
@@ -497,8 +510,8 @@ draw_cpu(const struct ctx *c, const struct gui_node *n,
     world_box(c, &n->box, RGB(0xff, 0xff, 0xff), RGB(0x98, 0x98, 0x98), 1);
     char head[48];
     int total = gui_scene_host_cores(sc, (uint32_t) n->dev);
-    snprintf(head, sizeof head, total > 32 ? "CPU cores (32 of %d)"
-                                           : "CPU cores", total);
+    snprintf(head, sizeof head, total > 32 ? vh_tr("CPU cores (32 of %d)")
+                                           : vh_tr("CPU cores"), total);
     world_text(c, GUI_BOLD, 12, ink, n->box.x + 8, n->box.y + 5, GUI_LEFT,
                n->box.w - 12, head);
     int hi = host_index(sc, n->dev);
@@ -581,12 +594,19 @@ draw_nodes(const struct ctx *c, const struct gui_frame *f,
             world_text(c, GUI_SANS, 11, ink_soft, b->x + b->w / 2, b->y + 36,
                        GUI_CENTER, maxw, n->sub);
             break;
-        case GUI_N_BACKEND:
-            world_text(c, GUI_BOLD, 12, ink, b->x + b->w / 2, b->y + 3,
-                       GUI_CENTER, maxw, n->label);
+        case GUI_N_BACKEND: {
+            /* "vhost-user" is a word too long for the box at 12: a
+             * smaller size rather than "vhost-u...". */
+            int tw, th;
+            gui_text_size(c->d->font, GUI_BOLD, px(c, 12), vh_tr(n->label),
+                          &tw, &th);
+            world_text(c, GUI_BOLD, (float) tw > maxw * c->z ? 10 : 12, ink,
+                       b->x + b->w / 2, b->y + 3, GUI_CENTER, maxw,
+                       n->label);
             world_text(c, GUI_SANS, 10, ink_soft, b->x + b->w / 2, b->y + 19,
                        GUI_CENTER, maxw, n->sub);
             break;
+        }
         case GUI_N_THREAD:
             /* A folded box says how many threads it stands for. */
             world_text(c, GUI_SANS, 12, ink, b->x + b->w / 2,
@@ -635,6 +655,43 @@ dot_size(const struct ctx *c)
 {
     int s = (int) lroundf(9 * c->z);
     return s < 5 ? 5 : s > 22 ? 22 : s;
+}
+
+
+/* Where a label 'w' x 'h' pixels goes beside the point (x, y), 'gap'
+ * away: above right, above left, below right or below left, the first
+ * that covers no device box the point is not in; above right if all
+ * do.  A label must not hide what the class is looking at. */
+static void
+label_spot(const struct ctx *c, float x, float y, float gap, float w,
+           float h, float *lx, float *ly)
+{
+    const float cand[4][2] = {
+        { x + gap, y - h - 4 }, { x - gap - w, y - h - 4 },
+        { x + gap, y + 4 }, { x - gap - w, y + 4 },
+    };
+    for (int k = 0; k < 4; k++) {
+        float ax = cand[k][0] - 3, ay = cand[k][1] - 1;
+        bool clear = true;
+        for (size_t i = 0; i < c->l->n_nodes && clear; i++) {
+            const struct gui_node *n = &c->l->nodes[i];
+            if (n->type == GUI_N_HOST || n->type == GUI_N_PROC) {
+                continue;       /* Panels: everything is in one. */
+            }
+            float bx = sx(c, n->box.x), by = sy(c, n->box.y);
+            float bw = n->box.w * c->z, bh = n->box.h * c->z;
+            bool holds = x >= bx && x <= bx + bw && y >= by && y <= by + bh;
+            clear = holds || ax + w <= bx || ax >= bx + bw || ay + h <= by
+                    || ay >= by + bh;
+        }
+        if (clear) {
+            *lx = cand[k][0];
+            *ly = cand[k][1];
+            return;
+        }
+    }
+    *lx = cand[0][0];
+    *ly = cand[0][1];
 }
 
 static void
@@ -724,7 +781,9 @@ draw_dots(const struct ctx *c, const struct gui_frame *f,
         int fpx = (int) (13 * c->d->ui);
         int tw, th;
         gui_text_size(c->d->font, GUI_BOLD, fpx, s, &tw, &th);
-        float tx = x + (float) ring / 2 + 4, ty = y - (float) th - 4;
+        float tx, ty;
+        label_spot(c, x, y, (float) ring / 2 + 4, (float) tw + 6,
+                   (float) th + 2, &tx, &ty);
         gui_fill(c->d, tx - 3, ty - 1, (float) tw + 6, (float) th + 2,
                  RGB(0xff, 0xf4, 0xc8));
         gui_text(c->d->font, GUI_BOLD, fpx, ink, tx, ty, GUI_LEFT, 0, s);
@@ -749,10 +808,11 @@ draw_flashes(const struct ctx *c, const struct gui_frame *f,
         char s[128];
         const char *why = gui_history_string(h, fl->reason);
         if (fl->count > 1) {
-            snprintf(s, sizeof s, "\xc3\x97 dropped: %s \xc3\x97%u",
+            snprintf(s, sizeof s, vh_tr("\xc3\x97 dropped: %s \xc3\x97%u"),
                      *why ? why : "?", fl->count);
         } else {
-            snprintf(s, sizeof s, "\xc3\x97 dropped: %s", *why ? why : "?");
+            snprintf(s, sizeof s, vh_tr("\xc3\x97 dropped: %s"),
+                     *why ? why : "?");
         }
         int fpx = px(c, 13);
         if (fpx < (int) (11 * c->d->ui)) {
@@ -806,9 +866,9 @@ draw_turns(const struct ctx *c, const struct gui_frame *f, vh_time_t linger)
         gui_line(c->d, cx + r, ay1, cx + r + ah * 0.7f, ay1 + ah, th, col);
         char s[64];
         if (tn->count > 1) {
-            snprintf(s, sizeof s, "hairpin \xc3\x97%u", tn->count);
+            snprintf(s, sizeof s, vh_tr("hairpin \xc3\x97%u"), tn->count);
         } else {
-            snprintf(s, sizeof s, "hairpin");
+            snprintf(s, sizeof s, "%s", vh_tr("hairpin"));
         }
         int fpx = px(c, 12);
         if (fpx < (int) (11 * c->d->ui)) {

@@ -27,6 +27,9 @@ struct gui_draw {
     float ui;                   /* Scale of screen furniture: window
                                  * height / 720. */
     void *sprites;              /* Dot textures by colour and size. */
+    int min_text_px;            /* Labels are never drawn smaller (0: no
+                                 * floor); a label that then does not fit
+                                 * its box is cut with an ellipsis. */
 };
 
 /* What to emphasise. */

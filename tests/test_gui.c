@@ -20,6 +20,7 @@
  * and the command line.  Everything draws with SDL's software renderer
  * into memory: no display is needed. */
 #include <check.h>
+#include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,8 +33,10 @@
 #include "gui/anim.h"
 #include "gui/app.h"
 #include "gui/history.h"
+#include "gui/inspect.h"
 #include "gui/layout.h"
 #include "gui/png.h"
+#include "gui/rates.h"
 #include "gui/track.h"
 #include "models/core/config.h"
 #include "models/core/world.h"
@@ -243,8 +246,17 @@ START_TEST(test_layout_no_overlap)
                 }
             }
             ck_assert_int_eq(shown + folded, guests);
-            if (guests <= 3) {
+            if (guests <= GUI_GUEST_UNFOLDED) {
+                /* Each guest drawn, the picture of the one host still
+                 * fitting 1280x720 (less the bars) at four fifths of its
+                 * size or more. */
                 ck_assert_int_eq(folded, 0);
+                float scale = fminf(1280 / l->bounds.w, 612 / l->bounds.h);
+                ck_assert_msg(extras || scale >= 0.8f,
+                              "%d guests: scale %.2f",
+                              guests, scale);
+            } else {
+                ck_assert_int_gt(folded, 0);
             }
 
             /* The same input gives the same positions. */
@@ -598,7 +610,7 @@ watch_demo(struct watch *wt, int flow, uint64_t seq, vh_time_t br0_at0,
 struct viewer {
     struct screen scr;
     struct gui_app app;
-    struct cli_gui_live *live[2];
+    struct cli_gui_live *live[GUI_MAX_SIDES];
 };
 
 static void
@@ -635,7 +647,7 @@ static void
 viewer_close(struct viewer *v)
 {
     gui_app_free(&v->app);
-    for (int i = 0; i < 2; i++) {
+    for (int i = 0; i < GUI_MAX_SIDES; i++) {
         cli_gui_live_free(v->live[i]);
     }
     screen_close(&v->scr);
@@ -1324,6 +1336,319 @@ route_between(const struct gui_layout *l, int32_t a, int32_t b)
     }
     return NULL;
 }
+
+/* Whether device 'dev' is in a guest that a scenario event moves to
+ * another host. */
+static bool
+migrated(const struct gui_scene *sc, uint32_t dev)
+{
+    for (size_t m = 0; m < sc->n_marks; m++) {
+        size_t n = strlen(sc->marks[m].target);
+        if (!strcmp(sc->marks[m].action, "migrate")
+            && !strncmp(sc->devs[dev].path, sc->marks[m].target, n)
+            && sc->devs[dev].path[n] == '/') {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Whether the segment (x0,y0)-(x1,y1), horizontal or vertical, passes
+ * through the inside of 'b' (its edges excepted). */
+static bool
+segment_crosses(float x0, float y0, float x1, float y1,
+                const struct gui_box *b)
+{
+    const float m = 1.0f;
+    float lx = fminf(x0, x1), hx = fmaxf(x0, x1);
+    float ly = fminf(y0, y1), hy = fmaxf(y0, y1);
+    return lx < b->x + b->w - m && hx > b->x + m
+           && ly < b->y + b->h - m && hy > b->y + m;
+}
+
+/* Every shipped scenario, as a class sees it in the GUI: no two boxes
+ * overlap unless one holds the other, nothing but hardware is drawn
+ * inside a NIC, no line runs through a device it does not join, and each
+ * step of each packet, in the order the trace gives, goes along
+ * something drawn between the two devices. */
+START_TEST(test_every_scenario_hops_drawn)
+{
+    char *dir = vh_test_tmpdir();
+    static const char *const scns[] = {
+        "access-methods", "cni", "demo", "docker-modes", "evb",
+        "latency", "leaf-spine", "nat-vs-bridge", "overlay",
+        "ovs-bond-failover", "ovs-dpdk-emc", "ovs-fast-slow-path",
+        "ovs-qos", "ovs-sflow", "ovs-vlan-mirror", "ovs-vs-linux-bridge",
+        "rss-irqbalance", "sriov-isolation", "tcp-access-methods",
+        "vepa-vdp", "vlans", "vmdq", "vxlan-mcast",
+        /* The variants whose pictures differ most from their base. */
+        "access-methods:vhost-user", "access-methods:sr-iov",
+        "access-methods:macvtap", "access-methods:passthrough",
+        "access-methods:e1000", "docker-modes:macvlan", "docker-modes:vm",
+        "docker-modes:ipvlan-l3", "cni:sriov", "evb:sriov-veb",
+        "overlay:ovs-dpdk-vxlan", "overlay:ovs-vxlan",
+    };
+    char fails[16384] = "";
+    size_t nf = 0;
+    for (size_t s = 0; s < sizeof scns / sizeof *scns; s++) {
+        char path[128];
+        const char *colon = strchr(scns[s], ':');
+        snprintf(path, sizeof path, "scenarios/%.*s.json",
+                 colon ? (int) (colon - scns[s]) : (int) strlen(scns[s]),
+                 scns[s]);
+        struct gui_history *h = scenario_history(dir, path,
+                                                 colon ? colon + 1 : "base");
+        const struct gui_scene *sc = gui_history_scene(h);
+        struct gui_layout *l = gui_layout_new(sc, NULL);
+        check_layout(l, 0);
+        if (!strcmp(scns[s], "vepa-vdp")) {
+            /* The switch says its mode: VEPA turns frames back. */
+            int32_t tor = l->dev_node[dev_index(sc, "tor1")];
+            ck_assert_ptr_nonnull(strstr(l->nodes[tor].sub, "vepa"));
+        }
+        /* Inside a NIC only its hardware (VFs, VIFs): a macvlan is the
+         * kernel's. */
+        for (size_t i = 0; i < l->n_nodes; i++) {
+            const struct gui_node *n = &l->nodes[i];
+            if (n->type == GUI_N_PORT && n->parent >= 0
+                && l->nodes[n->parent].type == GUI_N_HW) {
+                ck_assert_msg(sc->devs[n->dev].role == VH_ROLE_HW,
+                              "%s: %s drawn inside its NIC", scns[s],
+                              sc->devs[n->dev].path);
+            }
+        }
+        for (size_t r = 0; r < l->n_routes; r++) {
+            const struct gui_route *rt = &l->routes[r];
+            for (size_t i = 0; i < l->n_nodes; i++) {
+                const struct gui_node *n = &l->nodes[i];
+                if (n->type == GUI_N_HOST || n->type == GUI_N_CPU
+                    || (int32_t) i == rt->a || (int32_t) i == rt->b
+                    || gui_layout_encloses(l, (int32_t) i, rt->a)
+                    || gui_layout_encloses(l, (int32_t) i, rt->b)
+                    || gui_layout_encloses(l, rt->a, (int32_t) i)
+                    || gui_layout_encloses(l, rt->b, (int32_t) i)) {
+                    continue;
+                }
+                for (uint32_t k = 0; k + 1 < rt->n; k++) {
+                    if (segment_crosses(rt->pts[k][0], rt->pts[k][1],
+                                        rt->pts[k + 1][0], rt->pts[k + 1][1],
+                                        &n->box)) {
+                        nf++;
+                        snprintf(fails + strlen(fails),
+                                 sizeof fails - strlen(fails),
+                                 "\n%s: the line %s-%s runs through %s",
+                                 scns[s], l->nodes[rt->a].label,
+                                 l->nodes[rt->b].label, n->label);
+                        break;
+                    }
+                }
+            }
+        }
+        ck_assert_int_eq(gui_history_seek(h, sc->duration, 0), 0);
+        for (size_t p = 0; p < gui_history_n_packets(h); p++) {
+            struct gui_pkt *pk = gui_history_packet(h, p);
+            gui_history_stops(h, pk);
+            for (uint32_t k = 0; k + 1 < pk->n_stops; k++) {
+                const struct gui_stop *x = &pk->stops[k], *y = x + 1;
+                if (migrated(sc, x->dev) || migrated(sc, y->dev)) {
+                    /* The picture keeps a guest where it started. */
+                    continue;
+                }
+                int32_t a = gui_layout_node_of(l, x->dev, x->slot);
+                int32_t b = gui_layout_node_of(l, y->dev, y->slot);
+                if (gui_layout_path_drawn(l, a, b)) {
+                    continue;
+                }
+                char line[600];
+                snprintf(line, sizeof line, "\n%s: %s -> %s, nothing drawn "
+                         "between (packet %" PRIu64 ")", scns[s],
+                         sc->devs[x->dev].path, sc->devs[y->dev].path,
+                         pk->id);
+                char *cut = strstr(line, " (packet");
+                *cut = 0;
+                if (!strstr(fails, line) && nf++ < 40) {
+                    *cut = ' ';
+                    snprintf(fails + strlen(fails),
+                             sizeof fails - strlen(fails), "%s", line);
+                }
+            }
+        }
+        gui_layout_free(l);
+        gui_history_free(h);
+    }
+    ck_assert_msg(nf == 0, "%zu faults:%s", nf, fails);
+    char *out = NULL;
+    vh_test_sh(&out, "rm -rf '%s'", dir);
+    free(out);
+    free(dir);
+}
+END_TEST
+
+/* OVS-DPDK's poll-mode thread spins whether or not frames come: the
+ * report counts its core 100% busy polling, and the GUI's bar for that
+ * core is full of the poll category while the vCPU's core is not; the
+ * switch is drawn in user space, joined to the guest's vhost-user side
+ * and to the NIC it owns. */
+START_TEST(test_polling_core_full)
+{
+    char *dir = vh_test_tmpdir();
+    struct gui_history *h = scenario_history(dir, "scenarios/access-methods.json",
+                                             "vhost-user");
+    const struct gui_scene *sc = gui_history_scene(h);
+    struct gui_layout *l = gui_layout_new(sc, NULL);
+    vh_time_t t = 300 * VH_US;
+    ck_assert_int_eq(gui_history_seek(h, t, GUI_AHEAD), 0);
+    struct gui_anim_opts o = {
+        .linger = VH_US, .min_move = 0, .cpu_window = VH_US,
+    };
+    struct gui_frame f;
+    gui_frame_init(&f);
+    gui_anim_frame(&f, h, l, t, &o);
+    int poll = -1;
+    for (size_t k = 0; k < sc->n_cats; k++) {
+        poll = strcmp(sc->cats[k], "poll") ? poll : (int) k;
+    }
+    ck_assert_int_ge(poll, 0);
+    ck_assert_int_eq(f.cores[0], 8);
+    const uint64_t *core7 = f.cpu + 7 * GUI_MAX_CATS;
+    ck_assert_uint_ge(core7[poll], f.cpu_window * 99 / 100);
+    uint64_t busy2 = 0;
+    for (int k = 0; k < GUI_MAX_CATS; k++) {
+        busy2 += f.cpu[2 * GUI_MAX_CATS + k];
+    }
+    ck_assert_uint_lt(busy2, f.cpu_window);
+    ck_assert_uint_eq(f.cpu[2 * GUI_MAX_CATS + poll], 0);
+    int32_t br0 = l->dev_node[dev_index(sc, "host1/br0")];
+    int32_t eth0 = l->dev_node[dev_index(sc, "host1/eth0")];
+    int32_t back = l->dev_back[dev_index(sc, "host1/vm1/eth0")];
+    ck_assert_int_eq(l->nodes[br0].type, GUI_N_MID);
+    ck_assert_ptr_nonnull(route_between(l, back, br0));
+    ck_assert_ptr_nonnull(route_between(l, br0, eth0));
+    bool user = false;
+    for (size_t b = 0; b < l->n_bands; b++) {
+        const struct gui_box *bx = &l->nodes[br0].box;
+        user |= l->bands[b].y0 <= bx->y && l->bands[b].y1 >= bx->y + bx->h
+                && !strcmp(l->bands[b].caption, gui_band_user);
+    }
+    ck_assert_msg(user, "br0 is not in the user-space band");
+    gui_frame_free(&f);
+    gui_layout_free(l);
+    gui_history_free(h);
+    char *out = NULL;
+    vh_test_sh(&out, "rm -rf '%s'", dir);
+    free(out);
+    free(dir);
+}
+END_TEST
+
+/* The lines of the inspector for packet 'pi' at time 't'. */
+static void
+inspect_at(struct gui_lines *lines, struct gui_history *h, int64_t pi,
+           vh_time_t t)
+{
+    memset(lines, 0, sizeof *lines);
+    ck_assert(pi >= 0);
+    gui_inspect_packet(lines, h, (uint32_t) pi, t, 1200 * VH_NS,
+                       300 * VH_NS);
+}
+
+/* The first inspector line holding 'want', or NULL. */
+static const char *
+line_with(const struct gui_lines *lines, const char *want)
+{
+    for (size_t i = 0; i < lines->n; i++) {
+        if (strstr(lines->v[i].text, want)) {
+            return lines->v[i].text;
+        }
+    }
+    return NULL;
+}
+
+/* Only the first 128 bytes of a frame are recorded: the inspector still
+ * reads the UDP header of a 1500-byte datagram on the wire (its ports
+ * and its length, which the IPv4 total length gives), and before the
+ * guest has resolved the peer's address it says the destination MAC is
+ * not known yet rather than show zeros as an address. */
+START_TEST(test_inspector_long_frame_and_unresolved_mac)
+{
+    char *dir = vh_test_tmpdir();
+    struct gui_history *h = scenario_history(dir, "scenarios/access-methods.json",
+                                             "base");
+    const struct gui_scene *sc = gui_history_scene(h);
+    ck_assert_int_eq(gui_history_seek(h, sc->duration, GUI_AHEAD), 0);
+    int32_t tor = dev_index(sc, "tor1");
+    int64_t pi = gui_history_find_seq(h, 1, 0, false);
+    struct gui_pkt *p = gui_history_packet(h, (uint32_t) pi);
+    gui_history_stops(h, p);
+    vh_time_t at = 0;
+    for (uint32_t k = 0; k < p->n_stops && !at; k++) {
+        at = p->stops[k].dev == (uint32_t) tor ? p->stops[k].t_in : 0;
+    }
+    ck_assert(at > 0);
+    struct gui_lines lines;
+    inspect_at(&lines, h, pi, at);
+    const char *udp = line_with(&lines, "UDP       port");
+    ck_assert_msg(udp, "no UDP line");
+    unsigned sport = 0, dport = 0, len = 0;
+    ck_assert_int_eq(sscanf(udp, "UDP       port %u \xe2\x86\x92 %u  len %u",
+                            &sport, &dport, &len), 3);
+    ck_assert_uint_gt(sport, 0);
+    ck_assert_uint_gt(dport, 0);
+    /* 1500 bytes on the wire: 14 of Ethernet, 20 of IPv4, 4 of FCS. */
+    ck_assert_uint_eq(len, 1500 - 14 - 20 - 4);
+    gui_lines_free(&lines);
+
+    /* overlay's 'big' datagrams (1518 bytes) leave a guest whose MTU is
+     * 1450 in two fragments: the first carries the UDP header, the second
+     * does not and says where it belongs. */
+    gui_history_free(h);
+    struct gui_history *ov = scenario_history(dir, "scenarios/overlay.json",
+                                              "inner-mtu");
+    const struct gui_scene *osc = gui_history_scene(ov);
+    ck_assert_int_eq(gui_history_seek(ov, osc->duration, GUI_AHEAD), 0);
+    int seen_first = 0, seen_rest = 0;
+    for (size_t i = 0; i < gui_history_n_packets(ov); i++) {
+        struct gui_pkt *q = gui_history_packet(ov, i);
+        if (q->flow != 3 || q->seq != 0) {
+            continue;
+        }
+        gui_history_stops(ov, q);
+        inspect_at(&lines, ov, (int64_t) i, q->stops[q->n_stops - 1].t_in);
+        const char *fr = line_with(&lines, "fragment at byte");
+        ck_assert_msg(fr, "no fragment line");
+        const char *u = line_with(&lines, "UDP       port");
+        if (strstr(fr, "at byte 0,")) {
+            ck_assert_msg(u && !strstr(u, "port 0 "), "%s", u ? u : "no UDP");
+            seen_first++;
+        } else {
+            ck_assert_msg(!u, "a later fragment shows '%s'", u);
+            seen_rest++;
+        }
+        gui_lines_free(&lines);
+    }
+    ck_assert_int_ge(seen_first, 1);
+    ck_assert_int_ge(seen_rest, 1);
+    gui_history_free(ov);
+    h = scenario_history(dir, "scenarios/access-methods.json", "base");
+    sc = gui_history_scene(h);
+    ck_assert_int_eq(gui_history_seek(h, sc->duration, GUI_AHEAD), 0);
+
+    /* The small flow's first packet waits for ARP in the guest. */
+    pi = gui_history_find_seq(h, 0, 0, false);
+    p = gui_history_packet(h, (uint32_t) pi);
+    gui_history_stops(h, p);
+    inspect_at(&lines, h, pi, p->stops[0].t_in + VH_US);
+    const char *eth = line_with(&lines, "Ethernet");
+    ck_assert_msg(eth && strstr(eth, "not resolved"), "%s",
+                  eth ? eth : "no Ethernet line");
+    gui_lines_free(&lines);
+    gui_history_free(h);
+    char *out = NULL;
+    vh_test_sh(&out, "rm -rf '%s'", dir);
+    free(out);
+    free(dir);
+}
+END_TEST
 
 /* A thousand containers on one host: they fold as guests do, the band
  * says they are containers, the picture stays as wide as a screen, no
@@ -2037,6 +2362,59 @@ START_TEST(test_compare_side_by_side)
 }
 END_TEST
 
+/* Three variants of the demo at 1280x720, as a class sees them: all at
+ * one scale, none overlapping another or its counters, labels never
+ * drawn below 11 pixels; the counters show the e1000's VM exits and its
+ * higher cost per packet than vhost-net's while the packets move; the
+ * inspector says which variant it shows. */
+START_TEST(test_compare_three_for_a_class)
+{
+    static const char *const three[] = { "base", "vm1-on-e1000",
+                                         "slow-cpu" };
+    struct viewer v;
+    viewer_live(&v, 1280, 720, three, 3);
+    struct gui_app *a = &v.app;
+    ck_assert_int_eq(a->n_sides, 3);
+    a->has_pkt = true;
+    a->pkt_flow = 0;
+    a->pkt_seq = 1;
+    uint8_t *px = frame_at(&v, 130 * VH_US);
+    ck_assert_int_ge(a->draw.min_text_px, 11);
+    for (int s = 0; s < 3; s++) {
+        const struct gui_side *sd = &a->side[s];
+        ck_assert_float_eq_tol(sd->view.zoom, a->side[0].view.zoom, 1e-6);
+        ck_assert_int_ge(sd->view.vp.x, 0);
+        ck_assert_int_le(sd->view.vp.x + sd->view.vp.w, 1280);
+        ck_assert_int_ge(sd->strip.h, 11);
+        ck_assert_int_le(sd->strip.y + sd->strip.h, sd->view.vp.y);
+        for (int o = s + 1; o < 3; o++) {
+            const SDL_Rect *p = &sd->view.vp, *q = &a->side[o].view.vp;
+            SDL_Rect both;
+            ck_assert_msg(!SDL_IntersectRect(p, q, &both),
+                          "sides %d and %d overlap", s, o);
+        }
+    }
+    struct gui_rates base, e1000;
+    ck_assert_int_eq(gui_app_set_time(a, 400 * VH_US), 0);
+    gui_rates_at(a->side[0].h, 400 * VH_US, 100 * VH_US, &base);
+    gui_rates_at(a->side[1].h, 400 * VH_US, 100 * VH_US, &e1000);
+    ck_assert_uint_gt(base.delivered, 0);
+    ck_assert_uint_gt(e1000.delivered, 0);
+    ck_assert_uint_gt(e1000.exits, 0);
+    ck_assert(e1000.cycles_per_pkt > base.cycles_per_pkt);
+    char line[200];
+    gui_rates_format(&e1000, line, sizeof line);
+    ck_assert_ptr_nonnull(strstr(line, "VM exits/s"));
+    /* The inspector's first line names the variant. */
+    a->sel_side = 1;
+    gui_app_set_time(a, 130 * VH_US);
+    ck_assert_uint_gt(a->lines.n, 1);
+    ck_assert_str_eq(a->lines.v[0].text, "Variant: vm1-on-e1000");
+    free(px);
+    viewer_close(&v);
+}
+END_TEST
+
 START_TEST(test_record_roundtrip)
 {
     /* Events made up here go through the writer and come back. */
@@ -2290,12 +2668,22 @@ START_TEST(test_cli)
     ck_assert_msg(st == 0, "%s", out);
     free(out);
 
+    /* In Chinese, four variants. */
+    st = vh_test_sh(&out, "cd '%s' && '%s' gui '%s/" DEMO "' --variants "
+                    "base,vm1-on-e1000,slow-cpu,base --lang zh --screenshot "
+                    "z.png --at 120us && test -s z.png", dir, vhsim, cwd);
+    ck_assert_msg(st == 0, "%s", out);
+    free(out);
+
     /* Bad input: exit 2, a message, nothing written. */
     static const char *const bad[] = {
         "--screenshot x.png --at 15parsecs",
         "--screenshot x.png --size 10x10",
         "--variants base",
         "--variants base,nosuch --screenshot x.png",
+        "--variants base,base,slow-cpu,slow-cpu,vm1-on-e1000 "
+        "--screenshot x.png",
+        "--lang fr --screenshot x.png",
         "--select nosuch --screenshot x.png",
         "--frames d",
         "--bogus",
@@ -2361,12 +2749,16 @@ gui_suite(void)
     tcase_add_test(tc, test_evb_layout);
     tcase_add_test(tc, test_evb_inspector_tag);
     tcase_add_test(tc, test_containers_layout);
+    tcase_add_test(tc, test_every_scenario_hops_drawn);
+    tcase_add_test(tc, test_polling_core_full);
+    tcase_add_test(tc, test_inspector_long_frame_and_unresolved_mac);
     tcase_add_test(tc, test_tunnel_inspector);
     tcase_add_test(tc, test_leaf_spine_layout);
     tcase_add_test(tc, test_upcall_up_and_back);
     tcase_add_test(tc, test_controls);
     tcase_add_test(tc, test_fold_expands_on_click);
     tcase_add_test(tc, test_compare_side_by_side);
+    tcase_add_test(tc, test_compare_three_for_a_class);
     tcase_add_test(tc, test_cli);
     suite_add_tcase(s, tc);
     return s;

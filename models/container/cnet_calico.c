@@ -212,6 +212,9 @@ cal_build(struct world *w, struct cnet *net, struct vh_diag *diag)
         return false;
     }
     c->out.out = c->nic;
+    /* The routing is between the pods' veths and this NIC: the topology
+     * says so, for the GUI to draw the way. */
+    vh_device_connect(&net->dev, c->nic->dev, 0);
     if (c->mode == CAL_IPIP) {
         endpoint_bind(c->nic, IPPROTO_IPIP, 0, cal_ipip_rcv, c);
     }
@@ -458,6 +461,7 @@ cal_join(struct world *w, struct cnet *net, struct container *c,
     side->netmask = 0;          /* Its pod is on the link, whatever it is. */
     endpoint_hook_router(side, &cal_router, cal);   /* Fresh: cannot fail. */
     port_connect(&side->port, &v->end[1].port);
+    vh_device_connect(&net->dev, &v->end[1].dev, 0);
     cal->pods = vh_xgrow(cal->pods, cal->n_pods, sizeof *cal->pods);
     cal->pods[cal->n_pods++] = (struct cal_pod) { cc->ip, { side, 0 } };
     (void) diag;

@@ -644,6 +644,9 @@ ovs_dpdk_add_nic(struct world *w, struct ovs_dpdk *br, struct pnic *nic,
     (void) w;
     int port = add_port(br, nic, NULL,
                         ofproto_port_named(&br->ofp, nic->cfg->name));
+    /* Nothing plugs into a DPDK port, but frames pass between the NIC
+     * and the switch all the same: the topology says so, for the GUI. */
+    vh_device_connect(&br->dev, &nic->dev, 0);
     /* Its address is the tunnels' (OVS's br-phy), or refused. */
     if (nic->cfg->has_ip
         && !ovs_dpdk_tnl_take_phy(br, br->ports[port], diag)) {
@@ -663,6 +666,7 @@ ovs_dpdk_add_vhost_user(struct world *w, struct ovs_dpdk *br,
 {
     (void) w;
     int port = add_port(br, NULL, vn, ofp);
+    vh_device_connect(&br->dev, &vn->dev, 0);
     virtio_net_set_poller(vn, guest_ready, br);
     for (int q = 0; q < vn->n_queues; q++) {
         add_rxq(br, port, q);
