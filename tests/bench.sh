@@ -137,20 +137,21 @@ PY
 # twice, for 200 ms and for 400 ms of simulated time, and is measured by
 # the difference: CPU time (user and system, from wait4's rusage) and
 # events and delivered packets of the longer run less those of the
-# shorter.  Loading the scenario, building the model, the first ARP
-# exchanges (flows start over the first 100 ms, and each guest's first
-# request is flooded to every other tap: N^2 copies) and writing the
-# report are in both runs and cancel; what is left is the steady state's
-# cost per packet, provided the floods are over by 200 ms: the table
-# says how many flows had delivered nothing by then, which should be 0.
-# Peak memory is the longer run's maximum resident set size, as
-# /usr/bin/time reports it.  Each ratio is to the table's first row.
-# BENCH_QUICK=1 stops each table at 1,024.
+# shorter (the median of three rounds when a row is quick).  Loading the
+# scenario, building the model, the first ARP exchanges (flows start over
+# the first 100 ms, and each guest's first request is flooded to every
+# other tap: N^2 copies) and writing the report are in both runs and
+# cancel; what is left is the steady state's cost per packet, provided
+# the floods are over by 200 ms: the table says how many flows had
+# delivered nothing by then ('unsettled'), which should be 0.  Peak
+# memory is the longer run's maximum resident set size, as /usr/bin/time
+# reports it.  Each ratio is to the table's first row.  BENCH_QUICK=1
+# stops each table at 1,024.
 echo
 echo "== scaling: CPU per delivered packet and peak memory, 600 kpps offered"
 python3 scenarios/bench/gen_scale.py build/bench
 python3 - "$(pwd)" "${BENCH_QUICK:-0}" <<'PY'
-import json, os, sys, tempfile
+import json, os, statistics, sys, tempfile
 top, quick = sys.argv[1], sys.argv[2] not in ("", "0")
 bench = os.path.join(top, "build", "bench")
 out = tempfile.mktemp(suffix=".json")
@@ -187,9 +188,15 @@ def table(title, what, prefix, sizes):
     for n in sizes:
         if quick and n > 1024:
             break
-        c0, _, e0, d0, idle = run("%s_%d_short" % (prefix, n))
-        c1, rss, e1, d1, _ = run("%s_%d_long" % (prefix, n))
-        ns = (c1 - c0) / (d1 - d0) * 1e9
+        # Up to three rounds, while the row has taken less than 20 s of
+        # CPU: the median of the rounds' differences.
+        per, spent = [], 0.0
+        while len(per) < 3 and (not per or spent < 20):
+            c0, _, e0, d0, idle = run("%s_%d_short" % (prefix, n))
+            c1, rss, e1, d1, _ = run("%s_%d_long" % (prefix, n))
+            per.append((c1 - c0) / (d1 - d0) * 1e9)
+            spent += c0 + c1
+        ns = statistics.median(per)
         if first is None:
             first = ns
         print("  %6s %10d %12.0f %10.1f %8.2fx %7.0f MiB %9d"
