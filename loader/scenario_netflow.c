@@ -227,60 +227,19 @@ resolve_agent(struct ld *ld, const struct cfg_host *h,
         *agent = addrs[0];
         return true;
     }
-    for (size_t i = 0; i < n; i++) {
-        if (!strcmp(addrs[i].name, fx->agent)) {
-            *agent = addrs[i];
-            return true;
-        }
-    }
     jp_key(path, fx->jpath, "agent");
-    if (ld_has_interface(h, fx->agent)) {
-        return vh_diag_fail(ld->diag, path, "'%s' of host '%s' has no "
-                            "\"ip\" to send flow records from", fx->agent,
-                            h->name);
-    }
-    return vh_diag_fail(ld->diag, path, "host '%s' has no NIC or internal "
-                        "port '%s'", h->name, fx->agent);
+    return ld_named_addr(ld, h, path, fx->agent, addrs, n,
+                         "to send flow records from", agent);
 }
 
 static bool
 resolve_collector(struct ld *ld, const struct cfg_host *h,
                   struct cfg_flowexp *fx, const struct ld_addr *agent)
 {
-    char path[JP_LEN], a[16], b[16];
-    struct ref r;
+    char path[JP_LEN];
     jp_key(path, fx->jpath, "collector");
-    if (!ld_check_endpoint(ld, path, fx->collector, "a flow collector is "
-                           "a VM (\"host/vm\") or a host with an IP "
-                           "(\"host\")", &r)) {
-        return false;
-    }
-    if (r.kind == REF_HOST && r.host == h) {
-        return vh_diag_fail(ld->diag, path, "'%s' is the host the exporter "
-                            "runs on; the collector is another host or a "
-                            "VM", fx->collector);
-    }
-    if (r.kind == REF_VM) {
-        fx->collector_ip = r.vm->nics[0].ip;
-    } else if (r.kind == REF_VLANIF) {
-        fx->collector_ip = r.vlanif->ip;
-    } else {
-        struct ld_addr *addrs = ld_calloc(ld_max_addrs(r.host),
-                                          sizeof *addrs);
-        ld_host_addrs(r.host, addrs);
-        fx->collector_ip = addrs[0].ip;
-        free(addrs);
-    }
-    uint32_t mask = agent->prefix ? 0xffffffffu << (32 - agent->prefix) : 0;
-    if ((fx->collector_ip & mask) != (agent->ip & mask) && !agent->gateway) {
-        return vh_diag_fail(ld->diag, path, "'%s' (%s) is not in the subnet "
-                            "of %s/%d ('%s'), where the records leave from, "
-                            "which has no gateway to reach it",
-                            fx->collector, vh_ipv4_format(fx->collector_ip, a),
-                            vh_ipv4_format(agent->ip, b), agent->prefix,
-                            agent->name);
-    }
-    return true;
+    return ld_collector_addr(ld, h, path, fx->collector, "a flow collector",
+                             "exporter", agent, &fx->collector_ip);
 }
 
 bool

@@ -276,6 +276,19 @@ size_t ld_max_addrs(const struct cfg_host *);
 /* Whether 'name' is a NIC or an internal port of the host (with or
  * without an address). */
 bool ld_has_interface(const struct cfg_host *, const char *name);
+/* The address of interface 'name' among 'addrs' (the host's, from
+ * ld_host_addrs()), or a refusal at 'path': the interface has no address
+ * ("has no \"ip\" " 'purpose'), or is not there (with a guess). */
+bool ld_named_addr(struct ld *, const struct cfg_host *h, const char *path,
+                   const char *name, const struct ld_addr *addrs, size_t n,
+                   const char *purpose, struct ld_addr *out);
+/* The address of 'collector' (a VM or another host, checked at 'path';
+ * 'what' names it in messages), which must be reachable from 'from', the
+ * address the 'role' ("agent", "exporter") sends from. */
+bool ld_collector_addr(struct ld *, const struct cfg_host *h,
+                       const char *path, const char *collector,
+                       const char *what, const char *role,
+                       const struct ld_addr *from, uint32_t *ip);
 
 /* Link discovery (loader/scenario_lldp.c): a switch's "lldp" and
  * "cdp", which only the learning switches (modes 802.1q and vepa) run. */

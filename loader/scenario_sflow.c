@@ -196,12 +196,85 @@ ld_has_interface(const struct cfg_host *h, const char *name)
     return false;
 }
 
+bool
+ld_named_addr(struct ld *ld, const struct cfg_host *h, const char *path,
+              const char *name, const struct ld_addr *addrs, size_t n,
+              const char *purpose, struct ld_addr *out)
+{
+    char list[512];
+    for (size_t i = 0; i < n; i++) {
+        if (!strcmp(addrs[i].name, name)) {
+            *out = addrs[i];
+            return true;
+        }
+    }
+    if (ld_has_interface(h, name)) {
+        return vh_diag_fail(ld->diag, path, "'%s' of host '%s' has no "
+                            "\"ip\" %s", name, h->name, purpose);
+    }
+    const char **names = ld_calloc(n ? n : 1, sizeof *names);
+    for (size_t i = 0; i < n; i++) {
+        names[i] = addrs[i].name;
+    }
+    const char *guess = vh_suggest(name, names, n);
+    vh_join(names, n, list, sizeof list);
+    if (guess) {
+        vh_diag_fail(ld->diag, path, "host '%s' has no NIC or internal port "
+                     "'%s'; did you mean '%s'?", h->name, name, guess);
+    } else {
+        vh_diag_fail(ld->diag, path, "host '%s' has no NIC or internal port "
+                     "'%s' (those with an address: %s)", h->name, name,
+                     n ? list : "none");
+    }
+    free(names);
+    return false;
+}
+
+bool
+ld_collector_addr(struct ld *ld, const struct cfg_host *h, const char *path,
+                  const char *collector, const char *what, const char *role,
+                  const struct ld_addr *from, uint32_t *ip)
+{
+    char a[16], b[16], why[128];
+    struct ref r;
+    snprintf(why, sizeof why, "%s is a VM (\"host/vm\") or a host with an "
+             "IP (\"host\")", what);
+    if (!ld_check_endpoint(ld, path, collector, why, &r)) {
+        return false;
+    }
+    if (r.kind == REF_HOST && r.host == h) {
+        return vh_diag_fail(ld->diag, path, "'%s' is the host the %s runs "
+                            "on; the collector is another host or a VM",
+                            collector, role);
+    }
+    if (r.kind == REF_VM) {
+        *ip = r.vm->nics[0].ip;
+    } else if (r.kind == REF_VLANIF) {
+        *ip = r.vlanif->ip;
+    } else {
+        struct ld_addr *addrs = ld_calloc(ld_max_addrs(r.host), sizeof *addrs);
+        ld_host_addrs(r.host, addrs);
+        *ip = addrs[0].ip;
+        free(addrs);
+    }
+    uint32_t mask = from->prefix ? 0xffffffffu << (32 - from->prefix) : 0;
+    if ((*ip & mask) != (from->ip & mask) && !from->gateway) {
+        return vh_diag_fail(ld->diag, path, "'%s' (%s) is not in the subnet "
+                            "of the %s address %s/%d ('%s'), which has no "
+                            "gateway to reach it", collector,
+                            vh_ipv4_format(*ip, a), role,
+                            vh_ipv4_format(from->ip, b), from->prefix,
+                            from->name);
+    }
+    return true;
+}
+
 /* The agent address: the one of 'cs->agent', or the host's first. */
 static bool
 resolve_agent(struct ld *ld, const struct cfg_host *h, struct cfg_sflow *cs,
               const struct ld_addr *addrs, size_t n, struct ld_addr *agent)
 {
-    char path[JP_LEN], list[512];
+    char path[JP_LEN];
     if (!cs->agent) {
         if (!n) {
             return vh_diag_fail(ld->diag, cs->jpath, "host '%s' has no "
@@ -211,34 +284,9 @@ resolve_agent(struct ld *ld, const struct cfg_host *h, struct cfg_sflow *cs,
         *agent = addrs[0];
         return true;
     }
-    for (size_t i = 0; i < n; i++) {
-        if (!strcmp(addrs[i].name, cs->agent)) {
-            *agent = addrs[i];
-            return true;
-        }
-    }
     jp_key(path, cs->jpath, "agent");
-    if (ld_has_interface(h, cs->agent)) {
-        return vh_diag_fail(ld->diag, path, "'%s' of host '%s' has no "
-                            "\"ip\" to be the agent address", cs->agent,
-                            h->name);
-    }
-    const char **names = ld_calloc(n ? n : 1, sizeof *names);
-    for (size_t i = 0; i < n; i++) {
-        names[i] = addrs[i].name;
-    }
-    const char *guess = vh_suggest(cs->agent, names, n);
-    vh_join(names, n, list, sizeof list);
-    if (guess) {
-        vh_diag_fail(ld->diag, path, "host '%s' has no NIC or internal port "
-                     "'%s'; did you mean '%s'?", h->name, cs->agent, guess);
-    } else {
-        vh_diag_fail(ld->diag, path, "host '%s' has no NIC or internal port "
-                     "'%s' (those with an address: %s)", h->name, cs->agent,
-                     n ? list : "none");
-    }
-    free(names);
-    return false;
+    return ld_named_addr(ld, h, path, cs->agent, addrs, n,
+                         "to be the agent address", agent);
 }
 
 /* The collector's address, reachable from 'agent'. */
@@ -246,39 +294,11 @@ static bool
 resolve_collector(struct ld *ld, const struct cfg_host *h,
                   struct cfg_sflow *cs, const struct ld_addr *agent)
 {
-    char path[JP_LEN], a[16], b[16];
-    struct ref r;
+    char path[JP_LEN];
     jp_key(path, cs->jpath, "collector");
-    if (!ld_check_endpoint(ld, path, cs->collector, "an sFlow collector is "
-                           "a VM (\"host/vm\") or a host with an IP "
-                           "(\"host\")", &r)) {
-        return false;
-    }
-    if (r.kind == REF_HOST && r.host == h) {
-        return vh_diag_fail(ld->diag, path, "'%s' is the host the agent "
-                            "runs on; the collector is another host or a "
-                            "VM", cs->collector);
-    }
-    if (r.kind == REF_VM) {
-        cs->collector_ip = r.vm->nics[0].ip;
-    } else if (r.kind == REF_VLANIF) {
-        cs->collector_ip = r.vlanif->ip;
-    } else {
-        struct ld_addr *addrs = ld_calloc(ld_max_addrs(r.host), sizeof *addrs);
-        ld_host_addrs(r.host, addrs);
-        cs->collector_ip = addrs[0].ip;
-        free(addrs);
-    }
-    uint32_t mask = agent->prefix ? 0xffffffffu << (32 - agent->prefix) : 0;
-    if ((cs->collector_ip & mask) != (agent->ip & mask) && !agent->gateway) {
-        return vh_diag_fail(ld->diag, path, "'%s' (%s) is not in the subnet "
-                            "of the agent address %s/%d ('%s'), which has "
-                            "no gateway to reach it", cs->collector,
-                            vh_ipv4_format(cs->collector_ip, a),
-                            vh_ipv4_format(agent->ip, b), agent->prefix,
-                            agent->name);
-    }
-    return true;
+    return ld_collector_addr(ld, h, path, cs->collector,
+                             "an sFlow collector", "agent", agent,
+                             &cs->collector_ip);
 }
 
 bool

@@ -83,25 +83,6 @@ is_discovery(const uint8_t *frame, uint32_t len)
     return lldp_is_lldp(frame, len) || lldp_is_cdp(frame, len);
 }
 
-/* Why lldpd cannot open a socket on 'nic' of 'h', or NULL. */
-static const char *
-no_kernel_driver(const struct host *h, const struct pnic *nic)
-{
-    if (nic->poller.rx_ready) {
-        return "is driven by a DPDK poll-mode driver";
-    }
-    for (size_t v = 0; v < h->cfg->n_vms; v++) {
-        const struct cfg_vm *cv = &h->cfg->vms[v];
-        for (size_t i = 0; i < cv->n_nics; i++) {
-            if (cv->nics[i].attach == CFG_AT_PASSTHROUGH
-                && !strcmp(cv->nics[i].attach_to, nic->cfg->name)) {
-                return "is passed through to a guest";
-            }
-        }
-    }
-    return NULL;
-}
-
 static void
 lldpd_start(struct world *w, struct host *h, struct pnic *nic, size_t i)
 {
@@ -161,7 +142,7 @@ lldpd_build(struct world *w, struct vh_diag *diag)
             if (!nic->cfg->lldp) {
                 continue;
             }
-            const char *why = no_kernel_driver(h, nic);
+            const char *why = pnic_no_kernel_driver(nic);
             if (why) {
                 char path[512];
                 snprintf(path, sizeof path, "%s.lldp", nic->cfg->jpath);

@@ -234,25 +234,6 @@ on_vdp_port(const struct pnic *nic)
     return sp->sw->vdp && vdp_bridge_port_on(sp->sw->vdp, sp->port.index);
 }
 
-/* Why a kernel agent cannot run on 'nic' of 'h', or NULL. */
-static const char *
-no_kernel_driver(const struct host *h, const struct pnic *nic)
-{
-    if (nic->poller.rx_ready) {
-        return "is driven by a DPDK poll-mode driver";
-    }
-    for (size_t v = 0; v < h->cfg->n_vms; v++) {
-        const struct cfg_vm *cv = &h->cfg->vms[v];
-        for (size_t i = 0; i < cv->n_nics; i++) {
-            if (cv->nics[i].attach == CFG_AT_PASSTHROUGH
-                && !strcmp(cv->nics[i].attach_to, nic->cfg->name)) {
-                return "is passed through to a guest";
-            }
-        }
-    }
-    return NULL;
-}
-
 static struct vdp_station *
 station_create(struct world *w, struct host *h, struct pnic *nic)
 {
@@ -278,7 +259,7 @@ vdp_stations_build(struct world *w, struct vh_diag *diag)
             if (!on_vdp_port(nic)) {
                 continue;
             }
-            const char *why = no_kernel_driver(h, nic);
+            const char *why = pnic_no_kernel_driver(nic);
             if (why) {
                 char path[512];
                 snprintf(path, sizeof path, "%s.link", nic->cfg->jpath);

@@ -858,3 +858,22 @@ pnic_poll_tx(struct world *w, struct pnic *nic, int q, struct vh_packet *p)
              .dev = &nic->dev);
     pnic_tx_post(w, &nic->q[q], p);
 }
+
+const char *
+pnic_no_kernel_driver(const struct pnic *nic)
+{
+    if (nic->poller.rx_ready) {
+        return "is driven by a DPDK poll-mode driver";
+    }
+    const struct cfg_host *ch = nic->host->cfg;
+    for (size_t v = 0; v < ch->n_vms; v++) {
+        const struct cfg_vm *cv = &ch->vms[v];
+        for (size_t i = 0; i < cv->n_nics; i++) {
+            if (cv->nics[i].attach == CFG_AT_PASSTHROUGH
+                && !strcmp(cv->nics[i].attach_to, nic->cfg->name)) {
+                return "is passed through to a guest";
+            }
+        }
+    }
+    return NULL;
+}

@@ -283,4 +283,9 @@ void pnic_poll_tx(struct world *, struct pnic *, int q, struct vh_packet *p);
  * interrupt waits for the interrupt moderation gap (models/hw/itr.h). */
 #define PNIC_ITR_HELD "interrupt moderation holds the interrupt"
 
+/* Why no agent of the host kernel (lldpd, lldpad's VDP) can open a
+ * socket on 'nic', or NULL when one can: a DPDK poll-mode driver owns it,
+ * or it is passed through to a guest. */
+const char *pnic_no_kernel_driver(const struct pnic *nic);
+
 #endif /* models/hw/pnic.h */
