@@ -452,6 +452,9 @@ ingest(struct gui_history *h, const struct gui_rec_item *it)
     e->core = it->core;
     e->what = it->what;
     e->reason = it->reason;
+    e->queue = it->queue;
+    e->iotlb_hits = it->iotlb_hits;
+    e->iotlb_misses = it->iotlb_misses;
     e->kind = it->kind;
     e->cat = it->cat;
     e->on_cpu = it->on_cpu;

@@ -41,6 +41,10 @@ struct gui_hev {
     uint32_t snap;              /* Frame bytes: offset + 1 in the arena. */
     int32_t core;
     uint16_t what, reason;      /* Recording string ids. */
+    uint16_t queue;             /* ENQUEUE at a NIC: 1 + its receive
+                                 * queue (nic's order); 0 elsewhere. */
+    uint16_t iotlb_hits;        /* SERVICE of a NIC's DMA: translations */
+    uint16_t iotlb_misses;      /* found in the IOTLB, and page walks. */
     uint8_t kind, cat, on_cpu;
     uint8_t slot;               /* Set by gui/track.c: 1 = host side. */
     uint8_t late;               /* Set by gui/track.c: work that belongs to

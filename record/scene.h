@@ -49,6 +49,9 @@ struct gui_dev {
 struct gui_host_info {
     uint32_t dev;               /* The host's device index. */
     int cores;                  /* Cores of its CPU. */
+    char *iommu;                /* Its IOMMU's domains, each with the PCIe
+                                 * functions in it, "identity:eth0;vm1:
+                                 * vf0;vm2:vf1"; "" when it has none. */
 };
 
 struct gui_flow_info {
@@ -85,6 +88,13 @@ void gui_scene_free(struct gui_scene *);
 
 /* Copies the topology of 'tab' into 'sc' (whose devices must be empty). */
 void gui_scene_set_topology(struct gui_scene *sc, const struct vh_devtab *tab);
+
+/* Sets the IOMMU domains of the host whose device index is 'dev'
+ * (copied; see gui_host_info). */
+void gui_scene_set_iommu(struct gui_scene *, uint32_t dev, const char *iommu);
+
+/* The IOMMU domains of host 'dev', or NULL if it has no IOMMU. */
+const char *gui_scene_host_iommu(const struct gui_scene *, uint32_t dev);
 
 /* Sets device 'dev''s note (copied). */
 void gui_scene_set_note(struct gui_scene *, uint32_t dev, const char *note);
