@@ -130,7 +130,8 @@ pool_owner(const struct host *h, struct pnic *nic,
  * queues, VMDq pools, one per VF), each as NAME@CORE: "q0@0 q1@1" for
  * RSS, the VM's name for its pool ("vm1@5"), the VF's name for a VF's
  * queue; CORE is where its interrupt and NAPI poll run, "g" when that is
- * a vCPU (the driver is in a guest), "-" when nothing polls it yet. */
+ * a vCPU (the driver is in a guest), "-" for a function no driver has
+ * (a VF not assigned). */
 static void
 queues_note(struct gui_scene *sc, const struct host *h, struct pnic *nic)
 {
@@ -149,7 +150,7 @@ queues_note(struct gui_scene *sc, const struct host *h, struct pnic *nic)
             snprintf(name, sizeof name, "q%d", i);
         }
         char core[8];
-        if (!q->irq_core) {
+        if (!q->irq_core || !q->fn->enabled) {
             snprintf(core, sizeof core, "-");
         } else if (q->cat == CPU_GUEST) {
             snprintf(core, sizeof core, "g");
