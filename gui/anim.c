@@ -20,6 +20,7 @@ gui_frame_free(struct gui_frame *f)
     free(f->waiting);
     free(f->shown);
     free(f->rxq);
+    free(f->rxq_flow);
     free(f->flashes);
     free(f->turns);
     free(f->cpu);
@@ -291,6 +292,7 @@ count_rx_queue(struct gui_frame *f, const struct gui_history *h,
         }
         if (n->count == q - 1) {
             f->rxq[i]++;
+            f->rxq_flow[i] = p->flow;
             return;
         }
         if (n->count < 0) {
@@ -299,6 +301,7 @@ count_rx_queue(struct gui_frame *f, const struct gui_history *h,
     }
     if (rest >= 0) {
         f->rxq[rest]++;
+        f->rxq_flow[rest] = p->flow;
     }
 }
 
@@ -318,10 +321,12 @@ gui_anim_frame(struct gui_frame *f, struct gui_history *h,
         free(f->waiting);
         free(f->shown);
         free(f->rxq);
+        free(f->rxq_flow);
         f->n_nodes = l->n_nodes;
         f->waiting = gui_xcalloc(l->n_nodes, sizeof *f->waiting);
         f->shown = gui_xcalloc(l->n_nodes, sizeof *f->shown);
         f->rxq = gui_xcalloc(l->n_nodes, sizeof *f->rxq);
+        f->rxq_flow = gui_xcalloc(l->n_nodes, sizeof *f->rxq_flow);
     }
     if (l->n_nodes) {           /* An empty scene has no arrays. */
         memset(f->waiting, 0, l->n_nodes * sizeof *f->waiting);

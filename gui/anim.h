@@ -73,6 +73,8 @@ struct gui_frame {
     uint32_t *shown;            /* Per node: of those, how many drawn. */
     uint32_t *rxq;              /* Per node: a NIC receive queue's frames
                                  * (written, not yet taken by the poll). */
+    int32_t *rxq_flow;          /* Per node: the flow of the latest of
+                                 * them (RSS steering shows as colour). */
     size_t n_nodes;
     struct gui_flash *flashes;
     size_t n_flashes, cap_flashes;

@@ -562,8 +562,8 @@ draw_cpu(const struct ctx *c, const struct gui_node *n,
 }
 
 /* A receive queue: its name, where its interrupt goes, and a bar that
- * fills with the frames written to it and not yet polled (full at 8;
- * the count is written beside it). */
+ * fills with the frames written to it and not yet polled (full at 8),
+ * in the colour of the flow of the latest: where RSS or VMDq put it. */
 static void
 draw_queue(const struct ctx *c, const struct gui_node *n,
            const struct gui_frame *f, size_t i)
@@ -587,7 +587,8 @@ draw_queue(const struct ctx *c, const struct gui_node *n,
     if (k) {
         float share = k >= 8 ? 1.0f : (float) k / 8.0f;
         gui_fill(c->d, sx(c, b->x + 3), sy(c, b->y + b->h - 7),
-                 bw * share * c->z, 4 * c->z, RGB(0x5e, 0x4f, 0x9a));
+                 bw * share * c->z, 4 * c->z,
+                 gui_flow_color(f->rxq_flow[i]));
     }
 }
 

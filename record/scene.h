@@ -40,8 +40,11 @@ struct gui_dev {
                                  * handler thread"); for a switch whose
                                  * work is split between the kernel and
                                  * such a process, what its kernel half is
-                                 * ("kernel datapath|openvswitch.ko"); ""
-                                 * if nothing. */
+                                 * ("kernel datapath|openvswitch.ko"); for
+                                 * a NIC, its receive queues in the order
+                                 * the trace numbers them, each NAME@CORE
+                                 * ("rx queues|q0@0 vm1@5 vf0@g": "g" a
+                                 * vCPU, "-" no driver); "" if nothing. */
     struct gui_edge *edges;
     uint32_t n_edges;
 };
