@@ -9,8 +9,12 @@
 #include "models/core/config.h"
 #include "models/core/host.h"
 #include "models/core/world.h"
+#include "models/guest/vm.h"
 #include "models/hostnet/ovs_dpdk.h"
 #include "models/hw/cpu.h"
+#include "models/hw/iommu.h"
+#include "models/hw/pnic.h"
+#include "models/hw/sriov.h"
 #include "models/ovs/ovs_kernel.h"
 
 /* What to call the host side of a guest NIC: who does the work, and a
@@ -97,6 +101,115 @@ polling_note(struct gui_scene *sc, const struct world *w,
     gui_scene_set_note(sc, d->id, note);
 }
 
+/* The last part of a device path: "vm1" for "host1/vm1". */
+static const char *
+last_part(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    return slash ? slash + 1 : path;
+}
+
+/* The VM whose NIC has the VMDq pool 'q' of 'nic', or NULL. */
+static const struct vm *
+pool_owner(const struct host *h, struct pnic *nic,
+           const struct pnic_queue *q)
+{
+    for (size_t v = 0; v < h->n_vms; v++) {
+        const struct vm *vm = h->vms[v];
+        for (size_t i = 0; i < vm->n_nics; i++) {
+            const struct cfg_vnic *c = vm->nics[i].cfg;
+            if (pnic_vmdq_queue(nic, &c->mac, c->vlan) == q) {
+                return vm;
+            }
+        }
+    }
+    return NULL;
+}
+
+/* A NIC's receive queues, in the order the trace numbers them (RSS
+ * queues, VMDq pools, one per VF), each as NAME@CORE: "q0@0 q1@1" for
+ * RSS, the VM's name for its pool ("vm1@5"), the VF's name for a VF's
+ * queue; CORE is where its interrupt and NAPI poll run, "g" when that is
+ * a vCPU (the driver is in a guest), "-" for a function no driver has
+ * (a VF not assigned). */
+static void
+queues_note(struct gui_scene *sc, const struct host *h, struct pnic *nic)
+{
+    char note[1024] = "rx queues|";
+    size_t len = strlen(note);
+    for (int i = 0; i < nic->n_all && len + 40 < sizeof note; i++) {
+        const struct pnic_queue *q = &nic->q[i];
+        char name[32];
+        if (q->fn != &nic->pf) {
+            snprintf(name, sizeof name, "%s", last_part(q->fn->dev->path));
+        } else if (q->pool) {
+            const struct vm *vm = pool_owner(h, nic, q);
+            snprintf(name, sizeof name, "%s",
+                     vm ? last_part(vm->dev.path) : "pool");
+        } else {
+            snprintf(name, sizeof name, "q%d", i);
+        }
+        char core[8];
+        if (!q->irq_core || !q->fn->enabled) {
+            snprintf(core, sizeof core, "-");
+        } else if (q->cat == CPU_GUEST) {
+            snprintf(core, sizeof core, "g");
+        } else {
+            snprintf(core, sizeof core, "%d", q->irq_core->index);
+        }
+        len += (size_t) snprintf(note + len, sizeof note - len, "%s%s@%s",
+                                 i ? " " : "", name, core);
+    }
+    gui_scene_set_note(sc, nic->dev.id, note);
+}
+
+/* The host's IOMMU domains, each with the PCIe functions whose requester
+ * IDs point at it: "identity:eth0;vm1:vf0;vm2:vf1" ('sc''s host info
+ * says it; "" for a host without an IOMMU). */
+static void
+iommu_note(struct gui_scene *sc, const struct host *h)
+{
+    const struct iommu *mmu = h->iommu;
+    if (!mmu) {
+        return;
+    }
+    char note[1024] = "";
+    size_t len = 0;
+    for (size_t d = 0; d < mmu->n_domains && len + 64 < sizeof note; d++) {
+        const struct iommu_domain *dom = &mmu->domains[d];
+        const char *name = "identity";
+        if (!dom->identity) {
+            name = "domain";
+            for (size_t v = 0; v < h->n_vms; v++) {
+                if (dom->owner == h->vms[v]) {
+                    name = last_part(h->vms[v]->dev.path);
+                }
+            }
+            if (dom->owner == h) {
+                name = "containers";
+            }
+        }
+        len += (size_t) snprintf(note + len, sizeof note - len, "%s%s:",
+                                 len ? ";" : "", name);
+        bool first = true;
+        for (size_t k = 0; k < h->n_nics; k++) {
+            const struct pnic *nic = h->nics[k];
+            for (int i = 0; i < nic->n_all && len + 40 < sizeof note; i++) {
+                const struct pnic_fn *fn = nic->q[i].fn;
+                if (fn->first_q != i
+                    || iommu_domain_of(mmu, fn->rid) != dom->id) {
+                    continue;   /* One entry per function, in its domain. */
+                }
+                len += (size_t) snprintf(note + len, sizeof note - len,
+                                         "%s%s", first ? "" : ",",
+                                         last_part(fn->dev->path));
+                first = false;
+            }
+        }
+    }
+    gui_scene_set_iommu(sc, h->dev.id, note);
+}
+
 void
 cli_gui_scene(struct gui_scene *sc, const struct world *w,
               const struct cfg_scenario *cfg, const char *variant)
@@ -112,6 +225,13 @@ cli_gui_scene(struct gui_scene *sc, const struct world *w,
         if (d) {
             gui_scene_add_host(sc, d->id, h->cpu.cores);
             polling_note(sc, w, d);
+            const struct host *hm = VH_CONTAINER_OF(d, const struct host, dev);
+            if (!strcmp(d->kind, "host")) {
+                for (size_t k = 0; k < hm->n_nics; k++) {
+                    queues_note(sc, hm, hm->nics[k]);
+                }
+                iommu_note(sc, hm);
+            }
         }
         for (size_t v = 0; v < h->n_vms; v++) {
             const struct cfg_vm *vm = &h->vms[v];

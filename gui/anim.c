@@ -19,6 +19,8 @@ gui_frame_free(struct gui_frame *f)
     free(f->dots);
     free(f->waiting);
     free(f->shown);
+    free(f->rxq);
+    free(f->rxq_flow);
     free(f->flashes);
     free(f->turns);
     free(f->cpu);
@@ -248,6 +250,61 @@ fill_polling(const struct gui_scene *sc, uint32_t host_dev, int cores,
     }
 }
 
+/* Counts packet 'p', at stop 's' with latest event 'cur', in the NIC
+ * receive queue box it waits in, if any: its latest queueing there named
+ * a queue (sim/trace.h), and no work has been done on it since but the
+ * interrupt (the NAPI poll, in softirq or a guest's vCPU, takes it out
+ * of the ring). */
+static void
+count_rx_queue(struct gui_frame *f, const struct gui_history *h,
+               const struct gui_layout *l, const struct gui_pkt *p,
+               const struct gui_stop *s, uint32_t cur, int irq_cat)
+{
+    uint16_t q = 0;
+    if (cur < s->first || cur > s->last) {
+        return;
+    }
+    for (uint32_t k = cur + 1; k-- > s->first;) {
+        const struct gui_hev *e = gui_history_event(h, p->ev[k]);
+        if (e->kind == VH_HOP_ENQUEUE) {
+            q = e->queue;
+            break;
+        }
+        if (e->kind == VH_HOP_SERVICE && e->on_cpu && e->cat != irq_cat) {
+            return;
+        }
+    }
+    if (!q) {
+        return;
+    }
+    /* A VF's queue is drawn in its NIC's row. */
+    const struct gui_scene *sc = l->sc;
+    int32_t nic = (int32_t) s->dev;
+    if (strncmp(sc->devs[nic].note, "rx queues|", 10)
+        && sc->devs[nic].parent >= 0) {
+        nic = sc->devs[nic].parent;
+    }
+    int32_t rest = -1;
+    for (size_t i = 0; i < l->n_nodes; i++) {
+        const struct gui_node *n = &l->nodes[i];
+        if (n->type != GUI_N_QUEUE || n->dev != nic) {
+            continue;
+        }
+        if (n->count == q - 1) {
+            f->rxq[i]++;
+            f->rxq_flow[i] = p->flow;
+            return;
+        }
+        if (n->count < 0) {
+            rest = (int32_t) i;
+        }
+    }
+    if (rest >= 0) {
+        f->rxq[rest]++;
+        f->rxq_flow[rest] = p->flow;
+    }
+}
+
 void
 gui_anim_frame(struct gui_frame *f, struct gui_history *h,
                struct gui_layout *l, vh_time_t t,
@@ -263,13 +320,24 @@ gui_anim_frame(struct gui_frame *f, struct gui_history *h,
     if (f->n_nodes != l->n_nodes) {
         free(f->waiting);
         free(f->shown);
+        free(f->rxq);
+        free(f->rxq_flow);
         f->n_nodes = l->n_nodes;
         f->waiting = gui_xcalloc(l->n_nodes, sizeof *f->waiting);
         f->shown = gui_xcalloc(l->n_nodes, sizeof *f->shown);
+        f->rxq = gui_xcalloc(l->n_nodes, sizeof *f->rxq);
+        f->rxq_flow = gui_xcalloc(l->n_nodes, sizeof *f->rxq_flow);
     }
     if (l->n_nodes) {           /* An empty scene has no arrays. */
         memset(f->waiting, 0, l->n_nodes * sizeof *f->waiting);
         memset(f->shown, 0, l->n_nodes * sizeof *f->shown);
+        memset(f->rxq, 0, l->n_nodes * sizeof *f->rxq);
+    }
+    int irq_cat = -1;
+    for (size_t k = 0; k < scn->n_cats; k++) {
+        if (!strcmp(scn->cats[k], "irq")) {
+            irq_cat = (int) k;
+        }
     }
 
     struct waiter *w = NULL;
@@ -328,6 +396,7 @@ gui_anim_frame(struct gui_frame *f, struct gui_history *h,
         } else {
             d->state = wh.serving ? GUI_DOT_SERVING : GUI_DOT_WAITING;
             f->serving += wh.serving;
+            count_rx_queue(f, h, l, p, s, wh.cur, irq_cat);
         }
         if (nw == capw) {
             capw = capw ? capw * 2 : 256;

@@ -71,6 +71,10 @@ struct gui_frame {
     size_t n_dots, cap_dots;
     uint32_t *waiting;          /* Per node: packets waiting or served. */
     uint32_t *shown;            /* Per node: of those, how many drawn. */
+    uint32_t *rxq;              /* Per node: a NIC receive queue's frames
+                                 * (written, not yet taken by the poll). */
+    int32_t *rxq_flow;          /* Per node: the flow of the latest of
+                                 * them (RSS steering shows as colour). */
     size_t n_nodes;
     struct gui_flash *flashes;
     size_t n_flashes, cap_flashes;

@@ -13,6 +13,7 @@ struct contrib {
     uint64_t cycles;
     uint32_t dev;
     uint16_t reason;
+    uint16_t iotlb_hits, iotlb_misses;
     uint8_t kind, cat, on_cpu;
 };
 
@@ -249,6 +250,8 @@ ctr_apply(struct gui_ctr *c, const struct contrib *x, int sign)
     if (x->kind == VH_HOP_SERVICE && x->on_cpu && x->cat < GUI_MAX_CATS) {
         c->cycles[x->cat] += (uint64_t) ((int64_t) sign * (int64_t) x->cycles);
     }
+    c->iotlb_hits += (uint64_t) ((int64_t) sign * x->iotlb_hits);
+    c->iotlb_misses += (uint64_t) ((int64_t) sign * x->iotlb_misses);
 }
 
 static void
@@ -284,7 +287,8 @@ contrib_of(const struct gui_rec_item *it)
     return (struct contrib) {
         .time = it->time, .cycles = it->cycles, .dev = it->dev,
         .reason = it->reason, .kind = it->kind, .cat = it->cat,
-        .on_cpu = it->on_cpu,
+        .on_cpu = it->on_cpu, .iotlb_hits = it->iotlb_hits,
+        .iotlb_misses = it->iotlb_misses,
     };
 }
 
@@ -452,6 +456,9 @@ ingest(struct gui_history *h, const struct gui_rec_item *it)
     e->core = it->core;
     e->what = it->what;
     e->reason = it->reason;
+    e->queue = it->queue;
+    e->iotlb_hits = it->iotlb_hits;
+    e->iotlb_misses = it->iotlb_misses;
     e->kind = it->kind;
     e->cat = it->cat;
     e->on_cpu = it->on_cpu;
@@ -816,7 +823,8 @@ gui_history_counters(struct gui_history *h, uint32_t dev, vh_time_t t,
         struct contrib c = {
             .time = e->time, .cycles = e->cycles, .dev = e->dev,
             .reason = e->reason, .kind = e->kind, .cat = e->cat,
-            .on_cpu = e->on_cpu,
+            .on_cpu = e->on_cpu, .iotlb_hits = e->iotlb_hits,
+            .iotlb_misses = e->iotlb_misses,
         };
         ctr_apply(out, &c, 1);
         if (e->kind == VH_HOP_ENQUEUE && e->depth > out->max_depth) {
@@ -927,4 +935,26 @@ bool
 gui_history_complete(struct gui_history *h)
 {
     return gui_rec_complete(h->rd, NULL);
+}
+
+void
+gui_iommu_counts(struct gui_history *h, uint32_t host_dev, vh_time_t t,
+                 uint64_t *hits, uint64_t *misses)
+{
+    const struct gui_scene *sc = gui_history_scene(h);
+    *hits = *misses = 0;
+    for (size_t i = 0; i < sc->n_devs; i++) {
+        /* A NIC (its note lists its queues) or one of its functions. */
+        const struct gui_dev *d = &sc->devs[i];
+        bool nic = d->note && !strncmp(d->note, "rx queues|", 10);
+        bool fn = d->parent >= 0 && sc->devs[d->parent].note
+                  && !strncmp(sc->devs[d->parent].note, "rx queues|", 10);
+        if ((!nic && !fn) || gui_scene_root(sc, (uint32_t) i) != host_dev) {
+            continue;
+        }
+        struct gui_ctr c;
+        gui_history_counters(h, (uint32_t) i, t, &c, NULL, 0);
+        *hits += c.iotlb_hits;
+        *misses += c.iotlb_misses;
+    }
 }

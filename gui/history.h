@@ -41,6 +41,10 @@ struct gui_hev {
     uint32_t snap;              /* Frame bytes: offset + 1 in the arena. */
     int32_t core;
     uint16_t what, reason;      /* Recording string ids. */
+    uint16_t queue;             /* ENQUEUE at a NIC: 1 + its receive
+                                 * queue (nic's order); 0 elsewhere. */
+    uint16_t iotlb_hits;        /* SERVICE of a NIC's DMA: translations */
+    uint16_t iotlb_misses;      /* found in the IOTLB, and page walks. */
     uint8_t kind, cat, on_cpu;
     uint8_t slot;               /* Set by gui/track.c: 1 = host side. */
     uint8_t late;               /* Set by gui/track.c: work that belongs to
@@ -84,6 +88,8 @@ struct gui_ctr {
     uint64_t n[VH_HOP_N_KINDS]; /* Events by kind. */
     uint64_t cycles[GUI_MAX_CATS];
     uint32_t max_depth;
+    uint64_t iotlb_hits;        /* Its DMAs' translations through the */
+    uint64_t iotlb_misses;      /* IOMMU: cached, and page walks. */
 };
 
 struct gui_drop_count {
@@ -152,6 +158,11 @@ const char *gui_history_string(const struct gui_history *, uint16_t id);
 size_t gui_history_counters(struct gui_history *, uint32_t dev, vh_time_t t,
                             struct gui_ctr *out, struct gui_drop_count *drops,
                             size_t max_drops);
+
+/* The IOTLB hits and misses of the DMAs of host 'host_dev''s NICs and
+ * their functions up to time 't'. */
+void gui_iommu_counts(struct gui_history *, uint32_t host_dev, vh_time_t t,
+                      uint64_t *hits, uint64_t *misses);
 
 /* Busy time (ps) of every core of host 'host_dev' in [t0, t1], by
  * category: out[core * GUI_MAX_CATS + cat], for 'cores' cores. */

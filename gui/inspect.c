@@ -103,6 +103,7 @@ static const char *const layer_of[] = {
     [GUI_N_OTHER] = "device", [GUI_N_HOST] = "host",
     [GUI_N_FOLD] = "folded guests", [GUI_N_CPU] = "host CPU",
     [GUI_N_PROC] = "user space", [GUI_N_THREAD] = "user space",
+    [GUI_N_QUEUE] = "NIC receive queue", [GUI_N_IOMMU] = "IOMMU",
 };
 
 static void
@@ -362,9 +363,25 @@ gui_inspect_node(struct gui_lines *out, struct gui_history *h,
     if (*note && n->type == GUI_N_BACKEND) {
         add(out, GUI_SANS, ink, 0, "host side: %s", note);
     }
+    if (n->type == GUI_N_IOMMU) {
+        const char *mmu = gui_scene_host_iommu(sc, (uint32_t) n->dev);
+        add(out, GUI_SANS, ink, 0, "%d domains; each PCIe function's "
+            "requester ID picks one:", n->count);
+        for (const char *p = mmu; p && *p;) {
+            size_t len = strcspn(p, ";");
+            add(out, GUI_SANS, ink, 2, "%.*s", (int) len, p);
+            p += len + (p[len] == ';');
+        }
+        return;
+    }
     if (n->type == GUI_N_HOST || n->type == GUI_N_CPU) {
         host_lines(out, h, f, (uint32_t) n->dev, t);
         return;
+    }
+    if (n->type == GUI_N_QUEUE) {
+        add(out, GUI_SANS, ink, 0, "receive queue %s (%s): %u frames in "
+            "it now", n->label, n->sub,
+            (size_t) node < f->n_nodes ? f->rxq[node] : 0);
     }
     /* A folded box of threads counts for all of them. */
     struct gui_ctr ctr;

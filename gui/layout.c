@@ -58,6 +58,12 @@
                                  * the guests' lines to turn and, below
                                  * them, the lines up to the threads, */
 #define LANE_PITCH 8.0f         /* one lane per process. */
+#define QUEUE_W 50.0f           /* A NIC's receive queue box, */
+#define QUEUE_H 30.0f
+#define QUEUE_GAP 6.0f          /* in a row above the NIC's lane. */
+#define IOMMU_W 190.0f          /* The IOMMU: a title, a line per domain, */
+#define IOMMU_HEAD 24.0f        /* the IOTLB's line. */
+#define IOMMU_LINE 15.0f
 
 const char gui_band_user[] = "user space";
 
@@ -538,6 +544,100 @@ row_nodes(struct ctx *c, enum gui_node_type type, const uint32_t *devs,
         it[i] = (struct item) { nd, want, (int) i };
     }
     return h;
+}
+
+/* The receive queues NIC 'd''s note lists ("rx queues|q0@0 vm1@5"; see
+ * cli/scene.c), 0 if it lists none; 'i'-th token into 'name', 'core'
+ * when 'i' >= 0. */
+static int
+note_queue(const struct gui_dev *d, int i, char *name, size_t nn,
+           char *core, size_t nc)
+{
+    if (!d->note || strncmp(d->note, "rx queues|", 10)) {
+        return 0;
+    }
+    int n = 0;
+    for (const char *p = d->note + 10; *p;) {
+        while (*p == ' ') {
+            p++;
+        }
+        if (!*p) {
+            break;
+        }
+        size_t len = strcspn(p, " ");
+        if (n == i) {
+            size_t at = strcspn(p, "@");
+            at = at < len ? at : len;
+            snprintf(name, nn, "%.*s", (int) at, p);
+            snprintf(core, nc, "%.*s", at < len ? (int) (len - at - 1) : 0,
+                     p + at + (at < len));
+        }
+        n++;
+        p += len;
+    }
+    return n;
+}
+
+/* Room for NIC node 'nd''s row of receive queues: a wider, taller box. */
+static void
+size_queues(struct ctx *c, int32_t nd)
+{
+    struct gui_node *n = &c->l->nodes[nd];
+    int nq = note_queue(&c->sc->devs[n->dev], -1, NULL, 0, NULL, 0);
+    if (!nq) {
+        return;
+    }
+    int shown = nq < GUI_QUEUES_SHOWN ? nq : GUI_QUEUES_SHOWN;
+    n->box.w = fmaxf(n->box.w, (float) shown * (QUEUE_W + QUEUE_GAP)
+                               - QUEUE_GAP + 2 * PAD);
+    n->box.h += QUEUE_H + 4;
+}
+
+/* Adds NIC node 'nd''s receive queue boxes in a row just above its
+ * queue lane, once the NIC has its place. */
+static void
+add_queues(struct ctx *c, int32_t nd)
+{
+    uint32_t dev = (uint32_t) c->l->nodes[nd].dev;
+    int32_t host = c->l->nodes[nd].host;
+    const struct gui_dev *d = &c->sc->devs[dev];
+    int nq = note_queue(d, -1, NULL, 0, NULL, 0);
+    int shown = nq < GUI_QUEUES_SHOWN ? nq : GUI_QUEUES_SHOWN;
+    for (int i = 0; i < shown; i++) {
+        int32_t qn = add_node(c, GUI_N_QUEUE, (int32_t) dev, nd, host,
+                              QUEUE_W, QUEUE_H);
+        struct gui_node *q = &c->l->nodes[qn];
+        const struct gui_box *b = &c->l->nodes[nd].box;
+        float span = (float) shown * (QUEUE_W + QUEUE_GAP) - QUEUE_GAP;
+        q->box.x = b->x + (b->w - span) / 2 + (float) i * (QUEUE_W
+                                                            + QUEUE_GAP);
+        q->box.y = b->y + b->h - LANE - 2 - QUEUE_H - 2;
+        char core[16];
+        note_queue(d, i, q->label, sizeof q->label, core, sizeof core);
+        q->count = i;
+        if (i == shown - 1 && shown < nq) {
+            q->count = -1;
+            snprintf(q->label, sizeof q->label, "+%d", nq - shown + 1);
+            snprintf(q->sub, sizeof q->sub, "queues");
+        } else if (!strcmp(core, "g")) {
+            snprintf(q->sub, sizeof q->sub, "vCPU");
+        } else if (!strcmp(core, "-")) {
+            snprintf(q->sub, sizeof q->sub, "unused");
+        } else {
+            snprintf(q->sub, sizeof q->sub, "core %s", core);
+        }
+    }
+}
+
+/* The domains of an IOMMU note ("identity:eth0;vm1:vf0"). */
+static int
+iommu_domains(const char *note)
+{
+    int n = note && *note ? 1 : 0;
+    for (const char *p = note; p && *p; p++) {
+        n += *p == ';';
+    }
+    return n;
 }
 
 /* "handler0..63" for the threads handler0 to handler63: the first name
@@ -1098,9 +1198,31 @@ layout_host(struct ctx *c, uint32_t hdev, int n_guest_hosts,
 
     /* NIC hardware row. */
     float hw_h = row_nodes(c, GUI_N_HW, hws, nh, hn, placed, clear, it);
+    for (size_t i = 0; i < nh; i++) {
+        size_queues(c, it[i].node);
+        hw_h = fmaxf(hw_h, l->nodes[it[i].node].box.h);
+    }
     if (nh) {
         float right = place_row(l, it, nh, left, y);
         settle_ports(l, it, nh);
+        for (size_t i = 0; i < nh; i++) {
+            add_queues(c, it[i].node);
+        }
+        /* The IOMMU sits beside the NICs whose DMA it translates. */
+        const char *mmu = gui_scene_host_iommu(sc, hdev);
+        if (mmu) {
+            int nd = iommu_domains(mmu);
+            float ih = IOMMU_HEAD + (float) (nd + 1) * IOMMU_LINE + 6;
+            int32_t in = add_node(c, GUI_N_IOMMU, (int32_t) hdev, hn, hn,
+                                  IOMMU_W, ih);
+            snprintf(l->nodes[in].label, sizeof l->nodes[in].label,
+                     "IOMMU");
+            l->nodes[in].count = nd;
+            l->nodes[in].box.x = right + GAP;
+            l->nodes[in].box.y = y;
+            right += GAP + IOMMU_W;
+            hw_h = fmaxf(hw_h, ih);
+        }
         content_w = fmaxf(content_w, right - left);
         if (captions) {
             add_band(l, band_cap, hn, y, y + hw_h, "hardware");
@@ -1695,7 +1817,8 @@ gui_layout_anchor(const struct gui_layout *l, int32_t n, float *x, float *y)
     const struct gui_box *b = &nd->box;
     bool holds = false;
     for (size_t i = 0; i < l->n_nodes && !holds; i++) {
-        holds = l->nodes[i].parent == n;
+        /* A NIC's queue row is under its label: the NIC stays a box. */
+        holds = l->nodes[i].parent == n && l->nodes[i].type != GUI_N_QUEUE;
     }
     *x = b->x + b->w / 2;
     *y = b->y + b->h / 2;
@@ -1722,6 +1845,8 @@ gui_layout_anchor(const struct gui_layout *l, int32_t n, float *x, float *y)
     case GUI_N_FOLD:
     case GUI_N_CPU:
     case GUI_N_THREAD:
+    case GUI_N_QUEUE:
+    case GUI_N_IOMMU:
         /* Ports along the top; the label under them. */
         *y = b->y + PORT_H + 10 + 10;
         break;

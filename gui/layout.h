@@ -55,6 +55,18 @@ enum gui_node_type {
                                  * 'dev' is the switch they work for. */
     GUI_N_THREAD,               /* One of its threads, or 'count' threads
                                  * of one job folded into one box. */
+    GUI_N_QUEUE,                /* A receive queue of a NIC, drawn in a row
+                                 * inside its box: 'dev' is the NIC,
+                                 * 'count' the queue's index in the NIC's
+                                 * order (as the trace numbers it), or -1
+                                 * for a box counting the queues not
+                                 * shown; 'label' its name ("q0", the VM
+                                 * of a VMDq pool, a VF), 'sub' where its
+                                 * interrupt goes ("core 5", "vCPU"). */
+    GUI_N_IOMMU,                /* A host's IOMMU, in the hardware band
+                                 * right of the NICs: 'dev' is the host,
+                                 * 'count' its domains, listed inside
+                                 * with the PCIe functions in each. */
 };
 
 struct gui_box {
@@ -122,6 +134,10 @@ struct gui_layout {
 /* Width a row of a process's threads may take before the threads of a
  * job fold into one box ("handler0..63"). */
 #define GUI_THREAD_ROW_BUDGET 800.0f
+
+/* A NIC shows at most this many receive queue boxes; the last one
+ * then counts the rest ("+60"). */
+#define GUI_QUEUES_SHOWN 12
 
 /* The caption of the user-space band. */
 extern const char gui_band_user[];

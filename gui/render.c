@@ -267,6 +267,14 @@ node_colors(enum gui_node_type t, SDL_Color *fill, SDL_Color *border)
         *fill = RGB(0xff, 0xff, 0xff);
         *border = user_ink;
         break;
+    case GUI_N_QUEUE:
+        *fill = RGB(0xff, 0xff, 0xff);
+        *border = RGB(0x8f, 0x83, 0xc2);
+        break;
+    case GUI_N_IOMMU:
+        *fill = RGB(0xf3, 0xf1, 0xfb);
+        *border = RGB(0x5e, 0x4f, 0x9a);
+        break;
     case GUI_N_HOST:
     case GUI_N_CPU:
         *fill = RGB(0xff, 0xff, 0xff);
@@ -553,6 +561,79 @@ draw_cpu(const struct ctx *c, const struct gui_node *n,
     }
 }
 
+/* A receive queue: its name, where its interrupt goes, and a bar that
+ * fills with the frames written to it and not yet polled (full at 8),
+ * in the colour of the flow of the latest: where RSS or VMDq put it. */
+static void
+draw_queue(const struct ctx *c, const struct gui_node *n,
+           const struct gui_frame *f, size_t i)
+{
+    const struct gui_box *b = &n->box;
+    float maxw = b->w - 4;
+    world_text(c, GUI_SANS, 10, ink, b->x + b->w / 2, b->y + 1, GUI_CENTER,
+               maxw, n->label);
+    char sub[48];
+    if (!strncmp(n->sub, "core ", 5)) {
+        snprintf(sub, sizeof sub, vh_tr("core %s"), n->sub + 5);
+    } else {
+        snprintf(sub, sizeof sub, "%s", vh_tr(n->sub));
+    }
+    world_text(c, GUI_SANS, 9, ink_soft, b->x + b->w / 2, b->y + 12,
+               GUI_CENTER, maxw, sub);
+    uint32_t k = i < f->n_nodes ? f->rxq[i] : 0;
+    float bw = b->w - 6;
+    gui_fill(c->d, sx(c, b->x + 3), sy(c, b->y + b->h - 7), bw * c->z,
+             4 * c->z, RGB(0xe2, 0xe4, 0xe6));
+    if (k) {
+        float share = k >= 8 ? 1.0f : (float) k / 8.0f;
+        gui_fill(c->d, sx(c, b->x + 3), sy(c, b->y + b->h - 7),
+                 bw * share * c->z, 4 * c->z,
+                 gui_flow_color(f->rxq_flow[i]));
+    }
+}
+
+/* The IOMMU: its domains, each with the PCIe functions whose requester
+ * IDs it maps, and the IOTLB's hits and misses (page walks) from the
+ * start of the run to now, as the report counts them at the end. */
+static void
+draw_iommu(const struct ctx *c, const struct gui_node *n,
+           const struct gui_frame *f, struct gui_history *h)
+{
+    const struct gui_scene *sc = gui_history_scene(h);
+    const struct gui_box *b = &n->box;
+    float maxw = b->w - 12;
+    world_text(c, GUI_BOLD, 14, ink, b->x + b->w / 2, b->y + 4, GUI_CENTER,
+               maxw, n->label);
+    const char *note = gui_scene_host_iommu(sc, (uint32_t) n->dev);
+    float y = b->y + 24;
+    for (const char *p = note; p && *p;) {
+        size_t len = strcspn(p, ";");
+        size_t colon = strcspn(p, ":");
+        char line[160], who[64];
+        snprintf(who, sizeof who, "%.*s", (int) (colon < len ? colon : len),
+                 p);
+        const char *fns = colon < len ? p + colon + 1 : "";
+        int nf = colon < len ? (int) (len - colon - 1) : 0;
+        if (!strcmp(who, "identity")) {
+            snprintf(line, sizeof line, vh_tr("identity: %.*s"), nf, fns);
+        } else {
+            snprintf(line, sizeof line, vh_tr("domain %s: %.*s"), who, nf,
+                     fns);
+        }
+        gui_text(c->d->font, GUI_SANS, px(c, 11), ink, sx(c, b->x + 6),
+                 sy(c, y), GUI_LEFT, maxw * c->z, line);
+        y += 15;
+        p += len + (p[len] == ';');
+    }
+    uint64_t hits, misses;
+    gui_iommu_counts(h, (uint32_t) n->dev, f->t, &hits, &misses);
+    char line[96];
+    snprintf(line, sizeof line, vh_tr("IOTLB: %llu hits, %llu misses"),
+             (unsigned long long) hits, (unsigned long long) misses);
+    gui_text(c->d->font, GUI_SANS, px(c, 11), ink,
+             sx(c, b->x + 6), sy(c, y), GUI_LEFT, maxw * c->z, line);
+}
+
 static void
 draw_nodes(const struct ctx *c, const struct gui_frame *f,
            struct gui_history *h, const struct gui_highlight *hl)
@@ -565,6 +646,23 @@ draw_nodes(const struct ctx *c, const struct gui_frame *f,
         }
         if (n->type == GUI_N_CPU) {
             draw_cpu(c, n, f, h, hl);
+            continue;
+        }
+        if (n->type == GUI_N_QUEUE || n->type == GUI_N_IOMMU) {
+            SDL_Color fill, border;
+            node_colors(n->type, &fill, &border);
+            world_box(c, &n->box, fill, border, 1.5f);
+            if (n->type == GUI_N_QUEUE) {
+                draw_queue(c, n, f, i);
+            } else {
+                draw_iommu(c, n, f, h);
+            }
+            if ((int32_t) i == hl->node) {
+                const struct gui_box *b = &n->box;
+                gui_frame_rect(c->d, sx(c, b->x - 3), sy(c, b->y - 3),
+                               (b->w + 6) * c->z, (b->h + 6) * c->z,
+                               fmaxf(2, 3 * c->z), highlight);
+            }
             continue;
         }
         SDL_Color fill, border;
@@ -614,6 +712,8 @@ draw_nodes(const struct ctx *c, const struct gui_frame *f,
             world_text(c, GUI_SANS, 10, ink_soft, b->x + b->w / 2, b->y + 15,
                        GUI_CENTER, maxw, n->sub);
             break;
+        case GUI_N_QUEUE:
+        case GUI_N_IOMMU:
         case GUI_N_PROC:
         case GUI_N_HOST:
         case GUI_N_MID:

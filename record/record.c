@@ -167,6 +167,7 @@ write_scene(struct gui_rec_writer *w, const struct gui_scene *sc)
     for (size_t i = 0; i < sc->n_hosts; i++) {
         put_var(b, sc->hosts[i].dev);
         put_var(b, (uint64_t) sc->hosts[i].cores);
+        put_str(b, sc->hosts[i].iommu);
     }
     put_var(b, sc->n_flows);
     for (size_t i = 0; i < sc->n_flows; i++) {
@@ -355,6 +356,8 @@ gui_rec_hop(void *ctx, const struct vh_hop *h)
         put_var(b, h->end > h->time ? h->end - h->time : 0);
         put_var(b, h->cycles);
         put_var(b, what);
+        put_var(b, h->iotlb_hits);
+        put_var(b, h->iotlb_misses);
         if (flags & F_CPU) {
             put_var(b, (uint64_t) (h->core < 0 ? 0 : h->core));
             put_u8(b, h->category);
@@ -363,6 +366,7 @@ gui_rec_hop(void *ctx, const struct vh_hop *h)
     case VH_HOP_ENQUEUE:
         put_var(b, h->depth);
         put_var(b, what);
+        put_var(b, h->queue);
         break;
     case VH_HOP_DROP:
         put_var(b, reason);
@@ -602,7 +606,10 @@ parse_scene(struct gui_rec_reader *r, size_t len, struct gui_scene *sc)
     for (size_t i = 0; i < n && !c.bad && n <= len; i++) {
         uint32_t dev = (uint32_t) get_var(&c);
         int cores = (int) get_var(&c);
+        char *iommu = get_str(&c);
         gui_scene_add_host(sc, dev, cores);
+        gui_scene_set_iommu(sc, dev, iommu);
+        free(iommu);
     }
     n = get_var(&c);
     for (size_t i = 0; i < n && !c.bad && n <= len; i++) {
@@ -786,6 +793,8 @@ decode(struct gui_rec_reader *r, struct gui_rec_item *it)
         it->end = it->time + get_var(&c);
         it->cycles = get_var(&c);
         it->what = (uint16_t) get_var(&c);
+        it->iotlb_hits = (uint16_t) get_var(&c);
+        it->iotlb_misses = (uint16_t) get_var(&c);
         if (flags & F_CPU) {
             it->on_cpu = 1;
             it->core = (int32_t) get_var(&c);
@@ -795,6 +804,7 @@ decode(struct gui_rec_reader *r, struct gui_rec_item *it)
     case VH_HOP_ENQUEUE:
         it->depth = (uint32_t) get_var(&c);
         it->what = (uint16_t) get_var(&c);
+        it->queue = (uint16_t) get_var(&c);
         break;
     case VH_HOP_DROP:
         it->reason = (uint16_t) get_var(&c);

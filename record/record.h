@@ -25,7 +25,7 @@
 #include "sim/trace.h"
 
 #define GUI_REC_MAGIC "VHSIMREC"
-#define GUI_REC_VERSION 3
+#define GUI_REC_VERSION 4
 #define GUI_REC_SNAPLEN 128     /* Frame bytes kept per snapshot: enough
                                  * for Ethernet, tags, IP, UDP and one
                                  * tunnel with its inner headers. */
@@ -48,6 +48,10 @@ struct gui_rec_item {
     int32_t core;               /* SERVICE on a core: core in its host. */
     uint16_t what;              /* String id (gui_rec_string), 0 = none. */
     uint16_t reason;            /* DROP: string id. */
+    uint16_t queue;             /* ENQUEUE at a NIC: 1 + its receive
+                                 * queue; 0 elsewhere. */
+    uint16_t iotlb_hits;        /* SERVICE of a NIC's DMA: IOTLB hits */
+    uint16_t iotlb_misses;      /* and page walks (sim/trace.h). */
     uint8_t kind;               /* enum vh_hop_kind. */
     uint8_t cat;                /* Cycle category. */
     uint8_t on_cpu;

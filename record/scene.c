@@ -47,6 +47,9 @@ gui_scene_free(struct gui_scene *sc)
         free(sc->devs[i].edges);
     }
     free(sc->devs);
+    for (size_t i = 0; i < sc->n_hosts; i++) {
+        free(sc->hosts[i].iommu);
+    }
     free(sc->hosts);
     for (size_t i = 0; i < sc->n_flows; i++) {
         free(sc->flows[i].name);
@@ -95,7 +98,32 @@ void
 gui_scene_add_host(struct gui_scene *sc, uint32_t dev, int cores)
 {
     sc->hosts = gui_xrealloc(sc->hosts, (sc->n_hosts + 1) * sizeof *sc->hosts);
-    sc->hosts[sc->n_hosts++] = (struct gui_host_info) { dev, cores };
+    sc->hosts[sc->n_hosts++] = (struct gui_host_info) {
+        dev, cores, gui_xstrdup("")
+    };
+}
+
+void
+gui_scene_set_iommu(struct gui_scene *sc, uint32_t dev, const char *iommu)
+{
+    for (size_t i = 0; i < sc->n_hosts; i++) {
+        if (sc->hosts[i].dev == dev) {
+            free(sc->hosts[i].iommu);
+            sc->hosts[i].iommu = gui_xstrdup(iommu);
+        }
+    }
+}
+
+const char *
+gui_scene_host_iommu(const struct gui_scene *sc, uint32_t dev)
+{
+    for (size_t i = 0; i < sc->n_hosts; i++) {
+        if (sc->hosts[i].dev == dev) {
+            return sc->hosts[i].iommu && *sc->hosts[i].iommu
+                   ? sc->hosts[i].iommu : NULL;
+        }
+    }
+    return NULL;
 }
 
 void

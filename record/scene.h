@@ -40,8 +40,11 @@ struct gui_dev {
                                  * handler thread"); for a switch whose
                                  * work is split between the kernel and
                                  * such a process, what its kernel half is
-                                 * ("kernel datapath|openvswitch.ko"); ""
-                                 * if nothing. */
+                                 * ("kernel datapath|openvswitch.ko"); for
+                                 * a NIC, its receive queues in the order
+                                 * the trace numbers them, each NAME@CORE
+                                 * ("rx queues|q0@0 vm1@5 vf0@g": "g" a
+                                 * vCPU, "-" no driver); "" if nothing. */
     struct gui_edge *edges;
     uint32_t n_edges;
 };
@@ -49,6 +52,9 @@ struct gui_dev {
 struct gui_host_info {
     uint32_t dev;               /* The host's device index. */
     int cores;                  /* Cores of its CPU. */
+    char *iommu;                /* Its IOMMU's domains, each with the PCIe
+                                 * functions in it, "identity:eth0;vm1:
+                                 * vf0;vm2:vf1"; "" when it has none. */
 };
 
 struct gui_flow_info {
@@ -85,6 +91,13 @@ void gui_scene_free(struct gui_scene *);
 
 /* Copies the topology of 'tab' into 'sc' (whose devices must be empty). */
 void gui_scene_set_topology(struct gui_scene *sc, const struct vh_devtab *tab);
+
+/* Sets the IOMMU domains of the host whose device index is 'dev'
+ * (copied; see gui_host_info). */
+void gui_scene_set_iommu(struct gui_scene *, uint32_t dev, const char *iommu);
+
+/* The IOMMU domains of host 'dev', or NULL if it has no IOMMU. */
+const char *gui_scene_host_iommu(const struct gui_scene *, uint32_t dev);
 
 /* Sets device 'dev''s note (copied). */
 void gui_scene_set_note(struct gui_scene *, uint32_t dev, const char *note);

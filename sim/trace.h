@@ -57,6 +57,13 @@ struct vh_hop {
     uint8_t on_cpu;             /* VH_HOP_SERVICE runs on a CPU core. */
     uint32_t depth;             /* VH_HOP_ENQUEUE: queue length. */
     uint8_t category;           /* Cycle category (models/hw/cpu.h). */
+    uint16_t queue;             /* VH_HOP_ENQUEUE at a NIC: 1 + the index
+                                 * of the receive queue it waits in (the
+                                 * NIC's queues in order: RSS queues, VMDq
+                                 * pools, VFs'); 0 elsewhere. */
+    uint16_t iotlb_hits;        /* VH_HOP_SERVICE of a NIC's DMA through */
+    uint16_t iotlb_misses;      /* the IOMMU: page translations the IOTLB
+                                 * held, and page walks. */
 };
 
 typedef void (*vh_trace_fn)(void *ctx, const struct vh_hop *);

@@ -2699,14 +2699,14 @@ START_TEST(test_cli)
                     "g.vhrec --screenshot y.png", dir, vhsim);
     ck_assert_int_eq(st, 2);
     free(out);
-    st = vh_test_sh(&out, "cd '%s' && printf 'VHSIMREC\\003\\000\\000\\000"
+    st = vh_test_sh(&out, "cd '%s' && printf 'VHSIMREC\\004\\000\\000\\000"
                     "xx' > h.vhrec && '%s' gui h.vhrec --screenshot y.png",
                     dir, vhsim);
     ck_assert_int_eq(st, 2);
     ck_assert(strstr(out, "damaged"));
     free(out);
     /* Version 1 numbered the hop kinds differently, version 2 had no
-     * device roles: refused, not misread. */
+     * device roles, version 3 no receive queues: refused, not misread. */
     st = vh_test_sh(&out, "cd '%s' && printf 'VHSIMREC\\002\\000\\000\\000"
                     "xx' > v2.vhrec && '%s' gui v2.vhrec --screenshot y.png",
                     dir, vhsim);
@@ -2717,6 +2717,289 @@ START_TEST(test_cli)
                     dir);
     ck_assert_msg(strstr(out, "0"), "%s", out);
     free(out);
+    vh_test_sh(NULL, "rm -rf '%s'", dir);
+    free(dir);
+}
+END_TEST
+
+/* The receive queue boxes of the NIC at 'nic_dev', in order. */
+static size_t
+queue_nodes(const struct gui_layout *l, int32_t nic_dev, int32_t *out,
+            size_t max)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < l->n_nodes; i++) {
+        if (l->nodes[i].type == GUI_N_QUEUE && l->nodes[i].dev == nic_dev
+            && n < max) {
+            out[n++] = (int32_t) i;
+        }
+    }
+    return n;
+}
+
+static bool
+boxes_meet(const struct gui_box *a, const struct gui_box *b)
+{
+    return a->x < b->x + b->w && b->x < a->x + a->w
+           && a->y < b->y + b->h && b->y < a->y + a->h;
+}
+
+/* The frame at time 't' of history 'h' drawn with layout 'l'. */
+static void
+anim_at(struct gui_frame *f, struct gui_history *h, struct gui_layout *l,
+        vh_time_t t)
+{
+    ck_assert_int_eq(gui_history_seek(h, t, GUI_AHEAD), 0);
+    struct gui_anim_opts o = {
+        .linger = VH_US, .min_move = 0, .cpu_window = VH_US,
+    };
+    gui_anim_frame(f, h, l, t, &o);
+}
+
+/* Checks that every frame the NIC at 'nic' wrote to a receive queue in
+ * the window of 'h' was written to the queue whose box says so: the box
+ * labelled 'want(flow)' when 'want' is set, and that its interrupt ran on
+ * the core the box names (the next host work on the packet after it was
+ * queued).  Returns the bit set of queues used by each flow in 'used'. */
+static void
+check_queue_hops(struct gui_history *h, struct gui_layout *l, int32_t nic,
+                 const char *(*want)(const char *flow), uint32_t *used,
+                 size_t n_flows)
+{
+    const struct gui_scene *sc = gui_history_scene(h);
+    int32_t q[GUI_QUEUES_SHOWN];
+    size_t nq = queue_nodes(l, nic, q, GUI_QUEUES_SHOWN);
+    size_t checked = 0;
+    for (size_t i = 0; i < gui_history_n_packets(h); i++) {
+        struct gui_pkt *p = gui_history_packet(h, i);
+        for (uint32_t k = 0; k < p->n_ev; k++) {
+            const struct gui_hev *e = gui_history_event(h, p->ev[k]);
+            if (e->kind != VH_HOP_ENQUEUE || (int32_t) e->dev != nic
+                || !e->queue || p->flow < 0) {
+                continue;
+            }
+            ck_assert_uint_le(e->queue, nq);
+            const struct gui_node *qn = &l->nodes[q[e->queue - 1]];
+            const char *flow = sc->flows[p->flow].name;
+            if (want) {
+                ck_assert_str_eq(qn->label, want(flow));
+            }
+            if ((size_t) p->flow < n_flows) {
+                used[p->flow] |= 1u << (e->queue - 1);
+            }
+            for (uint32_t j = k + 1; j < p->n_ev; j++) {
+                const struct gui_hev *x = gui_history_event(h, p->ev[j]);
+                if (x->kind == VH_HOP_SERVICE && x->on_cpu) {
+                    char core[16];
+                    snprintf(core, sizeof core, "core %d", x->core);
+                    ck_assert_msg(!strcmp(qn->sub, core), "%s's frame in "
+                                  "queue %s (%s) served on %s", flow,
+                                  qn->label, qn->sub, core);
+                    break;
+                }
+            }
+            checked++;
+        }
+    }
+    ck_assert_uint_gt(checked, 10);
+}
+
+static const char *
+vm_of_flow(const char *flow)
+{
+    return flow + 3;            /* "to-vm2": its VM's pool is "vm2". */
+}
+
+/* VMDq: without it the NIC shows one queue; with it, one more per VM, a
+ * pool labelled by its VM, each drawn inside the NIC's box and apart from
+ * the others, and every frame for a VM goes to its VM's pool, whose
+ * interrupt runs on the core the box names. */
+START_TEST(test_vmdq_pools_drawn)
+{
+    char *dir = vh_test_tmpdir();
+    static const struct {
+        const char *variant;
+        size_t queues;
+    } cases[] = { { "base", 1 }, { "vmdq", 4 } };
+    for (size_t c = 0; c < 2; c++) {
+        struct gui_history *h = scenario_history(dir, "scenarios/vmdq.json",
+                                                 cases[c].variant);
+        const struct gui_scene *sc = gui_history_scene(h);
+        struct gui_layout *l = gui_layout_new(sc, NULL);
+        int32_t nic = dev_index(sc, "host1/eth0");
+        int32_t q[GUI_QUEUES_SHOWN];
+        size_t nq = queue_nodes(l, nic, q, GUI_QUEUES_SHOWN);
+        ck_assert_uint_eq(nq, cases[c].queues);
+        const struct gui_box *nb = &l->nodes[l->dev_node[nic]].box;
+        for (size_t i = 0; i < nq; i++) {
+            ck_assert(box_inside(&l->nodes[q[i]].box, nb));
+            ck_assert_int_eq(l->nodes[q[i]].parent, l->dev_node[nic]);
+            for (size_t j = 0; j < i; j++) {
+                ck_assert(!boxes_meet(&l->nodes[q[i]].box,
+                                      &l->nodes[q[j]].box));
+            }
+        }
+        ck_assert_str_eq(l->nodes[q[0]].label, "q0");
+        if (nq == 4) {
+            ck_assert_str_eq(l->nodes[q[1]].label, "vm1");
+            ck_assert_str_eq(l->nodes[q[3]].label, "vm3");
+        }
+        ck_assert_int_eq(gui_history_seek(h, sc->duration, GUI_AHEAD), 0);
+        uint32_t used[8] = { 0 };
+        check_queue_hops(h, l, nic, nq == 4 ? vm_of_flow : NULL, used, 8);
+        /* The IOMMU is drawn only where the host has one. */
+        for (size_t i = 0; i < l->n_nodes; i++) {
+            ck_assert_int_ne(l->nodes[i].type, GUI_N_IOMMU);
+        }
+        gui_layout_free(l);
+        gui_history_free(h);
+    }
+    vh_test_sh(NULL, "rm -rf '%s'", dir);
+    free(dir);
+}
+END_TEST
+
+/* RSS: four queues, each named by the core irqbalance put its vector on
+ * (core 0 for all of them when it saves power); a flow's frames all take
+ * one queue, the eight flows more than one; and a frame waiting in a
+ * queue fills that queue's box, in its flow's colour. */
+START_TEST(test_rss_steering_drawn)
+{
+    char *dir = vh_test_tmpdir();
+    static const struct {
+        const char *variant;
+        size_t queues;
+        bool spread;
+    } cases[] = {
+        { "base", 4, true }, { "power-save", 4, false }, { "one-queue", 1,
+                                                          false },
+    };
+    for (size_t c = 0; c < 3; c++) {
+        struct gui_history *h = scenario_history(dir,
+                                                 "scenarios/rss-irqbalance.json",
+                                                 cases[c].variant);
+        const struct gui_scene *sc = gui_history_scene(h);
+        struct gui_layout *l = gui_layout_new(sc, NULL);
+        int32_t nic = dev_index(sc, "server/eth0");
+        int32_t q[GUI_QUEUES_SHOWN];
+        size_t nq = queue_nodes(l, nic, q, GUI_QUEUES_SHOWN);
+        ck_assert_uint_eq(nq, cases[c].queues);
+        for (size_t i = 0; i < nq; i++) {
+            char want[16];
+            snprintf(want, sizeof want, "core %zu",
+                     cases[c].spread ? i : 0);
+            ck_assert_str_eq(l->nodes[q[i]].sub, want);
+        }
+        ck_assert_int_eq(gui_history_seek(h, sc->duration, GUI_AHEAD), 0);
+        uint32_t used[8] = { 0 };
+        check_queue_hops(h, l, nic, NULL, used, 8);
+        uint32_t all = 0;
+        for (size_t f = 0; f < 8; f++) {
+            ck_assert_msg(used[f] && !(used[f] & (used[f] - 1)),
+                          "flow f%zu used queues %#x", f, used[f]);
+            all |= used[f];
+        }
+        ck_assert(nq == 1 || (all & (all - 1)));
+
+        /* A frame queued and not yet polled fills its queue's box. */
+        bool seen = false;
+        for (size_t i = 0; i < gui_history_n_packets(h) && !seen; i++) {
+            struct gui_pkt *p = gui_history_packet(h, i);
+            for (uint32_t k = 0; k + 1 < p->n_ev && !seen; k++) {
+                const struct gui_hev *e = gui_history_event(h, p->ev[k]);
+                const struct gui_hev *x = gui_history_event(h, p->ev[k + 1]);
+                if (e->kind != VH_HOP_ENQUEUE || !e->queue
+                    || (int32_t) e->dev != nic || x->time <= e->time + 2) {
+                    continue;
+                }
+                int32_t flow = p->flow;
+                struct gui_frame f;
+                gui_frame_init(&f);
+                anim_at(&f, h, l, e->time + 1);
+                ck_assert_uint_ge(f.rxq[q[e->queue - 1]], 1);
+                ck_assert_int_ge(f.rxq_flow[q[e->queue - 1]], 0);
+                (void) flow;
+                gui_frame_free(&f);
+                seen = true;
+            }
+        }
+        ck_assert(seen);
+        gui_layout_free(l);
+        gui_history_free(h);
+    }
+    vh_test_sh(NULL, "rm -rf '%s'", dir);
+    free(dir);
+}
+END_TEST
+
+/* The IOMMU of sriov-isolation's host1: a box in its hardware band,
+ * beside the NIC and not over it, listing the identity domain with the
+ * PF and one domain per VM with its VF; at the end of the run the IOTLB
+ * hits and misses it shows are the report's. */
+START_TEST(test_iommu_drawn)
+{
+    char *dir = vh_test_tmpdir();
+    struct gui_history *h = scenario_history(dir,
+                                             "scenarios/sriov-isolation.json",
+                                             "base");
+    const struct gui_scene *sc = gui_history_scene(h);
+    struct gui_layout *l = gui_layout_new(sc, NULL);
+    int32_t host = dev_index(sc, "host1");
+    int32_t mmu = -1;
+    size_t n_mmu = 0;
+    for (size_t i = 0; i < l->n_nodes; i++) {
+        if (l->nodes[i].type == GUI_N_IOMMU) {
+            mmu = (int32_t) i;
+            n_mmu++;
+        }
+    }
+    ck_assert_uint_eq(n_mmu, 1);    /* 'remote' has none. */
+    ck_assert_int_eq(l->nodes[mmu].dev, host);
+    ck_assert_int_eq(l->nodes[mmu].count, 3);
+    ck_assert_str_eq(gui_scene_host_iommu(sc, (uint32_t) host),
+                     "identity:eth0;vm1:vf0;vm2:vf1");
+    ck_assert_ptr_null(gui_scene_host_iommu(sc, (uint32_t) dev_index(sc,
+                                                                     "remote")));
+    const struct gui_box *mb = &l->nodes[mmu].box;
+    ck_assert(box_inside(mb, &l->nodes[l->dev_node[host]].box));
+    const struct gui_box *nb =
+        &l->nodes[l->dev_node[dev_index(sc, "host1/eth0")]].box;
+    ck_assert(!boxes_meet(mb, nb));
+    ck_assert_int_eq(gui_layout_hit(l, mb->x + mb->w / 2, mb->y + mb->h / 2),
+                     mmu);
+    /* Each VF's queue is the guest's: its box says vCPU, or unused. */
+    int32_t q[GUI_QUEUES_SHOWN];
+    size_t nq = queue_nodes(l, dev_index(sc, "host1/eth0"), q,
+                            GUI_QUEUES_SHOWN);
+    ck_assert_uint_eq(nq, 5);
+    ck_assert_str_eq(l->nodes[q[1]].label, "vf0");
+    ck_assert_str_eq(l->nodes[q[1]].sub, "vCPU");
+    ck_assert_str_eq(l->nodes[q[4]].sub, "unused");
+
+    char *out = NULL;
+    int st = vh_test_sh(&out, "'%s' run scenarios/sriov-isolation.json "
+                        "--json -", bin());
+    ck_assert_int_eq(st, 0);
+    unsigned long long hits = 0, misses = 0;
+    const char *at = strstr(out, "\"iotlb_hits\":");
+    ck_assert_ptr_nonnull(at);
+    ck_assert_int_eq(sscanf(at, "\"iotlb_hits\": %llu", &hits), 1);
+    at = strstr(out, "\"iotlb_misses\":");
+    ck_assert_ptr_nonnull(at);
+    ck_assert_int_eq(sscanf(at, "\"iotlb_misses\": %llu", &misses), 1);
+    free(out);
+    ck_assert_uint_gt(misses, 0);
+    ck_assert_int_eq(gui_history_seek(h, sc->duration, GUI_AHEAD), 0);
+    uint64_t gh, gm;
+    gui_iommu_counts(h, (uint32_t) host, sc->duration, &gh, &gm);
+    ck_assert_uint_eq(gh, hits);
+    ck_assert_uint_eq(gm, misses);
+    /* Halfway, fewer: the counts grow with the run. */
+    gui_iommu_counts(h, (uint32_t) host, sc->duration / 2, &gh, &gm);
+    ck_assert_uint_lt(gh, hits);
+    ck_assert_uint_gt(gh, 0);
+    gui_layout_free(l);
+    gui_history_free(h);
     vh_test_sh(NULL, "rm -rf '%s'", dir);
     free(dir);
 }
@@ -2751,6 +3034,9 @@ gui_suite(void)
     tcase_add_test(tc, test_containers_layout);
     tcase_add_test(tc, test_every_scenario_hops_drawn);
     tcase_add_test(tc, test_polling_core_full);
+    tcase_add_test(tc, test_vmdq_pools_drawn);
+    tcase_add_test(tc, test_rss_steering_drawn);
+    tcase_add_test(tc, test_iommu_drawn);
     tcase_add_test(tc, test_inspector_long_frame_and_unresolved_mac);
     tcase_add_test(tc, test_tunnel_inspector);
     tcase_add_test(tc, test_leaf_spine_layout);

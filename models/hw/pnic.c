@@ -235,6 +235,17 @@ pnic_dma(struct world *w, const struct pnic_fn *fn, uint64_t iova,
     return !h->iommu || iommu_dma(w, h->iommu, fn->rid, iova, len, extra);
 }
 
+/* The host's IOTLB counters now, so that a DMA's hop can say how many
+ * translations it found cached and how many it walked (the GUI draws
+ * them at the IOMMU); zeros without an IOMMU. */
+static void
+iotlb_mark(const struct pnic_fn *fn, uint64_t *hits, uint64_t *misses)
+{
+    const struct iommu *mmu = fn->nic->host->iommu;
+    *hits = mmu ? mmu->iotlb_hits : 0;
+    *misses = mmu ? mmu->iotlb_misses : 0;
+}
+
 uint64_t
 pnic_queue_dma_size(const struct pnic *nic)
 {
@@ -263,7 +274,8 @@ pnic_rx_dma_done(struct vh_sim *sim, void *obj, void *arg)
                     || (q->last_irq && q->last_irq + q->mod.gap > sim->now));
     VH_TRACE(&w->trace, VH_HOP_ENQUEUE, .time = sim->now, .pkt = p,
              .dev = q->fn->dev, .depth = q->rx_done.count,
-             .what = held ? PNIC_ITR_HELD : NULL);
+             .what = held ? PNIC_ITR_HELD : NULL,
+             .queue = (uint16_t) (q->index + 1));
     if (polled(q)) {
         if (q->rx_done.count == 1) {
             nic->poller.rx_ready(w, nic->poller.ctx, nic, q->index);
@@ -316,6 +328,8 @@ pnic_fn_rx(struct world *w, struct pnic_fn *fn, struct vh_packet *p,
      * then writes the descriptor back. */
     uint32_t slot = q->rx_next % nic->rx_ring;
     vh_time_t extra = 0;
+    uint64_t hits0, misses0;
+    iotlb_mark(fn, &hits0, &misses0);
     if (!pnic_dma(w, fn, q->iova + RXBUF_OFF + (uint64_t) slot * BUF_SIZE,
                   p->len, &extra)
         || !pnic_dma(w, fn, q->iova + RXD_OFF + (uint64_t) slot * DESC_SIZE,
@@ -331,8 +345,12 @@ pnic_fn_rx(struct world *w, struct pnic_fn *fn, struct vh_packet *p,
                                     hw_time(w, COST_PCIE_BYTE, p->len)
                                     + extra)
                      + hw_time(w, COST_PCIE_LATENCY, 0);
+    uint64_t hits, misses;
+    iotlb_mark(fn, &hits, &misses);
     VH_TRACE(&w->trace, VH_HOP_SERVICE, .time = w->sim.now, .end = done,
-             .pkt = p, .dev = fn->dev);
+             .pkt = p, .dev = fn->dev,
+             .iotlb_hits = (uint16_t) (hits - hits0),
+             .iotlb_misses = (uint16_t) (misses - misses0));
     vh_schedule_at(&w->sim, done, pnic_rx_dma_done, q, p);
 }
 
@@ -468,6 +486,8 @@ pnic_tx_post(struct world *w, struct pnic_queue *q, struct vh_packet *p)
     /* Two dependent reads: the descriptor, then the frame it points to. */
     uint32_t slot = q->tx_next % nic->tx_ring;
     vh_time_t extra = 0;
+    uint64_t hits0, misses0;
+    iotlb_mark(fn, &hits0, &misses0);
     if (!pnic_dma(w, fn, q->iova + TXD_OFF + (uint64_t) slot * DESC_SIZE,
                   DESC_SIZE, &extra)
         || !pnic_dma(w, fn, q->iova + TXBUF_OFF + (uint64_t) slot * BUF_SIZE,
@@ -483,8 +503,12 @@ pnic_tx_post(struct world *w, struct pnic_queue *q, struct vh_packet *p)
                                     + extra)
                      + 2 * hw_time(w, COST_PCIE_LATENCY, 0)
                      + hw_time(w, COST_NIC_LATENCY, 0);
+    uint64_t hits, misses;
+    iotlb_mark(fn, &hits, &misses);
     VH_TRACE(&w->trace, VH_HOP_SERVICE, .time = w->sim.now, .end = done,
-             .pkt = p, .dev = fn->dev);
+             .pkt = p, .dev = fn->dev,
+             .iotlb_hits = (uint16_t) (hits - hits0),
+             .iotlb_misses = (uint16_t) (misses - misses0));
     vh_schedule_at(&w->sim, done, pnic_tx_fetched, q, p);
 }
 
