@@ -576,9 +576,7 @@ static const struct {
 } unbuilt_values[] = {
     { "attach type", "dvswitch", "distributed switches" },
     { "proto", "icmp6", "IPv6" },
-    { "bond mode", "balance-xor", "Linux bonding modes" },
-    { "bond mode", "802.3ad", "Linux bonding modes" },
-    { "bond mode", "balance-alb", "Linux bonding modes" },
+    { "bond mode", "balance-alb", "Linux bonding mode balance-alb" },
 };
 
 bool
