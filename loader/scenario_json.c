@@ -123,7 +123,7 @@ static const struct schema_key switch_keys[] = {
     { "speed", NULL }, { "port_buffer", NULL }, { "acl", NULL },
     { "vdp", NULL }, { "reflective_relay", NULL }, { "links", NULL },
     { "lldp", NULL }, { "cdp", NULL },
-    { "pvlan", NULL },
+    { "pvlan", NULL }, { "static_lag", NULL },
 };
 const struct schema sch_switch = SCHEMA("switch", switch_keys);
 

@@ -466,6 +466,10 @@ struct cfg_switch {
                                  * vepa, none on 802.1q). */
     bool *vdp;                  /* "vdp": per port, whether VDP gates the
                                  * frames it takes in; NULL: none does. */
+    bool *static_lag;           /* "static_lag" (extension): per port,
+                                 * whether it is in the switch's one
+                                 * static link aggregation ("channel-group
+                                 * mode on"); NULL: none is. */
     struct cfg_swlink *links;   /* "links": cables to other switches. */
     size_t n_links;
     bool lldp;                  /* "lldp": LLDP on every port. */
