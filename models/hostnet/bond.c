@@ -267,9 +267,18 @@ bond_xmit(struct world *w, struct port *port, struct vh_packet *p)
     vh_schedule_at(&w->sim, t, bond_send, b, p);
 }
 
+static void
+bond_up(struct vh_sim *sim, void *obj, void *arg)
+{
+    struct bond *b = obj;
+    port_deliver(world_of(sim), &b->upper, arg);
+}
+
 /* A frame from member 'port' (bond_handle_frame): LACPDUs are the
  * bond's; the rest goes up to the bridge unless the member may not
- * take it. */
+ * take it.  The handler hands the frame back as the bond's
+ * (RX_HANDLER_ANOTHER), and the receive path runs once more for the
+ * bond before the bridge's hook: a second 'netif_receive'. */
 static void
 bond_member_rx(struct world *w, struct port *port, struct vh_packet *p)
 {
@@ -293,7 +302,10 @@ bond_member_rx(struct world *w, struct port *port, struct vh_packet *p)
         acct_drop(w, p, &b->dev, "bond-member-disabled");
         return;
     }
-    port_deliver(w, &b->upper, p);
+    struct cpu_core *core = cpu_exec_core(p, &b->host->cores[0]);
+    vh_time_t t = cpu_charge(w, core, COST_NETIF_RECEIVE, 0, CPU_SOFTIRQ, p,
+                             &b->dev);
+    vh_schedule_at(&w->sim, t, bond_up, b, p);
 }
 
 /* --- Building. --- */

@@ -21,7 +21,8 @@
  * active-backup the host's addresses on the bridge announce themselves
  * with a gratuitous ARP from the new active member, so the upstream
  * switch learns where they now live.  The choice costs 'bond_xmit' on the
- * core that carries the frame. */
+ * core that carries the frame; a received frame passes the generic
+ * receive path once more, as the bond's ('netif_receive'). */
 #ifndef VH_MODELS_BOND_H
 #define VH_MODELS_BOND_H 1
 
