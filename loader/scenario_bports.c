@@ -38,6 +38,7 @@ static const struct bport_key bport_keys[] = {
     { "peer", BP(CFG_BP_PATCH) },
     { "members", BP(CFG_BP_BOND) }, { "bond_mode", BP(CFG_BP_BOND) },
     { "lacp", BP(CFG_BP_BOND) }, { "bond_downdelay", BP(CFG_BP_BOND) },
+    { "miimon", BP(CFG_BP_BOND) },
     { "remote_ip", BP(CFG_BP_VXLAN) | BP(CFG_BP_GRE) | BP(CFG_BP_GENEVE)
                    | BP(CFG_BP_NVGRE) },
     { "key", BP(CFG_BP_VXLAN) | BP(CFG_BP_GRE) | BP(CFG_BP_GENEVE)
@@ -231,6 +232,7 @@ bport_object(struct ld *ld, const cJSON *o, const char *pp,
         || !ld_time(ld, o, pp, "ageing", false, &bp->ageing)
         || !ld_time(ld, o, pp, "bond_downdelay", false,
                     &bp->bond_downdelay)
+        || !ld_time(ld, o, pp, "miimon", false, &bp->miimon)
         || !ld_bool(ld, o, pp, "isolated", &bp->isolated)
         || !ld_port_pvlan(ld, o, pp, &bp->pvlan)) {
         return false;

@@ -123,7 +123,7 @@ static const struct schema_key switch_keys[] = {
     { "speed", NULL }, { "port_buffer", NULL }, { "acl", NULL },
     { "vdp", NULL }, { "reflective_relay", NULL }, { "links", NULL },
     { "lldp", NULL }, { "cdp", NULL },
-    { "pvlan", NULL },
+    { "pvlan", NULL }, { "static_lag", NULL },
 };
 const struct schema sch_switch = SCHEMA("switch", switch_keys);
 
@@ -576,9 +576,7 @@ static const struct {
 } unbuilt_values[] = {
     { "attach type", "dvswitch", "distributed switches" },
     { "proto", "icmp6", "IPv6" },
-    { "bond mode", "balance-xor", "Linux bonding modes" },
-    { "bond mode", "802.3ad", "Linux bonding modes" },
-    { "bond mode", "balance-alb", "Linux bonding modes" },
+    { "bond mode", "balance-alb", "Linux bonding mode balance-alb" },
 };
 
 bool

@@ -118,6 +118,7 @@ cfg_free(struct cfg_scenario *sc)
         free(sc->switches[i].uplink);
         free(sc->switches[i].relay);
         free(sc->switches[i].vdp);
+        free(sc->switches[i].static_lag);
         for (size_t k = 0; k < sc->switches[i].n_links; k++) {
             free(sc->switches[i].links[k].to);
         }

@@ -32,6 +32,47 @@ unsupported(struct ld *ld, const char *jpath, const char *key,
     return vh_diag_fail(ld->diag, path, "not supported yet: %s", what);
 }
 
+/* A bond's keys that belong to the other kind of bridge: Open vSwitch
+ * bonds in active-backup, balance-slb or balance-tcp and speak LACP when
+ * told ("lacp"); Linux's bonding driver in active-backup, balance-xor or
+ * 802.3ad, where LACP comes with the mode, and polls carrier ("miimon"). */
+static bool
+check_bond(struct ld *ld, const struct cfg_bridge *b,
+           const struct cfg_bport *bp)
+{
+    char path[JP_LEN];
+    bool linux_mode = bp->bond_mode == CFG_BOND_BALANCE_XOR
+                      || bp->bond_mode == CFG_BOND_8023AD;
+    bool ovs_mode = bp->bond_mode == CFG_BOND_BALANCE_SLB
+                    || bp->bond_mode == CFG_BOND_BALANCE_TCP;
+    if (b->type == CFG_BR_OVS && linux_mode) {
+        jp_key(path, bp->jpath, "bond_mode");
+        return vh_diag_fail(ld->diag, path, "bond mode '%s' is Linux "
+                            "bonding's; Open vSwitch bonds in active-backup, "
+                            "balance-slb or balance-tcp",
+                            cfg_bond_mode_names[bp->bond_mode]);
+    }
+    if (b->type == CFG_BR_OVS && bp->miimon) {
+        jp_key(path, bp->jpath, "miimon");
+        return vh_diag_fail(ld->diag, path, "'miimon' is Linux bonding's "
+                            "carrier polling; an Open vSwitch bond hears of "
+                            "carrier from its datapath");
+    }
+    if (b->type != CFG_BR_OVS && ovs_mode) {
+        jp_key(path, bp->jpath, "bond_mode");
+        return vh_diag_fail(ld->diag, path, "bond mode '%s' is Open "
+                            "vSwitch's; a Linux bond on a Linux bridge takes "
+                            "active-backup, balance-xor or 802.3ad",
+                            cfg_bond_mode_names[bp->bond_mode]);
+    }
+    if (b->type != CFG_BR_OVS && bp->lacp != CFG_LACP_OFF) {
+        jp_key(path, bp->jpath, "lacp");
+        return vh_diag_fail(ld->diag, path, "'lacp' is Open vSwitch's; a "
+                            "Linux bond speaks LACP in bond_mode 802.3ad");
+    }
+    return true;
+}
+
 /* What a bridge asks that no model builds yet; an OVS bridge's rules
  * are parsed here, so a bad rule fails 'vhsim check' with its path. */
 static bool
@@ -48,7 +89,8 @@ check_bridge(struct ld *ld, const struct cfg_host *h,
                        || bp->type == CFG_BP_BOND
                        || bp->type == CFG_BP_PATCH)
                       && b->type == CFG_BR_OVS
-                      && b->datapath == CFG_DP_KERNEL);
+                      && b->datapath == CFG_DP_KERNEL)
+                  || (bp->type == CFG_BP_BOND && b->type != CFG_BR_OVS);
         if (!ok) {
             snprintf(what, sizeof what, "ports of type '%s' on %s",
                      cfg_bport_type_names[bp->type],
@@ -57,6 +99,9 @@ check_bridge(struct ld *ld, const struct cfg_host *h,
                      ? "Open vSwitch's kernel datapath"
                      : "Open vSwitch's dpdk datapath");
             return unsupported(ld, bp->jpath, "type", what);
+        }
+        if (bp->type == CFG_BP_BOND && !check_bond(ld, b, bp)) {
+            return false;
         }
         if ((bp->type == CFG_BP_GRE || bp->type == CFG_BP_NVGRE)
             && (bp->remote_ip >> 28) == 14) {

@@ -10,8 +10,13 @@
  *                      sending back out what came in by it; false: none
  *                      is; or a list of ports.  Default: every port on
  *                      "vepa", none on "802.1q"
+ *   static_lag         (extension) a list of ports aggregated without LACP
+ *                      (Cisco's "channel-group N mode on"), as a Linux
+ *                      bond in balance-xor needs of its switch: one
+ *                      address table entry for the group, a flooded frame
+ *                      sent by one member and never back into the group
  *
- * Both belong to the switches that l2switch builds ("802.1q" and "vepa");
+ * All three belong to the switches that l2switch builds ("802.1q" and "vepa");
  * the other modes refuse them by path.  The switch must have read
  * "mode" and "ports" first. */
 #include "loader/scenario_priv.h"
@@ -69,7 +74,8 @@ bool
 ld_vepa(struct ld *ld, const cJSON *o, const char *sp, struct cfg_switch *sw)
 {
     if (!port_set(ld, o, sp, "reflective_relay", sw, &sw->relay)
-        || !port_set(ld, o, sp, "vdp", sw, &sw->vdp)) {
+        || !port_set(ld, o, sp, "vdp", sw, &sw->vdp)
+        || !port_set(ld, o, sp, "static_lag", sw, &sw->static_lag)) {
         return false;
     }
     /* No port with VDP is a switch without it. */

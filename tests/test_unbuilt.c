@@ -37,9 +37,10 @@ static const struct {
       "hosts[0].vms[0].nics[0].attach.portgroup: not supported yet: "
       "distributed switches' port groups" },
     { BASE("", "", ", { \"name\": \"b0\", \"type\": \"bond\", \"members\": "
-           "[\"eth1\"], \"bond_mode\": \"802.3ad\" }", "", "", "", ""),
+           "[\"eth1\"], \"bond_mode\": \"balance-alb\" }", "", "", "",
+           ""),
       "hosts[0].bridges[0].ports[1].bond_mode: not supported yet: Linux "
-      "bonding modes" },
+      "bonding mode balance-alb" },
     { BASE("", "", "", "", "", "", ", \"family\": 6"),
       "traffic[0].family: not supported yet: IPv6" },
     { BASE("", "", "", "", "", "", ", \"proto\": \"icmp6\""),

@@ -107,10 +107,14 @@ enum cfg_bport_type { CFG_BP_NIC, CFG_BP_INTERNAL, CFG_BP_PATCH,
                       CFG_BP_NVGRE };
 extern const char *const cfg_bport_type_names[CFG_BP_NVGRE + 1];
 
+/* Bond modes: active-backup is both Open vSwitch's and Linux's;
+ * balance-slb and balance-tcp are Open vSwitch's; balance-xor and 802.3ad
+ * are Linux's bonding driver's. */
 enum cfg_bond_mode { CFG_BOND_ACTIVE_BACKUP, CFG_BOND_BALANCE_SLB,
-                     CFG_BOND_BALANCE_TCP };
+                     CFG_BOND_BALANCE_TCP, CFG_BOND_BALANCE_XOR,
+                     CFG_BOND_8023AD };
 enum cfg_lacp { CFG_LACP_OFF, CFG_LACP_ACTIVE, CFG_LACP_PASSIVE };
-extern const char *const cfg_bond_mode_names[CFG_BOND_BALANCE_TCP + 1];
+extern const char *const cfg_bond_mode_names[CFG_BOND_8023AD + 1];
 extern const char *const cfg_lacp_names[CFG_LACP_PASSIVE + 1];
 
 /* Egress QoS of a port (OVS's QoS table, type linux-htb). */
@@ -178,7 +182,11 @@ struct cfg_bport {
     vh_time_t bond_downdelay;   /* "bond_downdelay" (OVS's
                                  * other_config:bond-downdelay): how long a
                                  * member without carrier stays in use;
-                                 * default 0. */
+                                 * default 0.  On a Linux bond, the
+                                 * bonding driver's downdelay. */
+    vh_time_t miimon;           /* "miimon" (Linux bond): how often the
+                                 * driver polls its members' carrier;
+                                 * 0: the default, 100 ms. */
     uint32_t remote_ip;         /* Tunnels. */
     uint32_t key;
     bool has_key;               /* "key" was given (a GRE tunnel without
@@ -458,6 +466,10 @@ struct cfg_switch {
                                  * vepa, none on 802.1q). */
     bool *vdp;                  /* "vdp": per port, whether VDP gates the
                                  * frames it takes in; NULL: none does. */
+    bool *static_lag;           /* "static_lag" (extension): per port,
+                                 * whether it is in the switch's one
+                                 * static link aggregation ("channel-group
+                                 * mode on"); NULL: none is. */
     struct cfg_swlink *links;   /* "links": cables to other switches. */
     size_t n_links;
     bool lldp;                  /* "lldp": LLDP on every port. */

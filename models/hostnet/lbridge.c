@@ -12,6 +12,7 @@
 #include "models/core/host.h"
 #include "models/core/world.h"
 #include "models/guest/vm.h"
+#include "models/hostnet/bond.h"
 #include "models/hw/pnic.h"
 #include "models/tunnel/vtep.h"
 #include "sim/trace.h"
@@ -145,6 +146,7 @@ lbridge_free(struct lbridge *br)
     }
     l2fwd_destroy(&br->l2);
     free(br->nicports);
+    free(br->bonds);            /* The bonds are devices of their own. */
     free(br);
 }
 
@@ -291,13 +293,27 @@ lbridge_build(struct world *w, struct host *h, const void *cfg,
         }
     }
     lbridge_collect_nicports(w, br, h);
+    /* A bond takes its members from the bridge (it is their master) and
+     * joins the bridge now, before the NICs. */
+    for (size_t i = 0; i < cb->n_bports; i++) {
+        if (cb->bports[i].type != CFG_BP_BOND) {
+            continue;
+        }
+        struct bond *b = bond_create(w, h, br, &cb->bports[i], diag);
+        if (!b) {
+            return false;
+        }
+        br->bonds = vh_xrealloc(br->bonds,
+                                (br->n_bonds + 1) * sizeof *br->bonds);
+        br->bonds[br->n_bonds++] = b;
+        lbridge_add_port(&br->dev, &b->upper, true);
+    }
     for (size_t i = 0; i < cb->n_bports; i++) {
         if (cb->bports[i].type >= CFG_BP_VXLAN) {
             struct vtep *v = vtep_create_port(w, h, &cb->bports[i], false);
             lbridge_add_port(&br->dev, &v->port, true);
         }
     }
-    (void) diag;
     return true;
 }
 
@@ -401,6 +417,13 @@ lbridge_report(const struct vh_device *d, struct report_out *out)
     report_out_str(out, "type", "linux-bridge");
     report_out_str(out, "datapath", "kernel");
     l2fwd_report(&br->l2, out);
+    if (br->n_bonds) {
+        report_out_begin_list(out, "bonds");
+        for (size_t i = 0; i < br->n_bonds; i++) {
+            bond_report(br->bonds[i], out);
+        }
+        report_out_end(out);
+    }
 }
 
 static const char *const lbridge_types[] = { "linux-bridge", NULL };

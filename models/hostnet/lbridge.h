@@ -17,6 +17,7 @@
 #include "models/core/port.h"
 #include "sim/device.h"
 
+struct bond;
 struct host;
 struct world;
 
@@ -45,6 +46,9 @@ struct lbridge {
                                          * of its VM ports, unless... */
     struct lbridge_nicport *nicports;   /* ...the port says otherwise. */
     size_t n_nicports;
+    struct bond **bonds;        /* Its "bond" ports (models/hostnet/bond.h),
+                                 * each one uplink port of the bridge. */
+    size_t n_bonds;
 };
 
 struct lbridge *lbridge_create(struct world *, struct host *,

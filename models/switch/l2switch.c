@@ -335,6 +335,14 @@ l2switch_create(struct world *w, const struct cfg_switch *cfg)
         vh_pktq_init(&sp->egress, (uint32_t) (cfg->port_buffer
                                               ? cfg->port_buffer
                                               : VH_DEF_SWITCH_PORT_BUFFER));
+        if (cfg->static_lag && cfg->static_lag[i]) {
+            /* The group is numbered by its first port, as LACP's are. */
+            int first = 0;
+            while (!cfg->static_lag[first]) {
+                first++;
+            }
+            l2fwd_set_lag(&sw->l2, (size_t) i, first);
+        }
         bool relay = cfg->relay ? cfg->relay[i] : cfg->mode == CFG_SW_VEPA;
         if (relay) {
             l2fwd_set_relay(&sw->l2, (size_t) i, true);
