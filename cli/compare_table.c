@@ -725,6 +725,9 @@ compare_print(const struct compare_run *runs, size_t n, int width,
             compare_str(base, "scenario"),
             cJSON_IsRaw(seed) ? seed->valuestring : "?", n);
     const char *desc = compare_str(base, "description");
+    if (vh_lang_get() == VH_LANG_ZH && *compare_str(base, "description_zh")) {
+        desc = compare_str(base, "description_zh");
+    }
     if (*desc) {
         print_wrapped(out, desc, 2, width && width < 100 ? width : 100);
     }

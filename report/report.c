@@ -693,6 +693,9 @@ report_json(const struct world *w, double wall_s)
     if (c->description) {
         cJSON_AddStringToObject(r, "description", c->description);
     }
+    if (c->description_zh) {
+        cJSON_AddStringToObject(r, "description_zh", c->description_zh);
+    }
     /* Written as its digits: a double holds integers exactly only up to
      * 2^53, and --seed takes any 64-bit value. */
     char seed[24];
@@ -1099,8 +1102,11 @@ report_print(const struct world *w, FILE *out)
     const struct cfg_scenario *c = w->cfg;
     char t[32];
     fprintf(out, "vhsim: %s\n", c->name);
-    if (c->description) {
-        fprintf(out, "  %s\n", c->description);
+    /* A lesson's Chinese description, when the reader reads Chinese. */
+    const char *desc = vh_lang_get() == VH_LANG_ZH && c->description_zh
+                       ? c->description_zh : c->description;
+    if (desc) {
+        fprintf(out, "  %s\n", desc);
     }
     fprintf(out, vh_tr("seed %llu, simulated %s, %llu events\n"),
             (unsigned long long) c->seed,

@@ -189,6 +189,37 @@ START_TEST(test_explain_birth_and_moderation)
 }
 END_TEST
 
+/* A scenario's Chinese description is what a Chinese report prints, in
+ * run and in compare; English prints the English one. */
+START_TEST(test_description_in_the_readers_language)
+{
+    static const char lesson[] = "scenarios/lessons/01-access-methods.json";
+    char *en = NULL, *zh = NULL, *czh = NULL, *json = NULL;
+    ck_assert_int_eq(vh_test_sh(&en, "'%s' run %s", vhsim(), lesson), 0);
+    ck_assert_int_eq(vh_test_sh(&zh, "'%s' --lang zh run %s", vhsim(),
+                                lesson), 0);
+    ck_assert_int_eq(vh_test_sh(&czh, "'%s' --lang zh compare %s", vhsim(),
+                                lesson), 0);
+    ck_assert_int_eq(vh_test_sh(&json, "python3 -c \"import json,sys; "
+                                "d=json.load(open('%s')); "
+                                "print(d['description'][:40]); "
+                                "print(d['description_zh'][:12])\"",
+                                lesson), 0);
+    char den[64] = "", dzh[64] = "";
+    ck_assert_int_eq(sscanf(json, "%63[^\n]\n%63[^\n]", den, dzh), 2);
+    ck_assert_msg(strstr(en, den) && !strstr(en, dzh),
+                  "the English report lacks the English description");
+    ck_assert_msg(strstr(zh, dzh) && !strstr(zh, den),
+                  "run --lang zh does not print the Chinese description");
+    ck_assert_msg(strstr(czh, dzh) && !strstr(czh, den),
+                  "compare --lang zh does not print the Chinese description");
+    free(en);
+    free(zh);
+    free(czh);
+    free(json);
+}
+END_TEST
+
 /* compare shows the cores the vmdq scenario asks about: without VMDq
  * core 0 does the bridge's work for every VM, with it less. */
 START_TEST(test_compare_per_core_rows)
@@ -331,6 +362,7 @@ report_suite(void)
     tc = tcase_create("lang");
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, test_lang_en_is_default_zh_is_chinese);
+    tcase_add_test(tc, test_description_in_the_readers_language);
     tcase_add_test(tc, test_zh_tables_aligned);
     tcase_add_test(tc, test_lang_unknown_refused);
     tcase_add_test(tc, test_lang_catalog_complete);
