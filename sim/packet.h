@@ -58,6 +58,15 @@
 struct vh_pool;
 struct vh_server;
 
+/* A sending socket that wants to know when the device below is done with
+ * its frames (TCP Small Queues): the kernel's skb->sk with its
+ * destructor.  'done' is told once per packet, with the bytes the packet
+ * counts for in the socket's tally; it must not send from there (it may
+ * schedule an event that does). */
+struct vh_tx_owner {
+    void (*done)(struct vh_tx_owner *, uint32_t bytes);
+};
+
 /* What the devices a packet crossed decided about it, kept beside its
  * bytes (Open vSwitch's flow metadata, the kernel's skb fields): a device
  * reads it instead of parsing again, and a tunnel or tag pushed on the
@@ -110,6 +119,10 @@ struct vh_packet {
                                  * counted once (models/core/acct.h); NULL for
                                  * a packet that was never copied.  Copied
                                  * by vh_packet_clone(). */
+    struct vh_tx_owner *owner;  /* Its sending socket until a TX ring
+                                 * completes it or it is freed, or NULL;
+                                 * not copied by vh_packet_clone(). */
+    uint32_t owner_bytes;       /* What it counts in the owner's tally. */
 
     /* --- The buffer: everything above is metadata, below is not. --- */
     uint8_t *buf;               /* Start of the buffer, headroom included. */
@@ -127,6 +140,12 @@ struct vh_pool {
 };
 
 void vh_pool_init(struct vh_pool *);
+
+/* Tells 'p''s owner, if it has one, that the device is done with it,
+ * and forgets the owner (the kernel's skb_orphan()).  A TX ring does this
+ * when it completes the packet's descriptor; vh_packet_free() does it for
+ * a packet that never reached one. */
+void vh_packet_orphan(struct vh_packet *);
 
 /* Frees every slab and buffer.  Packets still live become invalid. */
 void vh_pool_destroy(struct vh_pool *);

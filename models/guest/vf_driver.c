@@ -117,6 +117,7 @@ vf_driver_build(struct world *w, struct host *h, struct vm *vm,
     /* The VF's own TSO cuts what the guest sends; its NAPI's GRO merges
      * what it receives (ixgbevf, iavf). */
     drv->guest.takes_gso = n->cfg->offloads.tso;
+    drv->guest.tx_done = true;
     drv->nic_side.takes_gso = true;
     n->dev = &drv->dev;
     n->guest = &drv->guest;
