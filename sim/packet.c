@@ -135,8 +135,24 @@ vh_packet_orphan(struct vh_packet *p)
     struct vh_tx_owner *o = p->owner;
     if (o) {
         p->owner = NULL;
+        o->wmem -= p->owner_bytes;
         o->done(o, p->owner_bytes);
     }
+}
+
+int
+vh_tx_owner_queue(struct vh_packet *p, const void *dev, int pick)
+{
+    struct vh_tx_owner *o = p->owner;
+    if (!o) {
+        return pick;
+    }
+    if (o->txq_dev == dev && o->wmem > p->owner_bytes) {
+        return o->txq;
+    }
+    o->txq_dev = dev;
+    o->txq = pick;
+    return pick;
 }
 
 void

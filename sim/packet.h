@@ -55,17 +55,31 @@
 
 #define VH_FLOW_NONE (-1)       /* Control frames (ARP) and replies' owner. */
 
+struct vh_packet;
 struct vh_pool;
 struct vh_server;
 
 /* A sending socket that wants to know when the device below is done with
  * its frames (TCP Small Queues): the kernel's skb->sk with its
- * destructor.  'done' is told once per packet, with the bytes the packet
- * counts for in the socket's tally; it must not send from there (it may
- * schedule an event that does). */
+ * destructor.  The socket adds a packet's bytes to 'wmem' as it hands it
+ * down; vh_packet_orphan() takes them off and calls 'done', which must
+ * not send from there (it may schedule an event that does).
+ *
+ * A driver that picks a TX queue by the sending core keeps the socket on
+ * the queue it last used while any of its frames is still below it (the
+ * kernel's sk_tx_queue_mapping, re-picked only when skb->ooo_okay): a
+ * socket's frames never overtake each other in two queues. */
 struct vh_tx_owner {
     void (*done)(struct vh_tx_owner *, uint32_t bytes);
+    uint64_t wmem;              /* Bytes handed down, not yet done. */
+    const void *txq_dev;        /* The device of the queue it last used, */
+    int txq;                    /* and that queue. */
 };
+
+/* The TX queue 'p' goes out by on 'dev', where the driver would pick
+ * 'pick': its socket's queue while frames of it are still below, else
+ * 'pick', remembered. */
+int vh_tx_owner_queue(struct vh_packet *p, const void *dev, int pick);
 
 /* What the devices a packet crossed decided about it, kept beside its
  * bytes (Open vSwitch's flow metadata, the kernel's skb fields): a device

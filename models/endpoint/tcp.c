@@ -100,10 +100,9 @@ struct tcp_end {
                                  * count. */
     uint64_t out_hi;            /* One past the highest offset a segment
                                  * with data or FIN left from. */
-    struct vh_tx_owner tsq;     /* Told as the device is done with one of
-                                 * its segments. */
-    uint64_t tsq_bytes;         /* Handed down and not yet done: in the
-                                 * qdisc or a TX ring (sk_wmem_alloc). */
+    struct vh_tx_owner tsq;     /* Its bytes handed down and not yet done
+                                 * by the device, in the qdisc or a TX ring
+                                 * (sk_wmem_alloc). */
     bool tsq_throttled;         /* TSQ held the last send back. */
     bool tsq_queued;            /* A completion's resend is scheduled. */
 
@@ -277,7 +276,7 @@ tcp_send(struct tcp_end *e, uint64_t off, uint32_t len, uint8_t flags,
         /* The device tells the socket when it is done with the data. */
         p->owner = &e->tsq;
         p->owner_bytes = p->len;
-        e->tsq_bytes += p->len;
+        e->tsq.wmem += p->len;
     }
     p->exec = &core->srv;
     /* A stream counts the client's segments that take sequence space
@@ -534,7 +533,7 @@ tsq_limit(const struct tcp_end *e, uint32_t frame)
 static bool
 tsq_holds(struct tcp_end *e, uint32_t len)
 {
-    if (e->tsq_bytes <= tsq_limit(e, len + VH_ETH_HLEN + 40)
+    if (e->tsq.wmem <= tsq_limit(e, len + VH_ETH_HLEN + 40)
         || e->nxt == e->una) {
         return false;
     }
@@ -559,7 +558,7 @@ static void
 tsq_done(struct vh_tx_owner *o, uint32_t bytes)
 {
     struct tcp_end *e = VH_CONTAINER_OF(o, struct tcp_end, tsq);
-    e->tsq_bytes -= bytes;
+    (void) bytes;
     if (e->tsq_throttled && !e->tsq_queued) {
         e->tsq_throttled = false;
         e->tsq_queued = true;

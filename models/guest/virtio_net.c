@@ -293,6 +293,12 @@ guest_xmit(struct world *w, struct port *port, struct vh_packet *p)
              .dev = &vn->dev);
     vh_time_t t = cpu_charge(w, core, COST_VIRTIO_TX, 0, CPU_GUEST, p,
                              &vn->dev);
+    /* One vCPU at a time transmits on a queue (its xmit lock): frames
+     * reach the ring, or the qdisc, in the order they came down. */
+    if (t < q->tx_post_at) {
+        t = q->tx_post_at;
+    }
+    q->tx_post_at = t;
     vh_schedule_at(&w->sim, t, guest_tx_post, q, p);
 }
 

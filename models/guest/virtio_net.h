@@ -81,6 +81,8 @@ struct vnet_queue {
     /* TX virtqueue. */
     struct vh_pktq txq;         /* Available, not yet taken. */
     struct qdisc qdisc;         /* The guest's, while the ring is full. */
+    vh_time_t tx_post_at;       /* When the guest's last frame reaches
+                                 * the ring. */
     bool tx_notify;             /* The backend wants a kick. */
     bool tx_kicked;             /* QEMU: a kick's eventfd not yet read. */
 

@@ -33,6 +33,10 @@ static void napi_deliver(struct vh_sim *, void *obj, void *arg);
 static void pnic_tx_wire_next(struct world *, struct pnic *);
 static void pnic_ring_post(struct world *, struct pnic_queue *,
                            struct vh_packet *);
+static bool tx_room(const struct pnic_queue *);
+static void driver_xmit_one(struct world *, struct pnic_queue *,
+                            struct cpu_core *, enum cpu_cat,
+                            struct vh_packet *, const struct vh_device *);
 
 /* The queue belongs to a poll-mode driver: the PF's, in poll mode. */
 static bool
@@ -170,6 +174,7 @@ tx_clean_one(struct pnic_queue *q)
     if (sk->owner) {
         struct vh_tx_owner *o = sk->owner;
         sk->owner = NULL;
+        o->wmem -= sk->bytes;
         o->done(o, sk->bytes);
     }
 }
@@ -189,11 +194,13 @@ napi_start(struct vh_sim *sim, void *obj, void *arg)
         for (; q->tx_uncleaned; q->tx_uncleaned--) {
             tx_clean_one(q);
         }
-        /* Descriptors are free: the stopped queue wakes and the qdisc
-         * hands its frames to the driver. */
-        while (!qdisc_empty(&q->qdisc) && q->tx_used < q->nic->tx_ring) {
-            pnic_ring_post(w, q, qdisc_dequeue(&q->qdisc));
-        }
+    }
+    /* Descriptors are free: the stopped queue wakes, and the qdisc hands
+     * its frames to the driver here, in the poll. */
+    while (!qdisc_empty(&q->qdisc) && tx_room(q)) {
+        struct vh_packet *p = qdisc_dequeue(&q->qdisc);
+        p->exec = &core->srv;
+        driver_xmit_one(w, q, core, q->cat, p, dev);
     }
     q->budget_left = cost_count(&w->costs, COST_NAPI_BUDGET);
     vh_schedule_at(sim, t, napi_step, q, NULL);
@@ -518,23 +525,39 @@ pnic_ring_post(struct world *w, struct pnic_queue *q, struct vh_packet *p)
     vh_schedule_at(&w->sim, done, pnic_tx_fetched, q, p);
 }
 
-/* The same from a driver with a qdisc: while the ring is full (the queue
- * stopped) or frames already wait, 'p' waits behind them. */
-static void
-pnic_tx_post(struct world *w, struct pnic_queue *q, struct vh_packet *p)
-{
-    if (!polled(q)
-        && (q->tx_used >= q->nic->tx_ring || !qdisc_empty(&q->qdisc))) {
-        qdisc_enqueue(w, &q->qdisc, p, q->fn->dev);
-        return;
-    }
-    pnic_ring_post(w, q, p);
-}
-
 static void
 pnic_tx_post_ev(struct vh_sim *sim, void *obj, void *arg)
 {
-    pnic_tx_post(world_of(sim), obj, arg);
+    struct pnic_queue *q = obj;
+    q->tx_posting--;
+    pnic_ring_post(world_of(sim), q, arg);
+}
+
+/* Whether the driver's queue is awake: a descriptor is free for one more
+ * frame, counting those the driver is still preparing. */
+static bool
+tx_room(const struct pnic_queue *q)
+{
+    return q->tx_used + q->tx_posting < q->nic->tx_ring;
+}
+
+/* The driver's own work for 'p' and the doorbell write, then the post. */
+static void
+driver_xmit_one(struct world *w, struct pnic_queue *q, struct cpu_core *core,
+                enum cpu_cat cat, struct vh_packet *p,
+                const struct vh_device *dev)
+{
+    q->tx_posting++;
+    cpu_charge(w, core, COST_DRIVER_TX, 0, cat, p, dev);
+    vh_time_t t = cpu_charge(w, core, COST_MMIO_WRITE, 0, cat, p, dev);
+    /* One CPU at a time transmits on a queue (the qdisc's running bit,
+     * the queue's xmit lock): frames reach the ring in the order they
+     * came down, whichever core carries each. */
+    if (t < q->tx_post_at) {
+        t = q->tx_post_at;
+    }
+    q->tx_post_at = t;
+    vh_schedule_at(&w->sim, t, pnic_tx_post_ev, q, p);
 }
 
 void
@@ -553,9 +576,13 @@ pnic_driver_xmit(struct world *w, struct pnic_queue *q, struct cpu_core *core,
         }
         return;
     }
-    cpu_charge(w, core, COST_DRIVER_TX, 0, cat, p, dev);
-    vh_time_t t = cpu_charge(w, core, COST_MMIO_WRITE, 0, cat, p, dev);
-    vh_schedule_at(&w->sim, t, pnic_tx_post_ev, q, p);
+    if (!polled(q) && (!tx_room(q) || !qdisc_empty(&q->qdisc))) {
+        /* The driver stopped the queue: the qdisc holds the frame, in the
+         * order the stack handed frames down. */
+        qdisc_enqueue(w, &q->qdisc, p, q->fn->dev);
+        return;
+    }
+    driver_xmit_one(w, q, core, cat, p, dev);
 }
 
 /* The host hands a frame to the driver, on the core that carries it. */
@@ -564,7 +591,8 @@ pnic_stack_rx(struct world *w, struct port *port, struct vh_packet *p)
 {
     struct pnic *nic = port->owner;
     struct cpu_core *core = cpu_exec_core(p, nic->q[0].irq_core);
-    struct pnic_queue *q = &nic->q[nic->xps[core->index]];
+    struct pnic_queue *q = &nic->q[vh_tx_owner_queue(p, nic,
+                                                     nic->xps[core->index])];
     VH_TRACE(&w->trace, VH_HOP_ARRIVE, .time = w->sim.now, .pkt = p,
              .dev = &nic->dev);
     pnic_driver_xmit(w, q, core, CPU_SOFTIRQ, p, &nic->dev);
@@ -906,5 +934,5 @@ pnic_poll_tx(struct world *w, struct pnic *nic, int q, struct vh_packet *p)
 {
     VH_TRACE(&w->trace, VH_HOP_ARRIVE, .time = w->sim.now, .pkt = p,
              .dev = &nic->dev);
-    pnic_tx_post(w, &nic->q[q], p);
+    pnic_ring_post(w, &nic->q[q], p);
 }

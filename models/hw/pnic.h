@@ -144,6 +144,8 @@ struct pnic_queue {
     struct qdisc qdisc;         /* Frames the driver holds while the TX
                                  * ring is full (models/core/qdisc.h). */
     uint32_t tx_used;           /* Descriptors posted and not cleaned. */
+    uint32_t tx_posting;        /* Frames the driver is preparing. */
+    vh_time_t tx_post_at;       /* When the last of them is posted. */
     uint32_t tx_uncleaned;      /* Done, waiting for the driver. */
     uint32_t tx_next;           /* Next TX descriptor slot. */
     struct pnic_txsk *tx_sk;    /* By TX slot: the socket its frame counts
