@@ -12,6 +12,7 @@ qdisc_init(struct qdisc *qd, uint32_t limit)
     qd->limit = limit;
     qd->held = 0;
     qd->drops = 0;
+    qd->peak = 0;
 }
 
 void
@@ -28,6 +29,9 @@ qdisc_enqueue(struct world *w, struct qdisc *qd, struct vh_packet *p,
     p->exec = NULL;
     vh_pktq_push(&qd->q, p);
     qd->held++;
+    if (qd->q.count > qd->peak) {
+        qd->peak = qd->q.count;
+    }
     VH_TRACE(&w->trace, VH_HOP_ENQUEUE, .time = w->sim.now, .pkt = p,
              .dev = dev, .depth = qd->q.count);
 }

@@ -30,6 +30,7 @@ struct qdisc {
     struct vh_pktq q;           /* Held, oldest first. */
     uint32_t limit;             /* txqueuelen, frames. */
     uint64_t held;              /* Frames that ever waited here. */
+    uint32_t peak;              /* The most that waited at once. */
     uint64_t drops;             /* Frames dropped as "qdisc-full". */
 };
 
