@@ -11,9 +11,11 @@
  * QoS queues (models/ovs/qos.h) name it.
  *
  * A driver keeps one per TX queue: while the qdisc holds frames or the
- * ring is full, new frames go to the qdisc, so they leave in order.  Its
- * dequeue costs nothing of its own here: the driver's per-frame TX work,
- * charged when the frame is handed down, stands for it. */
+ * ring is full, new frames go to the qdisc, so they leave in order.
+ * Enqueue and dequeue cost nothing of their own here (they are part of
+ * the stack's transmit work); the driver's per-frame work is charged once,
+ * when the frame reaches the driver (models/hw/pnic.c charges it as the
+ * frame leaves the qdisc; virtio's guest TX cost is charged before). */
 #ifndef VH_MODELS_QDISC_H
 #define VH_MODELS_QDISC_H 1
 
