@@ -254,6 +254,20 @@ START_TEST(test_offload_vf_goodput_not_lower)
         ck_assert_uint_eq(vh_drops_get(&fs->drops, "tx-ring-full"), 0);
         ck_assert_uint_eq(fs->drops.total, 0);
         ck_assert_uint_eq(fs->xport->retransmits, 0);
+        /* TSQ: what waits below the socket, in the VF's ring and its
+         * qdisc, stays within tcp_limit_output_bytes (1 MiB) and one
+         * frame more. */
+        const struct pnic *nic = r.w->hosts[0]->nics[0];
+        uint64_t frame = on ? 65536 : 1514;
+        for (int i = 0; i < nic->n_all; i++) {
+            uint64_t below = (uint64_t) nic->q[i].qdisc.peak * frame;
+            if (nic->q[i].qdisc.peak) {
+                below += (uint64_t) nic->tx_ring * frame;
+            }
+            ck_assert_msg(below <= (1u << 20) + frame,
+                          "queue %d: %llu bytes below the socket", i,
+                          (unsigned long long) below);
+        }
         wt_run_free(&r);
         g[on] = stream(json);
     }
