@@ -130,6 +130,32 @@ vh_packet_alloc_room(struct vh_pool *pool, uint32_t room)
 }
 
 void
+vh_packet_orphan(struct vh_packet *p)
+{
+    struct vh_tx_owner *o = p->owner;
+    if (o) {
+        p->owner = NULL;
+        o->wmem -= p->owner_bytes;
+        o->done(o, p->owner_bytes);
+    }
+}
+
+int
+vh_tx_owner_queue(struct vh_packet *p, const void *dev, int pick)
+{
+    struct vh_tx_owner *o = p->owner;
+    if (!o) {
+        return pick;
+    }
+    if (o->txq_dev == dev && o->wmem > p->owner_bytes) {
+        return o->txq;
+    }
+    o->txq_dev = dev;
+    o->txq = pick;
+    return pick;
+}
+
+void
 vh_packet_free(struct vh_packet *p)
 {
     if (!p) {
@@ -137,6 +163,7 @@ vh_packet_free(struct vh_packet *p)
     }
     struct vh_pool *pool = p->pool;
     assert(pool->live > 0 && p->live);
+    vh_packet_orphan(p);
     p->live = 0;
     buffer_put(pool, p->buf, p->buf_class);
     vh_slab_free(&pool->packets, p);
@@ -182,6 +209,7 @@ vh_packet_clone(const struct vh_packet *p)
     q->id = id;
     q->counted = 0;
     q->next = NULL;
+    q->owner = NULL;
     memcpy(q->data, p->data, p->len);
     return q;
 }

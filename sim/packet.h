@@ -55,8 +55,31 @@
 
 #define VH_FLOW_NONE (-1)       /* Control frames (ARP) and replies' owner. */
 
+struct vh_packet;
 struct vh_pool;
 struct vh_server;
+
+/* A sending socket that wants to know when the device below is done with
+ * its frames (TCP Small Queues): the kernel's skb->sk with its
+ * destructor.  The socket adds a packet's bytes to 'wmem' as it hands it
+ * down; vh_packet_orphan() takes them off and calls 'done', which must
+ * not send from there (it may schedule an event that does).
+ *
+ * A driver that picks a TX queue by the sending core keeps the socket on
+ * the queue it last used while any of its frames is still below it (the
+ * kernel's sk_tx_queue_mapping, re-picked only when skb->ooo_okay): a
+ * socket's frames never overtake each other in two queues. */
+struct vh_tx_owner {
+    void (*done)(struct vh_tx_owner *, uint32_t bytes);
+    uint64_t wmem;              /* Bytes handed down, not yet done. */
+    const void *txq_dev;        /* The device of the queue it last used, */
+    int txq;                    /* and that queue. */
+};
+
+/* The TX queue 'p' goes out by on 'dev', where the driver would pick
+ * 'pick': its socket's queue while frames of it are still below, else
+ * 'pick', remembered. */
+int vh_tx_owner_queue(struct vh_packet *p, const void *dev, int pick);
 
 /* What the devices a packet crossed decided about it, kept beside its
  * bytes (Open vSwitch's flow metadata, the kernel's skb fields): a device
@@ -110,6 +133,10 @@ struct vh_packet {
                                  * counted once (models/core/acct.h); NULL for
                                  * a packet that was never copied.  Copied
                                  * by vh_packet_clone(). */
+    struct vh_tx_owner *owner;  /* Its sending socket until a TX ring
+                                 * completes it or it is freed, or NULL;
+                                 * not copied by vh_packet_clone(). */
+    uint32_t owner_bytes;       /* What it counts in the owner's tally. */
 
     /* --- The buffer: everything above is metadata, below is not. --- */
     uint8_t *buf;               /* Start of the buffer, headroom included. */
@@ -127,6 +154,12 @@ struct vh_pool {
 };
 
 void vh_pool_init(struct vh_pool *);
+
+/* Tells 'p''s owner, if it has one, that the device is done with it,
+ * and forgets the owner (the kernel's skb_orphan()).  A TX ring does this
+ * when it completes the packet's descriptor; vh_packet_free() does it for
+ * a packet that never reached one. */
+void vh_packet_orphan(struct vh_packet *);
 
 /* Frees every slab and buffer.  Packets still live become invalid. */
 void vh_pool_destroy(struct vh_pool *);

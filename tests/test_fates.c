@@ -219,7 +219,7 @@ START_TEST(test_overload_holds_what_is_in_flight)
      * copies are among what is held. */
     ck_assert_uint_gt(vh_drops_get(&w->flows[0].drops, "tap-queue-full"), 0);
     ck_assert_uint_gt(vh_drops_get(&w->flows[0].drops, "rx-ring-full"), 0);
-    ck_assert_uint_gt(vh_drops_get(&w->flows[1].drops, "vring-full"), 0);
+    ck_assert_uint_gt(vh_drops_get(&w->flows[1].drops, "qdisc-full"), 0);
     ck_assert_uint_gt(w->families_live, 0);
     wt_run_free(&r);
 }

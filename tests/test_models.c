@@ -131,14 +131,15 @@ START_TEST(test_overload_conserves_packets)
 {
     /* The remote blasts 1500-byte frames at vm1 far faster than one vhost
      * worker can copy them, and vm1 blasts the remote too: queues overflow
-     * and every loss must carry a reason. */
-    struct wt_run r = run_scenario("4ms", "",
+     * (for 3 ms, beyond what rings and qdiscs hold) and every loss must
+     * carry a reason. */
+    struct wt_run r = run_scenario("8ms", "",
         "{ \"name\": \"in\", \"from\": \"remote\", \"to\": \"host1/vm1\","
         "  \"proto\": \"udp\", \"size\": 1500, \"rate\": \"5Mpps\","
-        "  \"duration\": \"1ms\" },"
+        "  \"duration\": \"3ms\" },"
         "{ \"name\": \"out\", \"from\": \"host1/vm2\", \"to\": \"remote\","
         "  \"proto\": \"udp\", \"size\": 64, \"rate\": \"5Mpps\","
-        "  \"pattern\": \"poisson\", \"duration\": \"1ms\" }", "");
+        "  \"pattern\": \"poisson\", \"duration\": \"3ms\" }", "");
     struct world *w = r.w;
     uint64_t drops = w->flows[0].drops.total + w->flows[1].drops.total;
     ck_assert_uint_gt(drops, 0);

@@ -15,7 +15,9 @@
 #include <string.h>
 
 #include "models/core/config.h"
+#include "models/core/defaults.h"
 #include "models/core/host.h"
+#include "models/hw/pnic.h"
 #include "models/core/world.h"
 #include "models/endpoint/tcp.h"
 #include "sim/diag.h"
@@ -236,6 +238,77 @@ START_TEST(test_offload_vf_cheaper)
 }
 END_TEST
 
+/* A VF whose ring fills with whole super-frames: its driver stops the
+ * queue and the qdisc holds what TCP sends, TCP Small Queues keeps the
+ * socket from piling more below it, so nothing is dropped or sent twice,
+ * and TSO carries at least the goodput of 1518-byte frames. */
+START_TEST(test_offload_vf_goodput_not_lower)
+{
+    struct stream_result g[2];
+    for (int on = 0; on < 2; on++) {
+        const char *json = on ? SCEN(VF, SRIOV, "", ", \"duration\": \"2ms\"")
+                              : SCEN(VF OFF, SRIOV OFF, OFF,
+                                     ", \"duration\": \"2ms\"");
+        struct wt_run r = wt_run_json(json, NULL, NULL, NULL);
+        const struct flow_stats *fs = &r.w->flows[0];
+        ck_assert_uint_eq(vh_drops_get(&fs->drops, "tx-ring-full"), 0);
+        ck_assert_uint_eq(fs->drops.total, 0);
+        ck_assert_uint_eq(fs->xport->retransmits, 0);
+        /* TSQ: what waits below the socket, in the VF's ring and its
+         * qdisc, stays within tcp_limit_output_bytes (1 MiB) and one
+         * frame more. */
+        const struct pnic *nic = r.w->hosts[0]->nics[0];
+        uint64_t frame = on ? 65536 : 1514;
+        for (int i = 0; i < nic->n_all; i++) {
+            uint64_t below = (uint64_t) nic->q[i].qdisc.peak * frame;
+            if (nic->q[i].qdisc.peak) {
+                below += (uint64_t) nic->tx_ring * frame;
+            }
+            ck_assert_msg(below <= (1u << 20) + frame,
+                          "queue %d: %llu bytes below the socket", i,
+                          (unsigned long long) below);
+        }
+        wt_run_free(&r);
+        g[on] = stream(json);
+    }
+    ck_assert_msg(g[1].goodput >= g[0].goodput, "goodput %g below %g",
+                  g[1].goodput, g[0].goodput);
+}
+END_TEST
+
+/* UDP does not wait for completions: a VF's guest sending 1518-byte
+ * frames faster than the 10 Gb/s line fills its ring, then the qdisc up
+ * to txqueuelen, and only then drops, as "qdisc-full". */
+START_TEST(test_offload_udp_flood_qdisc_full)
+{
+    char json[4096];
+    snprintf(json, sizeof json, "%s",
+             SCEN(VF, SRIOV, "", ", \"size\": 1518, \"rate\": \"2Mpps\""));
+    char *proto = strstr(json, "\"proto\": \"tcp\"");
+    ck_assert_ptr_nonnull(proto);
+    memcpy(proto + strlen("\"proto\": \""), "udp", 3);
+    struct wt_run r = wt_run_json(json, NULL, NULL, NULL);
+    const struct flow_stats *fs = &r.w->flows[0];
+    uint64_t qdrops = vh_drops_get(&fs->drops, "qdisc-full");
+    ck_assert_uint_gt(qdrops, 0);
+    ck_assert_uint_eq(vh_drops_get(&fs->drops, "tx-ring-full"), 0);
+    ck_assert_uint_eq(fs->drops.total, qdrops);
+    /* The queue that dropped had 1000 frames waiting. */
+    const struct pnic *nic = r.w->hosts[0]->nics[0];
+    uint64_t drops = 0;
+    uint32_t peak = 0;
+    for (int i = 0; i < nic->n_all; i++) {
+        drops += nic->q[i].qdisc.drops;
+        if (nic->q[i].qdisc.peak > peak) {
+            peak = nic->q[i].qdisc.peak;
+        }
+    }
+    ck_assert_uint_eq(drops, qdrops);
+    ck_assert_uint_eq(peak, VH_DEF_TXQUEUELEN);
+    wt_run_free(&r);
+}
+END_TEST
+
 /* Without rx-checksum, the receiver sums every byte in software. */
 START_TEST(test_offload_rx_checksum_costs)
 {
@@ -303,6 +376,8 @@ offload_suite(void)
     tcase_add_test(tc, test_offload_off_same_frames);
     tcase_add_test(tc, test_offload_vhost_net_better);
     tcase_add_test(tc, test_offload_vf_cheaper);
+    tcase_add_test(tc, test_offload_vf_goodput_not_lower);
+    tcase_add_test(tc, test_offload_udp_flood_qdisc_full);
     tcase_add_test(tc, test_offload_rx_checksum_costs);
     suite_add_tcase(s, tc);
     TCase *tl = tcase_create("loader");

@@ -70,6 +70,11 @@ struct port {
                                  * (models/endpoint/offload.h); a frame
                                  * handed to a port without is cut in
                                  * software (GSO) first. */
+    bool tx_done;               /* Its model tells a frame's sending
+                                 * socket when its TX ring is done with
+                                 * it (TCP Small Queues); to a port
+                                 * without, a socket's frame is done as
+                                 * soon as it is handed over. */
 
     /* Edge virtual bridging (models/switch/evbtag.h), set by the owner at
      * creation: */

@@ -74,6 +74,9 @@ static void
 ep_transmit(struct world *w, struct endpoint *ep, struct vh_packet *p)
 {
     p->hops++;
+    if (!ep->port.peer || !ep->port.peer->tx_done) {
+        vh_packet_orphan(p);
+    }
     if (offload_is_super(p) && ep->port.peer && !ep->port.peer->takes_gso) {
         struct vh_packet *segs[OFFLOAD_MAX_SEGS];
         vh_time_t done;

@@ -48,6 +48,12 @@ offload_segment(struct world *w, struct vh_packet *p, struct vh_packet **segs)
         s->md = p->md;
         segs[i] = s;
     }
+    /* The socket hears of the whole once its last segment is done. */
+    segs[n - 1]->owner = p->owner;
+    segs[n - 1]->owner_bytes = p->owner_bytes;
+    if (n > 1) {
+        p->owner = NULL;
+    }
     return n;
 }
 

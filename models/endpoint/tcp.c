@@ -37,6 +37,17 @@
 /* With GSO, the largest segment TCP builds: tcp_xmit_size_goal's
  * gso_max_size (65536) less one, less MAX_TCP_HEADER (320 on x86-64). */
 #define TCP_GSO_GOAL (65536 - 1 - 320)
+/* TCP Small Queues (tcp_output.c's tcp_small_queue_check()): a socket
+ * keeps at most max(2 segments, a 1024th of a second at its pacing rate)
+ * handed down and not yet done by the device, and never more than
+ * net.ipv4.tcp_limit_output_bytes (1 MiB from Linux 4.20 to 6.15). */
+#define TSQ_LIMIT_MAX (1u << 20)
+#define TSQ_PACING_SHIFT 10         /* sk_pacing_shift's default. */
+/* tcp_update_pacing_rate(): the pacing rate is this share, in percent,
+ * of cwnd per smoothed RTT: sysctl tcp_pacing_ss_ratio in slow start
+ * (below half of ssthresh), tcp_pacing_ca_ratio after it. */
+#define TSQ_PACING_SS_RATIO 200
+#define TSQ_PACING_CA_RATIO 120
 /* CUBIC's constants as tcp_cubic.c has them: beta 717/1024, C 0.4. */
 #define CUBIC_BETA (717.0 / 1024.0)
 #define CUBIC_C 0.4
@@ -89,6 +100,11 @@ struct tcp_end {
                                  * count. */
     uint64_t out_hi;            /* One past the highest offset a segment
                                  * with data or FIN left from. */
+    struct vh_tx_owner tsq;     /* Its bytes handed down and not yet done
+                                 * by the device, in the qdisc or a TX ring
+                                 * (sk_wmem_alloc). */
+    bool tsq_throttled;         /* TSQ held the last send back. */
+    bool tsq_queued;            /* A completion's resend is scheduled. */
 
     /* CUBIC (tcp_cubic.c's bictcp). */
     vh_time_t epoch;            /* 0: none since the last loss. */
@@ -132,6 +148,7 @@ struct tcp_conn {
 };
 
 static void tcp_push(struct tcp_end *, struct cpu_core *, enum cpu_cat);
+static bool tsq_holds(struct tcp_end *, uint32_t len);
 static void note_client(struct tcp_end *);
 
 static struct cpu_core *
@@ -255,6 +272,12 @@ tcp_send(struct tcp_end *e, uint64_t off, uint32_t len, uint8_t flags,
     p->flow = fs->index;
     p->born = w->sim.now;
     p->is_reply = !e->client;
+    if (len) {
+        /* The device tells the socket when it is done with the data. */
+        p->owner = &e->tsq;
+        p->owner_bytes = p->len;
+        e->tsq.wmem += p->len;
+    }
     p->exec = &core->srv;
     /* A stream counts the client's segments that take sequence space
      * (SYN, data, FIN); rr counts transactions.  The others are numbered
@@ -459,6 +482,9 @@ recovery_push(struct tcp_end *e, struct cpu_core *core, enum cpu_cat cat)
         if (e->nxt >= end || e->nxt - e->una + e->mss > e->snd_wnd) {
             return;
         }
+        if (tsq_holds(e, e->mss)) {
+            return;
+        }
         uint64_t room = (uint64_t) e->cwnd * e->mss - pipe;
         uint64_t wroom = e->snd_wnd - (e->nxt - e->una);
         e->nxt += send_range(e, e->nxt, e->written - e->nxt,
@@ -467,6 +493,77 @@ recovery_push(struct tcp_end *e, struct cpu_core *core, enum cpu_cat cat)
         if (e->nxt > e->max) {
             e->max = e->nxt;
         }
+    }
+}
+
+/* --- TCP Small Queues. --- */
+
+/* The most the socket keeps below it before sending a segment of
+ * 'frame' bytes. */
+static uint64_t
+tsq_limit(const struct tcp_end *e, uint32_t frame)
+{
+    uint64_t limit = TSQ_LIMIT_MAX;
+    if (e->srtt) {
+        uint64_t ratio = e->cwnd < e->ssthresh / 2 ? TSQ_PACING_SS_RATIO
+                                                   : TSQ_PACING_CA_RATIO;
+        uint64_t segs = e->cwnd;
+        uint64_t out = (e->nxt - e->una) / e->mss;
+        if (out > segs) {
+            segs = out;
+        }
+        /* Bytes per second, then its 1024th. */
+        double rate = (double) e->mss * (double) (ratio * segs) / 100.0
+                      * (double) VH_SEC / (double) e->srtt;
+        limit = rate < (double) (TSQ_LIMIT_MAX << TSQ_PACING_SHIFT)
+                ? (uint64_t) rate >> TSQ_PACING_SHIFT : TSQ_LIMIT_MAX;
+        if (limit < 2 * (uint64_t) frame) {
+            limit = 2 * (uint64_t) frame;
+        }
+        if (limit > TSQ_LIMIT_MAX) {
+            limit = TSQ_LIMIT_MAX;
+        }
+    }
+    return limit;
+}
+
+/* Whether TSQ holds back new data of 'len' bytes now: too much is below
+ * the socket, unless nothing of it waits for an ACK but what is below
+ * (tcp_rtx_queue_empty_or_single_skb), so a stream never stalls. */
+static bool
+tsq_holds(struct tcp_end *e, uint32_t len)
+{
+    if (e->tsq.wmem <= tsq_limit(e, len + VH_ETH_HLEN + 40)
+        || e->nxt == e->una) {
+        return false;
+    }
+    e->tsq_throttled = true;
+    return true;
+}
+
+static void
+tsq_resume_ev(struct vh_sim *sim, void *obj, void *arg)
+{
+    struct tcp_end *e = obj;
+    e->tsq_queued = false;
+    /* tcp_tsq_handler(): in the softirq of the completion. */
+    tcp_push(e, e->st->app_core, e->st->rx_cat);
+    (void) sim;
+    (void) arg;
+}
+
+/* The device is done with 'bytes' of the socket's: a socket TSQ held
+ * back sends again, from a softirq, not from inside the device. */
+static void
+tsq_done(struct vh_tx_owner *o, uint32_t bytes)
+{
+    struct tcp_end *e = VH_CONTAINER_OF(o, struct tcp_end, tsq);
+    (void) bytes;
+    if (e->tsq_throttled && !e->tsq_queued) {
+        e->tsq_throttled = false;
+        e->tsq_queued = true;
+        vh_schedule_at(&e->c->w->sim, e->c->w->sim.now, tsq_resume_ev, e,
+                       NULL);
     }
 }
 
@@ -510,6 +607,11 @@ tcp_push(struct tcp_end *e, struct cpu_core *core, enum cpu_cat cat)
         }
         if (flight && flight + used > wnd) {
             e->cwnd_limited = cwnd_bytes <= e->snd_wnd;
+            return;
+        }
+        if (!again && len && tsq_holds(e, len)) {
+            /* Held below: the window is not what limits it. */
+            e->cwnd_limited = false;
             return;
         }
         if (!again && len && e->client && !c->rr) {
@@ -1231,6 +1333,7 @@ end_init(struct tcp_conn *c, struct tcp_end *e, struct endpoint *app,
     vh_timer_init(&e->rto_timer, rto_fire, e);
     vh_timer_init(&e->probe, probe_fire, e);
     vh_timer_init(&e->delack, delack_fire, e);
+    e->tsq.done = tsq_done;
 }
 
 void

@@ -44,14 +44,16 @@ vf_xmit(struct world *w, struct port *port, struct vh_packet *p)
     struct pnic_fn *fn = drv->fn;
     struct cpu_core *core = cpu_exec_core(p, drv->vcpu);
 
-    /* The queue whose vector is on this vCPU, else the first. */
-    struct pnic_queue *q = &nic->q[fn->first_q];
+    /* The queue whose vector is on this vCPU, else the first (the
+     * socket's own while its frames are below). */
+    int pick = fn->first_q;
     for (int i = 0; i < fn->n_rss; i++) {
         if (nic->q[fn->first_q + i].irq_core == core) {
-            q = &nic->q[fn->first_q + i];
+            pick = fn->first_q + i;
             break;
         }
     }
+    struct pnic_queue *q = &nic->q[vh_tx_owner_queue(p, fn, pick)];
     if (!drv->link_up) {
         acct_drop(w, p, &drv->dev, "link-down");
         return;
@@ -117,6 +119,7 @@ vf_driver_build(struct world *w, struct host *h, struct vm *vm,
     /* The VF's own TSO cuts what the guest sends; its NAPI's GRO merges
      * what it receives (ixgbevf, iavf). */
     drv->guest.takes_gso = n->cfg->offloads.tso;
+    drv->guest.tx_done = true;
     drv->nic_side.takes_gso = true;
     n->dev = &drv->dev;
     n->guest = &drv->guest;

@@ -122,6 +122,24 @@ charge_copy(struct world *w, struct cpu_core *c, enum cpu_cat cat,
     return cpu_charge(w, c, COST_COPY_BYTE, p->len, cat, p, dev);
 }
 
+/* The backend takes the oldest frame of TX virtqueue 'q', or NULL.  Its
+ * descriptor is used: the guest's socket hears the frame is done, and a
+ * stopped queue wakes to move a frame from the guest's qdisc to the ring
+ * (work the guest's virtio TX, charged when the frame came down, stands
+ * for). */
+static struct vh_packet *
+tx_take(struct vnet_queue *q)
+{
+    struct vh_packet *p = vh_pktq_pop(&q->txq);
+    if (p) {
+        vh_packet_orphan(p);
+        if (!qdisc_empty(&q->qdisc)) {
+            vh_pktq_push(&q->txq, qdisc_dequeue(&q->qdisc));
+        }
+    }
+    return p;
+}
+
 /* The backend takes one frame from TX virtqueue 'q'.  vhost-net: the
  * descriptor, the copy out of guest memory and the tap's receive, in the
  * kernel.  QEMU: reading the kick's eventfd if it fired, popping the
@@ -139,7 +157,7 @@ backend_tx_poll(struct world *w, void *ctx, vh_time_t *done)
         q->tx_notify = true;
         return false;
     }
-    struct vh_packet *p = vh_pktq_pop(&q->txq);
+    struct vh_packet *p = tx_take(q);
     struct cpu_core *c = q->thread->core;
     enum cpu_cat cat = q->thread->cat;
     vh_time_t t;
@@ -236,8 +254,9 @@ guest_tx_post(struct vh_sim *sim, void *obj, void *arg)
     struct virtio_net *vn = q->vn;
     struct vh_packet *p = arg;
 
-    if (q->txq.count >= vn->ring) {
-        acct_drop(w, p, &vn->dev, "vring-full");
+    if (q->txq.count >= vn->ring || !qdisc_empty(&q->qdisc)) {
+        /* The ring is full: the driver has stopped the queue. */
+        qdisc_enqueue(w, &q->qdisc, p, &vn->dev);
         return;
     }
     vh_pktq_push(&q->txq, p);
@@ -274,6 +293,12 @@ guest_xmit(struct world *w, struct port *port, struct vh_packet *p)
              .dev = &vn->dev);
     vh_time_t t = cpu_charge(w, core, COST_VIRTIO_TX, 0, CPU_GUEST, p,
                              &vn->dev);
+    /* One vCPU at a time transmits on a queue (its xmit lock): frames
+     * reach the ring, or the qdisc, in the order they came down. */
+    if (t < q->tx_post_at) {
+        t = q->tx_post_at;
+    }
+    q->tx_post_at = t;
     vh_schedule_at(&w->sim, t, guest_tx_post, q, p);
 }
 
@@ -395,7 +420,7 @@ virtio_net_vu_tx_pending(const struct virtio_net *vn, int q)
 struct vh_packet *
 virtio_net_vu_tx_take(struct virtio_net *vn, int q)
 {
-    return vh_pktq_pop(&vn->q[q].txq);
+    return tx_take(&vn->q[q]);
 }
 
 const char *
@@ -442,6 +467,7 @@ virtio_net_create(struct world *w, struct host *h, struct vm *vm,
      * vhost-net and QEMU offer both, and "tso" stands for the pair. */
     bool tso = cfg->offloads.tso && vn->backend != CFG_BE_VHOST_USER;
     vn->guest.takes_gso = tso;
+    vn->guest.tx_done = true;
     vn->tap.takes_gso = tso;
     vn->ring = cfg->ring ? (uint32_t) cfg->ring : VH_DEF_VRING_SIZE;
     vn->link_up = true;
@@ -453,6 +479,7 @@ virtio_net_create(struct world *w, struct host *h, struct vm *vm,
         q->index = i;
         q->vcpu = vm->vcpus[i % vm->n_vcpus];
         vh_pktq_init(&q->txq, 0);
+        qdisc_init(&q->qdisc, VH_DEF_TXQUEUELEN);
         vh_pktq_init(&q->tapq, VH_DEF_TXQUEUELEN);
         vh_pktq_init(&q->usedq, 0);
         q->rx_free = vn->ring;
@@ -484,6 +511,7 @@ virtio_net_free(struct virtio_net *vn)
             hthread_free(q->thread);
         }
         vh_pktq_purge(&q->txq);
+        qdisc_purge(&q->qdisc);
         vh_pktq_purge(&q->tapq);
         vh_pktq_purge(&q->usedq);
     }

@@ -17,6 +17,11 @@
  * exits to take the interrupt (no posted interrupts), then runs NAPI with
  * interrupts off until the used ring is empty.
  *
+ * A full TX virtqueue stops the guest's queue: frames wait in the guest's
+ * qdisc (models/core/qdisc.h) and move to the ring as the backend takes
+ * frames, which is also when the sending socket hears that a frame is
+ * done (TCP Small Queues).
+ *
  * The backends ("backend" in the scenario):
  *   vhost-net   a kernel worker thread per queue pair, on its own core.
  *               Woken by the kick's eventfd or by the tap, it copies frames
@@ -54,6 +59,7 @@
 #include "models/core/config.h"
 #include "models/hw/cpu.h"
 #include "models/core/port.h"
+#include "models/core/qdisc.h"
 #include "sim/device.h"
 #include "sim/packet.h"
 
@@ -74,6 +80,9 @@ struct vnet_queue {
 
     /* TX virtqueue. */
     struct vh_pktq txq;         /* Available, not yet taken. */
+    struct qdisc qdisc;         /* The guest's, while the ring is full. */
+    vh_time_t tx_post_at;       /* When the guest's last frame reaches
+                                 * the ring. */
     bool tx_notify;             /* The backend wants a kick. */
     bool tx_kicked;             /* QEMU: a kick's eventfd not yet read. */
 

@@ -31,6 +31,12 @@
 static void pnic_raise_irq(struct world *, struct pnic_queue *);
 static void napi_deliver(struct vh_sim *, void *obj, void *arg);
 static void pnic_tx_wire_next(struct world *, struct pnic *);
+static void pnic_ring_post(struct world *, struct pnic_queue *,
+                           struct vh_packet *);
+static bool tx_room(const struct pnic_queue *);
+static void driver_xmit_one(struct world *, struct pnic_queue *,
+                            struct cpu_core *, enum cpu_cat,
+                            struct vh_packet *, const struct vh_device *);
 
 /* The queue belongs to a poll-mode driver: the PF's, in poll mode. */
 static bool
@@ -157,6 +163,22 @@ napi_deliver(struct vh_sim *sim, void *obj, void *arg)
     napi_step(sim, q, NULL);
 }
 
+/* The oldest posted TX descriptor is free again: its frame's socket
+ * hears of it. */
+static void
+tx_clean_one(struct pnic_queue *q)
+{
+    struct pnic_txsk *sk = &q->tx_sk[(q->tx_next - q->tx_used)
+                                     % q->nic->tx_ring];
+    q->tx_used--;
+    if (sk->owner) {
+        struct vh_tx_owner *o = sk->owner;
+        sk->owner = NULL;
+        o->wmem -= sk->bytes;
+        o->done(o, sk->bytes);
+    }
+}
+
 static void
 napi_start(struct vh_sim *sim, void *obj, void *arg)
 {
@@ -169,8 +191,16 @@ napi_start(struct vh_sim *sim, void *obj, void *arg)
     if (q->tx_uncleaned) {
         t = cpu_charge_n(w, core, COST_DRIVER_TX_CLEAN, q->tx_uncleaned,
                          q->cat, NULL, dev);
-        q->tx_used -= q->tx_uncleaned;
-        q->tx_uncleaned = 0;
+        for (; q->tx_uncleaned; q->tx_uncleaned--) {
+            tx_clean_one(q);
+        }
+    }
+    /* Descriptors are free: the stopped queue wakes, and the qdisc hands
+     * its frames to the driver here, in the poll. */
+    while (!qdisc_empty(&q->qdisc) && tx_room(q)) {
+        struct vh_packet *p = qdisc_dequeue(&q->qdisc);
+        p->exec = &core->srv;
+        driver_xmit_one(w, q, core, q->cat, p, dev);
     }
     q->budget_left = cost_count(&w->costs, COST_NAPI_BUDGET);
     vh_schedule_at(sim, t, napi_step, q, NULL);
@@ -372,16 +402,19 @@ pnic_wire_rx(struct world *w, struct port *port, struct vh_packet *p)
 void
 pnic_tx_complete(struct world *w, struct pnic_queue *q)
 {
-    if (q->tso_pending) {
-        /* A segment of a TSO job: its descriptor completes with the
-         * job's last. */
-        q->tso_pending--;
+    /* Frames leave in the order their descriptors were fetched; a TSO
+     * job's descriptor completes with its last frame. */
+    uint8_t *left = &q->tx_segs[q->tx_done_desc % q->nic->tx_ring];
+    if (*left > 1) {
+        (*left)--;
         return;
     }
+    *left = 0;
+    q->tx_done_desc++;
     if (polled(q)) {
         /* The poll-mode driver reclaims descriptors in its own bursts;
          * their cost is part of its per-frame transmit work. */
-        q->tx_used--;
+        tx_clean_one(q);
     } else {
         q->tx_uncleaned++;
         pnic_raise_irq(w, q);
@@ -459,7 +492,7 @@ pnic_tx_fetched(struct vh_sim *sim, void *obj, void *arg)
     if (n == 1) {
         segs[0] = p;
     }
-    q->tso_pending += (uint32_t) n - 1;
+    q->tx_segs[q->tx_fetched++ % q->nic->tx_ring] = (uint8_t) n;
     for (size_t i = 0; i < n; i++) {
         q->tx_frames++;
         itr_count(&q->mod.tx, segs[i]->len);
@@ -471,10 +504,10 @@ pnic_tx_fetched(struct vh_sim *sim, void *obj, void *arg)
     }
 }
 
-/* The driver of 'q''s function posts 'p' for transmission now, having
+/* The driver of 'q''s function posts 'p' to the TX ring now, having
  * charged its own work.  Takes 'p'; a full ring drops it. */
 static void
-pnic_tx_post(struct world *w, struct pnic_queue *q, struct vh_packet *p)
+pnic_ring_post(struct world *w, struct pnic_queue *q, struct vh_packet *p)
 {
     struct pnic *nic = q->nic;
     struct pnic_fn *fn = q->fn;
@@ -495,6 +528,10 @@ pnic_tx_post(struct world *w, struct pnic_queue *q, struct vh_packet *p)
         acct_drop(w, p, fn->dev, "iommu-blocked");
         return;
     }
+    /* The socket's frame is the ring's now, until the slot is cleaned. */
+    q->tx_sk[slot].owner = p->owner;
+    q->tx_sk[slot].bytes = p->owner_bytes;
+    p->owner = NULL;
     q->tx_next++;
     q->tx_used++;
     p->exec = NULL;
@@ -515,7 +552,36 @@ pnic_tx_post(struct world *w, struct pnic_queue *q, struct vh_packet *p)
 static void
 pnic_tx_post_ev(struct vh_sim *sim, void *obj, void *arg)
 {
-    pnic_tx_post(world_of(sim), obj, arg);
+    struct pnic_queue *q = obj;
+    q->tx_posting--;
+    pnic_ring_post(world_of(sim), q, arg);
+}
+
+/* Whether the driver's queue is awake: a descriptor is free for one more
+ * frame, counting those the driver is still preparing. */
+static bool
+tx_room(const struct pnic_queue *q)
+{
+    return q->tx_used + q->tx_posting < q->nic->tx_ring;
+}
+
+/* The driver's own work for 'p' and the doorbell write, then the post. */
+static void
+driver_xmit_one(struct world *w, struct pnic_queue *q, struct cpu_core *core,
+                enum cpu_cat cat, struct vh_packet *p,
+                const struct vh_device *dev)
+{
+    q->tx_posting++;
+    cpu_charge(w, core, COST_DRIVER_TX, 0, cat, p, dev);
+    vh_time_t t = cpu_charge(w, core, COST_MMIO_WRITE, 0, cat, p, dev);
+    /* One CPU at a time transmits on a queue (the qdisc's running bit,
+     * the queue's xmit lock): frames reach the ring in the order they
+     * came down, whichever core carries each. */
+    if (t < q->tx_post_at) {
+        t = q->tx_post_at;
+    }
+    q->tx_post_at = t;
+    vh_schedule_at(&w->sim, t, pnic_tx_post_ev, q, p);
 }
 
 void
@@ -534,9 +600,13 @@ pnic_driver_xmit(struct world *w, struct pnic_queue *q, struct cpu_core *core,
         }
         return;
     }
-    cpu_charge(w, core, COST_DRIVER_TX, 0, cat, p, dev);
-    vh_time_t t = cpu_charge(w, core, COST_MMIO_WRITE, 0, cat, p, dev);
-    vh_schedule_at(&w->sim, t, pnic_tx_post_ev, q, p);
+    if (!polled(q) && (!tx_room(q) || !qdisc_empty(&q->qdisc))) {
+        /* The driver stopped the queue: the qdisc holds the frame, in the
+         * order the stack handed frames down. */
+        qdisc_enqueue(w, &q->qdisc, p, q->fn->dev);
+        return;
+    }
+    driver_xmit_one(w, q, core, cat, p, dev);
 }
 
 /* The host hands a frame to the driver, on the core that carries it. */
@@ -545,7 +615,8 @@ pnic_stack_rx(struct world *w, struct port *port, struct vh_packet *p)
 {
     struct pnic *nic = port->owner;
     struct cpu_core *core = cpu_exec_core(p, nic->q[0].irq_core);
-    struct pnic_queue *q = &nic->q[nic->xps[core->index]];
+    struct pnic_queue *q = &nic->q[vh_tx_owner_queue(p, nic,
+                                                     nic->xps[core->index])];
     VH_TRACE(&w->trace, VH_HOP_ARRIVE, .time = w->sim.now, .pkt = p,
              .dev = &nic->dev);
     pnic_driver_xmit(w, q, core, CPU_SOFTIRQ, p, &nic->dev);
@@ -680,6 +751,7 @@ pnic_create_as(struct world *w, struct host *h, const struct cfg_nic *cfg,
     port_init(&nic->wire, pnic_wire_rx, nic, &nic->dev, 0);
     port_init(&nic->stack, pnic_stack_rx, nic, &nic->dev, 1);
     nic->stack.takes_gso = true;    /* TSO, or GSO in pnic_driver_xmit. */
+    nic->stack.tx_done = true;
     vh_server_init(&nic->pcie);
 
     int max_pools;
@@ -713,6 +785,9 @@ pnic_create_as(struct world *w, struct host *h, const struct cfg_nic *cfg,
         q->irq_core = host_irq_core(h, i < n_rss ? i : 0);
         vh_pktq_init(&q->rx_done, 0);
         vh_pktq_init(&q->tx_fifo, 0);
+        qdisc_init(&q->qdisc, VH_DEF_TXQUEUELEN);
+        q->tx_sk = vh_xcalloc(nic->tx_ring, sizeof *q->tx_sk);
+        q->tx_segs = vh_xcalloc(nic->tx_ring, sizeof *q->tx_segs);
         vh_timer_init(&q->itr, pnic_itr_expired, q);
         itr_init(&q->mod, cfg, hw_time(w, COST_IRQ_MODERATION, 0));
     }
@@ -771,6 +846,9 @@ pnic_free(struct pnic *nic)
     for (int i = 0; i < nic->n_all; i++) {
         vh_pktq_purge(&nic->q[i].rx_done);
         vh_pktq_purge(&nic->q[i].tx_fifo);
+        qdisc_purge(&nic->q[i].qdisc);
+        free(nic->q[i].tx_sk);
+        free(nic->q[i].tx_segs);
     }
     sriov_free(nic->sriov);
     free(nic->xps);
@@ -880,7 +958,7 @@ pnic_poll_tx(struct world *w, struct pnic *nic, int q, struct vh_packet *p)
 {
     VH_TRACE(&w->trace, VH_HOP_ARRIVE, .time = w->sim.now, .pkt = p,
              .dev = &nic->dev);
-    pnic_tx_post(w, &nic->q[q], p);
+    pnic_ring_post(w, &nic->q[q], p);
 }
 
 const char *

@@ -23,10 +23,14 @@
  * Transmit: the host side hands a frame to the driver on the core that
  * carries it; the driver picks the TX queue of that core (XPS: the queue
  * whose vector is on that core, else core modulo the RSS queues), fills a
- * descriptor (else "tx-ring-full") and rings the doorbell; the NIC fetches
- * descriptor and frame by DMA and queues the frame for the cable, serving
- * its queues round robin.  The descriptor is free again only once a NAPI
- * poll has cleaned it, after the completion interrupt.
+ * descriptor and rings the doorbell; the NIC fetches descriptor and frame
+ * by DMA and queues the frame for the cable, serving its queues round
+ * robin.  The descriptor is free again only once a NAPI poll has cleaned
+ * it, after the completion interrupt; the cleaning tells the frame's
+ * sending socket (TCP Small Queues).  While the ring is full the driver's
+ * queue is stopped and frames wait in the queue's qdisc (dropped beyond
+ * txqueuelen as "qdisc-full"), posted as cleaning frees descriptors.  A
+ * poll-mode driver has no qdisc: its full ring drops ("tx-ring-full").
  *
  * PCIe functions: the NIC is one physical function (PF) and, with SR-IOV,
  * virtual functions (models/hw/sriov.h), each with its own requester ID and
@@ -44,6 +48,7 @@
 #include "models/hw/cpu.h"
 #include "models/hw/itr.h"
 #include "models/core/port.h"
+#include "models/core/qdisc.h"
 #include "models/endpoint/offload.h"
 #include "sim/device.h"
 #include "sim/event.h"
@@ -109,6 +114,12 @@ struct pnic_fn {
                                        * hash's low 7 bits. */
 };
 
+/* The sending socket of a posted TX descriptor's frame. */
+struct pnic_txsk {
+    struct vh_tx_owner *owner;
+    uint32_t bytes;
+};
+
 /* One RX/TX queue pair and its interrupt vector. */
 struct pnic_queue {
     struct pnic *nic;
@@ -130,9 +141,16 @@ struct pnic_queue {
     struct vh_pktq rx_done;     /* Written to memory, not yet polled. */
     uint32_t rx_next;           /* Next RX descriptor slot. */
 
+    struct qdisc qdisc;         /* Frames the driver holds while the TX
+                                 * ring is full (models/core/qdisc.h). */
     uint32_t tx_used;           /* Descriptors posted and not cleaned. */
+    uint32_t tx_posting;        /* Frames the driver is preparing. */
+    vh_time_t tx_post_at;       /* When the last of them is posted. */
     uint32_t tx_uncleaned;      /* Done, waiting for the driver. */
     uint32_t tx_next;           /* Next TX descriptor slot. */
+    struct pnic_txsk *tx_sk;    /* By TX slot: the socket its frame counts
+                                 * for until the slot is cleaned (TCP Small
+                                 * Queues), or none. */
     struct vh_pktq tx_fifo;     /* Fetched, waiting for the cable. */
     bool wire_listed;           /* In the NIC's round robin. */
     struct pnic_queue *wire_next;
@@ -147,8 +165,12 @@ struct pnic_queue {
     struct gro_cell gro;        /* The frame GRO is growing. */
     struct vh_packet *gro_next; /* Due up right after the frame being
                                  * handed up. */
-    uint32_t tso_pending;       /* Wire frames of TSO jobs whose
-                                 * descriptor completes with a later one. */
+    uint8_t *tx_segs;           /* By TX slot: wire frames of its
+                                 * descriptor not yet done (TSO cuts one
+                                 * into many; it completes with its
+                                 * last). */
+    uint32_t tx_fetched;        /* Descriptors fetched, ever. */
+    uint32_t tx_done_desc;      /* Of them, completed. */
 
     /* Counters. */
     uint64_t rx_frames;         /* Frames written to this queue. */
@@ -227,7 +249,8 @@ uint64_t pnic_queue_dma_size(const struct pnic *);
 
 /* A driver transmits 'p' on queue 'q' from 'core': its own work and the
  * doorbell write, charged as 'cat' at 'dev'; once they are done the frame
- * is posted to the ring (a full ring drops it).  The host's driver and a
+ * is posted to the ring, or held in the queue's qdisc while the ring is
+ * full.  The host's driver and a
  * guest's VF driver both go this way.  Takes 'p'. */
 void pnic_driver_xmit(struct world *, struct pnic_queue *q,
                       struct cpu_core *core, enum cpu_cat cat,
