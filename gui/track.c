@@ -79,6 +79,18 @@ push_stop(struct gui_pkt *p)
     return s;
 }
 
+/* Whether 'p' stopped at ('dev', 'slot') before its current stop. */
+static bool
+visited_before(const struct gui_pkt *p, uint32_t dev, uint8_t slot, bool syn)
+{
+    for (uint32_t k = syn ? 1 : 0; k + 1 < p->n_stops; k++) {
+        if (p->stops[k].dev == dev && p->stops[k].slot == slot) {
+            return true;
+        }
+    }
+    return false;
+}
+
 void
 gui_history_stops(struct gui_history *h, struct gui_pkt *p)
 {
@@ -124,6 +136,15 @@ gui_history_stops(struct gui_history *h, struct gui_pkt *p)
                 cur->last = i;
                 continue;
             }
+        }
+        if (cur && e->kind == VH_HOP_SERVICE
+            && visited_before(p, e->dev, slot, syn)) {
+            /* CPU work for the packet booked where it was long ago (a
+             * kick's IPI queued behind a busy vCPU): the packet does not
+             * go back for it. */
+            e->late = 1;
+            cur->last = i;
+            continue;
         }
         struct gui_stop *s = push_stop(p);
         s->dev = e->dev;
