@@ -416,9 +416,11 @@ add_cores(struct table *t, const char *name)
         }
         char label[LABEL_BYTES];
         snprintf(label, sizeof label, vh_tr("  core %d busy"), id);
-        struct row *busy = add_row(t, label);
+        size_t busy_row = (size_t) (add_row(t, label) - t->rows);
         snprintf(label, sizeof label, vh_tr("  core %d cycles"), id);
         struct row *cyc = add_row(t, label);
+        /* The second add_row() may have moved the rows. */
+        struct row *busy = &t->rows[busy_row];
         for (size_t i = 0; i < t->n_runs; i++) {
             const cJSON *c = find_core(t->runs[i].report, name, id);
             if (c) {
