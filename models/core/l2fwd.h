@@ -25,16 +25,10 @@
  * pushing or pulling the 802.1Q tag on the frame's bytes.  A VLAN-unaware
  * device learns every address in VLAN 0 and passes tags through.
  *
- * Private VLANs (RFC 5517): a primary VLAN is split into secondaries,
- * isolated or community.  A host port is an access port of a secondary;
- * a promiscuous port an access port of the primary that also takes every
- * secondary's frames; trunks carry the frames tagged with the VLAN they
- * were classified into, so the next switch applies the same rules.  An
- * isolated secondary's frames leave only by promiscuous ports and trunks;
- * a community's also by the ports of that community; the primary's (sent
- * by a promiscuous port) by every port of the domain.  The domain learns
- * in one table, under the primary, so a reply finds its way across
- * secondaries.  A frame a private VLAN forbids is dropped as "pvlan".
+ * Private VLANs (RFC 5517): the rules of models/core/pvlan.h narrow where
+ * a frame of a domain's VLAN may go, and its VLANs learn in one table,
+ * the primary's.  A flood skips the ports they forbid; a unicast frame
+ * whose destination sits behind one is dropped as "pvlan".
  *
  * Port isolation (Linux's 'bridge link set dev X isolated on'): a frame
  * that came in by an isolated port never leaves by another isolated port
