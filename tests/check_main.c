@@ -1,5 +1,6 @@
 /* tests/check_main.c: runs every suite registered with VH_SUITE. */
 #include <check.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -108,6 +109,28 @@ vh_test_tmpdir(void)
              base && *base ? base : "/tmp");
     char *d = mkdtemp(tmpl);
     return d ? strdup(d) : NULL;
+}
+
+char *
+vh_test_run_scenario(const char *json, const char *args)
+{
+    char bin[PATH_MAX];
+    ck_assert_msg(realpath(vh_test_bin(), bin) != NULL,
+                  "vhsim binary '%s' not found", vh_test_bin());
+    char *dir = vh_test_tmpdir();
+    ck_assert_ptr_nonnull(dir);
+    char path[PATH_MAX + 16];
+    snprintf(path, sizeof path, "%s/s.json", dir);
+    FILE *f = fopen(path, "w");
+    ck_assert_ptr_nonnull(f);
+    fputs(json, f);
+    fclose(f);
+    char *out = NULL;
+    int st = vh_test_sh(&out, "cd '%s' && '%s' run s.json --quiet %s", dir,
+                        bin, args);
+    ck_assert_msg(st == 0, "vhsim run failed (%d): %s", st, out);
+    free(out);
+    return dir;
 }
 
 int

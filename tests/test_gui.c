@@ -2885,7 +2885,7 @@ START_TEST(test_rss_steering_drawn)
         size_t nq = queue_nodes(l, nic, q, GUI_QUEUES_SHOWN);
         ck_assert_uint_eq(nq, cases[c].queues);
         for (size_t i = 0; i < nq; i++) {
-            char want[16];
+            char want[32];
             snprintf(want, sizeof want, "core %zu",
                      cases[c].spread ? i : 0);
             ck_assert_str_eq(l->nodes[q[i]].sub, want);

@@ -58,43 +58,10 @@
 #define OFF ", \"offloads\": { \"tso\": false, \"gso\": false, \"gro\": false }"
 #define STREAM ", \"bytes\": 400000"
 
-static char *
-run_in_dir(const char *json)
-{
-    char bin[PATH_MAX];
-    ck_assert_msg(realpath(vh_test_bin(), bin) != NULL,
-                  "vhsim binary '%s' not found", vh_test_bin());
-    char *dir = vh_test_tmpdir();
-    char path[PATH_MAX + 16];
-    snprintf(path, sizeof path, "%s/s.json", dir);
-    FILE *f = fopen(path, "w");
-    ck_assert_ptr_nonnull(f);
-    fputs(json, f);
-    fclose(f);
-    char *out = NULL;
-    int st = vh_test_sh(&out, "cd '%s' && '%s' run s.json --quiet", dir,
-                        bin);
-    ck_assert_msg(st == 0, "vhsim run failed (%d): %s", st, out);
-    free(out);
-    return dir;
-}
-
-/* The output of tshark on 'pcap', checksums verified. */
-static char *
-tshark(const char *pcap, const char *args)
-{
-    char *out = NULL;
-    int st = vh_test_sh(&out, "tshark -r '%s' " VH_TSHARK_PREFS
-                        " -o tcp.check_checksum:TRUE 2>/dev/null %s",
-                        pcap, args);
-    ck_assert_msg(st == 0, "tshark failed: %s", out);
-    return out;
-}
-
 static long
 tshark_long(const char *pcap, const char *args)
 {
-    char *out = tshark(pcap, args);
+    char *out = vh_tshark_out(pcap, args);
     long n = strtol(out, NULL, 10);
     free(out);
     return n;
@@ -133,7 +100,7 @@ assert_decodes(const char *pcap)
 START_TEST(test_offload_capture_points)
 {
     vh_tshark_require();
-    char *dir = run_in_dir(SCEN(VIRTIO, "", "", STREAM));
+    char *dir = vh_test_run_scenario(SCEN(VIRTIO, "", "", STREAM), "");
     char vnic[PATH_MAX], wire[PATH_MAX];
     snprintf(vnic, sizeof vnic, "%s/vnic.pcap", dir);
     snprintf(wire, sizeof wire, "%s/wire.pcap", dir);
@@ -159,7 +126,7 @@ END_TEST
 START_TEST(test_offload_off_same_frames)
 {
     vh_tshark_require();
-    char *dir = run_in_dir(SCEN(VIRTIO OFF, OFF, OFF, STREAM));
+    char *dir = vh_test_run_scenario(SCEN(VIRTIO OFF, OFF, OFF, STREAM), "");
     char vnic[PATH_MAX], wire[PATH_MAX];
     snprintf(vnic, sizeof vnic, "%s/vnic.pcap", dir);
     snprintf(wire, sizeof wire, "%s/wire.pcap", dir);

@@ -56,7 +56,7 @@ reaches(size_t i, size_t j)
 static char *
 table_json(const char *attach)
 {
-    static char buf[16384];
+    static char buf[20480];
     char vms[8192] = "", traffic[8192] = "";
     size_t vl = 0, tl = 0;
     for (size_t i = 0; i < N_PORTS; i++) {

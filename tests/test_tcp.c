@@ -66,48 +66,13 @@
     "{ \"name\": \"s\", \"from\": \"a\", \"to\": \"b\", "               \
     "\"proto\": \"tcp\", \"bytes\": " BYTES ", \"cc\": \"" CC "\" }"
 
-/* Writes 'json' to a fresh directory and runs vhsim there; returns the
- * directory (caller frees). */
-static char *
-run_in_dir(const char *json, const char *args)
-{
-    char bin[PATH_MAX];
-    ck_assert_msg(realpath(vh_test_bin(), bin) != NULL,
-                  "vhsim binary '%s' not found", vh_test_bin());
-    char *dir = vh_test_tmpdir();
-    char path[PATH_MAX + 16];
-    snprintf(path, sizeof path, "%s/s.json", dir);
-    FILE *f = fopen(path, "w");
-    ck_assert_ptr_nonnull(f);
-    fputs(json, f);
-    fclose(f);
-    char *out = NULL;
-    int st = vh_test_sh(&out, "cd '%s' && '%s' run s.json --quiet %s", dir,
-                        bin, args);
-    ck_assert_msg(st == 0, "vhsim run failed (%d): %s", st, out);
-    free(out);
-    return dir;
-}
-
-/* The output of a tshark command on 'pcap' (checksums verified). */
-static char *
-tshark(const char *pcap, const char *args)
-{
-    char *out = NULL;
-    int st = vh_test_sh(&out, "tshark -r '%s' " VH_TSHARK_PREFS
-                        " -o tcp.check_checksum:TRUE 2>/dev/null %s",
-                        pcap, args);
-    ck_assert_msg(st == 0, "tshark failed: %s", out);
-    return out;
-}
-
 /* How many frames of 'pcap' match display filter 'filter'. */
 static long
 tshark_count(const char *pcap, const char *filter)
 {
     char args[512];
     snprintf(args, sizeof args, "-Y '%s' | wc -l", filter);
-    char *out = tshark(pcap, args);
+    char *out = vh_tshark_out(pcap, args);
     long n = strtol(out, NULL, 10);
     free(out);
     return n;
@@ -120,7 +85,7 @@ tshark_count(const char *pcap, const char *filter)
 static void
 assert_decodes(const char *pcap)
 {
-    char *out = tshark(pcap, "-o tcp.desegment_tcp_streams:FALSE "
+    char *out = vh_tshark_out(pcap, "-o tcp.desegment_tcp_streams:FALSE "
                        "-Y '_ws.malformed || ip.checksum.status == 0 || "
                        "tcp.checksum.status == 0' | wc -l");
     ck_assert_int_eq(strtol(out, NULL, 10), 0);
@@ -139,7 +104,7 @@ flow(const struct wt_run *r, size_t i)
 START_TEST(test_tcp_handshake_options)
 {
     vh_tshark_require();
-    char *dir = run_in_dir(PAIR("", STREAM("14480", "cubic")), "");
+    char *dir = vh_test_run_scenario(PAIR("", STREAM("14480", "cubic")), "");
     char pcap[PATH_MAX + 16];
     snprintf(pcap, sizeof pcap, "%s/a.pcap", dir);
     assert_decodes(pcap);
@@ -181,7 +146,7 @@ START_TEST(test_tcp_clean_stream)
     vh_tshark_require();
     const char *json = PAIR(", \"tx_ring\": 4096",
                             STREAM("1000000", "cubic"));
-    char *dir = run_in_dir(json, "");
+    char *dir = vh_test_run_scenario(json, "");
     char pcap[PATH_MAX + 16];
     snprintf(pcap, sizeof pcap, "%s/a.pcap", dir);
     assert_decodes(pcap);
@@ -234,12 +199,12 @@ START_TEST(test_tcp_slow_start_window)
     /* And on the wire the flights double: 10 segments in the first round
      * trip, as the initial window allows, before the first ACK. */
     vh_tshark_require();
-    char *dir = run_in_dir(json, "");
+    char *dir = vh_test_run_scenario(json, "");
     char pcap[PATH_MAX + 16];
     snprintf(pcap, sizeof pcap, "%s/a.pcap", dir);
     /* After the handshake's three segments, 10 data segments leave
      * before the first ACK from b comes back. */
-    char *out = tshark(pcap, "-Y tcp -T fields -e ip.src -e tcp.len "
+    char *out = vh_tshark_out(pcap, "-Y tcp -T fields -e ip.src -e tcp.len "
                        "| sed -n '4,14p' | tr '\\t\\n' ' ;'");
     ck_assert_msg(!strncmp(out, "10.0.0.1 1448;10.0.0.1 1448;10.0.0.1 1448;"
                            "10.0.0.1 1448;10.0.0.1 1448;10.0.0.1 1448;"
@@ -273,14 +238,14 @@ START_TEST(test_tcp_duration_closes)
     wt_run_free(&r);
 
     vh_tshark_require();
-    char *dir = run_in_dir(json, "");
+    char *dir = vh_test_run_scenario(json, "");
     char pcap[PATH_MAX + 16];
     snprintf(pcap, sizeof pcap, "%s/a.pcap", dir);
     ck_assert_int_eq(tshark_count(pcap, "tcp.flags.fin == 1"), 2);
     ck_assert_int_eq(tshark_count(pcap, "tcp.analysis.flags && "
                                   "!tcp.analysis.window_update"), 0);
     /* The client's FIN follows its last data: no data after it. */
-    char *out = tshark(pcap, "-Y 'ip.src == 10.0.0.1 && (tcp.len > 0 || "
+    char *out = vh_tshark_out(pcap, "-Y 'ip.src == 10.0.0.1 && (tcp.len > 0 || "
                        "tcp.flags.fin == 1)' -T fields -e tcp.flags.fin "
                        "| tail -2 | tr '\\n' ' '");
     ck_assert_str_eq(out, "0 1 ");
@@ -318,7 +283,7 @@ START_TEST(test_tcp_loss_recovered)
     wt_run_free(&r);
 
     vh_tshark_require();
-    char *dir = run_in_dir(json, "");
+    char *dir = vh_test_run_scenario(json, "");
     char pcap[PATH_MAX + 16];
     snprintf(pcap, sizeof pcap, "%s/a.pcap", dir);
     assert_decodes(pcap);
@@ -397,9 +362,9 @@ START_TEST(test_tcp_deterministic)
                             ", { \"name\": \"rr\", \"from\": \"a\", "
                             "\"to\": \"b\", \"proto\": \"tcp\", "
                             "\"pattern\": \"rr\", \"dport\": 12865 }");
-    char *d1 = run_in_dir(json, "--json r.json");
-    char *d2 = run_in_dir(json, "--json r.json");
-    char *d3 = run_in_dir(json, "--json r.json --seed 7");
+    char *d1 = vh_test_run_scenario(json, "--json r.json");
+    char *d2 = vh_test_run_scenario(json, "--json r.json");
+    char *d3 = vh_test_run_scenario(json, "--json r.json --seed 7");
     char *out = NULL;
     int st = vh_test_sh(&out, "cd '%s' && sed -i '/wall_s/d' r.json && "
                         "cd '%s' && sed -i '/wall_s/d' r.json && "

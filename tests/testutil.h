@@ -38,6 +38,12 @@ char *vh_test_slurp(const char *path, size_t *len);
 /* A fresh directory under $TMPDIR for one test's files; caller frees. */
 char *vh_test_tmpdir(void);
 
+/* Writes scenario 'json' as s.json in a fresh directory and runs
+ * "vhsim run s.json --quiet ARGS" there, failing the test if the run
+ * fails.  Returns the directory, where the run wrote its outputs (caller
+ * frees). */
+char *vh_test_run_scenario(const char *json, const char *args);
+
 /* Reading a capture back with tshark (tests/tshark.c).  Checksums are
  * verified.  vh_tshark_require() fails the test, saying to install it,
  * when tshark is missing; vh_tshark_assert_clean() fails it on any
@@ -50,5 +56,8 @@ void vh_tshark_assert_clean(const char *path);
 char *vh_tshark_fields(const char *path, int n, const char *list);
 void vh_tshark_expect(const char *path, int n, const char *list,
                       const char *want);
+/* The output of "tshark -r PATH ARGS" with the IP, UDP and TCP checksums
+ * verified, failing the test if tshark fails (caller frees). */
+char *vh_tshark_out(const char *path, const char *args);
 
 #endif /* tests/testutil.h */

@@ -50,3 +50,14 @@ vh_tshark_expect(const char *path, int n, const char *list, const char *want)
                   n, list, got, want);
     free(got);
 }
+
+char *
+vh_tshark_out(const char *path, const char *args)
+{
+    char *out = NULL;
+    int st = vh_test_sh(&out, "tshark -r '%s' " VH_TSHARK_PREFS
+                        " -o tcp.check_checksum:TRUE 2>/dev/null %s",
+                        path, args);
+    ck_assert_msg(st == 0, "tshark failed: %s", out);
+    return out;
+}
