@@ -69,8 +69,10 @@
  * 'peak' holding one frame (so frames never leave closer together than
  * 'peak' allows); a frame leaves when both hold its length (a frame
  * longer than 'burst' needs a full bucket), and takes its bytes from
- * both.  A port that has been quiet so starts with a full burst: it sends
- * 'burst' bytes at 'peak', then settles to 'average'.
+ * both.  A port that has been quiet starts with a full burst bonus: it
+ * sends at 'peak' until the bonus is spent, burst * peak / (peak -
+ * average) bytes ('burst' of them beyond what 'average' alone passes in
+ * that time), then settles to 'average'.
  * A shaped frame is DELAYED, not dropped: frames the buckets cannot pass
  * yet wait, in order, in the port's shaping queue of
  * PORTPOLICY_QUEUE_FRAMES frames, and leave when the tokens allow (a timer
@@ -200,9 +202,15 @@ typedef void (*portpolicy_resume_fn)(struct world *, void *ctx,
 /* One direction's shaper. */
 struct portpolicy_shaper {
     const struct port_shaping *cfg;
-    double avg_tokens;          /* Bytes in the average bucket. */
-    double peak_tokens;         /* Bytes in the peak bucket. */
-    vh_time_t last;             /* When the buckets were last filled. */
+    /* The buckets as times, so that no rounding accumulates: the
+     * average bucket is full at 'tat' (its "theoretical arrival time":
+     * each frame sent moves it on by the frame's time at 'average', from
+     * now if it was behind), and holds 'burst' less what sending from
+     * now until 'tat' at 'average' would take; the peak bucket lets the
+     * next frame go at 'peak_free'. */
+    vh_time_t tat;
+    vh_time_t peak_free;
+    vh_time_t burst_time;       /* 'burst' bytes at 'average'. */
     struct vh_pktq q;           /* Frames waiting for tokens. */
     struct vh_timer timer;      /* Armed for the head frame's time. */
     portpolicy_resume_fn resume;
@@ -212,6 +220,8 @@ struct portpolicy_shaper {
     uint64_t bytes;             /* Their bytes. */
     uint64_t delayed;           /* Of them, frames that waited. */
     uint32_t peak_queued;       /* The most that waited at once. */
+    vh_time_t first, last;      /* When the first and last frame passed. */
+    uint64_t first_bytes;       /* The first frame's bytes. */
 };
 
 struct portpolicy_port {
@@ -287,13 +297,15 @@ enum portpolicy_verdict portpolicy_to_vm(struct world *,
  * defaults of portpolicy_defaults(). */
 bool portpolicy_active(const struct portpolicy_port *pp);
 
-/* Writes the port's entry to a device's report: "port" (its name),
- * "dropped" (an object of each reason's count, the nonzero ones), and
- * per shaped direction "ingress"/"egress": {"passed", "bytes", "delayed",
- * "peak_queued", "rate_bps" (bytes passed over the run's time, in bits
- * per second)}, with "acl" as a switch's ACL reports it.  'elapsed' is
- * the run's simulated time. */
-void portpolicy_report(const struct portpolicy_port *pp, vh_time_t elapsed,
+/* Writes the port's entry to a device's report (an item of its
+ * "port_policies" list): "port" (its name), "blocked" if it is,
+ * "security" (each setting "accept" or "reject"), "dropped" (each
+ * reason's count, the nonzero ones), per shaped direction
+ * "ingress"/"egress" {"average_bps", "peak_bps", "burst", "passed",
+ * "bytes", "delayed", "peak_queued", "rate_bps": the rate at which frames
+ * passed, from the first to the last}, and "acl" as a switch's ACL
+ * reports it. */
+void portpolicy_report(const struct portpolicy_port *pp,
                        struct report_out *out);
 
 #endif /* models/core/portpolicy.h */

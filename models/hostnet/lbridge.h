@@ -5,7 +5,12 @@
  * learned on, or flooded to every other port when the destination is
  * unknown, broadcast or multicast.  The work runs on the core that carries
  * the frame (the NIC's softirq core, or the vhost worker that pushed it out
- * of a VM), charged as 'vswitch'. */
+ * of a VM), charged as 'vswitch'.
+ *
+ * A VM's port may carry a policy (its attach "policy",
+ * models/core/portpolicy.h): frames from the VM meet it once the bridge's
+ * work on them is done, before the bridge learns their source; frames to
+ * the VM, as the bridge hands them over. */
 #ifndef VH_MODELS_LBRIDGE_H
 #define VH_MODELS_LBRIDGE_H 1
 
@@ -19,6 +24,7 @@
 
 struct bond;
 struct host;
+struct lbridge_polport;
 struct world;
 
 /* A NIC port with VLAN modes of its own (the bridge's "ports" entry
@@ -49,6 +55,10 @@ struct lbridge {
     struct bond **bonds;        /* Its "bond" ports (models/hostnet/bond.h),
                                  * each one uplink port of the bridge. */
     size_t n_bonds;
+    struct lbridge_polport **policies;  /* By port number: the policy of
+                                         * the VM NIC joined there (its
+                                         * attach "policy"), or NULL. */
+    size_t n_policies;          /* Entries of 'policies'. */
 };
 
 struct lbridge *lbridge_create(struct world *, struct host *,
