@@ -174,6 +174,13 @@ lbridge_lookup(const struct lbridge *br, const struct vh_mac *mac,
     return l2fwd_lookup(&br->l2, mac, 0, now);
 }
 
+const struct portpolicy_port *
+lbridge_port_policy(const struct lbridge *br, size_t i)
+{
+    const struct lbridge_polport *pol = polport_of(br, i);
+    return pol ? &pol->pp : NULL;
+}
+
 uint64_t
 lbridge_flooded(const struct lbridge *br)
 {

@@ -25,6 +25,7 @@
 struct bond;
 struct host;
 struct lbridge_polport;
+struct portpolicy_port;
 struct world;
 
 /* A NIC port with VLAN modes of its own (the bridge's "ports" entry
@@ -83,6 +84,10 @@ struct port *lbridge_port(const struct lbridge *, size_t i);
 /* The port number 'mac' was learned on (VLAN 0), or -1. */
 int lbridge_lookup(const struct lbridge *, const struct vh_mac *mac,
                    vh_time_t now);
+
+/* The policy state of port number 'i', or NULL if it has none. */
+const struct portpolicy_port *lbridge_port_policy(const struct lbridge *,
+                                                  size_t i);
 
 /* Frames flooded for lack of a learned destination. */
 uint64_t lbridge_flooded(const struct lbridge *);
