@@ -298,7 +298,7 @@ assert_refused(const char *bridge, const char *extra, const char *path,
 }
 
 /* Each kind of bond refuses the other's modes and keys, at the key's
- * path; balance-alb has no model yet. */
+ * path. */
 START_TEST(test_wrong_bond_keys_refused_at_their_paths)
 {
     static const char port[] = "hosts[0].bridges[0].ports[0]";
@@ -308,8 +308,8 @@ START_TEST(test_wrong_bond_keys_refused_at_their_paths)
                    "Open vSwitch's");
     assert_refused("ovs", ", \"bond_mode\": \"802.3ad\"", p,
                    "Linux bonding's");
-    assert_refused("linux-bridge", ", \"bond_mode\": \"balance-alb\"", p,
-                   "not supported yet");
+    assert_refused("ovs", ", \"bond_mode\": \"balance-alb\"", p,
+                   "Linux bonding's");
     snprintf(p, sizeof p, "%s.lacp", port);
     assert_refused("linux-bridge", ", \"lacp\": \"active\"", p,
                    "802.3ad");
