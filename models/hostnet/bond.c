@@ -450,6 +450,10 @@ bond_report(const struct bond *b, struct report_out *out)
         report_out_str(out, "state", member_state(b, k));
         report_out_num(out, "tx", (double) b->members[k].tx);
         report_out_num(out, "rx", (double) b->members[k].rx);
+        if (b->alb) {
+            char mac[18];
+            report_out_str(out, "mac", vh_mac_format(&b->alb->mac[k], mac));
+        }
         report_out_end(out);
     }
     report_out_end(out);

@@ -15,43 +15,9 @@
 
 #define ALB_TICK (100 * VH_MS)          /* ALB_TIMER_TICKS_PER_SEC 10. */
 #define TLB_REBALANCE_SECS 10          /* BOND_TLB_REBALANCE_INTERVAL. */
-#define TLB_TABLE 256                   /* TLB_HASH_TABLE_SIZE. */
 #define RLB_UPDATE_DELAY (2 * VH_SEC)   /* After the host's ARP request. */
 #define RLB_ARP_BURST 2                 /* RLB_ARP_BURST_SIZE. */
 #define ETH_P_LOOPBACK 0x9000           /* The learning frame's type. */
-
-/* A destination of the transmit table. */
-struct tlb_entry {
-    int member;                 /* Where it goes, or -1: placed anew. */
-    uint64_t tx_bytes;          /* Since the last rebalance. */
-    uint64_t load_history;      /* Bytes per second before it, plus 1. */
-};
-
-/* A peer of one of the host's addresses. */
-struct rlb_client {
-    uint32_t ip;                /* The peer's. */
-    uint32_t own_ip;            /* The host's address it talks to. */
-    struct vh_mac mac;          /* The peer's, once known. */
-    bool mac_known;
-    int member;                 /* The member it sends to the host by. */
-    bool ntt;                   /* Needs to be told (an ARP update). */
-};
-
-struct bond_alb {
-    struct vh_mac *mac;         /* Each member's MAC now. */
-    uint64_t *load;             /* Each member's tlb load (bytes/s). */
-    struct tlb_entry tlb[TLB_TABLE];
-    struct rlb_client *clients;
-    size_t n_clients;
-    int rx_last;                /* The member rlb gave a peer last. */
-    vh_time_t hold_until;       /* No ARP updates before (the host's
-                                 * request must be answered first). */
-    struct vh_timer timer;
-    unsigned ticks;
-    uint64_t rebalances;
-    uint64_t arp_updates;       /* ARP replies sent to move peers. */
-    uint64_t learning_tx;
-};
 
 static bool
 member_up(const struct bond *b, int k)
@@ -62,7 +28,7 @@ member_up(const struct bond *b, int k)
 static void
 tlb_clear(struct bond_alb *a, int member)
 {
-    for (size_t i = 0; i < TLB_TABLE; i++) {
+    for (size_t i = 0; i < BOND_TLB_TABLE; i++) {
         if (a->tlb[i].member == member) {
             a->tlb[i].member = -1;
         }
@@ -96,7 +62,7 @@ tlb_choose(struct bond *b, uint32_t dst_ip, uint32_t len)
 {
     struct bond_alb *a = b->alb;
     uint8_t h = (uint8_t) (dst_ip ^ dst_ip >> 8 ^ dst_ip >> 16 ^ dst_ip >> 24);
-    struct tlb_entry *e = &a->tlb[h];
+    struct bond_tlb_entry *e = &a->tlb[h];
     if (!member_up(b, e->member)) {
         e->member = least_loaded(b);
         if (e->member >= 0) {
@@ -114,8 +80,8 @@ static void
 tlb_rebalance(struct bond *b)
 {
     struct bond_alb *a = b->alb;
-    for (size_t i = 0; i < TLB_TABLE; i++) {
-        struct tlb_entry *e = &a->tlb[i];
+    for (size_t i = 0; i < BOND_TLB_TABLE; i++) {
+        struct bond_tlb_entry *e = &a->tlb[i];
         if (e->member >= 0) {
             e->load_history = 1 + e->tx_bytes / TLB_REBALANCE_SECS;
             e->tx_bytes = 0;
@@ -144,7 +110,7 @@ rlb_next(struct bond *b)
     return -1;
 }
 
-static struct rlb_client *
+static struct bond_rlb_client *
 rlb_client(struct bond *b, uint32_t ip, uint32_t own_ip, bool create)
 {
     struct bond_alb *a = b->alb;
@@ -157,7 +123,7 @@ rlb_client(struct bond *b, uint32_t ip, uint32_t own_ip, bool create)
         return NULL;
     }
     a->clients = vh_xgrow(a->clients, a->n_clients, sizeof *a->clients);
-    struct rlb_client *c = &a->clients[a->n_clients++];
+    struct bond_rlb_client *c = &a->clients[a->n_clients++];
     memset(c, 0, sizeof *c);
     c->ip = ip;
     c->own_ip = own_ip;
@@ -191,7 +157,7 @@ static int
 rlb_arp_xmit(struct world *w, struct bond *b, struct vh_packet *p,
              const struct vh_frame_info *fi)
 {
-    struct rlb_client *c = rlb_client(b, fi->arp_tpa, fi->arp_spa, true);
+    struct bond_rlb_client *c = rlb_client(b, fi->arp_tpa, fi->arp_spa, true);
     if (!member_up(b, c->member)) {
         c->member = rlb_next(b);
     }
@@ -214,7 +180,7 @@ rlb_arp_xmit(struct world *w, struct bond *b, struct vh_packet *p,
 /* Tells peer 'c' where the host's address now is: two ARP replies from
  * its member, sender the member's MAC (rlb_update_client). */
 static void
-rlb_update(struct world *w, struct bond *b, struct rlb_client *c)
+rlb_update(struct world *w, struct bond *b, struct bond_rlb_client *c)
 {
     struct bond_member *m = &b->members[c->member];
     for (int i = 0; i < RLB_ARP_BURST; i++) {
@@ -236,7 +202,7 @@ rlb_reassign(struct bond *b, int from, bool all)
 {
     struct bond_alb *a = b->alb;
     for (size_t i = 0; i < a->n_clients; i++) {
-        struct rlb_client *c = &a->clients[i];
+        struct bond_rlb_client *c = &a->clients[i];
         if (all || c->member == from) {
             c->member = rlb_next(b);
             c->ntt = c->member >= 0;
@@ -275,7 +241,7 @@ alb_tick(struct vh_sim *sim, void *obj, void *arg)
     }
     if (sim->now >= a->hold_until) {
         for (size_t i = 0; i < a->n_clients; i++) {
-            struct rlb_client *c = &a->clients[i];
+            struct bond_rlb_client *c = &a->clients[i];
             if (c->ntt && c->mac_known && member_up(b, c->member)) {
                 rlb_update(w, b, c);
             }
@@ -297,7 +263,7 @@ bond_alb_init(struct world *w, struct bond *b)
     for (size_t k = 0; k < b->n_members; k++) {
         a->mac[k] = b->members[k].nic->cfg->mac;
     }
-    for (size_t i = 0; i < TLB_TABLE; i++) {
+    for (size_t i = 0; i < BOND_TLB_TABLE; i++) {
         a->tlb[i].member = -1;
     }
     a->rx_last = -1;
@@ -354,7 +320,7 @@ bond_alb_rx(struct world *w, struct bond *b, size_t k, struct vh_packet *p)
     if (vh_frame_parse(p->data, p->len, &fi, false) == 0 && fi.is_arp
         && fi.arp_op == VH_ARP_REPLY) {
         /* rlb_arp_recv: a peer the host asked now says its MAC. */
-        struct rlb_client *c = rlb_client(b, fi.arp_spa, fi.arp_tpa, false);
+        struct bond_rlb_client *c = rlb_client(b, fi.arp_spa, fi.arp_tpa, false);
         if (c && (!c->mac_known || !vh_mac_eq(&c->mac, &fi.arp_sha))) {
             c->mac = fi.arp_sha;
             c->mac_known = true;

@@ -40,11 +40,51 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+
+#include "sim/event.h"
+#include "sim/frame.h"
+#include "sim/time.h"
 
 struct bond;
 struct report_out;
 struct vh_packet;
 struct world;
+
+#define BOND_TLB_TABLE 256      /* The kernel's TLB_HASH_TABLE_SIZE. */
+
+/* A destination of the transmit table. */
+struct bond_tlb_entry {
+    int member;                 /* Where it goes, or -1: placed anew. */
+    uint64_t tx_bytes;          /* Since the last rebalance. */
+    uint64_t load_history;      /* Bytes per second before it, plus 1. */
+};
+
+/* A peer of one of the host's addresses. */
+struct bond_rlb_client {
+    uint32_t ip;                /* The peer's. */
+    uint32_t own_ip;            /* The host's address it talks to. */
+    struct vh_mac mac;          /* The peer's, once known. */
+    bool mac_known;
+    int member;                 /* The member it sends to the host by. */
+    bool ntt;                   /* Needs to be told (an ARP update). */
+};
+
+struct bond_alb {
+    struct vh_mac *mac;         /* Each member's MAC now. */
+    uint64_t *load;             /* Each member's tlb load (bytes/s). */
+    struct bond_tlb_entry tlb[BOND_TLB_TABLE];
+    struct bond_rlb_client *clients;
+    size_t n_clients;
+    int rx_last;                /* The member rlb gave a peer last. */
+    vh_time_t hold_until;       /* No ARP updates before (the host's
+                                 * request must be answered first). */
+    struct vh_timer timer;
+    unsigned ticks;
+    uint64_t rebalances;
+    uint64_t arp_updates;       /* ARP replies sent to move peers. */
+    uint64_t learning_tx;
+};
 
 /* Sets up the tables and starts the monitor (every 100 ms). */
 void bond_alb_init(struct world *, struct bond *);
