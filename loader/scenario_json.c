@@ -576,7 +576,6 @@ static const struct {
 } unbuilt_values[] = {
     { "attach type", "dvswitch", "distributed switches" },
     { "proto", "icmp6", "IPv6" },
-    { "bond mode", "balance-alb", "Linux bonding mode balance-alb" },
 };
 
 bool

@@ -36,11 +36,6 @@ static const struct {
     { BASE("", "", "", "", ", \"portgroup\": \"web\"", "", ""),
       "hosts[0].vms[0].nics[0].attach.portgroup: not supported yet: "
       "distributed switches' port groups" },
-    { BASE("", "", ", { \"name\": \"b0\", \"type\": \"bond\", \"members\": "
-           "[\"eth1\"], \"bond_mode\": \"balance-alb\" }", "", "", "",
-           ""),
-      "hosts[0].bridges[0].ports[1].bond_mode: not supported yet: Linux "
-      "bonding mode balance-alb" },
     { BASE("", "", "", "", "", "", ", \"family\": 6"),
       "traffic[0].family: not supported yet: IPv6" },
     { BASE("", "", "", "", "", "", ", \"proto\": \"icmp6\""),
