@@ -410,8 +410,10 @@ gui_inspect_node(struct gui_lines *out, struct gui_history *h,
         grouped(ctr.n[VH_HOP_DELIVER], a, sizeof a),
         grouped(ctr.n[VH_HOP_DROP], b, sizeof b));
     for (size_t i = 0; i < nd; i++) {
+        char why[128];
         add(out, GUI_SANS, red, 4, "%s: %s",
-            gui_history_string(h, drops[i].reason),
+            vh_gloss_reason(gui_history_string(h, drops[i].reason), why,
+                            sizeof why),
             grouped(drops[i].n, a, sizeof a));
     }
     uint32_t waiting = (size_t) node < f->n_nodes ? f->waiting[node] : 0;
@@ -717,7 +719,7 @@ gui_inspect_packet(struct gui_lines *out, struct gui_history *h, uint32_t pi,
     for (uint32_t i = 0; i < p->n_ev; i++) {
         const struct gui_hev *e = gui_history_event(h, p->ev[i]);
         vh_time_t rel = e->time > p->born ? e->time - p->born : 0;
-        char detail[120] = "";
+        char detail[120] = "", why[100];
         const char *what = gui_history_string(h, e->what);
         switch (e->kind) {
         case VH_HOP_SERVICE:
@@ -740,7 +742,8 @@ gui_inspect_packet(struct gui_lines *out, struct gui_history *h, uint32_t pi,
             break;
         case VH_HOP_DROP:
             snprintf(detail, sizeof detail, "%s",
-                     gui_history_string(h, e->reason));
+                     vh_gloss_reason(gui_history_string(h, e->reason), why,
+                                     sizeof why));
             break;
         default:
             break;

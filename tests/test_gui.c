@@ -1484,6 +1484,118 @@ START_TEST(test_every_scenario_hops_drawn)
 }
 END_TEST
 
+/* Adds 'line' to 'fails' once, counting each fault in '*nf'. */
+static void
+note_fault(char *fails, size_t size, const char *line, size_t *nf)
+{
+    (*nf)++;
+    if (!strstr(fails, line)) {
+        snprintf(fails + strlen(fails), size - strlen(fails), "%s", line);
+    }
+}
+
+/* Up to 24 times of drop events, at least 20 us apart. */
+struct drop_times {
+    vh_time_t t[24];
+    int n;
+};
+
+static void
+note_drop_time(void *ctx, const struct gui_hev *e)
+{
+    struct drop_times *dt = ctx;
+    if (dt->n < 24 && (!dt->n || e->time > dt->t[dt->n - 1] + 20 * VH_US)) {
+        dt->t[dt->n++] = e->time + VH_US;
+    }
+}
+
+/* The labels of drops and hairpin turns, as a class sees them at 1280x720
+ * in the scenarios where frames are dropped or turned: each is clear of
+ * every device's box (but those that hold its own device) and of the
+ * other labels, so a burst of drops never hides the device it is about
+ * or its neighbours. */
+START_TEST(test_drop_and_hairpin_labels_clear)
+{
+    char *dir = vh_test_tmpdir();
+    static const char *const scns[] = {
+        "evb", "vepa-vdp", "ovs-qos", "ovs-bond-failover", "nat-vs-bridge",
+        "teaming-failover", "pvlan", "sriov-isolation",
+        "lessons/07-macvtap-modes", "lessons/09-live-migration",
+        "lessons/11-bridge-learning", "lessons/21-evb-veb-vepa-vntag",
+        "lessons/26-ovs-vlan-mirror",
+    };
+    char fails[8192] = "";
+    size_t nf = 0, n_labels = 0;
+    for (size_t s = 0; s < sizeof scns / sizeof *scns; s++) {
+        char *out = NULL;
+        int st = vh_test_sh(&out, "cd '%s' && '%s' run '%s/scenarios/%s.json'"
+                            " --quiet --record 'l%zu.vhrec'", dir, bin(),
+                            getcwd((char[4096]) { 0 }, 4096), scns[s], s);
+        ck_assert_msg(st == 0, "%s: %s", scns[s], out);
+        free(out);
+        char rec[4200];
+        snprintf(rec, sizeof rec, "%s/l%zu.vhrec", dir, s);
+        struct viewer v;
+        viewer_file(&v, 1280, 720, rec, 0);
+        struct gui_app *a = &v.app;
+        const struct gui_side *sd = &a->side[0];
+        vh_time_t end = gui_history_scene(sd->h)->duration;
+        /* Evenly through the run, and just after drops (a burst of
+         * them, each device's label beside the others'). */
+        struct drop_times dt = { .n = 0 };
+        ck_assert_int_eq(gui_history_seek(sd->h, end, 0), 0);
+        gui_history_each(sd->h, 0, end, VH_HOP_BIT(VH_HOP_DROP),
+                         note_drop_time, &dt);
+        for (int k = 1; k <= 40 + dt.n; k++) {
+            free(frame_at(&v, k <= 40 ? end * k / 40 : dt.t[k - 41]));
+            const struct gui_layout *l = sd->l;
+            const struct gui_view *vw = &sd->view;
+            for (int i = 0; i < a->draw.n_placed; i++) {
+                const struct gui_label_rect *r = &a->draw.placed[i];
+                n_labels++;
+                for (size_t j = 0; j < l->n_nodes; j++) {
+                    const struct gui_node *n = &l->nodes[j];
+                    if (n->type == GUI_N_HOST || n->type == GUI_N_PROC
+                        || gui_layout_encloses(l, (int32_t) j, r->node)) {
+                        continue;
+                    }
+                    float bx = gui_view_x(vw, n->box.x);
+                    float by = gui_view_y(vw, n->box.y);
+                    float bw = n->box.w * vw->zoom, bh = n->box.h * vw->zoom;
+                    if (r->x < bx + bw && r->x + r->w > bx && r->y < by + bh
+                        && r->y + r->h > by) {
+                        char line[200];
+                        snprintf(line, sizeof line, "\n%s: the label about "
+                                 "%s covers %s", scns[s],
+                                 l->nodes[r->node].label, n->label);
+                        note_fault(fails, sizeof fails, line, &nf);
+                    }
+                }
+                for (int o = 0; o < i; o++) {
+                    const struct gui_label_rect *q = &a->draw.placed[o];
+                    if (r->x < q->x + q->w && r->x + r->w > q->x
+                        && r->y < q->y + q->h && r->y + r->h > q->y) {
+                        char line[200];
+                        snprintf(line, sizeof line, "\n%s: the labels about "
+                                 "%s and %s overlap", scns[s],
+                                 l->nodes[r->node].label,
+                                 l->nodes[q->node].label);
+                        note_fault(fails, sizeof fails, line, &nf);
+                    }
+                }
+            }
+        }
+        viewer_close(&v);
+    }
+    ck_assert_msg(n_labels > 0, "no drop or hairpin label was drawn");
+    ck_assert_msg(nf == 0, "%zu faults:%s", nf, fails);
+    char *out = NULL;
+    vh_test_sh(&out, "rm -rf '%s'", dir);
+    free(out);
+    free(dir);
+}
+END_TEST
+
 /* OVS-DPDK's poll-mode thread spins whether or not frames come: the
  * report counts its core 100% busy polling, and the GUI's bar for that
  * core is full of the poll category while the vCPU's core is not; the
@@ -3014,6 +3126,10 @@ gui_suite(void)
     tcase_add_test(tc, test_layout_no_overlap);
     tcase_add_test(tc, test_layout_hit_anchor);
     tcase_add_test(tc, test_layout_user_space);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("labels");
+    tcase_set_timeout(tc, 300);
+    tcase_add_test(tc, test_drop_and_hairpin_labels_clear);
     suite_add_tcase(s, tc);
     tc = tcase_create("files");
     tcase_set_timeout(tc, 300);
