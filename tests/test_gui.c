@@ -1337,22 +1337,6 @@ route_between(const struct gui_layout *l, int32_t a, int32_t b)
     return NULL;
 }
 
-/* Whether device 'dev' is in a guest that a scenario event moves to
- * another host. */
-static bool
-migrated(const struct gui_scene *sc, uint32_t dev)
-{
-    for (size_t m = 0; m < sc->n_marks; m++) {
-        size_t n = strlen(sc->marks[m].target);
-        if (!strcmp(sc->marks[m].action, "migrate")
-            && !strncmp(sc->devs[dev].path, sc->marks[m].target, n)
-            && sc->devs[dev].path[n] == '/') {
-            return true;
-        }
-    }
-    return false;
-}
-
 /* Whether the segment (x0,y0)-(x1,y1), horizontal or vertical, passes
  * through the inside of 'b' (its edges excepted). */
 static bool
@@ -1370,7 +1354,8 @@ segment_crosses(float x0, float y0, float x1, float y1,
  * overlap unless one holds the other, nothing but hardware is drawn
  * inside a NIC, no line runs through a device it does not join, and each
  * step of each packet, in the order the trace gives, goes along
- * something drawn between the two devices. */
+ * something drawn between the two devices in the picture of that time
+ * (a migrated VM on its new host, joined to its bridge there). */
 START_TEST(test_every_scenario_hops_drawn)
 {
     char *dir = vh_test_tmpdir();
@@ -1387,6 +1372,9 @@ START_TEST(test_every_scenario_hops_drawn)
         "access-methods:e1000", "docker-modes:macvlan", "docker-modes:vm",
         "docker-modes:ipvlan-l3", "cni:sriov", "evb:sriov-veb",
         "overlay:ovs-dpdk-vxlan", "overlay:ovs-vxlan",
+        /* A VM that moves: drawn on its new host from the migration on,
+         * where the trace has it. */
+        "lessons/09-live-migration", "lessons/22-vepa-vdp",
     };
     char fails[16384] = "";
     size_t nf = 0;
@@ -1399,47 +1387,66 @@ START_TEST(test_every_scenario_hops_drawn)
         struct gui_history *h = scenario_history(dir, path,
                                                  colon ? colon + 1 : "base");
         const struct gui_scene *sc = gui_history_scene(h);
-        struct gui_layout *l = gui_layout_new(sc, NULL);
-        check_layout(l, 0);
-        if (!strcmp(scns[s], "vepa-vdp")) {
-            /* The switch says its mode: VEPA turns frames back. */
-            int32_t tor = l->dev_node[dev_index(sc, "tor1")];
-            ck_assert_ptr_nonnull(strstr(l->nodes[tor].sub, "vepa"));
+        /* A layout per phase of the run's migrations, as the window
+         * draws it. */
+        vh_time_t starts[GUI_MAX_PHASES];
+        size_t n_phases = gui_moves_phases(sc, starts, GUI_MAX_PHASES);
+        struct gui_scene *moved[GUI_MAX_PHASES] = { NULL };
+        struct gui_layout *phase_l[GUI_MAX_PHASES];
+        for (size_t k = 0; k < n_phases; k++) {
+            moved[k] = k ? gui_moves_scene(sc, k) : NULL;
+            phase_l[k] = gui_layout_new(k ? moved[k] : sc, NULL);
         }
-        /* Inside a NIC only its hardware (VFs, VIFs): a macvlan is the
-         * kernel's. */
-        for (size_t i = 0; i < l->n_nodes; i++) {
-            const struct gui_node *n = &l->nodes[i];
-            if (n->type == GUI_N_PORT && n->parent >= 0
-                && l->nodes[n->parent].type == GUI_N_HW) {
-                ck_assert_msg(sc->devs[n->dev].role == VH_ROLE_HW,
-                              "%s: %s drawn inside its NIC", scns[s],
-                              sc->devs[n->dev].path);
+        if (strstr(scns[s], "migration")) {
+            /* The lesson's VM moves once, to host2. */
+            ck_assert_uint_eq(n_phases, 2);
+            int32_t vm = phase_l[1]->dev_node[dev_index(sc, "host1/vm1")];
+            int32_t h2 = phase_l[1]->dev_node[dev_index(sc, "host2")];
+            ck_assert(gui_layout_encloses(phase_l[1], h2, vm));
+        }
+        for (size_t ph = 0; ph < n_phases; ph++) {
+            struct gui_layout *l = phase_l[ph];
+            check_layout(l, 0);
+            if (!strcmp(scns[s], "vepa-vdp")) {
+                /* The switch says its mode: VEPA turns frames back. */
+                int32_t tor = l->dev_node[dev_index(sc, "tor1")];
+                ck_assert_ptr_nonnull(strstr(l->nodes[tor].sub, "vepa"));
             }
-        }
-        for (size_t r = 0; r < l->n_routes; r++) {
-            const struct gui_route *rt = &l->routes[r];
+            /* Inside a NIC only its hardware (VFs, VIFs): a macvlan is the
+             * kernel's. */
             for (size_t i = 0; i < l->n_nodes; i++) {
                 const struct gui_node *n = &l->nodes[i];
-                if (n->type == GUI_N_HOST || n->type == GUI_N_CPU
-                    || (int32_t) i == rt->a || (int32_t) i == rt->b
-                    || gui_layout_encloses(l, (int32_t) i, rt->a)
-                    || gui_layout_encloses(l, (int32_t) i, rt->b)
-                    || gui_layout_encloses(l, rt->a, (int32_t) i)
-                    || gui_layout_encloses(l, rt->b, (int32_t) i)) {
-                    continue;
+                if (n->type == GUI_N_PORT && n->parent >= 0
+                    && l->nodes[n->parent].type == GUI_N_HW) {
+                    ck_assert_msg(sc->devs[n->dev].role == VH_ROLE_HW,
+                                  "%s: %s drawn inside its NIC", scns[s],
+                                  sc->devs[n->dev].path);
                 }
-                for (uint32_t k = 0; k + 1 < rt->n; k++) {
-                    if (segment_crosses(rt->pts[k][0], rt->pts[k][1],
-                                        rt->pts[k + 1][0], rt->pts[k + 1][1],
-                                        &n->box)) {
-                        nf++;
-                        snprintf(fails + strlen(fails),
-                                 sizeof fails - strlen(fails),
-                                 "\n%s: the line %s-%s runs through %s",
-                                 scns[s], l->nodes[rt->a].label,
-                                 l->nodes[rt->b].label, n->label);
-                        break;
+            }
+            for (size_t r = 0; r < l->n_routes; r++) {
+                const struct gui_route *rt = &l->routes[r];
+                for (size_t i = 0; i < l->n_nodes; i++) {
+                    const struct gui_node *n = &l->nodes[i];
+                    if (n->type == GUI_N_HOST || n->type == GUI_N_CPU
+                        || (int32_t) i == rt->a || (int32_t) i == rt->b
+                        || gui_layout_encloses(l, (int32_t) i, rt->a)
+                        || gui_layout_encloses(l, (int32_t) i, rt->b)
+                        || gui_layout_encloses(l, rt->a, (int32_t) i)
+                        || gui_layout_encloses(l, rt->b, (int32_t) i)) {
+                        continue;
+                    }
+                    for (uint32_t k = 0; k + 1 < rt->n; k++) {
+                        if (segment_crosses(rt->pts[k][0], rt->pts[k][1],
+                                            rt->pts[k + 1][0], rt->pts[k + 1][1],
+                                            &n->box)) {
+                            nf++;
+                            snprintf(fails + strlen(fails),
+                                     sizeof fails - strlen(fails),
+                                     "\n%s: the line %s-%s runs through %s",
+                                     scns[s], l->nodes[rt->a].label,
+                                     l->nodes[rt->b].label, n->label);
+                            break;
+                        }
                     }
                 }
             }
@@ -1450,10 +1457,9 @@ START_TEST(test_every_scenario_hops_drawn)
             gui_history_stops(h, pk);
             for (uint32_t k = 0; k + 1 < pk->n_stops; k++) {
                 const struct gui_stop *x = &pk->stops[k], *y = x + 1;
-                if (migrated(sc, x->dev) || migrated(sc, y->dev)) {
-                    /* The picture keeps a guest where it started. */
-                    continue;
-                }
+                /* The picture of the time the packet gets there. */
+                struct gui_layout *l = phase_l[gui_moves_phase_at(
+                    starts, n_phases, y->t_in)];
                 int32_t a = gui_layout_node_of(l, x->dev, x->slot);
                 int32_t b = gui_layout_node_of(l, y->dev, y->slot);
                 if (gui_layout_path_drawn(l, a, b)) {
@@ -1473,7 +1479,10 @@ START_TEST(test_every_scenario_hops_drawn)
                 }
             }
         }
-        gui_layout_free(l);
+        for (size_t k = 0; k < n_phases; k++) {
+            gui_layout_free(phase_l[k]);
+            gui_moves_free(moved[k]);
+        }
         gui_history_free(h);
     }
     ck_assert_msg(nf == 0, "%zu faults:%s", nf, fails);
@@ -2535,7 +2544,7 @@ START_TEST(test_record_roundtrip)
     build_scene(&sc, &t, 2, false);
     gui_scene_add_flow(&sc, "f0", "host1/vm1", "host1/vm2", "udp");
     gui_scene_add_cat(&sc, "guest");
-    gui_scene_add_mark(&sc, 5 * VH_US, "link-down", "tor1/p1");
+    gui_scene_add_mark(&sc, 5 * VH_US, "link-down", "tor1/p1", NULL);
     char *dir = vh_test_tmpdir();
     char path[4096];
     snprintf(path, sizeof path, "%s/rt.vhrec", dir);
