@@ -54,8 +54,8 @@ side_layout_free(struct gui_side *sd)
     sd->l = NULL;
 }
 
-/* Turns side 'sd' to the phase of time 't'; true if it changed.  The
- * selected device stays selected, at its node of the new layout. */
+/* Turns side 'sd' to the phase of time 't'; true if it changed.  (The
+ * selection is kept by path, and found again in the new layout.) */
 static bool
 side_phase(struct gui_side *sd, vh_time_t t)
 {
@@ -63,15 +63,8 @@ side_phase(struct gui_side *sd, vh_time_t t)
     if (k == sd->phase) {
         return false;
     }
-    const struct gui_layout *old = sd->l;
     sd->phase = k;
     sd->l = sd->phase_l[k];
-    if (sd->sel_node >= 0) {
-        const struct gui_node *n = &old->nodes[sd->sel_node];
-        sd->sel_node = n->dev < 0 ? -1
-                       : n->type == GUI_N_BACKEND && sd->l->dev_back[n->dev] >= 0
-                       ? sd->l->dev_back[n->dev] : sd->l->dev_node[n->dev];
-    }
     return true;
 }
 

@@ -20,7 +20,7 @@ is_migration(const struct gui_mark *m)
     return !strcmp(m->action, "migrate") && m->to && *m->to;
 }
 
-/* The migrate marks of 'sc' in time order (the scenario's order among
+/* The migrate marks of 'sc' in the order they end (the scenario's order among
  * equal times), at most 'max', into 'idx'; returns how many. */
 static size_t
 migrations(const struct gui_scene *sc, size_t *idx, size_t max)
@@ -31,7 +31,7 @@ migrations(const struct gui_scene *sc, size_t *idx, size_t max)
             continue;
         }
         size_t k = n++;
-        while (k > 0 && sc->marks[idx[k - 1]].at > sc->marks[i].at) {
+        while (k > 0 && sc->marks[idx[k - 1]].until > sc->marks[i].until) {
             idx[k] = idx[k - 1];
             k--;
         }
@@ -47,7 +47,7 @@ gui_moves_phases(const struct gui_scene *sc, vh_time_t *starts, size_t max)
     size_t n = migrations(sc, idx, max > 0 ? max - 1 : 0);
     starts[0] = 0;
     for (size_t k = 0; k < n; k++) {
-        starts[k + 1] = sc->marks[idx[k]].at;
+        starts[k + 1] = sc->marks[idx[k]].until;
     }
     return n + 1;
 }

@@ -3,8 +3,9 @@
  * A migrated VM keeps its devices and their paths ("host1/vm1/eth0") but
  * runs on another host from the migration on: its vCPUs there, its tap
  * on the destination's bridge of the same name (models/core/migrate.h).
- * The picture follows: from a migrate mark's time on, the window is laid
- * out from a copy of the scene in which the guest's parent is the
+ * The picture follows: from the end of a migration's downtime on (until
+ * then the VM is stopped on its source host, frames for it waiting in
+ * its tap there), the window is laid out from a copy of the scene in which the guest's parent is the
  * destination host and each link between the guest's devices and a
  * device of its source host joins instead the device of the same name on
  * the destination ("host1/br0" becomes "host2/br0"), or is gone if the
@@ -23,7 +24,8 @@
 /* Phases beyond this one keep its picture. */
 #define GUI_MAX_PHASES 8
 
-/* The times the phases start ('starts[0]' is 0), at most 'max'; returns
+/* The times the phases start ('starts[0]' is 0; each migrate mark's
+ * 'until', in order), at most 'max'; returns
  * how many.  One phase (the scene as recorded) without migrations. */
 size_t gui_moves_phases(const struct gui_scene *, vh_time_t *starts,
                         size_t max);

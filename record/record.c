@@ -186,6 +186,7 @@ write_scene(struct gui_rec_writer *w, const struct gui_scene *sc)
         put_str(b, sc->marks[i].action);
         put_str(b, sc->marks[i].target);
         put_str(b, sc->marks[i].to);
+        put_var(b, sc->marks[i].until);
     }
     write_record(w, 'S', b);
 }
@@ -632,7 +633,8 @@ parse_scene(struct gui_rec_reader *r, size_t len, struct gui_scene *sc)
     for (size_t i = 0; i < n && !c.bad && n <= len; i++) {
         vh_time_t at = get_var(&c);
         char *a = get_str(&c), *t = get_str(&c), *to = get_str(&c);
-        gui_scene_add_mark(sc, at, a, t, to);
+        vh_time_t until = get_var(&c);
+        gui_scene_add_mark(sc, at, a, t, to, until);
         free(a);
         free(t);
         free(to);

@@ -147,11 +147,12 @@ gui_scene_add_cat(struct gui_scene *sc, const char *name)
 
 void
 gui_scene_add_mark(struct gui_scene *sc, vh_time_t at, const char *action,
-                   const char *target, const char *to)
+                   const char *target, const char *to, vh_time_t until)
 {
     sc->marks = gui_xrealloc(sc->marks, (sc->n_marks + 1) * sizeof *sc->marks);
     sc->marks[sc->n_marks++] = (struct gui_mark) {
-        at, gui_xstrdup(action), gui_xstrdup(target), gui_xstrdup(to ? to : "")
+        at, gui_xstrdup(action), gui_xstrdup(target),
+        gui_xstrdup(to ? to : ""), until < at ? at : until,
     };
 }
 

@@ -1493,6 +1493,49 @@ START_TEST(test_every_scenario_hops_drawn)
 }
 END_TEST
 
+/* The window of lesson 09 as time passes: vm1 in host1 until its
+ * migration's downtime ends, in host2 from then on (the window's layout
+ * follows the time both ways), the selected VM still selected. */
+START_TEST(test_migrated_vm_drawn_on_new_host)
+{
+    char *dir = vh_test_tmpdir();
+    char *out = NULL;
+    int st = vh_test_sh(&out, "cd '%s' && '%s' run '%s/scenarios/lessons/"
+                        "09-live-migration.json' --quiet --record m.vhrec",
+                        dir, bin(), getcwd((char[4096]) { 0 }, 4096));
+    ck_assert_msg(st == 0, "%s", out);
+    free(out);
+    char rec[4200];
+    snprintf(rec, sizeof rec, "%s/m.vhrec", dir);
+    struct viewer v;
+    viewer_file(&v, 1280, 720, rec, 0);
+    struct gui_side *sd = &v.app.side[0];
+    const struct gui_scene *sc = gui_history_scene(sd->h);
+    int32_t vm = dev_index(sc, "host1/vm1");
+    int32_t h1 = dev_index(sc, "host1"), h2 = dev_index(sc, "host2");
+    static const struct {
+        vh_time_t t;
+        bool on_host2;
+    } at[] = {
+        { 1 * VH_MS, false }, { 4 * VH_MS, false }, { 5 * VH_MS, true },
+        { 7 * VH_MS, true }, { 2 * VH_MS, false },
+    };
+    snprintf(v.app.sel_path, sizeof v.app.sel_path, "host1/vm1");
+    for (size_t i = 0; i < sizeof at / sizeof *at; i++) {
+        free(frame_at(&v, at[i].t));
+        int32_t n = sd->l->dev_node[vm];
+        int32_t host = sd->l->dev_node[at[i].on_host2 ? h2 : h1];
+        ck_assert_msg(gui_layout_encloses(sd->l, host, n), "at %" PRIu64
+                      " ps vm1 is not in %s", (uint64_t) at[i].t,
+                      at[i].on_host2 ? "host2" : "host1");
+        ck_assert_int_eq(sd->sel_node, n);
+    }
+    viewer_close(&v);
+    vh_test_sh(NULL, "rm -rf '%s'", dir);
+    free(dir);
+}
+END_TEST
+
 /* Adds 'line' to 'fails' once, counting each fault in '*nf'. */
 static void
 note_fault(char *fails, size_t size, const char *line, size_t *nf)
@@ -2544,7 +2587,8 @@ START_TEST(test_record_roundtrip)
     build_scene(&sc, &t, 2, false);
     gui_scene_add_flow(&sc, "f0", "host1/vm1", "host1/vm2", "udp");
     gui_scene_add_cat(&sc, "guest");
-    gui_scene_add_mark(&sc, 5 * VH_US, "link-down", "tor1/p1", NULL);
+    gui_scene_add_mark(&sc, 5 * VH_US, "link-down", "tor1/p1", NULL,
+                       5 * VH_US);
     char *dir = vh_test_tmpdir();
     char path[4096];
     snprintf(path, sizeof path, "%s/rt.vhrec", dir);
@@ -2820,14 +2864,15 @@ START_TEST(test_cli)
                     "g.vhrec --screenshot y.png", dir, vhsim);
     ck_assert_int_eq(st, 2);
     free(out);
-    st = vh_test_sh(&out, "cd '%s' && printf 'VHSIMREC\\004\\000\\000\\000"
+    st = vh_test_sh(&out, "cd '%s' && printf 'VHSIMREC\\005\\000\\000\\000"
                     "xx' > h.vhrec && '%s' gui h.vhrec --screenshot y.png",
                     dir, vhsim);
     ck_assert_int_eq(st, 2);
     ck_assert(strstr(out, "damaged"));
     free(out);
     /* Version 1 numbered the hop kinds differently, version 2 had no
-     * device roles, version 3 no receive queues: refused, not misread. */
+     * device roles, version 3 no receive queues, version 4 no
+     * migration's destination: refused, not misread. */
     st = vh_test_sh(&out, "cd '%s' && printf 'VHSIMREC\\002\\000\\000\\000"
                     "xx' > v2.vhrec && '%s' gui v2.vhrec --screenshot y.png",
                     dir, vhsim);
@@ -3139,6 +3184,7 @@ gui_suite(void)
     tc = tcase_create("labels");
     tcase_set_timeout(tc, 300);
     tcase_add_test(tc, test_drop_and_hairpin_labels_clear);
+    tcase_add_test(tc, test_migrated_vm_drawn_on_new_host);
     suite_add_tcase(s, tc);
     tc = tcase_create("files");
     tcase_set_timeout(tc, 300);
