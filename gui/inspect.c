@@ -96,6 +96,8 @@ grouped(uint64_t v, char *buf, size_t n)
     return buf;
 }
 
+/* Where a node is drawn, in a word; shown through vh_tr() (each has its
+ * entry in sim/lang/gui.def). */
 static const char *const layer_of[] = {
     [GUI_N_GUEST] = "guest", [GUI_N_PORT] = "port",
     [GUI_N_BACKEND] = "hypervisor side", [GUI_N_MID] = "host kernel",
@@ -121,8 +123,10 @@ cycles_lines(struct gui_lines *out, const struct gui_scene *sc,
         if (!cycles[k]) {
             continue;
         }
+        /* The category as the legend names it. */
         struct gui_line *ln = add(out, GUI_SANS, ink, 2, "%-8s %s  (%.0f%%)",
-                                  sc->cats[k], grouped(cycles[k], a, sizeof a),
+                                  vh_tr(sc->cats[k]),
+                                  grouped(cycles[k], a, sizeof a),
                                   100.0 * (double) cycles[k]
                                   / (double) (total ? total : 1));
         ln->has_swatch = true;
@@ -358,8 +362,8 @@ gui_inspect_node(struct gui_lines *out, struct gui_history *h,
         add(out, GUI_BOLD, ink, 0, "%s", d->path);
     }
     add(out, GUI_SANS, soft, 0, "%s \xc2\xb7 %s", d->kind,
-        n->type == GUI_N_MID && !strncmp(d->note, "user space", 10)
-        ? layer_of[GUI_N_PROC] : layer_of[n->type]);
+        vh_tr(n->type == GUI_N_MID && !strncmp(d->note, "user space", 10)
+              ? layer_of[GUI_N_PROC] : layer_of[n->type]));
     if (*note && n->type == GUI_N_BACKEND) {
         add(out, GUI_SANS, ink, 0, "host side: %s", note);
     }
