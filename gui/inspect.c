@@ -672,7 +672,7 @@ gui_inspect_packet(struct gui_lines *out, struct gui_history *h, uint32_t pi,
     ln->has_swatch = true;
     ln->swatch = gui_flow_color(p->flow);
     add(out, GUI_SANS, soft, 0, "packet id %" PRIu64 "%s \xc2\xb7 born %s",
-        p->id, p->origin >= 0 ? " (a flooded copy)" : "",
+        p->id, p->origin >= 0 ? vh_tr(" (a flooded copy)") : "",
         fmt_t(p->born, a, sizeof a));
 
     struct gui_where w;
@@ -685,7 +685,7 @@ gui_inspect_packet(struct gui_lines *out, struct gui_history *h, uint32_t pi,
         const struct gui_stop *s = &p->stops[w.stop], *n = &p->stops[w.next];
         add(out, GUI_SANS, ink, 0, "Now: moving %s \xe2\x86\x92 %s%s",
             sc->devs[s->dev].path, sc->devs[n->dev].path,
-            n->slot ? " (host side)" : "");
+            n->slot ? vh_tr(" (host side)") : "");
     } else {
         const struct gui_stop *s = &p->stops[w.stop];
         if (w.serving) {
@@ -694,8 +694,9 @@ gui_inspect_packet(struct gui_lines *out, struct gui_history *h, uint32_t pi,
             if (e->on_cpu) {
                 add(out, GUI_SANS, ink, 0, "Now: at %s%s: %s on core %d "
                     "(%s, %" PRIu64 " cycles)", sc->devs[s->dev].path,
-                    s->slot ? " host side" : "", *what ? what : "work",
-                    e->core, e->cat < sc->n_cats ? sc->cats[e->cat] : "?",
+                    s->slot ? vh_tr(" host side") : "",
+                    *what ? what : vh_tr("work"), e->core,
+                    e->cat < sc->n_cats ? vh_tr(sc->cats[e->cat]) : "?",
                     e->cycles);
             } else {
                 add(out, GUI_SANS, ink, 0, "Now: at %s: in hardware for %s",
@@ -704,12 +705,12 @@ gui_inspect_packet(struct gui_lines *out, struct gui_history *h, uint32_t pi,
             }
         } else if (w.ended) {
             add(out, GUI_SANS, w.end_kind == VH_HOP_DROP ? red : ink, 0,
-                "%s at %s", w.end_kind == VH_HOP_DROP ? "Dropped"
-                : w.end_kind == VH_HOP_CONSUME ? "Taken in by the stack"
-                : "Delivered", sc->devs[s->dev].path);
+                "%s at %s", w.end_kind == VH_HOP_DROP ? vh_tr("Dropped")
+                : w.end_kind == VH_HOP_CONSUME ? vh_tr("Taken in by the stack")
+                : vh_tr("Delivered"), sc->devs[s->dev].path);
         } else {
             add(out, GUI_SANS, ink, 0, "Now: waiting at %s%s",
-                sc->devs[s->dev].path, s->slot ? " (host side)" : "");
+                sc->devs[s->dev].path, s->slot ? vh_tr(" (host side)") : "");
         }
     }
 

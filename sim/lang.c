@@ -1,6 +1,7 @@
 /* sim/lang.c: the catalog behind vh_tr(). */
 #include "sim/lang.h"
 
+#include <inttypes.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -24,7 +24,15 @@ perl -e '
     use strict;
     my $str = qr/"(?:[^"\\\n]|\\.)*"/;
     # The text of a run of adjacent literals, escapes kept as written.
-    sub joined { my $x = shift; my $t = ""; $t .= $1 while $x =~ /"((?:[^"\\\n]|\\.)*)"/g; $t }
+    # PRIu64 and its kind between literals stand as "<PRIu64>".
+    sub joined {
+        my $x = shift;
+        my $t = "";
+        while ($x =~ /"((?:[^"\\\n]|\\.)*)"|\b(PRI\w+)/g) {
+            $t .= defined $1 ? $1 : "<$2>";
+        }
+        $t
+    }
     sub convs { my $x = shift; my @c = $x =~ /%[-+ #0]*(?:\*|\d+)?(?:\.(?:\*|\d+))?(?:hh|h|ll|l|z|j|t|L)?[diouxXeEfgGcspn%]/g; join " ", @c }
     sub slurp { local $/; open my $f, "<", $_[0] or die "$_[0]: $!\n"; my $s = <$f>; $s }
     sub uncomment {
@@ -36,7 +44,7 @@ perl -e '
     my $bad = 0;
     for my $def (sort glob "sim/lang/*.def") {
         my $s = uncomment(slurp($def));
-        while ($s =~ /\bTR\(\s*((?:$str\s*)+),\s*((?:$str\s*)+)\)/g) {
+        while ($s =~ /\bTR\(\s*((?:(?:$str|PRI\w+)\s*)+),\s*((?:(?:$str|PRI\w+)\s*)+)\)/g) {
             my ($en, $zh) = (joined($1), joined($2));
             if (exists $zh{$en}) {
                 print "$def: \"$en\" has two entries\n";
@@ -88,6 +96,22 @@ perl -e '
             next if $seen{$en}++ || exists $zh{$en};
             print "$file: no Chinese for \"$en\"\n";
             $bad = 1;
+        }
+        # The lines of the inspector: add() passes its format through vh_tr().
+        # A decoded header (its columns aligned by runs of spaces) stays
+        # as the wire has it; a format of conversions alone says nothing.
+        if ($file =~ m{^gui/}) {
+            while ($s =~ /\badd\s*$args/g) {
+                my @a = split_args($1);
+                next unless @a >= 5 && $a[4] =~ /^\s*((?:(?:$str|PRI\w+)\s*)+)/;
+                my $fmt = joined($1);
+                (my $words = $fmt) =~ s/%[-+ #0]*(?:\*|\d+)?(?:\.(?:\*|\d+))?(?:hh|h|ll|l|z|j|t|L)?[diouxXeEfgGcspn%]//g;
+                $words =~ s/\\x[0-9a-fA-F]{2}//g;
+                next if $fmt =~ /  / || $words !~ /[a-z]{2,}/;
+                next if $seen{$fmt}++ || exists $zh{$fmt};
+                print "$file: no Chinese for \"$fmt\"\n";
+                $bad = 1;
+            }
         }
         next unless $file =~ m{^(?:models|sim|report)/};
         while ($s =~ /\b\w*report\w*\s*$args/g) {
