@@ -177,9 +177,11 @@ print_steps(const struct follow *f, vh_time_t born, const struct world *w)
                 printf(", %s", h->what);
             }
             break;
-        case VH_HOP_DROP:
-            printf("%s", h->reason);
+        case VH_HOP_DROP: {
+            char why[128];
+            printf("%s", vh_gloss_reason(h->reason, why, sizeof why));
             break;
+        }
         case VH_HOP_RX:
         case VH_HOP_TX:
             printf(vh_tr("%u-byte frame"), s->len);

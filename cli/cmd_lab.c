@@ -560,6 +560,11 @@ run_answer(const struct cfg_question *q, const struct verdict *v, char *buf,
 static bool
 names_entry(const char *text, size_t i, const char *en, const char *other)
 {
+    /* The entry's own name first: a variant may be named by a number
+     * ("82599"), which is then not read as a position. */
+    if (!strcasecmp(text, en) || (other && !strcmp(text, other))) {
+        return true;
+    }
     char *end;
     unsigned long n = strtoul(text, &end, 10);
     if (end != text && !*end) {

@@ -342,7 +342,9 @@ add_flow(struct table *t, const cJSON *flow)
     size_t n = union_keys(t, "flows", name, "drops", &reasons);
     for (size_t k = 0; k < n; k++) {
         char label[LABEL_BYTES];
-        snprintf(label, sizeof label, vh_tr("  dropped: %s"), reasons[k]);
+        char why[128];
+        snprintf(label, sizeof label, vh_tr("  dropped: %s"),
+                 vh_gloss_reason(reasons[k], why, sizeof why));
         add_metric(t, label, "flows", name, "drops", reasons[k], FMT_COUNT,
                    false);
     }

@@ -18,11 +18,13 @@
 #include "models/core/lesson.h"
 #include "models/core/world.h"
 #include "report/report.h"
+#include "sim/lang.h"
 #include "sim/xmalloc.h"
 
 struct lab_report {
     char *variant;
     cJSON *report;              /* NULL: the variant did not load. */
+    char *refused;              /* Why it did not; NULL if it ran. */
 };
 
 struct lab_runs {
@@ -48,10 +50,42 @@ lab_runs_free(struct lab_runs *r)
     for (size_t i = 0; i < r->n; i++) {
         free(r->runs[i].variant);
         cJSON_Delete(r->runs[i].report);
+        free(r->runs[i].refused);
     }
     free(r->runs);
     free(r->file);
     free(r);
+}
+
+/* The run of 'variant', made now if it has not been.  Its report is NULL
+ * if it does not load or build, with 'refused' saying why. */
+static const struct lab_report *
+run_of(struct lab_runs *r, const char *variant)
+{
+    for (size_t i = 0; i < r->n; i++) {
+        if (!strcmp(r->runs[i].variant, variant)) {
+            return &r->runs[i];
+        }
+    }
+    struct vh_diag diag;
+    vh_diag_init(&diag);
+    struct cfg_scenario *cfg = cli_cfg_load(r->file, variant, &diag);
+    struct world *w = cfg ? world_build(cfg, &diag) : NULL;
+    cJSON *report = NULL;
+    char *refused = NULL;
+    if (w) {
+        world_run(w, NULL, NULL);
+        /* No wall time: the lesson's figures are the model's alone. */
+        report = report_json(w, 0);
+        world_free(w);
+    } else {
+        refused = vh_xstrdup(diag.msg);
+    }
+    cfg_free(cfg);
+    r->runs = vh_xrealloc(r->runs, (r->n + 1) * sizeof *r->runs);
+    r->runs[r->n] = (struct lab_report) { vh_xstrdup(variant), report,
+                                          refused };
+    return &r->runs[r->n++];
 }
 
 /* The report of 'variant', run now if it has not been.  NULL if it does
@@ -59,26 +93,13 @@ lab_runs_free(struct lab_runs *r)
 static const cJSON *
 report_of(struct lab_runs *r, const char *variant)
 {
-    for (size_t i = 0; i < r->n; i++) {
-        if (!strcmp(r->runs[i].variant, variant)) {
-            return r->runs[i].report;
-        }
+    size_t before = r->n;
+    const struct lab_report *run = run_of(r, variant);
+    if (!run->report && r->n > before) {
+        cli_error(VH_EXIT_USAGE, "%s: %s", cli_input_name(r->file),
+                  run->refused);
     }
-    struct cfg_scenario *cfg;
-    struct world *w = cli_load_world(r->file,
-                                     strcmp(variant, "base") ? variant : NULL,
-                                     NULL, &cfg);
-    cJSON *report = NULL;
-    if (w) {
-        world_run(w, NULL, NULL);
-        /* No wall time: the lesson's figures are the model's alone. */
-        report = report_json(w, 0);
-        world_free(w);
-        cfg_free(cfg);
-    }
-    r->runs = vh_xrealloc(r->runs, (r->n + 1) * sizeof *r->runs);
-    r->runs[r->n++] = (struct lab_report) { vh_xstrdup(variant), report };
-    return report;
+    return run->report;
 }
 
 /* Element 'step' of array 'arr': by index, else by "name" or "path". */
@@ -194,6 +215,18 @@ lab_value(struct lab_runs *r, const struct cfg_question *q,
           const char *variant, double *v, char *shown, size_t shown_len,
           char *why, size_t why_len)
 {
+    if (q->of.refused) {
+        /* Whether the variant runs: its refusal's message decides. */
+        const struct lab_report *run = run_of(r, q->of.variant);
+        *v = run->refused ? 1 : 0;
+        if (run->refused) {
+            snprintf(shown, shown_len, vh_tr("refused: %s"), run->refused);
+        } else {
+            snprintf(shown, shown_len, "%s", vh_tr("runs: nothing refuses "
+                                                   "it"));
+        }
+        return 0;
+    }
     const char *of_v = variant ? variant : q->of.variant;
     const char *per_v = variant ? variant : q->per.variant;
     char msg[512] = "";

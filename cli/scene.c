@@ -287,6 +287,6 @@ cli_gui_scene(struct gui_scene *sc, const struct world *w,
     for (size_t i = 0; i < cfg->n_events; i++) {
         const struct cfg_event *e = &cfg->events[i];
         gui_scene_add_mark(sc, e->at, cfg_event_action_names[e->action],
-                           e->target);
+                           e->target, e->to, e->at + e->downtime);
     }
 }

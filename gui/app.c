@@ -26,12 +26,54 @@ gui_app_init(struct gui_app *a, SDL_Renderer *r, struct gui_font *font,
     gui_app_resize(a, w, h);
 }
 
+/* Lays out every phase of side 'sd' and picks the one of time 't'. */
+static void
+side_layout(struct gui_side *sd, vh_time_t t)
+{
+    const struct gui_scene *sc = gui_history_scene(sd->h);
+    sd->n_phases = gui_moves_phases(sc, sd->phase_at, GUI_MAX_PHASES);
+    for (size_t k = 0; k < sd->n_phases; k++) {
+        sd->phase_sc[k] = k ? gui_moves_scene(sc, k) : NULL;
+        sd->phase_l[k] = gui_layout_new(k ? sd->phase_sc[k] : sc,
+                                        sd->expanded);
+    }
+    sd->phase = gui_moves_phase_at(sd->phase_at, sd->n_phases, t);
+    sd->l = sd->phase_l[sd->phase];
+}
+
+static void
+side_layout_free(struct gui_side *sd)
+{
+    for (size_t k = 0; k < sd->n_phases; k++) {
+        gui_layout_free(sd->phase_l[k]);
+        gui_moves_free(sd->phase_sc[k]);
+        sd->phase_l[k] = NULL;
+        sd->phase_sc[k] = NULL;
+    }
+    sd->n_phases = 0;
+    sd->l = NULL;
+}
+
+/* Turns side 'sd' to the phase of time 't'; true if it changed.  (The
+ * selection is kept by path, and found again in the new layout.) */
+static bool
+side_phase(struct gui_side *sd, vh_time_t t)
+{
+    size_t k = gui_moves_phase_at(sd->phase_at, sd->n_phases, t);
+    if (k == sd->phase) {
+        return false;
+    }
+    sd->phase = k;
+    sd->l = sd->phase_l[k];
+    return true;
+}
+
 void
 gui_app_free(struct gui_app *a)
 {
     for (int s = 0; s < a->n_sides; s++) {
         struct gui_side *sd = &a->side[s];
-        gui_layout_free(sd->l);
+        side_layout_free(sd);
         gui_frame_free(&sd->frame);
         free(sd->expanded);
         gui_history_free(sd->h);
@@ -135,7 +177,7 @@ gui_app_add_side(struct gui_app *a, struct gui_history *h, const char *title)
     sd->h = h;
     const struct gui_scene *sc = gui_history_scene(h);
     sd->expanded = gui_xcalloc(sc->n_devs + 1, 1);
-    sd->l = gui_layout_new(sc, sd->expanded);
+    side_layout(sd, a->t);
     gui_frame_init(&sd->frame);
     sd->sel_pkt = -1;
     sd->sel_node = -1;
@@ -267,6 +309,15 @@ gui_app_set_time(struct gui_app *a, vh_time_t t)
     vh_time_t end = gui_app_end(a);
     a->t = t > end ? end : t;
     struct gui_anim_opts o = anim_opts(a);
+    bool moved = false;
+    for (int s = 0; s < a->n_sides; s++) {
+        moved |= side_phase(&a->side[s], a->t);
+    }
+    if (moved) {
+        /* A host may have grown or shrunk with the guest it gained or
+         * lost: the picture is fitted again. */
+        place_views(a);
+    }
     for (int s = 0; s < a->n_sides; s++) {
         struct gui_side *sd = &a->side[s];
         if (gui_history_seek(sd->h, a->t, GUI_AHEAD)) {
@@ -480,8 +531,8 @@ static void
 relayout(struct gui_app *a, int s)
 {
     struct gui_side *sd = &a->side[s];
-    gui_layout_free(sd->l);
-    sd->l = gui_layout_new(gui_history_scene(sd->h), sd->expanded);
+    side_layout_free(sd);
+    side_layout(sd, a->t);
     if (!sd->user_view) {
         gui_view_fit(&sd->view, &sd->l->bounds, 2.0f * a->draw.ui);
     }

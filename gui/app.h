@@ -19,6 +19,7 @@
 #include "gui/history.h"
 #include "gui/inspect.h"
 #include "gui/layout.h"
+#include "gui/moves.h"
 #include "gui/render.h"
 #include "gui/view.h"
 
@@ -33,7 +34,15 @@
 /* One variant on screen. */
 struct gui_side {
     struct gui_history *h;      /* Owned. */
-    struct gui_layout *l;
+    struct gui_layout *l;       /* The layout of the current phase. */
+    /* One layout per phase of the run's migrations (gui/moves.h), so a
+     * migrated VM is drawn on the host it runs on: the phase's scene
+     * (owned; NULL for phase 0, the recorded one), its layout, and the
+     * time it starts. */
+    struct gui_scene *phase_sc[GUI_MAX_PHASES];
+    struct gui_layout *phase_l[GUI_MAX_PHASES];
+    vh_time_t phase_at[GUI_MAX_PHASES];
+    size_t n_phases, phase;
     uint8_t *expanded;          /* Per device: a host's folded guests are
                                  * shown. */
     struct gui_frame frame;

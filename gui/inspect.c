@@ -96,6 +96,8 @@ grouped(uint64_t v, char *buf, size_t n)
     return buf;
 }
 
+/* Where a node is drawn, in a word; shown through vh_tr() (each has its
+ * entry in sim/lang/gui.def). */
 static const char *const layer_of[] = {
     [GUI_N_GUEST] = "guest", [GUI_N_PORT] = "port",
     [GUI_N_BACKEND] = "hypervisor side", [GUI_N_MID] = "host kernel",
@@ -121,8 +123,10 @@ cycles_lines(struct gui_lines *out, const struct gui_scene *sc,
         if (!cycles[k]) {
             continue;
         }
+        /* The category as the legend names it. */
         struct gui_line *ln = add(out, GUI_SANS, ink, 2, "%-8s %s  (%.0f%%)",
-                                  sc->cats[k], grouped(cycles[k], a, sizeof a),
+                                  vh_tr(sc->cats[k]),
+                                  grouped(cycles[k], a, sizeof a),
                                   100.0 * (double) cycles[k]
                                   / (double) (total ? total : 1));
         ln->has_swatch = true;
@@ -358,8 +362,8 @@ gui_inspect_node(struct gui_lines *out, struct gui_history *h,
         add(out, GUI_BOLD, ink, 0, "%s", d->path);
     }
     add(out, GUI_SANS, soft, 0, "%s \xc2\xb7 %s", d->kind,
-        n->type == GUI_N_MID && !strncmp(d->note, "user space", 10)
-        ? layer_of[GUI_N_PROC] : layer_of[n->type]);
+        vh_tr(n->type == GUI_N_MID && !strncmp(d->note, "user space", 10)
+              ? layer_of[GUI_N_PROC] : layer_of[n->type]));
     if (*note && n->type == GUI_N_BACKEND) {
         add(out, GUI_SANS, ink, 0, "host side: %s", note);
     }
@@ -410,8 +414,10 @@ gui_inspect_node(struct gui_lines *out, struct gui_history *h,
         grouped(ctr.n[VH_HOP_DELIVER], a, sizeof a),
         grouped(ctr.n[VH_HOP_DROP], b, sizeof b));
     for (size_t i = 0; i < nd; i++) {
+        char why[128];
         add(out, GUI_SANS, red, 4, "%s: %s",
-            gui_history_string(h, drops[i].reason),
+            vh_gloss_reason(gui_history_string(h, drops[i].reason), why,
+                            sizeof why),
             grouped(drops[i].n, a, sizeof a));
     }
     uint32_t waiting = (size_t) node < f->n_nodes ? f->waiting[node] : 0;
@@ -666,7 +672,7 @@ gui_inspect_packet(struct gui_lines *out, struct gui_history *h, uint32_t pi,
     ln->has_swatch = true;
     ln->swatch = gui_flow_color(p->flow);
     add(out, GUI_SANS, soft, 0, "packet id %" PRIu64 "%s \xc2\xb7 born %s",
-        p->id, p->origin >= 0 ? " (a flooded copy)" : "",
+        p->id, p->origin >= 0 ? vh_tr(" (a flooded copy)") : "",
         fmt_t(p->born, a, sizeof a));
 
     struct gui_where w;
@@ -679,7 +685,7 @@ gui_inspect_packet(struct gui_lines *out, struct gui_history *h, uint32_t pi,
         const struct gui_stop *s = &p->stops[w.stop], *n = &p->stops[w.next];
         add(out, GUI_SANS, ink, 0, "Now: moving %s \xe2\x86\x92 %s%s",
             sc->devs[s->dev].path, sc->devs[n->dev].path,
-            n->slot ? " (host side)" : "");
+            n->slot ? vh_tr(" (host side)") : "");
     } else {
         const struct gui_stop *s = &p->stops[w.stop];
         if (w.serving) {
@@ -688,8 +694,9 @@ gui_inspect_packet(struct gui_lines *out, struct gui_history *h, uint32_t pi,
             if (e->on_cpu) {
                 add(out, GUI_SANS, ink, 0, "Now: at %s%s: %s on core %d "
                     "(%s, %" PRIu64 " cycles)", sc->devs[s->dev].path,
-                    s->slot ? " host side" : "", *what ? what : "work",
-                    e->core, e->cat < sc->n_cats ? sc->cats[e->cat] : "?",
+                    s->slot ? vh_tr(" host side") : "",
+                    *what ? what : vh_tr("work"), e->core,
+                    e->cat < sc->n_cats ? vh_tr(sc->cats[e->cat]) : "?",
                     e->cycles);
             } else {
                 add(out, GUI_SANS, ink, 0, "Now: at %s: in hardware for %s",
@@ -698,12 +705,12 @@ gui_inspect_packet(struct gui_lines *out, struct gui_history *h, uint32_t pi,
             }
         } else if (w.ended) {
             add(out, GUI_SANS, w.end_kind == VH_HOP_DROP ? red : ink, 0,
-                "%s at %s", w.end_kind == VH_HOP_DROP ? "Dropped"
-                : w.end_kind == VH_HOP_CONSUME ? "Taken in by the stack"
-                : "Delivered", sc->devs[s->dev].path);
+                "%s at %s", w.end_kind == VH_HOP_DROP ? vh_tr("Dropped")
+                : w.end_kind == VH_HOP_CONSUME ? vh_tr("Taken in by the stack")
+                : vh_tr("Delivered"), sc->devs[s->dev].path);
         } else {
             add(out, GUI_SANS, ink, 0, "Now: waiting at %s%s",
-                sc->devs[s->dev].path, s->slot ? " (host side)" : "");
+                sc->devs[s->dev].path, s->slot ? vh_tr(" (host side)") : "");
         }
     }
 
@@ -717,7 +724,7 @@ gui_inspect_packet(struct gui_lines *out, struct gui_history *h, uint32_t pi,
     for (uint32_t i = 0; i < p->n_ev; i++) {
         const struct gui_hev *e = gui_history_event(h, p->ev[i]);
         vh_time_t rel = e->time > p->born ? e->time - p->born : 0;
-        char detail[120] = "";
+        char detail[120] = "", why[100];
         const char *what = gui_history_string(h, e->what);
         switch (e->kind) {
         case VH_HOP_SERVICE:
@@ -740,7 +747,8 @@ gui_inspect_packet(struct gui_lines *out, struct gui_history *h, uint32_t pi,
             break;
         case VH_HOP_DROP:
             snprintf(detail, sizeof detail, "%s",
-                     gui_history_string(h, e->reason));
+                     vh_gloss_reason(gui_history_string(h, e->reason), why,
+                                     sizeof why));
             break;
         default:
             break;

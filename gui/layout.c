@@ -172,12 +172,32 @@ static void
 classify(struct ctx *c)
 {
     const struct gui_scene *sc = c->sc;
+    /* Parents before their children: registered so, but a guest that
+     * migrated (gui/moves.h) has a host registered after it. */
+    size_t *order = gui_xcalloc(sc->n_devs + 1, sizeof *order);
+    uint8_t *depth = gui_xcalloc(sc->n_devs + 1, 1);
     for (size_t i = 0; i < sc->n_devs; i++) {
+        int32_t p = sc->devs[i].parent;
+        while (p >= 0 && (size_t) p < sc->n_devs && depth[i] < 64) {
+            depth[i]++;
+            p = sc->devs[p].parent;
+        }
+    }
+    size_t n_order = 0;
+    for (uint8_t k = 0; k <= 64; k++) {
+        for (size_t i = 0; i < sc->n_devs; i++) {
+            if (depth[i] == k) {
+                order[n_order++] = i;
+            }
+        }
+    }
+    for (size_t o = 0; o < n_order; o++) {
+        size_t i = order[o];
         const struct gui_dev *d = &sc->devs[i];
         int32_t p = d->parent;
-        if (p < 0 || (size_t) p >= sc->n_devs || (size_t) p >= i) {
-            /* Parents are registered before their children; anything else
-             * is treated as top level. */
+        if (p < 0 || (size_t) p >= sc->n_devs || depth[i] >= 64) {
+            /* A parent that is not a device, or a loop of them: treated
+             * as top level. */
             if (d->role == VH_ROLE_HOST) {
                 c->role[i] = R_HOST;
             } else if (d->role == VH_ROLE_SWITCHING) {
@@ -215,6 +235,8 @@ classify(struct ctx *c)
             c->role[i] = R_HIDDEN;
         }
     }
+    free(order);
+    free(depth);
     /* The host end of a veth pair is half of the link from a container to
      * its bridge: the picture draws the pair as that link, from the
      * container's interface, rather than a box per container in the
@@ -290,12 +312,13 @@ add_node(struct ctx *c, enum gui_node_type type, int32_t dev, int32_t parent,
     return (int32_t) l->n_nodes++;
 }
 
-/* Children of 'dev' with role 'r', in registry order. */
+/* Children of 'dev' with role 'r', in registry order (a migrated guest
+ * may come before its new host). */
 static size_t
 children(const struct ctx *c, uint32_t dev, enum role r, uint32_t *out)
 {
     size_t n = 0;
-    for (size_t i = dev + 1; i < c->sc->n_devs; i++) {
+    for (size_t i = 0; i < c->sc->n_devs; i++) {
         int32_t p = c->sc->devs[i].parent;
         /* A host's kernel devices include those on its NICs (macvlan). */
         bool on_nic = r == R_MID && p >= 0 && c->role[p] == R_HW

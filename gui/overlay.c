@@ -287,7 +287,7 @@ draw_timeline(struct gui_app *a)
     float cur = x0 + (x1 - x0) * (float) ((double) a->t / (double) end);
     gui_fill(d, x0, y, cur - x0, 8 * ui, RGB(0x4c, 0x78, 0xa8));
     /* Ticks with times. */
-    char s[48];
+    char s[96];
     int px = (int) (11 * ui + 0.5f);
     for (int i = 0; i <= 8; i++) {
         float x = x0 + (x1 - x0) * (float) i / 8;
@@ -306,8 +306,10 @@ draw_timeline(struct gui_app *a)
                                             / (double) end);
         SDL_Color c = RGB(0xd6, 0x27, 0x28);
         gui_fill(d, x - 1.5f * ui, y - 8 * ui, 3 * ui, 20 * ui, c);
-        snprintf(s, sizeof s, "%s %s", sc->marks[i].action,
-                 sc->marks[i].target);
+        /* A migration says where to: the picture moves the VM there. */
+        snprintf(s, sizeof s, "%s %s%s%s", sc->marks[i].action,
+                 sc->marks[i].target, *sc->marks[i].to ? " \xe2\x86\x92 " : "",
+                 sc->marks[i].to);
         int tw, th;
         gui_text_size(d->font, GUI_BOLD, px, s, &tw, &th);
         if (x + 4 * ui >= free_x) {

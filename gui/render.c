@@ -890,6 +890,95 @@ draw_dots(const struct ctx *c, const struct gui_frame *f,
     }
 }
 
+/* Whether the rectangles (x, y, w, h) and 'b' (window pixels) overlap. */
+static bool
+rects_meet(float x, float y, float w, float h, float bx, float by, float bw,
+           float bh)
+{
+    return x < bx + bw && x + w > bx && y < by + bh && y + h > by;
+}
+
+/* Whether a label at (x, y, w, h) about node 'node' is clear: inside the
+ * viewport, off every device's box (the panels and the boxes holding
+ * 'node' excepted, as a label may sit in its own VM or NIC) and off the
+ * labels placed before it. */
+static bool
+label_clear(const struct ctx *c, int32_t node, float x, float y, float w,
+            float h)
+{
+    const SDL_Rect *vp = &c->v->vp;
+    if (x < (float) vp->x || y < (float) vp->y
+        || x + w > (float) (vp->x + vp->w) || y + h > (float) (vp->y + vp->h)) {
+        return false;
+    }
+    for (size_t i = 0; i < c->l->n_nodes; i++) {
+        const struct gui_node *n = &c->l->nodes[i];
+        if (n->type == GUI_N_HOST || n->type == GUI_N_PROC
+            || gui_layout_encloses(c->l, (int32_t) i, node)) {
+            continue;
+        }
+        if (rects_meet(x, y, w, h, sx(c, n->box.x), sy(c, n->box.y),
+                       n->box.w * c->z, n->box.h * c->z)) {
+            return false;
+        }
+    }
+    for (int i = 0; i < c->d->n_placed; i++) {
+        const struct gui_label_rect *r = &c->d->placed[i];
+        if (rects_meet(x, y, w, h, r->x, r->y, r->w, r->h)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* Where a label of w x h pixels about node 'node' goes: the first clear
+ * spot of 'pref' (x, y pairs, the places the picture wants), else the
+ * nearest clear one around the device's box, above and below first and
+ * farther out in steps, else 'pref[0]'.  The spot is remembered so the
+ * next label keeps off it. */
+static void
+place_label(const struct ctx *c, int32_t node, const float (*pref)[2],
+            int n_pref, float w, float h, float *lx, float *ly)
+{
+    const struct gui_box *b = &c->l->nodes[node].box;
+    float bx = sx(c, b->x), by = sy(c, b->y);
+    float bw = b->w * c->z, bh = b->h * c->z;
+    float mx = bx + bw / 2 - w / 2, my = by + bh / 2 - h / 2;
+    bool found = false;
+    for (int k = 0; k < n_pref && !found; k++) {
+        if (label_clear(c, node, pref[k][0], pref[k][1], w, h)) {
+            *lx = pref[k][0];
+            *ly = pref[k][1];
+            found = true;
+        }
+    }
+    for (int ring = 0; ring < 8 && !found; ring++) {
+        float g = 4 + (float) ring * (h + 2);
+        const float around[8][2] = {
+            { mx, by - g - h }, { mx, by + bh + g },
+            { bx + bw + g, my }, { bx - g - w, my },
+            { bx + bw + g, by - g - h }, { bx - g - w, by - g - h },
+            { bx + bw + g, by + bh + g }, { bx - g - w, by + bh + g },
+        };
+        for (int k = 0; k < 8 && !found; k++) {
+            if (label_clear(c, node, around[k][0], around[k][1], w, h)) {
+                *lx = around[k][0];
+                *ly = around[k][1];
+                found = true;
+            }
+        }
+    }
+    if (!found) {
+        *lx = pref[0][0];
+        *ly = pref[0][1];
+    }
+    if (c->d->n_placed < GUI_MAX_PLACED) {
+        c->d->placed[c->d->n_placed++] = (struct gui_label_rect) {
+            *lx, *ly, w, h, node,
+        };
+    }
+}
+
 static void
 draw_flashes(const struct ctx *c, const struct gui_frame *f,
              struct gui_history *h, vh_time_t linger)
@@ -906,7 +995,9 @@ draw_flashes(const struct ctx *c, const struct gui_frame *f,
                        (b->w + 2 * grow) * c->z, (b->h + 2 * grow) * c->z,
                        fmaxf(2, 3 * c->z), red);
         char s[128];
-        const char *why = gui_history_string(h, fl->reason);
+        char glossed[128];
+        const char *why = vh_gloss_reason(gui_history_string(h, fl->reason),
+                                          glossed, sizeof glossed);
         if (fl->count > 1) {
             snprintf(s, sizeof s, vh_tr("\xc3\x97 dropped: %s \xc3\x97%u"),
                      *why ? why : "?", fl->count);
@@ -920,13 +1011,18 @@ draw_flashes(const struct ctx *c, const struct gui_frame *f,
         }
         int tw, th;
         gui_text_size(c->d->font, GUI_BOLD, fpx, s, &tw, &th);
-        float tx = sx(c, b->x + b->w / 2) - (float) tw / 2;
-        float ty = sy(c, b->y - grow) - (float) th - 3;
-        gui_fill(c->d, tx - 4, ty - 1, (float) tw + 8, (float) th + 2,
-                 RGB(0xff, 0xff, 0xff));
-        gui_frame_rect(c->d, tx - 4, ty - 1, (float) tw + 8, (float) th + 2,
-                       1, red);
-        gui_text(c->d->font, GUI_BOLD, fpx, drop_red, tx, ty, GUI_LEFT, 0, s);
+        /* Centred above the burst, where it was always drawn, unless a
+         * device is there. */
+        float w = (float) tw + 8, hh = (float) th + 2;
+        const float above[1][2] = {
+            { sx(c, b->x + b->w / 2) - w / 2, sy(c, b->y - grow) - hh - 2 },
+        };
+        float lx, ly;
+        place_label(c, fl->node, above, 1, w, hh, &lx, &ly);
+        gui_fill(c->d, lx, ly, w, hh, RGB(0xff, 0xff, 0xff));
+        gui_frame_rect(c->d, lx, ly, w, hh, 1, red);
+        gui_text(c->d->font, GUI_BOLD, fpx, drop_red, lx + 4, ly + 1,
+                 GUI_LEFT, 0, s);
     }
 }
 
@@ -976,10 +1072,17 @@ draw_turns(const struct ctx *c, const struct gui_frame *f, vh_time_t linger)
         }
         int tw, tht;
         gui_text_size(c->d->font, GUI_BOLD, fpx, s, &tw, &tht);
-        float tx = cx + r + ah + 3, ty = bottom - r - leg / 2 - (float) tht / 2;
-        gui_fill(c->d, tx - 3, ty - 1, (float) tw + 6, (float) tht + 2,
-                 RGB(0xff, 0xff, 0xff));
-        gui_text(c->d->font, GUI_BOLD, fpx, amber, tx, ty, GUI_LEFT, 0, s);
+        /* Beside the U, right then left, unless a device is there. */
+        float w = (float) tw + 6, hh = (float) tht + 2;
+        float ly0 = bottom - r - leg / 2 - hh / 2;
+        const float beside[2][2] = {
+            { cx + r + ah, ly0 }, { cx - r - ah - w, ly0 },
+        };
+        float lx, ly;
+        place_label(c, tn->node, beside, 2, w, hh, &lx, &ly);
+        gui_fill(c->d, lx, ly, w, hh, RGB(0xff, 0xff, 0xff));
+        gui_text(c->d->font, GUI_BOLD, fpx, amber, lx + 3, ly + 1, GUI_LEFT,
+                 0, s);
     }
 }
 
@@ -989,6 +1092,7 @@ gui_render_world(struct gui_draw *d, const struct gui_view *v,
                  struct gui_history *h, const struct gui_highlight *hl)
 {
     struct ctx c = { d, v, l, v->zoom };
+    d->n_placed = 0;
     SDL_RenderSetClipRect(d->r, &v->vp);
     draw_hosts(&c);
     draw_routes(&c, gui_history_scene(h), f->t);

@@ -21,6 +21,15 @@
 #include "gui/layout.h"
 #include "gui/view.h"
 
+/* A label drawn beside a device (a drop's reason, a hairpin turn's
+ * count), in window pixels. */
+struct gui_label_rect {
+    float x, y, w, h;
+    int32_t node;               /* The device it is about. */
+};
+
+#define GUI_MAX_PLACED 64
+
 struct gui_draw {
     SDL_Renderer *r;
     struct gui_font *font;
@@ -30,6 +39,11 @@ struct gui_draw {
     int min_text_px;            /* Labels are never drawn smaller (0: no
                                  * floor); a label that then does not fit
                                  * its box is cut with an ellipsis. */
+    /* The drop and hairpin labels the last gui_render_world() placed,
+     * each clear of every device's box but those that hold its own
+     * device, and of the others (when the viewport has room). */
+    struct gui_label_rect placed[GUI_MAX_PLACED];
+    int n_placed;
 };
 
 /* What to emphasise. */

@@ -28,6 +28,7 @@ static const struct schema sch_question = SCHEMA("question", question_keys);
 static const struct schema_key observable_keys[] = {
     { "variant", NULL }, { "pointer", NULL }, { "per", NULL },
     { "per_variant", NULL }, { "variants", NULL }, { "pick", NULL },
+    { "refused", NULL },
 };
 static const struct schema sch_observable = SCHEMA("observable",
                                                    observable_keys);
@@ -259,6 +260,60 @@ choices(struct ld *ld, const cJSON *q, const char *qp,
     return true;
 }
 
+/* An observable that is a refusal: { "variant": NAME, "refused": true },
+ * for a choice question.  The variant is tried at run time; nothing else
+ * of the observable applies, since a refused variant has no report. */
+static bool
+refusal(struct ld *ld, const cJSON *o, const char *op,
+        struct cfg_question *cq, const cJSON *refused)
+{
+    char p[JP_LEN];
+    jp_key(p, op, "refused");
+    if (!cJSON_IsTrue(refused)) {
+        return vh_diag_fail(ld->diag, p, "'refused' is true or absent: the "
+                            "figure is whether the variant is refused");
+    }
+    static const char *const others[] = {
+        "pointer", "per", "per_variant", "variants", "pick",
+    };
+    for (size_t i = 0; i < N_NAMES(others); i++) {
+        const cJSON *x = cJSON_GetObjectItemCaseSensitive(o, others[i]);
+        if (x && !cJSON_IsNull(x)) {
+            jp_key(p, op, others[i]);
+            return vh_diag_fail(ld->diag, p, "'%s' reads a run's report; a "
+                                "'refused' observable has none", others[i]);
+        }
+    }
+    if (cq->kind != CFG_Q_CHOICE) {
+        return vh_diag_fail(ld->diag, p, "'refused' is for a question of "
+                            "kind 'choice' (its figure is 1 when the "
+                            "variant is refused, 0 when it runs)");
+    }
+    if (!ld_str(ld, o, op, "variant", false, &cq->of.variant)) {
+        return false;
+    }
+    jp_key(p, op, "variant");
+    if (!cq->of.variant || !strcmp(cq->of.variant, "base")) {
+        return vh_diag_fail(ld->diag, cq->of.variant ? p : op, "'refused' "
+                            "needs 'variant', one of variants[]: the lesson "
+                            "itself must run");
+    }
+    cq->of.refused = true;
+    return variant_ref(ld, p, cq->of.variant);
+}
+
+bool
+cfg_lesson_expects_refusal(const struct cfg_lesson *l, const char *variant)
+{
+    for (size_t i = 0; l && i < l->n_questions; i++) {
+        const struct cfg_figure *f = &l->questions[i].of;
+        if (f->refused && !strcmp(f->variant, variant)) {
+            return true;
+        }
+    }
+    return false;
+}
+
 static bool
 observable(struct ld *ld, const cJSON *q, const char *qp,
            struct cfg_question *cq)
@@ -270,8 +325,14 @@ observable(struct ld *ld, const cJSON *q, const char *qp,
         return vh_diag_fail(ld->diag, qp, "missing required key 'observable' "
                             "(what in the run decides the answer)");
     }
-    if (!ld_is_object(ld, o, op) || !ld_keys(ld, o, op, &sch_observable)
-        || !ld_str(ld, o, op, "pointer", true, &cq->of.pointer)
+    if (!ld_is_object(ld, o, op) || !ld_keys(ld, o, op, &sch_observable)) {
+        return false;
+    }
+    const cJSON *refused = cJSON_GetObjectItemCaseSensitive(o, "refused");
+    if (refused && !cJSON_IsNull(refused)) {
+        return refusal(ld, o, op, cq, refused);
+    }
+    if (!ld_str(ld, o, op, "pointer", true, &cq->of.pointer)
         || !ld_str(ld, o, op, "per", false, &cq->per.pointer)
         || !ld_str(ld, o, op, "variant", false, &cq->of.variant)
         || !ld_str(ld, o, op, "per_variant", false, &cq->per.variant)) {

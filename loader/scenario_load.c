@@ -243,7 +243,10 @@ ld_variants(struct ld *ld, const cJSON *root)
         }
         cJSON_Delete(copy);
         cfg_free(vs);
-        if (d.failed) {
+        /* A lesson may show a refusal: a variant its question expects
+         * refused is tried when the lab runs, not here. */
+        if (d.failed && !cfg_lesson_expects_refusal(sc->lesson,
+                                                    sc->variant_names[i])) {
             char vp[JP_LEN];
             jp_idx(vp, "variants", i);
             return vh_diag_fail(ld->diag, vp, "variant '%s' does not load: "

@@ -185,6 +185,8 @@ write_scene(struct gui_rec_writer *w, const struct gui_scene *sc)
         put_var(b, sc->marks[i].at);
         put_str(b, sc->marks[i].action);
         put_str(b, sc->marks[i].target);
+        put_str(b, sc->marks[i].to);
+        put_var(b, sc->marks[i].until);
     }
     write_record(w, 'S', b);
 }
@@ -630,10 +632,12 @@ parse_scene(struct gui_rec_reader *r, size_t len, struct gui_scene *sc)
     n = get_var(&c);
     for (size_t i = 0; i < n && !c.bad && n <= len; i++) {
         vh_time_t at = get_var(&c);
-        char *a = get_str(&c), *t = get_str(&c);
-        gui_scene_add_mark(sc, at, a, t);
+        char *a = get_str(&c), *t = get_str(&c), *to = get_str(&c);
+        vh_time_t until = get_var(&c);
+        gui_scene_add_mark(sc, at, a, t, to, until);
         free(a);
         free(t);
+        free(to);
     }
     if (!c.bad) {
         return 0;

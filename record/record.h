@@ -25,7 +25,7 @@
 #include "sim/trace.h"
 
 #define GUI_REC_MAGIC "VHSIMREC"
-#define GUI_REC_VERSION 4
+#define GUI_REC_VERSION 5
 #define GUI_REC_SNAPLEN 128     /* Frame bytes kept per snapshot: enough
                                  * for Ethernet, tags, IP, UDP and one
                                  * tunnel with its inner headers. */

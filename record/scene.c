@@ -65,6 +65,7 @@ gui_scene_free(struct gui_scene *sc)
     for (size_t i = 0; i < sc->n_marks; i++) {
         free(sc->marks[i].action);
         free(sc->marks[i].target);
+        free(sc->marks[i].to);
     }
     free(sc->marks);
     free(sc->name);
@@ -146,11 +147,12 @@ gui_scene_add_cat(struct gui_scene *sc, const char *name)
 
 void
 gui_scene_add_mark(struct gui_scene *sc, vh_time_t at, const char *action,
-                   const char *target)
+                   const char *target, const char *to, vh_time_t until)
 {
     sc->marks = gui_xrealloc(sc->marks, (sc->n_marks + 1) * sizeof *sc->marks);
     sc->marks[sc->n_marks++] = (struct gui_mark) {
-        at, gui_xstrdup(action), gui_xstrdup(target)
+        at, gui_xstrdup(action), gui_xstrdup(target),
+        gui_xstrdup(to ? to : ""), until < at ? at : until,
     };
 }
 

@@ -68,6 +68,10 @@ struct gui_mark {
     vh_time_t at;
     char *action;               /* "link-down", "migrate"... */
     char *target;
+    char *to;                   /* migrate: the destination host's path;
+                                 * "" for the other actions. */
+    vh_time_t until;            /* migrate: when the VM resumes there (the
+                                 * end of the downtime); else 'at'. */
 };
 
 struct gui_scene {
@@ -122,7 +126,7 @@ void gui_scene_add_flow(struct gui_scene *, const char *name,
                         const char *from, const char *to, const char *proto);
 void gui_scene_add_cat(struct gui_scene *, const char *name);
 void gui_scene_add_mark(struct gui_scene *, vh_time_t at, const char *action,
-                        const char *target);
+                        const char *target, const char *to, vh_time_t until);
 
 /* The last part of a device's path ("eth0" for "host1/vm1/eth0"). */
 const char *gui_dev_name(const struct gui_dev *);

@@ -385,7 +385,7 @@ report_out_num(struct report_out *out, const char *key, double v)
         }
     } else {
         text_sep(out);
-        fprintf(out->text, "%s %.15g", key, v);
+        fprintf(out->text, "%s %.15g", vh_gloss(key), v);
     }
 }
 
@@ -396,7 +396,7 @@ report_out_str(struct report_out *out, const char *key, const char *v)
         cJSON_AddStringToObject(out->obj, key, v);
     } else {
         text_sep(out);
-        fprintf(out->text, "%s %s", key, v);
+        fprintf(out->text, "%s %s", vh_gloss(key), v);
     }
 }
 
@@ -422,7 +422,7 @@ open_level(struct report_out *out, const char *key, cJSON *item,
         cJSON_Delete(item);
         text_sep(out);
         if (key) {
-            fprintf(out->text, "%s ", key);
+            fprintf(out->text, "%s ", vh_gloss(key));
         }
         fprintf(out->text, "%s", text_open);
     }
@@ -935,9 +935,10 @@ print_flows(const struct world *w, FILE *out)
         for (size_t k = 0; k < fs->drops.n; k++) {
             fputs("  ", out);
             report_cell(out, "", wname, false);
+            char why[128];
             fprintf(out, vh_tr("   dropped %llu: %s\n"),
                     (unsigned long long) fs->drops.count[k],
-                    fs->drops.reason[k]);
+                    vh_gloss_reason(fs->drops.reason[k], why, sizeof why));
         }
         print_xport(fs, wname, out);
     }
@@ -1087,8 +1088,10 @@ print_devices(const struct world *w, FILE *out)
             }
             for (size_t k = 0; d->drop_reasons && k < d->drop_reasons->n;
                  k++) {
+                char why[128];
                 fprintf(out, "%s%s %llu", k ? ", " : " ",
-                        d->drop_reasons->reason[k],
+                        vh_gloss_reason(d->drop_reasons->reason[k], why,
+                                        sizeof why),
                         (unsigned long long) d->drop_reasons->count[k]);
             }
             fputc('\n', out);

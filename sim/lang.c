@@ -1,7 +1,9 @@
 /* sim/lang.c: the catalog behind vh_tr(). */
 #include "sim/lang.h"
 
+#include <inttypes.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,6 +23,16 @@ static struct tr_entry catalog[] = {
 };
 static const size_t n_catalog = sizeof catalog / sizeof catalog[0];
 static int catalog_sorted;
+
+/* Report keys and drop reasons, glossed apart from the catalog: a key
+ * ("dropped", "policed") may also be a word of a sentence elsewhere. */
+static struct tr_entry glossary[] = {
+#define GLOSS(KEY, ZH) { KEY, ZH },
+#include "sim/lang/gloss.def"
+#undef GLOSS
+};
+static const size_t n_glossary = sizeof glossary / sizeof glossary[0];
+static int glossary_sorted;
 
 static enum vh_lang current = VH_LANG_EN;
 
@@ -107,6 +119,44 @@ int
 vh_tr_has(const char *en)
 {
     return en && lookup(en) != NULL;
+}
+
+static const struct tr_entry *
+gloss_lookup(const char *key)
+{
+    if (!glossary_sorted) {
+        qsort(glossary, n_glossary, sizeof glossary[0], entry_cmp);
+        glossary_sorted = 1;
+    }
+    struct tr_entry k = { key, NULL };
+    return bsearch(&k, glossary, n_glossary, sizeof glossary[0], entry_cmp);
+}
+
+const char *
+vh_gloss(const char *key)
+{
+    if (current != VH_LANG_ZH || !key) {
+        return key;
+    }
+    const struct tr_entry *e = gloss_lookup(key);
+    return e ? e->zh : key;
+}
+
+const char *
+vh_gloss_reason(const char *reason, char *buf, size_t size)
+{
+    const char *zh = vh_gloss(reason);
+    if (zh == reason) {
+        return reason;
+    }
+    snprintf(buf, size, "%s (%s)", zh, reason);
+    return buf;
+}
+
+int
+vh_gloss_has(const char *key)
+{
+    return key && gloss_lookup(key) != NULL;
 }
 
 /* Decodes one UTF-8 code point at 's', returning its length (1 for a

@@ -42,6 +42,20 @@ const char *vh_tr(const char *en);
 /* Whether the Chinese catalog has an entry for 'en' (tests). */
 int vh_tr_has(const char *en);
 
+/* The Chinese gloss of report key or drop reason 'key' (sim/lang/
+ * gloss.def) when Chinese is chosen and the glossary has it; else 'key'.
+ * For the text report: the JSON report keeps its keys English. */
+const char *vh_gloss(const char *key);
+
+/* Drop reason 'reason' as the text report shows it: itself in English;
+ * in Chinese its gloss and then itself, "链路断开 (link-down)", so the
+ * key to search for stays.  Written into 'buf' of 'size' bytes when
+ * glossed; returns 'buf' or 'reason'. */
+const char *vh_gloss_reason(const char *reason, char *buf, size_t size);
+
+/* Whether the glossary has an entry for 'key' (tests). */
+int vh_gloss_has(const char *key);
+
 /* Columns 's' takes on a terminal: CJK ideographs and full-width forms
  * take two, other code points one.  For padding tables whose cells may
  * be Chinese; printf's widths count bytes. */

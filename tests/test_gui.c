@@ -1337,22 +1337,6 @@ route_between(const struct gui_layout *l, int32_t a, int32_t b)
     return NULL;
 }
 
-/* Whether device 'dev' is in a guest that a scenario event moves to
- * another host. */
-static bool
-migrated(const struct gui_scene *sc, uint32_t dev)
-{
-    for (size_t m = 0; m < sc->n_marks; m++) {
-        size_t n = strlen(sc->marks[m].target);
-        if (!strcmp(sc->marks[m].action, "migrate")
-            && !strncmp(sc->devs[dev].path, sc->marks[m].target, n)
-            && sc->devs[dev].path[n] == '/') {
-            return true;
-        }
-    }
-    return false;
-}
-
 /* Whether the segment (x0,y0)-(x1,y1), horizontal or vertical, passes
  * through the inside of 'b' (its edges excepted). */
 static bool
@@ -1370,7 +1354,8 @@ segment_crosses(float x0, float y0, float x1, float y1,
  * overlap unless one holds the other, nothing but hardware is drawn
  * inside a NIC, no line runs through a device it does not join, and each
  * step of each packet, in the order the trace gives, goes along
- * something drawn between the two devices. */
+ * something drawn between the two devices in the picture of that time
+ * (a migrated VM on its new host, joined to its bridge there). */
 START_TEST(test_every_scenario_hops_drawn)
 {
     char *dir = vh_test_tmpdir();
@@ -1387,6 +1372,9 @@ START_TEST(test_every_scenario_hops_drawn)
         "access-methods:e1000", "docker-modes:macvlan", "docker-modes:vm",
         "docker-modes:ipvlan-l3", "cni:sriov", "evb:sriov-veb",
         "overlay:ovs-dpdk-vxlan", "overlay:ovs-vxlan",
+        /* A VM that moves: drawn on its new host from the migration on,
+         * where the trace has it. */
+        "lessons/09-live-migration", "lessons/22-vepa-vdp",
     };
     char fails[16384] = "";
     size_t nf = 0;
@@ -1399,47 +1387,66 @@ START_TEST(test_every_scenario_hops_drawn)
         struct gui_history *h = scenario_history(dir, path,
                                                  colon ? colon + 1 : "base");
         const struct gui_scene *sc = gui_history_scene(h);
-        struct gui_layout *l = gui_layout_new(sc, NULL);
-        check_layout(l, 0);
-        if (!strcmp(scns[s], "vepa-vdp")) {
-            /* The switch says its mode: VEPA turns frames back. */
-            int32_t tor = l->dev_node[dev_index(sc, "tor1")];
-            ck_assert_ptr_nonnull(strstr(l->nodes[tor].sub, "vepa"));
+        /* A layout per phase of the run's migrations, as the window
+         * draws it. */
+        vh_time_t starts[GUI_MAX_PHASES];
+        size_t n_phases = gui_moves_phases(sc, starts, GUI_MAX_PHASES);
+        struct gui_scene *moved[GUI_MAX_PHASES] = { NULL };
+        struct gui_layout *phase_l[GUI_MAX_PHASES];
+        for (size_t k = 0; k < n_phases; k++) {
+            moved[k] = k ? gui_moves_scene(sc, k) : NULL;
+            phase_l[k] = gui_layout_new(k ? moved[k] : sc, NULL);
         }
-        /* Inside a NIC only its hardware (VFs, VIFs): a macvlan is the
-         * kernel's. */
-        for (size_t i = 0; i < l->n_nodes; i++) {
-            const struct gui_node *n = &l->nodes[i];
-            if (n->type == GUI_N_PORT && n->parent >= 0
-                && l->nodes[n->parent].type == GUI_N_HW) {
-                ck_assert_msg(sc->devs[n->dev].role == VH_ROLE_HW,
-                              "%s: %s drawn inside its NIC", scns[s],
-                              sc->devs[n->dev].path);
+        if (strstr(scns[s], "migration")) {
+            /* The lesson's VM moves once, to host2. */
+            ck_assert_uint_eq(n_phases, 2);
+            int32_t vm = phase_l[1]->dev_node[dev_index(sc, "host1/vm1")];
+            int32_t h2 = phase_l[1]->dev_node[dev_index(sc, "host2")];
+            ck_assert(gui_layout_encloses(phase_l[1], h2, vm));
+        }
+        for (size_t ph = 0; ph < n_phases; ph++) {
+            struct gui_layout *l = phase_l[ph];
+            check_layout(l, 0);
+            if (!strcmp(scns[s], "vepa-vdp")) {
+                /* The switch says its mode: VEPA turns frames back. */
+                int32_t tor = l->dev_node[dev_index(sc, "tor1")];
+                ck_assert_ptr_nonnull(strstr(l->nodes[tor].sub, "vepa"));
             }
-        }
-        for (size_t r = 0; r < l->n_routes; r++) {
-            const struct gui_route *rt = &l->routes[r];
+            /* Inside a NIC only its hardware (VFs, VIFs): a macvlan is the
+             * kernel's. */
             for (size_t i = 0; i < l->n_nodes; i++) {
                 const struct gui_node *n = &l->nodes[i];
-                if (n->type == GUI_N_HOST || n->type == GUI_N_CPU
-                    || (int32_t) i == rt->a || (int32_t) i == rt->b
-                    || gui_layout_encloses(l, (int32_t) i, rt->a)
-                    || gui_layout_encloses(l, (int32_t) i, rt->b)
-                    || gui_layout_encloses(l, rt->a, (int32_t) i)
-                    || gui_layout_encloses(l, rt->b, (int32_t) i)) {
-                    continue;
+                if (n->type == GUI_N_PORT && n->parent >= 0
+                    && l->nodes[n->parent].type == GUI_N_HW) {
+                    ck_assert_msg(sc->devs[n->dev].role == VH_ROLE_HW,
+                                  "%s: %s drawn inside its NIC", scns[s],
+                                  sc->devs[n->dev].path);
                 }
-                for (uint32_t k = 0; k + 1 < rt->n; k++) {
-                    if (segment_crosses(rt->pts[k][0], rt->pts[k][1],
-                                        rt->pts[k + 1][0], rt->pts[k + 1][1],
-                                        &n->box)) {
-                        nf++;
-                        snprintf(fails + strlen(fails),
-                                 sizeof fails - strlen(fails),
-                                 "\n%s: the line %s-%s runs through %s",
-                                 scns[s], l->nodes[rt->a].label,
-                                 l->nodes[rt->b].label, n->label);
-                        break;
+            }
+            for (size_t r = 0; r < l->n_routes; r++) {
+                const struct gui_route *rt = &l->routes[r];
+                for (size_t i = 0; i < l->n_nodes; i++) {
+                    const struct gui_node *n = &l->nodes[i];
+                    if (n->type == GUI_N_HOST || n->type == GUI_N_CPU
+                        || (int32_t) i == rt->a || (int32_t) i == rt->b
+                        || gui_layout_encloses(l, (int32_t) i, rt->a)
+                        || gui_layout_encloses(l, (int32_t) i, rt->b)
+                        || gui_layout_encloses(l, rt->a, (int32_t) i)
+                        || gui_layout_encloses(l, rt->b, (int32_t) i)) {
+                        continue;
+                    }
+                    for (uint32_t k = 0; k + 1 < rt->n; k++) {
+                        if (segment_crosses(rt->pts[k][0], rt->pts[k][1],
+                                            rt->pts[k + 1][0], rt->pts[k + 1][1],
+                                            &n->box)) {
+                            nf++;
+                            snprintf(fails + strlen(fails),
+                                     sizeof fails - strlen(fails),
+                                     "\n%s: the line %s-%s runs through %s",
+                                     scns[s], l->nodes[rt->a].label,
+                                     l->nodes[rt->b].label, n->label);
+                            break;
+                        }
                     }
                 }
             }
@@ -1450,10 +1457,9 @@ START_TEST(test_every_scenario_hops_drawn)
             gui_history_stops(h, pk);
             for (uint32_t k = 0; k + 1 < pk->n_stops; k++) {
                 const struct gui_stop *x = &pk->stops[k], *y = x + 1;
-                if (migrated(sc, x->dev) || migrated(sc, y->dev)) {
-                    /* The picture keeps a guest where it started. */
-                    continue;
-                }
+                /* The picture of the time the packet gets there. */
+                struct gui_layout *l = phase_l[gui_moves_phase_at(
+                    starts, n_phases, y->t_in)];
                 int32_t a = gui_layout_node_of(l, x->dev, x->slot);
                 int32_t b = gui_layout_node_of(l, y->dev, y->slot);
                 if (gui_layout_path_drawn(l, a, b)) {
@@ -1473,9 +1479,167 @@ START_TEST(test_every_scenario_hops_drawn)
                 }
             }
         }
-        gui_layout_free(l);
+        for (size_t k = 0; k < n_phases; k++) {
+            gui_layout_free(phase_l[k]);
+            gui_moves_free(moved[k]);
+        }
         gui_history_free(h);
     }
+    ck_assert_msg(nf == 0, "%zu faults:%s", nf, fails);
+    char *out = NULL;
+    vh_test_sh(&out, "rm -rf '%s'", dir);
+    free(out);
+    free(dir);
+}
+END_TEST
+
+/* The window of lesson 09 as time passes: vm1 in host1 until its
+ * migration's downtime ends, in host2 from then on (the window's layout
+ * follows the time both ways), the selected VM still selected. */
+START_TEST(test_migrated_vm_drawn_on_new_host)
+{
+    char *dir = vh_test_tmpdir();
+    char *out = NULL;
+    int st = vh_test_sh(&out, "cd '%s' && '%s' run '%s/scenarios/lessons/"
+                        "09-live-migration.json' --quiet --record m.vhrec",
+                        dir, bin(), getcwd((char[4096]) { 0 }, 4096));
+    ck_assert_msg(st == 0, "%s", out);
+    free(out);
+    char rec[4200];
+    snprintf(rec, sizeof rec, "%s/m.vhrec", dir);
+    struct viewer v;
+    viewer_file(&v, 1280, 720, rec, 0);
+    struct gui_side *sd = &v.app.side[0];
+    const struct gui_scene *sc = gui_history_scene(sd->h);
+    int32_t vm = dev_index(sc, "host1/vm1");
+    int32_t h1 = dev_index(sc, "host1"), h2 = dev_index(sc, "host2");
+    static const struct {
+        vh_time_t t;
+        bool on_host2;
+    } at[] = {
+        { 1 * VH_MS, false }, { 4 * VH_MS, false }, { 5 * VH_MS, true },
+        { 7 * VH_MS, true }, { 2 * VH_MS, false },
+    };
+    snprintf(v.app.sel_path, sizeof v.app.sel_path, "host1/vm1");
+    for (size_t i = 0; i < sizeof at / sizeof *at; i++) {
+        free(frame_at(&v, at[i].t));
+        int32_t n = sd->l->dev_node[vm];
+        int32_t host = sd->l->dev_node[at[i].on_host2 ? h2 : h1];
+        ck_assert_msg(gui_layout_encloses(sd->l, host, n), "at %" PRIu64
+                      " ps vm1 is not in %s", (uint64_t) at[i].t,
+                      at[i].on_host2 ? "host2" : "host1");
+        ck_assert_int_eq(sd->sel_node, n);
+    }
+    viewer_close(&v);
+    vh_test_sh(NULL, "rm -rf '%s'", dir);
+    free(dir);
+}
+END_TEST
+
+/* Adds 'line' to 'fails' once, counting each fault in '*nf'. */
+static void
+note_fault(char *fails, size_t size, const char *line, size_t *nf)
+{
+    (*nf)++;
+    if (!strstr(fails, line)) {
+        snprintf(fails + strlen(fails), size - strlen(fails), "%s", line);
+    }
+}
+
+/* Up to 24 times of drop events, at least 20 us apart. */
+struct drop_times {
+    vh_time_t t[24];
+    int n;
+};
+
+static void
+note_drop_time(void *ctx, const struct gui_hev *e)
+{
+    struct drop_times *dt = ctx;
+    if (dt->n < 24 && (!dt->n || e->time > dt->t[dt->n - 1] + 20 * VH_US)) {
+        dt->t[dt->n++] = e->time + VH_US;
+    }
+}
+
+/* The labels of drops and hairpin turns, as a class sees them at 1280x720
+ * in the scenarios where frames are dropped or turned: each is clear of
+ * every device's box (but those that hold its own device) and of the
+ * other labels, so a burst of drops never hides the device it is about
+ * or its neighbours. */
+START_TEST(test_drop_and_hairpin_labels_clear)
+{
+    char *dir = vh_test_tmpdir();
+    static const char *const scns[] = {
+        "evb", "vepa-vdp", "ovs-qos", "ovs-bond-failover", "nat-vs-bridge",
+        "teaming-failover", "pvlan", "sriov-isolation",
+        "lessons/07-macvtap-modes", "lessons/09-live-migration",
+        "lessons/11-bridge-learning", "lessons/21-evb-veb-vepa-vntag",
+        "lessons/26-ovs-vlan-mirror",
+    };
+    char fails[8192] = "";
+    size_t nf = 0, n_labels = 0;
+    for (size_t s = 0; s < sizeof scns / sizeof *scns; s++) {
+        char *out = NULL;
+        int st = vh_test_sh(&out, "cd '%s' && '%s' run '%s/scenarios/%s.json'"
+                            " --quiet --record 'l%zu.vhrec'", dir, bin(),
+                            getcwd((char[4096]) { 0 }, 4096), scns[s], s);
+        ck_assert_msg(st == 0, "%s: %s", scns[s], out);
+        free(out);
+        char rec[4200];
+        snprintf(rec, sizeof rec, "%s/l%zu.vhrec", dir, s);
+        struct viewer v;
+        viewer_file(&v, 1280, 720, rec, 0);
+        struct gui_app *a = &v.app;
+        const struct gui_side *sd = &a->side[0];
+        vh_time_t end = gui_history_scene(sd->h)->duration;
+        /* Evenly through the run, and just after drops (a burst of
+         * them, each device's label beside the others'). */
+        struct drop_times dt = { .n = 0 };
+        ck_assert_int_eq(gui_history_seek(sd->h, end, 0), 0);
+        gui_history_each(sd->h, 0, end, VH_HOP_BIT(VH_HOP_DROP),
+                         note_drop_time, &dt);
+        for (int k = 1; k <= 40 + dt.n; k++) {
+            free(frame_at(&v, k <= 40 ? end * k / 40 : dt.t[k - 41]));
+            const struct gui_layout *l = sd->l;
+            const struct gui_view *vw = &sd->view;
+            for (int i = 0; i < a->draw.n_placed; i++) {
+                const struct gui_label_rect *r = &a->draw.placed[i];
+                n_labels++;
+                for (size_t j = 0; j < l->n_nodes; j++) {
+                    const struct gui_node *n = &l->nodes[j];
+                    if (n->type == GUI_N_HOST || n->type == GUI_N_PROC
+                        || gui_layout_encloses(l, (int32_t) j, r->node)) {
+                        continue;
+                    }
+                    float bx = gui_view_x(vw, n->box.x);
+                    float by = gui_view_y(vw, n->box.y);
+                    float bw = n->box.w * vw->zoom, bh = n->box.h * vw->zoom;
+                    if (r->x < bx + bw && r->x + r->w > bx && r->y < by + bh
+                        && r->y + r->h > by) {
+                        char line[200];
+                        snprintf(line, sizeof line, "\n%s: the label about "
+                                 "%s covers %s", scns[s],
+                                 l->nodes[r->node].label, n->label);
+                        note_fault(fails, sizeof fails, line, &nf);
+                    }
+                }
+                for (int o = 0; o < i; o++) {
+                    const struct gui_label_rect *q = &a->draw.placed[o];
+                    if (r->x < q->x + q->w && r->x + r->w > q->x
+                        && r->y < q->y + q->h && r->y + r->h > q->y) {
+                        char line[200];
+                        snprintf(line, sizeof line, "\n%s: the labels about "
+                                 "%s and %s overlap", scns[s],
+                                 l->nodes[r->node].label,
+                                 l->nodes[q->node].label);
+                        note_fault(fails, sizeof fails, line, &nf);
+                    }
+                }
+            }
+        }
+        viewer_close(&v);
+    }
+    ck_assert_msg(n_labels > 0, "no drop or hairpin label was drawn");
     ck_assert_msg(nf == 0, "%zu faults:%s", nf, fails);
     char *out = NULL;
     vh_test_sh(&out, "rm -rf '%s'", dir);
@@ -2423,7 +2587,8 @@ START_TEST(test_record_roundtrip)
     build_scene(&sc, &t, 2, false);
     gui_scene_add_flow(&sc, "f0", "host1/vm1", "host1/vm2", "udp");
     gui_scene_add_cat(&sc, "guest");
-    gui_scene_add_mark(&sc, 5 * VH_US, "link-down", "tor1/p1");
+    gui_scene_add_mark(&sc, 5 * VH_US, "link-down", "tor1/p1", NULL,
+                       5 * VH_US);
     char *dir = vh_test_tmpdir();
     char path[4096];
     snprintf(path, sizeof path, "%s/rt.vhrec", dir);
@@ -2699,14 +2864,15 @@ START_TEST(test_cli)
                     "g.vhrec --screenshot y.png", dir, vhsim);
     ck_assert_int_eq(st, 2);
     free(out);
-    st = vh_test_sh(&out, "cd '%s' && printf 'VHSIMREC\\004\\000\\000\\000"
+    st = vh_test_sh(&out, "cd '%s' && printf 'VHSIMREC\\005\\000\\000\\000"
                     "xx' > h.vhrec && '%s' gui h.vhrec --screenshot y.png",
                     dir, vhsim);
     ck_assert_int_eq(st, 2);
     ck_assert(strstr(out, "damaged"));
     free(out);
     /* Version 1 numbered the hop kinds differently, version 2 had no
-     * device roles, version 3 no receive queues: refused, not misread. */
+     * device roles, version 3 no receive queues, version 4 no
+     * migration's destination: refused, not misread. */
     st = vh_test_sh(&out, "cd '%s' && printf 'VHSIMREC\\002\\000\\000\\000"
                     "xx' > v2.vhrec && '%s' gui v2.vhrec --screenshot y.png",
                     dir, vhsim);
@@ -3014,6 +3180,11 @@ gui_suite(void)
     tcase_add_test(tc, test_layout_no_overlap);
     tcase_add_test(tc, test_layout_hit_anchor);
     tcase_add_test(tc, test_layout_user_space);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("labels");
+    tcase_set_timeout(tc, 300);
+    tcase_add_test(tc, test_drop_and_hairpin_labels_clear);
+    tcase_add_test(tc, test_migrated_vm_drawn_on_new_host);
     suite_add_tcase(s, tc);
     tc = tcase_create("files");
     tcase_set_timeout(tc, 300);

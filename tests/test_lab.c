@@ -308,6 +308,11 @@ END_TEST
     KIND ", \"explain\": \"e\", \"explain_zh\": \"解\", "                 \
     "\"observable\": " OBS ANSWER " }"
 
+#define REFUSAL_CHOICES                                                  \
+    ", \"choices\": [ { \"text\": \"refused\", \"text_zh\": \"拒绝\","    \
+    " \"when\": \"== 1\" }, { \"text\": \"runs\", \"text_zh\": "           \
+    "\"运行\" } ], \"answer\": \"refused\""
+
 static const struct {
     const char *json;
     int status;
@@ -363,6 +368,22 @@ static const struct {
                    "mpps\", \"pick\": \"max\" }", ", \"answer\": \"slow\"")),
       1, "questions[0].answer: the key says 'slow' but the run shows "
          "'base'" },
+    /* A refusal is a choice, read in a variant, with no report to read. */
+    { LESSON(ZH, Q("\"number\"", "{ \"variant\": \"slow\", \"refused\": "
+                   "true }", ", \"answer\": 1")),
+      2, "questions[0].observable.refused: 'refused' is for a question of "
+         "kind 'choice'" },
+    { LESSON(ZH, Q("\"choice\"", "{ \"refused\": true }", REFUSAL_CHOICES)),
+      2, "questions[0].observable: 'refused' needs 'variant'" },
+    { LESSON(ZH, Q("\"choice\"", "{ \"variant\": \"slow\", \"refused\": "
+                   "true, \"pointer\": \"/flows/f/sent\" }",
+                   REFUSAL_CHOICES)),
+      2, "questions[0].observable.pointer: 'pointer' reads a run's report" },
+    /* 'slow' runs: a key saying it is refused disagrees with the run. */
+    { LESSON(ZH, Q("\"choice\"", "{ \"variant\": \"slow\", \"refused\": "
+                   "true }", REFUSAL_CHOICES)),
+      1, "questions[0].answer: the key says 'refused' but the run shows "
+         "'runs'" },
     { LESSON(ZH, Q("\"number\"", "{ \"pointer\": \"/flows/f/sent\" }",
                    ", \"answer\": 12, \"tolerance\": 1")),
       1, "questions[0].answer: the key says '12' but the run shows '10 "
@@ -411,6 +432,53 @@ START_TEST(test_small_lesson_graded)
                   out);
     free(out);
     remove_tmp(file);
+}
+END_TEST
+
+/* The lessons whose point is a refusal: what vhsim refuses is a question
+ * like the others, graded right and wrong, the refusal's message the
+ * figure that decides; the lesson itself still loads and runs, and its
+ * refused variant is refused on its own. */
+static const struct {
+    const char *lesson, *answers, *wrong, *says;
+} refusals[] = {
+    { "09", "host2\n100\n1\n", "host2\n100\n2\n",
+      "vf: refused: events[0].target: VM 'host1/vm1' cannot be "
+      "live-migrated: its NIC hosts[0].vms[0].nics[0] is an assigned device "
+      "(an SR-IOV VF)" },
+    { "12", "0.125\n82599\n1\n", "0.125\n82599\n2\n",
+      "nine-vfs: refused: hosts[0].nics[0].sriov.vfs: the i350 supports at "
+      "most 8 VFs" },
+};
+
+START_TEST(test_refusal_lessons_graded)
+{
+    char *ans = write_tmp("answers", refusals[_i].answers);
+    char *out;
+    const char *args[] = { refusals[_i].lesson, "--answers", ans, NULL };
+    ck_assert_int_eq(lab(&out, args), 0);
+    ck_assert_msg(strstr(out, "Score: 3 of 3 right"), "%s", out);
+    ck_assert_msg(strstr(out, refusals[_i].says), "%s", out);
+    free(out);
+    remove_tmp(ans);
+
+    ans = write_tmp("answers", refusals[_i].wrong);
+    const char *args2[] = { refusals[_i].lesson, "--answers", ans, NULL };
+    ck_assert_int_eq(lab(&out, args2), 1);
+    ck_assert_msg(strstr(out, "Wrong: the answer is vhsim refuses"), "%s",
+                  out);
+    ck_assert(strstr(out, "Score: 2 of 3 right"));
+    free(out);
+    remove_tmp(ans);
+
+    /* In Chinese the verdict cites the same message. */
+    vh_lang_set(VH_LANG_ZH);
+    const char *args3[] = { "--key", refusals[_i].lesson, NULL };
+    int rc = lab(&out, args3);
+    vh_lang_set(VH_LANG_EN);
+    ck_assert_int_eq(rc, 0);
+    ck_assert_msg(strstr(out, "被拒绝："), "%s", out);
+    free(out);
 }
 END_TEST
 
@@ -478,6 +546,8 @@ lab_suite(void)
     tcase_add_loop_test(tc, test_bad_lessons_refused, 0,
                         sizeof bad / sizeof *bad);
     tcase_add_test(tc, test_small_lesson_graded);
+    tcase_add_loop_test(tc, test_refusal_lessons_graded, 0,
+                        sizeof refusals / sizeof *refusals);
     tcase_add_test(tc, test_list_and_lookup);
     tcase_add_test(tc, test_answers_on_stdin);
     suite_add_tcase(s, tc);

@@ -1,5 +1,7 @@
-/* tests/test_lang.c: the language switch, the catalog lookup and the
- * column arithmetic tables use to align Chinese cells. */
+/* tests/test_lang.c: the language switch, the catalog lookup, the
+ * glossary of report keys and drop reasons (and the script that finds
+ * the ones it lacks), and the column arithmetic tables use to align
+ * Chinese cells. */
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
@@ -77,6 +79,77 @@ START_TEST(test_tr_lookup)
 }
 END_TEST
 
+/* A report key or drop reason keeps its English in the JSON report and
+ * in English; in Chinese a key is its gloss, a reason its gloss and then
+ * itself, so the key a lesson names is still on the screen. */
+START_TEST(test_gloss)
+{
+    char buf[128];
+    vh_lang_set(VH_LANG_EN);
+    ck_assert_str_eq(vh_gloss("lookups"), "lookups");
+    ck_assert_str_eq(vh_gloss_reason("link-down", buf, sizeof buf),
+                     "link-down");
+    vh_lang_set(VH_LANG_ZH);
+    ck_assert_str_eq(vh_gloss("lookups"), "查找");
+    ck_assert_str_eq(vh_gloss_reason("link-down", buf, sizeof buf),
+                     "链路断开 (link-down)");
+    ck_assert_str_eq(vh_gloss_reason("no-such-reason", buf, sizeof buf),
+                     "no-such-reason");
+    ck_assert(vh_gloss_has("qdisc-full") && !vh_gloss_has("no-such-key"));
+    vh_lang_set(VH_LANG_EN);
+
+    /* The run: the device table and the flow's drops glossed, the
+     * device's own line in Chinese, the JSON report unchanged. */
+    char *out = NULL;
+    ck_assert_int_eq(vh_test_sh(&out, "%s --lang zh run scenarios/ovs-qos.json",
+                                vh_test_bin()), 0);
+    ck_assert_msg(strstr(out, "丢包 125 个：被限速丢弃 (policed)"), "%s", out);
+    ck_assert(strstr(out, "被限速丢弃 (policed) 125\n"));
+    ck_assert(strstr(out, "br0: 类型 ovs, 数据路径 kernel, 查找 { 命中 "));
+    ck_assert(!strstr(out, "lookups"));
+    free(out);
+    ck_assert_int_eq(vh_test_sh(&out, "%s --lang zh run scenarios/ovs-qos.json"
+                                " --quiet --json -", vh_test_bin()), 0);
+    ck_assert_msg(strstr(out, "\"policed\":\t125")
+                  || strstr(out, "\"policed\": 125")
+                  || strstr(out, "\"policed\":125"), "%s", out);
+    ck_assert(strstr(out, "\"lookups\"") && !strstr(out, "查找"));
+    free(out);
+}
+END_TEST
+
+/* tests/lang_missing.sh finds a report key and a drop reason that have
+ * no gloss, in a tree made for it: one model file that writes a key and
+ * drops for a reason, a glossary that has neither, then both. */
+START_TEST(test_lang_missing_finds_gloss)
+{
+    char *dir = vh_test_tmpdir();
+    char *out = NULL;
+    ck_assert_int_eq(vh_test_sh(NULL, "mkdir -p '%s/sim/lang' '%s/models' "
+        "&& cp sim/lang/report.def sim/lang/gui.def sim/lang/lab.def "
+        "'%s/sim/lang/' && printf '%%s\\n' "
+        "'static void f(struct report_out *out, struct world *w) {' "
+        "'    report_out_num(out, \"frobs_seen\", 1.0);' "
+        "'    acct_drop(w, p, dev, \"frob-full\");' '}' "
+        ">'%s/models/x.c' && : >'%s/sim/lang/gloss.def'",
+        dir, dir, dir, dir, dir), 0);
+    ck_assert_int_eq(vh_test_sh(&out, "sh tests/lang_missing.sh '%s'", dir),
+                     1);
+    ck_assert_msg(strstr(out, "models/x.c: report key \"frobs_seen\" has no "
+                          "GLOSS"), "%s", out);
+    ck_assert_msg(strstr(out, "models/x.c: drop reason \"frob-full\" has "
+                          "no GLOSS"), "%s", out);
+    free(out);
+    ck_assert_int_eq(vh_test_sh(&out, "printf '%%s\\n' "
+        "'GLOSS(\"frobs_seen\", \"见到的 frob\")' "
+        "'GLOSS(\"frob-full\", \"frob 已满\")' >'%s/sim/lang/gloss.def' "
+        "&& sh tests/lang_missing.sh '%s'", dir, dir), 0);
+    free(out);
+    vh_test_sh(NULL, "rm -rf '%s'", dir);
+    free(dir);
+}
+END_TEST
+
 START_TEST(test_text_width)
 {
     ck_assert_uint_eq(vh_text_width("abc"), 3);
@@ -98,6 +171,8 @@ lang_suite(void)
     tcase_add_test(tc, test_lang_parse);
     tcase_add_test(tc, test_lang_env_order);
     tcase_add_test(tc, test_tr_lookup);
+    tcase_add_test(tc, test_gloss);
+    tcase_add_test(tc, test_lang_missing_finds_gloss);
     tcase_add_test(tc, test_text_width);
     suite_add_tcase(s, tc);
     return s;

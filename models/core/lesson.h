@@ -26,10 +26,15 @@ enum cfg_question_kind {
 
 /* A number of one run's report: 'pointer' (RFC 6901, where an array step
  * may also be an element's "name" or "path") in the report of 'variant'
- * ("base": the scenario as written). */
+ * ("base": the scenario as written).  Or, when 'refused', whether vhsim
+ * refuses to run 'variant' at all (1) or runs it (0), 'pointer' NULL: the
+ * point of some lessons is what cannot be done (a VF's migration, a
+ * ninth VF on a NIC that has eight), and the refusal's message is the
+ * figure that decides. */
 struct cfg_figure {
     char *variant;
     char *pointer;
+    bool refused;
 };
 
 /* A comparison of the observable with a bound, as written ("> 0"). */
@@ -88,6 +93,11 @@ bool cfg_cmp_holds(enum cfg_cmp cmp, double v, double bound);
 
 /* The operator's text ("<=") for messages. */
 const char *cfg_cmp_name(enum cfg_cmp cmp);
+
+/* Whether a question of 'l' observes that variant 'variant' is refused,
+ * so that the loader's trial of the variants lets it fail to load. */
+bool cfg_lesson_expects_refusal(const struct cfg_lesson *l,
+                                const char *variant);
 
 void cfg_lesson_free(struct cfg_lesson *);
 
