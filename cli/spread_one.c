@@ -1,0 +1,45 @@
+/* cli/spread_one.c: cli/spread.h for a build without MPI, a job of one
+ * process.
+ *
+ * Started by mpirun all the same, each copy would run every run and write
+ * every file, N times over; it is refused instead. */
+#include "cli/spread.h"
+
+#include <stdlib.h>
+
+#include "cli/cli.h"
+
+int
+spread_start(void)
+{
+    const char *size = getenv("OMPI_COMM_WORLD_SIZE");
+    if (size && atoi(size) > 1) {
+        return cli_error(VH_EXIT_USAGE, "this vhsim was built without MPI "
+                         "(mpicc was not found): run it without mpirun, or "
+                         "install Open MPI (libopenmpi-dev) and rebuild");
+    }
+    return 0;
+}
+
+int
+spread_rank(void)
+{
+    return 0;
+}
+
+int
+spread_size(void)
+{
+    return 1;
+}
+
+bool
+spread_mine(size_t i)
+{
+    return true;
+}
+
+void
+spread_gather(cJSON **reports, size_t n)
+{
+}
