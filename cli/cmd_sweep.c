@@ -59,7 +59,11 @@ static const char sweep_usage[] =
     "  -q, --quiet         print nothing on success\n"
     "  -v, --verbose       also say on stderr how long the runs took\n"
     CLI_LANG_HELP
-    "  -h, --help          print this\n";
+    "  -h, --help          print this\n"
+    "\n"
+    "Started by 'mpirun -np N' (a vhsim built with Open MPI), the runs are\n"
+    "shared among the N processes and the first one writes exactly what\n"
+    "one process would.\n";
 
 struct sweep_opts {
     const char *scenario;
