@@ -8,7 +8,10 @@
  * The runs then go one after another,
  * each from its own world with the same seed, so they see the same
  * traffic; each leaves its JSON report, and the table, the JSON file and
- * the CSV file are all made from those reports. */
+ * the CSV file are all made from those reports.  With --seeds each column
+ * is run once per seed and its report is the mean of those runs'
+ * (compare_mean).  In an MPI job the runs are shared among the ranks
+ * (cli/spread.h) and rank 0 alone writes. */
 #include "cli/cli.h"
 
 #include <stdlib.h>

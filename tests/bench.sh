@@ -390,7 +390,7 @@ PY
 # the median of the per-round ratios.  The 2-rank time includes mpirun's
 # start (about a second), so the gain shows on studies longer than that.
 echo
-echo "== compare on MPI ranks: ovs-dpdk-emc.json, 7 columns x 4 seeds"
+echo "== compare on MPI ranks: ovs-dpdk-emc.json, 7 columns x 12 seeds"
 if ! command -v mpirun >/dev/null 2>&1; then
     echo "  skipped: mpirun not found (openmpi-bin, libopenmpi-dev)"
 elif ! OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 \
@@ -402,7 +402,7 @@ else
 import os, statistics, subprocess, sys, time
 top, n = sys.argv[1], int(sys.argv[2])
 cmd = [top + "/vhsim", "compare", top + "/scenarios/ovs-dpdk-emc.json",
-       "--seeds", "1..4", "-q"]
+       "--seeds", "1..12", "-q"]
 env = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1",
            OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1", OMPI_MCA_btl="self,vader",
            OMPI_MCA_btl_vader_single_copy_mechanism="none")
