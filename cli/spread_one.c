@@ -13,10 +13,14 @@ int
 spread_start(void)
 {
     const char *size = getenv("OMPI_COMM_WORLD_SIZE");
+    const char *rank = getenv("OMPI_COMM_WORLD_RANK");
     if (size && atoi(size) > 1) {
-        return cli_error(VH_EXIT_USAGE, "this vhsim was built without MPI "
-                         "(mpicc was not found): run it without mpirun, or "
-                         "install Open MPI (libopenmpi-dev) and rebuild");
+        if (rank && atoi(rank) > 0) {
+            return VH_EXIT_USAGE;       /* Rank 0 says why, once. */
+        }
+        return cli_error(VH_EXIT_USAGE, "this vhsim was built without MPI: "
+                         "run it without mpirun, or build it where Open "
+                         "MPI's mpicc is found (libopenmpi-dev)");
     }
     return 0;
 }
