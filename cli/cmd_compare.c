@@ -464,6 +464,10 @@ cmd_compare(int argc, char **argv)
     if (rc) {
         return rc < 0 ? VH_EXIT_OK : rc;
     }
+    if ((rc = spread_check_input(o.scenario))) {
+        free(o.seeds);
+        return rc;
+    }
     size_t n;
     const char *inputs[] = { o.scenario };
     const struct cli_output outs[] = {

@@ -525,7 +525,7 @@ cmd_sweep(int argc, char **argv)
         return rc;
     }
     rc = setup(argc, argv, &o, &s);
-    if (rc) {
+    if (rc || (rc = spread_check_input(o.scenario))) {
         rc = rc < 0 ? VH_EXIT_OK : rc;
         goto out;
     }

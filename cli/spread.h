@@ -24,6 +24,11 @@
  * a job of several ranks cannot be shared (a build without MPI). */
 int spread_start(void);
 
+/* mpirun gives standard input to rank 0 alone, so a scenario read from
+ * it ('-') cannot be shared: returns VH_EXIT_USAGE after saying so when
+ * 'scenario' is "-" in a job of several ranks, else 0. */
+int spread_check_input(const char *scenario);
+
 /* This process's rank and the number of ranks (0 and 1 without a job). */
 int spread_rank(void);
 int spread_size(void);

@@ -82,6 +82,17 @@ spread_start(void)
 }
 
 int
+spread_check_input(const char *scenario)
+{
+    if (size > 1 && cli_is_stdio(scenario)) {
+        return cli_error(VH_EXIT_USAGE, "under mpirun the scenario must be "
+                         "a file: standard input reaches only the first "
+                         "process");
+    }
+    return 0;
+}
+
+int
 spread_rank(void)
 {
     return rank;
