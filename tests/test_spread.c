@@ -121,8 +121,8 @@ START_TEST(test_compare_job_equals_one_process)
                    "-s 18446744073709551615");
         /* Standard input reaches rank 0 alone: refused, not waited on. */
         char *out = NULL;
-        int st = vh_test_sh(&out, "cd '%s' && timeout 120 " MPIRUN " -np 2 "
-                            "'%s' compare - <demo.json", dir, bin);
+        int st = vh_test_sh(&out, "cd '%s' && timeout 120 env " MPIRUN
+                            " -np 2 '%s' compare - <demo.json", dir, bin);
         ck_assert_msg(st != 0 && strstr(out, "vhsim: under mpirun the "
                                         "scenario must be a file"), "%s",
                       out);
