@@ -367,8 +367,8 @@ run_one(const struct compare_opts *o, struct job *j, size_t k, bool tty,
 }
 
 /* A column's report from its runs, one per seed: the run's own report,
- * or the mean of them, whose "seed" is the range "A..B"; a refusal is the column's whatever the seeds.
- * Takes the reports. */
+ * or the mean of them, whose "seed" is the range "A..B"; a refusal is
+ * the column's whatever the seeds.  Takes the reports. */
 static cJSON *
 column_report(const struct compare_opts *o, cJSON **runs, size_t n)
 {
