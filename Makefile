@@ -36,6 +36,18 @@ CHECK_CFLAGS = $(shell pkg-config --cflags check 2>/dev/null)
 CHECK_LIBS   = $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubunit -lrt -lpthread)
 LIBS    = $(PKG_LIBS) -lm
 GUI_LIBS = $(LIBS) $(SDL_LIBS)
+# Open MPI, when its mpicc is found, lets 'mpirun -np N vhsim compare' and
+# 'vhsim sweep' share their runs among N processes (cli/spread.h); without
+# it vhsim is built with a job of one (cli/spread_one.c).  Only ./vhsim
+# links MPI: the tests, the sanitizer build and the GUI do not need it.
+MPICC   := $(shell command -v mpicc 2>/dev/null)
+ifneq ($(MPICC),)
+SPREAD_SRC := cli/spread_mpi.c
+MPI_CFLAGS  = $(shell $(MPICC) --showme:compile 2>/dev/null)
+MPI_LIBS    = $(shell $(MPICC) --showme:link 2>/dev/null)
+else
+SPREAD_SRC := cli/spread_one.c
+endif
 
 # Parallel jobs for the builds that demo, test and bench start themselves.
 JOBS    ?= $(shell nproc 2>/dev/null || echo 2)
@@ -44,13 +56,14 @@ SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer \
            -fno-sanitize-recover=undefined
 
 # Debian packages the build, the tests, the GUI and 'vhsim sweep --plot'
-# (gnuplot, run as a program) need.  clang and its runtimes
+# (gnuplot, run as a program) need; Open MPI so that the test of a compare
+# spread over two ranks runs.  clang and its runtimes
 # (libclang-rt-dev: libFuzzer, which apt's --no-install-recommends would
 # leave out) because 'make test' ends with the fuzzers' smoke.
 DEB_PKGS := gcc make pkg-config libcjson-dev libpcap-dev check libsubunit-dev \
             tshark libsdl2-dev libsdl2-ttf-dev libpng-dev libfontconfig-dev \
             fonts-dejavu-core fonts-wqy-microhei gnuplot-nox clang \
-            libclang-rt-dev
+            libclang-rt-dev libopenmpi-dev openmpi-bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 # Two programs: vhsim (the simulator and every command but gui) links no
@@ -60,8 +73,8 @@ CORE_SRC := $(wildcard sim/*.c) $(wildcard models/*/*.c) \
             $(wildcard loader/*.c) $(wildcard report/*.c) \
             $(wildcard record/*.c)
 GUI_SRC  := $(wildcard gui/*.c) cli/cmd_gui.c
-CLI_SRC  := $(filter-out cli/main.c cli/gui_main.c $(GUI_SRC), \
-                         $(wildcard cli/*.c))
+CLI_SRC  := $(filter-out cli/main.c cli/gui_main.c cli/spread_%.c \
+                         $(GUI_SRC), $(wildcard cli/*.c)) cli/spread_one.c
 # What cli/cmd_gui.c needs of the other cli/ files.
 GUI_CLI_SRC := cli/scene.c cli/util.c cli/opts.c
 LIB_SRC  := $(CORE_SRC) $(CLI_SRC) $(GUI_SRC)
@@ -69,7 +82,9 @@ TEST_SRC := $(wildcard tests/test_*.c) tests/check_main.c tests/worldtest.c \
             tests/tshark.c
 BENCH_SRC := tests/bench_kernel.c tests/bench_gui.c
 
-VHSIM_SRC := $(CORE_SRC) $(CLI_SRC) cli/main.c
+VHSIM_SRC := $(CORE_SRC) $(filter-out cli/spread_one.c,$(CLI_SRC)) \
+             $(SPREAD_SRC) cli/main.c
+SAN_VHSIM_SRC := $(CORE_SRC) $(CLI_SRC) cli/main.c
 GUIPROG_SRC := $(CORE_SRC) $(GUI_SRC) $(GUI_CLI_SRC) cli/gui_main.c
 
 OBJ      := $(LIB_SRC:%.c=build/obj/%.o)
@@ -102,6 +117,7 @@ $(GUI_OBJS): XCFLAGS = $(SDL_CFLAGS)
 $(TOBJ) $(SAN_TOBJ): XCFLAGS = $(SDL_CFLAGS) $(CHECK_CFLAGS)
 build/obj/tests/bench_gui.o: XCFLAGS = $(SDL_CFLAGS)
 build/obj/cli/gui_main.o build/san/cli/gui_main.o: XCFLAGS = $(SDL_CFLAGS)
+build/obj/cli/spread_mpi.o: XCFLAGS = $(MPI_CFLAGS)
 
 build/obj/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -114,13 +130,13 @@ build/san/%.o: %.c
 	  -MMD -MP -c $< -o $@
 
 vhsim: $(VHSIM_SRC:%.c=build/obj/%.o)
-	$(CC) $(OPT) -o $@ $^ $(LIBS)
+	$(CC) $(OPT) -o $@ $^ $(LIBS) $(MPI_LIBS)
 
 vhsim-gui: $(GUIPROG_SRC:%.c=build/obj/%.o)
 	$(CC) $(OPT) -o $@ $^ $(GUI_LIBS)
 
 # The tests run build/san/vhsim gui, which execs the vhsim-gui beside it.
-build/san/vhsim: $(VHSIM_SRC:%.c=build/san/%.o)
+build/san/vhsim: $(SAN_VHSIM_SRC:%.c=build/san/%.o)
 	$(CC) $(SAN) -o $@ $^ $(LIBS)
 
 build/san/vhsim-gui: $(GUIPROG_SRC:%.c=build/san/%.o)
@@ -311,5 +327,5 @@ clean:
 
 -include $(OBJ:.o=.d) $(SAN_OBJ:.o=.d) $(TOBJ:.o=.d) $(SAN_TOBJ:.o=.d) \
          $(FUZZ_OBJ:.o=.d) $(FUZZ_TARGETS:%=build/fuzz/tests/fuzz/fuzz_%.d) \
-         $(BENCH_SRC:%.c=build/obj/%.d) \
+         $(BENCH_SRC:%.c=build/obj/%.d) build/obj/cli/spread_mpi.d \
          $(foreach m,main gui_main,build/obj/cli/$(m).d build/san/cli/$(m).d)

@@ -8,7 +8,10 @@
  * The runs then go one after another,
  * each from its own world with the same seed, so they see the same
  * traffic; each leaves its JSON report, and the table, the JSON file and
- * the CSV file are all made from those reports. */
+ * the CSV file are all made from those reports.  With --seeds each column
+ * is run once per seed and its report is the mean of those runs'
+ * (compare_mean).  In an MPI job the runs are shared among the ranks
+ * (cli/spread.h) and rank 0 alone writes. */
 #include "cli/cli.h"
 
 #include <stdlib.h>
@@ -19,6 +22,7 @@
 
 #include "cli/compare.h"
 #include "cli/opts.h"
+#include "cli/spread.h"
 #include "models/core/config.h"
 #include "report/report.h"
 #include "models/core/world.h"
@@ -47,26 +51,36 @@ static const char compare_usage[] =
     "                      both); the table is then not printed\n"
     "  -s, --seed N        use seed N for every run instead of the\n"
     "                      scenario's\n"
+    "      --seeds A..B|N  run each column once per seed, A to B or 1 to N,\n"
+    "                      and show the mean across the seeds of every\n"
+    "                      figure\n"
     "      --only NAME,... run only these, in the scenario's order ('base'\n"
     "                      is the unchanged scenario)\n"
     "  -q, --quiet         print nothing on success (errors still go to\n"
     "                      stderr)\n"
     "  -v, --verbose       also say on stderr how long the runs took\n"
     CLI_LANG_HELP
-    "  -h, --help          print this\n";
+    "  -h, --help          print this\n"
+    "\n"
+    "Started by 'mpirun -np N' (a vhsim built with Open MPI), the runs are\n"
+    "shared among the N processes and the first one writes exactly what\n"
+    "one process would.\n";
 
 struct compare_opts {
     const char *scenario;
     const char *json;
     const char *csv;
     const char *only;
+    const char *seeds_arg;
+    unsigned long long *seeds;  /* --seeds, or NULL: one run per column. */
+    size_t n_seeds;
     bool quiet;
     bool verbose;
     bool has_seed;
     unsigned long long seed;
 };
 
-enum { OPT_ONLY = CLI_LONG_ONLY };
+enum { OPT_ONLY = CLI_LONG_ONLY, OPT_SEEDS };
 
 static int
 on_opt(void *ctx, int key, const char *val)
@@ -85,6 +99,9 @@ on_opt(void *ctx, int key, const char *val)
     case OPT_ONLY:
         o->only = val;
         return 0;
+    case OPT_SEEDS:
+        o->seeds_arg = val;
+        return 0;
     case 'q':
         o->quiet = true;
         return 0;
@@ -101,13 +118,27 @@ parse_opts(int argc, char **argv, struct compare_opts *o)
 {
     static const struct cli_opt opts[] = {
         { "json", 'o', true }, { "csv", 'c', true }, { "seed", 's', true },
-        { "only", OPT_ONLY, true }, { "quiet", 'q', false },
-        { "verbose", 'v', false },
+        { "only", OPT_ONLY, true }, { "seeds", OPT_SEEDS, true },
+        { "quiet", 'q', false }, { "verbose", 'v', false },
     };
     memset(o, 0, sizeof *o);
-    return cli_parse_opts(argc, argv, compare_usage, opts,
-                          sizeof opts / sizeof *opts, on_opt, o,
-                          &o->scenario);
+    int rc = cli_parse_opts(argc, argv, compare_usage, opts,
+                            sizeof opts / sizeof *opts, on_opt, o,
+                            &o->scenario);
+    if (rc || !o->seeds_arg) {
+        return rc;
+    }
+    if (o->has_seed) {
+        return cli_error(VH_EXIT_USAGE, "--seed and --seeds: give one of "
+                         "them");
+    }
+    if ((rc = cli_opt_seeds(o->seeds_arg, &o->seeds, &o->n_seeds))) {
+        return rc;
+    }
+    /* The first seed's worlds are built while checking the runs. */
+    o->has_seed = true;
+    o->seed = o->seeds[0];
+    return 0;
 }
 
 /* One run to do: its name, configuration and world; or why it cannot
@@ -292,6 +323,82 @@ named_report(const char *name, cJSON *report)
     return o;
 }
 
+/* The place of a run that did not load or build: its name and why. */
+static cJSON *
+refused_report(const char *name, const char *why)
+{
+    cJSON *r = cJSON_CreateObject();
+    cJSON_AddStringToObject(r, "name", name);
+    cJSON_AddStringToObject(r, "refused", why);
+    return r;
+}
+
+/* Runs job 'j' with seed number 'k' of --seeds (the scenario's or --seed's
+ * if there is no --seeds) and returns its report.  The first seed's world
+ * was built while checking the runs; another seed's is built here from
+ * the same configuration. */
+static cJSON *
+run_one(const struct compare_opts *o, struct job *j, size_t k, bool tty,
+        struct progress *prog)
+{
+    if (j->refused) {
+        return refused_report(j->name, j->refused);
+    }
+    struct world *w = j->w;
+    if (k) {
+        j->cfg->seed = o->seeds[k];
+        struct vh_diag diag;
+        vh_diag_init(&diag);
+        if (!(w = world_build(j->cfg, &diag))) {
+            return refused_report(j->name, diag.msg);
+        }
+    }
+    prog->name = j->name;
+    double t0 = cli_wall_now();
+    world_run(w, tty ? progress_cb : NULL, prog);
+    cJSON *report = named_report(j->name,
+                                 report_json(w, cli_wall_now() - t0));
+    /* The report holds what the table needs; the world can go. */
+    world_free(w);
+    if (w == j->w) {
+        j->w = NULL;
+    }
+    return report;
+}
+
+/* A column's report from its runs, one per seed: the run's own report,
+ * or the mean of them, whose "seed" is the range "A..B"; a refusal is
+ * the column's whatever the seeds.  Takes the reports. */
+static cJSON *
+column_report(const struct compare_opts *o, cJSON **runs, size_t n)
+{
+    size_t refused = 0;
+    while (refused < n && !cJSON_GetObjectItemCaseSensitive(runs[refused],
+                                                             "refused")) {
+        refused++;
+    }
+    if (n == 1 || refused < n) {
+        cJSON *keep = runs[refused < n ? refused : 0];
+        for (size_t i = 0; i < n; i++) {
+            if (runs[i] != keep) {
+                cJSON_Delete(runs[i]);
+            }
+        }
+        return keep;
+    }
+    cJSON *mean = compare_mean(runs, n);
+    for (size_t i = 0; i < n; i++) {
+        cJSON_Delete(runs[i]);
+    }
+    /* Not one seed's run: the range of them. */
+    char seeds[64];
+    snprintf(seeds, sizeof seeds, "%llu..%llu", o->seeds[0],
+             o->seeds[n - 1]);
+    cJSON_ReplaceItemInObjectCaseSensitive(mean, "seed",
+                                           cJSON_CreateString(seeds));
+    return mean;
+}
+
 static int
 write_text(const char *path, const char *text)
 {
@@ -303,9 +410,18 @@ write_text(const char *path, const char *text)
 }
 
 static int
-write_json(const char *path, struct job *jobs, size_t n)
+write_json(const char *path, const struct compare_opts *o, struct job *jobs,
+           size_t n)
 {
     cJSON *root = cJSON_CreateObject();
+    if (o->seeds) {
+        /* The variants' numbers are means across these. */
+        cJSON *seeds = cJSON_AddArrayToObject(root, "seeds");
+        for (size_t i = 0; i < o->n_seeds; i++) {
+            cJSON_AddItemToArray(seeds,
+                                 cJSON_CreateNumber((double) o->seeds[i]));
+        }
+    }
     cJSON *arr = cJSON_AddArrayToObject(root, "variants");
     for (size_t i = 0; i < n; i++) {
         cJSON_AddItemReferenceToArray(arr, jobs[i].report);
@@ -340,9 +456,17 @@ int
 cmd_compare(int argc, char **argv)
 {
     struct compare_opts o;
-    int rc = parse_opts(argc, argv, &o);
+    int rc = spread_start();
+    if (rc) {
+        return rc;
+    }
+    rc = parse_opts(argc, argv, &o);
     if (rc) {
         return rc < 0 ? VH_EXIT_OK : rc;
+    }
+    if ((rc = spread_check_input(o.scenario))) {
+        free(o.seeds);
+        return rc;
     }
     size_t n;
     const char *inputs[] = { o.scenario };
@@ -350,11 +474,13 @@ cmd_compare(int argc, char **argv)
         { "--json", o.json, false }, { "--csv", o.csv, false },
     };
     if (cli_check_outputs(inputs, 1, outs, 2)) {
+        free(o.seeds);
         return VH_EXIT_USAGE;
     }
     cli_catch_signals();
     struct job *jobs = prepare(&o, &n);
     if (!jobs) {
+        free(o.seeds);
         return VH_EXIT_USAGE;
     }
 
@@ -370,35 +496,52 @@ cmd_compare(int argc, char **argv)
                       jobs[i].refused);
         }
         jobs_free(jobs, n);
+        free(o.seeds);
         return VH_EXIT_USAGE;
     }
 
-    struct progress prog = { cli_wall_now(), false, 0, n, NULL };
+    size_t n_seeds = o.seeds ? o.n_seeds : 1;
+    size_t n_runs = n * n_seeds;
+    cJSON **reports = vh_xcalloc(n_runs, sizeof *reports);
+    struct progress prog = { cli_wall_now(), false, 0, n_runs, NULL };
     bool tty = !o.quiet && isatty(STDERR_FILENO);
     for (size_t i = 0; i < n; i++) {
-        if (jobs[i].refused) {
-            /* Its place in the outputs: its name and why it did not run. */
-            jobs[i].report = cJSON_CreateObject();
-            cJSON_AddStringToObject(jobs[i].report, "name", jobs[i].name);
-            cJSON_AddStringToObject(jobs[i].report, "refused",
-                                    jobs[i].refused);
-            continue;
+        if (jobs[i].w && !spread_mine(i * n_seeds)) {
+            world_free(jobs[i].w);      /* Another rank's run. */
+            jobs[i].w = NULL;
         }
-        prog.index = i;
-        prog.name = jobs[i].name;
-        double t0 = cli_wall_now();
-        world_run(jobs[i].w, tty ? progress_cb : NULL, &prog);
-        jobs[i].report = named_report(jobs[i].name,
-                                      report_json(jobs[i].w,
-                                                  cli_wall_now() - t0));
-        /* The report holds what the table needs; the world can go. */
-        world_free(jobs[i].w);
-        jobs[i].w = NULL;
+    }
+    for (size_t r = 0; r < n_runs; r++) {
+        if (spread_mine(r)) {
+            prog.index = r;
+            reports[r] = run_one(&o, &jobs[r / n_seeds], r % n_seeds, tty,
+                                 &prog);
+        }
     }
     double wall = cli_wall_now() - prog.started;
     if (prog.shown) {
         fputs("\r\033[K", stderr);
     }
+    spread_gather(reports, n_runs);
+    if (spread_rank()) {
+        /* Rank 0 writes for the job. */
+        for (size_t r = 0; r < n_runs; r++) {
+            cJSON_Delete(reports[r]);
+        }
+        free(reports);
+        jobs_free(jobs, n);
+        free(o.seeds);
+        return VH_EXIT_OK;
+    }
+    for (size_t i = 0; i < n; i++) {
+        jobs[i].report = column_report(&o, &reports[i * n_seeds], n_seeds);
+        const cJSON *why = cJSON_GetObjectItemCaseSensitive(jobs[i].report,
+                                                            "refused");
+        if (!jobs[i].refused && cJSON_IsString(why)) {
+            jobs[i].refused = vh_xstrdup(why->valuestring);
+        }
+    }
+    free(reports);
 
     struct compare_run *runs = vh_xcalloc(n, sizeof *runs);
     for (size_t i = 0; i < n; i++) {
@@ -408,7 +551,7 @@ cmd_compare(int argc, char **argv)
     }
     rc = VH_EXIT_OK;
     if (o.json) {
-        rc = write_json(o.json, jobs, n);
+        rc = write_json(o.json, &o, jobs, n);
     }
     if (rc == VH_EXIT_OK && o.csv) {
         char *csv = compare_csv(runs, n);
@@ -422,10 +565,11 @@ cmd_compare(int argc, char **argv)
     }
     if (rc == VH_EXIT_OK && o.verbose) {
         fflush(stdout);
-        fprintf(stderr, "vhsim: %zu run%s, %.3f s wall\n", n,
-                n == 1 ? "" : "s", wall);
+        fprintf(stderr, "vhsim: %zu run%s, %.3f s wall\n", n_runs,
+                n_runs == 1 ? "" : "s", wall);
     }
     free(runs);
     jobs_free(jobs, n);
+    free(o.seeds);
     return rc;
 }

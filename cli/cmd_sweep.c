@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "cli/opts.h"
+#include "cli/spread.h"
 #include "cli/sweep.h"
 #include "models/core/config.h"
 #include "models/core/world.h"
@@ -58,7 +59,11 @@ static const char sweep_usage[] =
     "  -q, --quiet         print nothing on success\n"
     "  -v, --verbose       also say on stderr how long the runs took\n"
     CLI_LANG_HELP
-    "  -h, --help          print this\n";
+    "  -h, --help          print this\n"
+    "\n"
+    "Started by 'mpirun -np N' (a vhsim built with Open MPI), the runs are\n"
+    "shared among the N processes and the first one writes exactly what\n"
+    "one process would.\n";
 
 struct sweep_opts {
     const char *scenario;
@@ -239,41 +244,6 @@ parse_set(struct sweep *s, const char *arg)
     }
 }
 
-/* Parses --seeds: "A..B" or "N" (1..N). */
-static int
-parse_seeds(struct sweep *s, const char *arg)
-{
-    unsigned long long a = 1, b;
-    const char *dots = strstr(arg, "..");
-    if (dots) {
-        char first[64];
-        snprintf(first, sizeof first, "%.*s", (int) (dots - arg), arg);
-        if (!cli_parse_u64(first, &a) || !cli_parse_u64(dots + 2, &b)) {
-            return cli_error(VH_EXIT_USAGE, "--seeds '%s': expected A..B or "
-                             "N (non-negative integers)", arg);
-        }
-    } else if (!cli_parse_u64(arg, &b)) {
-        return cli_error(VH_EXIT_USAGE, "--seeds '%s': expected A..B or N "
-                         "(non-negative integers)", arg);
-    } else if (b == 0) {
-        return cli_error(VH_EXIT_USAGE, "--seeds 0: no seeds (N runs seeds "
-                         "1 to N)");
-    }
-    if (a > b) {
-        return cli_error(VH_EXIT_USAGE, "--seeds '%s': an empty range", arg);
-    }
-    if (b - a >= 1000000) {
-        return cli_error(VH_EXIT_USAGE, "--seeds '%s': more than a million "
-                         "seeds", arg);
-    }
-    s->n_seeds = (size_t) (b - a + 1);
-    s->seeds = vh_xcalloc(s->n_seeds, sizeof *s->seeds);
-    for (size_t i = 0; i < s->n_seeds; i++) {
-        s->seeds[i] = a + i;
-    }
-    return 0;
-}
-
 /* Fills the points: variant-major, then an odometer over the keys with the
  * last key fastest. */
 static int
@@ -396,16 +366,24 @@ progress_cb(double done, void *ctx)
     p->shown = true;
 }
 
+/* Runs this rank's share of the (point, seed) runs (all of them in a
+ * process of its own, cli/spread.h); rank 0 then has every report. */
 static int
 run_all(struct sweep *s, const char *text, bool tty)
 {
     struct progress prog = { .started = cli_wall_now(),
                              .n = s->n_points * s->n_seeds };
+    cJSON **all = vh_xcalloc(prog.n, sizeof *all);
     for (size_t p = 0; p < s->n_points; p++) {
         s->points[p].reports = vh_xcalloc(s->n_seeds, sizeof (cJSON *));
         for (size_t i = 0; i < s->n_seeds; i++) {
+            if (!spread_mine(p * s->n_seeds + i)) {
+                prog.index++;
+                continue;
+            }
             struct cfg_scenario *cfg = load_point(s, text, p);
             if (!cfg) {
+                free(all);
                 return VH_EXIT_USAGE;   /* Loaded a moment ago. */
             }
             cfg->seed = s->seeds[i];
@@ -414,6 +392,7 @@ run_all(struct sweep *s, const char *text, bool tty)
             struct world *w = world_build(cfg, &diag);
             if (!w) {
                 cfg_free(cfg);
+                free(all);
                 return cli_error(VH_EXIT_USAGE, "%s: %s", s->file, diag.msg);
             }
             char label[200];
@@ -422,7 +401,7 @@ run_all(struct sweep *s, const char *text, bool tty)
                      s->seeds[i]);
             double t0 = cli_wall_now();
             world_run(w, tty ? progress_cb : NULL, &prog);
-            s->points[p].reports[i] = report_json(w, cli_wall_now() - t0);
+            all[p * s->n_seeds + i] = report_json(w, cli_wall_now() - t0);
             world_free(w);
             cfg_free(cfg);
             prog.index++;
@@ -431,6 +410,13 @@ run_all(struct sweep *s, const char *text, bool tty)
     if (prog.shown) {
         fputs("\r\033[K", stderr);
     }
+    spread_gather(all, prog.n);
+    for (size_t p = 0; p < s->n_points; p++) {
+        for (size_t i = 0; i < s->n_seeds; i++) {
+            s->points[p].reports[i] = all[p * s->n_seeds + i];
+        }
+    }
+    free(all);
     return 0;
 }
 
@@ -472,7 +458,7 @@ setup(int argc, char **argv, struct sweep_opts *o, struct sweep *s)
             return rc;
         }
     }
-    if (o->seeds && (rc = parse_seeds(s, o->seeds))) {
+    if (o->seeds && (rc = cli_opt_seeds(o->seeds, &s->seeds, &s->n_seeds))) {
         return rc;
     }
     if (o->plot && !sweep_plot_format_ok(o->plot)) {
@@ -534,8 +520,12 @@ cmd_sweep(int argc, char **argv)
     struct sweep_opts o = { 0 };
     struct sweep s = { 0 };
     char *text = NULL;
-    int rc = setup(argc, argv, &o, &s);
+    int rc = spread_start();
     if (rc) {
+        return rc;
+    }
+    rc = setup(argc, argv, &o, &s);
+    if (rc || (rc = spread_check_input(o.scenario))) {
         rc = rc < 0 ? VH_EXIT_OK : rc;
         goto out;
     }
@@ -554,6 +544,9 @@ cmd_sweep(int argc, char **argv)
         goto out;
     }
     double wall = cli_wall_now() - t0;
+    if (spread_rank()) {
+        goto out;               /* Rank 0 writes for the job. */
+    }
 
     if (o.json) {
         cJSON *root = sweep_json(&s);

@@ -30,6 +30,12 @@ void compare_print(const struct compare_run *, size_t n, int width,
  * are described in the definition.  The caller frees the text. */
 char *compare_csv(const struct compare_run *, size_t n);
 
+/* The mean of 'n' reports of one run under different seeds, as a report
+ * of the same form: every number the mean across the runs (a key missing
+ * from a run's object counts 0, a null is left out), everything else the
+ * first run's.  The caller deletes it. */
+cJSON *compare_mean(cJSON *const *reports, size_t n);
+
 /* Accessors shared by the table and the CSV: a number (0 if absent), a
  * string ("" if absent). */
 double compare_num(const cJSON *, const char *key);

@@ -722,12 +722,14 @@ compare_print(const struct compare_run *runs, size_t n, int width,
         first_ran++;
     }
     const cJSON *base = runs[first_ran].report;
-    /* The seed is written as its digits (a raw JSON number). */
+    /* The seed is written as its digits (a raw JSON number); a mean over
+     * --seeds has their range ("1..4") instead. */
     const cJSON *seed = cJSON_GetObjectItemCaseSensitive(base, "seed");
     fprintf(out, n == 1 ? vh_tr("vhsim compare: %s, seed %s, %zu run\n")
                         : vh_tr("vhsim compare: %s, seed %s, %zu runs\n"),
             compare_str(base, "scenario"),
-            cJSON_IsRaw(seed) ? seed->valuestring : "?", n);
+            cJSON_IsRaw(seed) || cJSON_IsString(seed) ? seed->valuestring
+                                                      : "?", n);
     const char *desc = compare_str(base, "description");
     if (vh_lang_get() == VH_LANG_ZH && *compare_str(base, "description_zh")) {
         desc = compare_str(base, "description_zh");

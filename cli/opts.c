@@ -164,6 +164,40 @@ cli_opt_u64(const char *name, const char *val, unsigned long long *out)
 }
 
 int
+cli_opt_seeds(const char *arg, unsigned long long **seeds, size_t *n)
+{
+    unsigned long long a = 1, b;
+    const char *dots = strstr(arg, "..");
+    if (dots) {
+        char first[64];
+        snprintf(first, sizeof first, "%.*s", (int) (dots - arg), arg);
+        if (!cli_parse_u64(first, &a) || !cli_parse_u64(dots + 2, &b)) {
+            return cli_error(VH_EXIT_USAGE, "--seeds '%s': expected A..B or "
+                             "N (non-negative integers)", arg);
+        }
+    } else if (!cli_parse_u64(arg, &b)) {
+        return cli_error(VH_EXIT_USAGE, "--seeds '%s': expected A..B or N "
+                         "(non-negative integers)", arg);
+    } else if (b == 0) {
+        return cli_error(VH_EXIT_USAGE, "--seeds 0: no seeds (N runs seeds "
+                         "1 to N)");
+    }
+    if (a > b) {
+        return cli_error(VH_EXIT_USAGE, "--seeds '%s': an empty range", arg);
+    }
+    if (b - a >= 1000000) {
+        return cli_error(VH_EXIT_USAGE, "--seeds '%s': more than a million "
+                         "seeds", arg);
+    }
+    *n = (size_t) (b - a + 1);
+    *seeds = vh_xcalloc(*n, sizeof **seeds);
+    for (size_t i = 0; i < *n; i++) {
+        (*seeds)[i] = a + i;
+    }
+    return 0;
+}
+
+int
 cli_take_lang(int *argc, char **argv)
 {
     enum vh_lang lang = vh_lang_from_env();

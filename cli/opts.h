@@ -41,6 +41,11 @@ int cli_parse_opts(int argc, char **argv, const char *usage,
  * integer.  Returns 0, or VH_EXIT_USAGE after saying what it is not. */
 int cli_opt_u64(const char *name, const char *val, unsigned long long *out);
 
+/* Parses a --seeds value: "A..B" (seeds A to B) or "N" (1 to N), at most
+ * a million.  Returns 0 with *seeds (the caller frees) and *n set, or
+ * VH_EXIT_USAGE after saying what is wrong. */
+int cli_opt_seeds(const char *val, unsigned long long **seeds, size_t *n);
+
 /* The language of what students read (sim/lang.h), an option of every
  * command: takes each "--lang LANG" and "--lang=LANG" out of argv (up to
  * a "--"), wherever it stands ("vhsim --lang zh run x.json" and "vhsim

@@ -384,3 +384,57 @@ print("  start-up beyond /bin/true: vhsim %.2f ms, vhsim-gui %.2f ms"
 print("  linked with SDL as before, the demo run would take about %.2f ms"
       " (%.2f times)" % (run + gui - cli, (run + gui - cli) / run))
 PY
+
+# A comparison shared among MPI ranks (cli/spread.h): the same 'vhsim
+# compare' alone and on 2 ranks under mpirun, taking turns, the speedup
+# the median of the per-round ratios.  The 2-rank time includes mpirun's
+# start (about a second), so the gain shows on studies longer than that.
+echo
+echo "== compare on MPI ranks: ovs-dpdk-emc.json, 7 columns x 12 seeds"
+if ! command -v mpirun >/dev/null 2>&1; then
+    echo "  skipped: mpirun not found (openmpi-bin, libopenmpi-dev)"
+elif ! OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 \
+        mpirun -np 2 ./vhsim compare --help >/dev/null 2>&1 \
+     || ! nm -u ./vhsim 2>/dev/null | grep -q MPI_Init; then
+    echo "  skipped: ./vhsim was built without MPI"
+else
+    python3 - "$(pwd)" 5 <<'PY'
+import os, resource, statistics, subprocess, sys, time
+top, n = sys.argv[1], int(sys.argv[2])
+cmd = [top + "/vhsim", "compare", top + "/scenarios/ovs-dpdk-emc.json",
+       "--seeds", "1..12", "-q"]
+env = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1",
+           OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1", OMPI_MCA_btl="self,vader",
+           OMPI_MCA_btl_vader_single_copy_mechanism="none")
+runs = {1: cmd, 2: ["mpirun", "-np", "2"] + cmd}
+
+def cpu():
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+# Wall time, and the CPU time of every process of the run: on a machine
+# others load, the wall time says little, and the CPU time says what the
+# sharing costs (each rank loads and builds every run to check it).
+def once(argv):
+    t0, c0 = time.perf_counter(), cpu()
+    subprocess.run(argv, env=env, check=True, stdout=subprocess.DEVNULL)
+    return time.perf_counter() - t0, cpu() - c0
+
+wall = {1: [], 2: []}
+work = {1: [], 2: []}
+ratio = []
+for i in range(n):
+    a, b = (1, 2) if i % 2 == 0 else (2, 1)   # who goes first alternates
+    for k in (a, b):
+        w, c = once(runs[k])
+        wall[k].append(w); work[k].append(c)
+    ratio.append(wall[1][-1] / wall[2][-1])
+med = statistics.median
+print("  median of %d rounds: 1 process %.2f s wall, %.2f s CPU; 2 ranks"
+      " %.2f s wall, %.2f s CPU in all" % (n, med(wall[1]), med(work[1]),
+                                           med(wall[2]), med(work[2])))
+print("  speedup on 2 ranks (median of the rounds' ratios): %.2fx;"
+      " CPU spent %.2f times one process's" % (med(ratio),
+                                               med(work[2]) / med(work[1])))
+PY
+fi
