@@ -675,9 +675,10 @@ far_min(const struct vh_sim *sim)
  * its slot ('then'), and the run loop calls it as soon as the first
  * returns.  That is one heap insertion and one removal less, and the
  * order, and so every output, is exactly what it would be otherwise.
- * A model step that ends by handing on to two others at once (a frame
- * leaving a wire with no propagation delay arrives and frees the wire
- * in the same picosecond) makes such pairs at every packet.
+ * A model step that ends by handing on to two others at once makes
+ * such pairs at every packet: a vhost thread that has taken a frame from
+ * a guest's ring hands it on (backend_tx_done) and polls the rings again
+ * (hthread_run) when the same work ends.
  *
  * 'last_slot' is the latest schedule's slot while no event has run since
  * (the run loop forgets it before each event).  Each rider still takes a
