@@ -12,6 +12,10 @@
  * says why).  Nothing is allocated per event: every array grows by
  * doubling and is reused.
  *
+ * Two events scheduled one right after the other for the same time run
+ * one right after the other, so the second rides on the first's queue
+ * entry instead of taking its own (sim/event.c, "Riders").
+ *
  * Cancellation is lazy.  A 'struct vh_timer' remembers the sequence number
  * of its live event; re-arming or cancelling just changes that number, and a
  * stale event finds it no longer matches when it pops and does nothing.  This
@@ -50,6 +54,10 @@ struct vh_event_slot {
         void *arg;              /* Second argument to 'fn'. */
         size_t next_free;       /* Free slot: the next free one. */
     };
+    size_t then;                /* Slot of the event that runs right after
+                                 * this one, riding on its queue entry
+                                 * (see "Riders" in sim/event.c), or
+                                 * SIZE_MAX. */
 };
 
 /* A block of keys of one bucket of the far set.  Internal. */
@@ -92,7 +100,8 @@ struct vh_sim {
     struct vh_event_slot *slots;/* Handlers of pending events, by slot. */
     void *heap_block;           /* The allocation 'heap' lies in. */
     size_t n_heap;              /* Entries in 'heap'. */
-    size_t n_pending;           /* Entries in 'heap' and in 'far'. */
+    size_t n_pending;           /* Events in 'heap' and in 'far', riders
+                                 * included. */
     size_t heap_cap;            /* Allocated entries, and slots. */
     size_t free_slot;           /* Head of the free slots' list. */
     unsigned slot_bits;         /* log2(heap_cap): tag bits of the slot. */
@@ -102,6 +111,14 @@ struct vh_sim {
     bool stop;                  /* Set by vh_sim_stop(); ends vh_sim_run(). */
     size_t n_stale;             /* Entries of cancelled or re-armed timers,
                                  * still waiting to pop. */
+    size_t last_slot;           /* Slot of the latest schedule, while no
+                                 * event has run since; else SIZE_MAX. */
+    vh_time_t last_time;        /* Its time. */
+    size_t riding;              /* The next rider of the entry running
+                                 * now, or SIZE_MAX. */
+    uint64_t riders;            /* Events that rode on another's entry
+                                 * instead of taking their own (counted
+                                 * for tests and benchmarks). */
 };
 
 void vh_sim_init(struct vh_sim *);
@@ -132,7 +149,7 @@ uint64_t vh_sim_run(struct vh_sim *, vh_time_t until);
 /* Makes the current vh_sim_run() return after the running event. */
 void vh_sim_stop(struct vh_sim *);
 
-/* Pending entries, including stale ones left by cancelled timers. */
+/* Pending events, including stale ones left by cancelled timers. */
 static inline size_t vh_sim_pending(const struct vh_sim *sim)
 {
     return sim->n_pending;

@@ -31,6 +31,8 @@ struct vh_slab_cache {
                                  * and a poisoned red zone under
                                  * AddressSanitizer. */
     uint32_t per_slab;          /* Objects a slab holds. */
+    uint32_t stride_inv;        /* ceil(2^32 / stride): an object's index
+                                 * is its offset times this, >> 32. */
     struct vh_slab *partial;    /* Slabs with a free object (first is
                                  * where the next object comes from). */
     struct vh_slab *full;       /* Slabs with every object in use. */

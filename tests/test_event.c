@@ -279,6 +279,117 @@ tick_init(struct tick *t)
     t->last_arg = NULL;
 }
 
+/* Riders: an event scheduled right after another for the same time,
+ * with nothing run in between, rides on the other's queue entry.  The
+ * order must be exactly (time, sequence) all the same, also when a run
+ * stops between an entry's event and its rider, and when a rider is a
+ * timer the entry's event cancels. */
+struct ride {
+    struct log log;
+    uint64_t stop_on;           /* Id of the event that stops the run. */
+    struct vh_timer timer;      /* Armed as a rider of event 7. */
+    int timer_fired;
+};
+
+static void
+ride_event(struct vh_sim *sim, void *obj, void *arg)
+{
+    struct ride *r = obj;
+    uint64_t id = (uint64_t) (uintptr_t) arg;
+    record(sim, &r->log, arg);
+    if (id == r->stop_on) {
+        vh_sim_stop(sim);
+    }
+    if (id == 2) {
+        /* Event 3 rides on this one's entry: it is next, at once. */
+        ck_assert_uint_eq(vh_sim_next_time(sim), sim->now);
+        vh_schedule_in(sim, 5, ride_event, r, id_arg(20));
+        vh_schedule_in(sim, 5, ride_event, r, id_arg(21));
+    }
+    if (id == 7) {
+        vh_timer_cancel(&r->timer);
+    }
+}
+
+static void
+ride_timer(struct vh_sim *sim, void *obj, void *arg)
+{
+    struct ride *r = obj;
+    r->timer_fired++;
+}
+
+/* Schedules the riders' scenario: ids 1..6, plus 7 with the timer riding
+ * on it; returns how many of them ride. */
+static uint64_t
+ride_setup(struct vh_sim *sim, struct ride *r, uint64_t stop_on)
+{
+    vh_sim_init(sim);
+    log_init(&r->log, 16);
+    r->stop_on = stop_on;
+    r->timer_fired = 0;
+    vh_timer_init(&r->timer, ride_timer, r);
+    vh_schedule_at(sim, 5, ride_event, r, id_arg(1));
+    vh_schedule_at(sim, 7, ride_event, r, id_arg(2));
+    vh_schedule_at(sim, 7, ride_event, r, id_arg(3));   /* Rides on 2. */
+    vh_schedule_at(sim, 9, ride_event, r, id_arg(4));
+    vh_schedule_at(sim, 7, ride_event, r, id_arg(5));   /* Its own entry, */
+    vh_schedule_at(sim, 7, ride_event, r, id_arg(6));   /* 6 rides on 5. */
+    vh_schedule_at(sim, 11, ride_event, r, id_arg(7));
+    vh_timer_arm_at(sim, &r->timer, 11);                 /* Rides on 7. */
+    return sim->riders;
+}
+
+static const uint64_t ride_order[] = { 1, 2, 3, 5, 6, 4, 7, 20, 21 };
+
+START_TEST(test_riders_keep_order)
+{
+    struct vh_sim sim;
+    struct ride r;
+    size_t n = sizeof ride_order / sizeof ride_order[0];
+
+    ck_assert_uint_eq(ride_setup(&sim, &r, 0), 3);
+    ck_assert_uint_eq(vh_sim_pending(&sim), 8);
+    ck_assert_uint_eq(vh_sim_run(&sim, VH_TIME_NEVER), n);
+    ck_assert_uint_eq(sim.riders, 4);   /* And 21 rode on 20. */
+    ck_assert_uint_eq(r.log.n, n);
+    for (size_t k = 0; k < n; k++) {
+        ck_assert_uint_eq(r.log.id[k], ride_order[k]);
+    }
+    /* The timer rode on 7, which cancelled it: it never fired, and its
+     * dead entry is not counted as run. */
+    ck_assert_int_eq(r.timer_fired, 0);
+    ck_assert_uint_eq(vh_sim_pending(&sim), 0);
+    ck_assert_uint_eq(sim.events_run, n);
+    log_free(&r.log);
+    vh_sim_destroy(&sim);
+}
+END_TEST
+
+START_TEST(test_riders_across_stop)
+{
+    size_t n = sizeof ride_order / sizeof ride_order[0];
+    /* Stop at every event in turn, then resume: the order is the same. */
+    for (size_t at = 0; at < n; at++) {
+        struct vh_sim sim;
+        struct ride r;
+        ride_setup(&sim, &r, ride_order[at]);
+        ck_assert_uint_eq(vh_sim_run(&sim, VH_TIME_NEVER), at + 1);
+        if (ride_order[at] == 2) {
+            /* Event 3 was riding on 2: it is still pending, and next. */
+            ck_assert_uint_eq(vh_sim_next_time(&sim), 7);
+        }
+        vh_sim_run(&sim, VH_TIME_NEVER);
+        ck_assert_uint_eq(r.log.n, n);
+        for (size_t k = 0; k < n; k++) {
+            ck_assert_uint_eq(r.log.id[k], ride_order[k]);
+        }
+        ck_assert_uint_eq(vh_sim_pending(&sim), 0);
+        log_free(&r.log);
+        vh_sim_destroy(&sim);
+    }
+}
+END_TEST
+
 START_TEST(test_timer_fires_once)
 {
     struct vh_sim sim;
@@ -880,6 +991,8 @@ event_suite(void)
     tcase_add_test(tc, test_run_until_boundary);
     tcase_add_test(tc, test_run_in_slices);
     tcase_add_test(tc, test_stop);
+    tcase_add_test(tc, test_riders_keep_order);
+    tcase_add_test(tc, test_riders_across_stop);
     tcase_add_test(tc, test_timer_fires_once);
     tcase_add_test(tc, test_timer_rearm_replaces);
     tcase_add_test(tc, test_timer_cancel);

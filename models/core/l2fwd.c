@@ -260,10 +260,14 @@ output(struct world *w, struct l2fwd *l2, size_t i, struct vh_packet *p)
 static vh_time_t
 flood(struct world *w, struct l2fwd *l2, size_t in, struct vh_packet *p)
 {
+    /* The last port that takes a copy gets the frame itself.  Sought
+     * from the end: usually the very last port, instead of a pass over
+     * every port of a bridge with thousands. */
     size_t last = l2->n_ports;
-    for (size_t i = 0; i < l2->n_ports; i++) {
+    for (size_t i = l2->n_ports; i-- > 0;) {
         if (floods_to(l2, i, in, p->md.vlan)) {
             last = i;
+            break;
         }
     }
     if (last == l2->n_ports) {
