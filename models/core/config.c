@@ -85,6 +85,13 @@ const char *const cfg_proto_names[CFG_PROTO_ICMP + 1] = {
     [CFG_PROTO_ICMP] = "icmp",
 };
 
+const char *
+cfg_flow_proto_name(const struct cfg_flow *f)
+{
+    return f->proto == CFG_PROTO_ICMP && f->family == 6
+           ? "icmp6" : cfg_proto_names[f->proto];
+}
+
 const char *const cfg_event_action_names[CFG_EV_ROGUE_DMA + 1] = {
     [CFG_EV_LINK_DOWN] = "link-down",
     [CFG_EV_LINK_UP] = "link-up",
