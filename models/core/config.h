@@ -496,6 +496,10 @@ struct cfg_flow;
  * flow over IPv6, else cfg_proto_names'. */
 const char *cfg_flow_proto_name(const struct cfg_flow *);
 
+/* The label tables show: the name, with a 6 for IPv6 as netstat writes
+ * them ("udp6", "tcp6", "icmp6"). */
+const char *cfg_flow_proto_label(const struct cfg_flow *);
+
 /* A NAT port forward: packets of 'proto' to the host's uplink address and
  * 'port' go to the VM's 'to_port'. */
 struct cfg_forward {
