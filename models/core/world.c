@@ -340,9 +340,6 @@ world_flow6_ok(const struct flow_stats *fs, bool nat, struct vh_diag *diag)
                             "its NIC an \"ip6\" beside its \"ip\"",
                             from->has_ip6 ? cf->to : cf->from);
     }
-    if (cf->proto == CFG_PROTO_TCP) {
-        return vh_diag_fail(diag, path, "not supported yet: TCP over IPv6");
-    }
     if (nat) {
         return vh_diag_fail(diag, path, "not supported yet: IPv6 through "
                             "NAT");
