@@ -282,6 +282,9 @@ static const struct {
 } unbuilt_keys[] = {
     { "scenario", "dvswitches", "distributed switches" },
     { "attach", "portgroup", "distributed switches' port groups" },
+    { "container", "ip6", "IPv6 on containers" },
+    { "VLAN subinterface", "ip6", "IPv6 on VLAN subinterfaces" },
+    { "bridge port", "ip6", "IPv6 on a bridge's internal ports" },
 };
 
 bool
