@@ -275,7 +275,10 @@ START_TEST(test_nd_messages)
 END_TEST
 
 /* Two dual-stack VMs on a bridge and a third on a VF, and a bare-metal
- * host behind the switch: 'traffic' and 'extra' keys filled in. */
+ * host behind the switch, whose flows 'traffic' are: a ping6 between
+ * the bridged VMs, UDP over IPv6 from one of them and from the VF to
+ * the host, TCP over IPv6 to it, and UDP from it to the VF (its
+ * solicitation from the cable through the NIC's embedded switch). */
 static const char lab_fmt[] =
     "{'name': 't', 'duration': '%s', 'hosts': ["
     "{'name': 'h', 'cpu': {'cores': 8}, 'iommu': {'enabled': true},"
@@ -319,7 +322,9 @@ static const char lab_traffic[] =
     " 'family': 6, 'size': 200, 'rate': '20kpps', 'count': 10,"
     " 'start': '200us'},"
     "{'name': 'tcp6', 'from': 'h/a', 'to': 'r', 'proto': 'tcp',"
-    " 'family': 6, 'bytes': 100000, 'start': '400us'}";
+    " 'family': 6, 'bytes': 100000, 'start': '400us'},"
+    "{'name': 'tovf6', 'from': 'r', 'to': 'h/v', 'proto': 'udp',"
+    " 'family': 6, 'rate': '20kpps', 'count': 10, 'start': '2ms'}";
 
 static int
 tshark_count(const char *pcap, const char *filter)
