@@ -376,6 +376,7 @@ check_lab(const char *bridge)
             ck_assert_uint_eq(fs->delivered, fs->sent);
         }
     }
+    wt_assert_conserved(r.w, false);
     wt_run_free(&r);
 
     char *dir = vh_test_run_scenario(json, "");

@@ -1,4 +1,5 @@
-/* models/endpoint/endpoint.c: ARP, ICMP echo and UDP endpoints. */
+/* models/endpoint/endpoint.c: ARP and IPv6 neighbour discovery, ICMP and
+ * ICMPv6 echo, and UDP endpoints, over IPv4 and IPv6. */
 #include "models/endpoint/endpoint.h"
 
 #include <stdlib.h>
