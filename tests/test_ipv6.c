@@ -18,6 +18,7 @@
 
 #include "models/core/world.h"
 #include "models/endpoint/endpoint.h"
+#include "models/endpoint/igmp.h"
 #include "sim/ip6.h"
 #include "sim/packet.h"
 #include "sim/tcpframe.h"
@@ -271,6 +272,36 @@ START_TEST(test_nd_messages)
     f[VH_ETH_HLEN + VH_IPV6_HOPS_OFF] = 254;
     ck_assert_int_eq(vh_frame_parse(f, len, &fi, false), 0);
     ck_assert(!vh_nd_parse(f, &fi, &got));
+}
+END_TEST
+
+/* The interface's multicast filter: all-nodes and the solicited-node
+ * groups of its global and link-local addresses, no other IPv6 group;
+ * none without IPv6. */
+START_TEST(test_ipv6_multicast_filter)
+{
+    struct endpoint ep;
+    memset(&ep, 0, sizeof ep);
+    vh_mac_parse("52:54:00:12:34:56", &ep.mac);
+    struct vh_mac all = vh_ip6_multicast_mac(&vh_ip6_all_nodes);
+    struct vh_mac mine, ll, other, lldp;
+    vh_mac_parse("33:33:ff:00:00:02", &mine);
+    vh_mac_parse("33:33:ff:12:34:56", &ll);
+    vh_mac_parse("33:33:ff:00:00:03", &other);
+    vh_mac_parse("01:80:c2:00:00:0e", &lldp);
+    ck_assert(!endpoint_mac_accepts(&ep, &all));
+    ck_assert(!endpoint_mac_accepts(&ep, &mine));
+    ck_assert(endpoint_mac_accepts(&ep, &lldp));
+    ep.has_ip6 = true;
+    ep.ip6 = ip6("2001:db8::2");
+    ep.prefix6 = 64;
+    ep.ll6 = vh_ip6_link_local(&ep.mac);
+    ck_assert(endpoint_mac_accepts(&ep, &all));
+    ck_assert(endpoint_mac_accepts(&ep, &mine));
+    ck_assert(endpoint_mac_accepts(&ep, &ll));
+    ck_assert(!endpoint_mac_accepts(&ep, &other));
+    ck_assert(endpoint_mac_accepts(&ep, &ep.mac));
+    ck_assert(endpoint_mac_accepts(&ep, &vh_mac_broadcast));
 }
 END_TEST
 
@@ -638,6 +669,7 @@ ipv6_suite(void)
     tcase_add_test(tc, test_ip6_frames_and_pseudo_header);
     tcase_add_test(tc, test_ip6_gso_segments);
     tcase_add_test(tc, test_nd_messages);
+    tcase_add_test(tc, test_ipv6_multicast_filter);
     tcase_add_test(tc, test_ipv6_through_linux_bridge);
     tcase_add_test(tc, test_ipv6_through_ovs);
     tcase_add_test(tc, test_nd_fails);
