@@ -567,11 +567,12 @@ endpoint_send_udp(struct world *w, struct endpoint *ep, uint32_t dst_ip,
 
 /* --- Receive. --- */
 
+/* Neighbour entry 'e' (if any) now knows 'mac': what waited for it
+ * leaves. */
 static void
-ep_learn(struct world *w, struct endpoint *ep, uint32_t ip,
-         const struct vh_mac *mac, bool create)
+neigh_learn(struct world *w, struct endpoint *ep, struct arp_entry *e,
+            const struct vh_mac *mac)
 {
-    struct arp_entry *e = arp_find(ep, ip, create);
     if (!e) {
         return;
     }
@@ -587,25 +588,18 @@ ep_learn(struct world *w, struct endpoint *ep, uint32_t ip,
     }
 }
 
-/* What ep_learn does for an IPv6 neighbour. */
+static void
+ep_learn(struct world *w, struct endpoint *ep, uint32_t ip,
+         const struct vh_mac *mac, bool create)
+{
+    neigh_learn(w, ep, arp_find(ep, ip, create), mac);
+}
+
 static void
 ep_learn6(struct world *w, struct endpoint *ep, const struct vh_ip6 *a,
           const struct vh_mac *mac, bool create)
 {
-    struct arp_entry *e = nd_find(ep, a, create);
-    if (!e) {
-        return;
-    }
-    e->mac = *mac;
-    e->resolved = true;
-    e->tries = 0;
-    e->blame = NULL;
-    vh_timer_cancel(&e->retry);
-    struct vh_packet *q;
-    while ((q = vh_pktq_pop(&e->pending)) != NULL) {
-        vh_eth_set_dst(q->data, mac);
-        ep_transmit(w, ep, q);
-    }
+    neigh_learn(w, ep, nd_find(ep, a, create), mac);
 }
 
 /* A neighbour discovery message for this stack (ndisc_rcv): a
