@@ -477,7 +477,7 @@ END_TEST
 
 /* A neighbour that never answers (its port in another VLAN): three
  * solicitations a second apart, then the held packets fail as
- * "nd-failed". */
+ * "nd-failed"; past the queue, at once as "nd-queue-full". */
 START_TEST(test_nd_fails)
 {
     char *json = dq(
@@ -490,12 +490,15 @@ START_TEST(test_nd_fails)
         "   'ip6': '2001:db8::2/64',"
         "   'attach': {'type': 'ovs', 'to': 'br0', 'vlan': 20}}]}]}],"
         "'traffic': [{'name': 'f', 'from': 'h/a', 'to': 'h/b',"
-        " 'proto': 'udp', 'family': 6, 'rate': '1kpps', 'count': 2}]}");
+        " 'proto': 'udp', 'family': 6, 'rate': '100kpps', 'count': 102}]}");
     struct wt_run r = wt_run_json(json, NULL, NULL, NULL);
     const struct flow_stats *fs = &r.w->flows[0];
+    /* 100 wait (the neighbour queue), the last two find it full; the
+     * 100 fail once the third solicitation is unanswered. */
     ck_assert_uint_eq(fs->delivered, 0);
-    ck_assert_uint_eq(fs->drops.total, 2);
-    ck_assert_str_eq(fs->drops.reason[0], "nd-failed");
+    ck_assert_uint_eq(fs->drops.total, 102);
+    ck_assert_uint_eq(vh_drops_get(&fs->drops, "nd-queue-full"), 2);
+    ck_assert_uint_eq(vh_drops_get(&fs->drops, "nd-failed"), 100);
     const struct endpoint *a = fs->src;
     /* The DAD probe and three solicitations for b. */
     ck_assert_uint_eq(a->nd_solicits, 4);
