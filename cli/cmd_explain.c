@@ -311,8 +311,10 @@ cmd_explain(int argc, char **argv)
 
     const struct cfg_flow *cf = &cfg->flows[fi];
     printf(vh_tr("Packet %llu of flow %s: %s %s -> %s, %u bytes\n"),
-           packet, cf->name, cf->proto == CFG_PROTO_ICMP
-                             ? vh_tr("icmp echo") : cfg_proto_names[cf->proto],
+           packet, cf->name, cf->proto != CFG_PROTO_ICMP
+                             ? cfg_flow_proto_label(cf)
+                             : cf->family == 6 ? vh_tr("icmpv6 echo")
+                             : vh_tr("icmp echo"),
            cf->from, cf->to, cf->size);
     int rc = VH_EXIT_OK;
     if (!f.n) {

@@ -328,7 +328,8 @@ add_flow(struct table *t, const cJSON *flow)
              compare_str(flow, "proto"), size, compare_str(flow, "from"),
              compare_str(flow, "to"));
     add_heading(t, text);
-    t->icmp |= !strcmp(compare_str(flow, "proto"), "icmp");
+    t->icmp |= !strcmp(compare_str(flow, "proto"), "icmp")
+               || !strcmp(compare_str(flow, "proto"), "icmp6");
     if (!same_size) {
         add_metric(t, vh_tr("  frame size (B)"), "flows", name, NULL, "size",
                    FMT_COUNT, false);

@@ -279,7 +279,7 @@ cli_gui_scene(struct gui_scene *sc, const struct world *w,
     for (size_t i = 0; i < cfg->n_flows; i++) {
         const struct cfg_flow *f = &cfg->flows[i];
         gui_scene_add_flow(sc, f->name, f->from, f->to,
-                           cfg_proto_names[f->proto]);
+                           cfg_flow_proto_label(f));
     }
     for (int k = 0; k < CPU_N_CATS; k++) {
         gui_scene_add_cat(sc, cpu_cat_names[k]);

@@ -15,6 +15,7 @@
 #include "models/tunnel/gre.h"
 #include "models/tunnel/tnl_peek.h"
 #include "sim/frame.h"
+#include "sim/ip6.h"
 #include "sim/lang.h"
 #include "sim/packet.h"
 #include "sim/trace.h"
@@ -587,6 +588,42 @@ tunnel_lines(struct gui_lines *out, const uint8_t *fr, uint32_t len,
 /* What follows the MAC addresses of a frame: its VLAN tag, ARP or IPv4
  * and UDP or ICMP, and the frame a tunnel header carries ('depth' is how
  * deep in tunnels; the lines are indented by it). */
+/* The IPv6 header and what it carries: UDP, ICMPv6 echo, neighbour
+ * discovery. */
+static void
+ipv6_lines(struct gui_lines *out, const uint8_t *fr,
+           const struct vh_frame_info *fi, int ind)
+{
+    char a[VH_IP6_STRLEN], b[VH_IP6_STRLEN];
+    const char *proto = fi->ip_proto == VH_IPPROTO_UDP ? "UDP"
+                        : fi->ip_proto == VH_IPPROTO_ICMPV6 ? "ICMPv6"
+                        : fi->ip_proto == VH_IPPROTO_TCP ? "TCP" : "next";
+    add(out, GUI_MONO, ink, ind, "IPv6      %s \xe2\x86\x92 %s  %s  hop limit "
+        "%u  len %u", vh_ip6_format(&fi->ip6_src, a),
+        vh_ip6_format(&fi->ip6_dst, b), proto, fi->ip_ttl,
+        fi->ip_total_len);
+    struct vh_nd nd;
+    if (fi->ip_proto == VH_IPPROTO_UDP) {
+        add(out, GUI_MONO, ink, ind, "UDP       port %u \xe2\x86\x92 %u  len %u",
+            fi->sport, fi->dport, fi->l4_len);
+    } else if (fi->ip_proto == VH_IPPROTO_ICMPV6
+               && (fi->icmp_type == VH_ICMP6_ECHO_REQUEST
+                   || fi->icmp_type == VH_ICMP6_ECHO_REPLY)) {
+        add(out, GUI_MONO, ink, ind, "ICMPv6    echo %s  id %u  seq %u",
+            fi->icmp_type == VH_ICMP6_ECHO_REQUEST ? "request" : "reply",
+            fi->icmp_id, fi->icmp_seq);
+    } else if (vh_nd_parse(fr, fi, &nd)) {
+        static const char *const names[] = {
+            "router solicitation", "router advertisement",
+            "neighbour solicitation", "neighbour advertisement",
+        };
+        add(out, GUI_MONO, ink, ind, "ICMPv6    %s%s%s",
+            names[nd.type - VH_ICMP6_RS],
+            nd.type >= VH_ICMP6_NS ? " for " : "",
+            nd.type >= VH_ICMP6_NS ? vh_ip6_format(&nd.target, a) : "");
+    }
+}
+
 static void
 l2_rest_lines(struct gui_lines *out, const uint8_t *fr, uint32_t len,
               int depth)
@@ -601,7 +638,8 @@ l2_rest_lines(struct gui_lines *out, const uint8_t *fr, uint32_t len,
         add(out, GUI_MONO, ink, ind, "802.1Q    VLAN %u, priority %u%s",
             fi.vlan_tci & 0xfff, fi.vlan_tci >> 13,
             fi.vlan_tci & 0x1000 ? ", drop eligible" : "");
-    } else if (outer != VH_ETHERTYPE_IPV4 && outer != VH_ETHERTYPE_ARP) {
+    } else if (outer != VH_ETHERTYPE_IPV4 && outer != VH_ETHERTYPE_ARP
+               && outer != VH_ETHERTYPE_IPV6) {
         add(out, GUI_MONO, ink, ind, "          EtherType 0x%04x%s", outer,
             outer == 0x88a8 ? " (802.1ad)" : outer == 0x8809
             ? " (slow protocols: LACP)" : "");
@@ -610,6 +648,10 @@ l2_rest_lines(struct gui_lines *out, const uint8_t *fr, uint32_t len,
         add(out, GUI_MONO, ink, ind, "ARP       %s: who has %s? tell %s",
             fi.arp_op == VH_ARP_REQUEST ? "request" : "reply",
             vh_ipv4_format(fi.arp_tpa, i1), vh_ipv4_format(fi.arp_spa, i2));
+        return;
+    }
+    if (fi.is_ipv6) {
+        ipv6_lines(out, fr, &fi, ind);
         return;
     }
     if (!fi.is_ipv4) {

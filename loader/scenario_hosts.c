@@ -43,6 +43,7 @@
 #include "models/core/devclass.h"
 #include "models/core/portpolicy.h"
 #include "sim/frame.h"
+#include "sim/ip6.h"
 
 /* What a physical NIC model can do.  Sources: Intel I350 and 82599
  * datasheets (8 and 64 VFs; VMDq pools), and the Linux igb and ixgbe
@@ -192,6 +193,46 @@ ld_load_ip(struct ld *ld, const cJSON *o, const char *op, bool required,
     return true;
 }
 
+bool
+ld_load_ip6(struct ld *ld, const cJSON *o, const char *op,
+            struct cfg_ip6 *out)
+{
+    char path[JP_LEN];
+    char *s = NULL;
+    memset(out, 0, sizeof *out);
+    if (!ld_str(ld, o, op, "ip6", false, &s)) {
+        return false;
+    }
+    if (!s) {
+        return true;
+    }
+    jp_key(path, op, "ip6");
+    struct vh_ip6 a;
+    int p = 128;
+    bool has_prefix = strchr(s, '/') != NULL;
+    if (!vh_ip6_parse(s, &a, &p)) {
+        vh_diag_fail(ld->diag, path, "malformed IPv6 address '%s' (expected "
+                     "an address with an optional prefix length, such as "
+                     "\"2001:db8::5/64\")", s);
+    } else if (vh_ip6_is_any(&a) || vh_ip6_is_multicast(&a)
+               || vh_ip6_is_link_local(&a)
+               || (vh_ip6_same_prefix(&a, &vh_ip6_any, 120)
+                   && a.b[15] == 1)) {
+        vh_diag_fail(ld->diag, path, "'%s' is not an address to give an "
+                     "interface (the unspecified address, loopback, "
+                     "multicast and link-local addresses are not: every "
+                     "interface forms its fe80:: address from its MAC)", s);
+    }
+    free(s);
+    if (ld->diag->failed) {
+        return false;
+    }
+    out->given = true;
+    out->addr = a;
+    out->prefix = has_prefix ? p : 64;
+    return true;
+}
+
 static bool
 load_cpu(struct ld *ld, const cJSON *h, const char *hp, struct cfg_host *host)
 {
@@ -311,6 +352,15 @@ load_nic(struct ld *ld, const cJSON *o, const char *np, const char *hname,
         return false;
     }
     nic->has_ip = has_ip;
+    if (!ld_load_ip6(ld, o, np, &nic->ip6)) {
+        return false;
+    }
+    if (nic->ip6.given && !has_ip) {
+        jp_key(path, np, "ip6");
+        return vh_diag_fail(ld->diag, path, "an IPv6-only NIC is not "
+                            "supported yet: give 'ip' beside 'ip6' (a "
+                            "dual-stack interface)");
+    }
     if (!ld_gateway(ld, o, np, nic) || !ld_nic_vlans(ld, o, np, nic)
         || !ld_mtu(ld, o, np, VH_DEF_MTU, &nic->mtu)
         || !ld_coalesce(ld, o, np, nic)
@@ -620,6 +670,7 @@ load_vnic(struct ld *ld, const cJSON *o, const char *vp, const char *spath,
         || !ld_name(ld, o, vp, &vn->name)
         || !ld_load_mac(ld, o, vp, &vn->mac, &vn->has_mac)
         || !ld_load_ip(ld, o, vp, true, &vn->ip, &vn->prefix, &has_ip)
+        || !ld_load_ip6(ld, o, vp, &vn->ip6)
         || !ld_enum(ld, o, vp, "backend", "backend", backends + 1, 3,
                     &backend)
         || !ld_int(ld, o, vp, "queues", false, 1, 64, NULL, &queues)

@@ -73,7 +73,7 @@ const struct schema sch_host = SCHEMA("host", host_keys);
 static const struct schema_key nic_keys[] = {
     { "name", NULL }, { "model", NULL }, { "speed", NULL },
     { "queues", NULL }, { "vmdq", NULL }, { "sriov", &sch_sriov },
-    { "link", NULL }, { "mac", NULL }, { "ip", NULL },
+    { "link", NULL }, { "mac", NULL }, { "ip", NULL }, { "ip6", NULL },
     { "rx_ring", NULL }, { "tx_ring", NULL }, { "gateway", NULL },
     { "vlans", NULL }, { "mtu", NULL }, { "coalesce", &sch_coalesce },
     { "offloads", &sch_offloads },
@@ -96,8 +96,8 @@ static const struct schema_key vm_keys[] = {
 const struct schema sch_vm = SCHEMA("VM", vm_keys);
 
 static const struct schema_key vnic_keys[] = {
-    { "name", NULL }, { "mac", NULL }, { "ip", NULL }, { "model", NULL },
-    { "backend", NULL }, { "queues", NULL }, { "attach", &sch_attach },
+    { "name", NULL }, { "mac", NULL }, { "ip", NULL }, { "ip6", NULL },
+    { "model", NULL }, { "backend", NULL }, { "queues", NULL }, { "attach", &sch_attach },
     { "vlan", NULL }, { "ring", NULL }, { "trunks", NULL },
     { "mtu", NULL }, { "gateway", NULL }, { "offloads", &sch_offloads },
     { "lldp", NULL }, { "guest_mac", NULL },
@@ -133,7 +133,7 @@ static const struct schema_key flow_keys[] = {
     { "duration", NULL }, { "start", NULL }, { "pattern", NULL },
     { "pcap", NULL }, { "sport", NULL }, { "dport", NULL },
     { "concurrent_flows", NULL }, { "bytes", NULL }, { "cc", NULL },
-    { "response_size", NULL }, { "burst", NULL },
+    { "response_size", NULL }, { "burst", NULL }, { "family", NULL },
 };
 const struct schema sch_flow = SCHEMA("flow", flow_keys);
 
@@ -281,10 +281,10 @@ static const struct {
     const char *feature;
 } unbuilt_keys[] = {
     { "scenario", "dvswitches", "distributed switches" },
-    { "NIC", "ip6", "IPv6" },
-    { "VM NIC", "ip6", "IPv6" },
     { "attach", "portgroup", "distributed switches' port groups" },
-    { "flow", "family", "IPv6" },
+    { "container", "ip6", "IPv6 on containers" },
+    { "VLAN subinterface", "ip6", "IPv6 on VLAN subinterfaces" },
+    { "bridge port", "ip6", "IPv6 on a bridge's internal ports" },
 };
 
 bool
@@ -575,7 +575,6 @@ static const struct {
     const char *feature;
 } unbuilt_values[] = {
     { "attach type", "dvswitch", "distributed switches" },
-    { "proto", "icmp6", "IPv6" },
 };
 
 bool

@@ -197,6 +197,13 @@ bool ld_load_mac(struct ld *, const cJSON *o, const char *op,
                  struct vh_mac *mac, bool *has_mac);
 bool ld_load_ip(struct ld *, const cJSON *o, const char *op, bool required,
                 uint32_t *ip, int *prefix, bool *has_ip);
+
+/* Reads "ip6" ("2001:db8::5/64", the prefix 64 when left out) into
+ * 'out'; an address a host may hold (not ::, loopback, multicast or
+ * link-local, which every interface forms itself). */
+struct cfg_ip6;
+bool ld_load_ip6(struct ld *, const cJSON *o, const char *op,
+                 struct cfg_ip6 *out);
 void ld_derive_mac(const char *spath, bool vm, struct vh_mac *mac);
 
 /* Bridges' ports and OVS settings (loader/scenario_bports.c). */

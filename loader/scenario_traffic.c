@@ -30,6 +30,43 @@
 /* JSON numbers are doubles: whole numbers are exact up to 2^53. */
 #define MAX_EXACT 9007199254740992LL
 
+/* "proto" and "family": "icmp6" is ICMPv6 echo, an ICMP flow of family
+ * 6; the other protocols go over IPv4 unless "family" is 6. */
+static bool
+load_proto(struct ld *ld, const cJSON *o, const char *fp, int *proto,
+           int *family)
+{
+    char path[JP_LEN];
+    long long fam = 0;
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, "proto");
+    bool icmp6 = cJSON_IsString(v) && !strcmp(v->valuestring, "icmp6");
+    if (icmp6) {
+        *proto = CFG_PROTO_ICMP;
+    } else if (!ld_enum(ld, o, fp, "proto", "proto", cfg_proto_names,
+                        N_NAMES(cfg_proto_names), proto)) {
+        return false;
+    }
+    if (!ld_int(ld, o, fp, "family", false, 4, 6,
+                "the IP version: 4 or 6", &fam)) {
+        return false;
+    }
+    jp_key(path, fp, "family");
+    if (fam == 5) {
+        return vh_diag_fail(ld->diag, path, "5 is no IP version (expected "
+                            "4 or 6)");
+    }
+    if (icmp6 && fam == 4) {
+        return vh_diag_fail(ld->diag, path, "proto 'icmp6' is ICMPv6, "
+                            "over IPv6: leave 'family' out or make it 6");
+    }
+    if (*proto == CFG_PROTO_ICMP && fam == 6 && !icmp6) {
+        return vh_diag_fail(ld->diag, path, "an echo over IPv6 is proto "
+                            "'icmp6' (ICMPv6); 'icmp' is IPv4's");
+    }
+    *family = icmp6 ? 6 : fam ? (int) fam : 4;
+    return true;
+}
+
 static bool
 load_rate(struct ld *ld, const cJSON *o, const char *fp,
           struct cfg_flow *f)
@@ -83,14 +120,20 @@ load_flow(struct ld *ld, const cJSON *o, const char *fp, size_t index,
         || !ld_name(ld, o, fp, &f->name)
         || !ld_str(ld, o, fp, "from", true, &f->from)
         || !ld_str(ld, o, fp, "to", true, &f->to)
-        || !ld_enum(ld, o, fp, "proto", "proto", cfg_proto_names,
-                    N_NAMES(cfg_proto_names), &proto)
+        || !load_proto(ld, o, fp, &proto, &f->family)
         || !ld_enum(ld, o, fp, "pattern", "pattern", patterns, 4, &pattern)
         || !ld_str(ld, o, fp, "pcap", false, &f->pcap)) {
         return false;
     }
     f->proto = (enum cfg_proto) proto;
     f->pattern = (enum cfg_pattern) pattern;
+    if (f->family == 6 && (f->pcap || pattern == CFG_PAT_RR)) {
+        jp_key(path, fp, "family");
+        return vh_diag_fail(ld->diag, path, "not supported yet: %s over "
+                            "IPv6", f->pcap ? "replaying a capture"
+                                            : "request/response (pattern "
+                                              "rr)");
+    }
 
     /* Default sizes: the minimum frame for UDP; 98 for ICMP, the length a
      * capture shows for a default Linux ping (here it includes the FCS, so
@@ -98,6 +141,7 @@ load_flow(struct ld *ld, const cJSON *o, const char *fp, size_t index,
      * a TCP bulk stream; for request/response, the minimum frame (over
      * TCP, a 1-byte message, netperf's default). */
     long long size = pattern == CFG_PAT_RR ? 64
+                     : proto == CFG_PROTO_ICMP && f->family == 6 ? 118
                      : proto == CFG_PROTO_ICMP ? 98
                      : proto == CFG_PROTO_TCP ? 1518 : 64;
     if (f->pcap && proto == CFG_PROTO_TCP) {

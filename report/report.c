@@ -163,7 +163,10 @@ flow_json(const struct world *w, const struct flow_stats *fs)
     cJSON_AddStringToObject(o, "name", cf->name);
     cJSON_AddStringToObject(o, "from", cf->from);
     cJSON_AddStringToObject(o, "to", cf->to);
-    cJSON_AddStringToObject(o, "proto", cfg_proto_names[cf->proto]);
+    cJSON_AddStringToObject(o, "proto", cfg_flow_proto_name(cf));
+    if (cf->family == 6) {
+        cJSON_AddNumberToObject(o, "family", 6);
+    }
     cJSON_AddNumberToObject(o, "size", cf->size);
     if (cf->replay) {
         /* What was replayed; 'size' is then the frames' mean. */
@@ -924,7 +927,7 @@ print_flows(const struct world *w, FILE *out)
         fputs("  ", out);
         report_cell(out, cf->name, wname, false);
         fputc(' ', out);
-        report_cell(out, cfg_proto_names[cf->proto], wproto, false);
+        report_cell(out, cfg_flow_proto_label(cf), wproto, false);
         fputc(' ', out);
         report_cell(out, route, wroute, false);
         for (int k = 0; k < N_COLS; k++) {

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "sim/ip6.h"
 #include "sim/packet.h"
 
 const struct vh_mac vh_mac_broadcast = {
@@ -194,21 +195,35 @@ put_eth(uint8_t *buf, const struct vh_mac *dst, const struct vh_mac *src,
     return VH_ETH_HLEN;
 }
 
-/* Writes Ethernet + IPv4 headers for 'l4_len' bytes of L4 and returns the
- * offset of the L4 header. */
-static uint32_t
-put_eth_ipv4(uint8_t *buf, const struct vh_ip_hdr_spec *spec,
-             uint8_t proto, uint32_t l4_len)
+uint32_t
+vh_put_eth_ip(uint8_t *buf, const struct vh_ip_hdr_spec *spec,
+              uint8_t proto, uint32_t l4_len)
 {
-    assert(l4_len <= 0xffff - VH_IPV4_HLEN);
-
+    uint8_t ttl = spec->ttl ? spec->ttl : DEFAULT_TTL;
     uint32_t l3 = put_eth(buf, &spec->dst_mac, &spec->src_mac, spec->vlan,
-                          spec->vlan_tci, VH_ETHERTYPE_IPV4);
+                          spec->vlan_tci, spec->v6 ? VH_ETHERTYPE_IPV6
+                                                   : VH_ETHERTYPE_IPV4);
+    if (spec->v6) {
+        assert(l4_len <= 0xffff);
+        vh_ip6_put(buf + l3, (uint16_t) l4_len, proto, ttl, &spec->ip6_src,
+                   &spec->ip6_dst);
+        return l3 + VH_IPV6_HLEN;
+    }
+    assert(l4_len <= 0xffff - VH_IPV4_HLEN);
     /* Don't fragment: what Linux sends with PMTU discovery. */
     vh_ipv4_put(buf + l3, 0, (uint16_t) (VH_IPV4_HLEN + l4_len), spec->ip_id,
-                true, spec->ttl ? spec->ttl : DEFAULT_TTL, proto,
-                spec->ip_src, spec->ip_dst);
+                true, ttl, proto, spec->ip_src, spec->ip_dst);
     return l3 + VH_IPV4_HLEN;
+}
+
+uint32_t
+vh_pseudo_sum_spec(const struct vh_ip_hdr_spec *spec, uint8_t proto,
+                   uint32_t l4_len)
+{
+    return spec->v6 ? vh_ip6_pseudo_sum(&spec->ip6_src, &spec->ip6_dst, proto,
+                                        l4_len)
+                    : pseudo_sum(spec->ip_src, spec->ip_dst, proto,
+                                 (uint16_t) l4_len);
 }
 
 void
@@ -275,7 +290,7 @@ vh_build_udp(uint8_t *buf, const struct vh_ip_hdr_spec *spec,
              const uint8_t *payload, uint32_t payload_len)
 {
     uint32_t l4_len = VH_UDP_HLEN + payload_len;
-    uint32_t l4 = put_eth_ipv4(buf, spec, VH_IPPROTO_UDP, l4_len);
+    uint32_t l4 = vh_put_eth_ip(buf, spec, VH_IPPROTO_UDP, l4_len);
     uint8_t *udp = buf + l4;
 
     vh_put_be16(udp + VH_UDP_SPORT_OFF, sport);
@@ -284,8 +299,7 @@ vh_build_udp(uint8_t *buf, const struct vh_ip_hdr_spec *spec,
     vh_put_be16(udp + VH_UDP_CSUM_OFF, 0);
     put_payload(udp + VH_UDP_HLEN, payload, payload_len);
 
-    uint32_t sum = pseudo_sum(spec->ip_src, spec->ip_dst, VH_IPPROTO_UDP,
-                              (uint16_t) l4_len);
+    uint32_t sum = vh_pseudo_sum_spec(spec, VH_IPPROTO_UDP, l4_len);
     uint16_t csum = vh_csum_fold(vh_csum_partial(udp, l4_len, sum));
     /* 0 on the wire means "no checksum", so a computed 0 goes as its
      * one's-complement twin (RFC 768). */
@@ -299,17 +313,26 @@ vh_build_icmp_echo(uint8_t *buf, const struct vh_ip_hdr_spec *spec,
                    const uint8_t *payload, uint32_t payload_len)
 {
     uint32_t l4_len = VH_ICMP_HLEN + payload_len;
-    uint32_t l4 = put_eth_ipv4(buf, spec, VH_IPPROTO_ICMP, l4_len);
+    uint32_t l4 = vh_put_eth_ip(buf, spec, spec->v6 ? VH_IPPROTO_ICMPV6
+                                                    : VH_IPPROTO_ICMP, l4_len);
     uint8_t *icmp = buf + l4;
 
+    if (spec->v6) {
+        type = type == VH_ICMP_ECHO_REQUEST ? VH_ICMP6_ECHO_REQUEST
+                                            : VH_ICMP6_ECHO_REPLY;
+    }
     icmp[0] = type;
     icmp[1] = 0;
     vh_put_be16(icmp + VH_ICMP_CSUM_OFF, 0);
     vh_put_be16(icmp + VH_ICMP_ID_OFF, id);
     vh_put_be16(icmp + VH_ICMP_SEQ_OFF, seq);
     put_payload(icmp + VH_ICMP_HLEN, payload, payload_len);
+    /* ICMPv6 sums the pseudo-header too (RFC 4443 section 2.3). */
+    uint32_t sum = spec->v6 ? vh_pseudo_sum_spec(spec, VH_IPPROTO_ICMPV6,
+                                                 l4_len)
+                            : 0;
     vh_put_be16(icmp + VH_ICMP_CSUM_OFF,
-          vh_csum_fold(vh_csum_partial(icmp, l4_len, 0)));
+          vh_csum_fold(vh_csum_partial(icmp, l4_len, sum)));
     return pad_frame(buf, l4 + l4_len);
 }
 
@@ -352,9 +375,14 @@ parse_udp(const uint8_t *udp, uint32_t l4_len, struct vh_frame_info *out,
     if (out->l4_len < VH_UDP_HLEN || out->l4_len > l4_len) {
         return -1;
     }
-    if (verify && vh_get_be16(udp + VH_UDP_CSUM_OFF) != 0) {
-        uint32_t sum = pseudo_sum(out->ip_src, out->ip_dst, VH_IPPROTO_UDP,
-                                  out->l4_len);
+    /* IPv6 has no checksum-less UDP (RFC 8200 section 8.1). */
+    if (verify && (vh_get_be16(udp + VH_UDP_CSUM_OFF) != 0
+                   || out->is_ipv6)) {
+        uint32_t sum = out->is_ipv6
+            ? vh_ip6_pseudo_sum(&out->ip6_src, &out->ip6_dst, VH_IPPROTO_UDP,
+                                out->l4_len)
+            : pseudo_sum(out->ip_src, out->ip_dst, VH_IPPROTO_UDP,
+                         out->l4_len);
         if (vh_csum_fold(vh_csum_partial(udp, out->l4_len, sum)) != 0) {
             return -1;
         }
@@ -371,11 +399,18 @@ parse_icmp(const uint8_t *icmp, uint32_t l4_len, struct vh_frame_info *out,
     }
     out->icmp_type = icmp[0];
     out->icmp_code = icmp[1];
-    if (icmp[0] == VH_ICMP_ECHO_REQUEST || icmp[0] == VH_ICMP_ECHO_REPLY) {
+    bool echo = out->is_ipv6
+        ? icmp[0] == VH_ICMP6_ECHO_REQUEST || icmp[0] == VH_ICMP6_ECHO_REPLY
+        : icmp[0] == VH_ICMP_ECHO_REQUEST || icmp[0] == VH_ICMP_ECHO_REPLY;
+    if (echo) {
         out->icmp_id = vh_get_be16(icmp + VH_ICMP_ID_OFF);
         out->icmp_seq = vh_get_be16(icmp + VH_ICMP_SEQ_OFF);
     }
-    if (verify && vh_csum_fold(vh_csum_partial(icmp, l4_len, 0)) != 0) {
+    uint32_t sum = out->is_ipv6
+        ? vh_ip6_pseudo_sum(&out->ip6_src, &out->ip6_dst, VH_IPPROTO_ICMPV6,
+                            l4_len)
+        : 0;
+    if (verify && vh_csum_fold(vh_csum_partial(icmp, l4_len, sum)) != 0) {
         return -1;
     }
     return 0;
@@ -423,6 +458,41 @@ parse_ipv4(const uint8_t *frame, uint32_t len, struct vh_frame_info *out,
         return parse_udp(l4, l4_len, out, verify);
     case VH_IPPROTO_ICMP:
         return parse_icmp(l4, l4_len, out, verify);
+    default:
+        return 0;
+    }
+}
+
+/* IPv6 without extension headers: what the endpoints send.  A header
+ * the stack does not parse leaves the next header in 'ip_proto' and
+ * nothing after it read. */
+static int
+parse_ipv6(const uint8_t *frame, uint32_t len, struct vh_frame_info *out,
+           bool verify)
+{
+    uint32_t room = len - out->l3_off;
+    const uint8_t *ip = frame + out->l3_off;
+
+    if (room < VH_IPV6_HLEN || ip[0] >> 4 != 6) {
+        return -1;
+    }
+    out->is_ipv6 = true;
+    uint32_t plen = vh_get_be16(ip + VH_IPV6_PLEN_OFF);
+    out->ip_proto = ip[VH_IPV6_NEXT_OFF];
+    out->ip_ttl = ip[VH_IPV6_HOPS_OFF];
+    memcpy(out->ip6_src.b, ip + VH_IPV6_SRC_OFF, 16);
+    memcpy(out->ip6_dst.b, ip + VH_IPV6_DST_OFF, 16);
+    if (plen > room - VH_IPV6_HLEN) {
+        return -1;
+    }
+    out->ip_total_len = (uint16_t) (VH_IPV6_HLEN + plen);
+    out->l4_off = (uint16_t) (out->l3_off + VH_IPV6_HLEN);
+    const uint8_t *l4 = ip + VH_IPV6_HLEN;
+    switch (out->ip_proto) {
+    case VH_IPPROTO_UDP:
+        return parse_udp(l4, plen, out, verify);
+    case VH_IPPROTO_ICMPV6:
+        return parse_icmp(l4, plen, out, verify);
     default:
         return 0;
     }
@@ -476,6 +546,8 @@ vh_frame_parse(const uint8_t *frame, uint32_t len,
         return parse_ipv4(frame, len, out, verify);
     case VH_ETHERTYPE_ARP:
         return parse_arp(frame, len, out);
+    case VH_ETHERTYPE_IPV6:
+        return parse_ipv6(frame, len, out, verify);
     default:
         return 0;               /* Not ours to look into; not malformed. */
     }
@@ -550,6 +622,27 @@ uint32_t
 vh_icmp_payload_for_size(uint32_t wire_size)
 {
     return payload_for_size(wire_size, VH_ICMP_HLEN);
+}
+
+/* IPv6's 40-byte header leaves 20 bytes less than IPv4's. */
+static uint32_t
+payload6_for_size(uint32_t wire_size, uint32_t l4_hlen)
+{
+    uint32_t p = payload_for_size(wire_size, l4_hlen);
+    uint32_t extra = VH_IPV6_HLEN - VH_IPV4_HLEN;
+    return p > extra ? p - extra : 0;
+}
+
+uint32_t
+vh_udp6_payload_for_size(uint32_t wire_size)
+{
+    return payload6_for_size(wire_size, VH_UDP_HLEN);
+}
+
+uint32_t
+vh_icmp6_payload_for_size(uint32_t wire_size)
+{
+    return payload6_for_size(wire_size, VH_ICMP_HLEN);
 }
 
 uint32_t

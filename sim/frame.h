@@ -56,10 +56,12 @@
 #define VH_ETHERTYPE_ARP 0x0806
 #define VH_ETHERTYPE_VLAN 0x8100
 #define VH_ETHERTYPE_RARP 0x8035
+#define VH_ETHERTYPE_IPV6 0x86dd
 
 #define VH_IPPROTO_ICMP 1
 #define VH_IPPROTO_TCP 6
 #define VH_IPPROTO_UDP 17
+#define VH_IPPROTO_ICMPV6 58
 
 #define VH_ICMP_ECHO_REPLY 0
 #define VH_ICMP_ECHO_REQUEST 8
@@ -69,6 +71,12 @@
 
 struct vh_mac {
     uint8_t b[VH_ETH_ALEN];
+};
+
+/* An IPv6 address, in network byte order as on the wire (sim/ip6.h has
+ * its text forms and the addresses derived from it). */
+struct vh_ip6 {
+    uint8_t b[16];
 };
 
 extern const struct vh_mac vh_mac_broadcast;
@@ -174,10 +182,17 @@ struct vh_frame_info {
     /* IPv4 (ethertype 0x0800). */
     bool is_ipv4;
     uint32_t ip_src, ip_dst;
-    uint8_t ip_proto;
-    uint8_t ip_ttl;
-    uint16_t ip_total_len;
+    uint8_t ip_proto;           /* IPv6: the next header (no extension
+                                 * headers are parsed). */
+    uint8_t ip_ttl;             /* IPv6: the hop limit. */
+    uint16_t ip_total_len;      /* IPv6: 40 + the payload length. */
     uint16_t l4_off;
+
+    /* IPv6 (ethertype 0x86dd): the addresses; the fields above say the
+     * rest.  ICMPv6 fills 'icmp_type' and 'icmp_code', and for echo
+     * (128, 129) the identifier and sequence. */
+    bool is_ipv6;
+    struct vh_ip6 ip6_src, ip6_dst;
 
     /* UDP. */
     uint16_t sport, dport;
@@ -202,8 +217,10 @@ struct vh_frame_info {
 int vh_frame_parse(const uint8_t *frame, uint32_t len,
                    struct vh_frame_info *out, bool verify);
 
-/* The addressing of an IPv4 frame being built.  'vlan_tci' is used when
- * 'vlan' is true. */
+/* The addressing of an IP frame being built.  'vlan_tci' is used when
+ * 'vlan' is true.  With 'v6', the frame is IPv6 between 'ip6_src' and
+ * 'ip6_dst' (a 40-byte header; 'ip_id' unused, 'ttl' the hop limit) and
+ * its UDP, TCP or ICMPv6 checksum covers the IPv6 pseudo-header. */
 struct vh_ip_hdr_spec {
     struct vh_mac dst_mac, src_mac;
     bool vlan;
@@ -211,7 +228,20 @@ struct vh_ip_hdr_spec {
     uint32_t ip_src, ip_dst;
     uint16_t ip_id;
     uint8_t ttl;                /* 0 means 64. */
+    bool v6;
+    struct vh_ip6 ip6_src, ip6_dst;
 };
+
+/* Writes Ethernet [+VLAN] and the IPv4 or IPv6 header 'spec' says for
+ * 'l4_len' bytes of protocol 'proto'; returns the L4 header's offset. */
+uint32_t vh_put_eth_ip(uint8_t *buf, const struct vh_ip_hdr_spec *spec,
+                       uint8_t proto, uint32_t l4_len);
+
+/* The one's-complement sum of the pseudo-header of an L4 segment of
+ * 'l4_len' bytes of 'proto' between the addresses of 'spec': IPv4's
+ * (RFC 768) or IPv6's (RFC 8200 section 8.1). */
+uint32_t vh_pseudo_sum_spec(const struct vh_ip_hdr_spec *spec, uint8_t proto,
+                            uint32_t l4_len);
 
 /* Computes the header checksum of the IPv4 header at 'ip' again, over
  * as many bytes as its IHL says: after a field of it changed. */
@@ -235,7 +265,9 @@ uint32_t vh_build_udp(uint8_t *buf, const struct vh_ip_hdr_spec *,
                       uint16_t sport, uint16_t dport,
                       const uint8_t *payload, uint32_t payload_len);
 
-/* Builds an ICMP echo request (type 8) or reply (type 0). */
+/* Builds an ICMP echo request (type 8) or reply (type 0).  With
+ * 'spec->v6' it is ICMPv6's echo of the same meaning (128 or 129), its
+ * checksum over the pseudo-header. */
 uint32_t vh_build_icmp_echo(uint8_t *buf, const struct vh_ip_hdr_spec *,
                             uint8_t type, uint16_t id, uint16_t seq,
                             const uint8_t *payload, uint32_t payload_len);
@@ -298,5 +330,10 @@ int vh_vlan_pop(struct vh_packet *p);
  * Likewise for ICMP echo. */
 uint32_t vh_udp_payload_for_size(uint32_t wire_size);
 uint32_t vh_icmp_payload_for_size(uint32_t wire_size);
+
+/* The same for IPv6, whose header is 20 bytes longer: a frame of the
+ * same wire size carries 20 bytes less payload. */
+uint32_t vh_udp6_payload_for_size(uint32_t wire_size);
+uint32_t vh_icmp6_payload_for_size(uint32_t wire_size);
 
 #endif /* sim/frame.h */

@@ -3,6 +3,8 @@
 
 #include <assert.h>
 
+#include "sim/ip6.h"
+
 #define OPT_EOL 0
 #define OPT_NOP 1
 #define OPT_MSS 2
@@ -73,21 +75,9 @@ vh_build_tcp(uint8_t *buf, const struct vh_ip_hdr_spec *spec,
     uint32_t optlen = put_options(opts, h);
     uint32_t hlen = VH_TCP_HLEN + optlen;
     uint32_t l4_len = hlen + h->payload_len;
-    uint32_t l3 = VH_ETH_HLEN;
+    uint32_t l4 = vh_put_eth_ip(buf, spec, VH_IPPROTO_TCP, l4_len);
 
-    memcpy(buf + VH_ETH_DST_OFF, spec->dst_mac.b, VH_ETH_ALEN);
-    memcpy(buf + VH_ETH_SRC_OFF, spec->src_mac.b, VH_ETH_ALEN);
-    if (spec->vlan) {
-        vh_put_be16(buf + VH_ETH_TYPE_OFF, VH_ETHERTYPE_VLAN);
-        vh_put_be16(buf + VH_VLAN_TCI_OFF, spec->vlan_tci);
-        l3 += VH_VLAN_HLEN;
-    }
-    vh_put_be16(buf + l3 - 2, VH_ETHERTYPE_IPV4);
-    vh_ipv4_put(buf + l3, 0, (uint16_t) (VH_IPV4_HLEN + l4_len), spec->ip_id,
-                true, spec->ttl ? spec->ttl : 64, VH_IPPROTO_TCP,
-                spec->ip_src, spec->ip_dst);
-
-    uint8_t *t = buf + l3 + VH_IPV4_HLEN;
+    uint8_t *t = buf + l4;
     vh_put_be16(t, h->sport);
     vh_put_be16(t + 2, h->dport);
     vh_put_be32(t + 4, h->seq);
@@ -102,16 +92,10 @@ vh_build_tcp(uint8_t *buf, const struct vh_ip_hdr_spec *spec,
         t[hlen + i] = (uint8_t) (stream_off + i);
     }
 
-    uint8_t ph[12];
-    vh_put_be32(ph, spec->ip_src);
-    vh_put_be32(ph + 4, spec->ip_dst);
-    ph[8] = 0;
-    ph[9] = VH_IPPROTO_TCP;
-    vh_put_be16(ph + 10, (uint16_t) l4_len);
-    uint32_t sum = vh_csum_partial(ph, sizeof ph, 0);
+    uint32_t sum = vh_pseudo_sum_spec(spec, VH_IPPROTO_TCP, l4_len);
     vh_put_be16(t + 16, vh_csum_fold(vh_csum_partial(t, l4_len, sum)));
 
-    uint32_t len = l3 + VH_IPV4_HLEN + l4_len;
+    uint32_t len = l4 + l4_len;
     if (len < VH_ETH_MIN_FRAME) {
         memset(buf + len, 0, VH_ETH_MIN_FRAME - len);
         len = VH_ETH_MIN_FRAME;
@@ -175,6 +159,18 @@ parse_options(const uint8_t *o, uint32_t n, struct vh_tcp_hdr *out)
     return 0;
 }
 
+/* The pseudo-header sum of a segment of 'l4_len' bytes in the IPv4 or
+ * IPv6 packet 'fi'. */
+static uint32_t
+tcp_pseudo(const struct vh_frame_info *fi, uint32_t l4_len)
+{
+    struct vh_ip_hdr_spec spec = {
+        .ip_src = fi->ip_src, .ip_dst = fi->ip_dst,
+        .v6 = fi->is_ipv6, .ip6_src = fi->ip6_src, .ip6_dst = fi->ip6_dst,
+    };
+    return vh_pseudo_sum_spec(&spec, VH_IPPROTO_TCP, l4_len);
+}
+
 int
 vh_tcp_parse(const uint8_t *frame, uint32_t len,
              const struct vh_frame_info *fi, struct vh_tcp_hdr *out,
@@ -182,7 +178,7 @@ vh_tcp_parse(const uint8_t *frame, uint32_t len,
 {
     memset(out, 0, sizeof *out);
     out->wscale = -1;
-    if (!fi->is_ipv4 || fi->ip_proto != VH_IPPROTO_TCP
+    if (!(fi->is_ipv4 || fi->is_ipv6) || fi->ip_proto != VH_IPPROTO_TCP
         || fi->l4_off > len) {
         return -1;
     }
@@ -210,13 +206,7 @@ vh_tcp_parse(const uint8_t *frame, uint32_t len,
         return -1;
     }
     if (verify) {
-        uint8_t ph[12];
-        vh_put_be32(ph, fi->ip_src);
-        vh_put_be32(ph + 4, fi->ip_dst);
-        ph[8] = 0;
-        ph[9] = VH_IPPROTO_TCP;
-        vh_put_be16(ph + 10, (uint16_t) l4_len);
-        uint32_t sum = vh_csum_partial(ph, sizeof ph, 0);
+        uint32_t sum = tcp_pseudo(fi, l4_len);
         if (vh_csum_fold(vh_csum_partial(t, l4_len, sum)) != 0) {
             return -1;
         }
@@ -232,20 +222,34 @@ vh_tcp_mss_for(uint32_t frame_size, uint32_t mtu)
     return ip - VH_IPV4_HLEN - VH_TCP_HLEN;
 }
 
-/* The TCP checksum of the segment at 't' ('l4_len' bytes) between 'src'
- * and 'dst'. */
-static void
-tcp_csum_put(uint8_t *t, uint32_t l4_len, uint32_t src, uint32_t dst)
+uint32_t
+vh_tcp6_mss_for(uint32_t frame_size, uint32_t mtu)
 {
-    uint8_t ph[12];
-    vh_put_be32(ph, src);
-    vh_put_be32(ph + 4, dst);
-    ph[8] = 0;
-    ph[9] = VH_IPPROTO_TCP;
-    vh_put_be16(ph + 10, (uint16_t) l4_len);
+    return vh_tcp_mss_for(frame_size, mtu) - (VH_IPV6_HLEN - VH_IPV4_HLEN);
+}
+
+/* The TCP checksum of the segment at 't' ('l4_len' bytes) of packet
+ * 'fi'. */
+static void
+tcp_csum_put(uint8_t *t, uint32_t l4_len, const struct vh_frame_info *fi)
+{
     vh_put_be16(t + 16, 0);
-    uint32_t sum = vh_csum_partial(ph, sizeof ph, 0);
+    uint32_t sum = tcp_pseudo(fi, l4_len);
     vh_put_be16(t + 16, vh_csum_fold(vh_csum_partial(t, l4_len, sum)));
+}
+
+/* Writes the length of the IP packet at 'ip' carrying 'l4_len' bytes:
+ * IPv4's total length (and its header checksum), IPv6's payload
+ * length. */
+static void
+ip_set_len(uint8_t *ip, const struct vh_frame_info *fi, uint32_t l4_len)
+{
+    if (fi->is_ipv6) {
+        vh_put_be16(ip + VH_IPV6_PLEN_OFF, (uint16_t) l4_len);
+        return;
+    }
+    vh_put_be16(ip + VH_IPV4_TOTLEN_OFF, (uint16_t) (VH_IPV4_HLEN + l4_len));
+    vh_ipv4_csum_update(ip);
 }
 
 uint32_t
@@ -263,10 +267,11 @@ vh_tcp_gso_segment(uint8_t *out, const uint8_t *super,
     memcpy(out + hdrs, super + hdrs + off, len);
     uint8_t *ip = out + fi->l3_off;
     uint32_t l4_len = h->hdr_len + len;
-    vh_put_be16(ip + VH_IPV4_TOTLEN_OFF, (uint16_t) (VH_IPV4_HLEN + l4_len));
-    vh_put_be16(ip + VH_IPV4_ID_OFF,
-                (uint16_t) (vh_get_be16(ip + VH_IPV4_ID_OFF) + i));
-    vh_ipv4_csum_update(ip);
+    if (fi->is_ipv4) {
+        vh_put_be16(ip + VH_IPV4_ID_OFF,
+                    (uint16_t) (vh_get_be16(ip + VH_IPV4_ID_OFF) + i));
+    }
+    ip_set_len(ip, fi, l4_len);
 
     uint8_t *t = out + fi->l4_off;
     vh_put_be32(t + 4, h->seq + off);
@@ -278,7 +283,7 @@ vh_tcp_gso_segment(uint8_t *out, const uint8_t *super,
         flags &= (uint8_t) ~0x80;       /* CWR. */
     }
     t[13] = flags;
-    tcp_csum_put(t, l4_len, fi->ip_src, fi->ip_dst);
+    tcp_csum_put(t, l4_len, fi);
 
     uint32_t flen = hdrs + len;
     if (flen < VH_ETH_MIN_FRAME) {
@@ -296,6 +301,9 @@ vh_tcp_gro_can_merge(const uint8_t *held, const struct vh_frame_info *hfi,
 {
     uint32_t held_ip = held_len - hfi->l3_off;
     if (hfi->ip_src != sfi->ip_src || hfi->ip_dst != sfi->ip_dst
+        || hfi->is_ipv6 != sfi->is_ipv6
+        || !vh_ip6_eq(&hfi->ip6_src, &sfi->ip6_src)
+        || !vh_ip6_eq(&hfi->ip6_dst, &sfi->ip6_dst)
         || hh->sport != sh->sport || hh->dport != sh->dport
         || hfi->has_vlan != sfi->has_vlan
         || (hh->flags & (VH_TCP_PSH | VH_TCP_FIN | VH_TCP_SYN | VH_TCP_RST))
@@ -316,12 +324,11 @@ vh_tcp_gro_finish(uint8_t *frame, uint32_t len,
                   const struct vh_frame_info *fi, bool psh)
 {
     uint8_t *ip = frame + fi->l3_off;
-    uint32_t ip_len = len - fi->l3_off;
-    vh_put_be16(ip + VH_IPV4_TOTLEN_OFF, (uint16_t) ip_len);
-    vh_ipv4_csum_update(ip);
+    uint32_t l4_len = len - fi->l4_off;
+    ip_set_len(ip, fi, l4_len);
     uint8_t *t = frame + fi->l4_off;
     if (psh) {
         t[13] |= VH_TCP_PSH;
     }
-    tcp_csum_put(t, ip_len - VH_IPV4_HLEN, fi->ip_src, fi->ip_dst);
+    tcp_csum_put(t, l4_len, fi);
 }

@@ -1,7 +1,8 @@
 /* sim/tcpframe.h: building and parsing TCP segments on real headers.
  *
  * A segment is Ethernet [+802.1Q] + IPv4 (DF set, as Linux sends TCP with
- * path MTU discovery) + TCP with options, its checksums computed.  The
+ * path MTU discovery) or IPv6 + TCP with options, its checksums
+ * computed (over IPv6's pseudo-header for IPv6).  The
  * options are laid out as Linux's tcp_options_write() lays them out, so
  * a capture reads as one taken on a Linux host:
  *
@@ -59,7 +60,7 @@ struct vh_tcp_hdr {
 uint32_t vh_build_tcp(uint8_t *buf, const struct vh_ip_hdr_spec *,
                       const struct vh_tcp_hdr *h, uint64_t stream_off);
 
-/* Parses the TCP header of the IPv4 frame 'frame' already parsed into
+/* Parses the TCP header of the IPv4 or IPv6 frame 'frame' already parsed into
  * 'fi' (its l4_off and lengths).  Returns 0, or -1 when the header is
  * truncated or inconsistent, or with 'verify', when the checksum is
  * wrong. */
@@ -73,6 +74,10 @@ int vh_tcp_parse(const uint8_t *frame, uint32_t len,
  * the MSS the SYN announces (the same without the timestamps, as
  * Linux's tcp_mss_clamp does not count options). */
 uint32_t vh_tcp_mss_for(uint32_t frame_size, uint32_t mtu);
+
+/* The same over IPv6, whose header is 20 bytes longer: 1440 for an MTU
+ * of 1500 (RFC 8200's 1280 minimum MTU is never reached). */
+uint32_t vh_tcp6_mss_for(uint32_t frame_size, uint32_t mtu);
 
 /* Segmentation offload (TSO, GSO): segment 'i' of the TCP super-frame
  * 'super' (parsed as 'fi', its TCP header 'h'), cut at 'mss' payload

@@ -548,13 +548,20 @@ START_TEST(test_inconsistent)
     buf[13] = 0x00;
     ck_assert_int_eq(vh_frame_parse(buf, 17, &fi, false), -1);
 
-    /* Unknown EtherTypes are not malformed, just not looked into. */
+    /* Unknown EtherTypes (here IEEE's local experimental one) are not
+     * malformed, just not looked into. */
+    len = good_udp(buf);
+    buf[12] = 0x88;
+    buf[13] = 0xb5;
+    ck_assert_int_eq(vh_frame_parse(buf, len, &fi, true), 0);
+    ck_assert(!fi.is_ipv4 && !fi.is_ipv6 && !fi.is_arp);
+    ck_assert_uint_eq(fi.ethertype, 0x88b5);
+
+    /* An IPv4 header behind IPv6's EtherType is inconsistent. */
     len = good_udp(buf);
     buf[12] = 0x86;
     buf[13] = 0xdd;
-    ck_assert_int_eq(vh_frame_parse(buf, len, &fi, true), 0);
-    ck_assert(!fi.is_ipv4 && !fi.is_arp);
-    ck_assert_uint_eq(fi.ethertype, 0x86dd);
+    ck_assert_int_eq(vh_frame_parse(buf, len, &fi, false), -1);
 }
 END_TEST
 

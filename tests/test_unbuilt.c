@@ -31,15 +31,16 @@ static const struct {
 } cases[] = {
     { BASE(", \"dvswitches\": []", "", "", "", "", "", ""),
       "dvswitches: not supported yet: distributed switches" },
-    { BASE("", ", \"ip6\": \"2001:db8::5/64\"", "", "", "", "", ""),
-      "hosts[0].nics[0].ip6: not supported yet: IPv6" },
+    { BASE("", ", \"vlans\": [ { \"id\": 5, \"ip\": \"10.1.0.1/24\", "
+           "\"ip6\": \"2001:db8::5/64\" } ]", "", "", "", "", ""),
+      "hosts[0].nics[0].vlans[0].ip6: not supported yet: IPv6 on VLAN "
+      "subinterfaces" },
     { BASE("", "", "", "", ", \"portgroup\": \"web\"", "", ""),
       "hosts[0].vms[0].nics[0].attach.portgroup: not supported yet: "
       "distributed switches' port groups" },
-    { BASE("", "", "", "", "", "", ", \"family\": 6"),
-      "traffic[0].family: not supported yet: IPv6" },
-    { BASE("", "", "", "", "", "", ", \"proto\": \"icmp6\""),
-      "traffic[0].proto: not supported yet: IPv6" },
+    { BASE("", "", "", "", "", "", ", \"family\": 6, \"pcap\": \"x.pcap\""),
+      "traffic[0].family: not supported yet: replaying a capture over "
+      "IPv6" },
 };
 
 START_TEST(test_unbuilt_refused_by_name)

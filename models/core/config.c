@@ -85,6 +85,24 @@ const char *const cfg_proto_names[CFG_PROTO_ICMP + 1] = {
     [CFG_PROTO_ICMP] = "icmp",
 };
 
+const char *
+cfg_flow_proto_name(const struct cfg_flow *f)
+{
+    return f->proto == CFG_PROTO_ICMP && f->family == 6
+           ? "icmp6" : cfg_proto_names[f->proto];
+}
+
+const char *
+cfg_flow_proto_label(const struct cfg_flow *f)
+{
+    static const char *const v6[CFG_PROTO_ICMP + 1] = {
+        [CFG_PROTO_UDP] = "udp6",
+        [CFG_PROTO_TCP] = "tcp6",
+        [CFG_PROTO_ICMP] = "icmp6",
+    };
+    return f->family == 6 ? v6[f->proto] : cfg_proto_names[f->proto];
+}
+
 const char *const cfg_event_action_names[CFG_EV_ROGUE_DMA + 1] = {
     [CFG_EV_LINK_DOWN] = "link-down",
     [CFG_EV_LINK_UP] = "link-up",

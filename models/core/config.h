@@ -62,6 +62,15 @@ struct cfg_offloads {
 };
 
 /* A physical NIC of a host. */
+/* An IPv6 address of an interface ("ip6": "2001:db8::5/64"), beside its
+ * IPv4 one; the interface also has its link-local fe80:: address, formed
+ * from its MAC. */
+struct cfg_ip6 {
+    bool given;
+    struct vh_ip6 addr;
+    int prefix;                 /* Default 64. */
+};
+
 struct cfg_nic {
     const struct dev_class *cls;    /* The class that builds it, or NULL
                                      * if none does yet. */
@@ -82,6 +91,7 @@ struct cfg_nic {
     bool has_ip;
     uint32_t ip;                /* Host order. */
     int prefix;
+    struct cfg_ip6 ip6;
     int rx_ring, tx_ring;       /* Descriptors; defaults from the model. */
     uint32_t gateway;           /* "gateway" (extension): default route's
                                  * next hop, in the subnet; 0 = none. */
@@ -338,6 +348,7 @@ struct cfg_vnic {
                                  * hash of "host/vm/nic". */
     uint32_t ip;                /* Required: a VM NIC is an endpoint. */
     int prefix;
+    struct cfg_ip6 ip6;
     uint32_t gateway;           /* "gateway" (extension): the guest's
                                  * default route's next hop, in the
                                  * subnet; 0 = none. */
@@ -490,6 +501,15 @@ struct cfg_switch {
 enum cfg_proto { CFG_PROTO_UDP, CFG_PROTO_TCP, CFG_PROTO_ICMP };
 extern const char *const cfg_proto_names[CFG_PROTO_ICMP + 1];
 
+struct cfg_flow;
+/* The flow's protocol as the scenario names it: "icmp6" for an ICMP
+ * flow over IPv6, else cfg_proto_names'. */
+const char *cfg_flow_proto_name(const struct cfg_flow *);
+
+/* The label tables show: the name, with a 6 for IPv6 as netstat writes
+ * them ("udp6", "tcp6", "icmp6"). */
+const char *cfg_flow_proto_label(const struct cfg_flow *);
+
 /* A NAT port forward: packets of 'proto' to the host's uplink address and
  * 'port' go to the VM's 'to_port'. */
 struct cfg_forward {
@@ -593,6 +613,9 @@ struct cfg_flow {
     char *from;                 /* Endpoint path: "host1/vm1" or "remote". */
     char *to;
     enum cfg_proto proto;
+    int family;                 /* 4, or 6: IPv6 between the endpoints'
+                                 * "ip6" addresses ("family", or proto
+                                 * "icmp6": ICMPv6 echo). */
     uint32_t size;              /* Wire frame size incl. FCS; default 64
                                  * (UDP) or 98 (ICMP). */
     double pps;                 /* Packets per second (from "rate"). */

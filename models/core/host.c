@@ -248,6 +248,10 @@ host_build(struct world *w, struct host *unused, const void *cfg,
         }
         struct endpoint *own = nic->cfg->has_ip ? host_add_address(h, nic)
                                                 : NULL;
+        if (own && nic->cfg->ip6.given) {
+            endpoint_set_ip6(w, own, &nic->cfg->ip6.addr,
+                             nic->cfg->ip6.prefix);
+        }
         if (nic->cfg->n_vlans) {
             vlan_layer_build(w, h, nic, own);
         }

@@ -324,6 +324,44 @@ world_flow_routable(const struct world *w, const struct flow_stats *fs,
                         back ? "" : " for the echo replies", gw);
 }
 
+/* A flow of family 6 runs between two IPv6 addresses on one link: what
+ * is not built yet (IPv6 routes, NAT, TCP, fragments) is refused at its
+ * path. */
+static bool
+world_flow6_ok(const struct flow_stats *fs, bool nat, struct vh_diag *diag)
+{
+    const struct cfg_flow *cf = fs->cfg;
+    const struct endpoint *from = endpoint_stack(fs->src);
+    const struct endpoint *to = endpoint_stack(fs->dst);
+    char path[512], a[VH_IP6_STRLEN], b[VH_IP6_STRLEN];
+    snprintf(path, sizeof path, "%s.family", cf->jpath);
+    if (!from->has_ip6 || !to->has_ip6) {
+        return vh_diag_fail(diag, path, "'%s' has no IPv6 address: give "
+                            "its NIC an \"ip6\" beside its \"ip\"",
+                            from->has_ip6 ? cf->to : cf->from);
+    }
+    if (nat) {
+        return vh_diag_fail(diag, path, "not supported yet: IPv6 through "
+                            "NAT");
+    }
+    if (from != to && !vh_ip6_same_prefix(&from->ip6, &to->ip6,
+                                          from->prefix6)) {
+        return vh_diag_fail(diag, path, "not supported yet: IPv6 routing "
+                            "('%s' is %s/%d, '%s' %s/%d: a flow of family 6 "
+                            "stays within one prefix)", cf->from,
+                            vh_ip6_format(&from->ip6, a), from->prefix6,
+                            cf->to, vh_ip6_format(&to->ip6, b), to->prefix6);
+    }
+    uint32_t mtu = from->mtu < to->mtu ? from->mtu : to->mtu;
+    if (cf->size - VH_ETH_HLEN - VH_ETH_FCS > mtu) {
+        snprintf(path, sizeof path, "%s.size", cf->jpath);
+        return vh_diag_fail(diag, path, "not supported yet: IPv6 "
+                            "fragments (a %u-byte frame carries a packet "
+                            "longer than the MTU %u)", cf->size, mtu);
+    }
+    return true;
+}
+
 struct world *
 world_build(const struct cfg_scenario *cfg, struct vh_diag *diag)
 {
@@ -389,6 +427,14 @@ world_build(const struct cfg_scenario *cfg, struct vh_diag *diag)
             vh_diag_fail(diag, path, "not supported yet: TCP through NAT");
             world_free(w);
             return NULL;
+        }
+        if (cf->family == 6) {
+            if (!world_flow6_ok(fs, snat || dnat, diag)) {
+                world_free(w);
+                return NULL;
+            }
+            fs->dst_ip6 = endpoint_stack(fs->dst)->ip6;
+            continue;
         }
         fs->dst_ip = dnat ? nat_flow_address(dnat, fs->src, fs->dst, cf)
                           : fs->dst->ip;

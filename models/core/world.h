@@ -33,6 +33,8 @@ struct flow_stats {
     uint32_t dst_ip;            /* Where the sender addresses its packets:
                                  * dst's address, or its NAT host's for a
                                  * forwarded port (models/hostnet/nat.h). */
+    struct vh_ip6 dst_ip6;      /* A flow of family 6: dst's IPv6
+                                 * address. */
     uint64_t sent;              /* Packets the source application sent. */
     uint64_t delivered;         /* Reached the destination (ICMP: replies
                                  * back at the source). */

@@ -1,4 +1,5 @@
-/* models/endpoint/endpoint.c: ARP, ICMP echo and UDP endpoints. */
+/* models/endpoint/endpoint.c: ARP and IPv6 neighbour discovery, ICMP and
+ * ICMPv6 echo, and UDP endpoints, over IPv4 and IPv6. */
 #include "models/endpoint/endpoint.h"
 
 #include <stdlib.h>
@@ -19,23 +20,49 @@
 static void arp_retry(struct vh_sim *, void *obj, void *arg);
 
 static struct arp_entry *
+neigh_new(struct endpoint *ep)
+{
+    struct arp_entry *e = vh_xcalloc(1, sizeof *e);
+    ep->arp = vh_xgrow(ep->arp, ep->n_arp, sizeof *ep->arp);
+    ep->arp[ep->n_arp++] = e;
+    e->ep = ep;
+    vh_timer_init(&e->retry, arp_retry, e);
+    vh_pktq_init(&e->pending, VH_DEF_ARP_QUEUE);
+    return e;
+}
+
+static struct arp_entry *
 arp_find(struct endpoint *ep, uint32_t ip, bool create)
 {
     for (size_t i = 0; i < ep->n_arp; i++) {
-        if (ep->arp[i]->ip == ip) {
+        if (!ep->arp[i]->v6 && ep->arp[i]->ip == ip) {
             return ep->arp[i];
         }
     }
     if (!create) {
         return NULL;
     }
-    struct arp_entry *e = vh_xcalloc(1, sizeof *e);
-    ep->arp = vh_xgrow(ep->arp, ep->n_arp, sizeof *ep->arp);
-    ep->arp[ep->n_arp++] = e;
-    e->ep = ep;
+    struct arp_entry *e = neigh_new(ep);
     e->ip = ip;
-    vh_timer_init(&e->retry, arp_retry, e);
-    vh_pktq_init(&e->pending, VH_DEF_ARP_QUEUE);
+    return e;
+}
+
+/* The IPv6 neighbours share the cache, its queue and its timers: Linux's
+ * neighbour layer serves ARP and ND alike. */
+static struct arp_entry *
+nd_find(struct endpoint *ep, const struct vh_ip6 *a, bool create)
+{
+    for (size_t i = 0; i < ep->n_arp; i++) {
+        if (ep->arp[i]->v6 && vh_ip6_eq(&ep->arp[i]->ip6, a)) {
+            return ep->arp[i];
+        }
+    }
+    if (!create) {
+        return NULL;
+    }
+    struct arp_entry *e = neigh_new(ep);
+    e->v6 = true;
+    e->ip6 = *a;
     return e;
 }
 
@@ -108,20 +135,53 @@ ep_arp_request_ready(struct vh_sim *sim, void *obj, void *arg)
     ep_transmit(world_of(sim), obj, arg);
 }
 
+/* A neighbour solicitation for 'target' (RFC 4861 section 7.2.2): to
+ * its solicited-node group, from the address of the same scope, with
+ * the interface's MAC as the source link-layer option; or, for
+ * duplicate address detection ('dad'), from :: without the option. */
+static uint32_t
+ep_build_ns(const struct endpoint *ep, uint8_t *buf,
+            const struct vh_ip6 *target, bool dad)
+{
+    struct vh_ip6 group = vh_ip6_solicited_node(target);
+    struct vh_mac gmac = vh_ip6_multicast_mac(&group);
+    const struct vh_ip6 *src = dad ? &vh_ip6_any
+                               : vh_ip6_is_link_local(target) ? &ep->ll6
+                               : &ep->ip6;
+    struct vh_nd nd = {
+        .type = VH_ICMP6_NS, .target = *target,
+        .has_lladdr = !dad, .lladdr = ep->mac,
+    };
+    return vh_build_nd(buf, &gmac, &ep->mac, src, &group, &nd);
+}
+
+/* Room for an ND message's frame: Ethernet, IPv6, and the longest
+ * message built (a router advertisement with its two options). */
+#define EP_ND_ROOM 128
+
 static void
 ep_send_arp_request(struct world *w, struct endpoint *ep,
                     struct arp_entry *e, struct cpu_core *core,
                     enum cpu_cat cat)
 {
     static const struct vh_mac zero;
-    struct vh_packet *r = vh_packet_alloc_room(&w->pool, VH_ETH_MIN_FRAME);
-    r->len = vh_build_arp(r->data, VH_ARP_REQUEST, &ep->mac, ep->ip, &zero,
-                          e->ip, &vh_mac_broadcast);
+    struct vh_packet *r = vh_packet_alloc_room(&w->pool, e->v6
+                                               ? EP_ND_ROOM
+                                               : VH_ETH_MIN_FRAME);
+    if (e->v6) {
+        r->len = ep_build_ns(ep, r->data, &e->ip6, false);
+        ep->nd_solicits++;
+    } else {
+        r->len = vh_build_arp(r->data, VH_ARP_REQUEST, &ep->mac, ep->ip,
+                              &zero, e->ip, &vh_mac_broadcast);
+        ep->arp_requests++;
+    }
     r->born = w->sim.now;
     r->exec = &core->srv;
-    ep->arp_requests++;
     e->tries++;
     vh_timer_arm_at(&w->sim, &e->retry, w->sim.now + VH_DEF_ARP_RETRANS);
+    /* ndisc_send_ns() does the work arp_send() does: one neighbour-layer
+     * message built and handed to the device. */
     vh_time_t t = ep_charge(w, ep, core, COST_ARP_PROCESS, cat, r);
     vh_schedule_at(&w->sim, t, ep_arp_request_ready, ep, r);
 }
@@ -141,7 +201,8 @@ arp_retry(struct vh_sim *sim, void *obj, void *arg)
         ep_send_arp_request(w, ep, e, ep->app_core, ep->tx_cat);
         return;
     }
-    const char *reason = e->blame ? e->blame : "arp-failed";
+    const char *reason = e->blame ? e->blame
+                         : e->v6 ? "nd-failed" : "arp-failed";
     struct vh_packet *p;
     while ((p = vh_pktq_pop(&e->pending)) != NULL) {
         acct_drop(w, p, ep->dev, reason);
@@ -155,6 +216,34 @@ static bool
 ep_on_link(const struct endpoint *ep, uint32_t ip)
 {
     return ep->noarp || (ip & ep->netmask) == (ep->ip & ep->netmask);
+}
+
+/* Packet 'p' leaves for the neighbour of entry 'e': at once when its MAC
+ * is known, else held while the stack asks (ARP or ND), the request work
+ * of category 'cat'. */
+static void
+ep_resolve(struct world *w, struct endpoint *ep, struct vh_packet *p,
+           struct arp_entry *e, enum cpu_cat cat)
+{
+    if (e->resolved) {
+        vh_eth_set_dst(p->data, &e->mac);
+        ep_transmit(w, ep, p);
+        return;
+    }
+    if (vh_pktq_full(&e->pending)) {
+        acct_drop(w, p, ep->dev, e->blame ? e->blame
+                                 : e->v6 ? "nd-queue-full"
+                                 : "arp-queue-full");
+        return;
+    }
+    bool first = e->pending.count == 0 && !vh_timer_armed(&e->retry);
+    vh_pktq_push(&e->pending, p);
+    VH_TRACE(&w->trace, VH_HOP_ENQUEUE, .time = w->sim.now, .pkt = p,
+             .dev = ep->dev, .depth = e->pending.count,
+             .what = e->v6 ? "waiting for ND" : "waiting for ARP");
+    if (first) {
+        ep_send_arp_request(w, ep, e, ep_core(ep, p), cat);
+    }
 }
 
 /* An IP packet is ready to leave for 'dst': find the next hop's MAC.  An
@@ -185,24 +274,7 @@ ep_send_ip(struct world *w, struct endpoint *ep, struct vh_packet *p,
         ep_transmit(w, ep, p);
         return;
     }
-    struct arp_entry *e = arp_find(ep, hop, true);
-    if (e->resolved) {
-        vh_eth_set_dst(p->data, &e->mac);
-        ep_transmit(w, ep, p);
-        return;
-    }
-    if (vh_pktq_full(&e->pending)) {
-        acct_drop(w, p, ep->dev, e->blame ? e->blame : "arp-queue-full");
-        return;
-    }
-    bool first = e->pending.count == 0 && !vh_timer_armed(&e->retry);
-    vh_pktq_push(&e->pending, p);
-    VH_TRACE(&w->trace, VH_HOP_ENQUEUE, .time = w->sim.now, .pkt = p,
-             .dev = ep->dev, .depth = e->pending.count,
-             .what = "waiting for ARP");
-    if (first) {
-        ep_send_arp_request(w, ep, e, ep_core(ep, p), cat);
-    }
+    ep_resolve(w, ep, p, arp_find(ep, hop, true), cat);
 }
 
 /* A fragment cut by ep_send_sized leaves, its ARP work of the category
@@ -287,11 +359,56 @@ ep_loopback(struct world *w, struct endpoint *ep, struct vh_packet *p,
     vh_schedule_at(&w->sim, t, ep_lo_rx, ep, p);
 }
 
+bool
+endpoint_is_local6(const struct endpoint *ep, const struct vh_ip6 *a)
+{
+    static const struct vh_ip6 loopback = { { [15] = 1 } };
+    return (ep->has_ip6 && (vh_ip6_eq(a, &ep->ip6) || vh_ip6_eq(a, &ep->ll6)))
+           || vh_ip6_eq(a, &loopback);
+}
+
+static bool
+ep_on_link6(const struct endpoint *ep, const struct vh_ip6 *a)
+{
+    return vh_ip6_is_link_local(a)
+           || vh_ip6_same_prefix(a, &ep->ip6, ep->prefix6);
+}
+
+/* The stack's IPv6 output (ip6_output, then the neighbour layer): to
+ * itself over loopback, to a group at its 33:33 MAC, to a neighbour on
+ * link once ND found it.  No IPv6 route leads off link yet. */
+static void
+ep_output6(struct world *w, struct endpoint *ep, struct vh_packet *p,
+           enum cpu_cat cat)
+{
+    struct vh_ip6 dst;
+    memcpy(dst.b, p->data + VH_ETH_HLEN + VH_IPV6_DST_OFF, 16);
+    if (endpoint_is_local6(ep, &dst)) {
+        ep_loopback(w, ep, p, cat);
+        return;
+    }
+    if (vh_ip6_is_multicast(&dst)) {
+        struct vh_mac m = vh_ip6_multicast_mac(&dst);
+        vh_eth_set_dst(p->data, &m);
+        ep_transmit(w, ep, p);
+        return;
+    }
+    if (!ep->has_ip6 || !ep_on_link6(ep, &dst)) {
+        acct_drop(w, p, ep->dev, "no-route");
+        return;
+    }
+    ep_resolve(w, ep, p, nd_find(ep, &dst, true), cat);
+}
+
 /* The stack's own output: a router on the interface may take packets for
  * other subnets. */
 static void
 ep_output(struct world *w, struct endpoint *ep, struct vh_packet *p)
 {
+    if (vh_eth_type(p->data) == VH_ETHERTYPE_IPV6) {
+        ep_output6(w, ep, p, ep->tx_cat);
+        return;
+    }
     uint32_t dst = frame_ip_dst(p);
     if (ep_is_local(ep, dst)) {
         ep_loopback(w, ep, p, ep->tx_cat);
@@ -363,6 +480,15 @@ endpoint_send(struct world *w, struct endpoint *ep, struct flow_stats *fs,
         .ip_dst = lo ? EP_LOOPBACK_ADDR : fs->dst_ip,
         .ip_id = st->next_ip_id++,
     };
+    bool v6 = cf->family == 6;
+    if (v6) {
+        static const struct vh_ip6 loopback6 = { { [15] = 1 } };
+        spec.ip_id = 0;
+        st->next_ip_id--;       /* IPv6 has no identification field. */
+        spec.v6 = true;
+        spec.ip6_src = lo ? loopback6 : st->ip6;
+        spec.ip6_dst = lo ? loopback6 : fs->dst_ip6;
+    }
 
     /* A buffer for the frame's size: a flood of 64-byte frames holds a
      * small buffer per copy, not a full-size one.  A replayed frame's
@@ -393,14 +519,16 @@ endpoint_send(struct world *w, struct endpoint *ep, struct flow_stats *fs,
         p->len = vh_build_icmp_echo(p->data, &spec, VH_ICMP_ECHO_REQUEST,
                                     (uint16_t) (0x100 + fs->index),
                                     (uint16_t) seq, NULL,
-                                    vh_icmp_payload_for_size(cf->size));
+                                    v6 ? vh_icmp6_payload_for_size(cf->size)
+                                       : vh_icmp_payload_for_size(cf->size));
     } else {
         /* With 'concurrent_flows', packets cycle through that many
          * 5-tuples, as a traffic generator's flow count makes. */
         uint16_t sport, dport;
         cfg_flow_tuple(cf, seq, &sport, &dport);
         p->len = vh_build_udp(p->data, &spec, sport, dport, NULL,
-                              vh_udp_payload_for_size(cf->size));
+                              v6 ? vh_udp6_payload_for_size(cf->size)
+                                 : vh_udp_payload_for_size(cf->size));
     }
     if (!fs->sent) {
         fs->first_sent = w->sim.now;
@@ -439,11 +567,12 @@ endpoint_send_udp(struct world *w, struct endpoint *ep, uint32_t dst_ip,
 
 /* --- Receive. --- */
 
+/* Neighbour entry 'e' (if any) now knows 'mac': what waited for it
+ * leaves. */
 static void
-ep_learn(struct world *w, struct endpoint *ep, uint32_t ip,
-         const struct vh_mac *mac, bool create)
+neigh_learn(struct world *w, struct endpoint *ep, struct arp_entry *e,
+            const struct vh_mac *mac)
 {
-    struct arp_entry *e = arp_find(ep, ip, create);
     if (!e) {
         return;
     }
@@ -457,6 +586,63 @@ ep_learn(struct world *w, struct endpoint *ep, uint32_t ip,
         vh_eth_set_dst(q->data, mac);
         ep_transmit(w, ep, q);
     }
+}
+
+static void
+ep_learn(struct world *w, struct endpoint *ep, uint32_t ip,
+         const struct vh_mac *mac, bool create)
+{
+    neigh_learn(w, ep, arp_find(ep, ip, create), mac);
+}
+
+static void
+ep_learn6(struct world *w, struct endpoint *ep, const struct vh_ip6 *a,
+          const struct vh_mac *mac, bool create)
+{
+    neigh_learn(w, ep, nd_find(ep, a, create), mac);
+}
+
+/* A neighbour discovery message for this stack (ndisc_rcv): a
+ * solicitation for one of its addresses is answered with a solicited
+ * advertisement and teaches the asker's MAC (RFC 4861 section 7.2.3);
+ * an advertisement completes an entry it asked for.  A solicitation
+ * from :: is a neighbour's duplicate address probe, for an address
+ * that is never this one's.  Router messages are left to the routers. */
+static void
+ep_nd_done(struct vh_sim *sim, void *obj, void *arg)
+{
+    struct world *w = world_of(sim);
+    struct endpoint *ep = obj;
+    struct vh_packet *p = arg;
+    struct vh_frame_info fi;
+    struct vh_nd nd;
+
+    if (vh_frame_parse(p->data, p->len, &fi, false)
+        || !vh_nd_parse(p->data, &fi, &nd)) {
+        acct_drop(w, p, ep->dev, "malformed");
+        return;
+    }
+    bool dad = vh_ip6_is_any(&fi.ip6_src);
+    if (nd.type == VH_ICMP6_NS && endpoint_is_local6(ep, &nd.target)
+        && !dad) {
+        if (nd.has_lladdr) {
+            ep_learn6(w, ep, &fi.ip6_src, &nd.lladdr, true);
+        }
+        struct vh_nd na = {
+            .type = VH_ICMP6_NA, .target = nd.target,
+            .na_flags = VH_NA_SOLICITED | VH_NA_OVERRIDE,
+            .has_lladdr = true, .lladdr = ep->mac,
+        };
+        const struct vh_mac *to = nd.has_lladdr ? &nd.lladdr : &fi.src;
+        p->len = vh_build_nd(p->data, to, &ep->mac, &nd.target, &fi.ip6_src,
+                             &na);
+        ep_transmit(w, ep, p);
+        return;
+    }
+    if (nd.type == VH_ICMP6_NA && nd.has_lladdr) {
+        ep_learn6(w, ep, &nd.target, &nd.lladdr, false);
+    }
+    acct_consume(w, p, ep->dev);
 }
 
 static void
@@ -543,7 +729,8 @@ ep_echo_done(struct vh_sim *sim, void *obj, void *arg)
         acct_drop(w, p, ep->dev, "malformed");
         return;
     }
-    uint32_t plen = fi.ip_total_len - VH_IPV4_HLEN - VH_ICMP_HLEN;
+    uint32_t plen = fi.ip_total_len - (fi.l4_off - fi.l3_off)
+                    - VH_ICMP_HLEN;
     uint8_t payload[VH_PKT_DATAROOM];
     memcpy(payload, p->data + fi.l4_off + VH_ICMP_HLEN, plen);
     /* From the address the request was for: the stack's own, or
@@ -551,11 +738,22 @@ ep_echo_done(struct vh_sim *sim, void *obj, void *arg)
     struct vh_ip_hdr_spec spec = {
         .dst_mac = fi.src, .src_mac = ep->mac,
         .ip_src = fi.ip_dst, .ip_dst = fi.ip_src,
-        .ip_id = ep->next_ip_id++,
+        .ip_id = fi.is_ipv6 ? 0 : ep->next_ip_id++,
+        .v6 = fi.is_ipv6, .ip6_src = fi.ip6_dst, .ip6_dst = fi.ip6_src,
     };
     p->len = vh_build_icmp_echo(p->data, &spec, VH_ICMP_ECHO_REPLY,
                                 fi.icmp_id, fi.icmp_seq, payload, plen);
     p->is_reply = 1;
+    if (fi.is_ipv6) {
+        /* To the MAC the request came from, as for IPv4 on link: its
+         * solicitation taught it (no IPv6 routes lead off link). */
+        if (endpoint_is_local6(ep, &fi.ip6_src)) {
+            ep_loopback(w, ep, p, ep->rx_cat);
+        } else {
+            ep_transmit(w, ep, p);
+        }
+        return;
+    }
     if (ep_is_local(ep, fi.ip_src)) {
         /* A ping of the stack itself comes back over loopback. */
         ep_loopback(w, ep, p, ep->rx_cat);
@@ -613,9 +811,21 @@ ep_rx(struct world *w, struct port *port, struct vh_packet *p)
         vh_schedule_at(&w->sim, t, ep_arp_done, ep, p);
         return;
     }
+    if (fi.is_ipv6 && ep->has_ip6 && !ep->noarp) {
+        if (fi.ip_proto == VH_IPPROTO_ICMPV6 && fi.icmp_type >= VH_ICMP6_RS
+            && fi.icmp_type <= VH_ICMP6_NA) {
+            vh_time_t t = ep_charge(w, ep, core, COST_ARP_PROCESS,
+                                    ep->rx_cat, p);
+            vh_schedule_at(&w->sim, t, ep_nd_done, ep, p);
+            return;
+        }
+        ep_local_rx(w, ep, p, &fi);
+        return;
+    }
     if (!fi.is_ipv4) {
         /* A protocol this stack does not speak, such as the RARP a
-         * migrated VM announces itself with: ignored, not an error. */
+         * migrated VM announces itself with (or IPv6 on an interface
+         * without an IPv6 address): ignored, not an error. */
         acct_consume(w, p, ep->dev);
         return;
     }
@@ -647,6 +857,21 @@ ep_app_of(struct world *w, struct endpoint *ep, const struct vh_packet *p)
     return app && app->stack == ep ? app : ep;
 }
 
+/* Is 'fi' an ICMP (or ICMPv6) echo request, or with 'request' false a
+ * reply? */
+static bool
+is_echo(const struct vh_frame_info *fi, bool request)
+{
+    if (fi->is_ipv6) {
+        return fi->ip_proto == VH_IPPROTO_ICMPV6
+               && fi->icmp_type == (request ? VH_ICMP6_ECHO_REQUEST
+                                            : VH_ICMP6_ECHO_REPLY);
+    }
+    return fi->ip_proto == VH_IPPROTO_ICMP
+           && fi->icmp_type == (request ? VH_ICMP_ECHO_REQUEST
+                                        : VH_ICMP_ECHO_REPLY);
+}
+
 /* An IP packet for this endpoint's own stack. */
 static void
 ep_local_rx(struct world *w, struct endpoint *ep, struct vh_packet *p,
@@ -655,12 +880,14 @@ ep_local_rx(struct world *w, struct endpoint *ep, struct vh_packet *p,
     struct cpu_core *core = ep_core(ep, p);
     struct vh_frame_info fi = *fip;
 
-    if (!fi.is_ipv4 || !(ep_is_local(ep, fi.ip_dst)
-                         || endpoint_in_group(ep, fi.ip_dst))) {
+    bool mine = fi.is_ipv6 ? endpoint_is_local6(ep, &fi.ip6_dst)
+                : fi.is_ipv4 && (ep_is_local(ep, fi.ip_dst)
+                                 || endpoint_in_group(ep, fi.ip_dst));
+    if (!mine) {
         acct_drop(w, p, ep->dev, acct_not_for_me);
         return;
     }
-    if (ipfrag_is_fragment(p->data, &fi)) {
+    if (fi.is_ipv4 && ipfrag_is_fragment(p->data, &fi)) {
         if (!ep->frags) {
             ep->frags = ipfrag_table_create(ep->dev);
         }
@@ -671,7 +898,7 @@ ep_local_rx(struct world *w, struct endpoint *ep, struct vh_packet *p,
         }
         vh_frame_parse(p->data, p->len, &fi, false);
     }
-    for (size_t i = 0; i < ep->n_binds; i++) {
+    for (size_t i = 0; fi.is_ipv4 && i < ep->n_binds; i++) {
         const struct ep_binding *b = &ep->binds[i];
         if (b->proto == fi.ip_proto
             && (fi.ip_proto != VH_IPPROTO_UDP || b->port == fi.dport)) {
@@ -705,16 +932,13 @@ ep_local_rx(struct world *w, struct endpoint *ep, struct vh_packet *p,
         tcp_input(w, ep, p, &fi, core, t);
         return;
     }
-    if (fi.ip_proto == VH_IPPROTO_ICMP
-        && fi.icmp_type == VH_ICMP_ECHO_REQUEST) {
+    if (is_echo(&fi, true)) {
         /* The kernel answers: receive and transmit, no application. */
         t = ep_charge(w, ep, core, COST_STACK_TX, ep->rx_cat, p);
         vh_schedule_at(&w->sim, t, ep_echo_done, ep, p);
         return;
     }
-    if (fi.ip_proto == VH_IPPROTO_UDP
-        || (fi.ip_proto == VH_IPPROTO_ICMP
-            && fi.icmp_type == VH_ICMP_ECHO_REPLY)) {
+    if (fi.ip_proto == VH_IPPROTO_UDP || is_echo(&fi, false)) {
         /* The application's receive call: on its own core when it is a
          * process of its own, else where the stack ran. */
         if (app->app_rx) {
@@ -727,7 +951,8 @@ ep_local_rx(struct world *w, struct endpoint *ep, struct vh_packet *p,
         vh_schedule_at(&w->sim, t, ep_udp_done, app, p);
         return;
     }
-    if (fi.ip_proto == VH_IPPROTO_ICMP) {
+    if (fi.ip_proto == VH_IPPROTO_ICMP
+        || (fi.is_ipv6 && fi.ip_proto == VH_IPPROTO_ICMPV6)) {
         /* An ICMP error about a packet it sent (a router's time
          * exceeded): the kernel notes it for the socket, whose
          * application does not ask (no IP_RECVERR). */
@@ -761,6 +986,35 @@ endpoint_create(struct host *h, struct vh_device *dev, const char *owner_path,
     return ep;
 }
 
+/* The duplicate address probe of the address: one solicitation from ::
+ * (Linux's dad_transmits 1), its own address's group the target's. */
+static void
+ep_dad_probe(struct vh_sim *sim, void *obj, void *arg)
+{
+    struct world *w = world_of(sim);
+    struct endpoint *ep = obj;
+    struct vh_packet *r = vh_packet_alloc_room(&w->pool, EP_ND_ROOM);
+    r->len = ep_build_ns(ep, r->data, &ep->ip6, true);
+    r->born = sim->now;
+    r->exec = &ep->app_core->srv;
+    ep->nd_solicits++;
+    vh_time_t t = ep_charge(w, ep, ep->app_core, COST_ARP_PROCESS,
+                            ep->tx_cat, r);
+    vh_schedule_at(&w->sim, t, ep_arp_request_ready, ep, r);
+    (void) arg;
+}
+
+void
+endpoint_set_ip6(struct world *w, struct endpoint *ep,
+                 const struct vh_ip6 *addr, int prefix)
+{
+    ep->has_ip6 = true;
+    ep->ip6 = *addr;
+    ep->prefix6 = prefix;
+    ep->ll6 = vh_ip6_link_local(&ep->mac);
+    vh_schedule_at(&w->sim, 0, ep_dad_probe, ep, NULL);
+}
+
 struct endpoint *
 endpoint_create_app(struct endpoint *stack, struct vh_device *dev,
                     const char *owner_path, struct cpu_core *app_core,
@@ -775,6 +1029,10 @@ endpoint_create_app(struct endpoint *stack, struct vh_device *dev,
     ep->mac = st->mac;
     ep->ip = st->ip;
     ep->netmask = st->netmask;
+    ep->has_ip6 = st->has_ip6;
+    ep->ip6 = st->ip6;
+    ep->prefix6 = st->prefix6;
+    ep->ll6 = st->ll6;
     ep->gateway = st->gateway;
     ep->app_core = app_core;
     ep->app_cat = CPU_APP;

@@ -38,6 +38,20 @@
  * does every packet to 127.0.0.0/8.  Which application a packet reaches
  * is its flow's (vhsim's flows stand for sockets).
  *
+ * An interface may also hold an IPv6 address beside its IPv4 one
+ * (endpoint_set_ip6), and then its link-local fe80:: address formed
+ * from its MAC.  Flows of family 6 go over IPv6: neighbours are found
+ * by neighbour discovery (RFC 4861) instead of ARP, in the same cache,
+ * with the same costs, queue, retries and drop reasons ("nd-failed",
+ * "nd-queue-full"), a neighbour solicitation going to the target's
+ * solicited-node group.  The stack answers solicitations for its
+ * addresses and ICMPv6 echo requests.  Duplicate address detection is
+ * optimistic (RFC 4429, Linux's optimistic_dad): the address is used at
+ * once and the probe (a solicitation from ::) goes out at time zero,
+ * since vhsim never gives two interfaces one address.  IPv6 goes to
+ * destinations on link only (no IPv6 routes yet) and is never
+ * fragmented (a flow's frames fit the MTU).
+ *
  * An interface may join IPv4 multicast groups (models/endpoint/igmp.h):
  * it then takes their packets, and the stack sends to a group without
  * ARP, to the group's MAC, out of its own interface whatever the subnet
@@ -54,6 +68,7 @@
 #include "sim/device.h"
 #include "sim/event.h"
 #include "sim/frame.h"
+#include "sim/ip6.h"
 #include "sim/packet.h"
 
 struct host;
@@ -62,6 +77,8 @@ struct flow_stats;
 
 struct arp_entry {
     struct endpoint *ep;
+    bool v6;                    /* An IPv6 neighbour: 'ip6', not 'ip'. */
+    struct vh_ip6 ip6;
     uint32_t ip;
     struct vh_mac mac;
     bool resolved;
@@ -116,6 +133,12 @@ struct endpoint {
     struct arp_entry **arp;     /* Stable addresses: timers point here. */
     size_t n_arp;
     uint64_t arp_requests;      /* ARP requests sent. */
+    bool has_ip6;               /* endpoint_set_ip6 gave it IPv6. */
+    struct vh_ip6 ip6;
+    int prefix6;
+    struct vh_ip6 ll6;          /* Its link-local address (EUI-64). */
+    uint64_t nd_solicits;       /* Neighbour solicitations sent,
+                                 * the DAD probe included. */
     uint32_t gateway;           /* Next hop outside the subnet, or 0. */
     const struct ep_router_ops *router;     /* Or NULL. */
     void *router_ctx;           /* The router's own state. */
@@ -173,6 +196,15 @@ struct endpoint *endpoint_create(struct host *, struct vh_device *dev,
                                  int prefix, struct cpu_core *app_core,
                                  enum cpu_cat app_cat, enum cpu_cat rx_cat);
 void endpoint_free(struct endpoint *);
+
+/* Gives 'ep' the IPv6 address 'addr'/'prefix' beside its IPv4 one, and
+ * its link-local address; its DAD probe leaves at time zero. */
+void endpoint_set_ip6(struct world *, struct endpoint *,
+                      const struct vh_ip6 *addr, int prefix);
+
+/* Is 'a' an IPv6 address of the stack of 'ep' (its own, link-local or
+ * ::1)? */
+bool endpoint_is_local6(const struct endpoint *ep, const struct vh_ip6 *a);
 
 /* Creates an application of device 'dev' (a container) on the stack of
  * 'stack': its sends run on 'app_core' as 'app' and its receive calls

@@ -67,6 +67,24 @@ endpoint_in_group(const struct endpoint *ep, uint32_t group)
     return false;
 }
 
+/* The IPv6 groups an interface with an IPv6 address is in from the
+ * start: all-nodes and the solicited-node groups of its addresses
+ * (which is why a neighbour solicitation reaches only the neighbour it
+ * asks for, unlike an ARP broadcast).  Without IPv6, none. */
+static bool
+endpoint_mac_accepts6(const struct endpoint *ep, const struct vh_mac *mac)
+{
+    if (!ep->has_ip6) {
+        return false;
+    }
+    struct vh_mac all = vh_ip6_multicast_mac(&vh_ip6_all_nodes);
+    struct vh_ip6 sn = vh_ip6_solicited_node(&ep->ip6);
+    struct vh_ip6 sn_ll = vh_ip6_solicited_node(&ep->ll6);
+    struct vh_mac m = vh_ip6_multicast_mac(&sn);
+    struct vh_mac m_ll = vh_ip6_multicast_mac(&sn_ll);
+    return vh_mac_eq(mac, &all) || vh_mac_eq(mac, &m) || vh_mac_eq(mac, &m_ll);
+}
+
 bool
 endpoint_mac_accepts(const struct endpoint *ep, const struct vh_mac *mac)
 {
@@ -75,6 +93,9 @@ endpoint_mac_accepts(const struct endpoint *ep, const struct vh_mac *mac)
     }
     if (!vh_mac_is_multicast(mac)) {
         return false;
+    }
+    if (vh_mac_is_ip6_multicast(mac)) {
+        return endpoint_mac_accepts6(ep, mac);
     }
     /* 01:00:5e with the top bit of the fourth byte clear: an IPv4
      * group's.  Many groups share a MAC (32 per address), so a match

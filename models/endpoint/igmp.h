@@ -70,8 +70,9 @@ void endpoint_join_group(struct world *, struct endpoint *ep,
 bool endpoint_in_group(const struct endpoint *ep, uint32_t group);
 
 /* Whether 'ep' takes a frame to 'mac': its own, a broadcast, or a
- * multicast that is not an IPv4 group's (LLDP, LACP, STP: the stack
- * decides), or a joined group's. */
+ * multicast that is not an IPv4 or IPv6 group's (LLDP, LACP, STP: the
+ * stack decides), or a joined group's; of the IPv6 groups (33:33), those
+ * of all nodes and of its addresses' solicited nodes. */
 bool endpoint_mac_accepts(const struct endpoint *ep, const struct vh_mac *mac);
 
 #endif /* models/endpoint/igmp.h */

@@ -77,7 +77,8 @@ gro_holdable(const struct vh_packet *p, struct vh_frame_info *fi,
              struct vh_tcp_hdr *h)
 {
     return !offload_is_super(p)
-           && !vh_frame_parse(p->data, p->len, fi, false) && fi->is_ipv4
+           && !vh_frame_parse(p->data, p->len, fi, false)
+           && (fi->is_ipv4 || fi->is_ipv6)
            && fi->ip_proto == VH_IPPROTO_TCP
            && !vh_tcp_parse(p->data, p->len, fi, h, false)
            && h->payload_len

@@ -64,6 +64,8 @@ struct tcp_end {
     enum tcp_state state;
     uint16_t lport, rport;
     uint32_t lip, rip;
+    bool v6;                    /* Over IPv6, between these instead: */
+    struct vh_ip6 lip6, rip6;
 
     /* Sending. */
     uint32_t iss;
@@ -262,7 +264,8 @@ tcp_send(struct tcp_end *e, uint64_t off, uint32_t len, uint8_t flags,
     }
     struct vh_ip_hdr_spec spec = {
         .src_mac = e->st->mac, .ip_src = e->lip, .ip_dst = e->rip,
-        .ip_id = e->st->next_ip_id++,
+        .ip_id = e->v6 ? 0 : e->st->next_ip_id++,
+        .v6 = e->v6, .ip6_src = e->lip6, .ip6_dst = e->rip6,
     };
     struct vh_packet *p = vh_packet_alloc_room(&w->pool, len + 128);
     p->len = vh_build_tcp(p->data, &spec, &h, off);
@@ -1326,7 +1329,9 @@ end_init(struct tcp_conn *c, struct tcp_end *e, struct endpoint *app,
      * interface's MTU. */
     uint32_t frame = c->rr ? e->st->mtu + VH_ETH_HLEN + VH_ETH_FCS
                            : cf->size;
-    e->mss_offer = vh_tcp_mss_for(frame, e->st->mtu);
+    e->v6 = cf->family == 6;
+    e->mss_offer = e->v6 ? vh_tcp6_mss_for(frame, e->st->mtu)
+                         : vh_tcp_mss_for(frame, e->st->mtu);
     e->mss = e->mss_offer - VH_TCP_TS_OPTLEN;
     e->run_core = app->app_core;
     e->run_cat = app->app_cat;
@@ -1366,6 +1371,13 @@ tcp_start(struct world *w, struct flow_stats *fs)
     a->rip = lo ? 0x7f000001u : fs->dst_ip;
     b->lip = lo ? 0x7f000001u : b->st->ip;
     b->rip = lo ? 0x7f000001u : a->st->ip;
+    if (cf->family == 6) {
+        static const struct vh_ip6 loopback6 = { { [15] = 1 } };
+        a->lip6 = lo ? loopback6 : a->st->ip6;
+        a->rip6 = lo ? loopback6 : fs->dst_ip6;
+        b->lip6 = lo ? loopback6 : b->st->ip6;
+        b->rip6 = lo ? loopback6 : a->st->ip6;
+    }
     a->lport = b->rport = cf->sport;
     a->rport = b->lport = cf->dport;
     vh_schedule_at(&w->sim, cf->start, tcp_open_ev, c, NULL);

@@ -98,6 +98,9 @@ vm_build(struct world *w, struct host *h, const struct cfg_vm *cv,
         n->ep->gso = cn->offloads.gso;
         n->ep->sw_csum = !cn->offloads.rx_csum;
         n->ep->gateway = cn->gateway;
+        if (cn->ip6.given) {
+            endpoint_set_ip6(w, n->ep, &cn->ip6.addr, cn->ip6.prefix);
+        }
         port_connect(&n->ep->port, n->guest);
         if (n->host && !n->attach_cls->attach(w, h, n, diag)) {
             return false;
