@@ -1,0 +1,452 @@
+/* tests/test_ipv6_switch.c: IPv6 on the switching side: Open vSwitch's
+ * flow keys and rules over IPv6 fields, RSS's Toeplitz hash over the IPv6
+ * 5-tuple, the 5-tuple hashes of ECMP and the others, and the router
+ * switch's IPv6 interfaces (neighbour advertisements, router
+ * advertisements).
+ *
+ * The frames are built here byte by byte, as the RFCs lay them out, so
+ * that the parsers are checked against the wire format rather than
+ * against a builder sharing their mistakes. */
+#include <arpa/inet.h>
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "models/ovs/classifier.h"
+#include "models/ovs/flowkey.h"
+#include "models/ovs/ofrule.h"
+#include "sim/frame.h"
+#include "tests/testutil.h"
+
+/* --- Frames. --- */
+
+static const uint8_t mac_a[6] = { 0x52, 0x54, 0x00, 0x00, 0x00, 0x0a };
+static const uint8_t mac_b[6] = { 0x52, 0x54, 0x00, 0x00, 0x00, 0x0b };
+
+static void
+addr6(const char *s, uint8_t out[16])
+{
+    ck_assert_int_eq(inet_pton(AF_INET6, s, out), 1);
+}
+
+/* Ethernet and the fixed IPv6 header (RFC 8200 3): version 6, traffic
+ * class 'tc', flow label 'label', 'plen' bytes of payload behind it.
+ * Returns where the payload starts. */
+static uint32_t
+put_eth_ip6(uint8_t *f, uint8_t tc, uint32_t label, uint16_t plen,
+            uint8_t next, uint8_t hlim, const char *src, const char *dst)
+{
+    memcpy(f, mac_a, 6);
+    memcpy(f + 6, mac_b, 6);
+    f[12] = 0x86;
+    f[13] = 0xdd;
+    uint8_t *ip = f + 14;
+    ip[0] = (uint8_t) (0x60 | tc >> 4);
+    ip[1] = (uint8_t) ((tc & 0xf) << 4 | (label >> 16 & 0xf));
+    ip[2] = (uint8_t) (label >> 8);
+    ip[3] = (uint8_t) label;
+    ip[4] = (uint8_t) (plen >> 8);
+    ip[5] = (uint8_t) plen;
+    ip[6] = next;
+    ip[7] = hlim;
+    addr6(src, ip + 8);
+    addr6(dst, ip + 24);
+    return 14 + 40;
+}
+
+/* A UDP datagram of 8 bytes of payload, behind a hop-by-hop options
+ * header (8 bytes: next header, length 0, a PadN option). */
+static uint32_t
+udp6_hbh_frame(uint8_t *f, const char *src, const char *dst, uint16_t sport,
+               uint16_t dport)
+{
+    uint32_t off = put_eth_ip6(f, 0xb8, 0x12345, 8 + 16, 0, 64, src, dst);
+    uint8_t *h = f + off;
+    memset(h, 0, 8);
+    h[0] = 17;                  /* Next: UDP. */
+    h[1] = 0;                   /* (0 + 1) * 8 bytes. */
+    h[2] = 1;                   /* PadN, */
+    h[3] = 4;                   /* of 4 bytes. */
+    uint8_t *u = h + 8;
+    memset(u, 0, 16);
+    u[0] = (uint8_t) (sport >> 8);
+    u[1] = (uint8_t) sport;
+    u[2] = (uint8_t) (dport >> 8);
+    u[3] = (uint8_t) dport;
+    u[5] = 16;
+    return off + 8 + 16;
+}
+
+static uint32_t
+udp6_frame(uint8_t *f, const char *src, const char *dst, uint16_t sport,
+           uint16_t dport)
+{
+    uint32_t off = put_eth_ip6(f, 0, 0, 16, 17, 64, src, dst);
+    uint8_t *u = f + off;
+    memset(u, 0, 16);
+    u[0] = (uint8_t) (sport >> 8);
+    u[1] = (uint8_t) sport;
+    u[2] = (uint8_t) (dport >> 8);
+    u[3] = (uint8_t) dport;
+    u[5] = 16;
+    return off + 16;
+}
+
+/* A neighbour solicitation (type 135) for 'target' with a source
+ * link-layer address option, or an advertisement (136) with a target
+ * link-layer address option (RFC 4861 4.3, 4.4). */
+static uint32_t
+nd_frame(uint8_t *f, uint8_t type, const char *src, const char *dst,
+         const char *target, const uint8_t lladdr[6])
+{
+    uint32_t off = put_eth_ip6(f, 0, 0, 32, 58, 255, src, dst);
+    uint8_t *m = f + off;
+    memset(m, 0, 32);
+    m[0] = type;
+    addr6(target, m + 8);
+    m[24] = type == 135 ? 1 : 2;
+    m[25] = 1;
+    memcpy(m + 26, lladdr, 6);
+    return off + 32;
+}
+
+/* --- OVS flow keys. --- */
+
+START_TEST(test_extract_ipv6_past_extension_header)
+{
+    uint8_t f[128];
+    struct ofkey k;
+    uint8_t a[16];
+
+    ofkey_extract(f, udp6_hbh_frame(f, "2001:db8:1::5", "2001:db8:2::7",
+                                    40000, 53), 3, &k);
+    ck_assert_uint_eq(k.dl_type, 0x86dd);
+    ck_assert_uint_eq(k.nw_proto, 17);      /* Not 0, the hop-by-hop. */
+    ck_assert_uint_eq(k.nw_tos, 0xb8);
+    ck_assert_uint_eq(k.ipv6_label, 0x12345);
+    ck_assert_uint_eq(k.nw_ttl, 64);
+    ck_assert_uint_eq(k.tp_src, 40000);
+    ck_assert_uint_eq(k.tp_dst, 53);
+    addr6("2001:db8:1::5", a);
+    ck_assert_mem_eq(k.ipv6_src, a, 16);
+    addr6("2001:db8:2::7", a);
+    ck_assert_mem_eq(k.ipv6_dst, a, 16);
+    ck_assert_uint_eq(k.nw_src, 0);
+    ck_assert_uint_eq(k.nw_dst, 0);
+
+    /* The header cut short: the addresses are read, the ports are not. */
+    ofkey_extract(f, 14 + 40 + 4, 3, &k);
+    ck_assert_uint_eq(k.tp_dst, 0);
+    ck_assert_mem_eq(k.ipv6_dst, a, 16);
+}
+END_TEST
+
+START_TEST(test_extract_ipv6_later_fragment)
+{
+    uint8_t f[128];
+    struct ofkey k;
+
+    /* A fragment header (RFC 8200 4.5) at offset 1480: no UDP header in
+     * this fragment, so no ports, and nw_frag says why. */
+    uint32_t off = put_eth_ip6(f, 0, 0, 8 + 16, 44, 64, "2001:db8::1",
+                               "2001:db8::2");
+    memset(f + off, 0, 24);
+    f[off] = 17;
+    f[off + 2] = (uint8_t) ((1480 >> 8) & 0xff);
+    f[off + 3] = (uint8_t) (1480 & 0xf8);
+    f[off + 8] = 0x9c;          /* Payload bytes, not a port. */
+    ofkey_extract(f, off + 24, 1, &k);
+    ck_assert_uint_eq(k.nw_proto, 17);
+    ck_assert_uint_eq(k.nw_frag, 1);
+    ck_assert_uint_eq(k.tp_src, 0);
+
+    /* The first fragment (offset 0) has its ports. */
+    f[off + 2] = 0;
+    f[off + 3] = 1;             /* M flag: more fragments. */
+    f[off + 8] = 0x9c;
+    f[off + 9] = 0x40;
+    ofkey_extract(f, off + 24, 1, &k);
+    ck_assert_uint_eq(k.nw_frag, 0);
+    ck_assert_uint_eq(k.tp_src, 0x9c40);
+}
+END_TEST
+
+START_TEST(test_extract_neighbour_discovery)
+{
+    uint8_t f[128];
+    struct ofkey k;
+    uint8_t t[16];
+    static const uint8_t zero[6];
+
+    addr6("2001:db8::1", t);
+    ofkey_extract(f, nd_frame(f, 135, "2001:db8::5", "ff02::1:ff00:1",
+                              "2001:db8::1", mac_b), 2, &k);
+    ck_assert_uint_eq(k.nw_proto, 58);
+    ck_assert_uint_eq(k.tp_src, 135);
+    ck_assert_uint_eq(k.tp_dst, 0);
+    ck_assert_uint_eq(k.nw_ttl, 255);
+    ck_assert_mem_eq(k.nd_target, t, 16);
+    ck_assert_mem_eq(k.nd_sll, mac_b, 6);
+    ck_assert_mem_eq(k.nd_tll, zero, 6);
+
+    ofkey_extract(f, nd_frame(f, 136, "2001:db8::1", "2001:db8::5",
+                              "2001:db8::1", mac_a), 2, &k);
+    ck_assert_uint_eq(k.tp_src, 136);
+    ck_assert_mem_eq(k.nd_target, t, 16);
+    ck_assert_mem_eq(k.nd_tll, mac_a, 6);
+    ck_assert_mem_eq(k.nd_sll, zero, 6);
+
+    /* An option of length 0 is malformed: the walk stops, with what came
+     * before it. */
+    uint32_t n = nd_frame(f, 135, "2001:db8::5", "ff02::1:ff00:1",
+                          "2001:db8::1", mac_b);
+    f[n - 8 + 1] = 0;
+    ofkey_extract(f, n, 2, &k);
+    ck_assert_mem_eq(k.nd_target, t, 16);
+    ck_assert_mem_eq(k.nd_sll, zero, 6);
+}
+END_TEST
+
+START_TEST(test_ipv4_key_hash_unchanged_by_ipv6_words)
+{
+    /* A key without IPv6 fields hashes over its first words only; one
+     * with them must hash differently when they differ. */
+    uint8_t f[128];
+    struct ofkey a, b, all;
+    memset(&all, 0xff, sizeof all);
+    ofkey_extract(f, udp6_frame(f, "2001:db8::1", "2001:db8::2", 1, 2), 1,
+                  &a);
+    ofkey_extract(f, udp6_frame(f, "2001:db8::1", "2001:db8::3", 1, 2), 1,
+                  &b);
+    ck_assert_uint_ne(ofkey_hash_masked(&a, &all, 0),
+                      ofkey_hash_masked(&b, &all, 0));
+    ck_assert(!ofkey_eq(&a, &b));
+    struct ofkey v4 = a;
+    memset(v4.ipv6_src, 0, 16);
+    memset(v4.ipv6_dst, 0, 16);
+    struct ofkey base = all;
+    for (int i = OFKEY_V4_WORDS; i < OFKEY_WORDS; i++) {
+        base.w[i] = 0;
+    }
+    ck_assert_uint_eq(ofkey_hash_masked(&v4, &all, 7),
+                      ofkey_hash_masked(&v4, &base, 7));
+}
+END_TEST
+
+START_TEST(test_key_format_ipv6)
+{
+    uint8_t f[128];
+    struct ofkey k, m;
+    char buf[512];
+
+    ofkey_extract(f, udp6_frame(f, "2001:db8:1::5", "2001:db8:2::7", 40000,
+                                53), 4, &k);
+    memset(&m, 0, sizeof m);
+    m.in_port = UINT32_MAX;
+    m.dl_type = 0xffff;
+    m.nw_proto = 0xff;
+    memset(m.ipv6_src, 0xff, 6);
+    m.tp_dst = 0xffff;
+    ofkey_format(&k, &m, buf, sizeof buf);
+    ck_assert_str_eq(buf, "in_port(4),eth_type(0x86dd),ipv6(src=2001:db8:1::"
+                     "/ffff:ffff:ffff::,proto=17),udp(dst=53)");
+
+    ofkey_extract(f, nd_frame(f, 135, "2001:db8::5", "ff02::1:ff00:1",
+                              "2001:db8::1", mac_b), 2, &k);
+    memset(&m, 0, sizeof m);
+    m.dl_type = 0xffff;
+    m.nw_proto = 0xff;
+    m.tp_src = 0xffff;
+    memset(m.nd_target, 0xff, 16);
+    memset(m.nd_sll, 0xff, 6);
+    ofkey_format(&k, &m, buf, sizeof buf);
+    ck_assert_str_eq(buf, "eth_type(0x86dd),ipv6(proto=58),icmpv6(type=135),"
+                     "nd(target=2001:db8::1,sll=52:54:00:00:00:0b)");
+}
+END_TEST
+
+/* --- OVS rules. --- */
+
+static struct of_rule *
+rule(const char *text)
+{
+    struct of_rule *r = calloc(1, sizeof *r);
+    char err[256];
+    ck_assert_ptr_nonnull(r);
+    if (!of_rule_parse(text, NULL, NULL, r, err, sizeof err)) {
+        ck_abort_msg("'%s': %s", text, err);
+    }
+    return r;
+}
+
+static const char *
+rule_error(const char *text)
+{
+    static char err[256];
+    struct of_rule r;
+    ck_assert_msg(!of_rule_parse(text, NULL, NULL, &r, err, sizeof err),
+                  "'%s' parsed", text);
+    return err;
+}
+
+START_TEST(test_rules_parse_and_print)
+{
+    static const struct {
+        const char *in, *out;
+    } cases[] = {
+        { "ipv6,actions=drop", "ipv6" },
+        { "udp6,ipv6_src=2001:db8:1::/48,tp_dst=53,actions=drop",
+          "udp6,ipv6_src=2001:db8:1::/48,tp_dst=53" },
+        { "dl_type=0x86dd,ipv6_dst=2001:db8::1,ipv6_label=0x12345,"
+          "actions=drop", "ipv6,ipv6_dst=2001:db8::1,ipv6_label=0x12345" },
+        { "ipv6,ipv6_label=0x00010/0xf0,actions=drop",
+          "ipv6,ipv6_label=0x00010/0x000f0" },
+        { "tcp6,nw_tos=184,nw_ttl=64,tcp_dst=80,actions=drop",
+          "tcp6,nw_tos=184,nw_ttl=64,tp_dst=80" },
+        { "icmp6,icmpv6_type=135,nd_target=2001:db8::1,"
+          "nd_sll=52:54:00:00:00:0b,actions=drop",
+          "icmp6,icmp_type=135,nd_target=2001:db8::1,"
+          "nd_sll=52:54:00:00:00:0b" },
+        { "icmp6,icmp_type=136,icmp_code=0,nd_tll=52:54:00:00:00:0a,"
+          "actions=drop",
+          "icmp6,icmp_type=136,icmp_code=0,nd_tll=52:54:00:00:00:0a" },
+        { "ipv6,nw_proto=58,ipv6_src=2001:db8::/ffff:0:ffff::,actions=drop",
+          "icmp6,ipv6_src=2001::/ffff:0:ffff::" },
+    };
+    char buf[512], want[512];
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct of_rule *r = rule(cases[i].in);
+        of_rule_format(r, buf, sizeof buf);
+        snprintf(want, sizeof want, "%s actions=drop", cases[i].out);
+        ck_assert_msg(strstr(buf, want), "rule %zu printed as '%s', want "
+                      "'%s' in it", i, buf, want);
+        /* What was printed reads back as the same match. */
+        struct of_rule *again = rule(strstr(buf, cases[i].out));
+        ck_assert(ofkey_eq(&again->match, &r->match));
+        ck_assert(ofkey_eq(&again->mask, &r->mask));
+        of_rule_free(again);
+        free(again);
+        of_rule_free(r);
+        free(r);
+    }
+}
+END_TEST
+
+START_TEST(test_rules_refused)
+{
+    static const struct {
+        const char *in, *err;
+    } cases[] = {
+        { "ipv6_src=2001:db8::1,actions=drop",
+          "'ipv6_src=2001:db8::1' needs ipv6 (prerequisites not met)" },
+        { "ip,ipv6_dst=2001:db8::1,actions=drop",
+          "'ipv6_dst=2001:db8::1' needs ipv6 (prerequisites not met)" },
+        { "ipv6,ipv6_src=2001:db8::zz,actions=drop",
+          "bad value '2001:db8::zz' for 'ipv6_src' (expected an IPv6 "
+          "address such as 2001:db8::1)" },
+        { "ipv6,ipv6_src=2001:db8::/129,actions=drop",
+          "bad mask '129' for 'ipv6_src' (expected a prefix length 0..128 "
+          "or a mask such as ffff:ffff::)" },
+        { "ipv6,ipv6_src=::1,ipv6_src=::2,actions=drop",
+          "duplicate field: 'ipv6_src=::1' and 'ipv6_src=::2'" },
+        { "ipv6,ipv6_label=0x100000,actions=drop",
+          "bad value '0x100000' for 'ipv6_label' (expected 0..1048575)" },
+        { "icmp6,nd_target=2001:db8::1,actions=drop",
+          "'nd_target=2001:db8::1' needs icmp6 with icmp_type=135 or 136 "
+          "(prerequisites not met)" },
+        { "icmp6,icmp_type=135,nd_tll=52:54:00:00:00:01,actions=drop",
+          "'nd_tll=52:54:00:00:00:01' needs icmp6 with icmp_type=136 "
+          "(prerequisites not met)" },
+        { "icmp,icmpv6_type=128,actions=drop",
+          "'icmpv6_type=128' needs icmp6 (prerequisites not met)" },
+        { "ipv6,nw_src=10.0.0.1,actions=drop",
+          "'nw_src=10.0.0.1' needs ip or arp (prerequisites not met)" },
+        { "tcp6,nw_proto=17,actions=drop",
+          "'nw_proto=17' conflicts with 'tcp6'" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        ck_assert_str_eq(rule_error(cases[i].in), cases[i].err);
+    }
+}
+END_TEST
+
+/* A table of IPv6 rules, classifying crafted frames: the right rule
+ * wins, and the wildcards the lookup returns are exact enough that a
+ * megaflow built from them never covers a frame that another rule
+ * would take. */
+START_TEST(test_classify_ipv6)
+{
+    struct of_tables t;
+    of_tables_init(&t);
+    struct of_rule *nd = rule("priority=300,icmp6,icmp_type=135,"
+                              "nd_target=2001:db8::1,actions=drop");
+    struct of_rule *dns = rule("priority=200,udp6,ipv6_src=2001:db8:1::/48,"
+                               "tp_dst=53,actions=output:2");
+    struct of_rule *v6 = rule("priority=100,ipv6,actions=output:3");
+    struct of_rule *v4 = rule("priority=50,ip,actions=output:4");
+    of_tables_insert(&t, nd);
+    of_tables_insert(&t, dns);
+    of_tables_insert(&t, v6);
+    of_tables_insert(&t, v4);
+
+    uint8_t f[128];
+    struct ofkey k, wc, k2;
+
+    memset(&wc, 0, sizeof wc);
+    ofkey_extract(f, udp6_frame(f, "2001:db8:1::5", "2001:db8:2::7", 40000,
+                                53), 1, &k);
+    ck_assert_ptr_eq(of_tables_lookup(&t, 0, &k, &wc, NULL), dns);
+
+    /* Outside the /48: the plain ipv6 rule, and the wildcards hold the
+     * prefix's bits, so the megaflow for this frame cannot take a frame
+     * from inside it. */
+    memset(&wc, 0, sizeof wc);
+    ofkey_extract(f, udp6_frame(f, "2001:db8:9::5", "2001:db8:2::7", 40000,
+                                53), 1, &k);
+    ck_assert_ptr_eq(of_tables_lookup(&t, 0, &k, &wc, NULL), v6);
+    ofkey_extract(f, udp6_frame(f, "2001:db8:1::5", "2001:db8:2::7", 40000,
+                                53), 1, &k2);
+    ck_assert(!ofkey_eq_masked(&k, &k2, &wc));
+    /* ...while a frame from elsewhere outside it, to another address, is
+     * (its source port is not: the ND rule's subtable, visited first,
+     * holds ICMPv6's type, which is where the port lies). */
+    ofkey_extract(f, udp6_frame(f, "2001:db8:9::77", "2001:db8:2::8",
+                                40000, 53), 1, &k2);
+    ck_assert(ofkey_eq_masked(&k, &k2, &wc));
+    ck_assert_ptr_eq(of_tables_lookup(&t, 0, &k2, NULL, NULL), v6);
+
+    /* Neighbour discovery by its target. */
+    ofkey_extract(f, nd_frame(f, 135, "2001:db8::5", "ff02::1:ff00:1",
+                              "2001:db8::1", mac_b), 1, &k);
+    ck_assert_ptr_eq(of_tables_lookup(&t, 0, &k, NULL, NULL), nd);
+    ofkey_extract(f, nd_frame(f, 135, "2001:db8::5", "ff02::1:ff00:2",
+                              "2001:db8::2", mac_b), 1, &k);
+    ck_assert_ptr_eq(of_tables_lookup(&t, 0, &k, NULL, NULL), v6);
+    ofkey_extract(f, nd_frame(f, 136, "2001:db8::1", "2001:db8::5",
+                              "2001:db8::1", mac_a), 1, &k);
+    ck_assert_ptr_eq(of_tables_lookup(&t, 0, &k, NULL, NULL), v6);
+
+    of_tables_destroy(&t);
+}
+END_TEST
+
+static Suite *
+ipv6sw_suite(void)
+{
+    Suite *s = suite_create("ipv6sw");
+
+    TCase *tc = tcase_create("ovs");
+    tcase_add_test(tc, test_extract_ipv6_past_extension_header);
+    tcase_add_test(tc, test_extract_ipv6_later_fragment);
+    tcase_add_test(tc, test_extract_neighbour_discovery);
+    tcase_add_test(tc, test_ipv4_key_hash_unchanged_by_ipv6_words);
+    tcase_add_test(tc, test_key_format_ipv6);
+    tcase_add_test(tc, test_rules_parse_and_print);
+    tcase_add_test(tc, test_rules_refused);
+    tcase_add_test(tc, test_classify_ipv6);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+VH_SUITE(ipv6sw_suite)
