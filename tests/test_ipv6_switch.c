@@ -16,7 +16,11 @@
 #include "models/ovs/classifier.h"
 #include "models/ovs/flowkey.h"
 #include "models/ovs/ofrule.h"
+#include "models/guest/virtio_net.h"
+#include "sim/flow6.h"
 #include "sim/frame.h"
+#include "sim/packet.h"
+#include "sim/rss.h"
 #include "tests/testutil.h"
 
 /* --- Frames. --- */
@@ -431,6 +435,125 @@ START_TEST(test_classify_ipv6)
 }
 END_TEST
 
+/* --- RSS and the other flow hashes. --- */
+
+/* A TCP segment's first 20 bytes (RFC 9293 3.1), or with 'proto' 58 an
+ * ICMPv6 echo request: what RSS hashes over addresses only. */
+static uint32_t
+l4_frame(uint8_t *f, uint8_t proto, const char *src, uint16_t sport,
+         const char *dst, uint16_t dport)
+{
+    uint32_t off = put_eth_ip6(f, 0, 0, 20, proto, 64, src, dst);
+    uint8_t *t = f + off;
+    memset(t, 0, 20);
+    if (proto == 6) {
+        t[0] = (uint8_t) (sport >> 8);
+        t[1] = (uint8_t) sport;
+        t[2] = (uint8_t) (dport >> 8);
+        t[3] = (uint8_t) dport;
+        t[12] = 5 << 4;
+        t[13] = 0x02;           /* SYN. */
+    } else {
+        t[0] = 128;
+    }
+    return off + 20;
+}
+
+/* Microsoft's "Verifying the RSS Hash Calculation": the IPv6 test
+ * values for the default key, over the addresses only and over the
+ * addresses and TCP ports. */
+START_TEST(test_rss_ipv6_verification_vectors)
+{
+    static const struct {
+        const char *dst;
+        uint16_t dport;
+        const char *src;
+        uint16_t sport;
+        uint32_t ip_only, with_tcp;
+    } v[] = {
+        { "3ffe:2501:200:3::1", 1766, "3ffe:2501:200:1fff::7", 2794,
+          0x2cc18cd5, 0x40207d3d },
+        { "ff02::1", 4739, "3ffe:501:8::260:97ff:fe40:efab", 14230,
+          0x0f0c461c, 0xdde51bbf },
+        { "fe80::200:f8ff:fe21:67cf", 38024,
+          "3ffe:1900:4545:3:200:f8ff:fe21:67cf", 44251,
+          0x4b61e985, 0x02d1feef },
+    };
+    uint8_t f[128];
+    for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
+        uint32_t h = 0;
+        uint32_t n = l4_frame(f, 6, v[i].src, v[i].sport, v[i].dst,
+                              v[i].dport);
+        ck_assert(vh_rss_hash_frame(vh_rss_default_key, f, n, &h));
+        ck_assert_msg(h == v[i].with_tcp, "vector %zu TCP: %#x", i, h);
+        n = l4_frame(f, 58, v[i].src, v[i].sport, v[i].dst, v[i].dport);
+        ck_assert(vh_rss_hash_frame(vh_rss_default_key, f, n, &h));
+        ck_assert_msg(h == v[i].ip_only, "vector %zu IPv6: %#x", i, h);
+    }
+}
+END_TEST
+
+START_TEST(test_flow_for_hash)
+{
+    uint8_t f[128];
+    struct vh_flow a, b;
+    struct vh_flow6 f6;
+
+    /* Past the hop-by-hop header to the ports. */
+    uint32_t n = udp6_hbh_frame(f, "2001:db8:1::5", "2001:db8:2::7", 40000,
+                                53);
+    ck_assert(vh_frame_flow6(f, n, &f6));
+    ck_assert_uint_eq(f6.proto, 17);
+    ck_assert(f6.has_ports);
+    ck_assert_uint_eq(f6.sport, 40000);
+    ck_assert_uint_eq(f6.dport, 53);
+    ck_assert(!vh_frame_flow(f, n, &a));
+    ck_assert(vh_frame_flow_for_hash(f, n, &a));
+    ck_assert_uint_eq(a.ip_src, 0x20010db8u ^ 0x00010000u ^ 5u);
+    ck_assert_uint_eq(a.dport, 53);
+
+    /* An IPv4 frame: what vh_frame_flow() gives, unchanged. */
+    struct vh_ip_hdr_spec sp;
+    memset(&sp, 0, sizeof sp);
+    sp.ip_src = 0x0a000001;
+    sp.ip_dst = 0x0a000002;
+    n = vh_build_udp(f, &sp, 1000, 2000, NULL, 18);
+    ck_assert(vh_frame_flow(f, n, &a));
+    ck_assert(vh_frame_flow_for_hash(f, n, &b));
+    ck_assert_mem_eq(&a, &b, sizeof a);
+
+    /* ARP is neither. */
+    memset(f, 0, 60);
+    f[12] = 0x08;
+    f[13] = 0x06;
+    ck_assert(!vh_frame_flow_for_hash(f, 60, &a));
+    ck_assert(!vh_frame_flow6(f, 60, &f6));
+}
+END_TEST
+
+/* A guest's multi-queue choice over IPv6 flows differing only in their
+ * source port: every queue gets its share (within four standard
+ * deviations of a fair split), where before every IPv6 frame took
+ * queue 0. */
+START_TEST(test_queue_hash_spreads_ipv6)
+{
+    uint8_t f[128];
+    int per_q[4] = { 0 };
+    for (int i = 0; i < 1000; i++) {
+        struct vh_packet p;
+        memset(&p, 0, sizeof p);
+        p.data = f;
+        p.len = udp6_frame(f, "2001:db8:1::5", "2001:db8:2::7",
+                           (uint16_t) (20000 + i), 5001);
+        per_q[vnet_flow_queue(&p, 4)]++;
+    }
+    for (int q = 0; q < 4; q++) {
+        ck_assert_msg(per_q[q] > 250 - 55 && per_q[q] < 250 + 55,
+                      "queue %d took %d of 1000", q, per_q[q]);
+    }
+}
+END_TEST
+
 static Suite *
 ipv6sw_suite(void)
 {
@@ -445,6 +568,12 @@ ipv6sw_suite(void)
     tcase_add_test(tc, test_rules_parse_and_print);
     tcase_add_test(tc, test_rules_refused);
     tcase_add_test(tc, test_classify_ipv6);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("hash");
+    tcase_add_test(tc, test_rss_ipv6_verification_vectors);
+    tcase_add_test(tc, test_flow_for_hash);
+    tcase_add_test(tc, test_queue_hash_spreads_ipv6);
     suite_add_tcase(s, tc);
     return s;
 }

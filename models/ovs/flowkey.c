@@ -20,7 +20,6 @@
 /* IPv6 by byte offsets (RFC 8200): the fixed header, and the extension
  * headers OVS's flow extraction walks past (lib/flow.c,
  * parse_ipv6_ext_hdrs). */
-#define ETHERTYPE_IPV6 0x86dd
 #define IPV6_HLEN 40
 #define IPV6_NEXT_OFF 6
 #define IPV6_HLIM_OFF 7
@@ -221,7 +220,7 @@ ofkey_extract(const uint8_t *frame, uint32_t len, uint32_t in_port,
     case VH_ETHERTYPE_ARP:
         extract_arp(frame + l3, len - l3, key);
         break;
-    case ETHERTYPE_IPV6:
+    case OFKEY_ETHERTYPE_IPV6:
         extract_ipv6(frame + l3, len - l3, key);
         break;
     default:
@@ -587,7 +586,7 @@ fmt_l3(struct ovsfmt *f, const struct ofkey *k, const struct ofkey *m,
         if (ipv4_masked(m)) {
             fmt_arp(f, k, m);
         }
-    } else if ((k->dl_type & m->dl_type) == ETHERTYPE_IPV6) {
+    } else if ((k->dl_type & m->dl_type) == OFKEY_ETHERTYPE_IPV6) {
         if (ipv6_masked(m) || m->tp_src || m->tp_dst || nd_masked(m)) {
             fmt_ipv6(f, k, m);
         }

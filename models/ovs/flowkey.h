@@ -32,6 +32,7 @@
 #define OFKEY_WORDS 14
 #define OFKEY_V4_WORDS 6     /* The words before the IPv6 fields. */
 #define OFKEY_VLAN_CFI 0x1000   /* In vlan_tci: the frame has a tag. */
+#define OFKEY_ETHERTYPE_IPV6 0x86dd
 
 struct ofkey {
     union {

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sim/flow6.h"
 #include "sim/hash.h"
 #include "models/core/acct.h"
 #include "models/core/defaults.h"
@@ -238,7 +239,7 @@ rt_forward(struct world *w, struct router *rt, struct rt_port *in,
         return;
     }
     struct vh_flow f;
-    vh_frame_flow(p->data, p->len, &f);
+    vh_frame_flow_for_hash(p->data, p->len, &f);
     struct rt_nexthop *nh = (struct rt_nexthop *) router_pick(rt, r, &f);
     struct rt_port *out = &rt->ports[nh->port];
     uint32_t bytes = p->len + VH_ETH_FCS;
