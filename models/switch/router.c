@@ -22,6 +22,7 @@
 #define VH_ROUTER_ICMP_RATE 1000
 #define VH_ROUTER_ICMP_BURST 50
 #define VH_ICMP_TIME_EXCEEDED 11
+#define VH_ROUTER_ETHERTYPE_IPV6 0x86dd
 
 static uint32_t
 mask_of(int prefix)
@@ -65,6 +66,19 @@ rt_send(struct world *w, struct rt_port *rp, struct vh_packet *p)
     }
     rt->dev.tx++;
     fabport_send(w, &rp->fp, p);
+}
+
+void
+router_port_send(struct world *w, struct rt_port *rp, struct vh_packet *p)
+{
+    rt_send(w, rp, p);
+}
+
+void
+router_drop(struct world *w, struct router *rt, struct vh_packet *p,
+            struct vh_device *at, const char *reason)
+{
+    rt_drop(w, rt, p, at, reason);
 }
 
 /* --- Neighbours (ARP). --- */
@@ -385,6 +399,10 @@ rt_process(struct vh_sim *sim, void *obj, void *arg)
         rt_drop(w, rt, p, &rp->fp.dev, "no-vlan-interface");
         return;
     }
+    if (fi.ethertype == VH_ROUTER_ETHERTYPE_IPV6) {
+        router6_input(w, rp, p, &fi);
+        return;
+    }
     if (fi.is_arp && !bad) {
         rt_arp(w, rp, p, &fi);
         return;
@@ -528,7 +546,11 @@ router_create(struct world *w, const struct cfg_switch *cfg)
                                       (uint8_t) (h >> 8), (uint8_t) h } };
     }
     for (size_t k = 0; k < rt->rc->n_ifs; k++) {
-        rt->ports[rt->rc->ifs[k].port - 1].ifc = &rt->rc->ifs[k];
+        struct rt_port *rp = &rt->ports[rt->rc->ifs[k].port - 1];
+        rp->ifc = &rt->rc->ifs[k];
+        if (rp->ifc->has_ip6) {
+            router6_start(w, rp);
+        }
     }
     rt_build_fib(rt);
     return rt;
@@ -633,7 +655,8 @@ router_report(const struct vh_device *d, struct report_out *out)
     report_out_begin_list(out, "interfaces");
     for (int i = 0; i < rt->n_ports; i++) {
         const struct rt_port *rp = &rt->ports[i];
-        if (!rp->ifc || (text && !rp->routed_in && !rp->routed_out)) {
+        if (!rp->ifc || (text && !rp->routed_in && !rp->routed_out
+                         && !rp->ifc->has_ip6)) {
             continue;
         }
         char mac[18];
@@ -647,6 +670,9 @@ router_report(const struct vh_device *d, struct report_out *out)
         report_out_num(out, "routed_out", (double) rp->routed_out);
         report_out_num(out, "bytes_out", (double) rp->bytes_out);
         report_out_num(out, "arp_requests", (double) rp->arp_requests);
+        if (rp->ifc->has_ip6) {
+            router6_report(rp, out);
+        }
         report_out_end(out);
     }
     report_out_end(out);

@@ -72,6 +72,7 @@
 #include "sim/event.h"
 #include "sim/frame.h"
 #include "sim/packet.h"
+#include "sim/rng.h"
 #include "sim/stats.h"
 
 struct world;
@@ -84,6 +85,9 @@ struct router_if_cfg {
     int port;                   /* 1-based. */
     uint32_t ip;                /* Host order. */
     int prefix;                 /* 1..31. */
+    bool has_ip6;               /* "ip6" given: */
+    uint8_t ip6[16];            /* its address, as on the wire, */
+    int prefix6;                /* and prefix length, 1..127. */
 };
 
 struct router_route_cfg {
@@ -142,6 +146,17 @@ struct rt_port {
     uint64_t routed_out;        /* that went out of it, */
     uint64_t bytes_out;         /* and their bytes with the FCS. */
     uint64_t arp_requests;      /* ARP requests it sent. */
+    /* IPv6, when its interface has "ip6" (router6.c). */
+    uint8_t ll6[16];            /* fe80:: and the EUI-64 of 'mac'. */
+    struct vh_timer ra_timer;   /* The next router advertisement. */
+    struct vh_rng ra_rng;       /* Its random intervals and delays. */
+    vh_time_t ra_last;          /* When the last one left, */
+    bool ra_any;                /* if one has. */
+    uint64_t ra_sent;           /* Router advertisements sent, */
+    uint64_t rs_received;       /* solicitations for them, */
+    uint64_t ns_received;       /* neighbour solicitations for its */
+    uint64_t na_sent;           /* addresses and the answers, */
+    uint64_t echo6_replies;     /* ping6 answered. */
 };
 
 /* One next hop of a route in the forwarding table. */
@@ -198,5 +213,29 @@ const struct rt_route *router_lookup(const struct router *rt, uint32_t dst);
 const struct rt_nexthop *router_pick(const struct router *rt,
                                      const struct rt_route *r,
                                      const struct vh_flow *f);
+
+/* Sends 'p' out of 'rp' (through its egress buffer), or counts why not.
+ * Takes 'p'. */
+void router_port_send(struct world *, struct rt_port *rp,
+                      struct vh_packet *p);
+
+/* Drops 'p' at 'at' for 'reason', counted among the router's drops. */
+void router_drop(struct world *, struct router *, struct vh_packet *p,
+                 struct vh_device *at, const char *reason);
+
+/* --- IPv6 on an interface (router6.c). --- */
+
+/* Gives 'rp' (whose interface has "ip6") its link-local address and
+ * starts its router advertisements, the first now. */
+void router6_start(struct world *, struct rt_port *rp);
+
+/* An IPv6 frame for 'rp' (its MAC or a multicast one; 'fi' what
+ * vh_frame_parse() found): answered, taken, or dropped.  Takes 'p'. */
+void router6_input(struct world *, struct rt_port *rp, struct vh_packet *p,
+                   const struct vh_frame_info *fi);
+
+/* The interface's IPv6 lines of the report. */
+struct report_out;
+void router6_report(const struct rt_port *rp, struct report_out *out);
 
 #endif /* models/switch/router.h */

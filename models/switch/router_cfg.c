@@ -1,9 +1,11 @@
 /* models/switch/router_cfg.c: a router's "interfaces" and "routes", read
  * and checked while the scenario loads (models/core/cfgobj.h).
  *
- *   interfaces  [{ "port": "p1", "ip": "192.168.1.1/24" }, ...]: one
- *               address with its prefix per port; two interfaces may not
- *               share a port or overlap in their subnets
+ *   interfaces  [{ "port": "p1", "ip": "192.168.1.1/24",
+ *               "ip6": "2001:db8:1::1/64" }, ...]: one address with its
+ *               prefix per port, and perhaps an IPv6 one beside it; two
+ *               interfaces may not share a port or overlap in their
+ *               subnets
  *   routes      [{ "dst": "192.168.2.0/24", "via": "172.16.0.0" or
  *               ["172.16.0.0", "172.16.0.2"] }, ...]: 'dst' a network
  *               (no host bits; "0.0.0.0/0" is the default route), each
@@ -15,6 +17,7 @@
  * its JSON path. */
 #include "models/switch/router.h"
 
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,7 +52,102 @@ struct parse_ctx {
     int ports;
 };
 
-static const char *const if_keys[] = { "port", "ip", NULL };
+static const char *const if_keys[] = { "port", "ip", "ip6", NULL };
+
+/* Whether the first 'plen' bits of 'a' and 'b' agree. */
+static bool
+prefix6_eq(const uint8_t *a, const uint8_t *b, int plen)
+{
+    for (int i = 0; i < plen; i++) {
+        if ((a[i / 8] ^ b[i / 8]) >> (7 - i % 8) & 1) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* Whether every bit of 'a' past the first 'plen' is clear. */
+static bool
+host_bits6_zero(const uint8_t *a, int plen)
+{
+    for (int i = plen; i < 128; i++) {
+        if (a[i / 8] >> (7 - i % 8) & 1) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* "ip6": an IPv6 address with its prefix length, of a kind an interface
+ * can be given (the link-local address the port derives from its MAC
+ * itself), on a subnet no other interface of the router has. */
+static bool
+parse_if6(struct cfg_obj *o, struct parse_ctx *ctx, size_t i,
+          struct router_if_cfg *ifc)
+{
+    static const uint8_t zero[16];
+    char *s = NULL;
+    if (!cfg_obj_has(o, "ip6")) {
+        return true;
+    }
+    if (!cfg_obj_str(o, "ip6", true, &s)) {
+        free(s);
+        return false;
+    }
+    char addr[64];
+    const char *slash = strchr(s, '/');
+    char *end = NULL;
+    long plen = slash ? strtol(slash + 1, &end, 10) : -1;
+    size_t alen = slash ? (size_t) (slash - s) : 0;
+    bool ok = slash && alen < sizeof addr && end != slash + 1 && !*end
+              && plen >= 0 && plen <= 128;
+    if (ok) {
+        memcpy(addr, s, alen);
+        addr[alen] = '\0';
+        ok = inet_pton(AF_INET6, addr, ifc->ip6) == 1;
+    }
+    if (!ok) {
+        ok = cfg_obj_fail(o, "ip6", -1, "malformed address '%s' (expected "
+                          "an IPv6 address with its prefix length, such as "
+                          "\"2001:db8:1::1/64\")", s);
+    } else if (!memcmp(ifc->ip6, zero, 15)
+               && (ifc->ip6[15] == 0 || ifc->ip6[15] == 1)) {
+        ok = cfg_obj_fail(o, "ip6", -1, "'%s' is not a unicast address "
+                          "(the unspecified address and the loopback are "
+                          "not)", s);
+    } else if (ifc->ip6[0] == 0xff) {
+        ok = cfg_obj_fail(o, "ip6", -1, "'%s' is a multicast address; an "
+                          "interface's address is unicast", s);
+    } else if (ifc->ip6[0] == 0xfe && (ifc->ip6[1] & 0xc0) == 0x80) {
+        ok = cfg_obj_fail(o, "ip6", -1, "'%s' is link-local: each port "
+                          "makes its own fe80:: address from its MAC; give "
+                          "the interface a global or unique local address",
+                          s);
+    } else if (plen == 0 || plen == 128) {
+        ok = cfg_obj_fail(o, "ip6", -1, "'%s': an interface's subnet holds "
+                          "more than its own address and less than every "
+                          "address; give a prefix length 1..127 (64 for "
+                          "hosts to configure themselves from its router "
+                          "advertisements)", s);
+    } else if (host_bits6_zero(ifc->ip6, (int) plen)) {
+        ok = cfg_obj_fail(o, "ip6", -1, "'%s' is the subnet-router anycast "
+                          "address of its /%ld (no host bits set), not an "
+                          "interface's address", s, plen);
+    }
+    for (size_t k = 0; ok && k < i; k++) {
+        const struct router_if_cfg *o2 = &ctx->rc->ifs[k];
+        int m = o2->prefix6 < plen ? o2->prefix6 : (int) plen;
+        if (o2->has_ip6 && prefix6_eq(o2->ip6, ifc->ip6, m)) {
+            ok = cfg_obj_fail(o, "ip6", -1, "'%s' overlaps the IPv6 subnet "
+                              "of interfaces[%zu]; two interfaces of a "
+                              "router are on different subnets", s, k);
+        }
+    }
+    free(s);
+    ifc->has_ip6 = ok;
+    ifc->prefix6 = (int) plen;
+    return ok;
+}
 static const char *const route_keys[] = { "dst", "via", NULL };
 
 static bool
@@ -109,7 +207,7 @@ parse_if(struct cfg_obj *o, size_t i, void *ctx_)
     }
     ifc->ip = ip;
     ifc->prefix = prefix;
-    return true;
+    return parse_if6(o, ctx, i, ifc);
 }
 
 /* The interface whose subnet holds 'ip', or -1. */
