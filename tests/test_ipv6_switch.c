@@ -17,11 +17,16 @@
 #include "models/ovs/flowkey.h"
 #include "models/ovs/ofrule.h"
 #include "models/guest/virtio_net.h"
+#include "models/switch/fabport.h"
+#include "models/switch/router.h"
 #include "sim/flow6.h"
 #include "sim/frame.h"
 #include "sim/packet.h"
 #include "sim/rss.h"
+#include "sim/capture.h"
+#include "sim/trace.h"
 #include "tests/testutil.h"
+#include "tests/worldtest.h"
 
 /* --- Frames. --- */
 
@@ -554,6 +559,259 @@ START_TEST(test_queue_hash_spreads_ipv6)
 }
 END_TEST
 
+/* --- The router switch. --- */
+
+/* A router with "ip6" on p1, h1 cabled to it. */
+static char *
+router_json(const char *duration, const char *ip6)
+{
+    char *json = NULL;
+    int n = asprintf(&json,
+        "{ \"name\": \"ra\", \"duration\": \"%s\", \"seed\": 1,"
+        "  \"hosts\": [ { \"name\": \"h1\", \"nics\": [ { \"name\": "
+        "    \"eth0\", \"ip\": \"192.168.1.10/24\", \"gateway\": "
+        "    \"192.168.1.1\", \"link\": \"r1/p1\" } ] } ],"
+        "  \"switches\": [ { \"name\": \"r1\", \"mode\": \"router\","
+        "    \"ports\": 2, \"interfaces\": [ { \"port\": \"p1\", "
+        "    \"ip\": \"192.168.1.1/24\", \"ip6\": \"%s\" } ] } ] }",
+        duration, ip6);
+    ck_assert_int_gt(n, 0);
+    return json;
+}
+
+/* A capture of r1/p1 into 'path', and the drops at the router. */
+struct rt_watch {
+    const char *path;
+    struct vh_capture *c;
+    char drops[256];
+    bool inject;
+};
+
+static void inject_at_5s(struct vh_sim *, void *obj, void *arg);
+
+static void
+log_drop6(void *ctx, const struct vh_hop *h)
+{
+    struct rt_watch *rw = ctx;
+    size_t n = strlen(rw->drops);
+    if (!strncmp(h->dev->path, "r1", 2)) {
+        snprintf(rw->drops + n, sizeof rw->drops - n, "%s %s\n",
+                 h->dev->path, h->reason);
+    }
+}
+
+static void
+watch_router(struct world *w, void *ctx)
+{
+    struct rt_watch *rw = ctx;
+    const char *points[1] = { "r1/p1" }, *files[1] = { rw->path };
+    size_t failed;
+    char err[256];
+    rw->c = vh_capture_open(&w->trace, &w->devs, points, files, 1, &failed,
+                            err, sizeof err);
+    ck_assert_msg(rw->c, "%s", err);
+    vh_trace_subscribe(&w->trace, VH_HOP_BIT(VH_HOP_DROP), log_drop6, rw);
+    if (rw->inject) {
+        vh_schedule_at(&w->sim, 5 * VH_SEC, inject_at_5s, NULL, NULL);
+    }
+}
+
+/* Runs 'json' watched by 'rw'; returns r1's port p1's counters copied
+ * out before the world goes. */
+static struct rt_port
+run_router(const char *json, struct rt_watch *rw)
+{
+    struct wt_run r = wt_run_json(json, NULL, watch_router, rw);
+    char err[256];
+    ck_assert_msg(vh_capture_commit(rw->c, err, sizeof err) == 0, "%s", err);
+    struct rt_port copy = *router_port(
+        VH_CONTAINER_OF(wt_dev(r.w, "r1"), struct router, dev), 1);
+    wt_run_free(&r);
+    return copy;
+}
+
+/* Unsolicited advertisements: at once, then 16 s apart for the first
+ * three (RFC 4861 6.2.4), each a valid RA of the interface's /64 from
+ * the port's link-local address, which tshark decodes without a
+ * warning. */
+START_TEST(test_router_advertisements)
+{
+    vh_tshark_require();
+    char *dir = vh_test_tmpdir();
+    char pcap[512];
+    snprintf(pcap, sizeof pcap, "%s/ra.pcap", dir);
+    char *json = router_json("40s", "2001:db8:1::1/64");
+    struct rt_watch rw = { .path = pcap };
+    struct rt_port rp = run_router(json, &rw);
+    free(json);
+    ck_assert_uint_eq(rp.ra_sent, 3);
+
+    vh_tshark_assert_clean(pcap);
+    static const char *const at[] = { "0.000000000", "16.000000000",
+                                      "32.000000000" };
+    char want[512];
+    for (int i = 0; i < 3; i++) {
+        snprintf(want, sizeof want, "%s\tfe80::1a:23ff:feb7:6a2e\tff02::1\t"
+                 "255\t134\t64\t1800\t02:1a:23:b7:6a:2e\t2001:db8:1::\t64"
+                 "\t1\t1\t86400\t14400\n", at[i]);
+        vh_tshark_expect(pcap, i + 1, "-e frame.time_relative -e ipv6.src "
+                         "-e ipv6.dst -e ipv6.hlim -e icmpv6.type "
+                         "-e icmpv6.nd.ra.cur_hop_limit "
+                         "-e icmpv6.nd.ra.router_lifetime "
+                         "-e icmpv6.opt.linkaddr -e icmpv6.opt.prefix "
+                         "-e icmpv6.opt.prefix.length "
+                         "-e icmpv6.opt.prefix.flag.l "
+                         "-e icmpv6.opt.prefix.flag.a "
+                         "-e icmpv6.opt.prefix.valid_lifetime "
+                         "-e icmpv6.opt.prefix.preferred_lifetime", want);
+    }
+    char *frames = vh_tshark_out(pcap, "-T fields -e frame.number");
+    ck_assert_str_eq(frames, "1\n2\n3\n");
+    free(frames);
+
+    /* A /48: on-link, but hosts cannot form addresses from it (SLAAC
+     * takes a /64). */
+    json = router_json("1s", "2001:db8:1::1/48");
+    struct rt_watch rw48 = { .path = pcap };
+    run_router(json, &rw48);
+    free(json);
+    vh_tshark_expect(pcap, 1, "-e icmpv6.opt.prefix "
+                     "-e icmpv6.opt.prefix.length -e icmpv6.opt.prefix.flag.l "
+                     "-e icmpv6.opt.prefix.flag.a", "2001:db8:1::\t48\t1\t0\n");
+    vh_test_sh(NULL, "rm -rf '%s'", dir);
+    free(dir);
+}
+END_TEST
+
+/* Frames handed to r1/p1 at 5 s, as a host would send them. */
+static void
+inject_at_5s(struct vh_sim *sim, void *obj, void *arg)
+{
+    struct world *w = world_of(sim);
+    struct vh_device *d = wt_dev(w, "r1/p1");
+    struct fabport *fp = VH_CONTAINER_OF(d, struct fabport, dev);
+    static const uint8_t router_mac[6] = { 0x02, 0x1a, 0x23, 0xb7, 0x6a,
+                                           0x2e };
+    uint8_t f[256];
+    uint32_t n;
+    (void) obj;
+    (void) arg;
+
+    for (int i = 0; i < 6; i++) {
+        struct vh_packet *p = vh_packet_alloc(&w->pool);
+        switch (i) {
+        case 0:     /* Address resolution of the router's address. */
+            n = nd_frame(f, 135, "2001:db8:1::5", "ff02::1:ff00:1",
+                         "2001:db8:1::1", mac_b);
+            f[0] = 0x33, f[1] = 0x33, f[2] = 0xff, f[3] = 0, f[4] = 0;
+            f[5] = 1;
+            break;
+        case 1:     /* Duplicate address detection of its link-local. */
+            n = nd_frame(f, 135, "::", "ff02::1:ffb7:6a2e",
+                         "fe80::1a:23ff:feb7:6a2e", mac_b);
+            f[0] = 0x33, f[1] = 0x33, f[2] = 0xff, f[3] = 0xb7;
+            f[4] = 0x6a, f[5] = 0x2e;
+            n -= 8;                 /* No source link-layer option. */
+            f[14 + 5] = 24;
+            break;
+        case 2:     /* Someone else's address: no answer. */
+            n = nd_frame(f, 135, "2001:db8:1::5", "ff02::1:ff00:9",
+                         "2001:db8:1::9", mac_b);
+            f[0] = 0x33, f[1] = 0x33, f[2] = 0xff, f[3] = 0, f[4] = 0;
+            f[5] = 9;
+            break;
+        case 3:     /* A router solicitation, to all routers. */
+            n = nd_frame(f, 133, "fe80::5", "ff02::2", "::", mac_b);
+            memset(f + 14 + 40 + 8, 0, 16);     /* RS has no target. */
+            f[0] = 0x33, f[1] = 0x33, f[2] = 0, f[3] = 0, f[4] = 0;
+            f[5] = 2;
+            f[14 + 40 + 24] = 1;                /* Its SLL option. */
+            break;
+        case 4:     /* ping6 to the router. */
+            n = l4_frame(f, 58, "2001:db8:1::5", 0, "2001:db8:1::1", 0);
+            memcpy(f, router_mac, 6);
+            f[14 + 40 + 5] = 0x12;              /* Identifier, */
+            f[14 + 40 + 7] = 7;                 /* sequence. */
+            break;
+        default:    /* To another network: not routed. */
+            n = udp6_frame(f, "2001:db8:1::5", "2001:db8:7::7", 1, 2);
+            memcpy(f, router_mac, 6);
+            break;
+        }
+        /* The ICMPv6 checksum, over the pseudo-header. */
+        if (f[14 + 6] == 58) {
+            uint32_t plen = (uint32_t) f[14 + 4] << 8 | f[14 + 5];
+            uint8_t ph[8] = { 0, 0, (uint8_t) (plen >> 8), (uint8_t) plen,
+                              0, 0, 0, 58 };
+            f[14 + 40 + 2] = f[14 + 40 + 3] = 0;
+            uint32_t sum = vh_csum_partial(f + 14 + 8, 32, 0);
+            sum = vh_csum_partial(ph, 8, sum);
+            sum = vh_csum_partial(f + 14 + 40, plen, sum);
+            vh_put_be16(f + 14 + 40 + 2, vh_csum_fold(sum));
+        }
+        memcpy(p->data, f, n);
+        p->len = n;
+        p->born = sim->now;
+        fp->port.rx(w, &fp->port, p);
+    }
+}
+
+/* What the router answers, in the capture of its port after the 5 s
+ * mark: the solicitation for its address with a solicited advertisement
+ * to the solicitor, the duplicate address detection of its link-local
+ * with one to all nodes, nothing for another's address, the router
+ * solicitation with an advertisement within half a second (and at least
+ * 3 s after the one at 0 s), and ping6 with its echo reply; the frame
+ * for another network is dropped as not routed. */
+START_TEST(test_router_answers_solicitations)
+{
+    vh_tshark_require();
+    char *dir = vh_test_tmpdir();
+    char pcap[512];
+    snprintf(pcap, sizeof pcap, "%s/nd.pcap", dir);
+    char *json = router_json("10s", "2001:db8:1::1/64");
+    struct rt_watch rw = { .path = pcap, .inject = true };
+    struct rt_port rp = run_router(json, &rw);
+    free(json);
+    ck_assert_uint_eq(rp.ns_received, 2);
+    ck_assert_uint_eq(rp.na_sent, 2);
+    ck_assert_uint_eq(rp.rs_received, 1);
+    ck_assert_uint_eq(rp.ra_sent, 2);
+    ck_assert_uint_eq(rp.echo6_replies, 1);
+    ck_assert_str_eq(rw.drops, "r1/p1 ipv6-not-routed\n");
+
+    vh_tshark_assert_clean(pcap);
+    char *out = vh_tshark_out(pcap, "-Y 'eth.src == 02:1a:23:b7:6a:2e' "
+                              "-T fields -e ipv6.src -e ipv6.dst "
+                              "-e icmpv6.type -e icmpv6.nd.na.flag.r "
+                              "-e icmpv6.nd.na.flag.s -e icmpv6.nd.na.flag.o "
+                              "-e icmpv6.nd.na.target_address -e icmpv6.opt.linkaddr "
+                              "-e icmpv6.echo.identifier "
+                              "-e icmpv6.echo.sequence_number");
+    ck_assert_str_eq(out,
+        /* The RA at 0 s. */
+        "fe80::1a:23ff:feb7:6a2e\tff02::1\t134\t\t\t\t\t"
+        "02:1a:23:b7:6a:2e\t\t\n"
+        "2001:db8:1::1\t2001:db8:1::5\t136\t1\t1\t1\t2001:db8:1::1\t"
+        "02:1a:23:b7:6a:2e\t\t\n"
+        "fe80::1a:23ff:feb7:6a2e\tff02::1\t136\t1\t0\t1\t"
+        "fe80::1a:23ff:feb7:6a2e\t02:1a:23:b7:6a:2e\t\t\n"
+        "2001:db8:1::1\t2001:db8:1::5\t129\t\t\t\t\t\t0x0012\t7\n"
+        "fe80::1a:23ff:feb7:6a2e\tff02::1\t134\t\t\t\t\t"
+        "02:1a:23:b7:6a:2e\t\t\n");
+    free(out);
+    out = vh_tshark_out(pcap, "-Y 'icmpv6.type == 134' -T fields "
+                        "-e frame.time_relative");
+    double t0, t1;
+    ck_assert_int_eq(sscanf(out, "%lf %lf", &t0, &t1), 2);
+    ck_assert(t0 == 0.0);
+    ck_assert_msg(t1 > 5.0 && t1 <= 5.5 + 1e-3, "solicited RA at %f", t1);
+    free(out);
+    vh_test_sh(NULL, "rm -rf '%s'", dir);
+    free(dir);
+}
+END_TEST
+
 static Suite *
 ipv6sw_suite(void)
 {
@@ -574,6 +832,12 @@ ipv6sw_suite(void)
     tcase_add_test(tc, test_rss_ipv6_verification_vectors);
     tcase_add_test(tc, test_flow_for_hash);
     tcase_add_test(tc, test_queue_hash_spreads_ipv6);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("router");
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, test_router_advertisements);
+    tcase_add_test(tc, test_router_answers_solicitations);
     suite_add_tcase(s, tc);
     return s;
 }
