@@ -9,6 +9,7 @@
  * against a builder sharing their mistakes. */
 #include <arpa/inet.h>
 #include <check.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -812,6 +813,108 @@ START_TEST(test_router_answers_solicitations)
 }
 END_TEST
 
+/* --- The loader. --- */
+
+/* A router whose second interface has 'ip6'. */
+static char *
+router2_json(const char *ip6)
+{
+    char *json = NULL;
+    int n = asprintf(&json,
+        "{ \"name\": \"r\", \"duration\": \"1ms\", \"switches\": [ {"
+        "  \"name\": \"r1\", \"mode\": \"router\", \"ports\": 2,"
+        "  \"interfaces\": [ { \"port\": \"p1\", \"ip\": "
+        "  \"192.168.1.1/24\", \"ip6\": \"2001:db8:1::1/64\" },"
+        "  { \"port\": \"p2\", \"ip\": \"192.168.2.1/24\", \"ip6\": %s"
+        "  } ] } ] }", ip6);
+    ck_assert_int_gt(n, 0);
+    return json;
+}
+
+START_TEST(test_loader_router_ip6)
+{
+    static const struct {
+        const char *ip6, *err;
+    } bad[] = {
+        { "\"2001:db8:2::1\"", "malformed address '2001:db8:2::1' (expected "
+          "an IPv6 address with its prefix length, such as "
+          "\"2001:db8:1::1/64\")" },
+        { "\"2001:db8:2::1/64/64\"", "malformed address" },
+        { "\"fe80::1/64\"", "'fe80::1/64' is link-local" },
+        { "\"ff02::1/64\"", "'ff02::1/64' is a multicast address" },
+        { "\"::1/64\"", "'::1/64' is not a unicast address" },
+        { "\"2001:db8:2::/64\"", "subnet-router anycast address of its /64" },
+        { "\"2001:db8:2::1/128\"", "give a prefix length 1..127" },
+        { "\"2001:db8:1:0:8000::1/65\"", "overlaps the IPv6 subnet of "
+          "interfaces[0]" },
+        { "64", "switches[0].interfaces[1].ip6" },
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        char *json = router2_json(bad[i].ip6);
+        char *err = wt_refusal(json, NULL);
+        ck_assert_msg(strstr(err, "switches[0].interfaces[1].ip6")
+                      && strstr(err, bad[i].err), "%s: %s", bad[i].ip6,
+                      err);
+        free(err);
+        free(json);
+    }
+    /* Accepted: two /64s, and a /48 (advertised on-link only). */
+    char *json = router2_json("\"2001:db8:2::1/64\"");
+    struct wt_run r = wt_run_json(json, NULL, NULL, NULL);
+    wt_run_free(&r);
+    free(json);
+    json = router2_json("\"2001:db8:2::1/48\"");
+    r = wt_run_json(json, NULL, NULL, NULL);
+    wt_run_free(&r);
+    free(json);
+}
+END_TEST
+
+/* From the command line: a rule or an address that is wrong stops the
+ * run with exit status 2, its JSON path in the message, and nothing
+ * written. */
+START_TEST(test_cli_refusals)
+{
+    char *dir = vh_test_tmpdir();
+    char *out = NULL, bin[4096];
+    ck_assert(realpath(vh_test_bin(), bin));
+    char *json = router2_json("\"fe80::2/64\"");
+    char path[600];
+    snprintf(path, sizeof path, "%s/r.json", dir);
+    FILE *f = fopen(path, "w");
+    ck_assert_ptr_nonnull(f);
+    fputs(json, f);
+    fclose(f);
+    free(json);
+    int st = vh_test_sh(&out, "cd '%s' && '%s' run r.json", dir, bin);
+    ck_assert_int_eq(st, 2);
+    ck_assert_msg(strstr(out, "switches[0].interfaces[1].ip6: 'fe80::2/64' "
+                         "is link-local"), "%s", out);
+    free(out);
+
+    snprintf(path, sizeof path, "%s/o.json", dir);
+    f = fopen(path, "w");
+    ck_assert_ptr_nonnull(f);
+    fputs("{ \"name\": \"o\", \"duration\": \"1ms\", \"hosts\": [ {"
+          "  \"name\": \"host1\", \"nics\": [ { \"name\": \"eth0\" } ],"
+          "  \"bridges\": [ { \"name\": \"br0\", \"type\": \"ovs\","
+          "  \"ports\": [\"eth0\"], \"flows\": ["
+          "  \"ipv6,ipv6_src=2001:db8::/32,actions=normal\","
+          "  \"udp6,ipv6_dst=2001:db8::/129,actions=drop\" ] } ] } ] }", f);
+    fclose(f);
+    st = vh_test_sh(&out, "cd '%s' && '%s' run o.json", dir, bin);
+    ck_assert_int_eq(st, 2);
+    ck_assert_msg(strstr(out, "hosts[0].bridges[0].flows[1]: bad mask '129' "
+                         "for 'ipv6_dst'"), "%s", out);
+    free(out);
+    st = vh_test_sh(&out, "ls '%s'", dir);
+    ck_assert_str_eq(out, "o.json\nr.json\n");
+    free(out);
+    vh_test_sh(NULL, "rm -rf '%s'", dir);
+    free(dir);
+}
+END_TEST
+
 static Suite *
 ipv6sw_suite(void)
 {
@@ -838,6 +941,12 @@ ipv6sw_suite(void)
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, test_router_advertisements);
     tcase_add_test(tc, test_router_answers_solicitations);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("loader");
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, test_loader_router_ip6);
+    tcase_add_test(tc, test_cli_refusals);
     suite_add_tcase(s, tc);
     return s;
 }
