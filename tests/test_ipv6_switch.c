@@ -89,6 +89,8 @@ udp6_hbh_frame(uint8_t *f, const char *src, const char *dst, uint16_t sport,
     return off + 8 + 16;
 }
 
+/* A UDP datagram of 8 bytes of payload, its checksum over the IPv6
+ * pseudo-header (RFC 8200 8.1: mandatory over IPv6). */
 static uint32_t
 udp6_frame(uint8_t *f, const char *src, const char *dst, uint16_t sport,
            uint16_t dport)
@@ -101,6 +103,11 @@ udp6_frame(uint8_t *f, const char *src, const char *dst, uint16_t sport,
     u[2] = (uint8_t) (dport >> 8);
     u[3] = (uint8_t) dport;
     u[5] = 16;
+    uint8_t ph[8] = { 0, 0, 0, 16, 0, 0, 0, 17 };
+    uint32_t sum = vh_csum_partial(f + 14 + 8, 32, 0);
+    sum = vh_csum_partial(ph, 8, sum);
+    uint16_t c = vh_csum_fold(vh_csum_partial(u, 16, sum));
+    vh_put_be16(u + 6, c ? c : 0xffff);
     return off + 16;
 }
 
@@ -570,7 +577,8 @@ END_TEST
 
 /* --- The router switch. --- */
 
-/* A router with "ip6" on p1, h1 cabled to it. */
+/* A router with "ip6" 'ip6' on p1, h1 cabled to it, and 2001:db8:2::1/64
+ * on p2, h2 cabled to it. */
 static char *
 router_json(const char *duration, const char *ip6)
 {
@@ -579,10 +587,15 @@ router_json(const char *duration, const char *ip6)
         "{ \"name\": \"ra\", \"duration\": \"%s\", \"seed\": 1,"
         "  \"hosts\": [ { \"name\": \"h1\", \"nics\": [ { \"name\": "
         "    \"eth0\", \"ip\": \"192.168.1.10/24\", \"gateway\": "
-        "    \"192.168.1.1\", \"link\": \"r1/p1\" } ] } ],"
+        "    \"192.168.1.1\", \"link\": \"r1/p1\" } ] },"
+        "    { \"name\": \"h2\", \"nics\": [ { \"name\": "
+        "    \"eth0\", \"ip\": \"192.168.2.10/24\", \"gateway\": "
+        "    \"192.168.2.1\", \"link\": \"r1/p2\" } ] } ],"
         "  \"switches\": [ { \"name\": \"r1\", \"mode\": \"router\","
         "    \"ports\": 2, \"interfaces\": [ { \"port\": \"p1\", "
-        "    \"ip\": \"192.168.1.1/24\", \"ip6\": \"%s\" } ] } ] }",
+        "    \"ip\": \"192.168.1.1/24\", \"ip6\": \"%s\" }, { \"port\": "
+        "    \"p2\", \"ip\": \"192.168.2.1/24\", \"ip6\": "
+        "    \"2001:db8:2::1/64\" } ] } ] }",
         duration, ip6);
     ck_assert_int_gt(n, 0);
     return json;
@@ -591,12 +604,11 @@ router_json(const char *duration, const char *ip6)
 /* A capture of r1/p1 into 'path', and the drops at the router. */
 struct rt_watch {
     const char *path;
+    const char *point;          /* Default r1/p1. */
     struct vh_capture *c;
     char drops[256];
-    bool inject;
+    vh_event_fn inject;         /* Called at 5 s, if set. */
 };
-
-static void inject_at_5s(struct vh_sim *, void *obj, void *arg);
 
 static void
 log_drop6(void *ctx, const struct vh_hop *h)
@@ -613,7 +625,8 @@ static void
 watch_router(struct world *w, void *ctx)
 {
     struct rt_watch *rw = ctx;
-    const char *points[1] = { "r1/p1" }, *files[1] = { rw->path };
+    const char *points[1] = { rw->point ? rw->point : "r1/p1" };
+    const char *files[1] = { rw->path };
     size_t failed;
     char err[256];
     rw->c = vh_capture_open(&w->trace, &w->devs, points, files, 1, &failed,
@@ -621,7 +634,7 @@ watch_router(struct world *w, void *ctx)
     ck_assert_msg(rw->c, "%s", err);
     vh_trace_subscribe(&w->trace, VH_HOP_BIT(VH_HOP_DROP), log_drop6, rw);
     if (rw->inject) {
-        vh_schedule_at(&w->sim, 5 * VH_SEC, inject_at_5s, NULL, NULL);
+        vh_schedule_at(&w->sim, 5 * VH_SEC, rw->inject, NULL, NULL);
     }
 }
 
@@ -692,13 +705,38 @@ START_TEST(test_router_advertisements)
 }
 END_TEST
 
+/* Sets the ICMPv6 checksum of frame 'f', over the pseudo-header. */
+static void
+icmp6_csum(uint8_t *f)
+{
+    uint32_t plen = (uint32_t) f[14 + 4] << 8 | f[14 + 5];
+    uint8_t ph[8] = { 0, 0, (uint8_t) (plen >> 8), (uint8_t) plen,
+                      0, 0, 0, 58 };
+    f[14 + 40 + 2] = f[14 + 40 + 3] = 0;
+    uint32_t sum = vh_csum_partial(f + 14 + 8, 32, 0);
+    sum = vh_csum_partial(ph, 8, sum);
+    sum = vh_csum_partial(f + 14 + 40, plen, sum);
+    vh_put_be16(f + 14 + 40 + 2, vh_csum_fold(sum));
+}
+
+/* Hands frame 'f' to port 'port' of the world as if its cable brought it. */
+static void
+hand_in(struct world *w, const char *port, const uint8_t *f, uint32_t n)
+{
+    struct fabport *fp = VH_CONTAINER_OF(wt_dev(w, port), struct fabport,
+                                         dev);
+    struct vh_packet *p = vh_packet_alloc(&w->pool);
+    memcpy(p->data, f, n);
+    p->len = n;
+    p->born = w->sim.now;
+    fp->port.rx(w, &fp->port, p);
+}
+
 /* Frames handed to r1/p1 at 5 s, as a host would send them. */
 static void
-inject_at_5s(struct vh_sim *sim, void *obj, void *arg)
+inject_nd(struct vh_sim *sim, void *obj, void *arg)
 {
     struct world *w = world_of(sim);
-    struct vh_device *d = wt_dev(w, "r1/p1");
-    struct fabport *fp = VH_CONTAINER_OF(d, struct fabport, dev);
     static const uint8_t router_mac[6] = { 0x02, 0x1a, 0x23, 0xb7, 0x6a,
                                            0x2e };
     uint8_t f[256];
@@ -707,7 +745,6 @@ inject_at_5s(struct vh_sim *sim, void *obj, void *arg)
     (void) arg;
 
     for (int i = 0; i < 6; i++) {
-        struct vh_packet *p = vh_packet_alloc(&w->pool);
         switch (i) {
         case 0:     /* Address resolution of the router's address. */
             n = nd_frame(f, 135, "2001:db8:1::5", "ff02::1:ff00:1",
@@ -747,21 +784,10 @@ inject_at_5s(struct vh_sim *sim, void *obj, void *arg)
             memcpy(f, router_mac, 6);
             break;
         }
-        /* The ICMPv6 checksum, over the pseudo-header. */
         if (f[14 + 6] == 58) {
-            uint32_t plen = (uint32_t) f[14 + 4] << 8 | f[14 + 5];
-            uint8_t ph[8] = { 0, 0, (uint8_t) (plen >> 8), (uint8_t) plen,
-                              0, 0, 0, 58 };
-            f[14 + 40 + 2] = f[14 + 40 + 3] = 0;
-            uint32_t sum = vh_csum_partial(f + 14 + 8, 32, 0);
-            sum = vh_csum_partial(ph, 8, sum);
-            sum = vh_csum_partial(f + 14 + 40, plen, sum);
-            vh_put_be16(f + 14 + 40 + 2, vh_csum_fold(sum));
+            icmp6_csum(f);
         }
-        memcpy(p->data, f, n);
-        p->len = n;
-        p->born = sim->now;
-        fp->port.rx(w, &fp->port, p);
+        hand_in(w, "r1/p1", f, n);
     }
 }
 
@@ -779,7 +805,7 @@ START_TEST(test_router_answers_solicitations)
     char pcap[512];
     snprintf(pcap, sizeof pcap, "%s/nd.pcap", dir);
     char *json = router_json("10s", "2001:db8:1::1/64");
-    struct rt_watch rw = { .path = pcap, .inject = true };
+    struct rt_watch rw = { .path = pcap, .inject = inject_nd };
     struct rt_port rp = run_router(json, &rw);
     free(json);
     ck_assert_uint_eq(rp.ns_received, 2);
@@ -787,7 +813,8 @@ START_TEST(test_router_answers_solicitations)
     ck_assert_uint_eq(rp.rs_received, 1);
     ck_assert_uint_eq(rp.ra_sent, 2);
     ck_assert_uint_eq(rp.echo6_replies, 1);
-    ck_assert_str_eq(rw.drops, "r1/p1 ipv6-not-routed\n");
+    /* The frame for another network: no route to it. */
+    ck_assert_str_eq(rw.drops, "r1 no-route\n");
 
     vh_tshark_assert_clean(pcap);
     char *out = vh_tshark_out(pcap, "-Y 'eth.src == 02:1a:23:b7:6a:2e' "
@@ -923,6 +950,118 @@ START_TEST(test_cli_refusals)
 }
 END_TEST
 
+/* At 5 s, packets from h1's side through r1 (to a neighbour that answers
+ * at 5.5 s, one that never does, one with a hop limit of 1, one with no
+ * route); the answer handed to p2 at 5.5 s. */
+static void inject_na(struct vh_sim *, void *obj, void *arg);
+
+static void
+inject_forward(struct vh_sim *sim, void *obj, void *arg)
+{
+    struct world *w = world_of(sim);
+    static const uint8_t p1_mac[6] = { 0x02, 0x1a, 0x23, 0xb7, 0x6a, 0x2e };
+    static const char *const to[] = { "2001:db8:2::8", "2001:db8:2::9",
+                                      "2001:db8:2::8", "2001:db8:7::7" };
+    uint8_t f[128];
+    (void) obj;
+    (void) arg;
+    for (int i = 0; i < 4; i++) {
+        uint32_t n = udp6_frame(f, "2001:db8:1::5", to[i], 1000,
+                                (uint16_t) (2000 + i));
+        memcpy(f, p1_mac, 6);
+        if (i == 2) {
+            f[14 + 7] = 1;      /* Hop limit. */
+        }
+        hand_in(w, "r1/p1", f, n);
+    }
+    vh_schedule_at(&w->sim, w->sim.now + VH_SEC / 2, inject_na, NULL, NULL);
+}
+
+static const uint8_t mac_c[6] = { 0x52, 0x54, 0x00, 0x00, 0x00, 0x0c };
+
+static void
+inject_na(struct vh_sim *sim, void *obj, void *arg)
+{
+    struct world *w = world_of(sim);
+    const struct rt_port *p2 = router_port(
+        VH_CONTAINER_OF(wt_dev(w, "r1"), struct router, dev), 2);
+    uint8_t f[128];
+    (void) obj;
+    (void) arg;
+    uint32_t n = nd_frame(f, 136, "2001:db8:2::8", "2001:db8:2::1",
+                          "2001:db8:2::8", mac_c);
+    memcpy(f, p2->mac.b, 6);
+    memcpy(f + 6, mac_c, 6);
+    f[14 + 40 + 4] = 0x40 | 0x20;   /* Solicited, override. */
+    icmp6_csum(f);
+    hand_in(w, "r1/p2", f, n);
+}
+
+/* Forwarding between the two subnets, in r1/p2's capture: the
+ * solicitation for each next hop (to its solicited-node group, from
+ * p2's address, with p2's MAC), the packet that waited leaving once the
+ * answer came, its hop limit one less and its MACs rewritten; the
+ * neighbour that never answers solicited three times, a second apart,
+ * and its packet dropped after the third (nd-failed); the hop limit of 1
+ * and the address no route covers dropped at once. */
+START_TEST(test_router_forwards_ipv6)
+{
+    vh_tshark_require();
+    char *dir = vh_test_tmpdir();
+    char pcap[512];
+    snprintf(pcap, sizeof pcap, "%s/p2.pcap", dir);
+    char *json = router_json("10s", "2001:db8:1::1/64");
+    struct rt_watch rw = { .path = pcap, .point = "r1/p2",
+                           .inject = inject_forward };
+    struct rt_port rp = run_router(json, &rw);
+    free(json);
+    ck_assert_uint_eq(rp.routed_in, 2);
+    ck_assert_str_eq(rw.drops, "r1 hop-limit-exceeded\nr1 no-route\n"
+                     "r1 nd-failed\n");
+
+    vh_tshark_assert_clean(pcap);
+    char *out = vh_tshark_out(pcap, "-Y 'eth.src != 52:54:00:00:00:0c' "
+                              "-T fields -e frame.time_relative -e eth.dst "
+                              "-e ipv6.src -e ipv6.dst -e ipv6.hlim "
+                              "-e icmpv6.type -e icmpv6.nd.ns.target_address "
+                              "-e icmpv6.opt.linkaddr -e udp.dstport");
+    int n = 0;
+    char *line = out;
+    double t[8];
+    char rest[8][256];
+    while (line && *line && n < 8) {
+        char *nl = strchr(line, '\n');
+        ck_assert_int_eq(sscanf(line, "%lf\t%255[^\n]", &t[n], rest[n]), 2);
+        n++;
+        line = nl ? nl + 1 : NULL;
+    }
+    ck_assert_int_eq(n, 6);
+    /* The RA at 0 s. */
+    ck_assert(t[0] == 0.0);
+    ck_assert(strstr(rest[0], "\tff02::1\t255\t134\t"));
+    /* Solicitations for ::8 and ::9, right after 5 s. */
+    ck_assert(t[1] > 5.0 && t[1] < 5.001);
+    ck_assert_msg(strstr(rest[1], "33:33:ff:00:00:08\t2001:db8:2::1\t"
+                         "ff02::1:ff00:8\t255\t135\t2001:db8:2::8\t"),
+                  "%s", rest[1]);
+    ck_assert(t[2] > 5.0 && t[2] < 5.001);
+    ck_assert_msg(strstr(rest[2], "33:33:ff:00:00:09\t2001:db8:2::1\t"
+                         "ff02::1:ff00:9\t255\t135\t2001:db8:2::9\t"),
+                  "%s", rest[2]);
+    /* The packet that waited for ::8, once its answer came. */
+    ck_assert(t[3] > 5.5 && t[3] < 5.501);
+    ck_assert_msg(!strcmp(rest[3], "52:54:00:00:00:0c\t2001:db8:1::5\t"
+                          "2001:db8:2::8\t63\t\t\t\t2000"), "%s", rest[3]);
+    /* ::9 asked again at 6 s and 7 s. */
+    ck_assert(t[4] > 6.0 && t[4] < 6.001);
+    ck_assert(t[5] > 7.0 && t[5] < 7.001);
+    ck_assert(strstr(rest[5], "\t135\t2001:db8:2::9\t"));
+    free(out);
+    vh_test_sh(NULL, "rm -rf '%s'", dir);
+    free(dir);
+}
+END_TEST
+
 static Suite *
 ipv6sw_suite(void)
 {
@@ -949,6 +1088,7 @@ ipv6sw_suite(void)
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, test_router_advertisements);
     tcase_add_test(tc, test_router_answers_solicitations);
+    tcase_add_test(tc, test_router_forwards_ipv6);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("loader");

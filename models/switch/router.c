@@ -585,6 +585,7 @@ router_destroy(struct vh_device *d)
             free(rp->neigh[k]);
         }
         free(rp->neigh);
+        router6_destroy(rp);
     }
     for (size_t i = 0; i < rt->n_routes; i++) {
         for (size_t k = 0; k < rt->routes[i].n_nh; k++) {

@@ -135,6 +135,18 @@ struct rt_neigh {
     struct vh_pktq pending;     /* Packets waiting for the answer. */
 };
 
+/* A neighbour of an interface by IPv6, resolved or being resolved by
+ * neighbour discovery (router6.c). */
+struct rt_neigh6 {
+    struct rt_port *port;
+    uint8_t ip[16];
+    struct vh_mac mac;
+    bool resolved;
+    int tries;                  /* Solicitations sent for this one. */
+    struct vh_timer retry;
+    struct vh_pktq pending;     /* Packets waiting for the answer. */
+};
+
 struct rt_port {
     struct fabport fp;          /* "leaf1/p1". */
     struct router *rt;
@@ -157,6 +169,9 @@ struct rt_port {
     uint64_t ns_received;       /* neighbour solicitations for its */
     uint64_t na_sent;           /* addresses and the answers, */
     uint64_t echo6_replies;     /* ping6 answered. */
+    uint64_t ns_sent;           /* Solicitations it sent to resolve. */
+    struct rt_neigh6 **neigh6;  /* Stable addresses: timers point here. */
+    size_t n_neigh6;
 };
 
 /* One next hop of a route in the forwarding table. */
@@ -233,6 +248,9 @@ void router6_start(struct world *, struct rt_port *rp);
  * vh_frame_parse() found): answered, taken, or dropped.  Takes 'p'. */
 void router6_input(struct world *, struct rt_port *rp, struct vh_packet *p,
                    const struct vh_frame_info *fi);
+
+/* Frees the port's IPv6 neighbours and what waits for them. */
+void router6_destroy(struct rt_port *rp);
 
 /* The interface's IPv6 lines of the report. */
 struct report_out;

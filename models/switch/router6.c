@@ -1,7 +1,8 @@
-/* models/switch/router6.c: the IPv6 side of a router's interface, as
+/* models/switch/router6.c: the IPv6 side of a router's interfaces, as
  * neighbour discovery (RFC 4861) asks of a router, with radvd's defaults:
  * neighbour advertisements for its addresses, router advertisements of
- * its prefix, and answers to ping6.  IPv6 is not forwarded.
+ * its prefix, answers to ping6; and forwarding between the subnets of its
+ * interfaces, resolving each next hop by neighbour solicitation.
  *
  * The frames are laid out here byte by byte: Ethernet, the 40-byte IPv6
  * header, the ICMPv6 message and its options. */
@@ -9,12 +10,15 @@
 
 #include <arpa/inet.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "models/core/acct.h"
+#include "models/core/defaults.h"
 #include "models/core/devclass.h"
 #include "models/core/world.h"
 #include "sim/trace.h"
+#include "sim/xmalloc.h"
 
 #define ETHERTYPE_IPV6 0x86dd
 #define IP6_HLEN 40
@@ -58,6 +62,12 @@
 #define ADV_PREFERRED_LIFETIME 14400                /* s */
 #define PREFIX_ON_LINK 0x80
 #define PREFIX_AUTONOMOUS 0x40
+
+/* Address resolution (RFC 4861 10): MAX_MULTICAST_SOLICIT solicitations
+ * RETRANS_TIMER apart, the same numbers as ARP's in vhsim
+ * (models/core/defaults.h). */
+#define MAX_MULTICAST_SOLICIT VH_DEF_ARP_TRIES
+#define RETRANS_TIMER VH_DEF_ARP_RETRANS
 
 static const uint8_t all_nodes[16] = {
     0xff, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1
@@ -229,6 +239,200 @@ router6_start(struct world *w, struct rt_port *rp)
     vh_timer_arm_at(&w->sim, &rp->ra_timer, w->sim.now);
 }
 
+/* --- Neighbours. --- */
+
+static void neigh6_retry(struct vh_sim *, void *obj, void *arg);
+
+static struct rt_neigh6 *
+neigh6_find(struct rt_port *rp, const uint8_t *ip, bool create)
+{
+    for (size_t i = 0; i < rp->n_neigh6; i++) {
+        if (!memcmp(rp->neigh6[i]->ip, ip, 16)) {
+            return rp->neigh6[i];
+        }
+    }
+    if (!create) {
+        return NULL;
+    }
+    struct rt_neigh6 *n = vh_xcalloc(1, sizeof *n);
+    rp->neigh6 = vh_xgrow(rp->neigh6, rp->n_neigh6, sizeof *rp->neigh6);
+    rp->neigh6[rp->n_neigh6++] = n;
+    n->port = rp;
+    memcpy(n->ip, ip, 16);
+    vh_timer_init(&n->retry, neigh6_retry, n);
+    vh_pktq_init(&n->pending, VH_DEF_ARP_QUEUE);
+    return n;
+}
+
+/* A neighbour solicitation for 'n' (RFC 4861 7.2.2): to the target's
+ * solicited-node group (ff02::1:ff and its last 24 bits), from the
+ * interface's address, with the port's MAC as source link-layer
+ * address. */
+static void
+neigh6_solicit(struct world *w, struct rt_neigh6 *n)
+{
+    struct rt_port *rp = n->port;
+    uint8_t group[16] = { 0xff, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0xff };
+    memcpy(group + 13, n->ip + 13, 3);
+
+    struct vh_packet *p = vh_packet_alloc(&w->pool);
+    uint8_t *m = p->data + VH_ETH_HLEN + IP6_HLEN;
+    memset(m, 0, 32);
+    m[0] = ND_NEIGHBOR_SOLICIT;
+    memcpy(m + 8, n->ip, 16);
+    put_lladdr_opt(m + 24, ND_OPT_SLL, &rp->mac);
+    struct vh_mac dst = mcast_mac(group);
+    finish_icmp6(p, &rp->mac, &dst, rp->ifc->ip6, group, 32);
+    p->born = w->sim.now;
+    n->tries++;
+    rp->ns_sent++;
+    vh_timer_arm_at(&w->sim, &n->retry, w->sim.now + RETRANS_TIMER);
+    router_port_send(w, rp, p);
+}
+
+/* No answer within RETRANS_TIMER: ask again, or give up and drop what
+ * was waiting. */
+static void
+neigh6_retry(struct vh_sim *sim, void *obj, void *arg)
+{
+    struct world *w = world_of(sim);
+    struct rt_neigh6 *n = obj;
+    (void) arg;
+    if (n->resolved) {
+        return;
+    }
+    if (n->tries < MAX_MULTICAST_SOLICIT) {
+        neigh6_solicit(w, n);
+        return;
+    }
+    struct vh_packet *p;
+    while ((p = vh_pktq_pop(&n->pending)) != NULL) {
+        router_drop(w, n->port->rt, p, &n->port->rt->dev, "nd-failed");
+    }
+    n->tries = 0;
+}
+
+/* Learns that 'ip' is at 'mac' on 'rp' (a new entry only with 'create')
+ * and sends what waited for it. */
+static void
+neigh6_learn(struct world *w, struct rt_port *rp, const uint8_t *ip,
+             const struct vh_mac *mac, bool create)
+{
+    struct rt_neigh6 *n = neigh6_find(rp, ip, create);
+    if (!n) {
+        return;
+    }
+    n->mac = *mac;
+    n->resolved = true;
+    n->tries = 0;
+    vh_timer_cancel(&n->retry);
+    struct vh_packet *q;
+    while ((q = vh_pktq_pop(&n->pending)) != NULL) {
+        vh_eth_set_dst(q->data, mac);
+        router_port_send(w, rp, q);
+    }
+}
+
+/* The link-layer address option of 'type' among the options of the ND
+ * message 'm' ('len' bytes, options from 'opts'), or NULL. */
+static const uint8_t *
+find_lladdr(const uint8_t *m, uint32_t len, uint32_t opts, uint8_t type)
+{
+    for (uint32_t off = opts; off + 8 <= len;) {
+        uint32_t olen = m[off + 1] * 8u;
+        if (!olen || off + olen > len) {
+            return NULL;
+        }
+        if (m[off] == type && olen == 8) {
+            return m + off + 2;
+        }
+        off += olen;
+    }
+    return NULL;
+}
+
+void
+router6_destroy(struct rt_port *rp)
+{
+    for (size_t k = 0; k < rp->n_neigh6; k++) {
+        vh_pktq_purge(&rp->neigh6[k]->pending);
+        free(rp->neigh6[k]);
+    }
+    free(rp->neigh6);
+}
+
+/* --- Forwarding. --- */
+
+/* The port whose interface's IPv6 subnet holds 'dst', or NULL: the
+ * connected routes, the only IPv6 routes a router of vhsim has. */
+static struct rt_port *
+route6(struct router *rt, const uint8_t *dst)
+{
+    for (int i = 0; i < rt->n_ports; i++) {
+        struct rt_port *rp = &rt->ports[i];
+        if (!rp->ifc || !rp->ifc->has_ip6) {
+            continue;
+        }
+        int plen = rp->ifc->prefix6;
+        bool in = true;
+        for (int b = 0; b < plen && in; b++) {
+            in = !((dst[b / 8] ^ rp->ifc->ip6[b / 8]) >> (7 - b % 8) & 1);
+        }
+        if (in) {
+            return rp;
+        }
+    }
+    return NULL;
+}
+
+/* A packet for another address: the hop limit (RFC 8200 3: a router
+ * discards a packet whose hop limit reaches zero), the connected subnet
+ * it is for, and its next hop's MAC by neighbour discovery. */
+static void
+forward6(struct world *w, struct rt_port *in, struct vh_packet *p,
+         uint8_t *ip)
+{
+    struct router *rt = in->rt;
+    if (ip[IP6_HLIM_OFF] <= 1) {
+        router_drop(w, rt, p, &rt->dev, "hop-limit-exceeded");
+        return;
+    }
+    struct rt_port *out = route6(rt, ip + IP6_DST_OFF);
+    if (!out) {
+        router_drop(w, rt, p, &rt->dev, "no-route");
+        return;
+    }
+    ip[IP6_HLIM_OFF]--;         /* No header checksum in IPv6. */
+    uint32_t bytes = p->len + VH_ETH_FCS;
+    in->routed_in++;
+    out->routed_out++;
+    out->bytes_out += bytes;
+    rt->routed++;
+    rt->routed_bytes += bytes;
+    VH_TRACE(&w->trace, VH_HOP_DECIDE, .time = w->sim.now, .pkt = p,
+             .dev = &rt->dev, .what = "connected IPv6 route");
+
+    vh_eth_set_src(p->data, &out->mac);
+    struct rt_neigh6 *n = neigh6_find(out, ip + IP6_DST_OFF, true);
+    if (n->resolved) {
+        vh_eth_set_dst(p->data, &n->mac);
+        router_port_send(w, out, p);
+        return;
+    }
+    if (vh_pktq_full(&n->pending)) {
+        router_drop(w, rt, p, &rt->dev, "nd-queue-full");
+        return;
+    }
+    bool first = n->pending.count == 0 && !vh_timer_armed(&n->retry);
+    vh_pktq_push(&n->pending, p);
+    VH_TRACE(&w->trace, VH_HOP_ENQUEUE, .time = w->sim.now, .pkt = p,
+             .dev = &out->fp.dev, .depth = n->pending.count,
+             .what = "waiting for neighbour discovery");
+    if (first) {
+        neigh6_solicit(w, n);
+    }
+}
+
 /* --- Input. --- */
 
 static bool
@@ -300,9 +504,16 @@ router6_input(struct world *w, struct rt_port *rp, struct vh_packet *p,
     uint32_t plen = vh_get_be16(ip + IP6_PLEN_OFF);
     bool to_me = rp->ifc->has_ip6 && is_mine(rp, ip + IP6_DST_OFF);
     bool mcast = ip[IP6_DST_OFF] == 0xff;
-    if (!rp->ifc->has_ip6 || (!to_me && !mcast)) {
-        /* No IPv6 routing: see router.h. */
+    if (!rp->ifc->has_ip6) {
         router_drop(w, rt, p, &rp->fp.dev, "ipv6-not-routed");
+        return;
+    }
+    if (!to_me && !mcast) {
+        if (!vh_mac_is_multicast(&fi->dst)) {
+            forward6(w, rp, p, p->data + fi->l3_off);
+        } else {
+            acct_consume(w, p, &rp->fp.dev);
+        }
         return;
     }
     if (ip[IP6_NEXT_OFF] != PROTO_ICMPV6 || plen < 8
@@ -321,9 +532,29 @@ router6_input(struct world *w, struct rt_port *rp, struct vh_packet *p,
         break;
     case ND_NEIGHBOR_SOLICIT:
         if (nd_valid && plen >= 24 && is_mine(rp, m + 8)) {
+            /* The solicitor's address and MAC, for the way back (RFC
+             * 4861 7.2.3). */
+            const uint8_t *sll = find_lladdr(m, plen, 24, ND_OPT_SLL);
+            if (sll && memcmp(ip + IP6_SRC_OFF, unspecified, 16)) {
+                struct vh_mac mac;
+                memcpy(mac.b, sll, VH_ETH_ALEN);
+                neigh6_learn(w, rp, ip + IP6_SRC_OFF, &mac, true);
+            }
             rp->ns_received++;
             answer_ns(w, rp, p, fi, ip, m + 8);
             return;
+        }
+        break;
+    case ND_NEIGHBOR_ADVERT:
+        /* An answer to a solicitation of its own, or an update of a
+         * neighbour it knows: never a new entry (RFC 4861 7.2.5). */
+        if (nd_valid && plen >= 24) {
+            const uint8_t *tll = find_lladdr(m, plen, 24, ND_OPT_TLL);
+            struct vh_mac mac = fi->src;
+            if (tll) {
+                memcpy(mac.b, tll, VH_ETH_ALEN);
+            }
+            neigh6_learn(w, rp, m + 8, &mac, false);
         }
         break;
     case ICMP6_ECHO_REQUEST:
