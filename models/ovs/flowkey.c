@@ -1,9 +1,10 @@
 /* models/ovs/flowkey.c: extracting, masking, hashing and printing flow
  * keys.
  *
- * Every operation but extraction and printing goes over the six words of
- * the key, so it costs the same whatever the fields are, and a mask is
- * applied without knowing which fields it covers. */
+ * Every operation but extraction and printing goes over the words of the
+ * key, so it costs the same whatever the fields are, and a mask is
+ * applied without knowing which fields it covers.  (Hashing alone looks
+ * at whether the IPv6 words are set: see ofkey_hash_masked().) */
 #include "models/ovs/flowkey.h"
 
 #include <arpa/inet.h>
