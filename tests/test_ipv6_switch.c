@@ -24,6 +24,7 @@
 #include "sim/frame.h"
 #include "sim/hash.h"
 #include "sim/packet.h"
+#include "sim/rng.h"
 #include "sim/rss.h"
 #include "sim/capture.h"
 #include "sim/trace.h"
@@ -452,6 +453,83 @@ START_TEST(test_classify_ipv6)
                               "2001:db8::1", mac_a), 1, &k);
     ck_assert_ptr_eq(of_tables_lookup(&t, 0, &k, NULL, NULL), v6);
 
+    of_tables_destroy(&t);
+}
+END_TEST
+
+/* The property that makes the megaflow cache correct, over IPv6 fields:
+ * random rules on source and destination prefixes, the label, the
+ * protocol, the ports and ND's target; random frames classified with
+ * their wildcards; then any key that agrees with one on the bits of its
+ * wildcards (the rest flipped at random) must match the same rule. */
+START_TEST(test_megaflow_property_ipv6)
+{
+    struct vh_rng rng;
+    vh_rng_seed(&rng, 7, "ipv6sw/megaflow");
+    struct of_tables t;
+    of_tables_init(&t);
+    static const char *const nets[] = { "2001:db8::", "2001:db8:1::",
+                                        "2001:db8:1:2::", "fd00::" };
+    char text[256];
+    for (int i = 0; i < 60; i++) {
+        const char *net = nets[vh_rng_below(&rng, 4)];
+        int plen = 16 + (int) vh_rng_below(&rng, 60);
+        switch (vh_rng_below(&rng, 5)) {
+        case 0:
+            snprintf(text, sizeof text, "priority=%d,ipv6,ipv6_src=%s/%d,"
+                     "actions=drop", (int) vh_rng_below(&rng, 100), net,
+                     plen);
+            break;
+        case 1:
+            snprintf(text, sizeof text, "priority=%d,udp6,ipv6_dst=%s/%d,"
+                     "tp_dst=%d,actions=drop", (int) vh_rng_below(&rng, 100),
+                     net, plen, (int) vh_rng_below(&rng, 4));
+            break;
+        case 2:
+            snprintf(text, sizeof text, "priority=%d,ipv6,ipv6_label=%#x/"
+                     "0xf,actions=drop", (int) vh_rng_below(&rng, 100),
+                     (unsigned) vh_rng_below(&rng, 16));
+            break;
+        case 3:
+            snprintf(text, sizeof text, "priority=%d,icmp6,icmp_type=135,"
+                     "nd_target=%s1/%d,actions=drop",
+                     (int) vh_rng_below(&rng, 100), net, plen + 40);
+            break;
+        default:
+            snprintf(text, sizeof text, "priority=%d,tcp6,tp_src=%d/0x3,"
+                     "actions=drop", (int) vh_rng_below(&rng, 100),
+                     (int) vh_rng_below(&rng, 4));
+            break;
+        }
+        of_tables_insert(&t, rule(text));
+    }
+    for (int i = 0; i < 2000; i++) {
+        struct ofkey k, wc, k2;
+        memset(&k, 0, sizeof k);
+        k.dl_type = 0x86dd;
+        k.nw_proto = (uint8_t[]) { 6, 17, 58 }[vh_rng_below(&rng, 3)];
+        inet_pton(AF_INET6, nets[vh_rng_below(&rng, 4)], k.ipv6_src);
+        inet_pton(AF_INET6, nets[vh_rng_below(&rng, 4)], k.ipv6_dst);
+        k.ipv6_src[15] = (uint8_t) vh_rng_below(&rng, 4);
+        k.ipv6_dst[7] = (uint8_t) vh_rng_below(&rng, 2);
+        k.ipv6_label = (uint32_t) vh_rng_below(&rng, 32);
+        k.tp_src = (uint16_t) (k.nw_proto == 58 ? 135 : vh_rng_below(&rng, 8));
+        k.tp_dst = (uint16_t) vh_rng_below(&rng, 4);
+        if (k.nw_proto == 58) {
+            memcpy(k.nd_target, k.ipv6_dst, 16);
+            k.nd_target[15] = 1;
+        }
+        memset(&wc, 0, sizeof wc);
+        const struct of_rule *r = of_tables_lookup(&t, 0, &k, &wc, NULL);
+        for (int j = 0; j < 8; j++) {
+            k2 = k;
+            for (int w = 0; w < OFKEY_WORDS; w++) {
+                k2.w[w] ^= vh_rng_next(&rng) & ~wc.w[w];
+            }
+            ck_assert(ofkey_eq_masked(&k, &k2, &wc));
+            ck_assert_ptr_eq(of_tables_lookup(&t, 0, &k2, NULL, NULL), r);
+        }
+    }
     of_tables_destroy(&t);
 }
 END_TEST
@@ -1076,6 +1154,7 @@ ipv6sw_suite(void)
     tcase_add_test(tc, test_rules_parse_and_print);
     tcase_add_test(tc, test_rules_refused);
     tcase_add_test(tc, test_classify_ipv6);
+    tcase_add_test(tc, test_megaflow_property_ipv6);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("hash");
