@@ -653,6 +653,54 @@ START_TEST(test_queue_hash_spreads_ipv6)
 }
 END_TEST
 
+/* ECMP over IPv6 flows: a route with two next hops, and a thousand
+ * IPv6 flows differing only in their source address's last word, and a
+ * thousand only in their source port, each spread evenly over both
+ * (within four standard deviations of a fair split), each flow always
+ * on the same one.  (Before the addresses were folded into the hash,
+ * every IPv6 frame hashed alike.) */
+START_TEST(test_ecmp_hash_spreads_ipv6)
+{
+    static const char json[] =
+        "{ \"name\": \"e\", \"duration\": \"1ms\", \"switches\": [ {"
+        "  \"name\": \"r1\", \"mode\": \"router\", \"ports\": 8,"
+        "  \"interfaces\": [ { \"port\": \"p1\", \"ip\": \"10.0.1.1/24\" },"
+        "  { \"port\": \"p7\", \"ip\": \"172.16.0.1/31\" },"
+        "  { \"port\": \"p8\", \"ip\": \"172.16.0.3/31\" } ],"
+        "  \"routes\": [ { \"dst\": \"10.0.2.0/24\", \"via\": "
+        "  [\"172.16.0.0\", \"172.16.0.2\"] } ] } ] }";
+    struct wt_run r = wt_run_json(json, NULL, NULL, NULL);
+    const struct router *rt = VH_CONTAINER_OF(wt_dev(r.w, "r1"),
+                                              struct router, dev);
+    const struct rt_route *route = router_lookup(rt, 0x0a000205);
+    ck_assert_ptr_nonnull(route);
+    ck_assert_uint_eq(route->n_nh, 2);
+
+    int by_src[2] = { 0, 0 }, by_port[2] = { 0, 0 };
+    uint8_t f[128];
+    char src[64];
+    struct vh_flow fl;
+    for (int i = 0; i < 1000; i++) {
+        snprintf(src, sizeof src, "2001:db8:1::%x", i + 1);
+        uint32_t n = udp6_frame(f, src, "2001:db8:2::7", 40000, 53);
+        ck_assert(vh_frame_flow_for_hash(f, n, &fl));
+        const struct rt_nexthop *a = router_pick(rt, route, &fl);
+        ck_assert_ptr_eq(router_pick(rt, route, &fl), a);
+        by_src[a - route->nh]++;
+
+        n = udp6_frame(f, "2001:db8:1::5", "2001:db8:2::7",
+                       (uint16_t) (20000 + i), 53);
+        ck_assert(vh_frame_flow_for_hash(f, n, &fl));
+        by_port[router_pick(rt, route, &fl) - route->nh]++;
+    }
+    ck_assert_msg(by_src[0] > 436 && by_src[0] < 564, "%d / %d", by_src[0],
+                  by_src[1]);
+    ck_assert_msg(by_port[0] > 436 && by_port[0] < 564, "%d / %d",
+                  by_port[0], by_port[1]);
+    wt_run_free(&r);
+}
+END_TEST
+
 /* --- The router switch. --- */
 
 /* A router with "ip6" 'ip6' on p1, h1 cabled to it, and 2001:db8:2::1/64
@@ -1161,6 +1209,7 @@ ipv6sw_suite(void)
     tcase_add_test(tc, test_rss_ipv6_verification_vectors);
     tcase_add_test(tc, test_flow_for_hash);
     tcase_add_test(tc, test_queue_hash_spreads_ipv6);
+    tcase_add_test(tc, test_ecmp_hash_spreads_ipv6);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("router");
