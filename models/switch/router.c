@@ -212,6 +212,13 @@ router_pick(const struct router *rt, const struct rt_route *r,
     if (r->n_nh == 1) {
         return &r->nh[0];
     }
+    /* Hash-threshold (RFC 2992): equal regions of the hash's range. */
+    return &r->nh[((uint64_t) router_flow_hash(rt, f) * r->n_nh) >> 32];
+}
+
+uint32_t
+router_flow_hash(const struct router *rt, const struct vh_flow *f)
+{
     /* MurmurHash3 (sim/hash.h): every input bit moves every output bit,
      * as an ASIC's CRC does for the same purpose. */
     uint32_t h = rt->seed;
@@ -219,9 +226,7 @@ router_pick(const struct router *rt, const struct rt_route *r,
     h = vh_hash_add(h, f->ip_dst);
     h = vh_hash_add(h, f->proto);
     h = vh_hash_add(h, (uint32_t) f->sport << 16 | f->dport);
-    h = vh_hash_finish(h ^ 13);
-    /* Hash-threshold (RFC 2992): equal regions of the hash's range. */
-    return &r->nh[((uint64_t) h * r->n_nh) >> 32];
+    return vh_hash_finish(h ^ 13);
 }
 
 /* Notes that a packet of traffic[] flow 'flow' took 'nh'. */
@@ -486,6 +491,9 @@ rt_build_fib(struct router *rt)
     }
     for (size_t i = 0; i < rc->n_routes; i++) {
         const struct router_route_cfg *sr = &rc->routes[i];
+        if (sr->v6) {
+            continue;           /* router6.c routes by the configuration. */
+        }
         struct rt_route *r = &rt->routes[rt->n_routes++];
         r->prefix = sr->prefix;
         r->mask = mask_of(sr->prefix);

@@ -94,9 +94,12 @@ struct router_if_cfg {
 
 struct router_route_cfg {
     uint32_t dst;               /* The network, host bits clear. */
-    int prefix;                 /* 0..32. */
+    int prefix;                 /* 0..32 (0..128 for IPv6). */
     uint32_t *via;              /* Next hops, each on a connected subnet. */
     size_t n_via;
+    bool v6;                    /* An IPv6 route: 'dst6' and 'via6' hold */
+    uint8_t dst6[16];           /* what 'dst' and 'via' hold for IPv4 */
+    uint8_t (*via6)[16];        /* (router6.c routes by them). */
 };
 
 struct router_cfg {
@@ -230,6 +233,10 @@ const struct rt_route *router_lookup(const struct router *rt, uint32_t dst);
 const struct rt_nexthop *router_pick(const struct router *rt,
                                      const struct rt_route *r,
                                      const struct vh_flow *f);
+
+/* That hash, of a flow as vh_frame_flow_for_hash() (sim/flow6.h) reads
+ * it, IPv4 or IPv6: an IPv6 route's next hop is picked by it too. */
+uint32_t router_flow_hash(const struct router *rt, const struct vh_flow *f);
 
 /* Sends 'p' out of 'rp' (through its egress buffer), or counts why not.
  * Takes 'p'. */

@@ -17,6 +17,7 @@
 #include "models/core/defaults.h"
 #include "models/core/devclass.h"
 #include "models/core/world.h"
+#include "sim/flow6.h"
 #include "sim/trace.h"
 #include "sim/xmalloc.h"
 
@@ -363,26 +364,65 @@ router6_destroy(struct rt_port *rp)
 
 /* --- Forwarding. --- */
 
-/* The port whose interface's IPv6 subnet holds 'dst', or NULL: the
- * connected routes, the only IPv6 routes a router of vhsim has. */
-static struct rt_port *
-route6(struct router *rt, const uint8_t *dst)
+static bool
+prefix_holds(const uint8_t *net, int plen, const uint8_t *a)
 {
-    for (int i = 0; i < rt->n_ports; i++) {
-        struct rt_port *rp = &rt->ports[i];
-        if (!rp->ifc || !rp->ifc->has_ip6) {
-            continue;
-        }
-        int plen = rp->ifc->prefix6;
-        bool in = true;
-        for (int b = 0; b < plen && in; b++) {
-            in = !((dst[b / 8] ^ rp->ifc->ip6[b / 8]) >> (7 - b % 8) & 1);
-        }
-        if (in) {
-            return rp;
+    for (int b = 0; b < plen; b++) {
+        if ((a[b / 8] ^ net[b / 8]) >> (7 - b % 8) & 1) {
+            return false;
         }
     }
-    return NULL;
+    return true;
+}
+
+/* The port whose interface's IPv6 subnet holds 'a' (longest prefix
+ * first, though the loader lets no two overlap), or NULL. */
+static struct rt_port *
+connected6(struct router *rt, const uint8_t *a, int *plen)
+{
+    struct rt_port *best = NULL;
+    for (int i = 0; i < rt->n_ports; i++) {
+        struct rt_port *rp = &rt->ports[i];
+        if (rp->ifc && rp->ifc->has_ip6
+            && prefix_holds(rp->ifc->ip6, rp->ifc->prefix6, a)
+            && (!best || rp->ifc->prefix6 > *plen)) {
+            best = rp;
+            *plen = rp->ifc->prefix6;
+        }
+    }
+    return best;
+}
+
+/* Where 'p' (for 'dst') goes: the longest prefix among the connected
+ * IPv6 subnets and the IPv6 "routes", a connected one winning a tie.
+ * Sets '*hop' to the neighbour to send to: 'dst' itself on a connected
+ * subnet, or one of the route's next hops, picked by the router's
+ * 5-tuple hash as IPv4's ECMP (router_pick).  NULL: no route. */
+static struct rt_port *
+route6(struct router *rt, const struct vh_packet *p, const uint8_t *dst,
+       const uint8_t **hop)
+{
+    int plen = -1;
+    struct rt_port *out = connected6(rt, dst, &plen);
+    const struct router_route_cfg *best = NULL;
+    *hop = dst;
+    for (size_t i = 0; i < rt->rc->n_routes; i++) {
+        const struct router_route_cfg *r = &rt->rc->routes[i];
+        if (r->v6 && r->prefix > plen && prefix_holds(r->dst6, r->prefix,
+                                                     dst)) {
+            best = r;
+            plen = r->prefix;
+        }
+    }
+    if (!best) {
+        return out;
+    }
+    struct vh_flow f;
+    vh_frame_flow_for_hash(p->data, p->len, &f);
+    size_t k = (size_t) (((uint64_t) router_flow_hash(rt, &f)
+                          * best->n_via) >> 32);
+    *hop = best->via6[k];
+    return connected6(rt, *hop, &plen);
 }
 
 /* A packet for another address: the hop limit (RFC 8200 3: a router
@@ -397,7 +437,8 @@ forward6(struct world *w, struct rt_port *in, struct vh_packet *p,
         router_drop(w, rt, p, &rt->dev, "hop-limit-exceeded");
         return;
     }
-    struct rt_port *out = route6(rt, ip + IP6_DST_OFF);
+    const uint8_t *hop;
+    struct rt_port *out = route6(rt, p, ip + IP6_DST_OFF, &hop);
     if (!out) {
         router_drop(w, rt, p, &rt->dev, "no-route");
         return;
@@ -410,10 +451,10 @@ forward6(struct world *w, struct rt_port *in, struct vh_packet *p,
     rt->routed++;
     rt->routed_bytes += bytes;
     VH_TRACE(&w->trace, VH_HOP_DECIDE, .time = w->sim.now, .pkt = p,
-             .dev = &rt->dev, .what = "connected IPv6 route");
+             .dev = &rt->dev, .what = "IPv6 route");
 
     vh_eth_set_src(p->data, &out->mac);
-    struct rt_neigh6 *n = neigh6_find(out, ip + IP6_DST_OFF, true);
+    struct rt_neigh6 *n = neigh6_find(out, hop, true);
     if (n->resolved) {
         vh_eth_set_dst(p->data, &n->mac);
         router_port_send(w, out, p);
