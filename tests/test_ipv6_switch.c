@@ -1188,6 +1188,130 @@ START_TEST(test_router_forwards_ipv6)
 }
 END_TEST
 
+/* A router with an IPv6 route of two next hops, one on p7's subnet, one
+ * on p8's. */
+static const char ecmp6_json[] =
+    "{ \"name\": \"e6\", \"duration\": \"10s\", \"switches\": [ {"
+    "  \"name\": \"r1\", \"mode\": \"router\", \"ports\": 8,"
+    "  \"interfaces\": [ { \"port\": \"p1\", \"ip\": \"10.0.1.1/24\","
+    "    \"ip6\": \"2001:db8:1::1/64\" },"
+    "  { \"port\": \"p7\", \"ip\": \"172.16.0.1/31\","
+    "    \"ip6\": \"2001:db8:a::1/64\" },"
+    "  { \"port\": \"p8\", \"ip\": \"172.16.0.3/31\","
+    "    \"ip6\": \"2001:db8:b::1/64\" } ],"
+    "  \"routes\": [ { \"dst\": \"0.0.0.0/0\", \"via\": \"172.16.0.0\" },"
+    "    { \"dst\": \"2001:db8:9::/48\", \"via\": "
+    "    [\"2001:db8:a::2\", \"2001:db8:b::2\"] },"
+    "    { \"dst\": \"2001:db8:9:5::/64\", \"via\": \"2001:db8:b::3\" },"
+    "    { \"dst\": \"::/0\", \"via\": \"2001:db8:a::7\" } ] } ] }";
+
+/* At 5 s: 200 flows to 2001:db8:9::7 differing in their source port,
+ * one to 2001:db8:9:5::7 (the longer prefix), one to 2001:db8:77::1 (the
+ * default route), one to p8's own subnet (connected). */
+static void
+inject_ecmp6(struct vh_sim *sim, void *obj, void *arg)
+{
+    struct world *w = world_of(sim);
+    const struct rt_port *p1 = router_port(
+        VH_CONTAINER_OF(wt_dev(w, "r1"), struct router, dev), 1);
+    uint8_t f[128];
+    (void) obj;
+    (void) arg;
+    for (int i = 0; i < 203; i++) {
+        const char *dst = i < 200 ? "2001:db8:9::7" : i == 200
+                          ? "2001:db8:9:5::7" : i == 201 ? "2001:db8:77::1"
+                          : "2001:db8:b::9";
+        uint32_t n = udp6_frame(f, "2001:db8:1::5", dst,
+                                (uint16_t) (30000 + i), 53);
+        memcpy(f, p1->mac.b, 6);
+        hand_in(w, "r1/p1", f, n);
+    }
+}
+
+static void
+ecmp6_subscribe(struct world *w, void *ctx)
+{
+    (void) ctx;
+    vh_schedule_at(&w->sim, 5 * VH_SEC, inject_ecmp6, NULL, NULL);
+}
+
+/* Which next hop each packet took shows in the neighbours the router
+ * tried to resolve: both of the /48's next hops, on their own ports (the
+ * flows spread over them), the /64's own, the default route's; and the
+ * connected destination itself. */
+START_TEST(test_router_ipv6_routes)
+{
+    struct wt_run r = wt_run_json(ecmp6_json, NULL, ecmp6_subscribe, NULL);
+    struct router *rt = VH_CONTAINER_OF(wt_dev(r.w, "r1"), struct router,
+                                        dev);
+    const struct rt_port *p7 = router_port(rt, 7), *p8 = router_port(rt, 8);
+    char a[64], got[512] = "";
+    for (int k = 0; k < 2; k++) {
+        const struct rt_port *rp = k ? p8 : p7;
+        for (size_t i = 0; i < rp->n_neigh6; i++) {
+            size_t n = strlen(got);
+            snprintf(got + n, sizeof got - n, "%s %s %u\n",
+                     k ? "p8" : "p7",
+                     inet_ntop(AF_INET6, rp->neigh6[i]->ip, a, sizeof a),
+                     rp->neigh6[i]->pending.count);
+        }
+    }
+    /* All waited in vain: nothing answers; each asked three times. */
+    ck_assert_str_eq(got, "p7 2001:db8:a::2 0\np7 2001:db8:a::7 0\n"
+                     "p8 2001:db8:b::2 0\np8 2001:db8:b::3 0\n"
+                     "p8 2001:db8:b::9 0\n");
+    ck_assert_uint_eq(p7->ns_sent, 6);
+    ck_assert_uint_eq(p8->ns_sent, 9);
+    ck_assert_uint_eq(p7->routed_out + p8->routed_out, 203);
+    ck_assert_msg(p7->routed_out > 100 - 30 && p7->routed_out < 101 + 30,
+                  "p7 %llu, p8 %llu", (unsigned long long) p7->routed_out,
+                  (unsigned long long) p8->routed_out);
+    /* 100 wait for one neighbour at most: the rest of the larger share
+     * is dropped at once. */
+    uint64_t over = (p7->routed_out > 101 ? p7->routed_out - 101 : 0)
+                    + (p8->routed_out > 102 ? p8->routed_out - 102 : 0);
+    ck_assert_uint_eq(vh_drops_get(&rt->drops, "nd-queue-full"), over);
+    ck_assert_uint_eq(vh_drops_get(&rt->drops, "nd-failed"), 203 - over);
+    wt_run_free(&r);
+
+    /* Refusals, at their paths. */
+    static const struct {
+        const char *route, *err;
+    } bad[] = {
+        { "{ \"dst\": \"2001:db8:9::1/48\", \"via\": \"2001:db8:a::2\" }",
+          "routes[0].dst: '2001:db8:9::1/48' has host bits set" },
+        { "{ \"dst\": \"2001:db8:9::/48\", \"via\": \"2001:db8:c::2\" }",
+          "routes[0].via: next hop 2001:db8:c::2 is on none of the "
+          "router's IPv6 subnets" },
+        { "{ \"dst\": \"2001:db8:9::/48\", \"via\": \"10.0.1.7\" }",
+          "routes[0].via: malformed next hop '10.0.1.7'" },
+        { "{ \"dst\": \"2001:db8:9::/48\", \"via\": [\"2001:db8:a::2\","
+          " \"2001:db8:a::1\"] }",
+          "routes[0].via[1]: next hop 2001:db8:a::1 is the router's own "
+          "address" },
+        { "{ \"dst\": \"2001:db8:a::/64\", \"via\": \"2001:db8:b::2\" }",
+          "routes[0].dst: '2001:db8:a::/64' is the IPv6 subnet of "
+          "interfaces[0]" },
+        { "{ \"dst\": \"2001:db8:9::/129\", \"via\": \"2001:db8:b::2\" }",
+          "routes[0].dst: malformed network '2001:db8:9::/129'" },
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        char json[1024];
+        snprintf(json, sizeof json,
+                 "{ \"name\": \"e6\", \"switches\": [ { \"name\": \"r1\","
+                 "  \"mode\": \"router\", \"ports\": 8, \"interfaces\": ["
+                 "  { \"port\": \"p7\", \"ip\": \"172.16.0.1/31\","
+                 "    \"ip6\": \"2001:db8:a::1/64\" },"
+                 "  { \"port\": \"p8\", \"ip\": \"172.16.0.3/31\","
+                 "    \"ip6\": \"2001:db8:b::1/64\" } ],"
+                 "  \"routes\": [ %s ] } ] }", bad[i].route);
+        char *err = wt_refusal(json, NULL);
+        ck_assert_msg(strstr(err, bad[i].err), "%zu: %s", i, err);
+        free(err);
+    }
+}
+END_TEST
+
 static Suite *
 ipv6sw_suite(void)
 {
@@ -1217,6 +1341,7 @@ ipv6sw_suite(void)
     tcase_add_test(tc, test_router_advertisements);
     tcase_add_test(tc, test_router_answers_solicitations);
     tcase_add_test(tc, test_router_forwards_ipv6);
+    tcase_add_test(tc, test_router_ipv6_routes);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("loader");
