@@ -1,8 +1,8 @@
 /* models/switch/router.h: a hardware IPv4 router (switches[].mode
  * "router"), such as the leaf and spine switches of a routed data-centre
  * fabric; an interface with "ip6" also speaks IPv6 (router6.c: neighbour
- * and router advertisements, ping6, forwarding between such interfaces'
- * subnets).
+ * and router advertisements, ping6, forwarding by such interfaces'
+ * subnets and the IPv6 "routes").
  *
  * Each "interface" puts an address with its prefix on one port; a port
  * without one is unused, and drops what arrives on it ("no-interface").
