@@ -3,6 +3,9 @@
 
 #include <assert.h>
 
+#include <string.h>
+
+#include "sim/flow6.h"
 #include "sim/frame.h"
 
 const uint8_t vh_rss_default_key[VH_RSS_KEY_LEN] = {
@@ -39,6 +42,16 @@ static size_t
 rss_input(const uint8_t *frame, uint32_t len, uint8_t out[VH_RSS_INPUT_MAX])
 {
     struct vh_flow f;
+    struct vh_flow6 f6;
+    if (vh_frame_flow6(frame, len, &f6)) {
+        memcpy(out, f6.src, 16);
+        memcpy(out + 16, f6.dst, 16);
+        out[32] = (uint8_t) (f6.sport >> 8);
+        out[33] = (uint8_t) f6.sport;
+        out[34] = (uint8_t) (f6.dport >> 8);
+        out[35] = (uint8_t) f6.dport;
+        return f6.has_ports ? 36 : 32;
+    }
     if (!vh_frame_flow(frame, len, &f)) {
         return 0;
     }

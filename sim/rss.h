@@ -21,8 +21,15 @@
  *     over the queues, which is what a scenario about RSS wants to show.
  *   - Other IPv4 (ICMP, or a fragment, whose ports may be absent): the two
  *     addresses (8 bytes).
+ *   - IPv6 with TCP or UDP (vh_frame_flow6 in sim/flow6.h, past the
+ *     extension headers): the 16-byte source address, the destination,
+ *     the two ports (36 bytes), as Microsoft's RSS specification lays out
+ *     its TCP/IPv6 input; other IPv6 (ICMPv6, a later fragment): the two
+ *     addresses (32 bytes).  The addresses are the fixed header's: the
+ *     "_EX" hash types that take a routing header's or home address
+ *     option's instead are not modelled.
  *   - Anything else (ARP, say): not hashed; the NIC uses queue 0.
- * An 802.1Q tag in front of the IPv4 header is skipped. */
+ * An 802.1Q tag in front of the IP header is skipped. */
 #ifndef VH_RSS_H
 #define VH_RSS_H 1
 
@@ -33,7 +40,7 @@
 #define VH_RSS_KEY_LEN 40       /* Microsoft's and Intel's key size. */
 #define VH_RSS_RETA_SIZE 128    /* Indirection table entries (82599, I350:
                                  * indexed by the hash's 7 low bits). */
-#define VH_RSS_INPUT_MAX 12
+#define VH_RSS_INPUT_MAX 36     /* IPv6's addresses and ports. */
 
 /* The 40-byte key Microsoft publishes for verifying RSS implementations,
  * which Intel's datasheets also use and Linux drivers long defaulted to. */

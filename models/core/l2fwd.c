@@ -7,6 +7,7 @@
 #include "models/core/acct.h"
 #include "models/core/devclass.h"
 #include "models/core/world.h"
+#include "sim/flow6.h"
 #include "sim/frame.h"
 #include "sim/xmalloc.h"
 
@@ -149,7 +150,8 @@ cable_up(const struct port *p)
 }
 
 /* The member of the LAG headed by 'head' that 'p' leaves by: a hash of
- * its MAC and IPv4 addresses over the members whose cable is up. */
+ * its MAC and IP addresses (an IPv6 one folded, sim/flow6.h) over the
+ * members whose cable is up. */
 static size_t
 lag_member(const struct l2fwd *l2, size_t head, const struct vh_packet *p)
 {
@@ -161,7 +163,7 @@ lag_member(const struct l2fwd *l2, size_t head, const struct vh_packet *p)
     for (int k = 0; k < 12; k++) {
         h = (h ^ p->data[k]) * 16777619u;
     }
-    if (vh_frame_flow(p->data, p->len, &f)) {
+    if (vh_frame_flow_for_hash(p->data, p->len, &f)) {
         h = (h ^ f.ip_src) * 16777619u;
         h = (h ^ f.ip_dst) * 16777619u;
     }

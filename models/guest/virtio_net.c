@@ -14,6 +14,7 @@
 #include "models/guest/vcpu.h"
 #include "models/guest/vm.h"
 #include "models/core/world.h"
+#include "sim/flow6.h"
 #include "sim/frame.h"
 #include "sim/trace.h"
 #include "sim/xmalloc.h"
@@ -22,13 +23,14 @@ static void guest_napi_step(struct vh_sim *, void *obj, void *arg);
 
 /* --- Flow hash. --- */
 
-/* A fixed mix of the IPv4 addresses, protocol and ports (the finalizer
- * of MurmurHash3), so a flow always lands on the same queue. */
+/* A fixed mix of the IP addresses (an IPv6 one folded, sim/flow6.h),
+ * protocol and ports (the finalizer of MurmurHash3), so a flow always
+ * lands on the same queue. */
 static uint32_t
 vnet_flow_hash(const struct vh_packet *p)
 {
     struct vh_flow f;
-    if (!vh_frame_flow(p->data, p->len, &f)) {
+    if (!vh_frame_flow_for_hash(p->data, p->len, &f)) {
         return 0;
     }
     uint64_t k = (uint64_t) f.ip_src << 32 | f.ip_dst;

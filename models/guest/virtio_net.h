@@ -45,10 +45,11 @@
  * (tun's automatic queue selection), so a flow stays on one queue.  With
  * vhost-net each queue pair has its own worker; queue i's interrupt goes
  * to vCPU i modulo the vCPUs, and its NAPI runs there.  The hash is a
- * fixed mix of the IPv4 5-tuple as RSS reads it (vh_frame_flow: past a
- * VLAN tag, no ports in a fragment), standing in for the kernel's
- * flow-dissector hash, whose seed is random at boot; frames that are not
- * IPv4 (ARP) use queue 0.  The guest's choice follows the hash
+ * fixed mix of the 5-tuple as RSS reads it (vh_frame_flow_for_hash in
+ * sim/flow6.h: past a VLAN tag, no ports in a fragment, an IPv6 address
+ * folded to 32 bits), standing in for the kernel's flow-dissector hash,
+ * whose seed is random at boot; frames that are not IP (ARP) use queue
+ * 0.  The guest's choice follows the hash
  * (skb_tx_hash), not XPS. */
 #ifndef VH_MODELS_VIRTIO_NET_H
 #define VH_MODELS_VIRTIO_NET_H 1

@@ -1,11 +1,13 @@
 /* models/ovs/flowkey.c: extracting, masking, hashing and printing flow
  * keys.
  *
- * Every operation but extraction and printing goes over the six words of
- * the key, so it costs the same whatever the fields are, and a mask is
- * applied without knowing which fields it covers. */
+ * Every operation but extraction and printing goes over the words of the
+ * key, so it costs the same whatever the fields are, and a mask is
+ * applied without knowing which fields it covers.  (Hashing alone looks
+ * at whether the IPv6 words are set: see ofkey_hash_masked().) */
 #include "models/ovs/flowkey.h"
 
+#include <arpa/inet.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
@@ -15,6 +17,24 @@
 #include "sim/frame.h"
 
 #define IPV4_FRAG_OFF_MASK 0x1fff
+
+/* IPv6 by byte offsets (RFC 8200): the fixed header, and the extension
+ * headers OVS's flow extraction walks past (lib/flow.c,
+ * parse_ipv6_ext_hdrs). */
+#define IPV6_HLEN 40
+#define IPV6_NEXT_OFF 6
+#define IPV6_HLIM_OFF 7
+#define IPV6_SRC_OFF 8
+#define IPV6_DST_OFF 24
+#define EXT_HOPOPTS 0
+#define EXT_ROUTING 43
+#define EXT_FRAGMENT 44
+#define EXT_DSTOPTS 60
+#define PROTO_ICMPV6 58
+#define ND_NEIGHBOR_SOLICIT 135
+#define ND_NEIGHBOR_ADVERT 136
+#define ND_OPT_SLL 1            /* Source link-layer address option. */
+#define ND_OPT_TLL 2            /* Target link-layer address option. */
 
 /* The L4 fields of an IPv4 packet whose header starts at 'l4', with
  * 'room' bytes of it in the frame. */
@@ -65,6 +85,95 @@ extract_ipv4(const uint8_t *ip, uint32_t room, struct ofkey *key)
     extract_l4(ip + ihl, room - ihl, key);
 }
 
+/* A neighbour solicitation's or advertisement's target, and its
+ * link-layer address option, from the ICMPv6 message at 'icmp' (RFC 4861
+ * 4.3, 4.4: the target at byte 8, options from byte 24 in units of 8
+ * bytes).  A malformed option ends the walk with what was found, as an
+ * option of length 0 makes OVS give up on the options. */
+static void
+extract_nd(const uint8_t *icmp, uint32_t room, struct ofkey *key)
+{
+    if (room < 24 || icmp[1] != 0) {
+        return;
+    }
+    memcpy(key->nd_target, icmp + 8, 16);
+    for (uint32_t off = 24; off + 8 <= room;) {
+        uint32_t olen = icmp[off + 1] * 8u;
+        if (!olen || off + olen > room) {
+            return;
+        }
+        if (icmp[off] == ND_OPT_SLL && olen == 8
+            && icmp[0] == ND_NEIGHBOR_SOLICIT) {
+            memcpy(key->nd_sll, icmp + off + 2, VH_ETH_ALEN);
+        } else if (icmp[off] == ND_OPT_TLL && olen == 8
+                   && icmp[0] == ND_NEIGHBOR_ADVERT) {
+            memcpy(key->nd_tll, icmp + off + 2, VH_ETH_ALEN);
+        }
+        off += olen;
+    }
+}
+
+/* The fixed header, then the extension headers up to the upper-layer
+ * protocol.  A later fragment stops there: its ports are not there. */
+static void
+extract_ipv6(const uint8_t *ip, uint32_t room, struct ofkey *key)
+{
+    if (room < IPV6_HLEN || ip[0] >> 4 != 6) {
+        return;
+    }
+    key->nw_tos = (uint8_t) ((ip[0] & 0xfu) << 4 | ip[1] >> 4);
+    key->ipv6_label = (uint32_t) (ip[1] & 0xfu) << 16
+                      | (uint32_t) ip[2] << 8 | ip[3];
+    key->nw_ttl = ip[IPV6_HLIM_OFF];
+    memcpy(key->ipv6_src, ip + IPV6_SRC_OFF, 16);
+    memcpy(key->ipv6_dst, ip + IPV6_DST_OFF, 16);
+
+    uint8_t next = ip[IPV6_NEXT_OFF];
+    uint32_t off = IPV6_HLEN;
+    for (;;) {
+        if (next == EXT_HOPOPTS || next == EXT_ROUTING
+            || next == EXT_DSTOPTS) {
+            if (off + 8 > room) {
+                return;
+            }
+            uint32_t hlen = (ip[off + 1] + 1u) * 8;
+            next = ip[off];
+            off += hlen;
+        } else if (next == EXT_FRAGMENT) {
+            if (off + 8 > room) {
+                return;
+            }
+            next = ip[off];
+            bool later = (vh_get_be16(ip + off + 2) & 0xfff8) != 0;
+            off += 8;
+            if (later) {
+                key->nw_proto = next;
+                key->nw_frag = 1;
+                return;
+            }
+        } else {
+            break;
+        }
+    }
+    key->nw_proto = next;
+    if (off > room) {
+        return;
+    }
+    const uint8_t *l4 = ip + off;
+    room -= off;
+    if (next == PROTO_ICMPV6) {
+        if (room >= 2) {
+            key->tp_src = l4[0];
+            key->tp_dst = l4[1];
+        }
+        if (l4[0] == ND_NEIGHBOR_SOLICIT || l4[0] == ND_NEIGHBOR_ADVERT) {
+            extract_nd(l4, room, key);
+        }
+    } else {
+        extract_l4(l4, room, key);
+    }
+}
+
 /* Only Ethernet/IPv4 ARP has the addresses the key has room for. */
 static void
 extract_arp(const uint8_t *arp, uint32_t room, struct ofkey *key)
@@ -111,6 +220,9 @@ ofkey_extract(const uint8_t *frame, uint32_t len, uint32_t in_port,
         break;
     case VH_ETHERTYPE_ARP:
         extract_arp(frame + l3, len - l3, key);
+        break;
+    case OFKEY_ETHERTYPE_IPV6:
+        extract_ipv6(frame + l3, len - l3, key);
         break;
     default:
         break;
@@ -178,7 +290,19 @@ ofkey_hash_masked(const struct ofkey *key, const struct ofkey *mask,
                   uint32_t basis)
 {
     uint32_t h = basis;
-    for (int i = 0; i < OFKEY_WORDS; i++) {
+    uint64_t v6 = 0;
+    for (int i = 0; i < OFKEY_V4_WORDS; i++) {
+        uint64_t w = key->w[i] & mask->w[i];
+        h = vh_hash_add(h, (uint32_t) w);
+        h = vh_hash_add(h, (uint32_t) (w >> 32));
+    }
+    for (int i = OFKEY_V4_WORDS; i < OFKEY_WORDS; i++) {
+        v6 |= key->w[i] & mask->w[i];
+    }
+    if (!v6) {
+        return hash_finish(h, OFKEY_V4_WORDS * 8);
+    }
+    for (int i = OFKEY_V4_WORDS; i < OFKEY_WORDS; i++) {
         uint64_t w = key->w[i] & mask->w[i];
         h = vh_hash_add(h, (uint32_t) w);
         h = vh_hash_add(h, (uint32_t) (w >> 32));
@@ -343,7 +467,110 @@ fmt_arp(struct ovsfmt *f, const struct ofkey *k, const struct ofkey *m)
     ovsfmt_add(f, ")");
 }
 
-/* eth_type() and what lies behind it: ipv4() and its L4, or arp(). */
+static bool
+bytes_zero(const uint8_t *b, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (b[i]) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* An IPv6 address under its mask, "/MASK" written as an address when
+ * partial, as ovs-dpctl does. */
+static void
+fmt_ip6(struct ovsfmt *f, bool *first, const char *name, const uint8_t *v,
+        const uint8_t *m)
+{
+    uint8_t vm[16];
+    char b[INET6_ADDRSTRLEN];
+
+    if (bytes_zero(m, 16)) {
+        return;
+    }
+    fmt_field(f, first, name);
+    for (int i = 0; i < 16; i++) {
+        vm[i] = v[i] & m[i];
+    }
+    ovsfmt_add(f, "%s", inet_ntop(AF_INET6, vm, b, sizeof b));
+    bool all = true;
+    for (int i = 0; i < 16; i++) {
+        all &= m[i] == 0xff;
+    }
+    if (!all) {
+        ovsfmt_add(f, "/%s", inet_ntop(AF_INET6, m, b, sizeof b));
+    }
+}
+
+static bool
+ipv6_masked(const struct ofkey *m)
+{
+    return ipv4_masked(m) || m->ipv6_label
+           || !bytes_zero(m->ipv6_src, 16) || !bytes_zero(m->ipv6_dst, 16);
+}
+
+static bool
+nd_masked(const struct ofkey *m)
+{
+    return !bytes_zero(m->nd_target, 16) || mac_masked(m->nd_sll)
+           || mac_masked(m->nd_tll);
+}
+
+static void
+fmt_ipv6(struct ovsfmt *f, const struct ofkey *k, const struct ofkey *m)
+{
+    bool first = true;
+
+    ovsfmt_add(f, ",ipv6(");
+    fmt_ip6(f, &first, "src", k->ipv6_src, m->ipv6_src);
+    fmt_ip6(f, &first, "dst", k->ipv6_dst, m->ipv6_dst);
+    fmt_hex(f, &first, "label", k->ipv6_label, m->ipv6_label, 0xfffff);
+    fmt_num(f, &first, "proto", k->nw_proto, m->nw_proto, 0xff);
+    fmt_hex(f, &first, "tclass", k->nw_tos, m->nw_tos, 0xff);
+    fmt_num(f, &first, "hlimit", k->nw_ttl, m->nw_ttl, 0xff);
+    if (m->nw_frag) {
+        fmt_field(f, &first, "frag");
+        ovsfmt_add(f, "%s", k->nw_frag & m->nw_frag ? "later" : "no");
+    }
+    ovsfmt_add(f, ")");
+
+    if (m->tp_src || m->tp_dst) {
+        const char *name = "l4", *src = "src", *dst = "dst";
+        switch (k->nw_proto & m->nw_proto) {
+        case VH_IPPROTO_UDP:
+            name = "udp";
+            break;
+        case VH_IPPROTO_TCP:
+            name = "tcp";
+            break;
+        case PROTO_ICMPV6:
+            name = "icmpv6";
+            src = "type";
+            dst = "code";
+            break;
+        default:
+            break;
+        }
+        first = true;
+        ovsfmt_add(f, ",%s(", name);
+        fmt_num(f, &first, src, k->tp_src, m->tp_src, 0xffff);
+        fmt_num(f, &first, dst, k->tp_dst, m->tp_dst, 0xffff);
+        ovsfmt_add(f, ")");
+    }
+    if (nd_masked(m)) {
+        first = true;
+        ovsfmt_add(f, ",nd(");
+        fmt_ip6(f, &first, "target", k->nd_target, m->nd_target);
+        fmt_mac(f, &first, "sll", k->nd_sll, m->nd_sll);
+        fmt_mac(f, &first, "tll", k->nd_tll, m->nd_tll);
+        ovsfmt_add(f, ")");
+    }
+}
+
+/* eth_type() and what lies behind it: ipv4() or ipv6() and its L4, or
+ * arp(). */
 static void
 fmt_l3(struct ovsfmt *f, const struct ofkey *k, const struct ofkey *m,
        bool first)
@@ -359,6 +586,10 @@ fmt_l3(struct ovsfmt *f, const struct ofkey *k, const struct ofkey *m,
     if ((k->dl_type & m->dl_type) == VH_ETHERTYPE_ARP) {
         if (ipv4_masked(m)) {
             fmt_arp(f, k, m);
+        }
+    } else if ((k->dl_type & m->dl_type) == OFKEY_ETHERTYPE_IPV6) {
+        if (ipv6_masked(m) || m->tp_src || m->tp_dst || nd_masked(m)) {
+            fmt_ipv6(f, k, m);
         }
     } else if (ipv4_masked(m) || m->tp_src || m->tp_dst) {
         fmt_ipv4(f, k, m);

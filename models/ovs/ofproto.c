@@ -8,6 +8,7 @@
 #include "models/core/devclass.h"
 #include "models/core/defaults.h"
 #include "sim/device.h"
+#include "sim/flow6.h"
 #include "sim/frame.h"
 #include "sim/packet.h"
 #include "sim/xmalloc.h"
@@ -425,6 +426,16 @@ bond_choose(const struct ofproto_bond *b, const struct ofkey *k,
         h = mix32(mix32(mix32(h, k->nw_src), k->nw_dst), k->nw_proto);
         h = mix32(h, (uint32_t) k->tp_src << 16 | k->tp_dst);
         wc->nw_src = wc->nw_dst = UINT32_MAX;
+        wc->nw_proto = UINT8_MAX;
+        wc->tp_src = wc->tp_dst = UINT16_MAX;
+    } else if (b->cfg->bond_mode == CFG_BOND_BALANCE_TCP
+               && k->dl_type == OFKEY_ETHERTYPE_IPV6) {
+        /* The same 5-tuple, the addresses folded (sim/flow6.h). */
+        h = mix32(mix32(mix32(h, vh_ip6_fold(k->ipv6_src)),
+                        vh_ip6_fold(k->ipv6_dst)), k->nw_proto);
+        h = mix32(h, (uint32_t) k->tp_src << 16 | k->tp_dst);
+        memset(wc->ipv6_src, 0xff, sizeof wc->ipv6_src);
+        memset(wc->ipv6_dst, 0xff, sizeof wc->ipv6_dst);
         wc->nw_proto = UINT8_MAX;
         wc->tp_src = wc->tp_dst = UINT16_MAX;
     } else {

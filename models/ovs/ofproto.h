@@ -51,8 +51,9 @@ struct ofproto_port_stats {
 /* A bond port's members (host NICs) and which carry traffic.  The bond
  * is one OpenFlow port; translation picks the member a flow leaves by:
  * active-backup, the active member; balance-slb, a hash of the source
- * MAC and VLAN; balance-tcp, a hash of the IPv4 addresses, protocol and
- * ports (the flow's megaflow then matches those fields exactly).  The
+ * MAC and VLAN; balance-tcp, a hash of the IPv4 or IPv6 addresses,
+ * protocol and ports (the flow's megaflow then matches those fields
+ * exactly).  The
  * datapath reports carrier changes (ofproto_bond_member_set), which
  * re-elect the active member and revalidate cached flows. */
 struct ofproto_bond {

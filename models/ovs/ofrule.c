@@ -14,6 +14,7 @@
  * Every message quotes the text at fault as it was written. */
 #include "models/ovs/ofrule.h"
 
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -30,9 +31,13 @@
                                  * number of an ordinary port. */
 #define ETH_TYPE_IP 0x0800
 #define ETH_TYPE_ARP 0x0806
+#define ETH_TYPE_IPV6 0x86dd
 #define PROTO_ICMP 1
 #define PROTO_TCP 6
 #define PROTO_UDP 17
+#define PROTO_ICMPV6 58
+#define ND_SOLICIT 135          /* ICMPv6 neighbour solicitation, */
+#define ND_ADVERT 136           /* and advertisement. */
 #define TABLE_CURRENT 255       /* resubmit's "this table". */
 
 /* What separates tokens, before "actions=" and among the actions. */
@@ -93,8 +98,7 @@ is_listed(const char *word, const char *const *names, size_t n)
 }
 
 static const char *const unmodelled_fields[] = {
-    "ipv6", "icmp6", "tcp6", "udp6", "sctp", "rarp", "ipv6_src",
-    "ipv6_dst", "ipv6_label", "nw_ecn", "ip_ecn", "nw_frag", "ip_frag",
+    "sctp", "sctp6", "rarp", "nw_ecn", "ip_ecn", "nw_frag", "ip_frag",
     "arp_sha", "arp_tha", "metadata", "pkt_mark", "ct_state", "ct_zone",
     "ct_mark", "tun_src", "tun_dst", "mpls", "mpls_label", "out_port",
     "out_group", "importance", "send_flow_rem", "check_overlap",
@@ -213,6 +217,31 @@ parse_ip_mask(const char *s, uint64_t *m)
     return true;
 }
 
+/* An IPv6 address, into its 16 bytes as on the wire. */
+static bool
+parse_ip6(const char *s, uint8_t v[16])
+{
+    return inet_pton(AF_INET6, s, v) == 1;
+}
+
+/* An IPv6 mask: a prefix length ("64") or an address ("ffff:ffff::"). */
+static bool
+parse_ip6_mask(const char *s, uint8_t m[16])
+{
+    uint64_t plen;
+    if (strchr(s, ':')) {
+        return parse_ip6(s, m);
+    }
+    if (!parse_uint(s, 128, &plen)) {
+        return false;
+    }
+    for (unsigned i = 0; i < 16; i++) {
+        unsigned bits = plen > i * 8 ? (unsigned) plen - i * 8 : 0;
+        m[i] = bits >= 8 ? 0xff : (uint8_t) (0xff00u >> bits);
+    }
+    return true;
+}
+
 /* Splits "VALUE/MASK" at its slash, in place.  Returns the mask, or NULL
  * if there is none. */
 static char *
@@ -281,14 +310,17 @@ parse_port(struct parser *p, const char *s, const char *what,
 enum slot {
     S_IN_PORT, S_DL_SRC, S_DL_DST, S_VLAN_VID, S_VLAN_PCP, S_DL_TYPE,
     S_NW_SRC, S_NW_DST, S_NW_PROTO, S_NW_TOS, S_NW_TTL, S_TP_SRC,
-    S_TP_DST, S_TUN_ID,
+    S_TP_DST, S_TUN_ID, S_IPV6_SRC, S_IPV6_DST, S_IPV6_LABEL, S_ND_TARGET,
+    S_ND_SLL, S_ND_TLL,
 };
-#define N_SLOTS (S_TUN_ID + 1)
+#define N_SLOTS (S_ND_TLL + 1)
 #define SL(S) (1u << (S))
 
 /* What a field needs the rest of the match to say first. */
 enum prereq {
     PR_NONE, PR_IP, PR_ARP, PR_IP_ARP, PR_L4, PR_TCP, PR_UDP, PR_ICMP,
+    PR_IPV6, PR_IP46, PR_IP46_ARP, PR_ICMP46, PR_ICMPV6, PR_ND, PR_NS,
+    PR_NA,
 };
 
 enum mkind {
@@ -300,6 +332,8 @@ enum mkind {
     MK_PCP,                     /* dl_vlan_pcp: matches a tagged frame. */
     MK_TOS,                     /* nw_tos: the DSCP bits of the byte. */
     MK_DSCP,                    /* ip_dscp: the same bits, shifted. */
+    MK_IP6,                     /* 16 bytes, with an optional /PREFIX or
+                                 * /MASK; set by set_bits6(). */
 };
 
 struct mfield {
@@ -329,9 +363,9 @@ static const struct mfield mfields[] = {
     { "nw_src", MK_IP, 0, true, KEY(nw_src), SL(S_NW_SRC), PR_IP_ARP },
     { "nw_dst", MK_IP, 0, true, KEY(nw_dst), SL(S_NW_DST), PR_IP_ARP },
     { "nw_proto", MK_INT, 0xff, false, KEY(nw_proto), SL(S_NW_PROTO),
-      PR_IP_ARP },
-    { "nw_tos", MK_TOS, 0, false, KEY(nw_tos), SL(S_NW_TOS), PR_IP },
-    { "nw_ttl", MK_INT, 0xff, false, KEY(nw_ttl), SL(S_NW_TTL), PR_IP },
+      PR_IP46_ARP },
+    { "nw_tos", MK_TOS, 0, false, KEY(nw_tos), SL(S_NW_TOS), PR_IP46 },
+    { "nw_ttl", MK_INT, 0xff, false, KEY(nw_ttl), SL(S_NW_TTL), PR_IP46 },
     { "tp_src", MK_INT, 0xffff, true, KEY(tp_src), SL(S_TP_SRC), PR_L4 },
     { "tp_dst", MK_INT, 0xffff, true, KEY(tp_dst), SL(S_TP_DST), PR_L4 },
     { "tun_id", MK_INT, 0xffffffff, true, KEY(tun_id), SL(S_TUN_ID),
@@ -346,20 +380,36 @@ static const struct mfield mfields[] = {
     { "arp_spa", MK_IP, 0, true, KEY(nw_src), SL(S_NW_SRC), PR_ARP },
     { "arp_tpa", MK_IP, 0, true, KEY(nw_dst), SL(S_NW_DST), PR_ARP },
     { "ip_proto", MK_INT, 0xff, false, KEY(nw_proto), SL(S_NW_PROTO),
-      PR_IP },
+      PR_IP46 },
     { "arp_op", MK_INT, 0xff, false, KEY(nw_proto), SL(S_NW_PROTO),
       PR_ARP },
-    { "ip_dscp", MK_DSCP, 0, false, KEY(nw_tos), SL(S_NW_TOS), PR_IP },
+    { "ip_dscp", MK_DSCP, 0, false, KEY(nw_tos), SL(S_NW_TOS), PR_IP46 },
     { "tcp_src", MK_INT, 0xffff, true, KEY(tp_src), SL(S_TP_SRC), PR_TCP },
     { "tcp_dst", MK_INT, 0xffff, true, KEY(tp_dst), SL(S_TP_DST), PR_TCP },
     { "udp_src", MK_INT, 0xffff, true, KEY(tp_src), SL(S_TP_SRC), PR_UDP },
     { "udp_dst", MK_INT, 0xffff, true, KEY(tp_dst), SL(S_TP_DST), PR_UDP },
+    /* As ovs-ofctl, icmp_type and icmp_code also name ICMPv6's. */
     { "icmp_type", MK_INT, 0xff, false, KEY(tp_src), SL(S_TP_SRC),
-      PR_ICMP },
+      PR_ICMP46 },
     { "icmp_code", MK_INT, 0xff, false, KEY(tp_dst), SL(S_TP_DST),
-      PR_ICMP },
+      PR_ICMP46 },
     { "tunnel_id", MK_INT, 0xffffffff, true, KEY(tun_id), SL(S_TUN_ID),
       PR_NONE },
+    /* IPv6 and neighbour discovery. */
+    { "ipv6_src", MK_IP6, 0, true, KEY(ipv6_src), SL(S_IPV6_SRC),
+      PR_IPV6 },
+    { "ipv6_dst", MK_IP6, 0, true, KEY(ipv6_dst), SL(S_IPV6_DST),
+      PR_IPV6 },
+    { "ipv6_label", MK_INT, 0xfffff, true, KEY(ipv6_label),
+      SL(S_IPV6_LABEL), PR_IPV6 },
+    { "icmpv6_type", MK_INT, 0xff, false, KEY(tp_src), SL(S_TP_SRC),
+      PR_ICMPV6 },
+    { "icmpv6_code", MK_INT, 0xff, false, KEY(tp_dst), SL(S_TP_DST),
+      PR_ICMPV6 },
+    { "nd_target", MK_IP6, 0, true, KEY(nd_target), SL(S_ND_TARGET),
+      PR_ND },
+    { "nd_sll", MK_MAC, 0, true, KEY(nd_sll), SL(S_ND_SLL), PR_NS },
+    { "nd_tll", MK_MAC, 0, true, KEY(nd_tll), SL(S_ND_TLL), PR_NA },
 };
 #define N_MFIELDS (sizeof mfields / sizeof mfields[0])
 
@@ -383,7 +433,9 @@ struct shorthand {
 static const struct shorthand shorthands[] = {
     { "ip", ETH_TYPE_IP, -1 }, { "arp", ETH_TYPE_ARP, -1 },
     { "icmp", ETH_TYPE_IP, PROTO_ICMP }, { "tcp", ETH_TYPE_IP, PROTO_TCP },
-    { "udp", ETH_TYPE_IP, PROTO_UDP },
+    { "udp", ETH_TYPE_IP, PROTO_UDP }, { "ipv6", ETH_TYPE_IPV6, -1 },
+    { "icmp6", ETH_TYPE_IPV6, PROTO_ICMPV6 },
+    { "tcp6", ETH_TYPE_IPV6, PROTO_TCP }, { "udp6", ETH_TYPE_IPV6, PROTO_UDP },
 };
 
 enum hdr { H_TABLE, H_PRIORITY, H_IDLE, H_HARD, H_COOKIE };
@@ -529,6 +581,55 @@ set_bits(struct matcher *m, const struct mfield *f, const char *tok,
     return true;
 }
 
+/* set_bits() for a 16-byte field (an IPv6 address), which does not fit
+ * the 64-bit value set_bits() carries. */
+static bool
+set_bits6(struct matcher *m, const struct mfield *f, const char *tok,
+          const uint8_t v[16], const uint8_t mask[16])
+{
+    struct of_rule *r = m->p->rule;
+    uint8_t *kv = (uint8_t *) &r->match + f->off;
+    uint8_t *km = (uint8_t *) &r->mask + f->off;
+    int s = __builtin_ctz(f->slots);
+
+    if (m->slot_named[s]) {
+        return fail(m->p, "duplicate field: '%s' and '%s'", m->slot_by[s],
+                    tok);
+    }
+    for (int i = 0; i < 16; i++) {
+        km[i] |= mask[i];
+        kv[i] |= v[i] & mask[i];
+    }
+    m->slot_by[s] = tok;
+    m->slot_named[s] = true;
+    m->slot_off[s] = f->off;
+    m->used[m->n_used].f = f;
+    m->used[m->n_used].tok = tok;
+    m->n_used++;
+    return true;
+}
+
+/* An IPv6 field's "ADDRESS[/MASK]" (a copy this may cut up), set. */
+static bool
+parse_set_ip6(struct matcher *m, const struct mfield *f, const char *tok,
+              char *val)
+{
+    uint8_t v[16], mask[16];
+    char *mstr = cut_mask(val);
+
+    if (!parse_ip6(val, v)) {
+        return fail(m->p, "bad value '%s' for '%s' (expected an IPv6 "
+                    "address such as 2001:db8::1)", val, f->name);
+    }
+    memset(mask, 0xff, sizeof mask);
+    if (mstr && !parse_ip6_mask(mstr, mask)) {
+        return fail(m->p, "bad mask '%s' for '%s' (expected a prefix "
+                    "length 0..128 or a mask such as ffff:ffff::)", mstr,
+                    f->name);
+    }
+    return set_bits6(m, f, tok, v, mask);
+}
+
 static bool
 bad_value(struct parser *p, const char *what, const char *s,
           const char *name, const char *expected)
@@ -551,7 +652,9 @@ parse_mfield(struct parser *p, const struct mfield *f, const char *tok,
     if (mstr && !f->maskable) {
         return fail(p, "field '%s' takes no /MASK ('%s')", f->name, tok);
     }
-    *mask = width_mask(f);
+    /* A maskable number's full mask is its range (ipv6_label's 20 bits),
+     * the others' their width: icmp_type is all of tp_src. */
+    *mask = f->kind == MK_INT && f->maskable ? f->max : width_mask(f);
     switch (f->kind) {
     case MK_INT:
         snprintf(range, sizeof range, "0..%llu", (unsigned long long) f->max);
@@ -625,6 +728,8 @@ parse_mfield(struct parser *p, const struct mfield *f, const char *tok,
         *v <<= 2;
         *mask = 0xfc;
         return true;
+    case MK_IP6:
+        break;                  /* parse_set_ip6(). */
     }
     return false;
 }
@@ -703,7 +808,7 @@ parse_header(struct matcher *m, enum hdr h, const char *tok, const char *val)
 static bool
 unknown_field(struct parser *p, const char *name)
 {
-    const char *names[N_MFIELDS + N_HDRS + 8];
+    const char *names[N_MFIELDS + N_HDRS + 16];
     size_t n = 0;
 
     if (is_listed(name, unmodelled_fields, sizeof unmodelled_fields
@@ -760,6 +865,9 @@ parse_named(struct matcher *m, const char *tok, const char *name, char *val)
         return parse_header(m, (enum hdr) h, tok, val);
     }
 
+    if (f->kind == MK_IP6) {
+        return parse_set_ip6(m, f, tok, val);
+    }
     uint64_t v, mask;
     return parse_mfield(p, f, tok, val, &v, &mask)
            && set_bits(m, f, tok, v, mask, true);
@@ -820,6 +928,28 @@ has_nw_proto(const struct of_rule *r, uint8_t proto)
 }
 
 static bool
+has_nw_proto6(const struct of_rule *r, uint8_t proto)
+{
+    return has_dl_type(r, ETH_TYPE_IPV6) && r->mask.nw_proto == 0xff
+           && r->match.nw_proto == proto;
+}
+
+/* IPv4's or IPv6's protocol 'proto'. */
+static bool
+has_nw_proto46(const struct of_rule *r, uint8_t proto)
+{
+    return has_nw_proto(r, proto) || has_nw_proto6(r, proto);
+}
+
+/* ICMPv6 of 'type' (with the code any, as ovs-ofctl takes it). */
+static bool
+has_icmp6_type(const struct of_rule *r, uint8_t type)
+{
+    return has_nw_proto6(r, PROTO_ICMPV6) && r->mask.tp_src == 0xffff
+           && r->match.tp_src == type;
+}
+
+static bool
 prereq_met(const struct of_rule *r, enum prereq pr)
 {
     switch (pr) {
@@ -832,14 +962,32 @@ prereq_met(const struct of_rule *r, enum prereq pr)
     case PR_IP_ARP:
         return has_dl_type(r, ETH_TYPE_IP) || has_dl_type(r, ETH_TYPE_ARP);
     case PR_L4:
-        return has_nw_proto(r, PROTO_TCP) || has_nw_proto(r, PROTO_UDP)
-               || has_nw_proto(r, PROTO_ICMP);
+        return has_nw_proto46(r, PROTO_TCP) || has_nw_proto46(r, PROTO_UDP)
+               || has_nw_proto(r, PROTO_ICMP)
+               || has_nw_proto6(r, PROTO_ICMPV6);
     case PR_TCP:
-        return has_nw_proto(r, PROTO_TCP);
+        return has_nw_proto46(r, PROTO_TCP);
     case PR_UDP:
-        return has_nw_proto(r, PROTO_UDP);
+        return has_nw_proto46(r, PROTO_UDP);
     case PR_ICMP:
         return has_nw_proto(r, PROTO_ICMP);
+    case PR_IPV6:
+        return has_dl_type(r, ETH_TYPE_IPV6);
+    case PR_IP46:
+        return has_dl_type(r, ETH_TYPE_IP) || has_dl_type(r, ETH_TYPE_IPV6);
+    case PR_IP46_ARP:
+        return has_dl_type(r, ETH_TYPE_IP) || has_dl_type(r, ETH_TYPE_IPV6)
+               || has_dl_type(r, ETH_TYPE_ARP);
+    case PR_ICMP46:
+        return has_nw_proto(r, PROTO_ICMP) || has_nw_proto6(r, PROTO_ICMPV6);
+    case PR_ICMPV6:
+        return has_nw_proto6(r, PROTO_ICMPV6);
+    case PR_ND:
+        return has_icmp6_type(r, ND_SOLICIT) || has_icmp6_type(r, ND_ADVERT);
+    case PR_NS:
+        return has_icmp6_type(r, ND_SOLICIT);
+    case PR_NA:
+        return has_icmp6_type(r, ND_ADVERT);
     }
     return false;
 }
@@ -852,8 +1000,15 @@ check_prereqs(struct matcher *m)
 {
     static const char *const needs[] = {
         [PR_NONE] = "", [PR_IP] = "ip", [PR_ARP] = "arp",
-        [PR_IP_ARP] = "ip or arp", [PR_L4] = "tcp, udp or icmp",
-        [PR_TCP] = "tcp", [PR_UDP] = "udp", [PR_ICMP] = "icmp",
+        [PR_IP_ARP] = "ip or arp",
+        [PR_L4] = "tcp, udp, icmp, tcp6, udp6 or icmp6",
+        [PR_TCP] = "tcp or tcp6", [PR_UDP] = "udp or udp6",
+        [PR_ICMP] = "icmp", [PR_IPV6] = "ipv6", [PR_IP46] = "ip or ipv6",
+        [PR_IP46_ARP] = "ip, ipv6 or arp", [PR_ICMP46] = "icmp or icmp6",
+        [PR_ICMPV6] = "icmp6",
+        [PR_ND] = "icmp6 with icmp_type=135 or 136",
+        [PR_NS] = "icmp6 with icmp_type=135",
+        [PR_NA] = "icmp6 with icmp_type=136",
     };
     for (size_t i = 0; i < m->n_used; i++) {
         enum prereq pr = m->used[i].f->prereq;
@@ -1635,6 +1790,43 @@ put_port(struct sbuf *sb, uint32_t port)
     }
 }
 
+/* An IPv6 address with its mask as a prefix length if it is one. */
+static void
+put_ip6(struct sbuf *sb, const char *name, const uint8_t *addr,
+        const uint8_t *mask)
+{
+    char a[INET6_ADDRSTRLEN], m[INET6_ADDRSTRLEN];
+    int plen = 0;
+    bool prefix = true;
+
+    for (int i = 0; i < 16 * 8; i++) {
+        bool bit = mask[i / 8] >> (7 - i % 8) & 1;
+        if (bit && plen != i) {
+            prefix = false;
+        }
+        plen += bit;
+    }
+    inet_ntop(AF_INET6, addr, a, sizeof a);
+    if (prefix && plen == 128) {
+        put(sb, "%s=%s,", name, a);
+    } else if (prefix) {
+        put(sb, "%s=%s/%d,", name, a, plen);
+    } else {
+        put(sb, "%s=%s/%s,", name, a, inet_ntop(AF_INET6, mask, m, sizeof m));
+    }
+}
+
+static bool
+bytes_zero(const uint8_t *b, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (b[i]) {
+            return false;
+        }
+    }
+    return true;
+}
+
 /* The match as ovs-ofctl writes it: the shorthand first, then the fields
  * in the order of the headers, each followed by a comma. */
 static void
@@ -1642,17 +1834,22 @@ put_match(struct sbuf *sb, const struct of_rule *r)
 {
     const struct ofkey *k = &r->match, *m = &r->mask;
     bool ip = has_dl_type(r, ETH_TYPE_IP);
+    bool ip6 = has_dl_type(r, ETH_TYPE_IPV6);
     bool arp = has_dl_type(r, ETH_TYPE_ARP);
-    bool icmp = has_nw_proto(r, PROTO_ICMP);
-    const char *l4 = icmp ? "icmp"
+    bool icmp = has_nw_proto(r, PROTO_ICMP)
+                || has_nw_proto6(r, PROTO_ICMPV6);
+    const char *l4 = has_nw_proto(r, PROTO_ICMP) ? "icmp"
                      : has_nw_proto(r, PROTO_TCP) ? "tcp"
-                     : has_nw_proto(r, PROTO_UDP) ? "udp" : NULL;
+                     : has_nw_proto(r, PROTO_UDP) ? "udp"
+                     : has_nw_proto6(r, PROTO_ICMPV6) ? "icmp6"
+                     : has_nw_proto6(r, PROTO_TCP) ? "tcp6"
+                     : has_nw_proto6(r, PROTO_UDP) ? "udp6" : NULL;
 
     if (r->priority != OFP_DEFAULT_PRIORITY) {
         put(sb, "priority=%u,", r->priority);
     }
-    if (l4 || ip || arp) {
-        put(sb, "%s,", l4 ? l4 : ip ? "ip" : "arp");
+    if (l4 || ip || ip6 || arp) {
+        put(sb, "%s,", l4 ? l4 : ip ? "ip" : ip6 ? "ipv6" : "arp");
     }
     if (m->tun_id) {
         if (m->tun_id == 0xffffffff) {
@@ -1673,7 +1870,7 @@ put_match(struct sbuf *sb, const struct of_rule *r)
     if (!mac_is_zero(m->dl_dst)) {
         put_mac(sb, "dl_dst", k->dl_dst, m->dl_dst);
     }
-    if (m->dl_type && !ip && !arp) {
+    if (m->dl_type && !ip && !ip6 && !arp) {
         put(sb, "dl_type=0x%04x,", k->dl_type);
     }
     if (m->nw_src) {
@@ -1681,6 +1878,17 @@ put_match(struct sbuf *sb, const struct of_rule *r)
     }
     if (m->nw_dst) {
         put_ip(sb, arp ? "arp_tpa" : "nw_dst", k->nw_dst, m->nw_dst);
+    }
+    if (!bytes_zero(m->ipv6_src, 16)) {
+        put_ip6(sb, "ipv6_src", k->ipv6_src, m->ipv6_src);
+    }
+    if (!bytes_zero(m->ipv6_dst, 16)) {
+        put_ip6(sb, "ipv6_dst", k->ipv6_dst, m->ipv6_dst);
+    }
+    if (m->ipv6_label == 0xfffff) {
+        put(sb, "ipv6_label=0x%05x,", k->ipv6_label);
+    } else if (m->ipv6_label) {
+        put(sb, "ipv6_label=0x%05x/0x%05x,", k->ipv6_label, m->ipv6_label);
     }
     if (m->nw_proto && !l4) {
         put(sb, "%s=%u,", arp ? "arp_op" : "nw_proto", k->nw_proto);
@@ -1698,6 +1906,15 @@ put_match(struct sbuf *sb, const struct of_rule *r)
     if (m->tp_dst) {
         put_int(sb, icmp ? "icmp_code" : "tp_dst", k->tp_dst, m->tp_dst,
                 0xffff);
+    }
+    if (!bytes_zero(m->nd_target, 16)) {
+        put_ip6(sb, "nd_target", k->nd_target, m->nd_target);
+    }
+    if (!mac_is_zero(m->nd_sll)) {
+        put_mac(sb, "nd_sll", k->nd_sll, m->nd_sll);
+    }
+    if (!mac_is_zero(m->nd_tll)) {
+        put_mac(sb, "nd_tll", k->nd_tll, m->nd_tll);
     }
 }
 

@@ -93,7 +93,10 @@ struct of_action {
  * means the same thing; OFPP_IN_PORT is never written there.
  *
  * A match on nw_tos (or ip_dscp) has mask 0xfc: as in OVS it matches
- * the DSCP bits only.  A rule with no actions has 'acts' NULL. */
+ * the DSCP bits only (of the TOS byte, or of IPv6's traffic class).  An
+ * IPv6 address (ipv6_src, ipv6_dst, nd_target) is matched as its 16
+ * bytes under a mask from a prefix or an address; ipv6_label's full mask
+ * is 0xfffff.  A rule with no actions has 'acts' NULL. */
 
 struct of_rule {
     char *text;                 /* The rule as written. */

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sim/flow6.h"
 #include "sim/hash.h"
 #include "models/core/acct.h"
 #include "models/core/defaults.h"
@@ -21,6 +22,7 @@
 #define VH_ROUTER_ICMP_RATE 1000
 #define VH_ROUTER_ICMP_BURST 50
 #define VH_ICMP_TIME_EXCEEDED 11
+#define VH_ROUTER_ETHERTYPE_IPV6 0x86dd
 
 static uint32_t
 mask_of(int prefix)
@@ -64,6 +66,19 @@ rt_send(struct world *w, struct rt_port *rp, struct vh_packet *p)
     }
     rt->dev.tx++;
     fabport_send(w, &rp->fp, p);
+}
+
+void
+router_port_send(struct world *w, struct rt_port *rp, struct vh_packet *p)
+{
+    rt_send(w, rp, p);
+}
+
+void
+router_drop(struct world *w, struct router *rt, struct vh_packet *p,
+            struct vh_device *at, const char *reason)
+{
+    rt_drop(w, rt, p, at, reason);
 }
 
 /* --- Neighbours (ARP). --- */
@@ -197,6 +212,13 @@ router_pick(const struct router *rt, const struct rt_route *r,
     if (r->n_nh == 1) {
         return &r->nh[0];
     }
+    /* Hash-threshold (RFC 2992): equal regions of the hash's range. */
+    return &r->nh[((uint64_t) router_flow_hash(rt, f) * r->n_nh) >> 32];
+}
+
+uint32_t
+router_flow_hash(const struct router *rt, const struct vh_flow *f)
+{
     /* MurmurHash3 (sim/hash.h): every input bit moves every output bit,
      * as an ASIC's CRC does for the same purpose. */
     uint32_t h = rt->seed;
@@ -204,9 +226,7 @@ router_pick(const struct router *rt, const struct rt_route *r,
     h = vh_hash_add(h, f->ip_dst);
     h = vh_hash_add(h, f->proto);
     h = vh_hash_add(h, (uint32_t) f->sport << 16 | f->dport);
-    h = vh_hash_finish(h ^ 13);
-    /* Hash-threshold (RFC 2992): equal regions of the hash's range. */
-    return &r->nh[((uint64_t) h * r->n_nh) >> 32];
+    return vh_hash_finish(h ^ 13);
 }
 
 /* Notes that a packet of traffic[] flow 'flow' took 'nh'. */
@@ -238,7 +258,7 @@ rt_forward(struct world *w, struct router *rt, struct rt_port *in,
         return;
     }
     struct vh_flow f;
-    vh_frame_flow(p->data, p->len, &f);
+    vh_frame_flow_for_hash(p->data, p->len, &f);
     struct rt_nexthop *nh = (struct rt_nexthop *) router_pick(rt, r, &f);
     struct rt_port *out = &rt->ports[nh->port];
     uint32_t bytes = p->len + VH_ETH_FCS;
@@ -384,6 +404,10 @@ rt_process(struct vh_sim *sim, void *obj, void *arg)
         rt_drop(w, rt, p, &rp->fp.dev, "no-vlan-interface");
         return;
     }
+    if (fi.ethertype == VH_ROUTER_ETHERTYPE_IPV6) {
+        router6_input(w, rp, p, &fi);
+        return;
+    }
     if (fi.is_arp && !bad) {
         rt_arp(w, rp, p, &fi);
         return;
@@ -467,6 +491,9 @@ rt_build_fib(struct router *rt)
     }
     for (size_t i = 0; i < rc->n_routes; i++) {
         const struct router_route_cfg *sr = &rc->routes[i];
+        if (sr->v6) {
+            continue;           /* router6.c routes by the configuration. */
+        }
         struct rt_route *r = &rt->routes[rt->n_routes++];
         r->prefix = sr->prefix;
         r->mask = mask_of(sr->prefix);
@@ -527,7 +554,11 @@ router_create(struct world *w, const struct cfg_switch *cfg)
                                       (uint8_t) (h >> 8), (uint8_t) h } };
     }
     for (size_t k = 0; k < rt->rc->n_ifs; k++) {
-        rt->ports[rt->rc->ifs[k].port - 1].ifc = &rt->rc->ifs[k];
+        struct rt_port *rp = &rt->ports[rt->rc->ifs[k].port - 1];
+        rp->ifc = &rt->rc->ifs[k];
+        if (rp->ifc->has_ip6) {
+            router6_start(w, rp);
+        }
     }
     rt_build_fib(rt);
     return rt;
@@ -562,6 +593,7 @@ router_destroy(struct vh_device *d)
             free(rp->neigh[k]);
         }
         free(rp->neigh);
+        router6_destroy(rp);
     }
     for (size_t i = 0; i < rt->n_routes; i++) {
         for (size_t k = 0; k < rt->routes[i].n_nh; k++) {
@@ -632,7 +664,8 @@ router_report(const struct vh_device *d, struct report_out *out)
     report_out_begin_list(out, "interfaces");
     for (int i = 0; i < rt->n_ports; i++) {
         const struct rt_port *rp = &rt->ports[i];
-        if (!rp->ifc || (text && !rp->routed_in && !rp->routed_out)) {
+        if (!rp->ifc || (text && !rp->routed_in && !rp->routed_out
+                         && !rp->ifc->has_ip6)) {
             continue;
         }
         char mac[18];
@@ -646,6 +679,9 @@ router_report(const struct vh_device *d, struct report_out *out)
         report_out_num(out, "routed_out", (double) rp->routed_out);
         report_out_num(out, "bytes_out", (double) rp->bytes_out);
         report_out_num(out, "arp_requests", (double) rp->arp_requests);
+        if (rp->ifc->has_ip6) {
+            router6_report(rp, out);
+        }
         report_out_end(out);
     }
     report_out_end(out);

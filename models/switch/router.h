@@ -1,6 +1,8 @@
 /* models/switch/router.h: a hardware IPv4 router (switches[].mode
  * "router"), such as the leaf and spine switches of a routed data-centre
- * fabric.
+ * fabric; an interface with "ip6" also speaks IPv6 (router6.c: neighbour
+ * and router advertisements, ping6, forwarding by such interfaces'
+ * subnets and the IPv6 "routes").
  *
  * Each "interface" puts an address with its prefix on one port; a port
  * without one is unused, and drops what arrives on it ("no-interface").
@@ -72,6 +74,7 @@
 #include "sim/event.h"
 #include "sim/frame.h"
 #include "sim/packet.h"
+#include "sim/rng.h"
 #include "sim/stats.h"
 
 struct world;
@@ -84,13 +87,19 @@ struct router_if_cfg {
     int port;                   /* 1-based. */
     uint32_t ip;                /* Host order. */
     int prefix;                 /* 1..31. */
+    bool has_ip6;               /* "ip6" given: */
+    uint8_t ip6[16];            /* its address, as on the wire, */
+    int prefix6;                /* and prefix length, 1..127. */
 };
 
 struct router_route_cfg {
     uint32_t dst;               /* The network, host bits clear. */
-    int prefix;                 /* 0..32. */
+    int prefix;                 /* 0..32 (0..128 for IPv6). */
     uint32_t *via;              /* Next hops, each on a connected subnet. */
     size_t n_via;
+    bool v6;                    /* An IPv6 route: 'dst6' and 'via6' hold */
+    uint8_t dst6[16];           /* what 'dst' and 'via' hold for IPv4 */
+    uint8_t (*via6)[16];        /* (router6.c routes by them). */
 };
 
 struct router_cfg {
@@ -131,6 +140,18 @@ struct rt_neigh {
     struct vh_pktq pending;     /* Packets waiting for the answer. */
 };
 
+/* A neighbour of an interface by IPv6, resolved or being resolved by
+ * neighbour discovery (router6.c). */
+struct rt_neigh6 {
+    struct rt_port *port;
+    uint8_t ip[16];
+    struct vh_mac mac;
+    bool resolved;
+    int tries;                  /* Solicitations sent for this one. */
+    struct vh_timer retry;
+    struct vh_pktq pending;     /* Packets waiting for the answer. */
+};
+
 struct rt_port {
     struct fabport fp;          /* "leaf1/p1". */
     struct router *rt;
@@ -142,6 +163,20 @@ struct rt_port {
     uint64_t routed_out;        /* that went out of it, */
     uint64_t bytes_out;         /* and their bytes with the FCS. */
     uint64_t arp_requests;      /* ARP requests it sent. */
+    /* IPv6, when its interface has "ip6" (router6.c). */
+    uint8_t ll6[16];            /* fe80:: and the EUI-64 of 'mac'. */
+    struct vh_timer ra_timer;   /* The next router advertisement. */
+    struct vh_rng ra_rng;       /* Its random intervals and delays. */
+    vh_time_t ra_last;          /* When the last one left, */
+    bool ra_any;                /* if one has. */
+    uint64_t ra_sent;           /* Router advertisements sent, */
+    uint64_t rs_received;       /* solicitations for them, */
+    uint64_t ns_received;       /* neighbour solicitations for its */
+    uint64_t na_sent;           /* addresses and the answers, */
+    uint64_t echo6_replies;     /* ping6 answered. */
+    uint64_t ns_sent;           /* Solicitations it sent to resolve. */
+    struct rt_neigh6 **neigh6;  /* Stable addresses: timers point here. */
+    size_t n_neigh6;
 };
 
 /* One next hop of a route in the forwarding table. */
@@ -198,5 +233,36 @@ const struct rt_route *router_lookup(const struct router *rt, uint32_t dst);
 const struct rt_nexthop *router_pick(const struct router *rt,
                                      const struct rt_route *r,
                                      const struct vh_flow *f);
+
+/* That hash, of a flow as vh_frame_flow_for_hash() (sim/flow6.h) reads
+ * it, IPv4 or IPv6: an IPv6 route's next hop is picked by it too. */
+uint32_t router_flow_hash(const struct router *rt, const struct vh_flow *f);
+
+/* Sends 'p' out of 'rp' (through its egress buffer), or counts why not.
+ * Takes 'p'. */
+void router_port_send(struct world *, struct rt_port *rp,
+                      struct vh_packet *p);
+
+/* Drops 'p' at 'at' for 'reason', counted among the router's drops. */
+void router_drop(struct world *, struct router *, struct vh_packet *p,
+                 struct vh_device *at, const char *reason);
+
+/* --- IPv6 on an interface (router6.c). --- */
+
+/* Gives 'rp' (whose interface has "ip6") its link-local address and
+ * starts its router advertisements, the first now. */
+void router6_start(struct world *, struct rt_port *rp);
+
+/* An IPv6 frame for 'rp' (its MAC or a multicast one; 'fi' what
+ * vh_frame_parse() found): answered, taken, or dropped.  Takes 'p'. */
+void router6_input(struct world *, struct rt_port *rp, struct vh_packet *p,
+                   const struct vh_frame_info *fi);
+
+/* Frees the port's IPv6 neighbours and what waits for them. */
+void router6_destroy(struct rt_port *rp);
+
+/* The interface's IPv6 lines of the report. */
+struct report_out;
+void router6_report(const struct rt_port *rp, struct report_out *out);
 
 #endif /* models/switch/router.h */

@@ -4,6 +4,7 @@
 #include <assert.h>
 #include <string.h>
 
+#include "sim/flow6.h"
 #include "sim/hash.h"
 
 #define DEFAULT_TTL 64
@@ -60,7 +61,7 @@ tnl_flow_hash(const uint8_t *frame, uint32_t len)
 {
     struct vh_flow f;
     uint32_t h;
-    if (vh_frame_flow(frame, len, &f)) {
+    if (vh_frame_flow_for_hash(frame, len, &f)) {
         /* Both directions of a flow hash alike, as Linux orders the
          * addresses and ports first (__flow_hash_consistentify). */
         bool swap = f.ip_src > f.ip_dst
@@ -74,7 +75,7 @@ tnl_flow_hash(const uint8_t *frame, uint32_t len)
         h = vh_hash_finish(h ^ f.proto);
         h = vh_hash_finish(h ^ ((uint32_t) pa << 16 | pb));
     } else if (len >= VH_ETH_HLEN) {
-        /* Not IPv4: the MAC addresses and the EtherType, as Linux falls
+        /* Not IP: the MAC addresses and the EtherType, as Linux falls
          * back to for an Ethernet payload without a flow. */
         h = vh_hash_finish(vh_get_be32(frame));
         h = vh_hash_finish(h ^ vh_get_be32(frame + 4));

@@ -24,9 +24,10 @@
  * [min, max) as ((h ^ h << 16) * (max - min) >> 32) + min; tnl_udp_sport
  * does the same.  Linux's hash itself is the flow dissector's siphash
  * with a key drawn at boot, which no simulation can reproduce: vhsim
- * hashes the same fields (addresses, protocol, and ports of TCP or UDP
- * that is not a fragment; the MAC addresses and EtherType of a frame
- * that is not IPv4) with a fixed mixing function, so runs repeat, and
+ * hashes the same fields (addresses, an IPv6 one folded to 32 bits as
+ * sim/flow6.h does, protocol, and ports of TCP or UDP that is not a
+ * fragment; the MAC addresses and EtherType of a frame that is not IP)
+ * with a fixed mixing function, so runs repeat, and
  * like Linux orders the two ends first, so a flow's two directions hash
  * alike. */
 #ifndef VH_MODELS_TUNNEL_OUTER_H
