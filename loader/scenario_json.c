@@ -47,7 +47,7 @@ static const struct schema_key attach_keys[] = {
     { "type", NULL }, { "to", NULL }, { "mode", NULL }, { "vf", NULL },
     { "forward", NULL }, { "vlan", NULL }, { "trunks", NULL },
     { "ingress_policing_rate", NULL }, { "ingress_policing_burst", NULL },
-    { "isolated", NULL }, { "pvlan", NULL },
+    { "isolated", NULL }, { "pvlan", NULL }, { "portgroup", NULL },
 };
 const struct schema sch_attach = SCHEMA("attach", attach_keys);
 
@@ -55,7 +55,7 @@ static const struct schema_key top_keys[] = {
     { "name", NULL }, { "description", NULL }, { "seed", NULL },
     { "duration", NULL }, { "hosts", NULL }, { "switches", NULL },
     { "traffic", NULL }, { "capture", NULL }, { "events", NULL },
-    { "variants", NULL }, { "costs", NULL },
+    { "variants", NULL }, { "costs", NULL }, { "dvswitches", NULL },
     /* A lesson's (loader/scenario_lesson.c). */
     { "title", NULL }, { "title_zh", NULL }, { "description_zh", NULL },
     { "questions", NULL },
@@ -280,10 +280,8 @@ static const struct {
     const char *key;
     const char *feature;
 } unbuilt_keys[] = {
-    { "scenario", "dvswitches", "distributed switches" },
     { "NIC", "ip6", "IPv6" },
     { "VM NIC", "ip6", "IPv6" },
-    { "attach", "portgroup", "distributed switches' port groups" },
     { "flow", "family", "IPv6" },
 };
 
@@ -574,7 +572,6 @@ static const struct {
     const char *value;
     const char *feature;
 } unbuilt_values[] = {
-    { "attach type", "dvswitch", "distributed switches" },
     { "proto", "icmp6", "IPv6" },
     { "bond mode", "balance-alb", "Linux bonding mode balance-alb" },
 };

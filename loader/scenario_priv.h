@@ -321,6 +321,15 @@ bool ld_vnic_offloads(struct ld *, const cJSON *vnic, const char *vp,
 
 bool ld_hosts(struct ld *, const cJSON *root);
 bool ld_switches(struct ld *, const cJSON *root);
+/* "dvswitches" (loader/scenario_dvs.c), after the hosts: the switches,
+ * and the VM NICs that attach to them. */
+bool ld_dvswitches(struct ld *, const cJSON *root);
+void ld_free_dvswitches(struct cfg_scenario *);
+/* The distributed switch named 'name', or NULL. */
+const struct cfg_dvswitch *ld_find_dvswitch(const struct cfg_scenario *,
+                                            const char *name);
+/* Whether distributed switch 'd' spans host 'host'. */
+bool ld_dvswitch_spans(const struct cfg_dvswitch *d, const char *host);
 bool ld_traffic(struct ld *, const cJSON *root);
 /* Reads the capture flow 'f' (at 'fp') replays into f->replay. */
 bool ld_replay(struct ld *, const char *fp, struct cfg_flow *f);
