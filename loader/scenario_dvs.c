@@ -154,6 +154,38 @@ load_portgroup(struct ld *ld, const cJSON *o, const char *gp,
     return true;
 }
 
+/* Each VID plays one part in the switch's private VLANs: a secondary
+ * belongs to one primary, as one type, and is no primary itself. */
+static bool
+check_pvlans(struct ld *ld, const struct cfg_dvswitch *d)
+{
+    char path[JP_LEN];
+    for (size_t g = 0; g < d->n_portgroups; g++) {
+        const struct cfg_pvlan *a = &d->portgroups[g].pvlan;
+        if (a->type == CFG_PVLAN_NONE) {
+            continue;
+        }
+        for (size_t k = 0; k < d->n_portgroups; k++) {
+            const struct cfg_pvlan *b = &d->portgroups[k].pvlan;
+            bool clash = false;
+            if (b->type == CFG_PVLAN_NONE) {
+                continue;
+            }
+            if (a->secondary && a->secondary == b->secondary) {
+                clash = a->primary != b->primary || a->type != b->type;
+            }
+            clash |= a->secondary && a->secondary == b->primary;
+            if (clash) {
+                jp_key(path, d->portgroups[g].jpath, "pvlan");
+                return vh_diag_fail(ld->diag, path, "VLAN %u plays another "
+                                    "part in the private VLAN of %s",
+                                    a->secondary, d->portgroups[k].jpath);
+            }
+        }
+    }
+    return true;
+}
+
 /* Every uplink is a NIC of every host of the switch, and nothing else's. */
 static bool
 check_uplinks(struct ld *ld, const struct cfg_dvswitch *d, size_t di)
@@ -166,8 +198,9 @@ check_uplinks(struct ld *ld, const struct cfg_dvswitch *d, size_t di)
                 h = &ld->sc->hosts[i];
             }
         }
-        jp_key(path, d->jpath, "hosts");
-        jp_idx(path, path, k);
+        char hp[JP_LEN];
+        jp_key(hp, d->jpath, "hosts");
+        jp_idx(path, hp, k);
         if (!h) {
             return vh_diag_fail(ld->diag, path, "no host '%s'", d->hosts[k]);
         }
@@ -178,8 +211,9 @@ check_uplinks(struct ld *ld, const struct cfg_dvswitch *d, size_t di)
                     nic = &h->nics[i];
                 }
             }
-            jp_key(up, d->jpath, "uplinks");
-            jp_idx(up, up, u);
+            char ups[JP_LEN];
+            jp_key(ups, d->jpath, "uplinks");
+            jp_idx(up, ups, u);
             if (!nic) {
                 return vh_diag_fail(ld->diag, up, "host '%s' has no NIC "
                                     "'%s'; a distributed switch's uplinks "
@@ -310,15 +344,16 @@ load_dvswitch(struct ld *ld, const cJSON *o, const char *dp, size_t di,
         }
         for (size_t k = 0; k < i; k++) {
             if (!strcmp(d->portgroups[k].name, d->portgroups[i].name)) {
-                jp_key(gp, gp, "name");
-                return vh_diag_fail(ld->diag, gp, "port group '%s' is "
+                char np[JP_LEN];
+                jp_key(np, gp, "name");
+                return vh_diag_fail(ld->diag, np, "port group '%s' is "
                                     "already declared (%s)",
                                     d->portgroups[i].name,
                                     d->portgroups[k].jpath);
             }
         }
     }
-    return true;
+    return check_pvlans(ld, d);
 }
 
 /* Each VM NIC attached to a distributed switch names one spanning its
@@ -337,15 +372,15 @@ check_attached(struct ld *ld)
                 }
                 const struct cfg_dvswitch *d
                     = ld_find_dvswitch(ld->sc, vn->attach_to);
-                jp_key(path, vn->jpath, "attach");
+                char ap[JP_LEN];
+                jp_key(ap, vn->jpath, "attach");
+                jp_key(path, ap, "to");
                 if (!d) {
-                    jp_key(path, path, "to");
                     return vh_diag_fail(ld->diag, path, "no distributed "
                                         "switch '%s' (in the scenario's "
                                         "\"dvswitches\")", vn->attach_to);
                 }
                 if (!ld_dvswitch_spans(d, ch->name)) {
-                    jp_key(path, path, "to");
                     return vh_diag_fail(ld->diag, path, "distributed "
                                         "switch '%s' does not span host "
                                         "'%s'; add it to the switch's "
@@ -356,7 +391,7 @@ check_attached(struct ld *ld)
                     found |= !strcmp(d->portgroups[g].name, vn->portgroup);
                 }
                 if (!found) {
-                    jp_key(path, path, "portgroup");
+                    jp_key(path, ap, "portgroup");
                     return vh_diag_fail(ld->diag, path, "distributed "
                                         "switch '%s' has no port group "
                                         "'%s'", d->name, vn->portgroup);
