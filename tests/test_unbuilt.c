@@ -29,13 +29,8 @@ static const struct {
     const char *json;
     const char *want;
 } cases[] = {
-    { BASE(", \"dvswitches\": []", "", "", "", "", "", ""),
-      "dvswitches: not supported yet: distributed switches" },
     { BASE("", ", \"ip6\": \"2001:db8::5/64\"", "", "", "", "", ""),
       "hosts[0].nics[0].ip6: not supported yet: IPv6" },
-    { BASE("", "", "", "", ", \"portgroup\": \"web\"", "", ""),
-      "hosts[0].vms[0].nics[0].attach.portgroup: not supported yet: "
-      "distributed switches' port groups" },
     { BASE("", "", ", { \"name\": \"b0\", \"type\": \"bond\", \"members\": "
            "[\"eth1\"], \"bond_mode\": \"balance-alb\" }", "", "", "",
            ""),

@@ -1,0 +1,502 @@
+/* tests/test_dvs.c: the distributed switch.
+ *
+ * The loader's refusals at their JSON paths; port groups' VLANs (an
+ * access port reaches only its VLAN, a trunking port's VM sees tagged
+ * frames, as tshark reads them); private VLANs through the switch
+ * (RFC 5517's table); blocked port groups; the uplink each teaming policy
+ * picks, and a failover with the frames lost before the switch noticed;
+ * a port that keeps its id, policy and counters when its VM migrates;
+ * the same run twice giving the same report. */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "models/core/world.h"
+#include "models/dvs/dvswitch.h"
+#include "models/guest/vm.h"
+#include "tests/testutil.h"
+#include "tests/worldtest.h"
+
+/* JSON written with single quotes, for legibility. */
+static char *
+dq(const char *s)
+{
+    char *r = strdup(s);
+    for (char *p = r; *p; p++) {
+        *p = *p == '\'' ? '"' : *p;
+    }
+    return r;
+}
+
+static struct dvs_local *
+local_of(struct world *w, const char *path)
+{
+    return VH_CONTAINER_OF(wt_dev(w, path), struct dvs_local, dev);
+}
+
+static struct dvswitch *
+switch_of(struct world *w, const char *name)
+{
+    return VH_CONTAINER_OF(wt_dev(w, name), struct dvswitch, dev);
+}
+
+/* One VM NIC of a host, in port group 'pg', address 10.0.0.N. */
+#define VM(NAME, N, PG)                                                    \
+    "{'name': '" NAME "', 'nics': [{'name': 'eth0', "                      \
+    "'mac': '52:54:00:00:00:0" #N "', 'ip': '10.0.0." #N "/24', "         \
+    "'attach': {'type': 'dvswitch', 'to': 'dvs1', 'portgroup': '" PG "'}}]}"
+
+/* Two hosts, each with uplinks eth1 and eth2 to tor1; 'VMS1' on host1,
+ * 'VMS2' on host2; the switch's 'TEAM' and 'GROUPS'; 'REST' after. */
+#define TWO_HOSTS(VMS1, VMS2, TEAM, GROUPS, REST)                          \
+    "{'name': 't', 'duration': '4ms', 'hosts': ["                          \
+    " {'name': 'host1', 'cpu': {'cores': 4}, 'nics': ["                    \
+    "   {'name': 'eth1', 'link': 'tor1/p1'},"                              \
+    "   {'name': 'eth2', 'link': 'tor1/p2'}], 'vms': [" VMS1 "]},"         \
+    " {'name': 'host2', 'cpu': {'cores': 4}, 'nics': ["                    \
+    "   {'name': 'eth1', 'link': 'tor1/p3'},"                              \
+    "   {'name': 'eth2', 'link': 'tor1/p4'}], 'vms': [" VMS2 "]}],"        \
+    " 'switches': [{'name': 'tor1', 'ports': 4}],"                         \
+    " 'dvswitches': [{'name': 'dvs1', 'hosts': ['host1', 'host2'],"        \
+    "   'uplinks': ['eth1', 'eth2'], 'teaming': '" TEAM "',"               \
+    "   'portgroups': [" GROUPS "]}]" REST "}"
+
+#define GROUPS_VLAN                                                        \
+    "{'name': 'web', 'vlan': 10}, {'name': 'db', 'vlan': 20},"             \
+    "{'name': 'trunk', 'trunks': [10, 20]}, {'name': 'off', 'vlan': 10,"   \
+    " 'blocked': true}"
+
+/* --- Refusals. --- */
+
+/* A base scenario, with 'from' replaced by 'to' once. */
+static char *
+patched(const char *from, const char *to)
+{
+    char *base = dq(TWO_HOSTS(VM("a", 1, "web"), VM("b", 2, "web"),
+                              "loadbalance_srcid", GROUPS_VLAN, ""));
+    char *f = dq(from), *t = dq(to);
+    char *at = strstr(base, f);
+    ck_assert_msg(at != NULL, "no '%s' in the base scenario", f);
+    size_t n = strlen(base) - strlen(f) + strlen(t) + 1;
+    char *r = malloc(n);
+    snprintf(r, n, "%.*s%s%s", (int) (at - base), base, t, at + strlen(f));
+    free(base);
+    free(f);
+    free(t);
+    return r;
+}
+
+static const struct {
+    const char *from, *to, *want;
+} patches[] = {
+    { "'teaming'", "'flavor': 'n1kv', 'teaming'",
+      "dvswitches[0].flavor: not supported yet: the Nexus 1000V" },
+    { "'teaming'", "'lldp': true, 'teaming'",
+      "dvswitches[0].lldp: not supported yet" },
+    { "'teaming'", "'netflow': {'collector': 'host2'}, 'teaming'",
+      "dvswitches[0].netflow: not supported yet" },
+    { "{'name': 'web', 'vlan': 10}",
+      "{'name': 'web', 'vlan': 10, 'shaping': {'average': '1Mbps'}}",
+      "dvswitches[0].portgroups[0].shaping: not supported yet" },
+    { "{'name': 'web', 'vlan': 10}",
+      "{'name': 'web', 'vlan': 10, 'trunks': [10]}",
+      "dvswitches[0].portgroups[0].trunks: a port group is an access port" },
+    { "'loadbalance_srcid'", "'roundrobin'",
+      "dvswitches[0].teaming: unknown teaming policy 'roundrobin'" },
+    { "['eth1', 'eth2']", "['eth1', 'eth9']",
+      "dvswitches[0].uplinks[1]: host 'host1' has no NIC 'eth9'" },
+    { "['host1', 'host2']", "['host1', 'host3']",
+      "dvswitches[0].hosts[1]: no host 'host3'" },
+    { "['host1', 'host2']", "['host1']",
+      "hosts[1].vms[0].nics[0].attach.to: distributed switch 'dvs1' does "
+      "not span host 'host2'" },
+    { "'portgroup': 'web'}}]}]},", "'portgroup': 'www'}}]}]},",
+      "hosts[0].vms[0].nics[0].attach.portgroup: distributed switch 'dvs1' "
+      "has no port group 'www'" },
+    { "'to': 'dvs1', 'portgroup': 'web'}}]}]},", "'to': 'dvs1'}}]}]},",
+      "hosts[0].vms[0].nics[0].attach: missing required key 'portgroup'" },
+    { "'ip': '10.0.0.1/24', ", "'ip': '10.0.0.1/24', 'vlan': 5, ",
+      "hosts[0].vms[0].nics[0].vlan: a distributed switch's port takes its "
+      "VLAN from its port group" },
+    { "{'name': 'eth1', 'link': 'tor1/p1'}",
+      "{'name': 'eth1', 'link': 'tor1/p1', 'ip': '10.9.0.1/24'}",
+      "dvswitches[0].uplinks[0]: NIC 'eth1' of host 'host1' has an "
+      "address" },
+    { "'to': 'dvs1', 'portgroup': 'web'}}]}]},",
+      "'to': 'dvs9', 'portgroup': 'web'}}]}]},",
+      "hosts[0].vms[0].nics[0].attach.to: no distributed switch 'dvs9'" },
+    { "{'name': 'db', 'vlan': 20}", "{'name': 'web'}",
+      "dvswitches[0].portgroups[1].name: port group 'web' is already "
+      "declared" },
+};
+
+START_TEST(test_refusals_at_their_paths)
+{
+    char *json = patched(patches[_i].from, patches[_i].to);
+    char *msg = wt_refusal(json, NULL);
+    ck_assert_msg(strstr(msg, patches[_i].want) == msg, "got '%s', want "
+                  "'%s...'", msg, patches[_i].want);
+    free(msg);
+    free(json);
+    /* And the command line says so with exit status 2. */
+    if (_i == 0) {
+        char *dir = vh_test_tmpdir();
+        char path[512];
+        snprintf(path, sizeof path, "%s/t.json", dir);
+        json = patched(patches[0].from, patches[0].to);
+        FILE *f = fopen(path, "w");
+        ck_assert_ptr_nonnull(f);
+        fputs(json, f);
+        fclose(f);
+        free(json);
+        char *out = NULL;
+        int rc = vh_test_sh(&out, "%s check %s 2>&1", vh_test_bin(), path);
+        ck_assert_int_eq(rc, 2);
+        ck_assert_ptr_nonnull(strstr(out, "dvswitches[0].flavor"));
+        free(out);
+        free(dir);
+    }
+}
+END_TEST
+
+/* --- VLANs, trunks, blocking. --- */
+
+/* On host1: a and b in web (VLAN 10), c in db (20), t a trunk of both,
+ * x in the blocked group; on host2: d in web.  Pings: a-b, a-d (across
+ * the uplinks), a-c, a-x, x-a. */
+static const char vlan_json[] = TWO_HOSTS(
+    VM("a", 1, "web") "," VM("b", 2, "web") "," VM("c", 3, "db") ","
+    VM("t", 4, "trunk") "," VM("x", 5, "off"),
+    VM("d", 6, "web"), "loadbalance_srcid", GROUPS_VLAN,
+    ", 'traffic': ["
+    " {'name': 'a-b', 'from': 'host1/a', 'to': 'host1/b', 'proto': 'icmp',"
+    "  'rate': '10kpps', 'count': 5},"
+    " {'name': 'a-d', 'from': 'host1/a', 'to': 'host2/d', 'proto': 'icmp',"
+    "  'rate': '10kpps', 'count': 5},"
+    " {'name': 'a-c', 'from': 'host1/a', 'to': 'host1/c', 'proto': 'icmp',"
+    "  'rate': '10kpps', 'count': 5},"
+    " {'name': 'a-x', 'from': 'host1/a', 'to': 'host1/x', 'proto': 'icmp',"
+    "  'rate': '10kpps', 'count': 5},"
+    " {'name': 'x-a', 'from': 'host1/x', 'to': 'host1/a', 'proto': 'icmp',"
+    "  'rate': '10kpps', 'count': 5}],"
+    " 'capture': [{'point': 'host1/t/eth0', 'file': 'trunk.pcap'},"
+    "             {'point': 'host1/eth1', 'file': 'uplink.pcap'}]");
+
+START_TEST(test_vlans_and_blocking)
+{
+    char *json = dq(vlan_json);
+    struct wt_run r = wt_run_json(json, NULL, NULL, NULL);
+    struct world *w = r.w;
+    /* Same VLAN: on one host, and across hosts by the uplinks. */
+    ck_assert_uint_eq(w->flows[0].delivered, 5);
+    ck_assert_uint_eq(w->flows[1].delivered, 5);
+    /* Another VLAN: never. */
+    ck_assert_uint_eq(w->flows[2].delivered, 0);
+    /* A blocked port takes nothing and sends nothing. */
+    ck_assert_uint_eq(w->flows[3].delivered, 0);
+    ck_assert_uint_eq(w->flows[4].delivered, 0);
+    struct dvswitch *sw = switch_of(w, "dvs1");
+    ck_assert_uint_eq(sw->n_ports, 6);
+    const struct dvs_port *x = sw->ports[4];
+    ck_assert_str_eq(x->pg->name, "off");
+    ck_assert_uint_gt(x->blocked, 0);
+    ck_assert_uint_eq(x->rx + x->tx, 0);
+    wt_assert_held(w);
+    wt_run_free(&r);
+    free(json);
+}
+END_TEST
+
+START_TEST(test_trunk_vm_sees_tags)
+{
+    vh_tshark_require();
+    char *json = dq(vlan_json);
+    char *dir = vh_test_run_scenario(json, "");
+    char pcap[600];
+    /* a's ARP requests reach the trunking VM tagged with web's VLAN. */
+    snprintf(pcap, sizeof pcap, "%s/trunk.pcap", dir);
+    char *out = vh_tshark_out(pcap, "-Y 'arp && vlan.id == 10' "
+                              "-T fields -e arp.src.proto_ipv4");
+    ck_assert_msg(strstr(out, "10.0.0.1") != NULL, "trunk saw: %s", out);
+    free(out);
+    /* Nothing reaches it untagged. */
+    out = vh_tshark_out(pcap, "-Y '!vlan' -T fields -e frame.number");
+    ck_assert_str_eq(out, "");
+    free(out);
+    /* On the uplink, a's pings to d are tagged 10. */
+    snprintf(pcap, sizeof pcap, "%s/uplink.pcap", dir);
+    vh_tshark_assert_clean(pcap);
+    out = vh_tshark_out(pcap, "-Y 'icmp.type == 8 && ip.dst == 10.0.0.6' "
+                        "-T fields -e vlan.id");
+    ck_assert_msg(!strncmp(out, "10\n", 3), "uplink: %s", out);
+    free(out);
+    free(dir);
+    free(json);
+}
+END_TEST
+
+/* --- Private VLANs. --- */
+
+static const struct {
+    const char *vm, *pg;
+} pv_ports[] = {
+    { "iso1", "iso" }, { "iso2", "iso" }, { "ca1", "com" }, { "ca2", "com" },
+    { "pro", "pro" },
+};
+#define N_PV (sizeof pv_ports / sizeof pv_ports[0])
+
+static bool
+pv_reaches(size_t i, size_t j)
+{
+    const char *a = pv_ports[i].pg, *b = pv_ports[j].pg;
+    return !strcmp(a, "pro") || !strcmp(b, "pro")
+           || (!strcmp(a, "com") && !strcmp(b, "com"));
+}
+
+START_TEST(test_pvlan_table)
+{
+    char vms[4096] = "", traffic[8192] = "", buf[16384];
+    size_t vl = 0, tl = 0;
+    for (size_t i = 0; i < N_PV; i++) {
+        vl += (size_t) snprintf(vms + vl, sizeof vms - vl,
+            "%s{'name': '%s', 'nics': [{'name': 'eth0', 'ip': "
+            "'10.0.0.%zu/24', 'attach': {'type': 'dvswitch', 'to': 'dvs1', "
+            "'portgroup': '%s'}}]}", i ? "," : "", pv_ports[i].vm, i + 1,
+            pv_ports[i].pg);
+        for (size_t j = 0; j < N_PV; j++) {
+            if (i != j) {
+                tl += (size_t) snprintf(traffic + tl, sizeof traffic - tl,
+                    "%s{'name': '%s-%s', 'from': 'h/%s', 'to': 'h/%s', "
+                    "'proto': 'icmp', 'rate': '10kpps', 'count': 3}",
+                    tl ? "," : "", pv_ports[i].vm, pv_ports[j].vm,
+                    pv_ports[i].vm, pv_ports[j].vm);
+            }
+        }
+    }
+    snprintf(buf, sizeof buf,
+             "{'name': 't', 'duration': '3ms', 'hosts': [{'name': 'h', "
+             "'nics': [{'name': 'eth1'}], 'vms': [%s]}], "
+             "'dvswitches': [{'name': 'dvs1', 'hosts': ['h'], "
+             "'uplinks': ['eth1'], 'portgroups': ["
+             "{'name': 'iso', 'pvlan': {'primary': 100, 'secondary': 101, "
+             "'type': 'isolated'}},"
+             "{'name': 'com', 'pvlan': {'primary': 100, 'secondary': 102, "
+             "'type': 'community'}},"
+             "{'name': 'pro', 'pvlan': {'primary': 100, "
+             "'type': 'promiscuous'}}]}], 'traffic': [%s]}", vms, traffic);
+    char *json = dq(buf);
+    struct wt_run r = wt_run_json(json, NULL, NULL, NULL);
+    size_t f = 0;
+    for (size_t i = 0; i < N_PV; i++) {
+        for (size_t j = 0; j < N_PV; j++) {
+            if (i == j) {
+                continue;
+            }
+            const struct flow_stats *fs = &r.w->flows[f++];
+            ck_assert_msg((fs->delivered > 0) == pv_reaches(i, j),
+                          "%s -> %s: delivered %llu", pv_ports[i].vm,
+                          pv_ports[j].vm,
+                          (unsigned long long) fs->delivered);
+        }
+    }
+    wt_assert_held(r.w);
+    wt_run_free(&r);
+    free(json);
+}
+END_TEST
+
+/* --- Teaming. --- */
+
+/* Four VMs on host1 (ports 0..3, MACs ..:01 to ..:04) each send to d on
+ * host2; 'TEAM' picks their uplinks. */
+#define TEAM_JSON(TEAM, REST)                                              \
+    TWO_HOSTS(VM("a", 1, "web") "," VM("b", 2, "web") ","                  \
+              VM("c", 3, "web") "," VM("e", 4, "web"),                     \
+              VM("d", 6, "web"), TEAM, "{'name': 'web', 'vlan': 10}",      \
+              ", 'traffic': ["                                             \
+              FLOW("a") "," FLOW("b") "," FLOW("c") "," FLOW("e") "]"     \
+              REST)
+#define FLOW(V)                                                            \
+    "{'name': '" V "', 'from': 'host1/" V "', 'to': 'host2/d',"           \
+    " 'proto': 'udp', 'size': 100, 'rate': '5kpps', 'start': '100us',"    \
+    " 'count': 10}"
+
+/* Runs TEAM_JSON with 'team' and returns host1's local part's uplink
+ * frame counts. */
+static void
+run_team(const char *team, uint64_t tx[2])
+{
+    char json[8192];
+    snprintf(json, sizeof json, TEAM_JSON("%s", ""), team);
+    char *j = dq(json);
+    struct wt_run r = wt_run_json(j, NULL, NULL, NULL);
+    for (size_t f = 0; f < 4; f++) {
+        ck_assert_uint_eq(r.w->flows[f].delivered, 10);
+    }
+    struct dvs_local *lp = local_of(r.w, "host1/dvs1");
+    tx[0] = lp->uplinks[0].tx;
+    tx[1] = lp->uplinks[1].tx;
+    wt_run_free(&r);
+    free(j);
+}
+
+START_TEST(test_teaming_policies)
+{
+    uint64_t tx[2];
+    /* Originating port: ports 0 and 2 by eth1, 1 and 3 by eth2; each
+     * sends 10 frames and one ARP request. */
+    run_team("loadbalance_srcid", tx);
+    ck_assert_uint_eq(tx[0], 22);
+    ck_assert_uint_eq(tx[1], 22);
+    /* Explicit failover order: all by the first. */
+    run_team("failover_explicit", tx);
+    ck_assert_uint_eq(tx[0], 44);
+    ck_assert_uint_eq(tx[1], 0);
+    /* Source MAC: the last octets 1..4 mod 2, the same split as srcid
+     * but by MAC (odd MACs, a and c, by eth2). */
+    run_team("loadbalance_srcmac", tx);
+    ck_assert_uint_eq(tx[0], 22);
+    ck_assert_uint_eq(tx[1], 22);
+}
+END_TEST
+
+/* a's port (0) leaves by eth1, which goes down at 200 ms; the switch
+ * reads link status every 500 ms, so a's frames go into the dead link
+ * until then, and are lost; after, they leave by eth2. */
+START_TEST(test_failover_counts_lost)
+{
+    char *json = dq(TWO_HOSTS(
+        VM("a", 1, "web"), VM("d", 6, "web"), "loadbalance_srcid",
+        "{'name': 'web', 'vlan': 10}",
+        ", 'duration': '900ms', 'traffic': [{'name': 'a', "
+        "'from': 'host1/a', 'to': 'host2/d', 'proto': 'udp', 'size': 100, "
+        "'rate': '1kpps', 'start': '1ms', 'duration': '850ms'}],"
+        " 'events': [{'at': '200ms', 'action': 'link-down', "
+        "'target': 'host1/eth1'}]"));
+    /* The duration given twice: keep the later. */
+    char *first = strstr(json, "\"duration\": \"4ms\", ");
+    ck_assert_ptr_nonnull(first);
+    memmove(first, first + strlen("\"duration\": \"4ms\", "),
+            strlen(first + strlen("\"duration\": \"4ms\", ")) + 1);
+    struct wt_run r = wt_run_json(json, NULL, NULL, NULL);
+    struct dvs_local *lp = local_of(r.w, "host1/dvs1");
+    const struct dvs_uplink *u0 = &lp->uplinks[0], *u1 = &lp->uplinks[1];
+    const struct flow_stats *fs = &r.w->flows[0];
+    /* 200 ms to 500 ms at 1 kpps: about 300 frames into the dead link. */
+    ck_assert_uint_ge(u0->lost, 295);
+    ck_assert_uint_le(u0->lost, 305);
+    ck_assert_uint_eq(u0->failovers, 1);
+    ck_assert(!u0->usable);
+    ck_assert_uint_eq(vh_drops_get(&fs->drops, "link-down"), u0->lost);
+    /* Then eth2 carries the rest, delivered. */
+    ck_assert_uint_ge(u1->tx, 345);
+    ck_assert_uint_eq(fs->delivered + fs->drops.total, fs->sent);
+    ck_assert_uint_gt(fs->last_delivered, 800 * VH_MS);
+    wt_run_free(&r);
+    free(json);
+}
+END_TEST
+
+/* --- Migration. --- */
+
+/* a (port 0, blocked group 'off' for 'b') migrates from host1 to host2
+ * at 2 ms while d sends to it. */
+static const char mig_json[] = TWO_HOSTS(
+    VM("a", 1, "web") "," VM("x", 5, "off"), VM("d", 6, "web"),
+    "loadbalance_srcid", GROUPS_VLAN,
+    ", 'traffic': [{'name': 'in', 'from': 'host2/d', 'to': 'host1/a',"
+    "  'proto': 'udp', 'size': 100, 'rate': '20kpps', 'start': '100us',"
+    "  'duration': '3800us'},"
+    " {'name': 'blk', 'from': 'host1/x', 'to': 'host2/d', 'proto': 'udp',"
+    "  'rate': '5kpps', 'start': '100us', 'duration': '3800us'}],"
+    " 'events': [{'at': '1500us', 'action': 'migrate', 'target': 'host1/a',"
+    "  'to': 'host2', 'downtime': '500us'},"
+    " {'at': '1500us', 'action': 'migrate', 'target': 'host1/x',"
+    "  'to': 'host2', 'downtime': '500us'}]");
+
+START_TEST(test_port_follows_migrating_vm)
+{
+    char *json = dq(mig_json);
+    struct wt_run r = wt_run_json(json, NULL, NULL, NULL);
+    struct world *w = r.w;
+    struct dvswitch *sw = switch_of(w, "dvs1");
+    /* Still three ports: a's and x's kept theirs. */
+    ck_assert_uint_eq(sw->n_ports, 3);
+    const struct dvs_port *a = sw->ports[0], *x = sw->ports[1];
+    ck_assert_uint_eq(a->id, 0);
+    ck_assert_str_eq(a->nic_path, "host1/a/eth0");
+    ck_assert_str_eq(a->hosts, "host1 -> host2");
+    ck_assert_ptr_eq(a->local, local_of(w, "host2/dvs1"));
+    /* Its counters run on: what it took on both hosts, one count. */
+    const struct flow_stats *in = &w->flows[0];
+    ck_assert_uint_gt(in->delivered, 40);
+    ck_assert_uint_ge(a->tx, in->delivered);
+    /* Deliveries before and after the move. */
+    ck_assert_uint_lt(in->first_delivered, 1500 * VH_US);
+    ck_assert_uint_gt(in->last_delivered, 3 * VH_MS);
+    /* The policy came along: x is still blocked on host2, and its
+     * frames there count on the same port. */
+    ck_assert_str_eq(x->hosts, "host1 -> host2");
+    ck_assert_uint_eq(w->flows[1].delivered, 0);
+    struct vh_device *d1 = wt_dev(w, "host1/dvs1");
+    struct vh_device *d2 = wt_dev(w, "host2/dvs1");
+    ck_assert_ptr_nonnull(d2->drop_reasons);
+    uint64_t on2 = vh_drops_get(d2->drop_reasons, "port-blocked");
+    ck_assert_uint_gt(on2, 0);
+    ck_assert_uint_eq(x->blocked,
+                      vh_drops_get(d1->drop_reasons, "port-blocked") + on2);
+    /* host1's part has no port left that takes frames. */
+    struct dvs_local *l1 = local_of(w, "host1/dvs1");
+    for (size_t i = 1; i < l1->l2.n_ports; i++) {
+        ck_assert_ptr_null(l1->l2_ports[i]);
+    }
+    wt_run_free(&r);
+    free(json);
+}
+END_TEST
+
+/* --- Determinism. --- */
+
+START_TEST(test_same_seed_same_report)
+{
+    char *json = dq(mig_json);
+    char *d1 = vh_test_run_scenario(json, "--json report.json");
+    char *d2 = vh_test_run_scenario(json, "--json report.json");
+    char p1[600], p2[600];
+    snprintf(p1, sizeof p1, "%s/report.json", d1);
+    snprintf(p2, sizeof p2, "%s/report.json", d2);
+    size_t n1, n2;
+    char *a = vh_test_slurp(p1, &n1), *b = vh_test_slurp(p2, &n2);
+    ck_assert_ptr_nonnull(a);
+    ck_assert_ptr_nonnull(strstr(a, "\"dvswitches\""));
+    ck_assert_uint_eq(n1, n2);
+    ck_assert(!memcmp(a, b, n1));
+    free(a);
+    free(b);
+    free(d1);
+    free(d2);
+    free(json);
+}
+END_TEST
+
+static Suite *
+dvs_suite(void)
+{
+    Suite *s = suite_create("dvs");
+    TCase *tc = tcase_create("dvs");
+    tcase_set_timeout(tc, 120);
+    tcase_add_loop_test(tc, test_refusals_at_their_paths, 0,
+                        (int) (sizeof patches / sizeof patches[0]));
+    tcase_add_test(tc, test_vlans_and_blocking);
+    tcase_add_test(tc, test_trunk_vm_sees_tags);
+    tcase_add_test(tc, test_pvlan_table);
+    tcase_add_test(tc, test_teaming_policies);
+    tcase_add_test(tc, test_failover_counts_lost);
+    tcase_add_test(tc, test_port_follows_migrating_vm);
+    tcase_add_test(tc, test_same_seed_same_report);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+VH_SUITE(dvs_suite)
