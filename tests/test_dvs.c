@@ -308,31 +308,31 @@ END_TEST
 
 /* --- Teaming. --- */
 
-/* Four VMs on host1 (ports 0..3, MACs ..:01 to ..:04) each send to d on
- * host2; 'TEAM' picks their uplinks. */
-#define TEAM_JSON(TEAM, REST)                                              \
+/* Four VMs on host1 (ports 0..3, MACs ..:01 to ..:04) send 10, 20, 40
+ * and 80 frames to d on host2, so each split of them over the two
+ * uplinks shows in the uplinks' counts; 'TEAM' picks their uplinks. */
+#define TEAM_JSON(TEAM)                                                    \
     TWO_HOSTS(VM("a", 1, "web") "," VM("b", 2, "web") ","                  \
               VM("c", 3, "web") "," VM("e", 4, "web"),                     \
               VM("d", 6, "web"), TEAM, "{'name': 'web', 'vlan': 10}",      \
-              ", 'traffic': ["                                             \
-              FLOW("a") "," FLOW("b") "," FLOW("c") "," FLOW("e") "]"     \
-              REST)
-#define FLOW(V)                                                            \
+              ", 'traffic': [" FLOW("a", "10") "," FLOW("b", "20") ","     \
+              FLOW("c", "40") "," FLOW("e", "80") "]")
+#define FLOW(V, N)                                                         \
     "{'name': '" V "', 'from': 'host1/" V "', 'to': 'host2/d',"           \
-    " 'proto': 'udp', 'size': 100, 'rate': '5kpps', 'start': '100us',"    \
-    " 'count': 10}"
+    " 'proto': 'udp', 'size': 100, 'rate': '50kpps', 'start': '100us',"   \
+    " 'count': " N "}"
 
-/* Runs TEAM_JSON with 'team' and returns host1's local part's uplink
- * frame counts. */
+/* Runs TEAM_JSON with 'team': host1's uplinks' frame counts. */
 static void
 run_team(const char *team, uint64_t tx[2])
 {
     char json[8192];
-    snprintf(json, sizeof json, TEAM_JSON("%s", ""), team);
+    snprintf(json, sizeof json, TEAM_JSON("%s"), team);
     char *j = dq(json);
     struct wt_run r = wt_run_json(j, NULL, NULL, NULL);
+    static const uint64_t count[] = { 10, 20, 40, 80 };
     for (size_t f = 0; f < 4; f++) {
-        ck_assert_uint_eq(r.w->flows[f].delivered, 10);
+        ck_assert_uint_eq(r.w->flows[f].delivered, count[f]);
     }
     struct dvs_local *lp = local_of(r.w, "host1/dvs1");
     tx[0] = lp->uplinks[0].tx;
@@ -344,20 +344,51 @@ run_team(const char *team, uint64_t tx[2])
 START_TEST(test_teaming_policies)
 {
     uint64_t tx[2];
-    /* Originating port: ports 0 and 2 by eth1, 1 and 3 by eth2; each
-     * sends 10 frames and one ARP request. */
+    /* Originating port: ports 0 and 2 (a, c) by eth1, 1 and 3 (b, e) by
+     * eth2, each VM's frames and its one ARP request. */
     run_team("loadbalance_srcid", tx);
-    ck_assert_uint_eq(tx[0], 22);
-    ck_assert_uint_eq(tx[1], 22);
+    ck_assert_uint_eq(tx[0], 10 + 40 + 2);
+    ck_assert_uint_eq(tx[1], 20 + 80 + 2);
+    /* Source MAC: the last octets 1..4 mod 2, so the odd ones (a, c) by
+     * eth2. */
+    run_team("loadbalance_srcmac", tx);
+    ck_assert_uint_eq(tx[0], 20 + 80 + 2);
+    ck_assert_uint_eq(tx[1], 10 + 40 + 2);
     /* Explicit failover order: all by the first. */
     run_team("failover_explicit", tx);
-    ck_assert_uint_eq(tx[0], 44);
+    ck_assert_uint_eq(tx[0], 150 + 4);
     ck_assert_uint_eq(tx[1], 0);
-    /* Source MAC: the last octets 1..4 mod 2, the same split as srcid
-     * but by MAC (odd MACs, a and c, by eth2). */
-    run_team("loadbalance_srcmac", tx);
-    ck_assert_uint_eq(tx[0], 22);
-    ck_assert_uint_eq(tx[1], 22);
+    /* Physical NIC load: as originating port until a 30 s period ends. */
+    run_team("loadbalance_loadbased", tx);
+    ck_assert_uint_eq(tx[0], 10 + 40 + 2);
+    ck_assert_uint_eq(tx[1], 20 + 80 + 2);
+}
+END_TEST
+
+/* IP hash: one VM's flows to two peers leave by different uplinks, the
+ * last octets xor'ed: 1 ^ 6 = 7 (eth2), 1 ^ 7 = 6 (eth1). */
+START_TEST(test_teaming_ip_hash_splits_a_vm)
+{
+    char *json = dq(TWO_HOSTS(
+        VM("a", 1, "web"), VM("d", 6, "web") "," VM("f", 7, "web"),
+        "loadbalance_ip", "{'name': 'web', 'vlan': 10}",
+        ", 'traffic': [{'name': 'ad', 'from': 'host1/a', 'to': 'host2/d',"
+        " 'proto': 'udp', 'rate': '50kpps', 'start': '100us', 'count': 10},"
+        " {'name': 'af', 'from': 'host1/a', 'to': 'host2/f',"
+        " 'proto': 'udp', 'rate': '50kpps', 'start': '100us',"
+        " 'count': 30}]"));
+    struct wt_run r = wt_run_json(json, NULL, NULL, NULL);
+    ck_assert_uint_eq(r.w->flows[0].delivered, 10);
+    ck_assert_uint_eq(r.w->flows[1].delivered, 30);
+    struct dvs_local *lp = local_of(r.w, "host1/dvs1");
+    /* Plus a's two ARP requests, which hash as they may. */
+    ck_assert_uint_ge(lp->uplinks[0].tx, 30);
+    ck_assert_uint_le(lp->uplinks[0].tx, 32);
+    ck_assert_uint_ge(lp->uplinks[1].tx, 10);
+    ck_assert_uint_le(lp->uplinks[1].tx, 12);
+    ck_assert_uint_eq(lp->uplinks[0].tx + lp->uplinks[1].tx, 42);
+    wt_run_free(&r);
+    free(json);
 }
 END_TEST
 
@@ -492,6 +523,7 @@ dvs_suite(void)
     tcase_add_test(tc, test_trunk_vm_sees_tags);
     tcase_add_test(tc, test_pvlan_table);
     tcase_add_test(tc, test_teaming_policies);
+    tcase_add_test(tc, test_teaming_ip_hash_splits_a_vm);
     tcase_add_test(tc, test_failover_counts_lost);
     tcase_add_test(tc, test_port_follows_migrating_vm);
     tcase_add_test(tc, test_same_seed_same_report);
