@@ -13,7 +13,8 @@
  *   in_port           "p3", or the number 3: a port of this switch
  *   a rule with no match key matches every frame (a catch-all).
  * The switch must have read "ports" first: in_port is checked against
- * it. */
+ * it.  A port's own ACL (a VM NIC's or a port group's "policy",
+ * loader/scenario_portpolicy.c) takes the same rules without in_port. */
 #include "loader/scenario_priv.h"
 
 #include <stdio.h>
@@ -133,6 +134,11 @@ acl_in_port(struct ld *ld, const cJSON *o, const char *rp, int ports,
         return true;
     }
     jp_key(path, rp, "in_port");
+    if (!ports) {
+        return vh_diag_fail(ld->diag, path, "a port's own ACL has no "
+                            "\"in_port\": every frame it sees crosses that "
+                            "port");
+    }
     if (!ld_switch_port(ld, v, path, ports, &r->in_port)) {
         return false;
     }
@@ -192,26 +198,33 @@ acl_rule(struct ld *ld, const cJSON *o, const char *rp, int ports,
 }
 
 bool
-ld_acl(struct ld *ld, const cJSON *o, const char *sp, struct cfg_switch *sw)
+ld_acl_rules(struct ld *ld, const cJSON *o, const char *op, int ports,
+             struct cfg_acl_rule **rules, size_t *n)
 {
     const cJSON *arr;
-    if (!ld_array(ld, o, sp, "acl", &arr)) {
+    if (!ld_array(ld, o, op, "acl", &arr)) {
         return false;
     }
     if (!arr || !cJSON_GetArraySize(arr)) {
         return true;            /* No rule: no ACL, everything passes. */
     }
     char ap[JP_LEN];
-    jp_key(ap, sp, "acl");
-    sw->n_acl = (size_t) cJSON_GetArraySize(arr);
-    sw->acl = ld_calloc(sw->n_acl, sizeof *sw->acl);
+    jp_key(ap, op, "acl");
+    *n = (size_t) cJSON_GetArraySize(arr);
+    *rules = ld_calloc(*n, sizeof **rules);
     size_t i = 0;
     for (const cJSON *r = arr->child; r; r = r->next, i++) {
         char rp[JP_LEN];
         jp_idx(rp, ap, i);
-        if (!acl_rule(ld, r, rp, sw->ports, &sw->acl[i])) {
+        if (!acl_rule(ld, r, rp, ports, &(*rules)[i])) {
             return false;
         }
     }
     return true;
+}
+
+bool
+ld_acl(struct ld *ld, const cJSON *o, const char *sp, struct cfg_switch *sw)
+{
+    return ld_acl_rules(ld, o, sp, sw->ports, &sw->acl, &sw->n_acl);
 }

@@ -10,6 +10,10 @@
  *                                    300s as in Linux
  *   vms[].nics[].ring                virtqueue size, a power of two
  *                                    64..1024; default 256
+ *   vms[].nics[].guest_mac, vms[].nics[].attach.policy
+ *                                    a port's policy and the MAC the
+ *                                    guest set (loader/scenario_
+ *                                    portpolicy.c)
  *   vms[].nics[].gateway             the guest's default route's next
  *                                    hop, another address of its
  *                                    subnet; default none (not with
@@ -37,6 +41,7 @@
 
 #include "models/core/defaults.h"
 #include "models/core/devclass.h"
+#include "models/core/portpolicy.h"
 #include "sim/frame.h"
 
 /* What a physical NIC model can do.  Sources: Intel I350 and 82599
@@ -407,6 +412,34 @@ load_bridge(struct ld *ld, const cJSON *o, const char *bp, int n_cores,
     return true;
 }
 
+/* attach.policy (extension): the port's policy
+ * (loader/scenario_portpolicy.c), on the ports a Linux bridge or Open
+ * vSwitch gives a VM. */
+static bool
+load_policy(struct ld *ld, const cJSON *at, const char *ap, int type,
+            struct cfg_vnic *vn)
+{
+    char path[JP_LEN];
+    const cJSON *o = cJSON_GetObjectItemCaseSensitive(at, "policy");
+    if (!o || cJSON_IsNull(o)) {
+        return true;
+    }
+    jp_key(path, ap, "policy");
+    if (type != CFG_AT_BRIDGE && type != CFG_AT_OVS) {
+        return vh_diag_fail(ld->diag, path, "a port policy applies only to "
+                            "attach types 'bridge' and 'ovs' (a switch "
+                            "port the host's software switch gives the VM)");
+    }
+    if (!ld_is_object(ld, o, path)
+        || !ld_keys_names(ld, o, path, "port policy", port_policy_keys,
+                          PORT_POLICY_N_KEYS)) {
+        return false;
+    }
+    vn->policy = ld_calloc(1, sizeof *vn->policy);
+    portpolicy_defaults(vn->policy);
+    return ld_port_policy(ld, o, path, vn->policy);
+}
+
 /* The attach object; a "vlan" or "trunks" in it (the contract puts
  * them beside the OVS attachment) is the NIC's own, '*vlan'. */
 static bool
@@ -476,6 +509,9 @@ load_attach(struct ld *ld, const cJSON *o, const char *vp,
         return vh_diag_fail(ld->diag, path, "a port with 'pvlan' is an "
                             "access port of its private VLAN; leave '%s' "
                             "out", k);
+    }
+    if (!load_policy(ld, at, ap, type, vn)) {
+        return false;
     }
     long long rate = 0, burst = 0;
     if (!ld_int(ld, at, ap, "ingress_policing_rate", false, 0, 1000000000,
@@ -622,6 +658,7 @@ load_vnic(struct ld *ld, const cJSON *o, const char *vp, const char *spath,
         || !ld_mtu(ld, o, vp, 0, &vn->mtu)
         || !ld_bool(ld, o, vp, "lldp", &vn->lldp)
         || !load_attach(ld, o, vp, vn, &vlan)
+        || !ld_guest_mac(ld, o, vp, vn)
         || !load_vnic_gateway(ld, o, vp, vn)
         || !ld_parse_class(ld, o, vp, 0, vn->cls, &vn->priv)) {
         return false;

@@ -48,6 +48,7 @@ static const struct schema_key attach_keys[] = {
     { "forward", NULL }, { "vlan", NULL }, { "trunks", NULL },
     { "ingress_policing_rate", NULL }, { "ingress_policing_burst", NULL },
     { "isolated", NULL }, { "pvlan", NULL }, { "portgroup", NULL },
+    { "policy", NULL },
 };
 const struct schema sch_attach = SCHEMA("attach", attach_keys);
 
@@ -100,7 +101,7 @@ static const struct schema_key vnic_keys[] = {
     { "backend", NULL }, { "queues", NULL }, { "attach", &sch_attach },
     { "vlan", NULL }, { "ring", NULL }, { "trunks", NULL },
     { "mtu", NULL }, { "gateway", NULL }, { "offloads", &sch_offloads },
-    { "lldp", NULL },
+    { "lldp", NULL }, { "guest_mac", NULL },
 };
 const struct schema sch_vnic = SCHEMA("VM NIC", vnic_keys);
 

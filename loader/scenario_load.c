@@ -9,6 +9,7 @@
  * reported only for a scenario that is otherwise right. */
 #include "loader/scenario_priv.h"
 #include "models/core/lesson.h"
+#include "models/core/portpolicy.h"
 #include "sim/xmalloc.h"
 
 #include <errno.h>
@@ -89,6 +90,10 @@ free_host(struct cfg_host *h)
             free(v->portgroup);
             free(v->forwards);
             free(v->trunks);
+            if (v->policy) {
+                port_policy_free(v->policy);
+                free(v->policy);
+            }
             ld_free_class_priv(v->cls, v->priv);
         }
         free(vm->nics);

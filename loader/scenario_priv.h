@@ -212,6 +212,15 @@ bool ld_mirrors(struct ld *, const cJSON *o, const char *bp,
 /* A switch's "acl" (loader/scenario_acl.c), after its "ports". */
 bool ld_acl(struct ld *, const cJSON *o, const char *sp,
             struct cfg_switch *sw);
+/* The rules of array "acl" of object 'o' at 'op' into '*rules' and '*n'
+ * (left alone when there is none), for a switch of 'ports' ports, or for
+ * one port's ACL with 'ports' 0 (in_port refused). */
+bool ld_acl_rules(struct ld *, const cJSON *o, const char *op, int ports,
+                  struct cfg_acl_rule **rules, size_t *n);
+/* A VM NIC's "guest_mac" (loader/scenario_portpolicy.c), after its
+ * attach. */
+bool ld_guest_mac(struct ld *, const cJSON *vnic, const char *vp,
+                  struct cfg_vnic *);
 /* A port of a switch with 'ports' ports, "pN" or N, at JSON path
  * 'path' (loader/scenario_acl.c). */
 bool ld_switch_port(struct ld *, const cJSON *v, const char *path,

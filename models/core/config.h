@@ -324,6 +324,8 @@ extern const char *const cfg_attach_names[CFG_AT_DVSWITCH + 1];
 extern const char *const cfg_macvtap_mode_names[4];
 extern const char *const cfg_vif_mode_names[2];
 
+struct port_policy;
+
 struct cfg_vnic {
     const struct dev_class *cls;    /* The class of its model, or NULL if
                                      * none models it yet. */
@@ -358,6 +360,14 @@ struct cfg_vnic {
     uint64_t policing_rate_kbps;    /* attach.ingress_policing_rate (OVS):
                                      * what the VM may send; 0: none. */
     uint64_t policing_burst_kb;
+    struct port_policy *policy;     /* attach.policy (extension): the
+                                     * port's shaping, security, blocking
+                                     * and ACL (models/core/portpolicy.h);
+                                     * NULL: none. */
+    bool has_guest_mac;         /* "guest_mac" (extension) was given: */
+    struct vh_mac guest_mac;    /* the MAC the guest set on the NIC (ip
+                                 * link set address), which it sends from
+                                 * and answers to instead of 'mac'. */
     int ring;                   /* vring size; default 256. */
     uint32_t mtu;               /* "mtu" (extension), or its bridge's, or
                                  * 1500: the guest's interface MTU. */

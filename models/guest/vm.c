@@ -88,7 +88,10 @@ vm_build(struct world *w, struct host *h, const struct cfg_vm *cv,
         if (!vm_nic_device(w, h, vm, n, diag)) {
             return false;       /* The world frees what was built. */
         }
-        n->ep = endpoint_create(h, n->dev, vm->dev.path, &cn->mac, cn->ip,
+        /* The guest's stack uses the MAC the guest set, if it set one. */
+        const struct vh_mac *mac = cn->has_guest_mac ? &cn->guest_mac
+                                                     : &cn->mac;
+        n->ep = endpoint_create(h, n->dev, vm->dev.path, mac, cn->ip,
                                 cn->prefix, vm->vcpus[0], CPU_GUEST,
                                 CPU_GUEST);
         n->ep->mtu = cn->mtu ? cn->mtu : VH_DEF_MTU;

@@ -10,6 +10,7 @@
 #include "models/core/defaults.h"
 #include "models/hw/cpu.h"
 #include "models/core/host.h"
+#include "models/core/portpolicy.h"
 #include "models/core/world.h"
 #include "models/guest/vm.h"
 #include "models/hostnet/bond.h"
@@ -18,14 +19,57 @@
 #include "sim/trace.h"
 #include "sim/xmalloc.h"
 
-/* The bridge transmits on a port: a direct hand-off to the member. */
+/* A VM's port with a policy. */
+struct lbridge_polport {
+    struct portpolicy_port pp;
+    struct lbridge *br;
+    size_t index;               /* Its port number. */
+};
+
+static struct lbridge_polport *
+polport_of(const struct lbridge *br, size_t i)
+{
+    return i < br->n_policies ? br->policies[i] : NULL;
+}
+
+/* The bridge transmits on a port: a direct hand-off to the member, once
+ * the port's policy, if any, lets the frame go. */
 static vh_time_t
 lbridge_output(struct world *w, void *owner, size_t i, struct vh_packet *p)
 {
     struct lbridge *br = owner;
     br->dev.tx++;
+    struct lbridge_polport *pol = polport_of(br, i);
+    if (pol && portpolicy_to_vm(w, &pol->pp, p) != PP_PASS) {
+        return 0;
+    }
     port_deliver(w, br->l2.ports[i], p);
     return 0;
+}
+
+/* A frame to the VM that the port's egress shaper held goes now. */
+static void
+polport_to_vm(struct world *w, void *ctx, struct vh_packet *p)
+{
+    struct lbridge_polport *pol = ctx;
+    port_deliver(w, pol->br->l2.ports[pol->index], p);
+}
+
+static void
+lbridge_switch(struct world *w, struct lbridge *br, struct vh_packet *p)
+{
+    size_t in = p->in_port;
+    if (l2fwd_learn(w, &br->l2, in, p)) {
+        l2fwd_forward(w, &br->l2, in, p);
+    }
+}
+
+/* A frame from the VM that the port's ingress shaper held goes on. */
+static void
+polport_from_vm(struct world *w, void *ctx, struct vh_packet *p)
+{
+    struct lbridge_polport *pol = ctx;
+    lbridge_switch(w, pol->br, p);
 }
 
 static void
@@ -34,11 +78,12 @@ lbridge_forward(struct vh_sim *sim, void *obj, void *arg)
     struct world *w = world_of(sim);
     struct lbridge *br = obj;
     struct vh_packet *p = arg;
-    size_t in = p->in_port;
+    struct lbridge_polport *pol = polport_of(br, p->in_port);
 
-    if (l2fwd_learn(w, &br->l2, in, p)) {
-        l2fwd_forward(w, &br->l2, in, p);
+    if (pol && portpolicy_from_vm(w, &pol->pp, p) != PP_PASS) {
+        return;
     }
+    lbridge_switch(w, br, p);
 }
 
 /* Whether br_handle_frame() keeps 'p' from the bridge: a frame to
@@ -129,6 +174,13 @@ lbridge_lookup(const struct lbridge *br, const struct vh_mac *mac,
     return l2fwd_lookup(&br->l2, mac, 0, now);
 }
 
+const struct portpolicy_port *
+lbridge_port_policy(const struct lbridge *br, size_t i)
+{
+    const struct lbridge_polport *pol = polport_of(br, i);
+    return pol ? &pol->pp : NULL;
+}
+
 uint64_t
 lbridge_flooded(const struct lbridge *br)
 {
@@ -145,6 +197,13 @@ lbridge_free(struct lbridge *br)
         free(br->l2.ports[i]);
     }
     l2fwd_destroy(&br->l2);
+    for (size_t i = 0; i < br->n_policies; i++) {
+        if (br->policies[i]) {
+            portpolicy_port_destroy(&br->policies[i]->pp);
+            free(br->policies[i]);
+        }
+    }
+    free(br->policies);
     free(br->nicports);
     free(br->bonds);            /* The bonds are devices of their own. */
     free(br);
@@ -360,11 +419,41 @@ lbridge_detach_vnic(struct world *w, struct host *h, struct vm_nic *n)
     lbridge_detach(host_bridge(w, h, n->cfg->attach_to), n->host);
 }
 
+/* Gives port 'bp' of 'br' the policy of VM NIC 'n'.  A migrating VM
+ * gets a new port, and its policy starts afresh there, as a tap's tc
+ * state does on the destination host. */
+static void
+lbridge_add_policy(struct lbridge *br, struct port *bp,
+                   const struct vm_nic *n)
+{
+    const struct cfg_vnic *cn = n->cfg;
+    size_t i = (size_t) bp->index;
+    if (i >= br->n_policies) {
+        br->policies = vh_xrealloc(br->policies,
+                                   (i + 1) * sizeof *br->policies);
+        memset(br->policies + br->n_policies, 0,
+               (i + 1 - br->n_policies) * sizeof *br->policies);
+        br->n_policies = i + 1;
+    }
+    struct lbridge_polport *pol = vh_xcalloc(1, sizeof *pol);
+    pol->br = br;
+    pol->index = i;
+    portpolicy_port_init(&pol->pp, cn->policy, &br->dev, n->dev->path,
+                         &cn->mac, polport_from_vm, polport_to_vm, pol);
+    if (cn->has_guest_mac) {
+        portpolicy_guest_mac(&pol->pp, &cn->guest_mac);
+    }
+    br->policies[i] = pol;
+}
+
 static void
 lbridge_reattach_vnic(struct world *w, struct host *h, struct vm_nic *n)
 {
-    struct port *bp = lbridge_attach(host_bridge(w, h, n->cfg->attach_to),
-                                     n->host);
+    struct lbridge *br = host_bridge(w, h, n->cfg->attach_to);
+    struct port *bp = lbridge_attach(br, n->host);
+    if (n->cfg->policy) {
+        lbridge_add_policy(br, bp, n);
+    }
     bp->isolated = n->cfg->isolated;
     if (n->cfg->pvlan.type != CFG_PVLAN_NONE) {
         bp->vlan = pvlan_port_vlan(&n->cfg->pvlan);
@@ -417,6 +506,22 @@ lbridge_report(const struct vh_device *d, struct report_out *out)
     report_out_str(out, "type", "linux-bridge");
     report_out_str(out, "datapath", "kernel");
     l2fwd_report(&br->l2, out);
+    bool any = false;
+    for (size_t i = 0; i < br->n_policies && !any; i++) {
+        any = br->policies[i] && portpolicy_active(&br->policies[i]->pp);
+    }
+    if (any) {
+        report_out_begin_list(out, "port_policies");
+        for (size_t i = 0; i < br->n_policies; i++) {
+            const struct lbridge_polport *pol = br->policies[i];
+            if (pol && portpolicy_active(&pol->pp)) {
+                report_out_begin_item(out);
+                portpolicy_report(&pol->pp, out);
+                report_out_end(out);
+            }
+        }
+        report_out_end(out);
+    }
     if (br->n_bonds) {
         report_out_begin_list(out, "bonds");
         for (size_t i = 0; i < br->n_bonds; i++) {

@@ -5,7 +5,12 @@
  * learned on, or flooded to every other port when the destination is
  * unknown, broadcast or multicast.  The work runs on the core that carries
  * the frame (the NIC's softirq core, or the vhost worker that pushed it out
- * of a VM), charged as 'vswitch'. */
+ * of a VM), charged as 'vswitch'.
+ *
+ * A VM's port may carry a policy (its attach "policy",
+ * models/core/portpolicy.h): frames from the VM meet it once the bridge's
+ * work on them is done, before the bridge learns their source; frames to
+ * the VM, as the bridge hands them over. */
 #ifndef VH_MODELS_LBRIDGE_H
 #define VH_MODELS_LBRIDGE_H 1
 
@@ -19,6 +24,8 @@
 
 struct bond;
 struct host;
+struct lbridge_polport;
+struct portpolicy_port;
 struct world;
 
 /* A NIC port with VLAN modes of its own (the bridge's "ports" entry
@@ -49,6 +56,10 @@ struct lbridge {
     struct bond **bonds;        /* Its "bond" ports (models/hostnet/bond.h),
                                  * each one uplink port of the bridge. */
     size_t n_bonds;
+    struct lbridge_polport **policies;  /* By port number: the policy of
+                                         * the VM NIC joined there (its
+                                         * attach "policy"), or NULL. */
+    size_t n_policies;          /* Entries of 'policies'. */
 };
 
 struct lbridge *lbridge_create(struct world *, struct host *,
@@ -73,6 +84,10 @@ struct port *lbridge_port(const struct lbridge *, size_t i);
 /* The port number 'mac' was learned on (VLAN 0), or -1. */
 int lbridge_lookup(const struct lbridge *, const struct vh_mac *mac,
                    vh_time_t now);
+
+/* The policy state of port number 'i', or NULL if it has none. */
+const struct portpolicy_port *lbridge_port_policy(const struct lbridge *,
+                                                  size_t i);
 
 /* Frames flooded for lack of a learned destination. */
 uint64_t lbridge_flooded(const struct lbridge *);

@@ -692,6 +692,14 @@ ovs_dpdk_attach(struct world *w, struct host *h, struct vm_nic *n,
         return vh_diag_fail(diag, path, "'%s' is not an Open vSwitch bridge "
                             "with datapath 'dpdk'", cn->attach_to);
     }
+    if (cn->policy || cn->has_guest_mac) {
+        snprintf(path, sizeof path, "%s.%s", cn->jpath, cn->policy
+                 ? "attach.policy" : "guest_mac");
+        return vh_diag_fail(diag, path, "not supported yet: a port policy "
+                            "or a guest's own MAC on Open vSwitch's DPDK "
+                            "datapath ('%s'); the kernel datapath and the "
+                            "Linux bridge take them", cn->attach_to);
+    }
     if (!n->virtio || n->virtio->backend != CFG_BE_VHOST_USER) {
         return vh_diag_fail(diag, path, "'%s' runs Open vSwitch's user-space "
                             "datapath, whose ports to VMs are vhost-user "

@@ -10,6 +10,7 @@
 #include "models/core/defaults.h"
 #include "models/core/devclass.h"
 #include "models/core/host.h"
+#include "models/core/portpolicy.h"
 #include "models/core/world.h"
 #include "models/endpoint/endpoint.h"
 #include "models/guest/virtio_net.h"
@@ -310,13 +311,26 @@ htb_xmit(struct world *w, void *ctx, struct vh_packet *p)
     port_deliver(w, &op->port, p);
 }
 
+/* A frame to the VM that the port's egress shaper held goes now. */
+static void
+policy_to_vm(struct world *w, void *ctx, struct vh_packet *p)
+{
+    struct ovsk_port *op = ctx;
+    port_deliver(w, &op->port, p);
+}
+
 /* The frame leaves by port 'op': through its QoS queues when it has
- * some (the queue set_queue chose rides in the packet's priority). */
+ * some (the queue set_queue chose rides in the packet's priority), or
+ * through a VM port's policy. */
 static void
 deliver_ev(struct vh_sim *sim, void *obj, void *arg)
 {
     struct ovsk_port *op = obj;
     struct vh_packet *p = arg;
+    if (op->policy
+        && portpolicy_to_vm(world_of(sim), op->policy, p) != PP_PASS) {
+        return;
+    }
     if (op->htb) {
         htb_enqueue(world_of(sim), op->htb, p->md.priority, p);
         return;
@@ -463,14 +477,14 @@ upcall(struct world *w, struct ovs_kernel *br, struct cpu_core *core,
     vh_schedule_at(&w->sim, queued, upcall_queued, h, p);
 }
 
+static void ovsk_switch(struct world *, struct ovsk_port *,
+                        struct vh_packet *);
+
 static void
 ovsk_rx(struct world *w, struct port *port, struct vh_packet *p)
 {
     struct ovsk_port *in = VH_CONTAINER_OF(port, struct ovsk_port, port);
     struct ovs_kernel *br = port->owner;
-    struct cpu_core *core = cpu_exec_core(p, &br->host->cores[0]);
-    struct ofkey key;
-    unsigned n_masks;
 
     br->dev.rx++;
     ofproto_port_count(&in->ofp->rx, p);
@@ -485,6 +499,27 @@ ovsk_rx(struct world *w, struct port *port, struct vh_packet *p)
         acct_drop(w, p, &br->dev, "policed");
         return;
     }
+    if (in->policy && portpolicy_from_vm(w, in->policy, p) != PP_PASS) {
+        return;                 /* Dropped, or held by its shaper. */
+    }
+    ovsk_switch(w, in, p);
+}
+
+/* A frame from the VM that the port's ingress shaper held goes on. */
+static void
+policy_from_vm(struct world *w, void *ctx, struct vh_packet *p)
+{
+    ovsk_switch(w, ctx, p);
+}
+
+/* The datapath's work on a frame that came in by port 'in'. */
+static void
+ovsk_switch(struct world *w, struct ovsk_port *in, struct vh_packet *p)
+{
+    struct ovs_kernel *br = in->port.owner;
+    struct cpu_core *core = cpu_exec_core(p, &br->host->cores[0]);
+    struct ofkey key;
+    unsigned n_masks;
     vh_time_t t = cpu_charge(w, core, COST_OVS_DP_RX, 0, CPU_VSWITCH, p,
                              &br->dev);
     if (p->len >= VH_ETH_HLEN && vh_eth_type(p->data) == LACP_ETHERTYPE) {
@@ -932,7 +967,18 @@ ovsk_attach(struct world *w, struct host *h, struct vm_nic *n,
                             cn->attach_to);
     }
     struct ofproto_port *ofp = ofproto_port_of_vnic(&br->ofp, cn);
-    join(ofp->dp, n->host);
+    struct ovsk_port *op = ofp->dp;
+    join(op, n->host);
+    /* The port keeps its policy, counters and buckets if the VM comes
+     * back to it; one the VM never used before starts afresh. */
+    if (cn->policy && !op->policy) {
+        op->policy = vh_xmalloc(sizeof *op->policy);
+        portpolicy_port_init(op->policy, cn->policy, &br->dev, n->dev->path,
+                             &cn->mac, policy_from_vm, policy_to_vm, op);
+        if (cn->has_guest_mac) {
+            portpolicy_guest_mac(op->policy, &cn->guest_mac);
+        }
+    }
     (void) w;
     return true;
 }
@@ -991,6 +1037,10 @@ ovsk_destroy(struct vh_device *d)
         }
         free(br->ports[i]->members);
         free(br->ports[i]->policer);
+        if (br->ports[i]->policy) {
+            portpolicy_port_destroy(br->ports[i]->policy);
+            free(br->ports[i]->policy);
+        }
         if (br->ports[i]->htb) {
             htb_destroy(br->ports[i]->htb);
             free(br->ports[i]->htb);
@@ -1042,6 +1092,29 @@ ovsk_report_qos(const struct ovs_kernel *br, struct report_out *out)
             report_out_end(out);
         }
         report_out_end(out);
+    }
+    report_out_end(out);
+}
+
+/* The VM ports' policies. */
+static void
+ovsk_report_policies(const struct ovs_kernel *br, struct report_out *out)
+{
+    bool any = false;
+    for (size_t i = 0; i < br->n_ports && !any; i++) {
+        any = br->ports[i]->policy && portpolicy_active(br->ports[i]->policy);
+    }
+    if (!any) {
+        return;
+    }
+    report_out_begin_list(out, "port_policies");
+    for (size_t i = 0; i < br->n_ports; i++) {
+        const struct portpolicy_port *pp = br->ports[i]->policy;
+        if (pp && portpolicy_active(pp)) {
+            report_out_begin_item(out);
+            portpolicy_report(pp, out);
+            report_out_end(out);
+        }
     }
     report_out_end(out);
 }
@@ -1128,6 +1201,7 @@ ovsk_report(const struct vh_device *d, struct report_out *out)
     report_out_end(out);
     ovsk_report_bonds(br, out);
     ovsk_report_qos(br, out);
+    ovsk_report_policies(br, out);
     if (br->sflow) {
         sflow_agent_report(br->sflow, out);
     }

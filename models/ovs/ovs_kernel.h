@@ -70,6 +70,7 @@ struct host;
 struct hthread;
 struct endpoint;
 struct ovs_kernel;
+struct portpolicy_port;
 struct sflow_agent;
 struct vtep;
 
@@ -84,6 +85,9 @@ struct ovsk_port {
     struct pnic *nic;           /* A NIC port or bond member: the NIC. */
     struct policer *policer;    /* Ingress policing, or NULL. */
     struct htb *htb;            /* Egress shaping (QoS), or NULL. */
+    struct portpolicy_port *policy; /* A VM's port: its attach "policy"
+                                     * (models/core/portpolicy.h), or
+                                     * NULL. */
     struct vh_device dev;       /* Internal ports: "host1/br-int/mgmt". */
     struct endpoint *ep;        /* Internal ports: the host's stack. */
     struct vtep *vtep;          /* Tunnel ports: the tunnel. */
