@@ -14,6 +14,8 @@
 #include "loader/scenario_priv.h"
 
 #include <stdlib.h>
+
+#include "models/core/portpolicy.h"
 #include <string.h>
 
 static const struct schema_key dvs_keys[] = {
@@ -26,7 +28,7 @@ static const struct schema sch_dvs = SCHEMA("distributed switch", dvs_keys);
 static const struct schema_key portgroup_keys[] = {
     { "name", NULL }, { "vlan", NULL }, { "trunks", NULL },
     { "pvlan", NULL }, { "blocked", NULL }, { "shaping", NULL },
-    { "security", NULL },
+    { "security", NULL }, { "acl", NULL },
 };
 static const struct schema sch_portgroup = SCHEMA("port group",
                                                   portgroup_keys);
@@ -52,6 +54,10 @@ ld_free_dvswitches(struct cfg_scenario *sc)
             free(d->portgroups[k].name);
             free(d->portgroups[k].jpath);
             free(d->portgroups[k].trunks);
+            if (d->portgroups[k].policy) {
+                port_policy_free(d->portgroups[k].policy);
+                free(d->portgroups[k].policy);
+            }
         }
         free(d->portgroups);
     }
@@ -130,8 +136,14 @@ load_portgroup(struct ld *ld, const cJSON *o, const char *gp,
         || !ld_int(ld, o, gp, "vlan", false, 1, 4094,
                    "VLAN IDs 0 and 4095 are reserved", &vlan)
         || !ld_vlan_list(ld, o, gp, "trunks", &pg->trunks, &pg->n_trunks)
-        || !ld_port_pvlan(ld, o, gp, &pg->pvlan)
-        || !ld_bool(ld, o, gp, "blocked", &pg->blocked)) {
+        || !ld_port_pvlan(ld, o, gp, &pg->pvlan)) {
+        return false;
+    }
+    /* Shaping, security, blocking and the port ACL, from vSphere's
+     * defaults for a distributed port group (security all Reject). */
+    pg->policy = ld_calloc(1, sizeof *pg->policy);
+    portpolicy_vsphere_defaults(pg->policy);
+    if (!ld_port_policy(ld, o, gp, pg->policy)) {
         return false;
     }
     pg->vlan = (int) vlan;
@@ -140,16 +152,6 @@ load_portgroup(struct ld *ld, const cJSON *o, const char *gp,
         return vh_diag_fail(ld->diag, path, "a port group is an access "
                             "port of its 'vlan' or a trunk of its "
                             "'trunks' (vSphere's VLAN type), not both");
-    }
-    /* The port policy (shaping, security) has no model on a distributed
-     * switch yet. */
-    static const char *const policy[] = { "shaping", "security" };
-    for (size_t i = 0; i < N_NAMES(policy); i++) {
-        if (!ld_absent_or_null(o, policy[i])) {
-            jp_key(path, gp, policy[i]);
-            return vh_diag_fail(ld->diag, path, "not supported yet: a port "
-                                "group's %s", policy[i]);
-        }
     }
     return true;
 }

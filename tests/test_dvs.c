@@ -97,8 +97,10 @@ static const struct {
     { "'teaming'", "'netflow': {'collector': 'host2'}, 'teaming'",
       "dvswitches[0].netflow: not supported yet" },
     { "{'name': 'web', 'vlan': 10}",
-      "{'name': 'web', 'vlan': 10, 'shaping': {'average': '1Mbps'}}",
-      "dvswitches[0].portgroups[0].shaping: not supported yet" },
+      "{'name': 'web', 'vlan': 10, 'shaping': {'average': '100Mbps', "
+      "'peak': '50Mbps'}}",
+      "dvswitches[0].portgroups[0].shaping.peak: peak 50000000 bit/s is "
+      "below average" },
     { "{'name': 'web', 'vlan': 10}",
       "{'name': 'web', 'vlan': 10, 'trunks': [10]}",
       "dvswitches[0].portgroups[0].trunks: a port group is an access port" },
@@ -200,8 +202,10 @@ START_TEST(test_vlans_and_blocking)
     ck_assert_uint_eq(sw->n_ports, 6);
     const struct dvs_port *x = sw->ports[4];
     ck_assert_str_eq(x->pg->name, "off");
-    ck_assert_uint_gt(x->blocked, 0);
-    ck_assert_uint_eq(x->rx + x->tx, 0);
+    ck_assert_uint_gt(x->pp.drops[PP_BLOCKED], 0);
+    /* What it sent came into the port and went no further. */
+    ck_assert_uint_eq(x->tx, 0);
+    ck_assert_uint_ge(x->pp.drops[PP_BLOCKED], x->rx);
     wt_assert_held(w);
     wt_run_free(&r);
     free(json);
@@ -475,13 +479,53 @@ START_TEST(test_port_follows_migrating_vm)
     ck_assert_ptr_nonnull(d2->drop_reasons);
     uint64_t on2 = vh_drops_get(d2->drop_reasons, "port-blocked");
     ck_assert_uint_gt(on2, 0);
-    ck_assert_uint_eq(x->blocked,
+    ck_assert_uint_eq(x->pp.drops[PP_BLOCKED],
                       vh_drops_get(d1->drop_reasons, "port-blocked") + on2);
     /* host1's part has no port left that takes frames. */
     struct dvs_local *l1 = local_of(w, "host1/dvs1");
     for (size_t i = 1; i < l1->l2.n_ports; i++) {
         ck_assert_ptr_null(l1->l2_ports[i]);
     }
+    wt_run_free(&r);
+    free(json);
+}
+END_TEST
+
+/* a's port group shapes what it sends to 40 Mbit/s (peak the same, a
+ * burst of one frame); a sends 1000-byte frames at 160 Mbit/s for 3 ms
+ * and migrates to host2 at 2 ms.  The shaper holds the excess and lets
+ * it go at the average, before, during and after the move: the policy
+ * and its state are the port's. */
+START_TEST(test_shaping_follows_migrating_vm)
+{
+    char *json = dq(TWO_HOSTS(
+        VM("a", 1, "slow"), VM("d", 6, "slow"), "loadbalance_srcid",
+        "{'name': 'slow', 'vlan': 10, 'shaping': {'average': '40Mbps',"
+        " 'peak': '40Mbps', 'burst': 1000}}",
+        ", 'duration': '20ms', 'traffic': [{'name': 'a', 'from': 'host1/a',"
+        " 'to': 'host2/d', 'proto': 'udp', 'size': 1000, 'rate': '20kpps',"
+        " 'start': '100us', 'duration': '3ms'}],"
+        " 'events': [{'at': '2ms', 'action': 'migrate', 'target':"
+        " 'host1/a', 'to': 'host2', 'downtime': '500us'}]"));
+    char *first = strstr(json, "\"duration\": \"4ms\", ");
+    ck_assert_ptr_nonnull(first);
+    memmove(first, first + strlen("\"duration\": \"4ms\", "),
+            strlen(first + strlen("\"duration\": \"4ms\", ")) + 1);
+    struct wt_run r = wt_run_json(json, NULL, NULL, NULL);
+    struct world *w = r.w;
+    const struct dvs_port *a = switch_of(w, "dvs1")->ports[0];
+    const struct portpolicy_shaper *in = &a->pp.in;
+    ck_assert_str_eq(a->hosts, "host1 -> host2");
+    ck_assert_ptr_eq(a->pp.dev, &local_of(w, "host2/dvs1")->dev);
+    /* Frames waited, none was dropped, and they passed at the average:
+     * 1000 bytes every 200 us, whichever host the port was on. */
+    ck_assert_uint_gt(in->delayed, 20);
+    ck_assert_uint_eq(a->pp.drops[PP_SHAPING], 0);
+    ck_assert_uint_ge(in->passed, 40);
+    double bps = (double) (in->bytes - in->first_bytes) * 8
+                 / ((double) (in->last - in->first) / VH_SEC);
+    ck_assert_msg(bps > 39.0e6 && bps < 41.0e6, "shaped to %.0f bit/s", bps);
+    ck_assert_uint_gt(in->last, 3 * VH_MS);
     wt_run_free(&r);
     free(json);
 }
@@ -526,6 +570,7 @@ dvs_suite(void)
     tcase_add_test(tc, test_teaming_ip_hash_splits_a_vm);
     tcase_add_test(tc, test_failover_counts_lost);
     tcase_add_test(tc, test_port_follows_migrating_vm);
+    tcase_add_test(tc, test_shaping_follows_migrating_vm);
     tcase_add_test(tc, test_same_seed_same_report);
     suite_add_tcase(s, tc);
     return s;

@@ -697,7 +697,9 @@ struct cfg_portgroup {
     uint16_t *trunks;           /* "trunks": VLANs the VM sees tagged. */
     size_t n_trunks;
     struct cfg_pvlan pvlan;     /* "pvlan". */
-    bool blocked;               /* "blocked": its ports pass nothing. */
+    struct port_policy *policy; /* "shaping", "security", "blocked",
+                                 * "acl" (models/core/portpolicy.h), from
+                                 * vSphere's defaults; owned. */
 };
 
 /* A distributed switch ("dvswitches"): one configuration, a local part

@@ -65,38 +65,85 @@ team_xmit(struct world *w, struct port *port, struct vh_packet *p)
     vh_schedule_at(&w->sim, t, team_send, lp, p);
 }
 
-/* l2fwd sends on port 'i': to the team, or to a VM port unless its port
- * group is blocked. */
+/* The port hands a frame to its VM. */
+static void
+to_vm(struct world *w, struct dvs_port *dp, struct vh_packet *p)
+{
+    dp->tx++;
+    dp->tx_bytes += p->len;
+    dp->local->dev.tx++;
+    port_deliver(w, dp->local->l2.ports[dp->l2_index], p);
+}
+
+/* A frame for the VM that its port's egress shaper held goes now, to
+ * wherever the VM is. */
+static void
+policy_to_vm(struct world *w, void *ctx, struct vh_packet *p)
+{
+    struct dvs_port *dp = ctx;
+    if (!dp->local) {
+        acct_drop(w, p, &dp->local_left->dev, "migration");
+        return;
+    }
+    to_vm(w, dp, p);
+}
+
+/* l2fwd sends on port 'i': to the team, or to a VM port once its
+ * port group's policy lets the frame go. */
 static vh_time_t
 local_output(struct world *w, void *owner, size_t i, struct vh_packet *p)
 {
     struct dvs_local *lp = owner;
     struct dvs_port *dp = lp->l2_ports[i];
-    if (dp && dp->pg->blocked) {
-        dp->blocked++;
-        acct_drop(w, p, &lp->dev, "port-blocked");
+    if (!dp) {
+        port_deliver(w, lp->l2.ports[i], p);
         return 0;
     }
-    if (dp) {
-        dp->tx++;
-        dp->tx_bytes += p->len;
-        lp->dev.tx++;
+    if (portpolicy_to_vm(w, &dp->pp, p) == PP_PASS) {
+        to_vm(w, dp, p);
     }
-    port_deliver(w, lp->l2.ports[i], p);
     return 0;
 }
 
 /* --- Frames in. --- */
 
 static void
+local_switch(struct world *w, struct dvs_local *lp, size_t in,
+             struct vh_packet *p)
+{
+    if (l2fwd_learn(w, &lp->l2, in, p)) {
+        l2fwd_forward(w, &lp->l2, in, p);
+    }
+}
+
+/* A frame from the VM that its port's ingress shaper held goes on, from
+ * wherever the VM is now. */
+static void
+policy_from_vm(struct world *w, void *ctx, struct vh_packet *p)
+{
+    struct dvs_port *dp = ctx;
+    if (!dp->local) {
+        acct_drop(w, p, &dp->local_left->dev, "migration");
+        return;
+    }
+    p->in_port = (uint16_t) dp->l2_index;
+    local_switch(w, dp->local, dp->l2_index, p);
+}
+
+/* After the lookup's cost: a frame from a VM passes its port's policy
+ * first. */
+static void
 local_forward(struct vh_sim *sim, void *obj, void *arg)
 {
     struct world *w = world_of(sim);
     struct dvs_local *lp = obj;
     struct vh_packet *p = arg;
-    if (l2fwd_learn(w, &lp->l2, p->in_port, p)) {
-        l2fwd_forward(w, &lp->l2, p->in_port, p);
+    size_t in = p->in_port;
+    struct dvs_port *dp = in < lp->l2.n_ports ? lp->l2_ports[in] : NULL;
+    if (dp && portpolicy_from_vm(w, &dp->pp, p) != PP_PASS) {
+        return;
     }
+    local_switch(w, lp, in, p);
 }
 
 /* 802.1D's reserved group addresses (LLDP, pause, slow protocols) are
@@ -134,17 +181,12 @@ local_enter(struct world *w, struct dvs_local *lp, size_t in,
     vh_schedule_at(&w->sim, t, local_forward, lp, p);
 }
 
-/* From a VM: a blocked port group's port takes nothing. */
+/* From a VM. */
 static void
 vm_port_rx(struct world *w, struct port *port, struct vh_packet *p)
 {
     struct dvs_local *lp = port->owner;
     struct dvs_port *dp = lp->l2_ports[port->index];
-    if (dp && dp->pg->blocked) {
-        dp->blocked++;
-        acct_drop(w, p, &lp->dev, "port-blocked");
-        return;
-    }
     if (dp) {
         dp->rx++;
         dp->rx_bytes += p->len;
@@ -329,6 +371,20 @@ local_reattach_vnic(struct world *w, struct host *h, struct vm_nic *n)
                                lp->l2.n_ports * sizeof *lp->l2_ports);
     lp->l2_ports[i] = dp;
     dp->local = lp;
+    dp->l2_index = i;
+    /* The policy is set up where the port is first placed, and moves
+     * with it after: its shapers' state and its drops are the port's. */
+    if (!dp->placed) {
+        portpolicy_port_init(&dp->pp, dp->pg->policy, &lp->dev,
+                             dp->nic_path, &n->cfg->mac, policy_from_vm,
+                             policy_to_vm, dp);
+        if (n->cfg->has_guest_mac) {
+            portpolicy_guest_mac(&dp->pp, &n->cfg->guest_mac);
+        }
+        dp->placed = true;
+    } else {
+        portpolicy_port_move(&dp->pp, &lp->dev, dp);
+    }
     /* The port's hosts, in the order its VM ran on them. */
     size_t old = dp->hosts ? strlen(dp->hosts) : 0;
     size_t add = strlen(h->dev.path) + 5;
@@ -365,6 +421,7 @@ local_detach_vnic(struct world *w, struct host *h, struct vm_nic *n)
             l2fwd_forget_port(&lp->l2, i);
             lp->l2_ports[i] = NULL;
             dp->local = NULL;
+            dp->local_left = lp;
             return;
         }
     }

@@ -147,10 +147,26 @@ dvswitch_report(const struct vh_device *d, struct report_out *out)
         report_out_num(out, "rx_bytes", (double) dp->rx_bytes);
         report_out_num(out, "tx_frames", (double) dp->tx);
         report_out_num(out, "tx_bytes", (double) dp->tx_bytes);
-        report_out_num(out, "blocked", (double) dp->blocked);
         report_out_end(out);
     }
     report_out_end(out);
+    /* The ports' policies, as the Linux bridge and OVS list theirs. */
+    bool any = false;
+    for (size_t i = 0; i < sw->n_ports && !any; i++) {
+        any = sw->ports[i]->placed && portpolicy_active(&sw->ports[i]->pp);
+    }
+    if (any) {
+        report_out_begin_list(out, "port_policies");
+        for (size_t i = 0; i < sw->n_ports; i++) {
+            const struct dvs_port *dp = sw->ports[i];
+            if (dp->placed && portpolicy_active(&dp->pp)) {
+                report_out_begin_item(out);
+                portpolicy_report(&dp->pp, out);
+                report_out_end(out);
+            }
+        }
+        report_out_end(out);
+    }
 }
 
 static void
@@ -158,6 +174,9 @@ dvswitch_destroy(struct vh_device *d)
 {
     struct dvswitch *sw = VH_CONTAINER_OF(d, struct dvswitch, dev);
     for (size_t i = 0; i < sw->n_ports; i++) {
+        if (sw->ports[i]->placed) {
+            portpolicy_port_destroy(&sw->ports[i]->pp);
+        }
         free(sw->ports[i]->nic_path);
         free(sw->ports[i]->hosts);
         free(sw->ports[i]);

@@ -19,7 +19,11 @@
  *                  of those VLANs;
  *   pvlan          an isolated, community or promiscuous port of a
  *                  private VLAN (models/core/pvlan.h).
- * A blocked port group's ports pass nothing, either way ("port-blocked").
+ * A port group's policy (models/core/portpolicy.h: shaping, security,
+ * blocking, an ACL; vSphere's defaults, the security settings Reject)
+ * applies to frames from the VM as they enter the local part, after its
+ * forwarding costs, and to frames for the VM as they leave it; a port
+ * keeps its policy's state (shapers, drops) when its VM migrates.
  *
  * The uplink port sends a frame out by the uplink the team's policy
  * picks (models/core/teaming.h) from the frame's originating port.  An
@@ -42,6 +46,7 @@
 #include "models/core/config.h"
 #include "models/core/l2fwd.h"
 #include "models/core/port.h"
+#include "models/core/portpolicy.h"
 #include "models/core/teaming.h"
 #include "sim/device.h"
 #include "sim/event.h"
@@ -63,12 +68,17 @@ struct dvs_port {
     const struct cfg_vnic *vnic;
     char *nic_path;             /* The VM NIC's path ("host1/vm1/eth0"). */
     struct dvs_local *local;    /* Where it is now; NULL while its VM is
-                                 * between hosts. */
+                                 * between hosts, */
+    struct dvs_local *local_left;   /* and then the part it left. */
     char *hosts;                /* The hosts it has been on, in order:
                                  * "host1 -> host2". */
+    size_t l2_index;            /* Its port number in 'local'. */
+    struct portpolicy_port pp;  /* Its port group's policy: its shapers'
+                                 * state and its drops, which move with
+                                 * it (set up when it is first placed). */
+    bool placed;                /* It has been on a host. */
     uint64_t rx, rx_bytes;      /* Frames the VM sent into the port, */
-    uint64_t tx, tx_bytes;      /* and the port sent to the VM. */
-    uint64_t blocked;           /* Dropped by a blocked port group. */
+    uint64_t tx, tx_bytes;      /* and the port passed to the VM. */
 };
 
 /* The switch: its configuration and its port table. */
