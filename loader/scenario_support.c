@@ -207,9 +207,11 @@ ld_check_supported(struct ld *ld)
                     snprintf(what, sizeof what, "NIC model '%s'", model);
                     return unsupported(ld, v->jpath, "model", what);
                 }
-                if (v->n_trunks && v->attach != CFG_AT_OVS) {
+                if (v->n_trunks && v->attach != CFG_AT_OVS
+                    && v->attach != CFG_AT_BRIDGE) {
                     return unsupported(ld, v->jpath, "trunks", "VLAN trunks "
-                                       "to a VM outside Open vSwitch");
+                                       "to a VM outside Open vSwitch and "
+                                       "the Linux bridge");
                 }
                 if (v->vlan >= 0 && v->attach != CFG_AT_BRIDGE
                     && v->attach != CFG_AT_OVS) {

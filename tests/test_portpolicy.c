@@ -359,23 +359,30 @@ START_TEST(test_blocked)
 }
 END_TEST
 
-/* A VM on an OVS trunk port of VLANs 10 and 20 sees vm2's ARP requests
- * (vm2 on access VLAN 10) tagged with VLAN 10 on its NIC. */
+/* A VM on a trunk port of VLANs 10 and 20 (OVS, or a Linux bridge with
+ * VLAN filtering) sees vm2's ARP requests (vm2 on access VLAN 10) tagged
+ * with VLAN 10 on its NIC. */
 START_TEST(test_trunk_to_vm_tagged)
 {
     vh_tshark_require();
-    char *json = dq(
+    bool ovs = _i == 1;
+    const char *at = ovs ? "ovs" : "bridge";
+    char buf[2048];
+    snprintf(buf, sizeof buf,
         "{'name': 't', 'duration': '3ms', 'hosts': [{'name': 'h', "
-        "'bridges': [{'name': 'br0', 'type': 'ovs'}], 'vms': ["
+        "'bridges': [{'name': 'br0', 'type': '%s'%s}], 'vms': ["
         "{'name': 'vm1', 'nics': [{'name': 'eth0', 'ip': '10.0.0.1/24', "
-        "'attach': {'type': 'ovs', 'to': 'br0', 'trunks': [10, 20]}}]},"
+        "'attach': {'type': '%s', 'to': 'br0', 'trunks': [10, 20]}}]},"
         "{'name': 'vm2', 'nics': [{'name': 'eth0', 'ip': '10.0.0.2/24', "
-        "'attach': {'type': 'ovs', 'to': 'br0', 'vlan': 10}}]},"
+        "'attach': {'type': '%s', 'to': 'br0', 'vlan': 10}}]},"
         "{'name': 'vm3', 'nics': [{'name': 'eth0', 'ip': '10.0.0.3/24', "
-        "'attach': {'type': 'ovs', 'to': 'br0', 'vlan': 10}}]}]}], "
+        "'attach': {'type': '%s', 'to': 'br0', 'vlan': 10}}]}]}], "
         "'traffic': [{'name': 'p', 'from': 'h/vm2', 'to': 'h/vm3', "
         "'proto': 'icmp', 'rate': '10kpps', 'count': 3}], "
-        "'capture': [{'point': 'h/vm1/eth0', 'file': 'vm1.pcap'}]}");
+        "'capture': [{'point': 'h/vm1/eth0', 'file': 'vm1.pcap'}]}",
+        ovs ? "ovs" : "linux-bridge", ovs ? "" : ", 'vlan_filtering': true",
+        at, at, at);
+    char *json = dq(buf);
     char *dir = vh_test_run_scenario(json, "");
     char cap[4200];
     snprintf(cap, sizeof cap, "%s/vm1.pcap", dir);
@@ -426,6 +433,8 @@ static const struct {
     { "'policy': {'shape': {}}",
       "hosts[0].vms[0].nics[0].attach.policy: unknown key 'shape'" },
     { "'policy': []", "hosts[0].vms[0].nics[0].attach.policy:" },
+    { "'trunks': [10]", "hosts[0].vms[0].nics[0].trunks: VLAN trunks to a "
+      "VM need \"vlan_filtering\": true on bridge 'br0'" },
 };
 
 START_TEST(test_refusals)
@@ -510,7 +519,7 @@ portpolicy_suite(void)
     tcase_add_test(tc, test_security_promiscuous);
     tcase_add_loop_test(tc, test_acl_first_match, 0, 2);
     tcase_add_loop_test(tc, test_blocked, 0, 2);
-    tcase_add_test(tc, test_trunk_to_vm_tagged);
+    tcase_add_loop_test(tc, test_trunk_to_vm_tagged, 0, 2);
     tcase_add_test(tc, test_refusals);
     tcase_add_test(tc, test_refusal_exit_status);
     tcase_add_test(tc, test_deterministic);

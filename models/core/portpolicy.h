@@ -67,9 +67,9 @@
  *            the bonus it earns while it sends less than 'average'.
  * Two token buckets: one filled at 'average' up to 'burst' bytes, one at
  * 'peak' holding one frame (so frames never leave closer together than
- * 'peak' allows); a frame leaves when both hold its length (a frame
- * longer than 'burst' needs a full bucket), and takes its bytes from
- * both.  A port that has been quiet starts with a full burst bonus: it
+ * 'peak' allows); a frame leaves when both hold its bytes (on the wire,
+ * with the FCS; a frame longer than 'burst' needs a full bucket), and
+ * takes its bytes from both.  A port that has been quiet starts with a full burst bonus: it
  * sends at 'peak' until the bonus is spent, burst * peak / (peak -
  * average) bytes ('burst' of them beyond what 'average' alone passes in
  * that time), then settles to 'average'.

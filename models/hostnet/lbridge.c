@@ -270,6 +270,9 @@ lbridge_collect_vlans(struct lbridge *br, const struct cfg_host *ch)
             if (cn->vlan >= 0) {
                 br->trunks[cn->vlan / 64] |= 1ULL << (cn->vlan % 64);
             }
+            for (size_t k = 0; k < cn->n_trunks; k++) {
+                br->trunks[cn->trunks[k] / 64] |= 1ULL << (cn->trunks[k] % 64);
+            }
             lbridge_add_pvlan(br, &cn->pvlan);
         }
     }
@@ -401,6 +404,14 @@ lbridge_attach_vnic(struct world *w, struct host *h, struct vm_nic *n,
                             "passes frames whatever their VLAN)", cn->vlan,
                             cn->attach_to);
     }
+    if (cn->n_trunks && !br->l2.vlan_aware) {
+        char path[512];
+        snprintf(path, sizeof path, "%s.trunks", cn->jpath);
+        return vh_diag_fail(diag, path, "VLAN trunks to a VM need "
+                            "\"vlan_filtering\": true on bridge '%s' (a "
+                            "Linux bridge without it passes frames whatever "
+                            "their VLAN, tags and all)", cn->attach_to);
+    }
     if (cn->pvlan.type != CFG_PVLAN_NONE && !br->l2.vlan_aware) {
         char path[512];
         snprintf(path, sizeof path, "%s.attach.pvlan", cn->jpath);
@@ -457,6 +468,19 @@ lbridge_reattach_vnic(struct world *w, struct host *h, struct vm_nic *n)
     bp->isolated = n->cfg->isolated;
     if (n->cfg->pvlan.type != CFG_PVLAN_NONE) {
         bp->vlan = pvlan_port_vlan(&n->cfg->pvlan);
+    } else if (n->cfg->n_trunks) {
+        /* 'bridge vlan add dev tap0 vid N' for each, and the native
+         * VLAN ('vlan', else the default PVID) untagged. */
+        uint64_t *map = vh_xcalloc(PORT_VLAN_WORDS, sizeof *map);
+        for (size_t k = 0; k < n->cfg->n_trunks; k++) {
+            map[n->cfg->trunks[k] / 64] |= 1ULL << (n->cfg->trunks[k] % 64);
+        }
+        world_keep(w, map);
+        bp->vlan = (struct port_vlan) {
+            .mode = PORT_VLAN_TRUNK,
+            .tag = n->cfg->vlan >= 0 ? (uint16_t) n->cfg->vlan
+                                     : VH_DEF_BRIDGE_PVID,
+            .trunks = map };
     } else if (n->cfg->vlan >= 0) {
         bp->vlan = (struct port_vlan) {
             .mode = PORT_VLAN_ACCESS,
