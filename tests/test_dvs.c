@@ -240,6 +240,33 @@ START_TEST(test_trunk_vm_sees_tags)
 }
 END_TEST
 
+/* Promiscuous mode: m's port group accepts it, n's rejects it (vSphere's
+ * default); both are in VLAN 10 with a and b, which ping each other.
+ * m's VM is handed a copy of every unicast frame between them, n's only
+ * what is flooded (the ARP requests). */
+START_TEST(test_promiscuous_port_sees_unicast)
+{
+    char *json = dq(TWO_HOSTS(
+        VM("a", 1, "web") "," VM("b", 2, "web") "," VM("m", 3, "mon") ","
+        VM("n", 4, "web"), "", "loadbalance_srcid",
+        "{'name': 'web', 'vlan': 10}, {'name': 'mon', 'vlan': 10,"
+        " 'security': {'promiscuous': true}}",
+        ", 'traffic': [{'name': 'a-b', 'from': 'host1/a', 'to': 'host1/b',"
+        " 'proto': 'icmp', 'rate': '10kpps', 'count': 5}]"));
+    struct wt_run r = wt_run_json(json, NULL, NULL, NULL);
+    struct world *w = r.w;
+    ck_assert_uint_eq(w->flows[0].delivered, 5);
+    struct dvswitch *sw = switch_of(w, "dvs1");
+    const struct dvs_port *m = sw->ports[2], *n = sw->ports[3];
+    /* n: a's ARP request, broadcast. m: that, b's ARP reply and the
+     * five requests and five replies. */
+    ck_assert_uint_eq(n->tx, 1);
+    ck_assert_uint_eq(m->tx, 1 + 1 + 10);
+    wt_run_free(&r);
+    free(json);
+}
+END_TEST
+
 /* --- Private VLANs. --- */
 
 static const struct {
@@ -566,6 +593,7 @@ dvs_suite(void)
     tcase_add_test(tc, test_vlans_and_blocking);
     tcase_add_test(tc, test_trunk_vm_sees_tags);
     tcase_add_test(tc, test_pvlan_table);
+    tcase_add_test(tc, test_promiscuous_port_sees_unicast);
     tcase_add_test(tc, test_teaming_policies);
     tcase_add_test(tc, test_teaming_ip_hash_splits_a_vm);
     tcase_add_test(tc, test_failover_counts_lost);

@@ -107,11 +107,46 @@ local_output(struct world *w, void *owner, size_t i, struct vh_packet *p)
 
 /* --- Frames in. --- */
 
+/* vSphere's promiscuous mode: a port whose policy accepts it is handed
+ * a copy of the unicast frames of its VLAN that go to another port (the
+ * frames the switch floods reach it anyway), tagged as it takes them. */
+static void
+copy_to_promiscuous(struct world *w, struct dvs_local *lp, size_t in,
+                    struct vh_packet *p)
+{
+    const struct vh_mac *dst = vh_eth_dst(p->data);
+    if (vh_mac_is_multicast(dst)) {
+        return;
+    }
+    int out = l2fwd_lookup(&lp->l2, dst, p->md.vlan, w->sim.now);
+    if (out < 0) {
+        return;
+    }
+    for (size_t i = 1; i < lp->l2.n_ports; i++) {
+        struct dvs_port *dp = lp->l2_ports[i];
+        const struct port *bp = lp->l2.ports[i];
+        if (i == in || (int) i == out || !dp || !bp->carrier
+            || !portpolicy_sees_all(&dp->pp)
+            || !port_vlan_member(&bp->vlan, p->md.vlan)) {
+            continue;
+        }
+        struct vh_packet *c = acct_clone(w, p);
+        bool tagged = vh_frame_vlan(c->data, c->len) >= 0;
+        if (port_vlan_tagged(&bp->vlan, p->md.vlan) && !tagged) {
+            vh_vlan_push(c, p->md.vlan);
+        } else if (!port_vlan_tagged(&bp->vlan, p->md.vlan) && tagged) {
+            vh_vlan_pop(c);
+        }
+        local_output(w, lp, i, c);
+    }
+}
+
 static void
 local_switch(struct world *w, struct dvs_local *lp, size_t in,
              struct vh_packet *p)
 {
     if (l2fwd_learn(w, &lp->l2, in, p)) {
+        copy_to_promiscuous(w, lp, in, p);
         l2fwd_forward(w, &lp->l2, in, p);
     }
 }
