@@ -310,7 +310,6 @@ load_dvswitch(struct ld *ld, const cJSON *o, const char *dp, size_t di,
                             "1000V flavor (n1kv)");
     }
     static const char *const unbuilt[][2] = {
-        { "lldp", "LLDP from a distributed switch's uplinks" },
         { "netflow", "NetFlow from a distributed switch" },
     };
     for (size_t i = 0; i < N_NAMES(unbuilt); i++) {
@@ -320,7 +319,8 @@ load_dvswitch(struct ld *ld, const cJSON *o, const char *dp, size_t di,
                                 unbuilt[i][1]);
         }
     }
-    if (!load_names(ld, o, dp, "hosts", "the hosts the switch spans",
+    if (!ld_bool(ld, o, dp, "lldp", &d->lldp)
+        || !load_names(ld, o, dp, "hosts", "the hosts the switch spans",
                     &d->hosts, &d->n_hosts)
         || !load_names(ld, o, dp, "uplinks", "the host NICs that carry its "
                        "traffic out, on every host", &d->uplinks,

@@ -69,22 +69,30 @@ switch_of(struct world *w, const char *name)
 
 /* --- Refusals. --- */
 
-/* A base scenario, with 'from' replaced by 'to' once. */
+/* 'json' with 'from' replaced by 'to' once (both in single quotes);
+ * frees 'json'. */
 static char *
-patched(const char *from, const char *to)
+replace_once(char *json, const char *from, const char *to)
 {
-    char *base = dq(TWO_HOSTS(VM("a", 1, "web"), VM("b", 2, "web"),
-                              "loadbalance_srcid", GROUPS_VLAN, ""));
     char *f = dq(from), *t = dq(to);
-    char *at = strstr(base, f);
-    ck_assert_msg(at != NULL, "no '%s' in the base scenario", f);
-    size_t n = strlen(base) - strlen(f) + strlen(t) + 1;
+    char *at = strstr(json, f);
+    ck_assert_msg(at != NULL, "no '%s' in the scenario", f);
+    size_t n = strlen(json) - strlen(f) + strlen(t) + 1;
     char *r = malloc(n);
-    snprintf(r, n, "%.*s%s%s", (int) (at - base), base, t, at + strlen(f));
-    free(base);
+    snprintf(r, n, "%.*s%s%s", (int) (at - json), json, t, at + strlen(f));
+    free(json);
     free(f);
     free(t);
     return r;
+}
+
+/* The base scenario, with 'from' replaced by 'to' once. */
+static char *
+patched(const char *from, const char *to)
+{
+    return replace_once(dq(TWO_HOSTS(VM("a", 1, "web"), VM("b", 2, "web"),
+                                     "loadbalance_srcid", GROUPS_VLAN, "")),
+                        from, to);
 }
 
 static const struct {
@@ -92,8 +100,8 @@ static const struct {
 } patches[] = {
     { "'teaming'", "'flavor': 'n1kv', 'teaming'",
       "dvswitches[0].flavor: not supported yet: the Nexus 1000V" },
-    { "'teaming'", "'lldp': true, 'teaming'",
-      "dvswitches[0].lldp: not supported yet" },
+    { "'teaming'", "'lldp': 'both', 'teaming'",
+      "dvswitches[0].lldp: expected" },
     { "'teaming'", "'netflow': {'collector': 'host2'}, 'teaming'",
       "dvswitches[0].netflow: not supported yet" },
     { "{'name': 'web', 'vlan': 10}",
@@ -558,6 +566,47 @@ START_TEST(test_shaping_follows_migrating_vm)
 }
 END_TEST
 
+/* --- Link discovery. --- */
+
+/* With "lldp", each uplink advertises its host (its name, the uplink as
+ * the port, the management address of its first NIC with an address
+ * that is no uplink) and lists the upstream switch's port it hears. */
+START_TEST(test_lldp_from_uplinks)
+{
+    vh_tshark_require();
+    char *json = patched("'teaming'", "'lldp': true, 'teaming'");
+    json = replace_once(json, "{'name': 'tor1', ",
+                        "{'name': 'tor1', 'lldp': true, ");
+    json = replace_once(json, "{'name': 'eth2', 'link': 'tor1/p2'}",
+                        "{'name': 'eth2', 'link': 'tor1/p2'}, "
+                        "{'name': 'eth0', 'ip': '192.168.1.1/24'}");
+    json = replace_once(json, "'switches'", "'capture': [{'point': "
+                        "'host1/eth1', 'file': 'up.pcap'}], 'switches'");
+    char *json2 = json;
+    struct wt_run r = wt_run_json(json2, NULL, NULL, NULL);
+    struct dvs_local *lp = local_of(r.w, "host1/dvs1");
+    for (size_t k = 0; k < 2; k++) {
+        const struct lldp_entry *e[2];
+        ck_assert_uint_eq(lldp_agent_neighbors(lp->uplinks[k].lldp, e, 2),
+                          1);
+        ck_assert_str_eq(e[0]->n.system_name, "tor1");
+        ck_assert_str_eq(e[0]->n.port_id, k ? "ifname p2" : "ifname p1");
+    }
+    wt_run_free(&r);
+    char *dir = vh_test_run_scenario(json2, "");
+    char pcap[600];
+    snprintf(pcap, sizeof pcap, "%s/up.pcap", dir);
+    vh_tshark_assert_clean(pcap);
+    char *out = vh_tshark_out(pcap, "-Y 'lldp.tlv.system.name == \"host1\"' "
+                              "-T fields -e lldp.port.id "
+                              "-e lldp.mgn.addr.ip4");
+    ck_assert_str_eq(out, "eth1\t192.168.1.1\n");
+    free(out);
+    free(dir);
+    free(json2);
+}
+END_TEST
+
 /* --- Determinism. --- */
 
 START_TEST(test_same_seed_same_report)
@@ -599,6 +648,7 @@ dvs_suite(void)
     tcase_add_test(tc, test_failover_counts_lost);
     tcase_add_test(tc, test_port_follows_migrating_vm);
     tcase_add_test(tc, test_shaping_follows_migrating_vm);
+    tcase_add_test(tc, test_lldp_from_uplinks);
     tcase_add_test(tc, test_same_seed_same_report);
     suite_add_tcase(s, tc);
     return s;

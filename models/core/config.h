@@ -712,6 +712,7 @@ struct cfg_dvswitch {
     char **uplinks;             /* Host NIC names, on every host. */
     size_t n_uplinks;
     enum cfg_dvs_teaming teaming;
+    bool lldp;                  /* "lldp": LLDP on every uplink. */
     struct cfg_portgroup *portgroups;
     size_t n_portgroups;
 };

@@ -14,6 +14,7 @@
 #include "models/guest/vm.h"
 #include "models/hw/cpu.h"
 #include "models/hw/pnic.h"
+#include "models/core/lldp.h"
 #include "sim/frame.h"
 #include "sim/trace.h"
 #include "sim/xmalloc.h"
@@ -250,7 +251,18 @@ static void
 uplink_rx(struct world *w, struct port *port, struct vh_packet *p)
 {
     struct dvs_local *lp = port->owner;
-    lp->uplinks[port->index].rx++;
+    struct dvs_uplink *u = &lp->uplinks[port->index];
+    u->rx++;
+    if (u->lldp && (lldp_is_lldp(p->data, p->len)
+                    || lldp_is_cdp(p->data, p->len))) {
+        lp->dev.rx++;
+        if (!lldp_agent_input(u->lldp, p)) {
+            acct_drop(w, p, &lp->dev, "bad-lldpdu");
+            return;
+        }
+        acct_consume(w, p, &lp->dev);
+        return;
+    }
     if (from_own_vm(lp, p)) {
         acct_drop(w, p, &lp->dev, "dvs-own-mac");
         return;
@@ -275,6 +287,41 @@ link_poll(struct vh_sim *sim, void *obj, void *arg)
     }
     vh_timer_arm_at(sim, &lp->poll, sim->now + DVS_LINK_POLL);
     (void) arg;
+}
+
+/* --- Link discovery. --- */
+
+/* The vmkernel's LLDP frame leaves by its uplink's driver, on the
+ * host's first core. */
+static void
+lldp_send(struct world *w, void *ctx, struct vh_packet *p)
+{
+    struct dvs_uplink *u = ctx;
+    struct dvs_local *lp = u->port.owner;
+    p->exec = &lp->host->cores[0].srv;
+    lp->dev.tx++;
+    port_deliver(w, &u->port, p);
+}
+
+/* LLDP on uplink 'u' (number 'k'), as vSphere advertises a host: the
+ * host's name, the uplink's name as the port, its management address. */
+static void
+lldp_start(struct world *w, struct dvs_local *lp, struct dvs_uplink *u)
+{
+    struct host *h = lp->host;
+    struct lldp_local l = {
+        .chassis = lp->uplinks[0].nic->cfg->mac,
+        .system_name = h->cfg->name,
+        .port_mac = u->nic->cfg->mac,
+        .port_name = u->nic->cfg->name,
+        .port_id_name = true,
+        .caps = LLDP_CAP_BRIDGE,
+        .caps_enabled = LLDP_CAP_BRIDGE,
+        .mgmt_ip = dvs_mgmt_ip(w, h, lp->sw->cfg),
+        .platform = "vhsim distributed switch (vds)",
+    };
+    u->lldp = vh_xcalloc(1, sizeof *u->lldp);
+    lldp_agent_init(u->lldp, w, &l, true, false, 0, lldp_send, u);
 }
 
 /* --- Building. --- */
@@ -347,6 +394,9 @@ local_create(struct world *w, struct host *h, struct dvswitch *sw,
         u->usable = nic->cfg->link != NULL;
         nic->master = &lp->dev;
         bps[k] = nic->cfg->speed_bps;
+    }
+    for (size_t k = 0; cd->lldp && k < cd->n_uplinks; k++) {
+        lldp_start(w, lp, &lp->uplinks[k]);
     }
     teaming_init(&lp->team, (enum teaming_policy) cd->teaming,
                  cd->n_uplinks, bps);
@@ -503,6 +553,9 @@ local_report(const struct vh_device *d, struct report_out *out)
         report_out_num(out, "rx_frames", (double) u->rx);
         report_out_num(out, "lost", (double) u->lost);
         report_out_num(out, "failovers", (double) u->failovers);
+        if (u->lldp) {
+            lldp_agent_report(u->lldp, out);
+        }
         report_out_end(out);
     }
     report_out_end(out);
@@ -517,6 +570,12 @@ local_destroy(struct vh_device *d)
     }
     l2fwd_destroy(&lp->l2);
     free(lp->l2_ports);
+    for (size_t k = 0; k < lp->n_uplinks; k++) {
+        if (lp->uplinks[k].lldp) {
+            lldp_agent_destroy(lp->uplinks[k].lldp);
+            free(lp->uplinks[k].lldp);
+        }
+    }
     free(lp->uplinks);
     teaming_destroy(&lp->team);
     free(lp);

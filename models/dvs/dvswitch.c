@@ -8,6 +8,7 @@
 
 #include "models/core/devclass.h"
 #include "models/core/defaults.h"
+#include "models/core/host.h"
 #include "models/core/world.h"
 #include "sim/xmalloc.h"
 
@@ -115,6 +116,24 @@ dvswitch_port_vlan(const struct dvswitch *sw, const struct cfg_portgroup *pg)
     return (struct port_vlan) {
         .mode = PORT_VLAN_ACCESS,
         .tag = (uint16_t) (pg->vlan >= 0 ? pg->vlan : VH_DEF_BRIDGE_PVID) };
+}
+
+uint32_t
+dvs_mgmt_ip(const struct world *w, const struct host *h,
+            const struct cfg_dvswitch *cd)
+{
+    const struct cfg_host *ch = h->cfg;
+    for (size_t i = 0; i < ch->n_nics; i++) {
+        bool uplink = false;
+        for (size_t k = 0; k < cd->n_uplinks; k++) {
+            uplink |= !strcmp(cd->uplinks[k], ch->nics[i].name);
+        }
+        if (ch->nics[i].has_ip && !uplink) {
+            return ch->nics[i].ip;
+        }
+    }
+    (void) w;
+    return 0;
 }
 
 /* --- The class. --- */

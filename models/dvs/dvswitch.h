@@ -31,6 +31,11 @@
  * every DVS_LINK_POLL, so frames sent into a link that went down before
  * the next reading are lost, counted per uplink as 'lost'.
  *
+ * With "lldp", each uplink runs LLDP (vSphere's link discovery, operation
+ * "both"): it advertises the host, the uplink's name as its port, and
+ * lists what it hears from the upstream switch as the uplink's
+ * neighbours.
+ *
  * Costs: ESXi's vmkernel switch has no published source.  The local part
  * charges the Linux bridge's primitives (an FDB lookup and a forward) on
  * the core carrying the frame, as software switching in the host kernel,
@@ -45,6 +50,7 @@
 
 #include "models/core/config.h"
 #include "models/core/l2fwd.h"
+#include "models/core/lldp_agent.h"
 #include "models/core/port.h"
 #include "models/core/portpolicy.h"
 #include "models/core/teaming.h"
@@ -102,6 +108,7 @@ struct dvs_uplink {
     uint64_t lost;              /* Sent while its link was down, before
                                  * the switch knew. */
     uint64_t failovers;         /* Times it was found down. */
+    struct lldp_agent *lldp;    /* With the switch's "lldp", or NULL. */
 };
 
 /* The switch's part on one host. */
@@ -145,6 +152,11 @@ struct dvswitch *dvswitch_get(struct world *, const struct cfg_dvswitch *,
 /* The VLAN membership a port of port group 'pg' has. */
 struct port_vlan dvswitch_port_vlan(const struct dvswitch *,
                                     const struct cfg_portgroup *pg);
+
+/* Host 'h''s management address for switch 'cd': that of its first NIC
+ * with an "ip" that is not an uplink of the switch (host order), or 0. */
+uint32_t dvs_mgmt_ip(const struct world *, const struct host *h,
+                     const struct cfg_dvswitch *cd);
 
 extern const struct dev_class dvswitch_class;
 extern const struct dev_class dvs_local_class;
