@@ -60,6 +60,8 @@ ld_free_dvswitches(struct cfg_scenario *sc)
             }
         }
         free(d->portgroups);
+        ld_free_flowexp(d->netflow);
+        free(d->netflow_hosts);
     }
     free(sc->dvswitches);
 }
@@ -309,17 +311,8 @@ load_dvswitch(struct ld *ld, const cJSON *o, const char *dp, size_t di,
         return vh_diag_fail(ld->diag, path, "not supported yet: the Nexus "
                             "1000V flavor (n1kv)");
     }
-    static const char *const unbuilt[][2] = {
-        { "netflow", "NetFlow from a distributed switch" },
-    };
-    for (size_t i = 0; i < N_NAMES(unbuilt); i++) {
-        if (!ld_absent_or_null(o, unbuilt[i][0])) {
-            jp_key(path, dp, unbuilt[i][0]);
-            return vh_diag_fail(ld->diag, path, "not supported yet: %s",
-                                unbuilt[i][1]);
-        }
-    }
     if (!ld_bool(ld, o, dp, "lldp", &d->lldp)
+        || !ld_dvs_netflow(ld, o, dp, &d->netflow)
         || !load_names(ld, o, dp, "hosts", "the hosts the switch spans",
                     &d->hosts, &d->n_hosts)
         || !load_names(ld, o, dp, "uplinks", "the host NICs that carry its "

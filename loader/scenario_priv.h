@@ -310,6 +310,10 @@ bool ld_switch_discovery(struct ld *, const cJSON *o, const char *sp,
 bool ld_netflow(struct ld *, const cJSON *o, const char *bp,
                 struct cfg_bridge *br);
 bool ld_netflow_refs(struct ld *);
+/* A distributed switch's "netflow" at 'dp' (its addresses are resolved
+ * per host by ld_netflow_refs()). */
+bool ld_dvs_netflow(struct ld *, const cJSON *o, const char *dp,
+                    struct cfg_flowexp **out);
 void ld_free_flowexp(struct cfg_flowexp *);
 
 /* ---- Sections, in load order. ---- */

@@ -102,8 +102,12 @@ static const struct {
       "dvswitches[0].flavor: not supported yet: the Nexus 1000V" },
     { "'teaming'", "'lldp': 'both', 'teaming'",
       "dvswitches[0].lldp: expected" },
-    { "'teaming'", "'netflow': {'collector': 'host2'}, 'teaming'",
-      "dvswitches[0].netflow: not supported yet" },
+    { "'teaming'", "'netflow': {'collector': 'host2/b'}, 'teaming'",
+      "dvswitches[0].netflow: host 'host1' has no management address" },
+    { "'teaming'", "'netflow': {'collector': 'host2/b', 'agent': 'eth1'}, "
+      "'teaming'",
+      "dvswitches[0].netflow.agent: a distributed switch's records leave "
+      "from each host's management address" },
     { "{'name': 'web', 'vlan': 10}",
       "{'name': 'web', 'vlan': 10, 'shaping': {'average': '100Mbps', "
       "'peak': '50Mbps'}}",
@@ -607,6 +611,52 @@ START_TEST(test_lldp_from_uplinks)
 }
 END_TEST
 
+/* --- Flow export. --- */
+
+/* NetFlow v5 from each host's part, from its management address (eth0,
+ * not an uplink): d on host2 sends to a on host1; a migrates to host2 at
+ * 1500 us.  host1 reports the flow coming in by the uplinks (interface
+ * 32768) to port 0, host2 from port 2 to the uplinks, and after the move
+ * from port 2 to port 0, both on host2. */
+START_TEST(test_netflow_from_each_host)
+{
+    vh_tshark_require();
+    char *json = dq(mig_json);
+    json = replace_once(json, "'ports': 4", "'ports': 8");
+    json = replace_once(json, "{'name': 'eth2', 'link': 'tor1/p2'}",
+                        "{'name': 'eth2', 'link': 'tor1/p2'}, {'name': "
+                        "'eth0', 'ip': '192.168.1.1/24', 'link': "
+                        "'tor1/p5'}");
+    json = replace_once(json, "{'name': 'eth2', 'link': 'tor1/p4'}",
+                        "{'name': 'eth2', 'link': 'tor1/p4'}, {'name': "
+                        "'eth0', 'ip': '192.168.1.2/24', 'link': "
+                        "'tor1/p6'}");
+    json = replace_once(json, "]}], 'switches'", "]}, {'name': 'mon', "
+                        "'nics': [{'name': 'eth0', 'ip': '192.168.1.100/24', "
+                        "'link': 'tor1/p7'}]}], 'capture': [{'point': "
+                        "'mon/eth0', 'file': 'nf.pcap'}], 'switches'");
+    json = replace_once(json, "'teaming'", "'netflow': {'collector': "
+                        "'mon', 'active_timeout': '1ms', 'tick': '1ms'}, "
+                        "'teaming'");
+    char *dir = vh_test_run_scenario(json, "");
+    char pcap[600];
+    snprintf(pcap, sizeof pcap, "%s/nf.pcap", dir);
+    vh_tshark_assert_clean(pcap);
+    char *out = vh_tshark_out(pcap, "-Y 'cflow && cflow.srcaddr == "
+                              "10.0.0.6' -T fields -e ip.src "
+                              "-e cflow.inputint -e cflow.outputint");
+    ck_assert_msg(strstr(out, "192.168.1.1\t32768\t0\n") != NULL, "%s",
+                  out);
+    ck_assert_msg(strstr(out, "192.168.1.2\t2\t32768\n") != NULL, "%s",
+                  out);
+    ck_assert_msg(strstr(out, "192.168.1.2\t2\t0\n") != NULL, "%s", out);
+    ck_assert_msg(strstr(out, "192.168.1.1\t2\t0\n") == NULL, "%s", out);
+    free(out);
+    free(dir);
+    free(json);
+}
+END_TEST
+
 /* --- Determinism. --- */
 
 START_TEST(test_same_seed_same_report)
@@ -649,6 +699,7 @@ dvs_suite(void)
     tcase_add_test(tc, test_port_follows_migrating_vm);
     tcase_add_test(tc, test_shaping_follows_migrating_vm);
     tcase_add_test(tc, test_lldp_from_uplinks);
+    tcase_add_test(tc, test_netflow_from_each_host);
     tcase_add_test(tc, test_same_seed_same_report);
     suite_add_tcase(s, tc);
     return s;

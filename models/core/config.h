@@ -713,6 +713,11 @@ struct cfg_dvswitch {
     size_t n_uplinks;
     enum cfg_dvs_teaming teaming;
     bool lldp;                  /* "lldp": LLDP on every uplink. */
+    struct cfg_flowexp *netflow;    /* "netflow", or NULL; */
+    struct cfg_flowexp *netflow_hosts;  /* then per host, in 'hosts'
+                                         * order, a copy with that host's
+                                         * management address (sharing
+                                         * the strings). */
     struct cfg_portgroup *portgroups;
     size_t n_portgroups;
 };

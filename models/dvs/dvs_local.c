@@ -15,11 +15,17 @@
 #include "models/hw/cpu.h"
 #include "models/hw/pnic.h"
 #include "models/core/lldp.h"
+#include "models/core/flowexp.h"
+#include "models/core/flowrec.h"
 #include "sim/frame.h"
 #include "sim/trace.h"
 #include "sim/xmalloc.h"
 
 #define TEAM_PORT 0             /* The l2 port of the uplinks' team. */
+
+/* NetFlow's UDP source port: an ephemeral one, after those OVS bridges
+ * take (models/ovs/ovs_flowexp.c), one per distributed switch. */
+#define DVS_NETFLOW_SPORT 33200
 
 static bool
 has_carrier(const struct dvs_uplink *u)
@@ -142,11 +148,38 @@ copy_to_promiscuous(struct world *w, struct dvs_local *lp, size_t in,
     }
 }
 
+/* NetFlow's interface number of l2 port 'i'. */
+static uint32_t
+netflow_if(const struct dvs_local *lp, size_t i)
+{
+    return i == TEAM_PORT || !lp->l2_ports[i] ? DVS_NETFLOW_UPLINKS
+                                              : lp->l2_ports[i]->id;
+}
+
+/* Counts 'p', learned on port 'in', in the flow cache: it leaves by the
+ * port its destination is known on, or is flooded. */
+static void
+netflow_account(struct world *w, struct dvs_local *lp, size_t in,
+                const struct vh_packet *p)
+{
+    const struct vh_mac *dst = vh_eth_dst(p->data);
+    int out = vh_mac_is_multicast(dst)
+              ? -1 : l2fwd_lookup(&lp->l2, dst, p->md.vlan, w->sim.now);
+    struct cpu_core *core = cpu_exec_core(p, &lp->host->cores[0]);
+    flowexp_account(w, lp->netflow, core, CPU_VSWITCH, p,
+                    netflow_if(lp, in),
+                    out < 0 ? FLOWREC_OUT_FLOOD
+                            : netflow_if(lp, (size_t) out));
+}
+
 static void
 local_switch(struct world *w, struct dvs_local *lp, size_t in,
              struct vh_packet *p)
 {
     if (l2fwd_learn(w, &lp->l2, in, p)) {
+        if (lp->netflow) {
+            netflow_account(w, lp, in, p);
+        }
         copy_to_promiscuous(w, lp, in, p);
         l2fwd_forward(w, &lp->l2, in, p);
     }
@@ -398,6 +431,17 @@ local_create(struct world *w, struct host *h, struct dvswitch *sw,
     for (size_t k = 0; cd->lldp && k < cd->n_uplinks; k++) {
         lldp_start(w, lp, &lp->uplinks[k]);
     }
+    /* NetFlow from the host's management address, with the settings the
+     * loader resolved for this host. */
+    for (size_t k = 0; cd->netflow && k < cd->n_hosts; k++) {
+        if (!strcmp(cd->hosts[k], h->dev.path)) {
+            size_t d = (size_t) (cd - w->cfg->dvswitches);
+            lp->netflow = flowexp_create(w, h, &lp->dev, "netflow",
+                                         &cd->netflow_hosts[k],
+                                         (uint16_t) (DVS_NETFLOW_SPORT + d),
+                                         host_pick_thread_core(h));
+        }
+    }
     teaming_init(&lp->team, (enum teaming_policy) cd->teaming,
                  cd->n_uplinks, bps);
     free(bps);
@@ -559,6 +603,9 @@ local_report(const struct vh_device *d, struct report_out *out)
         report_out_end(out);
     }
     report_out_end(out);
+    if (lp->netflow) {
+        flowexp_report(lp->netflow, out);
+    }
 }
 
 static void

@@ -36,6 +36,11 @@
  * lists what it hears from the upstream switch as the uplink's
  * neighbours.
  *
+ * With "netflow", each local part exports NetFlow v5 records of the
+ * frames it switches (models/core/flowexp.h) from its host's management
+ * address; a record's interfaces are the ports' ids, the uplinks being
+ * DVS_NETFLOW_UPLINKS.
+ *
  * Costs: ESXi's vmkernel switch has no published source.  The local part
  * charges the Linux bridge's primitives (an FDB lookup and a forward) on
  * the core carrying the frame, as software switching in the host kernel,
@@ -57,6 +62,7 @@
 #include "sim/device.h"
 #include "sim/event.h"
 
+struct flowexp;
 struct host;
 struct pnic;
 struct vm_nic;
@@ -126,7 +132,12 @@ struct dvs_local {
     size_t n_uplinks;
     struct teaming team;
     struct vh_timer poll;
+    struct flowexp *netflow;    /* With the switch's "netflow", or NULL. */
 };
+
+/* NetFlow's interface numbers: a VM port's is its port id; the uplinks
+ * together are this one. */
+#define DVS_NETFLOW_UPLINKS 0x8000u
 
 /* Builds the local parts of every distributed switch that spans host 'h'
  * (and a switch on its first host): the host's uplink NICs get the local
