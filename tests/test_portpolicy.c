@@ -103,6 +103,24 @@ START_TEST(test_shaping_holds_average)
     uint64_t flight = fs->sent - fs->delivered - shaped;
     ck_assert_uint_le(flight, PORTPOLICY_QUEUE_FRAMES + 8);
     ck_assert_uint_ge(flight, PORTPOLICY_QUEUE_FRAMES - 8);
+    if (!strcmp(br, "linux-bridge")) {
+        /* The port's own counters say the same: what it passed (the
+         * packets, a few still on their way to vm2 at the end, and vm1's
+         * ARP request), most of it after a wait, and what it dropped. */
+        struct lbridge *lb = wt_host(r.w, "h")->bridges[0];
+        const struct portpolicy_port *pp = NULL;
+        for (size_t i = 0; i < lbridge_n_ports(lb) && !pp; i++) {
+            pp = lbridge_port_policy(lb, i);
+        }
+        ck_assert_ptr_nonnull(pp);
+        ck_assert_uint_ge(pp->in.passed, fs->delivered + 1);
+        ck_assert_uint_le(pp->in.passed, fs->delivered + 4);
+        ck_assert_uint_gt(pp->in.delayed, pp->in.passed * 9 / 10);
+        ck_assert_uint_le(pp->in.delayed, pp->in.passed);
+        ck_assert_uint_eq(pp->in.peak_queued, PORTPOLICY_QUEUE_FRAMES);
+        ck_assert_uint_eq(pp->drops[PP_SHAPING], shaped);
+        ck_assert_uint_eq(pp->out.passed, 0);
+    }
     wt_assert_held(r.w);
     wt_run_free(&r);
     free(json);
@@ -397,6 +415,108 @@ START_TEST(test_trunk_to_vm_tagged)
 }
 END_TEST
 
+/* What the resume functions were handed, in order. */
+struct resumed {
+    struct world *w;
+    vh_time_t at[16];
+    void *ctx[16];
+    size_t n;
+};
+
+static struct resumed resumed;
+
+static void
+record_resume(struct world *w, void *ctx, struct vh_packet *p)
+{
+    if (resumed.n < 16) {
+        resumed.at[resumed.n] = w->sim.now;
+        resumed.ctx[resumed.n] = ctx;
+    }
+    resumed.n++;
+    vh_packet_free(p);
+}
+
+/* A 1000-byte frame on the wire (996 without the FCS) from 'src' to
+ * 'dst'. */
+static struct vh_packet *
+frame(struct world *w, const struct vh_mac *src, const struct vh_mac *dst)
+{
+    struct vh_packet *p = vh_packet_alloc(&w->pool);
+    memset(p->data, 0, 996);
+    memcpy(p->data, dst->b, 6);
+    memcpy(p->data + 6, src->b, 6);
+    p->data[12] = 0x08;
+    p->len = 996;
+    return p;
+}
+
+/* The hooks as a switch of its own (the distributed switch) calls them,
+ * with no bridge in between: 8 Mbit/s average, 16 peak, a 3000-byte
+ * burst.  Eight frames at once: the first passes, the others come back
+ * through the resume function at the peak's spacing (0.5 ms) while the
+ * bonus lasts, then at the average's (1 ms); a move while they wait
+ * sends the rest to the new context.  A frame from another MAC is
+ * forged; after the guest changes its MAC (refused), its frames are
+ * forged too and frames to its new MAC are a "mac-change". */
+START_TEST(test_hooks_directly)
+{
+    char *json = world_json("linux-bridge", "", "", "", "", "", "1ms", "");
+    struct wt_run r = wt_run_json(json, NULL, NULL, NULL);
+    struct world *w = r.w;
+    struct port_policy pol;
+    portpolicy_vsphere_defaults(&pol);
+    pol.ingress = (struct port_shaping) { true, 8000000, 16000000, 3000 };
+    struct vh_mac mac = { { 0x52, 0x54, 0, 0, 0, 0x01 } };
+    struct vh_mac peer = { { 0x52, 0x54, 0, 0, 0, 0x02 } };
+    struct vh_mac other = { { 0x02, 0, 0, 0, 0, 0x99 } };
+    struct vh_device *dev = wt_dev(w, "h/br0");
+    struct portpolicy_port pp;
+    int ctx1, ctx2;
+    portpolicy_port_init(&pp, &pol, dev, "h/vm1/eth0", &mac, record_resume,
+                         record_resume, &ctx1);
+    memset(&resumed, 0, sizeof resumed);
+    vh_time_t t0 = w->sim.now;
+    struct vh_packet *p = frame(w, &mac, &peer);
+    ck_assert_int_eq(portpolicy_from_vm(w, &pp, p), PP_PASS);
+    vh_packet_free(p);          /* A pass leaves the frame to the caller. */
+    for (int i = 1; i < 8; i++) {
+        ck_assert_int_eq(portpolicy_from_vm(w, &pp, frame(w, &mac, &peer)),
+                         PP_HELD);
+    }
+    vh_sim_run(&w->sim, t0 + 1200 * VH_US);
+    portpolicy_port_move(&pp, dev, &ctx2);
+    vh_sim_run(&w->sim, t0 + 10 * VH_MS);
+    static const unsigned at_us[7] = { 500, 1000, 1500, 2000, 3000, 4000,
+                                       5000 };
+    ck_assert_uint_eq(resumed.n, 7);
+    for (size_t i = 0; i < 7; i++) {
+        ck_assert_msg(resumed.at[i] - t0 == at_us[i] * VH_US,
+                      "frame %zu at %llu ps, want %u us", i + 1,
+                      (unsigned long long) (resumed.at[i] - t0), at_us[i]);
+        ck_assert_ptr_eq(resumed.ctx[i], i < 2 ? (void *) &ctx1
+                                               : (void *) &ctx2);
+    }
+    ck_assert_uint_eq(pp.in.passed, 8);
+    ck_assert_uint_eq(pp.in.delayed, 7);
+    ck_assert_int_eq(portpolicy_from_vm(w, &pp, frame(w, &other, &peer)),
+                     PP_DROPPED);
+    ck_assert_uint_eq(pp.drops[PP_FORGED], 1);
+    portpolicy_guest_mac(&pp, &other);
+    ck_assert_int_eq(portpolicy_from_vm(w, &pp, frame(w, &other, &peer)),
+                     PP_DROPPED);
+    ck_assert_uint_eq(pp.drops[PP_FORGED], 2);
+    ck_assert_int_eq(portpolicy_to_vm(w, &pp, frame(w, &peer, &other)),
+                     PP_DROPPED);
+    ck_assert_uint_eq(pp.drops[PP_MAC_CHANGE], 1);
+    p = frame(w, &peer, &mac);
+    ck_assert_int_eq(portpolicy_to_vm(w, &pp, p), PP_PASS);
+    vh_packet_free(p);
+    portpolicy_port_destroy(&pp);
+    wt_run_free(&r);
+    free(json);
+}
+END_TEST
+
 static const struct {
     const char *policy;         /* vm1's attach "policy" or NIC keys. */
     const char *msg;            /* NULL: must load. */
@@ -520,6 +640,7 @@ portpolicy_suite(void)
     tcase_add_loop_test(tc, test_acl_first_match, 0, 2);
     tcase_add_loop_test(tc, test_blocked, 0, 2);
     tcase_add_loop_test(tc, test_trunk_to_vm_tagged, 0, 2);
+    tcase_add_test(tc, test_hooks_directly);
     tcase_add_test(tc, test_refusals);
     tcase_add_test(tc, test_refusal_exit_status);
     tcase_add_test(tc, test_deterministic);

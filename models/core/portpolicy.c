@@ -127,6 +127,7 @@ shaper_run(struct vh_sim *sim, void *obj, void *arg)
            && shaper_ready(s, shaper_bytes(s->q.head)) <= w->sim.now) {
         struct vh_packet *p = vh_pktq_pop(&s->q);
         shaper_take(s, shaper_bytes(p), w->sim.now);
+        s->delayed++;
         s->resume(w, s->ctx, p);
     }
     shaper_arm(w, s);
@@ -159,7 +160,6 @@ shaper_admit(struct world *w, struct portpolicy_shaper *s,
         return PP_DROPPED;
     }
     vh_pktq_push(&s->q, p);
-    s->delayed++;
     if (s->q.count > s->peak_queued) {
         s->peak_queued = s->q.count;
     }
