@@ -574,7 +574,6 @@ static const struct {
     const char *feature;
 } unbuilt_values[] = {
     { "proto", "icmp6", "IPv6" },
-    { "bond mode", "balance-alb", "Linux bonding mode balance-alb" },
 };
 
 bool

@@ -34,15 +34,17 @@ unsupported(struct ld *ld, const char *jpath, const char *key,
 
 /* A bond's keys that belong to the other kind of bridge: Open vSwitch
  * bonds in active-backup, balance-slb or balance-tcp and speak LACP when
- * told ("lacp"); Linux's bonding driver in active-backup, balance-xor or
- * 802.3ad, where LACP comes with the mode, and polls carrier ("miimon"). */
+ * told ("lacp"); Linux's bonding driver in active-backup, balance-xor,
+ * 802.3ad (where LACP comes with the mode) or balance-alb, and polls
+ * carrier ("miimon"). */
 static bool
 check_bond(struct ld *ld, const struct cfg_bridge *b,
            const struct cfg_bport *bp)
 {
     char path[JP_LEN];
     bool linux_mode = bp->bond_mode == CFG_BOND_BALANCE_XOR
-                      || bp->bond_mode == CFG_BOND_8023AD;
+                      || bp->bond_mode == CFG_BOND_8023AD
+                      || bp->bond_mode == CFG_BOND_BALANCE_ALB;
     bool ovs_mode = bp->bond_mode == CFG_BOND_BALANCE_SLB
                     || bp->bond_mode == CFG_BOND_BALANCE_TCP;
     if (b->type == CFG_BR_OVS && linux_mode) {
@@ -62,7 +64,8 @@ check_bond(struct ld *ld, const struct cfg_bridge *b,
         jp_key(path, bp->jpath, "bond_mode");
         return vh_diag_fail(ld->diag, path, "bond mode '%s' is Open "
                             "vSwitch's; a Linux bond on a Linux bridge takes "
-                            "active-backup, balance-xor or 802.3ad",
+                            "active-backup, balance-xor, 802.3ad or "
+                            "balance-alb",
                             cfg_bond_mode_names[bp->bond_mode]);
     }
     if (b->type != CFG_BR_OVS && bp->lacp != CFG_LACP_OFF) {

@@ -15,6 +15,8 @@
 
 #include "models/core/world.h"
 #include "models/hostnet/bond.h"
+#include "models/hostnet/bond_alb.h"
+#include "models/hw/pnic.h"
 #include "sim/capture.h"
 #include "sim/frame.h"
 #include "sim/stats.h"
@@ -285,6 +287,243 @@ START_TEST(test_8023ad_forms_aggregation_by_lacp)
 }
 END_TEST
 
+/* --- balance-alb. --- */
+
+/* The host's own address (10.0.0.10, on eth1) above a balance-alb bond;
+ * two peers, r1 and r2, beside a VM.  %s: the run's length; %s: the
+ * traffic; %s: the events. */
+static const char alb_fmt[] =
+    "{ \"duration\": \"%s\","
+    "  \"hosts\": [ { \"name\": \"h\", \"cpu\": { \"cores\": 4 },"
+    "    \"nics\": [ { \"name\": \"eth1\", \"link\": \"tor1/p1\","
+    "                  \"ip\": \"10.0.0.10/24\" },"
+    "                { \"name\": \"eth2\", \"link\": \"tor1/p2\" } ],"
+    "    \"bridges\": [ { \"name\": \"br0\", \"type\": \"linux-bridge\","
+    "      \"ports\": [ { \"name\": \"bond0\", \"type\": \"bond\","
+    "                     \"members\": [\"eth1\", \"eth2\"],"
+    "                     \"bond_mode\": \"balance-alb\" } ] } ],"
+    "    \"vms\": [ { \"name\": \"vm1\", \"nics\": [ { \"name\": \"eth0\","
+    "        \"ip\": \"10.0.0.1/24\", \"mac\": \"52:54:00:00:00:01\","
+    "        \"attach\": { \"type\": \"bridge\", \"to\": \"br0\" } } ] } ] },"
+    "   { \"name\": \"r1\", \"nics\": [ { \"name\": \"eth0\","
+    "       \"ip\": \"10.0.0.100/24\", \"link\": \"tor1/p3\" } ] },"
+    "   { \"name\": \"r2\", \"nics\": [ { \"name\": \"eth0\","
+    "       \"ip\": \"10.0.0.101/24\", \"link\": \"tor1/p4\" } ] } ],"
+    "  \"switches\": [ { \"name\": \"tor1\", \"mode\": \"802.1q\","
+    "                   \"ports\": 4 } ],"
+    "  \"traffic\": [ %s ], \"events\": [ %s ] }";
+
+/* r1 and r2 each send to the host's address from 1 ms. */
+static const char alb_rx_traffic[] =
+    "{ \"name\": \"a\", \"from\": \"r1\", \"to\": \"h\", \"size\": 512,"
+    "  \"rate\": \"10kpps\", \"duration\": \"150ms\", \"start\": \"1ms\" },"
+    "{ \"name\": \"b\", \"from\": \"r2\", \"to\": \"h\", \"size\": 512,"
+    "  \"rate\": \"10kpps\", \"duration\": \"150ms\", \"start\": \"2ms\" }";
+
+static char *
+alb_scenario(const char *duration, const char *traffic, const char *events)
+{
+    size_t n = sizeof alb_fmt + strlen(duration) + strlen(traffic)
+               + strlen(events);
+    char *json = malloc(n);
+    snprintf(json, n, alb_fmt, duration, traffic, events);
+    return json;
+}
+
+static void
+mac_str(const struct vh_mac *m, char *buf)
+{
+    snprintf(buf, 18, "%02x:%02x:%02x:%02x:%02x:%02x", m->b[0], m->b[1],
+             m->b[2], m->b[3], m->b[4], m->b[5]);
+}
+
+struct two_caps {
+    const char *points[2];
+    const char *files[2];
+    struct vh_capture *c;
+};
+
+static void
+two_caps_open(struct world *w, void *ctx)
+{
+    struct two_caps *cc = ctx;
+    size_t failed;
+    char err[256];
+    cc->c = vh_capture_open(&w->trace, &w->devs, cc->points, cc->files, 2,
+                            &failed, err, sizeof err);
+    ck_assert_msg(cc->c, "%s", err);
+}
+
+/* Receive load balancing: the host answers r1's ARP request by eth1 and
+ * r2's by eth2, each reply naming the MAC of the member it leaves by
+ * (tshark reads them), so each peer's frames come in by its own member;
+ * the broadcast requests reach both members and only the active one
+ * takes them. */
+START_TEST(test_alb_spreads_peers_by_arp)
+{
+    vh_tshark_require();
+    char *dir = vh_test_tmpdir();
+    char p1[512], p2[512];
+    snprintf(p1, sizeof p1, "%s/eth1.pcap", dir);
+    snprintf(p2, sizeof p2, "%s/eth2.pcap", dir);
+    struct two_caps cc = { { "h/eth1", "h/eth2" }, { p1, p2 }, NULL };
+    char *json = alb_scenario("200ms", alb_rx_traffic, "");
+    struct wt_run r = wt_run_json(json, NULL, two_caps_open, &cc);
+    free(json);
+    char err[256];
+    ck_assert_msg(vh_capture_commit(cc.c, err, sizeof err) == 0, "%s", err);
+    struct bond *b = bond_of(r.w);
+    ck_assert_uint_eq(b->alb->n_clients, 2);
+    ck_assert_int_ne(b->alb->clients[0].member, b->alb->clients[1].member);
+    /* Each peer's 1500 frames came in by its member. */
+    ck_assert_uint_eq(r.w->flows[0].delivered, 1500);
+    ck_assert_uint_eq(r.w->flows[1].delivered, 1500);
+    ck_assert_uint_ge(b->members[0].rx, 1500);
+    ck_assert_uint_ge(b->members[1].rx, 1500);
+    ck_assert_uint_gt(vh_drops_get(b->dev.drop_reasons,
+                                   "bond-inactive-member"), 0);
+
+    vh_tshark_assert_clean(p1);
+    vh_tshark_assert_clean(p2);
+    char m1[18], m2[18], want[128];
+    mac_str(&b->members[0].nic->cfg->mac, m1);
+    mac_str(&b->members[1].nic->cfg->mac, m2);
+    static const char arp_replies[] =
+        "-Y \"arp.opcode == 2 && arp.src.proto_ipv4 == 10.0.0.10\" "
+        "-T fields -e eth.src -e arp.src.hw_mac -e arp.dst.proto_ipv4";
+    char *out = vh_tshark_out(p1, arp_replies);
+    snprintf(want, sizeof want, "%s\t%s\t10.0.0.100\n", m1, m1);
+    ck_assert_str_eq(out, want);
+    free(out);
+    out = vh_tshark_out(p2, arp_replies);
+    snprintf(want, sizeof want, "%s\t%s\t10.0.0.101\n", m2, m2);
+    ck_assert_str_eq(out, want);
+    free(out);
+    /* r2's frames to the host are addressed to eth2's MAC. */
+    out = vh_tshark_out(p2, "-Y \"udp && ip.src == 10.0.0.101\" "
+                        "-T fields -e eth.dst");
+    snprintf(want, sizeof want, "%s\n", m2);
+    ck_assert_msg(!strncmp(out, want, strlen(want)), "%.40s", out);
+    free(out);
+    wt_assert_conserved(r.w, false);
+    wt_run_free(&r);
+    free(dir);
+}
+END_TEST
+
+/* Failover: eth1's cable is cut at 52 ms and miimon sees it at 100 ms.
+ * Until then the switch sends r1's frames (for eth1's MAC, the bond's)
+ * into the dead link, lost as link-down and counted; r2, on eth2, loses
+ * nothing.  Then eth2 becomes active and takes the bond's MAC, says so
+ * with a learning frame, and tells both peers by two ARP replies each
+ * where the host's address is now; r1's frames come in by eth2. */
+START_TEST(test_alb_failover_moves_mac_and_peers)
+{
+    vh_tshark_require();
+    char *dir = vh_test_tmpdir();
+    char p1[512], p2[512];
+    snprintf(p1, sizeof p1, "%s/eth1.pcap", dir);
+    snprintf(p2, sizeof p2, "%s/eth2.pcap", dir);
+    struct two_caps cc = { { "h/eth1", "h/eth2" }, { p1, p2 }, NULL };
+    char *json = alb_scenario("200ms", alb_rx_traffic,
+                              "{ \"at\": \"52ms\", \"action\": \"link-down\","
+                              "  \"target\": \"h/eth1\" }");
+    struct wt_run r = wt_run_json(json, NULL, two_caps_open, &cc);
+    free(json);
+    char err[256];
+    ck_assert_msg(vh_capture_commit(cc.c, err, sizeof err) == 0, "%s", err);
+    struct bond *b = bond_of(r.w);
+    ck_assert_int_eq(b->active, 1);
+    ck_assert_uint_eq(b->failovers, 1);
+    ck_assert(vh_mac_eq(&b->alb->mac[1], &b->sys_id));
+    ck_assert(vh_mac_eq(&b->alb->mac[0], &b->members[1].nic->cfg->mac));
+    ck_assert_uint_eq(b->alb->learning_tx, 2);
+    ck_assert_uint_eq(b->alb->arp_updates, 4);
+
+    /* 48 ms of r1's 10 kpps lost, counted; r2 untouched. */
+    uint64_t lost = vh_drops_get(&r.w->flows[0].drops, "link-down");
+    ck_assert_msg(lost >= 476 && lost <= 484, "lost %llu",
+                  (unsigned long long) lost);
+    ck_assert_uint_eq(r.w->flows[0].drops.total, lost);
+    ck_assert_uint_eq(r.w->flows[0].delivered + lost, 1500);
+    ck_assert_uint_eq(r.w->flows[1].delivered, 1500);
+    wt_assert_conserved(r.w, false);
+
+    /* Not vh_tshark_assert_clean(p2): Wireshark rightly warns of a
+     * duplicate address when 10.0.0.10 moves from one MAC to another. */
+    char bond_mac[18], want[256];
+    mac_str(&b->sys_id, bond_mac);
+    char *out = vh_tshark_out(p2, "-Y \"eth.type == 0x9000\" "
+                              "-T fields -e eth.src -e eth.dst");
+    snprintf(want, sizeof want, "%s\t%s\n", bond_mac, bond_mac);
+    ck_assert_msg(!strncmp(out, want, strlen(want)), "%s", out);
+    free(out);
+    out = vh_tshark_out(p2, "-Y \"arp.opcode == 2 && frame.time_epoch "
+                        "> 0.09\" -T fields -e arp.src.hw_mac "
+                        "-e arp.dst.proto_ipv4");
+    snprintf(want, sizeof want, "%s\t10.0.0.100\n%s\t10.0.0.100\n"
+             "%s\t10.0.0.101\n%s\t10.0.0.101\n", bond_mac, bond_mac,
+             bond_mac, bond_mac);
+    ck_assert_str_eq(out, want);
+    free(out);
+    /* r1's frames come in by eth2 after the failover. */
+    out = vh_tshark_out(p2, "-Y \"udp && ip.src == 10.0.0.100\" "
+                        "-T fields -e frame.time_epoch");
+    double first = atof(out);
+    ck_assert_msg(first >= 0.1 && first < 0.101, "first at %.40s", out);
+    free(out);
+    wt_run_free(&r);
+    free(dir);
+}
+END_TEST
+
+/* Transmit load balancing: the VM sends to r1 and to r2.  No member has
+ * a load until the first rebalance at 10 s, so both destinations go by
+ * eth1; after it each carries its rate, and the second goes by eth2,
+ * with eth2's MAC as its source. */
+START_TEST(test_alb_spreads_destinations_after_rebalance)
+{
+    vh_tshark_require();
+    char *dir = vh_test_tmpdir();
+    char p2[512];
+    snprintf(p2, sizeof p2, "%s/eth2.pcap", dir);
+    struct caps cc = { { "h/eth2" }, { p2 }, NULL };
+    char *json = alb_scenario(
+        "12s",
+        "{ \"name\": \"a\", \"from\": \"h/vm1\", \"to\": \"r1\","
+        "  \"size\": 512, \"rate\": \"1kpps\", \"duration\": \"11s\" },"
+        "{ \"name\": \"b\", \"from\": \"h/vm1\", \"to\": \"r2\","
+        "  \"size\": 512, \"rate\": \"1kpps\", \"duration\": \"11s\" }", "");
+    struct wt_run r = wt_run_json(json, NULL, caps_open, &cc);
+    free(json);
+    char err[256];
+    ck_assert_msg(vh_capture_commit(cc.c, err, sizeof err) == 0, "%s", err);
+    struct bond *b = bond_of(r.w);
+    ck_assert_uint_eq(b->alb->rebalances, 1);
+    ck_assert_uint_eq(r.w->flows[0].delivered, 11000);
+    ck_assert_uint_eq(r.w->flows[1].delivered, 11000);
+    /* 10 s of both on eth1, then one second each. */
+    ck_assert_uint_ge(b->members[0].tx, 20000);
+    ck_assert_uint_ge(b->members[1].tx, 990);
+    ck_assert_uint_le(b->members[1].tx, 1010);
+
+    char m2[18], want[64];
+    mac_str(&b->members[1].nic->cfg->mac, m2);
+    char *out = vh_tshark_out(p2, "-Y udp -T fields "
+                              "-e frame.time_epoch -e eth.src");
+    double first = atof(out);
+    ck_assert_msg(first >= 10.0 && first < 10.01, "first at %.40s", out);
+    snprintf(want, sizeof want, "\t%s\n", m2);
+    char *eol = strchr(out, '\n');
+    ck_assert_msg(eol && !strncmp(eol - strlen(m2) - 1, want, strlen(want)),
+                  "%.60s lacks %s", out, m2);
+    free(out);
+    wt_assert_conserved(r.w, false);
+    wt_run_free(&r);
+    free(dir);
+}
+END_TEST
+
 static void
 assert_refused(const char *bridge, const char *extra, const char *path,
                const char *words)
@@ -298,7 +537,7 @@ assert_refused(const char *bridge, const char *extra, const char *path,
 }
 
 /* Each kind of bond refuses the other's modes and keys, at the key's
- * path; balance-alb has no model yet. */
+ * path. */
 START_TEST(test_wrong_bond_keys_refused_at_their_paths)
 {
     static const char port[] = "hosts[0].bridges[0].ports[0]";
@@ -308,8 +547,8 @@ START_TEST(test_wrong_bond_keys_refused_at_their_paths)
                    "Open vSwitch's");
     assert_refused("ovs", ", \"bond_mode\": \"802.3ad\"", p,
                    "Linux bonding's");
-    assert_refused("linux-bridge", ", \"bond_mode\": \"balance-alb\"", p,
-                   "not supported yet");
+    assert_refused("ovs", ", \"bond_mode\": \"balance-alb\"", p,
+                   "Linux bonding's");
     snprintf(p, sizeof p, "%s.lacp", port);
     assert_refused("linux-bridge", ", \"lacp\": \"active\"", p,
                    "802.3ad");
@@ -329,6 +568,9 @@ bond_suite(void)
     tcase_add_test(tc, test_active_backup_loses_until_miimon_notices);
     tcase_add_test(tc, test_8023ad_forms_aggregation_by_lacp);
     tcase_add_test(tc, test_wrong_bond_keys_refused_at_their_paths);
+    tcase_add_test(tc, test_alb_spreads_peers_by_arp);
+    tcase_add_test(tc, test_alb_failover_moves_mac_and_peers);
+    tcase_add_test(tc, test_alb_spreads_destinations_after_rebalance);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -31,11 +31,6 @@ static const struct {
 } cases[] = {
     { BASE("", ", \"ip6\": \"2001:db8::5/64\"", "", "", "", "", ""),
       "hosts[0].nics[0].ip6: not supported yet: IPv6" },
-    { BASE("", "", ", { \"name\": \"b0\", \"type\": \"bond\", \"members\": "
-           "[\"eth1\"], \"bond_mode\": \"balance-alb\" }", "", "", "",
-           ""),
-      "hosts[0].bridges[0].ports[1].bond_mode: not supported yet: Linux "
-      "bonding mode balance-alb" },
     { BASE("", "", "", "", "", "", ", \"family\": 6"),
       "traffic[0].family: not supported yet: IPv6" },
     { BASE("", "", "", "", "", "", ", \"proto\": \"icmp6\""),

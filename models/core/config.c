@@ -123,12 +123,13 @@ const char *const cfg_bport_type_names[CFG_BP_NVGRE + 1] = {
     [CFG_BP_NVGRE] = "nvgre",
 };
 
-const char *const cfg_bond_mode_names[CFG_BOND_8023AD + 1] = {
+const char *const cfg_bond_mode_names[CFG_BOND_BALANCE_ALB + 1] = {
     [CFG_BOND_ACTIVE_BACKUP] = "active-backup",
     [CFG_BOND_BALANCE_SLB] = "balance-slb",
     [CFG_BOND_BALANCE_TCP] = "balance-tcp",
     [CFG_BOND_BALANCE_XOR] = "balance-xor",
     [CFG_BOND_8023AD] = "802.3ad",
+    [CFG_BOND_BALANCE_ALB] = "balance-alb",
 };
 
 const char *const cfg_lacp_names[CFG_LACP_PASSIVE + 1] = {

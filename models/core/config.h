@@ -112,9 +112,9 @@ extern const char *const cfg_bport_type_names[CFG_BP_NVGRE + 1];
  * are Linux's bonding driver's. */
 enum cfg_bond_mode { CFG_BOND_ACTIVE_BACKUP, CFG_BOND_BALANCE_SLB,
                      CFG_BOND_BALANCE_TCP, CFG_BOND_BALANCE_XOR,
-                     CFG_BOND_8023AD };
+                     CFG_BOND_8023AD, CFG_BOND_BALANCE_ALB };
 enum cfg_lacp { CFG_LACP_OFF, CFG_LACP_ACTIVE, CFG_LACP_PASSIVE };
-extern const char *const cfg_bond_mode_names[CFG_BOND_8023AD + 1];
+extern const char *const cfg_bond_mode_names[CFG_BOND_BALANCE_ALB + 1];
 extern const char *const cfg_lacp_names[CFG_LACP_PASSIVE + 1];
 
 /* Egress QoS of a port (OVS's QoS table, type linux-htb). */

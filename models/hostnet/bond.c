@@ -10,6 +10,7 @@
 #include "models/core/host.h"
 #include "models/core/world.h"
 #include "models/endpoint/endpoint.h"
+#include "models/hostnet/bond_alb.h"
 #include "models/hostnet/lbridge.h"
 #include "models/hw/cpu.h"
 #include "models/hw/pnic.h"
@@ -135,8 +136,12 @@ mii_tick(struct vh_sim *sim, void *obj, void *arg)
         struct bond_member *m = &b->members[k];
         bool carrier = has_carrier(m);
         if (carrier) {
+            bool was_up = m->up;
             m->down_since = 0;
             m->up = true;
+            if (!was_up && b->alb) {
+                bond_alb_link_change(w, b, k, true);
+            }
             continue;
         }
         if (!m->up) {
@@ -150,6 +155,9 @@ mii_tick(struct vh_sim *sim, void *obj, void *arg)
             m->in_sync = false;
             if (b->cfg->bond_mode != CFG_BOND_ACTIVE_BACKUP) {
                 b->failovers++;
+            }
+            if (b->alb) {
+                bond_alb_link_change(w, b, k, false);
             }
         }
     }
@@ -244,7 +252,8 @@ bond_send(struct vh_sim *sim, void *obj, void *arg)
     struct world *w = world_of(sim);
     struct bond *b = obj;
     struct vh_packet *p = arg;
-    int k = bond_choose(b, p->data, p->len);
+    int k = b->alb ? bond_alb_xmit(w, b, p)
+                   : bond_choose(b, p->data, p->len);
     if (k < 0) {
         acct_drop(w, p, &b->dev, "bond-no-member");
         return;
@@ -302,6 +311,9 @@ bond_member_rx(struct world *w, struct port *port, struct vh_packet *p)
         acct_drop(w, p, &b->dev, "bond-member-disabled");
         return;
     }
+    if (b->alb && !bond_alb_rx(w, b, k, p)) {
+        return;
+    }
     struct cpu_core *core = cpu_exec_core(p, &b->host->cores[0]);
     vh_time_t t = cpu_charge(w, core, COST_NETIF_RECEIVE, 0, CPU_SOFTIRQ, p,
                              &b->dev);
@@ -356,6 +368,9 @@ bond_create(struct world *w, struct host *h, struct lbridge *br,
     if (bp->bond_mode == CFG_BOND_8023AD) {
         vh_timer_arm_at(&w->sim, &b->lacp_timer, 0);
     }
+    if (bp->bond_mode == CFG_BOND_BALANCE_ALB) {
+        bond_alb_init(w, b);
+    }
     return b;
 }
 
@@ -367,6 +382,7 @@ bond_free(struct bond *b)
     }
     vh_timer_cancel(&b->mii_timer);
     vh_timer_cancel(&b->lacp_timer);
+    bond_alb_free(b);
     free(b->members);
     free(b->eps);
     free(b);
@@ -407,6 +423,9 @@ member_state(const struct bond *b, size_t k)
     if (b->cfg->bond_mode == CFG_BOND_8023AD && !m->in_sync) {
         return "no-partner";
     }
+    if (b->alb && (int) k == b->active) {
+        return "active";
+    }
     return "enabled";
 }
 
@@ -416,7 +435,7 @@ bond_report(const struct bond *b, struct report_out *out)
     report_out_begin_item(out);
     report_out_str(out, "name", b->cfg->name);
     report_out_str(out, "bond_mode", cfg_bond_mode_names[b->cfg->bond_mode]);
-    if (b->cfg->bond_mode == CFG_BOND_ACTIVE_BACKUP) {
+    if (b->cfg->bond_mode == CFG_BOND_ACTIVE_BACKUP || b->alb) {
         report_out_str(out, "active", b->active >= 0
                        ? b->cfg->members[b->active] : "none");
     } else {
@@ -431,6 +450,10 @@ bond_report(const struct bond *b, struct report_out *out)
         report_out_str(out, "state", member_state(b, k));
         report_out_num(out, "tx", (double) b->members[k].tx);
         report_out_num(out, "rx", (double) b->members[k].rx);
+        if (b->alb) {
+            char mac[18];
+            report_out_str(out, "mac", vh_mac_format(&b->alb->mac[k], mac));
+        }
         report_out_end(out);
     }
     report_out_end(out);
@@ -440,6 +463,9 @@ bond_report(const struct bond *b, struct report_out *out)
     }
     if (b->cfg->bond_mode == CFG_BOND_ACTIVE_BACKUP) {
         report_out_num(out, "gratuitous_arps", (double) b->garp_tx);
+    }
+    if (b->alb) {
+        bond_alb_report(b, out);
     }
     report_out_end(out);
 }

@@ -13,6 +13,9 @@
  *   802.3ad        the same hash over the members LACP has put in the
  *                  aggregation (collecting and distributing); the bond
  *                  and the switch exchange LACPDUs on every member.
+ *   balance-alb    adaptive load balancing, which needs nothing of the
+ *                  switch: destinations spread over the members by their
+ *                  load, the host's peers by ARP (bond_alb.h).
  *
  * The driver learns of carrier by polling it every 'miimon' (default
  * 100 ms); a member without carrier is taken out once it has stayed down
@@ -35,6 +38,7 @@
 #include "sim/device.h"
 #include "sim/event.h"
 
+struct bond_alb;
 struct endpoint;
 struct host;
 struct lbridge;
@@ -67,8 +71,10 @@ struct bond {
     vh_time_t miimon;           /* Polling period. */
     struct vh_timer mii_timer;
     struct vh_timer lacp_timer;
-    struct vh_mac sys_id;       /* 802.3ad: the bond's MAC, its first
-                                 * member's. */
+    struct vh_mac sys_id;       /* The bond's MAC, its first member's:
+                                 * 802.3ad's system id, and the MAC
+                                 * balance-alb's active member carries. */
+    struct bond_alb *alb;       /* balance-alb's tables, or NULL. */
     struct endpoint **eps;      /* The host's addresses above the bond,
                                  * announced after a failover. */
     size_t n_eps;
@@ -84,7 +90,9 @@ struct bond *bond_create(struct world *, struct host *h, struct lbridge *br,
                          const struct cfg_bport *bp, struct vh_diag *);
 void bond_free(struct bond *);    /* By the world, as a device. */
 
-/* The member the bond sends 'frame' by, or -1 if no member is usable. */
+/* The member the bond sends 'frame' by, or -1 if no member is usable.
+ * balance-alb's choice changes its tables and the frame: it is
+ * bond_alb_xmit()'s. */
 int bond_choose(const struct bond *, const uint8_t *frame, uint32_t len);
 
 /* xmit_hash_policy layer2 over an Ethernet header. */
