@@ -21,7 +21,7 @@
 static const struct schema_key dvs_keys[] = {
     { "name", NULL }, { "flavor", NULL }, { "hosts", NULL },
     { "uplinks", NULL }, { "teaming", NULL }, { "lldp", NULL },
-    { "netflow", NULL }, { "portgroups", NULL },
+    { "netflow", NULL }, { "portgroups", NULL }, { "vsm", NULL },
 };
 static const struct schema sch_dvs = SCHEMA("distributed switch", dvs_keys);
 
@@ -42,6 +42,7 @@ ld_free_dvswitches(struct cfg_scenario *sc)
         struct cfg_dvswitch *d = &sc->dvswitches[i];
         free(d->name);
         free(d->jpath);
+        free(d->vsm);
         for (size_t k = 0; d->hosts && k < d->n_hosts; k++) {
             free(d->hosts[k]);
         }
@@ -306,10 +307,19 @@ load_dvswitch(struct ld *ld, const cJSON *o, const char *dp, size_t di,
                                 ld->sc->dvswitches[k].jpath);
         }
     }
-    if (flavor == 1) {
-        jp_key(path, dp, "flavor");
-        return vh_diag_fail(ld->diag, path, "not supported yet: the Nexus "
-                            "1000V flavor (n1kv)");
+    d->n1kv = flavor == 1;
+    if (!ld_str(ld, o, dp, "vsm", false, &d->vsm)) {
+        return false;
+    }
+    if (d->n1kv && !d->vsm) {
+        return vh_diag_fail(ld->diag, dp, "missing required key 'vsm' (the "
+                            "Nexus 1000V's supervisor: a VM or host of the "
+                            "scenario, such as \"host3/vsm\")");
+    }
+    if (!d->n1kv && d->vsm) {
+        jp_key(path, dp, "vsm");
+        return vh_diag_fail(ld->diag, path, "'vsm' applies only to flavor "
+                            "n1kv (the Nexus 1000V's supervisor)");
     }
     if (!ld_bool(ld, o, dp, "lldp", &d->lldp)
         || !ld_dvs_netflow(ld, o, dp, &d->netflow)
@@ -349,6 +359,62 @@ load_dvswitch(struct ld *ld, const cJSON *o, const char *dp, size_t di,
         }
     }
     return check_pvlans(ld, d);
+}
+
+const struct ld_addr *
+ld_dvs_mgmt(const struct cfg_dvswitch *d, const struct cfg_host *h,
+            const struct ld_addr *addrs, size_t n)
+{
+    for (size_t a = 0; a < n; a++) {
+        bool nic = false, uplink = false;
+        for (size_t x = 0; x < h->n_nics; x++) {
+            nic |= !strcmp(h->nics[x].name, addrs[a].name);
+        }
+        for (size_t u = 0; u < d->n_uplinks; u++) {
+            uplink |= !strcmp(d->uplinks[u], addrs[a].name);
+        }
+        if (nic && !uplink) {
+            return &addrs[a];
+        }
+    }
+    return NULL;
+}
+
+bool
+ld_dvs_vsm_refs(struct ld *ld)
+{
+    const struct cfg_scenario *sc = ld->sc;
+    for (size_t i = 0; i < sc->n_dvswitches; i++) {
+        const struct cfg_dvswitch *d = &sc->dvswitches[i];
+        char path[JP_LEN];
+        jp_key(path, d->jpath, "vsm");
+        for (size_t k = 0; d->n1kv && k < d->n_hosts; k++) {
+            const struct cfg_host *h = NULL;
+            for (size_t j = 0; j < sc->n_hosts; j++) {
+                if (!strcmp(sc->hosts[j].name, d->hosts[k])) {
+                    h = &sc->hosts[j];
+                }
+            }
+            struct ld_addr *addrs = ld_calloc(ld_max_addrs(h),
+                                              sizeof *addrs);
+            size_t n = ld_host_addrs(h, addrs);
+            const struct ld_addr *mgmt = ld_dvs_mgmt(d, h, addrs, n);
+            uint32_t ip;
+            bool ok = mgmt
+                      ? ld_collector_addr(ld, h, path, d->vsm, "a supervisor",
+                                          "VEM", mgmt, &ip)
+                      : vh_diag_fail(ld->diag, path, "host '%s' has no "
+                                     "management address for its VEM to "
+                                     "reach the supervisor from: give one "
+                                     "of its NICs that is not an uplink an "
+                                     "\"ip\"", h->name);
+            free(addrs);
+            if (!ok) {
+                return false;
+            }
+        }
+    }
+    return true;
 }
 
 /* Each VM NIC attached to a distributed switch names one spanning its

@@ -220,17 +220,7 @@ dvs_netflow_refs(struct ld *ld)
             struct ld_addr *addrs = ld_calloc(ld_max_addrs(h),
                                               sizeof *addrs);
             size_t n = ld_host_addrs(h, addrs);
-            const struct ld_addr *agent = NULL;
-            for (size_t a = 0; a < n && !agent; a++) {
-                bool nic = false, uplink = false;
-                for (size_t x = 0; x < h->n_nics; x++) {
-                    nic |= !strcmp(h->nics[x].name, addrs[a].name);
-                }
-                for (size_t u = 0; u < d->n_uplinks; u++) {
-                    uplink |= !strcmp(d->uplinks[u], addrs[a].name);
-                }
-                agent = nic && !uplink ? &addrs[a] : NULL;
-            }
+            const struct ld_addr *agent = ld_dvs_mgmt(d, h, addrs, n);
             struct cfg_flowexp *fx = &d->netflow_hosts[k];
             *fx = *d->netflow;
             bool ok = agent != NULL;
@@ -371,5 +361,5 @@ ld_netflow_refs(struct ld *ld)
             return false;
         }
     }
-    return dvs_netflow_refs(ld);
+    return dvs_netflow_refs(ld) && ld_dvs_vsm_refs(ld);
 }

@@ -314,6 +314,15 @@ bool ld_netflow_refs(struct ld *);
  * per host by ld_netflow_refs()). */
 bool ld_dvs_netflow(struct ld *, const cJSON *o, const char *dp,
                     struct cfg_flowexp **out);
+/* The management address of host 'h' for distributed switch 'd' among
+ * its addresses 'addrs' (its first NIC's that is not an uplink), or
+ * NULL; and the Nexus 1000V supervisors' addresses, checked reachable
+ * from each host's (loader/scenario_dvs.c). */
+struct ld_addr;
+const struct ld_addr *ld_dvs_mgmt(const struct cfg_dvswitch *d,
+                                  const struct cfg_host *h,
+                                  const struct ld_addr *addrs, size_t n);
+bool ld_dvs_vsm_refs(struct ld *);
 void ld_free_flowexp(struct cfg_flowexp *);
 
 /* ---- Sections, in load order. ---- */

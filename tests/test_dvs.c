@@ -99,7 +99,11 @@ static const struct {
     const char *from, *to, *want;
 } patches[] = {
     { "'teaming'", "'flavor': 'n1kv', 'teaming'",
-      "dvswitches[0].flavor: not supported yet: the Nexus 1000V" },
+      "dvswitches[0]: missing required key 'vsm'" },
+    { "'teaming'", "'vsm': 'host2', 'teaming'",
+      "dvswitches[0].vsm: 'vsm' applies only to flavor n1kv" },
+    { "'teaming'", "'flavor': 'n1kv', 'vsm': 'host2/b', 'teaming'",
+      "dvswitches[0].vsm: host 'host1' has no management address" },
     { "'teaming'", "'lldp': 'both', 'teaming'",
       "dvswitches[0].lldp: expected" },
     { "'teaming'", "'netflow': {'collector': 'host2/b'}, 'teaming'",
@@ -167,7 +171,7 @@ START_TEST(test_refusals_at_their_paths)
         char *out = NULL;
         int rc = vh_test_sh(&out, "%s check %s 2>&1", vh_test_bin(), path);
         ck_assert_int_eq(rc, 2);
-        ck_assert_ptr_nonnull(strstr(out, "dvswitches[0].flavor"));
+        ck_assert_ptr_nonnull(strstr(out, "dvswitches[0]: missing"));
         free(out);
         free(dir);
     }
@@ -613,15 +617,13 @@ END_TEST
 
 /* --- Flow export. --- */
 
-/* NetFlow v5 from each host's part, from its management address (eth0,
- * not an uplink): d on host2 sends to a on host1; a migrates to host2 at
- * 1500 us.  host1 reports the flow coming in by the uplinks (interface
- * 32768) to port 0, host2 from port 2 to the uplinks, and after the move
- * from port 2 to port 0, both on host2. */
-START_TEST(test_netflow_from_each_host)
+/* 'json' (mig_json's layout) with a management network: eth0 on each
+ * host with an address, and a host 'mon' there whose NIC is captured to
+ * 'pcap'; frees 'json'. */
+static char *
+with_mgmt_net(char *json, const char *pcap)
 {
-    vh_tshark_require();
-    char *json = dq(mig_json);
+    char cap[256];
     json = replace_once(json, "'ports': 4", "'ports': 8");
     json = replace_once(json, "{'name': 'eth2', 'link': 'tor1/p2'}",
                         "{'name': 'eth2', 'link': 'tor1/p2'}, {'name': "
@@ -631,10 +633,22 @@ START_TEST(test_netflow_from_each_host)
                         "{'name': 'eth2', 'link': 'tor1/p4'}, {'name': "
                         "'eth0', 'ip': '192.168.1.2/24', 'link': "
                         "'tor1/p6'}");
-    json = replace_once(json, "]}], 'switches'", "]}, {'name': 'mon', "
-                        "'nics': [{'name': 'eth0', 'ip': '192.168.1.100/24', "
-                        "'link': 'tor1/p7'}]}], 'capture': [{'point': "
-                        "'mon/eth0', 'file': 'nf.pcap'}], 'switches'");
+    snprintf(cap, sizeof cap, "]}, {'name': 'mon', 'nics': [{'name': "
+             "'eth0', 'ip': '192.168.1.100/24', 'link': 'tor1/p7'}]}], "
+             "'capture': [{'point': 'mon/eth0', 'file': '%s'}], "
+             "'switches'", pcap);
+    return replace_once(json, "]}], 'switches'", cap);
+}
+
+/* NetFlow v5 from each host's part, from its management address (eth0,
+ * not an uplink): d on host2 sends to a on host1; a migrates to host2 at
+ * 1500 us.  host1 reports the flow coming in by the uplinks (interface
+ * 32768) to port 0, host2 from port 2 to the uplinks, and after the move
+ * from port 2 to port 0, both on host2. */
+START_TEST(test_netflow_from_each_host)
+{
+    vh_tshark_require();
+    char *json = with_mgmt_net(dq(mig_json), "nf.pcap");
     json = replace_once(json, "'teaming'", "'netflow': {'collector': "
                         "'mon', 'active_timeout': '1ms', 'tick': '1ms'}, "
                         "'teaming'");
@@ -651,6 +665,57 @@ START_TEST(test_netflow_from_each_host)
                   out);
     ck_assert_msg(strstr(out, "192.168.1.2\t2\t0\n") != NULL, "%s", out);
     ck_assert_msg(strstr(out, "192.168.1.1\t2\t0\n") == NULL, "%s", out);
+    free(out);
+    free(dir);
+    free(json);
+}
+END_TEST
+
+/* --- The Nexus 1000V flavour. --- */
+
+/* The supervisor is 'mon'.  At the start each host's VEM sends it a
+ * heartbeat and a port attach per port it has (host1: a and x; host2:
+ * d), which it answers; a and x come up on host2 at the end of their
+ * downtime (2 ms), and host2's VEM attaches them there. */
+START_TEST(test_n1kv_control_traffic)
+{
+    vh_tshark_require();
+    char *json = with_mgmt_net(dq(mig_json), "vsm.pcap");
+    json = replace_once(json, "'teaming'", "'flavor': 'n1kv', 'vsm': "
+                        "'mon', 'teaming'");
+    struct wt_run r = wt_run_json(json, NULL, NULL, NULL);
+    struct dvswitch *sw = switch_of(r.w, "dvs1");
+    struct dvs_local *l1 = local_of(r.w, "host1/dvs1");
+    struct dvs_local *l2 = local_of(r.w, "host2/dvs1");
+    ck_assert_uint_eq(sw->vsm.heartbeats_rx, 2);
+    ck_assert_uint_eq(sw->vsm.attach_rx, 3 + 2);
+    ck_assert_uint_eq(sw->vsm.profiles_tx, 3 + 2);
+    ck_assert_uint_eq(l1->vem.attach_tx, 2);
+    ck_assert_uint_eq(l2->vem.attach_tx, 1 + 2);
+    ck_assert_uint_eq(l1->vem.profiles_rx, 2);
+    ck_assert_uint_eq(l2->vem.profiles_rx, 3);
+    ck_assert_uint_eq(l1->vem.heartbeats_rx, 1);
+    /* The data path is the same: d's frames reach a on either host. */
+    ck_assert_uint_gt(r.w->flows[0].last_delivered, 3 * VH_MS);
+    wt_run_free(&r);
+
+    char *dir = vh_test_run_scenario(json, "");
+    char pcap[600];
+    snprintf(pcap, sizeof pcap, "%s/vsm.pcap", dir);
+    vh_tshark_assert_clean(pcap);
+    /* From both hosts' management addresses to the VSM's port 4785, and
+     * back; host2's attaches after the move come at 2 ms. */
+    char *out = vh_tshark_out(pcap, "-Y 'udp.dstport == 4785 && "
+                              "ip.dst == 192.168.1.100' -T fields "
+                              "-e ip.src");
+    size_t from1 = 0, from2 = 0;
+    for (const char *l = out; l && *l; l = strchr(l, '\n')) {
+        l += *l == '\n';
+        from1 += !strncmp(l, "192.168.1.1\n", 12);
+        from2 += !strncmp(l, "192.168.1.2\n", 12);
+    }
+    ck_assert_uint_eq(from1, 1 + 2);    /* Heartbeat, two attaches. */
+    ck_assert_uint_eq(from2, 1 + 1 + 2);
     free(out);
     free(dir);
     free(json);
@@ -700,6 +765,7 @@ dvs_suite(void)
     tcase_add_test(tc, test_shaping_follows_migrating_vm);
     tcase_add_test(tc, test_lldp_from_uplinks);
     tcase_add_test(tc, test_netflow_from_each_host);
+    tcase_add_test(tc, test_n1kv_control_traffic);
     tcase_add_test(tc, test_same_seed_same_report);
     suite_add_tcase(s, tc);
     return s;

@@ -712,6 +712,9 @@ struct cfg_dvswitch {
     char **uplinks;             /* Host NIC names, on every host. */
     size_t n_uplinks;
     enum cfg_dvs_teaming teaming;
+    bool n1kv;                  /* "flavor" n1kv (Nexus 1000V). */
+    char *vsm;                  /* n1kv: "vsm", the supervisor's traffic
+                                 * endpoint path ("host3", "host3/vsm"). */
     bool lldp;                  /* "lldp": LLDP on every uplink. */
     struct cfg_flowexp *netflow;    /* "netflow", or NULL; */
     struct cfg_flowexp *netflow_hosts;  /* then per host, in 'hosts'

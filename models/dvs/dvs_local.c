@@ -431,6 +431,9 @@ local_create(struct world *w, struct host *h, struct dvswitch *sw,
     for (size_t k = 0; cd->lldp && k < cd->n_uplinks; k++) {
         lldp_start(w, lp, &lp->uplinks[k]);
     }
+    if (cd->n1kv) {
+        n1kv_vem_start(w, lp);
+    }
     /* NetFlow from the host's management address, with the settings the
      * loader resolved for this host. */
     for (size_t k = 0; cd->netflow && k < cd->n_hosts; k++) {
@@ -513,6 +516,9 @@ local_reattach_vnic(struct world *w, struct host *h, struct vm_nic *n)
         dp->placed = true;
     } else {
         portpolicy_port_move(&dp->pp, &lp->dev, dp);
+    }
+    if (lp->sw->cfg->n1kv) {
+        n1kv_port_attach(w, lp, dp);
     }
     /* The port's hosts, in the order its VM ran on them. */
     size_t old = dp->hosts ? strlen(dp->hosts) : 0;
@@ -605,6 +611,9 @@ local_report(const struct vh_device *d, struct report_out *out)
     report_out_end(out);
     if (lp->netflow) {
         flowexp_report(lp->netflow, out);
+    }
+    if (lp->sw->cfg->n1kv) {
+        n1kv_vem_report(lp, out);
     }
 }
 

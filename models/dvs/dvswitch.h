@@ -41,6 +41,10 @@
  * address; a record's interfaces are the ports' ids, the uplinks being
  * DVS_NETFLOW_UPLINKS.
  *
+ * Flavour n1kv (Cisco's Nexus 1000V) adds the supervisor, a VM or host
+ * of the scenario, and the control traffic between it and each host's
+ * part (models/dvs/n1kv.h).
+ *
  * Costs: ESXi's vmkernel switch has no published source.  The local part
  * charges the Linux bridge's primitives (an FDB lookup and a forward) on
  * the core carrying the frame, as software switching in the host kernel,
@@ -59,9 +63,11 @@
 #include "models/core/port.h"
 #include "models/core/portpolicy.h"
 #include "models/core/teaming.h"
+#include "models/dvs/n1kv.h"
 #include "sim/device.h"
 #include "sim/event.h"
 
+struct endpoint;
 struct flowexp;
 struct host;
 struct pnic;
@@ -103,6 +109,10 @@ struct dvswitch {
                                                  * tagged. */
     uint64_t **pg_trunks;       /* Per port group with 'trunks', their
                                  * bitmap (else NULL). */
+    /* The Nexus 1000V flavour's supervisor (models/dvs/n1kv.h). */
+    struct endpoint *vsm_ep;    /* Bound when the run starts. */
+    uint32_t vsm_ip;
+    struct n1kv_stats vsm;
 };
 
 /* One uplink of a local part: a NIC of its host. */
@@ -133,6 +143,12 @@ struct dvs_local {
     struct teaming team;
     struct vh_timer poll;
     struct flowexp *netflow;    /* With the switch's "netflow", or NULL. */
+    /* The Nexus 1000V flavour: this part is the host's VEM. */
+    struct endpoint *mgmt;      /* The host's management address, bound
+                                 * when the run starts. */
+    struct vh_timer hb;         /* Its heartbeats. */
+    uint32_t vem_seq;
+    struct n1kv_stats vem;
 };
 
 /* NetFlow's interface numbers: a VM port's is its port id; the uplinks
