@@ -26,7 +26,10 @@
  * keeps its policy's state (shapers, drops) when its VM migrates.
  *
  * The uplink port sends a frame out by the uplink the team's policy
- * picks (models/core/teaming.h) from the frame's originating port.  An
+ * picks (models/core/teaming.h) from the frame's originating port.
+ * Load-based teaming is told of the bytes each port sends by each uplink
+ * (what it receives by them is not told: which uplink a frame came in
+ * by is forgotten once it is switched).  An
  * uplink is usable while its link status says so; the switch reads it
  * every DVS_LINK_POLL, so frames sent into a link that went down before
  * the next reading are lost, counted per uplink as 'lost'.
