@@ -969,8 +969,8 @@ ovsk_attach(struct world *w, struct host *h, struct vm_nic *n,
     struct ofproto_port *ofp = ofproto_port_of_vnic(&br->ofp, cn);
     struct ovsk_port *op = ofp->dp;
     join(op, n->host);
-    /* The port keeps its policy, counters and buckets if the VM comes
-     * back to it; one the VM never used before starts afresh. */
+    /* The port's policy state is made when its VM first joins it, and
+     * lives as long as the port. */
     if (cn->policy && !op->policy) {
         op->policy = vh_xmalloc(sizeof *op->policy);
         portpolicy_port_init(op->policy, cn->policy, &br->dev, n->dev->path,
