@@ -587,6 +587,33 @@ load_attach(struct ld *ld, const cJSON *o, const char *vp,
         return vh_diag_fail(ld->diag, path, "private VLANs apply only to "
                             "attach types 'bridge' and 'ovs'");
     }
+    if (!ld_str(ld, at, ap, "portgroup", false, &vn->portgroup)) {
+        return false;
+    }
+    if (type == CFG_AT_DVSWITCH) {
+        /* The port group sets the port's VLAN (vSphere's VLAN type). */
+        const char *k = !ld_absent_or_null(o, "vlan") ? "vlan"
+                        : !ld_absent_or_null(o, "trunks") ? "trunks" : NULL;
+        if (k || *vlan >= 0 || vn->n_trunks) {
+            if (k) {
+                jp_key(path, vp, k);
+            } else {
+                jp_key(path, ap, *vlan >= 0 ? "vlan" : "trunks");
+            }
+            return vh_diag_fail(ld->diag, path, "a distributed switch's "
+                                "port takes its VLAN from its port group; "
+                                "set 'vlan' or 'trunks' there");
+        }
+        if (!vn->portgroup) {
+            return vh_diag_fail(ld->diag, ap, "missing required key "
+                                "'portgroup' (the distributed switch's "
+                                "port group the NIC joins)");
+        }
+    } else if (vn->portgroup) {
+        jp_key(path, ap, "portgroup");
+        return vh_diag_fail(ld->diag, path, "'portgroup' applies only to "
+                            "attach type dvswitch");
+    }
     vn->policing_rate_kbps = (uint64_t) rate;
     vn->policing_burst_kb = (uint64_t) burst;
     vn->attach = (enum cfg_attach) type;
@@ -605,7 +632,8 @@ load_attach(struct ld *ld, const cJSON *o, const char *vp,
         return vh_diag_fail(ld->diag, ap, "missing required key 'to' (the "
                             "%s to attach to)", vn->attach == CFG_AT_BRIDGE
                             || vn->attach == CFG_AT_OVS ? "bridge"
-                            : "host NIC");
+                            : vn->attach == CFG_AT_DVSWITCH
+                            ? "distributed switch" : "host NIC");
     }
     if (vn->attach == CFG_AT_MACVTAP || vif) {
         /* libvirt's default macvtap mode is VEPA; a VIF's is standard. */

@@ -47,7 +47,8 @@ static const struct schema_key attach_keys[] = {
     { "type", NULL }, { "to", NULL }, { "mode", NULL }, { "vf", NULL },
     { "forward", NULL }, { "vlan", NULL }, { "trunks", NULL },
     { "ingress_policing_rate", NULL }, { "ingress_policing_burst", NULL },
-    { "isolated", NULL }, { "pvlan", NULL }, { "policy", NULL },
+    { "isolated", NULL }, { "pvlan", NULL }, { "portgroup", NULL },
+    { "policy", NULL },
 };
 const struct schema sch_attach = SCHEMA("attach", attach_keys);
 
@@ -55,7 +56,7 @@ static const struct schema_key top_keys[] = {
     { "name", NULL }, { "description", NULL }, { "seed", NULL },
     { "duration", NULL }, { "hosts", NULL }, { "switches", NULL },
     { "traffic", NULL }, { "capture", NULL }, { "events", NULL },
-    { "variants", NULL }, { "costs", NULL },
+    { "variants", NULL }, { "costs", NULL }, { "dvswitches", NULL },
     /* A lesson's (loader/scenario_lesson.c). */
     { "title", NULL }, { "title_zh", NULL }, { "description_zh", NULL },
     { "questions", NULL },
@@ -280,8 +281,6 @@ static const struct {
     const char *key;
     const char *feature;
 } unbuilt_keys[] = {
-    { "scenario", "dvswitches", "distributed switches" },
-    { "attach", "portgroup", "distributed switches' port groups" },
     { "container", "ip6", "IPv6 on containers" },
     { "VLAN subinterface", "ip6", "IPv6 on VLAN subinterfaces" },
     { "bridge port", "ip6", "IPv6 on a bridge's internal ports" },
@@ -567,16 +566,6 @@ sorted_copy(const char *const *names, size_t n, const char **out)
     return out;
 }
 
-/* Values the scenario format defines whose features have no model yet,
- * refused as such rather than as unknown. */
-static const struct {
-    const char *what;           /* The value's kind, as ld_enum is told. */
-    const char *value;
-    const char *feature;
-} unbuilt_values[] = {
-    { "attach type", "dvswitch", "distributed switches" },
-};
-
 bool
 ld_enum(struct ld *ld, const cJSON *obj, const char *op, const char *key,
         const char *what, const char *const *names, size_t n, int *out)
@@ -598,13 +587,6 @@ ld_enum(struct ld *ld, const cJSON *obj, const char *op, const char *key,
         if (!strcmp(names[i], v->valuestring)) {
             *out = (int) i;
             return true;
-        }
-    }
-    for (size_t i = 0; i < N_NAMES(unbuilt_values); i++) {
-        if (!strcmp(unbuilt_values[i].what, what)
-            && !strcmp(unbuilt_values[i].value, v->valuestring)) {
-            return vh_diag_fail(ld->diag, path, "not supported yet: %s",
-                                unbuilt_values[i].feature);
         }
     }
     const char *guess = vh_suggest(v->valuestring, names, n);

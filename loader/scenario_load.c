@@ -87,6 +87,7 @@ free_host(struct cfg_host *h)
             free(v->jpath);
             free(v->attach_to);
             free(v->attach_mode);
+            free(v->portgroup);
             free(v->forwards);
             free(v->trunks);
             if (v->policy) {
@@ -137,6 +138,7 @@ cfg_free(struct cfg_scenario *sc)
         ld_free_class_priv(sc->switches[i].cls, sc->switches[i].priv);
     }
     free(sc->switches);
+    ld_free_dvswitches(sc);
     for (size_t i = 0; sc->flows && i < sc->n_flows; i++) {
         struct cfg_flow *f = &sc->flows[i];
         free(f->name);
@@ -329,6 +331,7 @@ ld_load_tree(cJSON *root, const char *file, bool trial_variants,
     bool ok = load_top(&ld, root)
               && ld_hosts(&ld, root)
               && ld_switches(&ld, root)
+              && ld_dvswitches(&ld, root)
               && ld_costs(&ld, root)
               && ld_traffic(&ld, root)
               && ld_captures(&ld, root)

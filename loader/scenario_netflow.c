@@ -60,13 +60,13 @@ static const char *const ipfix_keys[] = {
     "template_interval",
 };
 
-/* The keys both share. */
+/* The keys both share; 'max_idle' is the inactive timeout's default. */
 static bool
-common(struct ld *ld, const cJSON *o, const char *op,
-       const struct cfg_bridge *br, struct cfg_flowexp *fx)
+common(struct ld *ld, const cJSON *o, const char *op, vh_time_t max_idle,
+       struct cfg_flowexp *fx)
 {
     long long port = fx->collector_port;
-    fx->inactive_timeout = br->other.max_idle;
+    fx->inactive_timeout = max_idle;
     fx->tick = VH_SEC;
     if (!ld_int(ld, o, op, "collector_port", false, 1, 65535, NULL, &port)
         || !ld_str(ld, o, op, "collector", true, &fx->collector)
@@ -103,7 +103,7 @@ netflow(struct ld *ld, const cJSON *n, const char *np, struct cfg_bridge *br)
     if (!ld_is_object(ld, n, np)
         || !ld_keys_names(ld, n, np, "netflow object", netflow_keys,
                           N_NAMES(netflow_keys))
-        || !common(ld, n, np, br, fx)
+        || !common(ld, n, np, br->other.max_idle, fx)
         || !ld_int(ld, n, np, "engine_type", false, 0, 255, NULL, &type)
         || !ld_int(ld, n, np, "engine_id", false, 0, 255, NULL, &id)) {
         return false;
@@ -132,7 +132,7 @@ ipfix(struct ld *ld, const cJSON *x, const char *xp, struct cfg_bridge *br)
     if (!ld_is_object(ld, x, xp)
         || !ld_keys_names(ld, x, xp, "ipfix object", ipfix_keys,
                           N_NAMES(ipfix_keys))
-        || !common(ld, x, xp, br, fx)
+        || !common(ld, x, xp, br->other.max_idle, fx)
         || !ld_int(ld, x, xp, "sampling", false, 1, UINT32_MAX, "one frame "
                    "in N; 1 counts every frame", &sampling)
         || !ld_int(ld, x, xp, "obs_domain_id", false, 0, UINT32_MAX, NULL,
@@ -151,6 +151,98 @@ ipfix(struct ld *ld, const cJSON *x, const char *xp, struct cfg_bridge *br)
     fx->sampling = (uint32_t) sampling;
     fx->domain = (uint32_t) domain;
     fx->uncached = fx->active_timeout == 0;
+    return true;
+}
+
+/* A distributed switch's "netflow": the same keys as OVS's, with
+ * vSphere's defaults (an active flow's record every 60 s, an idle one's
+ * after 15 s). */
+bool
+ld_dvs_netflow(struct ld *ld, const cJSON *o, const char *dp,
+               struct cfg_flowexp **out)
+{
+    char np[JP_LEN];
+    const cJSON *n = cJSON_GetObjectItemCaseSensitive(o, "netflow");
+    if (!n || cJSON_IsNull(n)) {
+        return true;
+    }
+    jp_key(np, dp, "netflow");
+    struct cfg_flowexp *fx = new_exporter(np, CFG_FLOWEXP_NETFLOW5);
+    long long type = 0, id = 0;
+    *out = fx;
+    fx->active_timeout = 60 * VH_SEC;
+    if (!ld_is_object(ld, n, np)
+        || !ld_keys_names(ld, n, np, "netflow object", netflow_keys,
+                          N_NAMES(netflow_keys))
+        || !common(ld, n, np, 15 * VH_SEC, fx)
+        || !ld_int(ld, n, np, "engine_type", false, 0, 255, NULL, &type)
+        || !ld_int(ld, n, np, "engine_id", false, 0, 255, NULL, &id)
+        || !ld_ovs_interval(ld, n, np, "active_timeout", false,
+                            &fx->active_timeout)) {
+        return false;
+    }
+    fx->engine_type = (uint8_t) type;
+    fx->engine_id = (uint8_t) id;
+    if (fx->agent) {
+        char path[JP_LEN];
+        jp_key(path, np, "agent");
+        return vh_diag_fail(ld->diag, path, "a distributed switch's records "
+                            "leave from each host's management address "
+                            "(its first NIC with an \"ip\" that is not an "
+                            "uplink); leave \"agent\" out");
+    }
+    if (!fx->active_timeout) {
+        fx->active_timeout = 60 * VH_SEC;
+    }
+    return true;
+}
+
+/* Per host of each distributed switch with "netflow", a copy of its
+ * exporter's settings with that host's management address, and the
+ * collector's address as seen from there. */
+static bool
+dvs_netflow_refs(struct ld *ld)
+{
+    const struct cfg_scenario *sc = ld->sc;
+    for (size_t i = 0; i < sc->n_dvswitches; i++) {
+        struct cfg_dvswitch *d = &sc->dvswitches[i];
+        if (!d->netflow) {
+            continue;
+        }
+        d->netflow_hosts = ld_calloc(d->n_hosts, sizeof *d->netflow_hosts);
+        for (size_t k = 0; k < d->n_hosts; k++) {
+            const struct cfg_host *h = NULL;
+            for (size_t j = 0; j < sc->n_hosts; j++) {
+                if (!strcmp(sc->hosts[j].name, d->hosts[k])) {
+                    h = &sc->hosts[j];
+                }
+            }
+            struct ld_addr *addrs = ld_calloc(ld_max_addrs(h),
+                                              sizeof *addrs);
+            size_t n = ld_host_addrs(h, addrs);
+            const struct ld_addr *agent = ld_dvs_mgmt(d, h, addrs, n);
+            struct cfg_flowexp *fx = &d->netflow_hosts[k];
+            *fx = *d->netflow;
+            bool ok = agent != NULL;
+            if (!ok) {
+                vh_diag_fail(ld->diag, d->netflow->jpath, "host '%s' has no "
+                             "management address to send flow records "
+                             "from: give one of its NICs that is not an "
+                             "uplink an \"ip\"", h->name);
+            } else {
+                char path[JP_LEN];
+                fx->agent_ip = agent->ip;
+                jp_key(path, d->netflow->jpath, "collector");
+                ok = ld_collector_addr(ld, h, path, fx->collector,
+                                       "a flow collector", "exporter", agent,
+                                       &fx->collector_ip);
+            }
+            free(addrs);
+            if (!ok) {
+                return false;
+            }
+        }
+    }
     return true;
 }
 
@@ -269,5 +361,5 @@ ld_netflow_refs(struct ld *ld)
             return false;
         }
     }
-    return true;
+    return dvs_netflow_refs(ld) && ld_dvs_vsm_refs(ld);
 }

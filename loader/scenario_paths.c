@@ -663,11 +663,29 @@ check_event(struct ld *ld, const struct cfg_event *e)
             const struct cfg_vnic *v = &r.vm->nics[i];
             if (v->model != CFG_VNIC_VIRTIO || v->backend == CFG_BE_VHOST_USER
                 || (v->attach != CFG_AT_BRIDGE
-                    && v->attach != CFG_AT_MACVTAP)) {
+                    && v->attach != CFG_AT_MACVTAP
+                    && v->attach != CFG_AT_DVSWITCH)) {
                 return vh_diag_fail(ld->diag, path, "not supported yet: "
                                     "migrating a VM whose NIC %s is not "
                                     "virtio-net with vhost-net or QEMU on "
-                                    "a Linux bridge or a macvtap", v->jpath);
+                                    "a Linux bridge, a macvtap or a "
+                                    "distributed switch", v->jpath);
+            }
+            if (v->attach == CFG_AT_DVSWITCH) {
+                /* Its port stays on the switch: the switch must span
+                 * the destination. */
+                const struct cfg_dvswitch *d
+                    = ld_find_dvswitch(ld->sc, v->attach_to);
+                if (d && !ld_dvswitch_spans(d, e->to)) {
+                    jp_key(path, e->jpath, "to");
+                    return vh_diag_fail(ld->diag, path, "distributed "
+                                        "switch '%s' does not span host "
+                                        "'%s', so %s would lose its port "
+                                        "there; add the host to its "
+                                        "'hosts'", d->name, e->to,
+                                        v->jpath);
+                }
+                continue;
             }
             if (v->attach == CFG_AT_MACVTAP) {
                 if (!migrate_macvtap_ok(ld, e, to.host, v)) {

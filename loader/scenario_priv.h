@@ -317,6 +317,19 @@ bool ld_switch_discovery(struct ld *, const cJSON *o, const char *sp,
 bool ld_netflow(struct ld *, const cJSON *o, const char *bp,
                 struct cfg_bridge *br);
 bool ld_netflow_refs(struct ld *);
+/* A distributed switch's "netflow" at 'dp' (its addresses are resolved
+ * per host by ld_netflow_refs()). */
+bool ld_dvs_netflow(struct ld *, const cJSON *o, const char *dp,
+                    struct cfg_flowexp **out);
+/* The management address of host 'h' for distributed switch 'd' among
+ * its addresses 'addrs' (its first NIC's that is not an uplink), or
+ * NULL; and the Nexus 1000V supervisors' addresses, checked reachable
+ * from each host's (loader/scenario_dvs.c). */
+struct ld_addr;
+const struct ld_addr *ld_dvs_mgmt(const struct cfg_dvswitch *d,
+                                  const struct cfg_host *h,
+                                  const struct ld_addr *addrs, size_t n);
+bool ld_dvs_vsm_refs(struct ld *);
 void ld_free_flowexp(struct cfg_flowexp *);
 
 /* ---- Sections, in load order. ---- */
@@ -337,6 +350,15 @@ bool ld_vnic_offloads(struct ld *, const cJSON *vnic, const char *vp,
 
 bool ld_hosts(struct ld *, const cJSON *root);
 bool ld_switches(struct ld *, const cJSON *root);
+/* "dvswitches" (loader/scenario_dvs.c), after the hosts: the switches,
+ * and the VM NICs that attach to them. */
+bool ld_dvswitches(struct ld *, const cJSON *root);
+void ld_free_dvswitches(struct cfg_scenario *);
+/* The distributed switch named 'name', or NULL. */
+const struct cfg_dvswitch *ld_find_dvswitch(const struct cfg_scenario *,
+                                            const char *name);
+/* Whether distributed switch 'd' spans host 'host'. */
+bool ld_dvswitch_spans(const struct cfg_dvswitch *d, const char *host);
 bool ld_traffic(struct ld *, const cJSON *root);
 /* Reads the capture flow 'f' (at 'fp') replays into f->replay. */
 bool ld_replay(struct ld *, const char *fp, struct cfg_flow *f);

@@ -654,8 +654,8 @@ check_attach(struct ld *ld, const struct cfg_host *h)
             jp_key(ap, vn->jpath, "attach");
             jp_key(tp, ap, "to");
 
-            if (vn->attach == CFG_AT_NAT) {
-                continue;
+            if (vn->attach == CFG_AT_NAT || vn->attach == CFG_AT_DVSWITCH) {
+                continue;       /* A distributed switch's: ld_dvswitches. */
             }
             if (vn->attach == CFG_AT_BRIDGE || vn->attach == CFG_AT_OVS) {
                 const struct cfg_bridge *br = find_bridge(h, vn->attach_to);

@@ -1,4 +1,4 @@
-/* tests/test_unbuilt.c: keys and values the scenario format defines for
+/* tests/test_unbuilt.c: keys the scenario format defines for
  * features with no model yet are refused as "not supported yet" at their
  * own path, not as unknown keys (loader/scenario_json.c). */
 #include <check.h>
@@ -29,15 +29,10 @@ static const struct {
     const char *json;
     const char *want;
 } cases[] = {
-    { BASE(", \"dvswitches\": []", "", "", "", "", "", ""),
-      "dvswitches: not supported yet: distributed switches" },
     { BASE("", ", \"vlans\": [ { \"id\": 5, \"ip\": \"10.1.0.1/24\", "
            "\"ip6\": \"2001:db8::5/64\" } ]", "", "", "", "", ""),
       "hosts[0].nics[0].vlans[0].ip6: not supported yet: IPv6 on VLAN "
       "subinterfaces" },
-    { BASE("", "", "", "", ", \"portgroup\": \"web\"", "", ""),
-      "hosts[0].vms[0].nics[0].attach.portgroup: not supported yet: "
-      "distributed switches' port groups" },
     { BASE("", "", "", "", "", "", ", \"family\": 6, \"pcap\": \"x.pcap\""),
       "traffic[0].family: not supported yet: replaying a capture over "
       "IPv6" },

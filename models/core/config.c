@@ -30,7 +30,7 @@ const char *const cfg_backend_names[CFG_BE_VHOST_USER + 1] = {
     [CFG_BE_VHOST_USER] = "vhost-user",
 };
 
-const char *const cfg_attach_names[CFG_AT_VIF + 1] = {
+const char *const cfg_attach_names[CFG_AT_DVSWITCH + 1] = {
     [CFG_AT_BRIDGE] = "bridge",
     [CFG_AT_OVS] = "ovs",
     [CFG_AT_NAT] = "nat",
@@ -38,6 +38,15 @@ const char *const cfg_attach_names[CFG_AT_VIF + 1] = {
     [CFG_AT_SRIOV_VF] = "sriov-vf",
     [CFG_AT_PASSTHROUGH] = "passthrough",
     [CFG_AT_VIF] = "vif",
+    [CFG_AT_DVSWITCH] = "dvswitch",
+};
+
+const char *const cfg_dvs_teaming_names[CFG_TEAM_FAILOVER + 1] = {
+    [CFG_TEAM_SRCID] = "loadbalance_srcid",
+    [CFG_TEAM_SRCMAC] = "loadbalance_srcmac",
+    [CFG_TEAM_IP] = "loadbalance_ip",
+    [CFG_TEAM_LOADBASED] = "loadbalance_loadbased",
+    [CFG_TEAM_FAILOVER] = "failover_explicit",
 };
 
 const char *const cfg_macvtap_mode_names[4] = {

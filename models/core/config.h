@@ -323,13 +323,14 @@ enum cfg_vnic_model { CFG_VNIC_VIRTIO, CFG_VNIC_E1000, CFG_VNIC_RTL8139 };
 enum cfg_backend { CFG_BE_NONE, CFG_BE_QEMU, CFG_BE_VHOST_NET,
                    CFG_BE_VHOST_USER };
 enum cfg_attach { CFG_AT_BRIDGE, CFG_AT_OVS, CFG_AT_NAT, CFG_AT_MACVTAP,
-                  CFG_AT_SRIOV_VF, CFG_AT_PASSTHROUGH, CFG_AT_VIF };
+                  CFG_AT_SRIOV_VF, CFG_AT_PASSTHROUGH, CFG_AT_VIF,
+                  CFG_AT_DVSWITCH };
 
 /* The scenario's words for the enums here, indexed by them
  * (models/core/config.c); macvtap modes in the order of enum
  * macvtap_mode (models/hostnet/macvtap.h); a VIF's modes (attach "vif"),
  * the default first. */
-extern const char *const cfg_attach_names[CFG_AT_VIF + 1];
+extern const char *const cfg_attach_names[CFG_AT_DVSWITCH + 1];
 extern const char *const cfg_macvtap_mode_names[4];
 extern const char *const cfg_vif_mode_names[2];
 
@@ -358,6 +359,8 @@ struct cfg_vnic {
     enum cfg_attach attach;
     char *attach_to;            /* Bridge or NIC name in the same host. */
     char *attach_mode;          /* macvtap or VIF mode, or NULL. */
+    char *portgroup;            /* attach.portgroup (attach type
+                                 * dvswitch): its port group's name. */
     int vf;                     /* -1 = any free VF. */
     int vlan;                   /* -1 = untagged access port. */
     uint16_t *trunks;           /* "trunks" (OVS): VLANs the port carries
@@ -696,6 +699,55 @@ struct cfg_event {
                                      * the new values from it. */
 };
 
+/* NIC teaming of a distributed switch over its uplinks, in vSphere's
+ * words (models/dvs/dvswitch.h says what each does). */
+enum cfg_dvs_teaming {
+    CFG_TEAM_SRCID,             /* "loadbalance_srcid", the default. */
+    CFG_TEAM_SRCMAC,            /* "loadbalance_srcmac". */
+    CFG_TEAM_IP,                /* "loadbalance_ip". */
+    CFG_TEAM_LOADBASED,         /* "loadbalance_loadbased". */
+    CFG_TEAM_FAILOVER,          /* "failover_explicit". */
+};
+extern const char *const cfg_dvs_teaming_names[CFG_TEAM_FAILOVER + 1];
+
+/* A port group of a distributed switch: the policy its ports share.
+ * At most one of 'vlan', 'trunks' and 'pvlan' is set (vSphere's VLAN
+ * type: none, VLAN, VLAN trunking or private VLAN). */
+struct cfg_portgroup {
+    char *name;
+    char *jpath;                /* "dvswitches[0].portgroups[1]". */
+    int vlan;                   /* "vlan": access VLAN, or -1. */
+    uint16_t *trunks;           /* "trunks": VLANs the VM sees tagged. */
+    size_t n_trunks;
+    struct cfg_pvlan pvlan;     /* "pvlan". */
+    struct port_policy *policy; /* "shaping", "security", "blocked",
+                                 * "acl" (models/core/portpolicy.h), from
+                                 * vSphere's defaults; owned. */
+};
+
+/* A distributed switch ("dvswitches"): one configuration, a local part
+ * on each of its hosts over the same uplink NICs. */
+struct cfg_dvswitch {
+    char *name;
+    char *jpath;                /* "dvswitches[0]". */
+    char **hosts;               /* Host names, each once. */
+    size_t n_hosts;
+    char **uplinks;             /* Host NIC names, on every host. */
+    size_t n_uplinks;
+    enum cfg_dvs_teaming teaming;
+    bool n1kv;                  /* "flavor" n1kv (Nexus 1000V). */
+    char *vsm;                  /* n1kv: "vsm", the supervisor's traffic
+                                 * endpoint path ("host3", "host3/vsm"). */
+    bool lldp;                  /* "lldp": LLDP on every uplink. */
+    struct cfg_flowexp *netflow;    /* "netflow", or NULL; */
+    struct cfg_flowexp *netflow_hosts;  /* then per host, in 'hosts'
+                                         * order, a copy with that host's
+                                         * management address (sharing
+                                         * the strings). */
+    struct cfg_portgroup *portgroups;
+    size_t n_portgroups;
+};
+
 struct cfg_scenario {
     char *file;                 /* Path it was loaded from. */
     char *name;                 /* Default: file name without ".json". */
@@ -709,6 +761,8 @@ struct cfg_scenario {
     size_t n_hosts;
     struct cfg_switch *switches;
     size_t n_switches;
+    struct cfg_dvswitch *dvswitches;
+    size_t n_dvswitches;
     struct cfg_flow *flows;
     size_t n_flows;
     struct cfg_capture *captures;

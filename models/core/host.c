@@ -11,6 +11,7 @@
 #include "models/core/defaults.h"
 #include "models/core/devclass.h"
 #include "models/core/world.h"
+#include "models/dvs/dvswitch.h"
 #include "models/endpoint/endpoint.h"
 #include "models/endpoint/vlanif.h"
 #include "models/guest/vm.h"
@@ -214,7 +215,8 @@ host_build_bridges(struct world *w, struct host *h, struct vh_diag *diag)
             return false;
         }
     }
-    return true;
+    /* The host's parts of the distributed switches that span it. */
+    return dvs_build_host(w, h, diag);
 }
 
 static bool

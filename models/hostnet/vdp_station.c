@@ -55,6 +55,7 @@ leaves_by(const struct cfg_host *hc, const struct cfg_vnic *cv,
     case CFG_AT_NAT:
     case CFG_AT_PASSTHROUGH:
     case CFG_AT_VIF:
+    case CFG_AT_DVSWITCH:       /* A distributed switch speaks no VDP. */
         return false;
     }
     return false;
