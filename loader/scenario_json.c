@@ -99,6 +99,7 @@ static const struct schema_key vnic_keys[] = {
     { "name", NULL }, { "mac", NULL }, { "ip", NULL }, { "model", NULL },
     { "backend", NULL }, { "queues", NULL }, { "attach", &sch_attach },
     { "vlan", NULL }, { "ring", NULL }, { "trunks", NULL },
+    { "vlans", NULL },
     { "mtu", NULL }, { "gateway", NULL }, { "offloads", &sch_offloads },
     { "lldp", NULL }, { "guest_mac", NULL },
 };
