@@ -218,6 +218,29 @@ START_TEST(test_guest_vlan_costs)
 }
 END_TEST
 
+/* The shipped scenario says what its description says: every flow
+ * delivered to and from the router VM's two subinterfaces, and lab1's
+ * one ARP request of VLAN 30 dropped in the guest. */
+START_TEST(test_guest_vlan_shipped)
+{
+    size_t len;
+    char *json = vh_test_slurp("scenarios/vlan-trunk-vm.json", &len);
+    ck_assert_ptr_nonnull(json);
+    struct wt_run r = wt_run_json(json, NULL, NULL, NULL);
+    for (size_t i = 0; i < r.w->n_flows; i++) {
+        ck_assert_uint_gt(r.w->flows[i].sent, 0);
+        ck_assert_uint_eq(r.w->flows[i].delivered, r.w->flows[i].sent);
+    }
+    wt_assert_conserved(r.w, true);
+    const struct vh_device *nic = wt_dev(r.w, "host1/gw/eth0");
+    ck_assert_uint_eq(nic->drops, 1);
+    ck_assert_uint_eq(vh_drops_get(nic->drop_reasons, "no-vlan-interface"),
+                      1);
+    wt_run_free(&r);
+    free(json);
+}
+END_TEST
+
 /* --- The loader. --- */
 
 #define VM(VLANS)                                                       \
@@ -323,6 +346,7 @@ vlan_guest_suite(void)
     /* 0: a Linux bridge with VLAN filtering; 1: Open vSwitch. */
     tcase_add_loop_test(tc, test_guest_vlans_on_trunk, 0, 2);
     tcase_add_loop_test(tc, test_guest_vlan_costs, 0, 2);
+    tcase_add_test(tc, test_guest_vlan_shipped);
     suite_add_tcase(s, tc);
     tc = tcase_create("loader");
     tcase_add_test(tc, test_guest_vlan_refusals);
