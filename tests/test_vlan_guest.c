@@ -8,7 +8,9 @@
  * subinterface for is dropped there ("no-vlan-interface").  The guest
  * moves the tag in the frame's bytes (no VLAN offload), which costs it
  * exactly that primitive each way and one more generic receive.  The
- * loader's refusals name their JSON paths and exit with status 2. */
+ * shipped scenario (scenarios/vlan-trunk-vm.json) does what its
+ * description says.  The loader's refusals name their JSON paths and exit
+ * with status 2. */
 #include <check.h>
 #include <limits.h>
 #include <stdio.h>
