@@ -19,6 +19,7 @@
 
 #include "models/core/host.h"
 #include "models/core/world.h"
+#include "models/endpoint/endpoint.h"
 #include "models/endpoint/vlanif.h"
 #include "sim/stats.h"
 #include "tests/testutil.h"
@@ -243,6 +244,54 @@ START_TEST(test_guest_vlan_shipped)
 }
 END_TEST
 
+/* vm1's subinterface in VLAN 10 and the remote's, across two bridges
+ * that pass tagged frames as they are; vm1 migrates from host1 to host2
+ * at 5 ms with a 2 ms downtime. */
+static const char migration_fmt[] =
+    "{'name': 'mig', 'duration': '20ms', 'hosts': ["
+    " {'name': 'host1', 'nics': [{'name': 'eth0', 'link': 'tor1/p1'}],"
+    "  'bridges': [{'name': 'br0', 'ports': ['eth0']}],"
+    "  'vms': [{'name': 'vm1', 'vcpus': 1, 'nics': [{'name': 'eth0',"
+    "   'ip': '10.0.0.1/24', 'attach': {'type': 'bridge', 'to': 'br0'},"
+    "   'vlans': [{'id': 10, 'ip': '10.10.0.1/24'}]}]}]},"
+    " {'name': 'host2', 'nics': [{'name': 'eth0', 'link': 'tor1/p3'}],"
+    "  'bridges': [{'name': 'br0', 'ports': ['eth0']}]},"
+    " {'name': 'remote', 'nics': [{'name': 'eth0', 'ip': '10.0.0.100/24',"
+    "   'link': 'tor1/p2', 'vlans': [{'id': 10, 'ip': '10.10.0.100/24'}]}]}],"
+    " 'switches': [{'name': 'tor1', 'ports': 4}],"
+    " 'traffic': ["
+    "  {'name': 'in', 'from': 'remote/eth0.10', 'to': 'host1/vm1/eth0.10',"
+    "   'rate': '100kpps', 'start': '100us', 'duration': '15ms'},"
+    "  {'name': 'out', 'from': 'host1/vm1/eth0.10', 'to': 'remote/eth0.10',"
+    "   'rate': '50kpps', 'start': '100us', 'duration': '15ms'}],"
+    " 'events': [{'at': '5ms', 'action': 'migrate', 'target': 'host1/vm1',"
+    "  'to': 'host2', 'downtime': '2ms'}]}";
+
+/* The guest's subinterface migrates with its NIC: it sends nothing
+ * while the VM is stopped, then sends and receives from host2, on
+ * host2's cores. */
+START_TEST(test_guest_vlan_migrates)
+{
+    char *json = dq(migration_fmt);
+    struct wt_run r = wt_run_json(json, NULL, NULL, NULL);
+    const struct flow_stats *in = &r.w->flows[0], *out = &r.w->flows[1];
+    struct host *h2 = wt_host(r.w, "host2");
+    ck_assert_uint_eq(h2->n_vms, 1);
+    /* 50 kpps for 15 ms less the 2 ms downtime: about 650. */
+    ck_assert_uint_le(out->sent, 750 - 80);
+    ck_assert_uint_ge(out->sent, 750 - 120);
+    ck_assert_uint_eq(out->drops.total, 0);
+    ck_assert_uint_gt(in->last_delivered, 14 * VH_MS);
+    ck_assert_uint_gt(out->last_delivered, 14 * VH_MS);
+    struct vlanif *v = VH_CONTAINER_OF(wt_dev(r.w, "host1/vm1/eth0.10"),
+                                       struct vlanif, dev);
+    ck_assert_ptr_eq(v->ep->host, h2);
+    ck_assert_uint_gt(wt_cat_cycles(h2, CPU_GUEST), 0);
+    wt_run_free(&r);
+    free(json);
+}
+END_TEST
+
 /* --- The loader. --- */
 
 #define VM(VLANS)                                                       \
@@ -349,6 +398,7 @@ vlan_guest_suite(void)
     tcase_add_loop_test(tc, test_guest_vlans_on_trunk, 0, 2);
     tcase_add_loop_test(tc, test_guest_vlan_costs, 0, 2);
     tcase_add_test(tc, test_guest_vlan_shipped);
+    tcase_add_test(tc, test_guest_vlan_migrates);
     suite_add_tcase(s, tc);
     tc = tcase_create("loader");
     tcase_add_test(tc, test_guest_vlan_refusals);
