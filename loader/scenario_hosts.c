@@ -711,6 +711,7 @@ load_vnic(struct ld *ld, const cJSON *o, const char *vp, const char *spath,
         || !load_attach(ld, o, vp, vn, &vlan)
         || !ld_guest_mac(ld, o, vp, vn)
         || !load_vnic_gateway(ld, o, vp, vn)
+        || !ld_vnic_vlans(ld, o, vp, vn)
         || !ld_parse_class(ld, o, vp, 0, vn->cls, &vn->priv)) {
         return false;
     }

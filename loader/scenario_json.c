@@ -100,6 +100,7 @@ static const struct schema_key vnic_keys[] = {
     { "name", NULL }, { "mac", NULL }, { "ip", NULL }, { "ip6", NULL },
     { "model", NULL }, { "backend", NULL }, { "queues", NULL }, { "attach", &sch_attach },
     { "vlan", NULL }, { "ring", NULL }, { "trunks", NULL },
+    { "vlans", NULL },
     { "mtu", NULL }, { "gateway", NULL }, { "offloads", &sch_offloads },
     { "lldp", NULL }, { "guest_mac", NULL },
 };

@@ -90,6 +90,10 @@ free_host(struct cfg_host *h)
             free(v->portgroup);
             free(v->forwards);
             free(v->trunks);
+            for (size_t k = 0; v->vlans && k < v->n_vlans; k++) {
+                free(v->vlans[k].jpath);
+            }
+            free(v->vlans);
             if (v->policy) {
                 port_policy_free(v->policy);
                 free(v->policy);

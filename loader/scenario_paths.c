@@ -337,6 +337,11 @@ ld_resolve(const struct cfg_scenario *sc, const char *path, struct ref *r,
             return true;
         }
     }
+    if ((r->vlanif = ld_find_vm_vlanif(vm, parts[2], &r->vnic)) != NULL) {
+        free(names);
+        r->kind = REF_VLANIF;
+        return true;
+    }
     char where[160];
     snprintf(where, sizeof where, "VM '%s/%s'", h->name, vm->name);
     not_found("NIC", parts[2], where, names, vm->n_nics, why, why_len);
@@ -771,11 +776,15 @@ ld_endpoints(struct ld *ld)
             return vh_diag_fail(ld->diag, path, "%s", why);
         }
         if (r.kind == REF_VLANIF) {
+            char nic[JP_LEN];
+            snprintf(nic, sizeof nic, "%s/%s%s%s", r.host->name,
+                     r.nic ? "" : r.vm->name, r.nic ? "" : "/",
+                     r.nic ? r.nic->name : r.vnic->name);
             return vh_diag_fail(ld->diag, path, "'%s' is a VLAN "
                                 "subinterface, which has no wire of its "
-                                "own; capture on its NIC ('%s/%s'), where "
+                                "own; capture on its NIC ('%s'), where "
                                 "its frames carry their tag", c->point,
-                                r.host->name, r.nic->name);
+                                nic);
         }
     }
     for (size_t i = 0; i < sc->n_events; i++) {

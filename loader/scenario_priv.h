@@ -244,13 +244,17 @@ bool ld_switch_pvlan(struct ld *, const cJSON *o, const char *sp,
 bool ld_vepa(struct ld *, const cJSON *o, const char *sp,
              struct cfg_switch *sw);
 
-/* A host NIC's "vlans" (loader/scenario_vlans.c), after its "ip" and
- * "gateway"; the VLAN subinterface a path's part names ("eth0.100"),
- * with its NIC, or NULL. */
+/* A host NIC's or a VM NIC's "vlans" (loader/scenario_vlans.c), after
+ * its "ip" and "gateway"; the VLAN subinterface a path's part names
+ * ("eth0.100"), of a host's NIC or of a VM's, with that NIC, or NULL. */
 bool ld_nic_vlans(struct ld *, const cJSON *nic, const char *np,
                   struct cfg_nic *);
+bool ld_vnic_vlans(struct ld *, const cJSON *vnic, const char *vp,
+                   struct cfg_vnic *);
 struct cfg_vlanif *ld_find_vlanif(const struct cfg_host *, const char *name,
                                   struct cfg_nic **nic);
+struct cfg_vlanif *ld_find_vm_vlanif(const struct cfg_vm *, const char *name,
+                                     struct cfg_vnic **vnic);
 
 /* Routers' addresses against every other (loader/scenario_underlay.c),
  * with the checks of ld_refs. */
@@ -426,8 +430,10 @@ struct ref {
                                  * host's port. */
     int vf;                     /* REF_VF: 0..sriov_vfs - 1 ('nic' is its
                                  * NIC). */
-    struct cfg_vlanif *vlanif;  /* REF_VLANIF ("host/eth0.100"; 'nic' is
-                                 * its NIC). */
+    struct cfg_vlanif *vlanif;  /* REF_VLANIF ("host/eth0.100": 'nic' is
+                                 * its NIC; "host/vm/eth0.100": 'vm' and
+                                 * 'vnic' are its VM and NIC, 'nic' is
+                                 * NULL). */
     struct cfg_container *ctr;  /* REF_CONTAINER, REF_CTR_IF, and
                                  * REF_PUBLISHED: the container. */
     const struct cfg_publish *pub;  /* REF_PUBLISHED: its publish entry. */

@@ -150,6 +150,9 @@ check_addresses(struct ld *ld)
         }
         for (size_t j = 0; j < sc->hosts[i].n_vms; j++) {
             n += sc->hosts[i].vms[j].n_nics;
+            for (size_t m = 0; m < sc->hosts[i].vms[j].n_nics; m++) {
+                n += sc->hosts[i].vms[j].nics[m].n_vlans;
+            }
         }
     }
 
@@ -186,6 +189,13 @@ check_addresses(struct ld *ld)
                 has_ip[k] = true;
                 use[k].jpath = vm->nics[m].jpath;
                 use[k].given = vm->nics[m].has_mac;
+                for (size_t v = 0; v < vm->nics[m].n_vlans; v++) {
+                    k++;
+                    ips[k] = vm->nics[m].vlans[v].ip;
+                    has_ip[k] = true;
+                    use[k].jpath = vm->nics[m].vlans[v].jpath;
+                    use[k].shares_mac = true;
+                }
             }
         }
     }

@@ -30,8 +30,14 @@ host_owner(const struct cfg_scenario *sc, uint32_t ip)
         }
         for (size_t v = 0; v < h->n_vms; v++) {
             for (size_t k = 0; k < h->vms[v].n_nics; k++) {
-                if (h->vms[v].nics[k].ip == ip) {
-                    return h->vms[v].nics[k].jpath;
+                const struct cfg_vnic *vn = &h->vms[v].nics[k];
+                if (vn->ip == ip) {
+                    return vn->jpath;
+                }
+                for (size_t m = 0; m < vn->n_vlans; m++) {
+                    if (vn->vlans[m].ip == ip) {
+                        return vn->vlans[m].jpath;
+                    }
                 }
             }
         }

@@ -389,6 +389,9 @@ struct cfg_vnic {
                                      * device (its model, backend, or
                                      * its VF) offers. */
     bool lldp;                  /* "lldp": the guest's lldpd sends LLDP. */
+    struct cfg_vlanif *vlans;   /* "vlans": the guest's VLAN
+                                 * subinterfaces (eth0.100), or NULL. */
+    size_t n_vlans;
 };
 
 struct cfg_vm {

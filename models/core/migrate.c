@@ -9,6 +9,7 @@
 #include "models/core/devclass.h"
 #include "models/hw/cpu.h"
 #include "models/endpoint/endpoint.h"
+#include "models/endpoint/vlanif.h"
 #include "models/core/host.h"
 #include "models/guest/vcpu.h"
 #include "models/hw/hthread.h"
@@ -92,6 +93,7 @@ migrate_resume(struct vh_sim *sim, void *obj, void *arg)
         struct vm_nic *n = &vm->nics[i];
         n->ep->host = dst;
         n->ep->app_core = vm->vcpus[0];
+        vlan_layer_follow(n->vlans, n->ep);
         dev_class_of(n->dev)->migrate_move(w, n, src, dst);
     }
     host_remove_vm(src, vm);
@@ -120,6 +122,7 @@ migrate_stop(struct vh_sim *sim, void *obj, void *arg)
         struct vm_nic *n = &m->vm->nics[i];
         dev_class_of(n->dev)->migrate_stop(world_of(sim), n);
         n->ep->resume_at = resume;
+        vlan_layer_follow(n->vlans, n->ep);
         /* VDP: the source de-associates the VM's VSIs, the destination
          * pre-associates them. */
         vdp_migrate_stop(world_of(sim), n, m->vm->host, m->dst);

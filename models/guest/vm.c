@@ -11,6 +11,7 @@
 #include "models/core/port.h"
 #include "models/core/world.h"
 #include "models/endpoint/endpoint.h"
+#include "models/endpoint/vlanif.h"
 #include "models/guest/vcpu.h"
 #include "models/hostnet/ovs_dpdk.h"
 #include "models/hw/hthread.h"
@@ -101,7 +102,12 @@ vm_build(struct world *w, struct host *h, const struct cfg_vm *cv,
         if (cn->ip6.given) {
             endpoint_set_ip6(w, n->ep, &cn->ip6.addr, cn->ip6.prefix);
         }
-        port_connect(&n->ep->port, n->guest);
+        if (cn->n_vlans) {
+            /* The guest's 8021q sits between its driver and its stacks. */
+            n->vlans = vlan_layer_build_guest(w, vm, n);
+        } else {
+            port_connect(&n->ep->port, n->guest);
+        }
         if (n->host && !n->attach_cls->attach(w, h, n, diag)) {
             return false;
         }
@@ -117,6 +123,7 @@ vm_destroy(struct vh_device *d)
     struct vm *vm = VH_CONTAINER_OF(d, struct vm, dev);
     for (size_t i = 0; i < vm->n_nics; i++) {
         endpoint_free(vm->nics[i].ep);
+        vlan_layer_free_endpoints(vm->nics[i].vlans);
     }
     free(vm->nics);
     free(vm->vcpus);

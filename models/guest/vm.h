@@ -26,6 +26,7 @@ struct endpoint;
 struct virtio_net;
 struct hthread;
 struct dev_class;
+struct vlan_layer;
 
 struct vm_nic {
     const struct cfg_vnic *cfg;
@@ -36,6 +37,8 @@ struct vm_nic {
     struct virtio_net *virtio;  /* The device, when it is virtio-net. */
     const struct dev_class *attach_cls;   /* The kind of device its
                                            * attach.type joins it to. */
+    struct vlan_layer *vlans;   /* The guest's VLAN subinterfaces
+                                 * (models/endpoint/vlanif.h), or NULL. */
 };
 
 struct vm {
