@@ -37,6 +37,7 @@
                                      * the host's title, the switches. */
 #define HOST_GAP 40.0f
 #define CPU_W 150.0f            /* The CPU column: one bar per core, */
+#define CPU_W_COMPACT 104.0f    /* (in compare mode) */
 #define CPU_HEAD 24.0f          /* under a caption, */
 #define CPU_PITCH 12.0f         /* a bar every 12 units. */
 #define CPU_MAX_BARS 32
@@ -554,9 +555,19 @@ row_nodes(struct ctx *c, enum gui_node_type type, const uint32_t *devs,
     for (size_t i = 0; i < n; i++) {
         int32_t nd = add_node(c, type, (int32_t) devs[i], hn, hn, 0, 0);
         l->dev_node[devs[i]] = nd;
+        /* In compare mode a NIC's 64 VFs would set the scale of every
+         * picture: like a switch, it shows the ports in use. */
         int hidden;
-        size_t np = add_ports(c, nd, devs[i], hn, false, &hidden);
+        bool in_use = l->compact
+                      && children(c, devs[i], R_EPORT, NULL) > SWITCH_SHOW_ALL;
+        size_t np = add_ports(c, nd, devs[i], hn, in_use, &hidden);
         size_with_ports(&l->nodes[nd].box, np, NODE_MIN_W, NODE_H);
+        if (hidden) {
+            char what[sizeof l->nodes[nd].sub];
+            memcpy(what, l->nodes[nd].sub, sizeof what);
+            snprintf(l->nodes[nd].sub, sizeof l->nodes[nd].sub,
+                     vh_tr("%s, %d unused ports"), what, hidden);
+        }
         h = fmaxf(h, l->nodes[nd].box.h);
         float want = want_x(c, devs[i], placed, NAN);
         if (isnan(want)) {
@@ -727,10 +738,11 @@ add_job(struct ctx *c, const struct job *jb, int32_t pn, int32_t hn, float x,
 }
 
 /* Folds the jobs with the most threads, one by one, until the 'nj' jobs
- * 'jobs' fit in a row.  One row, not one per job, so that the line down
- * from each thread to its switch passes no other thread's box. */
+ * 'jobs' fit in a row 'budget' wide.  One row, not one per job, so that
+ * the line down from each thread to its switch passes no other thread's
+ * box. */
 static void
-fold_jobs(struct job *jobs, size_t nj)
+fold_jobs(struct job *jobs, size_t nj, float budget)
 {
     for (;;) {
         float row = 0;
@@ -745,7 +757,7 @@ fold_jobs(struct job *jobs, size_t nj)
                 most = j;
             }
         }
-        if (row <= GUI_THREAD_ROW_BUDGET || most == nj) {
+        if (row <= budget || most == nj) {
             return;
         }
         jobs[most].folded = true;
@@ -782,7 +794,8 @@ add_proc(struct ctx *c, uint32_t sw, int32_t hn, bool named)
         }
         jobs[j].devs[jobs[j].n++] = v[i];
     }
-    fold_jobs(jobs, nj);
+    /* Compare mode has a quarter of the room: each job in one box. */
+    fold_jobs(jobs, nj, l->compact ? 0 : GUI_THREAD_ROW_BUDGET);
 
     int32_t pn = add_node(c, GUI_N_PROC, (int32_t) sw, hn, hn, 0, 0);
     char who[48];
@@ -949,7 +962,7 @@ layout_host(struct ctx *c, uint32_t hdev, int n_guest_hosts,
         n_procs += children(c, mids[i], R_THREAD, NULL) > 0;
     }
     bool captions = ng || n_procs;
-    float left = captions ? BAND_W : PAD;
+    float left = captions && !c->l->compact ? BAND_W : PAD;
     float y = TITLE_H + PAD;
     float content_w = 0;
     bool any_port = false;     /* Some guest NIC has a host side. */
@@ -1261,7 +1274,7 @@ layout_host(struct ctx *c, uint32_t hdev, int n_guest_hosts,
 
     /* CPU column at the right, beside the rows under the guests. */
     int bars = cores < 1 ? 1 : cores > CPU_MAX_BARS ? CPU_MAX_BARS : cores;
-    float cpu_w = CPU_W;
+    float cpu_w = c->l->compact ? CPU_W_COMPACT : CPU_W;
     float cpu_h = CPU_HEAD + (float) bars * CPU_PITCH + 8;
     int32_t cn = add_node(c, GUI_N_CPU, (int32_t) hdev, hn, hn, cpu_w, cpu_h);
     snprintf(l->nodes[cn].label, sizeof l->nodes[cn].label, "CPU");
@@ -1577,8 +1590,16 @@ is_core(const struct ctx *c, uint32_t sw)
 struct gui_layout *
 gui_layout_new(const struct gui_scene *sc, const uint8_t *expanded)
 {
+    return gui_layout_new_for(sc, expanded, false);
+}
+
+struct gui_layout *
+gui_layout_new_for(const struct gui_scene *sc, const uint8_t *expanded,
+                   bool compact)
+{
     struct gui_layout *l = gui_xcalloc(1, sizeof *l);
     l->sc = sc;
+    l->compact = compact;
     l->dev_node = gui_xmalloc((sc->n_devs + 1) * sizeof *l->dev_node);
     l->dev_back = gui_xmalloc((sc->n_devs + 1) * sizeof *l->dev_back);
     for (size_t i = 0; i < sc->n_devs; i++) {
