@@ -2616,7 +2616,7 @@ START_TEST(test_compare_text_fits_at_1280x720)
 {
     DIR *dir = opendir("scenarios/lessons");
     ck_assert_ptr_nonnull(dir);
-    char fails[8192] = "";
+    char fails[2048] = "";          /* Within a check message. */
     size_t nf = 0;
     int lessons = 0;
     struct dirent *de;
