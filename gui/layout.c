@@ -24,9 +24,9 @@
 #define PORT_W 78.0f
 #define PORT_H 38.0f
 #define PORT_GAP 10.0f
-#define GUEST_TITLE 28.0f
+#define GUEST_TITLE 28.0f       /* A guest's name, above its NICs */
+#define GUEST_TITLE_COMPACT 40.0f   /* (in compare mode). */
 #define GUEST_MIN_W 120.0f
-#define GUEST_H (GUEST_TITLE + PORT_H + 8.0f)
 #define BACK_GAP 26.0f          /* Between a guest and its backends. */
 #define BACK_H 48.0f
 #define ROW_GAP 34.0f           /* Between bands. */
@@ -939,6 +939,10 @@ layout_host(struct ctx *c, uint32_t hdev, int n_guest_hosts,
 {
     struct gui_layout *l = c->l;
     const struct gui_scene *sc = c->sc;
+    /* A guest's name above its NICs: in compare mode, where it is drawn
+     * at the floor size, a taller strip for it. */
+    const float guest_title = l->compact ? GUEST_TITLE_COMPACT : GUEST_TITLE;
+    const float guest_h = guest_title + PORT_H + 8.0f;
     int32_t hn = add_node(c, GUI_N_HOST, (int32_t) hdev, -1, -1, 0, 0);
     l->nodes[hn].host = hn;
     l->dev_node[hdev] = hn;
@@ -1001,7 +1005,7 @@ layout_host(struct ctx *c, uint32_t hdev, int n_guest_hosts,
         /* Few enough to show each: as many per row as make the whole
          * picture (the rows under the guests, the CPU column and the
          * switches below, roughly) largest on a 16:9 screen. */
-        float cell = GUEST_H + (any_port ? BACK_GAP + BACK_H : 0) + GAP;
+        float cell = guest_h + (any_port ? BACK_GAP + BACK_H : 0) + GAP;
         float avg = total / (float) ng + GAP;
         float best = 0;
         for (size_t cols = 1; cols <= ng; cols++) {
@@ -1028,7 +1032,7 @@ layout_host(struct ctx *c, uint32_t hdev, int n_guest_hosts,
             }
         }
     }
-    float cell_h = GUEST_H + (any_port ? BACK_GAP + BACK_H : 0);
+    float cell_h = guest_h + (any_port ? BACK_GAP + BACK_H : 0);
     if (exp && fold) {
         /* All guests shown: rows as wide as make the block about as wide
          * as a 16:9 screen is, relative to its height. */
@@ -1044,14 +1048,14 @@ layout_host(struct ctx *c, uint32_t hdev, int n_guest_hosts,
         if (gx > 0 && gx + gw[i] > budget) {
             gx = 0;
             gy += cell_h + GAP;
-            add_band(l, band_cap, hn, gy, gy + GUEST_H, gcap);
+            add_band(l, band_cap, hn, gy, gy + guest_h, gcap);
             if (any_port) {
-                add_band(l, band_cap, hn, gy + GUEST_H + BACK_GAP,
-                         gy + GUEST_H + BACK_GAP + BACK_H, "hypervisor");
+                add_band(l, band_cap, hn, gy + guest_h + BACK_GAP,
+                         gy + guest_h + BACK_GAP + BACK_H, "hypervisor");
             }
         }
         int32_t gn = add_node(c, GUI_N_GUEST, (int32_t) guests[i], hn, hn,
-                              gw[i], GUEST_H);
+                              gw[i], guest_h);
         l->dev_node[guests[i]] = gn;
         l->nodes[gn].box.x = left + gx;
         l->nodes[gn].box.y = gy;
@@ -1084,7 +1088,7 @@ layout_host(struct ctx *c, uint32_t hdev, int n_guest_hosts,
                                   PORT_W, PORT_H);
             l->dev_node[ports[k]] = pn;
             l->nodes[pn].box.x = px + (float) k * (PORT_W + PORT_GAP);
-            l->nodes[pn].box.y = gy + GUEST_TITLE;
+            l->nodes[pn].box.y = gy + guest_title;
             const char *note = sc->devs[ports[k]].note;
             if ((note && !strncmp(note, "direct", 6))
                 || is_container(sc, guests[i])) {
@@ -1097,7 +1101,7 @@ layout_host(struct ctx *c, uint32_t hdev, int n_guest_hosts,
                                   hn, PORT_W, BACK_H);
             l->dev_back[ports[k]] = bn;
             l->nodes[bn].box.x = l->nodes[pn].box.x;
-            l->nodes[bn].box.y = gy + GUEST_H + BACK_GAP;
+            l->nodes[bn].box.y = gy + guest_h + BACK_GAP;
             const char *bar = note ? strchr(note, '|') : NULL;
             if (!note || !*note) {
                 snprintf(l->nodes[bn].label, sizeof l->nodes[bn].label,
@@ -1121,9 +1125,9 @@ layout_host(struct ctx *c, uint32_t hdev, int n_guest_hosts,
         if (gx > 0 && gx + FOLD_W > budget && exp) {
             gx = 0;
             gy += cell_h + GAP;
-            add_band(l, band_cap, hn, gy, gy + GUEST_H, gcap);
+            add_band(l, band_cap, hn, gy, gy + guest_h, gcap);
         }
-        int32_t fn = add_node(c, GUI_N_FOLD, -1, hn, hn, FOLD_W, GUEST_H);
+        int32_t fn = add_node(c, GUI_N_FOLD, -1, hn, hn, FOLD_W, guest_h);
         struct gui_node *f = &l->nodes[fn];
         f->box.x = left + gx;
         f->box.y = gy;
@@ -1146,7 +1150,7 @@ layout_host(struct ctx *c, uint32_t hdev, int n_guest_hosts,
         if (!exp && any_port) {
             fbn = add_node(c, GUI_N_BACKEND, -1, hn, hn, PORT_W, BACK_H);
             l->nodes[fbn].box.x = left + gx + (FOLD_W - PORT_W) / 2;
-            l->nodes[fbn].box.y = gy + GUEST_H + BACK_GAP;
+            l->nodes[fbn].box.y = gy + guest_h + BACK_GAP;
             snprintf(l->nodes[fbn].label, sizeof l->nodes[fbn].label,
                      vh_tr("+%zu more"), ng - shown);
             snprintf(l->nodes[fbn].sub, sizeof l->nodes[fbn].sub,
@@ -1168,10 +1172,10 @@ layout_host(struct ctx *c, uint32_t hdev, int n_guest_hosts,
     }
     size_t end_guest_nodes = l->n_nodes;
     if (ng) {
-        add_band(l, band_cap, hn, y, y + GUEST_H, gcap);
+        add_band(l, band_cap, hn, y, y + guest_h, gcap);
         if (any_port) {
-            add_band(l, band_cap, hn, y + GUEST_H + BACK_GAP,
-                     y + GUEST_H + BACK_GAP + BACK_H, "hypervisor");
+            add_band(l, band_cap, hn, y + guest_h + BACK_GAP,
+                     y + guest_h + BACK_GAP + BACK_H, "hypervisor");
         }
         y += row_h + ROW_GAP;
     }
@@ -1278,7 +1282,7 @@ layout_host(struct ctx *c, uint32_t hdev, int n_guest_hosts,
     float cpu_h = CPU_HEAD + (float) bars * CPU_PITCH + 8;
     int32_t cn = add_node(c, GUI_N_CPU, (int32_t) hdev, hn, hn, cpu_w, cpu_h);
     snprintf(l->nodes[cn].label, sizeof l->nodes[cn].label, "CPU");
-    float cpu_top = ng ? TITLE_H + PAD + GUEST_H + BACK_GAP : TITLE_H + PAD;
+    float cpu_top = ng ? TITLE_H + PAD + guest_h + BACK_GAP : TITLE_H + PAD;
     float bottom = fmaxf(y, cpu_top + cpu_h);
     l->nodes[cn].box.x = left + content_w + GAP + 6;
     l->nodes[cn].box.y = cpu_top;
@@ -1875,7 +1879,7 @@ gui_layout_anchor(const struct gui_layout *l, int32_t n, float *x, float *y)
         *y = b->y + TITLE_H / 2;
         break;
     case GUI_N_GUEST:
-        *y = b->y + GUEST_TITLE / 2;
+        *y = b->y + (l->compact ? GUEST_TITLE_COMPACT : GUEST_TITLE) / 2;
         break;
     case GUI_N_PROC:
         *y = b->y + PROC_TITLE / 2;
