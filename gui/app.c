@@ -550,9 +550,9 @@ relayout(struct gui_app *a, int s)
     struct gui_side *sd = &a->side[s];
     side_layout_free(sd);
     side_layout(sd, a->t, a->n_sides > 1);
-    if (!sd->user_view) {
-        gui_view_fit(&sd->view, &sd->l->bounds, 2.0f * a->draw.ui);
-    }
+    /* Fitted again with the others: in compare mode a group unfolded
+     * on one side changes the scale of all, which stays one. */
+    place_views(a);
 }
 
 void
