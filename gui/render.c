@@ -709,6 +709,9 @@ draw_iommu(const struct ctx *c, const struct gui_node *n,
     struct gui_box room = { b->x + 1, b->y, b->w - 2, 24 };
     box_text(c, GUI_BOLD, 14, ink, b->x + b->w / 2, b->y + 4, GUI_CENTER,
              maxw, n->label, &room, node_index(c, n));
+    if (px(c, 11) < c->d->min_text_px) {
+        return;                 /* Domains and IOTLB: detail, too small. */
+    }
     const char *note = gui_scene_host_iommu(sc, (uint32_t) n->dev);
     float y = b->y + 24;
     for (const char *p = note; p && *p;) {
