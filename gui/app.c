@@ -26,16 +26,17 @@ gui_app_init(struct gui_app *a, SDL_Renderer *r, struct gui_font *font,
     gui_app_resize(a, w, h);
 }
 
-/* Lays out every phase of side 'sd' and picks the one of time 't'. */
+/* Lays out every phase of side 'sd' and picks the one of time 't';
+ * 'compact' in compare mode. */
 static void
-side_layout(struct gui_side *sd, vh_time_t t)
+side_layout(struct gui_side *sd, vh_time_t t, bool compact)
 {
     const struct gui_scene *sc = gui_history_scene(sd->h);
     sd->n_phases = gui_moves_phases(sc, sd->phase_at, GUI_MAX_PHASES);
     for (size_t k = 0; k < sd->n_phases; k++) {
         sd->phase_sc[k] = k ? gui_moves_scene(sc, k) : NULL;
-        sd->phase_l[k] = gui_layout_new(k ? sd->phase_sc[k] : sc,
-                                        sd->expanded);
+        sd->phase_l[k] = gui_layout_new_for(k ? sd->phase_sc[k] : sc,
+                                            sd->expanded, compact);
     }
     sd->phase = gui_moves_phase_at(sd->phase_at, sd->n_phases, t);
     sd->l = sd->phase_l[sd->phase];
@@ -95,11 +96,17 @@ side_rect(const SDL_Rect *area, int n, int s, int cols)
                         row == rows - 1 ? area->h - row * h : h };
 }
 
-/* Height of a side's strip in compare mode: its title and counters. */
+/* Height of a side's strip in compare mode, 'w' pixels wide: its title
+ * and counters, on two lines when one would not hold them (three
+ * variants in a row). */
 static int
-strip_h(const struct gui_app *a)
+strip_h(const struct gui_app *a, int w)
 {
-    return a->n_sides > 1 ? (int) (30 * a->draw.ui) : 0;
+    if (a->n_sides < 2) {
+        return 0;
+    }
+    return gui_overlay_strip_lines(a, w) > 1 ? (int) (50 * a->draw.ui)
+                                             : (int) (30 * a->draw.ui);
 }
 
 /* The zoom that shows every side whole in a grid 'cols' wide. */
@@ -110,8 +117,9 @@ grid_zoom(const struct gui_app *a, const SDL_Rect *area, int cols)
     for (int s = 0; s < a->n_sides; s++) {
         struct gui_view v;
         v.vp = side_rect(area, a->n_sides, s, cols);
-        v.vp.y += strip_h(a);
-        v.vp.h -= strip_h(a);
+        int sh = strip_h(a, v.vp.w);
+        v.vp.y += sh;
+        v.vp.h -= sh;
         gui_view_fit(&v, &a->side[s].l->bounds, 1e9f);
         z = fminf(z, v.zoom);
     }
@@ -156,9 +164,10 @@ place_views(struct gui_app *a)
     for (int s = 0; s < a->n_sides; s++) {
         struct gui_side *sd = &a->side[s];
         SDL_Rect r = side_rect(&area, a->n_sides, s, cols);
-        sd->strip = (SDL_Rect) { r.x, r.y, r.w, strip_h(a) };
-        r.y += strip_h(a);
-        r.h -= strip_h(a);
+        int sh = strip_h(a, r.w);
+        sd->strip = (SDL_Rect) { r.x, r.y, r.w, sh };
+        r.y += sh;
+        r.h -= sh;
         sd->view.vp = r;
         if (!sd->user_view) {
             gui_view_fit(&sd->view, &sd->l->bounds, common);
@@ -177,7 +186,13 @@ gui_app_add_side(struct gui_app *a, struct gui_history *h, const char *title)
     sd->h = h;
     const struct gui_scene *sc = gui_history_scene(h);
     sd->expanded = gui_xcalloc(sc->n_devs + 1, 1);
-    side_layout(sd, a->t);
+    side_layout(sd, a->t, a->n_sides > 1);
+    if (a->n_sides == 2) {
+        /* Compare mode from now on: the first side is laid out again,
+         * compact like the others. */
+        side_layout_free(&a->side[0]);
+        side_layout(&a->side[0], a->t, true);
+    }
     gui_frame_init(&sd->frame);
     sd->sel_pkt = -1;
     sd->sel_node = -1;
@@ -379,6 +394,8 @@ gui_app_draw(struct gui_app *a)
 {
     SDL_SetRenderDrawColor(a->r, 0xfa, 0xfa, 0xf7, 255);
     SDL_RenderClear(a->r);
+    a->draw.n_texts = 0;
+    a->draw.n_dropped = 0;
     for (int s = 0; s < a->n_sides; s++) {
         struct gui_side *sd = &a->side[s];
         struct gui_highlight hl = { sd->sel_node, sd->sel_pkt, -1, -1 };
@@ -532,10 +549,10 @@ relayout(struct gui_app *a, int s)
 {
     struct gui_side *sd = &a->side[s];
     side_layout_free(sd);
-    side_layout(sd, a->t);
-    if (!sd->user_view) {
-        gui_view_fit(&sd->view, &sd->l->bounds, 2.0f * a->draw.ui);
-    }
+    side_layout(sd, a->t, a->n_sides > 1);
+    /* Fitted again with the others: in compare mode a group unfolded
+     * on one side changes the scale of all, which stays one. */
+    place_views(a);
 }
 
 void

@@ -164,4 +164,8 @@ int gui_overlay_timeline_hit(const struct gui_app *, int x, int y,
                              vh_time_t *t);
 void gui_overlay_world_area(const struct gui_app *, SDL_Rect *out);
 
+/* Lines (1 or 2) a compare-mode strip 'w' pixels wide needs for its
+ * title and the widest counters it may show. */
+int gui_overlay_strip_lines(const struct gui_app *, int w);
+
 #endif /* gui/app.h */

@@ -329,6 +329,38 @@ proc_lines(struct gui_lines *out, struct gui_history *h,
     cycles_lines(out, sc, sum.cycles);
 }
 
+/* The words of a device's note (cli/scene.c writes them, "who|how", in
+ * English, and the recording keeps them so), in the reader's language;
+ * a note not listed here stays as written. */
+static const char *
+note_words(const char *en)
+{
+    const char *const known[][2] = {
+        { "kernel datapath", vh_tr("kernel datapath") },
+        { "user space datapath", vh_tr("user space datapath") },
+        { "ovs-vswitchd's poll-mode threads",
+          vh_tr("ovs-vswitchd's poll-mode threads") },
+        { "handler thread", vh_tr("handler thread") },
+        { "revalidator thread", vh_tr("revalidator thread") },
+        { "direct", vh_tr("direct") },
+        { "a VF of the NIC", vh_tr("a VF of the NIC") },
+        { "the whole NIC", vh_tr("the whole NIC") },
+        { "e1000 model", vh_tr("e1000 model") },
+        { "rtl8139 model", vh_tr("rtl8139 model") },
+        { "virtio model", vh_tr("virtio model") },
+        { "in the kernel", vh_tr("in the kernel") },
+        { "user space", vh_tr("user space") },
+        { "host side", vh_tr("host side") },
+        { "polling cores", vh_tr("polling cores") },
+    };
+    for (size_t i = 0; i < sizeof known / sizeof *known; i++) {
+        if (!strcmp(en, known[i][0])) {
+            return known[i][1];
+        }
+    }
+    return en;
+}
+
 void
 gui_inspect_node(struct gui_lines *out, struct gui_history *h,
                  struct gui_layout *l, const struct gui_frame *f,
@@ -352,8 +384,9 @@ gui_inspect_node(struct gui_lines *out, struct gui_history *h,
     snprintf(note, sizeof note, "%s", d->note);
     char *bar = strchr(note, '|');
     if (bar) {
-        *bar = ' ';
+        *bar = '\0';
     }
+    const char *who = note_words(note), *how = bar ? note_words(bar + 1) : "";
     if (n->type == GUI_N_THREAD && n->count > 1) {
         /* "host1/br-int/handler0..63". */
         const char *name = gui_dev_name(d);
@@ -366,7 +399,8 @@ gui_inspect_node(struct gui_lines *out, struct gui_history *h,
         vh_tr(n->type == GUI_N_MID && !strncmp(d->note, "user space", 10)
               ? layer_of[GUI_N_PROC] : layer_of[n->type]));
     if (*note && n->type == GUI_N_BACKEND) {
-        add(out, GUI_SANS, ink, 0, "host side: %s", note);
+        add(out, GUI_SANS, ink, 0, "host side: %s%s%s", who, *how ? " " : "",
+            how);
     }
     if (n->type == GUI_N_IOMMU) {
         const char *mmu = gui_scene_host_iommu(sc, (uint32_t) n->dev);
@@ -402,8 +436,7 @@ gui_inspect_node(struct gui_lines *out, struct gui_history *h,
     if (n->type == GUI_N_THREAD) {
         thread_lines(out, sc, n, &ctr);
     } else if (bar && n->type == GUI_N_MID) {
-        *bar = '\0';
-        add(out, GUI_SANS, ink, 0, "%s (%s)", note, bar + 1);
+        add(out, GUI_SANS, ink, 0, "%s (%s)", who, how);
         split_lines(out, h, (uint32_t) n->dev, &ctr, t);
     }
     add(out, GUI_BOLD, ink, 0, "Counters at %s", fmt_t(t, a, sizeof a));
@@ -434,11 +467,39 @@ gui_inspect_node(struct gui_lines *out, struct gui_history *h,
     cycles_lines(out, sc, ctr.cycles);
 }
 
+/* A hop's kind, as the hop table's third column says it, in the
+ * reader's language (the trace's word in English). */
 static const char *
 kind_word(uint8_t k)
 {
+    switch ((enum vh_hop_kind) k) {
+    case VH_HOP_ARRIVE: return vh_tr("arrives");
+    case VH_HOP_ENQUEUE: return vh_tr("queued");
+    case VH_HOP_SERVICE: return vh_tr("work");
+    case VH_HOP_DROP: return vh_tr("DROPPED");
+    case VH_HOP_DELIVER: return vh_tr("DELIVERED");
+    case VH_HOP_RX: return vh_tr("in");
+    case VH_HOP_TX: return vh_tr("out");
+    case VH_HOP_CONSUME: return vh_tr("ended");
+    case VH_HOP_DECIDE: return vh_tr("decides");
+    default: break;
+    }
     return k < VH_HOP_N_KINDS ? vh_hop_kind_names[k] : "?";
 }
+
+/* Columns 's' takes in a monospaced line: a Chinese character two. */
+static int
+text_cols(const char *s)
+{
+    int n = 0;
+    for (const unsigned char *p = (const unsigned char *) s; *p; p++) {
+        if ((*p & 0xc0) != 0x80) {
+            n += *p >= 0xe2 && *p < 0xf0 ? 2 : 1;
+        }
+    }
+    return n;
+}
+
 
 /* The edge-virtual-bridging tags of a frame, decoded as Wireshark names
  * their fields; each line says what the field means for the frame's
@@ -774,18 +835,18 @@ gui_inspect_packet(struct gui_lines *out, struct gui_history *h, uint32_t pi,
                 if (e->cat < GUI_MAX_CATS && e->time <= t) {
                     cyc[e->cat] += e->cycles;
                 }
-                snprintf(detail, sizeof detail, "core %d %s %" PRIu64
-                         " cyc %s", e->core,
-                         e->cat < sc->n_cats ? sc->cats[e->cat] : "?",
-                         e->cycles, what);
+                snprintf(detail, sizeof detail,
+                         vh_tr("core %d %s %" PRIu64 " cyc %s"), e->core,
+                         e->cat < sc->n_cats ? vh_tr(sc->cats[e->cat]) : "?",
+                         e->cycles, vh_tr(what));
             } else {
-                snprintf(detail, sizeof detail, "hardware %s",
+                snprintf(detail, sizeof detail, vh_tr("hardware %s"),
                          fmt_t(e->end - e->time, b, sizeof b));
             }
             break;
         case VH_HOP_ENQUEUE:
-            snprintf(detail, sizeof detail, "depth %u%s%s", e->depth,
-                     *what ? ", " : "", what);
+            snprintf(detail, sizeof detail, vh_tr("depth %u%s%s"), e->depth,
+                     *what ? ", " : "", vh_tr(what));
             break;
         case VH_HOP_DROP:
             snprintf(detail, sizeof detail, "%s",
@@ -796,9 +857,14 @@ gui_inspect_packet(struct gui_lines *out, struct gui_history *h, uint32_t pi,
             break;
         }
         const char *path = e->dev < sc->n_devs ? sc->devs[e->dev].path : "-";
+        /* The kind's column is 7 wide however many bytes its word takes
+         * (Chinese: three a character, two columns). */
+        const char *kw = kind_word(e->kind);
+        int pad = 7 - text_cols(kw);
         ln = add(out, GUI_MONO, e->kind == VH_HOP_DROP ? red
-                 : e->time <= t ? ink : soft, 0, "%9s %-16s %-7s %s",
-                 fmt_t(rel, a, sizeof a), path, kind_word(e->kind), detail);
+                 : e->time <= t ? ink : soft, 0, "%9s %-16s %s%*s %s",
+                 fmt_t(rel, a, sizeof a), path, kw, pad > 0 ? pad : 0, "",
+                 detail);
         ln->marker = i == w.cur && e->time <= t;
         ln->hop = true;
     }

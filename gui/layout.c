@@ -24,9 +24,9 @@
 #define PORT_W 78.0f
 #define PORT_H 38.0f
 #define PORT_GAP 10.0f
-#define GUEST_TITLE 28.0f
+#define GUEST_TITLE 28.0f       /* A guest's name, above its NICs */
+#define GUEST_TITLE_COMPACT 40.0f   /* (in compare mode). */
 #define GUEST_MIN_W 120.0f
-#define GUEST_H (GUEST_TITLE + PORT_H + 8.0f)
 #define BACK_GAP 26.0f          /* Between a guest and its backends. */
 #define BACK_H 48.0f
 #define ROW_GAP 34.0f           /* Between bands. */
@@ -37,6 +37,7 @@
                                      * the host's title, the switches. */
 #define HOST_GAP 40.0f
 #define CPU_W 150.0f            /* The CPU column: one bar per core, */
+#define CPU_W_COMPACT 104.0f    /* (in compare mode) */
 #define CPU_HEAD 24.0f          /* under a caption, */
 #define CPU_PITCH 12.0f         /* a bar every 12 units. */
 #define CPU_MAX_BARS 32
@@ -554,9 +555,19 @@ row_nodes(struct ctx *c, enum gui_node_type type, const uint32_t *devs,
     for (size_t i = 0; i < n; i++) {
         int32_t nd = add_node(c, type, (int32_t) devs[i], hn, hn, 0, 0);
         l->dev_node[devs[i]] = nd;
+        /* In compare mode a NIC's 64 VFs would set the scale of every
+         * picture: like a switch, it shows the ports in use. */
         int hidden;
-        size_t np = add_ports(c, nd, devs[i], hn, false, &hidden);
+        bool in_use = l->compact
+                      && children(c, devs[i], R_EPORT, NULL) > SWITCH_SHOW_ALL;
+        size_t np = add_ports(c, nd, devs[i], hn, in_use, &hidden);
         size_with_ports(&l->nodes[nd].box, np, NODE_MIN_W, NODE_H);
+        if (hidden) {
+            char what[sizeof l->nodes[nd].sub];
+            memcpy(what, l->nodes[nd].sub, sizeof what);
+            snprintf(l->nodes[nd].sub, sizeof l->nodes[nd].sub,
+                     vh_tr("%s, %d unused ports"), what, hidden);
+        }
         h = fmaxf(h, l->nodes[nd].box.h);
         float want = want_x(c, devs[i], placed, NAN);
         if (isnan(want)) {
@@ -727,10 +738,11 @@ add_job(struct ctx *c, const struct job *jb, int32_t pn, int32_t hn, float x,
 }
 
 /* Folds the jobs with the most threads, one by one, until the 'nj' jobs
- * 'jobs' fit in a row.  One row, not one per job, so that the line down
- * from each thread to its switch passes no other thread's box. */
+ * 'jobs' fit in a row 'budget' wide.  One row, not one per job, so that
+ * the line down from each thread to its switch passes no other thread's
+ * box. */
 static void
-fold_jobs(struct job *jobs, size_t nj)
+fold_jobs(struct job *jobs, size_t nj, float budget)
 {
     for (;;) {
         float row = 0;
@@ -745,7 +757,7 @@ fold_jobs(struct job *jobs, size_t nj)
                 most = j;
             }
         }
-        if (row <= GUI_THREAD_ROW_BUDGET || most == nj) {
+        if (row <= budget || most == nj) {
             return;
         }
         jobs[most].folded = true;
@@ -782,7 +794,8 @@ add_proc(struct ctx *c, uint32_t sw, int32_t hn, bool named)
         }
         jobs[j].devs[jobs[j].n++] = v[i];
     }
-    fold_jobs(jobs, nj);
+    /* Compare mode has a quarter of the room: each job in one box. */
+    fold_jobs(jobs, nj, l->compact ? 0 : GUI_THREAD_ROW_BUDGET);
 
     int32_t pn = add_node(c, GUI_N_PROC, (int32_t) sw, hn, hn, 0, 0);
     char who[48];
@@ -926,6 +939,10 @@ layout_host(struct ctx *c, uint32_t hdev, int n_guest_hosts,
 {
     struct gui_layout *l = c->l;
     const struct gui_scene *sc = c->sc;
+    /* A guest's name above its NICs: in compare mode, where it is drawn
+     * at the floor size, a taller strip for it. */
+    const float guest_title = l->compact ? GUEST_TITLE_COMPACT : GUEST_TITLE;
+    const float guest_h = guest_title + PORT_H + 8.0f;
     int32_t hn = add_node(c, GUI_N_HOST, (int32_t) hdev, -1, -1, 0, 0);
     l->nodes[hn].host = hn;
     l->dev_node[hdev] = hn;
@@ -949,7 +966,7 @@ layout_host(struct ctx *c, uint32_t hdev, int n_guest_hosts,
         n_procs += children(c, mids[i], R_THREAD, NULL) > 0;
     }
     bool captions = ng || n_procs;
-    float left = captions ? BAND_W : PAD;
+    float left = captions && !c->l->compact ? BAND_W : PAD;
     float y = TITLE_H + PAD;
     float content_w = 0;
     bool any_port = false;     /* Some guest NIC has a host side. */
@@ -988,7 +1005,7 @@ layout_host(struct ctx *c, uint32_t hdev, int n_guest_hosts,
         /* Few enough to show each: as many per row as make the whole
          * picture (the rows under the guests, the CPU column and the
          * switches below, roughly) largest on a 16:9 screen. */
-        float cell = GUEST_H + (any_port ? BACK_GAP + BACK_H : 0) + GAP;
+        float cell = guest_h + (any_port ? BACK_GAP + BACK_H : 0) + GAP;
         float avg = total / (float) ng + GAP;
         float best = 0;
         for (size_t cols = 1; cols <= ng; cols++) {
@@ -1015,7 +1032,7 @@ layout_host(struct ctx *c, uint32_t hdev, int n_guest_hosts,
             }
         }
     }
-    float cell_h = GUEST_H + (any_port ? BACK_GAP + BACK_H : 0);
+    float cell_h = guest_h + (any_port ? BACK_GAP + BACK_H : 0);
     if (exp && fold) {
         /* All guests shown: rows as wide as make the block about as wide
          * as a 16:9 screen is, relative to its height. */
@@ -1031,14 +1048,14 @@ layout_host(struct ctx *c, uint32_t hdev, int n_guest_hosts,
         if (gx > 0 && gx + gw[i] > budget) {
             gx = 0;
             gy += cell_h + GAP;
-            add_band(l, band_cap, hn, gy, gy + GUEST_H, gcap);
+            add_band(l, band_cap, hn, gy, gy + guest_h, gcap);
             if (any_port) {
-                add_band(l, band_cap, hn, gy + GUEST_H + BACK_GAP,
-                         gy + GUEST_H + BACK_GAP + BACK_H, "hypervisor");
+                add_band(l, band_cap, hn, gy + guest_h + BACK_GAP,
+                         gy + guest_h + BACK_GAP + BACK_H, "hypervisor");
             }
         }
         int32_t gn = add_node(c, GUI_N_GUEST, (int32_t) guests[i], hn, hn,
-                              gw[i], GUEST_H);
+                              gw[i], guest_h);
         l->dev_node[guests[i]] = gn;
         l->nodes[gn].box.x = left + gx;
         l->nodes[gn].box.y = gy;
@@ -1071,7 +1088,7 @@ layout_host(struct ctx *c, uint32_t hdev, int n_guest_hosts,
                                   PORT_W, PORT_H);
             l->dev_node[ports[k]] = pn;
             l->nodes[pn].box.x = px + (float) k * (PORT_W + PORT_GAP);
-            l->nodes[pn].box.y = gy + GUEST_TITLE;
+            l->nodes[pn].box.y = gy + guest_title;
             const char *note = sc->devs[ports[k]].note;
             if ((note && !strncmp(note, "direct", 6))
                 || is_container(sc, guests[i])) {
@@ -1084,7 +1101,7 @@ layout_host(struct ctx *c, uint32_t hdev, int n_guest_hosts,
                                   hn, PORT_W, BACK_H);
             l->dev_back[ports[k]] = bn;
             l->nodes[bn].box.x = l->nodes[pn].box.x;
-            l->nodes[bn].box.y = gy + GUEST_H + BACK_GAP;
+            l->nodes[bn].box.y = gy + guest_h + BACK_GAP;
             const char *bar = note ? strchr(note, '|') : NULL;
             if (!note || !*note) {
                 snprintf(l->nodes[bn].label, sizeof l->nodes[bn].label,
@@ -1108,9 +1125,9 @@ layout_host(struct ctx *c, uint32_t hdev, int n_guest_hosts,
         if (gx > 0 && gx + FOLD_W > budget && exp) {
             gx = 0;
             gy += cell_h + GAP;
-            add_band(l, band_cap, hn, gy, gy + GUEST_H, gcap);
+            add_band(l, band_cap, hn, gy, gy + guest_h, gcap);
         }
-        int32_t fn = add_node(c, GUI_N_FOLD, -1, hn, hn, FOLD_W, GUEST_H);
+        int32_t fn = add_node(c, GUI_N_FOLD, -1, hn, hn, FOLD_W, guest_h);
         struct gui_node *f = &l->nodes[fn];
         f->box.x = left + gx;
         f->box.y = gy;
@@ -1133,7 +1150,7 @@ layout_host(struct ctx *c, uint32_t hdev, int n_guest_hosts,
         if (!exp && any_port) {
             fbn = add_node(c, GUI_N_BACKEND, -1, hn, hn, PORT_W, BACK_H);
             l->nodes[fbn].box.x = left + gx + (FOLD_W - PORT_W) / 2;
-            l->nodes[fbn].box.y = gy + GUEST_H + BACK_GAP;
+            l->nodes[fbn].box.y = gy + guest_h + BACK_GAP;
             snprintf(l->nodes[fbn].label, sizeof l->nodes[fbn].label,
                      vh_tr("+%zu more"), ng - shown);
             snprintf(l->nodes[fbn].sub, sizeof l->nodes[fbn].sub,
@@ -1155,10 +1172,10 @@ layout_host(struct ctx *c, uint32_t hdev, int n_guest_hosts,
     }
     size_t end_guest_nodes = l->n_nodes;
     if (ng) {
-        add_band(l, band_cap, hn, y, y + GUEST_H, gcap);
+        add_band(l, band_cap, hn, y, y + guest_h, gcap);
         if (any_port) {
-            add_band(l, band_cap, hn, y + GUEST_H + BACK_GAP,
-                     y + GUEST_H + BACK_GAP + BACK_H, "hypervisor");
+            add_band(l, band_cap, hn, y + guest_h + BACK_GAP,
+                     y + guest_h + BACK_GAP + BACK_H, "hypervisor");
         }
         y += row_h + ROW_GAP;
     }
@@ -1261,11 +1278,11 @@ layout_host(struct ctx *c, uint32_t hdev, int n_guest_hosts,
 
     /* CPU column at the right, beside the rows under the guests. */
     int bars = cores < 1 ? 1 : cores > CPU_MAX_BARS ? CPU_MAX_BARS : cores;
-    float cpu_w = CPU_W;
+    float cpu_w = c->l->compact ? CPU_W_COMPACT : CPU_W;
     float cpu_h = CPU_HEAD + (float) bars * CPU_PITCH + 8;
     int32_t cn = add_node(c, GUI_N_CPU, (int32_t) hdev, hn, hn, cpu_w, cpu_h);
     snprintf(l->nodes[cn].label, sizeof l->nodes[cn].label, "CPU");
-    float cpu_top = ng ? TITLE_H + PAD + GUEST_H + BACK_GAP : TITLE_H + PAD;
+    float cpu_top = ng ? TITLE_H + PAD + guest_h + BACK_GAP : TITLE_H + PAD;
     float bottom = fmaxf(y, cpu_top + cpu_h);
     l->nodes[cn].box.x = left + content_w + GAP + 6;
     l->nodes[cn].box.y = cpu_top;
@@ -1577,8 +1594,16 @@ is_core(const struct ctx *c, uint32_t sw)
 struct gui_layout *
 gui_layout_new(const struct gui_scene *sc, const uint8_t *expanded)
 {
+    return gui_layout_new_for(sc, expanded, false);
+}
+
+struct gui_layout *
+gui_layout_new_for(const struct gui_scene *sc, const uint8_t *expanded,
+                   bool compact)
+{
     struct gui_layout *l = gui_xcalloc(1, sizeof *l);
     l->sc = sc;
+    l->compact = compact;
     l->dev_node = gui_xmalloc((sc->n_devs + 1) * sizeof *l->dev_node);
     l->dev_back = gui_xmalloc((sc->n_devs + 1) * sizeof *l->dev_back);
     for (size_t i = 0; i < sc->n_devs; i++) {
@@ -1854,7 +1879,7 @@ gui_layout_anchor(const struct gui_layout *l, int32_t n, float *x, float *y)
         *y = b->y + TITLE_H / 2;
         break;
     case GUI_N_GUEST:
-        *y = b->y + GUEST_TITLE / 2;
+        *y = b->y + (l->compact ? GUEST_TITLE_COMPACT : GUEST_TITLE) / 2;
         break;
     case GUI_N_PROC:
         *y = b->y + PROC_TITLE / 2;

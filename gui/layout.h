@@ -118,6 +118,9 @@ struct gui_layout {
     struct gui_band *bands;
     size_t n_bands;
     struct gui_box bounds;      /* Everything drawn. */
+    bool compact;               /* Laid out for a quarter of a window
+                                 * (compare mode): no caption column, a
+                                 * narrower CPU column. */
     void *paths;                /* Cache of travel paths (layout.c). */
 };
 
@@ -147,6 +150,12 @@ extern const char gui_band_user[];
 struct gui_layout *gui_layout_new(const struct gui_scene *sc,
                                   const uint8_t *expanded);
 void gui_layout_free(struct gui_layout *);
+
+/* The same, 'compact' for compare mode: the bands' captions, too small
+ * to read there, give their column back, and the CPU column is
+ * narrower, so the picture is wider on screen for the same window. */
+struct gui_layout *gui_layout_new_for(const struct gui_scene *sc,
+                                      const uint8_t *expanded, bool compact);
 
 /* The node where a packet at device 'dev' is drawn: 'host_side' selects
  * the backend of a guest NIC when it has one. */

@@ -362,9 +362,46 @@ draw_help(struct gui_app *a)
     }
 }
 
+/* Sizes of a strip's text. */
+static int
+strip_title_px(const struct gui_app *a)
+{
+    return (int) (15 * a->draw.ui + 0.5f);
+}
+
+static int
+strip_counter_px(const struct gui_app *a)
+{
+    return (int) (13 * a->draw.ui + 0.5f);
+}
+
+int
+gui_overlay_strip_lines(const struct gui_app *a, int w)
+{
+    struct gui_draw *d = (struct gui_draw *) &a->draw;
+    float ui = d->ui;
+    int title = 0;
+    for (int s = 0; s < a->n_sides; s++) {
+        int tw, th;
+        gui_text_size(d->font, GUI_BOLD, strip_title_px(a),
+                      a->side[s].title, &tw, &th);
+        title = tw > title ? tw : title;
+    }
+    /* The widest counters: every figure at its longest. */
+    struct gui_rates most = { .exits_s = 9.9e6, .irqs_s = 9.9e6,
+                              .delivered = 1, .cycles_per_pkt = 99999,
+                              .gbps = 99.999 };
+    char line[200];
+    gui_rates_format(&most, line, sizeof line);
+    int lw, lh;
+    gui_text_size(d->font, GUI_SANS, strip_counter_px(a), line, &lw, &lh);
+    return (float) (title + lw) + 50 * ui > (float) w ? 2 : 1;
+}
+
 /* Compare mode: above each side's picture, its name and its counters
  * (gui/rates.h), live, so that the difference between the variants is
- * read while the packets move; a line between the sides. */
+ * read while the packets move; a line between the sides.  In a narrow
+ * strip the counters take two lines, split between two of them. */
 static void
 draw_strip(struct gui_app *a, int s)
 {
@@ -374,12 +411,11 @@ draw_strip(struct gui_app *a, int s)
     const SDL_Rect *r = &sd->strip;
     gui_fill(d, (float) r->x, (float) r->y, (float) r->w, (float) r->h,
              RGB(0xe9, 0xec, 0xf0));
-    int px = (int) (15 * ui + 0.5f), cpx = (int) (13 * ui + 0.5f);
+    int px = strip_title_px(a), cpx = strip_counter_px(a);
     int tw, th;
     gui_text_size(d->font, GUI_BOLD, px, sd->title, &tw, &th);
     float tx = (float) r->x + 6 * ui, ty = (float) r->y + 4 * ui;
-    gui_fill(d, tx, ty - 1 * ui, (float) tw + 14 * ui, (float) r->h - 6 * ui,
-             bar_bg);
+    gui_fill(d, tx, ty - 1 * ui, (float) tw + 14 * ui, 24 * ui, bar_bg);
     gui_text(d->font, GUI_BOLD, px, bar_ink, tx + 7 * ui, ty + 1 * ui,
              GUI_LEFT, 0, sd->title);
     struct gui_rates rt;
@@ -387,8 +423,31 @@ draw_strip(struct gui_app *a, int s)
     char line[200];
     gui_rates_format(&rt, line, sizeof line);
     float cx = tx + (float) tw + 24 * ui;
-    gui_text(d->font, GUI_SANS, cpx, ink, cx, ty + 3 * ui, GUI_LEFT,
-             (float) (r->x + r->w) - cx - 6 * ui, line);
+    float room = (float) (r->x + r->w) - cx - 6 * ui;
+    char *second = NULL;
+    if ((float) r->h > 40 * ui) {
+        /* Two lines: split at the gap between two counters nearest the
+         * middle. */
+        size_t len = strlen(line), best = 0;
+        for (char *p = strstr(line, "   "); p; p = strstr(p + 3, "   ")) {
+            size_t at = (size_t) (p - line);
+            size_t off = at > len / 2 ? at - len / 2 : len / 2 - at;
+            size_t boff = best > len / 2 ? best - len / 2 : len / 2 - best;
+            if (!best || off < boff) {
+                best = at;
+            }
+        }
+        if (best) {
+            line[best] = '\0';
+            second = line + best + 3;
+        }
+    }
+    gui_text(d->font, GUI_SANS, cpx, ink, cx, ty + 3 * ui, GUI_LEFT, room,
+             line);
+    if (second) {
+        gui_text(d->font, GUI_SANS, cpx, ink, cx, ty + 23 * ui, GUI_LEFT,
+                 room, second);
+    }
     SDL_Color rule = RGB(0x25, 0x2c, 0x34);
     if (r->x > 0) {
         gui_fill(d, (float) r->x - 1, (float) r->y, 2,

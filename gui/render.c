@@ -357,6 +357,92 @@ world_text(const struct ctx *c, enum gui_font_style st, float units,
              max_w * c->z, vh_tr(s));
 }
 
+/* Units at the bottom of a box taken by its queue lane. */
+#define LANE_UNITS 13.0f
+
+static bool
+is_soft(SDL_Color col)
+{
+    return col.r == ink_soft.r && col.g == ink_soft.g && col.b == ink_soft.b;
+}
+
+/* The label of node 'node', as world_text() draws it; but while labels
+ * have a floor size (compare mode, the picture small) it must stay
+ * whole inside 'room', the part of the node's box that is free for it.
+ * It is drawn at its size or, when that is under the floor, at the
+ * floor; if it is then too wide or too tall for its room it is tried a
+ * pixel smaller down to the floor, moved up or aside within the room,
+ * and at last left out: a reader can click the box for its name, while a
+ * name cut to "vh..." or running over its neighbours tells nothing. */
+static void
+box_text(const struct ctx *c, enum gui_font_style st, float units,
+         SDL_Color col, float x, float y, enum gui_align al, float max_w,
+         const char *s, const struct gui_box *room, int32_t node)
+{
+    struct gui_draw *d = c->d;
+    int floor = d->min_text_px;
+    if (floor <= 0 || !*s) {
+        world_text(c, st, units, col, x, y, al, max_w, s);
+        return;
+    }
+    int size = px(c, units);
+    if (size < floor && is_soft(col)) {
+        return;                 /* A grey second line: detail. */
+    }
+    size = size < floor ? floor : size;
+    const char *t = vh_tr(s);
+    float ax = sx(c, room->x), ay = sy(c, room->y);
+    float aw = room->w * c->z, ah = room->h * c->z;
+    float limit = max_w > 0 && max_w * c->z < aw ? max_w * c->z : aw;
+    int w, h;
+    for (;;) {
+        gui_text_size(d->font, st, size, t, &w, &h);
+        if ((float) w <= limit && (float) h <= ah) {
+            break;
+        }
+        if (size <= floor) {
+            d->n_dropped++;
+            return;
+        }
+        size--;
+    }
+    float tx = sx(c, x) - (al == GUI_CENTER ? (float) w / 2
+                           : al == GUI_RIGHT ? (float) w : 0);
+    tx = fmaxf(ax, fminf(tx, ax + aw - (float) w));
+    float ty = fmaxf(ay, fminf(sy(c, y), ay + ah - (float) h));
+    gui_text(d->font, st, size, col, tx, ty, GUI_LEFT, 0, t);
+    if (d->n_texts < GUI_MAX_TEXTS) {
+        d->texts[d->n_texts++] = (struct gui_text_rect) {
+            tx, ty, (float) w, (float) h, ax, ay, aw, ah, node };
+    }
+}
+
+/* The index of node 'n' in its layout. */
+static int32_t
+node_index(const struct ctx *c, const struct gui_node *n)
+{
+    return (int32_t) (n - c->l->nodes);
+}
+
+/* The free part of node 'i''s box from 'top' down: to its queue lane,
+ * or to the first box inside it below 'top' (a guest's NICs, a NIC's
+ * receive queues). */
+static struct gui_box
+room_from(const struct ctx *c, int32_t i, float top, bool lane)
+{
+    const struct gui_layout *l = c->l;
+    const struct gui_box *b = &l->nodes[i].box;
+    float bottom = b->y + b->h - (lane ? LANE_UNITS : 0);
+    for (size_t j = (size_t) i + 1; j < l->n_nodes; j++) {
+        const struct gui_node *k = &l->nodes[j];
+        if (k->parent == i && k->box.y >= top && k->box.y < bottom) {
+            bottom = k->box.y;
+        }
+    }
+    return (struct gui_box) { b->x + 1, top, b->w - 2,
+                              bottom > top ? bottom - top : 0 };
+}
+
 static void
 draw_hosts(const struct ctx *c)
 {
@@ -371,10 +457,16 @@ draw_hosts(const struct ctx *c)
         struct gui_box title = { n->box.x, n->box.y, n->box.w, 30 };
         world_box(c, &title, RGB(0xd3, 0xdf, 0xeb), RGB(0x7d, 0x90, 0xa6),
                   2);
-        world_text(c, GUI_BOLD, 17, ink, n->box.x + 10, n->box.y + 5,
-                   GUI_LEFT, n->box.w * 0.6f, n->label);
-        world_text(c, GUI_SANS, 12, ink_soft, n->box.x + n->box.w - 10,
-                   n->box.y + 8, GUI_RIGHT, n->box.w * 0.35f, n->sub);
+        struct gui_box name = { n->box.x + 4, n->box.y, n->box.w * 0.62f,
+                                30 };
+        struct gui_box kind = { n->box.x + n->box.w * 0.63f, n->box.y,
+                                n->box.w * 0.37f - 4, 30 };
+        box_text(c, GUI_BOLD, 17, ink, n->box.x + 10, n->box.y + 5,
+                 GUI_LEFT, n->box.w * 0.6f, n->label, &name,
+                 node_index(c, n));
+        box_text(c, GUI_SANS, 12, ink_soft, n->box.x + n->box.w - 10,
+                 n->box.y + 8, GUI_RIGHT, n->box.w * 0.35f, n->sub, &kind,
+                 node_index(c, n));
     }
     /* Bands: a tinted stripe and a caption on the left. */
     for (size_t i = 0; i < l->n_bands; i++) {
@@ -390,6 +482,9 @@ draw_hosts(const struct ctx *c)
                               b->y1 - b->y0 + 16 };
         gui_fill(c->d, sx(c, sb.x), sy(c, sb.y), sb.w * c->z, sb.h * c->z,
                  band_color(b->caption));
+        if (l->compact) {
+            continue;           /* No column for captions. */
+        }
         /* A caption of two lines ("VMs and\ncontainers") is centred as
          * one. */
         const char *nl = strchr(b->caption, '\n');
@@ -417,10 +512,16 @@ draw_hosts(const struct ctx *c)
         SDL_Color fill, border;
         node_colors(n->type, &fill, &border);
         world_box(c, &n->box, fill, border, 2);
-        world_text(c, GUI_BOLD, 13, user_ink, n->box.x + 8, n->box.y + 4,
-                   GUI_LEFT, n->box.w * 0.6f, n->label);
-        world_text(c, GUI_SANS, 11, ink_soft, n->box.x + n->box.w - 8,
-                   n->box.y + 6, GUI_RIGHT, n->box.w * 0.38f, n->sub);
+        struct gui_box name = { n->box.x + 2, n->box.y, n->box.w * 0.61f,
+                                24 };
+        struct gui_box kind = { n->box.x + n->box.w * 0.62f, n->box.y,
+                                n->box.w * 0.38f - 2, 24 };
+        box_text(c, GUI_BOLD, 13, user_ink, n->box.x + 8, n->box.y + 4,
+                 GUI_LEFT, n->box.w * 0.6f, n->label, &name,
+                 node_index(c, n));
+        box_text(c, GUI_SANS, 11, ink_soft, n->box.x + n->box.w - 8,
+                 n->box.y + 6, GUI_RIGHT, n->box.w * 0.38f, n->sub, &kind,
+                 node_index(c, n));
     }
 }
 
@@ -520,8 +621,9 @@ draw_cpu(const struct ctx *c, const struct gui_node *n,
     int total = gui_scene_host_cores(sc, (uint32_t) n->dev);
     snprintf(head, sizeof head, total > 32 ? vh_tr("CPU cores (32 of %d)")
                                            : vh_tr("CPU cores"), total);
-    world_text(c, GUI_BOLD, 12, ink, n->box.x + 8, n->box.y + 5, GUI_LEFT,
-               n->box.w - 12, head);
+    struct gui_box room = { n->box.x + 1, n->box.y, n->box.w - 2, 24 };
+    box_text(c, GUI_BOLD, 12, ink, n->box.x + 8, n->box.y + 5, GUI_LEFT,
+             n->box.w - 12, head, &room, node_index(c, n));
     int hi = host_index(sc, n->dev);
     if (hi < 0 || (size_t) hi >= f->n_hosts) {
         return;
@@ -570,16 +672,18 @@ draw_queue(const struct ctx *c, const struct gui_node *n,
 {
     const struct gui_box *b = &n->box;
     float maxw = b->w - 4;
-    world_text(c, GUI_SANS, 10, ink, b->x + b->w / 2, b->y + 1, GUI_CENTER,
-               maxw, n->label);
+    struct gui_box room = { b->x + 1, b->y, b->w - 2, b->h - 8 };
+    box_text(c, GUI_SANS, 10, ink, b->x + b->w / 2, b->y + 1, GUI_CENTER,
+             maxw, n->label, &room, node_index(c, n));
     char sub[48];
     if (!strncmp(n->sub, "core ", 5)) {
         snprintf(sub, sizeof sub, vh_tr("core %s"), n->sub + 5);
     } else {
         snprintf(sub, sizeof sub, "%s", vh_tr(n->sub));
     }
-    world_text(c, GUI_SANS, 9, ink_soft, b->x + b->w / 2, b->y + 12,
-               GUI_CENTER, maxw, sub);
+    struct gui_box below = { b->x + 1, b->y + 12, b->w - 2, b->h - 20 };
+    box_text(c, GUI_SANS, 9, ink_soft, b->x + b->w / 2, b->y + 12,
+             GUI_CENTER, maxw, sub, &below, node_index(c, n));
     uint32_t k = i < f->n_nodes ? f->rxq[i] : 0;
     float bw = b->w - 6;
     gui_fill(c->d, sx(c, b->x + 3), sy(c, b->y + b->h - 7), bw * c->z,
@@ -602,8 +706,12 @@ draw_iommu(const struct ctx *c, const struct gui_node *n,
     const struct gui_scene *sc = gui_history_scene(h);
     const struct gui_box *b = &n->box;
     float maxw = b->w - 12;
-    world_text(c, GUI_BOLD, 14, ink, b->x + b->w / 2, b->y + 4, GUI_CENTER,
-               maxw, n->label);
+    struct gui_box room = { b->x + 1, b->y, b->w - 2, 24 };
+    box_text(c, GUI_BOLD, 14, ink, b->x + b->w / 2, b->y + 4, GUI_CENTER,
+             maxw, n->label, &room, node_index(c, n));
+    if (px(c, 11) < c->d->min_text_px) {
+        return;                 /* Domains and IOTLB: detail, too small. */
+    }
     const char *note = gui_scene_host_iommu(sc, (uint32_t) n->dev);
     float y = b->y + 24;
     for (const char *p = note; p && *p;) {
@@ -676,42 +784,56 @@ draw_nodes(const struct ctx *c, const struct gui_frame *f,
         float ly = b->y + (ported ? 38 + 10 : 5);
         float maxw = b->w - 8;
         switch (n->type) {
-        case GUI_N_GUEST:
-            world_text(c, GUI_BOLD, 15, ink, b->x + b->w / 2, b->y + 5,
-                       GUI_CENTER, maxw, n->label);
-            world_text(c, GUI_SANS, 11, ink_soft, b->x + b->w / 2, b->y + 34,
-                       GUI_CENTER, maxw, n->sub);
+        case GUI_N_GUEST: {
+            struct gui_box name = room_from(c, (int32_t) i, b->y, false);
+            struct gui_box kind = room_from(c, (int32_t) i, b->y + 34, false);
+            box_text(c, GUI_BOLD, 15, ink, b->x + b->w / 2, b->y + 5,
+                     GUI_CENTER, maxw, n->label, &name, (int32_t) i);
+            box_text(c, GUI_SANS, 11, ink_soft, b->x + b->w / 2, b->y + 34,
+                     GUI_CENTER, maxw, n->sub, &kind, (int32_t) i);
             break;
-        case GUI_N_PORT:
-            world_text(c, GUI_SANS, 13, ink, b->x + b->w / 2, b->y + 5,
-                       GUI_CENTER, maxw, n->label);
+        }
+        case GUI_N_PORT: {
+            struct gui_box name = room_from(c, (int32_t) i, b->y, true);
+            box_text(c, GUI_SANS, 13, ink, b->x + b->w / 2, b->y + 5,
+                     GUI_CENTER, maxw, n->label, &name, (int32_t) i);
             break;
-        case GUI_N_FOLD:
-            world_text(c, GUI_BOLD, 15, ink, b->x + b->w / 2, b->y + 14,
-                       GUI_CENTER, maxw, n->label);
-            world_text(c, GUI_SANS, 11, ink_soft, b->x + b->w / 2, b->y + 36,
-                       GUI_CENTER, maxw, n->sub);
+        }
+        case GUI_N_FOLD: {
+            struct gui_box name = room_from(c, (int32_t) i, b->y, true);
+            struct gui_box kind = room_from(c, (int32_t) i, b->y + 34, true);
+            box_text(c, GUI_BOLD, 15, ink, b->x + b->w / 2, b->y + 14,
+                     GUI_CENTER, maxw, n->label, &name, (int32_t) i);
+            box_text(c, GUI_SANS, 11, ink_soft, b->x + b->w / 2, b->y + 36,
+                     GUI_CENTER, maxw, n->sub, &kind, (int32_t) i);
             break;
+        }
         case GUI_N_BACKEND: {
             /* "vhost-user" is a word too long for the box at 12: a
              * smaller size rather than "vhost-u...". */
             int tw, th;
             gui_text_size(c->d->font, GUI_BOLD, px(c, 12), vh_tr(n->label),
                           &tw, &th);
-            world_text(c, GUI_BOLD, (float) tw > maxw * c->z ? 10 : 12, ink,
-                       b->x + b->w / 2, b->y + 3, GUI_CENTER, maxw,
-                       n->label);
-            world_text(c, GUI_SANS, 10, ink_soft, b->x + b->w / 2, b->y + 19,
-                       GUI_CENTER, maxw, n->sub);
+            struct gui_box name = room_from(c, (int32_t) i, b->y, true);
+            struct gui_box kind = room_from(c, (int32_t) i, b->y + 19, true);
+            box_text(c, GUI_BOLD, (float) tw > maxw * c->z ? 10 : 12, ink,
+                     b->x + b->w / 2, b->y + 3, GUI_CENTER, maxw, n->label,
+                     &name, (int32_t) i);
+            box_text(c, GUI_SANS, 10, ink_soft, b->x + b->w / 2, b->y + 19,
+                     GUI_CENTER, maxw, n->sub, &kind, (int32_t) i);
             break;
         }
-        case GUI_N_THREAD:
+        case GUI_N_THREAD: {
             /* A folded box says how many threads it stands for. */
-            world_text(c, GUI_SANS, 12, ink, b->x + b->w / 2,
-                       b->y + (*n->sub ? 2 : 7), GUI_CENTER, maxw, n->label);
-            world_text(c, GUI_SANS, 10, ink_soft, b->x + b->w / 2, b->y + 15,
-                       GUI_CENTER, maxw, n->sub);
+            struct gui_box name = room_from(c, (int32_t) i, b->y, true);
+            struct gui_box kind = room_from(c, (int32_t) i, b->y + 15, true);
+            box_text(c, GUI_SANS, 12, ink, b->x + b->w / 2,
+                     b->y + (*n->sub ? 2 : 7), GUI_CENTER, maxw, n->label,
+                     &name, (int32_t) i);
+            box_text(c, GUI_SANS, 10, ink_soft, b->x + b->w / 2, b->y + 15,
+                     GUI_CENTER, maxw, n->sub, &kind, (int32_t) i);
             break;
+        }
         case GUI_N_QUEUE:
         case GUI_N_IOMMU:
         case GUI_N_PROC:
@@ -720,12 +842,15 @@ draw_nodes(const struct ctx *c, const struct gui_frame *f,
         case GUI_N_HW:
         case GUI_N_SWITCH:
         case GUI_N_OTHER:
-        case GUI_N_CPU:
-            world_text(c, GUI_BOLD, 14, ink, b->x + b->w / 2, ly,
-                       GUI_CENTER, maxw, n->label);
-            world_text(c, GUI_SANS, 11, ink_soft, b->x + b->w / 2, ly + 17,
-                       GUI_CENTER, maxw, n->sub);
+        case GUI_N_CPU: {
+            struct gui_box name = room_from(c, (int32_t) i, ly - 3, true);
+            struct gui_box kind = room_from(c, (int32_t) i, ly + 17, true);
+            box_text(c, GUI_BOLD, 14, ink, b->x + b->w / 2, ly,
+                     GUI_CENTER, maxw, n->label, &name, (int32_t) i);
+            box_text(c, GUI_SANS, 11, ink_soft, b->x + b->w / 2, ly + 17,
+                     GUI_CENTER, maxw, n->sub, &kind, (int32_t) i);
             break;
+        }
         }
         if (n->type != GUI_N_GUEST) {
             /* The queue lane: where waiting packets line up. */

@@ -30,6 +30,16 @@ struct gui_label_rect {
 
 #define GUI_MAX_PLACED 64
 
+/* A device's name or caption as drawn in compare mode, and the part of
+ * its box it had to stay in, in window pixels. */
+struct gui_text_rect {
+    float x, y, w, h;           /* The text's line box. */
+    float ax, ay, aw, ah;       /* The room it was given. */
+    int32_t node;
+};
+
+#define GUI_MAX_TEXTS 1024
+
 struct gui_draw {
     SDL_Renderer *r;
     struct gui_font *font;
@@ -38,12 +48,19 @@ struct gui_draw {
     void *sprites;              /* Dot textures by colour and size. */
     int min_text_px;            /* Labels are never drawn smaller (0: no
                                  * floor); a label that then does not fit
-                                 * its box is cut with an ellipsis. */
+                                 * its box is left out. */
     /* The drop and hairpin labels the last gui_render_world() placed,
      * each clear of every device's box but those that hold its own
      * device, and of the others (when the viewport has room). */
     struct gui_label_rect placed[GUI_MAX_PLACED];
     int n_placed;
+    /* While labels have a floor size (compare mode), the ones drawn since
+     * 'n_texts' was last set to 0 (gui_app_draw() does, once a frame):
+     * each whole, inside its room; a label that does not fit its room at
+     * the floor size is left out, never cut.  'n_dropped' counts those. */
+    struct gui_text_rect texts[GUI_MAX_TEXTS];
+    int n_texts;
+    int n_dropped;
 };
 
 /* What to emphasise. */

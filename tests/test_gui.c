@@ -28,6 +28,8 @@
 #include <unistd.h>
 
 #include <SDL.h>
+#include <cjson/cJSON.h>
+#include <dirent.h>
 
 #include "cli/cmd_gui.h"
 #include "gui/anim.h"
@@ -2579,6 +2581,111 @@ START_TEST(test_compare_three_for_a_class)
 }
 END_TEST
 
+/* The names of the variants of scenario 'path' (up to 'max'); returns
+ * how many. */
+static int
+variant_names(const char *path, char names[][64], int max)
+{
+    FILE *f = fopen(path, "rb");
+    ck_assert_ptr_nonnull(f);
+    static char text[1 << 20];
+    size_t n = fread(text, 1, sizeof text - 1, f);
+    fclose(f);
+    text[n] = '\0';
+    cJSON *root = cJSON_Parse(text);
+    ck_assert_ptr_nonnull(root);
+    int k = 0;
+    const cJSON *v;
+    cJSON_ArrayForEach(v, cJSON_GetObjectItem(root, "variants")) {
+        const cJSON *name = cJSON_GetObjectItem(v, "name");
+        if (k < max && cJSON_IsString(name)) {
+            snprintf(names[k++], 64, "%s", name->valuestring);
+        }
+    }
+    cJSON_Delete(root);
+    return k;
+}
+
+/* Compare mode at 1280x720, as a class sees it on a projector: for every
+ * lesson with variants, with two, three and four of them on the screen,
+ * at times through the run, every device's name or caption that is
+ * drawn is whole, at least 11 pixels high, and inside the part of its
+ * box that is free for it (not over its box's border, its NICs or its
+ * queue lane); some are drawn in every picture. */
+START_TEST(test_compare_text_fits_at_1280x720)
+{
+    DIR *dir = opendir("scenarios/lessons");
+    ck_assert_ptr_nonnull(dir);
+    char fails[2048] = "";          /* Within a check message. */
+    size_t nf = 0;
+    int lessons = 0;
+    struct dirent *de;
+    while ((de = readdir(dir)) != NULL) {
+        size_t len = strlen(de->d_name);
+        if (len < 6 || strcmp(de->d_name + len - 5, ".json")) {
+            continue;
+        }
+        char path[512];
+        snprintf(path, sizeof path, "scenarios/lessons/%s", de->d_name);
+        char names[GUI_MAX_SIDES][64];
+        snprintf(names[0], 64, "base");
+        int nv = 1 + variant_names(path, names + 1, GUI_MAX_SIDES - 1);
+        if (nv < 2) {
+            continue;
+        }
+        lessons++;
+        for (int n = 2; n <= nv; n++) {
+            struct viewer v;
+            memset(&v, 0, sizeof v);
+            screen_open(&v.scr, 1280, 720);
+            gui_app_init(&v.app, v.scr.r, v.scr.font, 1280, 720);
+            for (int i = 0; i < n; i++) {
+                /* A variant a lesson shows refused (a NIC's VF limit)
+                 * has no picture. */
+                struct gui_history *h = cli_gui_live_open(path, names[i],
+                                                          &v.live[i]);
+                if (h) {
+                    gui_app_add_side(&v.app, h, names[i]);
+                }
+            }
+            v.app.paused = true;
+            struct gui_app *a = &v.app;
+            if (a->n_sides < 2) {
+                viewer_close(&v);
+                continue;
+            }
+            ck_assert_int_ge(a->draw.min_text_px, 11);
+            vh_time_t end = gui_app_end(a);
+            for (int k = 1; k <= 4; k++) {
+                free(frame_at(&v, end * k / 5));
+                ck_assert_msg(a->draw.n_texts > 0, "%s with %d variants: "
+                              "no label drawn", path, n);
+                for (int i = 0; i < a->draw.n_texts; i++) {
+                    const struct gui_text_rect *t = &a->draw.texts[i];
+                    bool inside = t->x >= t->ax - 0.5f && t->y >= t->ay - 0.5f
+                                  && t->x + t->w <= t->ax + t->aw + 0.5f
+                                  && t->y + t->h <= t->ay + t->ah + 0.5f;
+                    if (!inside || t->h < 11) {
+                        char line[300];
+                        snprintf(line, sizeof line, "\n%s, %d variants: "
+                                 "the label of node %d is %.0fx%.0f at "
+                                 "(%.0f,%.0f), its room %.0fx%.0f at "
+                                 "(%.0f,%.0f)", de->d_name, n, t->node,
+                                 t->w, t->h, t->x, t->y, t->aw, t->ah, t->ax,
+                                 t->ay);
+                        note_fault(fails, sizeof fails, line, &nf);
+                    }
+                }
+            }
+            viewer_close(&v);
+        }
+    }
+    closedir(dir);
+    ck_assert_int_ge(lessons, 10);
+    ck_assert_msg(nf == 0, "%zu faults:%s", nf, fails);
+}
+END_TEST
+
 START_TEST(test_record_roundtrip)
 {
     /* Events made up here go through the writer and come back. */
@@ -3216,6 +3323,7 @@ gui_suite(void)
     tcase_add_test(tc, test_fold_expands_on_click);
     tcase_add_test(tc, test_compare_side_by_side);
     tcase_add_test(tc, test_compare_three_for_a_class);
+    tcase_add_test(tc, test_compare_text_fits_at_1280x720);
     tcase_add_test(tc, test_cli);
     suite_add_tcase(s, tc);
     return s;
