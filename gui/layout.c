@@ -19,7 +19,12 @@
 /* Dimensions in world units. */
 #define PAD 14.0f               /* Inside a panel. */
 #define GAP 18.0f               /* Between boxes of one row. */
-#define TITLE_H 30.0f           /* A host panel's title bar. */
+#define TITLE_H 30.0f           /* A host panel's title bar, */
+#define TITLE_H_COMPACT 48.0f   /* (in compare mode: a quarter of the
+                                 * window shrinks a world unit to a
+                                 * third of a pixel, and the host's name
+                                 * must still fit at the smallest
+                                 * readable size). */
 #define BAND_W 92.0f            /* Captions at the left of a host panel. */
 #define PORT_W 78.0f
 #define PORT_H 38.0f
@@ -967,7 +972,7 @@ layout_host(struct ctx *c, uint32_t hdev, int n_guest_hosts,
     }
     bool captions = ng || n_procs;
     float left = captions && !c->l->compact ? BAND_W : PAD;
-    float y = TITLE_H + PAD;
+    float y = c->l->title_h + PAD;
     float content_w = 0;
     bool any_port = false;     /* Some guest NIC has a host side. */
 
@@ -1282,7 +1287,7 @@ layout_host(struct ctx *c, uint32_t hdev, int n_guest_hosts,
     float cpu_h = CPU_HEAD + (float) bars * CPU_PITCH + 8;
     int32_t cn = add_node(c, GUI_N_CPU, (int32_t) hdev, hn, hn, cpu_w, cpu_h);
     snprintf(l->nodes[cn].label, sizeof l->nodes[cn].label, "CPU");
-    float cpu_top = ng ? TITLE_H + PAD + guest_h + BACK_GAP : TITLE_H + PAD;
+    float cpu_top = c->l->title_h + PAD + (ng ? guest_h + BACK_GAP : 0);
     float bottom = fmaxf(y, cpu_top + cpu_h);
     l->nodes[cn].box.x = left + content_w + GAP + 6;
     l->nodes[cn].box.y = cpu_top;
@@ -1604,6 +1609,7 @@ gui_layout_new_for(const struct gui_scene *sc, const uint8_t *expanded,
     struct gui_layout *l = gui_xcalloc(1, sizeof *l);
     l->sc = sc;
     l->compact = compact;
+    l->title_h = compact ? TITLE_H_COMPACT : TITLE_H;
     l->dev_node = gui_xmalloc((sc->n_devs + 1) * sizeof *l->dev_node);
     l->dev_back = gui_xmalloc((sc->n_devs + 1) * sizeof *l->dev_back);
     for (size_t i = 0; i < sc->n_devs; i++) {
@@ -1876,7 +1882,7 @@ gui_layout_anchor(const struct gui_layout *l, int32_t n, float *x, float *y)
     switch (nd->type) {
     case GUI_N_HOST:
         *x = b->x + 40;
-        *y = b->y + TITLE_H / 2;
+        *y = b->y + l->title_h / 2;
         break;
     case GUI_N_GUEST:
         *y = b->y + (l->compact ? GUEST_TITLE_COMPACT : GUEST_TITLE) / 2;

@@ -121,6 +121,8 @@ struct gui_layout {
     bool compact;               /* Laid out for a quarter of a window
                                  * (compare mode): no caption column, a
                                  * narrower CPU column. */
+    float title_h;              /* A host panel's title bar, taller when
+                                 * compact. */
     void *paths;                /* Cache of travel paths (layout.c). */
 };
 

@@ -454,13 +454,14 @@ draw_hosts(const struct ctx *c)
         }
         world_box(c, &n->box, RGB(0xf6, 0xf8, 0xfa), RGB(0x7d, 0x90, 0xa6),
                   2);
-        struct gui_box title = { n->box.x, n->box.y, n->box.w, 30 };
+        float th = l->title_h;
+        struct gui_box title = { n->box.x, n->box.y, n->box.w, th };
         world_box(c, &title, RGB(0xd3, 0xdf, 0xeb), RGB(0x7d, 0x90, 0xa6),
                   2);
         struct gui_box name = { n->box.x + 4, n->box.y, n->box.w * 0.62f,
-                                30 };
+                                th };
         struct gui_box kind = { n->box.x + n->box.w * 0.63f, n->box.y,
-                                n->box.w * 0.37f - 4, 30 };
+                                n->box.w * 0.37f - 4, th };
         box_text(c, GUI_BOLD, 17, ink, n->box.x + 10, n->box.y + 5,
                  GUI_LEFT, n->box.w * 0.6f, n->label, &name,
                  node_index(c, n));
