@@ -1510,6 +1510,33 @@ make_routes(struct ctx *c, float lane_top)
             add_route(c, a, b, d->edges[e].cable, lane);
         }
     }
+    /* A distributed switch and its part on each host ("host1/dvs1"): the
+     * switch holds the one configuration the parts run, and no frame
+     * passes between them, so the line is a dashed control line in the
+     * lane under the hosts. */
+    for (size_t i = 0; i < sc->n_devs; i++) {
+        int32_t g = l->dev_node[i];
+        if (g < 0 || strcmp(sc->devs[i].kind, "dvswitch")) {
+            continue;
+        }
+        size_t nlen = strlen(sc->devs[i].path);
+        for (size_t j = 0; j < sc->n_devs; j++) {
+            const struct gui_dev *d = &sc->devs[j];
+            size_t plen = strlen(d->path);
+            int32_t part = l->dev_node[j];
+            if (part < 0 || part == g || strcmp(d->kind, "dvswitch-local")
+                || plen <= nlen || d->path[plen - nlen - 1] != '/'
+                || strcmp(d->path + plen - nlen, sc->devs[i].path)) {
+                continue;
+            }
+            size_t before = l->n_routes;
+            add_route(c, part, g, 0, lane_top + 14 + (float) (lanes % 8) * 10);
+            lanes++;
+            if (l->n_routes > before) {
+                l->routes[before].control = 1;
+            }
+        }
+    }
     /* Software on a NIC and the NIC. */
     for (size_t i = 0; i < sc->n_devs; i++) {
         int32_t p = sc->devs[i].parent;

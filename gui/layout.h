@@ -94,6 +94,9 @@ struct gui_route {
     uint8_t cable;
     uint8_t upcall;             /* From a switch up to a thread of its
                                  * user-space process: the slow path. */
+    uint8_t control;            /* From a distributed switch to its part
+                                 * on a host: one configuration, no
+                                 * packets. */
     uint32_t n;                 /* Points in 'pts'. */
     float pts[8][2];            /* Polyline from a to b. */
 };

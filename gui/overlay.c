@@ -312,7 +312,13 @@ draw_timeline(struct gui_app *a)
                  sc->marks[i].to);
         int tw, th;
         gui_text_size(d->font, GUI_BOLD, px, s, &tw, &th);
-        if (x + 4 * ui >= free_x) {
+        if (x + 4 * ui + (float) tw > x1 && x - 4 * ui - (float) tw >= free_x) {
+            /* Near the end: the label ends at its mark instead of running
+             * off the window. */
+            gui_text(d->font, GUI_BOLD, px, c, x - 4 * ui, y - 12 * ui,
+                     GUI_RIGHT, 0, s);
+            free_x = x + 8 * ui;
+        } else if (x + 4 * ui >= free_x) {
             gui_text(d->font, GUI_BOLD, px, c, x + 4 * ui, y - 12 * ui,
                      GUI_LEFT, 0, s);
             free_x = x + 4 * ui + (float) tw + 8 * ui;

@@ -589,7 +589,7 @@ draw_routes(const struct ctx *c, const struct gui_scene *sc, vh_time_t now)
         for (uint32_t p = 1; p < r->n; p++) {
             float ax = sx(c, r->pts[p - 1][0]), ay = sy(c, r->pts[p - 1][1]);
             float bx = sx(c, r->pts[p][0]), by = sy(c, r->pts[p][1]);
-            if (r->upcall) {
+            if (r->upcall || r->control) {
                 dashed(c->d, ax, ay, bx, by, t, fmaxf(3, 5 * c->z), col);
             } else if (down) {
                 dashed(c->d, ax, ay, bx, by, t, fmaxf(4, 8 * c->z), drop_red);

@@ -1261,6 +1261,45 @@ START_TEST(test_evb_layout)
 }
 END_TEST
 
+/* A distributed switch is drawn once for its configuration, with a
+ * dashed control line to its part on each host it spans, and no frame
+ * travels those lines. */
+START_TEST(test_dvswitch_control_lines)
+{
+    struct cli_gui_live *live = NULL;
+    struct gui_history *h = cli_gui_live_open("scenarios/dvswitch-migration.json",
+                                              NULL, &live);
+    ck_assert_ptr_nonnull(h);
+    const struct gui_scene *sc = gui_history_scene(h);
+    struct gui_layout *l = gui_layout_new(sc, NULL);
+    int32_t g = l->dev_node[dev_index(sc, "dvs1")];
+    const char *parts[] = { "host1/dvs1", "host2/dvs1" };
+    for (size_t k = 0; k < 2; k++) {
+        int32_t p = l->dev_node[dev_index(sc, parts[k])];
+        ck_assert_int_ne(p, g);
+        int found = 0;
+        for (size_t i = 0; i < l->n_routes; i++) {
+            const struct gui_route *r = &l->routes[i];
+            if ((r->a == p && r->b == g) || (r->a == g && r->b == p)) {
+                ck_assert_msg(r->control && !r->cable && !r->upcall,
+                              "%s's line to dvs1 is not a control line",
+                              parts[k]);
+                found++;
+            }
+        }
+        ck_assert_msg(found == 1, "%s: %d lines to dvs1", parts[k], found);
+    }
+    /* The other lines carry frames. */
+    for (size_t i = 0; i < l->n_routes; i++) {
+        ck_assert(!l->routes[i].control || l->routes[i].a == g
+                  || l->routes[i].b == g);
+    }
+    gui_layout_free(l);
+    gui_history_free(h);
+    cli_gui_live_free(live);
+}
+END_TEST
+
 /* The inspector decodes the tag a packet carries on the fabric: f12's
  * first packet leaving fex1 for tor1 carries VN-Tag d=0 from VIF 1. */
 START_TEST(test_evb_inspector_tag)
@@ -3308,6 +3347,7 @@ gui_suite(void)
     tcase_add_test(tc, test_empty_scene_frame);
     tcase_add_test(tc, test_recording_truncated_or_damaged);
     tcase_add_test(tc, test_evb_layout);
+    tcase_add_test(tc, test_dvswitch_control_lines);
     tcase_add_test(tc, test_evb_inspector_tag);
     tcase_add_test(tc, test_containers_layout);
     tcase_add_test(tc, test_every_scenario_hops_drawn);
