@@ -156,35 +156,63 @@ ipfix(struct ld *ld, const cJSON *x, const char *xp, struct cfg_bridge *br)
 
 /* A distributed switch's "netflow": the same keys as OVS's, with
  * vSphere's defaults (an active flow's record every 60 s, an idle one's
- * after 15 s). */
+ * after 15 s), and "version" (an extension): 10, the default, exports
+ * IPFIX, as vSphere's distributed switch does (its "NetFlow" is IPFIX,
+ * NetFlow version 10, since vSphere 5.1), every frame counted and the
+ * template sent again every 600 s; 5 exports NetFlow v5 records instead,
+ * with their "engine_type" and "engine_id". */
+static const char *const dvs_netflow_keys[] = {
+    "collector", "active_timeout", "engine_type", "engine_id",
+    "collector_port", "agent", "inactive_timeout", "tick", "version",
+};
+
 bool
 ld_dvs_netflow(struct ld *ld, const cJSON *o, const char *dp,
                struct cfg_flowexp **out)
 {
-    char np[JP_LEN];
+    char np[JP_LEN], path[JP_LEN];
     const cJSON *n = cJSON_GetObjectItemCaseSensitive(o, "netflow");
     if (!n || cJSON_IsNull(n)) {
         return true;
     }
     jp_key(np, dp, "netflow");
-    struct cfg_flowexp *fx = new_exporter(np, CFG_FLOWEXP_NETFLOW5);
+    long long version = 10;
+    if (!ld_is_object(ld, n, np)
+        || !ld_keys_names(ld, n, np, "netflow object", dvs_netflow_keys,
+                          N_NAMES(dvs_netflow_keys))
+        || !ld_int(ld, n, np, "version", false, 5, 10, NULL, &version)) {
+        return false;
+    }
+    if (version != 5 && version != 10) {
+        jp_key(path, np, "version");
+        return vh_diag_fail(ld->diag, path, "%lld: expected 5 (NetFlow v5) "
+                            "or 10 (IPFIX, what vSphere exports)", version);
+    }
+    bool ipfix = version == 10;
+    struct cfg_flowexp *fx = new_exporter(np, ipfix ? CFG_FLOWEXP_IPFIX
+                                                    : CFG_FLOWEXP_NETFLOW5);
     long long type = 0, id = 0;
     *out = fx;
     fx->active_timeout = 60 * VH_SEC;
-    if (!ld_is_object(ld, n, np)
-        || !ld_keys_names(ld, n, np, "netflow object", netflow_keys,
-                          N_NAMES(netflow_keys))
-        || !common(ld, n, np, 15 * VH_SEC, fx)
+    fx->template_interval = IPFIX_DEFAULT_TEMPLATE_INTERVAL;
+    if (!common(ld, n, np, 15 * VH_SEC, fx)
         || !ld_int(ld, n, np, "engine_type", false, 0, 255, NULL, &type)
         || !ld_int(ld, n, np, "engine_id", false, 0, 255, NULL, &id)
         || !ld_ovs_interval(ld, n, np, "active_timeout", false,
                             &fx->active_timeout)) {
         return false;
     }
+    if (ipfix && (cJSON_GetObjectItemCaseSensitive(n, "engine_type")
+                  || cJSON_GetObjectItemCaseSensitive(n, "engine_id"))) {
+        jp_key(path, np, cJSON_GetObjectItemCaseSensitive(n, "engine_type")
+                         ? "engine_type" : "engine_id");
+        return vh_diag_fail(ld->diag, path, "a NetFlow v5 field; IPFIX "
+                            "(version 10, the default) has none: give "
+                            "\"version\": 5 for NetFlow v5");
+    }
     fx->engine_type = (uint8_t) type;
     fx->engine_id = (uint8_t) id;
     if (fx->agent) {
-        char path[JP_LEN];
         jp_key(path, np, "agent");
         return vh_diag_fail(ld->diag, path, "a distributed switch's records "
                             "leave from each host's management address "

@@ -108,6 +108,10 @@ static const struct {
       "dvswitches[0].lldp: expected" },
     { "'teaming'", "'netflow': {'collector': 'host2/b'}, 'teaming'",
       "dvswitches[0].netflow: host 'host1' has no management address" },
+    { "'teaming'", "'netflow': {'collector': 'mon', 'engine_id': 3}, "
+      "'teaming'", "dvswitches[0].netflow.engine_id: a NetFlow v5 field" },
+    { "'teaming'", "'netflow': {'collector': 'mon', 'version': 9}, "
+      "'teaming'", "dvswitches[0].netflow.version: 9: expected 5" },
     { "'teaming'", "'netflow': {'collector': 'host2/b', 'agent': 'eth1'}, "
       "'teaming'",
       "dvswitches[0].netflow.agent: a distributed switch's records leave "
@@ -640,34 +644,50 @@ with_mgmt_net(char *json, const char *pcap)
     return replace_once(json, "]}], 'switches'", cap);
 }
 
-/* NetFlow v5 from each host's part, from its management address (eth0,
- * not an uplink): d on host2 sends to a on host1; a migrates to host2 at
- * 1500 us.  host1 reports the flow coming in by the uplinks (interface
- * 32768) to port 0, host2 from port 2 to the uplinks, and after the move
- * from port 2 to port 0, both on host2. */
+/* Flow records from each host's part, from its management address
+ * (eth0, not an uplink): d on host2 sends to a on host1; a migrates to
+ * host2 at 1500 us.  host1 reports the flow coming in by the uplinks
+ * (interface 32768) to port 0, host2 from port 2 to the uplinks, and
+ * after the move from port 2 to port 0, both on host2.  By default the
+ * records are IPFIX (version 10), as vSphere sends them; "version": 5
+ * makes them NetFlow v5, with the same interfaces. */
 START_TEST(test_netflow_from_each_host)
 {
     vh_tshark_require();
-    char *json = with_mgmt_net(dq(mig_json), "nf.pcap");
-    json = replace_once(json, "'teaming'", "'netflow': {'collector': "
-                        "'mon', 'active_timeout': '1ms', 'tick': '1ms'}, "
-                        "'teaming'");
-    char *dir = vh_test_run_scenario(json, "");
-    char pcap[600];
-    snprintf(pcap, sizeof pcap, "%s/nf.pcap", dir);
-    vh_tshark_assert_clean(pcap);
-    char *out = vh_tshark_out(pcap, "-Y 'cflow && cflow.srcaddr == "
-                              "10.0.0.6' -T fields -e ip.src "
-                              "-e cflow.inputint -e cflow.outputint");
-    ck_assert_msg(strstr(out, "192.168.1.1\t32768\t0\n") != NULL, "%s",
-                  out);
-    ck_assert_msg(strstr(out, "192.168.1.2\t2\t32768\n") != NULL, "%s",
-                  out);
-    ck_assert_msg(strstr(out, "192.168.1.2\t2\t0\n") != NULL, "%s", out);
-    ck_assert_msg(strstr(out, "192.168.1.1\t2\t0\n") == NULL, "%s", out);
-    free(out);
-    free(dir);
-    free(json);
+    static const struct {
+        const char *key;        /* Added to the netflow object. */
+        const char *version;    /* What tshark reads in cflow.version. */
+    } cases[] = { { "", "10" }, { ", 'version': 5", "5" } };
+    for (size_t c = 0; c < 2; c++) {
+        char *json = with_mgmt_net(dq(mig_json), "nf.pcap");
+        char key[200];
+        snprintf(key, sizeof key, "'netflow': {'collector': 'mon', "
+                 "'active_timeout': '1ms', 'tick': '1ms'%s}, 'teaming'",
+                 cases[c].key);
+        json = replace_once(json, "'teaming'", key);
+        char *dir = vh_test_run_scenario(json, "");
+        char pcap[600];
+        snprintf(pcap, sizeof pcap, "%s/nf.pcap", dir);
+        vh_tshark_assert_clean(pcap);
+        char *out = vh_tshark_out(pcap, "-Y 'cflow && cflow.srcaddr == "
+                                  "10.0.0.6' -T fields -e cflow.version "
+                                  "-e ip.src -e cflow.inputint "
+                                  "-e cflow.outputint");
+        char want[3][80];
+        snprintf(want[0], 80, "%s\t192.168.1.1\t32768\t0\n",
+                 cases[c].version);
+        snprintf(want[1], 80, "%s\t192.168.1.2\t2\t32768\n",
+                 cases[c].version);
+        snprintf(want[2], 80, "%s\t192.168.1.2\t2\t0\n", cases[c].version);
+        for (int k = 0; k < 3; k++) {
+            ck_assert_msg(strstr(out, want[k]) != NULL, "%s: %s", want[k],
+                          out);
+        }
+        ck_assert_msg(strstr(out, "192.168.1.1\t2\t0\n") == NULL, "%s", out);
+        free(out);
+        free(dir);
+        free(json);
+    }
 }
 END_TEST
 
