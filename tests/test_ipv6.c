@@ -543,7 +543,7 @@ START_TEST(test_ipv6_refusals)
         { "'ip6': '2001:db8:1::1/64'",
           "{'name': 'f', 'from': 'h/a', 'to': 'h/b', 'proto': 'udp', "
           "'family': 6, 'rate': '1kpps'}",
-          "traffic[0].family: not supported yet: IPv6 routing" },
+          "traffic[0].family: no IPv6 router on h/a's link" },
         { "'ip6': '2001:db8::1/64'",
           "{'name': 'f', 'from': 'h/a', 'to': 'h/b', 'proto': 'udp', "
           "'family': 6, 'size': 1518, 'rate': '1kpps'}", NULL },
