@@ -666,6 +666,55 @@ END_TEST
 
 /* --- Across a router. --- */
 
+/* The lists an advertisement fills: only from a link-local source; a
+ * router lifetime of 0 takes the router off, as a valid lifetime of 0
+ * takes the prefix; a prefix without the L flag is not on link; an
+ * infinite lifetime never ends. */
+START_TEST(test_rdisc6_lists)
+{
+    struct rdisc6 rd;
+    memset(&rd, 0, sizeof rd);
+    struct vh_ip6 r1 = ip6("fe80::1"), r2 = ip6("fe80::2");
+    struct vh_ip6 global = ip6("2001:db8::1");
+    struct vh_ip6 in = ip6("2001:db8:5::7"), out = ip6("2001:db8:6::7");
+    struct vh_nd ra = {
+        .type = VH_ICMP6_RA, .router_lifetime = 30, .has_prefix = true,
+        .prefix = ip6("2001:db8:5::"), .prefix_len = 64,
+        .prefix_flags = 0x80, .valid_s = 60,
+    };
+    ck_assert(!rdisc6_take(&rd, &global, &ra, 0));
+    ck_assert(!rd.heard && !rdisc6_router(&rd, 0));
+    ck_assert(rdisc6_take(&rd, &r1, &ra, 0));
+    ck_assert(rdisc6_take(&rd, &r2, &ra, VH_SEC));
+    ck_assert(vh_ip6_eq(rdisc6_router(&rd, 0), &r1));
+    ck_assert(rdisc6_on_link(&rd, &in, 59 * VH_SEC));
+    ck_assert(!rdisc6_on_link(&rd, &out, 0));
+    ck_assert(!rdisc6_on_link(&rd, &in, 62 * VH_SEC));
+    /* r1 lapses at 30 s, r2 a second later. */
+    ck_assert(vh_ip6_eq(rdisc6_router(&rd, 30 * VH_SEC), &r2));
+    ck_assert(!rdisc6_router(&rd, 31 * VH_SEC));
+    /* r2 says it is no default router any more. */
+    ra.router_lifetime = 0;
+    ra.valid_s = 0;
+    ck_assert(rdisc6_take(&rd, &r2, &ra, 2 * VH_SEC));
+    ck_assert_uint_eq(rd.n_routers, 1);
+    ck_assert(vh_ip6_eq(rdisc6_router(&rd, 2 * VH_SEC), &r1));
+    ck_assert(!rdisc6_on_link(&rd, &in, 2 * VH_SEC));
+    /* Not on link without the L flag; forever with 0xffffffff. */
+    ra.prefix_flags = 0x40;
+    ra.valid_s = 0xffffffffu;
+    ck_assert(rdisc6_take(&rd, &r1, &ra, 3 * VH_SEC));
+    ck_assert(!rdisc6_on_link(&rd, &in, 3 * VH_SEC));
+    ra.prefix_flags = 0x80;
+    ck_assert(rdisc6_take(&rd, &r1, &ra, 3 * VH_SEC));
+    ck_assert(rdisc6_on_link(&rd, &in, VH_TIME_NEVER - 1));
+    /* Those two also took r1 off the list (router lifetime 0). */
+    ck_assert(!rdisc6_router(&rd, 3 * VH_SEC));
+    ck_assert_uint_eq(rd.advertisements, 5);
+}
+END_TEST
+
+
 /* The shipped routed scenario with its router interface on vm2's link
  * stripped of "ip6" when 'strip' (sed's expression), run from 'dir'. */
 static int
@@ -842,6 +891,7 @@ ipv6_suite(void)
     tcase_add_test(tc, test_ipv6_refusals);
     tcase_add_test(tc, test_ipv6_refusal_exit_status);
     tcase_add_test(tc, test_ipv6_scenario);
+    tcase_add_test(tc, test_rdisc6_lists);
     tcase_add_test(tc, test_ipv6_routed_scenario);
     tcase_add_test(tc, test_ipv6_router_discovery);
     tcase_add_test(tc, test_ipv6_routed_refusal);
