@@ -8,7 +8,10 @@
  * solicitation from the neighbour asked only, ICMPv6 echo, UDP and TCP
  * over IPv6 through a bridge and a VF, as tshark decodes them; ND that
  * gets no answer; the loader's refusals at their JSON paths (exit 2);
- * and the same output for the same seed. */
+ * and the same output for the same seed.  Across a router: the
+ * solicitation and advertisement that give a VM its default router,
+ * ping6 and UDP to another prefix with the hop limit one lower beyond
+ * the router, and the refusal of a flow whose link has no router. */
 #include <check.h>
 #include <limits.h>
 #include <stdio.h>
@@ -543,7 +546,7 @@ START_TEST(test_ipv6_refusals)
         { "'ip6': '2001:db8:1::1/64'",
           "{'name': 'f', 'from': 'h/a', 'to': 'h/b', 'proto': 'udp', "
           "'family': 6, 'rate': '1kpps'}",
-          "traffic[0].family: not supported yet: IPv6 routing" },
+          "traffic[0].family: no IPv6 router on h/a's link" },
         { "'ip6': '2001:db8::1/64'",
           "{'name': 'f', 'from': 'h/a', 'to': 'h/b', 'proto': 'udp', "
           "'family': 6, 'size': 1518, 'rate': '1kpps'}", NULL },
@@ -661,6 +664,215 @@ START_TEST(test_ipv6_scenario)
 }
 END_TEST
 
+/* --- Across a router. --- */
+
+/* The lists an advertisement fills: only from a link-local source; a
+ * router lifetime of 0 takes the router off, as a valid lifetime of 0
+ * takes the prefix; a prefix without the L flag is not on link; an
+ * infinite lifetime never ends. */
+START_TEST(test_rdisc6_lists)
+{
+    struct rdisc6 rd;
+    memset(&rd, 0, sizeof rd);
+    struct vh_ip6 r1 = ip6("fe80::1"), r2 = ip6("fe80::2");
+    struct vh_ip6 global = ip6("2001:db8::1");
+    struct vh_ip6 in = ip6("2001:db8:5::7"), out = ip6("2001:db8:6::7");
+    struct vh_nd ra = {
+        .type = VH_ICMP6_RA, .router_lifetime = 30, .has_prefix = true,
+        .prefix = ip6("2001:db8:5::"), .prefix_len = 64,
+        .prefix_flags = 0x80, .valid_s = 60,
+    };
+    ck_assert(!rdisc6_take(&rd, &global, &ra, 0));
+    ck_assert(!rd.heard && !rdisc6_router(&rd, 0));
+    ck_assert(rdisc6_take(&rd, &r1, &ra, 0));
+    ck_assert(rdisc6_take(&rd, &r2, &ra, VH_SEC));
+    ck_assert(vh_ip6_eq(rdisc6_router(&rd, 0), &r1));
+    ck_assert(rdisc6_on_link(&rd, &in, 59 * VH_SEC));
+    ck_assert(!rdisc6_on_link(&rd, &out, 0));
+    ck_assert(!rdisc6_on_link(&rd, &in, 62 * VH_SEC));
+    /* r1 lapses at 30 s, r2 a second later. */
+    ck_assert(vh_ip6_eq(rdisc6_router(&rd, 30 * VH_SEC), &r2));
+    ck_assert(!rdisc6_router(&rd, 31 * VH_SEC));
+    /* r2 says it is no default router any more. */
+    ra.router_lifetime = 0;
+    ra.valid_s = 0;
+    ck_assert(rdisc6_take(&rd, &r2, &ra, 2 * VH_SEC));
+    ck_assert_uint_eq(rd.n_routers, 1);
+    ck_assert(vh_ip6_eq(rdisc6_router(&rd, 2 * VH_SEC), &r1));
+    ck_assert(!rdisc6_on_link(&rd, &in, 2 * VH_SEC));
+    /* Not on link without the L flag; forever with 0xffffffff. */
+    ra.prefix_flags = 0x40;
+    ra.valid_s = 0xffffffffu;
+    ck_assert(rdisc6_take(&rd, &r1, &ra, 3 * VH_SEC));
+    ck_assert(!rdisc6_on_link(&rd, &in, 3 * VH_SEC));
+    ra.prefix_flags = 0x80;
+    ck_assert(rdisc6_take(&rd, &r1, &ra, 3 * VH_SEC));
+    ck_assert(rdisc6_on_link(&rd, &in, VH_TIME_NEVER - 1));
+    /* Those two also took r1 off the list (router lifetime 0). */
+    ck_assert(!rdisc6_router(&rd, 3 * VH_SEC));
+    ck_assert_uint_eq(rd.advertisements, 5);
+}
+END_TEST
+
+
+/* The shipped routed scenario with its router interface on vm2's link
+ * stripped of "ip6" when 'strip' (sed's expression), run from 'dir'. */
+static int
+run_routed(char **out, const char *dir, const char *strip, const char *args)
+{
+    char top[PATH_MAX];
+    ck_assert(getcwd(top, sizeof top));
+    return vh_test_sh(out, "bin=$(realpath '%s') && cd '%s' && sed '%s' "
+                      "'%s/scenarios/ipv6-routed.json' > s.json && "
+                      "\"$bin\" run s.json %s", vh_test_bin(), dir,
+                      strip, top, args);
+}
+
+/* vm1 and vm2 in two prefixes, told of no router: each solicits one at
+ * time zero and takes r1 from its advertisement; then ping6 and UDP
+ * cross r1, which resolves vm2 by solicitation and decrements the hop
+ * limit.  The one packet sent before the advertisement finds no route.
+ * Twice the same. */
+START_TEST(test_ipv6_routed_scenario)
+{
+    vh_tshark_require();
+    char *dir = vh_test_tmpdir();
+    char *out = NULL;
+    int st = run_routed(&out, dir, "", "--json r1.json -q && mv traces t1 "
+                        "&& \"$bin\" run s.json --json r2.json -q && cmp "
+                        "t1/ipv6-routed-vm2.pcap traces/ipv6-routed-vm2.pcap"
+                        " && python3 -c \"import json; "
+                        "r=json.load(open('r1.json')); "
+                        "s=json.load(open('r2.json')); r.pop('wall_s'); "
+                        "s.pop('wall_s'); assert r == s, 'not the same'; "
+                        "print(' '.join('%s=%d/%d/%s' % (f['name'], "
+                        "f['sent'], f['delivered'], f['drops']) "
+                        "for f in r['flows']))\"");
+    ck_assert_msg(st == 0, "%s", out);
+    ck_assert_str_eq(out, "udp6=40/39/{'no-route': 1} ping6=9/9/{}\n");
+    free(out);
+
+    char v1[PATH_MAX + 64], v2[PATH_MAX + 64];
+    snprintf(v1, sizeof v1, "%s/traces/ipv6-routed-vm1.pcap", dir);
+    snprintf(v2, sizeof v2, "%s/traces/ipv6-routed-vm2.pcap", dir);
+    assert_ipv6_clean(v1);
+    assert_ipv6_clean(v2);
+    /* One solicitation each, from the link-local address to all
+     * routers, answered by r1's advertisement of the VM's prefix. */
+    ck_assert_int_eq(tshark_count(v1, "icmpv6.type == 133 && ipv6.dst == "
+                                  "ff02::2 && ipv6.src == fe80::/64"), 1);
+    ck_assert_int_eq(tshark_count(v2, "icmpv6.type == 133"), 1);
+    ck_assert_int_eq(tshark_count(v1, "icmpv6.type == 134 && "
+                                  "icmpv6.nd.ra.router_lifetime == 1800 && "
+                                  "icmpv6.opt.prefix == 2001:db8:1::"), 1);
+    /* vm1 sends to r1's MAC, learnt from the advertisement: no
+     * solicitation of its own but the address probe. */
+    ck_assert_int_eq(tshark_count(v1, "icmpv6.type == 135 && (ipv6.src == "
+                                  "2001:db8:1::10 || ipv6.src == "
+                                  "fe80::/64)"), 0);
+    char *ra_mac = vh_tshark_out(v1, "-Y 'icmpv6.type == 134' -T fields "
+                                 "-e eth.src");
+    char filter[128];
+    snprintf(filter, sizeof filter, "icmpv6.type == 128 && eth.dst == %.17s"
+             " && ipv6.hlim == 64", ra_mac);
+    ck_assert_int_eq(tshark_count(v1, filter), 9);
+    free(ra_mac);
+    /* Beyond r1: its solicitation for vm2 and vm2's answer, the
+     * requests one hop older, the replies back to r1. */
+    ck_assert_int_eq(tshark_count(v2, "icmpv6.type == 135 && ipv6.src == "
+                                  "2001:db8:2::1 && icmpv6.nd.ns.target_address"
+                                  " == 2001:db8:2::20"), 1);
+    ck_assert_int_eq(tshark_count(v2, "icmpv6.type == 136 && "
+                                  "ipv6.dst == 2001:db8:2::1"), 1);
+    ck_assert_int_eq(tshark_count(v2, "icmpv6.type == 128 && "
+                                  "ipv6.hlim == 63"), 9);
+    ck_assert_int_eq(tshark_count(v2, "udp && ipv6.hlim == 63"), 39);
+    ck_assert_int_eq(tshark_count(v2, "icmpv6.type == 129 && "
+                                  "ipv6.hlim == 64"), 9);
+    ck_assert_int_eq(tshark_count(v2, "ipv6.hlim == 64 && "
+                                  "icmpv6.type == 128"), 0);
+    free(dir);
+}
+END_TEST
+
+/* What each VM learnt: one default router, r1's link-local address on
+ * its link, alive for its lifetime; the prefix on link; and a stack
+ * that never hears an advertisement solicits three times, 4 s apart,
+ * and then stops. */
+START_TEST(test_ipv6_router_discovery)
+{
+    char top[PATH_MAX];
+    ck_assert(getcwd(top, sizeof top));
+    char path[PATH_MAX + 64];
+    snprintf(path, sizeof path, "%s/scenarios/ipv6-routed.json", top);
+    FILE *f = fopen(path, "r");
+    ck_assert_ptr_nonnull(f);
+    static char json[16384];
+    size_t n = fread(json, 1, sizeof json - 1, f);
+    json[n] = 0;
+    fclose(f);
+    /* No captures: the test writes nothing. */
+    *strstr(json, ",\n\n  \"capture\"") = 0;
+    strcat(json, "}");
+
+    struct wt_run r = wt_run_json(json, NULL, NULL, NULL);
+    const struct endpoint *vm1 = r.w->flows[0].src;
+    const struct endpoint *vm2 = r.w->flows[0].dst;
+    const struct vh_ip6 *gw1 = rdisc6_router(&vm1->rd6, r.w->sim.now);
+    const struct vh_ip6 *gw2 = rdisc6_router(&vm2->rd6, r.w->sim.now);
+    ck_assert_ptr_nonnull(gw1);
+    ck_assert_ptr_nonnull(gw2);
+    ck_assert(vh_ip6_is_link_local(gw1) && vh_ip6_is_link_local(gw2));
+    ck_assert(!vh_ip6_eq(gw1, gw2));
+    ck_assert_uint_eq(vm1->rd6.n_routers, 1);
+    ck_assert_int_eq(vm1->rd6.solicits, 1);
+    ck_assert_uint_eq(vm1->rd6.advertisements, 1);
+    struct vh_ip6 other = ip6("2001:db8:1::99");
+    ck_assert(rdisc6_on_link(&vm1->rd6, &other, r.w->sim.now));
+    ck_assert(!rdisc6_on_link(&vm2->rd6, &other, r.w->sim.now));
+    /* The router lifetime is 1800 s. */
+    ck_assert(rdisc6_router(&vm1->rd6, 1799 * VH_SEC));
+    ck_assert(!rdisc6_router(&vm1->rd6, 1801 * VH_SEC));
+    wt_assert_conserved(r.w, false);
+    wt_run_free(&r);
+
+    char *lone = dq("{'name': 't', 'duration': '13s', 'hosts': [{'name': "
+                    "'h', 'nics': [{'name': 'eth0', 'ip': '10.0.0.1/24', "
+                    "'ip6': '2001:db8::1/64', 'link': 'sw/p1'}]}, "
+                    "{'name': 'h2', 'nics': [{'name': 'eth0', 'ip': "
+                    "'10.0.0.2/24', 'ip6': '2001:db8::2/64', 'link': "
+                    "'sw/p2'}]}], 'switches': [{'name': 'sw', 'ports': 2}],"
+                    " 'traffic': [{'name': 'f', 'from': 'h', 'to': 'h2', "
+                    "'proto': 'udp', 'family': 6, 'rate': '1kpps', "
+                    "'count': 1}]}");
+    r = wt_run_json(lone, NULL, NULL, NULL);
+    const struct endpoint *h = r.w->flows[0].src;
+    ck_assert_int_eq(h->rd6.solicits, RDISC6_MAX_SOLICITS);
+    ck_assert(!h->rd6.heard && !rdisc6_router(&h->rd6, 0));
+    wt_run_free(&r);
+    free(lone);
+}
+END_TEST
+
+/* A flow between prefixes with no router advertising on a link it needs
+ * is refused at its family, with status 2 and nothing written: the
+ * echo replies need one on vm2's link. */
+START_TEST(test_ipv6_routed_refusal)
+{
+    char *dir = vh_test_tmpdir();
+    char *out = NULL;
+    int st = run_routed(&out, dir, "s/, \"ip6\": \"2001:db8:2::1\\/64\"//",
+                        "--json r.json; echo \"status $?\"; ls");
+    ck_assert_int_eq(st, 0);
+    ck_assert_msg(strstr(out, "traffic[1].family: no IPv6 router on "
+                         "host2/vm2's link"), "%s", out);
+    ck_assert_msg(strstr(out, "an \"ip6\" in 2001:db8:2::/64"), "%s", out);
+    ck_assert_msg(strstr(out, "status 2\ns.json\n"), "%s", out);
+    free(out);
+    free(dir);
+}
+END_TEST
+
 static Suite *
 ipv6_suite(void)
 {
@@ -679,6 +891,10 @@ ipv6_suite(void)
     tcase_add_test(tc, test_ipv6_refusals);
     tcase_add_test(tc, test_ipv6_refusal_exit_status);
     tcase_add_test(tc, test_ipv6_scenario);
+    tcase_add_test(tc, test_rdisc6_lists);
+    tcase_add_test(tc, test_ipv6_routed_scenario);
+    tcase_add_test(tc, test_ipv6_router_discovery);
+    tcase_add_test(tc, test_ipv6_routed_refusal);
     suite_add_tcase(s, tc);
     return s;
 }

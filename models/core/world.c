@@ -324,16 +324,18 @@ world_flow_routable(const struct world *w, const struct flow_stats *fs,
                         back ? "" : " for the echo replies", gw);
 }
 
-/* A flow of family 6 runs between two IPv6 addresses on one link: what
- * is not built yet (IPv6 routes, NAT, TCP, fragments) is refused at its
- * path. */
+/* A flow of family 6 runs between two IPv6 addresses on one link, or
+ * between prefixes through routers that advertise themselves on them
+ * (the endpoints learn their default router from the advertisements):
+ * what is not built yet (NAT, fragments) is refused at its path. */
 static bool
-world_flow6_ok(const struct flow_stats *fs, bool nat, struct vh_diag *diag)
+world_flow6_ok(const struct world *w, const struct flow_stats *fs, bool nat,
+               struct vh_diag *diag)
 {
     const struct cfg_flow *cf = fs->cfg;
     const struct endpoint *from = endpoint_stack(fs->src);
     const struct endpoint *to = endpoint_stack(fs->dst);
-    char path[512], a[VH_IP6_STRLEN], b[VH_IP6_STRLEN];
+    char path[512], a[VH_IP6_STRLEN], b[VH_IP6_STRLEN], g[VH_IP6_STRLEN];
     snprintf(path, sizeof path, "%s.family", cf->jpath);
     if (!from->has_ip6 || !to->has_ip6) {
         return vh_diag_fail(diag, path, "'%s' has no IPv6 address: give "
@@ -346,11 +348,26 @@ world_flow6_ok(const struct flow_stats *fs, bool nat, struct vh_diag *diag)
     }
     if (from != to && !vh_ip6_same_prefix(&from->ip6, &to->ip6,
                                           from->prefix6)) {
-        return vh_diag_fail(diag, path, "not supported yet: IPv6 routing "
-                            "('%s' is %s/%d, '%s' %s/%d: a flow of family 6 "
-                            "stays within one prefix)", cf->from,
-                            vh_ip6_format(&from->ip6, a), from->prefix6,
-                            cf->to, vh_ip6_format(&to->ip6, b), to->prefix6);
+        /* Off link, the sender's packets go to the router advertising
+         * itself on its prefix; echo replies and TCP's segments back
+         * need one on the receiver's too. */
+        bool back = cf->proto == CFG_PROTO_ICMP || cf->proto == CFG_PROTO_TCP;
+        const struct endpoint *lone =
+            !router_scenario_serves6(w->cfg, from->ip6.b) ? from
+            : back && !router_scenario_serves6(w->cfg, to->ip6.b) ? to
+            : NULL;
+        if (lone) {
+            struct vh_ip6 net = vh_ip6_masked(&lone->ip6, lone->prefix6);
+            return vh_diag_fail(diag, path, "no IPv6 router on %s's link "
+                                "('%s' is %s/%d, '%s' %s/%d, in other "
+                                "prefixes): give a router interface (a "
+                                "switch of mode router) an \"ip6\" in "
+                                "%s/%d", lone == from ? cf->from : cf->to,
+                                cf->from, vh_ip6_format(&from->ip6, a),
+                                from->prefix6, cf->to,
+                                vh_ip6_format(&to->ip6, b), to->prefix6,
+                                vh_ip6_format(&net, g), lone->prefix6);
+        }
     }
     uint32_t mtu = from->mtu < to->mtu ? from->mtu : to->mtu;
     if (cf->size - VH_ETH_HLEN - VH_ETH_FCS > mtu) {
@@ -429,7 +446,7 @@ world_build(const struct cfg_scenario *cfg, struct vh_diag *diag)
             return NULL;
         }
         if (cf->family == 6) {
-            if (!world_flow6_ok(fs, snat || dnat, diag)) {
+            if (!world_flow6_ok(w, fs, snat || dnat, diag)) {
                 world_free(w);
                 return NULL;
             }

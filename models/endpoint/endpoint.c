@@ -368,15 +368,18 @@ endpoint_is_local6(const struct endpoint *ep, const struct vh_ip6 *a)
 }
 
 static bool
-ep_on_link6(const struct endpoint *ep, const struct vh_ip6 *a)
+ep_on_link6(const struct world *w, const struct endpoint *ep,
+            const struct vh_ip6 *a)
 {
     return vh_ip6_is_link_local(a)
-           || vh_ip6_same_prefix(a, &ep->ip6, ep->prefix6);
+           || vh_ip6_same_prefix(a, &ep->ip6, ep->prefix6)
+           || rdisc6_on_link(&ep->rd6, a, w->sim.now);
 }
 
 /* The stack's IPv6 output (ip6_output, then the neighbour layer): to
  * itself over loopback, to a group at its 33:33 MAC, to a neighbour on
- * link once ND found it.  No IPv6 route leads off link yet. */
+ * link once ND found it, elsewhere to the default router an
+ * advertisement named (resolved the same way), or nowhere. */
 static void
 ep_output6(struct world *w, struct endpoint *ep, struct vh_packet *p,
            enum cpu_cat cat)
@@ -393,11 +396,15 @@ ep_output6(struct world *w, struct endpoint *ep, struct vh_packet *p,
         ep_transmit(w, ep, p);
         return;
     }
-    if (!ep->has_ip6 || !ep_on_link6(ep, &dst)) {
+    const struct vh_ip6 *hop = &dst;
+    if (ep->has_ip6 && !ep_on_link6(w, ep, &dst)) {
+        hop = rdisc6_router(&ep->rd6, w->sim.now);
+    }
+    if (!ep->has_ip6 || !hop) {
         acct_drop(w, p, ep->dev, "no-route");
         return;
     }
-    ep_resolve(w, ep, p, nd_find(ep, &dst, true), cat);
+    ep_resolve(w, ep, p, nd_find(ep, hop, true), cat);
 }
 
 /* The stack's own output: a router on the interface may take packets for
@@ -607,7 +614,11 @@ ep_learn6(struct world *w, struct endpoint *ep, const struct vh_ip6 *a,
  * advertisement and teaches the asker's MAC (RFC 4861 section 7.2.3);
  * an advertisement completes an entry it asked for.  A solicitation
  * from :: is a neighbour's duplicate address probe, for an address
- * that is never this one's.  Router messages are left to the routers. */
+ * that is never this one's.  A router advertisement is taken by a stack
+ * that does not forward (Linux's accept_ra=1): it names a default
+ * router and an on-link prefix, and its source link-layer option
+ * resolves the router at once (RFC 4861 section 6.3.4).  Solicitations
+ * of routers are left to the routers. */
 static void
 ep_nd_done(struct vh_sim *sim, void *obj, void *arg)
 {
@@ -641,6 +652,13 @@ ep_nd_done(struct vh_sim *sim, void *obj, void *arg)
     }
     if (nd.type == VH_ICMP6_NA && nd.has_lladdr) {
         ep_learn6(w, ep, &nd.target, &nd.lladdr, false);
+    }
+    if (nd.type == VH_ICMP6_RA && !ep->router
+        && rdisc6_take(&ep->rd6, &fi.ip6_src, &nd, w->sim.now)) {
+        vh_timer_cancel(&ep->rs_timer);
+        if (nd.has_lladdr) {
+            ep_learn6(w, ep, &fi.ip6_src, &nd.lladdr, true);
+        }
     }
     acct_consume(w, p, ep->dev);
 }
@@ -746,7 +764,8 @@ ep_echo_done(struct vh_sim *sim, void *obj, void *arg)
     p->is_reply = 1;
     if (fi.is_ipv6) {
         /* To the MAC the request came from, as for IPv4 on link: its
-         * solicitation taught it (no IPv6 routes lead off link). */
+         * solicitation taught it; for a routed request, the router's,
+         * where the default route leads too. */
         if (endpoint_is_local6(ep, &fi.ip6_src)) {
             ep_loopback(w, ep, p, ep->rx_cat);
         } else {
@@ -1004,6 +1023,42 @@ ep_dad_probe(struct vh_sim *sim, void *obj, void *arg)
     (void) arg;
 }
 
+/* A router solicitation to all routers, from the link-local address
+ * with the interface's MAC (RFC 4861 section 4.1), the next one armed
+ * until an advertisement comes or the tries run out.  A stack that
+ * routes (a NAT network's host) takes no advertisements and asks for
+ * none. */
+static void
+ep_router_solicit(struct vh_sim *sim, void *obj, void *arg)
+{
+    struct world *w = world_of(sim);
+    struct endpoint *ep = obj;
+    (void) arg;
+    if (ep->router || ep->rd6.heard
+        || ep->rd6.solicits >= RDISC6_MAX_SOLICITS) {
+        return;
+    }
+    struct vh_mac gmac = vh_ip6_multicast_mac(&vh_ip6_all_routers);
+    struct vh_nd rs = {
+        .type = VH_ICMP6_RS, .has_lladdr = true, .lladdr = ep->mac,
+    };
+    struct vh_packet *r = vh_packet_alloc_room(&w->pool, EP_ND_ROOM);
+    r->len = vh_build_nd(r->data, &gmac, &ep->mac, &ep->ll6,
+                         &vh_ip6_all_routers, &rs);
+    r->born = sim->now;
+    r->exec = &ep->app_core->srv;
+    ep->rd6.solicits++;
+    if (ep->rd6.solicits < RDISC6_MAX_SOLICITS) {
+        vh_timer_arm_at(sim, &ep->rs_timer,
+                        sim->now + RDISC6_SOLICIT_INTERVAL);
+    }
+    /* ndisc_send_rs() builds and sends one ND message, as for a
+     * neighbour solicitation. */
+    vh_time_t t = ep_charge(w, ep, ep->app_core, COST_ARP_PROCESS,
+                            ep->tx_cat, r);
+    vh_schedule_at(&w->sim, t, ep_arp_request_ready, ep, r);
+}
+
 void
 endpoint_set_ip6(struct world *w, struct endpoint *ep,
                  const struct vh_ip6 *addr, int prefix)
@@ -1013,6 +1068,8 @@ endpoint_set_ip6(struct world *w, struct endpoint *ep,
     ep->prefix6 = prefix;
     ep->ll6 = vh_ip6_link_local(&ep->mac);
     vh_schedule_at(&w->sim, 0, ep_dad_probe, ep, NULL);
+    vh_timer_init(&ep->rs_timer, ep_router_solicit, ep);
+    vh_timer_arm_at(&w->sim, &ep->rs_timer, 0);
 }
 
 struct endpoint *

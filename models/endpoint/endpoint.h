@@ -48,9 +48,15 @@
  * addresses and ICMPv6 echo requests.  Duplicate address detection is
  * optimistic (RFC 4429, Linux's optimistic_dad): the address is used at
  * once and the probe (a solicitation from ::) goes out at time zero,
- * since vhsim never gives two interfaces one address.  IPv6 goes to
- * destinations on link only (no IPv6 routes yet) and is never
- * fragmented (a flow's frames fit the MTU).
+ * since vhsim never gives two interfaces one address.  Unless a router
+ * is hooked into it, the stack solicits routers at time zero and takes
+ * router advertisements (models/endpoint/rdisc6.h): an IPv6 packet for
+ * an address outside its prefix and the advertised ones goes to the
+ * default router's link-local address, resolved by ND like any
+ * neighbour (an advertisement's source link-layer option resolves it
+ * at once, as Linux's ndisc_router_discovery does), or fails at once
+ * ("no-route", Linux's ENETUNREACH) while no router is known.  IPv6 is
+ * never fragmented (a flow's frames fit the MTU).
  *
  * An interface may join IPv4 multicast groups (models/endpoint/igmp.h):
  * it then takes their packets, and the stack sends to a group without
@@ -68,6 +74,7 @@
 #include "sim/device.h"
 #include "sim/event.h"
 #include "sim/frame.h"
+#include "models/endpoint/rdisc6.h"
 #include "sim/ip6.h"
 #include "sim/packet.h"
 
@@ -139,6 +146,8 @@ struct endpoint {
     struct vh_ip6 ll6;          /* Its link-local address (EUI-64). */
     uint64_t nd_solicits;       /* Neighbour solicitations sent,
                                  * the DAD probe included. */
+    struct rdisc6 rd6;          /* Routers and prefixes advertised. */
+    struct vh_timer rs_timer;   /* The next router solicitation. */
     uint32_t gateway;           /* Next hop outside the subnet, or 0. */
     const struct ep_router_ops *router;     /* Or NULL. */
     void *router_ctx;           /* The router's own state. */

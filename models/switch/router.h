@@ -127,6 +127,12 @@ const struct router_cfg *router_cfg_of(const struct cfg_switch *sw);
 bool router_scenario_owns(const struct cfg_scenario *sc, uint32_t ip,
                           char *where, size_t where_len);
 
+/* Whether one of the routers of 'sc' has an interface whose "ip6"
+ * prefix holds 'ip6' (sixteen bytes): it advertises itself as the
+ * default router on that prefix's link. */
+bool router_scenario_serves6(const struct cfg_scenario *sc,
+                             const uint8_t *ip6);
+
 /* --- The model. --- */
 
 /* A neighbour of an interface, resolved or being resolved by ARP. */

@@ -507,3 +507,24 @@ router_scenario_owns(const struct cfg_scenario *sc, uint32_t ip, char *where,
     }
     return false;
 }
+
+bool
+router_scenario_serves6(const struct cfg_scenario *sc, const uint8_t *ip6)
+{
+    for (size_t i = 0; i < sc->n_switches; i++) {
+        const struct router_cfg *rc = router_cfg_of(&sc->switches[i]);
+        for (size_t k = 0; rc && k < rc->n_ifs; k++) {
+            const struct router_if_cfg *ifc = &rc->ifs[k];
+            int bits = ifc->prefix6;
+            if (!ifc->has_ip6 || memcmp(ifc->ip6, ip6, (size_t) bits / 8)) {
+                continue;
+            }
+            uint8_t mask = (uint8_t) (0xff00 >> (bits % 8));
+            if (bits % 8 == 0 || !((ifc->ip6[bits / 8] ^ ip6[bits / 8])
+                                   & mask)) {
+                return true;
+            }
+        }
+    }
+    return false;
+}
