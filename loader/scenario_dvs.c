@@ -20,7 +20,7 @@
 
 static const struct schema_key dvs_keys[] = {
     { "name", NULL }, { "flavor", NULL }, { "hosts", NULL },
-    { "uplinks", NULL }, { "teaming", NULL }, { "lldp", NULL },
+    { "uplinks", NULL }, { "teaming", NULL }, { "lldp", NULL }, { "cdp", NULL },
     { "netflow", NULL }, { "portgroups", NULL }, { "vsm", NULL },
 };
 static const struct schema sch_dvs = SCHEMA("distributed switch", dvs_keys);
@@ -322,6 +322,7 @@ load_dvswitch(struct ld *ld, const cJSON *o, const char *dp, size_t di,
                             "n1kv (the Nexus 1000V's supervisor)");
     }
     if (!ld_bool(ld, o, dp, "lldp", &d->lldp)
+        || !ld_bool(ld, o, dp, "cdp", &d->cdp)
         || !ld_dvs_netflow(ld, o, dp, &d->netflow)
         || !load_names(ld, o, dp, "hosts", "the hosts the switch spans",
                     &d->hosts, &d->n_hosts)

@@ -619,6 +619,39 @@ START_TEST(test_lldp_from_uplinks)
 }
 END_TEST
 
+/* With "cdp" (and no "lldp"), each uplink sends CDP instead: a switch
+ * named after its host, the uplink as its port; the upstream switch,
+ * running CDP too, becomes its neighbour. */
+START_TEST(test_cdp_from_uplinks)
+{
+    vh_tshark_require();
+    char *json = patched("'teaming'", "'cdp': true, 'teaming'");
+    json = replace_once(json, "{'name': 'tor1', ",
+                        "{'name': 'tor1', 'cdp': true, ");
+    json = replace_once(json, "'switches'", "'capture': [{'point': "
+                        "'host1/eth1', 'file': 'up.pcap'}], 'switches'");
+    struct wt_run r = wt_run_json(json, NULL, NULL, NULL);
+    struct dvs_local *lp = local_of(r.w, "host1/dvs1");
+    const struct lldp_entry *e[2];
+    ck_assert_uint_eq(lldp_agent_neighbors(lp->uplinks[0].lldp, e, 2), 1);
+    ck_assert_str_eq(e[0]->n.system_name, "tor1");
+    wt_run_free(&r);
+    char *dir = vh_test_run_scenario(json, "");
+    char pcap[600];
+    snprintf(pcap, sizeof pcap, "%s/up.pcap", dir);
+    vh_tshark_assert_clean(pcap);
+    char *out = vh_tshark_out(pcap, "-Y 'cdp.deviceid == \"host1\"' "
+                              "-T fields -e cdp.portid");
+    ck_assert_msg(strncmp(out, "eth1\n", 5) == 0, "%s", out);
+    free(out);
+    out = vh_tshark_out(pcap, "-Y 'lldp' -T fields -e frame.number");
+    ck_assert_str_eq(out, "");
+    free(out);
+    free(dir);
+    free(json);
+}
+END_TEST
+
 /* --- Flow export. --- */
 
 /* 'json' (mig_json's layout) with a management network: eth0 on each
@@ -784,6 +817,7 @@ dvs_suite(void)
     tcase_add_test(tc, test_port_follows_migrating_vm);
     tcase_add_test(tc, test_shaping_follows_migrating_vm);
     tcase_add_test(tc, test_lldp_from_uplinks);
+    tcase_add_test(tc, test_cdp_from_uplinks);
     tcase_add_test(tc, test_netflow_from_each_host);
     tcase_add_test(tc, test_n1kv_control_traffic);
     tcase_add_test(tc, test_same_seed_same_report);

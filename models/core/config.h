@@ -742,6 +742,7 @@ struct cfg_dvswitch {
     char *vsm;                  /* n1kv: "vsm", the supervisor's traffic
                                  * endpoint path ("host3", "host3/vsm"). */
     bool lldp;                  /* "lldp": LLDP on every uplink. */
+    bool cdp;                   /* "cdp": CDP on every uplink. */
     struct cfg_flowexp *netflow;    /* "netflow", or NULL; */
     struct cfg_flowexp *netflow_hosts;  /* then per host, in 'hosts'
                                          * order, a copy with that host's

@@ -336,8 +336,9 @@ lldp_send(struct world *w, void *ctx, struct vh_packet *p)
     port_deliver(w, &u->port, p);
 }
 
-/* LLDP on uplink 'u' (number 'k'), as vSphere advertises a host: the
- * host's name, the uplink's name as the port, its management address. */
+/* LLDP and/or CDP on uplink 'u', as vSphere (and the Nexus 1000V's
+ * host module) advertise a host: the host's name, the uplink's name as
+ * the port, its management address; in CDP a switch. */
 static void
 lldp_start(struct world *w, struct dvs_local *lp, struct dvs_uplink *u)
 {
@@ -351,10 +352,12 @@ lldp_start(struct world *w, struct dvs_local *lp, struct dvs_uplink *u)
         .caps = LLDP_CAP_BRIDGE,
         .caps_enabled = LLDP_CAP_BRIDGE,
         .mgmt_ip = dvs_mgmt_ip(w, h, lp->sw->cfg),
-        .platform = "vhsim distributed switch (vds)",
+        .platform = lp->sw->cfg->n1kv ? "vhsim distributed switch (n1kv)"
+                                      : "vhsim distributed switch (vds)",
     };
     u->lldp = vh_xcalloc(1, sizeof *u->lldp);
-    lldp_agent_init(u->lldp, w, &l, true, false, 0, lldp_send, u);
+    lldp_agent_init(u->lldp, w, &l, lp->sw->cfg->lldp, lp->sw->cfg->cdp,
+                    CDP_CAP_SWITCH, lldp_send, u);
 }
 
 /* --- Building. --- */
@@ -428,7 +431,7 @@ local_create(struct world *w, struct host *h, struct dvswitch *sw,
         nic->master = &lp->dev;
         bps[k] = nic->cfg->speed_bps;
     }
-    for (size_t k = 0; cd->lldp && k < cd->n_uplinks; k++) {
+    for (size_t k = 0; (cd->lldp || cd->cdp) && k < cd->n_uplinks; k++) {
         lldp_start(w, lp, &lp->uplinks[k]);
     }
     if (cd->n1kv) {
