@@ -2,6 +2,7 @@
  * frames that cross it. */
 #include "models/core/portpolicy.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -313,8 +314,9 @@ shaper_report(const struct portpolicy_shaper *s, const char *key,
     /* From the first frame's start to the last one's: the bytes of all
      * but the first crossed in that time. */
     vh_time_t span = s->last - s->first;
-    report_out_num(out, "rate_bps", span ? (double) (s->bytes
-                   - s->first_bytes) * 8.0 * (double) VH_SEC / (double) span
+    /* Whole bits per second: a rate is not known to a fraction of a bit. */
+    report_out_num(out, "rate_bps", span ? round((double) (s->bytes
+                   - s->first_bytes) * 8.0 * (double) VH_SEC / (double) span)
                    : 0.0);
     report_out_end(out);
 }
