@@ -359,6 +359,10 @@ world_text(const struct ctx *c, enum gui_font_style st, float units,
 
 /* Units at the bottom of a box taken by its queue lane. */
 #define LANE_UNITS 13.0f
+/* A switching device with ports along its top writes its name and kind
+ * under them, from this far below its top (world units): its ports' row
+ * (38) and a gap. */
+#define PORT_ROW_UNITS 44.0f
 
 static bool
 is_soft(SDL_Color col)
@@ -782,7 +786,7 @@ draw_nodes(const struct ctx *c, const struct gui_frame *f,
         bool ported = i + 1 < l->n_nodes && l->nodes[i + 1].parent
                       == (int32_t) i && l->nodes[i + 1].type == GUI_N_PORT
                       && n->type != GUI_N_GUEST;
-        float ly = b->y + (ported ? 38 + 10 : 5);
+        float ly = b->y + (ported ? PORT_ROW_UNITS + 4 : 5);
         float maxw = b->w - 8;
         switch (n->type) {
         case GUI_N_GUEST: {
@@ -1026,8 +1030,9 @@ rects_meet(float x, float y, float w, float h, float bx, float by, float bw,
 
 /* Whether a label at (x, y, w, h) about node 'node' is clear: inside the
  * viewport, off every device's box (the panels and the boxes holding
- * 'node' excepted, as a label may sit in its own VM or NIC) and off the
- * labels placed before it. */
+ * 'node' excepted, as a label may sit in its own VM or NIC, though not
+ * over the name a switch holding 'node' writes under its ports) and off
+ * the labels placed before it. */
 static bool
 label_clear(const struct ctx *c, int32_t node, float x, float y, float w,
             float h)
@@ -1039,8 +1044,21 @@ label_clear(const struct ctx *c, int32_t node, float x, float y, float w,
     }
     for (size_t i = 0; i < c->l->n_nodes; i++) {
         const struct gui_node *n = &c->l->nodes[i];
-        if (n->type == GUI_N_HOST || n->type == GUI_N_PROC
-            || gui_layout_encloses(c->l, (int32_t) i, node)) {
+        if (n->type == GUI_N_HOST || n->type == GUI_N_PROC) {
+            continue;
+        }
+        if (gui_layout_encloses(c->l, (int32_t) i, node)) {
+            bool ported = i + 1 < c->l->n_nodes
+                          && c->l->nodes[i + 1].parent == (int32_t) i
+                          && c->l->nodes[i + 1].type == GUI_N_PORT
+                          && n->type != GUI_N_GUEST;
+            float top = n->box.y + PORT_ROW_UNITS;
+            if (ported && (int32_t) i != node
+                && rects_meet(x, y, w, h, sx(c, n->box.x), sy(c, top),
+                              n->box.w * c->z,
+                              (n->box.y + n->box.h - top) * c->z)) {
+                return false;
+            }
             continue;
         }
         if (rects_meet(x, y, w, h, sx(c, n->box.x), sy(c, n->box.y),

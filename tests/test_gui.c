@@ -1615,7 +1615,7 @@ START_TEST(test_drop_and_hairpin_labels_clear)
         "teaming-failover", "pvlan", "sriov-isolation",
         "lessons/07-macvtap-modes", "lessons/09-live-migration",
         "lessons/11-bridge-learning", "lessons/21-evb-veb-vepa-vntag",
-        "lessons/26-ovs-vlan-mirror",
+        "lessons/26-ovs-vlan-mirror", "lessons/35-vntag-port-extenders",
     };
     char fails[8192] = "";
     size_t nf = 0, n_labels = 0;
@@ -1648,13 +1648,27 @@ START_TEST(test_drop_and_hairpin_labels_clear)
                 n_labels++;
                 for (size_t j = 0; j < l->n_nodes; j++) {
                     const struct gui_node *n = &l->nodes[j];
-                    if (n->type == GUI_N_HOST || n->type == GUI_N_PROC
-                        || gui_layout_encloses(l, (int32_t) j, r->node)) {
+                    if (n->type == GUI_N_HOST || n->type == GUI_N_PROC) {
                         continue;
                     }
+                    /* A box holding the device (a switch holding its
+                     * port) may take the label, but not over the name it
+                     * writes under its ports, 44 units from its top. */
+                    float top = 0;
+                    if (gui_layout_encloses(l, (int32_t) j, r->node)) {
+                        bool ported = j + 1 < l->n_nodes
+                                      && l->nodes[j + 1].parent == (int32_t) j
+                                      && l->nodes[j + 1].type == GUI_N_PORT
+                                      && n->type != GUI_N_GUEST;
+                        if (!ported || (int32_t) j == r->node) {
+                            continue;
+                        }
+                        top = 44;
+                    }
                     float bx = gui_view_x(vw, n->box.x);
-                    float by = gui_view_y(vw, n->box.y);
-                    float bw = n->box.w * vw->zoom, bh = n->box.h * vw->zoom;
+                    float by = gui_view_y(vw, n->box.y + top);
+                    float bw = n->box.w * vw->zoom;
+                    float bh = (n->box.h - top) * vw->zoom;
                     if (r->x < bx + bw && r->x + r->w > bx && r->y < by + bh
                         && r->y + r->h > by) {
                         char line[200];
