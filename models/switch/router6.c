@@ -242,24 +242,6 @@ neigh6_learn(struct world *w, struct rt_port *rp, const uint8_t *ip,
     }
 }
 
-/* The link-layer address option of 'type' among the options of the ND
- * message 'm' ('len' bytes, options from 'opts'), or NULL. */
-static const uint8_t *
-find_lladdr(const uint8_t *m, uint32_t len, uint32_t opts, uint8_t type)
-{
-    for (uint32_t off = opts; off + 8 <= len;) {
-        uint32_t olen = m[off + 1] * 8u;
-        if (!olen || off + olen > len) {
-            return NULL;
-        }
-        if (m[off] == type && olen == 8) {
-            return m + off + 2;
-        }
-        off += olen;
-    }
-    return NULL;
-}
-
 void
 router6_destroy(struct rt_port *rp)
 {
@@ -398,12 +380,12 @@ is_mine(const struct rt_port *rp, const uint8_t *a)
 static void
 answer_ns(struct world *w, struct rt_port *rp, struct vh_packet *p,
           const struct vh_frame_info *fi, const uint8_t *ip,
-          const uint8_t *target)
+          const struct vh_ip6 *target)
 {
     struct vh_ip6 src_ip = ip6_of(ip + VH_IPV6_SRC_OFF);
     bool dad = vh_ip6_is_any(&src_ip);
     struct vh_nd na = {
-        .type = VH_ICMP6_NA, .target = ip6_of(target),
+        .type = VH_ICMP6_NA, .target = *target,
         .na_flags = VH_NA_ROUTER | (dad ? 0 : VH_NA_SOLICITED)
                     | VH_NA_OVERRIDE,
         .has_lladdr = true, .lladdr = rp->mac,
@@ -474,39 +456,38 @@ router6_input(struct world *w, struct rt_port *rp, struct vh_packet *p,
         return;
     }
     const uint8_t *m = ip + VH_IPV6_HLEN;
-    bool nd_valid = ip[VH_IPV6_HOPS_OFF] == VH_ND_HOP_LIMIT && m[1] == 0;
+    /* A solicitation or advertisement counts only if it passes the
+     * checks of RFC 4861 7.1.1 (hop limit 255, code 0, its length and
+     * options whole); of a router solicitation, from which nothing is
+     * read, only the hop limit and code are checked. */
+    struct vh_nd nd;
+    bool nd_valid = vh_nd_parse(p->data, fi, &nd);
     switch (m[0]) {
     case VH_ICMP6_RS:
-        if (nd_valid) {
+        if (ip[VH_IPV6_HOPS_OFF] == VH_ND_HOP_LIMIT && m[1] == 0) {
             rp->rs_received++;
             ra_solicited(w, rp);
         }
         break;
     case VH_ICMP6_NS:
-        if (nd_valid && plen >= 24 && is_mine(rp, m + 8)) {
+        if (nd_valid && is_mine(rp, nd.target.b)) {
             /* The solicitor's address and MAC, for the way back (RFC
              * 4861 7.2.3). */
-            const uint8_t *sll = find_lladdr(m, plen, 24, VH_ND_OPT_SLLA);
-            if (sll && memcmp(ip + VH_IPV6_SRC_OFF, vh_ip6_any.b, 16)) {
-                struct vh_mac mac;
-                memcpy(mac.b, sll, VH_ETH_ALEN);
-                neigh6_learn(w, rp, ip + VH_IPV6_SRC_OFF, &mac, true);
+            if (nd.has_lladdr
+                && memcmp(ip + VH_IPV6_SRC_OFF, vh_ip6_any.b, 16)) {
+                neigh6_learn(w, rp, ip + VH_IPV6_SRC_OFF, &nd.lladdr, true);
             }
             rp->ns_received++;
-            answer_ns(w, rp, p, fi, ip, m + 8);
+            answer_ns(w, rp, p, fi, ip, &nd.target);
             return;
         }
         break;
     case VH_ICMP6_NA:
         /* An answer to a solicitation of its own, or an update of a
          * neighbour it knows: never a new entry (RFC 4861 7.2.5). */
-        if (nd_valid && plen >= 24) {
-            const uint8_t *tll = find_lladdr(m, plen, 24, VH_ND_OPT_TLLA);
-            struct vh_mac mac = fi->src;
-            if (tll) {
-                memcpy(mac.b, tll, VH_ETH_ALEN);
-            }
-            neigh6_learn(w, rp, m + 8, &mac, false);
+        if (nd_valid) {
+            struct vh_mac mac = nd.has_lladdr ? nd.lladdr : fi->src;
+            neigh6_learn(w, rp, nd.target.b, &mac, false);
         }
         break;
     case VH_ICMP6_ECHO_REQUEST:
