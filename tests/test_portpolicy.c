@@ -554,15 +554,7 @@ START_TEST(test_refusals)
         snprintf(a1, sizeof a1, ", %s", bad[i].policy);
         char *json = world_json("linux-bridge", "", "", a1, "", "", "1ms",
                                 "");
-        if (!bad[i].msg) {
-            struct wt_run r = wt_run_json(json, NULL, NULL, NULL);
-            wt_run_free(&r);
-        } else {
-            char *msg = wt_refusal(json, NULL);
-            ck_assert_msg(strstr(msg, bad[i].msg), "case %zu:\n got: %s\n"
-                          "want: %s", i, msg, bad[i].msg);
-            free(msg);
-        }
+        wt_assert_refused(json, bad[i].msg, i);
         free(json);
     }
 }

@@ -313,16 +313,7 @@ START_TEST(test_pvlan_refusals)
                  bad[i].nic_extra, bad[i].attach, bad[i].attach_extra,
                  bad[i].sw_mode, bad[i].sw_extra);
         char *json = vh_test_dq(s);
-        if (!bad[i].msg) {
-            /* A case that must load: the refusals' control. */
-            struct wt_run r = wt_run_json(json, NULL, NULL, NULL);
-            wt_run_free(&r);
-        } else {
-            char *msg = wt_refusal(json, NULL);
-            ck_assert_msg(strstr(msg, bad[i].msg), "case %zu:\n got: %s\n"
-                          "want: %s", i, msg, bad[i].msg);
-            free(msg);
-        }
+        wt_assert_refused(json, bad[i].msg, i);
         free(json);
     }
 }

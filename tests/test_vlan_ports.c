@@ -427,10 +427,7 @@ START_TEST(test_vlan_loader_refusals)
 {
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         char *json = vh_test_dq(bad[i].json);
-        char *msg = wt_refusal(json, NULL);
-        ck_assert_msg(strstr(msg, bad[i].msg), "case %zu:\n got: %s\nwant: "
-                      "%s", i, msg, bad[i].msg);
-        free(msg);
+        wt_assert_refused(json, bad[i].msg, i);
         free(json);
     }
 }
