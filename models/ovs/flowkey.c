@@ -408,6 +408,48 @@ ipv4_masked(const struct ofkey *m)
            || m->nw_frag;
 }
 
+/* frag() of ipv4() or ipv6(), when matched.  The key cannot tell a
+ * first fragment from a whole packet, so only "no" and "later" of OVS's
+ * three values appear. */
+static void
+fmt_frag(struct ovsfmt *f, bool *first, const struct ofkey *k,
+         const struct ofkey *m)
+{
+    if (m->nw_frag) {
+        fmt_field(f, first, "frag");
+        ovsfmt_add(f, "%s", k->nw_frag & m->nw_frag ? "later" : "no");
+    }
+}
+
+/* The transport part behind ipv4() or ipv6(), when its ports are
+ * matched: udp(), tcp(), the family's ICMP ('icmp_name', for protocol
+ * 'icmp_proto', with type and code), or l4() when the protocol is not
+ * matched. */
+static void
+fmt_l4(struct ovsfmt *f, const struct ofkey *k, const struct ofkey *m,
+       uint8_t icmp_proto, const char *icmp_name)
+{
+    if (!m->tp_src && !m->tp_dst) {
+        return;
+    }
+    const char *name = "l4", *src = "src", *dst = "dst";
+    uint8_t proto = k->nw_proto & m->nw_proto;
+    if (proto == VH_IPPROTO_UDP) {
+        name = "udp";
+    } else if (proto == VH_IPPROTO_TCP) {
+        name = "tcp";
+    } else if (proto == icmp_proto) {
+        name = icmp_name;
+        src = "type";
+        dst = "code";
+    }
+    bool first = true;
+    ovsfmt_add(f, ",%s(", name);
+    fmt_num(f, &first, src, k->tp_src, m->tp_src, 0xffff);
+    fmt_num(f, &first, dst, k->tp_dst, m->tp_dst, 0xffff);
+    ovsfmt_add(f, ")");
+}
+
 static void
 fmt_ipv4(struct ovsfmt *f, const struct ofkey *k, const struct ofkey *m)
 {
@@ -419,40 +461,9 @@ fmt_ipv4(struct ovsfmt *f, const struct ofkey *k, const struct ofkey *m)
     fmt_num(f, &first, "proto", k->nw_proto, m->nw_proto, 0xff);
     fmt_hex(f, &first, "tos", k->nw_tos, m->nw_tos, 0xff);
     fmt_num(f, &first, "ttl", k->nw_ttl, m->nw_ttl, 0xff);
-    if (m->nw_frag) {
-        /* The key cannot tell a first fragment from a whole packet, so
-         * only "no" and "later" of OVS's three values appear. */
-        fmt_field(f, &first, "frag");
-        ovsfmt_add(f, "%s", k->nw_frag & m->nw_frag ? "later" : "no");
-    }
+    fmt_frag(f, &first, k, m);
     ovsfmt_add(f, ")");
-
-    if (!m->tp_src && !m->tp_dst) {
-        return;
-    }
-    const char *name;
-    const char *src = "src", *dst = "dst";
-    switch (k->nw_proto & m->nw_proto) {
-    case VH_IPPROTO_UDP:
-        name = "udp";
-        break;
-    case VH_IPPROTO_TCP:
-        name = "tcp";
-        break;
-    case VH_IPPROTO_ICMP:
-        name = "icmp";
-        src = "type";
-        dst = "code";
-        break;
-    default:
-        name = "l4";            /* The protocol is not matched. */
-        break;
-    }
-    first = true;
-    ovsfmt_add(f, ",%s(", name);
-    fmt_num(f, &first, src, k->tp_src, m->tp_src, 0xffff);
-    fmt_num(f, &first, dst, k->tp_dst, m->tp_dst, 0xffff);
-    ovsfmt_add(f, ")");
+    fmt_l4(f, k, m, VH_IPPROTO_ICMP, "icmp");
 }
 
 static void
@@ -530,35 +541,9 @@ fmt_ipv6(struct ovsfmt *f, const struct ofkey *k, const struct ofkey *m)
     fmt_num(f, &first, "proto", k->nw_proto, m->nw_proto, 0xff);
     fmt_hex(f, &first, "tclass", k->nw_tos, m->nw_tos, 0xff);
     fmt_num(f, &first, "hlimit", k->nw_ttl, m->nw_ttl, 0xff);
-    if (m->nw_frag) {
-        fmt_field(f, &first, "frag");
-        ovsfmt_add(f, "%s", k->nw_frag & m->nw_frag ? "later" : "no");
-    }
+    fmt_frag(f, &first, k, m);
     ovsfmt_add(f, ")");
-
-    if (m->tp_src || m->tp_dst) {
-        const char *name = "l4", *src = "src", *dst = "dst";
-        switch (k->nw_proto & m->nw_proto) {
-        case VH_IPPROTO_UDP:
-            name = "udp";
-            break;
-        case VH_IPPROTO_TCP:
-            name = "tcp";
-            break;
-        case PROTO_ICMPV6:
-            name = "icmpv6";
-            src = "type";
-            dst = "code";
-            break;
-        default:
-            break;
-        }
-        first = true;
-        ovsfmt_add(f, ",%s(", name);
-        fmt_num(f, &first, src, k->tp_src, m->tp_src, 0xffff);
-        fmt_num(f, &first, dst, k->tp_dst, m->tp_dst, 0xffff);
-        ovsfmt_add(f, ")");
-    }
+    fmt_l4(f, k, m, PROTO_ICMPV6, "icmpv6");
     if (nd_masked(m)) {
         first = true;
         ovsfmt_add(f, ",nd(");
