@@ -291,10 +291,8 @@ static const struct cfg_bridge *
 bridge_with_port(const struct cfg_host *h, const char *nic)
 {
     for (size_t b = 0; b < h->n_bridges; b++) {
-        for (size_t i = 0; i < h->bridges[b].n_ports; i++) {
-            if (!strcmp(h->bridges[b].ports[i], nic)) {
-                return &h->bridges[b];
-            }
+        if (ld_name_in(h->bridges[b].ports, h->bridges[b].n_ports, nic)) {
+            return &h->bridges[b];
         }
     }
     return NULL;

@@ -82,12 +82,7 @@ ld_find_dvswitch(const struct cfg_scenario *sc, const char *name)
 bool
 ld_dvswitch_spans(const struct cfg_dvswitch *d, const char *host)
 {
-    for (size_t k = 0; k < d->n_hosts; k++) {
-        if (!strcmp(d->hosts[k], host)) {
-            return true;
-        }
-    }
-    return false;
+    return ld_name_in(d->hosts, d->n_hosts, host);
 }
 
 /* A required, non-empty array of distinct strings under 'key'. */

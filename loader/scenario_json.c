@@ -601,6 +601,17 @@ ld_enum(struct ld *ld, const cJSON *obj, const char *op, const char *key,
 }
 
 bool
+ld_name_in(char *const *names, size_t n, const char *name)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (!strcmp(names[i], name)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+bool
 ld_array_max(struct ld *ld, const cJSON *obj, const char *op,
              const char *key, size_t max, const char *what,
              const cJSON **out)

@@ -309,17 +309,6 @@ ld_free_flowexp(struct cfg_flowexp *fx)
 
 /* --- Addresses. --- */
 
-static bool
-is_bridge_port(const struct cfg_bridge *br, const char *name)
-{
-    for (size_t i = 0; i < br->n_ports; i++) {
-        if (!strcmp(br->ports[i], name)) {
-            return true;
-        }
-    }
-    return false;
-}
-
 /* The address the records leave from: "agent"'s, or the management
  * address. */
 static bool
@@ -334,7 +323,7 @@ resolve_agent(struct ld *ld, const struct cfg_host *h,
             for (size_t k = 0; k < h->n_nics; k++) {
                 nic |= !strcmp(h->nics[k].name, addrs[i].name);
             }
-            if (nic && !is_bridge_port(br, addrs[i].name)) {
+            if (nic && !ld_name_in(br->ports, br->n_ports, addrs[i].name)) {
                 *agent = addrs[i];
                 return true;
             }

@@ -171,6 +171,9 @@ bool ld_speed(struct ld *, const cJSON *obj, const char *op,
 bool ld_enum(struct ld *, const cJSON *obj, const char *op, const char *key,
              const char *what, const char *const *names, size_t n,
              int *out);
+/* Whether 'name' is one of the 'n' strings 'names' (a host's bridge
+ * ports, a switch's hosts...). */
+bool ld_name_in(char *const *names, size_t n, const char *name);
 /* The entries of a table of names, for ld_enum. */
 #define N_NAMES(TABLE) (sizeof (TABLE) / sizeof *(TABLE))
 /* An array under 'key' (NULL and true if absent), elements unchecked,

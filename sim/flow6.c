@@ -3,15 +3,8 @@
 
 #include <string.h>
 
-#define ETHERTYPE_IPV6 0x86dd
-#define IP6_HLEN 40
-#define IP6_NEXT_OFF 6
-#define IP6_SRC_OFF 8
-#define IP6_DST_OFF 24
-#define EXT_HOPOPTS 0
-#define EXT_ROUTING 43
-#define EXT_FRAGMENT 44
-#define EXT_DSTOPTS 60
+#include "sim/ip6.h"
+
 
 bool
 vh_frame_flow6(const uint8_t *frame, uint32_t len, struct vh_flow6 *out)
@@ -29,26 +22,26 @@ vh_frame_flow6(const uint8_t *frame, uint32_t len, struct vh_flow6 *out)
         type = vh_get_be16(frame + VH_VLAN_TYPE_OFF);
         off += VH_VLAN_HLEN;
     }
-    if (type != ETHERTYPE_IPV6 || len < off + IP6_HLEN
+    if (type != VH_ETHERTYPE_IPV6 || len < off + VH_IPV6_HLEN
         || frame[off] >> 4 != 6) {
         return false;
     }
     const uint8_t *ip = frame + off;
-    memcpy(out->src, ip + IP6_SRC_OFF, 16);
-    memcpy(out->dst, ip + IP6_DST_OFF, 16);
+    memcpy(out->src, ip + VH_IPV6_SRC_OFF, 16);
+    memcpy(out->dst, ip + VH_IPV6_DST_OFF, 16);
 
-    uint8_t next = ip[IP6_NEXT_OFF];
-    off += IP6_HLEN;
+    uint8_t next = ip[VH_IPV6_NEXT_OFF];
+    off += VH_IPV6_HLEN;
     for (;;) {
-        if (next == EXT_HOPOPTS || next == EXT_ROUTING
-            || next == EXT_DSTOPTS) {
+        if (next == VH_IP6_EXT_HOPOPTS || next == VH_IP6_EXT_ROUTING
+            || next == VH_IP6_EXT_DSTOPTS) {
             if (off + 8 > len) {
                 break;
             }
             uint32_t hlen = (frame[off + 1] + 1u) * 8;
             next = frame[off];
             off += hlen;
-        } else if (next == EXT_FRAGMENT) {
+        } else if (next == VH_IP6_EXT_FRAGMENT) {
             if (off + 8 > len) {
                 break;
             }

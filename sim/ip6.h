@@ -29,6 +29,13 @@
 #define VH_IPV6_SRC_OFF 8
 #define VH_IPV6_DST_OFF 24
 
+/* Extension headers a parser walks past to the upper layer (RFC 8200
+ * section 4). */
+#define VH_IP6_EXT_HOPOPTS 0
+#define VH_IP6_EXT_ROUTING 43
+#define VH_IP6_EXT_FRAGMENT 44
+#define VH_IP6_EXT_DSTOPTS 60
+
 #define VH_IP6_STRLEN 46        /* INET6_ADDRSTRLEN: text form and NUL. */
 
 #define VH_ICMP6_ECHO_REQUEST 128

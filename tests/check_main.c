@@ -112,6 +112,16 @@ vh_test_tmpdir(void)
 }
 
 char *
+vh_test_dq(const char *s)
+{
+    char *r = strdup(s);
+    for (char *p = r; *p; p++) {
+        *p = *p == '\'' ? '"' : *p;
+    }
+    return r;
+}
+
+char *
 vh_test_run_scenario(const char *json, const char *args)
 {
     char bin[PATH_MAX];

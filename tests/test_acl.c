@@ -20,16 +20,6 @@
 #include "tests/testutil.h"
 #include "tests/worldtest.h"
 
-static char *
-dq(const char *s)
-{
-    char *r = strdup(s);
-    for (char *p = r; *p; p++) {
-        *p = *p == '\'' ? '"' : *p;
-    }
-    return r;
-}
-
 /* --- The loader. --- */
 
 #define SW_ACL(rules)                                                   \
@@ -87,7 +77,7 @@ static const struct {
 
 START_TEST(test_acl_refusals)
 {
-    char *json = dq(bad[_i].json);
+    char *json = vh_test_dq(bad[_i].json);
     struct vh_diag d;
     vh_diag_init(&d);
     struct cfg_scenario *sc = cfg_load_string(json, "t.json", NULL, &d);
@@ -99,11 +89,11 @@ END_TEST
 
 START_TEST(test_acl_loaded)
 {
-    char *json = dq(SW_ACL("[{'action': 'permit', 'in_port': 'p3', "
-                           "'vlan': 10}, {'action': 'deny', 'src_ip': "
-                           "'10.0.1.0/24', 'dst_mac': "
-                           "'ff:ff:ff:ff:ff:ff', 'in_port': 8}, "
-                           "{'action': 'deny'}]"));
+    char *json = vh_test_dq(SW_ACL("[{'action': 'permit', 'in_port': 'p3', "
+                                   "'vlan': 10}, {'action': 'deny', 'src_ip': "
+                                   "'10.0.1.0/24', 'dst_mac': "
+                                   "'ff:ff:ff:ff:ff:ff', 'in_port': 8}, "
+                                   "{'action': 'deny'}]"));
     struct vh_diag d;
     vh_diag_init(&d);
     struct cfg_scenario *sc = cfg_load_string(json, "t.json", NULL, &d);
@@ -124,7 +114,7 @@ START_TEST(test_acl_loaded)
     free(json);
 
     /* "acl": [] is no ACL at all. */
-    json = dq(SW_ACL("[]"));
+    json = vh_test_dq(SW_ACL("[]"));
     sc = cfg_load_string(json, "t.json", NULL, &d);
     ck_assert_msg(sc != NULL, "%s", d.msg);
     ck_assert_uint_eq(sc->switches[0].n_acl, 0);

@@ -18,17 +18,6 @@
 #include "tests/testutil.h"
 #include "tests/worldtest.h"
 
-/* JSON written with single quotes, for legibility. */
-static char *
-dq(const char *s)
-{
-    char *r = strdup(s);
-    for (char *p = r; *p; p++) {
-        *p = *p == '\'' ? '"' : *p;
-    }
-    return r;
-}
-
 static struct dvs_local *
 local_of(struct world *w, const char *path)
 {
@@ -74,7 +63,7 @@ switch_of(struct world *w, const char *name)
 static char *
 replace_once(char *json, const char *from, const char *to)
 {
-    char *f = dq(from), *t = dq(to);
+    char *f = vh_test_dq(from), *t = vh_test_dq(to);
     char *at = strstr(json, f);
     ck_assert_msg(at != NULL, "no '%s' in the scenario", f);
     size_t n = strlen(json) - strlen(f) + strlen(t) + 1;
@@ -90,9 +79,9 @@ replace_once(char *json, const char *from, const char *to)
 static char *
 patched(const char *from, const char *to)
 {
-    return replace_once(dq(TWO_HOSTS(VM("a", 1, "web"), VM("b", 2, "web"),
-                                     "loadbalance_srcid", GROUPS_VLAN, "")),
-                        from, to);
+    char *json = vh_test_dq(TWO_HOSTS(VM("a", 1, "web"), VM("b", 2, "web"),
+                                      "loadbalance_srcid", GROUPS_VLAN, ""));
+    return replace_once(json, from, to);
 }
 
 static const struct {
@@ -207,7 +196,7 @@ static const char vlan_json[] = TWO_HOSTS(
 
 START_TEST(test_vlans_and_blocking)
 {
-    char *json = dq(vlan_json);
+    char *json = vh_test_dq(vlan_json);
     struct wt_run r = wt_run_json(json, NULL, NULL, NULL);
     struct world *w = r.w;
     /* Same VLAN: on one host, and across hosts by the uplinks. */
@@ -235,7 +224,7 @@ END_TEST
 START_TEST(test_trunk_vm_sees_tags)
 {
     vh_tshark_require();
-    char *json = dq(vlan_json);
+    char *json = vh_test_dq(vlan_json);
     char *dir = vh_test_run_scenario(json, "");
     char pcap[600];
     /* a's ARP requests reach the trunking VM tagged with web's VLAN. */
@@ -266,7 +255,7 @@ END_TEST
  * what is flooded (the ARP requests). */
 START_TEST(test_promiscuous_port_sees_unicast)
 {
-    char *json = dq(TWO_HOSTS(
+    char *json = vh_test_dq(TWO_HOSTS(
         VM("a", 1, "web") "," VM("b", 2, "web") "," VM("m", 3, "mon") ","
         VM("n", 4, "web"), "", "loadbalance_srcid",
         "{'name': 'web', 'vlan': 10}, {'name': 'mon', 'vlan': 10,"
@@ -336,7 +325,7 @@ START_TEST(test_pvlan_table)
              "'type': 'community'}},"
              "{'name': 'pro', 'pvlan': {'primary': 100, "
              "'type': 'promiscuous'}}]}], 'traffic': [%s]}", vms, traffic);
-    char *json = dq(buf);
+    char *json = vh_test_dq(buf);
     struct wt_run r = wt_run_json(json, NULL, NULL, NULL);
     size_t f = 0;
     for (size_t i = 0; i < N_PV; i++) {
@@ -379,7 +368,7 @@ run_team(const char *team, uint64_t tx[2])
 {
     char json[8192];
     snprintf(json, sizeof json, TEAM_JSON("%s"), team);
-    char *j = dq(json);
+    char *j = vh_test_dq(json);
     struct wt_run r = wt_run_json(j, NULL, NULL, NULL);
     static const uint64_t count[] = { 10, 20, 40, 80 };
     for (size_t f = 0; f < 4; f++) {
@@ -420,7 +409,7 @@ END_TEST
  * last octets xor'ed: 1 ^ 6 = 7 (eth2), 1 ^ 7 = 6 (eth1). */
 START_TEST(test_teaming_ip_hash_splits_a_vm)
 {
-    char *json = dq(TWO_HOSTS(
+    char *json = vh_test_dq(TWO_HOSTS(
         VM("a", 1, "web"), VM("d", 6, "web") "," VM("f", 7, "web"),
         "loadbalance_ip", "{'name': 'web', 'vlan': 10}",
         ", 'traffic': [{'name': 'ad', 'from': 'host1/a', 'to': 'host2/d',"
@@ -448,7 +437,7 @@ END_TEST
  * until then, and are lost; after, they leave by eth2. */
 START_TEST(test_failover_counts_lost)
 {
-    char *json = dq(TWO_HOSTS(
+    char *json = vh_test_dq(TWO_HOSTS(
         VM("a", 1, "web"), VM("d", 6, "web"), "loadbalance_srcid",
         "{'name': 'web', 'vlan': 10}",
         ", 'duration': '900ms', 'traffic': [{'name': 'a', "
@@ -499,7 +488,7 @@ static const char mig_json[] = TWO_HOSTS(
 
 START_TEST(test_port_follows_migrating_vm)
 {
-    char *json = dq(mig_json);
+    char *json = vh_test_dq(mig_json);
     struct wt_run r = wt_run_json(json, NULL, NULL, NULL);
     struct world *w = r.w;
     struct dvswitch *sw = switch_of(w, "dvs1");
@@ -545,7 +534,7 @@ END_TEST
  * and its state are the port's. */
 START_TEST(test_shaping_follows_migrating_vm)
 {
-    char *json = dq(TWO_HOSTS(
+    char *json = vh_test_dq(TWO_HOSTS(
         VM("a", 1, "slow"), VM("d", 6, "slow"), "loadbalance_srcid",
         "{'name': 'slow', 'vlan': 10, 'shaping': {'average': '40Mbps',"
         " 'peak': '40Mbps', 'burst': 1000}}",
@@ -692,7 +681,7 @@ START_TEST(test_netflow_from_each_host)
         const char *version;    /* What tshark reads in cflow.version. */
     } cases[] = { { "", "10" }, { ", 'version': 5", "5" } };
     for (size_t c = 0; c < 2; c++) {
-        char *json = with_mgmt_net(dq(mig_json), "nf.pcap");
+        char *json = with_mgmt_net(vh_test_dq(mig_json), "nf.pcap");
         char key[200];
         snprintf(key, sizeof key, "'netflow': {'collector': 'mon', "
                  "'active_timeout': '1ms', 'tick': '1ms'%s}, 'teaming'",
@@ -733,7 +722,7 @@ END_TEST
 START_TEST(test_n1kv_control_traffic)
 {
     vh_tshark_require();
-    char *json = with_mgmt_net(dq(mig_json), "vsm.pcap");
+    char *json = with_mgmt_net(vh_test_dq(mig_json), "vsm.pcap");
     json = replace_once(json, "'teaming'", "'flavor': 'n1kv', 'vsm': "
                         "'mon', 'teaming'");
     struct wt_run r = wt_run_json(json, NULL, NULL, NULL);
@@ -779,7 +768,7 @@ END_TEST
 
 START_TEST(test_same_seed_same_report)
 {
-    char *json = dq(mig_json);
+    char *json = vh_test_dq(mig_json);
     char *d1 = vh_test_run_scenario(json, "--json report.json");
     char *d2 = vh_test_run_scenario(json, "--json report.json");
     char p1[600], p2[600];

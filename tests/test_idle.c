@@ -446,10 +446,7 @@ START_TEST(test_idle_keys_refused)
         char *b = malloc(n);
         snprintf(b, n, "%.*s%s%s", (int) pre, json, bad[i].to,
                  at + strlen(bad[i].from));
-        char *msg = wt_refusal(b, NULL);
-        ck_assert_msg(strstr(msg, bad[i].msg), "case %zu:\n got: %s\nwant: "
-                      "%s", i, msg, bad[i].msg);
-        free(msg);
+        wt_assert_refused(b, bad[i].msg, i);
         free(b);
     }
     free(json);

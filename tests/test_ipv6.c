@@ -28,16 +28,6 @@
 #include "tests/testutil.h"
 #include "tests/worldtest.h"
 
-static char *
-dq(const char *s)
-{
-    char *r = strdup(s);
-    for (char *p = r; *p; p++) {
-        *p = *p == '\'' ? '"' : *p;
-    }
-    return r;
-}
-
 static struct vh_ip6
 ip6(const char *s)
 {
@@ -344,7 +334,7 @@ lab(const char *duration, const char *bridge, const char *traffic)
     const char *attach = !strcmp(bridge, "ovs") ? "ovs" : "bridge";
     snprintf(buf, sizeof buf, lab_fmt, duration, bridge, attach, attach,
              traffic);
-    return dq(buf);
+    return vh_test_dq(buf);
 }
 
 static const char lab_traffic[] =
@@ -483,7 +473,7 @@ END_TEST
  * "nd-failed"; past the queue, at once as "nd-queue-full". */
 START_TEST(test_nd_fails)
 {
-    char *json = dq(
+    char *json = vh_test_dq(
         "{'name': 't', 'duration': '3500ms', 'hosts': [{'name': 'h',"
         " 'bridges': [{'name': 'br0', 'type': 'ovs'}], 'vms': ["
         "  {'name': 'a', 'nics': [{'name': 'eth0', 'ip': '10.0.0.1/24',"
@@ -581,22 +571,15 @@ START_TEST(test_ipv6_refusals)
             "  {'name': 'c', 'nics': [{'name': 'eth0', 'ip': '10.0.0.3/24',"
             "   'attach': {'type': 'bridge', 'to': 'br0'}}]}]}],"
             "'traffic': [%s]}", bad[i].vm_a_extra, bad[i].traffic);
-        char *json = dq(s);
-        if (!bad[i].msg) {
-            struct wt_run r = wt_run_json(json, NULL, NULL, NULL);
-            wt_run_free(&r);
-        } else {
-            char *msg = wt_refusal(json, NULL);
-            ck_assert_msg(strstr(msg, bad[i].msg), "case %zu:\n got: %s\n"
-                          "want: %s", i, msg, bad[i].msg);
-            free(msg);
-        }
+        char *json = vh_test_dq(s);
+        wt_assert_refused(json, bad[i].msg, i);
         free(json);
     }
     /* A host NIC with IPv6 only. */
-    char *json = dq("{'name': 't', 'duration': '1ms', 'hosts': [{'name': "
-                    "'h', 'nics': [{'name': 'eth0', 'ip6': "
-                    "'2001:db8::1'}]}]}");
+    char *json =
+        vh_test_dq("{'name': 't', 'duration': '1ms', 'hosts': [{'name': "
+                   "'h', 'nics': [{'name': 'eth0', 'ip6': "
+                   "'2001:db8::1'}]}]}");
     char *msg = wt_refusal(json, NULL);
     ck_assert_msg(strstr(msg, "hosts[0].nics[0].ip6: an IPv6-only NIC is "
                          "not supported yet"), "%s", msg);
@@ -836,15 +819,16 @@ START_TEST(test_ipv6_router_discovery)
     wt_assert_conserved(r.w, false);
     wt_run_free(&r);
 
-    char *lone = dq("{'name': 't', 'duration': '13s', 'hosts': [{'name': "
-                    "'h', 'nics': [{'name': 'eth0', 'ip': '10.0.0.1/24', "
-                    "'ip6': '2001:db8::1/64', 'link': 'sw/p1'}]}, "
-                    "{'name': 'h2', 'nics': [{'name': 'eth0', 'ip': "
-                    "'10.0.0.2/24', 'ip6': '2001:db8::2/64', 'link': "
-                    "'sw/p2'}]}], 'switches': [{'name': 'sw', 'ports': 2}],"
-                    " 'traffic': [{'name': 'f', 'from': 'h', 'to': 'h2', "
-                    "'proto': 'udp', 'family': 6, 'rate': '1kpps', "
-                    "'count': 1}]}");
+    char *lone =
+        vh_test_dq("{'name': 't', 'duration': '13s', 'hosts': [{'name': "
+                   "'h', 'nics': [{'name': 'eth0', 'ip': '10.0.0.1/24', "
+                   "'ip6': '2001:db8::1/64', 'link': 'sw/p1'}]}, "
+                   "{'name': 'h2', 'nics': [{'name': 'eth0', 'ip': "
+                   "'10.0.0.2/24', 'ip6': '2001:db8::2/64', 'link': "
+                   "'sw/p2'}]}], 'switches': [{'name': 'sw', 'ports': 2}],"
+                   " 'traffic': [{'name': 'f', 'from': 'h', 'to': 'h2', "
+                   "'proto': 'udp', 'family': 6, 'rate': '1kpps', "
+                   "'count': 1}]}");
     r = wt_run_json(lone, NULL, NULL, NULL);
     const struct endpoint *h = r.w->flows[0].src;
     ck_assert_int_eq(h->rd6.solicits, RDISC6_MAX_SOLICITS);

@@ -139,16 +139,6 @@ END_TEST
 #define CAP(X) "{'name': 'x', 'hosts': [{'name': 'h', 'nics': [{'name': " \
     "'eth0', 'ip': '10.0.0.1/24'}]}], 'capture': [" X "]}"
 
-static char *
-dq(const char *s)
-{
-    char *r = strdup(s);
-    for (char *p = r; *p; p++) {
-        *p = *p == '\'' ? '"' : *p;
-    }
-    return r;
-}
-
 START_TEST(test_loader_formats)
 {
     static const struct {
@@ -166,16 +156,17 @@ START_TEST(test_loader_formats)
           "is already written by capture[0] in the other format" },
     };
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
-        char *json = dq(bad[i].json);
+        char *json = vh_test_dq(bad[i].json);
         char *msg = wt_refusal(json, NULL);
         ck_assert_msg(strstr(msg, bad[i].msg), "case %zu: %s", i, msg);
         free(msg);
         free(json);
     }
     /* By its name, or by its format, a pcapng file takes several points. */
-    char *json = dq(CAP("{'point': 'h', 'file': 'a.pcapng'}, {'point': "
-                        "'h/eth0', 'file': 'a.pcapng'}, {'point': 'h', "
-                        "'file': 'b', 'format': 'pcapng'}"));
+    char *json =
+        vh_test_dq(CAP("{'point': 'h', 'file': 'a.pcapng'}, {'point': "
+                       "'h/eth0', 'file': 'a.pcapng'}, {'point': 'h', "
+                       "'file': 'b', 'format': 'pcapng'}"));
     struct vh_diag d;
     struct cfg_scenario *sc = cfg_load_string(json, "x.json", NULL, &d);
     ck_assert_msg(sc != NULL, "%s", d.msg);
@@ -208,7 +199,7 @@ START_TEST(test_virbr0_capture_point)
     vh_test_sh(NULL, "rm -rf '%s'", dir);
     free(dir);
 
-    char *json = dq(CAP("{'point': 'h/virbr0', 'file': 'a.pcap'}"));
+    char *json = vh_test_dq(CAP("{'point': 'h/virbr0', 'file': 'a.pcap'}"));
     char *msg = wt_refusal(json, NULL);
     ck_assert_msg(strstr(msg, "capture[0].point: host 'h' has no NIC, "
                               "bridge or VM named 'virbr0'"), "%s", msg);

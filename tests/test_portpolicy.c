@@ -23,16 +23,6 @@
 #include "tests/testutil.h"
 #include "tests/worldtest.h"
 
-static char *
-dq(const char *s)
-{
-    char *r = strdup(s);
-    for (char *p = r; *p; p++) {
-        *p = *p == '\'' ? '"' : *p;
-    }
-    return r;
-}
-
 /* Three VMs on one bridge of type 'br' ("linux-bridge" or "ovs"), each
  * NIC's attach extra keys ('a1'..'a3', may be ""), NIC extra keys of vm1
  * ('n1'), the bridge's extra keys, and the flows. */
@@ -58,7 +48,7 @@ world_json(const char *br, const char *br_extra, const char *n1,
         "'attach': {'type': '%s', 'to': 'br0'%s}}]}]}], "
         "'traffic': [%s]}",
         duration, br, br_extra, n1, at, a1, at, a2, at, a3, traffic);
-    return dq(buf);
+    return vh_test_dq(buf);
 }
 
 static const char *const bridges[] = { "linux-bridge", "ovs" };
@@ -400,7 +390,7 @@ START_TEST(test_trunk_to_vm_tagged)
         "'capture': [{'point': 'h/vm1/eth0', 'file': 'vm1.pcap'}]}",
         ovs ? "ovs" : "linux-bridge", ovs ? "" : ", 'vlan_filtering': true",
         at, at, at);
-    char *json = dq(buf);
+    char *json = vh_test_dq(buf);
     char *dir = vh_test_run_scenario(json, "");
     char cap[4200];
     snprintf(cap, sizeof cap, "%s/vm1.pcap", dir);
@@ -564,15 +554,7 @@ START_TEST(test_refusals)
         snprintf(a1, sizeof a1, ", %s", bad[i].policy);
         char *json = world_json("linux-bridge", "", "", a1, "", "", "1ms",
                                 "");
-        if (!bad[i].msg) {
-            struct wt_run r = wt_run_json(json, NULL, NULL, NULL);
-            wt_run_free(&r);
-        } else {
-            char *msg = wt_refusal(json, NULL);
-            ck_assert_msg(strstr(msg, bad[i].msg), "case %zu:\n got: %s\n"
-                          "want: %s", i, msg, bad[i].msg);
-            free(msg);
-        }
+        wt_assert_refused(json, bad[i].msg, i);
         free(json);
     }
 }

@@ -15,16 +15,6 @@
 #include "tests/testutil.h"
 #include "tests/worldtest.h"
 
-static char *
-dq(const char *s)
-{
-    char *r = strdup(s);
-    for (char *p = r; *p; p++) {
-        *p = *p == '\'' ? '"' : *p;
-    }
-    return r;
-}
-
 /* The ports of the table: two isolated (101), two of community 102, one
  * of community 103, one promiscuous. */
 static const struct {
@@ -83,7 +73,7 @@ table_json(const char *attach)
              !strcmp(attach, "ovs") ? "ovs" : "linux-bridge",
              !strcmp(attach, "ovs") ? "" : ", 'vlan_filtering': true",
              vms, traffic);
-    return dq(buf);
+    return vh_test_dq(buf);
 }
 
 static void
@@ -198,7 +188,7 @@ END_TEST
  * wire. */
 START_TEST(test_port_isolation)
 {
-    char *json = dq(
+    char *json = vh_test_dq(
         "{'name': 'iso', 'duration': '3ms', 'hosts': ["
         " {'name': 'h', 'nics': [{'name': 'eth0', 'link': 'sw/p1'}],"
         "  'bridges': [{'name': 'br0', 'type': 'linux-bridge', 'ports': "
@@ -322,17 +312,8 @@ START_TEST(test_pvlan_refusals)
         snprintf(s, sizeof s, host_fmt, bad[i].br, bad[i].br_extra,
                  bad[i].nic_extra, bad[i].attach, bad[i].attach_extra,
                  bad[i].sw_mode, bad[i].sw_extra);
-        char *json = dq(s);
-        if (!bad[i].msg) {
-            /* A case that must load: the refusals' control. */
-            struct wt_run r = wt_run_json(json, NULL, NULL, NULL);
-            wt_run_free(&r);
-        } else {
-            char *msg = wt_refusal(json, NULL);
-            ck_assert_msg(strstr(msg, bad[i].msg), "case %zu:\n got: %s\n"
-                          "want: %s", i, msg, bad[i].msg);
-            free(msg);
-        }
+        char *json = vh_test_dq(s);
+        wt_assert_refused(json, bad[i].msg, i);
         free(json);
     }
 }

@@ -29,17 +29,6 @@
 
 #define LEAF_SPINE "scenarios/leaf-spine.json"
 
-/* 's' with its single quotes made double, so JSON reads in C. */
-static char *
-dq(const char *s)
-{
-    char *r = strdup(s);
-    for (char *p = r; *p; p++) {
-        *p = *p == '\'' ? '"' : *p;
-    }
-    return r;
-}
-
 /* h1 -- p1 r1 p2 -- p2 r2 p1 -- h2, and h3 on r1's p3.  '%s': the
  * duration, h2's address, r1's routes, r2's routes, the traffic. */
 static const char two_fmt[] =
@@ -76,7 +65,7 @@ two(const char *duration, const char *h2ip, const char *r1, const char *r2,
                + strlen(r2) + strlen(traffic);
     char *s = malloc(n);
     snprintf(s, n, two_fmt, duration, h2ip, r1, r2, traffic);
-    char *json = dq(s);
+    char *json = vh_test_dq(s);
     free(s);
     return json;
 }
@@ -273,7 +262,7 @@ fabric(const char *traffic)
     size_t n = sizeof fabric_fmt + strlen(traffic);
     char *s = malloc(n);
     snprintf(s, n, fabric_fmt, traffic);
-    char *json = dq(s);
+    char *json = vh_test_dq(s);
     free(s);
     return json;
 }
@@ -675,11 +664,8 @@ static const struct {
 START_TEST(test_router_loader_refusals)
 {
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        char *json = dq(bad[i].json);
-        char *msg = wt_refusal(json, NULL);
-        ck_assert_msg(strstr(msg, bad[i].msg), "case %zu:\n got: %s\nwant: "
-                      "%s", i, msg, bad[i].msg);
-        free(msg);
+        char *json = vh_test_dq(bad[i].json);
+        wt_assert_refused(json, bad[i].msg, i);
         free(json);
     }
 }
@@ -725,8 +711,8 @@ END_TEST
 START_TEST(test_router_refusal_writes_nothing)
 {
     char *dir = vh_test_tmpdir();
-    char *json = dq(RT(", 'interfaces': [{'port': 'p1', 'ip': "
-                       "'10.0.0.1/33'}]"));
+    char *json = vh_test_dq(RT(", 'interfaces': [{'port': 'p1', 'ip': "
+                               "'10.0.0.1/33'}]"));
     char path[PATH_MAX];
     snprintf(path, sizeof path, "%s/bad.json", dir);
     FILE *f = fopen(path, "w");

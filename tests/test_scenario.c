@@ -2,8 +2,8 @@
  * each with the message (JSON path included) it must produce, and good
  * scenarios whose loaded values are checked against hand-worked answers.
  *
- * JSON is written with single quotes for readability; dq() turns them into
- * double quotes before loading. */
+ * JSON is written with single quotes for readability; vh_test_dq() turns
+ * them into double quotes before loading. */
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,18 +14,6 @@
 #include "models/core/world.h"
 #include "sim/frame.h"
 #include "tests/testutil.h"
-
-static char *
-dq(const char *s)
-{
-    char *r = strdup(s);
-    for (char *p = r; *p; p++) {
-        if (*p == '\'') {
-            *p = '"';
-        }
-    }
-    return r;
-}
 
 /* With VHSIM_FUZZ_SEEDS set to a directory, every scenario these tests
  * load is also written there, named by a hash of its text: the fuzzer's
@@ -54,7 +42,7 @@ save_seed(const char *text)
 static struct cfg_scenario *
 load(const char *json, const char *variant, struct vh_diag *d)
 {
-    char *text = dq(json);
+    char *text = vh_test_dq(json);
     save_seed(text);
     struct cfg_scenario *sc = cfg_load_string(text, "tests/t.json", variant,
                                               d);

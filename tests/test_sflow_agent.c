@@ -26,18 +26,6 @@
 #include "tests/testutil.h"
 #include "tests/worldtest.h"
 
-static char *
-dq(const char *s)
-{
-    char *r = strdup(s);
-    for (char *p = r; *p; p++) {
-        if (*p == '\'') {
-            *p = '"';
-        }
-    }
-    return r;
-}
-
 /* host1: an OVS bridge with sFlow 'SF' (datapath 'DP') on its uplink
  * eth0, vm1 and vm2 on it; host2, the collector, across a switch.  vm1
  * sends 'COUNT' frames to vm2 at 100 kpps.  host1's address is on eth0
@@ -70,7 +58,7 @@ dq(const char *s)
 static struct wt_run
 run(const char *json, void (*subscribe)(struct world *, void *), void *ctx)
 {
-    char *text = dq(json);
+    char *text = vh_test_dq(json);
     struct wt_run r = wt_run_json(text, NULL, subscribe, ctx);
     free(text);
     return r;
@@ -233,7 +221,7 @@ static struct cfg_scenario *
 load(const char *json)
 {
     struct vh_diag d;
-    char *text = dq(json);
+    char *text = vh_test_dq(json);
     struct cfg_scenario *sc = cfg_load_string(text, "tests/t.json", NULL,
                                               &d);
     free(text);

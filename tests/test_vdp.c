@@ -26,17 +26,6 @@
 #include "tests/testutil.h"
 #include "tests/worldtest.h"
 
-/* 'json' with single quotes for double ones. */
-static char *
-dq(const char *s)
-{
-    char *r = strdup(s);
-    for (char *p = r; *p; p++) {
-        *p = *p == '\'' ? '"' : *p;
-    }
-    return r;
-}
-
 static const struct vh_mac vm1_mac = { { 0x52, 0x54, 0, 0, 0, 1 } };
 static const struct vh_mac remote_mac = { { 0x52, 0x54, 0, 0, 0, 0x64 } };
 
@@ -111,7 +100,7 @@ static const struct {
 
 START_TEST(test_vdp_refusals)
 {
-    char *json = dq(bad[_i].json);
+    char *json = vh_test_dq(bad[_i].json);
     char *msg = wt_refusal(json, NULL);
     ck_assert_msg(!strcmp(msg, bad[_i].msg), "\n got: %s\nwant: %s", msg,
                   bad[_i].msg);
@@ -124,7 +113,7 @@ START_TEST(test_vdp_loaded)
 {
     struct vh_diag d;
     vh_diag_init(&d);
-    char *json = dq("{'switches': ["
+    char *json = vh_test_dq("{'switches': ["
         "{'name': 'a', 'mode': 'vepa', 'ports': 3, 'vdp': true},"
         "{'name': 'b', 'mode': '802.1q', 'ports': 3, 'vdp': ['p3', 1],"
         " 'reflective_relay': [2]},"
@@ -271,10 +260,10 @@ run_gate(const char *duration, const char *sw, const char *traffic,
 {
     char fmt[sizeof gate_fmt * 2], json[8192];
     snprintf(fmt, sizeof fmt, "%s", gate_fmt);
-    char *q = dq(fmt);
+    char *q = vh_test_dq(fmt);
     snprintf(json, sizeof json, q, duration, sw, traffic, events);
     free(q);
-    char *j = dq(json);
+    char *j = vh_test_dq(json);
     struct wt_run r = wt_run_json(j, NULL, subscribe, ctx);
     free(j);
     return r;
@@ -542,7 +531,7 @@ START_TEST(test_vdp_capture_decodes)
     char path[4096];
     snprintf(path, sizeof path, "%s/host1-eth0.pcap", dir);
     struct cap c = { { "host1/eth0" }, { path }, 1, NULL };
-    char *json = dq(vlan_json);
+    char *json = vh_test_dq(vlan_json);
     struct wt_run r = wt_run_json(json, NULL, subscribe_capture, &c);
     commit_capture(&c);
     struct vdp_station *st = vdp_station_of(wt_host(r.w, "host1")->nics[0]);
@@ -718,7 +707,7 @@ START_TEST(test_vdp_migration_moves_the_association)
     snprintf(p1, sizeof p1, "%s/host1.pcap", dir);
     snprintf(p2, sizeof p2, "%s/host2.pcap", dir);
     struct cap c = { { "host1/eth0", "host2/eth0" }, { p1, p2 }, 2, NULL };
-    char *json = dq(mig_json);
+    char *json = vh_test_dq(mig_json);
     struct wt_run r = wt_run_json(json, NULL, subscribe_capture, &c);
     commit_capture(&c);
     struct world *w = r.w;
@@ -834,7 +823,7 @@ static const char relay_json[] =
 
 START_TEST(test_relay_on_one_port)
 {
-    char *json = dq(relay_json);
+    char *json = vh_test_dq(relay_json);
     struct wt_run r = wt_run_json(json, NULL, NULL, NULL);
     struct world *w = r.w;
     struct l2switch *sw = w->switches[0];
@@ -889,7 +878,7 @@ report_text(const char *json)
 
 START_TEST(test_vdp_report_and_determinism)
 {
-    char *json = dq(mig_json);
+    char *json = vh_test_dq(mig_json);
     char *a = report_text(json), *b = report_text(json);
     ck_assert_str_eq(a, b);
     cJSON *rep = cJSON_Parse(a);

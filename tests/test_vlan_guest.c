@@ -25,16 +25,6 @@
 #include "tests/testutil.h"
 #include "tests/worldtest.h"
 
-static char *
-dq(const char *s)
-{
-    char *r = strdup(s);
-    for (char *p = r; *p; p++) {
-        *p = *p == '\'' ? '"' : *p;
-    }
-    return r;
-}
-
 /* Host h's bridge br0 (Open vSwitch, or a Linux bridge with VLAN
  * filtering); vm1, a router VM, on a trunk of VLANs 10, 20 and 30 with
  * subinterfaces in 10 and 20; vm2 in access VLAN 10, vm3 in 20, vm4 and
@@ -70,7 +60,7 @@ scenario(bool ovs, const char *vm1_nic, const char *traffic)
                + strlen(traffic) + 4 * 8;
     char *s = malloc(n);
     snprintf(s, n, trunk_fmt, br, vm1_nic, at, at, at, at, traffic);
-    char *json = dq(s);
+    char *json = vh_test_dq(s);
     free(s);
     return json;
 }
@@ -272,7 +262,7 @@ static const char migration_fmt[] =
  * host2's cores. */
 START_TEST(test_guest_vlan_migrates)
 {
-    char *json = dq(migration_fmt);
+    char *json = vh_test_dq(migration_fmt);
     struct wt_run r = wt_run_json(json, NULL, NULL, NULL);
     const struct flow_stats *in = &r.w->flows[0], *out = &r.w->flows[1];
     struct host *h2 = wt_host(r.w, "host2");
@@ -348,11 +338,8 @@ static const struct {
 START_TEST(test_guest_vlan_refusals)
 {
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        char *json = dq(bad[i].json);
-        char *msg = wt_refusal(json, NULL);
-        ck_assert_msg(strstr(msg, bad[i].msg), "case %zu:\n got: %s\nwant: "
-                      "%s", i, msg, bad[i].msg);
-        free(msg);
+        char *json = vh_test_dq(bad[i].json);
+        wt_assert_refused(json, bad[i].msg, i);
         free(json);
     }
 }
@@ -363,8 +350,8 @@ END_TEST
 START_TEST(test_guest_vlan_refusal_exit)
 {
     char *dir = vh_test_tmpdir();
-    char *json = dq(VM("[{'id': 10, 'ip': '10.1.0.1/24'}, {'id': 10, "
-                       "'ip': '10.2.0.1/24'}]"));
+    char *json = vh_test_dq(VM("[{'id': 10, 'ip': '10.1.0.1/24'}, {'id': 10, "
+                               "'ip': '10.2.0.1/24'}]"));
     char path[PATH_MAX];
     snprintf(path, sizeof path, "%s/s.json", dir);
     FILE *f = fopen(path, "w");

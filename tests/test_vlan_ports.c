@@ -23,16 +23,6 @@
 #include "tests/testutil.h"
 #include "tests/worldtest.h"
 
-static char *
-dq(const char *s)
-{
-    char *r = strdup(s);
-    for (char *p = r; *p; p++) {
-        *p = *p == '\'' ? '"' : *p;
-    }
-    return r;
-}
-
 /* host1's VMs on VFs of eth0 with port VLANs 100 and 200 (vm3 in VLAN
  * 100 too, in the subnet of VLAN 200's addresses); host2 with
  * subinterfaces in VLANs 100 and 200 and an untagged address; host3 in
@@ -65,7 +55,7 @@ sub(const char *traffic)
     size_t n = sizeof sub_fmt + strlen(traffic);
     char *s = malloc(n);
     snprintf(s, n, sub_fmt, traffic);
-    char *json = dq(s);
+    char *json = vh_test_dq(s);
     free(s);
     return json;
 }
@@ -220,7 +210,7 @@ START_TEST(test_vlan_subinterface_costs)
     ck_assert_uint_eq(a.w->flows[0].delivered, 10);
     /* The same delivery to host2's untagged address from an untagged
      * sender on the same switch. */
-    json = dq(
+    json = vh_test_dq(
         "{'name': 'plain', 'duration': '5s', 'hosts': ["
         " {'name': 'host1', 'nics': [{'name': 'eth0', 'ip': '10.0.0.1/24',"
         "   'link': 'tor1/p1'}]},"
@@ -280,7 +270,7 @@ br(const char *port, const char *to100)
     size_t n = sizeof br_fmt + strlen(port) + strlen(to100);
     char *s = malloc(n);
     snprintf(s, n, br_fmt, port, to100);
-    char *json = dq(s);
+    char *json = vh_test_dq(s);
     free(s);
     return json;
 }
@@ -436,11 +426,8 @@ static const struct {
 START_TEST(test_vlan_loader_refusals)
 {
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        char *json = dq(bad[i].json);
-        char *msg = wt_refusal(json, NULL);
-        ck_assert_msg(strstr(msg, bad[i].msg), "case %zu:\n got: %s\nwant: "
-                      "%s", i, msg, bad[i].msg);
-        free(msg);
+        char *json = vh_test_dq(bad[i].json);
+        wt_assert_refused(json, bad[i].msg, i);
         free(json);
     }
 }

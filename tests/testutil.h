@@ -38,6 +38,11 @@ char *vh_test_slurp(const char *path, size_t *len);
 /* A fresh directory under $TMPDIR for one test's files; caller frees. */
 char *vh_test_tmpdir(void);
 
+/* 's' with its single quotes made double: scenarios written in C with
+ * single quotes, for legibility, as the JSON they stand for (caller
+ * frees). */
+char *vh_test_dq(const char *s);
+
 /* Writes scenario 'json' as s.json in a fresh directory and runs
  * "vhsim run s.json --quiet ARGS" there, failing the test if the run
  * fails.  Returns the directory, where the run wrote its outputs (caller

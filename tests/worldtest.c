@@ -48,6 +48,20 @@ wt_refusal(const char *json, const char *variant)
     return strdup(d.msg);
 }
 
+void
+wt_assert_refused(const char *json, const char *want, size_t i)
+{
+    if (!want) {
+        struct wt_run r = wt_run_json(json, NULL, NULL, NULL);
+        wt_run_free(&r);
+        return;
+    }
+    char *msg = wt_refusal(json, NULL);
+    ck_assert_msg(strstr(msg, want), "case %zu:\n got: %s\nwant: %s", i,
+                  msg, want);
+    free(msg);
+}
+
 /* A flood family seen while counting, and the flow it belongs to. */
 struct seen_family {
     const void *family;

@@ -41,6 +41,11 @@ void wt_run_free(struct wt_run *r);
  * that builds fails the test.  The caller frees the string. */
 char *wt_refusal(const char *json, const char *variant);
 
+/* Case 'i' of a table of refusals: fails the test unless 'json' is
+ * refused with a message holding 'want'.  With 'want' NULL, the case is
+ * the table's control: it must load and run. */
+void wt_assert_refused(const char *json, const char *want, size_t i);
+
 /* Fills alive[i], for each flow i of 'w', with the packets of the flow
  * that still hold a buffer in the pool: counted by visiting the buffers,
  * apart from the sent, delivered and dropped counters.  The copies of one

@@ -15,26 +15,9 @@
 #include "sim/hash.h"
 #include "models/ovs/ovsfmt.h"
 #include "sim/frame.h"
+#include "sim/ip6.h"
 
 #define IPV4_FRAG_OFF_MASK 0x1fff
-
-/* IPv6 by byte offsets (RFC 8200): the fixed header, and the extension
- * headers OVS's flow extraction walks past (lib/flow.c,
- * parse_ipv6_ext_hdrs). */
-#define IPV6_HLEN 40
-#define IPV6_NEXT_OFF 6
-#define IPV6_HLIM_OFF 7
-#define IPV6_SRC_OFF 8
-#define IPV6_DST_OFF 24
-#define EXT_HOPOPTS 0
-#define EXT_ROUTING 43
-#define EXT_FRAGMENT 44
-#define EXT_DSTOPTS 60
-#define PROTO_ICMPV6 58
-#define ND_NEIGHBOR_SOLICIT 135
-#define ND_NEIGHBOR_ADVERT 136
-#define ND_OPT_SLL 1            /* Source link-layer address option. */
-#define ND_OPT_TLL 2            /* Target link-layer address option. */
 
 /* The L4 fields of an IPv4 packet whose header starts at 'l4', with
  * 'room' bytes of it in the frame. */
@@ -102,11 +85,11 @@ extract_nd(const uint8_t *icmp, uint32_t room, struct ofkey *key)
         if (!olen || off + olen > room) {
             return;
         }
-        if (icmp[off] == ND_OPT_SLL && olen == 8
-            && icmp[0] == ND_NEIGHBOR_SOLICIT) {
+        if (icmp[off] == VH_ND_OPT_SLLA && olen == 8
+            && icmp[0] == VH_ICMP6_NS) {
             memcpy(key->nd_sll, icmp + off + 2, VH_ETH_ALEN);
-        } else if (icmp[off] == ND_OPT_TLL && olen == 8
-                   && icmp[0] == ND_NEIGHBOR_ADVERT) {
+        } else if (icmp[off] == VH_ND_OPT_TLLA && olen == 8
+                   && icmp[0] == VH_ICMP6_NA) {
             memcpy(key->nd_tll, icmp + off + 2, VH_ETH_ALEN);
         }
         off += olen;
@@ -118,28 +101,28 @@ extract_nd(const uint8_t *icmp, uint32_t room, struct ofkey *key)
 static void
 extract_ipv6(const uint8_t *ip, uint32_t room, struct ofkey *key)
 {
-    if (room < IPV6_HLEN || ip[0] >> 4 != 6) {
+    if (room < VH_IPV6_HLEN || ip[0] >> 4 != 6) {
         return;
     }
     key->nw_tos = (uint8_t) ((ip[0] & 0xfu) << 4 | ip[1] >> 4);
     key->ipv6_label = (uint32_t) (ip[1] & 0xfu) << 16
                       | (uint32_t) ip[2] << 8 | ip[3];
-    key->nw_ttl = ip[IPV6_HLIM_OFF];
-    memcpy(key->ipv6_src, ip + IPV6_SRC_OFF, 16);
-    memcpy(key->ipv6_dst, ip + IPV6_DST_OFF, 16);
+    key->nw_ttl = ip[VH_IPV6_HOPS_OFF];
+    memcpy(key->ipv6_src, ip + VH_IPV6_SRC_OFF, 16);
+    memcpy(key->ipv6_dst, ip + VH_IPV6_DST_OFF, 16);
 
-    uint8_t next = ip[IPV6_NEXT_OFF];
-    uint32_t off = IPV6_HLEN;
+    uint8_t next = ip[VH_IPV6_NEXT_OFF];
+    uint32_t off = VH_IPV6_HLEN;
     for (;;) {
-        if (next == EXT_HOPOPTS || next == EXT_ROUTING
-            || next == EXT_DSTOPTS) {
+        if (next == VH_IP6_EXT_HOPOPTS || next == VH_IP6_EXT_ROUTING
+            || next == VH_IP6_EXT_DSTOPTS) {
             if (off + 8 > room) {
                 return;
             }
             uint32_t hlen = (ip[off + 1] + 1u) * 8;
             next = ip[off];
             off += hlen;
-        } else if (next == EXT_FRAGMENT) {
+        } else if (next == VH_IP6_EXT_FRAGMENT) {
             if (off + 8 > room) {
                 return;
             }
@@ -161,12 +144,12 @@ extract_ipv6(const uint8_t *ip, uint32_t room, struct ofkey *key)
     }
     const uint8_t *l4 = ip + off;
     room -= off;
-    if (next == PROTO_ICMPV6) {
+    if (next == VH_IPPROTO_ICMPV6) {
         if (room >= 2) {
             key->tp_src = l4[0];
             key->tp_dst = l4[1];
         }
-        if (l4[0] == ND_NEIGHBOR_SOLICIT || l4[0] == ND_NEIGHBOR_ADVERT) {
+        if (l4[0] == VH_ICMP6_NS || l4[0] == VH_ICMP6_NA) {
             extract_nd(l4, room, key);
         }
     } else {
@@ -408,6 +391,48 @@ ipv4_masked(const struct ofkey *m)
            || m->nw_frag;
 }
 
+/* frag() of ipv4() or ipv6(), when matched.  The key cannot tell a
+ * first fragment from a whole packet, so only "no" and "later" of OVS's
+ * three values appear. */
+static void
+fmt_frag(struct ovsfmt *f, bool *first, const struct ofkey *k,
+         const struct ofkey *m)
+{
+    if (m->nw_frag) {
+        fmt_field(f, first, "frag");
+        ovsfmt_add(f, "%s", k->nw_frag & m->nw_frag ? "later" : "no");
+    }
+}
+
+/* The transport part behind ipv4() or ipv6(), when its ports are
+ * matched: udp(), tcp(), the family's ICMP ('icmp_name', for protocol
+ * 'icmp_proto', with type and code), or l4() when the protocol is not
+ * matched. */
+static void
+fmt_l4(struct ovsfmt *f, const struct ofkey *k, const struct ofkey *m,
+       uint8_t icmp_proto, const char *icmp_name)
+{
+    if (!m->tp_src && !m->tp_dst) {
+        return;
+    }
+    const char *name = "l4", *src = "src", *dst = "dst";
+    uint8_t proto = k->nw_proto & m->nw_proto;
+    if (proto == VH_IPPROTO_UDP) {
+        name = "udp";
+    } else if (proto == VH_IPPROTO_TCP) {
+        name = "tcp";
+    } else if (proto == icmp_proto) {
+        name = icmp_name;
+        src = "type";
+        dst = "code";
+    }
+    bool first = true;
+    ovsfmt_add(f, ",%s(", name);
+    fmt_num(f, &first, src, k->tp_src, m->tp_src, 0xffff);
+    fmt_num(f, &first, dst, k->tp_dst, m->tp_dst, 0xffff);
+    ovsfmt_add(f, ")");
+}
+
 static void
 fmt_ipv4(struct ovsfmt *f, const struct ofkey *k, const struct ofkey *m)
 {
@@ -419,40 +444,9 @@ fmt_ipv4(struct ovsfmt *f, const struct ofkey *k, const struct ofkey *m)
     fmt_num(f, &first, "proto", k->nw_proto, m->nw_proto, 0xff);
     fmt_hex(f, &first, "tos", k->nw_tos, m->nw_tos, 0xff);
     fmt_num(f, &first, "ttl", k->nw_ttl, m->nw_ttl, 0xff);
-    if (m->nw_frag) {
-        /* The key cannot tell a first fragment from a whole packet, so
-         * only "no" and "later" of OVS's three values appear. */
-        fmt_field(f, &first, "frag");
-        ovsfmt_add(f, "%s", k->nw_frag & m->nw_frag ? "later" : "no");
-    }
+    fmt_frag(f, &first, k, m);
     ovsfmt_add(f, ")");
-
-    if (!m->tp_src && !m->tp_dst) {
-        return;
-    }
-    const char *name;
-    const char *src = "src", *dst = "dst";
-    switch (k->nw_proto & m->nw_proto) {
-    case VH_IPPROTO_UDP:
-        name = "udp";
-        break;
-    case VH_IPPROTO_TCP:
-        name = "tcp";
-        break;
-    case VH_IPPROTO_ICMP:
-        name = "icmp";
-        src = "type";
-        dst = "code";
-        break;
-    default:
-        name = "l4";            /* The protocol is not matched. */
-        break;
-    }
-    first = true;
-    ovsfmt_add(f, ",%s(", name);
-    fmt_num(f, &first, src, k->tp_src, m->tp_src, 0xffff);
-    fmt_num(f, &first, dst, k->tp_dst, m->tp_dst, 0xffff);
-    ovsfmt_add(f, ")");
+    fmt_l4(f, k, m, VH_IPPROTO_ICMP, "icmp");
 }
 
 static void
@@ -530,35 +524,9 @@ fmt_ipv6(struct ovsfmt *f, const struct ofkey *k, const struct ofkey *m)
     fmt_num(f, &first, "proto", k->nw_proto, m->nw_proto, 0xff);
     fmt_hex(f, &first, "tclass", k->nw_tos, m->nw_tos, 0xff);
     fmt_num(f, &first, "hlimit", k->nw_ttl, m->nw_ttl, 0xff);
-    if (m->nw_frag) {
-        fmt_field(f, &first, "frag");
-        ovsfmt_add(f, "%s", k->nw_frag & m->nw_frag ? "later" : "no");
-    }
+    fmt_frag(f, &first, k, m);
     ovsfmt_add(f, ")");
-
-    if (m->tp_src || m->tp_dst) {
-        const char *name = "l4", *src = "src", *dst = "dst";
-        switch (k->nw_proto & m->nw_proto) {
-        case VH_IPPROTO_UDP:
-            name = "udp";
-            break;
-        case VH_IPPROTO_TCP:
-            name = "tcp";
-            break;
-        case PROTO_ICMPV6:
-            name = "icmpv6";
-            src = "type";
-            dst = "code";
-            break;
-        default:
-            break;
-        }
-        first = true;
-        ovsfmt_add(f, ",%s(", name);
-        fmt_num(f, &first, src, k->tp_src, m->tp_src, 0xffff);
-        fmt_num(f, &first, dst, k->tp_dst, m->tp_dst, 0xffff);
-        ovsfmt_add(f, ")");
-    }
+    fmt_l4(f, k, m, VH_IPPROTO_ICMPV6, "icmpv6");
     if (nd_masked(m)) {
         first = true;
         ovsfmt_add(f, ",nd(");

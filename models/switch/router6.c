@@ -4,8 +4,8 @@
  * its prefix, answers to ping6; and forwarding between the subnets of its
  * interfaces, resolving each next hop by neighbour solicitation.
  *
- * The frames are laid out here byte by byte: Ethernet, the 40-byte IPv6
- * header, the ICMPv6 message and its options. */
+ * The ND messages are built and their options read by sim/ip6; an echo
+ * reply is the request turned round in place. */
 #include "models/switch/router.h"
 
 #include <arpa/inet.h>
@@ -18,36 +18,9 @@
 #include "models/core/devclass.h"
 #include "models/core/world.h"
 #include "sim/flow6.h"
+#include "sim/ip6.h"
 #include "sim/trace.h"
 #include "sim/xmalloc.h"
-
-#define ETHERTYPE_IPV6 0x86dd
-#define IP6_HLEN 40
-#define IP6_PLEN_OFF 4
-#define IP6_NEXT_OFF 6
-#define IP6_HLIM_OFF 7
-#define IP6_SRC_OFF 8
-#define IP6_DST_OFF 24
-#define PROTO_ICMPV6 58
-#define ND_HOP_LIMIT 255        /* What ND messages carry, and must. */
-
-/* ICMPv6 types (RFC 4443, RFC 4861). */
-#define ICMP6_ECHO_REQUEST 128
-#define ICMP6_ECHO_REPLY 129
-#define ND_ROUTER_SOLICIT 133
-#define ND_ROUTER_ADVERT 134
-#define ND_NEIGHBOR_SOLICIT 135
-#define ND_NEIGHBOR_ADVERT 136
-
-/* Options (RFC 4861 4.6), each a multiple of 8 bytes. */
-#define ND_OPT_SLL 1
-#define ND_OPT_TLL 2
-#define ND_OPT_PREFIX 3
-
-/* A neighbour advertisement's flags (RFC 4861 4.4). */
-#define NA_ROUTER 0x80
-#define NA_SOLICITED 0x40
-#define NA_OVERRIDE 0x20
 
 /* The router's advertising variables: RFC 4861 6.2.1 and 10, as radvd
  * sets them by default (radvd.conf(5)). */
@@ -70,62 +43,16 @@
 #define MAX_MULTICAST_SOLICIT VH_DEF_ARP_TRIES
 #define RETRANS_TIMER VH_DEF_ARP_RETRANS
 
-static const uint8_t all_nodes[16] = {
-    0xff, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1
-};
-static const uint8_t unspecified[16];
-
 /* --- Frames. --- */
 
-/* The Ethernet address an IPv6 multicast group maps to: 33:33 and the
- * group's last 32 bits (RFC 2464 7). */
-static struct vh_mac
-mcast_mac(const uint8_t *group)
+/* The router keeps its addresses as sixteen bytes (router.h); sim/ip6
+ * takes them typed. */
+static struct vh_ip6
+ip6_of(const uint8_t *a)
 {
-    return (struct vh_mac) { { 0x33, 0x33, group[12], group[13], group[14],
-                               group[15] } };
-}
-
-/* Puts Ethernet and IPv6 headers in front of the 'len'-byte ICMPv6
- * message already at p->data + 14 + 40, and its checksum over the
- * pseudo-header (RFC 8200 8.1). */
-static void
-finish_icmp6(struct vh_packet *p, const struct vh_mac *src_mac,
-             const struct vh_mac *dst_mac, const uint8_t *src,
-             const uint8_t *dst, uint32_t len)
-{
-    uint8_t *f = p->data;
-    uint8_t *ip = f + VH_ETH_HLEN;
-    uint8_t *msg = ip + IP6_HLEN;
-
-    memcpy(f + VH_ETH_DST_OFF, dst_mac->b, VH_ETH_ALEN);
-    memcpy(f + VH_ETH_SRC_OFF, src_mac->b, VH_ETH_ALEN);
-    vh_put_be16(f + VH_ETH_TYPE_OFF, ETHERTYPE_IPV6);
-    memset(ip, 0, IP6_HLEN);
-    ip[0] = 0x60;
-    vh_put_be16(ip + IP6_PLEN_OFF, (uint16_t) len);
-    ip[IP6_NEXT_OFF] = PROTO_ICMPV6;
-    ip[IP6_HLIM_OFF] = ND_HOP_LIMIT;
-    memmove(ip + IP6_SRC_OFF, src, 16);
-    memmove(ip + IP6_DST_OFF, dst, 16);
-
-    uint8_t pseudo[8] = { 0, 0, (uint8_t) (len >> 8), (uint8_t) len,
-                          0, 0, 0, PROTO_ICMPV6 };
-    vh_put_be16(msg + 2, 0);
-    uint32_t sum = vh_csum_partial(ip + IP6_SRC_OFF, 32, 0);
-    sum = vh_csum_partial(pseudo, sizeof pseudo, sum);
-    sum = vh_csum_partial(msg, len, sum);
-    vh_put_be16(msg + 2, vh_csum_fold(sum));
-    p->len = VH_ETH_HLEN + IP6_HLEN + len;
-}
-
-/* A link-layer address option of 'type' with 'mac', at 'o'. */
-static void
-put_lladdr_opt(uint8_t *o, uint8_t type, const struct vh_mac *mac)
-{
-    o[0] = type;
-    o[1] = 1;                   /* 8 bytes. */
-    memcpy(o + 2, mac->b, VH_ETH_ALEN);
+    struct vh_ip6 x;
+    memcpy(x.b, a, sizeof x.b);
+    return x;
 }
 
 /* The router advertisement of 'rp' (RFC 4861 4.2): the current hop
@@ -138,28 +65,22 @@ build_ra(struct world *w, const struct rt_port *rp)
 {
     const struct router_if_cfg *ifc = rp->ifc;
     struct vh_packet *p = vh_packet_alloc(&w->pool);
-    uint8_t *m = p->data + VH_ETH_HLEN + IP6_HLEN;
-
-    memset(m, 0, 16 + 8 + 32);
-    m[0] = ND_ROUTER_ADVERT;
-    m[4] = ADV_CUR_HOP_LIMIT;
-    vh_put_be16(m + 6, ADV_DEFAULT_LIFETIME);
-    put_lladdr_opt(m + 16, ND_OPT_SLL, &rp->mac);
-
-    uint8_t *pi = m + 24;
-    pi[0] = ND_OPT_PREFIX;
-    pi[1] = 4;                  /* 32 bytes. */
-    pi[2] = (uint8_t) ifc->prefix6;
-    pi[3] = PREFIX_ON_LINK | (ifc->prefix6 == 64 ? PREFIX_AUTONOMOUS : 0);
-    vh_put_be32(pi + 4, ADV_VALID_LIFETIME);
-    vh_put_be32(pi + 8, ADV_PREFERRED_LIFETIME);
-    for (int b = 0; b < ifc->prefix6; b += 8) {
-        int bits = ifc->prefix6 - b;
-        pi[16 + b / 8] = (uint8_t) (ifc->ip6[b / 8]
-                                    & (bits >= 8 ? 0xff : 0xff00 >> bits));
-    }
-    struct vh_mac dst = mcast_mac(all_nodes);
-    finish_icmp6(p, &rp->mac, &dst, rp->ll6, all_nodes, 16 + 8 + 32);
+    struct vh_nd ra = {
+        .type = VH_ICMP6_RA,
+        .cur_hop_limit = ADV_CUR_HOP_LIMIT,
+        .router_lifetime = ADV_DEFAULT_LIFETIME,
+        .has_lladdr = true, .lladdr = rp->mac,
+        .has_prefix = true, .prefix = ip6_of(ifc->ip6),
+        .prefix_len = (uint8_t) ifc->prefix6,
+        .prefix_flags = PREFIX_ON_LINK
+                        | (ifc->prefix6 == 64 ? PREFIX_AUTONOMOUS : 0),
+        .valid_s = ADV_VALID_LIFETIME,
+        .preferred_s = ADV_PREFERRED_LIFETIME,
+    };
+    struct vh_ip6 src = ip6_of(rp->ll6);
+    struct vh_mac dst = vh_ip6_multicast_mac(&vh_ip6_all_nodes);
+    p->len = vh_build_nd(p->data, &dst, &rp->mac, &src, &vh_ip6_all_nodes,
+                         &ra);
     p->born = w->sim.now;
     return p;
 }
@@ -219,21 +140,9 @@ void
 router6_start(struct world *w, struct rt_port *rp)
 {
     char stream[96];
-    const uint8_t *m = rp->mac.b;
 
-    /* fe80::/64 and the modified EUI-64 of the MAC (RFC 4291 2.5.1): the
-     * universal/local bit flipped, ff:fe in the middle. */
-    memset(rp->ll6, 0, 16);
-    rp->ll6[0] = 0xfe;
-    rp->ll6[1] = 0x80;
-    rp->ll6[8] = m[0] ^ 0x02;
-    rp->ll6[9] = m[1];
-    rp->ll6[10] = m[2];
-    rp->ll6[11] = 0xff;
-    rp->ll6[12] = 0xfe;
-    rp->ll6[13] = m[3];
-    rp->ll6[14] = m[4];
-    rp->ll6[15] = m[5];
+    struct vh_ip6 ll = vh_ip6_link_local(&rp->mac);
+    memcpy(rp->ll6, ll.b, sizeof rp->ll6);
     snprintf(stream, sizeof stream, "%s/ra", rp->fp.dev.path);
     vh_rng_seed(&rp->ra_rng, w->cfg->seed, stream);
     vh_timer_init(&rp->ra_timer, ra_fire, rp);
@@ -273,17 +182,16 @@ static void
 neigh6_solicit(struct world *w, struct rt_neigh6 *n)
 {
     struct rt_port *rp = n->port;
-    uint8_t group[16] = { 0xff, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0xff };
-    memcpy(group + 13, n->ip + 13, 3);
+    struct vh_nd ns = {
+        .type = VH_ICMP6_NS, .target = ip6_of(n->ip),
+        .has_lladdr = true, .lladdr = rp->mac,
+    };
+    struct vh_ip6 src = ip6_of(rp->ifc->ip6);
+    struct vh_ip6 group = vh_ip6_solicited_node(&ns.target);
+    struct vh_mac dst = vh_ip6_multicast_mac(&group);
 
     struct vh_packet *p = vh_packet_alloc(&w->pool);
-    uint8_t *m = p->data + VH_ETH_HLEN + IP6_HLEN;
-    memset(m, 0, 32);
-    m[0] = ND_NEIGHBOR_SOLICIT;
-    memcpy(m + 8, n->ip, 16);
-    put_lladdr_opt(m + 24, ND_OPT_SLL, &rp->mac);
-    struct vh_mac dst = mcast_mac(group);
-    finish_icmp6(p, &rp->mac, &dst, rp->ifc->ip6, group, 32);
+    p->len = vh_build_nd(p->data, &dst, &rp->mac, &src, &group, &ns);
     p->born = w->sim.now;
     n->tries++;
     rp->ns_sent++;
@@ -332,24 +240,6 @@ neigh6_learn(struct world *w, struct rt_port *rp, const uint8_t *ip,
         vh_eth_set_dst(q->data, mac);
         router_port_send(w, rp, q);
     }
-}
-
-/* The link-layer address option of 'type' among the options of the ND
- * message 'm' ('len' bytes, options from 'opts'), or NULL. */
-static const uint8_t *
-find_lladdr(const uint8_t *m, uint32_t len, uint32_t opts, uint8_t type)
-{
-    for (uint32_t off = opts; off + 8 <= len;) {
-        uint32_t olen = m[off + 1] * 8u;
-        if (!olen || off + olen > len) {
-            return NULL;
-        }
-        if (m[off] == type && olen == 8) {
-            return m + off + 2;
-        }
-        off += olen;
-    }
-    return NULL;
 }
 
 void
@@ -433,17 +323,17 @@ forward6(struct world *w, struct rt_port *in, struct vh_packet *p,
          uint8_t *ip)
 {
     struct router *rt = in->rt;
-    if (ip[IP6_HLIM_OFF] <= 1) {
+    if (ip[VH_IPV6_HOPS_OFF] <= 1) {
         router_drop(w, rt, p, &rt->dev, "hop-limit-exceeded");
         return;
     }
     const uint8_t *hop;
-    struct rt_port *out = route6(rt, p, ip + IP6_DST_OFF, &hop);
+    struct rt_port *out = route6(rt, p, ip + VH_IPV6_DST_OFF, &hop);
     if (!out) {
         router_drop(w, rt, p, &rt->dev, "no-route");
         return;
     }
-    ip[IP6_HLIM_OFF]--;         /* No header checksum in IPv6. */
+    ip[VH_IPV6_HOPS_OFF]--;         /* No header checksum in IPv6. */
     uint32_t bytes = p->len + VH_ETH_FCS;
     in->routed_in++;
     out->routed_out++;
@@ -490,21 +380,20 @@ is_mine(const struct rt_port *rp, const uint8_t *a)
 static void
 answer_ns(struct world *w, struct rt_port *rp, struct vh_packet *p,
           const struct vh_frame_info *fi, const uint8_t *ip,
-          const uint8_t *target)
+          const struct vh_ip6 *target)
 {
-    uint8_t tgt[16], to[16];
-    memcpy(tgt, target, 16);
-    bool dad = !memcmp(ip + IP6_SRC_OFF, unspecified, 16);
-    memcpy(to, dad ? all_nodes : ip + IP6_SRC_OFF, 16);
-    struct vh_mac dst = dad ? mcast_mac(all_nodes) : fi->src;
-
-    uint8_t *m = p->data + VH_ETH_HLEN + IP6_HLEN;
-    memset(m, 0, 32);
-    m[0] = ND_NEIGHBOR_ADVERT;
-    m[4] = NA_ROUTER | (dad ? 0 : NA_SOLICITED) | NA_OVERRIDE;
-    memcpy(m + 8, tgt, 16);
-    put_lladdr_opt(m + 24, ND_OPT_TLL, &rp->mac);
-    finish_icmp6(p, &rp->mac, &dst, tgt, to, 32);
+    struct vh_ip6 src_ip = ip6_of(ip + VH_IPV6_SRC_OFF);
+    bool dad = vh_ip6_is_any(&src_ip);
+    struct vh_nd na = {
+        .type = VH_ICMP6_NA, .target = *target,
+        .na_flags = VH_NA_ROUTER | (dad ? 0 : VH_NA_SOLICITED)
+                    | VH_NA_OVERRIDE,
+        .has_lladdr = true, .lladdr = rp->mac,
+    };
+    struct vh_ip6 to = dad ? vh_ip6_all_nodes : src_ip;
+    struct vh_mac dst = dad ? vh_ip6_multicast_mac(&vh_ip6_all_nodes)
+                            : fi->src;
+    p->len = vh_build_nd(p->data, &dst, &rp->mac, &na.target, &to, &na);
     p->is_reply = 1;
     rp->na_sent++;
     router_port_send(w, rp, p);
@@ -516,15 +405,19 @@ static void
 answer_echo(struct world *w, struct rt_port *rp, struct vh_packet *p,
             const struct vh_frame_info *fi, const uint8_t *ip, uint32_t len)
 {
-    uint8_t from[16], to[16];
-    memcpy(from, ip + IP6_DST_OFF, 16);
-    memcpy(to, ip + IP6_SRC_OFF, 16);
-    struct vh_mac dst = fi->src;
-    uint8_t *m = p->data + VH_ETH_HLEN + IP6_HLEN;
-    m[0] = ICMP6_ECHO_REPLY;
-    finish_icmp6(p, &rp->mac, &dst, from, to, len);
     /* A reply carries the default hop limit, not ND's 255. */
-    p->data[VH_ETH_HLEN + IP6_HLIM_OFF] = ADV_CUR_HOP_LIMIT;
+    struct vh_ip_hdr_spec spec = {
+        .dst_mac = fi->src, .src_mac = rp->mac, .ttl = ADV_CUR_HOP_LIMIT,
+        .v6 = true, .ip6_src = ip6_of(ip + VH_IPV6_DST_OFF),
+        .ip6_dst = ip6_of(ip + VH_IPV6_SRC_OFF),
+    };
+    uint32_t l4 = vh_put_eth_ip(p->data, &spec, VH_IPPROTO_ICMPV6, len);
+    uint8_t *m = p->data + l4;
+    m[0] = VH_ICMP6_ECHO_REPLY;
+    vh_put_be16(m + 2, 0);
+    uint32_t sum = vh_pseudo_sum_spec(&spec, VH_IPPROTO_ICMPV6, len);
+    vh_put_be16(m + 2, vh_csum_fold(vh_csum_partial(m, len, sum)));
+    p->len = l4 + len;
     p->is_reply = 1;
     rp->echo6_replies++;
     router_port_send(w, rp, p);
@@ -538,13 +431,13 @@ router6_input(struct world *w, struct rt_port *rp, struct vh_packet *p,
     const uint8_t *ip = p->data + fi->l3_off;
     uint32_t room = p->len - fi->l3_off;
 
-    if (room < IP6_HLEN || ip[0] >> 4 != 6 || fi->l3_off != VH_ETH_HLEN) {
+    if (room < VH_IPV6_HLEN || ip[0] >> 4 != 6 || fi->l3_off != VH_ETH_HLEN) {
         router_drop(w, rt, p, &rp->fp.dev, "malformed");
         return;
     }
-    uint32_t plen = vh_get_be16(ip + IP6_PLEN_OFF);
-    bool to_me = rp->ifc->has_ip6 && is_mine(rp, ip + IP6_DST_OFF);
-    bool mcast = ip[IP6_DST_OFF] == 0xff;
+    uint32_t plen = vh_get_be16(ip + VH_IPV6_PLEN_OFF);
+    bool to_me = rp->ifc->has_ip6 && is_mine(rp, ip + VH_IPV6_DST_OFF);
+    bool mcast = ip[VH_IPV6_DST_OFF] == 0xff;
     if (!rp->ifc->has_ip6) {
         router_drop(w, rt, p, &rp->fp.dev, "ipv6-not-routed");
         return;
@@ -557,48 +450,47 @@ router6_input(struct world *w, struct rt_port *rp, struct vh_packet *p,
         }
         return;
     }
-    if (ip[IP6_NEXT_OFF] != PROTO_ICMPV6 || plen < 8
-        || plen > room - IP6_HLEN) {
+    if (ip[VH_IPV6_NEXT_OFF] != VH_IPPROTO_ICMPV6 || plen < 8
+        || plen > room - VH_IPV6_HLEN) {
         acct_consume(w, p, &rp->fp.dev);
         return;
     }
-    const uint8_t *m = ip + IP6_HLEN;
-    bool nd_valid = ip[IP6_HLIM_OFF] == ND_HOP_LIMIT && m[1] == 0;
+    const uint8_t *m = ip + VH_IPV6_HLEN;
+    /* A solicitation or advertisement counts only if it passes the
+     * checks of RFC 4861 7.1.1 (hop limit 255, code 0, its length and
+     * options whole); of a router solicitation, from which nothing is
+     * read, only the hop limit and code are checked. */
+    struct vh_nd nd;
+    bool nd_valid = vh_nd_parse(p->data, fi, &nd);
     switch (m[0]) {
-    case ND_ROUTER_SOLICIT:
-        if (nd_valid) {
+    case VH_ICMP6_RS:
+        if (ip[VH_IPV6_HOPS_OFF] == VH_ND_HOP_LIMIT && m[1] == 0) {
             rp->rs_received++;
             ra_solicited(w, rp);
         }
         break;
-    case ND_NEIGHBOR_SOLICIT:
-        if (nd_valid && plen >= 24 && is_mine(rp, m + 8)) {
+    case VH_ICMP6_NS:
+        if (nd_valid && is_mine(rp, nd.target.b)) {
             /* The solicitor's address and MAC, for the way back (RFC
              * 4861 7.2.3). */
-            const uint8_t *sll = find_lladdr(m, plen, 24, ND_OPT_SLL);
-            if (sll && memcmp(ip + IP6_SRC_OFF, unspecified, 16)) {
-                struct vh_mac mac;
-                memcpy(mac.b, sll, VH_ETH_ALEN);
-                neigh6_learn(w, rp, ip + IP6_SRC_OFF, &mac, true);
+            if (nd.has_lladdr
+                && memcmp(ip + VH_IPV6_SRC_OFF, vh_ip6_any.b, 16)) {
+                neigh6_learn(w, rp, ip + VH_IPV6_SRC_OFF, &nd.lladdr, true);
             }
             rp->ns_received++;
-            answer_ns(w, rp, p, fi, ip, m + 8);
+            answer_ns(w, rp, p, fi, ip, &nd.target);
             return;
         }
         break;
-    case ND_NEIGHBOR_ADVERT:
+    case VH_ICMP6_NA:
         /* An answer to a solicitation of its own, or an update of a
          * neighbour it knows: never a new entry (RFC 4861 7.2.5). */
-        if (nd_valid && plen >= 24) {
-            const uint8_t *tll = find_lladdr(m, plen, 24, ND_OPT_TLL);
-            struct vh_mac mac = fi->src;
-            if (tll) {
-                memcpy(mac.b, tll, VH_ETH_ALEN);
-            }
-            neigh6_learn(w, rp, m + 8, &mac, false);
+        if (nd_valid) {
+            struct vh_mac mac = nd.has_lladdr ? nd.lladdr : fi->src;
+            neigh6_learn(w, rp, nd.target.b, &mac, false);
         }
         break;
-    case ICMP6_ECHO_REQUEST:
+    case VH_ICMP6_ECHO_REQUEST:
         if (to_me) {
             answer_echo(w, rp, p, fi, ip, plen);
             return;
