@@ -87,7 +87,8 @@ frames(const char *pcap, const char *filter, const char *list)
 static char *
 repeat(const char *line, int n)
 {
-    char *s = calloc((size_t) n, strlen(line) + 1);
+    /* Room for the terminator even when n is 0 (an empty answer). */
+    char *s = calloc((size_t) n * strlen(line) + 1, 1);
     for (int i = 0; i < n; i++) {
         strcat(s, line);
     }
