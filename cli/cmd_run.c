@@ -32,6 +32,8 @@ struct run_opts {
     bool verbose;
     bool has_seed;
     unsigned long long seed;
+    bool has_steady;
+    vh_time_t steady_from;
 };
 
 static const char run_usage[] =
@@ -56,6 +58,11 @@ static const char run_usage[] =
     "                      stderr)\n"
     "  -v, --verbose       also say on stderr how long the run took and how\n"
     "                      many events per second it simulated\n"
+    "      --steady-from TIME\n"
+    "                      also measure the run from simulated TIME to its\n"
+    "                      end alone (after start-up and first ARP floods):\n"
+    "                      the CPU time, events and packets delivered there,\n"
+    "                      in the JSON report's 'steady' and with --verbose\n"
     CLI_LANG_HELP
     "  -h, --help          print this\n"
     "\n"
@@ -73,12 +80,13 @@ static const char check_usage[] =
     CLI_LANG_HELP
     "  -h, --help          print this\n";
 
-enum { OPT_VARIANT = CLI_LONG_ONLY, OPT_RECORD };
+enum { OPT_VARIANT = CLI_LONG_ONLY, OPT_RECORD, OPT_STEADY };
 
 static const struct cli_opt run_opts[] = {
     { "json", 'o', true }, { "seed", 's', true },
     { "variant", OPT_VARIANT, true }, { "record", OPT_RECORD, true },
     { "quiet", 'q', false }, { "verbose", 'v', false },
+    { "steady-from", OPT_STEADY, true },
 };
 
 static const struct cli_opt check_opts[] = {
@@ -108,6 +116,15 @@ on_opt(void *ctx, int key, const char *val)
     case 'v':
         o->verbose = true;
         return 0;
+    case OPT_STEADY: {
+        char why[128];
+        if (vh_parse_time(val, &o->steady_from, why, sizeof why)) {
+            return cli_error(VH_EXIT_USAGE, "--steady-from '%s': %s", val,
+                             why);
+        }
+        o->has_steady = true;
+        return 0;
+    }
     }
     return 0;
 }
@@ -186,6 +203,67 @@ progress_cb(double done, void *ctx)
             vh_format_time(p->w->sim.now, t, sizeof t),
             vh_format_time(p->w->end, e, sizeof e));
     p->shown = true;
+}
+
+/* What --steady-from measures: the process's CPU time and the run's
+ * counts at one moment; the steady state is the difference between the
+ * moment the run reaches the given time and its end. */
+struct steady_mark {
+    double cpu_s;
+    uint64_t events;
+    uint64_t sent;
+    uint64_t delivered;
+    vh_time_t now;
+    uint64_t *flow_delivered;   /* Each flow's 'delivered', or NULL. */
+};
+
+/* The marks at 'w' now; with 'per_flow', each flow's count too (free
+ * with free(m.flow_delivered)). */
+static struct steady_mark
+steady_mark(const struct world *w, bool per_flow)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    struct steady_mark m = {
+        ts.tv_sec + ts.tv_nsec / 1e9, w->sim.events_run, 0, 0, w->sim.now,
+        per_flow ? vh_xcalloc(w->n_flows, sizeof(uint64_t)) : NULL,
+    };
+    for (size_t i = 0; i < w->n_flows; i++) {
+        m.sent += w->flows[i].sent;
+        m.delivered += w->flows[i].delivered;
+        if (per_flow) {
+            m.flow_delivered[i] = w->flows[i].delivered;
+        }
+    }
+    return m;
+}
+
+/* The report's "steady": from 'a' (with its per-flow counts) to the end
+ * of 'w''s run, 'b'. */
+static cJSON *
+steady_json(const struct world *w, const struct steady_mark *a,
+            const struct steady_mark *b)
+{
+    size_t delivering = 0;
+    for (size_t i = 0; i < w->n_flows; i++) {
+        delivering += w->flows[i].delivered > a->flow_delivered[i];
+    }
+    cJSON *j = cJSON_CreateObject();
+    uint64_t delivered = b->delivered - a->delivered;
+    double cpu = b->cpu_s - a->cpu_s;
+    cJSON_AddNumberToObject(j, "from_ns", (double) (a->now / VH_NS));
+    cJSON_AddNumberToObject(j, "to_ns", (double) (b->now / VH_NS));
+    cJSON_AddNumberToObject(j, "cpu_s", cpu);
+    cJSON_AddNumberToObject(j, "events", (double) (b->events - a->events));
+    cJSON_AddNumberToObject(j, "sent", (double) (b->sent - a->sent));
+    cJSON_AddNumberToObject(j, "delivered", (double) delivered);
+    cJSON_AddNumberToObject(j, "flows", (double) w->n_flows);
+    cJSON_AddNumberToObject(j, "flows_delivering", (double) delivering);
+    cJSON_AddNumberToObject(j, "cpu_ns_per_delivered",
+                            delivered ? cpu * 1e9 / delivered : 0);
+    cJSON_AddNumberToObject(j, "cpu_ns_per_event", b->events > a->events
+                            ? cpu * 1e9 / (b->events - a->events) : 0);
+    return j;
 }
 
 /* The run's outputs against its input and each other, before it runs. */
@@ -272,6 +350,16 @@ cmd_run(int argc, char **argv)
     if (!w) {
         return VH_EXIT_USAGE;
     }
+    if (o.has_steady && o.steady_from >= w->end) {
+        char t[32], e[32];
+        rc = cli_error(VH_EXIT_USAGE, "--steady-from %s: the run ends at %s, "
+                       "so nothing would be measured",
+                       vh_format_time(o.steady_from, t, sizeof t),
+                       vh_format_time(w->end, e, sizeof e));
+        world_free(w);
+        cfg_free(cfg);
+        return rc;
+    }
     if (check_run_outputs(&o, cfg)) {
         world_free(w);
         cfg_free(cfg);
@@ -307,7 +395,15 @@ cmd_run(int argc, char **argv)
 
     struct progress prog = { cli_wall_now(), false, w };
     bool tty = !o.quiet && isatty(STDERR_FILENO);
+    struct steady_mark steady_a = { 0 }, steady_b = { 0 };
+    if (o.has_steady) {
+        world_run_until(w, o.steady_from, tty ? progress_cb : NULL, &prog);
+        steady_a = steady_mark(w, true);
+    }
     world_run(w, tty ? progress_cb : NULL, &prog);
+    if (o.has_steady) {
+        steady_b = steady_mark(w, false);
+    }
     double wall = cli_wall_now() - prog.started;
     if (prog.shown) {
         fputs("\r\033[K", stderr);
@@ -330,6 +426,10 @@ cmd_run(int argc, char **argv)
     }
     if (rc == VH_EXIT_OK && o.json) {
         cJSON *r = report_json(w, wall);
+        if (o.has_steady) {
+            cJSON_AddItemToObject(r, "steady",
+                                  steady_json(w, &steady_a, &steady_b));
+        }
         char *text = report_json_text(r);
         if (!text || cli_write_file(o.json, text, err, sizeof err)) {
             rc = cli_error(VH_EXIT_FAIL, "%s", text ? err : "out of memory");
@@ -356,7 +456,20 @@ cmd_run(int argc, char **argv)
         fprintf(stderr, "vhsim: %.3f s wall, %llu events, %.2f M "
                 "events/s\n", wall, (unsigned long long) w->sim.events_run,
                 wall > 0 ? w->sim.events_run / wall / 1e6 : 0.0);
+        if (o.has_steady) {
+            char t[32];
+            uint64_t d = steady_b.delivered - steady_a.delivered;
+            uint64_t e = steady_b.events - steady_a.events;
+            double cpu = steady_b.cpu_s - steady_a.cpu_s;
+            fprintf(stderr, "vhsim: from %s on: %.3f s CPU, %llu events, "
+                    "%llu packets delivered, %.0f ns CPU per packet, %.1f "
+                    "events per packet\n",
+                    vh_format_time(steady_a.now, t, sizeof t), cpu,
+                    (unsigned long long) e, (unsigned long long) d,
+                    d ? cpu * 1e9 / d : 0.0, d ? (double) e / d : 0.0);
+        }
     }
+    free(steady_a.flow_delivered);
     world_free(w);
     cfg_free(cfg);
     return rc;

@@ -8,7 +8,9 @@
  * gets the arguments after "gui" and standard input, and its exit status
  * and the signal that kills it are vhsim's. */
 #include <check.h>
+#include <cjson/cJSON.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -206,6 +208,99 @@ START_TEST(test_seed_written_exactly)
 }
 END_TEST
 
+/* The report of 'file' in 'dir', parsed (the test fails if it is not). */
+static cJSON *
+report_in(const char *dir, const char *file)
+{
+    char path[PATH_MAX];
+    snprintf(path, sizeof path, "%s/%s", dir, file);
+    char *text = vh_test_slurp(path, NULL);
+    ck_assert_msg(text != NULL, "no %s", path);
+    cJSON *r = cJSON_Parse(text);
+    ck_assert_msg(r != NULL, "%s is not JSON", path);
+    free(text);
+    return r;
+}
+
+static double
+num(const cJSON *o, const char *key)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+    ck_assert_msg(cJSON_IsNumber(v), "no number '%s'", key);
+    return v->valuedouble;
+}
+
+/* --steady-from measures the stretch from its time to the end, inside
+ * the same run, and changes nothing else in the report: the events, sent
+ * and delivered packets it counts in bridge_flood are those of the whole
+ * run less those of a run that ends at the mark, and all four flows
+ * deliver there.  The mark is a nanosecond past a time the flows send
+ * at, since a run sends nothing at its very end. */
+START_TEST(test_steady_from_measures_the_tail)
+{
+    char bin[PATH_MAX], top[PATH_MAX];
+    ck_assert(realpath(vh_test_bin(), bin) != NULL);
+    ck_assert(getcwd(top, sizeof top) != NULL);
+    char *dir = vh_test_tmpdir();
+    char *out = NULL;
+    int st = vh_test_sh(&out, "cd '%s' && S='%s/scenarios/bench/"
+                        "bridge_flood.json' && '%s' run \"$S\" --quiet "
+                        "--json whole.json && '%s' run \"$S\" --quiet "
+                        "--steady-from 100000001ns --json steady.json -v && "
+                        "sed 's/\"duration\": \"400ms\"/\"duration\": "
+                        "\"100000001ns\"/' \"$S\" >head.json && '%s' run head.json "
+                        "--quiet --json head.out.json", dir, top, bin, bin,
+                        bin);
+    ck_assert_msg(st == 0, "exit %d: %s", st, out);
+    ck_assert_msg(strstr(out, "vhsim: from 100ms on: "), "%s", out);
+
+    cJSON *whole = report_in(dir, "whole.json");
+    cJSON *steady = report_in(dir, "steady.json");
+    cJSON *head = report_in(dir, "head.out.json");
+    cJSON *m = cJSON_DetachItemFromObjectCaseSensitive(steady, "steady");
+    ck_assert_ptr_nonnull(m);
+    cJSON_DeleteItemFromObjectCaseSensitive(whole, "wall_s");
+    cJSON_DeleteItemFromObjectCaseSensitive(steady, "wall_s");
+    ck_assert_msg(cJSON_Compare(whole, steady, true),
+                  "the report differs beside 'steady'");
+
+    double events = num(whole, "events") - num(head, "events");
+    double sent = 0, delivered = 0;
+    const cJSON *f;
+    cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(whole, "flows")) {
+        sent += num(f, "sent");
+        delivered += num(f, "delivered");
+    }
+    cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(head, "flows")) {
+        sent -= num(f, "sent");
+        delivered -= num(f, "delivered");
+    }
+    ck_assert_double_eq(num(m, "from_ns"), 100000001);
+    ck_assert_double_eq(num(m, "to_ns"), num(whole, "sim_time_ns"));
+    ck_assert_double_eq(num(m, "events"), events);
+    ck_assert_double_eq(num(m, "sent"), sent);
+    ck_assert_double_eq(num(m, "delivered"), delivered);
+    ck_assert_double_eq(num(m, "flows"), 4);
+    ck_assert_double_eq(num(m, "flows_delivering"), 4);
+    ck_assert(num(m, "cpu_s") > 0);
+    ck_assert(num(m, "cpu_ns_per_delivered") > 0);
+
+    /* A mark at or past the end measures nothing: refused, exit 2. */
+    free(out);
+    st = vh_test_sh(&out, "'%s' run '%s/scenarios/bench/bridge_flood.json' "
+                    "--quiet --steady-from 400ms 2>&1", bin, top);
+    ck_assert_msg(st == 2 && strstr(out, "--steady-from 400ms: the run ends "
+                                    "at 400ms"), "exit %d: %s", st, out);
+    cJSON_Delete(m);
+    cJSON_Delete(whole);
+    cJSON_Delete(steady);
+    cJSON_Delete(head);
+    free(out);
+    vh_test_sh(NULL, "rm -rf '%s'", dir);
+    free(dir);
+}
+END_TEST
+
 /* --version names the libraries a result may depend on. */
 START_TEST(test_version_names_libraries)
 {
@@ -235,6 +330,7 @@ programs_suite(void)
     tcase_add_test(tc, test_gui_frames_bounded);
     tcase_add_test(tc, test_seed_written_exactly);
     tcase_add_test(tc, test_version_names_libraries);
+    tcase_add_test(tc, test_steady_from_measures_the_tail);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -467,17 +467,29 @@ world_build(const struct cfg_scenario *cfg, struct vh_diag *diag)
 }
 
 void
-world_run(struct world *w, void (*progress)(double, void *), void *ctx)
+world_run_until(struct world *w, vh_time_t stop,
+                void (*progress)(double, void *), void *ctx)
 {
     vh_time_t step = w->end / 100 ? w->end / 100 : 1;
-    vh_time_t until = 0;
+    vh_time_t until = w->sim.now;
+    stop = stop < w->end ? stop : w->end;
+    if (until >= stop && until > 0) {
+        return;                 /* Already there (a duration of 0 still
+                                 * runs what is due at time 0). */
+    }
     do {
-        until = until + step > w->end ? w->end : until + step;
+        until = until + step > stop ? stop : until + step;
         vh_sim_run(&w->sim, until);
         if (progress) {
             progress((double) until / (double) w->end, ctx);
         }
-    } while (until < w->end && vh_sim_live(&w->sim));
+    } while (until < stop && vh_sim_live(&w->sim));
+}
+
+void
+world_run(struct world *w, void (*progress)(double, void *), void *ctx)
+{
+    world_run_until(w, w->end, progress, ctx);
 }
 
 vh_time_t

@@ -106,6 +106,13 @@ struct world *world_build(const struct cfg_scenario *cfg,
 void world_run(struct world *, void (*progress)(double done, void *ctx),
                void *ctx);
 
+/* Runs as world_run() does, but stops at simulated time 'until' (at most
+ * the duration); a later world_run() or world_run_until() goes on from
+ * there.  Stopping in between changes nothing the run computes: the
+ * clock only waits there, with no event run, until the run goes on. */
+void world_run_until(struct world *, vh_time_t until,
+                     void (*progress)(double done, void *ctx), void *ctx);
+
 /* Simulated time at which the run ended. */
 vh_time_t world_end_time(const struct world *);
 
