@@ -17,9 +17,8 @@ in total, whatever the row:
 
 Flows start spread over the first 100 ms, as guests and containers that
 were not started at the same instant would (and so do their first ARP
-floods).  Each scenario is written
-twice, as NAME_T.json for the two run lengths tests/bench.sh subtracts
-(see there): 'short' and 'long'.
+floods).  Each scenario runs for 2 s; tests/bench.sh measures it from
+1 s on (vhsim run --steady-from), when the floods are over.
 
 Deterministic: the same files every time.
 """
@@ -30,7 +29,7 @@ import sys
 TOP = os.path.normpath(os.path.join(os.path.dirname(__file__), "..", ".."))
 TOTAL_PPS = 600000
 CORES = 32
-LENGTHS = {"short": "200ms", "long": "400ms"}
+DURATION = "2s"
 SPREAD_NS = 100000000   # Flows start over the first 100 ms.
 
 
@@ -52,10 +51,9 @@ def flow(name, src, dst, pps, k, n):
             "size": 64, "rate": "%gpps" % pps, "start": "%dns" % start_ns}
 
 
-def scenario(name, desc, host, flows, length):
+def scenario(name, desc, host, flows):
     return {"name": name, "description": desc, "seed": 1,
-            "duration": LENGTHS[length], "hosts": [host],
-            "traffic": flows}
+            "duration": DURATION, "hosts": [host], "traffic": flows}
 
 
 def vm_host(n_vms):
@@ -72,27 +70,27 @@ def vm_host(n_vms):
             "vms": vms}
 
 
-def vms_row(n, length):
+def vms_row(n):
     flows = [flow("f%d" % (i + 1), "host1/vm%d" % (i + 1),
                   "host1/vm%d" % ((i + 1) % n + 1), TOTAL_PPS / n, i, n)
              for i in range(n)]
     return scenario("scale_vms_%d" % n,
                     "Benchmark: %d guests on one Linux bridge, guest i to "
                     "guest i+1, 600 kpps of 64-byte UDP in total." % n,
-                    vm_host(n), flows, length)
+                    vm_host(n), flows)
 
 
-def flows_row(n, length):
+def flows_row(n):
     flows = [flow("f%d" % (i + 1), "host1/vm%d" % (i % 4 + 1),
                   "host1/vm%d" % ((i + 1) % 4 + 1), TOTAL_PPS / n, i, n)
              for i in range(n)]
     return scenario("scale_flows_%d" % n,
                     "Benchmark: 4 guests on one Linux bridge, %d flows "
                     "among them, 600 kpps of 64-byte UDP in total." % n,
-                    vm_host(4), flows, length)
+                    vm_host(4), flows)
 
 
-def ctrs_row(n, length):
+def ctrs_row(n):
     ctrs = [{"name": "c%d" % (i + 1)} for i in range(n)]
     host = {"name": "host1", "cpu": {"cores": CORES, "ghz": 2.6},
             "nics": [{"name": "eth0", "model": "82599", "speed": "10G",
@@ -107,7 +105,7 @@ def ctrs_row(n, length):
     return scenario("scale_ctrs_%d" % n,
                     "Benchmark: %d containers on Docker's default bridge, "
                     "container i to container i+1, 600 kpps of 64-byte "
-                    "UDP in total." % n, host, flows, length)
+                    "UDP in total." % n, host, flows)
 
 
 ROWS = {
@@ -123,12 +121,11 @@ def main():
     os.makedirs(out, exist_ok=True)
     for kind, (make, sizes) in ROWS.items():
         for n in sizes:
-            for length in LENGTHS:
-                s = make(n, length)
-                path = os.path.join(out, "%s_%s.json" % (s["name"], length))
-                with open(path, "w") as f:
-                    json.dump(s, f, indent=1)
-                    f.write("\n")
+            s = make(n)
+            path = os.path.join(out, "%s.json" % s["name"])
+            with open(path, "w") as f:
+                json.dump(s, f, indent=1)
+                f.write("\n")
 
 
 if __name__ == "__main__":
