@@ -25,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sim/xmalloc.h"
 #include "sim/units.h"
 
 /* JSON numbers are doubles: whole numbers are exact up to 2^53. */
@@ -294,7 +295,7 @@ ld_traffic(struct ld *ld, const cJSON *root)
         return false;
     }
     sc->n_flows = (size_t) cJSON_GetArraySize(arr);
-    sc->flows = ld_calloc(sc->n_flows, sizeof *sc->flows);
+    sc->flows = vh_xcalloc_lines(sc->n_flows, sizeof *sc->flows);
     size_t i = 0;
     for (const cJSON *o = arr ? arr->child : NULL; o; o = o->next, i++) {
         char fp[JP_LEN];

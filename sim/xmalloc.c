@@ -34,6 +34,20 @@ vh_xcalloc(size_t n, size_t size)
 }
 
 void *
+vh_xcalloc_lines(size_t n, size_t size)
+{
+    if (size && n > SIZE_MAX / size) {
+        out_of_memory(SIZE_MAX);
+    }
+    size_t bytes = n * size != 0 ? (n * size + 63) & ~(size_t) 63 : 64;
+    void *p = aligned_alloc(64, bytes);
+    if (!p) {
+        out_of_memory(bytes);
+    }
+    return memset(p, 0, bytes);
+}
+
+void *
 vh_xrealloc(void *p, size_t size)
 {
     p = realloc(p, size ? size : 1);

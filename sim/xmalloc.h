@@ -14,6 +14,10 @@ void *vh_xcalloc(size_t n, size_t size);
 void *vh_xrealloc(void *p, size_t size);
 char *vh_xstrdup(const char *s);
 
+/* Like vh_xcalloc(), starting a cache line (64 bytes), for an array of a
+ * type whose hot fields were laid out to share lines; free() frees it. */
+void *vh_xcalloc_lines(size_t n, size_t size);
+
 /* Grows array 'p' of 'n' elements of 'size' bytes to hold one more, for
  * appending: v = vh_xgrow(v, n, sizeof *v); v[n++] = x; */
 void *vh_xgrow(void *p, size_t n, size_t size);

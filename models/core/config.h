@@ -614,35 +614,38 @@ enum cfg_pattern { CFG_PAT_CBR, CFG_PAT_POISSON, CFG_PAT_BURST, CFG_PAT_RR };
 enum cfg_cc { CFG_CC_CUBIC, CFG_CC_RENO };
 
 struct cfg_flow {
-    char *name;
-    char *jpath;
-    char *from;                 /* Endpoint path: "host1/vm1" or "remote". */
-    char *to;
-    enum cfg_proto proto;
+    /* What each packet's sending reads, in one line when the array
+     * starts one (sixty-four bytes): with thousands of flows each is
+     * cold by its next packet. */
+    _Alignas(64) enum cfg_proto proto;
     int family;                 /* 4, or 6: IPv6 between the endpoints'
                                  * "ip6" addresses ("family", or proto
                                  * "icmp6": ICMPv6 echo). */
     uint32_t size;              /* Wire frame size incl. FCS; default 64
                                  * (UDP) or 98 (ICMP). */
-    double pps;                 /* Packets per second (from "rate"). */
-    uint64_t count;             /* 0 = unlimited (until 'duration'). */
-    vh_time_t duration;         /* 0 = until 'count' or the run ends. */
-    vh_time_t start;            /* Default 0. */
     enum cfg_pattern pattern;
     uint16_t sport, dport;      /* UDP ports; defaults 10000+index, 9. */
     uint32_t concurrent_flows;  /* 5-tuples cycled through; default 1
                                  * (cfg_flow_tuple). */
-    char *pcap;                 /* Capture to replay instead of generated
-                                 * frames; NULL if none. */
+    uint32_t burst;             /* pattern burst: packets sent back to
+                                 * back every 1/rate (default 32); rr:
+                                 * transactions outstanding (1). */
+    double pps;                 /* Packets per second (from "rate"). */
+    uint64_t count;             /* 0 = unlimited (until 'duration'). */
+    vh_time_t duration;         /* 0 = until 'count' or the run ends. */
+    vh_time_t start;            /* Default 0. */
+    struct cfg_replay *replay;  /* With 'pcap': the frames to send. */
     /* TCP and request/response (loader/scenario_xport.c). */
     uint64_t bytes;             /* TCP stream: bytes to send; 0: until
                                  * 'duration' or the run's end. */
     enum cfg_cc cc;
     uint32_t response_size;     /* rr: the reply's size, as 'size'. */
-    uint32_t burst;             /* pattern burst: packets sent back to
-                                 * back every 1/rate (default 32); rr:
-                                 * transactions outstanding (1). */
-    struct cfg_replay *replay;  /* With 'pcap': the frames to send. */
+    char *name;
+    char *jpath;
+    char *from;                 /* Endpoint path: "host1/vm1" or "remote". */
+    char *to;
+    char *pcap;                 /* Capture to replay instead of generated
+                                 * frames; NULL if none. */
 };
 
 /* A frame of a capture, as a flow replays it (loader/scenario_replay.c):

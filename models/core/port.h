@@ -51,21 +51,14 @@ struct port_vlan {
 typedef void (*port_rx_fn)(struct world *, struct port *, struct vh_packet *p);
 
 struct port {
+    /* What port_deliver() reads of both ends, first, in one line. */
     port_rx_fn rx;              /* What arriving frames run into. */
     void *owner;                /* The model instance that owns the port. */
-    struct vh_device *dev;      /* For counters and traces. */
-    int index;                  /* Owner-defined (bridge port number...). */
-    struct port_vlan vlan;      /* Membership on a VLAN-aware switching
-                                 * device; zero: a trunk of every VLAN. */
-    bool isolated;              /* A Linux bridge port with 'isolated on'
-                                 * (BR_ISOLATED): the bridge never sends
-                                 * what came in by it out of another
-                                 * isolated port. */
     struct port *peer;          /* The other end, or NULL if unconnected. */
+    struct vh_device *dev;      /* For counters and traces. */
     bool carrier;               /* Joined to a peer that takes frames: a
                                  * switching device floods only to ports
                                  * with carrier. */
-    struct link *link;          /* The cable to 'peer', or NULL if direct. */
     bool takes_gso;             /* Its model takes TCP super-frames
                                  * (models/endpoint/offload.h); a frame
                                  * handed to a port without is cut in
@@ -75,6 +68,14 @@ struct port {
                                  * it (TCP Small Queues); to a port
                                  * without, a socket's frame is done as
                                  * soon as it is handed over. */
+    bool isolated;              /* A Linux bridge port with 'isolated on'
+                                 * (BR_ISOLATED): the bridge never sends
+                                 * what came in by it out of another
+                                 * isolated port. */
+    int index;                  /* Owner-defined (bridge port number...). */
+    struct link *link;          /* The cable to 'peer', or NULL if direct. */
+    struct port_vlan vlan;      /* Membership on a VLAN-aware switching
+                                 * device; zero: a trunk of every VLAN. */
 
     /* Edge virtual bridging (models/switch/evbtag.h), set by the owner at
      * creation: */

@@ -415,7 +415,7 @@ world_build(const struct cfg_scenario *cfg, struct vh_diag *diag)
         return NULL;
     }
     w->n_flows = cfg->n_flows;
-    w->flows = vh_xcalloc(cfg->n_flows, sizeof *w->flows);
+    w->flows = vh_xcalloc_lines(cfg->n_flows, sizeof *w->flows);
     w->gens = vh_xcalloc(cfg->n_flows, sizeof *w->gens);
     for (size_t i = 0; i < cfg->n_flows; i++) {
         struct flow_stats *fs = &w->flows[i];
@@ -432,6 +432,7 @@ world_build(const struct cfg_scenario *cfg, struct vh_diag *diag)
             world_free(w);
             return NULL;
         }
+        fs->loopback = endpoint_stack(fs->dst) == endpoint_stack(fs->src);
         /* A NAT network's host routes: its VMs reach out through it, and
          * a flow from outside to one of them runs to learn its fate
          * (no route to a private address, nat-no-mapping, or a port

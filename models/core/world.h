@@ -26,28 +26,38 @@ struct traffic_gen;
 
 /* What happened to one flow. */
 struct flow_stats {
-    const struct cfg_flow *cfg;
-    int index;
+    /* What every packet of the flow touches, sent or delivered, in the
+     * first two cache lines (the array starts a line, and each element
+     * is a whole number of lines): with thousands of flows, each is cold
+     * by its next packet, and every extra line is a miss. */
+    _Alignas(64) const struct cfg_flow *cfg;
     struct endpoint *src;
     struct endpoint *dst;
-    uint32_t dst_ip;            /* Where the sender addresses its packets:
-                                 * dst's address, or its NAT host's for a
-                                 * forwarded port (models/hostnet/nat.h). */
-    struct vh_ip6 dst_ip6;      /* A flow of family 6: dst's IPv6
-                                 * address. */
     uint64_t sent;              /* Packets the source application sent. */
-    uint64_t delivered;         /* Reached the destination (ICMP: replies
-                                 * back at the source). */
-    uint64_t bytes_delivered;   /* Wire bytes (size incl. FCS). */
-    struct vh_drops drops;
-    struct vh_hist latency;     /* ns; ICMP: round-trip time. */
-    vh_time_t first_delivered;
-    vh_time_t last_delivered;
     vh_time_t first_sent;       /* When the source application sent its */
     vh_time_t last_sent;        /* first and last packet (the report's
                                  * sending window); 0 before the first. */
+    uint32_t dst_ip;            /* Where the sender addresses its packets:
+                                 * dst's address, or its NAT host's for a
+                                 * forwarded port (models/hostnet/nat.h). */
+    bool loopback;              /* Its two ends are applications of one
+                                 * stack, talking over the loopback (a
+                                 * pod's containers). */
     struct xport_stats *xport;  /* TCP and rr flows (models/endpoint/
                                  * tcp.h); NULL for the others. */
+    /* Second line: delivery, and the latency histogram's head. */
+    uint64_t delivered;         /* Reached the destination (ICMP: replies
+                                 * back at the source). */
+    uint64_t bytes_delivered;   /* Wire bytes (size incl. FCS). */
+    vh_time_t first_delivered;
+    vh_time_t last_delivered;
+    struct vh_hist latency;     /* ns; ICMP: round-trip time. */
+    /* Cold. */
+    int index;                  /* In the world's flows (world_flow_index
+                                 * finds it without this line). */
+    struct vh_drops drops;
+    struct vh_ip6 dst_ip6;      /* A flow of family 6: dst's IPv6
+                                 * address. */
 };
 
 struct world {
@@ -87,6 +97,13 @@ static inline vh_time_t
 hw_time(const struct world *w, enum cost_id id, uint32_t bytes)
 {
     return w->hw_fixed[id] + ((w->hw_per_kib[id] * bytes + 512) >> 10);
+}
+
+/* The index of 'fs' in 'w''s flows (its traffic[] entry). */
+static inline int
+world_flow_index(const struct world *w, const struct flow_stats *fs)
+{
+    return (int) (fs - w->flows);
 }
 
 static inline struct world *

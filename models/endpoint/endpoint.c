@@ -19,11 +19,16 @@
 
 static void arp_retry(struct vh_sim *, void *obj, void *arg);
 
+/* The key of an IPv6 neighbour in 'arp_key', above every IPv4 address. */
+#define ARP_KEY_V6 UINT64_MAX
+
 static struct arp_entry *
-neigh_new(struct endpoint *ep)
+neigh_new(struct endpoint *ep, uint64_t key)
 {
     struct arp_entry *e = vh_xcalloc(1, sizeof *e);
     ep->arp = vh_xgrow(ep->arp, ep->n_arp, sizeof *ep->arp);
+    ep->arp_key = vh_xgrow(ep->arp_key, ep->n_arp, sizeof *ep->arp_key);
+    ep->arp_key[ep->n_arp] = key;
     ep->arp[ep->n_arp++] = e;
     e->ep = ep;
     vh_timer_init(&e->retry, arp_retry, e);
@@ -35,14 +40,14 @@ static struct arp_entry *
 arp_find(struct endpoint *ep, uint32_t ip, bool create)
 {
     for (size_t i = 0; i < ep->n_arp; i++) {
-        if (!ep->arp[i]->v6 && ep->arp[i]->ip == ip) {
+        if (ep->arp_key[i] == ip) {
             return ep->arp[i];
         }
     }
     if (!create) {
         return NULL;
     }
-    struct arp_entry *e = neigh_new(ep);
+    struct arp_entry *e = neigh_new(ep, ip);
     e->ip = ip;
     return e;
 }
@@ -60,7 +65,7 @@ nd_find(struct endpoint *ep, const struct vh_ip6 *a, bool create)
     if (!create) {
         return NULL;
     }
-    struct arp_entry *e = neigh_new(ep);
+    struct arp_entry *e = neigh_new(ep, ARP_KEY_V6);
     e->v6 = true;
     e->ip6 = *a;
     return e;
@@ -479,7 +484,7 @@ endpoint_send(struct world *w, struct endpoint *ep, struct flow_stats *fs,
     struct endpoint *st = endpoint_stack(ep);
     /* Two applications of one stack talk over the loopback interface,
      * as a pod's containers do: from and to 127.0.0.1. */
-    bool lo = fs->dst && endpoint_stack(fs->dst) == st;
+    bool lo = fs->loopback;
     /* The destination MAC is the next hop's, filled in by ep_output. */
     struct vh_ip_hdr_spec spec = {
         .src_mac = st->mac,
@@ -506,7 +511,8 @@ endpoint_send(struct world *w, struct endpoint *ep, struct flow_stats *fs,
                                          + VH_ETH_FCS
                                          ? cf->size - VH_ETH_FCS
                                          : VH_ETH_MIN_FRAME);
-    p->flow = fs->index;
+    int flow = world_flow_index(w, fs);
+    p->flow = flow;
     p->seq = seq;
     /* A sender woken from idle by its timer stamps after the wakeup. */
     p->born = cpu_wake_idle(w, ep->app_core, NULL, ep->dev);
@@ -516,7 +522,7 @@ endpoint_send(struct world *w, struct endpoint *ep, struct flow_stats *fs,
                                         ? &cf->replay->frames[seq] : NULL;
     if (rf && cf->proto == CFG_PROTO_ICMP) {
         p->len = vh_build_icmp_echo(p->data, &spec, VH_ICMP_ECHO_REQUEST,
-                                    (uint16_t) (0x100 + fs->index),
+                                    (uint16_t) (0x100 + flow),
                                     (uint16_t) seq, rf->payload,
                                     rf->payload_len);
     } else if (rf) {
@@ -524,7 +530,7 @@ endpoint_send(struct world *w, struct endpoint *ep, struct flow_stats *fs,
                               rf->payload, rf->payload_len);
     } else if (cf->proto == CFG_PROTO_ICMP) {
         p->len = vh_build_icmp_echo(p->data, &spec, VH_ICMP_ECHO_REQUEST,
-                                    (uint16_t) (0x100 + fs->index),
+                                    (uint16_t) (0x100 + flow),
                                     (uint16_t) seq, NULL,
                                     v6 ? vh_icmp6_payload_for_size(cf->size)
                                        : vh_icmp_payload_for_size(cf->size));
@@ -987,7 +993,7 @@ endpoint_create(struct host *h, struct vh_device *dev, const char *owner_path,
                 struct cpu_core *app_core, enum cpu_cat app_cat,
                 enum cpu_cat rx_cat)
 {
-    struct endpoint *ep = vh_xcalloc(1, sizeof *ep);
+    struct endpoint *ep = vh_xcalloc_lines(1, sizeof *ep);
     ep->dev = dev;
     ep->owner_path = owner_path;
     ep->host = h;
@@ -1078,7 +1084,7 @@ endpoint_create_app(struct endpoint *stack, struct vh_device *dev,
                     uint64_t *cycles)
 {
     struct endpoint *st = endpoint_stack(stack);
-    struct endpoint *ep = vh_xcalloc(1, sizeof *ep);
+    struct endpoint *ep = vh_xcalloc_lines(1, sizeof *ep);
     ep->dev = dev;
     ep->owner_path = owner_path;
     ep->host = st->host;
@@ -1157,6 +1163,7 @@ endpoint_free(struct endpoint *ep)
         free(ep->arp[i]);
     }
     free(ep->arp);
+    free(ep->arp_key);
     free(ep->binds);
     free(ep->groups);
     ipfrag_table_free(ep->frags);

@@ -125,20 +125,76 @@ struct ep_binding {
 struct ipfrag_table;
 
 struct endpoint {
+    /* What an IPv4 packet sent or received reads, in the first lines (an
+     * endpoint starts a line): with thousands of guests each endpoint is
+     * cold by its next packet, and every line the hot fields spread over
+     * is one more miss. */
+    struct endpoint *stack;     /* An application on that endpoint's
+                                 * stack (see above); NULL: its own. */
+    struct cpu_core *app_core;
     struct vh_device *dev;      /* The interface ("host1/vm1/eth0"). */
-    const char *owner_path;     /* The VM or host ("host1/vm1"). */
-    struct host *host;
-    struct port port;           /* Joined to the interface's driver. */
-    struct vh_mac mac;
+    uint64_t *arp_key;          /* arp[i]'s IPv4 address, or ARP_KEY_V6:
+                                 * a lookup reads this one array rather
+                                 * than every entry it passes. */
+    struct arp_entry **arp;     /* Stable addresses: timers point here. */
+    size_t n_arp;
     uint32_t ip;
     uint32_t netmask;
-    struct cpu_core *app_core;
+    uint32_t gateway;           /* Next hop outside the subnet, or 0. */
+    uint32_t mtu;               /* The interface's MTU: the longest IPv4
+                                 * packet it sends whole; 1500 unless set
+                                 * after endpoint_create. */
     vh_time_t resume_at;        /* Stopped (a migrating VM) until then. */
     enum cpu_cat app_cat;
     enum cpu_cat rx_cat;
+    enum cpu_cat tx_cat;        /* The stack's work when its application
+                                 * sends (stack_tx, the ARP it needs, the
+                                 * loopback); 'app_cat' unless set. */
     uint16_t next_ip_id;
-    struct arp_entry **arp;     /* Stable addresses: timers point here. */
-    size_t n_arp;
+    struct vh_mac mac;
+    bool gso;                   /* Its TCP builds super-frames (the
+                                 * interface's "gso"; models/endpoint/
+                                 * offload.h); false unless set after
+                                 * endpoint_create. */
+    bool sw_csum;               /* The interface does not verify received
+                                 * checksums ("rx-checksum" off): the
+                                 * stack does, per byte. */
+    bool app_rx;                /* The application's receive call runs on
+                                 * 'app_core' as 'app_cat' once the stack
+                                 * has the packet (a process of its own),
+                                 * not on the receiving core as 'rx_cat'. */
+    bool host_routed;           /* Its gateway is the host it runs on,
+                                 * which routes what it sends (a Calico
+                                 * or flannel pod). */
+    bool noarp;                 /* The interface does no ARP (Linux's
+                                 * IFF_NOARP, an ipvlan device in L3
+                                 * mode): every destination is on link,
+                                 * its frames go to the interface's own
+                                 * MAC, and ARP frames are ignored. */
+    const struct ep_router_ops *router;     /* Or NULL. */
+    uint64_t *cycles;           /* Per category, the cycles charged in its
+                                 * name (a container's); NULL: not kept. */
+    uint64_t packets;           /* Flow packets its application sent or
+                                 * received. */
+    struct ep_binding *binds;   /* endpoint_bind's, in binding order. */
+    size_t n_binds;
+    vh_time_t recv_done;        /* Its application's last receive call
+                                 * ended then; later, it sleeps in the
+                                 * next one until a packet wakes it. */
+    uint64_t wakeups;           /* Times a packet woke its application. */
+    struct port port;           /* Joined to the interface's driver. */
+
+    /* Read on rarer paths. */
+    struct host *host;
+    const char *owner_path;     /* The VM or host ("host1/vm1"). */
+    void *router_ctx;           /* The router's own state. */
+    struct ipfrag_table *frags; /* Reassembly, made at the first
+                                 * fragment. */
+    uint32_t *groups;           /* IPv4 groups joined on the interface
+                                 * (models/endpoint/igmp.h). */
+    size_t n_groups;
+
+    /* IPv6 and counters (cold for IPv4 flows). */
     uint64_t arp_requests;      /* ARP requests sent. */
     bool has_ip6;               /* endpoint_set_ip6 gave it IPv6. */
     struct vh_ip6 ip6;
@@ -148,53 +204,6 @@ struct endpoint {
                                  * the DAD probe included. */
     struct rdisc6 rd6;          /* Routers and prefixes advertised. */
     struct vh_timer rs_timer;   /* The next router solicitation. */
-    uint32_t gateway;           /* Next hop outside the subnet, or 0. */
-    const struct ep_router_ops *router;     /* Or NULL. */
-    void *router_ctx;           /* The router's own state. */
-    uint32_t mtu;               /* The interface's MTU: the longest IPv4
-                                 * packet it sends whole; 1500 unless set
-                                 * after endpoint_create. */
-    struct ep_binding *binds;   /* endpoint_bind's, in binding order. */
-    size_t n_binds;
-    struct ipfrag_table *frags; /* Reassembly, made at the first
-                                 * fragment. */
-    uint32_t *groups;           /* IPv4 groups joined on the interface
-                                 * (models/endpoint/igmp.h). */
-    size_t n_groups;
-    vh_time_t recv_done;        /* Its application's last receive call
-                                 * ended then; later, it sleeps in the
-                                 * next one until a packet wakes it. */
-    uint64_t wakeups;           /* Times a packet woke its application. */
-    bool gso;                   /* Its TCP builds super-frames (the
-                                 * interface's "gso"; models/endpoint/
-                                 * offload.h); false unless set after
-                                 * endpoint_create. */
-    bool sw_csum;               /* The interface does not verify received
-                                 * checksums ("rx-checksum" off): the
-                                 * stack does, per byte. */
-
-    /* Containers (models/container/container.h); zero for the others. */
-    struct endpoint *stack;     /* An application on that endpoint's
-                                 * stack (see above); NULL: its own. */
-    bool app_rx;                /* The application's receive call runs on
-                                 * 'app_core' as 'app_cat' once the stack
-                                 * has the packet (a process of its own),
-                                 * not on the receiving core as 'rx_cat'. */
-    enum cpu_cat tx_cat;        /* The stack's work when its application
-                                 * sends (stack_tx, the ARP it needs, the
-                                 * loopback); 'app_cat' unless set. */
-    uint64_t *cycles;           /* Per category, the cycles charged in its
-                                 * name (a container's); NULL: not kept. */
-    uint64_t packets;           /* Flow packets its application sent or
-                                 * received. */
-    bool host_routed;           /* Its gateway is the host it runs on,
-                                 * which routes what it sends (a Calico
-                                 * or flannel pod). */
-    bool noarp;                 /* The interface does no ARP (Linux's
-                                 * IFF_NOARP, an ipvlan device in L3
-                                 * mode): every destination is on link,
-                                 * its frames go to the interface's own
-                                 * MAC, and ARP frames are ignored. */
 };
 
 /* Creates an endpoint on interface 'dev' of 'owner_path'.  The caller

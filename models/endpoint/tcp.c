@@ -272,7 +272,7 @@ tcp_send(struct tcp_end *e, uint64_t off, uint32_t len, uint8_t flags,
     if (len > e->mss) {
         p->md.gso_size = (uint16_t) e->mss;     /* A super-frame. */
     }
-    p->flow = fs->index;
+    p->flow = world_flow_index(w, fs);
     p->born = w->sim.now;
     p->is_reply = !e->client;
     if (len) {

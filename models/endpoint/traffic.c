@@ -43,8 +43,8 @@ traffic_fire(struct vh_sim *sim, void *obj, void *arg)
 {
     struct world *w = world_of(sim);
     struct traffic_gen *g = obj;
-    const struct cfg_flow *cf = g->fs->cfg;
-    struct vh_server *core = &g->fs->src->app_core->srv;
+    const struct cfg_flow *cf = g->cf;
+    struct vh_server *core = &g->src->app_core->srv;
 
     if (arg && (uintptr_t) arg != g->epoch) {
         return;                 /* Replaced by a change of rate. */
@@ -53,18 +53,18 @@ traffic_fire(struct vh_sim *sim, void *obj, void *arg)
      * (with earlier sends, or with receive work), the send waits.  An
      * offered rate above what the core sustains thus turns into a lower
      * sent rate, as with a real traffic generator. */
-    if (g->fs->src->resume_at > sim->now) {
+    if (g->src->resume_at > sim->now) {
         /* The VM is stopped: its application resumes with it where it
          * left off, its schedule shifted by the pause, not catching up. */
-        g->start += g->fs->src->resume_at - sim->now;
-        traffic_schedule(sim, g, g->fs->src->resume_at);
+        g->start += g->src->resume_at - sim->now;
+        traffic_schedule(sim, g, g->src->resume_at);
         return;
     }
     if (core->free_at > sim->now) {
         /* Blocked: in the core's wait list, woken once it is free and
          * every sender blocked before it has had its turn. */
         if (core->free_at < g->stop) {
-            cpu_wait(sim, g->fs->src->app_core, &g->wait);
+            cpu_wait(sim, g->src->app_core, &g->wait);
         } else {
             g->done = true;
         }
@@ -76,7 +76,7 @@ traffic_fire(struct vh_sim *sim, void *obj, void *arg)
         g->burst_seq = g->next_seq;
     }
     g->last_sent = sim->now;
-    endpoint_send(w, g->fs->src, g->fs, g->next_seq++);
+    endpoint_send(w, g->src, g->fs, g->next_seq++);
     if ((cf->count && g->next_seq >= cf->count)
         || (cf->replay && g->next_seq >= cf->replay->n)) {
         g->done = true;
@@ -111,7 +111,7 @@ traffic_fire(struct vh_sim *sim, void *obj, void *arg)
 void
 traffic_set_rate(struct world *w, struct traffic_gen *g, double pps)
 {
-    const struct cfg_flow *cf = g->fs->cfg;
+    const struct cfg_flow *cf = g->cf;
     g->gap_ps = (double) VH_SEC / pps;
     if (g->done || !g->next_seq) {
         return;                 /* Over, or the first packet is due at
@@ -155,11 +155,13 @@ struct traffic_gen *
 traffic_start(struct world *w, struct flow_stats *fs)
 {
     const struct cfg_flow *cf = fs->cfg;
-    struct traffic_gen *g = vh_xcalloc(1, sizeof *g);
+    struct traffic_gen *g = vh_xcalloc_lines(1, sizeof *g);
     char stream[256];
     snprintf(stream, sizeof stream, "traffic/%s", cf->name);
     vh_rng_seed(&g->rng, w->cfg->seed, stream);
     g->fs = fs;
+    g->cf = cf;
+    g->src = fs->src;
     g->start = cf->start;
     g->stop = cf->duration ? cf->start + cf->duration : VH_TIME_NEVER;
     if (g->stop > w->end) {

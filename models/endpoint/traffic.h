@@ -21,23 +21,32 @@
 
 struct world;
 struct flow_stats;
+struct cfg_flow;
+struct endpoint;
 
 struct traffic_gen {
+    /* What each firing reads, in the first line (the generator starts
+     * one).  'cf' and 'src' are fs->cfg and fs->src, kept here so that
+     * the flow's lines and the endpoint's are fetched side by side
+     * rather than one after the other: with thousands of flows each is
+     * cold at the flow's next packet. */
     struct flow_stats *fs;
-    struct vh_rng rng;
+    const struct cfg_flow *cf;
+    struct endpoint *src;
+    uintptr_t epoch;            /* Of its scheduled firing (rate changes
+                                 * start a new one). */
     uint64_t next_seq;
     vh_time_t start;            /* The anchor: packet (or burst) k after */
     uint64_t anchor_seq;        /* this one is due k/rate after 'start'. */
     vh_time_t stop;             /* No packet at or after this time. */
     double gap_ps;              /* Mean spacing; 0 for a replay at the
                                  * capture's own spacing. */
-    struct cpu_waiter wait;     /* Blocked on its busy core. */
-    uintptr_t epoch;            /* Of its scheduled firing (rate changes
-                                 * start a new one). */
+    bool done;                  /* Sends no more. */
     vh_time_t last_sent;        /* When the last packet left, */
     vh_time_t burst_began;      /* and the last burst began, */
     uint64_t burst_seq;         /* with this packet. */
-    bool done;                  /* Sends no more. */
+    struct cpu_waiter wait;     /* Blocked on its busy core. */
+    struct vh_rng rng;
 };
 
 /* Creates the generator for 'fs' and schedules its first packet. */

@@ -100,19 +100,21 @@ struct vnet_queue {
 
 struct virtio_net {
     struct vh_device dev;       /* "host1/vm1/eth0". */
-    struct host *host;
-    struct vm *vm;
-    const struct cfg_vnic *cfg;
+    /* What every frame reads, beside the device's counters: with
+     * thousands of guests each is cold by its next frame. */
+    struct vnet_queue *q;
+    int n_queues;
     enum cfg_backend backend;
-    struct cpu_core *vcpu;      /* Where the driver runs by default. */
-    struct port guest;          /* To the guest's endpoint. */
-    struct port tap;            /* The tap (tap backends), into a bridge. */
-    uint32_t ring;              /* Virtqueue size. */
     bool link_up;               /* Carrier as the guest sees it. */
     bool stopped;               /* The VM is stopped (migrating): the
                                  * backend does not serve the rings. */
-    int n_queues;
-    struct vnet_queue *q;
+    uint32_t ring;              /* Virtqueue size. */
+    struct host *host;
+    struct vm *vm;
+    const struct cfg_vnic *cfg;
+    struct cpu_core *vcpu;      /* Where the driver runs by default. */
+    struct port guest;          /* To the guest's endpoint. */
+    struct port tap;            /* The tap (tap backends), into a bridge. */
 
     /* vhost-user: the switch that polls the TX virtqueues is told when
      * one that was empty gets a frame, standing for its next poll seeing

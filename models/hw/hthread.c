@@ -2,6 +2,7 @@
 #include "models/hw/hthread.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "models/core/host.h"
 #include "models/core/world.h"
@@ -11,7 +12,8 @@ struct hthread *
 hthread_create(struct host *h, struct cpu_core *core, enum cpu_cat cat,
                const struct vh_device *dev, bool user)
 {
-    struct hthread *th = vh_xcalloc(1, sizeof *th);
+    struct hthread *th = vh_xcalloc_lines(1, sizeof *th);
+    th->srcs = th->inline_srcs;
     th->host = h;
     th->core = core;
     th->cat = cat;
@@ -24,7 +26,9 @@ void
 hthread_free(struct hthread *th)
 {
     if (th) {
-        free(th->srcs);
+        if (th->srcs != th->inline_srcs) {
+            free(th->srcs);
+        }
         free(th);
     }
 }
@@ -33,7 +37,12 @@ void
 hthread_add_src(struct hthread *th,
                 bool (*poll)(struct world *, void *, vh_time_t *), void *ctx)
 {
-    th->srcs = vh_xgrow(th->srcs, th->n_srcs, sizeof *th->srcs);
+    if (th->n_srcs == HTHREAD_INLINE_SRCS) {
+        th->srcs = vh_xcalloc(th->n_srcs + 1, sizeof *th->srcs);
+        memcpy(th->srcs, th->inline_srcs, sizeof th->inline_srcs);
+    } else if (th->n_srcs > HTHREAD_INLINE_SRCS) {
+        th->srcs = vh_xgrow(th->srcs, th->n_srcs, sizeof *th->srcs);
+    }
     th->srcs[th->n_srcs].poll = poll;
     th->srcs[th->n_srcs].ctx = ctx;
     th->n_srcs++;
@@ -47,8 +56,8 @@ hthread_run(struct vh_sim *sim, void *obj, void *arg)
     struct world *w = world_of(sim);
     struct hthread *th = obj;
 
-    for (size_t i = 0; i < th->n_srcs; i++) {
-        size_t k = (th->next + i) % th->n_srcs;
+    for (uint32_t i = 0; i < th->n_srcs; i++) {
+        uint32_t k = (th->next + i) % th->n_srcs;
         vh_time_t done;
         if (th->srcs[k].poll(w, th->srcs[k].ctx, &done)) {
             th->next = k + 1;
