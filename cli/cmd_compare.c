@@ -26,6 +26,7 @@
 #include "models/core/config.h"
 #include "report/report.h"
 #include "models/core/world.h"
+#include "sim/hugepage.h"
 #include "sim/diag.h"
 #include "sim/xmalloc.h"
 
@@ -354,6 +355,7 @@ run_one(const struct compare_opts *o, struct job *j, size_t k, bool tty,
         }
     }
     prog->name = j->name;
+    vh_heap_hugepages(VH_HUGEPAGE_MIN_HEAP);    /* sim/hugepage.h */
     double t0 = cli_wall_now();
     world_run(w, tty ? progress_cb : NULL, prog);
     cJSON *report = named_report(j->name,

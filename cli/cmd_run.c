@@ -17,6 +17,7 @@
 #include "models/core/world.h"
 #include "record/record.h"
 #include "sim/capture.h"
+#include "sim/hugepage.h"
 #include "sim/lang.h"
 #include "sim/outfile.h"
 #include "sim/pcapw.h"
@@ -166,6 +167,8 @@ cli_load_world(const char *file, const char *variant, const uint64_t *seed,
         cfg_free(cfg);
         return NULL;
     }
+    /* A large model runs faster on huge pages (sim/hugepage.h). */
+    vh_heap_hugepages(VH_HUGEPAGE_MIN_HEAP);
     *cfgp = cfg;
     return w;
 }

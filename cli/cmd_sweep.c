@@ -21,6 +21,7 @@
 #include "models/core/config.h"
 #include "models/core/world.h"
 #include "report/report.h"
+#include "sim/hugepage.h"
 #include "sim/diag.h"
 #include "sim/xmalloc.h"
 
@@ -399,6 +400,7 @@ run_all(struct sweep *s, const char *text, bool tty)
             point_label(s, p, label, sizeof label);
             snprintf(prog.label, sizeof prog.label, "%s, seed %llu", label,
                      s->seeds[i]);
+            vh_heap_hugepages(VH_HUGEPAGE_MIN_HEAP);    /* sim/hugepage.h */
             double t0 = cli_wall_now();
             world_run(w, tty ? progress_cb : NULL, &prog);
             all[p * s->n_seeds + i] = report_json(w, cli_wall_now() - t0);
