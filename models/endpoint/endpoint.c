@@ -19,7 +19,7 @@
 
 static void arp_retry(struct vh_sim *, void *obj, void *arg);
 
-/* The key of an IPv6 neighbour in 'arp_key', above every IPv4 address. */
+/* The key of an IPv6 neighbour in 'neigh', above every IPv4 address. */
 #define ARP_KEY_V6 UINT64_MAX
 
 static struct arp_entry *
@@ -27,8 +27,9 @@ neigh_new(struct endpoint *ep, uint64_t key)
 {
     struct arp_entry *e = vh_xcalloc(1, sizeof *e);
     ep->arp = vh_xgrow(ep->arp, ep->n_arp, sizeof *ep->arp);
-    ep->arp_key = vh_xgrow(ep->arp_key, ep->n_arp, sizeof *ep->arp_key);
-    ep->arp_key[ep->n_arp] = key;
+    ep->neigh = vh_xgrow(ep->neigh, ep->n_arp, sizeof *ep->neigh);
+    ep->neigh[ep->n_arp] = (struct ep_neigh) { .key = key };
+    e->slot = ep->n_arp;
     ep->arp[ep->n_arp++] = e;
     e->ep = ep;
     vh_timer_init(&e->retry, arp_retry, e);
@@ -40,7 +41,7 @@ static struct arp_entry *
 arp_find(struct endpoint *ep, uint32_t ip, bool create)
 {
     for (size_t i = 0; i < ep->n_arp; i++) {
-        if (ep->arp_key[i] == ip) {
+        if (ep->neigh[i].key == ip) {
             return ep->arp[i];
         }
     }
@@ -278,6 +279,14 @@ ep_send_ip(struct world *w, struct endpoint *ep, struct vh_packet *p,
         vh_eth_set_dst(p->data, &ep->mac);
         ep_transmit(w, ep, p);
         return;
+    }
+    /* The common case, an answer known, from the lookup array alone. */
+    for (size_t i = 0; i < ep->n_arp; i++) {
+        if (ep->neigh[i].key == hop && ep->neigh[i].resolved) {
+            vh_eth_set_dst(p->data, &ep->neigh[i].mac);
+            ep_transmit(w, ep, p);
+            return;
+        }
     }
     ep_resolve(w, ep, p, arp_find(ep, hop, true), cat);
 }
@@ -591,6 +600,8 @@ neigh_learn(struct world *w, struct endpoint *ep, struct arp_entry *e,
     }
     e->mac = *mac;
     e->resolved = true;
+    ep->neigh[e->slot].mac = *mac;
+    ep->neigh[e->slot].resolved = true;
     e->tries = 0;
     e->blame = NULL;
     vh_timer_cancel(&e->retry);
@@ -1163,7 +1174,7 @@ endpoint_free(struct endpoint *ep)
         free(ep->arp[i]);
     }
     free(ep->arp);
-    free(ep->arp_key);
+    free(ep->neigh);
     free(ep->binds);
     free(ep->groups);
     ipfrag_table_free(ep->frags);

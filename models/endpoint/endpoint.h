@@ -90,6 +90,8 @@ struct arp_entry {
     struct vh_mac mac;
     bool resolved;
     int tries;                  /* Requests sent for this resolution. */
+    size_t slot;                /* Its index in the endpoint's arp[] and
+                                 * neigh[]. */
     struct vh_timer retry;      /* Next request, or giving up. */
     struct vh_pktq pending;     /* Waiting for the answer. */
     const char *blame;          /* Why the answer cannot come, when the
@@ -97,6 +99,16 @@ struct arp_entry {
 };
 
 struct vh_frame_info;
+
+/* A neighbour as the send path reads it (endpoint->neigh), kept beside
+ * its entry: the common case, an answer known, reads this and nothing
+ * else. */
+struct ep_neigh {
+    uint64_t key;               /* Its IPv4 address, or above every one
+                                 * for an IPv6 neighbour. */
+    struct vh_mac mac;          /* The answer, once 'resolved'. */
+    bool resolved;
+};
 
 /* A router hooked into an endpoint (see above).  Each returns true when it
  * took the packet (and so owns it). */
@@ -133,9 +145,10 @@ struct endpoint {
                                  * stack (see above); NULL: its own. */
     struct cpu_core *app_core;
     struct vh_device *dev;      /* The interface ("host1/vm1/eth0"). */
-    uint64_t *arp_key;          /* arp[i]'s IPv4 address, or ARP_KEY_V6:
-                                 * a lookup reads this one array rather
-                                 * than every entry it passes. */
+    struct ep_neigh *neigh;     /* arp[i] as a lookup reads it: this one
+                                 * array rather than every entry it
+                                 * passes, and the answer too once there
+                                 * is one. */
     struct arp_entry **arp;     /* Stable addresses: timers point here. */
     size_t n_arp;
     uint32_t ip;
@@ -182,10 +195,10 @@ struct endpoint {
                                  * ended then; later, it sleeps in the
                                  * next one until a packet wakes it. */
     uint64_t wakeups;           /* Times a packet woke its application. */
+    struct host *host;
     struct port port;           /* Joined to the interface's driver. */
 
     /* Read on rarer paths. */
-    struct host *host;
     const char *owner_path;     /* The VM or host ("host1/vm1"). */
     void *router_ctx;           /* The router's own state. */
     struct ipfrag_table *frags; /* Reassembly, made at the first
