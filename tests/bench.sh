@@ -134,7 +134,7 @@ PY
 # Scaling: what one delivered packet costs as the guests, flows or
 # containers on one host grow, at the same 600 kpps offered in total
 # (scenarios/bench/gen_scale.py says what each row runs).  Each row runs
-# for 1.4 s of simulated time and is measured from 1 s on alone
+# for 2 s of simulated time and is measured from 1 s on alone
 # ('vhsim run --steady-from 1s': the process's CPU time, events and
 # delivered packets of that stretch, counted inside the run).  Loading,
 # building the model, the first ARP exchanges (flows start over the
@@ -144,10 +144,11 @@ PY
 # the steady state, provided the floods are over by then: 'silent' says
 # how many flows delivered nothing in the stretch, which should be 0.
 # Peak memory is the run's maximum resident set size, as /usr/bin/time
-# reports it, the floods included.  Each row is the median of up to
-# three runs (while it has taken less than 20 s of CPU), and each ratio
-# is to the table's first row, per packet and per event.  BENCH_QUICK=1
-# stops each table at 1,024.
+# reports it, the floods included.  Each row is the median of three
+# runs, the largest too: their state does not fit the caches, and what
+# they measure moves most with how much of a shared machine's cache they
+# get.  Each ratio is to the table's first row, per packet and per
+# event.  BENCH_QUICK=1 stops each table at 1,024.
 echo
 echo "== scaling: CPU per delivered packet and peak memory, 600 kpps offered"
 python3 scenarios/bench/gen_scale.py build/bench
@@ -189,11 +190,10 @@ def table(title, what, prefix, sizes):
     for n in sizes:
         if quick and n > 1024:
             break
-        runs, spent = [], 0.0
-        while len(runs) < 3 and (not runs or spent < 20):
+        runs = []
+        for _ in range(3):
             steady, cpu, rss = run("%s_%d" % (prefix, n))
             runs.append(steady)
-            spent += cpu
         ns = statistics.median(r["cpu_ns_per_delivered"] for r in runs)
         ev = statistics.median(r["cpu_ns_per_event"] for r in runs)
         s = runs[-1]
