@@ -1,5 +1,6 @@
 /* tests/check_main.c: runs every suite registered with VH_SUITE. */
 #include <check.h>
+#include <cjson/cJSON.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -119,6 +120,14 @@ vh_test_dq(const char *s)
         *p = *p == '\'' ? '"' : *p;
     }
     return r;
+}
+
+double
+vh_test_num(const cJSON *o, const char *key)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+    ck_assert_msg(cJSON_IsNumber(v), "no number '%s'", key);
+    return v->valuedouble;
 }
 
 char *

@@ -90,14 +90,6 @@ two_hosts_json(const struct two_hosts *c)
     return json;
 }
 
-static double
-num(const cJSON *o, const char *key)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-    ck_assert_msg(cJSON_IsNumber(v), "no number '%s'", key);
-    return v->valuedouble;
-}
-
 static const cJSON *
 named(const cJSON *arr, const char *name)
 {
@@ -130,7 +122,7 @@ host_section(const cJSON *rep, const char *host, const char *section,
 static double
 count(const cJSON *t, const char *dir, const char *what)
 {
-    return num(cJSON_GetObjectItemCaseSensitive(t, dir), what);
+    return vh_test_num(cJSON_GetObjectItemCaseSensitive(t, dir), what);
 }
 
 /* Host work: every cycle but the guests' own, less the polls of a PMD
@@ -199,8 +191,8 @@ START_TEST(test_dpdk_tnl_vm_to_vm)
                                .port2 = t[i].p2 };
         struct outcome o = run(&c);
         const char *what = t[i].type;
-        ck_assert_msg(num(flow(o.rep, "f1"), "delivered") == 40
-                      && num(flow(o.rep, "ping"), "delivered") == 5,
+        ck_assert_msg(vh_test_num(flow(o.rep, "f1"), "delivered") == 40
+                      && vh_test_num(flow(o.rep, "ping"), "delivered") == 5,
                       "%s: not every packet crossed", what);
         const cJSON *t1 = host_section(o.rep, "host1", "tunnels", "tun0");
         const cJSON *t2 = host_section(o.rep, "host2", "tunnels", "tun0");
@@ -217,10 +209,10 @@ START_TEST(test_dpdk_tnl_vm_to_vm)
             const char *host = h ? "host2" : "host1";
             const cJSON *br = host_section(o.rep, host, "bridges", "br0");
             const cJSON *tn = h ? t2 : t1;
-            ck_assert_msg(num(br, "recirculations")
+            ck_assert_msg(vh_test_num(br, "recirculations")
                           == count(tn, "decapsulated", "frames"),
                           "%s, %s: %g recirculations for %g frames popped",
-                          what, host, num(br, "recirculations"),
+                          what, host, vh_test_num(br, "recirculations"),
                           count(tn, "decapsulated", "frames"));
             ck_assert_msg(o.interrupts[h] == 0, "%s, %s: %llu interrupts",
                           what, host,
@@ -245,10 +237,10 @@ START_TEST(test_dpdk_tnl_cheaper_than_kernel)
     struct outcome d = run(&c);
     c.dpdk = false;
     struct outcome k = run(&c);
-    double pkts = num(flow(d.rep, "f1"), "delivered")
-                  + 2 * num(flow(d.rep, "ping"), "delivered");
-    ck_assert(pkts == num(flow(k.rep, "f1"), "delivered")
-                      + 2 * num(flow(k.rep, "ping"), "delivered"));
+    double pkts = vh_test_num(flow(d.rep, "f1"), "delivered")
+                  + 2 * vh_test_num(flow(d.rep, "ping"), "delivered");
+    ck_assert(pkts == vh_test_num(flow(k.rep, "f1"), "delivered")
+                      + 2 * vh_test_num(flow(k.rep, "ping"), "delivered"));
     for (int h = 0; h < 2; h++) {
         ck_assert_msg(d.work[h] / pkts < k.work[h] / pkts,
                       "host%d: %.0f cycles per packet on dpdk, %.0f on the "
@@ -288,12 +280,12 @@ START_TEST(test_dpdk_tnl_drops)
                            .traffic = overflow_traffic };
     struct outcome o = run(&c);
     const cJSON *t2 = host_section(o.rep, "host2", "tunnels", "tun0");
-    ck_assert(num(flow(o.rep, "f1"), "delivered") == 0);
+    ck_assert(vh_test_num(flow(o.rep, "f1"), "delivered") == 0);
     ck_assert_msg(drops_of(flow(o.rep, "f1"), "tunnel-unknown-key") > 0,
                   "f1 fails for another reason");
     ck_assert(drops_of(t2, "tunnel-unknown-key") >= 1);
     ck_assert(count(t2, "decapsulated", "frames") == 0);
-    ck_assert(num(host_section(o.rep, "host2", "bridges", "br0"),
+    ck_assert(vh_test_num(host_section(o.rep, "host2", "bridges", "br0"),
                   "recirculations") == 0);
     cJSON_Delete(o.rep);
 
@@ -304,11 +296,11 @@ START_TEST(test_dpdk_tnl_drops)
     cJSON *rep = report_json(r.w, 0);
     wt_run_free(&r);
     free(json);
-    ck_assert(num(flow(rep, "big"), "dropped") == 20);
+    ck_assert(vh_test_num(flow(rep, "big"), "dropped") == 20);
     ck_assert(drops_of(flow(rep, "big"), "tunnel-mtu-exceeded") == 20);
     ck_assert(drops_of(host_section(rep, "host1", "tunnels", "tun0"),
                        "tunnel-mtu-exceeded") == 20);
-    ck_assert(num(flow(rep, "f1"), "delivered") == 200);
+    ck_assert(vh_test_num(flow(rep, "f1"), "delivered") == 200);
     cJSON_Delete(rep);
 }
 END_TEST
@@ -424,16 +416,16 @@ START_TEST(test_dpdk_tnl_routed)
     wt_assert_held(r.w);
     cJSON *rep = report_json(r.w, 0);
     wt_run_free(&r);
-    ck_assert(num(flow(rep, "f1"), "delivered") == 40);
+    ck_assert(vh_test_num(flow(rep, "f1"), "delivered") == 40);
     /* Host1's PMD sent f1's frames itself: only the first waited for
      * ARP in the host's stack and left by the tap. */
     ck_assert_msg(ch.tx_pmd[0] >= 40 && ch.tx_tap[0] <= 3,
                   "host1: %llu frames sent by the PMD, %llu by the tap",
                   (unsigned long long) ch.tx_pmd[0],
                   (unsigned long long) ch.tx_tap[0]);
-    ck_assert(num(flow(rep, "ping"), "delivered") == 5);
+    ck_assert(vh_test_num(flow(rep, "ping"), "delivered") == 5);
     const cJSON *t2 = host_section(rep, "host2", "tunnels", "tun0");
-    ck_assert(num(host_section(rep, "host2", "bridges", "br0"),
+    ck_assert(vh_test_num(host_section(rep, "host2", "bridges", "br0"),
                   "recirculations") == count(t2, "decapsulated", "frames"));
     cJSON_Delete(rep);
 }

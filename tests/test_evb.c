@@ -40,14 +40,6 @@ struct evb_run {
     double f3_bytes;                        /* vm3 -> remote, on the wire. */
 };
 
-static double
-num(const cJSON *o, const char *key)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-    ck_assert_msg(cJSON_IsNumber(v), "no number '%s'", key);
-    return v->valuedouble;
-}
-
 static const cJSON *
 named(const cJSON *arr, const char *name)
 {
@@ -75,23 +67,24 @@ run_variant(const char *variant)
     ck_assert_ptr_nonnull(h);
     struct evb_run e;
     memset(&e, 0, sizeof e);
-    e.uplink_tx = num(h, "uplink_tx_bytes");
-    e.uplink_rx = num(h, "uplink_rx_bytes");
-    e.frames_tx = num(h, "uplink_tx_frames");
-    e.frames_rx = num(h, "uplink_rx_frames");
-    e.cycles_per_packet = num(h, "cycles_per_packet");
+    e.uplink_tx = vh_test_num(h, "uplink_tx_bytes");
+    e.uplink_rx = vh_test_num(h, "uplink_rx_bytes");
+    e.frames_tx = vh_test_num(h, "uplink_tx_frames");
+    e.frames_rx = vh_test_num(h, "uplink_rx_frames");
+    e.cycles_per_packet = vh_test_num(h, "cycles_per_packet");
 
     const cJSON *flows = cJSON_GetObjectItemCaseSensitive(rep, "flows");
     const cJSON *f12 = named(flows, "f12"), *ping = named(flows, "ping12");
     const cJSON *f3 = named(flows, "f3");
-    e.f12_delivered = (uint64_t) num(f12, "delivered");
-    e.f12_p50 = num(cJSON_GetObjectItemCaseSensitive(f12, "latency_ns"),
-                    "p50");
-    e.ping_delivered = (uint64_t) num(ping, "delivered");
+    e.f12_delivered = (uint64_t) vh_test_num(f12, "delivered");
+    e.f12_p50 = vh_test_num(cJSON_GetObjectItemCaseSensitive(f12,
+                                                             "latency_ns"),
+                            "p50");
+    e.ping_delivered = (uint64_t) vh_test_num(ping, "delivered");
     const cJSON *drops = cJSON_GetObjectItemCaseSensitive(ping, "drops");
     const cJSON *acl = cJSON_GetObjectItemCaseSensitive(drops, "acl-deny");
     e.ping_acl = cJSON_IsNumber(acl) ? (uint64_t) acl->valuedouble : 0;
-    e.f3_bytes = num(f3, "delivered") * num(f3, "size");
+    e.f3_bytes = vh_test_num(f3, "delivered") * vh_test_num(f3, "size");
 
     e.acl_hits = -1;
     const cJSON *sw = named(cJSON_GetObjectItemCaseSensitive(rep,
@@ -100,7 +93,7 @@ run_variant(const char *variant)
     const cJSON *rules = cJSON_GetObjectItemCaseSensitive(sw, "acl");
     const cJSON *rule0 = cJSON_GetArrayItem(rules, 0);
     if (rule0) {
-        e.acl_hits = num(rule0, "hits");
+        e.acl_hits = vh_test_num(rule0, "hits");
     }
     cJSON_Delete(rep);
     wt_run_free(&r);

@@ -222,14 +222,6 @@ report_in(const char *dir, const char *file)
     return r;
 }
 
-static double
-num(const cJSON *o, const char *key)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-    ck_assert_msg(cJSON_IsNumber(v), "no number '%s'", key);
-    return v->valuedouble;
-}
-
 /* --steady-from measures the stretch from its time to the end, inside
  * the same run, and changes nothing else in the report: the events, sent
  * and delivered packets it counts in bridge_flood are those of the whole
@@ -264,26 +256,27 @@ START_TEST(test_steady_from_measures_the_tail)
     ck_assert_msg(cJSON_Compare(whole, steady, true),
                   "the report differs beside 'steady'");
 
-    double events = num(whole, "events") - num(head, "events");
+    double events = vh_test_num(whole, "events") - vh_test_num(head, "events");
     double sent = 0, delivered = 0;
     const cJSON *f;
     cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(whole, "flows")) {
-        sent += num(f, "sent");
-        delivered += num(f, "delivered");
+        sent += vh_test_num(f, "sent");
+        delivered += vh_test_num(f, "delivered");
     }
     cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(head, "flows")) {
-        sent -= num(f, "sent");
-        delivered -= num(f, "delivered");
+        sent -= vh_test_num(f, "sent");
+        delivered -= vh_test_num(f, "delivered");
     }
-    ck_assert_double_eq(num(m, "from_ns"), 100000001);
-    ck_assert_double_eq(num(m, "to_ns"), num(whole, "sim_time_ns"));
-    ck_assert_double_eq(num(m, "events"), events);
-    ck_assert_double_eq(num(m, "sent"), sent);
-    ck_assert_double_eq(num(m, "delivered"), delivered);
-    ck_assert_double_eq(num(m, "flows"), 4);
-    ck_assert_double_eq(num(m, "flows_delivering"), 4);
-    ck_assert(num(m, "cpu_s") > 0);
-    ck_assert(num(m, "cpu_ns_per_delivered") > 0);
+    ck_assert_double_eq(vh_test_num(m, "from_ns"), 100000001);
+    ck_assert_double_eq(vh_test_num(m, "to_ns"),
+                        vh_test_num(whole, "sim_time_ns"));
+    ck_assert_double_eq(vh_test_num(m, "events"), events);
+    ck_assert_double_eq(vh_test_num(m, "sent"), sent);
+    ck_assert_double_eq(vh_test_num(m, "delivered"), delivered);
+    ck_assert_double_eq(vh_test_num(m, "flows"), 4);
+    ck_assert_double_eq(vh_test_num(m, "flows_delivering"), 4);
+    ck_assert(vh_test_num(m, "cpu_s") > 0);
+    ck_assert(vh_test_num(m, "cpu_ns_per_delivered") > 0);
 
     /* A mark at or past the end measures nothing: refused, exit 2. */
     free(out);

@@ -751,14 +751,6 @@ named(const cJSON *arr, const char *name)
     return NULL;
 }
 
-static double
-num(const cJSON *o, const char *key)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-    ck_assert_msg(cJSON_IsNumber(v), "no number '%s'", key);
-    return v->valuedouble;
-}
-
 static cJSON *
 leaf_spine(const char *variant)
 {
@@ -789,7 +781,7 @@ START_TEST(test_leaf_spine_scenario)
     const cJSON *nh;
     cJSON_ArrayForEach(nh, nhs) {
         const cJSON *f;
-        ck_assert(num(nh, "frames") > 0);
+        ck_assert(vh_test_num(nh, "frames") > 0);
         cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(nh, "flows")) {
             int k = (f->valuestring[0] == 'b') * 8 + atoi(f->valuestring + 1)
                     - 1;
@@ -799,21 +791,23 @@ START_TEST(test_leaf_spine_scenario)
     for (int k = 0; k < 16; k++) {
         ck_assert_msg(seen[k] == 1, "flow %d on %d next hops", k, seen[k]);
     }
-    double s1 = num(named(sw, "spine1"), "routed_bytes");
-    double s2 = num(named(sw, "spine2"), "routed_bytes");
+    double s1 = vh_test_num(named(sw, "spine1"), "routed_bytes");
+    double s2 = vh_test_num(named(sw, "spine2"), "routed_bytes");
     ck_assert_msg(s1 > 0.5 * s2 && s2 > 0.5 * s1, "%g / %g", s1, s2);
     ck_assert_double_eq(s1 + s2, 16 * 120 * 1518.0);
 
     const cJSON *sw1 = cJSON_GetObjectItemCaseSensitive(single, "switches");
-    ck_assert_double_eq(num(named(sw1, "spine2"), "routed"), 0);
+    ck_assert_double_eq(vh_test_num(named(sw1, "spine2"), "routed"), 0);
     const cJSON *fb = named(cJSON_GetObjectItemCaseSensitive(base, "flows"),
                             "a1");
     const cJSON *fs = named(cJSON_GetObjectItemCaseSensitive(single,
                                                              "flows"), "a1");
-    double p50b = num(cJSON_GetObjectItemCaseSensitive(fb, "latency_ns"),
-                      "p50");
-    double p50s = num(cJSON_GetObjectItemCaseSensitive(fs, "latency_ns"),
-                      "p50");
+    double p50b = vh_test_num(cJSON_GetObjectItemCaseSensitive(fb,
+                                                               "latency_ns"),
+                              "p50");
+    double p50s = vh_test_num(cJSON_GetObjectItemCaseSensitive(fs,
+                                                               "latency_ns"),
+                              "p50");
     ck_assert_msg(p50s > 5 * p50b, "p50 %g ns with ECMP, %g without", p50b,
                   p50s);
     cJSON_Delete(base);

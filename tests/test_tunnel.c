@@ -422,14 +422,6 @@ END_TEST
 
 /* ---- Runs ---------------------------------------------------------- */
 
-static double
-num(const cJSON *o, const char *key)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-    ck_assert_msg(cJSON_IsNumber(v), "no number '%s'", key);
-    return v->valuedouble;
-}
-
 static const cJSON *
 named(const cJSON *arr, const char *name)
 {
@@ -493,7 +485,7 @@ tunnel(const cJSON *rep, const char *host, const char *name)
 static double
 tunnel_count(const cJSON *t, const char *dir, const char *what)
 {
-    return num(cJSON_GetObjectItemCaseSensitive(t, dir), what);
+    return vh_test_num(cJSON_GetObjectItemCaseSensitive(t, dir), what);
 }
 
 static double
@@ -597,8 +589,8 @@ START_TEST(test_tunnel_every_type_vm_to_vm)
                                    .port2 = t[i].p2 };
             cJSON *rep = two_hosts_report(&c);
             const char *what = t[i].type;
-            ck_assert_msg(num(flow(rep, "f1"), "delivered") == 40
-                          && num(flow(rep, "ping"), "delivered") == 5,
+            ck_assert_msg(vh_test_num(flow(rep, "f1"), "delivered") == 40
+                          && vh_test_num(flow(rep, "ping"), "delivered") == 5,
                           "%s on %s: not every packet crossed", what,
                           bridges[b]);
             const cJSON *t1 = tunnel(rep, "host1", "tun0");
@@ -618,7 +610,7 @@ START_TEST(test_tunnel_every_type_vm_to_vm)
             const cJSON *lip = cJSON_GetObjectItemCaseSensitive(t1,
                                                                 "local_ip");
             ck_assert_str_eq(lip->valuestring, "192.168.0.1");
-            ck_assert_int_eq((int) num(t1, "mtu"),
+            ck_assert_int_eq((int) vh_test_num(t1, "mtu"),
                              strstr(what, "gre") ? 1458 : 1450);
             cJSON_Delete(rep);
         }
@@ -636,7 +628,7 @@ START_TEST(test_tunnel_unknown_key_and_remote)
                            .port2 = TUNNEL("vxlan", "192.168.0.1", 5002),
                            .traffic = overflow_traffic };
     cJSON *rep = two_hosts_report(&c);
-    ck_assert(num(flow(rep, "f1"), "delivered") == 0);
+    ck_assert(vh_test_num(flow(rep, "f1"), "delivered") == 0);
     ck_assert_msg(flow_drops(rep, "f1", "tunnel-unknown-key") > 0,
                   "f1 fails for another reason");
     const cJSON *t2 = tunnel(rep, "host2", "tun0");
@@ -711,7 +703,7 @@ START_TEST(test_tunnel_flood_and_learn)
     struct wt_run r = wt_run_json(json, NULL, add_third_remote, NULL);
     wt_assert_conserved(r.w, true);
     cJSON *rep = report_json(r.w, 0);
-    ck_assert(num(flow(rep, "f1"), "delivered") == 40);
+    ck_assert(vh_test_num(flow(rep, "f1"), "delivered") == 40);
     /* vm1's ARP request went to both; all the rest to host3 only. */
     ck_assert(tunnel_count(tunnel(rep, "host2", "tun0"), "decapsulated",
                            "frames") == 1);
@@ -735,7 +727,7 @@ START_TEST(test_tunnel_ovs_tun_id)
                                "in_port=tun0,actions=drop\", \"priority=50,"
                                "actions=normal\" ]," };
     cJSON *rep = two_hosts_report(&c);
-    ck_assert(num(flow(rep, "f1"), "delivered") == 40);
+    ck_assert(vh_test_num(flow(rep, "f1"), "delivered") == 40);
     const cJSON *h2 = named(cJSON_GetObjectItemCaseSensitive(rep, "hosts"),
                             "host2");
     const cJSON *br = named(cJSON_GetObjectItemCaseSensitive(h2, "bridges"),
@@ -753,8 +745,8 @@ START_TEST(test_tunnel_ovs_tun_id)
     }
     ck_assert_ptr_nonnull(by_id);
     ck_assert_ptr_nonnull(other);
-    ck_assert(num(by_id, "n_packets") >= 40);
-    ck_assert(num(other, "n_packets") == 0);
+    ck_assert(vh_test_num(by_id, "n_packets") >= 40);
+    ck_assert(vh_test_num(other, "n_packets") == 0);
     cJSON_Delete(rep);
 
     /* The rule asks for a tun_id the tunnel does not carry: its frames
@@ -763,7 +755,7 @@ START_TEST(test_tunnel_ovs_tun_id)
                      "actions=normal\", \"priority=100,in_port=tun0,"
                      "actions=drop\", \"priority=50,actions=normal\" ],";
     rep = two_hosts_report(&c);
-    ck_assert(num(flow(rep, "f1"), "delivered") == 0);
+    ck_assert(vh_test_num(flow(rep, "f1"), "delivered") == 0);
     cJSON_Delete(rep);
 }
 END_TEST
@@ -778,7 +770,7 @@ START_TEST(test_tunnel_nvgre_refuses_tags)
                            .bridge_extra = "\"vlan_filtering\": true,",
                            .traffic = overflow_traffic };
     cJSON *rep = two_hosts_report(&c);
-    ck_assert(num(flow(rep, "f1"), "delivered") == 0);
+    ck_assert(vh_test_num(flow(rep, "f1"), "delivered") == 0);
     ck_assert(flow_drops(rep, "f1", "nvgre-inner-vlan") > 0);
     ck_assert(tunnel_drops(tunnel(rep, "host1", "tun0"),
                            "nvgre-inner-vlan") >= 1);
@@ -786,7 +778,7 @@ START_TEST(test_tunnel_nvgre_refuses_tags)
     c.port1 = TUNNEL("vxlan", "192.168.0.2", 5001);
     c.port2 = TUNNEL("vxlan", "192.168.0.1", 5001);
     rep = two_hosts_report(&c);
-    ck_assert(num(flow(rep, "f1"), "delivered") == 150);
+    ck_assert(vh_test_num(flow(rep, "f1"), "delivered") == 150);
     cJSON_Delete(rep);
 }
 END_TEST
@@ -803,25 +795,25 @@ START_TEST(test_tunnel_mtu)
          i++) {
         cJSON *rep = overlay_report(drop_variants[i]);
         const char *v = drop_variants[i] ? drop_variants[i] : "base";
-        ck_assert_msg(num(flow(rep, "big"), "delivered") == 0
+        ck_assert_msg(vh_test_num(flow(rep, "big"), "delivered") == 0
                       && flow_drops(rep, "big", "tunnel-mtu-exceeded") == 20,
                       "%s: big frames not dropped for the MTU", v);
         ck_assert(tunnel_drops(tunnel(rep, "host1", "tun0"),
                                "tunnel-mtu-exceeded") == 20);
-        ck_assert(num(flow(rep, "f1"), "delivered") == 200);
+        ck_assert(vh_test_num(flow(rep, "f1"), "delivered") == 200);
         cJSON_Delete(rep);
     }
     static const char *const fixed[] = { "inner-mtu", "jumbo" };
     for (size_t i = 0; i < 2; i++) {
         cJSON *rep = overlay_report(fixed[i]);
-        ck_assert_msg(num(flow(rep, "big"), "delivered") == 20
-                      && num(flow(rep, "big"), "dropped") == 0,
+        ck_assert_msg(vh_test_num(flow(rep, "big"), "delivered") == 20
+                      && vh_test_num(flow(rep, "big"), "dropped") == 0,
                       "%s: big frames lost", fixed[i]);
         const cJSON *t = tunnel(rep, "host1", "tun0");
         ck_assert(tunnel_drops(t, "tunnel-mtu-exceeded") == 0);
         /* Lowered inner MTU: each big packet is two frames in the
          * tunnel; jumbo frames: one. */
-        ck_assert_int_eq((int) num(t, "mtu"), i ? 8950 : 1450);
+        ck_assert_int_eq((int) vh_test_num(t, "mtu"), i ? 8950 : 1450);
         cJSON_Delete(rep);
     }
     /* The bridge's MTU is its VM NICs' default, as libvirt hands a
@@ -842,7 +834,7 @@ START_TEST(test_tunnel_mtu)
     strcpy(o, p);
     ck_assert_int_eq(bridges, 2);
     cJSON *rep = run_report(mod, NULL);
-    ck_assert(num(flow(rep, "big"), "delivered") == 20);
+    ck_assert(vh_test_num(flow(rep, "big"), "delivered") == 20);
     cJSON_Delete(rep);
     free(mod);
     free(json);
@@ -1124,7 +1116,7 @@ START_TEST(test_tunnel_ecmp_spread)
         double total = 0;
         const cJSON *hop;
         cJSON_ArrayForEach(hop, hops) {
-            double frames = num(hop, "frames");
+            double frames = vh_test_num(hop, "frames");
             total += frames;
             used += frames > 0;
             const cJSON *f;

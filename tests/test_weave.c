@@ -137,14 +137,6 @@ net_report(const cJSON *rep, const char *host)
     return NULL;
 }
 
-static double
-num(const cJSON *o, const char *key)
-{
-    const cJSON *v = cJSON_GetObjectItem(o, key);
-    ck_assert_msg(cJSON_IsNumber(v), "no number '%s'", key);
-    return v->valuedouble;
-}
-
 static void
 assert_no_vm_work(const struct host *h)
 {
@@ -225,14 +217,16 @@ START_TEST(test_weave_fastdp_upcall_then_flow)
         const cJSON *n = net_report(rep, i ? "host2" : "host1");
         /* The ARP request, its answer and the first UDP packet each miss
          * once and install a flow; the five later packets hit theirs. */
-        ck_assert_double_eq(num(n, "upcalls"), 3);
-        ck_assert_double_eq(num(n, "flows"), 3);
-        ck_assert_double_eq(num(n, "hits"), 5);
-        ck_assert_double_eq(num(n, "short_id"), i + 1);
-        ck_assert_double_eq(num(n, "peers"), 1);
+        ck_assert_double_eq(vh_test_num(n, "upcalls"), 3);
+        ck_assert_double_eq(vh_test_num(n, "flows"), 3);
+        ck_assert_double_eq(vh_test_num(n, "hits"), 5);
+        ck_assert_double_eq(vh_test_num(n, "short_id"), i + 1);
+        ck_assert_double_eq(vh_test_num(n, "peers"), 1);
     }
-    ck_assert_double_eq(num(net_report(rep, "host1"), "encapsulated"), 7);
-    ck_assert_double_eq(num(net_report(rep, "host2"), "decapsulated"), 7);
+    ck_assert_double_eq(vh_test_num(net_report(rep, "host1"), "encapsulated"),
+                        7);
+    ck_assert_double_eq(vh_test_num(net_report(rep, "host2"), "decapsulated"),
+                        7);
     cJSON_Delete(rep);
     /* The upcalls' handling is the router's, in user space. */
     ck_assert_uint_gt(wt_cat_cycles(wt_host(r.w, "host1"), CPU_APP), 0);
@@ -293,10 +287,12 @@ START_TEST(test_weave_sleeve_on_the_wire)
     free(out);
     /* The ARP request and the five packets one way, the answer the
      * other. */
-    ck_assert_double_eq(num(net_report(rep, "host1"), "router_sent"), 6);
-    ck_assert_double_eq(num(net_report(rep, "host2"), "router_received"),
+    ck_assert_double_eq(vh_test_num(net_report(rep, "host1"), "router_sent"),
                         6);
-    ck_assert_double_eq(num(net_report(rep, "host2"), "router_sent"), 1);
+    ck_assert_double_eq(vh_test_num(net_report(rep, "host2"),
+                                    "router_received"), 6);
+    ck_assert_double_eq(vh_test_num(net_report(rep, "host2"), "router_sent"),
+                        1);
     cJSON_Delete(rep);
     /* Each data frame copied three times by host1's router (read out of
      * the packet socket, into the datagram, sendto() into the kernel)
@@ -358,9 +354,9 @@ START_TEST(test_weave_no_peer_drop)
         cJSON *rep = report_json(r.w, 0);
         const cJSON *n = net_report(rep, "host1");
         const cJSON *drops = cJSON_GetObjectItem(n, "drops");
-        ck_assert_double_eq(num(drops, "weave-no-peer"), 1);
+        ck_assert_double_eq(vh_test_num(drops, "weave-no-peer"), 1);
         ck_assert_int_eq(cJSON_GetArraySize(drops), 1);
-        ck_assert_double_eq(num(n, "peers"), 0);
+        ck_assert_double_eq(vh_test_num(n, "peers"), 0);
         cJSON_Delete(rep);
         ck_assert_uint_eq(wt_dev(r.w, "host1/networks/pods")->drops, 1);
         ck_assert_uint_eq(wt_dev(r.w, "host1/eth0")->tx, 0);

@@ -49,6 +49,11 @@ char *vh_test_dq(const char *s);
  * frees). */
 char *vh_test_run_scenario(const char *json, const char *args);
 
+/* The number under 'key' in JSON object 'o' (a report's), failing the
+ * test if there is none. */
+struct cJSON;
+double vh_test_num(const struct cJSON *o, const char *key);
+
 /* Reading a capture back with tshark (tests/tshark.c).  Checksums are
  * verified.  vh_tshark_require() fails the test, saying to install it,
  * when tshark is missing; vh_tshark_assert_clean() fails it on any
