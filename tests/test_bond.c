@@ -219,9 +219,11 @@ START_TEST(test_active_backup_loses_until_miimon_notices)
 }
 END_TEST
 
+/* Captures at one or two points, opened once the world is built. */
 struct caps {
-    const char *points[1];
-    const char *files[1];
+    const char *points[2];
+    const char *files[2];
+    size_t n;
     struct vh_capture *c;
 };
 
@@ -231,8 +233,8 @@ caps_open(struct world *w, void *ctx)
     struct caps *cc = ctx;
     size_t failed;
     char err[256];
-    cc->c = vh_capture_open(&w->trace, &w->devs, cc->points, cc->files, 1,
-                            &failed, err, sizeof err);
+    cc->c = vh_capture_open(&w->trace, &w->devs, cc->points, cc->files,
+                            cc->n, &failed, err, sizeof err);
     ck_assert_msg(cc->c, "%s", err);
 }
 
@@ -246,7 +248,7 @@ START_TEST(test_8023ad_forms_aggregation_by_lacp)
     char *dir = vh_test_tmpdir();
     char path[512];
     snprintf(path, sizeof path, "%s/eth2.pcap", dir);
-    struct caps cc = { { "h/eth2" }, { path }, NULL };
+    struct caps cc = { { "h/eth2" }, { path }, 1, NULL };
     struct wt_run r = run_bond(", \"bond_mode\": \"802.3ad\"", caps_open,
                                &cc);
     char err[256];
@@ -337,23 +339,6 @@ mac_str(const struct vh_mac *m, char *buf)
              m->b[2], m->b[3], m->b[4], m->b[5]);
 }
 
-struct two_caps {
-    const char *points[2];
-    const char *files[2];
-    struct vh_capture *c;
-};
-
-static void
-two_caps_open(struct world *w, void *ctx)
-{
-    struct two_caps *cc = ctx;
-    size_t failed;
-    char err[256];
-    cc->c = vh_capture_open(&w->trace, &w->devs, cc->points, cc->files, 2,
-                            &failed, err, sizeof err);
-    ck_assert_msg(cc->c, "%s", err);
-}
-
 /* Receive load balancing: the host answers r1's ARP request by eth1 and
  * r2's by eth2, each reply naming the MAC of the member it leaves by
  * (tshark reads them), so each peer's frames come in by its own member;
@@ -366,9 +351,9 @@ START_TEST(test_alb_spreads_peers_by_arp)
     char p1[512], p2[512];
     snprintf(p1, sizeof p1, "%s/eth1.pcap", dir);
     snprintf(p2, sizeof p2, "%s/eth2.pcap", dir);
-    struct two_caps cc = { { "h/eth1", "h/eth2" }, { p1, p2 }, NULL };
+    struct caps cc = { { "h/eth1", "h/eth2" }, { p1, p2 }, 2, NULL };
     char *json = alb_scenario("200ms", alb_rx_traffic, "");
-    struct wt_run r = wt_run_json(json, NULL, two_caps_open, &cc);
+    struct wt_run r = wt_run_json(json, NULL, caps_open, &cc);
     free(json);
     char err[256];
     ck_assert_msg(vh_capture_commit(cc.c, err, sizeof err) == 0, "%s", err);
@@ -424,11 +409,11 @@ START_TEST(test_alb_failover_moves_mac_and_peers)
     char p1[512], p2[512];
     snprintf(p1, sizeof p1, "%s/eth1.pcap", dir);
     snprintf(p2, sizeof p2, "%s/eth2.pcap", dir);
-    struct two_caps cc = { { "h/eth1", "h/eth2" }, { p1, p2 }, NULL };
+    struct caps cc = { { "h/eth1", "h/eth2" }, { p1, p2 }, 2, NULL };
     char *json = alb_scenario("200ms", alb_rx_traffic,
                               "{ \"at\": \"52ms\", \"action\": \"link-down\","
                               "  \"target\": \"h/eth1\" }");
-    struct wt_run r = wt_run_json(json, NULL, two_caps_open, &cc);
+    struct wt_run r = wt_run_json(json, NULL, caps_open, &cc);
     free(json);
     char err[256];
     ck_assert_msg(vh_capture_commit(cc.c, err, sizeof err) == 0, "%s", err);
@@ -487,7 +472,7 @@ START_TEST(test_alb_spreads_destinations_after_rebalance)
     char *dir = vh_test_tmpdir();
     char p2[512];
     snprintf(p2, sizeof p2, "%s/eth2.pcap", dir);
-    struct caps cc = { { "h/eth2" }, { p2 }, NULL };
+    struct caps cc = { { "h/eth2" }, { p2 }, 1, NULL };
     char *json = alb_scenario(
         "12s",
         "{ \"name\": \"a\", \"from\": \"h/vm1\", \"to\": \"r1\","
