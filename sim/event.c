@@ -3,7 +3,8 @@
  * The queue has two parts: a heap of the events up to 'near_max', from
  * which events run, and the far set of all later ones, kept in time
  * buckets (see "The far set" below).  Every event in the heap is earlier
- * than every event in the far set.
+ * than every event in the far set.  With few events in it, the heap is
+ * kept as a sorted run instead (see "The sorted run" below).
  *
  * The heap is a 4-ary min-heap of 16-byte keys, (time, tag), where the tag
  * is the sequence number with the index of the event's slot in its low
@@ -137,6 +138,7 @@ reencode(uint64_t tag, unsigned old_bits, unsigned bits)
 }
 
 static void far_reencode(struct vh_sim *, unsigned old_bits, unsigned bits);
+static inline bool root_vacant(const struct vh_sim *);
 
 /* Doubles the capacity: a new, line-aligned key array; the slot array
  * twice as long with the new slots on the free list; and one more
@@ -165,8 +167,9 @@ heap_grow(struct vh_sim *sim)
     advise_huge(block, bytes);
     struct vh_event_key *h = (struct vh_event_key *) block + HEAD_PAD;
     /* With the root vacant (tag 0, which re-encodes to 0) the entries
-     * are at 0..n_heap, otherwise at 0..n_heap - 1. */
-    size_t used = sim->heap ? sim->n_heap + (sim->heap[0].tag == 0) : 0;
+     * are at 0..n_heap, otherwise at 0..n_heap - 1; a sorted run moves
+     * to the start of the new array. */
+    size_t used = sim->heap ? sim->n_heap + root_vacant(sim) : 0;
     for (size_t i = 0; i < used; i++) {
         h[i].time = sim->heap[i].time;
         h[i].tag = reencode(sim->heap[i].tag, old_bits, bits);
@@ -176,7 +179,7 @@ heap_grow(struct vh_sim *sim)
     }
     free(sim->heap_block);
     sim->heap_block = block;
-    sim->heap = h;
+    sim->heap = sim->heap_base = h;
     far_reencode(sim, old_bits, bits);
 
     sim->slots = vh_xrealloc(sim->slots, cap * sizeof *sim->slots);
@@ -203,6 +206,7 @@ vh_sim_init(struct vh_sim *sim)
     sim->last_slot = NONE;
     sim->riding = NONE;
     heap_grow(sim);
+    sim->sorted = true;
 }
 
 void
@@ -323,7 +327,106 @@ sift_down(struct vh_event_key *heap, size_t n, struct vh_event_key key)
 static inline bool
 root_vacant(const struct vh_sim *sim)
 {
-    return sim->heap[0].tag == 0;
+    return !sim->sorted && sim->heap[0].tag == 0;
+}
+
+/* --- The sorted run. ---
+ *
+ * With a few events pending, as in a simulation of a handful of
+ * devices, a heap spends its whole descent on every event: each pop
+ * sinks a key through all its levels.  Up to SORTED_MAX events are kept
+ * instead as a run sorted by (time, sequence), whose first key is the
+ * next event.  A pop moves the run's start up by one, with no key
+ * moved; a schedule shifts the keys later than its own up by one, and
+ * most events are scheduled a short delay ahead, among the latest.
+ *
+ * A sorted array is also a valid heap, so a run that grows past
+ * SORTED_MAX becomes the heap by being moved to the array's start; a
+ * heap that shrinks to SORTED_MIN is sorted back into a run.  The gap
+ * between the two keeps a queue that hovers around one size from
+ * converting at every event.  The run slides up the array as it is
+ * popped and is moved back to the start when it reaches SORTED_SLIDE
+ * keys in; the sentinels the heap needs are written back beyond it
+ * only when it becomes a heap again. */
+#define SORTED_MAX 48
+#define SORTED_MIN 24
+#define SORTED_SLIDE INITIAL_CAP
+
+_Static_assert(SORTED_SLIDE <= INITIAL_CAP && SORTED_MAX < SORTED_SLIDE,
+               "the run slides inside the smallest array");
+
+/* Turns the run into the heap: a sorted array already is one. */
+static void
+sorted_to_heap(struct vh_sim *sim)
+{
+    struct vh_event_key *base = sim->heap_base;
+    size_t n = sim->n_heap;
+    memmove(base, sim->heap, n * sizeof *base);
+    for (size_t i = n; i < SORTED_SLIDE; i++) {
+        base[i] = sentinel;
+    }
+    sim->heap = base;
+    sim->sorted = false;
+}
+
+/* Turns a heap of at most SORTED_MIN keys, root occupied, into a run:
+ * an insertion sort on the full key. */
+static void
+heap_to_sorted(struct vh_sim *sim)
+{
+    struct vh_event_key *h = sim->heap;
+    for (size_t i = 1; i < sim->n_heap; i++) {
+        struct vh_event_key k = h[i];
+        size_t j = i;
+        while (j > 0 && key_less(k.time, k.tag, h[j - 1].time, h[j - 1].tag)) {
+            h[j] = h[j - 1];
+            j--;
+        }
+        h[j] = k;
+    }
+    sim->sorted = true;
+}
+
+/* Puts the newest key into the run, after every key not later in time
+ * (all of them have earlier sequence numbers).  The run has room.  The
+ * keys on the shorter side of the new one move: those before it down
+ * by one, or those after it up, so the run has space kept free on both
+ * sides; when the side it grows into is used up, it is moved back to
+ * the middle of the space. */
+static inline void
+sorted_insert(struct vh_sim *sim, struct vh_event_key key)
+{
+    struct vh_event_key *h = sim->heap;
+    struct vh_event_key *lo = sim->heap_base;
+    size_t n = sim->n_heap;
+    if (n == 0) {
+        /* Pops have moved the empty run up: it starts again mid-way. */
+        h = sim->heap = lo + SORTED_SLIDE / 2;
+        *h = key;
+        sim->n_heap = 1;
+        return;
+    }
+    bool front = key.time < h[n / 2].time;
+    if (front ? h == lo : h + n == lo + SORTED_SLIDE) {
+        struct vh_event_key *mid = lo + (SORTED_SLIDE - n) / 2;
+        memmove(mid, h, n * sizeof *h);
+        h = sim->heap = mid;
+    }
+    sim->n_heap = n + 1;
+    size_t i;
+    if (front) {
+        /* Stops at the old h[n / 2] at the latest, which is later. */
+        h = --sim->heap;
+        for (i = 0; h[i + 1].time <= key.time; i++) {
+            h[i] = h[i + 1];
+        }
+    } else {
+        /* Stops at h[n / 2] at the latest, which is not later. */
+        for (i = n; h[i - 1].time > key.time; i--) {
+            h[i] = h[i - 1];
+        }
+    }
+    h[i] = key;
 }
 
 /* --- The far set. ---
@@ -590,6 +693,9 @@ near_refill(struct vh_sim *sim)
     vh_time_t width = (vh_time_t) 1 << f->width_bits;
     sim->near_max = f->last - first < width ? f->last : first + width - 1;
 
+    if (sim->sorted) {
+        sorted_to_heap(sim);    /* Empty: this only writes sentinels. */
+    }
     struct vh_event_key *h = sim->heap;
     size_t n = 0;
     while (c != NO_CHUNK) {
@@ -719,6 +825,11 @@ vh_schedule_at(struct vh_sim *sim, vh_time_t t, vh_event_fn fn,
     struct vh_event_key key = { t, seq << sim->slot_bits | slot };
     if (t > sim->near_max) {
         far_insert(&sim->far, key);
+    } else if (sim->sorted && sim->n_heap < SORTED_MAX) {
+        sorted_insert(sim, key);
+    } else if (sim->sorted) {
+        sorted_to_heap(sim);
+        sift_up(sim->heap, sim->n_heap++, key);
     } else if (root_vacant(sim)) {
         sift_down(sim->heap, ++sim->n_heap, key);
     } else {
@@ -752,7 +863,17 @@ static void
 requeue_riders(struct vh_sim *sim, uint64_t seq, size_t slot)
 {
     struct vh_event_key key = { sim->now, seq << sim->slot_bits | slot };
-    if (root_vacant(sim)) {
+    if (sim->sorted && sim->heap > sim->heap_base) {
+        sim->heap--;            /* Room before the run. */
+        sim->n_heap++;
+    } else if (sim->sorted && sim->n_heap < SORTED_MAX) {
+        struct vh_event_key *h = sim->heap;
+        memmove(h + 1, h, sim->n_heap++ * sizeof *h);
+    } else if (sim->sorted) {
+        sorted_to_heap(sim);
+        requeue_riders(sim, seq, slot);
+        return;
+    } else if (root_vacant(sim)) {
         sim->n_heap++;
     } else {
         /* It goes to the root: every key below moves down a level along
@@ -783,8 +904,12 @@ vh_sim_run(struct vh_sim *sim, vh_time_t until)
     while (sim->n_pending > sim->n_stale) {
         if (sim->n_heap == 0) {
             near_refill(sim);
+        } else if (sim->sorted) {
+            /* Nothing to do: the run's first key is next. */
         } else if (sim->n_heap > sim->spill_at) {
             near_spill(sim);
+        } else if (sim->n_heap <= SORTED_MIN) {
+            heap_to_sorted(sim);
         }
         struct vh_event_key *root = &sim->heap[0];
         if (root->time > until) {
@@ -797,7 +922,9 @@ vh_sim_run(struct vh_sim *sim, vh_time_t until)
         uint64_t seq = root->tag >> sim->slot_bits;
         sim->now = root->time;
         sim->n_heap--;
-        if (sim->n_heap) {
+        if (sim->sorted) {
+            sim->heap++;
+        } else if (sim->n_heap) {
             root->tag = 0;
         } else {
             /* The last event of the heap: no vacancy, so that the next
@@ -852,6 +979,9 @@ vh_sim_next_time(const struct vh_sim *sim)
     const struct vh_event_key *h = sim->heap;
     if (sim->riding != NONE) {
         return sim->now;        /* A rider of the running entry is next. */
+    }
+    if (sim->sorted) {
+        return sim->n_heap ? h[0].time : far_min(sim);
     }
     if (root_vacant(sim)) {
         /* The least child of the vacant root; sentinels past the end have

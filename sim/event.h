@@ -6,10 +6,10 @@
  * function of its inputs.
  *
  * The near future is a 4-ary min-heap of 16-byte keys, (time, sequence and
- * slot), with each event's handler and arguments waiting beside it in a
- * slot array rather than inside the heap; later events wait in time
- * buckets and are moved into the heap a bucket at a time (sim/event.c
- * says why).  Nothing is allocated per event: every array grows by
+ * slot), or with few pending a sorted run of the same keys, with each
+ * event's handler and arguments waiting beside it in a slot array rather
+ * than inside the heap; later events wait in time buckets and are moved
+ * into the heap a bucket at a time (sim/event.c says why).  Nothing is allocated per event: every array grows by
  * doubling and is reused.
  *
  * Two events scheduled one right after the other for the same time run
@@ -95,11 +95,16 @@ struct vh_sim {
     vh_time_t now;              /* Current simulated time. */
     uint64_t next_seq;          /* Sequence number of the next schedule. */
     uint64_t events_run;        /* Events executed so far (for reports). */
-    struct vh_event_key *heap;  /* 4-ary min-heap on (time, tag) of the
-                                 * events up to 'near_max'. */
+    struct vh_event_key *heap;  /* The events up to 'near_max': a 4-ary
+                                 * min-heap on (time, tag), or, while
+                                 * 'sorted', a run in that order whose
+                                 * start moves up as events run. */
+    struct vh_event_key *heap_base; /* Where the heap starts in its
+                                 * allocation. */
     struct vh_event_slot *slots;/* Handlers of pending events, by slot. */
     void *heap_block;           /* The allocation 'heap' lies in. */
     size_t n_heap;              /* Entries in 'heap'. */
+    bool sorted;                /* Few events: 'heap' is a sorted run. */
     size_t n_pending;           /* Events in 'heap' and in 'far', riders
                                  * included. */
     size_t heap_cap;            /* Allocated entries, and slots. */

@@ -777,6 +777,12 @@ struct depth_check {
     size_t n_timers;
     uint64_t budget;            /* Schedules left. */
     uint64_t ran, wrong, wrong_next;
+    /* The small walk (test_queue_small_walk): delays mostly short, the
+     * number of successors steered towards 'target' entries, a burst
+     * of same-time events now and then, and runs stopped at random. */
+    bool small;
+    size_t target;
+    uint64_t bursts, stops;
 };
 
 static bool
@@ -839,6 +845,11 @@ static vh_time_t
 draw_time(struct depth_check *d, vh_time_t now)
 {
     uint64_t r = vh_rng_below(&d->rng, 100);
+    if (d->small) {
+        return r < 20 ? now
+               : r < 99 ? now + vh_rng_below(&d->rng, 2000)
+               : now + vh_rng_below(&d->rng, 50000000);
+    }
     if (r < 15) {
         return now;                             /* Same picosecond. */
     } else if (r < 60) {
@@ -853,6 +864,14 @@ draw_time(struct depth_check *d, vh_time_t now)
 
 static void depth_event(struct vh_sim *, void *obj, void *arg);
 static void depth_timer(struct vh_sim *, void *obj, void *arg);
+
+static void
+depth_schedule_at(struct vh_sim *sim, struct depth_check *d, vh_time_t t)
+{
+    uint64_t id = sim->next_seq;
+    ref_push(d, t, id);
+    vh_schedule_at(sim, t, depth_event, d, id_arg(id));
+}
 
 static void
 depth_schedule(struct vh_sim *sim, struct depth_check *d)
@@ -903,6 +922,21 @@ static void
 depth_work(struct vh_sim *sim, struct depth_check *d)
 {
     uint64_t n = vh_rng_below(&d->rng, 3);
+    if (d->small) {
+        n = vh_rng_below(&d->rng, d->n_ref < d->target ? 4 : 2);
+        if (vh_rng_below(&d->rng, 2000) == 0 && d->budget > 300) {
+            /* All ride on the first: more slots taken than the arrays
+             * have, with few entries in the queue. */
+            for (int i = 0; i < 300; i++, d->budget--) {
+                depth_schedule_at(sim, d, sim->now);
+            }
+            d->bursts++;
+        }
+        if (vh_rng_below(&d->rng, 300) == 0) {
+            vh_sim_stop(sim);   /* Maybe with riders left behind. */
+            d->stops++;
+        }
+    }
     for (uint64_t i = 0; i < n && d->budget > 0; i++, d->budget--) {
         depth_schedule(sim, d);
     }
@@ -933,6 +967,65 @@ depth_timer(struct vh_sim *sim, void *obj, void *arg)
     depth_check_run(sim, d, d->timer_id[i]);
     depth_work(sim, d);
 }
+
+/* The queue kept small, around where it changes between a sorted run
+ * and a heap: the number of entries steered to targets below, around
+ * and above both thresholds in turn, with riders, bursts that take more
+ * slots than the array has while the run is short, and runs stopped
+ * between an entry and its riders. */
+START_TEST(test_queue_small_walk)
+{
+    enum { BUDGET = 400000, TIMERS = 4, PHASE = 3000 };
+    static const size_t targets[] = { 3, 20, 40, 70, 150, 10, 30, 60 };
+    struct depth_check d = {
+        .ref_cap = 1024, .dead_cap = 1024, .n_timers = TIMERS,
+        .budget = BUDGET, .small = true,
+    };
+    struct vh_sim sim;
+
+    d.ref = malloc(d.ref_cap * sizeof *d.ref);
+    d.dead = calloc(d.dead_cap, 1);
+    d.timers = calloc(TIMERS, sizeof *d.timers);
+    d.timer_id = calloc(TIMERS, sizeof *d.timer_id);
+    ck_assert(d.ref && d.dead && d.timers && d.timer_id);
+    vh_sim_init(&sim);
+    vh_rng_seed(&d.rng, 13, "test/small");
+    for (size_t i = 0; i < TIMERS; i++) {
+        vh_timer_init(&d.timers[i], depth_timer, &d);
+        depth_arm(&sim, &d, i);
+    }
+    for (int i = 0; i < 5; i++) {
+        depth_schedule(&sim, &d);
+    }
+    size_t sizes_seen[3] = { 0 };   /* Runs ending at <= 16, 17..63 and
+                                     * >= 64 entries. */
+    while (vh_sim_live(&sim) || d.budget > 0) {
+        d.target = targets[d.ran / PHASE % (sizeof targets
+                                            / sizeof targets[0])];
+        if (!vh_sim_live(&sim)) {
+            d.budget--;
+            depth_schedule(&sim, &d);   /* Start the walk again. */
+        }
+        vh_sim_run(&sim, VH_TIME_NEVER);
+        sizes_seen[d.n_ref <= 16 ? 0 : d.n_ref < 64 ? 1 : 2]++;
+    }
+
+    ck_assert_uint_eq(d.wrong, 0);
+    ck_assert_uint_eq(d.wrong_next, 0);
+    ck_assert_uint_gt(d.ran, BUDGET / 2);
+    ck_assert_uint_gt(d.bursts, 10);
+    ck_assert_uint_gt(d.stops, 100);
+    ck_assert_uint_gt(sizes_seen[0], 10);
+    ck_assert_uint_gt(sizes_seen[1], 10);
+    ck_assert_uint_gt(sizes_seen[2], 10);
+    ck_assert_uint_eq(sim.events_run, d.ran);
+    free(d.ref);
+    free(d.dead);
+    free(d.timers);
+    free(d.timer_id);
+    vh_sim_destroy(&sim);
+}
+END_TEST
 
 START_TEST(test_queue_at_depth)
 {
@@ -1007,6 +1100,7 @@ event_suite(void)
      * seconds under the sanitizers. */
     TCase *depth = tcase_create("depth");
     tcase_add_test(depth, test_queue_at_depth);
+    tcase_add_test(depth, test_queue_small_walk);
     tcase_set_timeout(depth, 120);
     suite_add_tcase(s, depth);
     return s;
