@@ -968,6 +968,40 @@ depth_timer(struct vh_sim *sim, void *obj, void *arg)
     depth_work(sim, d);
 }
 
+/* Sets up 'd' (whose counts and budget the caller has filled in) and
+ * 'sim': the reference's arrays, 'n_timers' timers armed, and 'start'
+ * events scheduled. */
+static void
+depth_begin(struct depth_check *d, struct vh_sim *sim, uint64_t seed,
+            const char *stream, int start)
+{
+    d->ref_cap = d->dead_cap = 1024;
+    d->ref = malloc(d->ref_cap * sizeof *d->ref);
+    d->dead = calloc(d->dead_cap, 1);
+    d->timers = calloc(d->n_timers, sizeof *d->timers);
+    d->timer_id = calloc(d->n_timers, sizeof *d->timer_id);
+    ck_assert(d->ref && d->dead && d->timers && d->timer_id);
+    vh_sim_init(sim);
+    vh_rng_seed(&d->rng, seed, stream);
+    for (size_t i = 0; i < d->n_timers; i++) {
+        vh_timer_init(&d->timers[i], depth_timer, d);
+        depth_arm(sim, d, i);
+    }
+    for (int i = 0; i < start; i++) {
+        depth_schedule(sim, d);
+    }
+}
+
+static void
+depth_end(struct depth_check *d, struct vh_sim *sim)
+{
+    free(d->ref);
+    free(d->dead);
+    free(d->timers);
+    free(d->timer_id);
+    vh_sim_destroy(sim);
+}
+
 /* The queue kept small, around where it changes between a sorted run
  * and a heap: the number of entries steered to targets below, around
  * and above both thresholds in turn, with riders, bursts that take more
@@ -978,25 +1012,11 @@ START_TEST(test_queue_small_walk)
     enum { BUDGET = 400000, TIMERS = 4, PHASE = 3000 };
     static const size_t targets[] = { 3, 20, 40, 70, 150, 10, 30, 60 };
     struct depth_check d = {
-        .ref_cap = 1024, .dead_cap = 1024, .n_timers = TIMERS,
-        .budget = BUDGET, .small = true,
+        .n_timers = TIMERS, .budget = BUDGET, .small = true,
     };
     struct vh_sim sim;
 
-    d.ref = malloc(d.ref_cap * sizeof *d.ref);
-    d.dead = calloc(d.dead_cap, 1);
-    d.timers = calloc(TIMERS, sizeof *d.timers);
-    d.timer_id = calloc(TIMERS, sizeof *d.timer_id);
-    ck_assert(d.ref && d.dead && d.timers && d.timer_id);
-    vh_sim_init(&sim);
-    vh_rng_seed(&d.rng, 13, "test/small");
-    for (size_t i = 0; i < TIMERS; i++) {
-        vh_timer_init(&d.timers[i], depth_timer, &d);
-        depth_arm(&sim, &d, i);
-    }
-    for (int i = 0; i < 5; i++) {
-        depth_schedule(&sim, &d);
-    }
+    depth_begin(&d, &sim, 13, "test/small", 5);
     size_t sizes_seen[3] = { 0 };   /* Runs ending at <= 16, 17..63 and
                                      * >= 64 entries. */
     while (vh_sim_live(&sim) || d.budget > 0) {
@@ -1019,37 +1039,17 @@ START_TEST(test_queue_small_walk)
     ck_assert_uint_gt(sizes_seen[1], 10);
     ck_assert_uint_gt(sizes_seen[2], 10);
     ck_assert_uint_eq(sim.events_run, d.ran);
-    free(d.ref);
-    free(d.dead);
-    free(d.timers);
-    free(d.timer_id);
-    vh_sim_destroy(&sim);
+    depth_end(&d, &sim);
 }
 END_TEST
 
 START_TEST(test_queue_at_depth)
 {
     enum { START = 300000, BUDGET = 700000, TIMERS = 5000 };
-    struct depth_check d = {
-        .ref_cap = 1024, .dead_cap = 1024, .n_timers = TIMERS,
-        .budget = BUDGET,
-    };
+    struct depth_check d = { .n_timers = TIMERS, .budget = BUDGET };
     struct vh_sim sim;
 
-    d.ref = malloc(d.ref_cap * sizeof *d.ref);
-    d.dead = calloc(d.dead_cap, 1);
-    d.timers = calloc(TIMERS, sizeof *d.timers);
-    d.timer_id = calloc(TIMERS, sizeof *d.timer_id);
-    ck_assert(d.ref && d.dead && d.timers && d.timer_id);
-    vh_sim_init(&sim);
-    vh_rng_seed(&d.rng, 12, "test/depth");
-    for (size_t i = 0; i < TIMERS; i++) {
-        vh_timer_init(&d.timers[i], depth_timer, &d);
-        depth_arm(&sim, &d, i);
-    }
-    for (int i = 0; i < START; i++) {
-        depth_schedule(&sim, &d);
-    }
+    depth_begin(&d, &sim, 12, "test/depth", START);
     /* In slices, so runs that stop short of the queue's end are tried. */
     vh_time_t until = 0;
     while (vh_sim_live(&sim)) {
@@ -1066,11 +1066,7 @@ START_TEST(test_queue_at_depth)
     }
     ck_assert_uint_eq(d.n_ref, 0);
     ck_assert_uint_eq(sim.events_run, d.ran);
-    free(d.ref);
-    free(d.dead);
-    free(d.timers);
-    free(d.timer_id);
-    vh_sim_destroy(&sim);
+    depth_end(&d, &sim);
 }
 END_TEST
 
