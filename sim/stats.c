@@ -50,7 +50,8 @@ void
 vh_hist_add(struct vh_hist *h, uint64_t value)
 {
     h->count++;
-    h->sum += value;
+    h->sum_lo += value;
+    h->sum_hi += h->sum_lo < value;     /* The carry. */
     if (value < h->min) {
         h->min = value;
     }
@@ -101,7 +102,10 @@ vh_hist_percentile(const struct vh_hist *h, double p)
 double
 vh_hist_mean(const struct vh_hist *h)
 {
-    return h->count ? (double) (h->sum / h->count) : 0.0;
+    /* In long double, as the sum was once kept: below 2^64 the sum is
+     * exact in either, so the mean is the same to the last bit. */
+    unsigned __int128 sum = (unsigned __int128) h->sum_hi << 64 | h->sum_lo;
+    return h->count ? (double) ((long double) sum / h->count) : 0.0;
 }
 
 void

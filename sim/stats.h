@@ -16,10 +16,14 @@
 #define VH_HIST_BUCKETS (64 * VH_HIST_SUB)
 
 struct vh_hist {
+    /* The head, 40 bytes that every sample writes: a flow's statistics
+     * keep it in one cache line with the flow's delivery counters. */
     uint64_t count;
     uint64_t min;               /* Exact; UINT64_MAX when empty. */
     uint64_t max;               /* Exact; 0 when empty. */
-    long double sum;            /* For the mean. */
+    uint64_t sum_lo, sum_hi;    /* The exact sum, for the mean: 128 bits
+                                 * as two words, so that the head needs
+                                 * no 16-byte alignment. */
     uint64_t buckets[VH_HIST_BUCKETS];
 };
 

@@ -45,20 +45,25 @@ struct flow_stats {
                                  * pod's containers). */
     struct xport_stats *xport;  /* TCP and rr flows (models/endpoint/
                                  * tcp.h); NULL for the others. */
-    /* Second line: delivery, and the latency histogram's head. */
+    /* Second line: delivery, and the latency histogram's head (the
+     * line holds all of it; the buckets follow). */
     uint64_t delivered;         /* Reached the destination (ICMP: replies
                                  * back at the source). */
     uint64_t bytes_delivered;   /* Wire bytes (size incl. FCS). */
-    vh_time_t first_delivered;
     vh_time_t last_delivered;
     struct vh_hist latency;     /* ns; ICMP: round-trip time. */
     /* Cold. */
+    vh_time_t first_delivered;  /* Written once. */
     int index;                  /* In the world's flows (world_flow_index
                                  * finds it without this line). */
     struct vh_drops drops;
     struct vh_ip6 dst_ip6;      /* A flow of family 6: dst's IPv6
                                  * address. */
 };
+
+_Static_assert(offsetof(struct flow_stats, latency.buckets) == 128,
+               "a flow's delivery counters and histogram head fill its "
+               "second line");
 
 struct world {
     struct vh_sim sim;          /* First, so handlers can find the world. */
