@@ -337,17 +337,19 @@ root_vacant(const struct vh_sim *sim)
  * sinks a key through all its levels.  Up to SORTED_MAX events are kept
  * instead as a run sorted by (time, sequence), whose first key is the
  * next event.  A pop moves the run's start up by one, with no key
- * moved; a schedule shifts the keys later than its own up by one, and
- * most events are scheduled a short delay ahead, among the latest.
+ * moved; a schedule shifts the keys on the shorter side of its place by
+ * one, those before it down or those after it up, which with about
+ * twenty pending is a few keys (measured: see docs/architecture.md,
+ * "The event queue").
  *
  * A sorted array is also a valid heap, so a run that grows past
  * SORTED_MAX becomes the heap by being moved to the array's start; a
  * heap that shrinks to SORTED_MIN is sorted back into a run.  The gap
  * between the two keeps a queue that hovers around one size from
- * converting at every event.  The run slides up the array as it is
- * popped and is moved back to the start when it reaches SORTED_SLIDE
- * keys in; the sentinels the heap needs are written back beyond it
- * only when it becomes a heap again. */
+ * converting at every event.  The run moves about within the array's
+ * first SORTED_SLIDE keys, and is moved back to their middle when it
+ * reaches either end; the sentinels the heap needs are written back
+ * beyond it only when it becomes a heap again. */
 #define SORTED_MAX 48
 #define SORTED_MIN 24
 #define SORTED_SLIDE INITIAL_CAP
