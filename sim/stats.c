@@ -102,8 +102,8 @@ vh_hist_percentile(const struct vh_hist *h, double p)
 double
 vh_hist_mean(const struct vh_hist *h)
 {
-    /* In long double, as the sum was once kept: below 2^64 the sum is
-     * exact in either, so the mean is the same to the last bit. */
+    /* Divided in long double, whose 64-bit mantissa holds any sum
+     * below 2^64 exactly. */
     unsigned __int128 sum = (unsigned __int128) h->sum_hi << 64 | h->sum_lo;
     return h->count ? (double) ((long double) sum / h->count) : 0.0;
 }
