@@ -632,9 +632,10 @@ struct cfg_flow {
                                  * transactions outstanding (1). */
     double pps;                 /* Packets per second (from "rate"). */
     uint64_t count;             /* 0 = unlimited (until 'duration'). */
+    struct cfg_replay *replay;  /* With 'pcap': the frames to send. */
+    /* Read when the flow starts, not per packet. */
     vh_time_t duration;         /* 0 = until 'count' or the run ends. */
     vh_time_t start;            /* Default 0. */
-    struct cfg_replay *replay;  /* With 'pcap': the frames to send. */
     /* TCP and request/response (loader/scenario_xport.c). */
     uint64_t bytes;             /* TCP stream: bytes to send; 0: until
                                  * 'duration' or the run's end. */
@@ -647,6 +648,9 @@ struct cfg_flow {
     char *pcap;                 /* Capture to replay instead of generated
                                  * frames; NULL if none. */
 };
+
+_Static_assert(offsetof(struct cfg_flow, replay) + sizeof(void *) <= 64,
+               "what a flow's every packet reads fits its first line");
 
 /* A frame of a capture, as a flow replays it (loader/scenario_replay.c):
  * a datagram re-sent between the flow's endpoints. */

@@ -161,7 +161,7 @@ tset_apply(struct vh_sim *sim, void *obj, void *arg)
     switch (c->kind) {
     case TSET_RATE:
         for (size_t g = 0; g < w->n_gens; g++) {
-            if (w->gens[g]->fs == &w->flows[c->index]) {
+            if (w->gens[g]->flow == (uint32_t) c->index) {
                 traffic_set_rate(w, w->gens[g], c->pps);
             }
         }

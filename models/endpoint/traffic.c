@@ -75,8 +75,7 @@ traffic_fire(struct vh_sim *sim, void *obj, void *arg)
         g->burst_began = sim->now;
         g->burst_seq = g->next_seq;
     }
-    g->last_sent = sim->now;
-    endpoint_send(w, g->src, g->fs, g->next_seq++);
+    endpoint_send(w, g->src, &w->flows[g->flow], g->next_seq++);
     if ((cf->count && g->next_seq >= cf->count)
         || (cf->replay && g->next_seq >= cf->replay->n)) {
         g->done = true;
@@ -126,7 +125,7 @@ traffic_set_rate(struct world *w, struct traffic_gen *g, double pps)
         g->start = g->burst_began;
         g->anchor_seq = g->burst_seq;
     } else {
-        g->start = g->last_sent;
+        g->start = w->flows[g->flow].last_sent;
         g->anchor_seq = g->next_seq - 1;
     }
     if (g->start < floor) {
@@ -159,7 +158,7 @@ traffic_start(struct world *w, struct flow_stats *fs)
     char stream[256];
     snprintf(stream, sizeof stream, "traffic/%s", cf->name);
     vh_rng_seed(&g->rng, w->cfg->seed, stream);
-    g->fs = fs;
+    g->flow = (uint32_t) world_flow_index(w, fs);
     g->cf = cf;
     g->src = fs->src;
     g->start = cf->start;

@@ -13,6 +13,7 @@
 #ifndef VH_MODELS_TRAFFIC_H
 #define VH_MODELS_TRAFFIC_H 1
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "models/hw/cpu.h"
@@ -25,29 +26,36 @@ struct cfg_flow;
 struct endpoint;
 
 struct traffic_gen {
-    /* What each firing reads, in the first line (the generator starts
-     * one).  'cf' and 'src' are fs->cfg and fs->src, kept here so that
-     * the flow's lines and the endpoint's are fetched side by side
-     * rather than one after the other: with thousands of flows each is
-     * cold at the flow's next packet. */
-    struct flow_stats *fs;
+    /* What each firing of a constant-rate flow reads and writes, in the
+     * first line (the generator starts one): with thousands of flows each
+     * is cold at the flow's next packet, and every line more is a miss.
+     * 'cf' and 'src' are the flow's cfg and src, kept here so that the
+     * flow's lines and the endpoint's are fetched side by side rather
+     * than one after the other. */
     const struct cfg_flow *cf;
     struct endpoint *src;
-    uintptr_t epoch;            /* Of its scheduled firing (rate changes
-                                 * start a new one). */
     uint64_t next_seq;
     vh_time_t start;            /* The anchor: packet (or burst) k after */
     uint64_t anchor_seq;        /* this one is due k/rate after 'start'. */
     vh_time_t stop;             /* No packet at or after this time. */
     double gap_ps;              /* Mean spacing; 0 for a replay at the
                                  * capture's own spacing. */
+    uint32_t flow;              /* Its statistics: the world's flows[flow]
+                                 * (whose last_sent is when the last
+                                 * packet left). */
+    uint32_t epoch;             /* Of its scheduled firing (rate changes
+                                 * start a new one). */
+    /* Second line: what ends it, bursts, rate changes and waits. */
     bool done;                  /* Sends no more. */
-    vh_time_t last_sent;        /* When the last packet left, */
-    vh_time_t burst_began;      /* and the last burst began, */
+    vh_time_t burst_began;      /* When the last burst began, */
     uint64_t burst_seq;         /* with this packet. */
     struct cpu_waiter wait;     /* Blocked on its busy core. */
     struct vh_rng rng;
 };
+
+_Static_assert(offsetof(struct traffic_gen, epoch) + sizeof(uint32_t) <= 64,
+               "what a firing reads fits the generator's first line");
+
 
 /* Creates the generator for 'fs' and schedules its first packet. */
 struct traffic_gen *traffic_start(struct world *, struct flow_stats *fs);
