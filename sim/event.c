@@ -102,7 +102,7 @@ static const struct vh_event_key sentinel = {
 static inline uint64_t
 slot_mask(const struct vh_sim *sim)
 {
-    return ((uint64_t) 1 << sim->slot_bits) - 1;
+    return sim->slot_mask;
 }
 
 /* True if 'seq' does not fit above 'bits' slot bits with room to spare
@@ -113,7 +113,7 @@ seq_exhausted(uint64_t seq, unsigned bits)
     return (seq + 1) >> (64 - bits) != 0;
 }
 
-static void
+static void __attribute__((noreturn, cold))
 die_seq_exhausted(void)
 {
     fprintf(stderr, "vhsim: event sequence numbers exhausted\n");
@@ -190,6 +190,7 @@ heap_grow(struct vh_sim *sim)
     }
     sim->heap_cap = cap;
     sim->slot_bits = bits;
+    sim->slot_mask = ((uint64_t) 1 << bits) - 1;
 }
 
 void
@@ -395,6 +396,8 @@ heap_to_sorted(struct vh_sim *sim)
  * by one, or those after it up, so the run has space kept free on both
  * sides; when the side it grows into is used up, it is moved back to
  * the middle of the space. */
+static void sorted_recentre_insert(struct vh_sim *, struct vh_event_key);
+
 static inline void
 sorted_insert(struct vh_sim *sim, struct vh_event_key key)
 {
@@ -410,9 +413,8 @@ sorted_insert(struct vh_sim *sim, struct vh_event_key key)
     }
     bool front = key.time < h[n / 2].time;
     if (front ? h == lo : h + n == lo + SORTED_SLIDE) {
-        struct vh_event_key *mid = lo + (SORTED_SLIDE - n) / 2;
-        memmove(mid, h, n * sizeof *h);
-        h = sim->heap = mid;
+        sorted_recentre_insert(sim, key);
+        return;
     }
     sim->n_heap = n + 1;
     size_t i;
@@ -429,6 +431,20 @@ sorted_insert(struct vh_sim *sim, struct vh_event_key key)
         }
     }
     h[i] = key;
+}
+
+/* The run has reached the end of its space on the side 'key' goes to:
+ * moves it back to the middle, then inserts.  Out of line, and called
+ * last, so that sorted_insert()'s common case keeps nothing across a
+ * call. */
+static void __attribute__((noinline))
+sorted_recentre_insert(struct vh_sim *sim, struct vh_event_key key)
+{
+    size_t n = sim->n_heap;
+    struct vh_event_key *mid = sim->heap_base + (SORTED_SLIDE - n) / 2;
+    memmove(mid, sim->heap, n * sizeof *mid);
+    sim->heap = mid;
+    sorted_insert(sim, key);
 }
 
 /* --- The far set. ---
@@ -793,18 +809,53 @@ far_min(const struct vh_sim *sim)
  * sequence number, so a timer's identity (its armed sequence) and every
  * later number are as they would be. */
 
+/* Where a key that is neither a rider nor for a short run goes: the far
+ * set, or the heap.  Out of line, see vh_schedule_at(). */
+static void __attribute__((noinline))
+schedule_key(struct vh_sim *sim, struct vh_event_key key)
+{
+    if (key.time > sim->near_max) {
+        far_insert(&sim->far, key);
+    } else if (sim->sorted) {
+        sorted_to_heap(sim);
+        sift_up(sim->heap, sim->n_heap++, key);
+    } else if (root_vacant(sim)) {
+        sift_down(sim->heap, ++sim->n_heap, key);
+    } else {
+        sift_up(sim->heap, sim->n_heap++, key);
+        if (sim->n_heap > sim->spill_at) {
+            /* Many events scheduled at once, as when a scenario is
+             * loaded: spread them before the heap gets deep. */
+            near_spill(sim);
+        }
+    }
+}
+
+/* vh_schedule_at() with no free slot: grows the slot array first. */
+static void __attribute__((noinline))
+schedule_grow(struct vh_sim *sim, vh_time_t t, vh_event_fn fn, void *obj,
+              void *arg)
+{
+    heap_grow(sim);
+    vh_schedule_at(sim, t, fn, obj, arg);
+}
+
+/* Most schedules find a free slot and are a rider or go into a short
+ * sorted run; that path calls nothing but in tail position, so it saves
+ * no registers, and everything else is out of line. */
 void
 vh_schedule_at(struct vh_sim *sim, vh_time_t t, vh_event_fn fn,
                void *obj, void *arg)
 {
     assert(t >= sim->now);
     t = t < sim->now ? sim->now : t;
+    if (sim->free_slot == NONE) {
+        schedule_grow(sim, t, fn, obj, arg);
+        return;
+    }
     uint64_t seq = sim->next_seq++;
     if (seq_exhausted(seq, sim->slot_bits)) {
         die_seq_exhausted();
-    }
-    if (sim->free_slot == NONE) {
-        heap_grow(sim);
     }
     size_t slot = sim->free_slot;
     struct vh_event_slot *es = &sim->slots[slot];
@@ -825,22 +876,10 @@ vh_schedule_at(struct vh_sim *sim, vh_time_t t, vh_event_fn fn,
     sim->last_time = t;
 
     struct vh_event_key key = { t, seq << sim->slot_bits | slot };
-    if (t > sim->near_max) {
-        far_insert(&sim->far, key);
-    } else if (sim->sorted && sim->n_heap < SORTED_MAX) {
+    if (t <= sim->near_max && sim->sorted && sim->n_heap < SORTED_MAX) {
         sorted_insert(sim, key);
-    } else if (sim->sorted) {
-        sorted_to_heap(sim);
-        sift_up(sim->heap, sim->n_heap++, key);
-    } else if (root_vacant(sim)) {
-        sift_down(sim->heap, ++sim->n_heap, key);
     } else {
-        sift_up(sim->heap, sim->n_heap++, key);
-        if (sim->n_heap > sim->spill_at) {
-            /* Many events scheduled at once, as when a scenario is
-             * loaded: spread them before the heap gets deep. */
-            near_spill(sim);
-        }
+        schedule_key(sim, key);
     }
 }
 
@@ -956,12 +995,16 @@ vh_sim_run(struct vh_sim *sim, vh_time_t until)
              * all, so that the next run starts with them. */
             requeue_riders(sim, seq, slot);
         }
-        if (root_vacant(sim)) {
-            refill_root(sim);
+        if (!sim->sorted) {
+            if (root_vacant(sim)) {
+                refill_root(sim);
+            }
+            /* The next event's slot is anywhere in the slot array; ask
+             * for it now rather than stall on it at the top of the loop.
+             * (A run's few slots are in the cache anyway.) */
+            __builtin_prefetch(&sim->slots[sim->heap[0].tag
+                                           & slot_mask(sim)]);
         }
-        /* The next event's slot is anywhere in the slot array; ask for
-         * it now rather than stall on it at the top of the loop. */
-        __builtin_prefetch(&sim->slots[sim->heap[0].tag & slot_mask(sim)]);
         if (sim->stop) {
             break;
         }

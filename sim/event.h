@@ -110,6 +110,7 @@ struct vh_sim {
     size_t heap_cap;            /* Allocated entries, and slots. */
     size_t free_slot;           /* Head of the free slots' list. */
     unsigned slot_bits;         /* log2(heap_cap): tag bits of the slot. */
+    uint64_t slot_mask;         /* The slot field: 2^slot_bits - 1. */
     vh_time_t near_max;         /* Latest time that goes to the heap. */
     size_t spill_at;            /* Heap size that spreads it into 'far'. */
     struct vh_far far;          /* Events after 'near_max'. */
