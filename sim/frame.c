@@ -21,12 +21,6 @@ const struct vh_mac vh_mac_broadcast = {
 #define IPV4_FRAG_OFF_MASK 0x1fff
 #define DEFAULT_TTL 64
 
-bool
-vh_mac_eq(const struct vh_mac *a, const struct vh_mac *b)
-{
-    return !memcmp(a->b, b->b, VH_ETH_ALEN);
-}
-
 static int
 hex_digit(char c)
 {

@@ -86,7 +86,13 @@ static inline bool vh_mac_is_multicast(const struct vh_mac *m)
     return m->b[0] & 1;           /* Broadcast included. */
 }
 
-bool vh_mac_eq(const struct vh_mac *, const struct vh_mac *);
+/* Inline: every switching step compares MACs, and a memcmp of six
+ * bytes known at compile time is two loads and compares. */
+static inline bool
+vh_mac_eq(const struct vh_mac *a, const struct vh_mac *b)
+{
+    return !memcmp(a->b, b->b, VH_ETH_ALEN);
+}
 
 /* The destination and source MAC of a frame (at least VH_ETH_HLEN bytes)
  * in place, and their rewriting. */
@@ -150,6 +156,14 @@ vh_put_be32(uint8_t *p, uint32_t v)
     p[1] = (uint8_t) (v >> 16);
     p[2] = (uint8_t) (v >> 8);
     p[3] = (uint8_t) v;
+}
+
+/* The MAC as a 48-bit number, its first byte the most significant
+ * (the order it is written in): a key for tables. */
+static inline uint64_t
+vh_mac_u64(const struct vh_mac *m)
+{
+    return (uint64_t) vh_get_be16(m->b) << 32 | vh_get_be32(m->b + 2);
 }
 
 /* Parses "52:54:00:00:00:01" (exactly six two-digit hex groups). */

@@ -8,10 +8,7 @@
 static uint64_t
 fdb_key(const struct vh_mac *mac, uint16_t vlan)
 {
-    uint64_t k = 0;
-    for (int i = 0; i < VH_ETH_ALEN; i++) {
-        k = (k << 8) | mac->b[i];
-    }
+    uint64_t k = vh_mac_u64(mac);
     /* Bit 63 keeps every key non-zero, so 0 can mark an empty slot. */
     return k | ((uint64_t) (vlan & 0xfff) << 48) | (1ULL << 63);
 }
