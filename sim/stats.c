@@ -3,7 +3,10 @@
 
 #include <math.h>
 #include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "sim/xmalloc.h"
 
 /* Bucket layout.  Values below VH_HIST_SUB have a bucket each.  A larger
  * value whose most significant bit is b (b >= VH_HIST_SUB_BITS) falls in
@@ -44,6 +47,36 @@ vh_hist_init(struct vh_hist *h)
 {
     memset(h, 0, sizeof *h);
     h->min = UINT64_MAX;
+    h->base = VH_HIST_GROUPS;
+}
+
+void
+vh_hist_destroy(struct vh_hist *h)
+{
+    free(h->outside);
+    h->outside = NULL;
+}
+
+/* Bucket 'b' of group 'g', outside the window or before the first sample
+ * placed it. */
+static void
+add_outside(struct vh_hist *h, unsigned b, unsigned g)
+{
+    if (h->base == VH_HIST_GROUPS) {
+        /* The first sample: room for values 16 times smaller and 8 to
+         * 16 times larger around it, within the 64 groups. */
+        unsigned base = g > VH_HIST_WINDOW / 2 ? g - VH_HIST_WINDOW / 2 : 0;
+        if (base > VH_HIST_GROUPS - VH_HIST_WINDOW) {
+            base = VH_HIST_GROUPS - VH_HIST_WINDOW;
+        }
+        h->base = (uint8_t) base;
+        h->window[b - base * VH_HIST_SUB]++;
+        return;
+    }
+    if (!h->outside) {
+        h->outside = vh_xcalloc(VH_HIST_BUCKETS, sizeof *h->outside);
+    }
+    h->outside[b]++;
 }
 
 void
@@ -58,7 +91,25 @@ vh_hist_add(struct vh_hist *h, uint64_t value)
     if (value > h->max) {
         h->max = value;
     }
-    h->buckets[bucket_of(value)]++;
+    unsigned b = bucket_of(value);
+    unsigned g = b / VH_HIST_SUB;
+    if (g - h->base < VH_HIST_WINDOW) {    /* Wraps below the base. */
+        h->window[b - h->base * VH_HIST_SUB]++;
+    } else {
+        add_outside(h, b, g);
+    }
+}
+
+/* The count of bucket 'i', wherever it is kept. */
+static uint64_t
+bucket_count(const struct vh_hist *h, unsigned i)
+{
+    unsigned g = i / VH_HIST_SUB;
+    uint64_t n = h->outside ? h->outside[i] : 0;
+    if (g - h->base < VH_HIST_WINDOW) {
+        n += h->window[i - h->base * VH_HIST_SUB];
+    }
+    return n;
 }
 
 uint64_t
@@ -86,7 +137,7 @@ vh_hist_percentile(const struct vh_hist *h, double p)
 
     uint64_t seen = 0;
     for (unsigned i = 0; i < VH_HIST_BUCKETS; i++) {
-        seen += h->buckets[i];
+        seen += bucket_count(h, i);
         if (seen >= rank) {
             /* The middle of the bucket: at most half a bucket, 1/64 of
              * the value, from any sample in it. */

@@ -3,8 +3,15 @@
  * The histogram is log-linear (as in HdrHistogram): values are binned by
  * their most significant bit, and each power of two is split into
  * VH_HIST_SUB equal sub-buckets, so any percentile is within 1/VH_HIST_SUB
- * (about 3%) of the true value, for values from 1 to 2^63, in fixed memory.
- * min and max are exact. */
+ * (about 3%) of the true value, for values from 1 to 2^63.  min and max
+ * are exact.
+ *
+ * All 2,048 buckets would take 16 KiB, and a run of thousands of flows
+ * keeps one histogram per flow.  A flow's latencies stay within a few
+ * powers of two of each other, so the histogram holds a window of
+ * VH_HIST_WINDOW powers of two itself, placed around its first sample;
+ * the buckets outside the window are allocated only when a sample falls
+ * there.  Where a count is kept changes nothing that is computed. */
 #ifndef VH_STATS_H
 #define VH_STATS_H 1
 
@@ -13,7 +20,10 @@
 
 #define VH_HIST_SUB_BITS 5
 #define VH_HIST_SUB (1u << VH_HIST_SUB_BITS)
-#define VH_HIST_BUCKETS (64 * VH_HIST_SUB)
+#define VH_HIST_GROUPS 64       /* One per power of two; the first also
+                                 * holds 0..VH_HIST_SUB - 1 exactly. */
+#define VH_HIST_BUCKETS (VH_HIST_GROUPS * VH_HIST_SUB)
+#define VH_HIST_WINDOW 8        /* Groups kept in the histogram: 2 KiB. */
 
 struct vh_hist {
     /* The head, 40 bytes that every sample writes: a flow's statistics
@@ -21,13 +31,21 @@ struct vh_hist {
     uint64_t count;
     uint64_t min;               /* Exact; UINT64_MAX when empty. */
     uint64_t max;               /* Exact; 0 when empty. */
-    uint64_t sum_lo, sum_hi;    /* The exact sum, for the mean: 128 bits
-                                 * as two words, so that the head needs
-                                 * no 16-byte alignment. */
-    uint64_t buckets[VH_HIST_BUCKETS];
+    uint64_t sum_lo;            /* The exact sum, for the mean, as 96 */
+    uint32_t sum_hi;            /* bits: exact for 2^32 samples of any
+                                 * size, and latencies, below 2^54 ns,
+                                 * would take 2^42. */
+    uint8_t base;               /* First group in 'window';
+                                 * VH_HIST_GROUPS until the first sample. */
+    /* The counts of groups base .. base + VH_HIST_WINDOW - 1. */
+    uint64_t window[VH_HIST_WINDOW * VH_HIST_SUB];
+    uint64_t *outside;          /* VH_HIST_BUCKETS counts, for the buckets
+                                 * outside the window; NULL until a
+                                 * sample falls there. */
 };
 
 void vh_hist_init(struct vh_hist *);
+void vh_hist_destroy(struct vh_hist *);
 void vh_hist_add(struct vh_hist *, uint64_t value);
 
 /* The value at percentile 'p' (0..100): the representative value of the

@@ -10,7 +10,7 @@
 #include "sim/stats.h"
 #include "tests/testutil.h"
 
-/* The histogram is big (16 KB of buckets); keep it off the stack. */
+/* The histogram is big (2 KiB of buckets); keep it off the stack. */
 static struct vh_hist *
 hist_new(void)
 {
@@ -18,6 +18,13 @@ hist_new(void)
     ck_assert_ptr_nonnull(h);
     vh_hist_init(h);
     return h;
+}
+
+static void
+hist_free(struct vh_hist *h)
+{
+    vh_hist_destroy(h);
+    free(h);
 }
 
 /* |got - want| <= want / 32, the histogram's promised resolution. */
@@ -41,7 +48,7 @@ START_TEST(test_empty)
     ck_assert_uint_eq(vh_hist_percentile(h, 50), 0);
     ck_assert_uint_eq(vh_hist_percentile(h, 100), 0);
     ck_assert_double_eq(vh_hist_mean(h), 0.0);
-    free(h);
+    hist_free(h);
 }
 END_TEST
 
@@ -64,7 +71,7 @@ START_TEST(test_uniform_1_to_100000)
     assert_close(vh_hist_percentile(h, 99.9), 99900);
     assert_close(vh_hist_percentile(h, 1), 1000);
     ck_assert_double_eq_tol(vh_hist_mean(h), 50000.5, 1e-9);
-    free(h);
+    hist_free(h);
 }
 END_TEST
 
@@ -84,7 +91,7 @@ START_TEST(test_small_values_exact)
     ck_assert_uint_eq(vh_hist_percentile(h, 0.1), 0);
     ck_assert_uint_eq(vh_hist_percentile(h, 0), 0);
     ck_assert_double_eq_tol(vh_hist_mean(h), 15.5, 1e-12);
-    free(h);
+    hist_free(h);
 }
 END_TEST
 
@@ -98,7 +105,7 @@ START_TEST(test_single_value_is_exact)
     ck_assert_uint_eq(vh_hist_percentile(h, 37.5), 1000003);
     ck_assert_uint_eq(vh_hist_percentile(h, 100), 1000003);
     ck_assert_double_eq(vh_hist_mean(h), 1000003.0);
-    free(h);
+    hist_free(h);
 }
 END_TEST
 
@@ -132,7 +139,63 @@ START_TEST(test_wide_range_vs_exact)
         assert_close(vh_hist_percentile(h, p), v[rank - 1]);
     }
     free(v);
-    free(h);
+    hist_free(h);
+}
+END_TEST
+
+/* Where the counts are kept (the window placed by the first sample, or
+ * the buckets outside it) must not change any result: the same samples
+ * in three orders, which place the window at the small values, at the
+ * large ones, and in the middle, give the same percentiles and mean. */
+START_TEST(test_window_placement_does_not_matter)
+{
+    enum { N = 20000 };
+    uint64_t *v = malloc(N * sizeof *v);
+    struct vh_hist *h[3] = { hist_new(), hist_new(), hist_new() };
+    struct vh_rng r;
+
+    ck_assert_ptr_nonnull(v);
+    vh_rng_seed(&r, 9, "test/hist-window");
+    for (int i = 0; i < N; i++) {
+        v[i] = (uint64_t) exp(vh_rng_uniform(&r) * 28.0);  /* 1 .. 2^40 */
+    }
+    qsort(v, N, sizeof *v, u64_cmp);
+    for (int i = 0; i < N; i++) {
+        vh_hist_add(h[0], v[i]);                        /* Smallest first. */
+        vh_hist_add(h[1], v[N - 1 - i]);                /* Largest first. */
+        vh_hist_add(h[2], v[(N / 2 + i) % N]);          /* Median first. */
+    }
+    ck_assert_uint_lt(h[0]->base, h[2]->base);
+    ck_assert_uint_lt(h[2]->base, h[1]->base);
+    for (int k = 0; k <= 200; k++) {
+        uint64_t want = vh_hist_percentile(h[0], k / 2.0);
+        ck_assert_uint_eq(vh_hist_percentile(h[1], k / 2.0), want);
+        ck_assert_uint_eq(vh_hist_percentile(h[2], k / 2.0), want);
+    }
+    ck_assert_double_eq(vh_hist_mean(h[1]), vh_hist_mean(h[0]));
+    ck_assert_double_eq(vh_hist_mean(h[2]), vh_hist_mean(h[0]));
+    for (int i = 0; i < 3; i++) {
+        hist_free(h[i]);
+    }
+    free(v);
+}
+END_TEST
+
+/* Latencies within a factor of 16 below and 8 above the first sample
+ * stay in the histogram's own 2 KiB; only a sample beyond takes the
+ * buckets outside it. */
+START_TEST(test_window_memory)
+{
+    struct vh_hist *h = hist_new();
+    vh_hist_add(h, 20000);
+    for (uint64_t x = 20000 / 16; x < 20000 * 8; x += 97) {
+        vh_hist_add(h, x);
+    }
+    ck_assert_ptr_null(h->outside);
+    vh_hist_add(h, 20000 * 1024);
+    ck_assert_ptr_nonnull(h->outside);
+    ck_assert_uint_eq(vh_hist_percentile(h, 100), 20000 * 1024);
+    hist_free(h);
 }
 END_TEST
 
@@ -151,7 +214,7 @@ START_TEST(test_extremes)
     ck_assert_double_eq_tol(vh_hist_mean(h),
                             (18446744073709551615.0 + 9223372036854775808.0)
                             / 3, 1e6);
-    free(h);
+    hist_free(h);
 }
 END_TEST
 
@@ -222,6 +285,8 @@ stats_suite(void)
     tcase_add_test(tc, test_small_values_exact);
     tcase_add_test(tc, test_single_value_is_exact);
     tcase_add_test(tc, test_wide_range_vs_exact);
+    tcase_add_test(tc, test_window_placement_does_not_matter);
+    tcase_add_test(tc, test_window_memory);
     tcase_add_test(tc, test_extremes);
     tcase_add_test(tc, test_drops);
     tcase_add_test(tc, test_drops_overflow);

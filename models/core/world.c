@@ -525,6 +525,9 @@ world_free(struct world *w)
         free(w->gens[i]);
     }
     free(w->gens);
+    for (size_t i = 0; i < w->n_flows; i++) {
+        vh_hist_destroy(&w->flows[i].latency);
+    }
     free(w->flows);
     for (size_t i = 0; i < w->n_kept; i++) {
         free(w->kept[i]);

@@ -61,7 +61,7 @@ struct flow_stats {
                                  * address. */
 };
 
-_Static_assert(offsetof(struct flow_stats, latency.buckets) == 128,
+_Static_assert(offsetof(struct flow_stats, latency.window) == 128,
                "a flow's delivery counters and histogram head fill its "
                "second line");
 
