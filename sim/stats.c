@@ -57,26 +57,55 @@ vh_hist_destroy(struct vh_hist *h)
     h->outside = NULL;
 }
 
+/* The first group of a window around group 'g': from 16 times smaller
+ * to 8 to 16 times larger, within the 64 groups. */
+static unsigned
+window_base(unsigned g)
+{
+    unsigned base = g > VH_HIST_WINDOW / 2 ? g - VH_HIST_WINDOW / 2 : 0;
+    return base < VH_HIST_GROUPS - VH_HIST_WINDOW
+           ? base : VH_HIST_GROUPS - VH_HIST_WINDOW;
+}
+
+/* Moves the window to be around group 'g': the counts it held go to the
+ * buckets outside, and those of its new groups come in from there. */
+static void
+window_move(struct vh_hist *h, unsigned g)
+{
+    enum { N = VH_HIST_WINDOW * VH_HIST_SUB };
+    unsigned base = window_base(g);
+    uint64_t *old = h->outside + h->base * VH_HIST_SUB;
+    uint64_t *new = h->outside + base * VH_HIST_SUB;
+    for (unsigned i = 0; i < N; i++) {
+        old[i] += h->window[i];
+    }
+    for (unsigned i = 0; i < N; i++) {
+        h->window[i] = new[i];
+        new[i] = 0;
+    }
+    h->base = (uint8_t) base;
+}
+
 /* Bucket 'b' of group 'g', outside the window or before the first sample
  * placed it. */
 static void
 add_outside(struct vh_hist *h, unsigned b, unsigned g)
 {
     if (h->base == VH_HIST_GROUPS) {
-        /* The first sample: room for values 16 times smaller and 8 to
-         * 16 times larger around it, within the 64 groups. */
-        unsigned base = g > VH_HIST_WINDOW / 2 ? g - VH_HIST_WINDOW / 2 : 0;
-        if (base > VH_HIST_GROUPS - VH_HIST_WINDOW) {
-            base = VH_HIST_GROUPS - VH_HIST_WINDOW;
-        }
-        h->base = (uint8_t) base;
-        h->window[b - base * VH_HIST_SUB]++;
+        h->base = (uint8_t) window_base(g);
+        h->window[b - h->base * VH_HIST_SUB]++;
         return;
     }
     if (!h->outside) {
         h->outside = vh_xcalloc(VH_HIST_BUCKETS, sizeof *h->outside);
     }
-    h->outside[b]++;
+    if (++h->strikes < VH_HIST_MOVE_AFTER) {
+        h->outside[b]++;
+        return;
+    }
+    window_move(h, g);
+    h->strikes = 0;
+    h->window[b - h->base * VH_HIST_SUB]++;
 }
 
 void
@@ -95,6 +124,7 @@ vh_hist_add(struct vh_hist *h, uint64_t value)
     unsigned g = b / VH_HIST_SUB;
     if (g - h->base < VH_HIST_WINDOW) {    /* Wraps below the base. */
         h->window[b - h->base * VH_HIST_SUB]++;
+        h->strikes = 0;
     } else {
         add_outside(h, b, g);
     }

@@ -11,7 +11,11 @@
  * powers of two of each other, so the histogram holds a window of
  * VH_HIST_WINDOW powers of two itself, placed around its first sample;
  * the buckets outside the window are allocated only when a sample falls
- * there.  Where a count is kept changes nothing that is computed. */
+ * there.  A first packet that waited for ARP can be far from the rest:
+ * after VH_HIST_MOVE_AFTER samples in a row outside, the window moves to
+ * where they fall, so that a flow's steady samples again write one line
+ * next to its head.  Where a count is kept changes nothing that is
+ * computed. */
 #ifndef VH_STATS_H
 #define VH_STATS_H 1
 
@@ -24,6 +28,7 @@
                                  * holds 0..VH_HIST_SUB - 1 exactly. */
 #define VH_HIST_BUCKETS (VH_HIST_GROUPS * VH_HIST_SUB)
 #define VH_HIST_WINDOW 8        /* Groups kept in the histogram: 2 KiB. */
+#define VH_HIST_MOVE_AFTER 64
 
 struct vh_hist {
     /* The head, 40 bytes that every sample writes: a flow's statistics
@@ -37,6 +42,7 @@ struct vh_hist {
                                  * would take 2^42. */
     uint8_t base;               /* First group in 'window';
                                  * VH_HIST_GROUPS until the first sample. */
+    uint16_t strikes;           /* Samples in a row outside the window. */
     /* The counts of groups base .. base + VH_HIST_WINDOW - 1. */
     uint64_t window[VH_HIST_WINDOW * VH_HIST_SUB];
     uint64_t *outside;          /* VH_HIST_BUCKETS counts, for the buckets

@@ -164,9 +164,11 @@ START_TEST(test_window_placement_does_not_matter)
         vh_hist_add(h[0], v[i]);                        /* Smallest first. */
         vh_hist_add(h[1], v[N - 1 - i]);                /* Largest first. */
         vh_hist_add(h[2], v[(N / 2 + i) % N]);          /* Median first. */
+        if (i == 0) {
+            ck_assert_uint_lt(h[0]->base, h[2]->base);
+            ck_assert_uint_lt(h[2]->base, h[1]->base);
+        }
     }
-    ck_assert_uint_lt(h[0]->base, h[2]->base);
-    ck_assert_uint_lt(h[2]->base, h[1]->base);
     for (int k = 0; k <= 200; k++) {
         uint64_t want = vh_hist_percentile(h[0], k / 2.0);
         ck_assert_uint_eq(vh_hist_percentile(h[1], k / 2.0), want);
@@ -196,6 +198,56 @@ START_TEST(test_window_memory)
     ck_assert_ptr_nonnull(h->outside);
     ck_assert_uint_eq(vh_hist_percentile(h, 100), 20000 * 1024);
     hist_free(h);
+}
+END_TEST
+
+/* A first sample far from the rest, as a first packet that waited for
+ * ARP is: after VH_HIST_MOVE_AFTER samples in a row outside the window,
+ * the window moves to them, so that later ones are counted in it again,
+ * and nothing computed changes: the same samples with the far one last
+ * (the window placed at the steady values from the start) give the same
+ * results. */
+START_TEST(test_window_moves_to_the_steady_state)
+{
+    enum { N = 1000 };
+    struct vh_hist *moved = hist_new(), *placed = hist_new();
+    uint64_t far = 3000000000ULL, v[N];
+
+    for (int i = 0; i < N; i++) {
+        v[i] = 20000 + (uint64_t) (i * 37 % 5000);
+    }
+    vh_hist_add(moved, far);
+    for (int i = 0; i < VH_HIST_MOVE_AFTER - 1; i++) {
+        vh_hist_add(moved, v[i]);
+    }
+    /* One short of moving: the window is still at the far sample. */
+    unsigned far_base = moved->base;
+    ck_assert_uint_gt(far_base, 10);
+    for (int i = VH_HIST_MOVE_AFTER - 1; i < N; i++) {
+        vh_hist_add(moved, v[i]);
+    }
+    ck_assert_uint_lt(moved->base, far_base);
+    ck_assert_uint_eq(moved->strikes, 0);
+    /* Everything counted since the move is in the window: the buckets
+     * outside hold the first samples only. */
+    uint64_t outside = 0;
+    for (unsigned i = 0; i < VH_HIST_BUCKETS; i++) {
+        outside += moved->outside[i];
+    }
+    ck_assert_uint_eq(outside, 1);
+
+    for (int i = 0; i < N; i++) {
+        vh_hist_add(placed, v[i]);
+    }
+    vh_hist_add(placed, far);
+    ck_assert_uint_eq(placed->base, moved->base);
+    for (int k = 0; k <= 200; k++) {
+        ck_assert_uint_eq(vh_hist_percentile(moved, k / 2.0),
+                          vh_hist_percentile(placed, k / 2.0));
+    }
+    ck_assert_double_eq(vh_hist_mean(moved), vh_hist_mean(placed));
+    hist_free(moved);
+    hist_free(placed);
 }
 END_TEST
 
@@ -287,6 +339,7 @@ stats_suite(void)
     tcase_add_test(tc, test_wide_range_vs_exact);
     tcase_add_test(tc, test_window_placement_does_not_matter);
     tcase_add_test(tc, test_window_memory);
+    tcase_add_test(tc, test_window_moves_to_the_steady_state);
     tcase_add_test(tc, test_extremes);
     tcase_add_test(tc, test_drops);
     tcase_add_test(tc, test_drops_overflow);
