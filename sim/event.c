@@ -809,28 +809,6 @@ far_min(const struct vh_sim *sim)
  * sequence number, so a timer's identity (its armed sequence) and every
  * later number are as they would be. */
 
-/* Where a key that is neither a rider nor for a short run goes: the far
- * set, or the heap.  Out of line, see vh_schedule_at(). */
-static void __attribute__((noinline))
-schedule_key(struct vh_sim *sim, struct vh_event_key key)
-{
-    if (key.time > sim->near_max) {
-        far_insert(&sim->far, key);
-    } else if (sim->sorted) {
-        sorted_to_heap(sim);
-        sift_up(sim->heap, sim->n_heap++, key);
-    } else if (root_vacant(sim)) {
-        sift_down(sim->heap, ++sim->n_heap, key);
-    } else {
-        sift_up(sim->heap, sim->n_heap++, key);
-        if (sim->n_heap > sim->spill_at) {
-            /* Many events scheduled at once, as when a scenario is
-             * loaded: spread them before the heap gets deep. */
-            near_spill(sim);
-        }
-    }
-}
-
 /* vh_schedule_at() with no free slot: grows the slot array first. */
 static void __attribute__((noinline))
 schedule_grow(struct vh_sim *sim, vh_time_t t, vh_event_fn fn, void *obj,
@@ -840,9 +818,6 @@ schedule_grow(struct vh_sim *sim, vh_time_t t, vh_event_fn fn, void *obj,
     vh_schedule_at(sim, t, fn, obj, arg);
 }
 
-/* Most schedules find a free slot and are a rider or go into a short
- * sorted run; that path calls nothing but in tail position, so it saves
- * no registers, and everything else is out of line. */
 void
 vh_schedule_at(struct vh_sim *sim, vh_time_t t, vh_event_fn fn,
                void *obj, void *arg)
@@ -876,10 +851,22 @@ vh_schedule_at(struct vh_sim *sim, vh_time_t t, vh_event_fn fn,
     sim->last_time = t;
 
     struct vh_event_key key = { t, seq << sim->slot_bits | slot };
-    if (t <= sim->near_max && sim->sorted && sim->n_heap < SORTED_MAX) {
+    if (t > sim->near_max) {
+        far_insert(&sim->far, key);
+    } else if (sim->sorted && sim->n_heap < SORTED_MAX) {
         sorted_insert(sim, key);
+    } else if (sim->sorted) {
+        sorted_to_heap(sim);
+        sift_up(sim->heap, sim->n_heap++, key);
+    } else if (root_vacant(sim)) {
+        sift_down(sim->heap, ++sim->n_heap, key);
     } else {
-        schedule_key(sim, key);
+        sift_up(sim->heap, sim->n_heap++, key);
+        if (sim->n_heap > sim->spill_at) {
+            /* Many events scheduled at once, as when a scenario is
+             * loaded: spread them before the heap gets deep. */
+            near_spill(sim);
+        }
     }
 }
 
