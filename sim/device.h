@@ -40,21 +40,23 @@ struct vh_device_edge {
 };
 
 struct vh_device {
-    uint32_t id;                /* Index in the registry. */
-    int32_t parent;             /* Id of the enclosing device, or -1. */
-    char *path;                 /* Scenario path, owned by the registry. */
-    const char *kind;           /* Static string: "nic", "linux-bridge",
-                                 * "switch-port", "vnic", "vm", "host"... */
-    uint8_t role;               /* enum vh_dev_role. */
-    const struct dev_class *cls;    /* The models' class, or NULL for a
-                                     * device registered without one. */
+    /* What a frame passing through writes, first: a model object that
+     * starts with its device and a cache line has them in that line. */
     uint64_t rx;                /* Frames received. */
     uint64_t tx;                /* Frames sent. */
     uint64_t drops;             /* Frames dropped here, for any reason. */
+    int report;                 /* Listed in the report's "devices". */
+    uint32_t id;                /* Index in the registry. */
+    int32_t parent;             /* Id of the enclosing device, or -1. */
+    uint8_t role;               /* enum vh_dev_role. */
+    char *path;                 /* Scenario path, owned by the registry. */
+    const char *kind;           /* Static string: "nic", "linux-bridge",
+                                 * "switch-port", "vnic", "vm", "host"... */
+    const struct dev_class *cls;    /* The models' class, or NULL for a
+                                     * device registered without one. */
     struct vh_drops *drop_reasons;  /* The same by reason (sim/stats.h),
                                      * from the first drop; NULL before.
                                      * Freed with the registry. */
-    int report;                 /* Listed in the report's "devices". */
     struct vh_device_edge *edges;   /* Neighbours, in connection order; */
     uint32_t n_edges;               /* owned by the registry. */
 };

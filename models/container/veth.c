@@ -10,12 +10,27 @@
 #include "sim/trace.h"
 #include "sim/xmalloc.h"
 
+/* The pair an end belongs to: its ends are its first member. */
+static struct veth *
+veth_of(struct veth_end *e)
+{
+    return (struct veth *) (void *) (e - e->side);
+}
+
+/* The core that carries 'p', or the host's first when none does.  The
+ * pair is looked up only then: it is a line of its own. */
+static struct cpu_core *
+veth_core(struct veth_end *e, const struct vh_packet *p)
+{
+    return p->exec ? cpu_of_exec(p->exec) : &veth_of(e)->host->cores[0];
+}
+
 static vh_time_t
 veth_charge(struct world *w, struct veth_end *e, struct cpu_core *core,
             enum cost_id id, struct vh_packet *p)
 {
-    if (e->pair->cycles) {
-        e->pair->cycles[CPU_SOFTIRQ] += cpu_cycles(core, id, 0);
+    if (e->cycles) {
+        e->cycles[CPU_SOFTIRQ] += cpu_cycles(core, id, 0);
     }
     return cpu_charge(w, core, id, 0, CPU_SOFTIRQ, p, &e->dev);
 }
@@ -28,7 +43,7 @@ veth_peer_rx(struct vh_sim *sim, void *obj, void *arg)
     struct world *w = world_of(sim);
     struct veth_end *e = obj;
     struct vh_packet *p = arg;
-    struct cpu_core *core = cpu_exec_core(p, &e->pair->host->cores[0]);
+    struct cpu_core *core = veth_core(e, p);
     e->dev.rx++;
     e->dev.report |= p->flow >= 0;
     VH_TRACE(&w->trace, VH_HOP_RX, .time = w->sim.now, .pkt = p,
@@ -45,8 +60,8 @@ static void
 veth_xmit(struct world *w, struct port *port, struct vh_packet *p)
 {
     struct veth_end *e = port->owner;
-    struct veth_end *peer = &e->pair->end[1 - e->side];
-    struct cpu_core *core = cpu_exec_core(p, &e->pair->host->cores[0]);
+    struct veth_end *peer = e->other;
+    struct cpu_core *core = veth_core(e, p);
     e->dev.tx++;
     e->dev.report |= p->flow >= 0;
     p->hops++;
@@ -64,14 +79,15 @@ veth_create(struct world *w, struct host *h,
             const struct vh_device *parent1, const char *name1,
             uint64_t *cycles)
 {
-    struct veth *v = vh_xcalloc(1, sizeof *v);
+    struct veth *v = vh_xcalloc_lines(1, sizeof *v);
     v->host = h;
     v->cycles = cycles;
     const struct vh_device *parents[2] = { parent0, parent1 };
     const char *names[2] = { name0, name1 };
     for (int i = 0; i < 2; i++) {
         struct veth_end *e = &v->end[i];
-        e->pair = v;
+        e->other = &v->end[1 - i];
+        e->cycles = cycles;
         e->side = i;
         dev_register(w, &e->dev, &veth_class, parents[i], names[i]);
         port_init(&e->port, veth_xmit, e, &e->dev, 0);
@@ -87,7 +103,7 @@ veth_destroy(struct vh_device *d)
 {
     struct veth_end *e = VH_CONTAINER_OF(d, struct veth_end, dev);
     if (e->side == 0) {
-        free(e->pair);
+        free(veth_of(e));
     }
 }
 

@@ -21,6 +21,7 @@
 #ifndef VH_MODELS_VETH_H
 #define VH_MODELS_VETH_H 1
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "models/core/port.h"
@@ -31,11 +32,16 @@ struct veth;
 struct world;
 
 struct veth_end {
-    struct vh_device dev;
+    /* What a frame through the pair reads and writes of each end, in its
+     * first two lines (the pair starts a line, and an end is three):
+     * with many containers each end is cold at the next packet. */
     struct port port;           /* Joined to what sits on its side: a
                                  * stack, or a bridge port. */
-    struct veth *pair;
-    int side;                   /* 0 or 1. */
+    struct veth_end *other;     /* The pair's other end. */
+    uint64_t *cycles;           /* The pair's ledger (struct veth). */
+    struct vh_device dev;       /* Its counters first. */
+    int side;                   /* 0 or 1: the end of its pair
+                                 * (veth_of()). */
 };
 
 struct veth {
@@ -43,6 +49,11 @@ struct veth {
     struct host *host;
     uint64_t *cycles;           /* The container's ledger, or NULL. */
 };
+
+_Static_assert(sizeof(struct veth_end) % 64 == 0
+               && offsetof(struct veth_end, dev.report) < 128
+               && offsetof(struct veth, end) == 0,
+               "each end's hot fields are its first two lines");
 
 /* Makes a pair: end 0 is 'name0' within 'parent0', end 1 'name1' within
  * 'parent1'; their work is counted in 'cycles' (per category; may be
