@@ -51,6 +51,7 @@ struct vh_hist {
 };
 
 void vh_hist_init(struct vh_hist *);
+/* Frees the buckets outside the window, if a sample needed them. */
 void vh_hist_destroy(struct vh_hist *);
 void vh_hist_add(struct vh_hist *, uint64_t value);
 

@@ -81,7 +81,6 @@ veth_create(struct world *w, struct host *h,
 {
     struct veth *v = vh_xcalloc_lines(1, sizeof *v);
     v->host = h;
-    v->cycles = cycles;
     const struct vh_device *parents[2] = { parent0, parent1 };
     const char *names[2] = { name0, name1 };
     for (int i = 0; i < 2; i++) {

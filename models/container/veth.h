@@ -38,7 +38,7 @@ struct veth_end {
     struct port port;           /* Joined to what sits on its side: a
                                  * stack, or a bridge port. */
     struct veth_end *other;     /* The pair's other end. */
-    uint64_t *cycles;           /* The pair's ledger (struct veth). */
+    uint64_t *cycles;           /* The container's ledger, or NULL. */
     struct vh_device dev;       /* Its counters first. */
     int side;                   /* 0 or 1: the end of its pair
                                  * (veth_of()). */
@@ -47,7 +47,6 @@ struct veth_end {
 struct veth {
     struct veth_end end[2];     /* [0]: registered first, frees the pair. */
     struct host *host;
-    uint64_t *cycles;           /* The container's ledger, or NULL. */
 };
 
 _Static_assert(sizeof(struct veth_end) % 64 == 0
