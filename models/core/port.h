@@ -13,6 +13,7 @@
 #define VH_MODELS_PORT_H 1
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "sim/event.h"
@@ -51,11 +52,13 @@ struct port_vlan {
 typedef void (*port_rx_fn)(struct world *, struct port *, struct vh_packet *p);
 
 struct port {
-    /* What port_deliver() reads of both ends, first, in one line. */
+    /* What port_deliver() reads of both ends, and an arriving frame's
+     * handler of its own, first, in 32 bytes: a model that embeds a port
+     * where those do not cross a cache line (PORT_HOT_BYTES) reads one
+     * line of it per frame. */
     port_rx_fn rx;              /* What arriving frames run into. */
     void *owner;                /* The model instance that owns the port. */
     struct port *peer;          /* The other end, or NULL if unconnected. */
-    struct vh_device *dev;      /* For counters and traces. */
     bool carrier;               /* Joined to a peer that takes frames: a
                                  * switching device floods only to ports
                                  * with carrier. */
@@ -73,6 +76,7 @@ struct port {
                                  * what came in by it out of another
                                  * isolated port. */
     int index;                  /* Owner-defined (bridge port number...). */
+    struct vh_device *dev;      /* For counters and traces. */
     struct link *link;          /* The cable to 'peer', or NULL if direct. */
     struct port_vlan vlan;      /* Membership on a VLAN-aware switching
                                  * device; zero: a trunk of every VLAN. */
@@ -88,6 +92,10 @@ struct port {
                                  * end: a controlling bridge's ports, an
                                  * extender's host ports; 0 for none. */
 };
+
+#define PORT_HOT_BYTES offsetof(struct port, dev)
+_Static_assert(offsetof(struct port, dev) == 32,
+               "a port's per-frame fields are its first 32 bytes");
 
 struct link {
     uint64_t bps;               /* Bits per second, each direction: the

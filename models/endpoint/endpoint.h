@@ -184,19 +184,20 @@ struct endpoint {
                                  * mode): every destination is on link,
                                  * its frames go to the interface's own
                                  * MAC, and ARP frames are ignored. */
+    uint32_t n_binds;           /* Of 'binds' (here, where it packs). */
     const struct ep_router_ops *router;     /* Or NULL. */
     uint64_t *cycles;           /* Per category, the cycles charged in its
                                  * name (a container's); NULL: not kept. */
     uint64_t packets;           /* Flow packets its application sent or
                                  * received. */
     struct ep_binding *binds;   /* endpoint_bind's, in binding order. */
-    size_t n_binds;
     vh_time_t recv_done;        /* Its application's last receive call
                                  * ended then; later, it sleeps in the
                                  * next one until a packet wakes it. */
     uint64_t wakeups;           /* Times a packet woke its application. */
     struct host *host;
-    struct port port;           /* Joined to the interface's driver. */
+    struct port port;           /* Joined to the interface's driver; its
+                                 * per-frame fields in one line. */
 
     /* Read on rarer paths. */
     const char *owner_path;     /* The VM or host ("host1/vm1"). */
@@ -218,6 +219,9 @@ struct endpoint {
     struct rdisc6 rd6;          /* Routers and prefixes advertised. */
     struct vh_timer rs_timer;   /* The next router solicitation. */
 };
+
+_Static_assert(offsetof(struct endpoint, port) % 64 + PORT_HOT_BYTES <= 64,
+               "an endpoint's port reads one line per frame");
 
 /* Creates an endpoint on interface 'dev' of 'owner_path'.  The caller
  * joins ep->port to the interface. */

@@ -453,7 +453,7 @@ virtio_net_create(struct world *w, struct host *h, struct vm *vm,
                   struct vh_device *vm_dev, const struct cfg_vnic *cfg,
                   struct cpu_core *vcpu)
 {
-    struct virtio_net *vn = vh_xcalloc(1, sizeof *vn);
+    struct virtio_net *vn = vh_xcalloc_lines(1, sizeof *vn);
     dev_register(w, &vn->dev, &virtio_net_class, vm_dev, cfg->name);
     vn->dev.report = 1;
     vn->host = h;

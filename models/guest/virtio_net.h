@@ -123,6 +123,12 @@ struct virtio_net {
     void *vu_ctx;
 };
 
+_Static_assert(offsetof(struct virtio_net, guest) % 64 + PORT_HOT_BYTES <= 64
+               && offsetof(struct virtio_net, tap) % 64 + PORT_HOT_BYTES
+                  <= 64,
+               "each of a virtio NIC's ports reads one line per frame "
+               "(the NIC starts a line)");
+
 struct virtio_net *virtio_net_create(struct world *, struct host *,
                                      struct vm *, struct vh_device *vm_dev,
                                      const struct cfg_vnic *,

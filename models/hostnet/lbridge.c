@@ -141,7 +141,7 @@ lbridge_create(struct world *w, struct host *h, const struct cfg_bridge *cfg)
 struct port *
 lbridge_attach(struct lbridge *br, struct port *member)
 {
-    struct port *bp = vh_xcalloc(1, sizeof *bp);
+    struct port *bp = vh_xcalloc_lines(1, sizeof *bp);
     port_init(bp, lbridge_rx, br, &br->dev, (int) br->l2.n_ports);
     bp->takes_gso = true;       /* The bridge forwards a super-frame whole. */
     if (br->l2.vlan_aware) {
