@@ -364,6 +364,27 @@ START_TEST(test_set_rate)
 }
 END_TEST
 
+/* A flow's rate lowered at 450 us, between two packets: the next one is
+ * due 1/rate after the last one sent (at 400 us), so at 600 us, not
+ * 1/rate after the change nor at once. */
+START_TEST(test_set_rate_lower)
+{
+    struct births b = { .n = 0 };
+    char *json = pair_events_json(
+        "\"rate\": \"10kpps\", \"duration\": \"1ms\"",
+        "{ \"at\": \"450us\", \"action\": \"set\", "
+        "  \"set\": { \"f.rate\": \"5kpps\" } }");
+    struct wt_run r = wt_run_json(json, NULL, subscribe_births, &b);
+    wt_assert_conserved(r.w, true);
+    ck_assert_uint_eq(r.w->flows[0].sent, 5 + 2);
+    ck_assert_int_eq(b.at[4], 400 * VH_US);
+    ck_assert_int_eq(b.at[5], 600 * VH_US);
+    ck_assert_int_eq(b.at[6], 800 * VH_US);
+    wt_run_free(&r);
+    free(json);
+}
+END_TEST
+
 /* The host's clock halved at 250 us: the sender's back-to-back packets
  * (a burst, whose spacing is the core's work per packet) come twice as
  * far apart. */
@@ -461,6 +482,7 @@ traffic_suite(void)
     suite_add_tcase(s, tc);
     tc = tcase_create("set");
     tcase_add_test(tc, test_set_rate);
+    tcase_add_test(tc, test_set_rate_lower);
     tcase_add_test(tc, test_set_ghz);
     tcase_add_test(tc, test_set_speed);
     tcase_add_loop_test(tc, test_set_refusals, 0,
