@@ -46,7 +46,8 @@ struct flow_stats {
     struct xport_stats *xport;  /* TCP and rr flows (models/endpoint/
                                  * tcp.h); NULL for the others. */
     /* Second line: delivery, and the latency histogram's head (the
-     * line holds all of it; the buckets follow). */
+     * line holds all of it; the window of buckets that a delivery
+     * writes one line of follows). */
     uint64_t delivered;         /* Reached the destination (ICMP: replies
                                  * back at the source). */
     uint64_t bytes_delivered;   /* Wire bytes (size incl. FCS). */

@@ -56,7 +56,6 @@ struct traffic_gen {
 _Static_assert(offsetof(struct traffic_gen, epoch) + sizeof(uint32_t) <= 64,
                "what a firing reads fits the generator's first line");
 
-
 /* Creates the generator for 'fs' and schedules its first packet. */
 struct traffic_gen *traffic_start(struct world *, struct flow_stats *fs);
 
