@@ -194,6 +194,15 @@ ld_check_supported(struct ld *ld)
                     snprintf(what, sizeof what, "attach type '%s'", type);
                     return unsupported(ld, v->jpath, "attach", what);
                 }
+                /* Checked before the assigned devices leave the loop:
+                 * a VF or a passed-through NIC has no trunk model either,
+                 * and was let through with its 'trunks' unused. */
+                if (v->n_trunks && v->attach != CFG_AT_OVS
+                    && v->attach != CFG_AT_BRIDGE) {
+                    return unsupported(ld, v->jpath, "trunks", "VLAN trunks "
+                                       "to a VM outside Open vSwitch and "
+                                       "the Linux bridge");
+                }
                 if (at->assigned) {
                     /* The guest drives the hardware
                      * (models/guest/vf_driver.h): 'model', 'backend' and
@@ -209,12 +218,6 @@ ld_check_supported(struct ld *ld)
                 if (!dev_class_find(DEV_FAM_VNIC, model)) {
                     snprintf(what, sizeof what, "NIC model '%s'", model);
                     return unsupported(ld, v->jpath, "model", what);
-                }
-                if (v->n_trunks && v->attach != CFG_AT_OVS
-                    && v->attach != CFG_AT_BRIDGE) {
-                    return unsupported(ld, v->jpath, "trunks", "VLAN trunks "
-                                       "to a VM outside Open vSwitch and "
-                                       "the Linux bridge");
                 }
                 if (v->vlan >= 0 && v->attach != CFG_AT_BRIDGE
                     && v->attach != CFG_AT_OVS) {

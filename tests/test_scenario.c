@@ -541,6 +541,21 @@ static const struct bad bad[] = {
                VM("", VNIC(", 'vlan': 10, 'attach': {'type': 'macvtap', "
                           "'to': 'eth0'}"))) ", " REMOTE(""), FLOW(""), ""),
       "hosts[0].vms[0].nics[0].vlan: not supported yet: VLANs" },
+    /* Trunks to a VM the guest drives itself (a VF, a passed-through
+     * NIC) are refused as for NAT and macvtap, not left unused. */
+    { SCN(HOST("", NIC(", 'sriov': {'vfs': 2}"), "",
+               VM("", VNIC(", 'trunks': [10, 20], 'attach': {'type': "
+                          "'sriov-vf', 'to': 'eth0'}"))) ", " REMOTE(""),
+          FLOW(""), ""),
+      "hosts[0].vms[0].nics[0].trunks: not supported yet: VLAN trunks to a "
+      "VM outside Open vSwitch and the Linux bridge" },
+    { SCN(HOST("", NIC(""), "",
+               VM("", VNIC(", 'trunks': [10], 'attach': {'type': "
+                          "'passthrough', 'to': 'eth0'}"))) ", " REMOTE(""),
+          FLOW(""), ""),
+      "hosts[0].vms[0].nics[0].trunks: not supported yet: VLAN trunks to a "
+      "VM outside Open vSwitch and the Linux bridge" },
+
     { WITH_HOST(", 'networks': [{'name': 's1', 'driver': 'sriov'}]",
                 NIC(""), BR(""), VM("", VNICB(""))),
       "hosts[0].networks[0]: missing required key 'parent'" },
