@@ -10,6 +10,29 @@
 set -e
 cd "$(dirname "$0")/.."
 
+# The program the scenario benchmarks time: VHSIM, which 'make bench' sets
+# to the release build (build/release/vhsim, Makefile), or ./vhsim.  The
+# start-up and MPI benchmarks, about how the program is put together,
+# run ./vhsim.
+VHSIM=$(realpath "${VHSIM:-./vhsim}")
+export VHSIM
+if [ ! -x "$VHSIM" ]; then
+    echo "bench: $VHSIM is missing; run 'make bench'" >&2
+    exit 1
+fi
+echo "== the program timed: ${VHSIM#$(pwd)/}"
+# A faster build must compute the same runs: the recorded outputs of every
+# shipped scenario (tests/golden), byte for byte, before any timing.
+if [ "$VHSIM" != "$(realpath ./vhsim)" ]; then
+    if sh tests/golden/outputs.sh "$VHSIM" | cmp -s - tests/golden/hashes.txt
+    then
+        echo "  reproduces tests/golden/hashes.txt, every shipped scenario's outputs"
+    else
+        echo "bench: $VHSIM does not reproduce tests/golden/hashes.txt" >&2
+        exit 1
+    fi
+fi
+
 if [ ! -x ./build/bench_kernel ]; then
     echo "bench: ./build/bench_kernel is missing; run 'make bench'" >&2
     exit 1
@@ -58,8 +81,13 @@ def timed(argv, stdout):
     p.returncode = status
     return time.perf_counter() - t0, ru.ru_utime + ru.ru_stime, status
 
-def run_vhsim():
-    wall, cpu, status = timed([os.path.join(top, "vhsim"), "run", scen,
+timed_bin = os.environ["VHSIM"]
+plain_bin = os.path.realpath(os.path.join(top, "vhsim"))
+if plain_bin == timed_bin or not os.access(plain_bin, os.X_OK):
+    plain_bin = None
+
+def run_vhsim(binary=timed_bin):
+    wall, cpu, status = timed([binary, "run", scen,
                                "--quiet", "--json", out], None)
     if status:
         sys.exit("bench: vhsim run %s failed" % scen)
@@ -76,6 +104,7 @@ def run_peer():
     return wall, cpu, dict(kv.split("=") for kv in line[0][8:].split()), None
 
 v_walls, p_walls, ratios, cpu_ratios = [], [], [], []
+plain_ratios = []
 r = pr = None
 for i in range(pairs):
     wall, cpu, r = run_vhsim()
@@ -91,6 +120,12 @@ for i in range(pairs):
     pd = int(pr["delivered"])
     ratios.append((delivered / wall) / (pd / pwall))
     cpu_ratios.append((delivered / cpu) / (pd / pcpu))
+    if plain_bin:
+        # The plain build's run follows ns-3's, for the same comparison
+        # of the program 'make' builds.
+        plwall, _, plr = run_vhsim(plain_bin)
+        pld = sum(f["delivered"] for f in plr["flows"])
+        plain_ratios.append((pld / plwall) / (pd / pwall))
 os.unlink(out)
 
 delivered = sum(f["delivered"] for f in r["flows"])
@@ -123,6 +158,9 @@ print("  ratio_median=%.1f (vhsim / ns-3, median of %d pairs)"
       % (statistics.median(ratios), len(ratios)))
 print("  per CPU second instead of wall second (what a loaded machine"
       " disturbs less): %.1f" % statistics.median(cpu_ratios))
+if plain_ratios:
+    print("  the plain build (./vhsim, -O2, no profile), run after each ns-3"
+          " run: %.1f" % statistics.median(plain_ratios))
 print("  per packet, vhsim models: guest stack, virtio, vhost, bridge, NIC DMA,\n"
       "    interrupts and NAPI, wire, switch, remote stack, all charged to CPU cores")
 print("  per packet, ns-3 models: UDP/IP send, queue disc, CSMA device queue, wire,\n"
@@ -170,7 +208,7 @@ mem = tempfile.mktemp()
 
 def run(name):
     """The report's 'steady', the run's CPU seconds and peak KiB."""
-    argv = [os.path.join(top, "vhsim"), "run",
+    argv = [os.environ["VHSIM"], "run",
             os.path.join(bench, name + ".json"), "--quiet",
             "--steady-from", FROM, "--json", out]
     if os.access(TIME, os.X_OK):
@@ -249,7 +287,7 @@ python3 scenarios/bench/gen_ovs.py build/bench
 python3 - "$(pwd)" 5 <<'PY'
 import json, os, shutil, statistics, subprocess, sys, tempfile, time
 top, rounds = sys.argv[1], int(sys.argv[2])
-vhsim = os.path.join(top, "vhsim")
+vhsim = os.environ["VHSIM"]
 bench = os.path.join(top, "build", "bench")
 work = tempfile.mkdtemp()
 
