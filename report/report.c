@@ -191,7 +191,7 @@ flow_json(const struct world *w, const struct flow_stats *fs)
     cJSON_AddNumberToObject(o, "rate_window_ns", (double) (r.window / VH_NS));
     cJSON *lat = cJSON_AddObjectToObject(o, "latency_ns");
     const struct vh_hist *h = &fs->latency;
-    if (!h->count) {
+    if (!vh_hist_count(h)) {
         /* Nothing delivered, nothing measured: not a latency of 0. */
         static const char *const keys[] = { "min", "p50", "p99", "max",
                                             "mean" };
@@ -896,7 +896,7 @@ print_flows(const struct world *w, FILE *out)
         char route[128], p50[32] = "-", p99[32] = "-", max[32] = "-";
         snprintf(route, sizeof route, "%s -> %s", cf->from, cf->to);
         const struct vh_hist *h = &fs->latency;
-        if (h->count) {
+        if (vh_hist_count(h)) {
             vh_format_time(vh_hist_percentile(h, 50) * VH_NS, p50,
                            sizeof p50);
             vh_format_time(vh_hist_percentile(h, 99) * VH_NS, p99,

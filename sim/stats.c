@@ -86,32 +86,50 @@ window_move(struct vh_hist *h, unsigned g)
     h->base = (uint8_t) base;
 }
 
-/* Bucket 'b' of group 'g', outside the window or before the first sample
- * placed it. */
+/* 'n' samples in bucket 'b' of group 'g', outside the window or before
+ * the first count placed it. */
 static void
-add_outside(struct vh_hist *h, unsigned b, unsigned g)
+add_outside(struct vh_hist *h, unsigned b, unsigned g, uint64_t n)
 {
     if (h->base == VH_HIST_GROUPS) {
         h->base = (uint8_t) window_base(g);
-        h->window[b - h->base * VH_HIST_SUB]++;
+        h->window[b - h->base * VH_HIST_SUB] += n;
         return;
     }
     if (!h->outside) {
         h->outside = vh_xcalloc(VH_HIST_BUCKETS, sizeof *h->outside);
     }
-    if (++h->strikes < VH_HIST_MOVE_AFTER) {
-        h->outside[b]++;
+    if (h->strikes + n < VH_HIST_MOVE_AFTER) {
+        h->strikes = (uint16_t) (h->strikes + n);
+        h->outside[b] += n;
         return;
     }
     window_move(h, g);
     h->strikes = 0;
-    h->window[b - h->base * VH_HIST_SUB]++;
+    h->window[b - h->base * VH_HIST_SUB] += n;
+}
+
+/* Counts the run in its bucket and ends it. */
+static void
+run_flush(struct vh_hist *h)
+{
+    if (!h->run) {
+        return;
+    }
+    unsigned b = h->run_bucket;
+    unsigned g = b / VH_HIST_SUB;
+    if (g - h->base < VH_HIST_WINDOW) {    /* Wraps below the base. */
+        h->window[b - h->base * VH_HIST_SUB] += h->run;
+        h->strikes = 0;
+    } else {
+        add_outside(h, b, g, h->run);
+    }
+    h->run = 0;
 }
 
 void
 vh_hist_add(struct vh_hist *h, uint64_t value)
 {
-    h->count++;
     h->sum_lo += value;
     h->sum_hi += h->sum_lo < value;     /* The carry. */
     if (value < h->min) {
@@ -121,13 +139,13 @@ vh_hist_add(struct vh_hist *h, uint64_t value)
         h->max = value;
     }
     unsigned b = bucket_of(value);
-    unsigned g = b / VH_HIST_SUB;
-    if (g - h->base < VH_HIST_WINDOW) {    /* Wraps below the base. */
-        h->window[b - h->base * VH_HIST_SUB]++;
-        h->strikes = 0;
-    } else {
-        add_outside(h, b, g);
+    if (b == h->run_bucket && h->run < UINT32_MAX) {
+        h->run++;
+        return;
     }
+    run_flush(h);
+    h->run_bucket = (uint16_t) b;
+    h->run = 1;
 }
 
 /* The count of bucket 'i', wherever it is kept. */
@@ -139,13 +157,27 @@ bucket_count(const struct vh_hist *h, unsigned i)
     if (g - h->base < VH_HIST_WINDOW) {
         n += h->window[i - h->base * VH_HIST_SUB];
     }
+    return i == h->run_bucket ? n + h->run : n;
+}
+
+uint64_t
+vh_hist_count(const struct vh_hist *h)
+{
+    uint64_t n = h->run;
+    for (unsigned i = 0; i < VH_HIST_WINDOW * VH_HIST_SUB; i++) {
+        n += h->window[i];
+    }
+    for (unsigned i = 0; h->outside && i < VH_HIST_BUCKETS; i++) {
+        n += h->outside[i];
+    }
     return n;
 }
 
 uint64_t
 vh_hist_percentile(const struct vh_hist *h, double p)
 {
-    if (!h->count) {
+    uint64_t count = vh_hist_count(h);
+    if (!count) {
         return 0;
     }
     if (!(p > 0)) {             /* Also catches NaN. */
@@ -157,12 +189,12 @@ vh_hist_percentile(const struct vh_hist *h, double p)
 
     /* p * count first: for whole percentiles the product is exact, where
      * p / 100 is not (0.99 * 100000 rounds to 98999.99...). */
-    uint64_t rank = (uint64_t) ceil(p * (double) h->count / 100.0);
+    uint64_t rank = (uint64_t) ceil(p * (double) count / 100.0);
     if (rank < 1) {
         rank = 1;
     }
-    if (rank > h->count) {
-        rank = h->count;
+    if (rank > count) {
+        rank = count;
     }
 
     uint64_t seen = 0;
@@ -186,7 +218,8 @@ vh_hist_mean(const struct vh_hist *h)
     /* Divided in long double, whose 64-bit mantissa holds any sum
      * below 2^64 exactly. */
     unsigned __int128 sum = (unsigned __int128) h->sum_hi << 64 | h->sum_lo;
-    return h->count ? (double) ((long double) sum / h->count) : 0.0;
+    uint64_t count = vh_hist_count(h);
+    return count ? (double) ((long double) sum / count) : 0.0;
 }
 
 void

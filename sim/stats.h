@@ -14,8 +14,10 @@
  * there.  A first packet that waited for ARP can be far from the rest:
  * after VH_HIST_MOVE_AFTER samples in a row outside, the window moves to
  * where they fall, so that a flow's steady samples again write one line
- * next to its head.  Where a count is kept changes nothing that is
- * computed. */
+ * next to its head.  Samples in a row in one bucket, as a flow's steady
+ * packets are, are counted in the head until one falls elsewhere, so
+ * that most samples write the head alone.  Where a count is kept changes
+ * nothing that is computed. */
 #ifndef VH_STATS_H
 #define VH_STATS_H 1
 
@@ -33,16 +35,22 @@
 struct vh_hist {
     /* The head, 40 bytes that every sample writes: a flow's statistics
      * keep it in one cache line with the flow's delivery counters. */
-    uint64_t count;
     uint64_t min;               /* Exact; UINT64_MAX when empty. */
     uint64_t max;               /* Exact; 0 when empty. */
     uint64_t sum_lo;            /* The exact sum, for the mean, as 96 */
     uint32_t sum_hi;            /* bits: exact for 2^32 samples of any
                                  * size, and latencies, below 2^54 ns,
                                  * would take 2^42. */
-    uint8_t base;               /* First group in 'window';
-                                 * VH_HIST_GROUPS until the first sample. */
+    /* The latest samples that fell in one bucket in a row, counted here
+     * rather than in the bucket until a sample falls in another: a
+     * flow's steady latency lands in one bucket packet after packet, and
+     * then only this line is written. */
+    uint32_t run;               /* Samples in the run (0: none). */
+    uint16_t run_bucket;        /* Their bucket. */
     uint16_t strikes;           /* Samples in a row outside the window. */
+    uint8_t base;               /* First group in 'window';
+                                 * VH_HIST_GROUPS until the first count
+                                 * leaves the run. */
     /* The counts of groups base .. base + VH_HIST_WINDOW - 1. */
     uint64_t window[VH_HIST_WINDOW * VH_HIST_SUB];
     uint64_t *outside;          /* VH_HIST_BUCKETS counts, for the buckets
@@ -50,10 +58,16 @@ struct vh_hist {
                                  * sample falls there. */
 };
 
+_Static_assert(VH_HIST_BUCKETS <= UINT16_MAX, "a bucket fits run_bucket");
+
 void vh_hist_init(struct vh_hist *);
 /* Frees the buckets outside the window, if a sample needed them. */
 void vh_hist_destroy(struct vh_hist *);
 void vh_hist_add(struct vh_hist *, uint64_t value);
+
+/* Samples added.  Counted from the buckets, so not free: read it once
+ * per report, not per sample. */
+uint64_t vh_hist_count(const struct vh_hist *);
 
 /* The value at percentile 'p' (0..100): the representative value of the
  * bucket that holds the ceil(p/100 * count)-th smallest sample, clamped to

@@ -41,7 +41,7 @@ assert_close(uint64_t got, uint64_t want)
 START_TEST(test_empty)
 {
     struct vh_hist *h = hist_new();
-    ck_assert_uint_eq(h->count, 0);
+    ck_assert_uint_eq(vh_hist_count(h), 0);
     ck_assert_uint_eq(h->min, UINT64_MAX);
     ck_assert_uint_eq(h->max, 0);
     ck_assert_uint_eq(vh_hist_percentile(h, 0), 0);
@@ -59,7 +59,7 @@ START_TEST(test_uniform_1_to_100000)
     for (uint64_t i = 0; i < 100000; i++) {
         vh_hist_add(h, (i * 7919) % 100000 + 1);
     }
-    ck_assert_uint_eq(h->count, 100000);
+    ck_assert_uint_eq(vh_hist_count(h), 100000);
     ck_assert_uint_eq(h->min, 1);
     ck_assert_uint_eq(h->max, 100000);
     ck_assert_uint_eq(vh_hist_percentile(h, 0), 1);
@@ -160,15 +160,23 @@ START_TEST(test_window_placement_does_not_matter)
         v[i] = (uint64_t) exp(vh_rng_uniform(&r) * 28.0);  /* 1 .. 2^40 */
     }
     qsort(v, N, sizeof *v, u64_cmp);
+    unsigned first_base[3] = { VH_HIST_GROUPS, VH_HIST_GROUPS,
+                               VH_HIST_GROUPS };
     for (int i = 0; i < N; i++) {
         vh_hist_add(h[0], v[i]);                        /* Smallest first. */
         vh_hist_add(h[1], v[N - 1 - i]);                /* Largest first. */
         vh_hist_add(h[2], v[(N / 2 + i) % N]);          /* Median first. */
-        if (i == 0) {
-            ck_assert_uint_lt(h[0]->base, h[2]->base);
-            ck_assert_uint_lt(h[2]->base, h[1]->base);
+        for (int k = 0; k < 3; k++) {
+            if (first_base[k] == VH_HIST_GROUPS) {
+                first_base[k] = h[k]->base;
+            }
         }
     }
+    /* Each window was first placed where its order starts. */
+    ck_assert_uint_lt(first_base[0], first_base[2]);
+    ck_assert_uint_lt(first_base[2], first_base[1]);
+    ck_assert_uint_eq(vh_hist_count(h[1]), N);
+    ck_assert_uint_eq(vh_hist_count(h[2]), N);
     for (int k = 0; k <= 200; k++) {
         uint64_t want = vh_hist_percentile(h[0], k / 2.0);
         ck_assert_uint_eq(vh_hist_percentile(h[1], k / 2.0), want);
@@ -185,7 +193,7 @@ END_TEST
 
 /* Latencies within a factor of 16 below and 8 above the first sample
  * stay in the histogram's own 2 KiB; only a sample beyond takes the
- * buckets outside it. */
+ * buckets outside it, once it is counted in its bucket. */
 START_TEST(test_window_memory)
 {
     struct vh_hist *h = hist_new();
@@ -195,6 +203,7 @@ START_TEST(test_window_memory)
     }
     ck_assert_ptr_null(h->outside);
     vh_hist_add(h, 20000 * 1024);
+    vh_hist_add(h, 20000);      /* Ends the far sample's run. */
     ck_assert_ptr_nonnull(h->outside);
     ck_assert_uint_eq(vh_hist_percentile(h, 100), 20000 * 1024);
     hist_free(h);
@@ -248,6 +257,38 @@ START_TEST(test_window_moves_to_the_steady_state)
     ck_assert_double_eq(vh_hist_mean(moved), vh_hist_mean(placed));
     hist_free(moved);
     hist_free(placed);
+}
+END_TEST
+
+/* Samples in a row in one bucket are counted in the head until one
+ * falls in another bucket; whatever has not reached its bucket yet is
+ * counted all the same. */
+START_TEST(test_runs_count_before_they_end)
+{
+    struct vh_hist *h = hist_new();
+    uint64_t low = 20000, high = 900000;
+
+    for (int i = 0; i < 1000; i++) {
+        vh_hist_add(h, low + (uint64_t) (i % 3));       /* One bucket. */
+    }
+    /* All 1,000 still in the run. */
+    ck_assert_uint_eq(vh_hist_count(h), 1000);
+    assert_close(vh_hist_percentile(h, 50), low);
+    vh_hist_add(h, high);
+    ck_assert_uint_eq(vh_hist_count(h), 1001);
+    assert_close(vh_hist_percentile(h, 99.9), low);
+    ck_assert_uint_eq(vh_hist_percentile(h, 100), high);
+    for (int i = 0; i < 3000; i++) {
+        vh_hist_add(h, high);
+    }
+    /* Now 1,000 low and 3,001 high, the high ones in the run. */
+    ck_assert_uint_eq(vh_hist_count(h), 4001);
+    assert_close(vh_hist_percentile(h, 24.9), low);        /* 997th */
+    assert_close(vh_hist_percentile(h, 25.1), high);       /* 1,005th */
+    ck_assert_double_eq_tol(vh_hist_mean(h),
+                            (1000.0 * low + 999 + 3001.0 * high) / 4001,
+                            1e-6);
+    hist_free(h);
 }
 END_TEST
 
@@ -340,6 +381,7 @@ stats_suite(void)
     tcase_add_test(tc, test_window_placement_does_not_matter);
     tcase_add_test(tc, test_window_memory);
     tcase_add_test(tc, test_window_moves_to_the_steady_state);
+    tcase_add_test(tc, test_runs_count_before_they_end);
     tcase_add_test(tc, test_extremes);
     tcase_add_test(tc, test_drops);
     tcase_add_test(tc, test_drops_overflow);
