@@ -299,6 +299,53 @@ END_TEST
 
 
 
+/* An ARP reply that gives the remote's address a new MAC, as after a
+ * replaced machine or a failover, reaches vm1's stack at 5 ms. */
+static const struct vh_mac moved_mac = { { 0x02, 0, 0, 0, 0, 0x99 } };
+
+static void
+arp_moves_remote(struct vh_sim *sim, void *obj, void *arg)
+{
+    struct world *w = world_of(sim);
+    struct endpoint *ep = obj;
+    struct vh_packet *p = vh_packet_alloc(&w->pool);
+    p->len = vh_build_arp(p->data, VH_ARP_REPLY, &moved_mac,
+                          0x0a000064, &ep->mac, ep->ip, &ep->mac);
+    ep->port.rx(w, &ep->port, p);
+    (void) arg;
+}
+
+static void
+schedule_arp_move(struct world *w, void *ctx)
+{
+    vh_schedule_at(&w->sim, 5 * VH_MS, arp_moves_remote, w->flows[0].src,
+                   NULL);
+    (void) ctx;
+}
+
+START_TEST(test_neighbour_new_mac_is_used)
+{
+    /* Once vm1 learns the new MAC, its packets go there: the bridge and
+     * the switch do not know it, flood, and nobody takes them; the
+     * remote, whose own MAC they no longer carry, does not either. */
+    char json[8192];
+    snprintf(json, sizeof json, two_vms_fmt, "10ms", "",
+             "{ \"name\": \"f\", \"from\": \"host1/vm1\", \"to\": "
+             "\"remote\", \"proto\": \"udp\", \"rate\": \"100kpps\" }",
+             "");
+    struct wt_run r = wt_run_json(json, NULL, schedule_arp_move, NULL);
+    const struct flow_stats *fs = &r.w->flows[0];
+    ck_assert_uint_ge(fs->sent, 990);
+    /* Delivered until 5 ms, give or take the packets on the way. */
+    ck_assert_uint_ge(fs->delivered, 480);
+    ck_assert_uint_le(fs->delivered, 510);
+    ck_assert_uint_ge(fs->drops.total, fs->sent - fs->delivered - 10);
+    ck_assert_uint_le(fs->last_delivered, 5 * VH_MS + 100 * VH_US);
+    wt_assert_conserved(r.w, false);
+    wt_run_free(&r);
+}
+END_TEST
+
 /* True if devices at paths 'a' and 'b' are adjacent, by cable or not. */
 static bool
 adjacent(struct world *w, const char *a, const char *b, int cable)
@@ -398,6 +445,7 @@ models_suite(void)
     tcase_add_test(tc, test_same_seed_same_run);
     tcase_add_test(tc, test_topology_is_recorded);
     tcase_add_test(tc, test_arp_gives_up_after_three_tries);
+    tcase_add_test(tc, test_neighbour_new_mac_is_used);
     suite_add_tcase(s, tc);
     return s;
 }

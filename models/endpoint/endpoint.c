@@ -280,9 +280,17 @@ ep_send_ip(struct world *w, struct endpoint *ep, struct vh_packet *p,
         ep_transmit(w, ep, p);
         return;
     }
-    /* The common case, an answer known, from the lookup array alone. */
+    /* The common case, an answer known: the last one, or one from the
+     * lookup array alone. */
+    if (hop == ep->last_hop && hop) {
+        vh_eth_set_dst(p->data, &ep->last_mac);
+        ep_transmit(w, ep, p);
+        return;
+    }
     for (size_t i = 0; i < ep->n_arp; i++) {
         if (ep->neigh[i].key == hop && ep->neigh[i].resolved) {
+            ep->last_hop = hop;
+            ep->last_mac = ep->neigh[i].mac;
             vh_eth_set_dst(p->data, &ep->neigh[i].mac);
             ep_transmit(w, ep, p);
             return;
@@ -602,6 +610,9 @@ neigh_learn(struct world *w, struct endpoint *ep, struct arp_entry *e,
     e->resolved = true;
     ep->neigh[e->slot].mac = *mac;
     ep->neigh[e->slot].resolved = true;
+    if (ep->neigh[e->slot].key == ep->last_hop) {
+        ep->last_mac = *mac;    /* Learned anew: a moved address. */
+    }
     e->tries = 0;
     e->blame = NULL;
     vh_timer_cancel(&e->retry);

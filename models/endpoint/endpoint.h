@@ -149,14 +149,18 @@ struct endpoint {
                                  * array rather than every entry it
                                  * passes, and the answer too once there
                                  * is one. */
-    struct arp_entry **arp;     /* Stable addresses: timers point here. */
-    size_t n_arp;
+    uint32_t n_arp;             /* Entries in 'neigh' and 'arp'. */
     uint32_t ip;
     uint32_t netmask;
     uint32_t gateway;           /* Next hop outside the subnet, or 0. */
     uint32_t mtu;               /* The interface's MTU: the longest IPv4
                                  * packet it sends whole; 1500 unless set
                                  * after endpoint_create. */
+    uint32_t last_hop;          /* The IPv4 next hop of the last packet */
+    struct vh_mac last_mac;     /* sent, and its answer (0: none yet):
+                                 * most packets go where the last one
+                                 * went, and then not even 'neigh' is
+                                 * read. */
     vh_time_t resume_at;        /* Stopped (a migrating VM) until then. */
     enum cpu_cat app_cat;
     enum cpu_cat rx_cat;
@@ -200,6 +204,7 @@ struct endpoint {
                                  * per-frame fields in one line. */
 
     /* Read on rarer paths. */
+    struct arp_entry **arp;     /* Stable addresses: timers point here. */
     const char *owner_path;     /* The VM or host ("host1/vm1"). */
     void *router_ctx;           /* The router's own state. */
     struct ipfrag_table *frags; /* Reassembly, made at the first
@@ -222,6 +227,8 @@ struct endpoint {
 
 _Static_assert(offsetof(struct endpoint, port) % 64 + PORT_HOT_BYTES <= 64,
                "an endpoint's port reads one line per frame");
+_Static_assert(offsetof(struct endpoint, last_mac) + sizeof(struct vh_mac)
+               <= 64, "the last answer is in the endpoint's first line");
 
 /* Creates an endpoint on interface 'dev' of 'owner_path'.  The caller
  * joins ep->port to the interface. */
