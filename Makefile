@@ -164,18 +164,20 @@ build/bench_gui: $(OBJ) build/obj/tests/bench_gui.o
 # count which branches and calls they take, then again with those counts
 # and optimized across files at link time.  GCC then lays out the hot
 # paths straight and inlines where the run showed calls: a run takes about
-# a fifth less time than with the plain build (docs/architecture.md,
+# a quarter less time than with the plain build (docs/architecture.md,
 # "Release build").  Neither changes what a run computes; 'make bench'
 # first checks that the release program reproduces tests/golden/hashes.txt.
-# Both passes compile to the same object names because GCC keys a static
-# function's counts by the object's name.  The plain build stays the one
-# developers and the tests use: any change to a source retrains.
-PGO_GEN := -O2 -fprofile-generate -fprofile-update=single
-PGO_USE := -O2 -g -flto=auto -fprofile-use -fprofile-partial-training \
+# Both passes compile at -O3 (the profile must come from code built as
+# the second pass builds it), to the same object names because GCC keys
+# a static function's counts by the object's name.  The plain build
+# stays the one developers and the tests use: any change to a source
+# retrains.
+PGO_GEN := -O3 -fprofile-generate -fprofile-update=single
+PGO_USE := -O3 -g -flto=auto -fprofile-use -fprofile-partial-training \
            -Wno-missing-profile
 PGO_OBJ := $(VHSIM_SRC:%.c=build/pgo/%.o)
 RELEASE_DEPS := $(VHSIM_SRC) $(wildcard */*.h */*/*.h) \
-                $(wildcard scenarios/*.json) tests/train.sh
+                $(wildcard scenarios/*.json) tests/train.sh Makefile
 build/pgo/cli/spread_mpi.o: XCFLAGS = $(MPI_CFLAGS)
 
 release: build/release/vhsim
