@@ -195,6 +195,27 @@ START_TEST(test_cost)
 }
 END_TEST
 
+/* A frame's time on the wire: exact picoseconds, rounded down, the same
+ * on both sides of the size where the product outgrows 64 bits. */
+START_TEST(test_bytes_time)
+{
+    /* 84 bytes (a 64-byte frame with preamble and gap) at 10 Gbit/s. */
+    ck_assert_uint_eq(vh_bytes_time(84, 10000000000ULL), 67200);
+    /* 1 byte at 3 bit/s: 8/3 s, rounded down. */
+    ck_assert_uint_eq(vh_bytes_time(1, 3), 2666666666666ULL);
+    static const uint64_t rates[] = { 3, 1000000000ULL, 25000000000ULL,
+                                      400000000000ULL, 7 };
+    uint64_t edge = UINT64_MAX / (8 * VH_SEC);
+    for (size_t i = 0; i < sizeof rates / sizeof *rates; i++) {
+        for (uint64_t b = edge - 2; b <= edge + 2; b++) {
+            unsigned __int128 want = (unsigned __int128) b * 8 * VH_SEC
+                                     / rates[i];
+            ck_assert_uint_eq(vh_bytes_time(b, rates[i]), (uint64_t) want);
+        }
+    }
+}
+END_TEST
+
 START_TEST(test_format_time)
 {
     static const struct { vh_time_t ps; const char *s; } cases[] = {
@@ -234,6 +255,7 @@ units_suite(void)
     tcase_add_test(tc, test_link_speed);
     tcase_add_test(tc, test_rate);
     tcase_add_test(tc, test_cost);
+    tcase_add_test(tc, test_bytes_time);
     tcase_add_test(tc, test_format_time);
     suite_add_tcase(s, tc);
     return s;
