@@ -72,11 +72,23 @@ offload_gso(struct world *w, struct vh_packet *p, struct cpu_core *core,
 
 /* Whether 'p' could start a held frame: TCP with data and no flag that
  * ends a flow's run. */
+/* An untagged IPv4 frame that is not TCP, from two fields: most frames
+ * a UDP flow's receiver sees, which GRO then need not parse whole.
+ * Anything else is left to the parse. */
+static bool
+plainly_not_tcp(const struct vh_packet *p)
+{
+    return p->len >= VH_ETH_HLEN + VH_IPV4_HLEN
+           && vh_eth_type(p->data) == VH_ETHERTYPE_IPV4
+           && p->data[VH_ETH_HLEN + VH_IPV4_PROTO_OFF] != VH_IPPROTO_TCP;
+}
+
 static bool
 gro_holdable(const struct vh_packet *p, struct vh_frame_info *fi,
              struct vh_tcp_hdr *h)
 {
     return !offload_is_super(p)
+           && !plainly_not_tcp(p)
            && !vh_frame_parse(p->data, p->len, fi, false)
            && (fi->is_ipv4 || fi->is_ipv6)
            && fi->ip_proto == VH_IPPROTO_TCP
