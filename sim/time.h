@@ -30,4 +30,16 @@ vh_bytes_time(uint64_t bytes, uint64_t bps)
     return (vh_time_t) (((unsigned __int128) bytes * 8 * VH_SEC) / bps);
 }
 
+/* A time in picoseconds computed as a double (finite, at least 0, below
+ * 2^63) rounded to the nearest picosecond, halves away from zero: what
+ * llround() gives, without a library call.  The truncation is exact,
+ * and so is 'ps' less it (Sterbenz's lemma below 2^52, and above it
+ * 'ps' is whole). */
+static inline vh_time_t
+vh_time_round(double ps)
+{
+    uint64_t i = (uint64_t) ps;
+    return i + (ps - (double) i >= 0.5);
+}
+
 #endif /* sim/time.h */

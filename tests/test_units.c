@@ -1,9 +1,11 @@
 /* tests/test_units.c: quantities written as strings: exact conversions of
  * good strings, and a reason for every bad one. */
 #include <check.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "sim/rng.h"
 #include "sim/units.h"
 #include "tests/testutil.h"
 
@@ -216,6 +218,31 @@ START_TEST(test_bytes_time)
 }
 END_TEST
 
+/* vh_time_round is llround for the times a run computes: halves away
+ * from zero, fractions, and whole values up to where doubles are only
+ * even. */
+START_TEST(test_time_round)
+{
+    static const double xs[] = { 0.0, 0.49999999999999994, 0.5, 1.5, 2.5,
+                                 3333333.333333333, 1000000.5,
+                                 4503599627370495.5,
+                                 4503599627370497.0, 9007199254740993.0,
+                                 1e18, 9.2e18 };
+    for (size_t i = 0; i < sizeof xs / sizeof *xs; i++) {
+        ck_assert_msg(vh_time_round(xs[i]) == (uint64_t) llround(xs[i]),
+                      "%.17g", xs[i]);
+    }
+    struct vh_rng r;
+    vh_rng_seed(&r, 3, "test/round");
+    for (int i = 0; i < 100000; i++) {
+        double x = ldexp(vh_rng_uniform(&r), i % 62);
+        double half = floor(x) + 0.5;
+        ck_assert_uint_eq(vh_time_round(x), (uint64_t) llround(x));
+        ck_assert_uint_eq(vh_time_round(half), (uint64_t) llround(half));
+    }
+}
+END_TEST
+
 START_TEST(test_format_time)
 {
     static const struct { vh_time_t ps; const char *s; } cases[] = {
@@ -256,6 +283,7 @@ units_suite(void)
     tcase_add_test(tc, test_rate);
     tcase_add_test(tc, test_cost);
     tcase_add_test(tc, test_bytes_time);
+    tcase_add_test(tc, test_time_round);
     tcase_add_test(tc, test_format_time);
     suite_add_tcase(s, tc);
     return s;

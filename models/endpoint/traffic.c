@@ -35,7 +35,7 @@ traffic_due(const struct traffic_gen *g, const struct cfg_flow *cf)
     if (cf->pattern == CFG_PAT_BURST) {
         k /= cf->burst;
     }
-    return g->start + (vh_time_t) llround(g->gap_ps * (double) k);
+    return g->start + vh_time_round(g->gap_ps * (double) k);
 }
 
 static void
@@ -86,7 +86,7 @@ traffic_fire(struct vh_sim *sim, void *obj, void *arg)
         /* The capture's own spacing. */
         next = g->start + cf->replay->frames[g->next_seq].at;
     } else if (cf->pattern == CFG_PAT_POISSON) {
-        next = sim->now + (vh_time_t) llround(vh_rng_exp(&g->rng, g->gap_ps));
+        next = sim->now + vh_time_round(vh_rng_exp(&g->rng, g->gap_ps));
     } else if (cf->pattern == CFG_PAT_BURST
                && (g->next_seq - g->anchor_seq) % cf->burst) {
         /* Back to back: the next packet of the burst goes as soon as the
@@ -136,7 +136,7 @@ traffic_set_rate(struct world *w, struct traffic_gen *g, double pps)
     }
     g->epoch++;
     vh_time_t next = cf->pattern == CFG_PAT_POISSON
-        ? w->sim.now + (vh_time_t) llround(vh_rng_exp(&g->rng, g->gap_ps))
+        ? w->sim.now + vh_time_round(vh_rng_exp(&g->rng, g->gap_ps))
         : cf->pattern == CFG_PAT_BURST
           && (g->next_seq - g->anchor_seq) % cf->burst
         ? w->sim.now : traffic_due(g, cf);
