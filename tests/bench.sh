@@ -184,12 +184,15 @@ PY
 # Peak memory is the run's maximum resident set size, as /usr/bin/time
 # reports it, the floods included.  Each row is the median of five runs
 # (the small ones, which a shared machine's other work moves by tens of
-# percent, and which every ratio is to) or of three (beyond 1,024: their
-# state does not fit the caches, and what they measure moves most with
-# how much of a shared machine's cache they get).  Each ratio is
-# to the table's first row, per packet and per event; the largest guests'
-# and containers' rows are then set against 2 guests as well.
-# BENCH_QUICK=1 stops each table at 1,024.
+# percent, and which every ratio is to), or one beyond 1,024 (4,096
+# guests take a minute and a half a run, most of it the first second's
+# floods).  Each ratio is to the table's first row, per packet and per
+# event.  The rows run minutes apart, so the ratios the targets name
+# (4,096 guests and 1,000 containers against 2 guests, 8,192 flows
+# against 4) follow paired: the row and its reference take turns, three
+# rounds for 4,096 guests and five for the others, and each figure is
+# the median of the rounds' ratios.  BENCH_QUICK=1 stops each table at
+# 1,024 and pairs the containers alone.
 echo
 echo "== scaling: CPU per delivered packet and peak memory, 600 kpps offered"
 python3 scenarios/bench/gen_scale.py build/bench
@@ -199,6 +202,7 @@ top, quick = sys.argv[1], sys.argv[2] not in ("", "0")
 bench = os.path.join(top, "build", "bench")
 out = tempfile.mktemp(suffix=".json")
 FROM = "1s"
+PAIRS = 5
 
 # A child's maximum resident set size counts what its parent had before
 # the exec, this script's own; /usr/bin/time, small, starts vhsim and
@@ -234,7 +238,7 @@ def table(title, what, prefix, sizes):
         if quick and n > 1024:
             break
         runs = []
-        for _ in range(5 if n <= 1024 else 3):
+        for _ in range(5 if n <= 1024 else 1):
             steady, cpu, rss = run("%s_%d" % (prefix, n))
             runs.append(steady)
         ns = statistics.median(r["cpu_ns_per_delivered"] for r in runs)
@@ -258,14 +262,31 @@ table("flows among 4 guests on one Linux bridge", "flows", "scale_flows",
 print()
 ctrs = table("containers on Docker's default bridge", "ctrs", "scale_ctrs",
              [1, 10, 100, 1000])
-# The largest rows against 2 guests, the case the targets name.
+# The targets' ratios, paired: the tables' rows ran one after another,
+# minutes apart on a shared machine, and their first rows (which every
+# ratio divides by) moved by a third between benches.  Here each large
+# row and its reference take turns, reference first, and the figure is
+# the median of the rounds' ratios, as the comparison with ns-3 is.
 print()
-for label, rows, n in (("4,096 guests", vms, 4096),
-                       ("1,000 containers", ctrs, 1000)):
-    if n in rows and 2 in vms:
-        print("  %s against 2 guests: %.2fx per delivered packet, %.2fx"
-              " per event" % (label, rows[n][0] / vms[2][0],
-                              rows[n][1] / vms[2][1]))
+print("  the targets, paired: each row and its reference taking turns")
+for label, ref, big, rounds in (("4,096 guests / 2 guests", "scale_vms_2",
+                                 "scale_vms_4096", 3),
+                                ("1,000 containers / 2 guests", "scale_vms_2",
+                                 "scale_ctrs_1000", PAIRS),
+                                ("8,192 flows / 4 flows", "scale_flows_4",
+                                 "scale_flows_8192", PAIRS)):
+    if quick and big != "scale_ctrs_1000":
+        continue
+    per_pkt, per_ev = [], []
+    for _ in range(rounds):
+        a, _, _ = run(ref)
+        b, _, _ = run(big)
+        per_pkt.append(b["cpu_ns_per_delivered"] / a["cpu_ns_per_delivered"])
+        per_ev.append(b["cpu_ns_per_event"] / a["cpu_ns_per_event"])
+    print("  %-28s per delivered packet %.2fx (rounds %s), per event %.2fx"
+          % (label, statistics.median(per_pkt),
+             " ".join("%.2f" % x for x in per_pkt), statistics.median(per_ev)))
+    sys.stdout.flush()
 for f in (out, mem):
     if os.path.exists(f):
         os.unlink(f)
