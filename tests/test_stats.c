@@ -288,6 +288,14 @@ START_TEST(test_runs_count_before_they_end)
     ck_assert_double_eq_tol(vh_hist_mean(h),
                             (1000.0 * low + 999 + 3001.0 * high) / 4001,
                             1e-6);
+    for (int i = 0; i < 2000; i++) {
+        vh_hist_add(h, low);
+    }
+    /* 3,000 low, 2,000 of them in the run, below the 3,001 high ones:
+     * the 2,401st smallest is low only if the run counts. */
+    ck_assert_uint_eq(vh_hist_count(h), 6001);
+    assert_close(vh_hist_percentile(h, 40), low);
+    assert_close(vh_hist_percentile(h, 50.1), high);
     hist_free(h);
 }
 END_TEST
