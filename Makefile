@@ -10,8 +10,8 @@
 #                 alter results (say why in its own commit)
 #   make release  build/release/vhsim: the same program, link-time
 #                 optimized and laid out by a profile of the shipped
-#                 scenarios; what 'make bench' times and 'make install'
-#                 installs
+#                 scenarios; what 'make bench' times ('make install'
+#                 installs the plain ./vhsim)
 #   make bench    kernel micro-benchmark and the bridge_flood scenario, set
 #                 beside ns-3 running the same topology (tests/peer/); Open
 #                 vSwitch by number of rules and of EMC flows
