@@ -33,13 +33,13 @@
  * The run loop leaves the running event's key at the root vacant until
  * the handler returns; see root_vacant() below. */
 #include "sim/event.h"
+#include "sim/hugepage.h"
 #include "sim/xmalloc.h"
 
 #include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 
 #define ARITY 4
 #define PAD (ARITY - 1)             /* Sentinel keys past the capacity. */
@@ -63,27 +63,15 @@
 /* From this size on the queue's arrays ask for 2 MB pages: at depth,
  * nearly every access lands on a different 4 KB page, and a miss in the
  * TLB costs as much as the cache miss itself. */
-#define HUGE_PAGE ((size_t) 2 << 20)
+#define HUGE_PAGE VH_HUGE_PAGE
 #define HUGE_FROM HUGE_PAGE
 
-/* Asks for 2 MB pages over the part of [p, p + bytes) they can cover. */
 static void
 advise_huge(void *p, size_t bytes)
 {
-#ifdef MADV_HUGEPAGE
     if (bytes >= HUGE_FROM) {
-        uintptr_t start = ((uintptr_t) p + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
-        uintptr_t end = ((uintptr_t) p + bytes) & ~(HUGE_PAGE - 1);
-        if (end > start) {
-            /* Advice only: without it the kernel may still use small
-             * pages, which costs speed, never correctness. */
-            madvise((void *) start, end - start, MADV_HUGEPAGE);
-        }
+        vh_advise_huge(p, bytes);
     }
-#else
-    (void) p;
-    (void) bytes;
-#endif
 }
 
 /* Keys before heap[0] in the allocation, so that heap[1], and with it

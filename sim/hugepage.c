@@ -15,6 +15,23 @@
 #define MADV_COLLAPSE 25        /* Linux 6.1; older headers lack it. */
 #endif
 
+void
+vh_advise_huge(void *p, size_t bytes)
+{
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+    uintptr_t start = ((uintptr_t) p + VH_HUGE_PAGE - 1) & ~(VH_HUGE_PAGE - 1);
+    uintptr_t end = ((uintptr_t) p + bytes) & ~(VH_HUGE_PAGE - 1);
+    if (end > start) {
+        /* Advice only: refused, the pages stay small, which costs speed,
+         * never correctness. */
+        (void) madvise((void *) start, end - start, MADV_HUGEPAGE);
+    }
+#else
+    (void) p;
+    (void) bytes;
+#endif
+}
+
 /* The [heap] mapping's bounds from /proc/self/maps.  False if none. */
 static bool
 heap_bounds(uintptr_t *lo, uintptr_t *hi)

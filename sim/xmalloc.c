@@ -1,6 +1,8 @@
 /* sim/xmalloc.c: allocation that aborts instead of returning NULL. */
 #include "sim/xmalloc.h"
 
+#include "sim/hugepage.h"
+
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,9 +42,18 @@ vh_xcalloc_lines(size_t n, size_t size)
         out_of_memory(SIZE_MAX);
     }
     size_t bytes = n * size != 0 ? (n * size + 63) & ~(size_t) 63 : 64;
-    void *p = aligned_alloc(64, bytes);
+    size_t align = 64;
+    if (bytes >= VH_HUGE_PAGE) {
+        /* Whole huge pages, advised before the zeroing touches them. */
+        align = VH_HUGE_PAGE;
+        bytes = (bytes + VH_HUGE_PAGE - 1) & ~(VH_HUGE_PAGE - 1);
+    }
+    void *p = aligned_alloc(align, bytes);
     if (!p) {
         out_of_memory(bytes);
+    }
+    if (align == VH_HUGE_PAGE) {
+        vh_advise_huge(p, bytes);
     }
     return memset(p, 0, bytes);
 }

@@ -3,14 +3,59 @@
  * The advice changes how memory is backed, never what it holds: a
  * pattern written before the heap is collapsed reads back the same.  It
  * is asked once per stretch of new heap: a second call with nothing new
- * does nothing, and a heap below the threshold is left alone. */
+ * does nothing, and a heap below the threshold is left alone.  Large
+ * arrays of the model are advised when allocated. */
 #include <check.h>
+#include <stdbool.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "sim/hugepage.h"
+#include "sim/xmalloc.h"
 #include "tests/testutil.h"
+
+/* True if the system lets a process ask for huge pages: transparent huge
+ * pages set to 'always' or 'madvise', not 'never' (the selected one is
+ * in brackets). */
+static bool
+thp_available(void)
+{
+    FILE *f = fopen("/sys/kernel/mm/transparent_hugepage/enabled", "r");
+    if (!f) {
+        return false;
+    }
+    char line[128] = "";
+    bool ok = fgets(line, sizeof line, f) && !strstr(line, "[never]");
+    fclose(f);
+    return ok;
+}
+
+/* True if the mapping holding 'addr' carries the huge page advice ('hg'
+ * in its VmFlags, /proc/self/smaps). */
+static bool
+advised_huge(const void *addr)
+{
+    FILE *f = fopen("/proc/self/smaps", "r");
+    ck_assert_ptr_nonnull(f);
+    char line[512];
+    bool inside = false, advised = false;
+    uintptr_t a = (uintptr_t) addr;
+    while (fgets(line, sizeof line, f)) {
+        unsigned long lo, hi;
+        /* A mapping's first line starts "lo-hi perms"; its fields' lines
+         * start with a name and a colon. */
+        if (sscanf(line, "%lx-%lx ", &lo, &hi) == 2) {
+            inside = a >= lo && a < hi;
+        } else if (inside && !strncmp(line, "VmFlags:", 8)) {
+            advised = strstr(line, " hg") != NULL;
+            break;
+        }
+    }
+    fclose(f);
+    return advised;
+}
 
 START_TEST(test_advice_keeps_contents)
 {
@@ -45,12 +90,41 @@ START_TEST(test_advice_keeps_contents)
 }
 END_TEST
 
+/* A line array of a huge page or more (the flows' statistics of a large
+ * scenario) is made of whole huge pages, zeroed, and advised before
+ * anything touched it; a small one is only line-aligned. */
+START_TEST(test_large_line_array_on_huge_pages)
+{
+    size_t n = 5000, size = 1000;       /* Not a multiple of 2 MiB. */
+    uint8_t *v = vh_xcalloc_lines(n, size);
+    ck_assert_uint_eq((uintptr_t) v % VH_HUGE_PAGE, 0);
+    for (size_t i = 0; i < n * size; i += 511) {
+        ck_assert_uint_eq(v[i], 0);
+    }
+    ck_assert_uint_eq(v[n * size - 1], 0);
+    if (thp_available()) {
+        ck_assert(advised_huge(v));
+        ck_assert(advised_huge(v + n * size - 1));
+    }
+    memset(v, 0xa5, n * size);
+    free(v);
+
+    uint8_t *small = vh_xcalloc_lines(3, 100);
+    ck_assert_uint_eq((uintptr_t) small % 64, 0);
+    for (size_t i = 0; i < 300; i++) {
+        ck_assert_uint_eq(small[i], 0);
+    }
+    free(small);
+}
+END_TEST
+
 static Suite *
 hugepage_suite(void)
 {
     Suite *s = suite_create("hugepage");
     TCase *tc = tcase_create("hugepage");
     tcase_add_test(tc, test_advice_keeps_contents);
+    tcase_add_test(tc, test_large_line_array_on_huge_pages);
     suite_add_tcase(s, tc);
     return s;
 }
