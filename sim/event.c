@@ -726,6 +726,13 @@ near_refill(struct vh_sim *sim)
     for (size_t i = 0; i < n; i++) {
         __builtin_prefetch(&sim->slots[h[i].tag & mask]);
     }
+    /* And the objects they run on: a far event is mostly a source's
+     * timer, whose generator no packet has touched since its last
+     * firing.  The slots are on their way, so these loads wait for them
+     * side by side rather than one at a time in the run loop. */
+    for (size_t i = 0; i < n; i++) {
+        __builtin_prefetch(sim->slots[h[i].tag & mask].obj);
+    }
     if (f->n == 0) {
         /* Nothing left far away: the heap takes everything again. */
         sim->near_max = VH_TIME_NEVER;
