@@ -1,8 +1,11 @@
 /* sim/device.c: the registry of named devices.
  *
  * Lookups by path happen while a scenario is built and when a capture or
- * report names a device, never per packet, so a linear scan over a few
- * hundred entries is plenty; the array itself is the creation order. */
+ * report names a device, never per packet; but a world of 4,096 guests
+ * has some 40,000 devices and looks up two per flow, which a linear scan
+ * made most of its build time.  So paths are also indexed by a hash;
+ * the array itself stays the creation order, and a lookup still finds
+ * the first device registered with a path, as the scan did. */
 #include "sim/device.h"
 #include "sim/xmalloc.h"
 
@@ -13,9 +16,61 @@
 void
 vh_devtab_init(struct vh_devtab *tab)
 {
-    tab->v = NULL;
-    tab->n = 0;
-    tab->cap = 0;
+    memset(tab, 0, sizeof *tab);
+}
+
+/* FNV-1a, 64 bits: paths are short, and only the build hashes them. */
+static uint64_t
+path_hash(const char *path)
+{
+    uint64_t h = 0xcbf29ce484222325u;
+    for (const unsigned char *c = (const unsigned char *) path; *c; c++) {
+        h = (h ^ *c) * 0x100000001b3u;
+    }
+    return h;
+}
+
+/* The slot holding 'path', or the empty slot where it would go. */
+static size_t
+slot_of(const struct vh_devtab *tab, const char *path)
+{
+    size_t mask = tab->n_slots - 1;
+    size_t i = (size_t) path_hash(path) & mask;
+    while (tab->slots[i] && strcmp(tab->v[tab->slots[i] - 1]->path, path)) {
+        i = (i + 1) & mask;
+    }
+    return i;
+}
+
+/* Indexes device 'id', registered after every device already indexed:
+ * it ends its path's list. */
+static void
+index_add(struct vh_devtab *tab, uint32_t id)
+{
+    size_t i = slot_of(tab, tab->v[id]->path);
+    tab->same_next[id] = 0;
+    if (!tab->slots[i]) {
+        tab->slots[i] = id + 1;
+        return;
+    }
+    uint32_t last = tab->slots[i] - 1;
+    while (tab->same_next[last]) {
+        last = tab->same_next[last] - 1;
+    }
+    tab->same_next[last] = id + 1;
+}
+
+/* Doubles the index past twice the devices, indexing them again in
+ * creation order. */
+static void
+index_grow(struct vh_devtab *tab)
+{
+    free(tab->slots);
+    tab->n_slots = tab->n_slots ? tab->n_slots * 2 : 128;
+    tab->slots = vh_xcalloc(tab->n_slots, sizeof *tab->slots);
+    for (size_t id = 0; id < tab->n; id++) {
+        index_add(tab, (uint32_t) id);
+    }
 }
 
 void
@@ -31,6 +86,8 @@ vh_devtab_destroy(struct vh_devtab *tab)
         tab->v[i]->n_edges = 0;
     }
     free(tab->v);
+    free(tab->slots);
+    free(tab->same_next);
     vh_devtab_init(tab);
 }
 
@@ -42,6 +99,8 @@ vh_devtab_add(struct vh_devtab *tab, struct vh_device *dev,
     if (tab->n == tab->cap) {
         size_t cap = tab->cap ? tab->cap * 2 : 64;
         tab->v = vh_xrealloc(tab->v, cap * sizeof *tab->v);
+        tab->same_next = vh_xrealloc(tab->same_next,
+                                     cap * sizeof *tab->same_next);
         tab->cap = cap;
     }
     char *copy = vh_xstrdup(path);
@@ -54,6 +113,11 @@ vh_devtab_add(struct vh_devtab *tab, struct vh_device *dev,
     dev->role = VH_ROLE_DEVICE;
     dev->cls = NULL;
     tab->v[tab->n++] = dev;
+    if (2 * tab->n > tab->n_slots) {
+        index_grow(tab);        /* Indexes 'dev' with the others. */
+    } else {
+        index_add(tab, dev->id);
+    }
     return dev->id;
 }
 
@@ -73,22 +137,22 @@ vh_devtab_add_child(struct vh_devtab *tab, struct vh_device *dev,
 struct vh_device *
 vh_devtab_find(const struct vh_devtab *tab, const char *path)
 {
-    for (size_t i = 0; i < tab->n; i++) {
-        if (!strcmp(tab->v[i]->path, path)) {
-            return tab->v[i];
-        }
+    if (!tab->n_slots) {
+        return NULL;
     }
-    return NULL;
+    uint32_t id = tab->slots[slot_of(tab, path)];
+    return id ? tab->v[id - 1] : NULL;
 }
 
 struct vh_device *
 vh_devtab_find_kind(const struct vh_devtab *tab, const char *path,
                     const char *kind)
 {
-    for (size_t i = 0; i < tab->n; i++) {
-        if (!strcmp(tab->v[i]->path, path)
-            && !strcmp(tab->v[i]->kind, kind)) {
-            return tab->v[i];
+    for (struct vh_device *d = vh_devtab_find(tab, path); d;
+         d = tab->same_next[d->id] ? tab->v[tab->same_next[d->id] - 1]
+                                   : NULL) {
+        if (!strcmp(d->kind, kind)) {
+            return d;
         }
     }
     return NULL;

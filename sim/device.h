@@ -62,9 +62,16 @@ struct vh_device {
 };
 
 struct vh_devtab {
-    struct vh_device **v;
+    struct vh_device **v;       /* In creation order; v[i]->id == i. */
     size_t n;
     size_t cap;
+    /* The index by path: open addressing over 'n_slots' (a power of two,
+     * at least twice n), each slot the id + 1 of the first device
+     * registered with a path, 0 if empty; same_next[id] is the id + 1 of
+     * the next device with the same path (another kind), 0 at the end. */
+    uint32_t *slots;
+    size_t n_slots;
+    uint32_t *same_next;
 };
 
 void vh_devtab_init(struct vh_devtab *);

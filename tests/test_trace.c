@@ -201,6 +201,42 @@ START_TEST(test_devtab_container_of)
 }
 END_TEST
 
+/* Devices may share a path when their kinds differ (a VM and the guest
+ * stack inside it, say).  A lookup by path finds the first registered,
+ * and one by path and kind the first of that kind, however the two are
+ * interleaved with other devices and however often the index grew in
+ * between. */
+START_TEST(test_devtab_shared_paths)
+{
+    enum { N = 3000 };
+    static struct vh_device dev[N];
+    struct vh_devtab tab;
+    char path[32];
+
+    vh_devtab_init(&tab);
+    for (int i = 0; i < N; i++) {
+        /* Paths p0 .. p999, each registered three times: as "a" first,
+         * then "b" a thousand devices later, then "a" again. */
+        snprintf(path, sizeof path, "h/p%d", i % 1000);
+        memset(&dev[i], 0, sizeof dev[i]);
+        vh_devtab_add(&tab, &dev[i], path, i / 1000 == 1 ? "b" : "a", NULL);
+    }
+    for (int k = 0; k < 1000; k++) {
+        snprintf(path, sizeof path, "h/p%d", k);
+        ck_assert_ptr_eq(vh_devtab_find(&tab, path), &dev[k]);
+        ck_assert_ptr_eq(vh_devtab_find_kind(&tab, path, "a"), &dev[k]);
+        ck_assert_ptr_eq(vh_devtab_find_kind(&tab, path, "b"),
+                         &dev[1000 + k]);
+        ck_assert_ptr_null(vh_devtab_find_kind(&tab, path, "c"));
+    }
+    ck_assert_ptr_null(vh_devtab_find(&tab, "h/p1000"));
+    ck_assert_ptr_null(vh_devtab_find(&tab, "h/p"));
+    ck_assert_ptr_null(vh_devtab_find(&tab, ""));
+    vh_devtab_destroy(&tab);
+    ck_assert_ptr_null(vh_devtab_find(&tab, "h/p0"));
+}
+END_TEST
+
 START_TEST(test_devtab_many)
 {
     enum { N = 1000 };
@@ -237,6 +273,7 @@ trace_suite(void)
     tcase_add_test(tc, test_devtab);
     tcase_add_test(tc, test_devtab_container_of);
     tcase_add_test(tc, test_devtab_many);
+    tcase_add_test(tc, test_devtab_shared_paths);
     suite_add_tcase(s, tc);
     return s;
 }
