@@ -201,6 +201,14 @@ START_TEST(test_devtab_container_of)
 }
 END_TEST
 
+/* 'prefix' and 'i' as a path, "h/p" and 7 making "h/p7", in 'path'. */
+static const char *
+numbered(char path[32], const char *prefix, int i)
+{
+    snprintf(path, 32, "%s%d", prefix, i);
+    return path;
+}
+
 /* Devices may share a path when their kinds differ (a VM and the guest
  * stack inside it, say).  A lookup by path finds the first registered,
  * and one by path and kind the first of that kind, however the two are
@@ -213,16 +221,15 @@ START_TEST(test_devtab_shared_paths)
     struct vh_devtab tab;
     char path[32];
 
+    /* Paths h/p0 .. h/p999, each registered three times: as "a" first,
+     * then as "b" a thousand devices later, then as "a" again. */
     vh_devtab_init(&tab);
     for (int i = 0; i < N; i++) {
-        /* Paths p0 .. p999, each registered three times: as "a" first,
-         * then "b" a thousand devices later, then "a" again. */
-        snprintf(path, sizeof path, "h/p%d", i % 1000);
-        memset(&dev[i], 0, sizeof dev[i]);
-        vh_devtab_add(&tab, &dev[i], path, i / 1000 == 1 ? "b" : "a", NULL);
+        vh_devtab_add(&tab, &dev[i], numbered(path, "h/p", i % 1000),
+                      i / 1000 == 1 ? "b" : "a", NULL);
     }
     for (int k = 0; k < 1000; k++) {
-        snprintf(path, sizeof path, "h/p%d", k);
+        numbered(path, "h/p", k);
         ck_assert_ptr_eq(vh_devtab_find(&tab, path), &dev[k]);
         ck_assert_ptr_eq(vh_devtab_find_kind(&tab, path, "a"), &dev[k]);
         ck_assert_ptr_eq(vh_devtab_find_kind(&tab, path, "b"),
@@ -246,13 +253,14 @@ START_TEST(test_devtab_many)
 
     vh_devtab_init(&tab);
     for (int i = 0; i < N; i++) {
-        snprintf(path, sizeof path, "tor1/p%d", i);
-        ck_assert_uint_eq(vh_devtab_add(&tab, &dev[i], path, "switch-port",
-                                        i ? &dev[0] : NULL), (uint32_t) i);
+        ck_assert_uint_eq(vh_devtab_add(&tab, &dev[i],
+                                        numbered(path, "tor1/p", i),
+                                        "switch-port", i ? &dev[0] : NULL),
+                          (uint32_t) i);
     }
     for (int i = N - 1; i >= 0; i -= 37) {
-        snprintf(path, sizeof path, "tor1/p%d", i);
-        ck_assert_ptr_eq(vh_devtab_find(&tab, path), &dev[i]);
+        ck_assert_ptr_eq(vh_devtab_find(&tab, numbered(path, "tor1/p", i)),
+                         &dev[i]);
         ck_assert_uint_eq(dev[i].id, (uint32_t) i);
     }
     vh_devtab_destroy(&tab);
