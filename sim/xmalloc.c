@@ -38,7 +38,9 @@ vh_xcalloc(size_t n, size_t size)
 void *
 vh_xcalloc_lines(size_t n, size_t size)
 {
-    if (size && n > SIZE_MAX / size) {
+    /* Rounded up to whole huge pages below, so no size within one of
+     * SIZE_MAX can be met: refused before the rounding wraps. */
+    if (size && n > (SIZE_MAX - VH_HUGE_PAGE) / size) {
         out_of_memory(SIZE_MAX);
     }
     size_t bytes = n * size != 0 ? (n * size + 63) & ~(size_t) 63 : 64;

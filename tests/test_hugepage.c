@@ -10,7 +10,10 @@
 #include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "sim/hugepage.h"
 #include "sim/xmalloc.h"
@@ -118,6 +121,29 @@ START_TEST(test_large_line_array_on_huge_pages)
 }
 END_TEST
 
+/* A size that rounding to whole huge pages would wrap past SIZE_MAX is
+ * refused (the process aborts, saying it is out of memory) rather than
+ * handed a block of a few bytes. */
+START_TEST(test_line_array_size_cannot_wrap)
+{
+    pid_t pid = fork();
+    ck_assert_int_ge(pid, 0);
+    if (pid == 0) {
+        /* Quiet: the message is expected. */
+        if (!freopen("/dev/null", "w", stderr)) {
+            _exit(3);
+        }
+        volatile uint8_t *v = vh_xcalloc_lines(1, SIZE_MAX - 1000);
+        v[0] = 1;
+        _exit(0);
+    }
+    int status;
+    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+    ck_assert(WIFSIGNALED(status));
+    ck_assert_int_eq(WTERMSIG(status), SIGABRT);
+}
+END_TEST
+
 static Suite *
 hugepage_suite(void)
 {
@@ -125,6 +151,7 @@ hugepage_suite(void)
     TCase *tc = tcase_create("hugepage");
     tcase_add_test(tc, test_advice_keeps_contents);
     tcase_add_test(tc, test_large_line_array_on_huge_pages);
+    tcase_add_test(tc, test_line_array_size_cannot_wrap);
     suite_add_tcase(s, tc);
     return s;
 }
