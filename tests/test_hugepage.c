@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -21,7 +22,8 @@
 
 /* True if the system lets a process ask for huge pages: transparent huge
  * pages set to 'always' or 'madvise', not 'never' (the selected one is
- * in brackets). */
+ * in brackets), and the advice taken on a mapping of our own (a sandbox
+ * may refuse it whatever the setting says). */
 static bool
 thp_available(void)
 {
@@ -32,6 +34,14 @@ thp_available(void)
     char line[128] = "";
     bool ok = fgets(line, sizeof line, f) && !strstr(line, "[never]");
     fclose(f);
+    size_t len = 2 * VH_HUGE_PAGE;
+    void *m = mmap(NULL, len, PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (m == MAP_FAILED) {
+        return false;
+    }
+    ok = ok && madvise(m, len, MADV_HUGEPAGE) == 0;
+    munmap(m, len);
     return ok;
 }
 
