@@ -28,7 +28,7 @@ void vh_advise_huge(void *p, size_t bytes);
 
 /* Below this much heap the model fits the caches, and the TLB's reach
  * on small pages, anyway, and moving it would cost more than it saves
- * (4,096 guests build about 14 MiB of it; 1,024 about 3.5). */
+ * (4,096 guests build 13 MiB of it; 1,024 about 3.4). */
 #define VH_HUGEPAGE_MIN_HEAP (8u << 20)
 
 /* Advises the part of the process's heap not yet advised to be backed by
