@@ -726,12 +726,20 @@ near_refill(struct vh_sim *sim)
     for (size_t i = 0; i < n; i++) {
         __builtin_prefetch(&sim->slots[h[i].tag & mask]);
     }
-    /* And the objects they run on: a far event is mostly a source's
-     * timer, whose generator no packet has touched since its last
-     * firing.  The slots are on their way, so these loads wait for them
-     * side by side rather than one at a time in the run loop. */
+    /* And what they run on: a far event is mostly a source's timer,
+     * whose generator no packet has touched since its last firing, or,
+     * under a flood, a copy's next step behind a core's backlog, whose
+     * packet millions of others have pushed out of the caches since.
+     * The slots are on their way, so these loads wait for them side by
+     * side rather than one at a time in the run loop.  An argument below
+     * the first page is a number cast to a pointer (a queue index), not
+     * worth a page walk. */
     for (size_t i = 0; i < n; i++) {
-        __builtin_prefetch(sim->slots[h[i].tag & mask].obj);
+        const struct vh_event_slot *es = &sim->slots[h[i].tag & mask];
+        __builtin_prefetch(es->obj);
+        if ((uintptr_t) es->arg >= 4096) {
+            __builtin_prefetch(es->arg);
+        }
     }
     if (f->n == 0) {
         /* Nothing left far away: the heap takes everything again. */
