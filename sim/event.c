@@ -329,7 +329,11 @@ root_vacant(const struct vh_sim *sim)
  * moved; a schedule shifts the keys on the shorter side of its place by
  * one, those before it down or those after it up, which with about
  * twenty pending is a few keys (measured: see docs/architecture.md,
- * "The event queue").
+ * "The event queue").  A model's next step is mostly due soon, before
+ * nearly all that is pending, so it lands near the front and moves few
+ * keys even in a run of a hundred; and a bucket the far set hands over
+ * holds some thirty events, so with the run's limit at 96 a world of
+ * thousands of sources runs mostly from a run rather than a heap.
  *
  * A sorted array is also a valid heap, so a run that grows past
  * SORTED_MAX becomes the heap by being moved to the array's start; a
@@ -339,8 +343,8 @@ root_vacant(const struct vh_sim *sim)
  * first SORTED_SLIDE keys, and is moved back to their middle when it
  * reaches either end; the sentinels the heap needs are written back
  * beyond it only when it becomes a heap again. */
-#define SORTED_MAX 48
-#define SORTED_MIN 24
+#define SORTED_MAX 96
+#define SORTED_MIN 48
 #define SORTED_SLIDE INITIAL_CAP
 
 _Static_assert(SORTED_SLIDE <= INITIAL_CAP && SORTED_MAX < SORTED_SLIDE,

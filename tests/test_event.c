@@ -1004,21 +1004,22 @@ depth_end(struct depth_check *d, struct vh_sim *sim)
 
 /* The queue kept small, around where it changes between a sorted run
  * and a heap: the number of entries steered to targets below, around
- * and above both thresholds in turn, with riders, bursts that take more
+ * and above both thresholds (SORTED_MIN and SORTED_MAX in sim/event.c,
+ * 48 and 96) in turn, with riders, bursts that take more
  * slots than the array has while the run is short, and runs stopped
  * between an entry and its riders. */
 START_TEST(test_queue_small_walk)
 {
     enum { BUDGET = 400000, TIMERS = 4, PHASE = 3000 };
-    static const size_t targets[] = { 3, 20, 40, 70, 150, 10, 30, 60 };
+    static const size_t targets[] = { 3, 30, 60, 120, 200, 10, 50, 110 };
     struct depth_check d = {
         .n_timers = TIMERS, .budget = BUDGET, .small = true,
     };
     struct vh_sim sim;
 
     depth_begin(&d, &sim, 13, "test/small", 5);
-    size_t sizes_seen[3] = { 0 };   /* Runs ending at <= 16, 17..63 and
-                                     * >= 64 entries. */
+    size_t sizes_seen[3] = { 0 };   /* Runs ending at <= 32, 33..127 and
+                                     * >= 128 entries. */
     while (vh_sim_live(&sim) || d.budget > 0) {
         d.target = targets[d.ran / PHASE % (sizeof targets
                                             / sizeof targets[0])];
@@ -1027,7 +1028,7 @@ START_TEST(test_queue_small_walk)
             depth_schedule(&sim, &d);   /* Start the walk again. */
         }
         vh_sim_run(&sim, VH_TIME_NEVER);
-        sizes_seen[d.n_ref <= 16 ? 0 : d.n_ref < 64 ? 1 : 2]++;
+        sizes_seen[d.n_ref <= 32 ? 0 : d.n_ref < 128 ? 1 : 2]++;
     }
 
     ck_assert_uint_eq(d.wrong, 0);
