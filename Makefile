@@ -1,7 +1,9 @@
 # vhsim: a discrete-event simulator of a virtualized host's networking.
 #
 #   make          build ./vhsim and ./vhsim-gui (the GUI, which 'vhsim gui'
-#                 runs; a program of its own so that only it loads SDL)
+#                 runs; a program of its own so that only it loads SDL),
+#                 and ./vhsim-mpi where Open MPI is found (what vhsim
+#                 becomes under mpirun; only it loads MPI)
 #   make demo     install what is missing, build, run the demo scenario
 #   make test     install what is missing, build, run every test (plain
 #                 build, then under AddressSanitizer and UBSan), then a
@@ -41,16 +43,18 @@ CHECK_LIBS   = $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsub
 LIBS    = $(PKG_LIBS) -lm
 GUI_LIBS = $(LIBS) $(SDL_LIBS)
 # Open MPI, when its mpicc is found, lets 'mpirun -np N vhsim compare' and
-# 'vhsim sweep' share their runs among N processes (cli/spread.h); without
-# it vhsim is built with a job of one (cli/spread_one.c).  Only ./vhsim
-# links MPI: the tests, the sanitizer build and the GUI do not need it.
+# 'vhsim sweep' share their runs among N processes (cli/spread.h).  vhsim
+# itself is built with a job of one (cli/spread_one.c), which under
+# mpirun execs ./vhsim-mpi beside it: the same program with the job over
+# MPI (cli/spread_mpi.c).  Open MPI brings some twenty shared libraries,
+# and loading them took 6 ms of every vhsim command's start; now only
+# the MPI program loads them.  Without mpicc there is no vhsim-mpi, and
+# vhsim under an mpirun of several ranks says so.
 MPICC   := $(shell command -v mpicc 2>/dev/null)
 ifneq ($(MPICC),)
-SPREAD_SRC := cli/spread_mpi.c
+MPI_PROG    := vhsim-mpi
 MPI_CFLAGS  = $(shell $(MPICC) --showme:compile 2>/dev/null)
 MPI_LIBS    = $(shell $(MPICC) --showme:link 2>/dev/null)
-else
-SPREAD_SRC := cli/spread_one.c
 endif
 
 # Parallel jobs for the builds that demo, test and bench start themselves.
@@ -86,8 +90,9 @@ TEST_SRC := $(wildcard tests/test_*.c) tests/check_main.c tests/worldtest.c \
             tests/tshark.c
 BENCH_SRC := tests/bench_kernel.c tests/bench_gui.c
 
-VHSIM_SRC := $(CORE_SRC) $(filter-out cli/spread_one.c,$(CLI_SRC)) \
-             $(SPREAD_SRC) cli/main.c
+VHSIM_SRC := $(CORE_SRC) $(CLI_SRC) cli/main.c
+MPIPROG_SRC := $(CORE_SRC) $(filter-out cli/spread_one.c,$(CLI_SRC)) \
+               cli/spread_mpi.c cli/main.c
 SAN_VHSIM_SRC := $(CORE_SRC) $(CLI_SRC) cli/main.c
 GUIPROG_SRC := $(CORE_SRC) $(GUI_SRC) $(GUI_CLI_SRC) cli/gui_main.c
 
@@ -102,7 +107,7 @@ DEMO := scenarios/demo.json
 .PHONY: all release deps demo test test-plain test-san lang-missing golden bench bench-peer peer-deps \
         install uninstall \
         peer-build clean
-all: vhsim vhsim-gui
+all: vhsim vhsim-gui $(MPI_PROG)
 
 deps:
 	@missing=""; for p in $(DEB_PKGS); do \
@@ -134,6 +139,9 @@ build/san/%.o: %.c
 	  -MMD -MP -c $< -o $@
 
 vhsim: $(VHSIM_SRC:%.c=build/obj/%.o)
+	$(CC) $(OPT) -o $@ $^ $(LIBS)
+
+vhsim-mpi: $(MPIPROG_SRC:%.c=build/obj/%.o)
 	$(CC) $(OPT) -o $@ $^ $(LIBS) $(MPI_LIBS)
 
 vhsim-gui: $(GUIPROG_SRC:%.c=build/obj/%.o)
@@ -178,7 +186,6 @@ PGO_USE := -O3 -g -flto=auto -fprofile-use -fprofile-partial-training \
 PGO_OBJ := $(VHSIM_SRC:%.c=build/pgo/%.o)
 RELEASE_DEPS := $(VHSIM_SRC) $(wildcard */*.h */*/*.h) \
                 $(wildcard scenarios/*.json) tests/train.sh Makefile
-build/pgo/cli/spread_mpi.o: XCFLAGS = $(MPI_CFLAGS)
 
 release: build/release/vhsim
 
@@ -198,7 +205,7 @@ build/pgo/%.o: %.c
 	  -c $< -o $@
 
 build/pgo/vhsim: $(PGO_OBJ)
-	$(CC) $(PGO_OPT) -o $@ $^ $(LIBS) $(MPI_LIBS)
+	$(CC) $(PGO_OPT) -o $@ $^ $(LIBS)
 
 demo: deps
 	@$(MAKE) --no-print-directory -j$(JOBS) all
@@ -285,9 +292,10 @@ $(PEER_BIN): tests/peer/ns3_bridge_flood.cc
 	  $$(pkg-config --libs-only-l $(NS3_MODS)) \
 	  || { echo "peer: compiling $< against ns-3 failed"; exit 1; }
 
-# make install [PREFIX=/usr/local] [DESTDIR=...]: the two programs, the
-# shipped scenarios and lessons ('vhsim lab' finds them beside its
-# PREFIX/bin), the documentation, the man page and bash completion.
+# make install [PREFIX=/usr/local] [DESTDIR=...]: the programs (vhsim-mpi
+# too where it was built), the shipped scenarios and lessons ('vhsim lab'
+# finds them beside its PREFIX/bin), the documentation, the man page and
+# bash completion.
 PREFIX ?= /usr/local
 BINDIR  = $(DESTDIR)$(PREFIX)/bin
 SHAREDIR = $(DESTDIR)$(PREFIX)/share
@@ -296,7 +304,7 @@ install: all
 	  $(SHAREDIR)/vhsim/lessons \
 	  $(SHAREDIR)/doc/vhsim/img $(SHAREDIR)/man/man1 \
 	  $(SHAREDIR)/bash-completion/completions
-	install -m 755 vhsim vhsim-gui $(BINDIR)
+	install -m 755 vhsim vhsim-gui $(MPI_PROG) $(BINDIR)
 	install -m 644 scenarios/*.json $(SHAREDIR)/vhsim/scenarios
 	install -m 644 scenarios/bench/*.json $(SHAREDIR)/vhsim/scenarios/bench
 	install -m 644 scenarios/lessons/*.json $(SHAREDIR)/vhsim/lessons
@@ -307,7 +315,7 @@ install: all
 	  $(SHAREDIR)/bash-completion/completions/vhsim
 
 uninstall:
-	rm -f $(BINDIR)/vhsim $(BINDIR)/vhsim-gui \
+	rm -f $(BINDIR)/vhsim $(BINDIR)/vhsim-gui $(BINDIR)/vhsim-mpi \
 	  $(SHAREDIR)/man/man1/vhsim.1 \
 	  $(SHAREDIR)/bash-completion/completions/vhsim
 	rm -rf $(SHAREDIR)/vhsim $(SHAREDIR)/doc/vhsim
@@ -369,7 +377,7 @@ fuzz-smoke: $(FUZZ_BINS)
 	done
 
 clean:
-	rm -rf build vhsim vhsim-gui
+	rm -rf build vhsim vhsim-gui vhsim-mpi
 
 -include $(OBJ:.o=.d) $(SAN_OBJ:.o=.d) $(TOBJ:.o=.d) $(SAN_TOBJ:.o=.d) \
          $(FUZZ_OBJ:.o=.d) $(FUZZ_TARGETS:%=build/fuzz/tests/fuzz/fuzz_%.d) \

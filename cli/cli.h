@@ -69,6 +69,15 @@ struct world *cli_load_world(const char *file, const char *variant,
 /* Seconds on a monotonic clock, for timing runs and pacing progress. */
 double cli_wall_now(void);
 
+/* Writes into 'out' the path of program 'name' in the directory of the
+ * running vhsim: its real path (/proc/self/exe), so that a symbolic link
+ * to vhsim finds it too, or else 'argv0' when that names a path (NULL:
+ * no fallback).  False if neither says where the program is. */
+bool cli_beside(const char *argv0, const char *name, char *out, size_t len);
+
+/* Why execv() failed with 'err', in words that say what to do. */
+const char *cli_exec_failure(int err);
+
 /* Prints "vhsim: " and the message to stderr.  Returns 'status'. */
 int cli_error(int status, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

@@ -3,9 +3,9 @@
  * The GUI is a program of its own because SDL2 and SDL2_ttf bring some
  * sixty shared libraries, and loading them doubled the start-up time of
  * every vhsim command, most of which never draw.  vhsim-gui is looked for
- * in the directory of the running vhsim (its real path, so a symbolic link
- * to vhsim finds it too) and replaces this process, so that arguments,
- * standard streams, signals and exit status are the GUI's own. */
+ * in the directory of the running vhsim (cli/beside.c) and replaces this
+ * process, so that arguments, standard streams, signals and exit status
+ * are the GUI's own. */
 #include "cli/cli.h"
 
 #include <errno.h>
@@ -20,47 +20,11 @@
 
 #define GUI_PROGRAM "vhsim-gui"
 
-/* Writes the path of vhsim-gui beside the running program into 'out':
- * from /proc/self/exe, or from 'argv0' when it names a path.  False if
- * neither says where the program is. */
-static bool
-gui_path(const char *argv0, char *out, size_t len)
-{
-    char self[PATH_MAX];
-    ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
-    if (n > 0) {
-        self[n] = '\0';
-    } else if (strchr(argv0, '/') && strlen(argv0) < sizeof self) {
-        snprintf(self, sizeof self, "%s", argv0);
-    } else {
-        return false;
-    }
-    /* Both have a '/'; cutting there also drops the " (deleted)" Linux
-     * appends when the binary was rebuilt while it ran. */
-    *strrchr(self, '/') = '\0';
-    return snprintf(out, len, "%s/" GUI_PROGRAM, self) < (int) len;
-}
-
-/* Why execv failed, in words that say what to do. */
-static const char *
-exec_failure(int err)
-{
-    switch (err) {
-    case ENOENT:
-    case ENOTDIR:
-        return "it does not exist";
-    case EACCES:
-        return "it is not executable";
-    default:
-        return strerror(err);
-    }
-}
-
 int
 cmd_gui_exec(const char *argv0, int argc, char **argv)
 {
     char path[PATH_MAX];
-    if (!gui_path(argv0, path, sizeof path)) {
+    if (!cli_beside(argv0, GUI_PROGRAM, path, sizeof path)) {
         return cli_error(VH_EXIT_USAGE, "gui: cannot tell which directory "
                          "'%s' is in, to run " GUI_PROGRAM " from there",
                          argv0);
@@ -80,5 +44,5 @@ cmd_gui_exec(const char *argv0, int argc, char **argv)
     free(args);
     return cli_error(VH_EXIT_USAGE, "gui: cannot run the GUI, '%s': %s "
                      "(build it with 'make " GUI_PROGRAM "', or 'make' for "
-                     "both programs)", path, exec_failure(err));
+                     "both programs)", path, cli_exec_failure(err));
 }

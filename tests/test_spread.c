@@ -241,6 +241,24 @@ START_TEST(test_seeds_bad_input)
 }
 END_TEST
 
+/* vhsim itself loads none of Open MPI's libraries, which would cost
+ * every command's start some 3 ms: under mpirun it becomes vhsim-mpi
+ * (cli/spread_one.c), which the job cases above run through it. */
+START_TEST(test_vhsim_loads_no_mpi)
+{
+    char *out = NULL;
+    if (!realpath(vh_test_bin(), bin)) {
+        ck_abort_msg("vhsim binary '%s' not found", vh_test_bin());
+    }
+    int st = vh_test_sh(&out, "ldd '%s'", bin);
+    ck_assert_msg(st == 0, "ldd '%s' failed: %s", bin, out ? out : "");
+    ck_assert_msg(strstr(out, "libcjson") != NULL, "ldd said: %s", out);
+    ck_assert_msg(strstr(out, "libmpi") == NULL,
+                  "%s links Open MPI: %s", bin, out);
+    free(out);
+}
+END_TEST
+
 static Suite *
 spread_suite(void)
 {
@@ -252,6 +270,7 @@ spread_suite(void)
     tcase_add_test(tc, test_sweep_job_equals_one_process);
     tcase_add_test(tc, test_seeds_are_the_mean_of_the_runs);
     tcase_add_test(tc, test_seeds_bad_input);
+    tcase_add_test(tc, test_vhsim_loads_no_mpi);
     suite_add_tcase(s, tc);
     return s;
 }
