@@ -404,9 +404,11 @@ fi
 # drift in the machine's speed touches them all alike; medians of the wall
 # time of each run, spawn to exit.  /bin/true is the cost of starting any
 # process; vhsim-gui --version is a start with SDL's libraries loaded, as
-# every vhsim command paid before the GUI became its own program.
+# every vhsim command paid before the GUI became its own program, and
+# vhsim-mpi --version (where Open MPI was found) one with Open MPI's, as
+# every command paid before the MPI job became its own program.
 echo
-echo "== start-up: vhsim without the GUI's libraries"
+echo "== start-up: vhsim without the GUI's and MPI's libraries"
 if [ ! -x ./vhsim-gui ]; then
     echo "bench: ./vhsim-gui is missing; run 'make bench'" >&2
     exit 1
@@ -421,6 +423,8 @@ cmds = [
     ("vhsim run demo.json", [top + "/vhsim", "run",
                              top + "/scenarios/demo.json", "--quiet"]),
 ]
+if os.access(top + "/vhsim-mpi", os.X_OK):
+    cmds.append(("vhsim-mpi --version", [top + "/vhsim-mpi", "--version"]))
 quiet = [(os.POSIX_SPAWN_OPEN, fd, os.devnull, os.O_WRONLY, 0)
          for fd in (1, 2)]
 work = tempfile.mkdtemp()
@@ -458,6 +462,11 @@ print("  start-up beyond /bin/true: vhsim %.2f ms, vhsim-gui %.2f ms"
       " (%.1f times)" % (cli - true, gui - true, (gui - true) / (cli - true)))
 print("  linked with SDL as before, the demo run would take about %.2f ms"
       " (%.2f times)" % (run + gui - cli, (run + gui - cli) / run))
+if "vhsim-mpi --version" in ms:
+    mpi = ms["vhsim-mpi --version"]
+    print("  %-22s %7.2f ms   %.2f times vhsim --version (links Open MPI,"
+          " which vhsim\n  %-22s            hands an mpirun job to)"
+          % ("vhsim-mpi --version", mpi, mpi / cli, ""))
 PY
 
 # A comparison shared among MPI ranks (cli/spread.h): the same 'vhsim
