@@ -1,7 +1,7 @@
 /* cli/spread_one.c: cli/spread.h in vhsim, a job of one process.
  *
- * vhsim links no MPI: Open MPI's libraries would add 6 ms to the start of
- * every command, most of which never see mpirun.  Started by mpirun, it
+ * vhsim links no MPI: Open MPI's libraries would add some 3 ms to the
+ * start of every command, most of which never see mpirun.  Started by mpirun, it
  * becomes vhsim-mpi instead, the same program with the job over MPI
  * (cli/spread_mpi.c), found beside it and run with this process's own
  * arguments.  Where there is none (a build without Open MPI, the
@@ -42,6 +42,9 @@ own_args(void)
         }
     }
     fclose(f);
+    if (len && text[len - 1] != '\0') {
+        text[len++] = '\0';    /* The loop leaves len < cap. */
+    }
     size_t n = 0;
     for (size_t i = 0; i < len; i++) {
         n += text[i] == '\0';

@@ -470,8 +470,9 @@ if "vhsim-mpi --version" in ms:
 PY
 
 # A comparison shared among MPI ranks (cli/spread.h): the same 'vhsim
-# compare' alone and on 2 ranks under mpirun, taking turns, the speedup
-# the median of the per-round ratios.  The 2-rank time includes mpirun's
+# compare' alone and on 2 ranks under mpirun (where vhsim hands each rank
+# to ./vhsim-mpi), taking turns, the speedup the median of the per-round
+# ratios.  The 2-rank time includes mpirun's
 # start (about a second), so the gain shows on studies longer than that.
 echo
 echo "== compare on MPI ranks: ovs-dpdk-emc.json, 7 columns x 12 seeds"
@@ -479,8 +480,9 @@ if ! command -v mpirun >/dev/null 2>&1; then
     echo "  skipped: mpirun not found (openmpi-bin, libopenmpi-dev)"
 elif ! OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 \
         mpirun -np 2 ./vhsim compare --help >/dev/null 2>&1 \
-     || ! nm -u ./vhsim 2>/dev/null | grep -q MPI_Init; then
-    echo "  skipped: ./vhsim was built without MPI"
+     || ! nm -u ./vhsim-mpi 2>/dev/null | grep -q MPI_Init; then
+    echo "  skipped: no ./vhsim-mpi, the program vhsim hands an mpirun job to"
+    echo "  (built where Open MPI's mpicc is found)"
 else
     python3 - "$(pwd)" 5 <<'PY'
 import os, resource, statistics, subprocess, sys, time
