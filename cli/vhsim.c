@@ -2,13 +2,13 @@
 #include "cli/cli.h"
 
 #include <cjson/cJSON.h>
-#include <pcap/pcap.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cli/opts.h"
 #include "sim/diag.h"
 #include "sim/lang.h"
+#include "sim/pcaplib.h"
 
 static const char usage[] =
     "usage: vhsim COMMAND [ARGS]\n"
@@ -58,8 +58,10 @@ dispatch(int argc, char **argv)
     if (!strcmp(cmd, "--version") || !strcmp(cmd, "-V")
         || !strcmp(cmd, "version")) {
         /* The libraries whose behaviour a result may depend on. */
+        char err[256];
+        const struct vh_pcaplib *pcap = vh_pcaplib(err, sizeof err);
         printf("vhsim %s\ncJSON %s\n%s\n", VH_VERSION, cJSON_Version(),
-               pcap_lib_version());
+               pcap ? pcap->lib_version() : err);
         return VH_EXIT_OK;
     }
     if (!strcmp(cmd, "help")) {

@@ -20,13 +20,13 @@
 #include "loader/scenario_priv.h"
 
 #include <errno.h>
-#include <pcap/pcap.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "sim/frame.h"
+#include "sim/pcaplib.h"
 
 #define ETH_MIN_WIRE 64         /* Ethernet's minimum frame, FCS included. */
 #define ETH_MAX_WIRE 1518       /* A flow's largest frame ('size'). */
@@ -125,15 +125,20 @@ ld_replay(struct ld *ld, const char *fp, struct cfg_flow *f)
     struct cfg_replay *r = ld_calloc(1, sizeof *r);
     f->replay = r;
     r->file = replay_path(ld->sc, f->pcap);
-    pcap_t *pc = pcap_open_offline_with_tstamp_precision(
+    const struct vh_pcaplib *pcap = vh_pcaplib(err, sizeof err);
+    if (!pcap) {
+        return vh_diag_fail(ld->diag, path, "cannot replay '%s': %s",
+                            f->pcap, err);
+    }
+    pcap_t *pc = pcap->open_offline_with_tstamp_precision(
         r->file, PCAP_TSTAMP_PRECISION_NANO, err);
     if (!pc) {
         return vh_diag_fail(ld->diag, path, "cannot replay '%s': %s",
                             f->pcap, err);
     }
-    int link = pcap_datalink(pc);
+    int link = pcap->datalink(pc);
     if (link != DLT_EN10MB) {
-        pcap_close(pc);
+        pcap->close(pc);
         return vh_diag_fail(ld->diag, path, "'%s' is a capture of link "
                             "type %d; only Ethernet captures (link type 1) "
                             "can be replayed", f->pcap, link);
@@ -144,7 +149,7 @@ ld_replay(struct ld *ld, const char *fp, struct cfg_flow *f)
     vh_time_t first = 0, last = 0;
     int rc;
     bool ok = true;
-    while ((rc = pcap_next_ex(pc, &hdr, &data)) == 1) {
+    while ((rc = pcap->next_ex(pc, &hdr, &data)) == 1) {
         n_read++;
         struct cfg_replay_frame rf;
         memset(&rf, 0, sizeof rf);
@@ -174,7 +179,7 @@ ld_replay(struct ld *ld, const char *fp, struct cfg_flow *f)
                                                     cap * sizeof *more);
             if (!more) {
                 free(rf.payload);
-                pcap_close(pc);
+                pcap->close(pc);
                 return vh_diag_fail(ld->diag, path, "'%s' is too large to "
                                     "replay", f->pcap);
             }
@@ -184,9 +189,9 @@ ld_replay(struct ld *ld, const char *fp, struct cfg_flow *f)
     }
     if (ok && rc == PCAP_ERROR) {
         ok = vh_diag_fail(ld->diag, path, "cannot read '%s': %s", f->pcap,
-                          pcap_geterr(pc));
+                          pcap->geterr(pc));
     }
-    pcap_close(pc);
+    pcap->close(pc);
     if (!ok) {
         return false;
     }

@@ -3,7 +3,6 @@
 #include "sim/pcapw.h"
 
 #include <errno.h>
-#include <pcap/pcap.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,8 +11,10 @@
 #include <unistd.h>
 
 #include "sim/outfile.h"
+#include "sim/pcaplib.h"
 
 struct vh_pcapw {
+    const struct vh_pcaplib *pcap;  /* libpcap's functions. */
     struct vh_outfile *out;     /* The file, published on commit. */
     char *path;                 /* For messages. */
     pcap_t *pd;                 /* Dead handle: carries linktype, snaplen
@@ -35,11 +36,11 @@ static void
 writer_discard(struct vh_pcapw *w)
 {
     if (w->dumper) {
-        pcap_dump_close(w->dumper);
+        w->pcap->dump_close(w->dumper);
         vh_outfile_stream_closed(w->out);
     }
     if (w->pd) {
-        pcap_close(w->pd);
+        w->pcap->close(w->pd);
     }
     vh_outfile_abort(w->out);
     writer_free(w);
@@ -48,31 +49,37 @@ writer_discard(struct vh_pcapw *w)
 struct vh_pcapw *
 vh_pcapw_open(const char *path, char *err, size_t errlen)
 {
+    char why[512];
+    const struct vh_pcaplib *pcap = vh_pcaplib(why, sizeof why);
+    if (!pcap) {
+        snprintf(err, errlen, "%s: %s", path, why);
+        return NULL;
+    }
     struct vh_pcapw *w = calloc(1, sizeof *w);
     if (!w || !(w->path = strdup(path))) {
         snprintf(err, errlen, "%s: out of memory", path);
         free(w);
         return NULL;
     }
-    char why[512];
+    w->pcap = pcap;
     w->out = vh_outfile_open(path, "wb", why, sizeof why);
     if (!w->out) {
         snprintf(err, errlen, "%s", why);
         writer_free(w);
         return NULL;
     }
-    w->pd = pcap_open_dead_with_tstamp_precision(DLT_EN10MB,
-                                                 VH_PCAPW_SNAPLEN,
-                                                 PCAP_TSTAMP_PRECISION_NANO);
+    w->pd = pcap->open_dead_with_tstamp_precision(DLT_EN10MB,
+                                                  VH_PCAPW_SNAPLEN,
+                                                  PCAP_TSTAMP_PRECISION_NANO);
     if (!w->pd) {
         snprintf(err, errlen, "%s: libpcap could not start a capture",
                  path);
         writer_discard(w);
         return NULL;
     }
-    w->dumper = pcap_dump_fopen(w->pd, vh_outfile_stream(w->out));
+    w->dumper = pcap->dump_fopen(w->pd, vh_outfile_stream(w->out));
     if (!w->dumper) {
-        snprintf(err, errlen, "%s: %s", path, pcap_geterr(w->pd));
+        snprintf(err, errlen, "%s: %s", path, pcap->geterr(w->pd));
         writer_discard(w);
         return NULL;
     }
@@ -96,10 +103,10 @@ vh_pcapw_write(struct vh_pcapw *w, uint64_t time_ps,
     h.caplen = h.len = len;
 
     errno = 0;
-    pcap_dump((u_char *) w->dumper, &h, frame);
+    w->pcap->dump((u_char *) w->dumper, &h, frame);
     /* pcap_dump() returns nothing; the stream's error flag tells.  Stdio
      * buffers, so a failure may surface a few frames late or at commit. */
-    if (ferror(pcap_dump_file(w->dumper))) {
+    if (ferror(w->pcap->dump_file(w->dumper))) {
         w->write_errno = errno ? errno : EIO;
         return -1;
     }
@@ -111,8 +118,8 @@ int
 vh_pcapw_commit(struct vh_pcapw *w, char *err, size_t errlen)
 {
     errno = 0;
-    if (!w->write_errno && (pcap_dump_flush(w->dumper) != 0
-                            || ferror(pcap_dump_file(w->dumper)))) {
+    if (!w->write_errno && (w->pcap->dump_flush(w->dumper) != 0
+                            || ferror(w->pcap->dump_file(w->dumper)))) {
         w->write_errno = errno ? errno : EIO;
     }
     if (w->write_errno) {
@@ -123,10 +130,10 @@ vh_pcapw_commit(struct vh_pcapw *w, char *err, size_t errlen)
     }
     /* Everything was flushed above, so closing has nothing left to fail
      * on (pcap_dump_close() could not report it anyway). */
-    pcap_dump_close(w->dumper);
+    w->pcap->dump_close(w->dumper);
     w->dumper = NULL;
     vh_outfile_stream_closed(w->out);
-    pcap_close(w->pd);
+    w->pcap->close(w->pd);
     w->pd = NULL;
     int rc = vh_outfile_commit(w->out, err, errlen);
     writer_free(w);

@@ -2,7 +2,8 @@
  *
  * A writer produces a classic pcap file (nanosecond timestamps, linktype
  * Ethernet, snaplen 262144) through libpcap, which Wireshark and tcpdump
- * read as is.  Simulated time starts at 0, so the first frames of a run are
+ * read as is.  libpcap is loaded by the first open (sim/pcaplib.h); if it
+ * cannot be, the open fails and says why.  Simulated time starts at 0, so the first frames of a run are
  * stamped in January 1970: the file is the same on every run.
  *
  * The file is an output of sim/outfile.h: written under a temporary name

@@ -1,6 +1,8 @@
 /* tests/test_pcapw.c: capture files, checked by reading them back with
  * tshark and by their bytes, and the never-a-truncated-file guarantee. */
 #include <check.h>
+#include <cjson/cJSON.h>
+#include <limits.h>
 #include <dirent.h>
 #include <signal.h>
 #include <stdio.h>
@@ -587,6 +589,59 @@ START_TEST(test_signal_cleanup)
 }
 END_TEST
 
+/* libpcap is loaded when a run writes its first capture, not at start
+ * (sim/pcaplib.h): the demo without its captures loads none of it, and
+ * the demo itself loads it and writes its captures. */
+START_TEST(test_libpcap_loaded_only_for_captures)
+{
+    char bin[4096], top[4096];
+    ck_assert_ptr_nonnull(realpath(vh_test_bin(), bin));
+    ck_assert_ptr_nonnull(getcwd(top, sizeof top));
+    char *dir = vh_test_tmpdir();
+    char *demo = vh_test_slurp("scenarios/demo.json", NULL);
+    ck_assert_ptr_nonnull(demo);
+    cJSON *root = cJSON_Parse(demo);
+    ck_assert_ptr_nonnull(cJSON_GetObjectItem(root, "capture"));
+    cJSON_DeleteItemFromObject(root, "capture");
+    char *text = cJSON_Print(root);
+    char *nocap = path_in(dir, "nocap.json");
+    FILE *f = fopen(nocap, "w");
+    ck_assert_ptr_nonnull(f);
+    fputs(text, f);
+    ck_assert_int_eq(fclose(f), 0);
+
+    char *out = NULL;
+    int st = vh_test_sh(&out, "cd '%s' && LD_DEBUG=files '%s' run "
+                        "nocap.json --quiet", dir, bin);
+    ck_assert_msg(st == 0, "run failed: %s", out);
+    ck_assert_msg(strstr(out, "file=libcjson") != NULL,
+                  "LD_DEBUG said nothing: %s", out);
+    ck_assert_msg(strstr(out, "libpcap") == NULL,
+                  "a run without captures loaded libpcap");
+    free(out);
+
+    st = vh_test_sh(&out, "cd '%s' && LD_DEBUG=files '%s' run "
+                    "'%s/scenarios/demo.json' --quiet", dir, bin, top);
+    ck_assert_msg(st == 0, "run failed: %s", out);
+    ck_assert_msg(strstr(out, "file=libpcap") != NULL
+                  && strstr(out, "dynamically loaded by") != NULL,
+                  "the demo's captures did not load libpcap");
+    free(out);
+    char *trace = path_in(dir, "traces/demo-vm1-eth0.pcap");
+    struct stat sb;
+    ck_assert_int_eq(stat(trace, &sb), 0);
+    ck_assert_int_gt(sb.st_size, 24);   /* More than the file header. */
+
+    free(trace);
+    free(nocap);
+    free(text);
+    cJSON_Delete(root);
+    free(demo);
+    remove_tree(dir);
+    free(dir);
+}
+END_TEST
+
 static Suite *
 pcapw_suite(void)
 {
@@ -601,6 +656,7 @@ pcapw_suite(void)
     tcase_add_test(tc, test_commit_rename_fails);
     tcase_add_test(tc, test_write_error);
     tcase_add_test(tc, test_signal_cleanup);
+    tcase_add_test(tc, test_libpcap_loaded_only_for_captures);
     suite_add_tcase(s, tc);
     return s;
 }
