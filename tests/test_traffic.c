@@ -465,6 +465,55 @@ START_TEST(test_set_refusals)
 }
 END_TEST
 
+/* Where each delivery of the run happened, and whether it was a reply. */
+struct deliveries {
+    int at_a, at_b, replies;
+};
+
+static void
+log_delivery(void *ctx, const struct vh_hop *hop)
+{
+    struct deliveries *d = ctx;
+    if (!strncmp(hop->dev->path, "a", 1)) {
+        d->at_a++;
+    } else {
+        d->at_b++;
+    }
+    d->replies += hop->pkt->is_reply;
+}
+
+static void
+subscribe_deliveries(struct world *w, void *ctx)
+{
+    vh_trace_subscribe(&w->trace, VH_HOP_BIT(VH_HOP_DELIVER), log_delivery,
+                       ctx);
+}
+
+/* A ping longer than the MTU leaves in fragments, and the receiver
+ * answers the reassembled request: the reply, fragmented too, is what
+ * reaches 'a'.  What the datagram is (an echo request) is only in its
+ * first fragment, so the receiver must read the whole datagram again,
+ * not the last fragment it got. */
+START_TEST(test_fragmented_ping_answered)
+{
+    char *json = pair_json("\"proto\": \"icmp\", \"size\": 1514, "
+                           "\"rate\": \"10kpps\", \"count\": 5");
+    /* Both hosts' NICs at MTU 1000. */
+    char *p;
+    while ((p = strstr(json, "\"model\": \"82599\",")) != NULL) {
+        memcpy(p, "\"mtu\": 1000,     ", 17);
+    }
+    struct deliveries d = { 0, 0, 0 };
+    struct wt_run r = wt_run_json(json, NULL, subscribe_deliveries, &d);
+    ck_assert_uint_eq(r.w->flows[0].sent, 5);
+    ck_assert_int_eq(d.at_a, 5);
+    ck_assert_int_eq(d.replies, 5);
+    ck_assert_int_eq(d.at_b, 0);
+    wt_run_free(&r);
+    free(json);
+}
+END_TEST
+
 static Suite *
 traffic_suite(void)
 {
@@ -485,6 +534,7 @@ traffic_suite(void)
     tcase_add_test(tc, test_set_rate_lower);
     tcase_add_test(tc, test_set_ghz);
     tcase_add_test(tc, test_set_speed);
+    tcase_add_test(tc, test_fragmented_ping_answered);
     tcase_add_loop_test(tc, test_set_refusals, 0,
                         (int) (sizeof bad_sets / sizeof *bad_sets));
     suite_add_tcase(s, tc);

@@ -925,31 +925,36 @@ ep_local_rx(struct world *w, struct endpoint *ep, struct vh_packet *p,
             const struct vh_frame_info *fip)
 {
     struct cpu_core *core = ep_core(ep, p);
-    struct vh_frame_info fi = *fip;
+    /* The parse the caller made, or after reassembly the whole
+     * datagram's: a pointer, since copying the 96 bytes for every packet
+     * was most of this function's time. */
+    const struct vh_frame_info *fi = fip;
+    struct vh_frame_info whole;
 
-    bool mine = fi.is_ipv6 ? endpoint_is_local6(ep, &fi.ip6_dst)
-                : fi.is_ipv4 && (ep_is_local(ep, fi.ip_dst)
-                                 || endpoint_in_group(ep, fi.ip_dst));
+    bool mine = fi->is_ipv6 ? endpoint_is_local6(ep, &fi->ip6_dst)
+                : fi->is_ipv4 && (ep_is_local(ep, fi->ip_dst)
+                                 || endpoint_in_group(ep, fi->ip_dst));
     if (!mine) {
         acct_drop(w, p, ep->dev, acct_not_for_me);
         return;
     }
-    if (fi.is_ipv4 && ipfrag_is_fragment(p->data, &fi)) {
+    if (fi->is_ipv4 && ipfrag_is_fragment(p->data, fi)) {
         if (!ep->frags) {
             ep->frags = ipfrag_table_create(ep->dev);
         }
         cpu_charge(w, core, COST_IP_DEFRAG, 0, ep->rx_cat, p, ep->dev);
-        p = ipfrag_gather(w, ep->frags, p, &fi);
+        p = ipfrag_gather(w, ep->frags, p, fi);
         if (!p) {
             return;
         }
-        vh_frame_parse(p->data, p->len, &fi, false);
+        vh_frame_parse(p->data, p->len, &whole, false);
+        fi = &whole;
     }
-    for (size_t i = 0; fi.is_ipv4 && i < ep->n_binds; i++) {
+    for (size_t i = 0; fi->is_ipv4 && i < ep->n_binds; i++) {
         const struct ep_binding *b = &ep->binds[i];
-        if (b->proto == fi.ip_proto
-            && (fi.ip_proto != VH_IPPROTO_UDP || b->port == fi.dport)) {
-            b->input(w, ep, p, &fi, b->ctx);
+        if (b->proto == fi->ip_proto
+            && (fi->ip_proto != VH_IPPROTO_UDP || b->port == fi->dport)) {
+            b->input(w, ep, p, fi, b->ctx);
             return;
         }
     }
@@ -975,17 +980,17 @@ ep_local_rx(struct world *w, struct endpoint *ep, struct vh_packet *p,
         t = cpu_charge(w, core, COST_CSUM_BYTE, p->len, ep->rx_cat, p,
                        ep->dev);
     }
-    if (fi.ip_proto == VH_IPPROTO_TCP) {
-        tcp_input(w, ep, p, &fi, core, t);
+    if (fi->ip_proto == VH_IPPROTO_TCP) {
+        tcp_input(w, ep, p, fi, core, t);
         return;
     }
-    if (is_echo(&fi, true)) {
+    if (is_echo(fi, true)) {
         /* The kernel answers: receive and transmit, no application. */
         t = ep_charge(w, ep, core, COST_STACK_TX, ep->rx_cat, p);
         vh_schedule_at(&w->sim, t, ep_echo_done, ep, p);
         return;
     }
-    if (fi.ip_proto == VH_IPPROTO_UDP || is_echo(&fi, false)) {
+    if (fi->ip_proto == VH_IPPROTO_UDP || is_echo(fi, false)) {
         /* The application's receive call: on its own core when it is a
          * process of its own, else where the stack ran. */
         if (app->app_rx) {
@@ -998,8 +1003,8 @@ ep_local_rx(struct world *w, struct endpoint *ep, struct vh_packet *p,
         vh_schedule_at(&w->sim, t, ep_udp_done, app, p);
         return;
     }
-    if (fi.ip_proto == VH_IPPROTO_ICMP
-        || (fi.is_ipv6 && fi.ip_proto == VH_IPPROTO_ICMPV6)) {
+    if (fi->ip_proto == VH_IPPROTO_ICMP
+        || (fi->is_ipv6 && fi->ip_proto == VH_IPPROTO_ICMPV6)) {
         /* An ICMP error about a packet it sent (a router's time
          * exceeded): the kernel notes it for the socket, whose
          * application does not ask (no IP_RECVERR). */
