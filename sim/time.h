@@ -38,8 +38,11 @@ vh_bytes_time(uint64_t bytes, uint64_t bps)
 static inline vh_time_t
 vh_time_round(double ps)
 {
-    uint64_t i = (uint64_t) ps;
-    return i + (ps - (double) i >= 0.5);
+    /* Through a signed integer: below 2^63 it is the same value, in one
+     * instruction where an unsigned conversion takes a test and two
+     * paths. */
+    uint64_t i = (uint64_t) (int64_t) ps;
+    return i + (ps - (double) (int64_t) i >= 0.5);
 }
 
 #endif /* sim/time.h */
