@@ -121,89 +121,107 @@ resolve_port(const struct cfg_switch *sw, const char *part, struct ref *r,
 }
 
 /* The host's NIC, bridge, VM, tunnel port or container named 'part', or
- * a device its containers' networks make. */
+ * a device its containers' networks make: the first found in that order. */
+static bool
+find_in_host(struct cfg_host *h, const char *part, struct ref *r)
+{
+    for (size_t i = 0; i < h->n_nics; i++) {
+        if (!strcmp(h->nics[i].name, part)) {
+            r->kind = REF_NIC;
+            r->nic = &h->nics[i];
+            return true;
+        }
+    }
+    for (size_t i = 0; i < h->n_bridges; i++) {
+        if (!strcmp(h->bridges[i].name, part)) {
+            r->kind = REF_BRIDGE;
+            r->bridge = &h->bridges[i];
+            return true;
+        }
+    }
+    for (size_t i = 0; i < h->n_vms; i++) {
+        if (!strcmp(h->vms[i].name, part)) {
+            r->kind = REF_VM;
+            r->vm = &h->vms[i];
+            return true;
+        }
+    }
+    if ((r->vlanif = ld_find_vlanif(h, part, &r->nic)) != NULL) {
+        r->kind = REF_VLANIF;
+        return true;
+    }
+    for (size_t i = 0; i < h->n_bridges; i++) {
+        for (size_t j = 0; j < h->bridges[i].n_bports; j++) {
+            struct cfg_bport *bp = &h->bridges[i].bports[j];
+            if (bp->type >= CFG_BP_VXLAN && !strcmp(bp->name, part)) {
+                r->kind = REF_TUNNEL;
+                r->bridge = &h->bridges[i];
+                r->tunnel = bp;
+                return true;
+            }
+        }
+    }
+    for (size_t i = 0; i < h->n_containers; i++) {
+        if (!strcmp(h->containers[i].name, part)) {
+            r->kind = REF_CONTAINER;
+            r->ctr = &h->containers[i];
+            return true;
+        }
+    }
+    if (ld_container_dev(h, part)) {
+        r->kind = REF_CTR_DEV;
+        return true;
+    }
+    return false;
+}
+
+/* find_in_host(), or false with a message in 'why' that lists the names
+ * there are (gathered only then: a path resolves once per flow, and a
+ * host can have thousands of VMs). */
 static bool
 resolve_in_host(struct cfg_host *h, const char *part, struct ref *r,
                 char *why, size_t why_len)
 {
+    if (find_in_host(h, part, r)) {
+        return true;
+    }
     size_t n = h->n_nics + h->n_bridges + h->n_vms + h->n_containers;
     for (size_t i = 0; i < h->n_bridges; i++) {
         n += h->bridges[i].n_bports;
     }
     const char **names = ld_calloc(n + 1, sizeof *names);
     size_t k = 0;
-    bool found = false;
-
-    for (size_t i = 0; i < h->n_nics; i++, k++) {
-        names[k] = h->nics[i].name;
-        if (!found && !strcmp(names[k], part)) {
-            r->kind = REF_NIC;
-            r->nic = &h->nics[i];
-            found = true;
-        }
+    for (size_t i = 0; i < h->n_nics; i++) {
+        names[k++] = h->nics[i].name;
     }
-    for (size_t i = 0; i < h->n_bridges; i++, k++) {
-        names[k] = h->bridges[i].name;
-        if (!found && !strcmp(names[k], part)) {
-            r->kind = REF_BRIDGE;
-            r->bridge = &h->bridges[i];
-            found = true;
-        }
+    for (size_t i = 0; i < h->n_bridges; i++) {
+        names[k++] = h->bridges[i].name;
     }
-    for (size_t i = 0; i < h->n_vms; i++, k++) {
-        names[k] = h->vms[i].name;
-        if (!found && !strcmp(names[k], part)) {
-            r->kind = REF_VM;
-            r->vm = &h->vms[i];
-            found = true;
-        }
-    }
-    if (!found && (r->vlanif = ld_find_vlanif(h, part, &r->nic)) != NULL) {
-        r->kind = REF_VLANIF;
-        found = true;
+    for (size_t i = 0; i < h->n_vms; i++) {
+        names[k++] = h->vms[i].name;
     }
     bool tunnels = false;
     for (size_t i = 0; i < h->n_bridges; i++) {
         for (size_t j = 0; j < h->bridges[i].n_bports; j++) {
-            struct cfg_bport *bp = &h->bridges[i].bports[j];
-            if (bp->type < CFG_BP_VXLAN) {
-                continue;
-            }
-            tunnels = true;
-            names[k++] = bp->name;
-            if (!found && !strcmp(bp->name, part)) {
-                r->kind = REF_TUNNEL;
-                r->bridge = &h->bridges[i];
-                r->tunnel = bp;
-                found = true;
+            if (h->bridges[i].bports[j].type >= CFG_BP_VXLAN) {
+                tunnels = true;
+                names[k++] = h->bridges[i].bports[j].name;
             }
         }
     }
-    for (size_t i = 0; i < h->n_containers; i++, k++) {
-        names[k] = h->containers[i].name;
-        if (!found && !strcmp(names[k], part)) {
-            r->kind = REF_CONTAINER;
-            r->ctr = &h->containers[i];
-            found = true;
-        }
+    for (size_t i = 0; i < h->n_containers; i++) {
+        names[k++] = h->containers[i].name;
     }
-    if (!found && ld_container_dev(h, part)) {
-        r->kind = REF_CTR_DEV;
-        found = true;
-    }
-    if (!found) {
-        char where[128], what[96];
-        snprintf(where, sizeof where, "host '%s'", h->name);
-        snprintf(what, sizeof what, "NIC, bridge%s VM%s%s%s",
-                 tunnels || h->n_containers ? "," : " or",
-                 tunnels ? (h->n_containers ? ", tunnel port" : " or tunnel "
-                                                               "port") : "",
-                 h->n_containers ? " or container" : "", "");
-        not_found(what, part, where, names, k, why,
-                  why_len);
-    }
+    char where[128], what[96];
+    snprintf(where, sizeof where, "host '%s'", h->name);
+    snprintf(what, sizeof what, "NIC, bridge%s VM%s%s%s",
+             tunnels || h->n_containers ? "," : " or",
+             tunnels ? (h->n_containers ? ", tunnel port" : " or tunnel "
+                                                           "port") : "",
+             h->n_containers ? " or container" : "", "");
+    not_found(what, part, where, names, k, why, why_len);
     free(names);
-    return found;
+    return false;
 }
 
 /* "vfN" below a NIC: one of its SR-IOV virtual functions. */

@@ -3,6 +3,7 @@
  * attached to. */
 #include "loader/scenario_priv.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,25 +20,71 @@ struct named {
     const char *what;
 };
 
-/* Fails if 'n' repeats a name already in 'seen[0..k)'. */
-static bool
-unique(struct ld *ld, const struct named *seen, size_t k,
-       const struct named *n, const char *scope)
+/* The names defined so far in one namespace, found by a hash: a host of
+ * 4,096 VMs, or a scenario of 4,096 flows, compared each name with every
+ * earlier one, 8 million comparisons each. */
+struct namespace {
+    struct named *items;        /* In the order they were defined. */
+    size_t n;
+    uint32_t *index;            /* Open addressing: item + 1, 0 empty. */
+    size_t mask;                /* Slots less one (a power of two). */
+};
+
+static void
+ns_init(struct namespace *ns, size_t cap)
 {
-    for (size_t i = 0; i < k; i++) {
-        if (!strcmp(seen[i].name, n->name)) {
-            char path[JP_LEN];
-            jp_key(path, n->jpath, "name");
-            if (!strcmp(seen[i].what, n->what)) {
-                return vh_diag_fail(ld->diag, path, "duplicate %s name "
-                                    "'%s' (also %s)", n->what, n->name,
-                                    seen[i].jpath);
-            }
-            return vh_diag_fail(ld->diag, path, "%s name '%s' is also the "
-                                "name of %s %s; %s", n->what, n->name,
-                                seen[i].what, seen[i].jpath, scope);
-        }
+    size_t slots = 16;
+    while (slots < 2 * cap) {
+        slots *= 2;
     }
+    ns->items = ld_calloc(cap ? cap : 1, sizeof *ns->items);
+    ns->n = 0;
+    ns->index = ld_calloc(slots, sizeof *ns->index);
+    ns->mask = slots - 1;
+}
+
+static void
+ns_free(struct namespace *ns)
+{
+    free(ns->items);
+    free(ns->index);
+}
+
+/* FNV-1a: names are short and this is no adversary's table. */
+static size_t
+name_hash(const char *s)
+{
+    uint32_t h = 2166136261u;
+    for (; *s; s++) {
+        h = (h ^ (uint8_t) *s) * 16777619u;
+    }
+    return h;
+}
+
+/* Adds 'n' to the namespace, or fails, saying where the name was first
+ * defined, if it is there already. */
+static bool
+ns_add(struct ld *ld, struct namespace *ns, const struct named *n,
+       const char *scope)
+{
+    size_t i = name_hash(n->name) & ns->mask;
+    for (; ns->index[i]; i = (i + 1) & ns->mask) {
+        const struct named *seen = &ns->items[ns->index[i] - 1];
+        if (strcmp(seen->name, n->name)) {
+            continue;
+        }
+        char path[JP_LEN];
+        jp_key(path, n->jpath, "name");
+        if (!strcmp(seen->what, n->what)) {
+            return vh_diag_fail(ld->diag, path, "duplicate %s name '%s' "
+                                "(also %s)", n->what, n->name, seen->jpath);
+        }
+        return vh_diag_fail(ld->diag, path, "%s name '%s' is also the name "
+                            "of %s %s; %s", n->what, n->name, seen->what,
+                            seen->jpath, scope);
+    }
+    ns->items[ns->n++] = *n;
+    ns->index[i] = (uint32_t) ns->n;
     return true;
 }
 
@@ -45,9 +92,8 @@ static bool
 check_names(struct ld *ld)
 {
     const struct cfg_scenario *sc = ld->sc;
-    size_t cap = sc->n_hosts + sc->n_switches + sc->n_flows;
-    struct named *top = ld_calloc(cap, sizeof *top);
-    size_t k = 0;
+    struct namespace top;
+    ns_init(&top, sc->n_hosts + sc->n_switches + sc->n_flows);
     bool ok = true;
     static const char top_scope[] = "hosts, switches and flows share one "
                                     "namespace, since paths start with "
@@ -60,22 +106,19 @@ check_names(struct ld *ld)
     for (size_t i = 0; ok && i < sc->n_hosts; i++) {
         const struct cfg_host *h = &sc->hosts[i];
         struct named n = { h->name, h->jpath, "host" };
-        ok = unique(ld, top, k, &n, top_scope);
-        top[k++] = n;
+        ok = ns_add(ld, &top, &n, top_scope);
     }
     for (size_t i = 0; ok && i < sc->n_switches; i++) {
         const struct cfg_switch *s = &sc->switches[i];
         struct named n = { s->name, s->jpath, "switch" };
-        ok = unique(ld, top, k, &n, top_scope);
-        top[k++] = n;
+        ok = ns_add(ld, &top, &n, top_scope);
     }
     for (size_t i = 0; ok && i < sc->n_flows; i++) {
         const struct cfg_flow *f = &sc->flows[i];
         struct named n = { f->name, f->jpath, "flow" };
-        ok = unique(ld, top, k, &n, top_scope);
-        top[k++] = n;
+        ok = ns_add(ld, &top, &n, top_scope);
     }
-    free(top);
+    ns_free(&top);
 
     for (size_t i = 0; ok && i < sc->n_hosts; i++) {
         const struct cfg_host *h = &sc->hosts[i];
@@ -83,19 +126,16 @@ check_names(struct ld *ld)
         for (size_t j = 0; j < h->n_bridges; j++) {
             n_tunnels += h->bridges[j].n_bports;
         }
-        struct named *in = ld_calloc(h->n_nics + h->n_bridges + h->n_vms
-                                     + n_tunnels, sizeof *in);
-        k = 0;
+        struct namespace in;
+        ns_init(&in, h->n_nics + h->n_bridges + h->n_vms + n_tunnels);
         for (size_t j = 0; ok && j < h->n_nics; j++) {
             struct named n = { h->nics[j].name, h->nics[j].jpath, "NIC" };
-            ok = unique(ld, in, k, &n, host_scope);
-            in[k++] = n;
+            ok = ns_add(ld, &in, &n, host_scope);
         }
         for (size_t j = 0; ok && j < h->n_bridges; j++) {
             struct named n = { h->bridges[j].name, h->bridges[j].jpath,
                                "bridge" };
-            ok = unique(ld, in, k, &n, host_scope);
-            in[k++] = n;
+            ok = ns_add(ld, &in, &n, host_scope);
         }
         /* A tunnel port is a device of the host's ("host1/vx0"). */
         for (size_t j = 0; ok && j < h->n_bridges; j++) {
@@ -106,26 +146,24 @@ check_names(struct ld *ld)
                 }
                 struct named n = { b->bports[m].name, b->bports[m].jpath,
                                    "tunnel port" };
-                ok = unique(ld, in, k, &n, host_scope);
-                in[k++] = n;
+                ok = ns_add(ld, &in, &n, host_scope);
             }
         }
         for (size_t j = 0; ok && j < h->n_vms; j++) {
             const struct cfg_vm *vm = &h->vms[j];
             struct named n = { vm->name, vm->jpath, "VM" };
-            ok = unique(ld, in, k, &n, host_scope);
-            in[k++] = n;
+            ok = ns_add(ld, &in, &n, host_scope);
 
-            struct named *vn = ld_calloc(vm->n_nics, sizeof *vn);
+            struct namespace vn;
+            ns_init(&vn, vm->n_nics);
             for (size_t m = 0; ok && m < vm->n_nics; m++) {
                 struct named x = { vm->nics[m].name, vm->nics[m].jpath,
                                    "VM NIC" };
-                ok = unique(ld, vn, m, &x, "");
-                vn[m] = x;
+                ok = ns_add(ld, &vn, &x, "");
             }
-            free(vn);
+            ns_free(&vn);
         }
-        free(in);
+        ns_free(&in);
     }
     return ok;
 }
@@ -157,7 +195,8 @@ check_addresses(struct ld *ld)
     }
 
     /* Gather every NIC's MAC and IP, then compare each with the earlier
-     * ones: scenarios have tens of NICs, so quadratic is fine. */
+     * ones: quadratic, but comparing numbers, and 4 % of 'vhsim check'
+     * even for 4,096 guests. */
     struct vh_mac *macs = ld_calloc(n, sizeof *macs);
     uint32_t *ips = ld_calloc(n, sizeof *ips);
     bool *has_ip = ld_calloc(n, sizeof *has_ip);
