@@ -28,11 +28,14 @@ vh_pcaplib(char *err, size_t errlen)
         return &lib;
     }
     void *h = NULL;
-    const char *why = "not found";
+    char why[256] = "not found";
     for (size_t i = 0; !h && i < sizeof sonames / sizeof *sonames; i++) {
         h = dlopen(sonames[i], RTLD_NOW | RTLD_LOCAL);
         if (!h && i == 0) {
-            why = dlerror();    /* The first name's failure says most. */
+            /* The first name's failure says most.  Copied now: the next
+             * dlopen() reuses the string dlerror() returns. */
+            const char *e = dlerror();
+            snprintf(why, sizeof why, "%s", e ? e : "not found");
         }
     }
     if (!h) {

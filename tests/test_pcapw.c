@@ -642,6 +642,37 @@ START_TEST(test_libpcap_loaded_only_for_captures)
 }
 END_TEST
 
+/* Without a libpcap to load, a run that asks for captures stops before
+ * it runs: status 2, the capture's JSON path, why the library could not
+ * be loaded and what to install, and no capture file left behind.
+ * LD_LIBRARY_PATH puts a file that is no library under each of the names
+ * vhsim tries first. */
+START_TEST(test_libpcap_missing)
+{
+    char bin[4096], top[4096];
+    ck_assert_ptr_nonnull(realpath(vh_test_bin(), bin));
+    ck_assert_ptr_nonnull(getcwd(top, sizeof top));
+    char *dir = vh_test_tmpdir();
+    char *out = NULL;
+    int st = vh_test_sh(&out, "cd '%s' && mkdir lib && for n in "
+                        "libpcap.so.0.8 libpcap.so.1 libpcap.so; do "
+                        "echo junk > lib/$n; done && "
+                        "LD_LIBRARY_PATH=\"$PWD/lib\" '%s' run "
+                        "'%s/scenarios/demo.json' --quiet", dir, bin, top);
+    ck_assert_msg(st == 2, "status %d: %s", st, out);
+    ck_assert_msg(strstr(out, "capture[0].file") != NULL, "%s", out);
+    ck_assert_msg(strstr(out, "cannot load libpcap (") != NULL, "%s", out);
+    /* dlerror()'s own words, naming the file it tried. */
+    ck_assert_msg(strstr(out, "/lib/libpcap.so.0.8") != NULL, "%s", out);
+    ck_assert_msg(strstr(out, "libpcap0.8") != NULL, "%s", out);
+    free(out);
+    ck_assert_int_ne(vh_test_sh(NULL, "ls '%s/traces'/* 2>/dev/null", dir),
+                     0);
+    remove_tree(dir);
+    free(dir);
+}
+END_TEST
+
 static Suite *
 pcapw_suite(void)
 {
@@ -657,6 +688,7 @@ pcapw_suite(void)
     tcase_add_test(tc, test_write_error);
     tcase_add_test(tc, test_signal_cleanup);
     tcase_add_test(tc, test_libpcap_loaded_only_for_captures);
+    tcase_add_test(tc, test_libpcap_missing);
     suite_add_tcase(s, tc);
     return s;
 }

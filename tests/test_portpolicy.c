@@ -589,7 +589,9 @@ START_TEST(test_refusal_exit_status)
 }
 END_TEST
 
-/* The shipped scenario, every variant, twice: the same bytes. */
+/* The shipped scenario, every variant, twice: the same bytes, less the
+ * wall time the report gives (which a slow sanitizer build or a busy
+ * machine moves past its rounding). */
 START_TEST(test_deterministic)
 {
     char *out = NULL, *dir = vh_test_tmpdir();
@@ -599,7 +601,8 @@ START_TEST(test_deterministic)
                         "for v in '' shaped secure acl blocked aged; do "
                         "for i in 1 2; do \"$bin\" run '%s/scenarios/"
                         "port-policy.json' ${v:+--variant $v} "
-                        "--json r$i.json -q || exit 1; done; "
+                        "--json r$i.json -q || exit 1; "
+                        "sed -i '/\"wall_s\"/d' r$i.json; done; "
                         "cmp r1.json r2.json || exit 1; done",
                         vh_test_bin(), dir, top);
     ck_assert_msg(st == 0, "%s", out);
