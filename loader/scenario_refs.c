@@ -10,6 +10,7 @@
 
 #include "models/hw/vic.h"
 #include "sim/frame.h"
+#include "sim/hash.h"
 
 /* ---- Names. ---- */
 
@@ -50,24 +51,13 @@ ns_free(struct namespace *ns)
     free(ns->index);
 }
 
-/* FNV-1a: names are short and this is no adversary's table. */
-static size_t
-name_hash(const char *s)
-{
-    uint32_t h = 2166136261u;
-    for (; *s; s++) {
-        h = (h ^ (uint8_t) *s) * 16777619u;
-    }
-    return h;
-}
-
 /* Adds 'n' to the namespace, or fails, saying where the name was first
  * defined, if it is there already. */
 static bool
 ns_add(struct ld *ld, struct namespace *ns, const struct named *n,
        const char *scope)
 {
-    size_t i = name_hash(n->name) & ns->mask;
+    size_t i = vh_hash_str(n->name) & ns->mask;
     for (; ns->index[i]; i = (i + 1) & ns->mask) {
         const struct named *seen = &ns->items[ns->index[i] - 1];
         if (strcmp(seen->name, n->name)) {

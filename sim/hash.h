@@ -6,7 +6,11 @@
  * vh_hash_finish() is the finalizer, after which every input bit moves
  * every output bit, so keys that differ in few bits (neighbouring ports,
  * masked matches) land far apart.  Deterministic everywhere: no seed
- * from the process. */
+ * from the process.
+ *
+ * vh_hash_str() is FNV-1a over a string's bytes: for names, which no
+ * adversary picks and which need only spread over a table or seed
+ * something the same way in every run. */
 #ifndef VH_SIM_HASH_H
 #define VH_SIM_HASH_H 1
 
@@ -37,6 +41,16 @@ vh_hash_finish(uint32_t h)
     h ^= h >> 13;
     h *= 0xc2b2ae35u;
     h ^= h >> 16;
+    return h;
+}
+
+static inline uint32_t
+vh_hash_str(const char *s)
+{
+    uint32_t h = 2166136261u;
+    for (; *s; s++) {
+        h = (h ^ (uint8_t) *s) * 16777619u;
+    }
     return h;
 }
 

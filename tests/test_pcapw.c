@@ -589,15 +589,24 @@ START_TEST(test_signal_cleanup)
 }
 END_TEST
 
+/* For a test that runs the vhsim under test in a directory of its own:
+ * the program's absolute path in 'bin', the tree's top (where the tests
+ * start) in 'top', and that directory, fresh (the caller frees it). */
+static char *
+run_dir(char bin[PATH_MAX], char top[PATH_MAX])
+{
+    ck_assert_ptr_nonnull(realpath(vh_test_bin(), bin));
+    ck_assert_ptr_nonnull(getcwd(top, PATH_MAX));
+    return vh_test_tmpdir();
+}
+
 /* libpcap is loaded when a run writes its first capture, not at start
  * (sim/pcaplib.h): the demo without its captures loads none of it, and
  * the demo itself loads it and writes its captures. */
 START_TEST(test_libpcap_loaded_only_for_captures)
 {
-    char bin[4096], top[4096];
-    ck_assert_ptr_nonnull(realpath(vh_test_bin(), bin));
-    ck_assert_ptr_nonnull(getcwd(top, sizeof top));
-    char *dir = vh_test_tmpdir();
+    char bin[PATH_MAX], top[PATH_MAX];
+    char *dir = run_dir(bin, top);
     char *demo = vh_test_slurp("scenarios/demo.json", NULL);
     ck_assert_ptr_nonnull(demo);
     cJSON *root = cJSON_Parse(demo);
@@ -649,10 +658,8 @@ END_TEST
  * vhsim tries first. */
 START_TEST(test_libpcap_missing)
 {
-    char bin[4096], top[4096];
-    ck_assert_ptr_nonnull(realpath(vh_test_bin(), bin));
-    ck_assert_ptr_nonnull(getcwd(top, sizeof top));
-    char *dir = vh_test_tmpdir();
+    char bin[PATH_MAX], top[PATH_MAX];
+    char *dir = run_dir(bin, top);
     char *out = NULL;
     int st = vh_test_sh(&out, "cd '%s' && mkdir lib && for n in "
                         "libpcap.so.0.8 libpcap.so.1 libpcap.so; do "

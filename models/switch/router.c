@@ -30,17 +30,6 @@ mask_of(int prefix)
     return prefix ? 0xffffffffu << (32 - prefix) : 0;
 }
 
-/* FNV-1a of a string: the ports' MACs and the hash seed come from the
- * router's names, so they are the same in every run. */
-static uint32_t
-fnv1a(const char *s)
-{
-    uint32_t h = 2166136261u;
-    for (; *s; s++) {
-        h = (h ^ (uint8_t) *s) * 16777619u;
-    }
-    return h;
-}
 
 static void
 rt_drop(struct world *w, struct router *rt, struct vh_packet *p,
@@ -533,7 +522,7 @@ router_create(struct world *w, const struct cfg_switch *cfg)
     rt->w = w;
     rt->cfg = cfg;
     rt->rc = router_cfg_of(cfg) ? router_cfg_of(cfg) : &none;
-    rt->seed = fnv1a(rt->dev.path);
+    rt->seed = vh_hash_str(rt->dev.path);   /* The same in every run. */
     vh_drops_init(&rt->drops);
     swacl_init(&rt->acl, cfg->acl, cfg->n_acl);
     rt->n_ports = cfg->ports;
@@ -548,7 +537,7 @@ router_create(struct world *w, const struct cfg_switch *cfg)
         fabport_init(w, &rp->fp, &rt->dev, name, i, rt_port_rx, rp,
                      cfg->speed_bps, buffer);
         /* A locally administered MAC of its own per routed port. */
-        uint32_t h = fnv1a(rp->fp.dev.path);
+        uint32_t h = vh_hash_str(rp->fp.dev.path);
         rp->mac = (struct vh_mac) { { 0x02, 0x1a, (uint8_t) (h >> 24),
                                       (uint8_t) (h >> 16),
                                       (uint8_t) (h >> 8), (uint8_t) h } };
