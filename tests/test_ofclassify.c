@@ -1117,7 +1117,7 @@ START_TEST(test_xlate_resubmit_limits)
     ck_assert_int_eq(x.out.drop, XLATE_TOO_DEEP);
     ck_assert_uint_eq(x.out.n_lookups, XLATE_MAX_DEPTH + 1);
     ck_assert_uint_eq(x.out.n_rules, XLATE_MAX_DEPTH + 1);
-    ck_assert_ptr_eq(x.out.rules[XLATE_MAX_RULES - 1], r);
+    ck_assert_ptr_eq(x.out.rules[XLATE_MAX_DEPTH], r);
 
     /* Twice to itself: a tree 2^64 lookups big, cut at the total. */
     act_resubmit(r, OFPP_NONE, 0);
@@ -1569,11 +1569,13 @@ prop_floods(void *aux, uint32_t port)
     return port != 2;
 }
 
-/* What a translation produced, kept to compare the next ones with. */
+/* What a translation produced, kept to compare the next ones with (its
+ * first XRESULT_RULES rules). */
+enum { XRESULT_RULES = 64 };
 struct xresult {
     struct odp_actions acts;
     struct ofkey wc;
-    struct of_rule *rules[XLATE_MAX_RULES];
+    struct of_rule *rules[XRESULT_RULES];
     size_t n_rules;
     unsigned n_lookups;
     enum xlate_drop drop;
@@ -1585,7 +1587,8 @@ xresult_save(struct xresult *r, const struct xlate_out *out)
 {
     odp_actions_copy(&r->acts, &out->acts);
     r->wc = out->wc;
-    memcpy(r->rules, out->rules, sizeof r->rules);
+    size_t n = out->n_rules < XRESULT_RULES ? out->n_rules : XRESULT_RULES;
+    memcpy(r->rules, out->rules, n * sizeof *r->rules);
     r->n_rules = out->n_rules;
     r->n_lookups = out->n_lookups;
     r->drop = out->drop;
@@ -1608,7 +1611,7 @@ xresult_check(const struct xresult *r, const struct xlate_out *out,
                      ofkey_format(k1, &r->wc, b[4], sizeof b[4]));
     }
     ck_assert_uint_eq(out->n_rules, r->n_rules);
-    size_t n = r->n_rules < XLATE_MAX_RULES ? r->n_rules : XLATE_MAX_RULES;
+    size_t n = r->n_rules < XRESULT_RULES ? r->n_rules : XRESULT_RULES;
     for (size_t i = 0; i < n; i++) {
         ck_assert_ptr_eq(out->rules[i], r->rules[i]);
     }

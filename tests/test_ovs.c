@@ -26,6 +26,7 @@
 #include <cjson/cJSON.h>
 
 #include "models/core/world.h"
+#include "models/ovs/xlate.h"
 #include "report/report.h"
 #include "sim/rng.h"
 #include "tests/testutil.h"
@@ -299,6 +300,56 @@ START_TEST(test_no_rule_matched_drops)
     ck_assert_int_eq(drops_of(&o, "f", "no-rule-matched"), 30);
     ck_assert_int_eq(rule_packets(&o, "arp,actions=normal"), 2);
     ck_assert_int_eq(dev_rx(&o, "host1/vm1/eth0"), 1);      /* The ARP. */
+    assert_flows_add_up(&o);
+    ovs_run_free(&o);
+}
+END_TEST
+
+/* Resubmits nest as deep as OVS lets them: a chain of 40 tables, each
+ * resubmitting to the next, switches every frame and credits every rule
+ * on the way; a rule that resubmits to its own table is cut at the limit
+ * and its frames dropped for that reason, without taking the run down. */
+START_TEST(test_resubmit_chain_and_loop)
+{
+    enum { CHAIN = 40 };
+    char rules[CHAIN * 48 + 64];
+    size_t n = 0;
+    for (int i = 0; i < CHAIN; i++) {
+        n += (size_t) snprintf(rules + n, sizeof rules - n,
+                               "'table=%d,actions=resubmit(,%d)', ", i,
+                               i + 1);
+    }
+    snprintf(rules + n, sizeof rules - n, "'table=%d,actions=normal'",
+             CHAIN);
+    struct scn chain = {
+        .rules = rules,
+        .traffic = "{ 'name': 'f', 'from': 'remote', 'to': 'host1/vm1',"
+                   "  'rate': '20kpps', 'count': 30 }",
+    };
+    struct ovs_run o = run_scn(&chain);
+    ck_assert_int_eq(jnum(flow_of(&o, "f"), "delivered"), 30);
+    double first = rule_packets(&o, "table=0,actions=resubmit(,1)");
+    ck_assert_int_ge(first, 30);
+    char last[64];
+    snprintf(last, sizeof last, "table=%d,actions=resubmit(,%d)", CHAIN - 1,
+             CHAIN);
+    ck_assert_int_eq(rule_packets(&o, last), first);
+    assert_flows_add_up(&o);
+    ovs_run_free(&o);
+
+    struct scn loop = {
+        .rules = "'priority=10,udp,actions=resubmit(,0)', "
+                 "'priority=0,actions=normal'",
+        .traffic = chain.traffic,
+    };
+    o = run_scn(&loop);
+    ck_assert_int_eq(jnum(flow_of(&o, "f"), "delivered"), 0);
+    ck_assert_int_eq(drops_of(&o, "f", "resubmit-depth"), 30);
+    /* A translation credits the rule once per level it matched at:
+     * XLATE_MAX_DEPTH levels, and the one the limit cut. */
+    double loops = rule_packets(&o, "priority=10,udp,actions=resubmit(,0)");
+    ck_assert_int_eq((long) loops % (XLATE_MAX_DEPTH + 1), 0);
+    ck_assert_int_ge(loops, XLATE_MAX_DEPTH + 1);
     assert_flows_add_up(&o);
     ovs_run_free(&o);
 }
@@ -1377,6 +1428,7 @@ ovs_suite(void)
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, test_rule_drops_its_flow_only);
     tcase_add_test(tc, test_no_rule_matched_drops);
+    tcase_add_test(tc, test_resubmit_chain_and_loop);
     tcase_add_test(tc, test_rule_counters_count_every_frame);
     tcase_add_test(tc, test_upcall_per_flow_when_rules_look_at_ports);
     tcase_add_test(tc, test_upcall_shared_when_rules_do_not);

@@ -16,9 +16,11 @@
  * pinned), the tag (push, pop or rewrite), the TTL. */
 #include "models/ovs/xlate.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "sim/frame.h"
+#include "sim/xmalloc.h"
 
 struct xlate_ctx {
     const struct xlate_in *in;
@@ -410,10 +412,12 @@ xlate_actions(struct xlate_ctx *ctx, const struct of_rule *rule)
 static void
 record_rule(struct xlate_out *out, struct of_rule *rule)
 {
-    if (out->n_rules < XLATE_MAX_RULES) {
-        out->rules[out->n_rules] = rule;
+    if (out->n_rules == out->rules_cap) {
+        out->rules_cap = out->rules_cap ? out->rules_cap * 2 : 16;
+        out->rules = vh_xrealloc(out->rules,
+                                 out->rules_cap * sizeof *out->rules);
     }
-    out->n_rules++;
+    out->rules[out->n_rules++] = rule;
 }
 
 /* Looks 'table' up and runs the rule found, then the tables its
@@ -457,15 +461,20 @@ void
 xlate_out_destroy(struct xlate_out *out)
 {
     odp_actions_destroy(&out->acts);
+    free(out->rules);
 }
 
 static void
 xlate_out_clear(struct xlate_out *out)
 {
     struct odp_actions acts = out->acts;
+    struct of_rule **rules = out->rules;
+    size_t rules_cap = out->rules_cap;
 
     memset(out, 0, sizeof *out);
     out->acts = acts;
+    out->rules = rules;
+    out->rules_cap = rules_cap;
     odp_actions_clear(&out->acts);
 }
 

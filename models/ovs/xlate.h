@@ -36,9 +36,6 @@
                                   * to its own table would otherwise take
                                   * 2^64 lookups.  Beyond, the frame is
                                   * dropped as XLATE_TOO_DEEP. */
-#define XLATE_MAX_RULES 32      /* Rules remembered per translation (for
-                                 * their counters and 'vhsim explain');
-                                 * beyond, only counted in 'n_rules'. */
 
 struct xlate_ctx;
 
@@ -69,9 +66,10 @@ enum xlate_drop {
 struct xlate_out {
     struct odp_actions acts;
     struct ofkey wc;            /* The megaflow's mask. */
-    struct of_rule *rules[XLATE_MAX_RULES];   /* Rules matched, in the
-                                               * order they ran. */
-    size_t n_rules;
+    struct of_rule **rules;     /* Rules matched, in the order they ran
+                                 * (a rule once per match: a loop of
+                                 * resubmits credits it each time). */
+    size_t n_rules, rules_cap;
     unsigned n_lookups;         /* Table lookups. */
     unsigned n_subtables;       /* Subtables visited over all lookups. */
     bool controller;            /* A controller action ran. */
