@@ -324,10 +324,8 @@ host_rates_json(cJSON *o, const struct host *h, vh_time_t end)
     double pkts = (double) h->packets;
     double secs = (double) end / (double) VH_SEC;
     cJSON_AddNumberToObject(o, "vms", (double) h->n_vms);
-    if (h->n_containers) {
-        /* The contract's count; "container_list" has each one. */
-        cJSON_AddNumberToObject(o, "containers", (double) h->n_containers);
-    }
+    /* The contract's count, 0 included; "container_list" has each one. */
+    cJSON_AddNumberToObject(o, "containers", (double) h->n_containers);
     cJSON *cyc = cJSON_AddObjectToObject(o, "cycles_by_category");
     cJSON *cpp = cJSON_AddObjectToObject(o, "cycles_per_packet_by_category");
     for (int k = 0; k < CPU_N_CATS; k++) {

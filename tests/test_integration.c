@@ -143,6 +143,9 @@ START_TEST(test_demo_report_keeps_the_contract)
         "  assert f[\"dropped\"]==sum(f[\"drops\"].values()), f\n"
         "  assert f[\"delivered\"]>0, f\n"
         "assert any(h[\"vm_exits\"]>0 for h in r[\"hosts\"])\n"
+        "for h in r[\"hosts\"]:\n"
+        "  for k in (\"cycles_per_packet\",\"interrupts\",\"vm_exits\",\"copies_bytes\",\"containers\"):\n"
+        "    assert k in h, (h[\"name\"], k)\n"
         "print(\"ok\")' '%s'", path);
     ck_assert_msg(st == 0 && strstr(out, "ok"), "report check: %s", out);
     free(out);
