@@ -5,6 +5,7 @@
 #include <cjson/cJSON.h>
 #include <limits.h>
 #include <pcap/pcap.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -344,6 +345,24 @@ END_TEST
 
 /* A flow's rate changed at 500 us: 100 us apart before, 10 us after,
  * the first at the change (nothing is owed for the time before). */
+/* Poisson arrivals at 1 Mpps for 1 ms: about 1,000 packets, within four
+ * standard deviations (sqrt(1000) = 32), although a send costs the core
+ * a good part of the mean gap, so that many packets wait for it: each gap
+ * counts from when the packet before was due, not from when it left. */
+START_TEST(test_poisson_keeps_its_rate)
+{
+    char *json = pair_json("\"rate\": \"1Mpps\", \"duration\": \"1ms\", "
+                           "\"pattern\": \"poisson\"");
+    struct wt_run r = wt_run_json(json, NULL, NULL, NULL);
+    wt_assert_conserved(r.w, true);
+    uint64_t sent = r.w->flows[0].sent;
+    ck_assert_msg(sent > 1000 - 4 * 32 && sent < 1000 + 4 * 32,
+                  "sent %" PRIu64 " of about 1000", sent);
+    wt_run_free(&r);
+    free(json);
+}
+END_TEST
+
 START_TEST(test_set_rate)
 {
     struct births b = { .n = 0 };
@@ -530,6 +549,7 @@ traffic_suite(void)
     tcase_add_test(tc, test_replay_refusals);
     suite_add_tcase(s, tc);
     tc = tcase_create("set");
+    tcase_add_test(tc, test_poisson_keeps_its_rate);
     tcase_add_test(tc, test_set_rate);
     tcase_add_test(tc, test_set_rate_lower);
     tcase_add_test(tc, test_set_ghz);

@@ -86,7 +86,11 @@ traffic_fire(struct vh_sim *sim, void *obj, void *arg)
         /* The capture's own spacing. */
         next = g->start + cf->replay->frames[g->next_seq].at;
     } else if (cf->pattern == CFG_PAT_POISSON) {
-        next = sim->now + vh_time_round(vh_rng_exp(&g->rng, g->gap_ps));
+        /* An open process: each gap counts from when the last packet was
+         * due, not from when a busy core let it go, or every wait would
+         * stretch the schedule and the rate would fall short. */
+        next = g->start + vh_time_round(vh_rng_exp(&g->rng, g->gap_ps));
+        g->start = next;
     } else if (cf->pattern == CFG_PAT_BURST
                && (g->next_seq - g->anchor_seq) % cf->burst) {
         /* Back to back: the next packet of the burst goes as soon as the
@@ -136,7 +140,8 @@ traffic_set_rate(struct world *w, struct traffic_gen *g, double pps)
     }
     g->epoch++;
     vh_time_t next = cf->pattern == CFG_PAT_POISSON
-        ? w->sim.now + vh_time_round(vh_rng_exp(&g->rng, g->gap_ps))
+        ? (g->start = w->sim.now
+                      + vh_time_round(vh_rng_exp(&g->rng, g->gap_ps)))
         : cf->pattern == CFG_PAT_BURST
           && (g->next_seq - g->anchor_seq) % cf->burst
         ? w->sim.now : traffic_due(g, cf);
