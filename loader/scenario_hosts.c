@@ -674,12 +674,27 @@ load_vnic_gateway(struct ld *ld, const cJSON *o, const char *vp,
     return true;
 }
 
+/* A VM NIC's name; left out, the guest's own: "eth" and its place in
+ * the VM's nics[] (the contract's port-extender example names none). */
+static bool
+load_vnic_name(struct ld *ld, const cJSON *o, const char *vp, size_t index,
+               char **name)
+{
+    if (cJSON_GetObjectItemCaseSensitive(o, "name")) {
+        return ld_name(ld, o, vp, name);
+    }
+    char def[32];
+    snprintf(def, sizeof def, "eth%zu", index);
+    *name = ld_strdup(def);
+    return true;
+}
+
 /* With attach type sriov-vf or passthrough the guest drives the hardware
  * itself, so 'model' and 'backend' are not used; they are still read and
  * checked, because a variant may switch the attachment and keep them. */
 static bool
 load_vnic(struct ld *ld, const cJSON *o, const char *vp, const char *spath,
-          struct cfg_vnic *vn)
+          size_t index, struct cfg_vnic *vn)
 {
     const char *const *models = cfg_vnic_model_names;
     const char *const *backends = cfg_backend_names;
@@ -695,7 +710,7 @@ load_vnic(struct ld *ld, const cJSON *o, const char *vp, const char *spath,
     }
     vn->cls = dev_class_find(DEV_FAM_VNIC, models[model]);
     if (!ld_keys_class(ld, o, vp, &sch_vnic, DEV_FAM_VNIC, vn->cls)
-        || !ld_name(ld, o, vp, &vn->name)
+        || !load_vnic_name(ld, o, vp, index, &vn->name)
         || !ld_load_mac(ld, o, vp, &vn->mac, &vn->has_mac)
         || !ld_load_ip(ld, o, vp, true, &vn->ip, &vn->prefix, &has_ip)
         || !ld_load_ip6(ld, o, vp, &vn->ip6)
@@ -801,7 +816,7 @@ load_vm(struct ld *ld, const cJSON *o, const char *vp,
     for (const cJSON *c = nics ? nics->child : NULL; c; c = c->next, i++) {
         char np[JP_LEN];
         jp_idx(np, path, i);
-        if (!load_vnic(ld, c, np, spath, &vm->nics[i])) {
+        if (!load_vnic(ld, c, np, spath, i, &vm->nics[i])) {
             return false;
         }
         ld_vnic_mtu(host, &vm->nics[i]);

@@ -711,6 +711,32 @@ START_TEST(test_derived_macs)
 }
 END_TEST
 
+/* A VM NIC without a name is the guest's "eth" and its place in nics[],
+ * as the contract's port-extender example writes them; a name given
+ * that takes a default one is refused as any duplicate is. */
+START_TEST(test_vnic_default_names)
+{
+    struct vh_diag d;
+    struct cfg_scenario *sc = load(
+        SCN(HOST("", NIC(""), BR(""),
+                 "{'name': 'vm1', 'nics': [{'ip': '10.0.0.1/24', " ATT "},"
+                 " {'ip': '10.0.1.1/24', " ATT "}]}") ", " REMOTE(""),
+            FLOW(""), ""), NULL, &d);
+    ck_assert_msg(sc != NULL, "%s", d.msg);
+    ck_assert_str_eq(sc->hosts[0].vms[0].nics[0].name, "eth0");
+    ck_assert_str_eq(sc->hosts[0].vms[0].nics[1].name, "eth1");
+    cfg_free(sc);
+
+    sc = load(SCN(HOST("", NIC(""), BR(""),
+                       "{'name': 'vm1', 'nics': [{'name': 'eth1', "
+                       "'ip': '10.0.0.1/24', " ATT "}, {'ip': '10.0.1.1/24', "
+                       ATT "}]}") ", " REMOTE(""), FLOW(""), ""), NULL, &d);
+    ck_assert_ptr_null(sc);
+    ck_assert_msg(strstr(d.msg, "hosts[0].vms[0].nics[1]")
+                  && strstr(d.msg, "eth1"), "%s", d.msg);
+}
+END_TEST
+
 START_TEST(test_units_converted)
 {
     struct vh_diag d;
@@ -1065,6 +1091,7 @@ scenario_suite(void)
     tc = tcase_create("good");
     tcase_add_test(tc, test_defaults);
     tcase_add_test(tc, test_derived_macs);
+    tcase_add_test(tc, test_vnic_default_names);
     tcase_add_test(tc, test_units_converted);
     tcase_add_test(tc, test_nic_to_nic_cable);
     tcase_add_test(tc, test_variants);
