@@ -831,6 +831,26 @@ find_named(cJSON *obj, const char *key, const char *name)
     return NULL;
 }
 
+/* A VM's NIC named 'name': its "name", or for one without, the default
+ * the loader gives it ("eth" and its place in the VM's nics[]). */
+static cJSON *
+find_vnic(cJSON *vm, const char *name)
+{
+    cJSON *arr = cJSON_GetObjectItemCaseSensitive(vm, "nics");
+    cJSON *e;
+    size_t i = 0;
+    cJSON_ArrayForEach(e, arr) {
+        cJSON *n = cJSON_GetObjectItemCaseSensitive(e, "name");
+        char def[32];
+        snprintf(def, sizeof def, "eth%zu", i++);
+        if (cJSON_IsObject(e) && !strcmp(cJSON_IsString(n) ? n->valuestring
+                                         : n ? "" : def, name)) {
+            return e;
+        }
+    }
+    return NULL;
+}
+
 /* Appends the names in array 'key' of 'obj' to 'names'. */
 static size_t
 add_names(cJSON *obj, const char *key, const char **names, size_t n,
@@ -917,11 +937,21 @@ ld_raw_resolve(cJSON *root, const char *path, const struct schema **sch,
         return NULL;
     }
     cJSON *vm = o;
-    if ((o = find_named(vm, "nics", parts[2])) != NULL) {
+    if ((o = find_vnic(vm, parts[2])) != NULL) {
         *sch = &sch_vnic;
         return o;
     }
-    k = add_names(vm, "nics", names, 0, MAX_NAMES);
+    char defaults[MAX_NAMES][32];
+    k = 0;
+    cJSON *e;
+    cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(vm, "nics")) {
+        cJSON *nm = cJSON_GetObjectItemCaseSensitive(e, "name");
+        if (k < MAX_NAMES) {
+            snprintf(defaults[k], sizeof defaults[k], "eth%zu", k);
+            names[k] = cJSON_IsString(nm) ? nm->valuestring : defaults[k];
+            k++;
+        }
+    }
     snprintf(where, sizeof where, "VM '%s/%s'", parts[0], parts[1]);
     not_found("NIC", parts[2], where, names, k, why, why_len);
     return NULL;

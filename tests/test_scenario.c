@@ -727,6 +727,17 @@ START_TEST(test_vnic_default_names)
     ck_assert_str_eq(sc->hosts[0].vms[0].nics[1].name, "eth1");
     cfg_free(sc);
 
+    /* Variants name them so too. */
+    sc = load(SCN(HOST("", NIC(""), BR(""),
+                       "{'name': 'vm1', 'nics': [{'ip': '10.0.0.1/24', " ATT
+                       "}, {'ip': '10.0.1.1/24', " ATT "}]}") ", " REMOTE(""),
+                  FLOW(""), ", 'variants': [{'name': 'v', 'set': "
+                  "{'h1/vm1/eth1.vlan': 7}}]"), "v", &d);
+    ck_assert_msg(sc != NULL, "%s", d.msg);
+    ck_assert_int_eq(sc->hosts[0].vms[0].nics[0].vlan, -1);
+    ck_assert_int_eq(sc->hosts[0].vms[0].nics[1].vlan, 7);
+    cfg_free(sc);
+
     sc = load(SCN(HOST("", NIC(""), BR(""),
                        "{'name': 'vm1', 'nics': [{'name': 'eth1', "
                        "'ip': '10.0.0.1/24', " ATT "}, {'ip': '10.0.1.1/24', "
