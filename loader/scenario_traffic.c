@@ -25,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sim/outfile.h"
 #include "sim/xmalloc.h"
 #include "sim/units.h"
 
@@ -342,6 +343,15 @@ ld_captures(struct ld *ld, const cJSON *root)
             return false;
         }
         c->pcapng = format == 1;
+        for (size_t k = 0; k < sc->n_flows; k++) {
+            const struct cfg_replay *r = sc->flows[k].replay;
+            if (r && vh_same_file(c->file, r->file)) {
+                return vh_diag_fail(ld->diag, path, "'%s' is the capture "
+                                    "flow '%s' replays; writing it would "
+                                    "destroy it", c->file,
+                                    sc->flows[k].name);
+            }
+        }
         for (size_t j = 0; j < i; j++) {
             const struct cfg_capture *o2 = &sc->captures[j];
             if (strcmp(o2->file, c->file)) {

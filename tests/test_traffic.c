@@ -336,6 +336,23 @@ START_TEST(test_replay_refusals)
         free(json);
         free(flow);
     }
+
+    /* A capture written over the file a flow replays. */
+    char *flow = NULL, *json = NULL;
+    ck_assert_int_gt(asprintf(&flow, "\"pcap\": \"%s\"", pcap), 0);
+    char *pair = pair_json(flow);
+    pair[strlen(pair) - 1] = '\0';
+    ck_assert_int_gt(asprintf(&json, "%s, \"capture\": [ { \"point\": "
+                              "\"a/eth0\", \"file\": \"%s\" } ] }", pair,
+                              pcap), 0);
+    char *err = wt_refusal(json, NULL);
+    ck_assert_msg(err && strstr(err, "capture[0].file: '")
+                  && strstr(err, "is the capture flow 'f' replays"),
+                  "got '%s'", err ? err : "(accepted)");
+    free(err);
+    free(json);
+    free(pair);
+    free(flow);
     vh_test_sh(NULL, "rm -rf '%s'", dir);
     free(dir);
 }
