@@ -32,6 +32,10 @@
 /* JSON numbers are doubles: whole numbers are exact up to 2^53. */
 #define MAX_EXACT 9007199254740992LL
 
+/* The smallest IPv6 frame a flow sends, FCS included: Ethernet (14),
+ * IPv6 (40), UDP or an ICMPv6 echo's header (8), FCS (4). */
+#define VH_IPV6_MIN_FRAME 66
+
 /* "proto" and "family": "icmp6" is ICMPv6 echo, an ICMP flow of family
  * 6; the other protocols go over IPv4 unless "family" is 6. */
 static bool
@@ -179,6 +183,11 @@ load_flow(struct ld *ld, const cJSON *o, const char *fp, size_t index,
     }
     if (!ld_int(ld, o, fp, "size", false, 64, 1518, size_reason, &size)) {
         return false;
+    }
+    if (f->family == 6 && !f->pcap && size < VH_IPV6_MIN_FRAME) {
+        /* IPv6's header is 20 bytes longer than IPv4's: no UDP datagram
+         * or echo fits in 64 bytes.  The smallest is sent, and counted. */
+        size = VH_IPV6_MIN_FRAME;
     }
     f->size = (uint32_t) size;
     /* A bit rate for a replay counts the frames' mean size. */

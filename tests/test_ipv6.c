@@ -382,6 +382,36 @@ assert_ipv6_clean(const char *pcap)
                                   "tcp.checksum.status != 1"), 0);
 }
 
+/* No UDP datagram or echo over IPv6 fits in 64 bytes (its header is 20
+ * bytes longer than IPv4's): a flow asking for 64 sends the smallest, 66
+ * on the wire, and its size and throughput say so; over IPv4 64 stays. */
+START_TEST(test_ip6_smallest_frame_counted)
+{
+    char *json = vh_test_dq(
+        "{ 'name': 'small6', 'duration': '1ms', 'hosts': ["
+        "  { 'name': 'a', 'nics': [ { 'name': 'eth0', 'ip': '10.0.0.1/24',"
+        "    'ip6': '2001:db8::1/64', 'link': 'b/eth0' } ] },"
+        "  { 'name': 'b', 'nics': [ { 'name': 'eth0', 'ip': '10.0.0.2/24',"
+        "    'ip6': '2001:db8::2/64' } ] } ],"
+        "  'traffic': ["
+        "  { 'name': 'u6', 'from': 'a', 'to': 'b', 'family': 6, 'size': 64,"
+        "    'rate': '100kpps', 'count': 10 },"
+        "  { 'name': 'e6', 'from': 'a', 'to': 'b', 'proto': 'icmp6',"
+        "    'size': 64, 'rate': '100kpps', 'count': 10 },"
+        "  { 'name': 'u4', 'from': 'a', 'to': 'b', 'size': 64,"
+        "    'rate': '100kpps', 'count': 10 } ] }");
+    struct wt_run r = wt_run_json(json, NULL, NULL, NULL);
+    ck_assert_uint_eq(r.w->flows[0].cfg->size, 66);
+    ck_assert_uint_eq(r.w->flows[1].cfg->size, 66);
+    ck_assert_uint_eq(r.w->flows[2].cfg->size, 64);
+    for (size_t i = 0; i < 3; i++) {
+        ck_assert_uint_eq(r.w->flows[i].delivered, 10);
+    }
+    wt_run_free(&r);
+    free(json);
+}
+END_TEST
+
 static void
 check_lab(const char *bridge)
 {
@@ -866,6 +896,7 @@ ipv6_suite(void)
     tcase_add_test(tc, test_ip6_text_forms);
     tcase_add_test(tc, test_ip6_derived_addresses);
     tcase_add_test(tc, test_ip6_frames_and_pseudo_header);
+    tcase_add_test(tc, test_ip6_smallest_frame_counted);
     tcase_add_test(tc, test_ip6_gso_segments);
     tcase_add_test(tc, test_nd_messages);
     tcase_add_test(tc, test_ipv6_multicast_filter);
