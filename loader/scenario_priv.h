@@ -369,6 +369,11 @@ bool ld_dvswitch_spans(const struct cfg_dvswitch *d, const char *host);
 bool ld_traffic(struct ld *, const cJSON *root);
 /* Reads the capture flow 'f' (at 'fp') replays into f->replay. */
 bool ld_replay(struct ld *, const char *fp, struct cfg_flow *f);
+/* The smallest IPv6 frame a flow sends, FCS included: Ethernet (14),
+ * IPv6 (40), UDP or an ICMPv6 echo's header (8), FCS (4).  A smaller
+ * size is raised to it. */
+#define VH_IPV6_MIN_FRAME 66
+
 /* A flow's transport keys (loader/scenario_xport.c), and whether it
  * paces itself (TCP, rr) so that 'rate' is not required. */
 bool ld_flow_xport(struct ld *, const cJSON *o, const char *fp,

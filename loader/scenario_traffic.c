@@ -32,10 +32,6 @@
 /* JSON numbers are doubles: whole numbers are exact up to 2^53. */
 #define MAX_EXACT 9007199254740992LL
 
-/* The smallest IPv6 frame a flow sends, FCS included: Ethernet (14),
- * IPv6 (40), UDP or an ICMPv6 echo's header (8), FCS (4). */
-#define VH_IPV6_MIN_FRAME 66
-
 /* "proto" and "family": "icmp6" is ICMPv6 echo, an ICMP flow of family
  * 6; the other protocols go over IPv4 unless "family" is 6. */
 static bool
@@ -133,12 +129,10 @@ load_flow(struct ld *ld, const cJSON *o, const char *fp, size_t index,
     }
     f->proto = (enum cfg_proto) proto;
     f->pattern = (enum cfg_pattern) pattern;
-    if (f->family == 6 && (f->pcap || pattern == CFG_PAT_RR)) {
+    if (f->family == 6 && f->pcap) {
         jp_key(path, fp, "family");
-        return vh_diag_fail(ld->diag, path, "not supported yet: %s over "
-                            "IPv6", f->pcap ? "replaying a capture"
-                                            : "request/response (pattern "
-                                              "rr)");
+        return vh_diag_fail(ld->diag, path, "not supported yet: replaying "
+                            "a capture over IPv6");
     }
 
     /* Default sizes: the minimum frame for UDP; 98 for ICMP, the length a

@@ -114,6 +114,9 @@ ld_flow_xport(struct ld *ld, const cJSON *o, const char *fp,
     }
     f->bytes = (uint64_t) bytes;
     f->cc = (enum cfg_cc) cc;
+    if (f->family == 6 && resp < VH_IPV6_MIN_FRAME) {
+        resp = VH_IPV6_MIN_FRAME;
+    }
     f->response_size = (uint32_t) resp;
     if (rr) {
         f->burst = (uint32_t) burst;

@@ -22,6 +22,7 @@
 #include "models/core/world.h"
 #include "models/endpoint/endpoint.h"
 #include "models/endpoint/igmp.h"
+#include "models/endpoint/tcp.h"
 #include "sim/ip6.h"
 #include "sim/packet.h"
 #include "sim/tcpframe.h"
@@ -412,6 +413,44 @@ START_TEST(test_ip6_smallest_frame_counted)
 }
 END_TEST
 
+/* Request/response over IPv6, UDP and TCP: every transaction completes,
+ * the UDP replies are IPv6 datagrams of the response's size (196 bytes
+ * captured for 200 on the wire), and nothing in the capture is amiss. */
+START_TEST(test_ip6_request_response)
+{
+    vh_tshark_require();
+    const char *json =
+        "{ 'name': 'rr6', 'duration': '3ms', 'hosts': ["
+        "  { 'name': 'a', 'nics': [ { 'name': 'eth0', 'ip': '10.0.0.1/24',"
+        "    'ip6': '2001:db8::1/64', 'link': 'b/eth0' } ] },"
+        "  { 'name': 'b', 'nics': [ { 'name': 'eth0', 'ip': '10.0.0.2/24',"
+        "    'ip6': '2001:db8::2/64' } ] } ],"
+        "  'traffic': ["
+        "  { 'name': 'u', 'from': 'a', 'to': 'b', 'pattern': 'rr',"
+        "    'family': 6, 'size': 100, 'response_size': 200, 'count': 20 },"
+        "  { 'name': 't', 'from': 'a', 'to': 'b', 'proto': 'tcp',"
+        "    'pattern': 'rr', 'family': 6, 'count': 20, 'start': '1ms' } ],"
+        "  'capture': [ { 'point': 'b/eth0', 'file': 'r.pcap' } ] }";
+    char *dq = vh_test_dq(json);
+    struct wt_run r = wt_run_json(dq, NULL, NULL, NULL);
+    for (size_t i = 0; i < 2; i++) {
+        ck_assert_uint_eq(r.w->flows[i].delivered, 20);
+        ck_assert_uint_eq(r.w->flows[i].xport->transactions, 20);
+    }
+    wt_run_free(&r);
+    char *dir = vh_test_run_scenario(dq, "");
+    char pcap[PATH_MAX + 16];
+    snprintf(pcap, sizeof pcap, "%s/r.pcap", dir);
+    assert_ipv6_clean(pcap);
+    ck_assert_int_eq(tshark_count(pcap, "ipv6.src == 2001:db8::2 && udp "
+                                  "&& frame.len == 196"), 20);
+    ck_assert_int_eq(tshark_count(pcap, "ip && (udp || tcp)"), 0);
+    vh_test_sh(NULL, "rm -rf '%s'", dir);
+    free(dir);
+    free(dq);
+}
+END_TEST
+
 static void
 check_lab(const char *bridge)
 {
@@ -561,8 +600,7 @@ START_TEST(test_ipv6_refusals)
           "traffic[0].family: 5 is no IP version" },
         { "'ip6': '2001:db8::1/64'",
           "{'name': 'f', 'from': 'h/a', 'to': 'h/b', 'proto': 'udp', "
-          "'family': 6, 'pattern': 'rr'}",
-          "traffic[0].family: not supported yet: request/response" },
+          "'family': 6, 'pattern': 'rr'}", NULL },
         { "'ip6': '2001:db8:1::1/64'",
           "{'name': 'f', 'from': 'h/a', 'to': 'h/b', 'proto': 'udp', "
           "'family': 6, 'rate': '1kpps'}",
@@ -897,6 +935,7 @@ ipv6_suite(void)
     tcase_add_test(tc, test_ip6_derived_addresses);
     tcase_add_test(tc, test_ip6_frames_and_pseudo_header);
     tcase_add_test(tc, test_ip6_smallest_frame_counted);
+    tcase_add_test(tc, test_ip6_request_response);
     tcase_add_test(tc, test_ip6_gso_segments);
     tcase_add_test(tc, test_nd_messages);
     tcase_add_test(tc, test_ipv6_multicast_filter);

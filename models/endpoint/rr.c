@@ -91,7 +91,8 @@ rr_udp_input(struct world *w, struct endpoint *app, struct vh_packet *p)
     const struct cfg_flow *cf = fs->cfg;
     struct vh_ip_hdr_spec spec = {
         .src_mac = st->mac, .ip_src = fi.ip_dst, .ip_dst = fi.ip_src,
-        .ip_id = st->next_ip_id++,
+        .ip_id = fi.is_ipv6 ? 0 : st->next_ip_id++,
+        .v6 = fi.is_ipv6, .ip6_src = fi.ip6_dst, .ip6_dst = fi.ip6_src,
     };
     /* A reply longer than the request may not fit the buffer a flooded
      * copy of the request came in. */
@@ -100,7 +101,9 @@ rr_udp_input(struct world *w, struct endpoint *app, struct vh_packet *p)
         vh_packet_reserve(p, 0, reply_len - p->len);
     }
     p->len = vh_build_udp(p->data, &spec, fi.dport, fi.sport, NULL,
-                          vh_udp_payload_for_size(cf->response_size));
+                          fi.is_ipv6
+                          ? vh_udp6_payload_for_size(cf->response_size)
+                          : vh_udp_payload_for_size(cf->response_size));
     p->is_reply = 1;
     struct cpu_core *core = app->app_rx ? app->app_core
                                         : cpu_exec_core(p, app->app_core);
