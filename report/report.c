@@ -60,9 +60,10 @@ send_window(const struct flow_stats *fs)
  * time the deliveries took if that is longer.  Delivered packets are a
  * subset of those sent in the window, so the figure is never above the
  * rate offered, nor above the rate they arrived at; a packet still in
- * flight at the end does not count.  TCP and request/response flows have no offered rate
- * (their windows and replies pace them): for them the rate is from the
- * spacing of deliveries, n - 1 intervals over [first, last]. */
+ * flight at the end does not count.  TCP and request/response flows
+ * have no offered rate (their windows and replies pace them): for them
+ * the rate is from the spacing of deliveries, n - 1 intervals over
+ * [first, last]. */
 static struct flow_rates
 flow_rates(const struct flow_stats *fs)
 {

@@ -36,9 +36,9 @@ struct traffic_gen {
     struct endpoint *src;
     uint64_t next_seq;
     vh_time_t start;            /* The anchor: packet (or burst) k after */
-    uint64_t anchor_seq;        /* this one is due k/rate after 'start'.
-                                 * Poisson: when the packet to send next
-                                 * is due. */
+    uint64_t anchor_seq;        /* this one is due k/rate after 'start'
+                                 * (Poisson: 'start' is when the next
+                                 * packet is due). */
     vh_time_t stop;             /* No packet at or after this time. */
     double gap_ps;              /* Mean spacing; 0 for a replay at the
                                  * capture's own spacing. */
