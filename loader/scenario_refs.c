@@ -11,6 +11,7 @@
 #include "models/hw/vic.h"
 #include "sim/frame.h"
 #include "sim/hash.h"
+#include "sim/ip6.h"
 
 /* ---- Names. ---- */
 
@@ -164,6 +165,7 @@ struct addr_use {
     const char *jpath;          /* The NIC's path. */
     bool given;                 /* Written in the file (else derived). */
     bool shares_mac;            /* A VLAN subinterface: its NIC's MAC. */
+    const struct cfg_ip6 *ip6;  /* Its "ip6", or NULL. */
 };
 
 static bool
@@ -200,6 +202,7 @@ check_addresses(struct ld *ld)
             has_ip[k] = h->nics[j].has_ip;
             use[k].jpath = h->nics[j].jpath;
             use[k].given = h->nics[j].has_mac;
+            use[k].ip6 = &h->nics[j].ip6;
             /* A VLAN subinterface has its NIC's MAC, and an address of
              * its own. */
             for (size_t v = 0; v < h->nics[j].n_vlans; v++) {
@@ -218,6 +221,7 @@ check_addresses(struct ld *ld)
                 has_ip[k] = true;
                 use[k].jpath = vm->nics[m].jpath;
                 use[k].given = vm->nics[m].has_mac;
+                use[k].ip6 = &vm->nics[m].ip6;
                 for (size_t v = 0; v < vm->nics[m].n_vlans; v++) {
                     k++;
                     ips[k] = vm->nics[m].vlans[v].ip;
@@ -247,6 +251,17 @@ check_addresses(struct ld *ld)
                 ok = vh_diag_fail(ld->diag, path, "IP address %s is also "
                                   "used by %s",
                                   vh_ipv4_format(ips[a], text),
+                                  use[b].jpath);
+            } else if (use[a].ip6 && use[a].ip6->given && use[b].ip6
+                       && use[b].ip6->given
+                       && vh_ip6_eq(&use[a].ip6->addr, &use[b].ip6->addr)) {
+                /* Two stacks would both answer its neighbour
+                 * solicitations, and each take the other's packets. */
+                char text6[VH_IP6_STRLEN];
+                jp_key(path, use[a].jpath, "ip6");
+                ok = vh_diag_fail(ld->diag, path, "IPv6 address %s is also "
+                                  "used by %s",
+                                  vh_ip6_format(&use[a].ip6->addr, text6),
                                   use[b].jpath);
             }
         }

@@ -624,6 +624,11 @@ START_TEST(test_ipv6_refusals)
           "hosts[0].vms[0].nics[0].ip6: '::1' is not an address" },
         { "'ip6': 6", "",
           "hosts[0].vms[0].nics[0].ip6: " },
+        /* b's address again, written otherwise: both stacks would
+         * answer for it.  Named at the later NIC, as an IPv4 one is. */
+        { "'ip6': '2001:db8:0:0::2/64'", "",
+          "hosts[0].vms[1].nics[0].ip6: IPv6 address 2001:db8::2 is also "
+          "used by hosts[0].vms[0].nics[0]" },
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         char s[4096];
