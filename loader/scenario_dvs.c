@@ -306,11 +306,8 @@ load_dvswitch(struct ld *ld, const cJSON *o, const char *dp, size_t di,
     if (!ld_str(ld, o, dp, "vsm", false, &d->vsm)) {
         return false;
     }
-    if (d->n1kv && !d->vsm) {
-        return vh_diag_fail(ld->diag, dp, "missing required key 'vsm' (the "
-                            "Nexus 1000V's supervisor: a VM or host of the "
-                            "scenario, such as \"host3/vsm\")");
-    }
+    /* Without "vsm" no supervisor is modelled: the VEMs switch by the
+     * port profiles as configured, with no control traffic. */
     if (!d->n1kv && d->vsm) {
         jp_key(path, dp, "vsm");
         return vh_diag_fail(ld->diag, path, "'vsm' applies only to flavor "
@@ -384,7 +381,7 @@ ld_dvs_vsm_refs(struct ld *ld)
         const struct cfg_dvswitch *d = &sc->dvswitches[i];
         char path[JP_LEN];
         jp_key(path, d->jpath, "vsm");
-        for (size_t k = 0; d->n1kv && k < d->n_hosts; k++) {
+        for (size_t k = 0; d->vsm && k < d->n_hosts; k++) {
             const struct cfg_host *h = NULL;
             for (size_t j = 0; j < sc->n_hosts; j++) {
                 if (!strcmp(sc->hosts[j].name, d->hosts[k])) {

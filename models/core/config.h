@@ -747,7 +747,9 @@ struct cfg_dvswitch {
     enum cfg_dvs_teaming teaming;
     bool n1kv;                  /* "flavor" n1kv (Nexus 1000V). */
     char *vsm;                  /* n1kv: "vsm", the supervisor's traffic
-                                 * endpoint path ("host3", "host3/vsm"). */
+                                 * endpoint path ("host3", "host3/vsm"),
+                                 * or NULL: no supervisor modelled, no
+                                 * control traffic. */
     bool lldp;                  /* "lldp": LLDP on every uplink. */
     bool cdp;                   /* "cdp": CDP on every uplink. */
     struct cfg_flowexp *netflow;    /* "netflow", or NULL; */

@@ -434,7 +434,7 @@ local_create(struct world *w, struct host *h, struct dvswitch *sw,
     for (size_t k = 0; (cd->lldp || cd->cdp) && k < cd->n_uplinks; k++) {
         lldp_start(w, lp, &lp->uplinks[k]);
     }
-    if (cd->n1kv) {
+    if (cd->vsm) {
         n1kv_vem_start(w, lp);
     }
     /* NetFlow from the host's management address, with the settings the
@@ -520,7 +520,7 @@ local_reattach_vnic(struct world *w, struct host *h, struct vm_nic *n)
     } else {
         portpolicy_port_move(&dp->pp, &lp->dev, dp);
     }
-    if (lp->sw->cfg->n1kv) {
+    if (lp->sw->cfg->vsm) {
         n1kv_port_attach(w, lp, dp);
     }
     /* The port's hosts, in the order its VM ran on them. */
@@ -615,7 +615,7 @@ local_report(const struct vh_device *d, struct report_out *out)
     if (lp->netflow) {
         flowexp_report(lp->netflow, out);
     }
-    if (lp->sw->cfg->n1kv) {
+    if (lp->sw->cfg->vsm) {
         n1kv_vem_report(lp, out);
     }
 }

@@ -153,7 +153,7 @@ dvswitch_report(const struct vh_device *d, struct report_out *out)
     const struct dvswitch *sw = VH_CONTAINER_OF(d, const struct dvswitch,
                                                 dev);
     report_out_str(out, "flavor", sw->cfg->n1kv ? "n1kv" : "vds");
-    if (sw->cfg->n1kv) {
+    if (sw->cfg->vsm) {
         n1kv_vsm_report(sw, out);
     }
     report_out_str(out, "teaming", cfg_dvs_teaming_names[sw->cfg->teaming]);
