@@ -49,6 +49,7 @@
 #include "models/container/netdrv.h"
 #include "models/core/host.h"
 #include "models/endpoint/endpoint.h"
+#include "models/endpoint/tcp.h"
 #include "models/hw/iommu.h"
 #include "models/hw/pnic.h"
 #include "models/hw/sriov.h"
@@ -833,6 +834,81 @@ START_TEST(test_cni_scenario)
 }
 END_TEST
 
+/* The MTU each driver gives its pods, over 1500-byte NICs and 9000-byte
+ * ones: the NIC's less the encapsulation for Calico and flannel, which
+ * derive it from the NIC; Docker's overlay 1500 less VXLAN's 50 whatever
+ * the NIC; weave its fixed 1376.  Over each, a TCP stream of 100,000
+ * bytes arrives whole with nothing dropped (its segments fit), and UDP
+ * datagrams of 1518-byte frames, longer than the pod's MTU, leave the
+ * pod in fragments and are all delivered. */
+static const struct {
+    const char *net;
+    uint32_t mtu, jumbo_mtu;
+} pod_mtus[] = {
+    { "{'name': 'pods', 'driver': 'overlay', 'vni': 4097,"
+      " 'subnet': '10.10.0.0/24'}", 1450, 1450 },
+    { "{'name': 'pods', 'driver': 'calico', 'mode': 'ipip',"
+      " 'subnet': '10.244.0.0/16'}", 1480, 8980 },
+    { "{'name': 'pods', 'driver': 'calico', 'mode': 'vxlan',"
+      " 'subnet': '10.244.0.0/16'}", 1450, 8950 },
+    { "{'name': 'pods', 'driver': 'calico', 'mode': 'bgp',"
+      " 'subnet': '10.244.0.0/16'}", 1500, 9000 },
+    { "{'name': 'pods', 'driver': 'flannel', 'mode': 'vxlan',"
+      " 'subnet': '10.244.0.0/16'}", 1450, 8950 },
+    { "{'name': 'pods', 'driver': 'flannel', 'mode': 'udp',"
+      " 'subnet': '10.244.0.0/16'}", 1472, 8972 },
+    { "{'name': 'pods', 'driver': 'flannel', 'mode': 'host-gw',"
+      " 'subnet': '10.244.0.0/16'}", 1500, 9000 },
+    { "{'name': 'pods', 'driver': 'weave', 'mode': 'fastdp'}", 1376, 1376 },
+};
+
+START_TEST(test_pod_mtu_fits_the_tunnel)
+{
+    for (int jumbo = 0; jumbo < 2; jumbo++) {
+        char *json = world_json(pod_mtus[_i].net,
+                                "{'name': 'a', 'network': 'pods'}",
+                                "{'name': 'b', 'network': 'pods'}",
+                                "{'name': 'tcp', 'from': 'host1/a',"
+                                " 'to': 'host2/b', 'proto': 'tcp',"
+                                " 'bytes': 100000},"
+                                "{'name': 'big', 'from': 'host1/a',"
+                                " 'to': 'host2/b', 'size': 1518,"
+                                " 'rate': '20kpps', 'count': 10}");
+        if (jumbo) {
+            /* Both NICs' "model": "82599" gain "mtu": 9000. */
+            const char *m = "\"model\": \"82599\",";
+            for (int k = 0; k < 2; k++) {
+                char *at = strstr(json, m);
+                for (int s = 0; s < k; s++) {
+                    at = strstr(at + 1, m);
+                }
+                ck_assert_ptr_nonnull(at);
+                size_t n = strlen(json) + 32;
+                char *j = malloc(n);
+                snprintf(j, n, "%.*s\"mtu\": 9000, %s",
+                         (int) (at - json) + (int) strlen(m), json,
+                         at + strlen(m));
+                free(json);
+                json = j;
+            }
+        }
+        struct wt_run r = wt_run_json(json, NULL, NULL, NULL);
+        free(json);
+        uint32_t want = jumbo ? pod_mtus[_i].jumbo_mtu : pod_mtus[_i].mtu;
+        ck_assert_uint_eq(ctr(r.w, "host1/a")->ep->mtu, want);
+        ck_assert_uint_eq(ctr(r.w, "host2/b")->ep->mtu, want);
+        const struct flow_stats *tcp = &r.w->flows[0], *big = &r.w->flows[1];
+        ck_assert_uint_eq(tcp->drops.total, 0);
+        ck_assert_uint_eq(tcp->delivered, tcp->sent);
+        ck_assert_uint_eq(tcp->xport->goodput_bytes, 100000);
+        ck_assert_uint_eq(big->drops.total, 0);
+        ck_assert_uint_eq(big->delivered, 10);
+        wt_assert_conserved(r.w, true);
+        wt_run_free(&r);
+    }
+}
+END_TEST
+
 static Suite *
 cni_suite(void)
 {
@@ -843,6 +919,8 @@ cni_suite(void)
     tcase_add_test(tc, test_calico_ipip_and_bgp);
     tcase_add_test(tc, test_calico_vxlan);
     tcase_add_test(tc, test_flannel_vxlan_and_host_gw);
+    tcase_add_loop_test(tc, test_pod_mtu_fits_the_tunnel, 0,
+                        (int) (sizeof pod_mtus / sizeof pod_mtus[0]));
     tcase_add_test(tc, test_sriov_across_hosts);
     tcase_add_test(tc, test_sriov_same_host);
     tcase_add_test(tc, test_sriov_refusal_writes_nothing);

@@ -33,6 +33,11 @@
  *     per packet beyond the kernel backends: flanneld's work is 'app' on
  *     its own core (a thread placed as unpinned host threads are).
  *
+ * The pods' MTU, and cni0's, is what flanneld writes to subnet.env
+ * (FLANNEL_MTU) for the CNI plugin: the MTU of the host's address less
+ * the backend's overhead, 50 bytes for vxlan, 28 (IPv4 and UDP) for
+ * udp, nothing for host-gw: 1450 and 1472 over a 1500-byte NIC.
+ *
  * Work: ip_forward on each host that routes the packet (the sender's on
  * its way to flannel.1 or the NIC, the receiver's from the NIC or
  * flannel.1 to cni0), plus the VXLAN device's own primitives (its work
@@ -54,6 +59,7 @@
 #include "models/hostnet/lbridge.h"
 #include "models/tunnel/tnl_outer.h"
 #include "models/tunnel/vtep.h"
+#include "models/tunnel/vxlan.h"
 #include "sim/xmalloc.h"
 
 static const char *const fl_keys[] = { "mode", NULL };
@@ -82,6 +88,7 @@ struct cfl {
     struct lbridge *br;         /* cni0. */
     struct endpoint *cni0;      /* The host's address on it. */
     struct endpoint *nic;       /* The host's address on the LAN. */
+    uint32_t mtu;               /* FLANNEL_MTU: cni0's and its pods'. */
     struct vtep *vtep;          /* flannel.1 (vxlan). */
     struct port vport;          /* The routing's side of flannel.1. */
     struct vh_mac vtep_mac;
@@ -138,6 +145,11 @@ fl_build(struct world *w, struct cnet *net, struct vh_diag *diag)
     if (!f->nic) {
         return false;
     }
+    f->mtu = f->nic->mtu - (f->mode == FL_VXLAN ? TNL_OUTER_ETH_IP_UDP
+                                                  + VXLAN_HLEN
+                            : f->mode == FL_UDP ? VH_IPV4_HLEN + VH_UDP_HLEN
+                                                : 0);
+    f->cni0->mtu = f->mtu;
 
     /* The other hosts' leases, as flanneld reads them from the store. */
     const struct cfg_scenario *sc = w->cfg;
@@ -417,6 +429,7 @@ fl_join(struct world *w, struct cnet *net, struct container *c,
     struct endpoint *ep = cnet_join_bridge(w, net, c, f->br);
     ep->gateway = f->cni0->ip;
     ep->host_routed = true;
+    ep->mtu = f->mtu;
     (void) diag;
     return true;
 }

@@ -11,7 +11,12 @@
  *   - a VXLAN device on the bridge ("vx-VNI-NAME", Docker's
  *     "vx-<vni in hex>-<network id>"), UDP port 4789, the network's VNI,
  *     its outer packets from the host's first address;
- *   - a veth pair per container, as on a bridge network.
+ *   - a veth pair per container, as on a bridge network, its MTU
+ *     OVERLAY_MTU: Docker gives an overlay network's interfaces 1500
+ *     (or the network's com.docker.network.driver.mtu) less the 50 bytes
+ *     of VXLAN (libnetwork's overlay driver, maxMTU()), whatever the
+ *     NIC's MTU, so that an encapsulated full frame fits a 1500-byte
+ *     underlay.
  * Docker does not flood and learn across the underlay: its control plane
  * (the gossip between daemons) tells every host which hosts have the
  * network and where each container's MAC lives, and the daemon programs
@@ -28,18 +33,24 @@
 
 #include "models/container/container.h"
 #include "models/container/veth.h"
+#include "models/core/defaults.h"
 #include "models/core/devclass.h"
 #include "models/core/host.h"
 #include "models/core/world.h"
 #include "models/endpoint/endpoint.h"
 #include "models/hostnet/lbridge.h"
+#include "models/tunnel/tnl_outer.h"
 #include "models/tunnel/vtep.h"
+#include "models/tunnel/vxlan.h"
 #include "sim/xmalloc.h"
 
 static const char *const ov_keys[] = { "vni", NULL };
 
 /* VXLAN's IANA port, which Docker's overlay uses by default. */
 #define OVERLAY_PORT 4789
+/* Its containers' MTU: 1500 less VXLAN's outer Ethernet, IPv4, UDP and
+ * VXLAN headers. */
+#define OVERLAY_MTU (VH_DEF_MTU - TNL_OUTER_ETH_IP_UDP - VXLAN_HLEN)
 
 struct cov {
     struct cfg_bridge br_cfg;
@@ -160,7 +171,8 @@ ov_join(struct world *w, struct cnet *net, struct container *c,
         struct vh_diag *diag)
 {
     struct cov *o = net->priv;
-    cnet_join_bridge(w, net, c, o->br);
+    struct endpoint *ep = cnet_join_bridge(w, net, c, o->br);
+    ep->mtu = OVERLAY_MTU;
     (void) diag;
     return true;
 }
