@@ -5,7 +5,10 @@
  * tshark sees them on the cable; two VLANs stay apart even when their
  * addresses share a subnet; a tagged VF reaches a tagged remote host; a
  * bridge's trunk uplink carries the VLANs it lists and no other, and an
- * access uplink sends its VLAN untagged.  The loader's refusals name
+ * access uplink sends its VLAN untagged; a VLAN-aware bridge (Linux with
+ * vlan_filtering, or OVS) over a PF with VFs gets its VLAN's tagged
+ * frames through the embedded switch, while a VF of another VLAN still
+ * sees none of them.  The loader's refusals name
  * their JSON paths; the same seed gives the same report. */
 #include <check.h>
 #include <cjson/cJSON.h>
@@ -433,6 +436,56 @@ START_TEST(test_vlan_loader_refusals)
 }
 END_TEST
 
+/* On h: vm1 in VLAN 100 on bridge br0 over eth0, whose NIC has VFs, and
+ * vm2 on a VF in VLAN 200; r with subinterfaces in both.  '%s' the
+ * bridge's type and keys, '%s' vm1's attach type. */
+static const char pf_fmt[] =
+    "{'name': 'pf', 'duration': '2ms', 'hosts': ["
+    " {'name': 'h', 'iommu': {'enabled': true},"
+    "  'nics': [{'name': 'eth0', 'model': '82599', 'sriov': {'vfs': 2},"
+    "            'link': 'r/eth0'}],"
+    "  'bridges': [{'name': 'br0', %s, 'ports': ['eth0']}],"
+    "  'vms': ["
+    "   {'name': 'vm1', 'nics': [{'name': 'eth0', 'ip': '10.1.0.1/24',"
+    "     'vlan': 100, 'attach': {'type': '%s', 'to': 'br0'}}]},"
+    "   {'name': 'vm2', 'nics': [{'name': 'eth0', 'ip': '10.2.0.1/24',"
+    "     'vlan': 200, 'attach': {'type': 'sriov-vf', 'to': 'eth0'}}]}]},"
+    " {'name': 'r', 'nics': [{'name': 'eth0', 'ip': '10.0.0.100/24',"
+    "  'vlans': [{'id': 100, 'ip': '10.1.0.100/24'},"
+    "            {'id': 200, 'ip': '10.2.0.100/24'}]}]}],"
+    " 'traffic': ["
+    "  {'name': 'out', 'from': 'h/vm1', 'to': 'r/eth0.100', 'size': 64,"
+    "   'rate': '10kpps', 'count': 5},"
+    "  {'name': 'in', 'from': 'r/eth0.100', 'to': 'h/vm1', 'size': 64,"
+    "   'rate': '10kpps', 'count': 5, 'start': '1ms'},"
+    "  {'name': 'vf', 'from': 'r/eth0.200', 'to': 'h/vm2', 'size': 64,"
+    "   'rate': '10kpps', 'count': 5}]}";
+
+START_TEST(test_bridge_vlans_over_sriov_pf)
+{
+    static const char *const bridges[][2] = {
+        { "'type': 'linux-bridge', 'vlan_filtering': true", "bridge" },
+        { "'type': 'ovs'", "ovs" },
+    };
+    char s[4096];
+    snprintf(s, sizeof s, pf_fmt, bridges[_i][0], bridges[_i][1]);
+    char *json = vh_test_dq(s);
+    struct wt_run r = wt_run_json(json, NULL, NULL, NULL);
+    free(json);
+    /* The PF takes VLAN 100's tagged frames (the ARP replies, and r's
+     * frames to vm1) for the bridge: nothing dropped, all delivered. */
+    for (size_t i = 0; i < 3; i++) {
+        ck_assert_uint_eq(r.w->flows[i].delivered, 5);
+        ck_assert_uint_eq(r.w->flows[i].drops.total, 0);
+    }
+    ck_assert_uint_eq(wt_dev(r.w, "h/eth0")->drops, 0);
+    /* vm2's VF got its five frames and the ARP request for it, none of
+     * VLAN 100's broadcasts. */
+    ck_assert_uint_eq(wt_dev(r.w, "h/eth0/vf0")->rx, 5 + 1);
+    wt_run_free(&r);
+}
+END_TEST
+
 static Suite *
 vlan_ports_suite(void)
 {
@@ -447,6 +500,7 @@ vlan_ports_suite(void)
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, test_bridge_trunk_uplink);
     tcase_add_test(tc, test_bridge_access_uplink);
+    tcase_add_loop_test(tc, test_bridge_vlans_over_sriov_pf, 0, 2);
     tcase_add_test(tc, test_vlan_deterministic);
     suite_add_tcase(s, tc);
     tc = tcase_create("loader");

@@ -512,6 +512,12 @@ lbridge_add_port(struct vh_device *d, struct port *member, bool uplink)
                 bp->vlan = br->nicports[i].vlan;
             }
         }
+        /* 'bridge vlan add dev eth0 vid N' adds N to the NIC's VLAN
+         * filter too. */
+        struct pnic *nic = pnic_of_stack(member);
+        if (nic && bp->vlan.mode == PORT_VLAN_TRUNK && bp->vlan.trunks) {
+            pnic_vlan_filter_add(nic, bp->vlan.trunks);
+        }
     }
     return bp;
 }

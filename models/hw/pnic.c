@@ -131,6 +131,22 @@ napi_step(struct vh_sim *sim, void *obj, void *arg)
     (void) arg;
 }
 
+struct pnic *
+pnic_of_stack(const struct port *p)
+{
+    struct pnic *nic = p->dev && p->dev->cls == &pnic_class ? p->owner
+                                                            : NULL;
+    return nic && &nic->stack == p ? nic : NULL;
+}
+
+void
+pnic_vlan_filter_add(struct pnic *nic, const uint64_t *vids)
+{
+    if (nic->sriov) {
+        sriov_pf_vlans_add(nic->sriov, vids);
+    }
+}
+
 void
 pnic_agent_bind(struct pnic *nic, const struct pnic_agent *a)
 {

@@ -263,6 +263,17 @@ void pnic_agent_bind(struct pnic *, const struct pnic_agent *a);
 void *pnic_agent_ctx(const struct pnic *,
                      void (*rx)(struct world *, void *, struct vh_packet *));
 
+/* The NIC whose host side is port 'p' (what a bridge it is enslaved to
+ * joins), or NULL if 'p' is no NIC's. */
+struct pnic *pnic_of_stack(const struct port *p);
+
+/* Adds the VLANs of bitmap 'vids' (PORT_VLAN_WORDS words) to the NIC's
+ * VLAN filter, as the kernel's ndo_vlan_rx_add_vid does for each VLAN a
+ * bridge enslaving the NIC carries: with SR-IOV the PF then takes tagged
+ * frames of those VLANs from the embedded switch (models/hw/sriov.h);
+ * without, the NIC takes every VLAN anyway. */
+void pnic_vlan_filter_add(struct pnic *, const uint64_t *vids);
+
 /* Runs 'q''s NAPI poll on its core from time 'at' (for interrupt hooks). */
 void pnic_napi_schedule(struct world *, struct pnic_queue *q, vh_time_t at);
 

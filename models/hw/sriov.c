@@ -32,6 +32,21 @@ pf_owns(const struct sriov *sr, const struct vh_mac *mac)
     return false;
 }
 
+/* Whether the PF takes frames of VLAN 'vlan' (-1: untagged). */
+static bool
+pf_takes(const struct sriov *sr, int vlan)
+{
+    return vlan < 0 || (sr->pf_vlans[vlan / 64] >> (vlan % 64) & 1);
+}
+
+void
+sriov_pf_vlans_add(struct sriov *sr, const uint64_t *vids)
+{
+    for (size_t i = 0; i < PORT_VLAN_WORDS; i++) {
+        sr->pf_vlans[i] |= vids[i];
+    }
+}
+
 /* The function that owns unicast address 'mac' in VLAN 'vlan', or NULL. */
 static struct pnic_fn *
 veb_lookup(struct sriov *sr, const struct vh_mac *mac, int vlan)
@@ -42,7 +57,7 @@ veb_lookup(struct sriov *sr, const struct vh_mac *mac, int vlan)
             return fn;
         }
     }
-    return vlan < 0 && pf_owns(sr, mac) ? &sr->nic->pf : NULL;
+    return pf_takes(sr, vlan) && pf_owns(sr, mac) ? &sr->nic->pf : NULL;
 }
 
 static struct sriov_vf *
@@ -76,7 +91,7 @@ veb_members(struct sriov *sr, const struct pnic_fn *except, int vlan,
             struct pnic_fn **to)
 {
     size_t n = 0;
-    if (vlan < 0 && &sr->nic->pf != except) {
+    if (pf_takes(sr, vlan) && &sr->nic->pf != except) {
         to[n++] = &sr->nic->pf;
     }
     for (int i = 0; i < sr->n_vfs; i++) {
@@ -111,7 +126,7 @@ sriov_wire_rx(struct world *w, struct sriov *sr, struct vh_packet *p,
         return;
     }
     struct pnic_fn *fn = veb_lookup(sr, dst, vlan);
-    if (!fn && vlan < 0) {
+    if (!fn && pf_takes(sr, vlan)) {
         fn = &sr->nic->pf;      /* The PF takes what no VF claims. */
     }
     if (!fn) {

@@ -22,6 +22,11 @@
  *   - a VF with a VLAN is an access port: the NIC adds the tag to what it
  *     sends and strips it from what it receives, and the VF sees only its
  *     VLAN.  The PF and VFs without a VLAN are untagged.
+ * The PF takes untagged frames, and tagged ones of the VLANs in its VLAN
+ * filter: those a Linux bridge with vlan_filtering carries over it
+ * (which it adds to the NIC's filter, ndo_vlan_rx_add_vid), and those of
+ * the tagged ports of an Open vSwitch bridge over it; a tagged frame no
+ * function takes is dropped ("vlan-filter").
  * The PF's addresses are its own, those of the VM NICs on a bridge over
  * it (a bridge syncs its static FDB entries to the NIC's unicast filter)
  * and those of macvtaps on it, so a VF reaches those VMs inside the NIC.
@@ -34,6 +39,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "models/core/port.h"
 #include "models/hw/pnic.h"
 #include "sim/device.h"
 #include "sim/frame.h"
@@ -61,6 +67,8 @@ struct sriov {
     int n_vfs;
     struct vh_mac *pf_macs;     /* The PF's unicast filter. */
     size_t n_pf_macs;
+    uint64_t pf_vlans[PORT_VLAN_WORDS];     /* The PF's VLAN filter: the
+                                             * VLANs it takes tagged. */
     uint64_t switched;          /* Frames forwarded between functions
                                  * inside the NIC. */
     struct pnic_fn **scratch;   /* Room for every function: the targets
@@ -85,6 +93,9 @@ struct sriov *sriov_create_fns(struct world *, struct pnic *, int first_q,
                                int n, const struct dev_class *cls,
                                const char *prefix, int first_number,
                                bool report);
+
+/* Adds the VLANs of bitmap 'vids' to the PF's VLAN filter. */
+void sriov_pf_vlans_add(struct sriov *, const uint64_t *vids);
 
 /* VF 'index', or the first unassigned one if 'index' < 0; NULL if there
  * is none. */

@@ -77,6 +77,48 @@ set_pvlan_mode(struct ofproto *ofp, struct ofproto_port *p,
     }
 }
 
+static void
+vid_set(uint64_t *vids, int vid)
+{
+    if (vid > 0) {
+        vids[vid / 64] |= 1ULL << (vid % 64);
+    }
+}
+
+void
+ofproto_port_tagged_vlans(const struct ofproto *ofp,
+                          const struct ofproto_port *p, uint64_t *vids)
+{
+    if (p->vlan.mode != PORT_VLAN_TRUNK) {
+        return;                 /* An access port: untagged. */
+    }
+    if (p->vlan.trunks) {
+        for (size_t i = 0; i < PORT_VLAN_WORDS; i++) {
+            vids[i] |= p->vlan.trunks[i];
+        }
+        return;
+    }
+    for (size_t k = 0; k < ofp->n_ports; k++) {
+        const struct ofproto_port *o = &ofp->ports[k];
+        const struct cfg_pvlan *pv = o->cfg ? &o->cfg->pvlan
+                                   : o->vnic ? &o->vnic->pvlan : NULL;
+        if (o == p) {
+            continue;
+        }
+        if (o->vlan.mode == PORT_VLAN_ACCESS) {
+            vid_set(vids, o->vlan.tag);
+        } else if (o->vlan.trunks) {
+            for (size_t i = 0; i < PORT_VLAN_WORDS; i++) {
+                vids[i] |= o->vlan.trunks[i];
+            }
+        }
+        if (pv && pv->type != CFG_PVLAN_NONE) {
+            vid_set(vids, pv->primary);
+            vid_set(vids, pv->secondary);
+        }
+    }
+}
+
 static struct ofproto_bond *
 bond_create(const struct cfg_bport *bp)
 {

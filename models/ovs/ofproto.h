@@ -144,6 +144,12 @@ struct ofproto_port *ofproto_port_of_vnic(struct ofproto *,
                                           const struct cfg_vnic *vn);
 struct ofproto_port *ofproto_port_named(struct ofproto *, const char *name);
 
+/* Sets in bitmap 'vids' (PORT_VLAN_WORDS words) the VLANs port 'p'
+ * carries tagged: its trunks, or for a trunk of every VLAN (no tag, no
+ * trunks) those that the bridge's other ports are in. */
+void ofproto_port_tagged_vlans(const struct ofproto *,
+                               const struct ofproto_port *p, uint64_t *vids);
+
 /* Adds the LOCAL port (the host's address on the bridge). */
 struct ofproto_port *ofproto_add_local(struct ofproto *);
 

@@ -1001,6 +1001,17 @@ ovsk_add_port(struct vh_device *d, struct port *member, bool uplink)
     const char *name = slash ? slash + 1 : nic->path;
     size_t k;
     struct ofproto_port *ofp = ofproto_bond_of(&br->ofp, name, &k);
+    /* OVS adds no VLAN to the NIC's filter itself: the NIC takes the
+     * bridge's tagged frames when the operator lets it (its filter off,
+     * or the VLANs added), which is taken as done for the VLANs the
+     * port carries. */
+    struct pnic *pn = pnic_of_stack(member);
+    if (pn) {
+        uint64_t vids[PORT_VLAN_WORDS] = { 0 };
+        ofproto_port_tagged_vlans(&br->ofp, ofp ? ofp
+                                  : ofproto_port_named(&br->ofp, name), vids);
+        pnic_vlan_filter_add(pn, vids);
+    }
     if (ofp) {
         struct ovsk_port *head = ofp->dp;
         struct ovsk_port *m = head->members[k];
