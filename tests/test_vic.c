@@ -352,6 +352,33 @@ START_TEST(test_vic_never_switches_locally)
 }
 END_TEST
 
+/* Under a VEPA switch vm1's request comes back out of the port it went
+ * up by, still tagged going up: the adapter drops it there, and the
+ * flow's drops say so, not no-hairpin. */
+START_TEST(test_vic_under_a_vepa_switch)
+{
+    char json[8192];
+    const char *att[2] = { STD, STD };
+    scen(json, sizeof json, VIC_CABLED, 2, att, flow12(20), "4s", "");
+    char *m = strstr(json, "\"802.1q\"");
+    ck_assert_ptr_nonnull(m);
+    memcpy(m, "\"vepa\"  ", 8);
+    struct wt_run r = wt_run_json(json, NULL, NULL, NULL);
+    const struct flow_stats *f = &r.w->flows[0];
+    struct vic *v = vic_at(r.w);
+    ck_assert_uint_eq(f->delivered, 0);
+    ck_assert_uint_eq(f->drops.total, 20);
+    ck_assert_uint_eq(vh_drops_get(&f->drops, "vif-upstream"), 20);
+    ck_assert_uint_eq(vh_drops_get(&f->drops, "no-hairpin"), 0);
+    /* Its three requests went up and came back, each dropped. */
+    ck_assert_uint_eq(stats_of(v, "host1/vm1/eth0")->tx_frames, 3);
+    ck_assert_uint_eq(v->upstream, 3);
+    ck_assert_uint_eq(stats_of(v, "host1/vm2/eth0")->rx_frames, 0);
+    wt_assert_conserved(r.w, true);
+    wt_run_free(&r);
+}
+END_TEST
+
 START_TEST(test_vic_tags_on_the_cable)
 {
     vh_tshark_require();
@@ -839,6 +866,7 @@ vic_suite(void)
     tc = tcase_create("runs");
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, test_vic_never_switches_locally);
+    tcase_add_test(tc, test_vic_under_a_vepa_switch);
     tcase_add_test(tc, test_vic_tags_on_the_cable);
     tcase_add_test(tc, test_vic_frames_coming_down);
     tcase_add_test(tc, test_vic_through_a_controlling_bridge);

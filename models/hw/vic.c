@@ -15,6 +15,7 @@
 #include "models/hw/pnic.h"
 #include "models/hw/sriov.h"
 #include "models/switch/evbtag.h"
+#include "models/switch/vntag.h"
 #include "sim/frame.h"
 #include "sim/trace.h"
 #include "sim/xmalloc.h"
@@ -94,6 +95,19 @@ vif_of(struct vic *v, const struct pnic_fn *fn)
     return fn->index ? &v->sr->vfs[fn->index - 1] : NULL;
 }
 
+/* Whether 'ip' is the address of a VM NIC on another VIF than 'from'. */
+static bool
+is_sibling(const struct vic *v, const struct sriov_vf *from, uint32_t ip)
+{
+    for (int i = 0; i < v->n_vifs; i++) {
+        const struct sriov_vf *s = &v->sr->vfs[i];
+        if (s != from && s->vnic && s->vnic->ep && s->vnic->ep->ip == ip) {
+            return true;
+        }
+    }
+    return false;
+}
+
 /* --- From the cable. --- */
 
 static void
@@ -135,6 +149,36 @@ vic_fan_out(struct world *w, struct vic *v, const struct evb_tag *t,
     }
 }
 
+/* A frame still going up that came back: a switch that knows no VN-Tag
+ * (a VEPA switch's reflective relay) sent it back unswitched.  When it
+ * is an ARP request of one of this adapter's VIFs, the sender learns
+ * that its request died here, so the frames waiting on it end with
+ * this reason rather than the guess blame_siblings() made as they were
+ * sent. */
+static void
+blame_upstream(struct vic *v, const struct evb_tag *t,
+               const struct vh_packet *p)
+{
+    struct pnic_fn *fn = fn_by_vif(v, t->src);
+    struct sriov_vf *vf = fn ? vif_of(v, fn) : NULL;
+    uint8_t frame[128];         /* An ARP frame, tagged or not. */
+    uint32_t tpa;
+    if (!vf || !vf->vnic || !vf->vnic->ep
+        || p->len < VNTAG_TYPE_OFF || p->len - VNTAG_HLEN > sizeof frame) {
+        return;
+    }
+    /* The frame as its VIF sent it: without the tag. */
+    memcpy(frame, p->data, VNTAG_TPID_OFF);
+    memcpy(frame + VNTAG_TPID_OFF, p->data + VNTAG_TPID_OFF + VNTAG_HLEN,
+           p->len - VNTAG_TPID_OFF - VNTAG_HLEN);
+    if (vh_frame_arp_request(frame, p->len - VNTAG_HLEN, &tpa)
+        && is_sibling(v, vf, tpa)) {
+        /* Only a sibling is reached by this copy alone; a request for
+         * an address beyond the cable went on to it too. */
+        endpoint_arp_blame(vf->vnic->ep, tpa, "vif-upstream");
+    }
+}
+
 void
 vic_wire_rx(struct world *w, struct vic *v, struct vh_packet *p,
             vh_time_t ready)
@@ -149,6 +193,7 @@ vic_wire_rx(struct world *w, struct vic *v, struct vh_packet *p,
     if (kind == EVB_TAG_VNTAG && !t.down) {
         /* An E-Tag does not say its direction; a VN-Tag does. */
         v->upstream++;
+        blame_upstream(v, &t, p);
         acct_drop(w, p, &v->nic->dev, "vif-upstream");
         return;
     }
@@ -182,12 +227,8 @@ blame_siblings(struct vic *v, const struct sriov_vf *from,
         || !vh_frame_arp_request(p->data, p->len, &tpa)) {
         return;
     }
-    for (int i = 0; i < v->n_vifs; i++) {
-        const struct sriov_vf *s = &v->sr->vfs[i];
-        if (s != from && s->vnic && s->vnic->ep && s->vnic->ep->ip == tpa) {
-            endpoint_arp_blame(from->vnic->ep, tpa, "no-hairpin");
-            return;
-        }
+    if (is_sibling(v, from, tpa)) {
+        endpoint_arp_blame(from->vnic->ep, tpa, "no-hairpin");
     }
 }
 
