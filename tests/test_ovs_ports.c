@@ -137,6 +137,46 @@ START_TEST(test_balance_tcp_with_lacp_spreads_flows)
 }
 END_TEST
 
+/* Active-backup with LACP: the switch has formed an aggregation of both
+ * links and hashes remote's pings onto one of them, which may be the
+ * backup; once LACP has negotiated OVS admits frames on any enabled
+ * member, so every ping is answered.  (The MACs, derived from the
+ * paths, make the switch pick the backup, eth2, for this pair.) */
+START_TEST(test_active_backup_with_lacp_takes_frames_on_either_member)
+{
+    static const char json[] =
+        "{ \"duration\": \"3ms\","
+        "  \"hosts\": [ { \"name\": \"host1\", \"cpu\": { \"cores\": 4 },"
+        "    \"nics\": [ { \"name\": \"eth1\", \"link\": \"tor1/p1\" },"
+        "                { \"name\": \"eth2\", \"link\": \"tor1/p2\" } ],"
+        "    \"bridges\": [ { \"name\": \"br0\", \"type\": \"ovs\","
+        "      \"ports\": [ { \"name\": \"bond0\", \"type\": \"bond\","
+        "         \"members\": [\"eth1\", \"eth2\"], \"lacp\": \"active\","
+        "         \"bond_mode\": \"active-backup\" } ] } ],"
+        "    \"vms\": [ { \"name\": \"vm1\", \"nics\": [ { \"name\": "
+        "      \"eth0\", \"ip\": \"10.0.0.1/24\", \"attach\": { \"type\":"
+        "      \"ovs\", \"to\": \"br0\" } } ] } ] },"
+        "   { \"name\": \"remote\", \"nics\": [ { \"name\": \"eth0\","
+        "       \"ip\": \"10.0.0.100/24\", \"link\": \"tor1/p3\" } ] } ],"
+        "  \"switches\": [ { \"name\": \"tor1\", \"mode\": \"802.1q\","
+        "                   \"ports\": 4 } ],"
+        "  \"traffic\": [ { \"name\": \"p\", \"from\": \"remote\","
+        "    \"to\": \"host1/vm1\", \"proto\": \"icmp\", \"rate\": \"10kpps\","
+        "    \"count\": 20, \"start\": \"20us\" } ] }";
+    struct wt_run r = wt_run_json(json, NULL, NULL, NULL);
+    const struct ofproto_bond *b = bond_of(bridge(r.w, "host1/br0"));
+    ck_assert(ofproto_bond_enabled(b, 0));
+    ck_assert(ofproto_bond_enabled(b, 1));
+    ck_assert_int_eq(b->active, 0);
+    /* The switch sent the pings by the backup member, eth2. */
+    ck_assert_uint_ge(wt_dev(r.w, "host1/eth2")->rx, 20);
+    ck_assert_uint_eq(r.w->flows[0].delivered, 20);
+    ck_assert_uint_eq(lost_to(r.w, "bond-backup-member"), 0);
+    wt_assert_conserved(r.w, true);
+    wt_run_free(&r);
+}
+END_TEST
+
 /* LACP with a partner that never answers: OVS keeps the members out of
  * the bond, and nothing leaves. */
 START_TEST(test_lacp_without_partner_keeps_members_out)
@@ -353,6 +393,7 @@ ovs_ports_suite(void)
     tcase_add_test(tc, test_active_backup_fails_over_after_downdelay);
     tcase_add_test(tc, test_balance_tcp_with_lacp_spreads_flows);
     tcase_add_test(tc, test_lacp_without_partner_keeps_members_out);
+    tcase_add_test(tc, test_active_backup_with_lacp_takes_frames_on_either_member);
     tcase_add_test(tc, test_mirror_copies_selected_port_only);
     tcase_add_test(tc, test_policer_passes_rate_plus_burst);
     tcase_add_test(tc, test_dpdk_policer_passes_rate_plus_burst);

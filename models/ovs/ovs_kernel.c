@@ -194,6 +194,13 @@ bond_refuses(struct world *w, struct ovs_kernel *br, struct ovsk_port *m,
     if (!ofproto_bond_enabled(b, (size_t) m->member)) {
         return "bond-member-disabled";
     }
+    if (b->cfg->lacp != CFG_LACP_OFF) {
+        /* An enabled member has negotiated LACP: the partner knows the
+         * members are one aggregate and spreads frames over all of
+         * them, so OVS's bond_check_admissibility takes them on any
+         * enabled member, whatever the bond_mode. */
+        return NULL;
+    }
     bool mcast = vh_mac_is_multicast(vh_eth_dst(p->data));
     if (m->member != b->active
         && (b->cfg->bond_mode == CFG_BOND_ACTIVE_BACKUP
