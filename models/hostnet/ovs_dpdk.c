@@ -289,6 +289,19 @@ pmd_upcall(struct world *w, struct pmd *pmd, struct megaflow_cache *dpcls,
     return f;
 }
 
+/* OVS's emc_probabilistic_insert(): megaflow 'f' goes into the EMC
+ * under 'key' one time in emc-insert-inv-prob, after a dpcls hit and
+ * after an upcall alike, so that many short flows do not thrash it. */
+static void
+emc_maybe_insert(struct pmd *pmd, const struct ofkey *key, uint32_t hash,
+                 struct dp_flow *f)
+{
+    uint32_t inv = pmd->br->cfg->other.emc_insert_inv_prob;
+    if (f && inv && vh_rng_below(&pmd->br->rng, inv) == 0) {
+        emc_insert(&pmd->emc, key, hash, f);
+    }
+}
+
 /* Finds the megaflow of 'key' through the PMD's caches, charging each
  * probe; NULL means an upcall is needed. */
 static struct dp_flow *
@@ -338,10 +351,7 @@ pmd_lookup(struct world *w, struct pmd *pmd, struct megaflow_cache *dpcls,
             }
         }
     }
-    if (f && oc->emc_insert_inv_prob
-        && vh_rng_below(&br->rng, oc->emc_insert_inv_prob) == 0) {
-        emc_insert(&pmd->emc, key, hash, f);
-    }
+    emc_maybe_insert(pmd, key, hash, f);
     return f;
 }
 
@@ -396,9 +406,7 @@ pmd_switch(struct world *w, struct pmd *pmd, struct ovs_port *in,
         have_xo = true;
         f = pmd_upcall(w, pmd, dpcls, &key, p, &xo, &why);
         ofproto_credit(xo.rules, xo.n_rules, p->len, w->sim.now);
-        if (f && br->cfg->other.emc_insert_inv_prob) {
-            emc_insert(&pmd->emc, &key, hash, f);
-        }
+        emc_maybe_insert(pmd, &key, hash, f);
         acts = f ? &f->acts : &xo.acts;
     }
     if (br->sflow) {
