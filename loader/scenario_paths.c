@@ -77,6 +77,7 @@ ld_ref_what(enum ref_kind k)
     case REF_VF: return "VF";
     case REF_VLANIF: return "VLAN subinterface";
     case REF_TUNNEL: return "tunnel port";
+    case REF_INTERNAL: return "internal port";
     case REF_CONTAINER: return "container";
     case REF_CTR_IF: return "container's interface";
     case REF_CTR_DEV: return "device of a container network";
@@ -120,8 +121,9 @@ resolve_port(const struct cfg_switch *sw, const char *part, struct ref *r,
     return true;
 }
 
-/* The host's NIC, bridge, VM, tunnel port or container named 'part', or
- * a device its containers' networks make: the first found in that order. */
+/* The host's NIC, bridge, VM, VLAN subinterface, tunnel or internal
+ * port, or container named 'part', or a device its containers' networks
+ * make: the first found in that order. */
 static bool
 find_in_host(struct cfg_host *h, const char *part, struct ref *r)
 {
@@ -157,6 +159,12 @@ find_in_host(struct cfg_host *h, const char *part, struct ref *r)
                 r->kind = REF_TUNNEL;
                 r->bridge = &h->bridges[i];
                 r->tunnel = bp;
+                return true;
+            }
+            if (bp->type == CFG_BP_INTERNAL && !strcmp(bp->name, part)) {
+                r->kind = REF_INTERNAL;
+                r->bridge = &h->bridges[i];
+                r->iport = bp;
                 return true;
             }
         }
@@ -203,7 +211,8 @@ resolve_in_host(struct cfg_host *h, const char *part, struct ref *r,
     bool tunnels = false;
     for (size_t i = 0; i < h->n_bridges; i++) {
         for (size_t j = 0; j < h->bridges[i].n_bports; j++) {
-            if (h->bridges[i].bports[j].type >= CFG_BP_VXLAN) {
+            if (h->bridges[i].bports[j].type >= CFG_BP_VXLAN
+                || h->bridges[i].bports[j].type == CFG_BP_INTERNAL) {
                 tunnels = true;
                 names[k++] = h->bridges[i].bports[j].name;
             }
@@ -216,8 +225,7 @@ resolve_in_host(struct cfg_host *h, const char *part, struct ref *r,
     snprintf(where, sizeof where, "host '%s'", h->name);
     snprintf(what, sizeof what, "NIC, bridge%s VM%s%s%s",
              tunnels || h->n_containers ? "," : " or",
-             tunnels ? (h->n_containers ? ", tunnel port" : " or tunnel "
-                                                           "port") : "",
+             tunnels ? (h->n_containers ? ", port" : " or port") : "",
              h->n_containers ? " or container" : "", "");
     not_found(what, part, where, names, k, why, why_len);
     free(names);
@@ -466,16 +474,23 @@ ld_check_endpoint(struct ld *ld, const char *kp, const char *path,
     if (r->kind == REF_VLANIF) {
         return true;
     }
-    if (r->kind == REF_HOST) {
-        for (size_t i = 0; i < r->host->n_nics; i++) {
-            if (r->host->nics[i].has_ip || r->host->nics[i].n_vlans) {
-                return true;
-            }
+    if (r->kind == REF_INTERNAL) {
+        if (r->iport->has_ip) {
+            return true;
         }
-        return vh_diag_fail(ld->diag, kp, "host '%s' has no NIC with an "
-                            "\"ip\", so it cannot send or receive; give one "
-                            "of its NICs an address, or name one of its VMs "
-                            "(\"%s/vm\")", path, path);
+        return vh_diag_fail(ld->diag, kp, "internal port '%s' has no "
+                            "\"ip\", so the host cannot send or receive "
+                            "through it", path);
+    }
+    if (r->kind == REF_HOST) {
+        struct ld_addr first;
+        if (ld_host_first_addr(r->host, &first)) {
+            return true;
+        }
+        return vh_diag_fail(ld->diag, kp, "host '%s' has no NIC or internal "
+                            "port with an \"ip\", so it cannot send or "
+                            "receive; give one of its NICs an address, or "
+                            "name one of its VMs (\"%s/vm\")", path, path);
     }
     return vh_diag_fail(ld->diag, kp, "'%s' is a %s; %s", path,
                         ld_ref_what(r->kind), what);
@@ -516,8 +531,9 @@ check_endpoint(struct ld *ld, const struct cfg_flow *f, const char *key,
     return ld_check_endpoint(ld, kp, path, "a flow goes between VMs "
                              "(\"host/vm\"), containers (\"host/ctr\"), "
                              "ports containers publish (\"host:8080\"), "
-                             "hosts with an IP (\"host\") and hosts' VLAN "
-                             "subinterfaces (\"host/eth0.100\")", r);
+                             "hosts with an IP (\"host\"), hosts' VLAN "
+                             "subinterfaces (\"host/eth0.100\") and OVS "
+                             "internal ports (\"host/mgmt\")", r);
 }
 
 /* Whether destination host 'dst' of migration 'e' can take VM NIC 'v', a
@@ -749,6 +765,36 @@ check_event(struct ld *ld, const struct cfg_event *e)
     return true;
 }
 
+/* The address of the host's own interface 'r' names, if it is one. */
+static bool
+ref_iface_ip(const struct ref *r, uint32_t *ip)
+{
+    if (r->kind == REF_INTERNAL && r->iport->has_ip) {
+        *ip = r->iport->ip;
+        return true;
+    }
+    if (r->kind == REF_VLANIF && r->nic) {
+        *ip = r->vlanif->ip;
+        return true;
+    }
+    return false;
+}
+
+/* Whether two traffic endpoints are one address of one host by two
+ * names: the host ("host1") and its first address's interface
+ * ("host1/mgmt", "host1/eth0.100"). */
+static bool
+same_host_addr(const struct ref *a, const struct ref *b)
+{
+    const struct ref *host = a->kind == REF_HOST ? a : b;
+    const struct ref *iface = host == a ? b : a;
+    struct ld_addr first;
+    uint32_t ip;
+    return host->kind == REF_HOST && iface->host == host->host
+           && ref_iface_ip(iface, &ip)
+           && ld_host_first_addr(host->host, &first) && first.ip == ip;
+}
+
 bool
 ld_endpoints(struct ld *ld)
 {
@@ -777,8 +823,9 @@ ld_endpoints(struct ld *ld)
                                 cfg_proto_names[b.pub->proto],
                                 cfg_proto_names[f->proto]);
         }
-        if (a.kind == b.kind && a.host == b.host && a.vm == b.vm
-            && a.ctr == b.ctr && a.vlanif == b.vlanif) {
+        if ((a.kind == b.kind && a.host == b.host && a.vm == b.vm
+             && a.ctr == b.ctr && a.vlanif == b.vlanif && a.iport == b.iport)
+            || same_host_addr(&a, &b)) {
             jp_key(path, f->jpath, "to");
             return vh_diag_fail(ld->diag, path, "a flow needs two different "
                                 "endpoints; it goes from '%s' to itself",

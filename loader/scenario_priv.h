@@ -291,11 +291,16 @@ struct ld_addr {
 };
 
 /* The host's addresses in the order its endpoints are built
- * (models/core/host.c): internal ports, with their bridges, before the
- * NICs' addresses.  The first is what a traffic path naming the host
- * means.  Returns how many; 'out' has room for ld_max_addrs(). */
+ * (models/core/host.c): in the order of its NICs, each NIC's own "ip"
+ * then its VLAN subinterfaces'; then its OVS bridges' internal ports,
+ * in the order of the bridges and their ports.  The first is what a
+ * traffic path naming the host means.  Returns how many; 'out' has room
+ * for ld_max_addrs(). */
 size_t ld_host_addrs(const struct cfg_host *, struct ld_addr *out);
 size_t ld_max_addrs(const struct cfg_host *);
+
+/* The host's first address into 'out'; false if it has none. */
+bool ld_host_first_addr(const struct cfg_host *, struct ld_addr *out);
 /* Whether 'name' is a NIC or an internal port of the host (with or
  * without an address). */
 bool ld_has_interface(const struct cfg_host *, const char *name);
@@ -307,7 +312,8 @@ bool ld_named_addr(struct ld *, const struct cfg_host *h, const char *path,
                    const char *purpose, struct ld_addr *out);
 /* The address of 'collector' (a VM or another host, checked at 'path';
  * 'what' names it in messages), which must be reachable from 'from', the
- * address the 'role' ("agent", "exporter") sends from. */
+ * address the 'role' ("agent", "exporter") sends from (when 'from' is
+ * not NULL). */
 bool ld_collector_addr(struct ld *, const struct cfg_host *h,
                        const char *path, const char *collector,
                        const char *what, const char *role,
@@ -422,6 +428,7 @@ enum ref_kind {
     REF_HOST, REF_VM, REF_NIC, REF_BRIDGE, REF_VNIC, REF_SWITCH, REF_PORT,
     REF_VF, REF_VLANIF,
     REF_TUNNEL,                 /* A bridge's tunnel port ("host1/vx0"). */
+    REF_INTERNAL,               /* An OVS internal port ("host1/mgmt"). */
     REF_CONTAINER, REF_CTR_IF, REF_CTR_DEV, REF_PUBLISHED,
 };
 
@@ -434,6 +441,7 @@ struct ref {
     struct cfg_vnic *vnic;
     struct cfg_switch *sw;
     struct cfg_bport *tunnel;   /* REF_TUNNEL ('bridge' is its bridge). */
+    struct cfg_bport *iport;    /* REF_INTERNAL ('bridge' is its bridge). */
     int port;                   /* REF_PORT: 1..ports; REF_PUBLISHED: the
                                  * host's port. */
     int vf;                     /* REF_VF: 0..sriov_vfs - 1 ('nic' is its

@@ -138,16 +138,6 @@ size_t
 ld_host_addrs(const struct cfg_host *h, struct ld_addr *out)
 {
     size_t n = 0;
-    for (size_t b = 0; b < h->n_bridges; b++) {
-        const struct cfg_bridge *br = &h->bridges[b];
-        for (size_t k = 0; k < br->n_bports; k++) {
-            const struct cfg_bport *bp = &br->bports[k];
-            if (bp->type == CFG_BP_INTERNAL && bp->has_ip) {
-                out[n++] = (struct ld_addr) { bp->name, bp->ip, bp->prefix,
-                                              0 };
-            }
-        }
-    }
     for (size_t i = 0; i < h->n_nics; i++) {
         const struct cfg_nic *nic = &h->nics[i];
         if (nic->has_ip) {
@@ -160,7 +150,29 @@ ld_host_addrs(const struct cfg_host *h, struct ld_addr *out)
                                        vl->gateway };
         }
     }
+    for (size_t b = 0; b < h->n_bridges; b++) {
+        const struct cfg_bridge *br = &h->bridges[b];
+        for (size_t k = 0; k < br->n_bports; k++) {
+            const struct cfg_bport *bp = &br->bports[k];
+            if (bp->type == CFG_BP_INTERNAL && bp->has_ip) {
+                out[n++] = (struct ld_addr) { bp->name, bp->ip, bp->prefix,
+                                              0 };
+            }
+        }
+    }
     return n;
+}
+
+bool
+ld_host_first_addr(const struct cfg_host *h, struct ld_addr *out)
+{
+    struct ld_addr *addrs = ld_calloc(ld_max_addrs(h), sizeof *addrs);
+    bool any = ld_host_addrs(h, addrs) > 0;
+    if (any) {
+        *out = addrs[0];
+    }
+    free(addrs);
+    return any;
 }
 
 size_t
@@ -242,7 +254,7 @@ ld_collector_addr(struct ld *ld, const struct cfg_host *h, const char *path,
     if (!ld_check_endpoint(ld, path, collector, why, &r)) {
         return false;
     }
-    if (r.kind == REF_HOST && r.host == h) {
+    if ((r.kind == REF_HOST || r.kind == REF_INTERNAL) && r.host == h) {
         return vh_diag_fail(ld->diag, path, "'%s' is the host the %s runs "
                             "on; the collector is another host or a VM",
                             collector, role);
@@ -251,11 +263,15 @@ ld_collector_addr(struct ld *ld, const struct cfg_host *h, const char *path,
         *ip = r.vm->nics[0].ip;
     } else if (r.kind == REF_VLANIF) {
         *ip = r.vlanif->ip;
+    } else if (r.kind == REF_INTERNAL) {
+        *ip = r.iport->ip;
     } else {
-        struct ld_addr *addrs = ld_calloc(ld_max_addrs(r.host), sizeof *addrs);
-        ld_host_addrs(r.host, addrs);
-        *ip = addrs[0].ip;
-        free(addrs);
+        struct ld_addr first;
+        ld_host_first_addr(r.host, &first);   /* ld_check_endpoint: one. */
+        *ip = first.ip;
+    }
+    if (!from) {
+        return true;
     }
     uint32_t mask = from->prefix ? 0xffffffffu << (32 - from->prefix) : 0;
     if ((*ip & mask) != (from->ip & mask) && !from->gateway) {

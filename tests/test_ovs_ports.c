@@ -1,6 +1,6 @@
 /* tests/test_ovs_ports.c: Open vSwitch's ports beyond plain NICs and VM
  * taps: bonds with LACP and failover, mirrors, policing and HTB queues,
- * patch ports, and rules that time out.
+ * patch ports, internal ports, and rules that time out.
  *
  * Each test runs a small scenario and checks what the mechanism must do:
  * how many frames a failover loses, which link a flow takes, how many
@@ -10,9 +10,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "models/core/config.h"
+#include "models/core/devclass.h"
 #include "models/core/world.h"
+#include "models/endpoint/endpoint.h"
 #include "models/hw/pnic.h"
 #include "models/ovs/ovs_kernel.h"
+#include "sim/capture.h"
+#include "sim/frame.h"
 #include "sim/stats.h"
 #include "tests/testutil.h"
 #include "tests/worldtest.h"
@@ -198,6 +203,148 @@ START_TEST(test_lacp_without_partner_keeps_members_out)
     ck_assert(!ofproto_bond_enabled(b, 1));
     ck_assert_int_eq(b->active, -1);
     wt_run_free(&r);
+}
+END_TEST
+
+/* host1 has no address but the internal port mgmt of br0 (plus, in
+ * %s, more NICs); vm1 on br0; remote across tor1 by br0's uplink eth0.
+ * The second %s is the traffic. */
+static const char internal_fmt[] =
+    "{'duration': '3ms',"
+    " 'hosts': [ {'name': 'host1', 'cpu': {'cores': 4},"
+    "   'nics': [ {'name': 'eth0', 'link': 'tor1/p1'} %s ],"
+    "   'bridges': [ {'name': 'br0', 'type': 'ovs', 'ports': ['eth0',"
+    "     {'name': 'mgmt', 'type': 'internal', 'ip': '10.0.0.254/24'},"
+    "     {'name': 'm2', 'type': 'internal'} ]} ],"
+    "   'vms': [ {'name': 'vm1', 'nics': [ {'name': 'eth0',"
+    "     'ip': '10.0.0.1/24', 'attach': {'type': 'ovs', 'to': 'br0'}} ]} ]},"
+    "  {'name': 'remote', 'nics': [ {'name': 'eth0',"
+    "     'ip': '10.0.0.100/24', 'link': 'tor1/p2'} ]} ],"
+    " 'switches': [ {'name': 'tor1', 'ports': 4} ],"
+    " 'traffic': [ %s ] }";
+
+static char *
+internal_json(const char *nics, const char *traffic)
+{
+    char buf[sizeof internal_fmt + 1024];
+    snprintf(buf, sizeof buf, internal_fmt, nics, traffic);
+    return vh_test_dq(buf);
+}
+
+struct cap_ctx {
+    const char *file;
+    struct vh_capture *cap;
+};
+
+static void
+cap_mgmt(struct world *w, void *ctx)
+{
+    struct cap_ctx *c = ctx;
+    const char *point = "host1/mgmt";
+    char err[512];
+    size_t failed;
+    c->cap = vh_capture_open(&w->trace, &w->devs, &point, &c->file, 1,
+                             &failed, err, sizeof err);
+    ck_assert_msg(c->cap != NULL, "%s", err);
+}
+
+/* How many lines of 'text' are 'line'. */
+static size_t
+count_lines(const char *text, const char *line)
+{
+    size_t n = 0, len = strlen(line);
+    for (const char *l = text; *l;) {
+        size_t end = strcspn(l, "\n");
+        n += end == len && !strncmp(l, line, len);
+        l += end + (l[end] != '\0');
+    }
+    return n;
+}
+
+/* The internal port's address is the host's: pings from "host1" go
+ * through it into the bridge and out of its uplink to remote, pings
+ * from "host1/mgmt" reach a VM on the same bridge, a VM reaches
+ * "host1", and all are answered; a capture on the port shows them as
+ * the host's stack sent and took them, and decodes cleanly. */
+START_TEST(test_internal_port_is_a_host_endpoint)
+{
+    char *json = internal_json("",
+        "{'name': 'h2r', 'from': 'host1', 'to': 'remote', 'proto': 'icmp',"
+        " 'rate': '10kpps', 'count': 5},"
+        "{'name': 'h2v', 'from': 'host1/mgmt', 'to': 'host1/vm1',"
+        " 'proto': 'icmp', 'rate': '10kpps', 'count': 5},"
+        "{'name': 'v2h', 'from': 'host1/vm1', 'to': 'host1',"
+        " 'rate': '100kpps', 'count': 10}");
+    char *dir = vh_test_tmpdir();
+    char pcap[512];
+    snprintf(pcap, sizeof pcap, "%s/mgmt.pcap", dir);
+    struct cap_ctx c = { pcap, NULL };
+    struct wt_run r = wt_run_json(json, NULL, cap_mgmt, &c);
+    char err[512];
+    ck_assert_msg(vh_capture_commit(c.cap, err, sizeof err) == 0, "%s", err);
+    ck_assert_uint_eq(r.w->flows[0].delivered, 5);
+    ck_assert_uint_eq(r.w->flows[1].delivered, 5);
+    ck_assert_uint_eq(r.w->flows[2].delivered, 10);
+    for (size_t i = 0; i < 3; i++) {
+        ck_assert_uint_eq(r.w->flows[i].drops.total, 0);
+    }
+    /* The host's stack took the replies and vm1's frames by the port. */
+    ck_assert_uint_ge(wt_dev(r.w, "host1/mgmt")->rx, 20);
+    ck_assert_uint_ge(wt_dev(r.w, "host1/mgmt")->tx, 10);
+    wt_assert_conserved(r.w, true);
+    wt_run_free(&r);
+    free(json);
+
+    vh_tshark_require();
+    vh_tshark_assert_clean(pcap);
+    char *out = vh_tshark_out(pcap, "-Y icmp -T fields -e ip.src -e ip.dst "
+                              "-e icmp.type");
+    size_t req_r = count_lines(out, "10.0.0.254\t10.0.0.100\t8");
+    size_t req_v = count_lines(out, "10.0.0.254\t10.0.0.1\t8");
+    size_t rep = count_lines(out, "10.0.0.100\t10.0.0.254\t0")
+                 + count_lines(out, "10.0.0.1\t10.0.0.254\t0");
+    ck_assert_msg(req_r == 5 && req_v == 5 && rep == 10, "%s", out);
+    free(out);
+    free(dir);
+}
+END_TEST
+
+/* The host's first address is its NICs' before its internal ports', so
+ * "host1" is eth1's address when eth1 has one; an internal port without
+ * an address, or one that is "host1" under another name, is refused. */
+START_TEST(test_internal_port_in_the_host_order)
+{
+    char *json = internal_json(
+        ", {'name': 'eth1', 'ip': '192.168.0.1/24'}",
+        "{'name': 'v', 'from': 'host1/vm1', 'to': 'host1/mgmt',"
+        " 'rate': '100kpps', 'count': 10}");
+    struct wt_run r = wt_run_json(json, NULL, NULL, NULL);
+    struct vh_device *h = wt_dev(r.w, "host1");
+    uint32_t ip;
+    vh_ipv4_parse("192.168.0.1", &ip, NULL);
+    ck_assert_uint_eq(h->cls->endpoint(h)->ip, ip);
+    ck_assert_uint_eq(r.w->flows[0].delivered, 10);
+    wt_run_free(&r);
+    free(json);
+
+    static const struct { const char *nics, *flow, *msg; } bad[] = {
+        { "", "{'name': 'v', 'from': 'host1/vm1', 'to': 'host1/m2',"
+              " 'rate': '1kpps', 'count': 1}",
+          "traffic[0].to: internal port 'host1/m2' has no \"ip\", so the "
+          "host cannot send or receive through it" },
+        { "", "{'name': 'v', 'from': 'host1', 'to': 'host1/mgmt',"
+              " 'rate': '1kpps', 'count': 1}",
+          "traffic[0].to: a flow needs two different endpoints; it goes "
+          "from 'host1' to itself" },
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        struct vh_diag d;
+        json = internal_json(bad[i].nics, bad[i].flow);
+        struct cfg_scenario *sc = cfg_load_string(json, "t.json", NULL, &d);
+        ck_assert_msg(sc == NULL, "case %zu loaded", i);
+        ck_assert_msg(strstr(d.msg, bad[i].msg), "case %zu: %s", i, d.msg);
+        free(json);
+    }
 }
 END_TEST
 
@@ -393,6 +540,8 @@ ovs_ports_suite(void)
     tcase_add_test(tc, test_active_backup_fails_over_after_downdelay);
     tcase_add_test(tc, test_balance_tcp_with_lacp_spreads_flows);
     tcase_add_test(tc, test_lacp_without_partner_keeps_members_out);
+    tcase_add_test(tc, test_internal_port_is_a_host_endpoint);
+    tcase_add_test(tc, test_internal_port_in_the_host_order);
     tcase_add_test(tc, test_active_backup_with_lacp_takes_frames_on_either_member);
     tcase_add_test(tc, test_mirror_copies_selected_port_only);
     tcase_add_test(tc, test_policer_passes_rate_plus_burst);

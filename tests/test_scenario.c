@@ -338,8 +338,8 @@ static const struct bad bad[] = {
           "'1Mpps'}", ""), "traffic[0].from: host 'h1' has no NIC, bridge or "
       "VM named 'vm2'; did you mean 'vm1'?" },
     { SCN(HOSTS, "{'name': 'f1', 'from': 'h1/vm1', 'to': 'h1', 'rate': "
-          "'1Mpps'}", ""), "traffic[0].to: host 'h1' has no NIC with an "
-      "\"ip\"" },
+          "'1Mpps'}", ""), "traffic[0].to: host 'h1' has no NIC or internal "
+      "port with an \"ip\"" },
     { SCN(HOSTS, "{'name': 'f1', 'from': 'h1/vm1', 'to': 'h1/br0', 'rate': "
           "'1Mpps'}", ""), "traffic[0].to: 'h1/br0' is a bridge; a flow goes "
       "between VMs" },

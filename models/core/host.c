@@ -179,6 +179,21 @@ host_add_address(struct host *h, struct pnic *nic)
     return ep;
 }
 
+/* Moves the host's first 'n' addresses after the others, each group
+ * keeping its order. */
+static void
+host_eps_rotate(struct host *h, size_t n)
+{
+    if (!n || n == h->n_eps) {
+        return;
+    }
+    struct endpoint **first = vh_xmalloc(n * sizeof *first);
+    memcpy(first, h->eps, n * sizeof *first);
+    memmove(h->eps, h->eps + n, (h->n_eps - n) * sizeof *h->eps);
+    memcpy(h->eps + h->n_eps - n, first, n * sizeof *first);
+    free(first);
+}
+
 /* Builds the host's NICs, each by the class of its model. */
 static bool
 host_build_nics(struct world *w, struct host *h, const struct cfg_nic *nics,
@@ -241,6 +256,10 @@ host_build(struct world *w, struct host *unused, const void *cfg,
         || !host_build_bridges(w, h, diag)) {
         return false;
     }
+    /* The addresses the bridges made (OVS internal ports) come after the
+     * NICs' in the host's order (docs/scenarios.md), which picks its
+     * first address. */
+    size_t n_bridge_eps = h->n_eps;
     /* NICs join their bridge in NIC order, each followed by the host's
      * address on it. */
     for (size_t i = 0; i < h->n_nics; i++) {
@@ -258,6 +277,7 @@ host_build(struct world *w, struct host *unused, const void *cfg,
             vlan_layer_build(w, h, nic, own);
         }
     }
+    host_eps_rotate(h, n_bridge_eps);
     /* Tunnel ports, made with their bridges, leave from these addresses. */
     if (!vtep_bind_host(w, h, diag)) {
         return false;

@@ -714,14 +714,41 @@ join(struct ovsk_port *op, struct port *member)
     op->ofp->up = true;
 }
 
-/* An internal port: the host's own address on the bridge, as an
- * endpoint of the host's stack. */
+/* A frame the host's stack sends by an internal port goes into the
+ * bridge, as the kernel's internal_dev_xmit() hands it to the datapath
+ * in the same call. */
+static void
+internal_from_stack(struct world *w, struct port *port, struct vh_packet *p)
+{
+    struct ovsk_port *op = port->owner;
+    op->dev.tx++;
+    VH_TRACE(&w->trace, VH_HOP_TX, .time = w->sim.now, .pkt = p,
+             .dev = &op->dev);
+    port_deliver(w, &op->wire, p);
+}
+
+/* A frame the bridge sends out of an internal port is received by the
+ * host's stack (the datapath's internal_dev_recv()). */
+static void
+internal_to_stack(struct world *w, struct port *port, struct vh_packet *p)
+{
+    struct ovsk_port *op = port->owner;
+    op->dev.rx++;
+    VH_TRACE(&w->trace, VH_HOP_RX, .time = w->sim.now, .pkt = p,
+             .dev = &op->dev);
+    port_deliver(w, &op->stack, p);
+}
+
+/* An internal port: a netdev of the host whose other side is the
+ * bridge; with an "ip", the host's own address on the bridge, an
+ * endpoint of the host's stack that sends and receives through it. */
 static void
 build_internal(struct world *w, struct ovs_kernel *br, struct ovsk_port *op)
 {
     const struct cfg_bport *bp = op->ofp->cfg;
     struct host *h = br->host;
-    dev_register(w, &op->dev, &ovs_internal_class, &br->dev, bp->name);
+    /* A netdev of the host, as "ip link" lists it: "host1/mgmt". */
+    dev_register(w, &op->dev, &ovs_internal_class, &h->dev, bp->name);
     if (!bp->has_ip) {
         return;
     }
@@ -730,7 +757,10 @@ build_internal(struct world *w, struct ovs_kernel *br, struct ovsk_port *op)
                              CPU_SOFTIRQ);
     h->eps = vh_xrealloc(h->eps, (h->n_eps + 1) * sizeof *h->eps);
     h->eps[h->n_eps++] = op->ep;
-    join(op, &op->ep->port);
+    port_init(&op->wire, internal_to_stack, op, &op->dev, 0);
+    port_init(&op->stack, internal_from_stack, op, &op->dev, 0);
+    port_connect(&op->stack, &op->ep->port);
+    join(op, &op->wire);
 }
 
 /* A patch port joins the patch port named by its "peer" on another OVS
@@ -1238,10 +1268,19 @@ const struct dev_class ovs_thread_class = {
 };
 
 /* An internal port: a device of the bridge's, in its memory. */
+/* The host's address on the port, when it has one: a traffic path
+ * "host1/mgmt" sends and receives there. */
+static struct endpoint *
+internal_endpoint(struct vh_device *d)
+{
+    return VH_CONTAINER_OF(d, struct ovsk_port, dev)->ep;
+}
+
 const struct dev_class ovs_internal_class = {
     .kind = "ovs-internal",
     .role = VH_ROLE_DEVICE,
     .family = DEV_FAM_PART,
+    .endpoint = internal_endpoint,
 };
 
 const struct dev_class ovs_kernel_class = {

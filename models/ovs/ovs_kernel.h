@@ -88,8 +88,13 @@ struct ovsk_port {
     struct portpolicy_port *policy; /* A VM's port: its attach "policy"
                                      * (models/core/portpolicy.h), or
                                      * NULL. */
-    struct vh_device dev;       /* Internal ports: "host1/br-int/mgmt". */
+    struct vh_device dev;       /* Internal ports: "host1/mgmt", a netdev
+                                 * of the host. */
     struct endpoint *ep;        /* Internal ports: the host's stack. */
+    struct port wire, stack;    /* Internal ports: the netdev's bridge
+                                 * side (joined to 'port') and its stack
+                                 * side (to 'ep'), where frames cross it
+                                 * and its captures see them. */
     struct vtep *vtep;          /* Tunnel ports: the tunnel. */
 };
 
