@@ -7,7 +7,8 @@
  * 30 s: seconds as a number as OVS writes it, or a time such as "2ms";
  * 0 polls nothing), "header" (bytes of a sampled frame kept, 128) and
  * "agent" (the host NIC or internal port whose address the datagrams
- * come from; the host's first address).  The contract names the
+ * come from; by default the host's first address that reaches the
+ * collector).  The contract names the
  * collector by its traffic endpoint path ("host2", "host1/vm9") where OVS
  * takes "targets" as IP:port.
  *
@@ -285,19 +286,44 @@ ld_collector_addr(struct ld *ld, const struct cfg_host *h, const char *path,
     return true;
 }
 
-/* The agent address: the one of 'cs->agent', or the host's first. */
+/* The agent address: the one of 'cs->agent'; else, as ovs-vswitchd
+ * picks the address its route to the collector leaves from, the host's
+ * first address whose subnet holds the collector, or failing that its
+ * first with a gateway (or its first, which the collector's check then
+ * refuses). */
 static bool
 resolve_agent(struct ld *ld, const struct cfg_host *h, struct cfg_sflow *cs,
               const struct ld_addr *addrs, size_t n, struct ld_addr *agent)
 {
     char path[JP_LEN];
     if (!cs->agent) {
+        uint32_t ip;
         if (!n) {
             return vh_diag_fail(ld->diag, cs->jpath, "host '%s' has no "
                                 "address to send sFlow from: give one of "
                                 "its NICs an \"ip\"", h->name);
         }
+        jp_key(path, cs->jpath, "collector");
+        if (!ld_collector_addr(ld, h, path, cs->collector, "an sFlow "
+                               "collector", "agent", NULL, &ip)) {
+            return false;
+        }
+        const struct ld_addr *gw = NULL;
         *agent = addrs[0];
+        for (size_t i = 0; i < n; i++) {
+            uint32_t mask = addrs[i].prefix
+                            ? 0xffffffffu << (32 - addrs[i].prefix) : 0;
+            if ((ip & mask) == (addrs[i].ip & mask)) {
+                *agent = addrs[i];
+                return true;
+            }
+            if (!gw && addrs[i].gateway) {
+                gw = &addrs[i];
+            }
+        }
+        if (gw) {
+            *agent = *gw;
+        }
         return true;
     }
     jp_key(path, cs->jpath, "agent");

@@ -268,6 +268,52 @@ START_TEST(test_loader_defaults_and_addresses)
 }
 END_TEST
 
+/* The contract's bridge: the internal port mgmt (10.0.0.254/24) and the
+ * host's own NIC eth4 (192.168.0.1/24, with 'GW'); the collector host2
+ * at 'CIP'. */
+#define AGENT_SCN(GW, CIP)                                                \
+    "{'hosts': [{'name': 'host1', 'nics': [{'name': 'eth0', "             \
+    "'link': 'sw/p1'}, {'name': 'eth4', 'ip': '192.168.0.1/24'" GW ", "   \
+    "'link': 'sw/p3'}], 'bridges': [{'name': 'br-int', 'type': 'ovs', "   \
+    "'ports': ['eth0', {'name': 'mgmt', 'type': 'internal', "             \
+    "'ip': '10.0.0.254/24'}], 'sflow': {'sampling': 64, "                 \
+    "'collector': 'host2'}}]}, {'name': 'host2', 'nics': [{'name': "      \
+    "'eth0', 'ip': '" CIP "', 'link': 'sw/p2'}]}], "                      \
+    "'switches': [{'name': 'sw', 'ports': 4}]}"
+
+/* Without "agent", the agent address is the host's first from which
+ * the collector is reachable, as OVS takes the address its route to
+ * the collector leaves from: in the collector's subnet, whichever of
+ * the NIC and the internal port that is; else the first with a
+ * gateway. */
+START_TEST(test_default_agent_reaches_the_collector)
+{
+    static const struct { const char *json, *agent; } cases[] = {
+        { AGENT_SCN("", "192.168.0.2/24"), "192.168.0.1" },
+        { AGENT_SCN("", "10.0.0.100/24"), "10.0.0.254" },
+        { AGENT_SCN(", 'gateway': '192.168.0.254'", "172.16.0.9/24"),
+          "192.168.0.1" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        struct cfg_scenario *sc = load(cases[i].json);
+        uint32_t ip;
+        vh_ipv4_parse(cases[i].agent, &ip, NULL);
+        ck_assert_msg(sc->hosts[0].bridges[0].sflow->agent_ip == ip,
+                      "case %zu", i);
+        cfg_free(sc);
+    }
+    /* Reachable from none: refused, naming the first address. */
+    struct vh_diag d;
+    char *text = vh_test_dq(AGENT_SCN("", "172.16.0.9/24"));
+    ck_assert_ptr_null(cfg_load_string(text, "t.json", NULL, &d));
+    ck_assert_str_eq(d.msg, "hosts[0].bridges[0].sflow.collector: "
+                     "'host2' (172.16.0.9) is not in the subnet of the "
+                     "agent address 192.168.0.1/24 ('eth4'), which has no "
+                     "gateway to reach it");
+    free(text);
+}
+END_TEST
+
 /* --- tshark, on the shipped scenario. --- */
 
 
@@ -477,6 +523,7 @@ sflow_agent_suite(void)
 
     tc = tcase_create("loader");
     tcase_add_test(tc, test_loader_defaults_and_addresses);
+    tcase_add_test(tc, test_default_agent_reaches_the_collector);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("tshark");
