@@ -63,7 +63,9 @@ send_window(const struct flow_stats *fs)
  * flight at the end does not count.  TCP and request/response flows
  * have no offered rate (their windows and replies pace them): for them
  * the rate is from the spacing of deliveries, n - 1 intervals over
- * [first, last]. */
+ * [first, last].  A TCP stream's frames are not all 'size' bytes (its
+ * SYN, FIN and last segment are shorter): its bits are those of the
+ * frames delivered, on average. */
 static struct flow_rates
 flow_rates(const struct flow_stats *fs)
 {
@@ -94,7 +96,11 @@ flow_rates(const struct flow_stats *fs)
         }
     }
     r.mpps = pps / 1e6;
-    r.gbps = pps * fs->cfg->size * 8 / 1e9;
+    double frame = fs->cfg->size;
+    if (fs->xport && fs->xport->tcp && !fs->xport->rr && fs->delivered) {
+        frame = (double) fs->bytes_delivered / (double) fs->delivered;
+    }
+    r.gbps = pps * frame * 8 / 1e9;
     return r;
 }
 

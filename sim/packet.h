@@ -120,8 +120,12 @@ struct vh_packet {
     uint16_t in_port;           /* Model-defined ingress port index. */
     uint8_t is_reply;           /* 1 for an echo reply (counts for the
                                  * requesting flow's RTT). */
-    uint8_t counted;            /* 1 if it counts toward its flow's 'sent'
-                                 * (clones made by flooding do not). */
+    uint8_t counted;            /* How many of its flow's 'sent' it
+                                 * stands for: 1, or for a TCP super-frame
+                                 * the segments it is on the wire (at
+                                 * most OFFLOAD_MAX_SEGS, models/endpoint/
+                                 * offload.h); 0 if it counts toward none
+                                 * (clones made by flooding). */
     uint8_t live;               /* 1 from vh_packet_alloc() until
                                  * vh_packet_free(). */
 

@@ -243,6 +243,12 @@ drops_find(const struct vh_drops *d, const char *reason)
 void
 vh_drops_add(struct vh_drops *d, const char *reason)
 {
+    vh_drops_add_n(d, reason, 1);
+}
+
+void
+vh_drops_add_n(struct vh_drops *d, const char *reason, uint64_t n)
+{
     int i = drops_find(d, reason);
     if (i < 0) {
         /* The last slot is kept for "other", so the table never has to
@@ -258,8 +264,8 @@ vh_drops_add(struct vh_drops *d, const char *reason)
             }
         }
     }
-    d->count[i]++;
-    d->total++;
+    d->count[i] += n;
+    d->total += n;
 }
 
 uint64_t

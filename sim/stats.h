@@ -94,6 +94,9 @@ void vh_drops_init(struct vh_drops *);
  * which takes the last entry. */
 void vh_drops_add(struct vh_drops *, const char *reason);
 
+/* Counts 'n' drops for 'reason' at once, as vh_drops_add() 'n' times. */
+void vh_drops_add_n(struct vh_drops *, const char *reason, uint64_t n);
+
 uint64_t vh_drops_get(const struct vh_drops *, const char *reason);
 
 #endif /* sim/stats.h */

@@ -66,6 +66,7 @@ wt_assert_refused(const char *json, const char *want, size_t i)
 struct seen_family {
     const void *family;
     int32_t flow;
+    uint8_t counted;            /* The packets it stands for. */
 };
 
 struct alive_count {
@@ -84,7 +85,7 @@ count_one(const struct vh_packet *p, void *ctx)
         return;
     }
     if (!p->family) {
-        c->alive[p->flow]++;
+        c->alive[p->flow] += p->counted;    /* A super-frame's segments. */
         return;
     }
     if (c->n_fams == c->cap) {
@@ -92,7 +93,8 @@ count_one(const struct vh_packet *p, void *ctx)
         c->fams = realloc(c->fams, c->cap * sizeof *c->fams);
         ck_assert_ptr_nonnull(c->fams);
     }
-    c->fams[c->n_fams++] = (struct seen_family) { p->family, p->flow };
+    c->fams[c->n_fams++] = (struct seen_family) { p->family, p->flow,
+                                                  p->counted };
 }
 
 static int
@@ -115,7 +117,7 @@ wt_count_alive(const struct world *w, uint64_t *alive)
     }
     for (size_t i = 0; i < c.n_fams; i++) {
         if (i == 0 || c.fams[i].family != c.fams[i - 1].family) {
-            alive[c.fams[i].flow]++;
+            alive[c.fams[i].flow] += c.fams[i].counted;
         }
     }
     free(c.fams);

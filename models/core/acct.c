@@ -77,10 +77,11 @@ acct_drop(struct world *w, struct vh_packet *p, struct vh_device *dev,
     bool had;
     struct family *last = family_release(w, p, &had);
     if (fs) {
+        /* A super-frame is as many drops as the frames it stands for. */
         if (!had) {
-            vh_drops_add(&fs->drops, reason);
+            vh_drops_add_n(&fs->drops, reason, p->counted);
         } else if (last && !last->delivered) {
-            vh_drops_add(&fs->drops, last->reason);
+            vh_drops_add_n(&fs->drops, last->reason, p->counted);
         }
     }
     free(last);
@@ -89,6 +90,13 @@ acct_drop(struct world *w, struct vh_packet *p, struct vh_device *dev,
 
 void
 acct_deliver(struct world *w, struct vh_packet *p, struct vh_device *dev)
+{
+    acct_deliver_wire(w, p, dev, 0);
+}
+
+void
+acct_deliver_wire(struct world *w, struct vh_packet *p,
+                  struct vh_device *dev, uint64_t wire_bytes)
 {
     vh_time_t now = w->sim.now;
     VH_TRACE(&w->trace, VH_HOP_DELIVER, .time = now, .pkt = p, .dev = dev);
@@ -102,10 +110,15 @@ acct_deliver(struct world *w, struct vh_packet *p, struct vh_device *dev)
     bool had;
     free(family_release(w, p, &had));
     if (fs && first) {
-        fs->delivered++;
-        fs->bytes_delivered += cfg_flow_frame_size(fs->cfg, p->seq);
-        vh_hist_add(&fs->latency, (now - p->born) / VH_NS);
-        if (fs->delivered == 1) {
+        uint64_t was = fs->delivered;
+        fs->delivered += p->counted;
+        fs->bytes_delivered += wire_bytes ? wire_bytes
+                               : cfg_flow_frame_size(fs->cfg, p->seq);
+        /* A super-frame's segments each took this long. */
+        for (unsigned k = 0; k < p->counted; k++) {
+            vh_hist_add(&fs->latency, (now - p->born) / VH_NS);
+        }
+        if (!was) {
             fs->first_delivered = now;
         }
         fs->last_delivered = now;

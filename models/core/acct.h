@@ -2,7 +2,8 @@
  *
  * A packet of a flow ends in exactly one of three states: delivered to the
  * destination application, dropped with a named reason, or still in flight
- * when the run ends.  Models never free a packet themselves: they call
+ * when the run ends.  A TCP super-frame counts as the segments it stands
+ * for ('counted'), whichever of them it is cut into or merged from.  Models never free a packet themselves: they call
  * acct_drop() or acct_deliver(), which count, trace, and free.
  *
  * Flooding makes copies of one logical packet.  The copies share a family,
@@ -28,6 +29,12 @@ void acct_drop(struct world *, struct vh_packet *p, struct vh_device *dev,
 /* 'p' reached its destination application at 'dev'.  Updates the flow's
  * delivered count, bytes and latency.  Takes 'p'. */
 void acct_deliver(struct world *, struct vh_packet *p, struct vh_device *dev);
+
+/* acct_deliver() for a packet whose frames on the wire the caller
+ * measured: 'wire_bytes' of them, FCS included (0: the flow's 'size' a
+ * frame). */
+void acct_deliver_wire(struct world *, struct vh_packet *p,
+                       struct vh_device *dev, uint64_t wire_bytes);
 
 /* 'p' ended normally at 'dev' without reaching an application (an ARP
  * reply taken in by the stack that asked, a frame a stack ignores): traced,

@@ -27,6 +27,10 @@ offload_segment(struct world *w, struct vh_packet *p, struct vh_packet **segs)
     /* TCP (seg_cap) and GRO never build more. */
     assert(n <= OFFLOAD_MAX_SEGS);
     uint32_t room = h.payload_off + mss;
+    /* Each segment counts for itself in its flow, numbered after the
+     * first; a flooded copy's family counts its fate once, so there the
+     * first keeps the whole count. */
+    unsigned weight = p->family ? 0 : 1;
     /* The later segments first, while 'p' still holds the whole. */
     for (size_t i = n; i-- > 0;) {
         struct vh_packet *s = vh_packet_alloc_room(&w->pool, room);
@@ -39,7 +43,11 @@ offload_segment(struct world *w, struct vh_packet *p, struct vh_packet **segs)
             break;
         }
         s->flow = p->flow;
-        s->seq = p->seq;
+        if (p->counted > weight) {
+            s->counted = (uint8_t) weight;
+            p->counted = (uint8_t) (p->counted - weight);
+        }
+        s->seq = p->seq + i;
         s->born = p->born;
         s->exec = p->exec;
         s->hops = p->hops;
@@ -135,7 +143,7 @@ gro_receive(struct world *w, struct gro_cell *g, struct vh_packet *p,
         return p;
     }
     struct vh_packet *held = g->held;
-    if (held && !p->counted && !g->ended
+    if (held && !p->family && !held->family && !g->ended
         && h.payload_len <= held->md.gso_size) {
         /* The held frame's headers as its first segment had them: the
          * totals are written only when it is flushed. */
@@ -152,6 +160,9 @@ gro_receive(struct world *w, struct gro_cell *g, struct vh_packet *p,
             /* A short segment ends the run (tcp_gro_receive flushes
              * after it), so every segment but the last is gso_size. */
             g->ended = h.payload_len < held->md.gso_size;
+            /* The merged frame counts the segment from now on. */
+            held->counted = (uint8_t) (held->counted + p->counted);
+            p->counted = 0;
             acct_consume(w, p, (struct vh_device *) dev);
             return NULL;
         }

@@ -18,11 +18,15 @@
  * or the poll ends; the stack's and the bridge's per-packet work is then
  * paid once for the merged frame.
  *
- * Accounting: a super-frame cut in segments stays the first segment (its
- * flow counts it once, as TCP sent it once); the other segments are new,
- * uncounted packets.  GRO never appends a counted segment to a held frame:
- * it starts a new one, so every counted segment reaches TCP and its flow
- * counts it delivered. */
+ * Accounting: a flow counts a super-frame as the segments it stands for
+ * on the wire (its 'counted', set by TCP), so its 'sent', 'delivered' and
+ * drops are the same frames whether the offloads are on or off.  Cut in
+ * segments, it stays the first segment and the others are new packets,
+ * each counting one and numbered after it ('seq' + i); merged by GRO, the
+ * held frame takes on the count of every segment appended.  A flooded
+ * copy (one with a family, models/core/acct.h), whose fate its family
+ * counts once, is never merged, and its first segment keeps the whole
+ * count. */
 #ifndef VH_MODELS_OFFLOAD_H
 #define VH_MODELS_OFFLOAD_H 1
 

@@ -283,11 +283,14 @@ tcp_send(struct tcp_end *e, uint64_t off, uint32_t len, uint8_t flags,
     }
     p->exec = &core->srv;
     /* A stream counts the client's segments that take sequence space
-     * (SYN, data, FIN); rr counts transactions.  The others are numbered
+     * (SYN, data, FIN), a super-frame as the MSS-sized frames it leaves
+     * on the wire as; rr counts transactions.  The others are numbered
      * per end. */
     if (e->client && !c->rr && (len || (flags & (VH_TCP_SYN | VH_TCP_FIN)))) {
-        p->counted = 1;
-        p->seq = fs->sent++;
+        uint32_t segs = len > e->mss ? (len + e->mss - 1) / e->mss : 1;
+        p->counted = (uint8_t) segs;
+        p->seq = fs->sent;
+        fs->sent += segs;
     } else {
         p->seq = e->uncounted++;
     }
@@ -1111,7 +1114,13 @@ tcp_rx_ev(struct vh_sim *sim, void *obj, void *arg)
     }
     struct cpu_core *core = pkt_core(e, p);
     if (p->counted) {
-        acct_deliver(w, p, e->app->dev);    /* A segment of the stream. */
+        /* A segment of the stream, or GRO's merge of several: the frames
+         * they were on the wire, each with its own headers and FCS. */
+        uint32_t hdrs = VH_ETH_HLEN + (h.payload_off - fi.l3_off)
+                        + VH_ETH_FCS;
+        uint64_t wire = (uint64_t) p->counted * hdrs + h.payload_len;
+        uint64_t least = VH_ETH_MIN_FRAME + VH_ETH_FCS;
+        acct_deliver_wire(w, p, e->app->dev, wire > least ? wire : least);
     } else {
         acct_consume(w, p, e->app->dev);
     }

@@ -36,10 +36,12 @@
  * window scale 7; the application reads at once.
  *
  * Segments are counted like a UDP flow's packets: for a stream, 'sent'
- * is every segment the client sends (SYN, data, retransmissions, its
- * ACKs, FIN) and 'delivered' those that reached the server's TCP; the
- * server's segments are not counted (as a ping's replies are not), but
- * a drop of one is still counted at the device that dropped it. */
+ * is every segment the client sends that takes sequence space (SYN,
+ * data, retransmissions, FIN), a super-frame as the frames it is on the
+ * wire, and 'delivered' those that reached the server's TCP; the
+ * server's segments and the client's pure ACKs are not counted (as a
+ * ping's replies are not), but a drop of one is still counted at the
+ * device that dropped it. */
 #ifndef VH_MODELS_TCP_H
 #define VH_MODELS_TCP_H 1
 
