@@ -423,6 +423,60 @@ START_TEST(test_tcp_rr_latency_bound)
 }
 END_TEST
 
+/* A few transactions on a clean network send nothing twice.  After the
+ * last reply the client has no request for its ACK to ride on, so the
+ * ACK waits for the 40 ms delayed-ACK timer: a lone segment out is why
+ * Linux's tail-loss probe then waits the minimum RTO beyond 2 SRTT, not
+ * 2 ms, and the reply is not probed. */
+START_TEST(test_tcp_rr_no_spurious_probe)
+{
+    const char *json = PAIR("", "{ \"name\": \"rr\", \"from\": \"a\", "
+                            "\"to\": \"b\", \"proto\": \"tcp\", "
+                            "\"pattern\": \"rr\", \"count\": 3 }");
+    struct wt_run r = wt_run_json(json, NULL, NULL, NULL);
+    const struct flow_stats *fs = flow(&r, 0);
+    ck_assert_uint_eq(fs->xport->transactions, 3);
+    ck_assert_uint_eq(fs->xport->retransmits, 0);
+    ck_assert_uint_eq(fs->drops.total, 0);
+    wt_run_free(&r);
+}
+END_TEST
+
+/* The tail of a stream lost (b's link down while the last flight is
+ * out), with nothing after it to bring duplicate ACKs: the tail-loss
+ * probe, 2 SRTT and 2 ms after the last ACK with several segments out,
+ * finds the loss and every byte arrives, a few milliseconds late, long
+ * before the 200 ms retransmission timer would have fired. */
+START_TEST(test_tcp_tail_loss_probed)
+{
+    const char *json =
+        "{ \"name\": \"tail\", \"duration\": \"1s\", \"hosts\": ["
+        "{ \"name\": \"a\", \"nics\": [ { \"name\": \"eth0\", "
+        "\"ip\": \"10.0.0.1/24\", \"link\": \"sw/p1\" } ] },"
+        "{ \"name\": \"b\", \"nics\": [ { \"name\": \"eth0\", "
+        "\"ip\": \"10.0.0.2/24\", \"link\": \"sw/p2\" } ] } ],"
+        "\"switches\": [ { \"name\": \"sw\", \"mode\": \"802.1q\", "
+        "\"ports\": 4 } ],"
+        "\"events\": [ { \"at\": \"325us\", \"action\": \"link-down\", "
+        "\"target\": \"b/eth0\" }, { \"at\": \"375us\", "
+        "\"action\": \"link-up\", \"target\": \"b/eth0\" } ],"
+        "\"traffic\": [ " STREAM("300000", "cubic") " ] }";
+    struct wt_run r = wt_run_json(json, NULL, NULL, NULL);
+    const struct flow_stats *fs = flow(&r, 0);
+    ck_assert_uint_gt(fs->drops.total, 0);
+    ck_assert_uint_eq(vh_drops_get(&fs->drops, "link-down"),
+                      fs->drops.total);
+    ck_assert_uint_eq(fs->xport->goodput_bytes, 300000);
+    ck_assert_uint_ge(fs->xport->retransmits, fs->drops.total);
+    ck_assert_msg(fs->xport->last_goodput > 2 * VH_MS
+                  && fs->xport->last_goodput < 10 * VH_MS,
+                  "last byte at %llu ns", (unsigned long long)
+                  (fs->xport->last_goodput / VH_NS));
+    wt_assert_conserved(r.w, false);
+    wt_run_free(&r);
+}
+END_TEST
+
 /* The same seed makes the same report and the same capture, to the
  * byte; another seed another initial sequence number. */
 START_TEST(test_tcp_deterministic)
@@ -603,6 +657,8 @@ tcp_suite(void)
     tcase_add_test(tc, test_tcp_loss_recovered);
     tcase_add_loop_test(tc, test_tcp_loss_decrease, 0, 2);
     tcase_add_loop_test(tc, test_tcp_rr_latency_bound, 0, 2);
+    tcase_add_test(tc, test_tcp_rr_no_spurious_probe);
+    tcase_add_test(tc, test_tcp_tail_loss_probed);
     tcase_add_test(tc, test_tcp_deterministic);
     tcase_add_test(tc, test_tcp_access_methods_scenario);
     suite_add_tcase(s, tc);

@@ -27,6 +27,7 @@
 #define TCP_RTO_MIN (200 * VH_MS)   /* Linux's TCP_RTO_MIN. */
 #define TCP_RTO_MAX (120 * VH_SEC)  /* Linux's TCP_RTO_MAX. */
 #define TCP_DELACK (40 * VH_MS)     /* Linux's TCP_DELACK_MIN. */
+#define TCP_TIMEOUT_MIN (2 * VH_MS) /* Linux's TCP_TIMEOUT_MIN. */
 #define TCP_QUICKACKS 16            /* Linux's TCP_MAX_QUICKACKS. */
 #define TCP_RCVBUF (3u << 20)       /* The window the receiver offers. */
 #define TCP_WSCALE 7                /* Fits tcp_rmem's 6 MiB in 16 bits. */
@@ -286,8 +287,8 @@ tcp_send(struct tcp_end *e, uint64_t off, uint32_t len, uint8_t flags,
      * (SYN, data, FIN), a super-frame as the MSS-sized frames it leaves
      * on the wire as; rr counts transactions.  The others are numbered
      * per end. */
+    uint32_t segs = len > e->mss ? (len + e->mss - 1) / e->mss : 1;
     if (e->client && !c->rr && (len || (flags & (VH_TCP_SYN | VH_TCP_FIN)))) {
-        uint32_t segs = len > e->mss ? (len + e->mss - 1) / e->mss : 1;
         p->counted = (uint8_t) segs;
         p->seq = fs->sent;
         fs->sent += segs;
@@ -297,7 +298,7 @@ tcp_send(struct tcp_end *e, uint64_t off, uint32_t len, uint8_t flags,
     e->app->host->packets++;
     e->app->packets++;
     if (again) {
-        c->xs.retransmits++;
+        c->xs.retransmits += segs;      /* As Linux's RetransSegs. */
     } else if (len && e->data_rx_at
                && w->sim.now - e->data_rx_at < TCP_DELACK) {
         /* A reply soon after a request: Linux's interactive (pingpong)
@@ -321,17 +322,25 @@ tcp_send(struct tcp_end *e, uint64_t off, uint32_t len, uint8_t flags,
     vh_schedule_at(&w->sim, t, tcp_out_ev, e, p);
 }
 
-/* Arms the retransmission timer, and before it the probe timeout:
- * Linux's tail-loss probe waits 2 SRTT and 2 ms (TCP_TIMEOUT_MIN)
- * without an ACK. */
+/* Arms the retransmission timer, and before it the probe timeout of
+ * Linux's tail-loss probe (tcp_schedule_loss_probe): 2 SRTT without an
+ * ACK, plus TCP_TIMEOUT_MIN when more than one segment is out, but plus
+ * the minimum RTO when only one is, so that a receiver's delayed ACK of
+ * a lone segment (a reply, a stream's last) comes first.  The probe
+ * never comes after the retransmission timer: when it would not come
+ * before it, the timer alone is armed (Linux probes at the timer's time
+ * instead, and collapses the window one RTO later; vhsim at once). */
 static void
 arm_rto(struct tcp_end *e)
 {
     vh_time_t now = e->c->w->sim.now;
     vh_timer_arm_at(&e->c->w->sim, &e->rto_timer, now + e->rto);
-    if (e->srtt && 2 * e->srtt + 2 * VH_MS < e->rto) {
-        vh_timer_arm_at(&e->c->w->sim, &e->probe,
-                        now + 2 * e->srtt + 2 * VH_MS);
+    bool one = e->max - e->una <= e->mss;       /* packets_out == 1 */
+    vh_time_t pto = 2 * e->srtt + (one ? TCP_RTO_MIN : TCP_TIMEOUT_MIN);
+    if (e->srtt && pto < e->rto) {
+        vh_timer_arm_at(&e->c->w->sim, &e->probe, now + pto);
+    } else {
+        vh_timer_cancel(&e->probe);
     }
 }
 

@@ -20,6 +20,9 @@
  *   - fast retransmit on the third duplicate ACK and NewReno recovery
  *     (RFC 6582) with window inflation; SACK blocks are sent by the
  *     receiver but the sender recovers without a scoreboard;
+ *   - the tail-loss probe (RFC 8985, as tcp_schedule_loss_probe): no
+ *     ACK for 2 SRTT + 2 ms with several segments out, 2 SRTT + 200 ms
+ *     with one, never later than the retransmission timer;
  *   - the retransmission timer of RFC 6298 with Linux's bounds: RTO =
  *     SRTT + max(4 RTTVAR, 200 ms), 1 s before the first sample,
  *     doubled on each expiry up to 120 s; an expiry goes back to the
