@@ -8,11 +8,15 @@
  *                             pattern burst: see scenario_traffic.c
  *
  * A TCP stream and a request/response flow pace themselves (by their
- * windows, by their replies): 'rate' is not required of them, and is
- * ignored if given. */
+ * windows, by their replies): 'rate' is not required of them.  Given to
+ * a TCP stream, it caps what the application writes, in payload bits
+ * per second, as iperf3's -b does (a packet rate is refused); a
+ * request/response flow ignores it. */
 #include "loader/scenario_priv.h"
 
 #include <string.h>
+
+#include "sim/units.h"
 
 /* JSON numbers are doubles: whole numbers are exact up to 2^53. */
 #define MAX_EXACT 9007199254740992LL
@@ -111,6 +115,22 @@ ld_flow_xport(struct ld *ld, const cJSON *o, const char *fp,
                             "(Linux's tcp_min_snd_mss) behind 70 bytes of "
                             "headers, timestamps and FCS, so at least %d",
                             f->size, TCP_MIN_FRAME);
+    }
+    if (stream && !ld_absent_or_null(o, "rate")) {
+        /* scenario_traffic.c has read it: a string that parses. */
+        const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, "rate");
+        double pps = 0, bps = 0;
+        char why[256];
+        vh_parse_rate(v->valuestring, &pps, &bps, why, sizeof why);
+        if (pps) {
+            jp_key(path, fp, "rate");
+            return vh_diag_fail(ld->diag, path, "a tcp stream's rate caps "
+                                "the bits its application writes, as "
+                                "iperf3's -b; give bits per second, such "
+                                "as \"1Gbps\", not \"%s\"",
+                                v->valuestring);
+        }
+        f->app_bps = bps;
     }
     f->bytes = (uint64_t) bytes;
     f->cc = (enum cfg_cc) cc;

@@ -61,16 +61,28 @@ send_window(const struct flow_stats *fs)
  * subset of those sent in the window, so the figure is never above the
  * rate offered, nor above the rate they arrived at; a packet still in
  * flight at the end does not count.  TCP and request/response flows
- * have no offered rate (their windows and replies pace them): for them
- * the rate is from the spacing of deliveries, n - 1 intervals over
- * [first, last].  A TCP stream's frames are not all 'size' bytes (its
- * SYN, FIN and last segment are shorter): its bits are those of the
- * frames delivered, on average. */
+ * have no offered rate (their windows and replies pace them).  A TCP
+ * stream's rates are over its goodput's time, from its start to the last
+ * byte read in order, counting the frames delivered by then and their
+ * bytes on the wire (its SYN, FIN and last segment are shorter than
+ * 'size'): the bytes read came in those frames, so the throughput is
+ * never below the goodput.  For request/response the rate is from the
+ * spacing of deliveries, n - 1 intervals over [first, last]. */
 static struct flow_rates
 flow_rates(const struct flow_stats *fs)
 {
     struct flow_rates r = { 0, 0, 0 };
     double pps = 0;
+    const struct xport_stats *x = fs->xport;
+    if (x && x->tcp && !x->rr) {
+        if (x->last_goodput > fs->cfg->start) {
+            r.window = x->last_goodput - fs->cfg->start;
+            double s = (double) r.window / (double) VH_SEC;
+            r.mpps = (double) x->goodput_frames / s / 1e6;
+            r.gbps = (double) x->goodput_wire * 8 / s / 1e9;
+        }
+        return r;
+    }
     if (fs->xport) {
         if (fs->delivered >= 2 && fs->last_delivered > fs->first_delivered) {
             r.window = fs->last_delivered - fs->first_delivered;
@@ -96,11 +108,7 @@ flow_rates(const struct flow_stats *fs)
         }
     }
     r.mpps = pps / 1e6;
-    double frame = fs->cfg->size;
-    if (fs->xport && fs->xport->tcp && !fs->xport->rr && fs->delivered) {
-        frame = (double) fs->bytes_delivered / (double) fs->delivered;
-    }
-    r.gbps = pps * frame * 8 / 1e9;
+    r.gbps = pps * fs->cfg->size * 8 / 1e9;
     return r;
 }
 

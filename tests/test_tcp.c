@@ -477,6 +477,47 @@ START_TEST(test_tcp_tail_loss_probed)
 }
 END_TEST
 
+/* A stream with a 'rate' is an application that writes no faster (as
+ * iperf3's -b): on a 10 Gb/s path that carries several Gb/s without it,
+ * a 1 Gb/s stream's goodput is its rate, never more, as is its
+ * payload delivered by each moment; the wire carries that and the
+ * headers. */
+START_TEST(test_tcp_rate_paces_stream)
+{
+    static const char *const rates[] = { "", ", \"rate\": \"1Gbps\"" };
+    double good[2];
+    for (int i = 0; i < 2; i++) {
+        char json[4096];
+        snprintf(json, sizeof json, PAIR(", \"tx_ring\": 4096",
+                 "{ \"name\": \"s\", \"from\": \"a\", \"to\": \"b\", "
+                 "\"proto\": \"tcp\", \"duration\": \"2ms\"%s }"),
+                 rates[i]);
+        struct wt_run r = wt_run_json(json, NULL, NULL, NULL);
+        cJSON *rep = report_json(r.w, 0);
+        const cJSON *f = cJSON_GetArrayItem(
+            cJSON_GetObjectItemCaseSensitive(rep, "flows"), 0);
+        good[i] = vh_test_num(f, "goodput_gbps");
+        ck_assert_msg(vh_test_num(f, "throughput_gbps") >= good[i],
+                      "throughput %.4f, goodput %.4f",
+                      vh_test_num(f, "throughput_gbps"), good[i]);
+        if (i == 1) {
+            /* What was read by the last byte is at most what 1 Gb/s
+             * allowed since the start. */
+            const struct xport_stats *x = flow(&r, 0)->xport;
+            double allowed = (double) (x->last_goodput
+                                       - flow(&r, 0)->cfg->start)
+                             / VH_SEC * 1e9 / 8;
+            ck_assert_double_le(x->goodput_bytes, allowed);
+        }
+        cJSON_Delete(rep);
+        wt_assert_conserved(r.w, false);
+        wt_run_free(&r);
+    }
+    ck_assert_msg(good[0] > 3, "unpaced: %.4f Gbps", good[0]);
+    ck_assert_msg(good[1] > 0.9 && good[1] <= 1.0, "1Gbps: %.4f", good[1]);
+}
+END_TEST
+
 /* The same seed makes the same report and the same capture, to the
  * byte; another seed another initial sequence number. */
 START_TEST(test_tcp_deterministic)
@@ -581,6 +622,10 @@ static const struct {
     { FLOW("\"proto\": \"udp\""),
       "traffic[0]: missing required key 'rate' (such as \"100kpps\" or "
       "\"1Gbps\"), or 'pcap' to replay a capture" },
+    { FLOW("\"proto\": \"tcp\", \"rate\": \"10kpps\""),
+      "traffic[0].rate: a tcp stream's rate caps the bits its application "
+      "writes, as iperf3's -b; give bits per second, such as \"1Gbps\", "
+      "not \"10kpps\"" },
 };
 
 START_TEST(test_tcp_refusals)
@@ -659,6 +704,7 @@ tcp_suite(void)
     tcase_add_loop_test(tc, test_tcp_rr_latency_bound, 0, 2);
     tcase_add_test(tc, test_tcp_rr_no_spurious_probe);
     tcase_add_test(tc, test_tcp_tail_loss_probed);
+    tcase_add_test(tc, test_tcp_rate_paces_stream);
     tcase_add_test(tc, test_tcp_deterministic);
     tcase_add_test(tc, test_tcp_access_methods_scenario);
     suite_add_tcase(s, tc);

@@ -639,6 +639,9 @@ struct cfg_flow {
     /* TCP and request/response (loader/scenario_xport.c). */
     uint64_t bytes;             /* TCP stream: bytes to send; 0: until
                                  * 'duration' or the run's end. */
+    double app_bps;             /* TCP stream: the most its application
+                                 * writes, payload bits per second (from
+                                 * "rate", as iperf3's -b); 0: no cap. */
     enum cfg_cc cc;
     uint32_t response_size;     /* rr: the reply's size, as 'size'. */
     char *name;

@@ -145,6 +145,8 @@ struct tcp_conn {
     bool rr;
     enum cfg_cc cc;
     vh_time_t stop;             /* The application stops here. */
+    vh_time_t paced_from;       /* A paced stream: when its application
+                                 * began writing. */
     uint64_t req, resp;         /* rr: message sizes, bytes. */
     vh_time_t started[TCP_RR_MAX];  /* rr: outstanding, oldest first. */
     uint32_t head, n_out;
@@ -1207,6 +1209,9 @@ app_read_ev(struct vh_sim *sim, void *obj, void *arg)
         if (!e->client && n) {
             c->xs.goodput_bytes += n;
             c->xs.last_goodput = w->sim.now;
+            /* The frames that brought them, and any before. */
+            c->xs.goodput_frames = fs->delivered;
+            c->xs.goodput_wire = fs->bytes_delivered;
         }
     } else if (!e->client) {
         /* The server answers each whole request. */
@@ -1269,7 +1274,8 @@ tcp_app_data(struct tcp_end *e, struct cpu_core *core, enum cpu_cat cat)
     vh_schedule_at(&w->sim, t, app_read_ev, e, NULL);
 }
 
-/* The application's stop time: a stream closes after what it wrote. */
+/* The application's stop time: a stream closes after what it wrote (an
+ * unpaced one, always ahead of TCP, after what TCP has sent of it). */
 static void
 app_stop(struct vh_sim *sim, void *obj, void *arg)
 {
@@ -1278,10 +1284,52 @@ app_stop(struct vh_sim *sim, void *obj, void *arg)
     (void) sim;
     (void) arg;
     if (!c->rr && e->state == TS_ESTABLISHED && !e->fin_queued) {
-        e->written = e->max;
+        if (!c->fs->cfg->app_bps) {
+            e->written = e->max;
+        }
         e->fin_queued = true;
         tcp_push(e, e->app->app_core, e->app->tx_cat);
     }
+}
+
+static void app_pace_ev(struct vh_sim *, void *, void *);
+
+/* A paced stream's application ('rate', as iperf3's -b) writes its next
+ * segment's worth when its rate has allowed it: t after it began, it has
+ * written at most the rate's t of payload. */
+static void
+app_pace_next(struct tcp_conn *c)
+{
+    struct tcp_end *e = &c->end[0];
+    const struct cfg_flow *cf = c->fs->cfg;
+    uint64_t left = (cf->bytes ? cf->bytes : TCP_ENDLESS) - e->written;
+    uint64_t n = e->written + (left < e->mss ? left : e->mss);
+    double s = (double) n * 8.0 / cf->app_bps;
+    vh_schedule_at(&c->w->sim, c->paced_from
+                               + (vh_time_t) llround(s * (double) VH_SEC),
+                   app_pace_ev, c, NULL);
+}
+
+/* That write, until its 'bytes' or its stop. */
+static void
+app_pace_ev(struct vh_sim *sim, void *obj, void *arg)
+{
+    struct tcp_conn *c = obj;
+    struct tcp_end *e = &c->end[0];
+    const struct cfg_flow *cf = c->fs->cfg;
+    uint64_t total = cf->bytes ? cf->bytes : TCP_ENDLESS;
+    (void) arg;
+    if (e->fin_queued || sim->now >= c->stop) {
+        return;
+    }
+    uint64_t n = total - e->written;
+    e->written += n < e->mss ? n : e->mss;
+    if (e->written == total) {
+        e->fin_queued = true;
+    } else {
+        app_pace_next(c);
+    }
+    tcp_push(e, e->app->app_core, e->app->tx_cat);
 }
 
 /* The client is connected: its application begins. */
@@ -1292,6 +1340,11 @@ tcp_app_start(struct tcp_end *e)
     const struct cfg_flow *cf = c->fs->cfg;
     if (!c->rr) {
         bool late = c->w->sim.now >= c->stop;   /* Connected too late. */
+        if (cf->app_bps && !late) {
+            c->paced_from = c->w->sim.now;
+            app_pace_next(c);
+            return;
+        }
         e->written = late ? 0 : cf->bytes ? cf->bytes : TCP_ENDLESS;
         e->fin_queued = late || cf->bytes != 0;
     } else {

@@ -5,8 +5,10 @@
  * (netserver's).  The client opens it at the flow's start with the
  * three-way handshake, offering what Linux offers: MSS, SACK-permitted,
  * timestamps and window scale.  Then, for a bulk stream, it sends
- * 'bytes' (or until the flow's 'duration' or the run's end) and closes
- * with FIN; for pattern "rr" it exchanges requests and responses
+ * 'bytes' (or until the flow's 'duration' or the run's end), written by
+ * its application as fast as TCP takes them or, with a 'rate', a
+ * segment's payload at a time no faster than that (iperf3's -b), and
+ * closes with FIN; for pattern "rr" it exchanges requests and responses
  * (models/endpoint/rr.h counts them).
  *
  * The sender follows Linux's choices where the RFCs leave room:
@@ -65,6 +67,9 @@ struct xport_stats {
     bool rr;
     uint64_t goodput_bytes;     /* Application bytes delivered in order. */
     vh_time_t last_goodput;     /* When the last of them was. */
+    uint64_t goodput_frames;    /* A stream: the flow's 'delivered' then, */
+    uint64_t goodput_wire;      /* and their bytes on the wire (the
+                                 * throughput over the goodput's time). */
     uint64_t retransmits;       /* Segments the sender sent again. */
     vh_time_t srtt, min_rtt;    /* The client's, at the end. */
     uint32_t cwnd;              /* The client's, in segments, at the end. */
