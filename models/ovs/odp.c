@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "models/ovs/ovsfmt.h"
+#include "sim/csum.h"
 #include "sim/frame.h"
 #include "sim/packet.h"
 #include "sim/xmalloc.h"
@@ -208,25 +209,6 @@ odp_actions_format(const struct odp_actions *acts, char *buf, size_t size)
 
 /* Executing. */
 
-/* The checksum 'csum' (as stored) of data in which 16-bit word 'old'
- * became 'new': RFC 1624's HC' = ~(~HC + ~m + m'). */
-static uint16_t
-csum_replace16(uint16_t csum, uint16_t old, uint16_t new)
-{
-    uint32_t s = (uint32_t) (uint16_t) ~csum + (uint16_t) ~old + new;
-    s = (s & 0xffff) + (s >> 16);
-    s = (s & 0xffff) + (s >> 16);
-    return (uint16_t) ~s;
-}
-
-static uint16_t
-csum_replace32(uint16_t csum, uint32_t old, uint32_t new)
-{
-    csum = csum_replace16(csum, (uint16_t) (old >> 16),
-                          (uint16_t) (new >> 16));
-    return csum_replace16(csum, (uint16_t) old, (uint16_t) new);
-}
-
 /* Where the IPv4 and L4 headers of a frame lie, found again for each
  * rewrite because a VLAN push or pop before it moves them. */
 struct ip_geom {
@@ -313,11 +295,11 @@ set_ipv4_addr(const struct ip_geom *g, size_t off, uint32_t addr)
     uint8_t *ipc = g->ip + VH_IPV4_CSUM_OFF;
 
     vh_put_be32(f, addr);
-    vh_put_be16(ipc, csum_replace32(vh_get_be16(ipc), old, addr));
+    vh_put_be16(ipc, vh_csum_replace32(vh_get_be16(ipc), old, addr));
     /* The addresses are in the pseudo-header UDP and TCP sum. */
     uint8_t *c = l4_csum(g);
     if (c) {
-        l4_csum_store(g, c, csum_replace32(vh_get_be16(c), old, addr));
+        l4_csum_store(g, c, vh_csum_replace32(vh_get_be16(c), old, addr));
     }
 }
 
@@ -331,7 +313,8 @@ set_ipv4_byte(const struct ip_geom *g, size_t off, uint8_t v)
     uint8_t *ipc = g->ip + VH_IPV4_CSUM_OFF;
 
     g->ip[off] = v;
-    vh_put_be16(ipc, csum_replace16(vh_get_be16(ipc), old, vh_get_be16(word)));
+    vh_put_be16(ipc, vh_csum_replace16(vh_get_be16(ipc), old,
+                                       vh_get_be16(word)));
 }
 
 static void
@@ -346,7 +329,7 @@ set_l4_port(const struct ip_geom *g, size_t off, uint16_t port)
 
     vh_put_be16(g->l4 + off, port);
     if (c) {
-        l4_csum_store(g, c, csum_replace16(vh_get_be16(c), old, port));
+        l4_csum_store(g, c, vh_csum_replace16(vh_get_be16(c), old, port));
     }
 }
 
