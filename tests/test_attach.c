@@ -1,7 +1,8 @@
 /* tests/test_attach.c: host-side attachments: the NAT network and macvtap.
  *
  * Each test runs a small world and reads the frames as they cross a
- * device (a recorder on the trace bus, as a capture would see them):
+ * device (a recorder on the trace bus, as a capture would see them, or
+ * a capture itself, read back with tshark, for TCP's super-frames):
  * what NAT must put on the wire and what it must keep out, which macvtap
  * modes keep VM-to-VM frames in the host, lose them at the switch, or get
  * them back by reflection, and that every packet is accounted for. */
@@ -19,6 +20,8 @@
 #include "models/hostnet/nat.h"
 #include "models/hw/pnic.h"
 #include "models/core/world.h"
+#include "models/endpoint/tcp.h"
+#include "sim/capture.h"
 #include "sim/frame.h"
 #include "sim/trace.h"
 #include "tests/testutil.h"
@@ -345,6 +348,170 @@ START_TEST(test_nat_port_forward_lets_in)
     }
     ck_assert_uint_eq(outside, 10);
     ck_assert_uint_eq(inside, 10);
+    wt_assert_conserved(w, true);
+    run_free(&r);
+}
+END_TEST
+
+/* --- TCP through NAT. --- */
+
+/* Captures at two points of a run, into a test directory. */
+struct caps {
+    const char *points[2];
+    const char *files[2];
+    struct vh_capture *c;
+};
+
+static void
+caps_open(struct world *w, void *ctx)
+{
+    struct caps *cc = ctx;
+    size_t failed;
+    char err[256];
+    cc->c = vh_capture_open(&w->trace, &w->devs, cc->points, cc->files, 2,
+                            &failed, err, sizeof err);
+    ck_assert_msg(cc->c, "%s", err);
+}
+
+static void
+caps_commit(struct caps *cc)
+{
+    char err[256];
+    ck_assert_msg(vh_capture_commit(cc->c, err, sizeof err) == 0, "%s",
+                  err);
+}
+
+/* How many frames of 'pcap' match 'filter', checksums verified. */
+static long
+tshark_count(const char *pcap, const char *filter)
+{
+    char args[512];
+    snprintf(args, sizeof args, "-Y '%s' | wc -l", filter);
+    char *out = vh_tshark_out(pcap, args);
+    long n = strtol(out, NULL, 10);
+    free(out);
+    return n;
+}
+
+/* tshark reads 'pcap' as a clean capture: every IPv4 and TCP checksum
+ * verified good, nothing malformed, and no expert error or warning (a
+ * TCP connection's notes and chats, its SYN and FIN, are normal). */
+static void
+assert_tcp_clean(const char *pcap)
+{
+    ck_assert_int_eq(tshark_count(pcap, "_ws.malformed "
+                                  "|| ip.checksum.status != 1 "
+                                  "|| tcp.checksum.status != 1"), 0);
+    ck_assert_int_gt(tshark_count(pcap, "tcp.checksum.status == 1"), 0);
+    char *out = vh_tshark_out(pcap, "-q -z expert");
+    ck_assert_msg(!strstr(out, "Errors") && !strstr(out, "Warns")
+                  && !strstr(out, "Malformed"), "%s:\n%s", pcap, out);
+    free(out);
+}
+
+static uint64_t
+goodput(const struct world *w, size_t i)
+{
+    ck_assert_ptr_nonnull(w->flows[i].xport);
+    return w->flows[i].xport->goodput_bytes;
+}
+
+/* vm1 streams to the remote, masqueraded; the remote streams to vm1's
+ * forwarded TCP port.  Every byte arrives both ways; outside, only the
+ * host's address and ports are seen (the SYN-ACK of the forwarded
+ * connection comes from 8443, as the remote addressed it), inside only
+ * the VM's; the super-frames NAT rewrote keep good checksums. */
+START_TEST(test_nat_tcp_both_ways)
+{
+    vh_tshark_require();
+    char *dir = vh_test_tmpdir();
+    char up[512], vm[512];
+    snprintf(up, sizeof up, "%s/up.pcap", dir);
+    snprintf(vm, sizeof vm, "%s/vm1.pcap", dir);
+    struct caps cc = { { "host1/eth0", "host1/vm1/eth0" }, { up, vm },
+                       NULL };
+    char json[8192];
+    snprintf(json, sizeof json, nat_fmt,
+             ", \"forward\": [ { \"proto\": \"tcp\", \"port\": 8443,"
+             "                   \"to_port\": 443 } ]", "",
+             "{ \"name\": \"out\", \"from\": \"host1/vm1\","
+             "  \"to\": \"remote\", \"proto\": \"tcp\", \"bytes\": 300000 },"
+             "{ \"name\": \"in\", \"from\": \"remote\", \"to\": \"host1/vm1\","
+             "  \"proto\": \"tcp\", \"dport\": 8443, \"bytes\": 200000 }");
+    struct wt_run r = wt_run_json(json, NULL, caps_open, &cc);
+    caps_commit(&cc);
+    struct world *w = r.w;
+    ck_assert_uint_eq(goodput(w, 0), 300000);
+    ck_assert_uint_eq(goodput(w, 1), 200000);
+    ck_assert_uint_eq(w->flows[1].dst_ip, ip("10.0.0.10"));
+    wt_assert_conserved(w, true);
+
+    /* The connection table: vm1's masqueraded connection, and the
+     * remote's to the forward, whose replies leave from 8443. */
+    const struct nat *nat = w->hosts[0]->nat;
+    ck_assert_uint_eq(nat->n_conns, 2);
+    const struct nat_conn *m = &nat->conns[0], *d = &nat->conns[1];
+    if (m->dnat) {
+        const struct nat_conn *t = m;
+        m = d;
+        d = t;
+    }
+    ck_assert(!m->dnat && d->dnat);
+    ck_assert_uint_eq(m->proto, VH_IPPROTO_TCP);
+    ck_assert_uint_eq(m->in_ip, ip("192.168.122.10"));
+    ck_assert_uint_eq(m->nat_port, m->in_port);     /* Kept: free. */
+    ck_assert_uint_eq(d->in_ip, ip("192.168.122.10"));
+    ck_assert_uint_eq(d->in_port, 443);
+    ck_assert_uint_eq(d->nat_port, 8443);
+    ck_assert_uint_gt(nat->masqueraded, 0);
+    ck_assert_uint_gt(nat->forwarded, 0);
+    ck_assert_uint_gt(nat->replies, 0);
+
+    assert_tcp_clean(up);
+    assert_tcp_clean(vm);
+    /* Outside: never the private address nor the VM's port 443. */
+    ck_assert_int_eq(tshark_count(up, "ip.addr == 192.168.122.0/24"), 0);
+    ck_assert_int_eq(tshark_count(up, "tcp.port == 443"), 0);
+    ck_assert_int_gt(tshark_count(up, "ip.src == 10.0.0.10 && "
+                                  "tcp.dstport == 9 && tcp.len > 0"), 0);
+    ck_assert_int_eq(tshark_count(up, "ip.src == 10.0.0.10 && "
+                                  "tcp.srcport == 8443 && "
+                                  "tcp.flags.syn == 1 && "
+                                  "tcp.flags.ack == 1"), 1);
+    /* Both connections closed both ways, through the translation. */
+    ck_assert_int_eq(tshark_count(up, "tcp.flags.fin == 1"), 4);
+    ck_assert_int_eq(tshark_count(vm, "tcp.flags.fin == 1"), 4);
+    /* Inside: the remote's segments at port 443, its address kept, some
+     * of them merged by GRO and translated whole. */
+    ck_assert_int_eq(tshark_count(vm, "tcp.port == 8443"), 0);
+    ck_assert_int_gt(tshark_count(vm, "ip.src == 10.0.0.100 && "
+                                  "ip.dst == 192.168.122.10 && "
+                                  "tcp.dstport == 443 && "
+                                  "frame.len > 1514"), 0);
+    wt_run_free(&r);
+    free(dir);
+}
+END_TEST
+
+/* A TCP connection to a port with no TCP forward (8080 forwards UDP) is
+ * addressed to the VM's private address, and the host rejects it as it
+ * rejects UDP's: nothing is let in. */
+START_TEST(test_nat_tcp_without_forward_rejected)
+{
+    struct run r = run_nat(
+        ", \"forward\": [ { \"proto\": \"udp\", \"port\": 8080,"
+        "                   \"to_port\": 9 } ]",
+        ", \"gateway\": \"10.0.0.10\"",
+        "{ \"name\": \"in\", \"from\": \"remote\", \"to\": \"host1/vm1\","
+        "  \"proto\": \"tcp\", \"dport\": 8080, \"bytes\": 100000 }",
+        NULL, NULL);
+    struct world *w = r.wt.w;
+    const struct flow_stats *fs = &w->flows[0];
+    ck_assert_uint_eq(fs->dst_ip, ip("192.168.122.10"));
+    ck_assert_uint_eq(fs->delivered, 0);
+    ck_assert_uint_eq(goodput(w, 0), 0);
+    ck_assert_uint_gt(vh_drops_get(&fs->drops, "nat-no-mapping"), 0);
+    ck_assert_uint_eq(w->hosts[0]->nat->n_conns, 0);
     wt_assert_conserved(w, true);
     run_free(&r);
 }
@@ -799,6 +966,8 @@ attach_suite(void)
     tcase_add_test(tc, test_nat_inbound_has_no_route);
     tcase_add_test(tc, test_nat_inbound_is_rejected_by_the_host);
     tcase_add_test(tc, test_nat_port_forward_lets_in);
+    tcase_add_test(tc, test_nat_tcp_both_ways);
+    tcase_add_test(tc, test_nat_tcp_without_forward_rejected);
     tcase_add_test(tc, test_nat_host_and_neighbours);
     tcase_add_test(tc, test_nat_costs_routing_and_translation);
     tcase_add_test(tc, test_nat_refusals);

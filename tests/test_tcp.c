@@ -661,27 +661,6 @@ START_TEST(test_tcp_refusal_exit)
 }
 END_TEST
 
-/* NAT translates UDP and ICMP echo only: a TCP flow through it is
- * refused before it runs rather than dropped there. */
-START_TEST(test_tcp_refused_through_nat)
-{
-    static const char json[] =
-        "{ \"hosts\": [ { \"name\": \"h\", \"nics\": [ { \"name\": "
-        "\"eth0\", \"ip\": \"10.0.0.50/24\", \"link\": \"sw/p1\" } ], "
-        "\"vms\": [ { \"name\": \"vm\", \"nics\": [ { \"name\": "
-        "\"eth0\", \"ip\": \"192.168.122.10/24\", \"attach\": { "
-        "\"type\": \"nat\" } } ] } ] }, { \"name\": \"remote\", "
-        "\"nics\": [ { \"name\": \"eth0\", \"ip\": \"10.0.0.100/24\", "
-        "\"link\": \"sw/p2\" } ] } ], \"switches\": [ { \"name\": "
-        "\"sw\", \"ports\": 4 } ], \"traffic\": [ { \"name\": \"f\", "
-        "\"from\": \"h/vm\", \"to\": \"remote\", \"proto\": \"tcp\" } ] }";
-    char *msg = wt_refusal(json, NULL);
-    ck_assert_str_eq(msg, "traffic[0].proto: not supported yet: TCP through "
-                     "NAT");
-    free(msg);
-}
-END_TEST
-
 static Suite *
 tcp_suite(void)
 {
@@ -690,7 +669,6 @@ tcp_suite(void)
     tcase_add_loop_test(tc, test_tcp_refusals, 0,
                         (int) (sizeof bad / sizeof bad[0]));
     tcase_add_test(tc, test_tcp_refusal_exit);
-    tcase_add_test(tc, test_tcp_refused_through_nat);
     suite_add_tcase(s, tc);
     tc = tcase_create("runs");
     tcase_set_timeout(tc, 120);

@@ -140,16 +140,21 @@ cbr_report(const struct cnet *net, struct report_out *out)
         if (!c->proto || (c->in_ip & lan->mask) != lan->net) {
             continue;
         }
-        char src[48], dst[48], rep[48];
-        conn_end(src, sizeof src, c->proto, c->in_ip, c->in_port);
-        conn_end(dst, sizeof dst, c->proto, c->out_ip, c->out_port);
-        conn_end(rep, sizeof rep, c->proto, nat->wan->ip, c->nat_port);
+        /* A published port's connection came from outside: its original
+         * direction is to the host's address, and the reply comes from
+         * the container. */
+        char in[48], out_end[48], host[48];
+        conn_end(in, sizeof in, c->proto, c->in_ip, c->in_port);
+        conn_end(out_end, sizeof out_end, c->proto, c->out_ip, c->out_port);
+        conn_end(host, sizeof host, c->proto, nat->wan->ip, c->nat_port);
         report_out_begin_item(out);
         report_out_str(out, "proto", c->proto == VH_IPPROTO_UDP ? "udp"
-                                                                : "icmp");
-        report_out_str(out, "src", src);
-        report_out_str(out, "dst", dst);
-        report_out_str(out, "masquerade", rep);
+                                     : c->proto == VH_IPPROTO_TCP ? "tcp"
+                                     : "icmp");
+        report_out_str(out, "src", c->dnat ? out_end : in);
+        report_out_str(out, "dst", c->dnat ? host : out_end);
+        report_out_str(out, c->dnat ? "dnat" : "masquerade",
+                       c->dnat ? in : host);
         report_out_end(out);
     }
     report_out_end(out);

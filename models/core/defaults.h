@@ -77,6 +77,10 @@
 /* How long a NAT connection lives without traffic:
  * nf_conntrack_udp_timeout and nf_conntrack_icmp_timeout, 30 s. */
 #define VH_DEF_CONNTRACK_TIMEOUT (30 * VH_SEC)
+/* And a TCP connection's, established:
+ * nf_conntrack_tcp_timeout_established, 5 days (vhsim does not follow
+ * TCP's states to close one sooner). */
+#define VH_DEF_CONNTRACK_TCP_TIMEOUT (432000 * VH_SEC)
 
 /* --- The IOMMU. --- */
 

@@ -438,14 +438,6 @@ world_build(const struct cfg_scenario *cfg, struct vh_diag *diag)
          * (no route to a private address, nat-no-mapping, or a port
          * forward).  Other flows between subnets could never be routed. */
         struct nat *snat = nat_of(fs->src), *dnat = nat_of(fs->dst);
-        if ((snat || dnat) && cf->proto == CFG_PROTO_TCP) {
-            /* NAT's conntrack translates UDP and ICMP echo only. */
-            char path[512];
-            snprintf(path, sizeof path, "%s.proto", cf->jpath);
-            vh_diag_fail(diag, path, "not supported yet: TCP through NAT");
-            world_free(w);
-            return NULL;
-        }
         if (cf->family == 6) {
             if (!world_flow6_ok(w, fs, snat || dnat, diag)) {
                 world_free(w);

@@ -1123,6 +1123,15 @@ tcp_rx_ev(struct vh_sim *sim, void *obj, void *arg)
         acct_drop(w, p, e->st->dev, "malformed");
         return;
     }
+    if (e->state == TS_LISTEN && fi.is_ipv4
+        && (h.flags & (VH_TCP_SYN | VH_TCP_ACK)) == VH_TCP_SYN) {
+        /* accept(): the peer is where the SYN came from, as it arrived;
+         * through NAT, the host's address and port, not the client's. */
+        e->lip = fi.ip_dst;
+        e->rip = fi.ip_src;
+        e->lport = h.dport;
+        e->rport = h.sport;
+    }
     struct cpu_core *core = pkt_core(e, p);
     if (p->counted) {
         /* A segment of the stream, or GRO's merge of several: the frames

@@ -15,6 +15,7 @@
 #include "models/hostnet/lbridge.h"
 #include "models/guest/vm.h"
 #include "models/core/world.h"
+#include "sim/csum.h"
 #include "sim/trace.h"
 #include "sim/xmalloc.h"
 
@@ -38,8 +39,12 @@ lan_by_addr(const struct nat *nat, uint32_t ip)
 
 /* --- Checksums. --- */
 
+/* TCP's checksum field, at the same place in every segment. */
+#define TCP_CSUM_OFF 16
+
 /* After a rewrite: the IPv4 header's checksum, and the UDP (with its
- * pseudo-header) or ICMP checksum, computed afresh over the new bytes. */
+ * pseudo-header) or ICMP checksum, computed afresh over the new bytes.
+ * TCP's was updated as its fields changed (rewrite()). */
 static void
 fix_checksums(struct vh_packet *p, const struct vh_frame_info *fi)
 {
@@ -66,7 +71,8 @@ fix_checksums(struct vh_packet *p, const struct vh_frame_info *fi)
     }
 }
 
-/* The port (UDP) or echo id (ICMP) at the source or destination side. */
+/* The port (UDP, TCP: at the same offsets) or echo id (ICMP) at the
+ * source or destination side. */
 static uint8_t *
 l4_id(struct vh_packet *p, const struct vh_frame_info *fi, bool src)
 {
@@ -84,8 +90,21 @@ rewrite(struct vh_packet *p, const struct vh_frame_info *fi, bool src,
         uint32_t ip, uint16_t id)
 {
     uint8_t *iph = p->data + fi->l3_off;
-    vh_put_be32(iph + (src ? VH_IPV4_SRC_OFF : VH_IPV4_DST_OFF), ip);
-    vh_put_be16(l4_id(p, fi, src), id);
+    uint8_t *addr = iph + (src ? VH_IPV4_SRC_OFF : VH_IPV4_DST_OFF);
+    uint8_t *port = l4_id(p, fi, src);
+    if (fi->ip_proto == VH_IPPROTO_TCP) {
+        /* A segment may be a super-frame of up to 64 KiB (GSO, GRO), its
+         * checksum whole over it: it is updated for the address (in the
+         * pseudo-header) and the port that change, as the kernel's
+         * nf_nat does, and the segments GSO or TSO cut from it get
+         * checksums of their own. */
+        uint8_t *c = p->data + fi->l4_off + TCP_CSUM_OFF;
+        uint16_t sum = vh_csum_replace32(vh_get_be16(c), vh_get_be32(addr),
+                                         ip);
+        vh_put_be16(c, vh_csum_replace16(sum, vh_get_be16(port), id));
+    }
+    vh_put_be32(addr, ip);
+    vh_put_be16(port, id);
     iph[VH_IPV4_TTL_OFF]--;
     fix_checksums(p, fi);
 }
@@ -100,17 +119,37 @@ route_only(struct vh_packet *p, const struct vh_frame_info *fi)
 
 /* --- Connection tracking. --- */
 
+/* 'fi' with a TCP segment's ports: the frame parser reads UDP's only, and
+ * TCP's sit at the same offsets.  Anything else is 'fi' itself. */
+static const struct vh_frame_info *
+with_tcp_ports(const struct vh_packet *p, const struct vh_frame_info *fi,
+               struct vh_frame_info *copy)
+{
+    if (!fi->is_ipv4 || fi->ip_proto != VH_IPPROTO_TCP
+        || (uint32_t) fi->l4_off + VH_UDP_HLEN > p->len) {
+        return fi;
+    }
+    *copy = *fi;
+    copy->sport = vh_get_be16(p->data + fi->l4_off + VH_UDP_SPORT_OFF);
+    copy->dport = vh_get_be16(p->data + fi->l4_off + VH_UDP_DPORT_OFF);
+    return copy;
+}
+
 static bool
 conn_live(const struct nat_conn *c, vh_time_t now)
 {
-    return c->proto && now - c->seen <= VH_DEF_CONNTRACK_TIMEOUT;
+    vh_time_t timeout = c->proto == VH_IPPROTO_TCP
+                        ? VH_DEF_CONNTRACK_TCP_TIMEOUT
+                        : VH_DEF_CONNTRACK_TIMEOUT;
+    return c->proto && now - c->seen <= timeout;
 }
 
-/* UDP, or an ICMP echo request (out) or reply (in): what NAT handles. */
+/* UDP, TCP, or an ICMP echo request (out) or reply (in): what NAT
+ * handles. */
 static bool
 trackable(const struct vh_frame_info *fi, uint8_t echo_type)
 {
-    return fi->ip_proto == VH_IPPROTO_UDP
+    return fi->ip_proto == VH_IPPROTO_UDP || fi->ip_proto == VH_IPPROTO_TCP
            || (fi->ip_proto == VH_IPPROTO_ICMP && fi->icmp_type == echo_type);
 }
 
@@ -126,7 +165,7 @@ fi_port(const struct vh_frame_info *fi, bool src)
 static struct nat_conn *
 conn_find_out(struct nat *nat, const struct vh_frame_info *fi, vh_time_t now)
 {
-    uint16_t rport = fi->ip_proto == VH_IPPROTO_UDP ? fi->dport : 0;
+    uint16_t rport = fi->ip_proto != VH_IPPROTO_ICMP ? fi->dport : 0;
     for (size_t i = 0; i < nat->n_conns; i++) {
         struct nat_conn *c = &nat->conns[i];
         if (conn_live(c, now) && c->proto == fi->ip_proto
@@ -142,7 +181,7 @@ static struct nat_conn *
 conn_find_reply(struct nat *nat, const struct vh_frame_info *fi,
                 vh_time_t now)
 {
-    uint16_t rport = fi->ip_proto == VH_IPPROTO_UDP ? fi->sport : 0;
+    uint16_t rport = fi->ip_proto != VH_IPPROTO_ICMP ? fi->sport : 0;
     for (size_t i = 0; i < nat->n_conns; i++) {
         struct nat_conn *c = &nat->conns[i];
         if (conn_live(c, now) && c->proto == fi->ip_proto
@@ -168,17 +207,31 @@ nat_port_taken(const struct nat *nat, uint8_t proto, uint32_t out_ip,
     return false;
 }
 
+/* A free entry of the table, or a new one. */
+static struct nat_conn *
+conn_slot(struct nat *nat, vh_time_t now)
+{
+    for (size_t i = 0; i < nat->n_conns; i++) {
+        if (!conn_live(&nat->conns[i], now)) {
+            return &nat->conns[i];
+        }
+    }
+    nat->conns = vh_xgrow(nat->conns, nat->n_conns, sizeof *nat->conns);
+    return &nat->conns[nat->n_conns++];
+}
+
 /* A new connection: keep the VM's port (or id) if it is free towards that
- * remote endpoint, else take the next free one upward (UDP ports of 1024
- * and above stay there, as Linux keeps a port in its range).  NULL when
- * every one is taken. */
+ * remote endpoint, else take the next free one upward (UDP and TCP ports
+ * of 1024 and above stay there, as Linux keeps a port in its range).
+ * NULL when every one is taken. */
 static struct nat_conn *
 conn_new(struct nat *nat, const struct vh_frame_info *fi, vh_time_t now)
 {
     uint8_t proto = fi->ip_proto;
-    uint16_t rport = proto == VH_IPPROTO_UDP ? fi->dport : 0;
+    bool ports = proto != VH_IPPROTO_ICMP;
+    uint16_t rport = ports ? fi->dport : 0;
     uint16_t orig = fi_port(fi, true);
-    uint32_t lo = proto == VH_IPPROTO_UDP ? (orig >= 1024 ? 1024 : 1) : 0;
+    uint32_t lo = ports ? (orig >= 1024 ? 1024 : 1) : 0;
     uint32_t span = 65536 - lo;
     uint32_t port = orig, tries = 0;
     while (nat_port_taken(nat, proto, fi->ip_dst, rport, (uint16_t) port,
@@ -189,22 +242,29 @@ conn_new(struct nat *nat, const struct vh_frame_info *fi, vh_time_t now)
         port = port + 1 > 65535 ? lo : port + 1;
     }
 
-    struct nat_conn *c = NULL;
-    for (size_t i = 0; i < nat->n_conns && !c; i++) {
-        if (!conn_live(&nat->conns[i], now)) {
-            c = &nat->conns[i];
-        }
-    }
-    if (!c) {
-        nat->conns = vh_xgrow(nat->conns, nat->n_conns, sizeof *nat->conns);
-        c = &nat->conns[nat->n_conns++];
-    }
+    struct nat_conn *c = conn_slot(nat, now);
     *c = (struct nat_conn) {
         .proto = proto, .in_ip = fi->ip_src, .in_port = orig,
         .out_ip = fi->ip_dst, .out_port = rport,
         .nat_port = (uint16_t) port, .seen = now,
     };
     return c;
+}
+
+/* A TCP connection to a published port, as its first packet came in:
+ * the member answers from its own address and port ('in_ip', 'in_port'),
+ * and its segments must leave from the published one ('nat_port'), or
+ * the remote's socket would not know them. */
+static void
+conn_dnat(struct nat *nat, const struct vh_frame_info *fi, uint32_t in_ip,
+          uint16_t in_port, vh_time_t now)
+{
+    struct nat_conn *c = conn_slot(nat, now);
+    *c = (struct nat_conn) {
+        .proto = fi->ip_proto, .dnat = true, .in_ip = in_ip,
+        .in_port = in_port, .out_ip = fi->ip_src, .out_port = fi->sport,
+        .nat_port = fi->dport, .seen = now,
+    };
 }
 
 /* --- Forwarding. --- */
@@ -281,8 +341,10 @@ host_address(const struct nat *nat, uint32_t ip)
 /* A member's packet reached its gateway's MAC: route it. */
 static bool
 nat_lan_input(struct world *w, struct endpoint *gw, struct vh_packet *p,
-              const struct vh_frame_info *fi)
+              const struct vh_frame_info *pfi)
 {
+    struct vh_frame_info tcp;
+    const struct vh_frame_info *fi = with_tcp_ports(p, pfi, &tcp);
     struct nat_lan *lan = gw->router_ctx;
     struct nat *nat = lan->nat;
     if (fi->ip_dst == gw->ip) {
@@ -338,8 +400,13 @@ nat_lan_input(struct world *w, struct endpoint *gw, struct vh_packet *p,
     c->seen = w->sim.now;
     t = charge(w, nat, p, COST_NAT_REWRITE);
     rewrite(p, fi, true, nat->wan->ip, c->nat_port);
-    nat->masqueraded++;
-    lan->masqueraded++;
+    if (c->dnat) {
+        nat->replies++;         /* Out of a published port. */
+        lan->replies++;
+    } else {
+        nat->masqueraded++;
+        lan->masqueraded++;
+    }
     vh_schedule_at(&w->sim, t, nat_to_wan, nat, p);
     return true;
 }
@@ -350,16 +417,18 @@ static const struct nat_member *
 forward_match(const struct nat *nat, uint8_t ip_proto, uint16_t port,
               uint16_t *to_port, struct nat_lan **lanp)
 {
-    if (ip_proto != VH_IPPROTO_UDP) {
-        return NULL;            /* vhsim forwards UDP ports only. */
+    if (ip_proto != VH_IPPROTO_UDP && ip_proto != VH_IPPROTO_TCP) {
+        return NULL;            /* Forwards are of UDP or TCP ports. */
     }
+    enum cfg_proto proto = ip_proto == VH_IPPROTO_TCP ? CFG_PROTO_TCP
+                                                      : CFG_PROTO_UDP;
     for (size_t l = 0; l < nat->n_lans; l++) {
         struct nat_lan *lan = nat->lans[l];
         for (size_t i = 0; i < lan->n_members; i++) {
             const struct nat_member *m = &lan->members[i];
             for (size_t k = 0; k < m->n_fwd; k++) {
                 const struct cfg_forward *f = &m->fwd[k];
-                if (f->proto == CFG_PROTO_UDP && f->port == port) {
+                if (f->proto == proto && f->port == port) {
                     *to_port = f->to_port;
                     *lanp = lan;
                     return m;
@@ -386,8 +455,10 @@ for_host_app(struct world *w, const struct nat *nat,
 /* A packet from the uplink side reached the host's uplink MAC. */
 static bool
 nat_wan_input(struct world *w, struct endpoint *wan, struct vh_packet *p,
-              const struct vh_frame_info *fi)
+              const struct vh_frame_info *pfi)
 {
+    struct vh_frame_info tcp;
+    const struct vh_frame_info *fi = with_tcp_ports(p, pfi, &tcp);
     struct nat *nat = wan->router_ctx;
     bool to_host = fi->ip_dst == wan->ip;
     struct nat_lan *dst_lan = to_host ? NULL : lan_by_addr(nat, fi->ip_dst);
@@ -413,15 +484,25 @@ nat_wan_input(struct world *w, struct endpoint *wan, struct vh_packet *p,
             }
             charge(w, nat, p, COST_NAT_REWRITE);
             t = charge(w, nat, p, COST_IP_FORWARD);
-            if (c) {
-                c->seen = w->sim.now;
-                rewrite(p, fi, false, c->in_ip, c->in_port);
-                nat->replies++;
-                lan->replies++;
-            } else {
+            if (!c) {
+                /* A new packet for a forwarded port: DNAT.  A TCP
+                 * connection is tracked, for its segments both ways. */
+                if (fi->ip_proto == VH_IPPROTO_TCP) {
+                    conn_dnat(nat, fi, m->ep->ip, to_port, w->sim.now);
+                }
                 rewrite(p, fi, false, m->ep->ip, to_port);
                 nat->forwarded++;
                 lan->forwarded++;
+            } else {
+                c->seen = w->sim.now;
+                rewrite(p, fi, false, c->in_ip, c->in_port);
+                if (c->dnat) {
+                    nat->forwarded++;   /* More of a published TCP port's. */
+                    lan->forwarded++;
+                } else {
+                    nat->replies++;
+                    lan->replies++;
+                }
             }
             vh_schedule_at(&w->sim, t, nat_to_lan, lan, p);
             return true;
@@ -659,7 +740,7 @@ nat_flow_address(const struct nat *nat, const struct endpoint *src,
     for (size_t i = 0; i < nat->host->n_eps && !inside; i++) {
         inside = nat->host->eps[i] == st;
     }
-    if (inside || cf->proto != CFG_PROTO_UDP) {
+    if (inside || cf->proto == CFG_PROTO_ICMP) {
         return dst->ip;
     }
     const struct nat_lan *lan = nat_lan_of(dst);
@@ -667,7 +748,7 @@ nat_flow_address(const struct nat *nat, const struct endpoint *src,
     for (size_t i = 0; lan && i < lan->n_members; i++) {
         const struct nat_member *m = &lan->members[i];
         for (size_t k = 0; m->ep == dst_stack && k < m->n_fwd; k++) {
-            if (m->fwd[k].proto == CFG_PROTO_UDP
+            if (m->fwd[k].proto == cf->proto
                 && m->fwd[k].port == cf->dport) {
                 return nat->wan->ip;
             }

@@ -17,7 +17,9 @@
  *    (or echo id) is kept when no other connection to the same remote
  *    endpoint uses it, and otherwise the next free one upward is taken, so
  *    the choice is deterministic.  The IPv4 header checksum (the TTL drops
- *    by one) and the UDP or ICMP checksum are recomputed.
+ *    by one) and the UDP or ICMP checksum are recomputed; TCP's, which
+ *    may cover a 64 KiB super-frame, is updated for the words that
+ *    changed (RFC 1624), as the kernel's nf_nat does.
  *  - A packet from outside to the uplink's address that answers a tracked
  *    connection is translated back and routed through the bridge to its
  *    member.
@@ -29,10 +31,12 @@
  *    ("nat-no-mapping"); Docker's drop direct routed access to a
  *    container's address ("docker-direct-access", the rule Docker 28
  *    added in the raw table; before it the FORWARD chain's DROP policy
- *    did the same for ports not published).  Packets to the uplink's
- *    address that neither answer a connection nor match a forward belong
- *    to the host's own applications when a flow addresses the host, and
- *    are otherwise "nat-no-mapping".
+ *    did the same for ports not published).  A TCP connection through a
+ *    forward is tracked from its first packet, so its member's segments
+ *    leave from the forwarded port, as the remote addressed them.
+ *    Packets to the uplink's address that neither answer a connection
+ *    nor match a forward belong to the host's own applications when a
+ *    flow addresses the host, and are otherwise "nat-no-mapping".
  *  - Between two private networks nothing new is forwarded: two of
  *    Docker's bridge networks are kept apart by its DOCKER-ISOLATION
  *    chains ("docker-isolation"); into any other network the destination
@@ -44,12 +48,14 @@
  * nat_rewrite per rewritten one.  The bridges' own work is 'vswitch' as
  * for any bridge.
  *
- * Simplifications, written down: replies of port-forwarded traffic are not
- * tracked (vhsim's UDP flows are one-way); connection entries expire
- * after 30 s without traffic (Linux's UDP and ICMP defaults), checked when
- * looked up; the host's own packets to a forwarded port of its own
- * address are not translated (Docker's OUTPUT-chain DNAT and its
- * userland proxy are not modelled). */
+ * Simplifications, written down: UDP through a port forward is not
+ * tracked, so a member's UDP reply leaves masqueraded from its own port;
+ * connection entries expire after 30 s without traffic (Linux's UDP and
+ * ICMP defaults), a TCP one after 5 days (established; TCP's states, FIN,
+ * RST and TIME_WAIT, are not followed), checked when looked up; the
+ * host's own packets to a forwarded port of its own address are not
+ * translated (Docker's OUTPUT-chain DNAT and its userland proxy are not
+ * modelled). */
 #ifndef VH_MODELS_NAT_H
 #define VH_MODELS_NAT_H 1
 
@@ -68,19 +74,25 @@ struct lbridge;
 struct vm_nic;
 struct world;
 
-/* One tracked connection, as its VM sent it and as the outside sees it. */
+/* One tracked connection, as its VM sent it and as the outside sees it;
+ * or (dnat) a TCP connection from outside to a forwarded port, as its
+ * member answers it and as the outside addressed it. */
 struct nat_conn {
-    uint8_t proto;              /* VH_IPPROTO_UDP or _ICMP; 0 = free. */
+    uint8_t proto;              /* VH_IPPROTO_UDP, _TCP or _ICMP; 0 =
+                                 * free. */
+    bool dnat;                  /* Made by a port forward. */
     uint32_t in_ip;             /* The VM's private address. */
-    uint16_t in_port;           /* Its source port, or its echo id. */
+    uint16_t in_port;           /* Its source port, or its echo id (dnat:
+                                 * its forwarded port). */
     uint32_t out_ip;            /* The remote address. */
     uint16_t out_port;          /* The remote port (0 for ICMP). */
-    uint16_t nat_port;          /* Source port or echo id after NAT. */
+    uint16_t nat_port;          /* Source port or echo id after NAT (dnat:
+                                 * the port forwarded). */
     vh_time_t seen;             /* Last packet either way. */
 };
 
 /* A member of a private network: its stack, and the ports forwarded to
- * it (UDP ones are; vhsim's forwards are UDP). */
+ * it (UDP and TCP ones). */
 struct nat_member {
     struct endpoint *ep;
     const struct cfg_forward *fwd;
