@@ -177,11 +177,16 @@ vh_capture_open_specs(struct vh_trace_bus *bus, const struct vh_devtab *devs,
             goto fail;
         }
         const char *kind = d->kind;
-        if (!strcmp(kind, "host") || !strcmp(kind, "vm")
-            || !strcmp(kind, "switch")) {
-            /* A container stands for its interfaces.  A switch's frames
-             * are taken as they enter, so each appears once. */
-            bool is_sw = !strcmp(kind, "switch");
+        /* A switch's frames are taken as they enter, so each appears
+         * once; a controlling bridge's or a port extender's as each of
+         * its ports records them, entering and leaving, each with the
+         * tag it has on that cable. */
+        bool tagging = !strcmp(kind, "controlling-bridge")
+                       || !strcmp(kind, "port-extender");
+        bool is_sw = !strcmp(kind, "switch") || !strcmp(kind, "router");
+        if (!strcmp(kind, "host") || !strcmp(kind, "vm") || is_sw
+            || tagging) {
+            /* A container stands for its interfaces. */
             for (size_t k = 0; k < devs->n; k++) {
                 const struct vh_device *ch = devs->v[k];
                 if (ch->parent != (int32_t) d->id) {

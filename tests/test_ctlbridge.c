@@ -295,6 +295,61 @@ START_TEST(test_vntag_on_the_uplink)
 }
 END_TEST
 
+/* Frames in capture 'path' (tshark's count). */
+static int
+frames_in(const char *path)
+{
+    char *out = NULL;
+    int st = vh_test_sh(&out, "tshark -r '%s' 2>/dev/null | wc -l", path);
+    ck_assert_msg(st == 0, "tshark: %s", out);
+    int n = atoi(out);
+    free(out);
+    return n;
+}
+
+/* A capture of a whole controlling bridge or extender holds what all of
+ * its ports' captures hold (a frame as it entered and again as it left),
+ * not nothing. */
+START_TEST(test_whole_bridge_capture_is_its_ports)
+{
+    vh_tshark_require();
+    for (int etag = 0; etag < 2; etag++) {
+        char rest[2048];
+        int n = snprintf(rest, sizeof rest, "%s, \"capture\": ["
+                         " { \"point\": \"cb\", \"file\": \"cb.pcap\" },"
+                         " { \"point\": \"ext\", \"file\": \"ext.pcap\" }",
+                         f12);
+        static const char *const ports[] = {
+            "cb/p1", "cb/p2", "cb/p8", "ext/p1", "ext/p2", "ext/p3",
+            "ext/p4", "ext/uplink",
+        };
+        for (size_t i = 0; i < sizeof ports / sizeof *ports; i++) {
+            n += snprintf(rest + n, sizeof rest - n, ", { \"point\": \"%s\","
+                          " \"file\": \"p%zu.pcap\" }", ports[i], i);
+        }
+        snprintf(rest + n, sizeof rest - n, " ]");
+        char *json = world_json(etag, "", "", rest);
+        char *dir = vh_test_run_scenario(json, "");
+        char path[512];
+        int sum_cb = 0, sum_ext = 0;
+        for (size_t i = 0; i < sizeof ports / sizeof *ports; i++) {
+            snprintf(path, sizeof path, "%s/p%zu.pcap", dir, i);
+            *(i < 3 ? &sum_cb : &sum_ext) += frames_in(path);
+        }
+        snprintf(path, sizeof path, "%s/cb.pcap", dir);
+        int cb = frames_in(path);
+        snprintf(path, sizeof path, "%s/ext.pcap", dir);
+        int ext = frames_in(path);
+        ck_assert_int_gt(sum_cb, 40);
+        ck_assert_int_eq(cb, sum_cb);
+        ck_assert_int_eq(ext, sum_ext);
+        vh_test_sh(NULL, "rm -rf '%s'", dir);
+        free(dir);
+        free(json);
+    }
+}
+END_TEST
+
 START_TEST(test_etag_on_the_uplink)
 {
     vh_tshark_require();
@@ -608,6 +663,7 @@ ctlbridge_suite(void)
     tc = tcase_create("wire");
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, test_vntag_on_the_uplink);
+    tcase_add_test(tc, test_whole_bridge_capture_is_its_ports);
     tcase_add_test(tc, test_etag_on_the_uplink);
     suite_add_tcase(s, tc);
     tc = tcase_create("acl");

@@ -204,6 +204,39 @@ END_TEST
 
 /* ICMP across the routers: the echo request out, the reply back through
  * the same two routers (r2's route back to h1). */
+/* A capture of a whole router takes each frame as it enters one of its
+ * ports, as a switch's does: as many frames as its ports received. */
+START_TEST(test_router_capture_whole)
+{
+    vh_tshark_require();
+    char *json = two("1ms", "192.168.2.20/24", R1_TO_H2, R2_TO_H1,
+                     UDP(20, "100kpps"));
+    char *dir = vh_test_tmpdir();
+    struct caps cc = { .points = { "r1" }, .n = 1 };
+    snprintf(cc.files[0], sizeof cc.files[0], "%s/r1.pcap", dir);
+    struct wt_run r = run_captured(json, NULL, &cc);
+    ck_assert_uint_eq(r.w->flows[0].delivered, 20);
+    uint64_t rx = 0;
+    for (int i = 1; i <= 4; i++) {
+        char port[16];
+        snprintf(port, sizeof port, "r1/p%d", i);
+        const struct vh_device *d = vh_devtab_find(&r.w->devs, port);
+        ck_assert_ptr_nonnull(d);
+        rx += d->rx;
+    }
+    wt_run_free(&r);
+    char *out = NULL;
+    ck_assert_int_eq(vh_test_sh(&out, "tshark -r '%s' 2>/dev/null | wc -l",
+                                cc.files[0]), 0);
+    ck_assert_uint_ge(rx, 21);
+    ck_assert_uint_eq((uint64_t) atoll(out), rx);
+    free(out);
+    vh_test_sh(NULL, "rm -rf '%s'", dir);
+    free(dir);
+    free(json);
+}
+END_TEST
+
 START_TEST(test_router_ping_round_trip)
 {
     char *json = two("1ms", "192.168.2.10/24", R1_TO_H2, R2_TO_H1,
@@ -823,6 +856,7 @@ router_suite(void)
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, test_router_routes_across_two_hops);
     tcase_add_test(tc, test_router_ping_round_trip);
+    tcase_add_test(tc, test_router_capture_whole);
     tcase_add_test(tc, test_router_answers_echo_to_itself);
     suite_add_tcase(s, tc);
     tc = tcase_create("ecmp");
