@@ -102,6 +102,13 @@ flow_rates(const struct flow_stats *fs)
             took = (took + VH_NS - 1) / VH_NS * VH_NS;  /* As reported. */
             r.window = took > r.window ? took : r.window;
         }
+        /* Nor shorter than the slowest cable needed for them: each took
+         * at least wire_min_ns there, one after the other, however an
+         * interrupt's batch bunched them up at the receiver (and a single
+         * packet's 1/rate says nothing of the cable it crossed). */
+        vh_time_t cable = (vh_time_t) fs->wire_min_ns * VH_NS
+                          * fs->delivered;
+        r.window = cable > r.window ? cable : r.window;
         if (r.window) {
             pps = (double) fs->delivered
                   / ((double) r.window / (double) VH_SEC);

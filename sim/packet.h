@@ -141,6 +141,10 @@ struct vh_packet {
                                  * completes it or it is freed, or NULL;
                                  * not copied by vh_packet_clone(). */
     uint32_t owner_bytes;       /* What it counts in the owner's tally. */
+    uint32_t wire_ns;           /* The longest a cable took to serialize
+                                 * it so far, in ns rounded up: its time
+                                 * on the slowest link of its path (the
+                                 * report's bound on a flow's rate). */
 
     /* --- The buffer: everything above is metadata, below is not. --- */
     uint8_t *buf;               /* Start of the buffer, headroom included. */

@@ -122,6 +122,14 @@ acct_deliver_wire(struct world *w, struct vh_packet *p,
             fs->first_delivered = now;
         }
         fs->last_delivered = now;
+        /* The report's bound on the rate of a flow of whole frames (a
+         * TCP stream's rate is its goodput's). */
+        uint32_t wire = p->wire_ns < (1u << 24) - 1 ? p->wire_ns
+                                                    : (1u << 24) - 1;
+        if (!wire_bytes && wire
+            && (!fs->wire_min_ns || wire < fs->wire_min_ns)) {
+            fs->wire_min_ns = wire;
+        }
     }
     vh_packet_free(p);
 }

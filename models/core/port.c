@@ -145,6 +145,10 @@ link_transmit(struct world *w, struct port *from, struct vh_packet *p,
     }
     int dir = link_dir(l, from);
     vh_time_t ser = link_frame_time(l, p->len);
+    vh_time_t ser_ns = (ser + VH_NS - 1) / VH_NS;
+    if (ser_ns > p->wire_ns) {
+        p->wire_ns = ser_ns > UINT32_MAX ? UINT32_MAX : (uint32_t) ser_ns;
+    }
     from->dev->tx++;
     l->frames[dir]++;
     l->bytes[dir] += p->len + VH_ETH_FCS;

@@ -40,9 +40,16 @@ struct flow_stats {
     uint32_t dst_ip;            /* Where the sender addresses its packets:
                                  * dst's address, or its NAT host's for a
                                  * forwarded port (models/hostnet/nat.h). */
-    bool loopback;              /* Its two ends are applications of one
+    uint32_t loopback : 1;      /* Its two ends are applications of one
                                  * stack, talking over the loopback (a
                                  * pod's containers). */
+    uint32_t wire_min_ns : 24;  /* The least vh_packet's wire_ns of its
+                                 * deliveries (saturated; 0 before the
+                                 * first): each delivered packet took at
+                                 * least that on one cable, so n of them
+                                 * took n times it (report/report.c).  In
+                                 * this line, which a delivery reads
+                                 * anyway. */
     struct xport_stats *xport;  /* TCP and rr flows (models/endpoint/
                                  * tcp.h); NULL for the others. */
     /* Second line: delivery, and the latency histogram's head (the
