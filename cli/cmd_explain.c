@@ -70,7 +70,8 @@ follow_hop(void *ctx, const struct vh_hop *h)
 {
     struct follow *f = ctx;
     const struct vh_packet *p = h->pkt;
-    if (!p || p->flow != f->flow || p->seq != f->seq || !p->counted) {
+    if (!p || p->flow != f->flow || p->seq != f->seq
+        || !(p->counted || p->request)) {
         return;
     }
     if (f->n == f->cap) {

@@ -128,6 +128,12 @@ struct vh_packet {
                                  * (clones made by flooding). */
     uint8_t live;               /* 1 from vh_packet_alloc() until
                                  * vh_packet_free(). */
+    uint8_t request;            /* 1 for a TCP request/response flow's
+                                 * request segment, whose 'seq' is then
+                                 * the number of the transaction it
+                                 * carries ('vhsim explain' follows it);
+                                 * such a flow counts transactions, not
+                                 * segments. */
 
     /* --- Cold. --- */
     struct vh_pool *pool;       /* Where vh_packet_free() returns it. */

@@ -442,6 +442,40 @@ START_TEST(test_tcp_rr_no_spurious_probe)
 }
 END_TEST
 
+/* 'vhsim explain' follows a TCP request/response flow's packet N: the
+ * segment that carries transaction N's request, from the client's
+ * application to the server's stack; none of the client's other
+ * segments (its SYN, its ACKs) is taken for it. */
+START_TEST(test_tcp_rr_explained)
+{
+    char *dir = vh_test_tmpdir();
+    char path[4096];
+    snprintf(path, sizeof path, "%s/rr.json", dir);
+    FILE *f = fopen(path, "w");
+    ck_assert_ptr_nonnull(f);
+    fputs(PAIR("", "{ \"name\": \"rr\", \"from\": \"a\", "
+               "\"to\": \"b\", \"proto\": \"tcp\", "
+               "\"pattern\": \"rr\", \"count\": 3 }"), f);
+    fclose(f);
+    for (int n = 0; n < 3; n++) {
+        char *out = NULL;
+        int st = vh_test_sh(&out, "'%s' explain '%s' --flow rr --packet %d "
+                            "--lang en", vh_test_bin(), path, n);
+        ck_assert_msg(st == 0, "packet %d: %s", n, out);
+        ck_assert_msg(strstr(out, "a/eth0") && strstr(out, "b/eth0")
+                      && strstr(out, "tcp_input")
+                      && !strstr(out, "never sent"), "packet %d: %s", n,
+                      out);
+        /* A request of 64-byte frames: never the SYN's longer frame. */
+        ck_assert_msg(strstr(out, "67-byte frame")
+                      || strstr(out, "60-byte frame"), "%s", out);
+        free(out);
+    }
+    vh_test_sh(NULL, "rm -rf '%s'", dir);
+    free(dir);
+}
+END_TEST
+
 /* The tail of a stream lost (b's link down while the last flight is
  * out), with nothing after it to bring duplicate ACKs: the tail-loss
  * probe, 2 SRTT and 2 ms after the last ACK with several segments out,
@@ -681,6 +715,7 @@ tcp_suite(void)
     tcase_add_loop_test(tc, test_tcp_loss_decrease, 0, 2);
     tcase_add_loop_test(tc, test_tcp_rr_latency_bound, 0, 2);
     tcase_add_test(tc, test_tcp_rr_no_spurious_probe);
+    tcase_add_test(tc, test_tcp_rr_explained);
     tcase_add_test(tc, test_tcp_tail_loss_probed);
     tcase_add_test(tc, test_tcp_rate_paces_stream);
     tcase_add_test(tc, test_tcp_deterministic);

@@ -294,6 +294,11 @@ tcp_send(struct tcp_end *e, uint64_t off, uint32_t len, uint8_t flags,
         p->counted = (uint8_t) segs;
         p->seq = fs->sent;
         fs->sent += segs;
+    } else if (e->client && c->rr && len) {
+        /* Numbered by the transaction its first byte's request is:
+         * the client's stream is the requests, one after another. */
+        p->seq = c->req ? off / c->req : 0;
+        p->request = 1;
     } else {
         p->seq = e->uncounted++;
     }
