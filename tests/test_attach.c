@@ -381,34 +381,6 @@ caps_commit(struct caps *cc)
                   err);
 }
 
-/* How many frames of 'pcap' match 'filter', checksums verified. */
-static long
-tshark_count(const char *pcap, const char *filter)
-{
-    char args[512];
-    snprintf(args, sizeof args, "-Y '%s' | wc -l", filter);
-    char *out = vh_tshark_out(pcap, args);
-    long n = strtol(out, NULL, 10);
-    free(out);
-    return n;
-}
-
-/* tshark reads 'pcap' as a clean capture: every IPv4 and TCP checksum
- * verified good, nothing malformed, and no expert error or warning (a
- * TCP connection's notes and chats, its SYN and FIN, are normal). */
-static void
-assert_tcp_clean(const char *pcap)
-{
-    ck_assert_int_eq(tshark_count(pcap, "_ws.malformed "
-                                  "|| ip.checksum.status != 1 "
-                                  "|| tcp.checksum.status != 1"), 0);
-    ck_assert_int_gt(tshark_count(pcap, "tcp.checksum.status == 1"), 0);
-    char *out = vh_tshark_out(pcap, "-q -z expert");
-    ck_assert_msg(!strstr(out, "Errors") && !strstr(out, "Warns")
-                  && !strstr(out, "Malformed"), "%s:\n%s", pcap, out);
-    free(out);
-}
-
 static uint64_t
 goodput(const struct world *w, size_t i)
 {
@@ -467,24 +439,24 @@ START_TEST(test_nat_tcp_both_ways)
     ck_assert_uint_gt(nat->forwarded, 0);
     ck_assert_uint_gt(nat->replies, 0);
 
-    assert_tcp_clean(up);
-    assert_tcp_clean(vm);
+    vh_tshark_assert_tcp_clean(up, "");
+    vh_tshark_assert_tcp_clean(vm, "");
     /* Outside: never the private address nor the VM's port 443. */
-    ck_assert_int_eq(tshark_count(up, "ip.addr == 192.168.122.0/24"), 0);
-    ck_assert_int_eq(tshark_count(up, "tcp.port == 443"), 0);
-    ck_assert_int_gt(tshark_count(up, "ip.src == 10.0.0.10 && "
+    ck_assert_int_eq(vh_tshark_count(up, "ip.addr == 192.168.122.0/24"), 0);
+    ck_assert_int_eq(vh_tshark_count(up, "tcp.port == 443"), 0);
+    ck_assert_int_gt(vh_tshark_count(up, "ip.src == 10.0.0.10 && "
                                   "tcp.dstport == 9 && tcp.len > 0"), 0);
-    ck_assert_int_eq(tshark_count(up, "ip.src == 10.0.0.10 && "
+    ck_assert_int_eq(vh_tshark_count(up, "ip.src == 10.0.0.10 && "
                                   "tcp.srcport == 8443 && "
                                   "tcp.flags.syn == 1 && "
                                   "tcp.flags.ack == 1"), 1);
     /* Both connections closed both ways, through the translation. */
-    ck_assert_int_eq(tshark_count(up, "tcp.flags.fin == 1"), 4);
-    ck_assert_int_eq(tshark_count(vm, "tcp.flags.fin == 1"), 4);
+    ck_assert_int_eq(vh_tshark_count(up, "tcp.flags.fin == 1"), 4);
+    ck_assert_int_eq(vh_tshark_count(vm, "tcp.flags.fin == 1"), 4);
     /* Inside: the remote's segments at port 443, its address kept, some
      * of them merged by GRO and translated whole. */
-    ck_assert_int_eq(tshark_count(vm, "tcp.port == 8443"), 0);
-    ck_assert_int_gt(tshark_count(vm, "ip.src == 10.0.0.100 && "
+    ck_assert_int_eq(vh_tshark_count(vm, "tcp.port == 8443"), 0);
+    ck_assert_int_gt(vh_tshark_count(vm, "ip.src == 10.0.0.100 && "
                                   "ip.dst == 192.168.122.10 && "
                                   "tcp.dstport == 443 && "
                                   "frame.len > 1514"), 0);

@@ -330,36 +330,6 @@ START_TEST(test_private_address_not_reached)
 }
 END_TEST
 
-/* How many frames of 'pcap' match 'filter', checksums verified. */
-static long
-tshark_count(const char *pcap, const char *filter)
-{
-    char args[512];
-    snprintf(args, sizeof args, "-Y '%s' | wc -l", filter);
-    char *out = vh_tshark_out(pcap, args);
-    long n = strtol(out, NULL, 10);
-    free(out);
-    return n;
-}
-
-/* Every IPv4 and TCP checksum of 'pcap' verified good, nothing
- * malformed, no expert error or warning (TCP's notes and chats are
- * normal).  tshark would take port 8080 for HTTP, which vhsim's byte
- * pattern is not: it reads it as data. */
-static void
-assert_tcp_clean(const char *pcap)
-{
-    ck_assert_int_eq(tshark_count(pcap, "_ws.malformed "
-                                  "|| ip.checksum.status != 1 "
-                                  "|| tcp.checksum.status != 1"), 0);
-    ck_assert_int_gt(tshark_count(pcap, "tcp.checksum.status == 1"), 0);
-    char *out = vh_tshark_out(pcap, "-d tcp.port==8080,data "
-                              "-q -z expert");
-    ck_assert_msg(!strstr(out, "Errors") && !strstr(out, "Warns")
-                  && !strstr(out, "Malformed"), "%s:\n%s", pcap, out);
-    free(out);
-}
-
 /* TCP both ways: the remote streams to a port web publishes (Docker's
  * default protocol, tcp), web streams to the remote.  Every byte
  * arrives; the remote's connection is DNATed to web's port 9 and web's
@@ -403,24 +373,24 @@ START_TEST(test_tcp_masquerade_and_publish)
     ck_assert_uint_eq(nat->n_conns, 2);
     ck_assert_uint_eq(dnat, 1);
 
-    assert_tcp_clean(up);
-    assert_tcp_clean(br);
-    ck_assert_int_eq(tshark_count(up, "ip.addr == 172.16.0.0/12"), 0);
-    ck_assert_int_eq(tshark_count(up, "ip.src == 10.0.0.50 && "
+    vh_tshark_assert_tcp_clean(up, "-d tcp.port==8080,data");
+    vh_tshark_assert_tcp_clean(br, "-d tcp.port==8080,data");
+    ck_assert_int_eq(vh_tshark_count(up, "ip.addr == 172.16.0.0/12"), 0);
+    ck_assert_int_eq(vh_tshark_count(up, "ip.src == 10.0.0.50 && "
                                   "tcp.srcport == 9"), 0);
-    ck_assert_int_eq(tshark_count(up, "ip.src == 10.0.0.50 && "
+    ck_assert_int_eq(vh_tshark_count(up, "ip.src == 10.0.0.50 && "
                                   "tcp.srcport == 8080 && "
                                   "tcp.flags.syn == 1 && "
                                   "tcp.flags.ack == 1"), 1);
-    ck_assert_int_eq(tshark_count(up, "tcp.flags.fin == 1"), 4);
+    ck_assert_int_eq(vh_tshark_count(up, "tcp.flags.fin == 1"), 4);
     /* On docker0: the remote's segments at web's port 9, from the
      * remote itself, some merged by GRO and translated whole. */
-    ck_assert_int_eq(tshark_count(br, "tcp.port == 8080"), 0);
-    ck_assert_int_gt(tshark_count(br, "ip.src == 10.0.0.100 && "
+    ck_assert_int_eq(vh_tshark_count(br, "tcp.port == 8080"), 0);
+    ck_assert_int_gt(vh_tshark_count(br, "ip.src == 10.0.0.100 && "
                                   "ip.dst == 172.17.0.2 && "
                                   "tcp.dstport == 9 && "
                                   "frame.len > 1514"), 0);
-    ck_assert_int_eq(tshark_count(br, "tcp.flags.fin == 1"), 4);
+    ck_assert_int_eq(vh_tshark_count(br, "tcp.flags.fin == 1"), 4);
     wt_run_free(&r);
     free(dir);
 }

@@ -351,17 +351,6 @@ static const char lab_traffic[] =
     "{'name': 'tovf6', 'from': 'r', 'to': 'h/v', 'proto': 'udp',"
     " 'family': 6, 'rate': '20kpps', 'count': 10, 'start': '2ms'}";
 
-static int
-tshark_count(const char *pcap, const char *filter)
-{
-    char args[512];
-    snprintf(args, sizeof args, "-Y '%s' | wc -l", filter);
-    char *out = vh_tshark_out(pcap, args);
-    int n = atoi(out);
-    free(out);
-    return n;
-}
-
 /* Every frame of 'pcap' decodes without an error or warning (TCP's
  * notes on a connection opening and closing are not), its ICMPv6, UDP
  * and TCP checksums over IPv6 verified good. */
@@ -372,14 +361,14 @@ assert_ipv6_clean(const char *pcap)
     ck_assert_msg(!strstr(out, "Errors") && !strstr(out, "Warns")
                   && !strstr(out, "Malformed"), "expert:\n%s", out);
     free(out);
-    ck_assert_int_eq(tshark_count(pcap, "_ws.malformed || _ws.expert.severity "
+    ck_assert_int_eq(vh_tshark_count(pcap, "_ws.malformed || _ws.expert.severity "
                                   ">= 6291456"), 0);
-    ck_assert_int_gt(tshark_count(pcap, "ipv6"), 0);
-    ck_assert_int_eq(tshark_count(pcap, "icmpv6 && "
+    ck_assert_int_gt(vh_tshark_count(pcap, "ipv6"), 0);
+    ck_assert_int_eq(vh_tshark_count(pcap, "icmpv6 && "
                                   "icmpv6.checksum.status != 1"), 0);
-    ck_assert_int_eq(tshark_count(pcap, "ipv6 && udp && "
+    ck_assert_int_eq(vh_tshark_count(pcap, "ipv6 && udp && "
                                   "udp.checksum.status != 1"), 0);
-    ck_assert_int_eq(tshark_count(pcap, "ipv6 && tcp && "
+    ck_assert_int_eq(vh_tshark_count(pcap, "ipv6 && tcp && "
                                   "tcp.checksum.status != 1"), 0);
 }
 
@@ -442,9 +431,9 @@ START_TEST(test_ip6_request_response)
     char pcap[PATH_MAX + 16];
     snprintf(pcap, sizeof pcap, "%s/r.pcap", dir);
     assert_ipv6_clean(pcap);
-    ck_assert_int_eq(tshark_count(pcap, "ipv6.src == 2001:db8::2 && udp "
+    ck_assert_int_eq(vh_tshark_count(pcap, "ipv6.src == 2001:db8::2 && udp "
                                   "&& frame.len == 196"), 20);
-    ck_assert_int_eq(tshark_count(pcap, "ip && (udp || tcp)"), 0);
+    ck_assert_int_eq(vh_tshark_count(pcap, "ip && (udp || tcp)"), 0);
     vh_test_sh(NULL, "rm -rf '%s'", dir);
     free(dir);
     free(dq);
@@ -479,7 +468,7 @@ check_lab(const char *bridge)
     assert_ipv6_clean(a);
     assert_ipv6_clean(rp);
     /* No ARP for IPv6 flows: a's frames are ND, ICMPv6, UDP and TCP. */
-    ck_assert_int_eq(tshark_count(a, "arp"), 0);
+    ck_assert_int_eq(vh_tshark_count(a, "arp"), 0);
     /* The DAD probe of a's address: from ::, to its solicited-node
      * group, no source link-layer option. */
     vh_tshark_expect(a, 1, "-e ipv6.src -e ipv6.dst -e eth.dst "
@@ -501,25 +490,25 @@ check_lab(const char *bridge)
     free(out);
     /* One advertisement per address asked about, each from its owner
      * only: the VMs not asked never answer. */
-    ck_assert_int_eq(tshark_count(a, "icmpv6.type == 136 && "
+    ck_assert_int_eq(vh_tshark_count(a, "icmpv6.type == 136 && "
                                   "icmpv6.nd.na.target_address == "
                                   "2001:db8::2"), 1);
-    ck_assert_int_eq(tshark_count(rp, "icmpv6.type == 136"), 2);
-    ck_assert_int_eq(tshark_count(a, "icmpv6.type == 129"), 3);
+    ck_assert_int_eq(vh_tshark_count(rp, "icmpv6.type == 136"), 2);
+    ck_assert_int_eq(vh_tshark_count(a, "icmpv6.type == 129"), 3);
     /* UDP over IPv6: 64-byte frames carry no payload; the VF's 200-byte
      * ones 134 bytes. */
-    ck_assert_int_eq(tshark_count(rp, "ipv6.src == 2001:db8::1 && "
+    ck_assert_int_eq(vh_tshark_count(rp, "ipv6.src == 2001:db8::1 && "
                                   "udp.length == 8"), 10);
-    ck_assert_int_eq(tshark_count(rp, "ipv6.src == 2001:db8::3 && "
+    ck_assert_int_eq(vh_tshark_count(rp, "ipv6.src == 2001:db8::3 && "
                                   "udp.length == 142"), 10);
     /* TCP over IPv6: MSS 1440 on both SYNs, full segments of 1428 (1440
      * less the timestamps), the stream complete. */
-    ck_assert_int_eq(tshark_count(rp, "tcp.options.mss_val == 1440"), 2);
-    ck_assert_int_eq(tshark_count(rp, "tcp.flags.syn == 1 && "
+    ck_assert_int_eq(vh_tshark_count(rp, "tcp.options.mss_val == 1440"), 2);
+    ck_assert_int_eq(vh_tshark_count(rp, "tcp.flags.syn == 1 && "
                                   "!(tcp.options.mss_val == 1440)"), 0);
-    ck_assert_int_eq(tshark_count(rp, "tcp.len > 1428"), 0);
-    ck_assert_int_eq(tshark_count(rp, "tcp.len == 1428"), 100000 / 1428);
-    ck_assert_int_eq(tshark_count(rp, "tcp.analysis.flags && "
+    ck_assert_int_eq(vh_tshark_count(rp, "tcp.len > 1428"), 0);
+    ck_assert_int_eq(vh_tshark_count(rp, "tcp.len == 1428"), 100000 / 1428);
+    ck_assert_int_eq(vh_tshark_count(rp, "tcp.analysis.flags && "
                                   "!tcp.analysis.window_update"), 0);
     free(dir);
     free(json);
@@ -711,9 +700,9 @@ START_TEST(test_ipv6_scenario)
     assert_ipv6_clean(cap);
     /* The same 128-byte frame: 62 payload bytes over IPv6, 82 over
      * IPv4. */
-    ck_assert_int_eq(tshark_count(cap, "ipv6 && udp && data.len == 62"),
+    ck_assert_int_eq(vh_tshark_count(cap, "ipv6 && udp && data.len == 62"),
                      50);
-    ck_assert_int_eq(tshark_count(cap, "ip && udp && data.len == 82"), 50);
+    ck_assert_int_eq(vh_tshark_count(cap, "ip && udp && data.len == 82"), 50);
     snprintf(cap, sizeof cap, "%s/traces/ipv6-remote.pcap", dir);
     assert_ipv6_clean(cap);
     free(dir);
@@ -815,15 +804,15 @@ START_TEST(test_ipv6_routed_scenario)
     assert_ipv6_clean(v2);
     /* One solicitation each, from the link-local address to all
      * routers, answered by r1's advertisement of the VM's prefix. */
-    ck_assert_int_eq(tshark_count(v1, "icmpv6.type == 133 && ipv6.dst == "
+    ck_assert_int_eq(vh_tshark_count(v1, "icmpv6.type == 133 && ipv6.dst == "
                                   "ff02::2 && ipv6.src == fe80::/64"), 1);
-    ck_assert_int_eq(tshark_count(v2, "icmpv6.type == 133"), 1);
-    ck_assert_int_eq(tshark_count(v1, "icmpv6.type == 134 && "
+    ck_assert_int_eq(vh_tshark_count(v2, "icmpv6.type == 133"), 1);
+    ck_assert_int_eq(vh_tshark_count(v1, "icmpv6.type == 134 && "
                                   "icmpv6.nd.ra.router_lifetime == 1800 && "
                                   "icmpv6.opt.prefix == 2001:db8:1::"), 1);
     /* vm1 sends to r1's MAC, learnt from the advertisement: no
      * solicitation of its own but the address probe. */
-    ck_assert_int_eq(tshark_count(v1, "icmpv6.type == 135 && (ipv6.src == "
+    ck_assert_int_eq(vh_tshark_count(v1, "icmpv6.type == 135 && (ipv6.src == "
                                   "2001:db8:1::10 || ipv6.src == "
                                   "fe80::/64)"), 0);
     char *ra_mac = vh_tshark_out(v1, "-Y 'icmpv6.type == 134' -T fields "
@@ -831,21 +820,21 @@ START_TEST(test_ipv6_routed_scenario)
     char filter[128];
     snprintf(filter, sizeof filter, "icmpv6.type == 128 && eth.dst == %.17s"
              " && ipv6.hlim == 64", ra_mac);
-    ck_assert_int_eq(tshark_count(v1, filter), 9);
+    ck_assert_int_eq(vh_tshark_count(v1, filter), 9);
     free(ra_mac);
     /* Beyond r1: its solicitation for vm2 and vm2's answer, the
      * requests one hop older, the replies back to r1. */
-    ck_assert_int_eq(tshark_count(v2, "icmpv6.type == 135 && ipv6.src == "
+    ck_assert_int_eq(vh_tshark_count(v2, "icmpv6.type == 135 && ipv6.src == "
                                   "2001:db8:2::1 && icmpv6.nd.ns.target_address"
                                   " == 2001:db8:2::20"), 1);
-    ck_assert_int_eq(tshark_count(v2, "icmpv6.type == 136 && "
+    ck_assert_int_eq(vh_tshark_count(v2, "icmpv6.type == 136 && "
                                   "ipv6.dst == 2001:db8:2::1"), 1);
-    ck_assert_int_eq(tshark_count(v2, "icmpv6.type == 128 && "
+    ck_assert_int_eq(vh_tshark_count(v2, "icmpv6.type == 128 && "
                                   "ipv6.hlim == 63"), 9);
-    ck_assert_int_eq(tshark_count(v2, "udp && ipv6.hlim == 63"), 39);
-    ck_assert_int_eq(tshark_count(v2, "icmpv6.type == 129 && "
+    ck_assert_int_eq(vh_tshark_count(v2, "udp && ipv6.hlim == 63"), 39);
+    ck_assert_int_eq(vh_tshark_count(v2, "icmpv6.type == 129 && "
                                   "ipv6.hlim == 64"), 9);
-    ck_assert_int_eq(tshark_count(v2, "ipv6.hlim == 64 && "
+    ck_assert_int_eq(vh_tshark_count(v2, "ipv6.hlim == 64 && "
                                   "icmpv6.type == 128"), 0);
     free(dir);
 }

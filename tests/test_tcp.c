@@ -68,18 +68,6 @@
     "{ \"name\": \"s\", \"from\": \"a\", \"to\": \"b\", "               \
     "\"proto\": \"tcp\", \"bytes\": " BYTES ", \"cc\": \"" CC "\" }"
 
-/* How many frames of 'pcap' match display filter 'filter'. */
-static long
-tshark_count(const char *pcap, const char *filter)
-{
-    char args[512];
-    snprintf(args, sizeof args, "-Y '%s' | wc -l", filter);
-    char *out = vh_tshark_out(pcap, args);
-    long n = strtol(out, NULL, 10);
-    free(out);
-    return n;
-}
-
 /* No bad checksum and no malformed frame in 'pcap'.  Without tshark's
  * reassembly of the payload: a capture before the point that dropped a
  * segment sees it and its retransmission, which reassembly reports as
@@ -92,7 +80,7 @@ assert_decodes(const char *pcap)
                        "tcp.checksum.status == 0' | wc -l");
     ck_assert_int_eq(strtol(out, NULL, 10), 0);
     free(out);
-    ck_assert_int_gt(tshark_count(pcap, "tcp"), 0);
+    ck_assert_int_gt(vh_tshark_count(pcap, "tcp"), 0);
 }
 
 static const struct flow_stats *
@@ -152,13 +140,13 @@ START_TEST(test_tcp_clean_stream)
     char pcap[PATH_MAX + 16];
     snprintf(pcap, sizeof pcap, "%s/a.pcap", dir);
     assert_decodes(pcap);
-    ck_assert_int_eq(tshark_count(pcap, "tcp.analysis.flags && "
+    ck_assert_int_eq(vh_tshark_count(pcap, "tcp.analysis.flags && "
                                   "!tcp.analysis.window_update"), 0);
-    ck_assert_int_eq(tshark_count(pcap, "tcp.flags.fin == 1"), 2);
+    ck_assert_int_eq(vh_tshark_count(pcap, "tcp.flags.fin == 1"), 2);
     /* 1000000 bytes: 690 full segments of 1448 and one of 880. */
-    ck_assert_int_eq(tshark_count(pcap, "tcp.len == 1448"), 690);
-    ck_assert_int_eq(tshark_count(pcap, "tcp.len == 880"), 1);
-    ck_assert_int_eq(tshark_count(pcap, "frame.len > 1514"), 0);
+    ck_assert_int_eq(vh_tshark_count(pcap, "tcp.len == 1448"), 690);
+    ck_assert_int_eq(vh_tshark_count(pcap, "tcp.len == 880"), 1);
+    ck_assert_int_eq(vh_tshark_count(pcap, "frame.len > 1514"), 0);
     free(dir);
 
     struct wt_run r = wt_run_json(json, NULL, NULL, NULL);
@@ -243,8 +231,8 @@ START_TEST(test_tcp_duration_closes)
     char *dir = vh_test_run_scenario(json, "");
     char pcap[PATH_MAX + 16];
     snprintf(pcap, sizeof pcap, "%s/a.pcap", dir);
-    ck_assert_int_eq(tshark_count(pcap, "tcp.flags.fin == 1"), 2);
-    ck_assert_int_eq(tshark_count(pcap, "tcp.analysis.flags && "
+    ck_assert_int_eq(vh_tshark_count(pcap, "tcp.flags.fin == 1"), 2);
+    ck_assert_int_eq(vh_tshark_count(pcap, "tcp.analysis.flags && "
                                   "!tcp.analysis.window_update"), 0);
     /* The client's FIN follows its last data: no data after it. */
     char *out = vh_tshark_out(pcap, "-Y 'ip.src == 10.0.0.1 && (tcp.len > 0 || "
@@ -289,9 +277,9 @@ START_TEST(test_tcp_loss_recovered)
     char pcap[PATH_MAX + 16];
     snprintf(pcap, sizeof pcap, "%s/a.pcap", dir);
     assert_decodes(pcap);
-    ck_assert_int_gt(tshark_count(pcap, "tcp.analysis.retransmission || "
+    ck_assert_int_gt(vh_tshark_count(pcap, "tcp.analysis.retransmission || "
                                   "tcp.analysis.fast_retransmission"), 0);
-    ck_assert_int_gt(tshark_count(pcap, "tcp.options.sack_le"), 0);
+    ck_assert_int_gt(vh_tshark_count(pcap, "tcp.options.sack_le"), 0);
     free(dir);
 }
 END_TEST

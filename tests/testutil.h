@@ -69,5 +69,13 @@ void vh_tshark_expect(const char *path, int n, const char *list,
 /* The output of "tshark -r PATH ARGS" with the IP, UDP and TCP checksums
  * verified, failing the test if tshark fails (caller frees). */
 char *vh_tshark_out(const char *path, const char *args);
+/* How many frames of capture 'path' match display filter 'filter' (all
+ * its frames for NULL), checksums verified. */
+long vh_tshark_count(const char *path, const char *filter);
+/* Fails unless every IPv4 and TCP checksum of 'path' verifies, nothing is
+ * malformed and tshark's expert finds no error or warning (TCP's notes
+ * and chats are normal); 'decode_as' is more tshark options, such as
+ * "-d tcp.port==8080,data" for a port tshark would take for HTTP. */
+void vh_tshark_assert_tcp_clean(const char *path, const char *decode_as);
 
 #endif /* tests/testutil.h */

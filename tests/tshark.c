@@ -1,6 +1,7 @@
 /* tests/tshark.c: reading test captures back with tshark, as a student
  * would in Wireshark. */
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -60,4 +61,31 @@ vh_tshark_out(const char *path, const char *args)
                         path, args);
     ck_assert_msg(st == 0, "tshark failed: %s", out);
     return out;
+}
+
+long
+vh_tshark_count(const char *path, const char *filter)
+{
+    char args[512];
+    snprintf(args, sizeof args, "%s%s%s | wc -l", filter ? "-Y '" : "",
+             filter ? filter : "", filter ? "'" : "");
+    char *out = vh_tshark_out(path, args);
+    long n = strtol(out, NULL, 10);
+    free(out);
+    return n;
+}
+
+void
+vh_tshark_assert_tcp_clean(const char *path, const char *decode_as)
+{
+    ck_assert_int_eq(vh_tshark_count(path, "_ws.malformed "
+                                     "|| ip.checksum.status != 1 "
+                                     "|| tcp.checksum.status != 1"), 0);
+    ck_assert_int_gt(vh_tshark_count(path, "tcp.checksum.status == 1"), 0);
+    char args[256];
+    snprintf(args, sizeof args, "%s -q -z expert", decode_as);
+    char *out = vh_tshark_out(path, args);
+    ck_assert_msg(!strstr(out, "Errors") && !strstr(out, "Warns")
+                  && !strstr(out, "Malformed"), "%s:\n%s", path, out);
+    free(out);
 }
