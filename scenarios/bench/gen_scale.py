@@ -51,9 +51,10 @@ def flow(name, src, dst, pps, k, n):
             "size": 64, "rate": "%gpps" % pps, "start": "%dns" % start_ns}
 
 
-def scenario(name, desc, host, flows):
-    return {"name": name, "description": desc, "seed": 1,
-            "duration": DURATION, "hosts": [host], "traffic": flows}
+def scenario(name, desc, desc_zh, host, flows):
+    return {"name": name, "description": desc, "description_zh": desc_zh,
+            "seed": 1, "duration": DURATION, "hosts": [host],
+            "traffic": flows}
 
 
 def vm_host(n_vms):
@@ -77,6 +78,8 @@ def vms_row(n):
     return scenario("scale_vms_%d" % n,
                     "Benchmark: %d guests on one Linux bridge, guest i to "
                     "guest i+1, 600 kpps of 64-byte UDP in total." % n,
+                    "基准测试：一个 Linux 网桥上的 %d 个客户机，客户机 i "
+                    "发往客户机 i+1，64 字节 UDP 共 600 kpps。" % n,
                     vm_host(n), flows)
 
 
@@ -87,6 +90,8 @@ def flows_row(n):
     return scenario("scale_flows_%d" % n,
                     "Benchmark: 4 guests on one Linux bridge, %d flows "
                     "among them, 600 kpps of 64-byte UDP in total." % n,
+                    "基准测试：一个 Linux 网桥上的 4 个客户机，它们之间有 "
+                    "%d 条流，64 字节 UDP 共 600 kpps。" % n,
                     vm_host(4), flows)
 
 
@@ -105,7 +110,9 @@ def ctrs_row(n):
     return scenario("scale_ctrs_%d" % n,
                     "Benchmark: %d containers on Docker's default bridge, "
                     "container i to container i+1, 600 kpps of 64-byte "
-                    "UDP in total." % n, host, flows)
+                    "UDP in total." % n,
+                    "基准测试：Docker 默认网桥上的 %d 个容器，容器 i 发往"
+                    "容器 i+1，64 字节 UDP 共 600 kpps。" % n, host, flows)
 
 
 ROWS = {
