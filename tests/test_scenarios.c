@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <cjson/cJSON.h>
+
 #include "models/core/world.h"
 #include "sim/diag.h"
 #include "tests/testutil.h"
@@ -101,6 +103,72 @@ START_TEST(test_every_scenario_holds_what_it_calls_in_flight)
     /* Most scenarios end with packets on their way: the check bites. */
     ck_assert_uint_gt(in_flight, 0);
     globfree(&g);
+}
+END_TEST
+
+/* Whether 's' holds a CJK unified ideograph (U+4E00 to U+9FFF, UTF-8
+ * E4 B8 80 to E9 BF BF): Chinese text, not an English paragraph pasted in. */
+static bool
+has_cjk(const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (p[0] >= 0xe4 && p[0] <= 0xe9 && (p[1] & 0xc0) == 0x80
+            && (p[2] & 0xc0) == 0x80 && (p[0] > 0xe4 || p[1] >= 0xb8)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Checks that scenario file 'file', if it has a description, has a
+ * description_zh in Chinese. */
+static void
+check_description_zh(const char *file)
+{
+    char *text = vh_test_slurp(file, NULL);
+    ck_assert_msg(text != NULL, "%s: cannot read", file);
+    cJSON *root = cJSON_Parse(text);
+    ck_assert_msg(root != NULL, "%s: not JSON", file);
+    const cJSON *en = cJSON_GetObjectItemCaseSensitive(root, "description");
+    if (cJSON_IsString(en)) {
+        const cJSON *zh = cJSON_GetObjectItemCaseSensitive(root,
+                                                           "description_zh");
+        ck_assert_msg(cJSON_IsString(zh) && has_cjk(zh->valuestring),
+                      "%s: has a description but no description_zh in "
+                      "Chinese, which 'run --lang zh' prints instead", file);
+    }
+    cJSON_Delete(root);
+    free(text);
+}
+
+START_TEST(test_every_description_has_a_chinese_one)
+{
+    /* Students read a scenario's description at the top of its report;
+     * with --lang zh they get description_zh, or else the English one in
+     * a Chinese report.  The shipped scenarios, the lessons and what the
+     * benchmark generators write all have one. */
+    char *dir = vh_test_tmpdir();
+    char *out = NULL;
+    int st = vh_test_sh(&out, "python3 scenarios/bench/gen_ovs.py '%s' && "
+                        "python3 scenarios/bench/gen_scale.py '%s'", dir,
+                        dir);
+    ck_assert_msg(st == 0, "%s", out);
+    char pattern[PATH_MAX];
+    snprintf(pattern, sizeof pattern, "%s/*.json", dir);
+    glob_t g;
+    ck_assert_int_eq(glob("scenarios/*.json", 0, NULL, &g), 0);
+    ck_assert_int_eq(glob("scenarios/bench/*.json", GLOB_APPEND, NULL, &g),
+                     0);
+    ck_assert_int_eq(glob("scenarios/lessons/*.json", GLOB_APPEND, NULL, &g),
+                     0);
+    ck_assert_int_eq(glob(pattern, GLOB_APPEND, NULL, &g), 0);
+    for (size_t i = 0; i < g.gl_pathc; i++) {
+        check_description_zh(g.gl_pathv[i]);
+    }
+    ck_assert_uint_ge(g.gl_pathc, 50);
+    globfree(&g);
+    free(out);
+    free(dir);
 }
 END_TEST
 
@@ -275,6 +343,9 @@ scenarios_suite(void)
     tcase_add_test(tc, test_hosts_list_their_bridges);
     tcase_add_test(tc, test_vlans_isolate_and_tag);
     suite_add_tcase(s, tc);
+    TCase *zh = tcase_create("descriptions");
+    tcase_add_test(zh, test_every_description_has_a_chinese_one);
+    suite_add_tcase(s, zh);
     return s;
 }
 
