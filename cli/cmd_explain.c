@@ -175,7 +175,8 @@ print_steps(const struct follow *f, vh_time_t born, const struct world *w)
                 printf(", %s", vh_tr("interrupt moderation holds the "
                                      "interrupt"));
             } else if (h->what) {
-                printf(", %s", h->what);
+                char why[256];
+                printf(", %s", vh_tr_step(h->what, why, sizeof why));
             }
             break;
         case VH_HOP_DROP: {
@@ -195,9 +196,13 @@ print_steps(const struct follow *f, vh_time_t born, const struct world *w)
                 last_in = h->dev;
             }
             break;
-        case VH_HOP_DECIDE:
-            printf("%s", s->note ? s->note : "");
+        case VH_HOP_DECIDE: {
+            /* The model said it in English, as recordings keep it. */
+            char note[512];
+            printf("%s", s->note ? vh_tr_step(s->note, note, sizeof note)
+                                 : "");
             break;
+        }
         case VH_HOP_ARRIVE:
         case VH_HOP_DELIVER:
         case VH_HOP_CONSUME:

@@ -19,9 +19,19 @@ static struct tr_entry catalog[] = {
 #include "sim/lang/report.def"
 #include "sim/lang/gui.def"
 #include "sim/lang/lab.def"
+#include "sim/lang/step.def"
 #undef TR
 };
 static const size_t n_catalog = sizeof catalog / sizeof catalog[0];
+
+/* The texts of a packet's steps again, for vh_tr_step() to recognise
+ * formatted ones by their English format. */
+static const struct tr_entry steps[] = {
+#define TR(EN, ZH) { EN, ZH },
+#include "sim/lang/step.def"
+#undef TR
+};
+static const size_t n_steps = sizeof steps / sizeof steps[0];
 static int catalog_sorted;
 
 /* Report keys and drop reasons, glossed apart from the catalog: a key
@@ -113,6 +123,118 @@ vh_tr(const char *en)
     }
     const struct tr_entry *e = lookup(en);
     return e ? e->zh : en;
+}
+
+/* The length of the printf conversion at 'f' (which is at a '%', not
+ * "%%").  '*digits' says whether it prints an integer. */
+static size_t
+conversion(const char *f, int *digits)
+{
+    size_t n = 1 + strspn(f + 1, "-+ #0123456789.*hlzjtL");
+    *digits = f[n] && strchr("diouxX", f[n]) != NULL;
+    return n + (f[n] != '\0');
+}
+
+enum { STEP_ARGS = 4 };
+
+/* Whether 't' is what format 'f' prints, its conversions standing for
+ * the texts 'arg[n...]' (of 'len[n...]' bytes) found.  A %s takes any
+ * non-empty text, tried shortest first; an integer's, only digits. */
+static int
+match_step(const char *t, const char *f, const char **arg, size_t *len,
+           size_t n, size_t *n_out)
+{
+    while (*f && (*f != '%' || f[1] == '%')) {
+        size_t lit = f[0] == '%';
+        if (*t != f[lit]) {
+            return 0;
+        }
+        t++, f += 1 + lit;
+    }
+    if (!*f) {
+        *n_out = n;
+        return !*t;
+    }
+    int digits;
+    f += conversion(f, &digits);
+    if (n == STEP_ARGS || *f == '%') {
+        return 0;               /* Two conversions side by side. */
+    }
+    const char *last = t + strlen(t);
+    for (const char *end = t + 1; end <= last; end++) {
+        if (digits && (end[-1] < '0' || end[-1] > '9')) {
+            return 0;
+        }
+        arg[n] = t, len[n] = (size_t) (end - t);
+        if (match_step(end, f, arg, len, n + 1, n_out)) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Whether 'text' is English format 'fmt' formatted; then writes 'zh'
+ * into 'buf' with each conversion replaced by what 'text' has there, in
+ * order (lang_missing.sh keeps the conversions of both alike).  A text a
+ * %s stands for that is a step of its own is translated too ("weave
+ * router: ..."); rules and names are not, whatever they spell. */
+static int
+fill_step(const char *text, const char *fmt, const char *zh, char *buf,
+          size_t size)
+{
+    const char *arg[STEP_ARGS];
+    size_t len[STEP_ARGS], n;
+    if (!match_step(text, fmt, arg, len, 0, &n)) {
+        return 0;
+    }
+    size_t o = 0, k = 0;
+    for (const char *z = zh; *z && o + 1 < size;) {
+        if (*z == '%' && z[1] == '%') {
+            buf[o++] = '%', z += 2;
+        } else if (*z == '%') {
+            int digits;
+            z += conversion(z, &digits);
+            if (k == n) {
+                return 0;
+            }
+            char one[128];
+            size_t l = len[k] < sizeof one ? len[k] : sizeof one - 1;
+            memcpy(one, arg[k], l);
+            one[l] = '\0';
+            k++;
+            const char *s = one;
+            for (size_t i = 0; i < n_steps; i++) {
+                s = strcmp(steps[i].en, one) ? s : steps[i].zh;
+            }
+            l = strlen(s);
+            l = o + l < size - 1 ? l : size - 1 - o;
+            memcpy(buf + o, s, l);
+            o += l;
+        } else {
+            buf[o++] = *z++;
+        }
+    }
+    buf[o] = '\0';
+    return 1;
+}
+
+const char *
+vh_tr_step(const char *text, char *buf, size_t size)
+{
+    if (current != VH_LANG_ZH || !text || !size) {
+        return text;
+    }
+    const struct tr_entry *e = lookup(text);
+    if (e) {
+        return e->zh;
+    }
+    for (size_t i = 0; i < n_steps; i++) {
+        if (strchr(steps[i].en, '%')
+            && fill_step(text, steps[i].en, steps[i].zh, buf, size)) {
+            return buf;
+        }
+    }
+    return text;
 }
 
 int

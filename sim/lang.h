@@ -39,6 +39,14 @@ enum vh_lang vh_lang_from_env(void);
  * process.  'en' must be a string literal (or as long-lived). */
 const char *vh_tr(const char *en);
 
+/* A packet's step as a model wrote it into the trace, English and maybe
+ * formatted ("table 0 matched: priority=0,actions=normal"), in the
+ * current language: the entry of sim/lang/step.def whose format it
+ * matches, filled in with what the English had at each conversion,
+ * written into 'buf' of 'size' bytes.  Returns 'buf', a catalog string,
+ * or 'text' itself when English is chosen or nothing matches. */
+const char *vh_tr_step(const char *text, char *buf, size_t size);
+
 /* Whether the Chinese catalog has an entry for 'en' (tests). */
 int vh_tr_has(const char *en);
 

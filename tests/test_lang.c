@@ -79,6 +79,37 @@ START_TEST(test_tr_lookup)
 }
 END_TEST
 
+/* A step a model wrote, formatted, is found by its English format and
+ * filled in with what the English had there; English stays itself. */
+START_TEST(test_tr_step)
+{
+    char buf[256];
+    const char *rule = "table 0 matched: udp,tp_dst=9999,actions=drop";
+    vh_lang_set(VH_LANG_EN);
+    ck_assert_str_eq(vh_tr_step(rule, buf, sizeof buf), rule);
+    vh_lang_set(VH_LANG_ZH);
+    ck_assert_str_eq(vh_tr_step(rule, buf, sizeof buf),
+                     "流表 0 命中：udp,tp_dst=9999,actions=drop");
+    ck_assert_str_eq(vh_tr_step("waiting for ARP", buf, sizeof buf),
+                     "等待 ARP 解析");
+    /* A %u is digits only: "VXLAN VNI" is the %s, 5001 the %u. */
+    ck_assert_str_eq(vh_tr_step("VXLAN VNI 5001 to 192.168.2.10", buf,
+                                sizeof buf),
+                     "VXLAN VNI 5001，封装后发往 192.168.2.10");
+    ck_assert_str_eq(vh_tr_step("GRE without a key to 10.0.0.2", buf,
+                                sizeof buf), "GRE（无 key），封装后发往 10.0.0.2");
+    /* A step within a step: the weave router's prefix. */
+    ck_assert_str_eq(vh_tr_step("weave router: to peer host2, UDP 6784",
+                                buf, sizeof buf),
+                     "weave 路由器：发往对端 host2，UDP 6784");
+    ck_assert_str_eq(vh_tr_step("no such step", buf, sizeof buf),
+                     "no such step");
+    ck_assert_str_eq(vh_tr_step("table x matched: y", buf, sizeof buf),
+                     "table x matched: y");
+    vh_lang_set(VH_LANG_EN);
+}
+END_TEST
+
 /* A report key or drop reason keeps its English in the JSON report and
  * in English; in Chinese a key is its gloss, a reason its gloss and then
  * itself, so the key a lesson names is still on the screen. */
@@ -171,6 +202,7 @@ lang_suite(void)
     tcase_add_test(tc, test_lang_parse);
     tcase_add_test(tc, test_lang_env_order);
     tcase_add_test(tc, test_tr_lookup);
+    tcase_add_test(tc, test_tr_step);
     tcase_add_test(tc, test_gloss);
     tcase_add_test(tc, test_lang_missing_finds_gloss);
     tcase_add_test(tc, test_text_width);

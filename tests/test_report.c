@@ -9,6 +9,7 @@
  * default) is the English report, byte for byte. */
 #include <check.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -282,6 +283,65 @@ START_TEST(test_compare_per_core_rows)
 }
 END_TEST
 
+/* The first run of three English words in a row in 'text', or NULL.  A
+ * word is a token of letters alone (a trailing ',', ':' or ';' allowed);
+ * an OpenFlow rule or datapath flow ("actions=normal", "in_port(1)"), a
+ * device path, a protocol or program name ("ovs-vswitchd") or a number is
+ * not one, so what stays English by design breaks a run. */
+static const char *
+english_run(const char *text)
+{
+    int run = 0;
+    const char *first = NULL;
+    for (const char *t = text; *t;) {
+        size_t n = strcspn(t, " \n");
+        size_t letters = 0;
+        while (letters < n && ((t[letters] >= 'a' && t[letters] <= 'z')
+                               || (t[letters] >= 'A' && t[letters] <= 'Z'))) {
+            letters++;
+        }
+        bool word = letters && (letters == n || (letters + 1 == n
+                                && strchr(",:;", t[letters])));
+        first = word && !run ? t : first;
+        run = word ? run + 1 : 0;
+        if (run == 3) {
+            return first;
+        }
+        run = t[n] == '\n' ? 0 : run;
+        t += n + (t[n] != '\0');
+    }
+    return NULL;
+}
+
+/* 'explain --lang zh' says every step in Chinese: what a router, a
+ * tunnel, the OVS datapaths and a host waiting for ARP decide, with
+ * only rules, names and numbers left as they are. */
+START_TEST(test_explain_zh_steps)
+{
+    static const char *const scen[] = {
+        DEMO, "scenarios/ovs-fast-slow-path.json",
+        "scenarios/leaf-spine.json", "scenarios/overlay.json",
+        "scenarios/ipv6.json", "scenarios/ovs-dpdk-emc.json",
+    };
+    for (size_t i = 0; i < sizeof scen / sizeof scen[0]; i++) {
+        char *out = NULL;
+        ck_assert_int_eq(vh_test_sh(&out, "'%s' explain --lang zh %s",
+                                    vhsim(), scen[i]), 0);
+        const char *run = english_run(out);
+        ck_assert_msg(!run, "%s: English in 'explain --lang zh': %.60s",
+                      scen[i], run);
+        free(out);
+    }
+    char *en = NULL;
+    ck_assert_int_eq(vh_test_sh(&en, "'%s' explain scenarios/overlay.json",
+                                vhsim()), 0);
+    ck_assert_msg(english_run(en) && strstr(en, "VXLAN VNI 5001 from "
+                  "192.168.1.10: this tunnel's; the outer headers come off"),
+                  "the English explain changed:\n%s", en);
+    free(en);
+}
+END_TEST
+
 /* --lang en and the default are the English report, byte for byte; zh
  * gives the same report in Chinese, with the same numbers. */
 START_TEST(test_lang_en_is_default_zh_is_chinese)
@@ -409,6 +469,7 @@ report_suite(void)
     tcase_add_test(tc, test_zh_tables_aligned);
     tcase_add_test(tc, test_lang_unknown_refused);
     tcase_add_test(tc, test_lang_catalog_complete);
+    tcase_add_test(tc, test_explain_zh_steps);
     suite_add_tcase(s, tc);
     return s;
 }
