@@ -25,22 +25,22 @@
 #include "cli/compare.h"
 #include "cli/textbuf.h"
 #include "report/report.h"
+#include "sim/lang.h"
 #include "sim/xmalloc.h"
 
 /* ---- The table. ---- */
 
 /* Metrics of the table, with how to show them. */
 static const struct {
-    const char *title;
     enum sweep_metric m;
     double scale;               /* Shown value = report's value * scale. */
     int prec;
 } table_cols[] = {
-    { "Gbps", SM_GBPS, 1, 3 },
-    { "Mpps", SM_MPPS, 1, 4 },
-    { "p50 us", SM_P50, 1e-3, 2 },
-    { "p99 us", SM_P99, 1e-3, 2 },
-    { "cycles/pkt", SM_CPP, 1, 0 },
+    { SM_GBPS, 1, 3 },
+    { SM_MPPS, 1, 4 },
+    { SM_P50, 1e-3, 2 },
+    { SM_P99, 1e-3, 2 },
+    { SM_CPP, 1, 0 },
 };
 #define N_TCOLS (sizeof table_cols / sizeof *table_cols)
 
@@ -59,15 +59,37 @@ fmt_stat(struct sweep_stat st, double scale, int prec)
     return b.s;
 }
 
-/* Display width of UTF-8 text: its bytes that start a character. */
-static size_t
-text_width(const char *s)
+/* The table's first line: how many runs of how many points and seeds.
+ * With several variants the points are each variant's (--variant all
+ * is 3 variants x 1 point, not 3 points).  Chinese has no plural. */
+static void
+print_title(const struct sweep *s, FILE *out)
 {
-    size_t w = 0;
-    for (; *s; s++) {
-        w += ((unsigned char) *s & 0xc0) != 0x80;
+    size_t runs = s->n_points * s->n_seeds, nv = s->n_variants;
+    size_t per = nv ? s->n_points / nv : s->n_points;
+    fprintf(out, "%s: ", s->file);
+    if (vh_lang_get() == VH_LANG_ZH) {
+        if (nv > 1) {
+            fprintf(out, vh_tr("%zu runs (%zu variants x %zu points x %zu "
+                               "seeds)"), runs, nv, per, s->n_seeds);
+        } else {
+            fprintf(out, vh_tr("%zu runs (%zu points x %zu seeds)"), runs,
+                    s->n_points, s->n_seeds);
+        }
+    } else {
+        fprintf(out, "%zu run%s (", runs, runs == 1 ? "" : "s");
+        if (nv > 1) {
+            fprintf(out, "%zu variants x ", nv);
+        }
+        fprintf(out, "%zu point%s x %zu seed%s)", per, per == 1 ? "" : "s",
+                s->n_seeds, s->n_seeds == 1 ? "" : "s");
     }
-    return w;
+    if (s->n_seeds > 1) {
+        fprintf(out, vh_tr(", mean ± 95%% confidence half-width across "
+                           "seeds\n"));
+    } else {
+        fputc('\n', out);
+    }
 }
 
 void
@@ -80,14 +102,18 @@ sweep_print(const struct sweep *s, FILE *out)
     }
     char **cell = vh_xcalloc(n_rows * n_cols, sizeof *cell);
     size_t r = 0, c = 0;
-    cell[c++] = vh_xstrdup("variant");
+    /* The metrics' titles, in table_cols' order. */
+    const char *const titles[N_TCOLS] = {
+        "Gbps", "Mpps", vh_tr("p50 us"), vh_tr("p99 us"), vh_tr("cycles/pkt"),
+    };
+    cell[c++] = vh_xstrdup(vh_tr("variant"));
     for (size_t k = 0; k < s->n_keys; k++) {
         cell[c++] = vh_xstrdup(s->keys[k].key);
     }
-    cell[c++] = vh_xstrdup("flow");
-    cell[c++] = vh_xstrdup("delivered/sent");
+    cell[c++] = vh_xstrdup(vh_tr("flow"));
+    cell[c++] = vh_xstrdup(vh_tr("delivered/sent"));
     for (size_t i = 0; i < N_TCOLS; i++) {
-        cell[c++] = vh_xstrdup(table_cols[i].title);
+        cell[c++] = vh_xstrdup(titles[i]);
     }
     for (size_t p = 0; p < s->n_points; p++) {
         const struct sweep_point *pt = &s->points[p];
@@ -114,21 +140,16 @@ sweep_print(const struct sweep *s, FILE *out)
     }
     size_t *w = vh_xcalloc(n_cols, sizeof *w);
     for (size_t i = 0; i < n_rows * n_cols; i++) {
-        size_t tw = text_width(cell[i]);
+        size_t tw = vh_text_width(cell[i]);
         w[i % n_cols] = tw > w[i % n_cols] ? tw : w[i % n_cols];
     }
-    fprintf(out, "%s: %zu run%s (%zu point%s x %zu seed%s)", s->file,
-            s->n_points * s->n_seeds, s->n_points * s->n_seeds == 1 ? "" : "s",
-            s->n_points, s->n_points == 1 ? "" : "s", s->n_seeds,
-            s->n_seeds == 1 ? "" : "s");
-    fputs(s->n_seeds > 1 ? ", mean ± 95% confidence half-width across "
-          "seeds\n" : "\n", out);
+    print_title(s, out);
     for (size_t row = 0; row < n_rows; row++) {
         for (size_t col = 0; col < n_cols; col++) {
             const char *t = cell[row * n_cols + col];
             /* Names left, figures right. */
             bool left = col < 2 + s->n_keys;
-            size_t pad = w[col] - text_width(t);
+            size_t pad = w[col] - vh_text_width(t);
             fprintf(out, "%s%*s%s%*s", col ? "  " : "", left ? 0 : (int) pad,
                     "", t, col + 1 < n_cols && left ? (int) pad : 0, "");
         }
