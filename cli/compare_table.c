@@ -569,7 +569,11 @@ add_switch(struct table *t, const char *name)
     }
     for (size_t k = 0; k < n; k++) {
         char label[LABEL_BYTES];
-        snprintf(label, sizeof label, "  %s", keys[k]);
+        /* acl_default counts frames, not a default: say so. */
+        snprintf(label, sizeof label, "  %s",
+                 strcmp(keys[k], "acl_default")
+                 ? vh_gloss(keys[k])
+                 : vh_tr("frames no rule matched (permitted)"));
         add_metric(t, label, "switches", name, NULL, keys[k], FMT_COUNT,
                    false);
     }

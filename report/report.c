@@ -620,6 +620,20 @@ top_sections_json(const struct world *w, cJSON *r)
     }
 }
 
+/* A top-level section's heading in the chosen language: 'en' is its
+ * name capitalized, as English shows it. */
+static const char *
+top_section_heading(const char *section, const char *en)
+{
+    if (!strcmp(section, "switches")) {
+        return vh_tr("Switches");
+    }
+    if (!strcmp(section, "dvswitches")) {
+        return vh_tr("Dvswitches");
+    }
+    return en;
+}
+
 static void
 print_top_sections(const struct world *w, FILE *f)
 {
@@ -632,8 +646,10 @@ print_top_sections(const struct world *w, FILE *f)
         const char *section = d->cls->top_section;
         if (!shown || strcmp(shown, section)) {
             /* The section's name as a heading: "Switches". */
-            fprintf(f, "\n%c%s\n", toupper((unsigned char) section[0]),
-                    section + 1);
+            char head[64];
+            snprintf(head, sizeof head, "%c%s",
+                     toupper((unsigned char) section[0]), section + 1);
+            fprintf(f, "\n%s\n", top_section_heading(section, head));
             shown = section;
         }
         struct report_out out = { .text = f };
@@ -904,7 +920,7 @@ print_flows(const struct world *w, FILE *out)
     /* The numeric columns: heading and width. */
     const char *head[] = {
         vh_tr("sent"), vh_tr("delivered"), vh_tr("dropped"),
-        vh_tr("flight"), "Mpps", "Gbps", vh_tr("lat p50"), "p99", "max",
+        vh_tr("flight"), "Mpps", "Gbps", vh_tr("lat p50"), "p99", vh_tr("max"),
     };
     int wcol[] = { 8, 9, 7, 7, 9, 8, 10, 10, 10 };
     enum { N_COLS = sizeof wcol / sizeof *wcol };
