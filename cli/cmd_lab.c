@@ -53,6 +53,8 @@ static const char lab_usage[] =
     "                      decide it, checked against the run (for the\n"
     "                      teacher); ask nothing\n"
     "  -l, --list          list the lessons: name and title\n"
+    "      --lang zh|en    the language of the lesson and its questions\n"
+    "                      (default: the locale's)\n"
     "  -h, --help          print this\n"
     "\n"
     "Exit status: 0 every answer right (with --key: the key agrees with\n"
