@@ -342,6 +342,62 @@ START_TEST(test_explain_zh_steps)
 }
 END_TEST
 
+/* sweep, compare and the run's sections label their rows and columns in
+ * Chinese; sweep's title counts variants apart from points. */
+START_TEST(test_zh_labels_sweep_compare)
+{
+    char *out = NULL;
+    ck_assert_int_eq(vh_test_sh(&out, "'%s' sweep --lang zh --variant base "
+                                "--variant sriov --set stream.size=64,1000 "
+                                "--seeds 2 scenarios/cni.json", vhsim()), 0);
+    static const char *const sweep_zh[] = {
+        "共 8 次运行（2 个变体 × 2 个取值点 × 2 个种子）", "置信区间",
+        "变体", "已送达/已发送", "每包周期数",
+    };
+    for (size_t i = 0; i < sizeof sweep_zh / sizeof *sweep_zh; i++) {
+        ck_assert_msg(strstr(out, sweep_zh[i]), "no '%s' in:\n%.400s",
+                      sweep_zh[i], out);
+    }
+    ck_assert_msg(!strstr(out, "variant") && !strstr(out, "cycles/pkt")
+                  && !strstr(out, "confidence"), "%.400s", out);
+    free(out);
+    out = NULL;
+    ck_assert_int_eq(vh_test_sh(&out, "'%s' sweep --variant all --set "
+                                "stream.size=64 scenarios/cni.json",
+                                vhsim()), 0);
+    ck_assert_msg(strstr(out, "10 runs (10 variants x 1 point x 1 seed)\n"),
+                  "%s", out);
+    free(out);
+    out = NULL;
+    ck_assert_int_eq(vh_test_sh(&out, "'%s' compare --lang zh "
+                                "scenarios/leaf-spine.json", vhsim()), 0);
+    /* Rows, not the (English) description, which says 'routed'. */
+    ck_assert_msg(strstr(out, "\n  已路由字节 ")
+                  && !strstr(out, "\n  routed"), "%.400s", out);
+    free(out);
+    out = NULL;
+    ck_assert_int_eq(vh_test_sh(&out, "'%s' compare --lang zh "
+                                "scenarios/evb.json", vhsim()), 0);
+    ck_assert_msg(strstr(out, "未匹配规则（默认允许）的帧")
+                  && !strstr(out, "acl_default"), "%s", out);
+    free(out);
+    out = NULL;
+    ck_assert_int_eq(vh_test_sh(&out, "'%s' run --lang zh "
+                                "scenarios/dvswitch-migration.json",
+                                vhsim()), 0);
+    ck_assert_msg(strstr(out, "\n分布式交换机\n")
+                  && strstr(out, "入向流量整形 {") && !strstr(out, "ingress")
+                  && strstr(out, "最大\n"), "%s", out);
+    free(out);
+    out = NULL;
+    ck_assert_int_eq(vh_test_sh(&out, "'%s' run --lang zh "
+                                "scenarios/leaf-spine.json", vhsim()), 0);
+    ck_assert_msg(strstr(out, "\n交换机\n") && !strstr(out, "\nSwitches"),
+                  "%s", out);
+    free(out);
+}
+END_TEST
+
 /* --lang en and the default are the English report, byte for byte; zh
  * gives the same report in Chinese, with the same numbers. */
 START_TEST(test_lang_en_is_default_zh_is_chinese)
@@ -470,6 +526,7 @@ report_suite(void)
     tcase_add_test(tc, test_lang_unknown_refused);
     tcase_add_test(tc, test_lang_catalog_complete);
     tcase_add_test(tc, test_explain_zh_steps);
+    tcase_add_test(tc, test_zh_labels_sweep_compare);
     suite_add_tcase(s, tc);
     return s;
 }
