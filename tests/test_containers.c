@@ -323,10 +323,49 @@ START_TEST(test_private_address_not_reached)
                                    "docker-direct-access"), 5);
     ck_assert_uint_eq(w->flows[2].delivered, 5);
     struct nat *nat = wt_host(w, "host1")->nat;
-    ck_assert_uint_eq(nat->n_conns, 1);
+    ck_assert_uint_eq(nat->n_conns, 2);
     ck_assert_uint_eq(nat->conns[0].in_ip, 0xac110002u);
     ck_assert_uint_eq(nat->conns[0].out_ip, 0x0a000064u);
+    ck_assert(!nat->conns[0].dnat);
+    /* The published port's, tracked from its first packet in. */
+    ck_assert(nat->conns[1].dnat);
+    ck_assert_uint_eq(nat->conns[1].in_ip, 0xac110002u);
+    ck_assert_uint_eq(nat->conns[1].in_port, 9);
+    ck_assert_uint_eq(nat->conns[1].nat_port, 8080);
     wt_run_free(&r);
+}
+END_TEST
+
+/* UDP request/response to a published port: the container's replies
+ * leave the host from the published port, as conntrack's reply
+ * direction undoes the DNAT, not from the container's own (9), which
+ * the remote never addressed. */
+START_TEST(test_published_udp_replies_from_published_port)
+{
+    vh_tshark_require();
+    char *json = vh_test_dq(
+        "{ 'name': 'pubrr', 'duration': '2ms', 'hosts': ["
+        "  { 'name': 'host1', 'nics': [ { 'name': 'eth0',"
+        "    'ip': '10.0.0.50/24', 'link': 'r/eth0' } ],"
+        "    'containers': [ { 'name': 'web', 'network': 'bridge',"
+        "      'publish': ['8080:9/udp'] } ] },"
+        "  { 'name': 'r', 'nics': [ { 'name': 'eth0',"
+        "    'ip': '10.0.0.100/24' } ] } ],"
+        "  'traffic': [ { 'name': 'rr', 'from': 'r', 'to': 'host1:8080',"
+        "    'pattern': 'rr', 'count': 5 } ],"
+        "  'capture': [ { 'point': 'host1/eth0', 'file': 'up.pcap' } ] }");
+    char *dir = vh_test_run_scenario(json, "");
+    char up[4096];
+    snprintf(up, sizeof up, "%s/up.pcap", dir);
+    ck_assert_int_eq(vh_tshark_count(up, "udp.srcport == 10000 && "
+                                     "udp.dstport == 8080"), 5);
+    ck_assert_int_eq(vh_tshark_count(up, "ip.src == 10.0.0.50 && "
+                                     "udp.srcport == 8080 && "
+                                     "udp.dstport == 10000"), 5);
+    ck_assert_int_eq(vh_tshark_count(up, "udp.port == 9"), 0);
+    vh_test_sh(NULL, "rm -rf '%s'", dir);
+    free(dir);
+    free(json);
 }
 END_TEST
 
@@ -1102,6 +1141,7 @@ containers_suite(void)
     tcase_add_test(tc, test_tcp_masquerade_and_publish);
     tcase_add_test(tc, test_tcp_private_address_not_reached);
     tcase_add_test(tc, test_private_address_not_reached);
+    tcase_add_test(tc, test_published_udp_replies_from_published_port);
     tcase_add_test(tc, test_publish_port_ranges);
     tcase_add_test(tc, test_private_addresses_repeat_across_hosts);
     tcase_add_test(tc, test_user_networks_isolated);

@@ -251,10 +251,10 @@ conn_new(struct nat *nat, const struct vh_frame_info *fi, vh_time_t now)
     return c;
 }
 
-/* A TCP connection to a published port, as its first packet came in:
- * the member answers from its own address and port ('in_ip', 'in_port'),
- * and its segments must leave from the published one ('nat_port'), or
- * the remote's socket would not know them. */
+/* A connection (TCP, or UDP's pair of ports) to a published port, as
+ * its first packet came in: the member answers from its own address and
+ * port ('in_ip', 'in_port'), and what it sends back must leave from the
+ * published one ('nat_port'), or the remote's socket would not know it. */
 static void
 conn_dnat(struct nat *nat, const struct vh_frame_info *fi, uint32_t in_ip,
           uint16_t in_port, vh_time_t now)
@@ -485,11 +485,10 @@ nat_wan_input(struct world *w, struct endpoint *wan, struct vh_packet *p,
             charge(w, nat, p, COST_NAT_REWRITE);
             t = charge(w, nat, p, COST_IP_FORWARD);
             if (!c) {
-                /* A new packet for a forwarded port: DNAT.  A TCP
-                 * connection is tracked, for its segments both ways. */
-                if (fi->ip_proto == VH_IPPROTO_TCP) {
-                    conn_dnat(nat, fi, m->ep->ip, to_port, w->sim.now);
-                }
+                /* A new packet for a forwarded port: DNAT, tracked, so
+                 * that what the member sends back leaves from the
+                 * published port (conntrack's reply direction). */
+                conn_dnat(nat, fi, m->ep->ip, to_port, w->sim.now);
                 rewrite(p, fi, false, m->ep->ip, to_port);
                 nat->forwarded++;
                 lan->forwarded++;
@@ -497,7 +496,7 @@ nat_wan_input(struct world *w, struct endpoint *wan, struct vh_packet *p,
                 c->seen = w->sim.now;
                 rewrite(p, fi, false, c->in_ip, c->in_port);
                 if (c->dnat) {
-                    nat->forwarded++;   /* More of a published TCP port's. */
+                    nat->forwarded++;   /* More of a published port's. */
                     lan->forwarded++;
                 } else {
                     nat->replies++;
