@@ -153,6 +153,7 @@ open_live(const char *file, const char *variant, bool has_seed,
     cli_gui_scene(&sc, l->w, l->cfg, variant);
     l->wr = gui_rec_writer_new(l->spool, &sc, &l->w->sim.now);
     gui_scene_free(&sc);
+    gui_rec_watch_counters(l->wr, &l->w->devs);
     vh_trace_subscribe(&l->w->trace, VH_HOP_ALL, gui_rec_hop, l->wr);
     gui_rec_flush(l->wr);
     char err[512];

@@ -392,6 +392,7 @@ cmd_run(int argc, char **argv)
         rec = gui_rec_writer_new(vh_outfile_stream(rec_file), &sc,
                                  &w->sim.now);
         gui_scene_free(&sc);
+        gui_rec_watch_counters(rec, &w->devs);
         vh_trace_subscribe(&w->trace, VH_HOP_ALL, gui_rec_hop, rec);
     }
     cli_catch_signals();

@@ -15,6 +15,7 @@ struct contrib {
     uint16_t reason;
     uint16_t iotlb_hits, iotlb_misses;
     uint8_t kind, cat, on_cpu;
+    uint8_t tally;              /* A count event: 'cycles' more frames. */
 };
 
 struct keyframe {
@@ -246,7 +247,10 @@ add_drop(struct gui_drop_count **v, size_t *n, size_t *cap, uint32_t dev,
 static void
 ctr_apply(struct gui_ctr *c, const struct contrib *x, int sign)
 {
-    c->n[x->kind] += (uint64_t) (int64_t) sign;
+    /* A count event (record/record.h) brings the device's in or out to
+     * what the report counts; every other event counts one. */
+    c->n[x->kind] += (uint64_t) ((int64_t) sign
+                                 * (x->tally ? (int64_t) x->cycles : 1));
     if (x->kind == VH_HOP_SERVICE && x->on_cpu && x->cat < GUI_MAX_CATS) {
         c->cycles[x->cat] += (uint64_t) ((int64_t) sign * (int64_t) x->cycles);
     }
@@ -288,7 +292,7 @@ contrib_of(const struct gui_rec_item *it)
         .time = it->time, .cycles = it->cycles, .dev = it->dev,
         .reason = it->reason, .kind = it->kind, .cat = it->cat,
         .on_cpu = it->on_cpu, .iotlb_hits = it->iotlb_hits,
-        .iotlb_misses = it->iotlb_misses,
+        .iotlb_misses = it->iotlb_misses, .tally = it->tally,
     };
 }
 
@@ -825,6 +829,8 @@ gui_history_counters(struct gui_history *h, uint32_t dev, vh_time_t t,
             .reason = e->reason, .kind = e->kind, .cat = e->cat,
             .on_cpu = e->on_cpu, .iotlb_hits = e->iotlb_hits,
             .iotlb_misses = e->iotlb_misses,
+            .tally = (e->kind == VH_HOP_RX || e->kind == VH_HOP_TX)
+                     && e->pkt == GUI_NO_PKT_IDX,
         };
         ctr_apply(out, &c, 1);
         if (e->kind == VH_HOP_ENQUEUE && e->depth > out->max_depth) {

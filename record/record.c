@@ -123,6 +123,12 @@ struct gui_rec_writer {
     uint64_t count;
     vh_time_t last_time;        /* Latest event time seen. */
     int err_no;                 /* First write error, 0 if none. */
+    /* gui_rec_watch_counters(): the devices, their enclosing devices (the
+     * scene's), and the in/out counts the recording has told so far. */
+    const struct vh_devtab *devs;
+    size_t n_devs;              /* Those the scene has. */
+    int32_t *parent;
+    uint64_t *told_rx, *told_tx;
 };
 
 static void
@@ -297,6 +303,66 @@ flush_block(struct gui_rec_writer *w)
     w->block_no++;
 }
 
+/* A count event: device 'dev' took in ('kind' RX) or sent (TX) 'delta'
+ * frames more than the recording's hops at it say.  It has no packet; its
+ * payload is the signed difference. */
+static void
+put_count(struct gui_rec_writer *w, uint32_t dev, enum vh_hop_kind kind,
+          int64_t delta)
+{
+    vh_time_t now = *w->clock;
+    if (!w->n_block) {
+        w->first_now = now;
+        w->prev_now = now;
+        w->prev_pkt = 0;
+    }
+    struct bytes *b = &w->block;
+    put_u8(b, (uint8_t) (kind | F_NOPKT));
+    put_var(b, now - w->prev_now);
+    put_var(b, 0);
+    put_var(b, (uint64_t) dev + 1);
+    put_var(b, zigzag(delta));
+    w->prev_now = now;
+    w->count++;
+    w->n_block++;
+}
+
+/* Writes what device 'dev''s counters differ from what was told. */
+static void
+check_counts(struct gui_rec_writer *w, uint32_t dev)
+{
+    const struct vh_device *d = w->devs->v[dev];
+    if (d->rx != w->told_rx[dev]) {
+        put_count(w, dev, VH_HOP_RX, (int64_t) (d->rx - w->told_rx[dev]));
+        w->told_rx[dev] = d->rx;
+    }
+    if (d->tx != w->told_tx[dev]) {
+        put_count(w, dev, VH_HOP_TX, (int64_t) (d->tx - w->told_tx[dev]));
+        w->told_tx[dev] = d->tx;
+    }
+}
+
+static void
+check_all_counts(struct gui_rec_writer *w)
+{
+    for (size_t i = 0; i < w->n_devs; i++) {
+        check_counts(w, (uint32_t) i);
+    }
+}
+
+void
+gui_rec_watch_counters(struct gui_rec_writer *w, const struct vh_devtab *devs)
+{
+    w->devs = devs;
+    w->n_devs = devs->n;
+    w->parent = gui_xcalloc(devs->n ? devs->n : 1, sizeof *w->parent);
+    w->told_rx = gui_xcalloc(devs->n ? devs->n : 1, sizeof *w->told_rx);
+    w->told_tx = gui_xcalloc(devs->n ? devs->n : 1, sizeof *w->told_tx);
+    for (size_t i = 0; i < devs->n; i++) {
+        w->parent[i] = devs->v[i]->parent;
+    }
+}
+
 void
 gui_rec_hop(void *ctx, const struct vh_hop *h)
 {
@@ -394,7 +460,23 @@ gui_rec_hop(void *ctx, const struct vh_hop *h)
     }
     w->prev_now = now;
     w->count++;
-    if (++w->n_block >= BLOCK_EVENTS) {
+    w->n_block++;
+    if (h->dev && h->dev->id < w->n_devs) {
+        /* Its own hop is told; the counters of the device and of those
+         * enclosing it (a switch whose port this is) may have moved
+         * without one. */
+        if (h->kind == VH_HOP_RX) {
+            w->told_rx[h->dev->id]++;
+        } else if (h->kind == VH_HOP_TX) {
+            w->told_tx[h->dev->id]++;
+        }
+        for (int32_t d = (int32_t) h->dev->id, k = 0;
+             d >= 0 && (size_t) d < w->n_devs && k < 8; d = w->parent[d], k++) {
+            check_counts(w, (uint32_t) d);
+        }
+    }
+    if (w->n_block >= BLOCK_EVENTS) {
+        check_all_counts(w);
         flush_block(w);
     }
 }
@@ -402,6 +484,7 @@ gui_rec_hop(void *ctx, const struct vh_hop *h)
 int
 gui_rec_flush(struct gui_rec_writer *w)
 {
+    check_all_counts(w);
     flush_block(w);
     if (fflush(w->f) && !w->err_no) {
         w->err_no = errno ? errno : EIO;
@@ -412,6 +495,7 @@ gui_rec_flush(struct gui_rec_writer *w)
 int
 gui_rec_finish(struct gui_rec_writer *w, char *err, size_t errlen)
 {
+    check_all_counts(w);
     flush_block(w);
     struct bytes *b = &w->rec;
     b->n = 0;
@@ -431,6 +515,9 @@ gui_rec_finish(struct gui_rec_writer *w, char *err, size_t errlen)
     free(w->rec.v);
     free(w->cache);
     free(w->strs);
+    free(w->parent);
+    free(w->told_rx);
+    free(w->told_tx);
     free(w);
     return rc;
 }
@@ -791,6 +878,11 @@ decode(struct gui_rec_reader *r, struct gui_rec_item *it)
         uint8_t pf = get_u8(&c);
         it->is_reply = pf & 1;
         it->counted = (pf >> 1) & 1;
+    }
+    if ((flags & F_NOPKT) && (it->kind == VH_HOP_RX || it->kind == VH_HOP_TX)) {
+        /* A count event (put_count()): its difference, as 'cycles'. */
+        it->cycles = (uint64_t) unzigzag(get_var(&c));
+        it->tally = 1;
     }
     switch (it->kind) {
     case VH_HOP_SERVICE:

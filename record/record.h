@@ -25,7 +25,7 @@
 #include "sim/trace.h"
 
 #define GUI_REC_MAGIC "VHSIMREC"
-#define GUI_REC_VERSION 5
+#define GUI_REC_VERSION 6
 #define GUI_REC_SNAPLEN 128     /* Frame bytes kept per snapshot: enough
                                  * for Ethernet, tags, IP, UDP and one
                                  * tunnel with its inner headers. */
@@ -55,6 +55,9 @@ struct gui_rec_item {
     uint8_t kind;               /* enum vh_hop_kind. */
     uint8_t cat;                /* Cycle category. */
     uint8_t on_cpu;
+    uint8_t tally;              /* A count event: RX or TX with no packet,
+                                 * 'cycles' frames more (two's complement)
+                                 * than the hops at 'dev' said. */
 
     /* The packet's identity: present the first time a block mentions it. */
     bool has_meta;
@@ -82,6 +85,14 @@ struct gui_rec_writer;
  * gui_rec_finish(). */
 struct gui_rec_writer *gui_rec_writer_new(FILE *f, const struct gui_scene *sc,
                                           const vh_time_t *clock);
+
+/* Has the writer keep the recording's in/out counts of each device equal
+ * to the counters the report reads ('devs', the world's registry, whose
+ * index is the scene's): a switch or bridge counts at its ports' hops,
+ * not at hops of its own.  After each hop the writer compares the hop's
+ * device and those enclosing it, and every device at the end of each
+ * block and of the run, and writes a count event for any difference. */
+void gui_rec_watch_counters(struct gui_rec_writer *, const struct vh_devtab *);
 
 /* The trace subscriber: subscribe with 'ctx' = the writer. */
 void gui_rec_hop(void *ctx, const struct vh_hop *);
