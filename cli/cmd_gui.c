@@ -534,6 +534,25 @@ cmd_gui(int argc, char **argv)
     }
     app->speed = o.speed;
     rc = apply_selection(app, &o);
+    if (!rc && headless) {
+        /* A picture's timeline spans the whole run: a live run learns when
+         * it ends by getting there. */
+        if (gui_app_set_time(app, GUI_TIME_INF - 1)) {
+            rc = cli_error(VH_EXIT_FAIL, "%s", app->err);
+        }
+    }
+    if (!rc && o.at && !o.frames) {
+        /* A time after the run ended shows the end, and says so. */
+        if (gui_app_set_time(app, o.at)) {
+            rc = cli_error(VH_EXIT_FAIL, "%s", app->err);
+        } else if (o.at > gui_app_end(app)) {
+            char a[32], b[32];
+            fprintf(stderr, "vhsim: --at %s is after the run ended, at %s: "
+                    "showing its end\n", vh_format_time(o.at, a, sizeof a),
+                    vh_format_time(gui_app_end(app), b, sizeof b));
+            o.at = gui_app_end(app);
+        }
+    }
     if (!rc) {
         if (o.screenshot) {
             if (gui_app_screenshot(app, o.at, o.screenshot)) {

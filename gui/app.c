@@ -204,12 +204,18 @@ gui_app_add_side(struct gui_app *a, struct gui_history *h, const char *title)
 vh_time_t
 gui_app_end(const struct gui_app *a)
 {
+    /* When every run has ended, the latest end; until then (a live run
+     * still going, a recording cut short) the scenario's duration. */
     vh_time_t end = 1;
     for (int s = 0; s < a->n_sides; s++) {
-        const struct gui_scene *sc = gui_history_scene(a->side[s].h);
-        vh_time_t last = gui_history_last_time(a->side[s].h);
-        end = sc->duration > end ? sc->duration : end;
-        end = last > end ? last : end;
+        struct gui_history *h = a->side[s].h;
+        vh_time_t ran = gui_history_run_end(h);
+        vh_time_t last = gui_history_last_time(h);
+        if (!ran) {
+            ran = gui_history_scene(h)->duration;
+            ran = last > ran ? last : ran;
+        }
+        end = ran > end ? ran : end;
     }
     return end;
 }
@@ -341,6 +347,11 @@ gui_app_set_time(struct gui_app *a, vh_time_t t)
             return -1;
         }
         gui_anim_frame(&sd->frame, sd->h, sd->l, a->t, &o);
+    }
+    if (a->t > gui_app_end(a)) {
+        /* Getting there ended a live run earlier than its duration: the
+         * timeline now stops at that end, and so does the time. */
+        return gui_app_set_time(a, a->t);
     }
     resolve_selection(a);
     if (a->follow) {

@@ -110,7 +110,9 @@ void gui_app_free(struct gui_app *);
 int gui_app_add_side(struct gui_app *, struct gui_history *h,
                      const char *title);
 
-/* The end of the timeline: the scenario's duration or the last event. */
+/* The end of the timeline: when the run ended (the latest of the sides'),
+ * or, while that is not known, the scenario's duration or the last
+ * event. */
 vh_time_t gui_app_end(const struct gui_app *);
 
 void gui_app_resize(struct gui_app *, int w, int h);

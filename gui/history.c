@@ -36,6 +36,8 @@ struct gui_history {
     void *advance_ctx;
     vh_time_t advanced_to;
     bool finished;              /* The live run has ended. */
+    bool end_read;              /* 'run_end' is read, or was not there. */
+    vh_time_t run_end;
     char err[256];
 
     /* Reading. */
@@ -935,6 +937,20 @@ int
 gui_history_guest_cat(const struct gui_history *h)
 {
     return h->guest_cat;
+}
+
+vh_time_t
+gui_history_run_end(struct gui_history *h)
+{
+    /* A recording's end record is read once; a live run's, once it ended
+     * (before that the spool has none). */
+    if (!h->end_read && (!h->advance || h->finished)) {
+        h->end_read = true;
+        if (!gui_rec_complete(h->rd, &h->run_end)) {
+            h->run_end = 0;
+        }
+    }
+    return h->run_end;
 }
 
 bool

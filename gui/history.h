@@ -184,6 +184,10 @@ vh_time_t gui_history_prev_time(const struct gui_history *, vh_time_t t);
 /* The latest event time known. */
 vh_time_t gui_history_last_time(const struct gui_history *);
 
+/* When the run ended, as the recording's end record says; 0 while that is
+ * not known (a live run still going, a recording cut short). */
+vh_time_t gui_history_run_end(struct gui_history *);
+
 /* The most events ever read into memory at once. */
 size_t gui_history_peak(const struct gui_history *);
 
