@@ -164,7 +164,8 @@ host_lines(struct gui_lines *out, struct gui_history *h,
                     sum += v;
                     o += (size_t) snprintf(detail + o, sizeof detail - o,
                                            "%s%s %.0f%%", o ? ", " : "",
-                                           sc->cats[cat], 100.0 * (double) v
+                                           vh_tr(sc->cats[cat]),
+                                           100.0 * (double) v
                                            / (double) f->cpu_window);
                     if (o >= sizeof detail) {
                         o = sizeof detail - 1;
@@ -485,19 +486,6 @@ kind_word(uint8_t k)
     default: break;
     }
     return k < VH_HOP_N_KINDS ? vh_hop_kind_names[k] : "?";
-}
-
-/* Columns 's' takes in a monospaced line: a Chinese character two. */
-static int
-text_cols(const char *s)
-{
-    int n = 0;
-    for (const unsigned char *p = (const unsigned char *) s; *p; p++) {
-        if ((*p & 0xc0) != 0x80) {
-            n += *p >= 0xe2 && *p < 0xf0 ? 2 : 1;
-        }
-    }
-    return n;
 }
 
 
@@ -860,13 +848,24 @@ gui_inspect_packet(struct gui_lines *out, struct gui_history *h, uint32_t pi,
         /* The kind's column is 7 wide however many bytes its word takes
          * (Chinese: three a character, two columns). */
         const char *kw = kind_word(e->kind);
-        int pad = 7 - text_cols(kw);
+        int pad = 7 - (int) vh_text_width(kw);
+        fmt_t(rel, a, sizeof a);
         ln = add(out, GUI_MONO, e->kind == VH_HOP_DROP ? red
                  : e->time <= t ? ink : soft, 0, "%9s %-16s %s%*s %s",
-                 fmt_t(rel, a, sizeof a), path, kw, pad > 0 ? pad : 0, "",
-                 detail);
+                 a, path, kw, pad > 0 ? pad : 0, "", detail);
         ln->marker = i == w.cur && e->time <= t;
         ln->hop = true;
+        /* Where the device, kind and detail columns start in the text:
+         * gui_inspect_draw() puts each at its place, as the spaces alone
+         * would not where a Chinese font draws the line. */
+        size_t c0 = (strlen(a) > 9 ? strlen(a) : 9) + 1;
+        size_t c1 = c0 + (strlen(path) > 16 ? strlen(path) : 16) + 1;
+        size_t c2 = c1 + strlen(kw) + (size_t) (pad > 0 ? pad : 0) + 1;
+        if (c2 <= strlen(ln->text)) {
+            ln->cell[0] = (uint8_t) c0;
+            ln->cell[1] = (uint8_t) c1;
+            ln->cell[2] = (uint8_t) c2;
+        }
     }
     char line[200] = "";
     size_t o = 0;
@@ -875,7 +874,8 @@ gui_inspect_packet(struct gui_lines *out, struct gui_history *h, uint32_t pi,
         if (cyc[k]) {
             total += cyc[k];
             o += (size_t) snprintf(line + o, sizeof line - o, "%s%s %" PRIu64,
-                                   o ? ", " : "", sc->cats[k], cyc[k]);
+                                   o ? ", " : "", vh_tr(sc->cats[k]),
+                                   cyc[k]);
             if (o >= sizeof line) {
                 o = sizeof line - 1;
             }
@@ -892,6 +892,49 @@ gui_inspect_width(const struct gui_draw *d, int area_w)
 {
     float w = fminf((float) area_w * 0.37f, 600 * d->ui);
     return fmaxf(w, fminf((float) area_w, 260 * d->ui));
+}
+
+/* A hop row by its columns (gui_line's 'cell'): the time right-aligned in
+ * 9 character widths of the monospaced font, then the device at 10, the
+ * kind at 27, the detail at 35, each moved right of the one before if
+ * that one is longer.  A line with Chinese words is drawn in a font whose
+ * spaces are not a column wide, so the columns are placed, not spaced. */
+static void
+cells_draw(struct gui_draw *d, const struct gui_line *ln, int size, float x,
+           float y, float right)
+{
+    int cw, chh;
+    gui_text_size(d->font, GUI_MONO, size, "0", &cw, &chh);
+    static const int col[4] = { 0, 10, 27, 35 };
+    size_t from[4] = { 0, ln->cell[0], ln->cell[1], ln->cell[2] };
+    float end = x;
+    for (int k = 0; k < 4; k++) {
+        size_t to = k < 3 ? ln->cell[k] : strlen(ln->text);
+        char cell[sizeof ln->text];
+        size_t b = from[k], e = to;
+        while (b < e && ln->text[b] == ' ') {
+            b++;
+        }
+        while (e > b && ln->text[e - 1] == ' ') {
+            e--;
+        }
+        memcpy(cell, ln->text + b, e - b);
+        cell[e - b] = '\0';
+        float at = x + (float) (col[k] * cw);
+        if (k == 0) {
+            at = x + (float) (9 * cw);
+            end = at;
+            gui_text(d->font, GUI_MONO, size, ln->color, at, y, GUI_RIGHT, 0,
+                     cell);
+            continue;
+        }
+        at = at > end + (float) cw ? at : end + (float) cw;
+        if (at >= right) {
+            return;
+        }
+        end = at + (float) gui_text(d->font, GUI_MONO, size, ln->color, at,
+                                    y, GUI_LEFT, right - at, cell);
+    }
 }
 
 void
@@ -963,8 +1006,12 @@ gui_inspect_draw(struct gui_draw *d, const SDL_Rect *area,
             x += (float) fpx * 1.2f;
         }
         int size = ln->style == GUI_MONO ? (int) (11 * ui + 0.5f) : fpx;
-        gui_text(d->font, ln->style, size, ln->color, x, y, GUI_LEFT,
-                 px + pw - x - 8 * ui, ln->text);
+        if (ln->cell[2]) {
+            cells_draw(d, ln, size, x, y, px + pw - 8 * ui);
+        } else {
+            gui_text(d->font, ln->style, size, ln->color, x, y, GUI_LEFT,
+                     px + pw - x - 8 * ui, ln->text);
+        }
         y += lh;
     }
 }

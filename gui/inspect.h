@@ -29,6 +29,9 @@ struct gui_line {
     bool hop;                   /* A row of the hop list, which scrolls. */
     SDL_Color swatch;           /* A colour square before the text, if its */
     bool has_swatch;            /* 'has_swatch'. */
+    uint8_t cell[3];            /* A hop row: where its device, kind and
+                                 * detail columns start in 'text'; 0 for
+                                 * a line drawn as one string. */
     char text[200];
 };
 

@@ -44,6 +44,7 @@
 #include "models/core/world.h"
 #include "models/ovs/ovs_kernel.h"
 #include "record/record.h"
+#include "sim/lang.h"
 #include "sim/units.h"
 #include "tests/testutil.h"
 
@@ -1042,6 +1043,66 @@ START_TEST(test_inspector_counts_equal_report)
     }
     ck_assert_uint_gt(between, 0);
     vh_test_sh(NULL, "rm -rf '%s'", dir);
+    free(dir);
+}
+END_TEST
+
+/* In Chinese the CPU categories of a host's core loads and of a packet's
+ * cycles are the report's words, and each hop row says where its columns
+ * start, so that they line up however wide a font draws them. */
+START_TEST(test_inspector_chinese)
+{
+    char *dir = vh_test_tmpdir();
+    char *rec = record_demo(dir, "");
+    struct viewer v;
+    viewer_file(&v, 1280, 720, rec, 0);
+    struct gui_app *a = &v.app;
+    vh_lang_set(VH_LANG_ZH);
+    a->has_pkt = true;
+    a->pkt_flow = 0;
+    a->pkt_seq = 0;
+    gui_app_set_time(a, 114300 * VH_NS);
+    size_t hops = 0;
+    bool footer = false;
+    for (size_t i = 0; i < a->lines.n; i++) {
+        const struct gui_line *ln = &a->lines.v[i];
+        ck_assert_msg(!strstr(ln->text, "softirq")
+                      && !strstr(ln->text, "vswitch"), "%s", ln->text);
+        footer |= strstr(ln->text, "\xe8\xbd\xaf\xe4\xb8\xad\xe6\x96\xad ")
+                  && strstr(ln->text, "\xe5\xae\xa2\xe6\x88\xb7\xe6\x9c\xba ");
+        if (ln->hop) {
+            hops++;
+            /* The device's column starts at the device, the kind's at a
+             * word, the detail's after the kind's spaces. */
+            ck_assert_uint_gt(ln->cell[0], 0);
+            ck_assert(ln->text[ln->cell[0]] != ' '
+                      && ln->text[ln->cell[0] - 1] == ' ');
+            ck_assert(ln->text[ln->cell[1]] != ' '
+                      && ln->text[ln->cell[1] - 1] == ' ');
+            ck_assert(ln->text[ln->cell[2] - 1] == ' ');
+            ck_assert(!strncmp(ln->text + ln->cell[0], "host1/", 6)
+                      || !strncmp(ln->text + ln->cell[0], "tor1", 4)
+                      || !strncmp(ln->text + ln->cell[0], "remote/", 7));
+        }
+    }
+    ck_assert_uint_gt(hops, 10);
+    ck_assert(footer);
+    a->has_pkt = false;
+    snprintf(a->sel_path, sizeof a->sel_path, "host1");
+    gui_app_set_time(a, 111 * VH_US);
+    bool core = false;
+    for (size_t i = 0; i < a->lines.n; i++) {
+        const char *t = a->lines.v[i].text;
+        ck_assert_msg(!strstr(t, "guest ") && !strstr(t, "vmexit"), "%s", t);
+        core |= strstr(t, "\xe6\xa0\xb8 2")       /* "核 2" ... "客户机" */
+                && strstr(t, "\xe5\xae\xa2\xe6\x88\xb7\xe6\x9c\xba");
+    }
+    vh_lang_set(VH_LANG_EN);
+    ck_assert(core);
+    viewer_close(&v);
+    unlink(rec);
+    rmdir(dir);
+    free(rec);
     free(dir);
 }
 END_TEST
@@ -3460,6 +3521,7 @@ gui_suite(void)
     tcase_add_test(tc, test_small_budget_same_frames);
     tcase_add_test(tc, test_inspector_against_the_trace);
     tcase_add_test(tc, test_inspector_counts_equal_report);
+    tcase_add_test(tc, test_inspector_chinese);
     tcase_add_test(tc, test_evb_hairpin_turns_drawn);
     tcase_add_test(tc, test_empty_scene_frame);
     tcase_add_test(tc, test_recording_truncated_or_damaged);
