@@ -286,16 +286,38 @@ draw_timeline(struct gui_app *a)
     gui_fill(d, x0, y, x1 - x0, 8 * ui, RGB(0xd4, 0xd8, 0xdd));
     float cur = x0 + (x1 - x0) * (float) ((double) a->t / (double) end);
     gui_fill(d, x0, y, cur - x0, 8 * ui, RGB(0x4c, 0x78, 0xa8));
-    /* Ticks with times. */
+    /* Ticks with round times (1, 2, 2.5 or 5 times a power of ten, at
+     * most 8 steps), and the run's end, which is seldom round, at the
+     * right; a tick too close to it goes without its label. */
     char s[96];
     int px = (int) (11 * ui + 0.5f);
-    for (int i = 0; i <= 8; i++) {
-        float x = x0 + (x1 - x0) * (float) i / 8;
+    vh_time_t step = 1;
+    for (vh_time_t p10 = 1;; p10 *= 10) {
+        static const vh_time_t m[] = { 10, 20, 25, 50 };
+        size_t k = 0;
+        while (k < 4 && m[k] * p10 / 10 * 8 < end) {
+            k++;
+        }
+        if (k < 4) {
+            step = m[k] * p10 / 10;
+            break;
+        }
+    }
+    int ew, eh;
+    vh_format_time(end, s, sizeof s);
+    gui_text_size(d->font, GUI_SANS, px, s, &ew, &eh);
+    gui_fill(d, x1, y + 8 * ui, 1, 5 * ui, soft);
+    gui_text(d->font, GUI_SANS, px, soft, x1, y + 14 * ui, GUI_RIGHT, 0, s);
+    for (vh_time_t t = 0; t < end; t += step) {
+        float x = x0 + (x1 - x0) * (float) ((double) t / (double) end);
         gui_fill(d, x, y + 8 * ui, 1, 5 * ui, soft);
-        vh_format_time(end / 8 * (vh_time_t) i, s, sizeof s);
-        gui_text(d->font, GUI_SANS, px, soft, x,
-                 y + 14 * ui, i == 0 ? GUI_LEFT : i == 8 ? GUI_RIGHT
-                 : GUI_CENTER, 0, s);
+        vh_format_time(t, s, sizeof s);
+        int tw, th;
+        gui_text_size(d->font, GUI_SANS, px, s, &tw, &th);
+        if (t == 0 || x + (float) tw / 2 + 10 * ui < x1 - (float) ew) {
+            gui_text(d->font, GUI_SANS, px, soft, x, y + 14 * ui,
+                     t ? GUI_CENTER : GUI_LEFT, 0, s);
+        }
     }
     /* Scenario events: a mark each, labelled where the label has room
      * (marks close together keep only the first label). */
@@ -344,7 +366,7 @@ draw_help(struct gui_app *a)
         { "timeline", "click or drag to jump; red marks are scenario events" },
         { "i", "hurry through stretches where nothing moves" },
         { "Home  End", "start / end of the run" },
-        { "h", "this help" },
+        { "h  F1", "this help" },
         { "q  Esc", "quit" },
     };
     struct gui_draw *d = &a->draw;
