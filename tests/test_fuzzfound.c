@@ -36,7 +36,7 @@ write_file(const void *bytes, size_t n)
 START_TEST(test_empty_scene_record)
 {
     static const uint8_t rec[] = {
-        'V', 'H', 'S', 'I', 'M', 'R', 'E', 'C', 5, 0, 0, 0,
+        'V', 'H', 'S', 'I', 'M', 'R', 'E', 'C', GUI_REC_VERSION, 0, 0, 0,
         'S', 0, 0, 0, 0,
     };
     char *path = write_file(rec, sizeof rec);
