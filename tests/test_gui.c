@@ -1010,6 +1010,8 @@ START_TEST(test_inspector_counts_equal_report)
         snprintf(path, sizeof path, "%s/r.vhrec", dir);
         struct viewer v;
         viewer_file(&v, 1280, 720, path, 0);
+        /* The timeline ends when the run did, not at its duration. */
+        ck_assert_uint_eq(gui_app_end(&v.app) / VH_NS, end / VH_NS);
         size_t shown = 0, aggregates = 0;
         const cJSON *d;
         cJSON_ArrayForEach(d, cJSON_GetObjectItem(r, "devices")) {
@@ -3182,6 +3184,12 @@ START_TEST(test_cli)
         ck_assert_msg(strstr(out, "vhsim"), "%s", out);
         free(out);
     }
+    /* After the run's end (1.016ms; its duration is 2ms): its end, said. */
+    st = vh_test_sh(&out, "cd '%s' && '%s' gui '%s/" DEMO "' --screenshot "
+                    "end.png --at 5ms 2>&1 && rm end.png", dir, vhsim, cwd);
+    ck_assert_msg(st == 0 && strstr(out, "--at 5ms is after the run ended, "
+                                    "at 1.016ms"), "%d: %s", st, out);
+    free(out);
     st = vh_test_sh(&out, "cd '%s' && echo garbage > g.vhrec && '%s' gui "
                     "g.vhrec --screenshot y.png", dir, vhsim);
     ck_assert_int_eq(st, 2);
