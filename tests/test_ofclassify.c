@@ -1588,7 +1588,9 @@ xresult_save(struct xresult *r, const struct xlate_out *out)
     odp_actions_copy(&r->acts, &out->acts);
     r->wc = out->wc;
     size_t n = out->n_rules < XRESULT_RULES ? out->n_rules : XRESULT_RULES;
-    memcpy(r->rules, out->rules, n * sizeof *r->rules);
+    if (n) {
+        memcpy(r->rules, out->rules, n * sizeof *r->rules);
+    }
     r->n_rules = out->n_rules;
     r->n_lookups = out->n_lookups;
     r->drop = out->drop;
