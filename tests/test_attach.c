@@ -355,32 +355,6 @@ END_TEST
 
 /* --- TCP through NAT. --- */
 
-/* Captures at two points of a run, into a test directory. */
-struct caps {
-    const char *points[2];
-    const char *files[2];
-    struct vh_capture *c;
-};
-
-static void
-caps_open(struct world *w, void *ctx)
-{
-    struct caps *cc = ctx;
-    size_t failed;
-    char err[256];
-    cc->c = vh_capture_open(&w->trace, &w->devs, cc->points, cc->files, 2,
-                            &failed, err, sizeof err);
-    ck_assert_msg(cc->c, "%s", err);
-}
-
-static void
-caps_commit(struct caps *cc)
-{
-    char err[256];
-    ck_assert_msg(vh_capture_commit(cc->c, err, sizeof err) == 0, "%s",
-                  err);
-}
-
 static uint64_t
 goodput(const struct world *w, size_t i)
 {
@@ -400,8 +374,8 @@ START_TEST(test_nat_tcp_both_ways)
     char up[512], vm[512];
     snprintf(up, sizeof up, "%s/up.pcap", dir);
     snprintf(vm, sizeof vm, "%s/vm1.pcap", dir);
-    struct caps cc = { { "host1/eth0", "host1/vm1/eth0" }, { up, vm },
-                       NULL };
+    struct wt_caps cc = { { "host1/eth0", "host1/vm1/eth0" },
+                          { up, vm }, NULL };
     char json[8192];
     snprintf(json, sizeof json, nat_fmt,
              ", \"forward\": [ { \"proto\": \"tcp\", \"port\": 8443,"
@@ -410,8 +384,8 @@ START_TEST(test_nat_tcp_both_ways)
              "  \"to\": \"remote\", \"proto\": \"tcp\", \"bytes\": 300000 },"
              "{ \"name\": \"in\", \"from\": \"remote\", \"to\": \"host1/vm1\","
              "  \"proto\": \"tcp\", \"dport\": 8443, \"bytes\": 200000 }");
-    struct wt_run r = wt_run_json(json, NULL, caps_open, &cc);
-    caps_commit(&cc);
+    struct wt_run r = wt_run_json(json, NULL, wt_caps_open, &cc);
+    wt_caps_commit(&cc);
     struct world *w = r.w;
     ck_assert_uint_eq(goodput(w, 0), 300000);
     ck_assert_uint_eq(goodput(w, 1), 200000);

@@ -219,25 +219,6 @@ START_TEST(test_active_backup_loses_until_miimon_notices)
 }
 END_TEST
 
-/* Captures at one or two points, opened once the world is built. */
-struct caps {
-    const char *points[2];
-    const char *files[2];
-    size_t n;
-    struct vh_capture *c;
-};
-
-static void
-caps_open(struct world *w, void *ctx)
-{
-    struct caps *cc = ctx;
-    size_t failed;
-    char err[256];
-    cc->c = vh_capture_open(&w->trace, &w->devs, cc->points, cc->files,
-                            cc->n, &failed, err, sizeof err);
-    ck_assert_msg(cc->c, "%s", err);
-}
-
 /* 802.3ad: the bond and the switch exchange LACPDUs on each member (the
  * bond's first says it has no partner yet, the switch's answer is in
  * sync, and the bond's reply names it), both members enter the
@@ -248,11 +229,10 @@ START_TEST(test_8023ad_forms_aggregation_by_lacp)
     char *dir = vh_test_tmpdir();
     char path[512];
     snprintf(path, sizeof path, "%s/eth2.pcap", dir);
-    struct caps cc = { { "h/eth2" }, { path }, 1, NULL };
-    struct wt_run r = run_bond(", \"bond_mode\": \"802.3ad\"", caps_open,
+    struct wt_caps cc = { { "h/eth2" }, { path }, NULL };
+    struct wt_run r = run_bond(", \"bond_mode\": \"802.3ad\"", wt_caps_open,
                                &cc);
-    char err[256];
-    ck_assert_msg(vh_capture_commit(cc.c, err, sizeof err) == 0, "%s", err);
+    wt_caps_commit(&cc);
     struct bond *b = bond_of(r.w);
     ck_assert_uint_eq(b->lacp_tx, 4);   /* Two per member. */
     ck_assert_uint_eq(b->lacp_rx, 2);   /* The switch's answer on each. */
@@ -351,12 +331,11 @@ START_TEST(test_alb_spreads_peers_by_arp)
     char p1[512], p2[512];
     snprintf(p1, sizeof p1, "%s/eth1.pcap", dir);
     snprintf(p2, sizeof p2, "%s/eth2.pcap", dir);
-    struct caps cc = { { "h/eth1", "h/eth2" }, { p1, p2 }, 2, NULL };
+    struct wt_caps cc = { { "h/eth1", "h/eth2" }, { p1, p2 }, NULL };
     char *json = alb_scenario("200ms", alb_rx_traffic, "");
-    struct wt_run r = wt_run_json(json, NULL, caps_open, &cc);
+    struct wt_run r = wt_run_json(json, NULL, wt_caps_open, &cc);
     free(json);
-    char err[256];
-    ck_assert_msg(vh_capture_commit(cc.c, err, sizeof err) == 0, "%s", err);
+    wt_caps_commit(&cc);
     struct bond *b = bond_of(r.w);
     ck_assert_uint_eq(b->alb->n_clients, 2);
     ck_assert_int_ne(b->alb->clients[0].member, b->alb->clients[1].member);
@@ -409,14 +388,13 @@ START_TEST(test_alb_failover_moves_mac_and_peers)
     char p1[512], p2[512];
     snprintf(p1, sizeof p1, "%s/eth1.pcap", dir);
     snprintf(p2, sizeof p2, "%s/eth2.pcap", dir);
-    struct caps cc = { { "h/eth1", "h/eth2" }, { p1, p2 }, 2, NULL };
+    struct wt_caps cc = { { "h/eth1", "h/eth2" }, { p1, p2 }, NULL };
     char *json = alb_scenario("200ms", alb_rx_traffic,
                               "{ \"at\": \"52ms\", \"action\": \"link-down\","
                               "  \"target\": \"h/eth1\" }");
-    struct wt_run r = wt_run_json(json, NULL, caps_open, &cc);
+    struct wt_run r = wt_run_json(json, NULL, wt_caps_open, &cc);
     free(json);
-    char err[256];
-    ck_assert_msg(vh_capture_commit(cc.c, err, sizeof err) == 0, "%s", err);
+    wt_caps_commit(&cc);
     struct bond *b = bond_of(r.w);
     ck_assert_int_eq(b->active, 1);
     ck_assert_uint_eq(b->failovers, 1);
@@ -472,17 +450,16 @@ START_TEST(test_alb_spreads_destinations_after_rebalance)
     char *dir = vh_test_tmpdir();
     char p2[512];
     snprintf(p2, sizeof p2, "%s/eth2.pcap", dir);
-    struct caps cc = { { "h/eth2" }, { p2 }, 1, NULL };
+    struct wt_caps cc = { { "h/eth2" }, { p2 }, NULL };
     char *json = alb_scenario(
         "12s",
         "{ \"name\": \"a\", \"from\": \"h/vm1\", \"to\": \"r1\","
         "  \"size\": 512, \"rate\": \"1kpps\", \"duration\": \"11s\" },"
         "{ \"name\": \"b\", \"from\": \"h/vm1\", \"to\": \"r2\","
         "  \"size\": 512, \"rate\": \"1kpps\", \"duration\": \"11s\" }", "");
-    struct wt_run r = wt_run_json(json, NULL, caps_open, &cc);
+    struct wt_run r = wt_run_json(json, NULL, wt_caps_open, &cc);
     free(json);
-    char err[256];
-    ck_assert_msg(vh_capture_commit(cc.c, err, sizeof err) == 0, "%s", err);
+    wt_caps_commit(&cc);
     struct bond *b = bond_of(r.w);
     ck_assert_uint_eq(b->alb->rebalances, 1);
     ck_assert_uint_eq(r.w->flows[0].delivered, 11000);

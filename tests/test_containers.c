@@ -239,23 +239,6 @@ END_TEST
 
 /* --- NAT, as tshark reads it. --- */
 
-struct caps {
-    const char *points[2];
-    const char *files[2];
-    struct vh_capture *c;
-};
-
-static void
-caps_open(struct world *w, void *ctx)
-{
-    struct caps *cc = ctx;
-    size_t failed;
-    char err[256];
-    cc->c = vh_capture_open(&w->trace, &w->devs, cc->points, cc->files, 2,
-                            &failed, err, sizeof err);
-    ck_assert_msg(cc->c, "%s", err);
-}
-
 START_TEST(test_masquerade_and_publish_on_the_wire)
 {
     vh_tshark_require();
@@ -263,14 +246,13 @@ START_TEST(test_masquerade_and_publish_on_the_wire)
     char up[512], eth0[512];
     snprintf(up, sizeof up, "%s/up.pcap", dir);
     snprintf(eth0, sizeof eth0, "%s/web.pcap", dir);
-    struct caps cc = { { "host1/eth0", "host1/web/eth0" }, { up, eth0 },
-                       NULL };
+    struct wt_caps cc = { { "host1/eth0", "host1/web/eth0" },
+                          { up, eth0 }, NULL };
     struct wt_run r = run("",
         "{'name': 'web', 'publish': ['8080:9/udp'], 'cpus': [3]}",
         FLOW("out", "host1/web", "remote", 3, "10us") ","
-        FLOW("in", "remote", "host1:8080", 3, "1ms"), NULL, caps_open, &cc);
-    char err[256];
-    ck_assert_msg(vh_capture_commit(cc.c, err, sizeof err) == 0, "%s", err);
+        FLOW("in", "remote", "host1:8080", 3, "1ms"), NULL, wt_caps_open, &cc);
+    wt_caps_commit(&cc);
     ck_assert_uint_eq(r.w->flows[1].delivered, 3);
     vh_tshark_assert_clean(up);
     vh_tshark_assert_clean(eth0);
@@ -383,16 +365,15 @@ START_TEST(test_tcp_masquerade_and_publish)
     char up[512], br[512];
     snprintf(up, sizeof up, "%s/up.pcap", dir);
     snprintf(br, sizeof br, "%s/docker0.pcap", dir);
-    struct caps cc = { { "host1/eth0", "host1/docker0" }, { up, br },
-                       NULL };
+    struct wt_caps cc = { { "host1/eth0", "host1/docker0" },
+                          { up, br }, NULL };
     struct wt_run r = run("", "{'name': 'web', 'publish': ['8080:9']}",
         "{'name': 'in', 'from': 'remote', 'to': 'host1:8080',"
         " 'proto': 'tcp', 'bytes': 200000},"
         "{'name': 'out', 'from': 'host1/web', 'to': 'remote',"
         " 'proto': 'tcp', 'bytes': 200000, 'start': '10us'}",
-        NULL, caps_open, &cc);
-    char err[256];
-    ck_assert_msg(vh_capture_commit(cc.c, err, sizeof err) == 0, "%s", err);
+        NULL, wt_caps_open, &cc);
+    wt_caps_commit(&cc);
     struct world *w = r.w;
     wt_assert_conserved(w, true);
     ck_assert_uint_eq(w->flows[0].xport->goodput_bytes, 200000);

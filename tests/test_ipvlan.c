@@ -120,29 +120,10 @@ run_json(char *json, void (*sub)(struct world *, void *), void *ctx)
     return r;
 }
 
-/* Captures of two devices, opened before the run. */
-struct caps {
-    const char *points[2];
-    const char *files[2];
-    struct vh_capture *c;
-};
-
 static void
-caps_open(struct world *w, void *ctx)
+caps_commit(struct wt_caps *cc)
 {
-    struct caps *cc = ctx;
-    size_t failed;
-    char err[256];
-    cc->c = vh_capture_open(&w->trace, &w->devs, cc->points, cc->files, 2,
-                            &failed, err, sizeof err);
-    ck_assert_msg(cc->c, "%s", err);
-}
-
-static void
-caps_commit(struct caps *cc)
-{
-    char err[256];
-    ck_assert_msg(vh_capture_commit(cc->c, err, sizeof err) == 0, "%s", err);
+    wt_caps_commit(cc);
     vh_tshark_assert_clean(cc->files[0]);
     vh_tshark_assert_clean(cc->files[1]);
 }
@@ -182,10 +163,10 @@ START_TEST(test_l3_device_sends_no_arp)
     char up[512], eth0[512];
     snprintf(up, sizeof up, "%s/up.pcap", dir);
     snprintf(eth0, sizeof eth0, "%s/i1.pcap", dir);
-    struct caps cc = { { "host1/eth0", "host1/i1/eth0" }, { up, eth0 },
-                       NULL };
+    struct wt_caps cc = { { "host1/eth0", "host1/i1/eth0" },
+                          { up, eth0 }, NULL };
     struct wt_run r = run_json(lan_json("l3",
-        UDP("out", "host1/i1", "remote", 10, "10us"), "3ms"), caps_open,
+        UDP("out", "host1/i1", "remote", 10, "10us"), "3ms"), wt_caps_open,
         &cc);
     caps_commit(&cc);
     ck_assert_uint_eq(r.w->flows[0].delivered, 10);
@@ -206,7 +187,7 @@ START_TEST(test_l3_device_sends_no_arp)
     /* In L2 the device asks for itself. */
     cc.c = NULL;
     r = run_json(lan_json("l2", UDP("out", "host1/i1", "remote", 10, "10us"),
-                          "3ms"), caps_open, &cc);
+                          "3ms"), wt_caps_open, &cc);
     caps_commit(&cc);
     ck_assert_uint_eq(r.w->flows[0].delivered, 10);
     expect_tshark(eth0, "arp.opcode == 1", "-e arp.src.proto_ipv4",

@@ -62,23 +62,6 @@ world_json(const char *nic_extra, const char *gateway, const char *attach)
     return json;
 }
 
-struct caps {
-    const char *points[2];
-    const char *files[2];
-    struct vh_capture *c;
-};
-
-static void
-caps_open(struct world *w, void *ctx)
-{
-    struct caps *cc = ctx;
-    size_t failed;
-    char err[256];
-    cc->c = vh_capture_open(&w->trace, &w->devs, cc->points, cc->files, 2,
-                            &failed, err, sizeof err);
-    ck_assert_msg(cc->c, "%s", err);
-}
-
 /* The distinct lines tshark prints of 'file' for 'filter' and 'fields'. */
 static void
 expect_fields(const char *file, const char *filter, const char *fields,
@@ -99,12 +82,11 @@ START_TEST(test_vm_reaches_another_rack)
     char up[512], far[512];
     snprintf(up, sizeof up, "%s/host1.pcap", dir);
     snprintf(far, sizeof far, "%s/h2.pcap", dir);
-    struct caps cc = { { "host1/eth0", "h2/eth0" }, { up, far }, NULL };
+    struct wt_caps cc = { { "host1/eth0", "h2/eth0" }, { up, far }, NULL };
     char *json = world_json("", GW("10.0.1.1"), BRIDGED);
-    struct wt_run r = wt_run_json(json, NULL, caps_open, &cc);
+    struct wt_run r = wt_run_json(json, NULL, wt_caps_open, &cc);
     free(json);
-    char err[256];
-    ck_assert_msg(vh_capture_commit(cc.c, err, sizeof err) == 0, "%s", err);
+    wt_caps_commit(&cc);
     vh_tshark_assert_clean(up);
     vh_tshark_assert_clean(far);
     ck_assert_uint_eq(r.w->flows[0].delivered, 10);

@@ -8,6 +8,7 @@
 #include "models/core/acct.h"
 #include "models/core/host.h"
 #include "models/endpoint/tcp.h"
+#include "sim/capture.h"
 #include "sim/diag.h"
 
 struct wt_run
@@ -228,4 +229,25 @@ wt_cat_cycles(const struct host *h, enum cpu_cat cat)
         t += h->cores[c].cycles[cat];
     }
     return t;
+}
+
+void
+wt_caps_open(struct world *w, void *caps)
+{
+    struct wt_caps *cc = caps;
+    size_t n = 0, failed;
+    while (n < 4 && cc->points[n]) {
+        n++;
+    }
+    char err[256];
+    cc->c = vh_capture_open(&w->trace, &w->devs, cc->points, cc->files, n,
+                            &failed, err, sizeof err);
+    ck_assert_msg(cc->c, "%s", err);
+}
+
+void
+wt_caps_commit(struct wt_caps *cc)
+{
+    char err[256];
+    ck_assert_msg(vh_capture_commit(cc->c, err, sizeof err) == 0, "%s", err);
 }

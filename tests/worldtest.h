@@ -78,4 +78,17 @@ uint64_t wt_host_cycles(const struct host *h);
 /* Cycles of category 'cat' spent on all of host 'h''s cores. */
 uint64_t wt_cat_cycles(const struct host *h, enum cpu_cat cat);
 
+/* Captures at up to four points of a run: wt_caps_open, with the struct
+ * as its context, is the hook wt_run_json() calls once the world is
+ * built; wt_caps_commit() writes the files after the run.  The points
+ * are those before the first NULL. */
+struct vh_capture;
+struct wt_caps {
+    const char *points[4];
+    const char *files[4];
+    struct vh_capture *c;
+};
+void wt_caps_open(struct world *, void *caps);
+void wt_caps_commit(struct wt_caps *);
+
 #endif /* tests/worldtest.h */
