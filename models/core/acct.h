@@ -3,8 +3,9 @@
  * A packet of a flow ends in exactly one of three states: delivered to the
  * destination application, dropped with a named reason, or still in flight
  * when the run ends.  A TCP super-frame counts as the segments it stands
- * for ('counted'), whichever of them it is cut into or merged from.  Models never free a packet themselves: they call
- * acct_drop() or acct_deliver(), which count, trace, and free.
+ * for ('counted'), whichever of them it is cut into or merged from.
+ * Models never free a packet themselves: they call acct_drop() or
+ * acct_deliver(), which count, trace, and free.
  *
  * Flooding makes copies of one logical packet.  The copies share a family,
  * and the logical packet is delivered if any copy is; it is dropped only
