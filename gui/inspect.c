@@ -832,10 +832,14 @@ gui_inspect_packet(struct gui_lines *out, struct gui_history *h, uint32_t pi,
                          fmt_t(e->end - e->time, b, sizeof b));
             }
             break;
-        case VH_HOP_ENQUEUE:
+        case VH_HOP_ENQUEUE: {
+            /* Why it waits, as the model wrote it (English), in the
+             * reader's language, as 'vhsim explain' prints it. */
+            char step[120];
             snprintf(detail, sizeof detail, vh_tr("depth %u%s%s"), e->depth,
-                     *what ? ", " : "", vh_tr(what));
+                     *what ? ", " : "", vh_tr_step(what, step, sizeof step));
             break;
+        }
         case VH_HOP_DROP:
             snprintf(detail, sizeof detail, "%s",
                      vh_gloss_reason(gui_history_string(h, e->reason), why,

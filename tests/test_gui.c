@@ -1065,11 +1065,14 @@ START_TEST(test_inspector_chinese)
     a->pkt_seq = 0;
     gui_app_set_time(a, 114300 * VH_NS);
     size_t hops = 0;
-    bool footer = false;
+    bool footer = false, arp = false;
     for (size_t i = 0; i < a->lines.n; i++) {
         const struct gui_line *ln = &a->lines.v[i];
         ck_assert_msg(!strstr(ln->text, "softirq")
-                      && !strstr(ln->text, "vswitch"), "%s", ln->text);
+                      && !strstr(ln->text, "vswitch")
+                      && !strstr(ln->text, "waiting for"), "%s", ln->text);
+        /* The first packet waited for ARP: said in Chinese. */
+        arp |= strstr(ln->text, "\xe7\xad\x89\xe5\xbe\x85 ARP") != NULL;
         footer |= strstr(ln->text, "\xe8\xbd\xaf\xe4\xb8\xad\xe6\x96\xad ")
                   && strstr(ln->text, "\xe5\xae\xa2\xe6\x88\xb7\xe6\x9c\xba ");
         if (ln->hop) {
@@ -1089,6 +1092,7 @@ START_TEST(test_inspector_chinese)
     }
     ck_assert_uint_gt(hops, 10);
     ck_assert(footer);
+    ck_assert(arp);
     a->has_pkt = false;
     snprintf(a->sel_path, sizeof a->sel_path, "host1");
     gui_app_set_time(a, 111 * VH_US);
