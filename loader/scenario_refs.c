@@ -178,6 +178,9 @@ check_addresses(struct ld *ld)
         for (size_t j = 0; j < sc->hosts[i].n_nics; j++) {
             n += sc->hosts[i].nics[j].n_vlans;
         }
+        for (size_t j = 0; j < sc->hosts[i].n_bridges; j++) {
+            n += sc->hosts[i].bridges[j].n_bports;
+        }
         for (size_t j = 0; j < sc->hosts[i].n_vms; j++) {
             n += sc->hosts[i].vms[j].n_nics;
             for (size_t m = 0; m < sc->hosts[i].vms[j].n_nics; m++) {
@@ -213,6 +216,23 @@ check_addresses(struct ld *ld)
                 use[k].shares_mac = true;
             }
         }
+        /* An OVS internal port is one of the host's interfaces, with a
+         * MAC and an address of its own. */
+        for (size_t j = 0; j < h->n_bridges; j++) {
+            const struct cfg_bridge *br = &h->bridges[j];
+            for (size_t m = 0; m < br->n_bports; m++) {
+                const struct cfg_bport *bp = &br->bports[m];
+                if (bp->type != CFG_BP_INTERNAL) {
+                    continue;
+                }
+                macs[k] = bp->mac;
+                ips[k] = bp->ip;
+                has_ip[k] = bp->has_ip;
+                use[k].jpath = bp->jpath;
+                use[k].given = true;
+                k++;
+            }
+        }
         for (size_t j = 0; j < h->n_vms; j++) {
             const struct cfg_vm *vm = &h->vms[j];
             for (size_t m = 0; m < vm->n_nics; m++, k++) {
@@ -233,6 +253,7 @@ check_addresses(struct ld *ld)
         }
     }
 
+    n = k;                      /* Internal ports among the bridges'. */
     bool ok = true;
     for (size_t a = 0; ok && a < n; a++) {
         for (size_t b = 0; ok && b < a; b++) {

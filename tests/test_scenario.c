@@ -778,6 +778,25 @@ START_TEST(test_variant_trial_leaves_unsupported)
 }
 END_TEST
 
+/* An OVS internal port's address is one of the host's: another NIC with
+ * the same address is refused, naming both, as between two NICs. */
+START_TEST(test_internal_port_address_unique)
+{
+    struct vh_diag d;
+    struct cfg_scenario *sc = load(
+        SCN(HOST("", NIC(""),
+                 "{'name': 'br0', 'type': 'ovs', 'ports': ['eth0',"
+                 " {'name': 'mgmt', 'type': 'internal',"
+                 "  'ip': '10.0.0.1/24'}]}",
+                 VM("", VNIC(", 'attach': {'type': 'ovs', 'to': 'br0'}")))
+            ", " REMOTE(""), FLOW(""), ""), NULL, &d);
+    ck_assert_ptr_null(sc);
+    ck_assert_msg(strstr(d.msg, "IP address 10.0.0.1 is also used by")
+                  && strstr(d.msg, "hosts[0].bridges[0].ports[1]"),
+                  "%s", d.msg);
+}
+END_TEST
+
 START_TEST(test_units_converted)
 {
     struct vh_diag d;
@@ -1134,6 +1153,7 @@ scenario_suite(void)
     tcase_add_test(tc, test_derived_macs);
     tcase_add_test(tc, test_vnic_default_names);
     tcase_add_test(tc, test_variant_trial_leaves_unsupported);
+    tcase_add_test(tc, test_internal_port_address_unique);
     tcase_add_test(tc, test_units_converted);
     tcase_add_test(tc, test_nic_to_nic_cable);
     tcase_add_test(tc, test_variants);
