@@ -504,6 +504,33 @@ END_TEST
  * a 1 Gb/s stream's goodput is its rate, never more, as is its
  * payload delivered by each moment; the wire carries that and the
  * headers. */
+/* A stream paced at 20 Gb/s into a 1 Gb/s cable for 10 ms: the
+ * application's writes block once the socket's 4 MiB buffer holds what
+ * is not yet acknowledged, so after its stop it leaves at most that
+ * behind it to drain (about 35 ms at 1 Gb/s), not the 24 MB a write
+ * that never blocked would have queued (200 ms). */
+START_TEST(test_tcp_paced_stream_bounded_by_its_buffer)
+{
+    const char *json =
+        "{ \"name\": \"pace\", \"duration\": \"1s\", \"hosts\": ["
+        "{ \"name\": \"a\", \"nics\": [ { \"name\": \"eth0\", "
+        "\"model\": \"i350\", \"ip\": \"10.0.0.1/24\", "
+        "\"link\": \"b/eth0\" } ] },"
+        "{ \"name\": \"b\", \"nics\": [ { \"name\": \"eth0\", "
+        "\"model\": \"i350\", \"ip\": \"10.0.0.2/24\" } ] } ],"
+        "\"traffic\": [ { \"name\": \"t\", \"from\": \"a\", \"to\": \"b\", "
+        "\"proto\": \"tcp\", \"rate\": \"20Gbps\", \"duration\": \"10ms\" } ] }";
+    struct wt_run r = wt_run_json(json, NULL, NULL, NULL);
+    const struct xport_stats *x = flow(&r, 0)->xport;
+    ck_assert_uint_gt(x->goodput_bytes, 4u << 20);
+    ck_assert_uint_lt(x->goodput_bytes, (4u << 20) + 1250000 + 200000);
+    ck_assert_msg(x->last_goodput < 60 * VH_MS, "last byte at %.3f ms",
+                  (double) x->last_goodput / VH_MS);
+    wt_assert_conserved(r.w, false);
+    wt_run_free(&r);
+}
+END_TEST
+
 START_TEST(test_tcp_rate_paces_stream)
 {
     static const char *const rates[] = { "", ", \"rate\": \"1Gbps\"" };
@@ -706,6 +733,7 @@ tcp_suite(void)
     tcase_add_test(tc, test_tcp_rr_explained);
     tcase_add_test(tc, test_tcp_tail_loss_probed);
     tcase_add_test(tc, test_tcp_rate_paces_stream);
+    tcase_add_test(tc, test_tcp_paced_stream_bounded_by_its_buffer);
     tcase_add_test(tc, test_tcp_deterministic);
     tcase_add_test(tc, test_tcp_access_methods_scenario);
     suite_add_tcase(s, tc);

@@ -35,6 +35,9 @@
 #define TCP_SACKED 64               /* SACKed ranges a sender keeps. */
 #define TCP_RR_MAX 1024             /* Outstanding transactions. */
 #define TCP_ENDLESS (UINT64_MAX / 4)    /* A stream without 'bytes'. */
+#define TCP_SNDBUF (4u << 20)       /* tcp_wmem's largest send buffer: a
+                                     * paced application's write blocks
+                                     * while this much is not yet acked. */
 /* With GSO, the largest segment TCP builds: tcp_xmit_size_goal's
  * gso_max_size (65536) less one, less MAX_TCP_HEADER (320 on x86-64). */
 #define TCP_GSO_GOAL (65536 - 1 - 320)
@@ -1319,8 +1322,9 @@ app_pace_next(struct tcp_conn *c)
     uint64_t left = (cf->bytes ? cf->bytes : TCP_ENDLESS) - e->written;
     uint64_t n = e->written + (left < e->mss ? left : e->mss);
     double s = (double) n * 8.0 / cf->app_bps;
-    vh_schedule_at(&c->w->sim, c->paced_from
-                               + (vh_time_t) llround(s * (double) VH_SEC),
+    vh_time_t at = c->paced_from + (vh_time_t) llround(s * (double) VH_SEC);
+    /* Behind after a full buffer: at once, catching up. */
+    vh_schedule_at(&c->w->sim, at > c->w->sim.now ? at : c->w->sim.now,
                    app_pace_ev, c, NULL);
 }
 
@@ -1334,6 +1338,18 @@ app_pace_ev(struct vh_sim *sim, void *obj, void *arg)
     uint64_t total = cf->bytes ? cf->bytes : TCP_ENDLESS;
     (void) arg;
     if (e->fin_queued || sim->now >= c->stop) {
+        return;
+    }
+    if (e->written - e->una >= TCP_SNDBUF) {
+        /* The socket's buffer is full (the path carries less than the
+         * rate): the write blocks, and is tried again a segment's time
+         * at the rate later; the rate's schedule then catches up, as
+         * iperf3's -b does, within what the buffer takes. */
+        vh_time_t slot = (vh_time_t) llround((double) e->mss * 8.0
+                                             / cf->app_bps
+                                             * (double) VH_SEC);
+        vh_schedule_at(sim, sim->now + (slot ? slot : 1), app_pace_ev, c,
+                       NULL);
         return;
     }
     uint64_t n = total - e->written;
