@@ -172,11 +172,12 @@ print_steps(const struct follow *f, vh_time_t born, const struct world *w)
                 /* The NIC keeps a minimum gap between two interrupts
                  * (ethtool -C rx-usecs): the wait that follows is it. */
                 itr_held = true;
-                printf(", %s", vh_tr("interrupt moderation holds the "
-                                     "interrupt"));
+                printf("%s%s", vh_tr(", "), vh_tr("interrupt moderation "
+                                                  "holds the interrupt"));
             } else if (h->what) {
                 char why[256];
-                printf(", %s", vh_tr_step(h->what, why, sizeof why));
+                printf("%s%s", vh_tr(", "),
+                       vh_tr_step(h->what, why, sizeof why));
             }
             break;
         case VH_HOP_DROP: {
@@ -187,7 +188,7 @@ print_steps(const struct follow *f, vh_time_t born, const struct world *w)
         case VH_HOP_RX:
         case VH_HOP_TX:
             printf(vh_tr("%u-byte frame"), s->len);
-            printf("%s%s", *s->tag ? ", " : "", s->tag);
+            printf("%s%s", *s->tag ? vh_tr(", ") : "", s->tag);
             if (h->kind == VH_HOP_TX && h->dev && h->dev == last_in) {
                 printf("%s", vh_tr(" (back out of the port it came in by: "
                                    "a hairpin turn)"));

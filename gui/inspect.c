@@ -837,7 +837,8 @@ gui_inspect_packet(struct gui_lines *out, struct gui_history *h, uint32_t pi,
              * reader's language, as 'vhsim explain' prints it. */
             char step[120];
             snprintf(detail, sizeof detail, vh_tr("depth %u%s%s"), e->depth,
-                     *what ? ", " : "", vh_tr_step(what, step, sizeof step));
+                     *what ? vh_tr(", ") : "",
+                     vh_tr_step(what, step, sizeof step));
             break;
         }
         case VH_HOP_DROP:

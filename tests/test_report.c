@@ -330,6 +330,19 @@ START_TEST(test_explain_zh_steps)
         const char *run = english_run(out);
         ck_assert_msg(!run, "%s: English in 'explain --lang zh': %.60s",
                       scen[i], run);
+        /* Why a frame waits follows its queue's depth after a Chinese
+         * comma, as Chinese prose separates clauses. */
+        const char *d = strstr(out, "队列深度 ");
+        bool why = false;
+        for (; d; d = strstr(d + 1, "队列深度 ")) {
+            const char *e = d + strlen("队列深度 ");
+            e += strspn(e, "0123456789");
+            ck_assert_msg(*e != ',', "%s: an ASCII comma after the depth: "
+                          "%.40s", scen[i], d);
+            why |= !strncmp(e, "，", strlen("，"));
+        }
+        ck_assert_msg(why, "%s: no reason for a wait given after a depth",
+                      scen[i]);
         free(out);
     }
     char *en = NULL;
