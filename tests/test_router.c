@@ -688,6 +688,22 @@ static const struct {
       "'mode': 'router', 'ports': 4, " IFS "}]}",
       "switches[0].interfaces[0].ip: IP address 10.0.0.1 is also used by "
       "hosts[0].nics[0]" },
+    /* IPv6 alike: a host's address, then another router's. */
+    { "{'hosts': [{'name': 'h', 'nics': [{'name': 'eth0', 'ip': "
+      "'10.0.0.9/24', 'ip6': '2001:db8:1::1/64', 'link': 'r/p1'}]}], "
+      "'switches': [{'name': 'r', 'mode': 'router', 'ports': 4, "
+      "'interfaces': [{'port': 'p1', 'ip': '10.0.0.1/24', "
+      "'ip6': '2001:db8:1::1/64'}]}]}",
+      "switches[0].interfaces[0].ip6: IPv6 address 2001:db8:1::1 is also "
+      "used by hosts[0].nics[0]" },
+    { "{'switches': [{'name': 'a', 'mode': 'router', 'ports': 4, "
+      "'interfaces': [{'port': 'p1', 'ip': '10.0.0.1/24', "
+      "'ip6': '2001:db8:1::1/64'}], 'links': {'p1': 'b/p1'}}, "
+      "{'name': 'b', 'mode': 'router', 'ports': 4, "
+      "'interfaces': [{'port': 'p1', 'ip': '10.0.0.2/24', "
+      "'ip6': '2001:db8:1::1/64'}]}]}",
+      "switches[1].interfaces[0].ip6: IPv6 address 2001:db8:1::1 is also "
+      "used by switches[0].interfaces[0]" },
 };
 
 START_TEST(test_router_loader_refusals)
