@@ -198,8 +198,9 @@ print_steps(const struct follow *f, vh_time_t born, const struct world *w)
             }
             break;
         case VH_HOP_DECIDE: {
-            /* The model said it in English, as recordings keep it. */
-            char note[512];
+            /* The model said it in English, as recordings keep it (a
+             * megaflow may take most of 800 bytes). */
+            char note[1024];
             printf("%s", s->note ? vh_tr_step(s->note, note, sizeof note)
                                  : "");
             break;

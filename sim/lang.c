@@ -197,16 +197,22 @@ fill_step(const char *text, const char *fmt, const char *zh, char *buf,
             if (k == n) {
                 return 0;
             }
+            /* The argument as the English had it, whatever its length
+             * (a megaflow is longer than any step): only one short
+             * enough to be a step is looked up as one. */
+            const char *s = arg[k];
+            size_t l = len[k];
             char one[128];
-            size_t l = len[k] < sizeof one ? len[k] : sizeof one - 1;
-            memcpy(one, arg[k], l);
-            one[l] = '\0';
-            k++;
-            const char *s = one;
-            for (size_t i = 0; i < n_steps; i++) {
-                s = strcmp(steps[i].en, one) ? s : steps[i].zh;
+            if (l < sizeof one) {
+                memcpy(one, s, l);
+                one[l] = '\0';
+                for (size_t i = 0; i < n_steps; i++) {
+                    if (!strcmp(steps[i].en, one)) {
+                        s = steps[i].zh, l = strlen(s);
+                    }
+                }
             }
-            l = strlen(s);
+            k++;
             l = o + l < size - 1 ? l : size - 1 - o;
             memcpy(buf + o, s, l);
             o += l;

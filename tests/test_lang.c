@@ -102,6 +102,17 @@ START_TEST(test_tr_step)
     ck_assert_str_eq(vh_tr_step("weave router: to peer host2, UDP 6784",
                                 buf, sizeof buf),
                      "weave 路由器：发往对端 host2，UDP 6784");
+    /* An argument longer than any step is filled in whole: a megaflow
+     * in Chinese keeps its udp() as the English has it. */
+    const char *mf = "installs megaflow in_port(4),eth(src=52:54:00:00:00:01,"
+                     "dst=02:00:00:00:00:64),eth_type(0x0800),ipv4(src="
+                     "10.0.0.1,dst=10.0.0.100,proto=17,frag=no),"
+                     "udp(src=10000,dst=9)";
+    ck_assert_str_eq(vh_tr_step(mf, buf, sizeof buf),
+                     "安装 megaflow in_port(4),eth(src=52:54:00:00:00:01,"
+                     "dst=02:00:00:00:00:64),eth_type(0x0800),ipv4(src="
+                     "10.0.0.1,dst=10.0.0.100,proto=17,frag=no),"
+                     "udp(src=10000,dst=9)");
     ck_assert_str_eq(vh_tr_step("no such step", buf, sizeof buf),
                      "no such step");
     ck_assert_str_eq(vh_tr_step("table x matched: y", buf, sizeof buf),
