@@ -448,6 +448,7 @@ load_bridge(struct ld *ld, const cJSON *o, const char *bp, int n_cores,
      * model to parse. */
     jp_key(path, bp, "flows");
     br->n_flows = (size_t) cJSON_GetArraySize(flows);
+    br->flows_given = flows != NULL;
     br->flows = ld_calloc(br->n_flows, sizeof *br->flows);
     size_t i = 0;
     for (const cJSON *f = flows ? flows->child : NULL; f; f = f->next, i++) {

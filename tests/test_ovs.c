@@ -305,6 +305,39 @@ START_TEST(test_no_rule_matched_drops)
 }
 END_TEST
 
+/* "flows": [] is a bridge whose rules were all deleted ('ovs-ofctl
+ * del-flows'): on either datapath every frame, ARP first, misses table 0
+ * and is dropped, and nothing reaches the guest.  Without "flows" the
+ * default NORMAL rule switches the same traffic. */
+START_TEST(test_empty_flows_drop_everything)
+{
+    for (int dpdk = 0; dpdk < 2; dpdk++) {
+        for (int empty = 0; empty < 2; empty++) {
+            struct scn s = {
+                .rules = empty ? "" : NULL,
+                .dpdk = dpdk,
+                .traffic =
+                    "{ 'name': 'f', 'from': 'remote', 'to': 'host1/vm1',"
+                    "  'rate': '20kpps', 'count': 30 }",
+            };
+            struct ovs_run o = run_scn(&s);
+            const cJSON *f = flow_of(&o, "f");
+            ck_assert_int_eq(jnum(f, "sent"), 30);
+            ck_assert_int_eq(jnum(f, "delivered"), empty ? 0 : 30);
+            const cJSON *br = jfind(o.rep, "devices", "path", "host1/br0");
+            const cJSON *why = cJSON_GetObjectItem(
+                cJSON_GetObjectItem(br, "drop_reasons"), "no-rule-matched");
+            ck_assert_msg(empty ? why && why->valuedouble > 0 : !why,
+                          "dpdk %d, empty %d: br0's no-rule-matched drops",
+                          dpdk, empty);
+            ck_assert_int_eq(dev_rx(&o, "host1/vm1/eth0"), empty ? 0 : 31);
+            assert_flows_add_up(&o);
+            ovs_run_free(&o);
+        }
+    }
+}
+END_TEST
+
 /* Resubmits nest as deep as OVS lets them: a chain of 40 tables, each
  * resubmitting to the next, switches every frame and credits every rule
  * on the way; a rule that resubmits to its own table is cut at the limit
@@ -1450,6 +1483,7 @@ ovs_suite(void)
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, test_rule_drops_its_flow_only);
     tcase_add_test(tc, test_no_rule_matched_drops);
+    tcase_add_test(tc, test_empty_flows_drop_everything);
     tcase_add_test(tc, test_resubmit_chain_and_loop);
     tcase_add_test(tc, test_rule_counters_count_every_frame);
     tcase_add_test(tc, test_upcall_per_flow_when_rules_look_at_ports);

@@ -309,6 +309,8 @@ struct cfg_bridge {
     enum cfg_ovs_datapath datapath;     /* OVS only; default kernel. */
     char **flows;               /* OVS only: rules as written, verbatim. */
     size_t n_flows;
+    bool flows_given;           /* "flows" written, even empty: without
+                                 * it, OVS's one default rule. */
     const struct dev_class *cls;    /* The class that builds it, or NULL
                                      * if none does yet. */
     void *priv;                 /* What the class read of its own keys

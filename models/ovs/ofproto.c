@@ -211,9 +211,11 @@ static bool
 load_rules(struct ofproto *ofp, const struct cfg_bridge *cb,
            struct vh_diag *diag)
 {
-    size_t n = cb->n_flows ? cb->n_flows : 1;
+    /* "flows": [] is a bridge after 'ovs-ofctl del-flows': no rule at
+     * all, so every frame misses table 0 and is dropped. */
+    size_t n = cb->flows_given ? cb->n_flows : 1;
     for (size_t i = 0; i < n; i++) {
-        const char *text = cb->n_flows ? cb->flows[i] : default_rule;
+        const char *text = cb->flows_given ? cb->flows[i] : default_rule;
         struct of_rule *r = vh_xcalloc(1, sizeof *r);
         char err[512];
         if (!of_rule_parse(text, port_lookup, ofp, r, err, sizeof err)) {
