@@ -243,6 +243,44 @@ load_network(struct ld *ld, const cJSON *o, const char *np,
     return true;
 }
 
+/* Whether a network of driver 'd' spans hosts: one name, one subnet and
+ * one address allocator for every host that declares it. */
+static bool
+spans_hosts(enum cfg_netdriver d)
+{
+    return d == CFG_ND_OVERLAY || d == CFG_ND_CALICO || d == CFG_ND_FLANNEL
+           || d == CFG_ND_WEAVE || d == CFG_ND_SRIOV;
+}
+
+/* A network that spans hosts is one network wherever it is declared: a
+ * host before 'host' naming 'net' with another such driver is refused
+ * here, at the driver, before the two allocators hand out the same
+ * addresses and the error would be about those.  A local network (a
+ * bridge, macvlan or ipvlan) of the same name is another network. */
+static bool
+same_driver_across_hosts(struct ld *ld, const struct cfg_host *host,
+                         const struct cfg_network *net, const char *np)
+{
+    for (const struct cfg_host *o = ld->sc->hosts; o < host; o++) {
+        for (size_t k = 0; k < o->n_networks; k++) {
+            const struct cfg_network *on = &o->networks[k];
+            if (strcmp(on->name, net->name) || on->driver == net->driver
+                || !spans_hosts(on->driver) || !spans_hosts(net->driver)) {
+                continue;
+            }
+            char path[JP_LEN];
+            jp_key(path, np, "driver");
+            return vh_diag_fail(ld->diag, path, "network '%s' is '%s' here "
+                                "and '%s' at %s; a network that spans hosts "
+                                "has one driver on every host (or give the "
+                                "other one another name)", net->name,
+                                cfg_netdriver_names[net->driver],
+                                cfg_netdriver_names[on->driver], on->jpath);
+        }
+    }
+    return true;
+}
+
 bool
 ld_networks(struct ld *ld, const cJSON *h, const char *hp,
             struct cfg_host *host)
@@ -270,6 +308,9 @@ ld_networks(struct ld *ld, const cJSON *h, const char *hp,
                                     "'%s' (also %s)", host->networks[i].name,
                                     host->networks[k].jpath);
             }
+        }
+        if (!same_driver_across_hosts(ld, host, &host->networks[i], np)) {
+            return false;
         }
     }
     return true;

@@ -712,6 +712,55 @@ START_TEST(test_sriov_refusals)
 }
 END_TEST
 
+/* A network that spans hosts has one driver wherever it is declared:
+ * another such driver under its name on the next host is refused at
+ * that driver, not later as the address the two allocators both handed
+ * out.  A local bridge network of the same name is another network, and
+ * loads. */
+struct drv_mismatch {
+    const char *net1, *net2;
+    const char *want;           /* NULL: it loads. */
+};
+
+static const struct drv_mismatch drv_mismatches[] = {
+    { "{'name': 'pods', 'driver': 'flannel', 'mode': 'vxlan',"
+      " 'subnet': '10.244.0.0/16'}",
+      "{'name': 'pods', 'driver': 'calico', 'subnet': '10.244.0.0/16'}",
+      "hosts[1].networks[0].driver: network 'pods' is 'calico' here and "
+      "'flannel' at hosts[0].networks[0]; a network that spans hosts has "
+      "one driver on every host (or give the other one another name)" },
+    { "{'name': 'pods', 'driver': 'weave', 'mode': 'fastdp',"
+      " 'subnet': '10.244.0.0/16'}",
+      "{'name': 'pods', 'driver': 'overlay', 'vni': 4097,"
+      " 'subnet': '10.244.0.0/16'}",
+      "hosts[1].networks[0].driver: network 'pods' is 'overlay' here and "
+      "'weave' at hosts[0].networks[0]; a network that spans hosts has "
+      "one driver on every host (or give the other one another name)" },
+    { "{'name': 'pods', 'driver': 'bridge', 'subnet': '10.244.0.0/16'}",
+      "{'name': 'pods', 'driver': 'calico', 'subnet': '10.244.0.0/16'}",
+      NULL },
+};
+
+START_TEST(test_network_driver_mismatch_refused)
+{
+    const struct drv_mismatch *t = &drv_mismatches[_i];
+    char json[2048];
+    snprintf(json, sizeof json, world_fmt, t->net1, POD("a"), t->net2,
+             POD("b"), "");
+    for (char *p = json; *p; p++) {
+        *p = *p == '\'' ? '"' : *p;
+    }
+    if (!t->want) {
+        struct wt_run r = wt_run_json(json, NULL, NULL, NULL);
+        wt_run_free(&r);
+        return;
+    }
+    char *msg = wt_refusal(json, NULL);
+    ck_assert_str_eq(msg, t->want);
+    free(msg);
+}
+END_TEST
+
 /* On the command line: exit status 2, the path on stderr, nothing
  * written. */
 START_TEST(test_sriov_refusal_writes_nothing)
@@ -926,6 +975,9 @@ cni_suite(void)
     tcase_add_test(tc, test_sriov_refusal_writes_nothing);
     tcase_add_loop_test(tc, test_sriov_refusals, 0,
                         (int) (sizeof sr_refusals / sizeof sr_refusals[0]));
+    tcase_add_loop_test(tc, test_network_driver_mismatch_refused, 0,
+                        (int) (sizeof drv_mismatches
+                               / sizeof drv_mismatches[0]));
     suite_add_tcase(s, tc);
     TCase *sc = tcase_create("scenario");
     tcase_set_timeout(sc, 120);
