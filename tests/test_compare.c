@@ -299,7 +299,8 @@ END_TEST
 
 /* A variant that cannot be built is refused with its reason, in the
  * table, the JSON and the CSV alike, while the others run; 'run' and
- * 'explain' of the base are not stopped by it ('check' still says). */
+ * 'explain' of the base are not stopped by it ('check' still says,
+ * with or without --variant). */
 START_TEST(test_refused_variant_others_run)
 {
     char *dir = setup();
@@ -341,6 +342,15 @@ START_TEST(test_refused_variant_others_run)
                     "wrong-subnet", dir, bin);
     ck_assert_msg(st == 2 && strstr(out, "is not in the subnet"),
                   "check did not refuse the bad variant (%d):\n%s", st, out);
+    free(out);
+    /* Nor does 'check' of the scenario as written pass it: it builds
+     * every variant on trial, as compare does, not only loads it. */
+    st = vh_test_sh(&out, "cd '%s' && '%s' check bad.json 2>&1", dir, bin);
+    ck_assert_msg(st == 2 && strstr(out, "bad.json: variants[3]: variant "
+                                    "'wrong-subnet' does not load: ")
+                  && strstr(out, "is not in the subnet"),
+                  "check passed a variant compare refuses (%d):\n%s", st,
+                  out);
     free(out);
 
     /* Nothing left to run: an error, and nothing written. */
