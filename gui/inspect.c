@@ -565,7 +565,7 @@ header_lines(struct gui_lines *out, const uint8_t *fr, uint32_t kept,
 {
     char m1[18], m2[18];
     add(out, GUI_BOLD, ink, 0, "Headers (%u-byte frame%s)", len,
-        kept < len ? ", first bytes kept" : "");
+        kept < len ? vh_tr(", first bytes kept") : "");
     if (kept < VH_ETH_HLEN) {
         add(out, GUI_SANS, soft, 2, "(no frame bytes yet)");
         return;
