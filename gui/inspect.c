@@ -500,11 +500,11 @@ evb_tag_lines(struct gui_lines *out, const uint8_t *fr, uint32_t kept)
     if (vntag_read(fr, kept, &vt)) {
         add(out, GUI_MONO, ink, 2, "VN-Tag    d=%u p=%u dst=%u l=%u ver=%u "
             "src=%u", vt.dir, vt.ptr, vt.dst, vt.looped, vt.version, vt.src);
-        add(out, GUI_SANS, soft, 4, "%s", !vt.dir
+        add(out, GUI_SANS, soft, 4, "%s", vh_tr(!vt.dir
             ? "going up to the controlling bridge, from this source VIF"
             : vt.ptr ? "coming down to a VIF list: the extender copies it "
                        "to every VIF of the list"
-            : "coming down to the destination VIF");
+            : "coming down to the destination VIF"));
         if (vt.dir && vt.looped) {
             add(out, GUI_SANS, soft, 4, "looped: not delivered back to "
                 "source VIF %u", vt.src);
@@ -515,11 +515,11 @@ evb_tag_lines(struct gui_lines *out, const uint8_t *fr, uint32_t kept)
         add(out, GUI_MONO, ink, 2, "E-Tag     E-CID %u  ingress E-CID %u  "
             "GRP %u  E-PCP %u", etag_ecid(&et), etag_in_ecid(&et), et.grp,
             et.pcp);
-        add(out, GUI_SANS, soft, 4, "%s", et.grp
+        add(out, GUI_SANS, soft, 4, "%s", vh_tr(et.grp
             ? "a multicast group of extended ports: the extender copies it"
             : etag_in_ecid(&et)
             ? "coming down; not delivered back to the ingress E-CID"
-            : "the extended port it came in by, or goes to");
+            : "the extended port it came in by, or goes to"));
         return ETAG_HLEN;
     }
     return 0;
@@ -754,7 +754,7 @@ gui_inspect_packet(struct gui_lines *out, struct gui_history *h, uint32_t pi,
     if (p->flow >= 0 && (size_t) p->flow < sc->n_flows) {
         const struct gui_flow_info *fl = &sc->flows[p->flow];
         ln = add(out, GUI_BOLD, ink, 0, "%s #%" PRIu64 "%s", fl->name, p->seq,
-                 p->is_reply ? " (reply)" : "");
+                 p->is_reply ? vh_tr(" (reply)") : "");
         add(out, GUI_SANS, soft, 0, "%s, %s \xe2\x86\x92 %s", fl->proto,
             fl->from, fl->to);
     } else {

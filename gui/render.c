@@ -1004,9 +1004,11 @@ draw_dots(const struct ctx *c, const struct gui_frame *f,
         char s[96];
         if (p->flow >= 0 && (size_t) p->flow < sc->n_flows) {
             snprintf(s, sizeof s, "%s #%llu%s", sc->flows[p->flow].name,
-                     (unsigned long long) p->seq, p->is_reply ? " reply" : "");
+                     (unsigned long long) p->seq,
+                     p->is_reply ? vh_tr(" reply") : "");
         } else {
-            snprintf(s, sizeof s, "packet %llu", (unsigned long long) p->id);
+            snprintf(s, sizeof s, vh_tr("packet %llu"),
+                     (unsigned long long) p->id);
         }
         int fpx = (int) (13 * c->d->ui);
         int tw, th;

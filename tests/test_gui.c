@@ -1519,6 +1519,22 @@ START_TEST(test_evb_inspector_tag)
         ck_assert_msg(seen, "inspector lacks '%s'", want[k]);
     }
     gui_lines_free(&lines);
+    /* In Chinese the tag's meaning is said in Chinese ("上行去控制桥"). */
+    vh_lang_set(VH_LANG_ZH);
+    memset(&lines, 0, sizeof lines);
+    gui_inspect_packet(&lines, h, (uint32_t) pi, at, 1200 * VH_NS,
+                       300 * VH_NS);
+    vh_lang_set(VH_LANG_EN);
+    bool zh = false;
+    for (size_t i = 0; i < lines.n; i++) {
+        ck_assert_msg(!strstr(lines.v[i].text, "going up"), "%s",
+                      lines.v[i].text);
+        zh |= strstr(lines.v[i].text, "\xe4\xb8\x8a\xe8\xa1\x8c\xe5"
+                     "\x8e\xbb\xe6\x8e\xa7\xe5\x88\xb6\xe6\xa1\xa5")
+              != NULL;
+    }
+    ck_assert(zh);
+    gui_lines_free(&lines);
     gui_history_free(h);
     vh_test_sh(NULL, "rm -rf '%s'", dir);
     free(dir);
