@@ -283,15 +283,18 @@ START_TEST(test_rule_drops_its_flow_only)
 }
 END_TEST
 
+/* Flow 'f': 30 UDP frames from the remote host to vm1. */
+#define FLOW_F_TO_VM1                                                   \
+    "{ 'name': 'f', 'from': 'remote', 'to': 'host1/vm1',"               \
+    "  'rate': '20kpps', 'count': 30 }"
+
 START_TEST(test_no_rule_matched_drops)
 {
     /* Only ARP has a rule: addresses resolve, and every UDP frame finds
      * no rule in table 0 and is dropped, cached or not. */
     struct scn s = {
         .rules = "'arp,actions=normal'",
-        .traffic =
-            "{ 'name': 'f', 'from': 'remote', 'to': 'host1/vm1',"
-            "  'rate': '20kpps', 'count': 30 }",
+        .traffic = FLOW_F_TO_VM1,
     };
     struct ovs_run o = run_scn(&s);
     const cJSON *f = flow_of(&o, "f");
@@ -316,9 +319,7 @@ START_TEST(test_empty_flows_drop_everything)
             struct scn s = {
                 .rules = empty ? "" : NULL,
                 .dpdk = dpdk,
-                .traffic =
-                    "{ 'name': 'f', 'from': 'remote', 'to': 'host1/vm1',"
-                    "  'rate': '20kpps', 'count': 30 }",
+                .traffic = FLOW_F_TO_VM1,
             };
             struct ovs_run o = run_scn(&s);
             const cJSON *f = flow_of(&o, "f");
