@@ -2,8 +2,8 @@
  * objects, once every host and switch is loaded: no router interface
  * takes an address that a host, a VM or another router already has, IPv4
  * or IPv6 (ARP or neighbour discovery would find two owners, and which
- * answers first would decide where packets go).  A router's own keys are checked as it reads them
- * (models/switch/router_cfg.c). */
+ * answers first would decide where packets go).  A router's own keys
+ * are checked as it reads them (models/switch/router_cfg.c). */
 #include "loader/scenario_priv.h"
 
 #include <stdio.h>
