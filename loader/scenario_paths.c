@@ -183,6 +183,32 @@ find_in_host(struct cfg_host *h, const char *part, struct ref *r)
     return false;
 }
 
+/* When 'part' names a VLAN subinterface ("eth0.30") of 'nic' (named
+ * 'nic_name', with 'n_vlans' subinterfaces) that it does not have, says
+ * so in 'why', as a subinterface of 'where', listing the ones the NIC
+ * has, and returns true. */
+static bool
+vlanif_not_found(const char *where, const char *nic_name,
+                 const struct cfg_vlanif *vlans, size_t n_vlans,
+                 const char *part, char *why, size_t why_len)
+{
+    const char *dot = strrchr(part, '.');
+    size_t len = dot ? (size_t) (dot - part) : 0;
+    if (!dot || strlen(nic_name) != len || strncmp(nic_name, part, len)) {
+        return false;
+    }
+    char list[256] = "";
+    size_t used = 0;
+    for (size_t v = 0; v < n_vlans && used < sizeof list; v++) {
+        int w = snprintf(list + used, sizeof list - used, "%s%s.%u",
+                         v ? ", " : "", nic_name, vlans[v].id);
+        used += w > 0 ? (size_t) w : 0;
+    }
+    snprintf(why, why_len, "%s has no VLAN subinterface '%s' (%s%s%s)",
+             where, part, nic_name, n_vlans ? " has: " : " has none", list);
+    return true;
+}
+
 /* find_in_host(), or false with a message in 'why' that lists the names
  * there are (gathered only then: a path resolves once per flow, and a
  * host can have thousands of VMs). */
@@ -192,6 +218,14 @@ resolve_in_host(struct cfg_host *h, const char *part, struct ref *r,
 {
     if (find_in_host(h, part, r)) {
         return true;
+    }
+    char host_where[128];
+    snprintf(host_where, sizeof host_where, "host '%s'", h->name);
+    for (size_t i = 0; i < h->n_nics; i++) {
+        if (vlanif_not_found(host_where, h->nics[i].name, h->nics[i].vlans,
+                             h->nics[i].n_vlans, part, why, why_len)) {
+            return false;
+        }
     }
     size_t n = h->n_nics + h->n_bridges + h->n_vms + h->n_containers;
     for (size_t i = 0; i < h->n_bridges; i++) {
@@ -370,6 +404,13 @@ ld_resolve(const struct cfg_scenario *sc, const char *path, struct ref *r,
     }
     char where[160];
     snprintf(where, sizeof where, "VM '%s/%s'", h->name, vm->name);
+    for (size_t i = 0; i < vm->n_nics; i++) {
+        if (vlanif_not_found(where, vm->nics[i].name, vm->nics[i].vlans,
+                             vm->nics[i].n_vlans, parts[2], why, why_len)) {
+            free(names);
+            return false;
+        }
+    }
     not_found("NIC", parts[2], where, names, vm->n_nics, why, why_len);
     free(names);
     return false;

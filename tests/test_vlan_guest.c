@@ -326,7 +326,8 @@ static const struct {
       "'nics': [{'name': 'eth0', 'ip': '10.1.0.2/24', 'attach': {'type': "
       "'bridge', 'to': 'br0'}}]}]}], 'traffic': [{'name': 'f', 'from': 'h/vm2', "
       "'to': 'h/vm1/eth0.20', 'rate': '1kpps'}]}",
-      "traffic[0].to: VM 'h/vm1' has no NIC named 'eth0.20'" },
+      "traffic[0].to: VM 'h/vm1' has no VLAN subinterface 'eth0.20' (eth0 "
+      "has: eth0.10)" },
     { "{'hosts': [{'name': 'h', 'bridges': [{'name': 'br0', 'type': "
       "'linux-bridge'}], 'vms': [{'name': 'vm1', 'nics': [{'name': 'eth0', "
       "'ip': '10.0.0.1/24', 'attach': {'type': 'bridge', 'to': 'br0'}, "

@@ -418,7 +418,14 @@ static const struct {
       "[{'id': 100, 'ip': '10.1.0.5/24'}]}]}, {'name': 'g', 'nics': "
       "[{'name': 'eth0', 'ip': '10.1.0.6/24'}]}], 'traffic': [{'name': "
       "'f', 'from': 'g', 'to': 'h/eth0.200', 'rate': '1kpps'}]}",
-      "traffic[0].to: host 'h' has no NIC, bridge or VM named 'eth0.200'" },
+      "traffic[0].to: host 'h' has no VLAN subinterface 'eth0.200' (eth0 "
+      "has: eth0.100)" },
+    { "{'hosts': [{'name': 'h', 'nics': [{'name': 'eth0', 'ip': "
+      "'10.1.0.5/24'}]}, {'name': 'g', 'nics': [{'name': 'eth0', 'ip': "
+      "'10.1.0.6/24'}]}], 'traffic': [{'name': 'f', 'from': 'g', 'to': "
+      "'h/eth0.200', 'rate': '1kpps'}]}",
+      "traffic[0].to: host 'h' has no VLAN subinterface 'eth0.200' (eth0 "
+      "has none)" },
     { "{'hosts': [{'name': 'h', 'nics': [{'name': 'eth0', 'vlans': "
       "[{'id': 100, 'ip': '10.1.0.5/24'}]}]}], 'capture': [{'point': "
       "'h/eth0.100', 'file': 'x.pcap'}]}",
