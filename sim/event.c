@@ -745,6 +745,21 @@ near_refill(struct vh_sim *sim)
             __builtin_prefetch(es->arg);
         }
     }
+    /* And, for the handlers that said how (vh_sim_warm), what they read
+     * through their object, a step at a time: each step's loads find what
+     * the step before asked for on its way already, so they too wait side
+     * by side. */
+    for (int step = 0; sim->n_warm && step < VH_SIM_WARM_STEPS; step++) {
+        for (size_t i = 0; i < n; i++) {
+            const struct vh_event_slot *es = &sim->slots[h[i].tag & mask];
+            for (size_t k = 0; k < sim->n_warm; k++) {
+                if (sim->warm[k].fn == es->fn) {
+                    sim->warm[k].warm(sim, es->obj, es->arg, step);
+                    break;
+                }
+            }
+        }
+    }
     if (f->n == 0) {
         /* Nothing left far away: the heap takes everything again. */
         sim->near_max = VH_TIME_NEVER;
@@ -922,6 +937,20 @@ requeue_riders(struct vh_sim *sim, uint64_t seq, size_t slot)
         }
     }
     sim->heap[0] = key;
+}
+
+void
+vh_sim_warm(struct vh_sim *sim, vh_event_fn fn, vh_event_warm_fn warm)
+{
+    for (size_t k = 0; k < sim->n_warm; k++) {
+        if (sim->warm[k].fn == fn) {
+            return;
+        }
+    }
+    if (sim->n_warm < VH_SIM_WARM_MAX) {
+        sim->warm[sim->n_warm].fn = fn;
+        sim->warm[sim->n_warm++].warm = warm;
+    }
 }
 
 uint64_t

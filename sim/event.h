@@ -91,6 +91,17 @@ struct vh_far {
                                  * crowded one since the last layout. */
 };
 
+/* What an event of one handler will read beyond its 'obj', asked for
+ * ahead of time; see vh_sim_warm(). */
+typedef void (*vh_event_warm_fn)(struct vh_sim *sim, const void *obj,
+                                 const void *arg, int step);
+
+/* Steps of warming: see vh_sim_warm(). */
+#define VH_SIM_WARM_STEPS 2
+
+/* Handlers with a warm function, at most this many. */
+#define VH_SIM_WARM_MAX 4
+
 struct vh_sim {
     vh_time_t now;              /* Current simulated time. */
     uint64_t next_seq;          /* Sequence number of the next schedule. */
@@ -122,6 +133,11 @@ struct vh_sim {
     vh_time_t last_time;        /* Its time. */
     size_t riding;              /* The next rider of the entry running
                                  * now, or SIZE_MAX. */
+    struct {
+        vh_event_fn fn;
+        vh_event_warm_fn warm;
+    } warm[VH_SIM_WARM_MAX];    /* vh_sim_warm()'s, */
+    size_t n_warm;              /* this many. */
     uint64_t riders;            /* Events that rode on another's entry
                                  * instead of taking their own (counted
                                  * for tests and benchmarks). */
@@ -151,6 +167,23 @@ vh_schedule_in(struct vh_sim *sim, vh_time_t delay, vh_event_fn fn,
  * remain later (so a run can be resumed in slices for progress reports).
  * Returns the number of events run by this call. */
 uint64_t vh_sim_run(struct vh_sim *, vh_time_t until);
+
+/* Registers 'warm' for the events of 'fn'.  An event from far ahead
+ * comes near with the others of its time bucket, and the kernel then
+ * asks for each one's slot, 'obj' and 'arg' to be fetched into the
+ * cache, all at once, before the first of them runs (sim/event.c says
+ * why).  What the handler reads through 'obj' is known only to its
+ * model: 'warm' prefetches that and does nothing else (it must change
+ * nothing the simulation computes).  It is called VH_SIM_WARM_STEPS
+ * times for each such event: with 'step' 0 for all of the bucket's
+ * events, then with 1 for all of them, and so on.  At step 0 it asks for
+ * what 'obj' points to, at step 1 for what those point to, so that each
+ * step's loads wait side by side for what the step before asked for.
+ * For a source's timer, say: its next firing is the only thing that
+ * touches its objects, each a cache miss once there are thousands of
+ * sources.  Registering the same 'fn' again keeps the first 'warm';
+ * past VH_SIM_WARM_MAX handlers, the rest go without. */
+void vh_sim_warm(struct vh_sim *, vh_event_fn fn, vh_event_warm_fn warm);
 
 /* Makes the current vh_sim_run() return after the running event. */
 void vh_sim_stop(struct vh_sim *);

@@ -1071,6 +1071,132 @@ START_TEST(test_queue_at_depth)
 }
 END_TEST
 
+/* --- Warming (vh_sim_warm). --- */
+
+/* What the warm function saw: for each call, the event's id and the
+ * step, in call order; and how many of its events had run by then. */
+struct warm_log {
+    struct log ran;             /* The events, as record() logs them. */
+    size_t n;
+    uint64_t id[16384];
+    int step[16384];
+    size_t ran_at[16384];
+};
+
+static struct warm_log *warm_seen;
+
+static void
+warm_note(struct vh_sim *sim, const void *obj, const void *arg, int step)
+{
+    struct warm_log *wl = warm_seen;
+    (void) sim;
+    ck_assert_ptr_eq(obj, &wl->ran);
+    if (wl->n < 16384) {
+        wl->id[wl->n] = (uint64_t) (uintptr_t) arg;
+        wl->step[wl->n] = step;
+        wl->ran_at[wl->n] = wl->ran.n;
+    }
+    wl->n++;
+}
+
+static void
+warm_other(struct vh_sim *sim, const void *obj, const void *arg, int step)
+{
+    (void) sim, (void) obj, (void) arg, (void) step;
+    ck_abort_msg("a second warm function for the same handler was called");
+}
+
+/* Another handler, registered with no warm function. */
+static void
+record_too(struct vh_sim *sim, void *obj, void *arg)
+{
+    record(sim, obj, arg);
+}
+
+/* Events that come from far ahead (a queue deep enough to spread them
+ * into time buckets) are warmed before they run: each one once per step,
+ * every step-0 call of a bucket before its step-1 calls, only for the
+ * handler registered, and with its own obj and arg.  The order the events
+ * run in is what it is without warming. */
+START_TEST(test_warm_far_events)
+{
+    enum { N = 6000 };          /* Above the heap's spill size. */
+    static struct warm_log wl;
+    struct log plain;
+    struct vh_sim sim, ref;
+
+    memset(&wl, 0, sizeof wl);
+    warm_seen = &wl;
+    log_init(&wl.ran, 2 * N);
+    log_init(&plain, 2 * N);
+    vh_sim_init(&sim);
+    vh_sim_init(&ref);
+    struct vh_rng rng;
+    vh_rng_seed(&rng, 7, "test/warm");
+    for (uint64_t i = 0; i < N; i++) {
+        vh_time_t t = 1000 + vh_rng_below(&rng, 100000000);
+        /* Even ids are warmed; odd ones run 'record_too'. */
+        vh_schedule_at(&sim, t, i & 1 ? record_too : record, &wl.ran,
+                       id_arg(i));
+        vh_schedule_at(&ref, t, i & 1 ? record_too : record, &plain,
+                       id_arg(i));
+    }
+    /* Registered once all are scheduled, so that every call comes from
+     * a bucket moved near as the run goes (the spills while scheduling
+     * move the whole heap back to the far set, and it would be warmed
+     * again). */
+    vh_sim_warm(&sim, record, warm_note);
+    vh_sim_warm(&sim, record, warm_other);      /* Kept: the first. */
+    vh_sim_run(&sim, VH_TIME_NEVER);
+    vh_sim_run(&ref, VH_TIME_NEVER);
+
+    /* The same events, in the same order. */
+    ck_assert_uint_eq(wl.ran.n, N);
+    ck_assert_uint_eq(plain.n, N);
+    ck_assert_mem_eq(wl.ran.id, plain.id, N * sizeof *plain.id);
+
+    /* Every even event warmed once per step, before it ran; no odd one;
+     * and a step 1 call only once every event of its batch had had its
+     * step 0. */
+    ck_assert_uint_le(wl.n, 16384);
+    size_t calls[N][VH_SIM_WARM_STEPS];
+    memset(calls, 0, sizeof calls);
+    size_t pos[N];
+    for (uint64_t i = 0; i < N; i++) {
+        pos[wl.ran.id[i]] = i;
+    }
+    size_t wrong = 0;
+    for (size_t k = 0; k < wl.n; k++) {
+        uint64_t id = wl.id[k];
+        wrong += id & 1;
+        wrong += wl.step[k] < 0 || wl.step[k] >= VH_SIM_WARM_STEPS;
+        wrong += wl.ran_at[k] > pos[id];       /* Not after it ran. */
+        calls[id][wl.step[k]]++;
+        if (wl.step[k] == 1) {
+            /* Step 0 of this batch is over: no step-0 call after this
+             * one until another bucket comes near, i.e. until an event
+             * has run. */
+            for (size_t j = k + 1; j < wl.n && wl.ran_at[j] == wl.ran_at[k];
+                 j++) {
+                wrong += wl.step[j] == 0;
+            }
+        }
+    }
+    size_t warmed = 0;
+    for (uint64_t i = 0; i < N; i += 2) {
+        warmed += calls[i][0] == 1 && calls[i][1] == 1;
+    }
+    ck_assert_uint_eq(wrong, 0);
+    /* Nearly all: those in the heap when the warm function was
+     * registered run unwarmed. */
+    ck_assert_uint_gt(warmed, N / 2 * 9 / 10);
+    vh_sim_destroy(&sim);
+    vh_sim_destroy(&ref);
+    log_free(&wl.ran);
+    log_free(&plain);
+}
+END_TEST
+
 static Suite *
 event_suite(void)
 {
@@ -1091,6 +1217,7 @@ event_suite(void)
     tcase_add_test(tc, test_determinism);
     tcase_add_test(tc, test_heap_vs_sorted);
     tcase_add_test(tc, test_heap_interleaved);
+    tcase_add_test(tc, test_warm_far_events);
     suite_add_tcase(s, tc);
 
     /* Over a million events checked against a reference, which takes
