@@ -53,8 +53,22 @@
  * is spread into buckets of about PER_BUCKET events each, 2^MIN_BUCKET_BITS
  * to 2^MAX_BUCKET_BITS of them; the bucket width comes from a sample of
  * SAMPLE event times.  PER_BUCKET: 4 left too many bucket tails for the
- * caches at depth, 64 too deep a heap; 16 to 32 measured best. */
-#define SPILL_MIN 4096
+ * caches at depth, 64 too deep a heap; 16 to 32 measured best.
+ *
+ * SPILL_MIN: a simulation's pending events are mostly its sources'
+ * timers, due a period ahead, and its packets' next steps, due within
+ * microseconds.  With a hundred or more pending, a heap of them all sinks
+ * every key through four levels or more, where buckets take a timer with
+ * an append and leave the heap a bucket's thirty-odd events, a sorted
+ * run.  At 4,096, the bound this had before, 64 guests ran at 0.61 of
+ * the CPU per packet with 128 and 256 guests at 0.59; in the hold model,
+ * whose events are all due within a microsecond, 1,000 pending run
+ * better from a heap (1.65 against 1.98 times a binary heap's rate),
+ * and at 96 or less 100 pending ran at 0.72 of a binary heap's rate.
+ * RESPREAD_MIN: a bucket about to move with more events than this lays
+ * the buckets out again (see near_refill()). */
+#define SPILL_MIN 128
+#define RESPREAD_MIN 4096
 #define PER_BUCKET 32
 #define MIN_BUCKET_BITS 4
 #define MAX_BUCKET_BITS 18
@@ -472,7 +486,7 @@ sorted_recentre_insert(struct vh_sim *sim, struct vh_event_key key)
  * moved back to the far set with it; 'spill_at' is twice what the heap
  * was last filled with, so events all at the same time cannot make it
  * spill over and over.  And a bucket about to move that holds more than
- * SPILL_MIN events means the buckets were laid out for fewer events than
+ * RESPREAD_MIN events means the buckets were laid out for fewer events than
  * there are now (as when a scenario schedules a million events before it
  * runs): the buckets are laid out again, at most once per layout. */
 
@@ -683,7 +697,7 @@ near_refill(struct vh_sim *sim)
         if (f->cur == f->n_buckets) {
             far_rebuild(f);
         } else if (!f->respread && f->width_bits > 0
-                   && bucket_size(f, f->cur) > SPILL_MIN) {
+                   && bucket_size(f, f->cur) > RESPREAD_MIN) {
             /* Buckets laid out for fewer events, or for other times, than
              * there are now: lay them out again, once per layout, so that
              * a crowd that no width can split is not spread over and over. */
