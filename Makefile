@@ -95,7 +95,7 @@ GUI_CLI_SRC := cli/scene.c cli/util.c cli/opts.c
 LIB_SRC  := $(CORE_SRC) $(CLI_SRC) $(GUI_SRC)
 TEST_SRC := $(wildcard tests/test_*.c) tests/check_main.c tests/worldtest.c \
             tests/tshark.c
-BENCH_SRC := tests/bench_kernel.c tests/bench_gui.c
+BENCH_SRC := tests/bench_kernel.c tests/bench_gui.c tests/bench_mem.c
 
 VHSIM_SRC := $(CORE_SRC) $(CLI_SRC) cli/main.c
 MPIPROG_SRC := $(CORE_SRC) $(filter-out cli/spread_one.c,$(CLI_SRC)) \
@@ -169,6 +169,9 @@ build/san/vhsim_tests: $(SAN_OBJ) $(SAN_TOBJ)
 
 build/bench_kernel: $(CORE_SRC:%.c=build/obj/%.o) \
                     build/obj/tests/bench_kernel.o
+	$(CC) -o $@ $^ $(LIBS)
+
+build/bench_mem: $(CORE_SRC:%.c=build/obj/%.o) build/obj/tests/bench_mem.o
 	$(CC) -o $@ $^ $(LIBS)
 
 build/bench_gui: $(OBJ) build/obj/tests/bench_gui.o
@@ -254,7 +257,7 @@ golden: vhsim
 # kept in build/peer/skipped and runs everything else.  Its log goes to
 # build/peer/build.log; only the slow step, installing ns-3, is announced.
 bench: deps
-	@$(MAKE) --no-print-directory -j$(JOBS) all build/bench_kernel build/bench_gui
+	@$(MAKE) --no-print-directory -j$(JOBS) all build/bench_kernel build/bench_gui build/bench_mem
 	@$(MAKE) --no-print-directory -j$(JOBS) release
 	@mkdir -p build/peer; rm -f build/peer/skipped; \
 	{ $(MAKE) --no-print-directory peer-build; echo $$? >build/peer/rc; } 2>&1 \

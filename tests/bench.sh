@@ -189,10 +189,23 @@ PY
 # floods).  Each ratio is to the table's first row, per packet and per
 # event.  The rows run minutes apart, so the ratios the targets name
 # (4,096 guests and 1,000 containers against 2 guests, 8,192 flows
-# against 4) follow paired: the row and its reference take turns, three
-# rounds for 4,096 guests and five for the others, and each figure is
-# the median of the rounds' ratios.  BENCH_QUICK=1 stops each table at
-# 1,024 and pairs the containers alone.
+# against 4) follow paired: the row and its reference take turns, five
+# rounds each, and each figure is the median of the rounds' ratios (the
+# 4,096 guests' rounds, a minute each, range over two to one: a median of
+# five moves less with them than one of three did).  BENCH_QUICK=1 stops
+# each table at 1,024 and pairs the containers alone.
+# What a load waits for on this machine now, by how much memory the
+# loads range over (tests/bench_mem.c): the large scaling rows below wait
+# on lines no packet touched since their guest's last, and move with this
+# from one bench to the next.
+echo
+echo "== memory: how long a load waits, by working set"
+if [ -x ./build/bench_mem ]; then
+    ./build/bench_mem
+else
+    echo "  (./build/bench_mem is missing; run 'make bench')"
+fi
+
 echo
 echo "== scaling: CPU per delivered packet and peak memory, 600 kpps offered"
 python3 scenarios/bench/gen_scale.py build/bench
@@ -270,7 +283,7 @@ ctrs = table("containers on Docker's default bridge", "ctrs", "scale_ctrs",
 print()
 print("  the targets, paired: each row and its reference taking turns")
 for label, ref, big, rounds in (("4,096 guests / 2 guests", "scale_vms_2",
-                                 "scale_vms_4096", 3),
+                                 "scale_vms_4096", PAIRS),
                                 ("1,000 containers / 2 guests", "scale_vms_2",
                                  "scale_ctrs_1000", PAIRS),
                                 ("8,192 flows / 4 flows", "scale_flows_4",
