@@ -92,15 +92,25 @@ struct vh_far {
 };
 
 /* What an event of one handler will read beyond its 'obj', asked for
- * ahead of time; see vh_sim_warm(). */
-typedef void (*vh_event_warm_fn)(struct vh_sim *sim, const void *obj,
+ * ahead of time; see vh_sim_warm().  Returns whether a later step has
+ * more to ask for. */
+typedef bool (*vh_event_warm_fn)(struct vh_sim *sim, const void *obj,
                                  const void *arg, int step);
 
 /* Steps of warming: see vh_sim_warm(). */
-#define VH_SIM_WARM_STEPS 2
+#define VH_SIM_WARM_STEPS 8
 
 /* Handlers with a warm function, at most this many. */
 #define VH_SIM_WARM_MAX 4
+
+/* A far event whose handler has a warm function, taking its steps
+ * (sim/event.c: warm_bucket()). */
+struct vh_warm_item {
+    vh_event_warm_fn warm;
+    const void *obj;
+    const void *arg;
+    bool done;                  /* 'warm' said it has no more steps. */
+};
 
 struct vh_sim {
     vh_time_t now;              /* Current simulated time. */
@@ -138,6 +148,8 @@ struct vh_sim {
         vh_event_warm_fn warm;
     } warm[VH_SIM_WARM_MAX];    /* vh_sim_warm()'s, */
     size_t n_warm;              /* this many. */
+    struct vh_warm_item *wq;    /* Room for a bucket's warmed events, */
+    size_t wq_cap;              /* this many. */
     uint64_t riders;            /* Events that rode on another's entry
                                  * instead of taking their own (counted
                                  * for tests and benchmarks). */
@@ -174,15 +186,18 @@ uint64_t vh_sim_run(struct vh_sim *, vh_time_t until);
  * cache, all at once, before the first of them runs (sim/event.c says
  * why).  What the handler reads through 'obj' is known only to its
  * model: 'warm' prefetches that and does nothing else (it must change
- * nothing the simulation computes).  It is called VH_SIM_WARM_STEPS
- * times for each such event: with 'step' 0 for all of the bucket's
- * events, then with 1 for all of them, and so on.  At step 0 it asks for
- * what 'obj' points to, at step 1 for what those point to, so that each
- * step's loads wait side by side for what the step before asked for.
- * For a source's timer, say: its next firing is the only thing that
- * touches its objects, each a cache miss once there are thousands of
- * sources.  Registering the same 'fn' again keeps the first 'warm';
- * past VH_SIM_WARM_MAX handlers, the rest go without. */
+ * nothing the simulation computes).  It is called up to
+ * VH_SIM_WARM_STEPS times for each such event: with 'step' 0 for all of
+ * the bucket's events, then with 1 for all of them, and so on.  At step
+ * 0 it asks for what 'obj' points to, at step 1 for what those point
+ * to, so that each step's loads wait side by side for what the step
+ * before asked for.  It returns false when it has nothing more to ask
+ * for at later steps, which the event then does not get (a call costs a
+ * few nanoseconds, which a fast path's packets feel).  For a source's
+ * timer, say: its next firing is the only thing that touches its
+ * objects, each a cache miss once there are thousands of sources.
+ * Registering the same 'fn' again keeps the first 'warm'; past
+ * VH_SIM_WARM_MAX handlers, the rest go without. */
 void vh_sim_warm(struct vh_sim *, vh_event_fn fn, vh_event_warm_fn warm);
 
 /* Makes the current vh_sim_run() return after the running event. */

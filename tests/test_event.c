@@ -1073,37 +1073,43 @@ END_TEST
 
 /* --- Warming (vh_sim_warm). --- */
 
+#define WARM_LOG_MAX 32768
+#define WARM_SHORT_LAST 2
+
 /* What the warm function saw: for each call, the event's id and the
  * step, in call order; and how many of its events had run by then. */
 struct warm_log {
     struct log ran;             /* The events, as record() logs them. */
     size_t n;
-    uint64_t id[16384];
-    int step[16384];
-    size_t ran_at[16384];
+    uint64_t id[WARM_LOG_MAX];
+    int step[WARM_LOG_MAX];
+    size_t ran_at[WARM_LOG_MAX];
 };
 
 static struct warm_log *warm_seen;
 
-static void
+static bool
 warm_note(struct vh_sim *sim, const void *obj, const void *arg, int step)
 {
     struct warm_log *wl = warm_seen;
     (void) sim;
     ck_assert_ptr_eq(obj, &wl->ran);
-    if (wl->n < 16384) {
+    if (wl->n < WARM_LOG_MAX) {
         wl->id[wl->n] = (uint64_t) (uintptr_t) arg;
         wl->step[wl->n] = step;
         wl->ran_at[wl->n] = wl->ran.n;
     }
     wl->n++;
+    /* Events 2, 6, 10... have nothing to ask for after step 2. */
+    return (uintptr_t) arg % 4 == 0 || step < WARM_SHORT_LAST;
 }
 
-static void
+static bool
 warm_other(struct vh_sim *sim, const void *obj, const void *arg, int step)
 {
     (void) sim, (void) obj, (void) arg, (void) step;
     ck_abort_msg("a second warm function for the same handler was called");
+    return false;
 }
 
 /* Another handler, registered with no warm function. */
@@ -1115,9 +1121,11 @@ record_too(struct vh_sim *sim, void *obj, void *arg)
 
 /* Events that come from far ahead (a queue deep enough to spread them
  * into time buckets) are warmed before they run: each one once per step,
- * every step-0 call of a bucket before its step-1 calls, only for the
- * handler registered, and with its own obj and arg.  The order the events
- * run in is what it is without warming. */
+ * its steps in order (up to the one after which its warm function said
+ * it had no more), only for the handler registered, and with its own
+ * obj and arg; and every step-k call of a bucket before its step-k+1
+ * calls.  The order the events run in is what
+ * it is without warming. */
 START_TEST(test_warm_far_events)
 {
     enum { N = 6000 };          /* Above the heap's spill size. */
@@ -1155,36 +1163,45 @@ START_TEST(test_warm_far_events)
     ck_assert_uint_eq(plain.n, N);
     ck_assert_mem_eq(wl.ran.id, plain.id, N * sizeof *plain.id);
 
-    /* Every even event warmed once per step, before it ran; no odd one;
-     * and a step 1 call only once every event of its batch had had its
-     * step 0. */
-    ck_assert_uint_le(wl.n, 16384);
-    size_t calls[N][VH_SIM_WARM_STEPS];
+    /* Every even event warmed once per step, in step order, before it
+     * ran; no odd one; and a bucket's calls step by step. */
+    ck_assert_uint_le(wl.n, WARM_LOG_MAX);
+    static size_t calls[N][VH_SIM_WARM_STEPS];
+    static int last_step[N];
+    static size_t pos[N];
     memset(calls, 0, sizeof calls);
-    size_t pos[N];
+    for (uint64_t i = 0; i < N; i++) {
+        last_step[i] = -1;
+    }
     for (uint64_t i = 0; i < N; i++) {
         pos[wl.ran.id[i]] = i;
     }
     size_t wrong = 0;
     for (size_t k = 0; k < wl.n; k++) {
         uint64_t id = wl.id[k];
+        int step = wl.step[k];
         wrong += id & 1;
-        wrong += wl.step[k] < 0 || wl.step[k] >= VH_SIM_WARM_STEPS;
+        wrong += step < 0 || step >= VH_SIM_WARM_STEPS;
         wrong += wl.ran_at[k] > pos[id];       /* Not after it ran. */
-        calls[id][wl.step[k]]++;
-        if (wl.step[k] == 1) {
-            /* Step 0 of this batch is over: no step-0 call after this
-             * one until another bucket comes near, i.e. until an event
-             * has run. */
-            for (size_t j = k + 1; j < wl.n && wl.ran_at[j] == wl.ran_at[k];
-                 j++) {
-                wrong += wl.step[j] == 0;
-            }
+        wrong += step != last_step[id] + 1;     /* In order. */
+        wrong += id % 4 == 2 && step > WARM_SHORT_LAST;
+        last_step[id] = step;
+        calls[id][step]++;
+        /* A batch's steps in order: no call of an earlier step after
+         * this one until another bucket comes near, i.e. until an event
+         * has run. */
+        if (k > 0 && wl.ran_at[k - 1] == wl.ran_at[k]) {
+            wrong += step < wl.step[k - 1];
         }
     }
     size_t warmed = 0;
     for (uint64_t i = 0; i < N; i += 2) {
-        warmed += calls[i][0] == 1 && calls[i][1] == 1;
+        size_t all = 1;
+        int last = i % 4 == 2 ? WARM_SHORT_LAST : VH_SIM_WARM_STEPS - 1;
+        for (int s = 0; s <= last; s++) {
+            all &= calls[i][s] == 1;
+        }
+        warmed += all;
     }
     ck_assert_uint_eq(wrong, 0);
     /* Nearly all: those in the heap when the warm function was

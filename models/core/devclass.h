@@ -190,6 +190,16 @@ struct dev_class {
     const char *top_section;
     bool (*reports)(const struct vh_device *d);
 
+    /* Speed only (port_warm(), and sim/event.h's vh_sim_warm): prefetches
+     * what a frame passing through 'port' of an instance will read of it,
+     * in either direction, a step at a time: with 'step' 0 once 'port'
+     * and its device have been fetched, then 1, 2... up to the calls it
+     * gets, each a little later, so that a step may read what the step
+     * before asked for.  It may hand on to the next device with
+     * port_warm() of the port the frame goes on to.  Returns whether a
+     * later step has more to ask for.  It changes nothing the simulation
+     * computes.  NULL: nothing to fetch beyond the port. */
+    bool (*warm)(const struct port *port, int step);
     /* Frees an instance; NULL for instances that live inside another's
      * memory (a switch port, a VF). */
     void (*destroy)(struct vh_device *d);

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include "models/core/acct.h"
+#include "models/core/devclass.h"
 #include "models/endpoint/offload.h"
 #include "models/core/world.h"
 #include "sim/frame.h"
@@ -76,6 +77,27 @@ link_set_end_speed(struct link *l, const struct port *p, uint64_t bps)
     l->end_bps[l->end[1] == p] = bps;
     uint64_t a = l->end_bps[0], b = l->end_bps[1];
     l->bps = !b || (a && a < b) ? a : b;
+}
+
+bool
+port_warm(const struct port *p, int step)
+{
+    if (!p) {
+        return false;
+    }
+    if (step < 0) {
+        return true;            /* Not yet. */
+    }
+    if (step == 0) {
+        __builtin_prefetch(p);
+        return true;
+    }
+    if (step == 1) {
+        __builtin_prefetch(p->dev);
+        return true;
+    }
+    const struct dev_class *cls = p->dev ? p->dev->cls : NULL;
+    return cls && cls->warm && cls->warm(p, step - 2);
 }
 
 void

@@ -130,6 +130,16 @@ struct link *port_cable(struct world *, struct port *a, struct port *b,
  * cable runs at the lower of its ends' from the next frame on. */
 void link_set_end_speed(struct link *, const struct port *p, uint64_t bps);
 
+/* Speed only: prefetches, a step at a time, what a frame passing
+ * through port 'p' (NULL: nothing) will read: with 'step' 0 the port
+ * itself, with 1 its device, from 2 on what its class's 'warm' asks for
+ * (models/core/devclass.h), and through that the devices further along.
+ * For a source's timer warming, ahead of its next packet, the path the
+ * packet will take (see vh_sim_warm): called with 0, 1, 2... each a
+ * little after the one before.  Returns whether a later step has more
+ * to ask for.  Changes nothing the simulation computes. */
+bool port_warm(const struct port *p, int step);
+
 /* Hands 'p' to the peer of a directly connected port, at once.  Takes 'p';
  * an unconnected port drops it.  A super-frame for a peer that does not
  * take one is cut into its segments (GSO) on the core carrying it, as
