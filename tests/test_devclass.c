@@ -9,7 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "models/container/veth.h"
 #include "models/core/devclass.h"
+#include "models/core/port.h"
+#include "models/guest/virtio_net.h"
 #include "models/core/world.h"
 #include "tests/testutil.h"
 #include "tests/worldtest.h"
@@ -169,6 +172,71 @@ START_TEST(test_registered_devices_carry_their_class)
 }
 END_TEST
 
+/* The steps port_warm() takes from 'p' before it says it has no more:
+ * it must say so by VH_SIM_WARM_STEPS, and keep saying it. */
+static int
+warm_depth(const struct port *p)
+{
+    int depth = 0;
+    while (depth < VH_SIM_WARM_STEPS && port_warm(p, depth)) {
+        depth++;
+    }
+    for (int s = depth; s < VH_SIM_WARM_STEPS; s++) {
+        ck_assert(!port_warm(p, s));
+    }
+    return depth;
+}
+
+/* Warming walks a packet's path device by device (port_warm(), the
+ * classes' 'warm'): from a guest's virtio NIC through the NIC to the
+ * bridge port behind its tap, which has no 'warm' of its own; from a
+ * veth end through the pair to what is behind the other end; and no
+ * further than a stack's port, which counts on its interface's device
+ * but is no port of that device's class.  Each
+ * device takes the steps it says: a port and its device 2, virtio-net 2
+ * of its own before it hands on (with its thread's lines), a veth pair
+ * 1. */
+START_TEST(test_warm_walks_the_path)
+{
+    struct wt_run r = wt_run_json(
+        "{ \"duration\": \"10us\", \"hosts\": ["
+        "  { \"name\": \"h\", \"cpu\": { \"cores\": 4 },"
+        "    \"bridges\": [ { \"name\": \"br0\" } ],"
+        "    \"vms\": [ { \"name\": \"a\", \"nics\": [ { \"name\": \"eth0\","
+        "      \"ip\": \"10.0.0.1/24\","
+        "      \"attach\": { \"type\": \"bridge\", \"to\": \"br0\" } } ] } ],"
+        "    \"containers\": [ { \"name\": \"c\" } ] } ] }",
+        NULL, NULL, NULL);
+    ck_assert(!port_warm(NULL, 0));
+
+    struct vh_device *d = wt_dev(r.w, "h/a/eth0");
+    ck_assert_ptr_eq(d->cls, &virtio_net_class);
+    struct virtio_net *vn = (struct virtio_net *) (void *) d;
+    /* The port and the NIC (2 + 2), the bridge port and its device. */
+    ck_assert_int_eq(warm_depth(&vn->guest), 2 + 2 + 2);
+    ck_assert_ptr_nonnull(vn->tap.peer);
+    ck_assert_int_eq(warm_depth(vn->tap.peer), 2);
+    /* The other way, to the guest's stack, whose port counts on the NIC's
+     * device but is not the NIC's: its port and device, nothing more. */
+    ck_assert_int_eq(warm_depth(&vn->tap), 2 + 2 + 2);
+
+    size_t ends = 0;
+    for (size_t i = 0; i < r.w->devs.n; i++) {
+        struct vh_device *v = r.w->devs.v[i];
+        if (v->cls == &veth_class) {
+            struct veth_end *e = VH_CONTAINER_OF(v, struct veth_end, dev);
+            /* The end and its device, the pair, and what is behind the
+             * other end: a bridge port or the container's stack, neither
+             * of which asks for more than its port and device. */
+            ck_assert_int_eq(warm_depth(&e->port), 2 + 1 + 2);
+            ends++;
+        }
+    }
+    ck_assert_uint_eq(ends, 2);
+    wt_run_free(&r);
+}
+END_TEST
+
 /* 'vhsim check' of scenario 'json'; returns its output (caller frees)
  * after checking it exits with 'status'. */
 static char *
@@ -259,6 +327,7 @@ devclass_suite(void)
     tcase_add_test(tc, test_a_class_reads_its_own_keys);
     tcase_add_test(tc, test_every_contract_mode_has_a_class);
     tcase_add_test(tc, test_contract_vic_and_vif_have_classes);
+    tcase_add_test(tc, test_warm_walks_the_path);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -111,6 +111,9 @@ veth_destroy(struct vh_device *d)
 static bool
 veth_warm(const struct port *port, int step)
 {
+    if (port->rx != veth_xmit) {
+        return false;           /* The stack's port, on this end's device. */
+    }
     const struct veth_end *e = port->owner;
     const struct veth_end *other = e->other;
     if (step == 0) {

@@ -196,8 +196,12 @@ struct dev_class {
      * and its device have been fetched, then 1, 2... up to the calls it
      * gets, each a little later, so that a step may read what the step
      * before asked for.  It may hand on to the next device with
-     * port_warm() of the port the frame goes on to.  Returns whether a
-     * later step has more to ask for.  It changes nothing the simulation
+     * port_warm() of the port the frame goes on to.  'port' is found
+     * through its device, and a port of another model may count on an
+     * instance's device (a stack's interface port, on its NIC's): the
+     * hook asks for nothing, and returns false, for a port that is not
+     * its own (by its 'rx').  Returns whether a later step has more to
+     * ask for.  It changes nothing the simulation
      * computes.  NULL: nothing to fetch beyond the port. */
     bool (*warm)(const struct port *port, int step);
     /* Frees an instance; NULL for instances that live inside another's

@@ -637,6 +637,9 @@ static const char *const virtio_models[] = { "virtio", NULL };
 static bool
 virtio_net_warm(const struct port *port, int step)
 {
+    if (port->rx != guest_xmit && port->rx != tap_xmit) {
+        return false;           /* The guest stack's port, on the NIC's. */
+    }
     const struct virtio_net *vn = port->owner;
     if (step == 0) {
         for (size_t off = 0; off < sizeof *vn; off += 64) {
