@@ -112,6 +112,16 @@ struct vh_warm_item {
     bool done;                  /* 'warm' said it has no more steps. */
 };
 
+/* How a bucket of the far set was moved near (sim/event.c,
+ * small_bucket_to_near()). */
+enum vh_refill_kind {
+    VH_REFILL_MERGED,           /* A few ascending stretches, merged. */
+    VH_REFILL_INSERTED,         /* Few keys in no order, sorted. */
+    VH_REFILL_HEAPED,           /* Keys in no order, made a heap. */
+    VH_REFILL_LARGE,            /* More than a run holds: a heap. */
+    VH_REFILL_KINDS
+};
+
 struct vh_sim {
     vh_time_t now;              /* Current simulated time. */
     uint64_t next_seq;          /* Sequence number of the next schedule. */
@@ -153,6 +163,8 @@ struct vh_sim {
     uint64_t riders;            /* Events that rode on another's entry
                                  * instead of taking their own (counted
                                  * for tests and benchmarks). */
+    uint64_t refills[VH_REFILL_KINDS]; /* Buckets moved near, by how
+                                 * (counted for tests and benchmarks). */
 };
 
 void vh_sim_init(struct vh_sim *);

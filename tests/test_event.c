@@ -783,6 +783,12 @@ struct depth_check {
     bool small;
     size_t target;
     uint64_t bursts, stops;
+    /* The sources (test_queue_periodic_sources): each event fires again
+     * 'period' later, or, while 'jitter', at a random time from half a
+     * period to one and a half later, and now and then takes a short
+     * step as well. */
+    vh_time_t period;
+    bool jitter;
 };
 
 static bool
@@ -951,12 +957,44 @@ depth_work(struct vh_sim *sim, struct depth_check *d)
     }
 }
 
+/* A packet's step: it only has to come in order. */
+static void
+step_event(struct vh_sim *sim, void *obj, void *arg)
+{
+    depth_check_run(sim, obj, (uint64_t) (uintptr_t) arg);
+}
+
+/* A source's firing: its next one, and a packet's step now and then. */
+static void
+source_work(struct vh_sim *sim, struct depth_check *d)
+{
+    if (d->budget == 0) {
+        return;
+    }
+    d->budget--;
+    vh_time_t next = d->jitter
+        ? sim->now + d->period / 2 + vh_rng_below(&d->rng, d->period)
+        : sim->now + d->period;
+    depth_schedule_at(sim, d, next);
+    if (vh_rng_below(&d->rng, 4) == 0 && d->budget > 0) {
+        d->budget--;
+        vh_time_t t = sim->now + vh_rng_below(&d->rng, 3000);
+        uint64_t id = sim->next_seq;
+        ref_push(d, t, id);
+        vh_schedule_at(sim, t, step_event, d, id_arg(id));
+    }
+}
+
 static void
 depth_event(struct vh_sim *sim, void *obj, void *arg)
 {
     struct depth_check *d = obj;
     depth_check_run(sim, d, (uint64_t) (uintptr_t) arg);
-    depth_work(sim, d);
+    if (d->period) {
+        source_work(sim, d);
+    } else {
+        depth_work(sim, d);
+    }
 }
 
 static void
@@ -1040,6 +1078,51 @@ START_TEST(test_queue_small_walk)
     ck_assert_uint_gt(sizes_seen[1], 10);
     ck_assert_uint_gt(sizes_seen[2], 10);
     ck_assert_uint_eq(sim.events_run, d.ran);
+    depth_end(&d, &sim);
+}
+END_TEST
+
+/* A thousand sources firing a period apart at phases of their own, as
+ * a world of sources is: its far buckets hold a few ascending stretches
+ * each, which become runs by a merge; then the same sources with their
+ * periods jittered, whose buckets are in no order and become runs by
+ * insertion, or heaps.  Every event must still come in the reference's
+ * order, through every way a bucket is moved near. */
+START_TEST(test_queue_periodic_sources)
+{
+    enum { SOURCES = 1000, BUDGET = 400000 };
+    struct depth_check d = {
+        .n_timers = 1, .budget = BUDGET, .period = 1666667,
+    };
+    struct vh_sim sim;
+
+    depth_begin(&d, &sim, 14, "test/sources", 0);
+    /* Phases in four groups, as flows that start in waves have: in
+     * order within a group, the groups interleaved. */
+    for (int i = 0; i < SOURCES; i++) {
+        vh_time_t phase = (vh_time_t) (i % 4) * 411 + (vh_time_t) (i / 4)
+                          * (d.period / (SOURCES / 4));
+        depth_schedule_at(&sim, &d, phase);
+    }
+    vh_sim_run(&sim, 100 * d.period);
+    uint64_t merged = sim.refills[VH_REFILL_MERGED];
+    uint64_t other = sim.refills[VH_REFILL_INSERTED]
+                     + sim.refills[VH_REFILL_HEAPED];
+    d.jitter = true;
+    while (vh_sim_live(&sim)) {
+        vh_sim_run(&sim, VH_TIME_NEVER);
+    }
+
+    ck_assert_uint_eq(d.wrong, 0);
+    ck_assert_uint_eq(d.wrong_next, 0);
+    ck_assert_uint_eq(d.budget, 0);
+    ck_assert_uint_eq(sim.events_run, d.ran);
+    /* The steady sources' buckets were merged, nearly all of them. */
+    ck_assert_uint_gt(merged, 1000);
+    ck_assert_uint_gt(merged, 9 * other);
+    /* The jittered ones took the other ways. */
+    ck_assert_uint_gt(sim.refills[VH_REFILL_INSERTED], 100);
+    ck_assert_uint_gt(sim.refills[VH_REFILL_HEAPED], 100);
     depth_end(&d, &sim);
 }
 END_TEST
@@ -1242,6 +1325,7 @@ event_suite(void)
     TCase *depth = tcase_create("depth");
     tcase_add_test(depth, test_queue_at_depth);
     tcase_add_test(depth, test_queue_small_walk);
+    tcase_add_test(depth, test_queue_periodic_sources);
     tcase_set_timeout(depth, 120);
     suite_add_tcase(s, depth);
     return s;
