@@ -52,8 +52,10 @@ static uint64_t
 core_cycles(const struct costs *c, uint64_t khz, enum cost_id id,
             uint32_t bytes)
 {
+    struct cpu_prices prices;
     struct cpu_core core;
-    cpu_core_init(&core, 0, khz, NULL, c);
+    cpu_prices_init(&prices, khz, c);
+    cpu_core_init(&core, 0, &prices, NULL);
     return cpu_cycles(&core, id, bytes);
 }
 

@@ -1,9 +1,9 @@
 /* models/core/costs.h: the calibration table and the scenario's overrides.
  *
  * The primitives themselves are listed in models/core/calibration.def.  Each
- * core turns them into its own prices once (cpu_core_init; models charge
- * them with cpu_charge), and the world turns the hardware ones into times
- * once (hw_time, models/core/world.h); nothing else in vhsim knows a
+ * host turns them into its cores' prices once (cpu_prices_init; models
+ * charge them with cpu_charge), and the world turns the hardware ones into
+ * times once (hw_time, models/core/world.h); nothing else in vhsim knows a
  * cost. */
 #ifndef VH_MODELS_COSTS_H
 #define VH_MODELS_COSTS_H 1

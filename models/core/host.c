@@ -245,8 +245,9 @@ host_build(struct world *w, struct host *unused, const void *cfg,
     h->cfg = ch;
     h->n_cores = ch->cpu.cores;
     h->cores = vh_xcalloc((size_t) h->n_cores, sizeof *h->cores);
+    cpu_prices_init(&h->prices, ch->cpu.khz, &w->costs);
     for (int i = 0; i < h->n_cores; i++) {
-        cpu_core_init(&h->cores[i], i, ch->cpu.khz, &h->dev, &w->costs);
+        cpu_core_init(&h->cores[i], i, &h->prices, &h->dev);
         cpu_core_set_idle(&h->cores[i], (int) ch->cpu.cstate, 0);
     }
     if (ch->iommu_enabled) {

@@ -41,6 +41,7 @@ struct host {
     const struct cfg_host *cfg;
     struct cpu_core *cores;
     int n_cores;
+    struct cpu_prices prices;   /* What its cores charge, at its clock. */
     struct pnic **nics;
     size_t n_nics;
     struct lbridge **bridges;

@@ -168,8 +168,9 @@ tset_apply(struct vh_sim *sim, void *obj, void *arg)
         break;
     case TSET_GHZ: {
         struct host *h = w->hosts[c->index];
+        cpu_prices_init(&h->prices, c->value, &w->costs);
         for (int k = 0; k < h->n_cores; k++) {
-            cpu_core_set_clock(&h->cores[k], c->value, &w->costs);
+            cpu_core_set_clock(&h->cores[k], &h->prices);
         }
         break;
     }

@@ -87,15 +87,19 @@ traffic_warm_path(struct vh_sim *sim, const void *obj, const void *arg,
     return more;
 }
 
-/* Warming the path pays where the devices a packet passes are cold, a
- * world of thousands of guests: 4,096 guests on a bridge, in 100 ms
- * slices taking turns with and without it in one run, took 0.67 and 0.71
- * of the CPU per event with it where memory was slow that run, and the
- * same (1.005) where it was not.  Where the devices stay in cache it
- * costs the calls: 1,000 containers ran at 1.16 of the CPU per packet
- * with it.  A world's device count tells the two apart: 8,194 devices
- * and 3,005 (1,024 guests: 2,050). */
-#define TRAFFIC_WARM_PATH_DEVICES 4096
+/* Warming pays where what a packet touches is cold, a world of
+ * thousands of guests: 4,096 guests on a bridge, in 100 ms slices
+ * taking turns with and without warming their path in one run, took
+ * 0.67 and 0.71 of the CPU per event with it where memory was slow that
+ * run, and the same (1.005) where it was not.  Where it all stays in
+ * the second-level cache it costs the calls and wins nothing: 1,000
+ * containers ran at 1.16 of the CPU per packet with the path warmed,
+ * and at 0.97 with no warming at all against warming the generator's
+ * own lines (8,192 flows 0.94, 256 guests 0.97, 1,024 guests 1.00; a
+ * cache simulation of the containers' steady state, with a 2 MB cache,
+ * missed it 27,000 times in 600,000 packets).  A world's device count
+ * tells the two apart: 8,194 devices and 3,005 (1,024 guests: 2,050). */
+#define TRAFFIC_WARM_DEVICES 4096
 
 /* When the next packet is due, from the anchor: packets (or bursts)
  * 1/rate apart from it, not from the last one sent, so that lateness
@@ -257,9 +261,9 @@ traffic_start(struct world *w, struct flow_stats *fs)
     g->gap_ps = cf->pps ? (double) VH_SEC / cf->pps : 0;
     g->epoch = 1;
     g->wait = (struct cpu_waiter) { .fn = traffic_fire, .obj = g };
-    vh_sim_warm(&w->sim, traffic_fire,
-                w->devs.n >= TRAFFIC_WARM_PATH_DEVICES ? traffic_warm_path
-                                                       : traffic_warm);
+    if (w->devs.n >= TRAFFIC_WARM_DEVICES) {
+        vh_sim_warm(&w->sim, traffic_fire, traffic_warm_path);
+    }
     if (g->start < g->stop) {
         traffic_schedule(&w->sim, g, g->start);
     } else {

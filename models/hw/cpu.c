@@ -10,8 +10,24 @@ const char *const cpu_cat_names[CPU_N_CATS] = {
 };
 
 void
-cpu_core_init(struct cpu_core *c, int index, uint64_t khz,
-              struct vh_device *host_dev, const struct costs *costs)
+cpu_prices_init(struct cpu_prices *pr, uint64_t khz,
+                const struct costs *costs)
+{
+    pr->khz = khz;
+    /* Costs given in time take more cycles at a higher clock. */
+    double ghz = (double) khz / 1e6;
+    for (int id = 0; id < COST_N; id++) {
+        const struct vh_cost_value *v = &costs->v[id];
+        pr->price[id].fixed = (uint32_t) (v->cyc + v->ns * ghz + 0.5);
+        pr->price[id].per_kib = (uint32_t) ((v->cyc_per_byte
+                                             + v->ns_per_byte * ghz) * 1024
+                                            + 0.5);
+    }
+}
+
+void
+cpu_core_init(struct cpu_core *c, int index, const struct cpu_prices *prices,
+              struct vh_device *host_dev)
 {
     vh_server_init(&c->srv);
     c->index = index;
@@ -27,25 +43,16 @@ cpu_core_init(struct cpu_core *c, int index, uint64_t khz,
     c->woke_at = 0;
     c->cstate_exits = 0;
     c->ipis_sent = 0;
-    cpu_core_set_clock(c, khz, costs);
+    cpu_core_set_clock(c, prices);
 }
 
 void
-cpu_core_set_clock(struct cpu_core *c, uint64_t khz,
-                   const struct costs *costs)
+cpu_core_set_clock(struct cpu_core *c, const struct cpu_prices *prices)
 {
-    c->khz = khz;
+    c->khz = prices->khz;
     c->ps_per_cycle_q32 = (uint64_t) ((((unsigned __int128) 1000000000ULL)
-                                       << 32) / khz);
-    /* Costs given in time take more cycles at a higher clock. */
-    double ghz = (double) khz / 1e6;
-    for (int id = 0; id < COST_N; id++) {
-        const struct vh_cost_value *v = &costs->v[id];
-        c->price[id].fixed = (uint32_t) (v->cyc + v->ns * ghz + 0.5);
-        c->price[id].per_kib = (uint32_t) ((v->cyc_per_byte
-                                            + v->ns_per_byte * ghz) * 1024
-                                           + 0.5);
-    }
+                                       << 32) / c->khz);
+    c->price = prices->price;
 }
 
 void
