@@ -190,9 +190,15 @@ build/bench_gui: $(OBJ) build/obj/tests/bench_gui.o
 # a static function's counts by the object's name.  The plain build
 # stays the one developers and the tests use: any change to a source
 # retrains.
-PGO_GEN := -O3 -fprofile-generate -fprofile-update=single
+# Both passes also build for this machine's processor, as a program
+# that is not position-independent: together the two took 0.92 of the
+# CPU time on bridge_flood (15 rounds; each alone 0.95 and 1.01).  So
+# the release program runs on the machine that built it, or one like it;
+# 'make install' installs the plain build.
+RELEASE_ARCH ?= -march=native -fno-pie -no-pie
+PGO_GEN := -O3 -fprofile-generate -fprofile-update=single $(RELEASE_ARCH)
 PGO_USE := -O3 -g -flto=auto -fprofile-use -fprofile-partial-training \
-           -Wno-missing-profile
+           -Wno-missing-profile $(RELEASE_ARCH)
 PGO_OBJ := $(VHSIM_SRC:%.c=build/pgo/%.o)
 RELEASE_DEPS := $(VHSIM_SRC) $(wildcard */*.h */*/*.h) \
                 $(wildcard scenarios/*.json) tests/train.sh Makefile
