@@ -762,9 +762,11 @@ warm_bucket(struct vh_sim *sim, const struct vh_event_key *h, size_t n)
  * at random within a bucket's width schedules them, are sorted by
  * insertion if there are at most SORTED_MIN of them, which the run loop
  * would do to their heap at once anyway, and otherwise still make a
- * heap: with every bucket merged into a run, the hold model at 1,000
- * and 10,000 pending fell from 1.58 and 2.22 times a binary heap's rate
- * to 1.07 and 1.55. */
+ * heap: with every bucket merged into a run (by a merge that still
+ * branched on its side), the hold model at 1,000 and 10,000 pending fell
+ * from 1.58 and 2.22 times a binary heap's rate to 1.07 and 1.55.  The
+ * stretches are counted without a branch for the same reason: counted
+ * with one, 1.39 and 1.96. */
 #define RUN_STRETCH 4
 #define RUN_CHUNKS ((SORTED_MAX + VH_FAR_CHUNK_KEYS - 1) / VH_FAR_CHUNK_KEYS)
 
