@@ -203,7 +203,9 @@ PGO_OBJ := $(VHSIM_SRC:%.c=build/pgo/%.o)
 RELEASE_DEPS := $(VHSIM_SRC) $(wildcard */*.h */*/*.h) \
                 $(wildcard scenarios/*.json) tests/train.sh Makefile
 
-release: build/release/vhsim
+# Like demo, test and bench, it installs what is missing first.
+release: deps
+	@$(MAKE) --no-print-directory build/release/vhsim
 
 build/release/vhsim: $(RELEASE_DEPS)
 	rm -rf build/pgo
