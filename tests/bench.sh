@@ -38,10 +38,20 @@ if [ ! -x ./build/bench_kernel ]; then
     exit 1
 fi
 
+# What the benchmarks below measure of the speed targets (docs/architecture.md,
+# "Scale"), a line each, for the verdicts printed at the end.
+mkdir -p build/bench
+BENCH_TARGETS=$(realpath build/bench/targets.txt)
+export BENCH_TARGETS
+: >"$BENCH_TARGETS"
+
 echo "== event kernel"
 kernel_out=$(./build/bench_kernel)
 echo "$kernel_out"
 kernel_meps=$(echo "$kernel_out" | sed -n 's/^kernel: .* = \([0-9.]*\) M events\/s.*/\1/p')
+echo "$kernel_out" \
+    | sed -n 's/^queue depth=\([0-9]*\) ratio_median=\([0-9.]*\).*/queue \1 \2/p' \
+    >>"$BENCH_TARGETS"
 
 # scenario benchmarks follow
 
@@ -156,6 +166,9 @@ print("  vhsim / ns-3, delivered packets per wall second, pair by pair: %s"
       % " ".join("%.1f" % x for x in ratios))
 print("  ratio_median=%.1f (vhsim / ns-3, median of %d pairs)"
       % (statistics.median(ratios), len(ratios)))
+with open(os.environ["BENCH_TARGETS"], "a") as t:
+    t.write("ns3 %.2f %.2f\n" % (statistics.median(ratios),
+                                 statistics.median(cpu_ratios)))
 print("  per CPU second instead of wall second (what a loaded machine"
       " disturbs less): %.1f" % statistics.median(cpu_ratios))
 if plain_ratios:
@@ -299,6 +312,9 @@ for label, ref, big, rounds in (("4,096 guests / 2 guests", "scale_vms_2",
     print("  %-28s per delivered packet %.2fx (rounds %s), per event %.2fx"
           % (label, statistics.median(per_pkt),
              " ".join("%.2f" % x for x in per_pkt), statistics.median(per_ev)))
+    with open(os.environ["BENCH_TARGETS"], "a") as t:
+        t.write("scale %s %.3f %.3f\n" % (big, statistics.median(per_pkt),
+                                          statistics.median(per_ev)))
     sys.stdout.flush()
 for f in (out, mem):
     if os.path.exists(f):
@@ -537,3 +553,44 @@ print("  speedup on 2 ranks (median of the rounds' ratios): %.2fx;"
                                                med(work[2]) / med(work[1])))
 PY
 fi
+
+# The speed targets, each against what the benchmarks above measured:
+# met, not met, or not measured (no ns-3, BENCH_QUICK, a skipped part).
+echo
+echo "== the speed targets"
+python3 - <<'PY'
+import os
+queue, ns3, scale = {}, None, {}
+for line in open(os.environ["BENCH_TARGETS"]):
+    f = line.split()
+    if f[0] == "queue":
+        queue[int(f[1])] = float(f[2])
+    elif f[0] == "ns3":
+        ns3 = (float(f[1]), float(f[2]))
+    elif f[0] == "scale":
+        scale[f[1]] = (float(f[2]), float(f[3]))
+
+def verdict(label, ok, figures):
+    state = "not measured" if ok is None else "met" if ok else "NOT MET"
+    print("  %-64s %-12s %s" % (label, state, figures))
+
+if queue:
+    verdict("event queue at least 1x a binary heap at every depth",
+            min(queue.values()) >= 1.0,
+            "least %.2fx" % min(queue.values()))
+    verdict("event queue at least 2x a binary heap at 10,000 pending",
+            queue[10000] >= 2.0 if 10000 in queue else None,
+            "%.2fx" % queue[10000] if 10000 in queue else "")
+verdict("bridge_flood at least 25x ns-3, delivered packets per wall s",
+        ns3[0] >= 25.0 if ns3 else None,
+        "%.1fx (per CPU second %.1fx)" % ns3 if ns3 else "")
+for big, label in (("scale_vms_4096", "4,096 guests"),
+                   ("scale_ctrs_1000", "1,000 containers")):
+    r = scale.get(big)
+    verdict("%s within 2x of 2 guests, per packet and per event" % label,
+            r[0] <= 2.0 and r[1] <= 2.0 if r else None,
+            "%.2fx, %.2fx" % r if r else "")
+r = scale.get("scale_flows_8192")
+verdict("8,192 flows within 2x of 4 flows per packet",
+        r[0] <= 2.0 if r else None, "%.2fx" % r[0] if r else "")
+PY
