@@ -57,13 +57,16 @@ echo "$kernel_out" \
 
 # bridge_flood against ns-3, paired: the same topology and load in a peer
 # simulator, ns-3, built by 'make bench' from tests/peer/ns3_bridge_flood.cc
-# (which says what it models).  The two take turns, vhsim then ns-3, five
-# pairs, each timed from outside (loading and reporting included), and
-# the figure is the median of the five ratios of delivered packets per
-# wall second: drift in a shared machine's speed touches both runs of a
-# pair alike (BENCH_PAIRS=N for another number of pairs).  The same ratio
-# per CPU second follows, which a loaded machine disturbs less.  A missing ns-3 skips the ratio, never fails; vhsim's
-# figures are then medians of its five runs.
+# (which says what it models).  The two take turns, vhsim first and last
+# (V P V P ... P V), seven ns-3 runs, each timed from outside (loading and
+# reporting included), and the figure is the median of the seven ratios
+# of delivered packets per wall second, each ns-3 run's against the mean
+# of the vhsim runs just before and just after it: drift in a shared
+# machine's speed touches both sides of a ratio alike, and steady drift
+# cancels (BENCH_PAIRS=N for another number of ns-3 runs).  The same
+# ratio per CPU second follows, which a loaded machine disturbs less.  A
+# missing ns-3 skips the ratio, never fails; vhsim's figures are then
+# medians of its runs.
 echo
 echo "== bridge_flood: 4 virtio/vhost-net guests on a Linux bridge, 64-byte UDP;"
 echo "   paired with ns-3 (CSMA links, BridgeNetDevice), taking turns"
@@ -75,7 +78,7 @@ elif [ ! -x "$peer_bin" ]; then
     peer_skip="$peer_bin is missing; run 'make bench'"
 fi
 peer_version=$(dpkg-query -W -f='${Version}' libns3-dev 2>/dev/null || echo unknown)
-python3 - "$(pwd)" "${BENCH_PAIRS:-5}" "$kernel_meps" "$peer_bin" "$peer_skip" \
+python3 - "$(pwd)" "${BENCH_PAIRS:-7}" "$kernel_meps" "$peer_bin" "$peer_skip" \
     "$peer_version" <<'PY'
 import json, os, statistics, subprocess, sys, tempfile, time
 top, pairs, kernel = sys.argv[1], int(sys.argv[2]), float(sys.argv[3] or 0)
@@ -113,14 +116,18 @@ def run_peer():
     line = [l for l in lines if l.startswith("result: ")]
     return wall, cpu, dict(kv.split("=") for kv in line[0][8:].split()), None
 
-v_walls, p_walls, ratios, cpu_ratios = [], [], [], []
+v_walls, v_cpus, p_walls, ratios, cpu_ratios = [], [], [], [], []
 plain_ratios = []
-r = pr = None
+pr = None
+wall, cpu, r = run_vhsim()
+v_walls.append(wall)
+v_cpus.append(cpu)
+# vhsim's runs are the same simulation each time: the same packets.
+delivered = sum(f["delivered"] for f in r["flows"])
 for i in range(pairs):
-    wall, cpu, r = run_vhsim()
-    v_walls.append(wall)
-    delivered = sum(f["delivered"] for f in r["flows"])
     if skip:
+        wall, cpu, r = run_vhsim()
+        v_walls.append(wall)
         continue
     pwall, pcpu, pr, err = run_peer()
     if pr is None:
@@ -128,11 +135,18 @@ for i in range(pairs):
         continue
     p_walls.append(pwall)
     pd = int(pr["delivered"])
-    ratios.append((delivered / wall) / (pd / pwall))
-    cpu_ratios.append((delivered / cpu) / (pd / pcpu))
+    wall, cpu, r = run_vhsim()
+    v_walls.append(wall)
+    v_cpus.append(cpu)
+    # Against the vhsim runs on either side of this ns-3 run.
+    ratios.append((delivered / ((v_walls[-2] + v_walls[-1]) / 2))
+                  / (pd / pwall))
+    cpu_ratios.append((delivered / ((v_cpus[-2] + v_cpus[-1]) / 2))
+                      / (pd / pcpu))
     if plain_bin:
-        # The plain build's run follows ns-3's, for the same comparison
-        # of the program 'make' builds.
+        # The plain build's run follows the vhsim run after ns-3's, for
+        # the same comparison (with that ns-3 run) of the program 'make'
+        # builds.
         plwall, _, plr = run_vhsim(plain_bin)
         pld = sum(f["delivered"] for f in plr["flows"])
         plain_ratios.append((pld / plwall) / (pd / pwall))
@@ -162,9 +176,10 @@ print("  %.1f M events, %.3f s wall (median of %d; %.3f s in"
       % (pe / 1e6, pwall, len(p_walls), float(pr["run_s"]), pe / pd))
 print("  %.2f M delivered packets per wall second"
       % (pd / pwall / 1e6))
-print("  vhsim / ns-3, delivered packets per wall second, pair by pair: %s"
+print("  vhsim / ns-3, delivered packets per wall second, each ns-3 run against"
+      " the vhsim\n  runs on either side of it: %s"
       % " ".join("%.1f" % x for x in ratios))
-print("  ratio_median=%.1f (vhsim / ns-3, median of %d pairs)"
+print("  ratio_median=%.1f (vhsim / ns-3, median of %d ratios)"
       % (statistics.median(ratios), len(ratios)))
 with open(os.environ["BENCH_TARGETS"], "a") as t:
     t.write("ns3 %.2f %.2f\n" % (statistics.median(ratios),
@@ -173,7 +188,8 @@ print("  per CPU second instead of wall second (what a loaded machine"
       " disturbs less): %.1f" % statistics.median(cpu_ratios))
 if plain_ratios:
     print("  the plain build (./vhsim, -O2, no profile), run after each ns-3"
-          " run: %.1f" % statistics.median(plain_ratios))
+          " run and the vhsim run after it: %.1f"
+          % statistics.median(plain_ratios))
 print("  per packet, vhsim models: guest stack, virtio, vhost, bridge, NIC DMA,\n"
       "    interrupts and NAPI, wire, switch, remote stack, all charged to CPU cores")
 print("  per packet, ns-3 models: UDP/IP send, queue disc, CSMA device queue, wire,\n"
@@ -202,11 +218,13 @@ PY
 # floods).  Each ratio is to the table's first row, per packet and per
 # event.  The rows run minutes apart, so the ratios the targets name
 # (4,096 guests and 1,000 containers against 2 guests, 8,192 flows
-# against 4) follow paired: the row and its reference take turns, five
-# rounds each, and each figure is the median of the rounds' ratios (the
-# 4,096 guests' rounds, a minute each, range over two to one: a median of
-# five moves less with them than one of three did).  BENCH_QUICK=1 stops
-# each table at 1,024 and pairs the containers alone.
+# against 4) follow paired: the row and its reference take turns, seven
+# rounds each, each run of the row against the reference's runs on
+# either side of it, and each figure is the median of the rounds' ratios
+# (the 4,096 guests' rounds, half a minute each, ranged from 1.70 to
+# 2.12 in one bench of five rounds, each against the reference run just
+# before it).  BENCH_QUICK=1 stops each table at 1,024 and pairs the
+# containers alone.
 # What a load waits for on this machine now, by how much memory the
 # loads range over (tests/bench_mem.c): the large scaling rows below wait
 # on lines no packet touched since their guest's last, and move with this
@@ -228,7 +246,7 @@ top, quick = sys.argv[1], sys.argv[2] not in ("", "0")
 bench = os.path.join(top, "build", "bench")
 out = tempfile.mktemp(suffix=".json")
 FROM = "1s"
-PAIRS = 5
+PAIRS = 7
 
 # A child's maximum resident set size counts what its parent had before
 # the exec, this script's own; /usr/bin/time, small, starts vhsim and
@@ -291,8 +309,11 @@ ctrs = table("containers on Docker's default bridge", "ctrs", "scale_ctrs",
 # The targets' ratios, paired: the tables' rows ran one after another,
 # minutes apart on a shared machine, and their first rows (which every
 # ratio divides by) moved by a third between benches.  Here each large
-# row and its reference take turns, reference first, and the figure is
-# the median of the rounds' ratios, as the comparison with ns-3 is.
+# row and its reference take turns, the reference first and last (A B A
+# B ... B A), and each run of the large row is divided by the mean of
+# the reference's runs on either side of it, so that steady drift in
+# the machine's speed cancels; the figure is the median of the rounds'
+# ratios, as the comparison with ns-3 is.
 print()
 print("  the targets, paired: each row and its reference taking turns")
 for label, ref, big, rounds in (("4,096 guests / 2 guests", "scale_vms_2",
@@ -304,11 +325,14 @@ for label, ref, big, rounds in (("4,096 guests / 2 guests", "scale_vms_2",
     if quick and big != "scale_ctrs_1000":
         continue
     per_pkt, per_ev = [], []
+    before, _, _ = run(ref)
     for _ in range(rounds):
-        a, _, _ = run(ref)
         b, _, _ = run(big)
-        per_pkt.append(b["cpu_ns_per_delivered"] / a["cpu_ns_per_delivered"])
-        per_ev.append(b["cpu_ns_per_event"] / a["cpu_ns_per_event"])
+        after, _, _ = run(ref)
+        for ratios, key in ((per_pkt, "cpu_ns_per_delivered"),
+                            (per_ev, "cpu_ns_per_event")):
+            ratios.append(b[key] / ((before[key] + after[key]) / 2))
+        before = after
     print("  %-28s per delivered packet %.2fx (rounds %s), per event %.2fx"
           % (label, statistics.median(per_pkt),
              " ".join("%.2f" % x for x in per_pkt), statistics.median(per_ev)))
