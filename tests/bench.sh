@@ -221,7 +221,7 @@ PY
 # against 4) follow paired: the row and its reference take turns, seven
 # rounds each, each run of the row against the reference's runs on
 # either side of it, and each figure is the median of the rounds' ratios
-# (the 4,096 guests' rounds, half a minute each, ranged from 1.70 to
+# (the 4,096 guests' rounds, half a minute each, ranged from 1.76 to
 # 2.12 in one bench of five rounds, each against the reference run just
 # before it).  BENCH_QUICK=1 stops each table at 1,024 and pairs the
 # containers alone.
